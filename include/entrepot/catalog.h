@@ -1,0 +1,108 @@
+/*
+ * entrepot — the catalogue: commodities, their barcodes, CSV import/export.
+ *
+ * A commodity is named wherever one is expected by any of its codes: its GTIN
+ * (8, 12, 13 or 14 digits, normalised to 14), its SKU, or one of its extra
+ * barcodes.
+ */
+#ifndef ENTREPOT_CATALOG_H
+#define ENTREPOT_CATALOG_H
+
+#include <stdio.h>
+#include "entrepot/common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * The fields of a commodity as text, the way a person or a CSV file gives
+ * them. The library parses and checks every one. For ent_product_add a NULL
+ * or empty field takes its default; for ent_product_edit NULL leaves the
+ * field unchanged and "" clears it (where it may be empty).
+ *
+ *  gtin          8/12/13/14 digits with a valid check digit
+ *  sku           the store's own code (letters, digits, - _ . /), 1-32 bytes
+ *  name_zh, name_en   at least one of them; up to 200 bytes
+ *  brand, importer, storage   free text
+ *  origin        ISO 3166-1 code (alpha-2, alpha-3 or numeric): the default
+ *                origin shown on labels; lots carry their own
+ *  hs_code       6 to 10 digits
+ *  unit          base unit of stock quantities: pcs (default), g or ml
+ *  net_content   "500 g", "1.5 kg", "750 ml", "1 l", "12 pcs"
+ *  price         retail price, "12.50", in currency (default: the store's)
+ *  tax_rate      percent, "13" or "13%" or "9.5" (two decimals at most)
+ *  reorder_point, shelf_life_days   whole numbers
+ */
+typedef struct ent_product_fields {
+    const char *gtin, *sku, *name_zh, *name_en, *brand, *origin, *hs_code, *unit, *net_content, *price,
+        *currency, *tax_rate, *importer, *reorder_point, *storage, *shelf_life_days;
+} ent_product_fields;
+
+/* A commodity as stored. Strings are owned by the struct. */
+typedef struct ent_product {
+    int64_t id;           /* internal row id */
+    char gtin[15];        /* "" when the commodity has none */
+    char sku[33];
+    char *name_zh, *name_en, *brand, *importer, *storage;
+    char origin[3];       /* default origin, alpha-2, or "" */
+    char hs_code[11];
+    char unit[4];         /* pcs, g, ml */
+    int64_t net_content;  /* in net_unit; 0 when unknown */
+    char net_unit[4];
+    int64_t price;        /* minor units */
+    char currency[4];
+    int32_t tax_rate;     /* basis points: 1300 = 13% */
+    int64_t reorder_point;
+    int32_t shelf_life_days; /* 0 when unknown */
+    char created_at[21], updated_at[21];
+} ent_product;
+
+/* Adds a commodity. ENT_INVALID (a field is wrong: the message names it),
+ * ENT_EXISTS (its GTIN, SKU or a barcode is already in use). */
+ENT_API int ent_product_add(ent_db *db, const ent_product_fields *fields);
+
+/* Changes the given fields of the commodity named by code. */
+ENT_API int ent_product_edit(ent_db *db, const char *code, const ent_product_fields *fields);
+
+/* Finds the commodity named by code (GTIN, SKU or barcode). *qty_out (may be
+ * NULL) receives how many base units the code stands for (1, or 12 for a
+ * case barcode). ENT_NOTFOUND names the code. Release with ent_product_free. */
+ENT_API int ent_product_find(ent_db *db, ent_product **out, const char *code, int64_t *qty_out);
+ENT_API void ent_product_free(ent_product *p);
+
+/* The internal id of the commodity named by code (the fast path behind
+ * scanning and lookups). ENT_NOTFOUND when no commodity has that code. */
+ENT_API int ent_product_id(ent_db *db, int64_t *out, const char *code, int64_t *qty_out);
+
+/* Visits commodities in GTIN/SKU order; `search` (may be NULL) keeps those
+ * whose Chinese or English name, brand, GTIN or SKU contains it. `origin`
+ * (may be NULL) keeps those with that default origin. The product is
+ * borrowed for the call. A non-zero return from cb stops the walk and is
+ * returned. limit 0 means no limit. */
+typedef int (*ent_product_cb)(const ent_product *p, void *ud);
+ENT_API int ent_product_each(ent_db *db, const char *search, const char *origin, int64_t limit,
+                             ent_product_cb cb, void *ud);
+
+/* Extra barcodes: code (any GTIN, or an internal code) standing for qty units. */
+ENT_API int ent_product_barcode_add(ent_db *db, const char *product, const char *barcode, int64_t qty);
+ENT_API int ent_product_barcode_remove(ent_db *db, const char *barcode);
+typedef int (*ent_barcode_cb)(const char *barcode, int64_t qty, void *ud);
+ENT_API int ent_product_barcodes(ent_db *db, const char *product, ent_barcode_cb cb, void *ud);
+
+/*
+ * CSV. The header row names the columns, in any order, with the names of
+ * ent_product_fields (gtin, sku, name_zh, ...); unknown columns are refused.
+ * Import is all-or-nothing: the first bad row stops it with ENT_INVALID and
+ * a message "row N: ...", and nothing is written. Rows whose GTIN (or SKU
+ * when there is no GTIN) already exists update that commodity when
+ * `update` is set, and are refused otherwise. *imported (may be NULL)
+ * receives the number of rows written.
+ */
+ENT_API int ent_product_import_csv(ent_db *db, FILE *in, int update, int64_t *imported);
+ENT_API int ent_product_export_csv(ent_db *db, FILE *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

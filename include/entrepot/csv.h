@@ -1,0 +1,49 @@
+/*
+ * entrepot — RFC 4180 CSV: a reader that checks UTF-8 and reports the line
+ * of each problem, and a writer that quotes only where needed.
+ */
+#ifndef ENTREPOT_CSV_H
+#define ENTREPOT_CSV_H
+
+#include <stdio.h>
+#include "entrepot/common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct ent_csv ent_csv;
+
+/* Starts reading CSV from f (borrowed; not closed by ent_csv_free).
+ * A UTF-8 byte-order mark at the start is skipped. */
+ENT_API int ent_csv_open(ent_csv **out, FILE *f);
+ENT_API void ent_csv_free(ent_csv *csv);
+
+/*
+ * Reads the next record. Returns 1 with *fields and *count set (borrowed,
+ * valid until the next call), 0 at the end of the input, or ENT_INVALID for
+ * malformed input (an unterminated quote, text after a closing quote, bytes
+ * that are not UTF-8, a field over 64 KiB) with ent_csv_errmsg() saying what
+ * and where. Records end at LF or CRLF; quoted fields may hold both.
+ */
+ENT_API int ent_csv_next(ent_csv *csv, char ***fields, size_t *count);
+
+/* The line (1-based) where the record last returned starts, and its record
+ * number (1 for the first record, usually the header). */
+ENT_API size_t ent_csv_line(const ent_csv *csv);
+ENT_API size_t ent_csv_record(const ent_csv *csv);
+ENT_API const char *ent_csv_errmsg(const ent_csv *csv);
+
+/* Writes one record of count fields (NULL is written as an empty field),
+ * quoting fields that hold a comma, quote, CR or LF, and ending with CRLF
+ * as RFC 4180 asks. Returns ENT_OK or ENT_ERROR on a write error. */
+ENT_API int ent_csv_write(FILE *f, const char *const *fields, size_t count);
+
+/* True when the len bytes at s are well-formed UTF-8 (no overlongs, no
+ * surrogates, nothing above U+10FFFF). */
+ENT_API int ent_utf8_valid(const char *s, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,74 @@
+/*
+ * entrepot — the database: open and close, schema migrations, the store's
+ * identity, integrity check and online backup.
+ */
+#ifndef ENTREPOT_DB_H
+#define ENTREPOT_DB_H
+
+#include "entrepot/common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum {
+    ENT_OPEN_CREATE = 1 << 0,   /* create the file if missing (for init and demo) */
+    ENT_OPEN_READONLY = 1 << 1, /* open read-only; no migration is run */
+    ENT_OPEN_DURABLE = 1 << 2   /* synchronous=FULL instead of NORMAL (sales) */
+};
+
+/*
+ * Opens the database at path, sets WAL, foreign keys and a busy timeout, and
+ * brings an older schema up to date in one transaction. A database made by a
+ * newer entrepot is refused with ENT_ERROR and a message naming both versions.
+ * On failure *out is still set when the handle could be made, so that the
+ * caller can read ent_errmsg(*out); always release it with ent_db_close().
+ */
+ENT_API int ent_db_open(ent_db **out, const char *path, int flags);
+
+/* Closes db and finalizes its prepared statements. NULL is allowed. */
+ENT_API void ent_db_close(ent_db *db);
+
+/* The schema version this program writes, and the one found in db. */
+ENT_API int ent_db_schema_latest(void);
+ENT_API int ent_db_schema_version(ent_db *db);
+
+/* The store this database belongs to. */
+typedef struct ent_store {
+    char code[17];      /* short code such as "SH01" */
+    char currency[4];   /* ISO 4217 alpha code of prices */
+    char tz[65];        /* IANA time zone, e.g. "Asia/Shanghai" */
+    char *name;         /* owned by the struct */
+    char created_at[21];
+} ent_store;
+
+/*
+ * Records the store of a new database. Errors: ENT_INVALID (empty or too long
+ * code or name, unknown currency, a time zone that is not an IANA name),
+ * ENT_EXISTS (the database already has its store).
+ */
+ENT_API int ent_store_init(ent_db *db, const char *code, const char *name,
+                           const char *currency, const char *tz);
+
+/* Reads the store into *out (release with ent_store_free). ENT_NOTFOUND
+ * when the database was never initialised. */
+ENT_API int ent_store_get(ent_db *db, ent_store **out);
+ENT_API void ent_store_free(ent_store *store);
+
+/* Called once per problem found by ent_db_check(); text is borrowed. */
+typedef void (*ent_check_cb)(const char *problem, void *ud);
+
+/*
+ * Runs SQLite's integrity check, then recomputes every stock balance from the
+ * ledger and names each one that drifted. Returns ENT_OK when all is well,
+ * ENT_TAMPERED when a problem was found (each one reported through cb).
+ */
+ENT_API int ent_db_check(ent_db *db, ent_check_cb cb, void *ud);
+
+/* Writes a consistent online copy of db to path (which must not exist). */
+ENT_API int ent_db_backup(ent_db *db, const char *path);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,14 @@
+/* entrepot — the whole public API. Include this one header. */
+#ifndef ENTREPOT_H
+#define ENTREPOT_H
+
+#include "entrepot/common.h"
+#include "entrepot/db.h"
+#include "entrepot/country.h"
+#include "entrepot/money.h"
+#include "entrepot/csv.h"
+#include "entrepot/scan.h"
+#include "entrepot/catalog.h"
+#include "entrepot/stock.h"
+
+#endif

@@ -1,0 +1,40 @@
+/*
+ * entrepot — money as integer minor units of an ISO 4217 currency, and other
+ * exact decimal quantities. No floating point anywhere.
+ */
+#ifndef ENTREPOT_MONEY_H
+#define ENTREPOT_MONEY_H
+
+#include "entrepot/common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * Parses a decimal amount such as "12.50", "12", "-3.5" or "1,234.50" into
+ * minor units of currency ("12.50" CNY -> 1250; "1200" JPY -> 1200).
+ * More fraction digits than the currency has is ENT_INVALID, as is anything
+ * that is not a number or does not fit in 64 bits. ENT_NOTFOUND for an
+ * unknown currency. why (may be NULL) receives a message of why_len bytes.
+ */
+ENT_API int ent_money_parse(int64_t *out, const char *text, const char *currency,
+                            char *why, size_t why_len);
+
+/* Formats minor units as a plain decimal ("12.50", "-0.05", "1200").
+ * Returns the length written (snprintf rules), or -1 for an unknown currency. */
+ENT_API int ent_money_format(char *buf, size_t len, int64_t minor, const char *currency);
+
+/*
+ * Parses a non-negative decimal with at most `scale` fraction digits into an
+ * integer scaled by 10^scale ("13.5", scale 2 -> 1350). ENT_INVALID otherwise.
+ */
+ENT_API int ent_decimal_parse(int64_t *out, const char *text, int scale);
+
+/* Formats value / 10^scale, trimming nothing ("1350", 2 -> "13.50"). */
+ENT_API int ent_decimal_format(char *buf, size_t len, int64_t value, int scale);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

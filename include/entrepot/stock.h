@@ -1,0 +1,159 @@
+/*
+ * entrepot — stock: locations, lots by origin country, the append-only move
+ * ledger and its balances, counts, levels and reports.
+ *
+ * Every operation is one BEGIN IMMEDIATE transaction: the ledger rows and the
+ * balance changes land together or not at all, and a decrement is guarded so
+ * that stock never goes below zero (ENT_NOSTOCK names the product, lot,
+ * location, the quantity on hand and the quantity asked).
+ */
+#ifndef ENTREPOT_STOCK_H
+#define ENTREPOT_STOCK_H
+
+#include "entrepot/common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- locations ---------------------------------------------------------- */
+
+/* kind: "shelf", "backroom", "bonded", "quarantine" or "returns".
+ * code: letters, digits and - _ . / (such as "A-01-03"), 1-32 bytes. */
+ENT_API int ent_location_add(ent_db *db, const char *code, const char *kind, const char *name);
+
+typedef struct ent_location {
+    char code[33];
+    char kind[16];
+    const char *name; /* borrowed; may be NULL */
+    int64_t units;    /* units on hand there */
+    int64_t lots;     /* lots with stock there */
+} ent_location;
+typedef int (*ent_location_cb)(const ent_location *loc, void *ud);
+ENT_API int ent_location_each(ent_db *db, ent_location_cb cb, void *ud);
+
+/* ---- receiving ---------------------------------------------------------- */
+
+typedef struct ent_receive {
+    const char *product;     /* GTIN, SKU or barcode (a case barcode multiplies qty) */
+    int64_t qty;             /* > 0, in the product's base unit */
+    const char *lot;         /* lot code as printed on the goods */
+    const char *origin;      /* ISO 3166-1 country of origin of this lot */
+    const char *declaration; /* customs declaration number: 18 digits in China */
+    const char *import_date; /* YYYY-MM-DD */
+    const char *production_date; /* YYYY-MM-DD, optional */
+    const char *expiry;      /* YYYY-MM-DD, optional; not before import/production date */
+    const char *supplier;
+    int64_t unit_cost;       /* minor units of cost_currency; -1 when unknown */
+    const char *cost_currency;
+    const char *location;    /* where it goes */
+    const char *user, *note;
+} ent_receive;
+
+/*
+ * Receives goods into a location. A new lot is created; a lot code already
+ * known for the product must agree with what is given (origin, declaration,
+ * dates, supplier, cost), else ENT_INVALID names the field that differs.
+ * lot_uuid_out (may be NULL, 37 bytes) receives the lot's UUID.
+ */
+ENT_API int ent_stock_receive(ent_db *db, const ent_receive *r, char *lot_uuid_out);
+
+/* ---- moves -------------------------------------------------------------- */
+
+/* A move names product and location; lot may be NULL when exactly one lot
+ * of the product lies there (otherwise ENT_INVALID lists the lots). */
+ENT_API int ent_stock_transfer(ent_db *db, const char *product, const char *lot, const char *from,
+                               const char *to, int64_t qty, const char *user, const char *note);
+
+/* reason: "damage", "loss", "found" or "sample". delta is signed: found > 0,
+ * the others < 0 (a positive qty for them is taken as a decrease). */
+ENT_API int ent_stock_adjust(ent_db *db, const char *product, const char *lot, const char *location,
+                             int64_t delta, const char *reason, const char *user, const char *note);
+
+ENT_API int ent_stock_scrap(ent_db *db, const char *product, const char *lot, const char *location,
+                            int64_t qty, const char *user, const char *note);
+
+/* ---- counts ------------------------------------------------------------- */
+
+/* Starts a count of a location: snapshots each lot's expected quantity.
+ * uuid_out (37 bytes) receives the count's id. */
+ENT_API int ent_count_start(ent_db *db, char *uuid_out, const char *location, const char *user);
+
+/* Records the counted quantity of a lot (lot may be NULL when the product
+ * has one lot there; a lot that was not expected there is added with 0). */
+ENT_API int ent_count_record(ent_db *db, const char *count, const char *product, const char *lot,
+                             int64_t counted);
+
+typedef struct ent_count_line {
+    const char *gtin, *name, *lot; /* borrowed */
+    int64_t expected;
+    int64_t counted;     /* -1 when not counted */
+    int64_t difference;  /* counted - expected (0 when not counted) */
+    int64_t moves_since; /* ledger rows at this lot and location after the count began */
+} ent_count_line;
+typedef int (*ent_count_cb)(const ent_count_line *line, void *ud);
+
+/* Shows a count's lines. */
+ENT_API int ent_count_show(ent_db *db, const char *count, ent_count_cb cb, void *ud);
+
+/*
+ * Posts a count: each counted line with a difference becomes one 'count'
+ * adjustment, all in one transaction; lines not counted are left alone.
+ * Lines that moved after the count began are flagged (moves_since > 0) and
+ * posted only when force is set; otherwise the post is refused
+ * (ENT_REFUSED), naming them, and nothing changes.
+ */
+ENT_API int ent_count_post(ent_db *db, const char *count, int force, const char *user, ent_count_cb cb,
+                           void *ud);
+
+/* ---- levels and reports ------------------------------------------------- */
+
+enum ent_levels_by { ENT_BY_PRODUCT, ENT_BY_LOCATION, ENT_BY_LOT, ENT_BY_ORIGIN };
+
+typedef struct ent_levels_query {
+    enum ent_levels_by by;
+    const char *product;   /* only this commodity (code), or NULL */
+    const char *location;  /* only this location, or NULL */
+    const char *origin;    /* only lots of this origin, or NULL */
+    int low;               /* only commodities at or below their reorder point (by product) */
+    const char *expiring_before; /* only lots whose expiry is on or before this date, YYYY-MM-DD */
+    int64_t limit;         /* 0: no limit */
+} ent_levels_query;
+
+typedef struct ent_level {
+    /* Keys, borrowed; those that do not apply to the grouping are NULL. */
+    const char *gtin, *sku, *name_zh, *name_en;     /* by product, by lot */
+    const char *location, *location_kind;            /* by location (and by lot: NULL, lots span places) */
+    const char *lot, *expiry, *declaration;          /* by lot */
+    const char *origin, *origin_en, *origin_zh;      /* by origin, by lot */
+    int64_t qty;            /* units on hand */
+    int64_t reorder_point;  /* by product */
+    int64_t products, lots; /* how many distinct products and lots make up the row */
+    int64_t value;          /* sum of qty x unit cost, in cost_currency */
+    const char *cost_currency; /* NULL when no lot in the row has a cost */
+    int64_t uncosted;       /* units whose lot has no cost */
+} ent_level;
+typedef int (*ent_level_cb)(const ent_level *row, void *ud);
+
+/*
+ * Stock on hand grouped as asked. Cost value is summed per currency: a row
+ * stands for one key and one cost currency, so a product whose lots were
+ * bought in EUR and JPY gives two rows, and the units still add up.
+ * With low set, commodities with nothing on hand are included too.
+ */
+ENT_API int ent_stock_levels(ent_db *db, const ent_levels_query *q, ent_level_cb cb, void *ud);
+
+typedef struct ent_move {
+    const char *uuid, *batch, *at, *kind, *lot, *location, *reason, *note, *user; /* borrowed */
+    int64_t qty;     /* signed change */
+    int64_t balance; /* the product's total on hand after this move */
+} ent_move;
+typedef int (*ent_move_cb)(const ent_move *m, void *ud);
+
+/* A commodity's ledger, oldest first. */
+ENT_API int ent_stock_history(ent_db *db, const char *product, int64_t limit, ent_move_cb cb, void *ud);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,74 @@
+/* The entrepot program's shared pieces: options, output formats, exit codes. */
+#ifndef ENT_CLI_H
+#define ENT_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include "entrepot/entrepot.h"
+
+/* Exit status (DESIGN.md): 0 ok, 1 refused, 2 usage or input error, 3 database or I/O. */
+enum { EXIT_OK = 0, EXIT_REFUSED = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
+
+enum cli_format { FORMAT_TABLE, FORMAT_JSON, FORMAT_CSV };
+
+struct cli {
+    const char *db_path;
+    enum cli_format format;
+    ent_db *db;
+};
+
+/* Opens cli->db (flags as ent_db_open). Returns 0, or the exit status after
+ * printing why. */
+int cli_open(struct cli *cli, int flags);
+
+/* Maps an ENT_* code to the exit status. */
+int cli_exit_code(int rc);
+
+/* Prints "entrepot: <the db's message>" to stderr and returns the exit status for rc. */
+int cli_fail(struct cli *cli, int rc);
+
+/* Prints "entrepot: <message>" to stderr and returns status. */
+int cli_error(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * Options of one command. Each option is "--name VALUE" (or --name=VALUE)
+ * when value is set, a flag when flag is set. --help prints help and makes
+ * cli_parse return -1 (the caller exits 0). Anything else that starts with
+ * "--" is an error (exit 2). Positionals are gathered into pos (at most
+ * max_pos; more is an error).
+ */
+struct cli_opt {
+    const char *name;
+    const char **value;
+    bool *flag;
+};
+int cli_parse(int argc, char **argv, const struct cli_opt *opts, const char *help, const char **pos,
+              int max_pos, int *npos);
+
+/* A result table printed as aligned text, JSON (array of objects) or CSV. */
+struct cli_table;
+struct cli_table *cli_table_new(int ncols, const char *const *headers, const char *numeric_cols);
+void cli_table_add(struct cli_table *t, const char *const *cells);
+void cli_table_print(struct cli *cli, struct cli_table *t, FILE *f);
+void cli_table_free(struct cli_table *t);
+size_t cli_table_rows(const struct cli_table *t);
+
+/* Display width of UTF-8 text in a terminal (CJK counts 2). */
+size_t cli_text_width(const char *s);
+
+/* Money with its currency, for people ("12.50 CNY"). */
+void cli_money(char *buf, size_t len, int64_t minor, const char *currency);
+
+/* Commands. Each returns the exit status. */
+int cmd_init(struct cli *cli, int argc, char **argv);
+int cmd_demo(struct cli *cli, int argc, char **argv);
+int cmd_product(struct cli *cli, int argc, char **argv);
+int cmd_location(struct cli *cli, int argc, char **argv);
+int cmd_stock(struct cli *cli, int argc, char **argv);
+int cmd_check(struct cli *cli, int argc, char **argv);
+int cmd_backup(struct cli *cli, int argc, char **argv);
+int cmd_scan(struct cli *cli, int argc, char **argv);
+int cmd_journal(struct cli *cli, int argc, char **argv);
+int cmd_receipt(struct cli *cli, int argc, char **argv);
+
+#endif

@@ -1,0 +1,256 @@
+/* Shared pieces of the program: options, tables, exit codes. */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+
+int cli_exit_code(int rc)
+{
+    switch (rc) {
+    case ENT_OK: return EXIT_OK;
+    case ENT_INVALID:
+    case ENT_NOTFOUND:
+    case ENT_EXISTS: return EXIT_USAGE;
+    case ENT_NOSTOCK:
+    case ENT_EXPIRED:
+    case ENT_TAMPERED:
+    case ENT_REFUSED: return EXIT_REFUSED;
+    default: return EXIT_IO;
+    }
+}
+
+int cli_error(int status, const char *fmt, ...)
+{
+    va_list ap;
+    fputs("entrepot: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return status;
+}
+
+int cli_fail(struct cli *cli, int rc)
+{
+    const char *msg = ent_errmsg(cli->db);
+    return cli_error(cli_exit_code(rc), "%s", *msg ? msg : ent_strerror(rc));
+}
+
+int cli_open(struct cli *cli, int flags)
+{
+    int rc = ent_db_open(&cli->db, cli->db_path, flags);
+    if (rc != ENT_OK)
+        return cli_fail(cli, rc);
+    return 0;
+}
+
+int cli_parse(int argc, char **argv, const struct cli_opt *opts, const char *help, const char **pos,
+              int max_pos, int *npos)
+{
+    int n = 0;
+    bool only_pos = false;
+    for (int i = 0; i < argc; i++) {
+        char *a = argv[i];
+        if (only_pos || a[0] != '-' || a[1] == '\0' || (a[1] != '-' && a[1] != 'h')) {
+            /* A lone "-" and negative numbers count as positionals. */
+            if (n >= max_pos)
+                return cli_error(EXIT_USAGE, "unexpected argument '%s' (see --help)", a);
+            pos[n++] = a;
+            continue;
+        }
+        if (strcmp(a, "--") == 0) {
+            only_pos = true;
+            continue;
+        }
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(help, stdout);
+            return -1;
+        }
+        if (a[1] != '-')
+            return cli_error(EXIT_USAGE, "unknown option '%s' (see --help)", a);
+        const char *name = a + 2;
+        const char *eq = strchr(name, '=');
+        size_t len = eq ? (size_t)(eq - name) : strlen(name);
+        const struct cli_opt *o = opts;
+        for (; o && o->name; o++)
+            if (strlen(o->name) == len && strncmp(o->name, name, len) == 0)
+                break;
+        if (o == NULL || o->name == NULL)
+            return cli_error(EXIT_USAGE, "unknown option '--%.*s' (see --help)", (int)len, name);
+        if (o->flag) {
+            if (eq)
+                return cli_error(EXIT_USAGE, "--%s takes no value", o->name);
+            *o->flag = true;
+            continue;
+        }
+        if (eq) {
+            *o->value = eq + 1;
+        } else {
+            if (i + 1 >= argc)
+                return cli_error(EXIT_USAGE, "--%s needs a value (see --help)", o->name);
+            *o->value = argv[++i];
+        }
+    }
+    *npos = n;
+    return 0;
+}
+
+/* ---- tables ------------------------------------------------------------- */
+
+struct cli_table {
+    int ncols;
+    char **headers;
+    char *numeric; /* per column: print right-aligned, JSON number */
+    char **cells;  /* rows * ncols */
+    size_t rows, cap;
+};
+
+struct cli_table *cli_table_new(int ncols, const char *const *headers, const char *numeric_cols)
+{
+    struct cli_table *t = calloc(1, sizeof *t);
+    if (t == NULL)
+        abort();
+    t->ncols = ncols;
+    t->headers = calloc((size_t)ncols, sizeof *t->headers);
+    t->numeric = calloc((size_t)ncols, 1);
+    for (int i = 0; i < ncols; i++) {
+        t->headers[i] = strdup(headers[i]);
+        t->numeric[i] = numeric_cols && numeric_cols[i] == 'n';
+    }
+    return t;
+}
+
+void cli_table_add(struct cli_table *t, const char *const *cells)
+{
+    if (t->rows == t->cap) {
+        t->cap = t->cap ? t->cap * 2 : 64;
+        t->cells = realloc(t->cells, t->cap * (size_t)t->ncols * sizeof *t->cells);
+        if (t->cells == NULL)
+            abort();
+    }
+    for (int i = 0; i < t->ncols; i++)
+        t->cells[t->rows * (size_t)t->ncols + (size_t)i] = strdup(cells[i] ? cells[i] : "");
+    t->rows++;
+}
+
+size_t cli_table_rows(const struct cli_table *t)
+{
+    return t->rows;
+}
+
+size_t cli_text_width(const char *s)
+{
+    size_t w = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        unsigned cp;
+        int n;
+        if (*p < 0x80) { cp = *p; n = 1; }
+        else if ((*p & 0xe0) == 0xc0) { cp = *p & 0x1f; n = 2; }
+        else if ((*p & 0xf0) == 0xe0) { cp = *p & 0x0f; n = 3; }
+        else { cp = *p & 0x07; n = 4; }
+        for (int i = 1; i < n && p[i]; i++)
+            cp = (cp << 6) | (p[i] & 0x3f);
+        for (int i = 0; i < n && *p; i++)
+            p++;
+        /* East Asian wide and fullwidth ranges take two columns. */
+        if ((cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) ||
+            (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
+            (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
+            (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x1f300 && cp <= 0x1faff) ||
+            (cp >= 0x20000 && cp <= 0x3fffd))
+            w += 2;
+        else if (cp >= 0x20)
+            w += 1;
+    }
+    return w;
+}
+
+static void print_text(struct cli_table *t, FILE *f)
+{
+    size_t *width = calloc((size_t)t->ncols, sizeof *width);
+    for (int c = 0; c < t->ncols; c++) {
+        width[c] = cli_text_width(t->headers[c]);
+        for (size_t r = 0; r < t->rows; r++) {
+            size_t w = cli_text_width(t->cells[r * (size_t)t->ncols + (size_t)c]);
+            if (w > width[c])
+                width[c] = w;
+        }
+    }
+    for (size_t r = 0; r <= t->rows; r++) {
+        for (int c = 0; c < t->ncols; c++) {
+            const char *s = r == 0 ? t->headers[c] : t->cells[(r - 1) * (size_t)t->ncols + (size_t)c];
+            size_t pad = width[c] - cli_text_width(s);
+            bool last = c == t->ncols - 1;
+            if (t->numeric[c])
+                fprintf(f, "%*s%s", (int)pad, "", s);
+            else
+                fprintf(f, "%s%*s", s, last ? 0 : (int)pad, "");
+            fputs(last ? "\n" : "  ", f);
+        }
+    }
+    free(width);
+}
+
+static void print_json(struct cli_table *t, FILE *f)
+{
+    json_t *arr = json_array();
+    for (size_t r = 0; r < t->rows; r++) {
+        json_t *obj = json_object();
+        for (int c = 0; c < t->ncols; c++) {
+            const char *s = t->cells[r * (size_t)t->ncols + (size_t)c];
+            json_t *v;
+            if (t->numeric[c] && *s && strspn(s, "-0123456789") == strlen(s))
+                v = json_integer(strtoll(s, NULL, 10));
+            else if (t->numeric[c] && *s)
+                v = json_string(s); /* decimal amounts stay exact as text */
+            else if (*s == '\0')
+                v = json_null();
+            else
+                v = json_string(s);
+            json_object_set_new(obj, t->headers[c], v);
+        }
+        json_array_append_new(arr, obj);
+    }
+    json_dumpf(arr, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII * 0);
+    fputc('\n', f);
+    json_decref(arr);
+}
+
+void cli_table_print(struct cli *cli, struct cli_table *t, FILE *f)
+{
+    if (cli->format == FORMAT_JSON) {
+        print_json(t, f);
+    } else if (cli->format == FORMAT_CSV) {
+        ent_csv_write(f, (const char *const *)t->headers, (size_t)t->ncols);
+        for (size_t r = 0; r < t->rows; r++)
+            ent_csv_write(f, (const char *const *)&t->cells[r * (size_t)t->ncols], (size_t)t->ncols);
+    } else {
+        print_text(t, f);
+    }
+}
+
+void cli_table_free(struct cli_table *t)
+{
+    if (t == NULL)
+        return;
+    for (int c = 0; c < t->ncols; c++)
+        free(t->headers[c]);
+    for (size_t i = 0; i < t->rows * (size_t)t->ncols; i++)
+        free(t->cells[i]);
+    free(t->headers);
+    free(t->numeric);
+    free(t->cells);
+    free(t);
+}
+
+void cli_money(char *buf, size_t len, int64_t minor, const char *currency)
+{
+    char num[40];
+    if (ent_money_format(num, sizeof num, minor, currency) < 0)
+        snprintf(num, sizeof num, "%lld", (long long)minor);
+    snprintf(buf, len, "%s %s", num, currency);
+}

@@ -1,0 +1,477 @@
+/* The database handle: open, migrate, errors, statement cache, transactions. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "entrepot/db.h"
+#include "internal.h"
+#include "schema.h"
+
+#define BUSY_TIMEOUT_MS 5000
+#define BEGIN_RETRIES 50
+
+const char *ent_errmsg(const ent_db *db)
+{
+    if (db == NULL)
+        return "out of memory";
+    return db->msg;
+}
+
+int ent_errcode(const ent_db *db)
+{
+    return db ? db->code : ENT_ERROR;
+}
+
+const char *ent_strerror(int code)
+{
+    switch (code) {
+    case ENT_OK: return "ok";
+    case ENT_INVALID: return "invalid input";
+    case ENT_NOTFOUND: return "not found";
+    case ENT_NOSTOCK: return "not enough stock";
+    case ENT_EXPIRED: return "expired";
+    case ENT_BUSY: return "database busy";
+    case ENT_TAMPERED: return "tampered";
+    case ENT_EXISTS: return "already exists";
+    case ENT_REFUSED: return "refused";
+    default: return "error";
+    }
+}
+
+const char *ent_version(void)
+{
+    return ENT_VERSION;
+}
+
+int ent_fail(ent_db *db, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(db->msg, sizeof db->msg, fmt, ap);
+    va_end(ap);
+    db->code = code;
+    return code;
+}
+
+int ent_fail_sql(ent_db *db, const char *what)
+{
+    int sc = sqlite3_errcode(db->sql);
+    int code = (sc == SQLITE_BUSY || sc == SQLITE_LOCKED) ? ENT_BUSY : ENT_ERROR;
+    return ent_fail(db, code, "%s: %s", what, sqlite3_errmsg(db->sql));
+}
+
+void ent_ok(ent_db *db)
+{
+    db->code = ENT_OK;
+    db->msg[0] = '\0';
+}
+
+sqlite3_stmt *ent_stmt(ent_db *db, const char *sql)
+{
+    size_t h = ((uintptr_t)sql >> 3) % ENT_STMT_CACHE;
+    for (size_t i = 0; i < ENT_STMT_CACHE; i++) {
+        struct ent_stmt_slot *slot = &db->cache[(h + i) % ENT_STMT_CACHE];
+        if (slot->sql == sql) {
+            sqlite3_reset(slot->stmt);
+            sqlite3_clear_bindings(slot->stmt);
+            return slot->stmt;
+        }
+        if (slot->sql == NULL) {
+            if (sqlite3_prepare_v3(db->sql, sql, -1, SQLITE_PREPARE_PERSISTENT, &slot->stmt, NULL) != SQLITE_OK) {
+                ent_fail_sql(db, "preparing a query");
+                slot->stmt = NULL;
+                return NULL;
+            }
+            slot->sql = sql;
+            return slot->stmt;
+        }
+    }
+    ent_fail(db, ENT_ERROR, "internal: statement cache is full");
+    return NULL;
+}
+
+int ent_exec_stmt(ent_db *db, sqlite3_stmt *st)
+{
+    int sc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (sc != SQLITE_DONE && sc != SQLITE_ROW)
+        return ent_fail_sql(db, "writing");
+    return ENT_OK;
+}
+
+static int exec_sql(ent_db *db, const char *sql)
+{
+    char *err = NULL;
+    if (sqlite3_exec(db->sql, sql, NULL, NULL, &err) != SQLITE_OK) {
+        int sc = sqlite3_errcode(db->sql);
+        ent_fail(db, (sc == SQLITE_BUSY || sc == SQLITE_LOCKED) ? ENT_BUSY : ENT_ERROR, "%s",
+                 err ? err : sqlite3_errmsg(db->sql));
+        sqlite3_free(err);
+        return db->code;
+    }
+    return ENT_OK;
+}
+
+/* Bounded exponential backoff between 1 ms and 64 ms (about 2.5 s in all),
+ * on top of SQLite's own busy handler. Sleeping here is back-off, not
+ * synchronisation: nothing waits for a particular event. */
+static void backoff(int attempt)
+{
+    int ms = 1 << (attempt < 6 ? attempt : 6);
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+int ent_tx_begin(ent_db *db)
+{
+    if (db->tx_depth > 0) {
+        db->tx_depth++;
+        return ENT_OK;
+    }
+    for (int attempt = 0; attempt < BEGIN_RETRIES; attempt++) {
+        int sc = sqlite3_exec(db->sql, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+        if (sc == SQLITE_OK) {
+            db->tx_depth = 1;
+            return ENT_OK;
+        }
+        if (sc != SQLITE_BUSY && sc != SQLITE_LOCKED)
+            return ent_fail_sql(db, "starting a transaction");
+        backoff(attempt);
+    }
+    return ent_fail(db, ENT_BUSY, "the database stayed locked by another process; try again");
+}
+
+int ent_tx_end(ent_db *db, int rc)
+{
+    if (db->tx_depth > 1) {
+        db->tx_depth--;
+        return rc;
+    }
+    db->tx_depth = 0;
+    if (rc == ENT_OK) {
+        for (int attempt = 0; attempt < BEGIN_RETRIES; attempt++) {
+            int sc = sqlite3_exec(db->sql, "COMMIT", NULL, NULL, NULL);
+            if (sc == SQLITE_OK)
+                return ENT_OK;
+            if (sc != SQLITE_BUSY)
+                break;
+            backoff(attempt);
+        }
+        rc = ent_fail_sql(db, "committing");
+    }
+    if (sqlite3_get_autocommit(db->sql) == 0)
+        sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
+int ent_db_schema_latest(void)
+{
+    return ent_migration_count;
+}
+
+static int read_user_version(ent_db *db, int *out)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = ENT_OK;
+    if (sqlite3_prepare_v2(db->sql, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK) {
+        rc = ent_fail_sql(db, "reading the schema version");
+        goto done;
+    }
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        rc = ent_fail_sql(db, "reading the schema version");
+        goto done;
+    }
+    *out = sqlite3_column_int(st, 0);
+done:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int ent_db_schema_version(ent_db *db)
+{
+    int v = -1;
+    read_user_version(db, &v);
+    return v;
+}
+
+static int migrate(ent_db *db)
+{
+    int version = 0;
+    int rc = read_user_version(db, &version);
+    if (rc != ENT_OK)
+        return rc;
+    if (version > ent_migration_count)
+        return ent_fail(db, ENT_ERROR,
+                        "this database has schema version %d, newer than this entrepot (%s) "
+                        "understands (%d): use a newer entrepot",
+                        version, ENT_VERSION, ent_migration_count);
+    if (version == ent_migration_count || (db->flags & ENT_OPEN_READONLY))
+        return version == ent_migration_count ? ENT_OK
+               : ent_fail(db, ENT_ERROR, "this database has schema version %d and needs migrating "
+                          "to %d: open it once read-write", version, ent_migration_count);
+    rc = ent_tx_begin(db);
+    if (rc != ENT_OK)
+        return rc;
+    /* Read again under the write lock: another process may have migrated meanwhile. */
+    rc = read_user_version(db, &version);
+    for (int i = version; rc == ENT_OK && i < ent_migration_count; i++) {
+        char pragma[64];
+        rc = exec_sql(db, ent_migrations[i].sql);
+        if (rc != ENT_OK) {
+            char why[ENT_MSG_MAX];
+            snprintf(why, sizeof why, "%s", db->msg);
+            rc = ent_fail(db, ENT_ERROR, "schema migration %s failed: %s", ent_migrations[i].name, why);
+            break;
+        }
+        snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", ent_migrations[i].version);
+        rc = exec_sql(db, pragma);
+    }
+    return ent_tx_end(db, rc);
+}
+
+int ent_db_open(ent_db **out, const char *path, int flags)
+{
+    ent_db *db = calloc(1, sizeof *db);
+    int rc = ENT_OK;
+    *out = db;
+    if (db == NULL)
+        return ENT_ERROR;
+    db->flags = flags;
+    if (path == NULL || *path == '\0') {
+        rc = ent_fail(db, ENT_INVALID, "no database path given");
+        goto done;
+    }
+    if (!(flags & ENT_OPEN_CREATE) && access(path, F_OK) != 0) {
+        rc = ent_fail(db, ENT_NOTFOUND, "%s: no such database (create one with `entrepot init`)", path);
+        goto done;
+    }
+    int oflags = (flags & ENT_OPEN_READONLY) ? SQLITE_OPEN_READONLY
+                 : SQLITE_OPEN_READWRITE | ((flags & ENT_OPEN_CREATE) ? SQLITE_OPEN_CREATE : 0);
+    if (sqlite3_open_v2(path, &db->sql, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+        rc = ent_fail(db, ENT_ERROR, "%s: %s", path, db->sql ? sqlite3_errmsg(db->sql) : "out of memory");
+        goto done;
+    }
+    sqlite3_extended_result_codes(db->sql, 0);
+    sqlite3_busy_timeout(db->sql, BUSY_TIMEOUT_MS);
+    rc = exec_sql(db, "PRAGMA foreign_keys = ON");
+    if (rc == ENT_OK && !(flags & ENT_OPEN_READONLY))
+        rc = exec_sql(db, (flags & ENT_OPEN_DURABLE)
+                              ? "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL"
+                              : "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL");
+    if (rc != ENT_OK) {
+        char why[ENT_MSG_MAX];
+        snprintf(why, sizeof why, "%s", db->msg);
+        rc = ent_fail(db, rc, "%s: %s", path, why);
+        goto done;
+    }
+    rc = migrate(db);
+done:
+    return rc;
+}
+
+void ent_db_close(ent_db *db)
+{
+    if (db == NULL)
+        return;
+    for (size_t i = 0; i < ENT_STMT_CACHE; i++)
+        sqlite3_finalize(db->cache[i].stmt);
+    sqlite3_close(db->sql);
+    free(db);
+}
+
+/* ---- the store ---------------------------------------------------------- */
+
+#include "entrepot/country.h"
+
+static int valid_tz(const char *tz)
+{
+    /* An IANA name is Area/Location (or UTC); check the zoneinfo file exists
+     * where the system keeps it, and refuse anything path-like. */
+    char path[256];
+    if (strcmp(tz, "UTC") == 0)
+        return 1;
+    if (strstr(tz, "..") || tz[0] == '/' || strlen(tz) > 64)
+        return 0;
+    snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", tz);
+    return access(path, R_OK) == 0;
+}
+
+int ent_store_init(ent_db *db, const char *code, const char *name, const char *currency, const char *tz)
+{
+    const ent_currency *cur = NULL;
+    char now[21];
+    int rc;
+    ent_ok(db);
+    if ((rc = ent_check_text(db, "store code", code, 16, true)) != ENT_OK)
+        return rc;
+    if ((rc = ent_check_text(db, "store name", name, 200, true)) != ENT_OK)
+        return rc;
+    if (currency == NULL || *currency == '\0')
+        currency = "CNY";
+    if (tz == NULL || *tz == '\0')
+        tz = "Asia/Shanghai";
+    rc = ent_currency_lookup(&cur, currency);
+    if (rc == ENT_ERROR)
+        return ent_fail(db, ENT_ERROR, "%s", ent_country_errmsg());
+    if (rc != ENT_OK)
+        return ent_fail(db, ENT_INVALID, "currency '%s' is not an ISO 4217 code", currency);
+    if (!valid_tz(tz))
+        return ent_fail(db, ENT_INVALID, "time zone '%s' is not a known IANA zone such as Asia/Shanghai", tz);
+    ent_now_utc(now);
+    if ((rc = ent_tx_begin(db)) != ENT_OK)
+        return rc;
+    sqlite3_stmt *st = ent_stmt(db, "SELECT 1 FROM store");
+    if (st == NULL) {
+        rc = db->code;
+        goto done;
+    }
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        rc = ent_fail(db, ENT_EXISTS, "this database already belongs to a store");
+        goto done;
+    }
+    st = ent_stmt(db, "INSERT INTO store(id, code, name, currency, tz, created_at) VALUES (1, ?, ?, ?, ?, ?)");
+    if (st == NULL) {
+        rc = db->code;
+        goto done;
+    }
+    sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, cur->alpha3, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, tz, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, now, -1, SQLITE_STATIC);
+    rc = ent_exec_stmt(db, st);
+done:
+    return ent_tx_end(db, rc);
+}
+
+int ent_store_get(ent_db *db, ent_store **out)
+{
+    *out = NULL;
+    ent_ok(db);
+    sqlite3_stmt *st = ent_stmt(db, "SELECT code, name, currency, tz, created_at FROM store WHERE id = 1");
+    if (st == NULL)
+        return db->code;
+    int sc = sqlite3_step(st);
+    if (sc != SQLITE_ROW) {
+        int rc = sc == SQLITE_DONE
+                     ? ent_fail(db, ENT_NOTFOUND, "this database has no store yet: run `entrepot init`")
+                     : ent_fail_sql(db, "reading the store");
+        sqlite3_reset(st);
+        return rc;
+    }
+    ent_store *s = calloc(1, sizeof *s);
+    if (s == NULL) {
+        sqlite3_reset(st);
+        return ent_fail(db, ENT_ERROR, "out of memory");
+    }
+    ent_col_copy(st, 0, s->code, sizeof s->code);
+    s->name = ent_col_strdup(st, 1);
+    ent_col_copy(st, 2, s->currency, sizeof s->currency);
+    ent_col_copy(st, 3, s->tz, sizeof s->tz);
+    ent_col_copy(st, 4, s->created_at, sizeof s->created_at);
+    sqlite3_reset(st);
+    *out = s;
+    return ENT_OK;
+}
+
+void ent_store_free(ent_store *store)
+{
+    if (store == NULL)
+        return;
+    free(store->name);
+    free(store);
+}
+
+/* ---- integrity ---------------------------------------------------------- */
+
+int ent_db_check(ent_db *db, ent_check_cb cb, void *ud)
+{
+    int problems = 0;
+    char line[512];
+    sqlite3_stmt *st = NULL;
+    ent_ok(db);
+    if (sqlite3_prepare_v2(db->sql, "PRAGMA integrity_check", -1, &st, NULL) != SQLITE_OK)
+        return ent_fail_sql(db, "integrity check");
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *t = (const char *)sqlite3_column_text(st, 0);
+        if (t && strcmp(t, "ok") != 0) {
+            snprintf(line, sizeof line, "sqlite: %s", t);
+            cb(line, ud);
+            problems++;
+        }
+    }
+    sqlite3_finalize(st);
+    if (sqlite3_prepare_v2(db->sql, "PRAGMA foreign_key_check", -1, &st, NULL) == SQLITE_OK) {
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            snprintf(line, sizeof line, "foreign key: row %lld of %s points to a missing %s",
+                     (long long)sqlite3_column_int64(st, 1), sqlite3_column_text(st, 0),
+                     sqlite3_column_text(st, 2));
+            cb(line, ud);
+            problems++;
+        }
+    }
+    sqlite3_finalize(st);
+    /* Every balance must equal the sum of its ledger rows, and every ledger
+     * sum must have its balance row (a missing row counts as 0). */
+    static const char drift_sql[] =
+        "WITH ledger AS (SELECT lot_id, location_id, product_id, SUM(qty) AS q FROM stock_move "
+        "                GROUP BY lot_id, location_id), "
+        "keys AS (SELECT lot_id, location_id FROM ledger UNION SELECT lot_id, location_id FROM stock_balance) "
+        "SELECT COALESCE(p.gtin, p.sku), COALESCE(p.name_zh, p.name_en), l.code, loc.code, "
+        "       COALESCE(b.qty, 0), COALESCE(g.q, 0) "
+        "FROM keys k LEFT JOIN ledger g USING (lot_id, location_id) "
+        "LEFT JOIN stock_balance b USING (lot_id, location_id) "
+        "JOIN lot l ON l.id = k.lot_id JOIN product p ON p.id = l.product_id "
+        "JOIN location loc ON loc.id = k.location_id "
+        "WHERE COALESCE(b.qty, 0) <> COALESCE(g.q, 0) OR (b.product_id IS NOT NULL AND b.product_id <> l.product_id)";
+    if (sqlite3_prepare_v2(db->sql, drift_sql, -1, &st, NULL) != SQLITE_OK)
+        return ent_fail_sql(db, "recomputing balances");
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        snprintf(line, sizeof line, "balance drift: %s %s lot %s at %s: balance %lld, ledger %lld",
+                 sqlite3_column_text(st, 0), sqlite3_column_text(st, 1), sqlite3_column_text(st, 2),
+                 sqlite3_column_text(st, 3), (long long)sqlite3_column_int64(st, 4),
+                 (long long)sqlite3_column_int64(st, 5));
+        cb(line, ud);
+        problems++;
+    }
+    sqlite3_finalize(st);
+    if (problems > 0)
+        return ent_fail(db, ENT_TAMPERED, "%d problem%s found", problems, problems == 1 ? "" : "s");
+    return ENT_OK;
+}
+
+int ent_db_backup(ent_db *db, const char *path)
+{
+    sqlite3 *dest = NULL;
+    sqlite3_backup *bk = NULL;
+    int rc = ENT_OK;
+    ent_ok(db);
+    if (path == NULL || *path == '\0')
+        return ent_fail(db, ENT_INVALID, "no backup file given");
+    if (access(path, F_OK) == 0)
+        return ent_fail(db, ENT_EXISTS, "%s already exists: choose a new file name", path);
+    if (sqlite3_open_v2(path, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+        rc = ent_fail(db, ENT_ERROR, "%s: %s", path, sqlite3_errmsg(dest));
+        goto done;
+    }
+    bk = sqlite3_backup_init(dest, "main", db->sql, "main");
+    if (bk == NULL) {
+        rc = ent_fail(db, ENT_ERROR, "%s: %s", path, sqlite3_errmsg(dest));
+        goto done;
+    }
+    /* One step of all pages copies a consistent snapshot under a read transaction. */
+    int sc = sqlite3_backup_step(bk, -1);
+    sqlite3_backup_finish(bk);
+    if (sc != SQLITE_DONE) {
+        rc = ent_fail(db, ENT_ERROR, "%s: backup failed: %s", path, sqlite3_errstr(sc));
+        goto done;
+    }
+done:
+    sqlite3_close(dest);
+    if (rc != ENT_OK && path && *path)
+        unlink(path);
+    return rc;
+}

@@ -1,0 +1,87 @@
+/*
+ * Private to the library: the handle's layout, error helpers, the statement
+ * cache, transactions with retry, time and identifier helpers.
+ * Nothing here is part of the public API.
+ */
+#ifndef ENT_INTERNAL_H
+#define ENT_INTERNAL_H
+
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include "entrepot/common.h"
+
+#define ENT_STMT_CACHE 128
+#define ENT_MSG_MAX 1024
+
+struct ent_stmt_slot {
+    const char *sql; /* the literal's address is the key: statements are static strings */
+    sqlite3_stmt *stmt;
+};
+
+struct ent_db {
+    sqlite3 *sql;
+    int code;
+    char msg[ENT_MSG_MAX];
+    int flags;
+    int tx_depth;              /* nesting of ent_tx_begin: only the outermost one is real */
+    struct ent_stmt_slot cache[ENT_STMT_CACHE];
+};
+
+/* Records code and a printf-style message on db and returns code. */
+int ent_fail(ent_db *db, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Records SQLite's own error as ENT_ERROR (ENT_BUSY when locked), prefixed by what. */
+int ent_fail_sql(ent_db *db, const char *what);
+
+/* Clears the error state at the start of a public call. */
+void ent_ok(ent_db *db);
+
+/* Returns the cached prepared statement for the static string sql, reset and
+ * with bindings cleared; NULL (error recorded) when it does not prepare. */
+sqlite3_stmt *ent_stmt(ent_db *db, const char *sql);
+
+/* Runs a statement with no result rows (reset afterwards). */
+int ent_exec_stmt(ent_db *db, sqlite3_stmt *st);
+
+/*
+ * Transactions: ent_tx_begin starts BEGIN IMMEDIATE, retrying a locked
+ * database with bounded backoff, and nests (inner calls only count).
+ * ent_tx_end commits when rc is ENT_OK and rolls back otherwise; it returns
+ * rc, or the commit's failure. The error on db is kept across a rollback.
+ */
+int ent_tx_begin(ent_db *db);
+int ent_tx_end(ent_db *db, int rc);
+
+/* Binds text, or NULL when s is NULL or empty. */
+int ent_bind_text_or_null(sqlite3_stmt *st, int i, const char *s);
+
+/* Copies a column's text into a new heap string (NULL for SQL NULL). */
+char *ent_col_strdup(sqlite3_stmt *st, int i);
+/* Copies a column's text into buf of len bytes ("" for NULL). */
+void ent_col_copy(sqlite3_stmt *st, int i, char *buf, size_t len);
+
+/* The current UTC time as "YYYY-MM-DDTHH:MM:SSZ" ($ENTREPOT_NOW overrides it for tests). */
+void ent_now_utc(char out[21]);
+
+/* A new random UUID in its 36-character lower-case text form. */
+void ent_uuid_new(char out[37]);
+
+/*
+ * Dates are "YYYY-MM-DD" text in the database. ent_date_parse checks the form
+ * and that the day exists (no 2025-02-30); *days_out (may be NULL) receives
+ * days since 1970-01-01. ent_date_from_days does the reverse.
+ */
+int ent_date_parse(const char *s, int32_t *days_out);
+void ent_date_from_days(int32_t days, char out[11]);
+
+/* Checks a text input: not NULL when required, at most max bytes, UTF-8,
+ * no control characters. On failure records ENT_INVALID naming field. */
+int ent_check_text(ent_db *db, const char *field, const char *s, size_t max, bool required);
+
+/* Parses a base-10 integer that fills the whole string. */
+int ent_parse_i64(const char *s, int64_t *out);
+
+char *ent_strdup(const char *s);
+
+#endif

@@ -1,0 +1,143 @@
+/* Small helpers shared by the modules: text checks, dates, times, UUIDs. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <uuid/uuid.h>
+
+#include "entrepot/csv.h"
+#include "internal.h"
+
+char *ent_strdup(const char *s)
+{
+    if (s == NULL)
+        return NULL;
+    size_t n = strlen(s) + 1;
+    char *p = malloc(n);
+    if (p)
+        memcpy(p, s, n);
+    return p;
+}
+
+int ent_bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
+{
+    if (s == NULL || *s == '\0')
+        return sqlite3_bind_null(st, i);
+    return sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+}
+
+char *ent_col_strdup(sqlite3_stmt *st, int i)
+{
+    const char *t = (const char *)sqlite3_column_text(st, i);
+    return t ? ent_strdup(t) : NULL;
+}
+
+void ent_col_copy(sqlite3_stmt *st, int i, char *buf, size_t len)
+{
+    const char *t = (const char *)sqlite3_column_text(st, i);
+    snprintf(buf, len, "%s", t ? t : "");
+}
+
+void ent_now_utc(char out[21])
+{
+    const char *fixed = getenv("ENTREPOT_NOW");
+    if (fixed && strlen(fixed) == 20) {
+        memcpy(out, fixed, 21);
+        return;
+    }
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void ent_uuid_new(char out[37])
+{
+    uuid_t u;
+    uuid_generate_random(u);
+    uuid_unparse_lower(u, out);
+}
+
+static int is_leap(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int month_days(int y, int m)
+{
+    static const int d[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return m == 2 && is_leap(y) ? 29 : d[m - 1];
+}
+
+/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar
+ * (Howard Hinnant's days_from_civil algorithm). */
+static int32_t days_from_civil(int y, int m, int d)
+{
+    y -= m <= 2;
+    int era = (y >= 0 ? y : y - 399) / 400;
+    int yoe = y - era * 400;
+    int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return (int32_t)(era * 146097 + doe - 719468);
+}
+
+int ent_date_parse(const char *s, int32_t *days_out)
+{
+    if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return ENT_INVALID;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+            return ENT_INVALID;
+    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    int m = (s[5] - '0') * 10 + (s[6] - '0');
+    int d = (s[8] - '0') * 10 + (s[9] - '0');
+    if (y < 1900 || m < 1 || m > 12 || d < 1 || d > month_days(y, m))
+        return ENT_INVALID;
+    if (days_out)
+        *days_out = days_from_civil(y, m, d);
+    return ENT_OK;
+}
+
+void ent_date_from_days(int32_t z, char out[11])
+{
+    z += 719468;
+    int era = (z >= 0 ? z : z - 146096) / 146097;
+    int doe = z - era * 146097;
+    int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int y = yoe + era * 400;
+    int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int mp = (5 * doy + 2) / 153;
+    int d = doy - (153 * mp + 2) / 5 + 1;
+    int m = mp + (mp < 10 ? 3 : -9);
+    y += m <= 2;
+    snprintf(out, 11, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
+}
+
+int ent_check_text(ent_db *db, const char *field, const char *s, size_t max, bool required)
+{
+    if (s == NULL || *s == '\0')
+        return required ? ent_fail(db, ENT_INVALID, "%s is required", field) : ENT_OK;
+    size_t n = strlen(s);
+    if (!ent_utf8_valid(s, n))
+        return ent_fail(db, ENT_INVALID, "%s is not valid UTF-8 text", field);
+    if (n > max)
+        return ent_fail(db, ENT_INVALID, "%s is too long: %zu bytes, at most %zu", field, n, max);
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+            return ent_fail(db, ENT_INVALID, "%s holds a control character (byte %zu)", field, i + 1);
+    return ENT_OK;
+}
+
+int ent_parse_i64(const char *s, int64_t *out)
+{
+    char *end = NULL;
+    if (s == NULL || *s == '\0' || *s == ' ' || *s == '+')
+        return ENT_INVALID;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno != 0 || *end != '\0')
+        return ENT_INVALID;
+    *out = v;
+    return ENT_OK;
+}
