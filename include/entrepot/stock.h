@@ -58,6 +58,25 @@ typedef struct ent_receive {
  */
 ENT_API int ent_stock_receive(ent_db *db, const ent_receive *r, char *lot_uuid_out);
 
+/* A lot as stored. Strings owned by the struct. */
+typedef struct ent_lot {
+    int64_t id, product_id;
+    char uuid[37];
+    char *code, *declaration, *supplier;
+    char origin[3];
+    char import_date[11], production_date[11], expiry[11]; /* "" when unknown */
+    int64_t unit_cost; /* -1 when unknown */
+    char cost_currency[4];
+    int64_t on_hand;   /* units on hand over all locations */
+} ent_lot;
+
+/* Finds a product's lot by its code (product named by any of its codes).
+ * ENT_NOTFOUND names the product and lot. Release with ent_lot_free. */
+ENT_API int ent_lot_find(ent_db *db, ent_lot **out, const char *product, const char *lot_code);
+/* Same, by the product's internal id (the scan fast path). */
+ENT_API int ent_lot_find_id(ent_db *db, ent_lot **out, int64_t product_id, const char *lot_code);
+ENT_API void ent_lot_free(ent_lot *lot);
+
 /* ---- moves -------------------------------------------------------------- */
 
 /* A move names product and location; lot may be NULL when exactly one lot
