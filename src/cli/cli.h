@@ -70,5 +70,6 @@ int cmd_backup(struct cli *cli, int argc, char **argv);
 int cmd_scan(struct cli *cli, int argc, char **argv);
 int cmd_journal(struct cli *cli, int argc, char **argv);
 int cmd_receipt(struct cli *cli, int argc, char **argv);
+int cmd_label(struct cli *cli, int argc, char **argv);
 
 #endif

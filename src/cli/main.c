@@ -16,6 +16,7 @@ static const char usage[] =
     "  stock       receive, move, adjust, scrap, count; levels, history\n"
     "  scan        show what a scanned code means and what it resolves to\n"
     "  journal     the signed sales journal: keygen, close, verify, export\n"
+    "  label       print shelf labels, item tags, back labels, carton labels\n"
     "  receipt     verify a printed receipt's QR payload\n"
     "  check       integrity check and ledger recomputation\n"
     "  backup      consistent online copy of the database\n"
@@ -32,7 +33,7 @@ static const struct {
 } commands[] = {
     {"init", cmd_init},       {"demo", cmd_demo},     {"product", cmd_product}, {"location", cmd_location},
     {"stock", cmd_stock},     {"scan", cmd_scan},     {"journal", cmd_journal}, {"receipt", cmd_receipt},
-    {"check", cmd_check},     {"backup", cmd_backup},
+    {"check", cmd_check},     {"backup", cmd_backup}, {"label", cmd_label},
 };
 
 int main(int argc, char **argv)
