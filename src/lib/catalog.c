@@ -1,0 +1,824 @@
+/* The catalogue: commodities, their barcodes, CSV import and export. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "entrepot/catalog.h"
+#include "entrepot/country.h"
+#include "entrepot/csv.h"
+#include "entrepot/money.h"
+#include "entrepot/scan.h"
+#include "catalog_internal.h"
+#include "internal.h"
+
+#define NAME_MAX_BYTES 200
+#define TEXT_MAX_BYTES 500
+
+/* A commodity's fields, parsed and checked. Text pointers borrow the input. */
+struct prod {
+    char gtin[15], sku[33], origin[3], hs_code[11], unit[4], net_unit[4], currency[4];
+    const char *name_zh, *name_en, *brand, *importer, *storage;
+    int64_t net_content, price, reorder_point;
+    int32_t tax_rate, shelf_life_days;
+};
+
+static const char *const field_names[] = {"gtin",     "sku",         "name_zh", "name_en",  "brand",
+                                          "origin",   "hs_code",     "unit",    "net_content", "price",
+                                          "currency", "tax_rate",    "importer", "reorder_point", "storage",
+                                          "shelf_life_days"};
+#define NFIELDS (sizeof field_names / sizeof *field_names)
+
+/* The fields struct as an array, in field_names order. */
+static const char **field_slot(ent_product_fields *f, size_t i)
+{
+    const char **slots[NFIELDS] = {&f->gtin,     &f->sku,      &f->name_zh,  &f->name_en,
+                                   &f->brand,    &f->origin,   &f->hs_code,  &f->unit,
+                                   &f->net_content, &f->price, &f->currency, &f->tax_rate,
+                                   &f->importer, &f->reorder_point, &f->storage, &f->shelf_life_days};
+    return slots[i];
+}
+
+static int empty(const char *s)
+{
+    return s == NULL || *s == '\0';
+}
+
+static int valid_code_chars(const char *s)
+{
+    for (; *s; s++) {
+        char c = *s;
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+              c == '_' || c == '.' || c == '/'))
+            return 0;
+    }
+    return 1;
+}
+
+/* "500 g", "1.5kg", "750 ml", "1 l", "12 pcs" -> integer amount in g, ml or pcs. */
+static int parse_net_content(const char *s, int64_t *value, char unit[4])
+{
+    char num[32];
+    size_t n = 0;
+    while (*s == ' ')
+        s++;
+    while (n + 1 < sizeof num && ((*s >= '0' && *s <= '9') || *s == '.'))
+        num[n++] = *s++;
+    num[n] = '\0';
+    while (*s == ' ')
+        s++;
+    static const struct { const char *name, *unit; int64_t factor; int scale; } units[] = {
+        {"g", "g", 1, 0},      {"kg", "g", 1000, 3}, {"ml", "ml", 1, 0}, {"l", "ml", 1000, 3},
+        {"L", "ml", 1000, 3},  {"cl", "ml", 10, 2},  {"pcs", "pcs", 1, 0}, {"pc", "pcs", 1, 0},
+        {"克", "g", 1, 0},     {"千克", "g", 1000, 3}, {"毫升", "ml", 1, 0}, {"升", "ml", 1000, 3},
+    };
+    for (size_t i = 0; i < sizeof units / sizeof *units; i++) {
+        if (strcmp(s, units[i].name) != 0)
+            continue;
+        int64_t v;
+        if (ent_decimal_parse(&v, num, units[i].scale) != ENT_OK)
+            return ENT_INVALID;
+        int64_t div = 1;
+        for (int k = 0; k < units[i].scale; k++)
+            div *= 10;
+        /* value * factor / 10^scale must come out whole: 1.5 kg = 1500 g, 1.0005 kg is refused. */
+        if (v > INT64_MAX / units[i].factor || (v * units[i].factor) % div != 0)
+            return ENT_INVALID;
+        *value = v * units[i].factor / div;
+        if (*value <= 0)
+            return ENT_INVALID;
+        snprintf(unit, 4, "%s", units[i].unit);
+        return ENT_OK;
+    }
+    return ENT_INVALID;
+}
+
+static int parse_count(ent_db *db, const char *field, const char *s, int64_t min, int64_t max, int64_t *out)
+{
+    if (ent_parse_i64(s, out) != ENT_OK || *out < min || *out > max)
+        return ent_fail(db, ENT_INVALID, "%s '%.40s' must be a whole number from %lld to %lld", field, s,
+                        (long long)min, (long long)max);
+    return ENT_OK;
+}
+
+static int store_currency(ent_db *db, char out[4])
+{
+    sqlite3_stmt *st = ent_stmt(db, "SELECT currency FROM store WHERE id = 1");
+    if (st == NULL)
+        return db->code;
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return ent_fail(db, ENT_NOTFOUND, "this database has no store yet: run `entrepot init`");
+    }
+    ent_col_copy(st, 0, out, 4);
+    sqlite3_reset(st);
+    return ENT_OK;
+}
+
+/* Parses and checks every field into p. Empty fields take defaults. */
+static int parse_fields(ent_db *db, const ent_product_fields *f, const char *default_currency, struct prod *p)
+{
+    char why[256];
+    int rc;
+    memset(p, 0, sizeof *p);
+    for (size_t i = 0; i < NFIELDS; i++) {
+        const char *v = *field_slot((ent_product_fields *)f, i);
+        size_t max = (i == 2 || i == 3) ? NAME_MAX_BYTES : TEXT_MAX_BYTES;
+        if ((rc = ent_check_text(db, field_names[i], v, max, false)) != ENT_OK)
+            return rc;
+    }
+    if (!empty(f->gtin) && ent_gtin_normalize(p->gtin, f->gtin, why, sizeof why) != ENT_OK)
+        return ent_fail(db, ENT_INVALID, "%s", why);
+    if (!empty(f->sku)) {
+        if (strlen(f->sku) > 32 || !valid_code_chars(f->sku))
+            return ent_fail(db, ENT_INVALID,
+                            "sku '%.40s' must be 1 to 32 letters, digits or - _ . /", f->sku);
+        snprintf(p->sku, sizeof p->sku, "%s", f->sku);
+    }
+    if (empty(f->gtin) && empty(f->sku))
+        return ent_fail(db, ENT_INVALID, "a commodity needs a gtin or a sku");
+    p->name_zh = empty(f->name_zh) ? NULL : f->name_zh;
+    p->name_en = empty(f->name_en) ? NULL : f->name_en;
+    if (p->name_zh == NULL && p->name_en == NULL)
+        return ent_fail(db, ENT_INVALID, "a commodity needs a name: name_zh or name_en");
+    p->brand = empty(f->brand) ? NULL : f->brand;
+    p->importer = empty(f->importer) ? NULL : f->importer;
+    p->storage = empty(f->storage) ? NULL : f->storage;
+    if (!empty(f->origin)) {
+        const ent_country *c = NULL;
+        rc = ent_country_lookup(&c, f->origin);
+        if (rc == ENT_ERROR)
+            return ent_fail(db, ENT_ERROR, "%s", ent_country_errmsg());
+        if (rc != ENT_OK)
+            return ent_fail(db, ENT_INVALID, "origin '%.40s' is not an ISO 3166-1 country code", f->origin);
+        memcpy(p->origin, c->alpha2, 3);
+    }
+    if (!empty(f->hs_code)) {
+        size_t n = 0;
+        for (const char *s = f->hs_code; *s; s++) {
+            if (*s == '.' || *s == ' ')
+                continue;
+            if (*s < '0' || *s > '9' || n >= 10)
+                return ent_fail(db, ENT_INVALID, "hs_code '%.40s' must be 6 to 10 digits", f->hs_code);
+            p->hs_code[n++] = *s;
+        }
+        if (n < 6)
+            return ent_fail(db, ENT_INVALID, "hs_code '%.40s' must be 6 to 10 digits", f->hs_code);
+    }
+    snprintf(p->unit, sizeof p->unit, "%s", empty(f->unit) ? "pcs" : f->unit);
+    if (strcmp(p->unit, "pcs") != 0 && strcmp(p->unit, "g") != 0 && strcmp(p->unit, "ml") != 0)
+        return ent_fail(db, ENT_INVALID, "unit '%.40s' must be pcs, g or ml", f->unit);
+    if (!empty(f->net_content) && parse_net_content(f->net_content, &p->net_content, p->net_unit) != ENT_OK)
+        return ent_fail(db, ENT_INVALID,
+                        "net_content '%.40s' must be an amount and a unit such as 500 g, 1.5 kg, 750 ml, 1 l, 12 pcs",
+                        f->net_content);
+    snprintf(p->currency, sizeof p->currency, "%s", empty(f->currency) ? default_currency : f->currency);
+    {
+        const ent_currency *cur = NULL;
+        if (ent_currency_lookup(&cur, p->currency) != ENT_OK)
+            return ent_fail(db, ENT_INVALID, "currency '%.40s' is not an ISO 4217 code", p->currency);
+        memcpy(p->currency, cur->alpha3, 4);
+    }
+    if (!empty(f->price)) {
+        rc = ent_money_parse(&p->price, f->price, p->currency, why, sizeof why);
+        if (rc != ENT_OK)
+            return ent_fail(db, ENT_INVALID, "price: %s", why);
+        if (p->price < 0)
+            return ent_fail(db, ENT_INVALID, "price '%.40s' must not be negative", f->price);
+    }
+    if (!empty(f->tax_rate)) {
+        char buf[32];
+        int64_t bp;
+        snprintf(buf, sizeof buf, "%s", f->tax_rate);
+        size_t n = strlen(buf);
+        if (n > 0 && buf[n - 1] == '%')
+            buf[n - 1] = '\0';
+        if (ent_decimal_parse(&bp, buf, 2) != ENT_OK || bp > 10000)
+            return ent_fail(db, ENT_INVALID, "tax_rate '%.40s' must be a percentage from 0 to 100 such as 13 or 9.5",
+                            f->tax_rate);
+        p->tax_rate = (int32_t)bp;
+    }
+    if (!empty(f->reorder_point) &&
+        (rc = parse_count(db, "reorder_point", f->reorder_point, 0, INT32_MAX, &p->reorder_point)) != ENT_OK)
+        return rc;
+    if (!empty(f->shelf_life_days)) {
+        int64_t d;
+        if ((rc = parse_count(db, "shelf_life_days", f->shelf_life_days, 1, 36500, &d)) != ENT_OK)
+            return rc;
+        p->shelf_life_days = (int32_t)d;
+    }
+    return ENT_OK;
+}
+
+/* ---- lookups ------------------------------------------------------------ */
+
+static int lookup_id(ent_db *db, const char *sql, const char *code, int64_t *id, int64_t *qty)
+{
+    sqlite3_stmt *st = ent_stmt(db, sql);
+    if (st == NULL)
+        return db->code;
+    sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+    int sc = sqlite3_step(st);
+    int rc = ENT_NOTFOUND;
+    if (sc == SQLITE_ROW) {
+        *id = sqlite3_column_int64(st, 0);
+        *qty = sqlite3_column_int64(st, 1);
+        rc = ENT_OK;
+    } else if (sc != SQLITE_DONE) {
+        rc = ent_fail_sql(db, "looking up a commodity");
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+static const char sql_by_gtin[] = "SELECT id, 1 FROM product WHERE gtin = ?";
+static const char sql_by_sku[] = "SELECT id, 1 FROM product WHERE sku = ?";
+static const char sql_by_barcode[] = "SELECT product_id, qty FROM product_barcode WHERE code = ?";
+
+/* GTIN, then SKU, then extra barcode (normalised when it is a GTIN). */
+int ent_product_id(ent_db *db, int64_t *out, const char *code, int64_t *qty_out)
+{
+    char gtin[15], why[160];
+    int64_t qty = 1;
+    int rc;
+    ent_ok(db);
+    if (empty(code))
+        return ent_fail(db, ENT_INVALID, "no commodity code given");
+    size_t n = strlen(code);
+    int digits = strspn(code, "0123456789") == n;
+    int gtin_shaped = digits && (n == 8 || n == 12 || n == 13 || n == 14);
+    int is_gtin = gtin_shaped && ent_gtin_normalize(gtin, code, why, sizeof why) == ENT_OK;
+    if (is_gtin) {
+        rc = lookup_id(db, sql_by_gtin, gtin, out, &qty);
+        if (rc == ENT_NOTFOUND)
+            rc = lookup_id(db, sql_by_barcode, gtin, out, &qty);
+    } else {
+        rc = n <= 32 ? lookup_id(db, sql_by_sku, code, out, &qty) : ENT_NOTFOUND;
+        if (rc == ENT_NOTFOUND)
+            rc = lookup_id(db, sql_by_barcode, code, out, &qty);
+    }
+    if (rc == ENT_NOTFOUND) {
+        if (gtin_shaped && !is_gtin)
+            return ent_fail(db, ENT_INVALID, "%s", why);
+        return ent_fail(db, ENT_NOTFOUND, "no commodity has the code '%.60s'", code);
+    }
+    if (rc == ENT_OK && qty_out)
+        *qty_out = qty;
+    return rc;
+}
+
+#define PRODUCT_COLS                                                                                     \
+    "id, gtin, sku, name_zh, name_en, brand, importer, storage, origin, hs_code, unit, net_content, "   \
+    "net_unit, price, currency, tax_rate, reorder_point, shelf_life_days, created_at, updated_at"
+
+/* Fills p from a row of PRODUCT_COLS; strings point into the statement (borrowed). */
+static void row_to_product(sqlite3_stmt *st, ent_product *p, int copy)
+{
+    memset(p, 0, sizeof *p);
+    p->id = sqlite3_column_int64(st, 0);
+    ent_col_copy(st, 1, p->gtin, sizeof p->gtin);
+    ent_col_copy(st, 2, p->sku, sizeof p->sku);
+    char **texts[] = {&p->name_zh, &p->name_en, &p->brand, &p->importer, &p->storage};
+    for (int i = 0; i < 5; i++)
+        *texts[i] = copy ? ent_col_strdup(st, 3 + i) : (char *)sqlite3_column_text(st, 3 + i);
+    ent_col_copy(st, 8, p->origin, sizeof p->origin);
+    ent_col_copy(st, 9, p->hs_code, sizeof p->hs_code);
+    ent_col_copy(st, 10, p->unit, sizeof p->unit);
+    p->net_content = sqlite3_column_int64(st, 11);
+    ent_col_copy(st, 12, p->net_unit, sizeof p->net_unit);
+    p->price = sqlite3_column_int64(st, 13);
+    ent_col_copy(st, 14, p->currency, sizeof p->currency);
+    p->tax_rate = sqlite3_column_int(st, 15);
+    p->reorder_point = sqlite3_column_int64(st, 16);
+    p->shelf_life_days = sqlite3_column_int(st, 17);
+    ent_col_copy(st, 18, p->created_at, sizeof p->created_at);
+    ent_col_copy(st, 19, p->updated_at, sizeof p->updated_at);
+}
+
+int ent_product_get_by_id(ent_db *db, ent_product **out, int64_t id)
+{
+    *out = NULL;
+    sqlite3_stmt *st = ent_stmt(db, "SELECT " PRODUCT_COLS " FROM product WHERE id = ?");
+    if (st == NULL)
+        return db->code;
+    sqlite3_bind_int64(st, 1, id);
+    int sc = sqlite3_step(st);
+    int rc = ENT_OK;
+    if (sc == SQLITE_ROW) {
+        ent_product *p = malloc(sizeof *p);
+        if (p == NULL) {
+            rc = ent_fail(db, ENT_ERROR, "out of memory");
+        } else {
+            row_to_product(st, p, 1);
+            *out = p;
+        }
+    } else {
+        rc = sc == SQLITE_DONE ? ent_fail(db, ENT_NOTFOUND, "no commodity with id %lld", (long long)id)
+                               : ent_fail_sql(db, "reading a commodity");
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+int ent_product_find(ent_db *db, ent_product **out, const char *code, int64_t *qty_out)
+{
+    int64_t id;
+    *out = NULL;
+    int rc = ent_product_id(db, &id, code, qty_out);
+    if (rc != ENT_OK)
+        return rc;
+    return ent_product_get_by_id(db, out, id);
+}
+
+void ent_product_free(ent_product *p)
+{
+    if (p == NULL)
+        return;
+    free(p->name_zh);
+    free(p->name_en);
+    free(p->brand);
+    free(p->importer);
+    free(p->storage);
+    free(p);
+}
+
+const char *ent_product_label(const ent_product *p, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s %s", p->gtin[0] ? p->gtin : p->sku,
+             p->name_zh ? p->name_zh : (p->name_en ? p->name_en : ""));
+    return buf;
+}
+
+/* ---- writing ------------------------------------------------------------ */
+
+/* A code that another commodity already uses (as GTIN, SKU or barcode)? */
+static int code_taken(ent_db *db, const char *code, int64_t self, const char *what)
+{
+    int64_t id = 0, qty;
+    int rc = lookup_id(db, sql_by_gtin, code, &id, &qty);
+    if (rc == ENT_NOTFOUND)
+        rc = lookup_id(db, sql_by_sku, code, &id, &qty);
+    if (rc == ENT_NOTFOUND)
+        rc = lookup_id(db, sql_by_barcode, code, &id, &qty);
+    if (rc == ENT_NOTFOUND || (rc == ENT_OK && id == self))
+        return ENT_OK;
+    if (rc != ENT_OK)
+        return rc;
+    return ent_fail(db, ENT_EXISTS, "%s %s is already used by another commodity", what, code);
+}
+
+static int bind_prod(sqlite3_stmt *st, const struct prod *p, const char *now)
+{
+    ent_bind_text_or_null(st, 1, p->gtin);
+    ent_bind_text_or_null(st, 2, p->sku);
+    ent_bind_text_or_null(st, 3, p->name_zh);
+    ent_bind_text_or_null(st, 4, p->name_en);
+    ent_bind_text_or_null(st, 5, p->brand);
+    ent_bind_text_or_null(st, 6, p->origin);
+    ent_bind_text_or_null(st, 7, p->hs_code);
+    sqlite3_bind_text(st, 8, p->unit, -1, SQLITE_TRANSIENT);
+    if (p->net_content > 0) {
+        sqlite3_bind_int64(st, 9, p->net_content);
+        sqlite3_bind_text(st, 10, p->net_unit, -1, SQLITE_TRANSIENT);
+    }
+    sqlite3_bind_int64(st, 11, p->price);
+    sqlite3_bind_text(st, 12, p->currency, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, 13, p->tax_rate);
+    ent_bind_text_or_null(st, 14, p->importer);
+    sqlite3_bind_int64(st, 15, p->reorder_point);
+    ent_bind_text_or_null(st, 16, p->storage);
+    if (p->shelf_life_days > 0)
+        sqlite3_bind_int(st, 17, p->shelf_life_days);
+    return sqlite3_bind_text(st, 18, now, -1, SQLITE_TRANSIENT);
+}
+
+/* Inserts a checked commodity; the caller holds the transaction. */
+static int insert_prod(ent_db *db, const struct prod *p, const char *now)
+{
+    int rc;
+    if (p->gtin[0] && (rc = code_taken(db, p->gtin, 0, "GTIN")) != ENT_OK)
+        return rc;
+    if (p->sku[0] && (rc = code_taken(db, p->sku, 0, "sku")) != ENT_OK)
+        return rc;
+    sqlite3_stmt *st = ent_stmt(db,
+        "INSERT INTO product(gtin, sku, name_zh, name_en, brand, origin, hs_code, unit, net_content, "
+        "net_unit, price, currency, tax_rate, importer, reorder_point, storage, shelf_life_days, "
+        "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+        "?15, ?16, ?17, ?18, ?18)");
+    if (st == NULL)
+        return db->code;
+    bind_prod(st, p, now);
+    return ent_exec_stmt(db, st);
+}
+
+int ent_product_add(ent_db *db, const ent_product_fields *fields)
+{
+    struct prod p;
+    char cur[4], now[21];
+    int rc;
+    ent_ok(db);
+    if ((rc = store_currency(db, cur)) != ENT_OK)
+        return rc;
+    if ((rc = parse_fields(db, fields, cur, &p)) != ENT_OK)
+        return rc;
+    ent_now_utc(now);
+    if ((rc = ent_tx_begin(db)) != ENT_OK)
+        return rc;
+    rc = insert_prod(db, &p, now);
+    return ent_tx_end(db, rc);
+}
+
+/* Text buffers for a product turned back into fields (edit, export). */
+struct prod_text {
+    char net[40], price[40], tax[16], reorder[24], shelf[16];
+};
+
+static void product_to_fields(const ent_product *p, struct prod_text *t, ent_product_fields *f)
+{
+    memset(f, 0, sizeof *f);
+    f->gtin = p->gtin;
+    f->sku = p->sku;
+    f->name_zh = p->name_zh;
+    f->name_en = p->name_en;
+    f->brand = p->brand;
+    f->origin = p->origin;
+    f->hs_code = p->hs_code;
+    f->unit = p->unit;
+    t->net[0] = '\0';
+    if (p->net_content > 0)
+        snprintf(t->net, sizeof t->net, "%lld %s", (long long)p->net_content, p->net_unit);
+    f->net_content = t->net;
+    if (ent_money_format(t->price, sizeof t->price, p->price, p->currency) < 0)
+        snprintf(t->price, sizeof t->price, "%lld", (long long)p->price);
+    f->price = t->price;
+    f->currency = p->currency;
+    ent_decimal_format(t->tax, sizeof t->tax, p->tax_rate, 2);
+    f->tax_rate = t->tax;
+    f->importer = p->importer;
+    snprintf(t->reorder, sizeof t->reorder, "%lld", (long long)p->reorder_point);
+    f->reorder_point = t->reorder;
+    t->shelf[0] = '\0';
+    if (p->shelf_life_days > 0)
+        snprintf(t->shelf, sizeof t->shelf, "%d", p->shelf_life_days);
+    f->shelf_life_days = t->shelf;
+    f->storage = p->storage;
+}
+
+/* Applies the given fields to commodity id; the caller holds the transaction. */
+static int update_prod(ent_db *db, int64_t id, const ent_product_fields *changes, const char *now)
+{
+    ent_product *old = NULL;
+    ent_product_fields f;
+    struct prod_text t;
+    struct prod p;
+    int rc = ent_product_get_by_id(db, &old, id);
+    if (rc != ENT_OK)
+        return rc;
+    product_to_fields(old, &t, &f);
+    /* A new currency without a new price would silently rescale the amount. */
+    if (changes->currency && !changes->price && strcmp(changes->currency, old->currency) != 0) {
+        rc = ent_fail(db, ENT_INVALID, "changing the currency needs the price in it too (--price)");
+        goto done;
+    }
+    for (size_t i = 0; i < NFIELDS; i++) {
+        const char *v = *field_slot((ent_product_fields *)changes, i);
+        if (v)
+            *field_slot(&f, i) = v;
+    }
+    if ((rc = parse_fields(db, &f, old->currency, &p)) != ENT_OK)
+        goto done;
+    if (p.gtin[0] && (rc = code_taken(db, p.gtin, id, "GTIN")) != ENT_OK)
+        goto done;
+    if (p.sku[0] && (rc = code_taken(db, p.sku, id, "sku")) != ENT_OK)
+        goto done;
+    sqlite3_stmt *st = ent_stmt(db,
+        "UPDATE product SET gtin = ?1, sku = ?2, name_zh = ?3, name_en = ?4, brand = ?5, origin = ?6, "
+        "hs_code = ?7, unit = ?8, net_content = ?9, net_unit = ?10, price = ?11, currency = ?12, "
+        "tax_rate = ?13, importer = ?14, reorder_point = ?15, storage = ?16, shelf_life_days = ?17, "
+        "updated_at = ?18 WHERE id = ?19");
+    if (st == NULL) {
+        rc = db->code;
+        goto done;
+    }
+    bind_prod(st, &p, now);
+    sqlite3_bind_int64(st, 19, id);
+    rc = ent_exec_stmt(db, st);
+    if (rc == ENT_OK)
+        rc = ent_catalog_changed(db, id, old, &p.price, p.name_zh, p.name_en);
+done:
+    ent_product_free(old);
+    return rc;
+}
+
+int ent_product_edit(ent_db *db, const char *code, const ent_product_fields *fields)
+{
+    int64_t id;
+    char now[21];
+    int rc = ent_product_id(db, &id, code, NULL);
+    if (rc != ENT_OK)
+        return rc;
+    ent_now_utc(now);
+    if ((rc = ent_tx_begin(db)) != ENT_OK)
+        return rc;
+    rc = update_prod(db, id, fields, now);
+    return ent_tx_end(db, rc);
+}
+
+/* Hook for modules that follow catalogue changes (the label reprint queue).
+ * Weak so that the catalogue does not depend on the label module. */
+__attribute__((weak)) int ent_label_queue_on_change(ent_db *db, int64_t product_id, const char *reason)
+{
+    (void)db;
+    (void)product_id;
+    (void)reason;
+    return ENT_OK;
+}
+
+int ent_catalog_changed(ent_db *db, int64_t id, const ent_product *old, const int64_t *price,
+                        const char *name_zh, const char *name_en)
+{
+    const char *reason = NULL;
+    if (old->price != *price)
+        reason = "price";
+    else if ((old->name_zh == NULL) != (name_zh == NULL) || (old->name_zh && strcmp(old->name_zh, name_zh) != 0) ||
+             (old->name_en == NULL) != (name_en == NULL) || (old->name_en && strcmp(old->name_en, name_en) != 0))
+        reason = "name";
+    return reason ? ent_label_queue_on_change(db, id, reason) : ENT_OK;
+}
+
+/* ---- listing ------------------------------------------------------------ */
+
+int ent_product_each(ent_db *db, const char *search, const char *origin, int64_t limit, ent_product_cb cb,
+                     void *ud)
+{
+    char *pattern = NULL, ccode[3] = "";
+    int rc = ENT_OK;
+    ent_ok(db);
+    if (!empty(search)) {
+        if ((rc = ent_check_text(db, "search text", search, NAME_MAX_BYTES, true)) != ENT_OK)
+            return rc;
+        /* LIKE with its wildcards escaped, so that "50%" finds "50%" literally. */
+        size_t n = strlen(search);
+        pattern = malloc(2 * n + 3);
+        if (pattern == NULL)
+            return ent_fail(db, ENT_ERROR, "out of memory");
+        char *w = pattern;
+        *w++ = '%';
+        for (const char *s = search; *s; s++) {
+            if (*s == '%' || *s == '_' || *s == '\\')
+                *w++ = '\\';
+            *w++ = *s;
+        }
+        *w++ = '%';
+        *w = '\0';
+    }
+    if (!empty(origin)) {
+        const ent_country *c = NULL;
+        if (ent_country_lookup(&c, origin) != ENT_OK) {
+            rc = ent_fail(db, ENT_INVALID, "origin '%.40s' is not an ISO 3166-1 country code", origin);
+            goto done;
+        }
+        memcpy(ccode, c->alpha2, 3);
+    }
+    /* A separate statement handle: the callback may run catalogue lookups itself. */
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db->sql,
+                           "SELECT " PRODUCT_COLS " FROM product "
+                           "WHERE (?1 IS NULL OR name_zh LIKE ?1 ESCAPE '\\' OR name_en LIKE ?1 ESCAPE '\\' "
+                           "       OR brand LIKE ?1 ESCAPE '\\' OR gtin LIKE ?1 ESCAPE '\\' OR sku LIKE ?1 ESCAPE '\\') "
+                           "  AND (?2 IS NULL OR origin = ?2) ORDER BY id LIMIT ?3",
+                           -1, &st, NULL) != SQLITE_OK) {
+        rc = ent_fail_sql(db, "listing commodities");
+        goto done;
+    }
+    ent_bind_text_or_null(st, 1, pattern);
+    ent_bind_text_or_null(st, 2, ccode);
+    sqlite3_bind_int64(st, 3, limit > 0 ? limit : -1);
+    int sc;
+    while ((sc = sqlite3_step(st)) == SQLITE_ROW) {
+        ent_product p;
+        row_to_product(st, &p, 0);
+        if ((rc = cb(&p, ud)) != 0)
+            break;
+    }
+    if (rc == ENT_OK && sc != SQLITE_DONE)
+        rc = ent_fail_sql(db, "listing commodities");
+    sqlite3_finalize(st);
+done:
+    free(pattern);
+    return rc;
+}
+
+/* ---- barcodes ----------------------------------------------------------- */
+
+/* A barcode is stored as a 14-digit GTIN when it is one, else as given. */
+static int barcode_key(ent_db *db, const char *barcode, char out[65])
+{
+    char gtin[15], why[160];
+    int rc = ent_check_text(db, "barcode", barcode, 64, true);
+    if (rc != ENT_OK)
+        return rc;
+    size_t n = strlen(barcode);
+    if (strspn(barcode, "0123456789") == n && (n == 8 || n == 12 || n == 13 || n == 14)) {
+        if (ent_gtin_normalize(gtin, barcode, why, sizeof why) != ENT_OK)
+            return ent_fail(db, ENT_INVALID, "%s", why);
+        snprintf(out, 65, "%s", gtin);
+        return ENT_OK;
+    }
+    if (!valid_code_chars(barcode))
+        return ent_fail(db, ENT_INVALID, "barcode '%.40s' must be letters, digits or - _ . /", barcode);
+    snprintf(out, 65, "%s", barcode);
+    return ENT_OK;
+}
+
+int ent_product_barcode_add(ent_db *db, const char *product, const char *barcode, int64_t qty)
+{
+    char key[65];
+    int64_t id;
+    int rc = ent_product_id(db, &id, product, NULL);
+    if (rc != ENT_OK)
+        return rc;
+    if ((rc = barcode_key(db, barcode, key)) != ENT_OK)
+        return rc;
+    if (qty <= 0)
+        return ent_fail(db, ENT_INVALID, "quantity %lld: a barcode stands for 1 or more units", (long long)qty);
+    if ((rc = ent_tx_begin(db)) != ENT_OK)
+        return rc;
+    if ((rc = code_taken(db, key, -1, "barcode")) != ENT_OK)
+        goto done;
+    sqlite3_stmt *st = ent_stmt(db, "INSERT INTO product_barcode(code, product_id, qty) VALUES (?, ?, ?)");
+    if (st == NULL) {
+        rc = db->code;
+        goto done;
+    }
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, id);
+    sqlite3_bind_int64(st, 3, qty);
+    rc = ent_exec_stmt(db, st);
+done:
+    return ent_tx_end(db, rc);
+}
+
+int ent_product_barcode_remove(ent_db *db, const char *barcode)
+{
+    char key[65];
+    int rc;
+    ent_ok(db);
+    if ((rc = barcode_key(db, barcode, key)) != ENT_OK)
+        return rc;
+    if ((rc = ent_tx_begin(db)) != ENT_OK)
+        return rc;
+    sqlite3_stmt *st = ent_stmt(db, "DELETE FROM product_barcode WHERE code = ?");
+    if (st == NULL) {
+        rc = db->code;
+        goto done;
+    }
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    rc = ent_exec_stmt(db, st);
+    if (rc == ENT_OK && sqlite3_changes(db->sql) == 0)
+        rc = ent_fail(db, ENT_NOTFOUND, "no commodity has the extra barcode %s", key);
+done:
+    return ent_tx_end(db, rc);
+}
+
+int ent_product_barcodes(ent_db *db, const char *product, ent_barcode_cb cb, void *ud)
+{
+    int64_t id;
+    int rc = ent_product_id(db, &id, product, NULL);
+    if (rc != ENT_OK)
+        return rc;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db->sql, "SELECT code, qty FROM product_barcode WHERE product_id = ? ORDER BY code",
+                           -1, &st, NULL) != SQLITE_OK)
+        return ent_fail_sql(db, "listing barcodes");
+    sqlite3_bind_int64(st, 1, id);
+    while (rc == ENT_OK && sqlite3_step(st) == SQLITE_ROW)
+        rc = cb((const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1), ud);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* ---- CSV ---------------------------------------------------------------- */
+
+int ent_product_import_csv(ent_db *db, FILE *in, int update, int64_t *imported)
+{
+    ent_csv *csv = NULL;
+    char **cells;
+    size_t ncells, ncols = 0;
+    int map[NFIELDS * 2];
+    char cur[4], now[21];
+    int64_t count = 0;
+    int rc, r;
+    ent_ok(db);
+    if (imported)
+        *imported = 0;
+    if ((rc = store_currency(db, cur)) != ENT_OK)
+        return rc;
+    if (ent_csv_open(&csv, in) != ENT_OK)
+        return ent_fail(db, ENT_ERROR, "out of memory");
+    r = ent_csv_next(csv, &cells, &ncells);
+    if (r <= 0) {
+        rc = r == 0 ? ent_fail(db, ENT_INVALID, "row 1: the file is empty; expected a header row")
+                    : ent_fail(db, ENT_INVALID, "%s", ent_csv_errmsg(csv));
+        goto out;
+    }
+    if (ncells > NFIELDS * 2) {
+        rc = ent_fail(db, ENT_INVALID, "row 1: %zu columns; at most %zu are known", ncells, NFIELDS);
+        goto out;
+    }
+    /* Map each column to a field; unknown or repeated columns are refused. */
+    for (size_t c = 0; c < ncells; c++) {
+        size_t i = 0;
+        while (i < NFIELDS && strcmp(cells[c], field_names[i]) != 0)
+            i++;
+        if (i == NFIELDS) {
+            rc = ent_fail(db, ENT_INVALID, "row 1, column %zu: unknown column '%.40s' (known: gtin, sku, name_zh, "
+                          "name_en, brand, origin, hs_code, unit, net_content, price, currency, tax_rate, "
+                          "importer, reorder_point, storage, shelf_life_days)", c + 1, cells[c]);
+            goto out;
+        }
+        for (size_t k = 0; k < c; k++) {
+            if (map[k] == (int)i) {
+                rc = ent_fail(db, ENT_INVALID, "row 1: column '%s' appears twice", cells[c]);
+                goto out;
+            }
+        }
+        map[c] = (int)i;
+    }
+    ncols = ncells;
+    ent_now_utc(now);
+    if ((rc = ent_tx_begin(db)) != ENT_OK)
+        goto out;
+    while ((r = ent_csv_next(csv, &cells, &ncells)) == 1) {
+        ent_product_fields f;
+        struct prod p;
+        size_t row = ent_csv_record(csv);
+        if (ncells == 1 && cells[0][0] == '\0')
+            continue; /* a blank line */
+        if (ncells != ncols) {
+            rc = ent_fail(db, ENT_INVALID, "row %zu: %zu fields, the header has %zu", row, ncells, ncols);
+            break;
+        }
+        memset(&f, 0, sizeof f);
+        for (size_t c = 0; c < ncols; c++)
+            *field_slot(&f, (size_t)map[c]) = cells[c];
+        int64_t id = 0, qty;
+        int found = ENT_NOTFOUND;
+        if ((rc = parse_fields(db, &f, cur, &p)) == ENT_OK) {
+            found = p.gtin[0] ? lookup_id(db, sql_by_gtin, p.gtin, &id, &qty)
+                              : lookup_id(db, sql_by_sku, p.sku, &id, &qty);
+            if (found == ENT_OK && update) {
+                /* Only the columns the file has change; the rest are kept. */
+                ent_product_fields g;
+                memset(&g, 0, sizeof g);
+                for (size_t c = 0; c < ncols; c++)
+                    *field_slot(&g, (size_t)map[c]) = cells[c];
+                rc = update_prod(db, id, &g, now);
+            } else if (found == ENT_OK) {
+                rc = ent_fail(db, ENT_EXISTS, "%s %s is already in the catalogue (use --update to change it)",
+                              p.gtin[0] ? "GTIN" : "sku", p.gtin[0] ? p.gtin : p.sku);
+            } else if (found == ENT_NOTFOUND) {
+                rc = insert_prod(db, &p, now);
+            } else {
+                rc = found;
+            }
+        }
+        if (rc != ENT_OK) {
+            char why[ENT_MSG_MAX];
+            snprintf(why, sizeof why, "%s", db->msg);
+            rc = ent_fail(db, rc == ENT_EXISTS ? ENT_EXISTS : rc, "row %zu: %s", row, why);
+            break;
+        }
+        count++;
+    }
+    if (rc == ENT_OK && r < 0)
+        rc = ent_fail(db, ENT_INVALID, "%s", ent_csv_errmsg(csv));
+    rc = ent_tx_end(db, rc);
+    if (rc == ENT_OK && imported)
+        *imported = count;
+out:
+    ent_csv_free(csv);
+    return rc;
+}
+
+static int export_row(const ent_product *p, void *ud)
+{
+    FILE *out = ud;
+    ent_product_fields f;
+    struct prod_text t;
+    const char *cells[NFIELDS];
+    product_to_fields(p, &t, &f);
+    for (size_t i = 0; i < NFIELDS; i++)
+        cells[i] = *field_slot(&f, i);
+    return ent_csv_write(out, cells, NFIELDS);
+}
+
+int ent_product_export_csv(ent_db *db, FILE *out)
+{
+    ent_ok(db);
+    if (ent_csv_write(out, field_names, NFIELDS) != ENT_OK)
+        return ent_fail(db, ENT_ERROR, "writing the CSV failed");
+    int rc = ent_product_each(db, NULL, NULL, 0, export_row, out);
+    if (rc != ENT_OK && db->code == ENT_OK)
+        rc = ent_fail(db, ENT_ERROR, "writing the CSV failed");
+    return rc;
+}

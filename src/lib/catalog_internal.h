@@ -1,0 +1,22 @@
+/* Catalogue functions other library modules use (not public API). */
+#ifndef ENT_CATALOG_INTERNAL_H
+#define ENT_CATALOG_INTERNAL_H
+
+#include "entrepot/catalog.h"
+
+/* Reads a commodity by internal id (release with ent_product_free). */
+int ent_product_get_by_id(ent_db *db, ent_product **out, int64_t id);
+
+/* "GTIN name" for messages, written to buf. */
+const char *ent_product_label(const ent_product *p, char *buf, size_t len);
+
+/* Tells followers (the label reprint queue) that a commodity's price or
+ * name changed; called inside the edit's transaction. */
+int ent_catalog_changed(ent_db *db, int64_t id, const ent_product *old, const int64_t *price,
+                        const char *name_zh, const char *name_en);
+
+/* The label module defines this to queue a shelf label; the catalogue's
+ * weak default does nothing. Runs inside the caller's transaction. */
+int ent_label_queue_on_change(ent_db *db, int64_t product_id, const char *reason);
+
+#endif
