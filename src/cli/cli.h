@@ -56,6 +56,9 @@ size_t cli_table_rows(const struct cli_table *t);
 /* Display width of UTF-8 text in a terminal (CJK counts 2). */
 size_t cli_text_width(const char *s);
 
+/* A 14-digit GTIN in the form printed under its barcode (13 or 8 digits). */
+const char *cli_gtin(const char *gtin);
+
 /* Money with its currency, for people ("12.50 CNY"). */
 void cli_money(char *buf, size_t len, int64_t minor, const char *currency);
 

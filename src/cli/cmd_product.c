@@ -1,10 +1,332 @@
-/* entrepot product — not built yet. */
+/* entrepot product: the catalogue from the command line. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli.h"
+
+static const char product_help[] =
+    "usage: entrepot product COMMAND ...\n"
+    "\n"
+    "  add      --gtin CODE | --sku CODE, --name-zh/--name-en TEXT, [fields]\n"
+    "  edit     CODE [fields]            change fields (\"\" clears one)\n"
+    "  show     CODE                     one commodity, its barcodes and stock\n"
+    "  list     [--origin CC] [--limit N] commodities in the order added\n"
+    "  search   TEXT [--limit N]         by Chinese or English name, brand, GTIN, SKU\n"
+    "  import   FILE.csv [--update]      all-or-nothing CSV import (- for stdin)\n"
+    "  export   [FILE.csv]               the whole catalogue as CSV (stdout by default)\n"
+    "  barcode  add CODE BARCODE [--qty N] | remove BARCODE | list CODE\n"
+    "\n"
+    "Fields: --gtin --sku --name-zh --name-en --brand --origin CC --hs-code --unit pcs|g|ml\n"
+    "  --net-content \"500 g\" --price 12.50 --currency CNY --tax-rate 13 --importer TEXT\n"
+    "  --reorder-point N --storage TEXT --shelf-life DAYS\n"
+    "A commodity is named by its GTIN (8/12/13/14 digits), SKU or any extra barcode.\n"
+    "CSV columns have the field names with underscores: gtin, sku, name_zh, name_en, brand,\n"
+    "origin, hs_code, unit, net_content, price, currency, tax_rate, importer, reorder_point,\n"
+    "storage, shelf_life_days.\n"
+    "\n"
+    "examples:\n"
+    "  entrepot product add --gtin 3017620422003 --name-zh 榛子可可酱 --name-en \"Hazelnut spread\" \\\n"
+    "      --origin IT --net-content \"400 g\" --price 39.90 --tax-rate 13 --reorder-point 24\n"
+    "  entrepot product edit 3017620422003 --price 35.90\n"
+    "  entrepot product search 橄榄油\n"
+    "  entrepot product import catalogue.csv\n";
+
+static void field_opts(ent_product_fields *f, struct cli_opt *o)
+{
+    struct cli_opt list[] = {
+        {"gtin", &f->gtin, NULL},         {"sku", &f->sku, NULL},
+        {"name-zh", &f->name_zh, NULL},   {"name-en", &f->name_en, NULL},
+        {"brand", &f->brand, NULL},       {"origin", &f->origin, NULL},
+        {"hs-code", &f->hs_code, NULL},   {"unit", &f->unit, NULL},
+        {"net-content", &f->net_content, NULL}, {"price", &f->price, NULL},
+        {"currency", &f->currency, NULL}, {"tax-rate", &f->tax_rate, NULL},
+        {"importer", &f->importer, NULL}, {"reorder-point", &f->reorder_point, NULL},
+        {"storage", &f->storage, NULL},   {"shelf-life", &f->shelf_life_days, NULL},
+        {0},
+    };
+    memcpy(o, list, sizeof list);
+}
+
+static int do_add(struct cli *cli, int argc, char **argv)
+{
+    ent_product_fields f = {0};
+    struct cli_opt opts[17];
+    const char *pos[1];
+    int npos;
+    field_opts(&f, opts);
+    int st = cli_parse(argc, argv, opts, product_help, pos, 0, &npos);
+    if (st != 0)
+        return st < 0 ? EXIT_OK : st;
+    if ((st = cli_open(cli, 0)) != 0)
+        return st;
+    int rc = ent_product_add(cli->db, &f);
+    if (rc != ENT_OK)
+        return cli_fail(cli, rc);
+    printf("added %s\n", f.gtin ? f.gtin : f.sku);
+    return EXIT_OK;
+}
+
+static int do_edit(struct cli *cli, int argc, char **argv)
+{
+    ent_product_fields f = {0};
+    struct cli_opt opts[17];
+    const char *pos[1];
+    int npos;
+    field_opts(&f, opts);
+    int st = cli_parse(argc, argv, opts, product_help, pos, 1, &npos);
+    if (st != 0)
+        return st < 0 ? EXIT_OK : st;
+    if (npos != 1)
+        return cli_error(EXIT_USAGE, "product edit needs the CODE of the commodity (see --help)");
+    if ((st = cli_open(cli, 0)) != 0)
+        return st;
+    int rc = ent_product_edit(cli->db, pos[0], &f);
+    if (rc != ENT_OK)
+        return cli_fail(cli, rc);
+    printf("changed %s\n", pos[0]);
+    return EXIT_OK;
+}
+
+static const char *const list_headers[] = {"gtin", "sku", "name_zh", "name_en", "origin", "price", "currency",
+                                           "reorder_point"};
+
+static int add_list_row(const ent_product *p, void *ud)
+{
+    char price[40];
+    char reorder[24];
+    if (ent_money_format(price, sizeof price, p->price, p->currency) < 0)
+        snprintf(price, sizeof price, "%lld", (long long)p->price);
+    snprintf(reorder, sizeof reorder, "%lld", (long long)p->reorder_point);
+    const char *cells[] = {cli_gtin(p->gtin), p->sku, p->name_zh, p->name_en, p->origin, price, p->currency,
+                           reorder};
+    cli_table_add(ud, cells);
+    return 0;
+}
+
+static int do_list(struct cli *cli, int argc, char **argv, int search)
+{
+    const char *origin = NULL, *limit_s = NULL, *pos[1];
+    int npos;
+    const struct cli_opt opts[] = {{"origin", &origin, NULL}, {"limit", &limit_s, NULL}, {0}};
+    int st = cli_parse(argc, argv, opts, product_help, pos, 1, &npos);
+    if (st != 0)
+        return st < 0 ? EXIT_OK : st;
+    if (search && npos != 1)
+        return cli_error(EXIT_USAGE, "product search needs the TEXT to look for (see --help)");
+    if (!search && npos != 0)
+        return cli_error(EXIT_USAGE, "product list takes no argument; to look for text use product search");
+    long long limit = cli->format == FORMAT_TABLE ? 100 : 0;
+    if (limit_s) {
+        char *end;
+        errno = 0;
+        limit = strtoll(limit_s, &end, 10);
+        if (errno || *end || limit < 0)
+            return cli_error(EXIT_USAGE, "--limit '%s' must be a whole number (0 for all)", limit_s);
+    }
+    if ((st = cli_open(cli, 0)) != 0)
+        return st;
+    struct cli_table *t = cli_table_new(8, list_headers, "     n n");
+    int rc = ent_product_each(cli->db, search ? pos[0] : NULL, origin, limit, add_list_row, t);
+    if (rc != ENT_OK) {
+        cli_table_free(t);
+        return cli_fail(cli, rc);
+    }
+    cli_table_print(cli, t, stdout);
+    if (cli->format == FORMAT_TABLE && limit > 0 && cli_table_rows(t) == (size_t)limit)
+        fprintf(stderr, "(first %lld shown; --limit 0 shows all)\n", limit);
+    cli_table_free(t);
+    return EXIT_OK;
+}
+
+static int add_barcode_row(const char *barcode, int64_t qty, void *ud)
+{
+    char q[24];
+    snprintf(q, sizeof q, "%lld", (long long)qty);
+    const char *cells[] = {barcode, q};
+    cli_table_add(ud, cells);
+    return 0;
+}
+
+static int sum_level(const ent_level *row, void *ud)
+{
+    ((int64_t *)ud)[0] += row->qty;
+    ((int64_t *)ud)[1] += row->lots;
+    return 0;
+}
+
+static int do_show(struct cli *cli, int argc, char **argv)
+{
+    const char *pos[1];
+    int npos, st = cli_parse(argc, argv, NULL, product_help, pos, 1, &npos);
+    if (st != 0)
+        return st < 0 ? EXIT_OK : st;
+    if (npos != 1)
+        return cli_error(EXIT_USAGE, "product show needs the CODE of the commodity (see --help)");
+    if ((st = cli_open(cli, 0)) != 0)
+        return st;
+    ent_product *p = NULL;
+    int64_t qty = 1, stock[2] = {0, 0};
+    int rc = ent_product_find(cli->db, &p, pos[0], &qty);
+    if (rc != ENT_OK)
+        return cli_fail(cli, rc);
+    ent_levels_query q = {.by = ENT_BY_PRODUCT, .product = pos[0]};
+    rc = ent_stock_levels(cli->db, &q, sum_level, stock);
+    char price[48], tax[16], net[40] = "", onhand[24], lots[24], reorder[24], shelf[16] = "", origin[200] = "";
+    cli_money(price, sizeof price, p->price, p->currency);
+    ent_decimal_format(tax, sizeof tax, p->tax_rate, 2);
+    strcat(tax, "%");
+    if (p->net_content > 0)
+        snprintf(net, sizeof net, "%lld %s", (long long)p->net_content, p->net_unit);
+    snprintf(onhand, sizeof onhand, "%lld", (long long)stock[0]);
+    snprintf(lots, sizeof lots, "%lld", (long long)stock[1]);
+    snprintf(reorder, sizeof reorder, "%lld", (long long)p->reorder_point);
+    if (p->shelf_life_days > 0)
+        snprintf(shelf, sizeof shelf, "%d", p->shelf_life_days);
+    const ent_country *c = NULL;
+    if (p->origin[0] && ent_country_lookup(&c, p->origin) == ENT_OK)
+        snprintf(origin, sizeof origin, "%s %s %s", c->alpha2, c->name_zh, c->name_en);
+    const char *headers[] = {"field", "value"};
+    const char *rows[][2] = {
+        {"gtin", cli_gtin(p->gtin)}, {"sku", p->sku}, {"name_zh", p->name_zh}, {"name_en", p->name_en},
+        {"brand", p->brand}, {"origin", origin}, {"hs_code", p->hs_code}, {"unit", p->unit}, {"net_content", net},
+        {"price", price}, {"tax_rate", tax}, {"importer", p->importer}, {"reorder_point", reorder},
+        {"storage", p->storage}, {"shelf_life_days", shelf}, {"on_hand", onhand}, {"lots", lots},
+        {"updated_at", p->updated_at},
+    };
+    struct cli_table *t = cli_table_new(2, headers, NULL);
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
+        cli_table_add(t, rows[i]);
+    cli_table_print(cli, t, stdout);
+    cli_table_free(t);
+    if (qty != 1)
+        printf("(the code %s stands for %lld units)\n", pos[0], (long long)qty);
+    const char *bh[] = {"barcode", "qty"};
+    t = cli_table_new(2, bh, " n");
+    ent_product_barcodes(cli->db, pos[0], add_barcode_row, t);
+    if (cli_table_rows(t) > 0 && cli->format == FORMAT_TABLE) {
+        printf("\nextra barcodes:\n");
+        cli_table_print(cli, t, stdout);
+    }
+    cli_table_free(t);
+    ent_product_free(p);
+    return rc == ENT_OK ? EXIT_OK : cli_fail(cli, rc);
+}
+
+static int do_import(struct cli *cli, int argc, char **argv)
+{
+    bool update = false;
+    const char *pos[1];
+    int npos;
+    const struct cli_opt opts[] = {{"update", NULL, &update}, {0}};
+    int st = cli_parse(argc, argv, opts, product_help, pos, 1, &npos);
+    if (st != 0)
+        return st < 0 ? EXIT_OK : st;
+    if (npos != 1)
+        return cli_error(EXIT_USAGE, "product import needs a CSV FILE (or - for standard input)");
+    FILE *in = strcmp(pos[0], "-") == 0 ? stdin : fopen(pos[0], "rb");
+    if (in == NULL)
+        return cli_error(EXIT_USAGE, "%s: %s", pos[0], strerror(errno));
+    if ((st = cli_open(cli, 0)) != 0) {
+        if (in != stdin)
+            fclose(in);
+        return st;
+    }
+    int64_t n = 0;
+    int rc = ent_product_import_csv(cli->db, in, update, &n);
+    if (in != stdin)
+        fclose(in);
+    if (rc != ENT_OK) {
+        fprintf(stderr, "entrepot: %s: %s\nentrepot: nothing was imported\n", pos[0], ent_errmsg(cli->db));
+        return cli_exit_code(rc);
+    }
+    printf("imported %lld commodities from %s\n", (long long)n, pos[0]);
+    return EXIT_OK;
+}
+
+static int do_export(struct cli *cli, int argc, char **argv)
+{
+    const char *pos[1];
+    int npos, st = cli_parse(argc, argv, NULL, product_help, pos, 1, &npos);
+    if (st != 0)
+        return st < 0 ? EXIT_OK : st;
+    if ((st = cli_open(cli, 0)) != 0)
+        return st;
+    FILE *out = npos == 0 || strcmp(pos[0], "-") == 0 ? stdout : fopen(pos[0], "wb");
+    if (out == NULL)
+        return cli_error(EXIT_IO, "%s: %s", pos[0], strerror(errno));
+    int rc = ent_product_export_csv(cli->db, out);
+    if (out != stdout && fclose(out) != 0 && rc == ENT_OK)
+        return cli_error(EXIT_IO, "%s: %s", pos[0], strerror(errno));
+    return rc == ENT_OK ? EXIT_OK : cli_fail(cli, rc);
+}
+
+static int do_barcode(struct cli *cli, int argc, char **argv)
+{
+    const char *qty_s = NULL, *pos[3];
+    int npos;
+    const struct cli_opt opts[] = {{"qty", &qty_s, NULL}, {0}};
+    int st = cli_parse(argc, argv, opts, product_help, pos, 3, &npos);
+    if (st != 0)
+        return st < 0 ? EXIT_OK : st;
+    if (npos < 1)
+        return cli_error(EXIT_USAGE, "product barcode needs add, remove or list (see --help)");
+    if ((st = cli_open(cli, 0)) != 0)
+        return st;
+    int rc;
+    if (strcmp(pos[0], "add") == 0 && npos == 3) {
+        long long qty = 1;
+        if (qty_s) {
+            char *end;
+            errno = 0;
+            qty = strtoll(qty_s, &end, 10);
+            if (errno || *end || qty <= 0)
+                return cli_error(EXIT_USAGE, "--qty '%s' must be a whole number of 1 or more", qty_s);
+        }
+        rc = ent_product_barcode_add(cli->db, pos[1], pos[2], qty);
+        if (rc == ENT_OK)
+            printf("barcode %s now stands for %lld of %s\n", pos[2], qty, pos[1]);
+    } else if (strcmp(pos[0], "remove") == 0 && npos == 2) {
+        rc = ent_product_barcode_remove(cli->db, pos[1]);
+        if (rc == ENT_OK)
+            printf("removed barcode %s\n", pos[1]);
+    } else if (strcmp(pos[0], "list") == 0 && npos == 2) {
+        const char *bh[] = {"barcode", "qty"};
+        struct cli_table *t = cli_table_new(2, bh, " n");
+        rc = ent_product_barcodes(cli->db, pos[1], add_barcode_row, t);
+        if (rc == ENT_OK)
+            cli_table_print(cli, t, stdout);
+        cli_table_free(t);
+    } else {
+        return cli_error(EXIT_USAGE, "usage: product barcode add CODE BARCODE [--qty N] | remove BARCODE | list CODE");
+    }
+    return rc == ENT_OK ? EXIT_OK : cli_fail(cli, rc);
+}
 
 int cmd_product(struct cli *cli, int argc, char **argv)
 {
-    (void)cli;
-    (void)argc;
-    (void)argv;
-    return cli_error(EXIT_USAGE, "'product' is not available in this build yet");
+    if (argc < 1 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0) {
+        fputs(product_help, argc < 1 ? stderr : stdout);
+        return argc < 1 ? EXIT_USAGE : EXIT_OK;
+    }
+    const char *sub = argv[0];
+    argc--;
+    argv++;
+    if (strcmp(sub, "add") == 0)
+        return do_add(cli, argc, argv);
+    if (strcmp(sub, "edit") == 0)
+        return do_edit(cli, argc, argv);
+    if (strcmp(sub, "show") == 0)
+        return do_show(cli, argc, argv);
+    if (strcmp(sub, "list") == 0)
+        return do_list(cli, argc, argv, 0);
+    if (strcmp(sub, "search") == 0)
+        return do_list(cli, argc, argv, 1);
+    if (strcmp(sub, "import") == 0)
+        return do_import(cli, argc, argv);
+    if (strcmp(sub, "export") == 0)
+        return do_export(cli, argc, argv);
+    if (strcmp(sub, "barcode") == 0)
+        return do_barcode(cli, argc, argv);
+    return cli_error(EXIT_USAGE, "unknown product command '%s' (see entrepot product --help)", sub);
 }

@@ -254,3 +254,13 @@ void cli_money(char *buf, size_t len, int64_t minor, const char *currency)
         snprintf(num, sizeof num, "%lld", (long long)minor);
     snprintf(buf, len, "%s %s", num, currency);
 }
+
+const char *cli_gtin(const char *gtin)
+{
+    /* As people read it under a barcode: 13 digits, or 8 for a GTIN-8. */
+    if (gtin == NULL || strlen(gtin) != 14)
+        return gtin ? gtin : "";
+    if (strncmp(gtin, "000000", 6) == 0)
+        return gtin + 6;
+    return gtin[0] == '0' ? gtin + 1 : gtin;
+}
