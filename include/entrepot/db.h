@@ -61,7 +61,8 @@ typedef void (*ent_check_cb)(const char *problem, void *ud);
 /*
  * Runs SQLite's integrity check, then recomputes every stock balance from the
  * ledger and names each one that drifted. Returns ENT_OK when all is well,
- * ENT_TAMPERED when a problem was found (each one reported through cb).
+ * ENT_TAMPERED when a problem was found (each one reported through cb, which
+ * may be NULL).
  */
 ENT_API int ent_db_check(ent_db *db, ent_check_cb cb, void *ud);
 

@@ -762,25 +762,34 @@ int ent_product_import_csv(ent_db *db, FILE *in, int update, int64_t *imported)
         for (size_t c = 0; c < ncols; c++)
             *field_slot(&f, (size_t)map[c]) = cells[c];
         int64_t id = 0, qty;
+        char key[15];
+        /* The row's commodity: by GTIN when the row has one, else by SKU. */
+        if (!empty(f.gtin)) {
+            char why[160];
+            rc = ent_gtin_normalize(key, f.gtin, why, sizeof why) == ENT_OK ? ENT_OK
+                 : ent_fail(db, ENT_INVALID, "%s", why);
+        } else if (!empty(f.sku)) {
+            rc = ent_check_text(db, "sku", f.sku, 32, true);
+        } else {
+            rc = ent_fail(db, ENT_INVALID, "a commodity needs a gtin or a sku");
+        }
         int found = ENT_NOTFOUND;
-        if ((rc = parse_fields(db, &f, cur, &p)) == ENT_OK) {
-            found = p.gtin[0] ? lookup_id(db, sql_by_gtin, p.gtin, &id, &qty)
-                              : lookup_id(db, sql_by_sku, p.sku, &id, &qty);
-            if (found == ENT_OK && update) {
-                /* Only the columns the file has change; the rest are kept. */
-                ent_product_fields g;
-                memset(&g, 0, sizeof g);
-                for (size_t c = 0; c < ncols; c++)
-                    *field_slot(&g, (size_t)map[c]) = cells[c];
-                rc = update_prod(db, id, &g, now);
-            } else if (found == ENT_OK) {
-                rc = ent_fail(db, ENT_EXISTS, "%s %s is already in the catalogue (use --update to change it)",
-                              p.gtin[0] ? "GTIN" : "sku", p.gtin[0] ? p.gtin : p.sku);
-            } else if (found == ENT_NOTFOUND) {
+        if (rc == ENT_OK)
+            found = !empty(f.gtin) ? lookup_id(db, sql_by_gtin, key, &id, &qty)
+                                   : lookup_id(db, sql_by_sku, f.sku, &id, &qty);
+        if (rc != ENT_OK) {
+            /* reported below */
+        } else if (found == ENT_OK && update) {
+            /* Only the columns the file has change; the rest are kept. */
+            rc = update_prod(db, id, &f, now);
+        } else if (found == ENT_OK) {
+            rc = ent_fail(db, ENT_EXISTS, "%s %s is already in the catalogue (use --update to change it)",
+                          !empty(f.gtin) ? "GTIN" : "sku", !empty(f.gtin) ? key : f.sku);
+        } else if (found == ENT_NOTFOUND) {
+            if ((rc = parse_fields(db, &f, cur, &p)) == ENT_OK)
                 rc = insert_prod(db, &p, now);
-            } else {
-                rc = found;
-            }
+        } else {
+            rc = found;
         }
         if (rc != ENT_OK) {
             char why[ENT_MSG_MAX];

@@ -387,12 +387,20 @@ void ent_store_free(ent_store *store)
 
 /* ---- integrity ---------------------------------------------------------- */
 
+static void ignore_problem(const char *problem, void *ud)
+{
+    (void)problem;
+    (void)ud;
+}
+
 int ent_db_check(ent_db *db, ent_check_cb cb, void *ud)
 {
     int problems = 0;
     char line[512];
     sqlite3_stmt *st = NULL;
     ent_ok(db);
+    if (cb == NULL)
+        cb = ignore_problem;
     if (sqlite3_prepare_v2(db->sql, "PRAGMA integrity_check", -1, &st, NULL) != SQLITE_OK)
         return ent_fail_sql(db, "integrity check");
     while (sqlite3_step(st) == SQLITE_ROW) {

@@ -1,0 +1,119 @@
+/* money and country helpers: exact parsing and formatting, iso-codes lookups. */
+#include "testutil.h"
+
+static void money_parse_rows(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text, *currency;
+        int rc;
+        int64_t minor;
+        const char *why;
+    } rows[] = {
+        /*  0 */ {"12.50", "CNY", ENT_OK, 1250, ""},
+        /*  1 */ {"12", "CNY", ENT_OK, 1200, ""},
+        /*  2 */ {"0.05", "cny", ENT_OK, 5, ""},
+        /*  3 */ {"-3.5", "EUR", ENT_OK, -350, ""},
+        /*  4 */ {"1,234.50", "USD", ENT_OK, 123450, ""},
+        /*  5 */ {"1200", "JPY", ENT_OK, 1200, ""},
+        /*  6 */ {"12.5", "JPY", ENT_INVALID, 0, "amount '12.5' takes no fraction digits for JPY"},
+        /*  7 */ {"1.234", "KWD", ENT_OK, 1234, ""},
+        /*  8 */ {"1.2345", "KWD", ENT_INVALID, 0, "amount '1.2345' has too many fraction digits for KWD"},
+        /*  9 */ {"12.505", "CNY", ENT_INVALID, 0, "amount '12.505' has too many fraction digits for CNY"},
+        /* 10 */ {"abc", "CNY", ENT_INVALID, 0, "amount 'abc' is not a number"},
+        /* 11 */ {"", "CNY", ENT_INVALID, 0, "amount '' is not a number"},
+        /* 12 */ {".", "CNY", ENT_INVALID, 0, "amount '.' is not a number"},
+        /* 13 */ {"99999999999999999999", "CNY", ENT_INVALID, 0, "amount '99999999999999999999' is too large"},
+        /* 14 */ {"1", "XYZ", ENT_NOTFOUND, 0, "currency 'XYZ' is not an ISO 4217 code"},
+        /* 15 */ {"1.2.3", "CNY", ENT_INVALID, 0, "amount '1.2.3' is not a number"},
+        /* 16 */ {"12.", "CNY", ENT_OK, 1200, ""},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        int64_t v = 0;
+        char why[200] = "";
+        int rc = ent_money_parse(&v, rows[i].text, rows[i].currency, why, sizeof why);
+        if (rc != rows[i].rc || (rc == ENT_OK && v != rows[i].minor) || strcmp(why, rows[i].why) != 0)
+            fail_msg("row %zu: rc %d value %lld why '%s'", i, rc, (long long)v, why);
+    }
+}
+
+static void money_format_rows(void **state)
+{
+    (void)state;
+    static const struct {
+        int64_t minor;
+        const char *currency, *text;
+    } rows[] = {
+        {1250, "CNY", "12.50"}, {-5, "CNY", "-0.05"}, {1200, "JPY", "1200"}, {1234, "KWD", "1.234"},
+        {0, "EUR", "0.00"},     {INT64_MIN, "CNY", "-92233720368547758.08"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        char buf[64];
+        ent_money_format(buf, sizeof buf, rows[i].minor, rows[i].currency);
+        if (strcmp(buf, rows[i].text) != 0)
+            fail_msg("row %zu: got '%s' want '%s'", i, buf, rows[i].text);
+    }
+    char buf[8];
+    assert_int_equal(ent_money_format(buf, sizeof buf, 1, "XYZ"), -1);
+}
+
+static void country_rows(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *code;
+        int rc;
+        const char *alpha2, *en, *zh;
+    } rows[] = {
+        /* 0 */ {"FR", ENT_OK, "FR", "France", "法国"},
+        /* 1 */ {"fr", ENT_OK, "FR", "France", "法国"},
+        /* 2 */ {"FRA", ENT_OK, "FR", "France", "法国"},
+        /* 3 */ {"250", ENT_OK, "FR", "France", "法国"},
+        /* 4 */ {"JP", ENT_OK, "JP", "Japan", "日本"},
+        /* 5 */ {"XX", ENT_NOTFOUND, "", "", ""},
+        /* 6 */ {"", ENT_NOTFOUND, "", "", ""},
+        /* 7 */ {"FRANCE", ENT_NOTFOUND, "", "", ""},
+        /* 8 */ {"999", ENT_NOTFOUND, "", "", ""},
+        /* 9 */ {"AU", ENT_OK, "AU", "Australia", "澳大利亚"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        const ent_country *c = NULL;
+        int rc = ent_country_lookup(&c, rows[i].code);
+        if (rc != rows[i].rc)
+            fail_msg("row %zu: rc %d", i, rc);
+        if (rc == ENT_OK && (strcmp(c->alpha2, rows[i].alpha2) || strcmp(c->name_en, rows[i].en) ||
+                             strcmp(c->name_zh, rows[i].zh)))
+            fail_msg("row %zu: got %s %s %s", i, c->alpha2, c->name_en, c->name_zh);
+    }
+    /* The list comes from iso-codes: all 249 ISO 3166-1 entries, not a hand-typed subset. */
+    assert_true(ent_country_count() >= 249);
+    const ent_currency *cur = NULL;
+    assert_int_equal(ent_currency_by_numeric(&cur, 156), ENT_OK);
+    assert_string_equal(cur->alpha3, "CNY");
+    assert_int_equal(cur->digits, 2);
+    assert_int_equal(ent_currency_lookup(&cur, "JPY"), ENT_OK);
+    assert_int_equal(cur->digits, 0);
+}
+
+static void decimal_rows(void **state)
+{
+    (void)state;
+    int64_t v;
+    assert_int_equal(ent_decimal_parse(&v, "13", 2), ENT_OK);
+    assert_int_equal(v, 1300);
+    assert_int_equal(ent_decimal_parse(&v, "9.5", 2), ENT_OK);
+    assert_int_equal(v, 950);
+    assert_int_equal(ent_decimal_parse(&v, "-1", 2), ENT_INVALID);
+    assert_int_equal(ent_decimal_parse(&v, "1.234", 2), ENT_INVALID);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(money_parse_rows),
+        cmocka_unit_test(money_format_rows),
+        cmocka_unit_test(country_rows),
+        cmocka_unit_test(decimal_rows),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

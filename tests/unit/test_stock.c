@@ -1,0 +1,411 @@
+/* stock module: receiving, guarded moves, counts, levels, integrity check. */
+#include <sqlite3.h>
+#include <sys/wait.h>
+
+#include "testutil.h"
+
+static void catalogue(ent_db *db)
+{
+    ent_product_fields f = {0};
+    f.gtin = "3017620422003";
+    f.name_zh = "榛子可可酱";
+    f.origin = "IT";
+    f.reorder_point = "10";
+    f.price = "39.90";
+    assert_int_equal(ent_product_add(db, &f), ENT_OK);
+    f = (ent_product_fields){0};
+    f.gtin = "4006381333931";
+    f.name_en = "Pen";
+    assert_int_equal(ent_product_add(db, &f), ENT_OK);
+    assert_int_equal(ent_product_barcode_add(db, "4006381333931", "14006381333938", 12), ENT_OK);
+    assert_int_equal(ent_location_add(db, "A-01-03", "shelf", "Aisle A"), ENT_OK);
+    assert_int_equal(ent_location_add(db, "B-01", "backroom", NULL), ENT_OK);
+    assert_int_equal(ent_location_add(db, "Q-1", "quarantine", NULL), ENT_OK);
+}
+
+static ent_receive good(void)
+{
+    ent_receive r = {0};
+    r.product = "3017620422003";
+    r.qty = 48;
+    r.lot = "L2406A";
+    r.origin = "IT";
+    r.declaration = "223320241000123456";
+    r.import_date = "2026-06-01";
+    r.production_date = "2026-03-01";
+    r.expiry = "2027-06-30";
+    r.supplier = "Ferrero Trading";
+    r.unit_cost = 2130;
+    r.cost_currency = "CNY";
+    r.location = "B-01";
+    return r;
+}
+
+static int64_t total(ent_db *db, const char *product)
+{
+    sqlite3 *raw;
+    sqlite3_stmt *st;
+    int64_t q = -1;
+    (void)db;
+    sqlite3_open(test_db_path, &raw);
+    sqlite3_prepare_v2(raw, "SELECT COALESCE(SUM(b.qty), 0) FROM stock_balance b JOIN product p ON p.id = b.product_id "
+                            "WHERE p.gtin = ?", -1, &st, NULL);
+    sqlite3_bind_text(st, 1, product, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        q = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(raw);
+    return q;
+}
+
+static void location_rows(void **state)
+{
+    ent_db *db = *state;
+    static const struct {
+        const char *code, *kind;
+        int rc;
+        const char *msg;
+    } rows[] = {
+        /* 0 */ {"A-01-03", "shelf", ENT_OK, ""},
+        /* 1 */ {"A-01-03", "shelf", ENT_EXISTS, "location A-01-03 already exists"},
+        /* 2 */ {"A 01", "shelf", ENT_INVALID, "location code 'A 01' must be 1 to 32 letters, digits or - _ . / (such as A-01-03)"},
+        /* 3 */ {"X", "attic", ENT_INVALID, "location kind 'attic' must be shelf, backroom, bonded, quarantine or returns"},
+        /* 4 */ {"", "shelf", ENT_INVALID, "location code '' must be 1 to 32 letters, digits or - _ . / (such as A-01-03)"},
+        /* 5 */ {"BOND-1", "bonded", ENT_OK, ""},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
+        EXPECT_ROW(i, db, ent_location_add(db, rows[i].code, rows[i].kind, NULL), rows[i].rc, rows[i].msg);
+}
+
+static void receive_rows(void **state)
+{
+    ent_db *db = *state;
+    catalogue(db);
+    enum { QTY, LOT, ORIGIN, DECL, IMPORT, PROD, EXPIRY, LOC, PRODUCT, COST_CUR };
+    static const struct {
+        int field;
+        const char *value;
+        int64_t qty;
+        int rc;
+        const char *msg;
+    } rows[] = {
+        /*  0 */ {QTY, NULL, 0, ENT_INVALID, "quantity 0: receive 1 or more"},
+        /*  1 */ {QTY, NULL, -5, ENT_INVALID, "quantity -5: receive 1 or more"},
+        /*  2 */ {LOT, "", 0, ENT_INVALID, "a lot code is required (--lot)"},
+        /*  3 */ {ORIGIN, "XX", 0, ENT_INVALID, "origin 'XX' is not an ISO 3166-1 country code"},
+        /*  4 */ {DECL, "12345", 0, ENT_INVALID, "declaration '12345' must be the 18-digit customs declaration number"},
+        /*  5 */ {IMPORT, "2026-02-30", 0, ENT_INVALID, "import date '2026-02-30' is not a date in the form YYYY-MM-DD"},
+        /*  6 */ {EXPIRY, "2026-05-01", 0, ENT_INVALID, "expiry 2026-05-01 is before the import date 2026-06-01"},
+        /*  7 */ {PROD, "2026-07-01", 0, ENT_INVALID, "production date 2026-07-01 is after the import date 2026-06-01"},
+        /*  8 */ {EXPIRY, "30/06/2027", 0, ENT_INVALID, "expiry '30/06/2027' is not a date in the form YYYY-MM-DD"},
+        /*  9 */ {LOC, "Z-99", 0, ENT_NOTFOUND, "no location 'Z-99' (see `entrepot location list`)"},
+        /* 10 */ {PRODUCT, "5000112548167", 0, ENT_NOTFOUND, "no commodity has the code '5000112548167'"},
+        /* 11 */ {PRODUCT, "3017620422004", 0, ENT_INVALID, "GTIN 3017620422004: check digit should be 3"},
+        /* 12 */ {COST_CUR, "EURO", 0, ENT_INVALID, "currency 'EURO' is not an ISO 4217 code"},
+        /* 13 */ {LOT, "L\n1", 0, ENT_INVALID, "lot holds a control character (byte 2)"},
+        /* 14 */ {IMPORT, "2025-13-01", 0, ENT_INVALID, "import date '2025-13-01' is not a date in the form YYYY-MM-DD"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        ent_receive r = good();
+        switch (rows[i].field) {
+        case QTY: r.qty = rows[i].qty; break;
+        case LOT: r.lot = rows[i].value; break;
+        case ORIGIN: r.origin = rows[i].value; break;
+        case DECL: r.declaration = rows[i].value; break;
+        case IMPORT: r.import_date = rows[i].value; break;
+        case PROD: r.production_date = rows[i].value; break;
+        case EXPIRY: r.expiry = rows[i].value; break;
+        case LOC: r.location = rows[i].value; break;
+        case PRODUCT: r.product = rows[i].value; break;
+        case COST_CUR: r.cost_currency = rows[i].value; break;
+        }
+        EXPECT_ROW(i, db, ent_stock_receive(db, &r, NULL), rows[i].rc, rows[i].msg);
+    }
+    assert_int_equal(total(db, "03017620422003"), 0);
+
+    /* A good receipt, then the same lot again: it must agree. */
+    ent_receive r = good();
+    char uuid[37];
+    assert_int_equal(ent_stock_receive(db, &r, uuid), ENT_OK);
+    assert_int_equal(strlen(uuid), 36);
+    assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_OK);
+    assert_int_equal(total(db, "03017620422003"), 96);
+    r.origin = "FR";
+    assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_INVALID);
+    assert_string_equal(ent_errmsg(db), "lot L2406A already exists with origin IT, not FR");
+    r = good();
+    r.expiry = "2027-07-31";
+    assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_INVALID);
+    assert_string_equal(ent_errmsg(db), "lot L2406A already exists with expiry 2027-06-30, not 2027-07-31");
+    /* The same product from another country is another lot. */
+    r = good();
+    r.lot = "FR-77";
+    r.origin = "FRA";
+    r.qty = 10;
+    assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_OK);
+    ent_lot *lot = NULL;
+    assert_int_equal(ent_lot_find(db, &lot, "3017620422003", "FR-77"), ENT_OK);
+    assert_string_equal(lot->origin, "FR");
+    assert_int_equal(lot->on_hand, 10);
+    assert_int_equal(lot->unit_cost, 2130);
+    ent_lot_free(lot);
+    assert_int_equal(ent_lot_find(db, &lot, "3017620422003", "NOPE"), ENT_NOTFOUND);
+    assert_string_equal(ent_errmsg(db), "03017620422003 榛子可可酱 has no lot 'NOPE'");
+    /* A case barcode receives 12 units per case. */
+    r = good();
+    r.product = "14006381333938";
+    r.qty = 2;
+    r.lot = "P1";
+    r.origin = "DE";
+    assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_OK);
+    assert_int_equal(total(db, "04006381333931"), 24);
+}
+
+static void guarded_moves(void **state)
+{
+    ent_db *db = *state;
+    catalogue(db);
+    ent_receive r = good();
+    assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_OK);
+    static const struct {
+        const char *op, *lot, *from, *to;
+        int64_t qty;
+        int rc;
+        const char *msg;
+    } rows[] = {
+        /*  0 */ {"move", NULL, "B-01", "A-01-03", 12, ENT_OK, ""},
+        /*  1 */ {"move", NULL, "B-01", "A-01-03", 37, ENT_NOSTOCK,
+                  "not enough stock: 03017620422003 榛子可可酱 lot L2406A at B-01 has 36 on hand, 37 asked"},
+        /*  2 */ {"move", NULL, "B-01", "B-01", 1, ENT_INVALID, "from and to are the same location (B-01)"},
+        /*  3 */ {"move", NULL, "Q-1", "B-01", 1, ENT_NOSTOCK,
+                  "not enough stock: 03017620422003 榛子可可酱 has nothing on hand at Q-1"},
+        /*  4 */ {"move", "NOPE", "B-01", "Q-1", 1, ENT_NOTFOUND, "03017620422003 榛子可可酱 has no lot 'NOPE'"},
+        /*  5 */ {"move", NULL, "B-01", "A-01-03", 0, ENT_INVALID, "quantity 0: move 1 or more"},
+        /*  6 */ {"damage", NULL, "A-01-03", NULL, 2, ENT_OK, ""},
+        /*  7 */ {"damage", NULL, "A-01-03", NULL, 11, ENT_NOSTOCK,
+                  "not enough stock: 03017620422003 榛子可可酱 lot L2406A at A-01-03 has 10 on hand, 11 asked"},
+        /*  8 */ {"found", NULL, "A-01-03", NULL, 1, ENT_INVALID, "name the lot of the goods found with --lot"},
+        /*  9 */ {"found", "L2406A", "A-01-03", NULL, 1, ENT_OK, ""},
+        /* 10 */ {"theft", NULL, "A-01-03", NULL, 1, ENT_INVALID, "reason 'theft' must be damage, loss, found or sample"},
+        /* 11 */ {"scrap", NULL, "A-01-03", NULL, 11, ENT_OK, ""},
+        /* 12 */ {"scrap", NULL, "A-01-03", NULL, 1, ENT_NOSTOCK,
+                  "not enough stock: 03017620422003 榛子可可酱 has nothing on hand at A-01-03"},
+        /* 13 */ {"scrap", NULL, "A-01-03", NULL, -1, ENT_INVALID, "quantity -1: scrap 1 or more"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        int rc;
+        if (!strcmp(rows[i].op, "move"))
+            rc = ent_stock_transfer(db, "3017620422003", rows[i].lot, rows[i].from, rows[i].to, rows[i].qty, "li", NULL);
+        else if (!strcmp(rows[i].op, "scrap"))
+            rc = ent_stock_scrap(db, "3017620422003", rows[i].lot, rows[i].from, rows[i].qty, "li", NULL);
+        else
+            rc = ent_stock_adjust(db, "3017620422003", rows[i].lot, rows[i].from, rows[i].qty, rows[i].op, "li", NULL);
+        EXPECT_ROW(i, db, rc, rows[i].rc, rows[i].msg);
+    }
+    /* 48 - 2 damaged + 1 found - 11 scrapped */
+    assert_int_equal(total(db, "03017620422003"), 36);
+    assert_int_equal(ent_db_check(db, NULL, NULL), ENT_OK);
+}
+
+struct sum { int64_t qty, value, rows; };
+
+static int sum_cb(const ent_level *row, void *ud)
+{
+    struct sum *s = ud;
+    s->qty += row->qty;
+    s->value += row->value;
+    s->rows++;
+    return 0;
+}
+
+static void levels_add_up(void **state)
+{
+    ent_db *db = *state;
+    catalogue(db);
+    ent_receive r = good();
+    assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_OK); /* 48 IT @21.30 */
+    r.lot = "FR-1";
+    r.origin = "FR";
+    r.qty = 5;
+    r.unit_cost = 1000;
+    r.location = "A-01-03";
+    r.expiry = "2026-12-10";
+    assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_OK);
+    r = good();
+    r.product = "4006381333931";
+    r.lot = "P1";
+    r.origin = "DE";
+    r.qty = 3;
+    r.unit_cost = 500;
+    r.cost_currency = "EUR";
+    assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_OK);
+    enum ent_levels_by bys[] = {ENT_BY_PRODUCT, ENT_BY_LOCATION, ENT_BY_LOT, ENT_BY_ORIGIN};
+    int64_t want_rows[] = {2, 3, 3, 3}; /* B-01 holds CNY and EUR lots: two rows */
+    for (int i = 0; i < 4; i++) {
+        ent_levels_query q = {.by = bys[i]};
+        struct sum s = {0};
+        assert_int_equal(ent_stock_levels(db, &q, sum_cb, &s), ENT_OK);
+        /* Every grouping adds up to the same 56 units and 48*2130+5*1000 CNY + 3*500 EUR. */
+        if (s.qty != 56 || s.value != 48 * 2130 + 5 * 1000 + 3 * 500 || s.rows != want_rows[i])
+            fail_msg("by %d: %lld units, value %lld, %lld rows", i, (long long)s.qty, (long long)s.value,
+                     (long long)s.rows);
+    }
+    ent_levels_query q = {.by = ENT_BY_LOT, .expiring_before = "2026-12-31"};
+    struct sum s = {0};
+    assert_int_equal(ent_stock_levels(db, &q, sum_cb, &s), ENT_OK);
+    assert_int_equal(s.qty, 5);
+    /* Low: the hazelnut spread has 5 on the shelf + 48 in the back room > 10;
+     * after scrapping, 5 left is at or below the reorder point of 10. */
+    q = (ent_levels_query){.low = 1};
+    s = (struct sum){0};
+    assert_int_equal(ent_stock_levels(db, &q, sum_cb, &s), ENT_OK);
+    assert_int_equal(s.rows, 0);
+    assert_int_equal(ent_stock_scrap(db, "3017620422003", "L2406A", "B-01", 48, NULL, NULL), ENT_OK);
+    s = (struct sum){0};
+    assert_int_equal(ent_stock_levels(db, &q, sum_cb, &s), ENT_OK);
+    assert_int_equal(s.rows, 1);
+    assert_int_equal(s.qty, 5);
+    q = (ent_levels_query){.origin = "XX"};
+    assert_int_equal(ent_stock_levels(db, &q, sum_cb, &s), ENT_INVALID);
+    q = (ent_levels_query){.expiring_before = "2026-02-31"};
+    assert_int_equal(ent_stock_levels(db, &q, sum_cb, &s), ENT_INVALID);
+}
+
+static int line_cb(const ent_count_line *ln, void *ud)
+{
+    (void)ln;
+    (*(int *)ud)++;
+    return 0;
+}
+
+static void counts(void **state)
+{
+    ent_db *db = *state;
+    catalogue(db);
+    ent_receive r = good();
+    r.location = "A-01-03";
+    assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_OK);
+    r.lot = "L2";
+    r.qty = 5;
+    assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_OK);
+    char id[37];
+    assert_int_equal(ent_count_start(db, id, "A-01-03", "wang"), ENT_OK);
+    assert_int_equal(ent_count_record(db, id, "3017620422003", NULL, 40), ENT_INVALID);
+    assert_string_equal(ent_errmsg(db), "3017620422003 has several lots in this count: name one with --lot");
+    assert_int_equal(ent_count_record(db, id, "3017620422003", "L2406A", 46), ENT_OK);
+    assert_int_equal(ent_count_record(db, id, "3017620422003", "L2", 5), ENT_OK);
+    assert_int_equal(ent_count_record(db, id, "3017620422003", "L2", -1), ENT_INVALID);
+    assert_int_equal(ent_count_record(db, "no-such-count", "3017620422003", "L2", 1), ENT_NOTFOUND);
+    /* A sale-like move after the count began flags the line and stops the post. */
+    assert_int_equal(ent_stock_scrap(db, "3017620422003", "L2406A", "A-01-03", 1, NULL, NULL), ENT_OK);
+    int n = 0;
+    assert_int_equal(ent_count_post(db, id, 0, "wang", line_cb, &n), ENT_REFUSED);
+    assert_string_equal(ent_errmsg(db), "1 counted line moved after the count began (03017620422003 lot L2406A): "
+                                        "recount them, or post with --force to apply the counted differences anyway");
+    assert_int_equal(total(db, "03017620422003"), 52);
+    n = 0;
+    assert_int_equal(ent_count_post(db, id, 1, "wang", line_cb, &n), ENT_OK);
+    assert_int_equal(n, 2);
+    /* 47 on hand after the scrap, counted 46 against 48 expected: -2 -> 45, plus L2 5. */
+    assert_int_equal(total(db, "03017620422003"), 50);
+    assert_int_equal(ent_count_post(db, id, 1, "wang", NULL, NULL), ENT_REFUSED);
+    assert_int_equal(ent_db_check(db, NULL, NULL), ENT_OK);
+}
+
+static void ledger_is_append_only(void **state)
+{
+    ent_db *db = *state;
+    catalogue(db);
+    ent_receive r = good();
+    assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_OK);
+    sqlite3 *raw;
+    char *err = NULL;
+    sqlite3_open(test_db_path, &raw);
+    assert_int_not_equal(sqlite3_exec(raw, "UPDATE stock_move SET qty = 1", NULL, NULL, &err), SQLITE_OK);
+    assert_non_null(strstr(err, "append-only"));
+    sqlite3_free(err);
+    assert_int_not_equal(sqlite3_exec(raw, "DELETE FROM stock_move", NULL, NULL, NULL), SQLITE_OK);
+    /* The balance can be tampered with; the check names the drift. */
+    assert_int_equal(sqlite3_exec(raw, "UPDATE stock_balance SET qty = 50", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(raw);
+    assert_int_equal(ent_db_check(db, NULL, NULL), ENT_TAMPERED);
+    assert_string_equal(ent_errmsg(db), "1 problem found");
+}
+
+static void *problems_seen;
+static void problem_cb(const char *p, void *ud)
+{
+    (void)ud;
+    problems_seen = strdup(p);
+}
+
+static void check_names_drift(void **state)
+{
+    ent_db *db = *state;
+    catalogue(db);
+    ent_receive r = good();
+    assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_OK);
+    sqlite3 *raw;
+    sqlite3_open(test_db_path, &raw);
+    sqlite3_exec(raw, "UPDATE stock_balance SET qty = 47", NULL, NULL, NULL);
+    sqlite3_close(raw);
+    assert_int_equal(ent_db_check(db, problem_cb, NULL), ENT_TAMPERED);
+    assert_string_equal(problems_seen, "balance drift: 03017620422003 榛子可可酱 lot L2406A at B-01: balance 47, ledger 48");
+    free(problems_seen);
+}
+
+/* Eight processes each try to take 10 of 50 units one at a time: exactly 50
+ * are taken, none twice, and the balance ends at zero. */
+static void concurrent_takers(void **state)
+{
+    ent_db *db = *state;
+    catalogue(db);
+    ent_receive r = good();
+    r.qty = 50;
+    assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_OK);
+    pid_t kids[8];
+    for (int k = 0; k < 8; k++) {
+        kids[k] = fork();
+        if (kids[k] == 0) {
+            ent_db *mine = NULL;
+            int taken = 0;
+            if (ent_db_open(&mine, test_db_path, 0) != ENT_OK)
+                _exit(100);
+            for (int i = 0; i < 10; i++) {
+                int rc = ent_stock_scrap(mine, "3017620422003", "L2406A", "B-01", 1, "kid", NULL);
+                if (rc == ENT_OK)
+                    taken++;
+                else if (rc != ENT_NOSTOCK)
+                    _exit(101);
+            }
+            ent_db_close(mine);
+            _exit(taken);
+        }
+    }
+    int sum = 0;
+    for (int k = 0; k < 8; k++) {
+        int status;
+        waitpid(kids[k], &status, 0);
+        assert_true(WIFEXITED(status));
+        assert_true(WEXITSTATUS(status) <= 10);
+        sum += WEXITSTATUS(status);
+    }
+    assert_int_equal(sum, 50);
+    assert_int_equal(total(db, "03017620422003"), 0);
+    assert_int_equal(ent_db_check(db, NULL, NULL), ENT_OK);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(location_rows, test_db_setup, test_db_teardown),
+        cmocka_unit_test_setup_teardown(receive_rows, test_db_setup, test_db_teardown),
+        cmocka_unit_test_setup_teardown(guarded_moves, test_db_setup, test_db_teardown),
+        cmocka_unit_test_setup_teardown(levels_add_up, test_db_setup, test_db_teardown),
+        cmocka_unit_test_setup_teardown(counts, test_db_setup, test_db_teardown),
+        cmocka_unit_test_setup_teardown(ledger_is_append_only, test_db_setup, test_db_teardown),
+        cmocka_unit_test_setup_teardown(check_names_drift, test_db_setup, test_db_teardown),
+        cmocka_unit_test_setup_teardown(concurrent_takers, test_db_setup, test_db_teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
