@@ -1,0 +1,1470 @@
+/*
+ * The scan parser: the bytes a counter scanner sends, turned into an
+ * ent_scan. Pure: no database, no allocation, bounded by the input length,
+ * safe for any bytes. Facts about AIs come from the GS1 General
+ * Specifications (section 3 and 7.8) and the GS1 Digital Link standard.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "entrepot/country.h"
+#include "entrepot/scan.h"
+
+#define GS 0x1d
+
+/* ---- small helpers ------------------------------------------------------ */
+
+static int is_digit(unsigned char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static int all_digits(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!is_digit((unsigned char)s[i]))
+            return 0;
+    return 1;
+}
+
+/* GS1 AI encodable character set 82 (General Specifications 7.11, figure 7.11-1). */
+static int is_cset82(unsigned char c)
+{
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+        return 1;
+    return c != 0 && strchr("!\"%&'()*+,-./:;<=>?_", c) != NULL;
+}
+
+/* A character for a message: 'A' when printable, else byte 0x1B. */
+static const char *show(char buf[16], unsigned char c)
+{
+    if (c >= 0x21 && c < 0x7f)
+        snprintf(buf, 16, "'%c'", c);
+    else if (c == ' ')
+        snprintf(buf, 16, "a space");
+    else
+        snprintf(buf, 16, "byte 0x%02X", c);
+    return buf;
+}
+
+static int fail(ent_scan *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(ent_scan *out, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(out->message, sizeof out->message, fmt, ap);
+    va_end(ap);
+    out->error = ENT_INVALID;
+    return ENT_INVALID;
+}
+
+static void copy_text(char *dst, size_t cap, const char *src, size_t n)
+{
+    if (n >= cap)
+        n = cap - 1;
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+static int64_t digits_value(const char *s, size_t n)
+{
+    int64_t v = 0;
+    for (size_t i = 0; i < n; i++)
+        v = v * 10 + (s[i] - '0');
+    return v;
+}
+
+/* Does s (n bytes) start with the lower-case ASCII text lit, in any case? */
+static int prefix_nocase(const char *s, size_t n, const char *lit)
+{
+    size_t k = strlen(lit);
+    if (n < k)
+        return 0;
+    for (size_t i = 0; i < k; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (unsigned char)(c - 'A' + 'a');
+        if (c != (unsigned char)lit[i])
+            return 0;
+    }
+    return 1;
+}
+
+/* ---- the AI table ------------------------------------------------------- */
+
+enum ai_format {
+    F_N,        /* digits, min..max; head > 0: a GS1 check digit closes the first head digits */
+    F_X,        /* character set 82, min..max; head > 0: the first head are digits */
+    F_CHK,      /* fixed digits ending in a GS1 check digit */
+    F_DATE,     /* YYMMDD */
+    F_DATE0,    /* YYMMDD where day 00 means the end of the month */
+    F_MEASURE,  /* N6, the AI's last digit gives the decimals */
+    F_AMOUNT,   /* N..15, the AI's last digit gives the decimals */
+    F_AMOUNT_ISO, /* N3 ISO 4217 currency + N..15 */
+    F_COUNTRY,  /* one or more N3 ISO 3166 numeric codes */
+    F_COUNTRY_X /* N3 ISO 3166 numeric + character set 82 */
+};
+
+struct ai_def {
+    char pat[5];          /* "01", "310n": n stands for any digit */
+    unsigned char format, min, max, head;
+    const char *title;
+    const char *unit;     /* measures: the unit; NULL for logistic measures' trade flag below */
+    unsigned char trade;  /* measures: a net trade measure (fills ent_scan.measure) */
+};
+
+/* Sorted by pat (a test checks it): looked up by binary search. */
+static const struct ai_def ai_defs[] = {
+    {"00", F_CHK, 18, 18, 0, "SSCC", NULL, 0},
+    {"01", F_CHK, 14, 14, 0, "GTIN", NULL, 0},
+    {"02", F_CHK, 14, 14, 0, "CONTENT", NULL, 0},
+    {"03", F_CHK, 14, 14, 0, "MTO GTIN", NULL, 0},
+    {"10", F_X, 1, 20, 0, "BATCH/LOT", NULL, 0},
+    {"11", F_DATE0, 6, 6, 0, "PROD DATE", NULL, 0},
+    {"12", F_DATE0, 6, 6, 0, "DUE DATE", NULL, 0},
+    {"13", F_DATE0, 6, 6, 0, "PACK DATE", NULL, 0},
+    {"15", F_DATE0, 6, 6, 0, "BEST BEFORE or BEST BY", NULL, 0},
+    {"16", F_DATE0, 6, 6, 0, "SELL BY", NULL, 0},
+    {"17", F_DATE0, 6, 6, 0, "USE BY OR EXPIRY", NULL, 0},
+    {"20", F_N, 2, 2, 0, "VARIANT", NULL, 0},
+    {"21", F_X, 1, 20, 0, "SERIAL", NULL, 0},
+    {"22", F_X, 1, 20, 0, "CPV", NULL, 0},
+    {"235", F_X, 1, 28, 0, "TPX", NULL, 0},
+    {"240", F_X, 1, 30, 0, "ADDITIONAL ID", NULL, 0},
+    {"241", F_X, 1, 30, 0, "CUST. PART No.", NULL, 0},
+    {"242", F_N, 1, 6, 0, "MTO VARIANT", NULL, 0},
+    {"243", F_X, 1, 20, 0, "PCN", NULL, 0},
+    {"250", F_X, 1, 30, 0, "SECONDARY SERIAL", NULL, 0},
+    {"251", F_X, 1, 30, 0, "REF. TO SOURCE", NULL, 0},
+    {"253", F_X, 13, 30, 13, "GDTI", NULL, 0},
+    {"254", F_X, 1, 20, 0, "GLN EXTENSION COMPONENT", NULL, 0},
+    {"255", F_N, 13, 25, 13, "GCN", NULL, 0},
+    {"30", F_N, 1, 8, 0, "VAR. COUNT", NULL, 0},
+    {"310n", F_MEASURE, 6, 6, 0, "NET WEIGHT (kg)", "kg", 1},
+    {"311n", F_MEASURE, 6, 6, 0, "LENGTH (m)", "m", 1},
+    {"312n", F_MEASURE, 6, 6, 0, "WIDTH (m)", "m", 1},
+    {"313n", F_MEASURE, 6, 6, 0, "HEIGHT (m)", "m", 1},
+    {"314n", F_MEASURE, 6, 6, 0, "AREA (m2)", "m2", 1},
+    {"315n", F_MEASURE, 6, 6, 0, "NET VOLUME (l)", "l", 1},
+    {"316n", F_MEASURE, 6, 6, 0, "NET VOLUME (m3)", "m3", 1},
+    {"320n", F_MEASURE, 6, 6, 0, "NET WEIGHT (lb)", "lb", 1},
+    {"321n", F_MEASURE, 6, 6, 0, "LENGTH (in)", "in", 1},
+    {"322n", F_MEASURE, 6, 6, 0, "LENGTH (ft)", "ft", 1},
+    {"323n", F_MEASURE, 6, 6, 0, "LENGTH (yd)", "yd", 1},
+    {"324n", F_MEASURE, 6, 6, 0, "WIDTH (in)", "in", 1},
+    {"325n", F_MEASURE, 6, 6, 0, "WIDTH (ft)", "ft", 1},
+    {"326n", F_MEASURE, 6, 6, 0, "WIDTH (yd)", "yd", 1},
+    {"327n", F_MEASURE, 6, 6, 0, "HEIGHT (in)", "in", 1},
+    {"328n", F_MEASURE, 6, 6, 0, "HEIGHT (ft)", "ft", 1},
+    {"329n", F_MEASURE, 6, 6, 0, "HEIGHT (yd)", "yd", 1},
+    {"330n", F_MEASURE, 6, 6, 0, "GROSS WEIGHT (kg)", "kg", 0},
+    {"331n", F_MEASURE, 6, 6, 0, "LENGTH (m), log", "m", 0},
+    {"332n", F_MEASURE, 6, 6, 0, "WIDTH (m), log", "m", 0},
+    {"333n", F_MEASURE, 6, 6, 0, "HEIGHT (m), log", "m", 0},
+    {"334n", F_MEASURE, 6, 6, 0, "AREA (m2), log", "m2", 0},
+    {"335n", F_MEASURE, 6, 6, 0, "VOLUME (l), log", "l", 0},
+    {"336n", F_MEASURE, 6, 6, 0, "VOLUME (m3), log", "m3", 0},
+    {"337n", F_MEASURE, 6, 6, 0, "KG PER m2", "kg/m2", 0},
+    {"340n", F_MEASURE, 6, 6, 0, "GROSS WEIGHT (lb)", "lb", 0},
+    {"341n", F_MEASURE, 6, 6, 0, "LENGTH (in), log", "in", 0},
+    {"342n", F_MEASURE, 6, 6, 0, "LENGTH (ft), log", "ft", 0},
+    {"343n", F_MEASURE, 6, 6, 0, "LENGTH (yd), log", "yd", 0},
+    {"344n", F_MEASURE, 6, 6, 0, "WIDTH (in), log", "in", 0},
+    {"345n", F_MEASURE, 6, 6, 0, "WIDTH (ft), log", "ft", 0},
+    {"346n", F_MEASURE, 6, 6, 0, "WIDTH (yd), log", "yd", 0},
+    {"347n", F_MEASURE, 6, 6, 0, "HEIGHT (in), log", "in", 0},
+    {"348n", F_MEASURE, 6, 6, 0, "HEIGHT (ft), log", "ft", 0},
+    {"349n", F_MEASURE, 6, 6, 0, "HEIGHT (yd), log", "yd", 0},
+    {"350n", F_MEASURE, 6, 6, 0, "AREA (in2)", "in2", 1},
+    {"351n", F_MEASURE, 6, 6, 0, "AREA (ft2)", "ft2", 1},
+    {"352n", F_MEASURE, 6, 6, 0, "AREA (yd2)", "yd2", 1},
+    {"353n", F_MEASURE, 6, 6, 0, "AREA (in2), log", "in2", 0},
+    {"354n", F_MEASURE, 6, 6, 0, "AREA (ft2), log", "ft2", 0},
+    {"355n", F_MEASURE, 6, 6, 0, "AREA (yd2), log", "yd2", 0},
+    {"356n", F_MEASURE, 6, 6, 0, "NET WEIGHT (troy oz)", "ozt", 1},
+    {"357n", F_MEASURE, 6, 6, 0, "NET VOLUME (oz)", "oz", 1},
+    {"360n", F_MEASURE, 6, 6, 0, "NET VOLUME (qt)", "qt", 1},
+    {"361n", F_MEASURE, 6, 6, 0, "NET VOLUME (gal.)", "gal", 1},
+    {"362n", F_MEASURE, 6, 6, 0, "VOLUME (qt), log", "qt", 0},
+    {"363n", F_MEASURE, 6, 6, 0, "VOLUME (gal.), log", "gal", 0},
+    {"364n", F_MEASURE, 6, 6, 0, "VOLUME (in3)", "in3", 1},
+    {"365n", F_MEASURE, 6, 6, 0, "VOLUME (ft3)", "ft3", 1},
+    {"366n", F_MEASURE, 6, 6, 0, "VOLUME (yd3)", "yd3", 1},
+    {"367n", F_MEASURE, 6, 6, 0, "VOLUME (in3), log", "in3", 0},
+    {"368n", F_MEASURE, 6, 6, 0, "VOLUME (ft3), log", "ft3", 0},
+    {"369n", F_MEASURE, 6, 6, 0, "VOLUME (yd3), log", "yd3", 0},
+    {"37", F_N, 1, 8, 0, "COUNT", NULL, 0},
+    {"390n", F_AMOUNT, 1, 15, 0, "AMOUNT", NULL, 0},
+    {"391n", F_AMOUNT_ISO, 4, 18, 0, "AMOUNT", NULL, 0},
+    {"392n", F_AMOUNT, 1, 15, 0, "PRICE", NULL, 0},
+    {"393n", F_AMOUNT_ISO, 4, 18, 0, "PRICE", NULL, 0},
+    {"394n", F_N, 4, 4, 0, "PRCNT OFF", NULL, 0},
+    {"395n", F_N, 6, 6, 0, "PRICE/UoM", NULL, 0},
+    {"400", F_X, 1, 30, 0, "ORDER NUMBER", NULL, 0},
+    {"401", F_X, 1, 30, 0, "GINC", NULL, 0},
+    {"402", F_CHK, 17, 17, 0, "GSIN", NULL, 0},
+    {"403", F_X, 1, 30, 0, "ROUTE", NULL, 0},
+    {"410", F_CHK, 13, 13, 0, "SHIP TO LOC", NULL, 0},
+    {"411", F_CHK, 13, 13, 0, "BILL TO", NULL, 0},
+    {"412", F_CHK, 13, 13, 0, "PURCHASE FROM", NULL, 0},
+    {"413", F_CHK, 13, 13, 0, "SHIP FOR LOC", NULL, 0},
+    {"414", F_CHK, 13, 13, 0, "LOC No.", NULL, 0},
+    {"415", F_CHK, 13, 13, 0, "PAY TO", NULL, 0},
+    {"416", F_CHK, 13, 13, 0, "PROD/SERV LOC", NULL, 0},
+    {"417", F_CHK, 13, 13, 0, "PARTY", NULL, 0},
+    {"420", F_X, 1, 20, 0, "SHIP TO POST", NULL, 0},
+    {"421", F_COUNTRY_X, 4, 12, 3, "SHIP TO POST", NULL, 0},
+    {"422", F_COUNTRY, 3, 3, 0, "ORIGIN", NULL, 0},
+    {"423", F_COUNTRY, 3, 15, 0, "COUNTRY - INITIAL PROCESS.", NULL, 0},
+    {"424", F_COUNTRY, 3, 3, 0, "COUNTRY - PROCESS.", NULL, 0},
+    {"425", F_COUNTRY, 3, 15, 0, "COUNTRY - DISASSEMBLY", NULL, 0},
+    {"426", F_COUNTRY, 3, 3, 0, "COUNTRY - FULL PROCESS", NULL, 0},
+    {"427", F_X, 1, 3, 0, "ORIGIN SUBDIVISION", NULL, 0},
+    {"7001", F_N, 13, 13, 0, "NSN", NULL, 0},
+    {"7002", F_X, 1, 30, 0, "MEAT CUT", NULL, 0},
+    {"7003", F_N, 10, 10, 0, "EXPIRY TIME", NULL, 0},
+    {"7004", F_N, 1, 4, 0, "ACTIVE POTENCY", NULL, 0},
+    {"7005", F_X, 1, 12, 0, "CATCH AREA", NULL, 0},
+    {"7006", F_DATE, 6, 6, 0, "FIRST FREEZE DATE", NULL, 0},
+    {"7007", F_N, 6, 12, 0, "HARVEST DATE", NULL, 0},
+    {"7008", F_X, 1, 3, 0, "AQUATIC SPECIES", NULL, 0},
+    {"7009", F_X, 1, 10, 0, "FISHING GEAR TYPE", NULL, 0},
+    {"7010", F_X, 1, 2, 0, "PROD METHOD", NULL, 0},
+    {"7011", F_N, 6, 10, 0, "TEST BY DATE", NULL, 0},
+    {"7020", F_X, 1, 20, 0, "REFURB LOT", NULL, 0},
+    {"7021", F_X, 1, 20, 0, "FUNC STAT", NULL, 0},
+    {"7022", F_X, 1, 20, 0, "REV STAT", NULL, 0},
+    {"7023", F_X, 1, 30, 0, "GIAI - ASSEMBLY", NULL, 0},
+    {"703n", F_COUNTRY_X, 4, 30, 3, "PROCESSOR # s", NULL, 0},
+    {"7040", F_X, 4, 4, 0, "UIC+EXT", NULL, 0},
+    {"710", F_X, 1, 20, 0, "NHRN PZN", NULL, 0},
+    {"711", F_X, 1, 20, 0, "NHRN CIP", NULL, 0},
+    {"712", F_X, 1, 20, 0, "NHRN CN", NULL, 0},
+    {"713", F_X, 1, 20, 0, "NHRN DRN", NULL, 0},
+    {"714", F_X, 1, 20, 0, "NHRN AIM", NULL, 0},
+    {"715", F_X, 1, 20, 0, "NHRN NDC", NULL, 0},
+    {"716", F_X, 1, 20, 0, "NHRN AIC", NULL, 0},
+    {"8001", F_N, 14, 14, 0, "DIMENSIONS", NULL, 0},
+    {"8002", F_X, 1, 20, 0, "CMT No.", NULL, 0},
+    {"8003", F_X, 14, 30, 14, "GRAI", NULL, 0},
+    {"8004", F_X, 1, 30, 0, "GIAI", NULL, 0},
+    {"8005", F_N, 6, 6, 0, "PRICE PER UNIT", NULL, 0},
+    {"8006", F_N, 18, 18, 14, "ITIP", NULL, 0},
+    {"8007", F_X, 1, 34, 0, "IBAN", NULL, 0},
+    {"8008", F_N, 8, 12, 0, "PROD TIME", NULL, 0},
+    {"8009", F_X, 1, 50, 0, "OPTSEN", NULL, 0},
+    {"8010", F_X, 1, 30, 0, "CPID", NULL, 0},
+    {"8011", F_N, 1, 12, 0, "CPID SERIAL", NULL, 0},
+    {"8012", F_X, 1, 20, 0, "VERSION", NULL, 0},
+    {"8013", F_X, 1, 25, 0, "GMN", NULL, 0},
+    {"8017", F_CHK, 18, 18, 0, "GSRN - PROVIDER", NULL, 0},
+    {"8018", F_CHK, 18, 18, 0, "GSRN - RECIPIENT", NULL, 0},
+    {"8019", F_N, 1, 10, 0, "SRIN", NULL, 0},
+    {"8020", F_X, 1, 25, 0, "REF No.", NULL, 0},
+    {"8026", F_N, 18, 18, 14, "ITIP CONTENT", NULL, 0},
+    {"8110", F_X, 1, 70, 0, "COUPON", NULL, 0},
+    {"8111", F_N, 4, 4, 0, "POINTS", NULL, 0},
+    {"8112", F_X, 1, 70, 0, "COUPON", NULL, 0},
+    {"8200", F_X, 1, 70, 0, "PRODUCT URL", NULL, 0},
+    {"90", F_X, 1, 30, 0, "INTERNAL", NULL, 0},
+    {"91", F_X, 1, 90, 0, "INTERNAL", NULL, 0},
+    {"92", F_X, 1, 90, 0, "INTERNAL", NULL, 0},
+    {"93", F_X, 1, 90, 0, "INTERNAL", NULL, 0},
+    {"94", F_X, 1, 90, 0, "INTERNAL", NULL, 0},
+    {"95", F_X, 1, 90, 0, "INTERNAL", NULL, 0},
+    {"96", F_X, 1, 90, 0, "INTERNAL", NULL, 0},
+    {"97", F_X, 1, 90, 0, "INTERNAL", NULL, 0},
+    {"98", F_X, 1, 90, 0, "INTERNAL", NULL, 0},
+    {"99", F_X, 1, 90, 0, "INTERNAL", NULL, 0},
+};
+
+/* An AI that is not in the table but whose number is well formed: any GS1
+ * data up to the largest length an AI can have. */
+static const struct ai_def unknown_def = {"", F_X, 1, 90, 0, "", NULL, 0};
+
+/*
+ * The length of an AI from its first two digits (GS1 General Specifications
+ * 3.2: the AI numbering leaves no ambiguity), 0 where no AI starts so.
+ */
+static int ai_length(int two)
+{
+    if (two <= 4)
+        return 2;        /* 00-04 */
+    if (two < 10)
+        return 0;        /* 05-09: not assigned */
+    if (two <= 22)
+        return 2;        /* 10-22 */
+    if (two <= 29)
+        return 3;        /* 23-29: 235, 24x, 25x */
+    if (two == 30 || two == 37)
+        return 2;
+    if (two <= 39)
+        return 4;        /* 31-36 measures, 39 amounts */
+    if (two <= 42)
+        return 3;        /* 40x-42x */
+    if (two <= 49)
+        return 4;        /* 43xx */
+    if (two < 70)
+        return 0;        /* 50-69: not assigned */
+    if (two == 71)
+        return 3;        /* 71x national healthcare numbers */
+    if (two <= 89)
+        return 4;        /* 70xx, 72xx, 80xx-82xx */
+    return 2;            /* 90-99 internal */
+}
+
+/*
+ * AIs whose whole element (AI and data) has a predefined length and so needs
+ * no FNC1 after it (General Specifications figure 7.8.5-2), by the first two
+ * digits; 0 for the rest, which end at FNC1 or at the end of the data.
+ */
+static int predefined_length(int two)
+{
+    switch (two) {
+    case 0: return 20;
+    case 1: case 2: case 3: return 16;
+    case 4: return 18;
+    case 11: case 12: case 13: case 14: case 15: case 16: case 17: case 18: case 19: return 8;
+    case 20: return 4;
+    case 31: case 32: case 33: case 34: case 35: case 36: return 10;
+    case 41: return 16;
+    default: return 0;
+    }
+}
+
+static int pat_cmp(const char *key, size_t klen, const char *pat)
+{
+    size_t plen = strlen(pat);
+    for (size_t i = 0; i < klen && i < plen; i++) {
+        if (pat[i] == 'n')
+            continue; /* any digit; 'n' only ever ends a pattern */
+        if (key[i] != pat[i])
+            return (unsigned char)key[i] - (unsigned char)pat[i];
+    }
+    return (int)klen - (int)plen;
+}
+
+static const struct ai_def *ai_find(const char *ai, size_t len)
+{
+    size_t lo = 0, hi = sizeof ai_defs / sizeof *ai_defs;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = pat_cmp(ai, len, ai_defs[mid].pat);
+        if (c == 0)
+            return &ai_defs[mid];
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return NULL;
+}
+
+/* For the unit test: the table must stay sorted for the binary search. */
+int ent_scan_table_check_(void);
+int ent_scan_table_check_(void)
+{
+    for (size_t i = 1; i < sizeof ai_defs / sizeof *ai_defs; i++) {
+        const char *a = ai_defs[i - 1].pat, *b = ai_defs[i].pat;
+        if (strcmp(a, b) >= 0)
+            return (int)i;
+        if (ai_length((a[0] - '0') * 10 + a[1] - '0') != (int)strlen(a))
+            return -(int)i;
+    }
+    return 0;
+}
+
+/* ---- dates -------------------------------------------------------------- */
+
+static int leap(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int month_days(int y, int m)
+{
+    static const int d[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return m == 2 && leap(y) ? 29 : d[m - 1];
+}
+
+static const char *const month_names[12] = {"January", "February", "March",     "April",   "May",      "June",
+                                             "July",    "August",   "September", "October", "November", "December"};
+
+struct ctx {
+    const ent_scan_config *cfg;
+    char fnc1;
+    int year; /* reference year, computed on first need */
+};
+
+static int ref_year(struct ctx *cx)
+{
+    if (cx->year == 0) {
+        time_t now = time(NULL);
+        struct tm tm;
+        gmtime_r(&now, &tm);
+        cx->year = tm.tm_year + 1900;
+    }
+    return cx->year;
+}
+
+/* GS1 General Specifications 7.12: a two-digit year lies within 49 years
+ * before and 50 years after the current one. */
+static int full_year(struct ctx *cx, int yy)
+{
+    int cur = ref_year(cx);
+    int base = cur - cur % 100;
+    int diff = yy - cur % 100;
+    if (diff >= 51)
+        return base - 100 + yy;
+    if (diff <= -50)
+        return base + 100 + yy;
+    return base + yy;
+}
+
+static int check_date(ent_scan *out, struct ctx *cx, const char *ai, const char *v, int day00, char date[11])
+{
+    int yy = (v[0] - '0') * 10 + (v[1] - '0');
+    int mm = (v[2] - '0') * 10 + (v[3] - '0');
+    int dd = (v[4] - '0') * 10 + (v[5] - '0');
+    if (mm < 1 || mm > 12)
+        return fail(out, "AI (%s): month %02d is not a month", ai, mm);
+    int y = full_year(cx, yy);
+    int last = month_days(y, mm);
+    if (dd == 0 && !day00)
+        return fail(out, "AI (%s): day 00 is not a day", ai);
+    if (dd > last)
+        return fail(out, "AI (%s): %s %d has no day %d", ai, month_names[mm - 1], y, dd);
+    if (dd == 0)
+        dd = last;
+    /* y is within 1900..2149 here, so the digits are plain arithmetic. */
+    date[0] = (char)('0' + y / 1000);
+    date[1] = (char)('0' + y / 100 % 10);
+    date[2] = (char)('0' + y / 10 % 10);
+    date[3] = (char)('0' + y % 10);
+    date[4] = '-';
+    date[5] = (char)('0' + mm / 10);
+    date[6] = (char)('0' + mm % 10);
+    date[7] = '-';
+    date[8] = (char)('0' + dd / 10);
+    date[9] = (char)('0' + dd % 10);
+    date[10] = '\0';
+    return ENT_OK;
+}
+
+/* ---- one AI: validate and record ---------------------------------------- */
+
+static int check_chars(ent_scan *out, const char *ai, const struct ai_def *def, const char *v, size_t n)
+{
+    char b[16];
+    int numeric = def->format != F_X && def->format != F_COUNTRY_X;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)v[i];
+        if (numeric || i < def->head) {
+            if (!is_digit(c))
+                return fail(out, "AI (%s): %s at position %zu is not a digit", ai, show(b, c), i + 1);
+        } else if (!is_cset82(c)) {
+            return fail(out, "AI (%s): %s at position %zu is not allowed in GS1 data", ai, show(b, c), i + 1);
+        }
+    }
+    return ENT_OK;
+}
+
+static int check_length(ent_scan *out, const char *ai, const struct ai_def *def, size_t n)
+{
+    int text = def->format == F_X || def->format == F_COUNTRY_X;
+    const char *what = text ? (n == 1 ? "character" : "characters") : (n == 1 ? "digit" : "digits");
+    if (n == 0)
+        return fail(out, "AI (%s): no data", ai);
+    if (def->min == def->max && n != def->min)
+        return fail(out, "AI (%s): %zu %s, expected %d", ai, n, what, def->min);
+    if (n < def->min)
+        return fail(out, "AI (%s): %zu %s, at least %d", ai, n, what, def->min);
+    if (n > def->max)
+        return fail(out, "AI (%s): %zu %s, at most %d", ai, n, what, def->max);
+    return ENT_OK;
+}
+
+static int check_country(ent_scan *out, const char *ai, const char *v, const ent_country **found)
+{
+    int num = (v[0] - '0') * 100 + (v[1] - '0') * 10 + (v[2] - '0');
+    int rc = ent_country_by_numeric(found, num);
+    if (rc == ENT_ERROR)
+        return fail(out, "AI (%s): the country list is not available: %s", ai, ent_country_errmsg());
+    if (rc != ENT_OK)
+        return fail(out, "AI (%s): %03d is not an ISO 3166 country code", ai, num);
+    return ENT_OK;
+}
+
+/* Checks what a format asks beyond length and characters. */
+static int check_format(ent_scan *out, struct ctx *cx, const char *ai, const struct ai_def *def, const char *v,
+                        size_t n, char date[11])
+{
+    const ent_country *country = NULL;
+    int cd;
+    switch (def->format) {
+    case F_CHK:
+        cd = ent_gs1_check_digit(v, n - 1);
+        if (cd != v[n - 1])
+            return fail(out, "AI (%s): check digit %c should be %c", ai, v[n - 1], cd);
+        return ENT_OK;
+    case F_N:
+    case F_X:
+        /* A numeric head is a GS1 key (GDTI, GCN, GRAI, ITIP) ending in its check digit. */
+        if (def->head > 0) {
+            cd = ent_gs1_check_digit(v, def->head - 1u);
+            if (cd != v[def->head - 1])
+                return fail(out, "AI (%s): check digit %c should be %c", ai, v[def->head - 1], cd);
+        }
+        return ENT_OK;
+    case F_DATE:
+    case F_DATE0:
+        return check_date(out, cx, ai, v, def->format == F_DATE0, date);
+    case F_MEASURE:
+        if (ai[3] > '5')
+            return fail(out, "AI (%s): %c decimals is more than a measure allows (0 to 5)", ai, ai[3]);
+        return ENT_OK;
+    case F_AMOUNT_ISO: {
+        const ent_currency *cur = NULL;
+        int num = (v[0] - '0') * 100 + (v[1] - '0') * 10 + (v[2] - '0');
+        int rc = ent_currency_by_numeric(&cur, num);
+        if (rc == ENT_ERROR)
+            return fail(out, "AI (%s): the currency list is not available: %s", ai, ent_country_errmsg());
+        if (rc != ENT_OK)
+            return fail(out, "AI (%s): %03d is not an ISO 4217 currency code", ai, num);
+        return ENT_OK;
+    }
+    case F_COUNTRY:
+        if (n % 3 != 0)
+            return fail(out, "AI (%s): %zu digits is not a list of 3-digit country codes", ai, n);
+        for (size_t i = 0; i < n; i += 3)
+            if (check_country(out, ai, v + i, &country) != ENT_OK)
+                return ENT_INVALID;
+        return ENT_OK;
+    case F_COUNTRY_X:
+        return check_country(out, ai, v, &country);
+    default:
+        return ENT_OK;
+    }
+}
+
+static int same_value(const ent_scan_ai *a, const char *v, size_t n)
+{
+    return strlen(a->value) == n && memcmp(a->value, v, n) == 0;
+}
+
+/* Fills the typed fields of out from one validated AI. */
+static void record(ent_scan *out, const char *ai, const struct ai_def *def, const char *v, size_t n,
+                   const char date[11])
+{
+    switch (ai[0]) {
+    case '0':
+        if (ai[1] == '0')
+            copy_text(out->sscc, sizeof out->sscc, v, n);
+        else if (ai[1] == '1')
+            copy_text(out->gtin, sizeof out->gtin, v, n);
+        else if (ai[1] == '2')
+            copy_text(out->gtin_contained, sizeof out->gtin_contained, v, n);
+        return;
+    case '1':
+        if (ai[1] == '0')
+            copy_text(out->lot, sizeof out->lot, v, n);
+        else if (ai[1] == '1')
+            memcpy(out->production, date, 11);
+        else if (ai[1] == '3')
+            memcpy(out->packaging, date, 11);
+        else if (ai[1] == '5')
+            memcpy(out->best_before, date, 11);
+        else if (ai[1] == '7')
+            memcpy(out->expiry, date, 11);
+        return;
+    case '2':
+        if (ai[1] == '1' && ai[2] == '\0')
+            copy_text(out->serial, sizeof out->serial, v, n);
+        return;
+    case '3':
+        if ((ai[1] == '0' || ai[1] == '7') && ai[2] == '\0') {
+            if (out->count < 0)
+                out->count = digits_value(v, n);
+        } else if (def->format == F_MEASURE && def->trade && !out->has_measure) {
+            out->has_measure = 1;
+            memcpy(out->measure.ai, ai, 5);
+            out->measure.value = digits_value(v, n);
+            out->measure.decimals = ai[3] - '0';
+            copy_text(out->measure.unit, sizeof out->measure.unit, def->unit, strlen(def->unit));
+        } else if ((def->format == F_AMOUNT || def->format == F_AMOUNT_ISO) && !out->has_amount) {
+            size_t skip = def->format == F_AMOUNT_ISO ? 3 : 0;
+            out->has_amount = 1;
+            out->amount = digits_value(v + skip, n - skip);
+            out->amount_decimals = ai[3] - '0';
+            if (skip) {
+                const ent_currency *cur = NULL;
+                ent_currency_by_numeric(&cur, (int)digits_value(v, 3));
+                if (cur)
+                    memcpy(out->currency, cur->alpha3, 4);
+            }
+        }
+        return;
+    case '4':
+        if (ai[1] == '2' && ai[2] == '2' && out->origin_numeric == 0) {
+            const ent_country *c = NULL;
+            out->origin_numeric = (int)digits_value(v, 3);
+            if (ent_country_by_numeric(&c, out->origin_numeric) == ENT_OK)
+                memcpy(out->origin, c->alpha2, 3);
+        }
+        return;
+    case '8':
+        if (strcmp(ai, "8020") == 0)
+            copy_text(out->payment_ref, sizeof out->payment_ref, v, n);
+        return;
+    default:
+        return;
+    }
+}
+
+/*
+ * Validates one AI with its data and appends it to out. ai is the AI's
+ * digits (already checked to be an AI of the right length), v/n the data.
+ */
+static int add_ai(ent_scan *out, struct ctx *cx, const char *ai_text, size_t ai_len, const char *v, size_t n)
+{
+    char ai[5];
+    char date[11] = "";
+    memcpy(ai, ai_text, ai_len);
+    ai[ai_len] = '\0';
+    const struct ai_def *def = ai_find(ai, ai_len);
+    if (def == NULL)
+        def = &unknown_def;
+    int rc = check_length(out, ai, def, n);
+    if (rc == ENT_OK)
+        rc = check_chars(out, ai, def, v, n);
+    if (rc == ENT_OK)
+        rc = check_format(out, cx, ai, def, v, n, date);
+    if (rc != ENT_OK)
+        return rc;
+    for (size_t i = 0; i < out->n_ais; i++) {
+        if (strcmp(out->ais[i].ai, ai) != 0)
+            continue;
+        /* GS1 allows an AI twice only with the same data; keep one copy. */
+        if (!same_value(&out->ais[i], v, n))
+            return fail(out, "AI (%s) appears twice with different data", ai);
+        return ENT_OK;
+    }
+    if (out->n_ais >= ENT_SCAN_MAX_AIS)
+        return fail(out, "more than %d AIs in one code", ENT_SCAN_MAX_AIS);
+    ent_scan_ai *slot = &out->ais[out->n_ais++];
+    memcpy(slot->ai, ai, ai_len + 1);
+    slot->title = def->title;
+    memcpy(slot->value, v, n);
+    slot->value[n] = '\0';
+    record(out, ai, def, v, n, date);
+    return ENT_OK;
+}
+
+/* Reads the AI number at p (n bytes left). *ai_len receives its length. */
+static int read_ai(ent_scan *out, const char *p, size_t n, size_t *ai_len)
+{
+    char b[16];
+    if (n < 2 || !is_digit((unsigned char)p[0]) || !is_digit((unsigned char)p[1])) {
+        if (n >= 1 && !is_digit((unsigned char)p[0]))
+            return fail(out, "expected an AI, found %s", show(b, (unsigned char)p[0]));
+        if (n >= 2)
+            return fail(out, "expected an AI, found %s after %c", show(b, (unsigned char)p[1]), p[0]);
+        return fail(out, "the data ends inside an AI (%.*s", (int)n, p);
+    }
+    int two = (p[0] - '0') * 10 + (p[1] - '0');
+    int len = ai_length(two);
+    if (len == 0)
+        return fail(out, "AI (%c%c): no AI starts with these digits", p[0], p[1]);
+    if ((size_t)len > n || !all_digits(p, (size_t)len)) {
+        size_t have = 2;
+        while (have < n && have < (size_t)len && is_digit((unsigned char)p[have]))
+            have++;
+        return fail(out, "AI (%.*s): an AI starting %c%c has %d digits", (int)have, p, p[0], p[1], len);
+    }
+    *ai_len = (size_t)len;
+    return ENT_OK;
+}
+
+/* ---- GS1 element strings ------------------------------------------------ */
+
+static int is_fnc1(const struct ctx *cx, unsigned char c)
+{
+    return c == GS || (cx->fnc1 && c == (unsigned char)cx->fnc1);
+}
+
+static int parse_elements(ent_scan *out, struct ctx *cx, const char *p, size_t n)
+{
+    size_t i = 0;
+    if (n == 0)
+        return fail(out, "GS1 data with no AI in it");
+    while (i < n) {
+        size_t ai_len = 0;
+        if (is_fnc1(cx, (unsigned char)p[i])) {
+            i++; /* a leading FNC1, or one after a predefined-length AI */
+            continue;
+        }
+        int rc = read_ai(out, p + i, n - i, &ai_len);
+        if (rc != ENT_OK)
+            return rc;
+        int two = (p[i] - '0') * 10 + (p[i + 1] - '0');
+        size_t start = i + ai_len, end = start;
+        size_t fixed = (size_t)predefined_length(two);
+        size_t limit = fixed ? i + fixed : n;
+        if (limit > n)
+            limit = n;
+        while (end < limit && !is_fnc1(cx, (unsigned char)p[end]))
+            end++;
+        if (!fixed && end - start > 90) {
+            /* Longer than any AI allows: report the length without copying. */
+            const struct ai_def *def = ai_find(p + i, ai_len);
+            char ai[5];
+            memcpy(ai, p + i, ai_len);
+            ai[ai_len] = '\0';
+            return check_length(out, ai, def ? def : &unknown_def, end - start);
+        }
+        rc = add_ai(out, cx, p + i, ai_len, p + start, end - start);
+        if (rc != ENT_OK)
+            return rc;
+        i = end;
+    }
+    return ENT_OK;
+}
+
+/* The bracketed human-readable form: (01)04006381333931(10)ABC. A '(' inside
+ * data is written "\(" (as zint and the GS1 Barcode Syntax Engine do). */
+static int parse_bracketed(ent_scan *out, struct ctx *cx, const char *p, size_t n)
+{
+    size_t i = 0;
+    char buf[91];
+    while (i < n) {
+        if (p[i] != '(')
+            return fail(out, "bracketed form: expected '(' at position %zu", i + 1);
+        size_t a = i + 1, e = a;
+        while (e < n && e - a < 5 && is_digit((unsigned char)p[e]))
+            e++;
+        if (e >= n || p[e] != ')')
+            return fail(out, "bracketed form: '(' at position %zu does not enclose an AI", i + 1);
+        size_t ai_len = 0;
+        if (e - a < 2) {
+            return fail(out, "bracketed form: (%.*s) is not an AI", (int)(e - a), p + a);
+        }
+        int rc = read_ai(out, p + a, e - a, &ai_len);
+        if (rc != ENT_OK)
+            return rc;
+        if (ai_len != e - a)
+            return fail(out, "bracketed form: (%.*s) is not an AI; AIs starting %c%c have %zu digits", (int)(e - a),
+                        p + a, p[a], p[a + 1], ai_len);
+        size_t v = e + 1, bn = 0, count = 0;
+        while (v < n && p[v] != '(') {
+            char c = p[v];
+            if (c == '\\' && v + 1 < n && p[v + 1] == '(') {
+                c = '(';
+                v++;
+            }
+            if (bn < 90)
+                buf[bn++] = c;
+            count++;
+            v++;
+        }
+        if (count > 90) {
+            const struct ai_def *def = ai_find(p + a, ai_len);
+            char ai[5];
+            memcpy(ai, p + a, ai_len);
+            ai[ai_len] = '\0';
+            return check_length(out, ai, def ? def : &unknown_def, count);
+        }
+        rc = add_ai(out, cx, p + a, ai_len, buf, bn);
+        if (rc != ENT_OK)
+            return rc;
+        i = v;
+    }
+    return ENT_OK;
+}
+
+/* ---- GS1 Digital Link --------------------------------------------------- */
+
+static int hexval(unsigned char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Percent-decodes n bytes at s into dst (cap bytes, no terminator);
+ * returns the decoded length, -1 for a bad escape, -2 when too long. */
+static long pct_decode(char *dst, size_t cap, const char *s, size_t n)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '%') {
+            if (n - i < 3)
+                return -1;
+            int h = hexval((unsigned char)s[i + 1]);
+            int l = hexval((unsigned char)s[i + 2]);
+            if (h < 0 || l < 0)
+                return -1;
+            c = (unsigned char)(h * 16 + l);
+            i += 2;
+        }
+        if (o >= cap)
+            return -2;
+        dst[o++] = (char)c;
+    }
+    return (long)o;
+}
+
+/* Short names of keys and qualifiers (GS1 Digital Link 1.1 "convenience
+ * alphas"), accepted in the path for the numeric AIs. */
+static const struct {
+    const char *name, *ai;
+} dl_names[] = {
+    {"gtin", "01"},  {"itip", "8006"}, {"cpv", "22"},    {"lot", "10"},     {"ser", "21"},   {"sscc", "00"},
+    {"gln", "414"},  {"party", "417"}, {"gdti", "253"},  {"gcn", "255"},    {"ginc", "401"}, {"gsin", "402"},
+    {"grai", "8003"}, {"giai", "8004"}, {"gsrnp", "8017"}, {"gsrn", "8018"}, {"cpid", "8010"}, {"gmn", "8013"},
+    {"srin", "8019"}, {"glnx", "254"}, {"cpsn", "8011"}, {"exp", "17"},
+};
+
+/* The AI a path segment names (numeric, or a short name), or NULL. */
+static const char *dl_ai(const char *s, size_t n)
+{
+    static const char *const numeric[] = {"00", "01", "10", "21", "22", "235", "253", "254", "255", "401", "402",
+                                          "414", "417", "8003", "8004", "8006", "8010", "8011", "8013", "8017",
+                                          "8018", "8019"};
+    for (size_t i = 0; i < sizeof numeric / sizeof *numeric; i++)
+        if (strlen(numeric[i]) == n && memcmp(numeric[i], s, n) == 0)
+            return numeric[i];
+    for (size_t i = 0; i < sizeof dl_names / sizeof *dl_names; i++)
+        if (strlen(dl_names[i].name) == n && memcmp(dl_names[i].name, s, n) == 0)
+            return dl_names[i].ai;
+    return NULL;
+}
+
+/* Primary keys and the qualifiers that may follow each, in their order. */
+static const char *const *dl_qualifiers(const char *key)
+{
+    static const char *const gtin_q[] = {"22", "10", "21", "235", NULL};
+    static const char *const gln_q[] = {"254", NULL};
+    static const char *const cpid_q[] = {"8011", NULL};
+    static const char *const gsrn_q[] = {"8019", NULL};
+    static const char *const none_q[] = {NULL};
+    if (strcmp(key, "01") == 0 || strcmp(key, "8006") == 0)
+        return gtin_q;
+    if (strcmp(key, "414") == 0)
+        return gln_q;
+    if (strcmp(key, "8010") == 0)
+        return cpid_q;
+    if (strcmp(key, "8017") == 0 || strcmp(key, "8018") == 0)
+        return gsrn_q;
+    if (strcmp(key, "00") == 0 || strcmp(key, "253") == 0 || strcmp(key, "255") == 0 || strcmp(key, "401") == 0 ||
+        strcmp(key, "402") == 0 || strcmp(key, "417") == 0 || strcmp(key, "8003") == 0 ||
+        strcmp(key, "8004") == 0 || strcmp(key, "8013") == 0)
+        return none_q;
+    return NULL;
+}
+
+#define DL_MAX_SEGS 32
+
+struct seg {
+    const char *s;
+    size_t n;
+};
+
+/* Do segs[k..nseg) form key/value, then qualifier/value pairs in order? */
+static int dl_path_fits(const struct seg *segs, size_t k, size_t nseg)
+{
+    const char *key = dl_ai(segs[k].s, segs[k].n);
+    const char *const *q = key ? dl_qualifiers(key) : NULL;
+    if (q == NULL || (nseg - k) % 2 != 0 || segs[k + 1].n == 0)
+        return 0;
+    size_t qi = 0;
+    for (size_t j = k + 2; j < nseg; j += 2) {
+        const char *ai = dl_ai(segs[j].s, segs[j].n);
+        if (ai == NULL || segs[j + 1].n == 0)
+            return 0;
+        while (q[qi] && strcmp(q[qi], ai) != 0)
+            qi++;
+        if (q[qi] == NULL)
+            return 0;
+        qi++;
+    }
+    return 1;
+}
+
+static int dl_add(ent_scan *out, struct ctx *cx, const char *ai, const char *v, size_t n, const char *where)
+{
+    char buf[91];
+    long len = pct_decode(buf, 90, v, n);
+    if (len == -1)
+        return fail(out, "Digital Link: bad percent-encoding in %s", where);
+    if (len == -2) {
+        const struct ai_def *def = ai_find(ai, strlen(ai));
+        return check_length(out, ai, def ? def : &unknown_def, n);
+    }
+    /* A GTIN in a URI may be written with 8, 12 or 13 digits: pad it to 14. */
+    if (strcmp(ai, "01") == 0 && (len == 8 || len == 12 || len == 13) && all_digits(buf, (size_t)len)) {
+        memmove(buf + 14 - len, buf, (size_t)len);
+        memset(buf, '0', (size_t)(14 - len));
+        len = 14;
+    }
+    return add_ai(out, cx, ai, strlen(ai), buf, (size_t)len);
+}
+
+static int parse_digital_link(ent_scan *out, struct ctx *cx, const char *p, size_t n)
+{
+    struct seg segs[DL_MAX_SEGS];
+    size_t nseg = 0, i;
+    size_t scheme = (n >= 8 && prefix_nocase(p, n, "https://")) ? 8 : 7;
+    copy_text(out->text, sizeof out->text, p, n);
+    /* The host runs to the first '/', '?' or '#'. */
+    i = scheme;
+    while (i < n && p[i] != '/' && p[i] != '?' && p[i] != '#')
+        i++;
+    if (i == scheme)
+        return fail(out, "Digital Link: no host name after %.*s", (int)scheme, p);
+    size_t path_end = i;
+    while (path_end < n && p[path_end] != '?' && p[path_end] != '#')
+        path_end++;
+    /* Split the path into segments; empty ones (a doubled or final '/') are dropped. */
+    while (i < path_end) {
+        size_t s = ++i;
+        while (i < path_end && p[i] != '/')
+            i++;
+        if (i > s) {
+            if (nseg == DL_MAX_SEGS)
+                return fail(out, "Digital Link: more than %d path segments", DL_MAX_SEGS);
+            segs[nseg].s = p + s;
+            segs[nseg].n = i - s;
+            nseg++;
+        }
+    }
+    size_t k = 0;
+    while (k + 1 < nseg && !dl_path_fits(segs, k, nseg))
+        k++;
+    if (k + 1 >= nseg)
+        return fail(out, "Digital Link: no GS1 key such as /01/{GTIN} in the path");
+    for (size_t j = k; j + 1 < nseg; j += 2) {
+        const char *ai = dl_ai(segs[j].s, segs[j].n);
+        int rc = dl_add(out, cx, ai, segs[j + 1].s, segs[j + 1].n, "the path");
+        if (rc != ENT_OK)
+            return rc;
+    }
+    /* The query: numeric keys are AIs; other keys (linkType, ...) are not data. */
+    if (path_end < n && p[path_end] == '?') {
+        size_t q = path_end + 1, qend = q;
+        while (qend < n && p[qend] != '#')
+            qend++;
+        while (q < qend) {
+            size_t e = q;
+            while (e < qend && p[e] != '&')
+                e++;
+            size_t eq = q;
+            while (eq < e && p[eq] != '=')
+                eq++;
+            size_t kl = eq - q;
+            if (kl >= 2 && kl <= 4 && all_digits(p + q, kl)) {
+                size_t ai_len = 0;
+                int rc = read_ai(out, p + q, kl, &ai_len);
+                if (rc != ENT_OK)
+                    return rc;
+                if (ai_len != kl)
+                    return fail(out, "Digital Link: ?%.*s= is not an AI; AIs starting %c%c have %zu digits",
+                                (int)kl, p + q, p[q], p[q + 1], ai_len);
+                char ai[5];
+                memcpy(ai, p + q, kl);
+                ai[kl] = '\0';
+                if (eq >= e || eq + 1 == e)
+                    return fail(out, "Digital Link: ?%s= has no value", ai);
+                char where[24];
+                snprintf(where, sizeof where, "?%s=", ai);
+                rc = dl_add(out, cx, ai, p + eq + 1, e - eq - 1, where);
+                if (rc != ENT_OK)
+                    return rc;
+            }
+            q = e + 1;
+        }
+    }
+    return ENT_OK;
+}
+
+/* ---- EAN/UPC and in-store codes ----------------------------------------- */
+
+static int instore_prefix(const char d[13])
+{
+    return d[0] == '2' || (d[0] == '0' && (d[1] == '2' || d[1] == '4'));
+}
+
+/*
+ * A restricted-circulation code: apply the first layout whose prefix it
+ * has. The item GTIN (value and price check digit zeroed, check digit
+ * recomputed) is the code the catalogue knows the article by.
+ */
+static int parse_instore(ent_scan *out, const struct ctx *cx, const char d[13])
+{
+    char item[13];
+    out->kind = ENT_SCAN_INSTORE;
+    memcpy(out->item_gtin, out->gtin, 15);
+    if (cx->cfg == NULL)
+        return ENT_OK;
+    for (size_t k = 0; k < cx->cfg->n_layouts && k < ENT_SCAN_MAX_LAYOUTS; k++) {
+        const ent_scan_layout *l = &cx->cfg->layouts[k];
+        if (l->prefix_len == 0 || memcmp(d, l->prefix, l->prefix_len) != 0)
+            continue;
+        if (l->check_pos >= 0) {
+            int cd = ent_gs1_price_check_digit(d + l->value_pos, l->value_len);
+            if (cd != d[l->check_pos])
+                return fail(out, "in-store code %.13s: %s check digit %c should be %c", d,
+                            l->kind == 'P' ? "price" : "weight", d[l->check_pos], cd);
+        }
+        out->layout = (int)k;
+        out->instore_kind = l->kind;
+        copy_text(out->instore_item, sizeof out->instore_item, d + l->item_pos, l->item_len);
+        int64_t value = digits_value(d + l->value_pos, l->value_len);
+        if (l->kind == 'P') {
+            out->has_amount = 1;
+            out->amount = value;
+            out->amount_decimals = l->decimals;
+        } else {
+            out->has_measure = 1;
+            out->measure.value = value;
+            out->measure.decimals = l->decimals;
+            memcpy(out->measure.unit, "kg", 3);
+        }
+        memcpy(item, d, 13);
+        memset(item + l->value_pos, '0', l->value_len);
+        if (l->check_pos >= 0)
+            item[l->check_pos] = '0';
+        item[12] = (char)ent_gs1_check_digit(item, 12);
+        out->item_gtin[0] = '0';
+        memcpy(out->item_gtin + 1, item, 13);
+        out->item_gtin[14] = '\0';
+        return ENT_OK;
+    }
+    return ENT_OK;
+}
+
+/* A GTIN of n digits (8, 12, 13 or 14) already known to be digits. */
+static int take_gtin(ent_scan *out, const struct ctx *cx, const char *p, size_t n, ent_scan_kind kind)
+{
+    int cd = ent_gs1_check_digit(p, n - 1);
+    if (cd != p[n - 1])
+        return fail(out, "GTIN %.*s: check digit should be %c", (int)n, p, cd);
+    memset(out->gtin, '0', 14 - n);
+    memcpy(out->gtin + 14 - n, p, n);
+    out->gtin[14] = '\0';
+    out->kind = kind;
+    if (kind == ENT_SCAN_EAN13 || kind == ENT_SCAN_UPCA) {
+        const char *d13 = out->gtin + 1;
+        if (instore_prefix(d13))
+            return parse_instore(out, cx, d13);
+    }
+    return ENT_OK;
+}
+
+static int take_upce(ent_scan *out, const char *p)
+{
+    char e[9], a[13];
+    memcpy(e, p, 8);
+    e[8] = '\0';
+    if (ent_upce_expand(a, e) != ENT_OK)
+        return fail(out, "UPC-E %s: the number system must be 0 or 1", e);
+    int cd = ent_gs1_check_digit(a, 11);
+    if (cd != a[11])
+        return fail(out, "UPC-E %s: check digit should be %c", e, cd);
+    out->kind = ENT_SCAN_UPCE;
+    memcpy(out->gtin, "00", 2);
+    memcpy(out->gtin + 2, a, 12);
+    out->gtin[14] = '\0';
+    return ENT_OK;
+}
+
+static int valid_upce(const char *p)
+{
+    char e[9], a[13];
+    memcpy(e, p, 8);
+    e[8] = '\0';
+    return ent_upce_expand(a, e) == ENT_OK && ent_gs1_check_digit(a, 11) == a[11];
+}
+
+/* Digits from an EAN/UPC symbol (AIM modifier mod, 0 when no AIM id). */
+static int parse_ean_upc(ent_scan *out, const struct ctx *cx, const char *p, size_t n, char mod)
+{
+    char b[16];
+    for (size_t i = 0; i < n; i++)
+        if (!is_digit((unsigned char)p[i]))
+            return fail(out, "EAN/UPC: %s at position %zu is not a digit", show(b, (unsigned char)p[i]), i + 1);
+    if (mod == '1' || mod == '2')
+        return fail(out, "an EAN/UPC add-on (%.*s) alone names no product", (int)(n < 5 ? n : 5), p);
+    if (mod == '3') {
+        /* The main symbol with its 2- or 5-digit add-on after it. */
+        size_t main_len = n == 15 || n == 18 ? 13 : n == 14 || n == 17 ? 12 : n == 10 || n == 13 ? 8 : 0;
+        if (main_len == 0)
+            return fail(out, "EAN/UPC with add-on: %zu digits is no known combination", n);
+        copy_text(out->addon, sizeof out->addon, p + main_len, n - main_len);
+        n = main_len;
+        mod = '0';
+    }
+    if (mod == '4') {
+        if (n != 8)
+            return fail(out, "EAN-8: %zu digits, expected 8", n);
+        return take_gtin(out, cx, p, 8, ENT_SCAN_EAN8);
+    }
+    switch (n) {
+    case 8:
+        if (mod == '0')
+            return take_upce(out, p);
+        /* Without an AIM id, 8 digits are EAN-8 unless only UPC-E fits. */
+        if (ent_gs1_check_digit(p, 7) != p[7] && valid_upce(p))
+            return take_upce(out, p);
+        return take_gtin(out, cx, p, 8, ENT_SCAN_EAN8);
+    case 12:
+        return take_gtin(out, cx, p, 12, ENT_SCAN_UPCA);
+    case 13:
+        return take_gtin(out, cx, p, 13, p[0] == '0' ? ENT_SCAN_UPCA : ENT_SCAN_EAN13);
+    case 14:
+        if (mod == '0')
+            break;
+        return take_gtin(out, cx, p, 14, ENT_SCAN_GTIN14);
+    default:
+        break;
+    }
+    return fail(out, "EAN/UPC: %zu digits, expected 8, 12 or 13", n);
+}
+
+/* ---- store codes -------------------------------------------------------- */
+
+static int parse_other(ent_scan *out, const char *p, size_t n)
+{
+    char b[16];
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if (c < 0x20 || c > 0x7e)
+            return fail(out, "store code: %s at position %zu is not a character a code can hold",
+                        show(b, c), i + 1);
+    }
+    if (n >= sizeof out->text)
+        return fail(out, "store code: %zu characters, at most %zu", n, sizeof out->text - 1);
+    out->kind = ENT_SCAN_OTHER;
+    copy_text(out->text, sizeof out->text, p, n);
+    return ENT_OK;
+}
+
+/* ---- symbology identifiers ---------------------------------------------- */
+
+/* ISO/IEC 15424 symbology identifiers: ']' + code letter + modifier. */
+static const char *aim_name(char letter, char mod, int *gs1)
+{
+    *gs1 = 0;
+    switch (letter) {
+    case 'A': return "Code 39";
+    case 'C':
+        *gs1 = mod == '1';
+        return *gs1 ? "GS1-128" : "Code 128";
+    case 'E': return "EAN/UPC";
+    case 'F': return "Codabar";
+    case 'G': return "Code 93";
+    case 'H': return "Code 11";
+    case 'I': return "ITF";
+    case 'L': return "PDF417";
+    case 'M': return "MSI";
+    case 'Q':
+        *gs1 = mod == '3';
+        return *gs1 ? "GS1 QR Code" : "QR Code";
+    case 'J':
+        *gs1 = mod == '1';
+        return *gs1 ? "GS1 DotCode" : "DotCode";
+    case 'X': return "other";
+    case 'd':
+        *gs1 = mod == '2';
+        return *gs1 ? "GS1 DataMatrix" : "Data Matrix";
+    case 'e':
+        *gs1 = 1;
+        return "GS1 DataBar";
+    case 'z': return "Aztec";
+    default: return "unknown symbology";
+    }
+}
+
+static int is_alnum(unsigned char c)
+{
+    return is_digit(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+/* ---- the parser --------------------------------------------------------- */
+
+static int looks_gs1(const struct ctx *cx, const char *p, size_t n)
+{
+    if (is_fnc1(cx, (unsigned char)p[0]))
+        return 1;
+    if (n >= 2 && is_digit((unsigned char)p[0]) && is_digit((unsigned char)p[1]) && memchr(p, GS, n))
+        return 1;
+    if (cx->fnc1 && n >= 2 && is_digit((unsigned char)p[0]) && is_digit((unsigned char)p[1]) &&
+        memchr(p, cx->fnc1, n))
+        return 1;
+    /* A DataBar or GS1-128 read by a scanner that sends no AIM id: all
+     * digits, longer than any GTIN, starting with an identification key. */
+    return n >= 16 && all_digits(p, n) && p[0] == '0' && p[1] <= '2';
+}
+
+int ent_scan_parse(ent_scan *out, const char *data, size_t len, const ent_scan_config *cfg)
+{
+    int gs1 = 0, rc;
+    /* The AIs are cleared by their count; only the header needs zeroing. */
+    memset(out, 0, offsetof(ent_scan, ais));
+    out->count = -1;
+    out->layout = -1;
+    out->symbology = "";
+    struct ctx cx = {cfg, cfg ? cfg->fnc1 : 0, cfg ? cfg->year : 0};
+    if (data == NULL)
+        len = 0;
+    while (len > 0 && (data[len - 1] == '\n' || data[len - 1] == '\r'))
+        len--;
+    if (len == 0)
+        return fail(out, "empty scan: nothing was read");
+    if (len > ENT_SCAN_MAX_INPUT)
+        return fail(out, "%zu bytes is longer than any code (at most %d)", len, ENT_SCAN_MAX_INPUT);
+    const char *p = data;
+    size_t n = len;
+    if (p[0] == ']') {
+        if (n < 3 || !is_alnum((unsigned char)p[1]) || !is_alnum((unsigned char)p[2]))
+            return fail(out, "']' at the start is not followed by an AIM symbology identifier");
+        out->aim[0] = p[1];
+        out->aim[1] = p[2];
+        out->aim[2] = '\0';
+        out->symbology = aim_name(p[1], p[2], &gs1);
+        p += 3;
+        n -= 3;
+        if (n == 0)
+            return fail(out, "nothing after the symbology identifier ]%s", out->aim);
+    }
+    if (prefix_nocase(p, n, "https://") || prefix_nocase(p, n, "http://")) {
+        out->kind = ENT_SCAN_DIGITAL_LINK;
+        rc = parse_digital_link(out, &cx, p, n);
+    } else if (p[0] == '(' && (out->aim[0] == '\0' || gs1)) {
+        out->kind = ENT_SCAN_GS1;
+        rc = parse_bracketed(out, &cx, p, n);
+    } else if (gs1 || (out->aim[0] == '\0' && looks_gs1(&cx, p, n))) {
+        out->kind = ENT_SCAN_GS1;
+        rc = parse_elements(out, &cx, p, n);
+    } else if (out->aim[0] == 'E') {
+        rc = parse_ean_upc(out, &cx, p, n, out->aim[1]);
+    } else if (out->aim[0] == '\0' && (n == 8 || n == 12 || n == 13 || n == 14) && all_digits(p, n)) {
+        rc = parse_ean_upc(out, &cx, p, n, 0);
+    } else if (out->aim[0] == 'I' && n == 14 && all_digits(p, n)) {
+        rc = take_gtin(out, &cx, p, 14, ENT_SCAN_GTIN14);
+    } else {
+        rc = parse_other(out, p, n);
+    }
+    if (rc != ENT_OK)
+        return rc;
+    if (out->kind == ENT_SCAN_GS1 || out->kind == ENT_SCAN_DIGITAL_LINK) {
+        if (out->gtin[0] && out->gtin_contained[0])
+            return fail(out, "AI (01) and AI (02) cannot be in one code");
+        if (out->kind == ENT_SCAN_GS1 && out->n_ais == 0)
+            return fail(out, "GS1 data with no AI in it");
+    }
+    return ENT_OK;
+}
+
+/* ---- presentation ------------------------------------------------------- */
+
+const char *ent_scan_kind_name(ent_scan_kind kind)
+{
+    switch (kind) {
+    case ENT_SCAN_EAN13: return "EAN-13";
+    case ENT_SCAN_EAN8: return "EAN-8";
+    case ENT_SCAN_UPCA: return "UPC-A";
+    case ENT_SCAN_UPCE: return "UPC-E";
+    case ENT_SCAN_GTIN14: return "GTIN-14";
+    case ENT_SCAN_GS1: return "GS1 element string";
+    case ENT_SCAN_DIGITAL_LINK: return "GS1 Digital Link";
+    case ENT_SCAN_INSTORE: return "in-store code";
+    case ENT_SCAN_OTHER: return "store code";
+    default: return "none";
+    }
+}
+
+int ent_scan_format_hri(char *buf, size_t len, const ent_scan *scan)
+{
+    size_t o = 0;
+    /* Counts what the whole text needs even when buf is short, as snprintf does. */
+    for (size_t i = 0; i < scan->n_ais && i < ENT_SCAN_MAX_AIS; i++) {
+        const ent_scan_ai *a = &scan->ais[i];
+        char part[8];
+        int k = snprintf(part, sizeof part, "(%s)", a->ai);
+        for (int j = 0; j < k; j++, o++)
+            if (o + 1 < len)
+                buf[o] = part[j];
+        for (const char *v = a->value; *v; v++) {
+            if (*v == '(') {
+                if (o + 1 < len)
+                    buf[o] = '\\';
+                o++;
+            }
+            if (o + 1 < len)
+                buf[o] = *v;
+            o++;
+        }
+    }
+    if (len > 0)
+        buf[o < len ? o : len - 1] = '\0';
+    return (int)o;
+}
+
+/* ---- configuration ------------------------------------------------------ */
+
+void ent_scan_config_init(ent_scan_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+}
+
+static void say(char *why, size_t why_len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void say(char *why, size_t why_len, const char *fmt, ...)
+{
+    va_list ap;
+    if (why == NULL || why_len == 0)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(why, why_len, fmt, ap);
+    va_end(ap);
+}
+
+int ent_scan_config_set_fnc1(ent_scan_config *cfg, char c, char *why, size_t why_len)
+{
+    unsigned char u = (unsigned char)c;
+    if (c == 0 || (u >= 0x20 && u < 0x7f && !is_cset82(u) && c != ']')) {
+        cfg->fnc1 = c;
+        return ENT_OK;
+    }
+    char b[16];
+    say(why, why_len,
+        "FNC1 substitute %s: choose a character GS1 data cannot contain: one of # $ @ [ \\ ^ ` { | } ~ or a space",
+        show(b, u));
+    return ENT_INVALID;
+}
+
+int ent_scan_layout_parse(ent_scan_layout *out, const char *pattern, char *why, size_t why_len)
+{
+    size_t plen = pattern ? strlen(pattern) : 0;
+    int pos = 0, dot = -1, value_start = -1, value_end = -1, item_start = -1, item_end = -1;
+    char kind = 0;
+    memset(out, 0, sizeof *out);
+    out->check_pos = -1;
+    if (plen == 0 || plen >= sizeof out->pattern) {
+        say(why, why_len, "in-store layout '%.20s': expected 13 characters such as 20IIIIIPPP.PPC", pattern ? pattern : "");
+        return ENT_INVALID;
+    }
+    memcpy(out->pattern, pattern, plen + 1);
+    for (size_t i = 0; i < plen; i++) {
+        char c = pattern[i];
+        if (c == '.') {
+            if (kind == 0 || value_end != pos || dot >= 0) {
+                say(why, why_len, "in-store layout '%s': '.' belongs between price or weight digits", pattern);
+                return ENT_INVALID;
+            }
+            dot = pos;
+            continue;
+        }
+        if (pos >= 13) {
+            say(why, why_len, "in-store layout '%s': more than 13 digits", pattern);
+            return ENT_INVALID;
+        }
+        if (c >= '0' && c <= '9') {
+            if (pos != out->prefix_len || pos >= 3) {
+                say(why, why_len, "in-store layout '%s': the prefix digits come first, 1 to 3 of them", pattern);
+                return ENT_INVALID;
+            }
+            out->prefix[out->prefix_len++] = c;
+        } else if (c == 'I') {
+            if (item_start >= 0 && item_end != pos) {
+                say(why, why_len, "in-store layout '%s': the item digits I must be together", pattern);
+                return ENT_INVALID;
+            }
+            if (item_start < 0)
+                item_start = pos;
+            item_end = pos + 1;
+        } else if (c == 'P' || c == 'W') {
+            if ((kind && kind != c) || (value_start >= 0 && value_end != pos)) {
+                say(why, why_len, "in-store layout '%s': the value digits (all P or all W) must be together", pattern);
+                return ENT_INVALID;
+            }
+            kind = c;
+            if (value_start < 0)
+                value_start = pos;
+            value_end = pos + 1;
+        } else if (c == 'V') {
+            if (out->check_pos >= 0) {
+                say(why, why_len, "in-store layout '%s': one V at most", pattern);
+                return ENT_INVALID;
+            }
+            out->check_pos = (signed char)pos;
+        } else if (c == 'C') {
+            if (pos != 12 || i != plen - 1) {
+                say(why, why_len, "in-store layout '%s': C, the check digit, is the 13th and last", pattern);
+                return ENT_INVALID;
+            }
+        } else {
+            say(why, why_len, "in-store layout '%s': '%c' is not one of the digits, I, P, W, V, C or '.'", pattern,
+                (c >= 0x20 && c < 0x7f) ? c : '?');
+            return ENT_INVALID;
+        }
+        pos++;
+    }
+    if (pos != 13 || pattern[plen - 1] != 'C') {
+        say(why, why_len, "in-store layout '%s': %d digits, expected 13 ending in C", pattern, pos);
+        return ENT_INVALID;
+    }
+    out->prefix[out->prefix_len] = '\0';
+    if (out->prefix_len == 0 || !(out->prefix[0] == '2' || (out->prefix_len >= 2 && out->prefix[0] == '0' &&
+                                                             (out->prefix[1] == '2' || out->prefix[1] == '4')))) {
+        say(why, why_len, "in-store layout '%s': the prefix must be a restricted-circulation one (02, 04, 2, 20-29)",
+            pattern);
+        return ENT_INVALID;
+    }
+    if (item_start < 0 || value_start < 0) {
+        say(why, why_len, "in-store layout '%s': needs item digits I and price P or weight W digits", pattern);
+        return ENT_INVALID;
+    }
+    out->item_pos = (unsigned char)item_start;
+    out->item_len = (unsigned char)(item_end - item_start);
+    out->value_pos = (unsigned char)value_start;
+    out->value_len = (unsigned char)(value_end - value_start);
+    out->decimals = (unsigned char)(dot >= 0 ? value_end - dot : 0);
+    out->kind = kind;
+    if (out->check_pos >= 0 && out->value_len != 4 && out->value_len != 5) {
+        say(why, why_len, "in-store layout '%s': a check digit V needs 4 or 5 value digits, not %d", pattern,
+            out->value_len);
+        return ENT_INVALID;
+    }
+    return ENT_OK;
+}
+
+int ent_scan_config_add_layout(ent_scan_config *cfg, const char *pattern, char *why, size_t why_len)
+{
+    ent_scan_layout l;
+    int rc = ent_scan_layout_parse(&l, pattern, why, why_len);
+    if (rc != ENT_OK)
+        return rc;
+    for (size_t i = 0; i < cfg->n_layouts; i++) {
+        const ent_scan_layout *o = &cfg->layouts[i];
+        size_t k = o->prefix_len < l.prefix_len ? o->prefix_len : l.prefix_len;
+        if (memcmp(o->prefix, l.prefix, k) == 0) {
+            say(why, why_len, "in-store layout '%s': its prefix %s overlaps layout '%s'", l.pattern, l.prefix,
+                o->pattern);
+            return ENT_INVALID;
+        }
+    }
+    if (cfg->n_layouts >= ENT_SCAN_MAX_LAYOUTS) {
+        say(why, why_len, "at most %d in-store layouts", ENT_SCAN_MAX_LAYOUTS);
+        return ENT_INVALID;
+    }
+    cfg->layouts[cfg->n_layouts++] = l;
+    return ENT_OK;
+}

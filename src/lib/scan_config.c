@@ -1,0 +1,258 @@
+/*
+ * The scan module's database side: the store's scanner settings (setting
+ * table) and resolving a parsed scan to a commodity and lot through the
+ * catalogue and stock APIs.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "entrepot/catalog.h"
+#include "entrepot/scan.h"
+#include "entrepot/stock.h"
+#include "internal.h"
+
+#define KEY_FNC1 "scan.fnc1"
+#define KEY_INSTORE "scan.instore"
+
+/* ---- settings ----------------------------------------------------------- */
+
+/* Reads one setting into buf; "" when it is not set. */
+static int setting_get(ent_db *db, const char *key, char *buf, size_t len)
+{
+    sqlite3_stmt *st = ent_stmt(db, "SELECT value FROM setting WHERE key = ?");
+    buf[0] = '\0';
+    if (st == NULL)
+        return db->code;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    int sc = sqlite3_step(st);
+    int rc = ENT_OK;
+    if (sc == SQLITE_ROW)
+        ent_col_copy(st, 0, buf, len);
+    else if (sc != SQLITE_DONE)
+        rc = ent_fail_sql(db, "reading the scanner settings");
+    sqlite3_reset(st);
+    return rc;
+}
+
+static int setting_put(ent_db *db, const char *key, const char *value)
+{
+    sqlite3_stmt *st;
+    if (value[0] == '\0') {
+        st = ent_stmt(db, "DELETE FROM setting WHERE key = ?");
+        if (st == NULL)
+            return db->code;
+        sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+        return ent_exec_stmt(db, st);
+    }
+    st = ent_stmt(db, "INSERT INTO setting(key, value) VALUES (?, ?) "
+                      "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    if (st == NULL)
+        return db->code;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+    return ent_exec_stmt(db, st);
+}
+
+int ent_scan_config_load(ent_db *db, ent_scan_config *out)
+{
+    char fnc1[8], list[ENT_SCAN_MAX_LAYOUTS * 20 + 16], why[200];
+    ent_ok(db);
+    ent_scan_config_init(out);
+    int rc = setting_get(db, KEY_FNC1, fnc1, sizeof fnc1);
+    if (rc == ENT_OK)
+        rc = setting_get(db, KEY_INSTORE, list, sizeof list);
+    if (rc != ENT_OK)
+        return rc;
+    if (strlen(fnc1) > 1 || ent_scan_config_set_fnc1(out, fnc1[0], why, sizeof why) != ENT_OK)
+        return ent_fail(db, ENT_INVALID, "setting %s '%s' is not one character GS1 data cannot contain", KEY_FNC1,
+                        fnc1);
+    /* Layouts are stored as one space-separated list, in the order they apply. */
+    char *save = NULL;
+    for (char *tok = strtok_r(list, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+        if (ent_scan_config_add_layout(out, tok, why, sizeof why) != ENT_OK)
+            return ent_fail(db, ENT_INVALID, "setting %s: %s", KEY_INSTORE, why);
+    }
+    return ENT_OK;
+}
+
+int ent_scan_config_save(ent_db *db, const ent_scan_config *cfg)
+{
+    char fnc1[2] = {cfg->fnc1, '\0'};
+    char list[ENT_SCAN_MAX_LAYOUTS * 20 + 16] = "";
+    ent_scan_config check;
+    char why[200];
+    ent_ok(db);
+    /* Refuse what ent_scan_config_load would refuse later. */
+    ent_scan_config_init(&check);
+    if (ent_scan_config_set_fnc1(&check, cfg->fnc1, why, sizeof why) != ENT_OK)
+        return ent_fail(db, ENT_INVALID, "%s", why);
+    for (size_t i = 0; i < cfg->n_layouts && i < ENT_SCAN_MAX_LAYOUTS; i++) {
+        if (ent_scan_config_add_layout(&check, cfg->layouts[i].pattern, why, sizeof why) != ENT_OK)
+            return ent_fail(db, ENT_INVALID, "%s", why);
+        if (i > 0)
+            strcat(list, " ");
+        strcat(list, cfg->layouts[i].pattern);
+    }
+    int rc = ent_tx_begin(db);
+    if (rc != ENT_OK)
+        return rc;
+    rc = setting_put(db, KEY_FNC1, fnc1);
+    if (rc == ENT_OK)
+        rc = setting_put(db, KEY_INSTORE, list);
+    return ent_tx_end(db, rc);
+}
+
+/* ---- resolving ---------------------------------------------------------- */
+
+void ent_scan_match_free(ent_scan_match *m)
+{
+    if (m == NULL)
+        return;
+    ent_lot_free(m->lot);
+    free(m);
+}
+
+static int64_t pow10i(int n)
+{
+    int64_t p = 1;
+    while (n-- > 0)
+        p *= 10;
+    return p;
+}
+
+/*
+ * The measure in the commodity's base unit (g or ml), rounded to the
+ * nearest unit; 0 when the two do not convert (a length for a product
+ * counted in pieces). Measures are at most 6 digits, so nothing overflows.
+ */
+static int64_t measure_in(const ent_scan_measure *m, const char *unit)
+{
+    /* factor: base units per measure unit, as a fraction num/den */
+    int64_t num = 0, den = 1;
+    if (strcmp(unit, "g") == 0) {
+        if (strcmp(m->unit, "kg") == 0)
+            num = 1000;
+        else if (strcmp(m->unit, "lb") == 0)
+            num = 45359237, den = 100000; /* 1 lb = 453.59237 g exactly */
+    } else if (strcmp(unit, "ml") == 0) {
+        if (strcmp(m->unit, "l") == 0)
+            num = 1000;
+        else if (strcmp(m->unit, "m3") == 0)
+            num = 1000000;
+    }
+    if (num == 0)
+        return 0;
+    int64_t d = pow10i(m->decimals) * den;
+    return (m->value * num + d / 2) / d;
+}
+
+/* Appends "WHAT A in the scan, B on record" to the match's problem. */
+static void add_problem(ent_scan_match *m, const char *what, const char *a, const char *b)
+{
+    size_t used = strlen(m->problem);
+    snprintf(m->problem + used, sizeof m->problem - used, "%s%s %s in the scan, %s on record", used ? "; " : "",
+             what, a, b);
+}
+
+/* Compares what the scan says about the lot with the record. */
+static void compare_lot(ent_scan_match *m, const ent_scan *scan)
+{
+    const ent_lot *lot = m->lot;
+    const char *expiry = scan->expiry[0] ? scan->expiry : scan->best_before;
+    m->lot_state = ENT_SCAN_LOT_OK;
+    if (expiry[0] && lot->expiry[0] && strcmp(expiry, lot->expiry) != 0)
+        add_problem(m, "expiry", expiry, lot->expiry);
+    if (scan->production[0] && lot->production_date[0] && strcmp(scan->production, lot->production_date) != 0)
+        add_problem(m, "production date", scan->production, lot->production_date);
+    if (scan->origin[0] && lot->origin[0] && strcmp(scan->origin, lot->origin) != 0)
+        add_problem(m, "origin", scan->origin, lot->origin);
+    if (m->problem[0]) {
+        char tmp[sizeof m->problem];
+        memcpy(tmp, m->problem, sizeof tmp);
+        snprintf(m->problem, sizeof m->problem, "lot %.40s: %.250s", lot->code ? lot->code : "", tmp);
+        m->lot_state = ENT_SCAN_LOT_CONFLICT;
+    }
+}
+
+/* The codes to look up, most specific first. */
+static size_t candidates(const ent_scan *scan, const char *codes[2])
+{
+    size_t n = 0;
+    switch (scan->kind) {
+    case ENT_SCAN_INSTORE:
+        codes[n++] = scan->item_gtin;
+        if (strcmp(scan->item_gtin, scan->gtin) != 0)
+            codes[n++] = scan->gtin;
+        break;
+    case ENT_SCAN_OTHER:
+        codes[n++] = scan->text;
+        break;
+    default:
+        if (scan->gtin[0])
+            codes[n++] = scan->gtin;
+        else if (scan->gtin_contained[0])
+            codes[n++] = scan->gtin_contained;
+        break;
+    }
+    return n;
+}
+
+int ent_scan_resolve(ent_db *db, ent_scan_match **out, const ent_scan *scan)
+{
+    const char *codes[2];
+    ent_product *p = NULL;
+    ent_scan_match *m = NULL;
+    int64_t code_qty = 1;
+    int rc = ENT_NOTFOUND;
+    *out = NULL;
+    ent_ok(db);
+    if (scan->error != ENT_OK || scan->kind == ENT_SCAN_NONE) {
+        rc = ent_fail(db, ENT_INVALID, "%s", scan->message[0] ? scan->message : "the scan was not understood");
+        goto done;
+    }
+    size_t n = candidates(scan, codes);
+    if (n == 0) {
+        rc = ent_fail(db, ENT_NOTFOUND, "the scan names no commodity (no GTIN in it)");
+        goto done;
+    }
+    for (size_t i = 0; i < n && rc == ENT_NOTFOUND; i++)
+        rc = ent_product_find(db, &p, codes[i], &code_qty);
+    if (rc != ENT_OK)
+        goto done;
+    m = calloc(1, sizeof *m);
+    if (m == NULL) {
+        rc = ent_fail(db, ENT_ERROR, "out of memory");
+        goto done;
+    }
+    m->product_id = p->id;
+    snprintf(m->code, sizeof m->code, "%s", p->gtin[0] ? p->gtin : p->sku);
+    snprintf(m->name, sizeof m->name, "%s", p->name_zh ? p->name_zh : p->name_en ? p->name_en : "");
+    snprintf(m->unit, sizeof m->unit, "%s", p->unit);
+    m->code_qty = code_qty;
+    m->qty = code_qty;
+    if (scan->count >= 0)
+        m->qty = code_qty * scan->count;
+    if (scan->has_measure && strcmp(p->unit, "pcs") != 0)
+        m->qty = measure_in(&scan->measure, p->unit);
+    if (scan->lot[0]) {
+        rc = ent_lot_find_id(db, &m->lot, p->id, scan->lot);
+        if (rc == ENT_NOTFOUND) {
+            m->lot_state = ENT_SCAN_LOT_UNKNOWN;
+            snprintf(m->problem, sizeof m->problem, "%s", ent_errmsg(db));
+            ent_ok(db);
+            rc = ENT_OK;
+        } else if (rc == ENT_OK) {
+            compare_lot(m, scan);
+        } else {
+            goto done;
+        }
+    }
+    *out = m;
+    m = NULL;
+    rc = ENT_OK;
+done:
+    ent_product_free(p);
+    ent_scan_match_free(m);
+    return rc;
+}
