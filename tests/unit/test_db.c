@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 
 #include "entrepot/entrepot.h"
+#include "schema.h"
 
 static char path[64];
 
@@ -69,6 +70,36 @@ static void newer_schema_is_refused(void **state)
     ent_db_close(db);
 }
 
+/* A database left at schema 1 by an older entrepot is brought up to date on open. */
+static void older_schema_is_migrated(void **state)
+{
+    (void)state;
+    sqlite3 *raw;
+    ent_db *db = NULL;
+    assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(raw, ent_migrations[0].sql, NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(raw, "PRAGMA user_version = 1; INSERT INTO store VALUES "
+                                       "(1, 'OLD', 'old store', 'CNY', 'UTC', '2025-01-01T00:00:00Z')",
+                                  NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(raw);
+    assert_int_equal(ent_db_open(&db, path, 0), ENT_OK);
+    assert_int_equal(ent_db_schema_version(db), ent_db_schema_latest());
+    ent_store *s = NULL;
+    assert_int_equal(ent_store_get(db, &s), ENT_OK);
+    assert_string_equal(s->code, "OLD");
+    ent_store_free(s);
+    ent_db_close(db);
+    /* Read-only opens never migrate: an old file is refused with a reason. */
+    assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+    sqlite3_exec(raw, "PRAGMA user_version = 0", NULL, NULL, NULL);
+    sqlite3_close(raw);
+    if (ent_db_schema_latest() > 0) {
+        assert_int_equal(ent_db_open(&db, path, ENT_OPEN_READONLY), ENT_ERROR);
+        assert_non_null(strstr(ent_errmsg(db), "needs migrating"));
+        ent_db_close(db);
+    }
+}
+
 static void store_rows(void **state)
 {
     (void)state;
@@ -112,6 +143,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(open_creates_and_migrates, setup, teardown),
         cmocka_unit_test_setup_teardown(missing_file_is_not_created_without_flag, setup, teardown),
         cmocka_unit_test_setup_teardown(newer_schema_is_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(older_schema_is_migrated, setup, teardown),
         cmocka_unit_test_setup_teardown(store_rows, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
