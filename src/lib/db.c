@@ -255,6 +255,10 @@ int ent_db_open(ent_db **out, const char *path, int flags)
         goto done;
     }
     sqlite3_extended_result_codes(db->sql, 0);
+    /* A short-lived command (one receive, one scan) should not pay for a WAL
+     * checkpoint and its fsyncs on every exit; SQLite's automatic checkpoint
+     * (every 1000 pages) and the next long-lived connection do that work. */
+    sqlite3_db_config(db->sql, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
     sqlite3_busy_timeout(db->sql, BUSY_TIMEOUT_MS);
     rc = exec_sql(db, "PRAGMA foreign_keys = ON");
     if (rc == ENT_OK && !(flags & ENT_OPEN_READONLY))
