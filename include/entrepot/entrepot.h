@@ -10,5 +10,6 @@
 #include "entrepot/scan.h"
 #include "entrepot/catalog.h"
 #include "entrepot/stock.h"
+#include "entrepot/journal.h"
 
 #endif

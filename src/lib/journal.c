@@ -1,0 +1,1354 @@
+/*
+ * The journal writer: sessions, appending signed records, closings and key
+ * rotation. Reading back (verify, export, receipts) is in journal_verify.c.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "entrepot/db.h"
+#include "journal_internal.h"
+
+struct ent_journal {
+    ent_db *db;
+    EVP_PKEY *key;
+    EVP_PKEY_CTX *sign;
+    unsigned char key_id[J_HASH];
+    char key_hex[65];
+    unsigned char *spki; /* DER public key (OPENSSL_free) */
+    size_t spki_len;
+    char store[17], currency[4], tz[65];
+    char session[37];
+    char *counter;
+    struct jbuf body, seal;
+    struct jrec rec;
+};
+
+/* The chain's last record, as the next append needs it. */
+struct head {
+    int64_t seq, grand_total;
+    unsigned char hash[J_HASH];
+    char at[21];
+    char kind[12];
+    unsigned char key_id[J_HASH]; /* the key the next record must be signed with */
+};
+
+static int read_head(ent_db *db, struct head *h)
+{
+    memset(h, 0, sizeof *h);
+    sqlite3_stmt *st = ent_stmt(db, "SELECT seq, hash, grand_total, at, kind, key_id, pubkey FROM journal "
+                                    "ORDER BY seq DESC LIMIT 1");
+    if (st == NULL)
+        return db->code;
+    int sc = sqlite3_step(st);
+    if (sc == SQLITE_ROW) {
+        h->seq = sqlite3_column_int64(st, 0);
+        if (sqlite3_column_bytes(st, 1) == J_HASH)
+            memcpy(h->hash, sqlite3_column_blob(st, 1), J_HASH);
+        h->grand_total = sqlite3_column_int64(st, 2);
+        ent_col_copy(st, 3, h->at, sizeof h->at);
+        ent_col_copy(st, 4, h->kind, sizeof h->kind);
+        if (sqlite3_column_bytes(st, 5) == J_HASH)
+            memcpy(h->key_id, sqlite3_column_blob(st, 5), J_HASH);
+        /* A KEY record is signed by the old key and hands over to the one it carries. */
+        if (strcmp(h->kind, "KEY") == 0 && sqlite3_column_bytes(st, 6) > 0)
+            jsha256(h->key_id, sqlite3_column_blob(st, 6), (size_t)sqlite3_column_bytes(st, 6));
+    }
+    sqlite3_reset(st);
+    if (sc != SQLITE_ROW && sc != SQLITE_DONE)
+        return ent_fail_sql(db, "reading the journal");
+    return ENT_OK;
+}
+
+/* The latest day closing: its seq and the instant its day ends ("" when none). */
+static int last_day_close(ent_db *db, int64_t *seq, char period_end[21], char period[24])
+{
+    *seq = 0;
+    period_end[0] = '\0';
+    if (period)
+        period[0] = '\0';
+    sqlite3_stmt *st = ent_stmt(db, "SELECT seq, period_end, period FROM journal WHERE kind = 'CLOSE' "
+                                    "AND period LIKE 'day:%' ORDER BY seq DESC LIMIT 1");
+    if (st == NULL)
+        return db->code;
+    int sc = sqlite3_step(st);
+    if (sc == SQLITE_ROW) {
+        *seq = sqlite3_column_int64(st, 0);
+        ent_col_copy(st, 1, period_end, 21);
+        if (period)
+            ent_col_copy(st, 2, period, 24);
+    }
+    sqlite3_reset(st);
+    if (sc != SQLITE_ROW && sc != SQLITE_DONE)
+        return ent_fail_sql(db, "reading the journal");
+    return ENT_OK;
+}
+
+/* ---- writing one record ------------------------------------------------- */
+
+static int insert_lists(ent_db *db, const struct jrec *r)
+{
+    int rc = ENT_OK;
+    for (size_t i = 0; rc == ENT_OK && i < r->ntax; i++) {
+        sqlite3_stmt *st = ent_stmt(db, "INSERT INTO journal_tax(seq, rate, gross, tax) VALUES (?, ?, ?, ?)");
+        if (st == NULL)
+            return db->code;
+        sqlite3_bind_int64(st, 1, r->seq);
+        sqlite3_bind_int64(st, 2, r->taxes[i].rate);
+        sqlite3_bind_int64(st, 3, r->taxes[i].gross);
+        sqlite3_bind_int64(st, 4, r->taxes[i].tax);
+        rc = ent_exec_stmt(db, st);
+    }
+    for (size_t i = 0; rc == ENT_OK && i < r->npay; i++) {
+        sqlite3_stmt *st = ent_stmt(db, "INSERT INTO journal_pay(seq, method, amount) VALUES (?, ?, ?)");
+        if (st == NULL)
+            return db->code;
+        sqlite3_bind_int64(st, 1, r->seq);
+        sqlite3_bind_text(st, 2, r->pays[i].method, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 3, r->pays[i].amount);
+        rc = ent_exec_stmt(db, st);
+    }
+    for (size_t i = 0; rc == ENT_OK && i < r->nline; i++) {
+        const struct jline *l = &r->lines[i];
+        sqlite3_stmt *st = ent_stmt(db, "INSERT INTO journal_line(seq, line, code, lot, name, qty, unit_price, "
+                                        "discount, amount, tax_rate) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        if (st == NULL)
+            return db->code;
+        sqlite3_bind_int64(st, 1, r->seq);
+        sqlite3_bind_int64(st, 2, l->line);
+        sqlite3_bind_text(st, 3, l->code, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, l->lot, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 5, l->name, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 6, l->qty);
+        sqlite3_bind_int64(st, 7, l->unit_price);
+        sqlite3_bind_int64(st, 8, l->discount);
+        sqlite3_bind_int64(st, 9, l->amount);
+        sqlite3_bind_int64(st, 10, l->rate);
+        rc = ent_exec_stmt(db, st);
+    }
+    for (size_t i = 0; rc == ENT_OK && i < r->ncount; i++) {
+        sqlite3_stmt *st = ent_stmt(db, "INSERT INTO journal_count(seq, kind, n) VALUES (?, ?, ?)");
+        if (st == NULL)
+            return db->code;
+        sqlite3_bind_int64(st, 1, r->seq);
+        sqlite3_bind_text(st, 2, r->counts[i].kind, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 3, r->counts[i].n);
+        rc = ent_exec_stmt(db, st);
+    }
+    return rc;
+}
+
+static int insert_record(ent_db *db, const struct jrec *r)
+{
+    sqlite3_stmt *st = ent_stmt(db, "INSERT INTO journal(seq, uuid, kind, at, counter, cashier, ref, currency, total, "
+                                    "grand_total, event, note, pubkey, period, period_end, first_seq, last_seq, "
+                                    "training, prev_hash, key_id, hash, sig) "
+                                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    if (st == NULL)
+        return db->code;
+    sqlite3_bind_int64(st, 1, r->seq);
+    sqlite3_bind_text(st, 2, r->uuid, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, r->kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, r->at, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, r->counter ? r->counter : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, r->cashier ? r->cashier : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, r->ref ? r->ref : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 8, r->currency, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 9, r->total);
+    sqlite3_bind_int64(st, 10, r->grand_total);
+    sqlite3_bind_text(st, 11, r->event ? r->event : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 12, r->note ? r->note : "", -1, SQLITE_STATIC);
+    if (r->pubkey)
+        sqlite3_bind_blob(st, 13, r->pubkey, (int)r->pubkey_len, SQLITE_STATIC);
+    sqlite3_bind_text(st, 14, r->period ? r->period : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 15, r->period_end ? r->period_end : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 16, r->first_seq);
+    sqlite3_bind_int64(st, 17, r->last_seq);
+    sqlite3_bind_int64(st, 18, r->training);
+    sqlite3_bind_blob(st, 19, r->prev, J_HASH, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 20, r->key_id, J_HASH, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 21, r->hash, J_HASH, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 22, r->sig, J_SIG, SQLITE_STATIC);
+    int rc = ent_exec_stmt(db, st);
+    return rc == ENT_OK ? insert_lists(db, r) : rc;
+}
+
+static void fill_written(ent_journal_written *out, const char *store, const struct jrec *r, const struct jbuf *seal)
+{
+    char sig[90];
+    if (out == NULL)
+        return;
+    memset(out, 0, sizeof *out);
+    out->seq = r->seq;
+    snprintf(out->uuid, sizeof out->uuid, "%s", r->uuid);
+    snprintf(out->time, sizeof out->time, "%s", r->at);
+    out->total = r->total;
+    out->grand_total = r->grand_total;
+    jhex(out->hash, r->hash, J_HASH);
+    jb64url(sig, r->sig, J_SIG);
+    snprintf(out->qr, sizeof out->qr, "%s|%s", seal->p, sig);
+    (void)store;
+}
+
+/*
+ * Chains, signs and stores r, which holds everything but seq, prev, key,
+ * grand total, hash and signature. Must run inside a transaction: the head
+ * read here stays the head until the insert because BEGIN IMMEDIATE holds
+ * the write lock.
+ */
+static int append_locked(ent_journal *j, struct jrec *r, ent_journal_written *out)
+{
+    struct head h;
+    int rc = read_head(j->db, &h);
+    if (rc != ENT_OK)
+        return rc;
+    if (h.seq > 0 && memcmp(h.key_id, j->key_id, J_HASH) != 0 && strcmp(r->kind, "EVENT") != 0)
+        return ent_fail(j->db, ENT_REFUSED, "the journal's current key is no longer %.16s…: another process "
+                                            "rotated it; reopen the journal", j->key_hex);
+    r->seq = h.seq + 1;
+    memcpy(r->prev, h.hash, J_HASH);
+    memcpy(r->key_id, j->key_id, J_HASH);
+    r->grand_total = h.grand_total;
+    if (jkind_moves_total(r->kind)) {
+        if (__builtin_add_overflow(h.grand_total, r->total, &r->grand_total))
+            return ent_fail(j->db, ENT_INVALID, "the grand total would overflow");
+    }
+    if (r->currency == NULL)
+        r->currency = j->currency;
+    if (jbody_build(&j->body, j->store, r) != ENT_OK)
+        return ent_fail(j->db, ENT_ERROR, "out of memory");
+    jsha256(r->hash, j->body.p, j->body.len);
+    if (jseal_build(&j->seal, j->store, r) != ENT_OK)
+        return ent_fail(j->db, ENT_ERROR, "out of memory");
+    unsigned char dgst[J_HASH];
+    jsha256(dgst, j->seal.p, j->seal.len);
+    if (jsign(j->sign, r->sig, dgst) != ENT_OK)
+        return ent_fail(j->db, ENT_ERROR, "signing the journal record failed");
+    rc = insert_record(j->db, r);
+    if (rc == ENT_OK)
+        fill_written(out, j->store, r, &j->seal);
+    return rc;
+}
+
+/* ---- the handle --------------------------------------------------------- */
+
+static int config_get(ent_db *db, const char *name, char *out, size_t len)
+{
+    out[0] = '\0';
+    sqlite3_stmt *st = ent_stmt(db, "SELECT value FROM journal_config WHERE name = ?");
+    if (st == NULL)
+        return db->code;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    int sc = sqlite3_step(st);
+    if (sc == SQLITE_ROW)
+        ent_col_copy(st, 0, out, len);
+    sqlite3_reset(st);
+    if (sc != SQLITE_ROW && sc != SQLITE_DONE)
+        return ent_fail_sql(db, "reading the journal settings");
+    return sc == SQLITE_ROW ? ENT_OK : ENT_NOTFOUND;
+}
+
+static int config_set(ent_db *db, const char *name, const char *value)
+{
+    sqlite3_stmt *st = ent_stmt(db, "INSERT INTO journal_config(name, value) VALUES (?, ?) "
+                                    "ON CONFLICT(name) DO UPDATE SET value = excluded.value");
+    if (st == NULL)
+        return db->code;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+    return ent_exec_stmt(db, st);
+}
+
+/* Remembers where the key is as an absolute path, so that any working
+ * directory finds it again. */
+static int remember_key_path(ent_db *db, const char *path)
+{
+    char abs[PATH_MAX];
+    if (realpath(path, abs) == NULL)
+        snprintf(abs, sizeof abs, "%s", path);
+    return config_set(db, "key_path", abs);
+}
+
+static void set_key(ent_journal *j, EVP_PKEY *key, EVP_PKEY_CTX *ctx, unsigned char *spki, size_t spki_len,
+                    const unsigned char id[J_HASH])
+{
+    EVP_PKEY_CTX_free(j->sign);
+    EVP_PKEY_free(j->key);
+    OPENSSL_free(j->spki);
+    j->key = key;
+    j->sign = ctx;
+    j->spki = spki;
+    j->spki_len = spki_len;
+    memcpy(j->key_id, id, J_HASH);
+    jhex(j->key_hex, id, J_HASH);
+}
+
+/* A handle around a loaded key, with no session yet. Takes key. */
+static int journal_new(ent_journal **out, ent_db *db, EVP_PKEY *key)
+{
+    unsigned char id[J_HASH];
+    unsigned char *spki = NULL;
+    size_t spki_len = 0;
+    EVP_PKEY_CTX *ctx = NULL;
+    int rc;
+    ent_journal *j = calloc(1, sizeof *j);
+    *out = NULL;
+    if (j == NULL) {
+        EVP_PKEY_free(key);
+        return ent_fail(db, ENT_ERROR, "out of memory");
+    }
+    j->db = db;
+    rc = jstore_code(db, j->store, j->currency, j->tz);
+    if (rc != ENT_OK)
+        goto fail;
+    if (jkey_id(id, &spki, &spki_len, key) != ENT_OK || (ctx = jsign_ctx(key)) == NULL) {
+        rc = ent_fail(db, ENT_ERROR, "cannot use the signing key");
+        goto fail;
+    }
+    set_key(j, key, ctx, spki, spki_len, id);
+    *out = j;
+    return ENT_OK;
+fail:
+    OPENSSL_free(spki);
+    EVP_PKEY_free(key);
+    free(j);
+    return rc;
+}
+
+static void journal_free(ent_journal *j)
+{
+    if (j == NULL)
+        return;
+    EVP_PKEY_CTX_free(j->sign);
+    EVP_PKEY_free(j->key);
+    OPENSSL_free(j->spki);
+    jbuf_free(&j->body);
+    jbuf_free(&j->seal);
+    jrec_free_lists(&j->rec);
+    free(j->counter);
+    free(j);
+}
+
+/* A record with the defaults every writer shares. */
+static void rec_init(ent_journal *j, struct jrec *r, const char *kind, char uuid[37], char at[21])
+{
+    jrec_clear_lists(&j->rec);
+    struct jrec keep = j->rec; /* list buffers are reused across appends */
+    memset(r, 0, sizeof *r);
+    r->taxes = keep.taxes;
+    r->captax = keep.captax;
+    r->pays = keep.pays;
+    r->cappay = keep.cappay;
+    r->lines = keep.lines;
+    r->capline = keep.capline;
+    r->counts = keep.counts;
+    r->capcount = keep.capcount;
+    ent_uuid_new(uuid);
+    ent_now_utc(at);
+    r->uuid = uuid;
+    r->at = at;
+    r->kind = kind;
+    r->counter = j->counter ? j->counter : "";
+    r->currency = j->currency;
+}
+
+static void rec_done(ent_journal *j, struct jrec *r)
+{
+    /* Hand the (possibly grown) list buffers back to the handle. */
+    j->rec.taxes = r->taxes;
+    j->rec.captax = r->captax;
+    j->rec.ntax = r->ntax;
+    j->rec.pays = r->pays;
+    j->rec.cappay = r->cappay;
+    j->rec.npay = r->npay;
+    j->rec.lines = r->lines;
+    j->rec.capline = r->capline;
+    j->rec.nline = r->nline;
+    j->rec.counts = r->counts;
+    j->rec.capcount = r->capcount;
+    j->rec.ncount = r->ncount;
+    jrec_clear_lists(&j->rec);
+}
+
+static int write_event(ent_journal *j, ent_journal_written *out, const char *event, const char *note,
+                       const unsigned char *pubkey, size_t pubkey_len)
+{
+    char uuid[37], at[21];
+    struct jrec r;
+    rec_init(j, &r, "EVENT", uuid, at);
+    r.event = event;
+    r.note = note;
+    r.pubkey = pubkey;
+    r.pubkey_len = pubkey_len;
+    int rc = append_locked(j, &r, out);
+    rec_done(j, &r);
+    return rc;
+}
+
+int ent_journal_keygen(ent_db *db, char *key_id_out, const char *path, const char *passphrase)
+{
+    unsigned char id[J_HASH];
+    ent_ok(db);
+    if (path == NULL || *path == '\0')
+        return ent_fail(db, ENT_INVALID, "no key file given");
+    EVP_PKEY *k = jkey_generate();
+    if (k == NULL)
+        return ent_fail(db, ENT_ERROR, "could not make an ECDSA P-256 key");
+    int rc = jkey_write(db, path, k, passphrase);
+    if (rc == ENT_OK && key_id_out) {
+        jkey_id(id, NULL, NULL, k);
+        jhex(key_id_out, id, J_HASH);
+    }
+    EVP_PKEY_free(k);
+    return rc;
+}
+
+static int journal_is_empty(ent_db *db, bool *empty)
+{
+    struct head h;
+    int rc = read_head(db, &h);
+    *empty = h.seq == 0;
+    return rc;
+}
+
+int ent_journal_start(ent_db *db, char *key_id_out, const char *path, const char *passphrase)
+{
+    ent_journal *j = NULL;
+    bool empty = false, created = false;
+    int rc;
+    ent_ok(db);
+    if (path == NULL || *path == '\0')
+        return ent_fail(db, ENT_INVALID, "no key file given");
+    char code[17];
+    if ((rc = jstore_code(db, code, NULL, NULL)) != ENT_OK)
+        return rc;
+    if ((rc = journal_is_empty(db, &empty)) != ENT_OK)
+        return rc;
+    if (!empty)
+        return ent_fail(db, ENT_EXISTS, "the journal has already started: make a new key with "
+                                        "`entrepot journal keygen --rotate`");
+    EVP_PKEY *k = jkey_generate();
+    if (k == NULL)
+        return ent_fail(db, ENT_ERROR, "could not make an ECDSA P-256 key");
+    rc = jkey_write(db, path, k, passphrase);
+    if (rc != ENT_OK) {
+        EVP_PKEY_free(k);
+        return rc;
+    }
+    created = true;
+    if ((rc = journal_new(&j, db, k)) != ENT_OK)
+        goto done;
+    if ((rc = ent_tx_begin(db)) != ENT_OK)
+        goto done;
+    rc = journal_is_empty(db, &empty);
+    if (rc == ENT_OK && !empty)
+        rc = ent_fail(db, ENT_EXISTS, "the journal has already started");
+    if (rc == ENT_OK) {
+        char uuid[37], at[21];
+        struct jrec r;
+        rec_init(j, &r, "START", uuid, at);
+        r.pubkey = j->spki;
+        r.pubkey_len = j->spki_len;
+        rc = append_locked(j, &r, NULL);
+        rec_done(j, &r);
+    }
+    if (rc == ENT_OK)
+        rc = remember_key_path(db, path);
+    rc = ent_tx_end(db, rc);
+    if (rc == ENT_OK && key_id_out)
+        snprintf(key_id_out, 65, "%s", j->key_hex);
+done:
+    if (rc != ENT_OK && created)
+        unlink(path); /* ours, just made, and never used */
+    journal_free(j);
+    return rc;
+}
+
+static const char *key_path_of(ent_db *db, const ent_journal_open_opts *o, char *buf, size_t len)
+{
+    if (o && o->key_path && *o->key_path)
+        return o->key_path;
+    const char *env = getenv("ENTREPOT_KEY");
+    if (env && *env)
+        return env;
+    if (config_get(db, "key_path", buf, len) == ENT_OK)
+        return buf;
+    return NULL;
+}
+
+static const char *passphrase_of(const ent_journal_open_opts *o)
+{
+    if (o && o->passphrase)
+        return o->passphrase;
+    return getenv("ENTREPOT_KEY_PASSPHRASE");
+}
+
+/* Sessions left open by processes of this host that no longer run. Sessions
+ * of other hosts cannot be checked from here and are left alone. */
+static int close_stale_sessions(ent_journal *j)
+{
+    char host[256] = "";
+    int rc = ENT_OK;
+    gethostname(host, sizeof host - 1);
+    for (;;) {
+        char uuid[37] = "", counter[65] = "", opened[21] = "", note[512];
+        int64_t pid = 0;
+        sqlite3_stmt *st = ent_stmt(j->db, "SELECT uuid, pid, counter, opened_at FROM journal_session "
+                                           "WHERE host = ? ORDER BY opened_at");
+        if (st == NULL)
+            return j->db->code;
+        sqlite3_bind_text(st, 1, host, -1, SQLITE_STATIC);
+        bool found = false;
+        int sc;
+        while ((sc = sqlite3_step(st)) == SQLITE_ROW) {
+            pid = sqlite3_column_int64(st, 1);
+            bool alive = pid != (int64_t)getpid() && pid > 0 && pid <= INT_MAX &&
+                         (kill((pid_t)pid, 0) == 0 || errno != ESRCH);
+            if (!alive) {
+                ent_col_copy(st, 0, uuid, sizeof uuid);
+                ent_col_copy(st, 2, counter, sizeof counter);
+                ent_col_copy(st, 3, opened, sizeof opened);
+                found = true;
+                break;
+            }
+        }
+        sqlite3_reset(st);
+        if (sc != SQLITE_ROW && sc != SQLITE_DONE)
+            return ent_fail_sql(j->db, "reading journal sessions");
+        if (!found)
+            return ENT_OK;
+        snprintf(note, sizeof note, "session %s of counter %s (pid %lld on %s, opened %s) ended without closing",
+                 uuid, *counter ? counter : "-", (long long)pid, host, opened);
+        rc = write_event(j, NULL, "unclean-shutdown", note, NULL, 0);
+        if (rc != ENT_OK)
+            return rc;
+        st = ent_stmt(j->db, "DELETE FROM journal_session WHERE uuid = ?");
+        if (st == NULL)
+            return j->db->code;
+        sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
+        if ((rc = ent_exec_stmt(j->db, st)) != ENT_OK)
+            return rc;
+    }
+}
+
+static int open_session(ent_journal *j)
+{
+    char host[256] = "", now[21];
+    gethostname(host, sizeof host - 1);
+    ent_now_utc(now);
+    ent_uuid_new(j->session);
+    sqlite3_stmt *st = ent_stmt(j->db, "INSERT INTO journal_session(uuid, host, pid, counter, opened_at) "
+                                       "VALUES (?, ?, ?, ?, ?)");
+    if (st == NULL)
+        return j->db->code;
+    sqlite3_bind_text(st, 1, j->session, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, host, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, (int64_t)getpid());
+    sqlite3_bind_text(st, 4, j->counter ? j->counter : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, now, -1, SQLITE_STATIC);
+    return ent_exec_stmt(j->db, st);
+}
+
+/* Loads the key named by opts and makes the handle (no session yet). */
+static int load_for_open(ent_journal **out, ent_db *db, const ent_journal_open_opts *opts)
+{
+    char buf[PATH_MAX + 1];
+    EVP_PKEY *key = NULL;
+    *out = NULL;
+    const char *path = key_path_of(db, opts, buf, sizeof buf);
+    if (db->code != ENT_OK)
+        return db->code;
+    if (path == NULL)
+        return ent_fail(db, ENT_REFUSED, "no signing key is set up, so nothing can be sold: run `entrepot journal "
+                                         "keygen --key FILE` (or set ENTREPOT_KEY)");
+    int rc = jkey_load(db, &key, path, passphrase_of(opts));
+    if (rc != ENT_OK)
+        return rc;
+    rc = journal_new(out, db, key);
+    if (rc == ENT_OK && opts && opts->counter && *opts->counter) {
+        rc = ent_check_text(db, "counter", opts->counter, 32, false);
+        if (rc == ENT_OK && ((*out)->counter = ent_strdup(opts->counter)) == NULL)
+            rc = ent_fail(db, ENT_ERROR, "out of memory");
+    }
+    if (rc != ENT_OK) {
+        journal_free(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+static int finish_open(ent_journal *j)
+{
+    int rc = ent_tx_begin(j->db);
+    if (rc != ENT_OK)
+        return rc;
+    rc = close_stale_sessions(j);
+    if (rc == ENT_OK)
+        rc = open_session(j);
+    return ent_tx_end(j->db, rc);
+}
+
+int ent_journal_open(ent_journal **out, ent_db *db, const ent_journal_open_opts *opts)
+{
+    ent_journal *j = NULL;
+    struct head h;
+    *out = NULL;
+    ent_ok(db);
+    int rc = read_head(db, &h);
+    if (rc != ENT_OK)
+        return rc;
+    if (h.seq == 0)
+        return ent_fail(db, ENT_REFUSED, "the sales journal has not started, so nothing can be sold: run "
+                                         "`entrepot journal keygen --key FILE` first");
+    if ((rc = load_for_open(&j, db, opts)) != ENT_OK)
+        return rc;
+    if (memcmp(h.key_id, j->key_id, J_HASH) != 0) {
+        char cur[65];
+        jhex(cur, h.key_id, J_HASH);
+        rc = ent_fail(db, ENT_REFUSED, "the signing key %.16s… is not the journal's current key %.16s…: use the "
+                                       "current key file, or record a lost key with `entrepot journal keygen "
+                                       "--replace`", j->key_hex, cur);
+        goto done;
+    }
+    rc = finish_open(j);
+done:
+    if (rc != ENT_OK) {
+        journal_free(j);
+        return rc;
+    }
+    *out = j;
+    return ENT_OK;
+}
+
+int ent_journal_open_replacing_key(ent_journal **out, ent_db *db, const ent_journal_open_opts *opts,
+                                   const char *reason)
+{
+    ent_journal *j = NULL;
+    struct head h;
+    char buf[PATH_MAX + 1];
+    *out = NULL;
+    ent_ok(db);
+    int rc = ent_check_text(db, "reason", reason, 500, true);
+    if (rc != ENT_OK)
+        return rc;
+    if ((rc = read_head(db, &h)) != ENT_OK)
+        return rc;
+    if (h.seq == 0)
+        return ent_fail(db, ENT_REFUSED, "the sales journal has not started: there is no key to replace");
+    if ((rc = load_for_open(&j, db, opts)) != ENT_OK)
+        return rc;
+    if (memcmp(h.key_id, j->key_id, J_HASH) == 0) {
+        rc = ent_fail(db, ENT_INVALID, "that key is already the journal's current key");
+        goto done;
+    }
+    if ((rc = ent_tx_begin(db)) != ENT_OK)
+        goto done;
+    rc = write_event(j, NULL, "key-change", reason, j->spki, j->spki_len);
+    if (rc == ENT_OK)
+        rc = remember_key_path(db, key_path_of(db, opts, buf, sizeof buf));
+    if ((rc = ent_tx_end(db, rc)) == ENT_OK)
+        rc = finish_open(j);
+done:
+    if (rc != ENT_OK) {
+        journal_free(j);
+        return rc;
+    }
+    *out = j;
+    return ENT_OK;
+}
+
+void ent_journal_close(ent_journal *j)
+{
+    if (j == NULL)
+        return;
+    if (j->session[0]) {
+        /* A clean end: the next open finds no session of ours. */
+        if (ent_tx_begin(j->db) == ENT_OK) {
+            sqlite3_stmt *st = ent_stmt(j->db, "DELETE FROM journal_session WHERE uuid = ?");
+            int rc = st ? ENT_OK : j->db->code;
+            if (st) {
+                sqlite3_bind_text(st, 1, j->session, -1, SQLITE_STATIC);
+                rc = ent_exec_stmt(j->db, st);
+            }
+            ent_tx_end(j->db, rc);
+        }
+    }
+    journal_free(j);
+}
+
+const char *ent_journal_key_id(const ent_journal *j)
+{
+    return j ? j->key_hex : "";
+}
+
+/* ---- appending ---------------------------------------------------------- */
+
+static bool valid_uuid(const char *s)
+{
+    if (s == NULL || strlen(s) != 36)
+        return false;
+    for (int i = 0; i < 36; i++) {
+        bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash ? s[i] != '-' : !((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+            return false;
+    }
+    return true;
+}
+
+static bool valid_time(const char *s)
+{
+    char d[11];
+    if (s == NULL || strlen(s) != 20 || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z')
+        return false;
+    memcpy(d, s, 10);
+    d[10] = '\0';
+    if (ent_date_parse(d, NULL) != ENT_OK)
+        return false;
+    for (int i = 11; i < 19; i++)
+        if (i != 13 && i != 16 && (s[i] < '0' || s[i] > '9'))
+            return false;
+    return (s[11] - '0') * 10 + (s[12] - '0') < 24 && (s[14] - '0') < 6 && (s[17] - '0') < 6;
+}
+
+static int cmp_tax(const void *a, const void *b)
+{
+    const struct jtax *x = a, *y = b;
+    return (x->rate > y->rate) - (x->rate < y->rate);
+}
+
+static int cmp_pay(const void *a, const void *b)
+{
+    const struct jpay *x = a, *y = b;
+    return strcmp(x->method, y->method);
+}
+
+/* Copies and checks the caller's lists into r; sets r->total. */
+static int take_lists(ent_db *db, struct jrec *r, const ent_journal_record *rec)
+{
+    int64_t sum_tax = 0, sum_pay = 0, sum_line = 0;
+    int rc;
+    if (rec->ntaxes == 0 || rec->npays == 0)
+        return ent_fail(db, ENT_INVALID, "a %s needs its amounts per tax rate and per payment method", r->kind);
+    if (rec->ntaxes > 64 || rec->npays > 32 || rec->nlines > 100000)
+        return ent_fail(db, ENT_INVALID, "too many tax rates, payments or lines");
+    if ((rec->ntaxes && !rec->taxes) || (rec->npays && !rec->pays) || (rec->nlines && !rec->lines))
+        return ent_fail(db, ENT_INVALID, "a list is missing its items");
+    for (size_t i = 0; i < rec->ntaxes; i++) {
+        const ent_journal_tax *t = &rec->taxes[i];
+        if (t->rate < 0 || t->rate > 10000)
+            return ent_fail(db, ENT_INVALID, "tax rate %d is outside 0..10000 basis points", (int)t->rate);
+        struct jtax *o = jrec_add_tax(r);
+        if (o == NULL || __builtin_add_overflow(sum_tax, t->gross, &sum_tax))
+            return ent_fail(db, ENT_INVALID, "the amounts are too large");
+        o->rate = t->rate;
+        o->gross = t->gross;
+        o->tax = t->tax;
+    }
+    qsort(r->taxes, r->ntax, sizeof *r->taxes, cmp_tax);
+    for (size_t i = 1; i < r->ntax; i++)
+        if (r->taxes[i].rate == r->taxes[i - 1].rate)
+            return ent_fail(db, ENT_INVALID, "tax rate %lld appears twice", (long long)r->taxes[i].rate);
+    for (size_t i = 0; i < rec->npays; i++) {
+        const ent_journal_pay *p = &rec->pays[i];
+        if ((rc = ent_check_text(db, "payment method", p->method, 32, true)) != ENT_OK)
+            return rc;
+        struct jpay *o = jrec_add_pay(r);
+        if (o == NULL || (o->method = ent_strdup(p->method)) == NULL)
+            return ent_fail(db, ENT_ERROR, "out of memory");
+        if (__builtin_add_overflow(sum_pay, p->amount, &sum_pay))
+            return ent_fail(db, ENT_INVALID, "the amounts are too large");
+        o->amount = p->amount;
+    }
+    qsort(r->pays, r->npay, sizeof *r->pays, cmp_pay);
+    for (size_t i = 1; i < r->npay; i++)
+        if (strcmp(r->pays[i].method, r->pays[i - 1].method) == 0)
+            return ent_fail(db, ENT_INVALID, "payment method '%s' appears twice", r->pays[i].method);
+    for (size_t i = 0; i < rec->nlines; i++) {
+        const ent_journal_line *l = &rec->lines[i];
+        char field[48];
+        snprintf(field, sizeof field, "line %zu: code", i + 1);
+        if ((rc = ent_check_text(db, field, l->code, 64, true)) != ENT_OK)
+            return rc;
+        snprintf(field, sizeof field, "line %zu: lot", i + 1);
+        if ((rc = ent_check_text(db, field, l->lot, 64, false)) != ENT_OK)
+            return rc;
+        snprintf(field, sizeof field, "line %zu: name", i + 1);
+        if ((rc = ent_check_text(db, field, l->name, 200, false)) != ENT_OK)
+            return rc;
+        if (l->rate < 0 || l->rate > 10000 || l->discount < 0)
+            return ent_fail(db, ENT_INVALID, "line %zu: tax rate outside 0..10000 or a negative discount", i + 1);
+        struct jline *o = jrec_add_line(r);
+        if (o == NULL)
+            return ent_fail(db, ENT_ERROR, "out of memory");
+        o->line = (int64_t)i + 1;
+        o->code = ent_strdup(l->code);
+        o->lot = ent_strdup(l->lot ? l->lot : "");
+        o->name = ent_strdup(l->name ? l->name : "");
+        if (!o->code || !o->lot || !o->name)
+            return ent_fail(db, ENT_ERROR, "out of memory");
+        o->qty = l->qty;
+        o->unit_price = l->unit_price;
+        o->discount = l->discount;
+        o->amount = l->amount;
+        o->rate = l->rate;
+        if (__builtin_add_overflow(sum_line, l->amount, &sum_line))
+            return ent_fail(db, ENT_INVALID, "the amounts are too large");
+    }
+    if (sum_tax != sum_pay)
+        return ent_fail(db, ENT_INVALID, "the amounts per tax rate add up to %lld but the payments to %lld",
+                        (long long)sum_tax, (long long)sum_pay);
+    if (rec->nlines && sum_line != sum_tax)
+        return ent_fail(db, ENT_INVALID, "the lines add up to %lld but the amounts per tax rate to %lld",
+                        (long long)sum_line, (long long)sum_tax);
+    bool refund = strcmp(r->kind, "RETURN") == 0 || strcmp(r->kind, "VOID") == 0;
+    if (refund ? sum_tax > 0 : sum_tax < 0)
+        return ent_fail(db, ENT_INVALID, "a %s's total must be %s, not %lld", r->kind,
+                        refund ? "zero or negative" : "zero or positive", (long long)sum_tax);
+    r->total = sum_tax;
+    return ENT_OK;
+}
+
+static int check_record(ent_journal *j, const ent_journal_record *rec)
+{
+    ent_db *db = j->db;
+    int rc;
+    if (rec == NULL)
+        return ent_fail(db, ENT_INVALID, "no record given");
+    if (rec->kind != ENT_JOURNAL_SALE && rec->kind != ENT_JOURNAL_RETURN && rec->kind != ENT_JOURNAL_VOID &&
+        rec->kind != ENT_JOURNAL_TRAINING)
+        return ent_fail(db, ENT_INVALID, "only SALE, RETURN, VOID and TRAINING records can be appended; "
+                                         "the journal writes the others itself");
+    if (rec->uuid && !valid_uuid(rec->uuid))
+        return ent_fail(db, ENT_INVALID, "uuid '%s' is not a lower-case UUID", rec->uuid);
+    if (rec->time && !valid_time(rec->time))
+        return ent_fail(db, ENT_INVALID, "time '%s' is not UTC YYYY-MM-DDTHH:MM:SSZ", rec->time);
+    if (rec->ref && *rec->ref && !valid_uuid(rec->ref))
+        return ent_fail(db, ENT_INVALID, "ref '%s' is not a lower-case UUID", rec->ref);
+    if (rec->kind == ENT_JOURNAL_VOID && (rec->ref == NULL || *rec->ref == '\0'))
+        return ent_fail(db, ENT_INVALID, "a VOID needs the UUID of the record it voids (ref)");
+    if ((rc = ent_check_text(db, "counter", rec->counter, 32, false)) != ENT_OK ||
+        (rc = ent_check_text(db, "cashier", rec->cashier, 64, false)) != ENT_OK ||
+        (rc = ent_check_text(db, "note", rec->note, 500, false)) != ENT_OK)
+        return rc;
+    return ENT_OK;
+}
+
+/* Refuses records dated inside a closed day; writes the clock event. */
+static int check_time(ent_journal *j, const struct jrec *r)
+{
+    struct head h;
+    char end[21], period[24];
+    int64_t close_seq;
+    int rc = read_head(j->db, &h);
+    if (rc == ENT_OK)
+        rc = last_day_close(j->db, &close_seq, end, period);
+    if (rc != ENT_OK)
+        return rc;
+    if (end[0] && strcmp(r->at, end) < 0)
+        return ent_fail(j->db, ENT_REFUSED, "%s falls in %s, which is closed (record %lld): nothing more can be "
+                                            "recorded for it",
+                        r->at, period + 4, (long long)close_seq);
+    if (h.seq > 0 && strcmp(r->at, h.at) < 0) {
+        char note[128];
+        snprintf(note, sizeof note, "the clock went back from %s (record %lld) to %s", h.at, (long long)h.seq,
+                 r->at);
+        char uuid[37], at[21];
+        struct jrec e;
+        /* The event borrows the handle's list buffers; r's were taken out above. */
+        memset(&e, 0, sizeof e);
+        ent_uuid_new(uuid);
+        snprintf(at, sizeof at, "%s", r->at);
+        e.uuid = uuid;
+        e.at = at;
+        e.kind = "EVENT";
+        e.counter = r->counter;
+        e.currency = j->currency;
+        e.event = "clock-backwards";
+        e.note = note;
+        rc = append_locked(j, &e, NULL);
+    }
+    return rc;
+}
+
+int ent_journal_append(ent_journal *j, ent_journal_written *out, const ent_journal_record *rec)
+{
+    char uuid[37], at[21];
+    struct jrec r;
+    int rc;
+    if (j == NULL)
+        return ENT_INVALID;
+    ent_ok(j->db);
+    if ((rc = check_record(j, rec)) != ENT_OK)
+        return rc;
+    rec_init(j, &r, jkind_name(rec->kind), uuid, at);
+    if (rec->uuid)
+        snprintf(uuid, sizeof uuid, "%s", rec->uuid);
+    if (rec->time)
+        snprintf(at, sizeof at, "%s", rec->time);
+    if (rec->counter)
+        r.counter = rec->counter;
+    r.cashier = rec->cashier;
+    r.ref = rec->ref;
+    r.note = rec->note;
+    if ((rc = take_lists(j->db, &r, rec)) != ENT_OK)
+        goto done;
+    if ((rc = ent_tx_begin(j->db)) != ENT_OK)
+        goto done;
+    sqlite3_stmt *st = ent_stmt(j->db, "SELECT seq FROM journal WHERE uuid = ?");
+    if (st == NULL) {
+        rc = j->db->code;
+    } else {
+        sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            rc = ent_fail(j->db, ENT_EXISTS, "record %s is already in the journal (seq %lld)", uuid,
+                          (long long)sqlite3_column_int64(st, 0));
+        sqlite3_reset(st);
+    }
+    if (rc == ENT_OK)
+        rc = check_time(j, &r);
+    if (rc == ENT_OK)
+        rc = append_locked(j, &r, out);
+    rc = ent_tx_end(j->db, rc);
+done:
+    rec_done(j, &r);
+    return rc;
+}
+
+int ent_journal_event(ent_journal *j, ent_journal_written *out, const char *event, const char *note)
+{
+    int rc;
+    if (j == NULL)
+        return ENT_INVALID;
+    ent_ok(j->db);
+    if ((rc = ent_check_text(j->db, "event", event, 32, true)) != ENT_OK ||
+        (rc = ent_check_text(j->db, "note", note, 500, false)) != ENT_OK)
+        return rc;
+    if ((rc = ent_tx_begin(j->db)) != ENT_OK)
+        return rc;
+    rc = write_event(j, out, event, note, NULL, 0);
+    return ent_tx_end(j->db, rc);
+}
+
+/* ---- rotation ----------------------------------------------------------- */
+
+int ent_journal_rotate(ent_journal *j, char *key_id_out, const char *new_path, const char *passphrase)
+{
+    unsigned char id[J_HASH];
+    unsigned char *spki = NULL;
+    size_t spki_len = 0;
+    EVP_PKEY_CTX *ctx = NULL;
+    bool written = false;
+    int rc;
+    if (j == NULL)
+        return ENT_INVALID;
+    ent_ok(j->db);
+    if (new_path == NULL || *new_path == '\0')
+        return ent_fail(j->db, ENT_INVALID, "no file given for the new key");
+    EVP_PKEY *k = jkey_generate();
+    if (k == NULL)
+        return ent_fail(j->db, ENT_ERROR, "could not make an ECDSA P-256 key");
+    if ((rc = jkey_write(j->db, new_path, k, passphrase)) != ENT_OK)
+        goto done;
+    written = true;
+    if (jkey_id(id, &spki, &spki_len, k) != ENT_OK || (ctx = jsign_ctx(k)) == NULL) {
+        rc = ent_fail(j->db, ENT_ERROR, "cannot use the new key");
+        goto done;
+    }
+    if ((rc = ent_tx_begin(j->db)) != ENT_OK)
+        goto done;
+    char uuid[37], at[21];
+    struct jrec r;
+    rec_init(j, &r, "KEY", uuid, at);
+    r.pubkey = spki;
+    r.pubkey_len = spki_len;
+    rc = check_time(j, &r);
+    if (rc == ENT_OK)
+        rc = append_locked(j, &r, NULL); /* signed by the old key: it vouches for the new one */
+    rec_done(j, &r);
+    if (rc == ENT_OK)
+        rc = remember_key_path(j->db, new_path);
+    rc = ent_tx_end(j->db, rc);
+    if (rc == ENT_OK) {
+        set_key(j, k, ctx, spki, spki_len, id);
+        k = NULL;
+        ctx = NULL;
+        spki = NULL;
+        if (key_id_out)
+            snprintf(key_id_out, 65, "%s", j->key_hex);
+    }
+done:
+    if (rc != ENT_OK && written)
+        unlink(new_path);
+    EVP_PKEY_CTX_free(ctx);
+    OPENSSL_free(spki);
+    EVP_PKEY_free(k);
+    return rc;
+}
+
+/* ---- closings ----------------------------------------------------------- */
+
+/* Fills r's totals, lists and counts from the records first..last. Shared
+ * with the verifier, which recomputes every closing this way. */
+int jclose_aggregate(ent_db *db, struct jrec *r, int64_t first, int64_t last)
+{
+    int sc;
+    sqlite3_stmt *st = ent_stmt(db, "SELECT kind, count(*) FROM journal WHERE seq BETWEEN ? AND ? "
+                                    "GROUP BY kind ORDER BY kind");
+    if (st == NULL)
+        return db->code;
+    sqlite3_bind_int64(st, 1, first);
+    sqlite3_bind_int64(st, 2, last);
+    while ((sc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct jcount *c = jrec_add_count(r);
+        if (c == NULL || (c->kind = ent_col_strdup(st, 0)) == NULL) {
+            sqlite3_reset(st);
+            return ent_fail(db, ENT_ERROR, "out of memory");
+        }
+        c->n = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_reset(st);
+    if (sc != SQLITE_DONE)
+        return ent_fail_sql(db, "summing the journal");
+    st = ent_stmt(db, "SELECT t.rate, sum(t.gross), sum(t.tax) FROM journal_tax t JOIN journal j ON j.seq = t.seq "
+                      "WHERE t.seq BETWEEN ? AND ? AND j.kind IN ('SALE', 'RETURN', 'VOID') "
+                      "GROUP BY t.rate ORDER BY t.rate");
+    if (st == NULL)
+        return db->code;
+    sqlite3_bind_int64(st, 1, first);
+    sqlite3_bind_int64(st, 2, last);
+    while ((sc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct jtax *t = jrec_add_tax(r);
+        if (t == NULL) {
+            sqlite3_reset(st);
+            return ent_fail(db, ENT_ERROR, "out of memory");
+        }
+        t->rate = sqlite3_column_int64(st, 0);
+        t->gross = sqlite3_column_int64(st, 1);
+        t->tax = sqlite3_column_int64(st, 2);
+    }
+    sqlite3_reset(st);
+    if (sc != SQLITE_DONE)
+        return ent_fail_sql(db, "summing the journal");
+    st = ent_stmt(db, "SELECT p.method, sum(p.amount) FROM journal_pay p JOIN journal j ON j.seq = p.seq "
+                      "WHERE p.seq BETWEEN ? AND ? AND j.kind IN ('SALE', 'RETURN', 'VOID') "
+                      "GROUP BY p.method ORDER BY p.method");
+    if (st == NULL)
+        return db->code;
+    sqlite3_bind_int64(st, 1, first);
+    sqlite3_bind_int64(st, 2, last);
+    while ((sc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct jpay *p = jrec_add_pay(r);
+        if (p == NULL || (p->method = ent_col_strdup(st, 0)) == NULL) {
+            sqlite3_reset(st);
+            return ent_fail(db, ENT_ERROR, "out of memory");
+        }
+        p->amount = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_reset(st);
+    if (sc != SQLITE_DONE)
+        return ent_fail_sql(db, "summing the journal");
+    st = ent_stmt(db, "SELECT coalesce(sum(CASE WHEN kind IN ('SALE', 'RETURN', 'VOID') THEN total END), 0), "
+                      "coalesce(sum(CASE WHEN kind = 'TRAINING' THEN total END), 0) "
+                      "FROM journal WHERE seq BETWEEN ? AND ?");
+    if (st == NULL)
+        return db->code;
+    sqlite3_bind_int64(st, 1, first);
+    sqlite3_bind_int64(st, 2, last);
+    sc = sqlite3_step(st);
+    if (sc == SQLITE_ROW) {
+        r->total = sqlite3_column_int64(st, 0);
+        r->training = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_reset(st);
+    if (sc != SQLITE_ROW)
+        return ent_fail_sql(db, "summing the journal");
+    return ENT_OK;
+}
+
+/* The first and last seq of the day closings whose period starts with
+ * prefix ("day:2026-11-"); 0 when there are none. */
+static int day_closings(ent_db *db, const char *prefix, int64_t *first, int64_t *last, char last_end[21])
+{
+    char like[32];
+    *first = *last = 0;
+    last_end[0] = '\0';
+    snprintf(like, sizeof like, "%s%%", prefix);
+    sqlite3_stmt *st = ent_stmt(db, "SELECT min(first_seq), max(seq), max(period_end) FROM journal "
+                                    "WHERE kind = 'CLOSE' AND period LIKE ?");
+    if (st == NULL)
+        return db->code;
+    sqlite3_bind_text(st, 1, like, -1, SQLITE_TRANSIENT);
+    int sc = sqlite3_step(st);
+    if (sc == SQLITE_ROW && sqlite3_column_type(st, 1) != SQLITE_NULL) {
+        *first = sqlite3_column_int64(st, 0);
+        *last = sqlite3_column_int64(st, 1);
+        ent_col_copy(st, 2, last_end, 21);
+    }
+    sqlite3_reset(st);
+    if (sc != SQLITE_ROW)
+        return ent_fail_sql(db, "reading the closings");
+    return ENT_OK;
+}
+
+/* The latest closing of a kind of period ("month:%"), or "" when none. */
+static int last_closing(ent_db *db, const char *like, char period_end[21], char period[24])
+{
+    period_end[0] = period[0] = '\0';
+    sqlite3_stmt *st = ent_stmt(db, "SELECT period_end, period FROM journal WHERE kind = 'CLOSE' "
+                                    "AND period LIKE ? ORDER BY seq DESC LIMIT 1");
+    if (st == NULL)
+        return db->code;
+    sqlite3_bind_text(st, 1, like, -1, SQLITE_STATIC);
+    int sc = sqlite3_step(st);
+    if (sc == SQLITE_ROW) {
+        ent_col_copy(st, 0, period_end, 21);
+        ent_col_copy(st, 1, period, 24);
+    }
+    sqlite3_reset(st);
+    if (sc != SQLITE_ROW && sc != SQLITE_DONE)
+        return ent_fail_sql(db, "reading the closings");
+    return ENT_OK;
+}
+
+/* The first record after seq that is not a closing and is dated before
+ * (before=1) or from (before=0) the instant t. */
+static int record_dated(ent_db *db, int64_t after, const char *t, int before, int64_t *seq, char at[21])
+{
+    *seq = 0;
+    at[0] = '\0';
+    sqlite3_stmt *st = before ? ent_stmt(db, "SELECT seq, at FROM journal WHERE seq > ? AND kind <> 'CLOSE' "
+                                             "AND at < ? ORDER BY seq LIMIT 1")
+                              : ent_stmt(db, "SELECT seq, at FROM journal WHERE seq > ? AND kind <> 'CLOSE' "
+                                             "AND at >= ? ORDER BY seq LIMIT 1");
+    if (st == NULL)
+        return db->code;
+    sqlite3_bind_int64(st, 1, after);
+    sqlite3_bind_text(st, 2, t, -1, SQLITE_STATIC);
+    int sc = sqlite3_step(st);
+    if (sc == SQLITE_ROW) {
+        *seq = sqlite3_column_int64(st, 0);
+        ent_col_copy(st, 1, at, 21);
+    }
+    sqlite3_reset(st);
+    if (sc != SQLITE_ROW && sc != SQLITE_DONE)
+        return ent_fail_sql(db, "reading the journal");
+    return ENT_OK;
+}
+
+struct span {
+    int period;
+    int y, m, d;
+    char label[24]; /* "day:2026-11-28" */
+    char start[21], end[21];
+};
+
+static int parse_span(ent_journal *j, struct span *s, int period, const char *date)
+{
+    char today[11], now[21];
+    s->period = period;
+    s->y = s->m = s->d = 1;
+    if (date == NULL || *date == '\0') {
+        ent_now_utc(now);
+        if (jtz_local_date(today, j->tz, now) != ENT_OK)
+            return ent_fail(j->db, ENT_ERROR, "cannot read the clock");
+        sscanf(today, "%4d-%2d-%2d", &s->y, &s->m, &s->d);
+    } else if (period == ENT_PERIOD_DAY) {
+        if (ent_date_parse(date, NULL) != ENT_OK)
+            return ent_fail(j->db, ENT_INVALID, "'%s' is not a date YYYY-MM-DD", date);
+        sscanf(date, "%4d-%2d-%2d", &s->y, &s->m, &s->d);
+    } else if (period == ENT_PERIOD_MONTH) {
+        char probe[16];
+        snprintf(probe, sizeof probe, "%.7s-01", date);
+        if (strlen(date) != 7 || ent_date_parse(probe, NULL) != ENT_OK)
+            return ent_fail(j->db, ENT_INVALID, "'%s' is not a month YYYY-MM", date);
+        sscanf(date, "%4d-%2d", &s->y, &s->m);
+    } else if (period == ENT_PERIOD_YEAR) {
+        char probe[16];
+        snprintf(probe, sizeof probe, "%.4s-01-01", date);
+        if (strlen(date) != 4 || ent_date_parse(probe, NULL) != ENT_OK)
+            return ent_fail(j->db, ENT_INVALID, "'%s' is not a year YYYY", date);
+        sscanf(date, "%4d", &s->y);
+    } else {
+        return ent_fail(j->db, ENT_INVALID, "unknown closing period %d", period);
+    }
+    int rc;
+    if (period == ENT_PERIOD_DAY) {
+        snprintf(s->label, sizeof s->label, "day:%04d-%02d-%02d", s->y, s->m, s->d);
+        rc = jtz_midnight_utc(s->start, j->tz, s->y, s->m, s->d);
+        if (rc == ENT_OK)
+            rc = jtz_midnight_utc(s->end, j->tz, s->y, s->m, s->d + 1);
+    } else if (period == ENT_PERIOD_MONTH) {
+        snprintf(s->label, sizeof s->label, "month:%04d-%02d", s->y, s->m);
+        rc = jtz_midnight_utc(s->start, j->tz, s->y, s->m, 1);
+        if (rc == ENT_OK)
+            rc = jtz_midnight_utc(s->end, j->tz, s->y, s->m + 1, 1);
+    } else {
+        snprintf(s->label, sizeof s->label, "year:%04d", s->y);
+        rc = jtz_midnight_utc(s->start, j->tz, s->y, 1, 1);
+        if (rc == ENT_OK)
+            rc = jtz_midnight_utc(s->end, j->tz, s->y + 1, 1, 1);
+    }
+    return rc == ENT_OK ? ENT_OK : ent_fail(j->db, ENT_INVALID, "cannot place %s in time zone %s", s->label, j->tz);
+}
+
+/* Decides the range of a closing, or refuses it. */
+static int plan_closing(ent_journal *j, const struct span *s, const struct head *h, int64_t *first, int64_t *last)
+{
+    ent_db *db = j->db;
+    char now[21], end[21], period[24], at[21];
+    int64_t seq;
+    int rc;
+    ent_now_utc(now);
+    if (strcmp(now, s->start) < 0)
+        return ent_fail(db, ENT_REFUSED, "%s has not begun yet", s->label);
+    if (s->period == ENT_PERIOD_DAY) {
+        int64_t close_seq;
+        if ((rc = last_day_close(db, &close_seq, end, period)) != ENT_OK)
+            return rc;
+        if (end[0] && strcmp(period, s->label) == 0)
+            return ent_fail(db, ENT_REFUSED, "%s is already closed (record %lld)", s->label + 4,
+                            (long long)close_seq);
+        if (end[0] && strcmp(end, s->end) >= 0)
+            return ent_fail(db, ENT_REFUSED, "%s cannot be closed: the later day %s is closed already (record %lld)",
+                            s->label + 4, period + 4, (long long)close_seq);
+        if ((rc = record_dated(db, close_seq, s->end, 0, &seq, at)) != ENT_OK)
+            return rc;
+        if (seq)
+            return ent_fail(db, ENT_REFUSED, "%s cannot be closed: record %lld is dated later (%s); close that day "
+                                             "instead, it takes in the records before it",
+                            s->label + 4, (long long)seq, at);
+        *first = close_seq + 1;
+        *last = h->seq;
+        return ENT_OK;
+    }
+    const char *like = s->period == ENT_PERIOD_MONTH ? "month:%" : "year:%";
+    if ((rc = last_closing(db, like, end, period)) != ENT_OK)
+        return rc;
+    if (end[0] && strcmp(end, s->end) >= 0)
+        return ent_fail(db, ENT_REFUSED, "%s is already closed", strcmp(period, s->label) == 0 ? s->label : period);
+    char prefix[24], last_end[21];
+    if (s->period == ENT_PERIOD_MONTH)
+        snprintf(prefix, sizeof prefix, "day:%04d-%02d-", s->y, s->m);
+    else
+        snprintf(prefix, sizeof prefix, "day:%04d-", s->y);
+    if ((rc = day_closings(db, prefix, first, last, last_end)) != ENT_OK)
+        return rc;
+    if (strcmp(now, s->end) < 0 && strcmp(last_end, s->end) < 0)
+        return ent_fail(db, ENT_REFUSED, "%s is not over and its last day is not closed yet", s->label);
+    int64_t close_seq;
+    if ((rc = last_day_close(db, &close_seq, end, period)) != ENT_OK)
+        return rc;
+    if ((rc = record_dated(db, close_seq, s->end, 1, &seq, at)) != ENT_OK)
+        return rc;
+    if (seq)
+        return ent_fail(db, ENT_REFUSED, "record %lld (%s) belongs to %s but no day closing covers it: close that "
+                                         "day first",
+                        (long long)seq, at, s->label);
+    if (*last == 0) { /* no day closed in the period: an empty closing */
+        *first = h->seq + 1;
+        *last = h->seq;
+    }
+    return ENT_OK;
+}
+
+static int closing_report(ent_journal_closing **out, const struct jrec *r, const char *period, const char *prev_hex)
+{
+    ent_journal_closing *c = calloc(1, sizeof *c);
+    if (c == NULL)
+        return ENT_ERROR;
+    c->seq = r->seq;
+    snprintf(c->period, sizeof c->period, "%s", period);
+    snprintf(c->period_end, sizeof c->period_end, "%s", r->period_end);
+    snprintf(c->time, sizeof c->time, "%s", r->at);
+    snprintf(c->currency, sizeof c->currency, "%s", r->currency);
+    c->first_seq = r->first_seq;
+    c->last_seq = r->last_seq;
+    c->total = r->total;
+    c->training = r->training;
+    c->grand_total = r->grand_total;
+    jhex(c->hash, r->hash, J_HASH);
+    snprintf(c->last_hash, sizeof c->last_hash, "%s", prev_hex);
+    for (size_t i = 0; i < r->ncount; i++) {
+        int k = jkind_parse(r->counts[i].kind);
+        if (k > 0)
+            c->counts[k] = r->counts[i].n;
+    }
+    c->taxes = calloc(r->ntax + 1, sizeof *c->taxes);
+    c->pays = calloc(r->npay + 1, sizeof *c->pays);
+    if (c->taxes == NULL || c->pays == NULL) {
+        ent_journal_closing_free(c);
+        return ENT_ERROR;
+    }
+    for (size_t i = 0; i < r->ntax; i++) {
+        c->taxes[i].rate = (int32_t)r->taxes[i].rate;
+        c->taxes[i].gross = r->taxes[i].gross;
+        c->taxes[i].tax = r->taxes[i].tax;
+    }
+    c->ntaxes = r->ntax;
+    for (size_t i = 0; i < r->npay; i++) {
+        c->pays[i].method = ent_strdup(r->pays[i].method);
+        c->pays[i].amount = r->pays[i].amount;
+        c->npays++;
+    }
+    *out = c;
+    return ENT_OK;
+}
+
+int ent_journal_close_period(ent_journal *j, ent_journal_closing **out, int period, const char *date)
+{
+    struct span s;
+    struct head h;
+    struct jrec r;
+    char uuid[37], at[21], prev_hex[65];
+    int64_t first = 0, last = 0;
+    int rc;
+    if (out)
+        *out = NULL;
+    if (j == NULL)
+        return ENT_INVALID;
+    ent_ok(j->db);
+    if ((rc = parse_span(j, &s, period, date)) != ENT_OK)
+        return rc;
+    if ((rc = ent_tx_begin(j->db)) != ENT_OK)
+        return rc;
+    rec_init(j, &r, "CLOSE", uuid, at);
+    rc = read_head(j->db, &h);
+    if (rc == ENT_OK)
+        rc = plan_closing(j, &s, &h, &first, &last);
+    if (rc == ENT_OK)
+        rc = jclose_aggregate(j->db, &r, first, last);
+    if (rc == ENT_OK) {
+        r.period = s.label;
+        r.period_end = s.end;
+        r.first_seq = first;
+        r.last_seq = last;
+        jhex(prev_hex, h.hash, J_HASH);
+        rc = append_locked(j, &r, NULL);
+    }
+    if (rc == ENT_OK && out && closing_report(out, &r, s.label, prev_hex) != ENT_OK)
+        rc = ent_fail(j->db, ENT_ERROR, "out of memory");
+    rc = ent_tx_end(j->db, rc);
+    if (rc != ENT_OK && out && *out) {
+        ent_journal_closing_free(*out);
+        *out = NULL;
+    }
+    rec_done(j, &r);
+    return rc;
+}
+
+void ent_journal_closing_free(ent_journal_closing *c)
+{
+    if (c == NULL)
+        return;
+    for (size_t i = 0; i < c->npays; i++)
+        free((char *)c->pays[i].method);
+    free(c->taxes);
+    free(c->pays);
+    free(c);
+}

@@ -1,0 +1,136 @@
+/*
+ * Private to the journal module (journal*.c): the record as the body builder
+ * sees it, the canonical body and seal, keys, signatures and encodings.
+ */
+#ifndef ENT_JOURNAL_INTERNAL_H
+#define ENT_JOURNAL_INTERNAL_H
+
+#include <openssl/evp.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "entrepot/journal.h"
+#include "internal.h"
+
+#define J_HASH 32
+#define J_SIG 64
+#define J_BODY_VERSION "entrepot-journal 1"
+#define J_SEAL_PREFIX "ENT1"
+
+/* A growable byte buffer. */
+struct jbuf {
+    char *p;
+    size_t len, cap;
+    int failed; /* set when an allocation failed; the builders check it once */
+};
+void jbuf_reset(struct jbuf *b);
+void jbuf_free(struct jbuf *b);
+int jbuf_put(struct jbuf *b, const void *data, size_t n);
+int jbuf_str(struct jbuf *b, const char *s);
+int jbuf_i64(struct jbuf *b, int64_t v);
+int jbuf_hex(struct jbuf *b, const unsigned char *data, size_t n);
+
+struct jtax {
+    int64_t rate, gross, tax;
+};
+struct jpay {
+    char *method;
+    int64_t amount;
+};
+struct jline {
+    int64_t line;
+    char *code, *lot, *name;
+    int64_t qty, unit_price, discount, amount, rate;
+};
+struct jcount {
+    char *kind;
+    int64_t n;
+};
+
+/* One record with every field of the body. Header strings are borrowed;
+ * list strings are owned by the lists (jrec_clear_lists frees them). */
+struct jrec {
+    int64_t seq;
+    const char *uuid, *kind, *at;
+    const char *counter, *cashier, *ref, *currency, *event, *note, *period, *period_end;
+    int64_t total, grand_total, first_seq, last_seq, training;
+    const unsigned char *pubkey;
+    size_t pubkey_len;
+    unsigned char prev[J_HASH], key_id[J_HASH], hash[J_HASH], sig[J_SIG];
+    bool blobs_ok; /* read back: prev_hash, key_id, hash and sig had their exact sizes */
+    struct jtax *taxes;
+    size_t ntax, captax;
+    struct jpay *pays;
+    size_t npay, cappay;
+    struct jline *lines;
+    size_t nline, capline;
+    struct jcount *counts;
+    size_t ncount, capcount;
+};
+void jrec_clear_lists(struct jrec *r);
+void jrec_free_lists(struct jrec *r);
+struct jtax *jrec_add_tax(struct jrec *r);
+struct jpay *jrec_add_pay(struct jrec *r);
+struct jline *jrec_add_line(struct jrec *r);
+struct jcount *jrec_add_count(struct jrec *r);
+
+/* Writes the canonical body of r (README, "Sales journal") into b. */
+int jbody_build(struct jbuf *b, const char *store, const struct jrec *r);
+/* Writes the seal that the signature covers: ENT1|store|seq|kind|time|total|currency|hash. */
+int jseal_build(struct jbuf *b, const char *store, const struct jrec *r);
+
+/* Kinds as text and back (0 for an unknown name). */
+const char *jkind_name(int kind);
+int jkind_parse(const char *name);
+/* True for the kinds whose total moves the grand total. */
+bool jkind_moves_total(const char *kind);
+
+void jsha256(unsigned char out[J_HASH], const void *data, size_t n);
+void jhex(char *out, const unsigned char *data, size_t n); /* writes 2n chars + NUL */
+int junhex(unsigned char *out, size_t n, const char *hex);   /* exactly 2n hex chars */
+/* base64url without padding; out needs 4*ceil(n/3)+1 bytes. */
+void jb64url(char *out, const unsigned char *data, size_t n);
+/* Decodes base64url without padding; returns the length or -1. */
+int jb64url_decode(unsigned char *out, size_t cap, const char *s, size_t len);
+
+/* Keys. */
+int jkey_id(unsigned char out[J_HASH], unsigned char **der_out, size_t *der_len, EVP_PKEY *pkey);
+EVP_PKEY *jkey_from_der(const unsigned char *der, size_t len);
+/* Signs the SHA-256 digest dgst with ECDSA; sig receives raw r||s. */
+int jsign(EVP_PKEY_CTX *ctx, unsigned char sig[J_SIG], const unsigned char dgst[J_HASH]);
+/* 1 when sig (raw r||s) is a valid signature of dgst, 0 otherwise. */
+int jverify(EVP_PKEY_CTX *ctx, const unsigned char sig[J_SIG], const unsigned char dgst[J_HASH]);
+EVP_PKEY_CTX *jsign_ctx(EVP_PKEY *pkey);
+EVP_PKEY_CTX *jverify_ctx(EVP_PKEY *pkey);
+int jkey_is_p256(EVP_PKEY *k);
+EVP_PKEY *jkey_generate(void);
+/* Writes pkey to a new file (mode 0600, never over an existing one). */
+int jkey_write(ent_db *db, const char *path, EVP_PKEY *pkey, const char *passphrase);
+/* Loads a private key, refusing files others can read and keys not on P-256. */
+int jkey_load(ent_db *db, EVP_PKEY **out, const char *path, const char *passphrase);
+/* The PEM text of a DER public key (malloc'ed), or NULL. */
+char *jkey_pem(const unsigned char *der, size_t len);
+/* Loads every PEM public key in path (one or more); *out is a malloc'ed array. */
+int jkeys_load_pem(ent_db *db, EVP_PKEY ***out, size_t *n, const char *path);
+
+/* Sums the records first..last as a closing does (counts per kind, taxes,
+ * payments, total, training) into r's lists and fields. */
+int jclose_aggregate(ent_db *db, struct jrec *r, int64_t first, int64_t last);
+
+/* The store's code (for bodies), read into out. */
+int jstore_code(ent_db *db, char out[17], char currency[4], char tz[65]);
+
+/* Reads the next journal record with its lists from the cursors of a walk. */
+struct jwalk;
+int jwalk_open(ent_db *db, struct jwalk **out, int64_t from_seq);
+/* 1 with *rec filled (valid until the next call), 0 at the end, <0 on error. */
+int jwalk_next(struct jwalk *w, struct jrec **rec);
+void jwalk_close(struct jwalk *w);
+
+/* Local calendar in the store's zone. jtz_local_date gives the local date of
+ * a UTC time; jtz_midnight_utc the UTC instant of local midnight starting
+ * y-m-d (out-of-range days and months roll over, as mktime does). */
+int jtz_local_date(char out[11], const char *tz, const char *utc);
+int jtz_midnight_utc(char out[21], const char *tz, int y, int m, int d);
+
+#endif
