@@ -354,6 +354,8 @@ static int do_levels(struct cli *cli, int argc, char **argv)
         else
             return cli_error(EXIT_USAGE, "--by '%s' must be product, location, lot or origin", by);
     }
+    /* A terminal gets the first 100 rows unless asked; scripts get all. */
+    q.limit = cli->format == FORMAT_TABLE ? 100 : 0;
     if (limit_s) {
         int64_t l;
         char *end;
@@ -400,8 +402,9 @@ static int do_levels(struct cli *cli, int argc, char **argv)
     if (rc == ENT_OK) {
         cli_table_print(cli, c.t, stdout);
         if (cli->format == FORMAT_TABLE) {
-            printf("%zu row%s, %lld units", cli_table_rows(c.t), cli_table_rows(c.t) == 1 ? "" : "s",
-                   (long long)c.total_qty);
+            int cut = q.limit > 0 && cli_table_rows(c.t) == (size_t)q.limit;
+            printf("%s%zu row%s, %lld units", cut ? "first " : "", cli_table_rows(c.t),
+                   cli_table_rows(c.t) == 1 ? "" : "s", (long long)c.total_qty);
             for (int i = 0; i < c.ntotals; i++) {
                 char v[48];
                 cli_money(v, sizeof v, c.totals[i].value, c.totals[i].cur);
@@ -409,7 +412,7 @@ static int do_levels(struct cli *cli, int argc, char **argv)
             }
             if (expiring)
                 printf(" expiring on or before %s", before);
-            printf("\n");
+            printf("%s\n", cut ? " (--limit 0 shows all)" : "");
         }
     }
     cli_table_free(c.t);
