@@ -1,0 +1,367 @@
+/* Barcodes on labels: libzint encodes, and its vector output is kept as
+ * plain rectangles in label millimetres for every renderer; GS1 element
+ * strings and Digital Link URIs. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zint.h>
+
+#include "internal.h"
+#include "label_int.h"
+
+/* Smallest X-dimension accepted: below this, office laser printers and
+ * counter scanners stop agreeing (GS1 allows 0.264 mm for EAN-13 at 80%;
+ * we leave a little room for shelf labels printed smaller). */
+#define MIN_MODULE_LINEAR 0.18
+#define MIN_MODULE_2D 0.25
+/* Bars shorter than this many modules no longer scan reliably at an angle. */
+#define MIN_BAR_MODULES 12
+
+static const char *sym_name(enum symbology s)
+{
+    static const char *const names[] = {"EAN-13", "EAN-8", "UPC-A", "Code 128", "GS1-128",
+                                        "GS1 DataMatrix", "DataMatrix", "QR", "GS1 Digital Link QR"};
+    return names[s];
+}
+
+bool label_gs1_fixed(const char *ai)
+{
+    /* GS1 General Specifications, figure 7.8.5-2: AIs whose first two digits
+     * are in this list have a predefined length and need no FNC1 after them. */
+    static const char *const fixed[] = {"00", "01", "02", "03", "04", "11", "12", "13", "14", "15", "16",
+                                        "17", "18", "19", "20", "31", "32", "33", "34", "35", "36", "41"};
+    for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++)
+        if (ai[0] == fixed[i][0] && ai[1] == fixed[i][1])
+            return true;
+    return false;
+}
+
+/* Checks that a digit string has the given length and a valid mod-10 check digit. */
+static int digits_ok(const char *s, size_t n1, size_t n2, char *why, size_t why_len, const char *what)
+{
+    size_t n = strlen(s);
+    if (strspn(s, "0123456789") != n || (n != n1 && n != n2)) {
+        if (n1 == n2)
+            snprintf(why, why_len, "%s needs %zu digits, got '%s'", what, n1, s);
+        else
+            snprintf(why, why_len, "%s needs %zu or %zu digits, got '%s'", what, n1, n2, s);
+        return ENT_INVALID;
+    }
+    return ENT_OK;
+}
+
+static int percent_put(char *out, size_t len, size_t *pos, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        bool keep = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+                    c == '.' || c == '_' || c == '~';
+        if (*pos + 4 >= len)
+            return -1;
+        if (keep) {
+            out[(*pos)++] = (char)c;
+        } else {
+            out[(*pos)++] = '%';
+            out[(*pos)++] = hex[c >> 4];
+            out[(*pos)++] = hex[c & 15];
+        }
+    }
+    out[*pos] = '\0';
+    return 0;
+}
+
+struct gs1_el {
+    char ai[5];
+    const char *v;
+    size_t vlen;
+};
+
+/* Splits "[01]...[10]..." into elements (pointing into s). */
+static int gs1_split(const char *s, struct gs1_el *els, int max, int *n, char *why, size_t why_len)
+{
+    *n = 0;
+    while (*s) {
+        const char *close = strchr(s, ']');
+        if (*s != '[' || close == NULL || close - s < 3 || close - s > 5 ||
+            (size_t)(close - s - 1) != strspn(s + 1, "0123456789")) {
+            snprintf(why, why_len, "GS1 data must be [AI]value... with 2-4 digit AIs, got '%.40s'", s);
+            return ENT_INVALID;
+        }
+        if (*n == max) {
+            snprintf(why, why_len, "too many GS1 elements (at most %d)", max);
+            return ENT_INVALID;
+        }
+        struct gs1_el *e = &els[(*n)++];
+        memcpy(e->ai, s + 1, (size_t)(close - s - 1));
+        e->ai[close - s - 1] = '\0';
+        e->v = close + 1;
+        e->vlen = strcspn(e->v, "[");
+        if (e->vlen == 0) {
+            snprintf(why, why_len, "GS1 AI (%s) has no value", e->ai);
+            return ENT_INVALID;
+        }
+        s = e->v + e->vlen;
+    }
+    if (*n == 0) {
+        snprintf(why, why_len, "empty GS1 data");
+        return ENT_INVALID;
+    }
+    return ENT_OK;
+}
+
+int label_gs1_link(char **out, const char *base, const char *elements, char *why, size_t why_len)
+{
+    struct gs1_el els[16];
+    int n = 0, rc;
+    char uri[1024], val[256];
+    size_t pos;
+    *out = NULL;
+    if ((rc = gs1_split(elements, els, 16, &n, why, why_len)) != ENT_OK)
+        return rc;
+    if (strcmp(els[0].ai, "01") != 0) {
+        snprintf(why, why_len, "a GS1 Digital Link starts with the GTIN, [01]");
+        return ENT_INVALID;
+    }
+    pos = (size_t)snprintf(uri, sizeof uri, "%s", base);
+    /* The GTIN's key qualifiers go in the path in this order, the rest
+     * (dates, weights) in the query string (GS1 Digital Link 1.2, 4.3). */
+    static const char *const path_ais[] = {"01", "22", "10", "21"};
+    for (size_t k = 0; k < 4; k++) {
+        for (int i = 0; i < n; i++) {
+            if (strcmp(els[i].ai, path_ais[k]) != 0)
+                continue;
+            snprintf(val, sizeof val, "%.*s", (int)els[i].vlen, els[i].v);
+            pos += (size_t)snprintf(uri + pos, sizeof uri - pos, "/%s/", els[i].ai);
+            if (pos >= sizeof uri || percent_put(uri, sizeof uri, &pos, val) != 0)
+                goto too_long;
+        }
+    }
+    char sep = '?';
+    for (int i = 0; i < n; i++) {
+        bool in_path = false;
+        for (size_t k = 0; k < 4; k++)
+            in_path |= strcmp(els[i].ai, path_ais[k]) == 0;
+        if (in_path)
+            continue;
+        snprintf(val, sizeof val, "%.*s", (int)els[i].vlen, els[i].v);
+        pos += (size_t)snprintf(uri + pos, sizeof uri - pos, "%c%s=", sep, els[i].ai);
+        if (pos >= sizeof uri || percent_put(uri, sizeof uri, &pos, val) != 0)
+            goto too_long;
+        sep = '&';
+    }
+    *out = ent_strdup(uri);
+    return *out ? ENT_OK : ENT_ERROR;
+too_long:
+    snprintf(why, why_len, "the GS1 Digital Link would be longer than %zu bytes", sizeof uri);
+    return ENT_INVALID;
+}
+
+/* Plain rectangles and text from libzint's vector buffer, scaled by s
+ * (vector units to mm) and moved to (ox, oy). */
+static int copy_vector(struct out_barcode *bc, const struct zint_vector *v, double s, double ox, double oy)
+{
+    size_t n = 0, k = 0;
+    for (const struct zint_vector_rect *r = v->rectangles; r; r = r->next)
+        n++;
+    bc->rects = malloc((n ? n : 1) * sizeof *bc->rects);
+    if (bc->rects == NULL)
+        return ENT_ERROR;
+    for (const struct zint_vector_rect *r = v->rectangles; r; r = r->next) {
+        if (r->colour == 8) /* white: the background is already white */
+            continue;
+        bc->rects[k++] = (struct rect){(float)(ox + r->x * s), (float)(oy + r->y * s), (float)(r->width * s),
+                                       (float)(r->height * s)};
+    }
+    bc->nrects = k;
+    n = 0;
+    for (const struct zint_vector_string *t = v->strings; t; t = t->next)
+        n++;
+    if (n) {
+        bc->hrts = calloc(n, sizeof *bc->hrts);
+        if (bc->hrts == NULL)
+            return ENT_ERROR;
+    }
+    for (const struct zint_vector_string *t = v->strings; t; t = t->next) {
+        struct hrt *h = &bc->hrts[bc->nhrts++];
+        h->x = (float)(ox + t->x * s);
+        h->y = (float)(oy + t->y * s);
+        h->size = (float)(t->fsize * s);
+        h->halign = t->halign;
+        h->text = ent_strdup((const char *)t->text);
+        if (h->text == NULL)
+            return ENT_ERROR;
+    }
+    return ENT_OK;
+}
+
+static void setup(struct zint_symbol *z, const struct elem *e, const char *data)
+{
+    static const int zsym[] = {BARCODE_EANX, BARCODE_EANX, BARCODE_UPCA, BARCODE_CODE128, BARCODE_GS1_128,
+                               BARCODE_DATAMATRIX, BARCODE_DATAMATRIX, BARCODE_QRCODE, BARCODE_QRCODE};
+    z->symbology = zsym[e->sym];
+    /* libzint reads 8 digits as a short EAN-13: data that carries its check
+     * digit goes through the _CHK variant, which verifies it. */
+    if ((e->sym == SYM_EAN13 && strlen(data) == 13) || (e->sym == SYM_EAN8 && strlen(data) == 8))
+        z->symbology = BARCODE_EANX_CHK;
+    z->output_options = BARCODE_QUIET_ZONES;
+    z->show_hrt = e->hrt ? 1 : 0;
+    z->warn_level = 0;
+    switch (e->sym) {
+    case SYM_GS1_128:
+    case SYM_GS1_DATAMATRIX: z->input_mode = GS1_MODE; break;
+    case SYM_CODE128:
+    case SYM_DATAMATRIX:
+    case SYM_QR: z->input_mode = UNICODE_MODE; break;
+    default: z->input_mode = DATA_MODE; break;
+    }
+    if (e->sym == SYM_GS1_DATAMATRIX || e->sym == SYM_DATAMATRIX)
+        z->option_3 = DM_SQUARE;
+    if (e->sym == SYM_QR || e->sym == SYM_GS1_QR_LINK)
+        z->option_1 = 2; /* error correction level M */
+}
+
+/* Checks what libzint would accept but a label must not print. */
+static int precheck(const struct elem *e, const char *data, char *why, size_t why_len)
+{
+    switch (e->sym) {
+    case SYM_EAN13: return digits_ok(data, 12, 13, why, why_len, "EAN-13");
+    case SYM_EAN8: return digits_ok(data, 7, 8, why, why_len, "EAN-8");
+    case SYM_UPCA: return digits_ok(data, 11, 12, why, why_len, "UPC-A");
+    default: break;
+    }
+    for (const unsigned char *c = (const unsigned char *)data; *c; c++) {
+        if (*c < 0x20 || *c == 0x7f) {
+            snprintf(why, why_len, "%s data contains a control character", sym_name(e->sym));
+            return ENT_INVALID;
+        }
+        if ((e->sym == SYM_GS1_128 || e->sym == SYM_GS1_DATAMATRIX || e->sym == SYM_GS1_QR_LINK) && *c >= 0x80) {
+            snprintf(why, why_len, "%s data must be ASCII (GS1 character set 82): '%.40s'", sym_name(e->sym), data);
+            return ENT_INVALID;
+        }
+    }
+    return ENT_OK;
+}
+
+static int encode(struct zint_symbol *z, const struct elem *e, const char *data, char *why, size_t why_len)
+{
+    int zr = ZBarcode_Encode(z, (const unsigned char *)data, (int)strlen(data));
+    if (zr >= ZINT_ERROR) {
+        snprintf(why, why_len, "%s cannot encode '%.60s': %s", sym_name(e->sym), data, z->errtxt);
+        return ENT_INVALID;
+    }
+    zr = ZBarcode_Buffer_Vector(z, 0);
+    if (zr >= ZINT_ERROR) {
+        snprintf(why, why_len, "%s: %s", sym_name(e->sym), z->errtxt);
+        return ENT_ERROR;
+    }
+    return ENT_OK;
+}
+
+int label_barcode_make(struct out_barcode *bc, const struct elem *e, const char *data, char *why, size_t why_len)
+{
+    struct zint_symbol *z = ZBarcode_Create();
+    char *link = NULL;
+    int rc;
+    memset(bc, 0, sizeof *bc);
+    bc->sym = e->sym;
+    bc->x = e->x, bc->y = e->y, bc->w = e->w, bc->h = e->h;
+    if (z == NULL) {
+        snprintf(why, why_len, "out of memory");
+        return ENT_ERROR;
+    }
+    if ((rc = precheck(e, data, why, why_len)) != ENT_OK)
+        goto done;
+    if (e->sym == SYM_GS1_QR_LINK) {
+        if ((rc = label_gs1_link(&link, e->link_base, data, why, why_len)) != ENT_OK)
+            goto done;
+    }
+    bc->data = ent_strdup(link ? link : data);
+    setup(z, e, bc->data);
+    if ((rc = encode(z, e, bc->data, why, why_len)) != ENT_OK)
+        goto done;
+    double vw = z->vector->width, vh = z->vector->height;
+    bool linear = z->rows == 1 && e->sym != SYM_QR && e->sym != SYM_GS1_QR_LINK;
+    double s;
+    if (linear) {
+        /* Fill the box: the width sets the X-dimension (libzint draws two
+         * vector units per module), then the bars are made as tall as the
+         * box allows under the human-readable text. */
+        s = e->w / vw;
+        double text_units = vh - 2.0 * z->height;
+        double bars = (e->h / s - text_units) / 2.0;
+        bc->module = 2.0 * s;
+        if (bc->module < MIN_MODULE_LINEAR) {
+            snprintf(why, why_len, "%s of '%.40s' needs %.0f modules: a %.1f mm wide box makes them %.3f mm, "
+                     "below %.2f mm", sym_name(e->sym), data, vw / 2, e->w, bc->module, MIN_MODULE_LINEAR);
+            rc = ENT_INVALID;
+            goto done;
+        }
+        if (bars < MIN_BAR_MODULES) {
+            snprintf(why, why_len, "%s box of %.1f mm is too low for bars of %d modules", sym_name(e->sym), e->h,
+                     MIN_BAR_MODULES);
+            rc = ENT_INVALID;
+            goto done;
+        }
+        ZBarcode_Clear(z);
+        setup(z, e, bc->data);
+        z->height = (float)bars;
+        if ((rc = encode(z, e, bc->data, why, why_len)) != ENT_OK)
+            goto done;
+        bc->bar_h = bars * bc->module;
+        rc = copy_vector(bc, z->vector, s, e->x, e->y);
+    } else {
+        s = e->w / vw < e->h / vh ? e->w / vw : e->h / vh;
+        bc->module = 2.0 * s;
+        if (bc->module < MIN_MODULE_2D) {
+            snprintf(why, why_len, "%s of '%.40s' needs %.0f modules: the %.1fx%.1f mm box makes them %.3f mm, "
+                     "below %.2f mm", sym_name(e->sym), data, vw / 2, e->w, e->h, bc->module, MIN_MODULE_2D);
+            rc = ENT_INVALID;
+            goto done;
+        }
+        rc = copy_vector(bc, z->vector, s, e->x + (e->w - vw * s) / 2, e->y + (e->h - vh * s) / 2);
+    }
+    if (rc == ENT_ERROR)
+        snprintf(why, why_len, "out of memory");
+done:
+    ZBarcode_Delete(z);
+    free(link);
+    if (rc != ENT_OK)
+        label_barcode_clear(bc);
+    return rc;
+}
+
+void label_barcode_clear(struct out_barcode *bc)
+{
+    free(bc->data);
+    free(bc->rects);
+    for (size_t i = 0; i < bc->nhrts; i++)
+        free(bc->hrts[i].text);
+    free(bc->hrts);
+    memset(bc, 0, sizeof *bc);
+}
+
+/* Shared with the ZPL writer: the element string with FNC1 positions. */
+int label_gs1_zpl(char *out, size_t len, const char *data, bool parens, char *why, size_t why_len);
+int label_gs1_zpl(char *out, size_t len, const char *data, bool parens, char *why, size_t why_len)
+{
+    struct gs1_el els[16];
+    int n = 0, rc;
+    size_t pos = 0;
+    if ((rc = gs1_split(data, els, 16, &n, why, why_len)) != ENT_OK)
+        return rc;
+    for (int i = 0; i < n; i++) {
+        int w;
+        if (parens)
+            w = snprintf(out + pos, len - pos, "(%s)%.*s", els[i].ai, (int)els[i].vlen, els[i].v);
+        else /* ^BX with escape '_': "_1" is FNC1, before the first AI and after variable-length ones */
+            w = snprintf(out + pos, len - pos, "%s%s%.*s", i == 0 || !label_gs1_fixed(els[i - 1].ai) ? "_1" : "",
+                         els[i].ai, (int)els[i].vlen, els[i].v);
+        if (w < 0 || (size_t)w >= len - pos) {
+            snprintf(why, why_len, "GS1 data too long");
+            return ENT_INVALID;
+        }
+        pos += (size_t)w;
+    }
+    return ENT_OK;
+}

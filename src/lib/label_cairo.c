@@ -1,0 +1,282 @@
+/* PDF and PNG through cairo: vector barcodes from libzint's rectangles, text
+ * in a font with CJK glyphs found through fontconfig (cairo's FreeType
+ * backend), embedded and subset in the PDF by cairo. */
+#include <cairo-pdf.h>
+#include <cairo.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "label_int.h"
+
+#define LINE_SPACING 1.2
+#define MEASURE_SCALE 10.0 /* device units per mm while measuring: keeps metrics unhinted and exact */
+
+static const char *const fallback_fonts[] = {"Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei",
+                                             "WenQuanYi Zen Hei", "Droid Sans Fallback"};
+
+/* Unhinted metrics everywhere, so that a measured width is the drawn width
+ * at any resolution. */
+static void no_hinting(cairo_t *cr)
+{
+    cairo_font_options_t *fo = cairo_font_options_create();
+    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+    cairo_set_font_options(cr, fo);
+    cairo_font_options_destroy(fo);
+}
+
+/* Whether family resolves to a font that has the glyph for 中 (fontconfig
+ * substitutes some other font for a family that is not installed). */
+static bool has_cjk(cairo_t *cr, const char *family)
+{
+    cairo_glyph_t *glyphs = NULL;
+    int n = 0;
+    bool ok = false;
+    cairo_select_font_face(cr, family, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+    cairo_set_font_size(cr, 10);
+    cairo_scaled_font_t *sf = cairo_get_scaled_font(cr);
+    if (cairo_scaled_font_text_to_glyphs(sf, 0, 0, "中文", -1, &glyphs, &n, NULL, NULL, NULL) ==
+            CAIRO_STATUS_SUCCESS &&
+        n == 2)
+        ok = glyphs[0].index != 0 && glyphs[1].index != 0;
+    cairo_glyph_free(glyphs);
+    return ok;
+}
+
+int label_font_pick(ent_label_job *job, const char *want, char *why, size_t why_len)
+{
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_A8, 1, 1);
+    cairo_t *cr = cairo_create(s);
+    cairo_surface_destroy(s);
+    if (cairo_status(cr) != CAIRO_STATUS_SUCCESS) {
+        cairo_destroy(cr);
+        snprintf(why, why_len, "cairo: out of memory");
+        return ENT_ERROR;
+    }
+    cairo_scale(cr, MEASURE_SCALE, MEASURE_SCALE);
+    no_hinting(cr);
+    job->measure = cr;
+    if (want && *want) {
+        if (!has_cjk(cr, want)) {
+            snprintf(why, why_len, "font '%s' is not installed or has no Chinese glyphs (fc-list :lang=zh lists "
+                     "those that do)", want);
+            return ENT_INVALID;
+        }
+        snprintf(job->font, sizeof job->font, "%s", want);
+        return ENT_OK;
+    }
+    for (size_t i = 0; i < sizeof fallback_fonts / sizeof *fallback_fonts; i++) {
+        if (has_cjk(cr, fallback_fonts[i])) {
+            snprintf(job->font, sizeof job->font, "%s", fallback_fonts[i]);
+            return ENT_OK;
+        }
+    }
+    snprintf(why, why_len, "no font with Chinese glyphs is installed: install fonts-noto-cjk or fonts-wqy-microhei");
+    return ENT_ERROR;
+}
+
+void label_measure_free(ent_label_job *job)
+{
+    if (job->measure)
+        cairo_destroy(job->measure);
+    job->measure = NULL;
+}
+
+static void set_font(cairo_t *cr, const ent_label_job *job, double size, bool bold)
+{
+    cairo_select_font_face(cr, job->font, CAIRO_FONT_SLANT_NORMAL,
+                           bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+    cairo_set_font_size(cr, size);
+}
+
+int label_measure_text(ent_label_job *job, const char *text, double size_mm, bool bold, double *width,
+                       double *ascent)
+{
+    cairo_t *cr = job->measure;
+    cairo_text_extents_t te;
+    cairo_font_extents_t fe;
+    set_font(cr, job, size_mm, bold);
+    cairo_text_extents(cr, text, &te);
+    cairo_font_extents(cr, &fe);
+    if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)
+        return label_fail(job, ENT_ERROR, "cairo: %s", cairo_status_to_string(cairo_status(cr)));
+    *width = te.x_advance;
+    /* Some CJK fonts declare an ascent far above their glyphs; the em box's
+     * share of it is what places the baseline sensibly in a box. */
+    *ascent = fe.ascent / (fe.ascent + fe.descent) * size_mm;
+    return ENT_OK;
+}
+
+static void draw_text(cairo_t *cr, const ent_label_job *job, const struct out_text *t)
+{
+    double total = t->size * (1 + LINE_SPACING * (double)(t->nlines ? t->nlines - 1 : 0));
+    double top = t->y;
+    if (t->valign == VA_MIDDLE)
+        top += (t->h - total) / 2;
+    else if (t->valign == VA_BOTTOM)
+        top += t->h - total;
+    set_font(cr, job, t->size, t->bold);
+    for (size_t i = 0; i < t->nlines; i++) {
+        double x = t->x;
+        if (t->align == AL_CENTER)
+            x += (t->w - t->widths[i]) / 2;
+        else if (t->align == AL_RIGHT)
+            x += t->w - t->widths[i];
+        cairo_move_to(cr, x, top + t->ascent + (double)i * t->size * LINE_SPACING);
+        cairo_show_text(cr, t->lines[i]);
+    }
+}
+
+static void draw_barcode(cairo_t *cr, const ent_label_job *job, const struct out_barcode *bc, bool raster)
+{
+    /* Bars without anti-aliasing on a raster: grey edges confuse decoders. */
+    if (raster)
+        cairo_set_antialias(cr, CAIRO_ANTIALIAS_NONE);
+    for (size_t i = 0; i < bc->nrects; i++)
+        cairo_rectangle(cr, bc->rects[i].x, bc->rects[i].y, bc->rects[i].w, bc->rects[i].h);
+    cairo_fill(cr);
+    cairo_set_antialias(cr, CAIRO_ANTIALIAS_DEFAULT);
+    for (size_t i = 0; i < bc->nhrts; i++) {
+        const struct hrt *h = &bc->hrts[i];
+        cairo_text_extents_t te;
+        set_font(cr, job, h->size, false);
+        cairo_text_extents(cr, h->text, &te);
+        double x = h->halign == 1 ? h->x : h->halign == 2 ? h->x - te.x_advance : h->x - te.x_advance / 2;
+        cairo_move_to(cr, x, h->y);
+        cairo_show_text(cr, h->text);
+    }
+}
+
+static void draw_label(cairo_t *cr, const ent_label_job *job, const struct out_label *l, bool raster)
+{
+    for (size_t i = 0; i < l->nitems; i++) {
+        const struct out_item *it = &l->items[i];
+        switch (it->kind) {
+        case EL_TEXT: draw_text(cr, job, &it->u.text); break;
+        case EL_BARCODE: draw_barcode(cr, job, &it->u.bc, raster); break;
+        case EL_LINE:
+            cairo_set_line_width(cr, it->u.geom.stroke);
+            cairo_move_to(cr, it->u.geom.x, it->u.geom.y);
+            cairo_rel_line_to(cr, it->u.geom.w, it->u.geom.h);
+            cairo_stroke(cr);
+            break;
+        case EL_BOX:
+            cairo_rectangle(cr, it->u.geom.x, it->u.geom.y, it->u.geom.w, it->u.geom.h);
+            if (it->u.geom.fill) {
+                cairo_fill(cr);
+            } else {
+                cairo_set_line_width(cr, it->u.geom.stroke);
+                cairo_stroke(cr);
+            }
+            break;
+        }
+    }
+}
+
+/* Draws every label of page `page` with cr in millimetres. */
+static void draw_page(cairo_t *cr, const ent_label_job *job, size_t page, bool raster)
+{
+    size_t per = label_per_page(job), n = 0;
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    for (size_t i = 0; i < job->nlabels; i++) {
+        for (int c = 0; c < job->labels[i].copies; c++, n++) {
+            if (n / per != page)
+                continue;
+            size_t pg;
+            double x, y, scale;
+            label_place(job, n, &pg, &x, &y, &scale);
+            cairo_save(cr);
+            cairo_translate(cr, x, y);
+            cairo_scale(cr, scale, scale);
+            draw_label(cr, job, &job->labels[i], raster);
+            cairo_restore(cr);
+        }
+        if (n / per > page)
+            break;
+    }
+}
+
+static cairo_status_t to_file(void *closure, const unsigned char *data, unsigned int length)
+{
+    return fwrite(data, 1, length, closure) == length ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+}
+
+void label_page_path(char *out, size_t len, const char *path, size_t page)
+{
+    const char *slash = strrchr(path, '/');
+    const char *dot = strrchr(path, '.');
+    if (dot == NULL || (slash && dot < slash))
+        dot = path + strlen(path);
+    snprintf(out, len, "%.*s-%zu%s", (int)(dot - path), path, page, dot);
+}
+
+static int write_pdf(ent_label_job *job, FILE *f)
+{
+    double pw, ph;
+    size_t pages = ent_label_job_pages(job);
+    label_page_size(job, &pw, &ph);
+    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(to_file, f, pw / PT_MM, ph / PT_MM);
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, job->t->name);
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "entrepot");
+    cairo_t *cr = cairo_create(s);
+    no_hinting(cr);
+    cairo_scale(cr, 1 / PT_MM, 1 / PT_MM);
+    /* Pages are found by walking the labels once per page; jobs are drawn
+     * in order, so keep a running start to make that linear. */
+    for (size_t p = 0; p < pages; p++) {
+        draw_page(cr, job, p, false);
+        cairo_show_page(cr);
+    }
+    cairo_destroy(cr);
+    cairo_surface_finish(s);
+    cairo_status_t st = cairo_surface_status(s);
+    cairo_surface_destroy(s);
+    if (st != CAIRO_STATUS_SUCCESS)
+        return label_fail(job, ENT_ERROR, "writing the PDF: %s", cairo_status_to_string(st));
+    return ENT_OK;
+}
+
+static int write_png(ent_label_job *job, FILE *f, const char *path)
+{
+    double pw, ph, k = job->opt.dpi / 25.4;
+    size_t pages = ent_label_job_pages(job);
+    int rc = ENT_OK;
+    label_page_size(job, &pw, &ph);
+    int wpx = (int)(pw * k + 0.5), hpx = (int)(ph * k + 0.5);
+    if ((double)wpx * hpx > 400e6)
+        return label_fail(job, ENT_INVALID, "a %dx%d pixel page is too large: lower the resolution", wpx, hpx);
+    for (size_t p = 0; p < pages && rc == ENT_OK; p++) {
+        cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, wpx, hpx);
+        cairo_t *cr = cairo_create(s);
+        cairo_set_source_rgb(cr, 1, 1, 1);
+        cairo_paint(cr);
+        no_hinting(cr);
+        cairo_scale(cr, k, k);
+        draw_page(cr, job, p, true);
+        cairo_destroy(cr);
+        cairo_status_t st;
+        if (f) {
+            st = cairo_surface_write_to_png_stream(s, to_file, f);
+        } else {
+            char name[4096];
+            label_page_path(name, sizeof name, path, p + 1);
+            st = cairo_surface_write_to_png(s, name);
+        }
+        if (st != CAIRO_STATUS_SUCCESS)
+            rc = label_fail(job, ENT_ERROR, "writing the PNG: %s", cairo_status_to_string(st));
+        cairo_surface_destroy(s);
+    }
+    return rc;
+}
+
+int label_write_cairo(ent_label_job *job, FILE *f, const char *path)
+{
+    if (job->opt.format == ENT_LABEL_PDF)
+        return write_pdf(job, f);
+    if (f && ent_label_job_pages(job) > 1)
+        return label_fail(job, ENT_INVALID, "a PNG holds one page and this job has %zu: write it to a file "
+                                            "(out.png becomes out-1.png, out-2.png, ...)", ent_label_job_pages(job));
+    return write_png(job, f, path);
+}

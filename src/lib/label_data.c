@@ -1,0 +1,382 @@
+/* Label data: the named fields a template prints, filled from a commodity,
+ * its lot and the store, and {placeholder} expansion. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "entrepot/country.h"
+#include "entrepot/money.h"
+#include "internal.h"
+#include "label_int.h"
+
+struct field {
+    char *name, *value;
+};
+
+struct ent_label_data {
+    struct field *f;
+    size_t n, cap;
+};
+
+int ent_label_data_new(ent_label_data **out)
+{
+    *out = calloc(1, sizeof **out);
+    return *out ? ENT_OK : ENT_ERROR;
+}
+
+void ent_label_data_free(ent_label_data *d)
+{
+    if (d == NULL)
+        return;
+    for (size_t i = 0; i < d->n; i++) {
+        free(d->f[i].name);
+        free(d->f[i].value);
+    }
+    free(d->f);
+    free(d);
+}
+
+static struct field *find(const ent_label_data *d, const char *name, size_t len)
+{
+    for (size_t i = 0; i < d->n; i++)
+        if (strlen(d->f[i].name) == len && memcmp(d->f[i].name, name, len) == 0)
+            return &d->f[i];
+    return NULL;
+}
+
+int ent_label_data_set(ent_label_data *d, const char *field, const char *value)
+{
+    struct field *f = find(d, field, strlen(field));
+    if (value == NULL || *value == '\0') {
+        if (f) {
+            free(f->name);
+            free(f->value);
+            *f = d->f[--d->n];
+        }
+        return ENT_OK;
+    }
+    char *v = ent_strdup(value);
+    if (v == NULL)
+        return ENT_ERROR;
+    if (f) {
+        free(f->value);
+        f->value = v;
+        return ENT_OK;
+    }
+    if (d->n == d->cap) {
+        size_t cap = d->cap ? d->cap * 2 : 48;
+        struct field *grown = realloc(d->f, cap * sizeof *grown);
+        if (grown == NULL) {
+            free(v);
+            return ENT_ERROR;
+        }
+        d->f = grown;
+        d->cap = cap;
+    }
+    d->f[d->n].name = ent_strdup(field);
+    d->f[d->n].value = v;
+    if (d->f[d->n].name == NULL) {
+        free(v);
+        return ENT_ERROR;
+    }
+    d->n++;
+    return ENT_OK;
+}
+
+const char *ent_label_data_get(const ent_label_data *d, const char *field)
+{
+    struct field *f = find(d, field, strlen(field));
+    return f ? f->value : NULL;
+}
+
+/* ---- expansion ---------------------------------------------------------- */
+
+struct buf {
+    char *s;
+    size_t n, cap;
+    bool oom;
+};
+
+static void put(struct buf *b, const char *s, size_t n)
+{
+    if (b->oom)
+        return;
+    if (b->n + n + 1 > b->cap) {
+        size_t cap = (b->n + n + 1) * 2;
+        char *g = realloc(b->s, cap);
+        if (g == NULL) {
+            b->oom = true;
+            return;
+        }
+        b->s = g;
+        b->cap = cap;
+    }
+    memcpy(b->s + b->n, s, n);
+    b->n += n;
+    b->s[b->n] = '\0';
+}
+
+int label_expand(char **out, const char *s, const ent_label_data *d, char *missing, size_t missing_len)
+{
+    struct buf b = {0};
+    *out = NULL;
+    put(&b, "", 0);
+    while (*s) {
+        if ((s[0] == '{' && s[1] == '{') || (s[0] == '}' && s[1] == '}')) {
+            put(&b, s, 1);
+            s += 2;
+            continue;
+        }
+        if (*s != '{') {
+            size_t n = strcspn(s, "{}");
+            put(&b, s, n ? n : 1);
+            s += n ? n : 1;
+            continue;
+        }
+        const char *end = strchr(s, '}');
+        if (end == NULL) { /* the parser refuses this; be safe anyway */
+            put(&b, s, strlen(s));
+            break;
+        }
+        const char *k = s + 1;
+        bool optional = end[-1] == '?';
+        const char *kend = optional ? end - 1 : end;
+        const struct field *hit = NULL;
+        while (k < kend && hit == NULL) {
+            const char *bar = memchr(k, '|', (size_t)(kend - k));
+            const char *e = bar ? bar : kend;
+            hit = find(d, k, (size_t)(e - k));
+            k = bar ? bar + 1 : kend;
+        }
+        if (hit) {
+            put(&b, hit->value, strlen(hit->value));
+        } else if (!optional) {
+            /* "a|b" reads better as "a or b" in a message. */
+            struct buf m = {0};
+            for (const char *c = s + 1; c < kend; c++)
+                put(&m, *c == '|' ? " or " : c, *c == '|' ? 4 : 1);
+            snprintf(missing, missing_len, "%s", m.s ? m.s : "?");
+            free(m.s);
+            free(b.s);
+            return -1;
+        }
+        s = end + 1;
+    }
+    if (b.oom) {
+        free(b.s);
+        snprintf(missing, missing_len, "(out of memory)");
+        return -1;
+    }
+    *out = b.s;
+    return 0;
+}
+
+/* ---- filling from a commodity ------------------------------------------- */
+
+/* Symbols as printed on Chinese price labels; other currencies show their code. */
+static const char *currency_symbol(const char *code)
+{
+    static const struct {
+        const char *code, *sym;
+    } syms[] = {{"CNY", "¥"}, {"HKD", "HK$"}, {"MOP", "MOP$"}, {"TWD", "NT$"}, {"USD", "US$"},
+                {"EUR", "€"}, {"GBP", "£"},  {"JPY", "JP¥"}, {"KRW", "₩"}};
+    for (size_t i = 0; i < sizeof syms / sizeof *syms; i++)
+        if (strcmp(syms[i].code, code) == 0)
+            return syms[i].sym;
+    return NULL;
+}
+
+static void money_sym(char *out, size_t len, int64_t minor, const char *currency)
+{
+    char num[48];
+    const char *sym = currency_symbol(currency);
+    if (ent_money_format(num, sizeof num, minor, currency) < 0)
+        snprintf(num, sizeof num, "%lld", (long long)minor);
+    if (sym)
+        snprintf(out, len, "%s%s", sym, num);
+    else
+        snprintf(out, len, "%s %s", num, currency);
+}
+
+/* value/10^3 with trailing zeros trimmed: 1500 -> "1.5". */
+static void thousandths(char *out, size_t len, int64_t v)
+{
+    char tmp[40];
+    ent_decimal_format(tmp, sizeof tmp, v, 3);
+    char *dot = strchr(tmp, '.');
+    if (dot) {
+        char *e = tmp + strlen(tmp) - 1;
+        while (e > dot && *e == '0')
+            *e-- = '\0';
+        if (e == dot)
+            *e = '\0';
+    }
+    snprintf(out, len, "%s", tmp);
+}
+
+static void net_content(ent_label_data *d, const ent_product *p)
+{
+    char en[64], zh[64], num[40];
+    if (p->net_content <= 0 || p->net_unit[0] == '\0')
+        return;
+    bool big = p->net_content >= 1000 && strcmp(p->net_unit, "pcs") != 0;
+    if (big)
+        thousandths(num, sizeof num, p->net_content);
+    else
+        snprintf(num, sizeof num, "%lld", (long long)p->net_content);
+    if (strcmp(p->net_unit, "g") == 0) {
+        snprintf(en, sizeof en, "%s %s", num, big ? "kg" : "g");
+        snprintf(zh, sizeof zh, "%s%s", num, big ? "千克" : "克");
+    } else if (strcmp(p->net_unit, "ml") == 0) {
+        snprintf(en, sizeof en, "%s %s", num, big ? "L" : "ml");
+        snprintf(zh, sizeof zh, "%s%s", num, big ? "升" : "毫升");
+    } else {
+        snprintf(en, sizeof en, "%s pcs", num);
+        snprintf(zh, sizeof zh, "%s件", num);
+    }
+    ent_label_data_set(d, "net_content", en);
+    ent_label_data_set(d, "net_content_zh", zh);
+}
+
+/* Unit price for comparison: per kg for goods sold by weight, per 100 ml
+ * for liquids, per piece for packs; rounded half up to the minor unit. */
+static void unit_price(ent_label_data *d, const ent_product *p)
+{
+    char out[64];
+    int64_t per, base;
+    const char *unit, *unit_zh;
+    if (p->net_content <= 0 || p->price <= 0)
+        return;
+    if (strcmp(p->net_unit, "g") == 0) {
+        base = 1000, unit = "kg", unit_zh = "千克";
+    } else if (strcmp(p->net_unit, "ml") == 0) {
+        base = 100, unit = "100ml", unit_zh = "100毫升";
+    } else if (strcmp(p->net_unit, "pcs") == 0 && p->net_content > 1) {
+        base = 1, unit = "pc", unit_zh = "件";
+    } else {
+        return;
+    }
+    per = (p->price * base * 2 + p->net_content) / (p->net_content * 2);
+    money_sym(out, sizeof out - 16, per, p->currency);
+    size_t n = strlen(out);
+    snprintf(out + n, sizeof out - n, "/%s", unit);
+    ent_label_data_set(d, "unit_price", out);
+    money_sym(out, sizeof out - 16, per, p->currency);
+    n = strlen(out);
+    snprintf(out + n, sizeof out - n, "/%s", unit_zh);
+    ent_label_data_set(d, "unit_price_zh", out);
+    ent_label_data_set(d, "unit_price_unit", unit);
+}
+
+static void yymmdd(ent_label_data *d, const char *field, const char *date)
+{
+    char v[7];
+    if (date == NULL || strlen(date) != 10)
+        return;
+    snprintf(v, sizeof v, "%.2s%.2s%.2s", date + 2, date + 5, date + 8);
+    ent_label_data_set(d, field, v);
+}
+
+static void origin(ent_label_data *d, const char *code)
+{
+    const ent_country *c = NULL;
+    if (code == NULL || *code == '\0')
+        return;
+    ent_label_data_set(d, "origin", code);
+    if (ent_country_lookup(&c, code) == ENT_OK) {
+        ent_label_data_set(d, "origin_en", c->name_en);
+        ent_label_data_set(d, "origin_zh", c->name_zh);
+    }
+}
+
+static void gtin_forms(ent_label_data *d, const char *gtin)
+{
+    if (strlen(gtin) != 14)
+        return;
+    ent_label_data_set(d, "gtin", gtin);
+    if (gtin[0] == '0')
+        ent_label_data_set(d, "gtin13", gtin + 1);
+    if (strncmp(gtin, "00", 2) == 0)
+        ent_label_data_set(d, "upc", gtin + 2);
+    if (strncmp(gtin, "000000", 6) == 0)
+        ent_label_data_set(d, "gtin8", gtin + 6);
+    /* The shortest form a person would type or see under the bars. */
+    ent_label_data_set(d, "code", strncmp(gtin, "000000", 6) == 0 ? gtin + 6 : gtin[0] == '0' ? gtin + 1 : gtin);
+}
+
+static void product_fields(ent_label_data *d, const ent_product *p)
+{
+    char buf[128];
+    gtin_forms(d, p->gtin);
+    if (p->gtin[0] == '\0')
+        ent_label_data_set(d, "code", p->sku);
+    ent_label_data_set(d, "sku", p->sku);
+    ent_label_data_set(d, "name_zh", p->name_zh);
+    ent_label_data_set(d, "name_en", p->name_en);
+    ent_label_data_set(d, "name", p->name_zh && *p->name_zh ? p->name_zh : p->name_en);
+    ent_label_data_set(d, "brand", p->brand);
+    ent_label_data_set(d, "importer", p->importer);
+    ent_label_data_set(d, "storage", p->storage);
+    ent_label_data_set(d, "hs_code", p->hs_code);
+    ent_label_data_set(d, "unit", p->unit);
+    ent_label_data_set(d, "unit_zh", strcmp(p->unit, "g") == 0 ? "克" : strcmp(p->unit, "ml") == 0 ? "毫升" : "件");
+    ent_label_data_set(d, "currency", p->currency);
+    if (ent_money_format(buf, sizeof buf, p->price, p->currency) >= 0)
+        ent_label_data_set(d, "price", buf);
+    money_sym(buf, sizeof buf, p->price, p->currency);
+    ent_label_data_set(d, "price_symbol", buf);
+    snprintf(buf, sizeof buf, "%d", p->tax_rate / 100);
+    if (p->tax_rate % 100)
+        snprintf(buf, sizeof buf, "%d.%02d", p->tax_rate / 100, p->tax_rate % 100);
+    strcat(buf, "%");
+    ent_label_data_set(d, "tax_rate", buf);
+    if (p->shelf_life_days > 0) {
+        snprintf(buf, sizeof buf, "%d", (int)p->shelf_life_days);
+        ent_label_data_set(d, "shelf_life_days", buf);
+        snprintf(buf, sizeof buf, "%d天", (int)p->shelf_life_days);
+        ent_label_data_set(d, "shelf_life_zh", buf);
+    }
+    net_content(d, p);
+    unit_price(d, p);
+}
+
+static void lot_fields(ent_label_data *d, const ent_lot *lot, const ent_product *p)
+{
+    char expiry[11] = "";
+    ent_label_data_set(d, "lot", lot->code);
+    ent_label_data_set(d, "lot_uuid", lot->uuid);
+    ent_label_data_set(d, "declaration", lot->declaration);
+    ent_label_data_set(d, "supplier", lot->supplier);
+    ent_label_data_set(d, "import_date", lot->import_date);
+    ent_label_data_set(d, "production_date", lot->production_date);
+    snprintf(expiry, sizeof expiry, "%s", lot->expiry);
+    /* A lot without an expiry date but with a production date expires after
+     * the commodity's shelf life (GB 7718 allows printing either). */
+    int32_t days;
+    if (expiry[0] == '\0' && p->shelf_life_days > 0 && ent_date_parse(lot->production_date, &days) == ENT_OK)
+        ent_date_from_days(days + p->shelf_life_days, expiry);
+    ent_label_data_set(d, "expiry", expiry);
+    yymmdd(d, "expiry_yymmdd", expiry);
+    yymmdd(d, "production_yymmdd", lot->production_date);
+}
+
+int ent_label_data_from(ent_label_data **out, const ent_product *p, const ent_lot *lot, const ent_store *store)
+{
+    ent_label_data *d = NULL;
+    char now[21];
+    if (ent_label_data_new(&d) != ENT_OK)
+        return ENT_ERROR;
+    product_fields(d, p);
+    origin(d, lot && lot->origin[0] ? lot->origin : p->origin);
+    if (lot)
+        lot_fields(d, lot, p);
+    if (store) {
+        ent_label_data_set(d, "store_name", store->name);
+        ent_label_data_set(d, "store_code", store->code);
+    }
+    ent_now_utc(now);
+    now[10] = '\0';
+    ent_label_data_set(d, "today", now);
+    *out = d;
+    return ENT_OK;
+}

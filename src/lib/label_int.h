@@ -1,0 +1,170 @@
+/*
+ * Private to the label module: the parsed template and sheet, the laid-out
+ * labels a job keeps, and the renderers' entry points.
+ */
+#ifndef ENT_LABEL_INT_H
+#define ENT_LABEL_INT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include "entrepot/label.h"
+
+#define LABEL_MSG_MAX 1024
+#define PT_MM (25.4 / 72.0) /* one typographic point in millimetres */
+
+enum elem_kind { EL_TEXT, EL_BARCODE, EL_LINE, EL_BOX };
+
+enum symbology {
+    SYM_EAN13,
+    SYM_EAN8,
+    SYM_UPCA,
+    SYM_CODE128,
+    SYM_GS1_128,
+    SYM_GS1_DATAMATRIX,
+    SYM_DATAMATRIX,
+    SYM_QR,
+    SYM_GS1_QR_LINK /* GS1 Digital Link URI in a QR code */
+};
+
+enum align { AL_LEFT, AL_CENTER, AL_RIGHT };
+enum valign { VA_TOP, VA_MIDDLE, VA_BOTTOM };
+
+struct elem {
+    enum elem_kind kind;
+    int line;           /* where it was defined, for messages */
+    double x, y, w, h;  /* mm; for a line: x,y to x+w,y+h */
+    double size, min;   /* text: font size and the smallest allowed, in points */
+    double stroke;      /* line and box: width in mm */
+    bool bold, wrap, fill, hrt;
+    enum align align;
+    enum valign valign;
+    enum symbology sym;
+    char *content;      /* text or barcode data with {placeholders} */
+    char *cond;         /* "if=FIELD": drawn only when the field is present */
+    char *link_base;    /* GS1 Digital Link host, "https://id.gs1.org" */
+};
+
+struct ent_label_template {
+    char *name;
+    double width, height; /* mm */
+    char *font;           /* preferred family, or NULL */
+    char *zpl_font;       /* ZPL font for non-ASCII text, "E:ANMDS.TTF" */
+    char **require;       /* "a|b" alternatives, each must have one present */
+    size_t nrequire;
+    struct elem *elems;
+    size_t nelems;
+};
+
+struct ent_label_sheet {
+    char *name;
+    bool roll;
+    double page_w, page_h;  /* mm */
+    int cols, rows;
+    double cell_w, cell_h;
+    double left, top;       /* margins */
+    double gap_x, gap_y;
+};
+
+/* ---- a laid-out label: what every renderer draws ---------------------- */
+
+struct rect {
+    float x, y, w, h; /* mm, label coordinates */
+};
+
+struct hrt {         /* a barcode's human-readable text, as libzint placed it */
+    float x, y, size; /* baseline point and font size, mm */
+    int halign;       /* 0 centre, 1 left, 2 right (libzint's convention) */
+    char *text;
+};
+
+struct out_text {
+    double x, y, w, h; /* the box, mm */
+    double size;       /* chosen size, mm */
+    double ascent;     /* of the chosen size, mm */
+    bool bold;
+    enum align align;
+    enum valign valign;
+    char **lines;
+    size_t nlines;
+    double *widths;    /* measured width of each line, mm */
+};
+
+struct out_barcode {
+    enum symbology sym;
+    double x, y, w, h;  /* the element's box, mm */
+    double module;      /* X-dimension chosen, mm */
+    char *data;         /* as encoded: GS1 in [AI] form, or plain */
+    struct rect *rects;
+    size_t nrects;
+    struct hrt *hrts;
+    size_t nhrts;
+    double bar_h;       /* linear codes: bar height without text, mm */
+};
+
+struct out_item {
+    enum elem_kind kind;
+    union {
+        struct out_text text;
+        struct out_barcode bc;
+        struct { double x, y, w, h, stroke; bool fill; } geom;
+    } u;
+};
+
+struct out_label {
+    struct out_item *items;
+    size_t nitems;
+    int copies;
+};
+
+struct ent_label_job {
+    const ent_label_template *t;
+    ent_label_options opt;
+    char font[128];      /* the family actually used */
+    void *measure;       /* cairo_t used to measure text (label_cairo.c) */
+    struct out_label *labels;
+    size_t nlabels, cap;
+    size_t total;        /* labels counting copies */
+    char msg[LABEL_MSG_MAX];
+};
+
+/* Records a message on the job and returns code. */
+int label_fail(ent_label_job *job, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Expands {placeholders} of s with d into a new string (*out). Returns 0, or
+ * -1 with the name of the first missing required field in missing. */
+int label_expand(char **out, const char *s, const ent_label_data *d, char *missing, size_t missing_len);
+
+/* Placement of label number i (0-based) on its page: page index, offset and
+ * scale (a label bigger than the sheet's cell is shrunk to fit). */
+void label_place(const ent_label_job *job, size_t i, size_t *page, double *x, double *y, double *scale);
+/* Page size in mm. */
+void label_page_size(const ent_label_job *job, double *w, double *h);
+/* Labels per page. */
+size_t label_per_page(const ent_label_job *job);
+
+/* Barcodes: encodes data for the element into bc, fitted to the element's
+ * box. Returns ENT_OK or ENT_INVALID with libzint's reason in why. */
+int label_barcode_make(struct out_barcode *bc, const struct elem *e, const char *data, char *why, size_t why_len);
+void label_barcode_clear(struct out_barcode *bc);
+
+/* cairo side (label_cairo.c). */
+int label_font_pick(ent_label_job *job, const char *want, char *why, size_t why_len);
+int label_measure_text(ent_label_job *job, const char *text, double size_mm, bool bold, double *width,
+                       double *ascent);
+void label_measure_free(ent_label_job *job);
+int label_write_cairo(ent_label_job *job, FILE *f, const char *path);
+
+/* path with "-N" before its extension, for page N (1-based) of a paged format. */
+void label_page_path(char *out, size_t len, const char *path, size_t page);
+
+/* The other writers. */
+int label_write_svg(ent_label_job *job, FILE *f, const char *path);
+int label_write_zpl(ent_label_job *job, FILE *f);
+
+/* GS1 helpers shared by the writers. */
+/* True when AI (2-4 digits at s) has a predefined length (no FNC1 after it). */
+bool label_gs1_fixed(const char *ai);
+/* Builds a GS1 Digital Link URI from a bracketed element string. */
+int label_gs1_link(char **out, const char *base, const char *elements, char *why, size_t why_len);
+
+#endif

@@ -1,0 +1,455 @@
+/* Print jobs: each label is checked and laid out when it is added (fields,
+ * barcodes, text fitted to its box), and placed on pages by the sheet. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "label_int.h"
+
+#define LINE_SPACING 1.2 /* line height as a multiple of the font size */
+#define SIZE_STEP 0.5    /* points: how finely text is shrunk to fit */
+
+int label_fail(ent_label_job *job, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(job->msg, sizeof job->msg, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+int ent_label_job_new(ent_label_job **out, const ent_label_template *t, const ent_label_options *o, char *why,
+                      size_t why_len)
+{
+    ent_label_job *job = calloc(1, sizeof *job);
+    char dummy[1];
+    int rc = ENT_OK;
+    if (why == NULL) {
+        why = dummy;
+        why_len = sizeof dummy;
+    }
+    *out = NULL;
+    if (job == NULL) {
+        snprintf(why, why_len, "out of memory");
+        return ENT_ERROR;
+    }
+    job->t = t;
+    job->opt = *o;
+    if (job->opt.dpi == 0)
+        job->opt.dpi = o->format == ENT_LABEL_ZPL ? 203 : 300;
+    if (o->format == ENT_LABEL_ZPL) {
+        if (job->opt.dpi != 203 && job->opt.dpi != 300) {
+            snprintf(why, why_len, "ZPL printers print at 203 or 300 dpi, not %d", job->opt.dpi);
+            rc = ENT_INVALID;
+            goto done;
+        }
+        if (o->sheet && !o->sheet->roll) {
+            snprintf(why, why_len, "ZPL prints one label at a time on a roll: sheet '%s' does not apply",
+                     o->sheet->name);
+            rc = ENT_INVALID;
+            goto done;
+        }
+    } else if (job->opt.dpi < 72 || job->opt.dpi > 1200) {
+        snprintf(why, why_len, "resolution %d dpi: choose 72 to 1200", job->opt.dpi);
+        rc = ENT_INVALID;
+        goto done;
+    }
+    /* Text is measured with the same font for every format, so that a label
+     * that fits in the PDF preview fits on the thermal printer too. */
+    rc = label_font_pick(job, o->font ? o->font : t->font, why, why_len);
+done:
+    if (rc != ENT_OK) {
+        ent_label_job_free(job);
+        job = NULL;
+    }
+    *out = job;
+    return rc;
+}
+
+static void free_label(struct out_label *l)
+{
+    for (size_t i = 0; i < l->nitems; i++) {
+        struct out_item *it = &l->items[i];
+        if (it->kind == EL_TEXT) {
+            for (size_t k = 0; k < it->u.text.nlines; k++)
+                free(it->u.text.lines[k]);
+            free(it->u.text.lines);
+            free(it->u.text.widths);
+        } else if (it->kind == EL_BARCODE) {
+            label_barcode_clear(&it->u.bc);
+        }
+    }
+    free(l->items);
+    memset(l, 0, sizeof *l);
+}
+
+void ent_label_job_free(ent_label_job *job)
+{
+    if (job == NULL)
+        return;
+    for (size_t i = 0; i < job->nlabels; i++)
+        free_label(&job->labels[i]);
+    free(job->labels);
+    label_measure_free(job);
+    free(job);
+}
+
+const char *ent_label_job_errmsg(const ent_label_job *job)
+{
+    return job ? job->msg : "out of memory";
+}
+
+size_t ent_label_job_labels(const ent_label_job *job)
+{
+    return job->total;
+}
+
+size_t label_per_page(const ent_label_job *job)
+{
+    return (size_t)ent_label_sheet_per_page(job->opt.sheet);
+}
+
+size_t ent_label_job_pages(const ent_label_job *job)
+{
+    size_t per = label_per_page(job);
+    return (job->total + per - 1) / per;
+}
+
+void label_page_size(const ent_label_job *job, double *w, double *h)
+{
+    const ent_label_sheet *s = job->opt.sheet;
+    if (s == NULL || s->roll) {
+        *w = job->t->width;
+        *h = job->t->height;
+    } else {
+        *w = s->page_w;
+        *h = s->page_h;
+    }
+}
+
+void label_place(const ent_label_job *job, size_t i, size_t *page, double *x, double *y, double *scale)
+{
+    const ent_label_sheet *s = job->opt.sheet;
+    size_t per = label_per_page(job);
+    *page = i / per;
+    if (s == NULL || s->roll) {
+        *x = *y = 0;
+        *scale = 1;
+        return;
+    }
+    size_t k = i % per;
+    int col = (int)(k % (size_t)s->cols), row = (int)(k / (size_t)s->cols);
+    double sx = s->cell_w / job->t->width, sy = s->cell_h / job->t->height;
+    /* A label larger than the cell is shrunk evenly to fit it (a 60x40 shelf
+     * label on a 38.1 mm high Avery cell); a smaller one is centred. */
+    *scale = sx < sy ? sx : sy;
+    if (*scale > 1)
+        *scale = 1;
+    *x = s->left + col * (s->cell_w + s->gap_x) + (s->cell_w - job->t->width * *scale) / 2;
+    *y = s->top + row * (s->cell_h + s->gap_y) + (s->cell_h - job->t->height * *scale) / 2;
+}
+
+/* ---- text fitting ------------------------------------------------------- */
+
+static size_t utf8_len(const char *s)
+{
+    unsigned char c = (unsigned char)*s;
+    size_t n = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : 4;
+    for (size_t i = 1; i < n; i++)
+        if (s[i] == '\0')
+            return i;
+    return n;
+}
+
+struct lines {
+    char **v;
+    double *w;
+    size_t n;
+};
+
+static void lines_free(struct lines *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i]);
+    free(l->v);
+    free(l->w);
+    memset(l, 0, sizeof *l);
+}
+
+static int lines_push(struct lines *l, const char *s, size_t n, double w)
+{
+    char **v = realloc(l->v, (l->n + 1) * sizeof *v);
+    double *ws = v ? realloc(l->w, (l->n + 1) * sizeof *ws) : NULL;
+    if (v)
+        l->v = v;
+    if (ws == NULL)
+        return ENT_ERROR;
+    l->w = ws;
+    l->v[l->n] = malloc(n + 1);
+    if (l->v[l->n] == NULL)
+        return ENT_ERROR;
+    memcpy(l->v[l->n], s, n);
+    l->v[l->n][n] = '\0';
+    l->w[l->n++] = w;
+    return ENT_OK;
+}
+
+/*
+ * Breaks text into lines no wider than width at size: greedy, breaking
+ * between any two CJK characters or at a space in Latin text; "\n" in the
+ * content forces a break. Returns ENT_INVALID when a single word is wider
+ * than the box.
+ */
+static int wrap_text(ent_label_job *job, const char *text, double size, bool bold, double width, bool wrap,
+                     struct lines *out)
+{
+    char *buf = malloc(strlen(text) + 1);
+    int rc = ENT_OK;
+    double w, asc;
+    if (buf == NULL)
+        return ENT_ERROR;
+    const char *s = text;
+    while (rc == ENT_OK) {
+        size_t para = strcspn(s, "\n");
+        if (!wrap) {
+            memcpy(buf, s, para);
+            buf[para] = '\0';
+            if ((rc = label_measure_text(job, buf, size, bold, &w, &asc)) != ENT_OK)
+                break;
+            rc = w > width ? ENT_INVALID : lines_push(out, buf, para, w);
+        } else {
+            /* Grow the line a character at a time and remember the last
+             * place it could break. */
+            size_t start = 0;
+            while (rc == ENT_OK && start < para) {
+                size_t i = start, brk = 0;
+                double brk_w = 0, last_w = 0;
+                while (s[start] == ' ' && start < para)
+                    start++;
+                i = start;
+                while (i < para) {
+                    size_t cl = utf8_len(s + i);
+                    memcpy(buf, s + start, i + cl - start);
+                    buf[i + cl - start] = '\0';
+                    if ((rc = label_measure_text(job, buf, size, bold, &w, &asc)) != ENT_OK)
+                        break;
+                    if (w > width)
+                        break;
+                    last_w = w;
+                    i += cl;
+                    bool cjk = (unsigned char)s[i - cl] >= 0xe3;
+                    if (i == para || s[i] == ' ' || cjk || (unsigned char)s[i] >= 0xe3) {
+                        brk = i;
+                        brk_w = w;
+                    }
+                }
+                if (rc != ENT_OK)
+                    break;
+                if (i == start) {
+                    rc = ENT_INVALID; /* not even one character fits */
+                    break;
+                }
+                if (i < para && brk > start) {
+                    i = brk;
+                    last_w = brk_w;
+                } else if (i < para) {
+                    rc = ENT_INVALID; /* a word longer than the line */
+                    break;
+                }
+                size_t end = i;
+                while (end > start && s[end - 1] == ' ')
+                    end--;
+                rc = lines_push(out, s + start, end - start, last_w);
+                start = i;
+            }
+        }
+        if (s[para] == '\0')
+            break;
+        s += para + 1;
+    }
+    free(buf);
+    return rc;
+}
+
+static int fit_text(ent_label_job *job, const struct elem *e, const char *text, struct out_text *ot, const char *who)
+{
+    struct lines l = {0};
+    double asc = 0, w;
+    for (double pt = e->size; pt >= e->min - 1e-9; pt -= SIZE_STEP) {
+        double size = pt * PT_MM;
+        lines_free(&l);
+        int rc = wrap_text(job, text, size, e->bold, e->w, e->wrap, &l);
+        if (rc == ENT_ERROR) {
+            lines_free(&l);
+            return label_fail(job, ENT_ERROR, "%s", *job->msg ? job->msg : "out of memory");
+        }
+        /* The last line needs only the font size, the others the full line height. */
+        double need = l.n ? size * (1 + LINE_SPACING * (double)(l.n - 1)) : 0;
+        if (rc == ENT_OK && need <= e->h + 0.01) {
+            label_measure_text(job, "", size, e->bold, &w, &asc);
+            ot->x = e->x, ot->y = e->y, ot->w = e->w, ot->h = e->h;
+            ot->size = size;
+            ot->ascent = asc;
+            ot->bold = e->bold;
+            ot->align = e->align;
+            ot->valign = e->valign;
+            ot->lines = l.v;
+            ot->widths = l.w;
+            ot->nlines = l.n;
+            return ENT_OK;
+        }
+    }
+    lines_free(&l);
+    return label_fail(job, ENT_INVALID, "%s: text \"%.80s\" (%s line %d) does not fit its %gx%g mm box even at %g pt",
+                      who, text, job->t->name, e->line, e->w, e->h, e->min);
+}
+
+static int check_required(ent_label_job *job, const ent_label_data *d, const char *who)
+{
+    for (size_t i = 0; i < job->t->nrequire; i++) {
+        const char *alts = job->t->require[i];
+        bool ok = false;
+        char name[64];
+        for (const char *a = alts; *a && !ok;) {
+            size_t n = strcspn(a, "|");
+            snprintf(name, sizeof name, "%.*s", (int)n, a);
+            ok = ent_label_data_get(d, name) != NULL;
+            a += n + (a[n] == '|');
+        }
+        if (!ok) {
+            char shown[256];
+            size_t k = 0;
+            for (const char *a = alts; *a && k + 5 < sizeof shown; a++) {
+                if (*a == '|') {
+                    memcpy(shown + k, " or ", 4);
+                    k += 4;
+                } else {
+                    shown[k++] = *a;
+                }
+            }
+            shown[k] = '\0';
+            return label_fail(job, ENT_INVALID, "%s: template %s needs %s, which it does not have", who,
+                              job->t->name, shown);
+        }
+    }
+    return ENT_OK;
+}
+
+static int layout(ent_label_job *job, const ent_label_data *d, const char *who, struct out_label *l)
+{
+    int rc = ENT_OK;
+    char missing[128], why[512];
+    l->items = calloc(job->t->nelems, sizeof *l->items);
+    if (l->items == NULL)
+        return label_fail(job, ENT_ERROR, "out of memory");
+    for (size_t i = 0; i < job->t->nelems && rc == ENT_OK; i++) {
+        const struct elem *e = &job->t->elems[i];
+        struct out_item *it = &l->items[l->nitems];
+        char *text = NULL;
+        if (e->cond && ent_label_data_get(d, e->cond) == NULL)
+            continue;
+        it->kind = e->kind;
+        if (e->kind == EL_LINE || e->kind == EL_BOX) {
+            it->u.geom.x = e->x, it->u.geom.y = e->y, it->u.geom.w = e->w, it->u.geom.h = e->h;
+            it->u.geom.stroke = e->stroke;
+            it->u.geom.fill = e->fill;
+            l->nitems++;
+            continue;
+        }
+        if (label_expand(&text, e->content, d, missing, sizeof missing) != 0) {
+            rc = label_fail(job, ENT_INVALID, "%s: template %s (line %d) needs %s, which it does not have", who,
+                            job->t->name, e->line, missing);
+            break;
+        }
+        if (e->kind == EL_TEXT && *text == '\0') {
+            free(text); /* only optional fields, all absent: nothing to draw */
+            continue;
+        }
+        if (e->kind == EL_TEXT) {
+            rc = fit_text(job, e, text, &it->u.text, who);
+        } else {
+            rc = label_barcode_make(&it->u.bc, e, text, why, sizeof why);
+            if (rc != ENT_OK)
+                rc = label_fail(job, rc, "%s: %s (template %s line %d)", who, why, job->t->name, e->line);
+            else if (job->opt.format == ENT_LABEL_ZPL && e->sym == SYM_GS1_DATAMATRIX && strchr(text, '_'))
+                rc = label_fail(job, ENT_INVALID, "%s: '_' in GS1 DataMatrix data '%s' cannot be sent in ZPL, where "
+                                "it is the escape character (template %s line %d)", who, text, job->t->name, e->line);
+        }
+        free(text);
+        if (rc == ENT_OK)
+            l->nitems++;
+    }
+    return rc;
+}
+
+int ent_label_job_add(ent_label_job *job, const ent_label_data *d, int copies, const char *who)
+{
+    struct out_label l = {0};
+    int rc;
+    job->msg[0] = '\0';
+    if (who == NULL || *who == '\0')
+        who = "label";
+    if (copies < 1 || copies > 10000)
+        return label_fail(job, ENT_INVALID, "%s: %d copies (1 to 10000)", who, copies);
+    if ((rc = check_required(job, d, who)) != ENT_OK)
+        return rc;
+    if ((rc = layout(job, d, who, &l)) != ENT_OK)
+        goto done;
+    if (job->nlabels == job->cap) {
+        size_t cap = job->cap ? job->cap * 2 : 64;
+        struct out_label *grown = realloc(job->labels, cap * sizeof *grown);
+        if (grown == NULL) {
+            rc = label_fail(job, ENT_ERROR, "out of memory");
+            goto done;
+        }
+        job->labels = grown;
+        job->cap = cap;
+    }
+    l.copies = copies;
+    job->labels[job->nlabels++] = l;
+    job->total += (size_t)copies;
+    return ENT_OK;
+done:
+    free_label(&l);
+    return rc;
+}
+
+/* ---- output ------------------------------------------------------------- */
+
+static int write_any(ent_label_job *job, FILE *f, const char *path)
+{
+    job->msg[0] = '\0';
+    if (job->total == 0)
+        return label_fail(job, ENT_INVALID, "nothing to print: the job has no labels");
+    switch (job->opt.format) {
+    case ENT_LABEL_PDF:
+    case ENT_LABEL_PNG: return label_write_cairo(job, f, path);
+    case ENT_LABEL_SVG: return label_write_svg(job, f, path);
+    case ENT_LABEL_ZPL: return label_write_zpl(job, f);
+    }
+    return label_fail(job, ENT_INVALID, "unknown output format");
+}
+
+int ent_label_job_write(ent_label_job *job, FILE *f)
+{
+    return write_any(job, f, NULL);
+}
+
+int ent_label_job_write_file(ent_label_job *job, const char *path)
+{
+    bool paged = job->opt.format == ENT_LABEL_PNG || job->opt.format == ENT_LABEL_SVG;
+    if (paged && ent_label_job_pages(job) > 1)
+        return write_any(job, NULL, path);
+    FILE *f = fopen(path, "wb");
+    if (f == NULL)
+        return label_fail(job, ENT_ERROR, "%s: cannot write: %s", path, strerror(errno));
+    int rc = write_any(job, f, path);
+    if (fclose(f) != 0 && rc == ENT_OK)
+        rc = label_fail(job, ENT_ERROR, "%s: write failed: %s", path, strerror(errno));
+    if (rc != ENT_OK)
+        remove(path);
+    return rc;
+}

@@ -1,0 +1,677 @@
+/* Label templates (NAME.label) and sheet layouts (NAME.sheet): a line-based
+ * text format, checked line by line with "file:line: what is wrong". */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "label_int.h"
+
+#define MAX_TOKENS 24
+#define MAX_FILE (1 << 20)
+
+struct parser {
+    const char *name;
+    int line;
+    char *why;
+    size_t why_len;
+    char *tok[MAX_TOKENS];
+    int ntok;
+    bool quoted[MAX_TOKENS];
+};
+
+static int perr(struct parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int perr(struct parser *p, const char *fmt, ...)
+{
+    char what[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    if (p->why && p->why_len)
+        snprintf(p->why, p->why_len, "%s:%d: %s", p->name, p->line, what);
+    return ENT_INVALID;
+}
+
+static void free_tokens(struct parser *p)
+{
+    for (int i = 0; i < p->ntok; i++)
+        free(p->tok[i]);
+    p->ntok = 0;
+}
+
+/* Splits one line into words and "quoted strings" (with \" and \\ escapes);
+ * '#' outside quotes starts a comment. */
+static int tokenize(struct parser *p, const char *s, size_t n)
+{
+    size_t i = 0;
+    free_tokens(p);
+    while (i < n) {
+        while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r'))
+            i++;
+        if (i >= n || s[i] == '#')
+            break;
+        if (p->ntok == MAX_TOKENS)
+            return perr(p, "too many words on one line (at most %d)", MAX_TOKENS);
+        char *t = malloc(n - i + 1);
+        size_t k = 0;
+        if (t == NULL)
+            return perr(p, "out of memory");
+        bool q = s[i] == '"';
+        if (q) {
+            i++;
+            while (i < n && s[i] != '"') {
+                if (s[i] == '\\' && i + 1 < n && (s[i + 1] == '"' || s[i + 1] == '\\'))
+                    i++;
+                t[k++] = s[i++];
+            }
+            if (i >= n) {
+                free(t);
+                return perr(p, "a quoted text is not closed (missing \")");
+            }
+            i++;
+        } else {
+            while (i < n && s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '"')
+                t[k++] = s[i++];
+        }
+        t[k] = '\0';
+        p->quoted[p->ntok] = q;
+        p->tok[p->ntok++] = t;
+    }
+    return ENT_OK;
+}
+
+/* A non-negative decimal number such as "63.5": no locale, no exponent. */
+static int parse_num(const char *s, double *out)
+{
+    double v = 0, scale = 1;
+    bool digits = false, dot = false;
+    if (*s == '\0')
+        return -1;
+    for (; *s; s++) {
+        if (*s >= '0' && *s <= '9') {
+            digits = true;
+            if (dot) {
+                scale /= 10;
+                v += (*s - '0') * scale;
+            } else {
+                v = v * 10 + (*s - '0');
+            }
+        } else if (*s == '.' && !dot) {
+            dot = true;
+        } else {
+            return -1;
+        }
+    }
+    if (!digits || v > 10000)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int num_arg(struct parser *p, int i, const char *what, double *out)
+{
+    if (i >= p->ntok || p->quoted[i])
+        return perr(p, "%s: expected %s, a number in millimetres", p->tok[0], what);
+    if (parse_num(p->tok[i], out) != 0)
+        return perr(p, "%s: %s '%s' is not a number such as 12 or 63.5", p->tok[0], what, p->tok[i]);
+    return ENT_OK;
+}
+
+static const struct {
+    const char *name;
+    enum symbology sym;
+} symbologies[] = {
+    {"ean13", SYM_EAN13},     {"ean8", SYM_EAN8},
+    {"upca", SYM_UPCA},       {"code128", SYM_CODE128},
+    {"gs1-128", SYM_GS1_128}, {"gs1-datamatrix", SYM_GS1_DATAMATRIX},
+    {"datamatrix", SYM_DATAMATRIX}, {"qr", SYM_QR},
+    {"gs1-qr-link", SYM_GS1_QR_LINK},
+};
+
+/* Checks that every {placeholder} is closed and well formed. */
+static int check_placeholders(struct parser *p, const char *s)
+{
+    for (const char *c = s; *c; c++) {
+        if (c[0] == '{' && c[1] == '{') {
+            c++;
+            continue;
+        }
+        if (c[0] == '}' && c[1] == '}') {
+            c++;
+            continue;
+        }
+        if (*c == '}')
+            return perr(p, "'}' without its '{' (write }} for a brace)");
+        if (*c != '{')
+            continue;
+        const char *end = strchr(c, '}');
+        if (end == NULL)
+            return perr(p, "placeholder '%.20s' is not closed with '}'", c);
+        if (end == c + 1)
+            return perr(p, "empty placeholder {}");
+        for (const char *k = c + 1; k < end; k++) {
+            bool ok = (*k >= 'a' && *k <= 'z') || (*k >= '0' && *k <= '9') || *k == '_' || *k == '|' ||
+                      (*k == '?' && k == end - 1);
+            if (!ok)
+                return perr(p, "placeholder {%.*s}: field names are lower-case letters, digits and _ "
+                               "('|' separates alternatives, a final '?' makes it optional)",
+                            (int)(end - c - 1), c + 1);
+        }
+        c = end;
+    }
+    return ENT_OK;
+}
+
+/* Options key=value (or a bare flag) at tokens from..ntok-1, except the
+ * last quoted string which is the content. */
+static int elem_options(struct parser *p, struct elem *e, int from, int to)
+{
+    for (int i = from; i < to; i++) {
+        const char *t = p->tok[i];
+        const char *eq = strchr(t, '=');
+        const char *v = eq ? eq + 1 : "";
+        size_t klen = eq ? (size_t)(eq - t) : strlen(t);
+        double num;
+#define KEY(s) (klen == strlen(s) && strncmp(t, s, klen) == 0)
+        if (p->quoted[i])
+            return perr(p, "%s: unexpected quoted text \"%.30s\" (the content comes last, once)", p->tok[0], t);
+        if (e->kind == EL_TEXT && KEY("size") && eq) {
+            if (parse_num(v, &num) || num < 2 || num > 200)
+                return perr(p, "size=%s: a font size in points between 2 and 200", v);
+            e->size = num;
+        } else if (e->kind == EL_TEXT && KEY("min") && eq) {
+            if (parse_num(v, &num) || num < 2 || num > 200)
+                return perr(p, "min=%s: a font size in points between 2 and 200", v);
+            e->min = num;
+        } else if (e->kind == EL_TEXT && KEY("bold") && !eq) {
+            e->bold = true;
+        } else if (e->kind == EL_TEXT && KEY("wrap") && !eq) {
+            e->wrap = true;
+        } else if (e->kind == EL_TEXT && KEY("align") && eq) {
+            if (strcmp(v, "left") == 0)
+                e->align = AL_LEFT;
+            else if (strcmp(v, "center") == 0 || strcmp(v, "centre") == 0)
+                e->align = AL_CENTER;
+            else if (strcmp(v, "right") == 0)
+                e->align = AL_RIGHT;
+            else
+                return perr(p, "align=%s: expected left, center or right", v);
+        } else if (e->kind == EL_TEXT && KEY("valign") && eq) {
+            if (strcmp(v, "top") == 0)
+                e->valign = VA_TOP;
+            else if (strcmp(v, "middle") == 0)
+                e->valign = VA_MIDDLE;
+            else if (strcmp(v, "bottom") == 0)
+                e->valign = VA_BOTTOM;
+            else
+                return perr(p, "valign=%s: expected top, middle or bottom", v);
+        } else if ((e->kind == EL_LINE || e->kind == EL_BOX) && KEY("width") && eq) {
+            if (parse_num(v, &num) || num <= 0 || num > 10)
+                return perr(p, "width=%s: a line width in millimetres, above 0 and at most 10", v);
+            e->stroke = num;
+        } else if (e->kind == EL_BOX && KEY("fill") && !eq) {
+            e->fill = true;
+        } else if (e->kind == EL_BARCODE && KEY("hrt") && eq) {
+            if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0)
+                return perr(p, "hrt=%s: expected yes or no", v);
+            e->hrt = strcmp(v, "yes") == 0;
+        } else if (e->kind == EL_BARCODE && KEY("link") && eq) {
+            if (strncmp(v, "https://", 8) != 0 || strlen(v) < 10 || v[strlen(v) - 1] == '/')
+                return perr(p, "link=%s: a base such as https://id.gs1.org (https, no trailing /)", v);
+            free(e->link_base);
+            e->link_base = ent_strdup(v);
+        } else if (KEY("if") && eq && *v) {
+            free(e->cond);
+            e->cond = ent_strdup(v);
+        } else {
+            return perr(p, "%s: unknown option '%s'", p->tok[0], t);
+        }
+#undef KEY
+    }
+    return ENT_OK;
+}
+
+static int parse_elem(struct parser *p, ent_label_template *t, enum elem_kind kind)
+{
+    struct elem e = {.kind = kind, .line = p->line, .size = 9, .min = 0, .stroke = 0.3, .hrt = true};
+    int rc, i = 1;
+    for (int k = 0; k < 4; k++) {
+        static const char *const names[2][4] = {{"x", "y", "width", "height"}, {"x1", "y1", "x2", "y2"}};
+        double v;
+        if ((rc = num_arg(p, i + k, names[kind == EL_LINE][k], &v)) != ENT_OK)
+            goto fail;
+        (&e.x)[k] = v;
+    }
+    i += 4;
+    if (kind == EL_LINE) {
+        e.w -= e.x; /* store the end point as a vector */
+        e.h -= e.y;
+    }
+    if (kind == EL_BARCODE) {
+        if (i >= p->ntok || p->quoted[i]) {
+            rc = perr(p, "barcode: expected a symbology after the box (ean13, ean8, upca, code128, gs1-128, "
+                         "gs1-datamatrix, datamatrix, qr, gs1-qr-link)");
+            goto fail;
+        }
+        size_t s = 0;
+        for (; s < sizeof symbologies / sizeof *symbologies; s++)
+            if (strcmp(symbologies[s].name, p->tok[i]) == 0)
+                break;
+        if (s == sizeof symbologies / sizeof *symbologies) {
+            rc = perr(p, "barcode: unknown symbology '%s' (ean13, ean8, upca, code128, gs1-128, gs1-datamatrix, "
+                         "datamatrix, qr, gs1-qr-link)", p->tok[i]);
+            goto fail;
+        }
+        e.sym = symbologies[s].sym;
+        i++;
+    }
+    int last = p->ntok;
+    if (kind == EL_TEXT || kind == EL_BARCODE) {
+        if (p->ntok <= i || !p->quoted[p->ntok - 1]) {
+            rc = perr(p, "%s: the content must come last, in double quotes", p->tok[0]);
+            goto fail;
+        }
+        last = p->ntok - 1;
+        if ((rc = check_placeholders(p, p->tok[last])) != ENT_OK)
+            goto fail;
+        if (*p->tok[last] == '\0') {
+            rc = perr(p, "%s: empty content", p->tok[0]);
+            goto fail;
+        }
+        e.content = ent_strdup(p->tok[last]);
+    }
+    if ((rc = elem_options(p, &e, i, last)) != ENT_OK)
+        goto fail;
+    if (e.min == 0 || e.min > e.size)
+        e.min = e.min == 0 ? (e.size < 5 ? e.size : 5) : e.size;
+    if (kind != EL_LINE && (e.w <= 0 || e.h <= 0)) {
+        rc = perr(p, "%s: width and height must be above 0", p->tok[0]);
+        goto fail;
+    }
+    double x2 = kind == EL_LINE ? e.x + e.w : e.x + e.w, y2 = e.y + e.h;
+    if (e.x > t->width + 0.01 || e.y > t->height + 0.01 || x2 > t->width + 0.01 || y2 > t->height + 0.01 ||
+        x2 < -0.01 || y2 < -0.01) {
+        rc = perr(p, "%s reaches outside the %gx%g mm label", p->tok[0], t->width, t->height);
+        goto fail;
+    }
+    if (kind == EL_BARCODE && e.sym == SYM_GS1_QR_LINK && e.link_base == NULL)
+        e.link_base = ent_strdup("https://id.gs1.org");
+    struct elem *grown = realloc(t->elems, (t->nelems + 1) * sizeof *grown);
+    if (grown == NULL) {
+        rc = perr(p, "out of memory");
+        goto fail;
+    }
+    t->elems = grown;
+    t->elems[t->nelems++] = e;
+    return ENT_OK;
+fail:
+    free(e.content);
+    free(e.cond);
+    free(e.link_base);
+    return rc;
+}
+
+static int template_line(struct parser *p, ent_label_template *t, bool *have_size)
+{
+    const char *kw = p->tok[0];
+    if (strcmp(kw, "size") == 0) {
+        if (p->ntok != 3)
+            return perr(p, "size: expected 'size WIDTH HEIGHT' in millimetres");
+        int rc = num_arg(p, 1, "width", &t->width);
+        if (rc == ENT_OK)
+            rc = num_arg(p, 2, "height", &t->height);
+        if (rc != ENT_OK)
+            return rc;
+        if (t->width < 5 || t->height < 5 || t->width > 500 || t->height > 500)
+            return perr(p, "size: %gx%g mm is not a label size (5 to 500 mm each way)", t->width, t->height);
+        *have_size = true;
+        return ENT_OK;
+    }
+    if (strcmp(kw, "template") == 0 || strcmp(kw, "font") == 0 || strcmp(kw, "zpl-font") == 0) {
+        if (p->ntok != 2)
+            return perr(p, "%s: expected one value", kw);
+        char **dst = kw[0] == 't' ? &t->name : kw[0] == 'f' ? &t->font : &t->zpl_font;
+        free(*dst);
+        *dst = ent_strdup(p->tok[1]);
+        return ENT_OK;
+    }
+    if (strcmp(kw, "require") == 0) {
+        if (p->ntok < 2)
+            return perr(p, "require: name the fields, such as 'require importer expiry|production_date'");
+        for (int i = 1; i < p->ntok; i++) {
+            char **grown = realloc(t->require, (t->nrequire + 1) * sizeof *grown);
+            if (grown == NULL)
+                return perr(p, "out of memory");
+            t->require = grown;
+            t->require[t->nrequire++] = ent_strdup(p->tok[i]);
+        }
+        return ENT_OK;
+    }
+    static const struct {
+        const char *kw;
+        enum elem_kind kind;
+    } kinds[] = {{"text", EL_TEXT}, {"barcode", EL_BARCODE}, {"line", EL_LINE}, {"box", EL_BOX}};
+    for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++) {
+        if (strcmp(kw, kinds[k].kw) == 0) {
+            if (!*have_size)
+                return perr(p, "%s before 'size WIDTH HEIGHT': give the label size first", kw);
+            return parse_elem(p, t, kinds[k].kind);
+        }
+    }
+    return perr(p, "unknown keyword '%s' (template, size, font, zpl-font, require, text, barcode, line, box)", kw);
+}
+
+/* Calls fn for each line of text, with the tokens in p. */
+static int each_line(struct parser *p, const char *text, int (*fn)(struct parser *, void *, bool *), void *obj,
+                     bool *state)
+{
+    int rc = ENT_OK;
+    const char *s = text;
+    p->line = 0;
+    while (*s) {
+        const char *nl = strchr(s, '\n');
+        size_t n = nl ? (size_t)(nl - s) : strlen(s);
+        p->line++;
+        if (memchr(s, '\0', n) != NULL)
+            return perr(p, "contains a NUL byte");
+        if ((rc = tokenize(p, s, n)) != ENT_OK)
+            break;
+        if (p->ntok > 0 && (rc = fn(p, obj, state)) != ENT_OK)
+            break;
+        s += n + (nl != NULL);
+    }
+    free_tokens(p);
+    return rc;
+}
+
+static int template_line_cb(struct parser *p, void *obj, bool *state)
+{
+    return template_line(p, obj, state);
+}
+
+/* The name a file gives: its base name without extension. */
+static char *base_name(const char *name)
+{
+    const char *b = strrchr(name, '/');
+    b = b ? b + 1 : name;
+    const char *dot = strrchr(b, '.');
+    size_t n = dot && dot != b ? (size_t)(dot - b) : strlen(b);
+    char *r = malloc(n + 1);
+    if (r) {
+        memcpy(r, b, n);
+        r[n] = '\0';
+    }
+    return r;
+}
+
+int ent_label_template_parse(ent_label_template **out, const char *text, const char *name, char *why,
+                             size_t why_len)
+{
+    struct parser p = {.name = name ? name : "template", .why = why, .why_len = why_len};
+    ent_label_template *t = calloc(1, sizeof *t);
+    bool have_size = false;
+    int rc;
+    *out = NULL;
+    if (why && why_len)
+        why[0] = '\0';
+    if (t == NULL)
+        return ENT_ERROR;
+    rc = each_line(&p, text, template_line_cb, t, &have_size);
+    if (rc != ENT_OK)
+        goto done;
+    p.line = 0;
+    if (!have_size) {
+        rc = perr(&p, "no 'size WIDTH HEIGHT' line");
+        goto done;
+    }
+    if (t->nelems == 0) {
+        rc = perr(&p, "the template places nothing (no text, barcode, line or box)");
+        goto done;
+    }
+    if (t->name == NULL)
+        t->name = base_name(p.name);
+    if (t->zpl_font == NULL)
+        t->zpl_font = ent_strdup("E:ANMDS.TTF");
+done:
+    if (rc != ENT_OK) {
+        ent_label_template_free(t);
+        t = NULL;
+    }
+    *out = t;
+    return rc;
+}
+
+void ent_label_template_free(ent_label_template *t)
+{
+    if (t == NULL)
+        return;
+    for (size_t i = 0; i < t->nelems; i++) {
+        free(t->elems[i].content);
+        free(t->elems[i].cond);
+        free(t->elems[i].link_base);
+    }
+    for (size_t i = 0; i < t->nrequire; i++)
+        free(t->require[i]);
+    free(t->require);
+    free(t->elems);
+    free(t->name);
+    free(t->font);
+    free(t->zpl_font);
+    free(t);
+}
+
+const char *ent_label_template_name(const ent_label_template *t)
+{
+    return t->name;
+}
+
+void ent_label_template_size(const ent_label_template *t, double *width_mm, double *height_mm)
+{
+    *width_mm = t->width;
+    *height_mm = t->height;
+}
+
+/* Reads DIR/NAME.EXT, or NAME itself when it looks like a path. */
+static int read_named(char **text, char **shown, const char *dir, const char *name, const char *ext, char *why,
+                      size_t why_len)
+{
+    char path[4096];
+    size_t elen = strlen(ext);
+    size_t nlen = name ? strlen(name) : 0;
+    FILE *f = NULL;
+    int rc = ENT_OK;
+    *text = NULL;
+    *shown = NULL;
+    if (nlen == 0) {
+        snprintf(why, why_len, "no %s name given", ext + 1);
+        return ENT_INVALID;
+    }
+    bool is_path = strchr(name, '/') != NULL || (nlen > elen && strcmp(name + nlen - elen, ext) == 0);
+    if (is_path || dir == NULL || *dir == '\0')
+        snprintf(path, sizeof path, "%s%s", name, is_path ? "" : ext);
+    else
+        snprintf(path, sizeof path, "%s/%s%s", dir, name, ext);
+    f = fopen(path, "rb");
+    if (f == NULL) {
+        rc = errno == ENOENT ? ENT_NOTFOUND : ENT_ERROR;
+        snprintf(why, why_len, "%s: %s", path, rc == ENT_NOTFOUND ? "no such file" : strerror(errno));
+        goto done;
+    }
+    char *buf = malloc(MAX_FILE + 1);
+    if (buf == NULL) {
+        rc = ENT_ERROR;
+        snprintf(why, why_len, "out of memory");
+        goto done;
+    }
+    size_t n = fread(buf, 1, MAX_FILE + 1, f);
+    if (ferror(f) || n > MAX_FILE) {
+        rc = ferror(f) ? ENT_ERROR : ENT_INVALID;
+        snprintf(why, why_len, "%s: %s", path, ferror(f) ? "read error" : "larger than 1 MiB");
+        free(buf);
+        goto done;
+    }
+    buf[n] = '\0';
+    *text = buf;
+    *shown = ent_strdup(path);
+done:
+    if (f)
+        fclose(f);
+    return rc;
+}
+
+int ent_label_template_load(ent_label_template **out, const char *dir, const char *name, char *why,
+                            size_t why_len)
+{
+    char *text = NULL, *path = NULL;
+    char dummy[1];
+    if (why == NULL) {
+        why = dummy;
+        why_len = sizeof dummy;
+    }
+    *out = NULL;
+    int rc = read_named(&text, &path, dir, name, ".label", why, why_len);
+    if (rc == ENT_OK) {
+        rc = ent_label_template_parse(out, text, path, why, why_len);
+        if (rc == ENT_OK && strcmp((*out)->name, path) == 0) {
+            free((*out)->name);
+            (*out)->name = base_name(path);
+        }
+    }
+    free(text);
+    free(path);
+    return rc;
+}
+
+/* ---- sheets ------------------------------------------------------------- */
+
+static int sheet_line(struct parser *p, void *obj, bool *seen)
+{
+    ent_label_sheet *s = obj;
+    const char *kw = p->tok[0];
+    int rc = ENT_OK;
+    double a = 0, b = 0;
+    if (strcmp(kw, "sheet") == 0) {
+        if (p->ntok != 2)
+            return perr(p, "sheet: expected one name");
+        free(s->name);
+        s->name = ent_strdup(p->tok[1]);
+        return ENT_OK;
+    }
+    if (strcmp(kw, "roll") == 0) {
+        if (p->ntok != 1)
+            return perr(p, "roll takes no values: one label per page, the page as big as the label");
+        s->roll = true;
+        return ENT_OK;
+    }
+    if (strcmp(kw, "page") != 0 && strcmp(kw, "labels") != 0 && strcmp(kw, "cell") != 0 &&
+        strcmp(kw, "margin") != 0 && strcmp(kw, "gap") != 0)
+        return perr(p, "unknown keyword '%s' (sheet, roll, page, labels, cell, margin, gap)", kw);
+    if (p->ntok != 3)
+        return perr(p, "%s: expected two numbers", kw);
+    if ((rc = num_arg(p, 1, "the first value", &a)) != ENT_OK || (rc = num_arg(p, 2, "the second value", &b)) != ENT_OK)
+        return rc;
+    if (strcmp(kw, "page") == 0) {
+        s->page_w = a;
+        s->page_h = b;
+        seen[0] = true;
+    } else if (strcmp(kw, "labels") == 0) {
+        if (a < 1 || b < 1 || a > 50 || b > 50 || a != (int)a || b != (int)b)
+            return perr(p, "labels: whole numbers of columns and rows, 1 to 50");
+        s->cols = (int)a;
+        s->rows = (int)b;
+        seen[1] = true;
+    } else if (strcmp(kw, "cell") == 0) {
+        s->cell_w = a;
+        s->cell_h = b;
+        seen[2] = true;
+    } else if (strcmp(kw, "margin") == 0) {
+        s->left = a;
+        s->top = b;
+    } else {
+        s->gap_x = a;
+        s->gap_y = b;
+    }
+    return ENT_OK;
+}
+
+int ent_label_sheet_parse(ent_label_sheet **out, const char *text, const char *name, char *why, size_t why_len)
+{
+    struct parser p = {.name = name ? name : "sheet", .why = why, .why_len = why_len};
+    ent_label_sheet *s = calloc(1, sizeof *s);
+    bool seen[3] = {false, false, false};
+    int rc;
+    *out = NULL;
+    if (s == NULL)
+        return ENT_ERROR;
+    rc = each_line(&p, text, sheet_line, s, seen);
+    if (rc != ENT_OK)
+        goto done;
+    p.line = 0;
+    if (s->roll) {
+        if (seen[0] || seen[1] || seen[2]) {
+            rc = perr(&p, "a roll has no page, labels or cell lines: its page is the label");
+            goto done;
+        }
+        s->cols = s->rows = 1;
+    } else {
+        if (!seen[0] || !seen[1] || !seen[2]) {
+            rc = perr(&p, "a sheet needs 'page W H', 'labels COLUMNS ROWS' and 'cell W H' (or 'roll')");
+            goto done;
+        }
+        double right = s->left + s->cols * s->cell_w + (s->cols - 1) * s->gap_x;
+        double bottom = s->top + s->rows * s->cell_h + (s->rows - 1) * s->gap_y;
+        if (right > s->page_w + 0.05 || bottom > s->page_h + 0.05) {
+            rc = perr(&p, "%d x %d labels of %gx%g mm with these margins and gaps need %.2fx%.2f mm, more "
+                          "than the %gx%g mm page", s->cols, s->rows, s->cell_w, s->cell_h, right, bottom,
+                      s->page_w, s->page_h);
+            goto done;
+        }
+    }
+    if (s->name == NULL)
+        s->name = base_name(p.name);
+done:
+    if (rc != ENT_OK) {
+        ent_label_sheet_free(s);
+        s = NULL;
+    }
+    *out = s;
+    return rc;
+}
+
+int ent_label_sheet_load(ent_label_sheet **out, const char *dir, const char *name, char *why, size_t why_len)
+{
+    char *text = NULL, *path = NULL;
+    char dummy[1];
+    if (why == NULL) {
+        why = dummy;
+        why_len = sizeof dummy;
+    }
+    *out = NULL;
+    int rc = read_named(&text, &path, dir, name, ".sheet", why, why_len);
+    if (rc == ENT_OK) {
+        rc = ent_label_sheet_parse(out, text, path, why, why_len);
+        if (rc == ENT_OK && strcmp((*out)->name, path) == 0) {
+            free((*out)->name);
+            (*out)->name = base_name(path);
+        }
+    }
+    free(text);
+    free(path);
+    return rc;
+}
+
+void ent_label_sheet_free(ent_label_sheet *s)
+{
+    if (s == NULL)
+        return;
+    free(s->name);
+    free(s);
+}
+
+int ent_label_sheet_per_page(const ent_label_sheet *s)
+{
+    return s == NULL || s->roll ? 1 : s->cols * s->rows;
+}
