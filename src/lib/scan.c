@@ -970,13 +970,13 @@ static int parse_digital_link(ent_scan *out, struct ctx *cx, const char *p, size
                 eq++;
             size_t kl = eq - q;
             if (kl >= 2 && kl <= 4 && all_digits(p + q, kl)) {
-                size_t ai_len = 0;
-                int rc = read_ai(out, p + q, kl, &ai_len);
-                if (rc != ENT_OK)
-                    return rc;
-                if (ai_len != kl)
-                    return fail(out, "Digital Link: ?%.*s= is not an AI; AIs starting %c%c have %zu digits",
+                int ai_len = ai_length((p[q] - '0') * 10 + (p[q + 1] - '0'));
+                if (ai_len == 0)
+                    return fail(out, "AI (%c%c): no AI starts with these digits", p[q], p[q + 1]);
+                if ((size_t)ai_len != kl)
+                    return fail(out, "Digital Link: ?%.*s= is not an AI; AIs starting %c%c have %d digits",
                                 (int)kl, p + q, p[q], p[q + 1], ai_len);
+                int rc;
                 char ai[5];
                 memcpy(ai, p + q, kl);
                 ai[kl] = '\0';
