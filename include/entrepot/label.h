@@ -58,6 +58,10 @@ ENT_API void ent_label_template_free(ent_label_template *t);
 ENT_API const char *ent_label_template_name(const ent_label_template *t);
 ENT_API void ent_label_template_size(const ent_label_template *t, double *width_mm, double *height_mm);
 
+/* Whether the template prints or requires field (in any placeholder,
+ * alternative, if= condition or require line): 1 or 0. */
+ENT_API int ent_label_template_uses(const ent_label_template *t, const char *field);
+
 /* Sheets: the same rules, files DIR/NAME.sheet. */
 ENT_API int ent_label_sheet_parse(ent_label_sheet **out, const char *text, const char *name, char *why,
                                   size_t why_len);
@@ -181,6 +185,10 @@ ENT_API int ent_label_queue_each(ent_db *db, ent_label_queue_cb cb, void *ud);
 /* Removes the entries with id <= upto (those that were printed); entries
  * queued after the job was made stay. *removed (may be NULL) gets the count. */
 ENT_API int ent_label_queue_clear(ent_db *db, int64_t upto, int64_t *removed);
+
+/* Removes one commodity's entries with id <= upto (after a job that printed
+ * its label while others were skipped). */
+ENT_API int ent_label_queue_remove(ent_db *db, int64_t product_id, int64_t upto);
 
 #ifdef __cplusplus
 }

@@ -1,10 +1,603 @@
-/* entrepot label — not built yet. */
+/* entrepot label: print shelf labels, item tags, back labels and carton
+ * labels; the reprint queue; listing and checking templates. */
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
 #include "cli.h"
+#include "entrepot/label.h"
+
+#ifndef ENT_LABELS_DIR
+#define ENT_LABELS_DIR "labels"
+#endif
+
+static const char label_help[] =
+    "usage: entrepot label print --template NAME [--sheet NAME] [--format pdf|png|svg|zpl] [--dpi N]\n"
+    "                            [--out FILE | --printer NAME] [--skip-bad]\n"
+    "                            [--copies N|stock] [--each product|lot] [--lot LOT]\n"
+    "                            [--clerk NAME] [--grade G] [--count N] [--sscc DIGITS]\n"
+    "                            (CODE... | --origin CC | --location L | --supplier S | --brand B\n"
+    "                             | --declaration NNN | --queue)\n"
+    "       entrepot label queue            the commodities waiting for a new shelf label\n"
+    "       entrepot label templates        templates and sheets in the labels folder\n"
+    "       entrepot label check FILE...    check template (.label) and sheet (.sheet) files\n"
+    "\n"
+    "Templates (NAME.label) and sheets (NAME.sheet) come from --labels DIR, else\n"
+    "$ENTREPOT_LABELS, else the labels folder entrepot was built with. Shipped:\n"
+    "shelf-60x40, item-40x30, back-cn-70x50, carton-100x150; sheets a4-l7160,\n"
+    "a4-l7163, roll (the default: one label per page).\n"
+    "\n"
+    "What to print: commodities named by GTIN, SKU or barcode; or the lots on hand\n"
+    "of one origin country, location, supplier, brand or customs declaration (one\n"
+    "delivery); or the reprint queue, which is cleared once the job was written or\n"
+    "accepted by the printer. --each lot prints one label per lot (the default when\n"
+    "the template prints lot fields), --each product one per commodity.\n"
+    "--copies stock prints one label per unit on hand.\n"
+    "\n"
+    "A label that cannot be made (a field the template needs is missing, a barcode\n"
+    "cannot encode its data, text does not fit) stops the whole batch: nothing is\n"
+    "printed and each bad label is named (exit 1). --skip-bad prints the others\n"
+    "and lists what was skipped. --sscc gives the first SSCC of carton labels (17\n"
+    "digits, or 18 with the check digit); each further carton takes the next.\n"
+    "Output goes to --out FILE, to standard output, or to a CUPS printer (lp; ZPL\n"
+    "is sent raw). PNG and SVG hold one page: several pages go to FILE-1.png, ...\n"
+    "\n"
+    "examples:\n"
+    "  entrepot label print --template shelf-60x40 --sheet a4-l7160 --origin FR --out fr.pdf\n"
+    "  entrepot label print --template back-cn-70x50 --declaration 223320240000012345 \\\n"
+    "                       --copies stock --format zpl --printer zebra1\n"
+    "  entrepot label print --template shelf-60x40 --queue --printer office\n"
+    "  entrepot label print --template carton-100x150 6901234567892 --lot L24 --count 24 \\\n"
+    "                       --sscc 36901234000000001 --copies 3 --format zpl --dpi 300 --out cartons.zpl\n";
+
+struct target {
+    char *code, *lot;
+    int64_t qty;       /* units on hand, for --copies stock */
+    int64_t product_id; /* queue entries only */
+};
+
+struct targets {
+    struct target *v;
+    size_t n, cap;
+};
+
+static void targets_add(struct targets *t, const char *code, const char *lot, int64_t qty)
+{
+    /* Several level rows may name the same lot (one per cost currency) or the
+     * same commodity: merge them. */
+    for (size_t i = 0; i < t->n; i++) {
+        if (strcmp(t->v[i].code, code) == 0 && ((lot == NULL && t->v[i].lot == NULL) ||
+                                                 (lot && t->v[i].lot && strcmp(t->v[i].lot, lot) == 0))) {
+            t->v[i].qty += qty;
+            return;
+        }
+    }
+    if (t->n == t->cap) {
+        t->cap = t->cap ? t->cap * 2 : 64;
+        t->v = realloc(t->v, t->cap * sizeof *t->v);
+        if (t->v == NULL)
+            abort();
+    }
+    t->v[t->n++] = (struct target){strdup(code), lot ? strdup(lot) : NULL, qty, 0};
+}
+
+static void targets_free(struct targets *t)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        free(t->v[i].code);
+        free(t->v[i].lot);
+    }
+    free(t->v);
+}
+
+struct select {
+    struct cli *cli;
+    struct targets *out;
+    bool per_lot;
+    const char *supplier, *declaration;
+};
+
+static int level_row(const ent_level *row, void *ud)
+{
+    struct select *s = ud;
+    const char *code = row->gtin ? row->gtin : row->sku;
+    if (code == NULL || row->lot == NULL)
+        return 0;
+    if (s->declaration && (row->declaration == NULL || strcmp(row->declaration, s->declaration) != 0))
+        return 0;
+    if (s->supplier) {
+        ent_lot *lot = NULL;
+        bool match = ent_lot_find(s->cli->db, &lot, code, row->lot) == ENT_OK && lot->supplier &&
+                     strcasecmp(lot->supplier, s->supplier) == 0;
+        ent_lot_free(lot);
+        if (!match)
+            return 0;
+    }
+    targets_add(s->out, code, s->per_lot ? row->lot : NULL, row->qty);
+    return 0;
+}
+
+struct brand_sel {
+    const char *brand;
+    struct targets *codes;
+};
+
+static int brand_row(const ent_product *p, void *ud)
+{
+    struct brand_sel *b = ud;
+    if (p->brand && strcasecmp(p->brand, b->brand) == 0)
+        targets_add(b->codes, p->gtin[0] ? p->gtin : p->sku, NULL, 0);
+    return 0;
+}
+
+struct queue_sel {
+    struct targets *out;
+    int64_t upto;
+};
+
+static int queue_row(const ent_label_queued *q, void *ud)
+{
+    struct queue_sel *s = ud;
+    targets_add(s->out, q->code, NULL, 0);
+    s->out->v[s->out->n - 1].product_id = q->product_id;
+    if (q->id > s->upto)
+        s->upto = q->id;
+    return 0;
+}
+
+static int queue_list_row(const ent_label_queued *q, void *ud)
+{
+    const char *cells[] = {q->code, q->reason, q->queued_at};
+    cli_table_add(ud, cells);
+    return 0;
+}
+
+/* The 18-digit SSCC number i after start (17 digits, or 18 with a check digit). */
+static int sscc_next(char out[19], const char *start, int64_t i)
+{
+    size_t n = start ? strlen(start) : 0;
+    if ((n != 17 && n != 18) || strspn(start, "0123456789") != n)
+        return cli_error(EXIT_USAGE, "--sscc: 17 digits (the check digit is added) or 18, got '%s'", start);
+    if (n == 18 && ent_gs1_check_digit(start, 17) != start[17])
+        return cli_error(EXIT_USAGE, "--sscc %s: check digit should be %c", start, ent_gs1_check_digit(start, 17));
+    /* The serial is the last digits before the check digit: add i there. */
+    char digits[18];
+    memcpy(digits, start, 17);
+    digits[17] = '\0';
+    int64_t carry = i;
+    for (int k = 16; k >= 1 && carry > 0; k--) {
+        int64_t d = (digits[k] - '0') + carry;
+        digits[k] = (char)('0' + d % 10);
+        carry = d / 10;
+    }
+    if (carry > 0)
+        return cli_error(EXIT_USAGE, "--sscc %s: the serial number overflows after %lld cartons", start, (long long)i);
+    memcpy(out, digits, 17);
+    out[17] = (char)ent_gs1_check_digit(digits, 17);
+    out[18] = '\0';
+    return 0;
+}
+
+static enum ent_label_format format_of(const char *name, bool *ok)
+{
+    *ok = true;
+    if (name == NULL || strcasecmp(name, "pdf") == 0)
+        return ENT_LABEL_PDF;
+    if (strcasecmp(name, "png") == 0)
+        return ENT_LABEL_PNG;
+    if (strcasecmp(name, "svg") == 0)
+        return ENT_LABEL_SVG;
+    if (strcasecmp(name, "zpl") == 0)
+        return ENT_LABEL_ZPL;
+    *ok = false;
+    return ENT_LABEL_PDF;
+}
+
+/* The format named by --format, else by the output file's extension. */
+static const char *format_name(const char *format, const char *out)
+{
+    if (format)
+        return format;
+    const char *dot = out ? strrchr(out, '.') : NULL;
+    if (dot && (strcasecmp(dot, ".png") == 0 || strcasecmp(dot, ".svg") == 0 || strcasecmp(dot, ".zpl") == 0 ||
+                strcasecmp(dot, ".pdf") == 0))
+        return dot + 1;
+    return "pdf";
+}
+
+struct print_opts {
+    const char *tpl, *sheet, *format, *dpi, *out, *printer, *copies, *each, *lot, *clerk, *grade, *count, *sscc;
+    const char *origin, *location, *supplier, *brand, *declaration, *labels;
+    bool skip_bad, queue;
+};
+
+static const char *labels_dir(const char *given)
+{
+    const char *env = getenv("ENTREPOT_LABELS");
+    if (given && *given)
+        return given;
+    return env && *env ? env : ENT_LABELS_DIR;
+}
+
+static int select_targets(struct cli *cli, const struct print_opts *o, const char **codes, int ncodes, bool per_lot,
+                          struct targets *out, struct queue_sel *queue)
+{
+    int rc = ENT_OK;
+    int queries = (o->origin != NULL) + (o->location != NULL) + (o->supplier != NULL) + (o->brand != NULL) +
+                  (o->declaration != NULL) + o->queue + (ncodes > 0);
+    if (queries == 0)
+        return cli_error(EXIT_USAGE, "say what to print: commodity codes, --origin, --location, --supplier, "
+                                     "--brand, --declaration or --queue (see --help)");
+    if (queries > 1 && !(o->origin && o->location && queries == 2))
+        return cli_error(EXIT_USAGE, "choose one way to select commodities (--origin and --location may go together)");
+    if (o->lot && ncodes != 1)
+        return cli_error(EXIT_USAGE, "--lot goes with exactly one commodity code");
+    if (ncodes > 0) {
+        for (int i = 0; i < ncodes; i++)
+            targets_add(out, codes[i], o->lot, 0);
+        /* A lot-level template without --lot: each lot on hand of each code. */
+        if (per_lot && o->lot == NULL) {
+            struct targets named = *out;
+            memset(out, 0, sizeof *out);
+            for (size_t i = 0; i < named.n && rc == ENT_OK; i++) {
+                struct select s = {cli, out, true, NULL, NULL};
+                ent_levels_query q = {.by = ENT_BY_LOT, .product = named.v[i].code};
+                size_t before = out->n;
+                rc = ent_stock_levels(cli->db, &q, level_row, &s);
+                if (rc == ENT_OK && out->n == before)
+                    targets_add(out, named.v[i].code, NULL, 0); /* no lot on hand: the label will say what is missing */
+            }
+            targets_free(&named);
+        }
+    } else if (o->queue) {
+        rc = ent_label_queue_each(cli->db, queue_row, queue);
+    } else if (o->brand) {
+        struct targets branded = {0};
+        struct brand_sel b = {o->brand, &branded};
+        rc = ent_product_each(cli->db, o->brand, NULL, 0, brand_row, &b);
+        for (size_t i = 0; i < branded.n && rc == ENT_OK; i++) {
+            if (!per_lot) {
+                targets_add(out, branded.v[i].code, NULL, 0);
+                continue;
+            }
+            struct select s = {cli, out, true, NULL, NULL};
+            ent_levels_query q = {.by = ENT_BY_LOT, .product = branded.v[i].code};
+            rc = ent_stock_levels(cli->db, &q, level_row, &s);
+        }
+        targets_free(&branded);
+    } else {
+        struct select s = {cli, out, per_lot, o->supplier, o->declaration};
+        ent_levels_query q = {.by = ENT_BY_LOT, .origin = o->origin, .location = o->location};
+        rc = ent_stock_levels(cli->db, &q, level_row, &s);
+    }
+    if (rc != ENT_OK)
+        return cli_fail(cli, rc);
+    if (out->n == 0 && !o->queue)
+        return cli_error(EXIT_REFUSED, "nothing matches: no commodity or lot on hand was selected");
+    return 0;
+}
+
+struct bad {
+    char **msg;
+    size_t n;
+};
+
+static void bad_add(struct bad *b, const char *msg)
+{
+    b->msg = realloc(b->msg, (b->n + 1) * sizeof *b->msg);
+    if (b->msg == NULL)
+        abort();
+    b->msg[b->n++] = strdup(msg);
+}
+
+/* Adds the labels of one target to the job; a failure is recorded in bad. */
+static int add_target(struct cli *cli, ent_label_job *job, const struct print_opts *o, const struct target *tg,
+                      int64_t *sscc_i, bool *good, char *msg, size_t msg_len)
+{
+    ent_label_data *d = NULL;
+    char who[300], sscc[19];
+    int st = 0;
+    *good = false;
+    int rc = ent_label_data_load(cli->db, &d, tg->code, tg->lot);
+    if (rc != ENT_OK) {
+        if (rc != ENT_NOTFOUND && rc != ENT_INVALID)
+            return cli_fail(cli, rc);
+        snprintf(msg, msg_len, "%s", ent_errmsg(cli->db));
+        return 0;
+    }
+    const char *name = ent_label_data_get(d, "name");
+    snprintf(who, sizeof who, "%s%s%s%s%s", tg->code, name ? " " : "", name ? name : "", tg->lot ? " lot " : "",
+             tg->lot ? tg->lot : "");
+    ent_label_data_set(d, "clerk", o->clerk);
+    ent_label_data_set(d, "grade", o->grade);
+    ent_label_data_set(d, "count", o->count);
+    int64_t copies = 1;
+    if (o->copies && strcmp(o->copies, "stock") == 0)
+        copies = tg->qty;
+    else if (o->copies)
+        copies = strtoll(o->copies, NULL, 10);
+    if (copies <= 0) {
+        ent_label_data_free(d);
+        *good = true; /* nothing on hand: no labels, not an error */
+        return 0;
+    }
+    if (o->sscc) { /* every carton its own SSCC: one label per copy */
+        rc = ENT_OK;
+        for (int64_t i = 0; i < copies && rc == ENT_OK; i++) {
+            if ((st = sscc_next(sscc, o->sscc, (*sscc_i)++)) != 0)
+                break;
+            ent_label_data_set(d, "sscc", sscc);
+            rc = ent_label_job_add(job, d, 1, who);
+        }
+    } else {
+        rc = ent_label_job_add(job, d, (int)copies, who);
+    }
+    *good = st == 0 && rc == ENT_OK;
+    if (!*good)
+        snprintf(msg, msg_len, "%s", ent_label_job_errmsg(job));
+    ent_label_data_free(d);
+    return st;
+}
+
+static int write_job(struct cli *cli, ent_label_job *job, const struct print_opts *o, bool *done)
+{
+    int rc;
+    char said[512];
+    *done = false;
+    if (o->printer) {
+        rc = ent_label_job_print(job, o->printer, said, sizeof said);
+        if (rc != ENT_OK)
+            return cli_error(cli_exit_code(rc), "%s", ent_label_job_errmsg(job));
+        fprintf(stderr, "sent %zu label%s on %zu page%s to %s: %s\n", ent_label_job_labels(job),
+                ent_label_job_labels(job) == 1 ? "" : "s", ent_label_job_pages(job),
+                ent_label_job_pages(job) == 1 ? "" : "s", o->printer, said);
+    } else if (o->out && strcmp(o->out, "-") != 0) {
+        rc = ent_label_job_write_file(job, o->out);
+        if (rc != ENT_OK)
+            return cli_error(cli_exit_code(rc), "%s", ent_label_job_errmsg(job));
+        fprintf(stderr, "wrote %zu label%s on %zu page%s to %s\n", ent_label_job_labels(job),
+                ent_label_job_labels(job) == 1 ? "" : "s", ent_label_job_pages(job),
+                ent_label_job_pages(job) == 1 ? "" : "s", o->out);
+    } else {
+        rc = ent_label_job_write(job, stdout);
+        if (rc == ENT_OK && fflush(stdout) != 0)
+            return cli_error(EXIT_IO, "writing to standard output failed");
+        if (rc != ENT_OK)
+            return cli_error(cli_exit_code(rc), "%s", ent_label_job_errmsg(job));
+    }
+    *done = true;
+    (void)cli;
+    return EXIT_OK;
+}
+
+static int clear_queue(struct cli *cli, const struct targets *tg, const bool *printed, size_t skipped, int64_t upto)
+{
+    int rc = ENT_OK;
+    int64_t removed = 0;
+    if (skipped == 0) {
+        rc = ent_label_queue_clear(cli->db, upto, &removed);
+    } else { /* keep the skipped commodities queued */
+        for (size_t i = 0; i < tg->n && rc == ENT_OK; i++)
+            if (printed[i])
+                rc = ent_label_queue_remove(cli->db, tg->v[i].product_id, upto);
+    }
+    if (rc != ENT_OK)
+        return cli_error(cli_exit_code(rc), "the labels were printed but the queue was not cleared: %s",
+                         ent_errmsg(cli->db));
+    return EXIT_OK;
+}
+
+static int label_print(struct cli *cli, struct print_opts *o, const char **codes, int ncodes)
+{
+    ent_label_template *t = NULL;
+    ent_label_sheet *sheet = NULL;
+    ent_label_job *job = NULL;
+    struct targets tg = {0};
+    struct queue_sel queue = {&tg, 0};
+    struct bad bad = {0};
+    bool *printed = NULL;
+    char why[1024];
+    int st = EXIT_OK, rc;
+    const char *dir = labels_dir(o->labels);
+    bool ok;
+    enum ent_label_format fmt = format_of(format_name(o->format, o->out), &ok);
+    if (!ok)
+        return cli_error(EXIT_USAGE, "--format %s: choose pdf, png, svg or zpl", o->format);
+    if (o->tpl == NULL)
+        return cli_error(EXIT_USAGE, "--template NAME is needed (entrepot label templates lists them)");
+    if (o->out && o->printer)
+        return cli_error(EXIT_USAGE, "--out and --printer go one at a time");
+    if (o->each && strcmp(o->each, "lot") != 0 && strcmp(o->each, "product") != 0)
+        return cli_error(EXIT_USAGE, "--each %s: choose product or lot", o->each);
+    if (o->copies && strcmp(o->copies, "stock") != 0 &&
+        (strspn(o->copies, "0123456789") != strlen(o->copies) || atoi(o->copies) < 1 || atoi(o->copies) > 10000))
+        return cli_error(EXIT_USAGE, "--copies %s: a number from 1 to 10000, or stock", o->copies);
+    if (o->out == NULL && o->printer == NULL && isatty(1) && fmt != ENT_LABEL_ZPL && fmt != ENT_LABEL_SVG)
+        return cli_error(EXIT_USAGE, "not writing a %s to a terminal: give --out FILE or --printer NAME",
+                         fmt == ENT_LABEL_PDF ? "PDF" : "PNG");
+    rc = ent_label_template_load(&t, dir, o->tpl, why, sizeof why);
+    if (rc == ENT_OK && o->sheet)
+        rc = ent_label_sheet_load(&sheet, dir, o->sheet, why, sizeof why);
+    if (rc == ENT_OK) {
+        ent_label_options opt = {.format = fmt, .dpi = o->dpi ? atoi(o->dpi) : 0, .sheet = sheet};
+        rc = ent_label_job_new(&job, t, &opt, why, sizeof why);
+    }
+    if (rc != ENT_OK) {
+        st = cli_error(cli_exit_code(rc), "%s", why);
+        goto done;
+    }
+    if ((st = cli_open(cli, 0)) != 0)
+        goto done;
+    bool per_lot = o->each ? strcmp(o->each, "lot") == 0 : ent_label_template_uses(t, "lot");
+    if ((st = select_targets(cli, o, codes, ncodes, per_lot, &tg, &queue)) != 0)
+        goto done;
+    if (tg.n == 0) {
+        fprintf(stderr, "the reprint queue is empty\n");
+        goto done;
+    }
+    printed = calloc(tg.n, sizeof *printed);
+    int64_t sscc_i = 0;
+    for (size_t i = 0; i < tg.n; i++) {
+        char msg[1024] = "";
+        if ((st = add_target(cli, job, o, &tg.v[i], &sscc_i, &printed[i], msg, sizeof msg)) != 0)
+            goto done;
+        if (!printed[i])
+            bad_add(&bad, msg);
+    }
+    if (bad.n > 0 && !o->skip_bad) {
+        for (size_t i = 0; i < bad.n; i++)
+            fprintf(stderr, "entrepot: %s\n", bad.msg[i]);
+        st = cli_error(EXIT_REFUSED, "nothing printed: %zu of %zu label%s cannot be made (--skip-bad prints the others)",
+                       bad.n, tg.n, tg.n == 1 ? "" : "s");
+        goto done;
+    }
+    for (size_t i = 0; i < bad.n; i++)
+        fprintf(stderr, "skipped: %s\n", bad.msg[i]);
+    if (ent_label_job_labels(job) == 0) {
+        st = cli_error(EXIT_REFUSED, "nothing to print");
+        goto done;
+    }
+    bool written;
+    if ((st = write_job(cli, job, o, &written)) != 0 || !written)
+        goto done;
+    if (o->queue)
+        st = clear_queue(cli, &tg, printed, bad.n, queue.upto);
+done:
+    for (size_t i = 0; i < bad.n; i++)
+        free(bad.msg[i]);
+    free(bad.msg);
+    free(printed);
+    targets_free(&tg);
+    ent_label_job_free(job);
+    ent_label_sheet_free(sheet);
+    ent_label_template_free(t);
+    return st;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n > k && strcmp(s + n - k, suffix) == 0;
+}
+
+static int label_templates(struct cli *cli, const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        return cli_error(EXIT_IO, "%s: cannot open the labels folder", dir);
+    const char *headers[] = {"name", "kind", "size", "file"};
+    struct cli_table *t = cli_table_new(4, headers, NULL);
+    struct dirent *e;
+    char path[4096], why[1024], size[64];
+    int bad = 0;
+    while ((e = readdir(d)) != NULL) {
+        bool is_tpl = ends_with(e->d_name, ".label"), is_sheet = ends_with(e->d_name, ".sheet");
+        if (!is_tpl && !is_sheet)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        if (is_tpl) {
+            ent_label_template *tp = NULL;
+            double w, h;
+            if (ent_label_template_load(&tp, dir, path, why, sizeof why) != ENT_OK) {
+                fprintf(stderr, "entrepot: %s\n", why);
+                bad++;
+                continue;
+            }
+            ent_label_template_size(tp, &w, &h);
+            snprintf(size, sizeof size, "%gx%g mm", w, h);
+            const char *cells[] = {ent_label_template_name(tp), "template", size, path};
+            cli_table_add(t, cells);
+            ent_label_template_free(tp);
+        } else {
+            ent_label_sheet *sh = NULL;
+            if (ent_label_sheet_load(&sh, dir, path, why, sizeof why) != ENT_OK) {
+                fprintf(stderr, "entrepot: %s\n", why);
+                bad++;
+                continue;
+            }
+            snprintf(size, sizeof size, "%d per page", ent_label_sheet_per_page(sh));
+            char name[256];
+            snprintf(name, sizeof name, "%.*s", (int)(strlen(e->d_name) - 6), e->d_name);
+            const char *cells[] = {name, "sheet", size, path};
+            cli_table_add(t, cells);
+            ent_label_sheet_free(sh);
+        }
+    }
+    closedir(d);
+    cli_table_print(cli, t, stdout);
+    cli_table_free(t);
+    return bad ? EXIT_USAGE : EXIT_OK;
+}
+
+static int label_check(const char **files, int n)
+{
+    char why[1024];
+    int bad = 0;
+    if (n == 0)
+        return cli_error(EXIT_USAGE, "label check needs files (NAME.label or NAME.sheet)");
+    for (int i = 0; i < n; i++) {
+        int rc;
+        if (ends_with(files[i], ".sheet")) {
+            ent_label_sheet *s = NULL;
+            rc = ent_label_sheet_load(&s, NULL, files[i], why, sizeof why);
+            ent_label_sheet_free(s);
+        } else {
+            ent_label_template *t = NULL;
+            char path[4096];
+            snprintf(path, sizeof path, "%s%s", files[i], strchr(files[i], '/') || ends_with(files[i], ".label") ? "" : ".label");
+            rc = ent_label_template_load(&t, NULL, path, why, sizeof why);
+            ent_label_template_free(t);
+        }
+        if (rc == ENT_OK) {
+            printf("%s: ok\n", files[i]);
+        } else {
+            fprintf(stderr, "%s\n", why);
+            bad++;
+        }
+    }
+    return bad ? EXIT_USAGE : EXIT_OK;
+}
 
 int cmd_label(struct cli *cli, int argc, char **argv)
 {
-    (void)cli;
-    (void)argc;
-    (void)argv;
-    return cli_error(EXIT_USAGE, "'label' is not available in this build yet");
+    struct print_opts o = {0};
+    const char *pos[256];
+    int npos = 0;
+    const struct cli_opt opts[] = {
+        {"template", &o.tpl, NULL},       {"sheet", &o.sheet, NULL},     {"format", &o.format, NULL},
+        {"dpi", &o.dpi, NULL},            {"out", &o.out, NULL},         {"printer", &o.printer, NULL},
+        {"copies", &o.copies, NULL},      {"each", &o.each, NULL},       {"lot", &o.lot, NULL},
+        {"clerk", &o.clerk, NULL},        {"grade", &o.grade, NULL},     {"count", &o.count, NULL},
+        {"sscc", &o.sscc, NULL},          {"origin", &o.origin, NULL},   {"location", &o.location, NULL},
+        {"supplier", &o.supplier, NULL},  {"brand", &o.brand, NULL},     {"declaration", &o.declaration, NULL},
+        {"labels", &o.labels, NULL},      {"skip-bad", NULL, &o.skip_bad}, {"queue", NULL, &o.queue},
+        {0},
+    };
+    int st = cli_parse(argc, argv, opts, label_help, pos, 256, &npos);
+    if (st != 0)
+        return st < 0 ? EXIT_OK : st;
+    if (npos == 0) {
+        fputs(label_help, stderr);
+        return EXIT_USAGE;
+    }
+    if (strcmp(pos[0], "print") == 0)
+        return label_print(cli, &o, pos + 1, npos - 1);
+    if (strcmp(pos[0], "templates") == 0 && npos == 1)
+        return label_templates(cli, labels_dir(o.labels));
+    if (strcmp(pos[0], "check") == 0)
+        return label_check(pos + 1, npos - 1);
+    if (strcmp(pos[0], "queue") == 0 && npos == 1) {
+        if ((st = cli_open(cli, 0)) != 0)
+            return st;
+        const char *headers[] = {"code", "reason", "queued_at"};
+        struct cli_table *t = cli_table_new(3, headers, NULL);
+        int rc = ent_label_queue_each(cli->db, queue_list_row, t);
+        if (rc == ENT_OK)
+            cli_table_print(cli, t, stdout);
+        cli_table_free(t);
+        return rc == ENT_OK ? EXIT_OK : cli_fail(cli, rc);
+    }
+    return cli_error(EXIT_USAGE, "unknown label command '%s' (see entrepot label --help)", pos[0]);
 }

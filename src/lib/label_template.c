@@ -474,6 +474,45 @@ void ent_label_template_size(const ent_label_template *t, double *width_mm, doub
     *height_mm = t->height;
 }
 
+/* Whether list (names separated by any of seps) contains name. */
+static bool names_contain(const char *list, size_t len, const char *name, const char *seps)
+{
+    size_t n = strlen(name);
+    const char *end = list + len;
+    while (list < end) {
+        size_t k = strcspn(list, seps);
+        if (list + k > end)
+            k = (size_t)(end - list);
+        if (k == n && memcmp(list, name, n) == 0)
+            return true;
+        list += k + 1;
+    }
+    return false;
+}
+
+int ent_label_template_uses(const ent_label_template *t, const char *field)
+{
+    for (size_t i = 0; i < t->nrequire; i++)
+        if (names_contain(t->require[i], strlen(t->require[i]), field, "|"))
+            return 1;
+    for (size_t i = 0; i < t->nelems; i++) {
+        const struct elem *e = &t->elems[i];
+        if (e->cond && strcmp(e->cond, field) == 0)
+            return 1;
+        for (const char *c = e->content; c && (c = strchr(c, '{')) != NULL; c++) {
+            const char *end = strchr(c, '}');
+            if (c[1] == '{' || end == NULL) {
+                c++;
+                continue;
+            }
+            if (names_contain(c + 1, (size_t)(end - c - 1), field, "|?"))
+                return 1;
+            c = end;
+        }
+    }
+    return 0;
+}
+
 /* Reads DIR/NAME.EXT, or NAME itself when it looks like a path. */
 static int read_named(char **text, char **shown, const char *dir, const char *name, const char *ext, char *why,
                       size_t why_len)
