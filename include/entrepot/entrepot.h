@@ -11,5 +11,6 @@
 #include "entrepot/catalog.h"
 #include "entrepot/stock.h"
 #include "entrepot/journal.h"
+#include "entrepot/label.h"
 
 #endif
