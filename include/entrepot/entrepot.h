@@ -12,5 +12,6 @@
 #include "entrepot/stock.h"
 #include "entrepot/journal.h"
 #include "entrepot/label.h"
+#include "entrepot/demo.h"
 
 #endif
