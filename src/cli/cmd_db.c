@@ -3,22 +3,31 @@
 
 #include "cli.h"
 
+/* In cmd_journal.c: makes the store's first signing key and starts the journal. */
+int journal_init_key(struct cli *cli, const char *key, bool no_key, const char *passfile);
+
 static const char init_help[] =
     "usage: entrepot init --store CODE --name NAME [--currency CNY] [--tz Asia/Shanghai]\n"
+    "                     [--key FILE | --no-key] [--passphrase-file FILE]\n"
     "\n"
     "Creates the database (--db, $ENTREPOT_DB or ./entrepot.db) for one store.\n"
     "  --store CODE     short store code, such as SH01\n"
     "  --name NAME      the store's name (UTF-8; Chinese is fine)\n"
     "  --currency CODE  ISO 4217 currency of prices (default CNY)\n"
     "  --tz ZONE        IANA time zone of the store (default Asia/Shanghai)\n"
+    "  --key FILE       the sales journal's signing key to make (default: DB.key), mode 0600,\n"
+    "                   encrypted with --passphrase-file or $ENTREPOT_KEY_PASSPHRASE if given\n"
+    "  --no-key         make no key now (`entrepot journal keygen` later; no sales till then)\n"
     "\n"
     "example: entrepot init --store SH01 --name \"上海进口商品馆\"\n";
 
 int cmd_init(struct cli *cli, int argc, char **argv)
 {
-    const char *store = NULL, *name = NULL, *currency = NULL, *tz = NULL;
-    const struct cli_opt opts[] = {
-        {"store", &store, NULL}, {"name", &name, NULL}, {"currency", &currency, NULL}, {"tz", &tz, NULL}, {0}};
+    const char *store = NULL, *name = NULL, *currency = NULL, *tz = NULL, *key = NULL, *passfile = NULL;
+    bool no_key = false;
+    const struct cli_opt opts[] = {{"store", &store, NULL}, {"name", &name, NULL},       {"currency", &currency, NULL},
+                                   {"tz", &tz, NULL},       {"key", &key, NULL},         {"no-key", NULL, &no_key},
+                                   {"passphrase-file", &passfile, NULL},                 {0}};
     const char *pos[1];
     int npos, st = cli_parse(argc, argv, opts, init_help, pos, 0, &npos);
     if (st != 0)
@@ -31,7 +40,7 @@ int cmd_init(struct cli *cli, int argc, char **argv)
     if (rc != ENT_OK)
         return cli_fail(cli, rc);
     printf("created %s for store %s (%s)\n", cli->db_path, store, name);
-    return EXIT_OK;
+    return journal_init_key(cli, key, no_key, passfile);
 }
 
 static const char check_help[] =

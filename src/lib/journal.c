@@ -1197,6 +1197,13 @@ static int parse_span(ent_journal *j, struct span *s, int period, const char *da
     return rc == ENT_OK ? ENT_OK : ent_fail(j->db, ENT_INVALID, "cannot place %s in time zone %s", s->label, j->tz);
 }
 
+/* "day:2026-11-28" -> "2026-11-28", for messages. */
+static const char *plain(const char *label)
+{
+    const char *colon = strchr(label, ':');
+    return colon ? colon + 1 : label;
+}
+
 /* Decides the range of a closing, or refuses it. */
 static int plan_closing(ent_journal *j, const struct span *s, const struct head *h, int64_t *first, int64_t *last)
 {
@@ -1206,7 +1213,7 @@ static int plan_closing(ent_journal *j, const struct span *s, const struct head 
     int rc;
     ent_now_utc(now);
     if (strcmp(now, s->start) < 0)
-        return ent_fail(db, ENT_REFUSED, "%s has not begun yet", s->label);
+        return ent_fail(db, ENT_REFUSED, "%s has not begun yet", plain(s->label));
     if (s->period == ENT_PERIOD_DAY) {
         int64_t close_seq;
         if ((rc = last_day_close(db, &close_seq, end, period)) != ENT_OK)
@@ -1231,7 +1238,7 @@ static int plan_closing(ent_journal *j, const struct span *s, const struct head 
     if ((rc = last_closing(db, like, end, period)) != ENT_OK)
         return rc;
     if (end[0] && strcmp(end, s->end) >= 0)
-        return ent_fail(db, ENT_REFUSED, "%s is already closed", strcmp(period, s->label) == 0 ? s->label : period);
+        return ent_fail(db, ENT_REFUSED, "%s is already closed", plain(strcmp(period, s->label) == 0 ? s->label : period));
     char prefix[24], last_end[21];
     if (s->period == ENT_PERIOD_MONTH)
         snprintf(prefix, sizeof prefix, "day:%04d-%02d-", s->y, s->m);
@@ -1240,7 +1247,7 @@ static int plan_closing(ent_journal *j, const struct span *s, const struct head 
     if ((rc = day_closings(db, prefix, first, last, last_end)) != ENT_OK)
         return rc;
     if (strcmp(now, s->end) < 0 && strcmp(last_end, s->end) < 0)
-        return ent_fail(db, ENT_REFUSED, "%s is not over and its last day is not closed yet", s->label);
+        return ent_fail(db, ENT_REFUSED, "%s is not over and its last day is not closed yet", plain(s->label));
     int64_t close_seq;
     if ((rc = last_day_close(db, &close_seq, end, period)) != ENT_OK)
         return rc;
@@ -1249,7 +1256,7 @@ static int plan_closing(ent_journal *j, const struct span *s, const struct head 
     if (seq)
         return ent_fail(db, ENT_REFUSED, "record %lld (%s) belongs to %s but no day closing covers it: close that "
                                          "day first",
-                        (long long)seq, at, s->label);
+                        (long long)seq, at, plain(s->label));
     if (*last == 0) { /* no day closed in the period: an empty closing */
         *first = h->seq + 1;
         *last = h->seq;
