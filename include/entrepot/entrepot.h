@@ -11,6 +11,7 @@
 #include "entrepot/catalog.h"
 #include "entrepot/stock.h"
 #include "entrepot/journal.h"
+#include "entrepot/sales.h"
 #include "entrepot/label.h"
 #include "entrepot/demo.h"
 

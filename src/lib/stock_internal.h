@@ -16,4 +16,23 @@ int ent_stock_apply(ent_db *db, const char *batch, const char *kind, int64_t pro
 /* A location's id and kind ("shelf", ...); ENT_NOTFOUND names the code. */
 int ent_location_id(ent_db *db, const char *code, int64_t *id, char kind[16]);
 
+/* One lot at one location chosen for a sale (stock_pick.c). */
+struct ent_pick {
+    int64_t lot_id, location_id, qty;
+    char lot[65], origin[3], expiry[11];
+};
+
+/*
+ * Chooses where qty units of a product are sold from, reading only: the
+ * sellable locations (shelf, backroom), lots not expired on today
+ * (YYYY-MM-DD, local), first expiry first; within a lot the location prefer
+ * (0: none) first, then shelves before back rooms. lot_id 0 means any lot.
+ * *out (malloc'd, *n entries) covers qty exactly. When it cannot:
+ * ENT_NOSTOCK (says what is on hand for sale), ENT_EXPIRED (the only stock
+ * is past its expiry date, named), ENT_REFUSED (only in quarantine or
+ * bonded). Errors leave *out NULL.
+ */
+int ent_stock_pick(ent_db *db, struct ent_pick **out, size_t *n, int64_t product_id, int64_t lot_id, int64_t qty,
+                   int64_t prefer, const char *today);
+
 #endif

@@ -1,0 +1,287 @@
+/*
+ * entrepot — sales: the basket at a counter, checkout, returns, receipts;
+ * customer flow (door counts) and the sales and flow reports.
+ *
+ * A basket lives in memory until checkout: scanning, changing and cancelling
+ * it writes nothing. Checkout is one BEGIN IMMEDIATE transaction holding the
+ * sale, its lines, the stock moves out of the lots picked (first expiry
+ * first, the counter's own shelf first), the report summaries and the signed
+ * journal record; a refusal leaves the database and the basket as they were.
+ *
+ * Money is integer minor units of the store's currency; prices include tax.
+ * The tax in a line is round-half-up(amount x rate / (10000 + rate)), rate in
+ * basis points. For commodities sold by weight or volume (unit g or ml) the
+ * catalogue price is per kg or per litre.
+ */
+#ifndef ENTREPOT_SALES_H
+#define ENTREPOT_SALES_H
+
+#include <stdio.h>
+#include "entrepot/common.h"
+#include "entrepot/journal.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- the basket --------------------------------------------------------- */
+
+typedef struct ent_basket ent_basket;
+
+/*
+ * A new, empty basket for counter (1-16 letters, digits, - _) and cashier
+ * (1-64 bytes of text). shelf (may be NULL) is the counter's own location,
+ * taken first when stock is picked. db is borrowed and must outlive the
+ * basket. Errors: ENT_INVALID, ENT_NOTFOUND (no such shelf location).
+ * Release with ent_basket_free (NULL allowed).
+ */
+ENT_API int ent_basket_new(ent_db *db, ent_basket **out, const char *counter, const char *cashier,
+                           const char *shelf);
+ENT_API void ent_basket_free(ent_basket *b);
+
+/* A basket line. Borrowed from the basket until it next changes. */
+typedef struct ent_basket_line {
+    int64_t product_id;
+    char code[64];       /* GTIN-14 or SKU */
+    char name[201];      /* Chinese name, else English */
+    char origin[3];      /* the origin of the lot that will be sold first */
+    char lot[65];        /* the lot the scan named, "" for first-expiry-first-out */
+    char unit[4];        /* pcs, g, ml */
+    int64_t qty;         /* base units */
+    int64_t list_price;  /* catalogue price (per unit, per kg or l) */
+    int64_t unit_price;  /* price used (an override changes it) */
+    int64_t discount;    /* minor units off the line */
+    int64_t amount;      /* gross after discount */
+    int64_t fixed;       /* > 0: the amount an in-store price code carries */
+    int32_t tax_rate;    /* basis points */
+    int64_t tax;
+    char price_reason[101], discount_reason[101];
+} ent_basket_line;
+
+/*
+ * Adds what a scanner sent (GTIN, GS1 element string or Digital Link with a
+ * lot, in-store price/weight code, SKU or barcode). qty > 1 multiplies what
+ * the code stands for; 0 or 1 takes it as it is. The same commodity and lot
+ * scanned again joins its line. Checks at once that enough sellable stock is
+ * there for the whole basket. Errors (basket unchanged): ENT_INVALID (a code
+ * that does not parse), ENT_NOTFOUND (unknown code or lot), ENT_NOSTOCK
+ * (says what is on hand), ENT_EXPIRED (names the expiry date), ENT_REFUSED
+ * (the stock is only in quarantine or bonded).
+ * *line_out (may be NULL) receives the line's 1-based number.
+ */
+ENT_API int ent_basket_scan(ent_basket *b, size_t *line_out, const char *code, int64_t qty);
+
+/* Line numbers are 1-based; 0 means the last line. */
+ENT_API int ent_basket_set_qty(ent_basket *b, size_t line, int64_t qty);
+ENT_API int ent_basket_remove(ent_basket *b, size_t line);
+
+/* A new unit price (per unit, per kg or l) for a line, with a reason (required). */
+ENT_API int ent_basket_set_price(ent_basket *b, size_t line, int64_t unit_price, const char *reason);
+
+/* A discount off a line: amount minor units, or percent_bp basis points of the
+ * line (when amount is -1), with a reason (required). Never below zero. */
+ENT_API int ent_basket_discount(ent_basket *b, size_t line, int64_t amount, int32_t percent_bp,
+                                const char *reason);
+
+ENT_API size_t ent_basket_count(const ent_basket *b);
+/* Line i (1-based); NULL when out of range. Borrowed. */
+ENT_API const ent_basket_line *ent_basket_line_at(const ent_basket *b, size_t i);
+
+typedef struct ent_basket_totals {
+    int64_t total, tax, units, paid, due; /* due = total - paid, may be negative (change) */
+    size_t lines;
+} ent_basket_totals;
+ENT_API void ent_basket_totals_get(const ent_basket *b, ent_basket_totals *out);
+
+/*
+ * A payment: method "cash", "card" or "wallet"; amount > 0, or 0 for the rest
+ * due. Only cash may exceed what is due (the excess is change). Payments of
+ * one method add up. ENT_INVALID for an unknown method, a card or wallet
+ * paying more than is due, or nothing due.
+ */
+ENT_API int ent_basket_pay(ent_basket *b, const char *method, int64_t amount);
+/* Takes back the payments (to change them before checkout). */
+ENT_API void ent_basket_unpay(ent_basket *b);
+
+/* Cancels: empties the basket; nothing was written, nothing is. */
+ENT_API void ent_basket_clear(ent_basket *b);
+
+/* ---- sales as recorded -------------------------------------------------- */
+
+typedef struct ent_sale_line {
+    int64_t id;
+    char code[64], lot[65], origin[3], unit[4];
+    char *name, *price_reason, *discount_reason; /* owned; reasons may be NULL */
+    int64_t qty, unit_price, discount, amount, tax;
+    int32_t tax_rate;
+    int64_t returned; /* units taken back by later returns (sales only) */
+} ent_sale_line;
+
+typedef struct ent_sale_pay {
+    char method[8];
+    int64_t amount, tendered, change;
+} ent_sale_pay;
+
+typedef struct ent_sale {
+    char uuid[37];
+    int64_t receipt;      /* receipt number (the journal seq) */
+    char kind[8];         /* "sale" or "return" */
+    char ref_uuid[37];    /* return: the sale taken back ("" when none) */
+    int64_t ref_receipt;  /* return: its receipt number (0 when none) */
+    char time[21], day[11];
+    int hour;
+    char counter[17], cashier[65];
+    char store[17], currency[4];
+    char *store_name;     /* owned */
+    int64_t total, tax, units;
+    size_t nlines, npays, ntaxes;
+    ent_sale_line *lines;
+    ent_sale_pay *pays;
+    ent_journal_tax *taxes; /* per rate */
+    char qr[256];
+} ent_sale;
+
+/*
+ * Checks the basket out: it must be paid in full. One transaction: picks
+ * lots, moves the stock, writes the sale, lines, payments and summaries and
+ * appends the journal record through j (signed). *out (may be NULL)
+ * receives the sale as recorded, for the receipt. On success the basket is
+ * emptied; on any failure the basket and the database stay as they were.
+ * Errors: ENT_INVALID (empty, not paid in full), ENT_NOSTOCK, ENT_EXPIRED,
+ * ENT_REFUSED (stock only in quarantine/bonded; a closed day), ENT_BUSY.
+ */
+ENT_API int ent_basket_checkout(ent_basket *b, ent_journal *j, ent_sale **out);
+
+/* Finds a sale or return by receipt number or UUID. ENT_NOTFOUND. */
+ENT_API int ent_sale_get(ent_db *db, ent_sale **out, const char *receipt_or_uuid);
+/* The latest sale or return at a counter (any counter when NULL). */
+ENT_API int ent_sale_last(ent_db *db, ent_sale **out, const char *counter);
+ENT_API void ent_sale_free(ent_sale *s);
+
+/* ---- returns ------------------------------------------------------------ */
+
+typedef struct ent_return_item {
+    const char *code; /* any code of the commodity (a scan) */
+    int64_t qty;      /* base units; 0: all that is left of it */
+} ent_return_item;
+
+typedef struct ent_return_req {
+    const char *receipt;     /* receipt number or UUID; NULL or "": without the receipt */
+    const ent_return_item *items;
+    size_t nitems;           /* 0 with a receipt: everything not yet returned */
+    const char *location;    /* a returns location; NULL: where each unit came from */
+    const char *counter, *cashier, *reason;
+} ent_return_req;
+
+/*
+ * Takes goods back, in one transaction like checkout: return lines that
+ * refer to the sold lines, stock moves back (kind 'return'), the summaries,
+ * and a RETURN journal record. Refunds go back the way the sale was paid:
+ * card and wallet up to what they paid (less earlier refunds), the rest in
+ * cash; without the receipt, each item is matched to the latest sale of the
+ * commodity that still has units to take back, and refunded in cash.
+ * Never more than was sold, less earlier returns (ENT_REFUSED says how
+ * many can still come back). *out (may be NULL) receives the return.
+ */
+ENT_API int ent_sale_return(ent_db *db, ent_sale **out, ent_journal *j, const ent_return_req *req);
+
+/* ---- receipts ----------------------------------------------------------- */
+
+/*
+ * The receipt as plain UTF-8 text for paper of columns (32 for 58 mm, 48 for
+ * 80 mm) character cells; CJK characters take two. *out is malloc'd, owned
+ * by the caller. reprint adds a "REPRINT" line.
+ */
+ENT_API int ent_receipt_text(ent_db *db, char **out, const ent_sale *s, int columns, int reprint);
+
+/*
+ * The receipt as ESC/POS bytes for a thermal printer: text in GB18030 is
+ * not assumed, the text is sent as UTF-8 after selecting code page UTF-8
+ * where the printer supports it; the QR code (the journal's payload) with
+ * GS ( k; ends with a partial cut. *out is malloc'd, *len its length.
+ */
+ENT_API int ent_receipt_escpos(ent_db *db, unsigned char **out, size_t *len, const ent_sale *s, int columns,
+                               int reprint);
+
+/* ---- reports ------------------------------------------------------------ */
+
+enum ent_sales_by {
+    ENT_SALES_BY_DAY,
+    ENT_SALES_BY_HOUR,
+    ENT_SALES_BY_COUNTER,
+    ENT_SALES_BY_CASHIER,
+    ENT_SALES_BY_PRODUCT,
+    ENT_SALES_BY_ORIGIN
+};
+
+typedef struct ent_sales_query {
+    enum ent_sales_by by;
+    const char *from, *to; /* local dates YYYY-MM-DD, inclusive; NULL: open */
+    const char *counter;   /* only this counter (by day, hour, cashier, origin), or NULL */
+} ent_sales_query;
+
+typedef struct ent_sales_row {
+    const char *key;   /* day, hour "07", counter, cashier, GTIN/SKU, origin alpha-2; borrowed */
+    const char *name;  /* commodity or country name (Chinese), else NULL; borrowed */
+    int64_t value;     /* net of returns, minor units */
+    int64_t units;
+    int64_t transactions; /* sales (by day, hour, counter, cashier); lines otherwise */
+    int32_t share_bp;  /* value / total value, basis points */
+} ent_sales_row;
+typedef int (*ent_sales_cb)(const ent_sales_row *row, void *ud);
+
+/* Sales grouped as asked, from the summaries; rows by key, and the total
+ * value through *total (may be NULL). ENT_INVALID for a bad date. */
+ENT_API int ent_sales_report(ent_db *db, const ent_sales_query *q, ent_sales_cb cb, void *ud, int64_t *total);
+
+/* Recomputes the summaries from the sale lines (after a restore, or to
+ * check them): ENT_OK. */
+ENT_API int ent_sales_summary_rebuild(ent_db *db);
+
+/* ---- customer flow ------------------------------------------------------ */
+
+/*
+ * Imports door-counter interval counts as CSV with the header
+ * sensor,start,minutes,in,out (start: UTC "YYYY-MM-DDTHH:MM:SSZ", or local
+ * "YYYY-MM-DD HH:MM[:SS]" in the store's time zone). Idempotent: a period
+ * sent again replaces itself (upsert on sensor + start). All or nothing:
+ * a bad row is ENT_INVALID "row N: ..." and nothing is written.
+ * *rows (may be NULL) receives the rows read.
+ */
+ENT_API int ent_flow_import_csv(ent_db *db, FILE *in, int64_t *rows);
+
+/* Records one count by hand (sensor "manual" when NULL), the same upsert. */
+ENT_API int ent_flow_record(ent_db *db, const char *sensor, const char *start, int64_t minutes, int64_t n_in,
+                            int64_t n_out);
+
+typedef struct ent_flow_query {
+    int by_day;            /* 0: per hour, 1: per day */
+    const char *from, *to; /* local dates, inclusive; NULL: open */
+} ent_flow_query;
+
+typedef struct ent_flow_row {
+    const char *period;    /* "2026-11-28" or "2026-11-28 14:00"; borrowed */
+    int64_t visitors;      /* people in (sum of the in counts) */
+    int64_t transactions;
+    int32_t conversion_bp; /* transactions / visitors, basis points; -1 when no visitors */
+    int64_t value;         /* sales value, net of returns */
+    int64_t units;
+    int64_t avg_value;     /* value / transactions, rounded half up; 0 when none */
+    int64_t avg_units_x100;/* units per transaction x 100 */
+    int peak;              /* 1 for the period(s) with the most visitors */
+} ent_flow_row;
+typedef int (*ent_flow_cb)(const ent_flow_row *row, void *ud);
+
+/* Visitors and sales per hour or per day, in order. */
+ENT_API int ent_flow_report(ent_db *db, const ent_flow_query *q, ent_flow_cb cb, void *ud);
+
+/* The peak hours of day (0-23) over the query's range, by visitors summed
+ * per hour of the day: up to n hours, best first, into hours[]; *found how
+ * many. */
+ENT_API int ent_flow_peak_hours(ent_db *db, const ent_flow_query *q, int *hours, int64_t *visitors, size_t n,
+                                size_t *found);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

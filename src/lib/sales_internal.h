@@ -1,0 +1,56 @@
+/* Private to the sales module (sales*.c, flow.c). */
+#ifndef ENT_SALES_INTERNAL_H
+#define ENT_SALES_INTERNAL_H
+
+#include "entrepot/sales.h"
+#include "internal.h"
+
+/* The tax inside a tax-inclusive amount: round-half-up(amount x rate /
+ * (10000 + rate)), symmetric for negative amounts (returns). */
+int64_t sales_tax(int64_t amount, int32_t rate);
+
+/* a x num / den rounded half up (away from zero for negatives); den > 0. */
+int64_t sales_muldiv(int64_t a, int64_t num, int64_t den);
+
+/* Units a line counts in reports: its pieces, or 1 for goods sold by weight
+ * or volume (a weighed bag of nuts is one item in a basket). */
+int64_t sales_line_units(const char *unit, int64_t qty);
+
+/* The store's local date and hour of a UTC time "YYYY-MM-DDTHH:MM:SSZ". */
+int sales_local(ent_db *db, const char *utc, char day[11], int *hour);
+
+/* The UTC instant of a local "YYYY-MM-DD HH:MM[:SS]" in the store's zone. */
+int sales_local_to_utc(ent_db *db, const char *local, char utc[21]);
+
+/* Adds one sale or return (signs as stored) to the report summaries. */
+struct sales_sum_line {
+    int64_t product_id;
+    const char *origin;
+    int64_t amount, units;
+};
+int sales_sum_add(ent_db *db, const char *day, int hour, const char *counter, const char *cashier,
+                  int is_return, int64_t total, int64_t units, const struct sales_sum_line *lines, size_t n);
+
+/* Reads sale id into *out. */
+int sales_read(ent_db *db, ent_sale **out, int64_t sale_id);
+
+/* Fills per-rate journal taxes from lines (malloc'd *out, *n). */
+int sales_taxes(ent_journal_tax **out, size_t *n, const int32_t *rates, const int64_t *amounts,
+                const int64_t *taxes, size_t nlines);
+
+/* Row writers shared by checkout and returns; *id receives the new rowid. */
+int sales_insert_sale(ent_db *db, int64_t *id, const char *uuid, int64_t receipt, const char *kind, int64_t ref_id,
+                      const char *at, const char *day, int hour, const char *counter, const char *cashier,
+                      int64_t total, int64_t tax, int64_t units, const char *note, const char *qr);
+int sales_insert_line(ent_db *db, int64_t *id, int64_t sale_id, int line, int64_t product_id, const char *code,
+                      const char *name, const char *origin, const char *lots, const char *unit, int64_t qty,
+                      int64_t unit_price, int64_t discount, int64_t amount, int32_t rate, int64_t tax,
+                      const char *price_reason, const char *discount_reason, int64_t ref_line);
+int sales_insert_pick(ent_db *db, int64_t line_id, int64_t lot_id, int64_t location_id, int64_t qty);
+int sales_insert_pay(ent_db *db, int64_t sale_id, const char *method, int64_t amount, int64_t tendered,
+                     int64_t change);
+
+/* The sale's rowid from a receipt number or a UUID; ENT_NOTFOUND. */
+int sales_find(ent_db *db, int64_t *id, const char *receipt_or_uuid);
+
+#endif

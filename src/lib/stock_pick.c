@@ -1,0 +1,122 @@
+/* Lot picking for sales: first expiry first out over the sellable locations. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog_internal.h"
+#include "internal.h"
+#include "stock_internal.h"
+
+/* What lies where, for the refusal message when there is not enough to sell. */
+struct tally {
+    int64_t sellable, expired, held;
+    char lot[65]; /* the lot of the first row seen */
+    char expired_lot[65], expired_on[11];
+    char held_lot[65], held_kind[16], held_at[33];
+};
+
+static int refuse(ent_db *db, int64_t product_id, int64_t lot_id, const struct tally *t, int64_t qty)
+{
+    ent_product *p = NULL;
+    char label[300] = "", lotpart[100] = "";
+    if (ent_product_get_by_id(db, &p, product_id) == ENT_OK)
+        ent_product_label(p, label, sizeof label);
+    ent_product_free(p);
+    if (lot_id != 0)
+        snprintf(lotpart, sizeof lotpart, " lot %s", t->lot);
+    /* The most useful reason first: a shopper holding an expired jar must hear
+     * "expired", not "no stock". */
+    if (t->sellable == 0 && t->expired > 0)
+        return ent_fail(db, ENT_EXPIRED, "%s: lot %s expired on %s and cannot be sold", label, t->expired_lot,
+                        t->expired_on);
+    if (t->sellable == 0 && t->held > 0)
+        return ent_fail(db, ENT_REFUSED, "%s: lot %s is only in %s (%s) and cannot be sold", label, t->held_lot,
+                        t->held_kind, t->held_at);
+    if (lot_id != 0 && t->sellable == 0)
+        return ent_fail(db, ENT_NOSTOCK, "not enough stock: %s%s has 0 on hand for sale, %lld asked", label,
+                        lotpart, (long long)qty);
+    return ent_fail(db, ENT_NOSTOCK, "not enough stock: %s%s has %lld on hand for sale, %lld asked", label,
+                    lot_id ? lotpart : "", (long long)t->sellable, (long long)qty);
+}
+
+int ent_stock_pick(ent_db *db, struct ent_pick **out, size_t *n, int64_t product_id, int64_t lot_id, int64_t qty,
+                   int64_t prefer, const char *today)
+{
+    struct ent_pick *picks = NULL;
+    size_t count = 0, cap = 0;
+    struct tally t = {0};
+    int64_t left = qty;
+    int rc = ENT_OK, sc;
+    *out = NULL;
+    *n = 0;
+    if (qty <= 0)
+        return ent_fail(db, ENT_INVALID, "quantity must be 1 or more");
+    sqlite3_stmt *st = ent_stmt(db,
+        "SELECT b.lot_id, b.location_id, b.qty, l.code, l.origin, COALESCE(l.expiry, ''), loc.kind, loc.code "
+        "FROM stock_balance b JOIN lot l ON l.id = b.lot_id JOIN location loc ON loc.id = b.location_id "
+        "WHERE b.product_id = ?1 AND b.qty > 0 AND (?2 = 0 OR b.lot_id = ?2) "
+        "ORDER BY l.expiry IS NULL, l.expiry, l.id, b.location_id = ?3 DESC, loc.kind = 'shelf' DESC, "
+        "b.location_id");
+    if (st == NULL)
+        return db->code;
+    sqlite3_bind_int64(st, 1, product_id);
+    sqlite3_bind_int64(st, 2, lot_id);
+    sqlite3_bind_int64(st, 3, prefer);
+    while ((sc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t have = sqlite3_column_int64(st, 2);
+        const char *expiry = (const char *)sqlite3_column_text(st, 5);
+        const char *kind = (const char *)sqlite3_column_text(st, 6);
+        if (t.lot[0] == '\0')
+            ent_col_copy(st, 3, t.lot, sizeof t.lot);
+        if (strcmp(kind, "shelf") != 0 && strcmp(kind, "backroom") != 0) {
+            if (t.held == 0) {
+                ent_col_copy(st, 3, t.held_lot, sizeof t.held_lot);
+                snprintf(t.held_kind, sizeof t.held_kind, "%s", kind);
+                ent_col_copy(st, 7, t.held_at, sizeof t.held_at);
+            }
+            t.held += have;
+            continue;
+        }
+        if (expiry[0] && strcmp(expiry, today) < 0) {
+            if (t.expired == 0) {
+                ent_col_copy(st, 3, t.expired_lot, sizeof t.expired_lot);
+                snprintf(t.expired_on, sizeof t.expired_on, "%s", expiry);
+            }
+            t.expired += have;
+            continue;
+        }
+        t.sellable += have;
+        if (left == 0)
+            continue; /* keep counting, for an honest message elsewhere */
+        if (count == cap) {
+            cap = cap ? cap * 2 : 4;
+            struct ent_pick *np = realloc(picks, cap * sizeof *np);
+            if (np == NULL) {
+                rc = ent_fail(db, ENT_ERROR, "out of memory");
+                break;
+            }
+            picks = np;
+        }
+        struct ent_pick *p = &picks[count++];
+        memset(p, 0, sizeof *p);
+        p->lot_id = sqlite3_column_int64(st, 0);
+        p->location_id = sqlite3_column_int64(st, 1);
+        p->qty = have < left ? have : left;
+        left -= p->qty;
+        ent_col_copy(st, 3, p->lot, sizeof p->lot);
+        ent_col_copy(st, 4, p->origin, sizeof p->origin);
+        snprintf(p->expiry, sizeof p->expiry, "%s", expiry);
+    }
+    if (rc == ENT_OK && sc != SQLITE_DONE && sc != SQLITE_ROW)
+        rc = ent_fail_sql(db, "picking stock");
+    sqlite3_reset(st);
+    if (rc == ENT_OK && left > 0)
+        rc = refuse(db, product_id, lot_id, &t, qty);
+    if (rc != ENT_OK) {
+        free(picks);
+        return rc;
+    }
+    *out = picks;
+    *n = count;
+    return ENT_OK;
+}

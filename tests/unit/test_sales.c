@@ -1,0 +1,368 @@
+/* sales module: the basket, checkout in one transaction, refusals, returns,
+ * receipts, and 8 processes selling the same commodity. */
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "testutil.h"
+
+static char dir[64], key_path[128];
+
+#define NUTELLA "3017620422003"
+#define PEN "4006381333931"
+#define COLA "5000112548167"
+#define EXPIRED "4901234567894"
+#define HELD "8712345678906"
+
+/* A store with commodities, a shelf per counter, a back room, quarantine,
+ * bonded and returns locations, stock, and a started journal. */
+static int setup(void **state)
+{
+    if (test_db_setup(state) != 0)
+        return -1;
+    ent_db *db = *state;
+    setenv("ENTREPOT_NOW", "2026-11-28T06:00:00Z", 1); /* 14:00 in Shanghai */
+    snprintf(dir, sizeof dir, "/tmp/ent_sales_XXXXXX");
+    if (mkdtemp(dir) == NULL)
+        return -1;
+    snprintf(key_path, sizeof key_path, "%s/journal.pem", dir);
+    static const struct {
+        const char *gtin, *zh, *en, *origin, *price, *tax, *unit;
+    } products[] = {
+        {NUTELLA, "榛子可可酱", "Hazelnut spread", "IT", "39.90", "13", NULL},
+        {PEN, NULL, "Pen", "DE", "8.50", "13", NULL},
+        {COLA, "可口可乐", "Coca-Cola", "GB", "3.50", "9", NULL},
+        {EXPIRED, "抹茶", "Matcha", "JP", "25.00", "13", NULL},
+        {HELD, "奶酪", "Gouda", "NL", "60.00", "9", NULL},
+    };
+    for (size_t i = 0; i < sizeof products / sizeof *products; i++) {
+        ent_product_fields f = {0};
+        f.gtin = products[i].gtin;
+        f.name_zh = products[i].zh;
+        f.name_en = products[i].en;
+        f.origin = products[i].origin;
+        f.price = products[i].price;
+        f.tax_rate = products[i].tax;
+        if (ent_product_add(db, &f) != ENT_OK)
+            return -1;
+    }
+    static const char *const locs[][2] = {{"S1", "shelf"},  {"S2", "shelf"},   {"B-01", "backroom"},
+                                           {"Q-1", "quarantine"}, {"BD-1", "bonded"}, {"R-1", "returns"}};
+    for (size_t i = 0; i < 6; i++)
+        if (ent_location_add(db, locs[i][0], locs[i][1], NULL) != ENT_OK)
+            return -1;
+    static const struct {
+        const char *product, *lot, *origin, *expiry, *loc;
+        int64_t qty;
+    } stock[] = {
+        {NUTELLA, "N-LATE", "IT", "2027-06-30", "S1", 5},  {NUTELLA, "N-EARLY", "PL", "2027-01-31", "S2", 3},
+        {PEN, "P1", "DE", NULL, "S1", 10},                  {COLA, "C1", "GB", "2027-03-01", "B-01", 24},
+        {EXPIRED, "M-OLD", "JP", "2026-11-01", "S1", 4},    {HELD, "G1", "NL", "2027-02-01", "Q-1", 6},
+    };
+    for (size_t i = 0; i < sizeof stock / sizeof *stock; i++) {
+        ent_receive r = {0};
+        r.product = stock[i].product;
+        r.lot = stock[i].lot;
+        r.origin = stock[i].origin;
+        r.expiry = stock[i].expiry;
+        r.import_date = "2026-10-01";
+        r.location = stock[i].loc;
+        r.qty = stock[i].qty;
+        r.unit_cost = -1;
+        if (ent_stock_receive(db, &r, NULL) != ENT_OK) {
+            fprintf(stderr, "receive: %s\n", ent_errmsg(db));
+            return -1;
+        }
+    }
+    char id[65];
+    if (ent_journal_start(db, id, key_path, NULL) != ENT_OK) {
+        fprintf(stderr, "journal: %s\n", ent_errmsg(db));
+        return -1;
+    }
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    char cmd[160];
+    test_db_teardown(state);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static ent_journal *open_journal(ent_db *db, const char *counter)
+{
+    ent_journal *j = NULL;
+    ent_journal_open_opts o = {.counter = counter, .key_path = key_path};
+    if (ent_journal_open(&j, db, &o) != ENT_OK)
+        fail_msg("journal open: %s", ent_errmsg(db));
+    return j;
+}
+
+static int64_t scalar(const char *sql)
+{
+    sqlite3 *raw;
+    sqlite3_stmt *st;
+    int64_t v = -1;
+    sqlite3_open(test_db_path, &raw);
+    sqlite3_busy_timeout(raw, 5000);
+    if (sqlite3_prepare_v2(raw, sql, -1, &st, NULL) != SQLITE_OK)
+        fail_msg("%s: %s", sql, sqlite3_errmsg(raw));
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(raw);
+    return v;
+}
+
+static int64_t on_hand(const char *gtin)
+{
+    char sql[200];
+    snprintf(sql, sizeof sql, "SELECT COALESCE(SUM(b.qty), 0) FROM stock_balance b JOIN product p ON p.id = "
+                              "b.product_id WHERE p.gtin = '0%s'", gtin);
+    return scalar(sql);
+}
+
+/* Everything a refusal must leave alone. */
+static int64_t fingerprint(void)
+{
+    return scalar("SELECT (SELECT count(*) FROM stock_move) * 1000000 + (SELECT count(*) FROM journal) * 1000 + "
+                  "(SELECT count(*) FROM sale) + (SELECT COALESCE(SUM(qty), 0) FROM stock_balance) * 7");
+}
+
+/* ---- tax ---------------------------------------------------------------- */
+
+static void tax_rows(void **state)
+{
+    ent_db *db = *state;
+    ent_basket *b = NULL;
+    static const struct {
+        const char *code;
+        int64_t qty, amount, tax;
+    } rows[] = {
+        /* 0 */ {NUTELLA, 1, 3990, 459}, /* 3990 x 1300 / 11300 = 459.02 */
+        /* 1 */ {COLA, 3, 1050, 87},     /* 1050 x 900 / 10900 = 86.70 -> 87 */
+        /* 2 */ {PEN, 2, 1700, 196},     /* 1700 x 1300 / 11300 = 195.58 -> 196 */
+    };
+    assert_int_equal(ent_basket_new(db, &b, "C1", "王芳", "S1"), ENT_OK);
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        size_t line = 0;
+        EXPECT_ROW(i, db, ent_basket_scan(b, &line, rows[i].code, rows[i].qty), ENT_OK, "");
+        const ent_basket_line *l = ent_basket_line_at(b, line);
+        if (l->amount != rows[i].amount || l->tax != rows[i].tax)
+            fail_msg("row %zu: amount %lld tax %lld", i, (long long)l->amount, (long long)l->tax);
+    }
+    ent_basket_free(b);
+}
+
+/* ---- refusals at the scan ----------------------------------------------- */
+
+static void scan_rows(void **state)
+{
+    ent_db *db = *state;
+    ent_basket *b = NULL;
+    static const struct {
+        const char *code;
+        int64_t qty;
+        int rc;
+        const char *msg;
+    } rows[] = {
+        /* 0 */ {"9999", 1, ENT_NOTFOUND, "no commodity has the code '9999'"},
+        /* 1 */ {"4006381333932", 1, ENT_INVALID, "GTIN 4006381333932: check digit should be 1"},
+        /* 2 */ {EXPIRED, 1, ENT_EXPIRED, "04901234567894 抹茶: lot M-OLD expired on 2026-11-01 and cannot be sold"},
+        /* 3 */ {HELD, 1, ENT_REFUSED, "08712345678906 奶酪: lot G1 is only in quarantine (Q-1) and cannot be sold"},
+        /* 4 */ {PEN, 11, ENT_NOSTOCK, "not enough stock: 04006381333931 Pen has 10 on hand for sale, 11 asked"},
+        /* 5 */ {"(01)03017620422003(10)NOPE", 1, ENT_NOTFOUND, "03017620422003 榛子可可酱 has no lot 'NOPE'"},
+        /* 6 */ {"(01)03017620422003(10)N-EARLY", 4, ENT_NOSTOCK,
+                 "not enough stock: 03017620422003 榛子可可酱 lot N-EARLY has 3 on hand for sale, 4 asked"},
+        /* 7 */ {PEN, 10, ENT_OK, ""},
+        /* 8 */ {PEN, 1, ENT_NOSTOCK, "not enough stock: 04006381333931 Pen has 10 on hand for sale, 11 asked"},
+        /* 9 */ {"", 1, ENT_INVALID, "no code given"},
+    };
+    assert_int_equal(ent_basket_new(db, &b, "C1", "王芳", "S1"), ENT_OK);
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        size_t before = ent_basket_count(b);
+        int rc = ent_basket_scan(b, NULL, rows[i].code, rows[i].qty);
+        if (rc != rows[i].rc || strncmp(ent_errmsg(db), rows[i].msg, strlen(rows[i].msg)) != 0)
+            fail_msg("row %zu: got %d '%s', want %d '%s'", i, rc, ent_errmsg(db), rows[i].rc, rows[i].msg);
+        if (rc != ENT_OK && ent_basket_count(b) != before)
+            fail_msg("row %zu: the basket changed on a refusal", i);
+    }
+    assert_int_equal(ent_basket_count(b), 1);
+    ent_basket_free(b);
+}
+
+/* ---- editing the basket ------------------------------------------------- */
+
+static void basket_edits(void **state)
+{
+    ent_db *db = *state;
+    ent_basket *b = NULL;
+    ent_basket_totals t;
+    assert_int_equal(ent_basket_new(db, &b, "C1", "王芳", "S1"), ENT_OK);
+    assert_int_equal(ent_basket_scan(b, NULL, COLA, 0), ENT_OK);
+    assert_int_equal(ent_basket_scan(b, NULL, COLA, 0), ENT_OK); /* joins line 1 */
+    assert_int_equal(ent_basket_count(b), 1);
+    assert_int_equal(ent_basket_line_at(b, 1)->qty, 2);
+    assert_int_equal(ent_basket_scan(b, NULL, PEN, 0), ENT_OK);
+    assert_int_equal(ent_basket_set_qty(b, 0, 4), ENT_OK);
+    assert_int_equal(ent_basket_line_at(b, 2)->amount, 3400);
+    EXPECT_ROW(0, db, ent_basket_set_qty(b, 2, 11), ENT_NOSTOCK,
+               "not enough stock: 04006381333931 Pen has 10 on hand for sale, 11 asked");
+    assert_int_equal(ent_basket_line_at(b, 2)->qty, 4);
+    EXPECT_ROW(1, db, ent_basket_set_price(b, 2, 700, ""), ENT_INVALID, "a price change needs a reason");
+    EXPECT_ROW(2, db, ent_basket_set_price(b, 2, 700, "damaged box"), ENT_OK, "");
+    assert_int_equal(ent_basket_line_at(b, 2)->amount, 2800);
+    EXPECT_ROW(3, db, ent_basket_discount(b, 1, -1, 1000, "member"), ENT_OK, "");
+    assert_int_equal(ent_basket_line_at(b, 1)->amount, 630);
+    EXPECT_ROW(4, db, ent_basket_discount(b, 1, 800, 0, "x"), ENT_INVALID, "a discount of 8.00 is more than the line's 7.00");
+    EXPECT_ROW(5, db, ent_basket_remove(b, 3), ENT_INVALID, "there is no line 3: the basket has 2");
+    ent_basket_totals_get(b, &t);
+    assert_int_equal(t.total, 3430);
+    EXPECT_ROW(6, db, ent_basket_pay(b, "card", 5000), ENT_INVALID,
+               "card cannot pay 50.00 when 34.30 is due: only cash gives change");
+    EXPECT_ROW(7, db, ent_basket_pay(b, "cheque", 0), ENT_INVALID, "payment method 'cheque' must be cash, card or wallet");
+    assert_int_equal(ent_basket_remove(b, 0), ENT_OK);
+    assert_int_equal(ent_basket_count(b), 1);
+    int64_t before = fingerprint();
+    ent_basket_clear(b); /* cancel: no trace */
+    assert_int_equal(ent_basket_count(b), 0);
+    assert_int_equal(fingerprint(), before);
+    ent_basket_free(b);
+}
+
+/* ---- checkout ----------------------------------------------------------- */
+
+static void checkout_fefo_split_pay(void **state)
+{
+    ent_db *db = *state;
+    ent_basket *b = NULL;
+    ent_sale *s = NULL;
+    ent_journal *j = open_journal(db, "C1");
+    assert_int_equal(ent_basket_new(db, &b, "C1", "王芳", "S1"), ENT_OK);
+    /* 4 jars: the 3 of the early lot (on S2) first, then 1 of the late lot. */
+    assert_int_equal(ent_basket_scan(b, NULL, NUTELLA, 4), ENT_OK);
+    assert_string_equal(ent_basket_line_at(b, 1)->origin, "PL");
+    assert_int_equal(ent_basket_scan(b, NULL, COLA, 2), ENT_OK);
+    EXPECT_ROW(0, db, ent_basket_checkout(b, j, &s), ENT_INVALID, "166.60 is still due");
+    assert_int_equal(ent_basket_pay(b, "card", 10000), ENT_OK);
+    assert_int_equal(ent_basket_pay(b, "cash", 7000), ENT_OK);
+    EXPECT_ROW(1, db, ent_basket_checkout(b, j, &s), ENT_OK, "");
+    assert_non_null(s);
+    assert_int_equal(ent_basket_count(b), 0);
+    assert_int_equal(s->total, 16660);
+    assert_int_equal(s->tax, 1836 + 58); /* 15960x13/113 = 1836.1; 700x9/109 = 57.8 */
+    assert_string_equal(s->lines[0].lot, "N-EARLY+N-LATE");
+    assert_string_equal(s->lines[0].origin, "PL");
+    assert_int_equal(s->npays, 2);
+    assert_string_equal(s->pays[0].method, "card");
+    assert_int_equal(s->pays[1].amount, 6660);
+    assert_int_equal(s->pays[1].change, 340);
+    assert_string_equal(s->day, "2026-11-28");
+    assert_int_equal(s->hour, 14);
+    assert_int_equal(on_hand(NUTELLA), 4);
+    assert_int_equal(scalar("SELECT qty FROM stock_balance b JOIN lot l ON l.id = b.lot_id WHERE l.code = 'N-EARLY'"),
+                     0);
+    assert_int_equal(scalar("SELECT count(*) FROM journal WHERE kind = 'SALE'"), 1);
+    assert_int_equal(scalar("SELECT total FROM journal WHERE kind = 'SALE'"), 16660);
+    assert_int_equal(scalar("SELECT count(*) FROM stock_move WHERE kind = 'sale'"), 3);
+    assert_int_equal(scalar("SELECT value FROM sale_sum_origin WHERE origin = 'PL'"), 15960);
+    assert_int_equal(scalar("SELECT transactions FROM sale_sum_hour WHERE hour = 14"), 1);
+    assert_int_equal(ent_journal_verify(db, NULL, NULL, NULL, NULL), ENT_OK);
+    /* The receipt number finds it, and so does the UUID. */
+    ent_sale *again = NULL;
+    char num[32];
+    snprintf(num, sizeof num, "%lld", (long long)s->receipt);
+    assert_int_equal(ent_sale_get(db, &again, num), ENT_OK);
+    assert_string_equal(again->uuid, s->uuid);
+    ent_sale_free(again);
+    assert_int_equal(ent_sale_get(db, &again, s->uuid), ENT_OK);
+    ent_sale_free(again);
+    ent_sale_free(s);
+    ent_basket_free(b);
+    ent_journal_close(j);
+}
+
+static void checkout_named_lot(void **state)
+{
+    ent_db *db = *state;
+    ent_basket *b = NULL;
+    ent_sale *s = NULL;
+    ent_journal *j = open_journal(db, "C1");
+    assert_int_equal(ent_basket_new(db, &b, "C1", "王芳", NULL), ENT_OK);
+    assert_int_equal(ent_basket_scan(b, NULL, "(01)03017620422003(10)N-LATE", 2), ENT_OK);
+    assert_string_equal(ent_basket_line_at(b, 1)->origin, "IT");
+    assert_int_equal(ent_basket_pay(b, "wallet", 0), ENT_OK);
+    assert_int_equal(ent_basket_checkout(b, j, &s), ENT_OK);
+    assert_string_equal(s->lines[0].lot, "N-LATE");
+    assert_int_equal(scalar("SELECT qty FROM stock_balance b JOIN lot l ON l.id = b.lot_id WHERE l.code = 'N-LATE'"),
+                     3);
+    ent_sale_free(s);
+    ent_basket_free(b);
+    ent_journal_close(j);
+}
+
+/* Between the scan and the checkout another counter sold the stock: the
+ * checkout is refused, the basket kept, nothing written. */
+static void checkout_refused_keeps_basket(void **state)
+{
+    ent_db *db = *state;
+    ent_basket *b1 = NULL, *b2 = NULL;
+    ent_journal *j = open_journal(db, "C1");
+    assert_int_equal(ent_basket_new(db, &b1, "C1", "王芳", NULL), ENT_OK);
+    assert_int_equal(ent_basket_new(db, &b2, "C2", "李强", NULL), ENT_OK);
+    assert_int_equal(ent_basket_scan(b1, NULL, PEN, 8), ENT_OK);
+    assert_int_equal(ent_basket_scan(b2, NULL, PEN, 5), ENT_OK);
+    assert_int_equal(ent_basket_pay(b1, "cash", 0), ENT_OK);
+    assert_int_equal(ent_basket_pay(b2, "cash", 0), ENT_OK);
+    assert_int_equal(ent_basket_checkout(b1, j, NULL), ENT_OK);
+    int64_t before = fingerprint();
+    EXPECT_ROW(0, db, ent_basket_checkout(b2, j, NULL), ENT_NOSTOCK,
+               "not enough stock: 04006381333931 Pen has 2 on hand for sale, 5 asked");
+    assert_int_equal(fingerprint(), before);
+    assert_int_equal(ent_basket_count(b2), 1);
+    assert_int_equal(ent_basket_set_qty(b2, 1, 2), ENT_OK);
+    ent_sale *s = NULL;
+    assert_int_equal(ent_basket_checkout(b2, j, &s), ENT_OK); /* the cash paid for 5 gives change */
+    assert_int_equal(s->pays[0].change, 4250 - 1700);
+    ent_sale_free(s);
+    assert_int_equal(on_hand(PEN), 0);
+    ent_basket_free(b1);
+    ent_basket_free(b2);
+    ent_journal_close(j);
+}
+
+/* Without a usable key nothing is sold. */
+static void checkout_needs_journal(void **state)
+{
+    ent_db *db = *state;
+    ent_basket *b = NULL;
+    ent_journal *j = NULL;
+    char moved[160];
+    snprintf(moved, sizeof moved, "%s/elsewhere.pem", dir);
+    assert_int_equal(rename(key_path, moved), 0);
+    ent_journal_open_opts o = {.counter = "C1", .key_path = key_path};
+    assert_int_equal(ent_journal_open(&j, db, &o), ENT_REFUSED);
+    assert_null(j);
+    assert_int_equal(ent_basket_new(db, &b, "C1", "王芳", NULL), ENT_OK);
+    assert_int_equal(ent_basket_scan(b, NULL, PEN, 1), ENT_OK);
+    assert_int_equal(ent_basket_pay(b, "cash", 0), ENT_OK);
+    EXPECT_ROW(0, db, ent_basket_checkout(b, NULL, NULL), ENT_REFUSED, "no journal is open, so nothing can be sold");
+    assert_int_equal(ent_basket_count(b), 1);
+    assert_int_equal(rename(moved, key_path), 0);
+    ent_basket_free(b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(tax_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(scan_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(basket_edits, setup, teardown),
+        cmocka_unit_test_setup_teardown(checkout_fefo_split_pay, setup, teardown),
+        cmocka_unit_test_setup_teardown(checkout_named_lot, setup, teardown),
+        cmocka_unit_test_setup_teardown(checkout_refused_keeps_basket, setup, teardown),
+        cmocka_unit_test_setup_teardown(checkout_needs_journal, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
