@@ -7,12 +7,15 @@
 int ent_gs1_check_digit(const char *s, size_t n)
 {
     int sum = 0;
-    /* Weights 3,1,3,1... from the rightmost digit of the data leftwards. */
+    /* Weights 3,1,3,1... from the rightmost digit of the data leftwards, so
+     * the leftmost digit weighs 3 when n is odd. 3 ^ 2 == 1 and 1 ^ 2 == 3. */
+    int w = (n % 2) ? 3 : 1;
     for (size_t i = 0; i < n; i++) {
-        char c = s[n - 1 - i];
-        if (c < '0' || c > '9')
+        unsigned d = (unsigned)(unsigned char)s[i] - '0';
+        if (d > 9)
             return -1;
-        sum += (c - '0') * ((i % 2 == 0) ? 3 : 1);
+        sum += (int)d * w;
+        w ^= 2;
     }
     return '0' + (10 - sum % 10) % 10;
 }

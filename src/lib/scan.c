@@ -4,10 +4,12 @@
  * safe for any bytes. Facts about AIs come from the GS1 General
  * Specifications (section 3 and 7.8) and the GS1 Digital Link standard.
  */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdatomic.h>
 #include <time.h>
 
 #include "entrepot/country.h"
@@ -337,19 +339,39 @@ static int predefined_length(int two)
 
 static int pat_cmp(const char *key, size_t klen, const char *pat)
 {
-    size_t plen = strlen(pat);
-    for (size_t i = 0; i < klen && i < plen; i++) {
-        if (pat[i] == 'n')
+    for (size_t i = 0; i < klen; i++) {
+        char pc = pat[i];
+        if (pc == '\0')
+            return 1; /* the key is longer */
+        if (pc == 'n')
             continue; /* any digit; 'n' only ever ends a pattern */
-        if (key[i] != pat[i])
-            return (unsigned char)key[i] - (unsigned char)pat[i];
+        if (key[i] != pc)
+            return (unsigned char)key[i] - (unsigned char)pc;
     }
-    return (int)klen - (int)plen;
+    return pat[klen] == '\0' ? 0 : -1;
+}
+
+#define N_DEFS (sizeof ai_defs / sizeof *ai_defs)
+
+/* Where each two-digit group starts and ends in the table, worked out once. */
+static unsigned char group_lo[100], group_hi[100];
+static pthread_once_t groups_once = PTHREAD_ONCE_INIT;
+
+static void build_groups(void)
+{
+    for (size_t i = 0; i < N_DEFS; i++) {
+        int two = (ai_defs[i].pat[0] - '0') * 10 + (ai_defs[i].pat[1] - '0');
+        if (group_hi[two] == 0)
+            group_lo[two] = (unsigned char)i;
+        group_hi[two] = (unsigned char)(i + 1);
+    }
 }
 
 static const struct ai_def *ai_find(const char *ai, size_t len)
 {
-    size_t lo = 0, hi = sizeof ai_defs / sizeof *ai_defs;
+    pthread_once(&groups_once, build_groups);
+    int two = (ai[0] - '0') * 10 + (ai[1] - '0');
+    size_t lo = group_lo[two], hi = group_hi[two];
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         int c = pat_cmp(ai, len, ai_defs[mid].pat);
@@ -367,12 +389,24 @@ static const struct ai_def *ai_find(const char *ai, size_t len)
 int ent_scan_table_check_(void);
 int ent_scan_table_check_(void)
 {
-    for (size_t i = 1; i < sizeof ai_defs / sizeof *ai_defs; i++) {
+    for (size_t i = 1; i < N_DEFS; i++) {
         const char *a = ai_defs[i - 1].pat, *b = ai_defs[i].pat;
         if (strcmp(a, b) >= 0)
             return (int)i;
         if (ai_length((a[0] - '0') * 10 + a[1] - '0') != (int)strlen(a))
             return -(int)i;
+    }
+    /* Every entry must be found through its group (the index is a byte). */
+    if (N_DEFS > 255)
+        return -1000;
+    for (size_t i = 0; i < N_DEFS; i++) {
+        char key[5];
+        size_t n = strlen(ai_defs[i].pat);
+        memcpy(key, ai_defs[i].pat, n + 1);
+        if (key[n - 1] == 'n')
+            key[n - 1] = '7';
+        if (ai_find(key, n) != &ai_defs[i])
+            return 1000 + (int)i;
     }
     return 0;
 }
@@ -399,14 +433,33 @@ struct ctx {
     int year; /* reference year, computed on first need */
 };
 
+/* This year (UTC), worked out again only when the clock leaves the year
+ * cached: gmtime on every dated scan would cost more than the parse. */
+static _Atomic long long year_cache; /* year << 40 | first second of the next year */
+
+static int this_year(void)
+{
+    time_t now = time(NULL);
+    long long c = atomic_load_explicit(&year_cache, memory_order_relaxed);
+    long long next = c & ((1LL << 40) - 1);
+    if (c != 0 && (long long)now < next && (long long)now >= next - 366LL * 86400)
+        return (int)(c >> 40);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    int year = tm.tm_year + 1900;
+    struct tm ny = {0};
+    ny.tm_year = year + 1 - 1900;
+    ny.tm_mday = 1;
+    long long next_start = (long long)timegm(&ny);
+    if (next_start > 0 && next_start < (1LL << 40) && year > 0)
+        atomic_store_explicit(&year_cache, (long long)year << 40 | next_start, memory_order_relaxed);
+    return year;
+}
+
 static int ref_year(struct ctx *cx)
 {
-    if (cx->year == 0) {
-        time_t now = time(NULL);
-        struct tm tm;
-        gmtime_r(&now, &tm);
-        cx->year = tm.tm_year + 1900;
-    }
+    if (cx->year == 0)
+        cx->year = this_year();
     return cx->year;
 }
 
@@ -838,11 +891,17 @@ static const char *dl_ai(const char *s, size_t n)
     static const char *const numeric[] = {"00", "01", "10", "21", "22", "235", "253", "254", "255", "401", "402",
                                           "414", "417", "8003", "8004", "8006", "8010", "8011", "8013", "8017",
                                           "8018", "8019"};
-    for (size_t i = 0; i < sizeof numeric / sizeof *numeric; i++)
-        if (strlen(numeric[i]) == n && memcmp(numeric[i], s, n) == 0)
-            return numeric[i];
+    if (n < 2 || n > 5)
+        return NULL;
+    if (is_digit((unsigned char)s[0])) {
+        for (size_t i = 0; i < sizeof numeric / sizeof *numeric; i++)
+            if (numeric[i][0] == s[0] && numeric[i][1] == s[1] && strlen(numeric[i]) == n &&
+                memcmp(numeric[i], s, n) == 0)
+                return numeric[i];
+        return NULL;
+    }
     for (size_t i = 0; i < sizeof dl_names / sizeof *dl_names; i++)
-        if (strlen(dl_names[i].name) == n && memcmp(dl_names[i].name, s, n) == 0)
+        if (dl_names[i].name[0] == s[0] && strlen(dl_names[i].name) == n && memcmp(dl_names[i].name, s, n) == 0)
             return dl_names[i].ai;
     return NULL;
 }
@@ -898,12 +957,14 @@ static int dl_path_fits(const struct seg *segs, size_t k, size_t nseg)
     return 1;
 }
 
-static int dl_add(ent_scan *out, struct ctx *cx, const char *ai, const char *v, size_t n, const char *where)
+static int dl_add(ent_scan *out, struct ctx *cx, const char *ai, const char *v, size_t n, int in_query)
 {
     char buf[91];
     long len = pct_decode(buf, 90, v, n);
+    if (len == -1 && in_query)
+        return fail(out, "Digital Link: bad percent-encoding in ?%s=", ai);
     if (len == -1)
-        return fail(out, "Digital Link: bad percent-encoding in %s", where);
+        return fail(out, "Digital Link: bad percent-encoding in the path");
     if (len == -2) {
         const struct ai_def *def = ai_find(ai, strlen(ai));
         return check_length(out, ai, def ? def : &unknown_def, n);
@@ -952,7 +1013,7 @@ static int parse_digital_link(ent_scan *out, struct ctx *cx, const char *p, size
         return fail(out, "Digital Link: no GS1 key such as /01/{GTIN} in the path");
     for (size_t j = k; j + 1 < nseg; j += 2) {
         const char *ai = dl_ai(segs[j].s, segs[j].n);
-        int rc = dl_add(out, cx, ai, segs[j + 1].s, segs[j + 1].n, "the path");
+        int rc = dl_add(out, cx, ai, segs[j + 1].s, segs[j + 1].n, 0);
         if (rc != ENT_OK)
             return rc;
     }
@@ -982,9 +1043,7 @@ static int parse_digital_link(ent_scan *out, struct ctx *cx, const char *p, size
                 ai[kl] = '\0';
                 if (eq >= e || eq + 1 == e)
                     return fail(out, "Digital Link: ?%s= has no value", ai);
-                char where[24];
-                snprintf(where, sizeof where, "?%s=", ai);
-                rc = dl_add(out, cx, ai, p + eq + 1, e - eq - 1, where);
+                rc = dl_add(out, cx, ai, p + eq + 1, e - eq - 1, 1);
                 if (rc != ENT_OK)
                     return rc;
             }
@@ -1216,8 +1275,13 @@ static int looks_gs1(const struct ctx *cx, const char *p, size_t n)
 int ent_scan_parse(ent_scan *out, const char *data, size_t len, const ent_scan_config *cfg)
 {
     int gs1 = 0, rc;
-    /* The AIs are cleared by their count; only the header needs zeroing. */
-    memset(out, 0, offsetof(ent_scan, ais));
+    /* The AIs are cleared by their count, the texts by their first byte:
+     * zeroing all of it would cost more than parsing. */
+    memset(out, 0, offsetof(ent_scan, text));
+    out->text[0] = '\0';
+    out->error = ENT_OK;
+    out->message[0] = '\0';
+    out->n_ais = 0;
     out->count = -1;
     out->layout = -1;
     out->symbology = "";

@@ -1,0 +1,210 @@
+/*
+ * Scan benchmarks.
+ *
+ *   bench_scan               parses per second on one core, for a mix of
+ *                            EAN-13, GS1 element strings and Digital Link URIs
+ *   bench_scan DB [N]        also: latency of parse + resolve (commodity and
+ *                            lot) for N scans (default 100000) of codes taken
+ *                            from the database, as p50 / p99 / max
+ *
+ * Run it from a release build: cmake --build B --target bench_scan.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "entrepot/entrepot.h"
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* CPU time of this thread: parses per second of one core, whatever else
+ * the machine is doing (the wall-clock rate is printed beside it). */
+static double cpu_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---- parsing ------------------------------------------------------------ */
+
+static const char *const mix[] = {
+    /* EAN-13, UPC-A and in-store */
+    "4006381333931",
+    "9501101531000",
+    "036000241457",
+    "2012345012349",
+    /* GS1 element strings as scanners send them */
+    "]C1010400638133393117270531102024A",
+    "]d2010400638133393117270531102024A\x1d" "21SN0001",
+    "]e00104006381333931310300125015270500",
+    "]C1010400638133393139221299\x1d" "10LOT-7\x1d" "422250",
+    /* GS1 Digital Link */
+    "https://id.gs1.org/01/04006381333931/10/2024A?17=270531",
+    "https://shop.example.com/p/01/09501101531000/21/SN%2F9?3103=000750&linkType=gs1:pip",
+    "https://id.gs1.org/01/04006381333931",
+    "https://example.com/gtin/04006381333931/lot/L1",
+};
+
+static void bench_parse(void)
+{
+    enum { N = sizeof mix / sizeof *mix };
+    size_t len[N];
+    static ent_scan s;
+    ent_scan_config cfg;
+    ent_scan_config_init(&cfg);
+    ent_scan_config_add_layout(&cfg, "20IIIIIPPP.PPC", NULL, 0);
+    for (int i = 0; i < N; i++) {
+        len[i] = strlen(mix[i]);
+        if (ent_scan_parse(&s, mix[i], len[i], &cfg) != ENT_OK) {
+            fprintf(stderr, "bench_scan: %s: %s\n", mix[i], s.message);
+            exit(1);
+        }
+    }
+    /* Warm up, then run whole rounds of the mix for about two seconds. */
+    long parses = 0, sink = 0;
+    double t0 = cpu_s(), w0 = now_s(), t;
+    do {
+        for (int r = 0; r < 1000; r++)
+            for (int i = 0; i < N; i++) {
+                sink += ent_scan_parse(&s, mix[i], len[i], &cfg);
+                sink += s.gtin[3];
+            }
+        parses += 1000L * N;
+        t = cpu_s();
+    } while (t - t0 < 3.0);
+    printf("parse: %ld scans in %.2f s of CPU: %.0f parses/s on one core (%.0f/s wall clock); mix of %d: "
+           "4 EAN/UPC, 4 GS1 element strings, 4 Digital Link%s\n",
+           parses, t - t0, (double)parses / (t - t0), (double)parses / (now_s() - w0), N, sink == 42 ? " " : "");
+    static const char *const names[] = {"EAN-13", "GS1 element string", "Digital Link"};
+    for (int k = 0; k < 3; k++) {
+        long n = 0;
+        t0 = cpu_s();
+        do {
+            for (int r = 0; r < 1000; r++)
+                for (int i = 4 * k; i < 4 * k + 4; i++)
+                    sink += ent_scan_parse(&s, mix[i], len[i], &cfg);
+            n += 4000;
+            t = cpu_s();
+        } while (t - t0 < 1.0);
+        printf("  %-20s %.0f parses/s\n", names[k], (double)n / (t - t0));
+    }
+}
+
+/* ---- resolving ---------------------------------------------------------- */
+
+struct codes {
+    char (*code)[80];
+    size_t n, cap;
+};
+
+static void push(struct codes *c, const char *text)
+{
+    if (c->n == c->cap) {
+        c->cap = c->cap ? c->cap * 2 : 4096;
+        c->code = realloc(c->code, c->cap * sizeof *c->code);
+        if (c->code == NULL)
+            exit(3);
+    }
+    snprintf(c->code[c->n++], sizeof *c->code, "%s", text);
+}
+
+static int take_product(const ent_product *p, void *ud)
+{
+    if (p->gtin[0])
+        push(ud, p->gtin + (p->gtin[0] == '0')); /* as an EAN-13 scanner sends it */
+    return 0;
+}
+
+/* Lots become GS1 element strings with GTIN, expiry and lot, as on a
+ * GS1 DataMatrix back label. */
+static int take_lot(const ent_level *row, void *ud)
+{
+    char code[80];
+    if (row->gtin == NULL || row->lot == NULL || strlen(row->lot) > 20)
+        return 0;
+    if (row->expiry && strlen(row->expiry) == 10)
+        snprintf(code, sizeof code, "]d201%s17%.2s%.2s%.2s10%s", row->gtin, row->expiry + 2, row->expiry + 5,
+                 row->expiry + 8, row->lot);
+    else
+        snprintf(code, sizeof code, "]d201%s10%s", row->gtin, row->lot);
+    push(ud, code);
+    return 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int bench_resolve(const char *path, long n)
+{
+    ent_db *db = NULL;
+    struct codes products = {0}, lots = {0};
+    ent_scan_config cfg;
+    static ent_scan s;
+    double t0 = now_s();
+    if (ent_db_open(&db, path, ENT_OPEN_READONLY) != ENT_OK) {
+        fprintf(stderr, "bench_scan: %s\n", ent_errmsg(db));
+        ent_db_close(db);
+        return 3;
+    }
+    if (ent_scan_config_load(db, &cfg) != ENT_OK)
+        ent_scan_config_init(&cfg);
+    if (ent_product_each(db, NULL, NULL, 0, take_product, &products) != ENT_OK) {
+        fprintf(stderr, "bench_scan: %s\n", ent_errmsg(db));
+        return 3;
+    }
+    ent_levels_query q = {0};
+    q.by = ENT_BY_LOT;
+    if (ent_stock_levels(db, &q, take_lot, &lots) != ENT_OK) {
+        fprintf(stderr, "bench_scan: %s\n", ent_errmsg(db));
+        return 3;
+    }
+    printf("resolve: %s: %zu commodities with a GTIN, %zu lots in stock (read in %.1f s)\n", path, products.n,
+           lots.n, now_s() - t0);
+    if (products.n == 0) {
+        fprintf(stderr, "bench_scan: no commodity with a GTIN in %s\n", path);
+        return 2;
+    }
+    double *lat = malloc((size_t)n * sizeof *lat);
+    long found = 0, lot_ok = 0;
+    unsigned seed = 12345;
+    for (long i = 0; i < n; i++) {
+        /* Half plain GTIN scans, half GS1 scans naming a lot (when there are lots). */
+        seed = seed * 1103515245u + 12345u;
+        unsigned r = seed >> 8;
+        const char *code = (lots.n && (i & 1)) ? lots.code[r % lots.n] : products.code[r % products.n];
+        double a = now_s();
+        ent_scan_match *m = NULL;
+        if (ent_scan_parse(&s, code, strlen(code), &cfg) == ENT_OK && ent_scan_resolve(db, &m, &s) == ENT_OK) {
+            found++;
+            lot_ok += m->lot_state == ENT_SCAN_LOT_OK;
+        }
+        ent_scan_match_free(m);
+        lat[i] = now_s() - a;
+    }
+    qsort(lat, (size_t)n, sizeof *lat, cmp_double);
+    printf("resolve: %ld scans (%ld resolved, %ld with their lot): p50 %.1f us, p99 %.1f us, max %.1f us\n", n,
+           found, lot_ok, lat[n / 2] * 1e6, lat[(size_t)((double)n * 0.99)] * 1e6, lat[n - 1] * 1e6);
+    free(lat);
+    free(products.code);
+    free(lots.code);
+    ent_db_close(db);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    bench_parse();
+    if (argc > 1)
+        return bench_resolve(argv[1], argc > 2 ? atol(argv[2]) : 100000);
+    return 0;
+}
