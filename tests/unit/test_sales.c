@@ -353,6 +353,124 @@ static void checkout_needs_journal(void **state)
     ent_basket_free(b);
 }
 
+
+/* ---- returns ------------------------------------------------------------ */
+
+static ent_sale *sell(ent_db *db, ent_journal *j, const char *counter, const char *pay, int64_t amount,
+                      const char *code, int64_t qty, const char *code2, int64_t qty2)
+{
+    ent_basket *b = NULL;
+    ent_sale *s = NULL;
+    assert_int_equal(ent_basket_new(db, &b, counter, "王芳", "S1"), ENT_OK);
+    assert_int_equal(ent_basket_scan(b, NULL, code, qty), ENT_OK);
+    if (code2)
+        assert_int_equal(ent_basket_scan(b, NULL, code2, qty2), ENT_OK);
+    if (amount)
+        assert_int_equal(ent_basket_pay(b, "card", amount), ENT_OK);
+    assert_int_equal(ent_basket_pay(b, pay, 0), ENT_OK);
+    if (ent_basket_checkout(b, j, &s) != ENT_OK)
+        fail_msg("checkout: %s", ent_errmsg(db));
+    ent_basket_free(b);
+    return s;
+}
+
+static void returns(void **state)
+{
+    ent_db *db = *state;
+    ent_journal *j = open_journal(db, "C1");
+    ent_sale *s = sell(db, j, "C1", "cash", 3000, NUTELLA, 4, COLA, 3); /* 15960 + 1050 = 17010 */
+    ent_sale *r = NULL;
+    char num[32];
+    snprintf(num, sizeof num, "%lld", (long long)s->receipt);
+    int64_t before = fingerprint();
+    static const struct {
+        const char *receipt, *code, *location;
+        int64_t qty;
+        int rc;
+        const char *msg;
+    } rows[] = {
+        /* 0 */ {"999", NUTELLA, NULL, 1, ENT_NOTFOUND, "no sale has the receipt number 999"},
+        /* 1 */ {NULL, PEN, NULL, 1, ENT_REFUSED, "04006381333931 Pen: no sale of it is on record with units left to return"},
+        /* 2 */ {"#", NUTELLA, NULL, 5, ENT_REFUSED,
+                 "03017620422003 榛子可可酱: 5 asked back, but only 4 can still be returned (4 sold, 0 returned before)"},
+        /* 3 */ {"#", PEN, NULL, 1, ENT_REFUSED, "04006381333931 Pen is not on receipt"},
+        /* 4 */ {"#", NUTELLA, "Q-1", 1, ENT_INVALID, "returned goods cannot go to Q-1, a quarantine location"},
+        /* 5 */ {"#", "9999", NULL, 1, ENT_NOTFOUND, "no commodity has the code '9999'"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        ent_return_item it = {rows[i].code, rows[i].qty};
+        ent_return_req q = {.receipt = rows[i].receipt && rows[i].receipt[0] == '#' ? num : rows[i].receipt,
+                            .items = &it, .nitems = 1, .location = rows[i].location, .counter = "C1",
+                            .cashier = "王芳"};
+        int rc = ent_sale_return(db, NULL, j, &q);
+        if (rc != rows[i].rc || strncmp(ent_errmsg(db), rows[i].msg, strlen(rows[i].msg)) != 0)
+            fail_msg("row %zu: got %d '%s', want %d '%s'", i, rc, ent_errmsg(db), rows[i].rc, rows[i].msg);
+        assert_int_equal(fingerprint(), before);
+    }
+    /* Partial: 1 jar to the returns location. The card paid 30.00, so it
+     * gets the 39.90 back up to that, the rest in cash. */
+    ent_return_item one = {NUTELLA, 1};
+    ent_return_req q = {.receipt = num, .items = &one, .nitems = 1, .location = "R-1", .counter = "C2",
+                        .cashier = "李强", .reason = "broken seal"};
+    if (ent_sale_return(db, &r, j, &q) != ENT_OK)
+        fail_msg("return: %s", ent_errmsg(db));
+    assert_int_equal(r->total, -3990);
+    assert_string_equal(r->kind, "return");
+    assert_int_equal(r->ref_receipt, s->receipt);
+    assert_int_equal(r->npays, 2);
+    assert_string_equal(r->pays[0].method, "card");
+    assert_int_equal(r->pays[0].amount, -3000);
+    assert_int_equal(r->pays[1].amount, -990);
+    assert_int_equal(scalar("SELECT qty FROM stock_balance b JOIN location l ON l.id = b.location_id "
+                            "WHERE l.code = 'R-1'"), 1);
+    ent_sale_free(r);
+    /* The rest of the receipt, by UUID: 3 jars and 3 colas back where they came from. */
+    q = (ent_return_req){.receipt = s->uuid, .counter = "C1", .cashier = "王芳"};
+    if (ent_sale_return(db, &r, j, &q) != ENT_OK)
+        fail_msg("return: %s", ent_errmsg(db));
+    assert_int_equal(r->total, -(17010 - 3990));
+    assert_int_equal(r->npays, 1);
+    assert_string_equal(r->pays[0].method, "cash");
+    ent_sale_free(r);
+    assert_int_equal(ent_sale_return(db, NULL, j, &q), ENT_REFUSED);
+    assert_true(strstr(ent_errmsg(db), "has already been returned") != NULL);
+    assert_int_equal(on_hand(NUTELLA), 8);
+    assert_int_equal(on_hand(COLA), 24);
+    /* Net zero in every summary, and the journal verifies. */
+    assert_int_equal(scalar("SELECT SUM(value) FROM sale_sum_hour"), 0);
+    assert_int_equal(scalar("SELECT SUM(value) FROM sale_sum_origin"), 0);
+    assert_int_equal(scalar("SELECT SUM(units) FROM sale_sum_product"), 0);
+    assert_int_equal(scalar("SELECT count(*) FROM journal WHERE kind = 'RETURN'"), 2);
+    assert_int_equal(ent_journal_verify(db, NULL, NULL, NULL, NULL), ENT_OK);
+    ent_sale_free(s);
+    ent_journal_close(j);
+}
+
+static void return_without_receipt(void **state)
+{
+    ent_db *db = *state;
+    ent_journal *j = open_journal(db, "C1");
+    ent_sale *s1 = sell(db, j, "C1", "card", 0, PEN, 2, NULL, 0);
+    ent_sale *s2 = sell(db, j, "C2", "wallet", 0, PEN, 1, NULL, 0);
+    ent_sale *r = NULL;
+    ent_return_item it = {PEN, 2};
+    ent_return_req q = {.items = &it, .nitems = 1, .counter = "C1", .cashier = "王芳"};
+    /* The latest sale first (1 pen), then the one before; cash back. */
+    if (ent_sale_return(db, &r, j, &q) != ENT_OK)
+        fail_msg("return: %s", ent_errmsg(db));
+    assert_int_equal(r->total, -1700);
+    assert_string_equal(r->pays[0].method, "cash");
+    assert_string_equal(r->ref_uuid, s2->uuid);
+    ent_sale_free(r);
+    it.qty = 2;
+    EXPECT_ROW(0, db, ent_sale_return(db, NULL, j, &q), ENT_REFUSED,
+               "04006381333931 Pen: 2 asked back, but only 1 can still be returned (2 sold, 1 returned before)");
+    assert_int_equal(on_hand(PEN), 9);
+    ent_sale_free(s1);
+    ent_sale_free(s2);
+    ent_journal_close(j);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -363,6 +481,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(checkout_named_lot, setup, teardown),
         cmocka_unit_test_setup_teardown(checkout_refused_keeps_basket, setup, teardown),
         cmocka_unit_test_setup_teardown(checkout_needs_journal, setup, teardown),
+        cmocka_unit_test_setup_teardown(returns, setup, teardown),
+        cmocka_unit_test_setup_teardown(return_without_receipt, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,417 @@
+/* Sales: returns, with or without the receipt, in one transaction. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "entrepot/catalog.h"
+#include "entrepot/money.h"
+#include "entrepot/scan.h"
+#include "sales_internal.h"
+#include "stock_internal.h"
+
+/* A sold line with what can still come back. */
+struct sold {
+    int64_t line_id, sale_id, product_id;
+    char code[64], lot[65], origin[3], unit[4];
+    char *name;
+    int64_t qty, unit_price, discount, amount, returned_qty, returned_amount;
+    int32_t rate;
+    int64_t take; /* units this return takes back */
+};
+
+struct ret {
+    ent_db *db;
+    const ent_return_req *req;
+    int64_t location_id;    /* 0: where each unit came from */
+    struct sold *lines;
+    size_t n, cap;
+    int64_t ref_sale;       /* the (first) sale taken back */
+    char ref_uuid[37];
+};
+
+static void ret_free(struct ret *r)
+{
+    for (size_t i = 0; i < r->n; i++)
+        free(r->lines[i].name);
+    free(r->lines);
+}
+
+static int add_sold(struct ret *r, sqlite3_stmt *st)
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (r->lines[i].line_id == sqlite3_column_int64(st, 0))
+            return ENT_OK;
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 8;
+        struct sold *nl = realloc(r->lines, cap * sizeof *nl);
+        if (nl == NULL)
+            return ent_fail(r->db, ENT_ERROR, "out of memory");
+        r->lines = nl;
+        r->cap = cap;
+    }
+    struct sold *s = &r->lines[r->n++];
+    memset(s, 0, sizeof *s);
+    s->line_id = sqlite3_column_int64(st, 0);
+    s->sale_id = sqlite3_column_int64(st, 1);
+    s->product_id = sqlite3_column_int64(st, 2);
+    ent_col_copy(st, 3, s->code, sizeof s->code);
+    ent_col_copy(st, 4, s->lot, sizeof s->lot);
+    ent_col_copy(st, 5, s->origin, sizeof s->origin);
+    ent_col_copy(st, 6, s->unit, sizeof s->unit);
+    s->name = ent_col_strdup(st, 7);
+    s->qty = sqlite3_column_int64(st, 8);
+    s->unit_price = sqlite3_column_int64(st, 9);
+    s->discount = sqlite3_column_int64(st, 10);
+    s->amount = sqlite3_column_int64(st, 11);
+    s->rate = sqlite3_column_int(st, 12);
+    s->returned_qty = sqlite3_column_int64(st, 13);
+    s->returned_amount = sqlite3_column_int64(st, 14);
+    return s->name ? ENT_OK : ent_fail(r->db, ENT_ERROR, "out of memory");
+}
+
+/* Loads the lines of one sale, or the sold lines of one commodity that
+ * still have units to come back, latest first. */
+static int load_sold(struct ret *r, int64_t sale_id, int64_t product_id)
+{
+    static const char by_sale[] =
+        "SELECT l.id, l.sale_id, l.product_id, l.code, l.lot, l.origin, l.unit, l.name, l.qty, l.unit_price, "
+        "       l.discount, l.amount, l.tax_rate, "
+        "       COALESCE((SELECT -SUM(r.qty) FROM sale_line r WHERE r.ref_line = l.id), 0), "
+        "       COALESCE((SELECT -SUM(r.amount) FROM sale_line r WHERE r.ref_line = l.id), 0) "
+        "FROM sale_line l WHERE l.sale_id = ? ORDER BY l.line";
+    static const char by_product[] =
+        "SELECT l.id, l.sale_id, l.product_id, l.code, l.lot, l.origin, l.unit, l.name, l.qty, l.unit_price, "
+        "       l.discount, l.amount, l.tax_rate, "
+        "       COALESCE((SELECT -SUM(r.qty) FROM sale_line r WHERE r.ref_line = l.id), 0), "
+        "       COALESCE((SELECT -SUM(r.amount) FROM sale_line r WHERE r.ref_line = l.id), 0) "
+        "FROM sale_line l JOIN sale s ON s.id = l.sale_id "
+        "WHERE l.product_id = ? AND s.kind = 'sale' ORDER BY l.id DESC";
+    sqlite3_stmt *st = ent_stmt(r->db, sale_id ? by_sale : by_product);
+    int sc, rc = ENT_OK;
+    if (st == NULL)
+        return r->db->code;
+    sqlite3_bind_int64(st, 1, sale_id ? sale_id : product_id);
+    while (rc == ENT_OK && (sc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (sale_id == 0 && sqlite3_column_int64(st, 8) <= sqlite3_column_int64(st, 13))
+            continue; /* all back already */
+        rc = add_sold(r, st);
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+static int product_of(ent_db *db, const char *code, int64_t *id, char *name, size_t len)
+{
+    ent_scan s;
+    ent_scan_match *m = NULL;
+    if (ent_scan_parse(&s, code, strlen(code), NULL) != ENT_OK)
+        return ent_fail(db, ENT_INVALID, "%s", s.message);
+    int rc = ent_scan_resolve(db, &m, &s);
+    if (rc == ENT_OK) {
+        *id = m->product_id;
+        snprintf(name, len, "%s %s", m->code, m->name);
+    }
+    ent_scan_match_free(m);
+    return rc;
+}
+
+/* Decides how many units of which sold lines come back. */
+static int allocate(struct ret *r)
+{
+    const ent_return_req *q = r->req;
+    int rc = ENT_OK;
+    int with_receipt = q->receipt && *q->receipt;
+    if (with_receipt && q->nitems == 0) {
+        for (size_t i = 0; i < r->n; i++)
+            r->lines[i].take = r->lines[i].qty - r->lines[i].returned_qty;
+    }
+    for (size_t k = 0; k < q->nitems && rc == ENT_OK; k++) {
+        int64_t pid = 0, want = q->items[k].qty, left;
+        char what[300];
+        if (q->items[k].code == NULL || want < 0)
+            return ent_fail(r->db, ENT_INVALID, "item %zu: a code and a quantity of 0 or more are needed", k + 1);
+        if ((rc = product_of(r->db, q->items[k].code, &pid, what, sizeof what)) != ENT_OK)
+            return rc;
+        if (!with_receipt && (rc = load_sold(r, 0, pid)) != ENT_OK)
+            return rc;
+        int64_t can = 0, sold = 0, back = 0;
+        for (size_t i = 0; i < r->n; i++) {
+            struct sold *s = &r->lines[i];
+            if (s->product_id != pid)
+                continue;
+            can += s->qty - s->returned_qty - s->take;
+            sold += s->qty;
+            back += s->returned_qty;
+        }
+        if (sold == 0)
+            return ent_fail(r->db, ENT_REFUSED, with_receipt ? "%s is not on receipt %s" : "%s: no sale of it is on record "
+                            "with units left to return%s", what, with_receipt ? q->receipt : "");
+        if (want == 0)
+            want = can;
+        if (want == 0 || want > can)
+            return ent_fail(r->db, ENT_REFUSED, "%s: %lld asked back, but only %lld can still be returned (%lld sold, "
+                            "%lld returned before)", what, (long long)(want ? want : 1), (long long)can,
+                            (long long)sold, (long long)back);
+        left = want;
+        for (size_t i = 0; i < r->n && left > 0; i++) {
+            struct sold *s = &r->lines[i];
+            if (s->product_id != pid)
+                continue;
+            int64_t n = s->qty - s->returned_qty - s->take;
+            if (n > left)
+                n = left;
+            s->take += n;
+            left -= n;
+        }
+    }
+    int64_t units = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        units += r->lines[i].take;
+        if (r->lines[i].take > 0 && r->ref_sale == 0)
+            r->ref_sale = r->lines[i].sale_id;
+    }
+    if (units == 0)
+        return ent_fail(r->db, ENT_REFUSED, "everything on receipt %s has already been returned",
+                        q->receipt ? q->receipt : "");
+    return ENT_OK;
+}
+
+/* The refund of n units of a sold line: its share of the amount paid, and
+ * exactly what is left when the last units come back, so that rounding
+ * never refunds a cent more or less than was paid. */
+static int64_t refund_of(const struct sold *s)
+{
+    if (s->returned_qty + s->take == s->qty)
+        return s->amount - s->returned_amount;
+    return sales_muldiv(s->amount, s->take, s->qty);
+}
+
+/* Puts the units of one line back: into the lots it was sold from (those
+ * with units still out), at the returns location or where they were. */
+static int put_back(struct ret *r, const struct sold *s, int64_t return_line, const char *batch, const char *cashier)
+{
+    sqlite3_stmt *st = ent_stmt(r->db,
+        "SELECT p.lot_id, min(p.location_id) FILTER (WHERE p.qty > 0), sum(p.qty) FROM sale_pick p "
+        "JOIN sale_line l ON l.id = p.line_id WHERE l.id = ?1 OR l.ref_line = ?1 "
+        "GROUP BY p.lot_id HAVING sum(p.qty) > 0 ORDER BY p.lot_id");
+    int64_t left = s->take, lots[16][3];
+    size_t n = 0;
+    int rc = ENT_OK;
+    if (st == NULL)
+        return r->db->code;
+    sqlite3_bind_int64(st, 1, s->line_id);
+    while (n < 16 && sqlite3_step(st) == SQLITE_ROW) {
+        lots[n][0] = sqlite3_column_int64(st, 0);
+        lots[n][1] = sqlite3_column_int64(st, 1);
+        lots[n][2] = sqlite3_column_int64(st, 2);
+        n++;
+    }
+    sqlite3_reset(st);
+    for (size_t i = 0; i < n && left > 0 && rc == ENT_OK; i++) {
+        int64_t q = lots[i][2] < left ? lots[i][2] : left;
+        int64_t loc = r->location_id ? r->location_id : lots[i][1];
+        rc = ent_stock_apply(r->db, batch, "return", s->product_id, lots[i][0], loc, q, r->req->reason, NULL,
+                             cashier);
+        if (rc == ENT_OK)
+            rc = sales_insert_pick(r->db, return_line, lots[i][0], loc, -q);
+        left -= q;
+    }
+    if (rc == ENT_OK && left > 0)
+        rc = ent_fail(r->db, ENT_ERROR, "the lots of %s do not account for %lld returned units", s->code,
+                      (long long)left);
+    return rc;
+}
+
+/* Refunds go back the way the sale was paid: card and wallet first, up to
+ * what each paid less earlier refunds, the rest in cash. */
+static int refund_split(struct ret *r, int64_t refund, int64_t out[3], int with_receipt)
+{
+    static const char *const m[3] = {"card", "wallet", "cash"};
+    memset(out, 0, 3 * sizeof *out);
+    if (!with_receipt) {
+        out[2] = refund;
+        return ENT_OK;
+    }
+    sqlite3_stmt *st = ent_stmt(r->db,
+        "SELECT COALESCE(SUM(p.amount), 0) FROM sale_pay p JOIN sale s ON s.id = p.sale_id "
+        "WHERE p.method = ?2 AND (s.id = ?1 OR s.ref_id = ?1)");
+    if (st == NULL)
+        return r->db->code;
+    int64_t left = refund;
+    for (int k = 0; k < 2 && left > 0; k++) {
+        sqlite3_bind_int64(st, 1, r->ref_sale);
+        sqlite3_bind_text(st, 2, m[k], -1, SQLITE_STATIC);
+        int64_t open = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+        sqlite3_reset(st);
+        out[k] = open < left ? (open > 0 ? open : 0) : left;
+        left -= out[k];
+    }
+    out[2] = left;
+    return ENT_OK;
+}
+
+static int write_return(struct ret *r, int64_t *id, ent_journal *j, const char *uuid, const char *now,
+                        const char *day, int hour, int with_receipt)
+{
+    static const char *const m[3] = {"card", "wallet", "cash"};
+    const ent_return_req *q = r->req;
+    ent_db *db = r->db;
+    size_t n = 0, ntax = 0, npay = 0;
+    int64_t total = 0, tax = 0, units = 0, split[3];
+    ent_journal_line *jl = calloc(r->n + 1, sizeof *jl);
+    int32_t *rates = calloc(r->n + 1, sizeof *rates);
+    int64_t *amounts = calloc(r->n + 1, sizeof *amounts), *taxes = calloc(r->n + 1, sizeof *taxes);
+    struct sales_sum_line *sum = calloc(r->n + 1, sizeof *sum);
+    ent_journal_tax *jt = NULL;
+    ent_journal_pay jp[3];
+    ent_journal_written w;
+    int rc = ENT_OK;
+    if (!jl || !rates || !amounts || !taxes || !sum) {
+        rc = ent_fail(db, ENT_ERROR, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < r->n; i++) {
+        const struct sold *s = &r->lines[i];
+        if (s->take == 0)
+            continue;
+        int64_t amount = -refund_of(s);
+        jl[n] = (ent_journal_line){s->code, s->lot, s->name, -s->take, s->unit_price,
+                                   sales_muldiv(s->discount, s->take, s->qty), amount, s->rate};
+        rates[n] = s->rate;
+        amounts[n] = amount;
+        taxes[n] = sales_tax(amount, s->rate);
+        sum[n] = (struct sales_sum_line){s->product_id, s->origin, amount, -sales_line_units(s->unit, s->take)};
+        total += amount;
+        tax += taxes[n];
+        units += sum[n].units;
+        n++;
+    }
+    if ((rc = sales_taxes(&jt, &ntax, rates, amounts, taxes, n)) != ENT_OK) {
+        rc = ent_fail(db, ENT_ERROR, "out of memory");
+        goto done;
+    }
+    if ((rc = refund_split(r, -total, split, with_receipt)) != ENT_OK)
+        goto done;
+    for (int k = 0; k < 3; k++)
+        if (split[k] > 0)
+            jp[npay++] = (ent_journal_pay){m[k], -split[k]};
+    if (npay == 0) /* a refund of zero (a free item) still names how */
+        jp[npay++] = (ent_journal_pay){"cash", 0};
+    ent_journal_record rec = {0};
+    rec.kind = ENT_JOURNAL_RETURN;
+    rec.uuid = uuid;
+    rec.time = now;
+    rec.counter = q->counter;
+    rec.cashier = q->cashier;
+    rec.ref = r->ref_uuid;
+    rec.note = q->reason;
+    rec.taxes = jt;
+    rec.ntaxes = ntax;
+    rec.pays = jp;
+    rec.npays = npay;
+    rec.lines = jl;
+    rec.nlines = n;
+    if ((rc = ent_journal_append(j, &w, &rec)) != ENT_OK)
+        goto done;
+    rc = sales_insert_sale(db, id, uuid, w.seq, "return", r->ref_sale, w.time, day, hour, q->counter, q->cashier,
+                           total, tax, units, q->reason, w.qr);
+    size_t k = 0;
+    for (size_t i = 0; i < r->n && rc == ENT_OK; i++) {
+        const struct sold *s = &r->lines[i];
+        int64_t line_id;
+        if (s->take == 0)
+            continue;
+        rc = sales_insert_line(db, &line_id, *id, (int)k + 1, s->product_id, s->code, s->name, s->origin, s->lot,
+                               s->unit, -s->take, s->unit_price, jl[k].discount, amounts[k], s->rate, taxes[k], NULL,
+                               NULL, s->line_id);
+        if (rc == ENT_OK)
+            rc = put_back(r, s, line_id, uuid, q->cashier);
+        k++;
+    }
+    for (int p = 0; p < 3 && rc == ENT_OK; p++)
+        if (split[p] > 0)
+            rc = sales_insert_pay(db, *id, m[p], -split[p], 0, 0);
+    if (rc == ENT_OK)
+        rc = sales_sum_add(db, day, hour, q->counter, q->cashier, 1, total, units, sum, n);
+done:
+    free(jl);
+    free(rates);
+    free(amounts);
+    free(taxes);
+    free(sum);
+    free(jt);
+    return rc;
+}
+
+int ent_sale_return(ent_db *db, ent_sale **out, ent_journal *j, const ent_return_req *req)
+{
+    struct ret r = {0};
+    char uuid[37], now[21], day[11], kind[16];
+    int64_t sale_id = 0, ret_id = 0;
+    int hour, rc;
+    if (out)
+        *out = NULL;
+    ent_ok(db);
+    if (j == NULL)
+        return ent_fail(db, ENT_REFUSED, "no journal is open, so no refund can be made");
+    if (req == NULL || req->counter == NULL || *req->counter == '\0')
+        return ent_fail(db, ENT_INVALID, "a return needs the counter");
+    if ((rc = ent_check_text(db, "cashier", req->cashier, 64, true)) != ENT_OK ||
+        (rc = ent_check_text(db, "reason", req->reason, 200, false)) != ENT_OK)
+        return rc;
+    int with_receipt = req->receipt && *req->receipt;
+    if (!with_receipt && req->nitems == 0)
+        return ent_fail(db, ENT_INVALID, "without the receipt, name what comes back");
+    r.db = db;
+    r.req = req;
+    if (req->location && *req->location) {
+        if ((rc = ent_location_id(db, req->location, &r.location_id, kind)) != ENT_OK)
+            return rc;
+        if (strcmp(kind, "returns") != 0 && strcmp(kind, "shelf") != 0 && strcmp(kind, "backroom") != 0)
+            return ent_fail(db, ENT_INVALID, "returned goods cannot go to %s, a %s location", req->location, kind);
+    }
+    ent_uuid_new(uuid);
+    ent_now_utc(now);
+    if ((rc = sales_local(db, now, day, &hour)) != ENT_OK)
+        return rc;
+    if ((rc = ent_tx_begin(db)) != ENT_OK)
+        return rc;
+    /* Everything below reads under the write lock, so two counters cannot
+     * both take back the last unit of a receipt. */
+    if (with_receipt) {
+        rc = sales_find(db, &sale_id, req->receipt);
+        if (rc == ENT_OK) {
+            sqlite3_stmt *st = ent_stmt(db, "SELECT kind FROM sale WHERE id = ?");
+            if (st == NULL) {
+                rc = db->code;
+            } else {
+                sqlite3_bind_int64(st, 1, sale_id);
+                if (sqlite3_step(st) == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(st, 0), "sale") != 0)
+                    rc = ent_fail(db, ENT_INVALID, "receipt %s is a return, not a sale", req->receipt);
+                sqlite3_reset(st);
+            }
+        }
+        if (rc == ENT_OK)
+            rc = load_sold(&r, sale_id, 0);
+    }
+    if (rc == ENT_OK)
+        rc = allocate(&r);
+    if (rc == ENT_OK) {
+        sqlite3_stmt *st = ent_stmt(db, "SELECT uuid FROM sale WHERE id = ?");
+        if (st == NULL) {
+            rc = db->code;
+        } else {
+            sqlite3_bind_int64(st, 1, r.ref_sale);
+            if (sqlite3_step(st) == SQLITE_ROW)
+                ent_col_copy(st, 0, r.ref_uuid, sizeof r.ref_uuid);
+            sqlite3_reset(st);
+        }
+    }
+    if (rc == ENT_OK)
+        rc = write_return(&r, &ret_id, j, uuid, now, day, hour, with_receipt);
+    rc = ent_tx_end(db, rc);
+    if (rc == ENT_OK && out && sales_read(db, out, ret_id) != ENT_OK)
+        *out = NULL;
+    ret_free(&r);
+    return rc;
+}
