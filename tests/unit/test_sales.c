@@ -471,6 +471,77 @@ static void return_without_receipt(void **state)
     ent_journal_close(j);
 }
 
+
+/* ---- several counters at once ------------------------------------------- */
+
+/* One counter process: buys 1 or 2 units at a time until the stock is gone.
+ * Exits with the units it sold, or 255 on any failure other than running
+ * out (a "database is locked" included). */
+static int counter_process(int k)
+{
+    ent_db *db = NULL;
+    ent_journal *j = NULL;
+    ent_basket *b = NULL;
+    char counter[8];
+    int sold = 0, want = 1 + k % 2;
+    snprintf(counter, sizeof counter, "C%d", k + 1);
+    if (ent_db_open(&db, test_db_path, ENT_OPEN_DURABLE) != ENT_OK)
+        return 255;
+    ent_journal_open_opts o = {.counter = counter, .key_path = key_path};
+    if (ent_journal_open(&j, db, &o) != ENT_OK || ent_basket_new(db, &b, counter, "cashier", "S1") != ENT_OK)
+        return 255;
+    while (want > 0 && sold < 200) {
+        int rc = ent_basket_scan(b, NULL, COLA, want);
+        if (rc == ENT_OK && (rc = ent_basket_pay(b, "cash", 0)) == ENT_OK)
+            rc = ent_basket_checkout(b, j, NULL);
+        if (rc == ENT_OK) {
+            sold += want;
+        } else if (rc == ENT_NOSTOCK) {
+            ent_basket_clear(b);
+            want--;
+        } else {
+            fprintf(stderr, "counter %s: %s\n", counter, ent_errmsg(db));
+            return 255;
+        }
+    }
+    ent_basket_free(b);
+    ent_journal_close(j);
+    ent_db_close(db);
+    return sold;
+}
+
+static void eight_counters(void **state)
+{
+    ent_db *db = *state;
+    pid_t kids[8];
+    int total = 0;
+    /* 200 colas in two lots, 8 counters that want up to 200 each. */
+    ent_receive more = {.product = COLA, .qty = 176, .lot = "C2", .origin = "GB", .expiry = "2027-05-01",
+                        .location = "S1", .unit_cost = -1};
+    assert_int_equal(ent_stock_receive(db, &more, NULL), ENT_OK);
+    for (int k = 0; k < 8; k++) {
+        kids[k] = fork();
+        if (kids[k] == 0)
+            _exit(counter_process(k));
+    }
+    for (int k = 0; k < 8; k++) {
+        int status;
+        waitpid(kids[k], &status, 0);
+        assert_true(WIFEXITED(status));
+        assert_int_not_equal(WEXITSTATUS(status), 255);
+        total += WEXITSTATUS(status);
+    }
+    assert_int_equal(total, 200);
+    assert_int_equal(on_hand(COLA), 0);
+    assert_int_equal(scalar("SELECT SUM(qty) FROM sale_line"), 200);
+    assert_int_equal(scalar("SELECT -SUM(qty) FROM stock_move WHERE kind = 'sale'"), 200);
+    assert_int_equal(scalar("SELECT SUM(units) FROM sale_sum_hour"), 200);
+    assert_int_equal(scalar("SELECT count(*) FROM journal WHERE kind = 'SALE'"), scalar("SELECT count(*) FROM sale"));
+    assert_int_equal(scalar("SELECT SUM(total) FROM journal WHERE kind = 'SALE'"), 200 * 350);
+    assert_int_equal(ent_journal_verify(db, NULL, NULL, NULL, NULL), ENT_OK);
+    assert_int_equal(ent_db_check(db, NULL, NULL), ENT_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -483,6 +554,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(checkout_needs_journal, setup, teardown),
         cmocka_unit_test_setup_teardown(returns, setup, teardown),
         cmocka_unit_test_setup_teardown(return_without_receipt, setup, teardown),
+        cmocka_unit_test_setup_teardown(eight_counters, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
