@@ -391,14 +391,20 @@ static int bind_prod(sqlite3_stmt *st, const struct prod *p, const char *now)
     return sqlite3_bind_text(st, 18, now, -1, SQLITE_TRANSIENT);
 }
 
-/* Inserts a checked commodity; the caller holds the transaction. */
+/* Inserts a checked commodity; the caller holds the transaction. The UNIQUE
+ * constraints catch a GTIN or SKU used by another commodity (one index probe
+ * each, which matters for a million-row import); only the cross-checks
+ * against other kinds of code are looked up here. */
 static int insert_prod(ent_db *db, const struct prod *p, const char *now)
 {
-    int rc;
-    if (p->gtin[0] && (rc = code_taken(db, p->gtin, 0, "GTIN")) != ENT_OK)
-        return rc;
-    if (p->sku[0] && (rc = code_taken(db, p->sku, 0, "sku")) != ENT_OK)
-        return rc;
+    int64_t id, qty;
+    int rc = ENT_OK;
+    if (p->gtin[0] && (rc = lookup_id(db, sql_by_barcode, p->gtin, &id, &qty)) != ENT_NOTFOUND)
+        return rc == ENT_OK ? ent_fail(db, ENT_EXISTS, "GTIN %s is already used by another commodity", p->gtin) : rc;
+    if (p->sku[0] && (rc = lookup_id(db, sql_by_barcode, p->sku, &id, &qty)) != ENT_NOTFOUND)
+        return rc == ENT_OK ? ent_fail(db, ENT_EXISTS, "sku %s is already used by another commodity", p->sku) : rc;
+    if (p->sku[0] && (rc = lookup_id(db, sql_by_gtin, p->sku, &id, &qty)) != ENT_NOTFOUND)
+        return rc == ENT_OK ? ent_fail(db, ENT_EXISTS, "sku %s is already used by another commodity", p->sku) : rc;
     sqlite3_stmt *st = ent_stmt(db,
         "INSERT INTO product(gtin, sku, name_zh, name_en, brand, origin, hs_code, unit, net_content, "
         "net_unit, price, currency, tax_rate, importer, reorder_point, storage, shelf_life_days, "
@@ -407,7 +413,18 @@ static int insert_prod(ent_db *db, const struct prod *p, const char *now)
     if (st == NULL)
         return db->code;
     bind_prod(st, p, now);
-    return ent_exec_stmt(db, st);
+    rc = ENT_OK;
+    int sc = sqlite3_step(st);
+    if (sc == SQLITE_CONSTRAINT) {
+        sqlite3_reset(st);
+        int gtin_clash = p->gtin[0] && lookup_id(db, sql_by_gtin, p->gtin, &id, &qty) == ENT_OK;
+        rc = ent_fail(db, ENT_EXISTS, "%s %s is already used by another commodity", gtin_clash ? "GTIN" : "sku",
+                      gtin_clash ? p->gtin : p->sku);
+    } else if (sc != SQLITE_DONE) {
+        rc = ent_fail_sql(db, "adding a commodity");
+    }
+    sqlite3_reset(st);
+    return rc;
 }
 
 int ent_product_add(ent_db *db, const ent_product_fields *fields)
