@@ -195,10 +195,11 @@ ENT_API int ent_sale_return(ent_db *db, ent_sale **out, ent_journal *j, const en
 ENT_API int ent_receipt_text(ent_db *db, char **out, const ent_sale *s, int columns, int reprint);
 
 /*
- * The receipt as ESC/POS bytes for a thermal printer: text in GB18030 is
- * not assumed, the text is sent as UTF-8 after selecting code page UTF-8
- * where the printer supports it; the QR code (the journal's payload) with
- * GS ( k; ends with a partial cut. *out is malloc'd, *len its length.
+ * The receipt as ESC/POS bytes for a thermal printer: reset, Chinese mode
+ * (FS &) with the text in GB18030, the QR code of the journal's payload
+ * through GS ( k (model 2), and a partial cut. *out is malloc'd, *len its
+ * length. Print it only after the sale committed (it is read back from the
+ * database, so it can only be made then).
  */
 ENT_API int ent_receipt_escpos(ent_db *db, unsigned char **out, size_t *len, const ent_sale *s, int columns,
                                int reprint);

@@ -1,5 +1,6 @@
 /* sales module: the basket, checkout in one transaction, refusals, returns,
  * receipts, and 8 processes selling the same commodity. */
+#define _GNU_SOURCE /* memmem */
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -43,14 +44,18 @@ static int setup(void **state)
         f.origin = products[i].origin;
         f.price = products[i].price;
         f.tax_rate = products[i].tax;
-        if (ent_product_add(db, &f) != ENT_OK)
+        if (ent_product_add(db, &f) != ENT_OK) {
+            fprintf(stderr, "product: %s\n", ent_errmsg(db));
             return -1;
+        }
     }
     static const char *const locs[][2] = {{"S1", "shelf"},  {"S2", "shelf"},   {"B-01", "backroom"},
                                            {"Q-1", "quarantine"}, {"BD-1", "bonded"}, {"R-1", "returns"}};
     for (size_t i = 0; i < 6; i++)
-        if (ent_location_add(db, locs[i][0], locs[i][1], NULL) != ENT_OK)
+        if (ent_location_add(db, locs[i][0], locs[i][1], NULL) != ENT_OK) {
+            fprintf(stderr, "location: %s\n", ent_errmsg(db));
             return -1;
+        }
     static const struct {
         const char *product, *lot, *origin, *expiry, *loc;
         int64_t qty;
@@ -472,6 +477,55 @@ static void return_without_receipt(void **state)
 }
 
 
+
+/* ---- receipts ----------------------------------------------------------- */
+
+static void receipts(void **state)
+{
+    ent_db *db = *state;
+    ent_journal *j = open_journal(db, "C1");
+    ent_sale *s = sell(db, j, "C1", "cash", 2000, NUTELLA, 2, COLA, 1);
+    static const int widths[] = {32, 48};
+    for (size_t w = 0; w < 2; w++) {
+        char *text = NULL;
+        assert_int_equal(ent_receipt_text(db, &text, s, widths[w], 0), ENT_OK);
+        assert_non_null(strstr(text, "测试店"));
+        assert_non_null(strstr(text, "榛子可可酱"));
+        assert_non_null(strstr(text, "波兰")); /* the lot's origin, not the product's default */
+        assert_non_null(strstr(text, "83.30 CNY"));
+        assert_non_null(strstr(text, s->uuid[0] ? "Receipt No." : "?"));
+        /* No line is wider than the paper, counting a Chinese character as two. */
+        for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+            int cells = 0;
+            for (unsigned char *p = (unsigned char *)line; *p; p++)
+                if ((*p & 0xc0) != 0x80)
+                    cells += *p >= 0xe0 ? 2 : 1;
+            if (cells > widths[w])
+                fail_msg("%d columns: '%s' is %d wide", widths[w], line, cells);
+        }
+        free(text);
+    }
+    unsigned char *bytes = NULL;
+    size_t len = 0;
+    assert_int_equal(ent_receipt_escpos(db, &bytes, &len, s, 32, 1), ENT_OK);
+    assert_memory_equal(bytes, "\x1b@\x1c&", 4);
+    assert_memory_equal(bytes + len - 4, "\x1dV\x42\x00", 4);
+    assert_non_null(memmem(bytes, len, "\xe9\xbb\x8e", 3) == NULL ? (void *)1 : NULL); /* no raw UTF-8 榛 */
+    assert_non_null(memmem(bytes, len, s->qr, strlen(s->qr)));
+    assert_non_null(memmem(bytes, len, "\x1d(k", 3));
+    free(bytes);
+    /* The QR payload verifies against the journal. */
+    ent_journal_receipt rcpt;
+    assert_int_equal(ent_journal_receipt_verify(db, &rcpt, s->qr, NULL), ENT_OK);
+    assert_int_equal(rcpt.total, 8330);
+    assert_int_equal(rcpt.seq, s->receipt);
+    char *text = NULL;
+    EXPECT_ROW(0, db, ent_receipt_text(db, &text, s, 40, 0), ENT_INVALID,
+               "a receipt is 32 (58 mm) or 48 (80 mm) columns wide");
+    ent_sale_free(s);
+    ent_journal_close(j);
+}
+
 /* ---- several counters at once ------------------------------------------- */
 
 /* One counter process: buys 1 or 2 units at a time until the stock is gone.
@@ -554,6 +608,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(checkout_needs_journal, setup, teardown),
         cmocka_unit_test_setup_teardown(returns, setup, teardown),
         cmocka_unit_test_setup_teardown(return_without_receipt, setup, teardown),
+        cmocka_unit_test_setup_teardown(receipts, setup, teardown),
         cmocka_unit_test_setup_teardown(eight_counters, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,327 @@
+/* Sales: receipts as plain text for 58 mm and 80 mm paper, and as ESC/POS. */
+#include <iconv.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "entrepot/country.h"
+#include "entrepot/money.h"
+#include "sales_internal.h"
+
+struct out {
+    char *p;
+    size_t len, cap;
+    int failed;
+};
+
+static void put(struct out *o, const void *data, size_t n)
+{
+    if (o->failed)
+        return;
+    if (o->len + n + 1 > o->cap) {
+        size_t cap = (o->cap ? o->cap * 2 : 1024) + n;
+        char *np = realloc(o->p, cap);
+        if (np == NULL) {
+            o->failed = 1;
+            return;
+        }
+        o->p = np;
+        o->cap = cap;
+    }
+    memcpy(o->p + o->len, data, n);
+    o->len += n;
+    o->p[o->len] = '\0';
+}
+
+static void puts_(struct out *o, const char *s)
+{
+    put(o, s, strlen(s));
+}
+
+/* Display cells of one UTF-8 character starting at s, and its length. */
+static int cells(const unsigned char *s, int *len)
+{
+    unsigned cp;
+    int n;
+    if (*s < 0x80) { cp = *s; n = 1; }
+    else if ((*s & 0xe0) == 0xc0) { cp = *s & 0x1f; n = 2; }
+    else if ((*s & 0xf0) == 0xe0) { cp = *s & 0x0f; n = 3; }
+    else { cp = *s & 0x07; n = 4; }
+    int i = 1;
+    for (; i < n && s[i]; i++)
+        cp = (cp << 6) | (s[i] & 0x3f);
+    *len = i;
+    /* East Asian wide and fullwidth characters take two cells on the paper
+     * as on a terminal (a 58 mm printer prints 32 Latin or 16 Chinese). */
+    if ((cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) || (cp >= 0xac00 && cp <= 0xd7a3) ||
+        (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
+        (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x1f300 && cp <= 0x1faff) || (cp >= 0x20000 && cp <= 0x3fffd))
+        return 2;
+    return cp >= 0x20 ? 1 : 0;
+}
+
+static int width(const char *s)
+{
+    int w = 0, len;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p += len)
+        w += cells(p, &len);
+    return w;
+}
+
+/* Bytes of s that fit in max cells, never cutting a character. */
+static size_t fit(const char *s, int max, int *used)
+{
+    int w = 0, len;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        int c = cells(p, &len);
+        if (w + c > max)
+            break;
+        w += c;
+        p += len;
+    }
+    if (used)
+        *used = w;
+    return (size_t)(p - (const unsigned char *)s);
+}
+
+/* One line: left text, right text flush right; left is cut to fit. */
+static void row(struct out *o, int cols, const char *left, const char *right)
+{
+    int rw = width(right), lw;
+    int room = cols - rw - (rw ? 1 : 0);
+    if (room < 0)
+        room = 0;
+    size_t n = fit(left, room, &lw);
+    put(o, left, n);
+    for (int i = lw; i < cols - rw; i++)
+        put(o, " ", 1);
+    puts_(o, right);
+    put(o, "\n", 1);
+}
+
+static void center(struct out *o, int cols, const char *s)
+{
+    int w;
+    size_t n = fit(s, cols, &w);
+    for (int i = 0; i < (cols - w) / 2; i++)
+        put(o, " ", 1);
+    put(o, s, n);
+    put(o, "\n", 1);
+}
+
+/* Text longer than a line, broken into lines (for the UUID and the QR data). */
+static void wrap(struct out *o, int cols, const char *s)
+{
+    while (*s) {
+        size_t n = fit(s, cols, NULL);
+        if (n == 0)
+            break;
+        put(o, s, n);
+        put(o, "\n", 1);
+        s += n;
+    }
+}
+
+static void rule(struct out *o, int cols, char c)
+{
+    for (int i = 0; i < cols; i++)
+        put(o, &c, 1);
+    put(o, "\n", 1);
+}
+
+static void money(char *buf, size_t len, int64_t v, const char *cur)
+{
+    if (ent_money_format(buf, len, v, cur) < 0)
+        snprintf(buf, len, "%lld", (long long)v);
+}
+
+static const char *method_name(const char *m)
+{
+    if (strcmp(m, "cash") == 0)
+        return "现金 Cash";
+    if (strcmp(m, "card") == 0)
+        return "银行卡 Card";
+    if (strcmp(m, "wallet") == 0)
+        return "移动支付 Wallet";
+    return m;
+}
+
+static void line_items(struct out *o, int cols, const ent_sale *s)
+{
+    char a[32], p[32], d[32], buf[256];
+    for (size_t i = 0; i < s->nlines; i++) {
+        const ent_sale_line *l = &s->lines[i];
+        const ent_country *c = NULL;
+        const char *origin = ent_country_lookup(&c, l->origin) == ENT_OK ? c->name_zh : l->origin;
+        snprintf(buf, sizeof buf, "%s", l->name ? l->name : l->code);
+        row(o, cols, buf, "");
+        money(a, sizeof a, l->amount, s->currency);
+        money(p, sizeof p, l->unit_price, s->currency);
+        if (strcmp(l->unit, "pcs") == 0) {
+            snprintf(buf, sizeof buf, "  %lld x %s  %s %s", (long long)l->qty, p, origin, l->origin);
+        } else {
+            char q[32];
+            ent_decimal_format(q, sizeof q, l->qty < 0 ? -l->qty : l->qty, 3);
+            snprintf(buf, sizeof buf, "  %s%s %s x %s/%s  %s", l->qty < 0 ? "-" : "", q,
+                     strcmp(l->unit, "g") == 0 ? "kg" : "l", p, strcmp(l->unit, "g") == 0 ? "kg" : "l", origin);
+        }
+        char right[48];
+        snprintf(right, sizeof right, "%s %d%%", a, (int)(l->tax_rate / 100));
+        row(o, cols, buf, right);
+        if (l->discount) {
+            money(d, sizeof d, -l->discount, s->currency);
+            snprintf(buf, sizeof buf, "  优惠 %s", l->discount_reason ? l->discount_reason : "");
+            row(o, cols, buf, d);
+        }
+        if (l->price_reason) {
+            snprintf(buf, sizeof buf, "  改价 %s", l->price_reason);
+            row(o, cols, buf, "");
+        }
+    }
+}
+
+static void totals(struct out *o, int cols, const ent_sale *s)
+{
+    char a[32], b[32], buf[128];
+    rule(o, cols, '-');
+    money(a, sizeof a, s->total, s->currency);
+    snprintf(buf, sizeof buf, "%s %s", a, s->currency);
+    row(o, cols, strcmp(s->kind, "return") == 0 ? "退款合计 REFUND" : "合计 TOTAL", buf);
+    snprintf(buf, sizeof buf, "%lld", (long long)s->units);
+    row(o, cols, "件数 Items", buf);
+    for (size_t i = 0; i < s->ntaxes; i++) {
+        money(a, sizeof a, s->taxes[i].tax, s->currency);
+        money(b, sizeof b, s->taxes[i].gross, s->currency);
+        snprintf(buf, sizeof buf, "税 Tax %d%% of %s", (int)(s->taxes[i].rate / 100), b);
+        row(o, cols, buf, a);
+    }
+    for (size_t i = 0; i < s->npays; i++) {
+        const ent_sale_pay *p = &s->pays[i];
+        money(a, sizeof a, p->tendered > 0 ? p->tendered : p->amount, s->currency);
+        row(o, cols, method_name(p->method), a);
+        if (p->change > 0) {
+            money(a, sizeof a, p->change, s->currency);
+            row(o, cols, "找零 Change", a);
+        }
+    }
+}
+
+static int build(ent_db *db, struct out *o, const ent_sale *s, int cols, int reprint, int with_qr_text)
+{
+    char buf[256];
+    if (s == NULL || (cols != 32 && cols != 48))
+        return ent_fail(db, ENT_INVALID, "a receipt is 32 (58 mm) or 48 (80 mm) columns wide");
+    center(o, cols, s->store_name ? s->store_name : s->store);
+    if (reprint)
+        center(o, cols, "*** 重印 REPRINT ***");
+    if (strcmp(s->kind, "return") == 0)
+        center(o, cols, "*** 退货 RETURN ***");
+    snprintf(buf, sizeof buf, "%s  %s %.5s", s->store, s->day, s->time + 11);
+    row(o, cols, buf, "");
+    snprintf(buf, sizeof buf, "收银台 Counter %s  收银员 %s", s->counter, s->cashier);
+    row(o, cols, buf, "");
+    snprintf(buf, sizeof buf, "小票 Receipt No. %lld", (long long)s->receipt);
+    row(o, cols, buf, "");
+    if (s->ref_receipt) {
+        snprintf(buf, sizeof buf, "原小票 Original No. %lld", (long long)s->ref_receipt);
+        row(o, cols, buf, "");
+    }
+    rule(o, cols, '-');
+    line_items(o, cols, s);
+    totals(o, cols, s);
+    rule(o, cols, '-');
+    wrap(o, cols, s->uuid);
+    if (with_qr_text) {
+        puts_(o, "QR:\n");
+        wrap(o, cols, s->qr);
+    }
+    center(o, cols, "谢谢惠顾 Thank you");
+    if (o->failed)
+        return ent_fail(db, ENT_ERROR, "out of memory");
+    return ENT_OK;
+}
+
+int ent_receipt_text(ent_db *db, char **out, const ent_sale *s, int columns, int reprint)
+{
+    struct out o = {0};
+    *out = NULL;
+    ent_ok(db);
+    int rc = build(db, &o, s, columns, reprint, 1);
+    if (rc != ENT_OK) {
+        free(o.p);
+        return rc;
+    }
+    *out = o.p;
+    return ENT_OK;
+}
+
+/* UTF-8 to GB18030, the encoding Chinese receipt printers take in their
+ * Chinese mode; a byte that does not convert becomes '?'. */
+static void put_gb(struct out *o, const char *s, size_t n)
+{
+    iconv_t cd = iconv_open("GB18030", "UTF-8");
+    if (cd == (iconv_t)-1) {
+        put(o, s, n);
+        return;
+    }
+    char *in = (char *)s;
+    size_t left = n;
+    while (left > 0 && !o->failed) {
+        char buf[512], *outp = buf;
+        size_t room = sizeof buf;
+        size_t r = iconv(cd, &in, &left, &outp, &room);
+        put(o, buf, (size_t)(outp - buf));
+        if (r == (size_t)-1 && outp == buf) {
+            put(o, "?", 1);
+            in++;
+            left--;
+        }
+    }
+    iconv_close(cd);
+}
+
+int ent_receipt_escpos(ent_db *db, unsigned char **out, size_t *len, const ent_sale *s, int columns, int reprint)
+{
+    struct out text = {0}, o = {0};
+    *out = NULL;
+    *len = 0;
+    ent_ok(db);
+    int rc = build(db, &text, s, columns, reprint, 0);
+    if (rc != ENT_OK)
+        goto done;
+    static const unsigned char init[] = {0x1b, '@', 0x1c, '&'}; /* ESC @ reset, FS & Chinese mode */
+    put(&o, init, sizeof init);
+    put_gb(&o, text.p, text.len);
+    /* The QR code: GS ( k, model 2, module size 5, error correction M,
+     * store the data, print it (Epson's function 165-181). */
+    size_t qn = strlen(s->qr) + 3;
+    const unsigned char model[] = {0x1d, '(', 'k', 4, 0, 49, 65, 50, 0};
+    const unsigned char size[] = {0x1d, '(', 'k', 3, 0, 49, 67, 5};
+    const unsigned char level[] = {0x1d, '(', 'k', 3, 0, 49, 69, 49};
+    const unsigned char store[] = {0x1d, '(', 'k', (unsigned char)(qn & 0xff), (unsigned char)(qn >> 8), 49, 80, 48};
+    const unsigned char print[] = {0x1d, '(', 'k', 3, 0, 49, 81, 48};
+    const unsigned char centre[] = {0x1b, 'a', 1}, left[] = {0x1b, 'a', 0};
+    const unsigned char cut[] = {'\n', '\n', '\n', 0x1d, 'V', 66, 0};
+    put(&o, centre, sizeof centre);
+    put(&o, model, sizeof model);
+    put(&o, size, sizeof size);
+    put(&o, level, sizeof level);
+    put(&o, store, sizeof store);
+    puts_(&o, s->qr);
+    put(&o, print, sizeof print);
+    put(&o, left, sizeof left);
+    put(&o, cut, sizeof cut);
+    if (o.failed) {
+        rc = ent_fail(db, ENT_ERROR, "out of memory");
+        goto done;
+    }
+    *out = (unsigned char *)o.p;
+    *len = o.len;
+    o.p = NULL;
+done:
+    free(text.p);
+    free(o.p);
+    return rc;
+}
