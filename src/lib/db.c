@@ -260,7 +260,9 @@ int ent_db_open(ent_db **out, const char *path, int flags)
      * (every 1000 pages) and the next long-lived connection do that work. */
     sqlite3_db_config(db->sql, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
     sqlite3_busy_timeout(db->sql, BUSY_TIMEOUT_MS);
-    rc = exec_sql(db, "PRAGMA foreign_keys = ON");
+    /* 32 MiB of page cache (the default is 2 MiB): a million-commodity
+     * catalogue's indexes stay in memory during imports and reports. */
+    rc = exec_sql(db, "PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768");
     if (rc == ENT_OK && !(flags & ENT_OPEN_READONLY))
         rc = exec_sql(db, (flags & ENT_OPEN_DURABLE)
                               ? "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL"
