@@ -53,4 +53,7 @@ int sales_insert_pay(ent_db *db, int64_t sale_id, const char *method, int64_t am
 /* The sale's rowid from a receipt number or a UUID; ENT_NOTFOUND. */
 int sales_find(ent_db *db, int64_t *id, const char *receipt_or_uuid);
 
+/* Checks --from/--to dates (either may be NULL). */
+int sales_check_range(ent_db *db, const char *from, const char *to);
+
 #endif

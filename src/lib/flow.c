@@ -1,0 +1,276 @@
+/* Customer flow: door-counter interval counts and the flow report. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "entrepot/csv.h"
+#include "sales_internal.h"
+
+static int valid_utc(const char *s)
+{
+    char d[11];
+    if (strlen(s) != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' ||
+        s[19] != 'Z')
+        return 0;
+    memcpy(d, s, 10);
+    d[10] = '\0';
+    if (ent_date_parse(d, NULL) != ENT_OK)
+        return 0;
+    for (int i = 11; i < 19; i++)
+        if (i != 13 && i != 16 && (s[i] < '0' || s[i] > '9'))
+            return 0;
+    return (s[11] - '0') * 10 + (s[12] - '0') < 24 && s[14] < '6' && s[17] < '6';
+}
+
+static int count_field(ent_db *db, const char *name, const char *text, int64_t *out, int64_t min, int64_t max)
+{
+    if (text == NULL || ent_parse_i64(text, out) != ENT_OK || *out < min || *out > max)
+        return ent_fail(db, ENT_INVALID, "%s '%.20s' must be a whole number from %lld to %lld", name,
+                        text ? text : "", (long long)min, (long long)max);
+    return ENT_OK;
+}
+
+/* Checks and stores one interval; the caller holds the transaction. */
+static int upsert(ent_db *db, const char *sensor, const char *start, int64_t minutes, int64_t n_in, int64_t n_out,
+                  const char *source)
+{
+    char utc[21], day[11];
+    int hour, rc;
+    if (sensor == NULL || *sensor == '\0')
+        return ent_fail(db, ENT_INVALID, "a sensor name is needed");
+    if ((rc = ent_check_text(db, "sensor", sensor, 64, true)) != ENT_OK)
+        return rc;
+    if (start == NULL || *start == '\0')
+        return ent_fail(db, ENT_INVALID, "a period start is needed");
+    if (strchr(start, 'T')) {
+        if (!valid_utc(start))
+            return ent_fail(db, ENT_INVALID, "start '%.40s' is not UTC YYYY-MM-DDTHH:MM:SSZ or local YYYY-MM-DD HH:MM",
+                            start);
+        snprintf(utc, sizeof utc, "%s", start);
+    } else if ((rc = sales_local_to_utc(db, start, utc)) != ENT_OK) {
+        return ent_fail(db, ENT_INVALID, "start '%.40s' is not UTC YYYY-MM-DDTHH:MM:SSZ or local YYYY-MM-DD HH:MM",
+                        start);
+    }
+    if (minutes <= 0 || minutes > 1440)
+        return ent_fail(db, ENT_INVALID, "minutes %lld must be from 1 to 1440", (long long)minutes);
+    if (n_in < 0 || n_out < 0)
+        return ent_fail(db, ENT_INVALID, "counts in and out must not be negative");
+    if ((rc = sales_local(db, utc, day, &hour)) != ENT_OK)
+        return rc;
+    sqlite3_stmt *st = ent_stmt(db,
+        "INSERT INTO flow_count(sensor, start, minutes, day, hour, n_in, n_out, source) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(sensor, start) DO UPDATE SET "
+        "minutes = excluded.minutes, day = excluded.day, hour = excluded.hour, n_in = excluded.n_in, "
+        "n_out = excluded.n_out, source = excluded.source");
+    if (st == NULL)
+        return db->code;
+    sqlite3_bind_text(st, 1, sensor, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, utc, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, minutes);
+    sqlite3_bind_text(st, 4, day, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 5, hour);
+    sqlite3_bind_int64(st, 6, n_in);
+    sqlite3_bind_int64(st, 7, n_out);
+    sqlite3_bind_text(st, 8, source, -1, SQLITE_STATIC);
+    return ent_exec_stmt(db, st);
+}
+
+int ent_flow_record(ent_db *db, const char *sensor, const char *start, int64_t minutes, int64_t n_in,
+                    int64_t n_out)
+{
+    ent_ok(db);
+    int rc = ent_tx_begin(db);
+    if (rc != ENT_OK)
+        return rc;
+    rc = upsert(db, sensor ? sensor : "manual", start, minutes, n_in, n_out, "manual");
+    return ent_tx_end(db, rc);
+}
+
+enum { COL_SENSOR, COL_START, COL_MINUTES, COL_IN, COL_OUT, NCOLS };
+static const char *const col_names[NCOLS] = {"sensor", "start", "minutes", "in", "out"};
+
+static int read_header(ent_db *db, char **fields, size_t count, int idx[NCOLS])
+{
+    for (int c = 0; c < NCOLS; c++)
+        idx[c] = -1;
+    for (size_t i = 0; i < count; i++) {
+        int c = 0;
+        while (c < NCOLS && strcmp(fields[i], col_names[c]) != 0)
+            c++;
+        if (c == NCOLS)
+            return ent_fail(db, ENT_INVALID, "row 1: unknown column '%.40s' (expected sensor,start,minutes,in,out)",
+                            fields[i]);
+        idx[c] = (int)i;
+    }
+    for (int c = 0; c < NCOLS; c++)
+        if (idx[c] < 0)
+            return ent_fail(db, ENT_INVALID, "row 1: the column '%s' is missing (expected sensor,start,minutes,in,out)",
+                            col_names[c]);
+    return ENT_OK;
+}
+
+int ent_flow_import_csv(ent_db *db, FILE *in, int64_t *rows)
+{
+    ent_csv *csv = NULL;
+    char **f;
+    size_t count;
+    int idx[NCOLS], rc, got;
+    int64_t n = 0;
+    ent_ok(db);
+    if (rows)
+        *rows = 0;
+    if (ent_csv_open(&csv, in) != ENT_OK)
+        return ent_fail(db, ENT_ERROR, "out of memory");
+    if ((rc = ent_tx_begin(db)) != ENT_OK)
+        goto free_csv;
+    got = ent_csv_next(csv, &f, &count);
+    if (got < 0) {
+        rc = ent_fail(db, ENT_INVALID, "%s", ent_csv_errmsg(csv));
+        goto done;
+    }
+    if (got == 0) {
+        rc = ent_fail(db, ENT_INVALID, "the file is empty: expected the header sensor,start,minutes,in,out");
+        goto done;
+    }
+    if ((rc = read_header(db, f, count, idx)) != ENT_OK)
+        goto done;
+    while ((got = ent_csv_next(csv, &f, &count)) == 1) {
+        int64_t minutes, n_in, n_out;
+        size_t rec = ent_csv_record(csv);
+        if (count != NCOLS) {
+            rc = ent_fail(db, ENT_INVALID, "row %zu: %zu fields, expected %d", rec, count, NCOLS);
+            goto done;
+        }
+        rc = count_field(db, "minutes", f[idx[COL_MINUTES]], &minutes, 1, 1440);
+        if (rc == ENT_OK)
+            rc = count_field(db, "in", f[idx[COL_IN]], &n_in, 0, 1000000000);
+        if (rc == ENT_OK)
+            rc = count_field(db, "out", f[idx[COL_OUT]], &n_out, 0, 1000000000);
+        if (rc == ENT_OK)
+            rc = upsert(db, f[idx[COL_SENSOR]], f[idx[COL_START]], minutes, n_in, n_out, "import");
+        if (rc != ENT_OK) {
+            char why[ENT_MSG_MAX];
+            snprintf(why, sizeof why, "%s", ent_errmsg(db));
+            rc = ent_fail(db, rc, "row %zu: %s", rec, why);
+            goto done;
+        }
+        n++;
+    }
+    if (got < 0)
+        rc = ent_fail(db, ENT_INVALID, "%s", ent_csv_errmsg(csv));
+done:
+    rc = ent_tx_end(db, rc);
+    if (rc == ENT_OK && rows)
+        *rows = n;
+free_csv:
+    ent_csv_free(csv);
+    return rc;
+}
+
+/* ---- the report --------------------------------------------------------- */
+
+static const char flow_hour_sql[] =
+    "WITH f AS (SELECT day, hour, SUM(n_in) v FROM flow_count WHERE day BETWEEN ?1 AND ?2 GROUP BY day, hour), "
+    "s AS (SELECT day, hour, SUM(value) val, SUM(units) u, SUM(transactions) t FROM sale_sum_hour "
+    "      WHERE day BETWEEN ?1 AND ?2 GROUP BY day, hour), "
+    "k AS (SELECT day, hour FROM f UNION SELECT day, hour FROM s) "
+    "SELECT k.day, k.hour, COALESCE(f.v, 0), COALESCE(s.t, 0), COALESCE(s.val, 0), COALESCE(s.u, 0) "
+    "FROM k LEFT JOIN f ON f.day = k.day AND f.hour = k.hour LEFT JOIN s ON s.day = k.day AND s.hour = k.hour "
+    "ORDER BY k.day, k.hour";
+
+static const char flow_day_sql[] =
+    "WITH f AS (SELECT day, SUM(n_in) v FROM flow_count WHERE day BETWEEN ?1 AND ?2 GROUP BY day), "
+    "s AS (SELECT day, SUM(value) val, SUM(units) u, SUM(transactions) t FROM sale_sum_hour "
+    "      WHERE day BETWEEN ?1 AND ?2 GROUP BY day), "
+    "k AS (SELECT day FROM f UNION SELECT day FROM s) "
+    "SELECT k.day, -1, COALESCE(f.v, 0), COALESCE(s.t, 0), COALESCE(s.val, 0), COALESCE(s.u, 0) "
+    "FROM k LEFT JOIN f ON f.day = k.day LEFT JOIN s ON s.day = k.day ORDER BY k.day";
+
+struct frow {
+    char period[17];
+    int64_t visitors, transactions, value, units;
+};
+
+int ent_flow_report(ent_db *db, const ent_flow_query *q, ent_flow_cb cb, void *ud)
+{
+    struct frow *rows = NULL;
+    size_t n = 0, cap = 0;
+    int64_t peak = 0;
+    int rc, sc;
+    ent_ok(db);
+    if (q == NULL)
+        return ent_fail(db, ENT_INVALID, "no query given");
+    if ((rc = sales_check_range(db, q->from, q->to)) != ENT_OK)
+        return rc;
+    sqlite3_stmt *st = ent_stmt(db, q->by_day ? flow_day_sql : flow_hour_sql);
+    if (st == NULL)
+        return db->code;
+    sqlite3_bind_text(st, 1, q->from && *q->from ? q->from : "0000-00-00", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, q->to && *q->to ? q->to : "9999-99-99", -1, SQLITE_STATIC);
+    while ((sc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            struct frow *nr = realloc(rows, cap * sizeof *nr);
+            if (nr == NULL) {
+                rc = ent_fail(db, ENT_ERROR, "out of memory");
+                break;
+            }
+            rows = nr;
+        }
+        struct frow *r = &rows[n++];
+        int hour = sqlite3_column_int(st, 1) % 100; /* 0-23, or -1 by day */
+        if (hour < 0)
+            snprintf(r->period, sizeof r->period, "%.10s", (const char *)sqlite3_column_text(st, 0));
+        else
+            snprintf(r->period, sizeof r->period, "%.10s %02d:00", (const char *)sqlite3_column_text(st, 0), hour);
+        r->visitors = sqlite3_column_int64(st, 2);
+        r->transactions = sqlite3_column_int64(st, 3);
+        r->value = sqlite3_column_int64(st, 4);
+        r->units = sqlite3_column_int64(st, 5);
+        if (r->visitors > peak)
+            peak = r->visitors;
+    }
+    if (rc == ENT_OK && sc != SQLITE_DONE)
+        rc = ent_fail_sql(db, "reading the customer flow");
+    sqlite3_reset(st);
+    for (size_t i = 0; i < n && rc == ENT_OK; i++) {
+        const struct frow *r = &rows[i];
+        ent_flow_row row = {0};
+        row.period = r->period;
+        row.visitors = r->visitors;
+        row.transactions = r->transactions;
+        row.conversion_bp = r->visitors ? (int32_t)sales_muldiv(r->transactions, 10000, r->visitors) : -1;
+        row.value = r->value;
+        row.units = r->units;
+        row.avg_value = r->transactions ? sales_muldiv(r->value, 1, r->transactions) : 0;
+        row.avg_units_x100 = r->transactions ? sales_muldiv(r->units, 100, r->transactions) : 0;
+        row.peak = peak > 0 && r->visitors == peak;
+        rc = cb(&row, ud);
+    }
+    free(rows);
+    return rc;
+}
+
+int ent_flow_peak_hours(ent_db *db, const ent_flow_query *q, int *hours, int64_t *visitors, size_t max,
+                        size_t *found)
+{
+    int rc;
+    ent_ok(db);
+    *found = 0;
+    if ((rc = sales_check_range(db, q ? q->from : NULL, q ? q->to : NULL)) != ENT_OK)
+        return rc;
+    sqlite3_stmt *st = ent_stmt(db, "SELECT hour, SUM(n_in) FROM flow_count WHERE day BETWEEN ?1 AND ?2 "
+                                    "GROUP BY hour HAVING SUM(n_in) > 0 ORDER BY SUM(n_in) DESC, hour");
+    if (st == NULL)
+        return db->code;
+    sqlite3_bind_text(st, 1, q && q->from && *q->from ? q->from : "0000-00-00", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, q && q->to && *q->to ? q->to : "9999-99-99", -1, SQLITE_STATIC);
+    while (*found < max && sqlite3_step(st) == SQLITE_ROW) {
+        hours[*found] = sqlite3_column_int(st, 0);
+        if (visitors)
+            visitors[*found] = sqlite3_column_int64(st, 1);
+        (*found)++;
+    }
+    sqlite3_reset(st);
+    return ENT_OK;
+}
