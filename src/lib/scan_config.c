@@ -198,9 +198,35 @@ static size_t candidates(const ent_scan *scan, const char *codes[2])
     return n;
 }
 
+/*
+ * The lookups of one scan share one read transaction: in autocommit mode
+ * each statement would take and release SQLite's shared locks on its own
+ * (system calls every time), which is most of a scan's cost. Nothing here
+ * writes, so a deferred BEGIN never blocks a writer.
+ */
+static int read_begin(ent_db *db)
+{
+    if (db->tx_depth > 0 || !sqlite3_get_autocommit(db->sql))
+        return 0;
+    sqlite3_stmt *st = ent_stmt(db, "BEGIN");
+    return st != NULL && sqlite3_step(st) == SQLITE_DONE;
+}
+
+static void read_end(ent_db *db, int began)
+{
+    if (!began)
+        return;
+    sqlite3_stmt *st = ent_stmt(db, "COMMIT");
+    if (st == NULL || sqlite3_step(st) != SQLITE_DONE)
+        sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+    if (st)
+        sqlite3_reset(st);
+}
+
 int ent_scan_resolve(ent_db *db, ent_scan_match **out, const ent_scan *scan)
 {
     const char *codes[2];
+    int began = 0;
     ent_product *p = NULL;
     ent_scan_match *m = NULL;
     int64_t code_qty = 1;
@@ -216,6 +242,7 @@ int ent_scan_resolve(ent_db *db, ent_scan_match **out, const ent_scan *scan)
         rc = ent_fail(db, ENT_NOTFOUND, "the scan names no commodity (no GTIN in it)");
         goto done;
     }
+    began = read_begin(db);
     for (size_t i = 0; i < n && rc == ENT_NOTFOUND; i++)
         rc = ent_product_find(db, &p, codes[i], &code_qty);
     if (rc != ENT_OK)
@@ -252,6 +279,7 @@ int ent_scan_resolve(ent_db *db, ent_scan_match **out, const ent_scan *scan)
     m = NULL;
     rc = ENT_OK;
 done:
+    read_end(db, began);
     ent_product_free(p);
     ent_scan_match_free(m);
     return rc;
