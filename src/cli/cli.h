@@ -74,5 +74,10 @@ int cmd_scan(struct cli *cli, int argc, char **argv);
 int cmd_journal(struct cli *cli, int argc, char **argv);
 int cmd_receipt(struct cli *cli, int argc, char **argv);
 int cmd_label(struct cli *cli, int argc, char **argv);
+int cmd_counter(struct cli *cli, int argc, char **argv);
+int cmd_sale(struct cli *cli, int argc, char **argv);
+int cmd_return(struct cli *cli, int argc, char **argv);
+int cmd_flow(struct cli *cli, int argc, char **argv);
+int cmd_report(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -17,6 +17,11 @@ static const char usage[] =
     "  scan        show what a scanned code means and what it resolves to\n"
     "  journal     the signed sales journal: keygen, close, verify, export\n"
     "  label       print shelf labels, item tags, back labels, carton labels\n"
+    "  counter     the till: scan, change, pay, print (reads a scanner or a pipe)\n"
+    "  sale        one sale from arguments: codes and payments\n"
+    "  return      take goods back, with or without the receipt\n"
+    "  flow        import door-counter counts, or record one by hand\n"
+    "  report      sales (by day, hour, counter, cashier, commodity, country), flow\n"
     "  receipt     verify a printed receipt's QR payload\n"
     "  check       integrity check and ledger recomputation\n"
     "  backup      consistent online copy of the database\n"
@@ -34,6 +39,8 @@ static const struct {
     {"init", cmd_init},       {"demo", cmd_demo},     {"product", cmd_product}, {"location", cmd_location},
     {"stock", cmd_stock},     {"scan", cmd_scan},     {"journal", cmd_journal}, {"receipt", cmd_receipt},
     {"check", cmd_check},     {"backup", cmd_backup}, {"label", cmd_label},
+    {"counter", cmd_counter}, {"sale", cmd_sale},     {"return", cmd_return},   {"flow", cmd_flow},
+    {"report", cmd_report},
 };
 
 int main(int argc, char **argv)

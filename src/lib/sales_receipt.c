@@ -95,7 +95,7 @@ static void row(struct out *o, int cols, const char *left, const char *right)
         room = 0;
     size_t n = fit(left, room, &lw);
     put(o, left, n);
-    for (int i = lw; i < cols - rw; i++)
+    for (int i = lw; rw && i < cols - rw; i++) /* no trailing blanks on a line with nothing right */
         put(o, " ", 1);
     puts_(o, right);
     put(o, "\n", 1);
@@ -160,7 +160,7 @@ static void line_items(struct out *o, int cols, const ent_sale *s)
         money(a, sizeof a, l->amount, s->currency);
         money(p, sizeof p, l->unit_price, s->currency);
         if (strcmp(l->unit, "pcs") == 0) {
-            snprintf(buf, sizeof buf, "  %lld x %s  %s %s", (long long)l->qty, p, origin, l->origin);
+            snprintf(buf, sizeof buf, "  %lld x %s %s", (long long)l->qty, p, origin);
         } else {
             char q[32];
             ent_decimal_format(q, sizeof q, l->qty < 0 ? -l->qty : l->qty, 3);
@@ -170,7 +170,7 @@ static void line_items(struct out *o, int cols, const ent_sale *s)
         char right[48];
         snprintf(right, sizeof right, "%s %d%%", a, (int)(l->tax_rate / 100));
         row(o, cols, buf, right);
-        if (l->discount) {
+        if (l->discount && l->qty > 0) {
             money(d, sizeof d, -l->discount, s->currency);
             snprintf(buf, sizeof buf, "  优惠 %s", l->discount_reason ? l->discount_reason : "");
             row(o, cols, buf, d);
@@ -218,7 +218,9 @@ static int build(ent_db *db, struct out *o, const ent_sale *s, int cols, int rep
         center(o, cols, "*** 重印 REPRINT ***");
     if (strcmp(s->kind, "return") == 0)
         center(o, cols, "*** 退货 RETURN ***");
-    snprintf(buf, sizeof buf, "%s  %s %.5s", s->store, s->day, s->time + 11);
+    /* Local day and hour; the minutes are the UTC ones, which holds for every
+     * zone a whole number of hours from UTC (China's included). */
+    snprintf(buf, sizeof buf, "%s  %s %02d:%.2s", s->store, s->day, s->hour, s->time + 14);
     row(o, cols, buf, "");
     snprintf(buf, sizeof buf, "收银台 Counter %s  收银员 %s", s->counter, s->cashier);
     row(o, cols, buf, "");

@@ -1,0 +1,809 @@
+/* entrepot counter, sale, return, flow, report: the sales side of the program. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+/* ---- shared ------------------------------------------------------------- */
+
+struct till {
+    struct cli *cli;
+    ent_journal *j;
+    ent_basket *b;
+    char currency[4];
+    const char *counter, *cashier;
+    int paper;             /* 32 or 48 columns */
+    const char *escpos;    /* file to append ESC/POS receipts to, or NULL */
+    FILE *out;
+};
+
+static void fmt(char *buf, size_t len, int64_t v, const char *cur)
+{
+    if (ent_money_format(buf, len, v, cur) < 0)
+        snprintf(buf, len, "%lld", (long long)v);
+}
+
+static int store_currency(struct cli *cli, char cur[4])
+{
+    ent_store *s = NULL;
+    int rc = ent_store_get(cli->db, &s);
+    if (rc != ENT_OK)
+        return cli_fail(cli, rc);
+    snprintf(cur, 4, "%s", s->currency);
+    ent_store_free(s);
+    return 0;
+}
+
+static int parse_paper(const char *s, int *cols)
+{
+    if (s == NULL || strcmp(s, "80") == 0)
+        *cols = 48;
+    else if (strcmp(s, "58") == 0)
+        *cols = 32;
+    else
+        return cli_error(EXIT_USAGE, "--paper '%s' must be 58 or 80 (mm)", s);
+    return 0;
+}
+
+static int whole(const char *s, int64_t *out)
+{
+    char *end;
+    if (s == NULL || *s == '\0')
+        return -1;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || *end || v <= 0)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* A whole number of 0 or more. */
+static int count_arg(const char *s, int64_t *out)
+{
+    char *end;
+    if (s == NULL || *s == '\0' || *s == '-' || *s == '+')
+        return -1;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || *end)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* "CODE", "CODE*3" or "3*CODE" into code and quantity (0: as the code says). */
+static int split_qty(char *arg, const char **code, int64_t *qty)
+{
+    char *star = strrchr(arg, '*');
+    *qty = 0;
+    *code = arg;
+    if (star == NULL)
+        return 0;
+    char *first = strchr(arg, '*');
+    *star = '\0';
+    if (whole(star + 1, qty) == 0)
+        return 0;
+    *star = '*';
+    if (first == star && (*first = '\0', whole(arg, qty) == 0)) {
+        *code = first + 1;
+        return 0;
+    }
+    if (first == star)
+        *first = '*';
+    return cli_error(EXIT_USAGE, "'%s': a quantity is CODE*N or N*CODE with N a whole number of 1 or more", arg);
+}
+
+/* Prints the receipt (text) and appends its ESC/POS bytes to --escpos. */
+static int print_receipt(struct till *t, const ent_sale *s, int reprint)
+{
+    char *text = NULL;
+    int rc = ent_receipt_text(t->cli->db, &text, s, t->paper, reprint);
+    if (rc != ENT_OK)
+        return cli_fail(t->cli, rc);
+    fputs(text, t->out);
+    free(text);
+    if (t->escpos) {
+        unsigned char *bytes = NULL;
+        size_t len = 0;
+        FILE *f = NULL;
+        rc = ent_receipt_escpos(t->cli->db, &bytes, &len, s, t->paper, reprint);
+        if (rc != ENT_OK)
+            return cli_fail(t->cli, rc);
+        f = fopen(t->escpos, "ab");
+        int bad = f == NULL || fwrite(bytes, 1, len, f) != len;
+        if (f && fclose(f) != 0)
+            bad = 1;
+        free(bytes);
+        if (bad)
+            return cli_error(EXIT_IO, "cannot write the receipt to %s: %s", t->escpos, strerror(errno));
+    }
+    return 0;
+}
+
+static int open_journal(struct till *t)
+{
+    ent_journal_open_opts o = {.counter = t->counter};
+    int rc = ent_journal_open(&t->j, t->cli->db, &o);
+    if (rc != ENT_OK)
+        return cli_fail(t->cli, rc);
+    return 0;
+}
+
+/* ---- the counter -------------------------------------------------------- */
+
+static const char counter_help[] =
+    "usage: entrepot counter --counter C1 --cashier NAME [--shelf LOC] [--paper 58|80]\n"
+    "                        [--escpos FILE]\n"
+    "\n"
+    "The till. Reads a scanner (or a keyboard, or a pipe) line by line:\n"
+    "  CODE             add what the code names (GTIN, GS1 with lot, in-store price or\n"
+    "                   weight code, SKU); CODE*3 or 3*CODE adds three\n"
+    "  *3               make the last line 3\n"
+    "  del [#N]         remove the last line, or line N\n"
+    "  price [#N] AMOUNT REASON     new unit price for the last line (or line N)\n"
+    "  disc [#N] AMOUNT|PCT% REASON discount off the last line (or line N)\n"
+    "  sub              subtotal: the lines and what is due\n"
+    "  pay cash|card|wallet [AMOUNT] take a payment (AMOUNT left out: what is due);\n"
+    "                   split payments add up; when paid the sale is made and printed\n"
+    "  cancel           empty the basket (nothing is recorded)\n"
+    "  reprint          print the last receipt of this counter again\n"
+    "  help             this list;  quit (or end of input) leaves\n"
+    "--shelf is the counter's own shelf, sold from first. Receipts print on standard\n"
+    "output for --paper 80 (48 columns, default) or 58 mm (32 columns); --escpos FILE\n"
+    "appends the ESC/POS bytes (a printer device such as /dev/usb/lp0 works).\n"
+    "\n"
+    "example: printf '3017620422003\\n5000112548167*6\\npay cash 100\\n' | \\\n"
+    "           entrepot counter --counter C1 --cashier 王芳 --shelf A-01\n";
+
+static void say_error(struct till *t)
+{
+    fprintf(t->out, "! %s\n", ent_errmsg(t->cli->db));
+}
+
+static void say_total(struct till *t)
+{
+    ent_basket_totals tot;
+    char a[32];
+    ent_basket_totals_get(t->b, &tot);
+    fmt(a, sizeof a, tot.total, t->currency);
+    fprintf(t->out, "  total %s %s, %zu line%s\n", a, t->currency, tot.lines, tot.lines == 1 ? "" : "s");
+}
+
+static void say_line(struct till *t, size_t i)
+{
+    const ent_basket_line *l = ent_basket_line_at(t->b, i);
+    const ent_country *c = NULL;
+    char a[32], p[32];
+    if (l == NULL)
+        return;
+    fmt(a, sizeof a, l->amount, t->currency);
+    fmt(p, sizeof p, l->unit_price, t->currency);
+    const char *origin = ent_country_lookup(&c, l->origin) == ENT_OK ? c->name_zh : "";
+    if (strcmp(l->unit, "pcs") == 0)
+        fprintf(t->out, "%zu %s  %s %s  %lld x %s = %s", i, l->name, origin, l->origin, (long long)l->qty, p, a);
+    else
+        fprintf(t->out, "%zu %s  %s %s  %lld %s at %s/k%s = %s", i, l->name, origin, l->origin, (long long)l->qty,
+                l->unit, p, strcmp(l->unit, "g") == 0 ? "g" : "l", a);
+    if (l->discount) {
+        char d[32];
+        fmt(d, sizeof d, l->discount, t->currency);
+        fprintf(t->out, " (-%s %s)", d, l->discount_reason);
+    }
+    fputc('\n', t->out);
+}
+
+/* "#N" at *args picks line N; otherwise 0, the last line. */
+static size_t take_line(char **args)
+{
+    char *s = *args;
+    while (*s == ' ')
+        s++;
+    if (*s != '#')
+        return 0;
+    size_t n = strtoul(s + 1, &s, 10);
+    while (*s == ' ')
+        s++;
+    *args = s;
+    return n;
+}
+
+static char *next_word(char **args)
+{
+    char *s = *args;
+    while (*s == ' ')
+        s++;
+    if (*s == '\0')
+        return NULL;
+    char *w = s;
+    while (*s && *s != ' ')
+        s++;
+    if (*s)
+        *s++ = '\0';
+    while (*s == ' ')
+        s++;
+    *args = s;
+    return w;
+}
+
+static void do_checkout(struct till *t)
+{
+    ent_sale *s = NULL;
+    int rc = ent_basket_checkout(t->b, t->j, &s);
+    if (rc != ENT_OK) {
+        say_error(t);
+        ent_basket_unpay(t->b);
+        fprintf(t->out, "  the basket is kept; payment taken back\n");
+        return;
+    }
+    char a[32];
+    fmt(a, sizeof a, s->total, t->currency);
+    for (size_t i = 0; i < s->npays; i++)
+        if (s->pays[i].change > 0) {
+            char c[32];
+            fmt(c, sizeof c, s->pays[i].change, t->currency);
+            fprintf(t->out, "  change %s %s\n", c, t->currency);
+        }
+    fprintf(t->out, "  sold: receipt %lld, %s %s\n", (long long)s->receipt, a, t->currency);
+    print_receipt(t, s, 0);
+    ent_sale_free(s);
+}
+
+static void do_pay(struct till *t, char *args)
+{
+    char *method = next_word(&args), *amount = next_word(&args);
+    int64_t v = 0;
+    char why[200];
+    if (method == NULL) {
+        fprintf(t->out, "! pay cash|card|wallet [AMOUNT]\n");
+        return;
+    }
+    if (amount && ent_money_parse(&v, amount, t->currency, why, sizeof why) != ENT_OK) {
+        fprintf(t->out, "! %s\n", why);
+        return;
+    }
+    if (amount && v <= 0) {
+        fprintf(t->out, "! an amount paid must be more than zero\n");
+        return;
+    }
+    if (ent_basket_pay(t->b, method, v) != ENT_OK) {
+        say_error(t);
+        return;
+    }
+    ent_basket_totals tot;
+    ent_basket_totals_get(t->b, &tot);
+    if (tot.due > 0) {
+        char d[32];
+        fmt(d, sizeof d, tot.due, t->currency);
+        fprintf(t->out, "  still due %s %s\n", d, t->currency);
+        return;
+    }
+    do_checkout(t);
+}
+
+static void do_price(struct till *t, char *args, int discount)
+{
+    size_t line = take_line(&args);
+    char *amount = next_word(&args), why[200];
+    int64_t v = -1;
+    int32_t bp = 0;
+    int rc;
+    if (amount == NULL) {
+        fprintf(t->out, discount ? "! disc [#N] AMOUNT|PCT%% REASON\n" : "! price [#N] AMOUNT REASON\n");
+        return;
+    }
+    size_t n = strlen(amount);
+    if (discount && n > 1 && amount[n - 1] == '%') {
+        int64_t p;
+        amount[n - 1] = '\0';
+        if (ent_decimal_parse(&p, amount, 2) != ENT_OK) {
+            fprintf(t->out, "! '%s%%' is not a percentage\n", amount);
+            return;
+        }
+        bp = (int32_t)(p > 100000 ? 100000 : p);
+    } else if (ent_money_parse(&v, amount, t->currency, why, sizeof why) != ENT_OK) {
+        fprintf(t->out, "! %s\n", why);
+        return;
+    }
+    if (discount)
+        rc = ent_basket_discount(t->b, line, v, bp, args);
+    else
+        rc = ent_basket_set_price(t->b, line, v, args);
+    if (rc != ENT_OK) {
+        say_error(t);
+        return;
+    }
+    ent_basket_unpay(t->b);
+    say_line(t, line ? line : ent_basket_count(t->b));
+    say_total(t);
+}
+
+static void do_subtotal(struct till *t)
+{
+    ent_basket_totals tot;
+    char a[32], x[32];
+    for (size_t i = 1; i <= ent_basket_count(t->b); i++)
+        say_line(t, i);
+    ent_basket_totals_get(t->b, &tot);
+    fmt(a, sizeof a, tot.total, t->currency);
+    fmt(x, sizeof x, tot.tax, t->currency);
+    fprintf(t->out, "  subtotal %s %s (tax %s), %lld items", a, t->currency, x, (long long)tot.units);
+    if (tot.paid > 0) {
+        fmt(a, sizeof a, tot.due, t->currency);
+        fprintf(t->out, ", due %s", a);
+    }
+    fputc('\n', t->out);
+}
+
+static void do_scan(struct till *t, char *word)
+{
+    const char *code;
+    int64_t qty;
+    size_t line = 0;
+    if (split_qty(word, &code, &qty) != 0)
+        return;
+    if (ent_basket_scan(t->b, &line, code, qty) != ENT_OK) {
+        say_error(t);
+        return;
+    }
+    ent_basket_unpay(t->b);
+    say_line(t, line);
+    say_total(t);
+}
+
+/* One line of input; returns 1 to leave. */
+static int counter_line(struct till *t, char *line)
+{
+    char *args = line;
+    char *word = next_word(&args);
+    if (word == NULL)
+        return 0;
+    if (strcmp(word, "quit") == 0 || strcmp(word, "exit") == 0)
+        return 1;
+    if (strcmp(word, "help") == 0 || strcmp(word, "?") == 0) {
+        fputs(strstr(counter_help, "  CODE "), t->out);
+    } else if (word[0] == '*') {
+        int64_t q;
+        if (whole(word + 1, &q) != 0)
+            fprintf(t->out, "! '%s': a quantity is *N with N a whole number of 1 or more\n", word);
+        else if (ent_basket_set_qty(t->b, 0, q) != ENT_OK)
+            say_error(t);
+        else {
+            ent_basket_unpay(t->b);
+            say_line(t, ent_basket_count(t->b));
+            say_total(t);
+        }
+    } else if (strcmp(word, "del") == 0) {
+        size_t n = take_line(&args);
+        if (ent_basket_remove(t->b, n) != ENT_OK)
+            say_error(t);
+        else
+            say_total(t);
+    } else if (strcmp(word, "price") == 0) {
+        do_price(t, args, 0);
+    } else if (strcmp(word, "disc") == 0) {
+        do_price(t, args, 1);
+    } else if (strcmp(word, "sub") == 0 || strcmp(word, "subtotal") == 0) {
+        do_subtotal(t);
+    } else if (strcmp(word, "pay") == 0) {
+        do_pay(t, args);
+    } else if (strcmp(word, "cancel") == 0) {
+        ent_basket_clear(t->b);
+        fprintf(t->out, "  basket cancelled\n");
+    } else if (strcmp(word, "reprint") == 0) {
+        ent_sale *s = NULL;
+        if (ent_sale_last(t->cli->db, &s, t->counter) != ENT_OK)
+            say_error(t);
+        else
+            print_receipt(t, s, 1);
+        ent_sale_free(s);
+    } else if (*args == '\0') {
+        do_scan(t, word);
+    } else {
+        fprintf(t->out, "! '%s %s' is not understood (help lists what is)\n", word, args);
+    }
+    return 0;
+}
+
+int cmd_counter(struct cli *cli, int argc, char **argv)
+{
+    const char *counter = NULL, *cashier = NULL, *shelf = NULL, *paper = NULL, *escpos = NULL;
+    const struct cli_opt opts[] = {{"counter", &counter, NULL}, {"cashier", &cashier, NULL},
+                                   {"shelf", &shelf, NULL},     {"paper", &paper, NULL},
+                                   {"escpos", &escpos, NULL},   {0}};
+    const char *pos[1];
+    int npos, st = cli_parse(argc, argv, opts, counter_help, pos, 0, &npos);
+    struct till t = {.cli = cli, .counter = counter, .cashier = cashier, .escpos = escpos, .out = stdout};
+    char *line = NULL;
+    size_t cap = 0;
+    if (st != 0)
+        return st < 0 ? EXIT_OK : st;
+    if (counter == NULL || cashier == NULL)
+        return cli_error(EXIT_USAGE, "counter needs --counter C1 and --cashier NAME (see --help)");
+    if ((st = parse_paper(paper, &t.paper)) != 0 || (st = cli_open(cli, ENT_OPEN_DURABLE)) != 0 ||
+        (st = store_currency(cli, t.currency)) != 0)
+        return st;
+    int rc = ent_basket_new(cli->db, &t.b, counter, cashier, shelf);
+    if (rc != ENT_OK)
+        return cli_fail(cli, rc);
+    if ((st = open_journal(&t)) != 0)
+        goto done;
+    int tty = isatty(STDIN_FILENO);
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    fprintf(t.out, "counter %s, cashier %s: scan, or type help\n", counter, cashier);
+    for (;;) {
+        if (tty) {
+            fputs("> ", t.out);
+            fflush(t.out);
+        }
+        ssize_t n = getline(&line, &cap, stdin);
+        if (n < 0)
+            break;
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+            line[--n] = '\0';
+        if (counter_line(&t, line))
+            break;
+    }
+    if (ent_basket_count(t.b) > 0)
+        fprintf(t.out, "  basket cancelled (not paid)\n");
+done:
+    free(line);
+    ent_basket_free(t.b);
+    ent_journal_close(t.j);
+    return st;
+}
+
+/* ---- one sale from arguments -------------------------------------------- */
+
+static const char sale_help[] =
+    "usage: entrepot sale --counter C1 --cashier NAME --pay METHOD[:AMOUNT][,METHOD[:AMOUNT]...]\n"
+    "                     [--shelf LOC] [--paper 58|80] [--escpos FILE] CODE[*QTY]...\n"
+    "\n"
+    "Makes one sale: every code is scanned as at the counter, the payments are taken\n"
+    "(METHOD is cash, card or wallet; the last one without an amount pays the rest;\n"
+    "cash may be more, and gives change), and the receipt is printed once the sale,\n"
+    "its stock moves and its journal record are committed together. A refusal (not\n"
+    "enough stock, an expired lot, a lot in quarantine or bonded, an unknown code)\n"
+    "exits 1 or 2 and records nothing. --json prints the sale instead of the receipt.\n"
+    "\n"
+    "examples:\n"
+    "  entrepot sale --counter C1 --cashier 王芳 --pay cash 3017620422003*2 5000112548167\n"
+    "  entrepot sale --counter C2 --cashier 李强 --pay card:50,cash:100 '(01)03017620422003(10)L2406A'\n";
+
+static int take_payments(struct till *t, char *spec)
+{
+    char why[200];
+    for (char *save = NULL, *p = strtok_r(spec, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+        char *colon = strchr(p, ':');
+        int64_t v = 0;
+        if (colon) {
+            *colon = '\0';
+            if (ent_money_parse(&v, colon + 1, t->currency, why, sizeof why) != ENT_OK)
+                return cli_error(EXIT_USAGE, "--pay %s: %s", p, why);
+            if (v <= 0)
+                return cli_error(EXIT_USAGE, "--pay %s: an amount paid must be more than zero", p);
+        }
+        int rc = ent_basket_pay(t->b, p, v);
+        if (rc != ENT_OK)
+            return cli_fail(t->cli, rc);
+    }
+    return 0;
+}
+
+static void json_sale(const ent_sale *s)
+{
+    char a[32];
+    printf("{\"uuid\": \"%s\", \"receipt\": %lld, \"kind\": \"%s\", \"time\": \"%s\", \"counter\": \"%s\", ",
+           s->uuid, (long long)s->receipt, s->kind, s->time, s->counter);
+    fmt(a, sizeof a, s->total, s->currency);
+    printf("\"total\": \"%s\", \"currency\": \"%s\", \"units\": %lld, \"lines\": [", a, s->currency,
+           (long long)s->units);
+    for (size_t i = 0; i < s->nlines; i++) {
+        fmt(a, sizeof a, s->lines[i].amount, s->currency);
+        printf("%s{\"code\": \"%s\", \"lot\": \"%s\", \"origin\": \"%s\", \"qty\": %lld, \"amount\": \"%s\"}",
+               i ? ", " : "", s->lines[i].code, s->lines[i].lot, s->lines[i].origin, (long long)s->lines[i].qty, a);
+    }
+    printf("], \"payments\": [");
+    for (size_t i = 0; i < s->npays; i++) {
+        fmt(a, sizeof a, s->pays[i].amount, s->currency);
+        printf("%s{\"method\": \"%s\", \"amount\": \"%s\"", i ? ", " : "", s->pays[i].method, a);
+        fmt(a, sizeof a, s->pays[i].change, s->currency);
+        printf(", \"change\": \"%s\"}", a);
+    }
+    printf("], \"qr\": \"%s\"}\n", s->qr);
+}
+
+int cmd_sale(struct cli *cli, int argc, char **argv)
+{
+    const char *counter = NULL, *cashier = NULL, *shelf = NULL, *paper = NULL, *escpos = NULL, *pay = NULL;
+    const struct cli_opt opts[] = {{"counter", &counter, NULL}, {"cashier", &cashier, NULL}, {"shelf", &shelf, NULL},
+                                   {"paper", &paper, NULL},     {"escpos", &escpos, NULL},   {"pay", &pay, NULL},
+                                   {0}};
+    const char *pos[200];
+    char *spec = NULL;
+    ent_sale *s = NULL;
+    int npos, st = cli_parse(argc, argv, opts, sale_help, pos, 200, &npos);
+    struct till t = {.cli = cli, .counter = counter, .cashier = cashier, .escpos = escpos, .out = stdout};
+    if (st != 0)
+        return st < 0 ? EXIT_OK : st;
+    if (counter == NULL || cashier == NULL || pay == NULL || npos == 0)
+        return cli_error(EXIT_USAGE, "sale needs --counter, --cashier, --pay and at least one CODE (see --help)");
+    if ((st = parse_paper(paper, &t.paper)) != 0 || (st = cli_open(cli, ENT_OPEN_DURABLE)) != 0 ||
+        (st = store_currency(cli, t.currency)) != 0)
+        return st;
+    int rc = ent_basket_new(cli->db, &t.b, counter, cashier, shelf);
+    if (rc != ENT_OK)
+        return cli_fail(cli, rc);
+    for (int i = 0; i < npos && st == 0; i++) {
+        char word[512];
+        const char *code;
+        int64_t qty;
+        snprintf(word, sizeof word, "%s", pos[i]);
+        if ((st = split_qty(word, &code, &qty)) == 0 && (rc = ent_basket_scan(t.b, NULL, code, qty)) != ENT_OK)
+            st = cli_fail(cli, rc);
+    }
+    spec = strdup(pay);
+    if (st == 0 && (spec == NULL || (st = take_payments(&t, spec)) != 0))
+        st = st ? st : EXIT_IO;
+    if (st == 0 && (st = open_journal(&t)) == 0 && (rc = ent_basket_checkout(t.b, t.j, &s)) != ENT_OK)
+        st = cli_fail(cli, rc);
+    if (st == 0) {
+        if (cli->format == FORMAT_JSON)
+            json_sale(s);
+        else
+            st = print_receipt(&t, s, 0);
+    }
+    free(spec);
+    ent_sale_free(s);
+    ent_basket_free(t.b);
+    ent_journal_close(t.j);
+    return st;
+}
+
+/* ---- returns ------------------------------------------------------------ */
+
+static const char return_help[] =
+    "usage: entrepot return (RECEIPT | --no-receipt) [CODE[*QTY]...] --counter C1 --cashier NAME\n"
+    "                       [--to LOC] [--reason TEXT] [--paper 58|80] [--escpos FILE]\n"
+    "\n"
+    "Takes goods back. RECEIPT is the receipt number or the sale's UUID; with no\n"
+    "CODE everything on it still out comes back. Without the receipt, name the\n"
+    "codes: each is matched to the latest sale of it, refunded in cash. Refunds go\n"
+    "back the way the sale was paid (card and wallet first, the rest cash); never\n"
+    "more than was sold, less earlier returns. Goods go to --to (a returns location)\n"
+    "or where they were sold from. The RETURN is signed in the journal.\n"
+    "\n"
+    "examples:\n"
+    "  entrepot return 42 3017620422003*1 --counter C1 --cashier 王芳 --to R-1 --reason 'broken seal'\n"
+    "  entrepot return --no-receipt 5000112548167*2 --counter C1 --cashier 王芳\n";
+
+int cmd_return(struct cli *cli, int argc, char **argv)
+{
+    const char *counter = NULL, *cashier = NULL, *to = NULL, *reason = NULL, *paper = NULL, *escpos = NULL;
+    bool no_receipt = false;
+    const struct cli_opt opts[] = {{"counter", &counter, NULL}, {"cashier", &cashier, NULL},
+                                   {"to", &to, NULL},           {"reason", &reason, NULL},
+                                   {"paper", &paper, NULL},     {"escpos", &escpos, NULL},
+                                   {"no-receipt", NULL, &no_receipt}, {0}};
+    const char *pos[200];
+    char words[200][128];
+    ent_return_item items[200];
+    ent_sale *s = NULL;
+    int npos, st = cli_parse(argc, argv, opts, return_help, pos, 200, &npos);
+    struct till t = {.cli = cli, .counter = counter, .cashier = cashier, .escpos = escpos, .out = stdout};
+    if (st != 0)
+        return st < 0 ? EXIT_OK : st;
+    if (counter == NULL || cashier == NULL)
+        return cli_error(EXIT_USAGE, "return needs --counter and --cashier (see --help)");
+    if (!no_receipt && npos == 0)
+        return cli_error(EXIT_USAGE, "return needs the RECEIPT number or UUID, or --no-receipt and codes");
+    int first = no_receipt ? 0 : 1;
+    size_t n = 0;
+    for (int i = first; i < npos; i++, n++) {
+        const char *code;
+        int64_t qty;
+        snprintf(words[n], sizeof words[n], "%s", pos[i]);
+        if ((st = split_qty(words[n], &code, &qty)) != 0)
+            return st;
+        items[n] = (ent_return_item){code, qty};
+    }
+    if ((st = parse_paper(paper, &t.paper)) != 0 || (st = cli_open(cli, ENT_OPEN_DURABLE)) != 0 ||
+        (st = store_currency(cli, t.currency)) != 0 || (st = open_journal(&t)) != 0)
+        goto done;
+    ent_return_req q = {.receipt = no_receipt ? NULL : pos[0], .items = items, .nitems = n, .location = to,
+                        .counter = counter, .cashier = cashier, .reason = reason};
+    int rc = ent_sale_return(cli->db, &s, t.j, &q);
+    if (rc != ENT_OK) {
+        st = cli_fail(cli, rc);
+        goto done;
+    }
+    if (cli->format == FORMAT_JSON)
+        json_sale(s);
+    else
+        st = print_receipt(&t, s, 0);
+done:
+    ent_sale_free(s);
+    ent_journal_close(t.j);
+    return st;
+}
+
+/* ---- customer flow ------------------------------------------------------ */
+
+static const char flow_help[] =
+    "usage: entrepot flow import FILE.csv\n"
+    "       entrepot flow record --start TIME --in N [--out N] [--minutes 60] [--sensor NAME]\n"
+    "\n"
+    "Door-counter interval counts. The CSV header is sensor,start,minutes,in,out (any\n"
+    "order); start is UTC (2026-11-28T02:00:00Z) or the store's local time\n"
+    "(2026-11-28 10:00). A period sent again replaces itself (sensor + start), so a\n"
+    "resent file counts once. A bad row refuses the whole file, naming the row.\n"
+    "`record` enters one count by hand (sensor 'manual').\n"
+    "\n"
+    "examples:\n"
+    "  entrepot flow import door-2026-11-28.csv\n"
+    "  entrepot flow record --start '2026-11-28 10:00' --minutes 60 --in 42 --out 37\n";
+
+int cmd_flow(struct cli *cli, int argc, char **argv)
+{
+    const char *start = NULL, *in = NULL, *out = NULL, *minutes = NULL, *sensor = NULL;
+    const struct cli_opt opts[] = {{"start", &start, NULL}, {"in", &in, NULL},         {"out", &out, NULL},
+                                   {"minutes", &minutes, NULL}, {"sensor", &sensor, NULL}, {0}};
+    const char *pos[2];
+    int npos, st = cli_parse(argc, argv, opts, flow_help, pos, 2, &npos);
+    if (st != 0)
+        return st < 0 ? EXIT_OK : st;
+    if (npos == 2 && strcmp(pos[0], "import") == 0) {
+        FILE *f = fopen(pos[1], "rb");
+        int64_t rows = 0;
+        if (f == NULL)
+            return cli_error(EXIT_USAGE, "%s: %s", pos[1], strerror(errno));
+        if ((st = cli_open(cli, 0)) != 0) {
+            fclose(f);
+            return st;
+        }
+        int rc = ent_flow_import_csv(cli->db, f, &rows);
+        fclose(f);
+        if (rc != ENT_OK)
+            return cli_fail(cli, rc);
+        printf("imported %lld interval%s\n", (long long)rows, rows == 1 ? "" : "s");
+        return EXIT_OK;
+    }
+    if (npos == 1 && strcmp(pos[0], "record") == 0) {
+        int64_t n_in = 0, n_out = 0, mins = 60;
+        if (start == NULL || in == NULL)
+            return cli_error(EXIT_USAGE, "flow record needs --start TIME and --in N (see --help)");
+        if (count_arg(in, &n_in) != 0 || (out && count_arg(out, &n_out) != 0))
+            return cli_error(EXIT_USAGE, "--in and --out must be whole numbers of 0 or more");
+        if (minutes && (count_arg(minutes, &mins) != 0 || mins <= 0))
+            return cli_error(EXIT_USAGE, "--minutes '%s' must be a whole number of 1 or more", minutes);
+        if ((st = cli_open(cli, 0)) != 0)
+            return st;
+        int rc = ent_flow_record(cli->db, sensor, start, mins, n_in, n_out);
+        if (rc != ENT_OK)
+            return cli_fail(cli, rc);
+        printf("recorded %lld in, %lld out at %s\n", (long long)n_in, (long long)n_out, start);
+        return EXIT_OK;
+    }
+    return cli_error(EXIT_USAGE, "flow needs import FILE.csv or record (see --help)");
+}
+
+/* ---- reports ------------------------------------------------------------ */
+
+static const char report_help[] =
+    "usage: entrepot report sales [--by day|hour|counter|cashier|commodity|country]\n"
+    "                             [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--counter C1]\n"
+    "       entrepot report flow [--by hour|day] [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n"
+    "\n"
+    "sales: value (net of returns), units and share of the total, with the number of\n"
+    "sales (by day, hour, counter, cashier) or of lines (by commodity, country).\n"
+    "flow: visitors (door counts in), sales, conversion = sales / visitors, average\n"
+    "basket value and size, and the peak hour(s) marked with *. Days and hours are\n"
+    "the store's local time. --json and --csv give the same rows for scripts.\n"
+    "\n"
+    "examples:\n"
+    "  entrepot report sales --by country --from 2026-11-01 --to 2026-11-30\n"
+    "  entrepot report flow --by hour --from 2026-11-28 --to 2026-11-28\n";
+
+struct report_ctx {
+    struct cli_table *t;
+    char currency[4];
+};
+
+static int sales_row(const ent_sales_row *r, void *ud)
+{
+    struct report_ctx *c = ud;
+    char v[32], u[24], n[24], share[16];
+    fmt(v, sizeof v, r->value, c->currency);
+    snprintf(u, sizeof u, "%lld", (long long)r->units);
+    snprintf(n, sizeof n, "%lld", (long long)r->transactions);
+    ent_decimal_format(share, sizeof share, r->share_bp, 2);
+    const char *cells[] = {r->key, r->name ? r->name : "", v, u, n, share};
+    cli_table_add(c->t, cells);
+    return 0;
+}
+
+static int flow_row(const ent_flow_row *r, void *ud)
+{
+    struct report_ctx *c = ud;
+    char vis[24], tx[24], conv[16] = "", val[32], avg[32], size[16];
+    snprintf(vis, sizeof vis, "%lld", (long long)r->visitors);
+    snprintf(tx, sizeof tx, "%lld", (long long)r->transactions);
+    if (r->conversion_bp >= 0)
+        ent_decimal_format(conv, sizeof conv, r->conversion_bp, 2);
+    fmt(val, sizeof val, r->value, c->currency);
+    fmt(avg, sizeof avg, r->avg_value, c->currency);
+    ent_decimal_format(size, sizeof size, r->avg_units_x100, 2);
+    const char *cells[] = {r->period, vis, tx, conv, val, avg, size, r->peak ? "*" : ""};
+    cli_table_add(c->t, cells);
+    return 0;
+}
+
+int cmd_report(struct cli *cli, int argc, char **argv)
+{
+    const char *by = NULL, *from = NULL, *to = NULL, *counter = NULL;
+    const struct cli_opt opts[] = {{"by", &by, NULL}, {"from", &from, NULL}, {"to", &to, NULL},
+                                   {"counter", &counter, NULL}, {0}};
+    const char *pos[1];
+    struct report_ctx c = {0};
+    int npos, rc, st = cli_parse(argc, argv, opts, report_help, pos, 1, &npos);
+    if (st != 0)
+        return st < 0 ? EXIT_OK : st;
+    if (npos != 1 || (strcmp(pos[0], "sales") != 0 && strcmp(pos[0], "flow") != 0))
+        return cli_error(EXIT_USAGE, "report needs sales or flow (see --help)");
+    if (strcmp(pos[0], "sales") == 0) {
+        static const char *const names[] = {"day", "hour", "counter", "cashier", "commodity", "country"};
+        size_t k = 0;
+        while (by && k < 6 && strcmp(by, names[k]) != 0)
+            k++;
+        if (by && k == 6)
+            return cli_error(EXIT_USAGE, "--by '%s' must be day, hour, counter, cashier, commodity or country", by);
+        if ((st = cli_open(cli, ENT_OPEN_READONLY)) != 0 || (st = store_currency(cli, c.currency)) != 0)
+            return st;
+        static const char *const heads[] = {"key", "name", "value", "units", "count", "share_%"};
+        const char *h[6];
+        memcpy(h, heads, sizeof h);
+        h[0] = by ? names[k] : "day";
+        h[4] = k >= 4 ? "lines" : "sales";
+        c.t = cli_table_new(6, h, "__nnnn");
+        ent_sales_query q = {.by = (enum ent_sales_by)k, .from = from, .to = to, .counter = counter};
+        int64_t total = 0;
+        rc = ent_sales_report(cli->db, &q, sales_row, &c, &total);
+        if (rc == ENT_OK) {
+            cli_table_print(cli, c.t, stdout);
+            if (cli->format == FORMAT_TABLE) {
+                char v[32];
+                fmt(v, sizeof v, total, c.currency);
+                printf("total %s %s\n", v, c.currency);
+            }
+        }
+    } else {
+        if (counter)
+            return cli_error(EXIT_USAGE, "report flow covers the whole store: leave out --counter");
+        if (by && strcmp(by, "hour") != 0 && strcmp(by, "day") != 0)
+            return cli_error(EXIT_USAGE, "--by '%s' must be hour or day", by);
+        if ((st = cli_open(cli, ENT_OPEN_READONLY)) != 0 || (st = store_currency(cli, c.currency)) != 0)
+            return st;
+        static const char *const heads[] = {"period", "visitors", "sales", "conversion_%", "value",
+                                            "avg_basket", "avg_items", "peak"};
+        c.t = cli_table_new(8, heads, "_nnnnnn_");
+        ent_flow_query q = {.by_day = by && strcmp(by, "day") == 0, .from = from, .to = to};
+        rc = ent_flow_report(cli->db, &q, flow_row, &c);
+        if (rc == ENT_OK) {
+            cli_table_print(cli, c.t, stdout);
+            int hours[3];
+            int64_t vis[3];
+            size_t found = 0;
+            if (cli->format == FORMAT_TABLE && ent_flow_peak_hours(cli->db, &q, hours, vis, 3, &found) == ENT_OK &&
+                found) {
+                printf("peak hours:");
+                for (size_t i = 0; i < found; i++)
+                    printf(" %02d:00 (%lld)", hours[i], (long long)vis[i]);
+                printf("\n");
+            }
+        }
+    }
+    cli_table_free(c.t);
+    return rc == ENT_OK ? EXIT_OK : cli_fail(cli, rc);
+}
