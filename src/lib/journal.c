@@ -202,10 +202,14 @@ static void fill_written(ent_journal_written *out, const char *store, const stru
  * read here stays the head until the insert because BEGIN IMMEDIATE holds
  * the write lock.
  */
-static int append_locked(ent_journal *j, struct jrec *r, ent_journal_written *out)
+static int append_after(ent_journal *j, struct jrec *r, ent_journal_written *out, const struct head *known)
 {
     struct head h;
-    int rc = read_head(j->db, &h);
+    int rc = ENT_OK;
+    if (known)
+        h = *known;
+    else
+        rc = read_head(j->db, &h);
     if (rc != ENT_OK)
         return rc;
     if (h.seq > 0 && memcmp(h.key_id, j->key_id, J_HASH) != 0 && strcmp(r->kind, "EVENT") != 0)
@@ -234,6 +238,11 @@ static int append_locked(ent_journal *j, struct jrec *r, ent_journal_written *ou
     if (rc == ENT_OK)
         fill_written(out, j->store, r, &j->seal);
     return rc;
+}
+
+static int append_locked(ent_journal *j, struct jrec *r, ent_journal_written *out)
+{
+    return append_after(j, r, out, NULL);
 }
 
 /* ---- the handle --------------------------------------------------------- */
@@ -839,13 +848,13 @@ static int check_record(ent_journal *j, const ent_journal_record *rec)
     return ENT_OK;
 }
 
-/* Refuses records dated inside a closed day; writes the clock event. */
-static int check_time(ent_journal *j, const struct jrec *r)
+/* Refuses records dated inside a closed day; writes the clock event. *h
+ * receives the head the record will follow. */
+static int check_time(ent_journal *j, const struct jrec *r, struct head *h)
 {
-    struct head h;
     char end[21], period[24];
     int64_t close_seq;
-    int rc = read_head(j->db, &h);
+    int rc = read_head(j->db, h);
     if (rc == ENT_OK)
         rc = last_day_close(j->db, &close_seq, end, period);
     if (rc != ENT_OK)
@@ -854,14 +863,12 @@ static int check_time(ent_journal *j, const struct jrec *r)
         return ent_fail(j->db, ENT_REFUSED, "%s falls in %s, which is closed (record %lld): nothing more can be "
                                             "recorded for it",
                         r->at, period + 4, (long long)close_seq);
-    if (h.seq > 0 && strcmp(r->at, h.at) < 0) {
-        char note[128];
-        snprintf(note, sizeof note, "the clock went back from %s (record %lld) to %s", h.at, (long long)h.seq,
-                 r->at);
-        char uuid[37], at[21];
+    if (h->seq > 0 && strcmp(r->at, h->at) < 0) {
+        char note[128], uuid[37], at[21];
         struct jrec e;
-        /* The event borrows the handle's list buffers; r's were taken out above. */
-        memset(&e, 0, sizeof e);
+        snprintf(note, sizeof note, "the clock went back from %s (record %lld) to %s", h->at, (long long)h->seq,
+                 r->at);
+        memset(&e, 0, sizeof e); /* no lists: r's are not touched */
         ent_uuid_new(uuid);
         snprintf(at, sizeof at, "%s", r->at);
         e.uuid = uuid;
@@ -871,7 +878,9 @@ static int check_time(ent_journal *j, const struct jrec *r)
         e.currency = j->currency;
         e.event = "clock-backwards";
         e.note = note;
-        rc = append_locked(j, &e, NULL);
+        rc = append_after(j, &e, NULL, h);
+        if (rc == ENT_OK)
+            rc = read_head(j->db, h);
     }
     return rc;
 }
@@ -910,10 +919,11 @@ int ent_journal_append(ent_journal *j, ent_journal_written *out, const ent_journ
                           (long long)sqlite3_column_int64(st, 0));
         sqlite3_reset(st);
     }
+    struct head h;
     if (rc == ENT_OK)
-        rc = check_time(j, &r);
+        rc = check_time(j, &r, &h);
     if (rc == ENT_OK)
-        rc = append_locked(j, &r, out);
+        rc = append_after(j, &r, out, &h);
     rc = ent_tx_end(j->db, rc);
 done:
     rec_done(j, &r);
@@ -967,9 +977,10 @@ int ent_journal_rotate(ent_journal *j, char *key_id_out, const char *new_path, c
     rec_init(j, &r, "KEY", uuid, at);
     r.pubkey = spki;
     r.pubkey_len = spki_len;
-    rc = check_time(j, &r);
+    struct head h;
+    rc = check_time(j, &r, &h);
     if (rc == ENT_OK)
-        rc = append_locked(j, &r, NULL); /* signed by the old key: it vouches for the new one */
+        rc = append_after(j, &r, NULL, &h); /* signed by the old key: it vouches for the new one */
     rec_done(j, &r);
     if (rc == ENT_OK)
         rc = remember_key_path(j->db, new_path);

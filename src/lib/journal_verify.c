@@ -668,7 +668,8 @@ int ent_journal_verify(ent_db *db, ent_journal_summary *summary, const ent_journ
         rc = ent_fail(db, ENT_ERROR, "out of memory while verifying");
         goto done;
     }
-    qsort(v->issues.v, v->issues.n, sizeof *v->issues.v, cmp_issue);
+    if (v->issues.n > 0)
+        qsort(v->issues.v, v->issues.n, sizeof *v->issues.v, cmp_issue);
     for (size_t i = 0; i < v->issues.n; i++) {
         if (i > 0 && v->issues.v[i].seq == v->issues.v[i - 1].seq)
             continue; /* one reason per record: the most basic one */
