@@ -74,25 +74,30 @@ static int count_arg(const char *s, int64_t *out)
     return 0;
 }
 
-/* "CODE", "CODE*3" or "3*CODE" into code and quantity (0: as the code says). */
+/* "CODE", "CODE*3" or "3*CODE" into code and quantity (0: as the code says).
+ * A quantity is at most 6 digits, which no GTIN is, so "2*4006381333931"
+ * and "4006381333931*2" both read the same. */
 static int split_qty(char *arg, const char **code, int64_t *qty)
 {
-    char *star = strrchr(arg, '*');
+    char *first = strchr(arg, '*'), *last = strrchr(arg, '*');
     *qty = 0;
     *code = arg;
-    if (star == NULL)
+    if (first == NULL)
         return 0;
-    char *first = strchr(arg, '*');
-    *star = '\0';
-    if (whole(star + 1, qty) == 0)
-        return 0;
-    *star = '*';
-    if (first == star && (*first = '\0', whole(arg, qty) == 0)) {
-        *code = first + 1;
-        return 0;
-    }
-    if (first == star)
+    if (first - arg <= 6 && first > arg) {
+        *first = '\0';
+        if (whole(arg, qty) == 0) {
+            *code = first + 1;
+            return 0;
+        }
         *first = '*';
+    }
+    if (strlen(last + 1) <= 6) {
+        *last = '\0';
+        if (whole(last + 1, qty) == 0)
+            return 0;
+        *last = '*';
+    }
     return cli_error(EXIT_USAGE, "'%s': a quantity is CODE*N or N*CODE with N a whole number of 1 or more", arg);
 }
 
