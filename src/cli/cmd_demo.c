@@ -46,6 +46,24 @@ static int parse_u64(const char *s, const char *what, uint64_t *out)
     return 0;
 }
 
+/* YYYY-MM-DD naming a day that exists: checked before the database file is
+ * made, so that a mistyped date leaves nothing behind. */
+static int valid_date(const char *s)
+{
+    int y, m, d;
+    char extra;
+    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3)
+        return 0;
+    struct tm tm = {0};
+    tm.tm_year = y - 1900;
+    tm.tm_mon = m - 1;
+    tm.tm_mday = d;
+    time_t t = timegm(&tm);
+    struct tm back;
+    gmtime_r(&t, &back);
+    return y >= 1900 && back.tm_year == y - 1900 && back.tm_mon == m - 1 && back.tm_mday == d;
+}
+
 /* Today in the store's zone ($ENTREPOT_TODAY wins, as in `stock levels`), so
  * that the demo's "expiring within 30 days" matches what stock levels shows. */
 static void today_in(const char *tz, char out[11])
@@ -105,7 +123,8 @@ static void print_tour(struct cli *cli, const ent_demo_stats *s, const ent_store
 {
     char pre[600];
     /* The commands to try must reach this database, wherever it is. */
-    if (strcmp(cli->db_path, "entrepot.db") == 0)
+    const char *env = getenv("ENTREPOT_DB");
+    if (strcmp(cli->db_path, env && *env ? env : "entrepot.db") == 0)
         snprintf(pre, sizeof pre, "entrepot");
     else if (strpbrk(cli->db_path, " '\"$\\&;|<>()*?`") == NULL)
         snprintf(pre, sizeof pre, "entrepot --db %s", cli->db_path);
@@ -158,6 +177,8 @@ int cmd_demo(struct cli *cli, int argc, char **argv)
                     count > ENT_DEMO_MAX_COMMODITIES))
         return st ? st : cli_error(EXIT_USAGE, "--commodities %s: the demo makes from 1 to %d", count_s,
                                    ENT_DEMO_MAX_COMMODITIES);
+    if (today && !valid_date(today))
+        return cli_error(EXIT_USAGE, "--today '%s' is not a date in the form YYYY-MM-DD", today);
     if ((store_code == NULL) != (name == NULL))
         return cli_error(EXIT_USAGE, "--store and --name go together (see --help)");
     if ((st = cli_open(cli, ENT_OPEN_CREATE)) != 0)

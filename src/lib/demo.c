@@ -688,6 +688,38 @@ static int fill(struct demo *d)
     return ENT_OK;
 }
 
+/*
+ * The unique indexes on random UUIDs (lots, moves) and GTINs are written in
+ * random order: once they outgrow SQLite's page cache (2 MB by default)
+ * every insert reads and spills pages, and a large fill slows to a crawl.
+ * For the fill only, the cache grows with the size (about 300 bytes per
+ * commodity, at most 1 GB); the connection's own setting comes back after.
+ */
+static int64_t set_cache(ent_db *db, int64_t n)
+{
+    sqlite3_stmt *st = NULL;
+    int64_t old = -2000;
+    if (sqlite3_prepare_v2(db->sql, "PRAGMA cache_size", -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        old = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    int64_t kib = n * 300 / 1024;
+    if (kib > 1024 * 1024)
+        kib = 1024 * 1024;
+    if (kib > 2000 && (old >= 0 || -old < kib)) {
+        char sql[64];
+        snprintf(sql, sizeof sql, "PRAGMA cache_size = -%lld", (long long)kib);
+        sqlite3_exec(db->sql, sql, NULL, NULL, NULL);
+    }
+    return old;
+}
+
+static void restore_cache(ent_db *db, int64_t old)
+{
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA cache_size = %lld", (long long)old);
+    sqlite3_exec(db->sql, sql, NULL, NULL, NULL);
+}
+
 static void release(struct demo *d)
 {
     if (d->countries)
@@ -731,8 +763,10 @@ int ent_demo_fill(ent_db *db, ent_demo_stats *out, const ent_demo_options *opt)
      * so a million commodities cost one commit, and a failure leaves nothing. */
     if ((rc = ent_tx_begin(db)) != ENT_OK)
         return rc;
+    int64_t cache = set_cache(db, d.n);
     rc = fill(&d);
     rc = ent_tx_end(db, rc);
+    restore_cache(db, cache);
     release(&d);
     if (rc != ENT_OK) {
         /* Keep the message of the call that failed, and say where. */
