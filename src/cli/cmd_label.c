@@ -294,7 +294,7 @@ static void bad_add(struct bad *b, const char *msg)
 
 /* Adds the labels of one target to the job; a failure is recorded in bad. */
 static int add_target(struct cli *cli, ent_label_job *job, const struct print_opts *o, const struct target *tg,
-                      int64_t *sscc_i, bool *good, char *msg, size_t msg_len)
+                      int64_t *sscc_i, bool *good, bool *unknown, char *msg, size_t msg_len)
 {
     ent_label_data *d = NULL;
     char who[300], sscc[19];
@@ -305,6 +305,7 @@ static int add_target(struct cli *cli, ent_label_job *job, const struct print_op
         if (rc != ENT_NOTFOUND && rc != ENT_INVALID)
             return cli_fail(cli, rc);
         snprintf(msg, msg_len, "%s", ent_errmsg(cli->db));
+        *unknown = true;
         return 0;
     }
     const char *name = ent_label_data_get(d, "name");
@@ -439,9 +440,10 @@ static int label_print(struct cli *cli, struct print_opts *o, const char **codes
     }
     printed = calloc(tg.n, sizeof *printed);
     int64_t sscc_i = 0;
+    bool unknown = false;
     for (size_t i = 0; i < tg.n; i++) {
         char msg[1024] = "";
-        if ((st = add_target(cli, job, o, &tg.v[i], &sscc_i, &printed[i], msg, sizeof msg)) != 0)
+        if ((st = add_target(cli, job, o, &tg.v[i], &sscc_i, &printed[i], &unknown, msg, sizeof msg)) != 0)
             goto done;
         if (!printed[i])
             bad_add(&bad, msg);
@@ -449,7 +451,10 @@ static int label_print(struct cli *cli, struct print_opts *o, const char **codes
     if (bad.n > 0 && !o->skip_bad) {
         for (size_t i = 0; i < bad.n; i++)
             fprintf(stderr, "entrepot: %s\n", bad.msg[i]);
-        st = cli_error(EXIT_REFUSED, "nothing printed: %zu of %zu label%s cannot be made (--skip-bad prints the others)",
+        /* A code that names nothing is a mistake in the command; a label that
+         * cannot be made from what is on record is a refusal. */
+        st = cli_error(unknown ? EXIT_USAGE : EXIT_REFUSED,
+                       "nothing printed: %zu of %zu label%s cannot be made (--skip-bad prints the others)",
                        bad.n, tg.n, tg.n == 1 ? "" : "s");
         goto done;
     }

@@ -221,6 +221,34 @@ static void setup(struct zint_symbol *z, const struct elem *e, const char *data)
         z->option_1 = 2; /* error correction level M */
 }
 
+/* GS1 values are limited to character set 82 (GS1 General Specifications
+ * figure 7.11-1); libzint 2.11 lets a space through, which scanners' GS1
+ * parsers then refuse. */
+static int gs1_cset82(const char *data, char *why, size_t why_len)
+{
+    static const char cset82[] = "!\"%&'()*+,-./0123456789:;<=>?ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz";
+    struct gs1_el els[16];
+    int n = 0, rc;
+    if ((rc = gs1_split(data, els, 16, &n, why, why_len)) != ENT_OK)
+        return rc;
+    for (int i = 0; i < n; i++) {
+        for (size_t k = 0; k < els[i].vlen; k++) {
+            unsigned char c = (unsigned char)els[i].v[k];
+            if (c == '\0' || strchr(cset82, c) == NULL) {
+                char what[16];
+                if (c == ' ')
+                    snprintf(what, sizeof what, "a space");
+                else
+                    snprintf(what, sizeof what, "'%c'", c >= 0x20 && c < 0x7f ? (char)c : '?');
+                snprintf(why, why_len, "GS1 AI (%s) value '%.*s': %s at position %zu is not in the GS1 character set",
+                         els[i].ai, (int)els[i].vlen, els[i].v, what, k + 1);
+                return ENT_INVALID;
+            }
+        }
+    }
+    return ENT_OK;
+}
+
 /* Checks what libzint would accept but a label must not print. */
 static int precheck(const struct elem *e, const char *data, char *why, size_t why_len)
 {
@@ -229,6 +257,11 @@ static int precheck(const struct elem *e, const char *data, char *why, size_t wh
     case SYM_EAN8: return digits_ok(data, 7, 8, why, why_len, "EAN-8");
     case SYM_UPCA: return digits_ok(data, 11, 12, why, why_len, "UPC-A");
     default: break;
+    }
+    if (e->sym == SYM_GS1_128 || e->sym == SYM_GS1_DATAMATRIX || e->sym == SYM_GS1_QR_LINK) {
+        int rc = gs1_cset82(data, why, why_len);
+        if (rc != ENT_OK)
+            return rc;
     }
     for (const unsigned char *c = (const unsigned char *)data; *c; c++) {
         if (*c < 0x20 || *c == 0x7f) {

@@ -1,0 +1,168 @@
+# End-to-end: entrepot label on a small store. Every barcode printed is
+# decoded by an independent decoder (zbarimg, dmtxread) and fed back through
+# entrepot's own scan parser, which must resolve it to the right commodity
+# and lot. Tools that are truly absent skip their checks, saying so.
+. "$(dirname "$0")/lib.sh"
+E=$ENTREPOT
+LABELS="${ENT_SOURCE_DIR:-$(dirname "$0")/../..}/labels"
+export ENTREPOT_LABELS="$LABELS"
+export ENTREPOT_NOW=2025-06-01T08:00:00Z
+cd "$WORK" || exit 1
+
+have() { command -v "$1" >/dev/null 2>&1; }
+skip() { printf 'SKIP: %s\n' "$*"; }
+# same WHAT GOT WANT
+same() {
+    if [ "$2" == "$3" ]; then ok; else fail "$1: got '$2', want '$3'"; fi
+}
+
+"$E" init --store SH01 --name "环球进口商品中心" >/dev/null
+"$E" location add A-01 --kind shelf >/dev/null
+"$E" location add A-02 --kind shelf >/dev/null
+IMP="上海环球食品进出口有限公司 上海市浦东新区世纪大道100号 电话 021-58880000"
+"$E" product add --gtin 3017620422003 --name-zh 榛子可可酱 --name-en "Hazelnut spread" --brand Nutella \
+    --origin IT --net-content "750 g" --price 39.90 --importer "$IMP" --storage "常温避光保存" --shelf-life 365 >/dev/null
+"$E" product add --gtin 8410376000115 --name-zh 特级初榨橄榄油 --name-en "Extra virgin olive oil" --brand Carbonell \
+    --origin ES --net-content "1 l" --price 89.00 --importer "$IMP" --storage "阴凉干燥处保存" >/dev/null
+"$E" product add --gtin 4902430735063 --name-zh 抹茶粉 --name-en "Matcha" --origin JP --net-content "100 g" \
+    --price 58.00 >/dev/null
+"$E" product add --gtin 6901234567892 --name-zh 乌龙茶 --name-en "Oolong tea" --origin CN --net-content "250 g" \
+    --price 28.50 >/dev/null
+"$E" stock receive --product 3017620422003 --qty 3 --lot L2406A --origin IT --declaration 223320241000123456 \
+    --expiry 2027-06-30 --location A-01 --supplier "Ferrero Trading" >/dev/null
+"$E" stock receive --product 8410376000115 --qty 2 --lot "OL/24-7" --origin ES --declaration 223320241000123456 \
+    --production-date 2025-01-10 --expiry 2026-07-10 --location A-01 --supplier "Ferrero Trading" >/dev/null
+"$E" stock receive --product 4902430735063 --qty 5 --lot M1 --origin JP --declaration 223320241000999999 \
+    --expiry 2026-03-31 --location A-02 --supplier "Uji Tea" >/dev/null
+
+# ---- templates -------------------------------------------------------------
+expect 0 "shelf-60x40" -- label templates
+expect 0 "21 per page" -- label templates
+printf 'size 60 40\ntext 1 1 10 5 colour=red "x"\n' >bad.label
+expect 2 "bad.label:2: text: unknown option 'colour=red'" -- label check bad.label
+expect 2 "bad.label:2: text: unknown option" -- label print --template ./bad.label 6901234567892 --out x.pdf
+[ ! -e x.pdf ] && ok || fail "a template error still wrote x.pdf"
+expect 0 "ok" -- label check "$LABELS/shelf-60x40.label" "$LABELS/a4-l7160.sheet"
+expect 2 "no-such.label: no such file" -- label print --template no-such 6901234567892 --out x.pdf
+
+# ---- shelf labels on an A4 sheet: every EAN-13 decodes -------------------
+expect 0 "wrote 4 labels on 1 page to shelf.pdf" -- label print --template shelf-60x40 --sheet a4-l7160 \
+    3017620422003 8410376000115 4902430735063 6901234567892 --out shelf.pdf
+if have pdftoppm && have zbarimg; then
+    pdftoppm -r 300 -gray -png shelf.pdf page
+    got=$(zbarimg -q --raw page-1.png 2>/dev/null | sort | tr '\n' ' ')
+    same "shelf sheet barcodes" "$got" "3017620422003 4902430735063 6901234567892 8410376000115 "
+    for code in $(zbarimg -q --raw page-1.png 2>/dev/null); do
+        got=$("$E" --json scan "$code" | jq -r '.[0].match.code')
+        same "scan of $code" "$got" "0$code"
+    done
+else
+    skip "pdftoppm or zbarimg absent (poppler-utils, zbar-tools): shelf barcodes not decoded"
+fi
+if have pdftotext; then
+    txt=$(pdftotext shelf.pdf -)
+    for want in 榛子可可酱 特级初榨橄榄油 "¥89.00" "¥8.90/100毫升" "¥53.20/千克" "产地 Origin: 西班牙 Spain"; do
+        [[ "$txt" == *"$want"* ]] && ok || fail "shelf.pdf text lacks '$want'"
+    done
+else
+    skip "pdftotext absent (poppler-utils): PDF text not checked"
+fi
+
+# ---- back labels of one delivery (customs declaration), one per unit -----
+expect 0 "wrote 5 labels on 5 pages to back.png" -- label print --template back-cn-70x50 \
+    --declaration 223320241000123456 --copies stock --out back.png --dpi 300
+if have dmtxread; then
+    for page in 1 5; do
+        raw=$(dmtxread -n -G 29 -N 1 -e 100 back-$page.png | tr '\035' '|')
+        case $page in
+        5) same "back label $page DataMatrix" "$raw" "|0103017620422003""10L2406A|17270630" ;;
+        1) same "back label $page DataMatrix" "$raw" "|0108410376000115""10OL/24-7|17260710" ;;
+        esac
+        code=$("$E" --json scan "$(printf ']d2%s' "${raw#|}" | tr '|' '\035')" | jq -r '.[0].match | "\(.code) \(.lot.code) \(.lot_state)"')
+        case $page in
+        5) same "scan of back label $page" "$code" "03017620422003 L2406A ok" ;;
+        1) same "scan of back label $page" "$code" "08410376000115 OL/24-7 ok" ;;
+        esac
+    done
+else
+    skip "dmtxread absent (dmtx-utils): DataMatrix not decoded"
+fi
+
+# A back label needs the importer: the matcha has none, so the batch is refused
+# whole, and --skip-bad prints the others and names what it skipped.
+refused 1 "04902430735063 抹茶粉 lot M1: template back-cn-70x50 needs importer" -- \
+    label print --template back-cn-70x50 --origin JP --out none.pdf
+[ ! -e none.pdf ] && ok || fail "a refused batch wrote none.pdf"
+expect 0 "wrote 2 labels on 2 pages to ferrero.pdf" -- label print --template back-cn-70x50 \
+    --supplier "Ferrero Trading" --out ferrero.pdf
+expect 2 "choose one way to select commodities" -- label print --template back-cn-70x50 \
+    --supplier "Ferrero Trading" 4902430735063 --out none.pdf
+expect 1 "nothing printed: 1 of 2 labels cannot be made" -- label print --template back-cn-70x50 \
+    3017620422003 4902430735063 --out none.pdf
+expect 0 "skipped: 04902430735063 抹茶粉 lot M1: template back-cn-70x50 needs importer" -- \
+    label print --template back-cn-70x50 3017620422003 4902430735063 --out some.pdf --skip-bad
+[ -s some.pdf ] && ok || fail "--skip-bad did not write some.pdf"
+expect 2 "no commodity has the code '9999999999994'" -- label print --template shelf-60x40 9999999999994 --out x.pdf
+
+# A lot code with a space cannot go into GS1 data (character set 82).
+"$E" stock receive --product 8410376000115 --qty 1 --lot "OL 25" --origin ES --expiry 2026-09-30 --location A-02 >/dev/null
+refused 1 "8410376000115 特级初榨橄榄油 lot OL 25: GS1 AI (10) value 'OL 25': a space at position 3 is not in the GS1 character set" -- \
+    label print --template back-cn-70x50 8410376000115 --lot "OL 25" --out none.pdf
+
+# ---- ZPL: structure and exact field data, 203 and 300 dpi ----------------
+"$E" label print --template back-cn-70x50 --location A-01 --format zpl >back.zpl
+same "ZPL labels" "$(grep -c '^\^XA$' back.zpl) $(grep -c '^\^XZ$' back.zpl) $(grep -c '^\^CI28$' back.zpl)" "2 2 2"
+grep -q '\^FD_10103017620422003''10L2406A_117270630\^FS' back.zpl && ok || fail "ZPL DataMatrix data: $(grep BX back.zpl)"
+grep -q '\^FH\^FD品名：榛子可可酱\^FS' back.zpl && ok || fail "ZPL name field"
+grep -q '\^PW559$' back.zpl && ok || fail "ZPL width at 203 dpi"
+"$E" label print --template shelf-60x40 6901234567892 --format zpl --dpi 300 --clerk 王芳 >shelf.zpl
+grep -q '\^PW709$' shelf.zpl && grep -q '\^LL472$' shelf.zpl && ok || fail "ZPL size at 300 dpi"
+grep -q '\^BEN,[0-9]*,Y,N\^FD690123456789\^FS' shelf.zpl && ok || fail "ZPL EAN-13: $(grep BE shelf.zpl)"
+grep -q '\^FD物价员 王芳\^FS' shelf.zpl && ok || fail "ZPL clerk"
+expect 2 "ZPL printers print at 203 or 300 dpi" -- label print --template shelf-60x40 6901234567892 --format zpl --dpi 600
+expect 2 "ZPL prints one label at a time on a roll" -- label print --template shelf-60x40 --sheet a4-l7160 \
+    6901234567892 --format zpl
+
+# ---- carton labels: one SSCC per carton ----------------------------------
+"$E" label print --template carton-100x150 3017620422003 --lot L2406A --count 24 --sscc 36901234000000001 \
+    --copies 3 --format zpl --out carton.zpl 2>/dev/null
+got=$(grep -o '(00)[0-9]*' carton.zpl | tr '\n' ' ')
+same "carton SSCCs" "$got" "(00)369012340000000017 (00)369012340000000024 (00)369012340000000031 "
+grep -q 'D\^FD(02)03017620422003(37)24\^FS' carton.zpl && ok || fail "carton contents barcode"
+"$E" label print --template carton-100x150 3017620422003 --lot L2406A --count 24 --sscc 369012340000000017 \
+    --out carton.png --dpi 200 2>/dev/null
+if have zbarimg; then
+    got=$(zbarimg -q --raw carton.png 2>/dev/null | tr '\035' '|' | sort | tr '\n' ' ')
+    same "carton barcodes" "$got" "00369012340000000017 02030176204220033724 "
+else
+    skip "zbarimg absent: carton barcodes not decoded"
+fi
+expect 2 "--sscc 369012340000000011: check digit should be 7" -- label print --template carton-100x150 \
+    3017620422003 --sscc 369012340000000011 --format zpl
+
+# ---- SVG ----------------------------------------------------------------
+"$E" label print --template item-40x30 4902430735063 --format svg >item.svg
+grep -q '<svg xmlns="http://www.w3.org/2000/svg" width="40.000mm" height="30.000mm"' item.svg && ok || fail "SVG header"
+grep -q '>抹茶粉</text>' item.svg && ok || fail "SVG text"
+
+# ---- the reprint queue: printing clears it only when the job was accepted --
+"$E" product edit 6901234567892 --price 25.00 >/dev/null
+"$E" product edit 3017620422003 --name-en "Nutella" >/dev/null
+expect 0 "06901234567892  price" -- label queue
+printf '#!/bin/sh\necho "lp: Error - Scheduler Not Responding" >&2\nexit 1\n' >lp-down
+printf '#!/bin/sh\nfor a; do last=$a; done\ncp "$last" "%s/printed.out"\necho "request id is office-7 (1 file(s))"\n' \
+    "$WORK" >lp-up
+chmod +x lp-down lp-up
+ENTREPOT_LP=$WORK/lp-down expect 3 "printing to 'office': lp: Error - Scheduler Not Responding" -- \
+    label print --template shelf-60x40 --queue --printer office
+expect 0 "03017620422003  name" -- label queue
+expect 2 "no such printer 'nosuch'" -- label print --template shelf-60x40 --queue --printer nosuch
+ENTREPOT_LP=$WORK/nothing-here expect 3 "cannot run $WORK/nothing-here" -- \
+    label print --template shelf-60x40 --queue --printer office
+ENTREPOT_LP=$WORK/lp-up expect 0 "sent 2 labels on 2 pages to office: request id is" -- \
+    label print --template shelf-60x40 --queue --printer office --format zpl
+grep -q '\^FD¥25.00\^FS' printed.out && ok || fail "the queued label does not carry the new price"
+same "queue after printing" "$("$E" --json label queue)" "[]"
+expect 0 "the reprint queue is empty" -- label print --template shelf-60x40 --queue --out q.pdf
+
+finish
