@@ -770,13 +770,21 @@ static int parse_elements(ent_scan *out, struct ctx *cx, const char *p, size_t n
             limit = n;
         while (end < limit && !is_fnc1(cx, (unsigned char)p[end]))
             end++;
-        if (!fixed && end - start > 90) {
-            /* Longer than any AI allows: report the length without copying. */
+        if (!fixed) {
+            /* Too long for the AI: most often a scanner that drops FNC1, so
+             * the next AI ran into this one's data. Say so. */
             const struct ai_def *def = ai_find(p + i, ai_len);
-            char ai[5];
-            memcpy(ai, p + i, ai_len);
-            ai[ai_len] = '\0';
-            return check_length(out, ai, def ? def : &unknown_def, end - start);
+            if (def == NULL)
+                def = &unknown_def;
+            if (end - start > def->max) {
+                char ai[5];
+                memcpy(ai, p + i, ai_len);
+                ai[ai_len] = '\0';
+                check_length(out, ai, def, end - start);
+                size_t used = strlen(out->message);
+                snprintf(out->message + used, sizeof out->message - used, " (is an FNC1 separator missing?)");
+                return ENT_INVALID;
+            }
         }
         rc = add_ai(out, cx, p + i, ai_len, p + start, end - start);
         if (rc != ENT_OK)
