@@ -366,7 +366,8 @@ static int new_line(ent_basket *b, struct bline *bl, const ent_scan *s, const en
             goto done;
         }
     }
-    if (weighed && l->qty <= 0) {
+    /* A plain GTIN of goods sold by weight says "one", which is no weight. */
+    if (weighed && (l->qty <= 0 || (!s->has_measure && l->fixed == 0))) {
         rc = ent_fail(b->db, ENT_INVALID, "%s is sold by weight or volume: scan the label from the scale", l->name);
         goto done;
     }

@@ -478,6 +478,73 @@ static void return_without_receipt(void **state)
 
 
 
+
+/* ---- weighed goods ------------------------------------------------------ */
+
+/* An in-store code: the layout's prefix and item, the value, check digits. */
+static void instore(char out[14], const char *prefix_item, const char *value)
+{
+    snprintf(out, 14, "%s%s", prefix_item, value);
+    out[12] = (char)ent_gs1_check_digit(out, 12);
+    out[13] = '\0';
+}
+
+static void weighed_goods(void **state)
+{
+    ent_db *db = *state;
+    ent_scan_config cfg;
+    ent_scan s;
+    char w[14], p[14], why[200], wg[15], pg[15];
+    ent_scan_config_init(&cfg);
+    assert_int_equal(ent_scan_config_add_layout(&cfg, "21IIIIIWW.WWWC", why, sizeof why), ENT_OK);
+    assert_int_equal(ent_scan_config_add_layout(&cfg, "20IIIIIPPP.PPC", why, sizeof why), ENT_OK);
+    assert_int_equal(ent_scan_config_save(db, &cfg), ENT_OK);
+    instore(w, "2100042", "00523");  /* 0.523 kg of item 00042 */
+    instore(p, "2000043", "01234");  /* 12.34 CNY of item 00043 */
+    /* The catalogue knows each by its code with the value zeroed. */
+    assert_int_equal(ent_scan_parse(&s, w, 13, &cfg), ENT_OK);
+    memcpy(wg, s.item_gtin, 15);
+    ent_product_fields f = {.gtin = wg, .name_zh = "开心果", .unit = "g", .price = "59.80", .tax_rate = "9"};
+    assert_int_equal(ent_product_add(db, &f), ENT_OK);
+    assert_int_equal(ent_scan_parse(&s, p, 13, &cfg), ENT_OK);
+    memcpy(pg, s.item_gtin, 15);
+    ent_product_fields g = {.gtin = pg, .name_zh = "腰果", .unit = "g", .price = "80.00", .tax_rate = "9"};
+    assert_int_equal(ent_product_add(db, &g), ENT_OK);
+    ent_receive r1 = {.product = f.gtin, .qty = 5000, .lot = "W1", .origin = "US", .location = "S1", .unit_cost = -1};
+    ent_receive r2 = {.product = g.gtin, .qty = 5000, .lot = "W2", .origin = "VN", .location = "S1", .unit_cost = -1};
+    assert_int_equal(ent_stock_receive(db, &r1, NULL), ENT_OK);
+    assert_int_equal(ent_stock_receive(db, &r2, NULL), ENT_OK);
+    ent_basket *b = NULL;
+    ent_sale *sale = NULL;
+    ent_journal *j = open_journal(db, "C1");
+    assert_int_equal(ent_basket_new(db, &b, "C1", "王芳", "S1"), ENT_OK);
+    /* By weight: 523 g at 59.80 a kg = 31.2754, rounded to 31.28. */
+    if (ent_basket_scan(b, NULL, w, 0) != ENT_OK) fail_msg("%s", ent_errmsg(db));
+    assert_int_equal(ent_basket_line_at(b, 1)->qty, 523);
+    assert_int_equal(ent_basket_line_at(b, 1)->amount, 3128);
+    /* By price: the label says 12.34, which is what is paid; 154 g leave the shelf. */
+    assert_int_equal(ent_basket_scan(b, NULL, p, 0), ENT_OK);
+    assert_int_equal(ent_basket_line_at(b, 2)->amount, 1234);
+    assert_int_equal(ent_basket_line_at(b, 2)->qty, 154);
+    EXPECT_ROW(0, db, ent_basket_set_qty(b, 2, 300), ENT_INVALID, "腰果 was priced by its label: scan each label");
+    /* A plain GTIN of a weighed commodity carries no weight. */
+    EXPECT_ROW(1, db, ent_basket_scan(b, NULL, f.gtin, 0), ENT_INVALID,
+               "开心果 is sold by weight or volume: scan the label from the scale");
+    assert_int_equal(ent_basket_pay(b, "cash", 0), ENT_OK);
+    assert_int_equal(ent_basket_checkout(b, j, &sale), ENT_OK);
+    assert_int_equal(sale->total, 3128 + 1234);
+    assert_int_equal(sale->units, 2); /* two bags */
+    assert_int_equal(scalar("SELECT SUM(qty) FROM stock_balance b JOIN lot l ON l.id = b.lot_id WHERE l.code = 'W1'"),
+                     5000 - 523);
+    char *text = NULL;
+    assert_int_equal(ent_receipt_text(db, &text, sale, 48, 0), ENT_OK);
+    assert_non_null(strstr(text, "0.523 kg x 59.80/kg"));
+    free(text);
+    ent_sale_free(sale);
+    ent_basket_free(b);
+    ent_journal_close(j);
+}
+
 /* ---- receipts ----------------------------------------------------------- */
 
 static void receipts(void **state)
@@ -608,6 +675,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(checkout_needs_journal, setup, teardown),
         cmocka_unit_test_setup_teardown(returns, setup, teardown),
         cmocka_unit_test_setup_teardown(return_without_receipt, setup, teardown),
+        cmocka_unit_test_setup_teardown(weighed_goods, setup, teardown),
         cmocka_unit_test_setup_teardown(receipts, setup, teardown),
         cmocka_unit_test_setup_teardown(eight_counters, setup, teardown),
     };
