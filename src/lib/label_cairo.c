@@ -45,6 +45,16 @@ static bool has_cjk(cairo_t *cr, const char *family)
     return ok;
 }
 
+/* The faces are made once per job: looking a family up through fontconfig
+ * for every line of text was most of the time of a large job. */
+static int make_faces(ent_label_job *job)
+{
+    for (int b = 0; b < 2; b++)
+        job->face[b] = cairo_toy_font_face_create(job->font, CAIRO_FONT_SLANT_NORMAL,
+                                                  b ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+    return ENT_OK;
+}
+
 int label_font_pick(ent_label_job *job, const char *want, char *why, size_t why_len)
 {
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_A8, 1, 1);
@@ -65,12 +75,12 @@ int label_font_pick(ent_label_job *job, const char *want, char *why, size_t why_
             return ENT_INVALID;
         }
         snprintf(job->font, sizeof job->font, "%s", want);
-        return ENT_OK;
+        return make_faces(job);
     }
     for (size_t i = 0; i < sizeof fallback_fonts / sizeof *fallback_fonts; i++) {
         if (has_cjk(cr, fallback_fonts[i])) {
             snprintf(job->font, sizeof job->font, "%s", fallback_fonts[i]);
-            return ENT_OK;
+            return make_faces(job);
         }
     }
     snprintf(why, why_len, "no font with Chinese glyphs is installed: install fonts-noto-cjk or fonts-wqy-microhei");
@@ -81,13 +91,16 @@ void label_measure_free(ent_label_job *job)
 {
     if (job->measure)
         cairo_destroy(job->measure);
+    for (int b = 0; b < 2; b++)
+        if (job->face[b])
+            cairo_font_face_destroy(job->face[b]);
     job->measure = NULL;
+    job->face[0] = job->face[1] = NULL;
 }
 
 static void set_font(cairo_t *cr, const ent_label_job *job, double size, bool bold)
 {
-    cairo_select_font_face(cr, job->font, CAIRO_FONT_SLANT_NORMAL,
-                           bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+    cairo_set_font_face(cr, job->face[bold]);
     cairo_set_font_size(cr, size);
 }
 

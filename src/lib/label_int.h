@@ -121,6 +121,7 @@ struct ent_label_job {
     ent_label_options opt;
     char font[128];      /* the family actually used */
     void *measure;       /* cairo_t used to measure text (label_cairo.c) */
+    void *face[2];       /* cairo_font_face_t of the font, regular and bold: made once */
     struct out_label *labels;
     size_t nlabels, cap;
     size_t total;        /* labels counting copies */
