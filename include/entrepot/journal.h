@@ -90,11 +90,11 @@ typedef struct ent_journal_pay {
     int64_t amount;
 } ent_journal_pay;
 
-/* A sale line as the receipt shows it. */
+/* A sale line as the receipt shows it. Text is UTF-8 without control characters. */
 typedef struct ent_journal_line {
-    const char *code;   /* GTIN, SKU or in-store code */
-    const char *lot;    /* may be NULL */
-    const char *name;   /* may be NULL */
+    const char *code;   /* GTIN, SKU or in-store code, 1-64 bytes */
+    const char *lot;    /* lot code(s), at most 200 bytes; may be NULL */
+    const char *name;   /* at most 200 bytes; may be NULL */
     int64_t qty;        /* in the product's base unit (pcs, g, ml); negative on returns */
     int64_t unit_price; /* minor units per unit (per kg/l for weighed goods is the caller's business) */
     int64_t discount;   /* minor units taken off the line, >= 0 */
@@ -112,15 +112,15 @@ typedef struct ent_journal_record {
     int kind;             /* ENT_JOURNAL_SALE, _RETURN, _VOID or _TRAINING */
     const char *uuid;     /* the sale's UUID, or NULL for a new one */
     const char *time;     /* UTC "YYYY-MM-DDTHH:MM:SSZ", or NULL for now */
-    const char *counter;  /* NULL: the session's counter */
-    const char *cashier;
+    const char *counter;  /* NULL: the session's counter; at most 32 bytes */
+    const char *cashier;  /* at most 64 bytes */
     const char *ref;      /* RETURN, VOID: UUID of the original record */
-    const char *note;
-    const ent_journal_tax *taxes;
+    const char *note;     /* at most 500 bytes (a return's reason, ...) */
+    const ent_journal_tax *taxes; /* 1-64 rates */
     size_t ntaxes;
-    const ent_journal_pay *pays;
+    const ent_journal_pay *pays;  /* 1-32 methods (1-32 bytes each) */
     size_t npays;
-    const ent_journal_line *lines;
+    const ent_journal_line *lines; /* 0-100,000 lines */
     size_t nlines;
 } ent_journal_record;
 

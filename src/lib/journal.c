@@ -785,7 +785,7 @@ static int take_lists(ent_db *db, struct jrec *r, const ent_journal_record *rec)
         if ((rc = ent_check_text(db, field, l->code, 64, true)) != ENT_OK)
             return rc;
         snprintf(field, sizeof field, "line %zu: lot", i + 1);
-        if ((rc = ent_check_text(db, field, l->lot, 64, false)) != ENT_OK)
+        if ((rc = ent_check_text(db, field, l->lot, 200, false)) != ENT_OK)
             return rc;
         snprintf(field, sizeof field, "line %zu: name", i + 1);
         if ((rc = ent_check_text(db, field, l->name, 200, false)) != ENT_OK)
@@ -909,10 +909,11 @@ int ent_journal_append(ent_journal *j, ent_journal_written *out, const ent_journ
         goto done;
     if ((rc = ent_tx_begin(j->db)) != ENT_OK)
         goto done;
-    sqlite3_stmt *st = ent_stmt(j->db, "SELECT seq FROM journal WHERE uuid = ?");
-    if (st == NULL) {
+    /* A UUID of our own making is new; one the caller gives may be a retry. */
+    sqlite3_stmt *st = rec->uuid ? ent_stmt(j->db, "SELECT seq FROM journal WHERE uuid = ?") : NULL;
+    if (rec->uuid && st == NULL) {
         rc = j->db->code;
-    } else {
+    } else if (st) {
         sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
         if (sqlite3_step(st) == SQLITE_ROW)
             rc = ent_fail(j->db, ENT_EXISTS, "record %s is already in the journal (seq %lld)", uuid,
