@@ -160,6 +160,13 @@ ENT_API const char *ent_label_job_errmsg(const ent_label_job *job);
  */
 ENT_API int ent_label_job_print(ent_label_job *job, const char *printer, char *request_id, size_t len);
 
+/*
+ * Releases the font and glyph caches that cairo and fontconfig keep for the
+ * life of the process, so that a leak checker sees a clean exit. Call it
+ * at the end of a program, when no label work is going on in any thread.
+ */
+ENT_API void ent_label_release_caches(void);
+
 /* ---- the reprint queue -------------------------------------------------- */
 
 /*

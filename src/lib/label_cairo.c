@@ -293,3 +293,8 @@ int label_write_cairo(ent_label_job *job, FILE *f, const char *path)
                                             "(out.png becomes out-1.png, out-2.png, ...)", ent_label_job_pages(job));
     return write_png(job, f, path);
 }
+
+void ent_label_release_caches(void)
+{
+    cairo_debug_reset_static_data();
+}
