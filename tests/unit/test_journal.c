@@ -278,7 +278,7 @@ static void expand(char *out, size_t len, const char *want, const char *key16, c
 
 static void tampering_rows(void **state)
 {
-    enum { NONE, RESIGN_OTHER, RESIGN_KEEP_ID, FORGE_HASH };
+    enum { NONE, RESIGN_OTHER, RESIGN_KEEP_ID, FORGE_HASH, RESIGN_REAL };
     static const struct {
         const char *what, *sql;
         int after;      /* what to do after the SQL */
@@ -359,6 +359,17 @@ static void tampering_rows(void **state)
                   0, ENT_TAMPERED, "6: malformed: a hash, key id or signature has the wrong size\n"
                   "7: not chained to record 6: prev_hash differs\n"},
         /* 23 */ {"store code changed", "UPDATE store SET code = 'SH02'", NONE, 0, 0, ENT_TAMPERED, NULL},
+        /* The semantic checks, against someone holding the real key. */
+        /* 24 */ {"grand total wrong, signed with the real key", DROP "UPDATE journal SET grand_total = 1 WHERE seq = 12",
+                  RESIGN_REAL, 12, 0, ENT_TAMPERED, "12: grand total 1, expected 2803\n"},
+        /* 25 */ {"closing total wrong, signed with the real key", DROP "UPDATE journal SET total = 1 WHERE seq = 9",
+                  RESIGN_REAL, 9, 0, ENT_TAMPERED,
+                  "9: closing of records 1..8 does not add up: total 1, records give 1900\n"
+                  "10: not chained to record 9: prev_hash differs\n"},
+        /* 26 */ {"closing count wrong, signed with the real key",
+                  "UPDATE journal_count SET n = 4 WHERE seq = 9 AND kind = 'SALE'", RESIGN_REAL, 9, 0, ENT_TAMPERED,
+                  "9: closing of records 1..8 does not add up: the counts per kind differ\n"
+                  "10: not chained to record 9: prev_hash differs\n"},
     };
     ent_db *db = *state;
     char head[65], base[160], copy[160], got[4096], want[4096], head16[17], key16[17];
@@ -373,6 +384,8 @@ static void tampering_rows(void **state)
     jkey_id(other_id, NULL, NULL, other);
     jhex(other_hex, other_id, J_HASH);
     snprintf(key16, sizeof key16, "%.16s", other_hex);
+    EVP_PKEY *real = NULL;
+    assert_int_equal(jkey_load(db, &real, key_path, NULL), ENT_OK);
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
         ent_db *src = NULL;
         snprintf(copy, sizeof copy, "%s/row%zu.db", dir, i);
@@ -387,6 +400,8 @@ static void tampering_rows(void **state)
             rehash(copy, rows[i].seq, other, 1);
         else if (rows[i].after == FORGE_HASH)
             rehash(copy, rows[i].seq, NULL, 1);
+        else if (rows[i].after == RESIGN_REAL)
+            rehash(copy, rows[i].seq, real, 1);
         ent_journal_verify_opts o = {.head = rows[i].with_head ? head : NULL};
         int rc = verify_path(copy, &o, got, sizeof got, NULL);
         if (rows[i].want == NULL) { /* every record: just count the lines */
@@ -402,6 +417,7 @@ static void tampering_rows(void **state)
             fail_msg("row %zu (%s): rc %d, want %d\ngot:\n%swant:\n%s", i, rows[i].what, rc, rows[i].rc, got, want);
     }
     EVP_PKEY_free(other);
+    EVP_PKEY_free(real);
 }
 
 /* ---- keys --------------------------------------------------------------- */
