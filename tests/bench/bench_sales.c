@@ -286,7 +286,7 @@ static int report(const char *dir, long lines)
              "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < %ld) "
              "INSERT INTO sale_line(sale_id, line, product_id, code, name, origin, lot, unit, qty, unit_price, "
              "discount, amount, tax_rate, tax) SELECT 1 + (i - 1) / 5, 1 + (i - 1) %% 5, 1 + i %% %d, 'p', 'n', "
-             "substr('ITFRDEJPGBUSAUNZCLARBRESPTNLBEKRTHVNMYIDCHATSEDKNOFICA', 1 + (i %% 30) * 2, 2), 'L', 'pcs', "
+             "substr('ITFRDEJPGBUSAUNZCLARBRESPTNLBEKRTHVNMYIDCHATSEDKNOFICAIEPLMX', 1 + (i %% 30) * 2, 2), 'L', 'pcs', "
              "1 + i %% 3, 100, 0, (1 + i %% 3) * 100, 1300, 0 FROM c; COMMIT;",
              (lines + 4) / 5, lines, NPRODUCTS);
     if (sqlite3_exec(raw, sql, NULL, NULL, NULL) != SQLITE_OK) {
