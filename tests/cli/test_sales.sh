@@ -54,6 +54,18 @@ mv "$ENTREPOT_DB.key" "$WORK/away.key"
 refused 1 "key" -- "${S[@]}" $N
 mv "$WORK/away.key" "$ENTREPOT_DB.key"
 
+# A till session of nothing but bad input, and a basket abandoned unpaid: no trace.
+printf '9999\n%s\n%s*11\n*0\ndel #4\nprice 1.00\ndisc 120%% x\npay cheque\nsub\n%s\ncancel\n%s*2\n' $M $N $N $K \
+    > "$WORK/bad-input.txt"
+refused 0 "basket cancelled (not paid)" -- counter --counter C9 --cashier 王芳 < "$WORK/bad-input.txt"
+out=$("$E" counter --counter C9 --cashier 王芳 < "$WORK/bad-input.txt" 2>&1)
+for m in "! no commodity has the code '9999'" "! 04901234567894 抹茶: lot M-OLD expired on 2026-11-01" \
+         "! not enough stock: 03017620422003 榛子可可酱 has 10 on hand for sale, 11 asked" \
+         "! '*0': a quantity is *N" "! the basket is empty" "! payment method 'cheque' must be cash, card or wallet" \
+         "basket cancelled"; do
+    [[ "$out" == *"$m"* ]] && ok || fail "counter bad input lacks '$m': $out"
+done
+
 # ---- the day. Counter C1 at 10:10.
 export ENTREPOT_NOW=2026-11-28T02:10:00Z
 "$E" counter --counter C1 --cashier 王芳 --shelf S1 > "$WORK/c1a.txt" <<EOF
