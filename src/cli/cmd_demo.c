@@ -142,16 +142,28 @@ static void print_tour(struct cli *cli, const ent_demo_stats *s, const ent_store
     printf("  locations    %8lld  shelves A-H, back room, bonded (%lld lots), quarantine (%lld lots), returns\n",
            (long long)s->locations, (long long)s->bonded_lots, (long long)s->quarantine_lots);
     printf("\nTry:\n");
-    printf("  %s stock levels --by origin\n", pre);
-    printf("  %s stock levels --low --limit 20\n", pre);
-    printf("  %s stock levels --expiring 30 --limit 20\n", pre);
-    printf("  %s stock levels --by location --location BD-01\n", pre);
-    printf("  %s product search %s --limit 20\n", pre, s->sample_search);
-    printf("  %s product list --origin %s --limit 20\n", pre, s->sample_origin);
-    printf("  %s product show %s\n", pre, s->sample_gtin);
-    printf("  %s stock history %s\n", pre, s->sample_gtin);
-    printf("  %s scan %s\n", pre, s->sample_gtin);
-    printf("  %s check\n", pre);
+    char gtin_args[80];
+    snprintf(gtin_args, sizeof gtin_args, "%s", s->sample_gtin);
+    const struct { const char *cmd, *arg, *why; } tour[] = {
+        {"stock levels --by origin", "", "units and cost value per country of origin"},
+        {"stock levels --low --limit 20", "", "at or below the reorder point"},
+        {"stock levels --expiring 30 --limit 20", "", "expired, or expiring within 30 days"},
+        {"stock levels --by location --location BD-01", "", "still in bond, duty unpaid"},
+        {"product search ", s->sample_search, "Chinese or English names"},
+        {"product list --origin ", s->sample_origin, "by default origin"},
+        {"product show ", gtin_args, "one commodity and its stock"},
+        {"stock history ", gtin_args, "its ledger"},
+        {"scan ", gtin_args, "what a scanner's code resolves to"},
+        {"label print --template shelf-60x40 --format pdf --out shelf.pdf ", gtin_args, "a shelf label"},
+        {"label print --template back-cn-70x50 --format pdf --out back.pdf ", gtin_args, "its Chinese back label"},
+        {"check", "", "integrity and ledger recomputation"},
+    };
+    for (size_t i = 0; i < sizeof tour / sizeof *tour; i++) {
+        char line[800];
+        snprintf(line, sizeof line, "%s %s%s", pre, tour[i].cmd, tour[i].arg);
+        size_t w = cli_text_width(line);
+        printf("  %s%*s  # %s\n", line, w < 64 ? (int)(64 - w) : 0, "", tour[i].why);
+    }
 }
 
 int cmd_demo(struct cli *cli, int argc, char **argv)

@@ -63,7 +63,8 @@ static int chance(struct rng *r, int per_mille)
 /* ---- GTINs -------------------------------------------------------------- */
 
 /* The GTINs handed out so far, so that every code is new: an open-addressing
- * set of the 13-digit values (plus one, so that 0 marks an empty slot). */
+ * set of the 13-digit values (plus one, so that 0 marks an empty slot).
+ * The same set keeps the brand x product x size combinations made. */
 struct gtin_set {
     uint64_t *slot;
     size_t mask;
@@ -131,6 +132,7 @@ struct demo {
     size_t nbrands, capbrands;
     struct importer importers[NIMPORTERS];
     struct gtin_set gtins;
+    struct gtin_set combos;   /* brand x product x size already made */
     unsigned char *origin_seen;
     int have_olive;
     int64_t best_origin_count;
@@ -408,6 +410,16 @@ static int add_commodity(struct demo *d, int64_t i, struct item *it)
         it->brand = new_brand(d, it->country);
     else
         it->brand = c->brands[below(&d->rng, (int64_t)c->nbrands)];
+    /* One brand makes each product in each size once: a second "Lugo Wafer
+     * Rolls 150 g" with another GTIN would puzzle anyone at the shelf. */
+    uint64_t combo = (uint64_t)it->brand << 16 | (uint64_t)(it->v - cat->variants) << 8 |
+                     (uint64_t)(it->size - cat->sizes);
+    if (it->brand >= 0 && !gtin_set_add(&d->combos, combo)) {
+        it->brand = new_brand(d, it->country);
+        combo = (uint64_t)it->brand << 16 | (uint64_t)(it->v - cat->variants) << 8 | (uint64_t)(it->size - cat->sizes);
+        if (it->brand >= 0)
+            gtin_set_add(&d->combos, combo);
+    }
     if (it->brand < 0)
         return ent_fail(d->db, ENT_ERROR, "out of memory");
     const struct brand *b = &d->brands[it->brand];
@@ -669,7 +681,7 @@ static int fill(struct demo *d)
     if ((rc = setup_countries(d)) != ENT_OK)
         return rc;
     setup_importers(d);
-    if (gtin_set_init(&d->gtins, d->n) != ENT_OK)
+    if (gtin_set_init(&d->gtins, d->n) != ENT_OK || gtin_set_init(&d->combos, d->n) != ENT_OK)
         return ent_fail(d->db, ENT_ERROR, "out of memory");
     if ((rc = make_locations(d)) != ENT_OK)
         return rc;
@@ -731,6 +743,7 @@ static void release(struct demo *d)
     free(d->origin_seen);
     free(d->brands);
     free(d->gtins.slot);
+    free(d->combos.slot);
 }
 
 int ent_demo_fill(ent_db *db, ent_demo_stats *out, const ent_demo_options *opt)

@@ -29,7 +29,7 @@ countries=$(printf '%s\n' "$out" | sed -n 's/.* from \([0-9]*\) countries and re
 lots=$(printf '%s\n' "$out" | awk '$1 == "lots" {print $2}')
 low=$(printf '%s\n' "$out" | awk '$1 == "low" {print $3}')
 expired=$(printf '%s\n' "$out" | awk '$1 == "expired" {print $2}')
-gtin=$(printf '%s\n' "$out" | sed -n 's/.* product show \([0-9]*\)$/\1/p')
+gtin=$(printf '%s\n' "$out" | sed -n 's/.* product show \([0-9]*\) .*/\1/p')
 [ "$commodities" = 8000 ] && ok || fail "commodities: '$commodities'"
 [ "${countries:-0}" -ge 80 ] && ok || fail "countries: '$countries'"
 [ "${lots:-0}" -ge 14400 ] && [ "${lots:-0}" -le 17600 ] && ok || fail "lots: '$lots'"
@@ -37,7 +37,7 @@ gtin=$(printf '%s\n' "$out" | sed -n 's/.* product show \([0-9]*\)$/\1/p')
 [ "${expired:-0}" -gt 0 ] && ok || fail "expired: '$expired'"
 [ ${#gtin} -eq 13 ] && ok || fail "sample GTIN: '$gtin'"
 for cmd in "stock levels --by origin" "stock levels --low" "stock levels --expiring 30" "product search 橄榄油" \
-    "product show $gtin" "stock history $gtin" "check"; do
+    "product show $gtin" "stock history $gtin" "scan $gtin" "label print --template shelf-60x40" "check"; do
     [[ "$out" == *"entrepot $cmd"* ]] && ok || fail "the tour lacks 'entrepot $cmd'"
 done
 
@@ -54,6 +54,8 @@ expect 0 "橄榄油" -- product search 橄榄油
 expect 0 "$gtin" -- product show "$gtin"
 expect 0 "receive" -- stock history "$gtin"
 expect 0 "BD-01" -- location list
+expect 0 "wrote 1 label" -- label print --template shelf-60x40 --format pdf --out "$WORK/shelf.pdf" "$gtin"
+expect 0 "back.pdf" -- label print --template back-cn-70x50 --format pdf --out "$WORK/back.pdf" "$gtin"
 expect 0 "ok: integrity check passed" -- check
 gtins=$("$E" --csv product export | awk -F, 'NR > 1 {print $1}')
 # Every GTIN-13 (exported as 14 digits) has the right GS1 check digit.
