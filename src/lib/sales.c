@@ -73,6 +73,18 @@ static int valid_counter(const char *s)
     return 1;
 }
 
+int sales_durable(ent_db *db)
+{
+    /* A sale the customer walked away with must survive a power cut, even
+     * when the caller opened the database without ENT_OPEN_DURABLE. */
+    if (db->flags & ENT_OPEN_DURABLE)
+        return ENT_OK;
+    if (sqlite3_exec(db->sql, "PRAGMA synchronous = FULL", NULL, NULL, NULL) != SQLITE_OK)
+        return ent_fail_sql(db, "making the connection durable");
+    db->flags |= ENT_OPEN_DURABLE;
+    return ENT_OK;
+}
+
 /* ---- local time --------------------------------------------------------- */
 
 /* The C library knows time zones only through $TZ, which is slow to switch;
@@ -954,7 +966,7 @@ int ent_basket_checkout(ent_basket *b, ent_journal *j, ent_sale **out)
         return ent_fail(db, ENT_ERROR, "out of memory");
     ent_uuid_new(uuid);
     ent_now_utc(now);
-    if ((rc = sales_local(db, now, day, &hour)) != ENT_OK)
+    if ((rc = sales_local(db, now, day, &hour)) != ENT_OK || (rc = sales_durable(db)) != ENT_OK)
         goto done;
     if ((rc = ent_tx_begin(db)) != ENT_OK)
         goto done;

@@ -16,6 +16,10 @@ int64_t sales_muldiv(int64_t a, int64_t num, int64_t den);
  * or volume (a weighed bag of nuts is one item in a basket). */
 int64_t sales_line_units(const char *unit, int64_t qty);
 
+/* Sets synchronous=FULL on a connection opened without ENT_OPEN_DURABLE
+ * (outside any transaction), so that every sale and return is durable. */
+int sales_durable(ent_db *db);
+
 /* The store's local date and hour of a UTC time "YYYY-MM-DDTHH:MM:SSZ". */
 int sales_local(ent_db *db, const char *utc, char day[11], int *hour);
 

@@ -372,7 +372,7 @@ int ent_sale_return(ent_db *db, ent_sale **out, ent_journal *j, const ent_return
     }
     ent_uuid_new(uuid);
     ent_now_utc(now);
-    if ((rc = sales_local(db, now, day, &hour)) != ENT_OK)
+    if ((rc = sales_local(db, now, day, &hour)) != ENT_OK || (rc = sales_durable(db)) != ENT_OK)
         return rc;
     if ((rc = ent_tx_begin(db)) != ENT_OK)
         return rc;
