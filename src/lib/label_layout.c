@@ -227,7 +227,7 @@ static int wrap_text(ent_label_job *job, const char *text, double size, bool bol
             while (rc == ENT_OK && start < para) {
                 size_t i = start, brk = 0;
                 double brk_w = 0, last_w = 0;
-                while (s[start] == ' ' && start < para)
+                while (start < para && s[start] == ' ')
                     start++;
                 i = start;
                 while (i < para) {

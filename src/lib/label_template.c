@@ -238,12 +238,11 @@ static int parse_elem(struct parser *p, ent_label_template *t, enum elem_kind ki
 {
     struct elem e = {.kind = kind, .line = p->line, .size = 9, .min = 0, .stroke = 0.3, .hrt = true};
     int rc, i = 1;
+    double *dst[4] = {&e.x, &e.y, &e.w, &e.h};
     for (int k = 0; k < 4; k++) {
         static const char *const names[2][4] = {{"x", "y", "width", "height"}, {"x1", "y1", "x2", "y2"}};
-        double v;
-        if ((rc = num_arg(p, i + k, names[kind == EL_LINE][k], &v)) != ENT_OK)
+        if ((rc = num_arg(p, i + k, names[kind == EL_LINE][k], dst[k])) != ENT_OK)
             goto fail;
-        (&e.x)[k] = v;
     }
     i += 4;
     if (kind == EL_LINE) {
