@@ -147,6 +147,8 @@ static void append(char *buf, size_t len, const char *s)
 
 static int setup_countries(struct demo *d)
 {
+    if (demo_ncategories > sizeof d->cat_start / sizeof *d->cat_start)
+        return ent_fail(d->db, ENT_ERROR, "the demo's tables have more categories than it can hold");
     d->countries = calloc(demo_ncountries, sizeof *d->countries);
     d->perm = calloc(demo_ncountries, sizeof *d->perm);
     d->cat_countries = calloc(demo_ncountries * DEMO_MAX_CATS, sizeof *d->cat_countries);
@@ -159,7 +161,8 @@ static int setup_countries(struct demo *d)
         if (rc == ENT_ERROR)
             return ent_fail(d->db, ENT_ERROR, "%s", ent_country_errmsg());
         if (rc != ENT_OK)
-            return ent_fail(d->db, ENT_ERROR, "demo: %s is not an ISO 3166-1 code in iso-codes", demo_countries[i].cc);
+            return ent_fail(d->db, ENT_ERROR, "%s in the demo's tables is not an ISO 3166-1 code in iso-codes",
+                            demo_countries[i].cc);
         d->countries[i].iso = c;
         /* Long official names ("老挝人民民主共和国") read badly in a product
          * name; those commodities carry the country on the label only. */
@@ -384,14 +387,16 @@ static void net_zh(const char *net, char *out, size_t len)
     snprintf(out, len, "%s", net);
 }
 
-static int add_commodity(struct demo *d, int64_t i, struct item *it)
+static uint64_t combo_key(const struct item *it, const struct demo_category *cat)
 {
-    static const int endings[] = {90, 90, 90, 80, 0, 50};
+    return (uint64_t)it->brand << 16 | (uint64_t)(it->v - cat->variants) << 8 | (uint64_t)(it->size - cat->sizes);
+}
+
+/* What the commodity is: origin, category, product, size, brand. */
+static int choose(struct demo *d, int64_t i, struct item *it)
+{
     const struct demo_country *dc;
     const struct demo_category *cat;
-    char name_en[200], name_zh[200], brand[120], zh_net[32], price[32], reorder[24], shelf_life[16], sku[40];
-    int rc;
-
     it->country = pick_country(d, i);
     dc = &demo_countries[it->country];
     size_t ncats = 0;
@@ -412,18 +417,29 @@ static int add_commodity(struct demo *d, int64_t i, struct item *it)
         it->brand = c->brands[below(&d->rng, (int64_t)c->nbrands)];
     /* One brand makes each product in each size once: a second "Lugo Wafer
      * Rolls 150 g" with another GTIN would puzzle anyone at the shelf. */
-    uint64_t combo = (uint64_t)it->brand << 16 | (uint64_t)(it->v - cat->variants) << 8 |
-                     (uint64_t)(it->size - cat->sizes);
-    if (it->brand >= 0 && !gtin_set_add(&d->combos, combo)) {
+    if (it->brand >= 0 && !gtin_set_add(&d->combos, combo_key(it, cat))) {
         it->brand = new_brand(d, it->country);
-        combo = (uint64_t)it->brand << 16 | (uint64_t)(it->v - cat->variants) << 8 | (uint64_t)(it->size - cat->sizes);
         if (it->brand >= 0)
-            gtin_set_add(&d->combos, combo);
+            gtin_set_add(&d->combos, combo_key(it, cat));
     }
     if (it->brand < 0)
         return ent_fail(d->db, ENT_ERROR, "out of memory");
+    make_gtin(d, &d->brands[it->brand], it->gtin);
+    return ENT_OK;
+}
+
+static int add_commodity(struct demo *d, int64_t i, struct item *it)
+{
+    static const int endings[] = {90, 90, 90, 80, 0, 50};
+    char name_en[200], name_zh[200], brand[120], zh_net[32], price[32], reorder[24], shelf_life[16], sku[40];
+    int rc;
+
+    if ((rc = choose(d, i, it)) != ENT_OK)
+        return rc;
+    const struct demo_country *dc = &demo_countries[it->country];
+    const struct demo_category *cat = &demo_categories[it->cat];
+    const struct country_rt *c = &d->countries[it->country];
     const struct brand *b = &d->brands[it->brand];
-    make_gtin(d, b, it->gtin);
 
     net_zh(it->size->net, zh_net, sizeof zh_net);
     snprintf(name_en, sizeof name_en, "%s %s %s", b->en, it->v->en, it->size->net);
