@@ -4,6 +4,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "cli.h"
 
 /* ---- shared ------------------------------------------------------------- */
@@ -497,27 +499,56 @@ static int take_payments(struct till *t, char *spec)
     return 0;
 }
 
-static void json_sale(const ent_sale *s)
+static json_t *json_money(int64_t v, const char *cur)
 {
     char a[32];
-    printf("{\"uuid\": \"%s\", \"receipt\": %lld, \"kind\": \"%s\", \"time\": \"%s\", \"counter\": \"%s\", ",
-           s->uuid, (long long)s->receipt, s->kind, s->time, s->counter);
-    fmt(a, sizeof a, s->total, s->currency);
-    printf("\"total\": \"%s\", \"currency\": \"%s\", \"units\": %lld, \"lines\": [", a, s->currency,
-           (long long)s->units);
+    fmt(a, sizeof a, v, cur);
+    return json_string(a); /* decimal text: exact, as the tables print it */
+}
+
+static void json_sale(const ent_sale *s)
+{
+    json_t *o = json_object(), *lines = json_array(), *pays = json_array();
+    json_object_set_new(o, "uuid", json_string(s->uuid));
+    json_object_set_new(o, "receipt", json_integer(s->receipt));
+    json_object_set_new(o, "kind", json_string(s->kind));
+    if (s->ref_uuid[0])
+        json_object_set_new(o, "ref", json_string(s->ref_uuid));
+    json_object_set_new(o, "time", json_string(s->time));
+    json_object_set_new(o, "counter", json_string(s->counter));
+    json_object_set_new(o, "cashier", json_string(s->cashier));
+    json_object_set_new(o, "total", json_money(s->total, s->currency));
+    json_object_set_new(o, "tax", json_money(s->tax, s->currency));
+    json_object_set_new(o, "currency", json_string(s->currency));
+    json_object_set_new(o, "units", json_integer(s->units));
     for (size_t i = 0; i < s->nlines; i++) {
-        fmt(a, sizeof a, s->lines[i].amount, s->currency);
-        printf("%s{\"code\": \"%s\", \"lot\": \"%s\", \"origin\": \"%s\", \"qty\": %lld, \"amount\": \"%s\"}",
-               i ? ", " : "", s->lines[i].code, s->lines[i].lot, s->lines[i].origin, (long long)s->lines[i].qty, a);
+        const ent_sale_line *l = &s->lines[i];
+        json_t *x = json_object();
+        json_object_set_new(x, "code", json_string(l->code));
+        json_object_set_new(x, "name", json_string(l->name ? l->name : ""));
+        json_object_set_new(x, "lot", json_string(l->lot));
+        json_object_set_new(x, "origin", json_string(l->origin));
+        json_object_set_new(x, "qty", json_integer(l->qty));
+        json_object_set_new(x, "unit", json_string(l->unit));
+        json_object_set_new(x, "unit_price", json_money(l->unit_price, s->currency));
+        json_object_set_new(x, "discount", json_money(l->discount, s->currency));
+        json_object_set_new(x, "amount", json_money(l->amount, s->currency));
+        json_object_set_new(x, "tax_rate", json_integer(l->tax_rate));
+        json_array_append_new(lines, x);
     }
-    printf("], \"payments\": [");
     for (size_t i = 0; i < s->npays; i++) {
-        fmt(a, sizeof a, s->pays[i].amount, s->currency);
-        printf("%s{\"method\": \"%s\", \"amount\": \"%s\"", i ? ", " : "", s->pays[i].method, a);
-        fmt(a, sizeof a, s->pays[i].change, s->currency);
-        printf(", \"change\": \"%s\"}", a);
+        json_t *x = json_object();
+        json_object_set_new(x, "method", json_string(s->pays[i].method));
+        json_object_set_new(x, "amount", json_money(s->pays[i].amount, s->currency));
+        json_object_set_new(x, "change", json_money(s->pays[i].change, s->currency));
+        json_array_append_new(pays, x);
     }
-    printf("], \"qr\": \"%s\"}\n", s->qr);
+    json_object_set_new(o, "lines", lines);
+    json_object_set_new(o, "payments", pays);
+    json_object_set_new(o, "qr", json_string(s->qr));
+    json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    fputc('\n', stdout);
+    json_decref(o);
 }
 
 int cmd_sale(struct cli *cli, int argc, char **argv)

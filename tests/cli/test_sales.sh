@@ -125,6 +125,12 @@ printf '3*%s\nprice 8.00 scuffed\npay cash\n' $P | "$E" counter --counter C1 --c
 S5=$((3 * 800))
 grep -q "sold: receipt [0-9]*, $(money $S5) CNY" "$WORK/c1b.txt" && ok || fail "C1 override: $(cat "$WORK/c1b.txt")"
 
+# One-shot sale with --json: the fields a script reads.
+"$E" sale --json --counter C3 --cashier 张伟 --pay card "$K*2" > "$WORK/sale.json"
+[ "$(jq -r '.total + " " + .lines[0].origin + " " + .payments[0].method + " " + (.lines[0].qty|tostring)' "$WORK/sale.json")" = "7.00 GB card 2" ] \
+    && ok || fail "sale --json: $(cat "$WORK/sale.json")"
+S6=$((2 * PK))
+
 # ---- customer flow: the door counters, one period sent twice.
 cat > "$WORK/door.csv" <<'CSV'
 sensor,start,minutes,in,out
@@ -140,15 +146,16 @@ refused 2 "row 3: start '2026-13-28T06:00:00Z' is not UTC" -- flow import "$WORK
 refused 2 "No such file" -- flow import "$WORK/missing.csv"
 
 # ---- reports against our own totals.
-C1=$((S1 + S2 + S5)); C2=$((S3 + S4)); DAY=$((C1 + C2))
+C1=$((S1 + S2 + S5)); C2=$((S3 + S4)); C3=$S6; DAY=$((C1 + C2 + C3))
 report() { "$E" --csv report "$@" | tail -n +2 | tr -d "\r"; }
 [ "$(report sales --by counter | cut -d, -f1,3,5)" = "C1,$(money $C1),3
-C2,$(money $C2),2" ] && ok || fail "by counter: $(report sales --by counter)"
-[ "$(report sales --by day | cut -d, -f1,3,5)" = "2026-11-28,$(money $DAY),5" ] && ok || fail "by day"
+C2,$(money $C2),2
+C3,$(money $C3),1" ] && ok || fail "by counter: $(report sales --by counter)"
+[ "$(report sales --by day | cut -d, -f1,3,5)" = "2026-11-28,$(money $DAY),6" ] && ok || fail "by day"
 [ "$(report sales --by hour | cut -d, -f1,3,5)" = "10,$(money $((S1 + S2))),2
 11,$(money $C2),2
-13,$(money $S5),1" ] && ok || fail "by hour: $(report sales --by hour)"
-IT=$S3; IT=$((IT + PN)); GB=$((3 * PK + PK)); DE=$((S2 + S5))
+13,$(money $((S5 + S6))),2" ] && ok || fail "by hour: $(report sales --by hour)"
+IT=$((S3 + PN)); GB=$((3 * PK + PK + S6)); DE=$((S2 + S5))
 share() { local bp=$(( ($1 * 10000 + DAY / 2) / DAY )); printf '%d.%02d' $((bp / 100)) $((bp % 100)); }
 [ "$(report sales --by country | cut -d, -f1,2,3,6)" = "IT,意大利,$(money $IT),$(share $IT)
 DE,德国,$(money $DE),$(share $DE)
@@ -160,9 +167,9 @@ refused 2 "--from '2026-02-30' is not a date" -- report sales --from 2026-02-30
 # Flow: visitors per hour, conversion, average basket.
 [ "$(report flow --by hour | cut -d, -f1-4,6,8)" = "2026-11-28 10:00,50,2,4.00,$(money $(( (S1 + S2 + 1) / 2 ))),*
 2026-11-28 11:00,30,2,6.67,$(money $(( (C2 + 1) / 2 ))),
-2026-11-28 13:00,10,1,10.00,$(money $S5)," ] && ok || fail "flow by hour: $(report flow --by hour)"
+2026-11-28 13:00,10,2,20.00,$(money $(( (S5 + S6 + 1) / 2 )))," ] && ok || fail "flow by hour: $(report flow --by hour)"
 expect 0 "peak hours: 10:00 (50) 11:00 (30) 13:00 (10)" -- report flow
-[ "$(report flow --by day | cut -d, -f1-3)" = "2026-11-28,90,5" ] && ok || fail "flow by day"
+[ "$(report flow --by day | cut -d, -f1-3)" = "2026-11-28,90,6" ] && ok || fail "flow by day"
 
 # ---- returns.
 export ENTREPOT_NOW=2026-11-28T06:30:00Z
@@ -174,7 +181,7 @@ expect 0 "退货 RETURN" -- return $R1 "$N" --to R-1 --reason "broken seal" --co
 refused 1 "only 0 can still be returned (1 sold, 1 returned before)" -- return $R1 "$N" --counter C1 --cashier 王芳
 expect 0 "退货 RETURN" -- return --no-receipt "$K*2" --counter C2 --cashier 李强
 [ "$(report sales --by country | grep ^IT | cut -d, -f3)" = "$(money $((IT - PN)))" ] && ok || fail "IT after the return"
-[ "$(report sales --by day | cut -d, -f3,4)" = "$(money $((DAY - PN - 2 * PK))),$((1 + 3 + 2 + 2 + 1 + 3 - 1 - 2))" ] && ok \
+[ "$(report sales --by day | cut -d, -f3,4)" = "$(money $((DAY - PN - 2 * PK))),$((1 + 3 + 2 + 2 + 1 + 3 + 2 - 1 - 2))" ] && ok \
     || fail "day after returns: $(report sales --by day)"
 [ "$(sqlite3 "$ENTREPOT_DB" "SELECT qty FROM stock_balance b JOIN location l ON l.id = b.location_id WHERE l.code = 'R-1'")" = 1 ] \
     && ok || fail "the returned jar is in R-1"
@@ -182,7 +189,7 @@ expect 0 "ok:" -- journal verify
 expect 0 "" -- check
 
 # ---- 8 counters at once on 40 colas: never oversold, every unit accounted for.
-expect 0 received -- stock receive --product $K --qty $((40 - 24 + 3 + 1 - 2)) --lot K2 --origin GB --expiry 2027-04-01 --location S1
+expect 0 received -- stock receive --product $K --qty $((40 - 24 + 3 + 1 + 2 - 2)) --lot K2 --origin GB --expiry 2027-04-01 --location S1
 before=$(sqlite3 "$ENTREPOT_DB" "SELECT COALESCE(SUM(qty), 0) FROM sale_line l JOIN product p ON p.id = l.product_id WHERE p.gtin = '0$K'")
 [ "$(sqlite3 "$ENTREPOT_DB" "SELECT SUM(b.qty) FROM stock_balance b JOIN product p ON p.id = b.product_id JOIN location l ON l.id = b.location_id WHERE p.gtin = '0$K' AND l.kind IN ('shelf','backroom')")" = 40 ] \
     && ok || fail "40 colas to sell"
