@@ -206,7 +206,9 @@ static void setup(struct zint_symbol *z, const struct elem *e, const char *data)
         z->symbology = BARCODE_EANX_CHK;
     z->output_options = BARCODE_QUIET_ZONES;
     z->show_hrt = e->hrt ? 1 : 0;
-    z->warn_level = 0;
+    /* libzint only warns about a wrong GS1 check digit (AI 00, 01, 02...):
+     * a label must not print one, so every warning is an error here. */
+    z->warn_level = WARN_FAIL_ALL;
     switch (e->sym) {
     case SYM_GS1_128:
     case SYM_GS1_DATAMATRIX: z->input_mode = GS1_MODE; break;
@@ -219,6 +221,16 @@ static void setup(struct zint_symbol *z, const struct elem *e, const char *data)
         z->option_3 = DM_SQUARE;
     if (e->sym == SYM_QR || e->sym == SYM_GS1_QR_LINK)
         z->option_1 = 2; /* error correction level M */
+    /* Chinese text goes in as UTF-8 under ECI 26, which decoders honour,
+     * rather than libzint's guess of Shift JIS. */
+    if (e->sym == SYM_QR || e->sym == SYM_DATAMATRIX) {
+        for (const unsigned char *c = (const unsigned char *)data; *c; c++) {
+            if (*c >= 0x80) {
+                z->eci = 26;
+                break;
+            }
+        }
+    }
 }
 
 /* GS1 values are limited to character set 82 (GS1 General Specifications
