@@ -599,10 +599,11 @@ static int add_lots(struct demo *d, const struct item *it)
         int64_t qty = low && sellable ? between(&d->rng, 1, it->reorder / nlots)
                                       : between(&d->rng, lo, cat->lot_hi > lo ? cat->lot_hi : lo);
         int64_t cost_fen = it->price_fen * between(&d->rng, 40, 70) / 100;
-        const char *cost_cur = "CNY";
+        const char *cost_cur = d->store_cur; /* most lots are bought from the local importer */
         if (chance(&d->rng, 150)) {
             cost_cur = demo_countries[origin].cur ? demo_countries[origin].cur : "USD";
-            d->st->foreign_cost_lots++;
+            if (strcmp(cost_cur, d->store_cur) != 0)
+                d->st->foreign_cost_lots++;
         }
         int supplier = chance(&d->rng, 850) ? b->importer : (int)below(&d->rng, NIMPORTERS);
 
