@@ -478,9 +478,10 @@ static void check_record(struct verifier *v, struct jrec *r, int64_t expected, c
             v->cur = nk; /* from the next record on */
     }
     int64_t want = prev_gt;
-    if (jkind_moves_total(r->kind))
-        want += r->total;
-    if (r->grand_total != want)
+    bool overflow = jkind_moves_total(r->kind) && __builtin_add_overflow(prev_gt, r->total, &want);
+    if (overflow)
+        issue_add(&v->issues, r->seq, PRIO_CONTENT, "the grand total overflows");
+    else if (r->grand_total != want)
         issue_add(&v->issues, r->seq, PRIO_CONTENT, "grand total %lld, expected %lld", (long long)r->grand_total,
                   (long long)want);
     if (strcmp(r->kind, "CLOSE") == 0 && remember_close(v, r) != ENT_OK)
