@@ -18,7 +18,7 @@ static const char label_help[] =
     "                            [--out FILE | --printer NAME] [--skip-bad]\n"
     "                            [--copies N|stock] [--each product|lot] [--lot LOT]\n"
     "                            [--clerk NAME] [--grade G] [--count N] [--sscc DIGITS]\n"
-    "                            (CODE... | --origin CC | --location L | --supplier S | --brand B\n"
+    "                            (CODE... | --all | --origin CC | --location L | --supplier S | --brand B\n"
     "                             | --declaration NNN | --queue)\n"
     "       entrepot label queue            the commodities waiting for a new shelf label\n"
     "       entrepot label templates        templates and sheets in the labels folder\n"
@@ -29,7 +29,7 @@ static const char label_help[] =
     "shelf-60x40, item-40x30, back-cn-70x50, carton-100x150; sheets a4-l7160,\n"
     "a4-l7163, roll (the default: one label per page).\n"
     "\n"
-    "What to print: commodities named by GTIN, SKU or barcode; or the lots on hand\n"
+    "What to print: commodities named by GTIN, SKU or barcode, or all of them; or the lots on hand\n"
     "of one origin country, location, supplier, brand or customs declaration (one\n"
     "delivery); or the reprint queue, which is cleared once the job was written or\n"
     "accepted by the printer. --each lot prints one label per lot (the default when\n"
@@ -136,7 +136,7 @@ struct brand_sel {
 static int brand_row(const ent_product *p, void *ud)
 {
     struct brand_sel *b = ud;
-    if (p->brand && strcasecmp(p->brand, b->brand) == 0)
+    if (b->brand == NULL || (p->brand && strcasecmp(p->brand, b->brand) == 0))
         targets_add(b->codes, p->gtin[0] ? p->gtin : p->sku, NULL, 0);
     return 0;
 }
@@ -219,7 +219,7 @@ static const char *format_name(const char *format, const char *out)
 struct print_opts {
     const char *tpl, *sheet, *format, *dpi, *out, *printer, *copies, *each, *lot, *clerk, *grade, *count, *sscc;
     const char *origin, *location, *supplier, *brand, *declaration, *labels;
-    bool skip_bad, queue;
+    bool skip_bad, queue, all;
 };
 
 static const char *labels_dir(const char *given)
@@ -235,9 +235,9 @@ static int select_targets(struct cli *cli, const struct print_opts *o, const cha
 {
     int rc = ENT_OK;
     int queries = (o->origin != NULL) + (o->location != NULL) + (o->supplier != NULL) + (o->brand != NULL) +
-                  (o->declaration != NULL) + o->queue + (ncodes > 0);
+                  (o->declaration != NULL) + o->queue + o->all + (ncodes > 0);
     if (queries == 0)
-        return cli_error(EXIT_USAGE, "say what to print: commodity codes, --origin, --location, --supplier, "
+        return cli_error(EXIT_USAGE, "say what to print: commodity codes, --all, --origin, --location, --supplier, "
                                      "--brand, --declaration or --queue (see --help)");
     if (queries > 1 && !(o->origin && o->location && queries == 2))
         return cli_error(EXIT_USAGE, "choose one way to select commodities (--origin and --location may go together)");
@@ -262,7 +262,7 @@ static int select_targets(struct cli *cli, const struct print_opts *o, const cha
         }
     } else if (o->queue) {
         rc = ent_label_queue_each(cli->db, queue_row, queue);
-    } else if (o->brand) {
+    } else if (o->brand || o->all) {
         struct targets branded = {0};
         struct brand_sel b = {o->brand, &branded};
         rc = ent_product_each(cli->db, o->brand, NULL, 0, brand_row, &b);
@@ -587,6 +587,7 @@ int cmd_label(struct cli *cli, int argc, char **argv)
         {"sscc", &o.sscc, NULL},          {"origin", &o.origin, NULL},   {"location", &o.location, NULL},
         {"supplier", &o.supplier, NULL},  {"brand", &o.brand, NULL},     {"declaration", &o.declaration, NULL},
         {"labels", &o.labels, NULL},      {"skip-bad", NULL, &o.skip_bad}, {"queue", NULL, &o.queue},
+        {"all", NULL, &o.all},
         {0},
     };
     int st = cli_parse(argc, argv, opts, label_help, pos, 256, &npos);
