@@ -473,7 +473,7 @@ static void bad_labels(void **state)
          "X1: template back-cn-70x50 needs importer, which it does not have"},
         {"back-cn-70x50", "expiry", NULL, "X1: template back-cn-70x50 needs expiry, which it does not have"},
         {"shelf-60x40", "price_symbol", "¥1234567890123.00",
-         "X1: text \"¥1234567890123.00\" (shelf-60x40 line 15) does not fit its 26x9 mm box even at 12 pt"},
+         "X1: text \"¥1234567890123.00\" (shelf-60x40 line 16) does not fit its 26x9 mm box even at 12 pt"},
         {"item-40x30", "gtin13", "69012345", "X1: EAN-13 needs 12 or 13 digits, got '69012345' (template item-40x30 line 8)"},
         {"carton-100x150", "sscc", "376123450000000019",
          "X1: GS1-128 cannot encode '[00]376123450000000019': Error 261: AI (00) position 18: Bad checksum '9', "
