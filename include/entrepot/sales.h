@@ -169,8 +169,9 @@ typedef struct ent_return_req {
     const char *receipt;     /* receipt number or UUID; NULL or "": without the receipt */
     const ent_return_item *items;
     size_t nitems;           /* 0 with a receipt: everything not yet returned */
-    const char *location;    /* a returns location; NULL: where each unit came from */
+    const char *location;    /* a returns, shelf or back-room location; NULL: where each unit came from */
     const char *counter, *cashier, *reason;
+    int void_sale;           /* 1: void the whole sale (receipt, no items): a VOID record */
 } ent_return_req;
 
 /*
@@ -182,6 +183,10 @@ typedef struct ent_return_req {
  * commodity that still has units to take back, and refunded in cash.
  * Never more than was sold, less earlier returns (ENT_REFUSED says how
  * many can still come back). *out (may be NULL) receives the return.
+ * With void_sale, the whole sale is undone the same local day, before any
+ * of it was returned, and the journal record is a VOID (ENT_REFUSED for a
+ * sale of another day or one partly returned); in the sales tables and
+ * reports it is a return.
  */
 ENT_API int ent_sale_return(ent_db *db, ent_sale **out, ent_journal *j, const ent_return_req *req);
 

@@ -602,14 +602,15 @@ int cmd_sale(struct cli *cli, int argc, char **argv)
 
 static const char return_help[] =
     "usage: entrepot return (RECEIPT | --no-receipt) [CODE[*QTY]...] --counter C1 --cashier NAME\n"
-    "                       [--to LOC] [--reason TEXT] [--paper 58|80] [--escpos FILE]\n"
+    "                       [--to LOC] [--reason TEXT] [--void] [--paper 58|80] [--escpos FILE]\n"
     "\n"
     "Takes goods back. RECEIPT is the receipt number or the sale's UUID; with no\n"
     "CODE everything on it still out comes back. Without the receipt, name the\n"
     "codes: each is matched to the latest sale of it, refunded in cash. Refunds go\n"
     "back the way the sale was paid (card and wallet first, the rest cash); never\n"
     "more than was sold, less earlier returns. Goods go to --to (a returns location)\n"
-    "or where they were sold from. The RETURN is signed in the journal.\n"
+    "or where they were sold from. The RETURN is signed in the journal. --void undoes\n"
+    "a whole sale of today before any of it came back (a VOID record).\n"
     "\n"
     "examples:\n"
     "  entrepot return 42 3017620422003*1 --counter C1 --cashier 王芳 --to R-1 --reason 'broken seal'\n"
@@ -618,11 +619,11 @@ static const char return_help[] =
 int cmd_return(struct cli *cli, int argc, char **argv)
 {
     const char *counter = NULL, *cashier = NULL, *to = NULL, *reason = NULL, *paper = NULL, *escpos = NULL;
-    bool no_receipt = false;
+    bool no_receipt = false, void_sale = false;
     const struct cli_opt opts[] = {{"counter", &counter, NULL}, {"cashier", &cashier, NULL},
                                    {"to", &to, NULL},           {"reason", &reason, NULL},
                                    {"paper", &paper, NULL},     {"escpos", &escpos, NULL},
-                                   {"no-receipt", NULL, &no_receipt}, {0}};
+                                   {"no-receipt", NULL, &no_receipt}, {"void", NULL, &void_sale}, {0}};
     const char *pos[200];
     char words[200][128];
     ent_return_item items[200];
@@ -649,7 +650,7 @@ int cmd_return(struct cli *cli, int argc, char **argv)
         (st = store_currency(cli, t.currency)) != 0 || (st = open_journal(&t)) != 0)
         goto done;
     ent_return_req q = {.receipt = no_receipt ? NULL : pos[0], .items = items, .nitems = n, .location = to,
-                        .counter = counter, .cashier = cashier, .reason = reason};
+                        .counter = counter, .cashier = cashier, .reason = reason, .void_sale = void_sale};
     int rc = ent_sale_return(cli->db, &s, t.j, &q);
     if (rc != ENT_OK) {
         st = cli_fail(cli, rc);

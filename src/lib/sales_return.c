@@ -298,7 +298,7 @@ static int write_return(struct ret *r, int64_t *id, ent_journal *j, const char *
     if (npay == 0) /* a refund of zero (a free item) still names how */
         jp[npay++] = (ent_journal_pay){"cash", 0};
     ent_journal_record rec = {0};
-    rec.kind = ENT_JOURNAL_RETURN;
+    rec.kind = q->void_sale ? ENT_JOURNAL_VOID : ENT_JOURNAL_RETURN;
     rec.uuid = uuid;
     rec.time = now;
     rec.counter = q->counter;
@@ -343,6 +343,25 @@ done:
     return rc;
 }
 
+/* A void undoes a sale the same day, whole, before anything of it came back. */
+static int check_void(struct ret *r, int64_t sale_id, const char *today)
+{
+    sqlite3_stmt *st = ent_stmt(r->db, "SELECT day, receipt FROM sale WHERE id = ?");
+    int rc = ENT_OK;
+    if (st == NULL)
+        return r->db->code;
+    sqlite3_bind_int64(st, 1, sale_id);
+    if (sqlite3_step(st) == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(st, 0), today) != 0)
+        rc = ent_fail(r->db, ENT_REFUSED, "receipt %lld was sold on %s: only a sale of today can be voided; take "
+                      "it back as a return", (long long)sqlite3_column_int64(st, 1), sqlite3_column_text(st, 0));
+    sqlite3_reset(st);
+    for (size_t i = 0; rc == ENT_OK && i < r->n; i++)
+        if (r->lines[i].returned_qty > 0)
+            rc = ent_fail(r->db, ENT_REFUSED, "part of receipt %s was already returned: take the rest back as a "
+                          "return", r->req->receipt);
+    return rc;
+}
+
 int ent_sale_return(ent_db *db, ent_sale **out, ent_journal *j, const ent_return_req *req)
 {
     struct ret r = {0};
@@ -362,6 +381,8 @@ int ent_sale_return(ent_db *db, ent_sale **out, ent_journal *j, const ent_return
     int with_receipt = req->receipt && *req->receipt;
     if (!with_receipt && req->nitems == 0)
         return ent_fail(db, ENT_INVALID, "without the receipt, name what comes back");
+    if (req->void_sale && (!with_receipt || req->nitems > 0))
+        return ent_fail(db, ENT_INVALID, "a void takes back a whole sale: give its receipt and no codes");
     r.db = db;
     r.req = req;
     if (req->location && *req->location) {
@@ -394,6 +415,8 @@ int ent_sale_return(ent_db *db, ent_sale **out, ent_journal *j, const ent_return
         if (rc == ENT_OK)
             rc = load_sold(&r, sale_id, 0);
     }
+    if (rc == ENT_OK && req->void_sale)
+        rc = check_void(&r, sale_id, day);
     if (rc == ENT_OK)
         rc = allocate(&r);
     if (rc == ENT_OK) {

@@ -185,6 +185,10 @@ expect 0 "退货 RETURN" -- return --no-receipt "$K*2" --counter C2 --cashier �
     || fail "day after returns: $(report sales --by day)"
 [ "$(sqlite3 "$ENTREPOT_DB" "SELECT qty FROM stock_balance b JOIN location l ON l.id = b.location_id WHERE l.code = 'R-1'")" = 1 ] \
     && ok || fail "the returned jar is in R-1"
+R7=$("$E" sale --json --counter C1 --cashier 王芳 --pay cash "$P" | jq -r .receipt)
+refused 2 "a void takes back a whole sale" -- return $R7 "$P" --void --counter C1 --cashier 王芳
+expect 0 "退货 RETURN" -- return $R7 --void --reason "wrong customer" --counter C1 --cashier 王芳
+[ "$(sqlite3 "$ENTREPOT_DB" "SELECT count(*) FROM journal WHERE kind = 'VOID'")" = 1 ] && ok || fail "VOID record"
 expect 0 "ok:" -- journal verify
 expect 0 "" -- check
 

@@ -488,6 +488,37 @@ static void return_without_receipt(void **state)
 
 
 
+
+static void voids(void **state)
+{
+    ent_db *db = *state;
+    ent_journal *j = open_journal(db, "C1");
+    ent_sale *s = sell(db, j, "C1", "card", 0, PEN, 3, COLA, 2);
+    ent_sale *v = NULL;
+    ent_return_item it = {PEN, 1};
+    ent_return_req q = {.receipt = s->uuid, .items = &it, .nitems = 1, .counter = "C1", .cashier = "王芳",
+                        .reason = "wrong basket", .void_sale = 1};
+    EXPECT_ROW(0, db, ent_sale_return(db, NULL, j, &q), ENT_INVALID,
+               "a void takes back a whole sale: give its receipt and no codes");
+    q.nitems = 0;
+    setenv("ENTREPOT_NOW", "2026-11-29T06:00:00Z", 1);
+    int64_t before = fingerprint();
+    assert_int_equal(ent_sale_return(db, NULL, j, &q), ENT_REFUSED);
+    assert_non_null(strstr(ent_errmsg(db), "was sold on 2026-11-28: only a sale of today can be voided"));
+    assert_int_equal(fingerprint(), before);
+    setenv("ENTREPOT_NOW", "2026-11-28T06:30:00Z", 1);
+    assert_int_equal(ent_sale_return(db, &v, j, &q), ENT_OK);
+    assert_int_equal(v->total, -(3 * 850 + 2 * 350));
+    assert_string_equal(v->pays[0].method, "card");
+    assert_int_equal(on_hand(PEN), 10);
+    assert_int_equal(scalar("SELECT count(*) FROM journal WHERE kind = 'VOID'"), 1);
+    assert_int_equal(scalar("SELECT SUM(value) FROM sale_sum_hour"), 0);
+    assert_int_equal(ent_journal_verify(db, NULL, NULL, NULL, NULL), ENT_OK);
+    ent_sale_free(v);
+    ent_sale_free(s);
+    ent_journal_close(j);
+}
+
 /* ---- weighed goods ------------------------------------------------------ */
 
 /* An in-store code: the layout's prefix and item, the value, check digits. */
@@ -685,6 +716,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(checkout_needs_journal, setup, teardown),
         cmocka_unit_test_setup_teardown(returns, setup, teardown),
         cmocka_unit_test_setup_teardown(return_without_receipt, setup, teardown),
+        cmocka_unit_test_setup_teardown(voids, setup, teardown),
         cmocka_unit_test_setup_teardown(weighed_goods, setup, teardown),
         cmocka_unit_test_setup_teardown(receipts, setup, teardown),
         cmocka_unit_test_setup_teardown(eight_counters, setup, teardown),
