@@ -59,6 +59,10 @@ size_t cli_text_width(const char *s);
 /* A 14-digit GTIN in the form printed under its barcode (13 or 8 digits). */
 const char *cli_gtin(const char *gtin);
 
+/* Parses --limit (a whole number, 0 for all) into *out when s is set;
+ * returns 0 or the exit status after saying what is wrong. */
+int cli_parse_limit(const char *s, long long *out);
+
 /* Money with its currency, for people ("12.50 CNY"). */
 void cli_money(char *buf, size_t len, int64_t minor, const char *currency);
 

@@ -117,13 +117,8 @@ static int do_list(struct cli *cli, int argc, char **argv, int search)
     if (!search && npos != 0)
         return cli_error(EXIT_USAGE, "product list takes no argument; to look for text use product search");
     long long limit = cli->format == FORMAT_TABLE ? 100 : 0;
-    if (limit_s) {
-        char *end;
-        errno = 0;
-        limit = strtoll(limit_s, &end, 10);
-        if (errno || *end || limit < 0)
-            return cli_error(EXIT_USAGE, "--limit '%s' must be a whole number (0 for all)", limit_s);
-    }
+    if ((st = cli_parse_limit(limit_s, &limit)) != 0)
+        return st;
     if ((st = cli_open(cli, 0)) != 0)
         return st;
     struct cli_table *t = cli_table_new(8, list_headers, "     n n");

@@ -355,16 +355,10 @@ static int do_levels(struct cli *cli, int argc, char **argv)
             return cli_error(EXIT_USAGE, "--by '%s' must be product, location, lot or origin", by);
     }
     /* A terminal gets the first 100 rows unless asked; scripts get all. */
-    q.limit = cli->format == FORMAT_TABLE ? 100 : 0;
-    if (limit_s) {
-        int64_t l;
-        char *end;
-        errno = 0;
-        l = strtoll(limit_s, &end, 10);
-        if (errno || *end || l < 0)
-            return cli_error(EXIT_USAGE, "--limit '%s' must be a whole number (0 for all)", limit_s);
-        q.limit = l;
-    }
+    long long limit = cli->format == FORMAT_TABLE ? 100 : 0;
+    if ((st = cli_parse_limit(limit_s, &limit)) != 0)
+        return st;
+    q.limit = limit;
     if ((st = cli_open(cli, 0)) != 0)
         return st;
     char day[11], before[11];
@@ -441,14 +435,9 @@ static int do_history(struct cli *cli, int argc, char **argv)
         return st < 0 ? EXIT_OK : st;
     if (npos != 1)
         return cli_error(EXIT_USAGE, "stock history needs the CODE of a commodity");
-    int64_t limit = 0;
-    if (limit_s) {
-        char *end;
-        errno = 0;
-        limit = strtoll(limit_s, &end, 10);
-        if (errno || *end || limit < 0)
-            return cli_error(EXIT_USAGE, "--limit '%s' must be a whole number (0 for all)", limit_s);
-    }
+    long long limit = 0;
+    if ((st = cli_parse_limit(limit_s, &limit)) != 0)
+        return st;
     if ((st = cli_open(cli, 0)) != 0)
         return st;
     const char *h[] = {"at", "kind", "lot", "location", "qty", "on_hand", "reason", "user", "note", "move"};

@@ -1,4 +1,5 @@
 /* Shared pieces of the program: options, tables, exit codes. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -263,4 +264,17 @@ const char *cli_gtin(const char *gtin)
     if (strncmp(gtin, "000000", 6) == 0)
         return gtin + 6;
     return gtin[0] == '0' ? gtin + 1 : gtin;
+}
+
+int cli_parse_limit(const char *s, long long *out)
+{
+    char *end;
+    if (s == NULL)
+        return 0;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || *end || end == s || v < 0)
+        return cli_error(EXIT_USAGE, "--limit '%s' must be a whole number (0 for all)", s);
+    *out = v;
+    return 0;
 }

@@ -43,17 +43,6 @@ static int empty(const char *s)
     return s == NULL || *s == '\0';
 }
 
-static int valid_code_chars(const char *s)
-{
-    for (; *s; s++) {
-        char c = *s;
-        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-              c == '_' || c == '.' || c == '/'))
-            return 0;
-    }
-    return 1;
-}
-
 /* "500 g", "1.5kg", "750 ml", "1 l", "12 pcs" -> integer amount in g, ml or pcs. */
 static int parse_net_content(const char *s, int64_t *value, char unit[4])
 {
@@ -129,7 +118,7 @@ static int parse_fields(ent_db *db, const ent_product_fields *f, const char *def
     if (!empty(f->gtin) && ent_gtin_normalize(p->gtin, f->gtin, why, sizeof why) != ENT_OK)
         return ent_fail(db, ENT_INVALID, "%s", why);
     if (!empty(f->sku)) {
-        if (strlen(f->sku) > 32 || !valid_code_chars(f->sku))
+        if (!ent_valid_code(f->sku, 32))
             return ent_fail(db, ENT_INVALID,
                             "sku '%.40s' must be 1 to 32 letters, digits or - _ . /", f->sku);
         snprintf(p->sku, sizeof p->sku, "%s", f->sku);
@@ -641,7 +630,7 @@ static int barcode_key(ent_db *db, const char *barcode, char out[65])
         snprintf(out, 65, "%s", gtin);
         return ENT_OK;
     }
-    if (!valid_code_chars(barcode))
+    if (!ent_valid_code(barcode, 64))
         return ent_fail(db, ENT_INVALID, "barcode '%.40s' must be letters, digits or - _ . /", barcode);
     snprintf(out, 65, "%s", barcode);
     return ENT_OK;

@@ -79,6 +79,9 @@ void ent_date_from_days(int32_t days, char out[11]);
  * no control characters. On failure records ENT_INVALID naming field. */
 int ent_check_text(ent_db *db, const char *field, const char *s, size_t max, bool required);
 
+/* True when s is 1 to max letters, digits or - _ . / (SKUs, location codes). */
+bool ent_valid_code(const char *s, size_t max);
+
 /* Parses a base-10 integer that fills the whole string. */
 int ent_parse_i64(const char *s, int64_t *out);
 

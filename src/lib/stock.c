@@ -19,20 +19,6 @@ static int empty(const char *s)
     return s == NULL || *s == '\0';
 }
 
-static int valid_code(const char *s)
-{
-    size_t n = strlen(s);
-    if (n == 0 || n > 32)
-        return 0;
-    for (; *s; s++) {
-        char c = *s;
-        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-              c == '_' || c == '.' || c == '/'))
-            return 0;
-    }
-    return 1;
-}
-
 /* ---- locations ---------------------------------------------------------- */
 
 static const char *const location_kinds[] = {"shelf", "backroom", "bonded", "quarantine", "returns"};
@@ -42,7 +28,7 @@ int ent_location_add(ent_db *db, const char *code, const char *kind, const char 
     int rc;
     size_t k = 0;
     ent_ok(db);
-    if (empty(code) || !valid_code(code))
+    if (!ent_valid_code(code, 32))
         return ent_fail(db, ENT_INVALID, "location code '%.40s' must be 1 to 32 letters, digits or - _ . / "
                         "(such as A-01-03)", code ? code : "");
     if (empty(kind))

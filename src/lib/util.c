@@ -132,6 +132,20 @@ int ent_check_text(ent_db *db, const char *field, const char *s, size_t max, boo
     return ENT_OK;
 }
 
+bool ent_valid_code(const char *s, size_t max)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (n == 0 || n > max)
+        return false;
+    for (; *s; s++) {
+        char c = *s;
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+              c == '_' || c == '.' || c == '/'))
+            return false;
+    }
+    return true;
+}
+
 int ent_parse_i64(const char *s, int64_t *out)
 {
     char *end = NULL;
