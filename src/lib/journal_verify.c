@@ -241,6 +241,7 @@ struct verifier {
     struct issues issues;
     struct vclose *closes;
     size_t nclose, capclose;
+    int64_t last_day_close; /* day closings tile the journal: each starts after the previous */
     struct jbuf body, seal, probe;
 };
 
@@ -484,8 +485,18 @@ static void check_record(struct verifier *v, struct jrec *r, int64_t expected, c
     else if (r->grand_total != want)
         issue_add(&v->issues, r->seq, PRIO_CONTENT, "grand total %lld, expected %lld", (long long)r->grand_total,
                   (long long)want);
-    if (strcmp(r->kind, "CLOSE") == 0 && remember_close(v, r) != ENT_OK)
-        v->issues.oom = 1;
+    if (strcmp(r->kind, "CLOSE") == 0) {
+        if (strncmp(r->period, "day:", 4) == 0) {
+            /* A day closing takes in every record since the previous one, up to itself. */
+            if (chain_ok && (r->first_seq != v->last_day_close + 1 || r->last_seq != r->seq - 1))
+                issue_add(&v->issues, r->seq, PRIO_CONTENT, "the day closing covers records %lld..%lld, not %lld..%lld",
+                          (long long)r->first_seq, (long long)r->last_seq, (long long)(v->last_day_close + 1),
+                          (long long)(r->seq - 1));
+            v->last_day_close = r->seq;
+        }
+        if (remember_close(v, r) != ENT_OK)
+            v->issues.oom = 1;
+    }
 }
 
 static void diff_lists(char *out, size_t len, const struct vclose *c, const struct jrec *a)

@@ -370,6 +370,15 @@ static void tampering_rows(void **state)
                   "UPDATE journal_count SET n = 4 WHERE seq = 9 AND kind = 'SALE'", RESIGN_REAL, 9, 0, ENT_TAMPERED,
                   "9: closing of records 1..8 does not add up: the counts per kind differ\n"
                   "10: not chained to record 9: prev_hash differs\n"},
+        /* 27 */ {"a day closing that leaves records out, sums matching its range, signed with the real key",
+                  DROP "UPDATE journal SET first_seq = 3, total = 900 WHERE seq = 9; "
+                  "UPDATE journal_count SET n = n - 1 WHERE seq = 9 AND kind IN ('START', 'SALE'); "
+                  "UPDATE journal_tax SET gross = gross - 1000, tax = tax - 115 WHERE seq = 9 AND rate = 1300; "
+                  "UPDATE journal_pay SET amount = amount - 1000 WHERE seq = 9 AND method = 'cash'; "
+                  "DELETE FROM journal_count WHERE seq = 9 AND n = 0",
+                  RESIGN_REAL, 9, 0, ENT_TAMPERED,
+                  "9: the day closing covers records 3..8, not 1..8\n"
+                  "10: not chained to record 9: prev_hash differs\n"},
     };
     ent_db *db = *state;
     char head[65], base[160], copy[160], got[4096], want[4096], head16[17], key16[17];
