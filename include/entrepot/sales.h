@@ -83,6 +83,7 @@ ENT_API int ent_basket_set_price(ent_basket *b, size_t line, int64_t unit_price,
 ENT_API int ent_basket_discount(ent_basket *b, size_t line, int64_t amount, int32_t percent_bp,
                                 const char *reason);
 
+/* How many lines the basket holds. */
 ENT_API size_t ent_basket_count(const ent_basket *b);
 /* Line i (1-based); NULL when out of range. Borrowed. */
 ENT_API const ent_basket_line *ent_basket_line_at(const ent_basket *b, size_t i);
@@ -91,6 +92,8 @@ typedef struct ent_basket_totals {
     int64_t total, tax, units, paid, due; /* due = total - paid, may be negative (change) */
     size_t lines;
 } ent_basket_totals;
+/* The basket's total, tax, items (pieces, or 1 per weighed line), what was
+ * paid and what is due, into *out. */
 ENT_API void ent_basket_totals_get(const ent_basket *b, ent_basket_totals *out);
 
 /*
@@ -133,6 +136,8 @@ typedef struct ent_sale {
     char counter[17], cashier[65];
     char store[17], currency[4];
     char *store_name;     /* owned */
+    char *note;           /* owned, may be NULL: a return's reason */
+    int is_void;          /* 1: a void (the journal record is a VOID) */
     int64_t total, tax, units;
     size_t nlines, npays, ntaxes;
     ent_sale_line *lines;

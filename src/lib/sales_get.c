@@ -19,6 +19,7 @@ void ent_sale_free(ent_sale *s)
     free(s->pays);
     free(s->taxes);
     free(s->store_name);
+    free(s->note);
     free(s);
 }
 
@@ -26,7 +27,8 @@ static int read_head(ent_db *db, ent_sale *s, int64_t id)
 {
     sqlite3_stmt *st = ent_stmt(db,
         "SELECT s.uuid, s.receipt, s.kind, COALESCE(r.uuid, ''), COALESCE(r.receipt, 0), s.at, s.day, s.hour, "
-        "       s.counter, s.cashier, s.total, s.tax, s.units, s.qr "
+        "       s.counter, s.cashier, s.total, s.tax, s.units, s.qr, s.note, "
+        "       s.kind = 'return' AND s.note LIKE 'VOID%' "
         "FROM sale s LEFT JOIN sale r ON r.id = s.ref_id WHERE s.id = ?");
     if (st == NULL)
         return db->code;
@@ -47,6 +49,8 @@ static int read_head(ent_db *db, ent_sale *s, int64_t id)
         s->tax = sqlite3_column_int64(st, 11);
         s->units = sqlite3_column_int64(st, 12);
         ent_col_copy(st, 13, s->qr, sizeof s->qr);
+        s->note = ent_col_strdup(st, 14);
+        s->is_void = sqlite3_column_int(st, 15);
     } else {
         rc = sc == SQLITE_DONE ? ent_fail(db, ENT_NOTFOUND, "no sale %lld", (long long)id)
                                : ent_fail_sql(db, "reading a sale");

@@ -216,7 +216,9 @@ static int build(ent_db *db, struct out *o, const ent_sale *s, int cols, int rep
     center(o, cols, s->store_name ? s->store_name : s->store);
     if (reprint)
         center(o, cols, "*** 重印 REPRINT ***");
-    if (strcmp(s->kind, "return") == 0)
+    if (s->is_void)
+        center(o, cols, "*** 作废 VOID ***");
+    else if (strcmp(s->kind, "return") == 0)
         center(o, cols, "*** 退货 RETURN ***");
     /* Local day and hour; the minutes are the UTC ones, which holds for every
      * zone a whole number of hours from UTC (China's included). */
@@ -229,6 +231,10 @@ static int build(ent_db *db, struct out *o, const ent_sale *s, int cols, int rep
     if (s->ref_receipt) {
         snprintf(buf, sizeof buf, "原小票 Original No. %lld", (long long)s->ref_receipt);
         row(o, cols, buf, "");
+    }
+    if (s->note && strcmp(s->kind, "return") == 0) {
+        snprintf(buf, sizeof buf, "原因 Reason: %s", s->note);
+        wrap(o, cols, buf);
     }
     rule(o, cols, '-');
     line_items(o, cols, s);

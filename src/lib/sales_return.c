@@ -313,8 +313,13 @@ static int write_return(struct ret *r, int64_t *id, ent_journal *j, const char *
     rec.nlines = n;
     if ((rc = ent_journal_append(j, &w, &rec)) != ENT_OK)
         goto done;
+    /* The sales tables have no kind for a void: its note says it, as the
+     * journal's kind does. */
+    char note[220];
+    snprintf(note, sizeof note, "%s%s%s", q->void_sale ? "VOID" : "", q->void_sale && q->reason ? ": " : "",
+             q->reason ? q->reason : "");
     rc = sales_insert_sale(db, id, uuid, w.seq, "return", r->ref_sale, w.time, day, hour, q->counter, q->cashier,
-                           total, tax, units, q->reason, w.qr);
+                           total, tax, units, note[0] ? note : NULL, w.qr);
     size_t k = 0;
     for (size_t i = 0; i < r->n && rc == ENT_OK; i++) {
         const struct sold *s = &r->lines[i];

@@ -177,7 +177,7 @@ refused 1 "only 1 can still be returned (1 sold, 0 returned before)" -- return $
 refused 1 "not on receipt" -- return $R1 $P --counter C1 --cashier 王芳
 refused 2 "no sale has the receipt number 999" -- return 999 --counter C1 --cashier 王芳
 refused 2 "returned goods cannot go to Q-1" -- return $R1 --to Q-1 --counter C1 --cashier 王芳
-expect 0 "退货 RETURN" -- return $R1 "$N" --to R-1 --reason "broken seal" --counter C1 --cashier 王芳
+expect 0 "Reason: broken seal" -- return $R1 "$N" --to R-1 --reason "broken seal" --counter C1 --cashier 王芳
 refused 1 "only 0 can still be returned (1 sold, 1 returned before)" -- return $R1 "$N" --counter C1 --cashier 王芳
 expect 0 "退货 RETURN" -- return --no-receipt "$K*2" --counter C2 --cashier 李强
 [ "$(report sales --by country | grep ^IT | cut -d, -f3)" = "$(money $((IT - PN)))" ] && ok || fail "IT after the return"
@@ -187,7 +187,7 @@ expect 0 "退货 RETURN" -- return --no-receipt "$K*2" --counter C2 --cashier �
     && ok || fail "the returned jar is in R-1"
 R7=$("$E" sale --json --counter C1 --cashier 王芳 --pay cash "$P" | jq -r .receipt)
 refused 2 "a void takes back a whole sale" -- return $R7 "$P" --void --counter C1 --cashier 王芳
-expect 0 "退货 RETURN" -- return $R7 --void --reason "wrong customer" --counter C1 --cashier 王芳
+expect 0 "作废 VOID" -- return $R7 --void --reason "wrong customer" --counter C1 --cashier 王芳
 [ "$(sqlite3 "$ENTREPOT_DB" "SELECT count(*) FROM journal WHERE kind = 'VOID'")" = 1 ] && ok || fail "VOID record"
 expect 0 "ok:" -- journal verify
 expect 0 "" -- check

@@ -509,6 +509,8 @@ static void voids(void **state)
     setenv("ENTREPOT_NOW", "2026-11-28T06:30:00Z", 1);
     assert_int_equal(ent_sale_return(db, &v, j, &q), ENT_OK);
     assert_int_equal(v->total, -(3 * 850 + 2 * 350));
+    assert_int_equal(v->is_void, 1);
+    assert_string_equal(v->note, "VOID: wrong basket");
     assert_string_equal(v->pays[0].method, "card");
     assert_int_equal(on_hand(PEN), 10);
     assert_int_equal(scalar("SELECT count(*) FROM journal WHERE kind = 'VOID'"), 1);
