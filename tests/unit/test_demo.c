@@ -118,6 +118,23 @@ static int64_t levels(ent_db *db, enum ent_levels_by by, int low, const char *ex
     return n;
 }
 
+struct origins {
+    ent_db *db;
+    int64_t lots, other_origin, foreign_cost;
+};
+
+static int count_origin(const ent_level *row, void *ud)
+{
+    struct origins *o = ud;
+    ent_product *p = NULL;
+    assert_int_equal(ent_product_find(o->db, &p, row->gtin, NULL), ENT_OK);
+    o->lots++;
+    o->other_origin += strcmp(p->origin, row->origin) != 0;
+    o->foreign_cost += row->cost_currency && strcmp(row->cost_currency, "CNY") != 0;
+    ent_product_free(p);
+    return 0;
+}
+
 struct codes {
     int64_t products, bad, barcodes;
     ent_db *db;
@@ -226,6 +243,13 @@ static void default_size_is_a_whole_centre(void **state)
     /* About two lots a commodity, some costed abroad, some in bond or held. */
     assert_true(s.lots >= 18 * s.commodities / 10 && s.lots <= 22 * s.commodities / 10);
     assert_true(s.foreign_cost_lots > 0 && s.bonded_lots > 0 && s.quarantine_lots > 0);
+    /* Some commodities also arrive from a second country; the lot says which. */
+    struct origins seen = {db, 0, 0, 0};
+    ent_levels_query q = {0};
+    q.by = ENT_BY_LOT;
+    assert_int_equal(ent_stock_levels(db, &q, count_origin, &seen), ENT_OK);
+    assert_true(seen.other_origin > 0 && seen.other_origin < seen.lots / 10);
+    assert_true(seen.foreign_cost > 0);
     /* Some expired, some expiring within 30 days, as stock levels sees them. */
     int64_t expired = levels(db, ENT_BY_LOT, 0, "2026-06-14");
     int64_t within30 = levels(db, ENT_BY_LOT, 0, "2026-07-15");
