@@ -552,7 +552,8 @@ static const char append_help[] =
 #define MAX_RATES 16
 #define MAX_PAYS 8
 
-static int parse_line(ent_journal_line *l, char *spec, const char *currency, char **name_store)
+/* Parses CODE:QTY:PRICE:RATE[:NAME] in place (spec, a copy of orig, is cut at the colons). */
+static int parse_line(ent_journal_line *l, char *spec, const char *orig, const char *currency)
 {
     char *f[5] = {0};
     int n = 0;
@@ -567,13 +568,12 @@ static int parse_line(ent_journal_line *l, char *spec, const char *currency, cha
     int64_t qty, price, rate;
     char why[128];
     if (n < 4 || parse_int(f[1], &qty) != 0 || qty == 0)
-        return cli_error(EXIT_USAGE, "line '%s': write CODE:QTY:PRICE:RATE[:NAME] with a non-zero QTY", spec);
+        return cli_error(EXIT_USAGE, "line '%s': write CODE:QTY:PRICE:RATE[:NAME] with a non-zero QTY", orig);
     if (ent_money_parse(&price, f[2], currency, why, sizeof why) != ENT_OK || price < 0)
-        return cli_error(EXIT_USAGE, "line '%s': price '%s': %s", spec, f[2], why);
+        return cli_error(EXIT_USAGE, "line '%s': price '%s': %s", orig, f[2], why);
     if (ent_decimal_parse(&rate, f[3], 2) != ENT_OK || rate > 10000)
-        return cli_error(EXIT_USAGE, "line '%s': tax rate '%s' is not a percentage such as 13 or 6.5", spec, f[3]);
+        return cli_error(EXIT_USAGE, "line '%s': tax rate '%s' is not a percentage such as 13 or 6.5", orig, f[3]);
     *l = (ent_journal_line){f[0], NULL, n == 5 ? f[4] : NULL, qty, price, 0, qty * price, (int32_t)rate};
-    (void)name_store;
     return 0;
 }
 
@@ -615,7 +615,7 @@ static int journal_append(struct cli *cli, int argc, char **argv)
     int64_t total = 0;
     for (int i = 0; i < npos && st == 0; i++) {
         specs[i] = strdup(pos[i]);
-        st = parse_line(&lines[i], specs[i], store->currency, NULL);
+        st = parse_line(&lines[i], specs[i], pos[i], store->currency);
         if (st != 0)
             break;
         int t = 0;

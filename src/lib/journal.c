@@ -179,7 +179,7 @@ static int insert_record(ent_db *db, const struct jrec *r)
     return rc == ENT_OK ? insert_lists(db, r) : rc;
 }
 
-static void fill_written(ent_journal_written *out, const char *store, const struct jrec *r, const struct jbuf *seal)
+static void fill_written(ent_journal_written *out, const struct jrec *r, const struct jbuf *seal)
 {
     char sig[90];
     if (out == NULL)
@@ -193,7 +193,6 @@ static void fill_written(ent_journal_written *out, const char *store, const stru
     jhex(out->hash, r->hash, J_HASH);
     jb64url(sig, r->sig, J_SIG);
     snprintf(out->qr, sizeof out->qr, "%s|%s", seal->p, sig);
-    (void)store;
 }
 
 /*
@@ -236,7 +235,7 @@ static int append_after(ent_journal *j, struct jrec *r, ent_journal_written *out
         return ent_fail(j->db, ENT_ERROR, "signing the journal record failed");
     rc = insert_record(j->db, r);
     if (rc == ENT_OK)
-        fill_written(out, j->store, r, &j->seal);
+        fill_written(out, r, &j->seal);
     return rc;
 }
 

@@ -382,7 +382,6 @@ static int remember_close(struct verifier *v, const struct jrec *r)
 /* The key checks of one record; returns the signer's index or -1 (reported). */
 static int check_signer(struct verifier *v, const struct jrec *r, bool chain_ok)
 {
-    bool self_signed = false;
     int k;
     if (strcmp(r->kind, "START") == 0 || (strcmp(r->kind, "EVENT") == 0 && strcmp(r->event, "key-change") == 0)) {
         if (r->pubkey == NULL || r->pubkey_len == 0) {
@@ -396,7 +395,6 @@ static int check_signer(struct verifier *v, const struct jrec *r, bool chain_ok)
                 issue_add(&v->issues, r->seq, PRIO_CHAIN, "the public key it carries is not an ECDSA P-256 key");
             return -1;
         }
-        self_signed = true;
         if (memcmp(v->vkeys[k].id, r->key_id, J_HASH) != 0) {
             if (chain_ok)
                 issue_add(&v->issues, r->seq, PRIO_CHAIN, "it is not signed by the key it introduces");
@@ -421,7 +419,7 @@ static int check_signer(struct verifier *v, const struct jrec *r, bool chain_ok)
         issue_add(&v->issues, r->seq, PRIO_CHAIN, "signed by key %.16s…, which the key chain never introduced", hex);
         return -1;
     }
-    if (k != v->cur && !self_signed) {
+    if (k != v->cur) {
         issue_add(&v->issues, r->seq, PRIO_CHAIN, "signed by key %.16s…, which record %lld replaced", v->vkeys[k].hex,
                   (long long)(v->cur >= 0 ? v->vkeys[v->cur].seq : 0));
         return -1;
