@@ -316,6 +316,35 @@ static void checkout_named_lot(void **state)
     ent_journal_close(j);
 }
 
+
+/* A discounted line drawn from two lots of two origins: shared by quantity,
+ * the last share taking the rest, so that nothing is lost to rounding. */
+static void split_line_shares(void **state)
+{
+    ent_db *db = *state;
+    ent_basket *b = NULL;
+    ent_sale *s = NULL;
+    ent_journal *j = open_journal(db, "C1");
+    assert_int_equal(ent_basket_new(db, &b, "C1", "王芳", "S1"), ENT_OK);
+    assert_int_equal(ent_basket_scan(b, NULL, NUTELLA, 4), ENT_OK);
+    assert_int_equal(ent_basket_discount(b, 1, 101, 0, "dented"), ENT_OK); /* 159.60 - 1.01 = 158.59 */
+    assert_int_equal(ent_basket_pay(b, "cash", 0), ENT_OK);
+    assert_int_equal(ent_basket_checkout(b, j, &s), ENT_OK);
+    assert_int_equal(s->nlines, 2);
+    assert_int_equal(s->lines[0].qty + s->lines[1].qty, 4);
+    assert_int_equal(s->lines[0].amount, 11894); /* 15859 x 3/4 = 11894.25 */
+    assert_int_equal(s->lines[1].amount, 15859 - 11894);
+    assert_int_equal(s->lines[0].discount, 76); /* 101 x 3/4 = 75.75 */
+    assert_int_equal(s->lines[1].discount, 25);
+    assert_int_equal(s->total, 15859);
+    assert_int_equal(s->tax, s->lines[0].tax + s->lines[1].tax);
+    assert_int_equal(scalar("SELECT SUM(value) FROM sale_sum_origin"), 15859);
+    assert_int_equal(ent_journal_verify(db, NULL, NULL, NULL, NULL), ENT_OK);
+    ent_sale_free(s);
+    ent_basket_free(b);
+    ent_journal_close(j);
+}
+
 /* Between the scan and the checkout another counter sold the stock: the
  * checkout is refused, the basket kept, nothing written. */
 static void checkout_refused_keeps_basket(void **state)
@@ -714,6 +743,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(basket_edits, setup, teardown),
         cmocka_unit_test_setup_teardown(checkout_fefo_split_pay, setup, teardown),
         cmocka_unit_test_setup_teardown(checkout_named_lot, setup, teardown),
+        cmocka_unit_test_setup_teardown(split_line_shares, setup, teardown),
         cmocka_unit_test_setup_teardown(checkout_refused_keeps_basket, setup, teardown),
         cmocka_unit_test_setup_teardown(checkout_needs_journal, setup, teardown),
         cmocka_unit_test_setup_teardown(returns, setup, teardown),
