@@ -345,6 +345,45 @@ static void split_line_shares(void **state)
     ent_journal_close(j);
 }
 
+
+/* Within a lot, the counter's own shelf first, then other shelves, then the back room. */
+static void own_shelf_first(void **state)
+{
+    ent_db *db = *state;
+    ent_journal *j = open_journal(db, "C1");
+    ent_receive r = {.product = PEN, .qty = 5, .lot = "P1", .origin = "DE", .location = "S2", .unit_cost = -1};
+    ent_receive k = {.product = PEN, .qty = 5, .lot = "P1", .origin = "DE", .location = "B-01", .unit_cost = -1};
+    assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_OK);
+    assert_int_equal(ent_stock_receive(db, &k, NULL), ENT_OK);
+    static const struct {
+        const char *shelf;
+        int64_t qty, s1, s2, back;
+    } rows[] = {
+        /* 0 */ {"S2", 3, 10, 2, 5},  /* S2's own */
+        /* 1 */ {"S1", 11, 0, 1, 5},  /* all 10 of S1, then S2 */
+        /* 2 */ {NULL, 2, 0, 0, 4},   /* the last shelf unit, then the back room */
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        ent_basket *b = NULL;
+        assert_int_equal(ent_basket_new(db, &b, "C1", "王芳", rows[i].shelf), ENT_OK);
+        assert_int_equal(ent_basket_scan(b, NULL, PEN, rows[i].qty), ENT_OK);
+        assert_int_equal(ent_basket_pay(b, "cash", 0), ENT_OK);
+        assert_int_equal(ent_basket_checkout(b, j, NULL), ENT_OK);
+        ent_basket_free(b);
+        static const char *const locs[] = {"S1", "S2", "B-01"};
+        int64_t want[] = {rows[i].s1, rows[i].s2, rows[i].back};
+        for (int l = 0; l < 3; l++) {
+            char sql[200];
+            snprintf(sql, sizeof sql, "SELECT COALESCE(SUM(b.qty), 0) FROM stock_balance b JOIN location l ON "
+                                      "l.id = b.location_id JOIN lot t ON t.id = b.lot_id WHERE t.code = 'P1' AND "
+                                      "l.code = '%s'", locs[l]);
+            if (scalar(sql) != want[l])
+                fail_msg("row %zu: %s has %lld, want %lld", i, locs[l], (long long)scalar(sql), (long long)want[l]);
+        }
+    }
+    ent_journal_close(j);
+}
+
 /* Between the scan and the checkout another counter sold the stock: the
  * checkout is refused, the basket kept, nothing written. */
 static void checkout_refused_keeps_basket(void **state)
@@ -744,6 +783,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(checkout_fefo_split_pay, setup, teardown),
         cmocka_unit_test_setup_teardown(checkout_named_lot, setup, teardown),
         cmocka_unit_test_setup_teardown(split_line_shares, setup, teardown),
+        cmocka_unit_test_setup_teardown(own_shelf_first, setup, teardown),
         cmocka_unit_test_setup_teardown(checkout_refused_keeps_basket, setup, teardown),
         cmocka_unit_test_setup_teardown(checkout_needs_journal, setup, teardown),
         cmocka_unit_test_setup_teardown(returns, setup, teardown),
