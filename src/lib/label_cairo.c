@@ -49,10 +49,48 @@ static bool has_cjk(cairo_t *cr, const char *family)
  * for every line of text was most of the time of a large job. */
 static int make_faces(ent_label_job *job)
 {
+    cairo_text_extents_t te;
     for (int b = 0; b < 2; b++)
         job->face[b] = cairo_toy_font_face_create(job->font, CAIRO_FONT_SLANT_NORMAL,
                                                   b ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+    /* Some CJK fonts map ℃ to an empty glyph: storage conditions such as
+     * "12-16℃" would print without their unit. */
+    cairo_set_font_face(job->measure, job->face[0]);
+    cairo_set_font_size(job->measure, 10);
+    cairo_text_extents(job->measure, "℃", &te);
+    job->blank_celsius = te.width == 0;
     return ENT_OK;
+}
+
+int label_missing_glyph(ent_label_job *job, const char *text, char bad[8])
+{
+    cairo_glyph_t *glyphs = NULL;
+    cairo_text_cluster_t *clusters = NULL;
+    cairo_text_cluster_flags_t flags;
+    int n = 0, nc = 0, missing = 0;
+    cairo_set_font_face(job->measure, job->face[0]);
+    cairo_scaled_font_t *sf = cairo_get_scaled_font(job->measure);
+    if (cairo_scaled_font_text_to_glyphs(sf, 0, 0, text, -1, &glyphs, &n, &clusters, &nc, &flags) !=
+        CAIRO_STATUS_SUCCESS)
+        return 0;
+    size_t off = 0;
+    int g = 0;
+    for (int c = 0; c < nc && !missing; c++) {
+        for (int k = 0; k < clusters[c].num_glyphs; k++) {
+            if (glyphs[g + k].index == 0 && text[off] != ' ' && text[off] != '\t') {
+                int len = clusters[c].num_bytes < 7 ? clusters[c].num_bytes : 7;
+                memcpy(bad, text + off, (size_t)len);
+                bad[len] = '\0';
+                missing = 1;
+                break;
+            }
+        }
+        g += clusters[c].num_glyphs;
+        off += (size_t)clusters[c].num_bytes;
+    }
+    cairo_glyph_free(glyphs);
+    cairo_text_cluster_free(clusters);
+    return missing;
 }
 
 int label_font_pick(ent_label_job *job, const char *want, char *why, size_t why_len)

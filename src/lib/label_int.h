@@ -122,6 +122,7 @@ struct ent_label_job {
     char font[128];      /* the family actually used */
     void *measure;       /* cairo_t used to measure text (label_cairo.c) */
     void *face[2];       /* cairo_font_face_t of the font, regular and bold: made once */
+    bool blank_celsius;  /* the font's ℃ and ℉ draw nothing (WenQuanYi Micro Hei): write °C, °F */
     struct out_label *labels;
     size_t nlabels, cap;
     size_t total;        /* labels counting copies */
@@ -153,6 +154,9 @@ int label_font_pick(ent_label_job *job, const char *want, char *why, size_t why_
 int label_measure_text(ent_label_job *job, const char *text, double size_mm, bool bold, double *width,
                        double *ascent);
 void label_measure_free(ent_label_job *job);
+/* The first character of text the font has no glyph for, copied to bad
+ * (UTF-8); 0 when all are there, 1 when one is missing. */
+int label_missing_glyph(ent_label_job *job, const char *text, char bad[8]);
 int label_write_cairo(ent_label_job *job, FILE *f, const char *path);
 
 /* path with "-N" before its extension, for page N (1-based) of a paged format. */

@@ -338,6 +338,34 @@ static int check_required(ent_label_job *job, const ent_label_data *d, const cha
     return ENT_OK;
 }
 
+/* Replaces every `from` in *s by `to` (a new string; *s unchanged when
+ * memory runs out). */
+static void replace_all(char **s, const char *from, const char *to)
+{
+    size_t n = 0, fl = strlen(from), tl = strlen(to);
+    for (const char *p = strstr(*s, from); p; p = strstr(p + fl, from))
+        n++;
+    if (n == 0)
+        return;
+    char *out = malloc(strlen(*s) + n * tl + 1), *o = out;
+    if (out == NULL)
+        return;
+    for (const char *p = *s;;) {
+        const char *hit = strstr(p, from);
+        size_t k = hit ? (size_t)(hit - p) : strlen(p);
+        memcpy(o, p, k);
+        o += k;
+        if (hit == NULL)
+            break;
+        memcpy(o, to, tl);
+        o += tl;
+        p = hit + fl;
+    }
+    *o = '\0';
+    free(*s);
+    *s = out;
+}
+
 static int layout(ent_label_job *job, const ent_label_data *d, const char *who, struct out_label *l)
 {
     int rc = ENT_OK;
@@ -367,6 +395,17 @@ static int layout(ent_label_job *job, const ent_label_data *d, const char *who, 
         if (e->kind == EL_TEXT && *text == '\0') {
             free(text); /* only optional fields, all absent: nothing to draw */
             continue;
+        }
+        if (e->kind == EL_TEXT && job->blank_celsius)
+            replace_all(&text, "℃", "°C");
+        if (e->kind == EL_TEXT && job->blank_celsius)
+            replace_all(&text, "℉", "°F");
+        char bad[8];
+        if (e->kind == EL_TEXT && text && label_missing_glyph(job, text, bad)) {
+            rc = label_fail(job, ENT_INVALID, "%s: text \"%.80s\" (%s line %d): the font %s has no '%s'", who, text,
+                            job->t->name, e->line, job->font, bad);
+            free(text);
+            break;
         }
         if (e->kind == EL_TEXT) {
             rc = fit_text(job, e, text, &it->u.text, who);

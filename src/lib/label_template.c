@@ -131,6 +131,35 @@ static const struct {
     {"gs1-qr-link", SYM_GS1_QR_LINK},
 };
 
+/* Every field label data can carry (label_data.c fills them, the command
+ * line adds the last four): a template naming another is a typo. */
+static const char *const known_fields[] = {
+    "brand", "code", "currency", "declaration", "expiry", "expiry_yymmdd", "gtin", "gtin13", "gtin8", "hs_code",
+    "import_date", "importer", "lot", "lot_uuid", "name", "name_en", "name_zh", "net_content", "net_content_zh",
+    "origin", "origin_en", "origin_zh", "price", "price_symbol", "production_date", "production_yymmdd",
+    "shelf_life_days", "shelf_life_zh", "sku", "storage", "store_code", "store_name", "supplier", "tax_rate",
+    "today", "unit", "unit_price", "unit_price_unit", "unit_price_zh", "unit_zh", "upc",
+    "clerk", "grade", "count", "sscc",
+};
+
+/* Checks each name of a "a|b" list (len bytes at s) against known_fields. */
+static int check_fields(struct parser *p, const char *s, size_t len)
+{
+    const char *end = s + len;
+    while (s < end) {
+        size_t n = strcspn(s, "|");
+        if (s + n > end)
+            n = (size_t)(end - s);
+        bool found = false;
+        for (size_t i = 0; i < sizeof known_fields / sizeof *known_fields && !found; i++)
+            found = strlen(known_fields[i]) == n && memcmp(known_fields[i], s, n) == 0;
+        if (!found)
+            return perr(p, "unknown field '%.*s' (the fields are listed in README.md, section Labels)", (int)n, s);
+        s += n + 1;
+    }
+    return ENT_OK;
+}
+
 /* Checks that every {placeholder} is closed and well formed. */
 static int check_placeholders(struct parser *p, const char *s)
 {
@@ -160,6 +189,9 @@ static int check_placeholders(struct parser *p, const char *s)
                                "('|' separates alternatives, a final '?' makes it optional)",
                             (int)(end - c - 1), c + 1);
         }
+        int rc = check_fields(p, c + 1, (size_t)(end - c - 1 - (end[-1] == '?')));
+        if (rc != ENT_OK)
+            return rc;
         c = end;
     }
     return ENT_OK;
@@ -224,6 +256,8 @@ static int elem_options(struct parser *p, struct elem *e, int from, int to)
             free(e->link_base);
             e->link_base = ent_strdup(v);
         } else if (KEY("if") && eq && *v) {
+            if (check_fields(p, v, strlen(v)) != ENT_OK)
+                return ENT_INVALID;
             free(e->cond);
             e->cond = ent_strdup(v);
         } else {
@@ -341,6 +375,8 @@ static int template_line(struct parser *p, ent_label_template *t, bool *have_siz
         if (p->ntok < 2)
             return perr(p, "require: name the fields, such as 'require importer expiry|production_date'");
         for (int i = 1; i < p->ntok; i++) {
+            if (check_fields(p, p->tok[i], strlen(p->tok[i])) != ENT_OK)
+                return ENT_INVALID;
             char **grown = realloc(t->require, (t->nrequire + 1) * sizeof *grown);
             if (grown == NULL)
                 return perr(p, "out of memory");

@@ -97,6 +97,12 @@ static const struct {
      "t.label:3: unknown keyword 'widget' (template, size, font, zpl-font, require, text, barcode, line, box)"},
     {"size 60 40\ntext 1 1 10 5 align=middle \"x\"\n", "t.label:2: align=middle: expected left, center or right"},
     {"size 60 40\nline 1 1 70 1\n", "t.label:2: line reaches outside the 60x40 mm label"},
+    {"size 60 40\ntext 1 1 10 5 \"{prce}\"\n",
+     "t.label:2: unknown field 'prce' (the fields are listed in README.md, section Labels)"},
+    {"size 60 40\nrequire importer expiry|best_before\n",
+     "t.label:2: unknown field 'best_before' (the fields are listed in README.md, section Labels)"},
+    {"size 60 40\ntext 1 1 10 5 if=lott \"x\"\n",
+     "t.label:2: unknown field 'lott' (the fields are listed in README.md, section Labels)"},
 };
 
 static void template_errors(void **state)
@@ -140,13 +146,14 @@ static void sheet_errors(void **state)
 static void shipped_files_parse(void **state)
 {
     (void)state;
-    static const char *const templates[] = {"shelf-60x40", "item-40x30", "back-cn-70x50", "carton-100x150"};
+    static const char *const templates[] = {"shelf-60x40", "item-40x30", "back-cn-70x50", "back-cn-wine-70x50",
+                                            "carton-100x150"};
     static const struct {
         const char *name;
         int per_page;
     } sheets[] = {{"a4-l7160", 21}, {"a4-l7163", 14}, {"roll", 1}};
     char why[512];
-    for (size_t i = 0; i < 4; i++) {
+    for (size_t i = 0; i < 5; i++) {
         ent_label_template *t = NULL;
         if (ent_label_template_load(&t, labels_dir, templates[i], why, sizeof why) != ENT_OK)
             fail_msg("%s: %s", templates[i], why);
@@ -543,6 +550,82 @@ static void zpl_fields(void **state)
     fixture_free(&fx);
 }
 
+/* Text that is too wide at its size shrinks until it fits: the ZPL font
+ * height shows the size chosen. */
+static void text_shrinks_to_fit(void **state)
+{
+    (void)state;
+    static const char tpl[] = "size 60 20\n"
+                              "text 1 1 58 8 size=20 min=6 \"{name_en}\"\n"
+                              "text 1 10 20 9 size=8 min=6 wrap \"{name_zh}\"\n";
+    ent_label_template *t = NULL;
+    ent_label_job *job = NULL;
+    ent_label_data *d = NULL;
+    char why[512], *buf = NULL;
+    size_t len = 0;
+    assert_int_equal(ent_label_template_parse(&t, tpl, "t.label", why, sizeof why), ENT_OK);
+    ent_label_options o = {.format = ENT_LABEL_ZPL, .dpi = 203};
+    assert_int_equal(ent_label_job_new(&job, t, &o, why, sizeof why), ENT_OK);
+    assert_int_equal(ent_label_data_new(&d), ENT_OK);
+    ent_label_data_set(d, "name_en", "Short");
+    ent_label_data_set(d, "name_zh", "意大利特级初榨橄榄油礼盒装");
+    assert_int_equal(ent_label_job_add(job, d, 1, "a"), ENT_OK);
+    ent_label_data_set(d, "name_en", "Extra virgin olive oil, cold pressed, in a gift box");
+    assert_int_equal(ent_label_job_add(job, d, 1, "b"), ENT_OK);
+    FILE *f = open_memstream(&buf, &len);
+    assert_int_equal(ent_label_job_write(job, f), ENT_OK);
+    fclose(f);
+    /* 20 pt is 56 dots at 203 dpi: the short name keeps it, the long one shrinks. */
+    assert_non_null(strstr(buf, "^A0N,56,56^FH^FDShort^FS"));
+    char *second = strstr(buf, "^FDExtra virgin");
+    assert_non_null(second);
+    char *a = second;
+    while (a > buf && strncmp(a, "^A0N,", 5) != 0)
+        a--;
+    int h = atoi(a + 5);
+    assert_true(h < 56 && h >= 17);
+    /* The Chinese name wraps onto more than one line of its 20 mm box. */
+    int lines = 0;
+    for (char *p = buf; (p = strstr(p, "E:ANMDS.TTF^FH^FD")) != NULL; p++)
+        lines++;
+    assert_true(lines >= 4); /* two labels, at least two lines each */
+    free(buf);
+    ent_label_data_free(d);
+    ent_label_job_free(job);
+    ent_label_template_free(t);
+}
+
+/* ℃, which WenQuanYi Micro Hei draws as nothing, prints as °C; a character
+ * no font glyph exists for refuses the label, naming it. */
+static void glyphs(void **state)
+{
+    (void)state;
+    static const char tpl[] = "size 60 20\ntext 1 1 58 8 size=8 \"{storage}\"\n";
+    ent_label_template *t = NULL;
+    ent_label_job *job = NULL;
+    ent_label_data *d = NULL;
+    char why[512], *buf = NULL;
+    size_t len = 0;
+    assert_int_equal(ent_label_template_parse(&t, tpl, "t.label", why, sizeof why), ENT_OK);
+    ent_label_options o = {.format = ENT_LABEL_SVG};
+    assert_int_equal(ent_label_job_new(&job, t, &o, why, sizeof why), ENT_OK);
+    assert_int_equal(ent_label_data_new(&d), ENT_OK);
+    ent_label_data_set(d, "storage", "12-16℃为宜");
+    assert_int_equal(ent_label_job_add(job, d, 1, "wine"), ENT_OK);
+    FILE *f = open_memstream(&buf, &len);
+    assert_int_equal(ent_label_job_write(job, f), ENT_OK);
+    fclose(f);
+    assert_true(strstr(buf, ">12-16℃为宜</text>") != NULL || strstr(buf, ">12-16°C为宜</text>") != NULL);
+    free(buf);
+    ent_label_data_set(d, "storage", "冷藏\xf0\x9f\x98\x80"); /* an emoji: no CJK font here has it */
+    assert_int_equal(ent_label_job_add(job, d, 1, "emoji"), ENT_INVALID);
+    assert_non_null(strstr(ent_label_job_errmsg(job), "emoji: text \"冷藏\xf0\x9f\x98\x80\" (t line 2): the font "));
+    assert_non_null(strstr(ent_label_job_errmsg(job), " has no '\xf0\x9f\x98\x80'"));
+    ent_label_data_free(d);
+    ent_label_job_free(job);
+    ent_label_template_free(t);
+}
+
 static void gs1_128_zpl(void **state)
 {
     (void)state;
@@ -582,6 +665,8 @@ int main(void)
         cmocka_unit_test(bad_labels),
         cmocka_unit_test(zpl_fields),
         cmocka_unit_test(gs1_128_zpl),
+        cmocka_unit_test(text_shrinks_to_fit),
+        cmocka_unit_test(glyphs),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     /* Only when every job was freed: a failed test leaves its job behind. */
