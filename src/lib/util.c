@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <pthread.h>
+#include <sys/random.h>
 #include <uuid/uuid.h>
 
 #include "entrepot/csv.h"
@@ -52,11 +54,59 @@ void ent_now_utc(char out[21])
     strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/*
+ * Random (version 4) UUIDs from a per-thread buffer of kernel randomness:
+ * libuuid's uuid_generate_random makes several system calls per UUID, which
+ * dominated bulk work such as the demo's two million lots. A forked child
+ * drops the buffer it inherited, so parent and child never share bytes.
+ */
+static _Thread_local unsigned char uuid_pool[4096];
+static _Thread_local size_t uuid_pool_pos = sizeof uuid_pool;
+static pthread_once_t uuid_atfork_once = PTHREAD_ONCE_INIT;
+
+static void uuid_pool_drop(void)
+{
+    uuid_pool_pos = sizeof uuid_pool;
+}
+
+static void uuid_atfork(void)
+{
+    pthread_atfork(NULL, NULL, uuid_pool_drop);
+}
+
 void ent_uuid_new(char out[37])
 {
-    uuid_t u;
-    uuid_generate_random(u);
-    uuid_unparse_lower(u, out);
+    static const char hex[] = "0123456789abcdef";
+    unsigned char u[16];
+    pthread_once(&uuid_atfork_once, uuid_atfork);
+    if (uuid_pool_pos + sizeof u > sizeof uuid_pool) {
+        size_t got = 0;
+        while (got < sizeof uuid_pool) {
+            ssize_t n = getrandom(uuid_pool + got, sizeof uuid_pool - got, 0);
+            if (n <= 0)
+                break;
+            got += (size_t)n;
+        }
+        if (got < sizeof uuid_pool) {
+            /* No kernel randomness: libuuid knows its own fallbacks. */
+            uuid_t lu;
+            uuid_generate_random(lu);
+            uuid_unparse_lower(lu, out);
+            return;
+        }
+        uuid_pool_pos = 0;
+    }
+    memcpy(u, uuid_pool + uuid_pool_pos, sizeof u);
+    uuid_pool_pos += sizeof u;
+    u[6] = (unsigned char)((u[6] & 0x0f) | 0x40); /* version 4 */
+    u[8] = (unsigned char)((u[8] & 0x3f) | 0x80); /* RFC 4122 variant */
+    for (int i = 0, k = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            out[k++] = '-';
+        out[k++] = hex[u[i] >> 4];
+        out[k++] = hex[u[i] & 15];
+    }
+    out[36] = '\0';
 }
 
 static int is_leap(int y)

@@ -11,7 +11,9 @@
 #include <sqlite3.h>
 
 #include "entrepot/entrepot.h"
+#include "internal.h"
 #include "schema.h"
+#include <sys/wait.h>
 
 static char path[64];
 
@@ -137,6 +139,37 @@ static void store_rows(void **state)
     ent_db_close(db);
 }
 
+/* UUIDs are version 4, all different, and a forked child does not repeat
+ * its parent's (the random pool is per process). */
+static void uuids(void **state)
+{
+    (void)state;
+    char a[37], b[37];
+    int fds[2];
+    ent_uuid_new(a);
+    assert_int_equal(strlen(a), 36);
+    assert_int_equal(a[14], '4');
+    assert_non_null(strchr("89ab", a[19]));
+    for (int i = 0; i < 1000; i++) {
+        ent_uuid_new(b);
+        assert_string_not_equal(a, b);
+    }
+    assert_int_equal(pipe(fds), 0);
+    pid_t kid = fork();
+    if (kid == 0) {
+        char c[37];
+        ent_uuid_new(c);
+        _exit(write(fds[1], c, 37) == 37 ? 0 : 1);
+    }
+    char mine[37], theirs[37];
+    ent_uuid_new(mine);
+    assert_int_equal(read(fds[0], theirs, 37), 37);
+    waitpid(kid, NULL, 0);
+    assert_string_not_equal(mine, theirs);
+    close(fds[0]);
+    close(fds[1]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -145,6 +178,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(newer_schema_is_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(older_schema_is_migrated, setup, teardown),
         cmocka_unit_test_setup_teardown(store_rows, setup, teardown),
+        cmocka_unit_test(uuids),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
