@@ -130,6 +130,12 @@ grep -q "sold: receipt [0-9]*, $(money $S5) CNY" "$WORK/c1b.txt" && ok || fail "
 [ "$(jq -r '.total + " " + .lines[0].origin + " " + .payments[0].method + " " + (.lines[0].qty|tostring)' "$WORK/sale.json")" = "7.00 GB card 2" ] \
     && ok || fail "sale --json: $(cat "$WORK/sale.json")"
 S6=$((2 * PK))
+# ESC/POS for the printer, written only after the commit: reset, Chinese mode, GB18030 text, QR, cut.
+printf 'reprint\n' | "$E" counter --counter C3 --cashier 张伟 --escpos "$WORK/receipt.bin" > /dev/null
+[ "$(head -c 4 "$WORK/receipt.bin" | od -An -tx1 | tr -d ' \n')" = "1b401c26" ] && ok || fail "ESC/POS starts with ESC @ FS &"
+grep -q "$(printf '\x1d(k')" "$WORK/receipt.bin" && ok || fail "ESC/POS has no GS ( k QR code"
+[ "$(tail -c 4 "$WORK/receipt.bin" | od -An -tx1 | tr -d ' \n')" = "1d564200" ] && ok || fail "ESC/POS ends with a cut"
+grep -q "$(printf '\xbf\xc9\xbf\xda')" "$WORK/receipt.bin" && ok || fail "ESC/POS text is not GB18030 (可口)"
 
 # ---- customer flow: the door counters, one period sent twice.
 cat > "$WORK/door.csv" <<'CSV'
