@@ -128,6 +128,12 @@ static int level_row(const ent_level *row, void *ud)
     return 0;
 }
 
+static int sum_row(const ent_level *row, void *ud)
+{
+    *(int64_t *)ud += row->qty;
+    return 0;
+}
+
 struct brand_sel {
     const char *brand;
     struct targets *codes;
@@ -246,6 +252,12 @@ static int select_targets(struct cli *cli, const struct print_opts *o, const cha
     if (ncodes > 0) {
         for (int i = 0; i < ncodes; i++)
             targets_add(out, codes[i], o->lot, 0);
+        /* --copies stock for named commodities: what is on hand of each. */
+        for (size_t i = 0; i < out->n && !per_lot && o->copies && strcmp(o->copies, "stock") == 0 && rc == ENT_OK;
+             i++) {
+            ent_levels_query q = {.by = ENT_BY_PRODUCT, .product = out->v[i].code};
+            rc = ent_stock_levels(cli->db, &q, sum_row, &out->v[i].qty);
+        }
         /* A lot-level template without --lot: each lot on hand of each code. */
         if (per_lot && o->lot == NULL) {
             struct targets named = *out;

@@ -123,6 +123,10 @@ expect 2 "ZPL printers print at 203 or 300 dpi" -- label print --template shelf-
 expect 2 "ZPL prints one label at a time on a roll" -- label print --template shelf-60x40 --sheet a4-l7160 \
     6901234567892 --format zpl
 
+# --copies stock for a named commodity: one item tag per unit on hand (3).
+"$E" label print --template item-40x30 3017620422003 --copies stock --format zpl >tags.zpl
+grep -q '^\^PQ3$' tags.zpl && ok || fail "item tags for the 3 units on hand: $(grep PQ tags.zpl)"
+
 # ---- carton labels: one SSCC per carton ----------------------------------
 "$E" label print --template carton-100x150 3017620422003 --lot L2406A --count 24 --sscc 36901234000000001 \
     --copies 3 --format zpl --out carton.zpl 2>/dev/null
