@@ -242,6 +242,8 @@ struct verifier {
     struct vclose *closes;
     size_t nclose, capclose;
     int64_t last_day_close; /* day closings tile the journal: each starts after the previous */
+    char closed_until[21];  /* the end of the last closed day: nothing may be dated before it */
+    char closed_day[24];
     struct jbuf body, seal, probe;
 };
 
@@ -483,8 +485,14 @@ static void check_record(struct verifier *v, struct jrec *r, int64_t expected, c
     else if (r->grand_total != want)
         issue_add(&v->issues, r->seq, PRIO_CONTENT, "grand total %lld, expected %lld", (long long)r->grand_total,
                   (long long)want);
+    bool dated = strcmp(r->kind, "CLOSE") != 0 && strcmp(r->kind, "EVENT") != 0;
+    if (dated && v->closed_until[0] && strcmp(r->at, v->closed_until) < 0)
+        issue_add(&v->issues, r->seq, PRIO_CONTENT, "dated %s, inside %s, which record %lld closed", r->at,
+                  v->closed_day + 4, (long long)v->last_day_close);
     if (strcmp(r->kind, "CLOSE") == 0) {
         if (strncmp(r->period, "day:", 4) == 0) {
+            snprintf(v->closed_until, sizeof v->closed_until, "%s", r->period_end);
+            snprintf(v->closed_day, sizeof v->closed_day, "%s", r->period);
             /* A day closing takes in every record since the previous one, up to itself. */
             if (chain_ok && (r->first_seq != v->last_day_close + 1 || r->last_seq != r->seq - 1))
                 issue_add(&v->issues, r->seq, PRIO_CONTENT, "the day closing covers records %lld..%lld, not %lld..%lld",

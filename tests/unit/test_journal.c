@@ -379,6 +379,9 @@ static void tampering_rows(void **state)
                   RESIGN_REAL, 9, 0, ENT_TAMPERED,
                   "9: the day closing covers records 3..8, not 1..8\n"
                   "10: not chained to record 9: prev_hash differs\n"},
+        /* 28 */ {"a sale dated inside the closed day, signed with the real key",
+                  DROP "UPDATE journal SET at = '2026-11-27T05:00:00Z' WHERE seq = 12", RESIGN_REAL, 12, 0,
+                  ENT_TAMPERED, "12: dated 2026-11-27T05:00:00Z, inside 2026-11-27, which record 9 closed\n"},
     };
     ent_db *db = *state;
     char head[65], base[160], copy[160], got[4096], want[4096], head16[17], key16[17];
