@@ -626,6 +626,54 @@ static void glyphs(void **state)
     ent_label_template_free(t);
 }
 
+/* Where labels land on the Avery sheets: one row per label, the SVG group's
+ * translation and scale in millimetres. */
+static void sheet_geometry(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *tpl, *sheet;
+        int index; /* 0-based label on the page */
+        const char *transform;
+    } rows[] = {
+        /* 40x30 tags centred in 63.5x38.1 cells: margins 7.25/15.15, pitch 66 x 38.1 */
+        {"item-40x30", "a4-l7160", 0, "translate(19.000 19.200) scale(1.000)"},
+        {"item-40x30", "a4-l7160", 1, "translate(85.000 19.200) scale(1.000)"},
+        {"item-40x30", "a4-l7160", 2, "translate(151.000 19.200) scale(1.000)"},
+        {"item-40x30", "a4-l7160", 3, "translate(19.000 57.300) scale(1.000)"},
+        {"item-40x30", "a4-l7160", 20, "translate(151.000 247.800) scale(1.000)"},
+        /* 60x40 shelf labels shrink to the 38.1 mm cell: 0.9525 */
+        {"shelf-60x40", "a4-l7163", 0, "translate(25.625 15.150) scale(0.953)"},
+        {"shelf-60x40", "a4-l7163", 13, "translate(127.225 243.750) scale(0.953)"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        struct fixture fx = {0};
+        ent_label_job *job = new_job(&fx, rows[i].tpl, ENT_LABEL_SVG, 0, rows[i].sheet);
+        ent_product *p = make_product("06901234567892", "乌龙茶", "Oolong tea", 2850, 250, "g");
+        ent_label_data *d = NULL;
+        assert_int_equal(ent_label_data_from(&d, p, NULL, NULL), ENT_OK);
+        assert_int_equal(ent_label_job_add(job, d, rows[i].index + 1, "x"), ENT_OK);
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+        assert_int_equal(ent_label_job_write(job, f), ENT_OK);
+        fclose(f);
+        char *g = buf;
+        for (int k = 0; k <= rows[i].index && g; k++) {
+            g = strstr(g, "<g transform=\"");
+            if (g && k < rows[i].index)
+                g++;
+        }
+        assert_non_null(g);
+        if (strncmp(g + 14, rows[i].transform, strlen(rows[i].transform)) != 0)
+            fail_msg("row %zu: %.60s, expected %s", i, g + 14, rows[i].transform);
+        free(buf);
+        ent_label_data_free(d);
+        free_product(p);
+        fixture_free(&fx);
+    }
+}
+
 static void gs1_128_zpl(void **state)
 {
     (void)state;
@@ -667,6 +715,7 @@ int main(void)
         cmocka_unit_test(gs1_128_zpl),
         cmocka_unit_test(text_shrinks_to_fit),
         cmocka_unit_test(glyphs),
+        cmocka_unit_test(sheet_geometry),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     /* Only when every job was freed: a failed test leaves its job behind. */
