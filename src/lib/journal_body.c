@@ -613,6 +613,7 @@ static int read_lists(struct jwalk *w, int64_t seq)
         struct jtax *t = jrec_add_tax(r);
         if (t == NULL)
             return ent_fail(w->db, ENT_ERROR, "out of memory");
+        r->types_ok &= sqlite3_column_type(w->tax, 2) == SQLITE_INTEGER && sqlite3_column_type(w->tax, 3) == SQLITE_INTEGER;
         t->rate = sqlite3_column_int64(w->tax, 1);
         t->gross = sqlite3_column_int64(w->tax, 2);
         t->tax = sqlite3_column_int64(w->tax, 3);
@@ -624,6 +625,7 @@ static int read_lists(struct jwalk *w, int64_t seq)
         struct jpay *p = jrec_add_pay(r);
         if (p == NULL)
             return ent_fail(w->db, ENT_ERROR, "out of memory");
+        r->types_ok &= sqlite3_column_type(w->pay, 2) == SQLITE_INTEGER;
         p->method = col_dup(w->pay, 1);
         p->amount = sqlite3_column_int64(w->pay, 2);
         w->pay_rc = sqlite3_step(w->pay);
@@ -634,6 +636,8 @@ static int read_lists(struct jwalk *w, int64_t seq)
         struct jline *l = jrec_add_line(r);
         if (l == NULL)
             return ent_fail(w->db, ENT_ERROR, "out of memory");
+        for (int c = 5; c <= 9; c++)
+            r->types_ok &= sqlite3_column_type(w->line, c) == SQLITE_INTEGER;
         l->line = sqlite3_column_int64(w->line, 1);
         l->code = col_dup(w->line, 2);
         l->lot = col_dup(w->line, 3);
@@ -690,6 +694,14 @@ int jwalk_next(struct jwalk *w, struct jrec **out)
     r->blobs_ok &= col_blob(st, 19, r->key_id, J_HASH);
     r->blobs_ok &= col_blob(st, 20, r->hash, J_HASH);
     r->blobs_ok &= col_blob(st, 21, r->sig, J_SIG);
+    /* "1000abc" reads back as 1000: the body would match while the table shows
+     * something else, so a value stored with another type is itself a fault. */
+    static const int ints[] = {0, 8, 9, 15, 16, 17}, texts[] = {1, 2, 3, 4, 5, 6, 7, 10, 11, 13, 14};
+    r->types_ok = true;
+    for (size_t i = 0; i < sizeof ints / sizeof *ints; i++)
+        r->types_ok &= sqlite3_column_type(st, ints[i]) == SQLITE_INTEGER;
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++)
+        r->types_ok &= sqlite3_column_type(st, texts[i]) == SQLITE_TEXT;
     int rc = read_lists(w, r->seq);
     if (rc != ENT_OK)
         return rc;

@@ -441,6 +441,8 @@ static void check_record(struct verifier *v, struct jrec *r, int64_t expected, c
     jsha256(h, v->body.p, v->body.len);
     if (!r->blobs_ok)
         issue_add(&v->issues, r->seq, PRIO_CHAIN, "malformed: a hash, key id or signature has the wrong size");
+    else if (!r->types_ok)
+        issue_add(&v->issues, r->seq, PRIO_CHAIN, "malformed: a column holds a value of the wrong type");
     else if (r->seq > expected)
         issue_add(&v->issues, r->seq, PRIO_CHAIN,
                   r->seq == expected + 1 ? "record %lld is missing" : "records %lld..%lld are missing",

@@ -379,7 +379,10 @@ static void tampering_rows(void **state)
                   RESIGN_REAL, 9, 0, ENT_TAMPERED,
                   "9: the day closing covers records 3..8, not 1..8\n"
                   "10: not chained to record 9: prev_hash differs\n"},
-        /* 28 */ {"a sale dated inside the closed day, signed with the real key",
+        /* 28 */ {"an amount stored as text that reads back as the signed number",
+                  DROP "UPDATE journal SET total = '1000 (was 1000)' WHERE seq = 2", NONE, 0, 0, ENT_TAMPERED,
+                  "2: malformed: a column holds a value of the wrong type\n"},
+        /* 29 */ {"a sale dated inside the closed day, signed with the real key",
                   DROP "UPDATE journal SET at = '2026-11-27T05:00:00Z' WHERE seq = 12", RESIGN_REAL, 12, 0,
                   ENT_TAMPERED, "12: dated 2026-11-27T05:00:00Z, inside 2026-11-27, which record 9 closed\n"},
     };
