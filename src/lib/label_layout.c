@@ -413,6 +413,9 @@ static int layout(ent_label_job *job, const ent_label_data *d, const char *who, 
             rc = label_barcode_make(&it->u.bc, e, text, why, sizeof why);
             if (rc != ENT_OK)
                 rc = label_fail(job, rc, "%s: %s (template %s line %d)", who, why, job->t->name, e->line);
+            else if (job->opt.format == ENT_LABEL_ZPL && e->sym == SYM_DATAMATRIX && strchr(text, '~'))
+                rc = label_fail(job, ENT_INVALID, "%s: '~' in DataMatrix data '%s' cannot be sent in ZPL, where "
+                                "it is the escape character (template %s line %d)", who, text, job->t->name, e->line);
             else if (job->opt.format == ENT_LABEL_ZPL && e->sym == SYM_GS1_DATAMATRIX && strchr(text, '_'))
                 rc = label_fail(job, ENT_INVALID, "%s: '_' in GS1 DataMatrix data '%s' cannot be sent in ZPL, where "
                                 "it is the escape character (template %s line %d)", who, text, job->t->name, e->line);

@@ -105,7 +105,7 @@ static int zpl_barcode(const struct zpl *z, ent_label_job *job, const struct out
             return label_fail(job, ENT_INVALID, "ZPL: %s", why);
         fprintf(z->f, "^BXN,%d,200,0,0,6,_^FD%s^FS\n", m, buf);
         break;
-    case SYM_DATAMATRIX:
+    case SYM_DATAMATRIX: /* '~' is ^BX's escape character: the layout refused data with one */
         fprintf(z->f, "^BXN,%d,200,0,0,6^FH^FD", m);
         field_hex(z->f, bc->data);
         fputs("^FS\n", z->f);
