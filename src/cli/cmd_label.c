@@ -6,6 +6,8 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "cli.h"
 #include "entrepot/label.h"
 
@@ -44,6 +46,8 @@ static const char label_help[] =
     "digits, or 18 with the check digit); each further carton takes the next.\n"
     "Output goes to --out FILE, to standard output, or to a CUPS printer (lp; ZPL\n"
     "is sent raw). PNG and SVG hold one page: several pages go to FILE-1.png, ...\n"
+    "With --json, a job sent to a file or printer is summed up on standard output:\n"
+    "labels, pages, where it went, the request id and what was skipped.\n"
     "\n"
     "examples:\n"
     "  entrepot label print --template shelf-60x40 --sheet a4-l7160 --origin FR --out fr.pdf\n"
@@ -364,10 +368,33 @@ static int add_target(struct cli *cli, ent_label_job *job, const struct print_op
     return st;
 }
 
-static int write_job(struct cli *cli, ent_label_job *job, const struct print_opts *o, bool *done)
+/* With --json, what was written (to a file or a printer), for scripts:
+ * {"labels": N, "pages": P, "out"|"printer": ..., "request": ..., "skipped": [...]}. */
+static void json_summary(const ent_label_job *job, const struct print_opts *o, const char *said,
+                         const struct bad *skipped)
+{
+    json_t *obj = json_object(), *arr = json_array();
+    json_object_set_new(obj, "labels", json_integer((json_int_t)ent_label_job_labels(job)));
+    json_object_set_new(obj, "pages", json_integer((json_int_t)ent_label_job_pages(job)));
+    if (o->printer) {
+        json_object_set_new(obj, "printer", json_string(o->printer));
+        json_object_set_new(obj, "request", json_string(said));
+    } else {
+        json_object_set_new(obj, "out", json_string(o->out));
+    }
+    for (size_t i = 0; i < skipped->n; i++)
+        json_array_append_new(arr, json_string(skipped->msg[i]));
+    json_object_set_new(obj, "skipped", arr);
+    json_dumpf(obj, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    fputc('\n', stdout);
+    json_decref(obj);
+}
+
+static int write_job(struct cli *cli, ent_label_job *job, const struct print_opts *o, const struct bad *skipped,
+                     bool *done)
 {
     int rc;
-    char said[512];
+    char said[512] = "";
     *done = false;
     if (o->printer) {
         rc = ent_label_job_print(job, o->printer, said, sizeof said);
@@ -391,7 +418,8 @@ static int write_job(struct cli *cli, ent_label_job *job, const struct print_opt
             return cli_error(cli_exit_code(rc), "%s", ent_label_job_errmsg(job));
     }
     *done = true;
-    (void)cli;
+    if (cli->format == FORMAT_JSON && (o->printer || (o->out && strcmp(o->out, "-") != 0)))
+        json_summary(job, o, said, skipped);
     return EXIT_OK;
 }
 
@@ -487,7 +515,7 @@ static int label_print(struct cli *cli, struct print_opts *o, const char **codes
         goto done;
     }
     bool written;
-    if ((st = write_job(cli, job, o, &written)) != 0 || !written)
+    if ((st = write_job(cli, job, o, &bad, &written)) != 0 || !written)
         goto done;
     if (o->queue)
         st = clear_queue(cli, &tg, printed, bad.n, queue.upto);

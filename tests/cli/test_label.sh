@@ -102,6 +102,9 @@ expect 1 "nothing printed: 1 of 2 labels cannot be made" -- label print --templa
 expect 0 "skipped: 04902430735063 抹茶粉 lot M1: template back-cn-70x50 needs importer" -- \
     label print --template back-cn-70x50 3017620422003 4902430735063 --out some.pdf --skip-bad
 [ -s some.pdf ] && ok || fail "--skip-bad did not write some.pdf"
+got=$("$E" --json label print --template back-cn-70x50 3017620422003 4902430735063 --out some.pdf --skip-bad 2>/dev/null |
+    jq -r '"\(.labels) \(.pages) \(.out) \(.skipped | length)"')
+same "--json summary" "$got" "1 1 some.pdf 1"
 expect 2 "no commodity has the code '9999999999994'" -- label print --template shelf-60x40 9999999999994 --out x.pdf
 
 # A lot code with a space cannot go into GS1 data (character set 82).
