@@ -44,7 +44,9 @@ static char (*sample_gtins(const char *path, int n))[15]
     char(*g)[15] = calloc((size_t)n, 15);
     if (sqlite3_open_v2(path, &raw, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
         return NULL;
-    sqlite3_prepare_v2(raw, "SELECT gtin FROM product WHERE gtin IS NOT NULL AND id % ((SELECT MAX(id) FROM product) / ?1 + 1) = 0 LIMIT ?1",
+    sqlite3_prepare_v2(raw,
+                       "SELECT gtin FROM product WHERE gtin IS NOT NULL AND id % ((SELECT MAX(id) FROM product) / ?1 + "
+                       "1) = 0 LIMIT ?1",
                        -1, &st, NULL);
     sqlite3_bind_int(st, 1, n);
     int i = 0;
@@ -66,17 +68,21 @@ static int lookup(const char *path, int n)
         return 1;
     }
     double *t = malloc(sizeof *t * (size_t)n);
-    for (int i = 0; i < n; i++) {
-        int64_t id, qty;
-        double t0 = now_us();
-        int rc = ent_product_id(db, &id, g[i], &qty);
-        t[i] = now_us() - t0;
-        if (rc != ENT_OK) {
-            fprintf(stderr, "%s: %s\n", g[i], ent_errmsg(db));
-            return 1;
+    /* A counter's connection lives all day: measure after one pass over the
+     * sample has brought its pages in (the first pass is reported too). */
+    for (int pass = 0; pass < 2; pass++) {
+        for (int i = 0; i < n; i++) {
+            int64_t id, qty;
+            double t0 = now_us();
+            int rc = ent_product_id(db, &id, g[i], &qty);
+            t[i] = now_us() - t0;
+            if (rc != ENT_OK) {
+                fprintf(stderr, "%s: %s\n", g[i], ent_errmsg(db));
+                return 1;
+            }
         }
+        report(pass == 0 ? "GTIN lookup (ent_product_id), first touch" : "GTIN lookup (ent_product_id), warm", t, n);
     }
-    report("GTIN lookup (ent_product_id)", t, n);
     free(t);
     free(g);
     ent_db_close(db);
@@ -105,9 +111,9 @@ static int receive(const char *bin, const char *path, int n)
         if (pid == 0) {
             if (freopen("/dev/null", "w", stdout) == NULL)
                 _exit(120);
-            execl(bin, bin, "--db", path, "stock", "receive", "--product", g[i], "--qty", "6", "--lot", lot,
-                  "--origin", "FR", "--declaration", "223320261000123456", "--expiry", "2030-01-31", "--location",
-                  loc, "--cost", "12.50", "--currency", "EUR", (char *)NULL);
+            execl(bin, bin, "--db", path, "stock", "receive", "--product", g[i], "--qty", "6", "--lot", lot, "--origin",
+                  "FR", "--declaration", "223320261000123456", "--expiry", "2030-01-31", "--location", loc, "--cost",
+                  "12.50", "--currency", "EUR", (char *)NULL);
             _exit(127);
         }
         int status;
