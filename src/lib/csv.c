@@ -92,9 +92,9 @@ const char *ent_csv_errmsg(const ent_csv *c)
     return c->err;
 }
 
-static int push_byte(ent_csv *c, char ch)
+static int grow(ent_csv *c, char ch)
 {
-    if (c->len + 1 >= c->cap) {
+    {
         size_t cap = c->cap ? c->cap * 2 : 4096;
         char *p = realloc(c->buf, cap);
         if (p == NULL)
@@ -102,6 +102,15 @@ static int push_byte(ent_csv *c, char ch)
         c->buf = p;
         c->cap = cap;
     }
+    c->buf[c->len++] = ch;
+    return ENT_OK;
+}
+
+/* The hot path of reading: one byte into the record buffer. */
+static inline int push_byte(ent_csv *c, char ch)
+{
+    if (c->len + 1 >= c->cap)
+        return grow(c, ch);
     c->buf[c->len++] = ch;
     return ENT_OK;
 }
@@ -145,8 +154,8 @@ int ent_csv_next(ent_csv *c, char ***fields, size_t *count)
     c->err[0] = '\0';
     if (c->first) {
         c->first = 0;
-        int a = getc(c->f), b, d;
-        if (a == 0xef && (b = getc(c->f)) == 0xbb && (d = getc(c->f)) == 0xbf) {
+        int a = getc_unlocked(c->f), b, d;
+        if (a == 0xef && (b = getc_unlocked(c->f)) == 0xbb && (d = getc_unlocked(c->f)) == 0xbf) {
             /* byte-order mark skipped */
         } else if (a != EOF) {
             /* Not a BOM: only the first byte can be pushed back portably, so
@@ -159,7 +168,7 @@ int ent_csv_next(ent_csv *c, char ***fields, size_t *count)
         }
     }
     c->rec_line = c->line;
-    ch = getc(c->f);
+    ch = getc_unlocked(c->f);
     if (ch == EOF)
         return 0;
     c->record++;
@@ -167,13 +176,13 @@ int ent_csv_next(ent_csv *c, char ***fields, size_t *count)
         if (ch == '"') {
             /* A quoted field: runs to the closing quote; "" is a quote. */
             for (;;) {
-                ch = getc(c->f);
+                ch = getc_unlocked(c->f);
                 if (ch == EOF) {
                     snprintf(c->err, sizeof c->err, "line %zu: a quoted field is never closed", c->rec_line);
                     return ENT_INVALID;
                 }
                 if (ch == '"') {
-                    ch = getc(c->f);
+                    ch = getc_unlocked(c->f);
                     if (ch != '"')
                         break;
                 } else if (ch == '\n') {
@@ -197,18 +206,18 @@ int ent_csv_next(ent_csv *c, char ***fields, size_t *count)
                 }
                 if (push_byte(c, (char)ch) != ENT_OK)
                     return ENT_ERROR;
-                ch = getc(c->f);
+                ch = getc_unlocked(c->f);
             }
         }
         if ((rc = end_field(c, start)) != ENT_OK)
             return rc;
         start = c->len;
         if (ch == ',') {
-            ch = getc(c->f);
+            ch = getc_unlocked(c->f);
             continue;
         }
         if (ch == '\r') {
-            ch = getc(c->f);
+            ch = getc_unlocked(c->f);
             if (ch != '\n' && ch != EOF)
                 ungetc(ch, c->f);
         }
