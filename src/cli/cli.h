@@ -66,6 +66,16 @@ int cli_parse_limit(const char *s, long long *out);
 /* Money with its currency, for people ("12.50 CNY"). */
 void cli_money(char *buf, size_t len, int64_t minor, const char *currency);
 
+/* A command: its name and what runs it (returns the exit status). */
+struct cli_command {
+    const char *name;
+    int (*run)(struct cli *, int, char **);
+};
+
+/* Parses the global options (--db, --json, --csv, --help, --version) and runs
+ * the named command; closes the database afterwards. */
+int cli_main(int argc, char **argv, const char *usage, const struct cli_command *commands, size_t ncommands);
+
 /* Commands. Each returns the exit status. */
 int cmd_init(struct cli *cli, int argc, char **argv);
 int cmd_demo(struct cli *cli, int argc, char **argv);

@@ -278,3 +278,67 @@ int cli_parse_limit(const char *s, long long *out)
     *out = v;
     return 0;
 }
+
+/* Global options, then the command: shared by entrepot and entrepot-label. */
+int cli_main(int argc, char **argv, const char *usage, const struct cli_command *commands, size_t ncommands)
+{
+    struct cli cli = {0};
+    int i = 1, status;
+    cli.db_path = getenv("ENTREPOT_DB");
+    if (cli.db_path == NULL || *cli.db_path == '\0')
+        cli.db_path = "entrepot.db";
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
+            cli.db_path = argv[++i];
+        } else if (strncmp(argv[i], "--db=", 5) == 0) {
+            cli.db_path = argv[i] + 5;
+        } else if (strcmp(argv[i], "--json") == 0) {
+            cli.format = FORMAT_JSON;
+        } else if (strcmp(argv[i], "--csv") == 0) {
+            cli.format = FORMAT_CSV;
+        } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(usage, stdout);
+            return EXIT_OK;
+        } else if (strcmp(argv[i], "--version") == 0) {
+            printf("entrepot %s\n", ent_version());
+            return EXIT_OK;
+        } else {
+            return cli_error(EXIT_USAGE, "unknown option '%s' (see entrepot --help)", argv[i]);
+        }
+    }
+    if (i >= argc) {
+        fputs(usage, stderr);
+        return EXIT_USAGE;
+    }
+    const char *name = argv[i];
+    if (strcmp(name, "version") == 0) {
+        printf("entrepot %s\n", ent_version());
+        return EXIT_OK;
+    }
+    if (strcmp(name, "help") == 0) {
+        fputs(usage, stdout);
+        return EXIT_OK;
+    }
+    status = -1;
+    for (size_t k = 0; k < ncommands; k++) {
+        if (strcmp(commands[k].name, name) == 0) {
+            /* Commands may take --json/--csv after their name too. */
+            for (int j = i + 1; j < argc; j++) {
+                if (strcmp(argv[j], "--") == 0)
+                    break;
+                if (strcmp(argv[j], "--json") == 0 || strcmp(argv[j], "--csv") == 0) {
+                    cli.format = argv[j][2] == 'j' ? FORMAT_JSON : FORMAT_CSV;
+                    memmove(&argv[j], &argv[j + 1], (size_t)(argc - j - 1) * sizeof *argv);
+                    argc--;
+                    j--;
+                }
+            }
+            status = commands[k].run(&cli, argc - i - 1, argv + i + 1);
+            break;
+        }
+    }
+    if (status < 0)
+        status = cli_error(EXIT_USAGE, "unknown command '%s' (see entrepot --help)", name);
+    ent_db_close(cli.db);
+    return status;
+}

@@ -529,16 +529,6 @@ int ent_product_edit(ent_db *db, const char *code, const ent_product_fields *fie
     return ent_tx_end(db, rc);
 }
 
-/* Hook for modules that follow catalogue changes (the label reprint queue).
- * Weak so that the catalogue does not depend on the label module. */
-__attribute__((weak)) int ent_label_queue_on_change(ent_db *db, int64_t product_id, const char *reason)
-{
-    (void)db;
-    (void)product_id;
-    (void)reason;
-    return ENT_OK;
-}
-
 int ent_catalog_changed(ent_db *db, int64_t id, const ent_product *old, const int64_t *price,
                         const char *name_zh, const char *name_en)
 {

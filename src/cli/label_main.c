@@ -1,0 +1,14 @@
+/* entrepot-label — the label printer, a program of its own so that only it
+ * loads cairo, libzint and fontconfig (see cmd_label_exec in main.c).
+ * `entrepot label ...` runs it with the same arguments. */
+#include "cli.h"
+
+static const char usage[] =
+    "usage: entrepot [--db PATH] [--json] label COMMAND ... (see entrepot label --help)\n";
+
+static const struct cli_command commands[] = {{"label", cmd_label}};
+
+int main(int argc, char **argv)
+{
+    return cli_main(argc, argv, usage, commands, 1);
+}
