@@ -7,6 +7,8 @@
  *
  * Times are wall-clock, measured here with CLOCK_MONOTONIC.
  */
+#include <fcntl.h>
+#include <spawn.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +18,8 @@
 #include <unistd.h>
 
 #include "entrepot/entrepot.h"
+
+extern char **environ;
 
 static double now_us(void)
 {
@@ -106,16 +110,40 @@ static int receive(const char *bin, const char *path, int n)
     for (int i = 0; i < n; i++) {
         char lot[32];
         snprintf(lot, sizeof lot, "BENCH-%d-%d", (int)getpid(), i);
+        char *args[] = {(char *)bin,
+                        "--db",
+                        (char *)path,
+                        "stock",
+                        "receive",
+                        "--product",
+                        g[i],
+                        "--qty",
+                        "6",
+                        "--lot",
+                        lot,
+                        "--origin",
+                        "FR",
+                        "--declaration",
+                        "223320261000123456",
+                        "--expiry",
+                        "2030-01-31",
+                        "--location",
+                        loc,
+                        "--cost",
+                        "12.50",
+                        "--currency",
+                        "EUR",
+                        NULL};
+        posix_spawn_file_actions_t fa;
+        posix_spawn_file_actions_init(&fa);
+        posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+        pid_t pid;
         double t0 = now_us();
-        pid_t pid = fork();
-        if (pid == 0) {
-            if (freopen("/dev/null", "w", stdout) == NULL)
-                _exit(120);
-            execl(bin, bin, "--db", path, "stock", "receive", "--product", g[i], "--qty", "6", "--lot", lot, "--origin",
-                  "FR", "--declaration", "223320261000123456", "--expiry", "2030-01-31", "--location", loc, "--cost",
-                  "12.50", "--currency", "EUR", (char *)NULL);
-            _exit(127);
+        if (posix_spawn(&pid, bin, &fa, NULL, args, environ) != 0) {
+            perror(bin);
+            return 1;
         }
+        posix_spawn_file_actions_destroy(&fa);
         int status;
         waitpid(pid, &status, 0);
         t[i] = now_us() - t0;
