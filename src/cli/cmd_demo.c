@@ -7,6 +7,9 @@
 #include <jansson.h>
 
 #include "cli.h"
+
+/* In cmd_journal.c: makes the store's first signing key and starts the journal. */
+int journal_init_key(struct cli *cli, const char *key, bool no_key, const char *passfile);
 #include "entrepot/demo.h"
 
 static const char demo_help[] =
@@ -215,10 +218,17 @@ int cmd_demo(struct cli *cli, int argc, char **argv)
         opt.progress = progress;
         fprintf(stderr, "demo: making %llu commodities in %s\n", (unsigned long long)count, cli->db_path);
     }
+    /* A store the demo makes gets its signing key too (DB.key, as init does),
+     * so that the demo centre can sell at once. */
+    int new_store = ent_store_get(cli->db, &store) == ENT_NOTFOUND;
+    ent_store_free(store);
+    store = NULL;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int rc = ent_demo_fill(cli->db, &stats, &opt);
     if (rc != ENT_OK)
         return cli_fail(cli, rc);
+    if (new_store && cli->format != FORMAT_JSON && (st = journal_init_key(cli, NULL, false, NULL)) != 0)
+        return st;
     double secs = seconds_since(&t0);
     ent_store_get(cli->db, &store);
     if (cli->format == FORMAT_JSON)
