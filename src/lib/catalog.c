@@ -769,8 +769,10 @@ int ent_product_import_csv(ent_db *db, FILE *in, int update, int64_t *imported)
         } else {
             rc = ent_fail(db, ENT_INVALID, "a commodity needs a gtin or a sku");
         }
+        /* Without --update a row can only be new: the insert's UNIQUE index
+         * finds a clash, so the row costs no extra lookup. */
         int found = ENT_NOTFOUND;
-        if (rc == ENT_OK)
+        if (rc == ENT_OK && update)
             found = !empty(f.gtin) ? lookup_id(db, sql_by_gtin, key, &id, &qty)
                                    : lookup_id(db, sql_by_sku, f.sku, &id, &qty);
         if (rc != ENT_OK) {
@@ -784,6 +786,10 @@ int ent_product_import_csv(ent_db *db, FILE *in, int update, int64_t *imported)
         } else if (found == ENT_NOTFOUND) {
             if ((rc = parse_fields(db, &f, cur, &p)) == ENT_OK)
                 rc = insert_prod(db, &p, now);
+            if (rc == ENT_EXISTS && (!empty(f.gtin) ? lookup_id(db, sql_by_gtin, key, &id, &qty)
+                                                    : lookup_id(db, sql_by_sku, f.sku, &id, &qty)) == ENT_OK)
+                rc = ent_fail(db, ENT_EXISTS, "%s %s is already in the catalogue (use --update to change it)",
+                              !empty(f.gtin) ? "GTIN" : "sku", !empty(f.gtin) ? key : f.sku);
         } else {
             rc = found;
         }
