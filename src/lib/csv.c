@@ -29,7 +29,12 @@ int ent_utf8_valid(const char *str, size_t len)
         size_t n;
         unsigned min;
         if (c < 0x80) {
-            i++;
+            /* Runs of ASCII, the common case, eight bytes at a time. */
+            uint64_t w;
+            while (i + 8 <= len && (memcpy(&w, s + i, 8), (w & 0x8080808080808080ull) == 0))
+                i += 8;
+            if (i < len && s[i] < 0x80)
+                i++;
             continue;
         } else if (c >= 0xc2 && c <= 0xdf) {
             n = 1, min = 0x80;
