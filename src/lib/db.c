@@ -263,8 +263,9 @@ int ent_db_open(ent_db **out, const char *path, int flags)
     /* 32 MiB of page cache (the default is 2 MiB): a million-commodity
      * catalogue's indexes stay in memory during imports and reports. Reads
      * through a memory map cost no system call per page, which is most of a
-     * scan's lookup time on a large catalogue. */
-    rc = exec_sql(db, "PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768; PRAGMA mmap_size = 1073741824");
+     * scan's lookup time on a large catalogue. 2 GiB is the most Debian's
+     * SQLite maps; a bigger database reads its tail through pread. */
+    rc = exec_sql(db, "PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768; PRAGMA mmap_size = 2147418112");
     if (rc == ENT_OK && !(flags & ENT_OPEN_READONLY))
         rc = exec_sql(db, (flags & ENT_OPEN_DURABLE)
                               ? "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL"
