@@ -821,7 +821,7 @@ int ent_product_import_csv(ent_db *db, FILE *in, int update, int64_t *imported)
     if (rc == ENT_OK && imported)
         *imported = count;
 out:
-    sqlite3_exec(db->sql, "PRAGMA cache_size = -32768", NULL, NULL, NULL);
+    sqlite3_exec(db->sql, ENT_CACHE_PRAGMA, NULL, NULL, NULL);
     ent_csv_free(csv);
     return rc;
 }

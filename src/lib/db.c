@@ -265,7 +265,7 @@ int ent_db_open(ent_db **out, const char *path, int flags)
      * through a memory map cost no system call per page, which is most of a
      * scan's lookup time on a large catalogue. 2 GiB is the most Debian's
      * SQLite maps; a bigger database reads its tail through pread. */
-    rc = exec_sql(db, "PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768; PRAGMA mmap_size = 2147418112");
+    rc = exec_sql(db, "PRAGMA foreign_keys = ON; " ENT_CACHE_PRAGMA "; PRAGMA mmap_size = 2147418112");
     if (rc == ENT_OK && !(flags & ENT_OPEN_READONLY))
         rc = exec_sql(db, (flags & ENT_OPEN_DURABLE)
                               ? "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL"

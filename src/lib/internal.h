@@ -13,6 +13,8 @@
 
 #define ENT_STMT_CACHE 128
 #define ENT_MSG_MAX 1024
+/* Every connection's page cache (32 MiB); bulk imports raise it for a while. */
+#define ENT_CACHE_PRAGMA "PRAGMA cache_size = -32768"
 
 struct ent_stmt_slot {
     const char *sql; /* the literal's address is the key: statements are static strings */

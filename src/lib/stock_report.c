@@ -17,8 +17,10 @@ static int empty(const char *s)
 
 /* ---- counts ------------------------------------------------------------- */
 
-static int count_id(ent_db *db, const char *uuid, int64_t *id, int64_t *location_id, int *posted)
+/* Finds a count by its UUID; with open_only, a posted count is refused. */
+static int count_id(ent_db *db, const char *uuid, int64_t *id, int64_t *location_id, int open_only)
 {
+    int posted = 0;
     if (empty(uuid))
         return ent_fail(db, ENT_INVALID, "no count given");
     sqlite3_stmt *st = ent_stmt(db, "SELECT id, location_id, posted_at IS NOT NULL FROM stock_count WHERE uuid = ?");
@@ -29,11 +31,13 @@ static int count_id(ent_db *db, const char *uuid, int64_t *id, int64_t *location
     if (sqlite3_step(st) == SQLITE_ROW) {
         *id = sqlite3_column_int64(st, 0);
         *location_id = sqlite3_column_int64(st, 1);
-        *posted = sqlite3_column_int(st, 2);
+        posted = sqlite3_column_int(st, 2);
     } else {
-        rc = ent_fail(db, ENT_NOTFOUND, "no count '%.40s' (see `entrepot stock count list`)", uuid);
+        rc = ent_fail(db, ENT_NOTFOUND, "no count '%.40s' (the id `entrepot stock count start` printed)", uuid);
     }
     sqlite3_reset(st);
+    if (rc == ENT_OK && open_only && posted)
+        rc = ent_fail(db, ENT_REFUSED, "count %s is already posted", uuid);
     return rc;
 }
 
@@ -84,7 +88,7 @@ done:
 int ent_count_record(ent_db *db, const char *count, const char *product, const char *lot, int64_t counted)
 {
     int64_t cid, loc_id, pid, lot_id = 0;
-    int posted, rc;
+    int rc;
     ent_ok(db);
     if (counted < 0)
         return ent_fail(db, ENT_INVALID, "counted quantity %lld must be 0 or more", (long long)counted);
@@ -92,12 +96,8 @@ int ent_count_record(ent_db *db, const char *count, const char *product, const c
         return rc;
     if ((rc = ent_tx_begin(db)) != ENT_OK)
         return rc;
-    if ((rc = count_id(db, count, &cid, &loc_id, &posted)) != ENT_OK)
+    if ((rc = count_id(db, count, &cid, &loc_id, 1)) != ENT_OK)
         goto done;
-    if (posted) {
-        rc = ent_fail(db, ENT_REFUSED, "count %s is already posted", count);
-        goto done;
-    }
     if (!empty(lot)) {
         ent_lot *l = NULL;
         if ((rc = ent_lot_find_id(db, &l, pid, lot)) != ENT_OK)
@@ -161,10 +161,10 @@ static void fill_line(sqlite3_stmt *st, ent_count_line *ln)
 int ent_count_show(ent_db *db, const char *count, ent_count_cb cb, void *ud)
 {
     int64_t cid, loc_id;
-    int posted, rc;
+    int rc;
     sqlite3_stmt *st = NULL;
     ent_ok(db);
-    if ((rc = count_id(db, count, &cid, &loc_id, &posted)) != ENT_OK)
+    if ((rc = count_id(db, count, &cid, &loc_id, 0)) != ENT_OK)
         return rc;
     if (sqlite3_prepare_v2(db->sql, count_lines_sql, -1, &st, NULL) != SQLITE_OK)
         return ent_fail_sql(db, "reading a count");
@@ -181,7 +181,7 @@ int ent_count_show(ent_db *db, const char *count, ent_count_cb cb, void *ud)
 int ent_count_post(ent_db *db, const char *count, int force, const char *user, ent_count_cb cb, void *ud)
 {
     int64_t cid, loc_id;
-    int posted, rc, moved = 0;
+    int rc, moved = 0;
     char batch[37], now[21], names[400] = "";
     size_t used = 0;
     sqlite3_stmt *st = NULL;
@@ -190,12 +190,8 @@ int ent_count_post(ent_db *db, const char *count, int force, const char *user, e
         return rc;
     if ((rc = ent_tx_begin(db)) != ENT_OK)
         return rc;
-    if ((rc = count_id(db, count, &cid, &loc_id, &posted)) != ENT_OK)
+    if ((rc = count_id(db, count, &cid, &loc_id, 1)) != ENT_OK)
         goto done;
-    if (posted) {
-        rc = ent_fail(db, ENT_REFUSED, "count %s is already posted", count);
-        goto done;
-    }
     if (sqlite3_prepare_v2(db->sql, count_lines_sql, -1, &st, NULL) != SQLITE_OK) {
         rc = ent_fail_sql(db, "reading a count");
         goto done;
