@@ -94,6 +94,15 @@ expect 0 "-1" -- stock count show "$count"
 expect 0 "posted" -- stock count post "$count"
 refused 1 "is already posted" -- stock count post "$count"
 
+refused 2 "no count 'no-such-count'" -- stock count record no-such-count --product 3017620422003 --qty 1
+refused 2 "counted quantity '-1' must be a whole number of 0 or more" -- stock count record "$count" --product 3017620422003 --qty -1
+refused 2 "location name is not valid UTF-8 text" -- location add Z-1 --name $'\xc3'
+refused 2 "GTIN 13017620422001: check digit should be 0" -- product barcode add 3017620422003 13017620422001 --qty 12
+refused 2 "no commodity has the code 'NOPE'" -- product edit NOPE --price 1.00
+refused 2 "--limit '-1' must be a whole number" -- stock levels --limit -1
+expect 0 "now stands for 12" -- product barcode add 3017620422003 13017620422000 --qty 12
+expect 0 "(the code 13017620422000 stands for 12 units)" -- product show 13017620422000
+
 # Reports: every grouping adds up to the same total.
 # 48 + 10 received, 1 damaged, 1 scrapped, 1 short in the count.
 totals=""
