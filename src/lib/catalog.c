@@ -22,19 +22,18 @@ struct prod {
     int32_t tax_rate, shelf_life_days;
 };
 
-static const char *const field_names[] = {"gtin",     "sku",         "name_zh", "name_en",  "brand",
-                                          "origin",   "hs_code",     "unit",    "net_content", "price",
-                                          "currency", "tax_rate",    "importer", "reorder_point", "storage",
-                                          "shelf_life_days"};
+static const char *const field_names[] = {
+    "gtin",        "sku",   "name_zh",  "name_en",  "brand",    "origin",        "hs_code", "unit",
+    "net_content", "price", "currency", "tax_rate", "importer", "reorder_point", "storage", "shelf_life_days"};
 #define NFIELDS (sizeof field_names / sizeof *field_names)
 
 /* The fields struct as an array, in field_names order. */
 static const char **field_slot(ent_product_fields *f, size_t i)
 {
-    const char **slots[NFIELDS] = {&f->gtin,     &f->sku,      &f->name_zh,  &f->name_en,
-                                   &f->brand,    &f->origin,   &f->hs_code,  &f->unit,
-                                   &f->net_content, &f->price, &f->currency, &f->tax_rate,
-                                   &f->importer, &f->reorder_point, &f->storage, &f->shelf_life_days};
+    const char **slots[NFIELDS] = {&f->gtin,        &f->sku,           &f->name_zh,  &f->name_en,
+                                   &f->brand,       &f->origin,        &f->hs_code,  &f->unit,
+                                   &f->net_content, &f->price,         &f->currency, &f->tax_rate,
+                                   &f->importer,    &f->reorder_point, &f->storage,  &f->shelf_life_days};
     return slots[i];
 }
 
@@ -55,10 +54,14 @@ static int parse_net_content(const char *s, int64_t *value, char unit[4])
     num[n] = '\0';
     while (*s == ' ')
         s++;
-    static const struct { const char *name, *unit; int64_t factor; int scale; } units[] = {
-        {"g", "g", 1, 0},      {"kg", "g", 1000, 3}, {"ml", "ml", 1, 0}, {"l", "ml", 1000, 3},
-        {"L", "ml", 1000, 3},  {"cl", "ml", 10, 2},  {"pcs", "pcs", 1, 0}, {"pc", "pcs", 1, 0},
-        {"克", "g", 1, 0},     {"千克", "g", 1000, 3}, {"毫升", "ml", 1, 0}, {"升", "ml", 1000, 3},
+    static const struct {
+        const char *name, *unit;
+        int64_t factor;
+        int scale;
+    } units[] = {
+        {"g", "g", 1, 0},     {"kg", "g", 1000, 3},   {"ml", "ml", 1, 0},   {"l", "ml", 1000, 3},
+        {"L", "ml", 1000, 3}, {"cl", "ml", 10, 2},    {"pcs", "pcs", 1, 0}, {"pc", "pcs", 1, 0},
+        {"克", "g", 1, 0},    {"千克", "g", 1000, 3}, {"毫升", "ml", 1, 0}, {"升", "ml", 1000, 3},
     };
     for (size_t i = 0; i < sizeof units / sizeof *units; i++) {
         if (strcmp(s, units[i].name) != 0)
@@ -119,8 +122,7 @@ static int parse_fields(ent_db *db, const ent_product_fields *f, const char *def
         return ent_fail(db, ENT_INVALID, "%s", why);
     if (!empty(f->sku)) {
         if (!ent_valid_code(f->sku, 32))
-            return ent_fail(db, ENT_INVALID,
-                            "sku '%.40s' must be 1 to 32 letters, digits or - _ . /", f->sku);
+            return ent_fail(db, ENT_INVALID, "sku '%.40s' must be 1 to 32 letters, digits or - _ . /", f->sku);
         snprintf(p->sku, sizeof p->sku, "%s", f->sku);
     }
     if (empty(f->gtin) && empty(f->sku))
@@ -255,8 +257,8 @@ int ent_product_id(ent_db *db, int64_t *out, const char *code, int64_t *qty_out)
     return rc;
 }
 
-#define PRODUCT_COLS                                                                                     \
-    "id, gtin, sku, name_zh, name_en, brand, importer, storage, origin, hs_code, unit, net_content, "   \
+#define PRODUCT_COLS                                                                                                   \
+    "id, gtin, sku, name_zh, name_en, brand, importer, storage, origin, hs_code, unit, net_content, "                  \
     "net_unit, price, currency, tax_rate, reorder_point, shelf_life_days, created_at, updated_at"
 
 /* Fills p from a row of PRODUCT_COLS; strings point into the statement (borrowed). */
@@ -330,10 +332,17 @@ void ent_product_free(ent_product *p)
     free(p);
 }
 
-const char *ent_product_label(const ent_product *p, char *buf, size_t len)
+const char *ent_product_label(ent_db *db, int64_t id, char *buf, size_t len)
 {
-    snprintf(buf, len, "%s %s", p->gtin[0] ? p->gtin : p->sku,
-             p->name_zh ? p->name_zh : (p->name_en ? p->name_en : ""));
+    sqlite3_stmt *st =
+        ent_stmt(db, "SELECT COALESCE(gtin, sku), COALESCE(name_zh, name_en, '') FROM product WHERE id = ?");
+    snprintf(buf, len, "commodity %lld", (long long)id);
+    if (st == NULL)
+        return buf;
+    sqlite3_bind_int64(st, 1, id);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        snprintf(buf, len, "%s %s", sqlite3_column_text(st, 0), sqlite3_column_text(st, 1));
+    sqlite3_reset(st);
     return buf;
 }
 
@@ -404,11 +413,11 @@ static int insert_prod(ent_db *db, const struct prod *p, const char *now)
         return rc == ENT_OK ? ent_fail(db, ENT_EXISTS, "sku %s is already used by another commodity", p->sku) : rc;
     if (p->sku[0] && (rc = lookup_id(db, sql_by_gtin, p->sku, &id, &qty)) != ENT_NOTFOUND)
         return rc == ENT_OK ? ent_fail(db, ENT_EXISTS, "sku %s is already used by another commodity", p->sku) : rc;
-    sqlite3_stmt *st = ent_stmt(db,
-        "INSERT INTO product(gtin, sku, name_zh, name_en, brand, origin, hs_code, unit, net_content, "
-        "net_unit, price, currency, tax_rate, importer, reorder_point, storage, shelf_life_days, "
-        "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-        "?15, ?16, ?17, ?18, ?18)");
+    sqlite3_stmt *st =
+        ent_stmt(db, "INSERT INTO product(gtin, sku, name_zh, name_en, brand, origin, hs_code, unit, net_content, "
+                     "net_unit, price, currency, tax_rate, importer, reorder_point, storage, shelf_life_days, "
+                     "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+                     "?15, ?16, ?17, ?18, ?18)");
     if (st == NULL)
         return db->code;
     bind_prod(st, p, now);
@@ -506,11 +515,11 @@ static int update_prod(ent_db *db, int64_t id, const ent_product_fields *changes
         goto done;
     if (p.sku[0] && (rc = code_taken(db, p.sku, id, "sku")) != ENT_OK)
         goto done;
-    sqlite3_stmt *st = ent_stmt(db,
-        "UPDATE product SET gtin = ?1, sku = ?2, name_zh = ?3, name_en = ?4, brand = ?5, origin = ?6, "
-        "hs_code = ?7, unit = ?8, net_content = ?9, net_unit = ?10, price = ?11, currency = ?12, "
-        "tax_rate = ?13, importer = ?14, reorder_point = ?15, storage = ?16, shelf_life_days = ?17, "
-        "updated_at = ?18 WHERE id = ?19");
+    sqlite3_stmt *st =
+        ent_stmt(db, "UPDATE product SET gtin = ?1, sku = ?2, name_zh = ?3, name_en = ?4, brand = ?5, origin = ?6, "
+                     "hs_code = ?7, unit = ?8, net_content = ?9, net_unit = ?10, price = ?11, currency = ?12, "
+                     "tax_rate = ?13, importer = ?14, reorder_point = ?15, storage = ?16, shelf_life_days = ?17, "
+                     "updated_at = ?18 WHERE id = ?19");
     if (st == NULL) {
         rc = db->code;
         goto done;
@@ -539,8 +548,8 @@ int ent_product_edit(ent_db *db, const char *code, const ent_product_fields *fie
     return ent_tx_end(db, rc);
 }
 
-int ent_catalog_changed(ent_db *db, int64_t id, const ent_product *old, const int64_t *price,
-                        const char *name_zh, const char *name_en)
+int ent_catalog_changed(ent_db *db, int64_t id, const ent_product *old, const int64_t *price, const char *name_zh,
+                        const char *name_en)
 {
     const char *reason = NULL;
     if (old->price != *price)
@@ -553,8 +562,7 @@ int ent_catalog_changed(ent_db *db, int64_t id, const ent_product *old, const in
 
 /* ---- listing ------------------------------------------------------------ */
 
-int ent_product_each(ent_db *db, const char *search, const char *origin, int64_t limit, ent_product_cb cb,
-                     void *ud)
+int ent_product_each(ent_db *db, const char *search, const char *origin, int64_t limit, ent_product_cb cb, void *ud)
 {
     char *pattern = NULL, ccode[3] = "";
     int rc = ENT_OK;
@@ -587,12 +595,13 @@ int ent_product_each(ent_db *db, const char *search, const char *origin, int64_t
     }
     /* A separate statement handle: the callback may run catalogue lookups itself. */
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db->sql,
-                           "SELECT " PRODUCT_COLS " FROM product "
-                           "WHERE (?1 IS NULL OR name_zh LIKE ?1 ESCAPE '\\' OR name_en LIKE ?1 ESCAPE '\\' "
-                           "       OR brand LIKE ?1 ESCAPE '\\' OR gtin LIKE ?1 ESCAPE '\\' OR sku LIKE ?1 ESCAPE '\\') "
-                           "  AND (?2 IS NULL OR origin = ?2) ORDER BY id LIMIT ?3",
-                           -1, &st, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(
+            db->sql,
+            "SELECT " PRODUCT_COLS " FROM product "
+            "WHERE (?1 IS NULL OR name_zh LIKE ?1 ESCAPE '\\' OR name_en LIKE ?1 ESCAPE '\\' "
+            "       OR brand LIKE ?1 ESCAPE '\\' OR gtin LIKE ?1 ESCAPE '\\' OR sku LIKE ?1 ESCAPE '\\') "
+            "  AND (?2 IS NULL OR origin = ?2) ORDER BY id LIMIT ?3",
+            -1, &st, NULL) != SQLITE_OK) {
         rc = ent_fail_sql(db, "listing commodities");
         goto done;
     }
@@ -693,8 +702,8 @@ int ent_product_barcodes(ent_db *db, const char *product, ent_barcode_cb cb, voi
     if (rc != ENT_OK)
         return rc;
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db->sql, "SELECT code, qty FROM product_barcode WHERE product_id = ? ORDER BY code",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db->sql, "SELECT code, qty FROM product_barcode WHERE product_id = ? ORDER BY code", -1, &st,
+                           NULL) != SQLITE_OK)
         return ent_fail_sql(db, "listing barcodes");
     sqlite3_bind_int64(st, 1, id);
     while (rc == ENT_OK && sqlite3_step(st) == SQLITE_ROW)
@@ -737,9 +746,11 @@ int ent_product_import_csv(ent_db *db, FILE *in, int update, int64_t *imported)
         while (i < NFIELDS && strcmp(cells[c], field_names[i]) != 0)
             i++;
         if (i == NFIELDS) {
-            rc = ent_fail(db, ENT_INVALID, "row 1, column %zu: unknown column '%.40s' (known: gtin, sku, name_zh, "
+            rc = ent_fail(db, ENT_INVALID,
+                          "row 1, column %zu: unknown column '%.40s' (known: gtin, sku, name_zh, "
                           "name_en, brand, origin, hs_code, unit, net_content, price, currency, tax_rate, "
-                          "importer, reorder_point, storage, shelf_life_days)", c + 1, cells[c]);
+                          "importer, reorder_point, storage, shelf_life_days)",
+                          c + 1, cells[c]);
             goto out;
         }
         for (size_t k = 0; k < c; k++) {
@@ -777,7 +788,7 @@ int ent_product_import_csv(ent_db *db, FILE *in, int update, int64_t *imported)
         if (!empty(f.gtin)) {
             char why[160];
             rc = ent_gtin_normalize(key, f.gtin, why, sizeof why) == ENT_OK ? ENT_OK
-                 : ent_fail(db, ENT_INVALID, "%s", why);
+                                                                            : ent_fail(db, ENT_INVALID, "%s", why);
         } else if (!empty(f.sku)) {
             rc = ent_check_text(db, "sku", f.sku, 32, true);
         } else {

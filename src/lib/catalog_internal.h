@@ -7,8 +7,8 @@
 /* Reads a commodity by internal id (release with ent_product_free). */
 int ent_product_get_by_id(ent_db *db, ent_product **out, int64_t id);
 
-/* "GTIN name" for messages, written to buf. */
-const char *ent_product_label(const ent_product *p, char *buf, size_t len);
+/* "GTIN name" of commodity id for messages, written to buf (returned). */
+const char *ent_product_label(ent_db *db, int64_t id, char *buf, size_t len);
 
 /* Tells followers (the label reprint queue) that a commodity's price or
  * name changed; called inside the edit's transaction. */

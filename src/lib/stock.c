@@ -160,11 +160,8 @@ static int read_lot(ent_db *db, int64_t product_id, const char *code, ent_lot **
 
 static int lot_not_found(ent_db *db, int64_t product_id, const char *code)
 {
-    ent_product *p = NULL;
-    char label[300] = "";
-    if (ent_product_get_by_id(db, &p, product_id) == ENT_OK)
-        ent_product_label(p, label, sizeof label);
-    ent_product_free(p);
+    char label[300];
+    ent_product_label(db, product_id, label, sizeof label);
     return ent_fail(db, ENT_NOTFOUND, "%s has no lot '%.64s'", label, code);
 }
 
@@ -494,11 +491,8 @@ static int pick_lot(ent_db *db, int64_t product_id, const char *lot, int64_t loc
     if (n == 1)
         return ENT_OK;
     if (n == 0) {
-        ent_product *p = NULL;
-        char label[300] = "";
-        if (ent_product_get_by_id(db, &p, product_id) == ENT_OK)
-            ent_product_label(p, label, sizeof label);
-        ent_product_free(p);
+        char label[300];
+        ent_product_label(db, product_id, label, sizeof label);
         return ent_fail(db, ENT_NOSTOCK, "not enough stock: %s has nothing on hand at %s", label, loc_code);
     }
     return ent_fail(db, ENT_INVALID, "several lots lie at %s (%s): name one with --lot", loc_code, codes);

@@ -17,11 +17,8 @@ struct tally {
 
 static int refuse(ent_db *db, int64_t product_id, int64_t lot_id, const struct tally *t, int64_t qty)
 {
-    ent_product *p = NULL;
-    char label[300] = "", lotpart[100] = "";
-    if (ent_product_get_by_id(db, &p, product_id) == ENT_OK)
-        ent_product_label(p, label, sizeof label);
-    ent_product_free(p);
+    char label[300], lotpart[100] = "";
+    ent_product_label(db, product_id, label, sizeof label);
     if (lot_id != 0)
         snprintf(lotpart, sizeof lotpart, " lot %s", t->lot);
     /* The most useful reason first: a shopper holding an expired jar must hear
