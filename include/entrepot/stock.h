@@ -95,20 +95,29 @@ ENT_API int ent_stock_scrap(ent_db *db, const char *product, const char *lot, co
 /* ---- counts ------------------------------------------------------------- */
 
 /* Starts a count of a location: snapshots each lot's expected quantity.
- * uuid_out (37 bytes) receives the count's id. */
+ * uuid_out (37 bytes) receives the count's id. A location has at most one
+ * open count: a second start is refused (ENT_REFUSED) naming the open one.
+ * Wherever a count is named (record, show, post), its id may be shortened
+ * to a prefix of at least 8 characters; one that fits several counts is
+ * refused (ENT_INVALID). */
 ENT_API int ent_count_start(ent_db *db, char *uuid_out, const char *location, const char *user);
 
 /* Records the counted quantity of a lot (lot may be NULL when the product
- * has one lot there; a lot that was not expected there is added with 0). */
+ * has one lot in the count), 0 to 1,000,000,000. The line's expected figure
+ * becomes the stock on hand at this moment, so a line that moved since the
+ * count began (or since it was last counted) is simply counted again.
+ * user (may be NULL) is recorded as who counted. */
 ENT_API int ent_count_record(ent_db *db, const char *count, const char *product, const char *lot,
-                             int64_t counted);
+                             int64_t counted, const char *user);
 
 typedef struct ent_count_line {
     const char *gtin, *name, *lot; /* borrowed */
     int64_t expected;
     int64_t counted;     /* -1 when not counted */
     int64_t difference;  /* counted - expected (0 when not counted) */
-    int64_t moves_since; /* ledger rows at this lot and location after the count began */
+    int64_t moves_since; /* ledger rows at this lot and location after the line was counted
+                          * (or, when not counted, after the count began) */
+    int64_t on_hand;     /* on hand now at this lot and location */
 } ent_count_line;
 typedef int (*ent_count_cb)(const ent_count_line *line, void *ud);
 
@@ -116,14 +125,28 @@ typedef int (*ent_count_cb)(const ent_count_line *line, void *ud);
 ENT_API int ent_count_show(ent_db *db, const char *count, ent_count_cb cb, void *ud);
 
 /*
- * Posts a count: each counted line with a difference becomes one 'count'
- * adjustment, all in one transaction; lines not counted are left alone.
- * Lines that moved after the count began are flagged (moves_since > 0) and
- * posted only when force is set; otherwise the post is refused
- * (ENT_REFUSED), naming them, and nothing changes.
+ * Posts a count: each counted line is set to what was counted by one
+ * 'count' adjustment of counted - on hand now, all in one transaction;
+ * lines not counted are left alone. Counted lines that moved after they
+ * were counted are flagged (moves_since > 0) and posted only when force is
+ * set; otherwise the post is refused (ENT_REFUSED), naming them, and
+ * nothing changes. The callback sees difference = the adjustment made.
  */
 ENT_API int ent_count_post(ent_db *db, const char *count, int force, const char *user, ent_count_cb cb,
                            void *ud);
+
+/* A count as listed. Strings borrowed for the callback's duration. */
+typedef struct ent_count_info {
+    char uuid[37];
+    const char *location, *started_at;
+    const char *posted_at; /* NULL while open */
+    const char *user;      /* who started it; may be NULL */
+    int64_t lines, counted; /* lines in the count, lines counted so far */
+} ent_count_info;
+typedef int (*ent_count_info_cb)(const ent_count_info *count, void *ud);
+
+/* Every count, oldest first (only the open ones when open_only is set). */
+ENT_API int ent_count_each(ent_db *db, int open_only, ent_count_info_cb cb, void *ud);
 
 /* ---- levels and reports ------------------------------------------------- */
 
@@ -148,7 +171,9 @@ typedef struct ent_level {
     int64_t qty;            /* units on hand */
     int64_t reorder_point;  /* by product */
     int64_t products, lots; /* how many distinct products and lots make up the row */
-    int64_t value;          /* sum of qty x unit cost, in cost_currency */
+    int64_t value;          /* sum of qty x unit cost, in cost_currency; for goods in g or ml the
+                             * unit cost is per kg or litre, like the price, and the row's value
+                             * is rounded half up to the minor unit */
     const char *cost_currency; /* NULL when no lot in the row has a cost */
     int64_t uncosted;       /* units whose lot has no cost */
 } ent_level;

@@ -6,25 +6,34 @@
 
 #include "cli.h"
 
+#define QTY_MAX 1000000000LL /* one receipt, move, adjustment or count line (the library's bound) */
+#define LAST_DAY 2932896     /* 9999-12-31, days since 1970-01-01 */
+
 static const char stock_help[] =
     "usage: entrepot stock COMMAND ...\n"
     "\n"
     "  receive  --product CODE --qty N --lot LOT --origin CC --location LOC\n"
     "           [--declaration 18DIGITS] [--import-date D] [--production-date D] [--expiry D]\n"
     "           [--supplier TEXT] [--cost 12.50 [--currency EUR]] [--user NAME] [--note TEXT]\n"
-    "  move     --product CODE [--lot LOT] --from LOC --to LOC --qty N\n"
+    "  move     --product CODE [--lot LOT] --from LOC --to LOC --qty N [--user NAME] [--note TEXT]\n"
     "  adjust   --product CODE [--lot LOT] --location LOC --qty N --reason damage|loss|found|sample\n"
     "  scrap    --product CODE [--lot LOT] --location LOC --qty N\n"
     "  count    start --location LOC | record COUNT --product CODE [--lot LOT] --qty N\n"
-    "           | show COUNT | post COUNT [--force]\n"
+    "           | show COUNT | post COUNT [--force] | list [--open]\n"
     "  levels   [--by product|location|lot|origin] [--low] [--expiring DAYS]\n"
     "           [--product CODE] [--location LOC] [--origin CC] [--limit N]\n"
     "  history  CODE [--limit N]\n"
     "\n"
     "Quantities are whole numbers in the commodity's base unit (pieces, grams or\n"
-    "millilitres). Dates are YYYY-MM-DD. A lot may be left out when exactly one lot\n"
-    "of the commodity lies at the location. Stock never goes below zero: a move that\n"
-    "would is refused (exit 1) and names what is on hand.\n"
+    "millilitres), at most 1000000000 in one receipt, move, adjustment or count line.\n"
+    "Dates are YYYY-MM-DD; import and production dates cannot be in the future. A\n"
+    "commodity with a shelf life needs --production-date (the expiry is worked out)\n"
+    "or --expiry. Lot codes are 1 to 20 of A-Z a-z 0-9 ! \" % & ' ( ) * + , - . / : ; < = > ? _\n"
+    "(they go into barcodes). --cost is per piece, or per kg / litre for goods in g / ml,\n"
+    "like the price. A lot may be left out when exactly one lot of the commodity lies\n"
+    "at the location. Stock never goes below zero: a move that would is refused\n"
+    "(exit 1) and names what is on hand. COUNT is the id printed by count start, or\n"
+    "its first 8 characters.\n"
     "\n"
     "examples:\n"
     "  entrepot stock receive --product 3017620422003 --qty 48 --lot L2406A --origin IT \\\n"
@@ -32,27 +41,115 @@ static const char stock_help[] =
     "      --supplier \"Ferrero Trading (Shanghai)\" --cost 21.30 --currency CNY\n"
     "  entrepot stock move --product 3017620422003 --from B-01 --to A-01-03 --qty 12\n"
     "  entrepot stock adjust --product 3017620422003 --location A-01-03 --qty 1 --reason damage\n"
+    "  entrepot stock count start --location A-01-03\n"
     "  entrepot stock levels --by origin\n"
     "  entrepot stock levels --expiring 30\n";
 
-static int parse_qty(const char *s, const char *what, int64_t *out)
+/* User text made safe for a message: valid UTF-8 only (U+FFFD for a stray
+ * byte), never half a character, cut with "..." past about 40 bytes. */
+static const char *shown(const char *s, char buf[64])
 {
-    char *end;
+    size_t used = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        size_t n = *p < 0x80 ? 1 : (*p & 0xe0) == 0xc0 ? 2 : (*p & 0xf0) == 0xe0 ? 3 : (*p & 0xf8) == 0xf0 ? 4 : 0;
+        size_t have = 0;
+        while (have < n && p[have])
+            have++;
+        const char *piece = (const char *)p;
+        size_t take = n;
+        if (n == 0 || have < n || !ent_utf8_valid(piece, n)) {
+            piece = "\xef\xbf\xbd";
+            take = 3;
+            n = 1;
+        } else if (n == 1 && (*p < 0x20 || *p == 0x7f)) {
+            piece = "?";
+        }
+        if (used + take > 40) {
+            memcpy(buf + used, "...", 3);
+            used += 3;
+            break;
+        }
+        memcpy(buf + used, piece, take);
+        used += take;
+        p += n;
+    }
+    buf[used] = '\0';
+    return buf;
+}
+
+/* An option given with an empty value is refused, never taken as "not
+ * given" (an empty --origin used to fall back to the default). */
+static int no_empty(const struct cli_opt *opts)
+{
+    for (const struct cli_opt *o = opts; o->name; o++)
+        if (o->value && *o->value && **o->value == '\0')
+            return cli_error(EXIT_USAGE, "--%s is empty: give a value or leave the option out", o->name);
+    return 0;
+}
+
+static int parse_opts(int argc, char **argv, const struct cli_opt *opts, const char **pos, int max_pos, int *npos)
+{
+    int st = cli_parse(argc, argv, opts, stock_help, pos, max_pos, npos);
+    if (st != 0)
+        return st < 0 ? -1 : st;
+    return no_empty(opts);
+}
+
+static int parse_qty(const char *s, const char *what, long long min, int64_t *out)
+{
+    char *end, b[64];
     if (s == NULL)
         return cli_error(EXIT_USAGE, "%s needs --qty N", what);
     errno = 0;
     long long v = strtoll(s, &end, 10);
-    if (errno || *end || end == s || v <= 0)
-        return cli_error(EXIT_USAGE, "quantity '%s' must be a whole number of 1 or more", s);
+    if (errno || *end || end == s || v < min || v > QTY_MAX)
+        return cli_error(EXIT_USAGE, "quantity '%s' must be a whole number from %lld to %lld", shown(s, b), min,
+                         QTY_MAX);
     *out = v;
     return 0;
+}
+
+/* Days since 1970-01-01 of a YYYY-MM-DD date from 1900 to 9999; -1 if none. */
+static int32_t day_number(const char *s)
+{
+    int y, m, d, n = 0;
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 || s[4] != '-' ||
+        s[7] != '-' || strspn(s, "0123456789-") != 10)
+        return -1;
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (y < 1900 || y > 9999 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1] + (m == 2 && leap))
+        return -1;
+    /* days from civil (Howard Hinnant) */
+    y -= m <= 2;
+    int era = y / 400, yoe = y - era * 400;
+    int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+}
+
+static void day_text(int32_t z, char out[11])
+{
+    z += 719468;
+    int era = z / 146097, doe = z - era * 146097;
+    int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+    int d = doy - (153 * mp + 2) / 5 + 1, m = mp + (mp < 10 ? 3 : -9), y = yoe + era * 400 + (m <= 2);
+    char tmp[40];
+    snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
+    memcpy(out, tmp, 10);
+    out[10] = '\0';
 }
 
 /* Today in the store's time zone ($ENTREPOT_TODAY overrides it, for tests). */
 static int today(struct cli *cli, char out[11])
 {
     const char *fixed = getenv("ENTREPOT_TODAY");
+    char b[64];
     if (fixed && *fixed) {
+        if (day_number(fixed) < 0)
+            return cli_error(EXIT_USAGE, "ENTREPOT_TODAY '%s' is not a date from 1900-01-01 to 9999-12-31",
+                             shown(fixed, b));
         snprintf(out, 11, "%s", fixed);
         return 0;
     }
@@ -65,34 +162,30 @@ static int today(struct cli *cli, char out[11])
     struct tm tm;
     localtime_r(&t, &tm);
     strftime(out, 11, "%Y-%m-%d", &tm);
+    if (day_number(out) < 0)
+        return cli_error(EXIT_IO, "the system clock says %s, not a date from 1900 to 9999", out);
     return 0;
 }
 
-static int days_between(const char *from, const char *to)
+/* A finished action: a sentence for people, one row for --json and --csv. */
+static void done(struct cli *cli, const char *sentence, int n, const char *const *keys, const char *numeric,
+                 const char *const *values)
 {
-    struct tm a = {0}, b = {0};
-    if (sscanf(from, "%d-%d-%d", &a.tm_year, &a.tm_mon, &a.tm_mday) != 3 ||
-        sscanf(to, "%d-%d-%d", &b.tm_year, &b.tm_mon, &b.tm_mday) != 3)
-        return 0;
-    a.tm_year -= 1900, b.tm_year -= 1900, a.tm_mon--, b.tm_mon--;
-    return (int)((timegm(&b) - timegm(&a)) / 86400);
-}
-
-static void add_days(const char *from, int days, char out[11])
-{
-    struct tm a = {0};
-    sscanf(from, "%d-%d-%d", &a.tm_year, &a.tm_mon, &a.tm_mday);
-    a.tm_year -= 1900, a.tm_mon--;
-    time_t t = timegm(&a) + (time_t)days * 86400;
-    gmtime_r(&t, &a);
-    strftime(out, 11, "%Y-%m-%d", &a);
+    if (cli->format == FORMAT_TABLE) {
+        printf("%s\n", sentence);
+        return;
+    }
+    struct cli_table *t = cli_table_new(n, keys, numeric);
+    cli_table_add(t, values);
+    cli_table_print(cli, t, stdout);
+    cli_table_free(t);
 }
 
 static int do_receive(struct cli *cli, int argc, char **argv)
 {
     ent_receive r = {0};
     const char *qty = NULL, *cost = NULL, *pos[1];
-    char cur[4] = "CNY";
+    char cur[4] = "CNY", b[64];
     int npos;
     const struct cli_opt opts[] = {
         {"product", &r.product, NULL}, {"qty", &qty, NULL}, {"lot", &r.lot, NULL}, {"origin", &r.origin, NULL},
@@ -100,12 +193,12 @@ static int do_receive(struct cli *cli, int argc, char **argv)
         {"production-date", &r.production_date, NULL}, {"expiry", &r.expiry, NULL},
         {"supplier", &r.supplier, NULL}, {"cost", &cost, NULL}, {"currency", &r.cost_currency, NULL},
         {"location", &r.location, NULL}, {"user", &r.user, NULL}, {"note", &r.note, NULL}, {0}};
-    int st = cli_parse(argc, argv, opts, stock_help, pos, 0, &npos);
+    int st = parse_opts(argc, argv, opts, pos, 0, &npos);
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
     if (r.product == NULL || r.location == NULL)
         return cli_error(EXIT_USAGE, "stock receive needs --product CODE and --location LOC (see --help)");
-    if ((st = parse_qty(qty, "stock receive", &r.qty)) != 0)
+    if ((st = parse_qty(qty, "stock receive", 1, &r.qty)) != 0)
         return st;
     if ((st = cli_open(cli, 0)) != 0)
         return st;
@@ -120,15 +213,19 @@ static int do_receive(struct cli *cli, int argc, char **argv)
         if (rc != ENT_OK)
             return cli_error(EXIT_USAGE, "--cost: %s", why);
         if (r.unit_cost < 0)
-            return cli_error(EXIT_USAGE, "--cost '%s' must not be negative", cost);
+            return cli_error(EXIT_USAGE, "--cost '%s' must not be negative", shown(cost, b));
         if (r.cost_currency == NULL)
             r.cost_currency = cur;
     }
-    char lot_uuid[37];
+    char lot_uuid[37], sentence[400];
     int rc = ent_stock_receive(cli->db, &r, lot_uuid);
     if (rc != ENT_OK)
         return cli_fail(cli, rc);
-    printf("received %s x%s lot %s into %s (lot %s)\n", r.product, qty, r.lot, r.location, lot_uuid);
+    snprintf(sentence, sizeof sentence, "received %s x%s lot %s into %s (lot id %s)", r.product, qty, r.lot,
+             r.location, lot_uuid);
+    const char *keys[] = {"product", "qty", "lot", "location", "lot_id"};
+    const char *values[] = {r.product, qty, r.lot, r.location, lot_uuid};
+    done(cli, sentence, 5, keys, " n   ", values);
     return EXIT_OK;
 }
 
@@ -140,37 +237,57 @@ static int do_move(struct cli *cli, int argc, char **argv, const char *kind)
     const struct cli_opt opts[] = {{"product", &product, NULL}, {"lot", &lot, NULL}, {"from", &from, NULL},
                                    {"to", &to, NULL}, {"location", &location, NULL}, {"qty", &qty_s, NULL},
                                    {"reason", &reason, NULL}, {"user", &user, NULL}, {"note", &note, NULL}, {0}};
-    int st = cli_parse(argc, argv, opts, stock_help, pos, 0, &npos);
+    int st = parse_opts(argc, argv, opts, pos, 0, &npos);
     int64_t qty;
+    int is_move = strcmp(kind, "move") == 0, is_adjust = strcmp(kind, "adjust") == 0;
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
     if (product == NULL)
         return cli_error(EXIT_USAGE, "stock %s needs --product CODE (see --help)", kind);
-    if ((st = parse_qty(qty_s, kind, &qty)) != 0)
+    /* Options of another subcommand are a mistake worth naming, not ignoring. */
+    if (is_move && (location || reason))
+        return cli_error(EXIT_USAGE, "stock move takes --from and --to, not --%s", location ? "location" : "reason");
+    if (!is_move && (from || to))
+        return cli_error(EXIT_USAGE, "stock %s takes --location, not --%s", kind, from ? "from" : "to");
+    if (!is_adjust && !is_move && reason)
+        return cli_error(EXIT_USAGE, "stock scrap takes no --reason (use stock adjust)");
+    if ((st = parse_qty(qty_s, kind, 1, &qty)) != 0)
         return st;
     int rc;
-    if (strcmp(kind, "move") == 0) {
+    char sentence[400], n[24];
+    snprintf(n, sizeof n, "%lld", (long long)qty);
+    if (is_move) {
         if (from == NULL || to == NULL)
             return cli_error(EXIT_USAGE, "stock move needs --from LOC and --to LOC");
         if ((st = cli_open(cli, 0)) != 0)
             return st;
         rc = ent_stock_transfer(cli->db, product, lot, from, to, qty, user, note);
-        if (rc == ENT_OK)
-            printf("moved %lld of %s from %s to %s\n", (long long)qty, product, from, to);
+        if (rc == ENT_OK) {
+            snprintf(sentence, sizeof sentence, "moved %lld of %s from %s to %s", (long long)qty, product, from, to);
+            const char *keys[] = {"moved", "product", "lot", "from", "to"};
+            const char *values[] = {n, product, lot, from, to};
+            done(cli, sentence, 5, keys, "n    ", values);
+        }
     } else {
         if (location == NULL)
             return cli_error(EXIT_USAGE, "stock %s needs --location LOC", kind);
-        if (strcmp(kind, "adjust") == 0 && reason == NULL)
+        if (is_adjust && reason == NULL)
             return cli_error(EXIT_USAGE, "stock adjust needs --reason damage|loss|found|sample");
         if ((st = cli_open(cli, 0)) != 0)
             return st;
-        if (strcmp(kind, "adjust") == 0)
+        if (is_adjust)
             rc = ent_stock_adjust(cli->db, product, lot, location, qty, reason, user, note);
         else
             rc = ent_stock_scrap(cli->db, product, lot, location, qty, user, note);
-        if (rc == ENT_OK)
-            printf("%s %s%lld of %s at %s\n", strcmp(kind, "adjust") == 0 ? reason : "scrapped",
-                   reason && strcmp(reason, "found") == 0 ? "+" : "", (long long)qty, product, location);
+        if (rc == ENT_OK) {
+            int up = reason && strcmp(reason, "found") == 0;
+            snprintf(sentence, sizeof sentence, "%s %s%lld of %s at %s", is_adjust ? reason : "scrapped",
+                     up ? "+" : "", (long long)qty, product, location);
+            snprintf(n, sizeof n, "%s%lld", up ? "" : "-", (long long)qty);
+            const char *keys[] = {"change", "product", "lot", "location", "reason"};
+            const char *values[] = {n, product, lot, location, is_adjust ? reason : "scrap"};
+            done(cli, sentence, 5, keys, "n    ", values);
+        }
     }
     return rc == ENT_OK ? EXIT_OK : cli_fail(cli, rc);
 }
@@ -179,80 +296,133 @@ static int do_move(struct cli *cli, int argc, char **argv, const char *kind)
 
 static int add_count_row(const ent_count_line *ln, void *ud)
 {
-    char exp[24], cnt[24] = "", diff[24] = "", moved[40] = "";
+    char exp[24], cnt[24] = "", diff[24] = "", moved[48] = "";
     snprintf(exp, sizeof exp, "%lld", (long long)ln->expected);
     if (ln->counted >= 0) {
         snprintf(cnt, sizeof cnt, "%lld", (long long)ln->counted);
         snprintf(diff, sizeof diff, "%+lld", (long long)ln->difference);
     }
     if (ln->moves_since > 0)
-        snprintf(moved, sizeof moved, "moved %lldx since start", (long long)ln->moves_since);
+        snprintf(moved, sizeof moved, "moved %lldx since %s", (long long)ln->moves_since,
+                 ln->counted >= 0 ? "counted" : "start");
     const char *cells[] = {cli_gtin(ln->gtin), ln->name, ln->lot, exp, cnt, diff, moved};
     cli_table_add(ud, cells);
     return 0;
 }
 
+static int add_count_info(const ent_count_info *c, void *ud)
+{
+    char lines[24], counted[24];
+    snprintf(lines, sizeof lines, "%lld", (long long)c->lines);
+    snprintf(counted, sizeof counted, "%lld", (long long)c->counted);
+    const char *cells[] = {c->uuid, c->location, c->started_at, c->posted_at ? c->posted_at : "open", c->user,
+                           lines, counted};
+    cli_table_add(ud, cells);
+    return 0;
+}
+
+static int count_list(struct cli *cli, bool open_only)
+{
+    int st = cli_open(cli, 0);
+    if (st != 0)
+        return st;
+    const char *headers[] = {"count", "location", "started", "posted", "user", "lines", "counted"};
+    struct cli_table *t = cli_table_new(7, headers, "     nn");
+    int rc = ent_count_each(cli->db, open_only, add_count_info, t);
+    if (rc == ENT_OK)
+        cli_table_print(cli, t, stdout);
+    cli_table_free(t);
+    return rc == ENT_OK ? EXIT_OK : cli_fail(cli, rc);
+}
+
+static int count_record(struct cli *cli, const char *count, const char *product, const char *lot, const char *qty_s,
+                        const char *user)
+{
+    int64_t qty;
+    char b[64], sentence[300], n[24];
+    int st;
+    if (product == NULL || qty_s == NULL)
+        return cli_error(EXIT_USAGE, "stock count record needs --product CODE and --qty N");
+    char *end;
+    errno = 0;
+    long long v = strtoll(qty_s, &end, 10);
+    if (errno || *end || end == qty_s || v < 0 || v > QTY_MAX)
+        return cli_error(EXIT_USAGE, "counted quantity '%s' must be a whole number from 0 to %lld",
+                         shown(qty_s, b), QTY_MAX);
+    qty = v;
+    if ((st = cli_open(cli, 0)) != 0)
+        return st;
+    int rc = ent_count_record(cli->db, count, product, lot, qty, user);
+    if (rc != ENT_OK)
+        return cli_fail(cli, rc);
+    snprintf(sentence, sizeof sentence, "recorded %lld of %s%s%s", (long long)qty, product, lot ? " lot " : "",
+             lot ? lot : "");
+    snprintf(n, sizeof n, "%lld", (long long)qty);
+    const char *keys[] = {"count", "product", "lot", "counted"};
+    const char *values[] = {count, product, lot, n};
+    done(cli, sentence, 4, keys, "   n", values);
+    return EXIT_OK;
+}
+
 static int do_count(struct cli *cli, int argc, char **argv)
 {
     const char *location = NULL, *product = NULL, *lot = NULL, *qty_s = NULL, *user = NULL, *pos[2];
-    bool force = false;
+    bool force = false, open_only = false;
     int npos;
     const struct cli_opt opts[] = {{"location", &location, NULL}, {"product", &product, NULL}, {"lot", &lot, NULL},
-                                   {"qty", &qty_s, NULL}, {"user", &user, NULL}, {"force", NULL, &force}, {0}};
-    int st = cli_parse(argc, argv, opts, stock_help, pos, 2, &npos);
+                                   {"qty", &qty_s, NULL}, {"user", &user, NULL}, {"force", NULL, &force},
+                                   {"open", NULL, &open_only}, {0}};
+    int st = parse_opts(argc, argv, opts, pos, 2, &npos);
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
     if (npos < 1)
-        return cli_error(EXIT_USAGE, "stock count needs start, record, show or post (see --help)");
+        return cli_error(EXIT_USAGE, "stock count needs start, record, show, post or list (see --help)");
     const char *sub = pos[0];
     int rc;
+    char b[64];
+    if (strcmp(sub, "list") == 0) {
+        if (npos != 1)
+            return cli_error(EXIT_USAGE, "stock count list takes no COUNT");
+        return count_list(cli, open_only);
+    }
     if (strcmp(sub, "start") == 0) {
         if (location == NULL)
             return cli_error(EXIT_USAGE, "stock count start needs --location LOC");
+        if (npos != 1)
+            return cli_error(EXIT_USAGE, "stock count start takes no COUNT: it prints a new one");
         if ((st = cli_open(cli, 0)) != 0)
             return st;
-        char uuid[37];
+        char uuid[37], sentence[200];
         rc = ent_count_start(cli->db, uuid, location, user);
-        if (rc == ENT_OK)
-            printf("count %s started at %s\n", uuid, location);
-        return rc == ENT_OK ? EXIT_OK : cli_fail(cli, rc);
+        if (rc != ENT_OK)
+            return cli_fail(cli, rc);
+        snprintf(sentence, sizeof sentence, "count %s started at %s (%.8s for short)", uuid, location, uuid);
+        const char *keys[] = {"count", "location"};
+        const char *values[] = {uuid, location};
+        done(cli, sentence, 2, keys, "  ", values);
+        return EXIT_OK;
     }
+    if (strcmp(sub, "record") != 0 && strcmp(sub, "show") != 0 && strcmp(sub, "post") != 0)
+        return cli_error(EXIT_USAGE, "unknown count command '%s' (start, record, show, post, list)", shown(sub, b));
     if (npos != 2)
         return cli_error(EXIT_USAGE, "stock count %s needs the COUNT id printed by count start", sub);
-    if (strcmp(sub, "record") == 0) {
-        int64_t qty;
-        char *end;
-        if (product == NULL || qty_s == NULL)
-            return cli_error(EXIT_USAGE, "stock count record needs --product CODE and --qty N");
-        errno = 0;
-        qty = strtoll(qty_s, &end, 10);
-        if (errno || *end || end == qty_s || qty < 0)
-            return cli_error(EXIT_USAGE, "counted quantity '%s' must be a whole number of 0 or more", qty_s);
-        if ((st = cli_open(cli, 0)) != 0)
-            return st;
-        rc = ent_count_record(cli->db, pos[1], product, lot, qty);
-        if (rc == ENT_OK)
-            printf("recorded %lld of %s\n", (long long)qty, product);
-        return rc == ENT_OK ? EXIT_OK : cli_fail(cli, rc);
+    if (strcmp(sub, "record") == 0)
+        return count_record(cli, pos[1], product, lot, qty_s, user);
+    if ((st = cli_open(cli, 0)) != 0)
+        return st;
+    const char *headers[] = {"gtin", "name", "lot", "expected", "counted", "difference", "flag"};
+    struct cli_table *t = cli_table_new(7, headers, "   nnn ");
+    if (strcmp(sub, "show") == 0)
+        rc = ent_count_show(cli->db, pos[1], add_count_row, t);
+    else
+        rc = ent_count_post(cli->db, pos[1], force, user, add_count_row, t);
+    if (rc == ENT_OK) {
+        cli_table_print(cli, t, stdout);
+        if (strcmp(sub, "post") == 0 && cli->format == FORMAT_TABLE)
+            printf("count %s posted\n", pos[1]);
     }
-    if (strcmp(sub, "show") == 0 || strcmp(sub, "post") == 0) {
-        if ((st = cli_open(cli, 0)) != 0)
-            return st;
-        const char *headers[] = {"gtin", "name", "lot", "expected", "counted", "difference", "flag"};
-        struct cli_table *t = cli_table_new(7, headers, "   nnn ");
-        if (strcmp(sub, "show") == 0)
-            rc = ent_count_show(cli->db, pos[1], add_count_row, t);
-        else
-            rc = ent_count_post(cli->db, pos[1], force, user, add_count_row, t);
-        if (rc == ENT_OK) {
-            cli_table_print(cli, t, stdout);
-            if (strcmp(sub, "post") == 0 && cli->format == FORMAT_TABLE)
-                printf("count %s posted\n", pos[1]);
-        }
-        cli_table_free(t);
-        return rc == ENT_OK ? EXIT_OK : cli_fail(cli, rc);
-    }
-    return cli_error(EXIT_USAGE, "unknown count command '%s' (start, record, show, post)", sub);
+    cli_table_free(t);
+    return rc == ENT_OK ? EXIT_OK : cli_fail(cli, rc);
 }
 
 /* ---- levels ------------------------------------------------------------- */
@@ -261,10 +431,11 @@ struct levels_ctx {
     struct cli_table *t;
     enum ent_levels_by by;
     int low, expiring;
-    const char *today;
+    int32_t today;
     int64_t total_qty;
     struct { char cur[4]; int64_t value; } totals[8];
     int ntotals;
+    int overflow; /* a total left 64 bits: the footer says so instead of a wrong figure */
 };
 
 static void fmt_value(char *buf, size_t len, const ent_level *row)
@@ -282,13 +453,18 @@ static int add_level_row(const ent_level *row, void *ud)
     snprintf(lots, sizeof lots, "%lld", (long long)row->lots);
     snprintf(products, sizeof products, "%lld", (long long)row->products);
     snprintf(reorder, sizeof reorder, "%lld", (long long)row->reorder_point);
-    snprintf(short_by, sizeof short_by, "%lld", (long long)(row->reorder_point - row->qty));
+    int64_t gap;
+    if (__builtin_sub_overflow(row->reorder_point, row->qty, &gap))
+        short_by[0] = '\0';
+    else
+        snprintf(short_by, sizeof short_by, "%lld", (long long)gap);
     fmt_value(value, sizeof value, row);
     const char *cur = row->cost_currency ? row->cost_currency : "";
     if (row->origin)
         snprintf(origin, sizeof origin, "%s %s", row->origin, row->origin_zh ? row->origin_zh : "");
     const char *gtin = row->gtin ? cli_gtin(row->gtin) : (row->sku ? row->sku : "");
-    c->total_qty += row->qty;
+    if (__builtin_add_overflow(c->total_qty, row->qty, &c->total_qty))
+        c->overflow = 1;
     if (row->cost_currency) {
         int i = 0;
         while (i < c->ntotals && strcmp(c->totals[i].cur, row->cost_currency) != 0)
@@ -299,20 +475,19 @@ static int add_level_row(const ent_level *row, void *ud)
                 c->totals[i].value = 0;
                 c->ntotals++;
             }
-            c->totals[i].value += row->value;
+            if (__builtin_add_overflow(c->totals[i].value, row->value, &c->totals[i].value))
+                c->overflow = 1;
         }
     }
     if (c->low) {
         const char *cells[] = {gtin, row->name_zh, row->name_en, qty, reorder, short_by};
         cli_table_add(c->t, cells);
     } else if (c->expiring || c->by == ENT_BY_LOT) {
-        if (row->expiry && *row->expiry && c->today) {
-            int d = days_between(c->today, row->expiry);
-            if (d < 0)
-                snprintf(left, sizeof left, "expired");
-            else
-                snprintf(left, sizeof left, "%d", d);
-        }
+        int32_t exp = row->expiry && *row->expiry ? day_number(row->expiry) : -1;
+        if (exp >= 0 && exp < c->today)
+            snprintf(left, sizeof left, "expired");
+        else if (exp >= 0)
+            snprintf(left, sizeof left, "%d", (int)(exp - c->today));
         const char *cells[] = {gtin, row->name_zh ? row->name_zh : row->name_en, row->lot, origin, row->expiry, left,
                                row->declaration, qty, value, cur};
         cli_table_add(c->t, cells);
@@ -338,7 +513,8 @@ static int do_levels(struct cli *cli, int argc, char **argv)
     const struct cli_opt opts[] = {{"by", &by, NULL}, {"low", NULL, &low}, {"expiring", &expiring, NULL},
                                    {"product", &q.product, NULL}, {"location", &q.location, NULL},
                                    {"origin", &q.origin, NULL}, {"limit", &limit_s, NULL}, {0}};
-    int st = cli_parse(argc, argv, opts, stock_help, pos, 0, &npos);
+    char b[64];
+    int st = parse_opts(argc, argv, opts, pos, 0, &npos);
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
     q.by = ENT_BY_PRODUCT;
@@ -352,29 +528,40 @@ static int do_levels(struct cli *cli, int argc, char **argv)
         else if (strcmp(by, "origin") == 0)
             q.by = ENT_BY_ORIGIN;
         else
-            return cli_error(EXIT_USAGE, "--by '%s' must be product, location, lot or origin", by);
+            return cli_error(EXIT_USAGE, "--by '%s' must be product, location, lot or origin", shown(by, b));
     }
     /* A terminal gets the first 100 rows unless asked; scripts get all. */
     long long limit = cli->format == FORMAT_TABLE ? 100 : 0;
     if ((st = cli_parse_limit(limit_s, &limit)) != 0)
         return st;
     q.limit = limit;
-    if ((st = cli_open(cli, 0)) != 0)
-        return st;
     char day[11], before[11];
-    today(cli, day);
+    if (low && (expiring || by))
+        return cli_error(EXIT_USAGE, "--low lists commodities: it does not go with --%s", expiring ? "expiring" : "by");
     if (expiring) {
         char *end;
         errno = 0;
         long d = strtol(expiring, &end, 10);
         if (errno || *end || end == expiring || d < 0 || d > 36500)
-            return cli_error(EXIT_USAGE, "--expiring '%s' must be a number of days", expiring);
-        add_days(day, (int)d, before);
+            return cli_error(EXIT_USAGE, "--expiring '%s' must be a number of days from 0 to 36500",
+                             shown(expiring, b));
+        if (by && q.by != ENT_BY_LOT)
+            return cli_error(EXIT_USAGE, "--expiring lists lots: it does not go with --by %s", by);
+    }
+    if ((st = cli_open(cli, 0)) != 0)
+        return st;
+    if ((st = today(cli, day)) != 0)
+        return st;
+    if (expiring) {
+        /* Past the last date there is, every lot has expired: the window
+         * stops at 9999-12-31 instead of wrapping. */
+        int32_t last = day_number(day) + (int32_t)strtol(expiring, NULL, 10);
+        day_text(last > LAST_DAY ? LAST_DAY : last, before);
         q.expiring_before = before;
         q.by = ENT_BY_LOT;
     }
     q.low = low;
-    struct levels_ctx c = {.by = q.by, .low = low, .expiring = expiring != NULL, .today = day};
+    struct levels_ctx c = {.by = q.by, .low = low, .expiring = expiring != NULL, .today = day_number(day)};
     if (low) {
         const char *h[] = {"gtin", "name_zh", "name_en", "on_hand", "reorder_point", "short_by"};
         c.t = cli_table_new(6, h, "   nnn");
@@ -395,7 +582,10 @@ static int do_levels(struct cli *cli, int argc, char **argv)
     int rc = ent_stock_levels(cli->db, &q, add_level_row, &c);
     if (rc == ENT_OK) {
         cli_table_print(cli, c.t, stdout);
-        if (cli->format == FORMAT_TABLE) {
+        if (cli->format == FORMAT_TABLE && c.overflow) {
+            printf("%zu rows; the totals are too large to add up (a balance or cost beyond its bound): "
+                   "run entrepot check\n", cli_table_rows(c.t));
+        } else if (cli->format == FORMAT_TABLE) {
             int cut = q.limit > 0 && cli_table_rows(c.t) == (size_t)q.limit;
             printf("%s%zu row%s, %lld units", cut ? "first " : "", cli_table_rows(c.t),
                    cli_table_rows(c.t) == 1 ? "" : "s", (long long)c.total_qty);
@@ -430,10 +620,10 @@ static int do_history(struct cli *cli, int argc, char **argv)
     const char *limit_s = NULL, *pos[1];
     int npos;
     const struct cli_opt opts[] = {{"limit", &limit_s, NULL}, {0}};
-    int st = cli_parse(argc, argv, opts, stock_help, pos, 1, &npos);
+    int st = parse_opts(argc, argv, opts, pos, 1, &npos);
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
-    if (npos != 1)
+    if (npos != 1 || *pos[0] == '\0')
         return cli_error(EXIT_USAGE, "stock history needs the CODE of a commodity");
     long long limit = 0;
     if ((st = cli_parse_limit(limit_s, &limit)) != 0)
@@ -466,5 +656,6 @@ int cmd_stock(struct cli *cli, int argc, char **argv)
         return do_levels(cli, argc - 1, argv + 1);
     if (strcmp(sub, "history") == 0)
         return do_history(cli, argc - 1, argv + 1);
-    return cli_error(EXIT_USAGE, "unknown stock command '%s' (see entrepot stock --help)", sub);
+    char b[64];
+    return cli_error(EXIT_USAGE, "unknown stock command '%s' (see entrepot stock --help)", shown(sub, b));
 }

@@ -9,6 +9,7 @@
 #include "entrepot/db.h"
 #include "internal.h"
 #include "schema.h"
+#include "stock_internal.h"
 
 #define BUSY_TIMEOUT_MS 5000
 #define BEGIN_RETRIES 50
@@ -431,6 +432,11 @@ int ent_db_check(ent_db *db, ent_check_cb cb, void *ud)
         }
     }
     sqlite3_finalize(st);
+    /* Stock figures beyond their bounds first: they are named even when the
+     * ledger sums below cannot be added up. */
+    int rc = ent_stock_check(db, cb, ud, &problems);
+    if (rc != ENT_OK)
+        return rc;
     /* Every balance must equal the sum of its ledger rows, and every ledger
      * sum must have its balance row (a missing row counts as 0). */
     static const char drift_sql[] =

@@ -5,18 +5,49 @@
 
 #include "entrepot/catalog.h"
 #include "entrepot/country.h"
+#include "entrepot/csv.h"
 #include "entrepot/money.h"
 #include "entrepot/stock.h"
 #include "catalog_internal.h"
 #include "internal.h"
 #include "stock_internal.h"
 
-#define LOT_CODE_MAX 64
 #define NOTE_MAX 500
 
 static int empty(const char *s)
 {
     return s == NULL || *s == '\0';
+}
+
+const char *ent_stock_shown(const char *s, char *buf, size_t len)
+{
+    size_t used = 0;
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+    while (*p) {
+        size_t n = *p < 0x80 ? 1 : (*p & 0xe0) == 0xc0 ? 2 : (*p & 0xf0) == 0xe0 ? 3 : (*p & 0xf8) == 0xf0 ? 4 : 0;
+        size_t have = 0;
+        while (have < n && p[have])
+            have++;
+        const char *piece = (const char *)p;
+        size_t take = n;
+        if (n == 0 || have < n || !ent_utf8_valid(piece, n)) {
+            piece = "\xef\xbf\xbd"; /* U+FFFD for a byte that starts no character */
+            take = 3;
+            n = 1;
+        } else if (n == 1 && (*p < 0x20 || *p == 0x7f)) {
+            piece = "?";
+        }
+        if (used + take > len - 4) {
+            memcpy(buf + used, "...", 3);
+            used += 3;
+            break;
+        }
+        memcpy(buf + used, piece, take);
+        used += take;
+        p += n;
+    }
+    buf[used] = '\0';
+    return buf;
 }
 
 /* ---- locations ---------------------------------------------------------- */
@@ -81,7 +112,9 @@ int ent_location_id(ent_db *db, const char *code, int64_t *id, char kind[16])
         if (kind)
             ent_col_copy(st, 1, kind, 16);
     } else {
-        rc = sc == SQLITE_DONE ? ent_fail(db, ENT_NOTFOUND, "no location '%.40s' (see `entrepot location list`)", code)
+        char shown[64];
+        rc = sc == SQLITE_DONE ? ent_fail(db, ENT_NOTFOUND, "no location '%s' (see `entrepot location list`)",
+                                          ent_stock_shown(code, shown, sizeof shown))
                                : ent_fail_sql(db, "looking up a location");
     }
     sqlite3_reset(st);
@@ -160,9 +193,9 @@ static int read_lot(ent_db *db, int64_t product_id, const char *code, ent_lot **
 
 static int lot_not_found(ent_db *db, int64_t product_id, const char *code)
 {
-    char label[300];
+    char label[300], shown[80];
     ent_product_label(db, product_id, label, sizeof label);
-    return ent_fail(db, ENT_NOTFOUND, "%s has no lot '%.64s'", label, code);
+    return ent_fail(db, ENT_NOTFOUND, "%s has no lot '%s'", label, ent_stock_shown(code, shown, sizeof shown));
 }
 
 int ent_lot_find_id(ent_db *db, ent_lot **out, int64_t product_id, const char *lot_code)
@@ -236,17 +269,31 @@ int ent_stock_apply(ent_db *db, const char *batch, const char *kind, int64_t pro
     int rc;
     if (delta == 0)
         return ent_fail(db, ENT_INVALID, "quantity must not be zero");
+    if (delta == INT64_MIN || delta > ENT_STOCK_BALANCE_MAX || -delta > ENT_STOCK_BALANCE_MAX)
+        return ent_fail(db, ENT_INVALID, "quantity %lld is beyond the most one lot may hold at one place (%lld)",
+                        (long long)delta, ENT_STOCK_BALANCE_MAX);
     if (delta > 0) {
+        /* The bound is part of the guarded update, so the balance can never
+         * pass it, whoever adds to it (receipts, returns, counts). */
         st = ent_stmt(db, "INSERT INTO stock_balance(lot_id, location_id, product_id, qty) VALUES (?1, ?2, ?3, ?4) "
-                          "ON CONFLICT(lot_id, location_id) DO UPDATE SET qty = qty + excluded.qty");
+                          "ON CONFLICT(lot_id, location_id) DO UPDATE SET qty = qty + excluded.qty "
+                          "WHERE qty <= ?5 - excluded.qty");
         if (st == NULL)
             return db->code;
         sqlite3_bind_int64(st, 1, lot_id);
         sqlite3_bind_int64(st, 2, location_id);
         sqlite3_bind_int64(st, 3, product_id);
         sqlite3_bind_int64(st, 4, delta);
+        sqlite3_bind_int64(st, 5, ENT_STOCK_BALANCE_MAX);
         if ((rc = ent_exec_stmt(db, st)) != ENT_OK)
             return rc;
+        if (sqlite3_changes(db->sql) != 1) {
+            char what[400];
+            describe(db, product_id, lot_id, location_id, what, sizeof what);
+            return ent_fail(db, ENT_REFUSED, "%s has %lld on hand: %lld more would pass the most one lot may hold "
+                            "at one place (%lld)", what, (long long)on_hand(db, lot_id, location_id),
+                            (long long)delta, ENT_STOCK_BALANCE_MAX);
+        }
     } else {
         /* The guard: the row changes only when enough is there, so two
          * counters can never both take the last unit. */
@@ -288,11 +335,34 @@ int ent_stock_apply(ent_db *db, const char *batch, const char *kind, int64_t pro
 
 /* ---- receiving ---------------------------------------------------------- */
 
+/* The last day a date can name (YYYY-MM-DD has four digits of year). */
+#define LAST_DAY 2932896 /* 9999-12-31 in days since 1970-01-01 */
+
+/* What a receipt resolves before it writes: defaults filled in, the expiry
+ * worked out from the shelf life. */
+struct resolved {
+    char origin[3], import_date[11], expiry[11], cost_currency[4];
+};
+
 static int check_date(ent_db *db, const char *field, const char *s, int32_t *days)
 {
     if (ent_date_parse(s, days) != ENT_OK)
         return ent_fail(db, ENT_INVALID, "%s '%.40s' is not a date in the form YYYY-MM-DD", field, s);
     return ENT_OK;
+}
+
+/* Today as days since 1970 in UTC, plus one: the date is already tomorrow
+ * somewhere east of Greenwich (UTC+14 at most), and a receipt dated today
+ * in the store's time zone must pass. */
+static int32_t latest_today(void)
+{
+    char now[21];
+    int32_t d = 0;
+    ent_now_utc(now);
+    now[10] = '\0';
+    if (ent_date_parse(now, &d) != ENT_OK)
+        return LAST_DAY;
+    return d + 1;
 }
 
 /* A lot that exists must agree with what is received now. */
@@ -304,8 +374,184 @@ static int lot_agrees(ent_db *db, const ent_lot *l, const char *field, const cha
                     have && *have ? have : "(none)", given);
 }
 
-static int insert_lot(ent_db *db, int64_t product_id, const ent_receive *r, const char *origin,
-                      const char *import_date, const char *cost_currency, int64_t *lot_id, char uuid[37])
+/* Bytes of the UTF-8 character that starts with byte c (the text is valid). */
+static size_t utf8_len(unsigned char c)
+{
+    return c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : 4;
+}
+
+/*
+ * Lot codes go into barcodes as GS1 AI (10): 1 to 20 characters of GS1
+ * character set 82. Checked at receiving, not when a label is printed
+ * months later. The message shows the whole offending character.
+ */
+static int check_lot_code(ent_db *db, const char *code)
+{
+    static const char cset82[] = "!\"%&'()*+,-./0123456789:;<=>?ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz";
+    int rc = ent_check_text(db, "lot", code, 200, true);
+    if (rc != ENT_OK)
+        return rc;
+    size_t chars = 0;
+    for (const char *p = code; *p; chars++) {
+        size_t n = utf8_len((unsigned char)*p);
+        if (n > 1 || strchr(cset82, *p) == NULL)
+            return ent_fail(db, ENT_INVALID, "lot code '%.60s' holds '%.*s' (character %zu), which a barcode cannot "
+                            "carry: use A-Z a-z 0-9 and ! \" %% & ' ( ) * + , - . / : ; < = > ? _",
+                            code, (int)n, p, chars + 1);
+        p += n;
+    }
+    if (chars > ENT_LOT_CODE_MAX)
+        return ent_fail(db, ENT_INVALID, "lot code '%.60s' has %zu characters: at most %d fit a barcode", code, chars,
+                        ENT_LOT_CODE_MAX);
+    return ENT_OK;
+}
+
+/* A field that is given must not be empty: "" is never taken as "use the default". */
+static int given_empty(ent_db *db, const ent_receive *r)
+{
+    const struct { const char *name, *value; } f[] = {
+        {"product", r->product}, {"lot code", r->lot}, {"origin country", r->origin},
+        {"customs declaration", r->declaration}, {"import date", r->import_date},
+        {"production date", r->production_date}, {"expiry", r->expiry}, {"supplier", r->supplier},
+        {"cost currency", r->cost_currency}, {"location", r->location}, {"user", r->user}, {"note", r->note}};
+    for (size_t i = 0; i < sizeof f / sizeof *f; i++)
+        if (f[i].value && f[i].value[0] == '\0')
+            return ent_fail(db, ENT_INVALID, "the %s is empty: give a value or leave it out", f[i].name);
+    return ENT_OK;
+}
+
+static int resolve_origin(ent_db *db, const ent_receive *r, const ent_product *p, char origin[3])
+{
+    const char *o = r->origin ? r->origin : p->origin;
+    if (empty(o))
+        return ent_fail(db, ENT_INVALID, "the origin country of the lot is required (--origin)");
+    const ent_country *c = NULL;
+    int rc = ent_country_lookup(&c, o);
+    if (rc == ENT_ERROR)
+        return ent_fail(db, ENT_ERROR, "%s", ent_country_errmsg());
+    if (rc != ENT_OK)
+        return ent_fail(db, ENT_INVALID, "origin '%.40s' is not an ISO 3166-1 country code", o);
+    memcpy(origin, c->alpha2, 3);
+    return ENT_OK;
+}
+
+/*
+ * Import, production and expiry dates: none in the future but the expiry,
+ * in order, and the expiry worked out as production date + shelf life when
+ * the commodity has one and the expiry is not given (never later than that
+ * when it is).
+ */
+static int resolve_dates(ent_db *db, const ent_receive *r, const ent_product *p, struct resolved *out)
+{
+    int32_t imp = 0, prod = 0, exp = 0, latest = latest_today();
+    int rc;
+    if (r->import_date == NULL) {
+        char now[21];
+        ent_now_utc(now);
+        snprintf(out->import_date, sizeof out->import_date, "%.10s", now);
+    } else {
+        snprintf(out->import_date, sizeof out->import_date, "%.10s", r->import_date);
+    }
+    if ((rc = check_date(db, "import date", r->import_date ? r->import_date : out->import_date, &imp)) != ENT_OK)
+        return rc;
+    if (r->production_date && (rc = check_date(db, "production date", r->production_date, &prod)) != ENT_OK)
+        return rc;
+    if (r->expiry && (rc = check_date(db, "expiry", r->expiry, &exp)) != ENT_OK)
+        return rc;
+    if (imp > latest)
+        return ent_fail(db, ENT_INVALID, "import date %s is in the future", out->import_date);
+    if (r->production_date && prod > latest)
+        return ent_fail(db, ENT_INVALID, "production date %s is in the future", r->production_date);
+    if (r->production_date && prod > imp)
+        return ent_fail(db, ENT_INVALID, "production date %s is after the import date %s", r->production_date,
+                        out->import_date);
+    if (r->expiry && exp < imp)
+        return ent_fail(db, ENT_INVALID, "expiry %s is before the import date %s", r->expiry, out->import_date);
+    if (r->expiry && r->production_date && exp < prod)
+        return ent_fail(db, ENT_INVALID, "expiry %s is before the production date %s", r->expiry, r->production_date);
+    out->expiry[0] = '\0';
+    if (r->expiry)
+        snprintf(out->expiry, sizeof out->expiry, "%s", r->expiry);
+    if (p->shelf_life_days <= 0)
+        return ENT_OK;
+    char label[300];
+    if (r->production_date == NULL && r->expiry == NULL) {
+        ent_product_label(db, p->id, label, sizeof label);
+        return ent_fail(db, ENT_INVALID, "%s keeps %d days: give the lot's production date or its expiry", label,
+                        (int)p->shelf_life_days);
+    }
+    if (r->production_date == NULL)
+        return ENT_OK;
+    int32_t until = prod + p->shelf_life_days;
+    if (until > LAST_DAY)
+        return ent_fail(db, ENT_INVALID, "production date %s plus a shelf life of %d days is past 9999-12-31",
+                        r->production_date, (int)p->shelf_life_days);
+    char until_s[11];
+    ent_date_from_days(until, until_s);
+    if (r->expiry && exp > until) {
+        ent_product_label(db, p->id, label, sizeof label);
+        return ent_fail(db, ENT_INVALID, "expiry %s is later than production date %s plus the shelf life of %s "
+                        "(%d days: %s)", r->expiry, r->production_date, label, (int)p->shelf_life_days, until_s);
+    }
+    if (r->expiry == NULL && until < imp)
+        return ent_fail(db, ENT_INVALID, "expiry %s (production date %s + %d days) is before the import date %s",
+                        until_s, r->production_date, (int)p->shelf_life_days, out->import_date);
+    if (r->expiry == NULL)
+        memcpy(out->expiry, until_s, sizeof until_s);
+    return ENT_OK;
+}
+
+static int resolve_cost(ent_db *db, const ent_receive *r, const ent_product *p, char cost_currency[4])
+{
+    cost_currency[0] = '\0';
+    if (r->unit_cost > ENT_STOCK_COST_MAX)
+        return ent_fail(db, ENT_INVALID, "unit cost %lld (minor units) is more than %lld, the most a unit may cost",
+                        (long long)r->unit_cost, ENT_STOCK_COST_MAX);
+    if (r->unit_cost < -1)
+        return ent_fail(db, ENT_INVALID, "unit cost %lld must not be negative", (long long)r->unit_cost);
+    if (r->unit_cost < 0 && r->cost_currency == NULL)
+        return ENT_OK;
+    const ent_currency *cur = NULL;
+    const char *cc = r->cost_currency ? r->cost_currency : p->currency;
+    if (ent_currency_lookup(&cur, cc) != ENT_OK)
+        return ent_fail(db, ENT_INVALID, "currency '%.40s' is not an ISO 4217 code", cc);
+    memcpy(cost_currency, cur->alpha3, 4);
+    if (r->unit_cost < 0)
+        return ent_fail(db, ENT_INVALID, "a cost currency without a unit cost (--cost)");
+    return ENT_OK;
+}
+
+static int check_receive(ent_db *db, const ent_receive *r, const ent_product *p, struct resolved *out)
+{
+    int rc;
+    if (r->qty <= 0)
+        return ent_fail(db, ENT_INVALID, "quantity %lld: receive 1 or more", (long long)r->qty);
+    if (r->qty > ENT_STOCK_QTY_MAX)
+        return ent_fail(db, ENT_INVALID, "quantity %lld is more than %lld, the most one receipt may hold",
+                        (long long)r->qty, ENT_STOCK_QTY_MAX);
+    if ((rc = given_empty(db, r)) != ENT_OK)
+        return rc;
+    if (empty(r->lot))
+        return ent_fail(db, ENT_INVALID, "a lot code is required (--lot)");
+    if ((rc = check_lot_code(db, r->lot)) != ENT_OK || (rc = resolve_origin(db, r, p, out->origin)) != ENT_OK)
+        return rc;
+    if (r->declaration) {
+        size_t n = strlen(r->declaration);
+        if (n != 18 || strspn(r->declaration, "0123456789") != n)
+            return ent_fail(db, ENT_INVALID, "declaration '%.40s' must be the 18-digit customs declaration number",
+                            r->declaration);
+    }
+    if ((rc = resolve_dates(db, r, p, out)) != ENT_OK)
+        return rc;
+    if ((rc = ent_check_text(db, "supplier", r->supplier, 200, false)) != ENT_OK ||
+        (rc = ent_check_text(db, "note", r->note, NOTE_MAX, false)) != ENT_OK ||
+        (rc = ent_check_text(db, "user", r->user, 64, false)) != ENT_OK)
+        return rc;
+    return resolve_cost(db, r, p, out->cost_currency);
+}
+
+static int insert_lot(ent_db *db, int64_t product_id, const ent_receive *r, const struct resolved *v,
+                      int64_t *lot_id, char uuid[37])
 {
     char now[21];
     sqlite3_stmt *st = ent_stmt(db,
@@ -318,15 +564,15 @@ static int insert_lot(ent_db *db, int64_t product_id, const ent_receive *r, cons
     sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, product_id);
     sqlite3_bind_text(st, 3, r->lot, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, origin, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, v->origin, -1, SQLITE_STATIC);
     ent_bind_text_or_null(st, 5, r->declaration);
-    ent_bind_text_or_null(st, 6, import_date);
+    ent_bind_text_or_null(st, 6, v->import_date);
     ent_bind_text_or_null(st, 7, r->production_date);
-    ent_bind_text_or_null(st, 8, r->expiry);
+    ent_bind_text_or_null(st, 8, v->expiry);
     ent_bind_text_or_null(st, 9, r->supplier);
     if (r->unit_cost >= 0) {
         sqlite3_bind_int64(st, 10, r->unit_cost);
-        sqlite3_bind_text(st, 11, cost_currency, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 11, v->cost_currency, -1, SQLITE_STATIC);
     }
     sqlite3_bind_text(st, 12, now, -1, SQLITE_STATIC);
     int rc = ent_exec_stmt(db, st);
@@ -334,84 +580,45 @@ static int insert_lot(ent_db *db, int64_t product_id, const ent_receive *r, cons
     return rc;
 }
 
-static int check_receive(ent_db *db, const ent_receive *r, const ent_product *p, char origin[3],
-                         char import_date[11], char cost_currency[4])
+/* Receiving more of a known lot: everything given must agree with it. */
+static int existing_lot_agrees(ent_db *db, const ent_lot *lot, const ent_receive *r, const struct resolved *v)
 {
-    int32_t imp = 0, prod = 0, exp = 0;
+    char cost[32] = "", have_cost[32] = "";
     int rc;
-    if (r->qty <= 0)
-        return ent_fail(db, ENT_INVALID, "quantity %lld: receive 1 or more", (long long)r->qty);
-    if (empty(r->lot))
-        return ent_fail(db, ENT_INVALID, "a lot code is required (--lot)");
-    if ((rc = ent_check_text(db, "lot", r->lot, LOT_CODE_MAX, true)) != ENT_OK)
-        return rc;
-    const char *o = empty(r->origin) ? p->origin : r->origin;
-    if (empty(o))
-        return ent_fail(db, ENT_INVALID, "the origin country of the lot is required (--origin)");
-    const ent_country *c = NULL;
-    rc = ent_country_lookup(&c, o);
-    if (rc == ENT_ERROR)
-        return ent_fail(db, ENT_ERROR, "%s", ent_country_errmsg());
-    if (rc != ENT_OK)
-        return ent_fail(db, ENT_INVALID, "origin '%.40s' is not an ISO 3166-1 country code", o);
-    memcpy(origin, c->alpha2, 3);
-    if (!empty(r->declaration)) {
-        size_t n = strlen(r->declaration);
-        if (n != 18 || strspn(r->declaration, "0123456789") != n)
-            return ent_fail(db, ENT_INVALID, "declaration '%.40s' must be the 18-digit customs declaration number",
-                            r->declaration);
-    }
-    if (empty(r->import_date)) {
-        char now[21];
-        ent_now_utc(now);
-        memcpy(import_date, now, 10);
-        import_date[10] = '\0';
-    } else {
-        snprintf(import_date, 11, "%.10s", r->import_date);
-    }
-    if ((rc = check_date(db, "import date", empty(r->import_date) ? import_date : r->import_date, &imp)) != ENT_OK)
-        return rc;
-    if (!empty(r->production_date) && (rc = check_date(db, "production date", r->production_date, &prod)) != ENT_OK)
-        return rc;
-    if (!empty(r->expiry) && (rc = check_date(db, "expiry", r->expiry, &exp)) != ENT_OK)
-        return rc;
-    if (!empty(r->production_date) && prod > imp)
-        return ent_fail(db, ENT_INVALID, "production date %s is after the import date %s", r->production_date,
-                        import_date);
-    if (!empty(r->expiry) && exp < imp)
-        return ent_fail(db, ENT_INVALID, "expiry %s is before the import date %s", r->expiry, import_date);
-    if (!empty(r->expiry) && !empty(r->production_date) && exp < prod)
-        return ent_fail(db, ENT_INVALID, "expiry %s is before the production date %s", r->expiry, r->production_date);
-    if ((rc = ent_check_text(db, "supplier", r->supplier, 200, false)) != ENT_OK ||
-        (rc = ent_check_text(db, "note", r->note, NOTE_MAX, false)) != ENT_OK ||
-        (rc = ent_check_text(db, "user", r->user, 64, false)) != ENT_OK)
-        return rc;
-    cost_currency[0] = '\0';
-    if (r->unit_cost >= 0 || !empty(r->cost_currency)) {
-        const ent_currency *cur = NULL;
-        const char *cc = empty(r->cost_currency) ? p->currency : r->cost_currency;
-        if (ent_currency_lookup(&cur, cc) != ENT_OK)
-            return ent_fail(db, ENT_INVALID, "currency '%.40s' is not an ISO 4217 code", cc);
-        memcpy(cost_currency, cur->alpha3, 4);
-        if (r->unit_cost < 0)
-            return ent_fail(db, ENT_INVALID, "a cost currency without a unit cost (--cost)");
-    }
-    return ENT_OK;
+    if (r->unit_cost >= 0)
+        snprintf(cost, sizeof cost, "%lld", (long long)r->unit_cost);
+    if (lot->unit_cost >= 0)
+        snprintf(have_cost, sizeof have_cost, "%lld", (long long)lot->unit_cost);
+    if ((rc = lot_agrees(db, lot, "origin", lot->origin, v->origin)) == ENT_OK &&
+        (rc = lot_agrees(db, lot, "declaration", lot->declaration, r->declaration)) == ENT_OK &&
+        (rc = lot_agrees(db, lot, "import date", lot->import_date, r->import_date)) == ENT_OK &&
+        (rc = lot_agrees(db, lot, "production date", lot->production_date, r->production_date)) == ENT_OK &&
+        (rc = lot_agrees(db, lot, "expiry", lot->expiry, v->expiry)) == ENT_OK &&
+        (rc = lot_agrees(db, lot, "supplier", lot->supplier, r->supplier)) == ENT_OK &&
+        (rc = lot_agrees(db, lot, "unit cost (minor units)", have_cost, cost)) == ENT_OK)
+        rc = lot_agrees(db, lot, "cost currency", lot->cost_currency, r->unit_cost >= 0 ? v->cost_currency : NULL);
+    return rc;
 }
 
 int ent_stock_receive(ent_db *db, const ent_receive *r, char *lot_uuid_out)
 {
     ent_product *p = NULL;
     ent_lot *lot = NULL;
-    char origin[3], import_date[11], cost_currency[4], uuid[37], batch[37], kind[16];
-    int64_t mult = 1, location_id, lot_id = 0;
+    struct resolved v;
+    char uuid[37], batch[37], kind[16];
+    int64_t mult = 1, location_id, lot_id = 0, units;
+    ent_ok(db);
+    if (r->product && r->product[0] == '\0')
+        return ent_fail(db, ENT_INVALID, "the product is empty: give a value or leave it out");
     int rc = ent_product_find(db, &p, r->product, &mult);
     if (rc != ENT_OK)
         return rc;
-    if ((rc = check_receive(db, r, p, origin, import_date, cost_currency)) != ENT_OK)
+    if ((rc = check_receive(db, r, p, &v)) != ENT_OK)
         goto out;
-    if (r->qty > INT32_MAX / mult) {
-        rc = ent_fail(db, ENT_INVALID, "quantity %lld is too large", (long long)r->qty);
+    /* A case barcode multiplies: the units must stay inside the bound too. */
+    if (__builtin_mul_overflow(r->qty, mult, &units) || units > ENT_STOCK_QTY_MAX) {
+        rc = ent_fail(db, ENT_INVALID, "%lld cases of %lld units is more than %lld units, the most one receipt "
+                      "may hold", (long long)r->qty, (long long)mult, ENT_STOCK_QTY_MAX);
         goto out;
     }
     if ((rc = ent_location_id(db, r->location, &location_id, kind)) != ENT_OK)
@@ -420,28 +627,15 @@ int ent_stock_receive(ent_db *db, const ent_receive *r, char *lot_uuid_out)
         goto out;
     rc = read_lot(db, p->id, r->lot, &lot);
     if (rc == ENT_NOTFOUND) {
-        rc = insert_lot(db, p->id, r, origin, import_date, cost_currency, &lot_id, uuid);
+        rc = insert_lot(db, p->id, r, &v, &lot_id, uuid);
     } else if (rc == ENT_OK) {
-        char cost[32] = "";
-        if (r->unit_cost >= 0)
-            snprintf(cost, sizeof cost, "%lld", (long long)r->unit_cost);
-        char have_cost[32] = "";
-        if (lot->unit_cost >= 0)
-            snprintf(have_cost, sizeof have_cost, "%lld", (long long)lot->unit_cost);
-        if ((rc = lot_agrees(db, lot, "origin", lot->origin, origin)) == ENT_OK &&
-            (rc = lot_agrees(db, lot, "declaration", lot->declaration, r->declaration)) == ENT_OK &&
-            (rc = lot_agrees(db, lot, "import date", lot->import_date, r->import_date)) == ENT_OK &&
-            (rc = lot_agrees(db, lot, "production date", lot->production_date, r->production_date)) == ENT_OK &&
-            (rc = lot_agrees(db, lot, "expiry", lot->expiry, r->expiry)) == ENT_OK &&
-            (rc = lot_agrees(db, lot, "supplier", lot->supplier, r->supplier)) == ENT_OK &&
-            (rc = lot_agrees(db, lot, "unit cost (minor units)", have_cost, cost)) == ENT_OK)
-            rc = lot_agrees(db, lot, "cost currency", lot->cost_currency, r->unit_cost >= 0 ? cost_currency : NULL);
+        rc = existing_lot_agrees(db, lot, r, &v);
         lot_id = lot->id;
         memcpy(uuid, lot->uuid, sizeof uuid);
     }
     if (rc == ENT_OK) {
         ent_uuid_new(batch);
-        rc = ent_stock_apply(db, batch, "receive", p->id, lot_id, location_id, r->qty * mult, NULL, r->note, r->user);
+        rc = ent_stock_apply(db, batch, "receive", p->id, lot_id, location_id, units, NULL, r->note, r->user);
     }
     rc = ent_tx_end(db, rc);
     if (rc == ENT_OK && lot_uuid_out)
@@ -504,17 +698,34 @@ static int check_note(ent_db *db, const char *user, const char *note)
     return rc == ENT_OK ? ent_check_text(db, "user", user, 64, false) : rc;
 }
 
+/* What every move checks first: a lot, user or note that is given is not
+ * empty (an empty lot would silently mean "the only lot there"), and the
+ * quantity is within the bound of one operation. */
+static int check_move(ent_db *db, const char *what, int64_t qty, const char *lot, const char *user, const char *note)
+{
+    const char *names[] = {"lot code", "user", "note"}, *values[] = {lot, user, note};
+    for (int i = 0; i < 3; i++)
+        if (values[i] && values[i][0] == '\0')
+            return ent_fail(db, ENT_INVALID, "the %s is empty: give a value or leave it out", names[i]);
+    if (qty > ENT_STOCK_QTY_MAX)
+        return ent_fail(db, ENT_INVALID, "quantity %lld is more than %lld, the most one %s may hold", (long long)qty,
+                        ENT_STOCK_QTY_MAX, what);
+    return check_note(db, user, note);
+}
+
 int ent_stock_transfer(ent_db *db, const char *product, const char *lot, const char *from, const char *to,
                        int64_t qty, const char *user, const char *note)
 {
     int64_t pid, from_id, to_id, lot_id;
     char batch[37];
+    ent_ok(db);
     int rc = ent_product_id(db, &pid, product, NULL);
     if (rc != ENT_OK)
         return rc;
     if (qty <= 0)
         return ent_fail(db, ENT_INVALID, "quantity %lld: move 1 or more", (long long)qty);
-    if ((rc = check_note(db, user, note)) != ENT_OK || (rc = ent_location_id(db, from, &from_id, NULL)) != ENT_OK ||
+    if ((rc = check_move(db, "move", qty, lot, user, note)) != ENT_OK ||
+        (rc = ent_location_id(db, from, &from_id, NULL)) != ENT_OK ||
         (rc = ent_location_id(db, to, &to_id, NULL)) != ENT_OK)
         return rc;
     if (from_id == to_id)
@@ -536,7 +747,9 @@ static int change(ent_db *db, const char *kind, const char *product, const char 
     int rc = ent_product_id(db, &pid, product, NULL);
     if (rc != ENT_OK)
         return rc;
-    if ((rc = check_note(db, user, note)) != ENT_OK || (rc = ent_location_id(db, location, &loc_id, NULL)) != ENT_OK)
+    int64_t mag = delta < 0 ? -delta : delta;
+    if ((rc = check_move(db, strcmp(kind, "scrap") == 0 ? "scrap" : "adjustment", mag, lot, user, note)) != ENT_OK ||
+        (rc = ent_location_id(db, location, &loc_id, NULL)) != ENT_OK)
         return rc;
     if (delta > 0 && empty(lot))
         return ent_fail(db, ENT_INVALID, "name the lot of the goods found with --lot");
@@ -562,8 +775,9 @@ int ent_stock_adjust(ent_db *db, const char *product, const char *lot, const cha
         return ent_fail(db, ENT_INVALID, "reason '%.40s' must be damage, loss, found or sample", reason);
     if (delta == 0)
         return ent_fail(db, ENT_INVALID, "quantity 0: adjust by 1 or more");
-    if (delta == INT64_MIN)
-        return ent_fail(db, ENT_INVALID, "quantity is too large");
+    if (delta == INT64_MIN || delta > ENT_STOCK_QTY_MAX || delta < -ENT_STOCK_QTY_MAX)
+        return ent_fail(db, ENT_INVALID, "quantity %lld is beyond %lld, the most one adjustment may hold",
+                        (long long)delta, ENT_STOCK_QTY_MAX);
     int64_t mag = delta < 0 ? -delta : delta;
     return change(db, "adjust", product, lot, location, k == 2 ? mag : -mag, reasons[k], user, note);
 }

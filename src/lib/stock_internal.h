@@ -2,7 +2,19 @@
 #ifndef ENT_STOCK_INTERNAL_H
 #define ENT_STOCK_INTERNAL_H
 
+#include "entrepot/db.h"
 #include "entrepot/stock.h"
+
+/*
+ * Plausibility bounds (README, "Receiving, moves and counts"). They keep
+ * every product and sum of stock figures far inside 64 bits: a balance times
+ * a unit cost is at most 10^18, so only a database edited by hand can
+ * overflow, and that is refused with a message rather than wrapped.
+ */
+#define ENT_STOCK_QTY_MAX 1000000000LL      /* base units in one receipt, move, adjustment, count line */
+#define ENT_STOCK_BALANCE_MAX 10000000000LL /* base units of one lot at one location */
+#define ENT_STOCK_COST_MAX 100000000LL      /* minor units per unit of sale (piece, kg, litre) */
+#define ENT_LOT_CODE_MAX 20                 /* GS1 AI (10) */
 
 /*
  * Appends one ledger row and changes the balance of (lot, location) by delta,
@@ -12,6 +24,20 @@
  */
 int ent_stock_apply(ent_db *db, const char *batch, const char *kind, int64_t product_id, int64_t lot_id,
                     int64_t location_id, int64_t delta, const char *reason, const char *note, const char *user);
+
+/*
+ * Text from the user made safe to show in a message: at most len - 1 bytes
+ * (len >= 8), never half a UTF-8 character, invalid bytes shown as U+FFFD
+ * and control characters as '?', "..." when cut. Returns buf.
+ */
+const char *ent_stock_shown(const char *s, char *buf, size_t len);
+
+/*
+ * The integrity check's stock part (called by ent_db_check): names each
+ * balance, unit cost or ledger row beyond the bounds above through cb and
+ * adds to *problems. ENT_OK unless the database cannot be read.
+ */
+int ent_stock_check(ent_db *db, ent_check_cb cb, void *ud, int *problems);
 
 /* A location's id and kind ("shelf", ...); ENT_NOTFOUND names the code. */
 int ent_location_id(ent_db *db, const char *code, int64_t *id, char kind[16]);

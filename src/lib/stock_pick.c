@@ -71,7 +71,8 @@ int ent_stock_pick(ent_db *db, struct ent_pick **out, size_t *n, int64_t product
                 snprintf(t.held_kind, sizeof t.held_kind, "%s", kind);
                 ent_col_copy(st, 7, t.held_at, sizeof t.held_at);
             }
-            t.held += have;
+            if (__builtin_add_overflow(t.held, have, &t.held))
+                goto overflow;
             continue;
         }
         if (expiry[0] && strcmp(expiry, today) < 0) {
@@ -79,10 +80,12 @@ int ent_stock_pick(ent_db *db, struct ent_pick **out, size_t *n, int64_t product
                 ent_col_copy(st, 3, t.expired_lot, sizeof t.expired_lot);
                 snprintf(t.expired_on, sizeof t.expired_on, "%s", expiry);
             }
-            t.expired += have;
+            if (__builtin_add_overflow(t.expired, have, &t.expired))
+                goto overflow;
             continue;
         }
-        t.sellable += have;
+        if (__builtin_add_overflow(t.sellable, have, &t.sellable))
+            goto overflow;
         if (left == 0)
             continue; /* keep counting, for an honest message elsewhere */
         if (count == cap) {
@@ -116,4 +119,13 @@ int ent_stock_pick(ent_db *db, struct ent_pick **out, size_t *n, int64_t product
     *out = picks;
     *n = count;
     return ENT_OK;
+overflow:
+    /* Only a balance written outside entrepot can be this large (each one
+     * is bounded): refuse with words, never wrap. */
+    sqlite3_reset(st);
+    free(picks);
+    char label[300];
+    ent_product_label(db, product_id, label, sizeof label);
+    return ent_fail(db, ENT_ERROR, "%s: the stock on hand is too large to add up (a balance beyond its bound, "
+                    "written outside entrepot): the integrity check names it", label);
 }

@@ -17,27 +17,72 @@ static int empty(const char *s)
 
 /* ---- counts ------------------------------------------------------------- */
 
-/* Finds a count by its UUID; with open_only, a posted count is refused. */
-static int count_id(ent_db *db, const char *uuid, int64_t *id, int64_t *location_id, int open_only)
+/* A count is named by its UUID or by a prefix of it of at least this many
+ * characters (the first 8 hex digits are what people read out). */
+#define COUNT_PREFIX_MIN 8
+
+static int valid_count_ref(const char *s)
 {
-    int posted = 0;
-    if (empty(uuid))
+    size_t n = strlen(s);
+    return n >= COUNT_PREFIX_MIN && n <= 36 && strspn(s, "0123456789abcdefABCDEF-") == n;
+}
+
+/*
+ * Finds a count by its UUID or a unique prefix of it; with open_only, a
+ * posted count is refused. uuid (may be NULL, 37 bytes) gets the full id.
+ */
+static int count_id(ent_db *db, const char *ref, int64_t *id, int64_t *location_id, int open_only, char *uuid)
+{
+    char shown[64], full[37] = "";
+    int posted = 0, n = 0;
+    if (empty(ref))
         return ent_fail(db, ENT_INVALID, "no count given");
-    sqlite3_stmt *st = ent_stmt(db, "SELECT id, location_id, posted_at IS NOT NULL FROM stock_count WHERE uuid = ?");
+    ent_stock_shown(ref, shown, sizeof shown);
+    if (!valid_count_ref(ref))
+        return ent_fail(db, ENT_INVALID, "count '%s' is not a count id: give the id printed when the count began, "
+                        "or its first %d characters", shown, COUNT_PREFIX_MIN);
+    sqlite3_stmt *st = ent_stmt(db, "SELECT id, location_id, posted_at IS NOT NULL, uuid FROM stock_count "
+                                    "WHERE substr(uuid, 1, length(?1)) = lower(?1) LIMIT 2");
     if (st == NULL)
         return db->code;
-    sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
-    int rc = ENT_OK;
-    if (sqlite3_step(st) == SQLITE_ROW) {
+    sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
+    int sc;
+    while ((sc = sqlite3_step(st)) == SQLITE_ROW && n++ == 0) {
         *id = sqlite3_column_int64(st, 0);
         *location_id = sqlite3_column_int64(st, 1);
         posted = sqlite3_column_int(st, 2);
-    } else {
-        rc = ent_fail(db, ENT_NOTFOUND, "no count '%.40s' (the id `entrepot stock count start` printed)", uuid);
+        ent_col_copy(st, 3, full, sizeof full);
     }
     sqlite3_reset(st);
-    if (rc == ENT_OK && open_only && posted)
-        rc = ent_fail(db, ENT_REFUSED, "count %s is already posted", uuid);
+    if (sc != SQLITE_ROW && sc != SQLITE_DONE)
+        return ent_fail_sql(db, "looking up a count");
+    if (n == 0)
+        return ent_fail(db, ENT_NOTFOUND, "no count '%s' (the list of counts shows every id)", shown);
+    if (n > 1)
+        return ent_fail(db, ENT_INVALID, "count '%s' is the start of several count ids: give more of it", shown);
+    if (open_only && posted)
+        return ent_fail(db, ENT_REFUSED, "count %s is already posted", full);
+    if (uuid)
+        memcpy(uuid, full, sizeof full);
+    return ENT_OK;
+}
+
+/* Refuses a second open count of one location: two counts would post the
+ * same difference twice. */
+static int no_open_count(ent_db *db, int64_t loc_id, const char *location)
+{
+    sqlite3_stmt *st = ent_stmt(db, "SELECT uuid, started_at FROM stock_count WHERE location_id = ? "
+                                    "AND posted_at IS NULL ORDER BY id LIMIT 1");
+    if (st == NULL)
+        return db->code;
+    sqlite3_bind_int64(st, 1, loc_id);
+    int rc = ENT_OK, sc = sqlite3_step(st);
+    if (sc == SQLITE_ROW)
+        rc = ent_fail(db, ENT_REFUSED, "location %s already has an open count, %.8s (begun %s): post it before "
+                      "starting another", location, sqlite3_column_text(st, 0), sqlite3_column_text(st, 1));
+    else if (sc != SQLITE_DONE)
+        rc = ent_fail_sql(db, "looking for open counts");
+    sqlite3_reset(st);
     return rc;
 }
 
@@ -47,11 +92,15 @@ int ent_count_start(ent_db *db, char *uuid_out, const char *location, const char
     char uuid[37], now[21];
     int rc;
     ent_ok(db);
+    if (user && *user == '\0')
+        return ent_fail(db, ENT_INVALID, "the user is empty: give a value or leave it out");
     if ((rc = ent_check_text(db, "user", user, 64, false)) != ENT_OK ||
         (rc = ent_location_id(db, location, &loc_id, NULL)) != ENT_OK)
         return rc;
     if ((rc = ent_tx_begin(db)) != ENT_OK)
         return rc;
+    if ((rc = no_open_count(db, loc_id, location)) != ENT_OK)
+        goto done;
     ent_uuid_new(uuid);
     ent_now_utc(now);
     /* The snapshot and the ledger head are taken under one write lock, so no
@@ -85,55 +134,80 @@ done:
     return rc;
 }
 
-int ent_count_record(ent_db *db, const char *count, const char *product, const char *lot, int64_t counted)
+/* The lot a counted line is about: the named one, or the product's only
+ * line in the count. Inside the caller's transaction. */
+static int count_lot(ent_db *db, int64_t cid, int64_t pid, const char *product, const char *lot, int64_t *lot_id)
+{
+    if (!empty(lot)) {
+        ent_lot *l = NULL;
+        int rc = ent_lot_find_id(db, &l, pid, lot);
+        if (rc == ENT_OK)
+            *lot_id = l->id;
+        ent_lot_free(l);
+        return rc;
+    }
+    sqlite3_stmt *st = ent_stmt(db, "SELECT lot_id FROM stock_count_line WHERE count_id = ? AND product_id = ?");
+    if (st == NULL)
+        return db->code;
+    sqlite3_bind_int64(st, 1, cid);
+    sqlite3_bind_int64(st, 2, pid);
+    int n = 0;
+    while (sqlite3_step(st) == SQLITE_ROW && n++ == 0)
+        *lot_id = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    if (n == 1)
+        return ENT_OK;
+    char label[300];
+    ent_product_label(db, pid, label, sizeof label);
+    (void)product;
+    return ent_fail(db, ENT_INVALID, n == 0 ? "%s was not expected at this location: name the lot that was found"
+                                            : "%s has several lots in this count: name the lot counted", label);
+}
+
+int ent_count_record(ent_db *db, const char *count, const char *product, const char *lot, int64_t counted,
+                     const char *user)
 {
     int64_t cid, loc_id, pid, lot_id = 0;
+    char now[21];
     int rc;
     ent_ok(db);
     if (counted < 0)
         return ent_fail(db, ENT_INVALID, "counted quantity %lld must be 0 or more", (long long)counted);
-    if ((rc = ent_product_id(db, &pid, product, NULL)) != ENT_OK)
+    if (counted > ENT_STOCK_QTY_MAX)
+        return ent_fail(db, ENT_INVALID, "counted quantity %lld is more than %lld, the most one count line may hold",
+                        (long long)counted, ENT_STOCK_QTY_MAX);
+    if ((lot && *lot == '\0') || (user && *user == '\0'))
+        return ent_fail(db, ENT_INVALID, "the %s is empty: give a value or leave it out",
+                        lot && *lot == '\0' ? "lot code" : "user");
+    if ((rc = ent_check_text(db, "user", user, 64, false)) != ENT_OK ||
+        (rc = ent_product_id(db, &pid, product, NULL)) != ENT_OK)
         return rc;
     if ((rc = ent_tx_begin(db)) != ENT_OK)
         return rc;
-    if ((rc = count_id(db, count, &cid, &loc_id, 1)) != ENT_OK)
+    if ((rc = count_id(db, count, &cid, &loc_id, 1, NULL)) != ENT_OK ||
+        (rc = count_lot(db, cid, pid, product, lot, &lot_id)) != ENT_OK)
         goto done;
-    if (!empty(lot)) {
-        ent_lot *l = NULL;
-        if ((rc = ent_lot_find_id(db, &l, pid, lot)) != ENT_OK)
-            goto done;
-        lot_id = l->id;
-        ent_lot_free(l);
-    } else {
-        sqlite3_stmt *st = ent_stmt(db, "SELECT lot_id FROM stock_count_line WHERE count_id = ? AND product_id = ?");
-        if (st == NULL) {
-            rc = db->code;
-            goto done;
-        }
-        sqlite3_bind_int64(st, 1, cid);
-        sqlite3_bind_int64(st, 2, pid);
-        int n = 0;
-        while (sqlite3_step(st) == SQLITE_ROW && n++ == 0)
-            lot_id = sqlite3_column_int64(st, 0);
-        sqlite3_reset(st);
-        if (n != 1) {
-            rc = ent_fail(db, ENT_INVALID, n == 0 ? "%s was not expected at this location: name its lot with --lot"
-                                                   : "%s has several lots in this count: name one with --lot",
-                          product);
-            goto done;
-        }
-    }
-    sqlite3_stmt *st = ent_stmt(db, "INSERT INTO stock_count_line(count_id, lot_id, product_id, expected, counted) "
-                                    "VALUES (?1, ?2, ?3, 0, ?4) "
-                                    "ON CONFLICT(count_id, lot_id) DO UPDATE SET counted = excluded.counted");
+    /* The line is counted against the stock of this moment, so moves between
+     * the start of the count and this record are not counted twice. */
+    sqlite3_stmt *st = ent_stmt(db,
+        "INSERT INTO stock_count_line(count_id, lot_id, product_id, expected, counted, as_of_move_id, counted_by, "
+        "counted_at) VALUES (?1, ?2, ?3, "
+        "  COALESCE((SELECT qty FROM stock_balance WHERE lot_id = ?2 AND location_id = ?4), 0), ?5, "
+        "  (SELECT COALESCE(MAX(id), 0) FROM stock_move), ?6, ?7) "
+        "ON CONFLICT(count_id, lot_id) DO UPDATE SET expected = excluded.expected, counted = excluded.counted, "
+        "  as_of_move_id = excluded.as_of_move_id, counted_by = excluded.counted_by, counted_at = excluded.counted_at");
     if (st == NULL) {
         rc = db->code;
         goto done;
     }
+    ent_now_utc(now);
     sqlite3_bind_int64(st, 1, cid);
     sqlite3_bind_int64(st, 2, lot_id);
     sqlite3_bind_int64(st, 3, pid);
-    sqlite3_bind_int64(st, 4, counted);
+    sqlite3_bind_int64(st, 4, loc_id);
+    sqlite3_bind_int64(st, 5, counted);
+    ent_bind_text_or_null(st, 6, user);
+    sqlite3_bind_text(st, 7, now, -1, SQLITE_STATIC);
     rc = ent_exec_stmt(db, st);
 done:
     return ent_tx_end(db, rc);
@@ -142,7 +216,9 @@ done:
 static const char count_lines_sql[] =
     "SELECT COALESCE(p.gtin, p.sku), COALESCE(p.name_zh, p.name_en), l.code, c.expected, c.counted, "
     "       (SELECT COUNT(*) FROM stock_move m WHERE m.lot_id = c.lot_id AND m.location_id = sc.location_id "
-    "        AND m.id > sc.last_move_id), c.lot_id, c.product_id "
+    "        AND m.id > COALESCE(c.as_of_move_id, sc.last_move_id)), c.lot_id, c.product_id, "
+    "       COALESCE((SELECT qty FROM stock_balance b WHERE b.lot_id = c.lot_id "
+    "                 AND b.location_id = sc.location_id), 0) "
     "FROM stock_count_line c JOIN stock_count sc ON sc.id = c.count_id "
     "JOIN lot l ON l.id = c.lot_id JOIN product p ON p.id = c.product_id "
     "WHERE c.count_id = ? ORDER BY p.id, l.code";
@@ -154,8 +230,11 @@ static void fill_line(sqlite3_stmt *st, ent_count_line *ln)
     ln->lot = (const char *)sqlite3_column_text(st, 2);
     ln->expected = sqlite3_column_int64(st, 3);
     ln->counted = sqlite3_column_type(st, 4) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 4);
-    ln->difference = ln->counted < 0 ? 0 : ln->counted - ln->expected;
     ln->moves_since = sqlite3_column_int64(st, 5);
+    ln->on_hand = sqlite3_column_int64(st, 8);
+    /* Both figures are inside the bounds (a count line at most 10^9, a
+     * balance at most 10^10), so the difference cannot overflow. */
+    ln->difference = ln->counted < 0 ? 0 : ln->counted - ln->expected;
 }
 
 int ent_count_show(ent_db *db, const char *count, ent_count_cb cb, void *ud)
@@ -164,7 +243,7 @@ int ent_count_show(ent_db *db, const char *count, ent_count_cb cb, void *ud)
     int rc;
     sqlite3_stmt *st = NULL;
     ent_ok(db);
-    if ((rc = count_id(db, count, &cid, &loc_id, 0)) != ENT_OK)
+    if ((rc = count_id(db, count, &cid, &loc_id, 0, NULL)) != ENT_OK)
         return rc;
     if (sqlite3_prepare_v2(db->sql, count_lines_sql, -1, &st, NULL) != SQLITE_OK)
         return ent_fail_sql(db, "reading a count");
@@ -178,50 +257,67 @@ int ent_count_show(ent_db *db, const char *count, ent_count_cb cb, void *ud)
     return rc;
 }
 
+/* Names the counted lines that moved after they were counted; 0 when none. */
+static int moved_lines(sqlite3_stmt *st, char *names, size_t len)
+{
+    int moved = 0;
+    size_t used = 0;
+    names[0] = '\0';
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        ent_count_line ln;
+        fill_line(st, &ln);
+        if (ln.counted < 0 || ln.moves_since == 0)
+            continue;
+        moved++;
+        if (used < len - 1) {
+            int w = snprintf(names + used, len - used, "%s%s lot %s", moved > 1 ? ", " : "", ln.gtin, ln.lot);
+            used = w < 0 || (size_t)w >= len - used ? len - 1 : used + (size_t)w;
+        }
+    }
+    sqlite3_reset(st);
+    return moved;
+}
+
 int ent_count_post(ent_db *db, const char *count, int force, const char *user, ent_count_cb cb, void *ud)
 {
     int64_t cid, loc_id;
-    int rc, moved = 0;
-    char batch[37], now[21], names[400] = "";
-    size_t used = 0;
+    int rc, moved;
+    char batch[37], now[21], names[400], uuid[37];
     sqlite3_stmt *st = NULL;
     ent_ok(db);
+    if (user && *user == '\0')
+        return ent_fail(db, ENT_INVALID, "the user is empty: give a value or leave it out");
     if ((rc = ent_check_text(db, "user", user, 64, false)) != ENT_OK)
         return rc;
     if ((rc = ent_tx_begin(db)) != ENT_OK)
         return rc;
-    if ((rc = count_id(db, count, &cid, &loc_id, 1)) != ENT_OK)
+    if ((rc = count_id(db, count, &cid, &loc_id, 1, uuid)) != ENT_OK)
         goto done;
     if (sqlite3_prepare_v2(db->sql, count_lines_sql, -1, &st, NULL) != SQLITE_OK) {
         rc = ent_fail_sql(db, "reading a count");
         goto done;
     }
     sqlite3_bind_int64(st, 1, cid);
-    /* First pass: flag lines that moved after the count began. */
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        ent_count_line ln;
-        fill_line(st, &ln);
-        if (ln.counted >= 0 && ln.moves_since > 0) {
-            moved++;
-            if (used < sizeof names - 1)
-                used += (size_t)snprintf(names + used, sizeof names - used, "%s%s lot %s", moved > 1 ? ", " : "",
-                                         ln.gtin, ln.lot);
-        }
-    }
-    sqlite3_reset(st);
+    moved = moved_lines(st, names, sizeof names);
     if (moved > 0 && !force) {
         rc = ent_fail(db, ENT_REFUSED,
-                      "%d counted line%s moved after the count began (%s): recount them, or post with --force "
-                      "to apply the counted differences anyway", moved, moved == 1 ? "" : "s", names);
+                      "%d counted line%s moved after %s counted (%s): recount them, or force the post to set "
+                      "them to what was counted", moved, moved == 1 ? "" : "s", moved == 1 ? "it was" : "they were",
+                      names);
         goto done;
     }
+    /* Each counted line is set to what was counted: the adjustment is taken
+     * against the stock on hand now, never against an older snapshot. */
     ent_uuid_new(batch);
     while (rc == ENT_OK && sqlite3_step(st) == SQLITE_ROW) {
         ent_count_line ln;
         fill_line(st, &ln);
-        if (ln.counted >= 0 && ln.difference != 0)
-            rc = ent_stock_apply(db, batch, "count", sqlite3_column_int64(st, 7), sqlite3_column_int64(st, 6), loc_id,
-                                 ln.difference, "count", count, user);
+        if (ln.counted >= 0) {
+            ln.difference = ln.counted - ln.on_hand;
+            if (ln.difference != 0)
+                rc = ent_stock_apply(db, batch, "count", sqlite3_column_int64(st, 7), sqlite3_column_int64(st, 6),
+                                     loc_id, ln.difference, "count", uuid, user);
+        }
         if (rc == ENT_OK && cb)
             rc = cb(&ln, ud);
     }
@@ -241,7 +337,72 @@ done:
     return ent_tx_end(db, rc);
 }
 
+int ent_count_each(ent_db *db, int open_only, ent_count_info_cb cb, void *ud)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = ENT_OK, sc;
+    ent_ok(db);
+    if (sqlite3_prepare_v2(db->sql,
+            "SELECT sc.uuid, loc.code, sc.started_at, sc.posted_at, sc.user, "
+            "       (SELECT COUNT(*) FROM stock_count_line c WHERE c.count_id = sc.id), "
+            "       (SELECT COUNT(*) FROM stock_count_line c WHERE c.count_id = sc.id AND c.counted IS NOT NULL) "
+            "FROM stock_count sc JOIN location loc ON loc.id = sc.location_id "
+            "WHERE ?1 = 0 OR sc.posted_at IS NULL ORDER BY sc.id", -1, &st, NULL) != SQLITE_OK)
+        return ent_fail_sql(db, "listing counts");
+    sqlite3_bind_int(st, 1, open_only);
+    while (rc == ENT_OK && (sc = sqlite3_step(st)) == SQLITE_ROW) {
+        ent_count_info c;
+        ent_col_copy(st, 0, c.uuid, sizeof c.uuid);
+        c.location = (const char *)sqlite3_column_text(st, 1);
+        c.started_at = (const char *)sqlite3_column_text(st, 2);
+        c.posted_at = (const char *)sqlite3_column_text(st, 3);
+        c.user = (const char *)sqlite3_column_text(st, 4);
+        c.lines = sqlite3_column_int64(st, 5);
+        c.counted = sqlite3_column_int64(st, 6);
+        rc = cb(&c, ud);
+    }
+    if (rc == ENT_OK && sc != SQLITE_DONE)
+        rc = ent_fail_sql(db, "listing counts");
+    sqlite3_finalize(st);
+    return rc;
+}
+
 /* ---- levels ------------------------------------------------------------- */
+
+/*
+ * SQLite stops an integer SUM that leaves 64 bits with "integer overflow";
+ * inside the bounds that cannot happen, so it means figures written past
+ * the library (a hand-edited database). Say so instead of a bare error.
+ */
+static int sum_fail(ent_db *db, const char *what)
+{
+    if (strstr(sqlite3_errmsg(db->sql), "integer overflow") != NULL)
+        return ent_fail(db, ENT_ERROR, "%s: the stock figures are too large to add up (a balance or unit cost beyond "
+                        "its bound, written outside entrepot): the integrity check names them", what);
+    return ent_fail_sql(db, what);
+}
+
+/* Value of one balance at its lot's unit cost, guarded: when the product
+ * would leave 64 bits the row is left out of the sums and counted in the
+ * overflow column instead. Goods in g or ml are costed per kg or litre, as
+ * they are priced, so their products are in thousandths of a minor unit. */
+#define COST_FITS "(l.unit_cost IS NULL OR l.unit_cost = 0 OR b.qty <= 9223372036854775807 / l.unit_cost)"
+#define VALUE_COLS                                                                                               \
+    "SUM(CASE WHEN l.unit_cost IS NOT NULL AND p.unit NOT IN ('g', 'ml') AND " COST_FITS                        \
+    "    THEN b.qty * l.unit_cost ELSE 0 END), "                                                                 \
+    "SUM(CASE WHEN l.unit_cost IS NOT NULL AND p.unit IN ('g', 'ml') AND " COST_FITS                            \
+    "    THEN b.qty * l.unit_cost ELSE 0 END), "                                                                 \
+    "SUM(CASE WHEN " COST_FITS " THEN 0 ELSE 1 END)"
+
+/* units + thousandths / 1000 rounded half up, refused when it leaves 64 bits. */
+static int row_value(ent_db *db, int64_t units, int64_t milli, int64_t overflow, int64_t *out)
+{
+    int64_t whole = milli / 1000 + (milli % 1000 >= 500);
+    if (overflow > 0 || __builtin_add_overflow(units, whole, out))
+        return ent_fail(db, ENT_ERROR, "the cost value of stock is too large to add up (a balance or unit cost "
+                        "beyond its bound, written outside entrepot): the integrity check names them");
+    return ENT_OK;
+}
 
 static int levels_low(ent_db *db, const ent_levels_query *q, int64_t pid, ent_level_cb cb, void *ud)
 {
@@ -259,7 +420,8 @@ static int levels_low(ent_db *db, const ent_levels_query *q, int64_t pid, ent_le
         return ent_fail_sql(db, "reading low stock");
     sqlite3_bind_int64(st, 1, pid);
     sqlite3_bind_int64(st, 2, q->limit > 0 ? q->limit : -1);
-    while (rc == ENT_OK && sqlite3_step(st) == SQLITE_ROW) {
+    int sc;
+    while (rc == ENT_OK && (sc = sqlite3_step(st)) == SQLITE_ROW) {
         ent_level row;
         memset(&row, 0, sizeof row);
         row.gtin = (const char *)sqlite3_column_text(st, 0);
@@ -272,6 +434,8 @@ static int levels_low(ent_db *db, const ent_levels_query *q, int64_t pid, ent_le
         row.products = 1;
         rc = cb(&row, ud);
     }
+    if (rc == ENT_OK && sc != SQLITE_DONE)
+        rc = sum_fail(db, "reading low stock");
     sqlite3_finalize(st);
     return rc;
 }
@@ -288,12 +452,17 @@ int ent_stock_levels(ent_db *db, const ent_levels_query *q, ent_level_cb cb, voi
         return rc;
     if (!empty(q->origin)) {
         const ent_country *c = NULL;
+        char shown[64];
         if (ent_country_lookup(&c, q->origin) != ENT_OK)
-            return ent_fail(db, ENT_INVALID, "origin '%.40s' is not an ISO 3166-1 country code", q->origin);
+            return ent_fail(db, ENT_INVALID, "origin '%s' is not an ISO 3166-1 country code",
+                            ent_stock_shown(q->origin, shown, sizeof shown));
         memcpy(origin, c->alpha2, 3);
     }
-    if (!empty(q->expiring_before) && ent_date_parse(q->expiring_before, NULL) != ENT_OK)
-        return ent_fail(db, ENT_INVALID, "date '%.40s' is not a date in the form YYYY-MM-DD", q->expiring_before);
+    if (!empty(q->expiring_before) && ent_date_parse(q->expiring_before, NULL) != ENT_OK) {
+        char shown[64];
+        return ent_fail(db, ENT_INVALID, "date '%s' is not a date in the form YYYY-MM-DD",
+                        ent_stock_shown(q->expiring_before, shown, sizeof shown));
+    }
     if (q->low)
         return levels_low(db, q, pid, cb, ud);
 
@@ -323,8 +492,7 @@ int ent_stock_levels(ent_db *db, const ent_levels_query *q, ent_level_cb cb, voi
     }
     snprintf(sql, sizeof sql,
              "SELECT %s, SUM(b.qty), COUNT(DISTINCT b.product_id), COUNT(DISTINCT b.lot_id), "
-             "       SUM(CASE WHEN l.unit_cost IS NOT NULL THEN b.qty * l.unit_cost ELSE 0 END), l.cost_currency, "
-             "       SUM(CASE WHEN l.unit_cost IS NULL THEN b.qty ELSE 0 END) "
+             "       l.cost_currency, SUM(CASE WHEN l.unit_cost IS NULL THEN b.qty ELSE 0 END), " VALUE_COLS " "
              "FROM stock_balance b JOIN lot l ON l.id = b.lot_id JOIN product p ON p.id = b.product_id "
              "JOIN location loc ON loc.id = b.location_id "
              "WHERE b.qty > 0 AND (?1 = 0 OR b.product_id = ?1) AND (?2 = 0 OR b.location_id = ?2) "
@@ -351,9 +519,11 @@ int ent_stock_levels(ent_db *db, const ent_levels_query *q, ent_level_cb cb, voi
         row.qty = sqlite3_column_int64(st, 11);
         row.products = sqlite3_column_int64(st, 12);
         row.lots = sqlite3_column_int64(st, 13);
-        row.value = sqlite3_column_int64(st, 14);
-        row.cost_currency = (const char *)sqlite3_column_text(st, 15);
-        row.uncosted = sqlite3_column_int64(st, 16);
+        row.cost_currency = (const char *)sqlite3_column_text(st, 14);
+        row.uncosted = sqlite3_column_int64(st, 15);
+        if ((rc = row_value(db, sqlite3_column_int64(st, 16), sqlite3_column_int64(st, 17),
+                            sqlite3_column_int64(st, 18), &row.value)) != ENT_OK)
+            break;
         if (row.origin) {
             const ent_country *c = NULL;
             if (ent_country_lookup(&c, row.origin) == ENT_OK) {
@@ -364,7 +534,7 @@ int ent_stock_levels(ent_db *db, const ent_levels_query *q, ent_level_cb cb, voi
         rc = cb(&row, ud);
     }
     if (rc == ENT_OK && sc != SQLITE_DONE)
-        rc = ent_fail_sql(db, "reading stock levels");
+        rc = sum_fail(db, "reading stock levels");
     sqlite3_finalize(st);
     return rc;
 }
@@ -389,7 +559,8 @@ int ent_stock_history(ent_db *db, const char *product, int64_t limit, ent_move_c
         return ent_fail_sql(db, "reading the ledger");
     sqlite3_bind_int64(st, 1, pid);
     sqlite3_bind_int64(st, 2, limit);
-    while (rc == ENT_OK && sqlite3_step(st) == SQLITE_ROW) {
+    int sc;
+    while (rc == ENT_OK && (sc = sqlite3_step(st)) == SQLITE_ROW) {
         ent_move m;
         const char **texts[] = {&m.uuid, &m.batch, &m.at, &m.kind, &m.lot, &m.location, &m.reason, &m.note, &m.user};
         for (int i = 0; i < 9; i++)
@@ -398,6 +569,41 @@ int ent_stock_history(ent_db *db, const char *product, int64_t limit, ent_move_c
         m.balance = sqlite3_column_int64(st, 10);
         rc = cb(&m, ud);
     }
+    if (rc == ENT_OK && sc != SQLITE_DONE)
+        rc = sum_fail(db, "reading the ledger");
     sqlite3_finalize(st);
     return rc;
+}
+
+/* ---- integrity ---------------------------------------------------------- */
+
+/* Figures the library never writes: only a hand-edited database has them,
+ * and they would make sums leave 64 bits. Each becomes one problem line. */
+static const char implausible_sql[] =
+    "SELECT 'balance beyond its bound: ' || COALESCE(p.gtin, p.sku) || ' lot ' || l.code || ' at ' || loc.code "
+    "       || ' holds ' || b.qty || ', at most ' || ?1 "
+    "FROM stock_balance b JOIN lot l ON l.id = b.lot_id JOIN product p ON p.id = b.product_id "
+    "JOIN location loc ON loc.id = b.location_id WHERE b.qty > ?1 "
+    "UNION ALL "
+    "SELECT 'unit cost beyond its bound: ' || COALESCE(p.gtin, p.sku) || ' lot ' || l.code || ' costs ' "
+    "       || l.unit_cost || ' ' || COALESCE(l.cost_currency, '') || ' (minor units), at most ' || ?2 "
+    "FROM lot l JOIN product p ON p.id = l.product_id WHERE l.unit_cost > ?2 "
+    "UNION ALL "
+    "SELECT 'ledger row beyond its bound: move ' || m.uuid || ' changes ' || m.qty || ' units' "
+    "FROM stock_move m WHERE m.qty > ?1 OR m.qty < -?1";
+
+int ent_stock_check(ent_db *db, ent_check_cb cb, void *ud, int *problems)
+{
+    sqlite3_stmt *st = NULL;
+    int sc;
+    if (sqlite3_prepare_v2(db->sql, implausible_sql, -1, &st, NULL) != SQLITE_OK)
+        return ent_fail_sql(db, "checking stock figures");
+    sqlite3_bind_int64(st, 1, ENT_STOCK_BALANCE_MAX);
+    sqlite3_bind_int64(st, 2, ENT_STOCK_COST_MAX);
+    while ((sc = sqlite3_step(st)) == SQLITE_ROW) {
+        cb((const char *)sqlite3_column_text(st, 0), ud);
+        (*problems)++;
+    }
+    sqlite3_finalize(st);
+    return sc == SQLITE_DONE ? ENT_OK : ent_fail_sql(db, "checking stock figures");
 }

@@ -81,7 +81,8 @@ static void receive_rows(void **state)
 {
     ent_db *db = *state;
     catalogue(db);
-    enum { QTY, LOT, ORIGIN, DECL, IMPORT, PROD, EXPIRY, LOC, PRODUCT, COST_CUR };
+    enum { QTY, LOT, ORIGIN, DECL, IMPORT, PROD, EXPIRY, LOC, PRODUCT, COST_CUR, COST, SUPPLIER };
+    setenv("ENTREPOT_NOW", "2026-11-30T10:00:00Z", 1);
     static const struct {
         int field;
         const char *value;
@@ -91,7 +92,7 @@ static void receive_rows(void **state)
     } rows[] = {
         /*  0 */ {QTY, NULL, 0, ENT_INVALID, "quantity 0: receive 1 or more"},
         /*  1 */ {QTY, NULL, -5, ENT_INVALID, "quantity -5: receive 1 or more"},
-        /*  2 */ {LOT, "", 0, ENT_INVALID, "a lot code is required (--lot)"},
+        /*  2 */ {LOT, "", 0, ENT_INVALID, "the lot code is empty: give a value or leave it out"},
         /*  3 */ {ORIGIN, "XX", 0, ENT_INVALID, "origin 'XX' is not an ISO 3166-1 country code"},
         /*  4 */ {DECL, "12345", 0, ENT_INVALID, "declaration '12345' must be the 18-digit customs declaration number"},
         /*  5 */ {IMPORT, "2026-02-30", 0, ENT_INVALID, "import date '2026-02-30' is not a date in the form YYYY-MM-DD"},
@@ -104,6 +105,30 @@ static void receive_rows(void **state)
         /* 12 */ {COST_CUR, "EURO", 0, ENT_INVALID, "currency 'EURO' is not an ISO 4217 code"},
         /* 13 */ {LOT, "L\n1", 0, ENT_INVALID, "lot holds a control character (byte 2)"},
         /* 14 */ {IMPORT, "2025-13-01", 0, ENT_INVALID, "import date '2025-13-01' is not a date in the form YYYY-MM-DD"},
+        /* 15 */ {QTY, NULL, 1000000001, ENT_INVALID,
+                  "quantity 1000000001 is more than 1000000000, the most one receipt may hold"},
+        /* 16 */ {QTY, NULL, INT64_MAX, ENT_INVALID,
+                  "quantity 9223372036854775807 is more than 1000000000, the most one receipt may hold"},
+        /* 17 */ {LOT, "L批01", 0, ENT_INVALID,
+                  "lot code 'L批01' holds '批' (character 2), which a barcode cannot carry: use A-Z a-z 0-9 and "
+                  "! \" % & ' ( ) * + , - . / : ; < = > ? _"},
+        /* 18 */ {LOT, "OL 25", 0, ENT_INVALID,
+                  "lot code 'OL 25' holds ' ' (character 3), which a barcode cannot carry: use A-Z a-z 0-9 and "
+                  "! \" % & ' ( ) * + , - . / : ; < = > ? _"},
+        /* 19 */ {LOT, "ABCDEFGHIJKLMNOPQRSTU", 0, ENT_INVALID,
+                  "lot code 'ABCDEFGHIJKLMNOPQRSTU' has 21 characters: at most 20 fit a barcode"},
+        /* 20 */ {LOT, "L\xff", 0, ENT_INVALID, "lot is not valid UTF-8 text"},
+        /* 21 */ {ORIGIN, "", 0, ENT_INVALID, "the origin country is empty: give a value or leave it out"},
+        /* 22 */ {SUPPLIER, "", 0, ENT_INVALID, "the supplier is empty: give a value or leave it out"},
+        /* 23 */ {IMPORT, "2026-12-02", 0, ENT_INVALID, "import date 2026-12-02 is in the future"},
+        /* 24 */ {IMPORT, "9999-12-31", 0, ENT_INVALID, "import date 9999-12-31 is in the future"},
+        /* 25 */ {PROD, "2026-12-05", 0, ENT_INVALID, "production date 2026-12-05 is in the future"},
+        /* 26 */ {COST, NULL, 100000001, ENT_INVALID,
+                  "unit cost 100000001 (minor units) is more than 100000000, the most a unit may cost"},
+        /* 27 */ {COST, NULL, INT64_MAX, ENT_INVALID,
+                  "unit cost 9223372036854775807 (minor units) is more than 100000000, the most a unit may cost"},
+        /* 28 */ {IMPORT, "", 0, ENT_INVALID, "the import date is empty: give a value or leave it out"},
+        /* 29 */ {PRODUCT, "", 0, ENT_INVALID, "the product is empty: give a value or leave it out"},
     };
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
         ent_receive r = good();
@@ -118,13 +143,22 @@ static void receive_rows(void **state)
         case LOC: r.location = rows[i].value; break;
         case PRODUCT: r.product = rows[i].value; break;
         case COST_CUR: r.cost_currency = rows[i].value; break;
+        case COST: r.unit_cost = rows[i].qty; break;
+        case SUPPLIER: r.supplier = rows[i].value; break;
         }
         EXPECT_ROW(i, db, ent_stock_receive(db, &r, NULL), rows[i].rc, rows[i].msg);
     }
     assert_int_equal(total(db, "03017620422003"), 0);
 
-    /* A good receipt, then the same lot again: it must agree. */
+    /* Tomorrow in UTC is already today east of Greenwich: accepted. */
     ent_receive r = good();
+    r.lot = "EAST";
+    r.import_date = "2026-12-01";
+    assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_OK);
+    assert_int_equal(ent_stock_scrap(db, "3017620422003", "EAST", "B-01", 48, NULL, NULL), ENT_OK);
+
+    /* A good receipt, then the same lot again: it must agree. */
+    r = good();
     char uuid[37];
     assert_int_equal(ent_stock_receive(db, &r, uuid), ENT_OK);
     assert_int_equal(strlen(uuid), 36);
@@ -159,6 +193,81 @@ static void receive_rows(void **state)
     r.origin = "DE";
     assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_OK);
     assert_int_equal(total(db, "04006381333931"), 24);
+    /* Cases: 12 per case, so the bound counts units, not cases. */
+    r.qty = 83333334;
+    assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_INVALID);
+    assert_string_equal(ent_errmsg(db), "83333334 cases of 12 units is more than 1000000000 units, the most one "
+                                        "receipt may hold");
+    unsetenv("ENTREPOT_NOW");
+}
+
+/* Issue 9: a shelf life makes the expiry; issue 17: dates past 9999. */
+static void shelf_life_rows(void **state)
+{
+    ent_db *db = *state;
+    catalogue(db);
+    setenv("ENTREPOT_NOW", "2026-11-30T10:00:00Z", 1);
+    ent_product_fields f = {0};
+    f.gtin = "8410376000115";
+    f.name_zh = "橄榄油";
+    f.shelf_life_days = "365";
+    assert_int_equal(ent_product_add(db, &f), ENT_OK);
+    static const struct {
+        const char *lot, *prod, *expiry;
+        int rc;
+        const char *msg, *want_expiry;
+    } rows[] = {
+        /* 0 */ {"S0", "2025-10-01", NULL, ENT_OK, "", "2026-10-01"},
+        /* 1 */ {"S1", NULL, NULL, ENT_INVALID,
+                 "08410376000115 橄榄油 keeps 365 days: give the lot's production date or its expiry", NULL},
+        /* 2 */ {"S2", "2025-10-01", "2026-10-02", ENT_INVALID,
+                 "expiry 2026-10-02 is later than production date 2025-10-01 plus the shelf life of 08410376000115 "
+                 "橄榄油 (365 days: 2026-10-01)", NULL},
+        /* 3 */ {"S3", "2025-10-01", "2026-09-30", ENT_OK, "", "2026-09-30"},
+        /* 4 */ {"S4", NULL, "2027-01-31", ENT_OK, "", "2027-01-31"},
+        /* 5 */ {"S5", "2025-08-01", NULL, ENT_INVALID,
+                 "expiry 2026-08-01 (production date 2025-08-01 + 365 days) is before the import date 2026-09-01", NULL},
+        /* 6 */ {"S6", "2024-02-29", "2025-03-01", ENT_INVALID, "expiry 2025-03-01 is before the import date 2026-09-01", NULL},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        ent_receive r = {0};
+        r.product = "8410376000115";
+        r.qty = 6;
+        r.lot = rows[i].lot;
+        r.origin = "ES";
+        r.import_date = "2026-09-01";
+        r.production_date = rows[i].prod;
+        r.expiry = rows[i].expiry;
+        r.unit_cost = -1;
+        r.location = "A-01-03";
+        EXPECT_ROW(i, db, ent_stock_receive(db, &r, NULL), rows[i].rc, rows[i].msg);
+        if (rows[i].want_expiry) {
+            ent_lot *lot = NULL;
+            assert_int_equal(ent_lot_find(db, &lot, "8410376000115", rows[i].lot), ENT_OK);
+            if (strcmp(lot->expiry, rows[i].want_expiry) != 0)
+                fail_msg("row %zu: expiry %s, want %s", i, lot->expiry, rows[i].want_expiry);
+            ent_lot_free(lot);
+        }
+    }
+    /* Again with the expiry worked out: the same lot agrees. */
+    ent_receive r = {0};
+    r.product = "8410376000115";
+    r.qty = 1;
+    r.lot = "S0";
+    r.origin = "ES";
+    r.import_date = "2026-09-01";
+    r.production_date = "2025-10-01";
+    r.unit_cost = -1;
+    r.location = "A-01-03";
+    assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_OK);
+    /* A production date whose shelf life ends past 9999-12-31. */
+    setenv("ENTREPOT_NOW", "9999-12-20T10:00:00Z", 1);
+    r.lot = "LATE";
+    r.import_date = "9999-12-20";
+    r.production_date = "9999-12-01";
+    assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_INVALID);
+    assert_string_equal(ent_errmsg(db), "production date 9999-12-01 plus a shelf life of 365 days is past 9999-12-31");
+    unsetenv("ENTREPOT_NOW");
 }
 
 static void guarded_moves(void **state)
@@ -278,6 +387,13 @@ static int line_cb(const ent_count_line *ln, void *ud)
     return 0;
 }
 
+static int count_cb(const ent_count_info *c, void *ud)
+{
+    assert_int_equal(strlen(c->uuid), 36);
+    (*(int *)ud)++;
+    return 0;
+}
+
 static void counts(void **state)
 {
     ent_db *db = *state;
@@ -290,24 +406,26 @@ static void counts(void **state)
     assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_OK);
     char id[37];
     assert_int_equal(ent_count_start(db, id, "A-01-03", "wang"), ENT_OK);
-    assert_int_equal(ent_count_record(db, id, "3017620422003", NULL, 40), ENT_INVALID);
-    assert_string_equal(ent_errmsg(db), "3017620422003 has several lots in this count: name one with --lot");
-    assert_int_equal(ent_count_record(db, id, "3017620422003", "L2406A", 46), ENT_OK);
-    assert_int_equal(ent_count_record(db, id, "3017620422003", "L2", 5), ENT_OK);
-    assert_int_equal(ent_count_record(db, id, "3017620422003", "L2", -1), ENT_INVALID);
-    assert_int_equal(ent_count_record(db, "no-such-count", "3017620422003", "L2", 1), ENT_NOTFOUND);
+    assert_int_equal(ent_count_record(db, id, "3017620422003", NULL, 40, "wang"), ENT_INVALID);
+    assert_string_equal(ent_errmsg(db), "03017620422003 榛子可可酱 has several lots in this count: name the lot counted");
+    assert_int_equal(ent_count_record(db, id, "3017620422003", "L2406A", 46, "wang"), ENT_OK);
+    assert_int_equal(ent_count_record(db, id, "3017620422003", "L2", 5, "wang"), ENT_OK);
+    assert_int_equal(ent_count_record(db, id, "3017620422003", "L2", -1, "wang"), ENT_INVALID);
+    assert_int_equal(ent_count_record(db, "00000000-no-such-count", "3017620422003", "L2", 1, "wang"), ENT_INVALID);
+    assert_int_equal(ent_count_record(db, "00000000-0000", "3017620422003", "L2", 1, "wang"), ENT_NOTFOUND);
     /* A sale-like move after the count began flags the line and stops the post. */
     assert_int_equal(ent_stock_scrap(db, "3017620422003", "L2406A", "A-01-03", 1, NULL, NULL), ENT_OK);
     int n = 0;
     assert_int_equal(ent_count_post(db, id, 0, "wang", line_cb, &n), ENT_REFUSED);
-    assert_string_equal(ent_errmsg(db), "1 counted line moved after the count began (03017620422003 lot L2406A): "
-                                        "recount them, or post with --force to apply the counted differences anyway");
+    assert_string_equal(ent_errmsg(db), "1 counted line moved after it was counted (03017620422003 lot L2406A): "
+                                        "recount them, or force the post to set them to what was counted");
     assert_int_equal(total(db, "03017620422003"), 52);
     n = 0;
     assert_int_equal(ent_count_post(db, id, 1, "wang", line_cb, &n), ENT_OK);
     assert_int_equal(n, 2);
-    /* 47 on hand after the scrap, counted 46 against 48 expected: -2 -> 45, plus L2 5. */
-    assert_int_equal(total(db, "03017620422003"), 50);
+    /* 47 on hand after the scrap and 46 counted: set to 46 (-1, never -2 from
+     * the stale snapshot of 48), plus L2 5. */
+    assert_int_equal(total(db, "03017620422003"), 51);
     assert_int_equal(ent_count_post(db, id, 1, "wang", NULL, NULL), ENT_REFUSED);
     assert_int_equal(ent_db_check(db, NULL, NULL), ENT_OK);
 }
@@ -337,6 +455,12 @@ static void problem_cb(const char *p, void *ud)
 {
     (void)ud;
     problems_seen = strdup(p);
+}
+
+static void count_problem(const char *p, void *ud)
+{
+    (void)p;
+    (*(int *)ud)++;
 }
 
 static void check_names_drift(void **state)
@@ -395,11 +519,190 @@ static void concurrent_takers(void **state)
     assert_int_equal(ent_db_check(db, NULL, NULL), ENT_OK);
 }
 
+/* Issue 17: bounds on every quantity, and sums that never wrap; issue 9:
+ * goods by weight are costed per kg like they are priced. */
+static void bounds_and_weighed_goods(void **state)
+{
+    ent_db *db = *state;
+    catalogue(db);
+    ent_product_fields f = {0};
+    f.sku = "CHEESE-1";
+    f.name_zh = "奶酪";
+    f.unit = "g";
+    f.price = "298.00";
+    assert_int_equal(ent_product_add(db, &f), ENT_OK);
+    ent_receive r = good();
+    r.product = "CHEESE-1";
+    r.lot = "C1";
+    r.origin = "FR";
+    r.qty = 5000;
+    r.unit_cost = 1850; /* 18.50 EUR per kg */
+    r.cost_currency = "EUR";
+    assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_OK);
+    r.lot = "C2";
+    r.qty = 333; /* 333 g at 18.50/kg = 6.1605 -> 6.16 */
+    assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_OK);
+    ent_levels_query q = {.by = ENT_BY_LOT, .product = "CHEESE-1"};
+    struct sum s = {0};
+    assert_int_equal(ent_stock_levels(db, &q, sum_cb, &s), ENT_OK);
+    assert_int_equal(s.value, 9250 + 616);
+    q = (ent_levels_query){.by = ENT_BY_PRODUCT, .product = "CHEESE-1"};
+    s = (struct sum){0};
+    assert_int_equal(ent_stock_levels(db, &q, sum_cb, &s), ENT_OK);
+    assert_int_equal(s.value, 9866); /* 5333 g x 18.50/kg = 98.6605 */
+
+    r = good();
+    r.qty = 1000000000;
+    static const struct {
+        int op;
+        int64_t qty;
+        int rc;
+        const char *msg;
+    } rows[] = {
+        /* 0 */ {0, 1000000000, ENT_OK, ""},
+        /* 1 */ {1, 1000000001, ENT_INVALID, "quantity 1000000001 is more than 1000000000, the most one move may hold"},
+        /* 2 */ {2, INT64_MAX, ENT_INVALID, "quantity 9223372036854775807 is beyond 1000000000, the most one adjustment may hold"},
+        /* 3 */ {2, INT64_MIN, ENT_INVALID, "quantity -9223372036854775808 is beyond 1000000000, the most one adjustment may hold"},
+        /* 4 */ {3, INT64_MAX, ENT_INVALID, "quantity 9223372036854775807 is more than 1000000000, the most one scrap may hold"},
+        /* 5 */ {4, 1000000001, ENT_INVALID, "counted quantity 1000000001 is more than 1000000000, the most one count line may hold"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        int rc = ENT_OK;
+        switch (rows[i].op) {
+        case 0: rc = ent_stock_receive(db, &r, NULL); break;
+        case 1: rc = ent_stock_transfer(db, "3017620422003", NULL, "B-01", "A-01-03", rows[i].qty, NULL, NULL); break;
+        case 2: rc = ent_stock_adjust(db, "3017620422003", NULL, "B-01", rows[i].qty, "found", NULL, NULL); break;
+        case 3: rc = ent_stock_scrap(db, "3017620422003", NULL, "B-01", rows[i].qty, NULL, NULL); break;
+        case 4: rc = ent_count_record(db, "00000000", "3017620422003", NULL, rows[i].qty, NULL); break;
+        }
+        EXPECT_ROW(i, db, rc, rows[i].rc, rows[i].msg);
+    }
+    /* Ten receipts of the most one may hold fill a lot at one place to its
+     * bound; the eleventh is refused with the figures. */
+    for (int i = 0; i < 9; i++)
+        assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_OK);
+    assert_int_equal(total(db, "03017620422003"), 10000000000LL);
+    assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_REFUSED);
+    assert_string_equal(ent_errmsg(db), "03017620422003 榛子可可酱 lot L2406A at B-01 has 10000000000 on hand: "
+                                        "1000000000 more would pass the most one lot may hold at one place "
+                                        "(10000000000)");
+    assert_int_equal(total(db, "03017620422003"), 10000000000LL);
+
+    /* A hand-edited balance near 2^63 and a cost near 2^63: refused in words. */
+    sqlite3 *raw;
+    sqlite3_open(test_db_path, &raw);
+    assert_int_equal(sqlite3_exec(raw, "UPDATE stock_balance SET qty = 9223372036854775000 WHERE lot_id = "
+                                       "(SELECT id FROM lot WHERE code = 'C1');"
+                                       "UPDATE lot SET unit_cost = 9223372036854775000 WHERE code = 'C2'",
+                                  NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(raw);
+    static const char overflow_msg[] = "the cost value of stock is too large to add up (a balance or unit cost beyond "
+                                       "its bound, written outside entrepot): the integrity check names them";
+    q = (ent_levels_query){.by = ENT_BY_LOT, .product = "CHEESE-1"};
+    assert_int_equal(ent_stock_levels(db, &q, sum_cb, &s), ENT_ERROR);
+    assert_string_equal(ent_errmsg(db), overflow_msg);
+    q = (ent_levels_query){.by = ENT_BY_ORIGIN};
+    assert_int_equal(ent_stock_levels(db, &q, sum_cb, &s), ENT_ERROR);
+    assert_string_equal(ent_errmsg(db), overflow_msg);
+    int problems = 0;
+    assert_int_equal(ent_db_check(db, count_problem, &problems), ENT_TAMPERED);
+    assert_int_equal(problems, 3); /* the balance, the cost, and the balance's drift from its ledger */
+}
+
+static int on_hand_of(const ent_count_line *ln, void *ud)
+{
+    if (strcmp(ln->lot, "B") == 0)
+        *(int64_t *)ud = ln->difference;
+    return 0;
+}
+
+/* Issue 9: counts must never inflate stock. */
+static void count_rows(void **state)
+{
+    ent_db *db = *state;
+    catalogue(db);
+    setenv("ENTREPOT_NOW", "2026-11-30T10:00:00Z", 1);
+    ent_receive r = good();
+    r.location = "A-01-03";
+    r.lot = "A";
+    r.qty = 9;
+    assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_OK);
+    r.location = "B-01";
+    r.lot = "B";
+    r.qty = 3;
+    assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_OK);
+    char id[37], other[37];
+    assert_int_equal(ent_count_start(db, id, "A-01-03", "wang"), ENT_OK);
+    /* One open count per location. */
+    assert_int_equal(ent_count_start(db, other, "A-01-03", "li"), ENT_REFUSED);
+    char want[200];
+    snprintf(want, sizeof want, "location A-01-03 already has an open count, %.8s (begun 2026-11-30T10:00:00Z): "
+             "post it before starting another", id);
+    assert_string_equal(ent_errmsg(db), want);
+    /* 3 of lot B move onto the shelf after the count began, then are counted. */
+    assert_int_equal(ent_stock_transfer(db, "3017620422003", "B", "B-01", "A-01-03", 3, "li", NULL), ENT_OK);
+    char short_id[9];
+    snprintf(short_id, sizeof short_id, "%.8s", id);
+    assert_int_equal(ent_count_record(db, short_id, "3017620422003", "B", 3, "wang"), ENT_OK);
+    int64_t diff = 99;
+    assert_int_equal(ent_count_post(db, short_id, 0, "wang", on_hand_of, &diff), ENT_OK);
+    assert_int_equal(diff, 0);
+    assert_int_equal(total(db, "03017620422003"), 12);
+
+    /* A forced post sets each counted line to what was counted. */
+    assert_int_equal(ent_count_start(db, id, "A-01-03", "wang"), ENT_OK);
+    assert_int_equal(ent_count_record(db, id, "3017620422003", "B", 2, "wang"), ENT_OK);
+    assert_int_equal(ent_stock_scrap(db, "3017620422003", "B", "A-01-03", 1, NULL, NULL), ENT_OK);
+    assert_int_equal(ent_count_post(db, id, 0, "wang", NULL, NULL), ENT_REFUSED);
+    assert_string_equal(ent_errmsg(db), "1 counted line moved after it was counted (03017620422003 lot B): recount "
+                                        "them, or force the post to set them to what was counted");
+    assert_int_equal(ent_count_post(db, id, 1, "wang", on_hand_of, &diff), ENT_OK);
+    assert_int_equal(diff, 0); /* 2 on hand after the scrap, 2 counted */
+    assert_int_equal(total(db, "03017620422003"), 11);
+
+    /* Naming counts: too short, not hex, unknown, ambiguous. */
+    sqlite3 *raw;
+    sqlite3_open(test_db_path, &raw);
+    assert_int_equal(sqlite3_exec(raw, "INSERT INTO stock_count(uuid, location_id, started_at, last_move_id) VALUES "
+                                       "('abcdef01-0000-4000-8000-000000000001', 2, '2026-11-30T00:00:00Z', 0), "
+                                       "('abcdef01-0000-4000-8000-000000000002', 3, '2026-11-30T00:00:00Z', 0)",
+                                  NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(raw);
+    static const struct {
+        const char *ref;
+        int rc;
+        const char *msg;
+    } rows[] = {
+        /* 0 */ {"abcdef0", ENT_INVALID, "count 'abcdef0' is not a count id: give the id printed when the count "
+                                         "began, or its first 8 characters"},
+        /* 1 */ {"abcdef01", ENT_INVALID, "count 'abcdef01' is the start of several count ids: give more of it"},
+        /* 2 */ {"ABCDEF01-0000-4000-8000-000000000002", ENT_OK, ""},
+        /* 3 */ {"12345678", ENT_NOTFOUND, "no count '12345678' (the list of counts shows every id)"},
+        /* 4 */ {"批批批批批批批批", ENT_INVALID, "count '批批批批批批批批' is not a count id: give the id printed "
+                                              "when the count began, or its first 8 characters"},
+        /* 5 */ {"\xff\xfe" "12345678", ENT_INVALID, "count '\xef\xbf\xbd\xef\xbf\xbd" "12345678' is not a count id: give "
+                                               "the id printed when the count began, or its first 8 characters"},
+        /* 6 */ {"", ENT_INVALID, "no count given"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
+        EXPECT_ROW(i, db, ent_count_show(db, rows[i].ref, NULL, NULL), rows[i].rc, rows[i].msg);
+    int n = 0;
+    assert_int_equal(ent_count_each(db, 1, count_cb, &n), ENT_OK);
+    assert_int_equal(n, 2);
+    n = 0;
+    assert_int_equal(ent_count_each(db, 0, count_cb, &n), ENT_OK);
+    assert_int_equal(n, 4);
+    unsetenv("ENTREPOT_NOW");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(location_rows, test_db_setup, test_db_teardown),
         cmocka_unit_test_setup_teardown(receive_rows, test_db_setup, test_db_teardown),
+        cmocka_unit_test_setup_teardown(shelf_life_rows, test_db_setup, test_db_teardown),
+        cmocka_unit_test_setup_teardown(bounds_and_weighed_goods, test_db_setup, test_db_teardown),
+        cmocka_unit_test_setup_teardown(count_rows, test_db_setup, test_db_teardown),
         cmocka_unit_test_setup_teardown(guarded_moves, test_db_setup, test_db_teardown),
         cmocka_unit_test_setup_teardown(levels_add_up, test_db_setup, test_db_teardown),
         cmocka_unit_test_setup_teardown(counts, test_db_setup, test_db_teardown),
