@@ -251,7 +251,9 @@ static int do_move(struct cli *cli, int argc, char **argv, const char *kind)
         return cli_error(EXIT_USAGE, "stock %s takes --location, not --%s", kind, from ? "from" : "to");
     if (!is_adjust && !is_move && reason)
         return cli_error(EXIT_USAGE, "stock scrap takes no --reason (use stock adjust)");
-    if ((st = parse_qty(qty_s, kind, 1, &qty)) != 0)
+    char what[24];
+    snprintf(what, sizeof what, "stock %s", kind);
+    if ((st = parse_qty(qty_s, what, 1, &qty)) != 0)
         return st;
     int rc;
     char sentence[400], n[24];

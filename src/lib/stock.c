@@ -346,8 +346,10 @@ struct resolved {
 
 static int check_date(ent_db *db, const char *field, const char *s, int32_t *days)
 {
+    char shown[64];
     if (ent_date_parse(s, days) != ENT_OK)
-        return ent_fail(db, ENT_INVALID, "%s '%.40s' is not a date in the form YYYY-MM-DD", field, s);
+        return ent_fail(db, ENT_INVALID, "%s '%s' is not a date in the form YYYY-MM-DD", field,
+                        ent_stock_shown(s, shown, sizeof shown));
     return ENT_OK;
 }
 
@@ -429,8 +431,10 @@ static int resolve_origin(ent_db *db, const ent_receive *r, const ent_product *p
     int rc = ent_country_lookup(&c, o);
     if (rc == ENT_ERROR)
         return ent_fail(db, ENT_ERROR, "%s", ent_country_errmsg());
+    char shown[64];
     if (rc != ENT_OK)
-        return ent_fail(db, ENT_INVALID, "origin '%.40s' is not an ISO 3166-1 country code", o);
+        return ent_fail(db, ENT_INVALID, "origin '%s' is not an ISO 3166-1 country code",
+                        ent_stock_shown(o, shown, sizeof shown));
     memcpy(origin, c->alpha2, 3);
     return ENT_OK;
 }
@@ -513,8 +517,10 @@ static int resolve_cost(ent_db *db, const ent_receive *r, const ent_product *p, 
         return ENT_OK;
     const ent_currency *cur = NULL;
     const char *cc = r->cost_currency ? r->cost_currency : p->currency;
+    char shown[64];
     if (ent_currency_lookup(&cur, cc) != ENT_OK)
-        return ent_fail(db, ENT_INVALID, "currency '%.40s' is not an ISO 4217 code", cc);
+        return ent_fail(db, ENT_INVALID, "currency '%s' is not an ISO 4217 code",
+                        ent_stock_shown(cc, shown, sizeof shown));
     memcpy(cost_currency, cur->alpha3, 4);
     if (r->unit_cost < 0)
         return ent_fail(db, ENT_INVALID, "a cost currency without a unit cost (--cost)");
@@ -537,9 +543,10 @@ static int check_receive(ent_db *db, const ent_receive *r, const ent_product *p,
         return rc;
     if (r->declaration) {
         size_t n = strlen(r->declaration);
+        char shown[64];
         if (n != 18 || strspn(r->declaration, "0123456789") != n)
-            return ent_fail(db, ENT_INVALID, "declaration '%.40s' must be the 18-digit customs declaration number",
-                            r->declaration);
+            return ent_fail(db, ENT_INVALID, "declaration '%s' must be the 18-digit customs declaration number",
+                            ent_stock_shown(r->declaration, shown, sizeof shown));
     }
     if ((rc = resolve_dates(db, r, p, out)) != ENT_OK)
         return rc;
@@ -772,7 +779,11 @@ int ent_stock_adjust(ent_db *db, const char *product, const char *lot, const cha
     while (k < 4 && strcmp(reason, reasons[k]) != 0)
         k++;
     if (k == 4)
-        return ent_fail(db, ENT_INVALID, "reason '%.40s' must be damage, loss, found or sample", reason);
+    {
+        char shown[64];
+        return ent_fail(db, ENT_INVALID, "reason '%s' must be damage, loss, found or sample",
+                        ent_stock_shown(reason, shown, sizeof shown));
+    }
     if (delta == 0)
         return ent_fail(db, ENT_INVALID, "quantity 0: adjust by 1 or more");
     if (delta == INT64_MIN || delta > ENT_STOCK_QTY_MAX || delta < -ENT_STOCK_QTY_MAX)
