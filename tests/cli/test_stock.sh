@@ -131,6 +131,78 @@ sqlite3 "$WORK/copy.db" "UPDATE stock_balance SET qty = qty + 1 WHERE rowid IN (
     sqlite3 "$WORK/copy.db" "UPDATE stock_balance SET qty = qty + 1 WHERE lot_id = (SELECT MIN(lot_id) FROM stock_balance)"
 expect 1 "balance drift" -- --db "$WORK/copy.db" check
 
+# ---- issue 9 and 17, end to end (a fixed clock: 2026-11-30) ----------------
+export ENTREPOT_NOW=2026-11-30T02:00:00Z ENTREPOT_TODAY=2026-11-30
+D=(--db "$WORK/day1.db")
+# jqtrue "what" FILTER -- ARGS: entrepot ARGS prints JSON for which FILTER is true.
+jqtrue() {
+    local what=$1 filter=$2 got
+    shift 3
+    got=$("$E" "$@" | jq "$filter" 2>&1)
+    [ "$got" = "true" ] && ok || fail "$what: $got"
+}
+"$E" "${D[@]}" init --store SH02 --name "day one" >/dev/null
+"$E" "${D[@]}" location add S-1 --kind shelf >/dev/null
+"$E" "${D[@]}" location add S-2 --kind backroom >/dev/null
+
+# A shelf life makes the expiry: production date + 365 days.
+"$E" "${D[@]}" product add --gtin 8410376000115 --name-zh 橄榄油 --shelf-life 365 --origin ES >/dev/null
+expect 0 "received" -- "${D[@]}" stock receive --product 8410376000115 --qty 6 --lot OL1 --location S-1 \
+    --import-date 2025-11-01 --production-date 2025-10-01
+jqtrue "shelf-life expiry" '.[0].expiry == "2026-10-01"' -- "${D[@]}" --json stock levels --by lot
+ENTREPOT_TODAY=2026-09-20 expect 0 "OL1" -- "${D[@]}" stock levels --expiring 30
+refused 2 "橄榄油 keeps 365 days: give the lot's production date or its expiry" -- "${D[@]}" stock receive \
+    --product 8410376000115 --qty 6 --lot OL2 --location S-1
+expect 1 "lot OL1 expired on 2026-10-01 and cannot be sold" -- "${D[@]}" sale --counter C1 --cashier wang --pay cash 8410376000115
+
+# Counts never inflate stock: 9 of lot A on the shelf, 3 of lot B moved on
+# after the count began, B counted as 3: the shelf holds 9 + 3.
+"$E" "${D[@]}" product add --sku CHOC --name-zh 巧克力 --origin BE >/dev/null
+"$E" "${D[@]}" stock receive --product CHOC --qty 9 --lot A --location S-1 >/dev/null
+"$E" "${D[@]}" stock receive --product CHOC --qty 3 --lot B --location S-2 >/dev/null
+cid=$("$E" "${D[@]}" --json stock count start --location S-1 | jq -r '.[0].count')
+[ ${#cid} -eq 36 ] && ok || fail "--json count start: $cid"
+refused 1 "location S-1 already has an open count, ${cid:0:8}" -- "${D[@]}" stock count start --location S-1
+expect 0 "moved 3" -- "${D[@]}" stock move --product CHOC --lot B --from S-2 --to S-1 --qty 3
+expect 0 "recorded 3 of CHOC lot B" -- "${D[@]}" stock count record "${cid:0:8}" --product CHOC --lot B --qty 3 --user wang
+expect 0 "open" -- "${D[@]}" stock count list --open
+expect 0 "posted" -- "${D[@]}" stock count post "${cid:0:8}"
+jqtrue "count inflated stock" '.[0].on_hand == 12' -- "${D[@]}" --json stock levels --location S-1 --product CHOC
+# A forced post sets the counted line to what was counted, against the stock of now.
+cid=$("$E" "${D[@]}" stock count start --location S-1 | awk '{print $2}')
+expect 0 "recorded 2" -- "${D[@]}" stock count record "$cid" --product CHOC --lot B --qty 2
+expect 0 "scrapped 1" -- "${D[@]}" stock scrap --product CHOC --lot B --location S-1 --qty 1
+refused 1 "1 counted line moved after it was counted" -- "${D[@]}" stock count post "$cid"
+expect 0 "posted" -- "${D[@]}" stock count post "$cid" --force
+jqtrue "forced post" 'map(.on_hand) == [9, 2]' -- "${D[@]}" --json stock levels --by lot --location S-1 --product CHOC
+
+# Implausible quantities: three receipts of 2,147,483,647 are refused.
+refused 2 "quantity '2147483647' must be a whole number from 1 to 1000000000" -- "${D[@]}" stock receive --product CHOC --qty 2147483647 --lot C --location S-1
+refused 2 "import date 2026-12-31 is in the future" -- "${D[@]}" stock receive --product CHOC --qty 1 --lot C --location S-1 --import-date 2026-12-31
+refused 2 "--origin is empty" -- "${D[@]}" stock receive --product CHOC --qty 1 --lot C --location S-1 --origin ""
+refused 2 "lot code 'L批01' holds '批'" -- "${D[@]}" stock receive --product CHOC --qty 1 --lot L批01 --location S-1
+
+# Weighed goods: cost per kg like the price. 5000 g at 18.50 EUR/kg = 92.50 EUR.
+"$E" "${D[@]}" product add --sku CHEESE --name-zh 奶酪 --unit g --price 298.00 --origin FR >/dev/null
+"$E" "${D[@]}" stock receive --product CHEESE --qty 5000 --lot K1 --location S-1 --cost 18.50 --currency EUR >/dev/null
+expect 0 "cost value 92.50 EUR" -- "${D[@]}" stock levels --product CHEESE
+jqtrue "per-kg value" '.[0].value == "92.50"' -- "${D[@]}" --json stock levels --by lot --product CHEESE
+
+# Every stock subcommand speaks JSON.
+jqtrue "--json move" '.[0].moved == 100' -- "${D[@]}" --json stock move --product CHEESE --from S-1 --to S-2 --qty 100
+jqtrue "--json adjust" '.[0].change == -1' -- "${D[@]}" --json stock adjust --product CHEESE --location S-2 --qty 1 --reason sample
+jqtrue "--json count list" 'length == 2' -- "${D[@]}" --json stock count list
+expect 0 "every balance matches" -- "${D[@]}" check
+unset ENTREPOT_NOW ENTREPOT_TODAY
+
+# An older database is migrated: lots of commodities with a shelf life get
+# the expiry their production date gives (schema 5).
+sqlite3 "$WORK/day1.db" ".backup '$WORK/old.db'"
+sqlite3 "$WORK/old.db" "UPDATE lot SET expiry = NULL; DROP INDEX stock_count_open;
+    ALTER TABLE stock_count_line DROP COLUMN as_of_move_id; ALTER TABLE stock_count_line DROP COLUMN counted_by;
+    ALTER TABLE stock_count_line DROP COLUMN counted_at; PRAGMA user_version = 4"
+jqtrue "migration 005 expiry" '.[0].expiry == "2026-10-01"' -- --db "$WORK/old.db" --json stock levels --by lot --product 8410376000115
+
 # A database from a newer entrepot is refused, an older one is migrated.
 sqlite3 "$WORK/copy.db" "PRAGMA user_version = 99"
 expect 3 "newer than this entrepot" -- --db "$WORK/copy.db" stock levels
