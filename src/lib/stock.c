@@ -132,7 +132,8 @@ int ent_location_each(ent_db *db, ent_location_cb cb, void *ud)
                            "FROM location l LEFT JOIN stock_balance b ON b.location_id = l.id "
                            "GROUP BY l.id ORDER BY l.code", -1, &st, NULL) != SQLITE_OK)
         return ent_fail_sql(db, "listing locations");
-    while (rc == ENT_OK && sqlite3_step(st) == SQLITE_ROW) {
+    int sc;
+    while (rc == ENT_OK && (sc = sqlite3_step(st)) == SQLITE_ROW) {
         ent_location loc;
         ent_col_copy(st, 0, loc.code, sizeof loc.code);
         ent_col_copy(st, 1, loc.kind, sizeof loc.kind);
@@ -141,6 +142,13 @@ int ent_location_each(ent_db *db, ent_location_cb cb, void *ud)
         loc.lots = sqlite3_column_int64(st, 4);
         rc = cb(&loc, ud);
     }
+    /* An error mid-way (a SUM past 64 bits in a hand-edited database) must
+     * not pass for a short list. */
+    if (rc == ENT_OK && sc != SQLITE_DONE)
+        rc = strstr(sqlite3_errmsg(db->sql), "integer overflow")
+                 ? ent_fail(db, ENT_ERROR, "listing locations: the stock figures are too large to add up (a balance "
+                            "beyond its bound, written outside entrepot): the integrity check names them")
+                 : ent_fail_sql(db, "listing locations");
     sqlite3_finalize(st);
     return rc;
 }

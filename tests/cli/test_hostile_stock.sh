@@ -183,5 +183,8 @@ sqlite3 "$WORK/huge.db" "UPDATE lot SET unit_cost = NULL, cost_currency = NULL"
 sqlite3 "$WORK/huge.db" "INSERT INTO stock_balance(lot_id, location_id, product_id, qty) SELECT id, (SELECT id FROM location WHERE code = 'A-01'), product_id, 9223372036854775000 FROM lot WHERE code = 'L1'"
 expect 3 "the stock figures are too large to add up" -- "${H[@]}" stock levels
 expect 3 "too large to add up" -- "${H[@]}" sale --counter C1 --cashier wang --pay cash $P
+sqlite3 "$WORK/huge.db" "UPDATE stock_balance SET qty = 9223372036854775000"
+expect 3 "listing locations: the stock figures are too large to add up" -- "${H[@]}" location list
+expect 1 "more would pass the most one lot may hold at one place" -- "${H[@]}" stock receive --product PEN-1 --qty 1 --lot P1 --location A-01
 
 finish
