@@ -36,15 +36,17 @@ ENT_API int ent_location_each(ent_db *db, ent_location_cb cb, void *ud);
 
 typedef struct ent_receive {
     const char *product;     /* GTIN, SKU or barcode (a case barcode multiplies qty) */
-    int64_t qty;             /* > 0, in the product's base unit */
+    int64_t qty;             /* 1 to 1,000,000,000, in the product's base unit */
     const char *lot;         /* lot code as printed on the goods */
     const char *origin;      /* ISO 3166-1 country of origin of this lot */
     const char *declaration; /* customs declaration number: 18 digits in China */
     const char *import_date; /* YYYY-MM-DD */
     const char *production_date; /* YYYY-MM-DD, optional */
-    const char *expiry;      /* YYYY-MM-DD, optional; not before import/production date */
+    const char *expiry;      /* YYYY-MM-DD, optional; not before import/production date; worked out as
+                              * production date + shelf life when the commodity has one */
     const char *supplier;
-    int64_t unit_cost;       /* minor units of cost_currency; -1 when unknown */
+    int64_t unit_cost;       /* minor units of cost_currency per piece, or per kg / litre for goods in
+                              * g / ml (like the price); 0 to 100,000,000; -1 when unknown */
     const char *cost_currency;
     const char *location;    /* where it goes */
     const char *user, *note;
