@@ -42,11 +42,11 @@ typedef struct ent_receive {
     const char *declaration; /* customs declaration number: 18 digits in China */
     const char *import_date; /* YYYY-MM-DD */
     const char *production_date; /* YYYY-MM-DD, optional */
-    const char *expiry;      /* YYYY-MM-DD, optional; not before import/production date; worked out as
-                              * production date + shelf life when the commodity has one */
+    const char *expiry;          /* YYYY-MM-DD, optional; not before import/production date; worked out as
+                                  * production date + shelf life when the commodity has one */
     const char *supplier;
-    int64_t unit_cost;       /* minor units of cost_currency per piece, or per kg / litre for goods in
-                              * g / ml (like the price); 0 to 100,000,000; -1 when unknown */
+    int64_t unit_cost; /* minor units of cost_currency per piece, or per kg / litre for goods in
+                        * g / ml (like the price); 0 to 100,000,000; -1 when unknown */
     const char *cost_currency;
     const char *location;    /* where it goes */
     const char *user, *note;
@@ -109,8 +109,8 @@ ENT_API int ent_count_start(ent_db *db, char *uuid_out, const char *location, co
  * becomes the stock on hand at this moment, so a line that moved since the
  * count began (or since it was last counted) is simply counted again.
  * user (may be NULL) is recorded as who counted. */
-ENT_API int ent_count_record(ent_db *db, const char *count, const char *product, const char *lot,
-                             int64_t counted, const char *user);
+ENT_API int ent_count_record(ent_db *db, const char *count, const char *product, const char *lot, int64_t counted,
+                             const char *user);
 
 typedef struct ent_count_line {
     const char *gtin, *name, *lot; /* borrowed */
@@ -141,8 +141,8 @@ ENT_API int ent_count_post(ent_db *db, const char *count, int force, const char 
 typedef struct ent_count_info {
     char uuid[37];
     const char *location, *started_at;
-    const char *posted_at; /* NULL while open */
-    const char *user;      /* who started it; may be NULL */
+    const char *posted_at;  /* NULL while open */
+    const char *user;       /* who started it; may be NULL */
     int64_t lines, counted; /* lines in the count, lines counted so far */
 } ent_count_info;
 typedef int (*ent_count_info_cb)(const ent_count_info *count, void *ud);

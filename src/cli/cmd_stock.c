@@ -115,8 +115,8 @@ static int32_t day_number(const char *s)
 {
     int y, m, d, n = 0;
     static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 || s[4] != '-' ||
-        s[7] != '-' || strspn(s, "0123456789-") != 10)
+    if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 || s[4] != '-' || s[7] != '-' ||
+        strspn(s, "0123456789-") != 10)
         return -1;
     int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     if (y < 1900 || y > 9999 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1] + (m == 2 && leap))
@@ -221,8 +221,8 @@ static int do_receive(struct cli *cli, int argc, char **argv)
     int rc = ent_stock_receive(cli->db, &r, lot_uuid);
     if (rc != ENT_OK)
         return cli_fail(cli, rc);
-    snprintf(sentence, sizeof sentence, "received %s x%s lot %s into %s (lot id %s)", r.product, qty, r.lot,
-             r.location, lot_uuid);
+    snprintf(sentence, sizeof sentence, "received %s x%s lot %s into %s (lot id %s)", r.product, qty, r.lot, r.location,
+             lot_uuid);
     const char *keys[] = {"product", "qty", "lot", "location", "lot_id"};
     const char *values[] = {r.product, qty, r.lot, r.location, lot_uuid};
     done(cli, sentence, 5, keys, " n   ", values);
@@ -283,8 +283,8 @@ static int do_move(struct cli *cli, int argc, char **argv, const char *kind)
             rc = ent_stock_scrap(cli->db, product, lot, location, qty, user, note);
         if (rc == ENT_OK) {
             int up = reason && strcmp(reason, "found") == 0;
-            snprintf(sentence, sizeof sentence, "%s %s%lld of %s at %s", is_adjust ? reason : "scrapped",
-                     up ? "+" : "", (long long)qty, product, location);
+            snprintf(sentence, sizeof sentence, "%s %s%lld of %s at %s", is_adjust ? reason : "scrapped", up ? "+" : "",
+                     (long long)qty, product, location);
             snprintf(n, sizeof n, "%s%lld", up ? "" : "-", (long long)qty);
             const char *keys[] = {"change", "product", "lot", "location", "reason"};
             const char *values[] = {n, product, lot, location, is_adjust ? reason : "scrap"};
@@ -317,8 +317,8 @@ static int add_count_info(const ent_count_info *c, void *ud)
     char lines[24], counted[24];
     snprintf(lines, sizeof lines, "%lld", (long long)c->lines);
     snprintf(counted, sizeof counted, "%lld", (long long)c->counted);
-    const char *cells[] = {c->uuid, c->location, c->started_at, c->posted_at ? c->posted_at : "open", c->user,
-                           lines, counted};
+    const char *cells[] = {c->uuid, c->location, c->started_at, c->posted_at ? c->posted_at : "open",
+                           c->user, lines,       counted};
     cli_table_add(ud, cells);
     return 0;
 }
@@ -349,8 +349,8 @@ static int count_record(struct cli *cli, const char *count, const char *product,
     errno = 0;
     long long v = strtoll(qty_s, &end, 10);
     if (errno || *end || end == qty_s || v < 0 || v > QTY_MAX)
-        return cli_error(EXIT_USAGE, "counted quantity '%s' must be a whole number from 0 to %lld",
-                         shown(qty_s, b), QTY_MAX);
+        return cli_error(EXIT_USAGE, "counted quantity '%s' must be a whole number from 0 to %lld", shown(qty_s, b),
+                         QTY_MAX);
     qty = v;
     if ((st = cli_open(cli, 0)) != 0)
         return st;
@@ -371,9 +371,9 @@ static int do_count(struct cli *cli, int argc, char **argv)
     const char *location = NULL, *product = NULL, *lot = NULL, *qty_s = NULL, *user = NULL, *pos[2];
     bool force = false, open_only = false;
     int npos;
-    const struct cli_opt opts[] = {{"location", &location, NULL}, {"product", &product, NULL}, {"lot", &lot, NULL},
-                                   {"qty", &qty_s, NULL}, {"user", &user, NULL}, {"force", NULL, &force},
-                                   {"open", NULL, &open_only}, {0}};
+    const struct cli_opt opts[] = {
+        {"location", &location, NULL}, {"product", &product, NULL}, {"lot", &lot, NULL},        {"qty", &qty_s, NULL},
+        {"user", &user, NULL},         {"force", NULL, &force},     {"open", NULL, &open_only}, {0}};
     int st = parse_opts(argc, argv, opts, pos, 2, &npos);
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
@@ -586,7 +586,8 @@ static int do_levels(struct cli *cli, int argc, char **argv)
         cli_table_print(cli, c.t, stdout);
         if (cli->format == FORMAT_TABLE && c.overflow) {
             printf("%zu rows; the totals are too large to add up (a balance or cost beyond its bound): "
-                   "run entrepot check\n", cli_table_rows(c.t));
+                   "run entrepot check\n",
+                   cli_table_rows(c.t));
         } else if (cli->format == FORMAT_TABLE) {
             int cut = q.limit > 0 && cli_table_rows(c.t) == (size_t)q.limit;
             printf("%s%zu row%s, %lld units", cut ? "first " : "", cli_table_rows(c.t),

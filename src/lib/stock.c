@@ -146,7 +146,8 @@ int ent_location_each(ent_db *db, ent_location_cb cb, void *ud)
      * not pass for a short list. */
     if (rc == ENT_OK && sc != SQLITE_DONE)
         rc = strstr(sqlite3_errmsg(db->sql), "integer overflow")
-                 ? ent_fail(db, ENT_ERROR, "listing locations: the stock figures are too large to add up (a balance "
+                 ? ent_fail(db, ENT_ERROR,
+                            "listing locations: the stock figures are too large to add up (a balance "
                             "beyond its bound, written outside entrepot): the integrity check names them")
                  : ent_fail_sql(db, "listing locations");
     sqlite3_finalize(st);
@@ -298,9 +299,10 @@ int ent_stock_apply(ent_db *db, const char *batch, const char *kind, int64_t pro
         if (sqlite3_changes(db->sql) != 1) {
             char what[400];
             describe(db, product_id, lot_id, location_id, what, sizeof what);
-            return ent_fail(db, ENT_REFUSED, "%s has %lld on hand: %lld more would pass the most one lot may hold "
-                            "at one place (%lld)", what, (long long)on_hand(db, lot_id, location_id),
-                            (long long)delta, ENT_STOCK_BALANCE_MAX);
+            return ent_fail(db, ENT_REFUSED,
+                            "%s has %lld on hand: %lld more would pass the most one lot may hold "
+                            "at one place (%lld)",
+                            what, (long long)on_hand(db, lot_id, location_id), (long long)delta, ENT_STOCK_BALANCE_MAX);
         }
     } else {
         /* The guard: the row changes only when enough is there, so two
@@ -405,7 +407,8 @@ static int check_lot_code(ent_db *db, const char *code)
     for (const char *p = code; *p; chars++) {
         size_t n = utf8_len((unsigned char)*p);
         if (n > 1 || strchr(cset82, *p) == NULL)
-            return ent_fail(db, ENT_INVALID, "lot code '%.60s' holds '%.*s' (character %zu), which a barcode cannot "
+            return ent_fail(db, ENT_INVALID,
+                            "lot code '%.60s' holds '%.*s' (character %zu), which a barcode cannot "
                             "carry: use A-Z a-z 0-9 and ! \" %% & ' ( ) * + , - . / : ; < = > ? _",
                             code, (int)n, p, chars + 1);
         p += n;
@@ -419,11 +422,20 @@ static int check_lot_code(ent_db *db, const char *code)
 /* A field that is given must not be empty: "" is never taken as "use the default". */
 static int given_empty(ent_db *db, const ent_receive *r)
 {
-    const struct { const char *name, *value; } f[] = {
-        {"product", r->product}, {"lot code", r->lot}, {"origin country", r->origin},
-        {"customs declaration", r->declaration}, {"import date", r->import_date},
-        {"production date", r->production_date}, {"expiry", r->expiry}, {"supplier", r->supplier},
-        {"cost currency", r->cost_currency}, {"location", r->location}, {"user", r->user}, {"note", r->note}};
+    const struct {
+        const char *name, *value;
+    } f[] = {{"product", r->product},
+             {"lot code", r->lot},
+             {"origin country", r->origin},
+             {"customs declaration", r->declaration},
+             {"import date", r->import_date},
+             {"production date", r->production_date},
+             {"expiry", r->expiry},
+             {"supplier", r->supplier},
+             {"cost currency", r->cost_currency},
+             {"location", r->location},
+             {"user", r->user},
+             {"note", r->note}};
     for (size_t i = 0; i < sizeof f / sizeof *f; i++)
         if (f[i].value && f[i].value[0] == '\0')
             return ent_fail(db, ENT_INVALID, "the %s is empty: give a value or leave it out", f[i].name);
@@ -502,8 +514,10 @@ static int resolve_dates(ent_db *db, const ent_receive *r, const ent_product *p,
     ent_date_from_days(until, until_s);
     if (r->expiry && exp > until) {
         ent_product_label(db, p->id, label, sizeof label);
-        return ent_fail(db, ENT_INVALID, "expiry %s is later than production date %s plus the shelf life of %s "
-                        "(%d days: %s)", r->expiry, r->production_date, label, (int)p->shelf_life_days, until_s);
+        return ent_fail(db, ENT_INVALID,
+                        "expiry %s is later than production date %s plus the shelf life of %s "
+                        "(%d days: %s)",
+                        r->expiry, r->production_date, label, (int)p->shelf_life_days, until_s);
     }
     if (r->expiry == NULL && until < imp)
         return ent_fail(db, ENT_INVALID, "expiry %s (production date %s + %d days) is before the import date %s",
@@ -565,13 +579,13 @@ static int check_receive(ent_db *db, const ent_receive *r, const ent_product *p,
     return resolve_cost(db, r, p, out->cost_currency);
 }
 
-static int insert_lot(ent_db *db, int64_t product_id, const ent_receive *r, const struct resolved *v,
-                      int64_t *lot_id, char uuid[37])
+static int insert_lot(ent_db *db, int64_t product_id, const ent_receive *r, const struct resolved *v, int64_t *lot_id,
+                      char uuid[37])
 {
     char now[21];
-    sqlite3_stmt *st = ent_stmt(db,
-        "INSERT INTO lot(uuid, product_id, code, origin, declaration, import_date, production_date, expiry, "
-        "supplier, unit_cost, cost_currency, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    sqlite3_stmt *st = ent_stmt(
+        db, "INSERT INTO lot(uuid, product_id, code, origin, declaration, import_date, production_date, expiry, "
+            "supplier, unit_cost, cost_currency, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (st == NULL)
         return db->code;
     ent_uuid_new(uuid);
@@ -632,8 +646,10 @@ int ent_stock_receive(ent_db *db, const ent_receive *r, char *lot_uuid_out)
         goto out;
     /* A case barcode multiplies: the units must stay inside the bound too. */
     if (__builtin_mul_overflow(r->qty, mult, &units) || units > ENT_STOCK_QTY_MAX) {
-        rc = ent_fail(db, ENT_INVALID, "%lld cases of %lld units is more than %lld units, the most one receipt "
-                      "may hold", (long long)r->qty, (long long)mult, ENT_STOCK_QTY_MAX);
+        rc = ent_fail(db, ENT_INVALID,
+                      "%lld cases of %lld units is more than %lld units, the most one receipt "
+                      "may hold",
+                      (long long)r->qty, (long long)mult, ENT_STOCK_QTY_MAX);
         goto out;
     }
     if ((rc = ent_location_id(db, r->location, &location_id, kind)) != ENT_OK)
@@ -786,8 +802,7 @@ int ent_stock_adjust(ent_db *db, const char *product, const char *lot, const cha
         return ent_fail(db, ENT_INVALID, "an adjustment needs a reason: damage, loss, found or sample");
     while (k < 4 && strcmp(reason, reasons[k]) != 0)
         k++;
-    if (k == 4)
-    {
+    if (k == 4) {
         char shown[64];
         return ent_fail(db, ENT_INVALID, "reason '%s' must be damage, loss, found or sample",
                         ent_stock_shown(reason, shown, sizeof shown));

@@ -126,6 +126,8 @@ overflow:
     free(picks);
     char label[300];
     ent_product_label(db, product_id, label, sizeof label);
-    return ent_fail(db, ENT_ERROR, "%s: the stock on hand is too large to add up (a balance beyond its bound, "
-                    "written outside entrepot): the integrity check names it", label);
+    return ent_fail(db, ENT_ERROR,
+                    "%s: the stock on hand is too large to add up (a balance beyond its bound, "
+                    "written outside entrepot): the integrity check names it",
+                    label);
 }

@@ -39,8 +39,10 @@ static int count_id(ent_db *db, const char *ref, int64_t *id, int64_t *location_
         return ent_fail(db, ENT_INVALID, "no count given");
     ent_stock_shown(ref, shown, sizeof shown);
     if (!valid_count_ref(ref))
-        return ent_fail(db, ENT_INVALID, "count '%s' is not a count id: give the id printed when the count began, "
-                        "or its first %d characters", shown, COUNT_PREFIX_MIN);
+        return ent_fail(db, ENT_INVALID,
+                        "count '%s' is not a count id: give the id printed when the count began, "
+                        "or its first %d characters",
+                        shown, COUNT_PREFIX_MIN);
     sqlite3_stmt *st = ent_stmt(db, "SELECT id, location_id, posted_at IS NOT NULL, uuid FROM stock_count "
                                     "WHERE substr(uuid, 1, length(?1)) = lower(?1) LIMIT 2");
     if (st == NULL)
@@ -78,8 +80,10 @@ static int no_open_count(ent_db *db, int64_t loc_id, const char *location)
     sqlite3_bind_int64(st, 1, loc_id);
     int rc = ENT_OK, sc = sqlite3_step(st);
     if (sc == SQLITE_ROW)
-        rc = ent_fail(db, ENT_REFUSED, "location %s already has an open count, %.8s (begun %s): post it before "
-                      "starting another", location, sqlite3_column_text(st, 0), sqlite3_column_text(st, 1));
+        rc = ent_fail(db, ENT_REFUSED,
+                      "location %s already has an open count, %.8s (begun %s): post it before "
+                      "starting another",
+                      location, sqlite3_column_text(st, 0), sqlite3_column_text(st, 1));
     else if (sc != SQLITE_DONE)
         rc = ent_fail_sql(db, "looking for open counts");
     sqlite3_reset(st);
@@ -160,8 +164,10 @@ static int count_lot(ent_db *db, int64_t cid, int64_t pid, const char *product, 
     char label[300];
     ent_product_label(db, pid, label, sizeof label);
     (void)product;
-    return ent_fail(db, ENT_INVALID, n == 0 ? "%s was not expected at this location: name the lot that was found"
-                                            : "%s has several lots in this count: name the lot counted", label);
+    return ent_fail(db, ENT_INVALID,
+                    n == 0 ? "%s was not expected at this location: name the lot that was found"
+                           : "%s has several lots in this count: name the lot counted",
+                    label);
 }
 
 int ent_count_record(ent_db *db, const char *count, const char *product, const char *lot, int64_t counted,
@@ -189,7 +195,8 @@ int ent_count_record(ent_db *db, const char *count, const char *product, const c
         goto done;
     /* The line is counted against the stock of this moment, so moves between
      * the start of the count and this record are not counted twice. */
-    sqlite3_stmt *st = ent_stmt(db,
+    sqlite3_stmt *st = ent_stmt(
+        db,
         "INSERT INTO stock_count_line(count_id, lot_id, product_id, expected, counted, as_of_move_id, counted_by, "
         "counted_at) VALUES (?1, ?2, ?3, "
         "  COALESCE((SELECT qty FROM stock_balance WHERE lot_id = ?2 AND location_id = ?4), 0), ?5, "
@@ -302,8 +309,8 @@ int ent_count_post(ent_db *db, const char *count, int force, const char *user, e
     if (moved > 0 && !force) {
         rc = ent_fail(db, ENT_REFUSED,
                       "%d counted line%s moved after %s counted (%s): recount them, or force the post to set "
-                      "them to what was counted", moved, moved == 1 ? "" : "s", moved == 1 ? "it was" : "they were",
-                      names);
+                      "them to what was counted",
+                      moved, moved == 1 ? "" : "s", moved == 1 ? "it was" : "they were", names);
         goto done;
     }
     /* Each counted line is set to what was counted: the adjustment is taken
@@ -342,12 +349,14 @@ int ent_count_each(ent_db *db, int open_only, ent_count_info_cb cb, void *ud)
     sqlite3_stmt *st = NULL;
     int rc = ENT_OK, sc;
     ent_ok(db);
-    if (sqlite3_prepare_v2(db->sql,
+    if (sqlite3_prepare_v2(
+            db->sql,
             "SELECT sc.uuid, loc.code, sc.started_at, sc.posted_at, sc.user, "
             "       (SELECT COUNT(*) FROM stock_count_line c WHERE c.count_id = sc.id), "
             "       (SELECT COUNT(*) FROM stock_count_line c WHERE c.count_id = sc.id AND c.counted IS NOT NULL) "
             "FROM stock_count sc JOIN location loc ON loc.id = sc.location_id "
-            "WHERE ?1 = 0 OR sc.posted_at IS NULL ORDER BY sc.id", -1, &st, NULL) != SQLITE_OK)
+            "WHERE ?1 = 0 OR sc.posted_at IS NULL ORDER BY sc.id",
+            -1, &st, NULL) != SQLITE_OK)
         return ent_fail_sql(db, "listing counts");
     sqlite3_bind_int(st, 1, open_only);
     while (rc == ENT_OK && (sc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -377,8 +386,10 @@ int ent_count_each(ent_db *db, int open_only, ent_count_info_cb cb, void *ud)
 static int sum_fail(ent_db *db, const char *what)
 {
     if (strstr(sqlite3_errmsg(db->sql), "integer overflow") != NULL)
-        return ent_fail(db, ENT_ERROR, "%s: the stock figures are too large to add up (a balance or unit cost beyond "
-                        "its bound, written outside entrepot): the integrity check names them", what);
+        return ent_fail(db, ENT_ERROR,
+                        "%s: the stock figures are too large to add up (a balance or unit cost beyond "
+                        "its bound, written outside entrepot): the integrity check names them",
+                        what);
     return ent_fail_sql(db, what);
 }
 
@@ -387,11 +398,11 @@ static int sum_fail(ent_db *db, const char *what)
  * overflow column instead. Goods in g or ml are costed per kg or litre, as
  * they are priced, so their products are in thousandths of a minor unit. */
 #define COST_FITS "(l.unit_cost IS NULL OR l.unit_cost = 0 OR b.qty <= 9223372036854775807 / l.unit_cost)"
-#define VALUE_COLS                                                                                               \
-    "SUM(CASE WHEN l.unit_cost IS NOT NULL AND p.unit NOT IN ('g', 'ml') AND " COST_FITS                        \
-    "    THEN b.qty * l.unit_cost ELSE 0 END), "                                                                 \
-    "SUM(CASE WHEN l.unit_cost IS NOT NULL AND p.unit IN ('g', 'ml') AND " COST_FITS                            \
-    "    THEN b.qty * l.unit_cost ELSE 0 END), "                                                                 \
+#define VALUE_COLS                                                                                                     \
+    "SUM(CASE WHEN l.unit_cost IS NOT NULL AND p.unit NOT IN ('g', 'ml') AND " COST_FITS                               \
+    "    THEN b.qty * l.unit_cost ELSE 0 END), "                                                                       \
+    "SUM(CASE WHEN l.unit_cost IS NOT NULL AND p.unit IN ('g', 'ml') AND " COST_FITS                                   \
+    "    THEN b.qty * l.unit_cost ELSE 0 END), "                                                                       \
     "SUM(CASE WHEN " COST_FITS " THEN 0 ELSE 1 END)"
 
 /* units + thousandths / 1000 rounded half up, refused when it leaves 64 bits. */
@@ -399,7 +410,8 @@ static int row_value(ent_db *db, int64_t units, int64_t milli, int64_t overflow,
 {
     int64_t whole = milli / 1000 + (milli % 1000 >= 500);
     if (overflow > 0 || __builtin_add_overflow(units, whole, out))
-        return ent_fail(db, ENT_ERROR, "the cost value of stock is too large to add up (a balance or unit cost "
+        return ent_fail(db, ENT_ERROR,
+                        "the cost value of stock is too large to add up (a balance or unit cost "
                         "beyond its bound, written outside entrepot): the integrity check names them");
     return ENT_OK;
 }

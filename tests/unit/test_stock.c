@@ -95,7 +95,8 @@ static void receive_rows(void **state)
         /*  2 */ {LOT, "", 0, ENT_INVALID, "the lot code is empty: give a value or leave it out"},
         /*  3 */ {ORIGIN, "XX", 0, ENT_INVALID, "origin 'XX' is not an ISO 3166-1 country code"},
         /*  4 */ {DECL, "12345", 0, ENT_INVALID, "declaration '12345' must be the 18-digit customs declaration number"},
-        /*  5 */ {IMPORT, "2026-02-30", 0, ENT_INVALID, "import date '2026-02-30' is not a date in the form YYYY-MM-DD"},
+        /*  5 */
+        {IMPORT, "2026-02-30", 0, ENT_INVALID, "import date '2026-02-30' is not a date in the form YYYY-MM-DD"},
         /*  6 */ {EXPIRY, "2026-05-01", 0, ENT_INVALID, "expiry 2026-05-01 is before the import date 2026-06-01"},
         /*  7 */ {PROD, "2026-07-01", 0, ENT_INVALID, "production date 2026-07-01 is after the import date 2026-06-01"},
         /*  8 */ {EXPIRY, "30/06/2027", 0, ENT_INVALID, "expiry '30/06/2027' is not a date in the form YYYY-MM-DD"},
@@ -104,29 +105,37 @@ static void receive_rows(void **state)
         /* 11 */ {PRODUCT, "3017620422004", 0, ENT_INVALID, "GTIN 3017620422004: check digit should be 3"},
         /* 12 */ {COST_CUR, "EURO", 0, ENT_INVALID, "currency 'EURO' is not an ISO 4217 code"},
         /* 13 */ {LOT, "L\n1", 0, ENT_INVALID, "lot holds a control character (byte 2)"},
-        /* 14 */ {IMPORT, "2025-13-01", 0, ENT_INVALID, "import date '2025-13-01' is not a date in the form YYYY-MM-DD"},
-        /* 15 */ {QTY, NULL, 1000000001, ENT_INVALID,
-                  "quantity 1000000001 is more than 1000000000, the most one receipt may hold"},
-        /* 16 */ {QTY, NULL, INT64_MAX, ENT_INVALID,
-                  "quantity 9223372036854775807 is more than 1000000000, the most one receipt may hold"},
-        /* 17 */ {LOT, "L批01", 0, ENT_INVALID,
-                  "lot code 'L批01' holds '批' (character 2), which a barcode cannot carry: use A-Z a-z 0-9 and "
-                  "! \" % & ' ( ) * + , - . / : ; < = > ? _"},
-        /* 18 */ {LOT, "OL 25", 0, ENT_INVALID,
-                  "lot code 'OL 25' holds ' ' (character 3), which a barcode cannot carry: use A-Z a-z 0-9 and "
-                  "! \" % & ' ( ) * + , - . / : ; < = > ? _"},
-        /* 19 */ {LOT, "ABCDEFGHIJKLMNOPQRSTU", 0, ENT_INVALID,
-                  "lot code 'ABCDEFGHIJKLMNOPQRSTU' has 21 characters: at most 20 fit a barcode"},
+        /* 14 */
+        {IMPORT, "2025-13-01", 0, ENT_INVALID, "import date '2025-13-01' is not a date in the form YYYY-MM-DD"},
+        /* 15 */
+        {QTY, NULL, 1000000001, ENT_INVALID,
+         "quantity 1000000001 is more than 1000000000, the most one receipt may hold"},
+        /* 16 */
+        {QTY, NULL, INT64_MAX, ENT_INVALID,
+         "quantity 9223372036854775807 is more than 1000000000, the most one receipt may hold"},
+        /* 17 */
+        {LOT, "L批01", 0, ENT_INVALID,
+         "lot code 'L批01' holds '批' (character 2), which a barcode cannot carry: use A-Z a-z 0-9 and "
+         "! \" % & ' ( ) * + , - . / : ; < = > ? _"},
+        /* 18 */
+        {LOT, "OL 25", 0, ENT_INVALID,
+         "lot code 'OL 25' holds ' ' (character 3), which a barcode cannot carry: use A-Z a-z 0-9 and "
+         "! \" % & ' ( ) * + , - . / : ; < = > ? _"},
+        /* 19 */
+        {LOT, "ABCDEFGHIJKLMNOPQRSTU", 0, ENT_INVALID,
+         "lot code 'ABCDEFGHIJKLMNOPQRSTU' has 21 characters: at most 20 fit a barcode"},
         /* 20 */ {LOT, "L\xff", 0, ENT_INVALID, "lot is not valid UTF-8 text"},
         /* 21 */ {ORIGIN, "", 0, ENT_INVALID, "the origin country is empty: give a value or leave it out"},
         /* 22 */ {SUPPLIER, "", 0, ENT_INVALID, "the supplier is empty: give a value or leave it out"},
         /* 23 */ {IMPORT, "2026-12-02", 0, ENT_INVALID, "import date 2026-12-02 is in the future"},
         /* 24 */ {IMPORT, "9999-12-31", 0, ENT_INVALID, "import date 9999-12-31 is in the future"},
         /* 25 */ {PROD, "2026-12-05", 0, ENT_INVALID, "production date 2026-12-05 is in the future"},
-        /* 26 */ {COST, NULL, 100000001, ENT_INVALID,
-                  "unit cost 100000001 (minor units) is more than 100000000, the most a unit may cost"},
-        /* 27 */ {COST, NULL, INT64_MAX, ENT_INVALID,
-                  "unit cost 9223372036854775807 (minor units) is more than 100000000, the most a unit may cost"},
+        /* 26 */
+        {COST, NULL, 100000001, ENT_INVALID,
+         "unit cost 100000001 (minor units) is more than 100000000, the most a unit may cost"},
+        /* 27 */
+        {COST, NULL, INT64_MAX, ENT_INVALID,
+         "unit cost 9223372036854775807 (minor units) is more than 100000000, the most a unit may cost"},
         /* 28 */ {IMPORT, "", 0, ENT_INVALID, "the import date is empty: give a value or leave it out"},
         /* 29 */ {PRODUCT, "", 0, ENT_INVALID, "the product is empty: give a value or leave it out"},
     };
@@ -218,16 +227,21 @@ static void shelf_life_rows(void **state)
         const char *msg, *want_expiry;
     } rows[] = {
         /* 0 */ {"S0", "2025-10-01", NULL, ENT_OK, "", "2026-10-01"},
-        /* 1 */ {"S1", NULL, NULL, ENT_INVALID,
-                 "08410376000115 橄榄油 keeps 365 days: give the lot's production date or its expiry", NULL},
-        /* 2 */ {"S2", "2025-10-01", "2026-10-02", ENT_INVALID,
-                 "expiry 2026-10-02 is later than production date 2025-10-01 plus the shelf life of 08410376000115 "
-                 "橄榄油 (365 days: 2026-10-01)", NULL},
+        /* 1 */
+        {"S1", NULL, NULL, ENT_INVALID,
+         "08410376000115 橄榄油 keeps 365 days: give the lot's production date or its expiry", NULL},
+        /* 2 */
+        {"S2", "2025-10-01", "2026-10-02", ENT_INVALID,
+         "expiry 2026-10-02 is later than production date 2025-10-01 plus the shelf life of 08410376000115 "
+         "橄榄油 (365 days: 2026-10-01)",
+         NULL},
         /* 3 */ {"S3", "2025-10-01", "2026-09-30", ENT_OK, "", "2026-09-30"},
         /* 4 */ {"S4", NULL, "2027-01-31", ENT_OK, "", "2027-01-31"},
-        /* 5 */ {"S5", "2025-08-01", NULL, ENT_INVALID,
-                 "expiry 2026-08-01 (production date 2025-08-01 + 365 days) is before the import date 2026-09-01", NULL},
-        /* 6 */ {"S6", "2024-02-29", "2025-03-01", ENT_INVALID, "expiry 2025-03-01 is before the import date 2026-09-01", NULL},
+        /* 5 */
+        {"S5", "2025-08-01", NULL, ENT_INVALID,
+         "expiry 2026-08-01 (production date 2025-08-01 + 365 days) is before the import date 2026-09-01", NULL},
+        /* 6 */
+        {"S6", "2024-02-29", "2025-03-01", ENT_INVALID, "expiry 2025-03-01 is before the import date 2026-09-01", NULL},
     };
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
         ent_receive r = {0};
@@ -407,7 +421,8 @@ static void counts(void **state)
     char id[37];
     assert_int_equal(ent_count_start(db, id, "A-01-03", "wang"), ENT_OK);
     assert_int_equal(ent_count_record(db, id, "3017620422003", NULL, 40, "wang"), ENT_INVALID);
-    assert_string_equal(ent_errmsg(db), "03017620422003 榛子可可酱 has several lots in this count: name the lot counted");
+    assert_string_equal(ent_errmsg(db),
+                        "03017620422003 榛子可可酱 has several lots in this count: name the lot counted");
     assert_int_equal(ent_count_record(db, id, "3017620422003", "L2406A", 46, "wang"), ENT_OK);
     assert_int_equal(ent_count_record(db, id, "3017620422003", "L2", 5, "wang"), ENT_OK);
     assert_int_equal(ent_count_record(db, id, "3017620422003", "L2", -1, "wang"), ENT_INVALID);
@@ -561,10 +576,18 @@ static void bounds_and_weighed_goods(void **state)
     } rows[] = {
         /* 0 */ {0, 1000000000, ENT_OK, ""},
         /* 1 */ {1, 1000000001, ENT_INVALID, "quantity 1000000001 is more than 1000000000, the most one move may hold"},
-        /* 2 */ {2, INT64_MAX, ENT_INVALID, "quantity 9223372036854775807 is beyond 1000000000, the most one adjustment may hold"},
-        /* 3 */ {2, INT64_MIN, ENT_INVALID, "quantity -9223372036854775808 is beyond 1000000000, the most one adjustment may hold"},
-        /* 4 */ {3, INT64_MAX, ENT_INVALID, "quantity 9223372036854775807 is more than 1000000000, the most one scrap may hold"},
-        /* 5 */ {4, 1000000001, ENT_INVALID, "counted quantity 1000000001 is more than 1000000000, the most one count line may hold"},
+        /* 2 */
+        {2, INT64_MAX, ENT_INVALID,
+         "quantity 9223372036854775807 is beyond 1000000000, the most one adjustment may hold"},
+        /* 3 */
+        {2, INT64_MIN, ENT_INVALID,
+         "quantity -9223372036854775808 is beyond 1000000000, the most one adjustment may hold"},
+        /* 4 */
+        {3, INT64_MAX, ENT_INVALID,
+         "quantity 9223372036854775807 is more than 1000000000, the most one scrap may hold"},
+        /* 5 */
+        {4, 1000000001, ENT_INVALID,
+         "counted quantity 1000000001 is more than 1000000000, the most one count line may hold"},
     };
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
         int rc = ENT_OK;
@@ -591,10 +614,12 @@ static void bounds_and_weighed_goods(void **state)
     /* A hand-edited balance near 2^63 and a cost near 2^63: refused in words. */
     sqlite3 *raw;
     sqlite3_open(test_db_path, &raw);
-    assert_int_equal(sqlite3_exec(raw, "UPDATE stock_balance SET qty = 9223372036854775000 WHERE lot_id = "
-                                       "(SELECT id FROM lot WHERE code = 'C1');"
-                                       "UPDATE lot SET unit_cost = 9223372036854775000 WHERE code = 'C2'",
-                                  NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(raw,
+                                  "UPDATE stock_balance SET qty = 9223372036854775000 WHERE lot_id = "
+                                  "(SELECT id FROM lot WHERE code = 'C1');"
+                                  "UPDATE lot SET unit_cost = 9223372036854775000 WHERE code = 'C2'",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
     sqlite3_close(raw);
     static const char overflow_msg[] = "the cost value of stock is too large to add up (a balance or unit cost beyond "
                                        "its bound, written outside entrepot): the integrity check names them";
@@ -636,8 +661,10 @@ static void count_rows(void **state)
     /* One open count per location. */
     assert_int_equal(ent_count_start(db, other, "A-01-03", "li"), ENT_REFUSED);
     char want[200];
-    snprintf(want, sizeof want, "location A-01-03 already has an open count, %.8s (begun 2026-11-30T10:00:00Z): "
-             "post it before starting another", id);
+    snprintf(want, sizeof want,
+             "location A-01-03 already has an open count, %.8s (begun 2026-11-30T10:00:00Z): "
+             "post it before starting another",
+             id);
     assert_string_equal(ent_errmsg(db), want);
     /* 3 of lot B move onto the shelf after the count began, then are counted. */
     assert_int_equal(ent_stock_transfer(db, "3017620422003", "B", "B-01", "A-01-03", 3, "li", NULL), ENT_OK);
@@ -663,25 +690,35 @@ static void count_rows(void **state)
     /* Naming counts: too short, not hex, unknown, ambiguous. */
     sqlite3 *raw;
     sqlite3_open(test_db_path, &raw);
-    assert_int_equal(sqlite3_exec(raw, "INSERT INTO stock_count(uuid, location_id, started_at, last_move_id) VALUES "
-                                       "('abcdef01-0000-4000-8000-000000000001', 2, '2026-11-30T00:00:00Z', 0), "
-                                       "('abcdef01-0000-4000-8000-000000000002', 3, '2026-11-30T00:00:00Z', 0)",
-                                  NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(raw,
+                                  "INSERT INTO stock_count(uuid, location_id, started_at, last_move_id) VALUES "
+                                  "('abcdef01-0000-4000-8000-000000000001', 2, '2026-11-30T00:00:00Z', 0), "
+                                  "('abcdef01-0000-4000-8000-000000000002', 3, '2026-11-30T00:00:00Z', 0)",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
     sqlite3_close(raw);
     static const struct {
         const char *ref;
         int rc;
         const char *msg;
     } rows[] = {
-        /* 0 */ {"abcdef0", ENT_INVALID, "count 'abcdef0' is not a count id: give the id printed when the count "
-                                         "began, or its first 8 characters"},
+        /* 0 */ {"abcdef0", ENT_INVALID,
+                 "count 'abcdef0' is not a count id: give the id printed when the count "
+                 "began, or its first 8 characters"},
         /* 1 */ {"abcdef01", ENT_INVALID, "count 'abcdef01' is the start of several count ids: give more of it"},
         /* 2 */ {"ABCDEF01-0000-4000-8000-000000000002", ENT_OK, ""},
         /* 3 */ {"12345678", ENT_NOTFOUND, "no count '12345678' (the list of counts shows every id)"},
-        /* 4 */ {"批批批批批批批批", ENT_INVALID, "count '批批批批批批批批' is not a count id: give the id printed "
-                                              "when the count began, or its first 8 characters"},
-        /* 5 */ {"\xff\xfe" "12345678", ENT_INVALID, "count '\xef\xbf\xbd\xef\xbf\xbd" "12345678' is not a count id: give "
-                                               "the id printed when the count began, or its first 8 characters"},
+        /* 4 */
+        {"批批批批批批批批", ENT_INVALID,
+         "count '批批批批批批批批' is not a count id: give the id printed "
+         "when the count began, or its first 8 characters"},
+        /* 5 */
+        {"\xff\xfe"
+         "12345678",
+         ENT_INVALID,
+         "count '\xef\xbf\xbd\xef\xbf\xbd"
+         "12345678' is not a count id: give "
+         "the id printed when the count began, or its first 8 characters"},
         /* 6 */ {"", ENT_INVALID, "no count given"},
     };
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
