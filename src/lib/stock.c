@@ -500,6 +500,12 @@ static int resolve_dates(ent_db *db, const ent_receive *r, const ent_product *p,
         return ENT_OK;
     char label[300];
     if (r->production_date == NULL && r->expiry == NULL) {
+        /* More of a known lot: its dates are already on record. */
+        ent_lot *known = NULL;
+        int found = r->lot && read_lot(db, p->id, r->lot, &known) == ENT_OK;
+        ent_lot_free(known);
+        if (found)
+            return ENT_OK;
         ent_product_label(db, p->id, label, sizeof label);
         return ent_fail(db, ENT_INVALID, "%s keeps %d days: give the lot's production date or its expiry", label,
                         (int)p->shelf_life_days);
