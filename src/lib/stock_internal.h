@@ -13,7 +13,14 @@
 int ent_stock_apply(ent_db *db, const char *batch, const char *kind, int64_t product_id, int64_t lot_id,
                     int64_t location_id, int64_t delta, const char *reason, const char *note, const char *user);
 
-/* A location's id and kind ("shelf", ...); ENT_NOTFOUND names the code. */
+/* How much of a commodity the stock module holds: units on hand over all
+ * locations, and lots on record (with or without stock). The catalogue asks
+ * before a change of unit (stock_usage.c). */
+int ent_stock_product_usage(ent_db *db, int64_t product_id, int64_t *on_hand, int64_t *lots);
+
+/* A location's id and kind ("shelf", ...), the code compared regardless of
+ * case. ENT_NOTFOUND names the code; ENT_REFUSED when it is retired (no
+ * stock may go there any more). */
 int ent_location_id(ent_db *db, const char *code, int64_t *id, char kind[16]);
 
 /* One lot at one location chosen for a sale (stock_pick.c). */
