@@ -19,10 +19,10 @@
 #define TEXT_MAX_BYTES 500
 /* Bounds (README, "Catalogue"): far above any real shop's values, far below
  * what could overflow a sum or product of them in 64 bits. */
-#define PRICE_MAX 10000000000LL      /* minor units: 100,000,000.00 */
-#define NET_CONTENT_MAX 10000000LL   /* g, ml or pcs: 10 t, 10 m3 */
-#define REORDER_MAX 1000000000LL     /* base units */
-#define BARCODE_QTY_MAX 100000LL     /* units behind one case barcode */
+#define PRICE_MAX 10000000000LL    /* minor units: 100,000,000.00 */
+#define NET_CONTENT_MAX 10000000LL /* g, ml or pcs: 10 t, 10 m3 */
+#define REORDER_MAX 1000000000LL   /* base units */
+#define BARCODE_QTY_MAX 100000LL   /* units behind one case barcode */
 
 /* A commodity's fields, parsed and checked. Text pointers borrow the input. */
 struct prod {
@@ -226,7 +226,8 @@ static int parse_fields(ent_db *db, const ent_product_fields *f, const char *def
         if (p->price > PRICE_MAX) {
             char max[48];
             ent_money_format(max, sizeof max, PRICE_MAX, p->currency);
-            return ent_fail(db, ENT_INVALID, "price '%s' is too high: at most %s %s", SHOWN(f->price), max, p->currency);
+            return ent_fail(db, ENT_INVALID, "price '%s' is too high: at most %s %s", SHOWN(f->price), max,
+                            p->currency);
         }
     }
     if (!empty(f->tax_rate)) {
@@ -636,9 +637,8 @@ static int unit_change_allowed(ent_db *db, const ent_product *old, const char *u
     if (on_hand > 0)
         return ent_fail(db, ENT_REFUSED, "%s: the unit cannot change from %s to %s while %lld %s are on hand", who,
                         old->unit, unit, (long long)on_hand, old->unit);
-    return ent_fail(db, ENT_REFUSED,
-                    "%s: the unit cannot change from %s to %s: %lld lot(s) of it are on record in %s", who,
-                    old->unit, unit, (long long)lots, old->unit);
+    return ent_fail(db, ENT_REFUSED, "%s: the unit cannot change from %s to %s: %lld lot(s) of it are on record in %s",
+                    who, old->unit, unit, (long long)lots, old->unit);
 }
 
 /* The reprint queue follows what a shelf label shows: a new price or name.
@@ -962,11 +962,12 @@ int ent_product_barcodes(ent_db *db, const char *product, ent_barcode_cb cb, voi
 /* The commodities one import has written, with the row that wrote each: a
  * second row for the same commodity is a duplicate in the file, named by
  * that row. Open addressing on the id (ids are > 0; 0 marks a free slot). */
+struct seen_slot {
+    int64_t id;
+    size_t row;
+};
 struct seen {
-    struct seen_slot {
-        int64_t id;
-        size_t row;
-    } *v;
+    struct seen_slot *v;
     size_t cap, n;
 };
 
@@ -1059,14 +1060,13 @@ static int import_row(ent_db *db, struct import *im, ent_product_fields *f, size
     if (rc == ENT_EXISTS && c.id) {
         size_t first = seen_row(&im->seen, c.id);
         if (first)
-            return ent_fail(db, ENT_EXISTS, "%s %s is a duplicate of row %zu of the same file", c.what, c.code,
-                            first);
+            return ent_fail(db, ENT_EXISTS, "%s %s is a duplicate of row %zu of the same file", c.what, c.code, first);
         if (!im->update && strcmp(c.code, code) == 0) {
             char who[300];
             ent_product_label(db, c.id, who, sizeof who);
             return ent_fail(db, ENT_EXISTS,
-                            "%s %s is already in the catalogue as %s; import the file as an update to change it",
-                            what, code, who);
+                            "%s %s is already in the catalogue as %s; import the file as an update to change it", what,
+                            code, who);
         }
     }
     return rc == ENT_OK ? seen_add(db, &im->seen, id, row) : rc;

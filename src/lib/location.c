@@ -27,8 +27,7 @@ static int check_code(ent_db *db, const char *code)
 {
     if (!ent_valid_code(code, CODE_MAX))
         return ent_fail(db, ENT_INVALID,
-                        "location code '%s' must be 1 to 32 letters, digits or - _ . / (such as A-01-03)",
-                        SHOWN(code));
+                        "location code '%s' must be 1 to 32 letters, digits or - _ . / (such as A-01-03)", SHOWN(code));
     return ENT_OK;
 }
 
@@ -101,8 +100,9 @@ int ent_location_add(ent_db *db, const char *code, const char *kind, const char 
     if ((rc = check_code(db, code)) != ENT_OK)
         return rc;
     if (kind && *kind == '\0')
-        return ent_fail(db, ENT_INVALID, "the location kind is empty: give shelf, backroom, bonded, quarantine or "
-                                         "returns, or leave it out for a shelf");
+        return ent_fail(db, ENT_INVALID,
+                        "the location kind is empty: give shelf, backroom, bonded, quarantine or "
+                        "returns, or leave it out for a shelf");
     if (kind == NULL)
         kind = "shelf";
     while (k < NKINDS && strcmp(kind, location_kinds[k]) != 0)
@@ -235,7 +235,8 @@ int ent_location_each(ent_db *db, ent_location_cb cb, void *ud)
                            "SELECT l.code, l.kind, l.name, COALESCE(SUM(b.qty), 0), "
                            "       COUNT(CASE WHEN b.qty > 0 THEN 1 END) "
                            "FROM location l LEFT JOIN stock_balance b ON b.location_id = l.id "
-                           "WHERE l.retired_at IS NULL GROUP BY l.id ORDER BY l.code", -1, &st, NULL) != SQLITE_OK)
+                           "WHERE l.retired_at IS NULL GROUP BY l.id ORDER BY l.code",
+                           -1, &st, NULL) != SQLITE_OK)
         return ent_fail_sql(db, "listing locations");
     while (rc == ENT_OK && (sc = sqlite3_step(st)) == SQLITE_ROW) {
         ent_location loc;
