@@ -317,7 +317,8 @@ static int do_barcode(struct cli *cli, int argc, char **argv)
             errno = 0;
             qty = strtoll(qty_s, &end, 10);
             if (errno || *end || qty <= 0)
-                return cli_error(EXIT_USAGE, "--qty '%s' must be a whole number of 1 or more", qty_s);
+                return cli_error(EXIT_USAGE, "--qty '%.32s' must be a whole number of 1 or more",
+                                 ent_utf8_valid(qty_s, strlen(qty_s)) && strlen(qty_s) <= 32 ? qty_s : "?");
         }
         rc = ent_product_barcode_add(cli->db, pos[1], pos[2], qty);
         if (rc == ENT_OK)
@@ -366,5 +367,7 @@ int cmd_product(struct cli *cli, int argc, char **argv)
         return do_barcode(cli, argc, argv);
     if (strcmp(sub, "retire") == 0 || strcmp(sub, "unretire") == 0)
         return do_retire(cli, argc, argv, strcmp(sub, "retire") == 0);
-    return cli_error(EXIT_USAGE, "unknown product command '%s' (see entrepot product --help)", sub);
+    /* Quoted only when it is text a terminal shows as typed. */
+    return cli_error(EXIT_USAGE, "unknown product command '%s' (see entrepot product --help)",
+                     ent_utf8_valid(sub, strlen(sub)) && strlen(sub) <= 32 ? sub : "?");
 }

@@ -185,6 +185,8 @@ refused 2 "--qty '0' must be a whole number of 1 or more" -- product barcode add
 refused 2 "--qty '-12' must be a whole number of 1 or more" -- product barcode add $NUT 13017620422000 --qty -12
 refused 2 "quantity 100001: a barcode stands for 1 to 100000 units" -- \
     product barcode add $NUT 13017620422000 --qty 100001
+refused 2 "--qty '?' must be a whole number of 1 or more" -- product barcode add $NUT 13017620422000 --qty $'\xff'
+refused 2 "--qty 'ten' must be a whole number of 1 or more" -- product barcode add $NUT 13017620422000 --qty ten
 refused 2 "barcode is not valid UTF-8 text" -- product barcode add $NUT $'\xff'
 refused 2 "barcode is too long" -- product barcode add $NUT "$HUGE"
 
@@ -208,6 +210,9 @@ refused 2 "--kind needs a value" -- location add B-1 --kind
 refused 2 "unexpected argument" -- location list extra
 refused 2 "unknown option '--kind'" -- location list --kind shelf
 refused 2 "unknown location command 'move'" -- location move A-01-03
+refused 2 "unknown location command '?'" -- location $'\xff'
+refused 2 "unknown product command '?'" -- product $'\xff\xfe'
+refused 2 "unknown product command '?'" -- product "$HUGE"
 refused 2 "location edit needs the CODE" -- location edit
 refused 2 "nothing to change: give a new code or a new name" -- location edit A-01-03
 refused 2 "location code '' must be 1 to 32 letters" -- location edit '' --name X
