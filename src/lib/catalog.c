@@ -642,9 +642,12 @@ static int unit_change_allowed(ent_db *db, const ent_product *old, const char *u
 }
 
 /* The reprint queue follows what a shelf label shows: a new price or name.
- * An unpriced commodity gets no price label, so it leaves the queue. */
+ * An unpriced commodity gets no price label, so it leaves the queue; a
+ * retired one gets none at all. */
 static int follow_change(ent_db *db, const ent_product *old, const struct prod *p)
 {
+    if (old->retired_at[0])
+        return ENT_OK; /* a retired commodity gets no labels: a reprint would only fail */
     if (!p->priced)
         return !old->unpriced ? ent_label_queue_remove(db, old->id, INT64_MAX) : ENT_OK;
     if (old->unpriced)

@@ -65,6 +65,11 @@ grep -q "^03017620422003" out2.csv && fail "a retired commodity is exported" || 
 expect 0 "2026-11-28T01:00:00Z" -- product show $N
 expect 0 "N1" -- stock levels --by lot --product $N
 refused 2 "(retired, kept for history)" -- product add --gtin $N --name-en Again
+# A price change of a retired commodity queues no label that could not be printed.
+expect 0 "changed $N" -- product edit $N --price 41.90
+"$E" label queue > queue.txt 2>&1
+grep -q 3017620422003 queue.txt && fail "a retired commodity is queued for a label: $(cat queue.txt)" || ok
+expect 0 "changed $N" -- product edit $N --price 39.90
 expect 0 "back in the catalogue: $N" -- product unretire $N
 expect 0 "39.90" -- "${S[@]}" $N
 
