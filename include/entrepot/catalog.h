@@ -18,8 +18,11 @@ extern "C" {
 /*
  * The fields of a commodity as text, the way a person or a CSV file gives
  * them. The library parses and checks every one. For ent_product_add a NULL
- * or empty field takes its default; for ent_product_edit NULL leaves the
- * field unchanged and "" clears it (where it may be empty).
+ * or empty field is one not given: it takes its default (a form's empty
+ * box; the command line refuses an empty option itself). For
+ * ent_product_edit NULL leaves the field unchanged and "" clears it where it
+ * may be empty (not unit, currency, tax_rate, reorder_point, which are
+ * refused; "" for price leaves the commodity unpriced).
  *
  *  gtin          8/12/13/14 digits with a valid check digit
  *  sku           the store's own code (letters, digits, - _ . /), 1-32 bytes
@@ -29,10 +32,15 @@ extern "C" {
  *                origin shown on labels; lots carry their own
  *  hs_code       6 to 10 digits
  *  unit          base unit of stock quantities: pcs (default), g or ml
- *  net_content   "500 g", "1.5 kg", "750 ml", "1 l", "12 pcs"
- *  price         retail price, "12.50", in currency (default: the store's)
+ *  net_content   "500 g", "1.5 kg", "750 ml", "1 l", "12 pcs"; at most
+ *                10,000,000 g, ml or pcs
+ *  price         retail price, "12.50", in currency (default: the store's),
+ *                0 to 100,000,000.00 (10^10 minor units). Left out, the
+ *                commodity is unpriced: it cannot be sold, nor get a price
+ *                label, until it is priced (a price of 0 is a price).
  *  tax_rate      percent, "13" or "13%" or "9.5" (two decimals at most)
- *  reorder_point, shelf_life_days   whole numbers
+ *  reorder_point 0 to 1,000,000,000 base units
+ *  shelf_life_days 1 to 36500
  */
 typedef struct ent_product_fields {
     const char *gtin, *sku, *name_zh, *name_en, *brand, *origin, *hs_code, *unit, *net_content, *price,
@@ -50,20 +58,32 @@ typedef struct ent_product {
     char unit[4];         /* pcs, g, ml */
     int64_t net_content;  /* in net_unit; 0 when unknown */
     char net_unit[4];
-    int64_t price;        /* minor units */
+    int64_t price;        /* minor units; 0 when not priced */
     char currency[4];
     int32_t tax_rate;     /* basis points: 1300 = 13% */
     int64_t reorder_point;
     int32_t shelf_life_days; /* 0 when unknown */
     char created_at[21], updated_at[21];
+    int unpriced;         /* 1: no price yet, cannot be sold (0, priced, when zeroed) */
+    char retired_at[21];  /* "" while in the catalogue; else when it was retired */
 } ent_product;
 
 /* Adds a commodity. ENT_INVALID (a field is wrong: the message names it),
  * ENT_EXISTS (its GTIN, SKU or a barcode is already in use). */
 ENT_API int ent_product_add(ent_db *db, const ent_product_fields *fields);
 
-/* Changes the given fields of the commodity named by code. */
+/* Changes the given fields of the commodity named by code. ENT_INVALID when
+ * no field is given (nothing to change) or a field is wrong; ENT_REFUSED
+ * when the unit changes while the stock module holds stock or lots of the
+ * commodity (their quantities are in the old unit). */
 ENT_API int ent_product_edit(ent_db *db, const char *code, const ent_product_fields *fields);
+
+/* Retires the commodity named by code: it stays for history (stock, sales,
+ * journal) but is gone from lists, searches, sales and labels; its codes
+ * stay taken. ent_product_unretire brings it back. ENT_REFUSED when it is
+ * already retired (or, for unretire, not retired). */
+ENT_API int ent_product_retire(ent_db *db, const char *code);
+ENT_API int ent_product_unretire(ent_db *db, const char *code);
 
 /* Finds the commodity named by code (GTIN, SKU or barcode). *qty_out (may be
  * NULL) receives how many base units the code stands for (1, or 12 for a
@@ -75,9 +95,10 @@ ENT_API void ent_product_free(ent_product *p);
  * scanning and lookups). ENT_NOTFOUND when no commodity has that code. */
 ENT_API int ent_product_id(ent_db *db, int64_t *out, const char *code, int64_t *qty_out);
 
-/* Visits commodities in GTIN/SKU order; `search` (may be NULL) keeps those
+/* Visits commodities in the catalogue (not retired) in the order they were
+ * added; `search` (NULL for all; "" is refused) keeps those
  * whose Chinese or English name, brand, GTIN or SKU contains it. `origin`
- * (may be NULL) keeps those with that default origin. The product is
+ * (NULL for all; "" is refused) keeps those with that default origin. The product is
  * borrowed for the call. A non-zero return from cb stops the walk and is
  * returned. limit 0 means no limit. */
 typedef int (*ent_product_cb)(const ent_product *p, void *ud);
@@ -96,10 +117,15 @@ ENT_API int ent_product_barcodes(ent_db *db, const char *product, ent_barcode_cb
  * Import is all-or-nothing: the first bad row stops it with ENT_INVALID and
  * a message "row N: ...", and nothing is written. Rows whose GTIN (or SKU
  * when there is no GTIN) already exists update that commodity when
- * `update` is set, and are refused otherwise. *imported (may be NULL)
- * receives the number of rows written.
+ * `update` is set, and are refused otherwise. A commodity twice in one
+ * file is refused, naming the row it repeats. An empty cell is a field not
+ * given: a new commodity takes the default (an empty price: unpriced), an
+ * update clears the field as ent_product_edit does for "". *imported (may
+ * be NULL) receives the number of rows written.
  */
 ENT_API int ent_product_import_csv(ent_db *db, FILE *in, int update, int64_t *imported);
+/* Writes the catalogue (not retired commodities); an unpriced one has an
+ * empty price. */
 ENT_API int ent_product_export_csv(ent_db *db, FILE *out);
 
 #ifdef __cplusplus

@@ -18,9 +18,22 @@ extern "C" {
 
 /* ---- locations ---------------------------------------------------------- */
 
-/* kind: "shelf", "backroom", "bonded", "quarantine" or "returns".
- * code: letters, digits and - _ . / (such as "A-01-03"), 1-32 bytes. */
+/* kind: "shelf", "backroom", "bonded", "quarantine" or "returns" (NULL:
+ * shelf; "" is refused). code: letters, digits and - _ . / (such as
+ * "A-01-03"), 1-32 bytes, unique regardless of case: wherever a location is
+ * named, a-01-03 finds A-01-03. ENT_EXISTS when the code is taken, also by
+ * a retired location. */
 ENT_API int ent_location_add(ent_db *db, const char *code, const char *kind, const char *name);
+
+/* Renames a location (new_code) and/or changes its name (NULL: unchanged;
+ * "" clears the name). Its stock and history stay with it. ENT_INVALID when
+ * both are NULL. */
+ENT_API int ent_location_edit(ent_db *db, const char *code, const char *new_code, const char *name);
+
+/* Retires a location: kept for history, gone from the list, refused as a
+ * place for stock (ENT_REFUSED). Refused while stock lies there or a count
+ * of it is open. */
+ENT_API int ent_location_retire(ent_db *db, const char *code);
 
 typedef struct ent_location {
     char code[33];
@@ -30,6 +43,7 @@ typedef struct ent_location {
     int64_t lots;     /* lots with stock there */
 } ent_location;
 typedef int (*ent_location_cb)(const ent_location *loc, void *ud);
+/* Visits the locations in use (not retired) in code order. */
 ENT_API int ent_location_each(ent_db *db, ent_location_cb cb, void *ud);
 
 /* ---- receiving ---------------------------------------------------------- */

@@ -16,10 +16,16 @@ static const char product_help[] =
     "  import   FILE.csv [--update]      all-or-nothing CSV import (- for stdin)\n"
     "  export   [FILE.csv]               the whole catalogue as CSV (stdout by default)\n"
     "  barcode  add CODE BARCODE [--qty N] | remove BARCODE | list CODE\n"
+    "  retire   CODE                     keep it for history, out of sales, lists and labels\n"
+    "  unretire CODE                     back into the catalogue\n"
     "\n"
     "Fields: --gtin --sku --name-zh --name-en --brand --origin CC --hs-code --unit pcs|g|ml\n"
     "  --net-content \"500 g\" --price 12.50 --currency CNY --tax-rate 13 --importer TEXT\n"
     "  --reorder-point N --storage TEXT --shelf-life DAYS\n"
+    "A commodity without --price is unpriced: it cannot be sold or get a price label\n"
+    "until it is priced (--price 0 is a price). Prices go up to 100000000.00, net content\n"
+    "up to 10000 kg, 10000 l or 10000000 pcs, reorder points up to 1000000000.\n"
+    "The unit cannot change while the commodity has stock or lots.\n"
     "A commodity is named by its GTIN (8/12/13/14 digits), SKU or any extra barcode.\n"
     "CSV columns have the field names with underscores: gtin, sku, name_zh, name_en, brand,\n"
     "origin, hs_code, unit, net_content, price, currency, tax_rate, importer, reorder_point,\n"
@@ -48,6 +54,16 @@ static void field_opts(ent_product_fields *f, struct cli_opt *o)
     memcpy(o, list, sizeof list);
 }
 
+/* An empty option value is a mistake (an unset variable in a script), not
+ * "no value": leaving the option out says that. */
+static int refuse_empty(const struct cli_opt *o)
+{
+    for (; o->name; o++)
+        if (o->value && *o->value && **o->value == '\0')
+            return cli_error(EXIT_USAGE, "--%s is empty: give a value or leave the option out", o->name);
+    return 0;
+}
+
 static int do_add(struct cli *cli, int argc, char **argv)
 {
     ent_product_fields f = {0};
@@ -58,6 +74,8 @@ static int do_add(struct cli *cli, int argc, char **argv)
     int st = cli_parse(argc, argv, opts, product_help, pos, 0, &npos);
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
+    if ((st = refuse_empty(opts)) != 0)
+        return st;
     if ((st = cli_open(cli, 0)) != 0)
         return st;
     int rc = ent_product_add(cli->db, &f);
@@ -93,9 +111,9 @@ static const char *const list_headers[] = {"gtin", "sku", "name_zh", "name_en", 
 
 static int add_list_row(const ent_product *p, void *ud)
 {
-    char price[40];
+    char price[40] = ""; /* empty when unpriced */
     char reorder[24];
-    if (ent_money_format(price, sizeof price, p->price, p->currency) < 0)
+    if (!p->unpriced && ent_money_format(price, sizeof price, p->price, p->currency) < 0)
         snprintf(price, sizeof price, "%lld", (long long)p->price);
     snprintf(reorder, sizeof reorder, "%lld", (long long)p->reorder_point);
     const char *cells[] = {cli_gtin(p->gtin), p->sku, p->name_zh, p->name_en, p->origin, price, p->currency,
@@ -168,7 +186,10 @@ static int do_show(struct cli *cli, int argc, char **argv)
     ent_levels_query q = {.by = ENT_BY_PRODUCT, .product = pos[0]};
     rc = ent_stock_levels(cli->db, &q, sum_level, stock);
     char price[48], tax[16], net[40] = "", onhand[24], lots[24], reorder[24], shelf[16] = "", origin[200] = "";
-    cli_money(price, sizeof price, p->price, p->currency);
+    if (!p->unpriced)
+        cli_money(price, sizeof price, p->price, p->currency);
+    else
+        snprintf(price, sizeof price, "(no price: cannot be sold)");
     ent_decimal_format(tax, sizeof tax, p->tax_rate, 2);
     strcat(tax, "%");
     if (p->net_content > 0)
@@ -187,7 +208,7 @@ static int do_show(struct cli *cli, int argc, char **argv)
         {"brand", p->brand}, {"origin", origin}, {"hs_code", p->hs_code}, {"unit", p->unit}, {"net_content", net},
         {"price", price}, {"tax_rate", tax}, {"importer", p->importer}, {"reorder_point", reorder},
         {"storage", p->storage}, {"shelf_life_days", shelf}, {"on_hand", onhand}, {"lots", lots},
-        {"updated_at", p->updated_at},
+        {"updated_at", p->updated_at}, {"retired_at", p->retired_at},
     };
     struct cli_table *t = cli_table_new(2, headers, NULL);
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
@@ -217,7 +238,7 @@ static int do_import(struct cli *cli, int argc, char **argv)
     int st = cli_parse(argc, argv, opts, product_help, pos, 1, &npos);
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
-    if (npos != 1)
+    if (npos != 1 || *pos[0] == '\0')
         return cli_error(EXIT_USAGE, "product import needs a CSV FILE (or - for standard input)");
     FILE *in = strcmp(pos[0], "-") == 0 ? stdin : fopen(pos[0], "rb");
     if (in == NULL)
@@ -245,6 +266,8 @@ static int do_export(struct cli *cli, int argc, char **argv)
     int npos, st = cli_parse(argc, argv, NULL, product_help, pos, 1, &npos);
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
+    if (npos == 1 && *pos[0] == '\0')
+        return cli_error(EXIT_USAGE, "product export: the FILE name is empty (leave it out for standard output)");
     if ((st = cli_open(cli, 0)) != 0)
         return st;
     FILE *out = npos == 0 || strcmp(pos[0], "-") == 0 ? stdout : fopen(pos[0], "wb");
@@ -254,6 +277,24 @@ static int do_export(struct cli *cli, int argc, char **argv)
     if (out != stdout && fclose(out) != 0 && rc == ENT_OK)
         return cli_error(EXIT_IO, "%s: %s", pos[0], strerror(errno));
     return rc == ENT_OK ? EXIT_OK : cli_fail(cli, rc);
+}
+
+static int do_retire(struct cli *cli, int argc, char **argv, int retire)
+{
+    const char *pos[1];
+    int npos, st = cli_parse(argc, argv, NULL, product_help, pos, 1, &npos);
+    if (st != 0)
+        return st < 0 ? EXIT_OK : st;
+    if (npos != 1)
+        return cli_error(EXIT_USAGE, "product %s needs the CODE of the commodity (see --help)",
+                         retire ? "retire" : "unretire");
+    if ((st = cli_open(cli, 0)) != 0)
+        return st;
+    int rc = retire ? ent_product_retire(cli->db, pos[0]) : ent_product_unretire(cli->db, pos[0]);
+    if (rc != ENT_OK)
+        return cli_fail(cli, rc);
+    printf("%s %s\n", retire ? "retired" : "back in the catalogue:", pos[0]);
+    return EXIT_OK;
 }
 
 static int do_barcode(struct cli *cli, int argc, char **argv)
@@ -276,7 +317,8 @@ static int do_barcode(struct cli *cli, int argc, char **argv)
             errno = 0;
             qty = strtoll(qty_s, &end, 10);
             if (errno || *end || qty <= 0)
-                return cli_error(EXIT_USAGE, "--qty '%s' must be a whole number of 1 or more", qty_s);
+                return cli_error(EXIT_USAGE, "--qty '%.32s' must be a whole number of 1 or more",
+                                 ent_utf8_valid(qty_s, strlen(qty_s)) && strlen(qty_s) <= 32 ? qty_s : "?");
         }
         rc = ent_product_barcode_add(cli->db, pos[1], pos[2], qty);
         if (rc == ENT_OK)
@@ -323,5 +365,9 @@ int cmd_product(struct cli *cli, int argc, char **argv)
         return do_export(cli, argc, argv);
     if (strcmp(sub, "barcode") == 0)
         return do_barcode(cli, argc, argv);
-    return cli_error(EXIT_USAGE, "unknown product command '%s' (see entrepot product --help)", sub);
+    if (strcmp(sub, "retire") == 0 || strcmp(sub, "unretire") == 0)
+        return do_retire(cli, argc, argv, strcmp(sub, "retire") == 0);
+    /* Quoted only when it is text a terminal shows as typed. */
+    return cli_error(EXIT_USAGE, "unknown product command '%s' (see entrepot product --help)",
+                     ent_utf8_valid(sub, strlen(sub)) && strlen(sub) <= 32 ? sub : "?");
 }

@@ -6,13 +6,23 @@
 #include "entrepot/catalog.h"
 #include "entrepot/country.h"
 #include "entrepot/csv.h"
+#include "entrepot/label.h"
 #include "entrepot/money.h"
 #include "entrepot/scan.h"
 #include "catalog_internal.h"
 #include "internal.h"
+#include "stock_internal.h"
 
 #define NAME_MAX_BYTES 200
+/* User input quoted in a message: at most 64 bytes, never half a character. */
+#define SHOWN(s) ent_text_shown((s), (char[72]){0}, 72)
 #define TEXT_MAX_BYTES 500
+/* Bounds (README, "Catalogue"): far above any real shop's values, far below
+ * what could overflow a sum or product of them in 64 bits. */
+#define PRICE_MAX 10000000000LL    /* minor units: 100,000,000.00 */
+#define NET_CONTENT_MAX 10000000LL /* g, ml or pcs: 10 t, 10 m3 */
+#define REORDER_MAX 1000000000LL   /* base units */
+#define BARCODE_QTY_MAX 100000LL   /* units behind one case barcode */
 
 /* A commodity's fields, parsed and checked. Text pointers borrow the input. */
 struct prod {
@@ -20,6 +30,7 @@ struct prod {
     const char *name_zh, *name_en, *brand, *importer, *storage;
     int64_t net_content, price, reorder_point;
     int32_t tax_rate, shelf_life_days;
+    int priced;
 };
 
 static const char *const field_names[] = {
@@ -40,6 +51,37 @@ static const char **field_slot(ent_product_fields *f, size_t i)
 static int empty(const char *s)
 {
     return s == NULL || *s == '\0';
+}
+
+/* ---- showing input in messages ------------------------------------------ */
+
+const char *ent_text_shown(const char *s, char *buf, size_t len)
+{
+    size_t i = 0, w = 0;
+    if (s == NULL)
+        s = "";
+    while (s[i]) {
+        unsigned char c = (unsigned char)s[i];
+        size_t n = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+        const char *from = s + i;
+        size_t take = n;
+        /* A byte that starts no valid character, or a control character,
+         * shows as '?': a message is printed to a terminal or a log. */
+        if (strnlen(s + i, n) < n || !ent_utf8_valid(s + i, n) || c < 0x20 || c == 0x7f) {
+            from = "?";
+            take = n = 1;
+        }
+        if (w + take + 4 > len) { /* room for "..." and the NUL */
+            memcpy(buf + w, "...", 3);
+            w += 3;
+            break;
+        }
+        memcpy(buf + w, from, take);
+        w += take;
+        i += n;
+    }
+    buf[w] = '\0';
+    return buf;
 }
 
 /* "500 g", "1.5kg", "750 ml", "1 l", "12 pcs" -> integer amount in g, ml or pcs. */
@@ -76,7 +118,7 @@ static int parse_net_content(const char *s, int64_t *value, char unit[4])
         if (v > INT64_MAX / units[i].factor || (v * units[i].factor) % div != 0)
             return ENT_INVALID;
         *value = v * units[i].factor / div;
-        if (*value <= 0)
+        if (*value <= 0 || *value > NET_CONTENT_MAX)
             return ENT_INVALID;
         snprintf(unit, 4, "%s", units[i].unit);
         return ENT_OK;
@@ -87,7 +129,7 @@ static int parse_net_content(const char *s, int64_t *value, char unit[4])
 static int parse_count(ent_db *db, const char *field, const char *s, int64_t min, int64_t max, int64_t *out)
 {
     if (ent_parse_i64(s, out) != ENT_OK || *out < min || *out > max)
-        return ent_fail(db, ENT_INVALID, "%s '%.40s' must be a whole number from %lld to %lld", field, s,
+        return ent_fail(db, ENT_INVALID, "%s '%s' must be a whole number from %lld to %lld", field, SHOWN(s),
                         (long long)min, (long long)max);
     return ENT_OK;
 }
@@ -122,7 +164,7 @@ static int parse_fields(ent_db *db, const ent_product_fields *f, const char *def
         return ent_fail(db, ENT_INVALID, "%s", why);
     if (!empty(f->sku)) {
         if (!ent_valid_code(f->sku, 32))
-            return ent_fail(db, ENT_INVALID, "sku '%.40s' must be 1 to 32 letters, digits or - _ . /", f->sku);
+            return ent_fail(db, ENT_INVALID, "sku '%s' must be 1 to 32 letters, digits or - _ . /", SHOWN(f->sku));
         snprintf(p->sku, sizeof p->sku, "%s", f->sku);
     }
     if (empty(f->gtin) && empty(f->sku))
@@ -140,7 +182,7 @@ static int parse_fields(ent_db *db, const ent_product_fields *f, const char *def
         if (rc == ENT_ERROR)
             return ent_fail(db, ENT_ERROR, "%s", ent_country_errmsg());
         if (rc != ENT_OK)
-            return ent_fail(db, ENT_INVALID, "origin '%.40s' is not an ISO 3166-1 country code", f->origin);
+            return ent_fail(db, ENT_INVALID, "origin '%s' is not an ISO 3166-1 country code", SHOWN(f->origin));
         memcpy(p->origin, c->alpha2, 3);
     }
     if (!empty(f->hs_code)) {
@@ -149,32 +191,44 @@ static int parse_fields(ent_db *db, const ent_product_fields *f, const char *def
             if (*s == '.' || *s == ' ')
                 continue;
             if (*s < '0' || *s > '9' || n >= 10)
-                return ent_fail(db, ENT_INVALID, "hs_code '%.40s' must be 6 to 10 digits", f->hs_code);
+                return ent_fail(db, ENT_INVALID, "hs_code '%s' must be 6 to 10 digits", SHOWN(f->hs_code));
             p->hs_code[n++] = *s;
         }
         if (n < 6)
-            return ent_fail(db, ENT_INVALID, "hs_code '%.40s' must be 6 to 10 digits", f->hs_code);
+            return ent_fail(db, ENT_INVALID, "hs_code '%s' must be 6 to 10 digits", SHOWN(f->hs_code));
     }
     snprintf(p->unit, sizeof p->unit, "%s", empty(f->unit) ? "pcs" : f->unit);
     if (strcmp(p->unit, "pcs") != 0 && strcmp(p->unit, "g") != 0 && strcmp(p->unit, "ml") != 0)
-        return ent_fail(db, ENT_INVALID, "unit '%.40s' must be pcs, g or ml", f->unit);
+        return ent_fail(db, ENT_INVALID, "unit '%s' must be pcs, g or ml", SHOWN(f->unit));
     if (!empty(f->net_content) && parse_net_content(f->net_content, &p->net_content, p->net_unit) != ENT_OK)
         return ent_fail(db, ENT_INVALID,
-                        "net_content '%.40s' must be an amount and a unit such as 500 g, 1.5 kg, 750 ml, 1 l, 12 pcs",
-                        f->net_content);
+                        "net_content '%s' must be an amount and a unit such as 500 g, 1.5 kg, 750 ml, 1 l, 12 pcs "
+                        "(more than 0, at most 10000 kg, 10000 l or 10000000 pcs)",
+                        SHOWN(f->net_content));
+    /* Copied whole or not at all: "EURO" cut to "EUR" would pass. */
+    if (!empty(f->currency) && strlen(f->currency) != 3)
+        return ent_fail(db, ENT_INVALID, "currency '%s' is not an ISO 4217 code", SHOWN(f->currency));
     snprintf(p->currency, sizeof p->currency, "%s", empty(f->currency) ? default_currency : f->currency);
     {
         const ent_currency *cur = NULL;
         if (ent_currency_lookup(&cur, p->currency) != ENT_OK)
-            return ent_fail(db, ENT_INVALID, "currency '%.40s' is not an ISO 4217 code", p->currency);
+            return ent_fail(db, ENT_INVALID, "currency '%s' is not an ISO 4217 code", SHOWN(p->currency));
         memcpy(p->currency, cur->alpha3, 4);
     }
-    if (!empty(f->price)) {
+    /* No price is not a price of zero: the commodity waits to be priced. */
+    p->priced = !empty(f->price);
+    if (p->priced) {
         rc = ent_money_parse(&p->price, f->price, p->currency, why, sizeof why);
         if (rc != ENT_OK)
             return ent_fail(db, ENT_INVALID, "price: %s", why);
         if (p->price < 0)
-            return ent_fail(db, ENT_INVALID, "price '%.40s' must not be negative", f->price);
+            return ent_fail(db, ENT_INVALID, "price '%s' must not be negative", SHOWN(f->price));
+        if (p->price > PRICE_MAX) {
+            char max[48];
+            ent_money_format(max, sizeof max, PRICE_MAX, p->currency);
+            return ent_fail(db, ENT_INVALID, "price '%s' is too high: at most %s %s", SHOWN(f->price), max,
+                            p->currency);
+        }
     }
     if (!empty(f->tax_rate)) {
         char buf[32];
@@ -183,13 +237,13 @@ static int parse_fields(ent_db *db, const ent_product_fields *f, const char *def
         size_t n = strlen(buf);
         if (n > 0 && buf[n - 1] == '%')
             buf[n - 1] = '\0';
-        if (ent_decimal_parse(&bp, buf, 2) != ENT_OK || bp > 10000)
-            return ent_fail(db, ENT_INVALID, "tax_rate '%.40s' must be a percentage from 0 to 100 such as 13 or 9.5",
-                            f->tax_rate);
+        if (strlen(f->tax_rate) >= sizeof buf || ent_decimal_parse(&bp, buf, 2) != ENT_OK || bp > 10000)
+            return ent_fail(db, ENT_INVALID, "tax_rate '%s' must be a percentage from 0 to 100 such as 13 or 9.5",
+                            SHOWN(f->tax_rate));
         p->tax_rate = (int32_t)bp;
     }
     if (!empty(f->reorder_point) &&
-        (rc = parse_count(db, "reorder_point", f->reorder_point, 0, INT32_MAX, &p->reorder_point)) != ENT_OK)
+        (rc = parse_count(db, "reorder_point", f->reorder_point, 0, REORDER_MAX, &p->reorder_point)) != ENT_OK)
         return rc;
     if (!empty(f->shelf_life_days)) {
         int64_t d;
@@ -242,6 +296,10 @@ int ent_product_id(ent_db *db, int64_t *out, const char *code, int64_t *qty_out)
         rc = lookup_id(db, sql_by_gtin, gtin, out, &qty);
         if (rc == ENT_NOTFOUND)
             rc = lookup_id(db, sql_by_barcode, gtin, out, &qty);
+        /* A store may number its own goods with digits that happen to
+         * make a valid check digit. */
+        if (rc == ENT_NOTFOUND)
+            rc = lookup_id(db, sql_by_sku, code, out, &qty);
     } else {
         rc = n <= 32 ? lookup_id(db, sql_by_sku, code, out, &qty) : ENT_NOTFOUND;
         if (rc == ENT_NOTFOUND)
@@ -250,7 +308,7 @@ int ent_product_id(ent_db *db, int64_t *out, const char *code, int64_t *qty_out)
     if (rc == ENT_NOTFOUND) {
         if (gtin_shaped && !is_gtin)
             return ent_fail(db, ENT_INVALID, "%s", why);
-        return ent_fail(db, ENT_NOTFOUND, "no commodity has the code '%.60s'", code);
+        return ent_fail(db, ENT_NOTFOUND, "no commodity has the code '%s'", SHOWN(code));
     }
     if (rc == ENT_OK && qty_out)
         *qty_out = qty;
@@ -259,7 +317,8 @@ int ent_product_id(ent_db *db, int64_t *out, const char *code, int64_t *qty_out)
 
 #define PRODUCT_COLS                                                                                                   \
     "id, gtin, sku, name_zh, name_en, brand, importer, storage, origin, hs_code, unit, net_content, "                  \
-    "net_unit, price, currency, tax_rate, reorder_point, shelf_life_days, created_at, updated_at"
+    "net_unit, price, currency, tax_rate, reorder_point, shelf_life_days, created_at, updated_at, priced, "            \
+    "retired_at"
 
 /* Fills p from a row of PRODUCT_COLS; strings point into the statement (borrowed). */
 static void row_to_product(sqlite3_stmt *st, ent_product *p, int copy)
@@ -283,6 +342,8 @@ static void row_to_product(sqlite3_stmt *st, ent_product *p, int copy)
     p->shelf_life_days = sqlite3_column_int(st, 17);
     ent_col_copy(st, 18, p->created_at, sizeof p->created_at);
     ent_col_copy(st, 19, p->updated_at, sizeof p->updated_at);
+    p->unpriced = !sqlite3_column_int(st, 20);
+    ent_col_copy(st, 21, p->retired_at, sizeof p->retired_at);
 }
 
 int ent_product_get_by_id(ent_db *db, ent_product **out, int64_t id)
@@ -348,20 +409,92 @@ const char *ent_product_label(ent_db *db, int64_t id, char *buf, size_t len)
 
 /* ---- writing ------------------------------------------------------------ */
 
-/* A code that another commodity already uses (as GTIN, SKU or barcode)? */
-static int code_taken(ent_db *db, const char *code, int64_t self, const char *what)
+/* A code another commodity holds, for the message that refuses it. */
+struct clash {
+    int64_t id;       /* the other commodity; 0 when none */
+    const char *what; /* "GTIN", "sku" or "barcode" */
+    char code[65];
+};
+
+/* The ways a 14-digit GTIN can be written (14, 13, 12 or 8 digits): an SKU
+ * typed as any of them names the same goods at the counter. */
+static int gtin_forms(const char *gtin, const char *forms[4])
 {
-    int64_t id = 0, qty;
-    int rc = lookup_id(db, sql_by_gtin, code, &id, &qty);
-    if (rc == ENT_NOTFOUND)
-        rc = lookup_id(db, sql_by_sku, code, &id, &qty);
-    if (rc == ENT_NOTFOUND)
-        rc = lookup_id(db, sql_by_barcode, code, &id, &qty);
-    if (rc == ENT_NOTFOUND || (rc == ENT_OK && id == self))
-        return ENT_OK;
-    if (rc != ENT_OK)
-        return rc;
-    return ent_fail(db, ENT_EXISTS, "%s %s is already used by another commodity", what, code);
+    int n = 0;
+    forms[n++] = gtin;
+    if (gtin[0] == '0')
+        forms[n++] = gtin + 1;
+    if (strncmp(gtin, "00", 2) == 0)
+        forms[n++] = gtin + 2;
+    if (strncmp(gtin, "000000", 6) == 0)
+        forms[n++] = gtin + 6;
+    return n;
+}
+
+/* The 14-digit form of code when it is a valid GTIN (1), else 0. */
+static int gtin_key(const char *code, char key[15])
+{
+    size_t n = strlen(code);
+    if (strspn(code, "0123456789") != n || (n != 8 && n != 12 && n != 13 && n != 14))
+        return 0;
+    return ent_gtin_normalize(key, code, NULL, 0) == ENT_OK;
+}
+
+/*
+ * Which commodity other than self already answers to code, as its GTIN, its
+ * SKU or an extra barcode; a code that is a valid GTIN is compared in every
+ * form it can be written in, so that no two commodities share what a
+ * scanner or a clerk types. ENT_OK: none. ENT_EXISTS: c says who and the
+ * message names it.
+ */
+static int code_owner(ent_db *db, const char *what, const char *code, int64_t self, struct clash *c)
+{
+    char key[15];
+    const char *forms[4] = {code, NULL, NULL, NULL};
+    const char *k = gtin_key(code, key) ? key : code;
+    if (k == key)
+        gtin_forms(key, forms);
+    sqlite3_stmt *st = ent_stmt(db, "SELECT id, retired_at IS NOT NULL FROM product "
+                                    "WHERE (gtin = ?1 OR sku IN (?2, ?3, ?4, ?5)) AND id <> ?6 "
+                                    "UNION ALL SELECT b.product_id, p.retired_at IS NOT NULL "
+                                    "FROM product_barcode b JOIN product p ON p.id = b.product_id "
+                                    "WHERE b.code = ?1 AND b.product_id <> ?6 LIMIT 1");
+    if (st == NULL)
+        return db->code;
+    sqlite3_bind_text(st, 1, k, -1, SQLITE_STATIC);
+    for (int i = 0; i < 4; i++)
+        ent_bind_text_or_null(st, 2 + i, forms[i]);
+    sqlite3_bind_int64(st, 6, self);
+    int sc = sqlite3_step(st), rc = ENT_OK;
+    if (sc == SQLITE_ROW) {
+        char who[300];
+        int64_t id = sqlite3_column_int64(st, 0);
+        int retired = sqlite3_column_int(st, 1);
+        sqlite3_reset(st);
+        if (c) {
+            c->id = id;
+            c->what = what;
+            snprintf(c->code, sizeof c->code, "%s", k);
+        }
+        ent_product_label(db, id, who, sizeof who);
+        rc = ent_fail(db, ENT_EXISTS, "%s %s is already used by another commodity: %s%s", what, k, who,
+                      retired ? " (retired, kept for history)" : "");
+    } else if (sc != SQLITE_DONE) {
+        rc = ent_fail_sql(db, "looking up a commodity code");
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+/* Are the checked commodity's GTIN and SKU free (but for self)? */
+static int codes_free(ent_db *db, const struct prod *p, int64_t self, struct clash *c)
+{
+    int rc = ENT_OK;
+    if (p->gtin[0])
+        rc = code_owner(db, "GTIN", p->gtin, self, c);
+    if (rc == ENT_OK && p->sku[0])
+        rc = code_owner(db, "sku", p->sku, self, c);
+    return rc;
 }
 
 /* The row's strings outlive the statement's step (it is reset before the
@@ -388,7 +521,7 @@ static int bind_prod(sqlite3_stmt *st, const struct prod *p, const char *now)
         sqlite3_bind_int64(st, 9, p->net_content);
         sqlite3_bind_text(st, 10, p->net_unit, -1, SQLITE_STATIC);
     }
-    sqlite3_bind_int64(st, 11, p->price);
+    sqlite3_bind_int64(st, 11, p->priced ? p->price : 0);
     sqlite3_bind_text(st, 12, p->currency, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 13, p->tax_rate);
     bind_text_static(st, 14, p->importer);
@@ -396,42 +529,29 @@ static int bind_prod(sqlite3_stmt *st, const struct prod *p, const char *now)
     bind_text_static(st, 16, p->storage);
     if (p->shelf_life_days > 0)
         sqlite3_bind_int(st, 17, p->shelf_life_days);
+    sqlite3_bind_int(st, 20, p->priced);
     return sqlite3_bind_text(st, 18, now, -1, SQLITE_STATIC);
 }
 
-/* Inserts a checked commodity; the caller holds the transaction. The UNIQUE
- * constraints catch a GTIN or SKU used by another commodity (one index probe
- * each, which matters for a million-row import); only the cross-checks
- * against other kinds of code are looked up here. */
-static int insert_prod(ent_db *db, const struct prod *p, const char *now)
+/* Inserts a checked commodity; the caller holds the transaction. Its GTIN
+ * and SKU are looked up in every form first (a UNIQUE index alone cannot
+ * see an SKU that is another commodity's GTIN). *id_out gets the new id. */
+static int insert_prod(ent_db *db, const struct prod *p, const char *now, int64_t *id_out, struct clash *c)
 {
-    int64_t id, qty;
-    int rc = ENT_OK;
-    if (p->gtin[0] && (rc = lookup_id(db, sql_by_barcode, p->gtin, &id, &qty)) != ENT_NOTFOUND)
-        return rc == ENT_OK ? ent_fail(db, ENT_EXISTS, "GTIN %s is already used by another commodity", p->gtin) : rc;
-    if (p->sku[0] && (rc = lookup_id(db, sql_by_barcode, p->sku, &id, &qty)) != ENT_NOTFOUND)
-        return rc == ENT_OK ? ent_fail(db, ENT_EXISTS, "sku %s is already used by another commodity", p->sku) : rc;
-    if (p->sku[0] && (rc = lookup_id(db, sql_by_gtin, p->sku, &id, &qty)) != ENT_NOTFOUND)
-        return rc == ENT_OK ? ent_fail(db, ENT_EXISTS, "sku %s is already used by another commodity", p->sku) : rc;
+    int rc = codes_free(db, p, 0, c);
+    if (rc != ENT_OK)
+        return rc;
     sqlite3_stmt *st =
         ent_stmt(db, "INSERT INTO product(gtin, sku, name_zh, name_en, brand, origin, hs_code, unit, net_content, "
                      "net_unit, price, currency, tax_rate, importer, reorder_point, storage, shelf_life_days, "
-                     "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-                     "?15, ?16, ?17, ?18, ?18)");
+                     "created_at, updated_at, priced) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+                     "?14, ?15, ?16, ?17, ?18, ?18, ?20)");
     if (st == NULL)
         return db->code;
     bind_prod(st, p, now);
-    rc = ENT_OK;
-    int sc = sqlite3_step(st);
-    if (sc == SQLITE_CONSTRAINT) {
-        sqlite3_reset(st);
-        int gtin_clash = p->gtin[0] && lookup_id(db, sql_by_gtin, p->gtin, &id, &qty) == ENT_OK;
-        rc = ent_fail(db, ENT_EXISTS, "%s %s is already used by another commodity", gtin_clash ? "GTIN" : "sku",
-                      gtin_clash ? p->gtin : p->sku);
-    } else if (sc != SQLITE_DONE) {
-        rc = ent_fail_sql(db, "adding a commodity");
-    }
-    sqlite3_reset(st);
+    rc = ent_exec_stmt(db, st);
+    if (rc == ENT_OK && id_out)
+        *id_out = sqlite3_last_insert_rowid(db->sql);
     return rc;
 }
 
@@ -448,7 +568,7 @@ int ent_product_add(ent_db *db, const ent_product_fields *fields)
     ent_now_utc(now);
     if ((rc = ent_tx_begin(db)) != ENT_OK)
         return rc;
-    rc = insert_prod(db, &p, now);
+    rc = insert_prod(db, &p, now, NULL, NULL);
     return ent_tx_end(db, rc);
 }
 
@@ -472,7 +592,8 @@ static void product_to_fields(const ent_product *p, struct prod_text *t, ent_pro
     if (p->net_content > 0)
         snprintf(t->net, sizeof t->net, "%lld %s", (long long)p->net_content, p->net_unit);
     f->net_content = t->net;
-    if (ent_money_format(t->price, sizeof t->price, p->price, p->currency) < 0)
+    t->price[0] = '\0'; /* unpriced: an empty price, which reads back as unpriced */
+    if (!p->unpriced && ent_money_format(t->price, sizeof t->price, p->price, p->currency) < 0)
         snprintf(t->price, sizeof t->price, "%lld", (long long)p->price);
     f->price = t->price;
     f->currency = p->currency;
@@ -488,20 +609,68 @@ static void product_to_fields(const ent_product *p, struct prod_text *t, ent_pro
     f->storage = p->storage;
 }
 
+/* Fields that always hold a value: "" would silently become the default. */
+static int refuse_clear(ent_db *db, const ent_product_fields *changes)
+{
+    const char *const *keep[] = {&changes->unit, &changes->currency, &changes->tax_rate, &changes->reorder_point};
+    static const char *const names[] = {"unit", "currency", "tax_rate", "reorder_point"};
+    for (size_t i = 0; i < sizeof keep / sizeof *keep; i++)
+        if (*keep[i] && **keep[i] == '\0')
+            return ent_fail(db, ENT_INVALID, "%s cannot be cleared: give the new value", names[i]);
+    return ENT_OK;
+}
+
+/* Stock quantities are counted in the commodity's unit: changing it while
+ * any are recorded would turn 223 pieces into 223 grams. */
+static int unit_change_allowed(ent_db *db, const ent_product *old, const char *unit)
+{
+    int64_t on_hand = 0, lots = 0;
+    char who[300];
+    if (strcmp(old->unit, unit) == 0)
+        return ENT_OK;
+    int rc = ent_stock_product_usage(db, old->id, &on_hand, &lots);
+    if (rc != ENT_OK)
+        return rc;
+    if (on_hand == 0 && lots == 0)
+        return ENT_OK;
+    ent_product_label(db, old->id, who, sizeof who);
+    if (on_hand > 0)
+        return ent_fail(db, ENT_REFUSED, "%s: the unit cannot change from %s to %s while %lld %s are on hand", who,
+                        old->unit, unit, (long long)on_hand, old->unit);
+    return ent_fail(db, ENT_REFUSED, "%s: the unit cannot change from %s to %s: %lld lot(s) of it are on record in %s",
+                    who, old->unit, unit, (long long)lots, old->unit);
+}
+
+/* The reprint queue follows what a shelf label shows: a new price or name.
+ * An unpriced commodity gets no price label, so it leaves the queue; a
+ * retired one gets none at all. */
+static int follow_change(ent_db *db, const ent_product *old, const struct prod *p)
+{
+    if (old->retired_at[0])
+        return ENT_OK; /* a retired commodity gets no labels: a reprint would only fail */
+    if (!p->priced)
+        return !old->unpriced ? ent_label_queue_remove(db, old->id, INT64_MAX) : ENT_OK;
+    if (old->unpriced)
+        return ent_label_queue_on_change(db, old->id, "price");
+    return ent_catalog_changed(db, old->id, old, &p->price, p->name_zh, p->name_en);
+}
+
 /* Applies the given fields to commodity id; the caller holds the transaction. */
-static int update_prod(ent_db *db, int64_t id, const ent_product_fields *changes, const char *now)
+static int update_prod(ent_db *db, int64_t id, const ent_product_fields *changes, const char *now, struct clash *c)
 {
     ent_product *old = NULL;
     ent_product_fields f;
     struct prod_text t;
     struct prod p;
-    int rc = ent_product_get_by_id(db, &old, id);
+    int rc = refuse_clear(db, changes);
     if (rc != ENT_OK)
+        return rc;
+    if ((rc = ent_product_get_by_id(db, &old, id)) != ENT_OK)
         return rc;
     product_to_fields(old, &t, &f);
     /* A new currency without a new price would silently rescale the amount. */
     if (changes->currency && !changes->price && strcmp(changes->currency, old->currency) != 0) {
-        rc = ent_fail(db, ENT_INVALID, "changing the currency needs the price in it too (--price)");
+        rc = ent_fail(db, ENT_INVALID, "changing the currency needs the price in it too");
         goto done;
     }
     for (size_t i = 0; i < NFIELDS; i++) {
@@ -511,15 +680,13 @@ static int update_prod(ent_db *db, int64_t id, const ent_product_fields *changes
     }
     if ((rc = parse_fields(db, &f, old->currency, &p)) != ENT_OK)
         goto done;
-    if (p.gtin[0] && (rc = code_taken(db, p.gtin, id, "GTIN")) != ENT_OK)
-        goto done;
-    if (p.sku[0] && (rc = code_taken(db, p.sku, id, "sku")) != ENT_OK)
+    if ((rc = codes_free(db, &p, id, c)) != ENT_OK || (rc = unit_change_allowed(db, old, p.unit)) != ENT_OK)
         goto done;
     sqlite3_stmt *st =
         ent_stmt(db, "UPDATE product SET gtin = ?1, sku = ?2, name_zh = ?3, name_en = ?4, brand = ?5, origin = ?6, "
                      "hs_code = ?7, unit = ?8, net_content = ?9, net_unit = ?10, price = ?11, currency = ?12, "
                      "tax_rate = ?13, importer = ?14, reorder_point = ?15, storage = ?16, shelf_life_days = ?17, "
-                     "updated_at = ?18 WHERE id = ?19");
+                     "updated_at = ?18, priced = ?20 WHERE id = ?19");
     if (st == NULL) {
         rc = db->code;
         goto done;
@@ -528,10 +695,18 @@ static int update_prod(ent_db *db, int64_t id, const ent_product_fields *changes
     sqlite3_bind_int64(st, 19, id);
     rc = ent_exec_stmt(db, st);
     if (rc == ENT_OK)
-        rc = ent_catalog_changed(db, id, old, &p.price, p.name_zh, p.name_en);
+        rc = follow_change(db, old, &p);
 done:
     ent_product_free(old);
     return rc;
+}
+
+static int no_fields(const ent_product_fields *f)
+{
+    for (size_t i = 0; i < NFIELDS; i++)
+        if (*field_slot((ent_product_fields *)f, i))
+            return 0;
+    return 1;
 }
 
 int ent_product_edit(ent_db *db, const char *code, const ent_product_fields *fields)
@@ -541,10 +716,12 @@ int ent_product_edit(ent_db *db, const char *code, const ent_product_fields *fie
     int rc = ent_product_id(db, &id, code, NULL);
     if (rc != ENT_OK)
         return rc;
+    if (no_fields(fields))
+        return ent_fail(db, ENT_INVALID, "nothing to change: give at least one field and its new value");
     ent_now_utc(now);
     if ((rc = ent_tx_begin(db)) != ENT_OK)
         return rc;
-    rc = update_prod(db, id, fields, now);
+    rc = update_prod(db, id, fields, now, NULL);
     return ent_tx_end(db, rc);
 }
 
@@ -560,6 +737,67 @@ int ent_catalog_changed(ent_db *db, int64_t id, const ent_product *old, const in
     return reason ? ent_label_queue_on_change(db, id, reason) : ENT_OK;
 }
 
+/* ---- retiring ----------------------------------------------------------- */
+
+/* Sets or clears retired_at; refused when it is already so. */
+static int set_retired(ent_db *db, const char *code, int retire)
+{
+    ent_product *p = NULL;
+    char now[21], who[300];
+    int rc;
+    ent_ok(db);
+    if ((rc = ent_tx_begin(db)) != ENT_OK)
+        return rc;
+    if ((rc = ent_product_find(db, &p, code, NULL)) != ENT_OK)
+        goto done;
+    ent_product_label(db, p->id, who, sizeof who);
+    if (retire && p->retired_at[0]) {
+        rc = ent_fail(db, ENT_REFUSED, "%s is already retired (since %s)", who, p->retired_at);
+        goto done;
+    }
+    if (!retire && !p->retired_at[0]) {
+        rc = ent_fail(db, ENT_REFUSED, "%s is not retired: it is in the catalogue", who);
+        goto done;
+    }
+    ent_now_utc(now);
+    sqlite3_stmt *st = ent_stmt(db, "UPDATE product SET retired_at = ?1, updated_at = ?2 WHERE id = ?3");
+    if (st == NULL) {
+        rc = db->code;
+        goto done;
+    }
+    ent_bind_text_or_null(st, 1, retire ? now : NULL);
+    sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, p->id);
+    rc = ent_exec_stmt(db, st);
+    /* A retired commodity gets no labels: a queued reprint would only fail. */
+    if (rc == ENT_OK && retire)
+        rc = ent_label_queue_remove(db, p->id, INT64_MAX);
+done:
+    ent_product_free(p);
+    return ent_tx_end(db, rc);
+}
+
+int ent_product_retire(ent_db *db, const char *code)
+{
+    return set_retired(db, code, 1);
+}
+
+int ent_product_unretire(ent_db *db, const char *code)
+{
+    return set_retired(db, code, 0);
+}
+
+int ent_product_sellable(ent_db *db, const ent_product *p)
+{
+    char who[300];
+    if (p->retired_at[0] == '\0' && !p->unpriced)
+        return ENT_OK;
+    ent_product_label(db, p->id, who, sizeof who);
+    if (p->retired_at[0])
+        return ent_fail(db, ENT_REFUSED, "%s is retired (since %.10s) and can no longer be sold", who, p->retired_at);
+    return ent_fail(db, ENT_REFUSED, "%s has no price yet: it cannot be sold until it is priced", who);
+}
+
 /* ---- listing ------------------------------------------------------------ */
 
 int ent_product_each(ent_db *db, const char *search, const char *origin, int64_t limit, ent_product_cb cb, void *ud)
@@ -567,6 +805,10 @@ int ent_product_each(ent_db *db, const char *search, const char *origin, int64_t
     char *pattern = NULL, ccode[3] = "";
     int rc = ENT_OK;
     ent_ok(db);
+    if (search && *search == '\0')
+        return ent_fail(db, ENT_INVALID, "the text to search for is empty");
+    if (origin && *origin == '\0')
+        return ent_fail(db, ENT_INVALID, "the origin to list is empty: give a country code such as FR");
     if (!empty(search)) {
         if ((rc = ent_check_text(db, "search text", search, NAME_MAX_BYTES, true)) != ENT_OK)
             return rc;
@@ -588,7 +830,9 @@ int ent_product_each(ent_db *db, const char *search, const char *origin, int64_t
     if (!empty(origin)) {
         const ent_country *c = NULL;
         if (ent_country_lookup(&c, origin) != ENT_OK) {
-            rc = ent_fail(db, ENT_INVALID, "origin '%.40s' is not an ISO 3166-1 country code", origin);
+            rc = ent_check_text(db, "origin", origin, 40, true);
+            if (rc == ENT_OK)
+                rc = ent_fail(db, ENT_INVALID, "origin '%s' is not an ISO 3166-1 country code", SHOWN(origin));
             goto done;
         }
         memcpy(ccode, c->alpha2, 3);
@@ -598,7 +842,8 @@ int ent_product_each(ent_db *db, const char *search, const char *origin, int64_t
     if (sqlite3_prepare_v2(
             db->sql,
             "SELECT " PRODUCT_COLS " FROM product "
-            "WHERE (?1 IS NULL OR name_zh LIKE ?1 ESCAPE '\\' OR name_en LIKE ?1 ESCAPE '\\' "
+            "WHERE retired_at IS NULL "
+            "  AND (?1 IS NULL OR name_zh LIKE ?1 ESCAPE '\\' OR name_en LIKE ?1 ESCAPE '\\' "
             "       OR brand LIKE ?1 ESCAPE '\\' OR gtin LIKE ?1 ESCAPE '\\' OR sku LIKE ?1 ESCAPE '\\') "
             "  AND (?2 IS NULL OR origin = ?2) ORDER BY id LIMIT ?3",
             -1, &st, NULL) != SQLITE_OK) {
@@ -640,7 +885,7 @@ static int barcode_key(ent_db *db, const char *barcode, char out[65])
         return ENT_OK;
     }
     if (!ent_valid_code(barcode, 64))
-        return ent_fail(db, ENT_INVALID, "barcode '%.40s' must be letters, digits or - _ . /", barcode);
+        return ent_fail(db, ENT_INVALID, "barcode '%s' must be letters, digits or - _ . /", SHOWN(barcode));
     snprintf(out, 65, "%s", barcode);
     return ENT_OK;
 }
@@ -654,11 +899,14 @@ int ent_product_barcode_add(ent_db *db, const char *product, const char *barcode
         return rc;
     if ((rc = barcode_key(db, barcode, key)) != ENT_OK)
         return rc;
-    if (qty <= 0)
-        return ent_fail(db, ENT_INVALID, "quantity %lld: a barcode stands for 1 or more units", (long long)qty);
+    if (qty <= 0 || qty > BARCODE_QTY_MAX)
+        return ent_fail(db, ENT_INVALID, "quantity %lld: a barcode stands for 1 to %lld units", (long long)qty,
+                        BARCODE_QTY_MAX);
     if ((rc = ent_tx_begin(db)) != ENT_OK)
         return rc;
-    if ((rc = code_taken(db, key, -1, "barcode")) != ENT_OK)
+    /* Not even the commodity's own GTIN or SKU: the code would then mean
+     * two quantities at once. */
+    if ((rc = code_owner(db, "barcode", key, 0, NULL)) != ENT_OK)
         goto done;
     sqlite3_stmt *st = ent_stmt(db, "INSERT INTO product_barcode(code, product_id, qty) VALUES (?, ?, ?)");
     if (st == NULL) {
@@ -714,55 +962,169 @@ int ent_product_barcodes(ent_db *db, const char *product, ent_barcode_cb cb, voi
 
 /* ---- CSV ---------------------------------------------------------------- */
 
-int ent_product_import_csv(ent_db *db, FILE *in, int update, int64_t *imported)
+/* The commodities one import has written, with the row that wrote each: a
+ * second row for the same commodity is a duplicate in the file, named by
+ * that row. Open addressing on the id (ids are > 0; 0 marks a free slot). */
+struct seen_slot {
+    int64_t id;
+    size_t row;
+};
+struct seen {
+    struct seen_slot *v;
+    size_t cap, n;
+};
+
+static size_t seen_find(const struct seen *s, int64_t id)
 {
-    ent_csv *csv = NULL;
-    char **cells;
-    size_t ncells, ncols = 0;
-    int map[NFIELDS * 2];
+    size_t h = (size_t)(((uint64_t)id * 0x9E3779B97F4A7C15ULL) >> 17) & (s->cap - 1);
+    while (s->v[h].id != 0 && s->v[h].id != id)
+        h = (h + 1) & (s->cap - 1);
+    return h;
+}
+
+/* The row that already wrote commodity id, or 0. */
+static size_t seen_row(const struct seen *s, int64_t id)
+{
+    return s->cap ? s->v[seen_find(s, id)].row : 0;
+}
+
+static int seen_add(ent_db *db, struct seen *s, int64_t id, size_t row)
+{
+    if ((s->n + 1) * 2 > s->cap) {
+        struct seen old = *s;
+        s->cap = old.cap ? old.cap * 2 : 1024;
+        s->v = calloc(s->cap, sizeof *s->v);
+        if (s->v == NULL) {
+            *s = old;
+            return ent_fail(db, ENT_ERROR, "out of memory");
+        }
+        s->n = 0;
+        for (size_t i = 0; i < old.cap; i++)
+            if (old.v[i].id) {
+                s->v[seen_find(s, old.v[i].id)] = old.v[i];
+                s->n++;
+            }
+        free(old.v);
+    }
+    size_t h = seen_find(s, id);
+    if (s->v[h].id == 0)
+        s->n++;
+    s->v[h] = (struct seen_slot){id, row};
+    return ENT_OK;
+}
+
+struct import {
+    int update;
     char cur[4], now[21];
-    int64_t count = 0;
-    int rc, r;
-    ent_ok(db);
-    if (imported)
-        *imported = 0;
-    if ((rc = store_currency(db, cur)) != ENT_OK)
-        return rc;
-    if (ent_csv_open(&csv, in) != ENT_OK)
-        return ent_fail(db, ENT_ERROR, "out of memory");
-    r = ent_csv_next(csv, &cells, &ncells);
-    if (r <= 0) {
-        rc = r == 0 ? ent_fail(db, ENT_INVALID, "row 1: the file is empty; expected a header row")
-                    : ent_fail(db, ENT_INVALID, "%s", ent_csv_errmsg(csv));
-        goto out;
+    struct seen seen;
+};
+
+/* One data row: a new commodity, or (update) a change to a known one. The
+ * message is written as if for the row alone; the caller prefixes "row N". */
+static int import_row(ent_db *db, struct import *im, ent_product_fields *f, size_t row)
+{
+    int64_t id = 0, qty;
+    char key[15], why[160];
+    struct clash c = {0};
+    struct prod p;
+    const char *what = "GTIN", *code = key;
+    int rc;
+    /* The row's commodity: by GTIN when the row has one, else by SKU. */
+    if (!empty(f->gtin)) {
+        if (ent_gtin_normalize(key, f->gtin, why, sizeof why) != ENT_OK)
+            return ent_fail(db, ENT_INVALID, "%s", why);
+    } else if (!empty(f->sku)) {
+        if ((rc = ent_check_text(db, "sku", f->sku, 32, true)) != ENT_OK)
+            return rc;
+        what = "sku";
+        code = f->sku;
+    } else {
+        return ent_fail(db, ENT_INVALID, "a commodity needs a gtin or a sku");
     }
-    if (ncells > NFIELDS * 2) {
-        rc = ent_fail(db, ENT_INVALID, "row 1: %zu columns; at most %zu are known", ncells, NFIELDS);
-        goto out;
+    /* Without update a row can only be new: the code check before the
+     * insert finds a clash, so the row costs no extra lookup. */
+    int found = ENT_NOTFOUND;
+    if (im->update && (found = lookup_id(db, what[0] == 'G' ? sql_by_gtin : sql_by_sku, code, &id, &qty)) != ENT_OK &&
+        found != ENT_NOTFOUND)
+        return found;
+    if (found == ENT_OK) {
+        size_t first = seen_row(&im->seen, id);
+        if (first)
+            return ent_fail(db, ENT_EXISTS, "%s %s is a duplicate of row %zu of the same file", what, code, first);
+        rc = update_prod(db, id, f, im->now, &c);
+    } else {
+        /* An empty cell of a new commodity is a field not given. */
+        for (size_t i = 0; i < NFIELDS; i++)
+            if (empty(*field_slot(f, i)))
+                *field_slot(f, i) = NULL;
+        if ((rc = parse_fields(db, f, im->cur, &p)) == ENT_OK)
+            rc = insert_prod(db, &p, im->now, &id, &c);
     }
+    if (rc == ENT_EXISTS && c.id) {
+        size_t first = seen_row(&im->seen, c.id);
+        if (first)
+            return ent_fail(db, ENT_EXISTS, "%s %s is a duplicate of row %zu of the same file", c.what, c.code, first);
+        if (!im->update && strcmp(c.code, code) == 0) {
+            char who[300];
+            ent_product_label(db, c.id, who, sizeof who);
+            return ent_fail(db, ENT_EXISTS,
+                            "%s %s is already in the catalogue as %s; import the file as an update to change it", what,
+                            code, who);
+        }
+    }
+    return rc == ENT_OK ? seen_add(db, &im->seen, id, row) : rc;
+}
+
+/* Reads the header row into map (column -> field). */
+static int import_header(ent_db *db, ent_csv *csv, int map[], size_t *ncols)
+{
+    char **cells;
+    size_t ncells;
+    int r = ent_csv_next(csv, &cells, &ncells);
+    if (r <= 0)
+        return r == 0 ? ent_fail(db, ENT_INVALID, "row 1: the file is empty; expected a header row")
+                      : ent_fail(db, ENT_INVALID, "%s", ent_csv_errmsg(csv));
+    if (ncells > NFIELDS)
+        return ent_fail(db, ENT_INVALID, "row 1: %zu columns; at most %zu are known", ncells, NFIELDS);
     /* Map each column to a field; unknown or repeated columns are refused. */
     for (size_t c = 0; c < ncells; c++) {
         size_t i = 0;
         while (i < NFIELDS && strcmp(cells[c], field_names[i]) != 0)
             i++;
-        if (i == NFIELDS) {
-            rc = ent_fail(db, ENT_INVALID,
-                          "row 1, column %zu: unknown column '%.40s' (known: gtin, sku, name_zh, "
-                          "name_en, brand, origin, hs_code, unit, net_content, price, currency, tax_rate, "
-                          "importer, reorder_point, storage, shelf_life_days)",
-                          c + 1, cells[c]);
-            goto out;
-        }
-        for (size_t k = 0; k < c; k++) {
-            if (map[k] == (int)i) {
-                rc = ent_fail(db, ENT_INVALID, "row 1: column '%s' appears twice", cells[c]);
-                goto out;
-            }
-        }
+        if (i == NFIELDS)
+            return ent_fail(db, ENT_INVALID,
+                            "row 1, column %zu: unknown column '%s' (known: gtin, sku, name_zh, "
+                            "name_en, brand, origin, hs_code, unit, net_content, price, currency, tax_rate, "
+                            "importer, reorder_point, storage, shelf_life_days)",
+                            c + 1, SHOWN(cells[c]));
+        for (size_t k = 0; k < c; k++)
+            if (map[k] == (int)i)
+                return ent_fail(db, ENT_INVALID, "row 1: column '%s' appears twice", cells[c]);
         map[c] = (int)i;
     }
-    ncols = ncells;
-    ent_now_utc(now);
+    *ncols = ncells;
+    return ENT_OK;
+}
+
+int ent_product_import_csv(ent_db *db, FILE *in, int update, int64_t *imported)
+{
+    ent_csv *csv = NULL;
+    char **cells;
+    size_t ncells, ncols = 0;
+    int map[NFIELDS];
+    struct import im = {.update = update};
+    int64_t count = 0;
+    int rc, r = 0;
+    ent_ok(db);
+    if (imported)
+        *imported = 0;
+    if ((rc = store_currency(db, im.cur)) != ENT_OK)
+        return rc;
+    if (ent_csv_open(&csv, in) != ENT_OK)
+        return ent_fail(db, ENT_ERROR, "out of memory");
+    if ((rc = import_header(db, csv, map, &ncols)) != ENT_OK)
+        goto out;
+    ent_now_utc(im.now);
     /* A big file inserts GTINs in no particular order: with the GTIN and SKU
      * indexes in memory (256 MiB of page cache for the import), each insert
      * stays a memory operation instead of a read from disk. */
@@ -771,7 +1133,6 @@ int ent_product_import_csv(ent_db *db, FILE *in, int update, int64_t *imported)
         goto out;
     while ((r = ent_csv_next(csv, &cells, &ncells)) == 1) {
         ent_product_fields f;
-        struct prod p;
         size_t row = ent_csv_record(csv);
         if (ncells == 1 && cells[0][0] == '\0')
             continue; /* a blank line */
@@ -782,46 +1143,10 @@ int ent_product_import_csv(ent_db *db, FILE *in, int update, int64_t *imported)
         memset(&f, 0, sizeof f);
         for (size_t c = 0; c < ncols; c++)
             *field_slot(&f, (size_t)map[c]) = cells[c];
-        int64_t id = 0, qty;
-        char key[15];
-        /* The row's commodity: by GTIN when the row has one, else by SKU. */
-        if (!empty(f.gtin)) {
-            char why[160];
-            rc = ent_gtin_normalize(key, f.gtin, why, sizeof why) == ENT_OK ? ENT_OK
-                                                                            : ent_fail(db, ENT_INVALID, "%s", why);
-        } else if (!empty(f.sku)) {
-            rc = ent_check_text(db, "sku", f.sku, 32, true);
-        } else {
-            rc = ent_fail(db, ENT_INVALID, "a commodity needs a gtin or a sku");
-        }
-        /* Without --update a row can only be new: the insert's UNIQUE index
-         * finds a clash, so the row costs no extra lookup. */
-        int found = ENT_NOTFOUND;
-        if (rc == ENT_OK && update)
-            found = !empty(f.gtin) ? lookup_id(db, sql_by_gtin, key, &id, &qty)
-                                   : lookup_id(db, sql_by_sku, f.sku, &id, &qty);
-        if (rc != ENT_OK) {
-            /* reported below */
-        } else if (found == ENT_OK && update) {
-            /* Only the columns the file has change; the rest are kept. */
-            rc = update_prod(db, id, &f, now);
-        } else if (found == ENT_OK) {
-            rc = ent_fail(db, ENT_EXISTS, "%s %s is already in the catalogue (use --update to change it)",
-                          !empty(f.gtin) ? "GTIN" : "sku", !empty(f.gtin) ? key : f.sku);
-        } else if (found == ENT_NOTFOUND) {
-            if ((rc = parse_fields(db, &f, cur, &p)) == ENT_OK)
-                rc = insert_prod(db, &p, now);
-            if (rc == ENT_EXISTS && (!empty(f.gtin) ? lookup_id(db, sql_by_gtin, key, &id, &qty)
-                                                    : lookup_id(db, sql_by_sku, f.sku, &id, &qty)) == ENT_OK)
-                rc = ent_fail(db, ENT_EXISTS, "%s %s is already in the catalogue (use --update to change it)",
-                              !empty(f.gtin) ? "GTIN" : "sku", !empty(f.gtin) ? key : f.sku);
-        } else {
-            rc = found;
-        }
-        if (rc != ENT_OK) {
+        if ((rc = import_row(db, &im, &f, row)) != ENT_OK) {
             char why[ENT_MSG_MAX];
             snprintf(why, sizeof why, "%s", db->msg);
-            rc = ent_fail(db, rc == ENT_EXISTS ? ENT_EXISTS : rc, "row %zu: %s", row, why);
+            rc = ent_fail(db, rc, "row %zu: %s", row, why);
             break;
         }
         count++;
@@ -833,6 +1158,7 @@ int ent_product_import_csv(ent_db *db, FILE *in, int update, int64_t *imported)
         *imported = count;
 out:
     sqlite3_exec(db->sql, ENT_CACHE_PRAGMA, NULL, NULL, NULL);
+    free(im.seen.v);
     ent_csv_free(csv);
     return rc;
 }

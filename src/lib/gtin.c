@@ -39,6 +39,12 @@ int ent_gtin_normalize(char out[15], const char *code, char *why, size_t why_len
         snprintf(why, why_len, "GTIN %.40s: %zu digits, expected 8, 12, 13 or 14", code ? code : "", n);
         return ENT_INVALID;
     }
+    /* All zeros passes the check digit but names nothing: GS1 never issues it,
+     * and a scanner or keyboard fault is what produces it. */
+    if (strspn(code, "0") == n) {
+        snprintf(why, why_len, "GTIN %s: all zeros is not a GTIN", code);
+        return ENT_INVALID;
+    }
     int cd = ent_gs1_check_digit(code, n - 1);
     if (cd != code[n - 1]) {
         snprintf(why, why_len, "GTIN %s: check digit should be %c", code, cd);

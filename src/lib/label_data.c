@@ -245,7 +245,7 @@ static void unit_price(ent_label_data *d, const ent_product *p)
     char out[64];
     int64_t per, base;
     const char *unit, *unit_zh;
-    if (p->net_content <= 0 || p->price <= 0)
+    if (p->net_content <= 0 || p->price <= 0 || p->unpriced)
         return;
     if (strcmp(p->net_unit, "g") == 0) {
         base = 1000, unit = "kg", unit_zh = "千克";
@@ -321,10 +321,13 @@ static void product_fields(ent_label_data *d, const ent_product *p)
     ent_label_data_set(d, "unit", p->unit);
     ent_label_data_set(d, "unit_zh", strcmp(p->unit, "g") == 0 ? "克" : strcmp(p->unit, "ml") == 0 ? "毫升" : "件");
     ent_label_data_set(d, "currency", p->currency);
-    if (ent_money_format(buf, sizeof buf, p->price, p->currency) >= 0)
+    /* Unpriced: no price fields, so a template that shows a price refuses
+     * the label (a price is required on it by law) instead of printing 0. */
+    if (!p->unpriced && ent_money_format(buf, sizeof buf, p->price, p->currency) >= 0)
         ent_label_data_set(d, "price", buf);
     money_sym(buf, sizeof buf, p->price, p->currency);
-    ent_label_data_set(d, "price_symbol", buf);
+    if (!p->unpriced)
+        ent_label_data_set(d, "price_symbol", buf);
     snprintf(buf, sizeof buf, "%d", p->tax_rate / 100);
     if (p->tax_rate % 100)
         snprintf(buf, sizeof buf, "%d.%02d", p->tax_rate / 100, p->tax_rate % 100);

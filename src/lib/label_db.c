@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog_internal.h"
 #include "internal.h"
 #include "label_int.h"
 
@@ -15,6 +16,11 @@ int ent_label_data_load(ent_db *db, ent_label_data **out, const char *code, cons
     int rc;
     *out = NULL;
     rc = ent_product_find(db, &p, code, NULL);
+    if (rc == ENT_OK && p->retired_at[0]) {
+        char who[300];
+        ent_product_label(db, p->id, who, sizeof who);
+        rc = ent_fail(db, ENT_REFUSED, "%s is retired: it gets no labels", who);
+    }
     if (rc != ENT_OK)
         goto done;
     if (lot_code && *lot_code) {

@@ -350,6 +350,8 @@ static int new_line(ent_basket *b, struct bline *bl, const ent_scan *s, const en
     ent_product *p = NULL;
     ent_basket_line *l = &bl->pub;
     int rc = ent_product_get_by_id(b->db, &p, m->product_id);
+    if (rc == ENT_OK && (rc = ent_product_sellable(b->db, p)) != ENT_OK)
+        ent_product_free(p); /* unpriced or retired: refused, named */
     if (rc != ENT_OK)
         return rc;
     memset(bl, 0, sizeof *bl);

@@ -1,4 +1,4 @@
-/* Stock: locations, lots, the append-only ledger and balances, moves. */
+/* Stock: lots, the append-only ledger and balances, moves (locations: location.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,110 +48,6 @@ const char *ent_stock_shown(const char *s, char *buf, size_t len)
     }
     buf[used] = '\0';
     return buf;
-}
-
-/* ---- locations ---------------------------------------------------------- */
-
-static const char *const location_kinds[] = {"shelf", "backroom", "bonded", "quarantine", "returns"};
-
-int ent_location_add(ent_db *db, const char *code, const char *kind, const char *name)
-{
-    int rc;
-    size_t k = 0;
-    ent_ok(db);
-    if (!ent_valid_code(code, 32))
-        return ent_fail(db, ENT_INVALID, "location code '%.40s' must be 1 to 32 letters, digits or - _ . / "
-                        "(such as A-01-03)", code ? code : "");
-    if (empty(kind))
-        kind = "shelf";
-    while (k < 5 && strcmp(kind, location_kinds[k]) != 0)
-        k++;
-    if (k == 5)
-        return ent_fail(db, ENT_INVALID, "location kind '%.40s' must be shelf, backroom, bonded, quarantine or returns",
-                        kind);
-    if ((rc = ent_check_text(db, "location name", name, 200, false)) != ENT_OK)
-        return rc;
-    if ((rc = ent_tx_begin(db)) != ENT_OK)
-        return rc;
-    sqlite3_stmt *st = ent_stmt(db, "SELECT 1 FROM location WHERE code = ?");
-    if (st == NULL) {
-        rc = db->code;
-        goto done;
-    }
-    sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-    int exists = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_reset(st);
-    if (exists) {
-        rc = ent_fail(db, ENT_EXISTS, "location %s already exists", code);
-        goto done;
-    }
-    st = ent_stmt(db, "INSERT INTO location(code, kind, name) VALUES (?, ?, ?)");
-    if (st == NULL) {
-        rc = db->code;
-        goto done;
-    }
-    sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, location_kinds[k], -1, SQLITE_STATIC);
-    ent_bind_text_or_null(st, 3, name);
-    rc = ent_exec_stmt(db, st);
-done:
-    return ent_tx_end(db, rc);
-}
-
-int ent_location_id(ent_db *db, const char *code, int64_t *id, char kind[16])
-{
-    if (empty(code))
-        return ent_fail(db, ENT_INVALID, "no location given");
-    sqlite3_stmt *st = ent_stmt(db, "SELECT id, kind FROM location WHERE code = ?");
-    if (st == NULL)
-        return db->code;
-    sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-    int sc = sqlite3_step(st), rc = ENT_OK;
-    if (sc == SQLITE_ROW) {
-        *id = sqlite3_column_int64(st, 0);
-        if (kind)
-            ent_col_copy(st, 1, kind, 16);
-    } else {
-        char shown[64];
-        rc = sc == SQLITE_DONE ? ent_fail(db, ENT_NOTFOUND, "no location '%s' (see `entrepot location list`)",
-                                          ent_stock_shown(code, shown, sizeof shown))
-                               : ent_fail_sql(db, "looking up a location");
-    }
-    sqlite3_reset(st);
-    return rc;
-}
-
-int ent_location_each(ent_db *db, ent_location_cb cb, void *ud)
-{
-    sqlite3_stmt *st = NULL;
-    int rc = ENT_OK;
-    ent_ok(db);
-    if (sqlite3_prepare_v2(db->sql,
-                           "SELECT l.code, l.kind, l.name, COALESCE(SUM(b.qty), 0), "
-                           "       COUNT(CASE WHEN b.qty > 0 THEN 1 END) "
-                           "FROM location l LEFT JOIN stock_balance b ON b.location_id = l.id "
-                           "GROUP BY l.id ORDER BY l.code", -1, &st, NULL) != SQLITE_OK)
-        return ent_fail_sql(db, "listing locations");
-    int sc;
-    while (rc == ENT_OK && (sc = sqlite3_step(st)) == SQLITE_ROW) {
-        ent_location loc;
-        ent_col_copy(st, 0, loc.code, sizeof loc.code);
-        ent_col_copy(st, 1, loc.kind, sizeof loc.kind);
-        loc.name = (const char *)sqlite3_column_text(st, 2);
-        loc.units = sqlite3_column_int64(st, 3);
-        loc.lots = sqlite3_column_int64(st, 4);
-        rc = cb(&loc, ud);
-    }
-    /* An error mid-way (a SUM past 64 bits in a hand-edited database) must
-     * not pass for a short list. */
-    if (rc == ENT_OK && sc != SQLITE_DONE)
-        rc = strstr(sqlite3_errmsg(db->sql), "integer overflow")
-                 ? ent_fail(db, ENT_ERROR,
-                            "listing locations: the stock figures are too large to add up (a balance "
-                            "beyond its bound, written outside entrepot): the integrity check names them")
-                 : ent_fail_sql(db, "listing locations");
-    sqlite3_finalize(st);
-    return rc;
 }
 
 /* ---- lots --------------------------------------------------------------- */

@@ -39,7 +39,14 @@ const char *ent_stock_shown(const char *s, char *buf, size_t len);
  */
 int ent_stock_check(ent_db *db, ent_check_cb cb, void *ud, int *problems);
 
-/* A location's id and kind ("shelf", ...); ENT_NOTFOUND names the code. */
+/* How much of a commodity the stock module holds: units on hand over all
+ * locations, and lots on record (with or without stock). The catalogue asks
+ * before a change of unit (stock_usage.c). */
+int ent_stock_product_usage(ent_db *db, int64_t product_id, int64_t *on_hand, int64_t *lots);
+
+/* A location's id and kind ("shelf", ...), the code compared regardless of
+ * case. ENT_NOTFOUND names the code; ENT_REFUSED when it is retired (no
+ * stock may go there any more). */
 int ent_location_id(ent_db *db, const char *code, int64_t *id, char kind[16]);
 
 /* One lot at one location chosen for a sale (stock_pick.c). */

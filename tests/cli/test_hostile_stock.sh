@@ -10,7 +10,7 @@ export ENTREPOT_NOW=2026-11-30T02:00:00Z ENTREPOT_TODAY=2026-11-30
 "$E" init --store SH01 --name "上海进口商品馆" >/dev/null
 "$E" location add A-01 --kind shelf >/dev/null
 "$E" location add B-01 --kind backroom >/dev/null
-"$E" product add --gtin 3017620422003 --name-zh 榛子可可酱 --origin IT --shelf-life 365 >/dev/null
+"$E" product add --gtin 3017620422003 --name-zh 榛子可可酱 --origin IT --shelf-life 365 --price 39.90 >/dev/null
 "$E" product add --sku PEN-1 --name-en Pen --origin DE >/dev/null
 P=3017620422003
 "$E" stock receive --product $P --qty 10 --lot L1 --location B-01 --import-date 2026-11-01 \
@@ -85,7 +85,7 @@ refused 2 "user is not valid UTF-8 text" -- "${RCV[@]}" --user $'\xff'
 refused 2 "--note is empty" -- "${RCV[@]}" --note ""
 refused 2 "note is too long: 501 bytes, at most 500" -- "${RCV[@]}" --note "$LONG501"
 refused 2 "no location 'Z-9'" -- stock receive --product PEN-1 --qty 1 --lot X --location Z-9
-refused 2 "no location '"$'\xef\xbf\xbd'"'" -- stock receive --product PEN-1 --qty 1 --lot X --location $'\xff'
+refused 2 "location code '?' must be 1 to 32 letters" -- stock receive --product PEN-1 --qty 1 --lot X --location $'\xff'
 refused 2 "no commodity has the code '9999'" -- stock receive --product 9999 --qty 1 --lot X --location A-01
 refused 2 "unknown option '--colour'" -- "${RCV[@]}" --colour red
 refused 2 "unexpected argument 'extra'" -- "${RCV[@]}" extra

@@ -146,7 +146,7 @@ jqtrue() {
 "$E" "${D[@]}" location add S-2 --kind backroom >/dev/null
 
 # A shelf life makes the expiry: production date + 365 days.
-"$E" "${D[@]}" product add --gtin 8410376000115 --name-zh 橄榄油 --shelf-life 365 --origin ES >/dev/null
+"$E" "${D[@]}" product add --gtin 8410376000115 --name-zh 橄榄油 --shelf-life 365 --origin ES --price 49.00 >/dev/null
 expect 0 "received" -- "${D[@]}" stock receive --product 8410376000115 --qty 6 --lot OL1 --location S-1 \
     --import-date 2025-11-01 --production-date 2025-10-01
 jqtrue "shelf-life expiry" '.[0].expiry == "2026-10-01"' -- "${D[@]}" --json stock levels --by lot
@@ -200,7 +200,9 @@ unset ENTREPOT_NOW ENTREPOT_TODAY
 sqlite3 "$WORK/day1.db" ".backup '$WORK/old.db'"
 sqlite3 "$WORK/old.db" "UPDATE lot SET expiry = NULL; DROP INDEX stock_count_open;
     ALTER TABLE stock_count_line DROP COLUMN as_of_move_id; ALTER TABLE stock_count_line DROP COLUMN counted_by;
-    ALTER TABLE stock_count_line DROP COLUMN counted_at; PRAGMA user_version = 4"
+    ALTER TABLE stock_count_line DROP COLUMN counted_at; DROP INDEX location_code_nocase;
+    ALTER TABLE product DROP COLUMN priced; ALTER TABLE product DROP COLUMN retired_at;
+    ALTER TABLE location DROP COLUMN retired_at; PRAGMA user_version = 4"
 jqtrue "migration 005 expiry" '.[0].expiry == "2026-10-01"' -- --db "$WORK/old.db" --json stock levels --by lot --product 8410376000115
 
 # A database from a newer entrepot is refused, an older one is migrated.

@@ -1,5 +1,6 @@
 /* catalog module: adding, editing, finding, barcodes, CSV import/export. */
 #include "testutil.h"
+#include "catalog_internal.h"
 
 #define NOTHING "\x01" /* a field left out */
 
@@ -31,14 +32,30 @@ static void add_rows(void **state)
         /*  7 */ {"tax_rate", "130", ENT_INVALID, "tax_rate '130' must be a percentage from 0 to 100 such as 13 or 9.5"},
         /*  8 */ {"unit", "kg", ENT_INVALID, "unit 'kg' must be pcs, g or ml"},
         /*  9 */ {"net_content", "500 lbs", ENT_INVALID,
-                  "net_content '500 lbs' must be an amount and a unit such as 500 g, 1.5 kg, 750 ml, 1 l, 12 pcs"},
+                  "net_content '500 lbs' must be an amount and a unit such as 500 g, 1.5 kg, 750 ml, 1 l, 12 pcs "
+                  "(more than 0, at most 10000 kg, 10000 l or 10000000 pcs)"},
         /* 10 */ {"hs_code", "12", ENT_INVALID, "hs_code '12' must be 6 to 10 digits"},
-        /* 11 */ {"reorder_point", "-4", ENT_INVALID, "reorder_point '-4' must be a whole number from 0 to 2147483647"},
+        /* 11 */ {"reorder_point", "-4", ENT_INVALID, "reorder_point '-4' must be a whole number from 0 to 1000000000"},
         /* 12 */ {"shelf_life_days", "0", ENT_INVALID, "shelf_life_days '0' must be a whole number from 1 to 36500"},
         /* 13 */ {"name_zh", "\xff\xfe", ENT_INVALID, "name_zh is not valid UTF-8 text"},
         /* 14 */ {"currency", "ABC", ENT_INVALID, "currency 'ABC' is not an ISO 4217 code"},
         /* 15 */ {"sku", "has space", ENT_INVALID, "sku 'has space' must be 1 to 32 letters, digits or - _ . /"},
         /* 16 */ {"brand", "tab\there", ENT_INVALID, "brand holds a control character (byte 4)"},
+        /* 17 */ {"gtin", "00000000", ENT_INVALID, "GTIN 00000000: all zeros is not a GTIN"},
+        /* 18 */ {"gtin", "0000000000000", ENT_INVALID, "GTIN 0000000000000: all zeros is not a GTIN"},
+        /* 19 */ {"price", "100000000.01", ENT_INVALID, "price '100000000.01' is too high: at most 100000000.00 CNY"},
+        /* 20 */ {"net_content", "10001 kg", ENT_INVALID,
+                  "net_content '10001 kg' must be an amount and a unit such as 500 g, 1.5 kg, 750 ml, 1 l, 12 pcs "
+                  "(more than 0, at most 10000 kg, 10000 l or 10000000 pcs)"},
+        /* 21 */ {"reorder_point", "1000000001", ENT_INVALID,
+                  "reorder_point '1000000001' must be a whole number from 0 to 1000000000"},
+        /* 22 */ {"currency", "EURO", ENT_INVALID, "currency 'EURO' is not an ISO 4217 code"},
+        /* 23 */ {"origin", "\xe4\xb8\xad\xe5\x9b\xbd\xe4\xb8\xad\xe5\x9b\xbd\xe4\xb8\xad\xe5\x9b\xbd"
+                            "\xe4\xb8\xad\xe5\x9b\xbd\xe4\xb8\xad\xe5\x9b\xbd\xe4\xb8\xad\xe5\x9b\xbd"
+                            "\xe4\xb8\xad\xe5\x9b\xbd\xe4\xb8\xad\xe5\x9b\xbd\xe4\xb8\xad\xe5\x9b\xbd"
+                            "\xe4\xb8\xad\xe5\x9b\xbd\xe4\xb8\xad\xe5\x9b\xbd\xe4\xb8\xad\xe5\x9b\xbd",
+                  ENT_INVALID, /* 72 bytes of 中国: cut after whole characters, never inside one */
+                  "origin '中国中国中国中国中国中国中国中国中国中国中国...' is not an ISO 3166-1 country code"},
     };
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
         ent_product_fields f = fields("3017620422003", NULL, "榛子可可酱", "Hazelnut spread");
@@ -82,7 +99,7 @@ static void add_find_edit(void **state)
     f.hs_code = "1806.90";
     assert_int_equal(ent_product_add(db, &f), ENT_OK);
     assert_int_equal(ent_product_add(db, &f), ENT_EXISTS);
-    assert_string_equal(ent_errmsg(db), "GTIN 03017620422003 is already used by another commodity");
+    assert_string_equal(ent_errmsg(db), "GTIN 03017620422003 is already used by another commodity: 03017620422003 榛子可可酱");
 
     ent_product *p = NULL;
     int64_t qty = 0;
@@ -126,7 +143,7 @@ static void add_find_edit(void **state)
     e = (ent_product_fields){0};
     e.currency = "EUR";
     assert_int_equal(ent_product_edit(db, "NUT-400", &e), ENT_INVALID);
-    assert_string_equal(ent_errmsg(db), "changing the currency needs the price in it too (--price)");
+    assert_string_equal(ent_errmsg(db), "changing the currency needs the price in it too");
 }
 
 static void barcodes(void **state)
@@ -187,7 +204,7 @@ static void csv_import_rows(void **state)
         /* 5 */ {"gtin,name_en,origin\n4006381333931,Pen,DE\n5000112548167,Cola,ZZ\n", ENT_INVALID,
                  "row 3: origin 'ZZ' is not an ISO 3166-1 country code"},
         /* 6 */ {"gtin,name_en\n4006381333931,Pen\n4006381333931,Pen again\n", ENT_EXISTS,
-                 "row 3: GTIN 04006381333931 is already in the catalogue (use --update to change it)"},
+                 "row 3: GTIN 04006381333931 is a duplicate of row 2 of the same file"},
         /* 7 */ {"gtin,name_zh\n4006381333931,\"unterminated\n", ENT_INVALID, "line 2: a quoted field is never closed"},
         /* 8 */ {"gtin,name_zh\n4006381333931,\xff\n", ENT_INVALID, "line 2, field 2: not valid UTF-8 text"},
     };
@@ -262,6 +279,210 @@ static void search(void **state)
     }
 }
 
+/* No price is not a price of zero. */
+static void unpriced(void **state)
+{
+    ent_db *db = *state;
+    ent_product_fields f = fields("4006381333931", NULL, NULL, "Pen");
+    ent_product *p = NULL;
+    assert_int_equal(ent_product_add(db, &f), ENT_OK);
+    assert_int_equal(ent_product_find(db, &p, "4006381333931", NULL), ENT_OK);
+    assert_int_equal(p->unpriced, 1);
+    EXPECT_ROW(0, db, ent_product_sellable(db, p), ENT_REFUSED,
+               "04006381333931 Pen has no price yet: it cannot be sold until it is priced");
+    ent_product_free(p);
+    static const struct {
+        const char *price;
+        int unpriced;
+        int64_t minor;
+    } rows[] = {{"0", 0, 0}, {"", 1, 0}, {"8.50", 0, 850}, {"100000000.00", 0, 10000000000LL}, {"", 1, 0}};
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        ent_product_fields e = {0};
+        e.price = rows[i].price;
+        if (ent_product_edit(db, "4006381333931", &e) != ENT_OK)
+            fail_msg("row %zu: %s", i, ent_errmsg(db));
+        assert_int_equal(ent_product_find(db, &p, "4006381333931", NULL), ENT_OK);
+        if (p->unpriced != rows[i].unpriced || p->price != rows[i].minor)
+            fail_msg("row %zu: unpriced %d price %lld", i, p->unpriced, (long long)p->price);
+        if ((ent_product_sellable(db, p) == ENT_OK) != !rows[i].unpriced)
+            fail_msg("row %zu: sellable says %s", i, ent_errmsg(db));
+        ent_product_free(p);
+    }
+}
+
+/* A code a scanner or a clerk types names one commodity only, in any form. */
+static void code_clash_rows(void **state)
+{
+    ent_db *db = *state;
+    ent_product_fields f = fields("3017620422003", "NUT-400", "榛子可可酱", NULL);
+    assert_int_equal(ent_product_add(db, &f), ENT_OK);
+    f = fields("036000291452", NULL, NULL, "Tissues"); /* UPC-A */
+    assert_int_equal(ent_product_add(db, &f), ENT_OK);
+    f = fields(NULL, "77777", NULL, "House brand");
+    assert_int_equal(ent_product_add(db, &f), ENT_OK);
+    static const struct {
+        const char *gtin, *sku;
+        int rc;
+        const char *msg;
+    } rows[] = {
+        /* 0 */ {NULL, "3017620422003", ENT_EXISTS,
+                 "sku 03017620422003 is already used by another commodity: 03017620422003 榛子可可酱"},
+        /* 1 */ {NULL, "03017620422003", ENT_EXISTS,
+                 "sku 03017620422003 is already used by another commodity: 03017620422003 榛子可可酱"},
+        /* 2 */ {NULL, "0036000291452", ENT_EXISTS,
+                 "sku 00036000291452 is already used by another commodity: 00036000291452 Tissues"},
+        /* 3 */ {NULL, "036000291452", ENT_EXISTS,
+                 "sku 00036000291452 is already used by another commodity: 00036000291452 Tissues"},
+        /* 4 */ {"4006381333931", "NUT-400", ENT_EXISTS,
+                 "sku NUT-400 is already used by another commodity: 03017620422003 榛子可可酱"},
+        /* 5 */ {NULL, "77777", ENT_EXISTS, "sku 77777 is already used by another commodity: 77777 House brand"},
+        /* 6 */ {NULL, "3017620422004", ENT_OK, ""}, /* not a valid GTIN: a code of its own */
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        f = fields(rows[i].gtin, rows[i].sku, NULL, "Clash");
+        EXPECT_ROW(i, db, ent_product_add(db, &f), rows[i].rc, rows[i].msg);
+    }
+    /* A GTIN that is another commodity's SKU, in any of its forms. */
+    f = fields(NULL, "5000112548167", NULL, "Cola by SKU");
+    assert_int_equal(ent_product_add(db, &f), ENT_OK);
+    const char *gtins[] = {"5000112548167", "05000112548167"};
+    for (int i = 0; i < 2; i++) {
+        f = fields(gtins[i], NULL, NULL, "Cola");
+        EXPECT_ROW(i, db, ent_product_add(db, &f), ENT_EXISTS,
+                   "GTIN 05000112548167 is already used by another commodity: 5000112548167 Cola by SKU");
+    }
+    /* The SKU that looks like a GTIN is still found by what was typed. */
+    int64_t id;
+    assert_int_equal(ent_product_id(db, &id, "5000112548167", NULL), ENT_OK);
+    /* ... and edits are checked the same way. */
+    ent_product_fields e = {0};
+    e.sku = "3017620422003";
+    EXPECT_ROW(0, db, ent_product_edit(db, "77777", &e), ENT_EXISTS,
+               "sku 03017620422003 is already used by another commodity: 03017620422003 榛子可可酱");
+    e = (ent_product_fields){0};
+    e.gtin = "00000000";
+    EXPECT_ROW(1, db, ent_product_edit(db, "77777", &e), ENT_INVALID, "GTIN 00000000: all zeros is not a GTIN");
+    EXPECT_ROW(2, db, ent_product_barcode_add(db, "77777", "0000000000000", 1), ENT_INVALID,
+               "GTIN 0000000000000: all zeros is not a GTIN");
+    EXPECT_ROW(3, db, ent_product_barcode_add(db, "77777", "3017620422003", 1), ENT_EXISTS,
+               "barcode 03017620422003 is already used by another commodity: 03017620422003 榛子可可酱");
+}
+
+static void edit_rows(void **state)
+{
+    ent_db *db = *state;
+    ent_product_fields f = fields("3017620422003", "NUT-400", "榛子可可酱", NULL);
+    f.price = "39.90";
+    assert_int_equal(ent_product_add(db, &f), ENT_OK);
+    static const struct {
+        const char *field, *value;
+        int rc;
+        const char *msg;
+    } rows[] = {
+        /* 0 */ {NULL, NULL, ENT_INVALID, "nothing to change: give at least one field and its new value"},
+        /* 1 */ {"unit", "", ENT_INVALID, "unit cannot be cleared: give the new value"},
+        /* 2 */ {"currency", "", ENT_INVALID, "currency cannot be cleared: give the new value"},
+        /* 3 */ {"tax_rate", "", ENT_INVALID, "tax_rate cannot be cleared: give the new value"},
+        /* 4 */ {"reorder_point", "", ENT_INVALID, "reorder_point cannot be cleared: give the new value"},
+        /* 5 */ {"price", "100000000.01", ENT_INVALID, "price '100000000.01' is too high: at most 100000000.00 CNY"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        ent_product_fields e = {0};
+        if (rows[i].field && !strcmp(rows[i].field, "unit")) e.unit = rows[i].value;
+        else if (rows[i].field && !strcmp(rows[i].field, "currency")) e.currency = rows[i].value;
+        else if (rows[i].field && !strcmp(rows[i].field, "tax_rate")) e.tax_rate = rows[i].value;
+        else if (rows[i].field && !strcmp(rows[i].field, "reorder_point")) e.reorder_point = rows[i].value;
+        else if (rows[i].field && !strcmp(rows[i].field, "price")) e.price = rows[i].value;
+        EXPECT_ROW(i, db, ent_product_edit(db, "NUT-400", &e), rows[i].rc, rows[i].msg);
+    }
+    ent_product *p = NULL;
+    assert_int_equal(ent_product_find(db, &p, "NUT-400", NULL), ENT_OK);
+    assert_int_equal(p->price, 3990);
+    assert_string_equal(p->unit, "pcs");
+    ent_product_free(p);
+}
+
+static void retire(void **state)
+{
+    ent_db *db = *state;
+    setenv("ENTREPOT_NOW", "2026-01-01T00:00:00Z", 1);
+    ent_product_fields f = fields("3017620422003", "NUT-400", "榛子可可酱", NULL);
+    f.price = "39.90";
+    assert_int_equal(ent_product_add(db, &f), ENT_OK);
+    f = fields("4006381333931", NULL, NULL, "Pen");
+    assert_int_equal(ent_product_add(db, &f), ENT_OK);
+    EXPECT_ROW(0, db, ent_product_unretire(db, "NUT-400"), ENT_REFUSED,
+               "03017620422003 榛子可可酱 is not retired: it is in the catalogue");
+    assert_int_equal(ent_product_retire(db, "nut-400X"), ENT_NOTFOUND);
+    assert_int_equal(ent_product_retire(db, "NUT-400"), ENT_OK);
+    EXPECT_ROW(1, db, ent_product_retire(db, "3017620422003"), ENT_REFUSED,
+               "03017620422003 榛子可可酱 is already retired (since 2026-01-01T00:00:00Z)");
+    int count = 0;
+    assert_int_equal(ent_product_each(db, NULL, NULL, 0, count_cb, &count), ENT_OK);
+    assert_int_equal(count, 1);
+    count = 0;
+    assert_int_equal(ent_product_each(db, "榛子", NULL, 0, count_cb, &count), ENT_OK);
+    assert_int_equal(count, 0);
+    ent_product *p = NULL;
+    assert_int_equal(ent_product_find(db, &p, "NUT-400", NULL), ENT_OK); /* kept for history */
+    assert_string_equal(p->retired_at, "2026-01-01T00:00:00Z");
+    EXPECT_ROW(2, db, ent_product_sellable(db, p), ENT_REFUSED,
+               "03017620422003 榛子可可酱 is retired (since 2026-01-01) and can no longer be sold");
+    ent_product_free(p);
+    f = fields("3017620422003", NULL, NULL, "Again");
+    EXPECT_ROW(3, db, ent_product_add(db, &f), ENT_EXISTS,
+               "GTIN 03017620422003 is already used by another commodity: 03017620422003 榛子可可酱 "
+               "(retired, kept for history)");
+    assert_int_equal(ent_product_unretire(db, "NUT-400"), ENT_OK);
+    count = 0;
+    assert_int_equal(ent_product_each(db, NULL, NULL, 0, count_cb, &count), ENT_OK);
+    assert_int_equal(count, 2);
+    EXPECT_ROW(4, db, ent_product_each(db, "", NULL, 0, count_cb, &count), ENT_INVALID,
+               "the text to search for is empty");
+    EXPECT_ROW(5, db, ent_product_each(db, NULL, "", 0, count_cb, &count), ENT_INVALID,
+               "the origin to list is empty: give a country code such as FR");
+}
+
+static void csv_duplicates(void **state)
+{
+    ent_db *db = *state;
+    int64_t n;
+    assert_int_equal(import_text(db, "gtin,name_en\n3017620422003,Nut\n", 0, &n), ENT_OK);
+    static const struct {
+        const char *csv;
+        int update, rc;
+        const char *msg;
+    } rows[] = {
+        /* 0 */ {"gtin,name_en\n3017620422003,Again\n", 0, ENT_EXISTS,
+                 "row 2: GTIN 03017620422003 is already in the catalogue as 03017620422003 Nut; import the file "
+                 "as an update to change it"},
+        /* 1 */ {"gtin,name_en\n3017620422003,A\n03017620422003,B\n", 1, ENT_EXISTS,
+                 "row 3: GTIN 03017620422003 is a duplicate of row 2 of the same file"},
+        /* 2 */ {"sku,name_en\nA-1,One\nB-2,Two\n\nA-1,Three\n", 0, ENT_EXISTS,
+                 "row 5: sku A-1 is a duplicate of row 2 of the same file"},
+        /* 3 */ {"gtin,sku,name_en\n4006381333931,A-1,One\n5000112548167,A-1,Two\n", 0, ENT_EXISTS,
+                 "row 3: sku A-1 is a duplicate of row 2 of the same file"},
+        /* 4 */ {"gtin,name_en,price\n4006381333931,Pen,100000000.01\n", 0, ENT_INVALID,
+                 "row 2: price '100000000.01' is too high: at most 100000000.00 CNY"},
+        /* 5 */ {"gtin,tax_rate\n3017620422003,\n", 1, ENT_INVALID, "row 2: tax_rate cannot be cleared: give the new value"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        EXPECT_ROW(i, db, import_text(db, rows[i].csv, rows[i].update, &n), rows[i].rc, rows[i].msg);
+        int count = 0;
+        ent_product_each(db, NULL, NULL, 0, count_cb, &count);
+        if (count != 1)
+            fail_msg("row %zu: %d commodities, want 1", i, count);
+    }
+    /* Many rows: the table of rows seen grows and still names the first. */
+    char *csv = malloc(64 * 5000 + 64);
+    size_t len = (size_t)sprintf(csv, "sku,name_en\n");
+    for (int i = 0; i < 5000; i++)
+        len += (size_t)sprintf(csv + len, "S-%d,Item %d\n", i, i);
+    sprintf(csv + len, "S-1234,Again\n");
+    EXPECT_ROW(6, db, import_text(db, csv, 0, &n), ENT_EXISTS, "row 5002: sku S-1234 is a duplicate of row 1236 of the same file");
+    free(csv);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -271,6 +492,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(csv_import_rows, test_db_setup, test_db_teardown),
         cmocka_unit_test_setup_teardown(csv_round_trip, test_db_setup, test_db_teardown),
         cmocka_unit_test_setup_teardown(search, test_db_setup, test_db_teardown),
+        cmocka_unit_test_setup_teardown(unpriced, test_db_setup, test_db_teardown),
+        cmocka_unit_test_setup_teardown(code_clash_rows, test_db_setup, test_db_teardown),
+        cmocka_unit_test_setup_teardown(edit_rows, test_db_setup, test_db_teardown),
+        cmocka_unit_test_setup_teardown(retire, test_db_setup, test_db_teardown),
+        cmocka_unit_test_setup_teardown(csv_duplicates, test_db_setup, test_db_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
