@@ -544,6 +544,13 @@ int ent_stock_receive(ent_db *db, const ent_receive *r, char *lot_uuid_out)
     int rc = ent_product_find(db, &p, r->product, &mult);
     if (rc != ENT_OK)
         return rc;
+    if (p->retired_at[0]) {
+        char label[160];
+        ent_product_label(db, p->id, label, sizeof label);
+        rc = ent_fail(db, ENT_REFUSED, "%s is retired (since %.10s): put it back in the catalogue before "
+                      "receiving more", label, p->retired_at);
+        goto out;
+    }
     if ((rc = check_receive(db, r, p, &v)) != ENT_OK)
         goto out;
     /* A case barcode multiplies: the units must stay inside the bound too. */

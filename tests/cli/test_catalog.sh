@@ -65,6 +65,8 @@ grep -q "^03017620422003" out2.csv && fail "a retired commodity is exported" || 
 expect 0 "2026-11-28T01:00:00Z" -- product show $N
 expect 0 "N1" -- stock levels --by lot --product $N
 refused 2 "(retired, kept for history)" -- product add --gtin $N --name-en Again
+refused 1 "03017620422003 榛子可可酱 is retired (since 2026-11-28): put it back in the catalogue before receiving more" -- \
+    stock receive --product $N --qty 1 --lot N1 --location A-01-03 --expiry 2027-12-31
 # A price change of a retired commodity queues no label that could not be printed.
 expect 0 "changed $N" -- product edit $N --price 41.90
 "$E" label queue > queue.txt 2>&1
