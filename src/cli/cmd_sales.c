@@ -25,6 +25,9 @@ struct till {
 
 static void json_sale(const ent_sale *s);
 
+/* What the user typed, made fit for a message (see ent_text_clip). */
+#define SHOWN(buf, s) ent_text_clip(buf, sizeof buf, s, 40)
+
 static void fmt(char *buf, size_t len, int64_t v, const char *cur)
 {
     if (ent_money_format(buf, len, v, cur) < 0)
@@ -44,12 +47,13 @@ static int store_currency(struct cli *cli, char cur[4])
 
 static int parse_paper(const char *s, int *cols)
 {
+    char v[ENT_CLIP_SIZE];
     if (s == NULL || strcmp(s, "80") == 0)
         *cols = 48;
     else if (strcmp(s, "58") == 0)
         *cols = 32;
     else
-        return cli_error(EXIT_USAGE, "--paper '%s' must be 58 or 80 (mm)", s);
+        return cli_error(EXIT_USAGE, "--paper '%s' must be 58 or 80 (mm)", SHOWN(v, s));
     return 0;
 }
 
@@ -104,7 +108,9 @@ static int split_qty(char *arg, const char **code, int64_t *qty)
             return 0;
         *last = '*';
     }
-    return cli_error(EXIT_USAGE, "'%s': a quantity is CODE*N or N*CODE with N a whole number of 1 or more", arg);
+    char v[ENT_CLIP_SIZE];
+    return cli_error(EXIT_USAGE, "'%s': a quantity is CODE*N or N*CODE with N a whole number from 1 to 999999",
+                     SHOWN(v, arg));
 }
 
 /*
@@ -264,19 +270,32 @@ static void say_line(struct till *t, size_t i)
     fputc('\n', t->out);
 }
 
-/* "#N" at *args picks line N; otherwise 0, the last line. */
-static size_t take_line(char **args)
+/* "#N" at *args picks line N into *line; otherwise 0, the last line.
+ * -1 after saying why when N is no line number (#0, #-1, #x, too big). */
+static int take_line(struct till *t, char **args, size_t *line)
 {
-    char *s = *args;
+    char *s = *args, *end;
+    *line = 0;
     while (*s == ' ')
         s++;
     if (*s != '#')
         return 0;
-    size_t n = strtoul(s + 1, &s, 10);
+    errno = 0;
+    unsigned long long n = s[1] >= '1' && s[1] <= '9' ? strtoull(s + 1, &end, 10) : 0;
+    if (n == 0 || errno || n > 100000 || (*end != ' ' && *end != '\0')) {
+        char v[ENT_CLIP_SIZE], *w = s;
+        while (*w && *w != ' ')
+            w++;
+        *w = '\0';
+        fprintf(t->out, "! '%s' is no line number: #1 is the first line\n", SHOWN(v, s));
+        return -1;
+    }
+    s = end;
     while (*s == ' ')
         s++;
     *args = s;
-    return n;
+    *line = (size_t)n;
+    return 0;
 }
 
 static char *next_word(char **args)
@@ -356,7 +375,9 @@ static void do_pay(struct till *t, char *args)
 
 static void do_price(struct till *t, char *args, int discount)
 {
-    size_t line = take_line(&args);
+    size_t line;
+    if (take_line(t, &args, &line) != 0)
+        return;
     char *amount = next_word(&args), why[200];
     int64_t v = -1;
     int32_t bp = 0;
@@ -370,7 +391,8 @@ static void do_price(struct till *t, char *args, int discount)
         int64_t p;
         amount[n - 1] = '\0';
         if (ent_decimal_parse(&p, amount, 2) != ENT_OK) {
-            fprintf(t->out, "! '%s%%' is not a percentage\n", amount);
+            char shown[ENT_CLIP_SIZE];
+            fprintf(t->out, "! '%s%%' is not a percentage from 0.01 to 100\n", SHOWN(shown, amount));
             return;
         }
         bp = (int32_t)(p > 100000 ? 100000 : p);
@@ -427,6 +449,7 @@ static void do_scan(struct till *t, char *word)
 /* One line of input; returns 1 to leave. */
 static int counter_line(struct till *t, char *line)
 {
+    char v[ENT_CLIP_SIZE];
     char *args = line;
     char *word = next_word(&args);
     if (word == NULL)
@@ -438,7 +461,7 @@ static int counter_line(struct till *t, char *line)
     } else if (word[0] == '*') {
         int64_t q;
         if (whole(word + 1, &q) != 0)
-            fprintf(t->out, "! '%s': a quantity is *N with N a whole number of 1 or more\n", word);
+            fprintf(t->out, "! '%s': a quantity is *N with N a whole number of 1 or more\n", SHOWN(v, word));
         else if (ent_basket_set_qty(t->b, 0, q) != ENT_OK)
             say_error(t);
         else {
@@ -447,7 +470,9 @@ static int counter_line(struct till *t, char *line)
             say_total(t);
         }
     } else if (strcmp(word, "del") == 0) {
-        size_t n = take_line(&args);
+        size_t n;
+        if (take_line(t, &args, &n) != 0)
+            return 0;
         if (ent_basket_remove(t->b, n) != ENT_OK)
             say_error(t);
         else
@@ -478,7 +503,8 @@ static int counter_line(struct till *t, char *line)
     } else if (*args == '\0') {
         do_scan(t, word);
     } else {
-        fprintf(t->out, "! '%s %s' is not understood (help lists what is)\n", word, args);
+        char w2[ENT_CLIP_SIZE];
+        fprintf(t->out, "! '%s %s' is not understood (help lists what is)\n", SHOWN(v, word), SHOWN(w2, args));
     }
     return 0;
 }
@@ -556,21 +582,28 @@ static const char sale_help[] =
 
 static int take_payments(struct till *t, char *spec)
 {
-    char why[200];
-    for (char *save = NULL, *p = strtok_r(spec, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+    char why[200], v1[ENT_CLIP_SIZE];
+    int n = 0;
+    for (char *save = NULL, *p = strtok_r(spec, ",", &save); p; p = strtok_r(NULL, ",", &save), n++) {
         char *colon = strchr(p, ':');
         int64_t v = 0;
+        /* "cash:3,50" splits into "cash:3" and "50": say what went wrong. */
+        if (*p >= '0' && *p <= '9')
+            return cli_error(EXIT_USAGE, "--pay: '%s' is no payment method; payments are separated by commas, "
+                             "amounts take a decimal point (cash:3.50)", SHOWN(v1, p));
         if (colon) {
             *colon = '\0';
             if (ent_money_parse(&v, colon + 1, t->currency, why, sizeof why) != ENT_OK)
-                return cli_error(EXIT_USAGE, "--pay %s: %s", p, why);
+                return cli_error(EXIT_USAGE, "--pay %s: %s", SHOWN(v1, p), why);
             if (v <= 0)
-                return cli_error(EXIT_USAGE, "--pay %s: an amount paid must be more than zero", p);
+                return cli_error(EXIT_USAGE, "--pay %s: an amount paid must be more than zero", SHOWN(v1, p));
         }
         int rc = ent_basket_pay(t->b, p, v);
         if (rc != ENT_OK)
             return cli_fail(t->cli, rc);
     }
+    if (n == 0)
+        return cli_error(EXIT_USAGE, "--pay needs a payment method: cash, card or wallet");
     return 0;
 }
 
@@ -672,12 +705,14 @@ int cmd_sale(struct cli *cli, int argc, char **argv)
     if (rc != ENT_OK)
         return cli_fail(cli, rc);
     for (int i = 0; i < npos && st == 0; i++) {
-        char word[512];
+        char *word = strdup(pos[i]); /* a copy that split_qty may cut, whatever its length */
         const char *code;
         int64_t qty;
-        snprintf(word, sizeof word, "%s", pos[i]);
-        if ((st = split_qty(word, &code, &qty)) == 0 && (rc = ent_basket_scan(t.b, NULL, code, qty)) != ENT_OK)
+        if (word == NULL)
+            st = cli_error(EXIT_IO, "out of memory");
+        else if ((st = split_qty(word, &code, &qty)) == 0 && (rc = ent_basket_scan(t.b, NULL, code, qty)) != ENT_OK)
             st = cli_fail(cli, rc);
+        free(word);
     }
     spec = strdup(pay);
     if (st == 0 && (spec == NULL || (st = take_payments(&t, spec)) != 0))
@@ -722,7 +757,7 @@ int cmd_return(struct cli *cli, int argc, char **argv)
                                    {"paper", &paper, NULL},     {"escpos", &escpos, NULL},
                                    {"no-receipt", NULL, &no_receipt}, {"void", NULL, &void_sale}, {0}};
     const char *pos[200];
-    char words[200][128];
+    char *words[200] = {0};
     ent_return_item items[200];
     ent_sale *s = NULL;
     int npos, st = cli_parse(argc, argv, opts, return_help, pos, 200, &npos);
@@ -733,14 +768,23 @@ int cmd_return(struct cli *cli, int argc, char **argv)
         return cli_error(EXIT_USAGE, "return needs --counter and --cashier (see --help)");
     if (!no_receipt && npos == 0)
         return cli_error(EXIT_USAGE, "return needs the RECEIPT number or UUID, or --no-receipt and codes");
+    if (!no_receipt && pos[0][0] == '\0')
+        return cli_error(EXIT_USAGE, "the RECEIPT is empty: give its number or UUID, or --no-receipt");
+    if (to && *to == '\0')
+        return cli_error(EXIT_USAGE, "--to is empty: give a returns, shelf or back-room location");
     int first = no_receipt ? 0 : 1;
     size_t n = 0;
     for (int i = first; i < npos; i++, n++) {
         const char *code;
         int64_t qty;
-        snprintf(words[n], sizeof words[n], "%s", pos[i]);
+        /* The whole code, never a cut copy (which could name another one). */
+        words[n] = strdup(pos[i]);
+        if (words[n] == NULL) {
+            st = cli_error(EXIT_IO, "out of memory");
+            goto done;
+        }
         if ((st = split_qty(words[n], &code, &qty)) != 0)
-            return st;
+            goto done;
         items[n] = (ent_return_item){code, qty};
     }
     if ((st = parse_paper(paper, &t.paper)) != 0 || (st = cli_open(cli, ENT_OPEN_DURABLE)) != 0 ||
@@ -755,6 +799,8 @@ int cmd_return(struct cli *cli, int argc, char **argv)
     }
     st = receipt_after_commit(&t, s);
 done:
+    for (size_t i = 0; i < 200 && words[i]; i++)
+        free(words[i]);
     ent_sale_free(s);
     ent_journal_close(t.j);
     return st;
@@ -786,10 +832,13 @@ int cmd_flow(struct cli *cli, int argc, char **argv)
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
     if (npos == 2 && strcmp(pos[0], "import") == 0) {
+        char v[ENT_CLIP_SIZE];
+        if (pos[1][0] == '\0')
+            return cli_error(EXIT_USAGE, "flow import needs the name of a CSV file");
         FILE *f = fopen(pos[1], "rb");
         int64_t rows = 0;
         if (f == NULL)
-            return cli_error(EXIT_USAGE, "%s: %s", pos[1], strerror(errno));
+            return cli_error(EXIT_USAGE, "%s: %s", ent_text_clip(v, sizeof v, pos[1], 60), strerror(errno));
         if ((st = cli_open(cli, 0)) != 0) {
             fclose(f);
             return st;
@@ -807,8 +856,9 @@ int cmd_flow(struct cli *cli, int argc, char **argv)
             return cli_error(EXIT_USAGE, "flow record needs --start TIME and --in N (see --help)");
         if (count_arg(in, &n_in) != 0 || (out && count_arg(out, &n_out) != 0))
             return cli_error(EXIT_USAGE, "--in and --out must be whole numbers of 0 or more");
+        char v[ENT_CLIP_SIZE];
         if (minutes && (count_arg(minutes, &mins) != 0 || mins <= 0))
-            return cli_error(EXIT_USAGE, "--minutes '%s' must be a whole number of 1 or more", minutes);
+            return cli_error(EXIT_USAGE, "--minutes '%s' must be a whole number of 1 or more", SHOWN(v, minutes));
         if ((st = cli_open(cli, 0)) != 0)
             return st;
         int rc = ent_flow_record(cli->db, sensor, start, mins, n_in, n_out);
@@ -898,8 +948,12 @@ int cmd_report(struct cli *cli, int argc, char **argv)
         size_t k = 0;
         while (by && k < 6 && strcmp(by, names[k]) != 0)
             k++;
+        char v[ENT_CLIP_SIZE];
         if (by && k == 6)
-            return cli_error(EXIT_USAGE, "--by '%s' must be day, hour, counter, cashier, commodity or country", by);
+            return cli_error(EXIT_USAGE, "--by '%s' must be day, hour, counter, cashier, commodity or country",
+                             SHOWN(v, by));
+        if (counter && *counter == '\0')
+            return cli_error(EXIT_USAGE, "--counter is empty: name a counter, or leave it out for the whole store");
         if ((st = cli_open(cli, ENT_OPEN_READONLY)) != 0 || (st = store_currency(cli, c.currency)) != 0)
             return st;
         static const char *const heads[] = {"key",   "name",  "gross", "returns", "net", "units_sold",
@@ -918,18 +972,19 @@ int cmd_report(struct cli *cli, int argc, char **argv)
         if (rc == ENT_OK) {
             cli_table_print(cli, c.t, stdout);
             if (cli->format == FORMAT_TABLE) {
-                char g[32], r[32], v[32];
+                char g[32], r[32], net[32];
                 fmt(g, sizeof g, c.gross, c.currency);
                 fmt(r, sizeof r, c.returns, c.currency);
-                fmt(v, sizeof v, total, c.currency);
-                printf("total: gross %s, returns %s, net %s %s\n", g, r, v, c.currency);
+                fmt(net, sizeof net, total, c.currency);
+                printf("total: gross %s, returns %s, net %s %s\n", g, r, net, c.currency);
             }
         }
     } else {
         if (counter)
             return cli_error(EXIT_USAGE, "report flow covers the whole store: leave out --counter");
+        char v[ENT_CLIP_SIZE];
         if (by && strcmp(by, "hour") != 0 && strcmp(by, "day") != 0)
-            return cli_error(EXIT_USAGE, "--by '%s' must be hour or day", by);
+            return cli_error(EXIT_USAGE, "--by '%s' must be hour or day", SHOWN(v, by));
         if ((st = cli_open(cli, ENT_OPEN_READONLY)) != 0 || (st = store_currency(cli, c.currency)) != 0)
             return st;
         static const char *const heads[] = {"period", "visitors", "sales", "conversion_%", "value",

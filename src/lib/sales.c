@@ -60,7 +60,7 @@ int64_t sales_line_units(const char *unit, int64_t qty)
     return qty > 0 ? 1 : qty < 0 ? -1 : 0;
 }
 
-static int valid_counter(const char *s)
+int sales_valid_counter(const char *s)
 {
     size_t n = s ? strlen(s) : 0;
     if (n == 0 || n > 16)
@@ -189,7 +189,7 @@ int ent_basket_new(ent_db *db, ent_basket **out, const char *counter, const char
     int rc;
     *out = NULL;
     ent_ok(db);
-    if (!valid_counter(counter)) {
+    if (!sales_valid_counter(counter)) {
         char shown[ENT_CLIP_SIZE];
         return ent_fail(db, ENT_INVALID, "counter '%s' must be 1 to 16 letters, digits, - or _",
                         ent_text_clip(shown, sizeof shown, counter, 40));

@@ -378,8 +378,13 @@ int ent_sale_return(ent_db *db, ent_sale **out, ent_journal *j, const ent_return
     ent_ok(db);
     if (j == NULL)
         return ent_fail(db, ENT_REFUSED, "no journal is open, so no refund can be made");
-    if (req == NULL || req->counter == NULL || *req->counter == '\0')
-        return ent_fail(db, ENT_INVALID, "a return needs the counter");
+    if (req == NULL)
+        return ent_fail(db, ENT_INVALID, "no return was asked for");
+    if (!sales_valid_counter(req->counter)) {
+        char shown[ENT_CLIP_SIZE];
+        return ent_fail(db, ENT_INVALID, "counter '%s' must be 1 to 16 letters, digits, - or _",
+                        ent_text_clip(shown, sizeof shown, req->counter, 40));
+    }
     if ((rc = ent_check_text(db, "cashier", req->cashier, 64, true)) != ENT_OK ||
         (rc = ent_check_text(db, "reason", req->reason, 200, false)) != ENT_OK)
         return rc;
