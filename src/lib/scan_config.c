@@ -172,8 +172,13 @@ static void compare_lot(ent_scan_match *m, const ent_scan *scan)
         memcpy(tmp, m->problem, sizeof tmp);
         char code[ENT_CLIP_SIZE];
         ent_text_clip(code, sizeof code, lot->code, 40);
-        snprintf(m->problem, sizeof m->problem, "lot %s: %s", code, tmp);
-        ent_text_trim_cut(m->problem, sizeof m->problem);
+        snprintf(m->problem, sizeof m->problem, "lot %s: ", code);
+        size_t used = strlen(m->problem), n = strlen(tmp);
+        if (n > sizeof m->problem - used - 1)
+            n = sizeof m->problem - used - 1;
+        memcpy(m->problem + used, tmp, n);
+        m->problem[used + n] = '\0';
+        ent_text_trim_cut(m->problem, sizeof m->problem); /* when it was cut, on a character boundary */
         m->lot_state = ENT_SCAN_LOT_CONFLICT;
     }
 }
