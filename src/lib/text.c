@@ -75,11 +75,14 @@ void ent_text_trim_cut(char *s, size_t len)
     /* vsnprintf filled the whole buffer: it may have stopped inside a
      * character. Cut at a character boundary that leaves room for "…". */
     static const char more[] = "…";
-    size_t n = strnlen(s, len);
-    if (len < sizeof more + 4 || n + 1 < len)
+    if (s == NULL || len == 0 || strnlen(s, len) + 1 < len)
         return;
-    size_t end = len - sizeof more;
+    int room = len >= sizeof more;
+    size_t end = room ? len - sizeof more : len - 1;
     while (end > 0 && ((unsigned char)s[end] & 0xc0) == 0x80)
         end--;
-    memcpy(s + end, more, sizeof more);
+    if (room)
+        memcpy(s + end, more, sizeof more);
+    else
+        s[end] = '\0';
 }
