@@ -87,7 +87,7 @@ static int parse_net_content(const char *s, int64_t *value, char unit[4])
 static int parse_count(ent_db *db, const char *field, const char *s, int64_t min, int64_t max, int64_t *out)
 {
     if (ent_parse_i64(s, out) != ENT_OK || *out < min || *out > max)
-        return ent_fail(db, ENT_INVALID, "%s '%.40s' must be a whole number from %lld to %lld", field, s,
+        return ent_fail(db, ENT_INVALID, "%s '%s' must be a whole number from %lld to %lld", field, ENT_CLIP(s, 40),
                         (long long)min, (long long)max);
     return ENT_OK;
 }
@@ -122,7 +122,7 @@ static int parse_fields(ent_db *db, const ent_product_fields *f, const char *def
         return ent_fail(db, ENT_INVALID, "%s", why);
     if (!empty(f->sku)) {
         if (!ent_valid_code(f->sku, 32))
-            return ent_fail(db, ENT_INVALID, "sku '%.40s' must be 1 to 32 letters, digits or - _ . /", f->sku);
+            return ent_fail(db, ENT_INVALID, "sku '%s' must be 1 to 32 letters, digits or - _ . /", ENT_CLIP(f->sku, 40));
         snprintf(p->sku, sizeof p->sku, "%s", f->sku);
     }
     if (empty(f->gtin) && empty(f->sku))
@@ -140,7 +140,7 @@ static int parse_fields(ent_db *db, const ent_product_fields *f, const char *def
         if (rc == ENT_ERROR)
             return ent_fail(db, ENT_ERROR, "%s", ent_country_errmsg());
         if (rc != ENT_OK)
-            return ent_fail(db, ENT_INVALID, "origin '%.40s' is not an ISO 3166-1 country code", f->origin);
+            return ent_fail(db, ENT_INVALID, "origin '%s' is not an ISO 3166-1 country code", ENT_CLIP(f->origin, 40));
         memcpy(p->origin, c->alpha2, 3);
     }
     if (!empty(f->hs_code)) {
@@ -149,24 +149,24 @@ static int parse_fields(ent_db *db, const ent_product_fields *f, const char *def
             if (*s == '.' || *s == ' ')
                 continue;
             if (*s < '0' || *s > '9' || n >= 10)
-                return ent_fail(db, ENT_INVALID, "hs_code '%.40s' must be 6 to 10 digits", f->hs_code);
+                return ent_fail(db, ENT_INVALID, "hs_code '%s' must be 6 to 10 digits", ENT_CLIP(f->hs_code, 40));
             p->hs_code[n++] = *s;
         }
         if (n < 6)
-            return ent_fail(db, ENT_INVALID, "hs_code '%.40s' must be 6 to 10 digits", f->hs_code);
+            return ent_fail(db, ENT_INVALID, "hs_code '%s' must be 6 to 10 digits", ENT_CLIP(f->hs_code, 40));
     }
     snprintf(p->unit, sizeof p->unit, "%s", empty(f->unit) ? "pcs" : f->unit);
     if (strcmp(p->unit, "pcs") != 0 && strcmp(p->unit, "g") != 0 && strcmp(p->unit, "ml") != 0)
-        return ent_fail(db, ENT_INVALID, "unit '%.40s' must be pcs, g or ml", f->unit);
+        return ent_fail(db, ENT_INVALID, "unit '%s' must be pcs, g or ml", ENT_CLIP(f->unit, 40));
     if (!empty(f->net_content) && parse_net_content(f->net_content, &p->net_content, p->net_unit) != ENT_OK)
         return ent_fail(db, ENT_INVALID,
-                        "net_content '%.40s' must be an amount and a unit such as 500 g, 1.5 kg, 750 ml, 1 l, 12 pcs",
-                        f->net_content);
+                        "net_content '%s' must be an amount and a unit such as 500 g, 1.5 kg, 750 ml, 1 l, 12 pcs",
+                        ENT_CLIP(f->net_content, 40));
     snprintf(p->currency, sizeof p->currency, "%s", empty(f->currency) ? default_currency : f->currency);
     {
         const ent_currency *cur = NULL;
         if (ent_currency_lookup(&cur, p->currency) != ENT_OK)
-            return ent_fail(db, ENT_INVALID, "currency '%.40s' is not an ISO 4217 code", p->currency);
+            return ent_fail(db, ENT_INVALID, "currency '%s' is not an ISO 4217 code", ENT_CLIP(p->currency, 40));
         memcpy(p->currency, cur->alpha3, 4);
     }
     if (!empty(f->price)) {
@@ -174,7 +174,7 @@ static int parse_fields(ent_db *db, const ent_product_fields *f, const char *def
         if (rc != ENT_OK)
             return ent_fail(db, ENT_INVALID, "price: %s", why);
         if (p->price < 0)
-            return ent_fail(db, ENT_INVALID, "price '%.40s' must not be negative", f->price);
+            return ent_fail(db, ENT_INVALID, "price '%s' must not be negative", ENT_CLIP(f->price, 40));
     }
     if (!empty(f->tax_rate)) {
         char buf[32];
@@ -184,8 +184,8 @@ static int parse_fields(ent_db *db, const ent_product_fields *f, const char *def
         if (n > 0 && buf[n - 1] == '%')
             buf[n - 1] = '\0';
         if (ent_decimal_parse(&bp, buf, 2) != ENT_OK || bp > 10000)
-            return ent_fail(db, ENT_INVALID, "tax_rate '%.40s' must be a percentage from 0 to 100 such as 13 or 9.5",
-                            f->tax_rate);
+            return ent_fail(db, ENT_INVALID, "tax_rate '%s' must be a percentage from 0 to 100 such as 13 or 9.5",
+                            ENT_CLIP(f->tax_rate, 40));
         p->tax_rate = (int32_t)bp;
     }
     if (!empty(f->reorder_point) &&
@@ -250,7 +250,7 @@ int ent_product_id(ent_db *db, int64_t *out, const char *code, int64_t *qty_out)
     if (rc == ENT_NOTFOUND) {
         if (gtin_shaped && !is_gtin)
             return ent_fail(db, ENT_INVALID, "%s", why);
-        return ent_fail(db, ENT_NOTFOUND, "no commodity has the code '%.60s'", code);
+        return ent_fail(db, ENT_NOTFOUND, "no commodity has the code '%s'", ENT_CLIP(code, 60));
     }
     if (rc == ENT_OK && qty_out)
         *qty_out = qty;
@@ -588,7 +588,7 @@ int ent_product_each(ent_db *db, const char *search, const char *origin, int64_t
     if (!empty(origin)) {
         const ent_country *c = NULL;
         if (ent_country_lookup(&c, origin) != ENT_OK) {
-            rc = ent_fail(db, ENT_INVALID, "origin '%.40s' is not an ISO 3166-1 country code", origin);
+            rc = ent_fail(db, ENT_INVALID, "origin '%s' is not an ISO 3166-1 country code", ENT_CLIP(origin, 40));
             goto done;
         }
         memcpy(ccode, c->alpha2, 3);
@@ -640,7 +640,7 @@ static int barcode_key(ent_db *db, const char *barcode, char out[65])
         return ENT_OK;
     }
     if (!ent_valid_code(barcode, 64))
-        return ent_fail(db, ENT_INVALID, "barcode '%.40s' must be letters, digits or - _ . /", barcode);
+        return ent_fail(db, ENT_INVALID, "barcode '%s' must be letters, digits or - _ . /", ENT_CLIP(barcode, 40));
     snprintf(out, 65, "%s", barcode);
     return ENT_OK;
 }
@@ -747,10 +747,10 @@ int ent_product_import_csv(ent_db *db, FILE *in, int update, int64_t *imported)
             i++;
         if (i == NFIELDS) {
             rc = ent_fail(db, ENT_INVALID,
-                          "row 1, column %zu: unknown column '%.40s' (known: gtin, sku, name_zh, "
+                          "row 1, column %zu: unknown column '%s' (known: gtin, sku, name_zh, "
                           "name_en, brand, origin, hs_code, unit, net_content, price, currency, tax_rate, "
                           "importer, reorder_point, storage, shelf_life_days)",
-                          c + 1, cells[c]);
+                          c + 1, ENT_CLIP(cells[c], 40));
             goto out;
         }
         for (size_t k = 0; k < c; k++) {

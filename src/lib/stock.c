@@ -29,15 +29,15 @@ int ent_location_add(ent_db *db, const char *code, const char *kind, const char 
     size_t k = 0;
     ent_ok(db);
     if (!ent_valid_code(code, 32))
-        return ent_fail(db, ENT_INVALID, "location code '%.40s' must be 1 to 32 letters, digits or - _ . / "
-                        "(such as A-01-03)", code ? code : "");
+        return ent_fail(db, ENT_INVALID, "location code '%s' must be 1 to 32 letters, digits or - _ . / "
+                        "(such as A-01-03)", ENT_CLIP(code, 40));
     if (empty(kind))
         kind = "shelf";
     while (k < 5 && strcmp(kind, location_kinds[k]) != 0)
         k++;
     if (k == 5)
-        return ent_fail(db, ENT_INVALID, "location kind '%.40s' must be shelf, backroom, bonded, quarantine or returns",
-                        kind);
+        return ent_fail(db, ENT_INVALID, "location kind '%s' must be shelf, backroom, bonded, quarantine or returns",
+                        ENT_CLIP(kind, 40));
     if ((rc = ent_check_text(db, "location name", name, 200, false)) != ENT_OK)
         return rc;
     if ((rc = ent_tx_begin(db)) != ENT_OK)
@@ -81,7 +81,7 @@ int ent_location_id(ent_db *db, const char *code, int64_t *id, char kind[16])
         if (kind)
             ent_col_copy(st, 1, kind, 16);
     } else {
-        rc = sc == SQLITE_DONE ? ent_fail(db, ENT_NOTFOUND, "no location '%.40s' (see `entrepot location list`)", code)
+        rc = sc == SQLITE_DONE ? ent_fail(db, ENT_NOTFOUND, "no location '%s' (see `entrepot location list`)", ENT_CLIP(code, 40))
                                : ent_fail_sql(db, "looking up a location");
     }
     sqlite3_reset(st);
@@ -162,7 +162,7 @@ static int lot_not_found(ent_db *db, int64_t product_id, const char *code)
 {
     char label[300];
     ent_product_label(db, product_id, label, sizeof label);
-    return ent_fail(db, ENT_NOTFOUND, "%s has no lot '%.64s'", label, code);
+    return ent_fail(db, ENT_NOTFOUND, "%s has no lot '%s'", label, ENT_CLIP(code, 60));
 }
 
 int ent_lot_find_id(ent_db *db, ent_lot **out, int64_t product_id, const char *lot_code)
@@ -291,7 +291,7 @@ int ent_stock_apply(ent_db *db, const char *batch, const char *kind, int64_t pro
 static int check_date(ent_db *db, const char *field, const char *s, int32_t *days)
 {
     if (ent_date_parse(s, days) != ENT_OK)
-        return ent_fail(db, ENT_INVALID, "%s '%.40s' is not a date in the form YYYY-MM-DD", field, s);
+        return ent_fail(db, ENT_INVALID, "%s '%s' is not a date in the form YYYY-MM-DD", field, ENT_CLIP(s, 40));
     return ENT_OK;
 }
 
@@ -353,13 +353,13 @@ static int check_receive(ent_db *db, const ent_receive *r, const ent_product *p,
     if (rc == ENT_ERROR)
         return ent_fail(db, ENT_ERROR, "%s", ent_country_errmsg());
     if (rc != ENT_OK)
-        return ent_fail(db, ENT_INVALID, "origin '%.40s' is not an ISO 3166-1 country code", o);
+        return ent_fail(db, ENT_INVALID, "origin '%s' is not an ISO 3166-1 country code", ENT_CLIP(o, 40));
     memcpy(origin, c->alpha2, 3);
     if (!empty(r->declaration)) {
         size_t n = strlen(r->declaration);
         if (n != 18 || strspn(r->declaration, "0123456789") != n)
-            return ent_fail(db, ENT_INVALID, "declaration '%.40s' must be the 18-digit customs declaration number",
-                            r->declaration);
+            return ent_fail(db, ENT_INVALID, "declaration '%s' must be the 18-digit customs declaration number",
+                            ENT_CLIP(r->declaration, 40));
     }
     if (empty(r->import_date)) {
         char now[21];
@@ -391,7 +391,7 @@ static int check_receive(ent_db *db, const ent_receive *r, const ent_product *p,
         const ent_currency *cur = NULL;
         const char *cc = empty(r->cost_currency) ? p->currency : r->cost_currency;
         if (ent_currency_lookup(&cur, cc) != ENT_OK)
-            return ent_fail(db, ENT_INVALID, "currency '%.40s' is not an ISO 4217 code", cc);
+            return ent_fail(db, ENT_INVALID, "currency '%s' is not an ISO 4217 code", ENT_CLIP(cc, 40));
         memcpy(cost_currency, cur->alpha3, 4);
         if (r->unit_cost < 0)
             return ent_fail(db, ENT_INVALID, "a cost currency without a unit cost (--cost)");
@@ -559,7 +559,7 @@ int ent_stock_adjust(ent_db *db, const char *product, const char *lot, const cha
     while (k < 4 && strcmp(reason, reasons[k]) != 0)
         k++;
     if (k == 4)
-        return ent_fail(db, ENT_INVALID, "reason '%.40s' must be damage, loss, found or sample", reason);
+        return ent_fail(db, ENT_INVALID, "reason '%s' must be damage, loss, found or sample", ENT_CLIP(reason, 40));
     if (delta == 0)
         return ent_fail(db, ENT_INVALID, "quantity 0: adjust by 1 or more");
     if (delta == INT64_MIN)

@@ -33,7 +33,7 @@ static int count_id(ent_db *db, const char *uuid, int64_t *id, int64_t *location
         *location_id = sqlite3_column_int64(st, 1);
         posted = sqlite3_column_int(st, 2);
     } else {
-        rc = ent_fail(db, ENT_NOTFOUND, "no count '%.40s' (the id `entrepot stock count start` printed)", uuid);
+        rc = ent_fail(db, ENT_NOTFOUND, "no count '%s' (the id `entrepot stock count start` printed)", ENT_CLIP(uuid, 40));
     }
     sqlite3_reset(st);
     if (rc == ENT_OK && open_only && posted)
@@ -289,11 +289,11 @@ int ent_stock_levels(ent_db *db, const ent_levels_query *q, ent_level_cb cb, voi
     if (!empty(q->origin)) {
         const ent_country *c = NULL;
         if (ent_country_lookup(&c, q->origin) != ENT_OK)
-            return ent_fail(db, ENT_INVALID, "origin '%.40s' is not an ISO 3166-1 country code", q->origin);
+            return ent_fail(db, ENT_INVALID, "origin '%s' is not an ISO 3166-1 country code", ENT_CLIP(q->origin, 40));
         memcpy(origin, c->alpha2, 3);
     }
     if (!empty(q->expiring_before) && ent_date_parse(q->expiring_before, NULL) != ENT_OK)
-        return ent_fail(db, ENT_INVALID, "date '%.40s' is not a date in the form YYYY-MM-DD", q->expiring_before);
+        return ent_fail(db, ENT_INVALID, "date '%s' is not a date in the form YYYY-MM-DD", ENT_CLIP(q->expiring_before, 40));
     if (q->low)
         return levels_low(db, q, pid, cb, ud);
 
