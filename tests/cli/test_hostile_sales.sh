@@ -64,6 +64,7 @@ refused 1 "not enough stock" -- "${S[@]}" "99999*$K"
 refused 2 "--paper '' must be 58 or 80" -- "${S[@]}" --paper "" $K
 refused 2 "--paper '\\xFF' must be 58 or 80" -- "${S[@]}" --paper $'\xff' $K
 refused 2 "no location 'NOPE'" -- "${S[@]}" --shelf NOPE $K
+refused 2 "no location '\\xFF'" -- "${S[@]}" --shelf $'\xff' $K
 refused 2 "unknown option" -- "${S[@]}" --frobnicate $K
 refused 2 "no receipt given" -- sale --reprint ""
 refused 2 "no sale has the receipt \\xFF" -- sale --reprint $'\xff'
@@ -101,6 +102,7 @@ refused 1 "4 asked back, but only 3 can still be returned" -- return $R "$K*4" "
 refused 2 "byte 0xFF at position 1" -- return $R $'\xff' "${RET[@]}"
 refused 2 "without the receipt, name what comes back" -- return --no-receipt "${RET[@]}"
 refused 2 "100000 bytes is longer than any code" -- return --no-receipt "$HUGE" "${RET[@]}"
+refused 2 "no commodity has the code '$(printf 'y%.0s' {1..60})…'" -- return --no-receipt "$(printf 'y%.0s' {1..100})" "${RET[@]}"
 refused 2 "--to is empty" -- return $R --to "" "${RET[@]}"
 refused 2 "no location 'NOPE'" -- return $R --to NOPE "${RET[@]}"
 refused 2 "a void takes back a whole sale" -- return $R "$K" --void "${RET[@]}"
