@@ -246,7 +246,7 @@ static int check_qty(ent_db *db, const ent_basket_line *l)
     int pcs = strcmp(l->unit, "pcs") == 0;
     int64_t max = pcs ? ENT_SALE_MAX_PCS : ENT_SALE_MAX_MEASURE;
     if (l->qty <= 0)
-        return ent_fail(db, ENT_INVALID, "%s: a quantity of %lld cannot be sold", l->name, (long long)l->qty);
+        return ent_fail(db, ENT_INVALID, "%s: a quantity must be 1 or more, not %lld", l->name, (long long)l->qty);
     if (l->qty > max)
         return ent_fail(db, ENT_INVALID, "%s: %lld %s is more than one sale line may hold (at most %lld %s)",
                         l->name, (long long)l->qty, l->unit, (long long)max, l->unit);
@@ -440,7 +440,7 @@ int ent_basket_scan(ent_basket *b, size_t *line_out, const char *code, int64_t q
     if (code == NULL || *code == '\0')
         return ent_fail(b->db, ENT_INVALID, "no code given");
     if (qty < 0)
-        return ent_fail(b->db, ENT_INVALID, "a quantity of %lld cannot be sold: 1 or more", (long long)qty);
+        return ent_fail(b->db, ENT_INVALID, "a quantity must be 1 or more, not %lld", (long long)qty);
     if (qty > ENT_SALE_MAX_MEASURE)
         return ent_fail(b->db, ENT_INVALID, "a quantity of %lld is more than one sale line may hold (at most %d "
                         "pieces, or %d g or ml)", (long long)qty, ENT_SALE_MAX_PCS, ENT_SALE_MAX_MEASURE);
@@ -513,7 +513,7 @@ int ent_basket_set_qty(ent_basket *b, size_t line, int64_t qty)
         return b->db->code;
     ent_basket_line *l = &bl->pub;
     if (qty <= 0)
-        return ent_fail(b->db, ENT_INVALID, "a quantity of %lld cannot be sold: 1 or more (or remove the line)",
+        return ent_fail(b->db, ENT_INVALID, "a quantity must be 1 or more, not %lld (remove the line instead)",
                         (long long)qty);
     if (l->fixed > 0)
         return ent_fail(b->db, ENT_INVALID, "%s was priced by its label: scan each label", l->name);

@@ -281,9 +281,13 @@ static int write_return(struct ret *r, int64_t *id, ent_journal *j, const char *
         amounts[n] = amount;
         taxes[n] = sales_tax(amount, s->rate);
         sum[n] = (struct sales_sum_line){s->product_id, s->origin, amount, -sales_line_units(s->unit, s->take)};
-        total += amount;
-        tax += taxes[n];
-        units += sum[n].units;
+        /* Lines of many sales may come back at once (without the receipt):
+         * each is bounded, their sums are checked. */
+        if (__builtin_add_overflow(total, amount, &total) || __builtin_add_overflow(tax, taxes[n], &tax) ||
+            __builtin_add_overflow(units, sum[n].units, &units)) {
+            rc = ent_fail(db, ENT_INVALID, "the refund is more than can be counted: take the goods back in parts");
+            goto done;
+        }
         n++;
     }
     if ((rc = sales_taxes(&jt, &ntax, rates, amounts, taxes, n)) != ENT_OK) {
