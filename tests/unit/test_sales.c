@@ -236,6 +236,66 @@ static void basket_edits(void **state)
     ent_basket_free(b);
 }
 
+/* ---- bounds ------------------------------------------------------------- */
+
+static void bounds(void **state)
+{
+    ent_db *db = *state;
+    ent_basket *b = NULL;
+    /* A case of 24 colas, and one said to hold 2^63-1. */
+    assert_int_equal(ent_product_barcode_add(db, COLA, "15000112548164", 24), ENT_OK);
+    int huge_case = ent_product_barcode_add(db, COLA, "25000112548161", INT64_MAX) == ENT_OK;
+    assert_int_equal(ent_basket_new(db, &b, "C1", "王芳", "S1"), ENT_OK);
+    static const struct {
+        const char *code;
+        int64_t qty;
+        int rc;
+        const char *msg;
+    } rows[] = {
+        /* 0: a count of 0 sold one unit */
+        {"(01)05000112548167(30)0", 0, ENT_INVALID,
+         "可口可乐: the scan counts 0 items (AI 30/37), which is nothing to sell or move"},
+        /* 1 */ {"(01)15000112548164(30)100000", 0, ENT_INVALID,
+                 "可口可乐: 2400000 pcs is more than one sale line may hold (at most 100000 pcs)"},
+        /* 2 */ {COLA, 100001, ENT_INVALID,
+                 "可口可乐: 100001 times the code is more than one sale line may hold (at most 100000 pcs)"},
+        /* 3 */ {COLA, -1, ENT_INVALID, "a quantity must be 1 or more, not -1"},
+        /* 4 */ {COLA, INT64_MAX, ENT_INVALID,
+                 "a quantity of 9223372036854775807 is more than one sale line may hold (at most 100000 pieces, or "
+                 "1000000 g or ml)"},
+        /* 5 */ {"15000112548164", 5000, ENT_INVALID,
+                 "可口可乐: 5000 times the code is more than one sale line may hold (at most 100000 pcs)"},
+        /* 6 */ {"(01)15000112548164(30)1", 0, ENT_NOSTOCK,
+                 "not enough stock: 05000112548167 可口可乐 has 24 on hand for sale, 48 asked"},
+    };
+    assert_int_equal(ent_basket_scan(b, NULL, COLA, 24), ENT_OK); /* all there is */
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
+        EXPECT_ROW(i, db, ent_basket_scan(b, NULL, rows[i].code, rows[i].qty), rows[i].rc, rows[i].msg);
+    if (huge_case) /* the catalogue may refuse such a case; if it takes it, a count never wraps */
+        EXPECT_ROW(7, db, ent_basket_scan(b, NULL, "(01)25000112548161(30)2", 0), ENT_INVALID,
+                   "可口可乐: a count of 2 cases of 9223372036854775807 units is more than can be counted");
+    assert_int_equal(ent_basket_count(b), 1);
+    assert_int_equal(ent_basket_line_at(b, 1)->qty, 24);
+    EXPECT_ROW(8, db, ent_basket_set_qty(b, 1, INT64_MAX), ENT_INVALID,
+               "可口可乐: 9223372036854775807 pcs is more than one sale line may hold (at most 100000 pcs)");
+    EXPECT_ROW(9, db, ent_basket_set_qty(b, 1, 0), ENT_INVALID,
+               "a quantity must be 1 or more, not 0 (remove the line instead)");
+    EXPECT_ROW(10, db, ent_basket_set_price(b, 1, 10000000001LL, "x"), ENT_INVALID,
+               "a price of 100000000.01 cannot be: a price is from 0 to 100000000.00");
+    EXPECT_ROW(11, db, ent_basket_set_price(b, 1, -1, "x"), ENT_INVALID,
+               "a price of -0.01 cannot be: a price is from 0 to 100000000.00");
+    EXPECT_ROW(12, db, ent_basket_set_price(b, 1, 10000000000LL, "x"), ENT_OK, "");
+    assert_int_equal(ent_basket_line_at(b, 1)->amount, 240000000000LL);
+    EXPECT_ROW(13, db, ent_basket_pay(b, "cash", 100000000000001LL), ENT_INVALID,
+               "1000000000000.01 paid in cash is more than a payment may be (at most 1000000000000.00)");
+    EXPECT_ROW(14, db, ent_basket_pay(b, "cash", INT64_MAX), ENT_INVALID,
+               "92233720368547758.07 paid in cash is more than a payment may be (at most 1000000000000.00)");
+    EXPECT_ROW(15, db, ent_basket_pay(b, "cash", -5), ENT_INVALID, "an amount paid must be more than zero");
+    EXPECT_ROW(16, db, ent_basket_discount(b, 1, INT64_MAX, 0, "x"), ENT_INVALID,
+               "a discount of 92233720368547758.07 is more than the line's 2400000000.00");
+    ent_basket_free(b);
+}
+
 /* ---- checkout ----------------------------------------------------------- */
 
 static void checkout_fefo_split_pay(void **state)
@@ -910,6 +970,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(tax_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(scan_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(basket_edits, setup, teardown),
+        cmocka_unit_test_setup_teardown(bounds, setup, teardown),
         cmocka_unit_test_setup_teardown(checkout_fefo_split_pay, setup, teardown),
         cmocka_unit_test_setup_teardown(checkout_named_lot, setup, teardown),
         cmocka_unit_test_setup_teardown(split_line_shares, setup, teardown),
