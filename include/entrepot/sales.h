@@ -31,7 +31,7 @@ extern "C" {
  * and any amount (a line, a discount, a payment, a total), in minor units. */
 #define ENT_SALE_MAX_PCS 100000
 #define ENT_SALE_MAX_MEASURE 1000000
-#define ENT_SALE_MAX_PRICE 10000000000LL     /* 100,000,000.00 */
+#define ENT_SALE_MAX_PRICE 10000000000LL      /* 100,000,000.00 */
 #define ENT_SALE_MAX_AMOUNT 100000000000000LL /* 1,000,000,000,000.00 */
 
 typedef struct ent_basket ent_basket;
@@ -250,9 +250,9 @@ typedef struct ent_sales_row {
     int64_t value;     /* net: gross sales less returns, minor units */
     int64_t units;     /* net units: sold less returned */
     int64_t transactions; /* sales (by day, hour, counter, cashier); lines sold otherwise */
-    int32_t share_bp;  /* gross / total gross sales, basis points (0 when none) */
-    int64_t gross;     /* sales before returns */
-    int64_t returns;   /* refunded (0 or more) */
+    int32_t share_bp;     /* gross / total gross sales, basis points (0 when none) */
+    int64_t gross;        /* sales before returns */
+    int64_t returns;      /* refunded (0 or more) */
     int64_t units_sold, units_returned;
     int64_t return_count; /* returns (by day, hour, counter, cashier); lines returned otherwise */
 } ent_sales_row;

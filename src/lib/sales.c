@@ -248,8 +248,8 @@ static int check_qty(ent_db *db, const ent_basket_line *l)
     if (l->qty <= 0)
         return ent_fail(db, ENT_INVALID, "%s: a quantity must be 1 or more, not %lld", l->name, (long long)l->qty);
     if (l->qty > max)
-        return ent_fail(db, ENT_INVALID, "%s: %lld %s is more than one sale line may hold (at most %lld %s)",
-                        l->name, (long long)l->qty, l->unit, (long long)max, l->unit);
+        return ent_fail(db, ENT_INVALID, "%s: %lld %s is more than one sale line may hold (at most %lld %s)", l->name,
+                        (long long)l->qty, l->unit, (long long)max, l->unit);
     return ENT_OK;
 }
 
@@ -284,8 +284,8 @@ static int price_line(ent_basket *b, ent_basket_line *l)
 }
 
 /* Every line is bounded, so no sum over a basket can overflow. */
-_Static_assert(MAX_LINES * ENT_SALE_MAX_AMOUNT < INT64_MAX / 4, "basket sums fit in 64 bits");
-_Static_assert(MAX_LINES * (int64_t)ENT_SALE_MAX_MEASURE < INT64_MAX / 4, "basket units fit in 64 bits");
+_Static_assert(ENT_SALE_MAX_AMOUNT < INT64_MAX / 4 / MAX_LINES, "basket sums fit in 64 bits");
+_Static_assert(ENT_SALE_MAX_MEASURE < INT64_MAX / 4 / MAX_LINES, "basket units fit in 64 bits");
 
 void ent_basket_totals_get(const ent_basket *b, ent_basket_totals *out)
 {
@@ -417,8 +417,10 @@ static int new_line(ent_basket *b, struct bline *bl, const ent_scan *s, const en
         int64_t max = weighed ? ENT_SALE_MAX_MEASURE : ENT_SALE_MAX_PCS;
         if (__builtin_mul_overflow(l->qty, mult, &l->qty) || l->qty > max ||
             __builtin_mul_overflow(l->fixed, mult, &l->fixed)) {
-            rc = ent_fail(b->db, ENT_INVALID, "%s: %lld times the code is more than one sale line may hold "
-                          "(at most %lld %s)", l->name, (long long)mult, (long long)max, l->unit);
+            rc = ent_fail(b->db, ENT_INVALID,
+                          "%s: %lld times the code is more than one sale line may hold "
+                          "(at most %lld %s)",
+                          l->name, (long long)mult, (long long)max, l->unit);
             goto done;
         }
     }
@@ -442,8 +444,10 @@ int ent_basket_scan(ent_basket *b, size_t *line_out, const char *code, int64_t q
     if (qty < 0)
         return ent_fail(b->db, ENT_INVALID, "a quantity must be 1 or more, not %lld", (long long)qty);
     if (qty > ENT_SALE_MAX_MEASURE)
-        return ent_fail(b->db, ENT_INVALID, "a quantity of %lld is more than one sale line may hold (at most %d "
-                        "pieces, or %d g or ml)", (long long)qty, ENT_SALE_MAX_PCS, ENT_SALE_MAX_MEASURE);
+        return ent_fail(b->db, ENT_INVALID,
+                        "a quantity of %lld is more than one sale line may hold (at most %d "
+                        "pieces, or %d g or ml)",
+                        (long long)qty, ENT_SALE_MAX_PCS, ENT_SALE_MAX_MEASURE);
     if (b->n >= MAX_LINES)
         return ent_fail(b->db, ENT_INVALID, "a basket holds at most %d lines", MAX_LINES);
     if (ent_scan_parse(&s, code, strlen(code), &b->scan_cfg) != ENT_OK)
@@ -644,8 +648,8 @@ int ent_basket_pay(ent_basket *b, const char *method, int64_t amount)
         char a[32], m[32];
         ent_money_format(a, sizeof a, amount, b->currency);
         ent_money_format(m, sizeof m, ENT_SALE_MAX_AMOUNT, b->currency);
-        return ent_fail(b->db, ENT_INVALID, "%s paid in %s is more than a payment may be (at most %s)", a,
-                        methods[k], m);
+        return ent_fail(b->db, ENT_INVALID, "%s paid in %s is more than a payment may be (at most %s)", a, methods[k],
+                        m);
     }
     if (k != 0 && amount > t.due) {
         char a[32], d[32];
@@ -677,13 +681,13 @@ int sales_sum_add(ent_db *db, const char *day, int hour, const char *counter, co
 {
     /* Returns add to their own columns (and lower the net value and units):
      * they are no negative sales, so the counts of sales and lines stay. */
-    sqlite3_stmt *st = ent_stmt(db,
-        "INSERT INTO sale_sum_hour(day, hour, counter, cashier, value, units, transactions, returns, ret_value, "
-        "ret_units) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, -?5 * ?8, -?6 * ?8) "
-        "ON CONFLICT(day, hour, counter, cashier) DO UPDATE SET "
-        "value = value + excluded.value, units = units + excluded.units, "
-        "transactions = transactions + excluded.transactions, returns = returns + excluded.returns, "
-        "ret_value = ret_value + excluded.ret_value, ret_units = ret_units + excluded.ret_units");
+    sqlite3_stmt *st = ent_stmt(
+        db, "INSERT INTO sale_sum_hour(day, hour, counter, cashier, value, units, transactions, returns, ret_value, "
+            "ret_units) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, -?5 * ?8, -?6 * ?8) "
+            "ON CONFLICT(day, hour, counter, cashier) DO UPDATE SET "
+            "value = value + excluded.value, units = units + excluded.units, "
+            "transactions = transactions + excluded.transactions, returns = returns + excluded.returns, "
+            "ret_value = ret_value + excluded.ret_value, ret_units = ret_units + excluded.ret_units");
     int rc;
     if (st == NULL)
         return db->code;

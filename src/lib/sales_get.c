@@ -194,8 +194,7 @@ int sales_find(ent_db *db, int64_t *id, const char *receipt_or_uuid)
         char shown[ENT_CLIP_SIZE];
         rc = ent_fail(db, ENT_NOTFOUND, "no sale has the receipt %s%s", by_number ? "number " : "",
                       ent_text_clip(shown, sizeof shown, receipt_or_uuid, 40));
-    }
-    else
+    } else
         rc = ent_fail_sql(db, "looking up a receipt");
     sqlite3_reset(st);
     return rc;

@@ -71,8 +71,10 @@ int ent_sales_report(ent_db *db, const ent_sales_query *q, ent_sales_cb cb, void
         if (!ent_valid_code(q->counter, 16) || strchr(q->counter, '.') || strchr(q->counter, '/'))
             return ent_fail(db, ENT_INVALID, "counter '%s' must be 1 to 16 letters, digits, - or _", shown);
         if (q->by == ENT_SALES_BY_PRODUCT)
-            return ent_fail(db, ENT_INVALID, "the report by commodity covers every counter: it cannot be limited "
-                            "to counter %s", shown);
+            return ent_fail(db, ENT_INVALID,
+                            "the report by commodity covers every counter: it cannot be limited "
+                            "to counter %s",
+                            shown);
     }
     sqlite3_stmt *st = ent_stmt(db, report_sql[q->by]);
     if (st == NULL)

@@ -255,18 +255,23 @@ static void bounds(void **state)
         /* 0: a count of 0 sold one unit */
         {"(01)05000112548167(30)0", 0, ENT_INVALID,
          "可口可乐: the scan counts 0 items (AI 30/37), which is nothing to sell or move"},
-        /* 1 */ {"(01)15000112548164(30)100000", 0, ENT_INVALID,
-                 "可口可乐: 2400000 pcs is more than one sale line may hold (at most 100000 pcs)"},
-        /* 2 */ {COLA, 100001, ENT_INVALID,
-                 "可口可乐: 100001 times the code is more than one sale line may hold (at most 100000 pcs)"},
+        /* 1 */
+        {"(01)15000112548164(30)100000", 0, ENT_INVALID,
+         "可口可乐: 2400000 pcs is more than one sale line may hold (at most 100000 pcs)"},
+        /* 2 */
+        {COLA, 100001, ENT_INVALID,
+         "可口可乐: 100001 times the code is more than one sale line may hold (at most 100000 pcs)"},
         /* 3 */ {COLA, -1, ENT_INVALID, "a quantity must be 1 or more, not -1"},
-        /* 4 */ {COLA, INT64_MAX, ENT_INVALID,
-                 "a quantity of 9223372036854775807 is more than one sale line may hold (at most 100000 pieces, or "
-                 "1000000 g or ml)"},
-        /* 5 */ {"15000112548164", 5000, ENT_INVALID,
-                 "可口可乐: 5000 times the code is more than one sale line may hold (at most 100000 pcs)"},
-        /* 6 */ {"(01)15000112548164(30)1", 0, ENT_NOSTOCK,
-                 "not enough stock: 05000112548167 可口可乐 has 24 on hand for sale, 48 asked"},
+        /* 4 */
+        {COLA, INT64_MAX, ENT_INVALID,
+         "a quantity of 9223372036854775807 is more than one sale line may hold (at most 100000 pieces, or "
+         "1000000 g or ml)"},
+        /* 5 */
+        {"15000112548164", 5000, ENT_INVALID,
+         "可口可乐: 5000 times the code is more than one sale line may hold (at most 100000 pcs)"},
+        /* 6 */
+        {"(01)15000112548164(30)1", 0, ENT_NOSTOCK,
+         "not enough stock: 05000112548167 可口可乐 has 24 on hand for sale, 48 asked"},
     };
     assert_int_equal(ent_basket_scan(b, NULL, COLA, 24), ENT_OK); /* all there is */
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
@@ -612,10 +617,6 @@ static void return_without_receipt(void **state)
     ent_sale_free(s2);
     ent_journal_close(j);
 }
-
-
-
-
 
 /* ---- reports with returns ---------------------------------------------- */
 

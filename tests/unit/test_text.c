@@ -17,12 +17,12 @@ static void clip_rows(void **state)
         /*  2 */ {"", 40, ""},
         /*  3 */ {"中中中中", 4, "中中中中"},
         /*  4 */ {"中中中中中", 4, "中中中中…"},
-        /*  5 */ {"中中中\xe4", 40, "中中中\\xE4"},           /* a character cut off at the end */
+        /*  5 */ {"中中中\xe4", 40, "中中中\\xE4"}, /* a character cut off at the end */
         /*  6 */ {"中中中\xe4\xb8", 40, "中中中\\xE4\\xB8"},
         /*  7 */ {"\xff", 40, "\\xFF"},
-        /*  8 */ {"a\tb\n", 40, "a\\x09b\\x0A"},              /* one line, no control characters */
-        /*  9 */ {"\xc0\xaf", 40, "\\xC0\\xAF"},              /* an overlong '/' */
-        /* 10 */ {"\xed\xa0\x80", 40, "\\xED\\xA0\\x80"},     /* a surrogate */
+        /*  8 */ {"a\tb\n", 40, "a\\x09b\\x0A"},          /* one line, no control characters */
+        /*  9 */ {"\xc0\xaf", 40, "\\xC0\\xAF"},          /* an overlong '/' */
+        /* 10 */ {"\xed\xa0\x80", 40, "\\xED\\xA0\\x80"}, /* a surrogate */
         /* 11 */ {"😀x", 1, "😀…"},
         /* 12 */ {"abc", 0, "…"},
         /* 13 */ {"\x80\x80\x80", 2, "\\x80\\x80…"},
