@@ -142,6 +142,19 @@ refused 2 "--fnc1 takes one character (or none)" -- scan config --fnc1 "##"
 refused 2 "FNC1 substitute byte 0xFF" -- scan config --fnc1 $'\xff'
 refused 2 "in-store layout 'xxxxxxxxxxxxxxxxxxxx…': expected 13 characters" -- scan config --instore "$HUGE"
 
+# ---- the counter's own options.
+refused 2 "counter needs --counter C1 and --cashier NAME" -- counter --cashier 王芳 < /dev/null
+refused 2 "counter needs --counter C1 and --cashier NAME" -- counter --counter C1 < /dev/null
+refused 2 "counter '\\xFF' must be 1 to 16 letters" -- counter --counter $'\xff' --cashier 王芳 < /dev/null
+refused 2 "cashier is required" -- counter --counter C1 --cashier "" < /dev/null
+refused 2 "cashier is too long" -- counter --counter C1 --cashier "$HUGE" < /dev/null
+refused 2 "--paper '57' must be 58 or 80" -- counter --counter C1 --cashier 王芳 --paper 57 < /dev/null
+refused 2 "no location 'NOPE'" -- counter --counter C1 --cashier 王芳 --shelf NOPE < /dev/null
+refused 2 "--paper 'x' must be 58 or 80" -- return $R "${RET[@]}" --paper x
+refused 2 "--in and --out must be whole numbers of 0 or more" -- flow record --start "2026-11-28 10:00" --in 5 --out abc
+refused 2 "--minutes 'abc' must be a whole number of 1 or more" -- flow record --start "2026-11-28 10:00" --in 5 --minutes abc
+refused 2 "--fnc1: one character, please" -- scan --fnc1 $'\xff\xff' 123
+
 # ---- the counter: a session of nothing but hostile lines changes nothing.
 {
     printf '%s\n' "$K" '*0' '*-1' '*abc' '*99999999999999999999' '*200000' 'price' 'price abc x' 'price -1 x' \
