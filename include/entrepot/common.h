@@ -46,6 +46,19 @@ ENT_API int ent_errcode(const ent_db *db);
 /* A short English name for an ENT_* code ("not found"). Static storage. */
 ENT_API const char *ent_strerror(int code);
 
+/*
+ * User input made fit for a message: at most max_chars characters of s
+ * (NULL reads as ""), cut on a character boundary with "…" when longer;
+ * bytes that are not UTF-8 and control characters are shown as \xNN, so the
+ * result is always valid UTF-8 on one line. Writes into buf of len bytes
+ * (ENT_CLIP_SIZE holds 40 characters of any kind) and returns buf.
+ */
+#define ENT_CLIP_SIZE 256
+ENT_API const char *ent_text_clip(char *buf, size_t len, const char *s, size_t max_chars);
+/* The same into a buffer that lives until the end of the enclosing block, for
+ * a message argument: ent_fail(db, ENT_INVALID, "sku '%s' ...", ENT_CLIP(sku, 40)). */
+#define ENT_CLIP(s, max_chars) ent_text_clip((char[ENT_CLIP_SIZE]){0}, ENT_CLIP_SIZE, (s), (max_chars))
+
 /* The library's version, "MAJOR.MINOR.PATCH". Static storage. */
 ENT_API const char *ent_version(void);
 

@@ -26,6 +26,14 @@ extern "C" {
 
 /* ---- the basket --------------------------------------------------------- */
 
+/* Bounds of a sale line, refused (ENT_INVALID) beyond: its quantity, in
+ * pieces or in g or ml (1,000 kg or l); a unit price (per piece, kg or l)
+ * and any amount (a line, a discount, a payment, a total), in minor units. */
+#define ENT_SALE_MAX_PCS 100000
+#define ENT_SALE_MAX_MEASURE 1000000
+#define ENT_SALE_MAX_PRICE 10000000000LL      /* 100,000,000.00 */
+#define ENT_SALE_MAX_AMOUNT 100000000000000LL /* 1,000,000,000,000.00 */
+
 typedef struct ent_basket ent_basket;
 
 /*
@@ -231,18 +239,28 @@ typedef struct ent_sales_query {
     const char *counter;   /* only this counter (by day, hour, cashier, origin), or NULL */
 } ent_sales_query;
 
+/*
+ * A report row. Sales and returns are kept apart: a return counts on the
+ * day (hour, counter, cashier) of the refund, as returned value and units,
+ * never as a negative sale or line. value = gross - returns.
+ */
 typedef struct ent_sales_row {
     const char *key;   /* day, hour "07", counter, cashier, GTIN/SKU, origin alpha-2; borrowed */
     const char *name;  /* commodity or country name (Chinese), else NULL; borrowed */
-    int64_t value;     /* net of returns, minor units */
-    int64_t units;
-    int64_t transactions; /* sales (by day, hour, counter, cashier); lines otherwise */
-    int32_t share_bp;  /* value / total value, basis points */
+    int64_t value;     /* net: gross sales less returns, minor units */
+    int64_t units;     /* net units: sold less returned */
+    int64_t transactions; /* sales (by day, hour, counter, cashier); lines sold otherwise */
+    int32_t share_bp;     /* gross / total gross sales, basis points (0 when none) */
+    int64_t gross;        /* sales before returns */
+    int64_t returns;      /* refunded (0 or more) */
+    int64_t units_sold, units_returned;
+    int64_t return_count; /* returns (by day, hour, counter, cashier); lines returned otherwise */
 } ent_sales_row;
 typedef int (*ent_sales_cb)(const ent_sales_row *row, void *ud);
 
-/* Sales grouped as asked, from the summaries; rows by key, and the total
- * value through *total (may be NULL). ENT_INVALID for a bad date. */
+/* Sales grouped as asked, from the summaries; rows by key (by commodity and
+ * country: by gross sales, largest first), and the total net value through
+ * *total (may be NULL). ENT_INVALID for a bad date. */
 ENT_API int ent_sales_report(ent_db *db, const ent_sales_query *q, ent_sales_cb cb, void *ud, int64_t *total);
 
 /* Recomputes the summaries from the sale lines (after a restore, or to

@@ -1,5 +1,6 @@
 /* entrepot counter, sale, return, flow, report: the sales side of the program. */
 #include <errno.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -19,7 +20,13 @@ struct till {
     int paper;             /* 32 or 48 columns */
     const char *escpos;    /* file to append ESC/POS receipts to, or NULL */
     FILE *out;
+    int64_t unprinted;     /* the receipt that could not be printed, 0 when none */
 };
+
+static void json_sale(const ent_sale *s);
+
+/* What the user typed, made fit for a message (see ent_text_clip). */
+#define SHOWN(buf, s) ent_text_clip(buf, sizeof buf, s, 40)
 
 static void fmt(char *buf, size_t len, int64_t v, const char *cur)
 {
@@ -40,12 +47,13 @@ static int store_currency(struct cli *cli, char cur[4])
 
 static int parse_paper(const char *s, int *cols)
 {
+    char v[ENT_CLIP_SIZE];
     if (s == NULL || strcmp(s, "80") == 0)
         *cols = 48;
     else if (strcmp(s, "58") == 0)
         *cols = 32;
     else
-        return cli_error(EXIT_USAGE, "--paper '%s' must be 58 or 80 (mm)", s);
+        return cli_error(EXIT_USAGE, "--paper '%s' must be 58 or 80 (mm)", SHOWN(v, s));
     return 0;
 }
 
@@ -100,34 +108,91 @@ static int split_qty(char *arg, const char **code, int64_t *qty)
             return 0;
         *last = '*';
     }
-    return cli_error(EXIT_USAGE, "'%s': a quantity is CODE*N or N*CODE with N a whole number of 1 or more", arg);
+    char v[ENT_CLIP_SIZE];
+    return cli_error(EXIT_USAGE, "'%s': a quantity is CODE*N or N*CODE with N a whole number from 1 to 999999",
+                     SHOWN(v, arg));
 }
 
-/* Prints the receipt (text) and appends its ESC/POS bytes to --escpos. */
-static int print_receipt(struct till *t, const ent_sale *s, int reprint)
+/*
+ * Exit status of `sale` and `return` (and of a `counter` session) when the
+ * sale or return is recorded but its receipt could not be printed: neither
+ * success (the customer has no receipt) nor a failure (selling again would
+ * sell twice). README "Receipts" documents it.
+ */
+#define EXIT_NOT_PRINTED 4
+
+/* Writes what is buffered for f; on failure drops it, so that nothing
+ * retries the write later, and says why in why. */
+static int flush_or_drop(FILE *f, const char *what, char *why, size_t len)
+{
+    if (fflush(f) == 0 && !ferror(f))
+        return 0;
+    snprintf(why, len, "%s: %s", what, strerror(errno));
+    __fpurge(f);
+    clearerr(f);
+    return -1;
+}
+
+/* Prints the receipt (text) and appends its ESC/POS bytes to --escpos.
+ * 0, or -1 with the reason in why. */
+static int print_receipt(struct till *t, const ent_sale *s, int reprint, char *why, size_t len)
 {
     char *text = NULL;
-    int rc = ent_receipt_text(t->cli->db, &text, s, t->paper, reprint);
-    if (rc != ENT_OK)
-        return cli_fail(t->cli, rc);
-    fputs(text, t->out);
-    free(text);
-    if (t->escpos) {
-        unsigned char *bytes = NULL;
-        size_t len = 0;
-        FILE *f = NULL;
-        rc = ent_receipt_escpos(t->cli->db, &bytes, &len, s, t->paper, reprint);
-        if (rc != ENT_OK)
-            return cli_fail(t->cli, rc);
-        f = fopen(t->escpos, "ab");
-        int bad = f == NULL || fwrite(bytes, 1, len, f) != len;
-        if (f && fclose(f) != 0)
-            bad = 1;
-        free(bytes);
-        if (bad)
-            return cli_error(EXIT_IO, "cannot write the receipt to %s: %s", t->escpos, strerror(errno));
+    unsigned char *bytes = NULL;
+    size_t n = 0;
+    FILE *f = NULL;
+    int st = -1;
+    if (ent_receipt_text(t->cli->db, &text, s, t->paper, reprint) != ENT_OK) {
+        snprintf(why, len, "%s", ent_errmsg(t->cli->db));
+        goto done;
     }
-    return 0;
+    fputs(text, t->out);
+    if (flush_or_drop(t->out, "standard output", why, len) != 0)
+        goto done;
+    if (t->escpos) {
+        char shown[ENT_CLIP_SIZE];
+        ent_text_clip(shown, sizeof shown, t->escpos, 60);
+        if (ent_receipt_escpos(t->cli->db, &bytes, &n, s, t->paper, reprint) != ENT_OK) {
+            snprintf(why, len, "%s", ent_errmsg(t->cli->db));
+            goto done;
+        }
+        errno = 0;
+        f = fopen(t->escpos, "ab");
+        int bad = f == NULL || fwrite(bytes, 1, n, f) != n || fflush(f) != 0;
+        int err = errno;
+        if (f && fclose(f) != 0 && !bad)
+            bad = 1, err = errno;
+        if (bad) {
+            snprintf(why, len, "the printer %s: %s", shown, err ? strerror(err) : "write failed");
+            goto done;
+        }
+    }
+    st = 0;
+done:
+    free(text);
+    free(bytes);
+    return st;
+}
+
+/* After a commit: prints the receipt, or says plainly that the sale (or
+ * return) stands, under which number, and how to print it again. */
+static int receipt_after_commit(struct till *t, const ent_sale *s)
+{
+    char why[512];
+    if (t->cli->format == FORMAT_JSON) {
+        json_sale(s); /* the sale for a script, instead of the receipt */
+        if (flush_or_drop(stdout, "standard output", why, sizeof why) == 0)
+            return EXIT_OK;
+    } else if (print_receipt(t, s, 0, why, sizeof why) == 0) {
+        return EXIT_OK;
+    }
+    t->unprinted = s->receipt;
+    const char *what = strcmp(s->kind, "return") == 0 ? "return" : "sale";
+    cli_error(EXIT_NOT_PRINTED,
+              "the %s IS RECORDED as receipt %lld, but its receipt was not printed (%s). Do not %s it again: "
+              "print it with `entrepot sale --reprint %lld` (or `reprint` at the counter)",
+              what, (long long)s->receipt, why, strcmp(what, "sale") == 0 ? "sell" : "refund", (long long)s->receipt);
+    return EXIT_NOT_PRINTED;
 }
 
 static int open_journal(struct till *t)
@@ -161,6 +226,9 @@ static const char counter_help[] =
     "--shelf is the counter's own shelf, sold from first. Receipts print on standard\n"
     "output for --paper 80 (48 columns, default) or 58 mm (32 columns); --escpos FILE\n"
     "appends the ESC/POS bytes (a printer device such as /dev/usb/lp0 works).\n"
+    "A receipt that cannot be printed after the sale is made is reported with its\n"
+    "receipt number (the sale stands: do not sell again; type reprint), and the\n"
+    "session then exits 4 unless the reprint worked.\n"
     "\n"
     "example: printf '3017620422003\\n5000112548167*6\\npay cash 100\\n' | \\\n"
     "           entrepot counter --counter C1 --cashier 王芳 --shelf A-01\n";
@@ -202,19 +270,32 @@ static void say_line(struct till *t, size_t i)
     fputc('\n', t->out);
 }
 
-/* "#N" at *args picks line N; otherwise 0, the last line. */
-static size_t take_line(char **args)
+/* "#N" at *args picks line N into *line; otherwise 0, the last line.
+ * -1 after saying why when N is no line number (#0, #-1, #x, too big). */
+static int take_line(struct till *t, char **args, size_t *line)
 {
-    char *s = *args;
+    char *s = *args, *end;
+    *line = 0;
     while (*s == ' ')
         s++;
     if (*s != '#')
         return 0;
-    size_t n = strtoul(s + 1, &s, 10);
+    errno = 0;
+    unsigned long long n = s[1] >= '1' && s[1] <= '9' ? strtoull(s + 1, &end, 10) : 0;
+    if (n == 0 || errno || n > 100000 || (*end != ' ' && *end != '\0')) {
+        char v[ENT_CLIP_SIZE], *w = s;
+        while (*w && *w != ' ')
+            w++;
+        *w = '\0';
+        fprintf(t->out, "! '%s' is no line number: #1 is the first line\n", SHOWN(v, s));
+        return -1;
+    }
+    s = end;
     while (*s == ' ')
         s++;
     *args = s;
-    return n;
+    *line = (size_t)n;
+    return 0;
 }
 
 static char *next_word(char **args)
@@ -254,7 +335,9 @@ static void do_checkout(struct till *t)
             fprintf(t->out, "  change %s %s\n", c, t->currency);
         }
     fprintf(t->out, "  sold: receipt %lld, %s %s\n", (long long)s->receipt, a, t->currency);
-    print_receipt(t, s, 0);
+    if (receipt_after_commit(t, s) != EXIT_OK)
+        fprintf(t->out, "! sale recorded as receipt %lld, but not printed: do not sell it again; type reprint\n",
+                (long long)s->receipt);
     ent_sale_free(s);
 }
 
@@ -292,7 +375,9 @@ static void do_pay(struct till *t, char *args)
 
 static void do_price(struct till *t, char *args, int discount)
 {
-    size_t line = take_line(&args);
+    size_t line;
+    if (take_line(t, &args, &line) != 0)
+        return;
     char *amount = next_word(&args), why[200];
     int64_t v = -1;
     int32_t bp = 0;
@@ -306,7 +391,8 @@ static void do_price(struct till *t, char *args, int discount)
         int64_t p;
         amount[n - 1] = '\0';
         if (ent_decimal_parse(&p, amount, 2) != ENT_OK) {
-            fprintf(t->out, "! '%s%%' is not a percentage\n", amount);
+            char shown[ENT_CLIP_SIZE];
+            fprintf(t->out, "! '%s%%' is not a percentage from 0.01 to 100\n", SHOWN(shown, amount));
             return;
         }
         bp = (int32_t)(p > 100000 ? 100000 : p);
@@ -363,6 +449,7 @@ static void do_scan(struct till *t, char *word)
 /* One line of input; returns 1 to leave. */
 static int counter_line(struct till *t, char *line)
 {
+    char v[ENT_CLIP_SIZE];
     char *args = line;
     char *word = next_word(&args);
     if (word == NULL)
@@ -374,7 +461,7 @@ static int counter_line(struct till *t, char *line)
     } else if (word[0] == '*') {
         int64_t q;
         if (whole(word + 1, &q) != 0)
-            fprintf(t->out, "! '%s': a quantity is *N with N a whole number of 1 or more\n", word);
+            fprintf(t->out, "! '%s': a quantity is *N with N a whole number of 1 or more\n", SHOWN(v, word));
         else if (ent_basket_set_qty(t->b, 0, q) != ENT_OK)
             say_error(t);
         else {
@@ -383,7 +470,9 @@ static int counter_line(struct till *t, char *line)
             say_total(t);
         }
     } else if (strcmp(word, "del") == 0) {
-        size_t n = take_line(&args);
+        size_t n;
+        if (take_line(t, &args, &n) != 0)
+            return 0;
         if (ent_basket_remove(t->b, n) != ENT_OK)
             say_error(t);
         else
@@ -401,15 +490,21 @@ static int counter_line(struct till *t, char *line)
         fprintf(t->out, "  basket cancelled\n");
     } else if (strcmp(word, "reprint") == 0) {
         ent_sale *s = NULL;
-        if (ent_sale_last(t->cli->db, &s, t->counter) != ENT_OK)
+        char why[512];
+        if (ent_sale_last(t->cli->db, &s, t->counter) != ENT_OK) {
             say_error(t);
-        else
-            print_receipt(t, s, 1);
+        } else if (print_receipt(t, s, 1, why, sizeof why) != 0) {
+            fprintf(t->out, "! receipt %lld was not printed again: %s\n", (long long)s->receipt, why);
+            cli_error(EXIT_NOT_PRINTED, "receipt %lld was not printed again: %s", (long long)s->receipt, why);
+        } else if (s->receipt == t->unprinted) {
+            t->unprinted = 0; /* printed after all */
+        }
         ent_sale_free(s);
     } else if (*args == '\0') {
         do_scan(t, word);
     } else {
-        fprintf(t->out, "! '%s %s' is not understood (help lists what is)\n", word, args);
+        char w2[ENT_CLIP_SIZE];
+        fprintf(t->out, "! '%s %s' is not understood (help lists what is)\n", SHOWN(v, word), SHOWN(w2, args));
     }
     return 0;
 }
@@ -455,6 +550,8 @@ int cmd_counter(struct cli *cli, int argc, char **argv)
     }
     if (ent_basket_count(t.b) > 0)
         fprintf(t.out, "  basket cancelled (not paid)\n");
+    if (t.unprinted)
+        st = EXIT_NOT_PRINTED;
 done:
     free(line);
     ent_basket_free(t.b);
@@ -467,6 +564,7 @@ done:
 static const char sale_help[] =
     "usage: entrepot sale --counter C1 --cashier NAME --pay METHOD[:AMOUNT][,METHOD[:AMOUNT]...]\n"
     "                     [--shelf LOC] [--paper 58|80] [--escpos FILE] CODE[*QTY]...\n"
+    "       entrepot sale --reprint RECEIPT [--paper 58|80] [--escpos FILE]\n"
     "\n"
     "Makes one sale: every code is scanned as at the counter, the payments are taken\n"
     "(METHOD is cash, card or wallet; the last one without an amount pays the rest;\n"
@@ -474,6 +572,9 @@ static const char sale_help[] =
     "its stock moves and its journal record are committed together. A refusal (not\n"
     "enough stock, an expired lot, a lot in quarantine or bonded, an unknown code)\n"
     "exits 1 or 2 and records nothing. --json prints the sale instead of the receipt.\n"
+    "When the sale is recorded but its receipt cannot be printed (printer or output\n"
+    "error), it says so with the receipt number and exits 4: do not sell again, print\n"
+    "it with --reprint RECEIPT (a sale or a return, marked REPRINT).\n"
     "\n"
     "examples:\n"
     "  entrepot sale --counter C1 --cashier 王芳 --pay cash 3017620422003*2 5000112548167\n"
@@ -481,21 +582,28 @@ static const char sale_help[] =
 
 static int take_payments(struct till *t, char *spec)
 {
-    char why[200];
-    for (char *save = NULL, *p = strtok_r(spec, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+    char why[200], v1[ENT_CLIP_SIZE];
+    int n = 0;
+    for (char *save = NULL, *p = strtok_r(spec, ",", &save); p; p = strtok_r(NULL, ",", &save), n++) {
         char *colon = strchr(p, ':');
         int64_t v = 0;
+        /* "cash:3,50" splits into "cash:3" and "50": say what went wrong. */
+        if (*p >= '0' && *p <= '9')
+            return cli_error(EXIT_USAGE, "--pay: '%s' is no payment method; payments are separated by commas, "
+                             "amounts take a decimal point (cash:3.50)", SHOWN(v1, p));
         if (colon) {
             *colon = '\0';
             if (ent_money_parse(&v, colon + 1, t->currency, why, sizeof why) != ENT_OK)
-                return cli_error(EXIT_USAGE, "--pay %s: %s", p, why);
+                return cli_error(EXIT_USAGE, "--pay %s: %s", SHOWN(v1, p), why);
             if (v <= 0)
-                return cli_error(EXIT_USAGE, "--pay %s: an amount paid must be more than zero", p);
+                return cli_error(EXIT_USAGE, "--pay %s: an amount paid must be more than zero", SHOWN(v1, p));
         }
         int rc = ent_basket_pay(t->b, p, v);
         if (rc != ENT_OK)
             return cli_fail(t->cli, rc);
     }
+    if (n == 0)
+        return cli_error(EXIT_USAGE, "--pay needs a payment method: cash, card or wallet");
     return 0;
 }
 
@@ -551,12 +659,31 @@ static void json_sale(const ent_sale *s)
     json_decref(o);
 }
 
+/* sale --reprint RECEIPT: a recorded sale's (or return's) receipt again. */
+static int reprint(struct cli *cli, const char *receipt, const char *paper, const char *escpos)
+{
+    struct till t = {.cli = cli, .escpos = escpos, .out = stdout};
+    ent_sale *s = NULL;
+    char why[512];
+    int st = parse_paper(paper, &t.paper);
+    if (st != 0 || (st = cli_open(cli, ENT_OPEN_READONLY)) != 0)
+        return st;
+    int rc = ent_sale_get(cli->db, &s, receipt);
+    if (rc != ENT_OK)
+        return cli_fail(cli, rc);
+    if (print_receipt(&t, s, 1, why, sizeof why) != 0)
+        st = cli_error(EXIT_IO, "receipt %lld was not printed again: %s", (long long)s->receipt, why);
+    ent_sale_free(s);
+    return st;
+}
+
 int cmd_sale(struct cli *cli, int argc, char **argv)
 {
     const char *counter = NULL, *cashier = NULL, *shelf = NULL, *paper = NULL, *escpos = NULL, *pay = NULL;
+    const char *again = NULL;
     const struct cli_opt opts[] = {{"counter", &counter, NULL}, {"cashier", &cashier, NULL}, {"shelf", &shelf, NULL},
                                    {"paper", &paper, NULL},     {"escpos", &escpos, NULL},   {"pay", &pay, NULL},
-                                   {0}};
+                                   {"reprint", &again, NULL},   {0}};
     const char *pos[200];
     char *spec = NULL;
     ent_sale *s = NULL;
@@ -564,6 +691,11 @@ int cmd_sale(struct cli *cli, int argc, char **argv)
     struct till t = {.cli = cli, .counter = counter, .cashier = cashier, .escpos = escpos, .out = stdout};
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
+    if (again) {
+        if (counter || cashier || pay || shelf || npos)
+            return cli_error(EXIT_USAGE, "sale --reprint takes only the receipt number (and --paper, --escpos)");
+        return reprint(cli, again, paper, escpos);
+    }
     if (counter == NULL || cashier == NULL || pay == NULL || npos == 0)
         return cli_error(EXIT_USAGE, "sale needs --counter, --cashier, --pay and at least one CODE (see --help)");
     if ((st = parse_paper(paper, &t.paper)) != 0 || (st = cli_open(cli, ENT_OPEN_DURABLE)) != 0 ||
@@ -573,24 +705,22 @@ int cmd_sale(struct cli *cli, int argc, char **argv)
     if (rc != ENT_OK)
         return cli_fail(cli, rc);
     for (int i = 0; i < npos && st == 0; i++) {
-        char word[512];
+        char *word = strdup(pos[i]); /* a copy that split_qty may cut, whatever its length */
         const char *code;
         int64_t qty;
-        snprintf(word, sizeof word, "%s", pos[i]);
-        if ((st = split_qty(word, &code, &qty)) == 0 && (rc = ent_basket_scan(t.b, NULL, code, qty)) != ENT_OK)
+        if (word == NULL)
+            st = cli_error(EXIT_IO, "out of memory");
+        else if ((st = split_qty(word, &code, &qty)) == 0 && (rc = ent_basket_scan(t.b, NULL, code, qty)) != ENT_OK)
             st = cli_fail(cli, rc);
+        free(word);
     }
     spec = strdup(pay);
     if (st == 0 && (spec == NULL || (st = take_payments(&t, spec)) != 0))
         st = st ? st : EXIT_IO;
     if (st == 0 && (st = open_journal(&t)) == 0 && (rc = ent_basket_checkout(t.b, t.j, &s)) != ENT_OK)
         st = cli_fail(cli, rc);
-    if (st == 0) {
-        if (cli->format == FORMAT_JSON)
-            json_sale(s);
-        else
-            st = print_receipt(&t, s, 0);
-    }
+    if (st == 0)
+        st = receipt_after_commit(&t, s);
     free(spec);
     ent_sale_free(s);
     ent_basket_free(t.b);
@@ -610,7 +740,9 @@ static const char return_help[] =
     "back the way the sale was paid (card and wallet first, the rest cash); never\n"
     "more than was sold, less earlier returns. Goods go to --to (a returns location)\n"
     "or where they were sold from. The RETURN is signed in the journal. --void undoes\n"
-    "a whole sale of today before any of it came back (a VOID record).\n"
+    "a whole sale of today before any of it came back (a VOID record). If the refund\n"
+    "is recorded but its receipt cannot be printed, it says so and exits 4: print it\n"
+    "with `entrepot sale --reprint RECEIPT`.\n"
     "\n"
     "examples:\n"
     "  entrepot return 42 3017620422003*1 --counter C1 --cashier 王芳 --to R-1 --reason 'broken seal'\n"
@@ -625,7 +757,7 @@ int cmd_return(struct cli *cli, int argc, char **argv)
                                    {"paper", &paper, NULL},     {"escpos", &escpos, NULL},
                                    {"no-receipt", NULL, &no_receipt}, {"void", NULL, &void_sale}, {0}};
     const char *pos[200];
-    char words[200][128];
+    char *words[200] = {0};
     ent_return_item items[200];
     ent_sale *s = NULL;
     int npos, st = cli_parse(argc, argv, opts, return_help, pos, 200, &npos);
@@ -636,14 +768,23 @@ int cmd_return(struct cli *cli, int argc, char **argv)
         return cli_error(EXIT_USAGE, "return needs --counter and --cashier (see --help)");
     if (!no_receipt && npos == 0)
         return cli_error(EXIT_USAGE, "return needs the RECEIPT number or UUID, or --no-receipt and codes");
+    if (!no_receipt && pos[0][0] == '\0')
+        return cli_error(EXIT_USAGE, "the RECEIPT is empty: give its number or UUID, or --no-receipt");
+    if (to && *to == '\0')
+        return cli_error(EXIT_USAGE, "--to is empty: give a returns, shelf or back-room location");
     int first = no_receipt ? 0 : 1;
     size_t n = 0;
     for (int i = first; i < npos; i++, n++) {
         const char *code;
         int64_t qty;
-        snprintf(words[n], sizeof words[n], "%s", pos[i]);
+        /* The whole code, never a cut copy (which could name another one). */
+        words[n] = strdup(pos[i]);
+        if (words[n] == NULL) {
+            st = cli_error(EXIT_IO, "out of memory");
+            goto done;
+        }
         if ((st = split_qty(words[n], &code, &qty)) != 0)
-            return st;
+            goto done;
         items[n] = (ent_return_item){code, qty};
     }
     if ((st = parse_paper(paper, &t.paper)) != 0 || (st = cli_open(cli, ENT_OPEN_DURABLE)) != 0 ||
@@ -656,11 +797,10 @@ int cmd_return(struct cli *cli, int argc, char **argv)
         st = cli_fail(cli, rc);
         goto done;
     }
-    if (cli->format == FORMAT_JSON)
-        json_sale(s);
-    else
-        st = print_receipt(&t, s, 0);
+    st = receipt_after_commit(&t, s);
 done:
+    for (size_t i = 0; i < 200 && words[i]; i++)
+        free(words[i]);
     ent_sale_free(s);
     ent_journal_close(t.j);
     return st;
@@ -692,10 +832,13 @@ int cmd_flow(struct cli *cli, int argc, char **argv)
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
     if (npos == 2 && strcmp(pos[0], "import") == 0) {
+        char v[ENT_CLIP_SIZE];
+        if (pos[1][0] == '\0')
+            return cli_error(EXIT_USAGE, "flow import needs the name of a CSV file");
         FILE *f = fopen(pos[1], "rb");
         int64_t rows = 0;
         if (f == NULL)
-            return cli_error(EXIT_USAGE, "%s: %s", pos[1], strerror(errno));
+            return cli_error(EXIT_USAGE, "%s: %s", ent_text_clip(v, sizeof v, pos[1], 60), strerror(errno));
         if ((st = cli_open(cli, 0)) != 0) {
             fclose(f);
             return st;
@@ -713,8 +856,9 @@ int cmd_flow(struct cli *cli, int argc, char **argv)
             return cli_error(EXIT_USAGE, "flow record needs --start TIME and --in N (see --help)");
         if (count_arg(in, &n_in) != 0 || (out && count_arg(out, &n_out) != 0))
             return cli_error(EXIT_USAGE, "--in and --out must be whole numbers of 0 or more");
+        char v[ENT_CLIP_SIZE];
         if (minutes && (count_arg(minutes, &mins) != 0 || mins <= 0))
-            return cli_error(EXIT_USAGE, "--minutes '%s' must be a whole number of 1 or more", minutes);
+            return cli_error(EXIT_USAGE, "--minutes '%s' must be a whole number of 1 or more", SHOWN(v, minutes));
         if ((st = cli_open(cli, 0)) != 0)
             return st;
         int rc = ent_flow_record(cli->db, sensor, start, mins, n_in, n_out);
@@ -733,8 +877,10 @@ static const char report_help[] =
     "                             [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--counter C1]\n"
     "       entrepot report flow [--by hour|day] [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n"
     "\n"
-    "sales: value (net of returns), units and share of the total, with the number of\n"
-    "sales (by day, hour, counter, cashier) or of lines (by commodity, country).\n"
+    "sales: per row gross sales, returns (refunded on that day, hour, counter...),\n"
+    "net = gross - returns; units sold, returned and net; the number of sales and of\n"
+    "refunds (by day, hour, counter, cashier) or of lines sold and returned (by\n"
+    "commodity, country); share_% is the row's share of the gross sales.\n"
     "flow: visitors (door counts in), sales, conversion = sales / visitors, average\n"
     "basket value and size, and the peak hour(s) marked with *. Days and hours are\n"
     "the store's local time. --json and --csv give the same rows for scripts.\n"
@@ -746,18 +892,26 @@ static const char report_help[] =
 struct report_ctx {
     struct cli_table *t;
     char currency[4];
+    int64_t gross, returns; /* the report's totals */
 };
 
 static int sales_row(const ent_sales_row *r, void *ud)
 {
     struct report_ctx *c = ud;
-    char v[32], u[24], n[24], share[16];
+    char g[32], ret[32], v[32], us[24], ur[24], u[24], n[24], nr[24], share[16];
+    fmt(g, sizeof g, r->gross, c->currency);
+    fmt(ret, sizeof ret, r->returns, c->currency);
     fmt(v, sizeof v, r->value, c->currency);
+    snprintf(us, sizeof us, "%lld", (long long)r->units_sold);
+    snprintf(ur, sizeof ur, "%lld", (long long)r->units_returned);
     snprintf(u, sizeof u, "%lld", (long long)r->units);
     snprintf(n, sizeof n, "%lld", (long long)r->transactions);
+    snprintf(nr, sizeof nr, "%lld", (long long)r->return_count);
     ent_decimal_format(share, sizeof share, r->share_bp, 2);
-    const char *cells[] = {r->key, r->name ? r->name : "", v, u, n, share};
+    const char *cells[] = {r->key, r->name ? r->name : "", g, ret, v, us, ur, u, n, nr, share};
     cli_table_add(c->t, cells);
+    c->gross += r->gross; /* bounded by the library's own checked total */
+    c->returns += r->returns;
     return 0;
 }
 
@@ -794,32 +948,43 @@ int cmd_report(struct cli *cli, int argc, char **argv)
         size_t k = 0;
         while (by && k < 6 && strcmp(by, names[k]) != 0)
             k++;
+        char v[ENT_CLIP_SIZE];
         if (by && k == 6)
-            return cli_error(EXIT_USAGE, "--by '%s' must be day, hour, counter, cashier, commodity or country", by);
+            return cli_error(EXIT_USAGE, "--by '%s' must be day, hour, counter, cashier, commodity or country",
+                             SHOWN(v, by));
+        if (counter && *counter == '\0')
+            return cli_error(EXIT_USAGE, "--counter is empty: name a counter, or leave it out for the whole store");
         if ((st = cli_open(cli, ENT_OPEN_READONLY)) != 0 || (st = store_currency(cli, c.currency)) != 0)
             return st;
-        static const char *const heads[] = {"key", "name", "value", "units", "count", "share_%"};
-        const char *h[6];
+        static const char *const heads[] = {"key",   "name",  "gross", "returns", "net", "units_sold",
+                                            "units_returned", "units_net", "sales", "refunds", "share_%"};
+        const char *h[11];
         memcpy(h, heads, sizeof h);
         h[0] = by ? names[k] : "day";
-        h[4] = k >= 4 ? "lines" : "sales";
-        c.t = cli_table_new(6, h, "__nnnn");
+        if (k >= 4) {
+            h[8] = "lines";
+            h[9] = "lines_returned";
+        }
+        c.t = cli_table_new(11, h, "__nnnnnnnnn");
         ent_sales_query q = {.by = (enum ent_sales_by)k, .from = from, .to = to, .counter = counter};
         int64_t total = 0;
         rc = ent_sales_report(cli->db, &q, sales_row, &c, &total);
         if (rc == ENT_OK) {
             cli_table_print(cli, c.t, stdout);
             if (cli->format == FORMAT_TABLE) {
-                char v[32];
-                fmt(v, sizeof v, total, c.currency);
-                printf("total %s %s\n", v, c.currency);
+                char g[32], r[32], net[32];
+                fmt(g, sizeof g, c.gross, c.currency);
+                fmt(r, sizeof r, c.returns, c.currency);
+                fmt(net, sizeof net, total, c.currency);
+                printf("total: gross %s, returns %s, net %s %s\n", g, r, net, c.currency);
             }
         }
     } else {
         if (counter)
             return cli_error(EXIT_USAGE, "report flow covers the whole store: leave out --counter");
+        char v[ENT_CLIP_SIZE];
         if (by && strcmp(by, "hour") != 0 && strcmp(by, "day") != 0)
-            return cli_error(EXIT_USAGE, "--by '%s' must be hour or day", by);
+            return cli_error(EXIT_USAGE, "--by '%s' must be hour or day", SHOWN(v, by));
         if ((st = cli_open(cli, ENT_OPEN_READONLY)) != 0 || (st = store_currency(cli, c.currency)) != 0)
             return st;
         static const char *const heads[] = {"period", "visitors", "sales", "conversion_%", "value",

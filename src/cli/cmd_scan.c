@@ -52,20 +52,33 @@ static const char help_scan[] =
 
 /* ---- output helpers ----------------------------------------------------- */
 
-/* The code as people can read it: GS as <GS>, other control bytes as \xNN. */
+/* Bytes of the UTF-8 character at s (at most left), 0 when it is none. */
+static size_t char_len(const unsigned char *s, size_t left)
+{
+    size_t k = *s >= 0xf0 ? 4 : *s >= 0xe0 ? 3 : *s >= 0xc0 ? 2 : 1;
+    return k <= left && ent_utf8_valid((const char *)s, k) ? k : 0;
+}
+
+/* The code as people can read it: GS as <GS>, other control bytes and
+ * bytes that are no UTF-8 as \xNN; "…" when it is too long to show whole.
+ * Never cuts a character. */
 static void show_input(char *buf, size_t len, const char *s, size_t n)
 {
-    size_t o = 0;
-    for (size_t i = 0; i < n && o + 8 < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == 0x1d)
+    size_t o = 0, i = 0;
+    while (i < n && o + 12 < len) {
+        const unsigned char *c = (const unsigned char *)s + i;
+        size_t k = *c >= 0x80 ? char_len(c, n - i) : 1;
+        if (*c == 0x1d)
             o += (size_t)snprintf(buf + o, len - o, "<GS>");
-        else if (c < 0x20 || c == 0x7f)
-            o += (size_t)snprintf(buf + o, len - o, "\\x%02X", c);
+        else if (k == 0 || *c < 0x20 || *c == 0x7f)
+            o += (size_t)snprintf(buf + o, len - o, "\\x%02X", *c);
         else
-            buf[o++] = (char)c;
+            memcpy(buf + o, c, k), o += k;
+        i += k ? k : 1;
     }
-    buf[o < len ? o : len - 1] = '\0';
+    if (i < n)
+        o += (size_t)snprintf(buf + o, len - o, "…");
+    buf[o] = '\0';
 }
 
 struct out {

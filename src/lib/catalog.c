@@ -57,31 +57,7 @@ static int empty(const char *s)
 
 const char *ent_text_shown(const char *s, char *buf, size_t len)
 {
-    size_t i = 0, w = 0;
-    if (s == NULL)
-        s = "";
-    while (s[i]) {
-        unsigned char c = (unsigned char)s[i];
-        size_t n = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
-        const char *from = s + i;
-        size_t take = n;
-        /* A byte that starts no valid character, or a control character,
-         * shows as '?': a message is printed to a terminal or a log. */
-        if (strnlen(s + i, n) < n || !ent_utf8_valid(s + i, n) || c < 0x20 || c == 0x7f) {
-            from = "?";
-            take = n = 1;
-        }
-        if (w + take + 4 > len) { /* room for "..." and the NUL */
-            memcpy(buf + w, "...", 3);
-            w += 3;
-            break;
-        }
-        memcpy(buf + w, from, take);
-        w += take;
-        i += n;
-    }
-    buf[w] = '\0';
-    return buf;
+    return ent_text_clip(buf, len, s, 40);
 }
 
 /* "500 g", "1.5kg", "750 ml", "1 l", "12 pcs" -> integer amount in g, ml or pcs. */

@@ -4,9 +4,8 @@
 
 #include "entrepot/catalog.h"
 
-/* User input made fit to quote in a message, in buf of len bytes: valid
- * UTF-8 only (other bytes and control characters become '?'), cut at a
- * character boundary with "..." when longer. Returns buf. */
+/* User input fit to quote in a message: ent_text_clip (40 characters) into
+ * buf of len bytes. Returns buf. */
 const char *ent_text_shown(const char *s, char *buf, size_t len);
 
 /* Reads a commodity by internal id (release with ent_product_free). */

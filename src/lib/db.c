@@ -53,6 +53,7 @@ int ent_fail(ent_db *db, int code, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(db->msg, sizeof db->msg, fmt, ap);
     va_end(ap);
+    ent_text_trim_cut(db->msg, sizeof db->msg);
     db->code = code;
     return code;
 }

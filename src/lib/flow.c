@@ -25,8 +25,8 @@ static int valid_utc(const char *s)
 static int count_field(ent_db *db, const char *name, const char *text, int64_t *out, int64_t min, int64_t max)
 {
     if (text == NULL || ent_parse_i64(text, out) != ENT_OK || *out < min || *out > max)
-        return ent_fail(db, ENT_INVALID, "%s '%.20s' must be a whole number from %lld to %lld", name,
-                        text ? text : "", (long long)min, (long long)max);
+        return ent_fail(db, ENT_INVALID, "%s '%s' must be a whole number from %lld to %lld", name,
+                        ENT_CLIP(text, 20), (long long)min, (long long)max);
     return ENT_OK;
 }
 
@@ -44,12 +44,12 @@ static int upsert(ent_db *db, const char *sensor, const char *start, int64_t min
         return ent_fail(db, ENT_INVALID, "a period start is needed");
     if (strchr(start, 'T')) {
         if (!valid_utc(start))
-            return ent_fail(db, ENT_INVALID, "start '%.40s' is not UTC YYYY-MM-DDTHH:MM:SSZ or local YYYY-MM-DD HH:MM",
-                            start);
+            return ent_fail(db, ENT_INVALID, "start '%s' is not UTC YYYY-MM-DDTHH:MM:SSZ or local YYYY-MM-DD HH:MM",
+                            ENT_CLIP(start, 40));
         snprintf(utc, sizeof utc, "%s", start);
     } else if ((rc = sales_local_to_utc(db, start, utc)) != ENT_OK) {
-        return ent_fail(db, ENT_INVALID, "start '%.40s' is not UTC YYYY-MM-DDTHH:MM:SSZ or local YYYY-MM-DD HH:MM",
-                        start);
+        return ent_fail(db, ENT_INVALID, "start '%s' is not UTC YYYY-MM-DDTHH:MM:SSZ or local YYYY-MM-DD HH:MM",
+                        ENT_CLIP(start, 40));
     }
     if (minutes <= 0 || minutes > 1440)
         return ent_fail(db, ENT_INVALID, "minutes %lld must be from 1 to 1440", (long long)minutes);
@@ -98,8 +98,8 @@ static int read_header(ent_db *db, char **fields, size_t count, int idx[NCOLS])
         while (c < NCOLS && strcmp(fields[i], col_names[c]) != 0)
             c++;
         if (c == NCOLS)
-            return ent_fail(db, ENT_INVALID, "row 1: unknown column '%.40s' (expected sensor,start,minutes,in,out)",
-                            fields[i]);
+            return ent_fail(db, ENT_INVALID, "row 1: unknown column '%s' (expected sensor,start,minutes,in,out)",
+                            ENT_CLIP(fields[i], 40));
         idx[c] = (int)i;
     }
     for (int c = 0; c < NCOLS; c++)

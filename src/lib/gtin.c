@@ -30,13 +30,13 @@ int ent_gtin_normalize(char out[15], const char *code, char *why, size_t why_len
     }
     for (size_t i = 0; i < n; i++) {
         if (code[i] < '0' || code[i] > '9') {
-            snprintf(why, why_len, "GTIN %.40s: '%c' is not a digit", code,
+            snprintf(why, why_len, "GTIN %s: '%c' is not a digit", ENT_CLIP(code, 40),
                      (code[i] >= 0x20 && code[i] < 0x7f) ? code[i] : '?');
             return ENT_INVALID;
         }
     }
     if (n != 8 && n != 12 && n != 13 && n != 14) {
-        snprintf(why, why_len, "GTIN %.40s: %zu digits, expected 8, 12, 13 or 14", code ? code : "", n);
+        snprintf(why, why_len, "GTIN %s: %zu digits, expected 8, 12, 13 or 14", ENT_CLIP(code, 40), n);
         return ENT_INVALID;
     }
     /* All zeros passes the check digit but names nothing: GS1 never issues it,

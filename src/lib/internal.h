@@ -89,4 +89,8 @@ int ent_parse_i64(const char *s, int64_t *out);
 
 char *ent_strdup(const char *s);
 
+/* After a vsnprintf that filled all len bytes of s: ends s on a character
+ * boundary with "…" instead of inside a UTF-8 character. */
+void ent_text_trim_cut(char *s, size_t len);
+
 #endif

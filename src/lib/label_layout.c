@@ -303,8 +303,8 @@ static int fit_text(ent_label_job *job, const struct elem *e, const char *text, 
         }
     }
     lines_free(&l);
-    return label_fail(job, ENT_INVALID, "%s: text \"%.80s\" (%s line %d) does not fit its %gx%g mm box even at %g pt",
-                      who, text, job->t->name, e->line, e->w, e->h, e->min);
+    return label_fail(job, ENT_INVALID, "%s: text \"%s\" (%s line %d) does not fit its %gx%g mm box even at %g pt",
+                      who, ENT_CLIP(text, 40), job->t->name, e->line, e->w, e->h, e->min);
 }
 
 static int check_required(ent_label_job *job, const ent_label_data *d, const char *who)
@@ -402,7 +402,7 @@ static int layout(ent_label_job *job, const ent_label_data *d, const char *who, 
             replace_all(&text, "℉", "°F");
         char bad[8];
         if (e->kind == EL_TEXT && text && label_missing_glyph(job, text, bad)) {
-            rc = label_fail(job, ENT_INVALID, "%s: text \"%.80s\" (%s line %d): the font %s has no '%s'", who, text,
+            rc = label_fail(job, ENT_INVALID, "%s: text \"%s\" (%s line %d): the font %s has no '%s'", who, ENT_CLIP(text, 40),
                             job->t->name, e->line, job->font, bad);
             free(text);
             break;

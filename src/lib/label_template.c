@@ -178,7 +178,7 @@ static int check_placeholders(struct parser *p, const char *s)
             continue;
         const char *end = strchr(c, '}');
         if (end == NULL)
-            return perr(p, "placeholder '%.20s' is not closed with '}'", c);
+            return perr(p, "placeholder '%s' is not closed with '}'", ENT_CLIP(c, 20));
         if (end == c + 1)
             return perr(p, "empty placeholder {}");
         for (const char *k = c + 1; k < end; k++) {
@@ -209,7 +209,7 @@ static int elem_options(struct parser *p, struct elem *e, int from, int to)
         double num;
 #define KEY(s) (klen == strlen(s) && strncmp(t, s, klen) == 0)
         if (p->quoted[i])
-            return perr(p, "%s: unexpected quoted text \"%.30s\" (the content comes last, once)", p->tok[0], t);
+            return perr(p, "%s: unexpected quoted text \"%s\" (the content comes last, once)", p->tok[0], ENT_CLIP(t, 30));
         if (e->kind == EL_TEXT && KEY("size") && eq) {
             if (parse_num(v, &num) || num < 2 || num > 200)
                 return perr(p, "size=%s: a font size in points between 2 and 200", v);

@@ -69,7 +69,7 @@ int ent_money_parse(int64_t *out, const char *text, const char *currency, char *
     }
     if (parse_scaled(out, text, cur->digits, 1, &reason) != ENT_OK) {
         if (why)
-            snprintf(why, why_len, "amount '%.40s' %s%s%s", text ? text : "", reason,
+            snprintf(why, why_len, "amount '%s' %s%s%s", ENT_CLIP(text, 40), reason,
                      strstr(reason, "fraction") ? " for " : "", strstr(reason, "fraction") ? cur->alpha3 : "");
         return ENT_INVALID;
     }

@@ -15,7 +15,6 @@
 #include "stock_internal.h"
 
 #define MAX_LINES 500
-#define MAX_QTY 1000000000LL
 
 /* A line and what the public view does not show: the lot the scan named. */
 struct bline {
@@ -61,7 +60,7 @@ int64_t sales_line_units(const char *unit, int64_t qty)
     return qty > 0 ? 1 : qty < 0 ? -1 : 0;
 }
 
-static int valid_counter(const char *s)
+int sales_valid_counter(const char *s)
 {
     size_t n = s ? strlen(s) : 0;
     if (n == 0 || n > 16)
@@ -159,16 +158,19 @@ int sales_local_to_utc(ent_db *db, const char *local, char utc[21])
     if (rc != ENT_OK)
         return rc;
     size_t len = strlen(local);
+    char shown[ENT_CLIP_SIZE];
+    ent_text_clip(shown, sizeof shown, local, 40);
     if ((len != 16 && len != 19) ||
         sscanf(local, "%4d-%2d-%2d %2d:%2d%n:%2d%n", &y, &mo, &d, &h, &mi, &used, &s, &used) < 5 ||
         (size_t)used != len || h > 23 || mi > 59 || s > 59)
-        return ent_fail(db, ENT_INVALID, "time '%.40s' is not YYYY-MM-DD HH:MM", local);
+        return ent_fail(db, ENT_INVALID, "time '%s' is not YYYY-MM-DD HH:MM", shown);
     char date[11];
-    snprintf(date, sizeof date, "%.10s", local);
+    memcpy(date, local, 10); /* the form was checked: ten ASCII bytes */
+    date[10] = '\0';
     if (ent_date_parse(date, NULL) != ENT_OK)
-        return ent_fail(db, ENT_INVALID, "'%.10s' is not a date", local);
+        return ent_fail(db, ENT_INVALID, "'%s' is not a date", date);
     if (jtz_midnight_utc(mid, tz, y, mo, d) != ENT_OK)
-        return ent_fail(db, ENT_INVALID, "cannot place %.40s in time zone %s", local, tz);
+        return ent_fail(db, ENT_INVALID, "cannot place %s in time zone %s", shown, tz);
     int64_t t = epoch_of(mid) + h * 3600 + mi * 60 + s;
     time_t tt = (time_t)t;
     struct tm tm;
@@ -187,9 +189,11 @@ int ent_basket_new(ent_db *db, ent_basket **out, const char *counter, const char
     int rc;
     *out = NULL;
     ent_ok(db);
-    if (!valid_counter(counter))
-        return ent_fail(db, ENT_INVALID, "counter '%.40s' must be 1 to 16 letters, digits, - or _",
-                        counter ? counter : "");
+    if (!sales_valid_counter(counter)) {
+        char shown[ENT_CLIP_SIZE];
+        return ent_fail(db, ENT_INVALID, "counter '%s' must be 1 to 16 letters, digits, - or _",
+                        ent_text_clip(shown, sizeof shown, counter, 40));
+    }
     if ((rc = ent_check_text(db, "cashier", cashier, 64, true)) != ENT_OK)
         return rc;
     if (*cashier == '\0')
@@ -236,26 +240,52 @@ const ent_basket_line *ent_basket_line_at(const ent_basket *b, size_t i)
     return &b->lines[i - 1].pub;
 }
 
-/* Recomputes a line's amount and tax from its quantity, price and discount. */
-static int price_line(ent_db *db, ent_basket_line *l)
+/* The quantity of a line within the bounds of one sale line. */
+static int check_qty(ent_db *db, const ent_basket_line *l)
 {
+    int pcs = strcmp(l->unit, "pcs") == 0;
+    int64_t max = pcs ? ENT_SALE_MAX_PCS : ENT_SALE_MAX_MEASURE;
+    if (l->qty <= 0)
+        return ent_fail(db, ENT_INVALID, "%s: a quantity must be 1 or more, not %lld", l->name, (long long)l->qty);
+    if (l->qty > max)
+        return ent_fail(db, ENT_INVALID, "%s: %lld %s is more than one sale line may hold (at most %lld %s)", l->name,
+                        (long long)l->qty, l->unit, (long long)max, l->unit);
+    return ENT_OK;
+}
+
+/* Recomputes a line's amount and tax from its quantity, price and discount. */
+static int price_line(ent_basket *b, ent_basket_line *l)
+{
+    ent_db *db = b->db;
     int64_t gross;
+    int rc = check_qty(db, l);
+    if (rc != ENT_OK)
+        return rc;
     if (l->fixed > 0 && l->unit_price == l->list_price) {
         gross = l->fixed;
     } else if (strcmp(l->unit, "pcs") == 0) {
+        /* Both factors are bounded, so this cannot overflow; checked all the same. */
         if (__builtin_mul_overflow(l->qty, l->unit_price, &gross))
-            return ent_fail(db, ENT_INVALID, "the amount of %s is too large", l->name);
+            gross = INT64_MAX;
     } else {
         gross = sales_muldiv(l->qty, l->unit_price, 1000);
     }
-    if (gross > 100000000000000LL)
-        return ent_fail(db, ENT_INVALID, "the amount of %s is too large", l->name);
+    if (gross > ENT_SALE_MAX_AMOUNT) {
+        char a[32];
+        ent_money_format(a, sizeof a, ENT_SALE_MAX_AMOUNT, b->currency);
+        return ent_fail(db, ENT_INVALID, "%s: the line's amount would be more than %s, the most a sale line may be",
+                        l->name, a);
+    }
     if (l->discount > gross)
         l->discount = gross;
     l->amount = gross - l->discount;
     l->tax = sales_tax(l->amount, l->tax_rate);
     return ENT_OK;
 }
+
+/* Every line is bounded, so no sum over a basket can overflow. */
+_Static_assert(ENT_SALE_MAX_AMOUNT < INT64_MAX / 4 / MAX_LINES, "basket sums fit in 64 bits");
+_Static_assert(ENT_SALE_MAX_MEASURE < INT64_MAX / 4 / MAX_LINES, "basket units fit in 64 bits");
 
 void ent_basket_totals_get(const ent_basket *b, ent_basket_totals *out)
 {
@@ -278,7 +308,7 @@ static void local_today(ent_basket *b, char day[11])
     int hour;
     ent_now_utc(now);
     if (sales_local(b->db, now, day, &hour) != ENT_OK)
-        snprintf(day, 11, "%.10s", now);
+        memcpy(day, now, 10), day[10] = '\0'; /* UTC's date, ASCII */
 }
 
 /*
@@ -371,12 +401,12 @@ static int new_line(ent_basket *b, struct bline *bl, const ent_scan *s, const en
     if (s->kind == ENT_SCAN_INSTORE && s->instore_kind == 'P' && s->has_amount) {
         /* The scale priced it: the code's amount is what the customer pays. */
         l->fixed = scan_amount(b, s);
-        if (weighed)
-            l->qty = p->price > 0 ? sales_muldiv(l->fixed, 1000, p->price) : 0;
-        else
-            l->qty = 1;
-        if (l->fixed <= 0 || l->qty <= 0) {
-            rc = ent_fail(b->db, ENT_INVALID, "%s: the price in code %s cannot be sold", l->name, s->text);
+        if (l->fixed > 0 && l->fixed <= ENT_SALE_MAX_AMOUNT)
+            l->qty = !weighed ? 1 : p->price > 0 ? sales_muldiv(l->fixed, 1000, p->price) : 0;
+        if (l->fixed <= 0 || l->fixed > ENT_SALE_MAX_AMOUNT || l->qty <= 0) {
+            char shown[ENT_CLIP_SIZE];
+            rc = ent_fail(b->db, ENT_INVALID, "%s: the price in code %s cannot be sold", l->name,
+                          ent_text_clip(shown, sizeof shown, s->text, 40));
             goto done;
         }
     }
@@ -385,16 +415,18 @@ static int new_line(ent_basket *b, struct bline *bl, const ent_scan *s, const en
         rc = ent_fail(b->db, ENT_INVALID, "%s is sold by weight or volume: scan the label from the scale", l->name);
         goto done;
     }
-    if (l->qty <= 0)
-        l->qty = 1;
     if (mult > 1) {
-        if (__builtin_mul_overflow(l->qty, mult, &l->qty) || l->qty > MAX_QTY ||
+        int64_t max = weighed ? ENT_SALE_MAX_MEASURE : ENT_SALE_MAX_PCS;
+        if (__builtin_mul_overflow(l->qty, mult, &l->qty) || l->qty > max ||
             __builtin_mul_overflow(l->fixed, mult, &l->fixed)) {
-            rc = ent_fail(b->db, ENT_INVALID, "quantity %lld is too large", (long long)mult);
+            rc = ent_fail(b->db, ENT_INVALID,
+                          "%s: %lld times the code is more than one sale line may hold "
+                          "(at most %lld %s)",
+                          l->name, (long long)mult, (long long)max, l->unit);
             goto done;
         }
     }
-    rc = price_line(b->db, l);
+    rc = price_line(b, l);
 done:
     ent_product_free(p);
     return rc;
@@ -411,8 +443,13 @@ int ent_basket_scan(ent_basket *b, size_t *line_out, const char *code, int64_t q
     ent_ok(b->db);
     if (code == NULL || *code == '\0')
         return ent_fail(b->db, ENT_INVALID, "no code given");
-    if (qty < 0 || qty > MAX_QTY)
-        return ent_fail(b->db, ENT_INVALID, "quantity %lld must be 1 or more", (long long)qty);
+    if (qty < 0)
+        return ent_fail(b->db, ENT_INVALID, "a quantity must be 1 or more, not %lld", (long long)qty);
+    if (qty > ENT_SALE_MAX_MEASURE)
+        return ent_fail(b->db, ENT_INVALID,
+                        "a quantity of %lld is more than one sale line may hold (at most %d "
+                        "pieces, or %d g or ml)",
+                        (long long)qty, ENT_SALE_MAX_PCS, ENT_SALE_MAX_MEASURE);
     if (b->n >= MAX_LINES)
         return ent_fail(b->db, ENT_INVALID, "a basket holds at most %d lines", MAX_LINES);
     if (ent_scan_parse(&s, code, strlen(code), &b->scan_cfg) != ENT_OK)
@@ -447,9 +484,9 @@ int ent_basket_scan(ent_basket *b, size_t *line_out, const char *code, int64_t q
         ent_basket_line *o = &b->lines[join - 1].pub;
         int64_t old = o->qty;
         o->qty += nl.pub.qty;
-        if ((rc = price_line(b->db, o)) != ENT_OK) {
+        if ((rc = price_line(b, o)) != ENT_OK) {
             o->qty = old;
-            price_line(b->db, o);
+            price_line(b, o);
             goto done;
         }
         if (line_out)
@@ -481,11 +518,15 @@ int ent_basket_set_qty(ent_basket *b, size_t line, int64_t qty)
     if (bl == NULL)
         return b->db->code;
     ent_basket_line *l = &bl->pub;
-    if (qty <= 0 || qty > MAX_QTY)
-        return ent_fail(b->db, ENT_INVALID, "quantity %lld must be 1 or more (remove the line instead)",
+    if (qty <= 0)
+        return ent_fail(b->db, ENT_INVALID, "a quantity must be 1 or more, not %lld (remove the line instead)",
                         (long long)qty);
     if (l->fixed > 0)
         return ent_fail(b->db, ENT_INVALID, "%s was priced by its label: scan each label", l->name);
+    ent_basket_line bounded = *l;
+    bounded.qty = qty;
+    if (check_qty(b->db, &bounded) != ENT_OK) /* before the stock check adds it up */
+        return b->db->code;
     int64_t extra = qty - l->qty;
     if (extra > 0) {
         int rc = check_stock(b, l->product_id, bl->lot_id, qty, (size_t)(bl - b->lines) + 1, NULL);
@@ -494,10 +535,10 @@ int ent_basket_set_qty(ent_basket *b, size_t line, int64_t qty)
     }
     int64_t old = l->qty;
     l->qty = qty;
-    int rc = price_line(b->db, l);
+    int rc = price_line(b, l);
     if (rc != ENT_OK) {
         l->qty = old;
-        price_line(b->db, l);
+        price_line(b, l);
     }
     return rc;
 }
@@ -532,14 +573,18 @@ int ent_basket_set_price(ent_basket *b, size_t line, int64_t unit_price, const c
     int rc = check_reason(b->db, "price change", reason);
     if (rc != ENT_OK)
         return rc;
-    if (unit_price < 0 || unit_price > 10000000000LL)
-        return ent_fail(b->db, ENT_INVALID, "price must be zero or more");
+    if (unit_price < 0 || unit_price > ENT_SALE_MAX_PRICE) {
+        char a[32], m[32];
+        ent_money_format(a, sizeof a, unit_price, b->currency);
+        ent_money_format(m, sizeof m, ENT_SALE_MAX_PRICE, b->currency);
+        return ent_fail(b->db, ENT_INVALID, "a price of %s cannot be: a price is from 0 to %s", a, m);
+    }
     if (l->fixed > 0)
         return ent_fail(b->db, ENT_INVALID, "%s was priced by its label: give a discount instead", l->name);
     ent_basket_line old = *l;
     l->unit_price = unit_price;
     snprintf(l->price_reason, sizeof l->price_reason, "%s", reason);
-    if ((rc = price_line(b->db, l)) != ENT_OK)
+    if ((rc = price_line(b, l)) != ENT_OK)
         *l = old;
     return rc;
 }
@@ -570,7 +615,7 @@ int ent_basket_discount(ent_basket *b, size_t line, int64_t amount, int32_t perc
     }
     l->discount = amount;
     snprintf(l->discount_reason, sizeof l->discount_reason, "%s", reason);
-    return price_line(b->db, l);
+    return price_line(b, l);
 }
 
 static int method_index(const char *method)
@@ -586,25 +631,35 @@ int ent_basket_pay(ent_basket *b, const char *method, int64_t amount)
     ent_basket_totals t;
     ent_ok(b->db);
     int k = method_index(method);
-    if (k < 0)
-        return ent_fail(b->db, ENT_INVALID, "payment method '%.20s' must be cash, card or wallet",
-                        method ? method : "");
+    if (k < 0) {
+        char shown[ENT_CLIP_SIZE];
+        return ent_fail(b->db, ENT_INVALID, "payment method '%s' must be cash, card or wallet",
+                        ent_text_clip(shown, sizeof shown, method, 20));
+    }
     ent_basket_totals_get(b, &t);
     if (b->n == 0)
         return ent_fail(b->db, ENT_INVALID, "the basket is empty");
     if (t.due <= 0)
         return ent_fail(b->db, ENT_INVALID, "nothing is due");
-    if (amount < 0 || amount > 100000000000000LL)
+    if (amount < 0)
         return ent_fail(b->db, ENT_INVALID, "an amount paid must be more than zero");
     if (amount == 0)
         amount = t.due;
+    int64_t paid;
+    if (__builtin_add_overflow(b->paid[k], amount, &paid) || paid > ENT_SALE_MAX_AMOUNT) {
+        char a[32], m[32];
+        ent_money_format(a, sizeof a, amount, b->currency);
+        ent_money_format(m, sizeof m, ENT_SALE_MAX_AMOUNT, b->currency);
+        return ent_fail(b->db, ENT_INVALID, "%s paid in %s is more than a payment may be (at most %s)", a, methods[k],
+                        m);
+    }
     if (k != 0 && amount > t.due) {
         char a[32], d[32];
         ent_money_format(a, sizeof a, amount, b->currency);
         ent_money_format(d, sizeof d, t.due, b->currency);
         return ent_fail(b->db, ENT_INVALID, "%s cannot pay %s when %s is due: only cash gives change", method, a, d);
     }
-    b->paid[k] += amount;
+    b->paid[k] = paid;
     return ENT_OK;
 }
 
@@ -626,11 +681,15 @@ void ent_basket_clear(ent_basket *b)
 int sales_sum_add(ent_db *db, const char *day, int hour, const char *counter, const char *cashier,
                   int is_return, int64_t total, int64_t units, const struct sales_sum_line *lines, size_t n)
 {
-    sqlite3_stmt *st = ent_stmt(db,
-        "INSERT INTO sale_sum_hour(day, hour, counter, cashier, value, units, transactions, returns) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(day, hour, counter, cashier) DO UPDATE SET "
-        "value = value + excluded.value, units = units + excluded.units, "
-        "transactions = transactions + excluded.transactions, returns = returns + excluded.returns");
+    /* Returns add to their own columns (and lower the net value and units):
+     * they are no negative sales, so the counts of sales and lines stay. */
+    sqlite3_stmt *st = ent_stmt(
+        db, "INSERT INTO sale_sum_hour(day, hour, counter, cashier, value, units, transactions, returns, ret_value, "
+            "ret_units) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, -?5 * ?8, -?6 * ?8) "
+            "ON CONFLICT(day, hour, counter, cashier) DO UPDATE SET "
+            "value = value + excluded.value, units = units + excluded.units, "
+            "transactions = transactions + excluded.transactions, returns = returns + excluded.returns, "
+            "ret_value = ret_value + excluded.ret_value, ret_units = ret_units + excluded.ret_units");
     int rc;
     if (st == NULL)
         return db->code;
@@ -645,10 +704,12 @@ int sales_sum_add(ent_db *db, const char *day, int hour, const char *counter, co
     if ((rc = ent_exec_stmt(db, st)) != ENT_OK)
         return rc;
     for (size_t i = 0; i < n; i++) {
-        st = ent_stmt(db, "INSERT INTO sale_sum_origin(day, origin, counter, value, units, lines) "
-                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(day, origin, counter) DO UPDATE SET "
+        st = ent_stmt(db, "INSERT INTO sale_sum_origin(day, origin, counter, value, units, lines, ret_value, "
+                          "ret_units, ret_lines) VALUES (?1, ?2, ?3, ?4, ?5, 1 - ?6, -?4 * ?6, -?5 * ?6, ?6) "
+                          "ON CONFLICT(day, origin, counter) DO UPDATE SET "
                           "value = value + excluded.value, units = units + excluded.units, "
-                          "lines = lines + excluded.lines");
+                          "lines = lines + excluded.lines, ret_value = ret_value + excluded.ret_value, "
+                          "ret_units = ret_units + excluded.ret_units, ret_lines = ret_lines + excluded.ret_lines");
         if (st == NULL)
             return db->code;
         sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
@@ -656,20 +717,22 @@ int sales_sum_add(ent_db *db, const char *day, int hour, const char *counter, co
         sqlite3_bind_text(st, 3, counter, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 4, lines[i].amount);
         sqlite3_bind_int64(st, 5, lines[i].units);
-        sqlite3_bind_int(st, 6, is_return ? -1 : 1);
+        sqlite3_bind_int(st, 6, is_return ? 1 : 0);
         if ((rc = ent_exec_stmt(db, st)) != ENT_OK)
             return rc;
-        st = ent_stmt(db, "INSERT INTO sale_sum_product(day, product_id, value, units, lines) "
-                          "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(day, product_id) DO UPDATE SET "
+        st = ent_stmt(db, "INSERT INTO sale_sum_product(day, product_id, value, units, lines, ret_value, ret_units, "
+                          "ret_lines) VALUES (?1, ?2, ?3, ?4, 1 - ?5, -?3 * ?5, -?4 * ?5, ?5) "
+                          "ON CONFLICT(day, product_id) DO UPDATE SET "
                           "value = value + excluded.value, units = units + excluded.units, "
-                          "lines = lines + excluded.lines");
+                          "lines = lines + excluded.lines, ret_value = ret_value + excluded.ret_value, "
+                          "ret_units = ret_units + excluded.ret_units, ret_lines = ret_lines + excluded.ret_lines");
         if (st == NULL)
             return db->code;
         sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 2, lines[i].product_id);
         sqlite3_bind_int64(st, 3, lines[i].amount);
         sqlite3_bind_int64(st, 4, lines[i].units);
-        sqlite3_bind_int(st, 5, is_return ? -1 : 1);
+        sqlite3_bind_int(st, 5, is_return ? 1 : 0);
         if ((rc = ent_exec_stmt(db, st)) != ENT_OK)
             return rc;
     }
@@ -1010,6 +1073,12 @@ int ent_basket_checkout(ent_basket *b, ent_journal *j, ent_sale **out)
     ent_basket_totals_get(b, &t);
     if (b->n == 0)
         return ent_fail(db, ENT_INVALID, "the basket is empty");
+    if (t.total > ENT_SALE_MAX_AMOUNT) {
+        char a[32], m[32];
+        ent_money_format(a, sizeof a, t.total, b->currency);
+        ent_money_format(m, sizeof m, ENT_SALE_MAX_AMOUNT, b->currency);
+        return ent_fail(db, ENT_INVALID, "a total of %s is more than one sale may be (at most %s): split it", a, m);
+    }
     if (t.due > 0) {
         char d[32];
         ent_money_format(d, sizeof d, t.due, b->currency);

@@ -190,10 +190,11 @@ int sales_find(ent_db *db, int64_t *id, const char *receipt_or_uuid)
     int sc = sqlite3_step(st), rc = ENT_OK;
     if (sc == SQLITE_ROW)
         *id = sqlite3_column_int64(st, 0);
-    else if (sc == SQLITE_DONE)
-        rc = ent_fail(db, ENT_NOTFOUND, "no sale has the receipt %s%.40s", by_number ? "number " : "",
-                      receipt_or_uuid);
-    else
+    else if (sc == SQLITE_DONE) {
+        char shown[ENT_CLIP_SIZE];
+        rc = ent_fail(db, ENT_NOTFOUND, "no sale has the receipt %s%s", by_number ? "number " : "",
+                      ent_text_clip(shown, sizeof shown, receipt_or_uuid, 40));
+    } else
         rc = ent_fail_sql(db, "looking up a receipt");
     sqlite3_reset(st);
     return rc;

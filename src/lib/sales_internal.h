@@ -16,6 +16,9 @@ int64_t sales_muldiv(int64_t a, int64_t num, int64_t den);
  * or volume (a weighed bag of nuts is one item in a basket). */
 int64_t sales_line_units(const char *unit, int64_t qty);
 
+/* True when s is a counter name: 1 to 16 letters, digits, - or _. */
+int sales_valid_counter(const char *s);
+
 /* Sets synchronous=FULL on a connection opened without ENT_OPEN_DURABLE
  * (outside any transaction), so that every sale and return is durable. */
 int sales_durable(ent_db *db);

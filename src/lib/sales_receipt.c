@@ -86,29 +86,88 @@ static size_t fit(const char *s, int max, int *used)
     return (size_t)(p - (const unsigned char *)s);
 }
 
-/* One line: left text, right text flush right; left is cut to fit. */
-static void row(struct out *o, int cols, const char *left, const char *right)
+static void spaces(struct out *o, int n)
 {
-    int rw = width(right), lw;
-    int room = cols - rw - (rw ? 1 : 0);
-    if (room < 0)
-        room = 0;
-    size_t n = fit(left, room, &lw);
-    put(o, left, n);
-    for (int i = lw; rw && i < cols - rw; i++) /* no trailing blanks on a line with nothing right */
+    for (int i = 0; i < n; i++)
         put(o, " ", 1);
-    puts_(o, right);
-    put(o, "\n", 1);
 }
 
+/* Bytes of s to put on a line of max cells: up to the last space that fits
+ * (words stay whole), else as many characters as fit, and at least one
+ * character so that the text always moves on. */
+static size_t break_at(const char *s, int max)
+{
+    size_t n = fit(s, max, NULL), len = strlen(s);
+    if (n == len)
+        return n;
+    for (size_t i = n; i > 0; i--)
+        if (s[i] == ' ' && s[i - 1] != ' ')
+            return i;
+    if (n == 0) {
+        int l;
+        cells((const unsigned char *)s, &l);
+        n = (size_t)l;
+    }
+    return n;
+}
+
+/*
+ * One entry: left text, right text flush right. Nothing is ever cut: when
+ * both do not fit on one line, the left text wraps onto more lines
+ * (indented like its first), and the right text goes flush right on the
+ * last line if there is room, else on a line of its own, as printed
+ * receipts do.
+ */
+static void row(struct out *o, int cols, const char *left, const char *right)
+{
+    int rw = width(right), indent = 0;
+    while (left[indent] == ' ' && indent < cols / 4)
+        indent++;
+    const char *s = left;
+    for (int first = 1;; first = 0) {
+        int pad = first ? 0 : indent, lw = width(s);
+        if (pad + lw + (rw ? rw + 1 : 0) <= cols) {
+            spaces(o, pad);
+            puts_(o, s);
+            if (rw) /* no trailing blanks on a line with nothing right */
+                spaces(o, cols - pad - lw - rw);
+            puts_(o, right);
+            put(o, "\n", 1);
+            return;
+        }
+        size_t n = lw + pad <= cols ? strlen(s) : break_at(s, cols - pad);
+        spaces(o, pad);
+        put(o, s, n);
+        put(o, "\n", 1);
+        s += n;
+        while (*s == ' ')
+            s++;
+        if (*s == '\0') {
+            if (rw) {
+                spaces(o, cols - rw);
+                puts_(o, right);
+                put(o, "\n", 1);
+            }
+            return;
+        }
+    }
+}
+
+/* Centred, wrapped onto more lines when longer than one. */
 static void center(struct out *o, int cols, const char *s)
 {
-    int w;
-    size_t n = fit(s, cols, &w);
-    for (int i = 0; i < (cols - w) / 2; i++)
-        put(o, " ", 1);
-    put(o, s, n);
-    put(o, "\n", 1);
+    while (*s) {
+        size_t n = break_at(s, cols);
+        int w = 0, len;
+        for (size_t i = 0; i < n; i += (size_t)len)
+            w += cells((const unsigned char *)s + i, &len);
+        spaces(o, (cols - w) / 2);
+        put(o, s, n);
+        put(o, "\n", 1);
+        s += n;
+        while (*s == ' ')
+            s++;
+    }
 }
 
 /* Text longer than a line, broken into lines (for the UUID and the QR data). */
@@ -148,15 +207,35 @@ static const char *method_name(const char *m)
     return m;
 }
 
+/* A tax rate in basis points as people write it: 13%, 9.5%. */
+static void rate_text(char *buf, size_t len, int32_t rate)
+{
+    if (rate % 100 == 0) {
+        snprintf(buf, len, "%d%%", (int)(rate / 100));
+        return;
+    }
+    char d[16];
+    ent_decimal_format(d, sizeof d, rate, 2);
+    size_t n = strlen(d);
+    while (n > 0 && d[n - 1] == '0')
+        d[--n] = '\0';
+    snprintf(buf, len, "%s%%", d);
+}
+
+/*
+ * Each line: the name (wrapped, never cut), then quantity x price and the
+ * origin of its lot with the amount and tax rate flush right; on 58 mm
+ * paper a weighed line (0.523 kg x 298.00/kg 美国) leaves no room for the
+ * amount, which then goes on a line of its own below.
+ */
 static void line_items(struct out *o, int cols, const ent_sale *s)
 {
-    char a[32], p[32], d[32], buf[256];
+    char a[32], p[32], d[32], r[16], buf[256];
     for (size_t i = 0; i < s->nlines; i++) {
         const ent_sale_line *l = &s->lines[i];
         const ent_country *c = NULL;
         const char *origin = ent_country_lookup(&c, l->origin) == ENT_OK ? c->name_zh : l->origin;
-        snprintf(buf, sizeof buf, "%s", l->name ? l->name : l->code);
-        row(o, cols, buf, "");
+        row(o, cols, l->name ? l->name : l->code, "");
         money(a, sizeof a, l->amount, s->currency);
         money(p, sizeof p, l->unit_price, s->currency);
         if (strcmp(l->unit, "pcs") == 0) {
@@ -164,11 +243,12 @@ static void line_items(struct out *o, int cols, const ent_sale *s)
         } else {
             char q[32];
             ent_decimal_format(q, sizeof q, l->qty < 0 ? -l->qty : l->qty, 3);
-            snprintf(buf, sizeof buf, "  %s%s %s x %s/%s  %s", l->qty < 0 ? "-" : "", q,
+            snprintf(buf, sizeof buf, "  %s%s %s x %s/%s %s", l->qty < 0 ? "-" : "", q,
                      strcmp(l->unit, "g") == 0 ? "kg" : "l", p, strcmp(l->unit, "g") == 0 ? "kg" : "l", origin);
         }
         char right[48];
-        snprintf(right, sizeof right, "%s %d%%", a, (int)(l->tax_rate / 100));
+        rate_text(r, sizeof r, l->tax_rate);
+        snprintf(right, sizeof right, "%s %s", a, r);
         row(o, cols, buf, right);
         if (l->discount && l->qty > 0) {
             money(d, sizeof d, -l->discount, s->currency);
@@ -194,7 +274,9 @@ static void totals(struct out *o, int cols, const ent_sale *s)
     for (size_t i = 0; i < s->ntaxes; i++) {
         money(a, sizeof a, s->taxes[i].tax, s->currency);
         money(b, sizeof b, s->taxes[i].gross, s->currency);
-        snprintf(buf, sizeof buf, "税 Tax %d%% of %s", (int)(s->taxes[i].rate / 100), b);
+        char r[16];
+        rate_text(r, sizeof r, s->taxes[i].rate);
+        snprintf(buf, sizeof buf, "税 Tax %s of %s", r, b);
         row(o, cols, buf, a);
     }
     for (size_t i = 0; i < s->npays; i++) {

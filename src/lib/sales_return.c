@@ -281,9 +281,13 @@ static int write_return(struct ret *r, int64_t *id, ent_journal *j, const char *
         amounts[n] = amount;
         taxes[n] = sales_tax(amount, s->rate);
         sum[n] = (struct sales_sum_line){s->product_id, s->origin, amount, -sales_line_units(s->unit, s->take)};
-        total += amount;
-        tax += taxes[n];
-        units += sum[n].units;
+        /* Lines of many sales may come back at once (without the receipt):
+         * each is bounded, their sums are checked. */
+        if (__builtin_add_overflow(total, amount, &total) || __builtin_add_overflow(tax, taxes[n], &tax) ||
+            __builtin_add_overflow(units, sum[n].units, &units)) {
+            rc = ent_fail(db, ENT_INVALID, "the refund is more than can be counted: take the goods back in parts");
+            goto done;
+        }
         n++;
     }
     if ((rc = sales_taxes(&jt, &ntax, rates, amounts, taxes, n)) != ENT_OK) {
@@ -378,8 +382,13 @@ int ent_sale_return(ent_db *db, ent_sale **out, ent_journal *j, const ent_return
     ent_ok(db);
     if (j == NULL)
         return ent_fail(db, ENT_REFUSED, "no journal is open, so no refund can be made");
-    if (req == NULL || req->counter == NULL || *req->counter == '\0')
-        return ent_fail(db, ENT_INVALID, "a return needs the counter");
+    if (req == NULL)
+        return ent_fail(db, ENT_INVALID, "no return was asked for");
+    if (!sales_valid_counter(req->counter)) {
+        char shown[ENT_CLIP_SIZE];
+        return ent_fail(db, ENT_INVALID, "counter '%s' must be 1 to 16 letters, digits, - or _",
+                        ent_text_clip(shown, sizeof shown, req->counter, 40));
+    }
     if ((rc = ent_check_text(db, "cashier", req->cashier, 64, true)) != ENT_OK ||
         (rc = ent_check_text(db, "reason", req->reason, 200, false)) != ENT_OK)
         return rc;

@@ -1430,7 +1430,9 @@ int ent_scan_layout_parse(ent_scan_layout *out, const char *pattern, char *why, 
     memset(out, 0, sizeof *out);
     out->check_pos = -1;
     if (plen == 0 || plen >= sizeof out->pattern) {
-        say(why, why_len, "in-store layout '%.20s': expected 13 characters such as 20IIIIIPPP.PPC", pattern ? pattern : "");
+        char shown[ENT_CLIP_SIZE];
+        say(why, why_len, "in-store layout '%s': expected 13 characters such as 20IIIIIPPP.PPC",
+            ent_text_clip(shown, sizeof shown, pattern, 20));
         return ENT_INVALID;
     }
     memcpy(out->pattern, pattern, plen + 1);

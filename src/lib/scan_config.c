@@ -170,7 +170,15 @@ static void compare_lot(ent_scan_match *m, const ent_scan *scan)
     if (m->problem[0]) {
         char tmp[sizeof m->problem];
         memcpy(tmp, m->problem, sizeof tmp);
-        snprintf(m->problem, sizeof m->problem, "lot %.40s: %.250s", lot->code ? lot->code : "", tmp);
+        char code[ENT_CLIP_SIZE];
+        ent_text_clip(code, sizeof code, lot->code, 40);
+        snprintf(m->problem, sizeof m->problem, "lot %s: ", code);
+        size_t used = strlen(m->problem), n = strlen(tmp);
+        if (n > sizeof m->problem - used - 1)
+            n = sizeof m->problem - used - 1;
+        memcpy(m->problem + used, tmp, n);
+        m->problem[used + n] = '\0';
+        ent_text_trim_cut(m->problem, sizeof m->problem); /* when it was cut, on a character boundary */
         m->lot_state = ENT_SCAN_LOT_CONFLICT;
     }
 }
@@ -258,8 +266,18 @@ int ent_scan_resolve(ent_db *db, ent_scan_match **out, const ent_scan *scan)
     snprintf(m->unit, sizeof m->unit, "%s", p->unit);
     m->code_qty = code_qty;
     m->qty = code_qty;
-    if (scan->count >= 0)
-        m->qty = code_qty * scan->count;
+    /* A count of nothing is no quantity (selling it as one unit was a
+     * defect), and a case of many units times a count must not wrap. */
+    if (scan->count == 0) {
+        rc = ent_fail(db, ENT_INVALID, "%s: the scan counts 0 items (AI 30/37), which is nothing to sell or move",
+                      m->name);
+        goto done;
+    }
+    if (scan->count > 0 && (code_qty <= 0 || __builtin_mul_overflow(code_qty, scan->count, &m->qty))) {
+        rc = ent_fail(db, ENT_INVALID, "%s: a count of %lld cases of %lld units is more than can be counted", m->name,
+                      (long long)scan->count, (long long)code_qty);
+        goto done;
+    }
     if (scan->has_measure && strcmp(p->unit, "pcs") != 0)
         m->qty = measure_in(&scan->measure, p->unit);
     if (scan->lot[0]) {

@@ -21,33 +21,7 @@ static int empty(const char *s)
 
 const char *ent_stock_shown(const char *s, char *buf, size_t len)
 {
-    size_t used = 0;
-    const unsigned char *p = (const unsigned char *)(s ? s : "");
-    while (*p) {
-        size_t n = *p < 0x80 ? 1 : (*p & 0xe0) == 0xc0 ? 2 : (*p & 0xf0) == 0xe0 ? 3 : (*p & 0xf8) == 0xf0 ? 4 : 0;
-        size_t have = 0;
-        while (have < n && p[have])
-            have++;
-        const char *piece = (const char *)p;
-        size_t take = n;
-        if (n == 0 || have < n || !ent_utf8_valid(piece, n)) {
-            piece = "\xef\xbf\xbd"; /* U+FFFD for a byte that starts no character */
-            take = 3;
-            n = 1;
-        } else if (n == 1 && (*p < 0x20 || *p == 0x7f)) {
-            piece = "?";
-        }
-        if (used + take > len - 4) {
-            memcpy(buf + used, "...", 3);
-            used += 3;
-            break;
-        }
-        memcpy(buf + used, piece, take);
-        used += take;
-        p += n;
-    }
-    buf[used] = '\0';
-    return buf;
+    return ent_text_clip(buf, len, s, 40);
 }
 
 /* ---- lots --------------------------------------------------------------- */

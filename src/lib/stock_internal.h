@@ -25,11 +25,8 @@
 int ent_stock_apply(ent_db *db, const char *batch, const char *kind, int64_t product_id, int64_t lot_id,
                     int64_t location_id, int64_t delta, const char *reason, const char *note, const char *user);
 
-/*
- * Text from the user made safe to show in a message: at most len - 1 bytes
- * (len >= 8), never half a UTF-8 character, invalid bytes shown as U+FFFD
- * and control characters as '?', "..." when cut. Returns buf.
- */
+/* User text fit to quote in a message: ent_text_clip (40 characters) into
+ * buf of len bytes. Returns buf. */
 const char *ent_stock_shown(const char *s, char *buf, size_t len);
 
 /*

@@ -91,7 +91,7 @@ refused 2 "product edit needs the CODE" -- product edit
 refused 2 "nothing to change: give at least one field and its new value" -- product edit $NUT
 refused 2 "no commodity code given" -- product edit '' --price 1
 refused 2 "no commodity has the code 'NOPE'" -- product edit NOPE --price 1
-refused 2 "no commodity has the code '?'" -- product edit $'\xff' --price 1
+refused 2 "no commodity has the code '\\xFF'" -- product edit $'\xff' --price 1
 refused 2 "GTIN 0000000000000: all zeros is not a GTIN" -- product edit 0000000000000 --price 1
 refused 1 "03017620422003 榛子可可酱: the unit cannot change from pcs to g while 223 pcs are on hand" -- \
     product edit $NUT --unit g
@@ -117,7 +117,7 @@ refused 2 "reorder_point '99999999999999999999' must be a whole number" -- \
 refused 2 "product show needs the CODE" -- product show
 refused 2 "no commodity code given" -- product show ''
 refused 2 "no commodity has the code 'NOPE'" -- product show NOPE
-refused 2 "no commodity has the code '?'" -- product show $'\xff'
+refused 2 "no commodity has the code '\\xFF'" -- product show $'\xff'
 refused 2 "no commodity has the code 'xxxxxxxxxx" -- product show "$HUGE"
 refused 2 "GTIN 00000000: all zeros is not a GTIN" -- product show 00000000
 refused 2 "unexpected argument" -- product show $NUT PEN-1
@@ -193,7 +193,7 @@ refused 2 "barcode is too long" -- product barcode add $NUT "$HUGE"
 # ---- location add / list / edit / retire --------------------------------------
 refused 2 "location add needs the CODE" -- location add
 refused 2 "location code '' must be 1 to 32 letters" -- location add ''
-refused 2 "location code '?' must be 1 to 32 letters" -- location add $'\xff'
+refused 2 "location code '\\xFF' must be 1 to 32 letters" -- location add $'\xff'
 refused 2 "location code 'A 1' must be 1 to 32 letters" -- location add "A 1"
 refused 2 "location code 'xxxxxxxx" -- location add "$HUGE"
 refused 2 "location a-01-03 already exists as A-01-03" -- location add a-01-03
@@ -201,7 +201,7 @@ refused 2 "location A-01-03 already exists" -- location add A-01-03
 refused 2 "the location kind is empty" -- location add B-1 --kind ''
 refused 2 "location kind 'attic' must be shelf, backroom, bonded, quarantine or returns" -- location add B-1 --kind attic
 refused 2 "location kind 'SHELF' must be" -- location add B-1 --kind SHELF
-refused 2 "location kind '?' must be" -- location add B-1 --kind $'\xff'
+refused 2 "location kind '\\xFF' must be" -- location add B-1 --kind $'\xff'
 refused 2 "the location name is empty" -- location add B-1 --name ''
 refused 2 "location name is not valid UTF-8 text" -- location add B-1 --name $'\xff'
 refused 2 "location name is too long: 5000 bytes, at most 200" -- location add B-1 --name "$HUGE"

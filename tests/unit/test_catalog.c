@@ -55,7 +55,7 @@ static void add_rows(void **state)
                             "\xe4\xb8\xad\xe5\x9b\xbd\xe4\xb8\xad\xe5\x9b\xbd\xe4\xb8\xad\xe5\x9b\xbd"
                             "\xe4\xb8\xad\xe5\x9b\xbd\xe4\xb8\xad\xe5\x9b\xbd\xe4\xb8\xad\xe5\x9b\xbd",
                   ENT_INVALID, /* 72 bytes of 中国: cut after whole characters, never inside one */
-                  "origin '中国中国中国中国中国中国中国中国中国中国中国...' is not an ISO 3166-1 country code"},
+                  "origin '中国中国中国中国中国中国中国中国中国中国中国…' is not an ISO 3166-1 country code"},
     };
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
         ent_product_fields f = fields("3017620422003", NULL, "榛子可可酱", "Hazelnut spread");

@@ -181,7 +181,7 @@ static void flow_and_sales_reports(void **state)
     assert_int_equal(found, 3);
     assert_int_equal(hours[0], 10);
     EXPECT_ROW(0, db, ent_flow_report(db, &(ent_flow_query){.from = "2026-11-29", .to = "2026-11-28"}, collect, &rs),
-               ENT_INVALID, "--from 2026-11-29 is after --to 2026-11-28");
+               ENT_INVALID, "the first day 2026-11-29 is after the last day 2026-11-28");
     /* Sales by origin, counter, hour: value, units, share. */
     struct srows s = {0};
     int64_t total;
@@ -208,7 +208,7 @@ static void flow_and_sales_reports(void **state)
     assert_string_equal(s.key[0], "10");
     sq.by = ENT_SALES_BY_PRODUCT;
     EXPECT_ROW(1, db, ent_sales_report(db, &sq, scollect, &s, NULL), ENT_INVALID,
-               "the report by commodity covers every counter: leave out --counter");
+               "the report by commodity covers every counter: it cannot be limited to counter C2");
     /* Rebuilding the summaries from the lines gives the same report. */
     memset(&s, 0, sizeof s);
     sq = (ent_sales_query){.by = ENT_SALES_BY_ORIGIN};

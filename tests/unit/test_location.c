@@ -32,7 +32,7 @@ static void add_rows(void **state)
         /* 4 */ {"", NULL, NULL, ENT_INVALID,
                  "location code '' must be 1 to 32 letters, digits or - _ . / (such as A-01-03)"},
         /* 5 */ {"\xff", NULL, NULL, ENT_INVALID,
-                 "location code '?' must be 1 to 32 letters, digits or - _ . / (such as A-01-03)"},
+                 "location code '\\xFF' must be 1 to 32 letters, digits or - _ . / (such as A-01-03)"},
         /* 6 */ {"B-1", "Shelf", NULL, ENT_INVALID,
                  "location kind 'Shelf' must be shelf, backroom, bonded, quarantine or returns"},
         /* 7 */ {"B-1", NULL, "\xe6\xa6", ENT_INVALID, "location name is not valid UTF-8 text"},

@@ -236,6 +236,71 @@ static void basket_edits(void **state)
     ent_basket_free(b);
 }
 
+/* ---- bounds ------------------------------------------------------------- */
+
+static void bounds(void **state)
+{
+    ent_db *db = *state;
+    ent_basket *b = NULL;
+    /* A case of 24 colas, and one said to hold 2^63-1. */
+    assert_int_equal(ent_product_barcode_add(db, COLA, "15000112548164", 24), ENT_OK);
+    int huge_case = ent_product_barcode_add(db, COLA, "25000112548161", INT64_MAX) == ENT_OK;
+    assert_int_equal(ent_basket_new(db, &b, "C1", "王芳", "S1"), ENT_OK);
+    static const struct {
+        const char *code;
+        int64_t qty;
+        int rc;
+        const char *msg;
+    } rows[] = {
+        /* 0: a count of 0 sold one unit */
+        {"(01)05000112548167(30)0", 0, ENT_INVALID,
+         "可口可乐: the scan counts 0 items (AI 30/37), which is nothing to sell or move"},
+        /* 1 */
+        {"(01)15000112548164(30)100000", 0, ENT_INVALID,
+         "可口可乐: 2400000 pcs is more than one sale line may hold (at most 100000 pcs)"},
+        /* 2 */
+        {COLA, 100001, ENT_INVALID,
+         "可口可乐: 100001 times the code is more than one sale line may hold (at most 100000 pcs)"},
+        /* 3 */ {COLA, -1, ENT_INVALID, "a quantity must be 1 or more, not -1"},
+        /* 4 */
+        {COLA, INT64_MAX, ENT_INVALID,
+         "a quantity of 9223372036854775807 is more than one sale line may hold (at most 100000 pieces, or "
+         "1000000 g or ml)"},
+        /* 5 */
+        {"15000112548164", 5000, ENT_INVALID,
+         "可口可乐: 5000 times the code is more than one sale line may hold (at most 100000 pcs)"},
+        /* 6 */
+        {"(01)15000112548164(30)1", 0, ENT_NOSTOCK,
+         "not enough stock: 05000112548167 可口可乐 has 24 on hand for sale, 48 asked"},
+    };
+    assert_int_equal(ent_basket_scan(b, NULL, COLA, 24), ENT_OK); /* all there is */
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
+        EXPECT_ROW(i, db, ent_basket_scan(b, NULL, rows[i].code, rows[i].qty), rows[i].rc, rows[i].msg);
+    if (huge_case) /* the catalogue may refuse such a case; if it takes it, a count never wraps */
+        EXPECT_ROW(7, db, ent_basket_scan(b, NULL, "(01)25000112548161(30)2", 0), ENT_INVALID,
+                   "可口可乐: a count of 2 cases of 9223372036854775807 units is more than can be counted");
+    assert_int_equal(ent_basket_count(b), 1);
+    assert_int_equal(ent_basket_line_at(b, 1)->qty, 24);
+    EXPECT_ROW(8, db, ent_basket_set_qty(b, 1, INT64_MAX), ENT_INVALID,
+               "可口可乐: 9223372036854775807 pcs is more than one sale line may hold (at most 100000 pcs)");
+    EXPECT_ROW(9, db, ent_basket_set_qty(b, 1, 0), ENT_INVALID,
+               "a quantity must be 1 or more, not 0 (remove the line instead)");
+    EXPECT_ROW(10, db, ent_basket_set_price(b, 1, 10000000001LL, "x"), ENT_INVALID,
+               "a price of 100000000.01 cannot be: a price is from 0 to 100000000.00");
+    EXPECT_ROW(11, db, ent_basket_set_price(b, 1, -1, "x"), ENT_INVALID,
+               "a price of -0.01 cannot be: a price is from 0 to 100000000.00");
+    EXPECT_ROW(12, db, ent_basket_set_price(b, 1, 10000000000LL, "x"), ENT_OK, "");
+    assert_int_equal(ent_basket_line_at(b, 1)->amount, 240000000000LL);
+    EXPECT_ROW(13, db, ent_basket_pay(b, "cash", 100000000000001LL), ENT_INVALID,
+               "1000000000000.01 paid in cash is more than a payment may be (at most 1000000000000.00)");
+    EXPECT_ROW(14, db, ent_basket_pay(b, "cash", INT64_MAX), ENT_INVALID,
+               "92233720368547758.07 paid in cash is more than a payment may be (at most 1000000000000.00)");
+    EXPECT_ROW(15, db, ent_basket_pay(b, "cash", -5), ENT_INVALID, "an amount paid must be more than zero");
+    EXPECT_ROW(16, db, ent_basket_discount(b, 1, INT64_MAX, 0, "x"), ENT_INVALID,
+               "a discount of 92233720368547758.07 is more than the line's 2400000000.00");
+    ent_basket_free(b);
+}
+
 /* ---- checkout ----------------------------------------------------------- */
 
 static void checkout_fefo_split_pay(void **state)
@@ -553,9 +618,150 @@ static void return_without_receipt(void **state)
     ent_journal_close(j);
 }
 
+/* ---- reports with returns ---------------------------------------------- */
 
+struct rep {
+    char key[8][32];
+    ent_sales_row r[8];
+    size_t n;
+};
 
+static int rep_collect(const ent_sales_row *row, void *ud)
+{
+    struct rep *p = ud;
+    if (p->n < 8) {
+        snprintf(p->key[p->n], 32, "%s", row->key);
+        p->r[p->n++] = *row;
+    }
+    return 0;
+}
 
+/* All the summary rows as one text, to compare before and after a rebuild. */
+static char *summaries(void)
+{
+    sqlite3 *raw;
+    sqlite3_stmt *st;
+    static char buf[4096];
+    sqlite3_open(test_db_path, &raw);
+    sqlite3_prepare_v2(raw,
+                       "SELECT group_concat(x, ';') FROM (SELECT day||hour||counter||cashier||':'||value||','||units"
+                       "||','||transactions||','||returns||','||ret_value||','||ret_units AS x FROM sale_sum_hour "
+                       "UNION ALL SELECT day||origin||counter||':'||value||','||units||','||lines||','||ret_value||','"
+                       "||ret_units||','||ret_lines FROM sale_sum_origin UNION ALL SELECT day||product_id||':'||value"
+                       "||','||units||','||lines||','||ret_value||','||ret_units||','||ret_lines FROM sale_sum_product "
+                       "ORDER BY 1)",
+                       -1, &st, NULL);
+    buf[0] = '\0';
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+        snprintf(buf, sizeof buf, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    sqlite3_close(raw);
+    return buf;
+}
+
+static void report_returns(void **state)
+{
+    ent_db *db = *state;
+    ent_journal *j = open_journal(db, "C1");
+    ent_sale *s = sell(db, j, "C1", "cash", 0, NUTELLA, 2, COLA, 3); /* 7980 + 1050 */
+    ent_sale *s2 = sell(db, j, "C1", "cash", 0, COLA, 1, NULL, 0);   /* 350 */
+    char num[32];
+    snprintf(num, sizeof num, "%lld", (long long)s->receipt);
+    /* The next day, one jar comes back. */
+    setenv("ENTREPOT_NOW", "2026-11-29T06:00:00Z", 1);
+    ent_return_item it = {NUTELLA, 1};
+    ent_return_req q = {.receipt = num, .items = &it, .nitems = 1, .counter = "C1", .cashier = "王芳"};
+    assert_int_equal(ent_sale_return(db, NULL, j, &q), ENT_OK);
+    static const struct {
+        enum ent_sales_by by;
+        size_t row;
+        const char *key;
+        int64_t gross, returns, value, sold, back, units, count, return_count;
+        int32_t share_bp;
+    } rows[] = {
+        /* 0: the day of the sales keeps its sales whole */
+        {ENT_SALES_BY_DAY, 0, "2026-11-28", 9380, 0, 9380, 6, 0, 6, 2, 0, 10000},
+        /* 1: the refund counts on its own day, as a return, not as a sale */
+        {ENT_SALES_BY_DAY, 1, "2026-11-29", 0, 3990, -3990, 0, 1, -1, 0, 1, 0},
+        /* 2: by commodity: the line sold stays one line; one line came back */
+        {ENT_SALES_BY_PRODUCT, 0, "03017620422003", 7980, 3990, 3990, 2, 1, 1, 1, 1, 8507},
+        {ENT_SALES_BY_PRODUCT, 1, "05000112548167", 1400, 0, 1400, 4, 0, 4, 2, 0, 1493},
+        /* 4: by country, the same */
+        {ENT_SALES_BY_ORIGIN, 0, "PL", 7980, 3990, 3990, 2, 1, 1, 1, 1, 8507},
+        /* 5: by counter: two sales, one refund */
+        {ENT_SALES_BY_COUNTER, 0, "C1", 9380, 3990, 5390, 6, 1, 5, 2, 1, 10000},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        struct rep p = {0};
+        int64_t total = 0;
+        ent_sales_query sq = {.by = rows[i].by};
+        EXPECT_ROW(i, db, ent_sales_report(db, &sq, rep_collect, &p, &total), ENT_OK, "");
+        const ent_sales_row *r = &p.r[rows[i].row];
+        if (rows[i].row >= p.n || strcmp(p.key[rows[i].row], rows[i].key) != 0 || r->gross != rows[i].gross ||
+            r->returns != rows[i].returns || r->value != rows[i].value || r->units_sold != rows[i].sold ||
+            r->units_returned != rows[i].back || r->units != rows[i].units || r->transactions != rows[i].count ||
+            r->return_count != rows[i].return_count || r->share_bp != rows[i].share_bp)
+            fail_msg("row %zu: %s gross %lld returns %lld net %lld units %lld-%lld=%lld count %lld/%lld share %d", i,
+                     p.key[rows[i].row], (long long)r->gross, (long long)r->returns, (long long)r->value,
+                     (long long)r->units_sold, (long long)r->units_returned, (long long)r->units,
+                     (long long)r->transactions, (long long)r->return_count, (int)r->share_bp);
+        assert_int_equal(total, 9380 - 3990);
+    }
+    /* The summaries kept by checkout and returns are what a rebuild from the
+     * lines (and migration 008) makes of them. */
+    char kept[4096];
+    snprintf(kept, sizeof kept, "%s", summaries());
+    assert_true(strlen(kept) > 0);
+    assert_int_equal(ent_sales_summary_rebuild(db), ENT_OK);
+    assert_string_equal(summaries(), kept);
+    ent_sale_free(s);
+    ent_sale_free(s2);
+    ent_journal_close(j);
+}
+
+/* A database of the schema before 008, whose summaries count a return as a
+ * negative line, upgrades to the summaries a rebuild makes. */
+static void migration_8(void **state)
+{
+    ent_db *db = *state;
+    ent_journal *j = open_journal(db, "C1");
+    ent_sale *s = sell(db, j, "C1", "cash", 0, NUTELLA, 2, COLA, 3);
+    char num[32];
+    snprintf(num, sizeof num, "%lld", (long long)s->receipt);
+    ent_return_item it = {NUTELLA, 1};
+    ent_return_req q = {.receipt = num, .items = &it, .nitems = 1, .counter = "C1", .cashier = "王芳"};
+    assert_int_equal(ent_sale_return(db, NULL, j, &q), ENT_OK);
+    char want[4096], pragma[64];
+    snprintf(want, sizeof want, "%s", summaries());
+    /* The migration is the last one (the integrator may renumber it). */
+    int64_t version = scalar("PRAGMA user_version");
+    snprintf(pragma, sizeof pragma, "PRAGMA user_version = %lld;", (long long)version - 1);
+    ent_journal_close(j);
+    ent_sale_free(s);
+    ent_db_close(db);
+    *state = NULL;
+    /* Back to schema 7 as it was: no return columns, a return line counted -1. */
+    sqlite3 *raw;
+    assert_int_equal(sqlite3_open(test_db_path, &raw), SQLITE_OK);
+    static const char old[] =
+        "UPDATE sale_sum_origin SET lines = lines - ret_lines;"
+        "UPDATE sale_sum_product SET lines = lines - ret_lines;"
+        "ALTER TABLE sale_sum_hour DROP COLUMN ret_value; ALTER TABLE sale_sum_hour DROP COLUMN ret_units;"
+        "ALTER TABLE sale_sum_origin DROP COLUMN ret_value; ALTER TABLE sale_sum_origin DROP COLUMN ret_units;"
+        "ALTER TABLE sale_sum_origin DROP COLUMN ret_lines; ALTER TABLE sale_sum_product DROP COLUMN ret_value;"
+        "ALTER TABLE sale_sum_product DROP COLUMN ret_units; ALTER TABLE sale_sum_product DROP COLUMN ret_lines;";
+    char *err = NULL;
+    if (sqlite3_exec(raw, old, NULL, NULL, &err) != SQLITE_OK || sqlite3_exec(raw, pragma, NULL, NULL, &err) != SQLITE_OK)
+        fail_msg("downgrade: %s", err);
+    assert_int_equal(scalar("SELECT lines FROM sale_sum_product p JOIN product x ON x.id = p.product_id "
+                            "WHERE x.gtin = '0" NUTELLA "'"),
+                     0); /* sold once, returned once: the old count went down to 0 */
+    sqlite3_close(raw);
+    assert_int_equal(ent_db_open(&db, test_db_path, 0), ENT_OK);
+    *state = db;
+    assert_int_equal(scalar("PRAGMA user_version"), version);
+    assert_string_equal(summaries(), want);
+}
 
 static void voids(void **state)
 {
@@ -590,6 +796,22 @@ static void voids(void **state)
 }
 
 /* ---- weighed goods ------------------------------------------------------ */
+
+/* Fails when a line of text is wider than cols, a Chinese character being two. */
+static void assert_widths(const char *text, int cols)
+{
+    int cells = 0;
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        if (*p == '\n') {
+            cells = 0;
+            continue;
+        }
+        if ((*p & 0xc0) != 0x80)
+            cells += *p >= 0xe0 ? 2 : 1;
+        if (cells > cols)
+            fail_msg("a line is wider than %d columns in\n%s", cols, text);
+    }
+}
 
 /* An in-store code: the layout's prefix and item, the value, check digits. */
 static void instore(char out[14], const char *prefix_item, const char *value)
@@ -646,10 +868,23 @@ static void weighed_goods(void **state)
     assert_int_equal(sale->units, 2); /* two bags */
     assert_int_equal(scalar("SELECT SUM(qty) FROM stock_balance b JOIN lot l ON l.id = b.lot_id WHERE l.code = 'W1'"),
                      5000 - 523);
-    char *text = NULL;
-    assert_int_equal(ent_receipt_text(db, &text, sale, 48, 0), ENT_OK);
-    assert_non_null(strstr(text, "0.523 kg x 59.80/kg"));
-    free(text);
+    /* On both papers the weighed line shows quantity, price per kg and origin
+     * whole, the amount wrapping below it on 58 mm; no line is too wide. */
+    static const struct {
+        int cols;
+        const char *want;
+    } papers[] = {
+        /* 0 */ {32, "  0.523 kg x 59.80/kg 美国\n                        31.28 9%\n"},
+        /* 1 */ {48, "  0.523 kg x 59.80/kg 美国              31.28 9%\n"},
+    };
+    for (size_t i = 0; i < 2; i++) {
+        char *text = NULL;
+        assert_int_equal(ent_receipt_text(db, &text, sale, papers[i].cols, 0), ENT_OK);
+        if (strstr(text, papers[i].want) == NULL)
+            fail_msg("row %zu: no '%s' in\n%s", i, papers[i].want, text);
+        assert_widths(text, papers[i].cols);
+        free(text);
+    }
     ent_sale_free(sale);
     ent_basket_free(b);
     ent_journal_close(j);
@@ -780,6 +1015,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(tax_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(scan_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(basket_edits, setup, teardown),
+        cmocka_unit_test_setup_teardown(bounds, setup, teardown),
         cmocka_unit_test_setup_teardown(checkout_fefo_split_pay, setup, teardown),
         cmocka_unit_test_setup_teardown(checkout_named_lot, setup, teardown),
         cmocka_unit_test_setup_teardown(split_line_shares, setup, teardown),
@@ -789,6 +1025,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(returns, setup, teardown),
         cmocka_unit_test_setup_teardown(return_without_receipt, setup, teardown),
         cmocka_unit_test_setup_teardown(voids, setup, teardown),
+        cmocka_unit_test_setup_teardown(report_returns, setup, teardown),
+        cmocka_unit_test_setup_teardown(migration_8, setup, teardown),
         cmocka_unit_test_setup_teardown(weighed_goods, setup, teardown),
         cmocka_unit_test_setup_teardown(receipts, setup, teardown),
         cmocka_unit_test_setup_teardown(eight_counters, setup, teardown),

@@ -720,8 +720,7 @@ static void count_rows(void **state)
         {"\xff\xfe"
          "12345678",
          ENT_INVALID,
-         "count '\xef\xbf\xbd\xef\xbf\xbd"
-         "12345678' is not a count id: give "
+         "count '\\xFF\\xFE12345678' is not a count id: give "
          "the id printed when the count began, or its first 8 characters"},
         /* 6 */ {"", ENT_INVALID, "no count given"},
     };

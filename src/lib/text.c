@@ -1,0 +1,88 @@
+/* Text for messages: user input clipped on a character boundary. */
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* Length of the well-formed UTF-8 character at s (1-4), or 0 when the bytes
+ * there are not one (a stray continuation byte, an overlong form, a
+ * surrogate, a character cut off by the end of the string). */
+static size_t utf8_char(const unsigned char *s)
+{
+    unsigned c = s[0], cp, min;
+    size_t n;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xc2 && c <= 0xdf)
+        n = 1, min = 0x80;
+    else if (c >= 0xe0 && c <= 0xef)
+        n = 2, min = 0x800;
+    else if (c >= 0xf0 && c <= 0xf4)
+        n = 3, min = 0x10000;
+    else
+        return 0;
+    cp = c & (0x3f >> n);
+    for (size_t i = 1; i <= n; i++) {
+        if ((s[i] & 0xc0) != 0x80) /* also stops at the NUL */
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return n + 1;
+}
+
+const char *ent_text_clip(char *buf, size_t len, const char *s, size_t max_chars)
+{
+    static const char more[] = "…";
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+    size_t used = 0, chars = 0;
+    if (buf == NULL || len == 0)
+        return "";
+    buf[0] = '\0';
+    /* Room is kept for the ellipsis and the NUL whatever comes. */
+    if (len < sizeof more + 1)
+        return buf;
+    size_t room = len - sizeof more;
+    while (*p) {
+        char piece[8];
+        size_t n = utf8_char(p), w;
+        if (n == 0 || *p < 0x20 || *p == 0x7f) {
+            /* A byte that is no character, or a control character, is shown
+             * by its value: the message stays valid UTF-8 and one line. */
+            snprintf(piece, sizeof piece, "\\x%02X", *p);
+            w = 4;
+            n = 1;
+        } else {
+            memcpy(piece, p, n);
+            w = n;
+        }
+        if (chars + 1 > max_chars || used + w > room) {
+            memcpy(buf + used, more, sizeof more); /* with its NUL */
+            return buf;
+        }
+        memcpy(buf + used, piece, w);
+        used += w;
+        chars++;
+        p += n;
+    }
+    buf[used] = '\0';
+    return buf;
+}
+
+void ent_text_trim_cut(char *s, size_t len)
+{
+    /* vsnprintf filled the whole buffer: it may have stopped inside a
+     * character. Cut at a character boundary that leaves room for "…". */
+    static const char more[] = "…";
+    if (s == NULL || len == 0 || strnlen(s, len) + 1 < len)
+        return;
+    int room = len >= sizeof more;
+    size_t end = room ? len - sizeof more : len - 1;
+    while (end > 0 && ((unsigned char)s[end] & 0xc0) == 0x80)
+        end--;
+    if (room)
+        memcpy(s + end, more, sizeof more);
+    else
+        s[end] = '\0';
+}
