@@ -12,21 +12,41 @@ extern "C" {
 #endif
 
 enum {
-    ENT_OPEN_CREATE = 1 << 0,   /* create the file if missing (for init and demo) */
+    ENT_OPEN_CREATE = 1 << 0,   /* create the file if missing (only for init and demo) */
     ENT_OPEN_READONLY = 1 << 1, /* open read-only; no migration is run */
-    ENT_OPEN_DURABLE = 1 << 2   /* synchronous=FULL instead of NORMAL (sales) */
+    ENT_OPEN_DURABLE = 1 << 2,  /* synchronous=FULL instead of NORMAL (sales) */
+    ENT_OPEN_STAGED = 1 << 3    /* with CREATE: build a missing file under a temporary
+                                   name beside path; it appears at path only through
+                                   ent_db_publish() */
 };
 
 /*
  * Opens the database at path, sets WAL, foreign keys and a busy timeout, and
  * brings an older schema up to date in one transaction. A database made by a
  * newer entrepot is refused with ENT_ERROR and a message naming both versions.
+ *
+ * Only a missing file is created, and only with ENT_OPEN_CREATE (":memory:"
+ * too). An existing path must be an entrepot database, and is left untouched
+ * otherwise: ENT_NOTFOUND when it is missing, ENT_INVALID for a folder, a
+ * device, an empty file, a file that is not SQLite or another program's
+ * SQLite database, ENT_ERROR for a damaged schema version (negative).
+ *
  * On failure *out is still set when the handle could be made, so that the
  * caller can read ent_errmsg(*out); always release it with ent_db_close().
  */
 ENT_API int ent_db_open(ent_db **out, const char *path, int flags);
 
-/* Closes db and finalizes its prepared statements. NULL is allowed. */
+/*
+ * A database made with ENT_OPEN_CREATE | ENT_OPEN_STAGED is built in a
+ * private folder beside its path. This moves the finished file to its path,
+ * never replacing a file that appeared there meanwhile (ENT_EXISTS), and
+ * reopens it there; db stays usable. Does nothing for a database that
+ * existed. Closing a staged database without publishing it removes it.
+ */
+ENT_API int ent_db_publish(ent_db *db);
+
+/* Closes db and finalizes its prepared statements. NULL is allowed. A staged
+ * database that was not published is removed with its folder. */
 ENT_API void ent_db_close(ent_db *db);
 
 /* The schema version this program writes, and the one found in db. */

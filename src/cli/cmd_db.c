@@ -1,5 +1,6 @@
 /* entrepot init, check, backup. */
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -34,13 +35,26 @@ int cmd_init(struct cli *cli, int argc, char **argv)
         return st < 0 ? EXIT_OK : st;
     if (store == NULL || name == NULL)
         return cli_error(EXIT_USAGE, "init needs --store CODE and --name NAME (see --help)");
-    if ((st = cli_open(cli, ENT_OPEN_CREATE)) != 0)
+    /* A new database is built under a temporary name and appears only when
+     * the store and its key are made: a refused init leaves nothing behind. */
+    if ((st = cli_open(cli, ENT_OPEN_CREATE | ENT_OPEN_STAGED)) != 0)
         return st;
     int rc = ent_store_init(cli->db, store, name, currency, tz);
     if (rc != ENT_OK)
         return cli_fail(cli, rc);
+    char keypath[4096];
+    snprintf(keypath, sizeof keypath, "%s.key", cli->db_path);
+    if (key == NULL)
+        key = keypath;
+    if ((st = journal_init_key(cli, key, no_key, passfile)) != 0)
+        return st;
+    if ((rc = ent_db_publish(cli->db)) != ENT_OK) {
+        if (!no_key)
+            unlink(key); /* made by this run a moment ago (never over an existing file) */
+        return cli_fail(cli, rc);
+    }
     printf("created %s for store %s (%s)\n", cli->db_path, store, name);
-    return journal_init_key(cli, key, no_key, passfile);
+    return EXIT_OK;
 }
 
 static const char check_help[] =

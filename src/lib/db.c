@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <limits.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "entrepot/db.h"
@@ -203,6 +205,9 @@ static int migrate(ent_db *db)
     int rc = read_user_version(db, &version);
     if (rc != ENT_OK)
         return rc;
+    if (version < 0)
+        return ent_fail(db, ENT_ERROR, "this database has schema version %d, which no entrepot writes: "
+                                       "the file is damaged", version);
     if (version > ent_migration_count)
         return ent_fail(db, ENT_ERROR,
                         "this database has schema version %d, newer than this entrepot (%s) "
@@ -232,28 +237,136 @@ static int migrate(ent_db *db)
     return ent_tx_end(db, rc);
 }
 
-int ent_db_open(ent_db **out, const char *path, int flags)
+/* Refuses, before SQLite touches it, a path that cannot be an entrepot
+ * database: a folder, a device, an empty file, a file that is not SQLite. */
+static int check_file(ent_db *db, const char *path)
 {
-    ent_db *db = calloc(1, sizeof *db);
+    struct stat st;
+    char head[16];
+    if (stat(path, &st) != 0)
+        return errno == ENOENT ? ent_fail(db, ENT_NOTFOUND, "%s: no such database (create one with `entrepot init`)", path)
+                               : ent_fail(db, ENT_ERROR, "%s: %s", path, strerror(errno));
+    if (S_ISDIR(st.st_mode))
+        return ent_fail(db, ENT_INVALID, "%s is a folder, not an entrepot database", path);
+    if (!S_ISREG(st.st_mode))
+        return ent_fail(db, ENT_INVALID, "%s is not a regular file, not an entrepot database", path);
+    if (st.st_size == 0)
+        return ent_fail(db, ENT_INVALID, "%s is an empty file, not an entrepot database (entrepot init "
+                                         "makes one under a new name)", path);
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return ent_fail(db, ENT_ERROR, "%s: %s", path, strerror(errno));
+    size_t n = fread(head, 1, sizeof head, f);
+    fclose(f);
+    if (n != sizeof head || memcmp(head, "SQLite format 3", sizeof head) != 0)
+        return ent_fail(db, ENT_INVALID, "%s is not an entrepot database (it is not an SQLite file)", path);
+    return ENT_OK;
+}
+
+/* An SQLite file is ours when it has the first migration's tables and a
+ * schema version entrepot could have written. Only reads: nothing is
+ * written to a file that turns out to belong to another program. */
+static int check_schema(ent_db *db, const char *path)
+{
+    static const char sql[] = "SELECT count(*) FROM sqlite_master WHERE type = 'table' "
+                              "AND name IN ('store', 'setting', 'product', 'stock_move')";
+    sqlite3_stmt *st = NULL;
+    int version = 0, tables = 0;
+    int rc = read_user_version(db, &version);
+    if (rc != ENT_OK)
+        return ent_fail(db, ENT_ERROR, "%s is not a readable entrepot database: %s", path, sqlite3_errmsg(db->sql));
+    if (version < 0)
+        return ent_fail(db, ENT_ERROR, "%s has schema version %d, which no entrepot writes: the file is damaged "
+                                       "or not an entrepot database", path, version);
+    if (sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW)
+        rc = ent_fail(db, ENT_ERROR, "%s is not a readable entrepot database: %s", path, sqlite3_errmsg(db->sql));
+    else
+        tables = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    if (rc == ENT_OK && tables != 4)
+        rc = ent_fail(db, ENT_INVALID, "%s is an SQLite database of another program, not an entrepot database",
+                      path);
+    return rc;
+}
+
+/* A private folder beside path (same file system, so that the finished file
+ * can be linked into place) in which a new database is built. */
+static int stage_new(ent_db *db, const char *path, char **file_out)
+{
+    const char *slash = strrchr(path, '/');
+    size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
+    size_t len = dirlen + strlen(".entrepot-new-XXXXXX/new.db") + 1;
+    char *dir = malloc(len), *file = malloc(len);
+    if (dir == NULL || file == NULL) {
+        free(dir);
+        free(file);
+        return ent_fail(db, ENT_ERROR, "out of memory");
+    }
+    snprintf(dir, len, "%.*s.entrepot-new-XXXXXX", (int)dirlen, path);
+    if (mkdtemp(dir) == NULL) {
+        int e = errno;
+        free(dir);
+        free(file);
+        return ent_fail(db, ENT_ERROR, "cannot create %s: %s", path, strerror(e));
+    }
+    snprintf(file, len, "%s/new.db", dir);
+    db->stage_dir = dir;
+    *file_out = file;
+    return ENT_OK;
+}
+
+/* Removes the staging folder and the files SQLite may have made in it:
+ * only names this handle chose, never anything else. */
+static void unstage(ent_db *db)
+{
+    static const char *const tails[] = {"/new.db", "/new.db-wal", "/new.db-shm", "/new.db-journal"};
+    char p[PATH_MAX];
+    if (db->stage_dir == NULL)
+        return;
+    for (size_t i = 0; i < sizeof tails / sizeof *tails; i++) {
+        snprintf(p, sizeof p, "%s%s", db->stage_dir, tails[i]);
+        unlink(p);
+    }
+    rmdir(db->stage_dir);
+    free(db->stage_dir);
+    db->stage_dir = NULL;
+}
+
+static void close_sql(ent_db *db)
+{
+    for (size_t i = 0; i < ENT_STMT_CACHE; i++) {
+        sqlite3_finalize(db->cache[i].stmt);
+        db->cache[i].stmt = NULL;
+        db->cache[i].sql = NULL;
+    }
+    sqlite3_close(db->sql);
+    db->sql = NULL;
+}
+
+/* WAL for every read-write connection; the message names the file. */
+static int set_journal(ent_db *db, const char *shown)
+{
     int rc = ENT_OK;
-    *out = db;
-    if (db == NULL)
-        return ENT_ERROR;
-    db->flags = flags;
-    if (path == NULL || *path == '\0') {
-        rc = ent_fail(db, ENT_INVALID, "no database path given");
-        goto done;
+    if (!(db->flags & ENT_OPEN_READONLY))
+        rc = exec_sql(db, (db->flags & ENT_OPEN_DURABLE) ? "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL"
+                                                         : "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL");
+    if (rc != ENT_OK) {
+        char why[ENT_MSG_MAX];
+        snprintf(why, sizeof why, "%s", db->msg);
+        rc = ent_fail(db, rc, "%s: %s", shown, why);
     }
-    if (!(flags & ENT_OPEN_CREATE) && access(path, F_OK) != 0) {
-        rc = ent_fail(db, ENT_NOTFOUND, "%s: no such database (create one with `entrepot init`)", path);
-        goto done;
-    }
-    int oflags = (flags & ENT_OPEN_READONLY) ? SQLITE_OPEN_READONLY
-                 : SQLITE_OPEN_READWRITE | ((flags & ENT_OPEN_CREATE) ? SQLITE_OPEN_CREATE : 0);
-    if (sqlite3_open_v2(path, &db->sql, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-        rc = ent_fail(db, ENT_ERROR, "%s: %s", path, db->sql ? sqlite3_errmsg(db->sql) : "out of memory");
-        goto done;
-    }
+    return rc;
+}
+
+/* Opens the SQLite file (shown to people as shown) and sets up the
+ * connection; an existing file is checked to be ours before anything is
+ * written to it. */
+static int open_sql(ent_db *db, const char *file, const char *shown, bool create)
+{
+    int oflags = (db->flags & ENT_OPEN_READONLY) ? SQLITE_OPEN_READONLY
+                 : SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+    if (sqlite3_open_v2(file, &db->sql, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+        return ent_fail(db, ENT_ERROR, "%s: %s", shown, db->sql ? sqlite3_errmsg(db->sql) : "out of memory");
     sqlite3_extended_result_codes(db->sql, 0);
     /* A short-lived command (one receive, one scan) should not pay for a WAL
      * checkpoint and its fsyncs on every exit; SQLite's automatic checkpoint
@@ -265,29 +378,114 @@ int ent_db_open(ent_db **out, const char *path, int flags)
      * through a memory map cost no system call per page, which is most of a
      * scan's lookup time on a large catalogue. 2 GiB is the most Debian's
      * SQLite maps; a bigger database reads its tail through pread. */
-    rc = exec_sql(db, "PRAGMA foreign_keys = ON; " ENT_CACHE_PRAGMA "; PRAGMA mmap_size = 2147418112");
-    if (rc == ENT_OK && !(flags & ENT_OPEN_READONLY))
-        rc = exec_sql(db, (flags & ENT_OPEN_DURABLE)
-                              ? "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL"
-                              : "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL");
+    int rc = exec_sql(db, "PRAGMA foreign_keys = ON; " ENT_CACHE_PRAGMA "; PRAGMA mmap_size = 2147418112");
     if (rc != ENT_OK) {
         char why[ENT_MSG_MAX];
         snprintf(why, sizeof why, "%s", db->msg);
-        rc = ent_fail(db, rc, "%s: %s", path, why);
+        return ent_fail(db, rc, "%s: %s", shown, why);
+    }
+    /* Look before writing: journal_mode = WAL and the migrations would turn
+     * another program's file into a half entrepot one. */
+    if (!create && check_schema(db, shown) != ENT_OK)
+        return db->code;
+    return set_journal(db, shown);
+}
+
+int ent_db_open(ent_db **out, const char *path, int flags)
+{
+    ent_db *db = calloc(1, sizeof *db);
+    char *file = NULL;
+    bool create = false;
+    int rc = ENT_OK;
+    *out = db;
+    if (db == NULL)
+        return ENT_ERROR;
+    db->flags = flags;
+    if (path == NULL || *path == '\0') {
+        rc = ent_fail(db, ENT_INVALID, "no database path given");
         goto done;
     }
-    rc = migrate(db);
+    if ((flags & ENT_OPEN_CREATE) && strcmp(path, ":memory:") == 0) {
+        create = true;
+    } else {
+        rc = check_file(db, path);
+        create = rc == ENT_NOTFOUND && (flags & ENT_OPEN_CREATE) && !(flags & ENT_OPEN_READONLY);
+        if (rc != ENT_OK && !create)
+            goto done;
+    }
+    if (create && (flags & ENT_OPEN_STAGED)) {
+        if ((rc = stage_new(db, path, &file)) != ENT_OK)
+            goto done;
+        db->final_path = strdup(path);
+        if (db->final_path == NULL) {
+            rc = ent_fail(db, ENT_ERROR, "out of memory");
+            goto done;
+        }
+    }
+    ent_ok(db);
+    rc = open_sql(db, file ? file : path, path, create);
+    if (rc == ENT_OK)
+        rc = migrate(db);
 done:
+    free(file);
     return rc;
+}
+
+/* Moves the staged file to its name without ever replacing a file that
+ * appeared there meanwhile: link() fails when the name exists. */
+static int place_new(ent_db *db, const char *file)
+{
+    const char *path = db->final_path;
+    if (link(file, path) == 0)
+        return ENT_OK;
+    int e = errno;
+    if (e == EEXIST)
+        return ent_fail(db, ENT_EXISTS, "%s appeared while the new database was being made: it was left as it "
+                                        "is and nothing was created", path);
+    if (e != EPERM && e != EOPNOTSUPP)
+        return ent_fail(db, ENT_ERROR, "cannot create %s: %s", path, strerror(e));
+    /* A file system without hard links: look, then rename. */
+    if (access(path, F_OK) == 0)
+        return ent_fail(db, ENT_EXISTS, "%s appeared while the new database was being made: it was left as it "
+                                        "is and nothing was created", path);
+    if (rename(file, path) != 0)
+        return ent_fail(db, ENT_ERROR, "cannot create %s: %s", path, strerror(errno));
+    return ENT_OK;
+}
+
+int ent_db_publish(ent_db *db)
+{
+    char file[PATH_MAX];
+    int rc;
+    ent_ok(db);
+    if (db->stage_dir == NULL)
+        return ENT_OK;
+    snprintf(file, sizeof file, "%s/new.db", db->stage_dir);
+    /* Back to a rollback journal: the whole database is then in the one
+     * file that moves, with no WAL left beside its temporary name. */
+    rc = exec_sql(db, "PRAGMA journal_mode = DELETE");
+    if (rc != ENT_OK) {
+        char why[ENT_MSG_MAX];
+        snprintf(why, sizeof why, "%s", db->msg);
+        return ent_fail(db, rc, "finishing %s: %s", db->final_path, why);
+    }
+    close_sql(db);
+    rc = place_new(db, file);
+    unstage(db);
+    if (rc != ENT_OK)
+        return rc;
+    db->flags &= ~ENT_OPEN_STAGED;
+    rc = open_sql(db, db->final_path, db->final_path, false);
+    return rc == ENT_OK ? migrate(db) : rc;
 }
 
 void ent_db_close(ent_db *db)
 {
     if (db == NULL)
         return;
-    for (size_t i = 0; i < ENT_STMT_CACHE; i++)
-        sqlite3_finalize(db->cache[i].stmt);
-    sqlite3_close(db->sql);
+    close_sql(db);
+    unstage(db); /* a new database never published: nothing is left behind */
+    free(db->final_path);
     free(db);
 }
 
@@ -295,17 +493,66 @@ void ent_db_close(ent_db *db)
 
 #include "entrepot/country.h"
 
+/* The folder of compiled zones, where the C library looks for them too. */
+static const char *zoneinfo_dir(void)
+{
+    const char *d = getenv("TZDIR");
+    return d && *d ? d : "/usr/share/zoneinfo";
+}
+
+/* Whether tz is named as a zone ("Z NAME") or a link ("L TARGET NAME") in
+ * tzdata.zi, else in zone1970.tab's third column: names of zones only, not
+ * of folders ("Asia"), tables ("zone.tab") or the posix/ and right/ copies. */
+static int listed_zone(const char *tz)
+{
+    char path[PATH_MAX], line[512];
+    int found = 0, zi = 1;
+    snprintf(path, sizeof path, "%s/tzdata.zi", zoneinfo_dir());
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        zi = 0;
+        snprintf(path, sizeof path, "%s/zone1970.tab", zoneinfo_dir());
+        if ((f = fopen(path, "r")) == NULL)
+            return strcmp(tz, "UTC") == 0;
+    }
+    while (!found && fgets(line, sizeof line, f)) {
+        char *save = NULL, *a = strtok_r(line, " \t\n", &save), *b = a ? strtok_r(NULL, " \t\n", &save) : NULL;
+        char *c = b ? strtok_r(NULL, " \t\n", &save) : NULL;
+        if (zi && a && strcmp(a, "Z") == 0)
+            found = b && strcmp(b, tz) == 0;
+        else if (zi && a && strcmp(a, "L") == 0)
+            found = c && strcmp(c, tz) == 0;
+        else if (!zi && a && a[0] != '#')
+            found = c && strcmp(c, tz) == 0;
+    }
+    fclose(f);
+    return found || (!zi && strcmp(tz, "UTC") == 0);
+}
+
+/* The compiled file must be there too (TZif), or the C library would
+ * silently run the store on UTC. */
+static int compiled_zone(const char *tz)
+{
+    char path[PATH_MAX], magic[4];
+    snprintf(path, sizeof path, "%s/%s", zoneinfo_dir(), tz);
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return 0;
+    size_t n = fread(magic, 1, sizeof magic, f);
+    fclose(f);
+    return n == sizeof magic && memcmp(magic, "TZif", sizeof magic) == 0;
+}
+
 static int valid_tz(const char *tz)
 {
-    /* An IANA name is Area/Location (or UTC); check the zoneinfo file exists
-     * where the system keeps it, and refuse anything path-like. */
-    char path[256];
-    if (strcmp(tz, "UTC") == 0)
-        return 1;
-    if (strstr(tz, "..") || tz[0] == '/' || strlen(tz) > 64)
+    /* Names are letters, digits and "/_+-" in parts that do not start with
+     * a dot: nothing path-like ("../x", "Asia/./Shanghai") gets as far as
+     * the file system. */
+    size_t len = strlen(tz);
+    if (len == 0 || len > 64 || tz[0] == '/' || tz[len - 1] == '/' || strstr(tz, "//") || strstr(tz, "/.") ||
+        tz[0] == '.' || strspn(tz, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_+-.") != len)
         return 0;
-    snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", tz);
-    return access(path, R_OK) == 0;
+    return listed_zone(tz) && compiled_zone(tz);
 }
 
 int ent_store_init(ent_db *db, const char *code, const char *name, const char *currency, const char *tz)
@@ -322,6 +569,10 @@ int ent_store_init(ent_db *db, const char *code, const char *name, const char *c
         currency = "CNY";
     if (tz == NULL || *tz == '\0')
         tz = "Asia/Shanghai";
+    /* Checked as text first, so that a message never quotes broken UTF-8. */
+    if ((rc = ent_check_text(db, "currency", currency, 3, true)) != ENT_OK ||
+        (rc = ent_check_text(db, "time zone", tz, 64, true)) != ENT_OK)
+        return rc;
     rc = ent_currency_lookup(&cur, currency);
     if (rc == ENT_ERROR)
         return ent_fail(db, ENT_ERROR, "%s", ent_country_errmsg());
