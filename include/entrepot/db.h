@@ -86,7 +86,17 @@ typedef void (*ent_check_cb)(const char *problem, void *ud);
  */
 ENT_API int ent_db_check(ent_db *db, ent_check_cb cb, void *ud);
 
-/* Writes a consistent online copy of db to path (which must not exist). */
+/*
+ * Writes a consistent online copy of db to path, built under a temporary name
+ * beside it and moved into place whole. Errors: ENT_INVALID (no name, a name
+ * that is not a file such as ":memory:", the database's own files, a folder,
+ * a missing folder), ENT_EXISTS (path exists and ENT_BACKUP_REPLACE was not
+ * given), ENT_ERROR (I/O). A failed backup leaves path as it was.
+ */
+enum { ENT_BACKUP_REPLACE = 1 << 0 /* replace an existing regular file */ };
+ENT_API int ent_db_backup_to(ent_db *db, const char *path, int flags);
+
+/* ent_db_backup_to(db, path, 0): path must not exist. */
 ENT_API int ent_db_backup(ent_db *db, const char *path);
 
 #ifdef __cplusplus

@@ -90,24 +90,28 @@ int cmd_check(struct cli *cli, int argc, char **argv)
 }
 
 static const char backup_help[] =
-    "usage: entrepot backup FILE\n"
+    "usage: entrepot backup FILE [--replace]\n"
     "\n"
-    "Writes a consistent copy of the open database to FILE (which must not\n"
-    "exist), while counters keep selling.\n"
+    "Writes a consistent copy of the open database to FILE, while counters keep\n"
+    "selling. The copy is made under a temporary name beside FILE and appears\n"
+    "only when complete. FILE must not exist, unless --replace is given; the\n"
+    "database's own files and its signing key are never written over.\n"
     "\n"
     "example: entrepot backup backups/sh01-2026-11-28.db\n";
 
 int cmd_backup(struct cli *cli, int argc, char **argv)
 {
     const char *pos[1];
-    int npos, st = cli_parse(argc, argv, NULL, backup_help, pos, 1, &npos);
+    bool replace = false;
+    const struct cli_opt opts[] = {{"replace", NULL, &replace}, {0}};
+    int npos, st = cli_parse(argc, argv, opts, backup_help, pos, 1, &npos);
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
     if (npos != 1)
         return cli_error(EXIT_USAGE, "backup needs the FILE to write (see --help)");
-    if ((st = cli_open(cli, 0)) != 0)
+    if ((st = cli_check_output(cli, pos[0])) != 0 || (st = cli_open(cli, 0)) != 0)
         return st;
-    int rc = ent_db_backup(cli->db, pos[0]);
+    int rc = ent_db_backup_to(cli->db, pos[0], replace ? ENT_BACKUP_REPLACE : 0);
     if (rc != ENT_OK)
         return cli_fail(cli, rc);
     printf("backed up %s to %s\n", cli->db_path, pos[0]);

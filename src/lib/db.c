@@ -711,35 +711,112 @@ int ent_db_check(ent_db *db, ent_check_cb cb, void *ud)
     return ENT_OK;
 }
 
-int ent_db_backup(ent_db *db, const char *path)
+/* Whether path is the database's file or one of SQLite's files beside it. */
+static bool is_own_file(ent_db *db, const char *path)
 {
-    sqlite3 *dest = NULL;
-    sqlite3_backup *bk = NULL;
-    int rc = ENT_OK;
-    ent_ok(db);
+    static const char *const tails[] = {"", "-wal", "-shm", "-journal"};
+    const char *main_file = sqlite3_db_filename(db->sql, "main");
+    struct stat a, b;
+    char p[PATH_MAX + 16];
+    if (main_file == NULL || *main_file == '\0' || stat(path, &a) != 0)
+        return false;
+    for (size_t i = 0; i < sizeof tails / sizeof *tails; i++) {
+        snprintf(p, sizeof p, "%s%s", main_file, tails[i]);
+        if (stat(p, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+            return true;
+    }
+    return false;
+}
+
+/* Refuses what cannot be a backup's file, before anything is written. */
+static int backup_target(ent_db *db, const char *path, int flags)
+{
+    struct stat st;
     if (path == NULL || *path == '\0')
         return ent_fail(db, ENT_INVALID, "no backup file given");
-    if (access(path, F_OK) == 0)
-        return ent_fail(db, ENT_EXISTS, "%s already exists: choose a new file name", path);
-    if (sqlite3_open_v2(path, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+    if (path[0] == ':' || strncmp(path, "file:", 5) == 0)
+        return ent_fail(db, ENT_INVALID, "'%s' is not a file name: a backup goes to a file on disk", path);
+    if (is_own_file(db, path))
+        return ent_fail(db, ENT_INVALID, "%s is this database's own file: a backup goes to another file", path);
+    if (stat(path, &st) == 0) {
+        if (S_ISDIR(st.st_mode))
+            return ent_fail(db, ENT_INVALID, "%s is a folder: give the backup's file name", path);
+        if (!(flags & ENT_BACKUP_REPLACE))
+            return ent_fail(db, ENT_EXISTS, "%s already exists: choose a new file name, or replace it on purpose",
+                            path);
+        if (!S_ISREG(st.st_mode))
+            return ent_fail(db, ENT_INVALID, "%s is not a regular file: a backup goes to a file", path);
+    } else if (errno != ENOENT) {
+        return ent_fail(db, ENT_ERROR, "%s: %s", path, strerror(errno));
+    }
+    return ENT_OK;
+}
+
+/* Copies db into the open file dest (a consistent snapshot: one step of all
+ * pages under a read transaction). */
+static int copy_into(ent_db *db, const char *tmp, const char *path)
+{
+    sqlite3 *dest = NULL;
+    int rc = ENT_OK;
+    if (sqlite3_open_v2(tmp, &dest, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
         rc = ent_fail(db, ENT_ERROR, "%s: %s", path, sqlite3_errmsg(dest));
         goto done;
     }
-    bk = sqlite3_backup_init(dest, "main", db->sql, "main");
+    sqlite3_backup *bk = sqlite3_backup_init(dest, "main", db->sql, "main");
     if (bk == NULL) {
         rc = ent_fail(db, ENT_ERROR, "%s: %s", path, sqlite3_errmsg(dest));
         goto done;
     }
-    /* One step of all pages copies a consistent snapshot under a read transaction. */
     int sc = sqlite3_backup_step(bk, -1);
     sqlite3_backup_finish(bk);
-    if (sc != SQLITE_DONE) {
+    if (sc != SQLITE_DONE)
         rc = ent_fail(db, ENT_ERROR, "%s: backup failed: %s", path, sqlite3_errstr(sc));
-        goto done;
-    }
 done:
     sqlite3_close(dest);
-    if (rc != ENT_OK && path && *path)
-        unlink(path);
     return rc;
+}
+
+int ent_db_backup_to(ent_db *db, const char *path, int flags)
+{
+    char *tmp = NULL;
+    int fd = -1, rc;
+    ent_ok(db);
+    if ((rc = backup_target(db, path, flags)) != ENT_OK)
+        return rc;
+    /* Built beside its name and moved there whole: a failed backup leaves
+     * whatever was at path, and never a partial copy. */
+    size_t len = strlen(path) + 16;
+    if ((tmp = malloc(len)) == NULL)
+        return ent_fail(db, ENT_ERROR, "out of memory");
+    snprintf(tmp, len, "%s.XXXXXX", path);
+    fd = mkstemp(tmp);
+    if (fd < 0) {
+        rc = errno == ENOENT ? ent_fail(db, ENT_INVALID, "%s: the folder does not exist", path)
+                             : ent_fail(db, ENT_ERROR, "%s: %s", path, strerror(errno));
+        free(tmp);
+        return rc;
+    }
+    close(fd);
+    rc = copy_into(db, tmp, path);
+    if (rc == ENT_OK && (flags & ENT_BACKUP_REPLACE) && rename(tmp, path) != 0)
+        rc = ent_fail(db, ENT_ERROR, "%s: %s", path, strerror(errno));
+    if (rc == ENT_OK && !(flags & ENT_BACKUP_REPLACE)) {
+        if (link(tmp, path) != 0)
+            rc = errno == EEXIST ? ent_fail(db, ENT_EXISTS, "%s appeared during the backup: it was left as it is",
+                                            path)
+                                 : ent_fail(db, ENT_ERROR, "%s: %s", path, strerror(errno));
+    }
+    /* Only the files this call made: the temporary copy and its journal. */
+    if (rc != ENT_OK || !(flags & ENT_BACKUP_REPLACE))
+        unlink(tmp);
+    char journal[PATH_MAX + 16];
+    snprintf(journal, sizeof journal, "%s-journal", tmp);
+    unlink(journal);
+    free(tmp);
+    return rc;
+}
+
+int ent_db_backup(ent_db *db, const char *path)
+{
+    return ent_db_backup_to(db, path, 0);
 }
