@@ -60,6 +60,10 @@ typedef struct ent_store {
     char tz[65];        /* IANA time zone, e.g. "Asia/Shanghai" */
     char *name;         /* owned by the struct */
     char created_at[21];
+    char *address;      /* owned; NULL when not recorded */
+    char *phone;        /* owned; NULL when not recorded */
+    char changed_at[21]; /* last change of name, address or phone ("" when never) */
+    char *changed_by;   /* owned; who made it (NULL when never) */
 } ent_store;
 
 /*
@@ -74,6 +78,24 @@ ENT_API int ent_store_init(ent_db *db, const char *code, const char *name,
  * when the database was never initialised. */
 ENT_API int ent_store_get(ent_db *db, ent_store **out);
 ENT_API void ent_store_free(ent_store *store);
+
+/* What ent_store_edit changes: NULL leaves a detail as it is; "" clears
+ * the address or the phone (a store always has a name). */
+typedef struct ent_store_changes {
+    const char *name;    /* 1 to 200 bytes of UTF-8 text */
+    const char *address; /* at most 300 bytes of UTF-8 text */
+    const char *phone;   /* at most 32 characters: digits, spaces and + - ( ) */
+} ent_store_changes;
+
+/*
+ * Changes the store's name, address or phone in one transaction, recording
+ * each changed detail with its old and new value, the time and user (1 to 64
+ * bytes, required). Errors: ENT_INVALID (a bad value or user, nothing to
+ * change; the message names the detail), ENT_NOTFOUND (no store yet).
+ * The code, currency and time zone are fixed at init: prices and the
+ * journal's days depend on them.
+ */
+ENT_API int ent_store_edit(ent_db *db, const ent_store_changes *changes, const char *user);
 
 /* Called once per problem found by ent_db_check(); text is borrowed. */
 typedef void (*ent_check_cb)(const char *problem, void *ud);

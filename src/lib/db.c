@@ -609,9 +609,14 @@ done:
 
 int ent_store_get(ent_db *db, ent_store **out)
 {
+    static const char sql[] =
+        "SELECT code, name, currency, tz, created_at, address, phone, "
+        "       (SELECT at FROM store_change ORDER BY id DESC LIMIT 1), "
+        "       (SELECT user FROM store_change ORDER BY id DESC LIMIT 1) "
+        "FROM store WHERE id = 1";
     *out = NULL;
     ent_ok(db);
-    sqlite3_stmt *st = ent_stmt(db, "SELECT code, name, currency, tz, created_at FROM store WHERE id = 1");
+    sqlite3_stmt *st = ent_stmt(db, sql);
     if (st == NULL)
         return db->code;
     int sc = sqlite3_step(st);
@@ -632,6 +637,10 @@ int ent_store_get(ent_db *db, ent_store **out)
     ent_col_copy(st, 2, s->currency, sizeof s->currency);
     ent_col_copy(st, 3, s->tz, sizeof s->tz);
     ent_col_copy(st, 4, s->created_at, sizeof s->created_at);
+    s->address = ent_col_strdup(st, 5);
+    s->phone = ent_col_strdup(st, 6);
+    ent_col_copy(st, 7, s->changed_at, sizeof s->changed_at);
+    s->changed_by = ent_col_strdup(st, 8);
     sqlite3_reset(st);
     *out = s;
     return ENT_OK;
@@ -642,7 +651,106 @@ void ent_store_free(ent_store *store)
     if (store == NULL)
         return;
     free(store->name);
+    free(store->address);
+    free(store->phone);
+    free(store->changed_by);
     free(store);
+}
+
+/* A telephone number as people write it: digits with spaces, + - ( ). */
+static int check_phone(ent_db *db, const char *phone)
+{
+    size_t n = strlen(phone);
+    if (n > 32)
+        return ent_fail(db, ENT_INVALID, "store phone is too long: %zu characters, at most 32", n);
+    if (strspn(phone, "0123456789 +-()") != n || strpbrk(phone, "0123456789") == NULL)
+        return ent_fail(db, ENT_INVALID, "store phone '%s' is not a telephone number (digits, spaces and + - ( ) "
+                                         "only)", phone);
+    return ENT_OK;
+}
+
+static int check_changes(ent_db *db, const ent_store_changes *c, const char *user)
+{
+    int rc;
+    if (c == NULL || (c->name == NULL && c->address == NULL && c->phone == NULL))
+        return ent_fail(db, ENT_INVALID, "nothing to change: give the store a new name, address or phone");
+    if ((rc = ent_check_text(db, "user", user, 64, true)) != ENT_OK)
+        return rc;
+    if (c->name && (rc = ent_check_text(db, "store name", c->name, 200, true)) != ENT_OK)
+        return rc;
+    if (c->address && (rc = ent_check_text(db, "store address", c->address, 300, false)) != ENT_OK)
+        return rc;
+    /* Validated as text first, so that the message never quotes broken UTF-8. */
+    if (c->phone && (rc = ent_check_text(db, "store phone", c->phone, 128, false)) != ENT_OK)
+        return rc;
+    if (c->phone && *c->phone && (rc = check_phone(db, c->phone)) != ENT_OK)
+        return rc;
+    return ENT_OK;
+}
+
+/* Sets one detail when it differs, and records the change. */
+static int change_one(ent_db *db, const char *field, const char *value, const char *user, const char *now)
+{
+    static const char *const reads[] = {"SELECT name FROM store WHERE id = 1", "SELECT address FROM store WHERE id = 1",
+                                        "SELECT phone FROM store WHERE id = 1"};
+    static const char *const writes[] = {"UPDATE store SET name = ? WHERE id = 1",
+                                         "UPDATE store SET address = ? WHERE id = 1",
+                                         "UPDATE store SET phone = ? WHERE id = 1"};
+    int k = strcmp(field, "name") == 0 ? 0 : strcmp(field, "address") == 0 ? 1 : 2;
+    char *old = NULL;
+    int rc = ENT_OK;
+    sqlite3_stmt *st = ent_stmt(db, reads[k]);
+    if (st == NULL)
+        return db->code;
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return ent_fail(db, ENT_NOTFOUND, "this database has no store yet: run `entrepot init`");
+    }
+    old = ent_col_strdup(st, 0);
+    sqlite3_reset(st);
+    const char *now_value = value && *value ? value : NULL;
+    if ((old == NULL && now_value == NULL) || (old && now_value && strcmp(old, now_value) == 0))
+        goto done; /* unchanged: nothing to record */
+    if ((st = ent_stmt(db, writes[k])) == NULL) {
+        rc = db->code;
+        goto done;
+    }
+    ent_bind_text_or_null(st, 1, now_value);
+    if ((rc = ent_exec_stmt(db, st)) != ENT_OK)
+        goto done;
+    st = ent_stmt(db, "INSERT INTO store_change(at, user, field, old_value, new_value) VALUES (?, ?, ?, ?, ?)");
+    if (st == NULL) {
+        rc = db->code;
+        goto done;
+    }
+    sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, user, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, field, -1, SQLITE_STATIC);
+    ent_bind_text_or_null(st, 4, old);
+    ent_bind_text_or_null(st, 5, now_value);
+    rc = ent_exec_stmt(db, st);
+done:
+    free(old);
+    return rc;
+}
+
+int ent_store_edit(ent_db *db, const ent_store_changes *changes, const char *user)
+{
+    char now[21];
+    int rc;
+    ent_ok(db);
+    if ((rc = check_changes(db, changes, user)) != ENT_OK)
+        return rc;
+    ent_now_utc(now);
+    if ((rc = ent_tx_begin(db)) != ENT_OK)
+        return rc;
+    if (changes->name)
+        rc = change_one(db, "name", changes->name, user, now);
+    if (rc == ENT_OK && changes->address)
+        rc = change_one(db, "address", changes->address, user, now);
+    if (rc == ENT_OK && changes->phone)
+        rc = change_one(db, "phone", changes->phone, user, now);
+    return ent_tx_end(db, rc);
 }
 
 /* ---- integrity ---------------------------------------------------------- */
