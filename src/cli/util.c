@@ -308,10 +308,10 @@ int cli_main(int argc, char **argv, const char *usage, const struct cli_command 
             cli.format = FORMAT_CSV;
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             fputs(usage, stdout);
-            return EXIT_OK;
+            return cli_stdout_status(EXIT_OK);
         } else if (strcmp(argv[i], "--version") == 0) {
             printf("entrepot %s\n", ent_version());
-            return EXIT_OK;
+            return cli_stdout_status(EXIT_OK);
         } else {
             return cli_error(EXIT_USAGE, "unknown option '%s' (see entrepot --help)", argv[i]);
         }

@@ -347,6 +347,12 @@ static void close_sql(ent_db *db)
 static int set_journal(ent_db *db, const char *shown)
 {
     int rc = ENT_OK;
+    /* A short-lived command (one receive, one scan) should not pay for a WAL
+     * checkpoint and its fsyncs on every exit; SQLite's automatic checkpoint
+     * (every 1000 pages) and the next long-lived connection do that work.
+     * Set only once the file is known to be ours: closing a refused file
+     * then removes the -wal and -shm that SQLite made to read it. */
+    sqlite3_db_config(db->sql, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
     if (!(db->flags & ENT_OPEN_READONLY))
         rc = exec_sql(db, (db->flags & ENT_OPEN_DURABLE) ? "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL"
                                                          : "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL");
@@ -368,10 +374,6 @@ static int open_sql(ent_db *db, const char *file, const char *shown, bool create
     if (sqlite3_open_v2(file, &db->sql, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
         return ent_fail(db, ENT_ERROR, "%s: %s", shown, db->sql ? sqlite3_errmsg(db->sql) : "out of memory");
     sqlite3_extended_result_codes(db->sql, 0);
-    /* A short-lived command (one receive, one scan) should not pay for a WAL
-     * checkpoint and its fsyncs on every exit; SQLite's automatic checkpoint
-     * (every 1000 pages) and the next long-lived connection do that work. */
-    sqlite3_db_config(db->sql, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
     sqlite3_busy_timeout(db->sql, BUSY_TIMEOUT_MS);
     /* 32 MiB of page cache (the default is 2 MiB): a million-commodity
      * catalogue's indexes stay in memory during imports and reports. Reads
