@@ -401,6 +401,17 @@ static int write_out(struct cli *cli, ent_label_job *job, const struct print_opt
     enum ent_label_format fmt = format_of(format_name(o->format, o->out), &known);
     int rc, st;
     if ((fmt == ENT_LABEL_PNG || fmt == ENT_LABEL_SVG) && ent_label_job_pages(job) > 1) {
+        /* out.png becomes out-1.png, out-2.png, ...: none may be a file
+         * entrepot owns either. */
+        const char *slash = strrchr(path, '/'), *dot = strrchr(path, '.');
+        if (dot == NULL || (slash && dot < slash))
+            dot = path + strlen(path);
+        for (size_t p = 1; p <= ent_label_job_pages(job); p++) {
+            char page[4200];
+            snprintf(page, sizeof page, "%.*s-%zu%s", (int)(dot - path), path, p, dot);
+            if ((st = cli_check_output(cli, page)) != 0)
+                return st;
+        }
         rc = ent_label_job_write_file(job, path);
         return rc == ENT_OK ? 0 : cli_error(cli_exit_code(rc), "%s", ent_label_job_errmsg(job));
     }

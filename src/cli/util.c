@@ -406,9 +406,13 @@ int cli_check_output(struct cli *cli, const char *path)
     return 0;
 }
 
+/* err is 0 when the failure was flagged by an earlier buffered write whose
+ * errno is gone: say what failed, and do not invent a reason. */
 static int write_failed(const char *path, int err)
 {
-    return cli_error(EXIT_IO, "writing %s failed: %s", path, strerror(err ? err : EIO));
+    if (err == 0)
+        return cli_error(EXIT_IO, "writing %s failed (a full disk or a closed pipe)", path);
+    return cli_error(EXIT_IO, "writing %s failed: %s", path, strerror(err));
 }
 
 int cli_out_open(struct cli *cli, struct cli_out *o, const char *path)
@@ -501,8 +505,8 @@ int cli_stdout_status(int status)
     errno = 0;
     if (fflush(stdout) == 0 && !ferror(stdout))
         return status;
-    int err = errno ? errno : EIO;
+    int err = errno;
     clearerr(stdout);
-    cli_error(EXIT_IO, "writing to standard output failed: %s", strerror(err));
-    return status == EXIT_OK ? EXIT_IO : status;
+    /* A command that failed has said why already. */
+    return status == EXIT_OK ? write_failed("to standard output", err) : status;
 }
