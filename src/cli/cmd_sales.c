@@ -453,6 +453,13 @@ int cmd_counter(struct cli *cli, int argc, char **argv)
             line[--n] = '\0';
         if (counter_line(&t, line))
             break;
+        /* Output line-buffered: a till whose screen or printer pipe is gone
+         * stops taking sales (what was paid is recorded). */
+        if (ferror(t.out)) {
+            st = cli_error(EXIT_IO, "the counter's output cannot be written (a full disk or a closed pipe): "
+                                    "stopped; every sale paid so far is recorded");
+            break;
+        }
     }
     if (ent_basket_count(t.b) > 0)
         fprintf(t.out, "  basket cancelled (not paid)\n");

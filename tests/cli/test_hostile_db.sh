@@ -206,6 +206,9 @@ done
 full 3 "writing to standard output failed" -- --json product list
 refused 3 "writing /dev/full failed: No space left on device" -- product export /dev/full
 refused 3 "writing /dev/full failed: No space left on device" -- journal export --out /dev/full
+# The till stops at its first line that cannot be shown.
+out=$(printf 'help\nhelp\n' | "$E" counter --counter C1 --cashier 李 2>&1 >/dev/full)
+[ $? -eq 3 ] && [[ "$out" == *"the counter's output cannot be written"* ]] && ok || fail "counter >/dev/full: $out"
 [ -c /dev/full ] && ok || fail "/dev/full is gone"
 
 finish
