@@ -48,12 +48,29 @@ const char *ent_version(void)
     return ENT_VERSION;
 }
 
+/* A message cut at the buffer's end must not end in half a UTF-8
+ * character (a long Chinese path or name): drop the partial one. */
+static void trim_partial_utf8(char *s, size_t len)
+{
+    size_t end = len, lead = len;
+    while (lead > 0 && ((unsigned char)s[lead - 1] & 0xc0) == 0x80)
+        lead--;
+    if (lead == 0)
+        return;
+    unsigned char c = (unsigned char)s[lead - 1];
+    size_t need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+    if (end - (lead - 1) < need)
+        s[lead - 1] = '\0';
+}
+
 int ent_fail(ent_db *db, int code, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(db->msg, sizeof db->msg, fmt, ap);
+    int n = vsnprintf(db->msg, sizeof db->msg, fmt, ap);
     va_end(ap);
+    if (n >= (int)sizeof db->msg)
+        trim_partial_utf8(db->msg, sizeof db->msg - 1);
     db->code = code;
     return code;
 }
@@ -222,6 +239,8 @@ static int migrate(ent_db *db)
         return rc;
     /* Read again under the write lock: another process may have migrated meanwhile. */
     rc = read_user_version(db, &version);
+    if (rc == ENT_OK && (version < 0 || version > ent_migration_count))
+        rc = ent_fail(db, ENT_ERROR, "this database's schema version changed to %d while it was opened", version);
     for (int i = version; rc == ENT_OK && i < ent_migration_count; i++) {
         char pragma[64];
         rc = exec_sql(db, ent_migrations[i].sql);
@@ -239,27 +258,42 @@ static int migrate(ent_db *db)
 
 /* Refuses, before SQLite touches it, a path that cannot be an entrepot
  * database: a folder, a device, an empty file, a file that is not SQLite. */
-static int check_file(ent_db *db, const char *path)
+/* A path as messages show it: a very long one keeps its last 200 bytes
+ * (cut on a character boundary), so that the reason after it still fits. */
+static void short_path(char out[256], const char *path)
+{
+    size_t len = strlen(path);
+    if (len <= 200) {
+        snprintf(out, 256, "%s", path);
+        return;
+    }
+    const char *tail = path + len - 200;
+    while (((unsigned char)*tail & 0xc0) == 0x80)
+        tail++;
+    snprintf(out, 256, "…%s", tail);
+}
+
+static int check_file(ent_db *db, const char *path, const char *shown)
 {
     struct stat st;
     char head[16];
     if (stat(path, &st) != 0)
-        return errno == ENOENT ? ent_fail(db, ENT_NOTFOUND, "%s: no such database (create one with `entrepot init`)", path)
-                               : ent_fail(db, ENT_ERROR, "%s: %s", path, strerror(errno));
+        return errno == ENOENT ? ent_fail(db, ENT_NOTFOUND, "%s: no such database (create one with `entrepot init`)", shown)
+                               : ent_fail(db, ENT_ERROR, "%s: %s", shown, strerror(errno));
     if (S_ISDIR(st.st_mode))
-        return ent_fail(db, ENT_INVALID, "%s is a folder, not an entrepot database", path);
+        return ent_fail(db, ENT_INVALID, "%s is a folder, not an entrepot database", shown);
     if (!S_ISREG(st.st_mode))
-        return ent_fail(db, ENT_INVALID, "%s is not a regular file, not an entrepot database", path);
+        return ent_fail(db, ENT_INVALID, "%s is not a regular file, not an entrepot database", shown);
     if (st.st_size == 0)
         return ent_fail(db, ENT_INVALID, "%s is an empty file, not an entrepot database (entrepot init "
-                                         "makes one under a new name)", path);
+                                         "makes one under a new name)", shown);
     FILE *f = fopen(path, "rb");
     if (f == NULL)
-        return ent_fail(db, ENT_ERROR, "%s: %s", path, strerror(errno));
+        return ent_fail(db, ENT_ERROR, "%s: %s", shown, strerror(errno));
     size_t n = fread(head, 1, sizeof head, f);
     fclose(f);
     if (n != sizeof head || memcmp(head, "SQLite format 3", sizeof head) != 0)
-        return ent_fail(db, ENT_INVALID, "%s is not an entrepot database (it is not an SQLite file)", path);
+        return ent_fail(db, ENT_INVALID, "%s is not an entrepot database (it is not an SQLite file)", shown);
     return ENT_OK;
 }
 
@@ -305,9 +339,11 @@ static int stage_new(ent_db *db, const char *path, char **file_out)
     snprintf(dir, len, "%.*s.entrepot-new-XXXXXX", (int)dirlen, path);
     if (mkdtemp(dir) == NULL) {
         int e = errno;
+        char shown[256];
+        short_path(shown, path);
         free(dir);
         free(file);
-        return ent_fail(db, ENT_ERROR, "cannot create %s: %s", path, strerror(e));
+        return ent_fail(db, ENT_ERROR, "cannot create %s: %s", shown, strerror(e));
     }
     snprintf(file, len, "%s/new.db", dir);
     db->stage_dir = dir;
@@ -396,7 +432,7 @@ static int open_sql(ent_db *db, const char *file, const char *shown, bool create
 int ent_db_open(ent_db **out, const char *path, int flags)
 {
     ent_db *db = calloc(1, sizeof *db);
-    char *file = NULL;
+    char *file = NULL, shown[256];
     bool create = false;
     int rc = ENT_OK;
     *out = db;
@@ -407,10 +443,11 @@ int ent_db_open(ent_db **out, const char *path, int flags)
         rc = ent_fail(db, ENT_INVALID, "no database path given");
         goto done;
     }
+    short_path(shown, path);
     if ((flags & ENT_OPEN_CREATE) && strcmp(path, ":memory:") == 0) {
         create = true;
     } else {
-        rc = check_file(db, path);
+        rc = check_file(db, path, shown);
         create = rc == ENT_NOTFOUND && (flags & ENT_OPEN_CREATE) && !(flags & ENT_OPEN_READONLY);
         if (rc != ENT_OK && !create)
             goto done;
@@ -425,7 +462,7 @@ int ent_db_open(ent_db **out, const char *path, int flags)
         }
     }
     ent_ok(db);
-    rc = open_sql(db, file ? file : path, path, create);
+    rc = open_sql(db, file ? file : path, shown, create);
     if (rc == ENT_OK)
         rc = migrate(db);
 done:
@@ -839,48 +876,48 @@ static bool is_own_file(ent_db *db, const char *path)
 }
 
 /* Refuses what cannot be a backup's file, before anything is written. */
-static int backup_target(ent_db *db, const char *path, int flags)
+static int backup_target(ent_db *db, const char *path, const char *shown, int flags)
 {
     struct stat st;
     if (path == NULL || *path == '\0')
         return ent_fail(db, ENT_INVALID, "no backup file given");
     if (path[0] == ':' || strncmp(path, "file:", 5) == 0)
-        return ent_fail(db, ENT_INVALID, "'%s' is not a file name: a backup goes to a file on disk", path);
+        return ent_fail(db, ENT_INVALID, "'%s' is not a file name: a backup goes to a file on disk", shown);
     if (is_own_file(db, path))
-        return ent_fail(db, ENT_INVALID, "%s is this database's own file: a backup goes to another file", path);
+        return ent_fail(db, ENT_INVALID, "%s is this database's own file: a backup goes to another file", shown);
     if (stat(path, &st) == 0) {
         if (S_ISDIR(st.st_mode))
-            return ent_fail(db, ENT_INVALID, "%s is a folder: give the backup's file name", path);
+            return ent_fail(db, ENT_INVALID, "%s is a folder: give the backup's file name", shown);
         if (!(flags & ENT_BACKUP_REPLACE))
             return ent_fail(db, ENT_EXISTS, "%s already exists: choose a new file name, or replace it on purpose",
-                            path);
+                            shown);
         if (!S_ISREG(st.st_mode))
-            return ent_fail(db, ENT_INVALID, "%s is not a regular file: a backup goes to a file", path);
+            return ent_fail(db, ENT_INVALID, "%s is not a regular file: a backup goes to a file", shown);
     } else if (errno != ENOENT) {
-        return ent_fail(db, ENT_ERROR, "%s: %s", path, strerror(errno));
+        return ent_fail(db, ENT_ERROR, "%s: %s", shown, strerror(errno));
     }
     return ENT_OK;
 }
 
 /* Copies db into the open file dest (a consistent snapshot: one step of all
  * pages under a read transaction). */
-static int copy_into(ent_db *db, const char *tmp, const char *path)
+static int copy_into(ent_db *db, const char *tmp, const char *shown)
 {
     sqlite3 *dest = NULL;
     int rc = ENT_OK;
     if (sqlite3_open_v2(tmp, &dest, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
-        rc = ent_fail(db, ENT_ERROR, "%s: %s", path, sqlite3_errmsg(dest));
+        rc = ent_fail(db, ENT_ERROR, "%s: %s", shown, sqlite3_errmsg(dest));
         goto done;
     }
     sqlite3_backup *bk = sqlite3_backup_init(dest, "main", db->sql, "main");
     if (bk == NULL) {
-        rc = ent_fail(db, ENT_ERROR, "%s: %s", path, sqlite3_errmsg(dest));
+        rc = ent_fail(db, ENT_ERROR, "%s: %s", shown, sqlite3_errmsg(dest));
         goto done;
     }
     int sc = sqlite3_backup_step(bk, -1);
     sqlite3_backup_finish(bk);
     if (sc != SQLITE_DONE)
-        rc = ent_fail(db, ENT_ERROR, "%s: backup failed: %s", path, sqlite3_errstr(sc));
+        rc = ent_fail(db, ENT_ERROR, "%s: backup failed: %s", shown, sqlite3_errstr(sc));
 done:
     sqlite3_close(dest);
     return rc;
@@ -888,10 +925,11 @@ done:
 
 int ent_db_backup_to(ent_db *db, const char *path, int flags)
 {
-    char *tmp = NULL;
+    char *tmp = NULL, shown[256];
     int fd = -1, rc;
     ent_ok(db);
-    if ((rc = backup_target(db, path, flags)) != ENT_OK)
+    short_path(shown, path ? path : "");
+    if ((rc = backup_target(db, path, shown, flags)) != ENT_OK)
         return rc;
     /* Built beside its name and moved there whole: a failed backup leaves
      * whatever was at path, and never a partial copy. */
@@ -901,20 +939,20 @@ int ent_db_backup_to(ent_db *db, const char *path, int flags)
     snprintf(tmp, len, "%s.XXXXXX", path);
     fd = mkstemp(tmp);
     if (fd < 0) {
-        rc = errno == ENOENT ? ent_fail(db, ENT_INVALID, "%s: the folder does not exist", path)
-                             : ent_fail(db, ENT_ERROR, "%s: %s", path, strerror(errno));
+        rc = errno == ENOENT ? ent_fail(db, ENT_INVALID, "%s: the folder does not exist", shown)
+                             : ent_fail(db, ENT_ERROR, "%s: %s", shown, strerror(errno));
         free(tmp);
         return rc;
     }
     close(fd);
-    rc = copy_into(db, tmp, path);
+    rc = copy_into(db, tmp, shown);
     if (rc == ENT_OK && (flags & ENT_BACKUP_REPLACE) && rename(tmp, path) != 0)
-        rc = ent_fail(db, ENT_ERROR, "%s: %s", path, strerror(errno));
+        rc = ent_fail(db, ENT_ERROR, "%s: %s", shown, strerror(errno));
     if (rc == ENT_OK && !(flags & ENT_BACKUP_REPLACE)) {
         if (link(tmp, path) != 0)
             rc = errno == EEXIST ? ent_fail(db, ENT_EXISTS, "%s appeared during the backup: it was left as it is",
-                                            path)
-                                 : ent_fail(db, ENT_ERROR, "%s: %s", path, strerror(errno));
+                                            shown)
+                                 : ent_fail(db, ENT_ERROR, "%s: %s", shown, strerror(errno));
     }
     /* Only the files this call made: the temporary copy and its journal. */
     if (rc != ENT_OK || !(flags & ENT_BACKUP_REPLACE))

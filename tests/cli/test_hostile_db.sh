@@ -112,6 +112,17 @@ untouched other.db 2 "SQLite database of another program" -- --db other.db init 
 untouched other.db 2 "SQLite database of another program" -- --db other.db demo --commodities 5
 untouched folder.db 2 "is a folder" -- --db folder.db demo --commodities 5
 refused 2 "--db needs the path of the database" -- --db
+long=$(printf 'x%.0s' {1..5000})
+refused 3 "File name too long" -- --db "$long.db" check
+# A long Chinese path (2 folders of 60 characters): messages keep whole characters.
+zh=$(printf '库%.0s' {1..60})
+zh="$zh/$zh"
+out=$("$E" --db "$zh/x.db" check 2>&1)
+[ $? -eq 2 ] && [[ "$out" == *"x.db: no such database"* ]] && printf '%s' "$out" | iconv -f UTF-8 -t UTF-8 >/dev/null &&
+    ok || fail "long Chinese --db: $out"
+mkdir -p "$zh" && "$E" --db "$zh/x.db" init --store S --name "${zh:0:60}" >/dev/null 2>&1 && ok || fail "init in $zh"
+out=$("$E" --db "$zh/x.db" backup "$zh/x.db" 2>&1)
+[ $? -eq 2 ] && printf '%s' "$out" | iconv -f UTF-8 -t UTF-8 >/dev/null && ok || fail "backup onto itself: $out"
 refused 2 "--db needs the path of the database" -- --db= check
 refused 2 "--db needs the path of the database" -- --db "" check
 refused 2 "--json takes no value" -- --json=1 check
