@@ -60,10 +60,10 @@ typedef struct ent_store {
     char tz[65];        /* IANA time zone, e.g. "Asia/Shanghai" */
     char *name;         /* owned by the struct */
     char created_at[21];
-    char *address;      /* owned; NULL when not recorded */
-    char *phone;        /* owned; NULL when not recorded */
+    char *address;       /* owned; NULL when not recorded */
+    char *phone;         /* owned; NULL when not recorded */
     char changed_at[21]; /* last change of name, address or phone ("" when never) */
-    char *changed_by;   /* owned; who made it (NULL when never) */
+    char *changed_by;    /* owned; who made it (NULL when never) */
 } ent_store;
 
 /*

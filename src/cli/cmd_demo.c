@@ -114,8 +114,7 @@ static double seconds_since(const struct timespec *t0)
     return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-static void print_json(const ent_demo_stats *s, const ent_store *store, uint64_t seed, double secs,
-                       const char *key)
+static void print_json(const ent_demo_stats *s, const ent_store *store, uint64_t seed, double secs, const char *key)
 {
     json_t *o = json_pack("{s:s, s:s, s:I, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
                           "s:s, s:s, s:s, s:f}",
@@ -259,8 +258,8 @@ int cmd_demo(struct cli *cli, int argc, char **argv)
         print_json(&stats, store, seed, secs, *key_id ? keypath : NULL);
     } else {
         if (*key_id)
-            printf("signing key %s (key id %.16s…), mode 0600: keep it safe, nothing can be sold without it\n",
-                   keypath, key_id);
+            printf("signing key %s (key id %.16s…), mode 0600: keep it safe, nothing can be sold without it\n", keypath,
+                   key_id);
         print_tour(cli, &stats, store, seed, secs);
     }
     ent_store_free(store);

@@ -430,8 +430,7 @@ int cmd_counter(struct cli *cli, int argc, char **argv)
     if (counter == NULL || cashier == NULL)
         return cli_error(EXIT_USAGE, "counter needs --counter C1 and --cashier NAME (see --help)");
     if ((st = parse_paper(paper, &t.paper)) != 0 || (escpos && (st = cli_check_output(cli, escpos)) != 0) ||
-        (st = cli_open(cli, ENT_OPEN_DURABLE)) != 0 ||
-        (st = store_currency(cli, t.currency)) != 0)
+        (st = cli_open(cli, ENT_OPEN_DURABLE)) != 0 || (st = store_currency(cli, t.currency)) != 0)
         return st;
     int rc = ent_basket_new(cli->db, &t.b, counter, cashier, shelf);
     if (rc != ENT_OK)
@@ -575,8 +574,7 @@ int cmd_sale(struct cli *cli, int argc, char **argv)
     if (counter == NULL || cashier == NULL || pay == NULL || npos == 0)
         return cli_error(EXIT_USAGE, "sale needs --counter, --cashier, --pay and at least one CODE (see --help)");
     if ((st = parse_paper(paper, &t.paper)) != 0 || (escpos && (st = cli_check_output(cli, escpos)) != 0) ||
-        (st = cli_open(cli, ENT_OPEN_DURABLE)) != 0 ||
-        (st = store_currency(cli, t.currency)) != 0)
+        (st = cli_open(cli, ENT_OPEN_DURABLE)) != 0 || (st = store_currency(cli, t.currency)) != 0)
         return st;
     int rc = ent_basket_new(cli->db, &t.b, counter, cashier, shelf);
     if (rc != ENT_OK)
@@ -656,8 +654,8 @@ int cmd_return(struct cli *cli, int argc, char **argv)
         items[n] = (ent_return_item){code, qty};
     }
     if ((st = parse_paper(paper, &t.paper)) != 0 || (escpos && (st = cli_check_output(cli, escpos)) != 0) ||
-        (st = cli_open(cli, ENT_OPEN_DURABLE)) != 0 ||
-        (st = store_currency(cli, t.currency)) != 0 || (st = open_journal(&t)) != 0)
+        (st = cli_open(cli, ENT_OPEN_DURABLE)) != 0 || (st = store_currency(cli, t.currency)) != 0 ||
+        (st = open_journal(&t)) != 0)
         goto done;
     ent_return_req q = {.receipt = no_receipt ? NULL : pos[0], .items = items, .nitems = n, .location = to,
                         .counter = counter, .cashier = cashier, .reason = reason, .void_sale = void_sale};

@@ -54,8 +54,8 @@ static int store_show(struct cli *cli, int argc, char **argv)
     } else {
         printf("store       %s\nname        %s\naddress     %s\nphone       %s\ncurrency    %s\n"
                "time zone   %s\ncreated     %s\n",
-               s->code, s->name ? s->name : "", s->address ? s->address : "-", s->phone ? s->phone : "-",
-               s->currency, s->tz, s->created_at);
+               s->code, s->name ? s->name : "", s->address ? s->address : "-", s->phone ? s->phone : "-", s->currency,
+               s->tz, s->created_at);
         if (*s->changed_at)
             printf("changed     %s by %s\n", s->changed_at, s->changed_by ? s->changed_by : "");
     }
@@ -67,11 +67,8 @@ static int store_edit(struct cli *cli, int argc, char **argv)
 {
     ent_store_changes c = {0};
     const char *user = NULL, *pos[1];
-    const struct cli_opt opts[] = {{"name", &c.name, NULL},
-                                   {"address", &c.address, NULL},
-                                   {"phone", &c.phone, NULL},
-                                   {"user", &user, NULL},
-                                   {0}};
+    const struct cli_opt opts[] = {
+        {"name", &c.name, NULL}, {"address", &c.address, NULL}, {"phone", &c.phone, NULL}, {"user", &user, NULL}, {0}};
     int npos, st = cli_parse(argc, argv, opts, store_help, pos, 0, &npos);
     if (st != 0)
         return st < 0 ? EXIT_OK : st;

@@ -396,13 +396,15 @@ int cli_check_output(struct cli *cli, const char *path)
     for (size_t i = 0; cli->db_path && i < sizeof tails / sizeof *tails; i++) {
         snprintf(owned, sizeof owned, "%s%s", cli->db_path, tails[i]);
         if (same_file(path, owned))
-            return cli_error(EXIT_USAGE, "%s is %s (%s): entrepot will not write over it; choose another file",
-                             path, what[i], owned);
+            return cli_error(EXIT_USAGE, "%s is %s (%s): entrepot will not write over it; choose another file", path,
+                             what[i], owned);
     }
     const char *key = getenv("ENTREPOT_KEY");
     if (key && *key && same_file(path, key))
-        return cli_error(EXIT_USAGE, "%s is the signing key ($ENTREPOT_KEY): entrepot will not write over it; "
-                                     "choose another file", path);
+        return cli_error(EXIT_USAGE,
+                         "%s is the signing key ($ENTREPOT_KEY): entrepot will not write over it; "
+                         "choose another file",
+                         path);
     return 0;
 }
 

@@ -223,8 +223,10 @@ static int migrate(ent_db *db)
     if (rc != ENT_OK)
         return rc;
     if (version < 0)
-        return ent_fail(db, ENT_ERROR, "this database has schema version %d, which no entrepot writes: "
-                                       "the file is damaged", version);
+        return ent_fail(db, ENT_ERROR,
+                        "this database has schema version %d, which no entrepot writes: "
+                        "the file is damaged",
+                        version);
     if (version > ent_migration_count)
         return ent_fail(db, ENT_ERROR,
                         "this database has schema version %d, newer than this entrepot (%s) "
@@ -278,15 +280,18 @@ static int check_file(ent_db *db, const char *path, const char *shown)
     struct stat st;
     char head[16];
     if (stat(path, &st) != 0)
-        return errno == ENOENT ? ent_fail(db, ENT_NOTFOUND, "%s: no such database (create one with `entrepot init`)", shown)
-                               : ent_fail(db, ENT_ERROR, "%s: %s", shown, strerror(errno));
+        return errno == ENOENT
+                   ? ent_fail(db, ENT_NOTFOUND, "%s: no such database (create one with `entrepot init`)", shown)
+                   : ent_fail(db, ENT_ERROR, "%s: %s", shown, strerror(errno));
     if (S_ISDIR(st.st_mode))
         return ent_fail(db, ENT_INVALID, "%s is a folder, not an entrepot database", shown);
     if (!S_ISREG(st.st_mode))
         return ent_fail(db, ENT_INVALID, "%s is not a regular file, not an entrepot database", shown);
     if (st.st_size == 0)
-        return ent_fail(db, ENT_INVALID, "%s is an empty file, not an entrepot database (entrepot init "
-                                         "makes one under a new name)", shown);
+        return ent_fail(db, ENT_INVALID,
+                        "%s is an empty file, not an entrepot database (entrepot init "
+                        "makes one under a new name)",
+                        shown);
     FILE *f = fopen(path, "rb");
     if (f == NULL)
         return ent_fail(db, ENT_ERROR, "%s: %s", shown, strerror(errno));
@@ -310,16 +315,17 @@ static int check_schema(ent_db *db, const char *path)
     if (rc != ENT_OK)
         return ent_fail(db, ENT_ERROR, "%s is not a readable entrepot database: %s", path, sqlite3_errmsg(db->sql));
     if (version < 0)
-        return ent_fail(db, ENT_ERROR, "%s has schema version %d, which no entrepot writes: the file is damaged "
-                                       "or not an entrepot database", path, version);
+        return ent_fail(db, ENT_ERROR,
+                        "%s has schema version %d, which no entrepot writes: the file is damaged "
+                        "or not an entrepot database",
+                        path, version);
     if (sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW)
         rc = ent_fail(db, ENT_ERROR, "%s is not a readable entrepot database: %s", path, sqlite3_errmsg(db->sql));
     else
         tables = sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
     if (rc == ENT_OK && tables != 4)
-        rc = ent_fail(db, ENT_INVALID, "%s is an SQLite database of another program, not an entrepot database",
-                      path);
+        rc = ent_fail(db, ENT_INVALID, "%s is an SQLite database of another program, not an entrepot database", path);
     return rc;
 }
 
@@ -406,7 +412,7 @@ static int set_journal(ent_db *db, const char *shown)
 static int open_sql(ent_db *db, const char *file, const char *shown, bool create)
 {
     int oflags = (db->flags & ENT_OPEN_READONLY) ? SQLITE_OPEN_READONLY
-                 : SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+                                                 : SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
     if (sqlite3_open_v2(file, &db->sql, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
         return ent_fail(db, ENT_ERROR, "%s: %s", shown, db->sql ? sqlite3_errmsg(db->sql) : "out of memory");
     sqlite3_extended_result_codes(db->sql, 0);
@@ -479,14 +485,18 @@ static int place_new(ent_db *db, const char *file)
         return ENT_OK;
     int e = errno;
     if (e == EEXIST)
-        return ent_fail(db, ENT_EXISTS, "%s appeared while the new database was being made: it was left as it "
-                                        "is and nothing was created", path);
+        return ent_fail(db, ENT_EXISTS,
+                        "%s appeared while the new database was being made: it was left as it "
+                        "is and nothing was created",
+                        path);
     if (e != EPERM && e != EOPNOTSUPP)
         return ent_fail(db, ENT_ERROR, "cannot create %s: %s", path, strerror(e));
     /* A file system without hard links: look, then rename. */
     if (access(path, F_OK) == 0)
-        return ent_fail(db, ENT_EXISTS, "%s appeared while the new database was being made: it was left as it "
-                                        "is and nothing was created", path);
+        return ent_fail(db, ENT_EXISTS,
+                        "%s appeared while the new database was being made: it was left as it "
+                        "is and nothing was created",
+                        path);
     if (rename(file, path) != 0)
         return ent_fail(db, ENT_ERROR, "cannot create %s: %s", path, strerror(errno));
     return ENT_OK;
@@ -648,11 +658,10 @@ done:
 
 int ent_store_get(ent_db *db, ent_store **out)
 {
-    static const char sql[] =
-        "SELECT code, name, currency, tz, created_at, address, phone, "
-        "       (SELECT at FROM store_change ORDER BY id DESC LIMIT 1), "
-        "       (SELECT user FROM store_change ORDER BY id DESC LIMIT 1) "
-        "FROM store WHERE id = 1";
+    static const char sql[] = "SELECT code, name, currency, tz, created_at, address, phone, "
+                              "       (SELECT at FROM store_change ORDER BY id DESC LIMIT 1), "
+                              "       (SELECT user FROM store_change ORDER BY id DESC LIMIT 1) "
+                              "FROM store WHERE id = 1";
     *out = NULL;
     ent_ok(db);
     sqlite3_stmt *st = ent_stmt(db, sql);
@@ -703,8 +712,10 @@ static int check_phone(ent_db *db, const char *phone)
     if (n > 32)
         return ent_fail(db, ENT_INVALID, "store phone is too long: %zu characters, at most 32", n);
     if (strspn(phone, "0123456789 +-()") != n || strpbrk(phone, "0123456789") == NULL)
-        return ent_fail(db, ENT_INVALID, "store phone '%s' is not a telephone number (digits, spaces and + - ( ) "
-                                         "only)", phone);
+        return ent_fail(db, ENT_INVALID,
+                        "store phone '%s' is not a telephone number (digits, spaces and + - ( ) "
+                        "only)",
+                        phone);
     return ENT_OK;
 }
 
@@ -950,9 +961,9 @@ int ent_db_backup_to(ent_db *db, const char *path, int flags)
         rc = ent_fail(db, ENT_ERROR, "%s: %s", shown, strerror(errno));
     if (rc == ENT_OK && !(flags & ENT_BACKUP_REPLACE)) {
         if (link(tmp, path) != 0)
-            rc = errno == EEXIST ? ent_fail(db, ENT_EXISTS, "%s appeared during the backup: it was left as it is",
-                                            shown)
-                                 : ent_fail(db, ENT_ERROR, "%s: %s", shown, strerror(errno));
+            rc = errno == EEXIST
+                     ? ent_fail(db, ENT_EXISTS, "%s appeared during the backup: it was left as it is", shown)
+                     : ent_fail(db, ENT_ERROR, "%s: %s", shown, strerror(errno));
     }
     /* Only the files this call made: the temporary copy and its journal. */
     if (rc != ENT_OK || !(flags & ENT_BACKUP_REPLACE))

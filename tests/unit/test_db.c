@@ -148,15 +148,23 @@ static void tz_rows(void **state)
         const char *tz;
         int rc;
     } rows[] = {
-        /* 0 */ {"Asia/Shanghai", ENT_OK},     /* 1 */ {"UTC", ENT_OK},
-        /* 2 */ {"Europe/Paris", ENT_OK},      /* 3 */ {"America/Argentina/Buenos_Aires", ENT_OK},
-        /* 4 */ {"Asia/Chongqing", ENT_OK},    /* a link, still a zone name */
-        /* 5 */ {"Asia", ENT_INVALID},         /* 6 */ {"posix", ENT_INVALID},
-        /* 7 */ {"zone.tab", ENT_INVALID},     /* 8 */ {"Asia/./Shanghai", ENT_INVALID},
-        /* 9 */ {"../x", ENT_INVALID},         /* 10 */ {"posix/Asia/Shanghai", ENT_INVALID},
-        /* 11 */ {"right/UTC", ENT_INVALID},   /* 12 */ {"Asia/Shangai", ENT_INVALID},
-        /* 13 */ {"Asia/Shanghai/", ENT_INVALID}, /* 14 */ {"/Asia/Shanghai", ENT_INVALID},
-        /* 15 */ {"tzdata.zi", ENT_INVALID},   /* 16 */ {"Asia//Shanghai", ENT_INVALID},
+        /* 0 */ {"Asia/Shanghai", ENT_OK},
+        /* 1 */ {"UTC", ENT_OK},
+        /* 2 */ {"Europe/Paris", ENT_OK},
+        /* 3 */ {"America/Argentina/Buenos_Aires", ENT_OK},
+        /* 4 */ {"Asia/Chongqing", ENT_OK}, /* a link, still a zone name */
+        /* 5 */ {"Asia", ENT_INVALID},
+        /* 6 */ {"posix", ENT_INVALID},
+        /* 7 */ {"zone.tab", ENT_INVALID},
+        /* 8 */ {"Asia/./Shanghai", ENT_INVALID},
+        /* 9 */ {"../x", ENT_INVALID},
+        /* 10 */ {"posix/Asia/Shanghai", ENT_INVALID},
+        /* 11 */ {"right/UTC", ENT_INVALID},
+        /* 12 */ {"Asia/Shangai", ENT_INVALID},
+        /* 13 */ {"Asia/Shanghai/", ENT_INVALID},
+        /* 14 */ {"/Asia/Shanghai", ENT_INVALID},
+        /* 15 */ {"tzdata.zi", ENT_INVALID},
+        /* 16 */ {"Asia//Shanghai", ENT_INVALID},
         /* 17 */ {"asia/shanghai", ENT_INVALID},
     };
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
@@ -181,14 +189,17 @@ static void open_refuses_foreign_files(void **state)
     static const struct {
         const char *setup; /* shell-free set-up: "" empty file, "text", "sqlite", "negative", "dir" */
         int rc;
-        const char *msg;   /* after "<path>" */
+        const char *msg; /* after "<path>" */
     } rows[] = {
-        /* 0 */ {"", ENT_INVALID, " is an empty file, not an entrepot database (entrepot init makes one under a new "
-                                  "name)"},
+        /* 0 */ {"", ENT_INVALID,
+                 " is an empty file, not an entrepot database (entrepot init makes one under a new "
+                 "name)"},
         /* 1 */ {"text", ENT_INVALID, " is not an entrepot database (it is not an SQLite file)"},
         /* 2 */ {"sqlite", ENT_INVALID, " is an SQLite database of another program, not an entrepot database"},
-        /* 3 */ {"negative", ENT_ERROR, " has schema version -7, which no entrepot writes: the file is damaged or not "
-                                        "an entrepot database"},
+        /* 3 */
+        {"negative", ENT_ERROR,
+         " has schema version -7, which no entrepot writes: the file is damaged or not "
+         "an entrepot database"},
         /* 4 */ {"dir", ENT_INVALID, " is a folder, not an entrepot database"},
     };
     static const int flags[] = {0, ENT_OPEN_READONLY, ENT_OPEN_CREATE, ENT_OPEN_CREATE | ENT_OPEN_STAGED};
@@ -203,10 +214,12 @@ static void open_refuses_foreign_files(void **state)
                 assert_int_equal(mkdir(path, 0700), 0);
             } else if (strcmp(rows[i].setup, "sqlite") == 0 || strcmp(rows[i].setup, "negative") == 0) {
                 assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
-                assert_int_equal(sqlite3_exec(raw, strcmp(rows[i].setup, "sqlite") == 0
-                                                       ? "CREATE TABLE t(x); PRAGMA user_version = 2"
-                                                       : "CREATE TABLE t(x); PRAGMA user_version = -7",
-                                              NULL, NULL, NULL), SQLITE_OK);
+                assert_int_equal(sqlite3_exec(raw,
+                                              strcmp(rows[i].setup, "sqlite") == 0
+                                                  ? "CREATE TABLE t(x); PRAGMA user_version = 2"
+                                                  : "CREATE TABLE t(x); PRAGMA user_version = -7",
+                                              NULL, NULL, NULL),
+                                 SQLITE_OK);
                 sqlite3_close(raw);
             } else {
                 FILE *f = fopen(path, "w");
@@ -264,8 +277,10 @@ static void staged_create(void **state)
     fclose(f);
     assert_int_equal(ent_db_publish(db), ENT_EXISTS);
     char want[200];
-    snprintf(want, sizeof want, "%s appeared while the new database was being made: it was left as it is and "
-                                "nothing was created", path);
+    snprintf(want, sizeof want,
+             "%s appeared while the new database was being made: it was left as it is and "
+             "nothing was created",
+             path);
     assert_string_equal(ent_errmsg(db), want);
     ent_db_close(db);
     char buf[16] = "";
@@ -290,10 +305,12 @@ static void store_edit_rows(void **state)
         /* 3 */ {"", NULL, NULL, "王", ENT_INVALID, "store name is required"},
         /* 4 */ {"\xe4\xb8", NULL, NULL, "王", ENT_INVALID, "store name is not valid UTF-8 text"},
         /* 5 */ {NULL, "a\nb", NULL, "王", ENT_INVALID, "store address holds a control character (byte 2)"},
-        /* 6 */ {NULL, NULL, "abc", "王", ENT_INVALID,
-                 "store phone 'abc' is not a telephone number (digits, spaces and + - ( ) only)"},
-        /* 7 */ {NULL, NULL, "+86 21 5555 0101 0101 0101 0101 01", "王", ENT_INVALID,
-                 "store phone is too long: 34 characters, at most 32"},
+        /* 6 */
+        {NULL, NULL, "abc", "王", ENT_INVALID,
+         "store phone 'abc' is not a telephone number (digits, spaces and + - ( ) only)"},
+        /* 7 */
+        {NULL, NULL, "+86 21 5555 0101 0101 0101 0101 01", "王", ENT_INVALID,
+         "store phone is too long: 34 characters, at most 32"},
         /* 8 */ {NULL, NULL, "\xff", "王", ENT_INVALID, "store phone is not valid UTF-8 text"},
         /* 9 */ {"上海环球进口商品馆", "上海市浦东新区世纪大道100号", "+86 21 5555 0101", "王经理", ENT_OK, ""},
         /* 10 */ {NULL, "", NULL, "李", ENT_OK, ""}, /* clears the address */
@@ -320,9 +337,12 @@ static void store_edit_rows(void **state)
     sqlite3_stmt *st;
     sqlite3 *raw;
     assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(raw, "SELECT group_concat(user || ':' || field || ':' || "
-                                             "coalesce(old_value, '-') || '>' || coalesce(new_value, '-'), '|') "
-                                             "FROM store_change", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(raw,
+                                        "SELECT group_concat(user || ':' || field || ':' || "
+                                        "coalesce(old_value, '-') || '>' || coalesce(new_value, '-'), '|') "
+                                        "FROM store_change",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
     assert_string_equal((const char *)sqlite3_column_text(st, 0),
                         "王经理:name:老店>上海环球进口商品馆|王经理:address:->上海市浦东新区世纪大道100号|"
@@ -352,7 +372,8 @@ static void backup_rows(void **state)
         /* 0 */ {"", 0, ENT_INVALID, "no backup file given"},
         /* 1 */ {":memory:", 0, ENT_INVALID, "'%s' is not a file name: a backup goes to a file on disk"},
         /* 2 */ {"file:x.db?mode=memory", 0, ENT_INVALID, "'%s' is not a file name: a backup goes to a file on disk"},
-        /* 3 */ {path, ENT_BACKUP_REPLACE, ENT_INVALID, "%s is this database's own file: a backup goes to another file"},
+        /* 3 */
+        {path, ENT_BACKUP_REPLACE, ENT_INVALID, "%s is this database's own file: a backup goes to another file"},
         /* 4 */ {wal, ENT_BACKUP_REPLACE, ENT_INVALID, "%s is this database's own file: a backup goes to another file"},
         /* 5 */ {"no/such/folder/x.db", 0, ENT_INVALID, "%s: the folder does not exist"},
         /* 6 */ {".", 0, ENT_INVALID, "%s is a folder: give the backup's file name"},
