@@ -157,6 +157,22 @@ nothing_made "$D" 2 "currency 'XYZ' is not an ISO 4217 code" -- --db new.db demo
 expect 2 "already exists: a key file is never overwritten" -- --db "$D/new.db" init --store S --name n
 [ "$(ls -A "$D")" = "new.db.key" ] && ok || fail "init with a taken key name left: $(ls -A "$D")"
 rm -f "$D/new.db.key"
+nothing_made "$D" 2 "--seed 'x' must be a whole number" -- --db new.db demo --seed x
+nothing_made "$D" 2 "--seed '99999999999999999999999' must be a whole number" -- --db new.db demo \
+    --seed 99999999999999999999999
+nothing_made "$D" 2 "unexpected argument 'extra'" -- --db new.db init --store S --name n extra
+nothing_made "$D" 2 "unknown option '--bogus'" -- --db new.db demo --bogus
+nothing_made "$D" 2 "--no-key takes no value" -- --db new.db init --store S --name n --no-key=1
+nothing_made "$D" 2 "missing.pass: No such file or directory" -- --db new.db init --store S --name n \
+    --passphrase-file missing.pass
+: >"$D/../empty.pass"
+nothing_made "$D" 2 "the passphrase file is empty" -- --db new.db init --store S --name n \
+    --passphrase-file ../empty.pass
+# --key naming an existing file (here the test database): refused, nothing made, the file intact.
+before=$(sqlite3 "$DB" .dump)
+nothing_made "$D" 2 "already exists: a key file is never overwritten" -- --db new.db init --store S --name n \
+    --key "$DB"
+[ "$before" = "$(sqlite3 "$DB" .dump)" ] && ok || fail "init --key onto the database changed it"
 # A folder that does not exist.
 expect 3 "nodir/new.db: No such file or directory" -- --db "$D/nodir/new.db" init --store S --name n
 # Success leaves the database and its key, and no staging folder.
@@ -166,6 +182,36 @@ expect 0 "demo centre ready" -- --db "$D/demo.db" demo --commodities 3 --tz UTC
 expect 0 "Europe/Paris" -- --db "$D/ok.db" store show
 expect 0 "\"signing_key\"" -- --json --db "$D/json.db" demo --commodities 3
 [ -f "$D/json.db.key" ] && ok || fail "demo --json made no signing key"
+
+# ---- check, backup, store: arguments ---------------------------------------
+refused 2 "unexpected argument 'extra'" -- check extra
+refused 2 "backup needs the FILE to write" -- backup
+refused 2 "unexpected argument 'b.db'" -- backup a.db b.db
+refused 2 "--replace takes no value" -- backup --replace=1 a.db
+refused 2 "no output file given" -- backup ""
+refused 2 "store needs show or edit" -- store
+refused 2 "store: unknown action 'delete'" -- store delete
+refused 2 "unexpected argument 'x'" -- store show x
+refused 2 "store edit needs --name, --address or --phone" -- store edit --user 王
+refused 2 "unknown option '--currency'" -- store edit --currency EUR --user 王
+refused 2 "unknown option '--tz'" -- store edit --tz UTC --user 王
+refused 2 "--name needs a value" -- store edit --name
+refused 2 "store name is required" -- store edit --name "" --user 王
+refused 2 "store name is not valid UTF-8 text" -- store edit --name $'\xff' --user 王
+refused 2 "store name is too long: 201 bytes, at most 200" -- store edit --name "$(printf '%0201d' 0)" --user 王
+refused 2 "store address is too long: 301 bytes, at most 300" -- store edit --address "$(printf '%0301d' 0)" \
+    --user 王
+refused 2 "store address holds a control character (byte 2)" -- store edit --address $'a\tb' --user 王
+refused 2 "store address is not valid UTF-8 text" -- store edit --address $'\xe4\xb8' --user 王
+refused 2 "store phone 'abc' is not a telephone number" -- store edit --phone abc --user 王
+refused 2 "store phone '---' is not a telephone number" -- store edit --phone --- --user 王
+refused 2 "store phone is too long: 33 characters, at most 32" -- store edit --phone "$(printf '%033d' 0)" --user 王
+refused 2 "store phone is not valid UTF-8 text" -- store edit --phone $'\xff' --user 王
+refused 2 "user is not valid UTF-8 text" -- store edit --name 新店 --user $'\xff'
+refused 2 "user is too long: 65 bytes, at most 64" -- store edit --name 新店 --user "$(printf '%065d' 0)"
+USER='' ENTREPOT_USER='' refused 2 "say who makes the change: --user NAME" -- store edit --name 新店
+expect 0 "store details changed by 王经理" -- store edit --name 新店 --phone "+86 21 5555 0101" --user 王经理
+expect 0 "changed     2025-06-01T08:00:00Z by 王经理" -- store show
 
 # ---- outputs onto the database, its WAL, its key ---------------------------
 for target in "$DB" "$DB-wal" "$DB-shm" "$DB.key" "$WORK/./test.db" "../$(basename "$WORK")/test.db"; do
