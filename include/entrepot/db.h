@@ -12,21 +12,41 @@ extern "C" {
 #endif
 
 enum {
-    ENT_OPEN_CREATE = 1 << 0,   /* create the file if missing (for init and demo) */
+    ENT_OPEN_CREATE = 1 << 0,   /* create the file if missing (only for init and demo) */
     ENT_OPEN_READONLY = 1 << 1, /* open read-only; no migration is run */
-    ENT_OPEN_DURABLE = 1 << 2   /* synchronous=FULL instead of NORMAL (sales) */
+    ENT_OPEN_DURABLE = 1 << 2,  /* synchronous=FULL instead of NORMAL (sales) */
+    ENT_OPEN_STAGED = 1 << 3    /* with CREATE: build a missing file under a temporary
+                                   name beside path; it appears at path only through
+                                   ent_db_publish() */
 };
 
 /*
  * Opens the database at path, sets WAL, foreign keys and a busy timeout, and
  * brings an older schema up to date in one transaction. A database made by a
  * newer entrepot is refused with ENT_ERROR and a message naming both versions.
+ *
+ * Only a missing file is created, and only with ENT_OPEN_CREATE (":memory:"
+ * too). An existing path must be an entrepot database, and is left untouched
+ * otherwise: ENT_NOTFOUND when it is missing, ENT_INVALID for a folder, a
+ * device, an empty file, a file that is not SQLite or another program's
+ * SQLite database, ENT_ERROR for a damaged schema version (negative).
+ *
  * On failure *out is still set when the handle could be made, so that the
  * caller can read ent_errmsg(*out); always release it with ent_db_close().
  */
 ENT_API int ent_db_open(ent_db **out, const char *path, int flags);
 
-/* Closes db and finalizes its prepared statements. NULL is allowed. */
+/*
+ * A database made with ENT_OPEN_CREATE | ENT_OPEN_STAGED is built in a
+ * private folder beside its path. This moves the finished file to its path,
+ * never replacing a file that appeared there meanwhile (ENT_EXISTS), and
+ * reopens it there; db stays usable. Does nothing for a database that
+ * existed. Closing a staged database without publishing it removes it.
+ */
+ENT_API int ent_db_publish(ent_db *db);
+
+/* Closes db and finalizes its prepared statements. NULL is allowed. A staged
+ * database that was not published is removed with its folder. */
 ENT_API void ent_db_close(ent_db *db);
 
 /* The schema version this program writes, and the one found in db. */
@@ -40,6 +60,10 @@ typedef struct ent_store {
     char tz[65];        /* IANA time zone, e.g. "Asia/Shanghai" */
     char *name;         /* owned by the struct */
     char created_at[21];
+    char *address;       /* owned; NULL when not recorded */
+    char *phone;         /* owned; NULL when not recorded */
+    char changed_at[21]; /* last change of name, address or phone ("" when never) */
+    char *changed_by;    /* owned; who made it (NULL when never) */
 } ent_store;
 
 /*
@@ -55,6 +79,24 @@ ENT_API int ent_store_init(ent_db *db, const char *code, const char *name,
 ENT_API int ent_store_get(ent_db *db, ent_store **out);
 ENT_API void ent_store_free(ent_store *store);
 
+/* What ent_store_edit changes: NULL leaves a detail as it is; "" clears
+ * the address or the phone (a store always has a name). */
+typedef struct ent_store_changes {
+    const char *name;    /* 1 to 200 bytes of UTF-8 text */
+    const char *address; /* at most 300 bytes of UTF-8 text */
+    const char *phone;   /* at most 32 characters: digits, spaces and + - ( ) */
+} ent_store_changes;
+
+/*
+ * Changes the store's name, address or phone in one transaction, recording
+ * each changed detail with its old and new value, the time and user (1 to 64
+ * bytes, required). Errors: ENT_INVALID (a bad value or user, nothing to
+ * change; the message names the detail), ENT_NOTFOUND (no store yet).
+ * The code, currency and time zone are fixed at init: prices and the
+ * journal's days depend on them.
+ */
+ENT_API int ent_store_edit(ent_db *db, const ent_store_changes *changes, const char *user);
+
 /* Called once per problem found by ent_db_check(); text is borrowed. */
 typedef void (*ent_check_cb)(const char *problem, void *ud);
 
@@ -66,7 +108,17 @@ typedef void (*ent_check_cb)(const char *problem, void *ud);
  */
 ENT_API int ent_db_check(ent_db *db, ent_check_cb cb, void *ud);
 
-/* Writes a consistent online copy of db to path (which must not exist). */
+/*
+ * Writes a consistent online copy of db to path, built under a temporary name
+ * beside it and moved into place whole. Errors: ENT_INVALID (no name, a name
+ * that is not a file such as ":memory:", the database's own files, a folder,
+ * a missing folder), ENT_EXISTS (path exists and ENT_BACKUP_REPLACE was not
+ * given), ENT_ERROR (I/O). A failed backup leaves path as it was.
+ */
+enum { ENT_BACKUP_REPLACE = 1 << 0 /* replace an existing regular file */ };
+ENT_API int ent_db_backup_to(ent_db *db, const char *path, int flags);
+
+/* ent_db_backup_to(db, path, 0): path must not exist. */
 ENT_API int ent_db_backup(ent_db *db, const char *path);
 
 #ifdef __cplusplus

@@ -66,6 +66,29 @@ int cli_parse_limit(const char *s, long long *out);
 /* Money with its currency, for people ("12.50 CNY"). */
 void cli_money(char *buf, size_t len, int64_t minor, const char *currency);
 
+/* Refuses an output path that is a file entrepot owns: the database, its
+ * -wal, -shm and -journal, its signing key (DB.key, $ENTREPOT_KEY). Compared
+ * by device and inode where the file exists, by resolved path otherwise.
+ * Returns 0, or the exit status after saying why. */
+int cli_check_output(struct cli *cli, const char *path);
+
+/* An output file: checked with cli_check_output, written under a temporary
+ * name beside it and renamed into place by cli_out_close(o, true), so that a
+ * failed write leaves the old file (or none). Devices and pipes are written
+ * directly. cli_out_close(o, false) drops the temporary file. Both return 0
+ * or the exit status after saying what failed. */
+struct cli_out {
+    FILE *f;
+    const char *path; /* as given, for messages */
+    char *tmp, *final;
+};
+int cli_out_open(struct cli *cli, struct cli_out *o, const char *path);
+int cli_out_close(struct cli_out *o, bool ok);
+
+/* Flushes standard output: a failed write (full disk, closed pipe) turns
+ * status 0 into EXIT_IO, with the reason on standard error. */
+int cli_stdout_status(int status);
+
 /* A command: its name and what runs it (returns the exit status). */
 struct cli_command {
     const char *name;
@@ -93,5 +116,6 @@ int cmd_sale(struct cli *cli, int argc, char **argv);
 int cmd_return(struct cli *cli, int argc, char **argv);
 int cmd_flow(struct cli *cli, int argc, char **argv);
 int cmd_report(struct cli *cli, int argc, char **argv);
+int cmd_store(struct cli *cli, int argc, char **argv);
 
 #endif

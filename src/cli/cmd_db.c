@@ -1,5 +1,6 @@
 /* entrepot init, check, backup. */
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -34,13 +35,26 @@ int cmd_init(struct cli *cli, int argc, char **argv)
         return st < 0 ? EXIT_OK : st;
     if (store == NULL || name == NULL)
         return cli_error(EXIT_USAGE, "init needs --store CODE and --name NAME (see --help)");
-    if ((st = cli_open(cli, ENT_OPEN_CREATE)) != 0)
+    /* A new database is built under a temporary name and appears only when
+     * the store and its key are made: a refused init leaves nothing behind. */
+    if ((st = cli_open(cli, ENT_OPEN_CREATE | ENT_OPEN_STAGED)) != 0)
         return st;
     int rc = ent_store_init(cli->db, store, name, currency, tz);
     if (rc != ENT_OK)
         return cli_fail(cli, rc);
+    char keypath[4096];
+    snprintf(keypath, sizeof keypath, "%s.key", cli->db_path);
+    if (key == NULL)
+        key = keypath;
+    if ((st = journal_init_key(cli, key, no_key, passfile)) != 0)
+        return st;
+    if ((rc = ent_db_publish(cli->db)) != ENT_OK) {
+        if (!no_key)
+            unlink(key); /* made by this run a moment ago (never over an existing file) */
+        return cli_fail(cli, rc);
+    }
     printf("created %s for store %s (%s)\n", cli->db_path, store, name);
-    return journal_init_key(cli, key, no_key, passfile);
+    return EXIT_OK;
 }
 
 static const char check_help[] =
@@ -76,24 +90,28 @@ int cmd_check(struct cli *cli, int argc, char **argv)
 }
 
 static const char backup_help[] =
-    "usage: entrepot backup FILE\n"
+    "usage: entrepot backup FILE [--replace]\n"
     "\n"
-    "Writes a consistent copy of the open database to FILE (which must not\n"
-    "exist), while counters keep selling.\n"
+    "Writes a consistent copy of the open database to FILE, while counters keep\n"
+    "selling. The copy is made under a temporary name beside FILE and appears\n"
+    "only when complete. FILE must not exist, unless --replace is given; the\n"
+    "database's own files and its signing key are never written over.\n"
     "\n"
     "example: entrepot backup backups/sh01-2026-11-28.db\n";
 
 int cmd_backup(struct cli *cli, int argc, char **argv)
 {
     const char *pos[1];
-    int npos, st = cli_parse(argc, argv, NULL, backup_help, pos, 1, &npos);
+    bool replace = false;
+    const struct cli_opt opts[] = {{"replace", NULL, &replace}, {0}};
+    int npos, st = cli_parse(argc, argv, opts, backup_help, pos, 1, &npos);
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
     if (npos != 1)
         return cli_error(EXIT_USAGE, "backup needs the FILE to write (see --help)");
-    if ((st = cli_open(cli, 0)) != 0)
+    if ((st = cli_check_output(cli, pos[0])) != 0 || (st = cli_open(cli, 0)) != 0)
         return st;
-    int rc = ent_db_backup(cli->db, pos[0]);
+    int rc = ent_db_backup_to(cli->db, pos[0], replace ? ENT_BACKUP_REPLACE : 0);
     if (rc != ENT_OK)
         return cli_fail(cli, rc);
     printf("backed up %s to %s\n", cli->db_path, pos[0]);

@@ -3,13 +3,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
 #include "cli.h"
 
-/* In cmd_journal.c: makes the store's first signing key and starts the journal. */
-int journal_init_key(struct cli *cli, const char *key, bool no_key, const char *passfile);
 #include "entrepot/demo.h"
 
 static const char demo_help[] =
@@ -36,11 +35,24 @@ static const char demo_help[] =
     "  entrepot --db demo.db demo\n"
     "  entrepot --db bench.db demo --seed 7 --commodities 1000000\n";
 
+/* The demo's size: one range, one message, whatever was typed. */
+static int parse_commodities(const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = s[0] >= '0' && s[0] <= '9' ? strtoull(s, &end, 10) : 0;
+    if (s[0] < '0' || s[0] > '9' || errno || *end || v < 1 || v > ENT_DEMO_MAX_COMMODITIES)
+        return cli_error(EXIT_USAGE, "--commodities '%s': the demo makes from 1 to %d commodities", s,
+                         ENT_DEMO_MAX_COMMODITIES);
+    *out = v;
+    return 0;
+}
+
 static int parse_u64(const char *s, const char *what, uint64_t *out)
 {
     char *end;
     errno = 0;
-    if (s[0] == '-' || s[0] == '\0')
+    if (s[0] < '0' || s[0] > '9')
         return cli_error(EXIT_USAGE, "%s '%s' must be a whole number of 0 or more", what, s);
     unsigned long long v = strtoull(s, &end, 10);
     if (errno || *end)
@@ -102,7 +114,7 @@ static double seconds_since(const struct timespec *t0)
     return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-static void print_json(const ent_demo_stats *s, const ent_store *store, uint64_t seed, double secs)
+static void print_json(const ent_demo_stats *s, const ent_store *store, uint64_t seed, double secs, const char *key)
 {
     json_t *o = json_pack("{s:s, s:s, s:I, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
                           "s:s, s:s, s:s, s:f}",
@@ -117,6 +129,7 @@ static void print_json(const ent_demo_stats *s, const ent_store *store, uint64_t
                           "foreign_cost_lots", (json_int_t)s->foreign_cost_lots,
                           "sample_gtin", s->sample_gtin, "sample_search", s->sample_search,
                           "sample_origin", s->sample_origin, "seconds", secs);
+    json_object_set_new(o, "signing_key", key ? json_string(key) : json_null());
     json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     fputc('\n', stdout);
     json_decref(o);
@@ -188,15 +201,15 @@ int cmd_demo(struct cli *cli, int argc, char **argv)
         return st < 0 ? EXIT_OK : st;
     if (seed_s && (st = parse_u64(seed_s, "--seed", &seed)) != 0)
         return st;
-    if (count_s && ((st = parse_u64(count_s, "--commodities", &count)) != 0 || count < 1 ||
-                    count > ENT_DEMO_MAX_COMMODITIES))
-        return st ? st : cli_error(EXIT_USAGE, "--commodities %s: the demo makes from 1 to %d", count_s,
-                                   ENT_DEMO_MAX_COMMODITIES);
+    if (count_s && (st = parse_commodities(count_s, &count)) != 0)
+        return st;
     if (today && !valid_date(today))
         return cli_error(EXIT_USAGE, "--today '%s' is not a date in the form YYYY-MM-DD", today);
     if ((store_code == NULL) != (name == NULL))
         return cli_error(EXIT_USAGE, "--store and --name go together (see --help)");
-    if ((st = cli_open(cli, ENT_OPEN_CREATE)) != 0)
+    /* A missing database is built under a temporary name and appears only
+     * when it is complete: a refused demo leaves nothing behind. */
+    if ((st = cli_open(cli, ENT_OPEN_CREATE | ENT_OPEN_STAGED)) != 0)
         return st;
     if (today == NULL) {
         const char *zone = tz ? tz : "Asia/Shanghai";
@@ -221,20 +234,34 @@ int cmd_demo(struct cli *cli, int argc, char **argv)
     /* A store the demo makes gets its signing key too (DB.key, as init does),
      * so that the demo centre can sell at once. */
     int new_store = ent_store_get(cli->db, &store) == ENT_NOTFOUND;
+    const char *passphrase = getenv("ENTREPOT_KEY_PASSPHRASE");
+    char keypath[4096], key_id[65] = "";
+    snprintf(keypath, sizeof keypath, "%s.key", cli->db_path);
+    if (passphrase && *passphrase == '\0')
+        passphrase = NULL;
     ent_store_free(store);
     store = NULL;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int rc = ent_demo_fill(cli->db, &stats, &opt);
     if (rc != ENT_OK)
         return cli_fail(cli, rc);
-    if (new_store && cli->format != FORMAT_JSON && (st = journal_init_key(cli, NULL, false, NULL)) != 0)
-        return st;
+    if (new_store && (rc = ent_journal_start(cli->db, key_id, keypath, passphrase)) != ENT_OK)
+        return cli_error(cli_exit_code(rc), "the demo's signing key was not made: %s", ent_errmsg(cli->db));
+    if ((rc = ent_db_publish(cli->db)) != ENT_OK) {
+        if (new_store)
+            unlink(keypath); /* made by this run a moment ago (never over an existing file) */
+        return cli_fail(cli, rc);
+    }
     double secs = seconds_since(&t0);
     ent_store_get(cli->db, &store);
-    if (cli->format == FORMAT_JSON)
-        print_json(&stats, store, seed, secs);
-    else
+    if (cli->format == FORMAT_JSON) {
+        print_json(&stats, store, seed, secs, *key_id ? keypath : NULL);
+    } else {
+        if (*key_id)
+            printf("signing key %s (key id %.16s…), mode 0600: keep it safe, nothing can be sold without it\n", keypath,
+                   key_id);
         print_tour(cli, &stats, store, seed, secs);
+    }
     ent_store_free(store);
     return EXIT_OK;
 }

@@ -486,17 +486,20 @@ static int journal_export(struct cli *cli, int argc, char **argv)
     int64_t lo = 0, hi = 0;
     if ((from && (parse_int(from, &lo) != 0 || lo < 1)) || (to && (parse_int(to, &hi) != 0 || hi < 1)))
         return cli_error(EXIT_USAGE, "--from and --to take record numbers (1, 2, ...)");
+    if (outpath && (st = cli_check_output(cli, outpath)) != 0)
+        return st;
     if ((st = cli_open(cli, ENT_OPEN_READONLY)) != 0)
         return st;
     ent_store *store = NULL;
     int rc = ent_store_get(cli->db, &store);
     if (rc != ENT_OK)
         return cli_fail(cli, rc);
-    FILE *f = outpath ? fopen(outpath, "w") : stdout;
-    if (f == NULL) {
+    struct cli_out out = {.f = stdout};
+    if (outpath && (st = cli_out_open(cli, &out, outpath)) != 0) {
         ent_store_free(store);
-        return cli_error(EXIT_IO, "%s: %s", outpath, strerror(errno));
+        return st;
     }
+    FILE *f = out.f;
     struct export_ctx x = {f, csv, 0};
     if (csv) {
         static const char *const head[] = {"seq",        "uuid",      "kind",     "time",      "counter",
@@ -523,8 +526,8 @@ static int journal_export(struct cli *cli, int argc, char **argv)
         fputs("\n  ]\n}\n", f);
     }
     ent_store_free(store);
-    if (outpath && fclose(f) != 0 && rc == ENT_OK)
-        return cli_error(EXIT_IO, "%s: %s", outpath, strerror(errno));
+    if (outpath && (st = cli_out_close(&out, rc == ENT_OK)) != 0)
+        return st;
     if (rc != ENT_OK)
         return cli_fail(cli, rc);
     if (outpath)

@@ -390,6 +390,41 @@ static void json_summary(const ent_label_job *job, const struct print_opts *o, c
     json_decref(obj);
 }
 
+/* One file is written under a temporary name and renamed into place, so a
+ * failed write leaves whatever was there; PNG and SVG jobs of several pages
+ * become out-1.png, out-2.png, ... through the library. Returns the exit
+ * status. */
+static int write_out(struct cli *cli, ent_label_job *job, const struct print_opts *o)
+{
+    const char *path = o->out;
+    bool known;
+    enum ent_label_format fmt = format_of(format_name(o->format, o->out), &known);
+    int rc, st;
+    if ((fmt == ENT_LABEL_PNG || fmt == ENT_LABEL_SVG) && ent_label_job_pages(job) > 1) {
+        /* out.png becomes out-1.png, out-2.png, ...: none may be a file
+         * entrepot owns either. */
+        const char *slash = strrchr(path, '/'), *dot = strrchr(path, '.');
+        if (dot == NULL || (slash && dot < slash))
+            dot = path + strlen(path);
+        for (size_t p = 1; p <= ent_label_job_pages(job); p++) {
+            char page[4200];
+            snprintf(page, sizeof page, "%.*s-%zu%s", (int)(dot - path), path, p, dot);
+            if ((st = cli_check_output(cli, page)) != 0)
+                return st;
+        }
+        rc = ent_label_job_write_file(job, path);
+        return rc == ENT_OK ? 0 : cli_error(cli_exit_code(rc), "%s", ent_label_job_errmsg(job));
+    }
+    struct cli_out out;
+    if ((st = cli_out_open(cli, &out, path)) != 0)
+        return st;
+    rc = ent_label_job_write(job, out.f);
+    st = cli_out_close(&out, rc == ENT_OK);
+    if (rc != ENT_OK)
+        return cli_error(cli_exit_code(rc), "%s: %s", path, ent_label_job_errmsg(job));
+    return st;
+}
+
 static int write_job(struct cli *cli, ent_label_job *job, const struct print_opts *o, const struct bad *skipped,
                      bool *done)
 {
@@ -404,9 +439,8 @@ static int write_job(struct cli *cli, ent_label_job *job, const struct print_opt
                 ent_label_job_labels(job) == 1 ? "" : "s", ent_label_job_pages(job),
                 ent_label_job_pages(job) == 1 ? "" : "s", o->printer, said);
     } else if (o->out && strcmp(o->out, "-") != 0) {
-        rc = ent_label_job_write_file(job, o->out);
-        if (rc != ENT_OK)
-            return cli_error(cli_exit_code(rc), "%s", ent_label_job_errmsg(job));
+        if ((rc = write_out(cli, job, o)) != 0)
+            return rc;
         fprintf(stderr, "wrote %zu label%s on %zu page%s to %s\n", ent_label_job_labels(job),
                 ent_label_job_labels(job) == 1 ? "" : "s", ent_label_job_pages(job),
                 ent_label_job_pages(job) == 1 ? "" : "s", o->out);
@@ -460,6 +494,8 @@ static int label_print(struct cli *cli, struct print_opts *o, const char **codes
         return cli_error(EXIT_USAGE, "--template NAME is needed (entrepot label templates lists them)");
     if (o->out && o->printer)
         return cli_error(EXIT_USAGE, "--out and --printer go one at a time");
+    if (o->out && strcmp(o->out, "-") != 0 && (st = cli_check_output(cli, o->out)) != 0)
+        return st;
     if (o->each && strcmp(o->each, "lot") != 0 && strcmp(o->each, "product") != 0)
         return cli_error(EXIT_USAGE, "--each %s: choose product or lot", o->each);
     if (o->copies && strcmp(o->copies, "stock") != 0 &&

@@ -268,15 +268,21 @@ static int do_export(struct cli *cli, int argc, char **argv)
         return st < 0 ? EXIT_OK : st;
     if (npos == 1 && *pos[0] == '\0')
         return cli_error(EXIT_USAGE, "product export: the FILE name is empty (leave it out for standard output)");
+    bool to_file = npos == 1 && strcmp(pos[0], "-") != 0;
+    struct cli_out out = {.f = stdout};
+    /* Checked before the database is opened: a refused path changes nothing. */
+    if (to_file && (st = cli_check_output(cli, pos[0])) != 0)
+        return st;
     if ((st = cli_open(cli, 0)) != 0)
         return st;
-    FILE *out = npos == 0 || strcmp(pos[0], "-") == 0 ? stdout : fopen(pos[0], "wb");
-    if (out == NULL)
-        return cli_error(EXIT_IO, "%s: %s", pos[0], strerror(errno));
-    int rc = ent_product_export_csv(cli->db, out);
-    if (out != stdout && fclose(out) != 0 && rc == ENT_OK)
-        return cli_error(EXIT_IO, "%s: %s", pos[0], strerror(errno));
-    return rc == ENT_OK ? EXIT_OK : cli_fail(cli, rc);
+    if (to_file && (st = cli_out_open(cli, &out, pos[0])) != 0)
+        return st;
+    int rc = ent_product_export_csv(cli->db, out.f);
+    if (to_file && (st = cli_out_close(&out, rc == ENT_OK)) != 0)
+        return st;
+    if (rc != ENT_OK)
+        return cli_error(cli_exit_code(rc), "%s: %s", to_file ? pos[0] : "standard output", ent_errmsg(cli->db));
+    return EXIT_OK;
 }
 
 static int do_retire(struct cli *cli, int argc, char **argv, int retire)

@@ -524,8 +524,8 @@ int cmd_counter(struct cli *cli, int argc, char **argv)
         return st < 0 ? EXIT_OK : st;
     if (counter == NULL || cashier == NULL)
         return cli_error(EXIT_USAGE, "counter needs --counter C1 and --cashier NAME (see --help)");
-    if ((st = parse_paper(paper, &t.paper)) != 0 || (st = cli_open(cli, ENT_OPEN_DURABLE)) != 0 ||
-        (st = store_currency(cli, t.currency)) != 0)
+    if ((st = parse_paper(paper, &t.paper)) != 0 || (escpos && (st = cli_check_output(cli, escpos)) != 0) ||
+        (st = cli_open(cli, ENT_OPEN_DURABLE)) != 0 || (st = store_currency(cli, t.currency)) != 0)
         return st;
     int rc = ent_basket_new(cli->db, &t.b, counter, cashier, shelf);
     if (rc != ENT_OK)
@@ -547,6 +547,13 @@ int cmd_counter(struct cli *cli, int argc, char **argv)
             line[--n] = '\0';
         if (counter_line(&t, line))
             break;
+        /* Output line-buffered: a till whose screen or printer pipe is gone
+         * stops taking sales (what was paid is recorded). */
+        if (ferror(t.out)) {
+            st = cli_error(EXIT_IO, "the counter's output cannot be written (a full disk or a closed pipe): "
+                                    "stopped; every sale paid so far is recorded");
+            break;
+        }
     }
     if (ent_basket_count(t.b) > 0)
         fprintf(t.out, "  basket cancelled (not paid)\n");
@@ -698,8 +705,8 @@ int cmd_sale(struct cli *cli, int argc, char **argv)
     }
     if (counter == NULL || cashier == NULL || pay == NULL || npos == 0)
         return cli_error(EXIT_USAGE, "sale needs --counter, --cashier, --pay and at least one CODE (see --help)");
-    if ((st = parse_paper(paper, &t.paper)) != 0 || (st = cli_open(cli, ENT_OPEN_DURABLE)) != 0 ||
-        (st = store_currency(cli, t.currency)) != 0)
+    if ((st = parse_paper(paper, &t.paper)) != 0 || (escpos && (st = cli_check_output(cli, escpos)) != 0) ||
+        (st = cli_open(cli, ENT_OPEN_DURABLE)) != 0 || (st = store_currency(cli, t.currency)) != 0)
         return st;
     int rc = ent_basket_new(cli->db, &t.b, counter, cashier, shelf);
     if (rc != ENT_OK)
@@ -787,8 +794,9 @@ int cmd_return(struct cli *cli, int argc, char **argv)
             goto done;
         items[n] = (ent_return_item){code, qty};
     }
-    if ((st = parse_paper(paper, &t.paper)) != 0 || (st = cli_open(cli, ENT_OPEN_DURABLE)) != 0 ||
-        (st = store_currency(cli, t.currency)) != 0 || (st = open_journal(&t)) != 0)
+    if ((st = parse_paper(paper, &t.paper)) != 0 || (escpos && (st = cli_check_output(cli, escpos)) != 0) ||
+        (st = cli_open(cli, ENT_OPEN_DURABLE)) != 0 || (st = store_currency(cli, t.currency)) != 0 ||
+        (st = open_journal(&t)) != 0)
         goto done;
     ent_return_req q = {.receipt = no_receipt ? NULL : pos[0], .items = items, .nitems = n, .location = to,
                         .counter = counter, .cashier = cashier, .reason = reason, .void_sale = void_sale};

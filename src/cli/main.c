@@ -14,6 +14,7 @@ static const char usage[] =
     "\n"
     "  init        create a database for a store\n"
     "  demo        fill a new database with a realistic demo centre\n"
+    "  store       show and edit the store's name, address and phone\n"
     "  product     add, edit, show, list, search, import and export commodities\n"
     "  location    add and list stock locations\n"
     "  stock       receive, move, adjust, scrap, count; levels, history\n"
@@ -65,7 +66,7 @@ static const struct cli_command commands[] = {
     {"stock", cmd_stock},     {"scan", cmd_scan},     {"journal", cmd_journal}, {"receipt", cmd_receipt},
     {"check", cmd_check},     {"backup", cmd_backup}, {"label", cmd_label_exec},
     {"counter", cmd_counter}, {"sale", cmd_sale},     {"return", cmd_return},   {"flow", cmd_flow},
-    {"report", cmd_report},
+    {"report", cmd_report},   {"store", cmd_store},
 };
 
 int main(int argc, char **argv)

@@ -1,8 +1,12 @@
 /* Shared pieces of the program: options, tables, exit codes. */
 #include <errno.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -287,21 +291,27 @@ int cli_main(int argc, char **argv, const char *usage, const struct cli_command 
     cli.db_path = getenv("ENTREPOT_DB");
     if (cli.db_path == NULL || *cli.db_path == '\0')
         cli.db_path = "entrepot.db";
+    /* A closed pipe is a failed write like a full disk: reported, exit 3. */
+    signal(SIGPIPE, SIG_IGN);
     for (; i < argc && argv[i][0] == '-'; i++) {
-        if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
-            cli.db_path = argv[++i];
-        } else if (strncmp(argv[i], "--db=", 5) == 0) {
-            cli.db_path = argv[i] + 5;
+        if (strcmp(argv[i], "--db") == 0 || strncmp(argv[i], "--db=", 5) == 0) {
+            const char *v = argv[i][4] == '=' ? argv[i] + 5 : i + 1 < argc ? argv[++i] : NULL;
+            if (v == NULL || *v == '\0')
+                return cli_error(EXIT_USAGE, "--db needs the path of the database (see entrepot --help)");
+            cli.db_path = v;
+        } else if (strncmp(argv[i], "--json=", 7) == 0 || strncmp(argv[i], "--csv=", 6) == 0 ||
+                   strncmp(argv[i], "--help=", 7) == 0 || strncmp(argv[i], "--version=", 10) == 0) {
+            return cli_error(EXIT_USAGE, "%.*s takes no value", (int)strcspn(argv[i], "="), argv[i]);
         } else if (strcmp(argv[i], "--json") == 0) {
             cli.format = FORMAT_JSON;
         } else if (strcmp(argv[i], "--csv") == 0) {
             cli.format = FORMAT_CSV;
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             fputs(usage, stdout);
-            return EXIT_OK;
+            return cli_stdout_status(EXIT_OK);
         } else if (strcmp(argv[i], "--version") == 0) {
             printf("entrepot %s\n", ent_version());
-            return EXIT_OK;
+            return cli_stdout_status(EXIT_OK);
         } else {
             return cli_error(EXIT_USAGE, "unknown option '%s' (see entrepot --help)", argv[i]);
         }
@@ -313,11 +323,11 @@ int cli_main(int argc, char **argv, const char *usage, const struct cli_command 
     const char *name = argv[i];
     if (strcmp(name, "version") == 0) {
         printf("entrepot %s\n", ent_version());
-        return EXIT_OK;
+        return cli_stdout_status(EXIT_OK);
     }
     if (strcmp(name, "help") == 0) {
         fputs(usage, stdout);
-        return EXIT_OK;
+        return cli_stdout_status(EXIT_OK);
     }
     status = -1;
     for (size_t k = 0; k < ncommands; k++) {
@@ -340,5 +350,165 @@ int cli_main(int argc, char **argv, const char *usage, const struct cli_command 
     if (status < 0)
         status = cli_error(EXIT_USAGE, "unknown command '%s' (see entrepot --help)", name);
     ent_db_close(cli.db);
+    return cli_stdout_status(status);
+}
+
+/* ---- output files --------------------------------------------------------- */
+
+/* path made absolute with its folder resolved (the file itself may not
+ * exist yet); false when the folder does not exist. */
+static bool resolve_path(const char *path, char out[PATH_MAX])
+{
+    char dir[PATH_MAX];
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    if (slash == path)
+        snprintf(dir, sizeof dir, "/");
+    else
+        snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
+    char real[PATH_MAX];
+    if (realpath(dir, real) == NULL)
+        return false;
+    int n = snprintf(out, PATH_MAX, "%s/%s", strcmp(real, "/") == 0 ? "" : real, base);
+    return n > 0 && n < PATH_MAX;
+}
+
+/* Whether a and b name the same file: by device and inode when both exist,
+ * else by their resolved paths. */
+static bool same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    char ra[PATH_MAX], rb[PATH_MAX];
+    if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
+        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    return resolve_path(a, ra) && resolve_path(b, rb) && strcmp(ra, rb) == 0;
+}
+
+int cli_check_output(struct cli *cli, const char *path)
+{
+    static const char *const tails[] = {"", "-wal", "-shm", "-journal", ".key"};
+    static const char *const what[] = {"the database", "the database's write-ahead log",
+                                       "the database's shared-memory index", "the database's rollback journal",
+                                       "the database's signing key"};
+    char owned[PATH_MAX + 16];
+    if (path == NULL || *path == '\0')
+        return cli_error(EXIT_USAGE, "no output file given");
+    for (size_t i = 0; cli->db_path && i < sizeof tails / sizeof *tails; i++) {
+        snprintf(owned, sizeof owned, "%s%s", cli->db_path, tails[i]);
+        if (same_file(path, owned))
+            return cli_error(EXIT_USAGE, "%s is %s (%s): entrepot will not write over it; choose another file", path,
+                             what[i], owned);
+    }
+    const char *key = getenv("ENTREPOT_KEY");
+    if (key && *key && same_file(path, key))
+        return cli_error(EXIT_USAGE,
+                         "%s is the signing key ($ENTREPOT_KEY): entrepot will not write over it; "
+                         "choose another file",
+                         path);
+    return 0;
+}
+
+/* err is 0 when the failure was flagged by an earlier buffered write whose
+ * errno is gone: say what failed, and do not invent a reason. */
+static int write_failed(const char *path, int err)
+{
+    if (err == 0)
+        return cli_error(EXIT_IO, "writing %s failed (a full disk or a closed pipe)", path);
+    return cli_error(EXIT_IO, "writing %s failed: %s", path, strerror(err));
+}
+
+int cli_out_open(struct cli *cli, struct cli_out *o, const char *path)
+{
+    struct stat st;
+    int st_rc;
+    memset(o, 0, sizeof *o);
+    if ((st_rc = cli_check_output(cli, path)) != 0)
+        return st_rc;
+    o->path = path;
+    /* Devices, pipes and the like (/dev/stdout, a FIFO) are written as they
+     * are: there is nothing to replace, and renaming onto them would remove
+     * them. */
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        if (S_ISDIR(st.st_mode))
+            return cli_error(EXIT_USAGE, "%s is a folder: give a file name", path);
+        o->f = fopen(path, "wb");
+        return o->f ? 0 : cli_error(EXIT_IO, "cannot write %s: %s", path, strerror(errno));
+    }
+    char real[PATH_MAX];
+    if (!resolve_path(path, real))
+        return cli_error(EXIT_USAGE, "cannot write %s: its folder does not exist", path);
+    size_t len = strlen(real) + 16;
+    o->tmp = malloc(len);
+    if (o->tmp == NULL)
+        return cli_error(EXIT_IO, "out of memory");
+    /* Beside the target (same file system, so rename is atomic): readers see
+     * the old file or the whole new one, never half of it. */
+    char *slash = strrchr(real, '/');
+    snprintf(o->tmp, len, "%.*s.%s.XXXXXX", (int)(slash - real + 1), real, slash + 1);
+    int fd = mkstemp(o->tmp);
+    if (fd < 0) {
+        int e = errno;
+        free(o->tmp);
+        o->tmp = NULL;
+        return cli_error(EXIT_IO, "cannot write %s: %s", path, strerror(e));
+    }
+    mode_t mask = umask(0);
+    umask(mask);
+    fchmod(fd, stat(real, &st) == 0 ? (st.st_mode & 07777) : (0666 & ~mask));
+    o->f = fdopen(fd, "wb");
+    if (o->f == NULL) {
+        int e = errno;
+        close(fd);
+        unlink(o->tmp);
+        free(o->tmp);
+        o->tmp = NULL;
+        return cli_error(EXIT_IO, "cannot write %s: %s", path, strerror(e));
+    }
+    o->final = strdup(real);
+    return 0;
+}
+
+int cli_out_close(struct cli_out *o, bool ok)
+{
+    int status = 0;
+    if (o->f == NULL)
+        return 0;
+    errno = 0;
+    bool failed = fflush(o->f) != 0 || ferror(o->f);
+    int err = errno;
+    if (!failed && o->tmp && fsync(fileno(o->f)) != 0) {
+        failed = true;
+        err = errno;
+    }
+    if (fclose(o->f) != 0 && !failed) {
+        failed = true;
+        err = errno;
+    }
+    o->f = NULL;
+    if (failed && ok)
+        status = write_failed(o->path, err);
+    if (o->tmp) {
+        /* Only the temporary file this run made is ever removed. */
+        if (failed || !ok)
+            unlink(o->tmp);
+        else if (rename(o->tmp, o->final) != 0) {
+            status = write_failed(o->path, errno);
+            unlink(o->tmp);
+        }
+    }
+    free(o->tmp);
+    free(o->final);
+    o->tmp = o->final = NULL;
     return status;
+}
+
+int cli_stdout_status(int status)
+{
+    errno = 0;
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return status;
+    int err = errno;
+    clearerr(stdout);
+    /* A command that failed has said why already. */
+    return status == EXIT_OK ? write_failed("to standard output", err) : status;
 }

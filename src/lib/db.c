@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <limits.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "entrepot/db.h"
@@ -205,6 +207,11 @@ static int migrate(ent_db *db)
     int rc = read_user_version(db, &version);
     if (rc != ENT_OK)
         return rc;
+    if (version < 0)
+        return ent_fail(db, ENT_ERROR,
+                        "this database has schema version %d, which no entrepot writes: "
+                        "the file is damaged",
+                        version);
     if (version > ent_migration_count)
         return ent_fail(db, ENT_ERROR,
                         "this database has schema version %d, newer than this entrepot (%s) "
@@ -219,6 +226,8 @@ static int migrate(ent_db *db)
         return rc;
     /* Read again under the write lock: another process may have migrated meanwhile. */
     rc = read_user_version(db, &version);
+    if (rc == ENT_OK && (version < 0 || version > ent_migration_count))
+        rc = ent_fail(db, ENT_ERROR, "this database's schema version changed to %d while it was opened", version);
     for (int i = version; rc == ENT_OK && i < ent_migration_count; i++) {
         char pragma[64];
         rc = exec_sql(db, ent_migrations[i].sql);
@@ -234,9 +243,188 @@ static int migrate(ent_db *db)
     return ent_tx_end(db, rc);
 }
 
+/* Refuses, before SQLite touches it, a path that cannot be an entrepot
+ * database: a folder, a device, an empty file, a file that is not SQLite. */
+/* A path as messages show it: a very long one keeps its last 200 bytes
+ * (cut on a character boundary), so that the reason after it still fits. */
+static void short_path(char out[256], const char *path)
+{
+    size_t len = strlen(path);
+    if (len <= 200) {
+        snprintf(out, 256, "%s", path);
+        return;
+    }
+    const char *tail = path + len - 200;
+    while (((unsigned char)*tail & 0xc0) == 0x80)
+        tail++;
+    snprintf(out, 256, "…%s", tail);
+}
+
+static int check_file(ent_db *db, const char *path, const char *shown)
+{
+    struct stat st;
+    char head[16];
+    if (stat(path, &st) != 0)
+        return errno == ENOENT
+                   ? ent_fail(db, ENT_NOTFOUND, "%s: no such database (create one with `entrepot init`)", shown)
+                   : ent_fail(db, ENT_ERROR, "%s: %s", shown, strerror(errno));
+    if (S_ISDIR(st.st_mode))
+        return ent_fail(db, ENT_INVALID, "%s is a folder, not an entrepot database", shown);
+    if (!S_ISREG(st.st_mode))
+        return ent_fail(db, ENT_INVALID, "%s is not a regular file, not an entrepot database", shown);
+    if (st.st_size == 0)
+        return ent_fail(db, ENT_INVALID,
+                        "%s is an empty file, not an entrepot database (entrepot init "
+                        "makes one under a new name)",
+                        shown);
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return ent_fail(db, ENT_ERROR, "%s: %s", shown, strerror(errno));
+    size_t n = fread(head, 1, sizeof head, f);
+    fclose(f);
+    if (n != sizeof head || memcmp(head, "SQLite format 3", sizeof head) != 0)
+        return ent_fail(db, ENT_INVALID, "%s is not an entrepot database (it is not an SQLite file)", shown);
+    return ENT_OK;
+}
+
+/* An SQLite file is ours when it has the first migration's tables and a
+ * schema version entrepot could have written. Only reads: nothing is
+ * written to a file that turns out to belong to another program. */
+static int check_schema(ent_db *db, const char *path)
+{
+    static const char sql[] = "SELECT count(*) FROM sqlite_master WHERE type = 'table' "
+                              "AND name IN ('store', 'setting', 'product', 'stock_move')";
+    sqlite3_stmt *st = NULL;
+    int version = 0, tables = 0;
+    int rc = read_user_version(db, &version);
+    if (rc != ENT_OK)
+        return ent_fail(db, ENT_ERROR, "%s is not a readable entrepot database: %s", path, sqlite3_errmsg(db->sql));
+    if (version < 0)
+        return ent_fail(db, ENT_ERROR,
+                        "%s has schema version %d, which no entrepot writes: the file is damaged "
+                        "or not an entrepot database",
+                        path, version);
+    if (sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW)
+        rc = ent_fail(db, ENT_ERROR, "%s is not a readable entrepot database: %s", path, sqlite3_errmsg(db->sql));
+    else
+        tables = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    if (rc == ENT_OK && tables != 4)
+        rc = ent_fail(db, ENT_INVALID, "%s is an SQLite database of another program, not an entrepot database", path);
+    return rc;
+}
+
+/* A private folder beside path (same file system, so that the finished file
+ * can be linked into place) in which a new database is built. */
+static int stage_new(ent_db *db, const char *path, char **file_out)
+{
+    const char *slash = strrchr(path, '/');
+    size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
+    size_t len = dirlen + strlen(".entrepot-new-XXXXXX/new.db") + 1;
+    char *dir = malloc(len), *file = malloc(len);
+    if (dir == NULL || file == NULL) {
+        free(dir);
+        free(file);
+        return ent_fail(db, ENT_ERROR, "out of memory");
+    }
+    snprintf(dir, len, "%.*s.entrepot-new-XXXXXX", (int)dirlen, path);
+    if (mkdtemp(dir) == NULL) {
+        int e = errno;
+        char shown[256];
+        short_path(shown, path);
+        free(dir);
+        free(file);
+        return ent_fail(db, ENT_ERROR, "cannot create %s: %s", shown, strerror(e));
+    }
+    snprintf(file, len, "%s/new.db", dir);
+    db->stage_dir = dir;
+    *file_out = file;
+    return ENT_OK;
+}
+
+/* Removes the staging folder and the files SQLite may have made in it:
+ * only names this handle chose, never anything else. */
+static void unstage(ent_db *db)
+{
+    static const char *const tails[] = {"/new.db", "/new.db-wal", "/new.db-shm", "/new.db-journal"};
+    char p[PATH_MAX];
+    if (db->stage_dir == NULL)
+        return;
+    for (size_t i = 0; i < sizeof tails / sizeof *tails; i++) {
+        snprintf(p, sizeof p, "%s%s", db->stage_dir, tails[i]);
+        unlink(p);
+    }
+    rmdir(db->stage_dir);
+    free(db->stage_dir);
+    db->stage_dir = NULL;
+}
+
+static void close_sql(ent_db *db)
+{
+    for (size_t i = 0; i < ENT_STMT_CACHE; i++) {
+        sqlite3_finalize(db->cache[i].stmt);
+        db->cache[i].stmt = NULL;
+        db->cache[i].sql = NULL;
+    }
+    sqlite3_close(db->sql);
+    db->sql = NULL;
+}
+
+/* WAL for every read-write connection; the message names the file. */
+static int set_journal(ent_db *db, const char *shown)
+{
+    int rc = ENT_OK;
+    /* A short-lived command (one receive, one scan) should not pay for a WAL
+     * checkpoint and its fsyncs on every exit; SQLite's automatic checkpoint
+     * (every 1000 pages) and the next long-lived connection do that work.
+     * Set only once the file is known to be ours: closing a refused file
+     * then removes the -wal and -shm that SQLite made to read it. */
+    sqlite3_db_config(db->sql, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+    if (!(db->flags & ENT_OPEN_READONLY))
+        rc = exec_sql(db, (db->flags & ENT_OPEN_DURABLE) ? "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL"
+                                                         : "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL");
+    if (rc != ENT_OK) {
+        char why[ENT_MSG_MAX];
+        snprintf(why, sizeof why, "%s", db->msg);
+        rc = ent_fail(db, rc, "%s: %s", shown, why);
+    }
+    return rc;
+}
+
+/* Opens the SQLite file (shown to people as shown) and sets up the
+ * connection; an existing file is checked to be ours before anything is
+ * written to it. */
+static int open_sql(ent_db *db, const char *file, const char *shown, bool create)
+{
+    int oflags = (db->flags & ENT_OPEN_READONLY) ? SQLITE_OPEN_READONLY
+                                                 : SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+    if (sqlite3_open_v2(file, &db->sql, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+        return ent_fail(db, ENT_ERROR, "%s: %s", shown, db->sql ? sqlite3_errmsg(db->sql) : "out of memory");
+    sqlite3_extended_result_codes(db->sql, 0);
+    sqlite3_busy_timeout(db->sql, BUSY_TIMEOUT_MS);
+    /* 32 MiB of page cache (the default is 2 MiB): a million-commodity
+     * catalogue's indexes stay in memory during imports and reports. Reads
+     * through a memory map cost no system call per page, which is most of a
+     * scan's lookup time on a large catalogue. 2 GiB is the most Debian's
+     * SQLite maps; a bigger database reads its tail through pread. */
+    int rc = exec_sql(db, "PRAGMA foreign_keys = ON; " ENT_CACHE_PRAGMA "; PRAGMA mmap_size = 2147418112");
+    if (rc != ENT_OK) {
+        char why[ENT_MSG_MAX];
+        snprintf(why, sizeof why, "%s", db->msg);
+        return ent_fail(db, rc, "%s: %s", shown, why);
+    }
+    /* Look before writing: journal_mode = WAL and the migrations would turn
+     * another program's file into a half entrepot one. */
+    if (!create && check_schema(db, shown) != ENT_OK)
+        return db->code;
+    return set_journal(db, shown);
+}
+
 int ent_db_open(ent_db **out, const char *path, int flags)
 {
     ent_db *db = calloc(1, sizeof *db);
+    char *file = NULL, shown[256];
+    bool create = false;
     int rc = ENT_OK;
     *out = db;
     if (db == NULL)
@@ -246,50 +434,92 @@ int ent_db_open(ent_db **out, const char *path, int flags)
         rc = ent_fail(db, ENT_INVALID, "no database path given");
         goto done;
     }
-    if (!(flags & ENT_OPEN_CREATE) && access(path, F_OK) != 0) {
-        rc = ent_fail(db, ENT_NOTFOUND, "%s: no such database (create one with `entrepot init`)", path);
-        goto done;
+    short_path(shown, path);
+    if ((flags & ENT_OPEN_CREATE) && strcmp(path, ":memory:") == 0) {
+        create = true;
+    } else {
+        rc = check_file(db, path, shown);
+        create = rc == ENT_NOTFOUND && (flags & ENT_OPEN_CREATE) && !(flags & ENT_OPEN_READONLY);
+        if (rc != ENT_OK && !create)
+            goto done;
     }
-    int oflags = (flags & ENT_OPEN_READONLY) ? SQLITE_OPEN_READONLY
-                 : SQLITE_OPEN_READWRITE | ((flags & ENT_OPEN_CREATE) ? SQLITE_OPEN_CREATE : 0);
-    if (sqlite3_open_v2(path, &db->sql, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-        rc = ent_fail(db, ENT_ERROR, "%s: %s", path, db->sql ? sqlite3_errmsg(db->sql) : "out of memory");
-        goto done;
+    if (create && (flags & ENT_OPEN_STAGED)) {
+        if ((rc = stage_new(db, path, &file)) != ENT_OK)
+            goto done;
+        db->final_path = strdup(path);
+        if (db->final_path == NULL) {
+            rc = ent_fail(db, ENT_ERROR, "out of memory");
+            goto done;
+        }
     }
-    sqlite3_extended_result_codes(db->sql, 0);
-    /* A short-lived command (one receive, one scan) should not pay for a WAL
-     * checkpoint and its fsyncs on every exit; SQLite's automatic checkpoint
-     * (every 1000 pages) and the next long-lived connection do that work. */
-    sqlite3_db_config(db->sql, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
-    sqlite3_busy_timeout(db->sql, BUSY_TIMEOUT_MS);
-    /* 32 MiB of page cache (the default is 2 MiB): a million-commodity
-     * catalogue's indexes stay in memory during imports and reports. Reads
-     * through a memory map cost no system call per page, which is most of a
-     * scan's lookup time on a large catalogue. 2 GiB is the most Debian's
-     * SQLite maps; a bigger database reads its tail through pread. */
-    rc = exec_sql(db, "PRAGMA foreign_keys = ON; " ENT_CACHE_PRAGMA "; PRAGMA mmap_size = 2147418112");
-    if (rc == ENT_OK && !(flags & ENT_OPEN_READONLY))
-        rc = exec_sql(db, (flags & ENT_OPEN_DURABLE)
-                              ? "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL"
-                              : "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL");
+    ent_ok(db);
+    rc = open_sql(db, file ? file : path, shown, create);
+    if (rc == ENT_OK)
+        rc = migrate(db);
+done:
+    free(file);
+    return rc;
+}
+
+/* Moves the staged file to its name without ever replacing a file that
+ * appeared there meanwhile: link() fails when the name exists. */
+static int place_new(ent_db *db, const char *file)
+{
+    const char *path = db->final_path;
+    if (link(file, path) == 0)
+        return ENT_OK;
+    int e = errno;
+    if (e == EEXIST)
+        return ent_fail(db, ENT_EXISTS,
+                        "%s appeared while the new database was being made: it was left as it "
+                        "is and nothing was created",
+                        path);
+    if (e != EPERM && e != EOPNOTSUPP)
+        return ent_fail(db, ENT_ERROR, "cannot create %s: %s", path, strerror(e));
+    /* A file system without hard links: look, then rename. */
+    if (access(path, F_OK) == 0)
+        return ent_fail(db, ENT_EXISTS,
+                        "%s appeared while the new database was being made: it was left as it "
+                        "is and nothing was created",
+                        path);
+    if (rename(file, path) != 0)
+        return ent_fail(db, ENT_ERROR, "cannot create %s: %s", path, strerror(errno));
+    return ENT_OK;
+}
+
+int ent_db_publish(ent_db *db)
+{
+    char file[PATH_MAX];
+    int rc;
+    ent_ok(db);
+    if (db->stage_dir == NULL)
+        return ENT_OK;
+    snprintf(file, sizeof file, "%s/new.db", db->stage_dir);
+    /* Back to a rollback journal: the whole database is then in the one
+     * file that moves, with no WAL left beside its temporary name. */
+    rc = exec_sql(db, "PRAGMA journal_mode = DELETE");
     if (rc != ENT_OK) {
         char why[ENT_MSG_MAX];
         snprintf(why, sizeof why, "%s", db->msg);
-        rc = ent_fail(db, rc, "%s: %s", path, why);
-        goto done;
+        return ent_fail(db, rc, "finishing %s: %s", db->final_path, why);
     }
-    rc = migrate(db);
-done:
-    return rc;
+    close_sql(db);
+    rc = place_new(db, file);
+    unstage(db);
+    if (rc != ENT_OK)
+        return rc;
+    db->flags &= ~ENT_OPEN_STAGED;
+    rc = open_sql(db, db->final_path, db->final_path, false);
+    return rc == ENT_OK ? migrate(db) : rc;
 }
 
 void ent_db_close(ent_db *db)
 {
     if (db == NULL)
         return;
-    for (size_t i = 0; i < ENT_STMT_CACHE; i++)
-        sqlite3_finalize(db->cache[i].stmt);
-    sqlite3_close(db->sql);
+    close_sql(db);
+    unstage(db); /* a new database never published: nothing is left behind */
+    free(db->final_path);
     free(db);
 }
 
@@ -297,17 +527,66 @@ void ent_db_close(ent_db *db)
 
 #include "entrepot/country.h"
 
+/* The folder of compiled zones, where the C library looks for them too. */
+static const char *zoneinfo_dir(void)
+{
+    const char *d = getenv("TZDIR");
+    return d && *d ? d : "/usr/share/zoneinfo";
+}
+
+/* Whether tz is named as a zone ("Z NAME") or a link ("L TARGET NAME") in
+ * tzdata.zi, else in zone1970.tab's third column: names of zones only, not
+ * of folders ("Asia"), tables ("zone.tab") or the posix/ and right/ copies. */
+static int listed_zone(const char *tz)
+{
+    char path[PATH_MAX], line[512];
+    int found = 0, zi = 1;
+    snprintf(path, sizeof path, "%s/tzdata.zi", zoneinfo_dir());
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        zi = 0;
+        snprintf(path, sizeof path, "%s/zone1970.tab", zoneinfo_dir());
+        if ((f = fopen(path, "r")) == NULL)
+            return strcmp(tz, "UTC") == 0;
+    }
+    while (!found && fgets(line, sizeof line, f)) {
+        char *save = NULL, *a = strtok_r(line, " \t\n", &save), *b = a ? strtok_r(NULL, " \t\n", &save) : NULL;
+        char *c = b ? strtok_r(NULL, " \t\n", &save) : NULL;
+        if (zi && a && strcmp(a, "Z") == 0)
+            found = b && strcmp(b, tz) == 0;
+        else if (zi && a && strcmp(a, "L") == 0)
+            found = c && strcmp(c, tz) == 0;
+        else if (!zi && a && a[0] != '#')
+            found = c && strcmp(c, tz) == 0;
+    }
+    fclose(f);
+    return found || (!zi && strcmp(tz, "UTC") == 0);
+}
+
+/* The compiled file must be there too (TZif), or the C library would
+ * silently run the store on UTC. */
+static int compiled_zone(const char *tz)
+{
+    char path[PATH_MAX], magic[4];
+    snprintf(path, sizeof path, "%s/%s", zoneinfo_dir(), tz);
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return 0;
+    size_t n = fread(magic, 1, sizeof magic, f);
+    fclose(f);
+    return n == sizeof magic && memcmp(magic, "TZif", sizeof magic) == 0;
+}
+
 static int valid_tz(const char *tz)
 {
-    /* An IANA name is Area/Location (or UTC); check the zoneinfo file exists
-     * where the system keeps it, and refuse anything path-like. */
-    char path[256];
-    if (strcmp(tz, "UTC") == 0)
-        return 1;
-    if (strstr(tz, "..") || tz[0] == '/' || strlen(tz) > 64)
+    /* Names are letters, digits and "/_+-" in parts that do not start with
+     * a dot: nothing path-like ("../x", "Asia/./Shanghai") gets as far as
+     * the file system. */
+    size_t len = strlen(tz);
+    if (len == 0 || len > 64 || tz[0] == '/' || tz[len - 1] == '/' || strstr(tz, "//") || strstr(tz, "/.") ||
+        tz[0] == '.' || strspn(tz, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_+-.") != len)
         return 0;
-    snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", tz);
-    return access(path, R_OK) == 0;
+    return listed_zone(tz) && compiled_zone(tz);
 }
 
 int ent_store_init(ent_db *db, const char *code, const char *name, const char *currency, const char *tz)
@@ -324,6 +603,10 @@ int ent_store_init(ent_db *db, const char *code, const char *name, const char *c
         currency = "CNY";
     if (tz == NULL || *tz == '\0')
         tz = "Asia/Shanghai";
+    /* Checked as text first, so that a message never quotes broken UTF-8. */
+    if ((rc = ent_check_text(db, "currency", currency, 3, true)) != ENT_OK ||
+        (rc = ent_check_text(db, "time zone", tz, 64, true)) != ENT_OK)
+        return rc;
     rc = ent_currency_lookup(&cur, currency);
     if (rc == ENT_ERROR)
         return ent_fail(db, ENT_ERROR, "%s", ent_country_errmsg());
@@ -360,9 +643,13 @@ done:
 
 int ent_store_get(ent_db *db, ent_store **out)
 {
+    static const char sql[] = "SELECT code, name, currency, tz, created_at, address, phone, "
+                              "       (SELECT at FROM store_change ORDER BY id DESC LIMIT 1), "
+                              "       (SELECT user FROM store_change ORDER BY id DESC LIMIT 1) "
+                              "FROM store WHERE id = 1";
     *out = NULL;
     ent_ok(db);
-    sqlite3_stmt *st = ent_stmt(db, "SELECT code, name, currency, tz, created_at FROM store WHERE id = 1");
+    sqlite3_stmt *st = ent_stmt(db, sql);
     if (st == NULL)
         return db->code;
     int sc = sqlite3_step(st);
@@ -383,6 +670,10 @@ int ent_store_get(ent_db *db, ent_store **out)
     ent_col_copy(st, 2, s->currency, sizeof s->currency);
     ent_col_copy(st, 3, s->tz, sizeof s->tz);
     ent_col_copy(st, 4, s->created_at, sizeof s->created_at);
+    s->address = ent_col_strdup(st, 5);
+    s->phone = ent_col_strdup(st, 6);
+    ent_col_copy(st, 7, s->changed_at, sizeof s->changed_at);
+    s->changed_by = ent_col_strdup(st, 8);
     sqlite3_reset(st);
     *out = s;
     return ENT_OK;
@@ -393,7 +684,108 @@ void ent_store_free(ent_store *store)
     if (store == NULL)
         return;
     free(store->name);
+    free(store->address);
+    free(store->phone);
+    free(store->changed_by);
     free(store);
+}
+
+/* A telephone number as people write it: digits with spaces, + - ( ). */
+static int check_phone(ent_db *db, const char *phone)
+{
+    size_t n = strlen(phone);
+    if (n > 32)
+        return ent_fail(db, ENT_INVALID, "store phone is too long: %zu characters, at most 32", n);
+    if (strspn(phone, "0123456789 +-()") != n || strpbrk(phone, "0123456789") == NULL)
+        return ent_fail(db, ENT_INVALID,
+                        "store phone '%s' is not a telephone number (digits, spaces and + - ( ) "
+                        "only)",
+                        phone);
+    return ENT_OK;
+}
+
+static int check_changes(ent_db *db, const ent_store_changes *c, const char *user)
+{
+    int rc;
+    if (c == NULL || (c->name == NULL && c->address == NULL && c->phone == NULL))
+        return ent_fail(db, ENT_INVALID, "nothing to change: give the store a new name, address or phone");
+    if ((rc = ent_check_text(db, "user", user, 64, true)) != ENT_OK)
+        return rc;
+    if (c->name && (rc = ent_check_text(db, "store name", c->name, 200, true)) != ENT_OK)
+        return rc;
+    if (c->address && (rc = ent_check_text(db, "store address", c->address, 300, false)) != ENT_OK)
+        return rc;
+    /* Validated as text first, so that the message never quotes broken UTF-8. */
+    if (c->phone && (rc = ent_check_text(db, "store phone", c->phone, 128, false)) != ENT_OK)
+        return rc;
+    if (c->phone && *c->phone && (rc = check_phone(db, c->phone)) != ENT_OK)
+        return rc;
+    return ENT_OK;
+}
+
+/* Sets one detail when it differs, and records the change. */
+static int change_one(ent_db *db, const char *field, const char *value, const char *user, const char *now)
+{
+    static const char *const reads[] = {"SELECT name FROM store WHERE id = 1", "SELECT address FROM store WHERE id = 1",
+                                        "SELECT phone FROM store WHERE id = 1"};
+    static const char *const writes[] = {"UPDATE store SET name = ? WHERE id = 1",
+                                         "UPDATE store SET address = ? WHERE id = 1",
+                                         "UPDATE store SET phone = ? WHERE id = 1"};
+    int k = strcmp(field, "name") == 0 ? 0 : strcmp(field, "address") == 0 ? 1 : 2;
+    char *old = NULL;
+    int rc = ENT_OK;
+    sqlite3_stmt *st = ent_stmt(db, reads[k]);
+    if (st == NULL)
+        return db->code;
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return ent_fail(db, ENT_NOTFOUND, "this database has no store yet: run `entrepot init`");
+    }
+    old = ent_col_strdup(st, 0);
+    sqlite3_reset(st);
+    const char *now_value = value && *value ? value : NULL;
+    if ((old == NULL && now_value == NULL) || (old && now_value && strcmp(old, now_value) == 0))
+        goto done; /* unchanged: nothing to record */
+    if ((st = ent_stmt(db, writes[k])) == NULL) {
+        rc = db->code;
+        goto done;
+    }
+    ent_bind_text_or_null(st, 1, now_value);
+    if ((rc = ent_exec_stmt(db, st)) != ENT_OK)
+        goto done;
+    st = ent_stmt(db, "INSERT INTO store_change(at, user, field, old_value, new_value) VALUES (?, ?, ?, ?, ?)");
+    if (st == NULL) {
+        rc = db->code;
+        goto done;
+    }
+    sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, user, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, field, -1, SQLITE_STATIC);
+    ent_bind_text_or_null(st, 4, old);
+    ent_bind_text_or_null(st, 5, now_value);
+    rc = ent_exec_stmt(db, st);
+done:
+    free(old);
+    return rc;
+}
+
+int ent_store_edit(ent_db *db, const ent_store_changes *changes, const char *user)
+{
+    char now[21];
+    int rc;
+    ent_ok(db);
+    if ((rc = check_changes(db, changes, user)) != ENT_OK)
+        return rc;
+    ent_now_utc(now);
+    if ((rc = ent_tx_begin(db)) != ENT_OK)
+        return rc;
+    if (changes->name)
+        rc = change_one(db, "name", changes->name, user, now);
+    if (rc == ENT_OK && changes->address)
+        rc = change_one(db, "address", changes->address, user, now);
+    if (rc == ENT_OK && changes->phone)
+        rc = change_one(db, "phone", changes->phone, user, now);
+    return ent_tx_end(db, rc);
 }
 
 /* ---- integrity ---------------------------------------------------------- */
@@ -467,35 +859,113 @@ int ent_db_check(ent_db *db, ent_check_cb cb, void *ud)
     return ENT_OK;
 }
 
-int ent_db_backup(ent_db *db, const char *path)
+/* Whether path is the database's file or one of SQLite's files beside it. */
+static bool is_own_file(ent_db *db, const char *path)
 {
-    sqlite3 *dest = NULL;
-    sqlite3_backup *bk = NULL;
-    int rc = ENT_OK;
-    ent_ok(db);
+    static const char *const tails[] = {"", "-wal", "-shm", "-journal"};
+    const char *main_file = sqlite3_db_filename(db->sql, "main");
+    struct stat a, b;
+    char p[PATH_MAX + 16];
+    if (main_file == NULL || *main_file == '\0' || stat(path, &a) != 0)
+        return false;
+    for (size_t i = 0; i < sizeof tails / sizeof *tails; i++) {
+        snprintf(p, sizeof p, "%s%s", main_file, tails[i]);
+        if (stat(p, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+            return true;
+    }
+    return false;
+}
+
+/* Refuses what cannot be a backup's file, before anything is written. */
+static int backup_target(ent_db *db, const char *path, const char *shown, int flags)
+{
+    struct stat st;
     if (path == NULL || *path == '\0')
         return ent_fail(db, ENT_INVALID, "no backup file given");
-    if (access(path, F_OK) == 0)
-        return ent_fail(db, ENT_EXISTS, "%s already exists: choose a new file name", path);
-    if (sqlite3_open_v2(path, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
-        rc = ent_fail(db, ENT_ERROR, "%s: %s", path, sqlite3_errmsg(dest));
+    if (path[0] == ':' || strncmp(path, "file:", 5) == 0)
+        return ent_fail(db, ENT_INVALID, "'%s' is not a file name: a backup goes to a file on disk", shown);
+    if (is_own_file(db, path))
+        return ent_fail(db, ENT_INVALID, "%s is this database's own file: a backup goes to another file", shown);
+    if (stat(path, &st) == 0) {
+        if (S_ISDIR(st.st_mode))
+            return ent_fail(db, ENT_INVALID, "%s is a folder: give the backup's file name", shown);
+        if (!(flags & ENT_BACKUP_REPLACE))
+            return ent_fail(db, ENT_EXISTS, "%s already exists: choose a new file name, or replace it on purpose",
+                            shown);
+        if (!S_ISREG(st.st_mode))
+            return ent_fail(db, ENT_INVALID, "%s is not a regular file: a backup goes to a file", shown);
+    } else if (errno != ENOENT) {
+        return ent_fail(db, ENT_ERROR, "%s: %s", shown, strerror(errno));
+    }
+    return ENT_OK;
+}
+
+/* Copies db into the open file dest (a consistent snapshot: one step of all
+ * pages under a read transaction). */
+static int copy_into(ent_db *db, const char *tmp, const char *shown)
+{
+    sqlite3 *dest = NULL;
+    int rc = ENT_OK;
+    if (sqlite3_open_v2(tmp, &dest, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+        rc = ent_fail(db, ENT_ERROR, "%s: %s", shown, sqlite3_errmsg(dest));
         goto done;
     }
-    bk = sqlite3_backup_init(dest, "main", db->sql, "main");
+    sqlite3_backup *bk = sqlite3_backup_init(dest, "main", db->sql, "main");
     if (bk == NULL) {
-        rc = ent_fail(db, ENT_ERROR, "%s: %s", path, sqlite3_errmsg(dest));
+        rc = ent_fail(db, ENT_ERROR, "%s: %s", shown, sqlite3_errmsg(dest));
         goto done;
     }
-    /* One step of all pages copies a consistent snapshot under a read transaction. */
     int sc = sqlite3_backup_step(bk, -1);
     sqlite3_backup_finish(bk);
-    if (sc != SQLITE_DONE) {
-        rc = ent_fail(db, ENT_ERROR, "%s: backup failed: %s", path, sqlite3_errstr(sc));
-        goto done;
-    }
+    if (sc != SQLITE_DONE)
+        rc = ent_fail(db, ENT_ERROR, "%s: backup failed: %s", shown, sqlite3_errstr(sc));
 done:
     sqlite3_close(dest);
-    if (rc != ENT_OK && path && *path)
-        unlink(path);
     return rc;
+}
+
+int ent_db_backup_to(ent_db *db, const char *path, int flags)
+{
+    char *tmp = NULL, shown[256];
+    int fd = -1, rc;
+    ent_ok(db);
+    short_path(shown, path ? path : "");
+    if ((rc = backup_target(db, path, shown, flags)) != ENT_OK)
+        return rc;
+    /* Built beside its name and moved there whole: a failed backup leaves
+     * whatever was at path, and never a partial copy. */
+    size_t len = strlen(path) + 16;
+    if ((tmp = malloc(len)) == NULL)
+        return ent_fail(db, ENT_ERROR, "out of memory");
+    snprintf(tmp, len, "%s.XXXXXX", path);
+    fd = mkstemp(tmp);
+    if (fd < 0) {
+        rc = errno == ENOENT ? ent_fail(db, ENT_INVALID, "%s: the folder does not exist", shown)
+                             : ent_fail(db, ENT_ERROR, "%s: %s", shown, strerror(errno));
+        free(tmp);
+        return rc;
+    }
+    close(fd);
+    rc = copy_into(db, tmp, shown);
+    if (rc == ENT_OK && (flags & ENT_BACKUP_REPLACE) && rename(tmp, path) != 0)
+        rc = ent_fail(db, ENT_ERROR, "%s: %s", shown, strerror(errno));
+    if (rc == ENT_OK && !(flags & ENT_BACKUP_REPLACE)) {
+        if (link(tmp, path) != 0)
+            rc = errno == EEXIST
+                     ? ent_fail(db, ENT_EXISTS, "%s appeared during the backup: it was left as it is", shown)
+                     : ent_fail(db, ENT_ERROR, "%s: %s", shown, strerror(errno));
+    }
+    /* Only the files this call made: the temporary copy and its journal. */
+    if (rc != ENT_OK || !(flags & ENT_BACKUP_REPLACE))
+        unlink(tmp);
+    char journal[PATH_MAX + 16];
+    snprintf(journal, sizeof journal, "%s-journal", tmp);
+    unlink(journal);
+    free(tmp);
+    return rc;
+}
+
+int ent_db_backup(ent_db *db, const char *path)
+{
+    return ent_db_backup_to(db, path, 0);
 }

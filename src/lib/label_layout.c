@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "internal.h"
 #include "label_int.h"
@@ -480,18 +482,58 @@ int ent_label_job_write(ent_label_job *job, FILE *f)
     return write_any(job, f, NULL);
 }
 
+static int write_direct(ent_label_job *job, const char *path)
+{
+    FILE *f = fopen(path, "wb");
+    if (f == NULL)
+        return label_fail(job, ENT_ERROR, "%s: cannot write: %s", path, strerror(errno));
+    int rc = write_any(job, f, path);
+    errno = 0;
+    if ((fflush(f) != 0 || ferror(f)) && rc == ENT_OK)
+        rc = label_fail(job, ENT_ERROR, "%s: write failed: %s", path, strerror(errno ? errno : EIO));
+    if (fclose(f) != 0 && rc == ENT_OK)
+        rc = label_fail(job, ENT_ERROR, "%s: write failed: %s", path, strerror(errno));
+    return rc;
+}
+
 int ent_label_job_write_file(ent_label_job *job, const char *path)
 {
     bool paged = job->opt.format == ENT_LABEL_PNG || job->opt.format == ENT_LABEL_SVG;
     if (paged && ent_label_job_pages(job) > 1)
         return write_any(job, NULL, path);
-    FILE *f = fopen(path, "wb");
-    if (f == NULL)
-        return label_fail(job, ENT_ERROR, "%s: cannot write: %s", path, strerror(errno));
+    /* A device or a pipe is written as it is: renaming onto it would
+     * remove it. */
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        return write_direct(job, path);
+    /* Written beside path under a temporary name and renamed into place:
+     * a failed write leaves whatever was at path (never removes it). */
+    size_t len = strlen(path) + 8;
+    char *tmp = malloc(len);
+    if (tmp == NULL)
+        return label_fail(job, ENT_ERROR, "out of memory");
+    snprintf(tmp, len, "%s.XXXXXX", path);
+    int fd = mkstemp(tmp);
+    FILE *f = fd < 0 ? NULL : fdopen(fd, "wb");
+    if (f == NULL) {
+        int e = errno;
+        if (fd >= 0) {
+            close(fd);
+            unlink(tmp);
+        }
+        free(tmp);
+        return label_fail(job, ENT_ERROR, "%s: cannot write: %s", path, strerror(e));
+    }
     int rc = write_any(job, f, path);
+    errno = 0;
+    if ((fflush(f) != 0 || ferror(f) || fsync(fd) != 0) && rc == ENT_OK)
+        rc = label_fail(job, ENT_ERROR, "%s: write failed: %s", path, strerror(errno ? errno : EIO));
     if (fclose(f) != 0 && rc == ENT_OK)
         rc = label_fail(job, ENT_ERROR, "%s: write failed: %s", path, strerror(errno));
+    if (rc == ENT_OK && rename(tmp, path) != 0)
+        rc = label_fail(job, ENT_ERROR, "%s: write failed: %s", path, strerror(errno));
     if (rc != ENT_OK)
-        remove(path);
+        unlink(tmp); /* ours, made above */
+    free(tmp);
     return rc;
 }

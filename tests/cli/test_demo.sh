@@ -7,8 +7,9 @@ E=$ENTREPOT
 export ENTREPOT_TODAY=2026-06-15
 
 expect 0 "example" -- demo --help
-expect 2 "--commodities 0: the demo makes from 1 to 10000000" -- demo --commodities 0
-expect 2 "--commodities 'x' must be a whole number" -- demo --commodities x
+expect 2 "--commodities '0': the demo makes from 1 to 10000000 commodities" -- demo --commodities 0
+expect 2 "--commodities 'x': the demo makes from 1 to 10000000 commodities" -- demo --commodities x
+expect 2 "--commodities '-5': the demo makes from 1 to 10000000 commodities" -- demo --commodities -5
 expect 2 "--seed '-1' must be a whole number" -- demo --seed -1
 expect 2 "--store and --name go together" -- demo --store SH02
 expect 2 "unknown option '--frob'" -- demo --frob

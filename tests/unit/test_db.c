@@ -13,6 +13,7 @@
 #include "entrepot/entrepot.h"
 #include "internal.h"
 #include "schema.h"
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 static char path[64];
@@ -139,6 +140,268 @@ static void store_rows(void **state)
     ent_db_close(db);
 }
 
+/* Time zones: only names in tzdata's zone list with a compiled TZif file. */
+static void tz_rows(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *tz;
+        int rc;
+    } rows[] = {
+        /* 0 */ {"Asia/Shanghai", ENT_OK},
+        /* 1 */ {"UTC", ENT_OK},
+        /* 2 */ {"Europe/Paris", ENT_OK},
+        /* 3 */ {"America/Argentina/Buenos_Aires", ENT_OK},
+        /* 4 */ {"Asia/Chongqing", ENT_OK}, /* a link, still a zone name */
+        /* 5 */ {"Asia", ENT_INVALID},
+        /* 6 */ {"posix", ENT_INVALID},
+        /* 7 */ {"zone.tab", ENT_INVALID},
+        /* 8 */ {"Asia/./Shanghai", ENT_INVALID},
+        /* 9 */ {"../x", ENT_INVALID},
+        /* 10 */ {"posix/Asia/Shanghai", ENT_INVALID},
+        /* 11 */ {"right/UTC", ENT_INVALID},
+        /* 12 */ {"Asia/Shangai", ENT_INVALID},
+        /* 13 */ {"Asia/Shanghai/", ENT_INVALID},
+        /* 14 */ {"/Asia/Shanghai", ENT_INVALID},
+        /* 15 */ {"tzdata.zi", ENT_INVALID},
+        /* 16 */ {"Asia//Shanghai", ENT_INVALID},
+        /* 17 */ {"asia/shanghai", ENT_INVALID},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        ent_db *db = NULL;
+        char want[160] = "";
+        unlink(path);
+        assert_int_equal(ent_db_open(&db, path, ENT_OPEN_CREATE), ENT_OK);
+        int rc = ent_store_init(db, "SH01", "x", NULL, rows[i].tz);
+        if (rows[i].rc != ENT_OK)
+            snprintf(want, sizeof want, "time zone '%s' is not a known IANA zone such as Asia/Shanghai", rows[i].tz);
+        if (rc != rows[i].rc || strcmp(ent_errmsg(db), want) != 0)
+            fail_msg("row %zu (%s): rc %d msg '%s'", i, rows[i].tz, rc, ent_errmsg(db));
+        ent_db_close(db);
+    }
+}
+
+/* Files that are not an entrepot database are refused before anything is
+ * written to them: same bytes afterwards, no -wal or -shm beside them. */
+static void open_refuses_foreign_files(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *setup; /* shell-free set-up: "" empty file, "text", "sqlite", "negative", "dir" */
+        int rc;
+        const char *msg; /* after "<path>" */
+    } rows[] = {
+        /* 0 */ {"", ENT_INVALID,
+                 " is an empty file, not an entrepot database (entrepot init makes one under a new "
+                 "name)"},
+        /* 1 */ {"text", ENT_INVALID, " is not an entrepot database (it is not an SQLite file)"},
+        /* 2 */ {"sqlite", ENT_INVALID, " is an SQLite database of another program, not an entrepot database"},
+        /* 3 */
+        {"negative", ENT_ERROR,
+         " has schema version -7, which no entrepot writes: the file is damaged or not "
+         "an entrepot database"},
+        /* 4 */ {"dir", ENT_INVALID, " is a folder, not an entrepot database"},
+    };
+    static const int flags[] = {0, ENT_OPEN_READONLY, ENT_OPEN_CREATE, ENT_OPEN_CREATE | ENT_OPEN_STAGED};
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        for (size_t k = 0; k < sizeof flags / sizeof *flags; k++) {
+            sqlite3 *raw;
+            ent_db *db = NULL;
+            char want[300], p[96];
+            unlink(path);
+            rmdir(path);
+            if (strcmp(rows[i].setup, "dir") == 0) {
+                assert_int_equal(mkdir(path, 0700), 0);
+            } else if (strcmp(rows[i].setup, "sqlite") == 0 || strcmp(rows[i].setup, "negative") == 0) {
+                assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+                assert_int_equal(sqlite3_exec(raw,
+                                              strcmp(rows[i].setup, "sqlite") == 0
+                                                  ? "CREATE TABLE t(x); PRAGMA user_version = 2"
+                                                  : "CREATE TABLE t(x); PRAGMA user_version = -7",
+                                              NULL, NULL, NULL),
+                                 SQLITE_OK);
+                sqlite3_close(raw);
+            } else {
+                FILE *f = fopen(path, "w");
+                assert_non_null(f);
+                fputs(rows[i].setup, f);
+                fclose(f);
+            }
+            struct stat before, after;
+            assert_int_equal(stat(path, &before), 0);
+            int rc = ent_db_open(&db, path, flags[k]);
+            snprintf(want, sizeof want, "%s%s", path, rows[i].msg);
+            if (rc != rows[i].rc || strcmp(ent_errmsg(db), want) != 0)
+                fail_msg("row %zu flags %d: rc %d msg '%s'", i, flags[k], rc, ent_errmsg(db));
+            ent_db_close(db);
+            assert_int_equal(stat(path, &after), 0);
+            assert_int_equal(before.st_size, after.st_size);
+            assert_int_equal(before.st_mtime, after.st_mtime);
+            snprintf(p, sizeof p, "%s-wal", path);
+            assert_int_not_equal(access(p, F_OK), 0);
+            snprintf(p, sizeof p, "%s-shm", path);
+            assert_int_not_equal(access(p, F_OK), 0);
+        }
+    }
+    rmdir(path);
+}
+
+/* A staged database appears at its path only when published; closed
+ * before that, it leaves nothing at all. */
+static void staged_create(void **state)
+{
+    (void)state;
+    ent_db *db = NULL;
+    ent_store *s = NULL;
+    assert_int_equal(ent_db_open(&db, path, ENT_OPEN_CREATE | ENT_OPEN_STAGED), ENT_OK);
+    assert_int_equal(ent_store_init(db, "SH01", "x", NULL, NULL), ENT_OK);
+    assert_int_not_equal(access(path, F_OK), 0);
+    ent_db_close(db);
+    assert_int_not_equal(access(path, F_OK), 0);
+    assert_int_equal(ent_db_open(&db, path, ENT_OPEN_CREATE | ENT_OPEN_STAGED), ENT_OK);
+    assert_int_equal(ent_store_init(db, "SH01", "x", NULL, NULL), ENT_OK);
+    assert_int_equal(ent_db_publish(db), ENT_OK);
+    assert_int_equal(access(path, F_OK), 0);
+    assert_int_equal(ent_store_get(db, &s), ENT_OK); /* still usable */
+    assert_string_equal(s->code, "SH01");
+    ent_store_free(s);
+    ent_db_close(db);
+    assert_int_equal(ent_db_open(&db, path, 0), ENT_OK);
+    ent_db_close(db);
+    /* A file that appears at the path meanwhile is never replaced. */
+    teardown(NULL);
+    assert_int_equal(ent_db_open(&db, path, ENT_OPEN_CREATE | ENT_OPEN_STAGED), ENT_OK);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("theirs", f);
+    fclose(f);
+    assert_int_equal(ent_db_publish(db), ENT_EXISTS);
+    char want[200];
+    snprintf(want, sizeof want,
+             "%s appeared while the new database was being made: it was left as it is and "
+             "nothing was created",
+             path);
+    assert_string_equal(ent_errmsg(db), want);
+    ent_db_close(db);
+    char buf[16] = "";
+    f = fopen(path, "r");
+    assert_non_null(f);
+    assert_non_null(fgets(buf, sizeof buf, f));
+    fclose(f);
+    assert_string_equal(buf, "theirs");
+}
+
+static void store_edit_rows(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name, *address, *phone, *user;
+        int rc;
+        const char *msg;
+    } rows[] = {
+        /* 0 */ {NULL, NULL, NULL, "王", ENT_INVALID, "nothing to change: give the store a new name, address or phone"},
+        /* 1 */ {"新店", NULL, NULL, NULL, ENT_INVALID, "user is required"},
+        /* 2 */ {"新店", NULL, NULL, "\xff", ENT_INVALID, "user is not valid UTF-8 text"},
+        /* 3 */ {"", NULL, NULL, "王", ENT_INVALID, "store name is required"},
+        /* 4 */ {"\xe4\xb8", NULL, NULL, "王", ENT_INVALID, "store name is not valid UTF-8 text"},
+        /* 5 */ {NULL, "a\nb", NULL, "王", ENT_INVALID, "store address holds a control character (byte 2)"},
+        /* 6 */
+        {NULL, NULL, "abc", "王", ENT_INVALID,
+         "store phone 'abc' is not a telephone number (digits, spaces and + - ( ) only)"},
+        /* 7 */
+        {NULL, NULL, "+86 21 5555 0101 0101 0101 0101 01", "王", ENT_INVALID,
+         "store phone is too long: 34 characters, at most 32"},
+        /* 8 */ {NULL, NULL, "\xff", "王", ENT_INVALID, "store phone is not valid UTF-8 text"},
+        /* 9 */ {"上海环球进口商品馆", "上海市浦东新区世纪大道100号", "+86 21 5555 0101", "王经理", ENT_OK, ""},
+        /* 10 */ {NULL, "", NULL, "李", ENT_OK, ""}, /* clears the address */
+    };
+    ent_db *db = NULL;
+    ent_store *s = NULL;
+    ent_store_changes none = {"x", NULL, NULL};
+    assert_int_equal(ent_db_open(&db, path, ENT_OPEN_CREATE), ENT_OK);
+    assert_int_equal(ent_store_edit(db, &none, "王"), ENT_NOTFOUND);
+    assert_int_equal(ent_store_init(db, "SH01", "老店", NULL, NULL), ENT_OK);
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        ent_store_changes c = {rows[i].name, rows[i].address, rows[i].phone};
+        int rc = ent_store_edit(db, &c, rows[i].user);
+        if (rc != rows[i].rc || strcmp(ent_errmsg(db), rows[i].msg) != 0)
+            fail_msg("row %zu: rc %d msg '%s'", i, rc, ent_errmsg(db));
+    }
+    assert_int_equal(ent_store_get(db, &s), ENT_OK);
+    assert_string_equal(s->name, "上海环球进口商品馆");
+    assert_null(s->address);
+    assert_string_equal(s->phone, "+86 21 5555 0101");
+    assert_string_equal(s->changed_by, "李");
+    ent_store_free(s);
+    /* One row per changed detail: name, address, phone, then the cleared address. */
+    sqlite3_stmt *st;
+    sqlite3 *raw;
+    assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(raw,
+                                        "SELECT group_concat(user || ':' || field || ':' || "
+                                        "coalesce(old_value, '-') || '>' || coalesce(new_value, '-'), '|') "
+                                        "FROM store_change",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(st, 0),
+                        "王经理:name:老店>上海环球进口商品馆|王经理:address:->上海市浦东新区世纪大道100号|"
+                        "王经理:phone:->+86 21 5555 0101|李:address:上海市浦东新区世纪大道100号>-");
+    sqlite3_finalize(st);
+    sqlite3_close(raw);
+    ent_db_close(db);
+}
+
+/* Backups: never onto the database, never a name that is not a file,
+ * never over an existing file unless asked. */
+static void backup_rows(void **state)
+{
+    (void)state;
+    ent_db *db = NULL;
+    char other[96], want[300], wal[96];
+    snprintf(other, sizeof other, "%s.copy", path);
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    unlink(other);
+    assert_int_equal(ent_db_open(&db, path, ENT_OPEN_CREATE), ENT_OK);
+    assert_int_equal(ent_store_init(db, "SH01", "x", NULL, NULL), ENT_OK);
+    const struct {
+        const char *path;
+        int flags, rc;
+        const char *msg; /* %s: the path */
+    } rows[] = {
+        /* 0 */ {"", 0, ENT_INVALID, "no backup file given"},
+        /* 1 */ {":memory:", 0, ENT_INVALID, "'%s' is not a file name: a backup goes to a file on disk"},
+        /* 2 */ {"file:x.db?mode=memory", 0, ENT_INVALID, "'%s' is not a file name: a backup goes to a file on disk"},
+        /* 3 */
+        {path, ENT_BACKUP_REPLACE, ENT_INVALID, "%s is this database's own file: a backup goes to another file"},
+        /* 4 */ {wal, ENT_BACKUP_REPLACE, ENT_INVALID, "%s is this database's own file: a backup goes to another file"},
+        /* 5 */ {"no/such/folder/x.db", 0, ENT_INVALID, "%s: the folder does not exist"},
+        /* 6 */ {".", 0, ENT_INVALID, "%s is a folder: give the backup's file name"},
+        /* 7 */ {other, 0, ENT_OK, ""},
+        /* 8 */ {other, 0, ENT_EXISTS, "%s already exists: choose a new file name, or replace it on purpose"},
+        /* 9 */ {other, ENT_BACKUP_REPLACE, ENT_OK, ""},
+        /* 10 */ {"/dev/null", ENT_BACKUP_REPLACE, ENT_INVALID, "%s is not a regular file: a backup goes to a file"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        const char *at = strstr(rows[i].msg, "%s"); /* the path goes there */
+        if (at)
+            snprintf(want, sizeof want, "%.*s%s%s", (int)(at - rows[i].msg), rows[i].msg, rows[i].path, at + 2);
+        else
+            snprintf(want, sizeof want, "%s", rows[i].msg);
+        int rc = ent_db_backup_to(db, rows[i].path, rows[i].flags);
+        if (rc != rows[i].rc || strcmp(ent_errmsg(db), want) != 0)
+            fail_msg("row %zu: rc %d msg '%s'", i, rc, ent_errmsg(db));
+    }
+    ent_db_close(db);
+    assert_int_equal(ent_db_open(&db, other, 0), ENT_OK);
+    ent_db_close(db);
+    unlink(other);
+    strcat(other, "-wal");
+    unlink(other);
+    memcpy(other + strlen(other) - 3, "shm", 3);
+    unlink(other);
+}
+
 /* UUIDs are version 4, all different, and a forked child does not repeat
  * its parent's (the random pool is per process). */
 static void uuids(void **state)
@@ -178,6 +441,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(newer_schema_is_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(older_schema_is_migrated, setup, teardown),
         cmocka_unit_test_setup_teardown(store_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(tz_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(open_refuses_foreign_files, setup, teardown),
+        cmocka_unit_test_setup_teardown(staged_create, setup, teardown),
+        cmocka_unit_test_setup_teardown(store_edit_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(backup_rows, setup, teardown),
         cmocka_unit_test(uuids),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
