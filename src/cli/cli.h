@@ -59,6 +59,11 @@ size_t cli_text_width(const char *s);
 /* A 14-digit GTIN in the form printed under its barcode (13 or 8 digits). */
 const char *cli_gtin(const char *gtin);
 
+/* Parses a whole number from min to max into *out; returns 0 or the exit
+ * status after saying what is wrong, what first ("--qty '0' is too small:
+ * the least is 1"). Every numeric option goes through it. */
+int cli_parse_whole(const char *what, const char *s, int64_t min, int64_t max, int64_t *out);
+
 /* Parses --limit (a whole number, 0 for all) into *out when s is set;
  * returns 0 or the exit status after saying what is wrong. */
 int cli_parse_limit(const char *s, long long *out);

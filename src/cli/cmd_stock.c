@@ -37,23 +37,20 @@ static const char stock_help[] =
 
 static int parse_qty(const char *s, const char *what, int64_t *out)
 {
-    char *end;
     if (s == NULL)
         return cli_error(EXIT_USAGE, "%s needs --qty N", what);
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (errno || *end || end == s || v <= 0)
-        return cli_error(EXIT_USAGE, "quantity '%s' must be a whole number of 1 or more", s);
-    *out = v;
-    return 0;
+    return cli_parse_whole("quantity", s, 1, ENT_QTY_MAX, out);
 }
 
 /* Today in the store's time zone ($ENTREPOT_TODAY overrides it, for tests). */
 static int today(struct cli *cli, char out[11])
 {
     const char *fixed = getenv("ENTREPOT_TODAY");
+    char why[256];
     if (fixed && *fixed) {
-        snprintf(out, 11, "%s", fixed);
+        if (ent_date_check(fixed, NULL, why, sizeof why) != ENT_OK)
+            return cli_error(EXIT_USAGE, "ENTREPOT_TODAY %s", why);
+        memcpy(out, fixed, 11);
         return 0;
     }
     ent_store *s = NULL;
@@ -64,28 +61,18 @@ static int today(struct cli *cli, char out[11])
     time_t t = time(NULL);
     struct tm tm;
     localtime_r(&t, &tm);
-    strftime(out, 11, "%Y-%m-%d", &tm);
+    if (strftime(out, 11, "%Y-%m-%d", &tm) != 10 || ent_date_check(out, NULL, why, sizeof why) != ENT_OK)
+        return cli_error(EXIT_IO, "the system clock gives no date from " ENT_DATE_MIN " to " ENT_DATE_MAX);
     return 0;
 }
 
+/* Days from one checked date to another (0 when either is not a date). */
 static int days_between(const char *from, const char *to)
 {
-    struct tm a = {0}, b = {0};
-    if (sscanf(from, "%d-%d-%d", &a.tm_year, &a.tm_mon, &a.tm_mday) != 3 ||
-        sscanf(to, "%d-%d-%d", &b.tm_year, &b.tm_mon, &b.tm_mday) != 3)
+    int32_t a, b;
+    if (ent_date_check(from, &a, NULL, 0) != ENT_OK || ent_date_check(to, &b, NULL, 0) != ENT_OK)
         return 0;
-    a.tm_year -= 1900, b.tm_year -= 1900, a.tm_mon--, b.tm_mon--;
-    return (int)((timegm(&b) - timegm(&a)) / 86400);
-}
-
-static void add_days(const char *from, int days, char out[11])
-{
-    struct tm a = {0};
-    sscanf(from, "%d-%d-%d", &a.tm_year, &a.tm_mon, &a.tm_mday);
-    a.tm_year -= 1900, a.tm_mon--;
-    time_t t = timegm(&a) + (time_t)days * 86400;
-    gmtime_r(&t, &a);
-    strftime(out, 11, "%Y-%m-%d", &a);
+    return (int)(b - a);
 }
 
 static int do_receive(struct cli *cli, int argc, char **argv)
@@ -221,13 +208,10 @@ static int do_count(struct cli *cli, int argc, char **argv)
         return cli_error(EXIT_USAGE, "stock count %s needs the COUNT id printed by count start", sub);
     if (strcmp(sub, "record") == 0) {
         int64_t qty;
-        char *end;
         if (product == NULL || qty_s == NULL)
             return cli_error(EXIT_USAGE, "stock count record needs --product CODE and --qty N");
-        errno = 0;
-        qty = strtoll(qty_s, &end, 10);
-        if (errno || *end || end == qty_s || qty < 0)
-            return cli_error(EXIT_USAGE, "counted quantity '%s' must be a whole number of 0 or more", qty_s);
+        if ((st = cli_parse_whole("counted quantity", qty_s, 0, ENT_QTY_MAX, &qty)) != 0)
+            return st;
         if ((st = cli_open(cli, 0)) != 0)
             return st;
         rc = ent_count_record(cli->db, pos[1], product, lot, qty);
@@ -361,15 +345,15 @@ static int do_levels(struct cli *cli, int argc, char **argv)
     q.limit = limit;
     if ((st = cli_open(cli, 0)) != 0)
         return st;
-    char day[11], before[11];
-    today(cli, day);
+    char day[11], before[11], why[256];
+    if ((st = today(cli, day)) != 0)
+        return st;
     if (expiring) {
-        char *end;
-        errno = 0;
-        long d = strtol(expiring, &end, 10);
-        if (errno || *end || end == expiring || d < 0 || d > 36500)
-            return cli_error(EXIT_USAGE, "--expiring '%s' must be a number of days", expiring);
-        add_days(day, (int)d, before);
+        int64_t d;
+        if ((st = cli_parse_whole("--expiring (days)", expiring, 0, 36500, &d)) != 0)
+            return st;
+        if (ent_date_add_days(before, day, d, why, sizeof why) != ENT_OK)
+            return cli_error(EXIT_USAGE, "--expiring %lld: today %s", (long long)d, why);
         q.expiring_before = before;
         q.by = ENT_BY_LOT;
     }

@@ -266,15 +266,22 @@ const char *cli_gtin(const char *gtin)
     return gtin[0] == '0' ? gtin + 1 : gtin;
 }
 
+int cli_parse_whole(const char *what, const char *s, int64_t min, int64_t max, int64_t *out)
+{
+    char why[256];
+    if (ent_whole_parse(out, s, min, max, why, sizeof why) != ENT_OK)
+        return cli_error(EXIT_USAGE, "%s %s", what, why);
+    return 0;
+}
+
 int cli_parse_limit(const char *s, long long *out)
 {
-    char *end;
+    int64_t v;
+    int st;
     if (s == NULL)
         return 0;
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (errno || *end || end == s || v < 0)
-        return cli_error(EXIT_USAGE, "--limit '%s' must be a whole number (0 for all)", s);
+    if ((st = cli_parse_whole("--limit", s, 0, INT64_MAX, &v)) != 0)
+        return st;
     *out = v;
     return 0;
 }

@@ -14,9 +14,9 @@ struct srow {
 int sales_check_range(ent_db *db, const char *from, const char *to)
 {
     if (from && *from && ent_date_parse(from, NULL) != ENT_OK)
-        return ent_fail(db, ENT_INVALID, "--from '%.40s' is not a date in the form YYYY-MM-DD", from);
+        return ent_fail_date(db, "--from", from);
     if (to && *to && ent_date_parse(to, NULL) != ENT_OK)
-        return ent_fail(db, ENT_INVALID, "--to '%.40s' is not a date in the form YYYY-MM-DD", to);
+        return ent_fail_date(db, "--to", to);
     if (from && *from && to && *to && strcmp(from, to) > 0)
         return ent_fail(db, ENT_INVALID, "--from %s is after --to %s", from, to);
     return ENT_OK;

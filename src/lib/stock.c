@@ -291,7 +291,7 @@ int ent_stock_apply(ent_db *db, const char *batch, const char *kind, int64_t pro
 static int check_date(ent_db *db, const char *field, const char *s, int32_t *days)
 {
     if (ent_date_parse(s, days) != ENT_OK)
-        return ent_fail(db, ENT_INVALID, "%s '%.40s' is not a date in the form YYYY-MM-DD", field, s);
+        return ent_fail_date(db, field, s);
     return ENT_OK;
 }
 

@@ -293,7 +293,7 @@ int ent_stock_levels(ent_db *db, const ent_levels_query *q, ent_level_cb cb, voi
         memcpy(origin, c->alpha2, 3);
     }
     if (!empty(q->expiring_before) && ent_date_parse(q->expiring_before, NULL) != ENT_OK)
-        return ent_fail(db, ENT_INVALID, "date '%.40s' is not a date in the form YYYY-MM-DD", q->expiring_before);
+        return ent_fail_date(db, "date", q->expiring_before);
     if (q->low)
         return levels_low(db, q, pid, cb, ud);
 
