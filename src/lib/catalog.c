@@ -163,8 +163,7 @@ static int parse_fields(ent_db *db, const ent_product_fields *f, const char *def
                         "net_content '%.40s' must be an amount and a unit such as 500 g, 1.5 kg, 750 ml, 1 l, 12 pcs",
                         f->net_content);
     /* The whole code is checked before it is kept: "EURO" is not "EUR". */
-    if (ent_currency_parse(p->currency, empty(f->currency) ? default_currency : f->currency, why, sizeof why) !=
-        ENT_OK)
+    if (ent_currency_parse(p->currency, empty(f->currency) ? default_currency : f->currency, why, sizeof why) != ENT_OK)
         return ent_fail(db, ENT_INVALID, "%s", why);
     if (!empty(f->price)) {
         rc = ent_money_parse(&p->price, f->price, p->currency, why, sizeof why);

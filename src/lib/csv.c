@@ -214,8 +214,8 @@ static int check_kind(ent_csv *c)
     if (fd < 0 || fstat(fd, &st) != 0 || S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) ||
         isatty(fd))
         return ENT_OK;
-    snprintf(c->err, sizeof c->err, "%s", S_ISDIR(st.st_mode) ? "this is a folder, not a CSV file"
-                                                                : "this is a device, not a CSV file");
+    snprintf(c->err, sizeof c->err, "%s",
+             S_ISDIR(st.st_mode) ? "this is a folder, not a CSV file" : "this is a device, not a CSV file");
     return ENT_INVALID;
 }
 

@@ -50,12 +50,12 @@ static int count_field(ent_db *db, const char *name, const char *text, int64_t *
  */
 static int check_overlap(ent_db *db, const char *sensor, const char *utc, int64_t minutes)
 {
-    sqlite3_stmt *st = ent_stmt(db,
-        "SELECT start, minutes FROM flow_count WHERE sensor = ?1 AND start <> ?2 "
-        "AND start > strftime('%Y-%m-%dT%H:%M:%SZ', ?2, '-1440 minutes') "
-        "AND start < strftime('%Y-%m-%dT%H:%M:%SZ', ?2, '+' || ?3 || ' minutes') "
-        "AND CAST(strftime('%s', start) AS INTEGER) + minutes * 60 > CAST(strftime('%s', ?2) AS INTEGER) "
-        "ORDER BY start LIMIT 1");
+    sqlite3_stmt *st =
+        ent_stmt(db, "SELECT start, minutes FROM flow_count WHERE sensor = ?1 AND start <> ?2 "
+                     "AND start > strftime('%Y-%m-%dT%H:%M:%SZ', ?2, '-1440 minutes') "
+                     "AND start < strftime('%Y-%m-%dT%H:%M:%SZ', ?2, '+' || ?3 || ' minutes') "
+                     "AND CAST(strftime('%s', start) AS INTEGER) + minutes * 60 > CAST(strftime('%s', ?2) AS INTEGER) "
+                     "ORDER BY start LIMIT 1");
     if (st == NULL)
         return db->code;
     sqlite3_bind_text(st, 1, sensor, -1, SQLITE_STATIC);

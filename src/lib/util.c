@@ -138,8 +138,11 @@ static int32_t days_from_civil(int y, int m, int d)
 /* Bytes of the UTF-8 character at s (1-4), or 0 when s does not start one. */
 static size_t utf8_char(const unsigned char *s, size_t avail)
 {
-    size_t n = s[0] < 0x80 ? 1 : s[0] >= 0xc2 && s[0] <= 0xdf ? 2 : s[0] >= 0xe0 && s[0] <= 0xef ? 3
-                               : s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : 0;
+    size_t n = s[0] < 0x80                    ? 1
+               : s[0] >= 0xc2 && s[0] <= 0xdf ? 2
+               : s[0] >= 0xe0 && s[0] <= 0xef ? 3
+               : s[0] >= 0xf0 && s[0] <= 0xf4 ? 4
+                                              : 0;
     if (n == 0 || n > avail)
         return 0;
     return ent_utf8_valid((const char *)s, n) ? n : 0;
@@ -177,7 +180,7 @@ char *ent_text_show(char *buf, size_t len, const char *text, size_t max)
 }
 
 static const char *const month_names[12] = {"January", "February", "March",     "April",   "May",      "June",
-                                             "July",    "August",   "September", "October", "November", "December"};
+                                            "July",    "August",   "September", "October", "November", "December"};
 
 static void say(char *why, size_t why_len, const char *text, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -248,8 +251,8 @@ int ent_date_add_days(char out[11], const char *date, int64_t days, char *why, s
     if (__builtin_add_overflow((int64_t)base, days, &sum) || sum < first || sum > last) {
         unsigned long long mag = days < 0 ? 0ull - (unsigned long long)days : (unsigned long long)days;
         say(why, why_len, date, "%s %llu day%s is %s %s, the %s supported date", days < 0 ? "minus" : "plus", mag,
-            mag == 1 ? "" : "s",
-            days < 0 ? "before" : "past", days < 0 ? ENT_DATE_MIN : ENT_DATE_MAX, days < 0 ? "first" : "last");
+            mag == 1 ? "" : "s", days < 0 ? "before" : "past", days < 0 ? ENT_DATE_MIN : ENT_DATE_MAX,
+            days < 0 ? "first" : "last");
         return ENT_INVALID;
     }
     ent_date_from_days((int32_t)sum, out);

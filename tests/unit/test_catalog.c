@@ -188,7 +188,8 @@ static void csv_import_rows(void **state)
                  "row 3: origin 'ZZ' is not an ISO 3166-1 country code"},
         /* 6 */ {"gtin,name_en\n4006381333931,Pen\n4006381333931,Pen again\n", ENT_EXISTS,
                  "row 3: GTIN 04006381333931 is already in the catalogue (use --update to change it)"},
-        /* 7 */ {"gtin,name_zh\n4006381333931,\"unterminated\n", ENT_INVALID, "row 2, column name_zh: a quoted field is never closed"},
+        /* 7 */ {"gtin,name_zh\n4006381333931,\"unterminated\n", ENT_INVALID,
+                 "row 2, column name_zh: a quoted field is never closed"},
         /* 8 */ {"gtin,name_zh\n4006381333931,\xff\n", ENT_INVALID, "row 2, column name_zh: not valid UTF-8 text"},
     };
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {

@@ -76,13 +76,16 @@ static void import_rows(void **state)
         /* 10 */ {"sensor,start,minutes,in,out\nD1,2026-11-28T02:00:00Z,60,\"42\n", ENT_INVALID, ""},
         /* 11 */ {"sensor,start,minutes,in,out\nD1,2026-11-28T02:30:00Z,60,4,3\n", ENT_INVALID,
                   "row 2: the period from 2026-11-28T02:30:00Z for 60 minutes overlaps the period from "
-                  "2026-11-28T02:00:00Z for 60 minutes already counted by sensor 'D1': its visitors would count twice"},
+                  "2026-11-28T02:00:00Z for 60 minutes already counted by sensor 'D1': its visitors would "
+                  "count twice"},
         /* 12 */ {"sensor,start,minutes,in,out\nD1,2026-11-28T01:30:00Z,31,4,3\n", ENT_INVALID,
                   "row 2: the period from 2026-11-28T01:30:00Z for 31 minutes overlaps the period from "
-                  "2026-11-28T02:00:00Z for 60 minutes already counted by sensor 'D1': its visitors would count twice"},
+                  "2026-11-28T02:00:00Z for 60 minutes already counted by sensor 'D1': its visitors would "
+                  "count twice"},
         /* 13 */ {"sensor,start,minutes,in,out\nD1,2026-11-28T02:00:00Z,120,40,35\nD1,2026-11-28T03:00:00Z,60,1,1\n",
                   ENT_INVALID, "row 3: the period from 2026-11-28T03:00:00Z for 60 minutes overlaps the period from "
-                  "2026-11-28T02:00:00Z for 120 minutes already counted by sensor 'D1': its visitors would count twice"},
+                  "2026-11-28T02:00:00Z for 120 minutes already counted by sensor 'D1': its visitors would "
+                  "count twice"},
         /* 14 */ {"sensor,start,minutes,in,out\nD1,2026-11-28T01:00:00Z,60,1,1\nD1,2026-11-28T03:00:00Z,60,2,2\n"
                   "D3,2026-11-28T02:30:00Z,60,0,0\n", ENT_OK, ""}, /* touching periods, and another sensor */
         /* 15 */ {"sensor,start,minutes,in,out\nD1,2026-11-28T05:00:00Z,60,1000000001,0\n", ENT_INVALID,

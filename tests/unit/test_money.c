@@ -136,10 +136,12 @@ static void currency_parse_rows(void **state)
     } rows[] = {
         /* 0 */ {"eur", ENT_OK, "EUR", ""},
         /* 1 */ {"156", ENT_OK, "CNY", ""},
-        /* 2 */ {"EURO", ENT_NOTFOUND, "", "currency 'EURO' is not an ISO 4217 code: a code has 3 letters, such as CNY or EUR"},
+        /* 2 */ {"EURO", ENT_NOTFOUND, "",
+                 "currency 'EURO' is not an ISO 4217 code: a code has 3 letters, such as CNY or EUR"},
         /* 3 */ {"XYZ", ENT_NOTFOUND, "", "currency 'XYZ' is not an ISO 4217 code"},
         /* 4 */ {"C\xffY", ENT_NOTFOUND, "", "currency 'C?Y' is not an ISO 4217 code"},
-        /* 5 */ {NULL, ENT_NOTFOUND, "", "currency '' is not an ISO 4217 code: a code has 3 letters, such as CNY or EUR"},
+        /* 5 */ {NULL, ENT_NOTFOUND, "",
+                 "currency '' is not an ISO 4217 code: a code has 3 letters, such as CNY or EUR"},
     };
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
         char code[4] = "zzz", why[200] = "";

@@ -15,12 +15,18 @@ static void date_rows(void **state)
         /*  1 */ {"2024-02-29", ENT_OK, 19782, ""},
         /*  2 */ {"1900-01-01", ENT_OK, -25567, ""},
         /*  3 */ {"9999-12-31", ENT_OK, 2932896, ""},
-        /*  4 */ {"2026-02-30", ENT_INVALID, 0, "'2026-02-30' is not a date: February 2026 has no day 30 (it has 28 days)"},
-        /*  5 */ {"2025-02-29", ENT_INVALID, 0, "'2025-02-29' is not a date: February 2025 has no day 29 (it has 28 days)"},
-        /*  6 */ {"2026-04-31", ENT_INVALID, 0, "'2026-04-31' is not a date: April 2026 has no day 31 (it has 30 days)"},
-        /*  7 */ {"2026-13-01", ENT_INVALID, 0, "'2026-13-01' is not a date: there is no month 13 (months are 01 to 12)"},
-        /*  8 */ {"2026-00-10", ENT_INVALID, 0, "'2026-00-10' is not a date: there is no month 0 (months are 01 to 12)"},
-        /*  9 */ {"2026-01-00", ENT_INVALID, 0, "'2026-01-00' is not a date: January 2026 has no day 0 (it has 31 days)"},
+        /*  4 */
+        {"2026-02-30", ENT_INVALID, 0, "'2026-02-30' is not a date: February 2026 has no day 30 (it has 28 days)"},
+        /*  5 */
+        {"2025-02-29", ENT_INVALID, 0, "'2025-02-29' is not a date: February 2025 has no day 29 (it has 28 days)"},
+        /*  6 */
+        {"2026-04-31", ENT_INVALID, 0, "'2026-04-31' is not a date: April 2026 has no day 31 (it has 30 days)"},
+        /*  7 */
+        {"2026-13-01", ENT_INVALID, 0, "'2026-13-01' is not a date: there is no month 13 (months are 01 to 12)"},
+        /*  8 */
+        {"2026-00-10", ENT_INVALID, 0, "'2026-00-10' is not a date: there is no month 0 (months are 01 to 12)"},
+        /*  9 */
+        {"2026-01-00", ENT_INVALID, 0, "'2026-01-00' is not a date: January 2026 has no day 0 (it has 31 days)"},
         /* 10 */ {"1899-12-31", ENT_INVALID, 0, "'1899-12-31' is out of the supported range 1900-01-01 to 9999-12-31"},
         /* 11 */ {"0000-01-01", ENT_INVALID, 0, "'0000-01-01' is out of the supported range 1900-01-01 to 9999-12-31"},
         /* 12 */ {"30/06/2027", ENT_INVALID, 0, "'30/06/2027' is not a date in the form YYYY-MM-DD"},
@@ -54,14 +60,20 @@ static void add_days_rows(void **state)
         /* 1 */ {"2024-12-31", 60, ENT_OK, "2025-03-01", ""},
         /* 2 */ {"2026-01-01", -1, ENT_OK, "2025-12-31", ""},
         /* 3 */ {"9999-12-01", 30, ENT_OK, "9999-12-31", ""},
-        /* 4 */ {"9999-12-31", 30, ENT_INVALID, "", "'9999-12-31' plus 30 days is past 9999-12-31, the last supported date"},
-        /* 5 */ {"9999-12-31", 1, ENT_INVALID, "", "'9999-12-31' plus 1 day is past 9999-12-31, the last supported date"},
-        /* 6 */ {"1900-01-01", -1, ENT_INVALID, "", "'1900-01-01' minus 1 day is before 1900-01-01, the first supported date"},
-        /* 7 */ {"2026-01-01", INT64_MAX, ENT_INVALID, "",
-                 "'2026-01-01' plus 9223372036854775807 days is past 9999-12-31, the last supported date"},
-        /* 8 */ {"2026-01-01", INT64_MIN, ENT_INVALID, "",
-                 "'2026-01-01' minus 9223372036854775808 days is before 1900-01-01, the first supported date"},
-        /* 9 */ {"2026-02-30", 1, ENT_INVALID, "", "'2026-02-30' is not a date: February 2026 has no day 30 (it has 28 days)"},
+        /* 4 */
+        {"9999-12-31", 30, ENT_INVALID, "", "'9999-12-31' plus 30 days is past 9999-12-31, the last supported date"},
+        /* 5 */
+        {"9999-12-31", 1, ENT_INVALID, "", "'9999-12-31' plus 1 day is past 9999-12-31, the last supported date"},
+        /* 6 */
+        {"1900-01-01", -1, ENT_INVALID, "", "'1900-01-01' minus 1 day is before 1900-01-01, the first supported date"},
+        /* 7 */
+        {"2026-01-01", INT64_MAX, ENT_INVALID, "",
+         "'2026-01-01' plus 9223372036854775807 days is past 9999-12-31, the last supported date"},
+        /* 8 */
+        {"2026-01-01", INT64_MIN, ENT_INVALID, "",
+         "'2026-01-01' minus 9223372036854775808 days is before 1900-01-01, the first supported date"},
+        /* 9 */
+        {"2026-02-30", 1, ENT_INVALID, "", "'2026-02-30' is not a date: February 2026 has no day 30 (it has 28 days)"},
     };
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
         char out[11] = "xxxxxxxxxx", why[200] = "";
@@ -87,10 +99,12 @@ static void whole_rows(void **state)
         /*  3 */ {"-5", -10, 10, ENT_OK, -5, ""},
         /*  4 */ {"-9223372036854775808", INT64_MIN, 0, ENT_OK, INT64_MIN, ""},
         /*  5 */ {"9223372036854775807", 0, INT64_MAX, ENT_OK, INT64_MAX, ""},
-        /*  6 */ {"99999999999999999999", 1, 1000000000, ENT_INVALID, 0,
-                  "'99999999999999999999' is too large: the most is 1000000000"},
-        /*  7 */ {"9223372036854775808", 0, INT64_MAX, ENT_INVALID, 0,
-                  "'9223372036854775808' is too large: the most is 9223372036854775807"},
+        /*  6 */
+        {"99999999999999999999", 1, 1000000000, ENT_INVALID, 0,
+         "'99999999999999999999' is too large: the most is 1000000000"},
+        /*  7 */
+        {"9223372036854775808", 0, INT64_MAX, ENT_INVALID, 0,
+         "'9223372036854775808' is too large: the most is 9223372036854775807"},
         /*  8 */ {"1000000001", 1, 1000000000, ENT_INVALID, 0, "'1000000001' is too large: the most is 1000000000"},
         /*  9 */ {"0", 1, 10, ENT_INVALID, 0, "'0' is too small: the least is 1"},
         /* 10 */ {"-1", 0, 10, ENT_INVALID, 0, "'-1' must not be negative"},
@@ -125,10 +139,10 @@ static void show_rows(void **state)
         const char *want;
     } rows[] = {
         /* 0 */ {"plain", 64, 40, "plain"},
-        /* 1 */ {"橄榄油", 64, 7, "橄榄..."},      /* never half a character */
+        /* 1 */ {"橄榄油", 64, 7, "橄榄..."}, /* never half a character */
         /* 2 */ {"a\xff\x01z", 64, 40, "a??z"},
-        /* 3 */ {"abcdefgh", 8, 40, "abcd..."},   /* the buffer bounds it too */
-        /* 4 */ {"\xe6\xa9", 64, 40, "??"},        /* a character cut short */
+        /* 3 */ {"abcdefgh", 8, 40, "abcd..."}, /* the buffer bounds it too */
+        /* 4 */ {"\xe6\xa9", 64, 40, "??"},     /* a character cut short */
         /* 5 */ {"", 64, 40, ""},
         /* 6 */ {NULL, 64, 40, ""},
     };
