@@ -58,6 +58,10 @@ ENTREPOT_TODAY=9999-12-01 expect 0 "gtin" -- stock levels --expiring 30
 ENTREPOT_TODAY=2026-02-30 refused 2 "ENTREPOT_TODAY '2026-02-30' is not a date: February 2026 has no day 30" -- stock levels
 refused 2 "--from '2026-02-30' is not a date: February 2026 has no day 30 (it has 28 days)" -- report sales --from 2026-02-30
 refused 2 "start '2026-02-30' is not a date: February 2026 has no day 30 (it has 28 days)" -- flow record --start "2026-02-30 10:00" --in 1
+refused 2 "--today '2026-02-30' is not a date: February 2026 has no day 30" -- --db "$WORK/demo.db" demo --today 2026-02-30
+refused 2 "--today '1899-12-31' is out of the supported range 1900-01-01 to 9999-12-31" -- --db "$WORK/demo.db" demo --today 1899-12-31
+refused 2 "--seed '99999999999999999999999' is too large: the most is 18446744073709551615" -- --db "$WORK/demo.db" demo --seed 99999999999999999999999
+[ ! -e "$WORK/demo.db" ] && ok || fail "a refused demo left a database file behind"
 
 # ---- money: no decimal commas, nothing past 64 bits; whole currency codes.
 refused 2 "amount '12,50' has a comma: use a point: 12.50" -- product add --gtin 4006381333931 --name-en Pen --price 12,50
