@@ -406,7 +406,7 @@ int cmd_counter(struct cli *cli, int argc, char **argv)
     int npos, st = cli_parse(argc, argv, opts, counter_help, pos, 0, &npos);
     struct till t = {.cli = cli, .counter = counter, .cashier = cashier, .escpos = escpos, .out = stdout};
     char *line = NULL;
-    size_t cap = 0;
+    size_t cap = 0, lineno = 0;
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
     if (counter == NULL || cashier == NULL)
@@ -427,9 +427,11 @@ int cmd_counter(struct cli *cli, int argc, char **argv)
             fputs("> ", t.out);
             fflush(t.out);
         }
-        ssize_t n = getline(&line, &cap, stdin);
-        if (n < 0)
+        ssize_t n = cli_read_line(stdin, &line, &cap, &lineno);
+        if (n < 0) {
+            st = n == -2 ? EXIT_USAGE : st;
             break;
+        }
         while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
             line[--n] = '\0';
         if (counter_line(&t, line))

@@ -108,6 +108,14 @@ refused 2 "row 2: currency 'EURO' is not an ISO 4217 code: a code has 3 letters"
 printf 'gtin,name_en\n4006381333931,"never closed\n' > "$WORK/open-quote.csv"
 refused 2 "row 2, column name_en: a quoted field is never closed" -- product import "$WORK/open-quote.csv"
 
+# ---- lines typed or piped into the counter and the scanner: bounded, text only.
+refused 2 "input line 1 holds a NUL byte: this is not text" -- counter --counter C1 --cashier 王芳 < /dev/zero
+refused 2 "input line 1 is longer than 4096 bytes" -- counter --counter C1 --cashier 王芳 < <(yes | tr -d '\n')
+printf '%s\n%s\n' $N "$(head -c 5000 /dev/zero | tr '\0' 7)" > "$WORK/long-line.txt"
+refused 2 "input line 2 is longer than 4096 bytes" -- counter --counter C1 --cashier 王芳 < "$WORK/long-line.txt"
+refused 2 "input line 1 holds a NUL byte: this is not text" -- scan < /dev/zero
+refused 2 "input line 1 is longer than 4096 bytes" -- scan < <(yes | tr -d '\n')
+
 # ---- door-counter files: overlapping periods, bounds on counts, NUL bytes.
 H='sensor,start,minutes,in,out\n'
 printf "${H}D1,2026-11-28T02:00:00Z,60,40,35\n" > "$WORK/flow1.csv"
