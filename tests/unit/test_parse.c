@@ -83,6 +83,37 @@ static void add_days_rows(void **state)
     }
 }
 
+/* A label's expiry worked out from production date and shelf life: the same
+ * checked arithmetic (9999-12-01 + 60 days printed as year 0000 before). */
+static void label_expiry_rows(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *production;
+        int32_t shelf_life;
+        const char *expiry;
+    } rows[] = {
+        /* 0 */ {"2026-01-01", 365, "2027-01-01"},
+        /* 1 */ {"9999-12-01", 30, "9999-12-31"},
+        /* 2 */ {"9999-12-01", 60, ""},
+        /* 3 */ {"", 60, ""},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        ent_product p;
+        ent_lot lot;
+        ent_label_data *d = NULL;
+        memset(&p, 0, sizeof p);
+        memset(&lot, 0, sizeof lot);
+        p.shelf_life_days = rows[i].shelf_life;
+        snprintf(lot.production_date, sizeof lot.production_date, "%s", rows[i].production);
+        assert_int_equal(ent_label_data_from(&d, &p, &lot, NULL), ENT_OK);
+        const char *got = ent_label_data_get(d, "expiry");
+        if (strcmp(got ? got : "", rows[i].expiry) != 0)
+            fail_msg("row %zu: expiry '%s' want '%s'", i, got ? got : "(null)", rows[i].expiry);
+        ent_label_data_free(d);
+    }
+}
+
 static void whole_rows(void **state)
 {
     (void)state;
@@ -159,6 +190,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(date_rows),
         cmocka_unit_test(add_days_rows),
+        cmocka_unit_test(label_expiry_rows),
         cmocka_unit_test(whole_rows),
         cmocka_unit_test(show_rows),
     };
