@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "entrepot/parse.h"
 #include "entrepot/catalog.h"
 #include "entrepot/country.h"
 #include "entrepot/csv.h"
@@ -86,9 +87,9 @@ static int parse_net_content(const char *s, int64_t *value, char unit[4])
 
 static int parse_count(ent_db *db, const char *field, const char *s, int64_t min, int64_t max, int64_t *out)
 {
-    if (ent_parse_i64(s, out) != ENT_OK || *out < min || *out > max)
-        return ent_fail(db, ENT_INVALID, "%s '%.40s' must be a whole number from %lld to %lld", field, s,
-                        (long long)min, (long long)max);
+    char why[256];
+    if (ent_whole_parse(out, s, min, max, why, sizeof why) != ENT_OK)
+        return ent_fail(db, ENT_INVALID, "%s %s", field, why);
     return ENT_OK;
 }
 

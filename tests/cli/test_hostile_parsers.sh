@@ -75,6 +75,10 @@ refused 2 "currency 'EURO' is not an ISO 4217 code: a code has 3 letters" -- pro
 refused 2 "currency 'USDOLLAR' is not an ISO 4217 code: a code has 3 letters" -- product add --gtin 4006381333931 --name-en Pen --price 1 --currency USDOLLAR
 refused 2 "currency 'CNYY' is not an ISO 4217 code: a code has 3 letters" -- product add --gtin 4006381333931 --name-en Pen --price 1 --currency CNYY
 refused 2 "currency 'EURO' is not an ISO 4217 code" -- "${R[@]}" --qty 1 --cost 1.00 --currency EURO
+refused 2 "tax_rate '6,5' must be a percentage" -- product add --gtin 4006381333931 --name-en Pen --tax-rate 6,5
+refused 2 "net_content '1,5 kg' must be an amount and a unit" -- product add --gtin 4006381333931 --name-en Pen --net-content "1,5 kg"
+refused 2 "reorder_point '99999999999999999999' is too large: the most is 2147483647" -- product add --gtin 4006381333931 --name-en Pen --reorder-point 99999999999999999999
+refused 2 "shelf_life_days '1,000' is not a whole number: write it without separators" -- product add --gtin 4006381333931 --name-en Pen --shelf-life 1,000
 printf '%s\nprice 12,50 typo\ncancel\n' $N > "$WORK/till.txt"
 refused 0 "! amount '12,50' has a comma: use a point: 12.50" -- counter --counter C1 --cashier 王芳 < "$WORK/till.txt"
 
