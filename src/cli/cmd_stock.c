@@ -350,7 +350,7 @@ static int do_levels(struct cli *cli, int argc, char **argv)
         return st;
     if (expiring) {
         int64_t d;
-        if ((st = cli_parse_whole("--expiring (days)", expiring, 0, 36500, &d)) != 0)
+        if ((st = cli_parse_whole("--expiring", expiring, 0, 36500, &d)) != 0)
             return st;
         if (ent_date_add_days(before, day, d, why, sizeof why) != ENT_OK)
             return cli_error(EXIT_USAGE, "--expiring %lld: today %s", (long long)d, why);

@@ -37,9 +37,9 @@ refused 2 "--qty '0' is too small: the least is 1" -- product barcode add $N 400
 refused 2 "--limit '99999999999999999999' is too large" -- stock levels --limit 99999999999999999999
 refused 2 "--limit '-1' must not be negative" -- stock levels --limit -1
 refused 2 "--limit 'ten' is not a whole number" -- stock levels --limit ten
-refused 2 "--expiring (days) '36501' is too large: the most is 36500" -- stock levels --expiring 36501
-refused 2 "--expiring (days) '-1' must not be negative" -- stock levels --expiring -1
-refused 2 "--expiring (days) '99999999999999999999' is too large: the most is 36500" -- stock levels --expiring 99999999999999999999
+refused 2 "--expiring '36501' is too large: the most is 36500" -- stock levels --expiring 36501
+refused 2 "--expiring '-1' must not be negative" -- stock levels --expiring -1
+refused 2 "--expiring '99999999999999999999' is too large: the most is 36500" -- stock levels --expiring 99999999999999999999
 refused 2 "--in '99999999999999999999' is too large: the most is 1000000000" -- flow record --start "2026-11-28 10:00" --in 99999999999999999999
 refused 2 "--out '-1' must not be negative" -- flow record --start "2026-11-28 10:00" --in 1 --out -1
 refused 2 "--minutes '0' is too small: the least is 1" -- flow record --start "2026-11-28 10:00" --in 1 --minutes 0
