@@ -23,8 +23,13 @@ ENT_API void ent_csv_free(ent_csv *csv);
  * Reads the next record. Returns 1 with *fields and *count set (borrowed,
  * valid until the next call), 0 at the end of the input, or ENT_INVALID for
  * malformed input (an unterminated quote, text after a closing quote, bytes
- * that are not UTF-8, a field over 64 KiB) with ent_csv_errmsg() saying what
- * and where. Records end at LF or CRLF; quoted fields may hold both.
+ * that are not UTF-8, a NUL byte, a field over 64 KiB, a record over 1 MiB
+ * or 1024 fields, a folder or a device instead of a file or pipe), refused
+ * as soon as it is seen, with ent_csv_errmsg() saying what and where:
+ * "row 2, column name_zh: not valid UTF-8 text" (rows count records; the
+ * first record is taken as the header that names the columns). ENT_ERROR
+ * when the input cannot be read. Records end at LF or CRLF; quoted fields
+ * may hold both.
  */
 ENT_API int ent_csv_next(ent_csv *csv, char ***fields, size_t *count);
 

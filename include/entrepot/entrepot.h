@@ -6,6 +6,7 @@
 #include "entrepot/db.h"
 #include "entrepot/country.h"
 #include "entrepot/money.h"
+#include "entrepot/parse.h"
 #include "entrepot/csv.h"
 #include "entrepot/scan.h"
 #include "entrepot/catalog.h"

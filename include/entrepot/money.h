@@ -12,14 +12,23 @@ extern "C" {
 #endif
 
 /*
- * Parses a decimal amount such as "12.50", "12", "-3.5" or "1,234.50" into
- * minor units of currency ("12.50" CNY -> 1250; "1200" JPY -> 1200).
- * More fraction digits than the currency has is ENT_INVALID, as is anything
- * that is not a number or does not fit in 64 bits. ENT_NOTFOUND for an
- * unknown currency. why (may be NULL) receives a message of why_len bytes.
+ * Parses a decimal amount such as "12.50", "12" or "-3.5" into minor units
+ * of currency ("12.50" CNY -> 1250; "1200" JPY -> 1200). More fraction
+ * digits than the currency has is ENT_INVALID, as is a comma (decimal or
+ * thousands: "12,50" is refused, naming the comma), anything that is not a
+ * number, or what does not fit in 64 bits. ENT_NOTFOUND for an unknown
+ * currency. why (may be NULL) receives a message of why_len bytes.
  */
 ENT_API int ent_money_parse(int64_t *out, const char *text, const char *currency,
                             char *why, size_t why_len);
+
+/*
+ * Checks an ISO 4217 currency code, the whole text ("EURO" is not "EUR"):
+ * 3 letters in any case or 3 digits. Writes the alphabetic code in capitals
+ * to out. ENT_NOTFOUND with why naming the code, ENT_ERROR when the
+ * iso-codes data cannot be read.
+ */
+ENT_API int ent_currency_parse(char out[4], const char *text, char *why, size_t why_len);
 
 /* Formats minor units as a plain decimal ("12.50", "-0.05", "1200").
  * Returns the length written (snprintf rules), or -1 for an unknown currency. */

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <sys/types.h>
 #include "entrepot/entrepot.h"
 
 /* Exit status (DESIGN.md): 0 ok, 1 refused, 2 usage or input error, 3 database or I/O. */
@@ -58,6 +59,20 @@ size_t cli_text_width(const char *s);
 
 /* A 14-digit GTIN in the form printed under its barcode (13 or 8 digits). */
 const char *cli_gtin(const char *gtin);
+
+/* Parses a whole number from min to max into *out; returns 0 or the exit
+ * status after saying what is wrong, what first ("--qty '0' is too small:
+ * the least is 1"). Every numeric option goes through it. */
+int cli_parse_whole(const char *what, const char *s, int64_t min, int64_t max, int64_t *out);
+
+/* Reads one line of f without its '\n' into *line (grown as needed, the
+ * caller frees it), counting lines in *lineno. Returns its length, -1 at the
+ * end of the input, or -2 after saying why (a line over CLI_LINE_MAX bytes
+ * or holding a NUL byte is refused as soon as it is seen, so endless input
+ * stops at once). A shorter line too long for any code is the caller's to
+ * refuse by itself: a counter says so and goes on with the next scan. */
+#define CLI_LINE_MAX (1024 * 1024)
+ssize_t cli_read_line(FILE *f, char **line, size_t *cap, size_t *lineno);
 
 /* Parses --limit (a whole number, 0 for all) into *out when s is set;
  * returns 0 or the exit status after saying what is wrong. */

@@ -1,5 +1,6 @@
 /* entrepot demo — fill a new database with a realistic import trading centre. */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -55,6 +56,8 @@ static int parse_u64(const char *s, const char *what, uint64_t *out)
     if (s[0] < '0' || s[0] > '9')
         return cli_error(EXIT_USAGE, "%s '%s' must be a whole number of 0 or more", what, s);
     unsigned long long v = strtoull(s, &end, 10);
+    if (errno == ERANGE && *end == '\0')
+        return cli_error(EXIT_USAGE, "%s '%s' is too large: the most is %llu", what, s, ULLONG_MAX);
     if (errno || *end)
         return cli_error(EXIT_USAGE, "%s '%s' must be a whole number of 0 or more", what, s);
     *out = v;
@@ -62,21 +65,10 @@ static int parse_u64(const char *s, const char *what, uint64_t *out)
 }
 
 /* YYYY-MM-DD naming a day that exists: checked before the database file is
- * made, so that a mistyped date leaves nothing behind. */
-static int valid_date(const char *s)
+ * made, so that a mistyped date leaves nothing behind. why says what is wrong. */
+static int valid_date(const char *s, char *why, size_t why_len)
 {
-    int y, m, d;
-    char extra;
-    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3)
-        return 0;
-    struct tm tm = {0};
-    tm.tm_year = y - 1900;
-    tm.tm_mon = m - 1;
-    tm.tm_mday = d;
-    time_t t = timegm(&tm);
-    struct tm back;
-    gmtime_r(&t, &back);
-    return y >= 1900 && back.tm_year == y - 1900 && back.tm_mon == m - 1 && back.tm_mday == d;
+    return ent_date_check(s, NULL, why, why_len) == ENT_OK;
 }
 
 /* Today in the store's zone ($ENTREPOT_TODAY wins, as in `stock levels`), so
@@ -203,8 +195,9 @@ int cmd_demo(struct cli *cli, int argc, char **argv)
         return st;
     if (count_s && (st = parse_commodities(count_s, &count)) != 0)
         return st;
-    if (today && !valid_date(today))
-        return cli_error(EXIT_USAGE, "--today '%s' is not a date in the form YYYY-MM-DD", today);
+    char why[256];
+    if (today && !valid_date(today, why, sizeof why))
+        return cli_error(EXIT_USAGE, "--today %s", why);
     if ((store_code == NULL) != (name == NULL))
         return cli_error(EXIT_USAGE, "--store and --name go together (see --help)");
     /* A missing database is built under a temporary name and appears only

@@ -11,15 +11,7 @@
 /* A whole-string base-10 integer; 0 on success. */
 static int parse_int(const char *s, int64_t *out)
 {
-    char *end = NULL;
-    if (s == NULL || *s == '\0')
-        return -1;
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (errno != 0 || *end != '\0')
-        return -1;
-    *out = v;
-    return 0;
+    return ent_whole_parse(out, s, INT64_MIN, INT64_MAX, NULL, 0) == ENT_OK ? 0 : -1;
 }
 
 /* Reads a passphrase from the first line of path into buf. Passphrases never
@@ -570,13 +562,17 @@ static int parse_line(ent_journal_line *l, char *spec, const char *orig, const c
     }
     int64_t qty, price, rate;
     char why[128];
-    if (n < 4 || parse_int(f[1], &qty) != 0 || qty == 0)
-        return cli_error(EXIT_USAGE, "line '%s': write CODE:QTY:PRICE:RATE[:NAME] with a non-zero QTY", orig);
+    if (n < 4 || parse_int(f[1], &qty) != 0 || qty == 0 || qty < -ENT_QTY_MAX || qty > ENT_QTY_MAX)
+        return cli_error(EXIT_USAGE, "line '%s': write CODE:QTY:PRICE:RATE[:NAME] with a non-zero QTY of at most %d",
+                         orig, ENT_QTY_MAX);
     if (ent_money_parse(&price, f[2], currency, why, sizeof why) != ENT_OK || price < 0)
         return cli_error(EXIT_USAGE, "line '%s': price '%s': %s", orig, f[2], why);
+    int64_t amount;
+    if (__builtin_mul_overflow(qty, price, &amount))
+        return cli_error(EXIT_USAGE, "line '%s': quantity times price is too large", orig);
     if (ent_decimal_parse(&rate, f[3], 2) != ENT_OK || rate > 10000)
         return cli_error(EXIT_USAGE, "line '%s': tax rate '%s' is not a percentage such as 13 or 6.5", orig, f[3]);
-    *l = (ent_journal_line){f[0], NULL, n == 5 ? f[4] : NULL, qty, price, 0, qty * price, (int32_t)rate};
+    *l = (ent_journal_line){f[0], NULL, n == 5 ? f[4] : NULL, qty, price, 0, amount, (int32_t)rate};
     return 0;
 }
 

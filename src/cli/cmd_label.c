@@ -498,9 +498,12 @@ static int label_print(struct cli *cli, struct print_opts *o, const char **codes
         return st;
     if (o->each && strcmp(o->each, "lot") != 0 && strcmp(o->each, "product") != 0)
         return cli_error(EXIT_USAGE, "--each %s: choose product or lot", o->each);
-    if (o->copies && strcmp(o->copies, "stock") != 0 &&
-        (strspn(o->copies, "0123456789") != strlen(o->copies) || atoi(o->copies) < 1 || atoi(o->copies) > 10000))
-        return cli_error(EXIT_USAGE, "--copies %s: a number from 1 to 10000, or stock", o->copies);
+    int64_t n;
+    if (o->copies && strcmp(o->copies, "stock") != 0 && ent_whole_parse(&n, o->copies, 1, 10000, why, sizeof why))
+        return cli_error(EXIT_USAGE, "--copies %s (a number from 1 to 10000, or stock)", why);
+    int64_t dpi = 0;
+    if (o->dpi && (st = cli_parse_whole("--dpi", o->dpi, 1, 1200, &dpi)) != 0)
+        return st;
     if (o->out == NULL && o->printer == NULL && isatty(1) && fmt != ENT_LABEL_ZPL && fmt != ENT_LABEL_SVG)
         return cli_error(EXIT_USAGE, "not writing a %s to a terminal: give --out FILE or --printer NAME",
                          fmt == ENT_LABEL_PDF ? "PDF" : "PNG");
@@ -508,7 +511,7 @@ static int label_print(struct cli *cli, struct print_opts *o, const char **codes
     if (rc == ENT_OK && o->sheet)
         rc = ent_label_sheet_load(&sheet, dir, o->sheet, why, sizeof why);
     if (rc == ENT_OK) {
-        ent_label_options opt = {.format = fmt, .dpi = o->dpi ? atoi(o->dpi) : 0, .sheet = sheet};
+        ent_label_options opt = {.format = fmt, .dpi = (int)dpi, .sheet = sheet};
         rc = ent_label_job_new(&job, t, &opt, why, sizeof why);
     }
     if (rc != ENT_OK) {

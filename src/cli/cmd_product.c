@@ -317,18 +317,12 @@ static int do_barcode(struct cli *cli, int argc, char **argv)
         return st;
     int rc;
     if (strcmp(pos[0], "add") == 0 && npos == 3) {
-        long long qty = 1;
-        if (qty_s) {
-            char *end;
-            errno = 0;
-            qty = strtoll(qty_s, &end, 10);
-            if (errno || *end || qty <= 0)
-                return cli_error(EXIT_USAGE, "--qty '%.32s' must be a whole number of 1 or more",
-                                 ent_utf8_valid(qty_s, strlen(qty_s)) && strlen(qty_s) <= 32 ? qty_s : "?");
-        }
+        int64_t qty = 1;
+        if (qty_s && (st = cli_parse_whole("--qty", qty_s, 1, ENT_QTY_MAX, &qty)) != 0)
+            return st;
         rc = ent_product_barcode_add(cli->db, pos[1], pos[2], qty);
         if (rc == ENT_OK)
-            printf("barcode %s now stands for %lld of %s\n", pos[2], qty, pos[1]);
+            printf("barcode %s now stands for %lld of %s\n", pos[2], (long long)qty, pos[1]);
     } else if (strcmp(pos[0], "remove") == 0 && npos == 2) {
         rc = ent_product_barcode_remove(cli->db, pos[1]);
         if (rc == ENT_OK)

@@ -57,31 +57,10 @@ static int parse_paper(const char *s, int *cols)
     return 0;
 }
 
+/* A whole number of 1 or more (a quantity); the till says what is wrong. */
 static int whole(const char *s, int64_t *out)
 {
-    char *end;
-    if (s == NULL || *s == '\0')
-        return -1;
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (errno || *end || v <= 0)
-        return -1;
-    *out = v;
-    return 0;
-}
-
-/* A whole number of 0 or more. */
-static int count_arg(const char *s, int64_t *out)
-{
-    char *end;
-    if (s == NULL || *s == '\0' || *s == '-' || *s == '+')
-        return -1;
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (errno || *end)
-        return -1;
-    *out = v;
-    return 0;
+    return ent_whole_parse(out, s, 1, ENT_QTY_MAX, NULL, 0) == ENT_OK ? 0 : -1;
 }
 
 /* "CODE", "CODE*3" or "3*CODE" into code and quantity (0: as the code says).
@@ -519,7 +498,7 @@ int cmd_counter(struct cli *cli, int argc, char **argv)
     int npos, st = cli_parse(argc, argv, opts, counter_help, pos, 0, &npos);
     struct till t = {.cli = cli, .counter = counter, .cashier = cashier, .escpos = escpos, .out = stdout};
     char *line = NULL;
-    size_t cap = 0;
+    size_t cap = 0, lineno = 0;
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
     if (counter == NULL || cashier == NULL)
@@ -540,9 +519,11 @@ int cmd_counter(struct cli *cli, int argc, char **argv)
             fputs("> ", t.out);
             fflush(t.out);
         }
-        ssize_t n = getline(&line, &cap, stdin);
-        if (n < 0)
+        ssize_t n = cli_read_line(stdin, &line, &cap, &lineno);
+        if (n < 0) {
+            st = n == -2 ? EXIT_USAGE : st;
             break;
+        }
         while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
             line[--n] = '\0';
         if (counter_line(&t, line))
@@ -854,7 +835,7 @@ int cmd_flow(struct cli *cli, int argc, char **argv)
         int rc = ent_flow_import_csv(cli->db, f, &rows);
         fclose(f);
         if (rc != ENT_OK)
-            return cli_fail(cli, rc);
+            return cli_error(cli_exit_code(rc), "%s: %s", pos[1], ent_errmsg(cli->db));
         printf("imported %lld interval%s\n", (long long)rows, rows == 1 ? "" : "s");
         return EXIT_OK;
     }
@@ -862,11 +843,10 @@ int cmd_flow(struct cli *cli, int argc, char **argv)
         int64_t n_in = 0, n_out = 0, mins = 60;
         if (start == NULL || in == NULL)
             return cli_error(EXIT_USAGE, "flow record needs --start TIME and --in N (see --help)");
-        if (count_arg(in, &n_in) != 0 || (out && count_arg(out, &n_out) != 0))
-            return cli_error(EXIT_USAGE, "--in and --out must be whole numbers of 0 or more");
-        char v[ENT_CLIP_SIZE];
-        if (minutes && (count_arg(minutes, &mins) != 0 || mins <= 0))
-            return cli_error(EXIT_USAGE, "--minutes '%s' must be a whole number of 1 or more", SHOWN(v, minutes));
+        if ((st = cli_parse_whole("--in", in, 0, ENT_QTY_MAX, &n_in)) != 0 ||
+            (out && (st = cli_parse_whole("--out", out, 0, ENT_QTY_MAX, &n_out)) != 0) ||
+            (minutes && (st = cli_parse_whole("--minutes", minutes, 1, 1440, &mins)) != 0))
+            return st;
         if ((st = cli_open(cli, 0)) != 0)
             return st;
         int rc = ent_flow_record(cli->db, sensor, start, mins, n_in, n_out);

@@ -461,7 +461,8 @@ int cmd_scan(struct cli *cli, int argc, char **argv)
         }
     } else {
         ssize_t got;
-        while ((got = getline(&line, &cap, stdin)) >= 0) {
+        size_t lineno = 0;
+        while ((got = cli_read_line(stdin, &line, &cap, &lineno)) >= 0) {
             size_t n = (size_t)got;
             while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
                 n--;
@@ -470,6 +471,8 @@ int cmd_scan(struct cli *cli, int argc, char **argv)
             int st = scan_one(&o, db, line, n, &cfg);
             status = st > status ? st : status;
         }
+        if (got == -2)
+            status = EXIT_USAGE;
     }
     if (o.json) {
         json_dumpf(o.json, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

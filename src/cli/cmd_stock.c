@@ -7,7 +7,6 @@
 #include "cli.h"
 
 #define QTY_MAX 1000000000LL /* one receipt, move, adjustment or count line (the library's bound) */
-#define LAST_DAY 2932896     /* 9999-12-31, days since 1970-01-01 */
 
 static const char stock_help[] =
     "usage: entrepot stock COMMAND ...\n"
@@ -47,37 +46,10 @@ static const char stock_help[] =
     "  entrepot stock levels --by origin\n"
     "  entrepot stock levels --expiring 30\n";
 
-/* User text made safe for a message: valid UTF-8 only (U+FFFD for a stray
- * byte), never half a character, cut with "..." past about 40 bytes. */
+/* User text fit to quote in a message (40 characters, never half a one). */
 static const char *shown(const char *s, char buf[64])
 {
-    size_t used = 0;
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        size_t n = *p < 0x80 ? 1 : (*p & 0xe0) == 0xc0 ? 2 : (*p & 0xf0) == 0xe0 ? 3 : (*p & 0xf8) == 0xf0 ? 4 : 0;
-        size_t have = 0;
-        while (have < n && p[have])
-            have++;
-        const char *piece = (const char *)p;
-        size_t take = n;
-        if (n == 0 || have < n || !ent_utf8_valid(piece, n)) {
-            piece = "\xef\xbf\xbd";
-            take = 3;
-            n = 1;
-        } else if (n == 1 && (*p < 0x20 || *p == 0x7f)) {
-            piece = "?";
-        }
-        if (used + take > 40) {
-            memcpy(buf + used, "...", 3);
-            used += 3;
-            break;
-        }
-        memcpy(buf + used, piece, take);
-        used += take;
-        p += n;
-    }
-    buf[used] = '\0';
-    return buf;
+    return ent_text_clip(buf, 64, s, 40);
 }
 
 /* An option given with an empty value is refused, never taken as "not
@@ -100,59 +72,27 @@ static int parse_opts(int argc, char **argv, const struct cli_opt *opts, const c
 
 static int parse_qty(const char *s, const char *what, long long min, int64_t *out)
 {
-    char *end, b[64];
     if (s == NULL)
         return cli_error(EXIT_USAGE, "%s needs --qty N", what);
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (errno || *end || end == s || v < min || v > QTY_MAX)
-        return cli_error(EXIT_USAGE, "quantity '%s' must be a whole number from %lld to %lld", shown(s, b), min,
-                         QTY_MAX);
-    *out = v;
-    return 0;
+    return cli_parse_whole("quantity", s, min, QTY_MAX, out);
 }
 
 /* Days since 1970-01-01 of a YYYY-MM-DD date from 1900 to 9999; -1 if none. */
 static int32_t day_number(const char *s)
 {
-    int y, m, d, n = 0;
-    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 || s[4] != '-' || s[7] != '-' ||
-        strspn(s, "0123456789-") != 10)
-        return -1;
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (y < 1900 || y > 9999 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1] + (m == 2 && leap))
-        return -1;
-    /* days from civil (Howard Hinnant) */
-    y -= m <= 2;
-    int era = y / 400, yoe = y - era * 400;
-    int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
-}
-
-static void day_text(int32_t z, char out[11])
-{
-    z += 719468;
-    int era = z / 146097, doe = z - era * 146097;
-    int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
-    int d = doy - (153 * mp + 2) / 5 + 1, m = mp + (mp < 10 ? 3 : -9), y = yoe + era * 400 + (m <= 2);
-    char tmp[40];
-    snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
-    memcpy(out, tmp, 10);
-    out[10] = '\0';
+    int32_t days;
+    return ent_date_check(s, &days, NULL, 0) == ENT_OK ? days : -1;
 }
 
 /* Today in the store's time zone ($ENTREPOT_TODAY overrides it, for tests). */
 static int today(struct cli *cli, char out[11])
 {
     const char *fixed = getenv("ENTREPOT_TODAY");
-    char b[64];
+    char why[256];
     if (fixed && *fixed) {
-        if (day_number(fixed) < 0)
-            return cli_error(EXIT_USAGE, "ENTREPOT_TODAY '%s' is not a date from 1900-01-01 to 9999-12-31",
-                             shown(fixed, b));
-        snprintf(out, 11, "%s", fixed);
+        if (ent_date_check(fixed, NULL, why, sizeof why) != ENT_OK)
+            return cli_error(EXIT_USAGE, "ENTREPOT_TODAY %s", why);
+        memcpy(out, fixed, 11);
         return 0;
     }
     ent_store *s = NULL;
@@ -163,9 +103,8 @@ static int today(struct cli *cli, char out[11])
     time_t t = time(NULL);
     struct tm tm;
     localtime_r(&t, &tm);
-    strftime(out, 11, "%Y-%m-%d", &tm);
-    if (day_number(out) < 0)
-        return cli_error(EXIT_IO, "the system clock says %s, not a date from 1900 to 9999", out);
+    if (strftime(out, 11, "%Y-%m-%d", &tm) != 10 || day_number(out) < 0)
+        return cli_error(EXIT_IO, "the system clock gives no date from " ENT_DATE_MIN " to " ENT_DATE_MAX);
     return 0;
 }
 
@@ -343,17 +282,12 @@ static int count_record(struct cli *cli, const char *count, const char *product,
                         const char *user)
 {
     int64_t qty;
-    char b[64], sentence[300], n[24];
+    char sentence[300], n[24];
     int st;
     if (product == NULL || qty_s == NULL)
         return cli_error(EXIT_USAGE, "stock count record needs --product CODE and --qty N");
-    char *end;
-    errno = 0;
-    long long v = strtoll(qty_s, &end, 10);
-    if (errno || *end || end == qty_s || v < 0 || v > QTY_MAX)
-        return cli_error(EXIT_USAGE, "counted quantity '%s' must be a whole number from 0 to %lld", shown(qty_s, b),
-                         QTY_MAX);
-    qty = v;
+    if ((st = cli_parse_whole("counted quantity", qty_s, 0, QTY_MAX, &qty)) != 0)
+        return st;
     if ((st = cli_open(cli, 0)) != 0)
         return st;
     int rc = ent_count_record(cli->db, count, product, lot, qty, user);
@@ -540,15 +474,12 @@ static int do_levels(struct cli *cli, int argc, char **argv)
         return st;
     q.limit = limit;
     char day[11], before[11];
+    int64_t days = 0;
     if (low && (expiring || by))
         return cli_error(EXIT_USAGE, "--low lists commodities: it does not go with --%s", expiring ? "expiring" : "by");
     if (expiring) {
-        char *end;
-        errno = 0;
-        long d = strtol(expiring, &end, 10);
-        if (errno || *end || end == expiring || d < 0 || d > 36500)
-            return cli_error(EXIT_USAGE, "--expiring '%s' must be a number of days from 0 to 36500",
-                             shown(expiring, b));
+        if ((st = cli_parse_whole("--expiring", expiring, 0, 36500, &days)) != 0)
+            return st;
         if (by && q.by != ENT_BY_LOT)
             return cli_error(EXIT_USAGE, "--expiring lists lots: it does not go with --by %s", by);
     }
@@ -559,8 +490,8 @@ static int do_levels(struct cli *cli, int argc, char **argv)
     if (expiring) {
         /* Past the last date there is, every lot has expired: the window
          * stops at 9999-12-31 instead of wrapping. */
-        int32_t last = day_number(day) + (int32_t)strtol(expiring, NULL, 10);
-        day_text(last > LAST_DAY ? LAST_DAY : last, before);
+        if (ent_date_add_days(before, day, days, NULL, 0) != ENT_OK)
+            memcpy(before, ENT_DATE_MAX, 11);
         q.expiring_before = before;
         q.by = ENT_BY_LOT;
     }

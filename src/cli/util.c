@@ -270,15 +270,53 @@ const char *cli_gtin(const char *gtin)
     return gtin[0] == '0' ? gtin + 1 : gtin;
 }
 
+int cli_parse_whole(const char *what, const char *s, int64_t min, int64_t max, int64_t *out)
+{
+    char why[256];
+    if (ent_whole_parse(out, s, min, max, why, sizeof why) != ENT_OK)
+        return cli_error(EXIT_USAGE, "%s %s", what, why);
+    return 0;
+}
+
+ssize_t cli_read_line(FILE *f, char **line, size_t *cap, size_t *lineno)
+{
+    size_t n = 0;
+    int ch;
+    (*lineno)++;
+    while ((ch = getc(f)) != EOF && ch != '\n') {
+        /* Refused at the limit, not after: /dev/zero has no line end. */
+        if (ch == '\0')
+            return cli_error(EXIT_USAGE, "input line %zu holds a NUL byte: this is not text", *lineno), -2;
+        if (n >= CLI_LINE_MAX)
+            return cli_error(EXIT_USAGE, "input line %zu is longer than %d bytes", *lineno, CLI_LINE_MAX), -2;
+        if (n + 2 > *cap) {
+            size_t c = *cap ? *cap * 2 : 256;
+            char *p = realloc(*line, c);
+            if (p == NULL)
+                return cli_error(EXIT_IO, "out of memory"), -2;
+            *line = p;
+            *cap = c;
+        }
+        (*line)[n++] = (char)ch;
+    }
+    if (ch == EOF && n == 0)
+        return -1;
+    if (*line == NULL && (*line = malloc(1)) != NULL)
+        *cap = 1;
+    if (*line == NULL)
+        return cli_error(EXIT_IO, "out of memory"), -2;
+    (*line)[n] = '\0';
+    return (ssize_t)n;
+}
+
 int cli_parse_limit(const char *s, long long *out)
 {
-    char *end;
+    int64_t v;
+    int st;
     if (s == NULL)
         return 0;
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (errno || *end || end == s || v < 0)
-        return cli_error(EXIT_USAGE, "--limit '%s' must be a whole number (0 for all)", s);
+    if ((st = cli_parse_whole("--limit", s, 0, INT64_MAX, &v)) != 0)
+        return st;
     *out = v;
     return 0;
 }

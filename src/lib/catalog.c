@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "entrepot/parse.h"
 #include "entrepot/catalog.h"
 #include "entrepot/country.h"
 #include "entrepot/csv.h"
@@ -104,9 +105,9 @@ static int parse_net_content(const char *s, int64_t *value, char unit[4])
 
 static int parse_count(ent_db *db, const char *field, const char *s, int64_t min, int64_t max, int64_t *out)
 {
-    if (ent_parse_i64(s, out) != ENT_OK || *out < min || *out > max)
-        return ent_fail(db, ENT_INVALID, "%s '%s' must be a whole number from %lld to %lld", field, SHOWN(s),
-                        (long long)min, (long long)max);
+    char why[256];
+    if (ent_whole_parse(out, s, min, max, why, sizeof why) != ENT_OK)
+        return ent_fail(db, ENT_INVALID, "%s %s", field, why);
     return ENT_OK;
 }
 
@@ -181,16 +182,9 @@ static int parse_fields(ent_db *db, const ent_product_fields *f, const char *def
                         "net_content '%s' must be an amount and a unit such as 500 g, 1.5 kg, 750 ml, 1 l, 12 pcs "
                         "(more than 0, at most 10000 kg, 10000 l or 10000000 pcs)",
                         SHOWN(f->net_content));
-    /* Copied whole or not at all: "EURO" cut to "EUR" would pass. */
-    if (!empty(f->currency) && strlen(f->currency) != 3)
-        return ent_fail(db, ENT_INVALID, "currency '%s' is not an ISO 4217 code", SHOWN(f->currency));
-    snprintf(p->currency, sizeof p->currency, "%s", empty(f->currency) ? default_currency : f->currency);
-    {
-        const ent_currency *cur = NULL;
-        if (ent_currency_lookup(&cur, p->currency) != ENT_OK)
-            return ent_fail(db, ENT_INVALID, "currency '%s' is not an ISO 4217 code", SHOWN(p->currency));
-        memcpy(p->currency, cur->alpha3, 4);
-    }
+    /* The whole code is checked before it is kept: "EURO" is not "EUR". */
+    if (ent_currency_parse(p->currency, empty(f->currency) ? default_currency : f->currency, why, sizeof why) != ENT_OK)
+        return ent_fail(db, ENT_INVALID, "%s", why);
     /* No price is not a price of zero: the commodity waits to be priced. */
     p->priced = !empty(f->price);
     if (p->priced) {

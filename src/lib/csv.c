@@ -1,12 +1,21 @@
 /* RFC 4180 CSV reading and writing, with UTF-8 checked on the way in. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "entrepot/csv.h"
+#include "entrepot/parse.h"
 #include "internal.h"
 
+/* Bounds, refused while reading: a hostile or mistaken input (/dev/zero, a
+ * binary file, one endless field) stops at the limit, never grows memory. */
 #define FIELD_MAX (64 * 1024)
+#define ROW_MAX (1024 * 1024)
+#define COLUMNS_MAX 1024
+#define NAME_MAX_SHOWN 40
 
 struct ent_csv {
     FILE *f;
@@ -16,6 +25,9 @@ struct ent_csv {
     char **fields;
     size_t nfields, fcap;
     size_t line, rec_line, record;
+    size_t field_start; /* where the field being read starts in buf */
+    char **names;       /* the header's column names, for messages */
+    size_t nnames;
     int first;
     char err[256];
 };
@@ -66,6 +78,15 @@ int ent_csv_open(ent_csv **out, FILE *f)
     *out = c;
     if (c == NULL)
         return ENT_ERROR;
+    /* The buffer exists from the start: an empty first field is then
+     * buf + 0, not an offset from a null pointer (found by fuzz_csv). */
+    c->buf = malloc(4096);
+    if (c->buf == NULL) {
+        free(c);
+        *out = NULL;
+        return ENT_ERROR;
+    }
+    c->cap = 4096;
     c->f = f;
     c->line = 1;
     c->first = 1;
@@ -79,6 +100,9 @@ void ent_csv_free(ent_csv *c)
     free(c->buf);
     free(c->starts);
     free(c->fields);
+    for (size_t i = 0; i < c->nnames; i++)
+        free(c->names[i]);
+    free(c->names);
     free(c);
 }
 
@@ -97,43 +121,72 @@ const char *ent_csv_errmsg(const ent_csv *c)
     return c->err;
 }
 
+/* "row 2, column name_zh" (or "column 3" before the header is known, or
+ * when the record has more columns than the header). */
+static void where(const ent_csv *c, char *buf, size_t len)
+{
+    size_t col = c->nfields;
+    if (c->record > 1 && col < c->nnames)
+        snprintf(buf, len, "row %zu, column %s", c->record, c->names[col]);
+    else
+        snprintf(buf, len, "row %zu, column %zu", c->record, col + 1);
+}
+
+static int refuse(ent_csv *c, int rc, const char *what)
+{
+    char at[96];
+    where(c, at, sizeof at);
+    snprintf(c->err, sizeof c->err, "%s: %s", at, what);
+    return rc;
+}
+
 static int grow(ent_csv *c, char ch)
 {
-    {
-        size_t cap = c->cap ? c->cap * 2 : 4096;
-        char *p = realloc(c->buf, cap);
-        if (p == NULL)
-            return ENT_ERROR;
-        c->buf = p;
-        c->cap = cap;
+    if (c->cap >= ROW_MAX) {
+        snprintf(c->err, sizeof c->err, "row %zu: longer than %d bytes (is this a CSV file?)", c->record, ROW_MAX);
+        return ENT_INVALID;
     }
+    size_t cap = c->cap ? c->cap * 2 : 4096;
+    char *p = realloc(c->buf, cap);
+    if (p == NULL) {
+        snprintf(c->err, sizeof c->err, "out of memory");
+        return ENT_ERROR;
+    }
+    c->buf = p;
+    c->cap = cap;
     c->buf[c->len++] = ch;
     return ENT_OK;
 }
 
-/* The hot path of reading: one byte into the record buffer. */
+/* The hot path of reading: one byte of a field into the record buffer. A
+ * NUL would silently end the field where C reads it, so it is refused. */
 static inline int push_byte(ent_csv *c, char ch)
 {
+    if (ch == '\0')
+        return refuse(c, ENT_INVALID, "holds a NUL byte (is this a CSV file?)");
+    if (c->len - c->field_start >= FIELD_MAX) {
+        char what[64];
+        snprintf(what, sizeof what, "longer than %d bytes", FIELD_MAX);
+        return refuse(c, ENT_INVALID, what);
+    }
     if (c->len + 1 >= c->cap)
         return grow(c, ch);
     c->buf[c->len++] = ch;
     return ENT_OK;
 }
 
-static int end_field(ent_csv *c, size_t start)
+static int end_field(ent_csv *c)
 {
-    if (c->len - start > FIELD_MAX) {
-        snprintf(c->err, sizeof c->err, "line %zu, field %zu: longer than %d bytes", c->rec_line,
-                 c->nfields + 1, FIELD_MAX);
+    size_t start = c->field_start;
+    if (!ent_utf8_valid(c->buf + start, c->len - start))
+        return refuse(c, ENT_INVALID, "not valid UTF-8 text");
+    if (c->nfields >= COLUMNS_MAX) {
+        snprintf(c->err, sizeof c->err, "row %zu: more than %d columns", c->record, COLUMNS_MAX);
         return ENT_INVALID;
     }
-    if (!ent_utf8_valid(c->buf + start, c->len - start)) {
-        snprintf(c->err, sizeof c->err, "line %zu, field %zu: not valid UTF-8 text", c->rec_line,
-                 c->nfields + 1);
-        return ENT_INVALID;
-    }
-    if (push_byte(c, '\0') != ENT_OK)
-        return ENT_ERROR;
+    int rc = c->len + 1 >= c->cap ? grow(c, '\0') : (c->buf[c->len++] = '\0', ENT_OK);
+    if (rc != ENT_OK)
+        return rc;
     if (c->nfields == c->fcap) {
         size_t cap = c->fcap ? c->fcap * 2 : 32;
         size_t *p = realloc(c->starts, cap * sizeof *p);
@@ -147,76 +200,109 @@ static int end_field(ent_csv *c, size_t start)
         c->fcap = cap;
     }
     c->starts[c->nfields++] = start;
+    c->field_start = c->len;
     return ENT_OK;
 }
 
-int ent_csv_next(ent_csv *c, char ***fields, size_t *count)
+/* A folder or a device where a file is expected is named as such, instead
+ * of reading as an empty file (a folder) or without end (/dev/zero). Pipes
+ * and terminals are fine. */
+static int check_kind(ent_csv *c)
+{
+    struct stat st;
+    int fd = fileno(c->f);
+    if (fd < 0 || fstat(fd, &st) != 0 || S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) ||
+        isatty(fd))
+        return ENT_OK;
+    snprintf(c->err, sizeof c->err, "%s",
+             S_ISDIR(st.st_mode) ? "this is a folder, not a CSV file" : "this is a device, not a CSV file");
+    return ENT_INVALID;
+}
+
+/* Skips a UTF-8 byte-order mark at the very start. */
+static int skip_bom(ent_csv *c)
+{
+    int a = getc_unlocked(c->f), b, d;
+    if (a == 0xef && (b = getc_unlocked(c->f)) == 0xbb && (d = getc_unlocked(c->f)) == 0xbf)
+        return ENT_OK;
+    if (a == EOF)
+        return ENT_OK;
+    /* Not a BOM: only the first byte can be pushed back portably, so a
+     * partial BOM (EF BB without BF) is refused as not UTF-8. */
+    if (a == 0xef) {
+        snprintf(c->err, sizeof c->err, "row 1, column 1: not valid UTF-8 text");
+        return ENT_INVALID;
+    }
+    ungetc(a, c->f);
+    return ENT_OK;
+}
+
+/* Keeps the first record's fields as the column names of later messages. */
+static int keep_names(ent_csv *c)
+{
+    c->names = calloc(c->nfields ? c->nfields : 1, sizeof *c->names);
+    if (c->names == NULL)
+        return ENT_ERROR;
+    for (size_t i = 0; i < c->nfields; i++) {
+        char shown[NAME_MAX_SHOWN * 2];
+        ent_text_clip(shown, sizeof shown, c->buf + c->starts[i], NAME_MAX_SHOWN);
+        if ((c->names[i] = ent_strdup(shown)) == NULL)
+            return ENT_ERROR;
+        c->nnames = i + 1;
+    }
+    return ENT_OK;
+}
+
+/* A quoted field: runs to the closing quote; "" is a quote. */
+static int quoted_field(ent_csv *c, int *chp)
 {
     int ch, rc;
-    size_t start = 0;
-    c->len = 0;
-    c->nfields = 0;
-    c->err[0] = '\0';
-    if (c->first) {
-        c->first = 0;
-        int a = getc_unlocked(c->f), b, d;
-        if (a == 0xef && (b = getc_unlocked(c->f)) == 0xbb && (d = getc_unlocked(c->f)) == 0xbf) {
-            /* byte-order mark skipped */
-        } else if (a != EOF) {
-            /* Not a BOM: only the first byte can be pushed back portably, so
-             * a partial BOM (EF BB without BF) is refused as not UTF-8. */
-            if (a == 0xef) {
-                snprintf(c->err, sizeof c->err, "line 1: not valid UTF-8 text");
-                return ENT_INVALID;
-            }
-            ungetc(a, c->f);
+    for (;;) {
+        ch = getc_unlocked(c->f);
+        if (ch == EOF)
+            return refuse(c, ENT_INVALID, "a quoted field is never closed");
+        if (ch == '"') {
+            ch = getc_unlocked(c->f);
+            if (ch != '"')
+                break;
+        } else if (ch == '\n') {
+            c->line++;
         }
+        if ((rc = push_byte(c, (char)ch)) != ENT_OK)
+            return rc;
     }
-    c->rec_line = c->line;
-    ch = getc_unlocked(c->f);
+    if (ch != ',' && ch != '\n' && ch != '\r' && ch != EOF)
+        return refuse(c, ENT_INVALID, "text after the closing quote");
+    *chp = ch;
+    return ENT_OK;
+}
+
+static int plain_field(ent_csv *c, int *chp)
+{
+    int ch = *chp, rc;
+    while (ch != ',' && ch != '\n' && ch != '\r' && ch != EOF) {
+        if (ch == '"')
+            return refuse(c, ENT_INVALID, "a quote inside an unquoted field (quote the whole field)");
+        if ((rc = push_byte(c, (char)ch)) != ENT_OK)
+            return rc;
+        ch = getc_unlocked(c->f);
+    }
+    *chp = ch;
+    return ENT_OK;
+}
+
+static int read_record(ent_csv *c)
+{
+    int ch = getc_unlocked(c->f), rc;
     if (ch == EOF)
         return 0;
     c->record++;
     for (;;) {
-        if (ch == '"') {
-            /* A quoted field: runs to the closing quote; "" is a quote. */
-            for (;;) {
-                ch = getc_unlocked(c->f);
-                if (ch == EOF) {
-                    snprintf(c->err, sizeof c->err, "line %zu: a quoted field is never closed", c->rec_line);
-                    return ENT_INVALID;
-                }
-                if (ch == '"') {
-                    ch = getc_unlocked(c->f);
-                    if (ch != '"')
-                        break;
-                } else if (ch == '\n') {
-                    c->line++;
-                }
-                if (push_byte(c, (char)ch) != ENT_OK)
-                    return ENT_ERROR;
-            }
-            if (ch != ',' && ch != '\n' && ch != '\r' && ch != EOF) {
-                snprintf(c->err, sizeof c->err, "line %zu, field %zu: text after the closing quote",
-                         c->line, c->nfields + 1);
-                return ENT_INVALID;
-            }
-        } else {
-            while (ch != ',' && ch != '\n' && ch != '\r' && ch != EOF) {
-                if (ch == '"') {
-                    snprintf(c->err, sizeof c->err,
-                             "line %zu, field %zu: a quote inside an unquoted field (quote the whole field)",
-                             c->line, c->nfields + 1);
-                    return ENT_INVALID;
-                }
-                if (push_byte(c, (char)ch) != ENT_OK)
-                    return ENT_ERROR;
-                ch = getc_unlocked(c->f);
-            }
-        }
-        if ((rc = end_field(c, start)) != ENT_OK)
+        rc = ch == '"' ? quoted_field(c, &ch) : plain_field(c, &ch);
+        if (rc == ENT_OK)
+            rc = end_field(c);
+        if (rc != ENT_OK)
             return rc;
-        start = c->len;
         if (ch == ',') {
             ch = getc_unlocked(c->f);
             continue;
@@ -228,7 +314,33 @@ int ent_csv_next(ent_csv *c, char ***fields, size_t *count)
         }
         if (ch != EOF)
             c->line++;
-        break;
+        return 1;
+    }
+}
+
+int ent_csv_next(ent_csv *c, char ***fields, size_t *count)
+{
+    int rc;
+    c->len = 0;
+    c->field_start = 0;
+    c->nfields = 0;
+    c->err[0] = '\0';
+    if (c->first) {
+        c->first = 0;
+        if ((rc = check_kind(c)) != ENT_OK || (rc = skip_bom(c)) != ENT_OK)
+            return rc;
+    }
+    c->rec_line = c->line;
+    rc = read_record(c);
+    if (rc <= 0 && ferror(c->f)) {
+        snprintf(c->err, sizeof c->err, "the file cannot be read: %s", strerror(errno));
+        return ENT_ERROR;
+    }
+    if (rc <= 0)
+        return rc;
+    if (c->record == 1 && c->names == NULL && keep_names(c) != ENT_OK) {
+        snprintf(c->err, sizeof c->err, "out of memory");
+        return ENT_ERROR;
     }
     for (size_t i = 0; i < c->nfields; i++)
         c->fields[i] = c->buf + c->starts[i];

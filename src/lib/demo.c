@@ -666,7 +666,7 @@ static int check_options(ent_db *db, const ent_demo_options *opt, int64_t *n, in
                         ENT_DEMO_MAX_COMMODITIES);
     if (opt->today && *opt->today) {
         if (ent_date_parse(opt->today, today) != ENT_OK)
-            return ent_fail(db, ENT_INVALID, "today '%s' is not a date in the form YYYY-MM-DD", ENT_CLIP(opt->today, 40));
+            return ent_fail_date(db, "today", opt->today);
         snprintf(today_s, 11, "%s", opt->today);
     } else {
         time_t t = time(NULL);

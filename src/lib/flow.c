@@ -4,7 +4,19 @@
 #include <string.h>
 
 #include "entrepot/csv.h"
+#include "entrepot/parse.h"
 #include "sales_internal.h"
+
+/* Why a start's date part is wrong, when the rest has the right form. */
+static int start_date_why(const char *start, char *why, size_t why_len)
+{
+    char d[11];
+    if (strlen(start) < 10)
+        return 0;
+    memcpy(d, start, 10);
+    d[10] = '\0';
+    return ent_date_check(d, NULL, why, why_len) != ENT_OK && strstr(why, "in the form") == NULL;
+}
 
 static int valid_utc(const char *s)
 {
@@ -24,10 +36,45 @@ static int valid_utc(const char *s)
 
 static int count_field(ent_db *db, const char *name, const char *text, int64_t *out, int64_t min, int64_t max)
 {
-    if (text == NULL || ent_parse_i64(text, out) != ENT_OK || *out < min || *out > max)
-        return ent_fail(db, ENT_INVALID, "%s '%s' must be a whole number from %lld to %lld", name,
-                        ENT_CLIP(text, 20), (long long)min, (long long)max);
+    char why[256];
+    if (ent_whole_parse(out, text, min, max, why, sizeof why) != ENT_OK)
+        return ent_fail(db, ENT_INVALID, "%s %s", name, why);
     return ENT_OK;
+}
+
+/*
+ * A door counter counts each visitor once: another period of the same sensor
+ * that overlaps this one would count them twice, so it is refused. The same
+ * start is the same period sent again (or corrected): that one is replaced.
+ * Periods are at most a day long, so only a day's worth of starts is read.
+ */
+static int check_overlap(ent_db *db, const char *sensor, const char *utc, int64_t minutes)
+{
+    sqlite3_stmt *st =
+        ent_stmt(db, "SELECT start, minutes FROM flow_count WHERE sensor = ?1 AND start <> ?2 "
+                     "AND start > strftime('%Y-%m-%dT%H:%M:%SZ', ?2, '-1440 minutes') "
+                     "AND start < strftime('%Y-%m-%dT%H:%M:%SZ', ?2, '+' || ?3 || ' minutes') "
+                     "AND CAST(strftime('%s', start) AS INTEGER) + minutes * 60 > CAST(strftime('%s', ?2) AS INTEGER) "
+                     "ORDER BY start LIMIT 1");
+    if (st == NULL)
+        return db->code;
+    sqlite3_bind_text(st, 1, sensor, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, utc, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, minutes);
+    int sc = sqlite3_step(st), rc = ENT_OK;
+    if (sc == SQLITE_ROW) {
+        char shown[80];
+        ent_text_clip(shown, sizeof shown, sensor, 64);
+        rc = ent_fail(db, ENT_INVALID,
+                      "the period from %s for %lld minutes overlaps the period from %.20s for %lld minutes "
+                      "already counted by sensor '%s': its visitors would count twice",
+                      utc, (long long)minutes, (const char *)sqlite3_column_text(st, 0),
+                      (long long)sqlite3_column_int64(st, 1), shown);
+    } else if (sc != SQLITE_DONE) {
+        rc = ent_fail_sql(db, "reading the customer flow");
+    }
+    sqlite3_reset(st);
+    return rc;
 }
 
 /* Checks and stores one interval; the caller holds the transaction. */
@@ -42,6 +89,9 @@ static int upsert(ent_db *db, const char *sensor, const char *start, int64_t min
         return rc;
     if (start == NULL || *start == '\0')
         return ent_fail(db, ENT_INVALID, "a period start is needed");
+    char why[256];
+    if (start_date_why(start, why, sizeof why))
+        return ent_fail(db, ENT_INVALID, "start %s", why);
     if (strchr(start, 'T')) {
         if (!valid_utc(start))
             return ent_fail(db, ENT_INVALID, "start '%s' is not UTC YYYY-MM-DDTHH:MM:SSZ or local YYYY-MM-DD HH:MM",
@@ -53,9 +103,12 @@ static int upsert(ent_db *db, const char *sensor, const char *start, int64_t min
     }
     if (minutes <= 0 || minutes > 1440)
         return ent_fail(db, ENT_INVALID, "minutes %lld must be from 1 to 1440", (long long)minutes);
-    if (n_in < 0 || n_out < 0)
-        return ent_fail(db, ENT_INVALID, "counts in and out must not be negative");
+    if (n_in < 0 || n_out < 0 || n_in > ENT_QTY_MAX || n_out > ENT_QTY_MAX)
+        return ent_fail(db, ENT_INVALID, "counts in %lld and out %lld must be from 0 to %d", (long long)n_in,
+                        (long long)n_out, ENT_QTY_MAX);
     if ((rc = sales_local(db, utc, day, &hour)) != ENT_OK)
+        return rc;
+    if ((rc = check_overlap(db, sensor, utc, minutes)) != ENT_OK)
         return rc;
     sqlite3_stmt *st = ent_stmt(db,
         "INSERT INTO flow_count(sensor, start, minutes, day, hour, n_in, n_out, source) "
@@ -143,9 +196,9 @@ int ent_flow_import_csv(ent_db *db, FILE *in, int64_t *rows)
         }
         rc = count_field(db, "minutes", f[idx[COL_MINUTES]], &minutes, 1, 1440);
         if (rc == ENT_OK)
-            rc = count_field(db, "in", f[idx[COL_IN]], &n_in, 0, 1000000000);
+            rc = count_field(db, "in", f[idx[COL_IN]], &n_in, 0, ENT_QTY_MAX);
         if (rc == ENT_OK)
-            rc = count_field(db, "out", f[idx[COL_OUT]], &n_out, 0, 1000000000);
+            rc = count_field(db, "out", f[idx[COL_OUT]], &n_out, 0, ENT_QTY_MAX);
         if (rc == ENT_OK)
             rc = upsert(db, f[idx[COL_SENSOR]], f[idx[COL_START]], minutes, n_in, n_out, "import");
         if (rc != ENT_OK) {

@@ -78,6 +78,9 @@ void ent_uuid_new(char out[37]);
  */
 int ent_date_parse(const char *s, int32_t *days_out);
 void ent_date_from_days(int32_t days, char out[11]);
+/* Fails db with ENT_INVALID and why s is not a date, after field's name:
+ * "expiry '2026-02-30' is not a date: February 2026 has no day 30 ...". */
+int ent_fail_date(ent_db *db, const char *field, const char *s);
 
 /* Checks a text input: not NULL when required, at most max bytes, UTF-8,
  * no control characters. On failure records ENT_INVALID naming field. */

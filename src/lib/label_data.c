@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "entrepot/parse.h"
 #include "entrepot/country.h"
 #include "entrepot/money.h"
 #include "internal.h"
@@ -355,9 +356,9 @@ static void lot_fields(ent_label_data *d, const ent_lot *lot, const ent_product 
     snprintf(expiry, sizeof expiry, "%s", lot->expiry);
     /* A lot without an expiry date but with a production date expires after
      * the commodity's shelf life (GB 7718 allows printing either). */
-    int32_t days;
-    if (expiry[0] == '\0' && p->shelf_life_days > 0 && ent_date_parse(lot->production_date, &days) == ENT_OK)
-        ent_date_from_days(days + p->shelf_life_days, expiry);
+    /* Checked arithmetic: past 9999-12-31 prints no date, not year 0000. */
+    if (expiry[0] == '\0' && p->shelf_life_days > 0)
+        ent_date_add_days(expiry, lot->production_date, p->shelf_life_days, NULL, 0);
     ent_label_data_set(d, "expiry", expiry);
     yymmdd(d, "expiry_yymmdd", expiry);
     yymmdd(d, "production_yymmdd", lot->production_date);

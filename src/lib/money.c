@@ -4,10 +4,12 @@
 
 #include "entrepot/country.h"
 #include "entrepot/money.h"
+#include "entrepot/parse.h"
 #include "internal.h"
 
-/* Parses [-]digits[.digits] (with optional thousands commas in the integer
- * part) into value * 10^scale. Returns ENT_OK, or ENT_INVALID with why. */
+/* Parses [-]digits[.digits] into value * 10^scale. Returns ENT_OK, or
+ * ENT_INVALID with why. A comma is refused: "12,50" is 12.50 in much of the
+ * world and 1250 in the rest, so no reading of it is safe. */
 static int parse_scaled(int64_t *out, const char *s, int scale, int allow_negative, const char **why)
 {
     int neg = 0, digits = 0, frac = -1;
@@ -24,8 +26,10 @@ static int parse_scaled(int64_t *out, const char *s, int scale, int allow_negati
         s++;
     }
     for (; *s; s++) {
-        if (*s == ',' && frac < 0 && digits > 0)
-            continue;
+        if (*s == ',') {
+            *why = "has a comma";
+            return ENT_INVALID;
+        }
         if (*s == '.' && frac < 0) {
             frac = 0;
             continue;
@@ -56,21 +60,65 @@ static int parse_scaled(int64_t *out, const char *s, int scale, int allow_negati
     return ENT_OK;
 }
 
+/* "12,50" -> "12.50" when that is the only comma and there is no point. */
+static void comma_hint(char *buf, size_t len, const char *text)
+{
+    const char *c = strchr(text, ',');
+    if (c && strchr(c + 1, ',') == NULL && strchr(text, '.') == NULL && c > text && c[1] &&
+        strspn(text, "-0123456789,") == strlen(text) && strlen(text) < len) {
+        snprintf(buf, len, "use a point: %.*s.%s", (int)(c - text), text, c + 1);
+        return;
+    }
+    snprintf(buf, len, "write digits and a decimal point only, such as 1234.50");
+}
+
+int ent_currency_parse(char out[4], const char *text, char *why, size_t why_len)
+{
+    const ent_currency *cur = NULL;
+    char shown[64];
+    size_t n = text ? strlen(text) : 0;
+    int rc = n == 3 ? ent_currency_lookup(&cur, text) : ENT_NOTFOUND;
+    out[0] = '\0';
+    if (rc == ENT_OK) {
+        memcpy(out, cur->alpha3, 4);
+        return ENT_OK;
+    }
+    if (why == NULL)
+        return rc == ENT_ERROR ? ENT_ERROR : ENT_NOTFOUND;
+    ent_text_clip(shown, sizeof shown, text, 40);
+    if (rc == ENT_ERROR)
+        snprintf(why, why_len, "%s", ent_country_errmsg());
+    else if (n != 3)
+        snprintf(why, why_len, "currency '%s' is not an ISO 4217 code: a code has 3 letters, such as CNY or EUR",
+                 shown);
+    else
+        snprintf(why, why_len, "currency '%s' is not an ISO 4217 code", shown);
+    return rc == ENT_ERROR ? ENT_ERROR : ENT_NOTFOUND;
+}
+
 int ent_money_parse(int64_t *out, const char *text, const char *currency, char *why, size_t why_len)
 {
     const ent_currency *cur = NULL;
     const char *reason = NULL;
-    int rc = ent_currency_lookup(&cur, currency);
-    if (rc != ENT_OK) {
-        if (why)
-            snprintf(why, why_len, rc == ENT_ERROR ? "%s" : "currency '%s' is not an ISO 4217 code",
-                     rc == ENT_ERROR ? ent_country_errmsg() : (currency ? currency : ""));
-        return rc == ENT_ERROR ? ENT_ERROR : ENT_NOTFOUND;
-    }
+    char code[4], shown[64], extra[80] = "";
+    int rc = ent_currency_parse(code, currency, why, why_len);
+    if (rc != ENT_OK)
+        return rc;
+    ent_currency_lookup(&cur, code);
     if (parse_scaled(out, text, cur->digits, 1, &reason) != ENT_OK) {
-        if (why)
-            snprintf(why, why_len, "amount '%s' %s%s%s", ENT_CLIP(text, 40), reason,
-                     strstr(reason, "fraction") ? " for " : "", strstr(reason, "fraction") ? cur->alpha3 : "");
+        if (why == NULL)
+            return ENT_INVALID;
+        if (strstr(reason, "fraction")) {
+            snprintf(extra, sizeof extra, " for %s", cur->alpha3);
+        } else if (strstr(reason, "comma")) {
+            memcpy(extra, ": ", 3);
+            comma_hint(extra + 2, sizeof extra - 2, text);
+        } else if (strstr(reason, "large")) {
+            char most[40];
+            ent_decimal_format(most, sizeof most, INT64_MAX, cur->digits);
+            snprintf(extra, sizeof extra, ": the most is %s", most);
+        }
+        snprintf(why, why_len, "amount '%s' %s%s", ent_text_clip(shown, sizeof shown, text, 40), reason, extra);
         return ENT_INVALID;
     }
     return ENT_OK;

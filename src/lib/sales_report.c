@@ -13,13 +13,10 @@ struct srow {
 
 int sales_check_range(ent_db *db, const char *from, const char *to)
 {
-    char shown[ENT_CLIP_SIZE];
     if (from && *from && ent_date_parse(from, NULL) != ENT_OK)
-        return ent_fail(db, ENT_INVALID, "the first day '%s' is not a date in the form YYYY-MM-DD",
-                        ent_text_clip(shown, sizeof shown, from, 40));
+        return ent_fail_date(db, "the first day", from);
     if (to && *to && ent_date_parse(to, NULL) != ENT_OK)
-        return ent_fail(db, ENT_INVALID, "the last day '%s' is not a date in the form YYYY-MM-DD",
-                        ent_text_clip(shown, sizeof shown, to, 40));
+        return ent_fail_date(db, "the last day", to);
     if (from && *from && to && *to && strcmp(from, to) > 0)
         return ent_fail(db, ENT_INVALID, "the first day %s is after the last day %s", from, to);
     return ENT_OK;

@@ -226,10 +226,8 @@ struct resolved {
 
 static int check_date(ent_db *db, const char *field, const char *s, int32_t *days)
 {
-    char shown[64];
     if (ent_date_parse(s, days) != ENT_OK)
-        return ent_fail(db, ENT_INVALID, "%s '%s' is not a date in the form YYYY-MM-DD", field,
-                        ent_stock_shown(s, shown, sizeof shown));
+        return ent_fail_date(db, field, s);
     return ENT_OK;
 }
 

@@ -470,11 +470,8 @@ int ent_stock_levels(ent_db *db, const ent_levels_query *q, ent_level_cb cb, voi
                             ent_stock_shown(q->origin, shown, sizeof shown));
         memcpy(origin, c->alpha2, 3);
     }
-    if (!empty(q->expiring_before) && ent_date_parse(q->expiring_before, NULL) != ENT_OK) {
-        char shown[64];
-        return ent_fail(db, ENT_INVALID, "date '%s' is not a date in the form YYYY-MM-DD",
-                        ent_stock_shown(q->expiring_before, shown, sizeof shown));
-    }
+    if (!empty(q->expiring_before) && ent_date_parse(q->expiring_before, NULL) != ENT_OK)
+        return ent_fail_date(db, "date", q->expiring_before);
     if (q->low)
         return levels_low(db, q, pid, cb, ud);
 

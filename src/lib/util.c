@@ -1,5 +1,7 @@
 /* Small helpers shared by the modules: text checks, dates, times, UUIDs. */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +11,7 @@
 #include <uuid/uuid.h>
 
 #include "entrepot/csv.h"
+#include "entrepot/parse.h"
 #include "internal.h"
 
 char *ent_strdup(const char *s)
@@ -132,20 +135,83 @@ static int32_t days_from_civil(int y, int m, int d)
     return (int32_t)(era * 146097 + doe - 719468);
 }
 
-int ent_date_parse(const char *s, int32_t *days_out)
+static const char *const month_names[12] = {"January", "February", "March",     "April",   "May",      "June",
+                                            "July",    "August",   "September", "October", "November", "December"};
+
+static void say(char *why, size_t why_len, const char *text, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void say(char *why, size_t why_len, const char *text, const char *fmt, ...)
+{
+    char shown[64], rest[200];
+    va_list ap;
+    if (why == NULL || why_len == 0)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(rest, sizeof rest, fmt, ap);
+    va_end(ap);
+    snprintf(why, why_len, "'%s' %s", ent_text_clip(shown, sizeof shown, text, 40), rest);
+}
+
+int ent_date_check(const char *s, int32_t *days_out, char *why, size_t why_len)
 {
     if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-        return ENT_INVALID;
+        goto form;
     for (int i = 0; i < 10; i++)
         if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-            return ENT_INVALID;
+            goto form;
     int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
     int m = (s[5] - '0') * 10 + (s[6] - '0');
     int d = (s[8] - '0') * 10 + (s[9] - '0');
-    if (y < 1900 || m < 1 || m > 12 || d < 1 || d > month_days(y, m))
+    if (m < 1 || m > 12) {
+        say(why, why_len, s, "is not a date: there is no month %d (months are 01 to 12)", m);
         return ENT_INVALID;
+    }
+    if (d < 1 || d > month_days(y, m)) {
+        say(why, why_len, s, "is not a date: %s %04d has no day %d (it has %d days)", month_names[m - 1], y, d,
+            month_days(y, m));
+        return ENT_INVALID;
+    }
+    if (y < 1900) {
+        say(why, why_len, s, "is out of the supported range " ENT_DATE_MIN " to " ENT_DATE_MAX);
+        return ENT_INVALID;
+    }
     if (days_out)
         *days_out = days_from_civil(y, m, d);
+    return ENT_OK;
+form:
+    say(why, why_len, s, "is not a date in the form YYYY-MM-DD");
+    return ENT_INVALID;
+}
+
+int ent_date_parse(const char *s, int32_t *days_out)
+{
+    return ent_date_check(s, days_out, NULL, 0);
+}
+
+int ent_fail_date(ent_db *db, const char *field, const char *s)
+{
+    char why[256];
+    ent_date_check(s, NULL, why, sizeof why);
+    return ent_fail(db, ENT_INVALID, "%s %s", field, why);
+}
+
+int ent_date_add_days(char out[11], const char *date, int64_t days, char *why, size_t why_len)
+{
+    int32_t base;
+    int64_t sum;
+    out[0] = '\0';
+    if (ent_date_check(date, &base, why, why_len) != ENT_OK)
+        return ENT_INVALID;
+    /* Both ends as day numbers: the sum is checked before it becomes a date. */
+    const int64_t first = days_from_civil(1900, 1, 1), last = days_from_civil(9999, 12, 31);
+    if (__builtin_add_overflow((int64_t)base, days, &sum) || sum < first || sum > last) {
+        unsigned long long mag = days < 0 ? 0ull - (unsigned long long)days : (unsigned long long)days;
+        say(why, why_len, date, "%s %llu day%s is %s %s, the %s supported date", days < 0 ? "minus" : "plus", mag,
+            mag == 1 ? "" : "s", days < 0 ? "before" : "past", days < 0 ? ENT_DATE_MIN : ENT_DATE_MAX,
+            days < 0 ? "first" : "last");
+        return ENT_INVALID;
+    }
+    ent_date_from_days((int32_t)sum, out);
     return ENT_OK;
 }
 
@@ -207,4 +273,54 @@ int ent_parse_i64(const char *s, int64_t *out)
         return ENT_INVALID;
     *out = v;
     return ENT_OK;
+}
+
+int ent_whole_parse(int64_t *out, const char *text, int64_t min, int64_t max, char *why, size_t why_len)
+{
+    const char *p = text;
+    uint64_t mag = 0;
+    bool neg = false, big = false;
+    if (text == NULL || *text == '\0') {
+        say(why, why_len, "", "is empty: a whole number is needed");
+        return ENT_INVALID;
+    }
+    if (*p == '-')
+        neg = true, p++;
+    if (*p == '\0')
+        goto not_whole;
+    for (; *p; p++) {
+        if (*p < '0' || *p > '9')
+            goto not_whole;
+        /* Past 2^63 the exact value no longer matters: it is too large. */
+        if (mag > (UINT64_MAX - 9) / 10)
+            big = true;
+        else
+            mag = mag * 10 + (uint64_t)(*p - '0');
+    }
+    if (!big && !neg && mag <= (uint64_t)INT64_MAX && (int64_t)mag <= max && (int64_t)mag >= min) {
+        *out = (int64_t)mag;
+        return ENT_OK;
+    }
+    if (!big && neg && mag <= (uint64_t)INT64_MAX + 1) {
+        int64_t v = mag == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)mag;
+        if (v >= min && v <= max) {
+            *out = v;
+            return ENT_OK;
+        }
+    }
+    if (neg && min >= 0 && (big || mag > 0))
+        say(why, why_len, text, "must not be negative");
+    else if (neg)
+        say(why, why_len, text, "is too small: the least is %lld", (long long)min);
+    else if (big || mag > (uint64_t)max)
+        say(why, why_len, text, "is too large: the most is %lld", (long long)max);
+    else
+        say(why, why_len, text, "is too small: the least is %lld", (long long)min);
+    return ENT_INVALID;
+not_whole:
+    if (strchr(text, ',') && strspn(text, "-0123456789,") == strlen(text))
+        say(why, why_len, text, "is not a whole number: write it without separators");
+    else
+        say(why, why_len, text, "is not a whole number");
+    return ENT_INVALID;
 }

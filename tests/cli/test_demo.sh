@@ -13,8 +13,8 @@ expect 2 "--commodities '-5': the demo makes from 1 to 10000000 commodities" -- 
 expect 2 "--seed '-1' must be a whole number" -- demo --seed -1
 expect 2 "--store and --name go together" -- demo --store SH02
 expect 2 "unknown option '--frob'" -- demo --frob
-expect 2 "--today '2026-13-01' is not a date in the form YYYY-MM-DD" -- demo --today 2026-13-01
-expect 2 "--today '2026-02-29' is not a date in the form YYYY-MM-DD" -- demo --today 2026-02-29
+expect 2 "--today '2026-13-01' is not a date: there is no month 13 (months are 01 to 12)" -- demo --today 2026-13-01
+expect 2 "--today '2026-02-29' is not a date: February 2026 has no day 29 (it has 28 days)" -- demo --today 2026-02-29
 [ -e "$ENTREPOT_DB" ] && fail "a refused demo created $ENTREPOT_DB" || ok
 
 # The default centre, timed.

@@ -75,13 +75,13 @@ refused 2 "tax_rate 'abc' must be a percentage" -- product add --sku X-1 --name-
 refused 2 "tax_rate '9.555' must be a percentage" -- product add --sku X-1 --name-en X --tax-rate 9.555
 refused 2 "tax_rate '9.50000000000000000000000000000000000' must be" -- \
     product add --sku X-1 --name-en X --tax-rate 9.50000000000000000000000000000000000
-refused 2 "reorder_point '-1' must be a whole number from 0 to 1000000000" -- \
+refused 2 "reorder_point '-1' must not be negative" -- \
     product add --sku X-1 --name-en X --reorder-point -1
-refused 2 "reorder_point '1000000001' must be a whole number from 0 to 1000000000" -- \
+refused 2 "reorder_point '1000000001' is too large: the most is 1000000000" -- \
     product add --sku X-1 --name-en X --reorder-point 1000000001
-refused 2 "reorder_point 'ten' must be a whole number" -- product add --sku X-1 --name-en X --reorder-point ten
-refused 2 "shelf_life_days '0' must be a whole number from 1 to 36500" -- product add --sku X-1 --name-en X --shelf-life 0
-refused 2 "shelf_life_days '36501' must be a whole number from 1 to 36500" -- \
+refused 2 "reorder_point 'ten' is not a whole number" -- product add --sku X-1 --name-en X --reorder-point ten
+refused 2 "shelf_life_days '0' is too small: the least is 1" -- product add --sku X-1 --name-en X --shelf-life 0
+refused 2 "shelf_life_days '36501' is too large: the most is 36500" -- \
     product add --sku X-1 --name-en X --shelf-life 36501
 refused 2 "unknown option '--colour'" -- product add --sku X-1 --name-en X --colour red
 refused 2 "unexpected argument" -- product add extra --sku X-1 --name-en X
@@ -110,7 +110,7 @@ refused 2 "sku NUT-400 is already used by another commodity" -- product edit PEN
 refused 2 "sku 03017620422003 is already used by another commodity" -- product edit PEN-1 --sku 3017620422003
 refused 2 "name_zh is not valid UTF-8 text" -- product edit $NUT --name-zh $'\xff'
 refused 2 "net_content '10000001 pcs' must be" -- product edit $NUT --net-content "10000001 pcs"
-refused 2 "reorder_point '99999999999999999999' must be a whole number" -- \
+refused 2 "reorder_point '99999999999999999999' is too large: the most is 1000000000" -- \
     product edit $NUT --reorder-point 99999999999999999999
 
 # ---- product show / list / search -------------------------------------------
@@ -181,12 +181,12 @@ refused 2 "product unretire needs the CODE" -- product unretire
 refused 2 "GTIN 00000000000000: all zeros is not a GTIN" -- product barcode add $NUT 00000000000000
 refused 2 "barcode 03017620422003 is already used by another commodity" -- product barcode add $NUT $NUT
 refused 2 "barcode NUT-400 is already used by another commodity" -- product barcode add $NUT NUT-400
-refused 2 "--qty '0' must be a whole number of 1 or more" -- product barcode add $NUT 13017620422000 --qty 0
-refused 2 "--qty '-12' must be a whole number of 1 or more" -- product barcode add $NUT 13017620422000 --qty -12
+refused 2 "--qty '0' is too small: the least is 1" -- product barcode add $NUT 13017620422000 --qty 0
+refused 2 "--qty '-12' must not be negative" -- product barcode add $NUT 13017620422000 --qty -12
 refused 2 "quantity 100001: a barcode stands for 1 to 100000 units" -- \
     product barcode add $NUT 13017620422000 --qty 100001
-refused 2 "--qty '?' must be a whole number of 1 or more" -- product barcode add $NUT 13017620422000 --qty $'\xff'
-refused 2 "--qty 'ten' must be a whole number of 1 or more" -- product barcode add $NUT 13017620422000 --qty ten
+refused 2 "--qty '\\xFF' is not a whole number" -- product barcode add $NUT 13017620422000 --qty $'\xff'
+refused 2 "--qty 'ten' is not a whole number" -- product barcode add $NUT 13017620422000 --qty ten
 refused 2 "barcode is not valid UTF-8 text" -- product barcode add $NUT $'\xff'
 refused 2 "barcode is too long" -- product barcode add $NUT "$HUGE"
 

@@ -158,7 +158,7 @@ expect 2 "already exists: a key file is never overwritten" -- --db "$D/new.db" i
 [ "$(ls -A "$D")" = "new.db.key" ] && ok || fail "init with a taken key name left: $(ls -A "$D")"
 rm -f "$D/new.db.key"
 nothing_made "$D" 2 "--seed 'x' must be a whole number" -- --db new.db demo --seed x
-nothing_made "$D" 2 "--seed '99999999999999999999999' must be a whole number" -- --db new.db demo \
+nothing_made "$D" 2 "--seed '99999999999999999999999' is too large: the most is 18446744073709551615" -- --db new.db demo \
     --seed 99999999999999999999999
 nothing_made "$D" 2 "unexpected argument 'extra'" -- --db new.db init --store S --name n extra
 nothing_made "$D" 2 "unknown option '--bogus'" -- --db new.db demo --bogus

@@ -127,11 +127,11 @@ refused 2 "the first day 'nope' is not a date" -- report flow --from nope
 refused 2 "flow import needs the name of a CSV file" -- flow import ""
 refused 2 "No such file" -- flow import "$WORK/none.csv"
 refused 2 "flow record needs --start TIME and --in N" -- flow record --in 5
-refused 2 "is not UTC YYYY-MM-DDTHH:MM:SSZ or local" -- flow record --start nope --in 1
-refused 2 "is not UTC YYYY-MM-DDTHH:MM:SSZ or local" -- flow record --start "2026-02-30 10:00" --in 1
-refused 2 "--in and --out must be whole numbers of 0 or more" -- flow record --start "2026-11-28 10:00" --in -1
-refused 2 "--in and --out must be whole numbers of 0 or more" -- flow record --start "2026-11-28 10:00" --in 99999999999999999999
-refused 2 "--minutes '0' must be a whole number of 1 or more" -- flow record --start "2026-11-28 10:00" --in 5 --minutes 0
+refused 2 "start 'nope' is not UTC YYYY-MM-DDTHH:MM:SSZ or local" -- flow record --start nope --in 1
+refused 2 "start '2026-02-30' is not a date: February 2026 has no day 30 (it has 28 days)" -- flow record --start "2026-02-30 10:00" --in 1
+refused 2 "--in '-1' must not be negative" -- flow record --start "2026-11-28 10:00" --in -1
+refused 2 "--in '99999999999999999999' is too large: the most is 1000000000" -- flow record --start "2026-11-28 10:00" --in 99999999999999999999
+refused 2 "--minutes '0' is too small: the least is 1" -- flow record --start "2026-11-28 10:00" --in 5 --minutes 0
 refused 2 "sensor is not valid UTF-8 text" -- flow record --start "2026-11-28 10:00" --in 5 --sensor $'\xff'
 
 # ---- scan.
@@ -151,8 +151,8 @@ refused 2 "cashier is too long" -- counter --counter C1 --cashier "$HUGE" < /dev
 refused 2 "--paper '57' must be 58 or 80" -- counter --counter C1 --cashier 王芳 --paper 57 < /dev/null
 refused 2 "no location 'NOPE'" -- counter --counter C1 --cashier 王芳 --shelf NOPE < /dev/null
 refused 2 "--paper 'x' must be 58 or 80" -- return $R "${RET[@]}" --paper x
-refused 2 "--in and --out must be whole numbers of 0 or more" -- flow record --start "2026-11-28 10:00" --in 5 --out abc
-refused 2 "--minutes 'abc' must be a whole number of 1 or more" -- flow record --start "2026-11-28 10:00" --in 5 --minutes abc
+refused 2 "--out 'abc' is not a whole number" -- flow record --start "2026-11-28 10:00" --in 5 --out abc
+refused 2 "--minutes 'abc' is not a whole number" -- flow record --start "2026-11-28 10:00" --in 5 --minutes abc
 refused 2 "--fnc1: one character, please" -- scan --fnc1 $'\xff\xff' 123
 
 # ---- the counter: a session of nothing but hostile lines changes nothing.

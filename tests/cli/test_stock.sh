@@ -68,8 +68,8 @@ expect 0 "received" -- "${R[@]}"
 refused 2 "lot L2406A already exists with origin IT, not FR" -- "${R[@]/IT/FR}"
 refused 2 "no location 'Z-9'" -- stock receive --product 3017620422003 --qty 1 --lot X --origin IT --location Z-9
 refused 2 "no commodity has the code '9999'" -- stock receive --product 9999 --qty 1 --lot X --origin IT --location B-01
-refused 2 "quantity '0' must be a whole number from 1 to 1000000000" -- stock receive --product 3017620422003 --qty 0 --lot X --origin IT --location B-01
-refused 2 "quantity '-3' must be a whole number" -- stock receive --product 3017620422003 --qty -3 --lot X --origin IT --location B-01
+refused 2 "quantity '0' is too small: the least is 1" -- stock receive --product 3017620422003 --qty 0 --lot X --origin IT --location B-01
+refused 2 "quantity '-3' must not be negative" -- stock receive --product 3017620422003 --qty -3 --lot X --origin IT --location B-01
 refused 2 "expiry 2026-01-01 is before the import date 2026-06-01" -- stock receive --product 3017620422003 --qty 1 --lot X --origin IT --location B-01 --import-date 2026-06-01 --expiry 2026-01-01
 refused 2 "expiry '2026-02-29' is not a date" -- stock receive --product 3017620422003 --qty 1 --lot X --origin IT --location B-01 --expiry 2026-02-29
 refused 2 "declaration '1234' must be the 18-digit" -- stock receive --product 3017620422003 --qty 1 --lot X --origin IT --location B-01 --declaration 1234
@@ -95,11 +95,11 @@ expect 0 "posted" -- stock count post "$count"
 refused 1 "is already posted" -- stock count post "$count"
 
 refused 2 "no count '00000000'" -- stock count record 00000000 --product 3017620422003 --qty 1
-refused 2 "counted quantity '-1' must be a whole number from 0 to 1000000000" -- stock count record "$count" --product 3017620422003 --qty -1
+refused 2 "counted quantity '-1' must not be negative" -- stock count record "$count" --product 3017620422003 --qty -1
 refused 2 "location name is not valid UTF-8 text" -- location add Z-1 --name $'\xc3'
 refused 2 "GTIN 13017620422001: check digit should be 0" -- product barcode add 3017620422003 13017620422001 --qty 12
 refused 2 "no commodity has the code 'NOPE'" -- product edit NOPE --price 1.00
-refused 2 "--limit '-1' must be a whole number" -- stock levels --limit -1
+refused 2 "--limit '-1' must not be negative" -- stock levels --limit -1
 expect 0 "now stands for 12" -- product barcode add 3017620422003 13017620422000 --qty 12
 expect 0 "(the code 13017620422000 stands for 12 units)" -- product show 13017620422000
 
@@ -177,7 +177,7 @@ expect 0 "posted" -- "${D[@]}" stock count post "$cid" --force
 jqtrue "forced post" 'map(.on_hand) == [9, 2]' -- "${D[@]}" --json stock levels --by lot --location S-1 --product CHOC
 
 # Implausible quantities: three receipts of 2,147,483,647 are refused.
-refused 2 "quantity '2147483647' must be a whole number from 1 to 1000000000" -- "${D[@]}" stock receive --product CHOC --qty 2147483647 --lot C --location S-1
+refused 2 "quantity '2147483647' is too large: the most is 1000000000" -- "${D[@]}" stock receive --product CHOC --qty 2147483647 --lot C --location S-1
 refused 2 "import date 2026-12-31 is in the future" -- "${D[@]}" stock receive --product CHOC --qty 1 --lot C --location S-1 --import-date 2026-12-31
 refused 2 "--origin is empty" -- "${D[@]}" stock receive --product CHOC --qty 1 --lot C --location S-1 --origin ""
 refused 2 "lot code 'L批01' holds '批'" -- "${D[@]}" stock receive --product CHOC --qty 1 --lot L批01 --location S-1

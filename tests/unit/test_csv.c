@@ -35,20 +35,118 @@ static void reader_rows(void **state)
         /*  3 */ {"\"two\nlines\",x\ny,z\n", "two\nlines|x;y|z;"},
         /*  4 */ {",,\n", "||;"},
         /*  5 */ {"\xef\xbb\xbfgtin,name_zh\n1,橄榄油\n", "gtin|name_zh;1|橄榄油;"},
-        /*  6 */ {"\"open\n", "ERR line 1: a quoted field is never closed"},
-        /*  7 */ {"\"a\"b,c\n", "ERR line 1, field 1: text after the closing quote"},
-        /*  8 */ {"x\na\"b\n", "ERR line 2, field 1: a quote inside an unquoted field (quote the whole field)"},
-        /*  9 */ {"ok\nbad\xff,x\n", "ERR line 2, field 1: not valid UTF-8 text"},
-        /* 10 */ {"a,\xc0\xaf\n", "ERR line 1, field 2: not valid UTF-8 text"},
-        /* 11 */ {"a,\xed\xa0\x80\n", "ERR line 1, field 2: not valid UTF-8 text"},
+        /*  6 */ {"\"open\n", "ERR row 1, column 1: a quoted field is never closed"},
+        /*  7 */ {"\"a\"b,c\n", "ERR row 1, column 1: text after the closing quote"},
+        /*  8 */ {"x\na\"b\n", "ERR row 2, column x: a quote inside an unquoted field (quote the whole field)"},
+        /*  9 */ {"ok\nbad\xff,x\n", "ERR row 2, column ok: not valid UTF-8 text"},
+        /* 10 */ {"a,\xc0\xaf\n", "ERR row 1, column 2: not valid UTF-8 text"},
+        /* 11 */ {"a,\xed\xa0\x80\n", "ERR row 1, column 2: not valid UTF-8 text"},
         /* 12 */ {"", ""},
         /* 13 */ {"a\r\n\r\nb\r\n", "a;;b;"},
+        /* 14 */ {",b\nt,\"two\nli\"\n", "|b;t|two\nli;"}, /* an empty first field (fuzz_csv) */
+        /* 15 */ {"\xef\xbb\xbfx\n\xef\xbbz\n", "ERR row 2, column x: not valid UTF-8 text"},
     };
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
         char out[256];
         read_all(rows[i].in, strlen(rows[i].in), out, sizeof out);
         if (strcmp(out, rows[i].want) != 0)
             fail_msg("row %zu: got '%s' want '%s'", i, out, rows[i].want);
+    }
+}
+
+/* Inputs with NUL bytes: read with their length, not as C strings. */
+static void nul_rows(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in;
+        size_t len;
+        const char *want;
+    } rows[] = {
+        /* 0 */ {"gtin,name\n123\0" "456,x\n", 19, "ERR row 2, column gtin: holds a NUL byte (is this a CSV file?)"},
+        /* 1 */ {"gtin,na\0me\n", 12, "ERR row 1, column 2: holds a NUL byte (is this a CSV file?)"},
+        /* 2 */ {"a,b\nx,\"y\0\"\n", 13, "ERR row 2, column b: holds a NUL byte (is this a CSV file?)"},
+        /* 3 */ {"\0\0\0\0", 4, "ERR row 1, column 1: holds a NUL byte (is this a CSV file?)"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        char out[256];
+        read_all(rows[i].in, rows[i].len, out, sizeof out);
+        if (strcmp(out, rows[i].want) != 0)
+            fail_msg("row %zu: got '%s' want '%s'", i, out, rows[i].want);
+    }
+}
+
+/* The bounds, refused while reading at the limit: a field of 64 KiB is
+ * read, one byte more is not; nor a row over 1 MiB or 1025 columns. */
+static void bound_rows(void **state)
+{
+    (void)state;
+    static const struct {
+        size_t fields, each;
+        const char *want;
+    } rows[] = {
+        /* 0 */ {1, 65536, "h;<65536>;"},
+        /* 1 */ {1, 65537, "ERR row 2, column h: longer than 65536 bytes"},
+        /* 2 */ {1024, 1, "h;<1024 columns>;"},
+        /* 3 */ {1025, 0, "ERR row 2: more than 1024 columns"},
+        /* 4 */ {17, 65536, "ERR row 2: longer than 1048576 bytes (is this a CSV file?)"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        size_t len = 2 + rows[i].fields * (rows[i].each + 1);
+        char *in = malloc(len), out[256];
+        memcpy(in, "h\n", 2);
+        memset(in + 2, 'a', len - 2);
+        for (size_t k = 1; k <= rows[i].fields; k++)
+            in[2 + k * (rows[i].each + 1) - 1] = k == rows[i].fields ? '\n' : ',';
+        FILE *f = fmemopen(in, len, "rb");
+        ent_csv *csv = NULL;
+        char **fields;
+        size_t n;
+        int r;
+        out[0] = '\0';
+        ent_csv_open(&csv, f);
+        while ((r = ent_csv_next(csv, &fields, &n)) == 1) {
+            size_t at = strlen(out);
+            if (n > 1)
+                snprintf(out + at, sizeof out - at, "<%zu columns>;", n);
+            else if (strlen(fields[0]) > 100)
+                snprintf(out + at, sizeof out - at, "<%zu>;", strlen(fields[0]));
+            else
+                snprintf(out + at, sizeof out - at, "%s;", fields[0]);
+        }
+        if (r < 0)
+            snprintf(out, sizeof out, "ERR %s", ent_csv_errmsg(csv));
+        ent_csv_free(csv);
+        fclose(f);
+        free(in);
+        if (strcmp(out, rows[i].want) != 0)
+            fail_msg("row %zu: got '%s' want '%s'", i, out, rows[i].want);
+    }
+}
+
+/* A folder or a device where the file should be: named, refused at once. */
+static void kind_rows(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *path, *want;
+    } rows[] = {
+        {".", "this is a folder, not a CSV file"},
+        {"/dev/zero", "this is a device, not a CSV file"},
+        {"/dev/null", "this is a device, not a CSV file"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        FILE *f = fopen(rows[i].path, "rb");
+        ent_csv *csv = NULL;
+        char **fields;
+        size_t n;
+        assert_non_null(f);
+        ent_csv_open(&csv, f);
+        int r = ent_csv_next(csv, &fields, &n);
+        if (r != ENT_INVALID || strcmp(ent_csv_errmsg(csv), rows[i].want) != 0)
+            fail_msg("row %zu: got %d '%s' want '%s'", i, r, ent_csv_errmsg(csv), rows[i].want);
+        ent_csv_free(csv);
+        fclose(f);
     }
 }
 
@@ -82,6 +180,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(reader_rows),
+        cmocka_unit_test(nul_rows),
+        cmocka_unit_test(bound_rows),
+        cmocka_unit_test(kind_rows),
         cmocka_unit_test(writer_round_trip),
         cmocka_unit_test(utf8_rows),
     };

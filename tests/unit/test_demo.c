@@ -319,7 +319,8 @@ static void bad_options_change_nothing(void **state)
     } rows[] = {
         /* 0 */ {-1, TODAY, NULL, NULL, ENT_INVALID, "commodities -1: the demo makes from 1 to 10000000"},
         /* 1 */ {10000001, TODAY, NULL, NULL, ENT_INVALID, "commodities 10000001: the demo makes from 1 to 10000000"},
-        /* 2 */ {10, "2026-02-30", NULL, NULL, ENT_INVALID, "today '2026-02-30' is not a date in the form YYYY-MM-DD"},
+        /* 2 */ {10, "2026-02-30", NULL, NULL, ENT_INVALID,
+                 "today '2026-02-30' is not a date: February 2026 has no day 30 (it has 28 days)"},
         /* 3 */ {10, "15/06/2026", NULL, NULL, ENT_INVALID, "today '15/06/2026' is not a date in the form YYYY-MM-DD"},
         /* 4 */ {10, TODAY, "", NULL, ENT_INVALID, "demo: store code is required"},
         /* 5 */ {10, TODAY, NULL, "XXX", ENT_INVALID, "demo: currency 'XXX' is not an ISO 4217 code"},

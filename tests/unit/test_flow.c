@@ -65,15 +65,35 @@ static void import_rows(void **state)
         /* 4 */ {"sensor,start,minutes,in,out,door\n", ENT_INVALID,
                  "row 1: unknown column 'door' (expected sensor,start,minutes,in,out)"},
         /* 5 */ {"sensor,start,minutes,in,out\nD1,2026-11-28T03:00:00Z,60,5,5\nD1,2026-11-31T04:00:00Z,60,1,1\n",
-                 ENT_INVALID, "row 3: start '2026-11-31T04:00:00Z' is not UTC YYYY-MM-DDTHH:MM:SSZ or local YYYY-MM-DD HH:MM"},
+                 ENT_INVALID, "row 3: start '2026-11-31' is not a date: November 2026 has no day 31 (it has 30 days)"},
         /* 6 */ {"sensor,start,minutes,in,out\nD1,2026-11-28T03:00:00Z,60,-1,0\n", ENT_INVALID,
-                 "row 2: in '-1' must be a whole number from 0 to 1000000000"},
+                 "row 2: in '-1' must not be negative"},
         /* 7 */ {"sensor,start,minutes,in,out\nD1,2026-11-28T03:00:00Z,0,1,0\n", ENT_INVALID,
-                 "row 2: minutes '0' must be a whole number from 1 to 1440"},
+                 "row 2: minutes '0' is too small: the least is 1"},
         /* 8 */ {"sensor,start,minutes,in,out\n,2026-11-28T03:00:00Z,60,1,0\n", ENT_INVALID,
                  "row 2: a sensor name is needed"},
         /* 9 */ {"", ENT_INVALID, "the file is empty: expected the header sensor,start,minutes,in,out"},
         /* 10 */ {"sensor,start,minutes,in,out\nD1,2026-11-28T02:00:00Z,60,\"42\n", ENT_INVALID, ""},
+        /* 11 */ {"sensor,start,minutes,in,out\nD1,2026-11-28T02:30:00Z,60,4,3\n", ENT_INVALID,
+                  "row 2: the period from 2026-11-28T02:30:00Z for 60 minutes overlaps the period from "
+                  "2026-11-28T02:00:00Z for 60 minutes already counted by sensor 'D1': its visitors would "
+                  "count twice"},
+        /* 12 */ {"sensor,start,minutes,in,out\nD1,2026-11-28T01:30:00Z,31,4,3\n", ENT_INVALID,
+                  "row 2: the period from 2026-11-28T01:30:00Z for 31 minutes overlaps the period from "
+                  "2026-11-28T02:00:00Z for 60 minutes already counted by sensor 'D1': its visitors would "
+                  "count twice"},
+        /* 13 */ {"sensor,start,minutes,in,out\nD1,2026-11-28T02:00:00Z,120,40,35\nD1,2026-11-28T03:00:00Z,60,1,1\n",
+                  ENT_INVALID, "row 3: the period from 2026-11-28T03:00:00Z for 60 minutes overlaps the period from "
+                  "2026-11-28T02:00:00Z for 120 minutes already counted by sensor 'D1': its visitors would "
+                  "count twice"},
+        /* 14 */ {"sensor,start,minutes,in,out\nD1,2026-11-28T01:00:00Z,60,1,1\nD1,2026-11-28T03:00:00Z,60,2,2\n"
+                  "D3,2026-11-28T02:30:00Z,60,0,0\n", ENT_OK, ""}, /* touching periods, and another sensor */
+        /* 15 */ {"sensor,start,minutes,in,out\nD1,2026-11-28T05:00:00Z,60,1000000001,0\n", ENT_INVALID,
+                  "row 2: in '1000000001' is too large: the most is 1000000000"},
+        /* 16 */ {"sensor,start,minutes,in,out\nD1,2026-11-28T05:00:00Z,60,9999999999999999999999,0\n", ENT_INVALID,
+                  "row 2: in '9999999999999999999999' is too large: the most is 1000000000"},
+        /* 17 */ {"sensor,start,minutes,in,out\nD1,1899-12-31T05:00:00Z,60,1,0\n", ENT_INVALID,
+                  "row 2: start '1899-12-31' is out of the supported range 1900-01-01 to 9999-12-31"},
     };
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
         FILE *f = rows[i].csv[0] ? text_file(rows[i].csv) : tmpfile();
@@ -88,14 +108,20 @@ static void import_rows(void **state)
     ent_flow_row got = {0};
     assert_int_equal(ent_flow_report(db, &q, cb, &got), ENT_OK);
     visitors = got.visitors;
-    assert_int_equal(visitors, 50);
+    assert_int_equal(visitors, 53);
     /* A manual count joins them; recording it again replaces it. */
     assert_int_equal(ent_flow_record(db, NULL, "2026-11-28 15:00", 60, 7, 7), ENT_OK);
     assert_int_equal(ent_flow_record(db, NULL, "2026-11-28 15:00", 60, 8, 7), ENT_OK);
     EXPECT_ROW(0, db, ent_flow_record(db, NULL, "2026-11-28 25:00", 60, 8, 7), ENT_INVALID,
                "start '2026-11-28 25:00' is not UTC YYYY-MM-DDTHH:MM:SSZ or local YYYY-MM-DD HH:MM");
     assert_int_equal(ent_flow_report(db, &q, cb, &got), ENT_OK);
-    assert_int_equal(got.visitors, 58);
+    assert_int_equal(got.visitors, 61);
+    /* Bounds on the counts recorded one at a time too. */
+    EXPECT_ROW(1, db, ent_flow_record(db, NULL, "2026-11-28 20:00", 60, 1000000001, 0), ENT_INVALID,
+               "counts in 1000000001 and out 0 must be from 0 to 1000000000");
+    EXPECT_ROW(2, db, ent_flow_record(db, NULL, "2026-11-28 15:30", 60, 1, 1), ENT_INVALID,
+               "the period from 2026-11-28T07:30:00Z for 60 minutes overlaps the period from 2026-11-28T07:00:00Z "
+               "for 60 minutes already counted by sensor 'manual': its visitors would count twice");
 }
 
 struct rows {

@@ -14,7 +14,8 @@ static void money_parse_rows(void **state)
         /*  1 */ {"12", "CNY", ENT_OK, 1200, ""},
         /*  2 */ {"0.05", "cny", ENT_OK, 5, ""},
         /*  3 */ {"-3.5", "EUR", ENT_OK, -350, ""},
-        /*  4 */ {"1,234.50", "USD", ENT_OK, 123450, ""},
+        /*  4 */ {"1,234.50", "USD", ENT_INVALID, 0,
+                  "amount '1,234.50' has a comma: write digits and a decimal point only, such as 1234.50"},
         /*  5 */ {"1200", "JPY", ENT_OK, 1200, ""},
         /*  6 */ {"12.5", "JPY", ENT_INVALID, 0, "amount '12.5' takes no fraction digits for JPY"},
         /*  7 */ {"1.234", "KWD", ENT_OK, 1234, ""},
@@ -23,10 +24,27 @@ static void money_parse_rows(void **state)
         /* 10 */ {"abc", "CNY", ENT_INVALID, 0, "amount 'abc' is not a number"},
         /* 11 */ {"", "CNY", ENT_INVALID, 0, "amount '' is not a number"},
         /* 12 */ {".", "CNY", ENT_INVALID, 0, "amount '.' is not a number"},
-        /* 13 */ {"99999999999999999999", "CNY", ENT_INVALID, 0, "amount '99999999999999999999' is too large"},
+        /* 13 */ {"99999999999999999999", "CNY", ENT_INVALID, 0,
+                  "amount '99999999999999999999' is too large: the most is 92233720368547758.07"},
         /* 14 */ {"1", "XYZ", ENT_NOTFOUND, 0, "currency 'XYZ' is not an ISO 4217 code"},
         /* 15 */ {"1.2.3", "CNY", ENT_INVALID, 0, "amount '1.2.3' is not a number"},
         /* 16 */ {"12.", "CNY", ENT_OK, 1200, ""},
+        /* 17 */ {"12,50", "CNY", ENT_INVALID, 0, "amount '12,50' has a comma: use a point: 12.50"},
+        /* 18 */ {"1,2,3", "CNY", ENT_INVALID, 0,
+                  "amount '1,2,3' has a comma: write digits and a decimal point only, such as 1234.50"},
+        /* 19 */ {"-0,5", "EUR", ENT_INVALID, 0, "amount '-0,5' has a comma: use a point: -0.5"},
+        /* 20 */ {"1", "EURO", ENT_NOTFOUND, 0,
+                  "currency 'EURO' is not an ISO 4217 code: a code has 3 letters, such as CNY or EUR"},
+        /* 21 */ {"1", "USDOLLAR", ENT_NOTFOUND, 0,
+                  "currency 'USDOLLAR' is not an ISO 4217 code: a code has 3 letters, such as CNY or EUR"},
+        /* 22 */ {"1", "CNYY", ENT_NOTFOUND, 0,
+                  "currency 'CNYY' is not an ISO 4217 code: a code has 3 letters, such as CNY or EUR"},
+        /* 23 */ {"1", "", ENT_NOTFOUND, 0,
+                  "currency '' is not an ISO 4217 code: a code has 3 letters, such as CNY or EUR"},
+        /* 24 */ {"99999999999999999999", "JPY", ENT_INVALID, 0,
+                  "amount '99999999999999999999' is too large: the most is 9223372036854775807"},
+        /* 25 */ {"1\xff", "CNY", ENT_INVALID, 0, "amount '1\\xFF' is not a number"},
+        /* 26 */ {"+5", "CNY", ENT_INVALID, 0, "amount '+5' is not a number"},
     };
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
         int64_t v = 0;
@@ -107,6 +125,32 @@ static void decimal_rows(void **state)
     assert_int_equal(ent_decimal_parse(&v, "1.234", 2), ENT_INVALID);
 }
 
+/* The whole code is checked: "EURO" was kept as "EUR" by its first letters. */
+static void currency_parse_rows(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        int rc;
+        const char *code, *why;
+    } rows[] = {
+        /* 0 */ {"eur", ENT_OK, "EUR", ""},
+        /* 1 */ {"156", ENT_OK, "CNY", ""},
+        /* 2 */ {"EURO", ENT_NOTFOUND, "",
+                 "currency 'EURO' is not an ISO 4217 code: a code has 3 letters, such as CNY or EUR"},
+        /* 3 */ {"XYZ", ENT_NOTFOUND, "", "currency 'XYZ' is not an ISO 4217 code"},
+        /* 4 */ {"C\xffY", ENT_NOTFOUND, "", "currency 'C\\xFFY' is not an ISO 4217 code"},
+        /* 5 */ {NULL, ENT_NOTFOUND, "",
+                 "currency '' is not an ISO 4217 code: a code has 3 letters, such as CNY or EUR"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        char code[4] = "zzz", why[200] = "";
+        int rc = ent_currency_parse(code, rows[i].text, why, sizeof why);
+        if (rc != rows[i].rc || strcmp(code, rows[i].code) != 0 || strcmp(why, rows[i].why) != 0)
+            fail_msg("row %zu: rc %d code '%s' why '%s'", i, rc, code, why);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -114,6 +158,7 @@ int main(void)
         cmocka_unit_test(money_format_rows),
         cmocka_unit_test(country_rows),
         cmocka_unit_test(decimal_rows),
+        cmocka_unit_test(currency_parse_rows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

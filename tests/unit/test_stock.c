@@ -95,8 +95,7 @@ static void receive_rows(void **state)
         /*  2 */ {LOT, "", 0, ENT_INVALID, "the lot code is empty: give a value or leave it out"},
         /*  3 */ {ORIGIN, "XX", 0, ENT_INVALID, "origin 'XX' is not an ISO 3166-1 country code"},
         /*  4 */ {DECL, "12345", 0, ENT_INVALID, "declaration '12345' must be the 18-digit customs declaration number"},
-        /*  5 */
-        {IMPORT, "2026-02-30", 0, ENT_INVALID, "import date '2026-02-30' is not a date in the form YYYY-MM-DD"},
+        /*  5 */ {IMPORT, "2026-02-30", 0, ENT_INVALID, "import date '2026-02-30' is not a date: February 2026 has no day 30 (it has 28 days)"},
         /*  6 */ {EXPIRY, "2026-05-01", 0, ENT_INVALID, "expiry 2026-05-01 is before the import date 2026-06-01"},
         /*  7 */ {PROD, "2026-07-01", 0, ENT_INVALID, "production date 2026-07-01 is after the import date 2026-06-01"},
         /*  8 */ {EXPIRY, "30/06/2027", 0, ENT_INVALID, "expiry '30/06/2027' is not a date in the form YYYY-MM-DD"},
@@ -106,7 +105,7 @@ static void receive_rows(void **state)
         /* 12 */ {COST_CUR, "EURO", 0, ENT_INVALID, "currency 'EURO' is not an ISO 4217 code"},
         /* 13 */ {LOT, "L\n1", 0, ENT_INVALID, "lot holds a control character (byte 2)"},
         /* 14 */
-        {IMPORT, "2025-13-01", 0, ENT_INVALID, "import date '2025-13-01' is not a date in the form YYYY-MM-DD"},
+        {IMPORT, "2025-13-01", 0, ENT_INVALID, "import date '2025-13-01' is not a date: there is no month 13 (months are 01 to 12)"},
         /* 15 */
         {QTY, NULL, 1000000001, ENT_INVALID,
          "quantity 1000000001 is more than 1000000000, the most one receipt may hold"},

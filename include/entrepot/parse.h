@@ -1,0 +1,48 @@
+/*
+ * entrepot — the parsers every command shares: dates, whole numbers, and
+ * showing untrusted text in a message. Each refusal writes to why (may be
+ * NULL; why_len bytes) a message that names the value, such as
+ * "'2026-02-30' is not a date: February 2026 has no day 30 (it has 28 days)",
+ * for the caller to prefix with what the value is ("expiry ").
+ */
+#ifndef ENTREPOT_PARSE_H
+#define ENTREPOT_PARSE_H
+
+#include "entrepot/common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The dates entrepot handles: 1900-01-01 to 9999-12-31. */
+#define ENT_DATE_MIN "1900-01-01"
+#define ENT_DATE_MAX "9999-12-31"
+
+/* The largest quantity (in base units: pieces, grams, millilitres) and count
+ * a command takes: a billion, far above any real stock, far below overflow. */
+#define ENT_QTY_MAX 1000000000
+
+/*
+ * Checks a date "YYYY-MM-DD" in the supported range and, when days is not
+ * NULL, gives its days since 1970-01-01. ENT_OK or ENT_INVALID (the form is
+ * wrong, the month or day does not exist, or it is out of the range).
+ */
+ENT_API int ent_date_check(const char *text, int32_t *days, char *why, size_t why_len);
+
+/*
+ * out = date + days (days may be negative). ENT_INVALID when date is not a
+ * date or the result falls outside 1900-01-01 to 9999-12-31; out is then "".
+ */
+ENT_API int ent_date_add_days(char out[11], const char *date, int64_t days, char *why, size_t why_len);
+
+/*
+ * Parses a whole number in decimal digits (an optional leading '-', no
+ * spaces, signs, separators or fractions) from min to max. ENT_INVALID
+ * otherwise, why saying what is wrong and naming the limit that was crossed.
+ */
+ENT_API int ent_whole_parse(int64_t *out, const char *text, int64_t min, int64_t max, char *why, size_t why_len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,47 @@
+/* libFuzzer target for dates: any text must be a date in range or be
+ * refused with a message; a date must survive adding days and going back. */
+#include <stdint.h>
+#include <string.h>
+
+#include "entrepot/parse.h"
+#include "internal.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    char text[64], why[256], out[11], back[11];
+    int64_t delta = 0;
+    if (size >= sizeof text + 8)
+        return 0;
+    /* The first 8 bytes (when there are more) are the days to add. */
+    if (size > 8) {
+        memcpy(&delta, data, 8);
+        data += 8;
+        size -= 8;
+    }
+    memcpy(text, data, size);
+    text[size] = '\0';
+    int32_t days;
+    why[0] = '\0';
+    if (ent_date_check(text, &days, why, sizeof why) != ENT_OK) {
+        if (why[0] == '\0' || ent_date_parse(text, NULL) == ENT_OK)
+            __builtin_trap();
+        return 0;
+    }
+    char same[11];
+    ent_date_from_days(days, same);
+    if (strcmp(same, text) != 0)
+        __builtin_trap();
+    memset(out, 'x', sizeof out);
+    if (ent_date_add_days(out, text, delta, why, sizeof why) == ENT_OK) {
+        int32_t d2;
+        if (strlen(out) != 10 || ent_date_check(out, &d2, NULL, 0) != ENT_OK || (int64_t)d2 - days != delta)
+            __builtin_trap();
+        if (ent_date_add_days(back, out, -delta, NULL, 0) != ENT_OK || strcmp(back, text) != 0)
+            __builtin_trap();
+    } else if (out[0] != '\0' || why[0] == '\0') {
+        __builtin_trap();
+    }
+    return 0;
+}
