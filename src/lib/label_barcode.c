@@ -85,7 +85,9 @@ static int gs1_split(const char *s, struct gs1_el *els, int max, int *n, char *w
         const char *close = strchr(s, ']');
         if (*s != '[' || close == NULL || close - s < 3 || close - s > 5 ||
             (size_t)(close - s - 1) != strspn(s + 1, "0123456789")) {
-            snprintf(why, why_len, "GS1 data must be [AI]value... with 2-4 digit AIs, got '%.40s'", s);
+            char shown[64];
+            label_clip(shown, sizeof shown, s, 40);
+            snprintf(why, why_len, "GS1 data must be [AI]value... with 2-4 digit AIs, got '%s'", shown);
             return ENT_INVALID;
         }
         if (*n == max) {
@@ -281,7 +283,9 @@ static int precheck(const struct elem *e, const char *data, char *why, size_t wh
             return ENT_INVALID;
         }
         if ((e->sym == SYM_GS1_128 || e->sym == SYM_GS1_DATAMATRIX || e->sym == SYM_GS1_QR_LINK) && *c >= 0x80) {
-            snprintf(why, why_len, "%s data must be ASCII (GS1 character set 82): '%.40s'", sym_name(e->sym), data);
+            char shown[64];
+            label_clip(shown, sizeof shown, data, 40);
+            snprintf(why, why_len, "%s data must be ASCII (GS1 character set 82): '%s'", sym_name(e->sym), shown);
             return ENT_INVALID;
         }
     }
@@ -292,7 +296,9 @@ static int encode(struct zint_symbol *z, const struct elem *e, const char *data,
 {
     int zr = ZBarcode_Encode(z, (const unsigned char *)data, (int)strlen(data));
     if (zr >= ZINT_ERROR) {
-        snprintf(why, why_len, "%s cannot encode '%.60s': %s", sym_name(e->sym), data, z->errtxt);
+        char shown[80];
+        label_clip(shown, sizeof shown, data, 60);
+        snprintf(why, why_len, "%s cannot encode '%s': %s", sym_name(e->sym), shown, z->errtxt);
         return ENT_INVALID;
     }
     zr = ZBarcode_Buffer_Vector(z, 0);
@@ -337,8 +343,10 @@ int label_barcode_make(struct out_barcode *bc, const struct elem *e, const char 
         double bars = (e->h / s - text_units) / 2.0;
         bc->module = 2.0 * s;
         if (bc->module < MIN_MODULE_LINEAR) {
-            snprintf(why, why_len, "%s of '%.40s' needs %.0f modules: a %.1f mm wide box makes them %.3f mm, "
-                     "below %.2f mm", sym_name(e->sym), data, vw / 2, e->w, bc->module, MIN_MODULE_LINEAR);
+            char shown[64];
+            label_clip(shown, sizeof shown, data, 40);
+            snprintf(why, why_len, "%s of '%s' needs %.0f modules: a %.1f mm wide box makes them %.3f mm, "
+                     "below %.2f mm", sym_name(e->sym), shown, vw / 2, e->w, bc->module, MIN_MODULE_LINEAR);
             rc = ENT_INVALID;
             goto done;
         }
@@ -359,8 +367,10 @@ int label_barcode_make(struct out_barcode *bc, const struct elem *e, const char 
         s = e->w / vw < e->h / vh ? e->w / vw : e->h / vh;
         bc->module = 2.0 * s;
         if (bc->module < MIN_MODULE_2D) {
-            snprintf(why, why_len, "%s of '%.40s' needs %.0f modules: the %.1fx%.1f mm box makes them %.3f mm, "
-                     "below %.2f mm", sym_name(e->sym), data, vw / 2, e->w, e->h, bc->module, MIN_MODULE_2D);
+            char shown[64];
+            label_clip(shown, sizeof shown, data, 40);
+            snprintf(why, why_len, "%s of '%s' needs %.0f modules: the %.1fx%.1f mm box makes them %.3f mm, "
+                     "below %.2f mm", sym_name(e->sym), shown, vw / 2, e->w, e->h, bc->module, MIN_MODULE_2D);
             rc = ENT_INVALID;
             goto done;
         }

@@ -6,11 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "entrepot/csv.h"
 #include "internal.h"
 #include "label_int.h"
 
 #define MAX_TOKENS 24
 #define MAX_FILE (1 << 20)
+#define MAX_LINE 4096 /* bytes: a template line longer than this is a mistake, not a layout */
 
 struct parser {
     const char *name;
@@ -178,7 +180,11 @@ static int check_placeholders(struct parser *p, const char *s)
             continue;
         const char *end = strchr(c, '}');
         if (end == NULL)
-            return perr(p, "placeholder '%.20s' is not closed with '}'", c);
+        {
+            char shown[40];
+            label_clip(shown, sizeof shown, c, 20);
+            return perr(p, "placeholder '%s' is not closed with '}'", shown);
+        }
         if (end == c + 1)
             return perr(p, "empty placeholder {}");
         for (const char *k = c + 1; k < end; k++) {
@@ -197,6 +203,24 @@ static int check_placeholders(struct parser *p, const char *s)
     return ENT_OK;
 }
 
+static bool names_contain(const char *list, size_t len, const char *name, const char *seps);
+
+/* Whether a {placeholder} of content names field (as one of its alternatives). */
+static bool placeholders_name(const char *content, const char *field)
+{
+    for (const char *c = content; c && (c = strchr(c, '{')) != NULL; c++) {
+        const char *end = strchr(c, '}');
+        if (c[1] == '{' || end == NULL) {
+            c++;
+            continue;
+        }
+        if (names_contain(c + 1, (size_t)(end - c - 1), field, "|?"))
+            return true;
+        c = end;
+    }
+    return false;
+}
+
 /* Options key=value (or a bare flag) at tokens from..ntok-1, except the
  * last quoted string which is the content. */
 static int elem_options(struct parser *p, struct elem *e, int from, int to)
@@ -208,8 +232,11 @@ static int elem_options(struct parser *p, struct elem *e, int from, int to)
         size_t klen = eq ? (size_t)(eq - t) : strlen(t);
         double num;
 #define KEY(s) (klen == strlen(s) && strncmp(t, s, klen) == 0)
-        if (p->quoted[i])
-            return perr(p, "%s: unexpected quoted text \"%.30s\" (the content comes last, once)", p->tok[0], t);
+        if (p->quoted[i]) {
+            char shown[48];
+            label_clip(shown, sizeof shown, t, 30);
+            return perr(p, "%s: unexpected quoted text \"%s\" (the content comes last, once)", p->tok[0], shown);
+        }
         if (e->kind == EL_TEXT && KEY("size") && eq) {
             if (parse_num(v, &num) || num < 2 || num > 200)
                 return perr(p, "size=%s: a font size in points between 2 and 200", v);
@@ -222,6 +249,19 @@ static int elem_options(struct parser *p, struct elem *e, int from, int to)
             e->bold = true;
         } else if (e->kind == EL_TEXT && KEY("wrap") && !eq) {
             e->wrap = true;
+            e->fit = FIT_WRAP;
+            e->fit_given = true;
+        } else if (e->kind == EL_TEXT && KEY("fit") && eq) {
+            if (strcmp(v, "shrink") == 0)
+                e->fit = FIT_SHRINK;
+            else if (strcmp(v, "wrap") == 0)
+                e->fit = FIT_WRAP;
+            else if (strcmp(v, "ellipsis") == 0)
+                e->fit = FIT_ELLIPSIS;
+            else
+                return perr(p, "fit=%s: expected shrink, wrap or ellipsis", v);
+            e->wrap = e->fit == FIT_WRAP;
+            e->fit_given = true;
         } else if (e->kind == EL_TEXT && KEY("align") && eq) {
             if (strcmp(v, "left") == 0)
                 e->align = AL_LEFT;
@@ -265,6 +305,41 @@ static int elem_options(struct parser *p, struct elem *e, int from, int to)
         }
 #undef KEY
     }
+    return ENT_OK;
+}
+
+/* The fields China's marked-price rules require on a shelf label (name,
+ * origin, price, unit): text printing one of them may refuse a label rather
+ * than be cut; any other text is cut with an ellipsis as a last resort. */
+static const char *const legal_fields[] = {"name",  "name_zh",      "name_en", "origin", "origin_en",
+                                           "origin_zh", "price", "price_symbol", "unit",   "unit_zh"};
+
+static bool prints_legal_field(const char *content)
+{
+    for (size_t i = 0; i < sizeof legal_fields / sizeof *legal_fields; i++)
+        if (placeholders_name(content, legal_fields[i]))
+            return true;
+    return false;
+}
+
+/* Size, minimum size and fitting rule of a text element, checked together
+ * once all its options are read (they may come in any order). */
+static int text_rules(struct parser *p, struct elem *e)
+{
+    if (e->min > e->size)
+        return perr(p, "text: min=%g is larger than size=%g (min is the smallest size the text may shrink to)",
+                    e->min, e->size);
+    if (e->min == 0)
+        e->min = e->size < 5 ? e->size : 5;
+    /* One character at the smallest size must fit, so that text which is
+     * cut still shows something. */
+    if (e->h + 0.01 < e->min * PT_MM || e->w + 0.01 < e->min * PT_MM)
+        return perr(p, "text: a %gx%g mm box cannot hold one character at min=%g pt (%.2f mm)", e->w, e->h, e->min,
+                    e->min * PT_MM);
+    e->legal = prints_legal_field(e->content);
+    if (e->legal && e->fit == FIT_ELLIPSIS)
+        return perr(p, "text: fit=ellipsis would cut a field the law requires on the label (name, origin, price "
+                       "or unit): use fit=shrink or fit=wrap");
     return ENT_OK;
 }
 
@@ -318,8 +393,8 @@ static int parse_elem(struct parser *p, ent_label_template *t, enum elem_kind ki
     }
     if ((rc = elem_options(p, &e, i, last)) != ENT_OK)
         goto fail;
-    if (e.min == 0 || e.min > e.size)
-        e.min = e.min == 0 ? (e.size < 5 ? e.size : 5) : e.size;
+    if (kind == EL_TEXT && (rc = text_rules(p, &e)) != ENT_OK)
+        goto fail;
     if (kind != EL_LINE && (e.w <= 0 || e.h <= 0)) {
         rc = perr(p, "%s: width and height must be above 0", p->tok[0]);
         goto fail;
@@ -366,6 +441,8 @@ static int template_line(struct parser *p, ent_label_template *t, bool *have_siz
     if (strcmp(kw, "template") == 0 || strcmp(kw, "font") == 0 || strcmp(kw, "zpl-font") == 0) {
         if (p->ntok != 2)
             return perr(p, "%s: expected one value", kw);
+        if (*p->tok[1] == '\0')
+            return perr(p, "%s: the name is empty", kw);
         char **dst = kw[0] == 't' ? &t->name : kw[0] == 'f' ? &t->font : &t->zpl_font;
         free(*dst);
         *dst = ent_strdup(p->tok[1]);
@@ -410,8 +487,18 @@ static int each_line(struct parser *p, const char *text, int (*fn)(struct parser
         const char *nl = strchr(s, '\n');
         size_t n = nl ? (size_t)(nl - s) : strlen(s);
         p->line++;
-        if (memchr(s, '\0', n) != NULL)
-            return perr(p, "contains a NUL byte");
+        if (memchr(s, '\0', n) != NULL) {
+            rc = perr(p, "contains a NUL byte");
+            break;
+        }
+        if (n > MAX_LINE) {
+            rc = perr(p, "the line is %zu bytes long, at most %d", n, MAX_LINE);
+            break;
+        }
+        if (!ent_utf8_valid(s, n)) {
+            rc = perr(p, "the line is not valid UTF-8 text (save the file as UTF-8)");
+            break;
+        }
         if ((rc = tokenize(p, s, n)) != ENT_OK)
             break;
         if (p->ntok > 0 && (rc = fn(p, obj, state)) != ENT_OK)
@@ -534,16 +621,8 @@ int ent_label_template_uses(const ent_label_template *t, const char *field)
         const struct elem *e = &t->elems[i];
         if (e->cond && strcmp(e->cond, field) == 0)
             return 1;
-        for (const char *c = e->content; c && (c = strchr(c, '{')) != NULL; c++) {
-            const char *end = strchr(c, '}');
-            if (c[1] == '{' || end == NULL) {
-                c++;
-                continue;
-            }
-            if (names_contain(c + 1, (size_t)(end - c - 1), field, "|?"))
-                return 1;
-            c = end;
-        }
+        if (placeholders_name(e->content, field))
+            return 1;
     }
     return 0;
 }
@@ -588,6 +667,16 @@ static int read_named(char **text, char **shown, const char *dir, const char *na
         goto done;
     }
     buf[n] = '\0';
+    const char *nul = memchr(buf, '\0', n);
+    if (nul != NULL) { /* the parser would stop reading there without a word */
+        int line = 1;
+        for (const char *c = buf; c < nul; c++)
+            line += *c == '\n';
+        rc = ENT_INVALID;
+        snprintf(why, why_len, "%s:%d: contains a NUL byte (not a text file?)", path, line);
+        free(buf);
+        goto done;
+    }
     *text = buf;
     *shown = ent_strdup(path);
 done:
@@ -628,7 +717,7 @@ static int sheet_line(struct parser *p, void *obj, bool *seen)
     int rc = ENT_OK;
     double a = 0, b = 0;
     if (strcmp(kw, "sheet") == 0) {
-        if (p->ntok != 2)
+        if (p->ntok != 2 || *p->tok[1] == '\0')
             return perr(p, "sheet: expected one name");
         free(s->name);
         s->name = ent_strdup(p->tok[1]);
@@ -647,6 +736,11 @@ static int sheet_line(struct parser *p, void *obj, bool *seen)
         return perr(p, "%s: expected two numbers", kw);
     if ((rc = num_arg(p, 1, "the first value", &a)) != ENT_OK || (rc = num_arg(p, 2, "the second value", &b)) != ENT_OK)
         return rc;
+    /* Pages and cells hold labels (5 to 500 mm, as templates); margins and
+     * gaps may be 0. */
+    bool sized = strcmp(kw, "page") == 0 || strcmp(kw, "cell") == 0;
+    if (sized && (a < 5 || b < 5 || a > 2000 || b > 2000))
+        return perr(p, "%s: %gx%g mm is not a %s size (5 to 2000 mm each way)", kw, a, b, kw);
     if (strcmp(kw, "page") == 0) {
         s->page_w = a;
         s->page_h = b;
