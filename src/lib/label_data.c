@@ -289,6 +289,31 @@ static void origin(ent_label_data *d, const char *code)
     }
 }
 
+int label_data_set_origins(ent_label_data *d, const char *const *codes, size_t n)
+{
+    char code[256] = "", en[512] = "", zh[512] = "";
+    size_t lc = 0, le = 0, lz = 0;
+    for (size_t i = 0; i < n; i++) {
+        const ent_country *c = NULL;
+        const char *sep = i ? "/" : "";
+        bool known = ent_country_lookup(&c, codes[i]) == ENT_OK;
+        /* Whole names only: a list too long for the buffers stops at a name. */
+        int a = snprintf(code + lc, sizeof code - lc, "%s%s", sep, codes[i]);
+        int b = snprintf(en + le, sizeof en - le, "%s%s", sep, known ? c->name_en : codes[i]);
+        int z = snprintf(zh + lz, sizeof zh - lz, "%s%s", sep, known ? c->name_zh : codes[i]);
+        if (a < 0 || b < 0 || z < 0 || (size_t)a >= sizeof code - lc || (size_t)b >= sizeof en - le ||
+            (size_t)z >= sizeof zh - lz) {
+            code[lc] = en[le] = zh[lz] = '\0';
+            break;
+        }
+        lc += (size_t)a, le += (size_t)b, lz += (size_t)z;
+    }
+    if (ent_label_data_set(d, "origin", code) != ENT_OK || ent_label_data_set(d, "origin_en", en) != ENT_OK ||
+        ent_label_data_set(d, "origin_zh", zh) != ENT_OK)
+        return ENT_ERROR;
+    return ENT_OK;
+}
+
 static void gtin_forms(ent_label_data *d, const char *gtin)
 {
     if (strlen(gtin) != 14)

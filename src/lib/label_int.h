@@ -144,6 +144,10 @@ int label_fail(ent_label_job *job, int code, const char *fmt, ...) __attribute__
  * characters with "…" when longer. */
 void label_clip(char *out, size_t len, const char *s, size_t max);
 
+/* Sets origin, origin_en and origin_zh to the n countries joined by "/"
+ * ("IT/PL", "Italy/Poland", "意大利/波兰"). ENT_ERROR when out of memory. */
+int label_data_set_origins(ent_label_data *d, const char *const *codes, size_t n);
+
 /* Expands {placeholders} of s with d into a new string (*out). Returns 0, or
  * -1 with the name of the first missing required field in missing. */
 int label_expand(char **out, const char *s, const ent_label_data *d, char *missing, size_t missing_len);

@@ -593,8 +593,11 @@ int ent_label_job_add(ent_label_job *job, const ent_label_data *d, int copies, c
     job->msg[0] = '\0';
     if (who == NULL || *who == '\0')
         who = "label";
-    if (copies < 1 || copies > 10000)
-        return label_fail(job, ENT_INVALID, "%s: %d copies (1 to 10000)", who, copies);
+    if (copies < 1 || copies > ENT_LABEL_MAX_COPIES)
+        return label_fail(job, ENT_INVALID, "%s: %d copies of one label (1 to %d)", who, copies, ENT_LABEL_MAX_COPIES);
+    if (job->total + (size_t)copies > ENT_LABEL_MAX_LABELS)
+        return label_fail(job, ENT_INVALID, "%s: %d more labels would make the job %zu labels, more than %d in one job",
+                          who, copies, job->total + (size_t)copies, ENT_LABEL_MAX_LABELS);
     if ((rc = check_required(job, d, who)) != ENT_OK)
         return rc;
     if ((rc = layout(job, d, who, &l)) != ENT_OK)
