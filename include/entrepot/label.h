@@ -91,6 +91,8 @@ ENT_API const char *ent_label_data_get(const ent_label_data *d, const char *fiel
  * commodity's default origin is used) and the store (may be NULL). No
  * database is read, so this works on structs from anywhere. Origin names
  * come from ent_country_lookup. The field list is in README.md.
+ * ENT_INVALID when an amount cannot be computed in 64 bits (a unit price
+ * from a price near 2^63), ENT_ERROR when out of memory.
  */
 ENT_API int ent_label_data_from(ent_label_data **out, const ent_product *p, const ent_lot *lot,
                                 const ent_store *store);
@@ -98,7 +100,7 @@ ENT_API int ent_label_data_from(ent_label_data **out, const ent_product *p, cons
 /*
  * Same, reading the commodity named by code (GTIN, SKU or barcode), its lot
  * lot_code (may be NULL) and the store from db. ENT_NOTFOUND names what is
- * missing; the message is on db.
+ * missing, ENT_REFUSED an amount too large to print; the message is on db.
  */
 ENT_API int ent_label_data_load(ent_db *db, ent_label_data **out, const char *code, const char *lot_code);
 

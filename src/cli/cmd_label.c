@@ -455,10 +455,10 @@ static int add_target(struct cli *cli, ent_label_job *job, const struct print_op
     int rc = tg->location ? ent_label_data_load_at(cli->db, &d, tg->code, tg->location)
                           : ent_label_data_load(cli->db, &d, tg->code, tg->lot);
     if (rc != ENT_OK) {
-        if (rc != ENT_NOTFOUND && rc != ENT_INVALID)
+        if (rc != ENT_NOTFOUND && rc != ENT_INVALID && rc != ENT_REFUSED)
             return cli_fail(cli, rc);
         snprintf(msg, msg_len, "%s", ent_errmsg(cli->db));
-        *unknown = true;
+        *unknown = *unknown || rc != ENT_REFUSED; /* refused: a label that cannot be made from the record */
         return 0;
     }
     const char *name = ent_label_data_get(d, "name");

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog_internal.h"
 #include "internal.h"
 #include "label_int.h"
 
@@ -88,8 +89,14 @@ int ent_label_data_load(ent_db *db, ent_label_data **out, const char *code, cons
         goto done;
     ent_ok(db);
     rc = ent_label_data_from(out, p, lot, store);
-    if (rc != ENT_OK)
+    if (rc == ENT_INVALID) {
+        char who[300];
+        ent_product_label(db, p->id, who, sizeof who);
+        rc = ent_fail(db, ENT_REFUSED, "%s: price %lld (minor units) is too large to print its unit price",
+                      who, (long long)p->price);
+    } else if (rc != ENT_OK) {
         rc = ent_fail(db, ENT_ERROR, "out of memory");
+    }
 done:
     ent_product_free(p);
     ent_lot_free(lot);
