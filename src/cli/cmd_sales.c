@@ -466,7 +466,7 @@ done:
 
 static const char sale_help[] =
     "usage: entrepot sale --counter C1 --cashier NAME --pay METHOD[:AMOUNT][,METHOD[:AMOUNT]...]\n"
-    "                     [--shelf LOC] [--paper 58|80] [--escpos FILE] CODE[*QTY]...\n"
+    "                     [--shelf LOC] [--paper 58|80] [--escpos FILE] [--codes FILE] CODE[*QTY]...\n"
     "\n"
     "Makes one sale: every code is scanned as at the counter, the payments are taken\n"
     "(METHOD is cash, card or wallet; the last one without an amount pays the rest;\n"
@@ -474,6 +474,8 @@ static const char sale_help[] =
     "its stock moves and its journal record are committed together. A refusal (not\n"
     "enough stock, an expired lot, a lot in quarantine or bonded, an unknown code)\n"
     "exits 1 or 2 and records nothing. --json prints the sale instead of the receipt.\n"
+    "--codes FILE adds the CODE[*QTY] of FILE (- for standard input), one a line;\n"
+    "blank lines and lines starting with # are skipped.\n"
     "\n"
     "examples:\n"
     "  entrepot sale --counter C1 --cashier 王芳 --pay cash 3017620422003*2 5000112548167\n"
@@ -554,33 +556,40 @@ static void json_sale(const ent_sale *s)
 int cmd_sale(struct cli *cli, int argc, char **argv)
 {
     const char *counter = NULL, *cashier = NULL, *shelf = NULL, *paper = NULL, *escpos = NULL, *pay = NULL;
+    const char *codes_file = NULL;
     const struct cli_opt opts[] = {{"counter", &counter, NULL}, {"cashier", &cashier, NULL}, {"shelf", &shelf, NULL},
                                    {"paper", &paper, NULL},     {"escpos", &escpos, NULL},   {"pay", &pay, NULL},
-                                   {0}};
-    const char *pos[200];
+                                   {"codes", &codes_file, NULL}, {0}};
+    struct cli_codes codes = {0};
+    const char **pos = calloc((size_t)argc + 1, sizeof *pos); /* no cap on codes */
     char *spec = NULL;
     ent_sale *s = NULL;
-    int npos, st = cli_parse(argc, argv, opts, sale_help, pos, 200, &npos);
+    int npos = 0, st = pos ? cli_parse(argc, argv, opts, sale_help, pos, argc, &npos) : cli_error(EXIT_IO, "out of memory");
     struct till t = {.cli = cli, .counter = counter, .cashier = cashier, .escpos = escpos, .out = stdout};
-    if (st != 0)
+    if (st == 0 && codes_file)
+        st = cli_read_codes(codes_file, &codes);
+    if (st == 0 && (counter == NULL || cashier == NULL || pay == NULL || npos + codes.n == 0))
+        st = cli_error(EXIT_USAGE, "sale needs --counter, --cashier, --pay and at least one CODE (see --help)");
+    if (st != 0) {
+        free(pos);
+        cli_codes_free(&codes);
         return st < 0 ? EXIT_OK : st;
-    if (counter == NULL || cashier == NULL || pay == NULL || npos == 0)
-        return cli_error(EXIT_USAGE, "sale needs --counter, --cashier, --pay and at least one CODE (see --help)");
+    }
+    int rc = ENT_OK;
     if ((st = parse_paper(paper, &t.paper)) != 0 || (st = cli_open(cli, ENT_OPEN_DURABLE)) != 0 ||
         (st = store_currency(cli, t.currency)) != 0)
-        return st;
-    int rc = ent_basket_new(cli->db, &t.b, counter, cashier, shelf);
-    if (rc != ENT_OK)
-        return cli_fail(cli, rc);
-    for (int i = 0; i < npos && st == 0; i++) {
+        goto out;
+    if ((rc = ent_basket_new(cli->db, &t.b, counter, cashier, shelf)) != ENT_OK)
+        st = cli_fail(cli, rc);
+    for (size_t i = 0; i < (size_t)npos + codes.n && st == 0; i++) {
         char word[512];
         const char *code;
         int64_t qty;
-        snprintf(word, sizeof word, "%s", pos[i]);
+        snprintf(word, sizeof word, "%s", i < (size_t)npos ? pos[i] : codes.v[i - (size_t)npos]);
         if ((st = split_qty(word, &code, &qty)) == 0 && (rc = ent_basket_scan(t.b, NULL, code, qty)) != ENT_OK)
             st = cli_fail(cli, rc);
     }
-    spec = strdup(pay);
+    spec = st == 0 ? strdup(pay) : NULL;
     if (st == 0 && (spec == NULL || (st = take_payments(&t, spec)) != 0))
         st = st ? st : EXIT_IO;
     if (st == 0 && (st = open_journal(&t)) == 0 && (rc = ent_basket_checkout(t.b, t.j, &s)) != ENT_OK)
@@ -591,7 +600,10 @@ int cmd_sale(struct cli *cli, int argc, char **argv)
         else
             st = print_receipt(&t, s, 0);
     }
+out:
     free(spec);
+    free(pos);
+    cli_codes_free(&codes);
     ent_sale_free(s);
     ent_basket_free(t.b);
     ent_journal_close(t.j);

@@ -57,6 +57,9 @@ int cli_parse(int argc, char **argv, const struct cli_opt *opts, const char *hel
         char *a = argv[i];
         if (only_pos || a[0] != '-' || a[1] == '\0' || (a[1] != '-' && a[1] != 'h')) {
             /* A lone "-" and negative numbers count as positionals. */
+            if (n >= max_pos && max_pos > 0) /* say the limit, not "unexpected" */
+                return cli_error(EXIT_USAGE, "too many arguments: at most %d, '%s' is one more (see --help)",
+                                 max_pos, a);
             if (n >= max_pos)
                 return cli_error(EXIT_USAGE, "unexpected argument '%s' (see --help)", a);
             pos[n++] = a;

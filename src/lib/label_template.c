@@ -85,7 +85,8 @@ static int tokenize(struct parser *p, const char *s, size_t n)
     return ENT_OK;
 }
 
-/* A non-negative decimal number such as "63.5": no locale, no exponent. */
+/* A non-negative decimal number such as "63.5": no locale, no exponent.
+ * -1 when it is not such a number, -2 when it is above 10000. */
 static int parse_num(const char *s, double *out)
 {
     double v = 0, scale = 1;
@@ -107,8 +108,10 @@ static int parse_num(const char *s, double *out)
             return -1;
         }
     }
-    if (!digits || v > 10000)
+    if (!digits)
         return -1;
+    if (v > 10000)
+        return -2;
     *out = v;
     return 0;
 }
@@ -117,7 +120,10 @@ static int num_arg(struct parser *p, int i, const char *what, double *out)
 {
     if (i >= p->ntok || p->quoted[i])
         return perr(p, "%s: expected %s, a number in millimetres", p->tok[0], what);
-    if (parse_num(p->tok[i], out) != 0)
+    int rc = parse_num(p->tok[i], out);
+    if (rc == -2)
+        return perr(p, "%s: %s %s is too large (at most 10000)", p->tok[0], what, p->tok[i]);
+    if (rc != 0)
         return perr(p, "%s: %s '%s' is not a number such as 12 or 63.5", p->tok[0], what, p->tok[i]);
     return ENT_OK;
 }
