@@ -257,6 +257,8 @@ static int elem_options(struct parser *p, struct elem *e, int from, int to)
             e->wrap = true;
             e->fit = FIT_WRAP;
             e->fit_given = true;
+        } else if (e->kind == EL_TEXT && KEY("required") && !eq) {
+            e->legal = true; /* the template says the law wants it whole */
         } else if (e->kind == EL_TEXT && KEY("fit") && eq) {
             if (strcmp(v, "shrink") == 0)
                 e->fit = FIT_SHRINK;
@@ -342,10 +344,34 @@ static int text_rules(struct parser *p, struct elem *e)
     if (e->h + 0.01 < e->min * PT_MM || e->w + 0.01 < e->min * PT_MM)
         return perr(p, "text: a %gx%g mm box cannot hold one character at min=%g pt (%.2f mm)", e->w, e->h, e->min,
                     e->min * PT_MM);
-    e->legal = prints_legal_field(e->content);
-    if (e->legal && e->fit == FIT_ELLIPSIS)
-        return perr(p, "text: fit=ellipsis would cut a field the law requires on the label (name, origin, price "
-                       "or unit): use fit=shrink or fit=wrap");
+    return ENT_OK;
+}
+
+/* Once the whole template is read (require lines may come last): text that
+ * prints a field the law requires, a field of a require line, or is marked
+ * required, may refuse a label and may not be cut. */
+static int mark_legal(struct parser *p, ent_label_template *t)
+{
+    for (size_t i = 0; i < t->nelems; i++) {
+        struct elem *e = &t->elems[i];
+        if (e->kind != EL_TEXT)
+            continue;
+        e->legal = e->legal || prints_legal_field(e->content);
+        for (size_t r = 0; r < t->nrequire && !e->legal; r++) {
+            const char *alts = t->require[r];
+            while (*alts && !e->legal) {
+                size_t n = strcspn(alts, "|");
+                char name[64];
+                snprintf(name, sizeof name, "%.*s", (int)n, alts);
+                e->legal = placeholders_name(e->content, name);
+                alts += n + (alts[n] == '|');
+            }
+        }
+        p->line = e->line;
+        if (e->legal && e->fit == FIT_ELLIPSIS)
+            return perr(p, "text: fit=ellipsis would cut text the law requires on the label (name, origin, price, "
+                           "unit, a required field): use fit=shrink or fit=wrap");
+    }
     return ENT_OK;
 }
 
@@ -559,6 +585,8 @@ int ent_label_template_parse(ent_label_template **out, const char *text, const c
         rc = perr(&p, "the template places nothing (no text, barcode, line or box)");
         goto done;
     }
+    if ((rc = mark_legal(&p, t)) != ENT_OK)
+        goto done;
     if (t->name == NULL)
         t->name = base_name(p.name);
     if (t->zpl_font == NULL)

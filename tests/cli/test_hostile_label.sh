@@ -135,7 +135,7 @@ refused 2 "tiny.label:2: text: a 10x0.5 mm box cannot hold one character at min=
 t 'text 1 1 0 5 "x"' zero.label
 refused 2 "zero.label:2: text: a 0x5 mm box cannot hold one character" -- label check zero.label
 t 'text 1 1 10 5 fit=ellipsis "{name_zh}"' cut.label
-refused 2 "cut.label:2: text: fit=ellipsis would cut a field the law requires" -- label check cut.label
+refused 2 "cut.label:2: text: fit=ellipsis would cut text the law requires" -- label check cut.label
 t 'text 1 1 10 5 fit=squeeze "x"' fit.label
 refused 2 "fit.label:2: fit=squeeze: expected shrink, wrap or ellipsis" -- label check fit.label
 t 'text 1 1 10 5 size=-3 "x"' neg.label

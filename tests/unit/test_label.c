@@ -114,12 +114,18 @@ static const struct {
     {"size 60 40\ntext 1 1 10 0.5 size=6 min=4 \"x\"\n",
      "t.label:2: text: a 10x0.5 mm box cannot hold one character at min=4 pt (1.41 mm)"},
     {"size 60 40\ntext 1 1 10 5 fit=squeeze \"x\"\n", "t.label:2: fit=squeeze: expected shrink, wrap or ellipsis"},
+    {"size 60 40\ntext 1 1 10 5 fit=ellipsis \"{storage}\"\nrequire storage\n",
+     "t.label:2: text: fit=ellipsis would cut text the law requires on the label (name, origin, price, unit, a "
+     "required field): use fit=shrink or fit=wrap"},
+    {"size 60 40\nbox 1 1 5 5\ntext 1 1 10 5 required fit=ellipsis \"{storage}\"\n",
+     "t.label:3: text: fit=ellipsis would cut text the law requires on the label (name, origin, price, unit, a "
+     "required field): use fit=shrink or fit=wrap"},
     {"size 60 40\ntext 1 1 10 5 fit=ellipsis \"{name_zh}\"\n",
-     "t.label:2: text: fit=ellipsis would cut a field the law requires on the label (name, origin, price or unit): "
-     "use fit=shrink or fit=wrap"},
+     "t.label:2: text: fit=ellipsis would cut text the law requires on the label (name, origin, price, unit, a "
+     "required field): use fit=shrink or fit=wrap"},
     {"size 60 40\ntext 1 1 10 5 fit=ellipsis \"产地 {origin_zh|origin}\"\n",
-     "t.label:2: text: fit=ellipsis would cut a field the law requires on the label (name, origin, price or unit): "
-     "use fit=shrink or fit=wrap"},
+     "t.label:2: text: fit=ellipsis would cut text the law requires on the label (name, origin, price, unit, a "
+     "required field): use fit=shrink or fit=wrap"},
     {"size 60 40\ntext 1 1 10 5 \"一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一二三\" \"x\"\n",
      "t.label:2: text: unexpected quoted text \"一二三四五六七八九十…\" (the content comes last, once)"},
 };
@@ -659,7 +665,7 @@ static void text_fitting_rules(void **state)
     (void)state;
     /* 10 pt CJK characters are 3.53 mm wide: 8 fit in 29 mm. */
     static const char tpl[] = "size 60 40\n"
-                              "text 1 1 29 12 size=10 min=10 fit=wrap \"{storage}\"\n"
+                              "text 1 1 29 12 size=10 min=10 fit=wrap required \"{storage}\"\n"
                               "text 1 14 18 3 size=6 min=4.5 \"{store_name}\"\n"
                               "text 1 18 29 5 size=10 min=10 fit=ellipsis \"{brand}\"\n"
                               "text 1 24 29 5 size=10 min=10 \"{name_zh}\"\n";
@@ -677,6 +683,11 @@ static void text_fitting_rules(void **state)
         {"甲", "虹桥进口商品展示交易中心", "B", "茶", ENT_OK, "甲|虹桥进口商品展示交易…|B|茶"},
         /* fit=ellipsis cuts at its own size */
         {"甲", "中心", "一二三四五六七八九十", "茶", ENT_OK, "甲|中心|一二三四五六七…|茶"},
+        /* storage marked required: refused rather than cut */
+        {"甲乙丙丁戊己庚辛壬癸甲乙丙丁戊己庚辛壬癸甲乙丙丁戊己庚辛壬癸", "中心", "B", "茶", ENT_INVALID,
+         /* 80 bytes at most in the message, cut between whole characters */
+         "X1: text \"甲乙丙丁戊己庚辛壬癸甲乙丙丁戊己庚辛壬癸甲乙丙丁戊己…\" (t line 2) does not fit its 29x12 mm box "
+         "even at 10 pt"},
         /* the name is required: refused, naming it whole */
         {"甲", "中心", "B", "意大利特级初榨橄榄油礼盒装", ENT_INVALID,
          "X1: text \"意大利特级初榨橄榄油礼盒装\" (t line 5) does not fit its 29x5 mm box even at 10 pt"},
