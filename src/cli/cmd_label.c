@@ -754,10 +754,8 @@ static int label_check(const char **files, int n)
             rc = ent_label_sheet_load(&s, NULL, files[i], why, sizeof why);
             ent_label_sheet_free(s);
         } else {
-            ent_label_template *t = NULL;
-            char path[4096];
-            snprintf(path, sizeof path, "%s%s", files[i], strchr(files[i], '/') || ends_with(files[i], ".label") ? "" : ".label");
-            rc = ent_label_template_load(&t, NULL, path, why, sizeof why);
+            ent_label_template *t = NULL; /* the library adds ".label" to a bare name */
+            rc = ent_label_template_load(&t, NULL, files[i], why, sizeof why);
             ent_label_template_free(t);
         }
         if (rc == ENT_OK) {

@@ -393,8 +393,8 @@ int cli_read_codes(const char *path, struct cli_codes *out)
     ssize_t got;
     int st = 0;
     if (f == NULL)
-        return cli_error(errno == ENOENT ? EXIT_USAGE : EXIT_IO, "cannot read codes from %s: %s", path,
-                         strerror(errno));
+        return cli_error(errno == ENOENT || errno == ENAMETOOLONG || errno == ENOTDIR ? EXIT_USAGE : EXIT_IO,
+                         "cannot read codes from %s: %s", path, strerror(errno));
     while (st == 0 && (got = getline(&line, &cap, f)) >= 0) {
         size_t n = (size_t)got, b = 0;
         lineno++;
@@ -413,7 +413,8 @@ int cli_read_codes(const char *path, struct cli_codes *out)
             st = cli_error(EXIT_IO, "out of memory reading %s", shown);
     }
     if (st == 0 && ferror(f))
-        st = cli_error(EXIT_IO, "reading codes from %s failed: %s", shown, strerror(errno));
+        st = cli_error(errno == EISDIR ? EXIT_USAGE : EXIT_IO, "reading codes from %s failed: %s", shown,
+                       strerror(errno));
     free(line);
     if (!is_stdin)
         fclose(f);

@@ -676,6 +676,12 @@ static int read_named(char **text, char **shown, const char *dir, const char *na
         snprintf(why, why_len, "no %s name given", ext + 1);
         return ENT_INVALID;
     }
+    if (nlen + (dir ? strlen(dir) : 0) + elen + 2 > sizeof path) { /* would be cut: say so, not "no such file" */
+        char shown_name[80];
+        label_clip(shown_name, sizeof shown_name, name, 60);
+        snprintf(why, why_len, "%s: the %s name is too long (%zu bytes)", shown_name, ext + 1, nlen);
+        return ENT_INVALID;
+    }
     bool is_path = strchr(name, '/') != NULL || (nlen > elen && strcmp(name + nlen - elen, ext) == 0);
     if (is_path || dir == NULL || *dir == '\0')
         snprintf(path, sizeof path, "%s%s", name, is_path ? "" : ext);
@@ -683,7 +689,7 @@ static int read_named(char **text, char **shown, const char *dir, const char *na
         snprintf(path, sizeof path, "%s/%s%s", dir, name, ext);
     f = fopen(path, "rb");
     if (f == NULL) {
-        rc = errno == ENOENT ? ENT_NOTFOUND : ENT_ERROR;
+        rc = errno == ENOENT ? ENT_NOTFOUND : errno == ENAMETOOLONG || errno == ENOTDIR ? ENT_INVALID : ENT_ERROR;
         snprintf(why, why_len, "%s: %s", path, rc == ENT_NOTFOUND ? "no such file" : strerror(errno));
         goto done;
     }
@@ -695,8 +701,10 @@ static int read_named(char **text, char **shown, const char *dir, const char *na
     }
     size_t n = fread(buf, 1, MAX_FILE + 1, f);
     if (ferror(f) || n > MAX_FILE) {
-        rc = ferror(f) ? ENT_ERROR : ENT_INVALID;
-        snprintf(why, why_len, "%s: %s", path, ferror(f) ? "read error" : "larger than 1 MiB");
+        bool folder = ferror(f) && errno == EISDIR; /* a mistake in the name, not an I/O failure */
+        rc = ferror(f) && !folder ? ENT_ERROR : ENT_INVALID;
+        snprintf(why, why_len, "%s: %s", path,
+                 folder ? "is a folder, not a file" : ferror(f) ? "read error" : "larger than 1 MiB");
         free(buf);
         goto done;
     }

@@ -149,6 +149,13 @@ refused 2 "huge.label:1: size: width 99999 is too large (at most 10000)" -- labe
 printf 'size 0 0\n' >zsize.label
 refused 2 "zsize.label:1: size: 0x0 mm is not a label size" -- label check zsize.label
 refused 2 "no-such.label: no such file" -- label check no-such.label
+LONGNAME=$(head -c 5000 /dev/zero | tr '\0' 'x')
+refused 2 "the label name is too long (5000 bytes)" -- label check "$LONGNAME"
+refused 2 "File name too long" -- label print --template "${LONGNAME:0:4000}" $G --out x.pdf
+mkdir -p folder.label
+refused 2 "folder.label: is a folder, not a file" -- label check folder.label
+refused 2 "reading codes from folder.label failed: Is a directory" -- "${P[@]}" --codes folder.label --out x.pdf
+refused 2 "cannot read codes from ${LONGNAME}: File name too long" -- "${P[@]}" --codes "$LONGNAME" --out x.pdf
 refused 2 "label check needs files" -- label check
 
 # ---- label check: hostile sheets --------------------------------------------------
