@@ -32,8 +32,10 @@ static int perr(struct parser *p, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
+    char name[300]; /* a long path must not push the reason out of the message */
+    label_clip(name, sizeof name, p->name, 240);
     if (p->why && p->why_len)
-        snprintf(p->why, p->why_len, "%s:%d: %s", p->name, p->line, what);
+        snprintf(p->why, p->why_len, "%s:%d: %s", name, p->line, what);
     return ENT_INVALID;
 }
 
@@ -687,10 +689,12 @@ static int read_named(char **text, char **shown, const char *dir, const char *na
         snprintf(path, sizeof path, "%s%s", name, is_path ? "" : ext);
     else
         snprintf(path, sizeof path, "%s/%s%s", dir, name, ext);
+    char shown_path[300]; /* messages name the file, clipped so that the reason still shows */
+    label_clip(shown_path, sizeof shown_path, path, 240);
     f = fopen(path, "rb");
     if (f == NULL) {
         rc = errno == ENOENT ? ENT_NOTFOUND : errno == ENAMETOOLONG || errno == ENOTDIR ? ENT_INVALID : ENT_ERROR;
-        snprintf(why, why_len, "%s: %s", path, rc == ENT_NOTFOUND ? "no such file" : strerror(errno));
+        snprintf(why, why_len, "%s: %s", shown_path, rc == ENT_NOTFOUND ? "no such file" : strerror(errno));
         goto done;
     }
     char *buf = malloc(MAX_FILE + 1);
@@ -703,7 +707,7 @@ static int read_named(char **text, char **shown, const char *dir, const char *na
     if (ferror(f) || n > MAX_FILE) {
         bool folder = ferror(f) && errno == EISDIR; /* a mistake in the name, not an I/O failure */
         rc = ferror(f) && !folder ? ENT_ERROR : ENT_INVALID;
-        snprintf(why, why_len, "%s: %s", path,
+        snprintf(why, why_len, "%s: %s", shown_path,
                  folder ? "is a folder, not a file" : ferror(f) ? "read error" : "larger than 1 MiB");
         free(buf);
         goto done;
@@ -715,7 +719,7 @@ static int read_named(char **text, char **shown, const char *dir, const char *na
         for (const char *c = buf; c < nul; c++)
             line += *c == '\n';
         rc = ENT_INVALID;
-        snprintf(why, why_len, "%s:%d: contains a NUL byte (not a text file?)", path, line);
+        snprintf(why, why_len, "%s:%d: contains a NUL byte (not a text file?)", shown_path, line);
         free(buf);
         goto done;
     }
