@@ -264,8 +264,8 @@ static int pick_format(const char *format, const char *out, enum ent_label_forma
                          out);
     enum ent_label_format by_ext = format_of(ext, &ok);
     if (*ext && (!ok || by_ext != *fmt))
-        return cli_error(EXIT_USAGE, "--out %s: the file name ends in .%s, but the labels are %s: name it .%s",
-                         out, ext, format, format_ext[*fmt]);
+        return cli_error(EXIT_USAGE, "--out %s: the file name ends in .%s, but the labels are %s: name it .%s", out,
+                         ext, format, format_ext[*fmt]);
     return 0;
 }
 
@@ -325,21 +325,20 @@ static int check_print_opts(const struct print_opts *o, enum ent_label_format fm
         return cli_error(EXIT_USAGE, "--count %s: the units in one carton, a whole number from 1 to 99999999",
                          o->count);
     if (o->declaration && (strlen(o->declaration) != 18 || strspn(o->declaration, "0123456789") != 18))
-        return cli_error(EXIT_USAGE, "--declaration %s: a customs declaration number has 18 digits",
-                         o->declaration);
+        return cli_error(EXIT_USAGE, "--declaration %s: a customs declaration number has 18 digits", o->declaration);
     if (o->origin) {
         const ent_country *c = NULL;
         if (ent_country_lookup(&c, o->origin) != ENT_OK)
             return cli_error(EXIT_USAGE, "--origin %s: not an ISO 3166-1 country code (such as IT or PL)", o->origin);
     }
     if ((st = label_text_opt("clerk", o->clerk, 64)) != 0 || (st = label_text_opt("grade", o->grade, 64)) != 0 ||
-        (st = label_text_opt("supplier", o->supplier, 200)) != 0 || (st = label_text_opt("brand", o->brand, 200)) != 0 ||
-        (st = label_text_opt("location", o->location, 64)) != 0 || (st = label_text_opt("lot", o->lot, 64)) != 0 ||
-        (st = label_text_opt("template", o->tpl, 4096)) != 0 || (st = label_text_opt("sheet", o->sheet, 4096)) != 0)
+        (st = label_text_opt("supplier", o->supplier, 200)) != 0 ||
+        (st = label_text_opt("brand", o->brand, 200)) != 0 || (st = label_text_opt("location", o->location, 64)) != 0 ||
+        (st = label_text_opt("lot", o->lot, 64)) != 0 || (st = label_text_opt("template", o->tpl, 4096)) != 0 ||
+        (st = label_text_opt("sheet", o->sheet, 4096)) != 0)
         return st;
     return 0;
 }
-
 
 static const char *labels_dir(const char *given)
 {
@@ -801,15 +800,14 @@ int cmd_label(struct cli *cli, int argc, char **argv)
     const char **pos = NULL;
     int npos = 0;
     const struct cli_opt opts[] = {
-        {"template", &o.tpl, NULL},       {"sheet", &o.sheet, NULL},     {"format", &o.format, NULL},
-        {"dpi", &o.dpi, NULL},            {"out", &o.out, NULL},         {"printer", &o.printer, NULL},
-        {"copies", &o.copies, NULL},      {"each", &o.each, NULL},       {"lot", &o.lot, NULL},
-        {"clerk", &o.clerk, NULL},        {"grade", &o.grade, NULL},     {"count", &o.count, NULL},
-        {"sscc", &o.sscc, NULL},          {"origin", &o.origin, NULL},   {"location", &o.location, NULL},
-        {"supplier", &o.supplier, NULL},  {"brand", &o.brand, NULL},     {"declaration", &o.declaration, NULL},
-        {"labels", &o.labels, NULL},      {"skip-bad", NULL, &o.skip_bad}, {"queue", NULL, &o.queue},
-        {"all", NULL, &o.all},            {"codes", &o.codes, NULL},
-        {0},
+        {"template", &o.tpl, NULL},      {"sheet", &o.sheet, NULL},       {"format", &o.format, NULL},
+        {"dpi", &o.dpi, NULL},           {"out", &o.out, NULL},           {"printer", &o.printer, NULL},
+        {"copies", &o.copies, NULL},     {"each", &o.each, NULL},         {"lot", &o.lot, NULL},
+        {"clerk", &o.clerk, NULL},       {"grade", &o.grade, NULL},       {"count", &o.count, NULL},
+        {"sscc", &o.sscc, NULL},         {"origin", &o.origin, NULL},     {"location", &o.location, NULL},
+        {"supplier", &o.supplier, NULL}, {"brand", &o.brand, NULL},       {"declaration", &o.declaration, NULL},
+        {"labels", &o.labels, NULL},     {"skip-bad", NULL, &o.skip_bad}, {"queue", NULL, &o.queue},
+        {"all", NULL, &o.all},           {"codes", &o.codes, NULL},       {0},
     };
     /* As many codes as the command line holds: no fixed cap. */
     if ((pos = calloc((size_t)argc + 1, sizeof *pos)) == NULL)

@@ -564,7 +564,8 @@ int cmd_sale(struct cli *cli, int argc, char **argv)
     const char **pos = calloc((size_t)argc + 1, sizeof *pos); /* no cap on codes */
     char *spec = NULL;
     ent_sale *s = NULL;
-    int npos = 0, st = pos ? cli_parse(argc, argv, opts, sale_help, pos, argc, &npos) : cli_error(EXIT_IO, "out of memory");
+    int npos = 0;
+    int st = pos ? cli_parse(argc, argv, opts, sale_help, pos, argc, &npos) : cli_error(EXIT_IO, "out of memory");
     struct till t = {.cli = cli, .counter = counter, .cashier = cashier, .escpos = escpos, .out = stdout};
     if (st == 0 && codes_file)
         st = cli_read_codes(codes_file, &codes);

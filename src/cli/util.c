@@ -58,8 +58,8 @@ int cli_parse(int argc, char **argv, const struct cli_opt *opts, const char *hel
         if (only_pos || a[0] != '-' || a[1] == '\0' || (a[1] != '-' && a[1] != 'h')) {
             /* A lone "-" and negative numbers count as positionals. */
             if (n >= max_pos && max_pos > 0) /* say the limit, not "unexpected" */
-                return cli_error(EXIT_USAGE, "too many arguments: at most %d, '%s' is one more (see --help)",
-                                 max_pos, a);
+                return cli_error(EXIT_USAGE, "too many arguments: at most %d, '%s' is one more (see --help)", max_pos,
+                                 a);
             if (n >= max_pos)
                 return cli_error(EXIT_USAGE, "unexpected argument '%s' (see --help)", a);
             pos[n++] = a;
@@ -348,8 +348,8 @@ int cli_main(int argc, char **argv, const char *usage, const struct cli_command 
 
 /* ---- lists of codes from a file ----------------------------------------- */
 
-#define CODES_LINE_MAX 512   /* bytes: a GS1 Digital Link URI fits, a stray paragraph does not */
-#define CODES_MAX 1000000    /* lines holding a code: far above a store's catalogue */
+#define CODES_LINE_MAX 512 /* bytes: a GS1 Digital Link URI fits, a stray paragraph does not */
+#define CODES_MAX 1000000  /* lines holding a code: far above a store's catalogue */
 
 static int codes_add(struct cli_codes *c, const char *s, size_t n)
 {

@@ -345,8 +345,10 @@ int label_barcode_make(struct out_barcode *bc, const struct elem *e, const char 
         if (bc->module < MIN_MODULE_LINEAR) {
             char shown[64];
             label_clip(shown, sizeof shown, data, 40);
-            snprintf(why, why_len, "%s of '%s' needs %.0f modules: a %.1f mm wide box makes them %.3f mm, "
-                     "below %.2f mm", sym_name(e->sym), shown, vw / 2, e->w, bc->module, MIN_MODULE_LINEAR);
+            snprintf(why, why_len,
+                     "%s of '%s' needs %.0f modules: a %.1f mm wide box makes them %.3f mm, "
+                     "below %.2f mm",
+                     sym_name(e->sym), shown, vw / 2, e->w, bc->module, MIN_MODULE_LINEAR);
             rc = ENT_INVALID;
             goto done;
         }
@@ -369,8 +371,10 @@ int label_barcode_make(struct out_barcode *bc, const struct elem *e, const char 
         if (bc->module < MIN_MODULE_2D) {
             char shown[64];
             label_clip(shown, sizeof shown, data, 40);
-            snprintf(why, why_len, "%s of '%s' needs %.0f modules: the %.1fx%.1f mm box makes them %.3f mm, "
-                     "below %.2f mm", sym_name(e->sym), shown, vw / 2, e->w, e->h, bc->module, MIN_MODULE_2D);
+            snprintf(why, why_len,
+                     "%s of '%s' needs %.0f modules: the %.1fx%.1f mm box makes them %.3f mm, "
+                     "below %.2f mm",
+                     sym_name(e->sym), shown, vw / 2, e->w, e->h, bc->module, MIN_MODULE_2D);
             rc = ENT_INVALID;
             goto done;
         }

@@ -92,8 +92,8 @@ int ent_label_data_load(ent_db *db, ent_label_data **out, const char *code, cons
     if (rc == ENT_INVALID) {
         char who[300];
         ent_product_label(db, p->id, who, sizeof who);
-        rc = ent_fail(db, ENT_REFUSED, "%s: price %lld (minor units) is too large to print its unit price",
-                      who, (long long)p->price);
+        rc = ent_fail(db, ENT_REFUSED, "%s: price %lld (minor units) is too large to print its unit price", who,
+                      (long long)p->price);
     } else if (rc != ENT_OK) {
         rc = ent_fail(db, ENT_ERROR, "out of memory");
     }
@@ -187,17 +187,17 @@ int ent_label_queue_each(ent_db *db, ent_label_queue_cb cb, void *ud)
 {
     int rc = ENT_OK, sc;
     ent_ok(db);
-    /* One row per commodity: the newest entry's id, reason and time, in the
-     * order the commodities were first queued. */
-    /* One row per commodity and shelf (entries without a shelf concern them all). */
-    sqlite3_stmt *st = ent_stmt(db,
-                                "SELECT q.id, q.product_id, COALESCE(p.gtin, p.sku), q.reason, q.queued_at, loc.code "
-                                "FROM label_queue q JOIN product p ON p.id = q.product_id "
-                                "LEFT JOIN location loc ON loc.id = q.location_id "
-                                "WHERE q.id = (SELECT MAX(id) FROM label_queue WHERE product_id = q.product_id "
-                                "              AND location_id IS q.location_id) "
-                                "ORDER BY (SELECT MIN(id) FROM label_queue WHERE product_id = q.product_id "
-                                "          AND location_id IS q.location_id)");
+    /* One row per commodity and shelf (entries without a shelf concern every
+     * shelf): the newest entry's id, reason and time, in the order they were
+     * first queued. */
+    sqlite3_stmt *st =
+        ent_stmt(db, "SELECT q.id, q.product_id, COALESCE(p.gtin, p.sku), q.reason, q.queued_at, loc.code "
+                     "FROM label_queue q JOIN product p ON p.id = q.product_id "
+                     "LEFT JOIN location loc ON loc.id = q.location_id "
+                     "WHERE q.id = (SELECT MAX(id) FROM label_queue WHERE product_id = q.product_id "
+                     "              AND location_id IS q.location_id) "
+                     "ORDER BY (SELECT MIN(id) FROM label_queue WHERE product_id = q.product_id "
+                     "          AND location_id IS q.location_id)");
     if (st == NULL)
         return db->code;
     while ((sc = sqlite3_step(st)) == SQLITE_ROW) {

@@ -41,9 +41,9 @@ struct elem {
     double stroke;      /* line and box: width in mm */
     bool bold, wrap, fill, hrt;
     enum fit fit;
-    bool fit_given;     /* fit= was written: otherwise the default applies */
-    bool legal;         /* prints a field the law requires (name, origin, price, unit):
-                           only such text may refuse a label; other text is cut */
+    bool fit_given; /* fit= was written: otherwise the default applies */
+    bool legal;     /* prints a field the law requires (name, origin, price, unit):
+                       only such text may refuse a label; other text is cut */
     enum align align;
     enum valign valign;
     enum symbology sym;

@@ -201,17 +201,17 @@ static bool cp_in(unsigned cp, const unsigned *set, size_t n)
  * may not end one; a break there moves back to the previous opportunity. */
 static bool no_line_start(const char *s)
 {
-    static const unsigned closing[] = {
-        ',', '.', ';', ':', '!', '?', ')', ']', '}', '%', 0x3001, 0x3002, 0xff0c, 0xff0e, 0xff1a, 0xff1b,
-        0xff01, 0xff1f, 0xff09, 0xff3d, 0xff5d, 0x300b, 0x3009, 0x300d, 0x300f, 0x3011, 0x3015, 0x3017,
-        0x3019, 0x301b, 0x201d, 0x2019, 0x2026, 0x2025, 0x30fb, 0xff05, 0xff5e, 0x3005, 0x30fc, 0x00b7,
-        0x2103, 0x2109, 0x00b0};
+    static const unsigned closing[] = {',',    '.',    ';',    ':',    '!',    '?',    ')',    ']',    '}',
+                                       '%',    0x3001, 0x3002, 0xff0c, 0xff0e, 0xff1a, 0xff1b, 0xff01, 0xff1f,
+                                       0xff09, 0xff3d, 0xff5d, 0x300b, 0x3009, 0x300d, 0x300f, 0x3011, 0x3015,
+                                       0x3017, 0x3019, 0x301b, 0x201d, 0x2019, 0x2026, 0x2025, 0x30fb, 0xff05,
+                                       0xff5e, 0x3005, 0x30fc, 0x00b7, 0x2103, 0x2109, 0x00b0};
     return cp_in(utf8_cp(s), closing, sizeof closing / sizeof *closing);
 }
 
 static bool no_line_end(const char *s)
 {
-    static const unsigned opening[] = {'(', '[', '{', 0xff08, 0xff3b, 0xff5b, 0x300a, 0x3008, 0x300c,
+    static const unsigned opening[] = {'(',    '[',    '{',    0xff08, 0xff3b, 0xff5b, 0x300a, 0x3008, 0x300c,
                                        0x300e, 0x3010, 0x3014, 0x3016, 0x3018, 0x301a, 0x201c, 0x2018};
     return cp_in(utf8_cp(s), opening, sizeof opening / sizeof *opening);
 }
@@ -256,8 +256,8 @@ static int lines_push(struct lines *l, const char *s, size_t n, double w)
  * Returns ENT_INVALID when a single word is wider than the box, unless
  * force is set: then the word is broken where the line is full.
  */
-static int wrap_text(ent_label_job *job, const char *text, double size, bool bold, double width, bool wrap,
-                     bool force, struct lines *out)
+static int wrap_text(ent_label_job *job, const char *text, double size, bool bold, double width, bool wrap, bool force,
+                     struct lines *out)
 {
     char *buf = malloc(strlen(text) + 1);
     int rc = ENT_OK;
@@ -421,8 +421,8 @@ static int cut_text(ent_label_job *job, const struct elem *e, const char *text, 
         return label_fail(job, ENT_ERROR, "%s", *job->msg ? job->msg : "out of memory");
     char shown[128];
     label_clip(shown, sizeof shown, text, 80);
-    return label_fail(job, ENT_INVALID, "%s: text \"%s\" (%s line %d): not one character fits its %gx%g mm box",
-                      who, shown, job->t->name, e->line, e->w, e->h);
+    return label_fail(job, ENT_INVALID, "%s: text \"%s\" (%s line %d): not one character fits its %gx%g mm box", who,
+                      shown, job->t->name, e->line, e->w, e->h);
 }
 
 /*
@@ -460,8 +460,8 @@ static int fit_text(ent_label_job *job, const struct elem *e, const char *text, 
         return cut_text(job, e, text, e->min * PT_MM, ot, who);
     char shown[128];
     label_clip(shown, sizeof shown, text, 80);
-    return label_fail(job, ENT_INVALID, "%s: text \"%s\" (%s line %d) does not fit its %gx%g mm box even at %g pt",
-                      who, shown, job->t->name, e->line, e->w, e->h, e->min);
+    return label_fail(job, ENT_INVALID, "%s: text \"%s\" (%s line %d) does not fit its %gx%g mm box even at %g pt", who,
+                      shown, job->t->name, e->line, e->w, e->h, e->min);
 }
 
 static int check_required(ent_label_job *job, const ent_label_data *d, const char *who)

@@ -187,8 +187,7 @@ static int check_placeholders(struct parser *p, const char *s)
         if (*c != '{')
             continue;
         const char *end = strchr(c, '}');
-        if (end == NULL)
-        {
+        if (end == NULL) {
             char shown[40];
             label_clip(shown, sizeof shown, c, 20);
             return perr(p, "placeholder '%s' is not closed with '}'", shown);
@@ -321,8 +320,8 @@ static int elem_options(struct parser *p, struct elem *e, int from, int to)
 /* The fields China's marked-price rules require on a shelf label (name,
  * origin, price, unit): text printing one of them may refuse a label rather
  * than be cut; any other text is cut with an ellipsis as a last resort. */
-static const char *const legal_fields[] = {"name",  "name_zh",      "name_en", "origin", "origin_en",
-                                           "origin_zh", "price", "price_symbol", "unit",   "unit_zh"};
+static const char *const legal_fields[] = {"name",      "name_zh", "name_en",      "origin", "origin_en",
+                                           "origin_zh", "price",   "price_symbol", "unit",   "unit_zh"};
 
 static bool prints_legal_field(const char *content)
 {
@@ -337,8 +336,8 @@ static bool prints_legal_field(const char *content)
 static int text_rules(struct parser *p, struct elem *e)
 {
     if (e->min > e->size)
-        return perr(p, "text: min=%g is larger than size=%g (min is the smallest size the text may shrink to)",
-                    e->min, e->size);
+        return perr(p, "text: min=%g is larger than size=%g (min is the smallest size the text may shrink to)", e->min,
+                    e->size);
     if (e->min == 0)
         e->min = e->size < 5 ? e->size : 5;
     /* One character at the smallest size must fit, so that text which is
@@ -708,7 +707,9 @@ static int read_named(char **text, char **shown, const char *dir, const char *na
         bool folder = ferror(f) && errno == EISDIR; /* a mistake in the name, not an I/O failure */
         rc = ferror(f) && !folder ? ENT_ERROR : ENT_INVALID;
         snprintf(why, why_len, "%s: %s", shown_path,
-                 folder ? "is a folder, not a file" : ferror(f) ? "read error" : "larger than 1 MiB");
+                 folder      ? "is a folder, not a file"
+                 : ferror(f) ? "read error"
+                             : "larger than 1 MiB");
         free(buf);
         goto done;
     }

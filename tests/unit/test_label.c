@@ -158,7 +158,8 @@ static const struct {
     const char *text;
     const char *why;
 } bad_sheets[] = {
-    {"page 210 297\nlabels 3 7\n", "s.sheet:0: a sheet needs 'page W H', 'labels COLUMNS ROWS' and 'cell W H' (or 'roll')"},
+    {"page 210 297\nlabels 3 7\n",
+     "s.sheet:0: a sheet needs 'page W H', 'labels COLUMNS ROWS' and 'cell W H' (or 'roll')"},
     {"page 210 297\nlabels 3 8\ncell 63.5 38.1\nmargin 7.25 15.15\ngap 2.5 0\n",
      "s.sheet:0: 3 x 8 labels of 63.5x38.1 mm with these margins and gaps need 202.75x319.95 mm, more than the "
      "210x297 mm page"},
