@@ -106,7 +106,7 @@ done:
 
 /* ---- the reprint queue -------------------------------------------------- */
 
-static int queue_insert(ent_db *db, int64_t product_id, int64_t location_id, const char *reason)
+static int queue_insert(ent_db *db, int64_t product_id, int64_t location_id, const char *reason, const char *user)
 {
     char now[21];
     int rc;
@@ -114,7 +114,7 @@ static int queue_insert(ent_db *db, int64_t product_id, int64_t location_id, con
         return rc;
     ent_now_utc(now);
     sqlite3_stmt *st =
-        ent_stmt(db, "INSERT INTO label_queue(product_id, reason, queued_at, location_id) VALUES (?, ?, ?, ?)");
+        ent_stmt(db, "INSERT INTO label_queue(product_id, reason, queued_at, location_id, user) VALUES (?, ?, ?, ?, ?)");
     if (st == NULL)
         return db->code;
     sqlite3_bind_int64(st, 1, product_id);
@@ -124,12 +124,13 @@ static int queue_insert(ent_db *db, int64_t product_id, int64_t location_id, con
         sqlite3_bind_int64(st, 4, location_id);
     else
         sqlite3_bind_null(st, 4);
+    ent_bind_text_or_null(st, 5, user);
     return ent_exec_stmt(db, st);
 }
 
 int ent_label_queue_add(ent_db *db, int64_t product_id, const char *reason)
 {
-    return queue_insert(db, product_id, 0, reason);
+    return queue_insert(db, product_id, 0, reason, NULL);
 }
 
 /*
@@ -138,8 +139,8 @@ int ent_label_queue_add(ent_db *db, int64_t product_id, const char *reason)
  * of that origin, and not the commodity's default origin the label showed
  * when the shelf was empty), the shelf's label must be printed again.
  */
-int ent_label_queue_on_move(ent_db *db, int64_t product_id, int64_t lot_id, int64_t location_id);
-int ent_label_queue_on_move(ent_db *db, int64_t product_id, int64_t lot_id, int64_t location_id)
+int ent_label_queue_on_move(ent_db *db, int64_t product_id, int64_t lot_id, int64_t location_id, const char *user);
+int ent_label_queue_on_move(ent_db *db, int64_t product_id, int64_t lot_id, int64_t location_id, const char *user)
 {
     char origin[3] = "", loc[64] = "", reason[200];
     int64_t same = 0, others = 0;
@@ -173,7 +174,7 @@ int ent_label_queue_on_move(ent_db *db, int64_t product_id, int64_t lot_id, int6
     if (sc == SQLITE_DONE || same > 0 || (others == 0 && is_default))
         return ENT_OK; /* not a shelf, or its label already names this origin */
     snprintf(reason, sizeof reason, "origin %s now on shelf %s", origin, loc);
-    return queue_insert(db, product_id, location_id, reason);
+    return queue_insert(db, product_id, location_id, reason, user);
 }
 
 /* The catalogue calls this (a weak no-op there) when a price or name changes. */

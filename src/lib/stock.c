@@ -400,7 +400,7 @@ static int check_receive(ent_db *db, const ent_receive *r, const ent_product *p,
 }
 
 /* label_db.c: queues the shelf label when the lot brings a new origin there. */
-int ent_label_queue_on_move(ent_db *db, int64_t product_id, int64_t lot_id, int64_t location_id);
+int ent_label_queue_on_move(ent_db *db, int64_t product_id, int64_t lot_id, int64_t location_id, const char *user);
 
 int ent_stock_receive(ent_db *db, const ent_receive *r, char *lot_uuid_out)
 {
@@ -447,7 +447,7 @@ int ent_stock_receive(ent_db *db, const ent_receive *r, char *lot_uuid_out)
         rc = ent_stock_apply(db, batch, "receive", p->id, lot_id, location_id, r->qty * mult, NULL, r->note, r->user);
     }
     if (rc == ENT_OK)
-        rc = ent_label_queue_on_move(db, p->id, lot_id, location_id);
+        rc = ent_label_queue_on_move(db, p->id, lot_id, location_id, r->user);
     rc = ent_tx_end(db, rc);
     if (rc == ENT_OK && lot_uuid_out)
         memcpy(lot_uuid_out, uuid, 37);
@@ -530,7 +530,7 @@ int ent_stock_transfer(ent_db *db, const char *product, const char *lot, const c
     if ((rc = pick_lot(db, pid, lot, from_id, from, &lot_id)) == ENT_OK &&
         (rc = ent_stock_apply(db, batch, "transfer", pid, lot_id, from_id, -qty, NULL, note, user)) == ENT_OK &&
         (rc = ent_stock_apply(db, batch, "transfer", pid, lot_id, to_id, qty, NULL, note, user)) == ENT_OK)
-        rc = ent_label_queue_on_move(db, pid, lot_id, to_id);
+        rc = ent_label_queue_on_move(db, pid, lot_id, to_id, user);
     return ent_tx_end(db, rc);
 }
 

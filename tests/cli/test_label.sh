@@ -195,9 +195,10 @@ export ENTREPOT_DB=$WORK/hongqiao.db
 "$E" stock receive --product 3017620422003 --qty 3 --lot IT1 --origin IT --expiry 2027-06-30 --location A-01 >/dev/null
 "$E" stock receive --product 3017620422003 --qty 3 --lot PL1 --origin PL --expiry 2027-06-30 --location B-01 >/dev/null
 same "queue before the move" "$("$E" --json label queue)" "[]"
-"$E" stock move --product 3017620422003 --lot PL1 --from B-01 --to A-01 --qty 2 >/dev/null
+"$E" stock move --product 3017620422003 --lot PL1 --from B-01 --to A-01 --qty 2 --user 李强 >/dev/null
 got=$("$E" --json label queue | jq -r '.[] | "\(.code) \(.location) \(.reason)"')
 same "a Polish lot on shelf A-01 queues its label" "$got" "03017620422003 A-01 origin PL now on shelf A-01"
+same "the queue entry records who moved the lot" "$(sqlite3 "$ENTREPOT_DB" 'SELECT user FROM label_queue')" "李强"
 "$E" stock move --product 3017620422003 --lot PL1 --from B-01 --to A-01 --qty 1 >/dev/null
 same "the same origin again queues nothing new" "$("$E" --json label queue | jq length)" "1"
 "$E" label print --template shelf-60x40 --queue --format zpl --out hq.zpl 2>/dev/null
