@@ -91,6 +91,8 @@ ENT_API const char *ent_label_data_get(const ent_label_data *d, const char *fiel
  * commodity's default origin is used) and the store (may be NULL). No
  * database is read, so this works on structs from anywhere. Origin names
  * come from ent_country_lookup. The field list is in README.md.
+ * ENT_INVALID when an amount cannot be computed in 64 bits (a unit price
+ * from a price near 2^63), ENT_ERROR when out of memory.
  */
 ENT_API int ent_label_data_from(ent_label_data **out, const ent_product *p, const ent_lot *lot,
                                 const ent_store *store);
@@ -98,11 +100,25 @@ ENT_API int ent_label_data_from(ent_label_data **out, const ent_product *p, cons
 /*
  * Same, reading the commodity named by code (GTIN, SKU or barcode), its lot
  * lot_code (may be NULL) and the store from db. ENT_NOTFOUND names what is
- * missing; the message is on db.
+ * missing, ENT_REFUSED an amount too large to print; the message is on db.
  */
 ENT_API int ent_label_data_load(ent_db *db, ent_label_data **out, const char *code, const char *lot_code);
 
+/*
+ * Same as ent_label_data_load without a lot, for the shelf label of location
+ * (may be NULL): origin, origin_en and origin_zh name the origins of the
+ * commodity's lots on hand there, all of them joined by "/" ("IT/PL",
+ * "意大利/波兰"), oldest lot first; the commodity's default origin when
+ * nothing of it lies there. ENT_NOTFOUND for an unknown location.
+ */
+ENT_API int ent_label_data_load_at(ent_db *db, ent_label_data **out, const char *code, const char *location);
+
 /* ---- jobs --------------------------------------------------------------- */
+
+/* Copies of one label, and labels in one job (counting copies): more is a
+ * mistake (a quantity typed as a count), not a print run. */
+#define ENT_LABEL_MAX_COPIES 1000
+#define ENT_LABEL_MAX_LABELS 100000
 
 enum ent_label_format { ENT_LABEL_PDF, ENT_LABEL_PNG, ENT_LABEL_SVG, ENT_LABEL_ZPL };
 
@@ -125,11 +141,14 @@ ENT_API int ent_label_job_new(ent_label_job **out, const ent_label_template *t, 
 ENT_API void ent_label_job_free(ent_label_job *job);
 
 /*
- * Checks and lays out `copies` copies of the label for d. `who` names the
- * label in messages (such as "6901234567892 乌龙茶"). ENT_INVALID when the
- * label cannot be made: a field the template needs is missing, a barcode
- * cannot encode its data, text does not fit its box even at its minimum
- * size. Nothing is added then, and ent_label_job_errmsg says why, naming who.
+ * Checks and lays out `copies` copies (1 to ENT_LABEL_MAX_COPIES) of the
+ * label for d. `who` names the label in messages (such as "6901234567892
+ * 乌龙茶"). ENT_INVALID when the label cannot be made: a field the template
+ * needs is missing, a barcode cannot encode its data, text the law requires
+ * (name, origin, price, unit) does not fit its box even at its minimum size,
+ * or the job would hold more than ENT_LABEL_MAX_LABELS labels. Nothing is
+ * added then, and ent_label_job_errmsg says why, naming who. Other text that
+ * does not fit is cut with an ellipsis (README.md, section Labels).
  */
 ENT_API int ent_label_job_add(ent_label_job *job, const ent_label_data *d, int copies, const char *who);
 
@@ -183,10 +202,11 @@ typedef struct ent_label_queued {
     const char *code;    /* GTIN or SKU, borrowed */
     const char *reason;  /* borrowed */
     const char *queued_at;
+    const char *location; /* the shelf whose label is queued (borrowed), or NULL: every shelf */
 } ent_label_queued;
 typedef int (*ent_label_queue_cb)(const ent_label_queued *q, void *ud);
 
-/* Visits the queue, one row per commodity, oldest first. */
+/* Visits the queue, one row per commodity and location, oldest first. */
 ENT_API int ent_label_queue_each(ent_db *db, ent_label_queue_cb cb, void *ud);
 
 /* Removes the entries with id <= upto (those that were printed); entries

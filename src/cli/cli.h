@@ -114,6 +114,22 @@ struct cli_command {
  * the named command; closes the database afterwards. */
 int cli_main(int argc, char **argv, const char *usage, const struct cli_command *commands, size_t ncommands);
 
+/* A list of codes read by cli_read_codes: v[0..n-1], owned. */
+struct cli_codes {
+    char **v;
+    size_t n, cap;
+};
+
+/*
+ * Reads commodity codes from path ("-": standard input), one per line, for
+ * --codes FILE. Blank lines and lines starting with '#' are skipped, spaces
+ * around a code are trimmed. Appends to out. Returns 0, or the exit status
+ * after naming the file and the line number that is wrong (not UTF-8, two
+ * codes on one line, too long). Release with cli_codes_free.
+ */
+int cli_read_codes(const char *path, struct cli_codes *out);
+void cli_codes_free(struct cli_codes *c);
+
 /* Commands. Each returns the exit status. */
 int cmd_init(struct cli *cli, int argc, char **argv);
 int cmd_demo(struct cli *cli, int argc, char **argv);

@@ -1,6 +1,7 @@
 /* entrepot label: print shelf labels, item tags, back labels and carton
  * labels; the reprint queue; listing and checking templates. */
 #include <dirent.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -20,8 +21,8 @@ static const char label_help[] =
     "                            [--out FILE | --printer NAME] [--skip-bad]\n"
     "                            [--copies N|stock] [--each product|lot] [--lot LOT]\n"
     "                            [--clerk NAME] [--grade G] [--count N] [--sscc DIGITS]\n"
-    "                            (CODE... | --all | --origin CC | --location L | --supplier S | --brand B\n"
-    "                             | --declaration NNN | --queue)\n"
+    "                            (CODE... | --codes FILE | --all | --origin CC | --location L\n"
+    "                             | --supplier S | --brand B | --declaration 18DIGITS | --queue)\n"
     "       entrepot label queue            the commodities waiting for a new shelf label\n"
     "       entrepot label templates        templates and sheets in the labels folder\n"
     "       entrepot label check FILE...    check template (.label) and sheet (.sheet) files\n"
@@ -34,13 +35,18 @@ static const char label_help[] =
     "What to print: commodities named by GTIN, SKU or barcode, or all of them\n"
     "(--all); or the lots on hand of one origin country, location, supplier, brand\n"
     "or customs declaration (one delivery); or the reprint queue, which is cleared\n"
-    "once the job was written or accepted by the printer. --each lot prints one\n"
-    "label per lot (the default when the template prints lot fields), --each\n"
-    "product one per commodity.\n"
-    "--copies stock prints one label per unit on hand.\n"
+    "once the job was written or accepted by the printer. --codes FILE (- for\n"
+    "standard input) gives codes one a line (blank lines and # comments skipped).\n"
+    "A shelf label for a location names the origins of all the lots lying there.\n"
+    "--each lot prints one label per lot (the default when the template prints\n"
+    "lot fields), --each product one per commodity.\n"
+    "--copies N: 1 to 1000 (--copies stock: one label per unit on hand).\n"
+    "--dpi: 72 to 1200 (ZPL: 203 or 300). Without --format, --out FILE's extension\n"
+    "(.pdf .png .svg .zpl) names the format; another extension is refused.\n"
     "\n"
     "A label that cannot be made (a field the template needs is missing, a barcode\n"
-    "cannot encode its data, text does not fit) stops the whole batch: nothing is\n"
+    "cannot encode its data, a name, origin, price or unit does not fit; other text\n"
+    "is cut with an ellipsis) stops the whole batch: nothing is\n"
     "printed and each bad label is named (exit 1). --skip-bad prints the others\n"
     "and lists what was skipped. --sscc gives the first SSCC of carton labels (17\n"
     "digits, or 18 with the check digit); each further carton takes the next.\n"
@@ -68,6 +74,7 @@ const char *__lsan_default_suppressions(void)
 
 struct target {
     char *code, *lot;
+    char *location;    /* a shelf label for this location: its lots' origins */
     int64_t qty;       /* units on hand, for --copies stock */
     int64_t product_id; /* queue entries only */
 };
@@ -77,13 +84,17 @@ struct targets {
     size_t n, cap;
 };
 
-static void targets_add(struct targets *t, const char *code, const char *lot, int64_t qty)
+static bool same_text(const char *a, const char *b)
+{
+    return (a == NULL && b == NULL) || (a && b && strcmp(a, b) == 0);
+}
+
+static void targets_add_at(struct targets *t, const char *code, const char *lot, const char *location, int64_t qty)
 {
     /* Several level rows may name the same lot (one per cost currency) or the
      * same commodity: merge them. */
     for (size_t i = 0; i < t->n; i++) {
-        if (strcmp(t->v[i].code, code) == 0 && ((lot == NULL && t->v[i].lot == NULL) ||
-                                                 (lot && t->v[i].lot && strcmp(t->v[i].lot, lot) == 0))) {
+        if (strcmp(t->v[i].code, code) == 0 && same_text(lot, t->v[i].lot) && same_text(location, t->v[i].location)) {
             t->v[i].qty += qty;
             return;
         }
@@ -94,7 +105,12 @@ static void targets_add(struct targets *t, const char *code, const char *lot, in
         if (t->v == NULL)
             abort();
     }
-    t->v[t->n++] = (struct target){strdup(code), lot ? strdup(lot) : NULL, qty, 0};
+    t->v[t->n++] = (struct target){strdup(code), lot ? strdup(lot) : NULL, location ? strdup(location) : NULL, qty, 0};
+}
+
+static void targets_add(struct targets *t, const char *code, const char *lot, int64_t qty)
+{
+    targets_add_at(t, code, lot, NULL, qty);
 }
 
 static void targets_free(struct targets *t)
@@ -102,6 +118,7 @@ static void targets_free(struct targets *t)
     for (size_t i = 0; i < t->n; i++) {
         free(t->v[i].code);
         free(t->v[i].lot);
+        free(t->v[i].location);
     }
     free(t->v);
 }
@@ -111,6 +128,7 @@ struct select {
     struct targets *out;
     bool per_lot;
     const char *supplier, *declaration;
+    const char *location; /* product labels for this shelf */
 };
 
 static int level_row(const ent_level *row, void *ud)
@@ -129,7 +147,7 @@ static int level_row(const ent_level *row, void *ud)
         if (!match)
             return 0;
     }
-    targets_add(s->out, code, s->per_lot ? row->lot : NULL, row->qty);
+    targets_add_at(s->out, code, s->per_lot ? row->lot : NULL, s->per_lot ? NULL : s->location, row->qty);
     return 0;
 }
 
@@ -160,7 +178,7 @@ struct queue_sel {
 static int queue_row(const ent_label_queued *q, void *ud)
 {
     struct queue_sel *s = ud;
-    targets_add(s->out, q->code, NULL, 0);
+    targets_add_at(s->out, q->code, NULL, q->location, 0);
     s->out->v[s->out->n - 1].product_id = q->product_id;
     if (q->id > s->upto)
         s->upto = q->id;
@@ -169,7 +187,7 @@ static int queue_row(const ent_label_queued *q, void *ud)
 
 static int queue_list_row(const ent_label_queued *q, void *ud)
 {
-    const char *cells[] = {q->code, q->reason, q->queued_at};
+    const char *cells[] = {q->code, q->reason, q->queued_at, q->location ? q->location : ""};
     cli_table_add(ud, cells);
     return 0;
 }
@@ -200,6 +218,8 @@ static int sscc_next(char out[19], const char *start, int64_t i)
     return 0;
 }
 
+static const char *const format_ext[] = {"pdf", "png", "svg", "zpl"}; /* by enum ent_label_format */
+
 static enum ent_label_format format_of(const char *name, bool *ok)
 {
     *ok = true;
@@ -215,23 +235,102 @@ static enum ent_label_format format_of(const char *name, bool *ok)
     return ENT_LABEL_PDF;
 }
 
-/* The format named by --format, else by the output file's extension. */
-static const char *format_name(const char *format, const char *out)
-{
-    if (format)
-        return format;
-    const char *dot = out ? strrchr(out, '.') : NULL;
-    if (dot && (strcasecmp(dot, ".png") == 0 || strcasecmp(dot, ".svg") == 0 || strcasecmp(dot, ".zpl") == 0 ||
-                strcasecmp(dot, ".pdf") == 0))
-        return dot + 1;
-    return "pdf";
-}
-
 struct print_opts {
     const char *tpl, *sheet, *format, *dpi, *out, *printer, *copies, *each, *lot, *clerk, *grade, *count, *sscc;
-    const char *origin, *location, *supplier, *brand, *declaration, *labels;
+    const char *origin, *location, *supplier, *brand, *declaration, *labels, *codes;
     bool skip_bad, queue, all;
 };
+
+/* The extension of the file name in path ("" when it has none). */
+static const char *extension(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    const char *dot = strrchr(base ? base + 1 : path, '.');
+    return dot && dot[1] ? dot + 1 : "";
+}
+
+/* The format: --format, else the output file's extension, else PDF. A file
+ * whose extension names another format (or none entrepot writes) is refused,
+ * so that x.jpg never silently holds a PDF. */
+static int pick_format(const char *format, const char *out, enum ent_label_format *fmt)
+{
+    bool ok;
+    const char *ext = out && strcmp(out, "-") != 0 ? extension(out) : "";
+    *fmt = format_of(format ? format : *ext ? ext : "pdf", &ok);
+    if (!ok && format)
+        return cli_error(EXIT_USAGE, "--format %s: choose pdf, png, svg or zpl", format);
+    if (!ok)
+        return cli_error(EXIT_USAGE, "--out %s: entrepot writes .pdf, .png, .svg or .zpl files (or give --format)",
+                         out);
+    enum ent_label_format by_ext = format_of(ext, &ok);
+    if (*ext && (!ok || by_ext != *fmt))
+        return cli_error(EXIT_USAGE, "--out %s: the file name ends in .%s, but the labels are %s: name it .%s", out,
+                         ext, format, format_ext[*fmt]);
+    return 0;
+}
+
+/* A whole number from lo to hi (no sign, no separators); -1 when it is not. */
+static int whole(const char *s, long long lo, long long hi, long long *out)
+{
+    int64_t v;
+    if (ent_whole_parse(&v, s, lo, hi, NULL, 0) != ENT_OK)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* Text that goes onto the label as given (--clerk, --grade): UTF-8, no
+ * control characters, short enough for a label. */
+static int label_text_opt(const char *name, const char *v, size_t max)
+{
+    if (v == NULL)
+        return 0;
+    size_t n = strlen(v);
+    if (n == 0)
+        return cli_error(EXIT_USAGE, "--%s is empty", name);
+    if (!ent_utf8_valid(v, n))
+        return cli_error(EXIT_USAGE, "--%s: the text is not valid UTF-8", name);
+    if (n > max)
+        return cli_error(EXIT_USAGE, "--%s: %zu bytes, at most %zu", name, n, max);
+    for (const unsigned char *c = (const unsigned char *)v; *c; c++)
+        if (*c < 0x20 || *c == 0x7f)
+            return cli_error(EXIT_USAGE, "--%s: the text holds a control character", name);
+    return 0;
+}
+
+/* Every option of label print is checked before anything is read or written. */
+static int check_print_opts(const struct print_opts *o, enum ent_label_format fmt, int *dpi)
+{
+    long long v;
+    int st;
+    *dpi = 0;
+    if (o->dpi && fmt == ENT_LABEL_ZPL && (whole(o->dpi, 0, 1200, &v) != 0 || (v != 203 && v != 300)))
+        return cli_error(EXIT_USAGE, "--dpi %s: ZPL printers print at 203 or 300 dpi", o->dpi);
+    if (o->dpi && whole(o->dpi, 72, 1200, &v) != 0)
+        return cli_error(EXIT_USAGE, "--dpi %s: a whole number of dots per inch from 72 to 1200", o->dpi);
+    if (o->dpi)
+        *dpi = (int)v;
+    if (o->copies && strcmp(o->copies, "stock") != 0 && whole(o->copies, 1, ENT_LABEL_MAX_COPIES, &v) != 0)
+        return cli_error(EXIT_USAGE, "--copies %s: a whole number from 1 to %d, or stock", o->copies,
+                         ENT_LABEL_MAX_COPIES);
+    if (o->count && whole(o->count, 1, 99999999, &v) != 0)
+        return cli_error(EXIT_USAGE, "--count %s: the units in one carton, a whole number from 1 to 99999999",
+                         o->count);
+    if (o->declaration && (strlen(o->declaration) != 18 || strspn(o->declaration, "0123456789") != 18))
+        return cli_error(EXIT_USAGE, "--declaration %s: a customs declaration number has 18 digits", o->declaration);
+    if (o->origin) {
+        const ent_country *c = NULL;
+        if (ent_country_lookup(&c, o->origin) != ENT_OK)
+            return cli_error(EXIT_USAGE, "--origin %s: not an ISO 3166-1 country code (such as IT or PL)", o->origin);
+    }
+    if ((st = label_text_opt("clerk", o->clerk, 64)) != 0 || (st = label_text_opt("grade", o->grade, 64)) != 0 ||
+        (st = label_text_opt("supplier", o->supplier, 200)) != 0 ||
+        (st = label_text_opt("brand", o->brand, 200)) != 0 || (st = label_text_opt("location", o->location, 64)) != 0 ||
+        (st = label_text_opt("lot", o->lot, 64)) != 0 || (st = label_text_opt("template", o->tpl, 4096)) != 0 ||
+        (st = label_text_opt("sheet", o->sheet, 4096)) != 0)
+        return st;
+    return 0;
+}
 
 static const char *labels_dir(const char *given)
 {
@@ -239,6 +338,27 @@ static const char *labels_dir(const char *given)
     if (given && *given)
         return given;
     return env && *env ? env : ENT_LABELS_DIR;
+}
+
+static int location_row(const ent_location *loc, void *ud)
+{
+    const char **want = ud;
+    if (*want && strcmp(loc->code, *want) == 0)
+        *want = NULL; /* found */
+    return 0;
+}
+
+/* A location that does not exist is a mistake in the command (exit 2), not
+ * an empty selection. */
+static int check_location(struct cli *cli, const char *code)
+{
+    const char *want = code;
+    int rc = ent_location_each(cli->db, location_row, &want);
+    if (rc != ENT_OK)
+        return cli_fail(cli, rc);
+    if (want != NULL)
+        return cli_error(EXIT_USAGE, "--location %s: no such location (see entrepot location list)", code);
+    return 0;
 }
 
 static int select_targets(struct cli *cli, const struct print_opts *o, const char **codes, int ncodes, bool per_lot,
@@ -254,6 +374,8 @@ static int select_targets(struct cli *cli, const struct print_opts *o, const cha
         return cli_error(EXIT_USAGE, "choose one way to select commodities (--origin and --location may go together)");
     if (o->lot && ncodes != 1)
         return cli_error(EXIT_USAGE, "--lot goes with exactly one commodity code");
+    if (o->location && (rc = check_location(cli, o->location)) != 0)
+        return rc;
     if (ncodes > 0) {
         for (int i = 0; i < ncodes; i++)
             targets_add(out, codes[i], o->lot, 0);
@@ -268,7 +390,7 @@ static int select_targets(struct cli *cli, const struct print_opts *o, const cha
             struct targets named = *out;
             memset(out, 0, sizeof *out);
             for (size_t i = 0; i < named.n && rc == ENT_OK; i++) {
-                struct select s = {cli, out, true, NULL, NULL};
+                struct select s = {cli, out, true, NULL, NULL, NULL};
                 ent_levels_query q = {.by = ENT_BY_LOT, .product = named.v[i].code};
                 size_t before = out->n;
                 rc = ent_stock_levels(cli->db, &q, level_row, &s);
@@ -288,13 +410,13 @@ static int select_targets(struct cli *cli, const struct print_opts *o, const cha
                 targets_add(out, branded.v[i].code, NULL, 0);
                 continue;
             }
-            struct select s = {cli, out, true, NULL, NULL};
+            struct select s = {cli, out, true, NULL, NULL, NULL};
             ent_levels_query q = {.by = ENT_BY_LOT, .product = branded.v[i].code};
             rc = ent_stock_levels(cli->db, &q, level_row, &s);
         }
         targets_free(&branded);
     } else {
-        struct select s = {cli, out, per_lot, o->supplier, o->declaration};
+        struct select s = {cli, out, per_lot, o->supplier, o->declaration, o->location};
         ent_levels_query q = {.by = ENT_BY_LOT, .origin = o->origin, .location = o->location};
         rc = ent_stock_levels(cli->db, &q, level_row, &s);
     }
@@ -326,17 +448,18 @@ static int add_target(struct cli *cli, ent_label_job *job, const struct print_op
     char who[300], sscc[19];
     int st = 0;
     *good = false;
-    int rc = ent_label_data_load(cli->db, &d, tg->code, tg->lot);
+    int rc = tg->location ? ent_label_data_load_at(cli->db, &d, tg->code, tg->location)
+                          : ent_label_data_load(cli->db, &d, tg->code, tg->lot);
     if (rc != ENT_OK) {
-        if (rc != ENT_NOTFOUND && rc != ENT_INVALID)
+        if (rc != ENT_NOTFOUND && rc != ENT_INVALID && rc != ENT_REFUSED)
             return cli_fail(cli, rc);
         snprintf(msg, msg_len, "%s", ent_errmsg(cli->db));
-        *unknown = true;
+        *unknown = *unknown || rc != ENT_REFUSED; /* refused: a label that cannot be made from the record */
         return 0;
     }
     const char *name = ent_label_data_get(d, "name");
-    snprintf(who, sizeof who, "%s%s%s%s%s", tg->code, name ? " " : "", name ? name : "", tg->lot ? " lot " : "",
-             tg->lot ? tg->lot : "");
+    snprintf(who, sizeof who, "%s%s%s%s%s%s%s", tg->code, name ? " " : "", name ? name : "", tg->lot ? " lot " : "",
+             tg->lot ? tg->lot : "", tg->location ? " at " : "", tg->location ? tg->location : "");
     ent_label_data_set(d, "clerk", o->clerk);
     ent_label_data_set(d, "grade", o->grade);
     ent_label_data_set(d, "count", o->count);
@@ -344,10 +467,16 @@ static int add_target(struct cli *cli, ent_label_job *job, const struct print_op
     if (o->copies && strcmp(o->copies, "stock") == 0)
         copies = tg->qty;
     else if (o->copies)
-        copies = strtoll(o->copies, NULL, 10);
+        copies = strtoll(o->copies, NULL, 10); /* checked: 1 to ENT_LABEL_MAX_COPIES */
     if (copies <= 0) {
         ent_label_data_free(d);
         *good = true; /* nothing on hand: no labels, not an error */
+        return 0;
+    }
+    if (copies > ENT_LABEL_MAX_COPIES) { /* checked here: the job takes an int */
+        snprintf(msg, msg_len, "%s: %lld units on hand, more than %d copies of one label", who, (long long)copies,
+                 ENT_LABEL_MAX_COPIES);
+        ent_label_data_free(d);
         return 0;
     }
     if (o->sscc) { /* every carton its own SSCC: one label per copy */
@@ -397,9 +526,10 @@ static void json_summary(const ent_label_job *job, const struct print_opts *o, c
 static int write_out(struct cli *cli, ent_label_job *job, const struct print_opts *o)
 {
     const char *path = o->out;
-    bool known;
-    enum ent_label_format fmt = format_of(format_name(o->format, o->out), &known);
+    enum ent_label_format fmt;
     int rc, st;
+    if ((st = pick_format(o->format, o->out, &fmt)) != 0)
+        return st;
     if ((fmt == ENT_LABEL_PNG || fmt == ENT_LABEL_SVG) && ent_label_job_pages(job) > 1) {
         /* out.png becomes out-1.png, out-2.png, ...: none may be a file
          * entrepot owns either. */
@@ -486,23 +616,25 @@ static int label_print(struct cli *cli, struct print_opts *o, const char **codes
     char why[1024];
     int st = EXIT_OK, rc;
     const char *dir = labels_dir(o->labels);
-    bool ok;
-    enum ent_label_format fmt = format_of(format_name(o->format, o->out), &ok);
-    if (!ok)
-        return cli_error(EXIT_USAGE, "--format %s: choose pdf, png, svg or zpl", o->format);
+    enum ent_label_format fmt;
+    int dpi;
+    /* The database, its journal files and its key are never written over,
+     * whatever the format: said before anything else about --out. */
+    if (o->out && *o->out && strcmp(o->out, "-") != 0 && (st = cli_check_output(cli, o->out)) != 0)
+        return st;
+    if ((st = pick_format(o->format, o->out, &fmt)) != 0)
+        return st;
     if (o->tpl == NULL)
         return cli_error(EXIT_USAGE, "--template NAME is needed (entrepot label templates lists them)");
     if (o->out && o->printer)
         return cli_error(EXIT_USAGE, "--out and --printer go one at a time");
-    if (o->out && strcmp(o->out, "-") != 0 && (st = cli_check_output(cli, o->out)) != 0)
-        return st;
+    if (o->out && *o->out == '\0')
+        return cli_error(EXIT_USAGE, "--out needs a file name (or - for standard output)");
+    if (o->printer && *o->printer == '\0')
+        return cli_error(EXIT_USAGE, "--printer needs a printer name");
     if (o->each && strcmp(o->each, "lot") != 0 && strcmp(o->each, "product") != 0)
         return cli_error(EXIT_USAGE, "--each %s: choose product or lot", o->each);
-    int64_t n;
-    if (o->copies && strcmp(o->copies, "stock") != 0 && ent_whole_parse(&n, o->copies, 1, 10000, why, sizeof why))
-        return cli_error(EXIT_USAGE, "--copies %s (a number from 1 to 10000, or stock)", why);
-    int64_t dpi = 0;
-    if (o->dpi && (st = cli_parse_whole("--dpi", o->dpi, 1, 1200, &dpi)) != 0)
+    if ((st = check_print_opts(o, fmt, &dpi)) != 0)
         return st;
     if (o->out == NULL && o->printer == NULL && isatty(1) && fmt != ENT_LABEL_ZPL && fmt != ENT_LABEL_SVG)
         return cli_error(EXIT_USAGE, "not writing a %s to a terminal: give --out FILE or --printer NAME",
@@ -511,7 +643,7 @@ static int label_print(struct cli *cli, struct print_opts *o, const char **codes
     if (rc == ENT_OK && o->sheet)
         rc = ent_label_sheet_load(&sheet, dir, o->sheet, why, sizeof why);
     if (rc == ENT_OK) {
-        ent_label_options opt = {.format = fmt, .dpi = (int)dpi, .sheet = sheet};
+        ent_label_options opt = {.format = fmt, .dpi = dpi, .sheet = sheet};
         rc = ent_label_job_new(&job, t, &opt, why, sizeof why);
     }
     if (rc != ENT_OK) {
@@ -568,6 +700,20 @@ done:
     ent_label_sheet_free(sheet);
     ent_label_template_free(t);
     return st;
+}
+
+static int label_queue_list(struct cli *cli)
+{
+    int st = cli_open(cli, 0);
+    if (st != 0)
+        return st;
+    const char *headers[] = {"code", "reason", "queued_at", "location"};
+    struct cli_table *t = cli_table_new(4, headers, NULL);
+    int rc = ent_label_queue_each(cli->db, queue_list_row, t);
+    if (rc == ENT_OK)
+        cli_table_print(cli, t, stdout);
+    cli_table_free(t);
+    return rc == ENT_OK ? EXIT_OK : cli_fail(cli, rc);
 }
 
 static int ends_with(const char *s, const char *suffix)
@@ -638,10 +784,8 @@ static int label_check(const char **files, int n)
             rc = ent_label_sheet_load(&s, NULL, files[i], why, sizeof why);
             ent_label_sheet_free(s);
         } else {
-            ent_label_template *t = NULL;
-            char path[4096];
-            snprintf(path, sizeof path, "%s%s", files[i], strchr(files[i], '/') || ends_with(files[i], ".label") ? "" : ".label");
-            rc = ent_label_template_load(&t, NULL, path, why, sizeof why);
+            ent_label_template *t = NULL; /* the library adds ".label" to a bare name */
+            rc = ent_label_template_load(&t, NULL, files[i], why, sizeof why);
             ent_label_template_free(t);
         }
         if (rc == ENT_OK) {
@@ -654,48 +798,69 @@ static int label_check(const char **files, int n)
     return bad ? EXIT_USAGE : EXIT_OK;
 }
 
+/* The codes named on the command line and by --codes FILE, in that order. */
+static int label_print_codes(struct cli *cli, struct print_opts *o, const char **pos, int npos)
+{
+    struct cli_codes codes = {0};
+    const char **all = NULL;
+    int st = 0;
+    if (o->codes && (st = cli_read_codes(o->codes, &codes)) != 0)
+        goto done;
+    if (o->codes && codes.n == 0) {
+        st = cli_error(EXIT_USAGE, "--codes %s: the list names no code", o->codes);
+        goto done;
+    }
+    if (codes.n > (size_t)INT_MAX - (size_t)npos || (all = calloc((size_t)npos + codes.n + 1, sizeof *all)) == NULL) {
+        st = cli_error(EXIT_IO, "out of memory");
+        goto done;
+    }
+    for (int i = 0; i < npos; i++)
+        all[i] = pos[i];
+    for (size_t i = 0; i < codes.n; i++)
+        all[(size_t)npos + i] = codes.v[i];
+    st = label_print(cli, o, all, npos + (int)codes.n);
+done:
+    free(all);
+    cli_codes_free(&codes);
+    return st;
+}
+
 int cmd_label(struct cli *cli, int argc, char **argv)
 {
     struct print_opts o = {0};
-    const char *pos[256];
+    const char **pos = NULL;
     int npos = 0;
     const struct cli_opt opts[] = {
-        {"template", &o.tpl, NULL},       {"sheet", &o.sheet, NULL},     {"format", &o.format, NULL},
-        {"dpi", &o.dpi, NULL},            {"out", &o.out, NULL},         {"printer", &o.printer, NULL},
-        {"copies", &o.copies, NULL},      {"each", &o.each, NULL},       {"lot", &o.lot, NULL},
-        {"clerk", &o.clerk, NULL},        {"grade", &o.grade, NULL},     {"count", &o.count, NULL},
-        {"sscc", &o.sscc, NULL},          {"origin", &o.origin, NULL},   {"location", &o.location, NULL},
-        {"supplier", &o.supplier, NULL},  {"brand", &o.brand, NULL},     {"declaration", &o.declaration, NULL},
-        {"labels", &o.labels, NULL},      {"skip-bad", NULL, &o.skip_bad}, {"queue", NULL, &o.queue},
-        {"all", NULL, &o.all},
-        {0},
+        {"template", &o.tpl, NULL},      {"sheet", &o.sheet, NULL},       {"format", &o.format, NULL},
+        {"dpi", &o.dpi, NULL},           {"out", &o.out, NULL},           {"printer", &o.printer, NULL},
+        {"copies", &o.copies, NULL},     {"each", &o.each, NULL},         {"lot", &o.lot, NULL},
+        {"clerk", &o.clerk, NULL},       {"grade", &o.grade, NULL},       {"count", &o.count, NULL},
+        {"sscc", &o.sscc, NULL},         {"origin", &o.origin, NULL},     {"location", &o.location, NULL},
+        {"supplier", &o.supplier, NULL}, {"brand", &o.brand, NULL},       {"declaration", &o.declaration, NULL},
+        {"labels", &o.labels, NULL},     {"skip-bad", NULL, &o.skip_bad}, {"queue", NULL, &o.queue},
+        {"all", NULL, &o.all},           {"codes", &o.codes, NULL},       {0},
     };
-    int st = cli_parse(argc, argv, opts, label_help, pos, 256, &npos);
-    if (st != 0)
-        return st < 0 ? EXIT_OK : st;
-    if (npos == 0) {
+    /* As many codes as the command line holds: no fixed cap. */
+    if ((pos = calloc((size_t)argc + 1, sizeof *pos)) == NULL)
+        return cli_error(EXIT_IO, "out of memory");
+    int st = cli_parse(argc, argv, opts, label_help, pos, argc, &npos);
+    if (st != 0) {
+        st = st < 0 ? EXIT_OK : st;
+    } else if (npos == 0) {
         fputs(label_help, stderr);
-        return EXIT_USAGE;
-    }
-    if (strcmp(pos[0], "print") == 0) {
-        st = label_print(cli, &o, pos + 1, npos - 1);
+        st = EXIT_USAGE;
+    } else if (strcmp(pos[0], "print") == 0) {
+        st = label_print_codes(cli, &o, pos + 1, npos - 1);
         ent_label_release_caches();
-        return st;
+    } else if (strcmp(pos[0], "templates") == 0 && npos == 1) {
+        st = label_templates(cli, labels_dir(o.labels));
+    } else if (strcmp(pos[0], "check") == 0) {
+        st = label_check(pos + 1, npos - 1);
+    } else if (strcmp(pos[0], "queue") == 0 && npos == 1) {
+        st = label_queue_list(cli);
+    } else {
+        st = cli_error(EXIT_USAGE, "unknown label command '%s' (see entrepot label --help)", pos[0]);
     }
-    if (strcmp(pos[0], "templates") == 0 && npos == 1)
-        return label_templates(cli, labels_dir(o.labels));
-    if (strcmp(pos[0], "check") == 0)
-        return label_check(pos + 1, npos - 1);
-    if (strcmp(pos[0], "queue") == 0 && npos == 1) {
-        if ((st = cli_open(cli, 0)) != 0)
-            return st;
-        const char *headers[] = {"code", "reason", "queued_at"};
-        struct cli_table *t = cli_table_new(3, headers, NULL);
-        int rc = ent_label_queue_each(cli->db, queue_list_row, t);
-        if (rc == ENT_OK)
-            cli_table_print(cli, t, stdout);
-        cli_table_free(t);
-        return rc == ENT_OK ? EXIT_OK : cli_fail(cli, rc);
-    }
-    return cli_error(EXIT_USAGE, "unknown label command '%s' (see entrepot label --help)", pos[0]);
+    free(pos);
+    return st;
 }

@@ -551,7 +551,7 @@ done:
 
 static const char sale_help[] =
     "usage: entrepot sale --counter C1 --cashier NAME --pay METHOD[:AMOUNT][,METHOD[:AMOUNT]...]\n"
-    "                     [--shelf LOC] [--paper 58|80] [--escpos FILE] CODE[*QTY]...\n"
+    "                     [--shelf LOC] [--paper 58|80] [--escpos FILE] [--codes FILE] CODE[*QTY]...\n"
     "       entrepot sale --reprint RECEIPT [--paper 58|80] [--escpos FILE]\n"
     "\n"
     "Makes one sale: every code is scanned as at the counter, the payments are taken\n"
@@ -560,6 +560,8 @@ static const char sale_help[] =
     "its stock moves and its journal record are committed together. A refusal (not\n"
     "enough stock, an expired lot, a lot in quarantine or bonded, an unknown code)\n"
     "exits 1 or 2 and records nothing. --json prints the sale instead of the receipt.\n"
+    "--codes FILE adds the CODE[*QTY] of FILE (- for standard input), one a line;\n"
+    "blank lines and lines starting with # are skipped.\n"
     "When the sale is recorded but its receipt cannot be printed (printer or output\n"
     "error), it says so with the receipt number and exits 4: do not sell again, print\n"
     "it with --reprint RECEIPT (a sale or a return, marked REPRINT).\n"
@@ -668,32 +670,40 @@ static int reprint(struct cli *cli, const char *receipt, const char *paper, cons
 int cmd_sale(struct cli *cli, int argc, char **argv)
 {
     const char *counter = NULL, *cashier = NULL, *shelf = NULL, *paper = NULL, *escpos = NULL, *pay = NULL;
-    const char *again = NULL;
+    const char *again = NULL, *codes_file = NULL;
     const struct cli_opt opts[] = {{"counter", &counter, NULL}, {"cashier", &cashier, NULL}, {"shelf", &shelf, NULL},
                                    {"paper", &paper, NULL},     {"escpos", &escpos, NULL},   {"pay", &pay, NULL},
-                                   {"reprint", &again, NULL},   {0}};
-    const char *pos[200];
+                                   {"reprint", &again, NULL},   {"codes", &codes_file, NULL}, {0}};
+    struct cli_codes codes = {0};
+    const char **pos = calloc((size_t)argc + 1, sizeof *pos); /* no cap on codes */
     char *spec = NULL;
     ent_sale *s = NULL;
-    int npos, st = cli_parse(argc, argv, opts, sale_help, pos, 200, &npos);
+    int npos = 0, rc = ENT_OK;
+    int st = pos ? cli_parse(argc, argv, opts, sale_help, pos, argc, &npos) : cli_error(EXIT_IO, "out of memory");
     struct till t = {.cli = cli, .counter = counter, .cashier = cashier, .escpos = escpos, .out = stdout};
-    if (st != 0)
-        return st < 0 ? EXIT_OK : st;
-    if (again) {
-        if (counter || cashier || pay || shelf || npos)
-            return cli_error(EXIT_USAGE, "sale --reprint takes only the receipt number (and --paper, --escpos)");
-        return reprint(cli, again, paper, escpos);
+    if (st == 0 && again) {
+        if (counter || cashier || pay || shelf || codes_file || npos)
+            st = cli_error(EXIT_USAGE, "sale --reprint takes only the receipt number (and --paper, --escpos)");
+        else
+            st = reprint(cli, again, paper, escpos);
+        goto out;
     }
-    if (counter == NULL || cashier == NULL || pay == NULL || npos == 0)
-        return cli_error(EXIT_USAGE, "sale needs --counter, --cashier, --pay and at least one CODE (see --help)");
+    if (st == 0 && codes_file)
+        st = cli_read_codes(codes_file, &codes);
+    if (st == 0 && (counter == NULL || cashier == NULL || pay == NULL || npos + codes.n == 0))
+        st = cli_error(EXIT_USAGE, "sale needs --counter, --cashier, --pay and at least one CODE (see --help)");
+    if (st != 0) {
+        st = st < 0 ? EXIT_OK : st;
+        goto out;
+    }
     if ((st = parse_paper(paper, &t.paper)) != 0 || (escpos && (st = cli_check_output(cli, escpos)) != 0) ||
         (st = cli_open(cli, ENT_OPEN_DURABLE)) != 0 || (st = store_currency(cli, t.currency)) != 0)
-        return st;
-    int rc = ent_basket_new(cli->db, &t.b, counter, cashier, shelf);
-    if (rc != ENT_OK)
-        return cli_fail(cli, rc);
-    for (int i = 0; i < npos && st == 0; i++) {
-        char *word = strdup(pos[i]); /* a copy that split_qty may cut, whatever its length */
+        goto out;
+    if ((rc = ent_basket_new(cli->db, &t.b, counter, cashier, shelf)) != ENT_OK)
+        st = cli_fail(cli, rc);
+    for (size_t i = 0; i < (size_t)npos + codes.n && st == 0; i++) {
+        /* a copy that split_qty may cut, whatever its length */
+        char *word = strdup(i < (size_t)npos ? pos[i] : codes.v[i - (size_t)npos]);
         const char *code;
         int64_t qty;
         if (word == NULL)
@@ -702,14 +712,17 @@ int cmd_sale(struct cli *cli, int argc, char **argv)
             st = cli_fail(cli, rc);
         free(word);
     }
-    spec = strdup(pay);
+    spec = st == 0 ? strdup(pay) : NULL;
     if (st == 0 && (spec == NULL || (st = take_payments(&t, spec)) != 0))
         st = st ? st : EXIT_IO;
     if (st == 0 && (st = open_journal(&t)) == 0 && (rc = ent_basket_checkout(t.b, t.j, &s)) != ENT_OK)
         st = cli_fail(cli, rc);
     if (st == 0)
         st = receipt_after_commit(&t, s);
+out:
     free(spec);
+    free(pos);
+    cli_codes_free(&codes);
     ent_sale_free(s);
     ent_basket_free(t.b);
     ent_journal_close(t.j);

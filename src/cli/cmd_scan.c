@@ -8,7 +8,7 @@
 #include "cli.h"
 
 static const char help_scan[] =
-    "usage: entrepot scan [--fnc1 C] [--no-db] [CODE...]\n"
+    "usage: entrepot scan [--fnc1 C] [--no-db] [--codes FILE] [CODE...]\n"
     "       entrepot scan config [--fnc1 C|none] [--instore LAYOUT[,LAYOUT...]|none]\n"
     "\n"
     "Shows what entrepot understands from each scanned CODE: the kind of code,\n"
@@ -26,6 +26,8 @@ static const char help_scan[] =
     "\n"
     "  --fnc1 C     take C as FNC1 for this run (instead of the stored setting)\n"
     "  --no-db      parse only; do not look anything up\n"
+    "  --codes FILE the codes from FILE (- for standard input), one a line; blank\n"
+    "               lines and lines starting with # are skipped\n"
     "\n"
     "Scanner settings (stored in the database, shown by `entrepot scan config`):\n"
     "  --fnc1 C     the character the store's scanners send for FNC1 when they\n"
@@ -402,7 +404,8 @@ static int cmd_scan_config(struct cli *cli, int argc, char **argv)
 
 int cmd_scan(struct cli *cli, int argc, char **argv)
 {
-    const char *fnc1 = NULL;
+    const char *fnc1 = NULL, *codes_file = NULL;
+    struct cli_codes codes = {0};
     bool no_db = false;
     const char **pos = NULL;
     int npos = 0, status = EXIT_OK;
@@ -414,7 +417,8 @@ int cmd_scan(struct cli *cli, int argc, char **argv)
 
     if (argc > 0 && strcmp(argv[0], "config") == 0)
         return cmd_scan_config(cli, argc - 1, argv + 1);
-    const struct cli_opt opts[] = {{"fnc1", &fnc1, NULL}, {"no-db", NULL, &no_db}, {NULL, NULL, NULL}};
+    const struct cli_opt opts[] = {
+        {"fnc1", &fnc1, NULL}, {"no-db", NULL, &no_db}, {"codes", &codes_file, NULL}, {NULL, NULL, NULL}};
     pos = calloc((size_t)argc + 1, sizeof *pos);
     if (pos == NULL)
         return cli_error(EXIT_IO, "out of memory");
@@ -423,6 +427,8 @@ int cmd_scan(struct cli *cli, int argc, char **argv)
         status = status < 0 ? EXIT_OK : status;
         goto done;
     }
+    if (codes_file && (status = cli_read_codes(codes_file, &codes)) != 0)
+        goto done;
     ent_scan_config_init(&cfg);
     /* The database is optional here: without one, scan only parses. */
     if (!no_db && access(cli->db_path, F_OK) == 0) {
@@ -454,9 +460,13 @@ int cmd_scan(struct cli *cli, int argc, char **argv)
         static const char *const heads[3] = {"code", "field", "value"};
         o.table = cli_table_new(3, heads, NULL);
     }
-    if (npos > 0) {
+    if (npos > 0 || codes_file) {
         for (int i = 0; i < npos; i++) {
             int st = scan_one(&o, db, pos[i], strlen(pos[i]), &cfg);
+            status = st > status ? st : status;
+        }
+        for (size_t i = 0; i < codes.n; i++) {
+            int st = scan_one(&o, db, codes.v[i], strlen(codes.v[i]), &cfg);
             status = st > status ? st : status;
         }
     } else {
@@ -485,5 +495,6 @@ done:
     cli_table_free(o.table);
     free(line);
     free(pos);
+    cli_codes_free(&codes);
     return status;
 }

@@ -61,6 +61,9 @@ int cli_parse(int argc, char **argv, const struct cli_opt *opts, const char *hel
         char *a = argv[i];
         if (only_pos || a[0] != '-' || a[1] == '\0' || (a[1] != '-' && a[1] != 'h')) {
             /* A lone "-" and negative numbers count as positionals. */
+            if (n >= max_pos && max_pos > 0) /* say the limit, not "unexpected" */
+                return cli_error(EXIT_USAGE, "too many arguments: at most %d, '%s' is one more (see --help)", max_pos,
+                                 a);
             if (n >= max_pos)
                 return cli_error(EXIT_USAGE, "unexpected argument '%s' (see --help)", a);
             pos[n++] = a;
@@ -549,4 +552,87 @@ int cli_stdout_status(int status)
     clearerr(stdout);
     /* A command that failed has said why already. */
     return status == EXIT_OK ? write_failed("to standard output", err) : status;
+}
+
+/* ---- lists of codes from a file ----------------------------------------- */
+
+#define CODES_LINE_MAX 512 /* bytes: a GS1 Digital Link URI fits, a stray paragraph does not */
+#define CODES_MAX 1000000  /* lines holding a code: far above a store's catalogue */
+
+static int codes_add(struct cli_codes *c, const char *s, size_t n)
+{
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 64;
+        char **grown = realloc(c->v, cap * sizeof *grown);
+        if (grown == NULL)
+            return -1;
+        c->v = grown;
+        c->cap = cap;
+    }
+    if ((c->v[c->n] = malloc(n + 1)) == NULL)
+        return -1;
+    memcpy(c->v[c->n], s, n);
+    c->v[c->n++][n] = '\0';
+    return 0;
+}
+
+/* One line of a codes file: what is wrong with it, or NULL. */
+static const char *codes_line_fault(const char *s, size_t n)
+{
+    if (memchr(s, '\0', n) != NULL)
+        return "contains a NUL byte";
+    if (!ent_utf8_valid(s, n))
+        return "is not valid UTF-8 text";
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == ' ' || s[i] == '\t')
+            return "holds more than one code (one code per line)";
+    return NULL;
+}
+
+int cli_read_codes(const char *path, struct cli_codes *out)
+{
+    if (*path == '\0')
+        return cli_error(EXIT_USAGE, "--codes needs a file name, or - for standard input");
+    bool is_stdin = strcmp(path, "-") == 0;
+    const char *shown = is_stdin ? "standard input" : path;
+    FILE *f = is_stdin ? stdin : fopen(path, "rb");
+    char *line = NULL;
+    size_t cap = 0, lineno = 0;
+    ssize_t got;
+    int st = 0;
+    if (f == NULL)
+        return cli_error(errno == ENOENT || errno == ENAMETOOLONG || errno == ENOTDIR ? EXIT_USAGE : EXIT_IO,
+                         "cannot read codes from %s: %s", path, strerror(errno));
+    while (st == 0 && (got = getline(&line, &cap, f)) >= 0) {
+        size_t n = (size_t)got, b = 0;
+        lineno++;
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r' || line[n - 1] == ' ' || line[n - 1] == '\t'))
+            n--;
+        while (b < n && (line[b] == ' ' || line[b] == '\t'))
+            b++;
+        if (b == n || line[b] == '#')
+            continue; /* blank lines and comments */
+        const char *fault = n - b > CODES_LINE_MAX ? "is too long for a code" : codes_line_fault(line + b, n - b);
+        if (fault)
+            st = cli_error(EXIT_USAGE, "%s line %zu %s", shown, lineno, fault);
+        else if (out->n >= CODES_MAX)
+            st = cli_error(EXIT_USAGE, "%s line %zu: more than %d codes in one list", shown, lineno, CODES_MAX);
+        else if (codes_add(out, line + b, n - b) != 0)
+            st = cli_error(EXIT_IO, "out of memory reading %s", shown);
+    }
+    if (st == 0 && ferror(f))
+        st = cli_error(errno == EISDIR ? EXIT_USAGE : EXIT_IO, "reading codes from %s failed: %s", shown,
+                       strerror(errno));
+    free(line);
+    if (!is_stdin)
+        fclose(f);
+    return st;
+}
+
+void cli_codes_free(struct cli_codes *c)
+{
+    for (size_t i = 0; i < c->n; i++)
+        free(c->v[i]);
+    free(c->v);
+    memset(c, 0, sizeof *c);
 }

@@ -239,15 +239,31 @@ static void net_content(ent_label_data *d, const ent_product *p)
     ent_label_data_set(d, "net_content_zh", zh);
 }
 
+/* price * base / net rounded half up, checked in 64 bits: -1 when it does
+ * not fit (a price near 2^63). Split as whole and remainder so that every
+ * price the catalogue allows is exact. */
+static int per_unit(int64_t price, int64_t base, int64_t net, int64_t *out)
+{
+    int64_t whole, part, sum;
+    if (__builtin_mul_overflow(price / net, base, &whole) || __builtin_mul_overflow(price % net, base, &part))
+        return -1;
+    int64_t rest = part % net;
+    int64_t up = rest >= net - rest; /* half or more of a minor unit: 2 * rest >= net, without overflow */
+    if (__builtin_add_overflow(whole, part / net, &sum) || __builtin_add_overflow(sum, up, out))
+        return -1;
+    return 0;
+}
+
 /* Unit price for comparison: per kg for goods sold by weight, per 100 ml
- * for liquids, per piece for packs; rounded half up to the minor unit. */
-static void unit_price(ent_label_data *d, const ent_product *p)
+ * for liquids, per piece for packs; rounded half up to the minor unit.
+ * ENT_INVALID when it cannot be computed in 64 bits. */
+static int unit_price(ent_label_data *d, const ent_product *p)
 {
     char out[64];
     int64_t per, base;
     const char *unit, *unit_zh;
     if (p->net_content <= 0 || p->price <= 0 || p->unpriced)
-        return;
+        return ENT_OK;
     if (strcmp(p->net_unit, "g") == 0) {
         base = 1000, unit = "kg", unit_zh = "千克";
     } else if (strcmp(p->net_unit, "ml") == 0) {
@@ -255,9 +271,10 @@ static void unit_price(ent_label_data *d, const ent_product *p)
     } else if (strcmp(p->net_unit, "pcs") == 0 && p->net_content > 1) {
         base = 1, unit = "pc", unit_zh = "件";
     } else {
-        return;
+        return ENT_OK;
     }
-    per = (p->price * base * 2 + p->net_content) / (p->net_content * 2);
+    if (per_unit(p->price, base, p->net_content, &per) != 0)
+        return ENT_INVALID;
     money_sym(out, sizeof out - 16, per, p->currency);
     size_t n = strlen(out);
     snprintf(out + n, sizeof out - n, "/%s", unit);
@@ -267,6 +284,7 @@ static void unit_price(ent_label_data *d, const ent_product *p)
     snprintf(out + n, sizeof out - n, "/%s", unit_zh);
     ent_label_data_set(d, "unit_price_zh", out);
     ent_label_data_set(d, "unit_price_unit", unit);
+    return ENT_OK;
 }
 
 static void yymmdd(ent_label_data *d, const char *field, const char *date)
@@ -290,6 +308,31 @@ static void origin(ent_label_data *d, const char *code)
     }
 }
 
+int label_data_set_origins(ent_label_data *d, const char *const *codes, size_t n)
+{
+    char code[256] = "", en[512] = "", zh[512] = "";
+    size_t lc = 0, le = 0, lz = 0;
+    for (size_t i = 0; i < n; i++) {
+        const ent_country *c = NULL;
+        const char *sep = i ? "/" : "";
+        bool known = ent_country_lookup(&c, codes[i]) == ENT_OK;
+        /* Whole names only: a list too long for the buffers stops at a name. */
+        int a = snprintf(code + lc, sizeof code - lc, "%s%s", sep, codes[i]);
+        int b = snprintf(en + le, sizeof en - le, "%s%s", sep, known ? c->name_en : codes[i]);
+        int z = snprintf(zh + lz, sizeof zh - lz, "%s%s", sep, known ? c->name_zh : codes[i]);
+        if (a < 0 || b < 0 || z < 0 || (size_t)a >= sizeof code - lc || (size_t)b >= sizeof en - le ||
+            (size_t)z >= sizeof zh - lz) {
+            code[lc] = en[le] = zh[lz] = '\0';
+            break;
+        }
+        lc += (size_t)a, le += (size_t)b, lz += (size_t)z;
+    }
+    if (ent_label_data_set(d, "origin", code) != ENT_OK || ent_label_data_set(d, "origin_en", en) != ENT_OK ||
+        ent_label_data_set(d, "origin_zh", zh) != ENT_OK)
+        return ENT_ERROR;
+    return ENT_OK;
+}
+
 static void gtin_forms(ent_label_data *d, const char *gtin)
 {
     if (strlen(gtin) != 14)
@@ -305,7 +348,7 @@ static void gtin_forms(ent_label_data *d, const char *gtin)
     ent_label_data_set(d, "code", strncmp(gtin, "000000", 6) == 0 ? gtin + 6 : gtin[0] == '0' ? gtin + 1 : gtin);
 }
 
-static void product_fields(ent_label_data *d, const ent_product *p)
+static int product_fields(ent_label_data *d, const ent_product *p)
 {
     char buf[128];
     gtin_forms(d, p->gtin);
@@ -341,7 +384,7 @@ static void product_fields(ent_label_data *d, const ent_product *p)
         ent_label_data_set(d, "shelf_life_zh", buf);
     }
     net_content(d, p);
-    unit_price(d, p);
+    return unit_price(d, p);
 }
 
 static void lot_fields(ent_label_data *d, const ent_lot *lot, const ent_product *p)
@@ -368,9 +411,13 @@ int ent_label_data_from(ent_label_data **out, const ent_product *p, const ent_lo
 {
     ent_label_data *d = NULL;
     char now[21];
+    *out = NULL;
     if (ent_label_data_new(&d) != ENT_OK)
         return ENT_ERROR;
-    product_fields(d, p);
+    if (product_fields(d, p) != ENT_OK) {
+        ent_label_data_free(d);
+        return ENT_INVALID;
+    }
     origin(d, lot && lot->origin[0] ? lot->origin : p->origin);
     if (lot)
         lot_fields(d, lot, p);

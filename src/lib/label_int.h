@@ -27,6 +27,10 @@ enum symbology {
 };
 
 enum align { AL_LEFT, AL_CENTER, AL_RIGHT };
+/* How text that does not fit its box at its size is made to fit: shrink to
+ * its min size, wrap onto more lines (shrinking too), or shrink and then cut
+ * with an ellipsis. */
+enum fit { FIT_SHRINK, FIT_WRAP, FIT_ELLIPSIS };
 enum valign { VA_TOP, VA_MIDDLE, VA_BOTTOM };
 
 struct elem {
@@ -36,6 +40,10 @@ struct elem {
     double size, min;   /* text: font size and the smallest allowed, in points */
     double stroke;      /* line and box: width in mm */
     bool bold, wrap, fill, hrt;
+    enum fit fit;
+    bool fit_given; /* fit= was written: otherwise the default applies */
+    bool legal;     /* prints a field the law requires (name, origin, price, unit):
+                       only such text may refuse a label; other text is cut */
     enum align align;
     enum valign valign;
     enum symbology sym;
@@ -131,6 +139,11 @@ struct ent_label_job {
 
 /* Records a message on the job and returns code. */
 int label_fail(ent_label_job *job, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+
+/* Sets origin, origin_en and origin_zh to the n countries joined by "/"
+ * ("IT/PL", "Italy/Poland", "意大利/波兰"). ENT_ERROR when out of memory. */
+int label_data_set_origins(ent_label_data *d, const char *const *codes, size_t n);
 
 /* Expands {placeholders} of s with d into a new string (*out). Returns 0, or
  * -1 with the name of the first missing required field in missing. */

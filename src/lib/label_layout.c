@@ -166,6 +166,44 @@ static size_t utf8_len(const char *s)
     return n;
 }
 
+/* The code point at s (UTF-8 the parser checked); 0 at the end. */
+static unsigned utf8_cp(const char *s)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t n = utf8_len(s);
+    unsigned cp = n == 1 ? u[0] : n == 2 ? u[0] & 0x1fu : n == 3 ? u[0] & 0x0fu : u[0] & 0x07u;
+    for (size_t i = 1; i < n; i++)
+        cp = (cp << 6) | (u[i] & 0x3fu);
+    return cp;
+}
+
+static bool cp_in(unsigned cp, const unsigned *set, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (set[i] == cp)
+            return true;
+    return false;
+}
+
+/* Kinsoku (禁则): closing punctuation may not begin a line, opening brackets
+ * may not end one; a break there moves back to the previous opportunity. */
+static bool no_line_start(const char *s)
+{
+    static const unsigned closing[] = {',',    '.',    ';',    ':',    '!',    '?',    ')',    ']',    '}',
+                                       '%',    0x3001, 0x3002, 0xff0c, 0xff0e, 0xff1a, 0xff1b, 0xff01, 0xff1f,
+                                       0xff09, 0xff3d, 0xff5d, 0x300b, 0x3009, 0x300d, 0x300f, 0x3011, 0x3015,
+                                       0x3017, 0x3019, 0x301b, 0x201d, 0x2019, 0x2026, 0x2025, 0x30fb, 0xff05,
+                                       0xff5e, 0x3005, 0x30fc, 0x00b7, 0x2103, 0x2109, 0x00b0};
+    return cp_in(utf8_cp(s), closing, sizeof closing / sizeof *closing);
+}
+
+static bool no_line_end(const char *s)
+{
+    static const unsigned opening[] = {'(',    '[',    '{',    0xff08, 0xff3b, 0xff5b, 0x300a, 0x3008, 0x300c,
+                                       0x300e, 0x3010, 0x3014, 0x3016, 0x3018, 0x301a, 0x201c, 0x2018};
+    return cp_in(utf8_cp(s), opening, sizeof opening / sizeof *opening);
+}
+
 struct lines {
     char **v;
     double *w;
@@ -201,11 +239,12 @@ static int lines_push(struct lines *l, const char *s, size_t n, double w)
 
 /*
  * Breaks text into lines no wider than width at size: greedy, breaking
- * between any two CJK characters or at a space in Latin text; "\n" in the
- * content forces a break. Returns ENT_INVALID when a single word is wider
- * than the box.
+ * between any two CJK characters or at a space in Latin text, never before
+ * closing or after opening punctuation; "\n" in the content forces a break.
+ * Returns ENT_INVALID when a single word is wider than the box, unless
+ * force is set: then the word is broken where the line is full.
  */
-static int wrap_text(ent_label_job *job, const char *text, double size, bool bold, double width, bool wrap,
+static int wrap_text(ent_label_job *job, const char *text, double size, bool bold, double width, bool wrap, bool force,
                      struct lines *out)
 {
     char *buf = malloc(strlen(text) + 1);
@@ -243,7 +282,8 @@ static int wrap_text(ent_label_job *job, const char *text, double size, bool bol
                     last_w = w;
                     i += cl;
                     bool cjk = (unsigned char)s[i - cl] >= 0xe3;
-                    if (i == para || s[i] == ' ' || cjk || (unsigned char)s[i] >= 0xe3) {
+                    bool kinsoku = i < para && s[i] != ' ' && (no_line_start(s + i) || no_line_end(s + i - cl));
+                    if (i == para || s[i] == ' ' || ((cjk || (unsigned char)s[i] >= 0xe3) && !kinsoku)) {
                         brk = i;
                         brk_w = w;
                     }
@@ -257,7 +297,7 @@ static int wrap_text(ent_label_job *job, const char *text, double size, bool bol
                 if (i < para && brk > start) {
                     i = brk;
                     last_w = brk_w;
-                } else if (i < para) {
+                } else if (i < para && !force) {
                     rc = ENT_INVALID; /* a word longer than the line */
                     break;
                 }
@@ -276,37 +316,138 @@ static int wrap_text(ent_label_job *job, const char *text, double size, bool bol
     return rc;
 }
 
+static void set_text(struct out_text *ot, const struct elem *e, double size, double ascent, struct lines *l)
+{
+    ot->x = e->x, ot->y = e->y, ot->w = e->w, ot->h = e->h;
+    ot->size = size;
+    ot->ascent = ascent;
+    ot->bold = e->bold;
+    ot->align = e->align;
+    ot->valign = e->valign;
+    ot->lines = l->v;
+    ot->widths = l->w;
+    ot->nlines = l->n;
+    memset(l, 0, sizeof *l);
+}
+
+/* Lines of size (mm) that the element's box holds. */
+static size_t lines_that_fit(const struct elem *e, double size)
+{
+    if (size > e->h + 0.01)
+        return 0;
+    return 1 + (size_t)((e->h + 0.01 - size) / (size * LINE_SPACING));
+}
+
+/* Shortens line k of l until it and an ellipsis fit width, whole characters only. */
+static int cut_line(ent_label_job *job, struct lines *l, size_t k, double size, bool bold, double width)
+{
+    static const char ell[] = "…";
+    char *line = l->v[k];
+    size_t n = strlen(line);
+    char *buf = malloc(n + sizeof ell);
+    double w = 0, asc;
+    int rc = ENT_OK;
+    if (buf == NULL)
+        return ENT_ERROR;
+    while (rc == ENT_OK) {
+        while (n > 0 && line[n - 1] == ' ')
+            n--;
+        memcpy(buf, line, n);
+        memcpy(buf + n, ell, sizeof ell);
+        if ((rc = label_measure_text(job, buf, size, bold, &w, &asc)) != ENT_OK || w <= width || n == 0)
+            break;
+        do /* back one whole character, never half of one */
+            n--;
+        while (n > 0 && ((unsigned char)line[n] & 0xc0) == 0x80);
+    }
+    if (rc == ENT_OK) {
+        free(l->v[k]);
+        l->v[k] = buf;
+        l->w[k] = w;
+    } else {
+        free(buf);
+    }
+    return rc;
+}
+
+/* The last resort for text the law does not require: at size, the lines the
+ * box holds, the last one (and any too wide) cut with an ellipsis. */
+static int cut_text(ent_label_job *job, const struct elem *e, const char *text, double size, struct out_text *ot,
+                    const char *who)
+{
+    struct lines l = {0};
+    double asc = 0, w;
+    size_t keep = lines_that_fit(e, size);
+    int rc = ENT_OK;
+    if (e->wrap) {
+        rc = wrap_text(job, text, size, e->bold, e->w, true, true, &l);
+    } else { /* one line per paragraph, as written */
+        for (const char *s = text; rc == ENT_OK;) {
+            size_t n = strcspn(s, "\n");
+            rc = lines_push(&l, s, n, e->w + 1); /* measured when cut below */
+            if (s[n] == '\0')
+                break;
+            s += n + 1;
+        }
+    }
+    bool dropped = l.n > keep;
+    while (rc == ENT_OK && l.n > keep)
+        free(l.v[--l.n]);
+    for (size_t k = 0; k < l.n && rc == ENT_OK; k++) {
+        if (!e->wrap && (rc = label_measure_text(job, l.v[k], size, e->bold, &l.w[k], &asc)) != ENT_OK)
+            break;
+        if (l.w[k] > e->w || (dropped && k == l.n - 1))
+            rc = cut_line(job, &l, k, size, e->bold, e->w);
+    }
+    if (rc == ENT_OK && l.n > 0) {
+        label_measure_text(job, "", size, e->bold, &w, &asc);
+        set_text(ot, e, size, asc, &l);
+        return ENT_OK;
+    }
+    lines_free(&l);
+    if (rc == ENT_ERROR)
+        return label_fail(job, ENT_ERROR, "%s", *job->msg ? job->msg : "out of memory");
+    char shown[128];
+    ent_text_clip(shown, sizeof shown, text, 80);
+    return label_fail(job, ENT_INVALID, "%s: text \"%s\" (%s line %d): not one character fits its %gx%g mm box", who,
+                      shown, job->t->name, e->line, e->w, e->h);
+}
+
+/*
+ * Fits text into the element's box by its rule: shrink (down to min), wrap
+ * (more lines, shrinking too) or ellipsis (cut at its size). Text the law
+ * requires is never cut: when it does not fit at min, the label is refused.
+ * Other text is cut at min rather than lose the whole label.
+ */
 static int fit_text(ent_label_job *job, const struct elem *e, const char *text, struct out_text *ot, const char *who)
 {
     struct lines l = {0};
     double asc = 0, w;
+    if (e->fit == FIT_ELLIPSIS) { /* its size, or the largest that one line of the box holds */
+        double pt = e->size;
+        while (pt - SIZE_STEP >= e->min - 1e-9 && pt * PT_MM > e->h + 0.01)
+            pt -= SIZE_STEP;
+        return cut_text(job, e, text, pt * PT_MM, ot, who);
+    }
     for (double pt = e->size; pt >= e->min - 1e-9; pt -= SIZE_STEP) {
         double size = pt * PT_MM;
         lines_free(&l);
-        int rc = wrap_text(job, text, size, e->bold, e->w, e->wrap, &l);
+        int rc = wrap_text(job, text, size, e->bold, e->w, e->wrap, false, &l);
         if (rc == ENT_ERROR) {
             lines_free(&l);
             return label_fail(job, ENT_ERROR, "%s", *job->msg ? job->msg : "out of memory");
         }
-        /* The last line needs only the font size, the others the full line height. */
-        double need = l.n ? size * (1 + LINE_SPACING * (double)(l.n - 1)) : 0;
-        if (rc == ENT_OK && need <= e->h + 0.01) {
+        if (rc == ENT_OK && l.n <= lines_that_fit(e, size)) {
             label_measure_text(job, "", size, e->bold, &w, &asc);
-            ot->x = e->x, ot->y = e->y, ot->w = e->w, ot->h = e->h;
-            ot->size = size;
-            ot->ascent = asc;
-            ot->bold = e->bold;
-            ot->align = e->align;
-            ot->valign = e->valign;
-            ot->lines = l.v;
-            ot->widths = l.w;
-            ot->nlines = l.n;
+            set_text(ot, e, size, asc, &l);
             return ENT_OK;
         }
     }
     lines_free(&l);
-    return label_fail(job, ENT_INVALID, "%s: text \"%s\" (%s line %d) does not fit its %gx%g mm box even at %g pt",
-                      who, ENT_CLIP(text, 40), job->t->name, e->line, e->w, e->h, e->min);
+    if (!e->legal)
+        return cut_text(job, e, text, e->min * PT_MM, ot, who);
+    return label_fail(job, ENT_INVALID, "%s: text \"%s\" (%s line %d) does not fit its %gx%g mm box even at %g pt", who,
+                      ENT_CLIP(text, 40), job->t->name, e->line, e->w, e->h, e->min);
 }
 
 static int check_required(ent_label_job *job, const ent_label_data *d, const char *who)
@@ -436,8 +577,11 @@ int ent_label_job_add(ent_label_job *job, const ent_label_data *d, int copies, c
     job->msg[0] = '\0';
     if (who == NULL || *who == '\0')
         who = "label";
-    if (copies < 1 || copies > 10000)
-        return label_fail(job, ENT_INVALID, "%s: %d copies (1 to 10000)", who, copies);
+    if (copies < 1 || copies > ENT_LABEL_MAX_COPIES)
+        return label_fail(job, ENT_INVALID, "%s: %d copies of one label (1 to %d)", who, copies, ENT_LABEL_MAX_COPIES);
+    if (job->total + (size_t)copies > ENT_LABEL_MAX_LABELS)
+        return label_fail(job, ENT_INVALID, "%s: %d more labels would make the job %zu labels, more than %d in one job",
+                          who, copies, job->total + (size_t)copies, ENT_LABEL_MAX_LABELS);
     if ((rc = check_required(job, d, who)) != ENT_OK)
         return rc;
     if ((rc = layout(job, d, who, &l)) != ENT_OK)

@@ -6,11 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "entrepot/csv.h"
 #include "internal.h"
 #include "label_int.h"
 
 #define MAX_TOKENS 24
 #define MAX_FILE (1 << 20)
+#define MAX_LINE 4096 /* bytes: a template line longer than this is a mistake, not a layout */
 
 struct parser {
     const char *name;
@@ -30,8 +32,10 @@ static int perr(struct parser *p, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
+    char name[300]; /* a long path must not push the reason out of the message */
+    ent_text_clip(name, sizeof name, p->name, 240);
     if (p->why && p->why_len)
-        snprintf(p->why, p->why_len, "%s:%d: %s", p->name, p->line, what);
+        snprintf(p->why, p->why_len, "%s:%d: %s", name, p->line, what);
     return ENT_INVALID;
 }
 
@@ -83,7 +87,8 @@ static int tokenize(struct parser *p, const char *s, size_t n)
     return ENT_OK;
 }
 
-/* A non-negative decimal number such as "63.5": no locale, no exponent. */
+/* A non-negative decimal number such as "63.5": no locale, no exponent.
+ * -1 when it is not such a number, -2 when it is above 10000. */
 static int parse_num(const char *s, double *out)
 {
     double v = 0, scale = 1;
@@ -105,8 +110,10 @@ static int parse_num(const char *s, double *out)
             return -1;
         }
     }
-    if (!digits || v > 10000)
+    if (!digits)
         return -1;
+    if (v > 10000)
+        return -2;
     *out = v;
     return 0;
 }
@@ -115,7 +122,10 @@ static int num_arg(struct parser *p, int i, const char *what, double *out)
 {
     if (i >= p->ntok || p->quoted[i])
         return perr(p, "%s: expected %s, a number in millimetres", p->tok[0], what);
-    if (parse_num(p->tok[i], out) != 0)
+    int rc = parse_num(p->tok[i], out);
+    if (rc == -2)
+        return perr(p, "%s: %s %s is too large (at most 10000)", p->tok[0], what, p->tok[i]);
+    if (rc != 0)
         return perr(p, "%s: %s '%s' is not a number such as 12 or 63.5", p->tok[0], what, p->tok[i]);
     return ENT_OK;
 }
@@ -197,6 +207,24 @@ static int check_placeholders(struct parser *p, const char *s)
     return ENT_OK;
 }
 
+static bool names_contain(const char *list, size_t len, const char *name, const char *seps);
+
+/* Whether a {placeholder} of content names field (as one of its alternatives). */
+static bool placeholders_name(const char *content, const char *field)
+{
+    for (const char *c = content; c && (c = strchr(c, '{')) != NULL; c++) {
+        const char *end = strchr(c, '}');
+        if (c[1] == '{' || end == NULL) {
+            c++;
+            continue;
+        }
+        if (names_contain(c + 1, (size_t)(end - c - 1), field, "|?"))
+            return true;
+        c = end;
+    }
+    return false;
+}
+
 /* Options key=value (or a bare flag) at tokens from..ntok-1, except the
  * last quoted string which is the content. */
 static int elem_options(struct parser *p, struct elem *e, int from, int to)
@@ -222,6 +250,21 @@ static int elem_options(struct parser *p, struct elem *e, int from, int to)
             e->bold = true;
         } else if (e->kind == EL_TEXT && KEY("wrap") && !eq) {
             e->wrap = true;
+            e->fit = FIT_WRAP;
+            e->fit_given = true;
+        } else if (e->kind == EL_TEXT && KEY("required") && !eq) {
+            e->legal = true; /* the template says the law wants it whole */
+        } else if (e->kind == EL_TEXT && KEY("fit") && eq) {
+            if (strcmp(v, "shrink") == 0)
+                e->fit = FIT_SHRINK;
+            else if (strcmp(v, "wrap") == 0)
+                e->fit = FIT_WRAP;
+            else if (strcmp(v, "ellipsis") == 0)
+                e->fit = FIT_ELLIPSIS;
+            else
+                return perr(p, "fit=%s: expected shrink, wrap or ellipsis", v);
+            e->wrap = e->fit == FIT_WRAP;
+            e->fit_given = true;
         } else if (e->kind == EL_TEXT && KEY("align") && eq) {
             if (strcmp(v, "left") == 0)
                 e->align = AL_LEFT;
@@ -264,6 +307,65 @@ static int elem_options(struct parser *p, struct elem *e, int from, int to)
             return perr(p, "%s: unknown option '%s'", p->tok[0], t);
         }
 #undef KEY
+    }
+    return ENT_OK;
+}
+
+/* The fields China's marked-price rules require on a shelf label (name,
+ * origin, price, unit): text printing one of them may refuse a label rather
+ * than be cut; any other text is cut with an ellipsis as a last resort. */
+static const char *const legal_fields[] = {"name",      "name_zh", "name_en",      "origin", "origin_en",
+                                           "origin_zh", "price",   "price_symbol", "unit",   "unit_zh"};
+
+static bool prints_legal_field(const char *content)
+{
+    for (size_t i = 0; i < sizeof legal_fields / sizeof *legal_fields; i++)
+        if (placeholders_name(content, legal_fields[i]))
+            return true;
+    return false;
+}
+
+/* Size, minimum size and fitting rule of a text element, checked together
+ * once all its options are read (they may come in any order). */
+static int text_rules(struct parser *p, struct elem *e)
+{
+    if (e->min > e->size)
+        return perr(p, "text: min=%g is larger than size=%g (min is the smallest size the text may shrink to)", e->min,
+                    e->size);
+    if (e->min == 0)
+        e->min = e->size < 5 ? e->size : 5;
+    /* One character at the smallest size must fit, so that text which is
+     * cut still shows something. */
+    if (e->h + 0.01 < e->min * PT_MM || e->w + 0.01 < e->min * PT_MM)
+        return perr(p, "text: a %gx%g mm box cannot hold one character at min=%g pt (%.2f mm)", e->w, e->h, e->min,
+                    e->min * PT_MM);
+    return ENT_OK;
+}
+
+/* Once the whole template is read (require lines may come last): text that
+ * prints a field the law requires, a field of a require line, or is marked
+ * required, may refuse a label and may not be cut. */
+static int mark_legal(struct parser *p, ent_label_template *t)
+{
+    for (size_t i = 0; i < t->nelems; i++) {
+        struct elem *e = &t->elems[i];
+        if (e->kind != EL_TEXT)
+            continue;
+        e->legal = e->legal || prints_legal_field(e->content);
+        for (size_t r = 0; r < t->nrequire && !e->legal; r++) {
+            const char *alts = t->require[r];
+            while (*alts && !e->legal) {
+                size_t n = strcspn(alts, "|");
+                char name[64];
+                snprintf(name, sizeof name, "%.*s", (int)n, alts);
+                e->legal = placeholders_name(e->content, name);
+                alts += n + (alts[n] == '|');
+            }
+        }
+        p->line = e->line;
+        if (e->legal && e->fit == FIT_ELLIPSIS)
+            return perr(p, "text: fit=ellipsis would cut text the law requires on the label (name, origin, price, "
+                           "unit, a required field): use fit=shrink or fit=wrap");
     }
     return ENT_OK;
 }
@@ -318,8 +420,8 @@ static int parse_elem(struct parser *p, ent_label_template *t, enum elem_kind ki
     }
     if ((rc = elem_options(p, &e, i, last)) != ENT_OK)
         goto fail;
-    if (e.min == 0 || e.min > e.size)
-        e.min = e.min == 0 ? (e.size < 5 ? e.size : 5) : e.size;
+    if (kind == EL_TEXT && (rc = text_rules(p, &e)) != ENT_OK)
+        goto fail;
     if (kind != EL_LINE && (e.w <= 0 || e.h <= 0)) {
         rc = perr(p, "%s: width and height must be above 0", p->tok[0]);
         goto fail;
@@ -366,6 +468,8 @@ static int template_line(struct parser *p, ent_label_template *t, bool *have_siz
     if (strcmp(kw, "template") == 0 || strcmp(kw, "font") == 0 || strcmp(kw, "zpl-font") == 0) {
         if (p->ntok != 2)
             return perr(p, "%s: expected one value", kw);
+        if (*p->tok[1] == '\0')
+            return perr(p, "%s: the name is empty", kw);
         char **dst = kw[0] == 't' ? &t->name : kw[0] == 'f' ? &t->font : &t->zpl_font;
         free(*dst);
         *dst = ent_strdup(p->tok[1]);
@@ -410,8 +514,18 @@ static int each_line(struct parser *p, const char *text, int (*fn)(struct parser
         const char *nl = strchr(s, '\n');
         size_t n = nl ? (size_t)(nl - s) : strlen(s);
         p->line++;
-        if (memchr(s, '\0', n) != NULL)
-            return perr(p, "contains a NUL byte");
+        if (memchr(s, '\0', n) != NULL) {
+            rc = perr(p, "contains a NUL byte");
+            break;
+        }
+        if (n > MAX_LINE) {
+            rc = perr(p, "the line is %zu bytes long, at most %d", n, MAX_LINE);
+            break;
+        }
+        if (!ent_utf8_valid(s, n)) {
+            rc = perr(p, "the line is not valid UTF-8 text (save the file as UTF-8)");
+            break;
+        }
         if ((rc = tokenize(p, s, n)) != ENT_OK)
             break;
         if (p->ntok > 0 && (rc = fn(p, obj, state)) != ENT_OK)
@@ -466,6 +580,8 @@ int ent_label_template_parse(ent_label_template **out, const char *text, const c
         rc = perr(&p, "the template places nothing (no text, barcode, line or box)");
         goto done;
     }
+    if ((rc = mark_legal(&p, t)) != ENT_OK)
+        goto done;
     if (t->name == NULL)
         t->name = base_name(p.name);
     if (t->zpl_font == NULL)
@@ -534,16 +650,8 @@ int ent_label_template_uses(const ent_label_template *t, const char *field)
         const struct elem *e = &t->elems[i];
         if (e->cond && strcmp(e->cond, field) == 0)
             return 1;
-        for (const char *c = e->content; c && (c = strchr(c, '{')) != NULL; c++) {
-            const char *end = strchr(c, '}');
-            if (c[1] == '{' || end == NULL) {
-                c++;
-                continue;
-            }
-            if (names_contain(c + 1, (size_t)(end - c - 1), field, "|?"))
-                return 1;
-            c = end;
-        }
+        if (placeholders_name(e->content, field))
+            return 1;
     }
     return 0;
 }
@@ -563,15 +671,23 @@ static int read_named(char **text, char **shown, const char *dir, const char *na
         snprintf(why, why_len, "no %s name given", ext + 1);
         return ENT_INVALID;
     }
+    if (nlen + (dir ? strlen(dir) : 0) + elen + 2 > sizeof path) { /* would be cut: say so, not "no such file" */
+        char shown_name[80];
+        ent_text_clip(shown_name, sizeof shown_name, name, 60);
+        snprintf(why, why_len, "%s: the %s name is too long (%zu bytes)", shown_name, ext + 1, nlen);
+        return ENT_INVALID;
+    }
     bool is_path = strchr(name, '/') != NULL || (nlen > elen && strcmp(name + nlen - elen, ext) == 0);
     if (is_path || dir == NULL || *dir == '\0')
         snprintf(path, sizeof path, "%s%s", name, is_path ? "" : ext);
     else
         snprintf(path, sizeof path, "%s/%s%s", dir, name, ext);
+    char shown_path[300]; /* messages name the file, clipped so that the reason still shows */
+    ent_text_clip(shown_path, sizeof shown_path, path, 240);
     f = fopen(path, "rb");
     if (f == NULL) {
-        rc = errno == ENOENT ? ENT_NOTFOUND : ENT_ERROR;
-        snprintf(why, why_len, "%s: %s", path, rc == ENT_NOTFOUND ? "no such file" : strerror(errno));
+        rc = errno == ENOENT ? ENT_NOTFOUND : errno == ENAMETOOLONG || errno == ENOTDIR ? ENT_INVALID : ENT_ERROR;
+        snprintf(why, why_len, "%s: %s", shown_path, rc == ENT_NOTFOUND ? "no such file" : strerror(errno));
         goto done;
     }
     char *buf = malloc(MAX_FILE + 1);
@@ -582,12 +698,26 @@ static int read_named(char **text, char **shown, const char *dir, const char *na
     }
     size_t n = fread(buf, 1, MAX_FILE + 1, f);
     if (ferror(f) || n > MAX_FILE) {
-        rc = ferror(f) ? ENT_ERROR : ENT_INVALID;
-        snprintf(why, why_len, "%s: %s", path, ferror(f) ? "read error" : "larger than 1 MiB");
+        bool folder = ferror(f) && errno == EISDIR; /* a mistake in the name, not an I/O failure */
+        rc = ferror(f) && !folder ? ENT_ERROR : ENT_INVALID;
+        snprintf(why, why_len, "%s: %s", shown_path,
+                 folder      ? "is a folder, not a file"
+                 : ferror(f) ? "read error"
+                             : "larger than 1 MiB");
         free(buf);
         goto done;
     }
     buf[n] = '\0';
+    const char *nul = memchr(buf, '\0', n);
+    if (nul != NULL) { /* the parser would stop reading there without a word */
+        int line = 1;
+        for (const char *c = buf; c < nul; c++)
+            line += *c == '\n';
+        rc = ENT_INVALID;
+        snprintf(why, why_len, "%s:%d: contains a NUL byte (not a text file?)", shown_path, line);
+        free(buf);
+        goto done;
+    }
     *text = buf;
     *shown = ent_strdup(path);
 done:
@@ -628,7 +758,7 @@ static int sheet_line(struct parser *p, void *obj, bool *seen)
     int rc = ENT_OK;
     double a = 0, b = 0;
     if (strcmp(kw, "sheet") == 0) {
-        if (p->ntok != 2)
+        if (p->ntok != 2 || *p->tok[1] == '\0')
             return perr(p, "sheet: expected one name");
         free(s->name);
         s->name = ent_strdup(p->tok[1]);
@@ -647,6 +777,11 @@ static int sheet_line(struct parser *p, void *obj, bool *seen)
         return perr(p, "%s: expected two numbers", kw);
     if ((rc = num_arg(p, 1, "the first value", &a)) != ENT_OK || (rc = num_arg(p, 2, "the second value", &b)) != ENT_OK)
         return rc;
+    /* Pages and cells hold labels (5 to 500 mm, as templates); margins and
+     * gaps may be 0. */
+    bool sized = strcmp(kw, "page") == 0 || strcmp(kw, "cell") == 0;
+    if (sized && (a < 5 || b < 5 || a > 2000 || b > 2000))
+        return perr(p, "%s: %gx%g mm is not a %s size (5 to 2000 mm each way)", kw, a, b, kw);
     if (strcmp(kw, "page") == 0) {
         s->page_w = a;
         s->page_h = b;

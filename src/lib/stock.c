@@ -503,6 +503,9 @@ static int existing_lot_agrees(ent_db *db, const ent_lot *lot, const ent_receive
     return rc;
 }
 
+/* label_db.c: queues the shelf label when the lot brings a new origin there. */
+int ent_label_queue_on_move(ent_db *db, int64_t product_id, int64_t lot_id, int64_t location_id, const char *user);
+
 int ent_stock_receive(ent_db *db, const ent_receive *r, char *lot_uuid_out)
 {
     ent_product *p = NULL;
@@ -549,6 +552,8 @@ int ent_stock_receive(ent_db *db, const ent_receive *r, char *lot_uuid_out)
         ent_uuid_new(batch);
         rc = ent_stock_apply(db, batch, "receive", p->id, lot_id, location_id, units, NULL, r->note, r->user);
     }
+    if (rc == ENT_OK)
+        rc = ent_label_queue_on_move(db, p->id, lot_id, location_id, r->user);
     rc = ent_tx_end(db, rc);
     if (rc == ENT_OK && lot_uuid_out)
         memcpy(lot_uuid_out, uuid, 37);
@@ -646,8 +651,9 @@ int ent_stock_transfer(ent_db *db, const char *product, const char *lot, const c
         return rc;
     ent_uuid_new(batch);
     if ((rc = pick_lot(db, pid, lot, from_id, from, &lot_id)) == ENT_OK &&
-        (rc = ent_stock_apply(db, batch, "transfer", pid, lot_id, from_id, -qty, NULL, note, user)) == ENT_OK)
-        rc = ent_stock_apply(db, batch, "transfer", pid, lot_id, to_id, qty, NULL, note, user);
+        (rc = ent_stock_apply(db, batch, "transfer", pid, lot_id, from_id, -qty, NULL, note, user)) == ENT_OK &&
+        (rc = ent_stock_apply(db, batch, "transfer", pid, lot_id, to_id, qty, NULL, note, user)) == ENT_OK)
+        rc = ent_label_queue_on_move(db, pid, lot_id, to_id, user);
     return ent_tx_end(db, rc);
 }
 

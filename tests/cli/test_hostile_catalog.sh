@@ -120,7 +120,7 @@ refused 2 "no commodity has the code 'NOPE'" -- product show NOPE
 refused 2 "no commodity has the code '\\xFF'" -- product show $'\xff'
 refused 2 "no commodity has the code 'xxxxxxxxxx" -- product show "$HUGE"
 refused 2 "GTIN 00000000: all zeros is not a GTIN" -- product show 00000000
-refused 2 "unexpected argument" -- product show $NUT PEN-1
+refused 2 "too many arguments: at most 1, 'PEN-1' is one more" -- product show $NUT PEN-1
 refused 2 "product list takes no argument" -- product list extra
 refused 2 "the origin to list is empty" -- product list --origin ''
 refused 2 "origin 'ZZ' is not an ISO 3166-1 country code" -- product list --origin ZZ
@@ -164,7 +164,7 @@ refused 2 "not valid UTF-8" -- product import "$WORK/badhead.csv"
 printf 'gtin,name_en\n4006381333931,\xff\n' > "$WORK/badcell.csv"
 refused 2 "not valid UTF-8" -- product import "$WORK/badcell.csv"
 refused 2 "the FILE name is empty" -- product export ''
-refused 2 "unexpected argument" -- product export a.csv b.csv
+refused 2 "too many arguments: at most 1, 'b.csv' is one more" -- product export a.csv b.csv
 
 # ---- product retire / unretire ----------------------------------------------
 refused 2 "product retire needs the CODE" -- product retire

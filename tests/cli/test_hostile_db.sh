@@ -186,7 +186,7 @@ expect 0 "\"signing_key\"" -- --json --db "$D/json.db" demo --commodities 3
 # ---- check, backup, store: arguments ---------------------------------------
 refused 2 "unexpected argument 'extra'" -- check extra
 refused 2 "backup needs the FILE to write" -- backup
-refused 2 "unexpected argument 'b.db'" -- backup a.db b.db
+refused 2 "too many arguments: at most 1, 'b.db' is one more" -- backup a.db b.db
 refused 2 "--replace takes no value" -- backup --replace=1 a.db
 refused 2 "no output file given" -- backup ""
 refused 2 "store needs show or edit" -- store

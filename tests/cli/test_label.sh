@@ -184,4 +184,56 @@ grep -q '\^FD¥25.00\^FS' printed.out && ok || fail "the queued label does not c
 same "queue after printing" "$("$E" --json label queue)" "[]"
 expect 0 "the reprint queue is empty" -- label print --template shelf-60x40 --queue --out q.pdf
 
+
+# ---- a store with a long name, and a shelf holding lots of two origins ----
+# (issue 9: the store name stopped every shelf label; the label said 意大利
+# while the counter sold a Polish lot from that very shelf)
+export ENTREPOT_DB=$WORK/hongqiao.db
+"$E" init --store SH02 --name "虹桥进口商品展示交易中心" >/dev/null
+"$E" location add A-01 --kind shelf >/dev/null
+"$E" location add B-01 --kind backroom >/dev/null
+"$E" product add --gtin 3017620422003 --name-zh 榛子可可酱 --name-en "Hazelnut spread" --origin IT \
+    --net-content "750 g" --price 39.90 >/dev/null
+"$E" stock receive --product 3017620422003 --qty 3 --lot IT1 --origin IT --expiry 2027-06-30 --location A-01 >/dev/null
+"$E" stock receive --product 3017620422003 --qty 3 --lot PL1 --origin PL --expiry 2027-06-30 --location B-01 >/dev/null
+same "queue before the move" "$("$E" --json label queue)" "[]"
+"$E" stock move --product 3017620422003 --lot PL1 --from B-01 --to A-01 --qty 2 --user 李强 >/dev/null
+got=$("$E" --json label queue | jq -r '.[] | "\(.code) \(.location) \(.reason)"')
+same "a Polish lot on shelf A-01 queues its label" "$got" "03017620422003 A-01 origin PL now on shelf A-01"
+same "the queue entry records who moved the lot" "$(sqlite3 "$ENTREPOT_DB" 'SELECT user FROM label_queue')" "李强"
+"$E" stock move --product 3017620422003 --lot PL1 --from B-01 --to A-01 --qty 1 >/dev/null
+same "the same origin again queues nothing new" "$("$E" --json label queue | jq length)" "1"
+"$E" label print --template shelf-60x40 --queue --format zpl --out hq.zpl 2>/dev/null
+grep -q '\^FD产地 意大利/波兰\^FS' hq.zpl && ok || fail "queued shelf label origin: $(grep 产地 hq.zpl)"
+grep -q '\^FDOrigin: Italy/Poland\^FS' hq.zpl && ok || fail "queued shelf label origin in English"
+grep -q '\^FD虹桥进口商品展示\^FS' hq.zpl && grep -q '\^FD交易中心\^FS' hq.zpl && ok ||
+    fail "the long store name is not wrapped onto two lines: $(grep -A1 虹桥 hq.zpl)"
+same "queue after printing" "$("$E" --json label queue)" "[]"
+expect 0 "wrote 1 label on 1 page to hq.png" -- label print --template shelf-60x40 --location A-01 --out hq.png
+if have zbarimg; then
+    same "shelf label with two origins decodes" "$(zbarimg -q --raw hq.png 2>/dev/null)" "3017620422003"
+else
+    skip "zbarimg absent: the two-origin shelf label not decoded"
+fi
+# Named without a location, the label keeps the commodity's default origin.
+"$E" label print --template shelf-60x40 3017620422003 --format zpl >plain.zpl
+grep -q '\^FD产地 意大利\^FS' plain.zpl && ok || fail "default origin: $(grep 产地 plain.zpl)"
+# A store name too long even for two lines is cut, never refusing the label.
+sed 's/^text 40 33.4 18 5.4 .*/text 40 34 18 3 size=6 min=4.5 align=right "{store_name?}"/' \
+    "$LABELS/shelf-60x40.label" >narrow.label
+"$E" label print --template ./narrow.label 3017620422003 --format zpl >narrow.zpl
+grep -q '\^FD虹桥进口商品展示交易…\^FS' narrow.zpl && ok || fail "store name not cut: $(grep 虹桥 narrow.zpl)"
+# More than 255 codes, and codes from a file or standard input.
+codes=$(for i in $(seq 300); do printf '3017620422003 '; done)
+# shellcheck disable=SC2086
+expect 0 "wrote 1 label on 1 page to many.pdf" -- label print --template shelf-60x40 $codes --out many.pdf
+printf '# shelf A\n3017620422003\n\n  3017620422003  \n' >codes.txt
+expect 0 "wrote 1 label on 1 page to file.pdf" -- label print --template shelf-60x40 --codes codes.txt --out file.pdf
+got=$(printf '3017620422003\n' | "$E" label print --template shelf-60x40 --codes - --format zpl | grep -c '^\^XA$')
+same "codes from standard input" "$got" "1"
+# --out names the format when --format is absent.
+"$E" label print --template shelf-60x40 3017620422003 --out inferred.png 2>/dev/null
+same "format from the extension" "$(head -c 4 inferred.png | tail -c 3)" "PNG"
+export ENTREPOT_DB=$WORK/test.db
+
 finish

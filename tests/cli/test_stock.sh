@@ -206,6 +206,7 @@ sqlite3 "$WORK/old.db" "UPDATE lot SET expiry = NULL; DROP INDEX stock_count_ope
     ALTER TABLE location DROP COLUMN retired_at;
     ALTER TABLE sale_sum_hour DROP COLUMN ret_value; ALTER TABLE sale_sum_hour DROP COLUMN ret_units; ALTER TABLE sale_sum_origin DROP COLUMN ret_value; ALTER TABLE sale_sum_origin DROP COLUMN ret_units; ALTER TABLE sale_sum_origin DROP COLUMN ret_lines; ALTER TABLE sale_sum_product DROP COLUMN ret_value; ALTER TABLE sale_sum_product DROP COLUMN ret_units; ALTER TABLE sale_sum_product DROP COLUMN ret_lines;
     ALTER TABLE store DROP COLUMN address; ALTER TABLE store DROP COLUMN phone; DROP TABLE store_change;
+    ALTER TABLE label_queue DROP COLUMN location_id; ALTER TABLE label_queue DROP COLUMN user;
     PRAGMA user_version = 4"
 jqtrue "migration 005 expiry" '.[0].expiry == "2026-10-01"' -- --db "$WORK/old.db" --json stock levels --by lot --product 8410376000115
 

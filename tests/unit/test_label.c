@@ -103,6 +103,31 @@ static const struct {
      "t.label:2: unknown field 'best_before' (the fields are listed in README.md, section Labels)"},
     {"size 60 40\ntext 1 1 10 5 if=lott \"x\"\n",
      "t.label:2: unknown field 'lott' (the fields are listed in README.md, section Labels)"},
+    /* hostile templates: each refused with its line */
+    {"size 60 40\ntext 1 1 20 5 size=6 min=9 \"x\"\n",
+     "t.label:2: text: min=9 is larger than size=6 (min is the smallest size the text may shrink to)"},
+    {"size 60 40\nfont \"\"\ntext 1 1 10 5 \"x\"\n", "t.label:2: font: the name is empty"},
+    {"template \"\"\n", "t.label:1: template: the name is empty"},
+    {"size 60 40\ntext 1 1 10 5 \"\xff\"\n", "t.label:2: the line is not valid UTF-8 text (save the file as UTF-8)"},
+    {"size 60 40\ntext 1 1 10 5 \"\xe4\xb9\"\n",
+     "t.label:2: the line is not valid UTF-8 text (save the file as UTF-8)"},
+    {"size 60 40\ntext 1 1 10 0.5 size=6 min=4 \"x\"\n",
+     "t.label:2: text: a 10x0.5 mm box cannot hold one character at min=4 pt (1.41 mm)"},
+    {"size 60 40\ntext 1 1 10 5 fit=squeeze \"x\"\n", "t.label:2: fit=squeeze: expected shrink, wrap or ellipsis"},
+    {"size 60 40\ntext 1 1 10 5 fit=ellipsis \"{storage}\"\nrequire storage\n",
+     "t.label:2: text: fit=ellipsis would cut text the law requires on the label (name, origin, price, unit, a "
+     "required field): use fit=shrink or fit=wrap"},
+    {"size 60 40\nbox 1 1 5 5\ntext 1 1 10 5 required fit=ellipsis \"{storage}\"\n",
+     "t.label:3: text: fit=ellipsis would cut text the law requires on the label (name, origin, price, unit, a "
+     "required field): use fit=shrink or fit=wrap"},
+    {"size 60 40\ntext 1 1 10 5 fit=ellipsis \"{name_zh}\"\n",
+     "t.label:2: text: fit=ellipsis would cut text the law requires on the label (name, origin, price, unit, a "
+     "required field): use fit=shrink or fit=wrap"},
+    {"size 60 40\ntext 1 1 10 5 fit=ellipsis \"产地 {origin_zh|origin}\"\n",
+     "t.label:2: text: fit=ellipsis would cut text the law requires on the label (name, origin, price, unit, a "
+     "required field): use fit=shrink or fit=wrap"},
+    {"size 60 40\ntext 1 1 10 5 \"一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一二三\" \"x\"\n",
+     "t.label:2: text: unexpected quoted text \"一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十…\" (the content comes last, once)"},
 };
 
 static void template_errors(void **state)
@@ -116,19 +141,36 @@ static void template_errors(void **state)
             fail_msg("row %zu: rc %d, why \"%s\", expected \"%s\"", i, rc, why, bad_templates[i].why);
         assert_null(t);
     }
+    /* A 100 KB line is refused by its length, with its line number. */
+    size_t big = 100 * 1024;
+    char *text = malloc(big + 64), why[512];
+    ent_label_template *t = NULL;
+    int n = snprintf(text, big + 64, "size 60 40\ntext 1 1 10 5 \"");
+    memset(text + n, 'x', big);
+    strcpy(text + n + big, "\"\n");
+    assert_int_equal(ent_label_template_parse(&t, text, "t.label", why, sizeof why), ENT_INVALID);
+    assert_string_equal(why, "t.label:2: the line is 102416 bytes long, at most 4096");
+    assert_null(t);
+    free(text);
 }
 
 static const struct {
     const char *text;
     const char *why;
 } bad_sheets[] = {
-    {"page 210 297\nlabels 3 7\n", "s.sheet:0: a sheet needs 'page W H', 'labels COLUMNS ROWS' and 'cell W H' (or 'roll')"},
+    {"page 210 297\nlabels 3 7\n",
+     "s.sheet:0: a sheet needs 'page W H', 'labels COLUMNS ROWS' and 'cell W H' (or 'roll')"},
     {"page 210 297\nlabels 3 8\ncell 63.5 38.1\nmargin 7.25 15.15\ngap 2.5 0\n",
      "s.sheet:0: 3 x 8 labels of 63.5x38.1 mm with these margins and gaps need 202.75x319.95 mm, more than the "
      "210x297 mm page"},
     {"roll\npage 100 100\n", "s.sheet:0: a roll has no page, labels or cell lines: its page is the label"},
     {"labels 2.5 7\n", "s.sheet:1: labels: whole numbers of columns and rows, 1 to 50"},
     {"paper A4\n", "s.sheet:1: unknown keyword 'paper' (sheet, roll, page, labels, cell, margin, gap)"},
+    /* hostile sheets */
+    {"page 210 297\nlabels 3 7\ncell 0 0\n", "s.sheet:3: cell: 0x0 mm is not a cell size (5 to 2000 mm each way)"},
+    {"page 0 297\n", "s.sheet:1: page: 0x297 mm is not a page size (5 to 2000 mm each way)"},
+    {"sheet \"\"\n", "s.sheet:1: sheet: expected one name"},
+    {"# \xc3\n", "s.sheet:1: the line is not valid UTF-8 text (save the file as UTF-8)"},
 };
 
 static void sheet_errors(void **state)
@@ -595,6 +637,126 @@ static void text_shrinks_to_fit(void **state)
     ent_label_template_free(t);
 }
 
+/* The text fields of label i (0-based) of a ZPL job, one string per line
+ * drawn, joined by '|'. */
+static void zpl_texts(const char *zpl, int label, char *out, size_t len)
+{
+    const char *p = zpl;
+    size_t k = 0;
+    out[0] = '\0';
+    for (int i = 0; i < label && p; i++)
+        p = strstr(p + 1, "^XA");
+    const char *end = p ? strstr(p, "^XZ") : NULL;
+    while (p && (p = strstr(p, "^FH^FD")) != NULL && p < end) {
+        p += 6;
+        const char *fs = strstr(p, "^FS");
+        if (k && k < len - 1)
+            out[k++] = '|';
+        for (; p < fs && k < len - 1; p++)
+            out[k++] = *p;
+        out[k] = '\0';
+    }
+}
+
+/* Fitting rules: shrink, wrap with kinsoku (no line starts with closing
+ * punctuation, none ends with an opening bracket), and the ellipsis for text
+ * the law does not require; required text that cannot fit refuses. */
+static void text_fitting_rules(void **state)
+{
+    (void)state;
+    /* 10 pt CJK characters are 3.53 mm wide: 8 fit in 29 mm. */
+    static const char tpl[] = "size 60 40\n"
+                              "text 1 1 29 12 size=10 min=10 fit=wrap required \"{storage}\"\n"
+                              "text 1 14 18 3 size=6 min=4.5 \"{store_name}\"\n"
+                              "text 1 18 29 5 size=10 min=10 fit=ellipsis \"{brand}\"\n"
+                              "text 1 24 29 5 size=10 min=10 \"{name_zh}\"\n";
+    static const struct {
+        const char *storage, *store, *brand, *name;
+        int rc;
+        const char *want; /* ZPL text lines joined by '|', or the message */
+    } rows[] = {
+        /* a naive break would start line 2 with '，' */
+        {"甲乙丙丁戊己庚辛，壬癸", "中心", "B", "茶", ENT_OK, "甲乙丙丁戊己庚|辛，壬癸|中心|B|茶"},
+        /* ... or end line 1 with '《' */
+        {"甲乙丙丁戊己庚《辛》", "中心", "B", "茶", ENT_OK, "甲乙丙丁戊己庚|《辛》|中心|B|茶"},
+        {"甲乙丙丁戊己庚辛：壬", "中心", "B", "茶", ENT_OK, "甲乙丙丁戊己庚|辛：壬|中心|B|茶"},
+        /* the store name does not fit even at 4.5 pt: cut, never refused */
+        {"甲", "虹桥进口商品展示交易中心", "B", "茶", ENT_OK, "甲|虹桥进口商品展示交易…|B|茶"},
+        /* fit=ellipsis cuts at its own size */
+        {"甲", "中心", "一二三四五六七八九十", "茶", ENT_OK, "甲|中心|一二三四五六七…|茶"},
+        /* storage marked required: refused rather than cut */
+        {"甲乙丙丁戊己庚辛壬癸甲乙丙丁戊己庚辛壬癸甲乙丙丁戊己庚辛壬癸", "中心", "B", "茶", ENT_INVALID,
+         /* 80 bytes at most in the message, cut between whole characters */
+         "X1: text \"甲乙丙丁戊己庚辛壬癸甲乙丙丁戊己庚辛壬癸甲乙丙丁戊己庚辛壬癸\" (t line 2) does not fit its 29x12 mm box "
+         "even at 10 pt"},
+        /* the name is required: refused, naming it whole */
+        {"甲", "中心", "B", "意大利特级初榨橄榄油礼盒装", ENT_INVALID,
+         "X1: text \"意大利特级初榨橄榄油礼盒装\" (t line 5) does not fit its 29x5 mm box even at 10 pt"},
+    };
+    ent_label_template *t = NULL;
+    char why[512];
+    assert_int_equal(ent_label_template_parse(&t, tpl, "t", why, sizeof why), ENT_OK);
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        ent_label_job *job = NULL;
+        ent_label_data *d = NULL;
+        char *buf = NULL, got[1024];
+        size_t len = 0;
+        ent_label_options o = {.format = ENT_LABEL_ZPL, .dpi = 203};
+        assert_int_equal(ent_label_job_new(&job, t, &o, why, sizeof why), ENT_OK);
+        assert_int_equal(ent_label_data_new(&d), ENT_OK);
+        ent_label_data_set(d, "storage", rows[i].storage);
+        ent_label_data_set(d, "store_name", rows[i].store);
+        ent_label_data_set(d, "brand", rows[i].brand);
+        ent_label_data_set(d, "name_zh", rows[i].name);
+        int rc = ent_label_job_add(job, d, 1, "X1");
+        if (rc == ENT_OK) {
+            FILE *f = open_memstream(&buf, &len);
+            assert_int_equal(ent_label_job_write(job, f), ENT_OK);
+            fclose(f);
+            zpl_texts(buf, 0, got, sizeof got);
+        } else {
+            snprintf(got, sizeof got, "%s", ent_label_job_errmsg(job));
+        }
+        if (rc != rows[i].rc || strcmp(got, rows[i].want) != 0)
+            fail_msg("row %zu: rc %d, \"%s\", expected rc %d, \"%s\"", i, rc, got, rows[i].rc, rows[i].want);
+        free(buf);
+        ent_label_data_free(d);
+        ent_label_job_free(job);
+    }
+    ent_label_template_free(t);
+}
+
+/* Unit prices are computed in 64 bits with overflow checked: the largest
+ * price the catalogue takes is exact, a price near 2^63 is refused. */
+static void unit_price_bounds(void **state)
+{
+    (void)state;
+    static const struct {
+        int64_t price, net;
+        int rc;
+        const char *want;
+    } rows[] = {
+        {3990, 750, ENT_OK, "¥53.20/千克"},
+        {999999999999999, 1, ENT_OK, "¥9999999999999990.00/千克"},
+        {9223372036854775807, 1000, ENT_OK, "¥92233720368547758.07/千克"},
+        {9223372036854775807, 1, ENT_INVALID, NULL},
+        {9223372036854775807, 3, ENT_INVALID, NULL},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        ent_product *p = make_product("06901234567892", "乌龙茶", "Oolong tea", rows[i].price, rows[i].net, "g");
+        ent_label_data *d = (ent_label_data *)1;
+        int rc = ent_label_data_from(&d, p, NULL, NULL);
+        const char *got = rc == ENT_OK ? ent_label_data_get(d, "unit_price_zh") : NULL;
+        if (rc != rows[i].rc || (rows[i].want && (got == NULL || strcmp(got, rows[i].want) != 0)))
+            fail_msg("row %zu: rc %d, \"%s\", expected rc %d, \"%s\"", i, rc, got ? got : "", rows[i].rc,
+                     rows[i].want ? rows[i].want : "");
+        if (rc != ENT_OK)
+            assert_null(d);
+        ent_label_data_free(rc == ENT_OK ? d : NULL);
+        free_product(p);
+    }
+}
+
 /* ℃, which WenQuanYi Micro Hei draws as nothing, prints as °C; a character
  * no font glyph exists for refuses the label, naming it. */
 static void glyphs(void **state)
@@ -716,6 +878,8 @@ int main(void)
         cmocka_unit_test(gs1_128_zpl),
         cmocka_unit_test(text_shrinks_to_fit),
         cmocka_unit_test(glyphs),
+        cmocka_unit_test(text_fitting_rules),
+        cmocka_unit_test(unit_price_bounds),
         cmocka_unit_test(sheet_geometry),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);

@@ -757,7 +757,9 @@ static void migration_8(void **state)
         "ALTER TABLE sale_sum_origin DROP COLUMN ret_lines; ALTER TABLE sale_sum_product DROP COLUMN ret_value;"
         "ALTER TABLE sale_sum_product DROP COLUMN ret_units; ALTER TABLE sale_sum_product DROP COLUMN ret_lines;"
         /* later migrations: store details */
-        "ALTER TABLE store DROP COLUMN address; ALTER TABLE store DROP COLUMN phone; DROP TABLE store_change;";
+        "ALTER TABLE store DROP COLUMN address; ALTER TABLE store DROP COLUMN phone; DROP TABLE store_change;"
+        /* label queue by location */
+        "ALTER TABLE label_queue DROP COLUMN location_id; ALTER TABLE label_queue DROP COLUMN user;";
     char *err = NULL;
     if (sqlite3_exec(raw, old, NULL, NULL, &err) != SQLITE_OK || sqlite3_exec(raw, pragma, NULL, NULL, &err) != SQLITE_OK)
         fail_msg("downgrade: %s", err);
