@@ -29,7 +29,7 @@ static int setup(void **state)
     mkdir(dir, 0700);
     path_in(key_path, sizeof key_path, "sign.key");
     unlink(key_path);
-    setenv("ENTREPOT_NOW", "2026-11-27T01:00:00Z", 1);
+    ent_clock_set("2026-11-27T01:00:00Z");
     unsetenv("ENTREPOT_KEY");
     unsetenv("ENTREPOT_KEY_PASSPHRASE");
     return test_db_setup(state);
@@ -174,12 +174,12 @@ static void base_journal(ent_db *db, char head_out[65])
     const struct sale s6 = {ENT_JOURNAL_VOID, "2026-11-27T02:40:00Z", NULL, w3.uuid, "card", 2,
                             {{"6900000000035", -1, 1500, 1300}, {"6900000000042", -1, 1000, 900}}};
     assert_int_equal(append(j, NULL, &s6), ENT_OK);
-    setenv("ENTREPOT_NOW", "2026-11-27T02:45:00Z", 1);
+    ent_clock_set("2026-11-27T02:45:00Z");
     assert_int_equal(ent_journal_event(j, NULL, "drawer", "opened without a sale"), ENT_OK);
     const struct sale s8 = {ENT_JOURNAL_SALE, "2026-11-27T02:50:00Z", UUID8, NULL, "wallet", 1,
                             {{"6900000000066", 2, 600, 900}}};
     assert_int_equal(append(j, NULL, &s8), ENT_OK);
-    setenv("ENTREPOT_NOW", "2026-11-27T12:00:00Z", 1); /* 20:00 in Shanghai */
+    ent_clock_set("2026-11-27T12:00:00Z"); /* 20:00 in Shanghai */
     assert_int_equal(ent_journal_close_period(j, &z, ENT_PERIOD_DAY, NULL), ENT_OK);
     assert_int_equal(z->seq, 9);
     snprintf(head_out, 65, "%s", z->hash);
@@ -682,7 +682,7 @@ static void closing_rows(void **state)
     ent_journal_open_opts o = {0};
     assert_int_equal(ent_journal_open(&j, db, &o), ENT_OK);
     /* The Z report of 2026-11-27, as base_journal wrote it, read back. */
-    setenv("ENTREPOT_NOW", "2026-11-28T03:00:00Z", 1);
+    ent_clock_set("2026-11-28T03:00:00Z");
     const struct sale in_closed = {ENT_JOURNAL_SALE, "2026-11-27T05:00:00Z", NULL, NULL, "cash", 1,
                                    {{"6900000000011", 1, 100, 1300}}};
     const struct {
@@ -712,7 +712,7 @@ static void closing_rows(void **state)
                "for it");
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
         if (rows[i].now)
-            setenv("ENTREPOT_NOW", rows[i].now, 1);
+            ent_clock_set(rows[i].now);
         EXPECT_ROW(i, db, ent_journal_close_period(j, NULL, rows[i].period, rows[i].date), rows[i].rc, rows[i].msg);
     }
     ent_journal_close(j);
@@ -736,7 +736,7 @@ static void z_report(void **state)
     assert_int_equal(append(j, NULL, &b), ENT_OK);
     assert_int_equal(append(j, NULL, &t), ENT_OK);
     assert_int_equal(append(j, NULL, &r), ENT_OK);
-    setenv("ENTREPOT_NOW", "2026-11-27T12:00:00Z", 1);
+    ent_clock_set("2026-11-27T12:00:00Z");
     ent_journal_closing *z = NULL;
     assert_int_equal(ent_journal_close_period(j, &z, ENT_PERIOD_DAY, NULL), ENT_OK);
     assert_string_equal(z->period, "day:2026-11-27");

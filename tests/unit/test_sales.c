@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 
 #include "testutil.h"
+#include "internal.h"
 
 static char dir[64], key_path[128];
 
@@ -22,7 +23,7 @@ static int setup(void **state)
     if (test_db_setup(state) != 0)
         return -1;
     ent_db *db = *state;
-    setenv("ENTREPOT_NOW", "2026-11-28T06:00:00Z", 1); /* 14:00 in Shanghai */
+    ent_clock_set("2026-11-28T06:00:00Z"); /* 14:00 in Shanghai */
     snprintf(dir, sizeof dir, "/tmp/ent_sales_XXXXXX");
     if (mkdtemp(dir) == NULL)
         return -1;
@@ -569,12 +570,12 @@ static void voids(void **state)
     EXPECT_ROW(0, db, ent_sale_return(db, NULL, j, &q), ENT_INVALID,
                "a void takes back a whole sale: give its receipt and no codes");
     q.nitems = 0;
-    setenv("ENTREPOT_NOW", "2026-11-29T06:00:00Z", 1);
+    ent_clock_set("2026-11-29T06:00:00Z");
     int64_t before = fingerprint();
     assert_int_equal(ent_sale_return(db, NULL, j, &q), ENT_REFUSED);
     assert_non_null(strstr(ent_errmsg(db), "was sold on 2026-11-28: only a sale of today can be voided"));
     assert_int_equal(fingerprint(), before);
-    setenv("ENTREPOT_NOW", "2026-11-28T06:30:00Z", 1);
+    ent_clock_set("2026-11-28T06:30:00Z");
     assert_int_equal(ent_sale_return(db, &v, j, &q), ENT_OK);
     assert_int_equal(v->total, -(3 * 850 + 2 * 350));
     assert_int_equal(v->is_void, 1);
