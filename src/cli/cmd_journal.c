@@ -22,19 +22,61 @@ static int parse_int(const char *s, int64_t *out)
     return 0;
 }
 
-/* Reads a passphrase from the first line of path into buf. Passphrases never
- * come from the command line, where other users could see them in ps. */
+/* A user's text for a message: at most 40 bytes, cut only between whole
+ * UTF-8 characters, with invalid bytes and control characters shown as '?'. */
+static const char *shown(char *buf, size_t len, const char *s)
+{
+    size_t o = 0, i = 0, n = s ? strlen(s) : 0;
+    while (i < n && o + 8 < len && i < 40) {
+        unsigned char c = (unsigned char)s[i];
+        size_t k = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+        if (k == 0 || i + k > n || !ent_utf8_valid(s + i, k) || c < 0x20 || c == 0x7f) {
+            buf[o++] = '?';
+            i++;
+            continue;
+        }
+        if (i + k > 40)
+            break;
+        memcpy(buf + o, s + i, k);
+        o += k;
+        i += k;
+    }
+    if (i < n && o + 4 <= len) {
+        memcpy(buf + o, "…", 3);
+        o += 3;
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+/* Reads a passphrase, the first line of path, into buf. Passphrases never
+ * come from the command line, where other users could see them in ps. One
+ * that does not fit in buf is refused, never cut short: a cut passphrase
+ * would encrypt a new key with less than the user typed. */
 static int read_passphrase(char *buf, size_t len, const char *path)
 {
+    char a[64];
     FILE *f = fopen(path, "r");
     if (f == NULL)
-        return cli_error(EXIT_USAGE, "%s: %s", path, strerror(errno));
-    if (fgets(buf, (int)len, f) == NULL)
-        buf[0] = '\0';
+        return cli_error(EXIT_USAGE, "passphrase file %s: %s", shown(a, sizeof a, path), strerror(errno));
+    size_t n = 0;
+    int c = 0;
+    while (n + 1 < len && (c = fgetc(f)) != EOF && c != '\n' && c != '\r' && c != '\0')
+        buf[n++] = (char)c;
+    buf[n] = '\0';
+    bool too_long = n + 1 >= len && (c = fgetc(f)) != EOF && c != '\n' && c != '\r';
+    bool failed = ferror(f) != 0;
+    int err = errno;
     fclose(f);
-    buf[strcspn(buf, "\r\n")] = '\0';
+    if (failed)
+        return cli_error(EXIT_USAGE, "passphrase file %s: %s", shown(a, sizeof a, path), strerror(err));
+    if (too_long)
+        return cli_error(EXIT_USAGE, "passphrase file %s: the passphrase is longer than %zu bytes",
+                         shown(a, sizeof a, path), len - 1);
+    if (c == '\0' && n + 1 < len)
+        return cli_error(EXIT_USAGE, "passphrase file %s: the passphrase holds a zero byte", shown(a, sizeof a, path));
     if (buf[0] == '\0')
-        return cli_error(EXIT_USAGE, "%s: the passphrase file is empty", path);
+        return cli_error(EXIT_USAGE, "passphrase file %s: the passphrase is empty", shown(a, sizeof a, path));
     return 0;
 }
 
@@ -360,7 +402,9 @@ static int journal_verify(struct cli *cli, int argc, char **argv)
         else
             printf("tampered: %lld bad record%s\n", (long long)sum.bad, sum.bad == 1 ? "" : "s");
     }
-    return rc == ENT_OK ? EXIT_OK : EXIT_REFUSED;
+    if (rc != ENT_OK) /* the reasons went to stdout with their records; stderr says why it failed */
+        return cli_error(EXIT_REFUSED, "%s", ent_errmsg(cli->db));
+    return EXIT_OK;
 }
 
 /* ---- export ------------------------------------------------------------- */
@@ -552,7 +596,9 @@ static const char append_help[] =
 #define MAX_RATES 16
 #define MAX_PAYS 8
 
-/* Parses CODE:QTY:PRICE:RATE[:NAME] in place (spec, a copy of orig, is cut at the colons). */
+/* Parses CODE:QTY:PRICE:RATE[:NAME] in place (spec, a copy of orig, is cut at
+ * the colons). Every product and sum is checked: a line's amount must fit
+ * in 64 bits. */
 static int parse_line(ent_journal_line *l, char *spec, const char *orig, const char *currency)
 {
     char *f[5] = {0};
@@ -565,15 +611,67 @@ static int parse_line(ent_journal_line *l, char *spec, const char *orig, const c
         *c = '\0';
         p = c + 1;
     }
-    int64_t qty, price, rate;
-    char why[128];
+    int64_t qty, price, rate, amount;
+    char why[128], a[64], b[64];
     if (n < 4 || parse_int(f[1], &qty) != 0 || qty == 0)
-        return cli_error(EXIT_USAGE, "line '%s': write CODE:QTY:PRICE:RATE[:NAME] with a non-zero QTY", orig);
-    if (ent_money_parse(&price, f[2], currency, why, sizeof why) != ENT_OK || price < 0)
-        return cli_error(EXIT_USAGE, "line '%s': price '%s': %s", orig, f[2], why);
+        return cli_error(EXIT_USAGE, "line '%s': write CODE:QTY:PRICE:RATE[:NAME] with a whole, non-zero QTY",
+                         shown(a, sizeof a, orig));
+    if (ent_money_parse(&price, f[2], currency, why, sizeof why) != ENT_OK)
+        return cli_error(EXIT_USAGE, "line '%s': price: %s", shown(a, sizeof a, orig), why);
+    if (price < 0)
+        return cli_error(EXIT_USAGE, "line '%s': price '%s' must not be negative", shown(a, sizeof a, orig),
+                         shown(b, sizeof b, f[2]));
     if (ent_decimal_parse(&rate, f[3], 2) != ENT_OK || rate > 10000)
-        return cli_error(EXIT_USAGE, "line '%s': tax rate '%s' is not a percentage such as 13 or 6.5", orig, f[3]);
-    *l = (ent_journal_line){f[0], NULL, n == 5 ? f[4] : NULL, qty, price, 0, qty * price, (int32_t)rate};
+        return cli_error(EXIT_USAGE, "line '%s': tax rate '%s' is not a percentage from 0 to 100 such as 13 or 6.5",
+                         shown(a, sizeof a, orig), shown(b, sizeof b, f[3]));
+    if (__builtin_mul_overflow(qty, price, &amount))
+        return cli_error(EXIT_USAGE, "line '%s': quantity times price is too large", shown(a, sizeof a, orig));
+    *l = (ent_journal_line){f[0], NULL, n == 5 ? f[4] : NULL, qty, price, 0, amount, (int32_t)rate};
+    return 0;
+}
+
+/* The tax inside a gross amount, rounded half away from zero; -1 when the
+ * product does not fit in 64 bits. */
+static int tax_inside(int64_t *out, int64_t gross, int64_t rate)
+{
+    int64_t num, den = 2 * (10000 + rate);
+    if (__builtin_mul_overflow(gross, rate * 2, &num) ||
+        __builtin_add_overflow(num, (gross < 0 ? -1 : 1) * (10000 + rate), &num))
+        return -1;
+    *out = num / den;
+    return 0;
+}
+
+/* Parses --pay METHOD[:AMOUNT],... against total; a payment's sign must be
+ * the record's (sales pay in, returns and voids pay out). */
+static int parse_pays(ent_journal_pay *pays, int *npay, char *paybuf, int64_t total, bool refund,
+                      const char *currency)
+{
+    int64_t rest = total;
+    char why[128], a[64];
+    *npay = 0;
+    for (char *save = NULL, *p = strtok_r(paybuf, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+        char *colon = strchr(p, ':');
+        if (*npay == MAX_PAYS)
+            return cli_error(EXIT_USAGE, "too many payment methods: at most %d", MAX_PAYS);
+        pays[*npay].method = p;
+        pays[*npay].amount = rest;
+        if (colon) {
+            *colon = '\0';
+            if (ent_money_parse(&pays[*npay].amount, colon + 1, currency, why, sizeof why) != ENT_OK)
+                return cli_error(EXIT_USAGE, "payment '%s': %s", shown(a, sizeof a, p), why);
+            int64_t v = pays[*npay].amount;
+            if (refund ? v > 0 : v < 0)
+                return cli_error(EXIT_USAGE, "payment '%s': %s", shown(a, sizeof a, p),
+                                 refund ? "a refund is paid out: give a negative amount or none"
+                                        : "a payment must not be negative");
+        }
+        if (__builtin_sub_overflow(rest, pays[*npay].amount, &rest))
+            return cli_error(EXIT_USAGE, "payment '%s': the amount is too large", shown(a, sizeof a, p));
+        (*npay)++;
+    }
+    if (*npay == 0)
+        return cli_error(EXIT_USAGE, "--pay needs at least one method, such as cash or card:12.50");
     return 0;
 }
 
@@ -613,8 +711,13 @@ static int journal_append(struct cli *cli, int argc, char **argv)
     char *specs[MAX_LINES] = {0}, *paybuf = NULL;
     int ntax = 0, npay = 0;
     int64_t total = 0;
+    char a[64];
     for (int i = 0; i < npos && st == 0; i++) {
         specs[i] = strdup(pos[i]);
+        if (specs[i] == NULL) {
+            st = cli_error(EXIT_IO, "out of memory");
+            break;
+        }
         st = parse_line(&lines[i], specs[i], pos[i], store->currency);
         if (st != 0)
             break;
@@ -622,37 +725,25 @@ static int journal_append(struct cli *cli, int argc, char **argv)
         while (t < ntax && taxes[t].rate != lines[i].rate)
             t++;
         if (t == ntax && ntax == MAX_RATES) {
-            st = cli_error(EXIT_USAGE, "too many tax rates");
+            st = cli_error(EXIT_USAGE, "too many tax rates: at most %d", MAX_RATES);
             break;
         }
         if (t == ntax)
             taxes[ntax++] = (ent_journal_tax){lines[i].rate, 0, 0};
-        taxes[t].gross += lines[i].amount;
-        total += lines[i].amount;
+        if (__builtin_add_overflow(taxes[t].gross, lines[i].amount, &taxes[t].gross) ||
+            __builtin_add_overflow(total, lines[i].amount, &total))
+            st = cli_error(EXIT_USAGE, "line '%s': the lines add up to more than can be recorded",
+                           shown(a, sizeof a, pos[i]));
     }
-    for (int t = 0; t < ntax; t++) /* the tax inside a gross amount, rounded half away from zero */
-        taxes[t].tax = (taxes[t].gross * taxes[t].rate * 2 + (taxes[t].gross < 0 ? -1 : 1) * (10000 + taxes[t].rate)) /
-                       (2 * (10000 + taxes[t].rate));
+    for (int t = 0; t < ntax && st == 0; t++)
+        if (tax_inside(&taxes[t].tax, taxes[t].gross, taxes[t].rate) != 0)
+            st = cli_error(EXIT_USAGE, "the amount at tax rate %d.%02d%% is too large", (int)taxes[t].rate / 100,
+                           (int)taxes[t].rate % 100);
     if (st == 0) {
         paybuf = strdup(pay);
-        int64_t rest = total;
-        for (char *save = NULL, *p = strtok_r(paybuf, ",", &save); p && st == 0; p = strtok_r(NULL, ",", &save)) {
-            char *colon = strchr(p, ':');
-            char why[128];
-            if (npay == MAX_PAYS) {
-                st = cli_error(EXIT_USAGE, "too many payment methods");
-                break;
-            }
-            pays[npay].method = p;
-            pays[npay].amount = rest;
-            if (colon) {
-                *colon = '\0';
-                if (ent_money_parse(&pays[npay].amount, colon + 1, store->currency, why, sizeof why) != ENT_OK)
-                    st = cli_error(EXIT_USAGE, "--pay amount '%s': %s", colon + 1, why);
-            }
-            rest -= pays[npay].amount;
-            npay++;
-        }
+        st = paybuf ? parse_pays(pays, &npay, paybuf, total, k == ENT_JOURNAL_RETURN || k == ENT_JOURNAL_VOID,
+                                 store->currency)
+                    : cli_error(EXIT_IO, "out of memory");
     }
     if (st == 0) {
         ent_journal *j = NULL;

@@ -46,11 +46,11 @@ static int receipt_verify(struct cli *cli, int argc, char **argv)
         json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         fputc('\n', stdout);
         json_decref(o);
-        return rc == ENT_OK ? EXIT_OK : EXIT_REFUSED;
+        return rc == ENT_OK ? EXIT_OK : cli_error(EXIT_REFUSED, "the receipt is not valid: %s", ent_errmsg(cli->db));
     }
     if (rc != ENT_OK) {
         printf("NOT VALID: %s\n", ent_errmsg(cli->db));
-        return EXIT_REFUSED;
+        return cli_error(EXIT_REFUSED, "the receipt is not valid: %s", ent_errmsg(cli->db));
     }
     char m[64];
     cli_money(m, sizeof m, r.total, r.currency);

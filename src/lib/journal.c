@@ -741,6 +741,10 @@ static int take_lists(ent_db *db, struct jrec *r, const ent_journal_record *rec)
 {
     int64_t sum_tax = 0, sum_pay = 0, sum_line = 0;
     int rc;
+    /* Every amount moves the till the record's way: a sale's payments cannot
+     * hide a payout, a return's cannot hide takings. */
+    bool refund = strcmp(r->kind, "RETURN") == 0 || strcmp(r->kind, "VOID") == 0;
+    const char *sign = refund ? "zero or negative" : "zero or positive";
     if (rec->ntaxes == 0 || rec->npays == 0)
         return ent_fail(db, ENT_INVALID, "a %s needs its amounts per tax rate and per payment method", r->kind);
     if (rec->ntaxes > 64 || rec->npays > 32 || rec->nlines > 100000)
@@ -789,8 +793,9 @@ static int take_lists(ent_db *db, struct jrec *r, const ent_journal_record *rec)
         snprintf(field, sizeof field, "line %zu: name", i + 1);
         if ((rc = ent_check_text(db, field, l->name, 200, false)) != ENT_OK)
             return rc;
-        if (l->rate < 0 || l->rate > 10000 || l->discount < 0)
-            return ent_fail(db, ENT_INVALID, "line %zu: tax rate outside 0..10000 or a negative discount", i + 1);
+        if (l->rate < 0 || l->rate > 10000 || l->discount < 0 || l->unit_price < 0)
+            return ent_fail(db, ENT_INVALID, "line %zu: tax rate outside 0..10000, or a negative price or discount",
+                            i + 1);
         struct jline *o = jrec_add_line(r);
         if (o == NULL)
             return ent_fail(db, ENT_ERROR, "out of memory");
@@ -814,10 +819,16 @@ static int take_lists(ent_db *db, struct jrec *r, const ent_journal_record *rec)
     if (rec->nlines && sum_line != sum_tax)
         return ent_fail(db, ENT_INVALID, "the lines add up to %lld but the amounts per tax rate to %lld",
                         (long long)sum_line, (long long)sum_tax);
-    bool refund = strcmp(r->kind, "RETURN") == 0 || strcmp(r->kind, "VOID") == 0;
     if (refund ? sum_tax > 0 : sum_tax < 0)
-        return ent_fail(db, ENT_INVALID, "a %s's total must be %s, not %lld", r->kind,
-                        refund ? "zero or negative" : "zero or positive", (long long)sum_tax);
+        return ent_fail(db, ENT_INVALID, "a %s's total must be %s, not %lld", r->kind, sign, (long long)sum_tax);
+    for (size_t i = 0; i < r->ntax; i++)
+        if (refund ? r->taxes[i].gross > 0 : r->taxes[i].gross < 0)
+            return ent_fail(db, ENT_INVALID, "the amount at tax rate %lld must be %s in a %s, not %lld",
+                            (long long)r->taxes[i].rate, sign, r->kind, (long long)r->taxes[i].gross);
+    for (size_t i = 0; i < r->npay; i++)
+        if (refund ? r->pays[i].amount > 0 : r->pays[i].amount < 0)
+            return ent_fail(db, ENT_INVALID, "payment '%s' must be %s in a %s, not %lld", r->pays[i].method, sign,
+                            r->kind, (long long)r->pays[i].amount);
     r->total = sum_tax;
     return ENT_OK;
 }
