@@ -1,7 +1,9 @@
-/* entrepot journal: keygen, close, verify, export, append; and the signing key at init. */
+/* entrepot journal: keygen, close, verify, export, pubkey, append; and the signing key at init. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -20,6 +22,34 @@ static int parse_int(const char *s, int64_t *out)
         return -1;
     *out = v;
     return 0;
+}
+
+/* A UTC time "YYYY-MM-DDTHH:MM:SSZ" as people read it: local in the store's
+ * zone, "2026-11-27 20:00:00". Anything else is copied as is. */
+void cli_local_time(char *out, size_t len, const char *tz, const char *utc);
+void cli_local_time(char *out, size_t len, const char *tz, const char *utc)
+{
+    struct tm tm = {0};
+    snprintf(out, len, "%s", utc ? utc : "");
+    if (utc == NULL || strlen(utc) != 20 || tz == NULL || *tz == '\0' ||
+        sscanf(utc, "%4d-%2d-%2dT%2d:%2d:%2dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
+               &tm.tm_sec) != 6)
+        return;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    time_t t = timegm(&tm);
+    const char *old = getenv("TZ");
+    char *saved = old ? strdup(old) : NULL;
+    setenv("TZ", tz, 1);
+    tzset();
+    if (localtime_r(&t, &tm))
+        strftime(out, len, "%Y-%m-%d %H:%M:%S", &tm);
+    if (saved)
+        setenv("TZ", saved, 1);
+    else
+        unsetenv("TZ");
+    tzset();
+    free(saved);
 }
 
 /* A user's text for a message: at most 40 bytes, cut only between whole
@@ -247,14 +277,18 @@ static void print_z_json(const ent_journal_closing *z, const char *store)
     json_decref(o);
 }
 
-static void print_z(const ent_journal_closing *z, const char *store)
+static void print_z(const ent_journal_closing *z, const char *store, const char *tz)
 {
-    char m[64], r[16];
+    char m[64], r[16], at[24], end[24];
+    cli_local_time(at, sizeof at, tz, z->time);
+    cli_local_time(end, sizeof end, tz, z->period_end);
     const char *colon = strchr(z->period, ':');
     printf("%s report %s, store %s\n", strncmp(z->period, "day", 3) == 0 ? "Z" : strncmp(z->period, "month", 5) == 0
                                                                                 ? "Month" : "Year",
            colon ? colon + 1 : z->period, store);
-    printf("  closing record     %lld, at %s (period ends %s)\n", (long long)z->seq, z->time, z->period_end);
+    printf("  closing record     %lld, taken %s (%s); covers what was recorded before it\n", (long long)z->seq,
+           at, tz);
+    printf("  period ends        %s\n", end);
     if (z->first_seq <= z->last_seq)
         printf("  records            %lld..%lld\n", (long long)z->first_seq, (long long)z->last_seq);
     else
@@ -320,7 +354,7 @@ static int journal_close(struct cli *cli, int argc, char **argv)
         if (cli->format == FORMAT_JSON)
             print_z_json(z, store->code);
         else
-            print_z(z, store->code);
+            print_z(z, store->code, store->tz);
         st = EXIT_OK;
     }
     ent_store_free(store);
@@ -760,8 +794,10 @@ static int journal_append(struct cli *cli, int argc, char **argv)
         } else {
             char m[64];
             cli_money(m, sizeof m, w.total, store->currency);
-            printf("recorded %s %lld (%s) at %s, total %s\nqr: %s\n", kind, (long long)w.seq, w.uuid, w.time, m,
-                   w.qr);
+            char at[24];
+            cli_local_time(at, sizeof at, store->tz, w.time);
+            printf("recorded %s %lld (%s) at %s (%s), total %s\nqr: %s\n", kind, (long long)w.seq, w.uuid, at,
+                   store->tz, m, w.qr);
         }
         ent_journal_close(j);
     }
@@ -769,6 +805,77 @@ static int journal_append(struct cli *cli, int argc, char **argv)
         free(specs[i]);
     free(paybuf);
     ent_store_free(store);
+    return st;
+}
+
+/* ---- pubkey ------------------------------------------------------------- */
+
+static const char pubkey_help[] =
+    "usage: entrepot journal pubkey [--out FILE]\n"
+    "\n"
+    "Prints the journal's public keys as PEM, for an auditor: the first key and\n"
+    "each one that followed it (rotation, replacement of a lost key), each after a\n"
+    "comment naming its record. `journal verify --pubkey FILE` and `receipt verify\n"
+    "--pubkey FILE` take the file. A key read from a database proves only what\n"
+    "that database says: hand the file over when the journal starts and after\n"
+    "each key change.\n"
+    "  --out FILE  write FILE (a new file, never over an existing one), not stdout\n"
+    "\n"
+    "example: entrepot journal pubkey --out sh01.pub.pem\n";
+
+/* Writes text to a new file at path (never over an existing one). */
+static int write_new_file(const char *path, const char *text)
+{
+    char a[64];
+    size_t len = strlen(text), done = 0;
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return cli_error(errno == EEXIST ? EXIT_USAGE : EXIT_IO, "%s: %s", shown(a, sizeof a, path),
+                         errno == EEXIST ? "the file already exists: choose a new file name" : strerror(errno));
+    while (done < len) {
+        ssize_t n = write(fd, text + done, len - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        done += (size_t)n;
+    }
+    int err = errno;
+    if (close(fd) != 0 && done == len) {
+        err = errno;
+        done = 0;
+    }
+    if (done != len) {
+        unlink(path); /* ours, just made: no half-written key file is left behind */
+        return cli_error(EXIT_IO, "%s: %s", shown(a, sizeof a, path), strerror(err));
+    }
+    return 0;
+}
+
+static int journal_pubkey(struct cli *cli, int argc, char **argv)
+{
+    const char *outpath = NULL;
+    const struct cli_opt opts[] = {{"out", &outpath, NULL}, {0}};
+    const char *pos[1];
+    char *pem = NULL;
+    int npos, st = cli_parse(argc, argv, opts, pubkey_help, pos, 0, &npos);
+    if (st != 0)
+        return st < 0 ? EXIT_OK : st;
+    if (outpath && *outpath == '\0')
+        return cli_error(EXIT_USAGE, "--out needs a file name");
+    if ((st = cli_open(cli, ENT_OPEN_READONLY)) != 0)
+        return st;
+    int rc = ent_journal_pubkeys(cli->db, &pem);
+    if (rc != ENT_OK)
+        return cli_fail(cli, rc);
+    if (outpath) {
+        st = write_new_file(outpath, pem);
+        if (st == 0)
+            fprintf(stderr, "wrote the journal's public keys to %s\n", outpath);
+    } else if (fputs(pem, stdout) == EOF || fflush(stdout) != 0) {
+        st = cli_error(EXIT_IO, "standard output: %s", strerror(errno));
+    }
+    free(pem);
     return st;
 }
 
@@ -781,7 +888,7 @@ static const char journal_help[] =
     "  keygen   make the signing key: start the journal, rotate or replace the key\n"
     "  close    write and print the day's Z closing (or a month's, a year's)\n"
     "  verify   check the whole journal; exit 0 clean, 1 tampered, 2 error\n"
-    "  export   the journal as JSON or CSV, with the public keys\n"
+    "  export   the journal as JSON or CSV, with the public keys\n"    "  pubkey   the public keys as PEM, for an auditor\n"
     "  append   append one SALE, RETURN, VOID or TRAINING record (tests, training)\n"
     "Each command has --help.\n"
     "\n"
@@ -802,7 +909,10 @@ int cmd_journal(struct cli *cli, int argc, char **argv)
         return journal_verify(cli, argc - 1, argv + 1);
     if (strcmp(sub, "export") == 0)
         return journal_export(cli, argc - 1, argv + 1);
+    if (strcmp(sub, "pubkey") == 0)
+        return journal_pubkey(cli, argc - 1, argv + 1);
     if (strcmp(sub, "append") == 0)
         return journal_append(cli, argc - 1, argv + 1);
-    return cli_error(EXIT_USAGE, "unknown journal command '%s' (see entrepot journal --help)", sub);
+    char a[64];
+    return cli_error(EXIT_USAGE, "unknown journal command '%s' (see entrepot journal --help)", shown(a, sizeof a, sub));
 }

@@ -6,6 +6,9 @@
 
 #include "cli.h"
 
+/* In cmd_journal.c: a UTC time in the store's zone, for people. */
+void cli_local_time(char *out, size_t len, const char *tz, const char *utc);
+
 static const char receipt_help[] =
     "usage: entrepot receipt verify [--pubkey FILE] PAYLOAD\n"
     "\n"
@@ -52,9 +55,22 @@ static int receipt_verify(struct cli *cli, int argc, char **argv)
         printf("NOT VALID: %s\n", ent_errmsg(cli->db));
         return cli_error(EXIT_REFUSED, "the receipt is not valid: %s", ent_errmsg(cli->db));
     }
-    char m[64];
+    /* People read times in the store's zone: known when the database is the
+     * store's; otherwise the signed UTC time is shown as such. */
+    char m[64], at[96];
+    ent_store *store = NULL;
+    if (ent_store_get(cli->db, &store) == ENT_OK && strcmp(store->code, r.store) == 0) {
+        char local[24];
+        cli_local_time(local, sizeof local, store->tz, r.time);
+        snprintf(at, sizeof at, "%s (%s)", local, store->tz);
+    } else {
+        char utc[24];
+        cli_local_time(utc, sizeof utc, "UTC", r.time);
+        snprintf(at, sizeof at, "%s (UTC)", utc);
+    }
+    ent_store_free(store);
     cli_money(m, sizeof m, r.total, r.currency);
-    printf("valid: %s record %lld of store %s, %s, %s\n", r.kind, (long long)r.seq, r.store, r.time, m);
+    printf("valid: %s record %lld of store %s, %s, %s\n", r.kind, (long long)r.seq, r.store, at, m);
     printf("signed by key %s\n", r.key_id);
     printf("%s\n", r.in_journal ? "the journal holds this record unchanged"
                                 : "not compared with a journal (another store's database, or none)");

@@ -90,6 +90,45 @@ static int last_day_close(ent_db *db, int64_t *seq, char period_end[21], char pe
     return ENT_OK;
 }
 
+/* The latest day closing: its seq, the moment it was taken and its period
+ * ("" when none). A closing covers every record before it; later records go
+ * into the next one, so nothing may be dated before it. */
+static int last_day_close_at(ent_db *db, int64_t *seq, char at[21], char period[24])
+{
+    *seq = 0;
+    at[0] = period[0] = '\0';
+    sqlite3_stmt *st = ent_stmt(db, "SELECT seq, at, period FROM journal WHERE kind = 'CLOSE' "
+                                    "AND period LIKE 'day:%' ORDER BY seq DESC LIMIT 1");
+    if (st == NULL)
+        return db->code;
+    int sc = sqlite3_step(st);
+    if (sc == SQLITE_ROW) {
+        *seq = sqlite3_column_int64(st, 0);
+        ent_col_copy(st, 1, at, 21);
+        ent_col_copy(st, 2, period, 24);
+    }
+    sqlite3_reset(st);
+    if (sc != SQLITE_ROW && sc != SQLITE_DONE)
+        return ent_fail_sql(db, "reading the journal");
+    return ENT_OK;
+}
+
+/* Refuses a time earlier than the last day closing, naming both in the
+ * store's zone. what: "the clock reads" or "the record is dated". */
+static int refuse_before_close(ent_db *db, const char *tz, const char *what, const char *at)
+{
+    char close_at[21], period[24], when[20], closed[20];
+    int64_t seq;
+    int rc = last_day_close_at(db, &seq, close_at, period);
+    if (rc != ENT_OK || seq == 0 || strcmp(at, close_at) >= 0)
+        return rc;
+    jtz_local_time(when, tz, at);
+    jtz_local_time(closed, tz, close_at);
+    return ent_fail(db, ENT_REFUSED, "%s %s (%s), before the closing of %s taken at %s (record %lld): a closing "
+                                     "covers everything before it, so nothing can be recorded earlier; check the clock",
+                    what, when, tz, period + 4, closed, (long long)seq);
+}
+
 /* ---- writing one record ------------------------------------------------- */
 
 static int insert_lists(ent_db *db, const struct jrec *r)
@@ -624,6 +663,11 @@ int ent_journal_open(ent_journal **out, ent_db *db, const ent_journal_open_opts 
                                        "--replace`", j->key_hex, cur);
         goto done;
     }
+    /* Said when the counter opens, not after a basket was scanned and paid. */
+    char now[21];
+    ent_now_utc(now);
+    if ((rc = refuse_before_close(db, j->tz, "the clock reads", now)) != ENT_OK)
+        goto done;
     rc = finish_open(j);
 done:
     if (rc != ENT_OK) {
@@ -858,21 +902,16 @@ static int check_record(ent_journal *j, const ent_journal_record *rec)
     return ENT_OK;
 }
 
-/* Refuses records dated inside a closed day; writes the clock event. *h
- * receives the head the record will follow. */
+/* Refuses records dated before the last day closing (they would belong to
+ * a closed period); writes the clock event. *h receives the head the record
+ * will follow. */
 static int check_time(ent_journal *j, const struct jrec *r, struct head *h)
 {
-    char end[21], period[24];
-    int64_t close_seq;
     int rc = read_head(j->db, h);
     if (rc == ENT_OK)
-        rc = last_day_close(j->db, &close_seq, end, period);
+        rc = refuse_before_close(j->db, j->tz, "the record is dated", r->at);
     if (rc != ENT_OK)
         return rc;
-    if (end[0] && strcmp(r->at, end) < 0)
-        return ent_fail(j->db, ENT_REFUSED, "%s falls in %s, which is closed (record %lld): nothing more can be "
-                                            "recorded for it",
-                        r->at, period + 4, (long long)close_seq);
     if (h->seq > 0 && strcmp(r->at, h->at) < 0) {
         char note[128], uuid[37], at[21];
         struct jrec e;
@@ -1241,17 +1280,21 @@ static int plan_closing(ent_journal *j, const struct span *s, const struct head 
         if ((rc = last_day_close(db, &close_seq, end, period)) != ENT_OK)
             return rc;
         if (end[0] && strcmp(period, s->label) == 0)
-            return ent_fail(db, ENT_REFUSED, "%s is already closed (record %lld)", s->label + 4,
-                            (long long)close_seq);
+            return ent_fail(db, ENT_REFUSED, "%s is already closed (record %lld); what was recorded after that "
+                                             "closing goes into the closing of the next day",
+                            s->label + 4, (long long)close_seq);
         if (end[0] && strcmp(end, s->end) >= 0)
             return ent_fail(db, ENT_REFUSED, "%s cannot be closed: the later day %s is closed already (record %lld)",
                             s->label + 4, period + 4, (long long)close_seq);
         if ((rc = record_dated(db, close_seq, s->end, 0, &seq, at)) != ENT_OK)
             return rc;
-        if (seq)
-            return ent_fail(db, ENT_REFUSED, "%s cannot be closed: record %lld is dated later (%s); close that day "
-                                             "instead, it takes in the records before it",
-                            s->label + 4, (long long)seq, at);
+        if (seq) {
+            char local[20];
+            jtz_local_time(local, j->tz, at);
+            return ent_fail(db, ENT_REFUSED, "%s cannot be closed: record %lld is dated later (%s %s); close that "
+                                             "day instead, it takes in the records before it",
+                            s->label + 4, (long long)seq, local, j->tz);
+        }
         *first = close_seq + 1;
         *last = h->seq;
         return ENT_OK;
@@ -1275,10 +1318,13 @@ static int plan_closing(ent_journal *j, const struct span *s, const struct head 
         return rc;
     if ((rc = record_dated(db, close_seq, s->end, 1, &seq, at)) != ENT_OK)
         return rc;
-    if (seq)
-        return ent_fail(db, ENT_REFUSED, "record %lld (%s) belongs to %s but no day closing covers it: close that "
-                                         "day first",
-                        (long long)seq, at, plain(s->label));
+    if (seq) {
+        char local[20];
+        jtz_local_time(local, j->tz, at);
+        return ent_fail(db, ENT_REFUSED, "record %lld (%s %s) belongs to %s but no day closing covers it: close "
+                                         "that day first",
+                        (long long)seq, local, j->tz, plain(s->label));
+    }
     if (*last == 0) { /* no day closed in the period: an empty closing */
         *first = h->seq + 1;
         *last = h->seq;

@@ -472,6 +472,21 @@ int jtz_local_date(char out[11], const char *tz, const char *utc)
     return ENT_OK;
 }
 
+int jtz_local_time(char out[20], const char *tz, const char *utc)
+{
+    struct tm tm;
+    if (parse_utc(utc, &tm) != 0) {
+        snprintf(out, 20, "%s", utc ? utc : "");
+        return ENT_INVALID;
+    }
+    time_t t = timegm(&tm);
+    char *saved = tz_enter(tz);
+    localtime_r(&t, &tm);
+    tz_leave(saved);
+    strftime(out, 20, "%Y-%m-%d %H:%M:%S", &tm);
+    return ENT_OK;
+}
+
 int jtz_midnight_utc(char out[21], const char *tz, int y, int m, int d)
 {
     struct tm tm = {0};

@@ -133,5 +133,8 @@ void jwalk_close(struct jwalk *w);
  * y-m-d (out-of-range days and months roll over, as mktime does). */
 int jtz_local_date(char out[11], const char *tz, const char *utc);
 int jtz_midnight_utc(char out[21], const char *tz, int y, int m, int d);
+/* The local "YYYY-MM-DD HH:MM:SS" of a UTC time, for messages (people read
+ * times in the store's zone); a time that does not parse is copied as is. */
+int jtz_local_time(char out[20], const char *tz, const char *utc);
 
 #endif

@@ -321,3 +321,52 @@ char *jkey_pem(const unsigned char *der, size_t len)
     EVP_PKEY_free(k);
     return out;
 }
+
+/* ---- the public keys, for auditors ---------------------------------------- */
+
+int ent_journal_pubkeys(ent_db *db, char **out)
+{
+    struct jbuf b = {0};
+    int rc = ENT_OK, sc, nkeys = 0;
+    char id_hex[65], line[160];
+    *out = NULL;
+    ent_ok(db);
+    sqlite3_stmt *st = ent_stmt(db, "SELECT seq, kind, pubkey FROM journal WHERE pubkey IS NOT NULL "
+                                    "AND length(pubkey) > 0 AND kind IN ('START', 'KEY', 'EVENT') ORDER BY seq");
+    if (st == NULL)
+        return db->code;
+    while ((sc = sqlite3_step(st)) == SQLITE_ROW) {
+        const unsigned char *der = sqlite3_column_blob(st, 2);
+        size_t len = (size_t)sqlite3_column_bytes(st, 2);
+        unsigned char id[J_HASH];
+        char *pem = jkey_pem(der, len);
+        if (pem == NULL) {
+            rc = ent_fail(db, ENT_TAMPERED, "record %lld carries no readable public key: run the journal's "
+                                            "verification", (long long)sqlite3_column_int64(st, 0));
+            break;
+        }
+        jsha256(id, der, len);
+        jhex(id_hex, id, J_HASH);
+        /* PEM readers skip text outside the BEGIN/END lines: the comment
+         * tells the auditor which record brought each key. */
+        snprintf(line, sizeof line, "# record %lld (%s): key id %s\n", (long long)sqlite3_column_int64(st, 0),
+                 (const char *)sqlite3_column_text(st, 1), id_hex);
+        jbuf_str(&b, line);
+        jbuf_str(&b, pem);
+        free(pem);
+        nkeys++;
+    }
+    sqlite3_reset(st);
+    if (rc == ENT_OK && sc != SQLITE_DONE)
+        rc = ent_fail_sql(db, "reading the journal's keys");
+    if (rc == ENT_OK && nkeys == 0)
+        rc = ent_fail(db, ENT_NOTFOUND, "the sales journal has not started: it has no public key yet");
+    if (rc == ENT_OK && b.failed)
+        rc = ent_fail(db, ENT_ERROR, "out of memory");
+    if (rc == ENT_OK) {
+        *out = b.p;
+        b.p = NULL;
+    }
+    jbuf_free(&b);
+    return rc;
+}

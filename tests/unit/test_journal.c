@@ -382,9 +382,10 @@ static void tampering_rows(void **state)
         /* 28 */ {"an amount stored as text that reads back as the signed number",
                   DROP "UPDATE journal SET total = '1000 (was 1000)' WHERE seq = 2", NONE, 0, 0, ENT_TAMPERED,
                   "2: malformed: a column holds a value of the wrong type\n"},
-        /* 29 */ {"a sale dated inside the closed day, signed with the real key",
+        /* 29 */ {"a sale dated before the day's closing, signed with the real key",
                   DROP "UPDATE journal SET at = '2026-11-27T05:00:00Z' WHERE seq = 12", RESIGN_REAL, 12, 0,
-                  ENT_TAMPERED, "12: dated 2026-11-27T05:00:00Z, inside 2026-11-27, which record 9 closed\n"},
+                  ENT_TAMPERED, "12: dated 2026-11-27 13:00:00 (Asia/Shanghai), before the closing of 2026-11-27 taken at "
+                  "2026-11-27 20:00:00 (record 9)\n"},
     };
     ent_db *db = *state;
     char head[65], base[160], copy[160], got[4096], want[4096], head16[17], key16[17];
@@ -685,6 +686,8 @@ static void closing_rows(void **state)
     ent_clock_set("2026-11-28T03:00:00Z");
     const struct sale in_closed = {ENT_JOURNAL_SALE, "2026-11-27T05:00:00Z", NULL, NULL, "cash", 1,
                                    {{"6900000000011", 1, 100, 1300}}};
+    const struct sale after_close = {ENT_JOURNAL_SALE, "2026-11-27T13:00:00Z", NULL, NULL, "cash", 1,
+                                     {{"6900000000011", 2, 100, 1300}}};
     const struct {
         int period;
         const char *date;
@@ -692,7 +695,9 @@ static void closing_rows(void **state)
         int rc;
         const char *msg;
     } rows[] = {
-        /* 0 */ {ENT_PERIOD_DAY, "2026-11-27", NULL, ENT_REFUSED, "2026-11-27 is already closed (record 9)"},
+        /* 0 */ {ENT_PERIOD_DAY, "2026-11-27", NULL, ENT_REFUSED,
+                 "2026-11-27 is already closed (record 9); what was recorded after that closing goes into the "
+                 "closing of the next day"},
         /* 1 */ {ENT_PERIOD_DAY, "2026-11-26", NULL, ENT_REFUSED,
                  "2026-11-26 cannot be closed: the later day 2026-11-27 is closed already (record 9)"},
         /* 2 */ {ENT_PERIOD_DAY, "2026-12-01", NULL, ENT_REFUSED, "2026-12-01 has not begun yet"},
@@ -701,21 +706,37 @@ static void closing_rows(void **state)
                  "2026-11 is not over and its last day is not closed yet"},
         /* 5 */ {ENT_PERIOD_MONTH, "2026-1", NULL, ENT_INVALID, "'2026-1' is not a month YYYY-MM"},
         /* 6 */ {ENT_PERIOD_DAY, "2026-11-28", "2026-11-28T12:00:00Z", ENT_OK, ""},
-        /* 7 */ {ENT_PERIOD_DAY, NULL, "2026-11-28T13:00:00Z", ENT_REFUSED, "2026-11-28 is already closed (record 13)"},
+        /* 7 */ {ENT_PERIOD_DAY, NULL, "2026-11-28T13:00:00Z", ENT_REFUSED,
+                 "2026-11-28 is already closed (record 15); what was recorded after that closing goes into the "
+                 "closing of the next day"},
         /* 8 */ {ENT_PERIOD_MONTH, "2026-11", "2026-12-01T01:00:00Z", ENT_OK, ""},
         /* 9 */ {ENT_PERIOD_MONTH, "2026-11", "2026-12-01T01:00:00Z", ENT_REFUSED, "2026-11 is already closed"},
         /* 10 */ {ENT_PERIOD_YEAR, "2026", "2026-12-01T01:00:00Z", ENT_REFUSED,
                   "2026 is not over and its last day is not closed yet"},
     };
     EXPECT_ROW(-1, db, append(j, NULL, &in_closed), ENT_REFUSED,
-               "2026-11-27T05:00:00Z falls in 2026-11-27, which is closed (record 9): nothing more can be recorded "
-               "for it");
+               "the record is dated 2026-11-27 13:00:00 (Asia/Shanghai), before the closing of 2026-11-27 taken at "
+               "2026-11-27 20:00:00 (record 9): a closing covers everything before it, so nothing can be recorded "
+               "earlier; check the clock");
+    /* After the closing (20:00) the same day is not frozen: a sale at 21:00
+     * goes into the next closing (after an EVENT clock-backwards, 13: the
+     * base journal holds records of the next morning). */
+    EXPECT_ROW(-2, db, append(j, NULL, &after_close), ENT_OK, "");
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
         if (rows[i].now)
             ent_clock_set(rows[i].now);
         EXPECT_ROW(i, db, ent_journal_close_period(j, NULL, rows[i].period, rows[i].date), rows[i].rc, rows[i].msg);
     }
     ent_journal_close(j);
+    /* A clock behind the last closing is refused when the journal opens (the
+     * counter's start), not at the payment. */
+    ent_journal *late = NULL;
+    ent_clock_set("2026-11-28T11:00:00Z");
+    EXPECT_ROW(-3, db, ent_journal_open(&late, db, &o), ENT_REFUSED,
+               "the clock reads 2026-11-28 19:00:00 (Asia/Shanghai), before the closing of 2026-11-28 taken at "
+               "2026-11-28 20:00:00 (record 15): a closing covers everything before it, so nothing can be recorded "
+               "earlier; check the clock");
+    assert_null(late);
     char got[4096];
     assert_int_equal(verify_path(test_db_path, NULL, got, sizeof got, NULL), ENT_OK);
 }
