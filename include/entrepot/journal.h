@@ -14,6 +14,7 @@
 
 #include <stdio.h>
 #include "entrepot/common.h"
+#include "entrepot/db.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -282,6 +283,20 @@ ENT_API int ent_journal_each(ent_db *db, int64_t from_seq, int64_t to_seq, ent_j
  * holds no readable key), ENT_ERROR.
  */
 ENT_API int ent_journal_pubkeys(ent_db *db, char **out);
+
+/*
+ * Reconciles the sales tables with the journal, for `entrepot check`: every
+ * sale and return row against its signed record (kind, time, counter,
+ * cashier, total, lines, payments, amounts per tax rate, receipt number);
+ * each sale's header against its lines and payments, its lines against the
+ * lots picked, the picks against the stock moves of the sale; stock moves
+ * of kind sale or return that belong to no sale; sale rows whose journal
+ * record is gone; the report summaries against the sales. cb (may be NULL)
+ * receives one sentence per disagreement. Does not check the journal
+ * itself: ent_journal_verify does. Reads only.
+ * Returns ENT_OK, ENT_TAMPERED (something was reported), ENT_ERROR.
+ */
+ENT_API int ent_journal_reconcile(ent_db *db, ent_check_cb cb, void *ud);
 
 /* ---- receipts ------------------------------------------------------------ */
 
