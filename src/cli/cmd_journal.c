@@ -54,7 +54,8 @@ void cli_local_time(char *out, size_t len, const char *tz, const char *utc)
 
 /* A user's text for a message: at most 40 bytes, cut only between whole
  * UTF-8 characters, with invalid bytes and control characters shown as '?'. */
-static const char *shown(char *buf, size_t len, const char *s)
+const char *jcli_shown(char *buf, size_t len, const char *s);
+const char *jcli_shown(char *buf, size_t len, const char *s)
 {
     size_t o = 0, i = 0, n = s ? strlen(s) : 0;
     while (i < n && o + 8 < len && i < 40) {
@@ -79,6 +80,16 @@ static const char *shown(char *buf, size_t len, const char *s)
     return buf;
 }
 
+/* 0, or 2 after saying so when an option was given an empty value (an
+ * empty --pubkey must not quietly mean "no key"). */
+static int refuse_empty(const struct cli_opt *opts)
+{
+    for (const struct cli_opt *o = opts; o->name; o++)
+        if (o->value && *o->value && **o->value == '\0')
+            return cli_error(EXIT_USAGE, "--%s needs a value", o->name);
+    return 0;
+}
+
 /* Reads a passphrase, the first line of path, into buf. Passphrases never
  * come from the command line, where other users could see them in ps. One
  * that does not fit in buf is refused, never cut short: a cut passphrase
@@ -88,7 +99,7 @@ static int read_passphrase(char *buf, size_t len, const char *path)
     char a[64];
     FILE *f = fopen(path, "r");
     if (f == NULL)
-        return cli_error(EXIT_USAGE, "passphrase file %s: %s", shown(a, sizeof a, path), strerror(errno));
+        return cli_error(EXIT_USAGE, "passphrase file %s: %s", jcli_shown(a, sizeof a, path), strerror(errno));
     size_t n = 0;
     int c = 0;
     while (n + 1 < len && (c = fgetc(f)) != EOF && c != '\n' && c != '\r' && c != '\0')
@@ -99,14 +110,14 @@ static int read_passphrase(char *buf, size_t len, const char *path)
     int err = errno;
     fclose(f);
     if (failed)
-        return cli_error(EXIT_USAGE, "passphrase file %s: %s", shown(a, sizeof a, path), strerror(err));
+        return cli_error(EXIT_USAGE, "passphrase file %s: %s", jcli_shown(a, sizeof a, path), strerror(err));
     if (too_long)
         return cli_error(EXIT_USAGE, "passphrase file %s: the passphrase is longer than %zu bytes",
-                         shown(a, sizeof a, path), len - 1);
+                         jcli_shown(a, sizeof a, path), len - 1);
     if (c == '\0' && n + 1 < len)
-        return cli_error(EXIT_USAGE, "passphrase file %s: the passphrase holds a zero byte", shown(a, sizeof a, path));
+        return cli_error(EXIT_USAGE, "passphrase file %s: the passphrase holds a zero byte", jcli_shown(a, sizeof a, path));
     if (buf[0] == '\0')
-        return cli_error(EXIT_USAGE, "passphrase file %s: the passphrase is empty", shown(a, sizeof a, path));
+        return cli_error(EXIT_USAGE, "passphrase file %s: the passphrase is empty", jcli_shown(a, sizeof a, path));
     return 0;
 }
 
@@ -178,6 +189,8 @@ static int journal_keygen(struct cli *cli, int argc, char **argv)
     int npos, st = cli_parse(argc, argv, opts, keygen_help, pos, 0, &npos);
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
+    if ((st = refuse_empty(opts)) != 0)
+        return st;
     if (rotate && replace)
         return cli_error(EXIT_USAGE, "--rotate and --replace exclude each other");
     if (replace && reason == NULL)
@@ -322,19 +335,21 @@ static void print_z(const ent_journal_closing *z, const char *store, const char 
 static int journal_close(struct cli *cli, int argc, char **argv)
 {
     const char *period = "day", *date = NULL, *passfile = NULL, *pp = NULL;
-    char pass[1024];
+    char pass[1024], a[64];
     const struct cli_opt opts[] = {
         {"period", &period, NULL}, {"date", &date, NULL}, {"passphrase-file", &passfile, NULL}, {0}};
     const char *pos[1];
     int npos, st = cli_parse(argc, argv, opts, close_help, pos, 0, &npos);
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
+    if ((st = refuse_empty(opts)) != 0)
+        return st;
     int p = strcmp(period, "day") == 0     ? ENT_PERIOD_DAY
             : strcmp(period, "month") == 0 ? ENT_PERIOD_MONTH
             : strcmp(period, "year") == 0  ? ENT_PERIOD_YEAR
                                            : 0;
     if (p == 0)
-        return cli_error(EXIT_USAGE, "--period must be day, month or year, not '%s'", period);
+        return cli_error(EXIT_USAGE, "--period must be day, month or year, not '%s'", jcli_shown(a, sizeof a, period));
     if ((st = passphrase_of(&pp, pass, sizeof pass, passfile)) != 0)
         return st;
     if ((st = cli_open(cli, ENT_OPEN_DURABLE)) != 0)
@@ -404,6 +419,8 @@ static int journal_verify(struct cli *cli, int argc, char **argv)
     int npos, st = cli_parse(argc, argv, opts, verify_help, pos, 0, &npos);
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
+    if ((st = refuse_empty(opts)) != 0)
+        return st;
     int64_t nthreads = 0;
     if (threads && (parse_int(threads, &nthreads) != 0 || nthreads < 1 || nthreads > 16))
         return cli_error(EXIT_USAGE, "--threads must be a number from 1 to 16");
@@ -549,6 +566,7 @@ static int export_csv(const ent_journal_entry *e, void *ud)
 
 static int journal_export(struct cli *cli, int argc, char **argv)
 {
+    char a[64];
     const char *format = NULL, *outpath = NULL, *from = NULL, *to = NULL;
     const struct cli_opt opts[] = {
         {"format", &format, NULL}, {"out", &outpath, NULL}, {"from", &from, NULL}, {"to", &to, NULL}, {0}};
@@ -556,14 +574,19 @@ static int journal_export(struct cli *cli, int argc, char **argv)
     int npos, st = cli_parse(argc, argv, opts, export_help, pos, 0, &npos);
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
+    if ((st = refuse_empty(opts)) != 0)
+        return st;
     bool csv = cli->format == FORMAT_CSV;
     if (format)
         csv = strcmp(format, "csv") == 0;
     if (format && !csv && strcmp(format, "json") != 0)
-        return cli_error(EXIT_USAGE, "--format must be json or csv, not '%s'", format);
+        return cli_error(EXIT_USAGE, "--format must be json or csv, not '%s'", jcli_shown(a, sizeof a, format));
     int64_t lo = 0, hi = 0;
     if ((from && (parse_int(from, &lo) != 0 || lo < 1)) || (to && (parse_int(to, &hi) != 0 || hi < 1)))
-        return cli_error(EXIT_USAGE, "--from and --to take record numbers (1, 2, ...)");
+        return cli_error(EXIT_USAGE, "--from and --to take record numbers (1, 2, ...), not '%s'",
+                         jcli_shown(a, sizeof a, from && (parse_int(from, &lo) != 0 || lo < 1) ? from : to));
+    if (from && to && lo > hi)
+        return cli_error(EXIT_USAGE, "--from %lld is after --to %lld", (long long)lo, (long long)hi);
     if ((st = cli_open(cli, ENT_OPEN_READONLY)) != 0)
         return st;
     ent_store *store = NULL;
@@ -573,7 +596,7 @@ static int journal_export(struct cli *cli, int argc, char **argv)
     FILE *f = outpath ? fopen(outpath, "w") : stdout;
     if (f == NULL) {
         ent_store_free(store);
-        return cli_error(EXIT_IO, "%s: %s", outpath, strerror(errno));
+        return cli_error(EXIT_IO, "%s: %s", jcli_shown(a, sizeof a, outpath), strerror(errno));
     }
     struct export_ctx x = {f, csv, 0};
     if (csv) {
@@ -649,17 +672,17 @@ static int parse_line(ent_journal_line *l, char *spec, const char *orig, const c
     char why[128], a[64], b[64];
     if (n < 4 || parse_int(f[1], &qty) != 0 || qty == 0)
         return cli_error(EXIT_USAGE, "line '%s': write CODE:QTY:PRICE:RATE[:NAME] with a whole, non-zero QTY",
-                         shown(a, sizeof a, orig));
+                         jcli_shown(a, sizeof a, orig));
     if (ent_money_parse(&price, f[2], currency, why, sizeof why) != ENT_OK)
-        return cli_error(EXIT_USAGE, "line '%s': price: %s", shown(a, sizeof a, orig), why);
+        return cli_error(EXIT_USAGE, "line '%s': price: %s", jcli_shown(a, sizeof a, orig), why);
     if (price < 0)
-        return cli_error(EXIT_USAGE, "line '%s': price '%s' must not be negative", shown(a, sizeof a, orig),
-                         shown(b, sizeof b, f[2]));
+        return cli_error(EXIT_USAGE, "line '%s': price '%s' must not be negative", jcli_shown(a, sizeof a, orig),
+                         jcli_shown(b, sizeof b, f[2]));
     if (ent_decimal_parse(&rate, f[3], 2) != ENT_OK || rate > 10000)
         return cli_error(EXIT_USAGE, "line '%s': tax rate '%s' is not a percentage from 0 to 100 such as 13 or 6.5",
-                         shown(a, sizeof a, orig), shown(b, sizeof b, f[3]));
+                         jcli_shown(a, sizeof a, orig), jcli_shown(b, sizeof b, f[3]));
     if (__builtin_mul_overflow(qty, price, &amount))
-        return cli_error(EXIT_USAGE, "line '%s': quantity times price is too large", shown(a, sizeof a, orig));
+        return cli_error(EXIT_USAGE, "line '%s': quantity times price is too large", jcli_shown(a, sizeof a, orig));
     *l = (ent_journal_line){f[0], NULL, n == 5 ? f[4] : NULL, qty, price, 0, amount, (int32_t)rate};
     return 0;
 }
@@ -693,15 +716,15 @@ static int parse_pays(ent_journal_pay *pays, int *npay, char *paybuf, int64_t to
         if (colon) {
             *colon = '\0';
             if (ent_money_parse(&pays[*npay].amount, colon + 1, currency, why, sizeof why) != ENT_OK)
-                return cli_error(EXIT_USAGE, "payment '%s': %s", shown(a, sizeof a, p), why);
+                return cli_error(EXIT_USAGE, "payment '%s': %s", jcli_shown(a, sizeof a, p), why);
             int64_t v = pays[*npay].amount;
             if (refund ? v > 0 : v < 0)
-                return cli_error(EXIT_USAGE, "payment '%s': %s", shown(a, sizeof a, p),
+                return cli_error(EXIT_USAGE, "payment '%s': %s", jcli_shown(a, sizeof a, p),
                                  refund ? "a refund is paid out: give a negative amount or none"
                                         : "a payment must not be negative");
         }
         if (__builtin_sub_overflow(rest, pays[*npay].amount, &rest))
-            return cli_error(EXIT_USAGE, "payment '%s': the amount is too large", shown(a, sizeof a, p));
+            return cli_error(EXIT_USAGE, "payment '%s': the amount is too large", jcli_shown(a, sizeof a, p));
         (*npay)++;
     }
     if (*npay == 0)
@@ -721,6 +744,8 @@ static int journal_append(struct cli *cli, int argc, char **argv)
     int npos, st = cli_parse(argc, argv, opts, append_help, pos, MAX_LINES, &npos);
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
+    if ((st = refuse_empty(opts)) != 0)
+        return st;
     int k = kind == NULL                      ? 0
             : strcmp(kind, "SALE") == 0     ? ENT_JOURNAL_SALE
             : strcmp(kind, "RETURN") == 0   ? ENT_JOURNAL_RETURN
@@ -767,7 +792,7 @@ static int journal_append(struct cli *cli, int argc, char **argv)
         if (__builtin_add_overflow(taxes[t].gross, lines[i].amount, &taxes[t].gross) ||
             __builtin_add_overflow(total, lines[i].amount, &total))
             st = cli_error(EXIT_USAGE, "line '%s': the lines add up to more than can be recorded",
-                           shown(a, sizeof a, pos[i]));
+                           jcli_shown(a, sizeof a, pos[i]));
     }
     for (int t = 0; t < ntax && st == 0; t++)
         if (tax_inside(&taxes[t].tax, taxes[t].gross, taxes[t].rate) != 0)
@@ -830,7 +855,7 @@ static int write_new_file(const char *path, const char *text)
     size_t len = strlen(text), done = 0;
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0)
-        return cli_error(errno == EEXIST ? EXIT_USAGE : EXIT_IO, "%s: %s", shown(a, sizeof a, path),
+        return cli_error(errno == EEXIST ? EXIT_USAGE : EXIT_IO, "%s: %s", jcli_shown(a, sizeof a, path),
                          errno == EEXIST ? "the file already exists: choose a new file name" : strerror(errno));
     while (done < len) {
         ssize_t n = write(fd, text + done, len - done);
@@ -847,7 +872,7 @@ static int write_new_file(const char *path, const char *text)
     }
     if (done != len) {
         unlink(path); /* ours, just made: no half-written key file is left behind */
-        return cli_error(EXIT_IO, "%s: %s", shown(a, sizeof a, path), strerror(err));
+        return cli_error(EXIT_IO, "%s: %s", jcli_shown(a, sizeof a, path), strerror(err));
     }
     return 0;
 }
@@ -855,14 +880,15 @@ static int write_new_file(const char *path, const char *text)
 static int journal_pubkey(struct cli *cli, int argc, char **argv)
 {
     const char *outpath = NULL;
+    char a[64];
     const struct cli_opt opts[] = {{"out", &outpath, NULL}, {0}};
     const char *pos[1];
     char *pem = NULL;
     int npos, st = cli_parse(argc, argv, opts, pubkey_help, pos, 0, &npos);
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
-    if (outpath && *outpath == '\0')
-        return cli_error(EXIT_USAGE, "--out needs a file name");
+    if ((st = refuse_empty(opts)) != 0)
+        return st;
     if ((st = cli_open(cli, ENT_OPEN_READONLY)) != 0)
         return st;
     int rc = ent_journal_pubkeys(cli->db, &pem);
@@ -871,7 +897,7 @@ static int journal_pubkey(struct cli *cli, int argc, char **argv)
     if (outpath) {
         st = write_new_file(outpath, pem);
         if (st == 0)
-            fprintf(stderr, "wrote the journal's public keys to %s\n", outpath);
+            fprintf(stderr, "wrote the journal's public keys to %s\n", jcli_shown(a, sizeof a, outpath));
     } else if (fputs(pem, stdout) == EOF || fflush(stdout) != 0) {
         st = cli_error(EXIT_IO, "standard output: %s", strerror(errno));
     }
@@ -914,5 +940,5 @@ int cmd_journal(struct cli *cli, int argc, char **argv)
     if (strcmp(sub, "append") == 0)
         return journal_append(cli, argc - 1, argv + 1);
     char a[64];
-    return cli_error(EXIT_USAGE, "unknown journal command '%s' (see entrepot journal --help)", shown(a, sizeof a, sub));
+    return cli_error(EXIT_USAGE, "unknown journal command '%s' (see entrepot journal --help)", jcli_shown(a, sizeof a, sub));
 }

@@ -8,6 +8,8 @@
 
 /* In cmd_journal.c: a UTC time in the store's zone, for people. */
 void cli_local_time(char *out, size_t len, const char *tz, const char *utc);
+/* In cmd_journal.c: user text for a message, cut between whole UTF-8 characters. */
+const char *jcli_shown(char *buf, size_t len, const char *s);
 
 static const char receipt_help[] =
     "usage: entrepot receipt verify [--pubkey FILE] PAYLOAD\n"
@@ -28,6 +30,8 @@ static int receipt_verify(struct cli *cli, int argc, char **argv)
     int npos, st = cli_parse(argc, argv, opts, receipt_help, pos, 1, &npos);
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
+    if (pubkey && *pubkey == '\0')
+        return cli_error(EXIT_USAGE, "--pubkey needs a value");
     if (npos != 1)
         return cli_error(EXIT_USAGE, "give the receipt's QR payload (see --help)");
     /* Offline, with a public key and no database, an empty in-memory one
@@ -85,5 +89,7 @@ int cmd_receipt(struct cli *cli, int argc, char **argv)
     }
     if (strcmp(argv[0], "verify") == 0)
         return receipt_verify(cli, argc - 1, argv + 1);
-    return cli_error(EXIT_USAGE, "unknown receipt command '%s' (see entrepot receipt --help)", argv[0]);
+    char a[64];
+    return cli_error(EXIT_USAGE, "unknown receipt command '%s' (see entrepot receipt --help)",
+                     jcli_shown(a, sizeof a, argv[0]));
 }
