@@ -239,9 +239,10 @@ static const char close_help[] =
     "Writes the signed closing of a day (the Z report), a month or a year and\n"
     "prints it. DATE is YYYY-MM-DD, YYYY-MM or YYYY in the store's time zone;\n"
     "the default is the current one. A day closing takes in every record since\n"
-    "the previous one; afterwards nothing dated in that day can be recorded.\n"
-    "Closing twice is refused (exit 1). Note the head hash: `journal verify\n"
-    "--head HASH` proves later that nothing was cut off the journal.\n"
+    "the previous one, up to the moment it is taken; selling goes on afterwards,\n"
+    "into the next closing, but nothing may be dated before it. Times are shown\n"
+    "in the store's zone. Closing twice is refused (exit 1). Note the head hash:\n"
+    "`journal verify --head HASH` proves later that nothing was cut off.\n"
     "\n"
     "example: entrepot journal close\n"
     "         entrepot journal close --period month --date 2026-11\n";
