@@ -39,6 +39,11 @@ void cli_local_time(char *out, size_t len, const char *tz, const char *utc)
     tm.tm_mon -= 1;
     time_t t = timegm(&tm);
     const char *old = getenv("TZ");
+    if (old && strcmp(old, tz) == 0) { /* a loop (export) set the zone once for all its records */
+        if (localtime_r(&t, &tm))
+            strftime(out, len, "%Y-%m-%d %H:%M:%S", &tm);
+        return;
+    }
     char *saved = old ? strdup(old) : NULL;
     setenv("TZ", tz, 1);
     tzset();
@@ -476,6 +481,7 @@ struct export_ctx {
     FILE *f;
     bool csv;
     long n;
+    const char *tz; /* the store's zone: each record's time is also given as people read it */
 };
 
 static int export_json(const ent_journal_entry *e, void *ud)
@@ -485,7 +491,10 @@ static int export_json(const ent_journal_entry *e, void *ud)
     json_object_set_new(o, "seq", json_integer(e->seq));
     json_object_set_new(o, "uuid", json_string(e->uuid));
     json_object_set_new(o, "kind", json_string(e->kind));
+    char local[24];
+    cli_local_time(local, sizeof local, x->tz, e->time);
     json_object_set_new(o, "time", json_string(e->time));
+    json_object_set_new(o, "local_time", json_string(local));
     json_object_set_new(o, "counter", json_string(e->counter));
     json_object_set_new(o, "cashier", json_string(e->cashier));
     json_object_set_new(o, "ref", json_string(e->ref));
@@ -556,11 +565,13 @@ static int export_csv(const ent_journal_entry *e, void *ud)
     snprintf(n[3], sizeof n[3], "%lld", (long long)e->first_seq);
     snprintf(n[4], sizeof n[4], "%lld", (long long)e->last_seq);
     snprintf(n[5], sizeof n[5], "%lld", (long long)e->training);
+    char local[24];
+    cli_local_time(local, sizeof local, x->tz, e->time);
     const char *cells[] = {n[0],          e->uuid,    e->kind,      e->time,      e->counter,   e->cashier,
                            e->ref,        e->currency, n[1],        n[2],         e->event,     e->note,
                            e->period,     e->period_end, n[3],      n[4],         n[5],         e->key_id,
                            e->prev_hash,  e->hash,    e->signature, e->pubkey_pem ? e->pubkey_pem : "", e->qr,
-                           e->body};
+                           e->body,       local};
     x->n++;
     return ent_csv_write(x->f, cells, sizeof cells / sizeof *cells) == ENT_OK ? 0 : ENT_ERROR;
 }
@@ -599,13 +610,18 @@ static int journal_export(struct cli *cli, int argc, char **argv)
         ent_store_free(store);
         return cli_error(EXIT_IO, "%s: %s", jcli_shown(a, sizeof a, outpath), strerror(errno));
     }
-    struct export_ctx x = {f, csv, 0};
+    struct export_ctx x = {f, csv, 0, store->tz};
+    /* The store's zone for the whole export: one zone load, not one per record. */
+    const char *old_tz = getenv("TZ");
+    char *saved_tz = old_tz ? strdup(old_tz) : NULL;
+    setenv("TZ", store->tz, 1);
+    tzset();
     if (csv) {
         static const char *const head[] = {"seq",        "uuid",      "kind",     "time",      "counter",
                                            "cashier",    "ref",       "currency", "total",     "grand_total",
                                            "event",      "note",      "period",   "period_end", "first_seq",
                                            "last_seq",   "training",  "key_id",   "prev_hash", "hash",
-                                           "signature",  "public_key", "qr",      "body"};
+                                           "signature",  "public_key", "qr",      "body",      "local_time"};
         ent_csv_write(f, head, sizeof head / sizeof *head);
         rc = ent_journal_each(cli->db, lo, hi, export_csv, &x);
     } else {
@@ -624,6 +640,12 @@ static int journal_export(struct cli *cli, int argc, char **argv)
             rc = ent_journal_each(cli->db, lo, hi, export_json, &x);
         fputs("\n  ]\n}\n", f);
     }
+    if (saved_tz)
+        setenv("TZ", saved_tz, 1);
+    else
+        unsetenv("TZ");
+    tzset();
+    free(saved_tz);
     ent_store_free(store);
     if (outpath && fclose(f) != 0 && rc == ENT_OK)
         return cli_error(EXIT_IO, "%s: %s", outpath, strerror(errno));
