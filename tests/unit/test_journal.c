@@ -581,6 +581,10 @@ static void append_rows(void **state)
     ent_journal_pay cash = {"cash", 1000}, cash900 = {"cash", 900}, refund = {"cash", 100};
     ent_journal_tax tref = {1300, 100, 11};
     ent_journal_line line900 = {"6900000000011", NULL, NULL, 1, 900, 0, 900, 1300};
+    ent_journal_line negprice = {"6900000000011", NULL, NULL, -1, -1000, 0, 1000, 1300};
+    /* The payments add up, but one hides a payout (sale) or takings (return). */
+    ent_journal_pay split[2] = {{"card", 1500}, {"cash", -500}}, rsplit[2] = {{"card", -600}, {"cash", 500}};
+    ent_journal_tax tsplit[2] = {{900, 1500, 124}, {1300, -500, -58}}, tret = {1300, -100, -12};
     static const char *const ctrl = "Li\x01";
     const struct {
         ent_journal_record r;
@@ -612,6 +616,15 @@ static void append_rows(void **state)
                   ENT_EXISTS, "record " UUID8 " is already in the journal (seq 2)"},
         /* 12 */ {{.kind = 99}, ENT_INVALID,
                   "only SALE, RETURN, VOID and TRAINING records can be appended; the journal writes the others itself"},
+        /* 13 */ {{.kind = ENT_JOURNAL_SALE, .taxes = &t1300, .ntaxes = 1, .pays = split, .npays = 2}, ENT_INVALID,
+                  "payment 'cash' must be zero or positive in a SALE, not -500"},
+        /* 14 */ {{.kind = ENT_JOURNAL_RETURN, .taxes = &tret, .ntaxes = 1, .pays = rsplit, .npays = 2}, ENT_INVALID,
+                  "payment 'cash' must be zero or negative in a RETURN, not 500"},
+        /* 15 */ {{.kind = ENT_JOURNAL_SALE, .taxes = tsplit, .ntaxes = 2, .pays = &cash, .npays = 1}, ENT_INVALID,
+                  "the amount at tax rate 1300 must be zero or positive in a SALE, not -500"},
+        /* 16 */ {{.kind = ENT_JOURNAL_SALE, .taxes = &t1300, .ntaxes = 1, .pays = &cash, .npays = 1,
+                   .lines = &negprice, .nlines = 1}, ENT_INVALID,
+                  "line 1: tax rate outside 0..10000, or a negative price or discount"},
     };
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
         EXPECT_ROW(i, db, ent_journal_append(j, NULL, &rows[i].r), rows[i].rc, rows[i].msg);
