@@ -120,7 +120,8 @@ static int read_passphrase(char *buf, size_t len, const char *path)
         return cli_error(EXIT_USAGE, "passphrase file %s: the passphrase is longer than %zu bytes",
                          jcli_shown(a, sizeof a, path), len - 1);
     if (c == '\0' && n + 1 < len)
-        return cli_error(EXIT_USAGE, "passphrase file %s: the passphrase holds a zero byte", jcli_shown(a, sizeof a, path));
+        return cli_error(EXIT_USAGE, "passphrase file %s: the passphrase holds a zero byte",
+                         jcli_shown(a, sizeof a, path));
     if (buf[0] == '\0')
         return cli_error(EXIT_USAGE, "passphrase file %s: the passphrase is empty", jcli_shown(a, sizeof a, path));
     return 0;
@@ -937,7 +938,8 @@ static const char journal_help[] =
     "  keygen   make the signing key: start the journal, rotate or replace the key\n"
     "  close    write and print the day's Z closing (or a month's, a year's)\n"
     "  verify   check the whole journal; exit 0 clean, 1 tampered, 2 error\n"
-    "  export   the journal as JSON or CSV, with the public keys\n"    "  pubkey   the public keys as PEM, for an auditor\n"
+    "  export   the journal as JSON or CSV, with the public keys\n"
+    "  pubkey   the public keys as PEM, for an auditor\n"
     "  append   append one SALE, RETURN, VOID or TRAINING record (tests, training)\n"
     "Each command has --help.\n"
     "\n"
@@ -963,5 +965,6 @@ int cmd_journal(struct cli *cli, int argc, char **argv)
     if (strcmp(sub, "append") == 0)
         return journal_append(cli, argc - 1, argv + 1);
     char a[64];
-    return cli_error(EXIT_USAGE, "unknown journal command '%s' (see entrepot journal --help)", jcli_shown(a, sizeof a, sub));
+    return cli_error(EXIT_USAGE, "unknown journal command '%s' (see entrepot journal --help)",
+                     jcli_shown(a, sizeof a, sub));
 }

@@ -889,7 +889,8 @@ static int check_record(ent_journal *j, const ent_journal_record *rec)
         return ent_fail(db, ENT_INVALID, "only SALE, RETURN, VOID and TRAINING records can be appended; "
                                          "the journal writes the others itself");
     if (rec->uuid && !valid_uuid(rec->uuid))
-        return ent_fail(db, ENT_INVALID, "uuid '%s' is not a lower-case UUID", jshow(shown, sizeof shown, rec->uuid, 40));
+        return ent_fail(db, ENT_INVALID, "uuid '%s' is not a lower-case UUID",
+                        jshow(shown, sizeof shown, rec->uuid, 40));
     if (rec->time && !valid_time(rec->time))
         return ent_fail(db, ENT_INVALID, "time '%s' is not UTC YYYY-MM-DDTHH:MM:SSZ",
                         jshow(shown, sizeof shown, rec->time, 40));

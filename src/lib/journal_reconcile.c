@@ -215,8 +215,9 @@ int ent_journal_reconcile(ent_db *db, ent_check_cb cb, void *ud)
     if (rc == ENT_OK)
         rc = sales_check_summaries(db, &x.is);
     if (rc == ENT_OK && x.is.n > 0)
-        rc = ent_fail(db, ENT_TAMPERED, "%d disagreement%s between the sales, their stock moves, the report "
-                                        "summaries and the signed journal",
+        rc = ent_fail(db, ENT_TAMPERED,
+                      "%d disagreement%s between the sales, their stock moves, the report "
+                      "summaries and the signed journal",
                       x.is.n, x.is.n == 1 ? "" : "s");
     return rc;
 }

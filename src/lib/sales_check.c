@@ -90,13 +90,13 @@ static int check_lines(ent_db *db, struct sales_issues *is, int64_t id, const ch
     while ((sc = sqlite3_step(st)) == SQLITE_ROW) {
         int64_t line = sqlite3_column_int64(st, 1), qty = sqlite3_column_int64(st, 2);
         int64_t picked = sqlite3_column_int64(st, 7);
-        s->overflow |= __builtin_add_overflow(s->total, sqlite3_column_int64(st, 5), &s->total) ||
-                       __builtin_add_overflow(s->tax, sqlite3_column_int64(st, 6), &s->tax) ||
-                       __builtin_add_overflow(s->units, line_units((const char *)sqlite3_column_text(st, 4), qty),
-                                              &s->units);
+        s->overflow |=
+            __builtin_add_overflow(s->total, sqlite3_column_int64(st, 5), &s->total) ||
+            __builtin_add_overflow(s->tax, sqlite3_column_int64(st, 6), &s->tax) ||
+            __builtin_add_overflow(s->units, line_units((const char *)sqlite3_column_text(st, 4), qty), &s->units);
         if (picked != qty)
-            sales_issue(is, "%s: line %lld: quantity %lld, but the lots taken for it hold %lld", label,
-                        (long long)line, (long long)qty, (long long)picked);
+            sales_issue(is, "%s: line %lld: quantity %lld, but the lots taken for it hold %lld", label, (long long)line,
+                        (long long)qty, (long long)picked);
         char lots[80];
         ent_col_copy(st, 3, lots, sizeof lots);
         /* Each lot picked must be named on the line; a sale's line names
@@ -140,19 +140,19 @@ static int check_lines(ent_db *db, struct sales_issues *is, int64_t id, const ch
 static int check_moves(ent_db *db, struct sales_issues *is, int64_t id, const char *uuid, const char *label,
                        const char *kind)
 {
-    sqlite3_stmt *st = ent_stmt(db,
-        "WITH p AS (SELECT p.lot_id, p.location_id, SUM(p.qty) AS q FROM sale_pick p "
-        "           JOIN sale_line l ON l.id = p.line_id WHERE l.sale_id = ?1 GROUP BY p.lot_id, p.location_id), "
-        "m AS (SELECT lot_id, location_id, -SUM(qty) AS q, MIN(kind) AS k1, MAX(kind) AS k2 FROM stock_move "
-        "      WHERE batch = ?2 GROUP BY lot_id, location_id), "
-        "k AS (SELECT lot_id, location_id FROM p UNION SELECT lot_id, location_id FROM m) "
-        "SELECT COALESCE(lot.code, '?'), COALESCE(loc.code, '?'), COALESCE(p.q, 0), COALESCE(m.q, 0), "
-        "       COALESCE(m.k1, ''), COALESCE(m.k2, '') "
-        "FROM k LEFT JOIN p ON p.lot_id = k.lot_id AND p.location_id = k.location_id "
-        "LEFT JOIN m ON m.lot_id = k.lot_id AND m.location_id = k.location_id "
-        "LEFT JOIN lot ON lot.id = k.lot_id LEFT JOIN location loc ON loc.id = k.location_id "
-        "WHERE COALESCE(p.q, 0) <> COALESCE(m.q, 0) OR (m.k1 IS NOT NULL AND (m.k1 <> ?3 OR m.k2 <> ?3)) "
-        "ORDER BY 1, 2");
+    sqlite3_stmt *st = ent_stmt(
+        db, "WITH p AS (SELECT p.lot_id, p.location_id, SUM(p.qty) AS q FROM sale_pick p "
+            "           JOIN sale_line l ON l.id = p.line_id WHERE l.sale_id = ?1 GROUP BY p.lot_id, p.location_id), "
+            "m AS (SELECT lot_id, location_id, -SUM(qty) AS q, MIN(kind) AS k1, MAX(kind) AS k2 FROM stock_move "
+            "      WHERE batch = ?2 GROUP BY lot_id, location_id), "
+            "k AS (SELECT lot_id, location_id FROM p UNION SELECT lot_id, location_id FROM m) "
+            "SELECT COALESCE(lot.code, '?'), COALESCE(loc.code, '?'), COALESCE(p.q, 0), COALESCE(m.q, 0), "
+            "       COALESCE(m.k1, ''), COALESCE(m.k2, '') "
+            "FROM k LEFT JOIN p ON p.lot_id = k.lot_id AND p.location_id = k.location_id "
+            "LEFT JOIN m ON m.lot_id = k.lot_id AND m.location_id = k.location_id "
+            "LEFT JOIN lot ON lot.id = k.lot_id LEFT JOIN location loc ON loc.id = k.location_id "
+            "WHERE COALESCE(p.q, 0) <> COALESCE(m.q, 0) OR (m.k1 IS NOT NULL AND (m.k1 <> ?3 OR m.k2 <> ?3)) "
+            "ORDER BY 1, 2");
     int sc;
     if (st == NULL)
         return db->code;

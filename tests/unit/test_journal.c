@@ -384,7 +384,8 @@ static void tampering_rows(void **state)
                   "2: malformed: a column holds a value of the wrong type\n"},
         /* 29 */ {"a sale dated before the day's closing, signed with the real key",
                   DROP "UPDATE journal SET at = '2026-11-27T05:00:00Z' WHERE seq = 12", RESIGN_REAL, 12, 0,
-                  ENT_TAMPERED, "12: dated 2026-11-27 13:00:00 (Asia/Shanghai), before the closing of 2026-11-27 taken at "
+                  ENT_TAMPERED,
+                  "12: dated 2026-11-27 13:00:00 (Asia/Shanghai), before the closing of 2026-11-27 taken at "
                   "2026-11-27 20:00:00 (record 9)\n"},
     };
     ent_db *db = *state;
