@@ -122,4 +122,20 @@ st=$?
 [[ $st -eq 1 && "$out" == *"balance drift"* && "$out" == *"total 1.00 CNY"* ]] && ok || fail "check on both: $st $out"
 # The journal itself is untouched by every row above but "gone": verify still passes there.
 expect 0 "ok:" -- --db "$WORK/qty.db" journal verify
+
+# After the Z (20:00) the counter sells on, into the next closing; a clock
+# behind the closing is refused when the counter starts, before any scan.
+export ENTREPOT_NOW=2026-11-28T12:00:00Z
+expect 0 "Z report 2026-11-28" -- journal close
+export ENTREPOT_NOW=2026-11-28T13:00:00Z
+expect 0 "" -- sale --counter C1 --cashier 王芳 --pay cash $K
+printf '%s\npay cash\n' $K > "$WORK/basket.txt"
+expect 0 "" -- counter --counter C2 --cashier 李强 < "$WORK/basket.txt"
+export ENTREPOT_NOW=2026-11-28T11:00:00Z
+refused 1 "the clock reads 2026-11-28 19:00:00 (Asia/Shanghai), before the closing of 2026-11-28 taken at 2026-11-28 20:00:00 (record 5)" -- counter --counter C2 --cashier 李强 < "$WORK/basket.txt"
+export ENTREPOT_NOW=2026-11-29T12:00:00Z
+out=$("$E" journal close 2>&1)
+[[ "$out" == *"records            6..7"* && "$out" == *"period total       7.00 CNY"* ]] && ok \
+    || fail "the sales after the closing are not in the next one: $out"
+expect 0 "every sale matches its signed journal record" -- check
 finish
