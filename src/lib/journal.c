@@ -916,10 +916,12 @@ static int check_time(ent_journal *j, const struct jrec *r, struct head *h)
     if (rc != ENT_OK)
         return rc;
     if (h->seq > 0 && strcmp(r->at, h->at) < 0) {
-        char note[128], uuid[37], at[21];
+        char note[192], uuid[37], at[21], from[20], to[20];
         struct jrec e;
-        snprintf(note, sizeof note, "the clock went back from %s (record %lld) to %s", h->at, (long long)h->seq,
-                 r->at);
+        jtz_local_time(from, j->tz, h->at);
+        jtz_local_time(to, j->tz, r->at);
+        snprintf(note, sizeof note, "the clock went back from %s (record %lld) to %s (%s)", from, (long long)h->seq,
+                 to, j->tz);
         memset(&e, 0, sizeof e); /* no lists: r's are not touched */
         ent_uuid_new(uuid);
         snprintf(at, sizeof at, "%s", r->at);

@@ -210,14 +210,19 @@ expect 0 "taken 2026-11-27 20:00:00 (Asia/Shanghai)" -- journal close
 export ENTREPOT_NOW=2026-11-27T13:00:00Z
 expect 0 "recorded SALE 4" -- journal append --kind SALE 6901234567892:2:10:13
 refused 1 "2026-11-27 is already closed (record 3); what was recorded after that closing goes into the closing of the next day" -- journal close
+# A record dated back, but after the closing: the clock-backwards EVENT says so in local time.
+expect 0 "recorded SALE 6" -- journal append --kind SALE --time 2026-11-27T12:30:00Z 6901234567892:1:10:13
+[ "$(jq -r '.records[4].note' <("$E" journal export))" = \
+  "the clock went back from 2026-11-27 21:00:00 (record 4) to 2026-11-27 20:30:00 (Asia/Shanghai)" ] && ok \
+    || fail "clock-backwards note: $(jq -r '.records[4].note' <("$E" journal export))"
 export ENTREPOT_NOW=2026-11-28T12:00:00Z
 out=$("$E" journal close 2>&1)
-[[ "$out" == *"records            4..4"* && "$out" == *"period total       20.00 CNY"* ]] && ok \
-    || fail "the sale after the closing is not in the next one: $out"
-expect 0 "ok: 5 records, 2 closings" -- journal verify
+[[ "$out" == *"records            4..6"* && "$out" == *"period total       30.00 CNY"* ]] && ok \
+    || fail "the sales after the closing are not in the next one: $out"
+expect 0 "ok: 7 records, 2 closings" -- journal verify
 # A clock behind the last closing is refused when the journal opens, in local time.
 export ENTREPOT_NOW=2026-11-28T11:00:00Z
-refused 1 "the clock reads 2026-11-28 19:00:00 (Asia/Shanghai), before the closing of 2026-11-28 taken at 2026-11-28 20:00:00 (record 5)" -- journal append --kind SALE 6901234567892:1:10:13
+refused 1 "the clock reads 2026-11-28 19:00:00 (Asia/Shanghai), before the closing of 2026-11-28 taken at 2026-11-28 20:00:00 (record 7)" -- journal append --kind SALE 6901234567892:1:10:13
 
 # A passphrase-protected key, never on the command line.
 export ENTREPOT_DB="$WORK/p.db"
