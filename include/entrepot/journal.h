@@ -14,6 +14,7 @@
 
 #include <stdio.h>
 #include "entrepot/common.h"
+#include "entrepot/db.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -67,6 +68,8 @@ typedef struct ent_journal_open_opts {
  * can be read by group or others, or is not the journal's current key), then
  * looks for sessions that were never closed by processes that no longer run
  * and records each as an EVENT "unclean-shutdown", and opens its own session.
+ * A clock that reads earlier than the last day closing is refused here
+ * (ENT_REFUSED, times in the store's zone), before anything is scanned.
  * Without a usable key nothing can be sold: ENT_REFUSED says why and what to
  * do. db is borrowed and must outlive the handle. Release with
  * ent_journal_close (which closes the session cleanly).
@@ -140,7 +143,8 @@ typedef struct ent_journal_written {
  * record lands or vanishes with the sale. When the clock reads earlier than
  * the last record, an EVENT "clock-backwards" is written first. out may be
  * NULL. Errors: ENT_INVALID (the message names the field), ENT_REFUSED (the
- * time falls in a closed day), ENT_BUSY, ENT_ERROR.
+ * time is earlier than the last day closing, which covers everything before
+ * it; records after a closing go into the next one), ENT_BUSY, ENT_ERROR.
  */
 ENT_API int ent_journal_append(ent_journal *j, ent_journal_written *out, const ent_journal_record *rec);
 
@@ -173,9 +177,11 @@ typedef struct ent_journal_closing {
 /*
  * Closes a period: date is "YYYY-MM-DD" (day), "YYYY-MM" (month), "YYYY"
  * (year) in the store's time zone, or NULL for the current one. A day closing
- * sums every record since the previous day closing; a month or year closing
- * sums the records of the day closings inside it. After a day is closed, no
- * record dated in it can be appended.
+ * sums every record since the previous day closing, up to the moment it is
+ * taken; a month or year closing sums the records of the day closings inside
+ * it. Records appended after a day closing go into the next day closing (as
+ * on a register: selling may go on after the Z); none may be dated earlier
+ * than the closing.
  * Errors: ENT_REFUSED (already closed; a later period is closed; records of an
  * earlier day are not closed yet; the period has not begun; a month or year
  * whose last day is neither closed nor over), ENT_INVALID (bad date).
@@ -264,6 +270,33 @@ typedef int (*ent_journal_entry_cb)(const ent_journal_entry *e, void *ud);
 
 /* Calls cb for each record with from_seq <= seq <= to_seq (0: no bound). */
 ENT_API int ent_journal_each(ent_db *db, int64_t from_seq, int64_t to_seq, ent_journal_entry_cb cb, void *ud);
+
+/*
+ * The journal's public keys for an auditor, as PEM: the START key, each KEY
+ * record's and each key-change EVENT's, in record order, each after a
+ * comment line "# record N (KIND): key id HEX". The file is what
+ * ent_journal_verify (pubkey_path) and ent_journal_receipt_verify take; it
+ * is only as trustworthy as the journal it came from, so hand it over when
+ * the journal starts and after each key change, and verify the journal.
+ * *out is malloc'd, owned by the caller. Reads only.
+ * Errors: ENT_NOTFOUND (the journal has not started), ENT_TAMPERED (a record
+ * holds no readable key), ENT_ERROR.
+ */
+ENT_API int ent_journal_pubkeys(ent_db *db, char **out);
+
+/*
+ * Reconciles the sales tables with the journal, for `entrepot check`: every
+ * sale and return row against its signed record (kind, time, counter,
+ * cashier, total, lines, payments, amounts per tax rate, receipt number);
+ * each sale's header against its lines and payments, its lines against the
+ * lots picked, the picks against the stock moves of the sale; stock moves
+ * of kind sale or return that belong to no sale; sale rows whose journal
+ * record is gone; the report summaries against the sales. cb (may be NULL)
+ * receives one sentence per disagreement. Does not check the journal
+ * itself: ent_journal_verify does. Reads only.
+ * Returns ENT_OK, ENT_TAMPERED (something was reported), ENT_ERROR.
+ */
+ENT_API int ent_journal_reconcile(ent_db *db, ent_check_cb cb, void *ud);
 
 /* ---- receipts ------------------------------------------------------------ */
 

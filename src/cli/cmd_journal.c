@@ -1,7 +1,9 @@
-/* entrepot journal: keygen, close, verify, export, append; and the signing key at init. */
+/* entrepot journal: keygen, close, verify, export, pubkey, append; and the signing key at init. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -14,19 +16,78 @@ static int parse_int(const char *s, int64_t *out)
     return ent_whole_parse(out, s, INT64_MIN, INT64_MAX, NULL, 0) == ENT_OK ? 0 : -1;
 }
 
-/* Reads a passphrase from the first line of path into buf. Passphrases never
- * come from the command line, where other users could see them in ps. */
+/* A UTC time "YYYY-MM-DDTHH:MM:SSZ" as people read it: local in the store's
+ * zone, "2026-11-27 20:00:00". Anything else is copied as is. */
+void cli_local_time(char *out, size_t len, const char *tz, const char *utc);
+void cli_local_time(char *out, size_t len, const char *tz, const char *utc)
+{
+    struct tm tm = {0};
+    snprintf(out, len, "%s", utc ? utc : "");
+    if (utc == NULL || strlen(utc) != 20 || tz == NULL || *tz == '\0' ||
+        sscanf(utc, "%4d-%2d-%2dT%2d:%2d:%2dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
+               &tm.tm_sec) != 6)
+        return;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    time_t t = timegm(&tm);
+    const char *old = getenv("TZ");
+    if (old && strcmp(old, tz) == 0) { /* a loop (export) set the zone once for all its records */
+        if (localtime_r(&t, &tm))
+            strftime(out, len, "%Y-%m-%d %H:%M:%S", &tm);
+        return;
+    }
+    char *saved = old ? strdup(old) : NULL;
+    setenv("TZ", tz, 1);
+    tzset();
+    if (localtime_r(&t, &tm))
+        strftime(out, len, "%Y-%m-%d %H:%M:%S", &tm);
+    if (saved)
+        setenv("TZ", saved, 1);
+    else
+        unsetenv("TZ");
+    tzset();
+    free(saved);
+}
+
+/* 0, or 2 after saying so when an option was given an empty value (an
+ * empty --pubkey must not quietly mean "no key"). */
+static int refuse_empty(const struct cli_opt *opts)
+{
+    for (const struct cli_opt *o = opts; o->name; o++)
+        if (o->value && *o->value && **o->value == '\0')
+            return cli_error(EXIT_USAGE, "--%s needs a value", o->name);
+    return 0;
+}
+
+/* Reads a passphrase, the first line of path, into buf. Passphrases never
+ * come from the command line, where other users could see them in ps. One
+ * that does not fit in buf is refused, never cut short: a cut passphrase
+ * would encrypt a new key with less than the user typed. */
 static int read_passphrase(char *buf, size_t len, const char *path)
 {
+    char a[64];
     FILE *f = fopen(path, "r");
     if (f == NULL)
-        return cli_error(EXIT_USAGE, "%s: %s", path, strerror(errno));
-    if (fgets(buf, (int)len, f) == NULL)
-        buf[0] = '\0';
+        return cli_error(EXIT_USAGE, "passphrase file %s: %s", ent_text_clip(a, sizeof a, path, 40), strerror(errno));
+    size_t n = 0;
+    int c = 0;
+    while (n + 1 < len && (c = fgetc(f)) != EOF && c != '\n' && c != '\r' && c != '\0')
+        buf[n++] = (char)c;
+    buf[n] = '\0';
+    bool too_long = n + 1 >= len && (c = fgetc(f)) != EOF && c != '\n' && c != '\r';
+    bool failed = ferror(f) != 0;
+    int err = errno;
     fclose(f);
-    buf[strcspn(buf, "\r\n")] = '\0';
+    if (failed)
+        return cli_error(EXIT_USAGE, "passphrase file %s: %s", ent_text_clip(a, sizeof a, path, 40), strerror(err));
+    if (too_long)
+        return cli_error(EXIT_USAGE, "passphrase file %s: the passphrase is longer than %zu bytes",
+                         ent_text_clip(a, sizeof a, path, 40), len - 1);
+    if (c == '\0' && n + 1 < len)
+        return cli_error(EXIT_USAGE, "passphrase file %s: the passphrase holds a zero byte",
+                         ent_text_clip(a, sizeof a, path, 40));
     if (buf[0] == '\0')
-        return cli_error(EXIT_USAGE, "%s: the passphrase file is empty", path);
+        return cli_error(EXIT_USAGE, "passphrase file %s: the passphrase is empty", ent_text_clip(a, sizeof a, path, 40));
     return 0;
 }
 
@@ -98,6 +159,8 @@ static int journal_keygen(struct cli *cli, int argc, char **argv)
     int npos, st = cli_parse(argc, argv, opts, keygen_help, pos, 0, &npos);
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
+    if ((st = refuse_empty(opts)) != 0)
+        return st;
     if (rotate && replace)
         return cli_error(EXIT_USAGE, "--rotate and --replace exclude each other");
     if (replace && reason == NULL)
@@ -146,9 +209,10 @@ static const char close_help[] =
     "Writes the signed closing of a day (the Z report), a month or a year and\n"
     "prints it. DATE is YYYY-MM-DD, YYYY-MM or YYYY in the store's time zone;\n"
     "the default is the current one. A day closing takes in every record since\n"
-    "the previous one; afterwards nothing dated in that day can be recorded.\n"
-    "Closing twice is refused (exit 1). Note the head hash: `journal verify\n"
-    "--head HASH` proves later that nothing was cut off the journal.\n"
+    "the previous one, up to the moment it is taken; selling goes on afterwards,\n"
+    "into the next closing, but nothing may be dated before it. Times are shown\n"
+    "in the store's zone. Closing twice is refused (exit 1). Note the head hash:\n"
+    "`journal verify --head HASH` proves later that nothing was cut off.\n"
     "\n"
     "example: entrepot journal close\n"
     "         entrepot journal close --period month --date 2026-11\n";
@@ -197,14 +261,18 @@ static void print_z_json(const ent_journal_closing *z, const char *store)
     json_decref(o);
 }
 
-static void print_z(const ent_journal_closing *z, const char *store)
+static void print_z(const ent_journal_closing *z, const char *store, const char *tz)
 {
-    char m[64], r[16];
+    char m[64], r[16], at[24], end[24];
+    cli_local_time(at, sizeof at, tz, z->time);
+    cli_local_time(end, sizeof end, tz, z->period_end);
     const char *colon = strchr(z->period, ':');
     printf("%s report %s, store %s\n", strncmp(z->period, "day", 3) == 0 ? "Z" : strncmp(z->period, "month", 5) == 0
                                                                                 ? "Month" : "Year",
            colon ? colon + 1 : z->period, store);
-    printf("  closing record     %lld, at %s (period ends %s)\n", (long long)z->seq, z->time, z->period_end);
+    printf("  closing record     %lld, taken %s (%s); covers what was recorded before it\n", (long long)z->seq,
+           at, tz);
+    printf("  period ends        %s\n", end);
     if (z->first_seq <= z->last_seq)
         printf("  records            %lld..%lld\n", (long long)z->first_seq, (long long)z->last_seq);
     else
@@ -238,19 +306,21 @@ static void print_z(const ent_journal_closing *z, const char *store)
 static int journal_close(struct cli *cli, int argc, char **argv)
 {
     const char *period = "day", *date = NULL, *passfile = NULL, *pp = NULL;
-    char pass[1024];
+    char pass[1024], a[64];
     const struct cli_opt opts[] = {
         {"period", &period, NULL}, {"date", &date, NULL}, {"passphrase-file", &passfile, NULL}, {0}};
     const char *pos[1];
     int npos, st = cli_parse(argc, argv, opts, close_help, pos, 0, &npos);
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
+    if ((st = refuse_empty(opts)) != 0)
+        return st;
     int p = strcmp(period, "day") == 0     ? ENT_PERIOD_DAY
             : strcmp(period, "month") == 0 ? ENT_PERIOD_MONTH
             : strcmp(period, "year") == 0  ? ENT_PERIOD_YEAR
                                            : 0;
     if (p == 0)
-        return cli_error(EXIT_USAGE, "--period must be day, month or year, not '%s'", period);
+        return cli_error(EXIT_USAGE, "--period must be day, month or year, not '%s'", ent_text_clip(a, sizeof a, period, 40));
     if ((st = passphrase_of(&pp, pass, sizeof pass, passfile)) != 0)
         return st;
     if ((st = cli_open(cli, ENT_OPEN_DURABLE)) != 0)
@@ -270,7 +340,7 @@ static int journal_close(struct cli *cli, int argc, char **argv)
         if (cli->format == FORMAT_JSON)
             print_z_json(z, store->code);
         else
-            print_z(z, store->code);
+            print_z(z, store->code, store->tz);
         st = EXIT_OK;
     }
     ent_store_free(store);
@@ -320,6 +390,8 @@ static int journal_verify(struct cli *cli, int argc, char **argv)
     int npos, st = cli_parse(argc, argv, opts, verify_help, pos, 0, &npos);
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
+    if ((st = refuse_empty(opts)) != 0)
+        return st;
     int64_t nthreads = 0;
     if (threads && (parse_int(threads, &nthreads) != 0 || nthreads < 1 || nthreads > 16))
         return cli_error(EXIT_USAGE, "--threads must be a number from 1 to 16");
@@ -352,7 +424,9 @@ static int journal_verify(struct cli *cli, int argc, char **argv)
         else
             printf("tampered: %lld bad record%s\n", (long long)sum.bad, sum.bad == 1 ? "" : "s");
     }
-    return rc == ENT_OK ? EXIT_OK : EXIT_REFUSED;
+    if (rc != ENT_OK) /* the reasons went to stdout with their records; stderr says why it failed */
+        return cli_error(EXIT_REFUSED, "%s", ent_errmsg(cli->db));
+    return EXIT_OK;
 }
 
 /* ---- export ------------------------------------------------------------- */
@@ -372,6 +446,7 @@ struct export_ctx {
     FILE *f;
     bool csv;
     long n;
+    const char *tz; /* the store's zone: each record's time is also given as people read it */
 };
 
 static int export_json(const ent_journal_entry *e, void *ud)
@@ -381,7 +456,10 @@ static int export_json(const ent_journal_entry *e, void *ud)
     json_object_set_new(o, "seq", json_integer(e->seq));
     json_object_set_new(o, "uuid", json_string(e->uuid));
     json_object_set_new(o, "kind", json_string(e->kind));
+    char local[24];
+    cli_local_time(local, sizeof local, x->tz, e->time);
     json_object_set_new(o, "time", json_string(e->time));
+    json_object_set_new(o, "local_time", json_string(local));
     json_object_set_new(o, "counter", json_string(e->counter));
     json_object_set_new(o, "cashier", json_string(e->cashier));
     json_object_set_new(o, "ref", json_string(e->ref));
@@ -452,17 +530,20 @@ static int export_csv(const ent_journal_entry *e, void *ud)
     snprintf(n[3], sizeof n[3], "%lld", (long long)e->first_seq);
     snprintf(n[4], sizeof n[4], "%lld", (long long)e->last_seq);
     snprintf(n[5], sizeof n[5], "%lld", (long long)e->training);
+    char local[24];
+    cli_local_time(local, sizeof local, x->tz, e->time);
     const char *cells[] = {n[0],          e->uuid,    e->kind,      e->time,      e->counter,   e->cashier,
                            e->ref,        e->currency, n[1],        n[2],         e->event,     e->note,
                            e->period,     e->period_end, n[3],      n[4],         n[5],         e->key_id,
                            e->prev_hash,  e->hash,    e->signature, e->pubkey_pem ? e->pubkey_pem : "", e->qr,
-                           e->body};
+                           e->body,       local};
     x->n++;
     return ent_csv_write(x->f, cells, sizeof cells / sizeof *cells) == ENT_OK ? 0 : ENT_ERROR;
 }
 
 static int journal_export(struct cli *cli, int argc, char **argv)
 {
+    char a[64];
     const char *format = NULL, *outpath = NULL, *from = NULL, *to = NULL;
     const struct cli_opt opts[] = {
         {"format", &format, NULL}, {"out", &outpath, NULL}, {"from", &from, NULL}, {"to", &to, NULL}, {0}};
@@ -470,14 +551,19 @@ static int journal_export(struct cli *cli, int argc, char **argv)
     int npos, st = cli_parse(argc, argv, opts, export_help, pos, 0, &npos);
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
+    if ((st = refuse_empty(opts)) != 0)
+        return st;
     bool csv = cli->format == FORMAT_CSV;
     if (format)
         csv = strcmp(format, "csv") == 0;
     if (format && !csv && strcmp(format, "json") != 0)
-        return cli_error(EXIT_USAGE, "--format must be json or csv, not '%s'", format);
+        return cli_error(EXIT_USAGE, "--format must be json or csv, not '%s'", ent_text_clip(a, sizeof a, format, 40));
     int64_t lo = 0, hi = 0;
     if ((from && (parse_int(from, &lo) != 0 || lo < 1)) || (to && (parse_int(to, &hi) != 0 || hi < 1)))
-        return cli_error(EXIT_USAGE, "--from and --to take record numbers (1, 2, ...)");
+        return cli_error(EXIT_USAGE, "--from and --to take record numbers (1, 2, ...), not '%s'",
+                         ent_text_clip(a, sizeof a, from && (parse_int(from, &lo) != 0 || lo < 1) ? from : to, 40));
+    if (from && to && lo > hi)
+        return cli_error(EXIT_USAGE, "--from %lld is after --to %lld", (long long)lo, (long long)hi);
     if (outpath && (st = cli_check_output(cli, outpath)) != 0)
         return st;
     if ((st = cli_open(cli, ENT_OPEN_READONLY)) != 0)
@@ -492,13 +578,18 @@ static int journal_export(struct cli *cli, int argc, char **argv)
         return st;
     }
     FILE *f = out.f;
-    struct export_ctx x = {f, csv, 0};
+    struct export_ctx x = {f, csv, 0, store->tz};
+    /* The store's zone for the whole export: one zone load, not one per record. */
+    const char *old_tz = getenv("TZ");
+    char *saved_tz = old_tz ? strdup(old_tz) : NULL;
+    setenv("TZ", store->tz, 1);
+    tzset();
     if (csv) {
         static const char *const head[] = {"seq",        "uuid",      "kind",     "time",      "counter",
                                            "cashier",    "ref",       "currency", "total",     "grand_total",
                                            "event",      "note",      "period",   "period_end", "first_seq",
                                            "last_seq",   "training",  "key_id",   "prev_hash", "hash",
-                                           "signature",  "public_key", "qr",      "body"};
+                                           "signature",  "public_key", "qr",      "body",      "local_time"};
         ent_csv_write(f, head, sizeof head / sizeof *head);
         rc = ent_journal_each(cli->db, lo, hi, export_csv, &x);
     } else {
@@ -517,6 +608,12 @@ static int journal_export(struct cli *cli, int argc, char **argv)
             rc = ent_journal_each(cli->db, lo, hi, export_json, &x);
         fputs("\n  ]\n}\n", f);
     }
+    if (saved_tz)
+        setenv("TZ", saved_tz, 1);
+    else
+        unsetenv("TZ");
+    tzset();
+    free(saved_tz);
     ent_store_free(store);
     if (outpath && (st = cli_out_close(&out, rc == ENT_OK)) != 0)
         return st;
@@ -547,7 +644,9 @@ static const char append_help[] =
 #define MAX_RATES 16
 #define MAX_PAYS 8
 
-/* Parses CODE:QTY:PRICE:RATE[:NAME] in place (spec, a copy of orig, is cut at the colons). */
+/* Parses CODE:QTY:PRICE:RATE[:NAME] in place (spec, a copy of orig, is cut at
+ * the colons). Every product and sum is checked: a line's amount must fit
+ * in 64 bits. */
 static int parse_line(ent_journal_line *l, char *spec, const char *orig, const char *currency)
 {
     char *f[5] = {0};
@@ -560,19 +659,68 @@ static int parse_line(ent_journal_line *l, char *spec, const char *orig, const c
         *c = '\0';
         p = c + 1;
     }
-    int64_t qty, price, rate;
-    char why[128];
+    int64_t qty, price, rate, amount;
+    char why[128], a[64], b[64];
     if (n < 4 || parse_int(f[1], &qty) != 0 || qty == 0 || qty < -ENT_QTY_MAX || qty > ENT_QTY_MAX)
-        return cli_error(EXIT_USAGE, "line '%s': write CODE:QTY:PRICE:RATE[:NAME] with a non-zero QTY of at most %d",
-                         orig, ENT_QTY_MAX);
-    if (ent_money_parse(&price, f[2], currency, why, sizeof why) != ENT_OK || price < 0)
-        return cli_error(EXIT_USAGE, "line '%s': price '%s': %s", orig, f[2], why);
-    int64_t amount;
-    if (__builtin_mul_overflow(qty, price, &amount))
-        return cli_error(EXIT_USAGE, "line '%s': quantity times price is too large", orig);
+        return cli_error(EXIT_USAGE,
+                         "line '%s': write CODE:QTY:PRICE:RATE[:NAME] with a whole, non-zero QTY of at most %d",
+                         ent_text_clip(a, sizeof a, orig, 40), ENT_QTY_MAX);
+    if (ent_money_parse(&price, f[2], currency, why, sizeof why) != ENT_OK)
+        return cli_error(EXIT_USAGE, "line '%s': price: %s", ent_text_clip(a, sizeof a, orig, 40), why);
+    if (price < 0)
+        return cli_error(EXIT_USAGE, "line '%s': price '%s' must not be negative", ent_text_clip(a, sizeof a, orig, 40),
+                         ent_text_clip(b, sizeof b, f[2], 40));
     if (ent_decimal_parse(&rate, f[3], 2) != ENT_OK || rate > 10000)
-        return cli_error(EXIT_USAGE, "line '%s': tax rate '%s' is not a percentage such as 13 or 6.5", orig, f[3]);
+        return cli_error(EXIT_USAGE, "line '%s': tax rate '%s' is not a percentage from 0 to 100 such as 13 or 6.5",
+                         ent_text_clip(a, sizeof a, orig, 40), ent_text_clip(b, sizeof b, f[3], 40));
+    if (__builtin_mul_overflow(qty, price, &amount))
+        return cli_error(EXIT_USAGE, "line '%s': quantity times price is too large", ent_text_clip(a, sizeof a, orig, 40));
     *l = (ent_journal_line){f[0], NULL, n == 5 ? f[4] : NULL, qty, price, 0, amount, (int32_t)rate};
+    return 0;
+}
+
+/* The tax inside a gross amount, rounded half away from zero; -1 when the
+ * product does not fit in 64 bits. */
+static int tax_inside(int64_t *out, int64_t gross, int64_t rate)
+{
+    int64_t num, den = 2 * (10000 + rate);
+    if (__builtin_mul_overflow(gross, rate * 2, &num) ||
+        __builtin_add_overflow(num, (gross < 0 ? -1 : 1) * (10000 + rate), &num))
+        return -1;
+    *out = num / den;
+    return 0;
+}
+
+/* Parses --pay METHOD[:AMOUNT],... against total; a payment's sign must be
+ * the record's (sales pay in, returns and voids pay out). */
+static int parse_pays(ent_journal_pay *pays, int *npay, char *paybuf, int64_t total, bool refund,
+                      const char *currency)
+{
+    int64_t rest = total;
+    char why[128], a[64];
+    *npay = 0;
+    for (char *save = NULL, *p = strtok_r(paybuf, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+        char *colon = strchr(p, ':');
+        if (*npay == MAX_PAYS)
+            return cli_error(EXIT_USAGE, "too many payment methods: at most %d", MAX_PAYS);
+        pays[*npay].method = p;
+        pays[*npay].amount = rest;
+        if (colon) {
+            *colon = '\0';
+            if (ent_money_parse(&pays[*npay].amount, colon + 1, currency, why, sizeof why) != ENT_OK)
+                return cli_error(EXIT_USAGE, "payment '%s': %s", ent_text_clip(a, sizeof a, p, 40), why);
+            int64_t v = pays[*npay].amount;
+            if (refund ? v > 0 : v < 0)
+                return cli_error(EXIT_USAGE, "payment '%s': %s", ent_text_clip(a, sizeof a, p, 40),
+                                 refund ? "a refund is paid out: give a negative amount or none"
+                                        : "a payment must not be negative");
+        }
+        if (__builtin_sub_overflow(rest, pays[*npay].amount, &rest))
+            return cli_error(EXIT_USAGE, "payment '%s': the amount is too large", ent_text_clip(a, sizeof a, p, 40));
+        (*npay)++;
+    }
+    if (*npay == 0)
+        return cli_error(EXIT_USAGE, "--pay needs at least one method, such as cash or card:12.50");
     return 0;
 }
 
@@ -588,6 +736,8 @@ static int journal_append(struct cli *cli, int argc, char **argv)
     int npos, st = cli_parse(argc, argv, opts, append_help, pos, MAX_LINES, &npos);
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
+    if ((st = refuse_empty(opts)) != 0)
+        return st;
     int k = kind == NULL                      ? 0
             : strcmp(kind, "SALE") == 0     ? ENT_JOURNAL_SALE
             : strcmp(kind, "RETURN") == 0   ? ENT_JOURNAL_RETURN
@@ -612,8 +762,13 @@ static int journal_append(struct cli *cli, int argc, char **argv)
     char *specs[MAX_LINES] = {0}, *paybuf = NULL;
     int ntax = 0, npay = 0;
     int64_t total = 0;
+    char a[64];
     for (int i = 0; i < npos && st == 0; i++) {
         specs[i] = strdup(pos[i]);
+        if (specs[i] == NULL) {
+            st = cli_error(EXIT_IO, "out of memory");
+            break;
+        }
         st = parse_line(&lines[i], specs[i], pos[i], store->currency);
         if (st != 0)
             break;
@@ -621,37 +776,25 @@ static int journal_append(struct cli *cli, int argc, char **argv)
         while (t < ntax && taxes[t].rate != lines[i].rate)
             t++;
         if (t == ntax && ntax == MAX_RATES) {
-            st = cli_error(EXIT_USAGE, "too many tax rates");
+            st = cli_error(EXIT_USAGE, "too many tax rates: at most %d", MAX_RATES);
             break;
         }
         if (t == ntax)
             taxes[ntax++] = (ent_journal_tax){lines[i].rate, 0, 0};
-        taxes[t].gross += lines[i].amount;
-        total += lines[i].amount;
+        if (__builtin_add_overflow(taxes[t].gross, lines[i].amount, &taxes[t].gross) ||
+            __builtin_add_overflow(total, lines[i].amount, &total))
+            st = cli_error(EXIT_USAGE, "line '%s': the lines add up to more than can be recorded",
+                           ent_text_clip(a, sizeof a, pos[i], 40));
     }
-    for (int t = 0; t < ntax; t++) /* the tax inside a gross amount, rounded half away from zero */
-        taxes[t].tax = (taxes[t].gross * taxes[t].rate * 2 + (taxes[t].gross < 0 ? -1 : 1) * (10000 + taxes[t].rate)) /
-                       (2 * (10000 + taxes[t].rate));
+    for (int t = 0; t < ntax && st == 0; t++)
+        if (tax_inside(&taxes[t].tax, taxes[t].gross, taxes[t].rate) != 0)
+            st = cli_error(EXIT_USAGE, "the amount at tax rate %d.%02d%% is too large", (int)taxes[t].rate / 100,
+                           (int)taxes[t].rate % 100);
     if (st == 0) {
         paybuf = strdup(pay);
-        int64_t rest = total;
-        for (char *save = NULL, *p = strtok_r(paybuf, ",", &save); p && st == 0; p = strtok_r(NULL, ",", &save)) {
-            char *colon = strchr(p, ':');
-            char why[128];
-            if (npay == MAX_PAYS) {
-                st = cli_error(EXIT_USAGE, "too many payment methods");
-                break;
-            }
-            pays[npay].method = p;
-            pays[npay].amount = rest;
-            if (colon) {
-                *colon = '\0';
-                if (ent_money_parse(&pays[npay].amount, colon + 1, store->currency, why, sizeof why) != ENT_OK)
-                    st = cli_error(EXIT_USAGE, "--pay amount '%s': %s", colon + 1, why);
-            }
-            rest -= pays[npay].amount;
-            npay++;
-        }
+        st = paybuf ? parse_pays(pays, &npay, paybuf, total, k == ENT_JOURNAL_RETURN || k == ENT_JOURNAL_VOID,
+                                 store->currency)
+                    : cli_error(EXIT_IO, "out of memory");
     }
     if (st == 0) {
         ent_journal *j = NULL;
@@ -668,8 +811,10 @@ static int journal_append(struct cli *cli, int argc, char **argv)
         } else {
             char m[64];
             cli_money(m, sizeof m, w.total, store->currency);
-            printf("recorded %s %lld (%s) at %s, total %s\nqr: %s\n", kind, (long long)w.seq, w.uuid, w.time, m,
-                   w.qr);
+            char at[24];
+            cli_local_time(at, sizeof at, store->tz, w.time);
+            printf("recorded %s %lld (%s) at %s (%s), total %s\nqr: %s\n", kind, (long long)w.seq, w.uuid, at,
+                   store->tz, m, w.qr);
         }
         ent_journal_close(j);
     }
@@ -677,6 +822,78 @@ static int journal_append(struct cli *cli, int argc, char **argv)
         free(specs[i]);
     free(paybuf);
     ent_store_free(store);
+    return st;
+}
+
+/* ---- pubkey ------------------------------------------------------------- */
+
+static const char pubkey_help[] =
+    "usage: entrepot journal pubkey [--out FILE]\n"
+    "\n"
+    "Prints the journal's public keys as PEM, for an auditor: the first key and\n"
+    "each one that followed it (rotation, replacement of a lost key), each after a\n"
+    "comment naming its record. `journal verify --pubkey FILE` and `receipt verify\n"
+    "--pubkey FILE` take the file. A key read from a database proves only what\n"
+    "that database says: hand the file over when the journal starts and after\n"
+    "each key change.\n"
+    "  --out FILE  write FILE (a new file, never over an existing one), not stdout\n"
+    "\n"
+    "example: entrepot journal pubkey --out sh01.pub.pem\n";
+
+/* Writes text to a new file at path (never over an existing one). */
+static int write_new_file(const char *path, const char *text)
+{
+    char a[64];
+    size_t len = strlen(text), done = 0;
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return cli_error(errno == EEXIST ? EXIT_USAGE : EXIT_IO, "%s: %s", ent_text_clip(a, sizeof a, path, 40),
+                         errno == EEXIST ? "the file already exists: choose a new file name" : strerror(errno));
+    while (done < len) {
+        ssize_t n = write(fd, text + done, len - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        done += (size_t)n;
+    }
+    int err = errno;
+    if (close(fd) != 0 && done == len) {
+        err = errno;
+        done = 0;
+    }
+    if (done != len) {
+        unlink(path); /* ours, just made: no half-written key file is left behind */
+        return cli_error(EXIT_IO, "%s: %s", ent_text_clip(a, sizeof a, path, 40), strerror(err));
+    }
+    return 0;
+}
+
+static int journal_pubkey(struct cli *cli, int argc, char **argv)
+{
+    const char *outpath = NULL;
+    char a[64];
+    const struct cli_opt opts[] = {{"out", &outpath, NULL}, {0}};
+    const char *pos[1];
+    char *pem = NULL;
+    int npos, st = cli_parse(argc, argv, opts, pubkey_help, pos, 0, &npos);
+    if (st != 0)
+        return st < 0 ? EXIT_OK : st;
+    if ((st = refuse_empty(opts)) != 0)
+        return st;
+    if ((st = cli_open(cli, ENT_OPEN_READONLY)) != 0)
+        return st;
+    int rc = ent_journal_pubkeys(cli->db, &pem);
+    if (rc != ENT_OK)
+        return cli_fail(cli, rc);
+    if (outpath) {
+        st = write_new_file(outpath, pem);
+        if (st == 0)
+            fprintf(stderr, "wrote the journal's public keys to %s\n", ent_text_clip(a, sizeof a, outpath, 40));
+    } else if (fputs(pem, stdout) == EOF || fflush(stdout) != 0) {
+        st = cli_error(EXIT_IO, "standard output: %s", strerror(errno));
+    }
+    free(pem);
     return st;
 }
 
@@ -690,6 +907,7 @@ static const char journal_help[] =
     "  close    write and print the day's Z closing (or a month's, a year's)\n"
     "  verify   check the whole journal; exit 0 clean, 1 tampered, 2 error\n"
     "  export   the journal as JSON or CSV, with the public keys\n"
+    "  pubkey   the public keys as PEM, for an auditor\n"
     "  append   append one SALE, RETURN, VOID or TRAINING record (tests, training)\n"
     "Each command has --help.\n"
     "\n"
@@ -710,7 +928,11 @@ int cmd_journal(struct cli *cli, int argc, char **argv)
         return journal_verify(cli, argc - 1, argv + 1);
     if (strcmp(sub, "export") == 0)
         return journal_export(cli, argc - 1, argv + 1);
+    if (strcmp(sub, "pubkey") == 0)
+        return journal_pubkey(cli, argc - 1, argv + 1);
     if (strcmp(sub, "append") == 0)
         return journal_append(cli, argc - 1, argv + 1);
-    return cli_error(EXIT_USAGE, "unknown journal command '%s' (see entrepot journal --help)", sub);
+    char a[64];
+    return cli_error(EXIT_USAGE, "unknown journal command '%s' (see entrepot journal --help)",
+                     ent_text_clip(a, sizeof a, sub, 40));
 }

@@ -6,6 +6,10 @@
 
 #include "cli.h"
 
+/* In cmd_journal.c: a UTC time in the store's zone, for people. */
+void cli_local_time(char *out, size_t len, const char *tz, const char *utc);
+/* In cmd_journal.c: user text for a message, cut between whole UTF-8 characters. */
+
 static const char receipt_help[] =
     "usage: entrepot receipt verify [--pubkey FILE] PAYLOAD\n"
     "\n"
@@ -25,6 +29,8 @@ static int receipt_verify(struct cli *cli, int argc, char **argv)
     int npos, st = cli_parse(argc, argv, opts, receipt_help, pos, 1, &npos);
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
+    if (pubkey && *pubkey == '\0')
+        return cli_error(EXIT_USAGE, "--pubkey needs a value");
     if (npos != 1)
         return cli_error(EXIT_USAGE, "give the receipt's QR payload (see --help)");
     /* Offline, with a public key and no database, an empty in-memory one
@@ -46,15 +52,28 @@ static int receipt_verify(struct cli *cli, int argc, char **argv)
         json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         fputc('\n', stdout);
         json_decref(o);
-        return rc == ENT_OK ? EXIT_OK : EXIT_REFUSED;
+        return rc == ENT_OK ? EXIT_OK : cli_error(EXIT_REFUSED, "the receipt is not valid: %s", ent_errmsg(cli->db));
     }
     if (rc != ENT_OK) {
         printf("NOT VALID: %s\n", ent_errmsg(cli->db));
-        return EXIT_REFUSED;
+        return cli_error(EXIT_REFUSED, "the receipt is not valid: %s", ent_errmsg(cli->db));
     }
-    char m[64];
+    /* People read times in the store's zone: known when the database is the
+     * store's; otherwise the signed UTC time is shown as such. */
+    char m[64], at[96];
+    ent_store *store = NULL;
+    if (ent_store_get(cli->db, &store) == ENT_OK && strcmp(store->code, r.store) == 0) {
+        char local[24];
+        cli_local_time(local, sizeof local, store->tz, r.time);
+        snprintf(at, sizeof at, "%s (%s)", local, store->tz);
+    } else {
+        char utc[24];
+        cli_local_time(utc, sizeof utc, "UTC", r.time);
+        snprintf(at, sizeof at, "%s (UTC)", utc);
+    }
+    ent_store_free(store);
     cli_money(m, sizeof m, r.total, r.currency);
-    printf("valid: %s record %lld of store %s, %s, %s\n", r.kind, (long long)r.seq, r.store, r.time, m);
+    printf("valid: %s record %lld of store %s, %s, %s\n", r.kind, (long long)r.seq, r.store, at, m);
     printf("signed by key %s\n", r.key_id);
     printf("%s\n", r.in_journal ? "the journal holds this record unchanged"
                                 : "not compared with a journal (another store's database, or none)");
@@ -69,5 +88,7 @@ int cmd_receipt(struct cli *cli, int argc, char **argv)
     }
     if (strcmp(argv[0], "verify") == 0)
         return receipt_verify(cli, argc - 1, argv + 1);
-    return cli_error(EXIT_USAGE, "unknown receipt command '%s' (see entrepot receipt --help)", argv[0]);
+    char a[64];
+    return cli_error(EXIT_USAGE, "unknown receipt command '%s' (see entrepot receipt --help)",
+                     ent_text_clip(a, sizeof a, argv[0], 40));
 }

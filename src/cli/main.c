@@ -19,7 +19,7 @@ static const char usage[] =
     "  location    add and list stock locations\n"
     "  stock       receive, move, adjust, scrap, count; levels, history\n"
     "  scan        show what a scanned code means and what it resolves to\n"
-    "  journal     the signed sales journal: keygen, close, verify, export\n"
+    "  journal     the signed sales journal: keygen, close, verify, export, pubkey\n"
     "  label       print shelf labels, item tags, back labels, carton labels\n"
     "  counter     the till: scan, change, pay, print (reads a scanner or a pipe)\n"
     "  sale        one sale from arguments: codes and payments\n"

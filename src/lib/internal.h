@@ -65,8 +65,17 @@ char *ent_col_strdup(sqlite3_stmt *st, int i);
 /* Copies a column's text into buf of len bytes ("" for NULL). */
 void ent_col_copy(sqlite3_stmt *st, int i, char *buf, size_t len);
 
-/* The current UTC time as "YYYY-MM-DDTHH:MM:SSZ" ($ENTREPOT_NOW overrides it for tests). */
+/* The current UTC time as "YYYY-MM-DDTHH:MM:SSZ": the system clock, or the
+ * test clock when one is set. */
 void ent_now_utc(char out[21]);
+
+/*
+ * Tests only: fixes the clock at utc ("YYYY-MM-DDTHH:MM:SSZ", 20 characters;
+ * NULL or anything else: the system clock again). Not part of the public API
+ * and never called by the entrepot programs: only unit tests and the test
+ * programs in tests/ (tests/testclock_*.c) call it.
+ */
+void ent_clock_set(const char *utc);
 
 /* A new random UUID in its 36-character lower-case text form. */
 void ent_uuid_new(char out[37]);

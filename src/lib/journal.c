@@ -90,6 +90,45 @@ static int last_day_close(ent_db *db, int64_t *seq, char period_end[21], char pe
     return ENT_OK;
 }
 
+/* The latest day closing: its seq, the moment it was taken and its period
+ * ("" when none). A closing covers every record before it; later records go
+ * into the next one, so nothing may be dated before it. */
+static int last_day_close_at(ent_db *db, int64_t *seq, char at[21], char period[24])
+{
+    *seq = 0;
+    at[0] = period[0] = '\0';
+    sqlite3_stmt *st = ent_stmt(db, "SELECT seq, at, period FROM journal WHERE kind = 'CLOSE' "
+                                    "AND period LIKE 'day:%' ORDER BY seq DESC LIMIT 1");
+    if (st == NULL)
+        return db->code;
+    int sc = sqlite3_step(st);
+    if (sc == SQLITE_ROW) {
+        *seq = sqlite3_column_int64(st, 0);
+        ent_col_copy(st, 1, at, 21);
+        ent_col_copy(st, 2, period, 24);
+    }
+    sqlite3_reset(st);
+    if (sc != SQLITE_ROW && sc != SQLITE_DONE)
+        return ent_fail_sql(db, "reading the journal");
+    return ENT_OK;
+}
+
+/* Refuses a time earlier than the last day closing, naming both in the
+ * store's zone. what: "the clock reads" or "the record is dated". */
+static int refuse_before_close(ent_db *db, const char *tz, const char *what, const char *at)
+{
+    char close_at[21], period[24], when[20], closed[20];
+    int64_t seq;
+    int rc = last_day_close_at(db, &seq, close_at, period);
+    if (rc != ENT_OK || seq == 0 || strcmp(at, close_at) >= 0)
+        return rc;
+    jtz_local_time(when, tz, at);
+    jtz_local_time(closed, tz, close_at);
+    return ent_fail(db, ENT_REFUSED, "%s %s (%s), before the closing of %s taken at %s (record %lld): a closing "
+                                     "covers everything before it, so nothing can be recorded earlier; check the clock",
+                    what, when, tz, period + 4, closed, (long long)seq);
+}
+
 /* ---- writing one record ------------------------------------------------- */
 
 static int insert_lists(ent_db *db, const struct jrec *r)
@@ -624,6 +663,11 @@ int ent_journal_open(ent_journal **out, ent_db *db, const ent_journal_open_opts 
                                        "--replace`", j->key_hex, cur);
         goto done;
     }
+    /* Said when the counter opens, not after a basket was scanned and paid. */
+    char now[21];
+    ent_now_utc(now);
+    if ((rc = refuse_before_close(db, j->tz, "the clock reads", now)) != ENT_OK)
+        goto done;
     rc = finish_open(j);
 done:
     if (rc != ENT_OK) {
@@ -741,6 +785,10 @@ static int take_lists(ent_db *db, struct jrec *r, const ent_journal_record *rec)
 {
     int64_t sum_tax = 0, sum_pay = 0, sum_line = 0;
     int rc;
+    /* Every amount moves the till the record's way: a sale's payments cannot
+     * hide a payout, a return's cannot hide takings. */
+    bool refund = strcmp(r->kind, "RETURN") == 0 || strcmp(r->kind, "VOID") == 0;
+    const char *sign = refund ? "zero or negative" : "zero or positive";
     if (rec->ntaxes == 0 || rec->npays == 0)
         return ent_fail(db, ENT_INVALID, "a %s needs its amounts per tax rate and per payment method", r->kind);
     if (rec->ntaxes > 64 || rec->npays > 32 || rec->nlines > 100000)
@@ -789,8 +837,9 @@ static int take_lists(ent_db *db, struct jrec *r, const ent_journal_record *rec)
         snprintf(field, sizeof field, "line %zu: name", i + 1);
         if ((rc = ent_check_text(db, field, l->name, 200, false)) != ENT_OK)
             return rc;
-        if (l->rate < 0 || l->rate > 10000 || l->discount < 0)
-            return ent_fail(db, ENT_INVALID, "line %zu: tax rate outside 0..10000 or a negative discount", i + 1);
+        if (l->rate < 0 || l->rate > 10000 || l->discount < 0 || l->unit_price < 0)
+            return ent_fail(db, ENT_INVALID, "line %zu: tax rate outside 0..10000, or a negative price or discount",
+                            i + 1);
         struct jline *o = jrec_add_line(r);
         if (o == NULL)
             return ent_fail(db, ENT_ERROR, "out of memory");
@@ -814,10 +863,16 @@ static int take_lists(ent_db *db, struct jrec *r, const ent_journal_record *rec)
     if (rec->nlines && sum_line != sum_tax)
         return ent_fail(db, ENT_INVALID, "the lines add up to %lld but the amounts per tax rate to %lld",
                         (long long)sum_line, (long long)sum_tax);
-    bool refund = strcmp(r->kind, "RETURN") == 0 || strcmp(r->kind, "VOID") == 0;
     if (refund ? sum_tax > 0 : sum_tax < 0)
-        return ent_fail(db, ENT_INVALID, "a %s's total must be %s, not %lld", r->kind,
-                        refund ? "zero or negative" : "zero or positive", (long long)sum_tax);
+        return ent_fail(db, ENT_INVALID, "a %s's total must be %s, not %lld", r->kind, sign, (long long)sum_tax);
+    for (size_t i = 0; i < r->ntax; i++)
+        if (refund ? r->taxes[i].gross > 0 : r->taxes[i].gross < 0)
+            return ent_fail(db, ENT_INVALID, "the amount at tax rate %lld must be %s in a %s, not %lld",
+                            (long long)r->taxes[i].rate, sign, r->kind, (long long)r->taxes[i].gross);
+    for (size_t i = 0; i < r->npay; i++)
+        if (refund ? r->pays[i].amount > 0 : r->pays[i].amount < 0)
+            return ent_fail(db, ENT_INVALID, "payment '%s' must be %s in a %s, not %lld", r->pays[i].method, sign,
+                            r->kind, (long long)r->pays[i].amount);
     r->total = sum_tax;
     return ENT_OK;
 }
@@ -825,6 +880,7 @@ static int take_lists(ent_db *db, struct jrec *r, const ent_journal_record *rec)
 static int check_record(ent_journal *j, const ent_journal_record *rec)
 {
     ent_db *db = j->db;
+    char shown[64];
     int rc;
     if (rec == NULL)
         return ent_fail(db, ENT_INVALID, "no record given");
@@ -833,11 +889,13 @@ static int check_record(ent_journal *j, const ent_journal_record *rec)
         return ent_fail(db, ENT_INVALID, "only SALE, RETURN, VOID and TRAINING records can be appended; "
                                          "the journal writes the others itself");
     if (rec->uuid && !valid_uuid(rec->uuid))
-        return ent_fail(db, ENT_INVALID, "uuid '%s' is not a lower-case UUID", rec->uuid);
+        return ent_fail(db, ENT_INVALID, "uuid '%s' is not a lower-case UUID",
+                        jshow(shown, sizeof shown, rec->uuid, 40));
     if (rec->time && !valid_time(rec->time))
-        return ent_fail(db, ENT_INVALID, "time '%s' is not UTC YYYY-MM-DDTHH:MM:SSZ", rec->time);
+        return ent_fail(db, ENT_INVALID, "time '%s' is not UTC YYYY-MM-DDTHH:MM:SSZ",
+                        jshow(shown, sizeof shown, rec->time, 40));
     if (rec->ref && *rec->ref && !valid_uuid(rec->ref))
-        return ent_fail(db, ENT_INVALID, "ref '%s' is not a lower-case UUID", rec->ref);
+        return ent_fail(db, ENT_INVALID, "ref '%s' is not a lower-case UUID", jshow(shown, sizeof shown, rec->ref, 40));
     if (rec->kind == ENT_JOURNAL_VOID && (rec->ref == NULL || *rec->ref == '\0'))
         return ent_fail(db, ENT_INVALID, "a VOID needs the UUID of the record it voids (ref)");
     if ((rc = ent_check_text(db, "counter", rec->counter, 32, false)) != ENT_OK ||
@@ -847,26 +905,23 @@ static int check_record(ent_journal *j, const ent_journal_record *rec)
     return ENT_OK;
 }
 
-/* Refuses records dated inside a closed day; writes the clock event. *h
- * receives the head the record will follow. */
+/* Refuses records dated before the last day closing (they would belong to
+ * a closed period); writes the clock event. *h receives the head the record
+ * will follow. */
 static int check_time(ent_journal *j, const struct jrec *r, struct head *h)
 {
-    char end[21], period[24];
-    int64_t close_seq;
     int rc = read_head(j->db, h);
     if (rc == ENT_OK)
-        rc = last_day_close(j->db, &close_seq, end, period);
+        rc = refuse_before_close(j->db, j->tz, "the record is dated", r->at);
     if (rc != ENT_OK)
         return rc;
-    if (end[0] && strcmp(r->at, end) < 0)
-        return ent_fail(j->db, ENT_REFUSED, "%s falls in %s, which is closed (record %lld): nothing more can be "
-                                            "recorded for it",
-                        r->at, period + 4, (long long)close_seq);
     if (h->seq > 0 && strcmp(r->at, h->at) < 0) {
-        char note[128], uuid[37], at[21];
+        char note[192], uuid[37], at[21], from[20], to[20];
         struct jrec e;
-        snprintf(note, sizeof note, "the clock went back from %s (record %lld) to %s", h->at, (long long)h->seq,
-                 r->at);
+        jtz_local_time(from, j->tz, h->at);
+        jtz_local_time(to, j->tz, r->at);
+        snprintf(note, sizeof note, "the clock went back from %s (record %lld) to %s (%s)", from, (long long)h->seq,
+                 to, j->tz);
         memset(&e, 0, sizeof e); /* no lists: r's are not touched */
         ent_uuid_new(uuid);
         snprintf(at, sizeof at, "%s", r->at);
@@ -1161,29 +1216,31 @@ struct span {
 
 static int parse_span(ent_journal *j, struct span *s, int period, const char *date)
 {
-    char today[11], now[21];
+    char today[11], now[21], shown[64];
     s->period = period;
     s->y = s->m = s->d = 1;
-    if (date == NULL || *date == '\0') {
+    if (date && *date == '\0')
+        return ent_fail(j->db, ENT_INVALID, "the date to close is empty: give none for the current period");
+    if (date == NULL) {
         ent_now_utc(now);
         if (jtz_local_date(today, j->tz, now) != ENT_OK)
             return ent_fail(j->db, ENT_ERROR, "cannot read the clock");
         sscanf(today, "%4d-%2d-%2d", &s->y, &s->m, &s->d);
     } else if (period == ENT_PERIOD_DAY) {
         if (ent_date_parse(date, NULL) != ENT_OK)
-            return ent_fail(j->db, ENT_INVALID, "'%s' is not a date YYYY-MM-DD", date);
+            return ent_fail(j->db, ENT_INVALID, "'%s' is not a date YYYY-MM-DD", jshow(shown, sizeof shown, date, 40));
         sscanf(date, "%4d-%2d-%2d", &s->y, &s->m, &s->d);
     } else if (period == ENT_PERIOD_MONTH) {
         char probe[16];
         snprintf(probe, sizeof probe, "%.7s-01", date);
         if (strlen(date) != 7 || ent_date_parse(probe, NULL) != ENT_OK)
-            return ent_fail(j->db, ENT_INVALID, "'%s' is not a month YYYY-MM", date);
+            return ent_fail(j->db, ENT_INVALID, "'%s' is not a month YYYY-MM", jshow(shown, sizeof shown, date, 40));
         sscanf(date, "%4d-%2d", &s->y, &s->m);
     } else if (period == ENT_PERIOD_YEAR) {
         char probe[16];
         snprintf(probe, sizeof probe, "%.4s-01-01", date);
         if (strlen(date) != 4 || ent_date_parse(probe, NULL) != ENT_OK)
-            return ent_fail(j->db, ENT_INVALID, "'%s' is not a year YYYY", date);
+            return ent_fail(j->db, ENT_INVALID, "'%s' is not a year YYYY", jshow(shown, sizeof shown, date, 40));
         sscanf(date, "%4d", &s->y);
     } else {
         return ent_fail(j->db, ENT_INVALID, "unknown closing period %d", period);
@@ -1230,17 +1287,21 @@ static int plan_closing(ent_journal *j, const struct span *s, const struct head 
         if ((rc = last_day_close(db, &close_seq, end, period)) != ENT_OK)
             return rc;
         if (end[0] && strcmp(period, s->label) == 0)
-            return ent_fail(db, ENT_REFUSED, "%s is already closed (record %lld)", s->label + 4,
-                            (long long)close_seq);
+            return ent_fail(db, ENT_REFUSED, "%s is already closed (record %lld); what was recorded after that "
+                                             "closing goes into the closing of the next day",
+                            s->label + 4, (long long)close_seq);
         if (end[0] && strcmp(end, s->end) >= 0)
             return ent_fail(db, ENT_REFUSED, "%s cannot be closed: the later day %s is closed already (record %lld)",
                             s->label + 4, period + 4, (long long)close_seq);
         if ((rc = record_dated(db, close_seq, s->end, 0, &seq, at)) != ENT_OK)
             return rc;
-        if (seq)
-            return ent_fail(db, ENT_REFUSED, "%s cannot be closed: record %lld is dated later (%s); close that day "
-                                             "instead, it takes in the records before it",
-                            s->label + 4, (long long)seq, at);
+        if (seq) {
+            char local[20];
+            jtz_local_time(local, j->tz, at);
+            return ent_fail(db, ENT_REFUSED, "%s cannot be closed: record %lld is dated later (%s %s); close that "
+                                             "day instead, it takes in the records before it",
+                            s->label + 4, (long long)seq, local, j->tz);
+        }
         *first = close_seq + 1;
         *last = h->seq;
         return ENT_OK;
@@ -1264,10 +1325,13 @@ static int plan_closing(ent_journal *j, const struct span *s, const struct head 
         return rc;
     if ((rc = record_dated(db, close_seq, s->end, 1, &seq, at)) != ENT_OK)
         return rc;
-    if (seq)
-        return ent_fail(db, ENT_REFUSED, "record %lld (%s) belongs to %s but no day closing covers it: close that "
-                                         "day first",
-                        (long long)seq, at, plain(s->label));
+    if (seq) {
+        char local[20];
+        jtz_local_time(local, j->tz, at);
+        return ent_fail(db, ENT_REFUSED, "record %lld (%s %s) belongs to %s but no day closing covers it: close "
+                                         "that day first",
+                        (long long)seq, local, j->tz, plain(s->label));
+    }
     if (*last == 0) { /* no day closed in the period: an empty closing */
         *first = h->seq + 1;
         *last = h->seq;

@@ -128,10 +128,18 @@ int jwalk_open(ent_db *db, struct jwalk **out, int64_t from_seq);
 int jwalk_next(struct jwalk *w, struct jrec **rec);
 void jwalk_close(struct jwalk *w);
 
+/* User text for a message, in buf (len bytes): at most max bytes of s, cut
+ * between whole UTF-8 characters, invalid bytes and control characters
+ * shown as '?', "…" when cut. Returns buf. */
+const char *jshow(char *buf, size_t len, const char *s, size_t max);
+
 /* Local calendar in the store's zone. jtz_local_date gives the local date of
  * a UTC time; jtz_midnight_utc the UTC instant of local midnight starting
  * y-m-d (out-of-range days and months roll over, as mktime does). */
 int jtz_local_date(char out[11], const char *tz, const char *utc);
 int jtz_midnight_utc(char out[21], const char *tz, int y, int m, int d);
+/* The local "YYYY-MM-DD HH:MM:SS" of a UTC time, for messages (people read
+ * times in the store's zone); a time that does not parse is copied as is. */
+int jtz_local_time(char out[20], const char *tz, const char *utc);
 
 #endif

@@ -153,6 +153,8 @@ EVP_PKEY *jkey_generate(void)
 
 int jkey_write(ent_db *db, const char *path, EVP_PKEY *pkey, const char *passphrase)
 {
+    char shown[200];
+    jshow(shown, sizeof shown, path, 160);
     BIO *mem = BIO_new(BIO_s_mem());
     char *pem = NULL;
     int fd = -1, rc = ENT_OK;
@@ -167,12 +169,12 @@ int jkey_write(ent_db *db, const char *path, EVP_PKEY *pkey, const char *passphr
     /* O_EXCL: a signing key is never overwritten, whatever else is there. */
     fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) {
-        rc = errno == EEXIST ? ent_fail(db, ENT_EXISTS, "%s already exists: a key file is never overwritten", path)
-                             : ent_fail(db, ENT_ERROR, "%s: %s", path, strerror(errno));
+        rc = errno == EEXIST ? ent_fail(db, ENT_EXISTS, "%s already exists: a key file is never overwritten", shown)
+                             : ent_fail(db, ENT_ERROR, "%s: %s", shown, strerror(errno));
         goto done;
     }
     if (fchmod(fd, 0600) != 0 || write(fd, pem, (size_t)len) != (ssize_t)len || fsync(fd) != 0) {
-        rc = ent_fail(db, ENT_ERROR, "%s: %s", path, strerror(errno));
+        rc = ent_fail(db, ENT_ERROR, "%s: %s", shown, strerror(errno));
         unlink(path);
         goto done;
     }
@@ -199,6 +201,8 @@ static int pass_cb(char *buf, int size, int rwflag, void *u)
 
 int jkey_load(ent_db *db, EVP_PKEY **out, const char *path, const char *passphrase)
 {
+    char shown[200];
+    jshow(shown, sizeof shown, path, 160);
     char *text = NULL;
     BIO *bio = NULL;
     struct stat sb;
@@ -206,23 +210,23 @@ int jkey_load(ent_db *db, EVP_PKEY **out, const char *path, const char *passphra
     *out = NULL;
     int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) {
-        rc = ent_fail(db, ENT_REFUSED, "cannot read the signing key %s: %s", path, strerror(errno));
+        rc = ent_fail(db, ENT_REFUSED, "cannot read the signing key %s: %s", shown, strerror(errno));
         goto done;
     }
     if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size > KEY_FILE_MAX) {
-        rc = ent_fail(db, ENT_REFUSED, "%s is not a key file", path);
+        rc = ent_fail(db, ENT_REFUSED, "%s is not a key file", shown);
         goto done;
     }
     if (sb.st_mode & (S_IRWXG | S_IRWXO)) {
         rc = ent_fail(db, ENT_REFUSED,
                       "the signing key %s can be read by others (mode %04o): run `chmod 600 %s`, and make a new key "
                       "(entrepot journal keygen --rotate) if others may have copied it",
-                      path, (unsigned)(sb.st_mode & 07777), path);
+                      shown, (unsigned)(sb.st_mode & 07777), shown);
         goto done;
     }
     text = calloc(1, (size_t)sb.st_size + 1);
     if (text == NULL || read(fd, text, (size_t)sb.st_size) != (ssize_t)sb.st_size) {
-        rc = ent_fail(db, ENT_ERROR, "%s: cannot read", path);
+        rc = ent_fail(db, ENT_ERROR, "%s: cannot read", shown);
         goto done;
     }
     bio = BIO_new_mem_buf(text, (int)sb.st_size);
@@ -234,18 +238,18 @@ int jkey_load(ent_db *db, EVP_PKEY **out, const char *path, const char *passphra
             rc = ent_fail(db, ENT_REFUSED,
                           "the signing key %s is protected by a passphrase: set ENTREPOT_KEY_PASSPHRASE or give "
                           "--passphrase-file",
-                          path);
+                          shown);
         else if (encrypted)
-            rc = ent_fail(db, ENT_REFUSED, "wrong passphrase for the signing key %s", path);
+            rc = ent_fail(db, ENT_REFUSED, "wrong passphrase for the signing key %s", shown);
         else
-            rc = ent_fail(db, ENT_REFUSED, "%s holds no private key in PEM form (%s)", path, ossl_reason());
+            rc = ent_fail(db, ENT_REFUSED, "%s holds no private key in PEM form (%s)", shown, ossl_reason());
         ERR_clear_error();
         goto done;
     }
     if (!jkey_is_p256(*out)) {
         EVP_PKEY_free(*out);
         *out = NULL;
-        rc = ent_fail(db, ENT_REFUSED, "%s is not an ECDSA P-256 key", path);
+        rc = ent_fail(db, ENT_REFUSED, "%s is not an ECDSA P-256 key", shown);
         goto done;
     }
 done:
@@ -261,6 +265,8 @@ done:
 
 int jkeys_load_pem(ent_db *db, EVP_PKEY ***out, size_t *n, const char *path)
 {
+    char shown[200];
+    jshow(shown, sizeof shown, path, 160);
     FILE *f = fopen(path, "r");
     EVP_PKEY **keys = NULL;
     size_t count = 0;
@@ -268,7 +274,7 @@ int jkeys_load_pem(ent_db *db, EVP_PKEY ***out, size_t *n, const char *path)
     *out = NULL;
     *n = 0;
     if (f == NULL)
-        return ent_fail(db, ENT_INVALID, "%s: %s", path, strerror(errno));
+        return ent_fail(db, ENT_INVALID, "%s: %s", shown, strerror(errno));
     ERR_clear_error();
     for (;;) {
         EVP_PKEY *k = PEM_read_PUBKEY(f, NULL, NULL, NULL);
@@ -276,7 +282,7 @@ int jkeys_load_pem(ent_db *db, EVP_PKEY ***out, size_t *n, const char *path)
             break;
         if (!jkey_is_p256(k)) {
             EVP_PKEY_free(k);
-            rc = ent_fail(db, ENT_INVALID, "%s: key %zu is not an ECDSA P-256 public key", path, count + 1);
+            rc = ent_fail(db, ENT_INVALID, "%s: key %zu is not an ECDSA P-256 public key", shown, count + 1);
             goto done;
         }
         EVP_PKEY **grown = realloc(keys, (count + 1) * sizeof *keys);
@@ -290,7 +296,7 @@ int jkeys_load_pem(ent_db *db, EVP_PKEY ***out, size_t *n, const char *path)
     }
     ERR_clear_error();
     if (count == 0)
-        rc = ent_fail(db, ENT_INVALID, "%s holds no PEM public key (-----BEGIN PUBLIC KEY-----)", path);
+        rc = ent_fail(db, ENT_INVALID, "%s holds no PEM public key (-----BEGIN PUBLIC KEY-----)", shown);
 done:
     fclose(f);
     if (rc != ENT_OK) {
@@ -320,4 +326,53 @@ char *jkey_pem(const unsigned char *der, size_t len)
     BIO_free(mem);
     EVP_PKEY_free(k);
     return out;
+}
+
+/* ---- the public keys, for auditors ---------------------------------------- */
+
+int ent_journal_pubkeys(ent_db *db, char **out)
+{
+    struct jbuf b = {0};
+    int rc = ENT_OK, sc, nkeys = 0;
+    char id_hex[65], line[160];
+    *out = NULL;
+    ent_ok(db);
+    sqlite3_stmt *st = ent_stmt(db, "SELECT seq, kind, pubkey FROM journal WHERE pubkey IS NOT NULL "
+                                    "AND length(pubkey) > 0 AND kind IN ('START', 'KEY', 'EVENT') ORDER BY seq");
+    if (st == NULL)
+        return db->code;
+    while ((sc = sqlite3_step(st)) == SQLITE_ROW) {
+        const unsigned char *der = sqlite3_column_blob(st, 2);
+        size_t len = (size_t)sqlite3_column_bytes(st, 2);
+        unsigned char id[J_HASH];
+        char *pem = jkey_pem(der, len);
+        if (pem == NULL) {
+            rc = ent_fail(db, ENT_TAMPERED, "record %lld carries no readable public key: run the journal's "
+                                            "verification", (long long)sqlite3_column_int64(st, 0));
+            break;
+        }
+        jsha256(id, der, len);
+        jhex(id_hex, id, J_HASH);
+        /* PEM readers skip text outside the BEGIN/END lines: the comment
+         * tells the auditor which record brought each key. */
+        snprintf(line, sizeof line, "# record %lld (%s): key id %s\n", (long long)sqlite3_column_int64(st, 0),
+                 (const char *)sqlite3_column_text(st, 1), id_hex);
+        jbuf_str(&b, line);
+        jbuf_str(&b, pem);
+        free(pem);
+        nkeys++;
+    }
+    sqlite3_reset(st);
+    if (rc == ENT_OK && sc != SQLITE_DONE)
+        rc = ent_fail_sql(db, "reading the journal's keys");
+    if (rc == ENT_OK && nkeys == 0)
+        rc = ent_fail(db, ENT_NOTFOUND, "the sales journal has not started: it has no public key yet");
+    if (rc == ENT_OK && b.failed)
+        rc = ent_fail(db, ENT_ERROR, "out of memory");
+    if (rc == ENT_OK) {
+        *out = b.p;
+        b.p = NULL;
+    }
+    jbuf_free(&b);
+    return rc;
 }

@@ -242,8 +242,10 @@ struct verifier {
     struct vclose *closes;
     size_t nclose, capclose;
     int64_t last_day_close; /* day closings tile the journal: each starts after the previous */
-    char closed_until[21];  /* the end of the last closed day: nothing may be dated before it */
+    char closed_at[21];     /* when the last day closing was taken: it covers everything before, so
+                               nothing after it may be dated earlier */
     char closed_day[24];
+    char tz[65];            /* the store's zone, for the times in messages */
     struct jbuf body, seal, probe;
 };
 
@@ -487,13 +489,17 @@ static void check_record(struct verifier *v, struct jrec *r, int64_t expected, c
     else if (r->grand_total != want)
         issue_add(&v->issues, r->seq, PRIO_CONTENT, "grand total %lld, expected %lld", (long long)r->grand_total,
                   (long long)want);
-    bool dated = strcmp(r->kind, "CLOSE") != 0 && strcmp(r->kind, "EVENT") != 0;
-    if (dated && v->closed_until[0] && strcmp(r->at, v->closed_until) < 0)
-        issue_add(&v->issues, r->seq, PRIO_CONTENT, "dated %s, inside %s, which record %lld closed", r->at,
-                  v->closed_day + 4, (long long)v->last_day_close);
+    bool dated = strcmp(r->kind, "EVENT") != 0;
+    if (dated && v->closed_at[0] && strcmp(r->at, v->closed_at) < 0) {
+        char when[20], closed[20];
+        jtz_local_time(when, v->tz, r->at);
+        jtz_local_time(closed, v->tz, v->closed_at);
+        issue_add(&v->issues, r->seq, PRIO_CONTENT, "dated %s (%s), before the closing of %s taken at %s (record %lld)",
+                  when, v->tz, v->closed_day + 4, closed, (long long)v->last_day_close);
+    }
     if (strcmp(r->kind, "CLOSE") == 0) {
         if (strncmp(r->period, "day:", 4) == 0) {
-            snprintf(v->closed_until, sizeof v->closed_until, "%s", r->period_end);
+            snprintf(v->closed_at, sizeof v->closed_at, "%s", r->at);
             snprintf(v->closed_day, sizeof v->closed_day, "%s", r->period);
             /* A day closing takes in every record since the previous one, up to itself. */
             if (chain_ok && (r->first_seq != v->last_day_close + 1 || r->last_seq != r->seq - 1))
@@ -659,7 +665,7 @@ int ent_journal_verify(ent_db *db, ent_journal_summary *summary, const ent_journ
     }
     if ((rc = load_trusted(v)) != ENT_OK)
         goto done;
-    if ((rc = jstore_code(db, v->store, NULL, NULL)) != ENT_OK)
+    if ((rc = jstore_code(db, v->store, NULL, v->tz)) != ENT_OK)
         goto done;
     if ((rc = pool_start(&v->pool, v->keys, thread_count(opts))) != ENT_OK) {
         rc = ent_fail(db, ENT_ERROR, "cannot start the verifying threads");
@@ -912,7 +918,7 @@ static int receipt_parse(ent_db *db, ent_journal_receipt *out, const char *p, si
     if (nb < 7 || bar[6] <= p + 4)
         return ent_fail(db, ENT_INVALID, "the receipt payload has too few fields");
     /* bar[0] precedes sig, bar[1] hash, bar[2] currency, bar[3] total, bar[4] time, bar[5] kind, bar[6] seq. */
-    char field[128];
+    char field[128], shown[64];
 #define FIELD(i, end) snprintf(field, sizeof field, "%.*s", (int)((end) - bar[i] - 1), bar[i] + 1)
     size_t store_len = (size_t)(bar[6] - (p + 5));
     if (store_len == 0 || store_len >= sizeof out->store)
@@ -921,22 +927,27 @@ static int receipt_parse(ent_db *db, ent_journal_receipt *out, const char *p, si
     out->store[store_len] = '\0';
     FIELD(6, bar[5]);
     if (ent_parse_i64(field, &out->seq) != ENT_OK || out->seq < 1)
-        return ent_fail(db, ENT_INVALID, "the receipt's record number '%s' is not a number", field);
+        return ent_fail(db, ENT_INVALID, "the receipt's record number '%s' is not a number",
+                        jshow(shown, sizeof shown, field, 40));
     FIELD(5, bar[4]);
     int kind = jkind_parse(field);
     if (kind == 0)
-        return ent_fail(db, ENT_INVALID, "the receipt's kind '%s' is unknown", field);
+        return ent_fail(db, ENT_INVALID, "the receipt's kind '%s' is unknown",
+                        jshow(shown, sizeof shown, field, 40));
     snprintf(out->kind, sizeof out->kind, "%s", jkind_name(kind));
     FIELD(4, bar[3]);
     if (strlen(field) != 20)
-        return ent_fail(db, ENT_INVALID, "the receipt's time '%s' is not UTC YYYY-MM-DDTHH:MM:SSZ", field);
+        return ent_fail(db, ENT_INVALID, "the receipt's time '%s' is not UTC YYYY-MM-DDTHH:MM:SSZ",
+                        jshow(shown, sizeof shown, field, 40));
     memcpy(out->time, field, sizeof out->time);
     FIELD(3, bar[2]);
     if (ent_parse_i64(field, &out->total) != ENT_OK)
-        return ent_fail(db, ENT_INVALID, "the receipt's total '%s' is not a number", field);
+        return ent_fail(db, ENT_INVALID, "the receipt's total '%s' is not a number",
+                        jshow(shown, sizeof shown, field, 40));
     FIELD(2, bar[1]);
     if (strlen(field) != 3)
-        return ent_fail(db, ENT_INVALID, "the receipt's currency '%s' is not an ISO 4217 code", field);
+        return ent_fail(db, ENT_INVALID, "the receipt's currency '%s' is not an ISO 4217 code",
+                        jshow(shown, sizeof shown, field, 40));
     memcpy(out->currency, field, sizeof out->currency);
     if (jb64url_decode(hash, J_HASH, bar[1] + 1, (size_t)(bar[0] - bar[1] - 1)) != J_HASH)
         return ent_fail(db, ENT_INVALID, "the receipt's hash is not 43 base64url characters");

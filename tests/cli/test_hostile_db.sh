@@ -166,7 +166,7 @@ nothing_made "$D" 2 "--no-key takes no value" -- --db new.db init --store S --na
 nothing_made "$D" 2 "missing.pass: No such file or directory" -- --db new.db init --store S --name n \
     --passphrase-file missing.pass
 : >"$D/../empty.pass"
-nothing_made "$D" 2 "the passphrase file is empty" -- --db new.db init --store S --name n \
+nothing_made "$D" 2 "the passphrase is empty" -- --db new.db init --store S --name n \
     --passphrase-file ../empty.pass
 # --key naming an existing file (here the test database): refused, nothing made, the file intact.
 before=$(sqlite3 "$DB" .dump)

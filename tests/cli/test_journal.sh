@@ -7,7 +7,8 @@ E=$ENTREPOT
 export ENTREPOT_NOW=2026-11-27T02:00:00Z
 unset ENTREPOT_KEY ENTREPOT_KEY_PASSPHRASE
 
-for c in "journal keygen" "journal close" "journal verify" "journal export" "journal append" "receipt verify"; do
+for c in "journal keygen" "journal close" "journal verify" "journal export" "journal pubkey" "journal append" \
+    "receipt verify"; do
     expect 0 "example" -- $c --help
 done
 expect 0 "keygen" -- journal --help
@@ -44,7 +45,7 @@ done
 HEAD=$(printf '%s\n' "$out" | sed -n 's/^  head hash *//p')
 [ ${#HEAD} -eq 64 ] && ok || fail "no head hash in the Z report"
 refused 1 "2026-11-27 is already closed (record 6)" -- journal close
-refused 1 "falls in 2026-11-27, which is closed (record 6)" -- journal append --kind SALE --time 2026-11-27T10:00:00Z 6901234567892:1:12.50:13
+refused 1 "the record is dated 2026-11-27 18:00:00 (Asia/Shanghai), before the closing of 2026-11-27 taken at 2026-11-27 20:00:00 (record 6)" -- journal append --kind SALE --time 2026-11-27T10:00:00Z 6901234567892:1:12.50:13
 export ENTREPOT_NOW=2026-11-28T12:00:00Z
 expect 0 '"grand_total": 3300' -- --json journal close --date 2026-11-28
 export ENTREPOT_NOW=2026-11-29T02:00:00Z
@@ -54,6 +55,7 @@ expect 0 "ok: 7 records, 2 closings, 1 key" -- journal verify --head "$HEAD"
 "$E" journal export --out "$WORK/j.json" 2>/dev/null && ok || fail "export json"
 [ "$(jq '.records | length' "$WORK/j.json")" = 7 ] && ok || fail "export: wrong record count"
 [ "$(jq -r '.records[1].lines[0].name' "$WORK/j.json")" = "Green tea" ] && ok || fail "export: line name"
+[ "$(jq -r '.records[1].local_time' "$WORK/j.json")" = "2026-11-27 10:00:00" ] && ok || fail "export: local time"
 jq -r '.keys[0].pem' "$WORK/j.json" > "$WORK/pub.pem"
 expect 0 "anchored on --pubkey" -- journal verify --pubkey "$WORK/pub.pem"
 "$E" --csv journal export > "$WORK/j.csv" && ok || fail "export csv"
@@ -184,6 +186,43 @@ PY
     out=$(python3 "$WORK/indep.py" "$WORK/indep-bad.json" 2>&1)
     [[ "$out" == *"3: does not verify"* ]] && ok || fail "independent verifier missed a changed line: $out"
 fi
+
+# The auditor's public keys: every key of the chain, as PEM, to stdout or a new file.
+"$E" journal pubkey > "$WORK/keys.pem" && ok || fail "journal pubkey"
+[ "$(grep -c 'BEGIN PUBLIC KEY' "$WORK/keys.pem")" = 2 ] && ok || fail "pubkey: want the START and the KEY record's keys"
+grep -q "^# record 1 (START): key id " "$WORK/keys.pem" && ok || fail "pubkey: no comment naming the START record"
+expect 0 "wrote the journal's public keys to $WORK/keys2.pem" -- journal pubkey --out "$WORK/keys2.pem"
+cmp -s "$WORK/keys.pem" "$WORK/keys2.pem" && ok || fail "pubkey --out differs from stdout"
+expect 0 "anchored on --pubkey" -- journal verify --pubkey "$WORK/keys2.pem"
+expect 0 "valid: SALE record 3 of store SH01, 2026-11-27 02:00:00 (UTC)" -- --db "$WORK/none.db" receipt verify \
+    --pubkey "$WORK/keys2.pem" "$QR"
+refused 2 "the file already exists" -- journal pubkey --out "$WORK/keys2.pem"
+
+# A closing covers what was recorded before it; selling goes on after it,
+# into the next closing, and every time people read is in the store's zone.
+export ENTREPOT_DB="$WORK/z.db"
+export ENTREPOT_NOW=2026-11-27T02:00:00Z
+expect 0 "created" -- init --store SH05 --name Z
+expect 0 "at 2026-11-27 10:00:00 (Asia/Shanghai)" -- journal append --kind SALE 6901234567892:1:10:13
+export ENTREPOT_NOW=2026-11-27T12:00:00Z
+expect 0 "taken 2026-11-27 20:00:00 (Asia/Shanghai)" -- journal close
+
+export ENTREPOT_NOW=2026-11-27T13:00:00Z
+expect 0 "recorded SALE 4" -- journal append --kind SALE 6901234567892:2:10:13
+refused 1 "2026-11-27 is already closed (record 3); what was recorded after that closing goes into the closing of the next day" -- journal close
+# A record dated back, but after the closing: the clock-backwards EVENT says so in local time.
+expect 0 "recorded SALE 6" -- journal append --kind SALE --time 2026-11-27T12:30:00Z 6901234567892:1:10:13
+[ "$(jq -r '.records[4].note' <("$E" journal export))" = \
+  "the clock went back from 2026-11-27 21:00:00 (record 4) to 2026-11-27 20:30:00 (Asia/Shanghai)" ] && ok \
+    || fail "clock-backwards note: $(jq -r '.records[4].note' <("$E" journal export))"
+export ENTREPOT_NOW=2026-11-28T12:00:00Z
+out=$("$E" journal close 2>&1)
+[[ "$out" == *"records            4..6"* && "$out" == *"period total       30.00 CNY"* ]] && ok \
+    || fail "the sales after the closing are not in the next one: $out"
+expect 0 "ok: 7 records, 2 closings" -- journal verify
+# A clock behind the last closing is refused when the journal opens, in local time.
+export ENTREPOT_NOW=2026-11-28T11:00:00Z
+refused 1 "the clock reads 2026-11-28 19:00:00 (Asia/Shanghai), before the closing of 2026-11-28 taken at 2026-11-28 20:00:00 (record 7)" -- journal append --kind SALE 6901234567892:1:10:13
 
 # A passphrase-protected key, never on the command line.
 export ENTREPOT_DB="$WORK/p.db"

@@ -1,5 +1,6 @@
 /* catalog module: adding, editing, finding, barcodes, CSV import/export. */
 #include "testutil.h"
+#include "internal.h"
 #include "catalog_internal.h"
 
 #define NOTHING "\x01" /* a field left out */
@@ -406,7 +407,7 @@ static void edit_rows(void **state)
 static void retire(void **state)
 {
     ent_db *db = *state;
-    setenv("ENTREPOT_NOW", "2026-01-01T00:00:00Z", 1);
+    ent_clock_set("2026-01-01T00:00:00Z");
     ent_product_fields f = fields("3017620422003", "NUT-400", "榛子可可酱", NULL);
     f.price = "39.90";
     assert_int_equal(ent_product_add(db, &f), ENT_OK);

@@ -2,6 +2,7 @@
 #include <sqlite3.h>
 
 #include "testutil.h"
+#include "internal.h"
 
 static char dir[64], key_path[128];
 
@@ -143,7 +144,7 @@ static int collect(const ent_flow_row *row, void *ud)
 static void sell_at(ent_db *db, ent_journal *j, const char *when, const char *counter, const char *code, int64_t qty)
 {
     ent_basket *b = NULL;
-    setenv("ENTREPOT_NOW", when, 1);
+    ent_clock_set(when);
     assert_int_equal(ent_basket_new(db, &b, counter, "张伟", NULL), ENT_OK);
     assert_int_equal(ent_basket_scan(b, NULL, code, qty), ENT_OK);
     assert_int_equal(ent_basket_pay(b, "cash", 0), ENT_OK);
@@ -175,7 +176,7 @@ static void flow_and_sales_reports(void **state)
     ent_db *db = *state;
     ent_journal *j = NULL;
     ent_journal_open_opts o = {.counter = "C1", .key_path = key_path};
-    setenv("ENTREPOT_NOW", "2026-11-28T01:00:00Z", 1);
+    ent_clock_set("2026-11-28T01:00:00Z");
     assert_int_equal(ent_journal_open(&j, db, &o), ENT_OK);
     /* 10:xx local: 2 sales; 11:xx: 1 sale (Shanghai is UTC+8). */
     sell_at(db, j, "2026-11-28T02:05:00Z", "C1", "3017620422003", 2); /* 79.80 */

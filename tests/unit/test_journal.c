@@ -29,7 +29,7 @@ static int setup(void **state)
     mkdir(dir, 0700);
     path_in(key_path, sizeof key_path, "sign.key");
     unlink(key_path);
-    setenv("ENTREPOT_NOW", "2026-11-27T01:00:00Z", 1);
+    ent_clock_set("2026-11-27T01:00:00Z");
     unsetenv("ENTREPOT_KEY");
     unsetenv("ENTREPOT_KEY_PASSPHRASE");
     return test_db_setup(state);
@@ -174,12 +174,12 @@ static void base_journal(ent_db *db, char head_out[65])
     const struct sale s6 = {ENT_JOURNAL_VOID, "2026-11-27T02:40:00Z", NULL, w3.uuid, "card", 2,
                             {{"6900000000035", -1, 1500, 1300}, {"6900000000042", -1, 1000, 900}}};
     assert_int_equal(append(j, NULL, &s6), ENT_OK);
-    setenv("ENTREPOT_NOW", "2026-11-27T02:45:00Z", 1);
+    ent_clock_set("2026-11-27T02:45:00Z");
     assert_int_equal(ent_journal_event(j, NULL, "drawer", "opened without a sale"), ENT_OK);
     const struct sale s8 = {ENT_JOURNAL_SALE, "2026-11-27T02:50:00Z", UUID8, NULL, "wallet", 1,
                             {{"6900000000066", 2, 600, 900}}};
     assert_int_equal(append(j, NULL, &s8), ENT_OK);
-    setenv("ENTREPOT_NOW", "2026-11-27T12:00:00Z", 1); /* 20:00 in Shanghai */
+    ent_clock_set("2026-11-27T12:00:00Z"); /* 20:00 in Shanghai */
     assert_int_equal(ent_journal_close_period(j, &z, ENT_PERIOD_DAY, NULL), ENT_OK);
     assert_int_equal(z->seq, 9);
     snprintf(head_out, 65, "%s", z->hash);
@@ -382,9 +382,11 @@ static void tampering_rows(void **state)
         /* 28 */ {"an amount stored as text that reads back as the signed number",
                   DROP "UPDATE journal SET total = '1000 (was 1000)' WHERE seq = 2", NONE, 0, 0, ENT_TAMPERED,
                   "2: malformed: a column holds a value of the wrong type\n"},
-        /* 29 */ {"a sale dated inside the closed day, signed with the real key",
+        /* 29 */ {"a sale dated before the day's closing, signed with the real key",
                   DROP "UPDATE journal SET at = '2026-11-27T05:00:00Z' WHERE seq = 12", RESIGN_REAL, 12, 0,
-                  ENT_TAMPERED, "12: dated 2026-11-27T05:00:00Z, inside 2026-11-27, which record 9 closed\n"},
+                  ENT_TAMPERED,
+                  "12: dated 2026-11-27 13:00:00 (Asia/Shanghai), before the closing of 2026-11-27 taken at "
+                  "2026-11-27 20:00:00 (record 9)\n"},
     };
     ent_db *db = *state;
     char head[65], base[160], copy[160], got[4096], want[4096], head16[17], key16[17];
@@ -580,6 +582,10 @@ static void append_rows(void **state)
     ent_journal_pay cash = {"cash", 1000}, cash900 = {"cash", 900}, refund = {"cash", 100};
     ent_journal_tax tref = {1300, 100, 11};
     ent_journal_line line900 = {"6900000000011", NULL, NULL, 1, 900, 0, 900, 1300};
+    ent_journal_line negprice = {"6900000000011", NULL, NULL, -1, -1000, 0, 1000, 1300};
+    /* The payments add up, but one hides a payout (sale) or takings (return). */
+    ent_journal_pay split[2] = {{"card", 1500}, {"cash", -500}}, rsplit[2] = {{"card", -600}, {"cash", 500}};
+    ent_journal_tax tsplit[2] = {{900, 1500, 124}, {1300, -500, -58}}, tret = {1300, -100, -12};
     static const char *const ctrl = "Li\x01";
     const struct {
         ent_journal_record r;
@@ -611,6 +617,15 @@ static void append_rows(void **state)
                   ENT_EXISTS, "record " UUID8 " is already in the journal (seq 2)"},
         /* 12 */ {{.kind = 99}, ENT_INVALID,
                   "only SALE, RETURN, VOID and TRAINING records can be appended; the journal writes the others itself"},
+        /* 13 */ {{.kind = ENT_JOURNAL_SALE, .taxes = &t1300, .ntaxes = 1, .pays = split, .npays = 2}, ENT_INVALID,
+                  "payment 'cash' must be zero or positive in a SALE, not -500"},
+        /* 14 */ {{.kind = ENT_JOURNAL_RETURN, .taxes = &tret, .ntaxes = 1, .pays = rsplit, .npays = 2}, ENT_INVALID,
+                  "payment 'cash' must be zero or negative in a RETURN, not 500"},
+        /* 15 */ {{.kind = ENT_JOURNAL_SALE, .taxes = tsplit, .ntaxes = 2, .pays = &cash, .npays = 1}, ENT_INVALID,
+                  "the amount at tax rate 1300 must be zero or positive in a SALE, not -500"},
+        /* 16 */ {{.kind = ENT_JOURNAL_SALE, .taxes = &t1300, .ntaxes = 1, .pays = &cash, .npays = 1,
+                   .lines = &negprice, .nlines = 1}, ENT_INVALID,
+                  "line 1: tax rate outside 0..10000, or a negative price or discount"},
     };
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
         EXPECT_ROW(i, db, ent_journal_append(j, NULL, &rows[i].r), rows[i].rc, rows[i].msg);
@@ -682,9 +697,11 @@ static void closing_rows(void **state)
     ent_journal_open_opts o = {0};
     assert_int_equal(ent_journal_open(&j, db, &o), ENT_OK);
     /* The Z report of 2026-11-27, as base_journal wrote it, read back. */
-    setenv("ENTREPOT_NOW", "2026-11-28T03:00:00Z", 1);
+    ent_clock_set("2026-11-28T03:00:00Z");
     const struct sale in_closed = {ENT_JOURNAL_SALE, "2026-11-27T05:00:00Z", NULL, NULL, "cash", 1,
                                    {{"6900000000011", 1, 100, 1300}}};
+    const struct sale after_close = {ENT_JOURNAL_SALE, "2026-11-27T13:00:00Z", NULL, NULL, "cash", 1,
+                                     {{"6900000000011", 2, 100, 1300}}};
     const struct {
         int period;
         const char *date;
@@ -692,7 +709,9 @@ static void closing_rows(void **state)
         int rc;
         const char *msg;
     } rows[] = {
-        /* 0 */ {ENT_PERIOD_DAY, "2026-11-27", NULL, ENT_REFUSED, "2026-11-27 is already closed (record 9)"},
+        /* 0 */ {ENT_PERIOD_DAY, "2026-11-27", NULL, ENT_REFUSED,
+                 "2026-11-27 is already closed (record 9); what was recorded after that closing goes into the "
+                 "closing of the next day"},
         /* 1 */ {ENT_PERIOD_DAY, "2026-11-26", NULL, ENT_REFUSED,
                  "2026-11-26 cannot be closed: the later day 2026-11-27 is closed already (record 9)"},
         /* 2 */ {ENT_PERIOD_DAY, "2026-12-01", NULL, ENT_REFUSED, "2026-12-01 has not begun yet"},
@@ -701,21 +720,37 @@ static void closing_rows(void **state)
                  "2026-11 is not over and its last day is not closed yet"},
         /* 5 */ {ENT_PERIOD_MONTH, "2026-1", NULL, ENT_INVALID, "'2026-1' is not a month YYYY-MM"},
         /* 6 */ {ENT_PERIOD_DAY, "2026-11-28", "2026-11-28T12:00:00Z", ENT_OK, ""},
-        /* 7 */ {ENT_PERIOD_DAY, NULL, "2026-11-28T13:00:00Z", ENT_REFUSED, "2026-11-28 is already closed (record 13)"},
+        /* 7 */ {ENT_PERIOD_DAY, NULL, "2026-11-28T13:00:00Z", ENT_REFUSED,
+                 "2026-11-28 is already closed (record 15); what was recorded after that closing goes into the "
+                 "closing of the next day"},
         /* 8 */ {ENT_PERIOD_MONTH, "2026-11", "2026-12-01T01:00:00Z", ENT_OK, ""},
         /* 9 */ {ENT_PERIOD_MONTH, "2026-11", "2026-12-01T01:00:00Z", ENT_REFUSED, "2026-11 is already closed"},
         /* 10 */ {ENT_PERIOD_YEAR, "2026", "2026-12-01T01:00:00Z", ENT_REFUSED,
                   "2026 is not over and its last day is not closed yet"},
     };
     EXPECT_ROW(-1, db, append(j, NULL, &in_closed), ENT_REFUSED,
-               "2026-11-27T05:00:00Z falls in 2026-11-27, which is closed (record 9): nothing more can be recorded "
-               "for it");
+               "the record is dated 2026-11-27 13:00:00 (Asia/Shanghai), before the closing of 2026-11-27 taken at "
+               "2026-11-27 20:00:00 (record 9): a closing covers everything before it, so nothing can be recorded "
+               "earlier; check the clock");
+    /* After the closing (20:00) the same day is not frozen: a sale at 21:00
+     * goes into the next closing (after an EVENT clock-backwards, 13: the
+     * base journal holds records of the next morning). */
+    EXPECT_ROW(-2, db, append(j, NULL, &after_close), ENT_OK, "");
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
         if (rows[i].now)
-            setenv("ENTREPOT_NOW", rows[i].now, 1);
+            ent_clock_set(rows[i].now);
         EXPECT_ROW(i, db, ent_journal_close_period(j, NULL, rows[i].period, rows[i].date), rows[i].rc, rows[i].msg);
     }
     ent_journal_close(j);
+    /* A clock behind the last closing is refused when the journal opens (the
+     * counter's start), not at the payment. */
+    ent_journal *late = NULL;
+    ent_clock_set("2026-11-28T11:00:00Z");
+    EXPECT_ROW(-3, db, ent_journal_open(&late, db, &o), ENT_REFUSED,
+               "the clock reads 2026-11-28 19:00:00 (Asia/Shanghai), before the closing of 2026-11-28 taken at "
+               "2026-11-28 20:00:00 (record 15): a closing covers everything before it, so nothing can be recorded "
+               "earlier; check the clock");
+    assert_null(late);
     char got[4096];
     assert_int_equal(verify_path(test_db_path, NULL, got, sizeof got, NULL), ENT_OK);
 }
@@ -736,7 +771,7 @@ static void z_report(void **state)
     assert_int_equal(append(j, NULL, &b), ENT_OK);
     assert_int_equal(append(j, NULL, &t), ENT_OK);
     assert_int_equal(append(j, NULL, &r), ENT_OK);
-    setenv("ENTREPOT_NOW", "2026-11-27T12:00:00Z", 1);
+    ent_clock_set("2026-11-27T12:00:00Z");
     ent_journal_closing *z = NULL;
     assert_int_equal(ent_journal_close_period(j, &z, ENT_PERIOD_DAY, NULL), ENT_OK);
     assert_string_equal(z->period, "day:2026-11-27");

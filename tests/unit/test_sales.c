@@ -7,6 +7,7 @@
 
 #include "schema.h"
 #include "testutil.h"
+#include "internal.h"
 
 static char dir[64], key_path[128];
 
@@ -23,7 +24,7 @@ static int setup(void **state)
     if (test_db_setup(state) != 0)
         return -1;
     ent_db *db = *state;
-    setenv("ENTREPOT_NOW", "2026-11-28T06:00:00Z", 1); /* 14:00 in Shanghai */
+    ent_clock_set("2026-11-28T06:00:00Z"); /* 14:00 in Shanghai */
     snprintf(dir, sizeof dir, "/tmp/ent_sales_XXXXXX");
     if (mkdtemp(dir) == NULL)
         return -1;
@@ -669,7 +670,7 @@ static void report_returns(void **state)
     char num[32];
     snprintf(num, sizeof num, "%lld", (long long)s->receipt);
     /* The next day, one jar comes back. */
-    setenv("ENTREPOT_NOW", "2026-11-29T06:00:00Z", 1);
+    ent_clock_set("2026-11-29T06:00:00Z");
     ent_return_item it = {NUTELLA, 1};
     ent_return_req q = {.receipt = num, .items = &it, .nitems = 1, .counter = "C1", .cashier = "王芳"};
     assert_int_equal(ent_sale_return(db, NULL, j, &q), ENT_OK);
@@ -785,12 +786,12 @@ static void voids(void **state)
     EXPECT_ROW(0, db, ent_sale_return(db, NULL, j, &q), ENT_INVALID,
                "a void takes back a whole sale: give its receipt and no codes");
     q.nitems = 0;
-    setenv("ENTREPOT_NOW", "2026-11-29T06:00:00Z", 1);
+    ent_clock_set("2026-11-29T06:00:00Z");
     int64_t before = fingerprint();
     assert_int_equal(ent_sale_return(db, NULL, j, &q), ENT_REFUSED);
     assert_non_null(strstr(ent_errmsg(db), "was sold on 2026-11-28: only a sale of today can be voided"));
     assert_int_equal(fingerprint(), before);
-    setenv("ENTREPOT_NOW", "2026-11-28T06:30:00Z", 1);
+    ent_clock_set("2026-11-28T06:30:00Z");
     assert_int_equal(ent_sale_return(db, &v, j, &q), ENT_OK);
     assert_int_equal(v->total, -(3 * 850 + 2 * 350));
     assert_int_equal(v->is_void, 1);

@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 
 #include "testutil.h"
+#include "internal.h"
 
 static void catalogue(ent_db *db)
 {
@@ -82,7 +83,7 @@ static void receive_rows(void **state)
     ent_db *db = *state;
     catalogue(db);
     enum { QTY, LOT, ORIGIN, DECL, IMPORT, PROD, EXPIRY, LOC, PRODUCT, COST_CUR, COST, SUPPLIER };
-    setenv("ENTREPOT_NOW", "2026-11-30T10:00:00Z", 1);
+    ent_clock_set("2026-11-30T10:00:00Z");
     static const struct {
         int field;
         const char *value;
@@ -206,7 +207,7 @@ static void receive_rows(void **state)
     assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_INVALID);
     assert_string_equal(ent_errmsg(db), "83333334 cases of 12 units is more than 1000000000 units, the most one "
                                         "receipt may hold");
-    unsetenv("ENTREPOT_NOW");
+    ent_clock_set(NULL);
 }
 
 /* Issue 9: a shelf life makes the expiry; issue 17: dates past 9999. */
@@ -214,7 +215,7 @@ static void shelf_life_rows(void **state)
 {
     ent_db *db = *state;
     catalogue(db);
-    setenv("ENTREPOT_NOW", "2026-11-30T10:00:00Z", 1);
+    ent_clock_set("2026-11-30T10:00:00Z");
     ent_product_fields f = {0};
     f.gtin = "8410376000115";
     f.name_zh = "橄榄油";
@@ -278,13 +279,13 @@ static void shelf_life_rows(void **state)
     r.production_date = NULL;
     assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_OK);
     /* A production date whose shelf life ends past 9999-12-31. */
-    setenv("ENTREPOT_NOW", "9999-12-20T10:00:00Z", 1);
+    ent_clock_set("9999-12-20T10:00:00Z");
     r.lot = "LATE";
     r.import_date = "9999-12-20";
     r.production_date = "9999-12-01";
     assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_INVALID);
     assert_string_equal(ent_errmsg(db), "production date 9999-12-01 plus a shelf life of 365 days is past 9999-12-31");
-    unsetenv("ENTREPOT_NOW");
+    ent_clock_set(NULL);
 }
 
 static void guarded_moves(void **state)
@@ -649,7 +650,7 @@ static void count_rows(void **state)
 {
     ent_db *db = *state;
     catalogue(db);
-    setenv("ENTREPOT_NOW", "2026-11-30T10:00:00Z", 1);
+    ent_clock_set("2026-11-30T10:00:00Z");
     ent_receive r = good();
     r.location = "A-01-03";
     r.lot = "A";
@@ -731,7 +732,7 @@ static void count_rows(void **state)
     n = 0;
     assert_int_equal(ent_count_each(db, 0, count_cb, &n), ENT_OK);
     assert_int_equal(n, 4);
-    unsetenv("ENTREPOT_NOW");
+    ent_clock_set(NULL);
 }
 
 int main(void)

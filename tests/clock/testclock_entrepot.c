@@ -1,0 +1,13 @@
+/* The entrepot program with a settable clock, for the end-to-end tests: the
+ * very same sources as the released program, whose main is renamed here. */
+#include "clock_env.h"
+
+#define main entrepot_release_main
+#include "main.c"
+#undef main
+
+int main(int argc, char **argv)
+{
+    int st = test_clock_from_env();
+    return st != 0 ? st : entrepot_release_main(argc, argv);
+}
