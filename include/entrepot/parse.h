@@ -36,6 +36,14 @@ ENT_API int ent_date_check(const char *text, int32_t *days, char *why, size_t wh
 ENT_API int ent_date_add_days(char out[11], const char *date, int64_t days, char *why, size_t why_len);
 
 /*
+ * A UTC time "YYYY-MM-DDTHH:MM:SSZ" as the local time "YYYY-MM-DD HH:MM:SS"
+ * of the zone tz (such as the store's "Asia/Shanghai"). Safe from several
+ * threads. ENT_INVALID when utc is not such a time or tz is empty; out then
+ * holds utc as given (cut to 19 bytes).
+ */
+ENT_API int ent_time_local(char out[20], const char *tz, const char *utc);
+
+/*
  * Parses a whole number in decimal digits (an optional leading '-', no
  * spaces, signs, separators or fractions) from min to max. ENT_INVALID
  * otherwise, why saying what is wrong and naming the limit that was crossed.

@@ -21,32 +21,9 @@ static int parse_int(const char *s, int64_t *out)
 void cli_local_time(char *out, size_t len, const char *tz, const char *utc);
 void cli_local_time(char *out, size_t len, const char *tz, const char *utc)
 {
-    struct tm tm = {0};
-    snprintf(out, len, "%s", utc ? utc : "");
-    if (utc == NULL || strlen(utc) != 20 || tz == NULL || *tz == '\0' ||
-        sscanf(utc, "%4d-%2d-%2dT%2d:%2d:%2dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
-               &tm.tm_sec) != 6)
-        return;
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    time_t t = timegm(&tm);
-    const char *old = getenv("TZ");
-    if (old && strcmp(old, tz) == 0) { /* a loop (export) set the zone once for all its records */
-        if (localtime_r(&t, &tm))
-            strftime(out, len, "%Y-%m-%d %H:%M:%S", &tm);
-        return;
-    }
-    char *saved = old ? strdup(old) : NULL;
-    setenv("TZ", tz, 1);
-    tzset();
-    if (localtime_r(&t, &tm))
-        strftime(out, len, "%Y-%m-%d %H:%M:%S", &tm);
-    if (saved)
-        setenv("TZ", saved, 1);
-    else
-        unsetenv("TZ");
-    tzset();
-    free(saved);
+    char local[20];
+    ent_time_local(local, tz, utc);
+    snprintf(out, len, "%s", local);
 }
 
 /* 0, or 2 after saying so when an option was given an empty value (an

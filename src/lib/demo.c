@@ -199,7 +199,10 @@ static void setup_importers(struct demo *d)
         struct importer *im = &d->importers[i];
         snprintf(im->name, sizeof im->name, "上海%s%s", demo_company_heads[k % demo_ncompany_heads],
                  demo_company_tails[k / demo_ncompany_heads % demo_ncompany_tails]);
-        snprintf(im->full, sizeof im->full, "%s；地址：%s%d号；电话：021-%04d %04d", im->name,
+        /* The name first, then the rest (full holds any name: 400 > 96 bytes). */
+        size_t n = strlen(im->name);
+        memcpy(im->full, im->name, n);
+        snprintf(im->full + n, sizeof im->full - n, "；地址：%s%d号；电话：021-%04d %04d",
                  demo_streets[below(&d->rng, (int64_t)demo_nstreets)], (int)between(&d->rng, 1, 999),
                  (int)between(&d->rng, 5000, 6899), (int)between(&d->rng, 0, 9999));
     }

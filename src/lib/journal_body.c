@@ -14,6 +14,7 @@
 
 #include "entrepot/db.h"
 #include "entrepot/csv.h"
+#include "entrepot/parse.h"
 #include "journal_internal.h"
 
 /* ---- buffers ------------------------------------------------------------ */
@@ -513,6 +514,15 @@ int jtz_local_time(char out[20], const char *tz, const char *utc)
     tz_leave(saved);
     strftime(out, 20, "%Y-%m-%d %H:%M:%S", &tm);
     return ENT_OK;
+}
+
+int ent_time_local(char out[20], const char *tz, const char *utc)
+{
+    if (tz == NULL || *tz == '\0') {
+        snprintf(out, 20, "%s", utc ? utc : "");
+        return ENT_INVALID;
+    }
+    return jtz_local_time(out, tz, utc);
 }
 
 int jtz_midnight_utc(char out[21], const char *tz, int y, int m, int d)

@@ -200,7 +200,7 @@ static long bare_commits(const char *path, double secs)
 static long sales_for(const char *path, double secs, int k)
 {
     struct seller s;
-    char counter[8];
+    char counter[16];
     long n = 0;
     snprintf(counter, sizeof counter, "C%d", k + 1);
     seller_open(&s, path, counter);

@@ -960,7 +960,7 @@ static int counter_process(int k)
     ent_db *db = NULL;
     ent_journal *j = NULL;
     ent_basket *b = NULL;
-    char counter[8];
+    char counter[16];
     int sold = 0, want = 1 + k % 2;
     snprintf(counter, sizeof counter, "C%d", k + 1);
     if (ent_db_open(&db, test_db_path, ENT_OPEN_DURABLE) != ENT_OK)
