@@ -119,7 +119,5 @@ int cmd_location(struct cli *cli, int argc, char **argv)
         return do_edit(cli, argc - 1, argv + 1);
     if (strcmp(sub, "retire") == 0)
         return do_retire(cli, argc - 1, argv + 1);
-    /* Quoted only when it is text a terminal shows as typed. */
-    return cli_error(EXIT_USAGE, "unknown location command '%s' (see entrepot location --help)",
-                     ent_utf8_valid(sub, strlen(sub)) && strlen(sub) <= 32 ? sub : "?");
+    return cli_error(EXIT_USAGE, "unknown location command '%s' (see entrepot location --help)", ENT_CLIP(sub, 32));
 }

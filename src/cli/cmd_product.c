@@ -367,7 +367,5 @@ int cmd_product(struct cli *cli, int argc, char **argv)
         return do_barcode(cli, argc, argv);
     if (strcmp(sub, "retire") == 0 || strcmp(sub, "unretire") == 0)
         return do_retire(cli, argc, argv, strcmp(sub, "retire") == 0);
-    /* Quoted only when it is text a terminal shows as typed. */
-    return cli_error(EXIT_USAGE, "unknown product command '%s' (see entrepot product --help)",
-                     ent_utf8_valid(sub, strlen(sub)) && strlen(sub) <= 32 ? sub : "?");
+    return cli_error(EXIT_USAGE, "unknown product command '%s' (see entrepot product --help)", ENT_CLIP(sub, 32));
 }

@@ -210,9 +210,9 @@ refused 2 "--kind needs a value" -- location add B-1 --kind
 refused 2 "unexpected argument" -- location list extra
 refused 2 "unknown option '--kind'" -- location list --kind shelf
 refused 2 "unknown location command 'move'" -- location move A-01-03
-refused 2 "unknown location command '?'" -- location $'\xff'
-refused 2 "unknown product command '?'" -- product $'\xff\xfe'
-refused 2 "unknown product command '?'" -- product "$HUGE"
+refused 2 "unknown location command '\\xFF'" -- location $'\xff'
+refused 2 "unknown product command '\\xFF\\xFE'" -- product $'\xff\xfe'
+refused 2 "unknown product command 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…'" -- product "$HUGE"
 refused 2 "location edit needs the CODE" -- location edit
 refused 2 "nothing to change: give a new code or a new name" -- location edit A-01-03
 refused 2 "location code '' must be 1 to 32 letters" -- location edit '' --name X
