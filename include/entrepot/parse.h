@@ -38,10 +38,19 @@ ENT_API int ent_date_add_days(char out[11], const char *date, int64_t days, char
 /*
  * A UTC time "YYYY-MM-DDTHH:MM:SSZ" as the local time "YYYY-MM-DD HH:MM:SS"
  * of the zone tz (such as the store's "Asia/Shanghai"). Safe from several
- * threads. ENT_INVALID when utc is not such a time or tz is empty; out then
- * holds utc as given (cut to 19 bytes).
+ * threads, without touching $TZ (the zone is read from its compiled file in
+ * $TZDIR, else /usr/share/zoneinfo, once per process). ENT_INVALID when utc
+ * is not such a time or tz is not a zone; out then holds utc as given (cut
+ * to 19 bytes).
  */
 ENT_API int ent_time_local(char out[20], const char *tz, const char *utc);
+
+/*
+ * Today's date "YYYY-MM-DD" in the zone tz, read from the compiled zone in
+ * $TZDIR (else /usr/share/zoneinfo) without touching $TZ: safe from several
+ * threads. ENT_INVALID, with why naming the zone, when tz is not one.
+ */
+ENT_API int ent_time_today(char out[11], const char *tz, char *why, size_t why_len);
 
 /*
  * Parses a whole number in decimal digits (an optional leading '-', no

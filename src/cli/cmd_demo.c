@@ -80,13 +80,8 @@ static void today_in(const char *tz, char out[11])
         snprintf(out, 11, "%s", fixed);
         return;
     }
-    if (tz && *tz)
-        setenv("TZ", tz, 1);
-    tzset();
-    time_t t = time(NULL);
-    struct tm tm;
-    localtime_r(&t, &tm);
-    strftime(out, 11, "%Y-%m-%d", &tm);
+    if (ent_time_today(out, tz && *tz ? tz : "UTC", NULL, 0) != ENT_OK)
+        ent_time_today(out, "UTC", NULL, 0); /* the zone was checked when the store was made */
 }
 
 static void progress(const char *stage, int64_t done, int64_t total, void *ud)

@@ -556,11 +556,6 @@ static int journal_export(struct cli *cli, int argc, char **argv)
     }
     FILE *f = out.f;
     struct export_ctx x = {f, csv, 0, store->tz};
-    /* The store's zone for the whole export: one zone load, not one per record. */
-    const char *old_tz = getenv("TZ");
-    char *saved_tz = old_tz ? strdup(old_tz) : NULL;
-    setenv("TZ", store->tz, 1);
-    tzset();
     if (csv) {
         static const char *const head[] = {"seq",        "uuid",      "kind",     "time",      "counter",
                                            "cashier",    "ref",       "currency", "total",     "grand_total",
@@ -585,12 +580,6 @@ static int journal_export(struct cli *cli, int argc, char **argv)
             rc = ent_journal_each(cli->db, lo, hi, export_json, &x);
         fputs("\n  ]\n}\n", f);
     }
-    if (saved_tz)
-        setenv("TZ", saved_tz, 1);
-    else
-        unsetenv("TZ");
-    tzset();
-    free(saved_tz);
     ent_store_free(store);
     if (outpath && (st = cli_out_close(&out, rc == ENT_OK)) != 0)
         return st;

@@ -96,14 +96,13 @@ static int today(struct cli *cli, char out[11])
         return 0;
     }
     ent_store *s = NULL;
+    char tz[65] = "UTC"; /* no store yet: nothing to be local to */
     if (ent_store_get(cli->db, &s) == ENT_OK)
-        setenv("TZ", s->tz, 1);
+        snprintf(tz, sizeof tz, "%s", s->tz);
     ent_store_free(s);
-    tzset();
-    time_t t = time(NULL);
-    struct tm tm;
-    localtime_r(&t, &tm);
-    if (strftime(out, 11, "%Y-%m-%d", &tm) != 10 || day_number(out) < 0)
+    if (ent_time_today(out, tz, why, sizeof why) != ENT_OK)
+        return cli_error(EXIT_IO, "today's date: %s", why);
+    if (day_number(out) < 0)
         return cli_error(EXIT_IO, "the system clock gives no date from " ENT_DATE_MIN " to " ENT_DATE_MAX);
     return 0;
 }

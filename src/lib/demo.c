@@ -20,6 +20,7 @@
 #include "entrepot/stock.h"
 #include "demo_data.h"
 #include "internal.h"
+#include "time_internal.h"
 
 #define DEFAULT_STORE_CODE "SH01"
 #define DEFAULT_STORE_NAME "上海环球进口商品馆"
@@ -672,10 +673,9 @@ static int check_options(ent_db *db, const ent_demo_options *opt, int64_t *n, in
             return ent_fail_date(db, "today", opt->today);
         snprintf(today_s, 11, "%s", opt->today);
     } else {
-        time_t t = time(NULL);
-        struct tm tm;
-        gmtime_r(&t, &tm);
-        strftime(today_s, 11, "%Y-%m-%d", &tm);
+        char now[21];
+        ent_utc_format((int64_t)time(NULL), now);
+        snprintf(today_s, 11, "%.10s", now);
         ent_date_parse(today_s, today);
     }
     return ENT_OK;

@@ -66,7 +66,8 @@ char *ent_col_strdup(sqlite3_stmt *st, int i);
 void ent_col_copy(sqlite3_stmt *st, int i, char *buf, size_t len);
 
 /* The current UTC time as "YYYY-MM-DDTHH:MM:SSZ": the system clock, or the
- * test clock when one is set. */
+ * test clock when one is set (both in time.c, with the rest of the time
+ * module: time_internal.h). */
 void ent_now_utc(char out[21]);
 
 /*

@@ -13,7 +13,9 @@
 #include <openssl/evp.h>
 
 #include "entrepot/db.h"
+#include "entrepot/parse.h"
 #include "journal_internal.h"
+#include "time_internal.h"
 
 struct ent_journal {
     ent_db *db;
@@ -122,8 +124,8 @@ static int refuse_before_close(ent_db *db, const char *tz, const char *what, con
     int rc = last_day_close_at(db, &seq, close_at, period);
     if (rc != ENT_OK || seq == 0 || strcmp(at, close_at) >= 0)
         return rc;
-    jtz_local_time(when, tz, at);
-    jtz_local_time(closed, tz, close_at);
+    ent_time_local(when, tz, at);
+    ent_time_local(closed, tz, close_at);
     return ent_fail(db, ENT_REFUSED, "%s %s (%s), before the closing of %s taken at %s (record %lld): a closing "
                                      "covers everything before it, so nothing can be recorded earlier; check the clock",
                     what, when, tz, period + 4, closed, (long long)seq);
@@ -918,8 +920,8 @@ static int check_time(ent_journal *j, const struct jrec *r, struct head *h)
     if (h->seq > 0 && strcmp(r->at, h->at) < 0) {
         char note[192], uuid[37], at[21], from[20], to[20];
         struct jrec e;
-        jtz_local_time(from, j->tz, h->at);
-        jtz_local_time(to, j->tz, r->at);
+        ent_time_local(from, j->tz, h->at);
+        ent_time_local(to, j->tz, r->at);
         snprintf(note, sizeof note, "the clock went back from %s (record %lld) to %s (%s)", from, (long long)h->seq,
                  to, j->tz);
         memset(&e, 0, sizeof e); /* no lists: r's are not touched */
@@ -1223,7 +1225,7 @@ static int parse_span(ent_journal *j, struct span *s, int period, const char *da
         return ent_fail(j->db, ENT_INVALID, "the date to close is empty: give none for the current period");
     if (date == NULL) {
         ent_now_utc(now);
-        if (jtz_local_date(today, j->tz, now) != ENT_OK)
+        if (ent_time_local_date(today, j->tz, now) != ENT_OK)
             return ent_fail(j->db, ENT_ERROR, "cannot read the clock");
         sscanf(today, "%4d-%2d-%2d", &s->y, &s->m, &s->d);
     } else if (period == ENT_PERIOD_DAY) {
@@ -1248,19 +1250,19 @@ static int parse_span(ent_journal *j, struct span *s, int period, const char *da
     int rc;
     if (period == ENT_PERIOD_DAY) {
         snprintf(s->label, sizeof s->label, "day:%04d-%02d-%02d", s->y, s->m, s->d);
-        rc = jtz_midnight_utc(s->start, j->tz, s->y, s->m, s->d);
+        rc = ent_time_midnight_utc(s->start, j->tz, s->y, s->m, s->d);
         if (rc == ENT_OK)
-            rc = jtz_midnight_utc(s->end, j->tz, s->y, s->m, s->d + 1);
+            rc = ent_time_midnight_utc(s->end, j->tz, s->y, s->m, s->d + 1);
     } else if (period == ENT_PERIOD_MONTH) {
         snprintf(s->label, sizeof s->label, "month:%04d-%02d", s->y, s->m);
-        rc = jtz_midnight_utc(s->start, j->tz, s->y, s->m, 1);
+        rc = ent_time_midnight_utc(s->start, j->tz, s->y, s->m, 1);
         if (rc == ENT_OK)
-            rc = jtz_midnight_utc(s->end, j->tz, s->y, s->m + 1, 1);
+            rc = ent_time_midnight_utc(s->end, j->tz, s->y, s->m + 1, 1);
     } else {
         snprintf(s->label, sizeof s->label, "year:%04d", s->y);
-        rc = jtz_midnight_utc(s->start, j->tz, s->y, 1, 1);
+        rc = ent_time_midnight_utc(s->start, j->tz, s->y, 1, 1);
         if (rc == ENT_OK)
-            rc = jtz_midnight_utc(s->end, j->tz, s->y + 1, 1, 1);
+            rc = ent_time_midnight_utc(s->end, j->tz, s->y + 1, 1, 1);
     }
     return rc == ENT_OK ? ENT_OK : ent_fail(j->db, ENT_INVALID, "cannot place %s in time zone %s", s->label, j->tz);
 }
@@ -1297,7 +1299,7 @@ static int plan_closing(ent_journal *j, const struct span *s, const struct head 
             return rc;
         if (seq) {
             char local[20];
-            jtz_local_time(local, j->tz, at);
+            ent_time_local(local, j->tz, at);
             return ent_fail(db, ENT_REFUSED, "%s cannot be closed: record %lld is dated later (%s %s); close that "
                                              "day instead, it takes in the records before it",
                             s->label + 4, (long long)seq, local, j->tz);
@@ -1327,7 +1329,7 @@ static int plan_closing(ent_journal *j, const struct span *s, const struct head 
         return rc;
     if (seq) {
         char local[20];
-        jtz_local_time(local, j->tz, at);
+        ent_time_local(local, j->tz, at);
         return ent_fail(db, ENT_REFUSED, "record %lld (%s %s) belongs to %s but no day closing covers it: close "
                                          "that day first",
                         (long long)seq, local, j->tz, plain(s->label));

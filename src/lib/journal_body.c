@@ -4,11 +4,9 @@
  * The layout is documented byte for byte in README.md ("Sales journal"):
  * change nothing here without a new body version.
  */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <openssl/sha.h>
 
@@ -445,100 +443,6 @@ int jstore_code(ent_db *db, char out[17], char currency[4], char tz[65])
     if (tz)
         snprintf(tz, 65, "%s", s->tz);
     ent_store_free(s);
-    return ENT_OK;
-}
-
-/* ---- time zones --------------------------------------------------------- */
-
-/* The C library knows zones only through $TZ: switch it under a lock and put
- * it back. Only closings and the checks around them use this, never the
- * per-record path. */
-static pthread_mutex_t tz_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static char *tz_enter(const char *tz)
-{
-    pthread_mutex_lock(&tz_lock);
-    const char *old = getenv("TZ");
-    char *saved = old ? ent_strdup(old) : NULL;
-    setenv("TZ", tz, 1);
-    tzset();
-    return saved;
-}
-
-static void tz_leave(char *saved)
-{
-    if (saved)
-        setenv("TZ", saved, 1);
-    else
-        unsetenv("TZ");
-    tzset();
-    free(saved);
-    pthread_mutex_unlock(&tz_lock);
-}
-
-static int parse_utc(const char *s, struct tm *tm)
-{
-    memset(tm, 0, sizeof *tm);
-    if (s == NULL || strlen(s) != 20 ||
-        sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2dZ", &tm->tm_year, &tm->tm_mon, &tm->tm_mday, &tm->tm_hour,
-               &tm->tm_min, &tm->tm_sec) != 6)
-        return -1;
-    tm->tm_year -= 1900;
-    tm->tm_mon -= 1;
-    return 0;
-}
-
-int jtz_local_date(char out[11], const char *tz, const char *utc)
-{
-    struct tm tm;
-    if (parse_utc(utc, &tm) != 0)
-        return ENT_INVALID;
-    time_t t = timegm(&tm);
-    char *saved = tz_enter(tz);
-    localtime_r(&t, &tm);
-    tz_leave(saved);
-    strftime(out, 11, "%Y-%m-%d", &tm);
-    return ENT_OK;
-}
-
-int jtz_local_time(char out[20], const char *tz, const char *utc)
-{
-    struct tm tm;
-    if (parse_utc(utc, &tm) != 0) {
-        snprintf(out, 20, "%s", utc ? utc : "");
-        return ENT_INVALID;
-    }
-    time_t t = timegm(&tm);
-    char *saved = tz_enter(tz);
-    localtime_r(&t, &tm);
-    tz_leave(saved);
-    strftime(out, 20, "%Y-%m-%d %H:%M:%S", &tm);
-    return ENT_OK;
-}
-
-int ent_time_local(char out[20], const char *tz, const char *utc)
-{
-    if (tz == NULL || *tz == '\0') {
-        snprintf(out, 20, "%s", utc ? utc : "");
-        return ENT_INVALID;
-    }
-    return jtz_local_time(out, tz, utc);
-}
-
-int jtz_midnight_utc(char out[21], const char *tz, int y, int m, int d)
-{
-    struct tm tm = {0};
-    tm.tm_year = y - 1900;
-    tm.tm_mon = m - 1;
-    tm.tm_mday = d;
-    tm.tm_isdst = -1;
-    char *saved = tz_enter(tz);
-    time_t t = mktime(&tm);
-    tz_leave(saved);
-    if (t == (time_t)-1)
-        return ENT_INVALID;
-    gmtime_r(&t, &tm);
-    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
     return ENT_OK;
 }
 

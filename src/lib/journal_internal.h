@@ -133,13 +133,4 @@ void jwalk_close(struct jwalk *w);
  * shown as '?', "…" when cut. Returns buf. */
 const char *jshow(char *buf, size_t len, const char *s, size_t max);
 
-/* Local calendar in the store's zone. jtz_local_date gives the local date of
- * a UTC time; jtz_midnight_utc the UTC instant of local midnight starting
- * y-m-d (out-of-range days and months roll over, as mktime does). */
-int jtz_local_date(char out[11], const char *tz, const char *utc);
-int jtz_midnight_utc(char out[21], const char *tz, int y, int m, int d);
-/* The local "YYYY-MM-DD HH:MM:SS" of a UTC time, for messages (people read
- * times in the store's zone); a time that does not parse is copied as is. */
-int jtz_local_time(char out[20], const char *tz, const char *utc);
-
 #endif

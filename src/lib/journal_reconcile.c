@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "entrepot/parse.h"
 #include "journal_internal.h"
 #include "sales_check.h"
 #include "sales_internal.h"
@@ -57,8 +58,8 @@ static void compare_header(struct recon *x, const char *label, const ent_sale *s
                     journal_kind_of(s), r->kind);
     if (strcmp(s->time, r->at) != 0) {
         char a[20], b[20];
-        jtz_local_time(a, x->tz, s->time);
-        jtz_local_time(b, x->tz, r->at);
+        ent_time_local(a, x->tz, s->time);
+        ent_time_local(b, x->tz, r->at);
         sales_issue(&x->is, "%s: time %s, its signed journal record says %s (%s)", label, a, b, x->tz);
     }
     diff_text(x, label, "counter", s->counter, r->counter);

@@ -13,6 +13,7 @@
 #include <openssl/evp.h>
 
 #include "entrepot/db.h"
+#include "entrepot/parse.h"
 #include "journal_internal.h"
 
 #define MAX_KEYS 256
@@ -492,8 +493,8 @@ static void check_record(struct verifier *v, struct jrec *r, int64_t expected, c
     bool dated = strcmp(r->kind, "EVENT") != 0;
     if (dated && v->closed_at[0] && strcmp(r->at, v->closed_at) < 0) {
         char when[20], closed[20];
-        jtz_local_time(when, v->tz, r->at);
-        jtz_local_time(closed, v->tz, v->closed_at);
+        ent_time_local(when, v->tz, r->at);
+        ent_time_local(closed, v->tz, v->closed_at);
         issue_add(&v->issues, r->seq, PRIO_CONTENT, "dated %s (%s), before the closing of %s taken at %s (record %lld)",
                   when, v->tz, v->closed_day + 4, closed, (long long)v->last_day_close);
     }

@@ -2,7 +2,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "entrepot/catalog.h"
 #include "entrepot/country.h"
@@ -13,6 +12,7 @@
 #include "catalog_internal.h"
 #include "sales_internal.h"
 #include "stock_internal.h"
+#include "time_internal.h"
 
 #define MAX_LINES 500
 
@@ -86,31 +86,19 @@ int sales_durable(ent_db *db)
 
 /* ---- local time --------------------------------------------------------- */
 
-/* The C library knows time zones only through $TZ, which is slow to switch;
- * a sale needs its local day and hour, so the bounds of the current local
- * day are remembered and most sales fall inside them. */
+/* A sale needs its local day and hour: the bounds of the current local day
+ * are remembered, so most sales need no zone lookup at all. */
 static _Thread_local struct {
     char tz[65];
     char day[11];
     int64_t start, end; /* epoch seconds of the day's local midnights */
 } day_cache;
 
-int jtz_local_date(char out[11], const char *tz, const char *utc);
-int jtz_midnight_utc(char out[21], const char *tz, int y, int m, int d);
-
+/* Seconds since the epoch of a UTC time, or -1 (also for times before 1970). */
 static int64_t epoch_of(const char *utc)
 {
-    int y, mo, d, h, mi, s;
-    if (sscanf(utc, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &s) != 6)
-        return -1;
-    /* days from civil (Howard Hinnant), no time zone involved */
-    y -= mo <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    int64_t days = era * 146097 + doe - 719468;
-    return days * 86400 + h * 3600 + mi * 60 + s;
+    int64_t t;
+    return ent_utc_parse(utc, &t) == ENT_OK && t >= 0 ? t : -1;
 }
 
 static int store_tz(ent_db *db, char tz[65])
@@ -134,9 +122,9 @@ int sales_local(ent_db *db, const char *utc, char day[11], int *hour)
         return ent_fail(db, ENT_INVALID, "time '%s' is not UTC YYYY-MM-DDTHH:MM:SSZ", utc);
     if (strcmp(day_cache.tz, tz) != 0 || t < day_cache.start || t >= day_cache.end) {
         int y, m, d;
-        if (jtz_local_date(day_cache.day, tz, utc) != ENT_OK ||
+        if (ent_time_local_date(day_cache.day, tz, utc) != ENT_OK ||
             sscanf(day_cache.day, "%4d-%2d-%2d", &y, &m, &d) != 3 ||
-            jtz_midnight_utc(a, tz, y, m, d) != ENT_OK || jtz_midnight_utc(b, tz, y, m, d + 1) != ENT_OK) {
+            ent_time_midnight_utc(a, tz, y, m, d) != ENT_OK || ent_time_midnight_utc(b, tz, y, m, d + 1) != ENT_OK) {
             day_cache.tz[0] = '\0';
             return ent_fail(db, ENT_INVALID, "cannot place %s in time zone %s", utc, tz);
         }
@@ -169,13 +157,9 @@ int sales_local_to_utc(ent_db *db, const char *local, char utc[21])
     date[10] = '\0';
     if (ent_date_parse(date, NULL) != ENT_OK)
         return ent_fail(db, ENT_INVALID, "'%s' is not a date", date);
-    if (jtz_midnight_utc(mid, tz, y, mo, d) != ENT_OK)
+    if (ent_time_midnight_utc(mid, tz, y, mo, d) != ENT_OK)
         return ent_fail(db, ENT_INVALID, "cannot place %s in time zone %s", shown, tz);
-    int64_t t = epoch_of(mid) + h * 3600 + mi * 60 + s;
-    time_t tt = (time_t)t;
-    struct tm tm;
-    gmtime_r(&tt, &tm);
-    strftime(utc, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    ent_utc_format(epoch_of(mid) + h * 3600 + mi * 60 + s, utc);
     return ENT_OK;
 }
 

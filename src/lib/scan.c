@@ -14,6 +14,7 @@
 
 #include "entrepot/country.h"
 #include "entrepot/scan.h"
+#include "time_internal.h"
 
 #define GS 0x1d
 
@@ -434,7 +435,7 @@ struct ctx {
 };
 
 /* This year (UTC), worked out again only when the clock leaves the year
- * cached: gmtime on every dated scan would cost more than the parse. */
+ * cached: the calendar on every dated scan would cost more than the parse. */
 static _Atomic long long year_cache; /* year << 40 | first second of the next year */
 
 static int this_year(void)
@@ -444,13 +445,11 @@ static int this_year(void)
     long long next = c & ((1LL << 40) - 1);
     if (c != 0 && (long long)now < next && (long long)now >= next - 366LL * 86400)
         return (int)(c >> 40);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    int year = tm.tm_year + 1900;
-    struct tm ny = {0};
-    ny.tm_year = year + 1 - 1900;
-    ny.tm_mday = 1;
-    long long next_start = (long long)timegm(&ny);
+    int64_t y;
+    int m, d;
+    ent_civil_from_days((int64_t)now / 86400, &y, &m, &d);
+    int year = (int)y;
+    long long next_start = (long long)ent_days_from_civil(y + 1, 1, 1) * 86400;
     if (next_start > 0 && next_start < (1LL << 40) && year > 0)
         atomic_store_explicit(&year_cache, (long long)year << 40 | next_start, memory_order_relaxed);
     return year;

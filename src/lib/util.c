@@ -1,4 +1,5 @@
-/* Small helpers shared by the modules: text checks, dates, times, UUIDs. */
+/* Small helpers shared by the modules: text checks, dates, UUIDs (times and
+ * the calendar itself: time.c). */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -13,6 +14,7 @@
 #include "entrepot/csv.h"
 #include "entrepot/parse.h"
 #include "internal.h"
+#include "time_internal.h"
 
 char *ent_strdup(const char *s)
 {
@@ -42,31 +44,6 @@ void ent_col_copy(sqlite3_stmt *st, int i, char *buf, size_t len)
 {
     const char *t = (const char *)sqlite3_column_text(st, i);
     snprintf(buf, len, "%s", t ? t : "");
-}
-
-/* The test clock: set only by unit tests and the test programs built in
- * tests/ (never by the entrepot programs users run), so that nobody at a
- * counter can backdate a signed record. Empty: the system clock. */
-static char test_clock[21];
-
-void ent_clock_set(const char *utc)
-{
-    if (utc == NULL || strlen(utc) != 20)
-        test_clock[0] = '\0';
-    else
-        memcpy(test_clock, utc, 21);
-}
-
-void ent_now_utc(char out[21])
-{
-    if (test_clock[0]) {
-        memcpy(out, test_clock, 21);
-        return;
-    }
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 /*
@@ -135,18 +112,6 @@ static int month_days(int y, int m)
     return m == 2 && is_leap(y) ? 29 : d[m - 1];
 }
 
-/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar
- * (Howard Hinnant's days_from_civil algorithm). */
-static int32_t days_from_civil(int y, int m, int d)
-{
-    y -= m <= 2;
-    int era = (y >= 0 ? y : y - 399) / 400;
-    int yoe = y - era * 400;
-    int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return (int32_t)(era * 146097 + doe - 719468);
-}
-
 static const char *const month_names[12] = {"January", "February", "March",     "April",   "May",      "June",
                                             "July",    "August",   "September", "October", "November", "December"};
 
@@ -188,7 +153,7 @@ int ent_date_check(const char *s, int32_t *days_out, char *why, size_t why_len)
         return ENT_INVALID;
     }
     if (days_out)
-        *days_out = days_from_civil(y, m, d);
+        *days_out = (int32_t)ent_days_from_civil(y, m, d);
     return ENT_OK;
 form:
     say(why, why_len, s, "is not a date in the form YYYY-MM-DD");
@@ -215,7 +180,7 @@ int ent_date_add_days(char out[11], const char *date, int64_t days, char *why, s
     if (ent_date_check(date, &base, why, why_len) != ENT_OK)
         return ENT_INVALID;
     /* Both ends as day numbers: the sum is checked before it becomes a date. */
-    const int64_t first = days_from_civil(1900, 1, 1), last = days_from_civil(9999, 12, 31);
+    const int64_t first = ent_days_from_civil(1900, 1, 1), last = ent_days_from_civil(9999, 12, 31);
     if (__builtin_add_overflow((int64_t)base, days, &sum) || sum < first || sum > last) {
         unsigned long long mag = days < 0 ? 0ull - (unsigned long long)days : (unsigned long long)days;
         say(why, why_len, date, "%s %llu day%s is %s %s, the %s supported date", days < 0 ? "minus" : "plus", mag,
@@ -229,18 +194,11 @@ int ent_date_add_days(char out[11], const char *date, int64_t days, char *why, s
 
 void ent_date_from_days(int32_t z, char out[11])
 {
-    z += 719468;
-    int era = (z >= 0 ? z : z - 146096) / 146097;
-    int doe = z - era * 146097;
-    int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int y = yoe + era * 400;
-    int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int mp = (5 * doy + 2) / 153;
-    int d = doy - (153 * mp + 2) / 5 + 1;
-    int m = mp + (mp < 10 ? 3 : -9);
-    y += m <= 2;
+    int64_t y;
+    int m, d;
+    ent_civil_from_days(z, &y, &m, &d);
     char tmp[32];
-    snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
+    snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", (int)(y % 10000), m % 100, d % 100);
     memcpy(out, tmp, 10);
     out[10] = '\0';
 }
