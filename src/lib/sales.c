@@ -123,8 +123,8 @@ int sales_local(ent_db *db, const char *utc, char day[11], int *hour)
     if (strcmp(day_cache.tz, tz) != 0 || t < day_cache.start || t >= day_cache.end) {
         int y, m, d;
         if (ent_time_local_date(day_cache.day, tz, utc) != ENT_OK ||
-            sscanf(day_cache.day, "%4d-%2d-%2d", &y, &m, &d) != 3 ||
-            ent_time_midnight_utc(a, tz, y, m, d) != ENT_OK || ent_time_midnight_utc(b, tz, y, m, d + 1) != ENT_OK) {
+            sscanf(day_cache.day, "%4d-%2d-%2d", &y, &m, &d) != 3 || ent_time_midnight_utc(a, tz, y, m, d) != ENT_OK ||
+            ent_time_midnight_utc(b, tz, y, m, d + 1) != ENT_OK) {
             day_cache.tz[0] = '\0';
             return ent_fail(db, ENT_INVALID, "cannot place %s in time zone %s", utc, tz);
         }

@@ -457,8 +457,7 @@ static int zone_name_ok(const char *tz)
 {
     size_t len = strlen(tz);
     return len > 0 && len <= 64 && tz[0] != '/' && tz[len - 1] != '/' && !strstr(tz, "//") && !strstr(tz, "/.") &&
-           tz[0] != '.' &&
-           strspn(tz, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_+-.") == len;
+           tz[0] != '.' && strspn(tz, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_+-.") == len;
 }
 
 static int zone_load(const char *tz, ent_zone **out, char *why, size_t why_len)

@@ -13,9 +13,9 @@
 #include "internal.h"
 #include "time_internal.h"
 
-static const char *const zones[] = {"Asia/Shanghai",      "Europe/Berlin",    "America/New_York",
-                                    "Australia/Lord_Howe", "Pacific/Chatham",  "America/Sao_Paulo",
-                                    "Europe/Dublin",      "Asia/Kolkata",     "UTC"};
+static const char *const zones[] = {"Asia/Shanghai",       "Europe/Berlin",   "America/New_York",
+                                    "Australia/Lord_Howe", "Pacific/Chatham", "America/Sao_Paulo",
+                                    "Europe/Dublin",       "Asia/Kolkata",    "UTC"};
 #define NZONES (sizeof zones / sizeof *zones)
 
 static void libc_zone(const char *tz)
@@ -299,12 +299,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         /* threads first: every zone is loaded while several threads ask */
-        cmocka_unit_test(threads),
-        cmocka_unit_test(calendar),
-        cmocka_unit_test(against_libc),
-        cmocka_unit_test(midnights_against_mktime),
-        cmocka_unit_test(gaps_and_overlaps),
-        cmocka_unit_test(today_follows_the_clock),
+        cmocka_unit_test(threads),           cmocka_unit_test(calendar),
+        cmocka_unit_test(against_libc),      cmocka_unit_test(midnights_against_mktime),
+        cmocka_unit_test(gaps_and_overlaps), cmocka_unit_test(today_follows_the_clock),
         cmocka_unit_test(bad_zone_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
