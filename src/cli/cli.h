@@ -30,6 +30,8 @@ int cli_fail(struct cli *cli, int rc);
 
 /* Prints "entrepot: <message>" to stderr and returns status. */
 int cli_error(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The folder of the running program, links resolved: 0, or -1 with errno. */
+int cli_self_dir(char *buf, size_t len);
 
 /*
  * Options of one command. Each option is "--name VALUE" (or --name=VALUE)

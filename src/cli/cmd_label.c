@@ -1,10 +1,12 @@
 /* entrepot label: print shelf labels, item tags, back labels and carton
  * labels; the reprint queue; listing and checking templates. */
 #include <dirent.h>
+#include <stdbool.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -12,8 +14,16 @@
 #include "cli.h"
 #include "entrepot/label.h"
 
+/* Where the templates are when neither --labels nor $ENTREPOT_LABELS says:
+ * ENT_LABELS_RELDIR from the program's folder (an installed tree, wherever it
+ * was copied or DESTDIR put it), else labels/ beside the program (the build
+ * tree links the sources' folder there), else ENT_LABELS_DIR (the configured
+ * install path, named in the message when nothing is there either). */
 #ifndef ENT_LABELS_DIR
 #define ENT_LABELS_DIR "labels"
+#endif
+#ifndef ENT_LABELS_RELDIR
+#define ENT_LABELS_RELDIR "../share/entrepot/labels"
 #endif
 
 static const char label_help[] =
@@ -28,7 +38,8 @@ static const char label_help[] =
     "       entrepot label check FILE...    check template (.label) and sheet (.sheet) files\n"
     "\n"
     "Templates (NAME.label) and sheets (NAME.sheet) come from --labels DIR, else\n"
-    "$ENTREPOT_LABELS, else the labels folder entrepot was built with. Shipped:\n"
+    "$ENTREPOT_LABELS, else the installed one (share/entrepot/labels beside the\n"
+    "program's bin folder; labels/ beside it in a build tree). Shipped:\n"
     "shelf-60x40, item-40x30, back-cn-70x50, back-cn-wine-70x50, carton-100x150;\n"
     "sheets a4-l7160, a4-l7163, roll (the default: one label per page).\n"
     "\n"
@@ -332,12 +343,30 @@ static int check_print_opts(const struct print_opts *o, enum ent_label_format fm
     return 0;
 }
 
+static bool is_dir(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
 static const char *labels_dir(const char *given)
 {
+    static char found[PATH_MAX];
+    char self[PATH_MAX];
     const char *env = getenv("ENTREPOT_LABELS");
     if (given && *given)
         return given;
-    return env && *env ? env : ENT_LABELS_DIR;
+    if (env && *env)
+        return env;
+    if (cli_self_dir(self, sizeof self) == 0) {
+        int n = snprintf(found, sizeof found, "%s/%s", self, ENT_LABELS_RELDIR);
+        if (n > 0 && (size_t)n < sizeof found && is_dir(found))
+            return found;
+        n = snprintf(found, sizeof found, "%s/labels", self);
+        if (n > 0 && (size_t)n < sizeof found && is_dir(found))
+            return found;
+    }
+    return ENT_LABELS_DIR;
 }
 
 static int location_row(const ent_location *loc, void *ud)

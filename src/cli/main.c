@@ -48,13 +48,8 @@ static int cmd_label_exec(struct cli *cli, int argc, char **argv)
     (void)cli;
     (void)argc;
     (void)argv;
-    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-    if (n <= 0)
+    if (cli_self_dir(self, sizeof self) != 0)
         return cli_error(EXIT_IO, "cannot find where entrepot is installed: %s", strerror(errno));
-    self[n] = '\0';
-    char *slash = strrchr(self, '/');
-    if (slash)
-        *slash = '\0';
     snprintf(path, sizeof path, "%s/entrepot-label", self);
     original_argv[0] = path;
     execv(path, original_argv);

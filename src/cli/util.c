@@ -27,6 +27,29 @@ int cli_exit_code(int rc)
     }
 }
 
+/* The folder this program was started from (its symbolic links resolved),
+ * where entrepot finds entrepot-label and entrepot-label its templates.
+ * Returns 0, or -1 with errno set. */
+int cli_self_dir(char *buf, size_t len)
+{
+    if (len < 2) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    ssize_t n = readlink("/proc/self/exe", buf, len - 1);
+    if (n <= 0)
+        return -1;
+    if ((size_t)n >= len - 1) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    buf[n] = '\0';
+    char *slash = strrchr(buf, '/');
+    if (slash)
+        *slash = '\0';
+    return 0;
+}
+
 int cli_error(int status, const char *fmt, ...)
 {
     va_list ap;

@@ -150,7 +150,7 @@ int label_gs1_link(char **out, const char *base, const char *elements, char *why
             goto too_long;
         sep = '&';
     }
-    *out = ent_strdup(uri);
+    *out = strdup(uri);
     return *out ? ENT_OK : ENT_ERROR;
 too_long:
     snprintf(why, why_len, "the GS1 Digital Link would be longer than %zu bytes", sizeof uri);
@@ -188,7 +188,7 @@ static int copy_vector(struct out_barcode *bc, const struct zint_vector *v, doub
         h->y = (float)(oy + t->y * s);
         h->size = (float)(t->fsize * s);
         h->halign = t->halign;
-        h->text = ent_strdup((const char *)t->text);
+        h->text = strdup((const char *)t->text);
         if (h->text == NULL)
             return ENT_ERROR;
     }
@@ -321,7 +321,7 @@ int label_barcode_make(struct out_barcode *bc, const struct elem *e, const char 
         if ((rc = label_gs1_link(&link, e->link_base, data, why, why_len)) != ENT_OK)
             goto done;
     }
-    bc->data = ent_strdup(link ? link : data);
+    bc->data = strdup(link ? link : data);
     setup(z, e, bc->data);
     if ((rc = encode(z, e, bc->data, why, why_len)) != ENT_OK)
         goto done;

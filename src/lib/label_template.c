@@ -297,12 +297,12 @@ static int elem_options(struct parser *p, struct elem *e, int from, int to)
             if (strncmp(v, "https://", 8) != 0 || strlen(v) < 10 || v[strlen(v) - 1] == '/')
                 return perr(p, "link=%s: a base such as https://id.gs1.org (https, no trailing /)", v);
             free(e->link_base);
-            e->link_base = ent_strdup(v);
+            e->link_base = strdup(v);
         } else if (KEY("if") && eq && *v) {
             if (check_fields(p, v, strlen(v)) != ENT_OK)
                 return ENT_INVALID;
             free(e->cond);
-            e->cond = ent_strdup(v);
+            e->cond = strdup(v);
         } else {
             return perr(p, "%s: unknown option '%s'", p->tok[0], t);
         }
@@ -416,7 +416,7 @@ static int parse_elem(struct parser *p, ent_label_template *t, enum elem_kind ki
             rc = perr(p, "%s: empty content", p->tok[0]);
             goto fail;
         }
-        e.content = ent_strdup(p->tok[last]);
+        e.content = strdup(p->tok[last]);
     }
     if ((rc = elem_options(p, &e, i, last)) != ENT_OK)
         goto fail;
@@ -433,7 +433,7 @@ static int parse_elem(struct parser *p, ent_label_template *t, enum elem_kind ki
         goto fail;
     }
     if (kind == EL_BARCODE && e.sym == SYM_GS1_QR_LINK && e.link_base == NULL)
-        e.link_base = ent_strdup("https://id.gs1.org");
+        e.link_base = strdup("https://id.gs1.org");
     struct elem *grown = realloc(t->elems, (t->nelems + 1) * sizeof *grown);
     if (grown == NULL) {
         rc = perr(p, "out of memory");
@@ -472,7 +472,7 @@ static int template_line(struct parser *p, ent_label_template *t, bool *have_siz
             return perr(p, "%s: the name is empty", kw);
         char **dst = kw[0] == 't' ? &t->name : kw[0] == 'f' ? &t->font : &t->zpl_font;
         free(*dst);
-        *dst = ent_strdup(p->tok[1]);
+        *dst = strdup(p->tok[1]);
         return ENT_OK;
     }
     if (strcmp(kw, "require") == 0) {
@@ -485,7 +485,7 @@ static int template_line(struct parser *p, ent_label_template *t, bool *have_siz
             if (grown == NULL)
                 return perr(p, "out of memory");
             t->require = grown;
-            t->require[t->nrequire++] = ent_strdup(p->tok[i]);
+            t->require[t->nrequire++] = strdup(p->tok[i]);
         }
         return ENT_OK;
     }
@@ -585,7 +585,7 @@ int ent_label_template_parse(ent_label_template **out, const char *text, const c
     if (t->name == NULL)
         t->name = base_name(p.name);
     if (t->zpl_font == NULL)
-        t->zpl_font = ent_strdup("E:ANMDS.TTF");
+        t->zpl_font = strdup("E:ANMDS.TTF");
 done:
     if (rc != ENT_OK) {
         ent_label_template_free(t);
@@ -719,7 +719,7 @@ static int read_named(char **text, char **shown, const char *dir, const char *na
         goto done;
     }
     *text = buf;
-    *shown = ent_strdup(path);
+    *shown = strdup(path);
 done:
     if (f)
         fclose(f);
@@ -761,7 +761,7 @@ static int sheet_line(struct parser *p, void *obj, bool *seen)
         if (p->ntok != 2 || *p->tok[1] == '\0')
             return perr(p, "sheet: expected one name");
         free(s->name);
-        s->name = ent_strdup(p->tok[1]);
+        s->name = strdup(p->tok[1]);
         return ENT_OK;
     }
     if (strcmp(kw, "roll") == 0) {
