@@ -25,7 +25,12 @@ int cli_open(struct cli *cli, int flags);
 /* Maps an ENT_* code to the exit status. */
 int cli_exit_code(int rc);
 
-/* Prints "entrepot: <the db's message>" to stderr and returns the exit status for rc. */
+/* The db's message for its last failure followed by what to type about it
+ * (the library's hint, ent_errhint, in the program's words: a command or an
+ * option). Borrowed: valid until the next call. */
+const char *cli_errmsg(struct cli *cli);
+
+/* Prints "entrepot: <cli_errmsg>" to stderr and returns the exit status for rc. */
 int cli_fail(struct cli *cli, int rc);
 
 /* Prints "entrepot: <message>" to stderr and returns status. */

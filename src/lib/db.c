@@ -28,6 +28,11 @@ int ent_errcode(const ent_db *db)
     return db ? db->code : ENT_ERROR;
 }
 
+int ent_errhint(const ent_db *db)
+{
+    return db ? db->hint : ENT_HINT_NONE;
+}
+
 const char *ent_strerror(int code)
 {
     switch (code) {
@@ -49,14 +54,30 @@ const char *ent_version(void)
     return ENT_VERSION;
 }
 
+__attribute__((format(printf, 4, 0))) static int fail_v(ent_db *db, int code, int hint, const char *fmt, va_list ap)
+{
+    vsnprintf(db->msg, sizeof db->msg, fmt, ap);
+    ent_text_trim_cut(db->msg, sizeof db->msg);
+    db->code = code;
+    db->hint = hint;
+    return code;
+}
+
 int ent_fail(ent_db *db, int code, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(db->msg, sizeof db->msg, fmt, ap);
+    fail_v(db, code, ENT_HINT_NONE, fmt, ap);
     va_end(ap);
-    ent_text_trim_cut(db->msg, sizeof db->msg);
-    db->code = code;
+    return code;
+}
+
+int ent_fail_hint(ent_db *db, int code, int hint, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fail_v(db, code, hint, fmt, ap);
+    va_end(ap);
     return code;
 }
 
@@ -70,6 +91,7 @@ int ent_fail_sql(ent_db *db, const char *what)
 void ent_ok(ent_db *db)
 {
     db->code = ENT_OK;
+    db->hint = ENT_HINT_NONE;
     db->msg[0] = '\0';
 }
 
@@ -266,17 +288,15 @@ static int check_file(ent_db *db, const char *path, const char *shown)
     char head[16];
     if (stat(path, &st) != 0)
         return errno == ENOENT
-                   ? ent_fail(db, ENT_NOTFOUND, "%s: no such database (create one with `entrepot init`)", shown)
+                   ? ent_fail_hint(db, ENT_NOTFOUND, ENT_HINT_CREATE_STORE, "%s: no such database", shown)
                    : ent_fail(db, ENT_ERROR, "%s: %s", shown, strerror(errno));
     if (S_ISDIR(st.st_mode))
         return ent_fail(db, ENT_INVALID, "%s is a folder, not an entrepot database", shown);
     if (!S_ISREG(st.st_mode))
         return ent_fail(db, ENT_INVALID, "%s is not a regular file, not an entrepot database", shown);
     if (st.st_size == 0)
-        return ent_fail(db, ENT_INVALID,
-                        "%s is an empty file, not an entrepot database (entrepot init "
-                        "makes one under a new name)",
-                        shown);
+        return ent_fail_hint(db, ENT_INVALID, ENT_HINT_NEW_DATABASE, "%s is an empty file, not an entrepot database",
+                             shown);
     FILE *f = fopen(path, "rb");
     if (f == NULL)
         return ent_fail(db, ENT_ERROR, "%s: %s", shown, strerror(errno));
@@ -655,7 +675,7 @@ int ent_store_get(ent_db *db, ent_store **out)
     int sc = sqlite3_step(st);
     if (sc != SQLITE_ROW) {
         int rc = sc == SQLITE_DONE
-                     ? ent_fail(db, ENT_NOTFOUND, "this database has no store yet: run `entrepot init`")
+                     ? ent_fail_hint(db, ENT_NOTFOUND, ENT_HINT_CREATE_STORE, "this database has no store yet")
                      : ent_fail_sql(db, "reading the store");
         sqlite3_reset(st);
         return rc;
@@ -739,7 +759,7 @@ static int change_one(ent_db *db, const char *field, const char *value, const ch
         return db->code;
     if (sqlite3_step(st) != SQLITE_ROW) {
         sqlite3_reset(st);
-        return ent_fail(db, ENT_NOTFOUND, "this database has no store yet: run `entrepot init`");
+        return ent_fail_hint(db, ENT_NOTFOUND, ENT_HINT_CREATE_STORE, "this database has no store yet");
     }
     old = ent_col_strdup(st, 0);
     sqlite3_reset(st);

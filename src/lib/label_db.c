@@ -40,7 +40,7 @@ static int location_lookup(ent_db *db, const char *code, int64_t *id)
         *id = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
     if (sc == SQLITE_DONE)
-        return ent_fail(db, ENT_NOTFOUND, "no location '%.40s' (see `entrepot location list`)", code);
+        return ent_fail_hint(db, ENT_NOTFOUND, ENT_HINT_LOCATIONS, "no location '%.40s'", code);
     return sc == SQLITE_ROW ? ENT_OK : ent_fail_sql(db, "looking up a location");
 }
 
