@@ -7,11 +7,11 @@
 #include "entrepot/catalog.h"
 #include "entrepot/country.h"
 #include "entrepot/csv.h"
-#include "entrepot/label.h"
 #include "entrepot/money.h"
 #include "entrepot/scan.h"
 #include "catalog_internal.h"
 #include "internal.h"
+#include "reprint.h"
 #include "stock_internal.h"
 
 #define NAME_MAX_BYTES 200

@@ -10,6 +10,7 @@
 #include "entrepot/stock.h"
 #include "catalog_internal.h"
 #include "internal.h"
+#include "reprint.h"
 #include "stock_internal.h"
 
 #define NOTE_MAX 500
@@ -503,8 +504,6 @@ static int existing_lot_agrees(ent_db *db, const ent_lot *lot, const ent_receive
     return rc;
 }
 
-/* label_db.c: queues the shelf label when the lot brings a new origin there. */
-int ent_label_queue_on_move(ent_db *db, int64_t product_id, int64_t lot_id, int64_t location_id, const char *user);
 
 int ent_stock_receive(ent_db *db, const ent_receive *r, char *lot_uuid_out)
 {
