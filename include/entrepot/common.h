@@ -70,6 +70,10 @@ ENT_API int ent_errhint(const ent_db *db);
 /* A short English name for an ENT_* code ("not found"). Static storage. */
 ENT_API const char *ent_strerror(int code);
 
+/* True when the len bytes at s are well-formed UTF-8 (no overlongs, no
+ * surrogates, nothing above U+10FFFF). Every text input is checked with it. */
+ENT_API int ent_utf8_valid(const char *s, size_t len);
+
 /*
  * User input made fit for a message: at most max_chars characters of s
  * (NULL reads as ""), cut on a character boundary with "…" when longer;
