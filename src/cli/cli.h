@@ -135,6 +135,15 @@ struct cli_codes {
 int cli_read_codes(const char *path, struct cli_codes *out);
 void cli_codes_free(struct cli_codes *c);
 
+/* A UTC time "YYYY-MM-DDTHH:MM:SSZ" as people read it: local in the store's
+ * zone, "2026-11-27 20:00:00". Anything else is copied as is. */
+void cli_local_time(char *out, size_t len, const char *tz, const char *utc);
+
+/* Called by `entrepot init` after the store is made (cmd_journal.c): makes
+ * the store's first signing key at key (default DB.key) and starts the
+ * journal, unless no_key. Returns the exit status after saying what failed. */
+int journal_init_key(struct cli *cli, const char *key, bool no_key, const char *passfile);
+
 /* Commands. Each returns the exit status. */
 int cmd_init(struct cli *cli, int argc, char **argv);
 int cmd_demo(struct cli *cli, int argc, char **argv);

@@ -6,9 +6,6 @@
 
 #define ENT_CHECK_MSG 256
 
-/* In cmd_journal.c: makes the store's first signing key and starts the journal. */
-int journal_init_key(struct cli *cli, const char *key, bool no_key, const char *passfile);
-
 static const char init_help[] =
     "usage: entrepot init --store CODE --name NAME [--currency CNY] [--tz Asia/Shanghai]\n"
     "                     [--key FILE | --no-key] [--passphrase-file FILE]\n"

@@ -16,16 +16,6 @@ static int parse_int(const char *s, int64_t *out)
     return ent_whole_parse(out, s, INT64_MIN, INT64_MAX, NULL, 0) == ENT_OK ? 0 : -1;
 }
 
-/* A UTC time "YYYY-MM-DDTHH:MM:SSZ" as people read it: local in the store's
- * zone, "2026-11-27 20:00:00". Anything else is copied as is. */
-void cli_local_time(char *out, size_t len, const char *tz, const char *utc);
-void cli_local_time(char *out, size_t len, const char *tz, const char *utc)
-{
-    char local[20];
-    ent_time_local(local, tz, utc);
-    snprintf(out, len, "%s", local);
-}
-
 /* 0, or 2 after saying so when an option was given an empty value (an
  * empty --pubkey must not quietly mean "no key"). */
 static int refuse_empty(const struct cli_opt *opts)
@@ -85,8 +75,6 @@ static int passphrase_of(const char **out, char *buf, size_t len, const char *fi
     return 0;
 }
 
-/* Called by `entrepot init` after the store is made: the store's first key. */
-int journal_init_key(struct cli *cli, const char *key, bool no_key, const char *passfile);
 int journal_init_key(struct cli *cli, const char *key, bool no_key, const char *passfile)
 {
     char defpath[1024], pass[1024], id[65];

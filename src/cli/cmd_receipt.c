@@ -6,9 +6,6 @@
 
 #include "cli.h"
 
-/* In cmd_journal.c: a UTC time in the store's zone, for people. */
-void cli_local_time(char *out, size_t len, const char *tz, const char *utc);
-/* In cmd_journal.c: user text for a message, cut between whole UTF-8 characters. */
 
 static const char receipt_help[] =
     "usage: entrepot receipt verify [--pubkey FILE] PAYLOAD\n"

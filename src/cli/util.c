@@ -69,6 +69,13 @@ const char *cli_errmsg(struct cli *cli)
     return buf;
 }
 
+void cli_local_time(char *out, size_t len, const char *tz, const char *utc)
+{
+    char local[20];
+    ent_time_local(local, tz, utc);
+    snprintf(out, len, "%s", local);
+}
+
 int cli_fail(struct cli *cli, int rc)
 {
     const char *msg = ent_errmsg(cli->db);

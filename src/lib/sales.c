@@ -11,6 +11,7 @@
 #include "entrepot/scan.h"
 #include "entrepot/stock.h"
 #include "catalog_internal.h"
+#include "journal_internal.h" /* jtz_*: the local day in the store's zone */
 #include "sales_internal.h"
 #include "stock_internal.h"
 
@@ -94,9 +95,6 @@ static _Thread_local struct {
     char day[11];
     int64_t start, end; /* epoch seconds of the day's local midnights */
 } day_cache;
-
-int jtz_local_date(char out[11], const char *tz, const char *utc);
-int jtz_midnight_utc(char out[21], const char *tz, int y, int m, int d);
 
 static int64_t epoch_of(const char *utc)
 {
