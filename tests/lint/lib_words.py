@@ -2,10 +2,12 @@
 """Fails when a string literal in the library names a command-line option
 ("--lot") or an entrepot command ("`entrepot location list`"): the library
 says what is wrong in the store's words, and a front end says what to type
-(enum ent_hint). Usage: lib_words.py FILE.c|FILE.h ...
+(enum ent_hint). Usage: lib_words.py DIR|FILE ... (a folder: its *.c and *.h)
 
 Adjacent literals are joined (C concatenates them), macro names between them
 are kept as {NAME}; comments and character constants are skipped."""
+import glob
+import os
 import re
 import sys
 
@@ -80,7 +82,13 @@ def main(paths):
         print("lib_words.py: the checker's own test failed")
         return 2
     found = 0
-    for path in paths:
+    files = []
+    for p in paths:
+        files += sorted(glob.glob(os.path.join(p, "*.[ch]"))) if os.path.isdir(p) else [p]
+    if not files:
+        print("lib_words.py: no files to check")
+        return 2
+    for path in files:
         with open(path, encoding="utf-8") as f:
             for ln, s in offending(f.read()):
                 print(f"{path}:{ln}: names a command or option: \"{s}\"")
