@@ -43,8 +43,36 @@ ENT_API const char *ent_errmsg(const ent_db *db);
 /* The ENT_* code of the last failure on db (ENT_OK when it succeeded). */
 ENT_API int ent_errcode(const ent_db *db);
 
+/*
+ * What can be done about the last failure on db, when one thing fixes it
+ * (ENT_HINT_NONE otherwise, and after a success). The message says what is
+ * wrong in the store's words; a front end turns the hint into its own (the
+ * CLI names the command or option to use, a web page would link a form).
+ */
+enum ent_hint {
+    ENT_HINT_NONE = 0,
+    ENT_HINT_CREATE_STORE, /* the database or its store does not exist yet: create it */
+    ENT_HINT_NEW_DATABASE, /* this needs a database of its own: use a new file */
+    ENT_HINT_START_JOURNAL, /* no signing key: make one, which starts the journal */
+    ENT_HINT_ROTATE_KEY,   /* make a new signing key, vouched for by the current one */
+    ENT_HINT_REPLACE_KEY,  /* record that the current signing key is lost */
+    ENT_HINT_PASSPHRASE,   /* give the signing key's passphrase */
+    ENT_HINT_PUBKEY,       /* give the public keys to check the journal against */
+    ENT_HINT_HEAD,         /* the expected head hash given is the thing to fix */
+    ENT_HINT_LOCATIONS,    /* the known locations are listed elsewhere */
+    ENT_HINT_LOT,          /* name the lot */
+    ENT_HINT_ORIGIN,       /* name the lot's origin country */
+    ENT_HINT_COST,         /* give the unit cost */
+    ENT_HINT_FORCE         /* the operation can be forced, knowing what the message says */
+};
+ENT_API int ent_errhint(const ent_db *db);
+
 /* A short English name for an ENT_* code ("not found"). Static storage. */
 ENT_API const char *ent_strerror(int code);
+
+/* True when the len bytes at s are well-formed UTF-8 (no overlongs, no
+ * surrogates, nothing above U+10FFFF). Every text input is checked with it. */
+ENT_API int ent_utf8_valid(const char *s, size_t len);
 
 /*
  * User input made fit for a message: at most max_chars characters of s

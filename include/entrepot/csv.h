@@ -44,10 +44,6 @@ ENT_API const char *ent_csv_errmsg(const ent_csv *csv);
  * as RFC 4180 asks. Returns ENT_OK or ENT_ERROR on a write error. */
 ENT_API int ent_csv_write(FILE *f, const char *const *fields, size_t count);
 
-/* True when the len bytes at s are well-formed UTF-8 (no overlongs, no
- * surrogates, nothing above U+10FFFF). */
-ENT_API int ent_utf8_valid(const char *s, size_t len);
-
 #ifdef __cplusplus
 }
 #endif

@@ -249,4 +249,13 @@ ENT_API void ent_scan_match_free(ent_scan_match *m);
 #ifdef __cplusplus
 }
 #endif
+/*
+ * The length of a whole GS1 element (AI and data) whose AI starts with the
+ * two digits at ai, when the GS1 General Specifications predefine it
+ * (figure 7.8.5-2: no FNC1 follows it); 0 for every other AI, which ends at
+ * FNC1 or at the end of the data. The one table: the scanner reads with it,
+ * the label writers place FNC1 with it.
+ */
+ENT_API size_t ent_gs1_predefined_length(const char *ai);
+
 #endif

@@ -25,7 +25,12 @@ int cli_open(struct cli *cli, int flags);
 /* Maps an ENT_* code to the exit status. */
 int cli_exit_code(int rc);
 
-/* Prints "entrepot: <the db's message>" to stderr and returns the exit status for rc. */
+/* The db's message for its last failure followed by what to type about it
+ * (the library's hint, ent_errhint, in the program's words: a command or an
+ * option). Borrowed: valid until the next call. */
+const char *cli_errmsg(struct cli *cli);
+
+/* Prints "entrepot: <cli_errmsg>" to stderr and returns the exit status for rc. */
 int cli_fail(struct cli *cli, int rc);
 
 /* Prints "entrepot: <message>" to stderr and returns status. */
@@ -131,6 +136,15 @@ struct cli_codes {
  */
 int cli_read_codes(const char *path, struct cli_codes *out);
 void cli_codes_free(struct cli_codes *c);
+
+/* A UTC time "YYYY-MM-DDTHH:MM:SSZ" as people read it: local in the store's
+ * zone, "2026-11-27 20:00:00". Anything else is copied as is. */
+void cli_local_time(char *out, size_t len, const char *tz, const char *utc);
+
+/* Called by `entrepot init` after the store is made (cmd_journal.c): makes
+ * the store's first signing key at key (default DB.key) and starts the
+ * journal, unless no_key. Returns the exit status after saying what failed. */
+int journal_init_key(struct cli *cli, const char *key, bool no_key, const char *passfile);
 
 /* Commands. Each returns the exit status. */
 int cmd_init(struct cli *cli, int argc, char **argv);

@@ -6,9 +6,6 @@
 
 #define ENT_CHECK_MSG 256
 
-/* In cmd_journal.c: makes the store's first signing key and starts the journal. */
-int journal_init_key(struct cli *cli, const char *key, bool no_key, const char *passfile);
-
 static const char init_help[] =
     "usage: entrepot init --store CODE --name NAME [--currency CNY] [--tz Asia/Shanghai]\n"
     "                     [--key FILE | --no-key] [--passphrase-file FILE]\n"
@@ -91,12 +88,12 @@ int cmd_check(struct cli *cli, int argc, char **argv)
     /* The sales against their signed journal records, even when the above
      * found problems: a tamperer's edits show in both. */
     char first[ENT_CHECK_MSG];
-    snprintf(first, sizeof first, "%s", rc == ENT_TAMPERED ? ent_errmsg(cli->db) : "");
+    snprintf(first, sizeof first, "%s", rc == ENT_TAMPERED ? cli_errmsg(cli) : "");
     int rs = ent_journal_reconcile(cli->db, print_problem, NULL);
     if (rs != ENT_OK && rs != ENT_TAMPERED)
         return cli_fail(cli, rs);
     if (rc == ENT_TAMPERED && rs == ENT_TAMPERED)
-        return cli_error(EXIT_REFUSED, "%s; %s", first, ent_errmsg(cli->db));
+        return cli_error(EXIT_REFUSED, "%s; %s", first, cli_errmsg(cli));
     if (rc == ENT_TAMPERED)
         return cli_error(EXIT_REFUSED, "%s", first);
     if (rs == ENT_TAMPERED)

@@ -234,7 +234,7 @@ int cmd_demo(struct cli *cli, int argc, char **argv)
     if (rc != ENT_OK)
         return cli_fail(cli, rc);
     if (new_store && (rc = ent_journal_start(cli->db, key_id, keypath, passphrase)) != ENT_OK)
-        return cli_error(cli_exit_code(rc), "the demo's signing key was not made: %s", ent_errmsg(cli->db));
+        return cli_error(cli_exit_code(rc), "the demo's signing key was not made: %s", cli_errmsg(cli));
     if ((rc = ent_db_publish(cli->db)) != ENT_OK) {
         if (new_store)
             unlink(keypath); /* made by this run a moment ago (never over an existing file) */

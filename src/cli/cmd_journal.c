@@ -16,16 +16,6 @@ static int parse_int(const char *s, int64_t *out)
     return ent_whole_parse(out, s, INT64_MIN, INT64_MAX, NULL, 0) == ENT_OK ? 0 : -1;
 }
 
-/* A UTC time "YYYY-MM-DDTHH:MM:SSZ" as people read it: local in the store's
- * zone, "2026-11-27 20:00:00". Anything else is copied as is. */
-void cli_local_time(char *out, size_t len, const char *tz, const char *utc);
-void cli_local_time(char *out, size_t len, const char *tz, const char *utc)
-{
-    char local[20];
-    ent_time_local(local, tz, utc);
-    snprintf(out, len, "%s", local);
-}
-
 /* 0, or 2 after saying so when an option was given an empty value (an
  * empty --pubkey must not quietly mean "no key"). */
 static int refuse_empty(const struct cli_opt *opts)
@@ -85,8 +75,6 @@ static int passphrase_of(const char **out, char *buf, size_t len, const char *fi
     return 0;
 }
 
-/* Called by `entrepot init` after the store is made: the store's first key. */
-int journal_init_key(struct cli *cli, const char *key, bool no_key, const char *passfile);
 int journal_init_key(struct cli *cli, const char *key, bool no_key, const char *passfile)
 {
     char defpath[1024], pass[1024], id[65];
@@ -103,7 +91,7 @@ int journal_init_key(struct cli *cli, const char *key, bool no_key, const char *
     int rc = ent_journal_start(cli->db, id, key, pp);
     if (rc != ENT_OK)
         return cli_error(cli_exit_code(rc), "the store was created, but its signing key was not: %s\n"
-                         "  make one with: entrepot journal keygen --key FILE", ent_errmsg(cli->db));
+                         "  make one with: entrepot journal keygen --key FILE", cli_errmsg(cli));
     printf("signing key %s (key id %.16s…), mode 0600: keep it safe, nothing can be sold without it\n", key, id);
     return EXIT_OK;
 }
@@ -374,14 +362,14 @@ static int journal_verify(struct cli *cli, int argc, char **argv)
         return cli_error(EXIT_USAGE, "--threads must be a number from 1 to 16");
     int rc = ent_db_open(&cli->db, cli->db_path, ENT_OPEN_READONLY);
     if (rc != ENT_OK)
-        return cli_error(EXIT_USAGE, "%s", ent_errmsg(cli->db)); /* verify: I/O errors are 2 */
+        return cli_error(EXIT_USAGE, "%s", cli_errmsg(cli)); /* verify: I/O errors are 2 */
     struct verify_out out = {cli, cli->format == FORMAT_JSON ? json_array() : NULL};
     ent_journal_verify_opts o = {.pubkey_path = pubkey, .head = head, .threads = (int)nthreads};
     ent_journal_summary sum;
     rc = ent_journal_verify(cli->db, &sum, &o, print_issue, &out);
     if (rc != ENT_OK && rc != ENT_TAMPERED) {
         json_decref(out.issues);
-        return cli_error(EXIT_USAGE, "%s", ent_errmsg(cli->db));
+        return cli_error(EXIT_USAGE, "%s", cli_errmsg(cli));
     }
     if (out.issues) {
         json_t *obj = json_pack("{s:b,s:I,s:I,s:I,s:I,s:b,s:s,s:o}", "ok", rc == ENT_OK, "records",
@@ -402,7 +390,7 @@ static int journal_verify(struct cli *cli, int argc, char **argv)
             printf("tampered: %lld bad record%s\n", (long long)sum.bad, sum.bad == 1 ? "" : "s");
     }
     if (rc != ENT_OK) /* the reasons went to stdout with their records; stderr says why it failed */
-        return cli_error(EXIT_REFUSED, "%s", ent_errmsg(cli->db));
+        return cli_error(EXIT_REFUSED, "%s", cli_errmsg(cli));
     return EXIT_OK;
 }
 

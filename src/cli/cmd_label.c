@@ -482,7 +482,7 @@ static int add_target(struct cli *cli, ent_label_job *job, const struct print_op
     if (rc != ENT_OK) {
         if (rc != ENT_NOTFOUND && rc != ENT_INVALID && rc != ENT_REFUSED)
             return cli_fail(cli, rc);
-        snprintf(msg, msg_len, "%s", ent_errmsg(cli->db));
+        snprintf(msg, msg_len, "%s", cli_errmsg(cli));
         *unknown = *unknown || rc != ENT_REFUSED; /* refused: a label that cannot be made from the record */
         return 0;
     }
@@ -629,7 +629,7 @@ static int clear_queue(struct cli *cli, const struct targets *tg, const bool *pr
     }
     if (rc != ENT_OK)
         return cli_error(cli_exit_code(rc), "the labels were printed but the queue was not cleared: %s",
-                         ent_errmsg(cli->db));
+                         cli_errmsg(cli));
     return EXIT_OK;
 }
 

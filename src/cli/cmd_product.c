@@ -253,7 +253,7 @@ static int do_import(struct cli *cli, int argc, char **argv)
     if (in != stdin)
         fclose(in);
     if (rc != ENT_OK) {
-        fprintf(stderr, "entrepot: %s: %s\nentrepot: nothing was imported\n", pos[0], ent_errmsg(cli->db));
+        fprintf(stderr, "entrepot: %s: %s\nentrepot: nothing was imported\n", pos[0], cli_errmsg(cli));
         return cli_exit_code(rc);
     }
     printf("imported %lld commodities from %s\n", (long long)n, pos[0]);
@@ -281,7 +281,7 @@ static int do_export(struct cli *cli, int argc, char **argv)
     if (to_file && (st = cli_out_close(&out, rc == ENT_OK)) != 0)
         return st;
     if (rc != ENT_OK)
-        return cli_error(cli_exit_code(rc), "%s: %s", to_file ? pos[0] : "standard output", ent_errmsg(cli->db));
+        return cli_error(cli_exit_code(rc), "%s: %s", to_file ? pos[0] : "standard output", cli_errmsg(cli));
     return EXIT_OK;
 }
 

@@ -6,9 +6,6 @@
 
 #include "cli.h"
 
-/* In cmd_journal.c: a UTC time in the store's zone, for people. */
-void cli_local_time(char *out, size_t len, const char *tz, const char *utc);
-/* In cmd_journal.c: user text for a message, cut between whole UTF-8 characters. */
 
 static const char receipt_help[] =
     "usage: entrepot receipt verify [--pubkey FILE] PAYLOAD\n"
@@ -42,21 +39,21 @@ static int receipt_verify(struct cli *cli, int argc, char **argv)
     ent_journal_receipt r;
     rc = ent_journal_receipt_verify(cli->db, &r, pos[0], pubkey);
     if (rc != ENT_OK && rc != ENT_TAMPERED)
-        return cli_error(EXIT_USAGE, "%s", ent_errmsg(cli->db));
+        return cli_error(EXIT_USAGE, "%s", cli_errmsg(cli));
     if (cli->format == FORMAT_JSON) {
         json_t *o = json_pack("{s:b,s:s,s:I,s:s,s:s,s:I,s:s,s:s,s:s,s:b}", "valid", rc == ENT_OK, "store", r.store,
                               "seq", (json_int_t)r.seq, "kind", r.kind, "time", r.time, "total", (json_int_t)r.total,
                               "currency", r.currency, "hash", r.hash, "key_id", r.key_id, "in_journal", r.in_journal);
         if (rc != ENT_OK)
-            json_object_set_new(o, "reason", json_string(ent_errmsg(cli->db)));
+            json_object_set_new(o, "reason", json_string(cli_errmsg(cli)));
         json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         fputc('\n', stdout);
         json_decref(o);
-        return rc == ENT_OK ? EXIT_OK : cli_error(EXIT_REFUSED, "the receipt is not valid: %s", ent_errmsg(cli->db));
+        return rc == ENT_OK ? EXIT_OK : cli_error(EXIT_REFUSED, "the receipt is not valid: %s", cli_errmsg(cli));
     }
     if (rc != ENT_OK) {
-        printf("NOT VALID: %s\n", ent_errmsg(cli->db));
-        return cli_error(EXIT_REFUSED, "the receipt is not valid: %s", ent_errmsg(cli->db));
+        printf("NOT VALID: %s\n", cli_errmsg(cli));
+        return cli_error(EXIT_REFUSED, "the receipt is not valid: %s", cli_errmsg(cli));
     }
     /* People read times in the store's zone: known when the database is the
      * store's; otherwise the signed UTC time is shown as such. */

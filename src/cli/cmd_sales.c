@@ -122,7 +122,7 @@ static int print_receipt(struct till *t, const ent_sale *s, int reprint, char *w
     FILE *f = NULL;
     int st = -1;
     if (ent_receipt_text(t->cli->db, &text, s, t->paper, reprint) != ENT_OK) {
-        snprintf(why, len, "%s", ent_errmsg(t->cli->db));
+        snprintf(why, len, "%s", cli_errmsg(t->cli));
         goto done;
     }
     fputs(text, t->out);
@@ -132,7 +132,7 @@ static int print_receipt(struct till *t, const ent_sale *s, int reprint, char *w
         char shown[ENT_CLIP_SIZE];
         ent_text_clip(shown, sizeof shown, t->escpos, 60);
         if (ent_receipt_escpos(t->cli->db, &bytes, &n, s, t->paper, reprint) != ENT_OK) {
-            snprintf(why, len, "%s", ent_errmsg(t->cli->db));
+            snprintf(why, len, "%s", cli_errmsg(t->cli));
             goto done;
         }
         errno = 0;
@@ -214,7 +214,7 @@ static const char counter_help[] =
 
 static void say_error(struct till *t)
 {
-    fprintf(t->out, "! %s\n", ent_errmsg(t->cli->db));
+    fprintf(t->out, "! %s\n", cli_errmsg(t->cli));
 }
 
 static void say_total(struct till *t)
@@ -848,7 +848,7 @@ int cmd_flow(struct cli *cli, int argc, char **argv)
         int rc = ent_flow_import_csv(cli->db, f, &rows);
         fclose(f);
         if (rc != ENT_OK)
-            return cli_error(cli_exit_code(rc), "%s: %s", pos[1], ent_errmsg(cli->db));
+            return cli_error(cli_exit_code(rc), "%s: %s", pos[1], cli_errmsg(cli));
         printf("imported %lld interval%s\n", (long long)rows, rows == 1 ? "" : "s");
         return EXIT_OK;
     }

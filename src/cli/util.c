@@ -61,10 +61,50 @@ int cli_error(int status, const char *fmt, ...)
     return status;
 }
 
+/* What to type for each library hint (enum ent_hint), appended to its message. */
+static const char *hint_words(int hint)
+{
+    switch (hint) {
+    case ENT_HINT_CREATE_STORE: return " (create one with `entrepot init`)";
+    case ENT_HINT_NEW_DATABASE: return " (use --db with a new file)";
+    case ENT_HINT_START_JOURNAL: return ": run `entrepot journal keygen --key FILE` (or set ENTREPOT_KEY)";
+    case ENT_HINT_ROTATE_KEY: return " (`entrepot journal keygen --rotate`)";
+    case ENT_HINT_REPLACE_KEY: return " (`entrepot journal keygen --replace`)";
+    case ENT_HINT_PASSPHRASE: return ": set ENTREPOT_KEY_PASSPHRASE or give --passphrase-file";
+    case ENT_HINT_PUBKEY: return " (--pubkey FILE)";
+    case ENT_HINT_HEAD: return " (--head)";
+    case ENT_HINT_LOCATIONS: return " (see `entrepot location list`)";
+    case ENT_HINT_LOT: return " (--lot)";
+    case ENT_HINT_ORIGIN: return " (--origin)";
+    case ENT_HINT_COST: return " (--cost)";
+    case ENT_HINT_FORCE: return " (--force)";
+    default: return "";
+    }
+}
+
+const char *cli_errmsg(struct cli *cli)
+{
+    static char buf[1280]; /* the library's message (at most 1 KiB) and the longest hint */
+    const char *msg = ent_errmsg(cli->db);
+    if (*msg == '\0')
+        msg = ent_strerror(ent_errcode(cli->db));
+    snprintf(buf, sizeof buf, "%s%s", msg, hint_words(ent_errhint(cli->db)));
+    return buf;
+}
+
+void cli_local_time(char *out, size_t len, const char *tz, const char *utc)
+{
+    char local[20];
+    ent_time_local(local, tz, utc);
+    snprintf(out, len, "%s", local);
+}
+
 int cli_fail(struct cli *cli, int rc)
 {
     const char *msg = ent_errmsg(cli->db);
-    return cli_error(cli_exit_code(rc), "%s", *msg ? msg : ent_strerror(rc));
+    if (*msg == '\0')
+        return cli_error(cli_exit_code(rc), "%s", ent_strerror(rc));
+    return cli_error(cli_exit_code(rc), "%s", cli_errmsg(cli));
 }
 
 int cli_open(struct cli *cli, int flags)

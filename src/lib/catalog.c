@@ -7,11 +7,11 @@
 #include "entrepot/catalog.h"
 #include "entrepot/country.h"
 #include "entrepot/csv.h"
-#include "entrepot/label.h"
 #include "entrepot/money.h"
 #include "entrepot/scan.h"
 #include "catalog_internal.h"
 #include "internal.h"
+#include "reprint.h"
 #include "stock_internal.h"
 
 #define NAME_MAX_BYTES 200
@@ -118,7 +118,7 @@ static int store_currency(ent_db *db, char out[4])
         return db->code;
     if (sqlite3_step(st) != SQLITE_ROW) {
         sqlite3_reset(st);
-        return ent_fail(db, ENT_NOTFOUND, "this database has no store yet: run `entrepot init`");
+        return ent_fail_hint(db, ENT_NOTFOUND, ENT_HINT_CREATE_STORE, "this database has no store yet");
     }
     ent_col_copy(st, 0, out, 4);
     sqlite3_reset(st);

@@ -24,8 +24,4 @@ int ent_product_sellable(ent_db *db, const ent_product *p);
 int ent_catalog_changed(ent_db *db, int64_t id, const ent_product *old, const int64_t *price,
                         const char *name_zh, const char *name_en);
 
-/* Queues the commodity's shelf label for reprinting (label_db.c, in the core
- * library with the queue's table). Runs inside the caller's transaction. */
-int ent_label_queue_on_change(ent_db *db, int64_t product_id, const char *reason);
-
 #endif

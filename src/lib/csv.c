@@ -1,4 +1,4 @@
-/* RFC 4180 CSV reading and writing, with UTF-8 checked on the way in. */
+/* RFC 4180 CSV reading and writing, with UTF-8 checked on the way in (ent_utf8_valid, text.c). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,46 +31,6 @@ struct ent_csv {
     int first;
     char err[256];
 };
-
-int ent_utf8_valid(const char *str, size_t len)
-{
-    const unsigned char *s = (const unsigned char *)str;
-    size_t i = 0;
-    while (i < len) {
-        unsigned c = s[i];
-        size_t n;
-        unsigned min;
-        if (c < 0x80) {
-            /* Runs of ASCII, the common case, eight bytes at a time. */
-            uint64_t w;
-            while (i + 8 <= len && (memcpy(&w, s + i, 8), (w & 0x8080808080808080ull) == 0))
-                i += 8;
-            if (i < len && s[i] < 0x80)
-                i++;
-            continue;
-        } else if (c >= 0xc2 && c <= 0xdf) {
-            n = 1, min = 0x80;
-        } else if (c >= 0xe0 && c <= 0xef) {
-            n = 2, min = 0x800;
-        } else if (c >= 0xf0 && c <= 0xf4) {
-            n = 3, min = 0x10000;
-        } else {
-            return 0;
-        }
-        if (i + n >= len)
-            return 0;
-        unsigned cp = c & (0x3f >> n);
-        for (size_t k = 1; k <= n; k++) {
-            if ((s[i + k] & 0xc0) != 0x80)
-                return 0;
-            cp = (cp << 6) | (s[i + k] & 0x3f);
-        }
-        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-            return 0;
-        i += n + 1;
-    }
-    return 1;
-}
 
 int ent_csv_open(ent_csv **out, FILE *f)
 {

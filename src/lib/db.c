@@ -11,7 +11,6 @@
 #include "entrepot/db.h"
 #include "internal.h"
 #include "schema.h"
-#include "stock_internal.h"
 
 #define BUSY_TIMEOUT_MS 5000
 #define BEGIN_RETRIES 50
@@ -26,6 +25,11 @@ const char *ent_errmsg(const ent_db *db)
 int ent_errcode(const ent_db *db)
 {
     return db ? db->code : ENT_ERROR;
+}
+
+int ent_errhint(const ent_db *db)
+{
+    return db ? db->hint : ENT_HINT_NONE;
 }
 
 const char *ent_strerror(int code)
@@ -49,14 +53,30 @@ const char *ent_version(void)
     return ENT_VERSION;
 }
 
+__attribute__((format(printf, 4, 0))) static int fail_v(ent_db *db, int code, int hint, const char *fmt, va_list ap)
+{
+    vsnprintf(db->msg, sizeof db->msg, fmt, ap);
+    ent_text_trim_cut(db->msg, sizeof db->msg);
+    db->code = code;
+    db->hint = hint;
+    return code;
+}
+
 int ent_fail(ent_db *db, int code, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(db->msg, sizeof db->msg, fmt, ap);
+    fail_v(db, code, ENT_HINT_NONE, fmt, ap);
     va_end(ap);
-    ent_text_trim_cut(db->msg, sizeof db->msg);
-    db->code = code;
+    return code;
+}
+
+int ent_fail_hint(ent_db *db, int code, int hint, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fail_v(db, code, hint, fmt, ap);
+    va_end(ap);
     return code;
 }
 
@@ -70,6 +90,7 @@ int ent_fail_sql(ent_db *db, const char *what)
 void ent_ok(ent_db *db)
 {
     db->code = ENT_OK;
+    db->hint = ENT_HINT_NONE;
     db->msg[0] = '\0';
 }
 
@@ -266,17 +287,15 @@ static int check_file(ent_db *db, const char *path, const char *shown)
     char head[16];
     if (stat(path, &st) != 0)
         return errno == ENOENT
-                   ? ent_fail(db, ENT_NOTFOUND, "%s: no such database (create one with `entrepot init`)", shown)
+                   ? ent_fail_hint(db, ENT_NOTFOUND, ENT_HINT_CREATE_STORE, "%s: no such database", shown)
                    : ent_fail(db, ENT_ERROR, "%s: %s", shown, strerror(errno));
     if (S_ISDIR(st.st_mode))
         return ent_fail(db, ENT_INVALID, "%s is a folder, not an entrepot database", shown);
     if (!S_ISREG(st.st_mode))
         return ent_fail(db, ENT_INVALID, "%s is not a regular file, not an entrepot database", shown);
     if (st.st_size == 0)
-        return ent_fail(db, ENT_INVALID,
-                        "%s is an empty file, not an entrepot database (entrepot init "
-                        "makes one under a new name)",
-                        shown);
+        return ent_fail_hint(db, ENT_INVALID, ENT_HINT_NEW_DATABASE, "%s is an empty file, not an entrepot database",
+                             shown);
     FILE *f = fopen(path, "rb");
     if (f == NULL)
         return ent_fail(db, ENT_ERROR, "%s: %s", shown, strerror(errno));
@@ -655,7 +674,7 @@ int ent_store_get(ent_db *db, ent_store **out)
     int sc = sqlite3_step(st);
     if (sc != SQLITE_ROW) {
         int rc = sc == SQLITE_DONE
-                     ? ent_fail(db, ENT_NOTFOUND, "this database has no store yet: run `entrepot init`")
+                     ? ent_fail_hint(db, ENT_NOTFOUND, ENT_HINT_CREATE_STORE, "this database has no store yet")
                      : ent_fail_sql(db, "reading the store");
         sqlite3_reset(st);
         return rc;
@@ -739,7 +758,7 @@ static int change_one(ent_db *db, const char *field, const char *value, const ch
         return db->code;
     if (sqlite3_step(st) != SQLITE_ROW) {
         sqlite3_reset(st);
-        return ent_fail(db, ENT_NOTFOUND, "this database has no store yet: run `entrepot init`");
+        return ent_fail_hint(db, ENT_NOTFOUND, ENT_HINT_CREATE_STORE, "this database has no store yet");
     }
     old = ent_col_strdup(st, 0);
     sqlite3_reset(st);
@@ -788,76 +807,6 @@ int ent_store_edit(ent_db *db, const ent_store_changes *changes, const char *use
     return ent_tx_end(db, rc);
 }
 
-/* ---- integrity ---------------------------------------------------------- */
-
-static void ignore_problem(const char *problem, void *ud)
-{
-    (void)problem;
-    (void)ud;
-}
-
-int ent_db_check(ent_db *db, ent_check_cb cb, void *ud)
-{
-    int problems = 0;
-    char line[512];
-    sqlite3_stmt *st = NULL;
-    ent_ok(db);
-    if (cb == NULL)
-        cb = ignore_problem;
-    if (sqlite3_prepare_v2(db->sql, "PRAGMA integrity_check", -1, &st, NULL) != SQLITE_OK)
-        return ent_fail_sql(db, "integrity check");
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        const char *t = (const char *)sqlite3_column_text(st, 0);
-        if (t && strcmp(t, "ok") != 0) {
-            snprintf(line, sizeof line, "sqlite: %s", t);
-            cb(line, ud);
-            problems++;
-        }
-    }
-    sqlite3_finalize(st);
-    if (sqlite3_prepare_v2(db->sql, "PRAGMA foreign_key_check", -1, &st, NULL) == SQLITE_OK) {
-        while (sqlite3_step(st) == SQLITE_ROW) {
-            snprintf(line, sizeof line, "foreign key: row %lld of %s points to a missing %s",
-                     (long long)sqlite3_column_int64(st, 1), sqlite3_column_text(st, 0),
-                     sqlite3_column_text(st, 2));
-            cb(line, ud);
-            problems++;
-        }
-    }
-    sqlite3_finalize(st);
-    /* Stock figures beyond their bounds first: they are named even when the
-     * ledger sums below cannot be added up. */
-    int rc = ent_stock_check(db, cb, ud, &problems);
-    if (rc != ENT_OK)
-        return rc;
-    /* Every balance must equal the sum of its ledger rows, and every ledger
-     * sum must have its balance row (a missing row counts as 0). */
-    static const char drift_sql[] =
-        "WITH ledger AS (SELECT lot_id, location_id, product_id, SUM(qty) AS q FROM stock_move "
-        "                GROUP BY lot_id, location_id), "
-        "keys AS (SELECT lot_id, location_id FROM ledger UNION SELECT lot_id, location_id FROM stock_balance) "
-        "SELECT COALESCE(p.gtin, p.sku), COALESCE(p.name_zh, p.name_en), l.code, loc.code, "
-        "       COALESCE(b.qty, 0), COALESCE(g.q, 0) "
-        "FROM keys k LEFT JOIN ledger g USING (lot_id, location_id) "
-        "LEFT JOIN stock_balance b USING (lot_id, location_id) "
-        "JOIN lot l ON l.id = k.lot_id JOIN product p ON p.id = l.product_id "
-        "JOIN location loc ON loc.id = k.location_id "
-        "WHERE COALESCE(b.qty, 0) <> COALESCE(g.q, 0) OR (b.product_id IS NOT NULL AND b.product_id <> l.product_id)";
-    if (sqlite3_prepare_v2(db->sql, drift_sql, -1, &st, NULL) != SQLITE_OK)
-        return ent_fail_sql(db, "recomputing balances");
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        snprintf(line, sizeof line, "balance drift: %s %s lot %s at %s: balance %lld, ledger %lld",
-                 sqlite3_column_text(st, 0), sqlite3_column_text(st, 1), sqlite3_column_text(st, 2),
-                 sqlite3_column_text(st, 3), (long long)sqlite3_column_int64(st, 4),
-                 (long long)sqlite3_column_int64(st, 5));
-        cb(line, ud);
-        problems++;
-    }
-    sqlite3_finalize(st);
-    if (problems > 0)
-        return ent_fail(db, ENT_TAMPERED, "%d problem%s found", problems, problems == 1 ? "" : "s");
-    return ENT_OK;
-}
 
 /* Whether path is the database's file or one of SQLite's files beside it. */
 static bool is_own_file(ent_db *db, const char *path)

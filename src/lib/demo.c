@@ -789,8 +789,8 @@ int ent_demo_fill(ent_db *db, ent_demo_stats *out, const ent_demo_options *opt)
     if (rc < 0)
         return rc;
     if (found)
-        return ent_fail(db, ENT_EXISTS, "this database already has commodities; the demo fills only a new one "
-                        "(use --db with a new file)");
+        return ent_fail_hint(db, ENT_EXISTS, ENT_HINT_NEW_DATABASE,
+                             "this database already has commodities; the demo fills only a new one");
 
     /* One transaction for everything: the public calls below nest inside it,
      * so a million commodities cost one commit, and a failure leaves nothing. */

@@ -24,6 +24,7 @@ struct ent_stmt_slot {
 struct ent_db {
     sqlite3 *sql;
     int code;
+    int hint; /* enum ent_hint: what fixes the failure, for the front end to word */
     char msg[ENT_MSG_MAX];
     int flags;
     int tx_depth;              /* nesting of ent_tx_begin: only the outermost one is real */
@@ -34,6 +35,10 @@ struct ent_db {
 
 /* Records code and a printf-style message on db and returns code. */
 int ent_fail(ent_db *db, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* The same with a hint (enum ent_hint) for the front end: the message says
+ * what is wrong in domain words, never which command or option to use. */
+int ent_fail_hint(ent_db *db, int code, int hint, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* Records SQLite's own error as ENT_ERROR (ENT_BUSY when locked), prefixed by what. */
 int ent_fail_sql(ent_db *db, const char *what);

@@ -480,8 +480,8 @@ int ent_journal_start(ent_db *db, char *key_id_out, const char *path, const char
     if ((rc = journal_is_empty(db, &empty)) != ENT_OK)
         return rc;
     if (!empty)
-        return ent_fail(db, ENT_EXISTS, "the journal has already started: make a new key with "
-                                        "`entrepot journal keygen --rotate`");
+        return ent_fail_hint(db, ENT_EXISTS, ENT_HINT_ROTATE_KEY,
+                             "the journal has already started: its next key is a rotation of the current one");
     EVP_PKEY *k = jkey_generate();
     if (k == NULL)
         return ent_fail(db, ENT_ERROR, "could not make an ECDSA P-256 key");
@@ -614,8 +614,8 @@ static int load_for_open(ent_journal **out, ent_db *db, const ent_journal_open_o
     if (db->code != ENT_OK)
         return db->code;
     if (path == NULL)
-        return ent_fail(db, ENT_REFUSED, "no signing key is set up, so nothing can be sold: run `entrepot journal "
-                                         "keygen --key FILE` (or set ENTREPOT_KEY)");
+        return ent_fail_hint(db, ENT_REFUSED, ENT_HINT_START_JOURNAL,
+                             "no signing key is set up, so nothing can be sold");
     int rc = jkey_load(db, &key, path, passphrase_of(opts));
     if (rc != ENT_OK)
         return rc;
@@ -653,16 +653,17 @@ int ent_journal_open(ent_journal **out, ent_db *db, const ent_journal_open_opts 
     if (rc != ENT_OK)
         return rc;
     if (h.seq == 0)
-        return ent_fail(db, ENT_REFUSED, "the sales journal has not started, so nothing can be sold: run "
-                                         "`entrepot journal keygen --key FILE` first");
+        return ent_fail_hint(db, ENT_REFUSED, ENT_HINT_START_JOURNAL,
+                             "the sales journal has not started, so nothing can be sold");
     if ((rc = load_for_open(&j, db, opts)) != ENT_OK)
         return rc;
     if (memcmp(h.key_id, j->key_id, J_HASH) != 0) {
         char cur[65];
         jhex(cur, h.key_id, J_HASH);
-        rc = ent_fail(db, ENT_REFUSED, "the signing key %.16s… is not the journal's current key %.16s…: use the "
-                                       "current key file, or record a lost key with `entrepot journal keygen "
-                                       "--replace`", j->key_hex, cur);
+        rc = ent_fail_hint(db, ENT_REFUSED, ENT_HINT_REPLACE_KEY,
+                           "the signing key %.16s… is not the journal's current key %.16s…: use the current key "
+                           "file, or record that the current key is lost",
+                           j->key_hex, cur);
         goto done;
     }
     /* Said when the counter opens, not after a basket was scanned and paid. */

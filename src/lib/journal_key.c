@@ -218,10 +218,10 @@ int jkey_load(ent_db *db, EVP_PKEY **out, const char *path, const char *passphra
         goto done;
     }
     if (sb.st_mode & (S_IRWXG | S_IRWXO)) {
-        rc = ent_fail(db, ENT_REFUSED,
-                      "the signing key %s can be read by others (mode %04o): run `chmod 600 %s`, and make a new key "
-                      "(entrepot journal keygen --rotate) if others may have copied it",
-                      shown, (unsigned)(sb.st_mode & 07777), shown);
+        rc = ent_fail_hint(db, ENT_REFUSED, ENT_HINT_ROTATE_KEY,
+                           "the signing key %s can be read by others (mode %04o): run `chmod 600 %s`, and make a "
+                           "new key if others may have copied it",
+                           shown, (unsigned)(sb.st_mode & 07777), shown);
         goto done;
     }
     text = calloc(1, (size_t)sb.st_size + 1);
@@ -235,10 +235,8 @@ int jkey_load(ent_db *db, EVP_PKEY **out, const char *path, const char *passphra
     if (*out == NULL) {
         bool encrypted = strstr(text, "ENCRYPTED") != NULL;
         if (encrypted && (passphrase == NULL || *passphrase == '\0'))
-            rc = ent_fail(db, ENT_REFUSED,
-                          "the signing key %s is protected by a passphrase: set ENTREPOT_KEY_PASSPHRASE or give "
-                          "--passphrase-file",
-                          shown);
+            rc = ent_fail_hint(db, ENT_REFUSED, ENT_HINT_PASSPHRASE,
+                               "the signing key %s is protected by a passphrase, and none was given", shown);
         else if (encrypted)
             rc = ent_fail(db, ENT_REFUSED, "wrong passphrase for the signing key %s", shown);
         else

@@ -406,11 +406,11 @@ static int check_signer(struct verifier *v, const struct jrec *r, bool chain_ok)
             return -1;
         }
         if (strcmp(r->kind, "START") == 0 && v->ntrusted && !is_trusted(v, r->key_id))
-            issue_add(&v->issues, r->seq, PRIO_CONTENT, "the START key %.16s… is not one of the --pubkey keys",
+            issue_add(&v->issues, r->seq, PRIO_CONTENT, "the START key %.16s… is not one of the public keys given",
                       v->vkeys[k].hex);
         if (strcmp(r->kind, "EVENT") == 0 && !is_trusted(v, r->key_id))
             issue_add(&v->issues, r->seq, PRIO_CONTENT,
-                      "key replaced without the old key's signature (new key %.16s…): vouch for it with --pubkey",
+                      "key replaced without the old key's signature (new key %.16s…): vouch for it by giving it as a public key",
                       v->vkeys[k].hex);
         v->cur = k;
         return k;
@@ -661,7 +661,8 @@ int ent_journal_verify(ent_db *db, ent_journal_summary *summary, const ent_journ
     v->cur = -1;
     const char *head = opts ? opts->head : NULL;
     if (head && *head && junhex(want_head, J_HASH, head) != 0) {
-        rc = ent_fail(db, ENT_INVALID, "--head must be the 64 hex digits of a head hash from a Z report");
+        rc = ent_fail_hint(db, ENT_INVALID, ENT_HINT_HEAD,
+                           "the head hash to check against must be the 64 hex digits of a head hash from a Z report");
         goto done;
     }
     if ((rc = load_trusted(v)) != ENT_OK)
@@ -899,7 +900,7 @@ static int receipt_keys(ent_db *db, EVP_PKEY ***keys, size_t *n, const char *pub
     }
     sqlite3_reset(st);
     if (*n == 0)
-        return ent_fail(db, ENT_INVALID, "no public key to check against: give --pubkey FILE or the store's database");
+        return ent_fail_hint(db, ENT_INVALID, ENT_HINT_PUBKEY, "no public key to check against: give one, or the store's database");
     return ENT_OK;
 }
 

@@ -8,6 +8,7 @@
 
 #include "internal.h"
 #include "label_int.h"
+#include "scan_internal.h"
 
 /* Smallest X-dimension accepted: below this, office laser printers and
  * counter scanners stop agreeing (GS1 allows 0.264 mm for EAN-13 at 80%;
@@ -22,18 +23,6 @@ static const char *sym_name(enum symbology s)
     static const char *const names[] = {"EAN-13", "EAN-8", "UPC-A", "Code 128", "GS1-128",
                                         "GS1 DataMatrix", "DataMatrix", "QR", "GS1 Digital Link QR"};
     return names[s];
-}
-
-bool label_gs1_fixed(const char *ai)
-{
-    /* GS1 General Specifications, figure 7.8.5-2: AIs whose first two digits
-     * are in this list have a predefined length and need no FNC1 after them. */
-    static const char *const fixed[] = {"00", "01", "02", "03", "04", "11", "12", "13", "14", "15", "16",
-                                        "17", "18", "19", "20", "31", "32", "33", "34", "35", "36", "41"};
-    for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++)
-        if (ai[0] == fixed[i][0] && ai[1] == fixed[i][1])
-            return true;
-    return false;
 }
 
 /* Checks that a digit string has the given length and a valid mod-10 check digit. */
@@ -387,7 +376,6 @@ void label_barcode_clear(struct out_barcode *bc)
 }
 
 /* Shared with the ZPL writer: the element string with FNC1 positions. */
-int label_gs1_zpl(char *out, size_t len, const char *data, bool parens, char *why, size_t why_len);
 int label_gs1_zpl(char *out, size_t len, const char *data, bool parens, char *why, size_t why_len)
 {
     struct gs1_el els[16];
@@ -400,8 +388,9 @@ int label_gs1_zpl(char *out, size_t len, const char *data, bool parens, char *wh
         if (parens)
             w = snprintf(out + pos, len - pos, "(%s)%.*s", els[i].ai, (int)els[i].vlen, els[i].v);
         else /* ^BX with escape '_': "_1" is FNC1, before the first AI and after variable-length ones */
-            w = snprintf(out + pos, len - pos, "%s%s%.*s", i == 0 || !label_gs1_fixed(els[i - 1].ai) ? "_1" : "",
-                         els[i].ai, (int)els[i].vlen, els[i].v);
+            w = snprintf(out + pos, len - pos, "%s%s%.*s",
+                         i == 0 || ent_gs1_predefined_length(els[i - 1].ai) == 0 ? "_1" : "", els[i].ai,
+                         (int)els[i].vlen, els[i].v);
         if (w < 0 || (size_t)w >= len - pos) {
             snprintf(why, why_len, "GS1 data too long");
             return ENT_INVALID;

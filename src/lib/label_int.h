@@ -180,8 +180,10 @@ int label_write_svg(ent_label_job *job, FILE *f, const char *path);
 int label_write_zpl(ent_label_job *job, FILE *f);
 
 /* GS1 helpers shared by the writers. */
-/* True when AI (2-4 digits at s) has a predefined length (no FNC1 after it). */
-bool label_gs1_fixed(const char *ai);
+/* Writes the GS1 element string data as ZPL field data into out: "(AI)value"
+ * when parens, else "_1" for FNC1 where GS1 needs one (^BX escapes). On
+ * failure why says what is wrong. */
+int label_gs1_zpl(char *out, size_t len, const char *data, bool parens, char *why, size_t why_len);
 /* Builds a GS1 Digital Link URI from a bracketed element string. */
 int label_gs1_link(char **out, const char *base, const char *elements, char *why, size_t why_len);
 

@@ -10,8 +10,6 @@
 
 #define LINE_SPACING 1.2
 
-int label_gs1_zpl(char *out, size_t len, const char *data, bool parens, char *why, size_t why_len);
-
 struct zpl {
     FILE *f;
     double k; /* dots per mm */

@@ -67,7 +67,7 @@ static int find_active(ent_db *db, const char *code, struct loc *out)
     if (rc == ENT_OK)
         rc = find_loc(db, code, out);
     if (rc == ENT_NOTFOUND)
-        return ent_fail(db, ENT_NOTFOUND, "no location '%s' (see `entrepot location list`)", SHOWN(code));
+        return ent_fail_hint(db, ENT_NOTFOUND, ENT_HINT_LOCATIONS, "no location '%s'", SHOWN(code));
     if (rc == ENT_OK && out->retired)
         return ent_fail(db, ENT_REFUSED, "location %s is retired: no stock can go there", out->code);
     return rc;
@@ -208,7 +208,7 @@ int ent_location_retire(ent_db *db, const char *code)
         return rc;
     rc = check_code(db, code);
     if (rc == ENT_OK && (rc = find_loc(db, code, &l)) == ENT_NOTFOUND)
-        rc = ent_fail(db, ENT_NOTFOUND, "no location '%s' (see `entrepot location list`)", SHOWN(code));
+        rc = ent_fail_hint(db, ENT_NOTFOUND, ENT_HINT_LOCATIONS, "no location '%s'", SHOWN(code));
     if (rc == ENT_OK && l.retired)
         rc = ent_fail(db, ENT_REFUSED, "location %s is already retired", l.code);
     if (rc != ENT_OK || (rc = still_used(db, &l)) != ENT_OK)

@@ -10,6 +10,7 @@
 #include "entrepot/scan.h"
 #include "entrepot/stock.h"
 #include "catalog_internal.h"
+#include "journal_internal.h" /* jtz_*: the local day in the store's zone */
 #include "sales_internal.h"
 #include "stock_internal.h"
 #include "time_internal.h"

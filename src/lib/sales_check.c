@@ -4,7 +4,7 @@
  * every sale back and compare what must agree: a sale's header with its
  * lines and payments, each line with the lots picked for it, the picks with
  * the stock moves of the sale, and the report summaries with the sales.
- * The journal side is in journal_reconcile.c.
+ * The journal side is in check_journal.c.
  */
 #include <stdarg.h>
 #include <stdio.h>

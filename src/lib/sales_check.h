@@ -1,7 +1,7 @@
 /*
  * Private: the checks of the sales tables that `check` runs (sales_check.c)
  * and the reconciliation of each sale with its signed journal record
- * (journal_reconcile.c). Each disagreement is reported once, in words.
+ * (check_journal.c). Each disagreement is reported once, in words.
  */
 #ifndef ENT_SALES_CHECK_H
 #define ENT_SALES_CHECK_H

@@ -15,6 +15,7 @@
 #include "entrepot/country.h"
 #include "entrepot/scan.h"
 #include "time_internal.h"
+#include "scan_internal.h"
 
 #define GS 0x1d
 
@@ -319,14 +320,12 @@ static int ai_length(int two)
     return 2;            /* 90-99 internal */
 }
 
-/*
- * AIs whose whole element (AI and data) has a predefined length and so needs
- * no FNC1 after it (General Specifications figure 7.8.5-2), by the first two
- * digits; 0 for the rest, which end at FNC1 or at the end of the data.
- */
-static int predefined_length(int two)
+/* By the first two digits (scan_internal.h). */
+size_t ent_gs1_predefined_length(const char *ai)
 {
-    switch (two) {
+    if (ai[0] < '0' || ai[0] > '9' || ai[1] < '0' || ai[1] > '9')
+        return 0;
+    switch ((ai[0] - '0') * 10 + (ai[1] - '0')) {
     case 0: return 20;
     case 1: case 2: case 3: return 16;
     case 4: return 18;
@@ -387,7 +386,6 @@ static const struct ai_def *ai_find(const char *ai, size_t len)
 }
 
 /* For the unit test: the table must stay sorted for the binary search. */
-int ent_scan_table_check_(void);
 int ent_scan_table_check_(void)
 {
     for (size_t i = 1; i < N_DEFS; i++) {
@@ -761,9 +759,8 @@ static int parse_elements(ent_scan *out, struct ctx *cx, const char *p, size_t n
         int rc = read_ai(out, p + i, n - i, &ai_len);
         if (rc != ENT_OK)
             return rc;
-        int two = (p[i] - '0') * 10 + (p[i + 1] - '0');
         size_t start = i + ai_len, end = start;
-        size_t fixed = (size_t)predefined_length(two);
+        size_t fixed = ent_gs1_predefined_length(p + i);
         size_t limit = fixed ? i + fixed : n;
         if (limit > n)
             limit = n;

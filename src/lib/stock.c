@@ -10,6 +10,7 @@
 #include "entrepot/stock.h"
 #include "catalog_internal.h"
 #include "internal.h"
+#include "reprint.h"
 #include "stock_internal.h"
 
 #define NOTE_MAX 500
@@ -314,7 +315,7 @@ static int resolve_origin(ent_db *db, const ent_receive *r, const ent_product *p
 {
     const char *o = r->origin ? r->origin : p->origin;
     if (empty(o))
-        return ent_fail(db, ENT_INVALID, "the origin country of the lot is required (--origin)");
+        return ent_fail_hint(db, ENT_INVALID, ENT_HINT_ORIGIN, "the origin country of the lot is required");
     const ent_country *c = NULL;
     int rc = ent_country_lookup(&c, o);
     if (rc == ENT_ERROR)
@@ -419,7 +420,7 @@ static int resolve_cost(ent_db *db, const ent_receive *r, const ent_product *p, 
                         ent_stock_shown(cc, shown, sizeof shown));
     memcpy(cost_currency, cur->alpha3, 4);
     if (r->unit_cost < 0)
-        return ent_fail(db, ENT_INVALID, "a cost currency without a unit cost (--cost)");
+        return ent_fail_hint(db, ENT_INVALID, ENT_HINT_COST, "a cost currency without a unit cost");
     return ENT_OK;
 }
 
@@ -434,7 +435,7 @@ static int check_receive(ent_db *db, const ent_receive *r, const ent_product *p,
     if ((rc = given_empty(db, r)) != ENT_OK)
         return rc;
     if (empty(r->lot))
-        return ent_fail(db, ENT_INVALID, "a lot code is required (--lot)");
+        return ent_fail_hint(db, ENT_INVALID, ENT_HINT_LOT, "a lot code is required");
     if ((rc = check_lot_code(db, r->lot)) != ENT_OK || (rc = resolve_origin(db, r, p, out->origin)) != ENT_OK)
         return rc;
     if (r->declaration) {
@@ -503,8 +504,6 @@ static int existing_lot_agrees(ent_db *db, const ent_lot *lot, const ent_receive
     return rc;
 }
 
-/* label_db.c: queues the shelf label when the lot brings a new origin there. */
-int ent_label_queue_on_move(ent_db *db, int64_t product_id, int64_t lot_id, int64_t location_id, const char *user);
 
 int ent_stock_receive(ent_db *db, const ent_receive *r, char *lot_uuid_out)
 {
@@ -606,7 +605,7 @@ static int pick_lot(ent_db *db, int64_t product_id, const char *lot, int64_t loc
         ent_product_label(db, product_id, label, sizeof label);
         return ent_fail(db, ENT_NOSTOCK, "not enough stock: %s has nothing on hand at %s", label, loc_code);
     }
-    return ent_fail(db, ENT_INVALID, "several lots lie at %s (%s): name one with --lot", loc_code, codes);
+    return ent_fail_hint(db, ENT_INVALID, ENT_HINT_LOT, "several lots lie at %s (%s): name one", loc_code, codes);
 }
 
 static int check_note(ent_db *db, const char *user, const char *note)
@@ -670,7 +669,7 @@ static int change(ent_db *db, const char *kind, const char *product, const char 
         (rc = ent_location_id(db, location, &loc_id, NULL)) != ENT_OK)
         return rc;
     if (delta > 0 && empty(lot))
-        return ent_fail(db, ENT_INVALID, "name the lot of the goods found with --lot");
+        return ent_fail_hint(db, ENT_INVALID, ENT_HINT_LOT, "name the lot of the goods found");
     if ((rc = ent_tx_begin(db)) != ENT_OK)
         return rc;
     ent_uuid_new(batch);

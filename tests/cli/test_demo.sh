@@ -70,7 +70,7 @@ dups=$(printf '%s\n' "$gtins" | sort | uniq -d | wc -l)
 [ "$dups" -eq 0 ] && ok || fail "$dups GTINs used twice"
 
 # A second demo on the same database is refused and changes nothing.
-refused 2 "this database already has commodities" -- demo --seed 4
+refused 2 "the demo fills only a new one (use --db with a new file)" -- demo --seed 4
 refused 2 "this database already has commodities" -- demo --seed 3 --commodities 10
 
 # Same seed and day, same catalogue and lots; another seed, another one.

@@ -216,7 +216,7 @@ refused 2 "unknown product command 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…'" -- pro
 refused 2 "location edit needs the CODE" -- location edit
 refused 2 "nothing to change: give a new code or a new name" -- location edit A-01-03
 refused 2 "location code '' must be 1 to 32 letters" -- location edit '' --name X
-refused 2 "no location 'Z-9'" -- location edit Z-9 --name X
+refused 2 "no location 'Z-9' (see \`entrepot location list\`)" -- location edit Z-9 --name X
 refused 2 "location code '' must be 1 to 32 letters" -- location edit A-01-03 --code ''
 refused 2 "location code 'A 2' must be 1 to 32 letters" -- location edit A-01-03 --code "A 2"
 refused 2 "location q-1 already exists as Q-1" -- location edit A-01-03 --code q-1

@@ -107,15 +107,15 @@ refused 2 "--threads must be a number from 1 to 16" -- journal verify --threads 
 refused 2 "--threads must be a number from 1 to 16" -- journal verify --threads 99999999999999999999
 refused 2 "--threads needs a value" -- journal verify --threads ""
 refused 2 "--head needs a value" -- journal verify --head ""
-refused 2 "--head must be the 64 hex digits" -- journal verify --head abc
-refused 2 "--head must be the 64 hex digits" -- journal verify --head "$FF"
+refused 2 "must be the 64 hex digits of a head hash from a Z report (--head)" -- journal verify --head abc
+refused 2 "must be the 64 hex digits of a head hash from a Z report (--head)" -- journal verify --head "$FF"
 refused 1 "the journal does not verify" -- journal verify --head 0000000000000000000000000000000000000000000000000000000000000000
 refused 2 "--pubkey needs a value" -- journal verify --pubkey ""
 refused 2 "/nonexistent.pem: No such file or directory" -- journal verify --pubkey /nonexistent.pem
 refused 2 "?: No such file or directory" -- journal verify --pubkey "$FF"
 refused 2 "holds no PEM public key" -- journal verify --pubkey "$WORK/exists.pem"
 refused 2 "unexpected argument 'x'" -- journal verify x
-refused 2 "no such database" -- --db "$WORK/none.db" journal verify
+refused 2 "no such database (create one with \`entrepot init\`)" -- --db "$WORK/none.db" journal verify
 # A refusal always says why on standard error.
 cp "$ENTREPOT_DB" "$WORK/bad.db"; [ -e "$ENTREPOT_DB-wal" ] && cp "$ENTREPOT_DB-wal" "$WORK/bad.db-wal"
 sqlite3 "$WORK/bad.db" "DROP TRIGGER journal_no_update; UPDATE journal SET total = 1 WHERE seq = 2"

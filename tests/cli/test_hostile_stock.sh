@@ -39,7 +39,7 @@ refused 2 "quantity '1000000001' is too large: the most is 1000000000" -- "${RCV
 refused 2 "quantity '2147483647' is too large: the most is 1000000000" -- "${RCV[@]}" --qty 2147483647
 refused 2 "quantity '99999999999999999999999' is too large: the most is 1000000000" -- "${RCV[@]}" --qty 99999999999999999999999
 refused 2 "quantity '\\xFF' is not a whole number" -- "${RCV[@]}" --qty $'\xff'
-refused 2 "a lot code is required" -- stock receive --product PEN-1 --qty 1 --location A-01
+refused 2 "a lot code is required (--lot)" -- stock receive --product PEN-1 --qty 1 --location A-01
 refused 2 "--lot is empty" -- stock receive --product PEN-1 --qty 1 --location A-01 --lot ""
 refused 2 "lot code 'L批01' holds '批' (character 2), which a barcode cannot carry" -- stock receive --product PEN-1 --qty 1 --location A-01 --lot L批01
 refused 2 "lot code 'OL 25' holds ' ' (character 3)" -- stock receive --product PEN-1 --qty 1 --location A-01 --lot "OL 25"

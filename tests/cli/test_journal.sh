@@ -62,7 +62,7 @@ expect 0 "anchored on --pubkey" -- journal verify --pubkey "$WORK/pub.pem"
 head -1 "$WORK/j.csv" | grep -q '^seq,uuid,kind,time,' && ok || fail "csv header"
 grep -q "BEGIN PUBLIC KEY" "$WORK/j.csv" && ok || fail "csv lacks the public key"
 expect 0 '"ok": true' -- --json journal verify
-expect 2 "--head must be the 64 hex digits" -- journal verify --head abc
+expect 2 "must be the 64 hex digits of a head hash from a Z report (--head)" -- journal verify --head abc
 expect 2 "no such database" -- --db "$WORK/none.db" journal verify
 
 # Tampering on copies: each caught with its seq, exit 1.
@@ -229,7 +229,7 @@ export ENTREPOT_DB="$WORK/p.db"
 printf 'correct horse\n' > "$WORK/pass"
 expect 0 "signing key $WORK/p.key" -- init --store SH02 --name P --key "$WORK/p.key" --passphrase-file "$WORK/pass"
 grep -q "ENCRYPTED PRIVATE KEY" "$WORK/p.key" && ok || fail "the key is not encrypted"
-refused 1 "is protected by a passphrase" -- journal append --kind SALE 6901234567892:1:1:13
+refused 1 "is protected by a passphrase, and none was given: set ENTREPOT_KEY_PASSPHRASE or give --passphrase-file" -- journal append --kind SALE 6901234567892:1:1:13
 expect 0 "recorded SALE 2" -- journal append --kind SALE --passphrase-file "$WORK/pass" 6901234567892:1:1:13
 ENTREPOT_KEY_PASSPHRASE="correct horse" expect 0 "recorded SALE 3" -- journal append --kind SALE 6901234567892:1:1:13
 

@@ -165,17 +165,6 @@ static void writer_round_trip(void **state)
     free(buf);
 }
 
-static void utf8_rows(void **state)
-{
-    (void)state;
-    assert_true(ent_utf8_valid("abc", 3));
-    assert_true(ent_utf8_valid("橄榄油", strlen("橄榄油")));
-    assert_true(ent_utf8_valid("\xf0\x9f\x87\xab", 4));
-    assert_false(ent_utf8_valid("\xe6\xa9", 2));      /* cut short */
-    assert_false(ent_utf8_valid("\xf4\x90\x80\x80", 4)); /* above U+10FFFF */
-    assert_false(ent_utf8_valid("\xe0\x80\xaf", 3));  /* overlong */
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -184,7 +173,6 @@ int main(void)
         cmocka_unit_test(bound_rows),
         cmocka_unit_test(kind_rows),
         cmocka_unit_test(writer_round_trip),
-        cmocka_unit_test(utf8_rows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

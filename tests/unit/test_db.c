@@ -192,8 +192,7 @@ static void open_refuses_foreign_files(void **state)
         const char *msg; /* after "<path>" */
     } rows[] = {
         /* 0 */ {"", ENT_INVALID,
-                 " is an empty file, not an entrepot database (entrepot init makes one under a new "
-                 "name)"},
+                 " is an empty file, not an entrepot database"},
         /* 1 */ {"text", ENT_INVALID, " is not an entrepot database (it is not an SQLite file)"},
         /* 2 */ {"sqlite", ENT_INVALID, " is an SQLite database of another program, not an entrepot database"},
         /* 3 */

@@ -274,7 +274,8 @@ static void refuses_a_database_in_use(void **state)
     memset(&s, 0x55, sizeof s);
     o.seed = 4;
     EXPECT_ROW(0, db, ent_demo_fill(db, &s, &o), ENT_EXISTS,
-               "this database already has commodities; the demo fills only a new one (use --db with a new file)");
+               "this database already has commodities; the demo fills only a new one");
+    assert_int_equal(ent_errhint(db), ENT_HINT_NEW_DATABASE);
     assert_true(digest(db) == before);
     assert_int_equal(products(db), 50);
     ent_db_close(db);

@@ -448,8 +448,8 @@ static void key_rows(void **state)
 
     /* 0: no journal yet */
     assert_int_equal(ent_journal_open(&j, db, &o), ENT_REFUSED);
-    assert_string_equal(ent_errmsg(db), "the sales journal has not started, so nothing can be sold: run "
-                                        "`entrepot journal keygen --key FILE` first");
+    assert_string_equal(ent_errmsg(db), "the sales journal has not started, so nothing can be sold");
+    assert_int_equal(ent_errhint(db), ENT_HINT_START_JOURNAL);
     /* 1: a passphrase-protected first key */
     assert_int_equal(ent_journal_start(db, id, key_path, "s3cret"), ENT_OK);
     char abs[4096];
@@ -463,22 +463,25 @@ static void key_rows(void **state)
     /* 3: started twice */
     path_in(path, sizeof path, "second.key");
     EXPECT_ROW(3, db, ent_journal_start(db, NULL, path, NULL), ENT_EXISTS,
-               "the journal has already started: make a new key with `entrepot journal keygen --rotate`");
+               "the journal has already started: its next key is a rotation of the current one");
+    assert_int_equal(ent_errhint(db), ENT_HINT_ROTATE_KEY);
     assert_int_not_equal(access(path, F_OK), 0);
     /* 4: no passphrase */
-    snprintf(msg, sizeof msg, "the signing key %s is protected by a passphrase: set ENTREPOT_KEY_PASSPHRASE or give "
-             "--passphrase-file", abs);
+    snprintf(msg, sizeof msg, "the signing key %s is protected by a passphrase, and none was given", abs);
     EXPECT_ROW(4, db, ent_journal_open(&j, db, &o), ENT_REFUSED, msg);
+    assert_int_equal(ent_errhint(db), ENT_HINT_PASSPHRASE);
     /* 5: wrong passphrase */
     o.passphrase = "wrong";
     snprintf(msg, sizeof msg, "wrong passphrase for the signing key %s", abs);
     EXPECT_ROW(5, db, ent_journal_open(&j, db, &o), ENT_REFUSED, msg);
+    assert_int_equal(ent_errhint(db), ENT_HINT_NONE);
     /* 6: others can read it */
     o.passphrase = "s3cret";
     chmod(key_path, 0644);
     snprintf(msg, sizeof msg, "the signing key %s can be read by others (mode 0644): run `chmod 600 %s`, and make a "
-             "new key (entrepot journal keygen --rotate) if others may have copied it", abs, abs);
+             "new key if others may have copied it", abs, abs);
     EXPECT_ROW(6, db, ent_journal_open(&j, db, &o), ENT_REFUSED, msg);
+    assert_int_equal(ent_errhint(db), ENT_HINT_ROTATE_KEY);
     chmod(key_path, 0600);
     /* 7: the passphrase from the environment */
     setenv("ENTREPOT_KEY_PASSPHRASE", "s3cret", 1);
@@ -540,7 +543,7 @@ static void rotation_and_replacement(void **state)
     char want[512];
     assert_int_equal(verify_path(test_db_path, &vo, got, sizeof got, NULL), ENT_TAMPERED);
     snprintf(want, sizeof want, "5: key replaced without the old key's signature (new key %.16s…): vouch for it "
-             "with --pubkey\n", got + strlen("5: key replaced without the old key's signature (new key "));
+             "by giving it as a public key\n", got + strlen("5: key replaced without the old key's signature (new key "));
     assert_string_equal(got, want);
     /* The auditor vouches for it. */
     assert_int_equal(write_pubkey(db, trusted, 5), 0);
@@ -568,7 +571,7 @@ static void forged_journal_fails_anchor(void **state)
     assert_int_equal(verify_path(fake_path, NULL, got, sizeof got, NULL), ENT_OK);
     ent_journal_verify_opts vo = {.pubkey_path = trusted};
     assert_int_equal(verify_path(fake_path, &vo, got, sizeof got, NULL), ENT_TAMPERED);
-    snprintf(want, sizeof want, "1: the START key %.16s… is not one of the --pubkey keys\n", fake_id);
+    snprintf(want, sizeof want, "1: the START key %.16s… is not one of the public keys given\n", fake_id);
     assert_string_equal(got, want);
 }
 

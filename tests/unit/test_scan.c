@@ -9,8 +9,7 @@
  * (whose reference examples 2875 -> 9 and 14685 -> 6 are checked first).
  */
 #include "testutil.h"
-
-int ent_scan_table_check_(void);
+#include "scan_internal.h"
 
 /* cfg 1: the shop set-up used by the in-store rows; cfg 2: reference year 2090. */
 static ent_scan_config cfgs[3];
@@ -349,6 +348,27 @@ static void ai_table_sorted(void **state)
     assert_int_equal(ent_scan_table_check_(), 0);
 }
 
+/* The predefined lengths (GS1 General Specifications figure 7.8.5-2) that
+ * both the scanner and the label writers use. */
+static void predefined_lengths(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *ai;
+        size_t len;
+    } rows[] = {
+        /*  0 */ {"00", 20}, /*  1 */ {"01", 16},   /*  2 */ {"03", 16}, /*  3 */ {"04", 18},
+        /*  4 */ {"11", 8},  /*  5 */ {"17", 8},    /*  6 */ {"19", 8},  /*  7 */ {"20", 4},
+        /*  8 */ {"3103", 10}, /*  9 */ {"36", 10}, /* 10 */ {"41", 16}, /* 11 */ {"10", 0},
+        /* 12 */ {"21", 0},  /* 13 */ {"05", 0},    /* 14 */ {"37", 0},  /* 15 */ {"422", 0},
+        /* 16 */ {"8020", 0}, /* 17 */ {"1", 0},    /* 18 */ {"a1", 0},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
+        if (ent_gs1_predefined_length(rows[i].ai) != rows[i].len)
+            fail_msg("row %zu: AI %s: %zu, want %zu", i, rows[i].ai, ent_gs1_predefined_length(rows[i].ai),
+                     rows[i].len);
+}
+
 static void layouts(void **state)
 {
     (void)state;
@@ -609,6 +629,7 @@ int main(void)
         cmocka_unit_test(price_check_digits),
         cmocka_unit_test(upce_expansion),
         cmocka_unit_test(ai_table_sorted),
+        cmocka_unit_test(predefined_lengths),
         cmocka_unit_test(layouts),
         cmocka_unit_test(config_rules),
         cmocka_unit_test(odd_inputs),

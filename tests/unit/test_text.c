@@ -85,10 +85,25 @@ static void long_message(void **state)
     }
 }
 
+static void utf8_rows(void **state)
+{
+    (void)state;
+    assert_true(ent_utf8_valid("abc", 3));
+    assert_true(ent_utf8_valid("橄榄油", strlen("橄榄油")));
+    assert_true(ent_utf8_valid("\xf0\x9f\x87\xab", 4));
+    assert_true(ent_utf8_valid("0123456789abcdef意", strlen("0123456789abcdef意"))); /* past the ASCII run */
+    assert_false(ent_utf8_valid("\xe6\xa9", 2));         /* cut short */
+    assert_false(ent_utf8_valid("\xf4\x90\x80\x80", 4)); /* above U+10FFFF */
+    assert_false(ent_utf8_valid("\xe0\x80\xaf", 3));     /* overlong */
+    assert_false(ent_utf8_valid("\xed\xa0\x80", 3));     /* a surrogate */
+    assert_false(ent_utf8_valid("01234567\x80", 9));      /* a stray continuation after ASCII */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(clip_rows),
+        cmocka_unit_test(utf8_rows),
         cmocka_unit_test_setup_teardown(long_message, test_db_setup, test_db_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,6 +6,8 @@
  * signed record: kind, time, counter, cashier, total, each line, each
  * payment, the amounts per tax rate; then its own lines, lots and stock
  * moves, and the report summaries (sales_check.c).
+ * Part of the integrity check, above both the journal and the sales (which
+ * append to the journal), so that neither module calls the other back.
  */
 #include <stdio.h>
 #include <stdlib.h>
