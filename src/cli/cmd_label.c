@@ -523,7 +523,7 @@ static void json_summary(const ent_label_job *job, const struct print_opts *o, c
  * failed write leaves whatever was there; PNG and SVG jobs of several pages
  * become out-1.png, out-2.png, ... through the library. Returns the exit
  * status. */
-static int write_out(struct cli *cli, ent_label_job *job, const struct print_opts *o)
+static int write_out(struct cli *cli, ent_label_job *job, const struct print_opts *o, char *wrote, size_t size)
 {
     const char *path = o->out;
     enum ent_label_format fmt;
@@ -541,6 +541,11 @@ static int write_out(struct cli *cli, ent_label_job *job, const struct print_opt
             snprintf(page, sizeof page, "%.*s-%zu%s", (int)(dot - path), path, p, dot);
             if ((st = cli_check_output(cli, page)) != 0)
                 return st;
+            /* Name the files written, not out.png, which is not one of them. */
+            if (p == 1)
+                snprintf(wrote, size, "%s", page);
+            else if (p == ent_label_job_pages(job))
+                snprintf(wrote + strlen(wrote), size - strlen(wrote), "%s%s", p == 2 ? " and " : " … ", page);
         }
         rc = ent_label_job_write_file(job, path);
         return rc == ENT_OK ? 0 : cli_error(cli_exit_code(rc), "%s", ent_label_job_errmsg(job));
@@ -559,7 +564,7 @@ static int write_job(struct cli *cli, ent_label_job *job, const struct print_opt
                      bool *done)
 {
     int rc;
-    char said[512] = "";
+    char said[512] = "", wrote[8500] = "";
     *done = false;
     if (o->printer) {
         rc = ent_label_job_print(job, o->printer, said, sizeof said);
@@ -569,11 +574,11 @@ static int write_job(struct cli *cli, ent_label_job *job, const struct print_opt
                 ent_label_job_labels(job) == 1 ? "" : "s", ent_label_job_pages(job),
                 ent_label_job_pages(job) == 1 ? "" : "s", o->printer, said);
     } else if (o->out && strcmp(o->out, "-") != 0) {
-        if ((rc = write_out(cli, job, o)) != 0)
+        if ((rc = write_out(cli, job, o, wrote, sizeof wrote)) != 0)
             return rc;
         fprintf(stderr, "wrote %zu label%s on %zu page%s to %s\n", ent_label_job_labels(job),
                 ent_label_job_labels(job) == 1 ? "" : "s", ent_label_job_pages(job),
-                ent_label_job_pages(job) == 1 ? "" : "s", o->out);
+                ent_label_job_pages(job) == 1 ? "" : "s", wrote[0] ? wrote : o->out);
     } else {
         rc = ent_label_job_write(job, stdout);
         if (rc == ENT_OK && fflush(stdout) != 0)

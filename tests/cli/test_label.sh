@@ -69,7 +69,7 @@ else
 fi
 
 # ---- back labels of one delivery (customs declaration), one per unit -----
-expect 0 "wrote 5 labels on 5 pages to back.png" -- label print --template back-cn-70x50 \
+expect 0 "wrote 5 labels on 5 pages to back-1.png … back-5.png" -- label print --template back-cn-70x50 \
     --declaration 223320241000123456 --copies stock --out back.png --dpi 300
 if have dmtxread; then
     for page in 1 5; do
