@@ -870,6 +870,9 @@ static void weighed_goods(void **state)
     assert_int_equal(ent_basket_line_at(b, 2)->amount, 1234);
     assert_int_equal(ent_basket_line_at(b, 2)->qty, 154);
     EXPECT_ROW(0, db, ent_basket_set_qty(b, 2, 300), ENT_INVALID, "腰果 was priced by its label: scan each label");
+    EXPECT_ROW(2, db, ent_basket_set_qty(b, 1, 3), ENT_INVALID,
+               "开心果 was weighed: its quantity is on the scale's label, scan each label");
+    assert_int_equal(ent_basket_line_at(b, 1)->qty, 523);
     /* A plain GTIN of a weighed commodity carries no weight. */
     EXPECT_ROW(1, db, ent_basket_scan(b, NULL, f.gtin, 0), ENT_INVALID,
                "开心果 is sold by weight or volume: scan the label from the scale");
