@@ -52,22 +52,12 @@ static const char *shown(const char *s, char buf[64])
     return ent_text_clip(buf, 64, s, 40);
 }
 
-/* An option given with an empty value is refused, never taken as "not
- * given" (an empty --origin used to fall back to the default). */
-static int no_empty(const struct cli_opt *opts)
-{
-    for (const struct cli_opt *o = opts; o->name; o++)
-        if (o->value && *o->value && **o->value == '\0')
-            return cli_error(EXIT_USAGE, "--%s is empty: give a value or leave the option out", o->name);
-    return 0;
-}
-
 static int parse_opts(int argc, char **argv, const struct cli_opt *opts, const char **pos, int max_pos, int *npos)
 {
     int st = cli_parse(argc, argv, opts, stock_help, pos, max_pos, npos);
     if (st != 0)
         return st < 0 ? -1 : st;
-    return no_empty(opts);
+    return cli_refuse_empty(opts);
 }
 
 static int parse_qty(const char *s, const char *what, long long min, int64_t *out)
