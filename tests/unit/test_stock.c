@@ -138,6 +138,10 @@ static void receive_rows(void **state)
          "unit cost 9223372036854775807 (minor units) is more than 100000000, the most a unit may cost"},
         /* 28 */ {IMPORT, "", 0, ENT_INVALID, "the import date is empty: give a value or leave it out"},
         /* 29 */ {PRODUCT, "", 0, ENT_INVALID, "the product is empty: give a value or leave it out"},
+        /* 30: the code is shown whole to its 60th character, never cut inside one */
+        {LOT, "AAAAAAAAAA" "AAAAAAAAAA" "AAAAAAAAAA" "AAAAAAAAAA" "AAAAAAAAAA" "AAAAAAAAA" "批", 0, ENT_INVALID,
+         "lot code '" "AAAAAAAAAA" "AAAAAAAAAA" "AAAAAAAAAA" "AAAAAAAAAA" "AAAAAAAAAA" "AAAAAAAAA" "批' holds '批' (character 60), which a barcode cannot "
+         "carry: use A-Z a-z 0-9 and ! \" % & ' ( ) * + , - . / : ; < = > ? _"},
     };
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
         ent_receive r = good();
