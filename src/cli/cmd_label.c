@@ -239,6 +239,7 @@ struct print_opts {
     const char *tpl, *sheet, *format, *dpi, *out, *printer, *copies, *each, *lot, *clerk, *grade, *count, *sscc;
     const char *origin, *location, *supplier, *brand, *declaration, *labels, *codes;
     bool skip_bad, queue, all;
+    char location_code[33]; /* --location as the catalogue writes it */
 };
 
 /* The extension of the file name in path ("" when it has none). */
@@ -342,26 +343,29 @@ static const char *labels_dir(const char *given)
 
 static int location_row(const ent_location *loc, void *ud)
 {
-    const char **want = ud;
-    if (*want && strcmp(loc->code, *want) == 0)
-        *want = NULL; /* found */
+    struct print_opts *o = ud;
+    if (o->location_code[0] == '\0' && strcasecmp(loc->code, o->location) == 0)
+        snprintf(o->location_code, sizeof o->location_code, "%s", loc->code);
     return 0;
 }
 
 /* A location that does not exist is a mistake in the command (exit 2), not
- * an empty selection. */
-static int check_location(struct cli *cli, const char *code)
+ * an empty selection. Codes do not depend on case, as everywhere else:
+ * o->location becomes the code as written in the catalogue. */
+static int check_location(struct cli *cli, struct print_opts *o)
 {
-    const char *want = code;
-    int rc = ent_location_each(cli->db, location_row, &want);
+    o->location_code[0] = '\0';
+    int rc = ent_location_each(cli->db, location_row, o);
     if (rc != ENT_OK)
         return cli_fail(cli, rc);
-    if (want != NULL)
-        return cli_error(EXIT_USAGE, "--location %s: no such location (see entrepot location list)", code);
+    if (o->location_code[0] == '\0')
+        return cli_error(EXIT_USAGE, "--location %s: no such location (see entrepot location list)",
+                         ENT_CLIP(o->location, 40));
+    o->location = o->location_code;
     return 0;
 }
 
-static int select_targets(struct cli *cli, const struct print_opts *o, const char **codes, int ncodes, bool per_lot,
+static int select_targets(struct cli *cli, struct print_opts *o, const char **codes, int ncodes, bool per_lot,
                           struct targets *out, struct queue_sel *queue)
 {
     int rc = ENT_OK;
@@ -374,7 +378,7 @@ static int select_targets(struct cli *cli, const struct print_opts *o, const cha
         return cli_error(EXIT_USAGE, "choose one way to select commodities (--origin and --location may go together)");
     if (o->lot && ncodes != 1)
         return cli_error(EXIT_USAGE, "--lot goes with exactly one commodity code");
-    if (o->location && (rc = check_location(cli, o->location)) != 0)
+    if (o->location && (rc = check_location(cli, o)) != 0)
         return rc;
     if (ncodes > 0) {
         for (int i = 0; i < ncodes; i++)
