@@ -320,6 +320,9 @@ int ent_count_post(ent_db *db, const char *count, int force, const char *user, e
         ent_count_line ln;
         fill_line(st, &ln);
         if (ln.counted >= 0) {
+            /* Shown against what it was measured against, so that counted -
+             * expected is the difference, also for a line that moved. */
+            ln.expected = ln.on_hand;
             ln.difference = ln.counted - ln.on_hand;
             if (ln.difference != 0)
                 rc = ent_stock_apply(db, batch, "count", sqlite3_column_int64(st, 7), sqlite3_column_int64(st, 6),
