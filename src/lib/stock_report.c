@@ -308,9 +308,10 @@ int ent_count_post(ent_db *db, const char *count, int force, const char *user, e
     moved = moved_lines(st, names, sizeof names);
     if (moved > 0 && !force) {
         rc = ent_fail(db, ENT_REFUSED,
-                      "%d counted line%s moved after %s counted (%s): recount them, or force the post to set "
-                      "them to what was counted",
-                      moved, moved == 1 ? "" : "s", moved == 1 ? "it was" : "they were", names);
+                      "%d counted line%s moved after %s counted (%s): recount %s, or force the post to set "
+                      "%s to what was counted",
+                      moved, moved == 1 ? "" : "s", moved == 1 ? "it was" : "they were", names,
+                      moved == 1 ? "it" : "them", moved == 1 ? "it" : "them");
         goto done;
     }
     /* Each counted line is set to what was counted: the adjustment is taken

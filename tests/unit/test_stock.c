@@ -441,7 +441,7 @@ static void counts(void **state)
     int n = 0;
     assert_int_equal(ent_count_post(db, id, 0, "wang", line_cb, &n), ENT_REFUSED);
     assert_string_equal(ent_errmsg(db), "1 counted line moved after it was counted (03017620422003 lot L2406A): "
-                                        "recount them, or force the post to set them to what was counted");
+                                        "recount it, or force the post to set it to what was counted");
     assert_int_equal(total(db, "03017620422003"), 52);
     n = 0;
     assert_int_equal(ent_count_post(db, id, 1, "wang", line_cb, &n), ENT_OK);
@@ -699,7 +699,7 @@ static void count_rows(void **state)
     assert_int_equal(ent_stock_scrap(db, "3017620422003", "B", "A-01-03", 1, NULL, NULL), ENT_OK);
     assert_int_equal(ent_count_post(db, id, 0, "wang", NULL, NULL), ENT_REFUSED);
     assert_string_equal(ent_errmsg(db), "1 counted line moved after it was counted (03017620422003 lot B): recount "
-                                        "them, or force the post to set them to what was counted");
+                                        "it, or force the post to set it to what was counted");
     int64_t shown[3] = {-1, -1, -1};
     assert_int_equal(ent_count_post(db, id, 1, "wang", posted_line, shown), ENT_OK);
     /* 2 on hand after the scrap, 2 counted: the line reads 2, 2, +0, not the
