@@ -855,6 +855,8 @@ int cmd_label(struct cli *cli, int argc, char **argv)
     int st = cli_parse(argc, argv, opts, label_help, pos, argc, &npos);
     if (st != 0) {
         st = st < 0 ? EXIT_OK : st;
+    } else if ((st = cli_refuse_empty(opts)) != 0) {
+        /* said */
     } else if (npos == 0) {
         fputs(label_help, stderr);
         st = EXIT_USAGE;

@@ -765,6 +765,8 @@ int cmd_return(struct cli *cli, int argc, char **argv)
     struct till t = {.cli = cli, .counter = counter, .cashier = cashier, .escpos = escpos, .out = stdout};
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
+    if ((st = cli_refuse_empty(opts)) != 0)
+        return st;
     if (counter == NULL || cashier == NULL)
         return cli_error(EXIT_USAGE, "return needs --counter and --cashier (see --help)");
     if (!no_receipt && npos == 0)
@@ -833,6 +835,8 @@ int cmd_flow(struct cli *cli, int argc, char **argv)
     int npos, st = cli_parse(argc, argv, opts, flow_help, pos, 2, &npos);
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
+    if ((st = cli_refuse_empty(opts)) != 0)
+        return st;
     if (npos == 2 && strcmp(pos[0], "import") == 0) {
         char v[ENT_CLIP_SIZE];
         if (pos[1][0] == '\0')
@@ -942,6 +946,8 @@ int cmd_report(struct cli *cli, int argc, char **argv)
     int npos, rc, st = cli_parse(argc, argv, opts, report_help, pos, 1, &npos);
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
+    if ((st = cli_refuse_empty(opts)) != 0) /* an empty --from is no "from the start" */
+        return st;
     if (npos != 1 || (strcmp(pos[0], "sales") != 0 && strcmp(pos[0], "flow") != 0))
         return cli_error(EXIT_USAGE, "report needs sales or flow (see --help)");
     if (strcmp(pos[0], "sales") == 0) {

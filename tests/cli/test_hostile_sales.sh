@@ -94,7 +94,7 @@ refused 2 "no sale has the receipt xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…" 
 refused 2 "reason is not valid UTF-8 text" -- return $R "${RET[@]}" --reason $'\xff'
 refused 2 "reason is too long" -- return $R "${RET[@]}" --reason "$HUGE"
 refused 2 "counter is not valid UTF-8 text" -- return $R --counter $'\xff' --cashier 王芳
-refused 2 "counter '' must be 1 to 16 letters" -- return $R --counter "" --cashier 王芳
+refused 2 "--counter is empty: give a value or leave the option out" -- return $R --counter "" --cashier 王芳
 refused 2 "cashier is not valid UTF-8 text" -- return $R --counter C1 --cashier $'\xff'
 refused 2 "'5000112548167*0': a quantity is CODE*N" -- return $R "$K*0" "${RET[@]}"
 refused 2 "'5000112548167*-3': a quantity is CODE*N" -- return $R "$K*-3" "${RET[@]}"
@@ -110,7 +110,7 @@ refused 2 "a void takes back a whole sale" -- return $R "$K" --void "${RET[@]}"
 # ---- report and flow.
 refused 2 "report needs sales or flow" -- report
 refused 2 "report needs sales or flow" -- report bogus
-refused 2 "--by '' must be day, hour" -- report sales --by ""
+refused 2 "--by is empty: give a value or leave the option out" -- report sales --by ""
 refused 2 "--by '\\xFF' must be day, hour" -- report sales --by $'\xff'
 refused 2 "the first day '2026-02-29' is not a date" -- report sales --from 2026-02-29
 refused 2 "the first day '2026-13-01' is not a date" -- report sales --from 2026-13-01
@@ -119,6 +119,9 @@ refused 2 "the first day 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…' is not a 
 refused 2 "the last day '0000-00-00' is not a date" -- report sales --to 0000-00-00
 refused 2 "the first day 2026-12-01 is after the last day 2026-11-01" -- report sales --from 2026-12-01 --to 2026-11-01
 refused 2 "--counter is empty" -- report sales --counter ""
+refused 2 "--from is empty: give a value or leave the option out" -- report sales --from ""
+refused 2 "--to is empty: give a value or leave the option out" -- report flow --to ""
+refused 2 "--start is empty: give a value or leave the option out" -- flow record --start "" --in 1
 refused 2 "counter '\\xFF' must be 1 to 16 letters" -- report sales --counter $'\xff'
 refused 2 "it cannot be limited to counter C1" -- report sales --by commodity --counter C1
 refused 2 "report flow covers the whole store" -- report flow --counter C1
@@ -139,6 +142,7 @@ refused 2 "empty scan: nothing was read" -- scan ""
 refused 2 "\\xFF中\\xE4: store code" -- scan $'\xff中\xe4'
 refused 2 "xxxxxxxxxx…: 100000 bytes is longer than any code" -- scan "$HUGE"
 refused 2 "--fnc1 takes one character (or none)" -- scan config --fnc1 "##"
+refused 2 "--fnc1 is empty: give a value or leave the option out" -- scan config --fnc1 ""
 refused 2 "FNC1 substitute byte 0xFF" -- scan config --fnc1 $'\xff'
 refused 2 "in-store layout 'xxxxxxxxxxxxxxxxxxxx…': expected 13 characters" -- scan config --instore "$HUGE"
 
