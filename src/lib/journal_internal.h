@@ -128,11 +128,6 @@ int jwalk_open(ent_db *db, struct jwalk **out, int64_t from_seq);
 int jwalk_next(struct jwalk *w, struct jrec **rec);
 void jwalk_close(struct jwalk *w);
 
-/* User text for a message, in buf (len bytes): at most max bytes of s, cut
- * between whole UTF-8 characters, invalid bytes and control characters
- * shown as '?', "…" when cut. Returns buf. */
-const char *jshow(char *buf, size_t len, const char *s, size_t max);
-
 /* Local calendar in the store's zone. jtz_local_date gives the local date of
  * a UTC time; jtz_midnight_utc the UTC instant of local midnight starting
  * y-m-d (out-of-range days and months roll over, as mktime does). */

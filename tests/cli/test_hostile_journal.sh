@@ -28,7 +28,7 @@ refused 2 "--reason is empty: give a value or leave the option out" -- journal k
 refused 2 "--rotate and --replace exclude each other" -- journal keygen --rotate --replace --key "$WORK/r.key"
 refused 2 "already exists: a key file is never overwritten" -- journal keygen --rotate --key "$ENTREPOT_DB.key"
 refused 3 "/nonexistent/dir/k.key: No such file or directory" -- journal keygen --rotate --key /nonexistent/dir/k.key
-refused 3 "?/k.key: No such file or directory" -- journal keygen --rotate --key "$FF/k.key"
+refused 3 "\\xFF/k.key: No such file or directory" -- journal keygen --rotate --key "$FF/k.key"
 refused 2 "--passphrase-file is empty: give a value or leave the option out" -- journal keygen --rotate --key "$WORK/r.key" --passphrase-file ""
 refused 2 "the passphrase is longer than 1023 bytes" -- journal keygen --rotate --key "$WORK/r.key" --passphrase-file "$WORK/long.pass"
 refused 2 "the passphrase is empty" -- journal keygen --rotate --key "$WORK/r.key" --passphrase-file "$WORK/empty.pass"
@@ -72,17 +72,17 @@ refused 2 "--kind is empty: give a value or leave the option out" -- journal app
 refused 2 "give at least one line" -- "${A[@]}"
 refused 2 "--time is empty: give a value or leave the option out" -- "${A[@]}" --time "" 1:1:1:13
 refused 2 "time '2026-02-30T00:00:00Z' is not UTC" -- "${A[@]}" --time 2026-02-30T00:00:00Z 1:1:1:13
-refused 2 "time '?' is not UTC" -- "${A[@]}" --time "$FF" 1:1:1:13
+refused 2 "time '\\xFF' is not UTC" -- "${A[@]}" --time "$FF" 1:1:1:13
 refused 2 "time '7777777777777777777777777777777777777777…' is not UTC" -- "${A[@]}" --time "$BIG" 1:1:1:13
 refused 2 "uuid 'nope' is not a lower-case UUID" -- "${A[@]}" --uuid nope 1:1:1:13
-refused 2 "ref '?' is not a lower-case UUID" -- journal append --kind VOID --ref "$FF" 1:-1:1:13
+refused 2 "ref '\\xFF' is not a lower-case UUID" -- journal append --kind VOID --ref "$FF" 1:-1:1:13
 refused 2 "counter is not valid UTF-8 text" -- "${A[@]}" --counter "$FF" 1:1:1:13
 refused 2 "cashier is too long" -- "${A[@]}" --cashier "$BIG" 1:1:1:13
 
 # ---- close
 refused 2 "--date is empty: give a value or leave the option out" -- journal close --date ""
 refused 2 "'2026-02-30' is not a date YYYY-MM-DD" -- journal close --date 2026-02-30
-refused 2 "'?' is not a date YYYY-MM-DD" -- journal close --date "$FF"
+refused 2 "'\\xFF' is not a date YYYY-MM-DD" -- journal close --date "$FF"
 refused 2 "'7777777777777777777777777777777777777777…' is not a date" -- journal close --date "$BIG"
 refused 2 "'1800-01-01' is not a date YYYY-MM-DD" -- journal close --date 1800-01-01
 refused 2 "'-2026-11-27' is not a date" -- journal close --date -2026-11-27
@@ -112,7 +112,7 @@ refused 2 "--head must be the 64 hex digits" -- journal verify --head "$FF"
 refused 1 "the journal does not verify" -- journal verify --head 0000000000000000000000000000000000000000000000000000000000000000
 refused 2 "--pubkey is empty: give a value or leave the option out" -- journal verify --pubkey ""
 refused 2 "/nonexistent.pem: No such file or directory" -- journal verify --pubkey /nonexistent.pem
-refused 2 "?: No such file or directory" -- journal verify --pubkey "$FF"
+refused 2 "\\xFF: No such file or directory" -- journal verify --pubkey "$FF"
 refused 2 "holds no PEM public key" -- journal verify --pubkey "$WORK/exists.pem"
 refused 2 "unexpected argument 'x'" -- journal verify x
 refused 2 "no such database" -- --db "$WORK/none.db" journal verify
@@ -152,7 +152,7 @@ refused 2 "give the receipt's QR payload" -- receipt verify
 refused 2 "not an entrepot receipt payload" -- receipt verify ""
 refused 2 "not an entrepot receipt payload" -- receipt verify "$BIG"
 refused 2 "the receipt payload has too few fields" -- receipt verify "ENT1|SH01|2"
-refused 2 "the receipt's record number '?' is not a number" -- receipt verify "ENT1|SH01|$FF|SALE|2026-11-27T02:00:00Z|2500|CNY|a|b"
+refused 2 "the receipt's record number '\\xFF' is not a number" -- receipt verify "ENT1|SH01|$FF|SALE|2026-11-27T02:00:00Z|2500|CNY|a|b"
 refused 2 "the receipt's record number '99999999999999999999' is not a number" -- receipt verify "ENT1|SH01|99999999999999999999|SALE|2026-11-27T02:00:00Z|2500|CNY|a|b"
 refused 2 "the receipt's record number '-1' is not a number" -- receipt verify "ENT1|SH01|-1|SALE|2026-11-27T02:00:00Z|2500|CNY|a|b"
 refused 2 "the receipt's kind 'FOO' is unknown" -- receipt verify "ENT1|SH01|2|FOO|2026-11-27T02:00:00Z|2500|CNY|a|b"
