@@ -11,7 +11,7 @@
 
 #define CODE_MAX 32
 #define NAME_MAX 200
-#define SHOWN(s) ent_text_shown((s), (char[72]){0}, 72)
+#define SHOWN(s) ENT_CLIP((s), 40) /* user input quoted in a message */
 
 static const char *const location_kinds[] = {"shelf", "backroom", "bonded", "quarantine", "returns"};
 #define NKINDS (sizeof location_kinds / sizeof *location_kinds)
@@ -158,8 +158,10 @@ int ent_location_edit(ent_db *db, const char *code, const char *new_code, const 
         return rc;
     if ((rc = ent_tx_begin(db)) != ENT_OK)
         return rc;
-    if ((rc = find_active(db, code, &l, "it keeps its code and name, so that history never comes to mean another "
-                                        "place")) != ENT_OK || (new_code && (rc = code_free(db, new_code, l.id)) != ENT_OK))
+    if ((rc = find_active(db, code, &l,
+                          "it keeps its code and name, so that history never comes to mean another "
+                          "place")) != ENT_OK ||
+        (new_code && (rc = code_free(db, new_code, l.id)) != ENT_OK))
         goto done;
     sqlite3_stmt *st = ent_stmt(db, "UPDATE location SET code = COALESCE(?1, code), "
                                     "name = CASE WHEN ?2 IS NULL THEN name ELSE NULLIF(?2, '') END WHERE id = ?3");

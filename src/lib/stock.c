@@ -282,8 +282,8 @@ static int check_lot_code(ent_db *db, const char *code)
         p += n;
     }
     if (chars > ENT_LOT_CODE_MAX)
-        return ent_fail(db, ENT_INVALID, "lot code '%s' has %zu characters: at most %d fit a barcode", ENT_CLIP(code, 60), chars,
-                        ENT_LOT_CODE_MAX);
+        return ent_fail(db, ENT_INVALID, "lot code '%s' has %zu characters: at most %d fit a barcode",
+                        ENT_CLIP(code, 60), chars, ENT_LOT_CODE_MAX);
     return ENT_OK;
 }
 
