@@ -911,7 +911,7 @@ static int receipt_parse(ent_db *db, ent_journal_receipt *out, const char *p, si
     size_t len = strlen(p);
     int nb = 0;
     if (len < 5 || len > 400 || strncmp(p, J_SEAL_PREFIX "|", 5) != 0)
-        return ent_fail(db, ENT_INVALID, "not an entrepot receipt payload (it starts with " J_SEAL_PREFIX "|)");
+        return ent_fail(db, ENT_INVALID, "not an entrepot receipt payload (a payload starts with " J_SEAL_PREFIX "|)");
     for (const char *q = p + len; q > p + 4 && nb < 7; q--)
         if (q[-1] == '|')
             bar[nb++] = q - 1;
