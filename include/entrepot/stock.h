@@ -146,7 +146,8 @@ ENT_API int ent_count_show(ent_db *db, const char *count, ent_count_cb cb, void 
  * lines not counted are left alone. Counted lines that moved after they
  * were counted are flagged (moves_since > 0) and posted only when force is
  * set; otherwise the post is refused (ENT_REFUSED), naming them, and
- * nothing changes. The callback sees difference = the adjustment made.
+ * nothing changes. The callback sees a counted line's expected = on hand
+ * at the post and difference = the adjustment made.
  */
 ENT_API int ent_count_post(ent_db *db, const char *count, int force, const char *user, ent_count_cb cb,
                            void *ud);

@@ -53,6 +53,12 @@ struct cli_opt {
 int cli_parse(int argc, char **argv, const struct cli_opt *opts, const char *help, const char **pos,
               int max_pos, int *npos);
 
+/* 0, or 2 after saying so when an option was given an empty value: an empty
+ * value is a mistake (an unset variable in a script), never "not given"
+ * (an empty --origin would fall back to the default, an empty --pubkey to
+ * no key). */
+int cli_refuse_empty(const struct cli_opt *opts);
+
 /* A result table printed as aligned text, JSON (array of objects) or CSV. */
 struct cli_table;
 struct cli_table *cli_table_new(int ncols, const char *const *headers, const char *numeric_cols);

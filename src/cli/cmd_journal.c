@@ -16,16 +16,6 @@ static int parse_int(const char *s, int64_t *out)
     return ent_whole_parse(out, s, INT64_MIN, INT64_MAX, NULL, 0) == ENT_OK ? 0 : -1;
 }
 
-/* 0, or 2 after saying so when an option was given an empty value (an
- * empty --pubkey must not quietly mean "no key"). */
-static int refuse_empty(const struct cli_opt *opts)
-{
-    for (const struct cli_opt *o = opts; o->name; o++)
-        if (o->value && *o->value && **o->value == '\0')
-            return cli_error(EXIT_USAGE, "--%s needs a value", o->name);
-    return 0;
-}
-
 /* Reads a passphrase, the first line of path, into buf. Passphrases never
  * come from the command line, where other users could see them in ps. One
  * that does not fit in buf is refused, never cut short: a cut passphrase
@@ -124,7 +114,7 @@ static int journal_keygen(struct cli *cli, int argc, char **argv)
     int npos, st = cli_parse(argc, argv, opts, keygen_help, pos, 0, &npos);
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
-    if ((st = refuse_empty(opts)) != 0)
+    if ((st = cli_refuse_empty(opts)) != 0)
         return st;
     if (rotate && replace)
         return cli_error(EXIT_USAGE, "--rotate and --replace exclude each other");
@@ -278,7 +268,7 @@ static int journal_close(struct cli *cli, int argc, char **argv)
     int npos, st = cli_parse(argc, argv, opts, close_help, pos, 0, &npos);
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
-    if ((st = refuse_empty(opts)) != 0)
+    if ((st = cli_refuse_empty(opts)) != 0)
         return st;
     int p = strcmp(period, "day") == 0     ? ENT_PERIOD_DAY
             : strcmp(period, "month") == 0 ? ENT_PERIOD_MONTH
@@ -355,7 +345,7 @@ static int journal_verify(struct cli *cli, int argc, char **argv)
     int npos, st = cli_parse(argc, argv, opts, verify_help, pos, 0, &npos);
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
-    if ((st = refuse_empty(opts)) != 0)
+    if ((st = cli_refuse_empty(opts)) != 0)
         return st;
     int64_t nthreads = 0;
     if (threads && (parse_int(threads, &nthreads) != 0 || nthreads < 1 || nthreads > 16))
@@ -516,7 +506,7 @@ static int journal_export(struct cli *cli, int argc, char **argv)
     int npos, st = cli_parse(argc, argv, opts, export_help, pos, 0, &npos);
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
-    if ((st = refuse_empty(opts)) != 0)
+    if ((st = cli_refuse_empty(opts)) != 0)
         return st;
     bool csv = cli->format == FORMAT_CSV;
     if (format)
@@ -690,7 +680,7 @@ static int journal_append(struct cli *cli, int argc, char **argv)
     int npos, st = cli_parse(argc, argv, opts, append_help, pos, MAX_LINES, &npos);
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
-    if ((st = refuse_empty(opts)) != 0)
+    if ((st = cli_refuse_empty(opts)) != 0)
         return st;
     int k = kind == NULL                      ? 0
             : strcmp(kind, "SALE") == 0     ? ENT_JOURNAL_SALE
@@ -833,7 +823,7 @@ static int journal_pubkey(struct cli *cli, int argc, char **argv)
     int npos, st = cli_parse(argc, argv, opts, pubkey_help, pos, 0, &npos);
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
-    if ((st = refuse_empty(opts)) != 0)
+    if ((st = cli_refuse_empty(opts)) != 0)
         return st;
     if ((st = cli_open(cli, ENT_OPEN_READONLY)) != 0)
         return st;

@@ -250,6 +250,7 @@ struct print_opts {
     const char *tpl, *sheet, *format, *dpi, *out, *printer, *copies, *each, *lot, *clerk, *grade, *count, *sscc;
     const char *origin, *location, *supplier, *brand, *declaration, *labels, *codes;
     bool skip_bad, queue, all;
+    char location_code[33]; /* --location as the catalogue writes it */
 };
 
 /* The extension of the file name in path ("" when it has none). */
@@ -371,26 +372,29 @@ static const char *labels_dir(const char *given)
 
 static int location_row(const ent_location *loc, void *ud)
 {
-    const char **want = ud;
-    if (*want && strcmp(loc->code, *want) == 0)
-        *want = NULL; /* found */
+    struct print_opts *o = ud;
+    if (o->location_code[0] == '\0' && strcasecmp(loc->code, o->location) == 0)
+        snprintf(o->location_code, sizeof o->location_code, "%s", loc->code);
     return 0;
 }
 
 /* A location that does not exist is a mistake in the command (exit 2), not
- * an empty selection. */
-static int check_location(struct cli *cli, const char *code)
+ * an empty selection. Codes do not depend on case, as everywhere else:
+ * o->location becomes the code as written in the catalogue. */
+static int check_location(struct cli *cli, struct print_opts *o)
 {
-    const char *want = code;
-    int rc = ent_location_each(cli->db, location_row, &want);
+    o->location_code[0] = '\0';
+    int rc = ent_location_each(cli->db, location_row, o);
     if (rc != ENT_OK)
         return cli_fail(cli, rc);
-    if (want != NULL)
-        return cli_error(EXIT_USAGE, "--location %s: no such location (see entrepot location list)", code);
+    if (o->location_code[0] == '\0')
+        return cli_error(EXIT_USAGE, "--location %s: no such location (see entrepot location list)",
+                         ENT_CLIP(o->location, 40));
+    o->location = o->location_code;
     return 0;
 }
 
-static int select_targets(struct cli *cli, const struct print_opts *o, const char **codes, int ncodes, bool per_lot,
+static int select_targets(struct cli *cli, struct print_opts *o, const char **codes, int ncodes, bool per_lot,
                           struct targets *out, struct queue_sel *queue)
 {
     int rc = ENT_OK;
@@ -403,7 +407,7 @@ static int select_targets(struct cli *cli, const struct print_opts *o, const cha
         return cli_error(EXIT_USAGE, "choose one way to select commodities (--origin and --location may go together)");
     if (o->lot && ncodes != 1)
         return cli_error(EXIT_USAGE, "--lot goes with exactly one commodity code");
-    if (o->location && (rc = check_location(cli, o->location)) != 0)
+    if (o->location && (rc = check_location(cli, o)) != 0)
         return rc;
     if (ncodes > 0) {
         for (int i = 0; i < ncodes; i++)
@@ -552,7 +556,7 @@ static void json_summary(const ent_label_job *job, const struct print_opts *o, c
  * failed write leaves whatever was there; PNG and SVG jobs of several pages
  * become out-1.png, out-2.png, ... through the library. Returns the exit
  * status. */
-static int write_out(struct cli *cli, ent_label_job *job, const struct print_opts *o)
+static int write_out(struct cli *cli, ent_label_job *job, const struct print_opts *o, char *wrote, size_t size)
 {
     const char *path = o->out;
     enum ent_label_format fmt;
@@ -570,6 +574,11 @@ static int write_out(struct cli *cli, ent_label_job *job, const struct print_opt
             snprintf(page, sizeof page, "%.*s-%zu%s", (int)(dot - path), path, p, dot);
             if ((st = cli_check_output(cli, page)) != 0)
                 return st;
+            /* Name the files written, not out.png, which is not one of them. */
+            if (p == 1)
+                snprintf(wrote, size, "%s", page);
+            else if (p == ent_label_job_pages(job))
+                snprintf(wrote + strlen(wrote), size - strlen(wrote), "%s%s", p == 2 ? " and " : " … ", page);
         }
         rc = ent_label_job_write_file(job, path);
         return rc == ENT_OK ? 0 : cli_error(cli_exit_code(rc), "%s", ent_label_job_errmsg(job));
@@ -588,7 +597,7 @@ static int write_job(struct cli *cli, ent_label_job *job, const struct print_opt
                      bool *done)
 {
     int rc;
-    char said[512] = "";
+    char said[512] = "", wrote[8500] = "";
     *done = false;
     if (o->printer) {
         rc = ent_label_job_print(job, o->printer, said, sizeof said);
@@ -598,11 +607,11 @@ static int write_job(struct cli *cli, ent_label_job *job, const struct print_opt
                 ent_label_job_labels(job) == 1 ? "" : "s", ent_label_job_pages(job),
                 ent_label_job_pages(job) == 1 ? "" : "s", o->printer, said);
     } else if (o->out && strcmp(o->out, "-") != 0) {
-        if ((rc = write_out(cli, job, o)) != 0)
+        if ((rc = write_out(cli, job, o, wrote, sizeof wrote)) != 0)
             return rc;
         fprintf(stderr, "wrote %zu label%s on %zu page%s to %s\n", ent_label_job_labels(job),
                 ent_label_job_labels(job) == 1 ? "" : "s", ent_label_job_pages(job),
-                ent_label_job_pages(job) == 1 ? "" : "s", o->out);
+                ent_label_job_pages(job) == 1 ? "" : "s", wrote[0] ? wrote : o->out);
     } else {
         rc = ent_label_job_write(job, stdout);
         if (rc == ENT_OK && fflush(stdout) != 0)
@@ -875,6 +884,8 @@ int cmd_label(struct cli *cli, int argc, char **argv)
     int st = cli_parse(argc, argv, opts, label_help, pos, argc, &npos);
     if (st != 0) {
         st = st < 0 ? EXIT_OK : st;
+    } else if ((st = cli_refuse_empty(opts)) != 0) {
+        /* said */
     } else if (npos == 0) {
         fputs(label_help, stderr);
         st = EXIT_USAGE;

@@ -54,16 +54,6 @@ static void field_opts(ent_product_fields *f, struct cli_opt *o)
     memcpy(o, list, sizeof list);
 }
 
-/* An empty option value is a mistake (an unset variable in a script), not
- * "no value": leaving the option out says that. */
-static int refuse_empty(const struct cli_opt *o)
-{
-    for (; o->name; o++)
-        if (o->value && *o->value && **o->value == '\0')
-            return cli_error(EXIT_USAGE, "--%s is empty: give a value or leave the option out", o->name);
-    return 0;
-}
-
 static int do_add(struct cli *cli, int argc, char **argv)
 {
     ent_product_fields f = {0};
@@ -74,7 +64,7 @@ static int do_add(struct cli *cli, int argc, char **argv)
     int st = cli_parse(argc, argv, opts, product_help, pos, 0, &npos);
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
-    if ((st = refuse_empty(opts)) != 0)
+    if ((st = cli_refuse_empty(opts)) != 0)
         return st;
     if ((st = cli_open(cli, 0)) != 0)
         return st;

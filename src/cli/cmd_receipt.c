@@ -26,8 +26,8 @@ static int receipt_verify(struct cli *cli, int argc, char **argv)
     int npos, st = cli_parse(argc, argv, opts, receipt_help, pos, 1, &npos);
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
-    if (pubkey && *pubkey == '\0')
-        return cli_error(EXIT_USAGE, "--pubkey needs a value");
+    if ((st = cli_refuse_empty(opts)) != 0)
+        return st;
     if (npos != 1)
         return cli_error(EXIT_USAGE, "give the receipt's QR payload (see --help)");
     /* Offline, with a public key and no database, an empty in-memory one

@@ -501,6 +501,8 @@ int cmd_counter(struct cli *cli, int argc, char **argv)
     size_t cap = 0, lineno = 0;
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
+    if ((st = cli_refuse_empty(opts)) != 0) /* an empty --shelf sold from anywhere */
+        return st;
     if (counter == NULL || cashier == NULL)
         return cli_error(EXIT_USAGE, "counter needs --counter C1 and --cashier NAME (see --help)");
     if ((st = parse_paper(paper, &t.paper)) != 0 || (escpos && (st = cli_check_output(cli, escpos)) != 0) ||
@@ -681,6 +683,8 @@ int cmd_sale(struct cli *cli, int argc, char **argv)
     int npos = 0, rc = ENT_OK;
     int st = pos ? cli_parse(argc, argv, opts, sale_help, pos, argc, &npos) : cli_error(EXIT_IO, "out of memory");
     struct till t = {.cli = cli, .counter = counter, .cashier = cashier, .escpos = escpos, .out = stdout};
+    if (st == 0)
+        st = cli_refuse_empty(opts);
     if (st == 0 && again) {
         if (counter || cashier || pay || shelf || codes_file || npos)
             st = cli_error(EXIT_USAGE, "sale --reprint takes only the receipt number (and --paper, --escpos)");
@@ -765,6 +769,8 @@ int cmd_return(struct cli *cli, int argc, char **argv)
     struct till t = {.cli = cli, .counter = counter, .cashier = cashier, .escpos = escpos, .out = stdout};
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
+    if ((st = cli_refuse_empty(opts)) != 0)
+        return st;
     if (counter == NULL || cashier == NULL)
         return cli_error(EXIT_USAGE, "return needs --counter and --cashier (see --help)");
     if (!no_receipt && npos == 0)
@@ -833,6 +839,8 @@ int cmd_flow(struct cli *cli, int argc, char **argv)
     int npos, st = cli_parse(argc, argv, opts, flow_help, pos, 2, &npos);
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
+    if ((st = cli_refuse_empty(opts)) != 0)
+        return st;
     if (npos == 2 && strcmp(pos[0], "import") == 0) {
         char v[ENT_CLIP_SIZE];
         if (pos[1][0] == '\0')
@@ -942,6 +950,8 @@ int cmd_report(struct cli *cli, int argc, char **argv)
     int npos, rc, st = cli_parse(argc, argv, opts, report_help, pos, 1, &npos);
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
+    if ((st = cli_refuse_empty(opts)) != 0) /* an empty --from is no "from the start" */
+        return st;
     if (npos != 1 || (strcmp(pos[0], "sales") != 0 && strcmp(pos[0], "flow") != 0))
         return cli_error(EXIT_USAGE, "report needs sales or flow (see --help)");
     if (strcmp(pos[0], "sales") == 0) {

@@ -371,6 +371,8 @@ static int cmd_scan_config(struct cli *cli, int argc, char **argv)
     status = cli_parse(argc, argv, opts, help_scan, pos, 0, &npos);
     if (status != 0)
         return status < 0 ? EXIT_OK : status;
+    if ((status = cli_refuse_empty(opts)) != 0) /* "" is not "none" */
+        return status;
     if ((status = cli_open(cli, 0)) != 0)
         return status;
     int rc = ent_scan_config_load(cli->db, &cfg);

@@ -46,28 +46,12 @@ static const char stock_help[] =
     "  entrepot stock levels --by origin\n"
     "  entrepot stock levels --expiring 30\n";
 
-/* User text fit to quote in a message (40 characters, never half a one). */
-static const char *shown(const char *s, char buf[64])
-{
-    return ent_text_clip(buf, 64, s, 40);
-}
-
-/* An option given with an empty value is refused, never taken as "not
- * given" (an empty --origin used to fall back to the default). */
-static int no_empty(const struct cli_opt *opts)
-{
-    for (const struct cli_opt *o = opts; o->name; o++)
-        if (o->value && *o->value && **o->value == '\0')
-            return cli_error(EXIT_USAGE, "--%s is empty: give a value or leave the option out", o->name);
-    return 0;
-}
-
 static int parse_opts(int argc, char **argv, const struct cli_opt *opts, const char **pos, int max_pos, int *npos)
 {
     int st = cli_parse(argc, argv, opts, stock_help, pos, max_pos, npos);
     if (st != 0)
         return st < 0 ? -1 : st;
-    return no_empty(opts);
+    return cli_refuse_empty(opts);
 }
 
 static int parse_qty(const char *s, const char *what, long long min, int64_t *out)
@@ -125,7 +109,7 @@ static int do_receive(struct cli *cli, int argc, char **argv)
 {
     ent_receive r = {0};
     const char *qty = NULL, *cost = NULL, *pos[1];
-    char cur[4] = "CNY", b[64];
+    char cur[4] = "CNY";
     int npos;
     const struct cli_opt opts[] = {
         {"product", &r.product, NULL}, {"qty", &qty, NULL}, {"lot", &r.lot, NULL}, {"origin", &r.origin, NULL},
@@ -153,7 +137,7 @@ static int do_receive(struct cli *cli, int argc, char **argv)
         if (rc != ENT_OK)
             return cli_error(EXIT_USAGE, "--cost: %s", why);
         if (r.unit_cost < 0)
-            return cli_error(EXIT_USAGE, "--cost '%s' must not be negative", shown(cost, b));
+            return cli_error(EXIT_USAGE, "--cost '%s' must not be negative", ENT_CLIP(cost, 40));
         if (r.cost_currency == NULL)
             r.cost_currency = cur;
     }
@@ -316,7 +300,6 @@ static int do_count(struct cli *cli, int argc, char **argv)
         return cli_error(EXIT_USAGE, "stock count needs start, record, show, post or list (see --help)");
     const char *sub = pos[0];
     int rc;
-    char b[64];
     if (strcmp(sub, "list") == 0) {
         if (npos != 1)
             return cli_error(EXIT_USAGE, "stock count list takes no COUNT");
@@ -340,7 +323,7 @@ static int do_count(struct cli *cli, int argc, char **argv)
         return EXIT_OK;
     }
     if (strcmp(sub, "record") != 0 && strcmp(sub, "show") != 0 && strcmp(sub, "post") != 0)
-        return cli_error(EXIT_USAGE, "unknown count command '%s' (start, record, show, post, list)", shown(sub, b));
+        return cli_error(EXIT_USAGE, "unknown count command '%s' (start, record, show, post, list)", ENT_CLIP(sub, 40));
     if (npos != 2)
         return cli_error(EXIT_USAGE, "stock count %s needs the COUNT id printed by count start", sub);
     if (strcmp(sub, "record") == 0)
@@ -450,7 +433,6 @@ static int do_levels(struct cli *cli, int argc, char **argv)
     const struct cli_opt opts[] = {{"by", &by, NULL}, {"low", NULL, &low}, {"expiring", &expiring, NULL},
                                    {"product", &q.product, NULL}, {"location", &q.location, NULL},
                                    {"origin", &q.origin, NULL}, {"limit", &limit_s, NULL}, {0}};
-    char b[64];
     int st = parse_opts(argc, argv, opts, pos, 0, &npos);
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
@@ -465,7 +447,7 @@ static int do_levels(struct cli *cli, int argc, char **argv)
         else if (strcmp(by, "origin") == 0)
             q.by = ENT_BY_ORIGIN;
         else
-            return cli_error(EXIT_USAGE, "--by '%s' must be product, location, lot or origin", shown(by, b));
+            return cli_error(EXIT_USAGE, "--by '%s' must be product, location, lot or origin", ENT_CLIP(by, 40));
     }
     /* A terminal gets the first 100 rows unless asked; scripts get all. */
     long long limit = cli->format == FORMAT_TABLE ? 100 : 0;
@@ -591,6 +573,5 @@ int cmd_stock(struct cli *cli, int argc, char **argv)
         return do_levels(cli, argc - 1, argv + 1);
     if (strcmp(sub, "history") == 0)
         return do_history(cli, argc - 1, argv + 1);
-    char b[64];
-    return cli_error(EXIT_USAGE, "unknown stock command '%s' (see entrepot stock --help)", shown(sub, b));
+    return cli_error(EXIT_USAGE, "unknown stock command '%s' (see entrepot stock --help)", ENT_CLIP(sub, 40));
 }

@@ -336,6 +336,14 @@ const char *cli_gtin(const char *gtin)
     return gtin[0] == '0' ? gtin + 1 : gtin;
 }
 
+int cli_refuse_empty(const struct cli_opt *opts)
+{
+    for (const struct cli_opt *o = opts; o->name; o++)
+        if (o->value && *o->value && **o->value == '\0')
+            return cli_error(EXIT_USAGE, "--%s is empty: give a value or leave the option out", o->name);
+    return 0;
+}
+
 int cli_parse_whole(const char *what, const char *s, int64_t min, int64_t max, int64_t *out)
 {
     char why[256];

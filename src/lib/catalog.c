@@ -15,8 +15,8 @@
 #include "stock_internal.h"
 
 #define NAME_MAX_BYTES 200
-/* User input quoted in a message: at most 64 bytes, never half a character. */
-#define SHOWN(s) ent_text_shown((s), (char[72]){0}, 72)
+/* User input quoted in a message: the one text clip, 40 characters. */
+#define SHOWN(s) ENT_CLIP((s), 40)
 #define TEXT_MAX_BYTES 500
 /* Bounds (README, "Catalogue"): far above any real shop's values, far below
  * what could overflow a sum or product of them in 64 bits. */
@@ -52,13 +52,6 @@ static const char **field_slot(ent_product_fields *f, size_t i)
 static int empty(const char *s)
 {
     return s == NULL || *s == '\0';
-}
-
-/* ---- showing input in messages ------------------------------------------ */
-
-const char *ent_text_shown(const char *s, char *buf, size_t len)
-{
-    return ent_text_clip(buf, len, s, 40);
 }
 
 /* "500 g", "1.5kg", "750 ml", "1 l", "12 pcs" -> integer amount in g, ml or pcs. */

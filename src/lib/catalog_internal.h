@@ -4,10 +4,6 @@
 
 #include "entrepot/catalog.h"
 
-/* User input fit to quote in a message: ent_text_clip (40 characters) into
- * buf of len bytes. Returns buf. */
-const char *ent_text_shown(const char *s, char *buf, size_t len);
-
 /* Reads a commodity by internal id (release with ent_product_free). */
 int ent_product_get_by_id(ent_db *db, ent_product **out, int64_t id);
 

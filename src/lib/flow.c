@@ -101,6 +101,18 @@ static int upsert(ent_db *db, const char *sensor, const char *start, int64_t min
         return ent_fail(db, ENT_INVALID, "start '%s' is not UTC YYYY-MM-DDTHH:MM:SSZ or local YYYY-MM-DD HH:MM",
                         ENT_CLIP(start, 40));
     }
+    /* A period that begins more than a day from now is a door counter's wrong
+     * clock (a day of grace, as for stock dates: counters are set up ahead
+     * and zones differ); counted, it would stand in reports of days to come. */
+    char now[21], limit[21], today[11], unused[8];
+    ent_now_utc(now);
+    snprintf(today, sizeof today, "%.10s", now);
+    snprintf(limit, sizeof limit, "%s", now);
+    if (ent_date_add_days(limit, today, 1, unused, sizeof unused) == ENT_OK) {
+        limit[10] = now[10]; /* the date moved a day; the time of day stays */
+        if (strcmp(utc, limit) > 0)
+            return ent_fail(db, ENT_INVALID, "start %s is more than a day in the future (it is now %s)", utc, now);
+    }
     if (minutes <= 0 || minutes > 1440)
         return ent_fail(db, ENT_INVALID, "minutes %lld must be from 1 to 1440", (long long)minutes);
     if (n_in < 0 || n_out < 0 || n_in > ENT_QTY_MAX || n_out > ENT_QTY_MAX)

@@ -893,12 +893,13 @@ static int check_record(ent_journal *j, const ent_journal_record *rec)
                                          "the journal writes the others itself");
     if (rec->uuid && !valid_uuid(rec->uuid))
         return ent_fail(db, ENT_INVALID, "uuid '%s' is not a lower-case UUID",
-                        jshow(shown, sizeof shown, rec->uuid, 40));
+                        ent_text_clip(shown, sizeof shown, rec->uuid, 40));
     if (rec->time && !valid_time(rec->time))
         return ent_fail(db, ENT_INVALID, "time '%s' is not UTC YYYY-MM-DDTHH:MM:SSZ",
-                        jshow(shown, sizeof shown, rec->time, 40));
+                        ent_text_clip(shown, sizeof shown, rec->time, 40));
     if (rec->ref && *rec->ref && !valid_uuid(rec->ref))
-        return ent_fail(db, ENT_INVALID, "ref '%s' is not a lower-case UUID", jshow(shown, sizeof shown, rec->ref, 40));
+        return ent_fail(db, ENT_INVALID, "ref '%s' is not a lower-case UUID",
+                        ent_text_clip(shown, sizeof shown, rec->ref, 40));
     if (rec->kind == ENT_JOURNAL_VOID && (rec->ref == NULL || *rec->ref == '\0'))
         return ent_fail(db, ENT_INVALID, "a VOID needs the UUID of the record it voids (ref)");
     if ((rc = ent_check_text(db, "counter", rec->counter, 32, false)) != ENT_OK ||
@@ -1231,19 +1232,22 @@ static int parse_span(ent_journal *j, struct span *s, int period, const char *da
         sscanf(today, "%4d-%2d-%2d", &s->y, &s->m, &s->d);
     } else if (period == ENT_PERIOD_DAY) {
         if (ent_date_parse(date, NULL) != ENT_OK)
-            return ent_fail(j->db, ENT_INVALID, "'%s' is not a date YYYY-MM-DD", jshow(shown, sizeof shown, date, 40));
+            return ent_fail(j->db, ENT_INVALID, "'%s' is not a date YYYY-MM-DD",
+                            ent_text_clip(shown, sizeof shown, date, 40));
         sscanf(date, "%4d-%2d-%2d", &s->y, &s->m, &s->d);
     } else if (period == ENT_PERIOD_MONTH) {
         char probe[16];
         snprintf(probe, sizeof probe, "%.7s-01", date);
         if (strlen(date) != 7 || ent_date_parse(probe, NULL) != ENT_OK)
-            return ent_fail(j->db, ENT_INVALID, "'%s' is not a month YYYY-MM", jshow(shown, sizeof shown, date, 40));
+            return ent_fail(j->db, ENT_INVALID, "'%s' is not a month YYYY-MM",
+                            ent_text_clip(shown, sizeof shown, date, 40));
         sscanf(date, "%4d-%2d", &s->y, &s->m);
     } else if (period == ENT_PERIOD_YEAR) {
         char probe[16];
         snprintf(probe, sizeof probe, "%.4s-01-01", date);
         if (strlen(date) != 4 || ent_date_parse(probe, NULL) != ENT_OK)
-            return ent_fail(j->db, ENT_INVALID, "'%s' is not a year YYYY", jshow(shown, sizeof shown, date, 40));
+            return ent_fail(j->db, ENT_INVALID, "'%s' is not a year YYYY",
+                            ent_text_clip(shown, sizeof shown, date, 40));
         sscanf(date, "%4d", &s->y);
     } else {
         return ent_fail(j->db, ENT_INVALID, "unknown closing period %d", period);

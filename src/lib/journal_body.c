@@ -11,8 +11,6 @@
 #include <openssl/sha.h>
 
 #include "entrepot/db.h"
-#include "entrepot/csv.h"
-#include "entrepot/parse.h"
 #include "journal_internal.h"
 
 /* ---- buffers ------------------------------------------------------------ */
@@ -400,33 +398,6 @@ int jseal_build(struct jbuf *b, const char *store, const struct jrec *r)
     jbuf_put(b, "|", 1);
     jbuf_str(b, h);
     return b->failed ? ENT_ERROR : ENT_OK;
-}
-
-/* ---- user text in messages ---------------------------------------------- */
-
-const char *jshow(char *buf, size_t len, const char *s, size_t max)
-{
-    size_t o = 0, i = 0, n = s ? strlen(s) : 0;
-    while (i < n && i < max && o + 8 < len) {
-        unsigned char c = (unsigned char)s[i];
-        size_t k = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-        if (k == 0 || i + k > n || !ent_utf8_valid(s + i, k) || c < 0x20 || c == 0x7f) {
-            buf[o++] = '?'; /* never a broken character or a control byte in a message */
-            i++;
-            continue;
-        }
-        if (i + k > max)
-            break;
-        memcpy(buf + o, s + i, k);
-        o += k;
-        i += k;
-    }
-    if (i < n && o + 4 <= len) {
-        memcpy(buf + o, "\xe2\x80\xa6", 3); /* … */
-        o += 3;
-    }
-    buf[o] = '\0';
-    return buf;
 }
 
 /* ---- the store ---------------------------------------------------------- */

@@ -128,9 +128,5 @@ int jwalk_open(ent_db *db, struct jwalk **out, int64_t from_seq);
 int jwalk_next(struct jwalk *w, struct jrec **rec);
 void jwalk_close(struct jwalk *w);
 
-/* User text for a message, in buf (len bytes): at most max bytes of s, cut
- * between whole UTF-8 characters, invalid bytes and control characters
- * shown as '?', "…" when cut. Returns buf. */
-const char *jshow(char *buf, size_t len, const char *s, size_t max);
 
 #endif

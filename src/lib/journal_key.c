@@ -154,7 +154,7 @@ EVP_PKEY *jkey_generate(void)
 int jkey_write(ent_db *db, const char *path, EVP_PKEY *pkey, const char *passphrase)
 {
     char shown[200];
-    jshow(shown, sizeof shown, path, 160);
+    ent_text_clip(shown, sizeof shown, path, 160);
     BIO *mem = BIO_new(BIO_s_mem());
     char *pem = NULL;
     int fd = -1, rc = ENT_OK;
@@ -202,7 +202,7 @@ static int pass_cb(char *buf, int size, int rwflag, void *u)
 int jkey_load(ent_db *db, EVP_PKEY **out, const char *path, const char *passphrase)
 {
     char shown[200];
-    jshow(shown, sizeof shown, path, 160);
+    ent_text_clip(shown, sizeof shown, path, 160);
     char *text = NULL;
     BIO *bio = NULL;
     struct stat sb;
@@ -264,7 +264,7 @@ done:
 int jkeys_load_pem(ent_db *db, EVP_PKEY ***out, size_t *n, const char *path)
 {
     char shown[200];
-    jshow(shown, sizeof shown, path, 160);
+    ent_text_clip(shown, sizeof shown, path, 160);
     FILE *f = fopen(path, "r");
     EVP_PKEY **keys = NULL;
     size_t count = 0;

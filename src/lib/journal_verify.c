@@ -913,7 +913,7 @@ static int receipt_parse(ent_db *db, ent_journal_receipt *out, const char *p, si
     size_t len = strlen(p);
     int nb = 0;
     if (len < 5 || len > 400 || strncmp(p, J_SEAL_PREFIX "|", 5) != 0)
-        return ent_fail(db, ENT_INVALID, "not an entrepot receipt payload (it starts with " J_SEAL_PREFIX "|)");
+        return ent_fail(db, ENT_INVALID, "not an entrepot receipt payload (a payload starts with " J_SEAL_PREFIX "|)");
     for (const char *q = p + len; q > p + 4 && nb < 7; q--)
         if (q[-1] == '|')
             bar[nb++] = q - 1;
@@ -930,26 +930,26 @@ static int receipt_parse(ent_db *db, ent_journal_receipt *out, const char *p, si
     FIELD(6, bar[5]);
     if (ent_parse_i64(field, &out->seq) != ENT_OK || out->seq < 1)
         return ent_fail(db, ENT_INVALID, "the receipt's record number '%s' is not a number",
-                        jshow(shown, sizeof shown, field, 40));
+                        ent_text_clip(shown, sizeof shown, field, 40));
     FIELD(5, bar[4]);
     int kind = jkind_parse(field);
     if (kind == 0)
         return ent_fail(db, ENT_INVALID, "the receipt's kind '%s' is unknown",
-                        jshow(shown, sizeof shown, field, 40));
+                        ent_text_clip(shown, sizeof shown, field, 40));
     snprintf(out->kind, sizeof out->kind, "%s", jkind_name(kind));
     FIELD(4, bar[3]);
     if (strlen(field) != 20)
         return ent_fail(db, ENT_INVALID, "the receipt's time '%s' is not UTC YYYY-MM-DDTHH:MM:SSZ",
-                        jshow(shown, sizeof shown, field, 40));
+                        ent_text_clip(shown, sizeof shown, field, 40));
     memcpy(out->time, field, sizeof out->time);
     FIELD(3, bar[2]);
     if (ent_parse_i64(field, &out->total) != ENT_OK)
         return ent_fail(db, ENT_INVALID, "the receipt's total '%s' is not a number",
-                        jshow(shown, sizeof shown, field, 40));
+                        ent_text_clip(shown, sizeof shown, field, 40));
     FIELD(2, bar[1]);
     if (strlen(field) != 3)
         return ent_fail(db, ENT_INVALID, "the receipt's currency '%s' is not an ISO 4217 code",
-                        jshow(shown, sizeof shown, field, 40));
+                        ent_text_clip(shown, sizeof shown, field, 40));
     memcpy(out->currency, field, sizeof out->currency);
     if (jb64url_decode(hash, J_HASH, bar[1] + 1, (size_t)(bar[0] - bar[1] - 1)) != J_HASH)
         return ent_fail(db, ENT_INVALID, "the receipt's hash is not 43 base64url characters");

@@ -178,20 +178,24 @@ static int per_unit(int64_t price, int64_t base, int64_t net, int64_t *out)
 static int unit_price(ent_label_data *d, const ent_product *p)
 {
     char out[64];
-    int64_t per, base;
-    const char *unit, *unit_zh;
-    if (p->net_content <= 0 || p->price <= 0 || p->unpriced)
+    int64_t per, base, net = p->net_content;
+    const char *unit, *unit_zh, *net_unit = p->net_unit;
+    /* Goods sold by weight or volume are priced per kg or litre: their
+     * comparison price is that price, whatever a pack would hold. */
+    if (strcmp(p->unit, "g") == 0 || strcmp(p->unit, "ml") == 0)
+        net = 1000, net_unit = p->unit;
+    if (net <= 0 || p->price <= 0 || p->unpriced)
         return ENT_OK;
-    if (strcmp(p->net_unit, "g") == 0) {
+    if (strcmp(net_unit, "g") == 0) {
         base = 1000, unit = "kg", unit_zh = "千克";
-    } else if (strcmp(p->net_unit, "ml") == 0) {
+    } else if (strcmp(net_unit, "ml") == 0) {
         base = 100, unit = "100ml", unit_zh = "100毫升";
-    } else if (strcmp(p->net_unit, "pcs") == 0 && p->net_content > 1) {
+    } else if (strcmp(net_unit, "pcs") == 0 && net > 1) {
         base = 1, unit = "pc", unit_zh = "件";
     } else {
         return ENT_OK;
     }
-    if (per_unit(p->price, base, p->net_content, &per) != 0)
+    if (per_unit(p->price, base, net, &per) != 0)
         return ENT_INVALID;
     money_sym(out, sizeof out - 16, per, p->currency);
     size_t n = strlen(out);
@@ -281,7 +285,9 @@ static int product_fields(ent_label_data *d, const ent_product *p)
     ent_label_data_set(d, "storage", p->storage);
     ent_label_data_set(d, "hs_code", p->hs_code);
     ent_label_data_set(d, "unit", p->unit);
-    ent_label_data_set(d, "unit_zh", strcmp(p->unit, "g") == 0 ? "克" : strcmp(p->unit, "ml") == 0 ? "毫升" : "件");
+    /* The unit the price is for: goods kept in g or ml are priced per kg or
+     * litre, so 克 beside their price would read as a price per gram. */
+    ent_label_data_set(d, "unit_zh", strcmp(p->unit, "g") == 0 ? "千克" : strcmp(p->unit, "ml") == 0 ? "升" : "件");
     ent_label_data_set(d, "currency", p->currency);
     /* Unpriced: no price fields, so a template that shows a price refuses
      * the label (a price is required on it by law) instead of printing 0. */

@@ -32,7 +32,7 @@ static int origins_at(ent_db *db, int64_t product_id, int64_t location_id, char 
 static int location_lookup(ent_db *db, const char *code, int64_t *id)
 {
     int sc;
-    sqlite3_stmt *st = ent_stmt(db, "SELECT id FROM location WHERE code = ?");
+    sqlite3_stmt *st = ent_stmt(db, "SELECT id FROM location WHERE code = ? COLLATE NOCASE");
     if (st == NULL)
         return db->code;
     sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
@@ -41,7 +41,7 @@ static int location_lookup(ent_db *db, const char *code, int64_t *id)
         *id = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
     if (sc == SQLITE_DONE)
-        return ent_fail_hint(db, ENT_NOTFOUND, ENT_HINT_LOCATIONS, "no location '%.40s'", code);
+        return ent_fail_hint(db, ENT_NOTFOUND, ENT_HINT_LOCATIONS, "no location '%s'", ENT_CLIP(code, 40));
     return sc == SQLITE_ROW ? ENT_OK : ent_fail_sql(db, "looking up a location");
 }
 

@@ -11,7 +11,7 @@
 
 #define CODE_MAX 32
 #define NAME_MAX 200
-#define SHOWN(s) ent_text_shown((s), (char[72]){0}, 72)
+#define SHOWN(s) ENT_CLIP((s), 40) /* user input quoted in a message */
 
 static const char *const location_kinds[] = {"shelf", "backroom", "bonded", "quarantine", "returns"};
 #define NKINDS (sizeof location_kinds / sizeof *location_kinds)
@@ -60,8 +60,9 @@ static int find_loc(ent_db *db, const char *code, struct loc *out)
     return rc;
 }
 
-/* A location in use: ENT_NOTFOUND and ENT_REFUSED (retired) name the code. */
-static int find_active(ent_db *db, const char *code, struct loc *out)
+/* A location in use: ENT_NOTFOUND and ENT_REFUSED (retired) name the code;
+ * refused says what a retired one cannot be used for. */
+static int find_active(ent_db *db, const char *code, struct loc *out, const char *refused)
 {
     int rc = check_code(db, code);
     if (rc == ENT_OK)
@@ -69,7 +70,7 @@ static int find_active(ent_db *db, const char *code, struct loc *out)
     if (rc == ENT_NOTFOUND)
         return ent_fail_hint(db, ENT_NOTFOUND, ENT_HINT_LOCATIONS, "no location '%s'", SHOWN(code));
     if (rc == ENT_OK && out->retired)
-        return ent_fail(db, ENT_REFUSED, "location %s is retired: no stock can go there", out->code);
+        return ent_fail(db, ENT_REFUSED, "location %s is retired: %s", out->code, refused);
     return rc;
 }
 
@@ -134,7 +135,7 @@ int ent_location_id(ent_db *db, const char *code, int64_t *id, char kind[16])
     struct loc l;
     if (code == NULL || *code == '\0')
         return ent_fail(db, ENT_INVALID, "no location given");
-    int rc = find_active(db, code, &l);
+    int rc = find_active(db, code, &l, "no stock can go there");
     if (rc != ENT_OK)
         return rc;
     *id = l.id;
@@ -157,7 +158,10 @@ int ent_location_edit(ent_db *db, const char *code, const char *new_code, const 
         return rc;
     if ((rc = ent_tx_begin(db)) != ENT_OK)
         return rc;
-    if ((rc = find_active(db, code, &l)) != ENT_OK || (new_code && (rc = code_free(db, new_code, l.id)) != ENT_OK))
+    if ((rc = find_active(db, code, &l,
+                          "it keeps its code and name, so that history never comes to mean another "
+                          "place")) != ENT_OK ||
+        (new_code && (rc = code_free(db, new_code, l.id)) != ENT_OK))
         goto done;
     sqlite3_stmt *st = ent_stmt(db, "UPDATE location SET code = COALESCE(?1, code), "
                                     "name = CASE WHEN ?2 IS NULL THEN name ELSE NULLIF(?2, '') END WHERE id = ?3");

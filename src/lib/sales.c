@@ -508,6 +508,10 @@ int ent_basket_set_qty(ent_basket *b, size_t line, int64_t qty)
                         (long long)qty);
     if (l->fixed > 0)
         return ent_fail(b->db, ENT_INVALID, "%s was priced by its label: scan each label", l->name);
+    /* A weighed line holds what the scale weighed: a count would sell 3 g. */
+    if (strcmp(l->unit, "pcs") != 0)
+        return ent_fail(b->db, ENT_INVALID, "%s was weighed: its quantity is on the scale's label, scan each label",
+                        l->name);
     ent_basket_line bounded = *l;
     bounded.qty = qty;
     if (check_qty(b->db, &bounded) != ENT_OK) /* before the stock check adds it up */

@@ -100,15 +100,23 @@ static int load_sold(struct ret *r, int64_t sale_id, int64_t product_id)
     return rc;
 }
 
-static int product_of(ent_db *db, const char *code, int64_t *id, char *name, size_t len)
+/* The commodity a code names, read as the counter reads it (the store's
+ * in-store layouts, so the scale's label of a weighed bag is understood);
+ * *weight is what such a label weighed, else 0. */
+static int product_of(ent_db *db, const char *code, int64_t *id, int64_t *weight, char *name, size_t len)
 {
     ent_scan s;
+    ent_scan_config cfg;
     ent_scan_match *m = NULL;
-    if (ent_scan_parse(&s, code, strlen(code), NULL) != ENT_OK)
+    int rc = ent_scan_config_load(db, &cfg);
+    if (rc != ENT_OK)
+        return rc;
+    if (ent_scan_parse(&s, code, strlen(code), &cfg) != ENT_OK)
         return ent_fail(db, ENT_INVALID, "%s", s.message);
-    int rc = ent_scan_resolve(db, &m, &s);
+    rc = ent_scan_resolve(db, &m, &s);
     if (rc == ENT_OK) {
         *id = m->product_id;
+        *weight = s.has_measure && strcmp(m->unit, "pcs") != 0 ? m->qty : 0;
         snprintf(name, len, "%s %s", m->code, m->name);
     }
     ent_scan_match_free(m);
@@ -126,12 +134,14 @@ static int allocate(struct ret *r)
             r->lines[i].take = r->lines[i].qty - r->lines[i].returned_qty;
     }
     for (size_t k = 0; k < q->nitems && rc == ENT_OK; k++) {
-        int64_t pid = 0, want = q->items[k].qty, left;
+        int64_t pid = 0, want = q->items[k].qty, weight = 0, left;
         char what[300];
         if (q->items[k].code == NULL || want < 0)
             return ent_fail(r->db, ENT_INVALID, "item %zu: a code and a quantity of 0 or more are needed", k + 1);
-        if ((rc = product_of(r->db, q->items[k].code, &pid, what, sizeof what)) != ENT_OK)
+        if ((rc = product_of(r->db, q->items[k].code, &pid, &weight, what, sizeof what)) != ENT_OK)
             return rc;
+        if (want == 0)
+            want = weight; /* one weighed bag back, not all of that commodity */
         if (!with_receipt && (rc = load_sold(r, 0, pid)) != ENT_OK)
             return rc;
         int64_t can = 0, sold = 0, back = 0;

@@ -277,14 +277,14 @@ static int check_lot_code(ent_db *db, const char *code)
         size_t n = utf8_len((unsigned char)*p);
         if (n > 1 || strchr(cset82, *p) == NULL)
             return ent_fail(db, ENT_INVALID,
-                            "lot code '%.60s' holds '%.*s' (character %zu), which a barcode cannot "
+                            "lot code '%s' holds '%.*s' (character %zu), which a barcode cannot "
                             "carry: use A-Z a-z 0-9 and ! \" %% & ' ( ) * + , - . / : ; < = > ? _",
-                            code, (int)n, p, chars + 1);
+                            ENT_CLIP(code, 60), (int)n, p, chars + 1);
         p += n;
     }
     if (chars > ENT_LOT_CODE_MAX)
-        return ent_fail(db, ENT_INVALID, "lot code '%.60s' has %zu characters: at most %d fit a barcode", code, chars,
-                        ENT_LOT_CODE_MAX);
+        return ent_fail(db, ENT_INVALID, "lot code '%s' has %zu characters: at most %d fit a barcode",
+                        ENT_CLIP(code, 60), chars, ENT_LOT_CODE_MAX);
     return ENT_OK;
 }
 

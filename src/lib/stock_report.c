@@ -308,9 +308,10 @@ int ent_count_post(ent_db *db, const char *count, int force, const char *user, e
     moved = moved_lines(st, names, sizeof names);
     if (moved > 0 && !force) {
         rc = ent_fail_hint(db, ENT_REFUSED, ENT_HINT_FORCE,
-                           "%d counted line%s moved after %s counted (%s): recount them, or force the post to set "
-                           "them to what was counted",
-                           moved, moved == 1 ? "" : "s", moved == 1 ? "it was" : "they were", names);
+                           "%d counted line%s moved after %s counted (%s): recount %s, or force the post to set "
+                           "%s to what was counted",
+                           moved, moved == 1 ? "" : "s", moved == 1 ? "it was" : "they were", names,
+                           moved == 1 ? "it" : "them", moved == 1 ? "it" : "them");
         goto done;
     }
     /* Each counted line is set to what was counted: the adjustment is taken
@@ -320,6 +321,9 @@ int ent_count_post(ent_db *db, const char *count, int force, const char *user, e
         ent_count_line ln;
         fill_line(st, &ln);
         if (ln.counted >= 0) {
+            /* Shown against what it was measured against, so that counted -
+             * expected is the difference, also for a line that moved. */
+            ln.expected = ln.on_hand;
             ln.difference = ln.counted - ln.on_hand;
             if (ln.difference != 0)
                 rc = ent_stock_apply(db, batch, "count", sqlite3_column_int64(st, 7), sqlite3_column_int64(st, 6),

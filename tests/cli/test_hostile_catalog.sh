@@ -227,7 +227,7 @@ refused 2 "no location 'Z-9'" -- location retire Z-9
 refused 1 "location A-01-03 still holds 223 units" -- location retire a-01-03
 expect 0 "retired location Q-1" -- location retire Q-1
 refused 1 "location Q-1 is already retired" -- location retire q-1
-refused 1 "location Q-1 is retired" -- location edit Q-1 --name X
+refused 1 "location Q-1 is retired: it keeps its code and name" -- location edit Q-1 --name X
 refused 2 "location Q-1 already exists (retired, kept for history)" -- location add q-1
 refused 2 "location Q-1 already exists (retired, kept for history)" -- location edit A-01-03 --code Q-1
 refused 1 "location Q-1 is retired: no stock can go there" -- \

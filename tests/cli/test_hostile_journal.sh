@@ -20,16 +20,16 @@ printf 'exists' > "$WORK/exists.pem"
 A=(journal append --kind SALE)
 
 # ---- keygen
-refused 2 "--key needs a value" -- journal keygen --key ""
+refused 2 "--key is empty: give a value or leave the option out" -- journal keygen --key ""
 refused 2 "the journal has already started" -- journal keygen --key "$WORK/second.key"
 refused 2 "give the new key's file with --key FILE" -- journal keygen --rotate
 refused 2 "--replace needs --reason TEXT" -- journal keygen --replace --key "$WORK/r.key"
-refused 2 "--reason needs a value" -- journal keygen --replace --key "$WORK/r.key" --reason ""
+refused 2 "--reason is empty: give a value or leave the option out" -- journal keygen --replace --key "$WORK/r.key" --reason ""
 refused 2 "--rotate and --replace exclude each other" -- journal keygen --rotate --replace --key "$WORK/r.key"
 refused 2 "already exists: a key file is never overwritten" -- journal keygen --rotate --key "$ENTREPOT_DB.key"
 refused 3 "/nonexistent/dir/k.key: No such file or directory" -- journal keygen --rotate --key /nonexistent/dir/k.key
-refused 3 "?/k.key: No such file or directory" -- journal keygen --rotate --key "$FF/k.key"
-refused 2 "--passphrase-file needs a value" -- journal keygen --rotate --key "$WORK/r.key" --passphrase-file ""
+refused 3 "\\xFF/k.key: No such file or directory" -- journal keygen --rotate --key "$FF/k.key"
+refused 2 "--passphrase-file is empty: give a value or leave the option out" -- journal keygen --rotate --key "$WORK/r.key" --passphrase-file ""
 refused 2 "the passphrase is longer than 1023 bytes" -- journal keygen --rotate --key "$WORK/r.key" --passphrase-file "$WORK/long.pass"
 refused 2 "the passphrase is empty" -- journal keygen --rotate --key "$WORK/r.key" --passphrase-file "$WORK/empty.pass"
 refused 2 "No such file or directory" -- journal keygen --rotate --key "$WORK/r.key" --passphrase-file /nonexistent
@@ -63,33 +63,33 @@ refused 2 "payment 'cash': a payment must not be negative" -- "${A[@]}" --pay ca
 refused 2 "payment 'cash': a refund is paid out" -- journal append --kind RETURN --pay cash:5,card 1:-1:10:13
 refused 2 "payment 'cash': amount 'x' is not a number" -- "${A[@]}" --pay cash:x 1:1:1:13
 refused 2 "--pay needs at least one method" -- "${A[@]}" --pay ,,, 1:1:1:13
-refused 2 "--pay needs a value" -- "${A[@]}" --pay "" 1:1:1:13
+refused 2 "--pay is empty: give a value or leave the option out" -- "${A[@]}" --pay "" 1:1:1:13
 refused 2 "too many payment methods: at most 8" -- "${A[@]}" --pay a:0,b:0,c:0,d:0,e:0,f:0,g:0,h:0,i 1:1:1:13
 refused 2 "payment method is not valid UTF-8 text" -- "${A[@]}" --pay "$FF" 1:1:1:13
 refused 2 "the amounts per tax rate add up to 100 but the payments to 500" -- "${A[@]}" --pay cash:5 1:1:1:13
 refused 2 "--kind must be SALE, RETURN, VOID or TRAINING" -- journal append --kind START 1:1:1:13
-refused 2 "--kind needs a value" -- journal append --kind "" 1:1:1:13
+refused 2 "--kind is empty: give a value or leave the option out" -- journal append --kind "" 1:1:1:13
 refused 2 "give at least one line" -- "${A[@]}"
-refused 2 "--time needs a value" -- "${A[@]}" --time "" 1:1:1:13
+refused 2 "--time is empty: give a value or leave the option out" -- "${A[@]}" --time "" 1:1:1:13
 refused 2 "time '2026-02-30T00:00:00Z' is not UTC" -- "${A[@]}" --time 2026-02-30T00:00:00Z 1:1:1:13
-refused 2 "time '?' is not UTC" -- "${A[@]}" --time "$FF" 1:1:1:13
+refused 2 "time '\\xFF' is not UTC" -- "${A[@]}" --time "$FF" 1:1:1:13
 refused 2 "time '7777777777777777777777777777777777777777…' is not UTC" -- "${A[@]}" --time "$BIG" 1:1:1:13
 refused 2 "uuid 'nope' is not a lower-case UUID" -- "${A[@]}" --uuid nope 1:1:1:13
-refused 2 "ref '?' is not a lower-case UUID" -- journal append --kind VOID --ref "$FF" 1:-1:1:13
+refused 2 "ref '\\xFF' is not a lower-case UUID" -- journal append --kind VOID --ref "$FF" 1:-1:1:13
 refused 2 "counter is not valid UTF-8 text" -- "${A[@]}" --counter "$FF" 1:1:1:13
 refused 2 "cashier is too long" -- "${A[@]}" --cashier "$BIG" 1:1:1:13
 
 # ---- close
-refused 2 "--date needs a value" -- journal close --date ""
+refused 2 "--date is empty: give a value or leave the option out" -- journal close --date ""
 refused 2 "'2026-02-30' is not a date YYYY-MM-DD" -- journal close --date 2026-02-30
-refused 2 "'?' is not a date YYYY-MM-DD" -- journal close --date "$FF"
+refused 2 "'\\xFF' is not a date YYYY-MM-DD" -- journal close --date "$FF"
 refused 2 "'7777777777777777777777777777777777777777…' is not a date" -- journal close --date "$BIG"
 refused 2 "'1800-01-01' is not a date YYYY-MM-DD" -- journal close --date 1800-01-01
 refused 2 "'-2026-11-27' is not a date" -- journal close --date -2026-11-27
 refused 1 "2099-01-01 has not begun yet" -- journal close --date 2099-01-01
 refused 2 "--period must be day, month or year, not 'week'" -- journal close --period week
 refused 2 "--period must be day, month or year, not '\\xFF'" -- journal close --period "$FF"
-refused 2 "--period needs a value" -- journal close --period ""
+refused 2 "--period is empty: give a value or leave the option out" -- journal close --period ""
 refused 2 "'2026-13' is not a month YYYY-MM" -- journal close --period month --date 2026-13
 refused 2 "'99999' is not a year YYYY" -- journal close --period year --date 99999
 refused 2 "'-202' is not a year YYYY" -- journal close --period year --date -202
@@ -105,14 +105,14 @@ refused 2 "--threads must be a number from 1 to 16" -- journal verify --threads 
 refused 2 "--threads must be a number from 1 to 16" -- journal verify --threads -1
 refused 2 "--threads must be a number from 1 to 16" -- journal verify --threads abc
 refused 2 "--threads must be a number from 1 to 16" -- journal verify --threads 99999999999999999999
-refused 2 "--threads needs a value" -- journal verify --threads ""
-refused 2 "--head needs a value" -- journal verify --head ""
+refused 2 "--threads is empty: give a value or leave the option out" -- journal verify --threads ""
+refused 2 "--head is empty: give a value or leave the option out" -- journal verify --head ""
 refused 2 "must be the 64 hex digits of a head hash from a Z report (--head)" -- journal verify --head abc
 refused 2 "must be the 64 hex digits of a head hash from a Z report (--head)" -- journal verify --head "$FF"
 refused 1 "the journal does not verify" -- journal verify --head 0000000000000000000000000000000000000000000000000000000000000000
-refused 2 "--pubkey needs a value" -- journal verify --pubkey ""
+refused 2 "--pubkey is empty: give a value or leave the option out" -- journal verify --pubkey ""
 refused 2 "/nonexistent.pem: No such file or directory" -- journal verify --pubkey /nonexistent.pem
-refused 2 "?: No such file or directory" -- journal verify --pubkey "$FF"
+refused 2 "\\xFF: No such file or directory" -- journal verify --pubkey "$FF"
 refused 2 "holds no PEM public key" -- journal verify --pubkey "$WORK/exists.pem"
 refused 2 "unexpected argument 'x'" -- journal verify x
 refused 2 "no such database (create one with \`entrepot init\`)" -- --db "$WORK/none.db" journal verify
@@ -129,16 +129,16 @@ refused 2 "--from and --to take record numbers (1, 2, ...), not '0'" -- journal 
 refused 2 "not '-1'" -- journal export --from -1
 refused 2 "not 'x'" -- journal export --to x
 refused 2 "not '99999999999999999999'" -- journal export --to 99999999999999999999
-refused 2 "--from needs a value" -- journal export --from ""
+refused 2 "--from is empty: give a value or leave the option out" -- journal export --from ""
 refused 2 "--from 5 is after --to 2" -- journal export --from 5 --to 2
 refused 2 "--format must be json or csv, not 'xml'" -- journal export --format xml
-refused 2 "--format needs a value" -- journal export --format ""
-refused 2 "--out needs a value" -- journal export --out ""
+refused 2 "--format is empty: give a value or leave the option out" -- journal export --format ""
+refused 2 "--out is empty: give a value or leave the option out" -- journal export --out ""
 refused 2 "cannot write /nonexistent/dir/j.json: its folder does not exist" -- journal export --out /nonexistent/dir/j.json
 refused 2 "/j.json: its folder does not exist" -- journal export --out "$FF/j.json"
 
 # ---- pubkey
-refused 2 "--out needs a value" -- journal pubkey --out ""
+refused 2 "--out is empty: give a value or leave the option out" -- journal pubkey --out ""
 refused 2 "the file already exists" -- journal pubkey --out "$WORK/exists.pem"
 refused 3 "/nonexistent/dir/k.pem: No such file or directory" -- journal pubkey --out /nonexistent/dir/k.pem
 refused 2 "unexpected argument 'extra'" -- journal pubkey extra
@@ -152,7 +152,7 @@ refused 2 "give the receipt's QR payload" -- receipt verify
 refused 2 "not an entrepot receipt payload" -- receipt verify ""
 refused 2 "not an entrepot receipt payload" -- receipt verify "$BIG"
 refused 2 "the receipt payload has too few fields" -- receipt verify "ENT1|SH01|2"
-refused 2 "the receipt's record number '?' is not a number" -- receipt verify "ENT1|SH01|$FF|SALE|2026-11-27T02:00:00Z|2500|CNY|a|b"
+refused 2 "the receipt's record number '\\xFF' is not a number" -- receipt verify "ENT1|SH01|$FF|SALE|2026-11-27T02:00:00Z|2500|CNY|a|b"
 refused 2 "the receipt's record number '99999999999999999999' is not a number" -- receipt verify "ENT1|SH01|99999999999999999999|SALE|2026-11-27T02:00:00Z|2500|CNY|a|b"
 refused 2 "the receipt's record number '-1' is not a number" -- receipt verify "ENT1|SH01|-1|SALE|2026-11-27T02:00:00Z|2500|CNY|a|b"
 refused 2 "the receipt's kind 'FOO' is unknown" -- receipt verify "ENT1|SH01|2|FOO|2026-11-27T02:00:00Z|2500|CNY|a|b"
@@ -160,7 +160,7 @@ refused 2 "the receipt's time '2026' is not UTC" -- receipt verify "ENT1|SH01|2|
 refused 2 "the receipt's total 'x' is not a number" -- receipt verify "ENT1|SH01|2|SALE|2026-11-27T02:00:00Z|x|CNY|a|b"
 refused 2 "the receipt's currency 'XXXX' is not an ISO 4217 code" -- receipt verify "ENT1|SH01|2|SALE|2026-11-27T02:00:00Z|2500|XXXX|a|b"
 refused 2 "the receipt's hash is not 43 base64url characters" -- receipt verify "ENT1|SH01|2|SALE|2026-11-27T02:00:00Z|2500|CNY|a|b"
-refused 2 "--pubkey needs a value" -- receipt verify --pubkey "" "$QR"
+refused 2 "--pubkey is empty: give a value or leave the option out" -- receipt verify --pubkey "" "$QR"
 refused 2 "too many arguments: at most 1" -- receipt verify "$QR" "$QR"
 refused 2 "unknown receipt command '\\xFF'" -- receipt "$FF"
 refused 1 "the receipt is not valid: the receipt's signature does not verify" -- receipt verify "${QR/|2500|/|9500|}"

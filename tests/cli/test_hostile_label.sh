@@ -29,7 +29,7 @@ refused 2 "--dpi 300.5: a whole number" -- "${P[@]}" $G --out x.png --dpi 300.5
 refused 2 "--dpi 203abc: a whole number" -- "${P[@]}" $G --out x.png --dpi 203abc
 refused 2 "--dpi -300: a whole number" -- "${P[@]}" $G --out x.png --dpi -300
 refused 2 "--dpi 99999999999999999999999: a whole number" -- "${P[@]}" $G --out x.png --dpi 99999999999999999999999
-refused 2 "--dpi : a whole number" -- "${P[@]}" $G --out x.png --dpi ""
+refused 2 "--dpi is empty: give a value or leave the option out" -- "${P[@]}" $G --out x.png --dpi ""
 refused 2 "--dpi 1201: a whole number" -- "${P[@]}" $G --out x.png --dpi 1201
 refused 2 "--dpi 250: ZPL printers print at 203 or 300 dpi" -- "${P[@]}" $G --format zpl --dpi 250
 refused 2 "--dpi needs a value" -- "${P[@]}" $G --out x.png --dpi
@@ -38,7 +38,7 @@ refused 2 "--copies 0: a whole number from 1 to 1000" -- "${P[@]}" $G --out x.pd
 refused 2 "--copies -1: a whole number from 1 to 1000" -- "${P[@]}" $G --out x.pdf --copies -1
 refused 2 "--copies 1001: a whole number from 1 to 1000" -- "${P[@]}" $G --out x.pdf --copies 1001
 refused 2 "--copies 2.5: a whole number from 1 to 1000" -- "${P[@]}" $G --out x.pdf --copies 2.5
-refused 2 "--copies : a whole number from 1 to 1000" -- "${P[@]}" $G --out x.pdf --copies ""
+refused 2 "--copies is empty: give a value or leave the option out" -- "${P[@]}" $G --out x.pdf --copies ""
 refused 2 "--count 0: the units in one carton" -- label print --template carton-100x150 $G --lot L1 --count 0 \
     --sscc 36901234000000001 --format zpl
 refused 2 "--count -24: the units in one carton" -- label print --template carton-100x150 $G --lot L1 --count -24 \
@@ -54,10 +54,10 @@ refused 2 "--sscc 369012340000000011: check digit should be 7" -- label print --
 refused 2 "--declaration 12: a customs declaration number has 18 digits" -- "${P[@]}" --declaration 12 --out x.pdf
 refused 2 "--declaration abcdefghijklmnopqr: a customs declaration number has 18 digits" -- \
     "${P[@]}" --declaration abcdefghijklmnopqr --out x.pdf
-refused 2 "--declaration : a customs declaration number has 18 digits" -- "${P[@]}" --declaration "" --out x.pdf
+refused 2 "--declaration is empty: give a value or leave the option out" -- "${P[@]}" --declaration "" --out x.pdf
 refused 1 "nothing matches" -- "${P[@]}" --declaration 999999999999999999 --out x.pdf
 refused 2 "--origin ZZ: not an ISO 3166-1 country code" -- "${P[@]}" --origin ZZ --out x.pdf
-refused 2 "--origin : not an ISO 3166-1 country code" -- "${P[@]}" --origin "" --out x.pdf
+refused 2 "--origin is empty: give a value or leave the option out" -- "${P[@]}" --origin "" --out x.pdf
 refused 2 "not an ISO 3166-1 country code" -- "${P[@]}" --origin "$BAD" --out x.pdf
 refused 2 "--location NOPE: no such location" -- "${P[@]}" --location NOPE --out x.pdf
 refused 2 "--location is empty" -- "${P[@]}" --location "" --out x.pdf
@@ -90,9 +90,9 @@ refused 2 "--out x.pdf: the file name ends in .pdf, but the labels are png: name
 refused 2 "--out x.jpg: the file name ends in .jpg, but the labels are pdf: name it .pdf" -- \
     "${P[@]}" $G --format pdf --out x.jpg
 refused 2 "--format jpg: choose pdf, png, svg or zpl" -- "${P[@]}" $G --format jpg --out x.jpg
-refused 2 "--format : choose pdf, png, svg or zpl" -- "${P[@]}" $G --format "" --out x.pdf
-refused 2 "--out needs a file name" -- "${P[@]}" $G --out ""
-refused 2 "--printer needs a printer name" -- "${P[@]}" $G --printer ""
+refused 2 "--format is empty: give a value or leave the option out" -- "${P[@]}" $G --format "" --out x.pdf
+refused 2 "--out is empty: give a value or leave the option out" -- "${P[@]}" $G --out ""
+refused 2 "--printer is empty: give a value or leave the option out" -- "${P[@]}" $G --printer ""
 refused 2 "--out and --printer go one at a time" -- "${P[@]}" $G --out x.pdf --printer p
 [ ! -e x.jpg ] && [ ! -e x.pdf ] && [ ! -e x.png ] && ok || fail "a refused command wrote a file"
 
@@ -114,7 +114,7 @@ refused 2 "--codes empty.txt: the list names no code" -- "${P[@]}" --codes empty
 refused 2 "bad.txt line 2 is not valid UTF-8 text" -- "${P[@]}" --codes bad.txt --out x.pdf
 refused 2 "huge.txt line 2 is too long for a code" -- "${P[@]}" --codes huge.txt --out x.pdf
 refused 2 "cannot read codes from no-such.txt: No such file or directory" -- "${P[@]}" --codes no-such.txt --out x.pdf
-refused 2 "--codes needs a file name" -- "${P[@]}" --codes "" --out x.pdf
+refused 2 "--codes is empty: give a value or leave the option out" -- "${P[@]}" --codes "" --out x.pdf
 refused 2 "bad.txt line 2 is not valid UTF-8 text" -- scan --codes bad.txt
 refused 2 "two.txt line 1 holds more than one code" -- sale --counter C1 --cashier 王芳 --pay cash --codes two.txt
 

@@ -27,17 +27,17 @@ RET=(--counter C1 --cashier 王芳)
 # ---- sale: missing, empty, huge, negative, non-numeric, not UTF-8.
 refused 2 "sale needs --counter, --cashier, --pay and at least one CODE" -- sale --counter C1 --cashier 王芳 --pay cash
 refused 2 "sale needs --counter" -- sale --cashier 王芳 --pay cash $K
-refused 2 "counter '' must be 1 to 16 letters" -- sale --counter "" --cashier 王芳 --pay cash $K
+refused 2 "--counter is empty: give a value or leave the option out" -- sale --counter "" --cashier 王芳 --pay cash $K
 refused 2 "counter '\\xFF' must be 1 to 16 letters" -- sale --counter $'\xff' --cashier 王芳 --pay cash $K
 # The message shows 40 characters of a long name and "…", never half a character.
 refused 2 "counter '$ZH40…' must be" -- \
     sale --counter "$ZH40"$'\xe4' --cashier 王芳 --pay cash $K
 refused 2 "counter 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…' must be" -- sale --counter "$HUGE" --cashier 王芳 --pay cash $K
-refused 2 "cashier is required" -- sale --counter C1 --cashier "" --pay cash $K
+refused 2 "--cashier is empty: give a value or leave the option out" -- sale --counter C1 --cashier "" --pay cash $K
 refused 2 "cashier is not valid UTF-8 text" -- sale --counter C1 --cashier $'\xff' --pay cash $K
 refused 2 "cashier holds a control character" -- sale --counter C1 --cashier $'a\tb' --pay cash $K
 refused 2 "cashier is too long" -- sale --counter C1 --cashier "$HUGE" --pay cash $K
-refused 2 "--pay needs a payment method" -- sale --counter C1 --cashier 王芳 --pay "" $K
+refused 2 "--pay is empty: give a value or leave the option out" -- sale --counter C1 --cashier 王芳 --pay "" $K
 refused 2 "--pay needs a payment method" -- sale --counter C1 --cashier 王芳 --pay ",,," $K
 refused 2 "payment method '\\xFF' must be cash, card or wallet" -- sale --counter C1 --cashier 王芳 --pay $'\xff' $K
 refused 2 "payment method 'xxxxxxxxxxxxxxxxxxxx…' must be" -- sale --counter C1 --cashier 王芳 --pay "$HUGE" $K
@@ -61,12 +61,13 @@ refused 2 "a quantity is CODE*N" -- "${S[@]}" "$K*99999999999999999999"
 refused 2 "'*': a quantity is CODE*N" -- "${S[@]}" "*"
 refused 2 "可口可乐: 999999 times the code is more than one sale line may hold (at most 100000 pcs)" -- "${S[@]}" "999999*$K"
 refused 1 "not enough stock" -- "${S[@]}" "99999*$K"
-refused 2 "--paper '' must be 58 or 80" -- "${S[@]}" --paper "" $K
+refused 2 "--paper is empty: give a value or leave the option out" -- "${S[@]}" --paper "" $K
 refused 2 "--paper '\\xFF' must be 58 or 80" -- "${S[@]}" --paper $'\xff' $K
 refused 2 "no location 'NOPE'" -- "${S[@]}" --shelf NOPE $K
+refused 2 "--shelf is empty: give a value or leave the option out" -- "${S[@]}" --shelf "" $K
 refused 2 "location code '\\xFF' must be 1 to 32" -- "${S[@]}" --shelf $'\xff' $K
 refused 2 "unknown option" -- "${S[@]}" --frobnicate $K
-refused 2 "no receipt given" -- sale --reprint ""
+refused 2 "--reprint is empty: give a value or leave the option out" -- sale --reprint ""
 refused 2 "no sale has the receipt \\xFF" -- sale --reprint $'\xff'
 refused 2 "no sale has the receipt number -1" -- sale --reprint -1
 refused 2 "no sale has the receipt number 99999" -- sale --reprint 99999
@@ -94,7 +95,7 @@ refused 2 "no sale has the receipt xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…" 
 refused 2 "reason is not valid UTF-8 text" -- return $R "${RET[@]}" --reason $'\xff'
 refused 2 "reason is too long" -- return $R "${RET[@]}" --reason "$HUGE"
 refused 2 "counter is not valid UTF-8 text" -- return $R --counter $'\xff' --cashier 王芳
-refused 2 "counter '' must be 1 to 16 letters" -- return $R --counter "" --cashier 王芳
+refused 2 "--counter is empty: give a value or leave the option out" -- return $R --counter "" --cashier 王芳
 refused 2 "cashier is not valid UTF-8 text" -- return $R --counter C1 --cashier $'\xff'
 refused 2 "'5000112548167*0': a quantity is CODE*N" -- return $R "$K*0" "${RET[@]}"
 refused 2 "'5000112548167*-3': a quantity is CODE*N" -- return $R "$K*-3" "${RET[@]}"
@@ -110,7 +111,7 @@ refused 2 "a void takes back a whole sale" -- return $R "$K" --void "${RET[@]}"
 # ---- report and flow.
 refused 2 "report needs sales or flow" -- report
 refused 2 "report needs sales or flow" -- report bogus
-refused 2 "--by '' must be day, hour" -- report sales --by ""
+refused 2 "--by is empty: give a value or leave the option out" -- report sales --by ""
 refused 2 "--by '\\xFF' must be day, hour" -- report sales --by $'\xff'
 refused 2 "the first day '2026-02-29' is not a date" -- report sales --from 2026-02-29
 refused 2 "the first day '2026-13-01' is not a date" -- report sales --from 2026-13-01
@@ -119,6 +120,9 @@ refused 2 "the first day 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…' is not a 
 refused 2 "the last day '0000-00-00' is not a date" -- report sales --to 0000-00-00
 refused 2 "the first day 2026-12-01 is after the last day 2026-11-01" -- report sales --from 2026-12-01 --to 2026-11-01
 refused 2 "--counter is empty" -- report sales --counter ""
+refused 2 "--from is empty: give a value or leave the option out" -- report sales --from ""
+refused 2 "--to is empty: give a value or leave the option out" -- report flow --to ""
+refused 2 "--start is empty: give a value or leave the option out" -- flow record --start "" --in 1
 refused 2 "counter '\\xFF' must be 1 to 16 letters" -- report sales --counter $'\xff'
 refused 2 "it cannot be limited to counter C1" -- report sales --by commodity --counter C1
 refused 2 "report flow covers the whole store" -- report flow --counter C1
@@ -139,6 +143,7 @@ refused 2 "empty scan: nothing was read" -- scan ""
 refused 2 "\\xFF中\\xE4: store code" -- scan $'\xff中\xe4'
 refused 2 "xxxxxxxxxx…: 100000 bytes is longer than any code" -- scan "$HUGE"
 refused 2 "--fnc1 takes one character (or none)" -- scan config --fnc1 "##"
+refused 2 "--fnc1 is empty: give a value or leave the option out" -- scan config --fnc1 ""
 refused 2 "FNC1 substitute byte 0xFF" -- scan config --fnc1 $'\xff'
 refused 2 "in-store layout 'xxxxxxxxxxxxxxxxxxxx…': expected 13 characters" -- scan config --instore "$HUGE"
 
@@ -146,7 +151,7 @@ refused 2 "in-store layout 'xxxxxxxxxxxxxxxxxxxx…': expected 13 characters" --
 refused 2 "counter needs --counter C1 and --cashier NAME" -- counter --cashier 王芳 < /dev/null
 refused 2 "counter needs --counter C1 and --cashier NAME" -- counter --counter C1 < /dev/null
 refused 2 "counter '\\xFF' must be 1 to 16 letters" -- counter --counter $'\xff' --cashier 王芳 < /dev/null
-refused 2 "cashier is required" -- counter --counter C1 --cashier "" < /dev/null
+refused 2 "--cashier is empty: give a value or leave the option out" -- counter --counter C1 --cashier "" < /dev/null
 refused 2 "cashier is too long" -- counter --counter C1 --cashier "$HUGE" < /dev/null
 refused 2 "--paper '57' must be 58 or 80" -- counter --counter C1 --cashier 王芳 --paper 57 < /dev/null
 refused 2 "no location 'NOPE'" -- counter --counter C1 --cashier 王芳 --shelf NOPE < /dev/null

@@ -69,7 +69,7 @@ else
 fi
 
 # ---- back labels of one delivery (customs declaration), one per unit -----
-expect 0 "wrote 5 labels on 5 pages to back.png" -- label print --template back-cn-70x50 \
+expect 0 "wrote 5 labels on 5 pages to back-1.png … back-5.png" -- label print --template back-cn-70x50 \
     --declaration 223320241000123456 --copies stock --out back.png --dpi 300
 if have dmtxread; then
     for page in 1 5; do
@@ -215,6 +215,9 @@ if have zbarimg; then
 else
     skip "zbarimg absent: the two-origin shelf label not decoded"
 fi
+# A location code in another case names the same shelf, as everywhere else.
+"$E" label print --template shelf-60x40 --location a-01 --format zpl >lower.zpl
+grep -q '\^FD产地 意大利/波兰\^FS' lower.zpl && ok || fail "--location a-01: $(grep 产地 lower.zpl)"
 # Named without a location, the label keeps the commodity's default origin.
 "$E" label print --template shelf-60x40 3017620422003 --format zpl >plain.zpl
 grep -q '\^FD产地 意大利\^FS' plain.zpl && ok || fail "default origin: $(grep 产地 plain.zpl)"

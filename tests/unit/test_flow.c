@@ -95,7 +95,11 @@ static void import_rows(void **state)
                   "row 2: in '9999999999999999999999' is too large: the most is 1000000000"},
         /* 17 */ {"sensor,start,minutes,in,out\nD1,1899-12-31T05:00:00Z,60,1,0\n", ENT_INVALID,
                   "row 2: start '1899-12-31' is out of the supported range 1900-01-01 to 9999-12-31"},
+        /* 18 */ {"sensor,start,minutes,in,out\nD1,2026-12-01T00:00:01Z,60,1,0\n", ENT_INVALID,
+                  "row 2: start 2026-12-01T00:00:01Z is more than a day in the future (it is now "
+                  "2026-11-30T00:00:00Z)"},
     };
+    ent_clock_set("2026-11-30T00:00:00Z");
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
         FILE *f = rows[i].csv[0] ? text_file(rows[i].csv) : tmpfile();
         int rc = ent_flow_import_csv(db, f, NULL);
@@ -123,6 +127,13 @@ static void import_rows(void **state)
     EXPECT_ROW(2, db, ent_flow_record(db, NULL, "2026-11-28 15:30", 60, 1, 1), ENT_INVALID,
                "the period from 2026-11-28T07:30:00Z for 60 minutes overlaps the period from 2026-11-28T07:00:00Z "
                "for 60 minutes already counted by sensor 'manual': its visitors would count twice");
+    /* 2026-12-01 08:01 in Shanghai is a day and a minute after the clock's
+     * midnight UTC; 2030 is a counter's clock years ahead. */
+    EXPECT_ROW(3, db, ent_flow_record(db, NULL, "2026-12-01 08:01", 60, 1, 1), ENT_INVALID,
+               "start 2026-12-01T00:01:00Z is more than a day in the future (it is now 2026-11-30T00:00:00Z)");
+    EXPECT_ROW(4, db, ent_flow_record(db, NULL, "2030-11-30T02:00:00Z", 60, 1, 1), ENT_INVALID,
+               "start 2030-11-30T02:00:00Z is more than a day in the future (it is now 2026-11-30T00:00:00Z)");
+    ent_clock_set(NULL);
 }
 
 struct rows {

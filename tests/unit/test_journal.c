@@ -846,7 +846,7 @@ static void receipt_rows(void **state)
     EXPECT_ROW(1, db, ent_journal_receipt_verify(db, &r, bad, NULL), ENT_TAMPERED,
                "the receipt's signature does not verify with any key of the journal");
     EXPECT_ROW(2, mem, ent_journal_receipt_verify(mem, &r, "hello", pem), ENT_INVALID,
-               "not an entrepot receipt payload (it starts with ENT1|)");
+               "not an entrepot receipt payload (a payload starts with ENT1|)");
     EXPECT_ROW(3, mem, ent_journal_receipt_verify(mem, &r, "ENT1|SH01|2|SALE", pem), ENT_INVALID,
                "the receipt payload has too few fields");
     ent_db_close(mem);

@@ -297,6 +297,28 @@ static void data_fields(void **state)
     assert_string_equal(ent_label_data_get(d, "unit_price"), "¥2.66/100ml");
     assert_string_equal(ent_label_data_get(d, "origin_zh"), "法国"); /* no lot: the default origin */
     ent_label_data_free(d);
+    /* Sold by weight or volume: the price is per kg or litre, and the unit
+     * beside it says so (克 would read as a price per gram). */
+    static const struct {
+        const char *unit;
+        int64_t net;
+        const char *unit_zh, *unit_price;
+    } sold_by[] = {
+        {"g", 0, "千克", "¥39.90/kg"},  {"g", 750, "千克", "¥39.90/kg"}, {"ml", 0, "升", "¥3.99/100ml"},
+        {"pcs", 750, "件", "¥53.20/kg"}, {"pcs", 0, "件", NULL},
+    };
+    for (size_t i = 0; i < sizeof sold_by / sizeof *sold_by; i++) {
+        snprintf(p->unit, sizeof p->unit, "%s", sold_by[i].unit);
+        snprintf(p->net_unit, sizeof p->net_unit, "%s", sold_by[i].net ? "g" : "");
+        p->net_content = sold_by[i].net;
+        assert_int_equal(ent_label_data_from(&d, p, NULL, NULL), ENT_OK);
+        const char *zh = ent_label_data_get(d, "unit_zh"), *up = ent_label_data_get(d, "unit_price");
+        if (strcmp(zh, sold_by[i].unit_zh) != 0 || (up == NULL) != (sold_by[i].unit_price == NULL) ||
+            (up && strcmp(up, sold_by[i].unit_price) != 0))
+            fail_msg("sold_by row %zu: unit_zh %s, unit_price %s", i, zh, up ? up : "(absent)");
+        ent_label_data_free(d);
+    }
+    snprintf(p->unit, sizeof p->unit, "pcs");
     free_lot(lot);
     free_product(p);
 }

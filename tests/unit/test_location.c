@@ -83,7 +83,9 @@ static void edit_and_retire(void **state)
                  "location C-01 has a stock count open: post it before retiring the location"},
         /* 8 */ {"retire", "A-01-04", NULL, NULL, ENT_OK, ""},
         /* 9 */ {"retire", "A-01-04", NULL, NULL, ENT_REFUSED, "location a-01-04 is already retired"},
-        /* 10 */ {"edit", "a-01-04", NULL, "x", ENT_REFUSED, "location a-01-04 is retired: no stock can go there"},
+        /* 10 */ {"edit", "a-01-04", NULL, "x", ENT_REFUSED,
+                  "location a-01-04 is retired: it keeps its code and name, so that history never comes to mean "
+                  "another place"},
         /* 11 */ {"edit", "B-01", "A-01-04", NULL, ENT_EXISTS,
                   "location a-01-04 already exists (retired, kept for history): choose another code"},
     };

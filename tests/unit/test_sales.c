@@ -870,6 +870,9 @@ static void weighed_goods(void **state)
     assert_int_equal(ent_basket_line_at(b, 2)->amount, 1234);
     assert_int_equal(ent_basket_line_at(b, 2)->qty, 154);
     EXPECT_ROW(0, db, ent_basket_set_qty(b, 2, 300), ENT_INVALID, "腰果 was priced by its label: scan each label");
+    EXPECT_ROW(2, db, ent_basket_set_qty(b, 1, 3), ENT_INVALID,
+               "开心果 was weighed: its quantity is on the scale's label, scan each label");
+    assert_int_equal(ent_basket_line_at(b, 1)->qty, 523);
     /* A plain GTIN of a weighed commodity carries no weight. */
     EXPECT_ROW(1, db, ent_basket_scan(b, NULL, f.gtin, 0), ENT_INVALID,
                "开心果 is sold by weight or volume: scan the label from the scale");
@@ -896,6 +899,17 @@ static void weighed_goods(void **state)
         assert_widths(text, papers[i].cols);
         free(text);
     }
+    /* The bag comes back by the scale's label: its 523 g, read with the
+     * store's layouts, and what it was paid. */
+    ent_return_item back = {.code = w, .qty = 0};
+    ent_return_req q = {.receipt = sale->uuid, .items = &back, .nitems = 1, .counter = "C1", .cashier = "王芳"};
+    ent_sale *r = NULL;
+    if (ent_sale_return(db, &r, j, &q) != ENT_OK)
+        fail_msg("return by the scale's label: %s", ent_errmsg(db));
+    assert_int_equal(r->total, -3128);
+    assert_int_equal(scalar("SELECT SUM(qty) FROM stock_balance b JOIN lot l ON l.id = b.lot_id WHERE l.code = 'W1'"),
+                     5000);
+    ent_sale_free(r);
     ent_sale_free(sale);
     ent_basket_free(b);
     ent_journal_close(j);
