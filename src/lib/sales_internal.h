@@ -3,7 +3,31 @@
 #define ENT_SALES_INTERNAL_H
 
 #include "entrepot/sales.h"
+#include "entrepot/scan.h"
 #include "internal.h"
+
+/* The basket, shared by its editing (sales_basket.c) and its checkout
+ * (sales_checkout.c). A line and what the public view does not show: the lot the scan named. */
+struct bline {
+    ent_basket_line pub; /* first, so that a pointer to it is a pointer to the line */
+    int64_t lot_id;      /* 0: first expiry first out */
+};
+
+/* The payment methods, in the order of ent_basket.paid. */
+#define NMETHODS 3
+extern const char *const sales_methods[NMETHODS];
+
+struct ent_basket {
+    ent_db *db;
+    char counter[17], cashier[65];
+    int64_t shelf_id;
+    char currency[4];
+    int digits;
+    ent_scan_config scan_cfg;
+    struct bline *lines;
+    size_t n, cap;
+    int64_t paid[NMETHODS];
+};
 
 /* The tax inside a tax-inclusive amount: round-half-up(amount x rate /
  * (10000 + rate)), symmetric for negative amounts (returns). */

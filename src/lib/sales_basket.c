@@ -1,0 +1,520 @@
+/* Sales: the basket at a counter (scans, quantities, prices, payments). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "entrepot/catalog.h"
+#include "entrepot/country.h"
+#include "entrepot/db.h"
+#include "entrepot/money.h"
+#include "entrepot/scan.h"
+#include "entrepot/stock.h"
+#include "catalog_internal.h"
+#include "sales_internal.h"
+#include "stock_internal.h"
+#include "time_internal.h"
+
+#define MAX_LINES 500
+
+const char *const sales_methods[NMETHODS] = {"cash", "card", "wallet"};
+
+/* ---- the basket --------------------------------------------------------- */
+
+int ent_basket_new(ent_db *db, ent_basket **out, const char *counter, const char *cashier, const char *shelf)
+{
+    ent_basket *b = NULL;
+    ent_store *store = NULL;
+    const ent_currency *cur = NULL;
+    int rc;
+    *out = NULL;
+    ent_ok(db);
+    if (!sales_valid_counter(counter)) {
+        char shown[ENT_CLIP_SIZE];
+        return ent_fail(db, ENT_INVALID, "counter '%s' must be 1 to 16 letters, digits, - or _",
+                        ent_text_clip(shown, sizeof shown, counter, 40));
+    }
+    if ((rc = ent_check_text(db, "cashier", cashier, 64, true)) != ENT_OK)
+        return rc;
+    if (*cashier == '\0')
+        return ent_fail(db, ENT_INVALID, "a cashier is needed");
+    b = calloc(1, sizeof *b);
+    if (b == NULL)
+        return ent_fail(db, ENT_ERROR, "out of memory");
+    b->db = db;
+    snprintf(b->counter, sizeof b->counter, "%s", counter);
+    snprintf(b->cashier, sizeof b->cashier, "%s", cashier);
+    if (shelf && *shelf && (rc = ent_location_id(db, shelf, &b->shelf_id, NULL)) != ENT_OK)
+        goto done;
+    if ((rc = ent_store_get(db, &store)) != ENT_OK)
+        goto done;
+    snprintf(b->currency, sizeof b->currency, "%s", store->currency);
+    b->digits = ent_currency_lookup(&cur, store->currency) == ENT_OK ? cur->digits : 2;
+    if ((rc = ent_scan_config_load(db, &b->scan_cfg)) != ENT_OK)
+        goto done;
+    *out = b;
+    b = NULL;
+done:
+    ent_store_free(store);
+    ent_basket_free(b);
+    return rc;
+}
+
+void ent_basket_free(ent_basket *b)
+{
+    if (b == NULL)
+        return;
+    free(b->lines);
+    free(b);
+}
+
+size_t ent_basket_count(const ent_basket *b)
+{
+    return b ? b->n : 0;
+}
+
+const ent_basket_line *ent_basket_line_at(const ent_basket *b, size_t i)
+{
+    if (b == NULL || i == 0 || i > b->n)
+        return NULL;
+    return &b->lines[i - 1].pub;
+}
+
+/* The quantity of a line within the bounds of one sale line. */
+static int check_qty(ent_db *db, const ent_basket_line *l)
+{
+    int pcs = strcmp(l->unit, "pcs") == 0;
+    int64_t max = pcs ? ENT_SALE_MAX_PCS : ENT_SALE_MAX_MEASURE;
+    if (l->qty <= 0)
+        return ent_fail(db, ENT_INVALID, "%s: a quantity must be 1 or more, not %lld", l->name, (long long)l->qty);
+    if (l->qty > max)
+        return ent_fail(db, ENT_INVALID, "%s: %lld %s is more than one sale line may hold (at most %lld %s)", l->name,
+                        (long long)l->qty, l->unit, (long long)max, l->unit);
+    return ENT_OK;
+}
+
+/* Recomputes a line's amount and tax from its quantity, price and discount. */
+static int price_line(ent_basket *b, ent_basket_line *l)
+{
+    ent_db *db = b->db;
+    int64_t gross;
+    int rc = check_qty(db, l);
+    if (rc != ENT_OK)
+        return rc;
+    if (l->fixed > 0 && l->unit_price == l->list_price) {
+        gross = l->fixed;
+    } else if (strcmp(l->unit, "pcs") == 0) {
+        /* Both factors are bounded, so this cannot overflow; checked all the same. */
+        if (__builtin_mul_overflow(l->qty, l->unit_price, &gross))
+            gross = INT64_MAX;
+    } else {
+        gross = sales_muldiv(l->qty, l->unit_price, 1000);
+    }
+    if (gross > ENT_SALE_MAX_AMOUNT) {
+        char a[32];
+        ent_money_format(a, sizeof a, ENT_SALE_MAX_AMOUNT, b->currency);
+        return ent_fail(db, ENT_INVALID, "%s: the line's amount would be more than %s, the most a sale line may be",
+                        l->name, a);
+    }
+    if (l->discount > gross)
+        l->discount = gross;
+    l->amount = gross - l->discount;
+    l->tax = sales_tax(l->amount, l->tax_rate);
+    return ENT_OK;
+}
+
+/* Every line is bounded, so no sum over a basket can overflow. */
+_Static_assert(ENT_SALE_MAX_AMOUNT < INT64_MAX / 4 / MAX_LINES, "basket sums fit in 64 bits");
+_Static_assert(ENT_SALE_MAX_MEASURE < INT64_MAX / 4 / MAX_LINES, "basket units fit in 64 bits");
+
+void ent_basket_totals_get(const ent_basket *b, ent_basket_totals *out)
+{
+    memset(out, 0, sizeof *out);
+    for (size_t i = 0; i < b->n; i++) {
+        const ent_basket_line *l = &b->lines[i].pub;
+        out->total += l->amount;
+        out->tax += l->tax;
+        out->units += sales_line_units(l->unit, l->qty);
+    }
+    for (int i = 0; i < NMETHODS; i++)
+        out->paid += b->paid[i];
+    out->due = out->total - out->paid;
+    out->lines = b->n;
+}
+
+static void local_today(ent_basket *b, char day[11])
+{
+    char now[21];
+    int hour;
+    ent_now_utc(now);
+    if (sales_local(b->db, now, day, &hour) != ENT_OK)
+        memcpy(day, now, 10), day[10] = '\0'; /* UTC's date, ASCII */
+}
+
+/*
+ * Would the basket, with extra units of product (lot) added, still be
+ * sellable? Checks the commodity over all its lines, and the named lot
+ * over the lines that name it.
+ */
+static int check_stock(ent_basket *b, int64_t product_id, int64_t lot_id, int64_t extra, size_t skip,
+                       char origin[3])
+{
+    int64_t all = extra, in_lot = extra;
+    struct ent_pick *picks = NULL;
+    size_t n = 0;
+    char today[11];
+    int rc;
+    for (size_t i = 0; i < b->n; i++) {
+        if (i + 1 == skip || b->lines[i].pub.product_id != product_id)
+            continue;
+        all += b->lines[i].pub.qty;
+        if (lot_id && b->lines[i].lot_id == lot_id)
+            in_lot += b->lines[i].pub.qty;
+    }
+    local_today(b, today);
+    if (lot_id) {
+        rc = ent_stock_pick(b->db, &picks, &n, product_id, lot_id, in_lot, b->shelf_id, today);
+        if (rc == ENT_OK && origin)
+            memcpy(origin, picks[0].origin, 3);
+        free(picks);
+        picks = NULL;
+        if (rc != ENT_OK)
+            return rc;
+    }
+    rc = ent_stock_pick(b->db, &picks, &n, product_id, 0, all, b->shelf_id, today);
+    if (rc == ENT_OK && origin && !lot_id)
+        memcpy(origin, picks[0].origin, 3);
+    free(picks);
+    return rc;
+}
+
+static struct bline *line_ref(ent_basket *b, size_t line)
+{
+    if (b->n == 0) {
+        ent_fail(b->db, ENT_INVALID, "the basket is empty");
+        return NULL;
+    }
+    if (line == 0)
+        line = b->n;
+    if (line > b->n) {
+        ent_fail(b->db, ENT_INVALID, "there is no line %zu: the basket has %zu", line, b->n);
+        return NULL;
+    }
+    return &b->lines[line - 1];
+}
+
+/* An in-store price in the scan, in minor units of the store's currency. */
+static int64_t scan_amount(const ent_basket *b, const ent_scan *s)
+{
+    int64_t v = s->amount;
+    for (int d = s->amount_decimals; d < b->digits; d++)
+        v *= 10;
+    for (int d = b->digits; d < s->amount_decimals; d++)
+        v /= 10;
+    return v;
+}
+
+/* Fills a new line from a resolved scan. */
+static int new_line(ent_basket *b, struct bline *bl, const ent_scan *s, const ent_scan_match *m, int64_t mult)
+{
+    ent_product *p = NULL;
+    ent_basket_line *l = &bl->pub;
+    int rc = ent_product_get_by_id(b->db, &p, m->product_id);
+    if (rc == ENT_OK && (rc = ent_product_sellable(b->db, p)) != ENT_OK)
+        ent_product_free(p); /* unpriced or retired: refused, named */
+    if (rc != ENT_OK)
+        return rc;
+    memset(bl, 0, sizeof *bl);
+    l->product_id = p->id;
+    snprintf(l->code, sizeof l->code, "%s", m->code);
+    snprintf(l->name, sizeof l->name, "%s", m->name);
+    snprintf(l->unit, sizeof l->unit, "%s", p->unit);
+    snprintf(l->origin, sizeof l->origin, "%s", p->origin);
+    l->list_price = l->unit_price = p->price;
+    l->tax_rate = p->tax_rate;
+    l->qty = m->qty;
+    if (m->lot) {
+        bl->lot_id = m->lot->id;
+        snprintf(l->lot, sizeof l->lot, "%s", m->lot->code);
+    }
+    int weighed = strcmp(p->unit, "pcs") != 0;
+    if (s->kind == ENT_SCAN_INSTORE && s->instore_kind == 'P' && s->has_amount) {
+        /* The scale priced it: the code's amount is what the customer pays. */
+        l->fixed = scan_amount(b, s);
+        if (l->fixed > 0 && l->fixed <= ENT_SALE_MAX_AMOUNT)
+            l->qty = !weighed ? 1 : p->price > 0 ? sales_muldiv(l->fixed, 1000, p->price) : 0;
+        if (l->fixed <= 0 || l->fixed > ENT_SALE_MAX_AMOUNT || l->qty <= 0) {
+            char shown[ENT_CLIP_SIZE];
+            rc = ent_fail(b->db, ENT_INVALID, "%s: the price in code %s cannot be sold", l->name,
+                          ent_text_clip(shown, sizeof shown, s->text, 40));
+            goto done;
+        }
+    }
+    /* A plain GTIN of goods sold by weight says "one", which is no weight. */
+    if (weighed && (l->qty <= 0 || (!s->has_measure && l->fixed == 0))) {
+        rc = ent_fail(b->db, ENT_INVALID, "%s is sold by weight or volume: scan the label from the scale", l->name);
+        goto done;
+    }
+    if (mult > 1) {
+        int64_t max = weighed ? ENT_SALE_MAX_MEASURE : ENT_SALE_MAX_PCS;
+        if (__builtin_mul_overflow(l->qty, mult, &l->qty) || l->qty > max ||
+            __builtin_mul_overflow(l->fixed, mult, &l->fixed)) {
+            rc = ent_fail(b->db, ENT_INVALID,
+                          "%s: %lld times the code is more than one sale line may hold "
+                          "(at most %lld %s)",
+                          l->name, (long long)mult, (long long)max, l->unit);
+            goto done;
+        }
+    }
+    rc = price_line(b, l);
+done:
+    ent_product_free(p);
+    return rc;
+}
+
+int ent_basket_scan(ent_basket *b, size_t *line_out, const char *code, int64_t qty)
+{
+    ent_scan s;
+    ent_scan_match *m = NULL;
+    struct bline nl;
+    int rc;
+    if (b == NULL)
+        return ENT_INVALID;
+    ent_ok(b->db);
+    if (code == NULL || *code == '\0')
+        return ent_fail(b->db, ENT_INVALID, "no code given");
+    if (qty < 0)
+        return ent_fail(b->db, ENT_INVALID, "a quantity must be 1 or more, not %lld", (long long)qty);
+    if (qty > ENT_SALE_MAX_MEASURE)
+        return ent_fail(b->db, ENT_INVALID,
+                        "a quantity of %lld is more than one sale line may hold (at most %d "
+                        "pieces, or %d g or ml)",
+                        (long long)qty, ENT_SALE_MAX_PCS, ENT_SALE_MAX_MEASURE);
+    if (b->n >= MAX_LINES)
+        return ent_fail(b->db, ENT_INVALID, "a basket holds at most %d lines", MAX_LINES);
+    if (ent_scan_parse(&s, code, strlen(code), &b->scan_cfg) != ENT_OK)
+        return ent_fail(b->db, ENT_INVALID, "%s", s.message);
+    if ((rc = ent_scan_resolve(b->db, &m, &s)) != ENT_OK)
+        goto done;
+    if (m->lot_state == ENT_SCAN_LOT_UNKNOWN) {
+        rc = ent_fail(b->db, ENT_NOTFOUND, "%s", m->problem);
+        goto done;
+    }
+    if (m->lot_state == ENT_SCAN_LOT_CONFLICT) {
+        rc = ent_fail(b->db, ENT_INVALID, "the scan does not agree with lot %s on record: %s", m->lot->code,
+                      m->problem);
+        goto done;
+    }
+    if ((rc = new_line(b, &nl, &s, m, qty)) != ENT_OK)
+        goto done;
+    /* The same commodity and lot again joins its line, unless the line was
+     * priced by hand or by its own code. */
+    size_t join = 0;
+    for (size_t i = b->n; i > 0 && nl.pub.fixed == 0; i--) {
+        const struct bline *o = &b->lines[i - 1];
+        if (o->pub.product_id == nl.pub.product_id && o->lot_id == nl.lot_id && o->pub.fixed == 0 &&
+            o->pub.unit_price == o->pub.list_price && o->pub.discount == 0) {
+            join = i;
+            break;
+        }
+    }
+    if ((rc = check_stock(b, nl.pub.product_id, nl.lot_id, nl.pub.qty, 0, nl.pub.origin)) != ENT_OK)
+        goto done;
+    if (join) {
+        ent_basket_line *o = &b->lines[join - 1].pub;
+        int64_t old = o->qty;
+        o->qty += nl.pub.qty;
+        if ((rc = price_line(b, o)) != ENT_OK) {
+            o->qty = old;
+            price_line(b, o);
+            goto done;
+        }
+        if (line_out)
+            *line_out = join;
+        goto done;
+    }
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 16;
+        struct bline *nb = realloc(b->lines, cap * sizeof *nb);
+        if (nb == NULL) {
+            rc = ent_fail(b->db, ENT_ERROR, "out of memory");
+            goto done;
+        }
+        b->lines = nb;
+        b->cap = cap;
+    }
+    b->lines[b->n++] = nl;
+    if (line_out)
+        *line_out = b->n;
+done:
+    ent_scan_match_free(m);
+    return rc;
+}
+
+int ent_basket_set_qty(ent_basket *b, size_t line, int64_t qty)
+{
+    ent_ok(b->db);
+    struct bline *bl = line_ref(b, line);
+    if (bl == NULL)
+        return b->db->code;
+    ent_basket_line *l = &bl->pub;
+    if (qty <= 0)
+        return ent_fail(b->db, ENT_INVALID, "a quantity must be 1 or more, not %lld (remove the line instead)",
+                        (long long)qty);
+    if (l->fixed > 0)
+        return ent_fail(b->db, ENT_INVALID, "%s was priced by its label: scan each label", l->name);
+    /* A weighed line holds what the scale weighed: a count would sell 3 g. */
+    if (strcmp(l->unit, "pcs") != 0)
+        return ent_fail(b->db, ENT_INVALID, "%s was weighed: its quantity is on the scale's label, scan each label",
+                        l->name);
+    ent_basket_line bounded = *l;
+    bounded.qty = qty;
+    if (check_qty(b->db, &bounded) != ENT_OK) /* before the stock check adds it up */
+        return b->db->code;
+    int64_t extra = qty - l->qty;
+    if (extra > 0) {
+        int rc = check_stock(b, l->product_id, bl->lot_id, qty, (size_t)(bl - b->lines) + 1, NULL);
+        if (rc != ENT_OK)
+            return rc;
+    }
+    int64_t old = l->qty;
+    l->qty = qty;
+    int rc = price_line(b, l);
+    if (rc != ENT_OK) {
+        l->qty = old;
+        price_line(b, l);
+    }
+    return rc;
+}
+
+int ent_basket_remove(ent_basket *b, size_t line)
+{
+    ent_ok(b->db);
+    struct bline *bl = line_ref(b, line);
+    if (bl == NULL)
+        return b->db->code;
+    size_t i = (size_t)(bl - b->lines);
+    memmove(&b->lines[i], &b->lines[i + 1], (b->n - i - 1) * sizeof *b->lines);
+    b->n--;
+    ent_basket_unpay(b); /* the total changed: the cashier takes payment again */
+    return ENT_OK;
+}
+
+static int check_reason(ent_db *db, const char *what, const char *reason)
+{
+    if (reason == NULL || *reason == '\0')
+        return ent_fail(db, ENT_INVALID, "a %s needs a reason", what);
+    return ent_check_text(db, "reason", reason, 100, true);
+}
+
+int ent_basket_set_price(ent_basket *b, size_t line, int64_t unit_price, const char *reason)
+{
+    ent_ok(b->db);
+    struct bline *bl = line_ref(b, line);
+    if (bl == NULL)
+        return b->db->code;
+    ent_basket_line *l = &bl->pub;
+    int rc = check_reason(b->db, "price change", reason);
+    if (rc != ENT_OK)
+        return rc;
+    if (unit_price < 0 || unit_price > ENT_SALE_MAX_PRICE) {
+        char a[32], m[32];
+        ent_money_format(a, sizeof a, unit_price, b->currency);
+        ent_money_format(m, sizeof m, ENT_SALE_MAX_PRICE, b->currency);
+        return ent_fail(b->db, ENT_INVALID, "a price of %s cannot be: a price is from 0 to %s", a, m);
+    }
+    if (l->fixed > 0)
+        return ent_fail(b->db, ENT_INVALID, "%s was priced by its label: give a discount instead", l->name);
+    ent_basket_line old = *l;
+    l->unit_price = unit_price;
+    snprintf(l->price_reason, sizeof l->price_reason, "%s", reason);
+    if ((rc = price_line(b, l)) != ENT_OK)
+        *l = old;
+    return rc;
+}
+
+int ent_basket_discount(ent_basket *b, size_t line, int64_t amount, int32_t percent_bp, const char *reason)
+{
+    ent_ok(b->db);
+    struct bline *bl = line_ref(b, line);
+    if (bl == NULL)
+        return b->db->code;
+    ent_basket_line *l = &bl->pub;
+    int rc = check_reason(b->db, "discount", reason);
+    if (rc != ENT_OK)
+        return rc;
+    int64_t gross = l->amount + l->discount;
+    if (amount < 0) {
+        if (percent_bp <= 0 || percent_bp > 10000)
+            return ent_fail(b->db, ENT_INVALID, "a discount must be between 0%% and 100%%");
+        amount = sales_muldiv(gross, percent_bp, 10000);
+    }
+    if (amount <= 0)
+        return ent_fail(b->db, ENT_INVALID, "a discount must be more than zero");
+    if (amount > gross) {
+        char a[32], g[32];
+        ent_money_format(a, sizeof a, amount, b->currency);
+        ent_money_format(g, sizeof g, gross, b->currency);
+        return ent_fail(b->db, ENT_INVALID, "a discount of %s is more than the line's %s", a, g);
+    }
+    l->discount = amount;
+    snprintf(l->discount_reason, sizeof l->discount_reason, "%s", reason);
+    return price_line(b, l);
+}
+
+static int method_index(const char *method)
+{
+    for (int i = 0; method && i < NMETHODS; i++)
+        if (strcmp(method, sales_methods[i]) == 0)
+            return i;
+    return -1;
+}
+
+int ent_basket_pay(ent_basket *b, const char *method, int64_t amount)
+{
+    ent_basket_totals t;
+    ent_ok(b->db);
+    int k = method_index(method);
+    if (k < 0) {
+        char shown[ENT_CLIP_SIZE];
+        return ent_fail(b->db, ENT_INVALID, "payment method '%s' must be cash, card or wallet",
+                        ent_text_clip(shown, sizeof shown, method, 20));
+    }
+    ent_basket_totals_get(b, &t);
+    if (b->n == 0)
+        return ent_fail(b->db, ENT_INVALID, "the basket is empty");
+    if (t.due <= 0)
+        return ent_fail(b->db, ENT_INVALID, "nothing is due");
+    if (amount < 0)
+        return ent_fail(b->db, ENT_INVALID, "an amount paid must be more than zero");
+    if (amount == 0)
+        amount = t.due;
+    int64_t paid;
+    if (__builtin_add_overflow(b->paid[k], amount, &paid) || paid > ENT_SALE_MAX_AMOUNT) {
+        char a[32], m[32];
+        ent_money_format(a, sizeof a, amount, b->currency);
+        ent_money_format(m, sizeof m, ENT_SALE_MAX_AMOUNT, b->currency);
+        return ent_fail(b->db, ENT_INVALID, "%s paid in %s is more than a payment may be (at most %s)", a, sales_methods[k],
+                        m);
+    }
+    if (k != 0 && amount > t.due) {
+        char a[32], d[32];
+        ent_money_format(a, sizeof a, amount, b->currency);
+        ent_money_format(d, sizeof d, t.due, b->currency);
+        return ent_fail(b->db, ENT_INVALID, "%s cannot pay %s when %s is due: only cash gives change", method, a, d);
+    }
+    b->paid[k] = paid;
+    return ENT_OK;
+}
+
+void ent_basket_unpay(ent_basket *b)
+{
+    memset(b->paid, 0, sizeof b->paid);
+}
+
+void ent_basket_clear(ent_basket *b)
+{
+    if (b == NULL)
+        return;
+    b->n = 0;
+    ent_basket_unpay(b);
+}

@@ -1,0 +1,285 @@
+/* Sales: the checkout of a basket (stock taken, rows written, journal record). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "entrepot/db.h"
+#include "entrepot/money.h"
+#include "entrepot/stock.h"
+#include "journal_internal.h" /* the journal record of a sale */
+#include "sales_internal.h"
+#include "stock_internal.h"
+#include "time_internal.h"
+
+/* ---- checkout ----------------------------------------------------------- */
+
+/* What checkout learned about one basket line inside the transaction: the
+ * lots and places its units came from. */
+struct co_line {
+    struct ent_pick *picks;
+    size_t npicks;
+};
+
+/*
+ * A line as recorded. A basket line whose units came from lots of different
+ * origin countries is recorded as one line per origin, its amount and
+ * discount shared by quantity (the last share takes the rest), so that the
+ * receipt names each origin and the report by country stays exact.
+ */
+struct out_line {
+    const ent_basket_line *l;
+    const struct co_line *co;
+    char origin[3];
+    char lots[65];
+    int64_t qty, amount, discount, tax;
+};
+
+/* The lot codes of one origin's picks, joined by '+'. */
+static void join_lots(struct out_line *o)
+{
+    size_t used = 0;
+    o->lots[0] = '\0';
+    for (size_t i = 0; i < o->co->npicks; i++) {
+        const struct ent_pick *p = &o->co->picks[i];
+        if (strcmp(p->origin, o->origin) != 0 || (used && strstr(o->lots, p->lot) != NULL))
+            continue;
+        int w = snprintf(o->lots + used, sizeof o->lots - used, "%s%s", used ? "+" : "", p->lot);
+        if (w < 0 || (size_t)w >= sizeof o->lots - used) {
+            o->lots[sizeof o->lots - 1] = '\0';
+            break;
+        }
+        used += (size_t)w;
+    }
+}
+
+/* Splits the basket's lines by origin into *out (malloc'd, *n entries). */
+static int split_lines(ent_basket *b, const struct co_line *co, struct out_line **out, size_t *n)
+{
+    size_t cap = 0, k = 0;
+    for (size_t i = 0; i < b->n; i++)
+        cap += co[i].npicks;
+    struct out_line *o = calloc(cap ? cap : 1, sizeof *o);
+    *out = o;
+    *n = 0;
+    if (o == NULL)
+        return ent_fail(b->db, ENT_ERROR, "out of memory");
+    for (size_t i = 0; i < b->n; i++) {
+        const ent_basket_line *l = &b->lines[i].pub;
+        int64_t qty_left = l->qty, amount_left = l->amount, discount_left = l->discount;
+        size_t first = k;
+        for (size_t p = 0; p < co[i].npicks; p++) {
+            const char *origin = co[i].picks[p].origin;
+            size_t g = first;
+            while (g < k && strcmp(o[g].origin, origin) != 0)
+                g++;
+            if (g == k) {
+                o[k].l = l;
+                o[k].co = &co[i];
+                memcpy(o[k].origin, origin, 3);
+                k++;
+            }
+            o[g].qty += co[i].picks[p].qty;
+        }
+        for (size_t g = first; g < k; g++) {
+            if (g + 1 == k) {
+                o[g].amount = amount_left;
+                o[g].discount = discount_left;
+            } else {
+                o[g].amount = sales_muldiv(l->amount, o[g].qty, l->qty);
+                o[g].discount = sales_muldiv(l->discount, o[g].qty, l->qty);
+            }
+            qty_left -= o[g].qty;
+            amount_left -= o[g].amount;
+            discount_left -= o[g].discount;
+            o[g].tax = sales_tax(o[g].amount, l->tax_rate);
+            join_lots(&o[g]);
+        }
+        if (qty_left != 0)
+            return ent_fail(b->db, ENT_ERROR, "the lots picked for %s do not add up", l->code);
+    }
+    *n = k;
+    return ENT_OK;
+}
+/* Inside the transaction: picks and moves the stock of every line. Lines
+ * that name their lot go first, so that first-expiry-first-out lines do
+ * not take the units a named lot needs. */
+static int take_stock(ent_basket *b, struct co_line *co, const char *batch, const char *today)
+{
+    int rc = ENT_OK;
+    for (int pass = 0; pass < 2 && rc == ENT_OK; pass++) {
+        for (size_t i = 0; i < b->n && rc == ENT_OK; i++) {
+            const struct bline *bl = &b->lines[i];
+            if ((bl->lot_id != 0) != (pass == 0))
+                continue;
+            rc = ent_stock_pick(b->db, &co[i].picks, &co[i].npicks, bl->pub.product_id, bl->lot_id, bl->pub.qty,
+                                b->shelf_id, today);
+            for (size_t k = 0; k < co[i].npicks && rc == ENT_OK; k++)
+                rc = ent_stock_apply(b->db, batch, "sale", bl->pub.product_id, co[i].picks[k].lot_id,
+                                     co[i].picks[k].location_id, -co[i].picks[k].qty, NULL, NULL, b->cashier);
+        }
+    }
+    return rc;
+}
+
+static int write_sale(ent_basket *b, int64_t *sale_id, const struct out_line *o, size_t n, const char *uuid,
+                      const ent_journal_written *w, const char *day, int hour, const ent_basket_totals *t,
+                      const int64_t applied[NMETHODS])
+{
+    ent_db *db = b->db;
+    int rc = sales_insert_sale(db, sale_id, uuid, w->seq, "sale", 0, w->time, day, hour, b->counter, b->cashier,
+                               t->total, t->tax, t->units, NULL, w->qr);
+    struct sales_sum_line *sum = calloc(n ? n : 1, sizeof *sum);
+    if (sum == NULL)
+        return ent_fail(db, ENT_ERROR, "out of memory");
+    for (size_t i = 0; i < n && rc == ENT_OK; i++) {
+        const ent_basket_line *l = o[i].l;
+        int64_t line_id;
+        rc = sales_insert_line(db, &line_id, *sale_id, (int)i + 1, l->product_id, l->code, l->name, o[i].origin,
+                               o[i].lots, l->unit, o[i].qty, l->unit_price, o[i].discount, o[i].amount, l->tax_rate,
+                               o[i].tax, l->price_reason[0] ? l->price_reason : NULL,
+                               l->discount_reason[0] ? l->discount_reason : NULL, 0);
+        for (size_t k = 0; k < o[i].co->npicks && rc == ENT_OK; k++) {
+            const struct ent_pick *p = &o[i].co->picks[k];
+            if (strcmp(p->origin, o[i].origin) == 0)
+                rc = sales_insert_pick(db, line_id, p->lot_id, p->location_id, p->qty);
+        }
+        sum[i].product_id = l->product_id;
+        sum[i].origin = o[i].origin;
+        sum[i].amount = o[i].amount;
+        sum[i].units = sales_line_units(l->unit, o[i].qty);
+    }
+    for (int k = 0; k < NMETHODS && rc == ENT_OK; k++)
+        if (b->paid[k] > 0)
+            rc = sales_insert_pay(db, *sale_id, sales_methods[k], applied[k], b->paid[k], b->paid[k] - applied[k]);
+    if (rc == ENT_OK)
+        rc = sales_sum_add(db, day, hour, b->counter, b->cashier, 0, t->total, t->units, sum, n);
+    free(sum);
+    return rc;
+}
+
+static int journal_sale(ent_basket *b, ent_journal *j, ent_journal_written *w, const struct out_line *o, size_t n,
+                        const char *uuid, const char *now, const int64_t applied[NMETHODS])
+{
+    size_t ntax = 0, npay = 0;
+    ent_journal_line *jl = calloc(n ? n : 1, sizeof *jl);
+    int32_t *rates = calloc(n ? n : 1, sizeof *rates);
+    int64_t *amounts = calloc(n ? n : 1, sizeof *amounts), *taxes = calloc(n ? n : 1, sizeof *taxes);
+    ent_journal_tax *jt = NULL;
+    ent_journal_pay jp[NMETHODS];
+    int rc = ENT_OK;
+    if (!jl || !rates || !amounts || !taxes) {
+        rc = ent_fail(b->db, ENT_ERROR, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const ent_basket_line *l = o[i].l;
+        jl[i] = (ent_journal_line){l->code, o[i].lots, l->name, o[i].qty, l->unit_price, o[i].discount, o[i].amount,
+                                   l->tax_rate};
+        rates[i] = l->tax_rate;
+        amounts[i] = o[i].amount;
+        taxes[i] = o[i].tax;
+    }
+    if (sales_taxes(&jt, &ntax, rates, amounts, taxes, n) != ENT_OK) {
+        rc = ent_fail(b->db, ENT_ERROR, "out of memory");
+        goto done;
+    }
+    for (int k = 0; k < NMETHODS; k++)
+        if (b->paid[k] > 0)
+            jp[npay++] = (ent_journal_pay){sales_methods[k], applied[k]};
+    ent_journal_record rec = {0};
+    rec.kind = ENT_JOURNAL_SALE;
+    rec.uuid = uuid;
+    rec.time = now;
+    rec.counter = b->counter;
+    rec.cashier = b->cashier;
+    rec.taxes = jt;
+    rec.ntaxes = ntax;
+    rec.pays = jp;
+    rec.npays = npay;
+    rec.lines = jl;
+    rec.nlines = n;
+    rc = ent_journal_append(j, w, &rec);
+done:
+    free(jl);
+    free(rates);
+    free(amounts);
+    free(taxes);
+    free(jt);
+    return rc;
+}
+
+int ent_basket_checkout(ent_basket *b, ent_journal *j, ent_sale **out)
+{
+    ent_basket_totals t;
+    ent_journal_written w;
+    struct co_line *co = NULL;
+    struct out_line *o = NULL;
+    size_t nlines, nout = 0;
+    char uuid[37], now[21], day[11];
+    int64_t applied[NMETHODS], sale_id = 0;
+    int hour, rc;
+    if (out)
+        *out = NULL;
+    if (b == NULL)
+        return ENT_INVALID;
+    ent_db *db = b->db;
+    nlines = b->n;
+    ent_ok(db);
+    if (j == NULL)
+        return ent_fail(db, ENT_REFUSED, "no journal is open, so nothing can be sold");
+    ent_basket_totals_get(b, &t);
+    if (b->n == 0)
+        return ent_fail(db, ENT_INVALID, "the basket is empty");
+    if (t.total > ENT_SALE_MAX_AMOUNT) {
+        char a[32], m[32];
+        ent_money_format(a, sizeof a, t.total, b->currency);
+        ent_money_format(m, sizeof m, ENT_SALE_MAX_AMOUNT, b->currency);
+        return ent_fail(db, ENT_INVALID, "a total of %s is more than one sale may be (at most %s): split it", a, m);
+    }
+    if (t.due > 0) {
+        char d[32];
+        ent_money_format(d, sizeof d, t.due, b->currency);
+        return ent_fail(db, ENT_INVALID, "%s is still due", d);
+    }
+    /* Change comes out of the cash drawer only. */
+    memcpy(applied, b->paid, sizeof applied);
+    if (-t.due > applied[0])
+        return ent_fail(db, ENT_INVALID, "only cash gives change");
+    applied[0] += t.due;
+    co = calloc(b->n, sizeof *co);
+    if (co == NULL)
+        return ent_fail(db, ENT_ERROR, "out of memory");
+    ent_uuid_new(uuid);
+    ent_now_utc(now);
+    if ((rc = sales_local(db, now, day, &hour)) != ENT_OK || (rc = sales_durable(db)) != ENT_OK)
+        goto done;
+    if ((rc = ent_tx_begin(db)) != ENT_OK)
+        goto done;
+    rc = take_stock(b, co, uuid, day);
+    if (rc == ENT_OK && (rc = split_lines(b, co, &o, &nout)) == ENT_OK) {
+        /* Split lines round their own tax: the sale's tax is theirs. */
+        t.tax = 0;
+        t.units = 0;
+        for (size_t i = 0; i < nout; i++) {
+            t.tax += o[i].tax;
+            t.units += sales_line_units(o[i].l->unit, o[i].qty);
+        }
+    }
+    if (rc == ENT_OK)
+        rc = journal_sale(b, j, &w, o, nout, uuid, now, applied);
+    if (rc == ENT_OK)
+        rc = write_sale(b, &sale_id, o, nout, uuid, &w, day, hour, &t, applied);
+    rc = ent_tx_end(db, rc);
+    if (rc != ENT_OK)
+        goto done;
+    /* Committed: the sale stands even if reading it back fails. */
+    ent_basket_clear(b);
+    if (out && sales_read(db, out, sale_id) != ENT_OK)
+        *out = NULL;
+done:
+    for (size_t i = 0; co && i < nlines; i++)
+        free(co[i].picks);
+    free(co);
+    free(o);
+    return rc;
+}
