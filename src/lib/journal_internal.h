@@ -128,5 +128,40 @@ int jwalk_open(ent_db *db, struct jwalk **out, int64_t from_seq);
 int jwalk_next(struct jwalk *w, struct jrec **rec);
 void jwalk_close(struct jwalk *w);
 
+/* ---- the writer (journal.c), shared with the closings (journal_close.c) ---- */
+
+struct ent_journal {
+    ent_db *db;
+    EVP_PKEY *key;
+    EVP_PKEY_CTX *sign;
+    unsigned char key_id[J_HASH];
+    char key_hex[65];
+    unsigned char *spki; /* DER public key (OPENSSL_free) */
+    size_t spki_len;
+    char store[17], currency[4], tz[65];
+    char session[37];
+    char *counter;
+    struct jbuf body, seal;
+    struct jrec rec;
+};
+
+/* The chain's last record, as the next append needs it. */
+struct head {
+    int64_t seq, grand_total;
+    unsigned char hash[J_HASH];
+    char at[21];
+    char kind[12];
+    unsigned char key_id[J_HASH]; /* the key the next record must be signed with */
+};
+
+/* The chain's last record into *h (zeroed when the chain is empty). */
+int read_head(ent_db *db, struct head *h);
+/* The latest day closing: its seq and the instant its day ends ("" when none). */
+int last_day_close(ent_db *db, int64_t *seq, char period_end[21], char period[24]);
+/* Chains, signs and stores r (see append_after); inside a transaction. */
+int append_locked(ent_journal *j, struct jrec *r, ent_journal_written *out);
+/* A record with the defaults every writer shares; rec_done releases it. */
+void rec_init(ent_journal *j, struct jrec *r, const char *kind, char uuid[37], char at[21]);
+void rec_done(ent_journal *j, struct jrec *r);
 
 #endif

@@ -1,0 +1,390 @@
+/* The journal's closings: a day's, a month's or a year's totals, signed into the chain. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "entrepot/db.h"
+#include "entrepot/parse.h"
+#include "journal_internal.h"
+#include "time_internal.h"
+
+/* ---- closings ----------------------------------------------------------- */
+
+/* Fills r's totals, lists and counts from the records first..last. Shared
+ * with the verifier, which recomputes every closing this way. */
+int jclose_aggregate(ent_db *db, struct jrec *r, int64_t first, int64_t last)
+{
+    int sc;
+    sqlite3_stmt *st = ent_stmt(db, "SELECT kind, count(*) FROM journal WHERE seq BETWEEN ? AND ? "
+                                    "GROUP BY kind ORDER BY kind");
+    if (st == NULL)
+        return db->code;
+    sqlite3_bind_int64(st, 1, first);
+    sqlite3_bind_int64(st, 2, last);
+    while ((sc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct jcount *c = jrec_add_count(r);
+        if (c == NULL || (c->kind = ent_col_strdup(st, 0)) == NULL) {
+            sqlite3_reset(st);
+            return ent_fail(db, ENT_ERROR, "out of memory");
+        }
+        c->n = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_reset(st);
+    if (sc != SQLITE_DONE)
+        return ent_fail_sql(db, "summing the journal");
+    st = ent_stmt(db, "SELECT t.rate, sum(t.gross), sum(t.tax) FROM journal_tax t JOIN journal j ON j.seq = t.seq "
+                      "WHERE t.seq BETWEEN ? AND ? AND j.kind IN ('SALE', 'RETURN', 'VOID') "
+                      "GROUP BY t.rate ORDER BY t.rate");
+    if (st == NULL)
+        return db->code;
+    sqlite3_bind_int64(st, 1, first);
+    sqlite3_bind_int64(st, 2, last);
+    while ((sc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct jtax *t = jrec_add_tax(r);
+        if (t == NULL) {
+            sqlite3_reset(st);
+            return ent_fail(db, ENT_ERROR, "out of memory");
+        }
+        t->rate = sqlite3_column_int64(st, 0);
+        t->gross = sqlite3_column_int64(st, 1);
+        t->tax = sqlite3_column_int64(st, 2);
+    }
+    sqlite3_reset(st);
+    if (sc != SQLITE_DONE)
+        return ent_fail_sql(db, "summing the journal");
+    st = ent_stmt(db, "SELECT p.method, sum(p.amount) FROM journal_pay p JOIN journal j ON j.seq = p.seq "
+                      "WHERE p.seq BETWEEN ? AND ? AND j.kind IN ('SALE', 'RETURN', 'VOID') "
+                      "GROUP BY p.method ORDER BY p.method");
+    if (st == NULL)
+        return db->code;
+    sqlite3_bind_int64(st, 1, first);
+    sqlite3_bind_int64(st, 2, last);
+    while ((sc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct jpay *p = jrec_add_pay(r);
+        if (p == NULL || (p->method = ent_col_strdup(st, 0)) == NULL) {
+            sqlite3_reset(st);
+            return ent_fail(db, ENT_ERROR, "out of memory");
+        }
+        p->amount = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_reset(st);
+    if (sc != SQLITE_DONE)
+        return ent_fail_sql(db, "summing the journal");
+    st = ent_stmt(db, "SELECT coalesce(sum(CASE WHEN kind IN ('SALE', 'RETURN', 'VOID') THEN total END), 0), "
+                      "coalesce(sum(CASE WHEN kind = 'TRAINING' THEN total END), 0) "
+                      "FROM journal WHERE seq BETWEEN ? AND ?");
+    if (st == NULL)
+        return db->code;
+    sqlite3_bind_int64(st, 1, first);
+    sqlite3_bind_int64(st, 2, last);
+    sc = sqlite3_step(st);
+    if (sc == SQLITE_ROW) {
+        r->total = sqlite3_column_int64(st, 0);
+        r->training = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_reset(st);
+    if (sc != SQLITE_ROW)
+        return ent_fail_sql(db, "summing the journal");
+    return ENT_OK;
+}
+
+/* The first and last seq of the day closings whose period starts with
+ * prefix ("day:2026-11-"); 0 when there are none. */
+static int day_closings(ent_db *db, const char *prefix, int64_t *first, int64_t *last, char last_end[21])
+{
+    char like[32];
+    *first = *last = 0;
+    last_end[0] = '\0';
+    snprintf(like, sizeof like, "%s%%", prefix);
+    sqlite3_stmt *st = ent_stmt(db, "SELECT min(first_seq), max(seq), max(period_end) FROM journal "
+                                    "WHERE kind = 'CLOSE' AND period LIKE ?");
+    if (st == NULL)
+        return db->code;
+    sqlite3_bind_text(st, 1, like, -1, SQLITE_TRANSIENT);
+    int sc = sqlite3_step(st);
+    if (sc == SQLITE_ROW && sqlite3_column_type(st, 1) != SQLITE_NULL) {
+        *first = sqlite3_column_int64(st, 0);
+        *last = sqlite3_column_int64(st, 1);
+        ent_col_copy(st, 2, last_end, 21);
+    }
+    sqlite3_reset(st);
+    if (sc != SQLITE_ROW)
+        return ent_fail_sql(db, "reading the closings");
+    return ENT_OK;
+}
+
+/* The latest closing of a kind of period ("month:%"), or "" when none. */
+static int last_closing(ent_db *db, const char *like, char period_end[21], char period[24])
+{
+    period_end[0] = period[0] = '\0';
+    sqlite3_stmt *st = ent_stmt(db, "SELECT period_end, period FROM journal WHERE kind = 'CLOSE' "
+                                    "AND period LIKE ? ORDER BY seq DESC LIMIT 1");
+    if (st == NULL)
+        return db->code;
+    sqlite3_bind_text(st, 1, like, -1, SQLITE_STATIC);
+    int sc = sqlite3_step(st);
+    if (sc == SQLITE_ROW) {
+        ent_col_copy(st, 0, period_end, 21);
+        ent_col_copy(st, 1, period, 24);
+    }
+    sqlite3_reset(st);
+    if (sc != SQLITE_ROW && sc != SQLITE_DONE)
+        return ent_fail_sql(db, "reading the closings");
+    return ENT_OK;
+}
+
+/* The first record after seq that is not a closing and is dated before
+ * (before=1) or from (before=0) the instant t. */
+static int record_dated(ent_db *db, int64_t after, const char *t, int before, int64_t *seq, char at[21])
+{
+    *seq = 0;
+    at[0] = '\0';
+    sqlite3_stmt *st = before ? ent_stmt(db, "SELECT seq, at FROM journal WHERE seq > ? AND kind <> 'CLOSE' "
+                                             "AND at < ? ORDER BY seq LIMIT 1")
+                              : ent_stmt(db, "SELECT seq, at FROM journal WHERE seq > ? AND kind <> 'CLOSE' "
+                                             "AND at >= ? ORDER BY seq LIMIT 1");
+    if (st == NULL)
+        return db->code;
+    sqlite3_bind_int64(st, 1, after);
+    sqlite3_bind_text(st, 2, t, -1, SQLITE_STATIC);
+    int sc = sqlite3_step(st);
+    if (sc == SQLITE_ROW) {
+        *seq = sqlite3_column_int64(st, 0);
+        ent_col_copy(st, 1, at, 21);
+    }
+    sqlite3_reset(st);
+    if (sc != SQLITE_ROW && sc != SQLITE_DONE)
+        return ent_fail_sql(db, "reading the journal");
+    return ENT_OK;
+}
+
+struct span {
+    int period;
+    int y, m, d;
+    char label[24]; /* "day:2026-11-28" */
+    char start[21], end[21];
+};
+
+static int parse_span(ent_journal *j, struct span *s, int period, const char *date)
+{
+    char today[11], now[21], shown[64];
+    s->period = period;
+    s->y = s->m = s->d = 1;
+    if (date && *date == '\0')
+        return ent_fail(j->db, ENT_INVALID, "the date to close is empty: give none for the current period");
+    if (date == NULL) {
+        ent_now_utc(now);
+        if (ent_time_local_date(today, j->tz, now) != ENT_OK)
+            return ent_fail(j->db, ENT_ERROR, "cannot read the clock");
+        sscanf(today, "%4d-%2d-%2d", &s->y, &s->m, &s->d);
+    } else if (period == ENT_PERIOD_DAY) {
+        if (ent_date_parse(date, NULL) != ENT_OK)
+            return ent_fail(j->db, ENT_INVALID, "'%s' is not a date YYYY-MM-DD",
+                            ent_text_clip(shown, sizeof shown, date, 40));
+        sscanf(date, "%4d-%2d-%2d", &s->y, &s->m, &s->d);
+    } else if (period == ENT_PERIOD_MONTH) {
+        char probe[16];
+        snprintf(probe, sizeof probe, "%.7s-01", date);
+        if (strlen(date) != 7 || ent_date_parse(probe, NULL) != ENT_OK)
+            return ent_fail(j->db, ENT_INVALID, "'%s' is not a month YYYY-MM",
+                            ent_text_clip(shown, sizeof shown, date, 40));
+        sscanf(date, "%4d-%2d", &s->y, &s->m);
+    } else if (period == ENT_PERIOD_YEAR) {
+        char probe[16];
+        snprintf(probe, sizeof probe, "%.4s-01-01", date);
+        if (strlen(date) != 4 || ent_date_parse(probe, NULL) != ENT_OK)
+            return ent_fail(j->db, ENT_INVALID, "'%s' is not a year YYYY",
+                            ent_text_clip(shown, sizeof shown, date, 40));
+        sscanf(date, "%4d", &s->y);
+    } else {
+        return ent_fail(j->db, ENT_INVALID, "unknown closing period %d", period);
+    }
+    int rc;
+    if (period == ENT_PERIOD_DAY) {
+        snprintf(s->label, sizeof s->label, "day:%04d-%02d-%02d", s->y, s->m, s->d);
+        rc = ent_time_midnight_utc(s->start, j->tz, s->y, s->m, s->d);
+        if (rc == ENT_OK)
+            rc = ent_time_midnight_utc(s->end, j->tz, s->y, s->m, s->d + 1);
+    } else if (period == ENT_PERIOD_MONTH) {
+        snprintf(s->label, sizeof s->label, "month:%04d-%02d", s->y, s->m);
+        rc = ent_time_midnight_utc(s->start, j->tz, s->y, s->m, 1);
+        if (rc == ENT_OK)
+            rc = ent_time_midnight_utc(s->end, j->tz, s->y, s->m + 1, 1);
+    } else {
+        snprintf(s->label, sizeof s->label, "year:%04d", s->y);
+        rc = ent_time_midnight_utc(s->start, j->tz, s->y, 1, 1);
+        if (rc == ENT_OK)
+            rc = ent_time_midnight_utc(s->end, j->tz, s->y + 1, 1, 1);
+    }
+    return rc == ENT_OK ? ENT_OK : ent_fail(j->db, ENT_INVALID, "cannot place %s in time zone %s", s->label, j->tz);
+}
+
+/* "day:2026-11-28" -> "2026-11-28", for messages. */
+static const char *plain(const char *label)
+{
+    const char *colon = strchr(label, ':');
+    return colon ? colon + 1 : label;
+}
+
+/* Decides the range of a closing, or refuses it. */
+static int plan_closing(ent_journal *j, const struct span *s, const struct head *h, int64_t *first, int64_t *last)
+{
+    ent_db *db = j->db;
+    char now[21], end[21], period[24], at[21];
+    int64_t seq;
+    int rc;
+    ent_now_utc(now);
+    if (strcmp(now, s->start) < 0)
+        return ent_fail(db, ENT_REFUSED, "%s has not begun yet", plain(s->label));
+    if (s->period == ENT_PERIOD_DAY) {
+        int64_t close_seq;
+        if ((rc = last_day_close(db, &close_seq, end, period)) != ENT_OK)
+            return rc;
+        if (end[0] && strcmp(period, s->label) == 0)
+            return ent_fail(db, ENT_REFUSED, "%s is already closed (record %lld); what was recorded after that "
+                                             "closing goes into the closing of the next day",
+                            s->label + 4, (long long)close_seq);
+        if (end[0] && strcmp(end, s->end) >= 0)
+            return ent_fail(db, ENT_REFUSED, "%s cannot be closed: the later day %s is closed already (record %lld)",
+                            s->label + 4, period + 4, (long long)close_seq);
+        if ((rc = record_dated(db, close_seq, s->end, 0, &seq, at)) != ENT_OK)
+            return rc;
+        if (seq) {
+            char local[20];
+            ent_time_local(local, j->tz, at);
+            return ent_fail(db, ENT_REFUSED, "%s cannot be closed: record %lld is dated later (%s %s); close that "
+                                             "day instead, it takes in the records before it",
+                            s->label + 4, (long long)seq, local, j->tz);
+        }
+        *first = close_seq + 1;
+        *last = h->seq;
+        return ENT_OK;
+    }
+    const char *like = s->period == ENT_PERIOD_MONTH ? "month:%" : "year:%";
+    if ((rc = last_closing(db, like, end, period)) != ENT_OK)
+        return rc;
+    if (end[0] && strcmp(end, s->end) >= 0)
+        return ent_fail(db, ENT_REFUSED, "%s is already closed", plain(strcmp(period, s->label) == 0 ? s->label : period));
+    char prefix[24], last_end[21];
+    if (s->period == ENT_PERIOD_MONTH)
+        snprintf(prefix, sizeof prefix, "day:%04d-%02d-", s->y, s->m);
+    else
+        snprintf(prefix, sizeof prefix, "day:%04d-", s->y);
+    if ((rc = day_closings(db, prefix, first, last, last_end)) != ENT_OK)
+        return rc;
+    if (strcmp(now, s->end) < 0 && strcmp(last_end, s->end) < 0)
+        return ent_fail(db, ENT_REFUSED, "%s is not over and its last day is not closed yet", plain(s->label));
+    int64_t close_seq;
+    if ((rc = last_day_close(db, &close_seq, end, period)) != ENT_OK)
+        return rc;
+    if ((rc = record_dated(db, close_seq, s->end, 1, &seq, at)) != ENT_OK)
+        return rc;
+    if (seq) {
+        char local[20];
+        ent_time_local(local, j->tz, at);
+        return ent_fail(db, ENT_REFUSED, "record %lld (%s %s) belongs to %s but no day closing covers it: close "
+                                         "that day first",
+                        (long long)seq, local, j->tz, plain(s->label));
+    }
+    if (*last == 0) { /* no day closed in the period: an empty closing */
+        *first = h->seq + 1;
+        *last = h->seq;
+    }
+    return ENT_OK;
+}
+
+static int closing_report(ent_journal_closing **out, const struct jrec *r, const char *period, const char *prev_hex)
+{
+    ent_journal_closing *c = calloc(1, sizeof *c);
+    if (c == NULL)
+        return ENT_ERROR;
+    c->seq = r->seq;
+    snprintf(c->period, sizeof c->period, "%s", period);
+    snprintf(c->period_end, sizeof c->period_end, "%s", r->period_end);
+    snprintf(c->time, sizeof c->time, "%s", r->at);
+    snprintf(c->currency, sizeof c->currency, "%s", r->currency);
+    c->first_seq = r->first_seq;
+    c->last_seq = r->last_seq;
+    c->total = r->total;
+    c->training = r->training;
+    c->grand_total = r->grand_total;
+    jhex(c->hash, r->hash, J_HASH);
+    snprintf(c->last_hash, sizeof c->last_hash, "%s", prev_hex);
+    for (size_t i = 0; i < r->ncount; i++) {
+        int k = jkind_parse(r->counts[i].kind);
+        if (k > 0)
+            c->counts[k] = r->counts[i].n;
+    }
+    c->taxes = calloc(r->ntax + 1, sizeof *c->taxes);
+    c->pays = calloc(r->npay + 1, sizeof *c->pays);
+    if (c->taxes == NULL || c->pays == NULL) {
+        ent_journal_closing_free(c);
+        return ENT_ERROR;
+    }
+    for (size_t i = 0; i < r->ntax; i++) {
+        c->taxes[i].rate = (int32_t)r->taxes[i].rate;
+        c->taxes[i].gross = r->taxes[i].gross;
+        c->taxes[i].tax = r->taxes[i].tax;
+    }
+    c->ntaxes = r->ntax;
+    for (size_t i = 0; i < r->npay; i++) {
+        c->pays[i].method = ent_strdup(r->pays[i].method);
+        c->pays[i].amount = r->pays[i].amount;
+        c->npays++;
+    }
+    *out = c;
+    return ENT_OK;
+}
+
+int ent_journal_close_period(ent_journal *j, ent_journal_closing **out, int period, const char *date)
+{
+    struct span s;
+    struct head h;
+    struct jrec r;
+    char uuid[37], at[21], prev_hex[65];
+    int64_t first = 0, last = 0;
+    int rc;
+    if (out)
+        *out = NULL;
+    if (j == NULL)
+        return ENT_INVALID;
+    ent_ok(j->db);
+    if ((rc = parse_span(j, &s, period, date)) != ENT_OK)
+        return rc;
+    if ((rc = ent_tx_begin(j->db)) != ENT_OK)
+        return rc;
+    rec_init(j, &r, "CLOSE", uuid, at);
+    rc = read_head(j->db, &h);
+    if (rc == ENT_OK)
+        rc = plan_closing(j, &s, &h, &first, &last);
+    if (rc == ENT_OK)
+        rc = jclose_aggregate(j->db, &r, first, last);
+    if (rc == ENT_OK) {
+        r.period = s.label;
+        r.period_end = s.end;
+        r.first_seq = first;
+        r.last_seq = last;
+        jhex(prev_hex, h.hash, J_HASH);
+        rc = append_locked(j, &r, NULL);
+    }
+    if (rc == ENT_OK && out && closing_report(out, &r, s.label, prev_hex) != ENT_OK)
+        rc = ent_fail(j->db, ENT_ERROR, "out of memory");
+    rc = ent_tx_end(j->db, rc);
+    if (rc != ENT_OK && out && *out) {
+        ent_journal_closing_free(*out);
+        *out = NULL;
+    }
+    rec_done(j, &r);
+    return rc;
+}
+
+void ent_journal_closing_free(ent_journal_closing *c)
+{
+    if (c == NULL)
+        return;
+    for (size_t i = 0; i < c->npays; i++)
+        free((char *)c->pays[i].method);
+    free(c->taxes);
+    free(c->pays);
+    free(c);
+}
