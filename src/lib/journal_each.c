@@ -1,0 +1,160 @@
+/* Reading the journal's records one by one with their lists (ent_journal_each, used by export). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "entrepot/db.h"
+#include "journal_internal.h"
+
+/* ---- reading records ---------------------------------------------------- */
+
+struct each_buf {
+    ent_journal_tax *taxes;
+    ent_journal_pay *pays;
+    ent_journal_line *lines;
+    const char **kinds;
+    int64_t *counts;
+    size_t ctax, cpay, cline, ccount;
+};
+
+#define ENSURE(arr, cap, n)                                                                                  \
+    do {                                                                                                     \
+        if ((n) > (cap)) {                                                                                   \
+            void *p_ = realloc((arr), (n) * sizeof *(arr));                                                  \
+            if (p_ == NULL)                                                                                  \
+                return ENT_ERROR;                                                                            \
+            (arr) = p_;                                                                                      \
+            (cap) = (n);                                                                                     \
+        }                                                                                                    \
+    } while (0)
+
+static int to_entry(struct each_buf *eb, ent_journal_entry *e, const struct jrec *r)
+{
+    ENSURE(eb->taxes, eb->ctax, r->ntax);
+    ENSURE(eb->pays, eb->cpay, r->npay);
+    ENSURE(eb->lines, eb->cline, r->nline);
+    ENSURE(eb->kinds, eb->ccount, r->ncount);
+    if (r->ncount > 0) {
+        void *p = realloc(eb->counts, r->ncount * sizeof *eb->counts);
+        if (p == NULL)
+            return ENT_ERROR;
+        eb->counts = p;
+    }
+    for (size_t i = 0; i < r->ntax; i++) {
+        eb->taxes[i].rate = (int32_t)r->taxes[i].rate;
+        eb->taxes[i].gross = r->taxes[i].gross;
+        eb->taxes[i].tax = r->taxes[i].tax;
+    }
+    for (size_t i = 0; i < r->npay; i++) {
+        eb->pays[i].method = r->pays[i].method;
+        eb->pays[i].amount = r->pays[i].amount;
+    }
+    for (size_t i = 0; i < r->nline; i++) {
+        const struct jline *l = &r->lines[i];
+        ent_journal_line *o = &eb->lines[i];
+        o->code = l->code;
+        o->lot = l->lot;
+        o->name = l->name;
+        o->qty = l->qty;
+        o->unit_price = l->unit_price;
+        o->discount = l->discount;
+        o->amount = l->amount;
+        o->rate = (int32_t)l->rate;
+    }
+    for (size_t i = 0; i < r->ncount; i++) {
+        eb->kinds[i] = r->counts[i].kind;
+        eb->counts[i] = r->counts[i].n;
+    }
+    e->taxes = eb->taxes;
+    e->ntaxes = r->ntax;
+    e->pays = eb->pays;
+    e->npays = r->npay;
+    e->lines = eb->lines;
+    e->nlines = r->nline;
+    e->count_kinds = eb->kinds;
+    e->counts = eb->counts;
+    e->ncounts = r->ncount;
+    return ENT_OK;
+}
+
+int ent_journal_each(ent_db *db, int64_t from_seq, int64_t to_seq, ent_journal_entry_cb cb, void *ud)
+{
+    struct jwalk *w = NULL;
+    struct jrec *r;
+    struct jbuf body = {0}, seal = {0};
+    struct each_buf eb;
+    char store[17], prev[65], kid[65], hash[65], sig[129], sig64[90], *qr = NULL;
+    int rc, more;
+    memset(&eb, 0, sizeof eb);
+    ent_ok(db);
+    if ((rc = jstore_code(db, store, NULL, NULL)) != ENT_OK)
+        return rc;
+    if ((rc = jwalk_open(db, &w, from_seq > 0 ? from_seq : 1)) != ENT_OK)
+        return rc;
+    while ((more = jwalk_next(w, &r)) == 1) {
+        ent_journal_entry e;
+        if (to_seq > 0 && r->seq > to_seq)
+            break;
+        memset(&e, 0, sizeof e);
+        if (jbody_build(&body, store, r) != ENT_OK || jseal_build(&seal, store, r) != ENT_OK ||
+            to_entry(&eb, &e, r) != ENT_OK) {
+            rc = ent_fail(db, ENT_ERROR, "out of memory");
+            break;
+        }
+        jhex(prev, r->prev, J_HASH);
+        jhex(kid, r->key_id, J_HASH);
+        jhex(hash, r->hash, J_HASH);
+        jhex(sig, r->sig, J_SIG);
+        jb64url(sig64, r->sig, J_SIG);
+        free(qr);
+        qr = malloc(seal.len + strlen(sig64) + 2);
+        if (qr == NULL) {
+            rc = ent_fail(db, ENT_ERROR, "out of memory");
+            break;
+        }
+        sprintf(qr, "%s|%s", seal.p, sig64);
+        char *pem = r->pubkey && r->pubkey_len ? jkey_pem(r->pubkey, r->pubkey_len) : NULL;
+        e.seq = r->seq;
+        e.uuid = r->uuid;
+        e.kind = r->kind;
+        e.time = r->at;
+        e.counter = r->counter;
+        e.cashier = r->cashier;
+        e.ref = r->ref;
+        e.currency = r->currency;
+        e.event = r->event;
+        e.note = r->note;
+        e.period = r->period;
+        e.period_end = r->period_end;
+        e.total = r->total;
+        e.grand_total = r->grand_total;
+        e.first_seq = r->first_seq;
+        e.last_seq = r->last_seq;
+        e.training = r->training;
+        e.pubkey_pem = pem;
+        e.prev_hash = prev;
+        e.key_id = kid;
+        e.hash = hash;
+        e.signature = sig;
+        e.body = body.p;
+        e.qr = qr;
+        int stop = cb(&e, ud);
+        free(pem);
+        if (stop) {
+            rc = stop;
+            break;
+        }
+    }
+    if (more < 0)
+        rc = more;
+    jwalk_close(w);
+    jbuf_free(&body);
+    jbuf_free(&seal);
+    free(qr);
+    free(eb.taxes);
+    free(eb.pays);
+    free(eb.lines);
+    free(eb.kinds);
+    free(eb.counts);
+    return rc;
+}
