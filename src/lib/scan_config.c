@@ -1,19 +1,171 @@
 /*
- * The scan module's database side: the store's scanner settings (setting
- * table) and resolving a parsed scan to a commodity and lot through the
- * catalogue and stock APIs.
+ * The scanner configuration: the FNC1 stand-in and the in-store layouts,
+ * in memory and in the store's settings (setting table).
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "entrepot/catalog.h"
 #include "entrepot/scan.h"
-#include "entrepot/stock.h"
 #include "internal.h"
+#include "scan_parse.h"
 
 #define KEY_FNC1 "scan.fnc1"
 #define KEY_INSTORE "scan.instore"
+
+/* ---- in memory ---------------------------------------------------------- */
+
+void ent_scan_config_init(ent_scan_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+}
+
+static void say(char *why, size_t why_len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void say(char *why, size_t why_len, const char *fmt, ...)
+{
+    va_list ap;
+    if (why == NULL || why_len == 0)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(why, why_len, fmt, ap);
+    va_end(ap);
+}
+
+int ent_scan_config_set_fnc1(ent_scan_config *cfg, char c, char *why, size_t why_len)
+{
+    unsigned char u = (unsigned char)c;
+    if (c == 0 || (u >= 0x20 && u < 0x7f && !is_cset82(u) && c != ']')) {
+        cfg->fnc1 = c;
+        return ENT_OK;
+    }
+    char b[16];
+    say(why, why_len,
+        "FNC1 substitute %s: choose a character GS1 data cannot contain: one of # $ @ [ \\ ^ ` { | } ~ or a space",
+        show(b, u));
+    return ENT_INVALID;
+}
+
+int ent_scan_layout_parse(ent_scan_layout *out, const char *pattern, char *why, size_t why_len)
+{
+    size_t plen = pattern ? strlen(pattern) : 0;
+    int pos = 0, dot = -1, value_start = -1, value_end = -1, item_start = -1, item_end = -1;
+    char kind = 0;
+    memset(out, 0, sizeof *out);
+    out->check_pos = -1;
+    if (plen == 0 || plen >= sizeof out->pattern) {
+        char shown[ENT_CLIP_SIZE];
+        say(why, why_len, "in-store layout '%s': expected 13 characters such as 20IIIIIPPP.PPC",
+            ent_text_clip(shown, sizeof shown, pattern, 20));
+        return ENT_INVALID;
+    }
+    memcpy(out->pattern, pattern, plen + 1);
+    for (size_t i = 0; i < plen; i++) {
+        char c = pattern[i];
+        if (c == '.') {
+            if (kind == 0 || value_end != pos || dot >= 0) {
+                say(why, why_len, "in-store layout '%s': '.' belongs between price or weight digits", pattern);
+                return ENT_INVALID;
+            }
+            dot = pos;
+            continue;
+        }
+        if (pos >= 13) {
+            say(why, why_len, "in-store layout '%s': more than 13 digits", pattern);
+            return ENT_INVALID;
+        }
+        if (c >= '0' && c <= '9') {
+            if (pos != out->prefix_len || pos >= 3) {
+                say(why, why_len, "in-store layout '%s': the prefix digits come first, 1 to 3 of them", pattern);
+                return ENT_INVALID;
+            }
+            out->prefix[out->prefix_len++] = c;
+        } else if (c == 'I') {
+            if (item_start >= 0 && item_end != pos) {
+                say(why, why_len, "in-store layout '%s': the item digits I must be together", pattern);
+                return ENT_INVALID;
+            }
+            if (item_start < 0)
+                item_start = pos;
+            item_end = pos + 1;
+        } else if (c == 'P' || c == 'W') {
+            if ((kind && kind != c) || (value_start >= 0 && value_end != pos)) {
+                say(why, why_len, "in-store layout '%s': the value digits (all P or all W) must be together", pattern);
+                return ENT_INVALID;
+            }
+            kind = c;
+            if (value_start < 0)
+                value_start = pos;
+            value_end = pos + 1;
+        } else if (c == 'V') {
+            if (out->check_pos >= 0) {
+                say(why, why_len, "in-store layout '%s': one V at most", pattern);
+                return ENT_INVALID;
+            }
+            out->check_pos = (signed char)pos;
+        } else if (c == 'C') {
+            if (pos != 12 || i != plen - 1) {
+                say(why, why_len, "in-store layout '%s': C, the check digit, is the 13th and last", pattern);
+                return ENT_INVALID;
+            }
+        } else {
+            say(why, why_len, "in-store layout '%s': '%c' is not one of the digits, I, P, W, V, C or '.'", pattern,
+                (c >= 0x20 && c < 0x7f) ? c : '?');
+            return ENT_INVALID;
+        }
+        pos++;
+    }
+    if (pos != 13 || pattern[plen - 1] != 'C') {
+        say(why, why_len, "in-store layout '%s': %d digits, expected 13 ending in C", pattern, pos);
+        return ENT_INVALID;
+    }
+    out->prefix[out->prefix_len] = '\0';
+    if (out->prefix_len == 0 || !(out->prefix[0] == '2' || (out->prefix_len >= 2 && out->prefix[0] == '0' &&
+                                                             (out->prefix[1] == '2' || out->prefix[1] == '4')))) {
+        say(why, why_len, "in-store layout '%s': the prefix must be a restricted-circulation one (02, 04, 2, 20-29)",
+            pattern);
+        return ENT_INVALID;
+    }
+    if (item_start < 0 || value_start < 0) {
+        say(why, why_len, "in-store layout '%s': needs item digits I and price P or weight W digits", pattern);
+        return ENT_INVALID;
+    }
+    out->item_pos = (unsigned char)item_start;
+    out->item_len = (unsigned char)(item_end - item_start);
+    out->value_pos = (unsigned char)value_start;
+    out->value_len = (unsigned char)(value_end - value_start);
+    out->decimals = (unsigned char)(dot >= 0 ? value_end - dot : 0);
+    out->kind = kind;
+    if (out->check_pos >= 0 && out->value_len != 4 && out->value_len != 5) {
+        say(why, why_len, "in-store layout '%s': a check digit V needs 4 or 5 value digits, not %d", pattern,
+            out->value_len);
+        return ENT_INVALID;
+    }
+    return ENT_OK;
+}
+
+int ent_scan_config_add_layout(ent_scan_config *cfg, const char *pattern, char *why, size_t why_len)
+{
+    ent_scan_layout l;
+    int rc = ent_scan_layout_parse(&l, pattern, why, why_len);
+    if (rc != ENT_OK)
+        return rc;
+    for (size_t i = 0; i < cfg->n_layouts; i++) {
+        const ent_scan_layout *o = &cfg->layouts[i];
+        size_t k = o->prefix_len < l.prefix_len ? o->prefix_len : l.prefix_len;
+        if (memcmp(o->prefix, l.prefix, k) == 0) {
+            say(why, why_len, "in-store layout '%s': its prefix %s overlaps layout '%s'", l.pattern, l.prefix,
+                o->pattern);
+            return ENT_INVALID;
+        }
+    }
+    if (cfg->n_layouts >= ENT_SCAN_MAX_LAYOUTS) {
+        say(why, why_len, "at most %d in-store layouts", ENT_SCAN_MAX_LAYOUTS);
+        return ENT_INVALID;
+    }
+    cfg->layouts[cfg->n_layouts++] = l;
+    return ENT_OK;
+}
 
 /* ---- settings ----------------------------------------------------------- */
 
@@ -101,204 +253,4 @@ int ent_scan_config_save(ent_db *db, const ent_scan_config *cfg)
     if (rc == ENT_OK)
         rc = setting_put(db, KEY_INSTORE, list);
     return ent_tx_end(db, rc);
-}
-
-/* ---- resolving ---------------------------------------------------------- */
-
-void ent_scan_match_free(ent_scan_match *m)
-{
-    if (m == NULL)
-        return;
-    ent_lot_free(m->lot);
-    free(m);
-}
-
-static int64_t pow10i(int n)
-{
-    int64_t p = 1;
-    while (n-- > 0)
-        p *= 10;
-    return p;
-}
-
-/*
- * The measure in the commodity's base unit (g or ml), rounded to the
- * nearest unit; 0 when the two do not convert (a length for a product
- * counted in pieces). Measures are at most 6 digits, so nothing overflows.
- */
-static int64_t measure_in(const ent_scan_measure *m, const char *unit)
-{
-    /* factor: base units per measure unit, as a fraction num/den */
-    int64_t num = 0, den = 1;
-    if (strcmp(unit, "g") == 0) {
-        if (strcmp(m->unit, "kg") == 0)
-            num = 1000;
-        else if (strcmp(m->unit, "lb") == 0)
-            num = 45359237, den = 100000; /* 1 lb = 453.59237 g exactly */
-    } else if (strcmp(unit, "ml") == 0) {
-        if (strcmp(m->unit, "l") == 0)
-            num = 1000;
-        else if (strcmp(m->unit, "m3") == 0)
-            num = 1000000;
-    }
-    if (num == 0)
-        return 0;
-    int64_t d = pow10i(m->decimals) * den;
-    return (m->value * num + d / 2) / d;
-}
-
-/* Appends "WHAT A in the scan, B on record" to the match's problem. */
-static void add_problem(ent_scan_match *m, const char *what, const char *a, const char *b)
-{
-    size_t used = strlen(m->problem);
-    snprintf(m->problem + used, sizeof m->problem - used, "%s%s %s in the scan, %s on record", used ? "; " : "",
-             what, a, b);
-}
-
-/* Compares what the scan says about the lot with the record. */
-static void compare_lot(ent_scan_match *m, const ent_scan *scan)
-{
-    const ent_lot *lot = m->lot;
-    const char *expiry = scan->expiry[0] ? scan->expiry : scan->best_before;
-    m->lot_state = ENT_SCAN_LOT_OK;
-    if (expiry[0] && lot->expiry[0] && strcmp(expiry, lot->expiry) != 0)
-        add_problem(m, "expiry", expiry, lot->expiry);
-    if (scan->production[0] && lot->production_date[0] && strcmp(scan->production, lot->production_date) != 0)
-        add_problem(m, "production date", scan->production, lot->production_date);
-    if (scan->origin[0] && lot->origin[0] && strcmp(scan->origin, lot->origin) != 0)
-        add_problem(m, "origin", scan->origin, lot->origin);
-    if (m->problem[0]) {
-        char tmp[sizeof m->problem];
-        memcpy(tmp, m->problem, sizeof tmp);
-        char code[ENT_CLIP_SIZE];
-        ent_text_clip(code, sizeof code, lot->code, 40);
-        snprintf(m->problem, sizeof m->problem, "lot %s: ", code);
-        size_t used = strlen(m->problem), n = strlen(tmp);
-        if (n > sizeof m->problem - used - 1)
-            n = sizeof m->problem - used - 1;
-        memcpy(m->problem + used, tmp, n);
-        m->problem[used + n] = '\0';
-        ent_text_trim_cut(m->problem, sizeof m->problem); /* when it was cut, on a character boundary */
-        m->lot_state = ENT_SCAN_LOT_CONFLICT;
-    }
-}
-
-/* The codes to look up, most specific first. */
-static size_t candidates(const ent_scan *scan, const char *codes[2])
-{
-    size_t n = 0;
-    switch (scan->kind) {
-    case ENT_SCAN_INSTORE:
-        codes[n++] = scan->item_gtin;
-        if (strcmp(scan->item_gtin, scan->gtin) != 0)
-            codes[n++] = scan->gtin;
-        break;
-    case ENT_SCAN_OTHER:
-        codes[n++] = scan->text;
-        break;
-    default:
-        if (scan->gtin[0])
-            codes[n++] = scan->gtin;
-        else if (scan->gtin_contained[0])
-            codes[n++] = scan->gtin_contained;
-        break;
-    }
-    return n;
-}
-
-/*
- * The lookups of one scan share one read transaction: in autocommit mode
- * each statement would take and release SQLite's shared locks on its own
- * (system calls every time), which is most of a scan's cost. Nothing here
- * writes, so a deferred BEGIN never blocks a writer.
- */
-static int read_begin(ent_db *db)
-{
-    if (db->tx_depth > 0 || !sqlite3_get_autocommit(db->sql))
-        return 0;
-    sqlite3_stmt *st = ent_stmt(db, "BEGIN");
-    return st != NULL && sqlite3_step(st) == SQLITE_DONE;
-}
-
-static void read_end(ent_db *db, int began)
-{
-    if (!began)
-        return;
-    sqlite3_stmt *st = ent_stmt(db, "COMMIT");
-    if (st == NULL || sqlite3_step(st) != SQLITE_DONE)
-        sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
-    if (st)
-        sqlite3_reset(st);
-}
-
-int ent_scan_resolve(ent_db *db, ent_scan_match **out, const ent_scan *scan)
-{
-    const char *codes[2];
-    int began = 0;
-    ent_product *p = NULL;
-    ent_scan_match *m = NULL;
-    int64_t code_qty = 1;
-    int rc = ENT_NOTFOUND;
-    *out = NULL;
-    ent_ok(db);
-    if (scan->error != ENT_OK || scan->kind == ENT_SCAN_NONE) {
-        rc = ent_fail(db, ENT_INVALID, "%s", scan->message[0] ? scan->message : "the scan was not understood");
-        goto done;
-    }
-    size_t n = candidates(scan, codes);
-    if (n == 0) {
-        rc = ent_fail(db, ENT_NOTFOUND, "the scan names no commodity (no GTIN in it)");
-        goto done;
-    }
-    began = read_begin(db);
-    for (size_t i = 0; i < n && rc == ENT_NOTFOUND; i++)
-        rc = ent_product_find(db, &p, codes[i], &code_qty);
-    if (rc != ENT_OK)
-        goto done;
-    m = calloc(1, sizeof *m);
-    if (m == NULL) {
-        rc = ent_fail(db, ENT_ERROR, "out of memory");
-        goto done;
-    }
-    m->product_id = p->id;
-    snprintf(m->code, sizeof m->code, "%s", p->gtin[0] ? p->gtin : p->sku);
-    snprintf(m->name, sizeof m->name, "%s", p->name_zh ? p->name_zh : p->name_en ? p->name_en : "");
-    snprintf(m->unit, sizeof m->unit, "%s", p->unit);
-    m->code_qty = code_qty;
-    m->qty = code_qty;
-    /* A count of nothing is no quantity (selling it as one unit was a
-     * defect), and a case of many units times a count must not wrap. */
-    if (scan->count == 0) {
-        rc = ent_fail(db, ENT_INVALID, "%s: the scan counts 0 items (AI 30/37), which is nothing to sell or move",
-                      m->name);
-        goto done;
-    }
-    if (scan->count > 0 && (code_qty <= 0 || __builtin_mul_overflow(code_qty, scan->count, &m->qty))) {
-        rc = ent_fail(db, ENT_INVALID, "%s: a count of %lld cases of %lld units is more than can be counted", m->name,
-                      (long long)scan->count, (long long)code_qty);
-        goto done;
-    }
-    if (scan->has_measure && strcmp(p->unit, "pcs") != 0)
-        m->qty = measure_in(&scan->measure, p->unit);
-    if (scan->lot[0]) {
-        rc = ent_lot_find_id(db, &m->lot, p->id, scan->lot);
-        if (rc == ENT_NOTFOUND) {
-            m->lot_state = ENT_SCAN_LOT_UNKNOWN;
-            snprintf(m->problem, sizeof m->problem, "%s", ent_errmsg(db));
-            ent_ok(db);
-            rc = ENT_OK;
-        } else if (rc == ENT_OK) {
-            compare_lot(m, scan);
-        } else {
-            goto done;
-        }
-    }
-    *out = m;
-    m = NULL;
-    rc = ENT_OK;
-done:
-    read_end(db, began);
-    ent_product_free(p);
-    ent_scan_match_free(m);
-    return rc;
 }

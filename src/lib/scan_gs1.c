@@ -1,0 +1,725 @@
+/*
+ * The scan parser's GS1 side: the AI table, dates, one AI checked and
+ * recorded, and element strings (FNC1-separated and bracketed). Facts about
+ * AIs come from the GS1 General Specifications (section 3 and 7.8).
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <time.h>
+
+#include "entrepot/country.h"
+#include "time_internal.h"
+#include "scan_internal.h"
+#include "scan_parse.h"
+
+/* ---- the AI table ------------------------------------------------------- */
+
+/* Sorted by pat (a test checks it): looked up by binary search. */
+static const struct ai_def ai_defs[] = {
+    {"00", F_CHK, 18, 18, 0, "SSCC", NULL, 0},
+    {"01", F_CHK, 14, 14, 0, "GTIN", NULL, 0},
+    {"02", F_CHK, 14, 14, 0, "CONTENT", NULL, 0},
+    {"03", F_CHK, 14, 14, 0, "MTO GTIN", NULL, 0},
+    {"10", F_X, 1, 20, 0, "BATCH/LOT", NULL, 0},
+    {"11", F_DATE0, 6, 6, 0, "PROD DATE", NULL, 0},
+    {"12", F_DATE0, 6, 6, 0, "DUE DATE", NULL, 0},
+    {"13", F_DATE0, 6, 6, 0, "PACK DATE", NULL, 0},
+    {"15", F_DATE0, 6, 6, 0, "BEST BEFORE or BEST BY", NULL, 0},
+    {"16", F_DATE0, 6, 6, 0, "SELL BY", NULL, 0},
+    {"17", F_DATE0, 6, 6, 0, "USE BY OR EXPIRY", NULL, 0},
+    {"20", F_N, 2, 2, 0, "VARIANT", NULL, 0},
+    {"21", F_X, 1, 20, 0, "SERIAL", NULL, 0},
+    {"22", F_X, 1, 20, 0, "CPV", NULL, 0},
+    {"235", F_X, 1, 28, 0, "TPX", NULL, 0},
+    {"240", F_X, 1, 30, 0, "ADDITIONAL ID", NULL, 0},
+    {"241", F_X, 1, 30, 0, "CUST. PART No.", NULL, 0},
+    {"242", F_N, 1, 6, 0, "MTO VARIANT", NULL, 0},
+    {"243", F_X, 1, 20, 0, "PCN", NULL, 0},
+    {"250", F_X, 1, 30, 0, "SECONDARY SERIAL", NULL, 0},
+    {"251", F_X, 1, 30, 0, "REF. TO SOURCE", NULL, 0},
+    {"253", F_X, 13, 30, 13, "GDTI", NULL, 0},
+    {"254", F_X, 1, 20, 0, "GLN EXTENSION COMPONENT", NULL, 0},
+    {"255", F_N, 13, 25, 13, "GCN", NULL, 0},
+    {"30", F_N, 1, 8, 0, "VAR. COUNT", NULL, 0},
+    {"310n", F_MEASURE, 6, 6, 0, "NET WEIGHT (kg)", "kg", 1},
+    {"311n", F_MEASURE, 6, 6, 0, "LENGTH (m)", "m", 1},
+    {"312n", F_MEASURE, 6, 6, 0, "WIDTH (m)", "m", 1},
+    {"313n", F_MEASURE, 6, 6, 0, "HEIGHT (m)", "m", 1},
+    {"314n", F_MEASURE, 6, 6, 0, "AREA (m2)", "m2", 1},
+    {"315n", F_MEASURE, 6, 6, 0, "NET VOLUME (l)", "l", 1},
+    {"316n", F_MEASURE, 6, 6, 0, "NET VOLUME (m3)", "m3", 1},
+    {"320n", F_MEASURE, 6, 6, 0, "NET WEIGHT (lb)", "lb", 1},
+    {"321n", F_MEASURE, 6, 6, 0, "LENGTH (in)", "in", 1},
+    {"322n", F_MEASURE, 6, 6, 0, "LENGTH (ft)", "ft", 1},
+    {"323n", F_MEASURE, 6, 6, 0, "LENGTH (yd)", "yd", 1},
+    {"324n", F_MEASURE, 6, 6, 0, "WIDTH (in)", "in", 1},
+    {"325n", F_MEASURE, 6, 6, 0, "WIDTH (ft)", "ft", 1},
+    {"326n", F_MEASURE, 6, 6, 0, "WIDTH (yd)", "yd", 1},
+    {"327n", F_MEASURE, 6, 6, 0, "HEIGHT (in)", "in", 1},
+    {"328n", F_MEASURE, 6, 6, 0, "HEIGHT (ft)", "ft", 1},
+    {"329n", F_MEASURE, 6, 6, 0, "HEIGHT (yd)", "yd", 1},
+    {"330n", F_MEASURE, 6, 6, 0, "GROSS WEIGHT (kg)", "kg", 0},
+    {"331n", F_MEASURE, 6, 6, 0, "LENGTH (m), log", "m", 0},
+    {"332n", F_MEASURE, 6, 6, 0, "WIDTH (m), log", "m", 0},
+    {"333n", F_MEASURE, 6, 6, 0, "HEIGHT (m), log", "m", 0},
+    {"334n", F_MEASURE, 6, 6, 0, "AREA (m2), log", "m2", 0},
+    {"335n", F_MEASURE, 6, 6, 0, "VOLUME (l), log", "l", 0},
+    {"336n", F_MEASURE, 6, 6, 0, "VOLUME (m3), log", "m3", 0},
+    {"337n", F_MEASURE, 6, 6, 0, "KG PER m2", "kg/m2", 0},
+    {"340n", F_MEASURE, 6, 6, 0, "GROSS WEIGHT (lb)", "lb", 0},
+    {"341n", F_MEASURE, 6, 6, 0, "LENGTH (in), log", "in", 0},
+    {"342n", F_MEASURE, 6, 6, 0, "LENGTH (ft), log", "ft", 0},
+    {"343n", F_MEASURE, 6, 6, 0, "LENGTH (yd), log", "yd", 0},
+    {"344n", F_MEASURE, 6, 6, 0, "WIDTH (in), log", "in", 0},
+    {"345n", F_MEASURE, 6, 6, 0, "WIDTH (ft), log", "ft", 0},
+    {"346n", F_MEASURE, 6, 6, 0, "WIDTH (yd), log", "yd", 0},
+    {"347n", F_MEASURE, 6, 6, 0, "HEIGHT (in), log", "in", 0},
+    {"348n", F_MEASURE, 6, 6, 0, "HEIGHT (ft), log", "ft", 0},
+    {"349n", F_MEASURE, 6, 6, 0, "HEIGHT (yd), log", "yd", 0},
+    {"350n", F_MEASURE, 6, 6, 0, "AREA (in2)", "in2", 1},
+    {"351n", F_MEASURE, 6, 6, 0, "AREA (ft2)", "ft2", 1},
+    {"352n", F_MEASURE, 6, 6, 0, "AREA (yd2)", "yd2", 1},
+    {"353n", F_MEASURE, 6, 6, 0, "AREA (in2), log", "in2", 0},
+    {"354n", F_MEASURE, 6, 6, 0, "AREA (ft2), log", "ft2", 0},
+    {"355n", F_MEASURE, 6, 6, 0, "AREA (yd2), log", "yd2", 0},
+    {"356n", F_MEASURE, 6, 6, 0, "NET WEIGHT (troy oz)", "ozt", 1},
+    {"357n", F_MEASURE, 6, 6, 0, "NET VOLUME (oz)", "oz", 1},
+    {"360n", F_MEASURE, 6, 6, 0, "NET VOLUME (qt)", "qt", 1},
+    {"361n", F_MEASURE, 6, 6, 0, "NET VOLUME (gal.)", "gal", 1},
+    {"362n", F_MEASURE, 6, 6, 0, "VOLUME (qt), log", "qt", 0},
+    {"363n", F_MEASURE, 6, 6, 0, "VOLUME (gal.), log", "gal", 0},
+    {"364n", F_MEASURE, 6, 6, 0, "VOLUME (in3)", "in3", 1},
+    {"365n", F_MEASURE, 6, 6, 0, "VOLUME (ft3)", "ft3", 1},
+    {"366n", F_MEASURE, 6, 6, 0, "VOLUME (yd3)", "yd3", 1},
+    {"367n", F_MEASURE, 6, 6, 0, "VOLUME (in3), log", "in3", 0},
+    {"368n", F_MEASURE, 6, 6, 0, "VOLUME (ft3), log", "ft3", 0},
+    {"369n", F_MEASURE, 6, 6, 0, "VOLUME (yd3), log", "yd3", 0},
+    {"37", F_N, 1, 8, 0, "COUNT", NULL, 0},
+    {"390n", F_AMOUNT, 1, 15, 0, "AMOUNT", NULL, 0},
+    {"391n", F_AMOUNT_ISO, 4, 18, 0, "AMOUNT", NULL, 0},
+    {"392n", F_AMOUNT, 1, 15, 0, "PRICE", NULL, 0},
+    {"393n", F_AMOUNT_ISO, 4, 18, 0, "PRICE", NULL, 0},
+    {"394n", F_N, 4, 4, 0, "PRCNT OFF", NULL, 0},
+    {"395n", F_N, 6, 6, 0, "PRICE/UoM", NULL, 0},
+    {"400", F_X, 1, 30, 0, "ORDER NUMBER", NULL, 0},
+    {"401", F_X, 1, 30, 0, "GINC", NULL, 0},
+    {"402", F_CHK, 17, 17, 0, "GSIN", NULL, 0},
+    {"403", F_X, 1, 30, 0, "ROUTE", NULL, 0},
+    {"410", F_CHK, 13, 13, 0, "SHIP TO LOC", NULL, 0},
+    {"411", F_CHK, 13, 13, 0, "BILL TO", NULL, 0},
+    {"412", F_CHK, 13, 13, 0, "PURCHASE FROM", NULL, 0},
+    {"413", F_CHK, 13, 13, 0, "SHIP FOR LOC", NULL, 0},
+    {"414", F_CHK, 13, 13, 0, "LOC No.", NULL, 0},
+    {"415", F_CHK, 13, 13, 0, "PAY TO", NULL, 0},
+    {"416", F_CHK, 13, 13, 0, "PROD/SERV LOC", NULL, 0},
+    {"417", F_CHK, 13, 13, 0, "PARTY", NULL, 0},
+    {"420", F_X, 1, 20, 0, "SHIP TO POST", NULL, 0},
+    {"421", F_COUNTRY_X, 4, 12, 3, "SHIP TO POST", NULL, 0},
+    {"422", F_COUNTRY, 3, 3, 0, "ORIGIN", NULL, 0},
+    {"423", F_COUNTRY, 3, 15, 0, "COUNTRY - INITIAL PROCESS.", NULL, 0},
+    {"424", F_COUNTRY, 3, 3, 0, "COUNTRY - PROCESS.", NULL, 0},
+    {"425", F_COUNTRY, 3, 15, 0, "COUNTRY - DISASSEMBLY", NULL, 0},
+    {"426", F_COUNTRY, 3, 3, 0, "COUNTRY - FULL PROCESS", NULL, 0},
+    {"427", F_X, 1, 3, 0, "ORIGIN SUBDIVISION", NULL, 0},
+    {"7001", F_N, 13, 13, 0, "NSN", NULL, 0},
+    {"7002", F_X, 1, 30, 0, "MEAT CUT", NULL, 0},
+    {"7003", F_N, 10, 10, 0, "EXPIRY TIME", NULL, 0},
+    {"7004", F_N, 1, 4, 0, "ACTIVE POTENCY", NULL, 0},
+    {"7005", F_X, 1, 12, 0, "CATCH AREA", NULL, 0},
+    {"7006", F_DATE, 6, 6, 0, "FIRST FREEZE DATE", NULL, 0},
+    {"7007", F_N, 6, 12, 0, "HARVEST DATE", NULL, 0},
+    {"7008", F_X, 1, 3, 0, "AQUATIC SPECIES", NULL, 0},
+    {"7009", F_X, 1, 10, 0, "FISHING GEAR TYPE", NULL, 0},
+    {"7010", F_X, 1, 2, 0, "PROD METHOD", NULL, 0},
+    {"7011", F_N, 6, 10, 0, "TEST BY DATE", NULL, 0},
+    {"7020", F_X, 1, 20, 0, "REFURB LOT", NULL, 0},
+    {"7021", F_X, 1, 20, 0, "FUNC STAT", NULL, 0},
+    {"7022", F_X, 1, 20, 0, "REV STAT", NULL, 0},
+    {"7023", F_X, 1, 30, 0, "GIAI - ASSEMBLY", NULL, 0},
+    {"703n", F_COUNTRY_X, 4, 30, 3, "PROCESSOR # s", NULL, 0},
+    {"7040", F_X, 4, 4, 0, "UIC+EXT", NULL, 0},
+    {"710", F_X, 1, 20, 0, "NHRN PZN", NULL, 0},
+    {"711", F_X, 1, 20, 0, "NHRN CIP", NULL, 0},
+    {"712", F_X, 1, 20, 0, "NHRN CN", NULL, 0},
+    {"713", F_X, 1, 20, 0, "NHRN DRN", NULL, 0},
+    {"714", F_X, 1, 20, 0, "NHRN AIM", NULL, 0},
+    {"715", F_X, 1, 20, 0, "NHRN NDC", NULL, 0},
+    {"716", F_X, 1, 20, 0, "NHRN AIC", NULL, 0},
+    {"8001", F_N, 14, 14, 0, "DIMENSIONS", NULL, 0},
+    {"8002", F_X, 1, 20, 0, "CMT No.", NULL, 0},
+    {"8003", F_X, 14, 30, 14, "GRAI", NULL, 0},
+    {"8004", F_X, 1, 30, 0, "GIAI", NULL, 0},
+    {"8005", F_N, 6, 6, 0, "PRICE PER UNIT", NULL, 0},
+    {"8006", F_N, 18, 18, 14, "ITIP", NULL, 0},
+    {"8007", F_X, 1, 34, 0, "IBAN", NULL, 0},
+    {"8008", F_N, 8, 12, 0, "PROD TIME", NULL, 0},
+    {"8009", F_X, 1, 50, 0, "OPTSEN", NULL, 0},
+    {"8010", F_X, 1, 30, 0, "CPID", NULL, 0},
+    {"8011", F_N, 1, 12, 0, "CPID SERIAL", NULL, 0},
+    {"8012", F_X, 1, 20, 0, "VERSION", NULL, 0},
+    {"8013", F_X, 1, 25, 0, "GMN", NULL, 0},
+    {"8017", F_CHK, 18, 18, 0, "GSRN - PROVIDER", NULL, 0},
+    {"8018", F_CHK, 18, 18, 0, "GSRN - RECIPIENT", NULL, 0},
+    {"8019", F_N, 1, 10, 0, "SRIN", NULL, 0},
+    {"8020", F_X, 1, 25, 0, "REF No.", NULL, 0},
+    {"8026", F_N, 18, 18, 14, "ITIP CONTENT", NULL, 0},
+    {"8110", F_X, 1, 70, 0, "COUPON", NULL, 0},
+    {"8111", F_N, 4, 4, 0, "POINTS", NULL, 0},
+    {"8112", F_X, 1, 70, 0, "COUPON", NULL, 0},
+    {"8200", F_X, 1, 70, 0, "PRODUCT URL", NULL, 0},
+    {"90", F_X, 1, 30, 0, "INTERNAL", NULL, 0},
+    {"91", F_X, 1, 90, 0, "INTERNAL", NULL, 0},
+    {"92", F_X, 1, 90, 0, "INTERNAL", NULL, 0},
+    {"93", F_X, 1, 90, 0, "INTERNAL", NULL, 0},
+    {"94", F_X, 1, 90, 0, "INTERNAL", NULL, 0},
+    {"95", F_X, 1, 90, 0, "INTERNAL", NULL, 0},
+    {"96", F_X, 1, 90, 0, "INTERNAL", NULL, 0},
+    {"97", F_X, 1, 90, 0, "INTERNAL", NULL, 0},
+    {"98", F_X, 1, 90, 0, "INTERNAL", NULL, 0},
+    {"99", F_X, 1, 90, 0, "INTERNAL", NULL, 0},
+};
+
+/* An AI that is not in the table but whose number is well formed: any GS1
+ * data up to the largest length an AI can have. */
+const struct ai_def unknown_def = {"", F_X, 1, 90, 0, "", NULL, 0};
+
+/*
+ * The length of an AI from its first two digits (GS1 General Specifications
+ * 3.2: the AI numbering leaves no ambiguity), 0 where no AI starts so.
+ */
+int ai_length(int two)
+{
+    if (two <= 4)
+        return 2;        /* 00-04 */
+    if (two < 10)
+        return 0;        /* 05-09: not assigned */
+    if (two <= 22)
+        return 2;        /* 10-22 */
+    if (two <= 29)
+        return 3;        /* 23-29: 235, 24x, 25x */
+    if (two == 30 || two == 37)
+        return 2;
+    if (two <= 39)
+        return 4;        /* 31-36 measures, 39 amounts */
+    if (two <= 42)
+        return 3;        /* 40x-42x */
+    if (two <= 49)
+        return 4;        /* 43xx */
+    if (two < 70)
+        return 0;        /* 50-69: not assigned */
+    if (two == 71)
+        return 3;        /* 71x national healthcare numbers */
+    if (two <= 89)
+        return 4;        /* 70xx, 72xx, 80xx-82xx */
+    return 2;            /* 90-99 internal */
+}
+
+/* By the first two digits (scan_internal.h). */
+size_t ent_gs1_predefined_length(const char *ai)
+{
+    if (ai[0] < '0' || ai[0] > '9' || ai[1] < '0' || ai[1] > '9')
+        return 0;
+    switch ((ai[0] - '0') * 10 + (ai[1] - '0')) {
+    case 0: return 20;
+    case 1: case 2: case 3: return 16;
+    case 4: return 18;
+    case 11: case 12: case 13: case 14: case 15: case 16: case 17: case 18: case 19: return 8;
+    case 20: return 4;
+    case 31: case 32: case 33: case 34: case 35: case 36: return 10;
+    case 41: return 16;
+    default: return 0;
+    }
+}
+
+static int pat_cmp(const char *key, size_t klen, const char *pat)
+{
+    for (size_t i = 0; i < klen; i++) {
+        char pc = pat[i];
+        if (pc == '\0')
+            return 1; /* the key is longer */
+        if (pc == 'n')
+            continue; /* any digit; 'n' only ever ends a pattern */
+        if (key[i] != pc)
+            return (unsigned char)key[i] - (unsigned char)pc;
+    }
+    return pat[klen] == '\0' ? 0 : -1;
+}
+
+#define N_DEFS (sizeof ai_defs / sizeof *ai_defs)
+
+/* Where each two-digit group starts and ends in the table, worked out once. */
+static unsigned char group_lo[100], group_hi[100];
+static pthread_once_t groups_once = PTHREAD_ONCE_INIT;
+
+static void build_groups(void)
+{
+    for (size_t i = 0; i < N_DEFS; i++) {
+        int two = (ai_defs[i].pat[0] - '0') * 10 + (ai_defs[i].pat[1] - '0');
+        if (group_hi[two] == 0)
+            group_lo[two] = (unsigned char)i;
+        group_hi[two] = (unsigned char)(i + 1);
+    }
+}
+
+const struct ai_def *ai_find(const char *ai, size_t len)
+{
+    pthread_once(&groups_once, build_groups);
+    int two = (ai[0] - '0') * 10 + (ai[1] - '0');
+    size_t lo = group_lo[two], hi = group_hi[two];
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = pat_cmp(ai, len, ai_defs[mid].pat);
+        if (c == 0)
+            return &ai_defs[mid];
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return NULL;
+}
+
+/* For the unit test: the table must stay sorted for the binary search. */
+int ent_scan_table_check_(void)
+{
+    for (size_t i = 1; i < N_DEFS; i++) {
+        const char *a = ai_defs[i - 1].pat, *b = ai_defs[i].pat;
+        if (strcmp(a, b) >= 0)
+            return (int)i;
+        if (ai_length((a[0] - '0') * 10 + a[1] - '0') != (int)strlen(a))
+            return -(int)i;
+    }
+    /* Every entry must be found through its group (the index is a byte). */
+    if (N_DEFS > 255)
+        return -1000;
+    for (size_t i = 0; i < N_DEFS; i++) {
+        char key[5];
+        size_t n = strlen(ai_defs[i].pat);
+        memcpy(key, ai_defs[i].pat, n + 1);
+        if (key[n - 1] == 'n')
+            key[n - 1] = '7';
+        if (ai_find(key, n) != &ai_defs[i])
+            return 1000 + (int)i;
+    }
+    return 0;
+}
+
+/* ---- dates -------------------------------------------------------------- */
+
+static int leap(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int month_days(int y, int m)
+{
+    static const int d[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return m == 2 && leap(y) ? 29 : d[m - 1];
+}
+
+static const char *const month_names[12] = {"January", "February", "March",     "April",   "May",      "June",
+                                             "July",    "August",   "September", "October", "November", "December"};
+
+/* This year (UTC), worked out again only when the clock leaves the year
+ * cached: the calendar on every dated scan would cost more than the parse. */
+static _Atomic long long year_cache; /* year << 40 | first second of the next year */
+
+static int this_year(void)
+{
+    time_t now = time(NULL);
+    long long c = atomic_load_explicit(&year_cache, memory_order_relaxed);
+    long long next = c & ((1LL << 40) - 1);
+    if (c != 0 && (long long)now < next && (long long)now >= next - 366LL * 86400)
+        return (int)(c >> 40);
+    int64_t y;
+    int m, d;
+    ent_civil_from_days((int64_t)now / 86400, &y, &m, &d);
+    int year = (int)y;
+    long long next_start = (long long)ent_days_from_civil(y + 1, 1, 1) * 86400;
+    if (next_start > 0 && next_start < (1LL << 40) && year > 0)
+        atomic_store_explicit(&year_cache, (long long)year << 40 | next_start, memory_order_relaxed);
+    return year;
+}
+
+static int ref_year(struct ctx *cx)
+{
+    if (cx->year == 0)
+        cx->year = this_year();
+    return cx->year;
+}
+
+/* GS1 General Specifications 7.12: a two-digit year lies within 49 years
+ * before and 50 years after the current one. */
+static int full_year(struct ctx *cx, int yy)
+{
+    int cur = ref_year(cx);
+    int base = cur - cur % 100;
+    int diff = yy - cur % 100;
+    if (diff >= 51)
+        return base - 100 + yy;
+    if (diff <= -50)
+        return base + 100 + yy;
+    return base + yy;
+}
+
+static int check_date(ent_scan *out, struct ctx *cx, const char *ai, const char *v, int day00, char date[11])
+{
+    int yy = (v[0] - '0') * 10 + (v[1] - '0');
+    int mm = (v[2] - '0') * 10 + (v[3] - '0');
+    int dd = (v[4] - '0') * 10 + (v[5] - '0');
+    if (mm < 1 || mm > 12)
+        return fail(out, "AI (%s): month %02d is not a month", ai, mm);
+    int y = full_year(cx, yy);
+    int last = month_days(y, mm);
+    if (dd == 0 && !day00)
+        return fail(out, "AI (%s): day 00 is not a day", ai);
+    if (dd > last)
+        return fail(out, "AI (%s): %s %d has no day %d", ai, month_names[mm - 1], y, dd);
+    if (dd == 0)
+        dd = last;
+    /* y is within 1900..2149 here, so the digits are plain arithmetic. */
+    date[0] = (char)('0' + y / 1000);
+    date[1] = (char)('0' + y / 100 % 10);
+    date[2] = (char)('0' + y / 10 % 10);
+    date[3] = (char)('0' + y % 10);
+    date[4] = '-';
+    date[5] = (char)('0' + mm / 10);
+    date[6] = (char)('0' + mm % 10);
+    date[7] = '-';
+    date[8] = (char)('0' + dd / 10);
+    date[9] = (char)('0' + dd % 10);
+    date[10] = '\0';
+    return ENT_OK;
+}
+
+/* ---- one AI: validate and record ---------------------------------------- */
+
+static int check_chars(ent_scan *out, const char *ai, const struct ai_def *def, const char *v, size_t n)
+{
+    char b[16];
+    int numeric = def->format != F_X && def->format != F_COUNTRY_X;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)v[i];
+        if (numeric || i < def->head) {
+            if (!is_digit(c))
+                return fail(out, "AI (%s): %s at position %zu is not a digit", ai, show(b, c), i + 1);
+        } else if (!is_cset82(c)) {
+            return fail(out, "AI (%s): %s at position %zu is not allowed in GS1 data", ai, show(b, c), i + 1);
+        }
+    }
+    return ENT_OK;
+}
+
+int check_length(ent_scan *out, const char *ai, const struct ai_def *def, size_t n)
+{
+    int text = def->format == F_X || def->format == F_COUNTRY_X;
+    const char *what = text ? (n == 1 ? "character" : "characters") : (n == 1 ? "digit" : "digits");
+    if (n == 0)
+        return fail(out, "AI (%s): no data", ai);
+    if (def->min == def->max && n != def->min)
+        return fail(out, "AI (%s): %zu %s, expected %d", ai, n, what, def->min);
+    if (n < def->min)
+        return fail(out, "AI (%s): %zu %s, at least %d", ai, n, what, def->min);
+    if (n > def->max)
+        return fail(out, "AI (%s): %zu %s, at most %d", ai, n, what, def->max);
+    return ENT_OK;
+}
+
+static int check_country(ent_scan *out, const char *ai, const char *v, const ent_country **found)
+{
+    int num = (v[0] - '0') * 100 + (v[1] - '0') * 10 + (v[2] - '0');
+    int rc = ent_country_by_numeric(found, num);
+    if (rc == ENT_ERROR)
+        return fail(out, "AI (%s): the country list is not available: %s", ai, ent_country_errmsg());
+    if (rc != ENT_OK)
+        return fail(out, "AI (%s): %03d is not an ISO 3166 country code", ai, num);
+    return ENT_OK;
+}
+
+/* Checks what a format asks beyond length and characters. */
+static int check_format(ent_scan *out, struct ctx *cx, const char *ai, const struct ai_def *def, const char *v,
+                        size_t n, char date[11])
+{
+    const ent_country *country = NULL;
+    int cd;
+    switch (def->format) {
+    case F_CHK:
+        cd = ent_gs1_check_digit(v, n - 1);
+        if (cd != v[n - 1])
+            return fail(out, "AI (%s): check digit %c should be %c", ai, v[n - 1], cd);
+        return ENT_OK;
+    case F_N:
+    case F_X:
+        /* A numeric head is a GS1 key (GDTI, GCN, GRAI, ITIP) ending in its check digit. */
+        if (def->head > 0) {
+            cd = ent_gs1_check_digit(v, def->head - 1u);
+            if (cd != v[def->head - 1])
+                return fail(out, "AI (%s): check digit %c should be %c", ai, v[def->head - 1], cd);
+        }
+        return ENT_OK;
+    case F_DATE:
+    case F_DATE0:
+        return check_date(out, cx, ai, v, def->format == F_DATE0, date);
+    case F_MEASURE:
+        if (ai[3] > '5')
+            return fail(out, "AI (%s): %c decimals is more than a measure allows (0 to 5)", ai, ai[3]);
+        return ENT_OK;
+    case F_AMOUNT_ISO: {
+        const ent_currency *cur = NULL;
+        int num = (v[0] - '0') * 100 + (v[1] - '0') * 10 + (v[2] - '0');
+        int rc = ent_currency_by_numeric(&cur, num);
+        if (rc == ENT_ERROR)
+            return fail(out, "AI (%s): the currency list is not available: %s", ai, ent_country_errmsg());
+        if (rc != ENT_OK)
+            return fail(out, "AI (%s): %03d is not an ISO 4217 currency code", ai, num);
+        return ENT_OK;
+    }
+    case F_COUNTRY:
+        if (n % 3 != 0)
+            return fail(out, "AI (%s): %zu digits is not a list of 3-digit country codes", ai, n);
+        for (size_t i = 0; i < n; i += 3)
+            if (check_country(out, ai, v + i, &country) != ENT_OK)
+                return ENT_INVALID;
+        return ENT_OK;
+    case F_COUNTRY_X:
+        return check_country(out, ai, v, &country);
+    default:
+        return ENT_OK;
+    }
+}
+
+static int same_value(const ent_scan_ai *a, const char *v, size_t n)
+{
+    return strlen(a->value) == n && memcmp(a->value, v, n) == 0;
+}
+
+/* Fills the typed fields of out from one validated AI. */
+static void record(ent_scan *out, const char *ai, const struct ai_def *def, const char *v, size_t n,
+                   const char date[11])
+{
+    switch (ai[0]) {
+    case '0':
+        if (ai[1] == '0')
+            copy_text(out->sscc, sizeof out->sscc, v, n);
+        else if (ai[1] == '1')
+            copy_text(out->gtin, sizeof out->gtin, v, n);
+        else if (ai[1] == '2')
+            copy_text(out->gtin_contained, sizeof out->gtin_contained, v, n);
+        return;
+    case '1':
+        if (ai[1] == '0')
+            copy_text(out->lot, sizeof out->lot, v, n);
+        else if (ai[1] == '1')
+            memcpy(out->production, date, 11);
+        else if (ai[1] == '3')
+            memcpy(out->packaging, date, 11);
+        else if (ai[1] == '5')
+            memcpy(out->best_before, date, 11);
+        else if (ai[1] == '7')
+            memcpy(out->expiry, date, 11);
+        return;
+    case '2':
+        if (ai[1] == '1' && ai[2] == '\0')
+            copy_text(out->serial, sizeof out->serial, v, n);
+        return;
+    case '3':
+        if ((ai[1] == '0' || ai[1] == '7') && ai[2] == '\0') {
+            if (out->count < 0)
+                out->count = digits_value(v, n);
+        } else if (def->format == F_MEASURE && def->trade && !out->has_measure) {
+            out->has_measure = 1;
+            memcpy(out->measure.ai, ai, 5);
+            out->measure.value = digits_value(v, n);
+            out->measure.decimals = ai[3] - '0';
+            copy_text(out->measure.unit, sizeof out->measure.unit, def->unit, strlen(def->unit));
+        } else if ((def->format == F_AMOUNT || def->format == F_AMOUNT_ISO) && !out->has_amount) {
+            size_t skip = def->format == F_AMOUNT_ISO ? 3 : 0;
+            out->has_amount = 1;
+            out->amount = digits_value(v + skip, n - skip);
+            out->amount_decimals = ai[3] - '0';
+            if (skip) {
+                const ent_currency *cur = NULL;
+                ent_currency_by_numeric(&cur, (int)digits_value(v, 3));
+                if (cur)
+                    memcpy(out->currency, cur->alpha3, 4);
+            }
+        }
+        return;
+    case '4':
+        if (ai[1] == '2' && ai[2] == '2' && out->origin_numeric == 0) {
+            const ent_country *c = NULL;
+            out->origin_numeric = (int)digits_value(v, 3);
+            if (ent_country_by_numeric(&c, out->origin_numeric) == ENT_OK)
+                memcpy(out->origin, c->alpha2, 3);
+        }
+        return;
+    case '8':
+        if (strcmp(ai, "8020") == 0)
+            copy_text(out->payment_ref, sizeof out->payment_ref, v, n);
+        return;
+    default:
+        return;
+    }
+}
+
+/*
+ * Validates one AI with its data and appends it to out. ai is the AI's
+ * digits (already checked to be an AI of the right length), v/n the data.
+ */
+int add_ai(ent_scan *out, struct ctx *cx, const char *ai_text, size_t ai_len, const char *v, size_t n)
+{
+    char ai[5];
+    char date[11] = "";
+    memcpy(ai, ai_text, ai_len);
+    ai[ai_len] = '\0';
+    const struct ai_def *def = ai_find(ai, ai_len);
+    if (def == NULL)
+        def = &unknown_def;
+    int rc = check_length(out, ai, def, n);
+    if (rc == ENT_OK)
+        rc = check_chars(out, ai, def, v, n);
+    if (rc == ENT_OK)
+        rc = check_format(out, cx, ai, def, v, n, date);
+    if (rc != ENT_OK)
+        return rc;
+    for (size_t i = 0; i < out->n_ais; i++) {
+        if (strcmp(out->ais[i].ai, ai) != 0)
+            continue;
+        /* GS1 allows an AI twice only with the same data; keep one copy. */
+        if (!same_value(&out->ais[i], v, n))
+            return fail(out, "AI (%s) appears twice with different data", ai);
+        return ENT_OK;
+    }
+    if (out->n_ais >= ENT_SCAN_MAX_AIS)
+        return fail(out, "more than %d AIs in one code", ENT_SCAN_MAX_AIS);
+    ent_scan_ai *slot = &out->ais[out->n_ais++];
+    memcpy(slot->ai, ai, ai_len + 1);
+    slot->title = def->title;
+    memcpy(slot->value, v, n);
+    slot->value[n] = '\0';
+    record(out, ai, def, v, n, date);
+    return ENT_OK;
+}
+
+/* Reads the AI number at p (n bytes left). *ai_len receives its length. */
+static int read_ai(ent_scan *out, const char *p, size_t n, size_t *ai_len)
+{
+    char b[16];
+    if (n < 2 || !is_digit((unsigned char)p[0]) || !is_digit((unsigned char)p[1])) {
+        if (n >= 1 && !is_digit((unsigned char)p[0]))
+            return fail(out, "expected an AI, found %s", show(b, (unsigned char)p[0]));
+        if (n >= 2)
+            return fail(out, "expected an AI, found %s after %c", show(b, (unsigned char)p[1]), p[0]);
+        return fail(out, "the data ends inside an AI (%.*s", (int)n, p);
+    }
+    int two = (p[0] - '0') * 10 + (p[1] - '0');
+    int len = ai_length(two);
+    if (len == 0)
+        return fail(out, "AI (%c%c): no AI starts with these digits", p[0], p[1]);
+    if ((size_t)len > n || !all_digits(p, (size_t)len)) {
+        size_t have = 2;
+        while (have < n && have < (size_t)len && is_digit((unsigned char)p[have]))
+            have++;
+        return fail(out, "AI (%.*s): an AI starting %c%c has %d digits", (int)have, p, p[0], p[1], len);
+    }
+    *ai_len = (size_t)len;
+    return ENT_OK;
+}
+
+/* ---- GS1 element strings ------------------------------------------------ */
+
+int parse_elements(ent_scan *out, struct ctx *cx, const char *p, size_t n)
+{
+    size_t i = 0;
+    if (n == 0)
+        return fail(out, "GS1 data with no AI in it");
+    while (i < n) {
+        size_t ai_len = 0;
+        if (is_fnc1(cx, (unsigned char)p[i])) {
+            i++; /* a leading FNC1, or one after a predefined-length AI */
+            continue;
+        }
+        int rc = read_ai(out, p + i, n - i, &ai_len);
+        if (rc != ENT_OK)
+            return rc;
+        size_t start = i + ai_len, end = start;
+        size_t fixed = ent_gs1_predefined_length(p + i);
+        size_t limit = fixed ? i + fixed : n;
+        if (limit > n)
+            limit = n;
+        while (end < limit && !is_fnc1(cx, (unsigned char)p[end]))
+            end++;
+        if (!fixed) {
+            /* Too long for the AI: most often a scanner that drops FNC1, so
+             * the next AI ran into this one's data. Say so. */
+            const struct ai_def *def = ai_find(p + i, ai_len);
+            if (def == NULL)
+                def = &unknown_def;
+            if (end - start > def->max) {
+                char ai[5];
+                memcpy(ai, p + i, ai_len);
+                ai[ai_len] = '\0';
+                check_length(out, ai, def, end - start);
+                size_t used = strlen(out->message);
+                snprintf(out->message + used, sizeof out->message - used, " (is an FNC1 separator missing?)");
+                return ENT_INVALID;
+            }
+        }
+        rc = add_ai(out, cx, p + i, ai_len, p + start, end - start);
+        if (rc != ENT_OK)
+            return rc;
+        i = end;
+    }
+    return ENT_OK;
+}
+
+/* The bracketed human-readable form: (01)04006381333931(10)ABC. A '(' inside
+ * data is written "\(" (as zint and the GS1 Barcode Syntax Engine do). */
+int parse_bracketed(ent_scan *out, struct ctx *cx, const char *p, size_t n)
+{
+    size_t i = 0;
+    char buf[91];
+    while (i < n) {
+        if (p[i] != '(')
+            return fail(out, "bracketed form: expected '(' at position %zu", i + 1);
+        size_t a = i + 1, e = a;
+        while (e < n && e - a < 5 && is_digit((unsigned char)p[e]))
+            e++;
+        if (e >= n || p[e] != ')')
+            return fail(out, "bracketed form: '(' at position %zu does not enclose an AI", i + 1);
+        size_t ai_len = 0;
+        if (e - a < 2) {
+            return fail(out, "bracketed form: (%.*s) is not an AI", (int)(e - a), p + a);
+        }
+        int rc = read_ai(out, p + a, e - a, &ai_len);
+        if (rc != ENT_OK)
+            return rc;
+        if (ai_len != e - a)
+            return fail(out, "bracketed form: (%.*s) is not an AI; AIs starting %c%c have %zu digits", (int)(e - a),
+                        p + a, p[a], p[a + 1], ai_len);
+        size_t v = e + 1, bn = 0, count = 0;
+        while (v < n && p[v] != '(') {
+            char c = p[v];
+            if (c == '\\' && v + 1 < n && p[v + 1] == '(') {
+                c = '(';
+                v++;
+            }
+            if (bn < 90)
+                buf[bn++] = c;
+            count++;
+            v++;
+        }
+        if (count > 90) {
+            const struct ai_def *def = ai_find(p + a, ai_len);
+            char ai[5];
+            memcpy(ai, p + a, ai_len);
+            ai[ai_len] = '\0';
+            return check_length(out, ai, def ? def : &unknown_def, count);
+        }
+        rc = add_ai(out, cx, p + a, ai_len, buf, bn);
+        if (rc != ENT_OK)
+            return rc;
+        i = v;
+    }
+    return ENT_OK;
+}

@@ -1,0 +1,152 @@
+/*
+ * Private to the scan parser (scan.c, scan_gs1.c, scan_link.c, scan_config.c):
+ * the helpers, the AI table's row and the parse context they share. The small
+ * helpers are static inline so that each parser keeps them inlined (the parse
+ * is a hot path, bench_scan).
+ */
+#ifndef ENT_SCAN_PARSE_H
+#define ENT_SCAN_PARSE_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "entrepot/scan.h"
+
+#define GS 0x1d
+
+/* ---- small helpers ------------------------------------------------------ */
+
+static inline int is_digit(unsigned char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static inline int all_digits(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!is_digit((unsigned char)s[i]))
+            return 0;
+    return 1;
+}
+
+/* GS1 AI encodable character set 82 (General Specifications 7.11, figure 7.11-1). */
+static inline int is_cset82(unsigned char c)
+{
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+        return 1;
+    return c != 0 && strchr("!\"%&'()*+,-./:;<=>?_", c) != NULL;
+}
+
+/* A character for a message: 'A' when printable, else byte 0x1B. */
+static inline const char *show(char buf[16], unsigned char c)
+{
+    if (c >= 0x21 && c < 0x7f)
+        snprintf(buf, 16, "'%c'", c);
+    else if (c == ' ')
+        snprintf(buf, 16, "a space");
+    else
+        snprintf(buf, 16, "byte 0x%02X", c);
+    return buf;
+}
+
+static inline int fail(ent_scan *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static inline int fail(ent_scan *out, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(out->message, sizeof out->message, fmt, ap);
+    va_end(ap);
+    out->error = ENT_INVALID;
+    return ENT_INVALID;
+}
+
+static inline void copy_text(char *dst, size_t cap, const char *src, size_t n)
+{
+    if (n >= cap)
+        n = cap - 1;
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+static inline int64_t digits_value(const char *s, size_t n)
+{
+    int64_t v = 0;
+    for (size_t i = 0; i < n; i++)
+        v = v * 10 + (s[i] - '0');
+    return v;
+}
+
+/* Does s (n bytes) start with the lower-case ASCII text lit, in any case? */
+static inline int prefix_nocase(const char *s, size_t n, const char *lit)
+{
+    size_t k = strlen(lit);
+    if (n < k)
+        return 0;
+    for (size_t i = 0; i < k; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (unsigned char)(c - 'A' + 'a');
+        if (c != (unsigned char)lit[i])
+            return 0;
+    }
+    return 1;
+}
+
+/* ---- the AI table (scan_gs1.c) ------------------------------------------ */
+
+enum ai_format {
+    F_N,        /* digits, min..max; head > 0: a GS1 check digit closes the first head digits */
+    F_X,        /* character set 82, min..max; head > 0: the first head are digits */
+    F_CHK,      /* fixed digits ending in a GS1 check digit */
+    F_DATE,     /* YYMMDD */
+    F_DATE0,    /* YYMMDD where day 00 means the end of the month */
+    F_MEASURE,  /* N6, the AI's last digit gives the decimals */
+    F_AMOUNT,   /* N..15, the AI's last digit gives the decimals */
+    F_AMOUNT_ISO, /* N3 ISO 4217 currency + N..15 */
+    F_COUNTRY,  /* one or more N3 ISO 3166 numeric codes */
+    F_COUNTRY_X /* N3 ISO 3166 numeric + character set 82 */
+};
+
+struct ai_def {
+    char pat[5];          /* "01", "310n": n stands for any digit */
+    unsigned char format, min, max, head;
+    const char *title;
+    const char *unit;     /* measures: the unit; NULL for logistic measures' trade flag below */
+    unsigned char trade;  /* measures: a net trade measure (fills ent_scan.measure) */
+};
+
+
+/* An AI that is not in the table but whose number is well formed. */
+extern const struct ai_def unknown_def;
+
+/* The length of an AI from its first two digits, 0 where no AI starts so. */
+int ai_length(int two);
+/* The table's row for the AI ai (len digits), or NULL. */
+const struct ai_def *ai_find(const char *ai, size_t len);
+
+/* ---- parsing ------------------------------------------------------------ */
+
+struct ctx {
+    const ent_scan_config *cfg;
+    char fnc1;
+    int year; /* reference year, computed on first need */
+};
+
+static inline int is_fnc1(const struct ctx *cx, unsigned char c)
+{
+    return c == GS || (cx->fnc1 && c == (unsigned char)cx->fnc1);
+}
+
+int check_length(ent_scan *out, const char *ai, const struct ai_def *def, size_t n);
+/* Validates one AI with its data and appends it to out. */
+int add_ai(ent_scan *out, struct ctx *cx, const char *ai_text, size_t ai_len, const char *v, size_t n);
+/* GS1 element strings (FNC1-separated) and their bracketed form (scan_gs1.c). */
+int parse_elements(ent_scan *out, struct ctx *cx, const char *p, size_t n);
+int parse_bracketed(ent_scan *out, struct ctx *cx, const char *p, size_t n);
+/* A GS1 Digital Link URI (scan_link.c). */
+int parse_digital_link(ent_scan *out, struct ctx *cx, const char *p, size_t n);
+
+#endif

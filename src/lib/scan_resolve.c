@@ -1,0 +1,212 @@
+/*
+ * Resolving a parsed scan to a commodity and lot through the catalogue and
+ * stock APIs.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "entrepot/catalog.h"
+#include "entrepot/scan.h"
+#include "entrepot/stock.h"
+#include "internal.h"
+
+/* ---- resolving ---------------------------------------------------------- */
+
+void ent_scan_match_free(ent_scan_match *m)
+{
+    if (m == NULL)
+        return;
+    ent_lot_free(m->lot);
+    free(m);
+}
+
+static int64_t pow10i(int n)
+{
+    int64_t p = 1;
+    while (n-- > 0)
+        p *= 10;
+    return p;
+}
+
+/*
+ * The measure in the commodity's base unit (g or ml), rounded to the
+ * nearest unit; 0 when the two do not convert (a length for a product
+ * counted in pieces). Measures are at most 6 digits, so nothing overflows.
+ */
+static int64_t measure_in(const ent_scan_measure *m, const char *unit)
+{
+    /* factor: base units per measure unit, as a fraction num/den */
+    int64_t num = 0, den = 1;
+    if (strcmp(unit, "g") == 0) {
+        if (strcmp(m->unit, "kg") == 0)
+            num = 1000;
+        else if (strcmp(m->unit, "lb") == 0)
+            num = 45359237, den = 100000; /* 1 lb = 453.59237 g exactly */
+    } else if (strcmp(unit, "ml") == 0) {
+        if (strcmp(m->unit, "l") == 0)
+            num = 1000;
+        else if (strcmp(m->unit, "m3") == 0)
+            num = 1000000;
+    }
+    if (num == 0)
+        return 0;
+    int64_t d = pow10i(m->decimals) * den;
+    return (m->value * num + d / 2) / d;
+}
+
+/* Appends "WHAT A in the scan, B on record" to the match's problem. */
+static void add_problem(ent_scan_match *m, const char *what, const char *a, const char *b)
+{
+    size_t used = strlen(m->problem);
+    snprintf(m->problem + used, sizeof m->problem - used, "%s%s %s in the scan, %s on record", used ? "; " : "",
+             what, a, b);
+}
+
+/* Compares what the scan says about the lot with the record. */
+static void compare_lot(ent_scan_match *m, const ent_scan *scan)
+{
+    const ent_lot *lot = m->lot;
+    const char *expiry = scan->expiry[0] ? scan->expiry : scan->best_before;
+    m->lot_state = ENT_SCAN_LOT_OK;
+    if (expiry[0] && lot->expiry[0] && strcmp(expiry, lot->expiry) != 0)
+        add_problem(m, "expiry", expiry, lot->expiry);
+    if (scan->production[0] && lot->production_date[0] && strcmp(scan->production, lot->production_date) != 0)
+        add_problem(m, "production date", scan->production, lot->production_date);
+    if (scan->origin[0] && lot->origin[0] && strcmp(scan->origin, lot->origin) != 0)
+        add_problem(m, "origin", scan->origin, lot->origin);
+    if (m->problem[0]) {
+        char tmp[sizeof m->problem];
+        memcpy(tmp, m->problem, sizeof tmp);
+        char code[ENT_CLIP_SIZE];
+        ent_text_clip(code, sizeof code, lot->code, 40);
+        snprintf(m->problem, sizeof m->problem, "lot %s: ", code);
+        size_t used = strlen(m->problem), n = strlen(tmp);
+        if (n > sizeof m->problem - used - 1)
+            n = sizeof m->problem - used - 1;
+        memcpy(m->problem + used, tmp, n);
+        m->problem[used + n] = '\0';
+        ent_text_trim_cut(m->problem, sizeof m->problem); /* when it was cut, on a character boundary */
+        m->lot_state = ENT_SCAN_LOT_CONFLICT;
+    }
+}
+
+/* The codes to look up, most specific first. */
+static size_t candidates(const ent_scan *scan, const char *codes[2])
+{
+    size_t n = 0;
+    switch (scan->kind) {
+    case ENT_SCAN_INSTORE:
+        codes[n++] = scan->item_gtin;
+        if (strcmp(scan->item_gtin, scan->gtin) != 0)
+            codes[n++] = scan->gtin;
+        break;
+    case ENT_SCAN_OTHER:
+        codes[n++] = scan->text;
+        break;
+    default:
+        if (scan->gtin[0])
+            codes[n++] = scan->gtin;
+        else if (scan->gtin_contained[0])
+            codes[n++] = scan->gtin_contained;
+        break;
+    }
+    return n;
+}
+
+/*
+ * The lookups of one scan share one read transaction: in autocommit mode
+ * each statement would take and release SQLite's shared locks on its own
+ * (system calls every time), which is most of a scan's cost. Nothing here
+ * writes, so a deferred BEGIN never blocks a writer.
+ */
+static int read_begin(ent_db *db)
+{
+    if (db->tx_depth > 0 || !sqlite3_get_autocommit(db->sql))
+        return 0;
+    sqlite3_stmt *st = ent_stmt(db, "BEGIN");
+    return st != NULL && sqlite3_step(st) == SQLITE_DONE;
+}
+
+static void read_end(ent_db *db, int began)
+{
+    if (!began)
+        return;
+    sqlite3_stmt *st = ent_stmt(db, "COMMIT");
+    if (st == NULL || sqlite3_step(st) != SQLITE_DONE)
+        sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+    if (st)
+        sqlite3_reset(st);
+}
+
+int ent_scan_resolve(ent_db *db, ent_scan_match **out, const ent_scan *scan)
+{
+    const char *codes[2];
+    int began = 0;
+    ent_product *p = NULL;
+    ent_scan_match *m = NULL;
+    int64_t code_qty = 1;
+    int rc = ENT_NOTFOUND;
+    *out = NULL;
+    ent_ok(db);
+    if (scan->error != ENT_OK || scan->kind == ENT_SCAN_NONE) {
+        rc = ent_fail(db, ENT_INVALID, "%s", scan->message[0] ? scan->message : "the scan was not understood");
+        goto done;
+    }
+    size_t n = candidates(scan, codes);
+    if (n == 0) {
+        rc = ent_fail(db, ENT_NOTFOUND, "the scan names no commodity (no GTIN in it)");
+        goto done;
+    }
+    began = read_begin(db);
+    for (size_t i = 0; i < n && rc == ENT_NOTFOUND; i++)
+        rc = ent_product_find(db, &p, codes[i], &code_qty);
+    if (rc != ENT_OK)
+        goto done;
+    m = calloc(1, sizeof *m);
+    if (m == NULL) {
+        rc = ent_fail(db, ENT_ERROR, "out of memory");
+        goto done;
+    }
+    m->product_id = p->id;
+    snprintf(m->code, sizeof m->code, "%s", p->gtin[0] ? p->gtin : p->sku);
+    snprintf(m->name, sizeof m->name, "%s", p->name_zh ? p->name_zh : p->name_en ? p->name_en : "");
+    snprintf(m->unit, sizeof m->unit, "%s", p->unit);
+    m->code_qty = code_qty;
+    m->qty = code_qty;
+    /* A count of nothing is no quantity (selling it as one unit was a
+     * defect), and a case of many units times a count must not wrap. */
+    if (scan->count == 0) {
+        rc = ent_fail(db, ENT_INVALID, "%s: the scan counts 0 items (AI 30/37), which is nothing to sell or move",
+                      m->name);
+        goto done;
+    }
+    if (scan->count > 0 && (code_qty <= 0 || __builtin_mul_overflow(code_qty, scan->count, &m->qty))) {
+        rc = ent_fail(db, ENT_INVALID, "%s: a count of %lld cases of %lld units is more than can be counted", m->name,
+                      (long long)scan->count, (long long)code_qty);
+        goto done;
+    }
+    if (scan->has_measure && strcmp(p->unit, "pcs") != 0)
+        m->qty = measure_in(&scan->measure, p->unit);
+    if (scan->lot[0]) {
+        rc = ent_lot_find_id(db, &m->lot, p->id, scan->lot);
+        if (rc == ENT_NOTFOUND) {
+            m->lot_state = ENT_SCAN_LOT_UNKNOWN;
+            snprintf(m->problem, sizeof m->problem, "%s", ent_errmsg(db));
+            ent_ok(db);
+            rc = ENT_OK;
+        } else if (rc == ENT_OK) {
+            compare_lot(m, scan);
+        } else {
+            goto done;
+        }
+    }
+    *out = m;
+    m = NULL;
+    rc = ENT_OK;
+done:
+    read_end(db, began);
+    ent_product_free(p);
+    ent_scan_match_free(m);
+    return rc;
+}
