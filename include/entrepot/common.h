@@ -84,7 +84,7 @@ ENT_API int ent_utf8_valid(const char *s, size_t len);
 #define ENT_CLIP_SIZE 256
 ENT_API const char *ent_text_clip(char *buf, size_t len, const char *s, size_t max_chars);
 /* The same into a buffer that lives until the end of the enclosing block, for
- * a message argument: ent_fail(db, ENT_INVALID, "sku '%s' ...", ENT_CLIP(sku, 40)). */
+ * a message argument: printf("sku '%s' ...", ENT_CLIP(sku, 40)). */
 #define ENT_CLIP(s, max_chars) ent_text_clip((char[ENT_CLIP_SIZE]){0}, ENT_CLIP_SIZE, (s), (max_chars))
 
 /* The library's version, "MAJOR.MINOR.PATCH". Static storage. */

@@ -139,10 +139,10 @@ typedef struct ent_journal_written {
 
 /*
  * Appends a signed record. Works on its own (one BEGIN IMMEDIATE
- * transaction) and inside the caller's ent_tx_begin/ent_tx_end, where the
- * record lands or vanishes with the sale. When the clock reads earlier than
- * the last record, an EVENT "clock-backwards" is written first. out may be
- * NULL. Errors: ENT_INVALID (the message names the field), ENT_REFUSED (the
+ * transaction) and inside a transaction the library holds (a sale's
+ * checkout), where the record lands or vanishes with the sale. When the
+ * clock reads earlier than the last record, an EVENT "clock-backwards" is
+ * written first. out may be NULL. Errors: ENT_INVALID (the message names the field), ENT_REFUSED (the
  * time is earlier than the last day closing, which covers everything before
  * it; records after a closing go into the next one), ENT_BUSY, ENT_ERROR.
  */

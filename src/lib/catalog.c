@@ -100,20 +100,20 @@ static int parse_count(ent_db *db, const char *field, const char *s, int64_t min
 {
     char why[256];
     if (ent_whole_parse(out, s, min, max, why, sizeof why) != ENT_OK)
-        return ent_fail(db, ENT_INVALID, "%s %s", field, why);
+        return entx_fail(db, ENT_INVALID, "%s %s", field, why);
     return ENT_OK;
 }
 
 static int store_currency(ent_db *db, char out[4])
 {
-    sqlite3_stmt *st = ent_stmt(db, "SELECT currency FROM store WHERE id = 1");
+    sqlite3_stmt *st = entx_stmt(db, "SELECT currency FROM store WHERE id = 1");
     if (st == NULL)
         return db->code;
     if (sqlite3_step(st) != SQLITE_ROW) {
         sqlite3_reset(st);
-        return ent_fail_hint(db, ENT_NOTFOUND, ENT_HINT_CREATE_STORE, "this database has no store yet");
+        return entx_fail_hint(db, ENT_NOTFOUND, ENT_HINT_CREATE_STORE, "this database has no store yet");
     }
-    ent_col_copy(st, 0, out, 4);
+    entx_col_copy(st, 0, out, 4);
     sqlite3_reset(st);
     return ENT_OK;
 }
@@ -127,22 +127,22 @@ static int parse_fields(ent_db *db, const ent_product_fields *f, const char *def
     for (size_t i = 0; i < NFIELDS; i++) {
         const char *v = *field_slot((ent_product_fields *)f, i);
         size_t max = (i == 2 || i == 3) ? NAME_MAX_BYTES : TEXT_MAX_BYTES;
-        if ((rc = ent_check_text(db, field_names[i], v, max, false)) != ENT_OK)
+        if ((rc = entx_check_text(db, field_names[i], v, max, false)) != ENT_OK)
             return rc;
     }
     if (!empty(f->gtin) && ent_gtin_normalize(p->gtin, f->gtin, why, sizeof why) != ENT_OK)
-        return ent_fail(db, ENT_INVALID, "%s", why);
+        return entx_fail(db, ENT_INVALID, "%s", why);
     if (!empty(f->sku)) {
-        if (!ent_valid_code(f->sku, 32))
-            return ent_fail(db, ENT_INVALID, "sku '%s' must be 1 to 32 letters, digits or - _ . /", SHOWN(f->sku));
+        if (!entx_valid_code(f->sku, 32))
+            return entx_fail(db, ENT_INVALID, "sku '%s' must be 1 to 32 letters, digits or - _ . /", SHOWN(f->sku));
         snprintf(p->sku, sizeof p->sku, "%s", f->sku);
     }
     if (empty(f->gtin) && empty(f->sku))
-        return ent_fail(db, ENT_INVALID, "a commodity needs a gtin or a sku");
+        return entx_fail(db, ENT_INVALID, "a commodity needs a gtin or a sku");
     p->name_zh = empty(f->name_zh) ? NULL : f->name_zh;
     p->name_en = empty(f->name_en) ? NULL : f->name_en;
     if (p->name_zh == NULL && p->name_en == NULL)
-        return ent_fail(db, ENT_INVALID, "a commodity needs a name: name_zh or name_en");
+        return entx_fail(db, ENT_INVALID, "a commodity needs a name: name_zh or name_en");
     p->brand = empty(f->brand) ? NULL : f->brand;
     p->importer = empty(f->importer) ? NULL : f->importer;
     p->storage = empty(f->storage) ? NULL : f->storage;
@@ -150,9 +150,9 @@ static int parse_fields(ent_db *db, const ent_product_fields *f, const char *def
         const ent_country *c = NULL;
         rc = ent_country_lookup(&c, f->origin);
         if (rc == ENT_ERROR)
-            return ent_fail(db, ENT_ERROR, "%s", ent_country_errmsg());
+            return entx_fail(db, ENT_ERROR, "%s", ent_country_errmsg());
         if (rc != ENT_OK)
-            return ent_fail(db, ENT_INVALID, "origin '%s' is not an ISO 3166-1 country code", SHOWN(f->origin));
+            return entx_fail(db, ENT_INVALID, "origin '%s' is not an ISO 3166-1 country code", SHOWN(f->origin));
         memcpy(p->origin, c->alpha2, 3);
     }
     if (!empty(f->hs_code)) {
@@ -161,35 +161,35 @@ static int parse_fields(ent_db *db, const ent_product_fields *f, const char *def
             if (*s == '.' || *s == ' ')
                 continue;
             if (*s < '0' || *s > '9' || n >= 10)
-                return ent_fail(db, ENT_INVALID, "hs_code '%s' must be 6 to 10 digits", SHOWN(f->hs_code));
+                return entx_fail(db, ENT_INVALID, "hs_code '%s' must be 6 to 10 digits", SHOWN(f->hs_code));
             p->hs_code[n++] = *s;
         }
         if (n < 6)
-            return ent_fail(db, ENT_INVALID, "hs_code '%s' must be 6 to 10 digits", SHOWN(f->hs_code));
+            return entx_fail(db, ENT_INVALID, "hs_code '%s' must be 6 to 10 digits", SHOWN(f->hs_code));
     }
     snprintf(p->unit, sizeof p->unit, "%s", empty(f->unit) ? "pcs" : f->unit);
     if (strcmp(p->unit, "pcs") != 0 && strcmp(p->unit, "g") != 0 && strcmp(p->unit, "ml") != 0)
-        return ent_fail(db, ENT_INVALID, "unit '%s' must be pcs, g or ml", SHOWN(f->unit));
+        return entx_fail(db, ENT_INVALID, "unit '%s' must be pcs, g or ml", SHOWN(f->unit));
     if (!empty(f->net_content) && parse_net_content(f->net_content, &p->net_content, p->net_unit) != ENT_OK)
-        return ent_fail(db, ENT_INVALID,
+        return entx_fail(db, ENT_INVALID,
                         "net_content '%s' must be an amount and a unit such as 500 g, 1.5 kg, 750 ml, 1 l, 12 pcs "
                         "(more than 0, at most 10000 kg, 10000 l or 10000000 pcs)",
                         SHOWN(f->net_content));
     /* The whole code is checked before it is kept: "EURO" is not "EUR". */
     if (ent_currency_parse(p->currency, empty(f->currency) ? default_currency : f->currency, why, sizeof why) != ENT_OK)
-        return ent_fail(db, ENT_INVALID, "%s", why);
+        return entx_fail(db, ENT_INVALID, "%s", why);
     /* No price is not a price of zero: the commodity waits to be priced. */
     p->priced = !empty(f->price);
     if (p->priced) {
         rc = ent_money_parse(&p->price, f->price, p->currency, why, sizeof why);
         if (rc != ENT_OK)
-            return ent_fail(db, ENT_INVALID, "price: %s", why);
+            return entx_fail(db, ENT_INVALID, "price: %s", why);
         if (p->price < 0)
-            return ent_fail(db, ENT_INVALID, "price '%s' must not be negative", SHOWN(f->price));
+            return entx_fail(db, ENT_INVALID, "price '%s' must not be negative", SHOWN(f->price));
         if (p->price > PRICE_MAX) {
             char max[48];
             ent_money_format(max, sizeof max, PRICE_MAX, p->currency);
-            return ent_fail(db, ENT_INVALID, "price '%s' is too high: at most %s %s", SHOWN(f->price), max,
+            return entx_fail(db, ENT_INVALID, "price '%s' is too high: at most %s %s", SHOWN(f->price), max,
                             p->currency);
         }
     }
@@ -201,7 +201,7 @@ static int parse_fields(ent_db *db, const ent_product_fields *f, const char *def
         if (n > 0 && buf[n - 1] == '%')
             buf[n - 1] = '\0';
         if (strlen(f->tax_rate) >= sizeof buf || ent_decimal_parse(&bp, buf, 2) != ENT_OK || bp > 10000)
-            return ent_fail(db, ENT_INVALID, "tax_rate '%s' must be a percentage from 0 to 100 such as 13 or 9.5",
+            return entx_fail(db, ENT_INVALID, "tax_rate '%s' must be a percentage from 0 to 100 such as 13 or 9.5",
                             SHOWN(f->tax_rate));
         p->tax_rate = (int32_t)bp;
     }
@@ -221,7 +221,7 @@ static int parse_fields(ent_db *db, const ent_product_fields *f, const char *def
 
 static int lookup_id(ent_db *db, const char *sql, const char *code, int64_t *id, int64_t *qty)
 {
-    sqlite3_stmt *st = ent_stmt(db, sql);
+    sqlite3_stmt *st = entx_stmt(db, sql);
     if (st == NULL)
         return db->code;
     sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
@@ -232,7 +232,7 @@ static int lookup_id(ent_db *db, const char *sql, const char *code, int64_t *id,
         *qty = sqlite3_column_int64(st, 1);
         rc = ENT_OK;
     } else if (sc != SQLITE_DONE) {
-        rc = ent_fail_sql(db, "looking up a commodity");
+        rc = entx_fail_sql(db, "looking up a commodity");
     }
     sqlite3_reset(st);
     return rc;
@@ -248,9 +248,9 @@ int ent_product_id(ent_db *db, int64_t *out, const char *code, int64_t *qty_out)
     char gtin[15], why[160];
     int64_t qty = 1;
     int rc;
-    ent_ok(db);
+    entx_ok(db);
     if (empty(code))
-        return ent_fail(db, ENT_INVALID, "no commodity code given");
+        return entx_fail(db, ENT_INVALID, "no commodity code given");
     size_t n = strlen(code);
     int digits = strspn(code, "0123456789") == n;
     int gtin_shaped = digits && (n == 8 || n == 12 || n == 13 || n == 14);
@@ -270,8 +270,8 @@ int ent_product_id(ent_db *db, int64_t *out, const char *code, int64_t *qty_out)
     }
     if (rc == ENT_NOTFOUND) {
         if (gtin_shaped && !is_gtin)
-            return ent_fail(db, ENT_INVALID, "%s", why);
-        return ent_fail(db, ENT_NOTFOUND, "no commodity has the code '%s'", SHOWN(code));
+            return entx_fail(db, ENT_INVALID, "%s", why);
+        return entx_fail(db, ENT_NOTFOUND, "no commodity has the code '%s'", SHOWN(code));
     }
     if (rc == ENT_OK && qty_out)
         *qty_out = qty;
@@ -288,31 +288,31 @@ static void row_to_product(sqlite3_stmt *st, ent_product *p, int copy)
 {
     memset(p, 0, sizeof *p);
     p->id = sqlite3_column_int64(st, 0);
-    ent_col_copy(st, 1, p->gtin, sizeof p->gtin);
-    ent_col_copy(st, 2, p->sku, sizeof p->sku);
+    entx_col_copy(st, 1, p->gtin, sizeof p->gtin);
+    entx_col_copy(st, 2, p->sku, sizeof p->sku);
     char **texts[] = {&p->name_zh, &p->name_en, &p->brand, &p->importer, &p->storage};
     for (int i = 0; i < 5; i++)
-        *texts[i] = copy ? ent_col_strdup(st, 3 + i) : (char *)sqlite3_column_text(st, 3 + i);
-    ent_col_copy(st, 8, p->origin, sizeof p->origin);
-    ent_col_copy(st, 9, p->hs_code, sizeof p->hs_code);
-    ent_col_copy(st, 10, p->unit, sizeof p->unit);
+        *texts[i] = copy ? entx_col_strdup(st, 3 + i) : (char *)sqlite3_column_text(st, 3 + i);
+    entx_col_copy(st, 8, p->origin, sizeof p->origin);
+    entx_col_copy(st, 9, p->hs_code, sizeof p->hs_code);
+    entx_col_copy(st, 10, p->unit, sizeof p->unit);
     p->net_content = sqlite3_column_int64(st, 11);
-    ent_col_copy(st, 12, p->net_unit, sizeof p->net_unit);
+    entx_col_copy(st, 12, p->net_unit, sizeof p->net_unit);
     p->price = sqlite3_column_int64(st, 13);
-    ent_col_copy(st, 14, p->currency, sizeof p->currency);
+    entx_col_copy(st, 14, p->currency, sizeof p->currency);
     p->tax_rate = sqlite3_column_int(st, 15);
     p->reorder_point = sqlite3_column_int64(st, 16);
     p->shelf_life_days = sqlite3_column_int(st, 17);
-    ent_col_copy(st, 18, p->created_at, sizeof p->created_at);
-    ent_col_copy(st, 19, p->updated_at, sizeof p->updated_at);
+    entx_col_copy(st, 18, p->created_at, sizeof p->created_at);
+    entx_col_copy(st, 19, p->updated_at, sizeof p->updated_at);
     p->unpriced = !sqlite3_column_int(st, 20);
-    ent_col_copy(st, 21, p->retired_at, sizeof p->retired_at);
+    entx_col_copy(st, 21, p->retired_at, sizeof p->retired_at);
 }
 
-int ent_product_get_by_id(ent_db *db, ent_product **out, int64_t id)
+int entx_product_get_by_id(ent_db *db, ent_product **out, int64_t id)
 {
     *out = NULL;
-    sqlite3_stmt *st = ent_stmt(db, "SELECT " PRODUCT_COLS " FROM product WHERE id = ?");
+    sqlite3_stmt *st = entx_stmt(db, "SELECT " PRODUCT_COLS " FROM product WHERE id = ?");
     if (st == NULL)
         return db->code;
     sqlite3_bind_int64(st, 1, id);
@@ -321,14 +321,14 @@ int ent_product_get_by_id(ent_db *db, ent_product **out, int64_t id)
     if (sc == SQLITE_ROW) {
         ent_product *p = malloc(sizeof *p);
         if (p == NULL) {
-            rc = ent_fail(db, ENT_ERROR, "out of memory");
+            rc = entx_fail(db, ENT_ERROR, "out of memory");
         } else {
             row_to_product(st, p, 1);
             *out = p;
         }
     } else {
-        rc = sc == SQLITE_DONE ? ent_fail(db, ENT_NOTFOUND, "no commodity with id %lld", (long long)id)
-                               : ent_fail_sql(db, "reading a commodity");
+        rc = sc == SQLITE_DONE ? entx_fail(db, ENT_NOTFOUND, "no commodity with id %lld", (long long)id)
+                               : entx_fail_sql(db, "reading a commodity");
     }
     sqlite3_reset(st);
     return rc;
@@ -341,7 +341,7 @@ int ent_product_find(ent_db *db, ent_product **out, const char *code, int64_t *q
     int rc = ent_product_id(db, &id, code, qty_out);
     if (rc != ENT_OK)
         return rc;
-    return ent_product_get_by_id(db, out, id);
+    return entx_product_get_by_id(db, out, id);
 }
 
 void ent_product_free(ent_product *p)
@@ -356,10 +356,10 @@ void ent_product_free(ent_product *p)
     free(p);
 }
 
-const char *ent_product_label(ent_db *db, int64_t id, char *buf, size_t len)
+const char *entx_product_label(ent_db *db, int64_t id, char *buf, size_t len)
 {
     sqlite3_stmt *st =
-        ent_stmt(db, "SELECT COALESCE(gtin, sku), COALESCE(name_zh, name_en, '') FROM product WHERE id = ?");
+        entx_stmt(db, "SELECT COALESCE(gtin, sku), COALESCE(name_zh, name_en, '') FROM product WHERE id = ?");
     snprintf(buf, len, "commodity %lld", (long long)id);
     if (st == NULL)
         return buf;
@@ -417,7 +417,7 @@ static int code_owner(ent_db *db, const char *what, const char *code, int64_t se
     const char *k = gtin_key(code, key) ? key : code;
     if (k == key)
         gtin_forms(key, forms);
-    sqlite3_stmt *st = ent_stmt(db, "SELECT id, retired_at IS NOT NULL FROM product "
+    sqlite3_stmt *st = entx_stmt(db, "SELECT id, retired_at IS NOT NULL FROM product "
                                     "WHERE (gtin = ?1 OR sku IN (?2, ?3, ?4, ?5)) AND id <> ?6 "
                                     "UNION ALL SELECT b.product_id, p.retired_at IS NOT NULL "
                                     "FROM product_barcode b JOIN product p ON p.id = b.product_id "
@@ -426,7 +426,7 @@ static int code_owner(ent_db *db, const char *what, const char *code, int64_t se
         return db->code;
     sqlite3_bind_text(st, 1, k, -1, SQLITE_STATIC);
     for (int i = 0; i < 4; i++)
-        ent_bind_text_or_null(st, 2 + i, forms[i]);
+        entx_bind_text_or_null(st, 2 + i, forms[i]);
     sqlite3_bind_int64(st, 6, self);
     int sc = sqlite3_step(st), rc = ENT_OK;
     if (sc == SQLITE_ROW) {
@@ -439,11 +439,11 @@ static int code_owner(ent_db *db, const char *what, const char *code, int64_t se
             c->what = what;
             snprintf(c->code, sizeof c->code, "%s", k);
         }
-        ent_product_label(db, id, who, sizeof who);
-        rc = ent_fail(db, ENT_EXISTS, "%s %s is already used by another commodity: %s%s", what, k, who,
+        entx_product_label(db, id, who, sizeof who);
+        rc = entx_fail(db, ENT_EXISTS, "%s %s is already used by another commodity: %s%s", what, k, who,
                       retired ? " (retired, kept for history)" : "");
     } else if (sc != SQLITE_DONE) {
-        rc = ent_fail_sql(db, "looking up a commodity code");
+        rc = entx_fail_sql(db, "looking up a commodity code");
     }
     sqlite3_reset(st);
     return rc;
@@ -505,14 +505,14 @@ static int insert_prod(ent_db *db, const struct prod *p, const char *now, int64_
     if (rc != ENT_OK)
         return rc;
     sqlite3_stmt *st =
-        ent_stmt(db, "INSERT INTO product(gtin, sku, name_zh, name_en, brand, origin, hs_code, unit, net_content, "
+        entx_stmt(db, "INSERT INTO product(gtin, sku, name_zh, name_en, brand, origin, hs_code, unit, net_content, "
                      "net_unit, price, currency, tax_rate, importer, reorder_point, storage, shelf_life_days, "
                      "created_at, updated_at, priced) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
                      "?14, ?15, ?16, ?17, ?18, ?18, ?20)");
     if (st == NULL)
         return db->code;
     bind_prod(st, p, now);
-    rc = ent_exec_stmt(db, st);
+    rc = entx_exec_stmt(db, st);
     if (rc == ENT_OK && id_out)
         *id_out = sqlite3_last_insert_rowid(db->sql);
     return rc;
@@ -523,16 +523,16 @@ int ent_product_add(ent_db *db, const ent_product_fields *fields)
     struct prod p;
     char cur[4], now[21];
     int rc;
-    ent_ok(db);
+    entx_ok(db);
     if ((rc = store_currency(db, cur)) != ENT_OK)
         return rc;
     if ((rc = parse_fields(db, fields, cur, &p)) != ENT_OK)
         return rc;
-    ent_now_utc(now);
-    if ((rc = ent_tx_begin(db)) != ENT_OK)
+    entx_now_utc(now);
+    if ((rc = entx_tx_begin(db)) != ENT_OK)
         return rc;
     rc = insert_prod(db, &p, now, NULL, NULL);
-    return ent_tx_end(db, rc);
+    return entx_tx_end(db, rc);
 }
 
 /* Text buffers for a product turned back into fields (edit, export). */
@@ -579,28 +579,33 @@ static int refuse_clear(ent_db *db, const ent_product_fields *changes)
     static const char *const names[] = {"unit", "currency", "tax_rate", "reorder_point"};
     for (size_t i = 0; i < sizeof keep / sizeof *keep; i++)
         if (*keep[i] && **keep[i] == '\0')
-            return ent_fail(db, ENT_INVALID, "%s cannot be cleared: give the new value", names[i]);
+            return entx_fail(db, ENT_INVALID, "%s cannot be cleared: give the new value", names[i]);
     return ENT_OK;
 }
 
 /* Stock quantities are counted in the commodity's unit: changing it while
  * any are recorded would turn 223 pieces into 223 grams. */
+/* Tells followers (the label reprint queue) that a commodity's price or
+ * name changed; called inside the edit's transaction. */
+static int catalog_changed(ent_db *db, int64_t id, const ent_product *old, const int64_t *price,
+                               const char *name_zh, const char *name_en);
+
 static int unit_change_allowed(ent_db *db, const ent_product *old, const char *unit)
 {
     int64_t on_hand = 0, lots = 0;
     char who[300];
     if (strcmp(old->unit, unit) == 0)
         return ENT_OK;
-    int rc = ent_stock_product_usage(db, old->id, &on_hand, &lots);
+    int rc = entx_stock_product_usage(db, old->id, &on_hand, &lots);
     if (rc != ENT_OK)
         return rc;
     if (on_hand == 0 && lots == 0)
         return ENT_OK;
-    ent_product_label(db, old->id, who, sizeof who);
+    entx_product_label(db, old->id, who, sizeof who);
     if (on_hand > 0)
-        return ent_fail(db, ENT_REFUSED, "%s: the unit cannot change from %s to %s while %lld %s are on hand", who,
+        return entx_fail(db, ENT_REFUSED, "%s: the unit cannot change from %s to %s while %lld %s are on hand", who,
                         old->unit, unit, (long long)on_hand, old->unit);
-    return ent_fail(db, ENT_REFUSED, "%s: the unit cannot change from %s to %s: %lld lot(s) of it are on record in %s",
+    return entx_fail(db, ENT_REFUSED, "%s: the unit cannot change from %s to %s: %lld lot(s) of it are on record in %s",
                     who, old->unit, unit, (long long)lots, old->unit);
 }
 
@@ -614,8 +619,8 @@ static int follow_change(ent_db *db, const ent_product *old, const struct prod *
     if (!p->priced)
         return !old->unpriced ? ent_label_queue_remove(db, old->id, INT64_MAX) : ENT_OK;
     if (old->unpriced)
-        return ent_label_queue_on_change(db, old->id, "price");
-    return ent_catalog_changed(db, old->id, old, &p->price, p->name_zh, p->name_en);
+        return entx_label_queue_on_change(db, old->id, "price");
+    return catalog_changed(db, old->id, old, &p->price, p->name_zh, p->name_en);
 }
 
 /* Applies the given fields to commodity id; the caller holds the transaction. */
@@ -628,12 +633,12 @@ static int update_prod(ent_db *db, int64_t id, const ent_product_fields *changes
     int rc = refuse_clear(db, changes);
     if (rc != ENT_OK)
         return rc;
-    if ((rc = ent_product_get_by_id(db, &old, id)) != ENT_OK)
+    if ((rc = entx_product_get_by_id(db, &old, id)) != ENT_OK)
         return rc;
     product_to_fields(old, &t, &f);
     /* A new currency without a new price would silently rescale the amount. */
     if (changes->currency && !changes->price && strcmp(changes->currency, old->currency) != 0) {
-        rc = ent_fail(db, ENT_INVALID, "changing the currency needs the price in it too");
+        rc = entx_fail(db, ENT_INVALID, "changing the currency needs the price in it too");
         goto done;
     }
     for (size_t i = 0; i < NFIELDS; i++) {
@@ -646,7 +651,7 @@ static int update_prod(ent_db *db, int64_t id, const ent_product_fields *changes
     if ((rc = codes_free(db, &p, id, c)) != ENT_OK || (rc = unit_change_allowed(db, old, p.unit)) != ENT_OK)
         goto done;
     sqlite3_stmt *st =
-        ent_stmt(db, "UPDATE product SET gtin = ?1, sku = ?2, name_zh = ?3, name_en = ?4, brand = ?5, origin = ?6, "
+        entx_stmt(db, "UPDATE product SET gtin = ?1, sku = ?2, name_zh = ?3, name_en = ?4, brand = ?5, origin = ?6, "
                      "hs_code = ?7, unit = ?8, net_content = ?9, net_unit = ?10, price = ?11, currency = ?12, "
                      "tax_rate = ?13, importer = ?14, reorder_point = ?15, storage = ?16, shelf_life_days = ?17, "
                      "updated_at = ?18, priced = ?20 WHERE id = ?19");
@@ -656,7 +661,7 @@ static int update_prod(ent_db *db, int64_t id, const ent_product_fields *changes
     }
     bind_prod(st, &p, now);
     sqlite3_bind_int64(st, 19, id);
-    rc = ent_exec_stmt(db, st);
+    rc = entx_exec_stmt(db, st);
     if (rc == ENT_OK)
         rc = follow_change(db, old, &p);
 done:
@@ -680,16 +685,16 @@ int ent_product_edit(ent_db *db, const char *code, const ent_product_fields *fie
     if (rc != ENT_OK)
         return rc;
     if (no_fields(fields))
-        return ent_fail(db, ENT_INVALID, "nothing to change: give at least one field and its new value");
-    ent_now_utc(now);
-    if ((rc = ent_tx_begin(db)) != ENT_OK)
+        return entx_fail(db, ENT_INVALID, "nothing to change: give at least one field and its new value");
+    entx_now_utc(now);
+    if ((rc = entx_tx_begin(db)) != ENT_OK)
         return rc;
     rc = update_prod(db, id, fields, now, NULL);
-    return ent_tx_end(db, rc);
+    return entx_tx_end(db, rc);
 }
 
-int ent_catalog_changed(ent_db *db, int64_t id, const ent_product *old, const int64_t *price, const char *name_zh,
-                        const char *name_en)
+static int catalog_changed(ent_db *db, int64_t id, const ent_product *old, const int64_t *price,
+                               const char *name_zh, const char *name_en)
 {
     const char *reason = NULL;
     if (old->price != *price)
@@ -697,7 +702,7 @@ int ent_catalog_changed(ent_db *db, int64_t id, const ent_product *old, const in
     else if ((old->name_zh == NULL) != (name_zh == NULL) || (old->name_zh && strcmp(old->name_zh, name_zh) != 0) ||
              (old->name_en == NULL) != (name_en == NULL) || (old->name_en && strcmp(old->name_en, name_en) != 0))
         reason = "name";
-    return reason ? ent_label_queue_on_change(db, id, reason) : ENT_OK;
+    return reason ? entx_label_queue_on_change(db, id, reason) : ENT_OK;
 }
 
 /* ---- retiring ----------------------------------------------------------- */
@@ -708,36 +713,36 @@ static int set_retired(ent_db *db, const char *code, int retire)
     ent_product *p = NULL;
     char now[21], who[300];
     int rc;
-    ent_ok(db);
-    if ((rc = ent_tx_begin(db)) != ENT_OK)
+    entx_ok(db);
+    if ((rc = entx_tx_begin(db)) != ENT_OK)
         return rc;
     if ((rc = ent_product_find(db, &p, code, NULL)) != ENT_OK)
         goto done;
-    ent_product_label(db, p->id, who, sizeof who);
+    entx_product_label(db, p->id, who, sizeof who);
     if (retire && p->retired_at[0]) {
-        rc = ent_fail(db, ENT_REFUSED, "%s is already retired (since %s)", who, p->retired_at);
+        rc = entx_fail(db, ENT_REFUSED, "%s is already retired (since %s)", who, p->retired_at);
         goto done;
     }
     if (!retire && !p->retired_at[0]) {
-        rc = ent_fail(db, ENT_REFUSED, "%s is not retired: it is in the catalogue", who);
+        rc = entx_fail(db, ENT_REFUSED, "%s is not retired: it is in the catalogue", who);
         goto done;
     }
-    ent_now_utc(now);
-    sqlite3_stmt *st = ent_stmt(db, "UPDATE product SET retired_at = ?1, updated_at = ?2 WHERE id = ?3");
+    entx_now_utc(now);
+    sqlite3_stmt *st = entx_stmt(db, "UPDATE product SET retired_at = ?1, updated_at = ?2 WHERE id = ?3");
     if (st == NULL) {
         rc = db->code;
         goto done;
     }
-    ent_bind_text_or_null(st, 1, retire ? now : NULL);
+    entx_bind_text_or_null(st, 1, retire ? now : NULL);
     sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, p->id);
-    rc = ent_exec_stmt(db, st);
+    rc = entx_exec_stmt(db, st);
     /* A retired commodity gets no labels: a queued reprint would only fail. */
     if (rc == ENT_OK && retire)
         rc = ent_label_queue_remove(db, p->id, INT64_MAX);
 done:
     ent_product_free(p);
-    return ent_tx_end(db, rc);
+    return entx_tx_end(db, rc);
 }
 
 int ent_product_retire(ent_db *db, const char *code)
@@ -750,15 +755,15 @@ int ent_product_unretire(ent_db *db, const char *code)
     return set_retired(db, code, 0);
 }
 
-int ent_product_sellable(ent_db *db, const ent_product *p)
+int entx_product_sellable(ent_db *db, const ent_product *p)
 {
     char who[300];
     if (p->retired_at[0] == '\0' && !p->unpriced)
         return ENT_OK;
-    ent_product_label(db, p->id, who, sizeof who);
+    entx_product_label(db, p->id, who, sizeof who);
     if (p->retired_at[0])
-        return ent_fail(db, ENT_REFUSED, "%s is retired (since %.10s) and can no longer be sold", who, p->retired_at);
-    return ent_fail(db, ENT_REFUSED, "%s has no price yet: it cannot be sold until it is priced", who);
+        return entx_fail(db, ENT_REFUSED, "%s is retired (since %.10s) and can no longer be sold", who, p->retired_at);
+    return entx_fail(db, ENT_REFUSED, "%s has no price yet: it cannot be sold until it is priced", who);
 }
 
 /* ---- listing ------------------------------------------------------------ */
@@ -767,19 +772,19 @@ int ent_product_each(ent_db *db, const char *search, const char *origin, int64_t
 {
     char *pattern = NULL, ccode[3] = "";
     int rc = ENT_OK;
-    ent_ok(db);
+    entx_ok(db);
     if (search && *search == '\0')
-        return ent_fail(db, ENT_INVALID, "the text to search for is empty");
+        return entx_fail(db, ENT_INVALID, "the text to search for is empty");
     if (origin && *origin == '\0')
-        return ent_fail(db, ENT_INVALID, "the origin to list is empty: give a country code such as FR");
+        return entx_fail(db, ENT_INVALID, "the origin to list is empty: give a country code such as FR");
     if (!empty(search)) {
-        if ((rc = ent_check_text(db, "search text", search, NAME_MAX_BYTES, true)) != ENT_OK)
+        if ((rc = entx_check_text(db, "search text", search, NAME_MAX_BYTES, true)) != ENT_OK)
             return rc;
         /* LIKE with its wildcards escaped, so that "50%" finds "50%" literally. */
         size_t n = strlen(search);
         pattern = malloc(2 * n + 3);
         if (pattern == NULL)
-            return ent_fail(db, ENT_ERROR, "out of memory");
+            return entx_fail(db, ENT_ERROR, "out of memory");
         char *w = pattern;
         *w++ = '%';
         for (const char *s = search; *s; s++) {
@@ -793,9 +798,9 @@ int ent_product_each(ent_db *db, const char *search, const char *origin, int64_t
     if (!empty(origin)) {
         const ent_country *c = NULL;
         if (ent_country_lookup(&c, origin) != ENT_OK) {
-            rc = ent_check_text(db, "origin", origin, 40, true);
+            rc = entx_check_text(db, "origin", origin, 40, true);
             if (rc == ENT_OK)
-                rc = ent_fail(db, ENT_INVALID, "origin '%s' is not an ISO 3166-1 country code", SHOWN(origin));
+                rc = entx_fail(db, ENT_INVALID, "origin '%s' is not an ISO 3166-1 country code", SHOWN(origin));
             goto done;
         }
         memcpy(ccode, c->alpha2, 3);
@@ -810,11 +815,11 @@ int ent_product_each(ent_db *db, const char *search, const char *origin, int64_t
             "       OR brand LIKE ?1 ESCAPE '\\' OR gtin LIKE ?1 ESCAPE '\\' OR sku LIKE ?1 ESCAPE '\\') "
             "  AND (?2 IS NULL OR origin = ?2) ORDER BY id LIMIT ?3",
             -1, &st, NULL) != SQLITE_OK) {
-        rc = ent_fail_sql(db, "listing commodities");
+        rc = entx_fail_sql(db, "listing commodities");
         goto done;
     }
-    ent_bind_text_or_null(st, 1, pattern);
-    ent_bind_text_or_null(st, 2, ccode);
+    entx_bind_text_or_null(st, 1, pattern);
+    entx_bind_text_or_null(st, 2, ccode);
     sqlite3_bind_int64(st, 3, limit > 0 ? limit : -1);
     int sc;
     while ((sc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -824,7 +829,7 @@ int ent_product_each(ent_db *db, const char *search, const char *origin, int64_t
             break;
     }
     if (rc == ENT_OK && sc != SQLITE_DONE)
-        rc = ent_fail_sql(db, "listing commodities");
+        rc = entx_fail_sql(db, "listing commodities");
     sqlite3_finalize(st);
 done:
     free(pattern);
@@ -837,18 +842,18 @@ done:
 static int barcode_key(ent_db *db, const char *barcode, char out[65])
 {
     char gtin[15], why[160];
-    int rc = ent_check_text(db, "barcode", barcode, 64, true);
+    int rc = entx_check_text(db, "barcode", barcode, 64, true);
     if (rc != ENT_OK)
         return rc;
     size_t n = strlen(barcode);
     if (strspn(barcode, "0123456789") == n && (n == 8 || n == 12 || n == 13 || n == 14)) {
         if (ent_gtin_normalize(gtin, barcode, why, sizeof why) != ENT_OK)
-            return ent_fail(db, ENT_INVALID, "%s", why);
+            return entx_fail(db, ENT_INVALID, "%s", why);
         snprintf(out, 65, "%s", gtin);
         return ENT_OK;
     }
-    if (!ent_valid_code(barcode, 64))
-        return ent_fail(db, ENT_INVALID, "barcode '%s' must be letters, digits or - _ . /", SHOWN(barcode));
+    if (!entx_valid_code(barcode, 64))
+        return entx_fail(db, ENT_INVALID, "barcode '%s' must be letters, digits or - _ . /", SHOWN(barcode));
     snprintf(out, 65, "%s", barcode);
     return ENT_OK;
 }
@@ -863,15 +868,15 @@ int ent_product_barcode_add(ent_db *db, const char *product, const char *barcode
     if ((rc = barcode_key(db, barcode, key)) != ENT_OK)
         return rc;
     if (qty <= 0 || qty > BARCODE_QTY_MAX)
-        return ent_fail(db, ENT_INVALID, "quantity %lld: a barcode stands for 1 to %lld units", (long long)qty,
+        return entx_fail(db, ENT_INVALID, "quantity %lld: a barcode stands for 1 to %lld units", (long long)qty,
                         BARCODE_QTY_MAX);
-    if ((rc = ent_tx_begin(db)) != ENT_OK)
+    if ((rc = entx_tx_begin(db)) != ENT_OK)
         return rc;
     /* Not even the commodity's own GTIN or SKU: the code would then mean
      * two quantities at once. */
     if ((rc = code_owner(db, "barcode", key, 0, NULL)) != ENT_OK)
         goto done;
-    sqlite3_stmt *st = ent_stmt(db, "INSERT INTO product_barcode(code, product_id, qty) VALUES (?, ?, ?)");
+    sqlite3_stmt *st = entx_stmt(db, "INSERT INTO product_barcode(code, product_id, qty) VALUES (?, ?, ?)");
     if (st == NULL) {
         rc = db->code;
         goto done;
@@ -879,31 +884,31 @@ int ent_product_barcode_add(ent_db *db, const char *product, const char *barcode
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, id);
     sqlite3_bind_int64(st, 3, qty);
-    rc = ent_exec_stmt(db, st);
+    rc = entx_exec_stmt(db, st);
 done:
-    return ent_tx_end(db, rc);
+    return entx_tx_end(db, rc);
 }
 
 int ent_product_barcode_remove(ent_db *db, const char *barcode)
 {
     char key[65];
     int rc;
-    ent_ok(db);
+    entx_ok(db);
     if ((rc = barcode_key(db, barcode, key)) != ENT_OK)
         return rc;
-    if ((rc = ent_tx_begin(db)) != ENT_OK)
+    if ((rc = entx_tx_begin(db)) != ENT_OK)
         return rc;
-    sqlite3_stmt *st = ent_stmt(db, "DELETE FROM product_barcode WHERE code = ?");
+    sqlite3_stmt *st = entx_stmt(db, "DELETE FROM product_barcode WHERE code = ?");
     if (st == NULL) {
         rc = db->code;
         goto done;
     }
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    rc = ent_exec_stmt(db, st);
+    rc = entx_exec_stmt(db, st);
     if (rc == ENT_OK && sqlite3_changes(db->sql) == 0)
-        rc = ent_fail(db, ENT_NOTFOUND, "no commodity has the extra barcode %s", key);
+        rc = entx_fail(db, ENT_NOTFOUND, "no commodity has the extra barcode %s", key);
 done:
-    return ent_tx_end(db, rc);
+    return entx_tx_end(db, rc);
 }
 
 int ent_product_barcodes(ent_db *db, const char *product, ent_barcode_cb cb, void *ud)
@@ -915,7 +920,7 @@ int ent_product_barcodes(ent_db *db, const char *product, ent_barcode_cb cb, voi
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(db->sql, "SELECT code, qty FROM product_barcode WHERE product_id = ? ORDER BY code", -1, &st,
                            NULL) != SQLITE_OK)
-        return ent_fail_sql(db, "listing barcodes");
+        return entx_fail_sql(db, "listing barcodes");
     sqlite3_bind_int64(st, 1, id);
     while (rc == ENT_OK && sqlite3_step(st) == SQLITE_ROW)
         rc = cb((const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1), ud);
@@ -959,7 +964,7 @@ static int seen_add(ent_db *db, struct seen *s, int64_t id, size_t row)
         s->v = calloc(s->cap, sizeof *s->v);
         if (s->v == NULL) {
             *s = old;
-            return ent_fail(db, ENT_ERROR, "out of memory");
+            return entx_fail(db, ENT_ERROR, "out of memory");
         }
         s->n = 0;
         for (size_t i = 0; i < old.cap; i++)
@@ -995,14 +1000,14 @@ static int import_row(ent_db *db, struct import *im, ent_product_fields *f, size
     /* The row's commodity: by GTIN when the row has one, else by SKU. */
     if (!empty(f->gtin)) {
         if (ent_gtin_normalize(key, f->gtin, why, sizeof why) != ENT_OK)
-            return ent_fail(db, ENT_INVALID, "%s", why);
+            return entx_fail(db, ENT_INVALID, "%s", why);
     } else if (!empty(f->sku)) {
-        if ((rc = ent_check_text(db, "sku", f->sku, 32, true)) != ENT_OK)
+        if ((rc = entx_check_text(db, "sku", f->sku, 32, true)) != ENT_OK)
             return rc;
         what = "sku";
         code = f->sku;
     } else {
-        return ent_fail(db, ENT_INVALID, "a commodity needs a gtin or a sku");
+        return entx_fail(db, ENT_INVALID, "a commodity needs a gtin or a sku");
     }
     /* Without update a row can only be new: the code check before the
      * insert finds a clash, so the row costs no extra lookup. */
@@ -1013,7 +1018,7 @@ static int import_row(ent_db *db, struct import *im, ent_product_fields *f, size
     if (found == ENT_OK) {
         size_t first = seen_row(&im->seen, id);
         if (first)
-            return ent_fail(db, ENT_EXISTS, "%s %s is a duplicate of row %zu of the same file", what, code, first);
+            return entx_fail(db, ENT_EXISTS, "%s %s is a duplicate of row %zu of the same file", what, code, first);
         rc = update_prod(db, id, f, im->now, &c);
     } else {
         /* An empty cell of a new commodity is a field not given. */
@@ -1026,11 +1031,11 @@ static int import_row(ent_db *db, struct import *im, ent_product_fields *f, size
     if (rc == ENT_EXISTS && c.id) {
         size_t first = seen_row(&im->seen, c.id);
         if (first)
-            return ent_fail(db, ENT_EXISTS, "%s %s is a duplicate of row %zu of the same file", c.what, c.code, first);
+            return entx_fail(db, ENT_EXISTS, "%s %s is a duplicate of row %zu of the same file", c.what, c.code, first);
         if (!im->update && strcmp(c.code, code) == 0) {
             char who[300];
-            ent_product_label(db, c.id, who, sizeof who);
-            return ent_fail(db, ENT_EXISTS,
+            entx_product_label(db, c.id, who, sizeof who);
+            return entx_fail(db, ENT_EXISTS,
                             "%s %s is already in the catalogue as %s; import the file as an update to change it", what,
                             code, who);
         }
@@ -1045,24 +1050,24 @@ static int import_header(ent_db *db, ent_csv *csv, int map[], size_t *ncols)
     size_t ncells;
     int r = ent_csv_next(csv, &cells, &ncells);
     if (r <= 0)
-        return r == 0 ? ent_fail(db, ENT_INVALID, "row 1: the file is empty; expected a header row")
-                      : ent_fail(db, ENT_INVALID, "%s", ent_csv_errmsg(csv));
+        return r == 0 ? entx_fail(db, ENT_INVALID, "row 1: the file is empty; expected a header row")
+                      : entx_fail(db, ENT_INVALID, "%s", ent_csv_errmsg(csv));
     if (ncells > NFIELDS)
-        return ent_fail(db, ENT_INVALID, "row 1: %zu columns; at most %zu are known", ncells, NFIELDS);
+        return entx_fail(db, ENT_INVALID, "row 1: %zu columns; at most %zu are known", ncells, NFIELDS);
     /* Map each column to a field; unknown or repeated columns are refused. */
     for (size_t c = 0; c < ncells; c++) {
         size_t i = 0;
         while (i < NFIELDS && strcmp(cells[c], field_names[i]) != 0)
             i++;
         if (i == NFIELDS)
-            return ent_fail(db, ENT_INVALID,
+            return entx_fail(db, ENT_INVALID,
                             "row 1, column %zu: unknown column '%s' (known: gtin, sku, name_zh, "
                             "name_en, brand, origin, hs_code, unit, net_content, price, currency, tax_rate, "
                             "importer, reorder_point, storage, shelf_life_days)",
                             c + 1, SHOWN(cells[c]));
         for (size_t k = 0; k < c; k++)
             if (map[k] == (int)i)
-                return ent_fail(db, ENT_INVALID, "row 1: column '%s' appears twice", cells[c]);
+                return entx_fail(db, ENT_INVALID, "row 1: column '%s' appears twice", cells[c]);
         map[c] = (int)i;
     }
     *ncols = ncells;
@@ -1078,21 +1083,21 @@ int ent_product_import_csv(ent_db *db, FILE *in, int update, int64_t *imported)
     struct import im = {.update = update};
     int64_t count = 0;
     int rc, r = 0;
-    ent_ok(db);
+    entx_ok(db);
     if (imported)
         *imported = 0;
     if ((rc = store_currency(db, im.cur)) != ENT_OK)
         return rc;
     if (ent_csv_open(&csv, in) != ENT_OK)
-        return ent_fail(db, ENT_ERROR, "out of memory");
+        return entx_fail(db, ENT_ERROR, "out of memory");
     if ((rc = import_header(db, csv, map, &ncols)) != ENT_OK)
         goto out;
-    ent_now_utc(im.now);
+    entx_now_utc(im.now);
     /* A big file inserts GTINs in no particular order: with the GTIN and SKU
      * indexes in memory (256 MiB of page cache for the import), each insert
      * stays a memory operation instead of a read from disk. */
     sqlite3_exec(db->sql, "PRAGMA cache_size = -262144", NULL, NULL, NULL);
-    if ((rc = ent_tx_begin(db)) != ENT_OK)
+    if ((rc = entx_tx_begin(db)) != ENT_OK)
         goto out;
     while ((r = ent_csv_next(csv, &cells, &ncells)) == 1) {
         ent_product_fields f;
@@ -1100,7 +1105,7 @@ int ent_product_import_csv(ent_db *db, FILE *in, int update, int64_t *imported)
         if (ncells == 1 && cells[0][0] == '\0')
             continue; /* a blank line */
         if (ncells != ncols) {
-            rc = ent_fail(db, ENT_INVALID, "row %zu: %zu fields, the header has %zu", row, ncells, ncols);
+            rc = entx_fail(db, ENT_INVALID, "row %zu: %zu fields, the header has %zu", row, ncells, ncols);
             break;
         }
         memset(&f, 0, sizeof f);
@@ -1109,14 +1114,14 @@ int ent_product_import_csv(ent_db *db, FILE *in, int update, int64_t *imported)
         if ((rc = import_row(db, &im, &f, row)) != ENT_OK) {
             char why[ENT_MSG_MAX];
             snprintf(why, sizeof why, "%s", db->msg);
-            rc = ent_fail(db, rc, "row %zu: %s", row, why);
+            rc = entx_fail(db, rc, "row %zu: %s", row, why);
             break;
         }
         count++;
     }
     if (rc == ENT_OK && r < 0)
-        rc = ent_fail(db, ENT_INVALID, "%s", ent_csv_errmsg(csv));
-    rc = ent_tx_end(db, rc);
+        rc = entx_fail(db, ENT_INVALID, "%s", ent_csv_errmsg(csv));
+    rc = entx_tx_end(db, rc);
     if (rc == ENT_OK && imported)
         *imported = count;
 out:
@@ -1140,11 +1145,11 @@ static int export_row(const ent_product *p, void *ud)
 
 int ent_product_export_csv(ent_db *db, FILE *out)
 {
-    ent_ok(db);
+    entx_ok(db);
     if (ent_csv_write(out, field_names, NFIELDS) != ENT_OK)
-        return ent_fail(db, ENT_ERROR, "writing the CSV failed");
+        return entx_fail(db, ENT_ERROR, "writing the CSV failed");
     int rc = ent_product_each(db, NULL, NULL, 0, export_row, out);
     if (rc != ENT_OK && db->code == ENT_OK)
-        rc = ent_fail(db, ENT_ERROR, "writing the CSV failed");
+        rc = entx_fail(db, ENT_ERROR, "writing the CSV failed");
     return rc;
 }

@@ -5,19 +5,14 @@
 #include "entrepot/catalog.h"
 
 /* Reads a commodity by internal id (release with ent_product_free). */
-int ent_product_get_by_id(ent_db *db, ent_product **out, int64_t id);
+int entx_product_get_by_id(ent_db *db, ent_product **out, int64_t id);
 
 /* "GTIN name" of commodity id for messages, written to buf (returned). */
-const char *ent_product_label(ent_db *db, int64_t id, char *buf, size_t len);
+const char *entx_product_label(ent_db *db, int64_t id, char *buf, size_t len);
 
 /* ENT_OK when the commodity may be sold: priced and not retired. Else
  * ENT_REFUSED with a message naming it and why (sales call this where a
  * line gets its price). */
-int ent_product_sellable(ent_db *db, const ent_product *p);
-
-/* Tells followers (the label reprint queue) that a commodity's price or
- * name changed; called inside the edit's transaction. */
-int ent_catalog_changed(ent_db *db, int64_t id, const ent_product *old, const int64_t *price,
-                        const char *name_zh, const char *name_en);
+int entx_product_sellable(ent_db *db, const ent_product *p);
 
 #endif

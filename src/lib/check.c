@@ -19,11 +19,11 @@ int ent_db_check(ent_db *db, ent_check_cb cb, void *ud)
     int problems = 0;
     char line[512];
     sqlite3_stmt *st = NULL;
-    ent_ok(db);
+    entx_ok(db);
     if (cb == NULL)
         cb = ignore_problem;
     if (sqlite3_prepare_v2(db->sql, "PRAGMA integrity_check", -1, &st, NULL) != SQLITE_OK)
-        return ent_fail_sql(db, "integrity check");
+        return entx_fail_sql(db, "integrity check");
     while (sqlite3_step(st) == SQLITE_ROW) {
         const char *t = (const char *)sqlite3_column_text(st, 0);
         if (t && strcmp(t, "ok") != 0) {
@@ -45,7 +45,7 @@ int ent_db_check(ent_db *db, ent_check_cb cb, void *ud)
     sqlite3_finalize(st);
     /* Stock figures beyond their bounds first: they are named even when the
      * ledger sums below cannot be added up. */
-    int rc = ent_stock_check(db, cb, ud, &problems);
+    int rc = entx_stock_check(db, cb, ud, &problems);
     if (rc != ENT_OK)
         return rc;
     /* Every balance must equal the sum of its ledger rows, and every ledger
@@ -62,7 +62,7 @@ int ent_db_check(ent_db *db, ent_check_cb cb, void *ud)
         "JOIN location loc ON loc.id = k.location_id "
         "WHERE COALESCE(b.qty, 0) <> COALESCE(g.q, 0) OR (b.product_id IS NOT NULL AND b.product_id <> l.product_id)";
     if (sqlite3_prepare_v2(db->sql, drift_sql, -1, &st, NULL) != SQLITE_OK)
-        return ent_fail_sql(db, "recomputing balances");
+        return entx_fail_sql(db, "recomputing balances");
     while (sqlite3_step(st) == SQLITE_ROW) {
         snprintf(line, sizeof line, "balance drift: %s %s lot %s at %s: balance %lld, ledger %lld",
                  sqlite3_column_text(st, 0), sqlite3_column_text(st, 1), sqlite3_column_text(st, 2),
@@ -73,6 +73,6 @@ int ent_db_check(ent_db *db, ent_check_cb cb, void *ud)
     }
     sqlite3_finalize(st);
     if (problems > 0)
-        return ent_fail(db, ENT_TAMPERED, "%d problem%s found", problems, problems == 1 ? "" : "s");
+        return entx_fail(db, ENT_TAMPERED, "%d problem%s found", problems, problems == 1 ? "" : "s");
     return ENT_OK;
 }

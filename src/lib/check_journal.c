@@ -32,7 +32,7 @@ static const char *journal_kind_of(const ent_sale *s)
 static void diff_text(struct recon *x, const char *label, const char *what, const char *sale, const char *signed_)
 {
     if (strcmp(sale ? sale : "", signed_ ? signed_ : "") != 0)
-        sales_issue(&x->is, "%s: %s '%s', its signed journal record says '%s'", label, what, sale ? sale : "",
+        entx_sales_issue(&x->is, "%s: %s '%s', its signed journal record says '%s'", label, what, sale ? sale : "",
                     signed_ ? signed_ : "");
 }
 
@@ -41,28 +41,28 @@ static void diff_money(struct recon *x, const char *label, const char *what, int
     char a[64], b[64];
     if (sale == signed_)
         return;
-    sales_issue_money(a, sizeof a, sale, x->is.currency);
-    sales_issue_money(b, sizeof b, signed_, x->is.currency);
-    sales_issue(&x->is, "%s: %s %s, its signed journal record says %s", label, what, a, b);
+    entx_sales_issue_money(a, sizeof a, sale, x->is.currency);
+    entx_sales_issue_money(b, sizeof b, signed_, x->is.currency);
+    entx_sales_issue(&x->is, "%s: %s %s, its signed journal record says %s", label, what, a, b);
 }
 
 static void diff_int(struct recon *x, const char *label, const char *what, int64_t sale, int64_t signed_)
 {
     if (sale != signed_)
-        sales_issue(&x->is, "%s: %s %lld, its signed journal record says %lld", label, what, (long long)sale,
+        entx_sales_issue(&x->is, "%s: %s %lld, its signed journal record says %lld", label, what, (long long)sale,
                     (long long)signed_);
 }
 
 static void compare_header(struct recon *x, const char *label, const ent_sale *s, const struct jrec *r)
 {
     if (strcmp(journal_kind_of(s), r->kind) != 0)
-        sales_issue(&x->is, "%s: the sales tables hold a %s, its signed journal record is a %s", label,
+        entx_sales_issue(&x->is, "%s: the sales tables hold a %s, its signed journal record is a %s", label,
                     journal_kind_of(s), r->kind);
     if (strcmp(s->time, r->at) != 0) {
         char a[20], b[20];
         ent_time_local(a, x->tz, s->time);
         ent_time_local(b, x->tz, r->at);
-        sales_issue(&x->is, "%s: time %s, its signed journal record says %s (%s)", label, a, b, x->tz);
+        entx_sales_issue(&x->is, "%s: time %s, its signed journal record says %s (%s)", label, a, b, x->tz);
     }
     diff_text(x, label, "counter", s->counter, r->counter);
     diff_text(x, label, "cashier", s->cashier, r->cashier);
@@ -74,7 +74,7 @@ static void compare_lines(struct recon *x, const char *label, const ent_sale *s,
 {
     char what[64];
     if (s->nlines != r->nline)
-        sales_issue(&x->is, "%s: %zu lines, its signed journal record has %zu", label, s->nlines, r->nline);
+        entx_sales_issue(&x->is, "%s: %zu lines, its signed journal record has %zu", label, s->nlines, r->nline);
     for (size_t i = 0; i < s->nlines && i < r->nline; i++) {
         const ent_sale_line *a = &s->lines[i];
         const struct jline *b = &r->lines[i];
@@ -154,21 +154,21 @@ static int reconcile_record(struct recon *x, const struct jrec *r)
     int64_t id = 0;
     ent_sale *s = NULL;
     char label[64];
-    int rc = sales_find(x->db, &id, r->uuid);
+    int rc = entx_sales_find(x->db, &id, r->uuid);
     if (rc == ENT_NOTFOUND) /* a record appended by hand (journal append) has no sale row */
         return ENT_OK;
     if (rc == ENT_OK)
-        rc = sales_read(x->db, &s, id);
+        rc = entx_sales_read(x->db, &s, id);
     if (rc != ENT_OK)
         return rc;
     snprintf(label, sizeof label, "%s receipt %lld", s->kind, (long long)s->receipt);
     if (s->receipt != r->seq)
-        sales_issue(&x->is, "%s: its signed journal record is record %lld", label, (long long)r->seq);
+        entx_sales_issue(&x->is, "%s: its signed journal record is record %lld", label, (long long)r->seq);
     compare_header(x, label, s, r);
     compare_lines(x, label, s, r);
     compare_pays(x, label, s, r);
     compare_taxes(x, label, s, r);
-    rc = sales_check_one(x->db, &x->is, id, s->uuid, label);
+    rc = entx_sales_check_one(x->db, &x->is, id, s->uuid, label);
     ent_sale_free(s);
     return rc;
 }
@@ -178,7 +178,7 @@ static int record_exists(int64_t id, const char *uuid, int64_t receipt, void *ud
 {
     struct recon *x = ud;
     (void)id;
-    sqlite3_stmt *st = ent_stmt(x->db, "SELECT count(*) FROM journal WHERE uuid = ?");
+    sqlite3_stmt *st = entx_stmt(x->db, "SELECT count(*) FROM journal WHERE uuid = ?");
     if (st == NULL)
         return x->db->code;
     sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
@@ -186,9 +186,9 @@ static int record_exists(int64_t id, const char *uuid, int64_t receipt, void *ud
     int64_t n = sc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     sqlite3_reset(st);
     if (sc != SQLITE_ROW)
-        return ent_fail_sql(x->db, "reading the journal");
+        return entx_fail_sql(x->db, "reading the journal");
     if (n == 0)
-        sales_issue(&x->is, "receipt %lld (sale %.36s): its signed journal record is missing", (long long)receipt,
+        entx_sales_issue(&x->is, "receipt %lld (sale %.36s): its signed journal record is missing", (long long)receipt,
                     uuid);
     return ENT_OK;
 }
@@ -200,25 +200,25 @@ int ent_journal_reconcile(ent_db *db, ent_check_cb cb, void *ud)
     struct jrec *r;
     char store[17];
     int rc, more = 0;
-    ent_ok(db);
-    if ((rc = jstore_code(db, store, x.is.currency, x.tz)) != ENT_OK)
+    entx_ok(db);
+    if ((rc = entx_jstore_code(db, store, x.is.currency, x.tz)) != ENT_OK)
         return rc;
-    if ((rc = jwalk_open(db, &w, 1)) != ENT_OK)
+    if ((rc = entx_jwalk_open(db, &w, 1)) != ENT_OK)
         return rc;
-    while (rc == ENT_OK && (more = jwalk_next(w, &r)) == 1)
+    while (rc == ENT_OK && (more = entx_jwalk_next(w, &r)) == 1)
         if (strcmp(r->kind, "SALE") == 0 || strcmp(r->kind, "RETURN") == 0 || strcmp(r->kind, "VOID") == 0)
             rc = reconcile_record(&x, r);
-    jwalk_close(w);
+    entx_jwalk_close(w);
     if (rc == ENT_OK && more < 0)
         rc = more;
     if (rc == ENT_OK)
-        rc = sales_each_row(db, record_exists, &x);
+        rc = entx_sales_each_row(db, record_exists, &x);
     if (rc == ENT_OK)
-        rc = sales_check_stray_moves(db, &x.is);
+        rc = entx_sales_check_stray_moves(db, &x.is);
     if (rc == ENT_OK)
-        rc = sales_check_summaries(db, &x.is);
+        rc = entx_sales_check_summaries(db, &x.is);
     if (rc == ENT_OK && x.is.n > 0)
-        rc = ent_fail(db, ENT_TAMPERED,
+        rc = entx_fail(db, ENT_TAMPERED,
                       "%d disagreement%s between the sales, their stock moves, the report "
                       "summaries and the signed journal",
                       x.is.n, x.is.n == 1 ? "" : "s");

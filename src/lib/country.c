@@ -145,7 +145,7 @@ static int cmp_currency(const void *a, const void *b)
 
 static char *dup_or(const char *s, const char *fallback)
 {
-    return ent_strdup(s && *s ? s : fallback);
+    return entx_strdup(s && *s ? s : fallback);
 }
 
 static void load_countries(void)
@@ -172,7 +172,7 @@ static void load_countries(void)
         memcpy(c->alpha2, a2, 3);
         memcpy(c->alpha3, a3, 4);
         c->numeric = atoi(num);
-        c->name_en = ent_strdup(name);
+        c->name_en = entx_strdup(name);
         c->name_zh = dup_or(have_mo ? mo_find(&mo, name) : NULL, name);
     }
     qsort(countries, ncountries, sizeof *countries, cmp_country);
@@ -223,7 +223,7 @@ static void load_currencies(void)
         memcpy(c->alpha3, a3, 4);
         c->numeric = atoi(num);
         c->digits = currency_digits(a3);
-        c->name_en = ent_strdup(name);
+        c->name_en = entx_strdup(name);
     }
     qsort(currencies, ncurrencies, sizeof *currencies, cmp_currency);
     json_decref(list);

@@ -206,7 +206,7 @@ static int keep_names(ent_csv *c)
     for (size_t i = 0; i < c->nfields; i++) {
         char shown[NAME_MAX_SHOWN * 2];
         ent_text_clip(shown, sizeof shown, c->buf + c->starts[i], NAME_MAX_SHOWN);
-        if ((c->names[i] = ent_strdup(shown)) == NULL)
+        if ((c->names[i] = entx_strdup(shown)) == NULL)
             return ENT_ERROR;
         c->nnames = i + 1;
     }

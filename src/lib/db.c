@@ -56,13 +56,13 @@ const char *ent_version(void)
 __attribute__((format(printf, 4, 0))) static int fail_v(ent_db *db, int code, int hint, const char *fmt, va_list ap)
 {
     vsnprintf(db->msg, sizeof db->msg, fmt, ap);
-    ent_text_trim_cut(db->msg, sizeof db->msg);
+    entx_text_trim_cut(db->msg, sizeof db->msg);
     db->code = code;
     db->hint = hint;
     return code;
 }
 
-int ent_fail(ent_db *db, int code, const char *fmt, ...)
+int entx_fail(ent_db *db, int code, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -71,7 +71,7 @@ int ent_fail(ent_db *db, int code, const char *fmt, ...)
     return code;
 }
 
-int ent_fail_hint(ent_db *db, int code, int hint, const char *fmt, ...)
+int entx_fail_hint(ent_db *db, int code, int hint, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -80,21 +80,21 @@ int ent_fail_hint(ent_db *db, int code, int hint, const char *fmt, ...)
     return code;
 }
 
-int ent_fail_sql(ent_db *db, const char *what)
+int entx_fail_sql(ent_db *db, const char *what)
 {
     int sc = sqlite3_errcode(db->sql);
     int code = (sc == SQLITE_BUSY || sc == SQLITE_LOCKED) ? ENT_BUSY : ENT_ERROR;
-    return ent_fail(db, code, "%s: %s", what, sqlite3_errmsg(db->sql));
+    return entx_fail(db, code, "%s: %s", what, sqlite3_errmsg(db->sql));
 }
 
-void ent_ok(ent_db *db)
+void entx_ok(ent_db *db)
 {
     db->code = ENT_OK;
     db->hint = ENT_HINT_NONE;
     db->msg[0] = '\0';
 }
 
-sqlite3_stmt *ent_stmt(ent_db *db, const char *sql)
+sqlite3_stmt *entx_stmt(ent_db *db, const char *sql)
 {
     size_t h = ((uintptr_t)sql >> 3) % ENT_STMT_CACHE;
     for (size_t i = 0; i < ENT_STMT_CACHE; i++) {
@@ -106,7 +106,7 @@ sqlite3_stmt *ent_stmt(ent_db *db, const char *sql)
         }
         if (slot->sql == NULL) {
             if (sqlite3_prepare_v3(db->sql, sql, -1, SQLITE_PREPARE_PERSISTENT, &slot->stmt, NULL) != SQLITE_OK) {
-                ent_fail_sql(db, "preparing a query");
+                entx_fail_sql(db, "preparing a query");
                 slot->stmt = NULL;
                 return NULL;
             }
@@ -114,16 +114,16 @@ sqlite3_stmt *ent_stmt(ent_db *db, const char *sql)
             return slot->stmt;
         }
     }
-    ent_fail(db, ENT_ERROR, "internal: statement cache is full");
+    entx_fail(db, ENT_ERROR, "internal: statement cache is full");
     return NULL;
 }
 
-int ent_exec_stmt(ent_db *db, sqlite3_stmt *st)
+int entx_exec_stmt(ent_db *db, sqlite3_stmt *st)
 {
     int sc = sqlite3_step(st);
     sqlite3_reset(st);
     if (sc != SQLITE_DONE && sc != SQLITE_ROW)
-        return ent_fail_sql(db, "writing");
+        return entx_fail_sql(db, "writing");
     return ENT_OK;
 }
 
@@ -132,7 +132,7 @@ static int exec_sql(ent_db *db, const char *sql)
     char *err = NULL;
     if (sqlite3_exec(db->sql, sql, NULL, NULL, &err) != SQLITE_OK) {
         int sc = sqlite3_errcode(db->sql);
-        ent_fail(db, (sc == SQLITE_BUSY || sc == SQLITE_LOCKED) ? ENT_BUSY : ENT_ERROR, "%s",
+        entx_fail(db, (sc == SQLITE_BUSY || sc == SQLITE_LOCKED) ? ENT_BUSY : ENT_ERROR, "%s",
                  err ? err : sqlite3_errmsg(db->sql));
         sqlite3_free(err);
         return db->code;
@@ -150,7 +150,7 @@ static void backoff(int attempt)
     nanosleep(&ts, NULL);
 }
 
-int ent_tx_begin(ent_db *db)
+int entx_tx_begin(ent_db *db)
 {
     if (db->tx_depth > 0) {
         db->tx_depth++;
@@ -163,13 +163,13 @@ int ent_tx_begin(ent_db *db)
             return ENT_OK;
         }
         if (sc != SQLITE_BUSY && sc != SQLITE_LOCKED)
-            return ent_fail_sql(db, "starting a transaction");
+            return entx_fail_sql(db, "starting a transaction");
         backoff(attempt);
     }
-    return ent_fail(db, ENT_BUSY, "the database stayed locked by another process; try again");
+    return entx_fail(db, ENT_BUSY, "the database stayed locked by another process; try again");
 }
 
-int ent_tx_end(ent_db *db, int rc)
+int entx_tx_end(ent_db *db, int rc)
 {
     if (db->tx_depth > 1) {
         db->tx_depth--;
@@ -185,7 +185,7 @@ int ent_tx_end(ent_db *db, int rc)
                 break;
             backoff(attempt);
         }
-        rc = ent_fail_sql(db, "committing");
+        rc = entx_fail_sql(db, "committing");
     }
     if (sqlite3_get_autocommit(db->sql) == 0)
         sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
@@ -194,7 +194,7 @@ int ent_tx_end(ent_db *db, int rc)
 
 int ent_db_schema_latest(void)
 {
-    return ent_migration_count;
+    return entx_migration_count;
 }
 
 static int read_user_version(ent_db *db, int *out)
@@ -202,11 +202,11 @@ static int read_user_version(ent_db *db, int *out)
     sqlite3_stmt *st = NULL;
     int rc = ENT_OK;
     if (sqlite3_prepare_v2(db->sql, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK) {
-        rc = ent_fail_sql(db, "reading the schema version");
+        rc = entx_fail_sql(db, "reading the schema version");
         goto done;
     }
     if (sqlite3_step(st) != SQLITE_ROW) {
-        rc = ent_fail_sql(db, "reading the schema version");
+        rc = entx_fail_sql(db, "reading the schema version");
         goto done;
     }
     *out = sqlite3_column_int(st, 0);
@@ -229,39 +229,39 @@ static int migrate(ent_db *db)
     if (rc != ENT_OK)
         return rc;
     if (version < 0)
-        return ent_fail(db, ENT_ERROR,
+        return entx_fail(db, ENT_ERROR,
                         "this database has schema version %d, which no entrepot writes: "
                         "the file is damaged",
                         version);
-    if (version > ent_migration_count)
-        return ent_fail(db, ENT_ERROR,
+    if (version > entx_migration_count)
+        return entx_fail(db, ENT_ERROR,
                         "this database has schema version %d, newer than this entrepot (%s) "
                         "understands (%d): use a newer entrepot",
-                        version, ENT_VERSION, ent_migration_count);
-    if (version == ent_migration_count || (db->flags & ENT_OPEN_READONLY))
-        return version == ent_migration_count ? ENT_OK
-               : ent_fail(db, ENT_ERROR, "this database has schema version %d and needs migrating "
-                          "to %d: open it once read-write", version, ent_migration_count);
-    rc = ent_tx_begin(db);
+                        version, ENT_VERSION, entx_migration_count);
+    if (version == entx_migration_count || (db->flags & ENT_OPEN_READONLY))
+        return version == entx_migration_count ? ENT_OK
+               : entx_fail(db, ENT_ERROR, "this database has schema version %d and needs migrating "
+                          "to %d: open it once read-write", version, entx_migration_count);
+    rc = entx_tx_begin(db);
     if (rc != ENT_OK)
         return rc;
     /* Read again under the write lock: another process may have migrated meanwhile. */
     rc = read_user_version(db, &version);
-    if (rc == ENT_OK && (version < 0 || version > ent_migration_count))
-        rc = ent_fail(db, ENT_ERROR, "this database's schema version changed to %d while it was opened", version);
-    for (int i = version; rc == ENT_OK && i < ent_migration_count; i++) {
+    if (rc == ENT_OK && (version < 0 || version > entx_migration_count))
+        rc = entx_fail(db, ENT_ERROR, "this database's schema version changed to %d while it was opened", version);
+    for (int i = version; rc == ENT_OK && i < entx_migration_count; i++) {
         char pragma[64];
-        rc = exec_sql(db, ent_migrations[i].sql);
+        rc = exec_sql(db, entx_migrations[i].sql);
         if (rc != ENT_OK) {
             char why[ENT_MSG_MAX];
             snprintf(why, sizeof why, "%s", db->msg);
-            rc = ent_fail(db, ENT_ERROR, "schema migration %s failed: %s", ent_migrations[i].name, why);
+            rc = entx_fail(db, ENT_ERROR, "schema migration %s failed: %s", entx_migrations[i].name, why);
             break;
         }
-        snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", ent_migrations[i].version);
+        snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", entx_migrations[i].version);
         rc = exec_sql(db, pragma);
     }
-    return ent_tx_end(db, rc);
+    return entx_tx_end(db, rc);
 }
 
 /* Refuses, before SQLite touches it, a path that cannot be an entrepot
@@ -287,22 +287,22 @@ static int check_file(ent_db *db, const char *path, const char *shown)
     char head[16];
     if (stat(path, &st) != 0)
         return errno == ENOENT
-                   ? ent_fail_hint(db, ENT_NOTFOUND, ENT_HINT_CREATE_STORE, "%s: no such database", shown)
-                   : ent_fail(db, ENT_ERROR, "%s: %s", shown, strerror(errno));
+                   ? entx_fail_hint(db, ENT_NOTFOUND, ENT_HINT_CREATE_STORE, "%s: no such database", shown)
+                   : entx_fail(db, ENT_ERROR, "%s: %s", shown, strerror(errno));
     if (S_ISDIR(st.st_mode))
-        return ent_fail(db, ENT_INVALID, "%s is a folder, not an entrepot database", shown);
+        return entx_fail(db, ENT_INVALID, "%s is a folder, not an entrepot database", shown);
     if (!S_ISREG(st.st_mode))
-        return ent_fail(db, ENT_INVALID, "%s is not a regular file, not an entrepot database", shown);
+        return entx_fail(db, ENT_INVALID, "%s is not a regular file, not an entrepot database", shown);
     if (st.st_size == 0)
-        return ent_fail_hint(db, ENT_INVALID, ENT_HINT_NEW_DATABASE, "%s is an empty file, not an entrepot database",
+        return entx_fail_hint(db, ENT_INVALID, ENT_HINT_NEW_DATABASE, "%s is an empty file, not an entrepot database",
                              shown);
     FILE *f = fopen(path, "rb");
     if (f == NULL)
-        return ent_fail(db, ENT_ERROR, "%s: %s", shown, strerror(errno));
+        return entx_fail(db, ENT_ERROR, "%s: %s", shown, strerror(errno));
     size_t n = fread(head, 1, sizeof head, f);
     fclose(f);
     if (n != sizeof head || memcmp(head, "SQLite format 3", sizeof head) != 0)
-        return ent_fail(db, ENT_INVALID, "%s is not an entrepot database (it is not an SQLite file)", shown);
+        return entx_fail(db, ENT_INVALID, "%s is not an entrepot database (it is not an SQLite file)", shown);
     return ENT_OK;
 }
 
@@ -317,19 +317,19 @@ static int check_schema(ent_db *db, const char *path)
     int version = 0, tables = 0;
     int rc = read_user_version(db, &version);
     if (rc != ENT_OK)
-        return ent_fail(db, ENT_ERROR, "%s is not a readable entrepot database: %s", path, sqlite3_errmsg(db->sql));
+        return entx_fail(db, ENT_ERROR, "%s is not a readable entrepot database: %s", path, sqlite3_errmsg(db->sql));
     if (version < 0)
-        return ent_fail(db, ENT_ERROR,
+        return entx_fail(db, ENT_ERROR,
                         "%s has schema version %d, which no entrepot writes: the file is damaged "
                         "or not an entrepot database",
                         path, version);
     if (sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW)
-        rc = ent_fail(db, ENT_ERROR, "%s is not a readable entrepot database: %s", path, sqlite3_errmsg(db->sql));
+        rc = entx_fail(db, ENT_ERROR, "%s is not a readable entrepot database: %s", path, sqlite3_errmsg(db->sql));
     else
         tables = sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
     if (rc == ENT_OK && tables != 4)
-        rc = ent_fail(db, ENT_INVALID, "%s is an SQLite database of another program, not an entrepot database", path);
+        rc = entx_fail(db, ENT_INVALID, "%s is an SQLite database of another program, not an entrepot database", path);
     return rc;
 }
 
@@ -344,7 +344,7 @@ static int stage_new(ent_db *db, const char *path, char **file_out)
     if (dir == NULL || file == NULL) {
         free(dir);
         free(file);
-        return ent_fail(db, ENT_ERROR, "out of memory");
+        return entx_fail(db, ENT_ERROR, "out of memory");
     }
     snprintf(dir, len, "%.*s.entrepot-new-XXXXXX", (int)dirlen, path);
     if (mkdtemp(dir) == NULL) {
@@ -353,7 +353,7 @@ static int stage_new(ent_db *db, const char *path, char **file_out)
         short_path(shown, path);
         free(dir);
         free(file);
-        return ent_fail(db, ENT_ERROR, "cannot create %s: %s", shown, strerror(e));
+        return entx_fail(db, ENT_ERROR, "cannot create %s: %s", shown, strerror(e));
     }
     snprintf(file, len, "%s/new.db", dir);
     db->stage_dir = dir;
@@ -405,7 +405,7 @@ static int set_journal(ent_db *db, const char *shown)
     if (rc != ENT_OK) {
         char why[ENT_MSG_MAX];
         snprintf(why, sizeof why, "%s", db->msg);
-        rc = ent_fail(db, rc, "%s: %s", shown, why);
+        rc = entx_fail(db, rc, "%s: %s", shown, why);
     }
     return rc;
 }
@@ -418,7 +418,7 @@ static int open_sql(ent_db *db, const char *file, const char *shown, bool create
     int oflags = (db->flags & ENT_OPEN_READONLY) ? SQLITE_OPEN_READONLY
                                                  : SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
     if (sqlite3_open_v2(file, &db->sql, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
-        return ent_fail(db, ENT_ERROR, "%s: %s", shown, db->sql ? sqlite3_errmsg(db->sql) : "out of memory");
+        return entx_fail(db, ENT_ERROR, "%s: %s", shown, db->sql ? sqlite3_errmsg(db->sql) : "out of memory");
     sqlite3_extended_result_codes(db->sql, 0);
     sqlite3_busy_timeout(db->sql, BUSY_TIMEOUT_MS);
     /* 32 MiB of page cache (the default is 2 MiB): a million-commodity
@@ -430,7 +430,7 @@ static int open_sql(ent_db *db, const char *file, const char *shown, bool create
     if (rc != ENT_OK) {
         char why[ENT_MSG_MAX];
         snprintf(why, sizeof why, "%s", db->msg);
-        return ent_fail(db, rc, "%s: %s", shown, why);
+        return entx_fail(db, rc, "%s: %s", shown, why);
     }
     /* Look before writing: journal_mode = WAL and the migrations would turn
      * another program's file into a half entrepot one. */
@@ -450,7 +450,7 @@ int ent_db_open(ent_db **out, const char *path, int flags)
         return ENT_ERROR;
     db->flags = flags;
     if (path == NULL || *path == '\0') {
-        rc = ent_fail(db, ENT_INVALID, "no database path given");
+        rc = entx_fail(db, ENT_INVALID, "no database path given");
         goto done;
     }
     short_path(shown, path);
@@ -467,11 +467,11 @@ int ent_db_open(ent_db **out, const char *path, int flags)
             goto done;
         db->final_path = strdup(path);
         if (db->final_path == NULL) {
-            rc = ent_fail(db, ENT_ERROR, "out of memory");
+            rc = entx_fail(db, ENT_ERROR, "out of memory");
             goto done;
         }
     }
-    ent_ok(db);
+    entx_ok(db);
     rc = open_sql(db, file ? file : path, shown, create);
     if (rc == ENT_OK)
         rc = migrate(db);
@@ -489,20 +489,20 @@ static int place_new(ent_db *db, const char *file)
         return ENT_OK;
     int e = errno;
     if (e == EEXIST)
-        return ent_fail(db, ENT_EXISTS,
+        return entx_fail(db, ENT_EXISTS,
                         "%s appeared while the new database was being made: it was left as it "
                         "is and nothing was created",
                         path);
     if (e != EPERM && e != EOPNOTSUPP)
-        return ent_fail(db, ENT_ERROR, "cannot create %s: %s", path, strerror(e));
+        return entx_fail(db, ENT_ERROR, "cannot create %s: %s", path, strerror(e));
     /* A file system without hard links: look, then rename. */
     if (access(path, F_OK) == 0)
-        return ent_fail(db, ENT_EXISTS,
+        return entx_fail(db, ENT_EXISTS,
                         "%s appeared while the new database was being made: it was left as it "
                         "is and nothing was created",
                         path);
     if (rename(file, path) != 0)
-        return ent_fail(db, ENT_ERROR, "cannot create %s: %s", path, strerror(errno));
+        return entx_fail(db, ENT_ERROR, "cannot create %s: %s", path, strerror(errno));
     return ENT_OK;
 }
 
@@ -510,7 +510,7 @@ int ent_db_publish(ent_db *db)
 {
     char file[PATH_MAX];
     int rc;
-    ent_ok(db);
+    entx_ok(db);
     if (db->stage_dir == NULL)
         return ENT_OK;
     snprintf(file, sizeof file, "%s/new.db", db->stage_dir);
@@ -520,7 +520,7 @@ int ent_db_publish(ent_db *db)
     if (rc != ENT_OK) {
         char why[ENT_MSG_MAX];
         snprintf(why, sizeof why, "%s", db->msg);
-        return ent_fail(db, rc, "finishing %s: %s", db->final_path, why);
+        return entx_fail(db, rc, "finishing %s: %s", db->final_path, why);
     }
     close_sql(db);
     rc = place_new(db, file);
@@ -613,39 +613,39 @@ int ent_store_init(ent_db *db, const char *code, const char *name, const char *c
     const ent_currency *cur = NULL;
     char now[21];
     int rc;
-    ent_ok(db);
-    if ((rc = ent_check_text(db, "store code", code, 16, true)) != ENT_OK)
+    entx_ok(db);
+    if ((rc = entx_check_text(db, "store code", code, 16, true)) != ENT_OK)
         return rc;
-    if ((rc = ent_check_text(db, "store name", name, 200, true)) != ENT_OK)
+    if ((rc = entx_check_text(db, "store name", name, 200, true)) != ENT_OK)
         return rc;
     if (currency == NULL || *currency == '\0')
         currency = "CNY";
     if (tz == NULL || *tz == '\0')
         tz = "Asia/Shanghai";
     /* Checked as text first, so that a message never quotes broken UTF-8. */
-    if ((rc = ent_check_text(db, "currency", currency, 3, true)) != ENT_OK ||
-        (rc = ent_check_text(db, "time zone", tz, 64, true)) != ENT_OK)
+    if ((rc = entx_check_text(db, "currency", currency, 3, true)) != ENT_OK ||
+        (rc = entx_check_text(db, "time zone", tz, 64, true)) != ENT_OK)
         return rc;
     rc = ent_currency_lookup(&cur, currency);
     if (rc == ENT_ERROR)
-        return ent_fail(db, ENT_ERROR, "%s", ent_country_errmsg());
+        return entx_fail(db, ENT_ERROR, "%s", ent_country_errmsg());
     if (rc != ENT_OK)
-        return ent_fail(db, ENT_INVALID, "currency '%s' is not an ISO 4217 code", currency);
+        return entx_fail(db, ENT_INVALID, "currency '%s' is not an ISO 4217 code", currency);
     if (!valid_tz(tz))
-        return ent_fail(db, ENT_INVALID, "time zone '%s' is not a known IANA zone such as Asia/Shanghai", tz);
-    ent_now_utc(now);
-    if ((rc = ent_tx_begin(db)) != ENT_OK)
+        return entx_fail(db, ENT_INVALID, "time zone '%s' is not a known IANA zone such as Asia/Shanghai", tz);
+    entx_now_utc(now);
+    if ((rc = entx_tx_begin(db)) != ENT_OK)
         return rc;
-    sqlite3_stmt *st = ent_stmt(db, "SELECT 1 FROM store");
+    sqlite3_stmt *st = entx_stmt(db, "SELECT 1 FROM store");
     if (st == NULL) {
         rc = db->code;
         goto done;
     }
     if (sqlite3_step(st) == SQLITE_ROW) {
-        rc = ent_fail(db, ENT_EXISTS, "this database already belongs to a store");
+        rc = entx_fail(db, ENT_EXISTS, "this database already belongs to a store");
         goto done;
     }
-    st = ent_stmt(db, "INSERT INTO store(id, code, name, currency, tz, created_at) VALUES (1, ?, ?, ?, ?, ?)");
+    st = entx_stmt(db, "INSERT INTO store(id, code, name, currency, tz, created_at) VALUES (1, ?, ?, ?, ?, ?)");
     if (st == NULL) {
         rc = db->code;
         goto done;
@@ -655,9 +655,9 @@ int ent_store_init(ent_db *db, const char *code, const char *name, const char *c
     sqlite3_bind_text(st, 3, cur->alpha3, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, tz, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 5, now, -1, SQLITE_STATIC);
-    rc = ent_exec_stmt(db, st);
+    rc = entx_exec_stmt(db, st);
 done:
-    return ent_tx_end(db, rc);
+    return entx_tx_end(db, rc);
 }
 
 int ent_store_get(ent_db *db, ent_store **out)
@@ -667,32 +667,32 @@ int ent_store_get(ent_db *db, ent_store **out)
                               "       (SELECT user FROM store_change ORDER BY id DESC LIMIT 1) "
                               "FROM store WHERE id = 1";
     *out = NULL;
-    ent_ok(db);
-    sqlite3_stmt *st = ent_stmt(db, sql);
+    entx_ok(db);
+    sqlite3_stmt *st = entx_stmt(db, sql);
     if (st == NULL)
         return db->code;
     int sc = sqlite3_step(st);
     if (sc != SQLITE_ROW) {
         int rc = sc == SQLITE_DONE
-                     ? ent_fail_hint(db, ENT_NOTFOUND, ENT_HINT_CREATE_STORE, "this database has no store yet")
-                     : ent_fail_sql(db, "reading the store");
+                     ? entx_fail_hint(db, ENT_NOTFOUND, ENT_HINT_CREATE_STORE, "this database has no store yet")
+                     : entx_fail_sql(db, "reading the store");
         sqlite3_reset(st);
         return rc;
     }
     ent_store *s = calloc(1, sizeof *s);
     if (s == NULL) {
         sqlite3_reset(st);
-        return ent_fail(db, ENT_ERROR, "out of memory");
+        return entx_fail(db, ENT_ERROR, "out of memory");
     }
-    ent_col_copy(st, 0, s->code, sizeof s->code);
-    s->name = ent_col_strdup(st, 1);
-    ent_col_copy(st, 2, s->currency, sizeof s->currency);
-    ent_col_copy(st, 3, s->tz, sizeof s->tz);
-    ent_col_copy(st, 4, s->created_at, sizeof s->created_at);
-    s->address = ent_col_strdup(st, 5);
-    s->phone = ent_col_strdup(st, 6);
-    ent_col_copy(st, 7, s->changed_at, sizeof s->changed_at);
-    s->changed_by = ent_col_strdup(st, 8);
+    entx_col_copy(st, 0, s->code, sizeof s->code);
+    s->name = entx_col_strdup(st, 1);
+    entx_col_copy(st, 2, s->currency, sizeof s->currency);
+    entx_col_copy(st, 3, s->tz, sizeof s->tz);
+    entx_col_copy(st, 4, s->created_at, sizeof s->created_at);
+    s->address = entx_col_strdup(st, 5);
+    s->phone = entx_col_strdup(st, 6);
+    entx_col_copy(st, 7, s->changed_at, sizeof s->changed_at);
+    s->changed_by = entx_col_strdup(st, 8);
     sqlite3_reset(st);
     *out = s;
     return ENT_OK;
@@ -714,9 +714,9 @@ static int check_phone(ent_db *db, const char *phone)
 {
     size_t n = strlen(phone);
     if (n > 32)
-        return ent_fail(db, ENT_INVALID, "store phone is too long: %zu characters, at most 32", n);
+        return entx_fail(db, ENT_INVALID, "store phone is too long: %zu characters, at most 32", n);
     if (strspn(phone, "0123456789 +-()") != n || strpbrk(phone, "0123456789") == NULL)
-        return ent_fail(db, ENT_INVALID,
+        return entx_fail(db, ENT_INVALID,
                         "store phone '%s' is not a telephone number (digits, spaces and + - ( ) "
                         "only)",
                         phone);
@@ -727,15 +727,15 @@ static int check_changes(ent_db *db, const ent_store_changes *c, const char *use
 {
     int rc;
     if (c == NULL || (c->name == NULL && c->address == NULL && c->phone == NULL))
-        return ent_fail(db, ENT_INVALID, "nothing to change: give the store a new name, address or phone");
-    if ((rc = ent_check_text(db, "user", user, 64, true)) != ENT_OK)
+        return entx_fail(db, ENT_INVALID, "nothing to change: give the store a new name, address or phone");
+    if ((rc = entx_check_text(db, "user", user, 64, true)) != ENT_OK)
         return rc;
-    if (c->name && (rc = ent_check_text(db, "store name", c->name, 200, true)) != ENT_OK)
+    if (c->name && (rc = entx_check_text(db, "store name", c->name, 200, true)) != ENT_OK)
         return rc;
-    if (c->address && (rc = ent_check_text(db, "store address", c->address, 300, false)) != ENT_OK)
+    if (c->address && (rc = entx_check_text(db, "store address", c->address, 300, false)) != ENT_OK)
         return rc;
     /* Validated as text first, so that the message never quotes broken UTF-8. */
-    if (c->phone && (rc = ent_check_text(db, "store phone", c->phone, 128, false)) != ENT_OK)
+    if (c->phone && (rc = entx_check_text(db, "store phone", c->phone, 128, false)) != ENT_OK)
         return rc;
     if (c->phone && *c->phone && (rc = check_phone(db, c->phone)) != ENT_OK)
         return rc;
@@ -753,26 +753,26 @@ static int change_one(ent_db *db, const char *field, const char *value, const ch
     int k = strcmp(field, "name") == 0 ? 0 : strcmp(field, "address") == 0 ? 1 : 2;
     char *old = NULL;
     int rc = ENT_OK;
-    sqlite3_stmt *st = ent_stmt(db, reads[k]);
+    sqlite3_stmt *st = entx_stmt(db, reads[k]);
     if (st == NULL)
         return db->code;
     if (sqlite3_step(st) != SQLITE_ROW) {
         sqlite3_reset(st);
-        return ent_fail_hint(db, ENT_NOTFOUND, ENT_HINT_CREATE_STORE, "this database has no store yet");
+        return entx_fail_hint(db, ENT_NOTFOUND, ENT_HINT_CREATE_STORE, "this database has no store yet");
     }
-    old = ent_col_strdup(st, 0);
+    old = entx_col_strdup(st, 0);
     sqlite3_reset(st);
     const char *now_value = value && *value ? value : NULL;
     if ((old == NULL && now_value == NULL) || (old && now_value && strcmp(old, now_value) == 0))
         goto done; /* unchanged: nothing to record */
-    if ((st = ent_stmt(db, writes[k])) == NULL) {
+    if ((st = entx_stmt(db, writes[k])) == NULL) {
         rc = db->code;
         goto done;
     }
-    ent_bind_text_or_null(st, 1, now_value);
-    if ((rc = ent_exec_stmt(db, st)) != ENT_OK)
+    entx_bind_text_or_null(st, 1, now_value);
+    if ((rc = entx_exec_stmt(db, st)) != ENT_OK)
         goto done;
-    st = ent_stmt(db, "INSERT INTO store_change(at, user, field, old_value, new_value) VALUES (?, ?, ?, ?, ?)");
+    st = entx_stmt(db, "INSERT INTO store_change(at, user, field, old_value, new_value) VALUES (?, ?, ?, ?, ?)");
     if (st == NULL) {
         rc = db->code;
         goto done;
@@ -780,9 +780,9 @@ static int change_one(ent_db *db, const char *field, const char *value, const ch
     sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, user, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, field, -1, SQLITE_STATIC);
-    ent_bind_text_or_null(st, 4, old);
-    ent_bind_text_or_null(st, 5, now_value);
-    rc = ent_exec_stmt(db, st);
+    entx_bind_text_or_null(st, 4, old);
+    entx_bind_text_or_null(st, 5, now_value);
+    rc = entx_exec_stmt(db, st);
 done:
     free(old);
     return rc;
@@ -792,11 +792,11 @@ int ent_store_edit(ent_db *db, const ent_store_changes *changes, const char *use
 {
     char now[21];
     int rc;
-    ent_ok(db);
+    entx_ok(db);
     if ((rc = check_changes(db, changes, user)) != ENT_OK)
         return rc;
-    ent_now_utc(now);
-    if ((rc = ent_tx_begin(db)) != ENT_OK)
+    entx_now_utc(now);
+    if ((rc = entx_tx_begin(db)) != ENT_OK)
         return rc;
     if (changes->name)
         rc = change_one(db, "name", changes->name, user, now);
@@ -804,7 +804,7 @@ int ent_store_edit(ent_db *db, const ent_store_changes *changes, const char *use
         rc = change_one(db, "address", changes->address, user, now);
     if (rc == ENT_OK && changes->phone)
         rc = change_one(db, "phone", changes->phone, user, now);
-    return ent_tx_end(db, rc);
+    return entx_tx_end(db, rc);
 }
 
 
@@ -830,21 +830,21 @@ static int backup_target(ent_db *db, const char *path, const char *shown, int fl
 {
     struct stat st;
     if (path == NULL || *path == '\0')
-        return ent_fail(db, ENT_INVALID, "no backup file given");
+        return entx_fail(db, ENT_INVALID, "no backup file given");
     if (path[0] == ':' || strncmp(path, "file:", 5) == 0)
-        return ent_fail(db, ENT_INVALID, "'%s' is not a file name: a backup goes to a file on disk", shown);
+        return entx_fail(db, ENT_INVALID, "'%s' is not a file name: a backup goes to a file on disk", shown);
     if (is_own_file(db, path))
-        return ent_fail(db, ENT_INVALID, "%s is this database's own file: a backup goes to another file", shown);
+        return entx_fail(db, ENT_INVALID, "%s is this database's own file: a backup goes to another file", shown);
     if (stat(path, &st) == 0) {
         if (S_ISDIR(st.st_mode))
-            return ent_fail(db, ENT_INVALID, "%s is a folder: give the backup's file name", shown);
+            return entx_fail(db, ENT_INVALID, "%s is a folder: give the backup's file name", shown);
         if (!(flags & ENT_BACKUP_REPLACE))
-            return ent_fail(db, ENT_EXISTS, "%s already exists: choose a new file name, or replace it on purpose",
+            return entx_fail(db, ENT_EXISTS, "%s already exists: choose a new file name, or replace it on purpose",
                             shown);
         if (!S_ISREG(st.st_mode))
-            return ent_fail(db, ENT_INVALID, "%s is not a regular file: a backup goes to a file", shown);
+            return entx_fail(db, ENT_INVALID, "%s is not a regular file: a backup goes to a file", shown);
     } else if (errno != ENOENT) {
-        return ent_fail(db, ENT_ERROR, "%s: %s", shown, strerror(errno));
+        return entx_fail(db, ENT_ERROR, "%s: %s", shown, strerror(errno));
     }
     return ENT_OK;
 }
@@ -856,18 +856,18 @@ static int copy_into(ent_db *db, const char *tmp, const char *shown)
     sqlite3 *dest = NULL;
     int rc = ENT_OK;
     if (sqlite3_open_v2(tmp, &dest, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
-        rc = ent_fail(db, ENT_ERROR, "%s: %s", shown, sqlite3_errmsg(dest));
+        rc = entx_fail(db, ENT_ERROR, "%s: %s", shown, sqlite3_errmsg(dest));
         goto done;
     }
     sqlite3_backup *bk = sqlite3_backup_init(dest, "main", db->sql, "main");
     if (bk == NULL) {
-        rc = ent_fail(db, ENT_ERROR, "%s: %s", shown, sqlite3_errmsg(dest));
+        rc = entx_fail(db, ENT_ERROR, "%s: %s", shown, sqlite3_errmsg(dest));
         goto done;
     }
     int sc = sqlite3_backup_step(bk, -1);
     sqlite3_backup_finish(bk);
     if (sc != SQLITE_DONE)
-        rc = ent_fail(db, ENT_ERROR, "%s: backup failed: %s", shown, sqlite3_errstr(sc));
+        rc = entx_fail(db, ENT_ERROR, "%s: backup failed: %s", shown, sqlite3_errstr(sc));
 done:
     sqlite3_close(dest);
     return rc;
@@ -877,7 +877,7 @@ int ent_db_backup_to(ent_db *db, const char *path, int flags)
 {
     char *tmp = NULL, shown[256];
     int fd = -1, rc;
-    ent_ok(db);
+    entx_ok(db);
     short_path(shown, path ? path : "");
     if ((rc = backup_target(db, path, shown, flags)) != ENT_OK)
         return rc;
@@ -885,24 +885,24 @@ int ent_db_backup_to(ent_db *db, const char *path, int flags)
      * whatever was at path, and never a partial copy. */
     size_t len = strlen(path) + 16;
     if ((tmp = malloc(len)) == NULL)
-        return ent_fail(db, ENT_ERROR, "out of memory");
+        return entx_fail(db, ENT_ERROR, "out of memory");
     snprintf(tmp, len, "%s.XXXXXX", path);
     fd = mkstemp(tmp);
     if (fd < 0) {
-        rc = errno == ENOENT ? ent_fail(db, ENT_INVALID, "%s: the folder does not exist", shown)
-                             : ent_fail(db, ENT_ERROR, "%s: %s", shown, strerror(errno));
+        rc = errno == ENOENT ? entx_fail(db, ENT_INVALID, "%s: the folder does not exist", shown)
+                             : entx_fail(db, ENT_ERROR, "%s: %s", shown, strerror(errno));
         free(tmp);
         return rc;
     }
     close(fd);
     rc = copy_into(db, tmp, shown);
     if (rc == ENT_OK && (flags & ENT_BACKUP_REPLACE) && rename(tmp, path) != 0)
-        rc = ent_fail(db, ENT_ERROR, "%s: %s", shown, strerror(errno));
+        rc = entx_fail(db, ENT_ERROR, "%s: %s", shown, strerror(errno));
     if (rc == ENT_OK && !(flags & ENT_BACKUP_REPLACE)) {
         if (link(tmp, path) != 0)
             rc = errno == EEXIST
-                     ? ent_fail(db, ENT_EXISTS, "%s appeared during the backup: it was left as it is", shown)
-                     : ent_fail(db, ENT_ERROR, "%s: %s", shown, strerror(errno));
+                     ? entx_fail(db, ENT_EXISTS, "%s appeared during the backup: it was left as it is", shown)
+                     : entx_fail(db, ENT_ERROR, "%s: %s", shown, strerror(errno));
     }
     /* Only the files this call made: the temporary copy and its journal. */
     if (rc != ENT_OK || !(flags & ENT_BACKUP_REPLACE))

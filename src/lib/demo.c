@@ -148,30 +148,30 @@ static void append(char *buf, size_t len, const char *s)
 
 static int setup_countries(struct demo *d)
 {
-    if (demo_ncategories > sizeof d->cat_start / sizeof *d->cat_start)
-        return ent_fail(d->db, ENT_ERROR, "the demo's tables have more categories than it can hold");
-    d->countries = calloc(demo_ncountries, sizeof *d->countries);
-    d->perm = calloc(demo_ncountries, sizeof *d->perm);
-    d->cat_countries = calloc(demo_ncountries * DEMO_MAX_CATS, sizeof *d->cat_countries);
-    d->origin_seen = calloc(demo_ncountries, 1);
+    if (entx_demo_ncategories > sizeof d->cat_start / sizeof *d->cat_start)
+        return entx_fail(d->db, ENT_ERROR, "the demo's tables have more categories than it can hold");
+    d->countries = calloc(entx_demo_ncountries, sizeof *d->countries);
+    d->perm = calloc(entx_demo_ncountries, sizeof *d->perm);
+    d->cat_countries = calloc(entx_demo_ncountries * DEMO_MAX_CATS, sizeof *d->cat_countries);
+    d->origin_seen = calloc(entx_demo_ncountries, 1);
     if (!d->countries || !d->perm || !d->cat_countries || !d->origin_seen)
-        return ent_fail(d->db, ENT_ERROR, "out of memory");
-    for (size_t i = 0; i < demo_ncountries; i++) {
+        return entx_fail(d->db, ENT_ERROR, "out of memory");
+    for (size_t i = 0; i < entx_demo_ncountries; i++) {
         const ent_country *c = NULL;
-        int rc = ent_country_lookup(&c, demo_countries[i].cc);
+        int rc = ent_country_lookup(&c, entx_demo_countries[i].cc);
         if (rc == ENT_ERROR)
-            return ent_fail(d->db, ENT_ERROR, "%s", ent_country_errmsg());
+            return entx_fail(d->db, ENT_ERROR, "%s", ent_country_errmsg());
         if (rc != ENT_OK)
-            return ent_fail(d->db, ENT_ERROR, "%s in the demo's tables is not an ISO 3166-1 code in iso-codes",
-                            demo_countries[i].cc);
+            return entx_fail(d->db, ENT_ERROR, "%s in the demo's tables is not an ISO 3166-1 code in iso-codes",
+                            entx_demo_countries[i].cc);
         d->countries[i].iso = c;
         /* Long official names ("老挝人民民主共和国") read badly in a product
          * name; those commodities carry the country on the label only. */
         d->countries[i].zh_in_name = strlen(c->name_zh) <= 12 && strcmp(c->name_zh, c->name_en) != 0 ? c->name_zh : "";
-        d->total_weight += demo_countries[i].weight;
+        d->total_weight += entx_demo_countries[i].weight;
         d->perm[i] = (int)i;
     }
-    for (size_t i = demo_ncountries; i > 1; i--) {
+    for (size_t i = entx_demo_ncountries; i > 1; i--) {
         size_t j = (size_t)below(&d->rng, (int64_t)i);
         int t = d->perm[i - 1];
         d->perm[i - 1] = d->perm[j];
@@ -179,11 +179,11 @@ static int setup_countries(struct demo *d)
     }
     /* Which countries make each category: for lots of a second origin. */
     size_t used = 0;
-    for (size_t k = 0; k < demo_ncategories; k++) {
+    for (size_t k = 0; k < entx_demo_ncategories; k++) {
         d->cat_start[k] = used;
-        for (size_t i = 0; i < demo_ncountries; i++)
-            for (size_t j = 0; j < DEMO_MAX_CATS && demo_countries[i].cats[j] >= 0; j++)
-                if ((size_t)demo_countries[i].cats[j] == k)
+        for (size_t i = 0; i < entx_demo_ncountries; i++)
+            for (size_t j = 0; j < DEMO_MAX_CATS && entx_demo_countries[i].cats[j] >= 0; j++)
+                if ((size_t)entx_demo_countries[i].cats[j] == k)
                     d->cat_countries[used++] = (int)i;
         d->cat_count[k] = used - d->cat_start[k];
     }
@@ -192,19 +192,19 @@ static int setup_countries(struct demo *d)
 
 static void setup_importers(struct demo *d)
 {
-    size_t combos = demo_ncompany_heads * demo_ncompany_tails;
+    size_t combos = entx_demo_ncompany_heads * entx_demo_ncompany_tails;
     size_t offset = (size_t)below(&d->rng, (int64_t)combos);
     for (int i = 0; i < NIMPORTERS; i++) {
         /* Distinct names: walk the head x tail grid with a stride prime to its size. */
         size_t k = ((size_t)i * 37 + offset) % combos;
         struct importer *im = &d->importers[i];
-        snprintf(im->name, sizeof im->name, "上海%s%s", demo_company_heads[k % demo_ncompany_heads],
-                 demo_company_tails[k / demo_ncompany_heads % demo_ncompany_tails]);
+        snprintf(im->name, sizeof im->name, "上海%s%s", entx_demo_company_heads[k % entx_demo_ncompany_heads],
+                 entx_demo_company_tails[k / entx_demo_ncompany_heads % entx_demo_ncompany_tails]);
         /* The name first, then the rest (full holds any name: 400 > 96 bytes). */
         size_t n = strlen(im->name);
         memcpy(im->full, im->name, n);
         snprintf(im->full + n, sizeof im->full - n, "；地址：%s%d号；电话：021-%04d %04d",
-                 demo_streets[below(&d->rng, (int64_t)demo_nstreets)], (int)between(&d->rng, 1, 999),
+                 entx_demo_streets[below(&d->rng, (int64_t)entx_demo_nstreets)], (int)between(&d->rng, 1, 999),
                  (int)between(&d->rng, 5000, 6899), (int)between(&d->rng, 0, 9999));
     }
 }
@@ -232,16 +232,16 @@ static int new_brand(struct demo *d, int country)
     memset(b, 0, sizeof *b);
     int nsyl = (int)between(&d->rng, 2, 3);
     for (int i = 0; i < nsyl; i++) {
-        const struct demo_syllable *s = &demo_syllables[below(&d->rng, (int64_t)demo_nsyllables)];
+        const struct demo_syllable *s = &entx_demo_syllables[below(&d->rng, (int64_t)entx_demo_nsyllables)];
         append(b->en, sizeof b->en, s->en);
         append(b->zh, sizeof b->zh, s->zh);
     }
     b->en[0] = (char)(b->en[0] - 'a' + 'A');
     /* Most brands carry their home office's prefix; some a multinational's
      * or the importer's own (69x): the prefix never tells the origin. */
-    const char *office = demo_countries[country].gs1;
+    const char *office = entx_demo_countries[country].gs1;
     if (office == NULL || chance(&d->rng, 100))
-        office = demo_other_gs1[below(&d->rng, (int64_t)demo_nother_gs1)];
+        office = entx_demo_other_gs1[below(&d->rng, (int64_t)entx_demo_nother_gs1)];
     int digits = (int)between(&d->rng, 4, 6);
     snprintf(b->prefix, sizeof b->prefix, "%s", office);
     for (int i = 0; i < digits; i++) {
@@ -274,9 +274,9 @@ static long rate_of(const char *cur)
 {
     if (strcmp(cur, "CNY") == 0)
         return 10000;
-    for (size_t i = 0; i < demo_nrates; i++)
-        if (strcmp(demo_rates[i].cur, cur) == 0)
-            return demo_rates[i].per10000;
+    for (size_t i = 0; i < entx_demo_nrates; i++)
+        if (strcmp(entx_demo_rates[i].cur, cur) == 0)
+            return entx_demo_rates[i].per10000;
     return 0;
 }
 
@@ -317,11 +317,11 @@ static int make_locations(struct demo *d)
     };
     char code[16], name[128];
     int rc = ENT_OK;
-    for (size_t a = 0; a < demo_naisles && rc == ENT_OK; a++)
+    for (size_t a = 0; a < entx_demo_naisles && rc == ENT_OK; a++)
         for (int bay = 1; bay <= SHELF_BAYS && rc == ENT_OK; bay++)
             for (int lvl = 1; lvl <= SHELF_LEVELS && rc == ENT_OK; lvl++) {
-                snprintf(code, sizeof code, "%c-%02d-%02d", demo_aisles[a].letter, bay, lvl);
-                snprintf(name, sizeof name, "%c 区%s %d 号货架第 %d 层", demo_aisles[a].letter, demo_aisles[a].zh,
+                snprintf(code, sizeof code, "%c-%02d-%02d", entx_demo_aisles[a].letter, bay, lvl);
+                snprintf(name, sizeof name, "%c 区%s %d 号货架第 %d 层", entx_demo_aisles[a].letter, entx_demo_aisles[a].zh,
                          bay, lvl);
                 rc = add_location(d, code, "shelf", name);
             }
@@ -344,11 +344,11 @@ struct item {
 
 static int pick_country(struct demo *d, int64_t i)
 {
-    if (i < (int64_t)demo_ncountries)
+    if (i < (int64_t)entx_demo_ncountries)
         return d->perm[i]; /* every country once before the weights take over */
     int64_t w = below(&d->rng, d->total_weight);
-    for (size_t k = 0; k < demo_ncountries; k++) {
-        w -= demo_countries[k].weight;
+    for (size_t k = 0; k < entx_demo_ncountries; k++) {
+        w -= entx_demo_countries[k].weight;
         if (w < 0)
             return (int)k;
     }
@@ -402,12 +402,12 @@ static int choose(struct demo *d, int64_t i, struct item *it)
     const struct demo_country *dc;
     const struct demo_category *cat;
     it->country = pick_country(d, i);
-    dc = &demo_countries[it->country];
+    dc = &entx_demo_countries[it->country];
     size_t ncats = 0;
     while (ncats < DEMO_MAX_CATS && dc->cats[ncats] >= 0)
         ncats++;
     it->cat = dc->cats[below(&d->rng, (int64_t)ncats)];
-    cat = &demo_categories[it->cat];
+    cat = &entx_demo_categories[it->cat];
     it->v = pick_variant(d, cat, dc->cc);
     size_t s_hi = it->v->s_hi && it->v->s_hi <= cat->nsizes ? it->v->s_hi : cat->nsizes;
     size_t s_lo = it->v->s_lo < s_hi ? it->v->s_lo : 0;
@@ -427,7 +427,7 @@ static int choose(struct demo *d, int64_t i, struct item *it)
             gtin_set_add(&d->combos, combo_key(it, cat));
     }
     if (it->brand < 0)
-        return ent_fail(d->db, ENT_ERROR, "out of memory");
+        return entx_fail(d->db, ENT_ERROR, "out of memory");
     make_gtin(d, &d->brands[it->brand], it->gtin);
     return ENT_OK;
 }
@@ -440,8 +440,8 @@ static int add_commodity(struct demo *d, int64_t i, struct item *it)
 
     if ((rc = choose(d, i, it)) != ENT_OK)
         return rc;
-    const struct demo_country *dc = &demo_countries[it->country];
-    const struct demo_category *cat = &demo_categories[it->cat];
+    const struct demo_country *dc = &entx_demo_countries[it->country];
+    const struct demo_category *cat = &entx_demo_categories[it->cat];
     const struct country_rt *c = &d->countries[it->country];
     const struct brand *b = &d->brands[it->brand];
 
@@ -523,7 +523,7 @@ static const char *pick_location(struct demo *d, const struct item *it, int *sel
         return "RT-01";
     *sellable = 1;
     if (r < 250) {
-        const char *store = demo_categories[it->cat].storage;
+        const char *store = entx_demo_categories[it->cat].storage;
         return strstr(store, "冷藏") && !strstr(store, "开") ? "BR-C1" : backrooms[r % 3];
     }
     return it->shelf;
@@ -559,15 +559,15 @@ static void lot_dates(struct demo *d, int shelf_days, int32_t *prod, int32_t *im
 static void declaration(struct demo *d, int32_t imp, char out[19])
 {
     char date[11];
-    ent_date_from_days(imp, date);
-    snprintf(out, 19, "%s%.4s1%09lld", demo_customs[below(&d->rng, (int64_t)demo_ncustoms)], date,
+    entx_date_from_days(imp, date);
+    snprintf(out, 19, "%s%.4s1%09lld", entx_demo_customs[below(&d->rng, (int64_t)entx_demo_ncustoms)], date,
              (long long)below(&d->rng, 1000000000));
 }
 
 static int add_lots(struct demo *d, const struct item *it)
 {
     static const int lots_per_mille[] = {300, 750, 950, 1000}; /* 1, 2, 3 or 4 lots: 2 on average */
-    const struct demo_category *cat = &demo_categories[it->cat];
+    const struct demo_category *cat = &entx_demo_categories[it->cat];
     const struct brand *b = &d->brands[it->brand];
     int64_t r = below(&d->rng, 1000);
     int nlots = 1;
@@ -589,10 +589,10 @@ static int add_lots(struct demo *d, const struct item *it)
             origin = d->cat_countries[d->cat_start[it->cat] + (size_t)below(&d->rng, (int64_t)n)];
         }
         lot_dates(d, cat->shelf_days, &prod, &imp, &exp);
-        ent_date_from_days(prod, prod_s);
-        ent_date_from_days(imp, imp_s);
+        entx_date_from_days(prod, prod_s);
+        entx_date_from_days(imp, imp_s);
         if (exp)
-            ent_date_from_days(exp, exp_s);
+            entx_date_from_days(exp, exp_s);
         snprintf(lot, sizeof lot, "L%.2s%.2s%.2s%c", prod_s + 2, prod_s + 5, prod_s + 8, 'A' + k);
         declaration(d, imp, decl);
         const char *where = pick_location(d, it, &sellable);
@@ -605,7 +605,7 @@ static int add_lots(struct demo *d, const struct item *it)
         int64_t cost_fen = it->price_fen * between(&d->rng, 40, 70) / 100;
         const char *cost_cur = d->store_cur; /* most lots are bought from the local importer */
         if (chance(&d->rng, 150)) {
-            cost_cur = demo_countries[origin].cur ? demo_countries[origin].cur : "USD";
+            cost_cur = entx_demo_countries[origin].cur ? entx_demo_countries[origin].cur : "USD";
             if (strcmp(cost_cur, d->store_cur) != 0)
                 d->st->foreign_cost_lots++;
         }
@@ -615,7 +615,7 @@ static int add_lots(struct demo *d, const struct item *it)
         rec.product = it->gtin;
         rec.qty = qty;
         rec.lot = lot;
-        rec.origin = demo_countries[origin].cc;
+        rec.origin = entx_demo_countries[origin].cc;
         rec.declaration = decl;
         rec.import_date = imp_s;
         rec.production_date = prod_s;
@@ -666,17 +666,17 @@ static int check_options(ent_db *db, const ent_demo_options *opt, int64_t *n, in
 {
     *n = opt->commodities == 0 ? ENT_DEMO_DEFAULT_COMMODITIES : opt->commodities;
     if (*n < 1 || *n > ENT_DEMO_MAX_COMMODITIES)
-        return ent_fail(db, ENT_INVALID, "commodities %lld: the demo makes from 1 to %d", (long long)opt->commodities,
+        return entx_fail(db, ENT_INVALID, "commodities %lld: the demo makes from 1 to %d", (long long)opt->commodities,
                         ENT_DEMO_MAX_COMMODITIES);
     if (opt->today && *opt->today) {
-        if (ent_date_parse(opt->today, today) != ENT_OK)
-            return ent_fail_date(db, "today", opt->today);
+        if (entx_date_parse(opt->today, today) != ENT_OK)
+            return entx_fail_date(db, "today", opt->today);
         snprintf(today_s, 11, "%s", opt->today);
     } else {
         char now[21];
-        ent_utc_format((int64_t)time(NULL), now);
+        entx_utc_format((int64_t)time(NULL), now);
         snprintf(today_s, 11, "%.10s", now);
-        ent_date_parse(today_s, today);
+        entx_date_parse(today_s, today);
     }
     return ENT_OK;
 }
@@ -702,7 +702,7 @@ static int fill(struct demo *d)
         return rc;
     setup_importers(d);
     if (gtin_set_init(&d->gtins, d->n) != ENT_OK || gtin_set_init(&d->combos, d->n) != ENT_OK)
-        return ent_fail(d->db, ENT_ERROR, "out of memory");
+        return entx_fail(d->db, ENT_ERROR, "out of memory");
     if ((rc = make_locations(d)) != ENT_OK)
         return rc;
     for (int64_t i = 0; i < d->n; i++) {
@@ -712,7 +712,7 @@ static int fill(struct demo *d)
         d->countries[it.country].products++;
         if (d->countries[it.country].products > d->best_origin_count) {
             d->best_origin_count = d->countries[it.country].products;
-            memcpy(d->st->sample_origin, demo_countries[it.country].cc, 3);
+            memcpy(d->st->sample_origin, entx_demo_countries[it.country].cc, 3);
         }
         if (d->opt->progress && (i + 1) % PROGRESS_EVERY == 0)
             d->opt->progress("commodities", i + 1, d->n, d->opt->progress_ud);
@@ -755,7 +755,7 @@ static void restore_cache(ent_db *db, int64_t old)
 static void release(struct demo *d)
 {
     if (d->countries)
-        for (size_t i = 0; i < demo_ncountries; i++)
+        for (size_t i = 0; i < entx_demo_ncountries; i++)
             free(d->countries[i].brands);
     free(d->countries);
     free(d->perm);
@@ -773,7 +773,7 @@ int ent_demo_fill(ent_db *db, ent_demo_stats *out, const ent_demo_options *opt)
     struct demo d;
     int found = 0, rc;
 
-    ent_ok(db);
+    entx_ok(db);
     memset(&st, 0, sizeof st);
     memset(&d, 0, sizeof d);
     if (opt == NULL)
@@ -789,16 +789,16 @@ int ent_demo_fill(ent_db *db, ent_demo_stats *out, const ent_demo_options *opt)
     if (rc < 0)
         return rc;
     if (found)
-        return ent_fail_hint(db, ENT_EXISTS, ENT_HINT_NEW_DATABASE,
+        return entx_fail_hint(db, ENT_EXISTS, ENT_HINT_NEW_DATABASE,
                              "this database already has commodities; the demo fills only a new one");
 
     /* One transaction for everything: the public calls below nest inside it,
      * so a million commodities cost one commit, and a failure leaves nothing. */
-    if ((rc = ent_tx_begin(db)) != ENT_OK)
+    if ((rc = entx_tx_begin(db)) != ENT_OK)
         return rc;
     int64_t cache = set_cache(db, d.n);
     rc = fill(&d);
-    rc = ent_tx_end(db, rc);
+    rc = entx_tx_end(db, rc);
     restore_cache(db, cache);
     /* The commit's checkpoint has copied the fill into the database; a
      * million commodities would otherwise leave a 1.5 GB WAL file behind. */
@@ -809,7 +809,7 @@ int ent_demo_fill(ent_db *db, ent_demo_stats *out, const ent_demo_options *opt)
         /* Keep the message of the call that failed, and say where. */
         char why[ENT_MSG_MAX];
         snprintf(why, sizeof why, "%s", db->msg);
-        return ent_fail(db, rc, "demo: %s", why);
+        return entx_fail(db, rc, "demo: %s", why);
     }
     if (out)
         *out = st;

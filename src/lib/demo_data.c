@@ -374,7 +374,7 @@ static const struct demo_variant spice_v[] = {
     {"Green Cardamom", "绿豆蔻", "0908.31", "GT IN", 1, 3},
 };
 
-const struct demo_category demo_categories[] = {
+const struct demo_category entx_demo_categories[] = {
     [C_RED] = CAT("red_wine", "2204.21", "13", "避光、阴凉处卧放，12-16℃为宜", 0, 6, 60, 6, 18, 'A', red_v, wine_sizes),
     [C_WHITE] = CAT("white_wine", "2204.21", "13", "避光、阴凉处卧放，8-12℃为宜", 0, 6, 60, 6, 18, 'A', white_v, wine_sizes),
     [C_SPARK] = CAT("sparkling", "2204.10", "13", "避光、阴凉处卧放，饮用前冰镇", 0, 6, 48, 6, 12, 'A', spark_v, wine_sizes),
@@ -406,7 +406,7 @@ const struct demo_category demo_categories[] = {
     [C_CEREAL] = CAT("cereals", "1904.20", "13", "阴凉干燥处密封保存", 365, 12, 96, 12, 36, 'F', cereal_v, cereal_sizes),
     [C_SPICE] = CAT("spices", "0904.12", "13", "阴凉干燥处密封保存", 730, 12, 96, 6, 24, 'C', spice_v, spice_sizes),
 };
-const size_t demo_ncategories = N(demo_categories);
+const size_t entx_demo_ncategories = N(entx_demo_categories);
 
 /* ---- countries ---------------------------------------------------------- */
 
@@ -414,7 +414,7 @@ const size_t demo_ncategories = N(demo_categories);
  * GS1 prefix is that of the country's GS1 office, used for made-up brands'
  * company prefixes (a prefix names the office, never the origin). */
 #define E -1
-const struct demo_country demo_countries[] = {
+const struct demo_country entx_demo_countries[] = {
     {"IT", 90, "800", "EUR", {C_RED, C_WHITE, C_SPARK, C_OLIVE, C_PASTA, C_SAUCE, C_CHEESE, C_COFFEE, C_CHOC, C_BISCUIT, C_COSMETIC, C_SPIRIT, C_DRINK, C_FISH, C_CANDY, C_JAM, E}},
     {"FR", 80, "300", "EUR", {C_RED, C_WHITE, C_SPARK, C_SPIRIT, C_CHEESE, C_BUTTER, C_BISCUIT, C_CHOC, C_COSMETIC, C_JAM, C_DRINK, C_SAUCE, C_CANDY, C_MILK, C_FORMULA, E}},
     {"ES", 50, "840", "EUR", {C_RED, C_WHITE, C_SPARK, C_OLIVE, C_SNACK, C_FISH, C_SAUCE, C_SPICE, C_DRIED, C_DRINK, C_CHEESE, C_NUTS, C_COSMETIC, E}},
@@ -513,17 +513,17 @@ const struct demo_country demo_countries[] = {
     {"MM", 3, "883", NULL, {C_RICE, C_TEA, E}},
 };
 #undef E
-const size_t demo_ncountries = N(demo_countries);
+const size_t entx_demo_ncountries = N(entx_demo_countries);
 
 /* Prefixes seen on imported goods whatever their origin: a multinational's
  * home office, or an importer's own codes from GS1 China (69x). */
-const char *const demo_other_gs1[] = {"690", "691", "692", "693", "694", "695", "400", "500", "300", "871", "761"};
-const size_t demo_nother_gs1 = N(demo_other_gs1);
+const char *const entx_demo_other_gs1[] = {"690", "691", "692", "693", "694", "695", "400", "500", "300", "871", "761"};
+const size_t entx_demo_nother_gs1 = N(entx_demo_other_gs1);
 
 /* ---- brands, companies, places ------------------------------------------ */
 
 /* Latin syllables with a Chinese transliteration, for made-up brands. */
-const struct demo_syllable demo_syllables[] = {
+const struct demo_syllable entx_demo_syllables[] = {
     {"ca", "卡"}, {"sa", "萨"}, {"lo", "洛"}, {"ri", "里"}, {"ma", "玛"}, {"na", "纳"}, {"ti", "蒂"},
     {"vi", "维"}, {"ra", "拉"}, {"do", "多"}, {"be", "贝"}, {"mo", "莫"}, {"ne", "内"}, {"to", "托"},
     {"li", "利"}, {"sto", "斯托"}, {"ber", "伯"}, {"gen", "根"}, {"hof", "霍夫"}, {"ton", "顿"}, {"ley", "莱"},
@@ -534,43 +534,43 @@ const struct demo_syllable demo_syllables[] = {
     {"len", "伦"}, {"win", "温"}, {"ster", "斯特"}, {"mon", "蒙"}, {"vel", "韦尔"}, {"tan", "坦"}, {"fi", "菲"},
     {"no", "诺"}, {"se", "塞"}, {"cor", "科尔"}, {"bel", "贝尔"}, {"ga", "加"}, {"ni", "妮"}, {"la", "拉"},
 };
-const size_t demo_nsyllables = N(demo_syllables);
+const size_t entx_demo_nsyllables = N(entx_demo_syllables);
 
-const char *const demo_company_heads[] = {
+const char *const entx_demo_company_heads[] = {
     "环球", "金桥", "东方", "浦江", "嘉利", "恒信", "华联", "德盛", "宝隆", "瑞丰", "海泰", "新港", "远洋",
     "欧亚", "太平洋", "丰源", "汇通", "锦程", "盛源", "佳禾", "和誉", "万邦", "申美", "信达", "港汇",
 };
-const size_t demo_ncompany_heads = N(demo_company_heads);
+const size_t entx_demo_ncompany_heads = N(entx_demo_company_heads);
 
-const char *const demo_company_tails[] = {
+const char *const entx_demo_company_tails[] = {
     "进出口有限公司", "国际贸易有限公司", "供应链管理有限公司", "食品贸易有限公司", "商贸有限公司",
 };
-const size_t demo_ncompany_tails = N(demo_company_tails);
+const size_t entx_demo_ncompany_tails = N(entx_demo_company_tails);
 
 /* Streets of the Waigaoqiao free-trade zone and nearby districts, where
  * importers of record sit; the house numbers are made up. */
-const char *const demo_streets[] = {
+const char *const entx_demo_streets[] = {
     "中国（上海）自由贸易试验区富特北路", "中国（上海）自由贸易试验区日京路", "中国（上海）自由贸易试验区基隆路",
     "中国（上海）自由贸易试验区华京路", "中国（上海）自由贸易试验区英伦路", "上海市浦东新区杨高北路",
     "上海市浦东新区洲海路", "上海市闵行区虹梅路", "上海市长宁区遵义路", "上海市普陀区真北路",
 };
-const size_t demo_nstreets = N(demo_streets);
+const size_t entx_demo_nstreets = N(entx_demo_streets);
 
 /* Customs offices where Shanghai's imports are declared: the first four
  * digits of an 18-digit declaration number. */
-const char *const demo_customs[] = {"2201", "2202", "2210", "2218", "2225", "2233", "2244", "2248"};
-const size_t demo_ncustoms = N(demo_customs);
+const char *const entx_demo_customs[] = {"2201", "2202", "2210", "2218", "2225", "2233", "2244", "2248"};
+const size_t entx_demo_ncustoms = N(entx_demo_customs);
 
 /* Demo exchange rates, CNY x 10000 per unit of currency (round numbers, not quotes). */
-const struct demo_rate demo_rates[] = {
+const struct demo_rate entx_demo_rates[] = {
     {"EUR", 78000}, {"USD", 72000}, {"GBP", 91000}, {"CHF", 81000}, {"DKK", 10500}, {"SEK", 6800},
     {"NOK", 6700},  {"PLN", 18000}, {"CZK", 3100},  {"CAD", 52000}, {"AUD", 47000}, {"NZD", 43000},
     {"JPY", 480},   {"KRW", 52},    {"THB", 2000},  {"SGD", 53500}, {"MYR", 15500}, {"HKD", 9200},
 };
-const size_t demo_nrates = N(demo_rates);
+const size_t entx_demo_nrates = N(entx_demo_rates);
 
-const struct demo_aisle demo_aisles[] = {
+const struct demo_aisle entx_demo_aisles[] = {
     {'A', "葡萄酒与烈酒"}, {'B', "乳品冷藏"}, {'C', "粮油调味"}, {'D', "咖啡茶叶"},
     {'E', "糖果饼干零食"}, {'F', "母婴蜂蜜早餐"}, {'G', "美妆个护"}, {'H', "啤酒饮料"},
 };
-const size_t demo_naisles = N(demo_aisles);
+const size_t entx_demo_naisles = N(entx_demo_aisles);

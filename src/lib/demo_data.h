@@ -57,25 +57,25 @@ struct demo_aisle {
     const char *zh;
 };
 
-extern const struct demo_category demo_categories[];
-extern const size_t demo_ncategories;
-extern const struct demo_country demo_countries[];
-extern const size_t demo_ncountries;
-extern const struct demo_syllable demo_syllables[];
-extern const size_t demo_nsyllables;
-extern const char *const demo_company_heads[];
-extern const size_t demo_ncompany_heads;
-extern const char *const demo_company_tails[];
-extern const size_t demo_ncompany_tails;
-extern const char *const demo_streets[];
-extern const size_t demo_nstreets;
-extern const char *const demo_customs[];
-extern const size_t demo_ncustoms;
-extern const struct demo_rate demo_rates[];
-extern const size_t demo_nrates;
-extern const struct demo_aisle demo_aisles[];
-extern const size_t demo_naisles;
-extern const char *const demo_other_gs1[];
-extern const size_t demo_nother_gs1;
+extern const struct demo_category entx_demo_categories[];
+extern const size_t entx_demo_ncategories;
+extern const struct demo_country entx_demo_countries[];
+extern const size_t entx_demo_ncountries;
+extern const struct demo_syllable entx_demo_syllables[];
+extern const size_t entx_demo_nsyllables;
+extern const char *const entx_demo_company_heads[];
+extern const size_t entx_demo_ncompany_heads;
+extern const char *const entx_demo_company_tails[];
+extern const size_t entx_demo_ncompany_tails;
+extern const char *const entx_demo_streets[];
+extern const size_t entx_demo_nstreets;
+extern const char *const entx_demo_customs[];
+extern const size_t entx_demo_ncustoms;
+extern const struct demo_rate entx_demo_rates[];
+extern const size_t entx_demo_nrates;
+extern const struct demo_aisle entx_demo_aisles[];
+extern const size_t entx_demo_naisles;
+extern const char *const entx_demo_other_gs1[];
+extern const size_t entx_demo_nother_gs1;
 
 #endif

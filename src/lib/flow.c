@@ -26,7 +26,7 @@ static int valid_utc(const char *s)
         return 0;
     memcpy(d, s, 10);
     d[10] = '\0';
-    if (ent_date_parse(d, NULL) != ENT_OK)
+    if (entx_date_parse(d, NULL) != ENT_OK)
         return 0;
     for (int i = 11; i < 19; i++)
         if (i != 13 && i != 16 && (s[i] < '0' || s[i] > '9'))
@@ -38,7 +38,7 @@ static int count_field(ent_db *db, const char *name, const char *text, int64_t *
 {
     char why[256];
     if (ent_whole_parse(out, text, min, max, why, sizeof why) != ENT_OK)
-        return ent_fail(db, ENT_INVALID, "%s %s", name, why);
+        return entx_fail(db, ENT_INVALID, "%s %s", name, why);
     return ENT_OK;
 }
 
@@ -51,7 +51,7 @@ static int count_field(ent_db *db, const char *name, const char *text, int64_t *
 static int check_overlap(ent_db *db, const char *sensor, const char *utc, int64_t minutes)
 {
     sqlite3_stmt *st =
-        ent_stmt(db, "SELECT start, minutes FROM flow_count WHERE sensor = ?1 AND start <> ?2 "
+        entx_stmt(db, "SELECT start, minutes FROM flow_count WHERE sensor = ?1 AND start <> ?2 "
                      "AND start > strftime('%Y-%m-%dT%H:%M:%SZ', ?2, '-1440 minutes') "
                      "AND start < strftime('%Y-%m-%dT%H:%M:%SZ', ?2, '+' || ?3 || ' minutes') "
                      "AND CAST(strftime('%s', start) AS INTEGER) + minutes * 60 > CAST(strftime('%s', ?2) AS INTEGER) "
@@ -65,13 +65,13 @@ static int check_overlap(ent_db *db, const char *sensor, const char *utc, int64_
     if (sc == SQLITE_ROW) {
         char shown[80];
         ent_text_clip(shown, sizeof shown, sensor, 64);
-        rc = ent_fail(db, ENT_INVALID,
+        rc = entx_fail(db, ENT_INVALID,
                       "the period from %s for %lld minutes overlaps the period from %.20s for %lld minutes "
                       "already counted by sensor '%s': its visitors would count twice",
                       utc, (long long)minutes, (const char *)sqlite3_column_text(st, 0),
                       (long long)sqlite3_column_int64(st, 1), shown);
     } else if (sc != SQLITE_DONE) {
-        rc = ent_fail_sql(db, "reading the customer flow");
+        rc = entx_fail_sql(db, "reading the customer flow");
     }
     sqlite3_reset(st);
     return rc;
@@ -84,45 +84,45 @@ static int upsert(ent_db *db, const char *sensor, const char *start, int64_t min
     char utc[21], day[11];
     int hour, rc;
     if (sensor == NULL || *sensor == '\0')
-        return ent_fail(db, ENT_INVALID, "a sensor name is needed");
-    if ((rc = ent_check_text(db, "sensor", sensor, 64, true)) != ENT_OK)
+        return entx_fail(db, ENT_INVALID, "a sensor name is needed");
+    if ((rc = entx_check_text(db, "sensor", sensor, 64, true)) != ENT_OK)
         return rc;
     if (start == NULL || *start == '\0')
-        return ent_fail(db, ENT_INVALID, "a period start is needed");
+        return entx_fail(db, ENT_INVALID, "a period start is needed");
     char why[256];
     if (start_date_why(start, why, sizeof why))
-        return ent_fail(db, ENT_INVALID, "start %s", why);
+        return entx_fail(db, ENT_INVALID, "start %s", why);
     if (strchr(start, 'T')) {
         if (!valid_utc(start))
-            return ent_fail(db, ENT_INVALID, "start '%s' is not UTC YYYY-MM-DDTHH:MM:SSZ or local YYYY-MM-DD HH:MM",
+            return entx_fail(db, ENT_INVALID, "start '%s' is not UTC YYYY-MM-DDTHH:MM:SSZ or local YYYY-MM-DD HH:MM",
                             ENT_CLIP(start, 40));
         snprintf(utc, sizeof utc, "%s", start);
-    } else if ((rc = sales_local_to_utc(db, start, utc)) != ENT_OK) {
-        return ent_fail(db, ENT_INVALID, "start '%s' is not UTC YYYY-MM-DDTHH:MM:SSZ or local YYYY-MM-DD HH:MM",
+    } else if ((rc = entx_sales_local_to_utc(db, start, utc)) != ENT_OK) {
+        return entx_fail(db, ENT_INVALID, "start '%s' is not UTC YYYY-MM-DDTHH:MM:SSZ or local YYYY-MM-DD HH:MM",
                         ENT_CLIP(start, 40));
     }
     /* A period that begins more than a day from now is a door counter's wrong
      * clock (a day of grace, as for stock dates: counters are set up ahead
      * and zones differ); counted, it would stand in reports of days to come. */
     char now[21], limit[21], today[11], unused[8];
-    ent_now_utc(now);
+    entx_now_utc(now);
     snprintf(today, sizeof today, "%.10s", now);
     snprintf(limit, sizeof limit, "%s", now);
     if (ent_date_add_days(limit, today, 1, unused, sizeof unused) == ENT_OK) {
         limit[10] = now[10]; /* the date moved a day; the time of day stays */
         if (strcmp(utc, limit) > 0)
-            return ent_fail(db, ENT_INVALID, "start %s is more than a day in the future (it is now %s)", utc, now);
+            return entx_fail(db, ENT_INVALID, "start %s is more than a day in the future (it is now %s)", utc, now);
     }
     if (minutes <= 0 || minutes > 1440)
-        return ent_fail(db, ENT_INVALID, "minutes %lld must be from 1 to 1440", (long long)minutes);
+        return entx_fail(db, ENT_INVALID, "minutes %lld must be from 1 to 1440", (long long)minutes);
     if (n_in < 0 || n_out < 0 || n_in > ENT_QTY_MAX || n_out > ENT_QTY_MAX)
-        return ent_fail(db, ENT_INVALID, "counts in %lld and out %lld must be from 0 to %d", (long long)n_in,
+        return entx_fail(db, ENT_INVALID, "counts in %lld and out %lld must be from 0 to %d", (long long)n_in,
                         (long long)n_out, ENT_QTY_MAX);
-    if ((rc = sales_local(db, utc, day, &hour)) != ENT_OK)
+    if ((rc = entx_sales_local(db, utc, day, &hour)) != ENT_OK)
         return rc;
     if ((rc = check_overlap(db, sensor, utc, minutes)) != ENT_OK)
         return rc;
-    sqlite3_stmt *st = ent_stmt(db,
+    sqlite3_stmt *st = entx_stmt(db,
         "INSERT INTO flow_count(sensor, start, minutes, day, hour, n_in, n_out, source) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(sensor, start) DO UPDATE SET "
         "minutes = excluded.minutes, day = excluded.day, hour = excluded.hour, n_in = excluded.n_in, "
@@ -137,18 +137,18 @@ static int upsert(ent_db *db, const char *sensor, const char *start, int64_t min
     sqlite3_bind_int64(st, 6, n_in);
     sqlite3_bind_int64(st, 7, n_out);
     sqlite3_bind_text(st, 8, source, -1, SQLITE_STATIC);
-    return ent_exec_stmt(db, st);
+    return entx_exec_stmt(db, st);
 }
 
 int ent_flow_record(ent_db *db, const char *sensor, const char *start, int64_t minutes, int64_t n_in,
                     int64_t n_out)
 {
-    ent_ok(db);
-    int rc = ent_tx_begin(db);
+    entx_ok(db);
+    int rc = entx_tx_begin(db);
     if (rc != ENT_OK)
         return rc;
     rc = upsert(db, sensor ? sensor : "manual", start, minutes, n_in, n_out, "manual");
-    return ent_tx_end(db, rc);
+    return entx_tx_end(db, rc);
 }
 
 enum { COL_SENSOR, COL_START, COL_MINUTES, COL_IN, COL_OUT, NCOLS };
@@ -163,13 +163,13 @@ static int read_header(ent_db *db, char **fields, size_t count, int idx[NCOLS])
         while (c < NCOLS && strcmp(fields[i], col_names[c]) != 0)
             c++;
         if (c == NCOLS)
-            return ent_fail(db, ENT_INVALID, "row 1: unknown column '%s' (expected sensor,start,minutes,in,out)",
+            return entx_fail(db, ENT_INVALID, "row 1: unknown column '%s' (expected sensor,start,minutes,in,out)",
                             ENT_CLIP(fields[i], 40));
         idx[c] = (int)i;
     }
     for (int c = 0; c < NCOLS; c++)
         if (idx[c] < 0)
-            return ent_fail(db, ENT_INVALID, "row 1: the column '%s' is missing (expected sensor,start,minutes,in,out)",
+            return entx_fail(db, ENT_INVALID, "row 1: the column '%s' is missing (expected sensor,start,minutes,in,out)",
                             col_names[c]);
     return ENT_OK;
 }
@@ -181,20 +181,20 @@ int ent_flow_import_csv(ent_db *db, FILE *in, int64_t *rows)
     size_t count;
     int idx[NCOLS], rc, got;
     int64_t n = 0;
-    ent_ok(db);
+    entx_ok(db);
     if (rows)
         *rows = 0;
     if (ent_csv_open(&csv, in) != ENT_OK)
-        return ent_fail(db, ENT_ERROR, "out of memory");
-    if ((rc = ent_tx_begin(db)) != ENT_OK)
+        return entx_fail(db, ENT_ERROR, "out of memory");
+    if ((rc = entx_tx_begin(db)) != ENT_OK)
         goto free_csv;
     got = ent_csv_next(csv, &f, &count);
     if (got < 0) {
-        rc = ent_fail(db, ENT_INVALID, "%s", ent_csv_errmsg(csv));
+        rc = entx_fail(db, ENT_INVALID, "%s", ent_csv_errmsg(csv));
         goto done;
     }
     if (got == 0) {
-        rc = ent_fail(db, ENT_INVALID, "the file is empty: expected the header sensor,start,minutes,in,out");
+        rc = entx_fail(db, ENT_INVALID, "the file is empty: expected the header sensor,start,minutes,in,out");
         goto done;
     }
     if ((rc = read_header(db, f, count, idx)) != ENT_OK)
@@ -203,7 +203,7 @@ int ent_flow_import_csv(ent_db *db, FILE *in, int64_t *rows)
         int64_t minutes, n_in, n_out;
         size_t rec = ent_csv_record(csv);
         if (count != NCOLS) {
-            rc = ent_fail(db, ENT_INVALID, "row %zu: %zu fields, expected %d", rec, count, NCOLS);
+            rc = entx_fail(db, ENT_INVALID, "row %zu: %zu fields, expected %d", rec, count, NCOLS);
             goto done;
         }
         rc = count_field(db, "minutes", f[idx[COL_MINUTES]], &minutes, 1, 1440);
@@ -216,15 +216,15 @@ int ent_flow_import_csv(ent_db *db, FILE *in, int64_t *rows)
         if (rc != ENT_OK) {
             char why[ENT_MSG_MAX];
             snprintf(why, sizeof why, "%s", ent_errmsg(db));
-            rc = ent_fail(db, rc, "row %zu: %s", rec, why);
+            rc = entx_fail(db, rc, "row %zu: %s", rec, why);
             goto done;
         }
         n++;
     }
     if (got < 0)
-        rc = ent_fail(db, ENT_INVALID, "%s", ent_csv_errmsg(csv));
+        rc = entx_fail(db, ENT_INVALID, "%s", ent_csv_errmsg(csv));
 done:
-    rc = ent_tx_end(db, rc);
+    rc = entx_tx_end(db, rc);
     if (rc == ENT_OK && rows)
         *rows = n;
 free_csv:
@@ -262,12 +262,12 @@ int ent_flow_report(ent_db *db, const ent_flow_query *q, ent_flow_cb cb, void *u
     size_t n = 0, cap = 0;
     int64_t peak = 0;
     int rc, sc;
-    ent_ok(db);
+    entx_ok(db);
     if (q == NULL)
-        return ent_fail(db, ENT_INVALID, "no query given");
-    if ((rc = sales_check_range(db, q->from, q->to)) != ENT_OK)
+        return entx_fail(db, ENT_INVALID, "no query given");
+    if ((rc = entx_sales_check_range(db, q->from, q->to)) != ENT_OK)
         return rc;
-    sqlite3_stmt *st = ent_stmt(db, q->by_day ? flow_day_sql : flow_hour_sql);
+    sqlite3_stmt *st = entx_stmt(db, q->by_day ? flow_day_sql : flow_hour_sql);
     if (st == NULL)
         return db->code;
     sqlite3_bind_text(st, 1, q->from && *q->from ? q->from : "0000-00-00", -1, SQLITE_STATIC);
@@ -277,7 +277,7 @@ int ent_flow_report(ent_db *db, const ent_flow_query *q, ent_flow_cb cb, void *u
             cap = cap ? cap * 2 : 64;
             struct frow *nr = realloc(rows, cap * sizeof *nr);
             if (nr == NULL) {
-                rc = ent_fail(db, ENT_ERROR, "out of memory");
+                rc = entx_fail(db, ENT_ERROR, "out of memory");
                 break;
             }
             rows = nr;
@@ -296,7 +296,7 @@ int ent_flow_report(ent_db *db, const ent_flow_query *q, ent_flow_cb cb, void *u
             peak = r->visitors;
     }
     if (rc == ENT_OK && sc != SQLITE_DONE)
-        rc = ent_fail_sql(db, "reading the customer flow");
+        rc = entx_fail_sql(db, "reading the customer flow");
     sqlite3_reset(st);
     for (size_t i = 0; i < n && rc == ENT_OK; i++) {
         const struct frow *r = &rows[i];
@@ -304,11 +304,11 @@ int ent_flow_report(ent_db *db, const ent_flow_query *q, ent_flow_cb cb, void *u
         row.period = r->period;
         row.visitors = r->visitors;
         row.transactions = r->transactions;
-        row.conversion_bp = r->visitors ? (int32_t)sales_muldiv(r->transactions, 10000, r->visitors) : -1;
+        row.conversion_bp = r->visitors ? (int32_t)entx_sales_muldiv(r->transactions, 10000, r->visitors) : -1;
         row.value = r->value;
         row.units = r->units;
-        row.avg_value = r->transactions ? sales_muldiv(r->value, 1, r->transactions) : 0;
-        row.avg_units_x100 = r->transactions ? sales_muldiv(r->units, 100, r->transactions) : 0;
+        row.avg_value = r->transactions ? entx_sales_muldiv(r->value, 1, r->transactions) : 0;
+        row.avg_units_x100 = r->transactions ? entx_sales_muldiv(r->units, 100, r->transactions) : 0;
         row.peak = peak > 0 && r->visitors == peak;
         rc = cb(&row, ud);
     }
@@ -320,11 +320,11 @@ int ent_flow_peak_hours(ent_db *db, const ent_flow_query *q, int *hours, int64_t
                         size_t *found)
 {
     int rc;
-    ent_ok(db);
+    entx_ok(db);
     *found = 0;
-    if ((rc = sales_check_range(db, q ? q->from : NULL, q ? q->to : NULL)) != ENT_OK)
+    if ((rc = entx_sales_check_range(db, q ? q->from : NULL, q ? q->to : NULL)) != ENT_OK)
         return rc;
-    sqlite3_stmt *st = ent_stmt(db, "SELECT hour, SUM(n_in) FROM flow_count WHERE day BETWEEN ?1 AND ?2 "
+    sqlite3_stmt *st = entx_stmt(db, "SELECT hour, SUM(n_in) FROM flow_count WHERE day BETWEEN ?1 AND ?2 "
                                     "GROUP BY hour HAVING SUM(n_in) > 0 ORDER BY SUM(n_in) DESC, hour");
     if (st == NULL)
         return db->code;

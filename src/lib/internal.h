@@ -27,53 +27,53 @@ struct ent_db {
     int hint; /* enum ent_hint: what fixes the failure, for the front end to word */
     char msg[ENT_MSG_MAX];
     int flags;
-    int tx_depth;              /* nesting of ent_tx_begin: only the outermost one is real */
+    int tx_depth;              /* nesting of entx_tx_begin: only the outermost one is real */
     char *stage_dir;           /* ENT_OPEN_STAGED: the private folder the new file is built in */
     char *final_path;          /* ENT_OPEN_STAGED: where ent_db_publish puts it */
     struct ent_stmt_slot cache[ENT_STMT_CACHE];
 };
 
 /* Records code and a printf-style message on db and returns code. */
-int ent_fail(ent_db *db, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int entx_fail(ent_db *db, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* The same with a hint (enum ent_hint) for the front end: the message says
  * what is wrong in domain words, never which command or option to use. */
-int ent_fail_hint(ent_db *db, int code, int hint, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+int entx_fail_hint(ent_db *db, int code, int hint, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* Records SQLite's own error as ENT_ERROR (ENT_BUSY when locked), prefixed by what. */
-int ent_fail_sql(ent_db *db, const char *what);
+int entx_fail_sql(ent_db *db, const char *what);
 
 /* Clears the error state at the start of a public call. */
-void ent_ok(ent_db *db);
+void entx_ok(ent_db *db);
 
 /* Returns the cached prepared statement for the static string sql, reset and
  * with bindings cleared; NULL (error recorded) when it does not prepare. */
-sqlite3_stmt *ent_stmt(ent_db *db, const char *sql);
+sqlite3_stmt *entx_stmt(ent_db *db, const char *sql);
 
 /* Runs a statement with no result rows (reset afterwards). */
-int ent_exec_stmt(ent_db *db, sqlite3_stmt *st);
+int entx_exec_stmt(ent_db *db, sqlite3_stmt *st);
 
 /*
- * Transactions: ent_tx_begin starts BEGIN IMMEDIATE, retrying a locked
+ * Transactions: entx_tx_begin starts BEGIN IMMEDIATE, retrying a locked
  * database with bounded backoff, and nests (inner calls only count).
- * ent_tx_end commits when rc is ENT_OK and rolls back otherwise; it returns
+ * entx_tx_end commits when rc is ENT_OK and rolls back otherwise; it returns
  * rc, or the commit's failure. The error on db is kept across a rollback.
  */
-int ent_tx_begin(ent_db *db);
-int ent_tx_end(ent_db *db, int rc);
+int entx_tx_begin(ent_db *db);
+int entx_tx_end(ent_db *db, int rc);
 
 /* Binds text, or NULL when s is NULL or empty. */
-int ent_bind_text_or_null(sqlite3_stmt *st, int i, const char *s);
+int entx_bind_text_or_null(sqlite3_stmt *st, int i, const char *s);
 
 /* Copies a column's text into a new heap string (NULL for SQL NULL). */
-char *ent_col_strdup(sqlite3_stmt *st, int i);
+char *entx_col_strdup(sqlite3_stmt *st, int i);
 /* Copies a column's text into buf of len bytes ("" for NULL). */
-void ent_col_copy(sqlite3_stmt *st, int i, char *buf, size_t len);
+void entx_col_copy(sqlite3_stmt *st, int i, char *buf, size_t len);
 
 /* The current UTC time as "YYYY-MM-DDTHH:MM:SSZ": the system clock, or the
  * test clock when one is set (both in time.c, with the rest of the time
  * module: time_internal.h). */
-void ent_now_utc(char out[21]);
+void entx_now_utc(char out[21]);
 
 /*
  * Tests only: fixes the clock at utc ("YYYY-MM-DDTHH:MM:SSZ", 20 characters;
@@ -81,36 +81,36 @@ void ent_now_utc(char out[21]);
  * and never called by the entrepot programs: only unit tests and the test
  * programs in tests/ (tests/testclock_*.c) call it.
  */
-void ent_clock_set(const char *utc);
+void entx_clock_set(const char *utc);
 
 /* A new random UUID in its 36-character lower-case text form. */
-void ent_uuid_new(char out[37]);
+void entx_uuid_new(char out[37]);
 
 /*
- * Dates are "YYYY-MM-DD" text in the database. ent_date_parse checks the form
+ * Dates are "YYYY-MM-DD" text in the database. entx_date_parse checks the form
  * and that the day exists (no 2025-02-30); *days_out (may be NULL) receives
- * days since 1970-01-01. ent_date_from_days does the reverse.
+ * days since 1970-01-01. entx_date_from_days does the reverse.
  */
-int ent_date_parse(const char *s, int32_t *days_out);
-void ent_date_from_days(int32_t days, char out[11]);
+int entx_date_parse(const char *s, int32_t *days_out);
+void entx_date_from_days(int32_t days, char out[11]);
 /* Fails db with ENT_INVALID and why s is not a date, after field's name:
  * "expiry '2026-02-30' is not a date: February 2026 has no day 30 ...". */
-int ent_fail_date(ent_db *db, const char *field, const char *s);
+int entx_fail_date(ent_db *db, const char *field, const char *s);
 
 /* Checks a text input: not NULL when required, at most max bytes, UTF-8,
  * no control characters. On failure records ENT_INVALID naming field. */
-int ent_check_text(ent_db *db, const char *field, const char *s, size_t max, bool required);
+int entx_check_text(ent_db *db, const char *field, const char *s, size_t max, bool required);
 
 /* True when s is 1 to max letters, digits or - _ . / (SKUs, location codes). */
-bool ent_valid_code(const char *s, size_t max);
+bool entx_valid_code(const char *s, size_t max);
 
 /* Parses a base-10 integer that fills the whole string. */
-int ent_parse_i64(const char *s, int64_t *out);
+int entx_parse_i64(const char *s, int64_t *out);
 
-char *ent_strdup(const char *s);
+char *entx_strdup(const char *s);
 
 /* After a vsnprintf that filled all len bytes of s: ends s on a character
  * boundary with "…" instead of inside a UTF-8 character. */
-void ent_text_trim_cut(char *s, size_t len);
+void entx_text_trim_cut(char *s, size_t len);
 
 #endif

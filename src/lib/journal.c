@@ -18,10 +18,10 @@
 #include "journal_internal.h"
 #include "time_internal.h"
 
-int read_head(ent_db *db, struct head *h)
+int entx_journal_read_head(ent_db *db, struct head *h)
 {
     memset(h, 0, sizeof *h);
-    sqlite3_stmt *st = ent_stmt(db, "SELECT seq, hash, grand_total, at, kind, key_id, pubkey FROM journal "
+    sqlite3_stmt *st = entx_stmt(db, "SELECT seq, hash, grand_total, at, kind, key_id, pubkey FROM journal "
                                     "ORDER BY seq DESC LIMIT 1");
     if (st == NULL)
         return db->code;
@@ -31,41 +31,41 @@ int read_head(ent_db *db, struct head *h)
         if (sqlite3_column_bytes(st, 1) == J_HASH)
             memcpy(h->hash, sqlite3_column_blob(st, 1), J_HASH);
         h->grand_total = sqlite3_column_int64(st, 2);
-        ent_col_copy(st, 3, h->at, sizeof h->at);
-        ent_col_copy(st, 4, h->kind, sizeof h->kind);
+        entx_col_copy(st, 3, h->at, sizeof h->at);
+        entx_col_copy(st, 4, h->kind, sizeof h->kind);
         if (sqlite3_column_bytes(st, 5) == J_HASH)
             memcpy(h->key_id, sqlite3_column_blob(st, 5), J_HASH);
         /* A KEY record is signed by the old key and hands over to the one it carries. */
         if (strcmp(h->kind, "KEY") == 0 && sqlite3_column_bytes(st, 6) > 0)
-            jsha256(h->key_id, sqlite3_column_blob(st, 6), (size_t)sqlite3_column_bytes(st, 6));
+            entx_jsha256(h->key_id, sqlite3_column_blob(st, 6), (size_t)sqlite3_column_bytes(st, 6));
     }
     sqlite3_reset(st);
     if (sc != SQLITE_ROW && sc != SQLITE_DONE)
-        return ent_fail_sql(db, "reading the journal");
+        return entx_fail_sql(db, "reading the journal");
     return ENT_OK;
 }
 
 /* The latest day closing: its seq and the instant its day ends ("" when none). */
-int last_day_close(ent_db *db, int64_t *seq, char period_end[21], char period[24])
+int entx_journal_last_day_close(ent_db *db, int64_t *seq, char period_end[21], char period[24])
 {
     *seq = 0;
     period_end[0] = '\0';
     if (period)
         period[0] = '\0';
-    sqlite3_stmt *st = ent_stmt(db, "SELECT seq, period_end, period FROM journal WHERE kind = 'CLOSE' "
+    sqlite3_stmt *st = entx_stmt(db, "SELECT seq, period_end, period FROM journal WHERE kind = 'CLOSE' "
                                     "AND period LIKE 'day:%' ORDER BY seq DESC LIMIT 1");
     if (st == NULL)
         return db->code;
     int sc = sqlite3_step(st);
     if (sc == SQLITE_ROW) {
         *seq = sqlite3_column_int64(st, 0);
-        ent_col_copy(st, 1, period_end, 21);
+        entx_col_copy(st, 1, period_end, 21);
         if (period)
-            ent_col_copy(st, 2, period, 24);
+            entx_col_copy(st, 2, period, 24);
     }
     sqlite3_reset(st);
     if (sc != SQLITE_ROW && sc != SQLITE_DONE)
-        return ent_fail_sql(db, "reading the journal");
+        return entx_fail_sql(db, "reading the journal");
     return ENT_OK;
 }
 
@@ -76,19 +76,19 @@ static int last_day_close_at(ent_db *db, int64_t *seq, char at[21], char period[
 {
     *seq = 0;
     at[0] = period[0] = '\0';
-    sqlite3_stmt *st = ent_stmt(db, "SELECT seq, at, period FROM journal WHERE kind = 'CLOSE' "
+    sqlite3_stmt *st = entx_stmt(db, "SELECT seq, at, period FROM journal WHERE kind = 'CLOSE' "
                                     "AND period LIKE 'day:%' ORDER BY seq DESC LIMIT 1");
     if (st == NULL)
         return db->code;
     int sc = sqlite3_step(st);
     if (sc == SQLITE_ROW) {
         *seq = sqlite3_column_int64(st, 0);
-        ent_col_copy(st, 1, at, 21);
-        ent_col_copy(st, 2, period, 24);
+        entx_col_copy(st, 1, at, 21);
+        entx_col_copy(st, 2, period, 24);
     }
     sqlite3_reset(st);
     if (sc != SQLITE_ROW && sc != SQLITE_DONE)
-        return ent_fail_sql(db, "reading the journal");
+        return entx_fail_sql(db, "reading the journal");
     return ENT_OK;
 }
 
@@ -103,7 +103,7 @@ static int refuse_before_close(ent_db *db, const char *tz, const char *what, con
         return rc;
     ent_time_local(when, tz, at);
     ent_time_local(closed, tz, close_at);
-    return ent_fail(db, ENT_REFUSED, "%s %s (%s), before the closing of %s taken at %s (record %lld): a closing "
+    return entx_fail(db, ENT_REFUSED, "%s %s (%s), before the closing of %s taken at %s (record %lld): a closing "
                                      "covers everything before it, so nothing can be recorded earlier; check the clock",
                     what, when, tz, period + 4, closed, (long long)seq);
 }
@@ -114,27 +114,27 @@ static int insert_lists(ent_db *db, const struct jrec *r)
 {
     int rc = ENT_OK;
     for (size_t i = 0; rc == ENT_OK && i < r->ntax; i++) {
-        sqlite3_stmt *st = ent_stmt(db, "INSERT INTO journal_tax(seq, rate, gross, tax) VALUES (?, ?, ?, ?)");
+        sqlite3_stmt *st = entx_stmt(db, "INSERT INTO journal_tax(seq, rate, gross, tax) VALUES (?, ?, ?, ?)");
         if (st == NULL)
             return db->code;
         sqlite3_bind_int64(st, 1, r->seq);
         sqlite3_bind_int64(st, 2, r->taxes[i].rate);
         sqlite3_bind_int64(st, 3, r->taxes[i].gross);
         sqlite3_bind_int64(st, 4, r->taxes[i].tax);
-        rc = ent_exec_stmt(db, st);
+        rc = entx_exec_stmt(db, st);
     }
     for (size_t i = 0; rc == ENT_OK && i < r->npay; i++) {
-        sqlite3_stmt *st = ent_stmt(db, "INSERT INTO journal_pay(seq, method, amount) VALUES (?, ?, ?)");
+        sqlite3_stmt *st = entx_stmt(db, "INSERT INTO journal_pay(seq, method, amount) VALUES (?, ?, ?)");
         if (st == NULL)
             return db->code;
         sqlite3_bind_int64(st, 1, r->seq);
         sqlite3_bind_text(st, 2, r->pays[i].method, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 3, r->pays[i].amount);
-        rc = ent_exec_stmt(db, st);
+        rc = entx_exec_stmt(db, st);
     }
     for (size_t i = 0; rc == ENT_OK && i < r->nline; i++) {
         const struct jline *l = &r->lines[i];
-        sqlite3_stmt *st = ent_stmt(db, "INSERT INTO journal_line(seq, line, code, lot, name, qty, unit_price, "
+        sqlite3_stmt *st = entx_stmt(db, "INSERT INTO journal_line(seq, line, code, lot, name, qty, unit_price, "
                                         "discount, amount, tax_rate) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         if (st == NULL)
             return db->code;
@@ -148,23 +148,23 @@ static int insert_lists(ent_db *db, const struct jrec *r)
         sqlite3_bind_int64(st, 8, l->discount);
         sqlite3_bind_int64(st, 9, l->amount);
         sqlite3_bind_int64(st, 10, l->rate);
-        rc = ent_exec_stmt(db, st);
+        rc = entx_exec_stmt(db, st);
     }
     for (size_t i = 0; rc == ENT_OK && i < r->ncount; i++) {
-        sqlite3_stmt *st = ent_stmt(db, "INSERT INTO journal_count(seq, kind, n) VALUES (?, ?, ?)");
+        sqlite3_stmt *st = entx_stmt(db, "INSERT INTO journal_count(seq, kind, n) VALUES (?, ?, ?)");
         if (st == NULL)
             return db->code;
         sqlite3_bind_int64(st, 1, r->seq);
         sqlite3_bind_text(st, 2, r->counts[i].kind, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 3, r->counts[i].n);
-        rc = ent_exec_stmt(db, st);
+        rc = entx_exec_stmt(db, st);
     }
     return rc;
 }
 
 static int insert_record(ent_db *db, const struct jrec *r)
 {
-    sqlite3_stmt *st = ent_stmt(db, "INSERT INTO journal(seq, uuid, kind, at, counter, cashier, ref, currency, total, "
+    sqlite3_stmt *st = entx_stmt(db, "INSERT INTO journal(seq, uuid, kind, at, counter, cashier, ref, currency, total, "
                                     "grand_total, event, note, pubkey, period, period_end, first_seq, last_seq, "
                                     "training, prev_hash, key_id, hash, sig) "
                                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -193,7 +193,7 @@ static int insert_record(ent_db *db, const struct jrec *r)
     sqlite3_bind_blob(st, 20, r->key_id, J_HASH, SQLITE_STATIC);
     sqlite3_bind_blob(st, 21, r->hash, J_HASH, SQLITE_STATIC);
     sqlite3_bind_blob(st, 22, r->sig, J_SIG, SQLITE_STATIC);
-    int rc = ent_exec_stmt(db, st);
+    int rc = entx_exec_stmt(db, st);
     return rc == ENT_OK ? insert_lists(db, r) : rc;
 }
 
@@ -208,8 +208,8 @@ static void fill_written(ent_journal_written *out, const struct jrec *r, const s
     snprintf(out->time, sizeof out->time, "%s", r->at);
     out->total = r->total;
     out->grand_total = r->grand_total;
-    jhex(out->hash, r->hash, J_HASH);
-    jb64url(sig, r->sig, J_SIG);
+    entx_jhex(out->hash, r->hash, J_HASH);
+    entx_jb64url(sig, r->sig, J_SIG);
     snprintf(out->qr, sizeof out->qr, "%s|%s", seal->p, sig);
 }
 
@@ -226,38 +226,38 @@ static int append_after(ent_journal *j, struct jrec *r, ent_journal_written *out
     if (known)
         h = *known;
     else
-        rc = read_head(j->db, &h);
+        rc = entx_journal_read_head(j->db, &h);
     if (rc != ENT_OK)
         return rc;
     if (h.seq > 0 && memcmp(h.key_id, j->key_id, J_HASH) != 0 && strcmp(r->kind, "EVENT") != 0)
-        return ent_fail(j->db, ENT_REFUSED, "the journal's current key is no longer %.16s…: another process "
+        return entx_fail(j->db, ENT_REFUSED, "the journal's current key is no longer %.16s…: another process "
                                             "rotated it; reopen the journal", j->key_hex);
     r->seq = h.seq + 1;
     memcpy(r->prev, h.hash, J_HASH);
     memcpy(r->key_id, j->key_id, J_HASH);
     r->grand_total = h.grand_total;
-    if (jkind_moves_total(r->kind)) {
+    if (entx_jkind_moves_total(r->kind)) {
         if (__builtin_add_overflow(h.grand_total, r->total, &r->grand_total))
-            return ent_fail(j->db, ENT_INVALID, "the grand total would overflow");
+            return entx_fail(j->db, ENT_INVALID, "the grand total would overflow");
     }
     if (r->currency == NULL)
         r->currency = j->currency;
-    if (jbody_build(&j->body, j->store, r) != ENT_OK)
-        return ent_fail(j->db, ENT_ERROR, "out of memory");
-    jsha256(r->hash, j->body.p, j->body.len);
-    if (jseal_build(&j->seal, j->store, r) != ENT_OK)
-        return ent_fail(j->db, ENT_ERROR, "out of memory");
+    if (entx_jbody_build(&j->body, j->store, r) != ENT_OK)
+        return entx_fail(j->db, ENT_ERROR, "out of memory");
+    entx_jsha256(r->hash, j->body.p, j->body.len);
+    if (entx_jseal_build(&j->seal, j->store, r) != ENT_OK)
+        return entx_fail(j->db, ENT_ERROR, "out of memory");
     unsigned char dgst[J_HASH];
-    jsha256(dgst, j->seal.p, j->seal.len);
-    if (jsign(j->sign, r->sig, dgst) != ENT_OK)
-        return ent_fail(j->db, ENT_ERROR, "signing the journal record failed");
+    entx_jsha256(dgst, j->seal.p, j->seal.len);
+    if (entx_jsign(j->sign, r->sig, dgst) != ENT_OK)
+        return entx_fail(j->db, ENT_ERROR, "signing the journal record failed");
     rc = insert_record(j->db, r);
     if (rc == ENT_OK)
         fill_written(out, r, &j->seal);
     return rc;
 }
 
-int append_locked(ent_journal *j, struct jrec *r, ent_journal_written *out)
+int entx_journal_append_locked(ent_journal *j, struct jrec *r, ent_journal_written *out)
 {
     return append_after(j, r, out, NULL);
 }
@@ -267,28 +267,28 @@ int append_locked(ent_journal *j, struct jrec *r, ent_journal_written *out)
 static int config_get(ent_db *db, const char *name, char *out, size_t len)
 {
     out[0] = '\0';
-    sqlite3_stmt *st = ent_stmt(db, "SELECT value FROM journal_config WHERE name = ?");
+    sqlite3_stmt *st = entx_stmt(db, "SELECT value FROM journal_config WHERE name = ?");
     if (st == NULL)
         return db->code;
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
     int sc = sqlite3_step(st);
     if (sc == SQLITE_ROW)
-        ent_col_copy(st, 0, out, len);
+        entx_col_copy(st, 0, out, len);
     sqlite3_reset(st);
     if (sc != SQLITE_ROW && sc != SQLITE_DONE)
-        return ent_fail_sql(db, "reading the journal settings");
+        return entx_fail_sql(db, "reading the journal settings");
     return sc == SQLITE_ROW ? ENT_OK : ENT_NOTFOUND;
 }
 
 static int config_set(ent_db *db, const char *name, const char *value)
 {
-    sqlite3_stmt *st = ent_stmt(db, "INSERT INTO journal_config(name, value) VALUES (?, ?) "
+    sqlite3_stmt *st = entx_stmt(db, "INSERT INTO journal_config(name, value) VALUES (?, ?) "
                                     "ON CONFLICT(name) DO UPDATE SET value = excluded.value");
     if (st == NULL)
         return db->code;
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
-    return ent_exec_stmt(db, st);
+    return entx_exec_stmt(db, st);
 }
 
 /* Remembers where the key is as an absolute path, so that any working
@@ -312,7 +312,7 @@ static void set_key(ent_journal *j, EVP_PKEY *key, EVP_PKEY_CTX *ctx, unsigned c
     j->spki = spki;
     j->spki_len = spki_len;
     memcpy(j->key_id, id, J_HASH);
-    jhex(j->key_hex, id, J_HASH);
+    entx_jhex(j->key_hex, id, J_HASH);
 }
 
 /* A handle around a loaded key, with no session yet. Takes key. */
@@ -327,14 +327,14 @@ static int journal_new(ent_journal **out, ent_db *db, EVP_PKEY *key)
     *out = NULL;
     if (j == NULL) {
         EVP_PKEY_free(key);
-        return ent_fail(db, ENT_ERROR, "out of memory");
+        return entx_fail(db, ENT_ERROR, "out of memory");
     }
     j->db = db;
-    rc = jstore_code(db, j->store, j->currency, j->tz);
+    rc = entx_jstore_code(db, j->store, j->currency, j->tz);
     if (rc != ENT_OK)
         goto fail;
-    if (jkey_id(id, &spki, &spki_len, key) != ENT_OK || (ctx = jsign_ctx(key)) == NULL) {
-        rc = ent_fail(db, ENT_ERROR, "cannot use the signing key");
+    if (entx_jkey_id(id, &spki, &spki_len, key) != ENT_OK || (ctx = entx_jsign_ctx(key)) == NULL) {
+        rc = entx_fail(db, ENT_ERROR, "cannot use the signing key");
         goto fail;
     }
     set_key(j, key, ctx, spki, spki_len, id);
@@ -354,17 +354,17 @@ static void journal_free(ent_journal *j)
     EVP_PKEY_CTX_free(j->sign);
     EVP_PKEY_free(j->key);
     OPENSSL_free(j->spki);
-    jbuf_free(&j->body);
-    jbuf_free(&j->seal);
-    jrec_free_lists(&j->rec);
+    entx_jbuf_free(&j->body);
+    entx_jbuf_free(&j->seal);
+    entx_jrec_free_lists(&j->rec);
     free(j->counter);
     free(j);
 }
 
 /* A record with the defaults every writer shares. */
-void rec_init(ent_journal *j, struct jrec *r, const char *kind, char uuid[37], char at[21])
+void entx_journal_rec_init(ent_journal *j, struct jrec *r, const char *kind, char uuid[37], char at[21])
 {
-    jrec_clear_lists(&j->rec);
+    entx_jrec_clear_lists(&j->rec);
     struct jrec keep = j->rec; /* list buffers are reused across appends */
     memset(r, 0, sizeof *r);
     r->taxes = keep.taxes;
@@ -375,8 +375,8 @@ void rec_init(ent_journal *j, struct jrec *r, const char *kind, char uuid[37], c
     r->capline = keep.capline;
     r->counts = keep.counts;
     r->capcount = keep.capcount;
-    ent_uuid_new(uuid);
-    ent_now_utc(at);
+    entx_uuid_new(uuid);
+    entx_now_utc(at);
     r->uuid = uuid;
     r->at = at;
     r->kind = kind;
@@ -384,7 +384,7 @@ void rec_init(ent_journal *j, struct jrec *r, const char *kind, char uuid[37], c
     r->currency = j->currency;
 }
 
-void rec_done(ent_journal *j, struct jrec *r)
+void entx_journal_rec_done(ent_journal *j, struct jrec *r)
 {
     /* Hand the (possibly grown) list buffers back to the handle. */
     j->rec.taxes = r->taxes;
@@ -399,7 +399,7 @@ void rec_done(ent_journal *j, struct jrec *r)
     j->rec.counts = r->counts;
     j->rec.capcount = r->capcount;
     j->rec.ncount = r->ncount;
-    jrec_clear_lists(&j->rec);
+    entx_jrec_clear_lists(&j->rec);
 }
 
 static int write_event(ent_journal *j, ent_journal_written *out, const char *event, const char *note,
@@ -407,29 +407,29 @@ static int write_event(ent_journal *j, ent_journal_written *out, const char *eve
 {
     char uuid[37], at[21];
     struct jrec r;
-    rec_init(j, &r, "EVENT", uuid, at);
+    entx_journal_rec_init(j, &r, "EVENT", uuid, at);
     r.event = event;
     r.note = note;
     r.pubkey = pubkey;
     r.pubkey_len = pubkey_len;
-    int rc = append_locked(j, &r, out);
-    rec_done(j, &r);
+    int rc = entx_journal_append_locked(j, &r, out);
+    entx_journal_rec_done(j, &r);
     return rc;
 }
 
 int ent_journal_keygen(ent_db *db, char *key_id_out, const char *path, const char *passphrase)
 {
     unsigned char id[J_HASH];
-    ent_ok(db);
+    entx_ok(db);
     if (path == NULL || *path == '\0')
-        return ent_fail(db, ENT_INVALID, "no key file given");
-    EVP_PKEY *k = jkey_generate();
+        return entx_fail(db, ENT_INVALID, "no key file given");
+    EVP_PKEY *k = entx_jkey_generate();
     if (k == NULL)
-        return ent_fail(db, ENT_ERROR, "could not make an ECDSA P-256 key");
-    int rc = jkey_write(db, path, k, passphrase);
+        return entx_fail(db, ENT_ERROR, "could not make an ECDSA P-256 key");
+    int rc = entx_jkey_write(db, path, k, passphrase);
     if (rc == ENT_OK && key_id_out) {
-        jkey_id(id, NULL, NULL, k);
-        jhex(key_id_out, id, J_HASH);
+        entx_jkey_id(id, NULL, NULL, k);
+        entx_jhex(key_id_out, id, J_HASH);
     }
     EVP_PKEY_free(k);
     return rc;
@@ -438,7 +438,7 @@ int ent_journal_keygen(ent_db *db, char *key_id_out, const char *path, const cha
 static int journal_is_empty(ent_db *db, bool *empty)
 {
     struct head h;
-    int rc = read_head(db, &h);
+    int rc = entx_journal_read_head(db, &h);
     *empty = h.seq == 0;
     return rc;
 }
@@ -448,21 +448,21 @@ int ent_journal_start(ent_db *db, char *key_id_out, const char *path, const char
     ent_journal *j = NULL;
     bool empty = false, created = false;
     int rc;
-    ent_ok(db);
+    entx_ok(db);
     if (path == NULL || *path == '\0')
-        return ent_fail(db, ENT_INVALID, "no key file given");
+        return entx_fail(db, ENT_INVALID, "no key file given");
     char code[17];
-    if ((rc = jstore_code(db, code, NULL, NULL)) != ENT_OK)
+    if ((rc = entx_jstore_code(db, code, NULL, NULL)) != ENT_OK)
         return rc;
     if ((rc = journal_is_empty(db, &empty)) != ENT_OK)
         return rc;
     if (!empty)
-        return ent_fail_hint(db, ENT_EXISTS, ENT_HINT_ROTATE_KEY,
+        return entx_fail_hint(db, ENT_EXISTS, ENT_HINT_ROTATE_KEY,
                              "the journal has already started: its next key is a rotation of the current one");
-    EVP_PKEY *k = jkey_generate();
+    EVP_PKEY *k = entx_jkey_generate();
     if (k == NULL)
-        return ent_fail(db, ENT_ERROR, "could not make an ECDSA P-256 key");
-    rc = jkey_write(db, path, k, passphrase);
+        return entx_fail(db, ENT_ERROR, "could not make an ECDSA P-256 key");
+    rc = entx_jkey_write(db, path, k, passphrase);
     if (rc != ENT_OK) {
         EVP_PKEY_free(k);
         return rc;
@@ -470,23 +470,23 @@ int ent_journal_start(ent_db *db, char *key_id_out, const char *path, const char
     created = true;
     if ((rc = journal_new(&j, db, k)) != ENT_OK)
         goto done;
-    if ((rc = ent_tx_begin(db)) != ENT_OK)
+    if ((rc = entx_tx_begin(db)) != ENT_OK)
         goto done;
     rc = journal_is_empty(db, &empty);
     if (rc == ENT_OK && !empty)
-        rc = ent_fail(db, ENT_EXISTS, "the journal has already started");
+        rc = entx_fail(db, ENT_EXISTS, "the journal has already started");
     if (rc == ENT_OK) {
         char uuid[37], at[21];
         struct jrec r;
-        rec_init(j, &r, "START", uuid, at);
+        entx_journal_rec_init(j, &r, "START", uuid, at);
         r.pubkey = j->spki;
         r.pubkey_len = j->spki_len;
-        rc = append_locked(j, &r, NULL);
-        rec_done(j, &r);
+        rc = entx_journal_append_locked(j, &r, NULL);
+        entx_journal_rec_done(j, &r);
     }
     if (rc == ENT_OK)
         rc = remember_key_path(db, path);
-    rc = ent_tx_end(db, rc);
+    rc = entx_tx_end(db, rc);
     if (rc == ENT_OK && key_id_out)
         snprintf(key_id_out, 65, "%s", j->key_hex);
 done:
@@ -525,7 +525,7 @@ static int close_stale_sessions(ent_journal *j)
     for (;;) {
         char uuid[37] = "", counter[65] = "", opened[21] = "", note[512];
         int64_t pid = 0;
-        sqlite3_stmt *st = ent_stmt(j->db, "SELECT uuid, pid, counter, opened_at FROM journal_session "
+        sqlite3_stmt *st = entx_stmt(j->db, "SELECT uuid, pid, counter, opened_at FROM journal_session "
                                            "WHERE host = ? ORDER BY opened_at");
         if (st == NULL)
             return j->db->code;
@@ -537,16 +537,16 @@ static int close_stale_sessions(ent_journal *j)
             bool alive = pid != (int64_t)getpid() && pid > 0 && pid <= INT_MAX &&
                          (kill((pid_t)pid, 0) == 0 || errno != ESRCH);
             if (!alive) {
-                ent_col_copy(st, 0, uuid, sizeof uuid);
-                ent_col_copy(st, 2, counter, sizeof counter);
-                ent_col_copy(st, 3, opened, sizeof opened);
+                entx_col_copy(st, 0, uuid, sizeof uuid);
+                entx_col_copy(st, 2, counter, sizeof counter);
+                entx_col_copy(st, 3, opened, sizeof opened);
                 found = true;
                 break;
             }
         }
         sqlite3_reset(st);
         if (sc != SQLITE_ROW && sc != SQLITE_DONE)
-            return ent_fail_sql(j->db, "reading journal sessions");
+            return entx_fail_sql(j->db, "reading journal sessions");
         if (!found)
             return ENT_OK;
         snprintf(note, sizeof note, "session %s of counter %s (pid %lld on %s, opened %s) ended without closing",
@@ -554,11 +554,11 @@ static int close_stale_sessions(ent_journal *j)
         rc = write_event(j, NULL, "unclean-shutdown", note, NULL, 0);
         if (rc != ENT_OK)
             return rc;
-        st = ent_stmt(j->db, "DELETE FROM journal_session WHERE uuid = ?");
+        st = entx_stmt(j->db, "DELETE FROM journal_session WHERE uuid = ?");
         if (st == NULL)
             return j->db->code;
         sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
-        if ((rc = ent_exec_stmt(j->db, st)) != ENT_OK)
+        if ((rc = entx_exec_stmt(j->db, st)) != ENT_OK)
             return rc;
     }
 }
@@ -567,9 +567,9 @@ static int open_session(ent_journal *j)
 {
     char host[256] = "", now[21];
     gethostname(host, sizeof host - 1);
-    ent_now_utc(now);
-    ent_uuid_new(j->session);
-    sqlite3_stmt *st = ent_stmt(j->db, "INSERT INTO journal_session(uuid, host, pid, counter, opened_at) "
+    entx_now_utc(now);
+    entx_uuid_new(j->session);
+    sqlite3_stmt *st = entx_stmt(j->db, "INSERT INTO journal_session(uuid, host, pid, counter, opened_at) "
                                        "VALUES (?, ?, ?, ?, ?)");
     if (st == NULL)
         return j->db->code;
@@ -578,7 +578,7 @@ static int open_session(ent_journal *j)
     sqlite3_bind_int64(st, 3, (int64_t)getpid());
     sqlite3_bind_text(st, 4, j->counter ? j->counter : "", -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 5, now, -1, SQLITE_STATIC);
-    return ent_exec_stmt(j->db, st);
+    return entx_exec_stmt(j->db, st);
 }
 
 /* Loads the key named by opts and makes the handle (no session yet). */
@@ -591,16 +591,16 @@ static int load_for_open(ent_journal **out, ent_db *db, const ent_journal_open_o
     if (db->code != ENT_OK)
         return db->code;
     if (path == NULL)
-        return ent_fail_hint(db, ENT_REFUSED, ENT_HINT_START_JOURNAL,
+        return entx_fail_hint(db, ENT_REFUSED, ENT_HINT_START_JOURNAL,
                              "no signing key is set up, so nothing can be sold");
-    int rc = jkey_load(db, &key, path, passphrase_of(opts));
+    int rc = entx_jkey_load(db, &key, path, passphrase_of(opts));
     if (rc != ENT_OK)
         return rc;
     rc = journal_new(out, db, key);
     if (rc == ENT_OK && opts && opts->counter && *opts->counter) {
-        rc = ent_check_text(db, "counter", opts->counter, 32, false);
-        if (rc == ENT_OK && ((*out)->counter = ent_strdup(opts->counter)) == NULL)
-            rc = ent_fail(db, ENT_ERROR, "out of memory");
+        rc = entx_check_text(db, "counter", opts->counter, 32, false);
+        if (rc == ENT_OK && ((*out)->counter = entx_strdup(opts->counter)) == NULL)
+            rc = entx_fail(db, ENT_ERROR, "out of memory");
     }
     if (rc != ENT_OK) {
         journal_free(*out);
@@ -611,13 +611,13 @@ static int load_for_open(ent_journal **out, ent_db *db, const ent_journal_open_o
 
 static int finish_open(ent_journal *j)
 {
-    int rc = ent_tx_begin(j->db);
+    int rc = entx_tx_begin(j->db);
     if (rc != ENT_OK)
         return rc;
     rc = close_stale_sessions(j);
     if (rc == ENT_OK)
         rc = open_session(j);
-    return ent_tx_end(j->db, rc);
+    return entx_tx_end(j->db, rc);
 }
 
 int ent_journal_open(ent_journal **out, ent_db *db, const ent_journal_open_opts *opts)
@@ -625,19 +625,19 @@ int ent_journal_open(ent_journal **out, ent_db *db, const ent_journal_open_opts 
     ent_journal *j = NULL;
     struct head h;
     *out = NULL;
-    ent_ok(db);
-    int rc = read_head(db, &h);
+    entx_ok(db);
+    int rc = entx_journal_read_head(db, &h);
     if (rc != ENT_OK)
         return rc;
     if (h.seq == 0)
-        return ent_fail_hint(db, ENT_REFUSED, ENT_HINT_START_JOURNAL,
+        return entx_fail_hint(db, ENT_REFUSED, ENT_HINT_START_JOURNAL,
                              "the sales journal has not started, so nothing can be sold");
     if ((rc = load_for_open(&j, db, opts)) != ENT_OK)
         return rc;
     if (memcmp(h.key_id, j->key_id, J_HASH) != 0) {
         char cur[65];
-        jhex(cur, h.key_id, J_HASH);
-        rc = ent_fail_hint(db, ENT_REFUSED, ENT_HINT_REPLACE_KEY,
+        entx_jhex(cur, h.key_id, J_HASH);
+        rc = entx_fail_hint(db, ENT_REFUSED, ENT_HINT_REPLACE_KEY,
                            "the signing key %.16s… is not the journal's current key %.16s…: use the current key "
                            "file, or record that the current key is lost",
                            j->key_hex, cur);
@@ -645,7 +645,7 @@ int ent_journal_open(ent_journal **out, ent_db *db, const ent_journal_open_opts 
     }
     /* Said when the counter opens, not after a basket was scanned and paid. */
     char now[21];
-    ent_now_utc(now);
+    entx_now_utc(now);
     if ((rc = refuse_before_close(db, j->tz, "the clock reads", now)) != ENT_OK)
         goto done;
     rc = finish_open(j);
@@ -665,26 +665,26 @@ int ent_journal_open_replacing_key(ent_journal **out, ent_db *db, const ent_jour
     struct head h;
     char buf[PATH_MAX + 1];
     *out = NULL;
-    ent_ok(db);
-    int rc = ent_check_text(db, "reason", reason, 500, true);
+    entx_ok(db);
+    int rc = entx_check_text(db, "reason", reason, 500, true);
     if (rc != ENT_OK)
         return rc;
-    if ((rc = read_head(db, &h)) != ENT_OK)
+    if ((rc = entx_journal_read_head(db, &h)) != ENT_OK)
         return rc;
     if (h.seq == 0)
-        return ent_fail(db, ENT_REFUSED, "the sales journal has not started: there is no key to replace");
+        return entx_fail(db, ENT_REFUSED, "the sales journal has not started: there is no key to replace");
     if ((rc = load_for_open(&j, db, opts)) != ENT_OK)
         return rc;
     if (memcmp(h.key_id, j->key_id, J_HASH) == 0) {
-        rc = ent_fail(db, ENT_INVALID, "that key is already the journal's current key");
+        rc = entx_fail(db, ENT_INVALID, "that key is already the journal's current key");
         goto done;
     }
-    if ((rc = ent_tx_begin(db)) != ENT_OK)
+    if ((rc = entx_tx_begin(db)) != ENT_OK)
         goto done;
     rc = write_event(j, NULL, "key-change", reason, j->spki, j->spki_len);
     if (rc == ENT_OK)
         rc = remember_key_path(db, key_path_of(db, opts, buf, sizeof buf));
-    if ((rc = ent_tx_end(db, rc)) == ENT_OK)
+    if ((rc = entx_tx_end(db, rc)) == ENT_OK)
         rc = finish_open(j);
 done:
     if (rc != ENT_OK) {
@@ -701,14 +701,14 @@ void ent_journal_close(ent_journal *j)
         return;
     if (j->session[0]) {
         /* A clean end: the next open finds no session of ours. */
-        if (ent_tx_begin(j->db) == ENT_OK) {
-            sqlite3_stmt *st = ent_stmt(j->db, "DELETE FROM journal_session WHERE uuid = ?");
+        if (entx_tx_begin(j->db) == ENT_OK) {
+            sqlite3_stmt *st = entx_stmt(j->db, "DELETE FROM journal_session WHERE uuid = ?");
             int rc = st ? ENT_OK : j->db->code;
             if (st) {
                 sqlite3_bind_text(st, 1, j->session, -1, SQLITE_STATIC);
-                rc = ent_exec_stmt(j->db, st);
+                rc = entx_exec_stmt(j->db, st);
             }
-            ent_tx_end(j->db, rc);
+            entx_tx_end(j->db, rc);
         }
     }
     journal_free(j);
@@ -740,7 +740,7 @@ static bool valid_time(const char *s)
         return false;
     memcpy(d, s, 10);
     d[10] = '\0';
-    if (ent_date_parse(d, NULL) != ENT_OK)
+    if (entx_date_parse(d, NULL) != ENT_OK)
         return false;
     for (int i = 11; i < 19; i++)
         if (i != 13 && i != 16 && (s[i] < '0' || s[i] > '9'))
@@ -770,18 +770,18 @@ static int take_lists(ent_db *db, struct jrec *r, const ent_journal_record *rec)
     bool refund = strcmp(r->kind, "RETURN") == 0 || strcmp(r->kind, "VOID") == 0;
     const char *sign = refund ? "zero or negative" : "zero or positive";
     if (rec->ntaxes == 0 || rec->npays == 0)
-        return ent_fail(db, ENT_INVALID, "a %s needs its amounts per tax rate and per payment method", r->kind);
+        return entx_fail(db, ENT_INVALID, "a %s needs its amounts per tax rate and per payment method", r->kind);
     if (rec->ntaxes > 64 || rec->npays > 32 || rec->nlines > 100000)
-        return ent_fail(db, ENT_INVALID, "too many tax rates, payments or lines");
+        return entx_fail(db, ENT_INVALID, "too many tax rates, payments or lines");
     if ((rec->ntaxes && !rec->taxes) || (rec->npays && !rec->pays) || (rec->nlines && !rec->lines))
-        return ent_fail(db, ENT_INVALID, "a list is missing its items");
+        return entx_fail(db, ENT_INVALID, "a list is missing its items");
     for (size_t i = 0; i < rec->ntaxes; i++) {
         const ent_journal_tax *t = &rec->taxes[i];
         if (t->rate < 0 || t->rate > 10000)
-            return ent_fail(db, ENT_INVALID, "tax rate %d is outside 0..10000 basis points", (int)t->rate);
-        struct jtax *o = jrec_add_tax(r);
+            return entx_fail(db, ENT_INVALID, "tax rate %d is outside 0..10000 basis points", (int)t->rate);
+        struct jtax *o = entx_jrec_add_tax(r);
         if (o == NULL || __builtin_add_overflow(sum_tax, t->gross, &sum_tax))
-            return ent_fail(db, ENT_INVALID, "the amounts are too large");
+            return entx_fail(db, ENT_INVALID, "the amounts are too large");
         o->rate = t->rate;
         o->gross = t->gross;
         o->tax = t->tax;
@@ -789,69 +789,69 @@ static int take_lists(ent_db *db, struct jrec *r, const ent_journal_record *rec)
     qsort(r->taxes, r->ntax, sizeof *r->taxes, cmp_tax);
     for (size_t i = 1; i < r->ntax; i++)
         if (r->taxes[i].rate == r->taxes[i - 1].rate)
-            return ent_fail(db, ENT_INVALID, "tax rate %lld appears twice", (long long)r->taxes[i].rate);
+            return entx_fail(db, ENT_INVALID, "tax rate %lld appears twice", (long long)r->taxes[i].rate);
     for (size_t i = 0; i < rec->npays; i++) {
         const ent_journal_pay *p = &rec->pays[i];
-        if ((rc = ent_check_text(db, "payment method", p->method, 32, true)) != ENT_OK)
+        if ((rc = entx_check_text(db, "payment method", p->method, 32, true)) != ENT_OK)
             return rc;
-        struct jpay *o = jrec_add_pay(r);
-        if (o == NULL || (o->method = ent_strdup(p->method)) == NULL)
-            return ent_fail(db, ENT_ERROR, "out of memory");
+        struct jpay *o = entx_jrec_add_pay(r);
+        if (o == NULL || (o->method = entx_strdup(p->method)) == NULL)
+            return entx_fail(db, ENT_ERROR, "out of memory");
         if (__builtin_add_overflow(sum_pay, p->amount, &sum_pay))
-            return ent_fail(db, ENT_INVALID, "the amounts are too large");
+            return entx_fail(db, ENT_INVALID, "the amounts are too large");
         o->amount = p->amount;
     }
     qsort(r->pays, r->npay, sizeof *r->pays, cmp_pay);
     for (size_t i = 1; i < r->npay; i++)
         if (strcmp(r->pays[i].method, r->pays[i - 1].method) == 0)
-            return ent_fail(db, ENT_INVALID, "payment method '%s' appears twice", r->pays[i].method);
+            return entx_fail(db, ENT_INVALID, "payment method '%s' appears twice", r->pays[i].method);
     for (size_t i = 0; i < rec->nlines; i++) {
         const ent_journal_line *l = &rec->lines[i];
         char field[48];
         snprintf(field, sizeof field, "line %zu: code", i + 1);
-        if ((rc = ent_check_text(db, field, l->code, 64, true)) != ENT_OK)
+        if ((rc = entx_check_text(db, field, l->code, 64, true)) != ENT_OK)
             return rc;
         snprintf(field, sizeof field, "line %zu: lot", i + 1);
-        if ((rc = ent_check_text(db, field, l->lot, 200, false)) != ENT_OK)
+        if ((rc = entx_check_text(db, field, l->lot, 200, false)) != ENT_OK)
             return rc;
         snprintf(field, sizeof field, "line %zu: name", i + 1);
-        if ((rc = ent_check_text(db, field, l->name, 200, false)) != ENT_OK)
+        if ((rc = entx_check_text(db, field, l->name, 200, false)) != ENT_OK)
             return rc;
         if (l->rate < 0 || l->rate > 10000 || l->discount < 0 || l->unit_price < 0)
-            return ent_fail(db, ENT_INVALID, "line %zu: tax rate outside 0..10000, or a negative price or discount",
+            return entx_fail(db, ENT_INVALID, "line %zu: tax rate outside 0..10000, or a negative price or discount",
                             i + 1);
-        struct jline *o = jrec_add_line(r);
+        struct jline *o = entx_jrec_add_line(r);
         if (o == NULL)
-            return ent_fail(db, ENT_ERROR, "out of memory");
+            return entx_fail(db, ENT_ERROR, "out of memory");
         o->line = (int64_t)i + 1;
-        o->code = ent_strdup(l->code);
-        o->lot = ent_strdup(l->lot ? l->lot : "");
-        o->name = ent_strdup(l->name ? l->name : "");
+        o->code = entx_strdup(l->code);
+        o->lot = entx_strdup(l->lot ? l->lot : "");
+        o->name = entx_strdup(l->name ? l->name : "");
         if (!o->code || !o->lot || !o->name)
-            return ent_fail(db, ENT_ERROR, "out of memory");
+            return entx_fail(db, ENT_ERROR, "out of memory");
         o->qty = l->qty;
         o->unit_price = l->unit_price;
         o->discount = l->discount;
         o->amount = l->amount;
         o->rate = l->rate;
         if (__builtin_add_overflow(sum_line, l->amount, &sum_line))
-            return ent_fail(db, ENT_INVALID, "the amounts are too large");
+            return entx_fail(db, ENT_INVALID, "the amounts are too large");
     }
     if (sum_tax != sum_pay)
-        return ent_fail(db, ENT_INVALID, "the amounts per tax rate add up to %lld but the payments to %lld",
+        return entx_fail(db, ENT_INVALID, "the amounts per tax rate add up to %lld but the payments to %lld",
                         (long long)sum_tax, (long long)sum_pay);
     if (rec->nlines && sum_line != sum_tax)
-        return ent_fail(db, ENT_INVALID, "the lines add up to %lld but the amounts per tax rate to %lld",
+        return entx_fail(db, ENT_INVALID, "the lines add up to %lld but the amounts per tax rate to %lld",
                         (long long)sum_line, (long long)sum_tax);
     if (refund ? sum_tax > 0 : sum_tax < 0)
-        return ent_fail(db, ENT_INVALID, "a %s's total must be %s, not %lld", r->kind, sign, (long long)sum_tax);
+        return entx_fail(db, ENT_INVALID, "a %s's total must be %s, not %lld", r->kind, sign, (long long)sum_tax);
     for (size_t i = 0; i < r->ntax; i++)
         if (refund ? r->taxes[i].gross > 0 : r->taxes[i].gross < 0)
-            return ent_fail(db, ENT_INVALID, "the amount at tax rate %lld must be %s in a %s, not %lld",
+            return entx_fail(db, ENT_INVALID, "the amount at tax rate %lld must be %s in a %s, not %lld",
                             (long long)r->taxes[i].rate, sign, r->kind, (long long)r->taxes[i].gross);
     for (size_t i = 0; i < r->npay; i++)
         if (refund ? r->pays[i].amount > 0 : r->pays[i].amount < 0)
-            return ent_fail(db, ENT_INVALID, "payment '%s' must be %s in a %s, not %lld", r->pays[i].method, sign,
+            return entx_fail(db, ENT_INVALID, "payment '%s' must be %s in a %s, not %lld", r->pays[i].method, sign,
                             r->kind, (long long)r->pays[i].amount);
     r->total = sum_tax;
     return ENT_OK;
@@ -863,25 +863,25 @@ static int check_record(ent_journal *j, const ent_journal_record *rec)
     char shown[64];
     int rc;
     if (rec == NULL)
-        return ent_fail(db, ENT_INVALID, "no record given");
+        return entx_fail(db, ENT_INVALID, "no record given");
     if (rec->kind != ENT_JOURNAL_SALE && rec->kind != ENT_JOURNAL_RETURN && rec->kind != ENT_JOURNAL_VOID &&
         rec->kind != ENT_JOURNAL_TRAINING)
-        return ent_fail(db, ENT_INVALID, "only SALE, RETURN, VOID and TRAINING records can be appended; "
+        return entx_fail(db, ENT_INVALID, "only SALE, RETURN, VOID and TRAINING records can be appended; "
                                          "the journal writes the others itself");
     if (rec->uuid && !valid_uuid(rec->uuid))
-        return ent_fail(db, ENT_INVALID, "uuid '%s' is not a lower-case UUID",
+        return entx_fail(db, ENT_INVALID, "uuid '%s' is not a lower-case UUID",
                         ent_text_clip(shown, sizeof shown, rec->uuid, 40));
     if (rec->time && !valid_time(rec->time))
-        return ent_fail(db, ENT_INVALID, "time '%s' is not UTC YYYY-MM-DDTHH:MM:SSZ",
+        return entx_fail(db, ENT_INVALID, "time '%s' is not UTC YYYY-MM-DDTHH:MM:SSZ",
                         ent_text_clip(shown, sizeof shown, rec->time, 40));
     if (rec->ref && *rec->ref && !valid_uuid(rec->ref))
-        return ent_fail(db, ENT_INVALID, "ref '%s' is not a lower-case UUID",
+        return entx_fail(db, ENT_INVALID, "ref '%s' is not a lower-case UUID",
                         ent_text_clip(shown, sizeof shown, rec->ref, 40));
     if (rec->kind == ENT_JOURNAL_VOID && (rec->ref == NULL || *rec->ref == '\0'))
-        return ent_fail(db, ENT_INVALID, "a VOID needs the UUID of the record it voids (ref)");
-    if ((rc = ent_check_text(db, "counter", rec->counter, 32, false)) != ENT_OK ||
-        (rc = ent_check_text(db, "cashier", rec->cashier, 64, false)) != ENT_OK ||
-        (rc = ent_check_text(db, "note", rec->note, 500, false)) != ENT_OK)
+        return entx_fail(db, ENT_INVALID, "a VOID needs the UUID of the record it voids (ref)");
+    if ((rc = entx_check_text(db, "counter", rec->counter, 32, false)) != ENT_OK ||
+        (rc = entx_check_text(db, "cashier", rec->cashier, 64, false)) != ENT_OK ||
+        (rc = entx_check_text(db, "note", rec->note, 500, false)) != ENT_OK)
         return rc;
     return ENT_OK;
 }
@@ -891,7 +891,7 @@ static int check_record(ent_journal *j, const ent_journal_record *rec)
  * will follow. */
 static int check_time(ent_journal *j, const struct jrec *r, struct head *h)
 {
-    int rc = read_head(j->db, h);
+    int rc = entx_journal_read_head(j->db, h);
     if (rc == ENT_OK)
         rc = refuse_before_close(j->db, j->tz, "the record is dated", r->at);
     if (rc != ENT_OK)
@@ -904,7 +904,7 @@ static int check_time(ent_journal *j, const struct jrec *r, struct head *h)
         snprintf(note, sizeof note, "the clock went back from %s (record %lld) to %s (%s)", from, (long long)h->seq,
                  to, j->tz);
         memset(&e, 0, sizeof e); /* no lists: r's are not touched */
-        ent_uuid_new(uuid);
+        entx_uuid_new(uuid);
         snprintf(at, sizeof at, "%s", r->at);
         e.uuid = uuid;
         e.at = at;
@@ -915,7 +915,7 @@ static int check_time(ent_journal *j, const struct jrec *r, struct head *h)
         e.note = note;
         rc = append_after(j, &e, NULL, h);
         if (rc == ENT_OK)
-            rc = read_head(j->db, h);
+            rc = entx_journal_read_head(j->db, h);
     }
     return rc;
 }
@@ -927,10 +927,10 @@ int ent_journal_append(ent_journal *j, ent_journal_written *out, const ent_journ
     int rc;
     if (j == NULL)
         return ENT_INVALID;
-    ent_ok(j->db);
+    entx_ok(j->db);
     if ((rc = check_record(j, rec)) != ENT_OK)
         return rc;
-    rec_init(j, &r, jkind_name(rec->kind), uuid, at);
+    entx_journal_rec_init(j, &r, entx_jkind_name(rec->kind), uuid, at);
     if (rec->uuid)
         snprintf(uuid, sizeof uuid, "%s", rec->uuid);
     if (rec->time)
@@ -942,16 +942,16 @@ int ent_journal_append(ent_journal *j, ent_journal_written *out, const ent_journ
     r.note = rec->note;
     if ((rc = take_lists(j->db, &r, rec)) != ENT_OK)
         goto done;
-    if ((rc = ent_tx_begin(j->db)) != ENT_OK)
+    if ((rc = entx_tx_begin(j->db)) != ENT_OK)
         goto done;
     /* A UUID of our own making is new; one the caller gives may be a retry. */
-    sqlite3_stmt *st = rec->uuid ? ent_stmt(j->db, "SELECT seq FROM journal WHERE uuid = ?") : NULL;
+    sqlite3_stmt *st = rec->uuid ? entx_stmt(j->db, "SELECT seq FROM journal WHERE uuid = ?") : NULL;
     if (rec->uuid && st == NULL) {
         rc = j->db->code;
     } else if (st) {
         sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
         if (sqlite3_step(st) == SQLITE_ROW)
-            rc = ent_fail(j->db, ENT_EXISTS, "record %s is already in the journal (seq %lld)", uuid,
+            rc = entx_fail(j->db, ENT_EXISTS, "record %s is already in the journal (seq %lld)", uuid,
                           (long long)sqlite3_column_int64(st, 0));
         sqlite3_reset(st);
     }
@@ -960,9 +960,9 @@ int ent_journal_append(ent_journal *j, ent_journal_written *out, const ent_journ
         rc = check_time(j, &r, &h);
     if (rc == ENT_OK)
         rc = append_after(j, &r, out, &h);
-    rc = ent_tx_end(j->db, rc);
+    rc = entx_tx_end(j->db, rc);
 done:
-    rec_done(j, &r);
+    entx_journal_rec_done(j, &r);
     return rc;
 }
 
@@ -971,14 +971,14 @@ int ent_journal_event(ent_journal *j, ent_journal_written *out, const char *even
     int rc;
     if (j == NULL)
         return ENT_INVALID;
-    ent_ok(j->db);
-    if ((rc = ent_check_text(j->db, "event", event, 32, true)) != ENT_OK ||
-        (rc = ent_check_text(j->db, "note", note, 500, false)) != ENT_OK)
+    entx_ok(j->db);
+    if ((rc = entx_check_text(j->db, "event", event, 32, true)) != ENT_OK ||
+        (rc = entx_check_text(j->db, "note", note, 500, false)) != ENT_OK)
         return rc;
-    if ((rc = ent_tx_begin(j->db)) != ENT_OK)
+    if ((rc = entx_tx_begin(j->db)) != ENT_OK)
         return rc;
     rc = write_event(j, out, event, note, NULL, 0);
-    return ent_tx_end(j->db, rc);
+    return entx_tx_end(j->db, rc);
 }
 
 /* ---- rotation ----------------------------------------------------------- */
@@ -993,34 +993,34 @@ int ent_journal_rotate(ent_journal *j, char *key_id_out, const char *new_path, c
     int rc;
     if (j == NULL)
         return ENT_INVALID;
-    ent_ok(j->db);
+    entx_ok(j->db);
     if (new_path == NULL || *new_path == '\0')
-        return ent_fail(j->db, ENT_INVALID, "no file given for the new key");
-    EVP_PKEY *k = jkey_generate();
+        return entx_fail(j->db, ENT_INVALID, "no file given for the new key");
+    EVP_PKEY *k = entx_jkey_generate();
     if (k == NULL)
-        return ent_fail(j->db, ENT_ERROR, "could not make an ECDSA P-256 key");
-    if ((rc = jkey_write(j->db, new_path, k, passphrase)) != ENT_OK)
+        return entx_fail(j->db, ENT_ERROR, "could not make an ECDSA P-256 key");
+    if ((rc = entx_jkey_write(j->db, new_path, k, passphrase)) != ENT_OK)
         goto done;
     written = true;
-    if (jkey_id(id, &spki, &spki_len, k) != ENT_OK || (ctx = jsign_ctx(k)) == NULL) {
-        rc = ent_fail(j->db, ENT_ERROR, "cannot use the new key");
+    if (entx_jkey_id(id, &spki, &spki_len, k) != ENT_OK || (ctx = entx_jsign_ctx(k)) == NULL) {
+        rc = entx_fail(j->db, ENT_ERROR, "cannot use the new key");
         goto done;
     }
-    if ((rc = ent_tx_begin(j->db)) != ENT_OK)
+    if ((rc = entx_tx_begin(j->db)) != ENT_OK)
         goto done;
     char uuid[37], at[21];
     struct jrec r;
-    rec_init(j, &r, "KEY", uuid, at);
+    entx_journal_rec_init(j, &r, "KEY", uuid, at);
     r.pubkey = spki;
     r.pubkey_len = spki_len;
     struct head h;
     rc = check_time(j, &r, &h);
     if (rc == ENT_OK)
         rc = append_after(j, &r, NULL, &h); /* signed by the old key: it vouches for the new one */
-    rec_done(j, &r);
+    entx_journal_rec_done(j, &r);
     if (rc == ENT_OK)
         rc = remember_key_path(j->db, new_path);
-    rc = ent_tx_end(j->db, rc);
+    rc = entx_tx_end(j->db, rc);
     if (rc == ENT_OK) {
         set_key(j, k, ctx, spki, spki_len, id);
         k = NULL;

@@ -15,19 +15,19 @@
 
 /* ---- buffers ------------------------------------------------------------ */
 
-void jbuf_reset(struct jbuf *b)
+static void jbuf_reset(struct jbuf *b)
 {
     b->len = 0;
     b->failed = 0;
 }
 
-void jbuf_free(struct jbuf *b)
+void entx_jbuf_free(struct jbuf *b)
 {
     free(b->p);
     memset(b, 0, sizeof *b);
 }
 
-int jbuf_put(struct jbuf *b, const void *data, size_t n)
+static int jbuf_put(struct jbuf *b, const void *data, size_t n)
 {
     if (b->failed)
         return -1;
@@ -49,12 +49,12 @@ int jbuf_put(struct jbuf *b, const void *data, size_t n)
     return 0;
 }
 
-int jbuf_str(struct jbuf *b, const char *s)
+int entx_jbuf_str(struct jbuf *b, const char *s)
 {
     return jbuf_put(b, s ? s : "", s ? strlen(s) : 0);
 }
 
-int jbuf_i64(struct jbuf *b, int64_t v)
+static int jbuf_i64(struct jbuf *b, int64_t v)
 {
     /* Hand-rolled: the verifier formats millions of these. */
     char tmp[24];
@@ -69,7 +69,7 @@ int jbuf_i64(struct jbuf *b, int64_t v)
     return jbuf_put(b, tmp + sizeof tmp - n, (size_t)n);
 }
 
-int jbuf_hex(struct jbuf *b, const unsigned char *data, size_t n)
+static int jbuf_hex(struct jbuf *b, const unsigned char *data, size_t n)
 {
     static const char digits[] = "0123456789abcdef";
     char tmp[128];
@@ -87,12 +87,12 @@ int jbuf_hex(struct jbuf *b, const unsigned char *data, size_t n)
 
 /* ---- encodings ---------------------------------------------------------- */
 
-void jsha256(unsigned char out[J_HASH], const void *data, size_t n)
+void entx_jsha256(unsigned char out[J_HASH], const void *data, size_t n)
 {
     SHA256(data, n, out);
 }
 
-void jhex(char *out, const unsigned char *data, size_t n)
+void entx_jhex(char *out, const unsigned char *data, size_t n)
 {
     static const char digits[] = "0123456789abcdef";
     for (size_t i = 0; i < n; i++) {
@@ -113,7 +113,7 @@ static int hexval(char c)
     return -1;
 }
 
-int junhex(unsigned char *out, size_t n, const char *hex)
+int entx_junhex(unsigned char *out, size_t n, const char *hex)
 {
     if (hex == NULL || strlen(hex) != 2 * n)
         return -1;
@@ -128,7 +128,7 @@ int junhex(unsigned char *out, size_t n, const char *hex)
 
 static const char b64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-void jb64url(char *out, const unsigned char *data, size_t n)
+void entx_jb64url(char *out, const unsigned char *data, size_t n)
 {
     size_t o = 0, i = 0;
     for (; i + 3 <= n; i += 3) {
@@ -151,7 +151,7 @@ void jb64url(char *out, const unsigned char *data, size_t n)
     out[o] = '\0';
 }
 
-int jb64url_decode(unsigned char *out, size_t cap, const char *s, size_t len)
+int entx_jb64url_decode(unsigned char *out, size_t cap, const char *s, size_t len)
 {
     uint32_t acc = 0;
     int bits = 0;
@@ -182,14 +182,14 @@ int jb64url_decode(unsigned char *out, size_t cap, const char *s, size_t len)
 static const char *const kind_names[] = {NULL,       "START", "SALE", "RETURN", "VOID",
                                          "TRAINING", "CLOSE", "KEY",  "EVENT"};
 
-const char *jkind_name(int kind)
+const char *entx_jkind_name(int kind)
 {
     if (kind < ENT_JOURNAL_START || kind > ENT_JOURNAL_EVENT)
         return NULL;
     return kind_names[kind];
 }
 
-int jkind_parse(const char *name)
+int entx_jkind_parse(const char *name)
 {
     for (int k = ENT_JOURNAL_START; name && k <= ENT_JOURNAL_EVENT; k++)
         if (strcmp(kind_names[k], name) == 0)
@@ -197,7 +197,7 @@ int jkind_parse(const char *name)
     return 0;
 }
 
-bool jkind_moves_total(const char *kind)
+bool entx_jkind_moves_total(const char *kind)
 {
     return strcmp(kind, "SALE") == 0 || strcmp(kind, "RETURN") == 0 || strcmp(kind, "VOID") == 0;
 }
@@ -216,35 +216,35 @@ bool jkind_moves_total(const char *kind)
         }                                                                                                    \
     } while (0)
 
-struct jtax *jrec_add_tax(struct jrec *r)
+struct jtax *entx_jrec_add_tax(struct jrec *r)
 {
     GROW(r->taxes, r->ntax, r->captax);
     memset(&r->taxes[r->ntax], 0, sizeof *r->taxes);
     return &r->taxes[r->ntax++];
 }
 
-struct jpay *jrec_add_pay(struct jrec *r)
+struct jpay *entx_jrec_add_pay(struct jrec *r)
 {
     GROW(r->pays, r->npay, r->cappay);
     memset(&r->pays[r->npay], 0, sizeof *r->pays);
     return &r->pays[r->npay++];
 }
 
-struct jline *jrec_add_line(struct jrec *r)
+struct jline *entx_jrec_add_line(struct jrec *r)
 {
     GROW(r->lines, r->nline, r->capline);
     memset(&r->lines[r->nline], 0, sizeof *r->lines);
     return &r->lines[r->nline++];
 }
 
-struct jcount *jrec_add_count(struct jrec *r)
+struct jcount *entx_jrec_add_count(struct jrec *r)
 {
     GROW(r->counts, r->ncount, r->capcount);
     memset(&r->counts[r->ncount], 0, sizeof *r->counts);
     return &r->counts[r->ncount++];
 }
 
-void jrec_clear_lists(struct jrec *r)
+void entx_jrec_clear_lists(struct jrec *r)
 {
     for (size_t i = 0; i < r->npay; i++)
         free(r->pays[i].method);
@@ -258,9 +258,9 @@ void jrec_clear_lists(struct jrec *r)
     r->ntax = r->npay = r->nline = r->ncount = 0;
 }
 
-void jrec_free_lists(struct jrec *r)
+void entx_jrec_free_lists(struct jrec *r)
 {
-    jrec_clear_lists(r);
+    entx_jrec_clear_lists(r);
     free(r->taxes);
     free(r->pays);
     free(r->lines);
@@ -276,15 +276,15 @@ void jrec_free_lists(struct jrec *r)
 
 static void kv(struct jbuf *b, const char *key, const char *value)
 {
-    jbuf_str(b, key);
+    entx_jbuf_str(b, key);
     jbuf_put(b, "=", 1);
-    jbuf_str(b, value);
+    entx_jbuf_str(b, value);
     jbuf_put(b, "\n", 1);
 }
 
 static void kvi(struct jbuf *b, const char *key, int64_t value)
 {
-    jbuf_str(b, key);
+    entx_jbuf_str(b, key);
     jbuf_put(b, "=", 1);
     jbuf_i64(b, value);
     jbuf_put(b, "\n", 1);
@@ -292,7 +292,7 @@ static void kvi(struct jbuf *b, const char *key, int64_t value)
 
 static void kvhex(struct jbuf *b, const char *key, const unsigned char *data, size_t n)
 {
-    jbuf_str(b, key);
+    entx_jbuf_str(b, key);
     jbuf_put(b, "=", 1);
     jbuf_hex(b, data, n);
     jbuf_put(b, "\n", 1);
@@ -303,10 +303,10 @@ static void tab(struct jbuf *b)
     jbuf_put(b, "\t", 1);
 }
 
-int jbody_build(struct jbuf *b, const char *store, const struct jrec *r)
+int entx_jbody_build(struct jbuf *b, const char *store, const struct jrec *r)
 {
     jbuf_reset(b);
-    jbuf_str(b, J_BODY_VERSION "\n");
+    entx_jbuf_str(b, J_BODY_VERSION "\n");
     kv(b, "store", store);
     kvi(b, "seq", r->seq);
     kvhex(b, "prev", r->prev, J_HASH);
@@ -330,7 +330,7 @@ int jbody_build(struct jbuf *b, const char *store, const struct jrec *r)
     kvi(b, "training", r->training);
     for (size_t i = 0; i < r->ntax; i++) {
         const struct jtax *t = &r->taxes[i];
-        jbuf_str(b, "tax=");
+        entx_jbuf_str(b, "tax=");
         jbuf_i64(b, t->rate);
         tab(b);
         jbuf_i64(b, t->gross);
@@ -339,22 +339,22 @@ int jbody_build(struct jbuf *b, const char *store, const struct jrec *r)
         jbuf_put(b, "\n", 1);
     }
     for (size_t i = 0; i < r->npay; i++) {
-        jbuf_str(b, "pay=");
-        jbuf_str(b, r->pays[i].method);
+        entx_jbuf_str(b, "pay=");
+        entx_jbuf_str(b, r->pays[i].method);
         tab(b);
         jbuf_i64(b, r->pays[i].amount);
         jbuf_put(b, "\n", 1);
     }
     for (size_t i = 0; i < r->nline; i++) {
         const struct jline *l = &r->lines[i];
-        jbuf_str(b, "line=");
+        entx_jbuf_str(b, "line=");
         jbuf_i64(b, l->line);
         tab(b);
-        jbuf_str(b, l->code);
+        entx_jbuf_str(b, l->code);
         tab(b);
-        jbuf_str(b, l->lot);
+        entx_jbuf_str(b, l->lot);
         tab(b);
-        jbuf_str(b, l->name);
+        entx_jbuf_str(b, l->name);
         tab(b);
         jbuf_i64(b, l->qty);
         tab(b);
@@ -368,41 +368,41 @@ int jbody_build(struct jbuf *b, const char *store, const struct jrec *r)
         jbuf_put(b, "\n", 1);
     }
     for (size_t i = 0; i < r->ncount; i++) {
-        jbuf_str(b, "count=");
-        jbuf_str(b, r->counts[i].kind);
+        entx_jbuf_str(b, "count=");
+        entx_jbuf_str(b, r->counts[i].kind);
         tab(b);
         jbuf_i64(b, r->counts[i].n);
         jbuf_put(b, "\n", 1);
     }
-    jbuf_str(b, "end\n");
+    entx_jbuf_str(b, "end\n");
     return b->failed ? ENT_ERROR : ENT_OK;
 }
 
-int jseal_build(struct jbuf *b, const char *store, const struct jrec *r)
+int entx_jseal_build(struct jbuf *b, const char *store, const struct jrec *r)
 {
     char h[44];
-    jb64url(h, r->hash, J_HASH);
+    entx_jb64url(h, r->hash, J_HASH);
     jbuf_reset(b);
-    jbuf_str(b, J_SEAL_PREFIX "|");
-    jbuf_str(b, store);
+    entx_jbuf_str(b, J_SEAL_PREFIX "|");
+    entx_jbuf_str(b, store);
     jbuf_put(b, "|", 1);
     jbuf_i64(b, r->seq);
     jbuf_put(b, "|", 1);
-    jbuf_str(b, r->kind);
+    entx_jbuf_str(b, r->kind);
     jbuf_put(b, "|", 1);
-    jbuf_str(b, r->at);
+    entx_jbuf_str(b, r->at);
     jbuf_put(b, "|", 1);
     jbuf_i64(b, r->total);
     jbuf_put(b, "|", 1);
-    jbuf_str(b, r->currency);
+    entx_jbuf_str(b, r->currency);
     jbuf_put(b, "|", 1);
-    jbuf_str(b, h);
+    entx_jbuf_str(b, h);
     return b->failed ? ENT_ERROR : ENT_OK;
 }
 
 /* ---- the store ---------------------------------------------------------- */
 
-int jstore_code(ent_db *db, char out[17], char currency[4], char tz[65])
+int entx_jstore_code(ent_db *db, char out[17], char currency[4], char tz[65])
 {
     ent_store *s = NULL;
     int rc = ent_store_get(db, &s);
@@ -445,23 +445,23 @@ static const char walk_count_sql[] = "SELECT seq, kind, n FROM journal_count WHE
 static int walk_prepare(struct jwalk *w, sqlite3_stmt **st, const char *sql, int64_t from, int *rc_out)
 {
     if (sqlite3_prepare_v2(w->db->sql, sql, -1, st, NULL) != SQLITE_OK)
-        return ent_fail_sql(w->db, "reading the journal");
+        return entx_fail_sql(w->db, "reading the journal");
     sqlite3_bind_int64(*st, 1, from);
     if (rc_out) {
         *rc_out = sqlite3_step(*st);
         if (*rc_out != SQLITE_ROW && *rc_out != SQLITE_DONE)
-            return ent_fail_sql(w->db, "reading the journal");
+            return entx_fail_sql(w->db, "reading the journal");
     }
     return ENT_OK;
 }
 
-int jwalk_open(ent_db *db, struct jwalk **out, int64_t from_seq)
+int entx_jwalk_open(ent_db *db, struct jwalk **out, int64_t from_seq)
 {
     struct jwalk *w = calloc(1, sizeof *w);
     int rc = ENT_OK;
     *out = NULL;
     if (w == NULL)
-        return ent_fail(db, ENT_ERROR, "out of memory");
+        return entx_fail(db, ENT_ERROR, "out of memory");
     w->db = db;
     rc = walk_prepare(w, &w->main, walk_main_sql, from_seq, NULL);
     if (rc == ENT_OK)
@@ -473,14 +473,14 @@ int jwalk_open(ent_db *db, struct jwalk **out, int64_t from_seq)
     if (rc == ENT_OK)
         rc = walk_prepare(w, &w->count, walk_count_sql, from_seq, &w->count_rc);
     if (rc != ENT_OK) {
-        jwalk_close(w);
+        entx_jwalk_close(w);
         return rc;
     }
     *out = w;
     return ENT_OK;
 }
 
-void jwalk_close(struct jwalk *w)
+void entx_jwalk_close(struct jwalk *w)
 {
     if (w == NULL)
         return;
@@ -489,7 +489,7 @@ void jwalk_close(struct jwalk *w)
     sqlite3_finalize(w->pay);
     sqlite3_finalize(w->line);
     sqlite3_finalize(w->count);
-    jrec_free_lists(&w->rec);
+    entx_jrec_free_lists(&w->rec);
     free(w);
 }
 
@@ -501,7 +501,7 @@ static const char *col_text(sqlite3_stmt *st, int i)
 
 static char *col_dup(sqlite3_stmt *st, int i)
 {
-    return ent_strdup(col_text(st, i));
+    return entx_strdup(col_text(st, i));
 }
 
 /* Copies a BLOB column of exactly n bytes; false when it has another size. */
@@ -528,7 +528,7 @@ static int list_at(ent_db *db, sqlite3_stmt *st, int *rc, int64_t seq)
         *rc = sqlite3_step(st);
     }
     if (*rc != SQLITE_ROW && *rc != SQLITE_DONE)
-        return ent_fail_sql(db, "reading the journal");
+        return entx_fail_sql(db, "reading the journal");
     return *rc == SQLITE_ROW && sqlite3_column_int64(st, 0) == seq;
 }
 
@@ -536,11 +536,11 @@ static int read_lists(struct jwalk *w, int64_t seq)
 {
     struct jrec *r = &w->rec;
     int at;
-    jrec_clear_lists(r);
+    entx_jrec_clear_lists(r);
     while ((at = list_at(w->db, w->tax, &w->tax_rc, seq)) == 1) {
-        struct jtax *t = jrec_add_tax(r);
+        struct jtax *t = entx_jrec_add_tax(r);
         if (t == NULL)
-            return ent_fail(w->db, ENT_ERROR, "out of memory");
+            return entx_fail(w->db, ENT_ERROR, "out of memory");
         r->types_ok &= sqlite3_column_type(w->tax, 2) == SQLITE_INTEGER && sqlite3_column_type(w->tax, 3) == SQLITE_INTEGER;
         t->rate = sqlite3_column_int64(w->tax, 1);
         t->gross = sqlite3_column_int64(w->tax, 2);
@@ -550,9 +550,9 @@ static int read_lists(struct jwalk *w, int64_t seq)
     if (at < 0)
         return at;
     while ((at = list_at(w->db, w->pay, &w->pay_rc, seq)) == 1) {
-        struct jpay *p = jrec_add_pay(r);
+        struct jpay *p = entx_jrec_add_pay(r);
         if (p == NULL)
-            return ent_fail(w->db, ENT_ERROR, "out of memory");
+            return entx_fail(w->db, ENT_ERROR, "out of memory");
         r->types_ok &= sqlite3_column_type(w->pay, 2) == SQLITE_INTEGER;
         p->method = col_dup(w->pay, 1);
         p->amount = sqlite3_column_int64(w->pay, 2);
@@ -561,9 +561,9 @@ static int read_lists(struct jwalk *w, int64_t seq)
     if (at < 0)
         return at;
     while ((at = list_at(w->db, w->line, &w->line_rc, seq)) == 1) {
-        struct jline *l = jrec_add_line(r);
+        struct jline *l = entx_jrec_add_line(r);
         if (l == NULL)
-            return ent_fail(w->db, ENT_ERROR, "out of memory");
+            return entx_fail(w->db, ENT_ERROR, "out of memory");
         for (int c = 5; c <= 9; c++)
             r->types_ok &= sqlite3_column_type(w->line, c) == SQLITE_INTEGER;
         l->line = sqlite3_column_int64(w->line, 1);
@@ -580,9 +580,9 @@ static int read_lists(struct jwalk *w, int64_t seq)
     if (at < 0)
         return at;
     while ((at = list_at(w->db, w->count, &w->count_rc, seq)) == 1) {
-        struct jcount *c = jrec_add_count(r);
+        struct jcount *c = entx_jrec_add_count(r);
         if (c == NULL)
-            return ent_fail(w->db, ENT_ERROR, "out of memory");
+            return entx_fail(w->db, ENT_ERROR, "out of memory");
         c->kind = col_dup(w->count, 1);
         c->n = sqlite3_column_int64(w->count, 2);
         w->count_rc = sqlite3_step(w->count);
@@ -590,7 +590,7 @@ static int read_lists(struct jwalk *w, int64_t seq)
     return at < 0 ? at : ENT_OK;
 }
 
-int jwalk_next(struct jwalk *w, struct jrec **out)
+int entx_jwalk_next(struct jwalk *w, struct jrec **out)
 {
     struct jrec *r = &w->rec;
     sqlite3_stmt *st = w->main;
@@ -598,7 +598,7 @@ int jwalk_next(struct jwalk *w, struct jrec **out)
     if (sc == SQLITE_DONE)
         return 0;
     if (sc != SQLITE_ROW)
-        return ent_fail_sql(w->db, "reading the journal");
+        return entx_fail_sql(w->db, "reading the journal");
     r->seq = sqlite3_column_int64(st, 0);
     r->uuid = col_text(st, 1);
     r->kind = col_text(st, 2);

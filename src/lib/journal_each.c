@@ -86,34 +86,34 @@ int ent_journal_each(ent_db *db, int64_t from_seq, int64_t to_seq, ent_journal_e
     char store[17], prev[65], kid[65], hash[65], sig[129], sig64[90], *qr = NULL;
     int rc, more;
     memset(&eb, 0, sizeof eb);
-    ent_ok(db);
-    if ((rc = jstore_code(db, store, NULL, NULL)) != ENT_OK)
+    entx_ok(db);
+    if ((rc = entx_jstore_code(db, store, NULL, NULL)) != ENT_OK)
         return rc;
-    if ((rc = jwalk_open(db, &w, from_seq > 0 ? from_seq : 1)) != ENT_OK)
+    if ((rc = entx_jwalk_open(db, &w, from_seq > 0 ? from_seq : 1)) != ENT_OK)
         return rc;
-    while ((more = jwalk_next(w, &r)) == 1) {
+    while ((more = entx_jwalk_next(w, &r)) == 1) {
         ent_journal_entry e;
         if (to_seq > 0 && r->seq > to_seq)
             break;
         memset(&e, 0, sizeof e);
-        if (jbody_build(&body, store, r) != ENT_OK || jseal_build(&seal, store, r) != ENT_OK ||
+        if (entx_jbody_build(&body, store, r) != ENT_OK || entx_jseal_build(&seal, store, r) != ENT_OK ||
             to_entry(&eb, &e, r) != ENT_OK) {
-            rc = ent_fail(db, ENT_ERROR, "out of memory");
+            rc = entx_fail(db, ENT_ERROR, "out of memory");
             break;
         }
-        jhex(prev, r->prev, J_HASH);
-        jhex(kid, r->key_id, J_HASH);
-        jhex(hash, r->hash, J_HASH);
-        jhex(sig, r->sig, J_SIG);
-        jb64url(sig64, r->sig, J_SIG);
+        entx_jhex(prev, r->prev, J_HASH);
+        entx_jhex(kid, r->key_id, J_HASH);
+        entx_jhex(hash, r->hash, J_HASH);
+        entx_jhex(sig, r->sig, J_SIG);
+        entx_jb64url(sig64, r->sig, J_SIG);
         free(qr);
         qr = malloc(seal.len + strlen(sig64) + 2);
         if (qr == NULL) {
-            rc = ent_fail(db, ENT_ERROR, "out of memory");
+            rc = entx_fail(db, ENT_ERROR, "out of memory");
             break;
         }
         sprintf(qr, "%s|%s", seal.p, sig64);
-        char *pem = r->pubkey && r->pubkey_len ? jkey_pem(r->pubkey, r->pubkey_len) : NULL;
+        char *pem = r->pubkey && r->pubkey_len ? entx_jkey_pem(r->pubkey, r->pubkey_len) : NULL;
         e.seq = r->seq;
         e.uuid = r->uuid;
         e.kind = r->kind;
@@ -147,9 +147,9 @@ int ent_journal_each(ent_db *db, int64_t from_seq, int64_t to_seq, ent_journal_e
     }
     if (more < 0)
         rc = more;
-    jwalk_close(w);
-    jbuf_free(&body);
-    jbuf_free(&seal);
+    entx_jwalk_close(w);
+    entx_jbuf_free(&body);
+    entx_jbuf_free(&seal);
     free(qr);
     free(eb.taxes);
     free(eb.pays);

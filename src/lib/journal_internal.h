@@ -23,12 +23,8 @@ struct jbuf {
     size_t len, cap;
     int failed; /* set when an allocation failed; the builders check it once */
 };
-void jbuf_reset(struct jbuf *b);
-void jbuf_free(struct jbuf *b);
-int jbuf_put(struct jbuf *b, const void *data, size_t n);
-int jbuf_str(struct jbuf *b, const char *s);
-int jbuf_i64(struct jbuf *b, int64_t v);
-int jbuf_hex(struct jbuf *b, const unsigned char *data, size_t n);
+void entx_jbuf_free(struct jbuf *b);
+int entx_jbuf_str(struct jbuf *b, const char *s);
 
 struct jtax {
     int64_t rate, gross, tax;
@@ -48,7 +44,7 @@ struct jcount {
 };
 
 /* One record with every field of the body. Header strings are borrowed;
- * list strings are owned by the lists (jrec_clear_lists frees them). */
+ * list strings are owned by the lists (entx_jrec_clear_lists frees them). */
 struct jrec {
     int64_t seq;
     const char *uuid, *kind, *at;
@@ -68,65 +64,64 @@ struct jrec {
     struct jcount *counts;
     size_t ncount, capcount;
 };
-void jrec_clear_lists(struct jrec *r);
-void jrec_free_lists(struct jrec *r);
-struct jtax *jrec_add_tax(struct jrec *r);
-struct jpay *jrec_add_pay(struct jrec *r);
-struct jline *jrec_add_line(struct jrec *r);
-struct jcount *jrec_add_count(struct jrec *r);
+void entx_jrec_clear_lists(struct jrec *r);
+void entx_jrec_free_lists(struct jrec *r);
+struct jtax *entx_jrec_add_tax(struct jrec *r);
+struct jpay *entx_jrec_add_pay(struct jrec *r);
+struct jline *entx_jrec_add_line(struct jrec *r);
+struct jcount *entx_jrec_add_count(struct jrec *r);
 
 /* Writes the canonical body of r (README, "Sales journal") into b. */
-int jbody_build(struct jbuf *b, const char *store, const struct jrec *r);
+int entx_jbody_build(struct jbuf *b, const char *store, const struct jrec *r);
 /* Writes the seal that the signature covers: ENT1|store|seq|kind|time|total|currency|hash. */
-int jseal_build(struct jbuf *b, const char *store, const struct jrec *r);
+int entx_jseal_build(struct jbuf *b, const char *store, const struct jrec *r);
 
 /* Kinds as text and back (0 for an unknown name). */
-const char *jkind_name(int kind);
-int jkind_parse(const char *name);
+const char *entx_jkind_name(int kind);
+int entx_jkind_parse(const char *name);
 /* True for the kinds whose total moves the grand total. */
-bool jkind_moves_total(const char *kind);
+bool entx_jkind_moves_total(const char *kind);
 
-void jsha256(unsigned char out[J_HASH], const void *data, size_t n);
-void jhex(char *out, const unsigned char *data, size_t n); /* writes 2n chars + NUL */
-int junhex(unsigned char *out, size_t n, const char *hex);   /* exactly 2n hex chars */
+void entx_jsha256(unsigned char out[J_HASH], const void *data, size_t n);
+void entx_jhex(char *out, const unsigned char *data, size_t n); /* writes 2n chars + NUL */
+int entx_junhex(unsigned char *out, size_t n, const char *hex);   /* exactly 2n hex chars */
 /* base64url without padding; out needs 4*ceil(n/3)+1 bytes. */
-void jb64url(char *out, const unsigned char *data, size_t n);
+void entx_jb64url(char *out, const unsigned char *data, size_t n);
 /* Decodes base64url without padding; returns the length or -1. */
-int jb64url_decode(unsigned char *out, size_t cap, const char *s, size_t len);
+int entx_jb64url_decode(unsigned char *out, size_t cap, const char *s, size_t len);
 
 /* Keys. */
-int jkey_id(unsigned char out[J_HASH], unsigned char **der_out, size_t *der_len, EVP_PKEY *pkey);
-EVP_PKEY *jkey_from_der(const unsigned char *der, size_t len);
+int entx_jkey_id(unsigned char out[J_HASH], unsigned char **der_out, size_t *der_len, EVP_PKEY *pkey);
+EVP_PKEY *entx_jkey_from_der(const unsigned char *der, size_t len);
 /* Signs the SHA-256 digest dgst with ECDSA; sig receives raw r||s. */
-int jsign(EVP_PKEY_CTX *ctx, unsigned char sig[J_SIG], const unsigned char dgst[J_HASH]);
+int entx_jsign(EVP_PKEY_CTX *ctx, unsigned char sig[J_SIG], const unsigned char dgst[J_HASH]);
 /* 1 when sig (raw r||s) is a valid signature of dgst, 0 otherwise. */
-int jverify(EVP_PKEY_CTX *ctx, const unsigned char sig[J_SIG], const unsigned char dgst[J_HASH]);
-EVP_PKEY_CTX *jsign_ctx(EVP_PKEY *pkey);
-EVP_PKEY_CTX *jverify_ctx(EVP_PKEY *pkey);
-int jkey_is_p256(EVP_PKEY *k);
-EVP_PKEY *jkey_generate(void);
+int entx_jverify(EVP_PKEY_CTX *ctx, const unsigned char sig[J_SIG], const unsigned char dgst[J_HASH]);
+EVP_PKEY_CTX *entx_jsign_ctx(EVP_PKEY *pkey);
+EVP_PKEY_CTX *entx_jverify_ctx(EVP_PKEY *pkey);
+EVP_PKEY *entx_jkey_generate(void);
 /* Writes pkey to a new file (mode 0600, never over an existing one). */
-int jkey_write(ent_db *db, const char *path, EVP_PKEY *pkey, const char *passphrase);
+int entx_jkey_write(ent_db *db, const char *path, EVP_PKEY *pkey, const char *passphrase);
 /* Loads a private key, refusing files others can read and keys not on P-256. */
-int jkey_load(ent_db *db, EVP_PKEY **out, const char *path, const char *passphrase);
+int entx_jkey_load(ent_db *db, EVP_PKEY **out, const char *path, const char *passphrase);
 /* The PEM text of a DER public key (malloc'ed), or NULL. */
-char *jkey_pem(const unsigned char *der, size_t len);
+char *entx_jkey_pem(const unsigned char *der, size_t len);
 /* Loads every PEM public key in path (one or more); *out is a malloc'ed array. */
-int jkeys_load_pem(ent_db *db, EVP_PKEY ***out, size_t *n, const char *path);
+int entx_jkeys_load_pem(ent_db *db, EVP_PKEY ***out, size_t *n, const char *path);
 
 /* Sums the records first..last as a closing does (counts per kind, taxes,
  * payments, total, training) into r's lists and fields. */
-int jclose_aggregate(ent_db *db, struct jrec *r, int64_t first, int64_t last);
+int entx_jclose_aggregate(ent_db *db, struct jrec *r, int64_t first, int64_t last);
 
 /* The store's code (for bodies), read into out. */
-int jstore_code(ent_db *db, char out[17], char currency[4], char tz[65]);
+int entx_jstore_code(ent_db *db, char out[17], char currency[4], char tz[65]);
 
 /* Reads the next journal record with its lists from the cursors of a walk. */
 struct jwalk;
-int jwalk_open(ent_db *db, struct jwalk **out, int64_t from_seq);
+int entx_jwalk_open(ent_db *db, struct jwalk **out, int64_t from_seq);
 /* 1 with *rec filled (valid until the next call), 0 at the end, <0 on error. */
-int jwalk_next(struct jwalk *w, struct jrec **rec);
-void jwalk_close(struct jwalk *w);
+int entx_jwalk_next(struct jwalk *w, struct jrec **rec);
+void entx_jwalk_close(struct jwalk *w);
 
 /* ---- the writer (journal.c), shared with the closings (journal_close.c) ---- */
 
@@ -155,13 +150,13 @@ struct head {
 };
 
 /* The chain's last record into *h (zeroed when the chain is empty). */
-int read_head(ent_db *db, struct head *h);
+int entx_journal_read_head(ent_db *db, struct head *h);
 /* The latest day closing: its seq and the instant its day ends ("" when none). */
-int last_day_close(ent_db *db, int64_t *seq, char period_end[21], char period[24]);
+int entx_journal_last_day_close(ent_db *db, int64_t *seq, char period_end[21], char period[24]);
 /* Chains, signs and stores r (see append_after); inside a transaction. */
-int append_locked(ent_journal *j, struct jrec *r, ent_journal_written *out);
-/* A record with the defaults every writer shares; rec_done releases it. */
-void rec_init(ent_journal *j, struct jrec *r, const char *kind, char uuid[37], char at[21]);
-void rec_done(ent_journal *j, struct jrec *r);
+int entx_journal_append_locked(ent_journal *j, struct jrec *r, ent_journal_written *out);
+/* A record with the defaults every writer shares; entx_journal_rec_done releases it. */
+void entx_journal_rec_init(ent_journal *j, struct jrec *r, const char *kind, char uuid[37], char at[21]);
+void entx_journal_rec_done(ent_journal *j, struct jrec *r);
 
 #endif

@@ -31,13 +31,13 @@ static const char *ossl_reason(void)
     return buf;
 }
 
-int jkey_id(unsigned char out[J_HASH], unsigned char **der_out, size_t *der_len, EVP_PKEY *pkey)
+int entx_jkey_id(unsigned char out[J_HASH], unsigned char **der_out, size_t *der_len, EVP_PKEY *pkey)
 {
     unsigned char *der = NULL;
     int len = i2d_PUBKEY(pkey, &der);
     if (len <= 0)
         return ENT_ERROR;
-    jsha256(out, der, (size_t)len);
+    entx_jsha256(out, der, (size_t)len);
     if (der_out) {
         *der_out = der;
         *der_len = (size_t)len;
@@ -47,7 +47,9 @@ int jkey_id(unsigned char out[J_HASH], unsigned char **der_out, size_t *der_len,
     return ENT_OK;
 }
 
-EVP_PKEY *jkey_from_der(const unsigned char *der, size_t len)
+static int jkey_is_p256(EVP_PKEY *k);
+
+EVP_PKEY *entx_jkey_from_der(const unsigned char *der, size_t len)
 {
     const unsigned char *p = der;
     if (der == NULL || len == 0 || len > 1024)
@@ -60,7 +62,7 @@ EVP_PKEY *jkey_from_der(const unsigned char *der, size_t len)
     return k;
 }
 
-int jkey_is_p256(EVP_PKEY *k)
+static int jkey_is_p256(EVP_PKEY *k)
 {
     char group[64];
     size_t glen = 0;
@@ -71,7 +73,7 @@ int jkey_is_p256(EVP_PKEY *k)
     return strcmp(group, "prime256v1") == 0;
 }
 
-EVP_PKEY_CTX *jsign_ctx(EVP_PKEY *pkey)
+EVP_PKEY_CTX *entx_jsign_ctx(EVP_PKEY *pkey)
 {
     EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL);
     if (ctx == NULL || EVP_PKEY_sign_init(ctx) <= 0 || EVP_PKEY_CTX_set_signature_md(ctx, EVP_sha256()) <= 0) {
@@ -81,7 +83,7 @@ EVP_PKEY_CTX *jsign_ctx(EVP_PKEY *pkey)
     return ctx;
 }
 
-EVP_PKEY_CTX *jverify_ctx(EVP_PKEY *pkey)
+EVP_PKEY_CTX *entx_jverify_ctx(EVP_PKEY *pkey)
 {
     EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL);
     if (ctx == NULL || EVP_PKEY_verify_init(ctx) <= 0 ||
@@ -92,7 +94,7 @@ EVP_PKEY_CTX *jverify_ctx(EVP_PKEY *pkey)
     return ctx;
 }
 
-int jsign(EVP_PKEY_CTX *ctx, unsigned char sig[J_SIG], const unsigned char dgst[J_HASH])
+int entx_jsign(EVP_PKEY_CTX *ctx, unsigned char sig[J_SIG], const unsigned char dgst[J_HASH])
 {
     unsigned char der[128];
     size_t len = sizeof der;
@@ -130,7 +132,7 @@ static size_t der_int(unsigned char *out, const unsigned char *v)
     return 2 + pad + n;
 }
 
-int jverify(EVP_PKEY_CTX *ctx, const unsigned char sig[J_SIG], const unsigned char dgst[J_HASH])
+int entx_jverify(EVP_PKEY_CTX *ctx, const unsigned char sig[J_SIG], const unsigned char dgst[J_HASH])
 {
     unsigned char der[80];
     size_t n = 2;
@@ -146,12 +148,12 @@ int jverify(EVP_PKEY_CTX *ctx, const unsigned char sig[J_SIG], const unsigned ch
 
 /* ---- key files ---------------------------------------------------------- */
 
-EVP_PKEY *jkey_generate(void)
+EVP_PKEY *entx_jkey_generate(void)
 {
     return EVP_EC_gen("P-256");
 }
 
-int jkey_write(ent_db *db, const char *path, EVP_PKEY *pkey, const char *passphrase)
+int entx_jkey_write(ent_db *db, const char *path, EVP_PKEY *pkey, const char *passphrase)
 {
     char shown[200];
     ent_text_clip(shown, sizeof shown, path, 160);
@@ -162,19 +164,19 @@ int jkey_write(ent_db *db, const char *path, EVP_PKEY *pkey, const char *passphr
     if (mem == NULL ||
         !PEM_write_bio_PKCS8PrivateKey(mem, pkey, enc ? EVP_aes_256_cbc() : NULL, enc ? (char *)passphrase : NULL,
                                        enc ? (int)strlen(passphrase) : 0, NULL, NULL)) {
-        rc = ent_fail(db, ENT_ERROR, "writing the key: %s", ossl_reason());
+        rc = entx_fail(db, ENT_ERROR, "writing the key: %s", ossl_reason());
         goto done;
     }
     long len = BIO_get_mem_data(mem, &pem);
     /* O_EXCL: a signing key is never overwritten, whatever else is there. */
     fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) {
-        rc = errno == EEXIST ? ent_fail(db, ENT_EXISTS, "%s already exists: a key file is never overwritten", shown)
-                             : ent_fail(db, ENT_ERROR, "%s: %s", shown, strerror(errno));
+        rc = errno == EEXIST ? entx_fail(db, ENT_EXISTS, "%s already exists: a key file is never overwritten", shown)
+                             : entx_fail(db, ENT_ERROR, "%s: %s", shown, strerror(errno));
         goto done;
     }
     if (fchmod(fd, 0600) != 0 || write(fd, pem, (size_t)len) != (ssize_t)len || fsync(fd) != 0) {
-        rc = ent_fail(db, ENT_ERROR, "%s: %s", shown, strerror(errno));
+        rc = entx_fail(db, ENT_ERROR, "%s: %s", shown, strerror(errno));
         unlink(path);
         goto done;
     }
@@ -199,7 +201,7 @@ static int pass_cb(char *buf, int size, int rwflag, void *u)
     return (int)n;
 }
 
-int jkey_load(ent_db *db, EVP_PKEY **out, const char *path, const char *passphrase)
+int entx_jkey_load(ent_db *db, EVP_PKEY **out, const char *path, const char *passphrase)
 {
     char shown[200];
     ent_text_clip(shown, sizeof shown, path, 160);
@@ -210,15 +212,15 @@ int jkey_load(ent_db *db, EVP_PKEY **out, const char *path, const char *passphra
     *out = NULL;
     int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) {
-        rc = ent_fail(db, ENT_REFUSED, "cannot read the signing key %s: %s", shown, strerror(errno));
+        rc = entx_fail(db, ENT_REFUSED, "cannot read the signing key %s: %s", shown, strerror(errno));
         goto done;
     }
     if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size > KEY_FILE_MAX) {
-        rc = ent_fail(db, ENT_REFUSED, "%s is not a key file", shown);
+        rc = entx_fail(db, ENT_REFUSED, "%s is not a key file", shown);
         goto done;
     }
     if (sb.st_mode & (S_IRWXG | S_IRWXO)) {
-        rc = ent_fail_hint(db, ENT_REFUSED, ENT_HINT_ROTATE_KEY,
+        rc = entx_fail_hint(db, ENT_REFUSED, ENT_HINT_ROTATE_KEY,
                            "the signing key %s can be read by others (mode %04o): run `chmod 600 %s`, and make a "
                            "new key if others may have copied it",
                            shown, (unsigned)(sb.st_mode & 07777), shown);
@@ -226,7 +228,7 @@ int jkey_load(ent_db *db, EVP_PKEY **out, const char *path, const char *passphra
     }
     text = calloc(1, (size_t)sb.st_size + 1);
     if (text == NULL || read(fd, text, (size_t)sb.st_size) != (ssize_t)sb.st_size) {
-        rc = ent_fail(db, ENT_ERROR, "%s: cannot read", shown);
+        rc = entx_fail(db, ENT_ERROR, "%s: cannot read", shown);
         goto done;
     }
     bio = BIO_new_mem_buf(text, (int)sb.st_size);
@@ -235,19 +237,19 @@ int jkey_load(ent_db *db, EVP_PKEY **out, const char *path, const char *passphra
     if (*out == NULL) {
         bool encrypted = strstr(text, "ENCRYPTED") != NULL;
         if (encrypted && (passphrase == NULL || *passphrase == '\0'))
-            rc = ent_fail_hint(db, ENT_REFUSED, ENT_HINT_PASSPHRASE,
+            rc = entx_fail_hint(db, ENT_REFUSED, ENT_HINT_PASSPHRASE,
                                "the signing key %s is protected by a passphrase, and none was given", shown);
         else if (encrypted)
-            rc = ent_fail(db, ENT_REFUSED, "wrong passphrase for the signing key %s", shown);
+            rc = entx_fail(db, ENT_REFUSED, "wrong passphrase for the signing key %s", shown);
         else
-            rc = ent_fail(db, ENT_REFUSED, "%s holds no private key in PEM form (%s)", shown, ossl_reason());
+            rc = entx_fail(db, ENT_REFUSED, "%s holds no private key in PEM form (%s)", shown, ossl_reason());
         ERR_clear_error();
         goto done;
     }
     if (!jkey_is_p256(*out)) {
         EVP_PKEY_free(*out);
         *out = NULL;
-        rc = ent_fail(db, ENT_REFUSED, "%s is not an ECDSA P-256 key", shown);
+        rc = entx_fail(db, ENT_REFUSED, "%s is not an ECDSA P-256 key", shown);
         goto done;
     }
 done:
@@ -261,7 +263,7 @@ done:
     return rc;
 }
 
-int jkeys_load_pem(ent_db *db, EVP_PKEY ***out, size_t *n, const char *path)
+int entx_jkeys_load_pem(ent_db *db, EVP_PKEY ***out, size_t *n, const char *path)
 {
     char shown[200];
     ent_text_clip(shown, sizeof shown, path, 160);
@@ -272,7 +274,7 @@ int jkeys_load_pem(ent_db *db, EVP_PKEY ***out, size_t *n, const char *path)
     *out = NULL;
     *n = 0;
     if (f == NULL)
-        return ent_fail(db, ENT_INVALID, "%s: %s", shown, strerror(errno));
+        return entx_fail(db, ENT_INVALID, "%s: %s", shown, strerror(errno));
     ERR_clear_error();
     for (;;) {
         EVP_PKEY *k = PEM_read_PUBKEY(f, NULL, NULL, NULL);
@@ -280,13 +282,13 @@ int jkeys_load_pem(ent_db *db, EVP_PKEY ***out, size_t *n, const char *path)
             break;
         if (!jkey_is_p256(k)) {
             EVP_PKEY_free(k);
-            rc = ent_fail(db, ENT_INVALID, "%s: key %zu is not an ECDSA P-256 public key", shown, count + 1);
+            rc = entx_fail(db, ENT_INVALID, "%s: key %zu is not an ECDSA P-256 public key", shown, count + 1);
             goto done;
         }
         EVP_PKEY **grown = realloc(keys, (count + 1) * sizeof *keys);
         if (grown == NULL) {
             EVP_PKEY_free(k);
-            rc = ent_fail(db, ENT_ERROR, "out of memory");
+            rc = entx_fail(db, ENT_ERROR, "out of memory");
             goto done;
         }
         keys = grown;
@@ -294,7 +296,7 @@ int jkeys_load_pem(ent_db *db, EVP_PKEY ***out, size_t *n, const char *path)
     }
     ERR_clear_error();
     if (count == 0)
-        rc = ent_fail(db, ENT_INVALID, "%s holds no PEM public key (-----BEGIN PUBLIC KEY-----)", shown);
+        rc = entx_fail(db, ENT_INVALID, "%s holds no PEM public key (-----BEGIN PUBLIC KEY-----)", shown);
 done:
     fclose(f);
     if (rc != ENT_OK) {
@@ -308,9 +310,9 @@ done:
     return ENT_OK;
 }
 
-char *jkey_pem(const unsigned char *der, size_t len)
+char *entx_jkey_pem(const unsigned char *der, size_t len)
 {
-    EVP_PKEY *k = jkey_from_der(der, len);
+    EVP_PKEY *k = entx_jkey_from_der(der, len);
     BIO *mem = BIO_new(BIO_s_mem());
     char *out = NULL, *data = NULL;
     if (k && mem && PEM_write_bio_PUBKEY(mem, k)) {
@@ -334,8 +336,8 @@ int ent_journal_pubkeys(ent_db *db, char **out)
     int rc = ENT_OK, sc, nkeys = 0;
     char id_hex[65], line[160];
     *out = NULL;
-    ent_ok(db);
-    sqlite3_stmt *st = ent_stmt(db, "SELECT seq, kind, pubkey FROM journal WHERE pubkey IS NOT NULL "
+    entx_ok(db);
+    sqlite3_stmt *st = entx_stmt(db, "SELECT seq, kind, pubkey FROM journal WHERE pubkey IS NOT NULL "
                                     "AND length(pubkey) > 0 AND kind IN ('START', 'KEY', 'EVENT') ORDER BY seq");
     if (st == NULL)
         return db->code;
@@ -343,34 +345,34 @@ int ent_journal_pubkeys(ent_db *db, char **out)
         const unsigned char *der = sqlite3_column_blob(st, 2);
         size_t len = (size_t)sqlite3_column_bytes(st, 2);
         unsigned char id[J_HASH];
-        char *pem = jkey_pem(der, len);
+        char *pem = entx_jkey_pem(der, len);
         if (pem == NULL) {
-            rc = ent_fail(db, ENT_TAMPERED, "record %lld carries no readable public key: run the journal's "
+            rc = entx_fail(db, ENT_TAMPERED, "record %lld carries no readable public key: run the journal's "
                                             "verification", (long long)sqlite3_column_int64(st, 0));
             break;
         }
-        jsha256(id, der, len);
-        jhex(id_hex, id, J_HASH);
+        entx_jsha256(id, der, len);
+        entx_jhex(id_hex, id, J_HASH);
         /* PEM readers skip text outside the BEGIN/END lines: the comment
          * tells the auditor which record brought each key. */
         snprintf(line, sizeof line, "# record %lld (%s): key id %s\n", (long long)sqlite3_column_int64(st, 0),
                  (const char *)sqlite3_column_text(st, 1), id_hex);
-        jbuf_str(&b, line);
-        jbuf_str(&b, pem);
+        entx_jbuf_str(&b, line);
+        entx_jbuf_str(&b, pem);
         free(pem);
         nkeys++;
     }
     sqlite3_reset(st);
     if (rc == ENT_OK && sc != SQLITE_DONE)
-        rc = ent_fail_sql(db, "reading the journal's keys");
+        rc = entx_fail_sql(db, "reading the journal's keys");
     if (rc == ENT_OK && nkeys == 0)
-        rc = ent_fail(db, ENT_NOTFOUND, "the sales journal has not started: it has no public key yet");
+        rc = entx_fail(db, ENT_NOTFOUND, "the sales journal has not started: it has no public key yet");
     if (rc == ENT_OK && b.failed)
-        rc = ent_fail(db, ENT_ERROR, "out of memory");
+        rc = entx_fail(db, ENT_ERROR, "out of memory");
     if (rc == ENT_OK) {
         *out = b.p;
         b.p = NULL;
     }
-    jbuf_free(&b);
+    entx_jbuf_free(&b);
     return rc;
 }

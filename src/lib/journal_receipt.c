@@ -12,15 +12,15 @@
 static int receipt_keys(ent_db *db, EVP_PKEY ***keys, size_t *n, const char *pubkey_path)
 {
     if (pubkey_path && *pubkey_path)
-        return jkeys_load_pem(db, keys, n, pubkey_path);
+        return entx_jkeys_load_pem(db, keys, n, pubkey_path);
     *keys = NULL;
     *n = 0;
-    sqlite3_stmt *st = ent_stmt(db, "SELECT pubkey FROM journal WHERE pubkey IS NOT NULL ORDER BY seq");
+    sqlite3_stmt *st = entx_stmt(db, "SELECT pubkey FROM journal WHERE pubkey IS NOT NULL ORDER BY seq");
     if (st == NULL)
         return db->code;
     int sc;
     while ((sc = sqlite3_step(st)) == SQLITE_ROW) {
-        EVP_PKEY *k = jkey_from_der(sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0));
+        EVP_PKEY *k = entx_jkey_from_der(sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0));
         EVP_PKEY **g = k ? realloc(*keys, (*n + 1) * sizeof *g) : NULL;
         if (g == NULL) {
             EVP_PKEY_free(k);
@@ -31,7 +31,7 @@ static int receipt_keys(ent_db *db, EVP_PKEY ***keys, size_t *n, const char *pub
     }
     sqlite3_reset(st);
     if (*n == 0)
-        return ent_fail_hint(db, ENT_INVALID, ENT_HINT_PUBKEY, "no public key to check against: give one, or the store's database");
+        return entx_fail_hint(db, ENT_INVALID, ENT_HINT_PUBKEY, "no public key to check against: give one, or the store's database");
     return ENT_OK;
 }
 
@@ -44,50 +44,50 @@ static int receipt_parse(ent_db *db, ent_journal_receipt *out, const char *p, si
     size_t len = strlen(p);
     int nb = 0;
     if (len < 5 || len > 400 || strncmp(p, J_SEAL_PREFIX "|", 5) != 0)
-        return ent_fail(db, ENT_INVALID, "not an entrepot receipt payload (a payload starts with " J_SEAL_PREFIX "|)");
+        return entx_fail(db, ENT_INVALID, "not an entrepot receipt payload (a payload starts with " J_SEAL_PREFIX "|)");
     for (const char *q = p + len; q > p + 4 && nb < 7; q--)
         if (q[-1] == '|')
             bar[nb++] = q - 1;
     if (nb < 7 || bar[6] <= p + 4)
-        return ent_fail(db, ENT_INVALID, "the receipt payload has too few fields");
+        return entx_fail(db, ENT_INVALID, "the receipt payload has too few fields");
     /* bar[0] precedes sig, bar[1] hash, bar[2] currency, bar[3] total, bar[4] time, bar[5] kind, bar[6] seq. */
     char field[128], shown[64];
 #define FIELD(i, end) snprintf(field, sizeof field, "%.*s", (int)((end) - bar[i] - 1), bar[i] + 1)
     size_t store_len = (size_t)(bar[6] - (p + 5));
     if (store_len == 0 || store_len >= sizeof out->store)
-        return ent_fail(db, ENT_INVALID, "the receipt's store code is empty or too long");
+        return entx_fail(db, ENT_INVALID, "the receipt's store code is empty or too long");
     memcpy(out->store, p + 5, store_len);
     out->store[store_len] = '\0';
     FIELD(6, bar[5]);
-    if (ent_parse_i64(field, &out->seq) != ENT_OK || out->seq < 1)
-        return ent_fail(db, ENT_INVALID, "the receipt's record number '%s' is not a number",
+    if (entx_parse_i64(field, &out->seq) != ENT_OK || out->seq < 1)
+        return entx_fail(db, ENT_INVALID, "the receipt's record number '%s' is not a number",
                         ent_text_clip(shown, sizeof shown, field, 40));
     FIELD(5, bar[4]);
-    int kind = jkind_parse(field);
+    int kind = entx_jkind_parse(field);
     if (kind == 0)
-        return ent_fail(db, ENT_INVALID, "the receipt's kind '%s' is unknown",
+        return entx_fail(db, ENT_INVALID, "the receipt's kind '%s' is unknown",
                         ent_text_clip(shown, sizeof shown, field, 40));
-    snprintf(out->kind, sizeof out->kind, "%s", jkind_name(kind));
+    snprintf(out->kind, sizeof out->kind, "%s", entx_jkind_name(kind));
     FIELD(4, bar[3]);
     if (strlen(field) != 20)
-        return ent_fail(db, ENT_INVALID, "the receipt's time '%s' is not UTC YYYY-MM-DDTHH:MM:SSZ",
+        return entx_fail(db, ENT_INVALID, "the receipt's time '%s' is not UTC YYYY-MM-DDTHH:MM:SSZ",
                         ent_text_clip(shown, sizeof shown, field, 40));
     memcpy(out->time, field, sizeof out->time);
     FIELD(3, bar[2]);
-    if (ent_parse_i64(field, &out->total) != ENT_OK)
-        return ent_fail(db, ENT_INVALID, "the receipt's total '%s' is not a number",
+    if (entx_parse_i64(field, &out->total) != ENT_OK)
+        return entx_fail(db, ENT_INVALID, "the receipt's total '%s' is not a number",
                         ent_text_clip(shown, sizeof shown, field, 40));
     FIELD(2, bar[1]);
     if (strlen(field) != 3)
-        return ent_fail(db, ENT_INVALID, "the receipt's currency '%s' is not an ISO 4217 code",
+        return entx_fail(db, ENT_INVALID, "the receipt's currency '%s' is not an ISO 4217 code",
                         ent_text_clip(shown, sizeof shown, field, 40));
     memcpy(out->currency, field, sizeof out->currency);
-    if (jb64url_decode(hash, J_HASH, bar[1] + 1, (size_t)(bar[0] - bar[1] - 1)) != J_HASH)
-        return ent_fail(db, ENT_INVALID, "the receipt's hash is not 43 base64url characters");
-    if (jb64url_decode(sig, J_SIG, bar[0] + 1, strlen(bar[0] + 1)) != J_SIG)
-        return ent_fail(db, ENT_INVALID, "the receipt's signature is not 86 base64url characters");
+    if (entx_jb64url_decode(hash, J_HASH, bar[1] + 1, (size_t)(bar[0] - bar[1] - 1)) != J_HASH)
+        return entx_fail(db, ENT_INVALID, "the receipt's hash is not 43 base64url characters");
+    if (entx_jb64url_decode(sig, J_SIG, bar[0] + 1, strlen(bar[0] + 1)) != J_SIG)
+        return entx_fail(db, ENT_INVALID, "the receipt's signature is not 86 base64url characters");
 #undef FIELD
-    jhex(out->hash, hash, J_HASH);
+    entx_jhex(out->hash, hash, J_HASH);
     *seal_len = (size_t)(bar[0] - p);
     return ENT_OK;
 }
@@ -96,11 +96,11 @@ static int receipt_parse(ent_db *db, ent_journal_receipt *out, const char *p, si
 static int receipt_in_journal(ent_db *db, ent_journal_receipt *out, const unsigned char hash[J_HASH])
 {
     char store[17];
-    if (jstore_code(db, store, NULL, NULL) != ENT_OK || strcmp(store, out->store) != 0) {
-        ent_ok(db);
+    if (entx_jstore_code(db, store, NULL, NULL) != ENT_OK || strcmp(store, out->store) != 0) {
+        entx_ok(db);
         return ENT_OK; /* another store's database, or none: the signature is all we can check */
     }
-    sqlite3_stmt *st = ent_stmt(db, "SELECT hash, kind, at, total, currency, (SELECT max(seq) FROM journal) "
+    sqlite3_stmt *st = entx_stmt(db, "SELECT hash, kind, at, total, currency, (SELECT max(seq) FROM journal) "
                                     "FROM journal WHERE seq = ?");
     if (st == NULL)
         return db->code;
@@ -116,14 +116,14 @@ static int receipt_in_journal(ent_db *db, ent_journal_receipt *out, const unsign
         if (same)
             out->in_journal = 1;
         else
-            rc = ent_fail(db, ENT_TAMPERED, "the signature is good, but the journal's record %lld differs from the "
+            rc = entx_fail(db, ENT_TAMPERED, "the signature is good, but the journal's record %lld differs from the "
                                             "receipt",
                           (long long)out->seq);
     } else if (sc == SQLITE_DONE) {
-        rc = ent_fail(db, ENT_TAMPERED, "the signature is good, but the journal has no record %lld",
+        rc = entx_fail(db, ENT_TAMPERED, "the signature is good, but the journal has no record %lld",
                       (long long)out->seq);
     } else {
-        rc = ent_fail_sql(db, "reading the journal");
+        rc = entx_fail_sql(db, "reading the journal");
     }
     sqlite3_reset(st);
     return rc;
@@ -137,30 +137,30 @@ int ent_journal_receipt_verify(ent_db *db, ent_journal_receipt *out, const char 
     int rc;
     ent_journal_receipt r;
     memset(&r, 0, sizeof r);
-    ent_ok(db);
+    entx_ok(db);
     if (out)
         memset(out, 0, sizeof *out);
     if (payload == NULL)
-        return ent_fail(db, ENT_INVALID, "no receipt payload given");
+        return entx_fail(db, ENT_INVALID, "no receipt payload given");
     if ((rc = receipt_parse(db, &r, payload, &seal_len, hash, sig)) != ENT_OK)
         return rc;
     if ((rc = receipt_keys(db, &keys, &nkeys, pubkey_path)) != ENT_OK)
         return rc;
-    jsha256(dgst, payload, seal_len);
+    entx_jsha256(dgst, payload, seal_len);
     int signer = -1;
     for (size_t i = 0; i < nkeys && signer < 0; i++) {
-        EVP_PKEY_CTX *ctx = jverify_ctx(keys[i]);
-        if (ctx && jverify(ctx, sig, dgst))
+        EVP_PKEY_CTX *ctx = entx_jverify_ctx(keys[i]);
+        if (ctx && entx_jverify(ctx, sig, dgst))
             signer = (int)i;
         EVP_PKEY_CTX_free(ctx);
     }
     if (signer < 0) {
-        rc = ent_fail(db, ENT_TAMPERED, "the receipt's signature does not verify with %s",
+        rc = entx_fail(db, ENT_TAMPERED, "the receipt's signature does not verify with %s",
                       pubkey_path ? "the given public key" : "any key of the journal");
         goto done;
     }
-    jkey_id(id, NULL, NULL, keys[signer]);
-    jhex(r.key_id, id, J_HASH);
+    entx_jkey_id(id, NULL, NULL, keys[signer]);
+    entx_jhex(r.key_id, id, J_HASH);
     rc = receipt_in_journal(db, &r, hash);
 done:
     for (size_t i = 0; i < nkeys; i++)

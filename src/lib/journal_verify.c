@@ -61,7 +61,7 @@ static void issue_add(struct issues *is, int64_t seq, int prio, const char *fmt,
     }
     is->v[is->n].seq = seq;
     is->v[is->n].prio = prio;
-    is->v[is->n].reason = ent_strdup(buf);
+    is->v[is->n].reason = entx_strdup(buf);
     if (is->v[is->n].reason == NULL) {
         is->oom = 1;
         return;
@@ -136,8 +136,8 @@ static void *worker(void *arg)
         for (size_t i = 0; i < b->n; i++) {
             const struct job *jb = &b->jobs[i];
             if (ctx[jb->key] == NULL)
-                ctx[jb->key] = jverify_ctx(p->keys[jb->key]);
-            if (ctx[jb->key] && jverify(ctx[jb->key], jb->sig, jb->dgst))
+                ctx[jb->key] = entx_jverify_ctx(p->keys[jb->key]);
+            if (ctx[jb->key] && entx_jverify(ctx[jb->key], jb->sig, jb->dgst))
                 continue;
             if (nbad == capbad) {
                 capbad = capbad ? capbad * 2 : 64;
@@ -270,19 +270,19 @@ static bool is_trusted(const struct verifier *v, const unsigned char id[J_HASH])
 static int add_key(struct verifier *v, const struct jrec *r)
 {
     unsigned char id[J_HASH];
-    jsha256(id, r->pubkey, r->pubkey_len);
+    entx_jsha256(id, r->pubkey, r->pubkey_len);
     int k = find_key(v, id);
     if (k >= 0)
         return k;
     if (v->nkeys == MAX_KEYS)
         return -1;
-    EVP_PKEY *pk = jkey_from_der(r->pubkey, r->pubkey_len);
+    EVP_PKEY *pk = entx_jkey_from_der(r->pubkey, r->pubkey_len);
     if (pk == NULL)
         return -1;
     k = v->nkeys;
     v->keys[k] = pk;
     memcpy(v->vkeys[k].id, id, J_HASH);
-    jhex(v->vkeys[k].hex, id, J_HASH);
+    entx_jhex(v->vkeys[k].hex, id, J_HASH);
     v->vkeys[k].seq = r->seq;
     v->nkeys++; /* published to the workers through the queue's mutex */
     return k;
@@ -315,7 +315,7 @@ static void explain_mismatch(struct verifier *v, struct jrec *r)
 {
     int64_t seq = r->seq;
     unsigned char h[J_HASH];
-    sqlite3_stmt *st = ent_stmt(v->db, "SELECT seq FROM journal WHERE uuid = ? AND seq <> ? ORDER BY seq LIMIT 1");
+    sqlite3_stmt *st = entx_stmt(v->db, "SELECT seq FROM journal WHERE uuid = ? AND seq <> ? ORDER BY seq LIMIT 1");
     if (st) {
         sqlite3_bind_text(st, 1, r->uuid, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 2, seq);
@@ -332,11 +332,11 @@ static void explain_mismatch(struct verifier *v, struct jrec *r)
         if (d == 0 || seq + d < 1)
             continue;
         r->seq = seq + d;
-        int ok = jbody_build(&v->probe, v->store, r) == ENT_OK;
+        int ok = entx_jbody_build(&v->probe, v->store, r) == ENT_OK;
         r->seq = seq;
         if (!ok)
             break;
-        jsha256(h, v->probe.p, v->probe.len);
+        entx_jsha256(h, v->probe.p, v->probe.len);
         if (memcmp(h, r->hash, J_HASH) == 0) {
             issue_add(&v->issues, seq, PRIO_CHAIN, "out of order: it was signed as record %lld", (long long)(seq + d));
             return;
@@ -363,20 +363,20 @@ static int remember_close(struct verifier *v, const struct jrec *r)
     c->total = r->total;
     c->training = r->training;
     for (size_t i = 0; i < r->ntax; i++) {
-        struct jtax *t = jrec_add_tax(&c->lists);
+        struct jtax *t = entx_jrec_add_tax(&c->lists);
         if (t == NULL)
             return ENT_ERROR;
         *t = r->taxes[i];
     }
     for (size_t i = 0; i < r->npay; i++) {
-        struct jpay *p = jrec_add_pay(&c->lists);
-        if (p == NULL || (p->method = ent_strdup(r->pays[i].method)) == NULL)
+        struct jpay *p = entx_jrec_add_pay(&c->lists);
+        if (p == NULL || (p->method = entx_strdup(r->pays[i].method)) == NULL)
             return ENT_ERROR;
         p->amount = r->pays[i].amount;
     }
     for (size_t i = 0; i < r->ncount; i++) {
-        struct jcount *k = jrec_add_count(&c->lists);
-        if (k == NULL || (k->kind = ent_strdup(r->counts[i].kind)) == NULL)
+        struct jcount *k = entx_jrec_add_count(&c->lists);
+        if (k == NULL || (k->kind = entx_strdup(r->counts[i].kind)) == NULL)
             return ENT_ERROR;
         k->n = r->counts[i].n;
     }
@@ -420,7 +420,7 @@ static int check_signer(struct verifier *v, const struct jrec *r, bool chain_ok)
         return k == v->cur ? k : -1;
     if (k < 0) {
         char hex[65];
-        jhex(hex, r->key_id, J_HASH);
+        entx_jhex(hex, r->key_id, J_HASH);
         issue_add(&v->issues, r->seq, PRIO_CHAIN, "signed by key %.16s…, which the key chain never introduced", hex);
         return -1;
     }
@@ -437,11 +437,11 @@ static void check_record(struct verifier *v, struct jrec *r, int64_t expected, c
 {
     unsigned char h[J_HASH], dgst[J_HASH];
     bool chain_ok = false;
-    if (jbody_build(&v->body, v->store, r) != ENT_OK || jseal_build(&v->seal, v->store, r) != ENT_OK) {
+    if (entx_jbody_build(&v->body, v->store, r) != ENT_OK || entx_jseal_build(&v->seal, v->store, r) != ENT_OK) {
         v->issues.oom = 1;
         return;
     }
-    jsha256(h, v->body.p, v->body.len);
+    entx_jsha256(h, v->body.p, v->body.len);
     if (!r->blobs_ok)
         issue_add(&v->issues, r->seq, PRIO_CHAIN, "malformed: a hash, key id or signature has the wrong size");
     else if (!r->types_ok)
@@ -467,13 +467,13 @@ static void check_record(struct verifier *v, struct jrec *r, int64_t expected, c
     } else if (chain_ok && r->seq != 1 && strcmp(r->kind, "START") == 0) {
         issue_add(&v->issues, r->seq, PRIO_CHAIN, "a second START record");
         chain_ok = false;
-    } else if (chain_ok && jkind_parse(r->kind) == 0) {
+    } else if (chain_ok && entx_jkind_parse(r->kind) == 0) {
         issue_add(&v->issues, r->seq, PRIO_CHAIN, "unknown kind '%s'", r->kind);
         chain_ok = false;
     }
     int k = check_signer(v, r, chain_ok);
     if (k >= 0 && chain_ok) {
-        jsha256(dgst, v->seal.p, v->seal.len);
+        entx_jsha256(dgst, v->seal.p, v->seal.len);
         queue_sig(v, r, k, dgst);
     }
     if (strcmp(r->kind, "KEY") == 0 && chain_ok) {
@@ -484,7 +484,7 @@ static void check_record(struct verifier *v, struct jrec *r, int64_t expected, c
             v->cur = nk; /* from the next record on */
     }
     int64_t want = prev_gt;
-    bool overflow = jkind_moves_total(r->kind) && __builtin_add_overflow(prev_gt, r->total, &want);
+    bool overflow = entx_jkind_moves_total(r->kind) && __builtin_add_overflow(prev_gt, r->total, &want);
     if (overflow)
         issue_add(&v->issues, r->seq, PRIO_CONTENT, "the grand total overflows");
     else if (r->grand_total != want)
@@ -560,9 +560,9 @@ static int check_closings(struct verifier *v)
         /* A bad record inside the range already explains any difference. */
         if (issue_in(&v->issues, c->first < 1 ? 1 : c->first, c->seq))
             continue;
-        jrec_clear_lists(&agg);
+        entx_jrec_clear_lists(&agg);
         agg.total = agg.training = 0;
-        rc = jclose_aggregate(v->db, &agg, c->first, c->last);
+        rc = entx_jclose_aggregate(v->db, &agg, c->first, c->last);
         if (rc != ENT_OK)
             break;
         diff_lists(why, sizeof why, c, &agg);
@@ -570,7 +570,7 @@ static int check_closings(struct verifier *v)
             issue_add(&v->issues, c->seq, PRIO_CONTENT, "closing of records %lld..%lld does not add up: %s",
                       (long long)c->first, (long long)c->last, why);
     }
-    jrec_free_lists(&agg);
+    entx_jrec_free_lists(&agg);
     return rc;
 }
 
@@ -579,14 +579,14 @@ static int load_trusted(struct verifier *v)
     const char *path = v->opts ? v->opts->pubkey_path : NULL;
     if (path == NULL || *path == '\0')
         return ENT_OK;
-    int rc = jkeys_load_pem(v->db, &v->trusted, &v->ntrusted, path);
+    int rc = entx_jkeys_load_pem(v->db, &v->trusted, &v->ntrusted, path);
     if (rc != ENT_OK)
         return rc;
     v->trusted_ids = calloc(v->ntrusted, sizeof *v->trusted_ids);
     if (v->trusted_ids == NULL)
-        return ent_fail(v->db, ENT_ERROR, "out of memory");
+        return entx_fail(v->db, ENT_ERROR, "out of memory");
     for (size_t i = 0; i < v->ntrusted; i++)
-        jkey_id(v->trusted_ids[i], NULL, NULL, v->trusted[i]);
+        entx_jkey_id(v->trusted_ids[i], NULL, NULL, v->trusted[i]);
     return ENT_OK;
 }
 
@@ -602,12 +602,12 @@ static void verifier_free(struct verifier *v)
         free(v->issues.v[i].reason);
     free(v->issues.v);
     for (size_t i = 0; i < v->nclose; i++)
-        jrec_free_lists(&v->closes[i].lists);
+        entx_jrec_free_lists(&v->closes[i].lists);
     free(v->closes);
     free(v->batch);
-    jbuf_free(&v->body);
-    jbuf_free(&v->seal);
-    jbuf_free(&v->probe);
+    entx_jbuf_free(&v->body);
+    entx_jbuf_free(&v->seal);
+    entx_jbuf_free(&v->probe);
 }
 
 static int thread_count(const ent_journal_verify_opts *o)
@@ -623,10 +623,10 @@ static int walk_chain(struct verifier *v, ent_journal_summary *sum, const unsign
     struct jrec *r;
     unsigned char prev[J_HASH] = {0};
     int64_t expected = 1, prev_gt = 0;
-    int rc = jwalk_open(v->db, &w, 1), more;
+    int rc = entx_jwalk_open(v->db, &w, 1), more;
     if (rc != ENT_OK)
         return rc;
-    while ((more = jwalk_next(w, &r)) == 1) {
+    while ((more = entx_jwalk_next(w, &r)) == 1) {
         check_record(v, r, expected, prev, prev_gt);
         if (want_head && memcmp(r->hash, want_head, J_HASH) == 0)
             *head_found = true;
@@ -638,9 +638,9 @@ static int walk_chain(struct verifier *v, ent_journal_summary *sum, const unsign
         sum->grand_total = r->grand_total;
         if (strcmp(r->kind, "CLOSE") == 0)
             sum->closings++;
-        jhex(sum->head, r->hash, J_HASH);
+        entx_jhex(sum->head, r->hash, J_HASH);
     }
-    jwalk_close(w);
+    entx_jwalk_close(w);
     return more < 0 ? more : ENT_OK;
 }
 
@@ -653,24 +653,24 @@ int ent_journal_verify(ent_db *db, ent_journal_summary *summary, const ent_journ
     bool head_found = false;
     int rc;
     memset(&sum, 0, sizeof sum);
-    ent_ok(db);
+    entx_ok(db);
     if (v == NULL)
-        return ent_fail(db, ENT_ERROR, "out of memory");
+        return entx_fail(db, ENT_ERROR, "out of memory");
     v->db = db;
     v->opts = opts;
     v->cur = -1;
     const char *head = opts ? opts->head : NULL;
-    if (head && *head && junhex(want_head, J_HASH, head) != 0) {
-        rc = ent_fail_hint(db, ENT_INVALID, ENT_HINT_HEAD,
+    if (head && *head && entx_junhex(want_head, J_HASH, head) != 0) {
+        rc = entx_fail_hint(db, ENT_INVALID, ENT_HINT_HEAD,
                            "the head hash to check against must be the 64 hex digits of a head hash from a Z report");
         goto done;
     }
     if ((rc = load_trusted(v)) != ENT_OK)
         goto done;
-    if ((rc = jstore_code(db, v->store, NULL, v->tz)) != ENT_OK)
+    if ((rc = entx_jstore_code(db, v->store, NULL, v->tz)) != ENT_OK)
         goto done;
     if ((rc = pool_start(&v->pool, v->keys, thread_count(opts))) != ENT_OK) {
-        rc = ent_fail(db, ENT_ERROR, "cannot start the verifying threads");
+        rc = entx_fail(db, ENT_ERROR, "cannot start the verifying threads");
         goto done;
     }
     v->pool_on = true;
@@ -693,7 +693,7 @@ int ent_journal_verify(ent_db *db, ent_journal_summary *summary, const ent_journ
     if ((rc = check_closings(v)) != ENT_OK)
         goto done;
     if (v->issues.oom || v->pool.oom) {
-        rc = ent_fail(db, ENT_ERROR, "out of memory while verifying");
+        rc = entx_fail(db, ENT_ERROR, "out of memory while verifying");
         goto done;
     }
     if (v->issues.n > 0)
@@ -708,7 +708,7 @@ int ent_journal_verify(ent_db *db, ent_journal_summary *summary, const ent_journ
     sum.keys = v->nkeys;
     sum.anchored = v->ntrusted > 0;
     if (sum.bad)
-        rc = ent_fail(db, ENT_TAMPERED, "the journal does not verify: %lld bad record%s", (long long)sum.bad,
+        rc = entx_fail(db, ENT_TAMPERED, "the journal does not verify: %lld bad record%s", (long long)sum.bad,
                       sum.bad == 1 ? "" : "s");
 done:
     if (v->pool_on) {

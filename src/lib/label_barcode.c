@@ -99,7 +99,8 @@ static int gs1_split(const char *s, struct gs1_el *els, int max, int *n, char *w
     return ENT_OK;
 }
 
-int label_gs1_link(char **out, const char *base, const char *elements, char *why, size_t why_len)
+/* Builds a GS1 Digital Link URI from a bracketed element string. */
+static int label_gs1_link(char **out, const char *base, const char *elements, char *why, size_t why_len)
 {
     struct gs1_el els[16];
     int n = 0, rc;
@@ -292,7 +293,7 @@ static int encode(struct zint_symbol *z, const struct elem *e, const char *data,
     return ENT_OK;
 }
 
-int label_barcode_make(struct out_barcode *bc, const struct elem *e, const char *data, char *why, size_t why_len)
+int entx_label_barcode_make(struct out_barcode *bc, const struct elem *e, const char *data, char *why, size_t why_len)
 {
     struct zint_symbol *z = ZBarcode_Create();
     char *link = NULL;
@@ -361,11 +362,11 @@ done:
     ZBarcode_Delete(z);
     free(link);
     if (rc != ENT_OK)
-        label_barcode_clear(bc);
+        entx_label_barcode_clear(bc);
     return rc;
 }
 
-void label_barcode_clear(struct out_barcode *bc)
+void entx_label_barcode_clear(struct out_barcode *bc)
 {
     free(bc->data);
     free(bc->rects);
@@ -376,7 +377,7 @@ void label_barcode_clear(struct out_barcode *bc)
 }
 
 /* Shared with the ZPL writer: the element string with FNC1 positions. */
-int label_gs1_zpl(char *out, size_t len, const char *data, bool parens, char *why, size_t why_len)
+int entx_label_gs1_zpl(char *out, size_t len, const char *data, bool parens, char *why, size_t why_len)
 {
     struct gs1_el els[16];
     int n = 0, rc;

@@ -62,7 +62,7 @@ static int make_faces(ent_label_job *job)
     return ENT_OK;
 }
 
-int label_missing_glyph(ent_label_job *job, const char *text, char bad[8])
+int entx_label_missing_glyph(ent_label_job *job, const char *text, char bad[8])
 {
     cairo_glyph_t *glyphs = NULL;
     cairo_text_cluster_t *clusters = NULL;
@@ -93,7 +93,7 @@ int label_missing_glyph(ent_label_job *job, const char *text, char bad[8])
     return missing;
 }
 
-int label_font_pick(ent_label_job *job, const char *want, char *why, size_t why_len)
+int entx_label_font_pick(ent_label_job *job, const char *want, char *why, size_t why_len)
 {
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_A8, 1, 1);
     cairo_t *cr = cairo_create(s);
@@ -125,7 +125,7 @@ int label_font_pick(ent_label_job *job, const char *want, char *why, size_t why_
     return ENT_ERROR;
 }
 
-void label_measure_free(ent_label_job *job)
+void entx_label_measure_free(ent_label_job *job)
 {
     if (job->measure)
         cairo_destroy(job->measure);
@@ -142,7 +142,7 @@ static void set_font(cairo_t *cr, const ent_label_job *job, double size, bool bo
     cairo_set_font_size(cr, size);
 }
 
-int label_measure_text(ent_label_job *job, const char *text, double size_mm, bool bold, double *width,
+int entx_label_measure_text(ent_label_job *job, const char *text, double size_mm, bool bold, double *width,
                        double *ascent)
 {
     cairo_t *cr = job->measure;
@@ -152,7 +152,7 @@ int label_measure_text(ent_label_job *job, const char *text, double size_mm, boo
     cairo_text_extents(cr, text, &te);
     cairo_font_extents(cr, &fe);
     if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)
-        return label_fail(job, ENT_ERROR, "cairo: %s", cairo_status_to_string(cairo_status(cr)));
+        return entx_label_fail(job, ENT_ERROR, "cairo: %s", cairo_status_to_string(cairo_status(cr)));
     *width = te.x_advance;
     /* Some CJK fonts declare an ascent far above their glyphs; the em box's
      * share of it is what places the baseline sensibly in a box. */
@@ -233,7 +233,7 @@ static void draw_label(cairo_t *cr, const ent_label_job *job, const struct out_l
 /* Draws every label of page `page` with cr in millimetres. */
 static void draw_page(cairo_t *cr, const ent_label_job *job, size_t page, bool raster)
 {
-    size_t per = label_per_page(job), n = 0;
+    size_t per = entx_label_per_page(job), n = 0;
     cairo_set_source_rgb(cr, 0, 0, 0);
     for (size_t i = 0; i < job->nlabels; i++) {
         for (int c = 0; c < job->labels[i].copies; c++, n++) {
@@ -241,7 +241,7 @@ static void draw_page(cairo_t *cr, const ent_label_job *job, size_t page, bool r
                 continue;
             size_t pg;
             double x, y, scale;
-            label_place(job, n, &pg, &x, &y, &scale);
+            entx_label_place(job, n, &pg, &x, &y, &scale);
             cairo_save(cr);
             cairo_translate(cr, x, y);
             cairo_scale(cr, scale, scale);
@@ -258,7 +258,7 @@ static cairo_status_t to_file(void *closure, const unsigned char *data, unsigned
     return fwrite(data, 1, length, closure) == length ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
 }
 
-void label_page_path(char *out, size_t len, const char *path, size_t page)
+void entx_label_page_path(char *out, size_t len, const char *path, size_t page)
 {
     const char *slash = strrchr(path, '/');
     const char *dot = strrchr(path, '.');
@@ -271,7 +271,7 @@ static int write_pdf(ent_label_job *job, FILE *f)
 {
     double pw, ph;
     size_t pages = ent_label_job_pages(job);
-    label_page_size(job, &pw, &ph);
+    entx_label_page_size(job, &pw, &ph);
     cairo_surface_t *s = cairo_pdf_surface_create_for_stream(to_file, f, pw / PT_MM, ph / PT_MM);
     cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, job->t->name);
     cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "entrepot");
@@ -289,7 +289,7 @@ static int write_pdf(ent_label_job *job, FILE *f)
     cairo_status_t st = cairo_surface_status(s);
     cairo_surface_destroy(s);
     if (st != CAIRO_STATUS_SUCCESS)
-        return label_fail(job, ENT_ERROR, "writing the PDF: %s", cairo_status_to_string(st));
+        return entx_label_fail(job, ENT_ERROR, "writing the PDF: %s", cairo_status_to_string(st));
     return ENT_OK;
 }
 
@@ -298,10 +298,10 @@ static int write_png(ent_label_job *job, FILE *f, const char *path)
     double pw, ph, k = job->opt.dpi / 25.4;
     size_t pages = ent_label_job_pages(job);
     int rc = ENT_OK;
-    label_page_size(job, &pw, &ph);
+    entx_label_page_size(job, &pw, &ph);
     int wpx = (int)(pw * k + 0.5), hpx = (int)(ph * k + 0.5);
     if ((double)wpx * hpx > 400e6)
-        return label_fail(job, ENT_INVALID, "a %dx%d pixel page is too large: lower the resolution", wpx, hpx);
+        return entx_label_fail(job, ENT_INVALID, "a %dx%d pixel page is too large: lower the resolution", wpx, hpx);
     for (size_t p = 0; p < pages && rc == ENT_OK; p++) {
         cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, wpx, hpx);
         cairo_t *cr = cairo_create(s);
@@ -316,22 +316,22 @@ static int write_png(ent_label_job *job, FILE *f, const char *path)
             st = cairo_surface_write_to_png_stream(s, to_file, f);
         } else {
             char name[4096];
-            label_page_path(name, sizeof name, path, p + 1);
+            entx_label_page_path(name, sizeof name, path, p + 1);
             st = cairo_surface_write_to_png(s, name);
         }
         if (st != CAIRO_STATUS_SUCCESS)
-            rc = label_fail(job, ENT_ERROR, "writing the PNG: %s", cairo_status_to_string(st));
+            rc = entx_label_fail(job, ENT_ERROR, "writing the PNG: %s", cairo_status_to_string(st));
         cairo_surface_destroy(s);
     }
     return rc;
 }
 
-int label_write_cairo(ent_label_job *job, FILE *f, const char *path)
+int entx_label_write_cairo(ent_label_job *job, FILE *f, const char *path)
 {
     if (job->opt.format == ENT_LABEL_PDF)
         return write_pdf(job, f);
     if (f && ent_label_job_pages(job) > 1)
-        return label_fail(job, ENT_INVALID, "a PNG holds one page and this job has %zu: write it to a file "
+        return entx_label_fail(job, ENT_INVALID, "a PNG holds one page and this job has %zu: write it to a file "
                                             "(out.png becomes out-1.png, out-2.png, ...)", ent_label_job_pages(job));
     return write_png(job, f, path);
 }

@@ -56,7 +56,7 @@ int ent_label_data_set(ent_label_data *d, const char *field, const char *value)
         }
         return ENT_OK;
     }
-    char *v = ent_strdup(value);
+    char *v = entx_strdup(value);
     if (v == NULL)
         return ENT_ERROR;
     if (f) {
@@ -74,7 +74,7 @@ int ent_label_data_set(ent_label_data *d, const char *field, const char *value)
         d->f = grown;
         d->cap = cap;
     }
-    d->f[d->n].name = ent_strdup(field);
+    d->f[d->n].name = entx_strdup(field);
     d->f[d->n].value = v;
     if (d->f[d->n].name == NULL) {
         free(v);
@@ -230,7 +230,7 @@ static void origin(ent_label_data *d, const char *code)
     }
 }
 
-int label_data_set_origins(ent_label_data *d, const char *const *codes, size_t n)
+int entx_label_data_set_origins(ent_label_data *d, const char *const *codes, size_t n)
 {
     char code[256] = "", en[512] = "", zh[512] = "";
     size_t lc = 0, le = 0, lz = 0;
@@ -349,7 +349,7 @@ int ent_label_data_from(ent_label_data **out, const ent_product *p, const ent_lo
         ent_label_data_set(d, "store_name", store->name);
         ent_label_data_set(d, "store_code", store->code);
     }
-    ent_now_utc(now);
+    entx_now_utc(now);
     now[10] = '\0';
     ent_label_data_set(d, "today", now);
     *out = d;

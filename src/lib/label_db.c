@@ -16,7 +16,7 @@ static int origins_at(ent_db *db, int64_t product_id, int64_t location_id, char 
 {
     int sc;
     *n = 0;
-    sqlite3_stmt *st = ent_stmt(db, "SELECT l.origin FROM stock_balance b JOIN lot l ON l.id = b.lot_id "
+    sqlite3_stmt *st = entx_stmt(db, "SELECT l.origin FROM stock_balance b JOIN lot l ON l.id = b.lot_id "
                                     "WHERE b.product_id = ? AND b.location_id = ? AND b.qty > 0 "
                                     "GROUP BY l.origin ORDER BY MIN(l.id)");
     if (st == NULL)
@@ -24,15 +24,15 @@ static int origins_at(ent_db *db, int64_t product_id, int64_t location_id, char 
     sqlite3_bind_int64(st, 1, product_id);
     sqlite3_bind_int64(st, 2, location_id);
     while ((sc = sqlite3_step(st)) == SQLITE_ROW && *n < MAX_ORIGINS)
-        ent_col_copy(st, 0, codes[(*n)++], 3);
+        entx_col_copy(st, 0, codes[(*n)++], 3);
     sqlite3_reset(st);
-    return sc == SQLITE_ROW || sc == SQLITE_DONE ? ENT_OK : ent_fail_sql(db, "reading the origins on a shelf");
+    return sc == SQLITE_ROW || sc == SQLITE_DONE ? ENT_OK : entx_fail_sql(db, "reading the origins on a shelf");
 }
 
 static int location_lookup(ent_db *db, const char *code, int64_t *id)
 {
     int sc;
-    sqlite3_stmt *st = ent_stmt(db, "SELECT id FROM location WHERE code = ? COLLATE NOCASE");
+    sqlite3_stmt *st = entx_stmt(db, "SELECT id FROM location WHERE code = ? COLLATE NOCASE");
     if (st == NULL)
         return db->code;
     sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
@@ -41,8 +41,8 @@ static int location_lookup(ent_db *db, const char *code, int64_t *id)
         *id = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
     if (sc == SQLITE_DONE)
-        return ent_fail_hint(db, ENT_NOTFOUND, ENT_HINT_LOCATIONS, "no location '%s'", ENT_CLIP(code, 40));
-    return sc == SQLITE_ROW ? ENT_OK : ent_fail_sql(db, "looking up a location");
+        return entx_fail_hint(db, ENT_NOTFOUND, ENT_HINT_LOCATIONS, "no location '%s'", ENT_CLIP(code, 40));
+    return sc == SQLITE_ROW ? ENT_OK : entx_fail_sql(db, "looking up a location");
 }
 
 int ent_label_data_load_at(ent_db *db, ent_label_data **out, const char *code, const char *location)
@@ -59,8 +59,8 @@ int ent_label_data_load_at(ent_db *db, ent_label_data **out, const char *code, c
     for (size_t i = 0; i < n; i++)
         list[i] = codes[i];
     /* Nothing of it on that shelf: the commodity's default origin stays. */
-    if (rc == ENT_OK && n > 0 && label_data_set_origins(*out, list, n) != ENT_OK)
-        rc = ent_fail(db, ENT_ERROR, "out of memory");
+    if (rc == ENT_OK && n > 0 && entx_label_data_set_origins(*out, list, n) != ENT_OK)
+        rc = entx_fail(db, ENT_ERROR, "out of memory");
     if (rc != ENT_OK) {
         ent_label_data_free(*out);
         *out = NULL;
@@ -78,8 +78,8 @@ int ent_label_data_load(ent_db *db, ent_label_data **out, const char *code, cons
     rc = ent_product_find(db, &p, code, NULL);
     if (rc == ENT_OK && p->retired_at[0]) {
         char who[300];
-        ent_product_label(db, p->id, who, sizeof who);
-        rc = ent_fail(db, ENT_REFUSED, "%s is retired: it gets no labels", who);
+        entx_product_label(db, p->id, who, sizeof who);
+        rc = entx_fail(db, ENT_REFUSED, "%s is retired: it gets no labels", who);
     }
     if (rc != ENT_OK)
         goto done;
@@ -93,15 +93,15 @@ int ent_label_data_load(ent_db *db, ent_label_data **out, const char *code, cons
         rc = ENT_OK; /* a label needs no store unless the template asks for it */
     if (rc != ENT_OK)
         goto done;
-    ent_ok(db);
+    entx_ok(db);
     rc = ent_label_data_from(out, p, lot, store);
     if (rc == ENT_INVALID) {
         char who[300];
-        ent_product_label(db, p->id, who, sizeof who);
-        rc = ent_fail(db, ENT_REFUSED, "%s: price %lld (minor units) is too large to print its unit price", who,
+        entx_product_label(db, p->id, who, sizeof who);
+        rc = entx_fail(db, ENT_REFUSED, "%s: price %lld (minor units) is too large to print its unit price", who,
                       (long long)p->price);
     } else if (rc != ENT_OK) {
-        rc = ent_fail(db, ENT_ERROR, "out of memory");
+        rc = entx_fail(db, ENT_ERROR, "out of memory");
     }
 done:
     ent_product_free(p);

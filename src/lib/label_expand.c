@@ -51,7 +51,7 @@ static void put(struct buf *b, const char *s, size_t n)
     b->s[b->n] = '\0';
 }
 
-int label_expand(char **out, const char *s, const ent_label_data *d, char *missing, size_t missing_len)
+int entx_label_expand(char **out, const char *s, const ent_label_data *d, char *missing, size_t missing_len)
 {
     struct buf b = {0};
     *out = NULL;

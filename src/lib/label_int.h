@@ -138,53 +138,51 @@ struct ent_label_job {
 };
 
 /* Records a message on the job and returns code. */
-int label_fail(ent_label_job *job, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int entx_label_fail(ent_label_job *job, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 
 /* Sets origin, origin_en and origin_zh to the n countries joined by "/"
  * ("IT/PL", "Italy/Poland", "意大利/波兰"). ENT_ERROR when out of memory. */
-int label_data_set_origins(ent_label_data *d, const char *const *codes, size_t n);
+int entx_label_data_set_origins(ent_label_data *d, const char *const *codes, size_t n);
 
 /* Expands {placeholders} of s with d into a new string (*out). Returns 0, or
  * -1 with the name of the first missing required field in missing. */
-int label_expand(char **out, const char *s, const ent_label_data *d, char *missing, size_t missing_len);
+int entx_label_expand(char **out, const char *s, const ent_label_data *d, char *missing, size_t missing_len);
 
 /* Placement of label number i (0-based) on its page: page index, offset and
  * scale (a label bigger than the sheet's cell is shrunk to fit). */
-void label_place(const ent_label_job *job, size_t i, size_t *page, double *x, double *y, double *scale);
+void entx_label_place(const ent_label_job *job, size_t i, size_t *page, double *x, double *y, double *scale);
 /* Page size in mm. */
-void label_page_size(const ent_label_job *job, double *w, double *h);
+void entx_label_page_size(const ent_label_job *job, double *w, double *h);
 /* Labels per page. */
-size_t label_per_page(const ent_label_job *job);
+size_t entx_label_per_page(const ent_label_job *job);
 
 /* Barcodes: encodes data for the element into bc, fitted to the element's
  * box. Returns ENT_OK or ENT_INVALID with libzint's reason in why. */
-int label_barcode_make(struct out_barcode *bc, const struct elem *e, const char *data, char *why, size_t why_len);
-void label_barcode_clear(struct out_barcode *bc);
+int entx_label_barcode_make(struct out_barcode *bc, const struct elem *e, const char *data, char *why, size_t why_len);
+void entx_label_barcode_clear(struct out_barcode *bc);
 
 /* cairo side (label_cairo.c). */
-int label_font_pick(ent_label_job *job, const char *want, char *why, size_t why_len);
-int label_measure_text(ent_label_job *job, const char *text, double size_mm, bool bold, double *width,
+int entx_label_font_pick(ent_label_job *job, const char *want, char *why, size_t why_len);
+int entx_label_measure_text(ent_label_job *job, const char *text, double size_mm, bool bold, double *width,
                        double *ascent);
-void label_measure_free(ent_label_job *job);
+void entx_label_measure_free(ent_label_job *job);
 /* The first character of text the font has no glyph for, copied to bad
  * (UTF-8); 0 when all are there, 1 when one is missing. */
-int label_missing_glyph(ent_label_job *job, const char *text, char bad[8]);
-int label_write_cairo(ent_label_job *job, FILE *f, const char *path);
+int entx_label_missing_glyph(ent_label_job *job, const char *text, char bad[8]);
+int entx_label_write_cairo(ent_label_job *job, FILE *f, const char *path);
 
 /* path with "-N" before its extension, for page N (1-based) of a paged format. */
-void label_page_path(char *out, size_t len, const char *path, size_t page);
+void entx_label_page_path(char *out, size_t len, const char *path, size_t page);
 
 /* The other writers. */
-int label_write_svg(ent_label_job *job, FILE *f, const char *path);
-int label_write_zpl(ent_label_job *job, FILE *f);
+int entx_label_write_svg(ent_label_job *job, FILE *f, const char *path);
+int entx_label_write_zpl(ent_label_job *job, FILE *f);
 
 /* GS1 helpers shared by the writers. */
 /* Writes the GS1 element string data as ZPL field data into out: "(AI)value"
  * when parens, else "_1" for FNC1 where GS1 needs one (^BX escapes). On
  * failure why says what is wrong. */
-int label_gs1_zpl(char *out, size_t len, const char *data, bool parens, char *why, size_t why_len);
-/* Builds a GS1 Digital Link URI from a bracketed element string. */
-int label_gs1_link(char **out, const char *base, const char *elements, char *why, size_t why_len);
+int entx_label_gs1_zpl(char *out, size_t len, const char *data, bool parens, char *why, size_t why_len);
 
 #endif

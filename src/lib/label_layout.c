@@ -14,7 +14,7 @@
 #define LINE_SPACING 1.2 /* line height as a multiple of the font size */
 #define SIZE_STEP 0.5    /* points: how finely text is shrunk to fit */
 
-int label_fail(ent_label_job *job, int code, const char *fmt, ...)
+int entx_label_fail(ent_label_job *job, int code, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -61,7 +61,7 @@ int ent_label_job_new(ent_label_job **out, const ent_label_template *t, const en
     }
     /* Text is measured with the same font for every format, so that a label
      * that fits in the PDF preview fits on the thermal printer too. */
-    rc = label_font_pick(job, o->font ? o->font : t->font, why, why_len);
+    rc = entx_label_font_pick(job, o->font ? o->font : t->font, why, why_len);
 done:
     if (rc != ENT_OK) {
         ent_label_job_free(job);
@@ -81,7 +81,7 @@ static void free_label(struct out_label *l)
             free(it->u.text.lines);
             free(it->u.text.widths);
         } else if (it->kind == EL_BARCODE) {
-            label_barcode_clear(&it->u.bc);
+            entx_label_barcode_clear(&it->u.bc);
         }
     }
     free(l->items);
@@ -95,7 +95,7 @@ void ent_label_job_free(ent_label_job *job)
     for (size_t i = 0; i < job->nlabels; i++)
         free_label(&job->labels[i]);
     free(job->labels);
-    label_measure_free(job);
+    entx_label_measure_free(job);
     free(job);
 }
 
@@ -109,18 +109,18 @@ size_t ent_label_job_labels(const ent_label_job *job)
     return job->total;
 }
 
-size_t label_per_page(const ent_label_job *job)
+size_t entx_label_per_page(const ent_label_job *job)
 {
     return (size_t)ent_label_sheet_per_page(job->opt.sheet);
 }
 
 size_t ent_label_job_pages(const ent_label_job *job)
 {
-    size_t per = label_per_page(job);
+    size_t per = entx_label_per_page(job);
     return (job->total + per - 1) / per;
 }
 
-void label_page_size(const ent_label_job *job, double *w, double *h)
+void entx_label_page_size(const ent_label_job *job, double *w, double *h)
 {
     const ent_label_sheet *s = job->opt.sheet;
     if (s == NULL || s->roll) {
@@ -132,10 +132,10 @@ void label_page_size(const ent_label_job *job, double *w, double *h)
     }
 }
 
-void label_place(const ent_label_job *job, size_t i, size_t *page, double *x, double *y, double *scale)
+void entx_label_place(const ent_label_job *job, size_t i, size_t *page, double *x, double *y, double *scale)
 {
     const ent_label_sheet *s = job->opt.sheet;
-    size_t per = label_per_page(job);
+    size_t per = entx_label_per_page(job);
     *page = i / per;
     if (s == NULL || s->roll) {
         *x = *y = 0;
@@ -258,7 +258,7 @@ static int wrap_text(ent_label_job *job, const char *text, double size, bool bol
         if (!wrap) {
             memcpy(buf, s, para);
             buf[para] = '\0';
-            if ((rc = label_measure_text(job, buf, size, bold, &w, &asc)) != ENT_OK)
+            if ((rc = entx_label_measure_text(job, buf, size, bold, &w, &asc)) != ENT_OK)
                 break;
             rc = w > width ? ENT_INVALID : lines_push(out, buf, para, w);
         } else {
@@ -275,7 +275,7 @@ static int wrap_text(ent_label_job *job, const char *text, double size, bool bol
                     size_t cl = utf8_len(s + i);
                     memcpy(buf, s + start, i + cl - start);
                     buf[i + cl - start] = '\0';
-                    if ((rc = label_measure_text(job, buf, size, bold, &w, &asc)) != ENT_OK)
+                    if ((rc = entx_label_measure_text(job, buf, size, bold, &w, &asc)) != ENT_OK)
                         break;
                     if (w > width)
                         break;
@@ -354,7 +354,7 @@ static int cut_line(ent_label_job *job, struct lines *l, size_t k, double size, 
             n--;
         memcpy(buf, line, n);
         memcpy(buf + n, ell, sizeof ell);
-        if ((rc = label_measure_text(job, buf, size, bold, &w, &asc)) != ENT_OK || w <= width || n == 0)
+        if ((rc = entx_label_measure_text(job, buf, size, bold, &w, &asc)) != ENT_OK || w <= width || n == 0)
             break;
         do /* back one whole character, never half of one */
             n--;
@@ -394,22 +394,22 @@ static int cut_text(ent_label_job *job, const struct elem *e, const char *text, 
     while (rc == ENT_OK && l.n > keep)
         free(l.v[--l.n]);
     for (size_t k = 0; k < l.n && rc == ENT_OK; k++) {
-        if (!e->wrap && (rc = label_measure_text(job, l.v[k], size, e->bold, &l.w[k], &asc)) != ENT_OK)
+        if (!e->wrap && (rc = entx_label_measure_text(job, l.v[k], size, e->bold, &l.w[k], &asc)) != ENT_OK)
             break;
         if (l.w[k] > e->w || (dropped && k == l.n - 1))
             rc = cut_line(job, &l, k, size, e->bold, e->w);
     }
     if (rc == ENT_OK && l.n > 0) {
-        label_measure_text(job, "", size, e->bold, &w, &asc);
+        entx_label_measure_text(job, "", size, e->bold, &w, &asc);
         set_text(ot, e, size, asc, &l);
         return ENT_OK;
     }
     lines_free(&l);
     if (rc == ENT_ERROR)
-        return label_fail(job, ENT_ERROR, "%s", *job->msg ? job->msg : "out of memory");
+        return entx_label_fail(job, ENT_ERROR, "%s", *job->msg ? job->msg : "out of memory");
     char shown[128];
     ent_text_clip(shown, sizeof shown, text, 80);
-    return label_fail(job, ENT_INVALID, "%s: text \"%s\" (%s line %d): not one character fits its %gx%g mm box", who,
+    return entx_label_fail(job, ENT_INVALID, "%s: text \"%s\" (%s line %d): not one character fits its %gx%g mm box", who,
                       shown, job->t->name, e->line, e->w, e->h);
 }
 
@@ -435,10 +435,10 @@ static int fit_text(ent_label_job *job, const struct elem *e, const char *text, 
         int rc = wrap_text(job, text, size, e->bold, e->w, e->wrap, false, &l);
         if (rc == ENT_ERROR) {
             lines_free(&l);
-            return label_fail(job, ENT_ERROR, "%s", *job->msg ? job->msg : "out of memory");
+            return entx_label_fail(job, ENT_ERROR, "%s", *job->msg ? job->msg : "out of memory");
         }
         if (rc == ENT_OK && l.n <= lines_that_fit(e, size)) {
-            label_measure_text(job, "", size, e->bold, &w, &asc);
+            entx_label_measure_text(job, "", size, e->bold, &w, &asc);
             set_text(ot, e, size, asc, &l);
             return ENT_OK;
         }
@@ -446,7 +446,7 @@ static int fit_text(ent_label_job *job, const struct elem *e, const char *text, 
     lines_free(&l);
     if (!e->legal)
         return cut_text(job, e, text, e->min * PT_MM, ot, who);
-    return label_fail(job, ENT_INVALID, "%s: text \"%s\" (%s line %d) does not fit its %gx%g mm box even at %g pt", who,
+    return entx_label_fail(job, ENT_INVALID, "%s: text \"%s\" (%s line %d) does not fit its %gx%g mm box even at %g pt", who,
                       ENT_CLIP(text, 40), job->t->name, e->line, e->w, e->h, e->min);
 }
 
@@ -474,7 +474,7 @@ static int check_required(ent_label_job *job, const ent_label_data *d, const cha
                 }
             }
             shown[k] = '\0';
-            return label_fail(job, ENT_INVALID, "%s: template %s needs %s, which it does not have", who,
+            return entx_label_fail(job, ENT_INVALID, "%s: template %s needs %s, which it does not have", who,
                               job->t->name, shown);
         }
     }
@@ -515,7 +515,7 @@ static int layout(ent_label_job *job, const ent_label_data *d, const char *who, 
     char missing[128], why[512];
     l->items = calloc(job->t->nelems, sizeof *l->items);
     if (l->items == NULL)
-        return label_fail(job, ENT_ERROR, "out of memory");
+        return entx_label_fail(job, ENT_ERROR, "out of memory");
     for (size_t i = 0; i < job->t->nelems && rc == ENT_OK; i++) {
         const struct elem *e = &job->t->elems[i];
         struct out_item *it = &l->items[l->nitems];
@@ -530,8 +530,8 @@ static int layout(ent_label_job *job, const ent_label_data *d, const char *who, 
             l->nitems++;
             continue;
         }
-        if (label_expand(&text, e->content, d, missing, sizeof missing) != 0) {
-            rc = label_fail(job, ENT_INVALID, "%s: template %s (line %d) needs %s, which it does not have", who,
+        if (entx_label_expand(&text, e->content, d, missing, sizeof missing) != 0) {
+            rc = entx_label_fail(job, ENT_INVALID, "%s: template %s (line %d) needs %s, which it does not have", who,
                             job->t->name, e->line, missing);
             break;
         }
@@ -544,8 +544,8 @@ static int layout(ent_label_job *job, const ent_label_data *d, const char *who, 
         if (e->kind == EL_TEXT && job->blank_celsius)
             replace_all(&text, "℉", "°F");
         char bad[8];
-        if (e->kind == EL_TEXT && text && label_missing_glyph(job, text, bad)) {
-            rc = label_fail(job, ENT_INVALID, "%s: text \"%s\" (%s line %d): the font %s has no '%s'", who, ENT_CLIP(text, 40),
+        if (e->kind == EL_TEXT && text && entx_label_missing_glyph(job, text, bad)) {
+            rc = entx_label_fail(job, ENT_INVALID, "%s: text \"%s\" (%s line %d): the font %s has no '%s'", who, ENT_CLIP(text, 40),
                             job->t->name, e->line, job->font, bad);
             free(text);
             break;
@@ -553,14 +553,14 @@ static int layout(ent_label_job *job, const ent_label_data *d, const char *who, 
         if (e->kind == EL_TEXT) {
             rc = fit_text(job, e, text, &it->u.text, who);
         } else {
-            rc = label_barcode_make(&it->u.bc, e, text, why, sizeof why);
+            rc = entx_label_barcode_make(&it->u.bc, e, text, why, sizeof why);
             if (rc != ENT_OK)
-                rc = label_fail(job, rc, "%s: %s (template %s line %d)", who, why, job->t->name, e->line);
+                rc = entx_label_fail(job, rc, "%s: %s (template %s line %d)", who, why, job->t->name, e->line);
             else if (job->opt.format == ENT_LABEL_ZPL && e->sym == SYM_DATAMATRIX && strchr(text, '~'))
-                rc = label_fail(job, ENT_INVALID, "%s: '~' in DataMatrix data '%s' cannot be sent in ZPL, where "
+                rc = entx_label_fail(job, ENT_INVALID, "%s: '~' in DataMatrix data '%s' cannot be sent in ZPL, where "
                                 "it is the escape character (template %s line %d)", who, text, job->t->name, e->line);
             else if (job->opt.format == ENT_LABEL_ZPL && e->sym == SYM_GS1_DATAMATRIX && strchr(text, '_'))
-                rc = label_fail(job, ENT_INVALID, "%s: '_' in GS1 DataMatrix data '%s' cannot be sent in ZPL, where "
+                rc = entx_label_fail(job, ENT_INVALID, "%s: '_' in GS1 DataMatrix data '%s' cannot be sent in ZPL, where "
                                 "it is the escape character (template %s line %d)", who, text, job->t->name, e->line);
         }
         free(text);
@@ -578,9 +578,9 @@ int ent_label_job_add(ent_label_job *job, const ent_label_data *d, int copies, c
     if (who == NULL || *who == '\0')
         who = "label";
     if (copies < 1 || copies > ENT_LABEL_MAX_COPIES)
-        return label_fail(job, ENT_INVALID, "%s: %d copies of one label (1 to %d)", who, copies, ENT_LABEL_MAX_COPIES);
+        return entx_label_fail(job, ENT_INVALID, "%s: %d copies of one label (1 to %d)", who, copies, ENT_LABEL_MAX_COPIES);
     if (job->total + (size_t)copies > ENT_LABEL_MAX_LABELS)
-        return label_fail(job, ENT_INVALID, "%s: %d more labels would make the job %zu labels, more than %d in one job",
+        return entx_label_fail(job, ENT_INVALID, "%s: %d more labels would make the job %zu labels, more than %d in one job",
                           who, copies, job->total + (size_t)copies, ENT_LABEL_MAX_LABELS);
     if ((rc = check_required(job, d, who)) != ENT_OK)
         return rc;
@@ -590,7 +590,7 @@ int ent_label_job_add(ent_label_job *job, const ent_label_data *d, int copies, c
         size_t cap = job->cap ? job->cap * 2 : 64;
         struct out_label *grown = realloc(job->labels, cap * sizeof *grown);
         if (grown == NULL) {
-            rc = label_fail(job, ENT_ERROR, "out of memory");
+            rc = entx_label_fail(job, ENT_ERROR, "out of memory");
             goto done;
         }
         job->labels = grown;
@@ -611,14 +611,14 @@ static int write_any(ent_label_job *job, FILE *f, const char *path)
 {
     job->msg[0] = '\0';
     if (job->total == 0)
-        return label_fail(job, ENT_INVALID, "nothing to print: the job has no labels");
+        return entx_label_fail(job, ENT_INVALID, "nothing to print: the job has no labels");
     switch (job->opt.format) {
     case ENT_LABEL_PDF:
-    case ENT_LABEL_PNG: return label_write_cairo(job, f, path);
-    case ENT_LABEL_SVG: return label_write_svg(job, f, path);
-    case ENT_LABEL_ZPL: return label_write_zpl(job, f);
+    case ENT_LABEL_PNG: return entx_label_write_cairo(job, f, path);
+    case ENT_LABEL_SVG: return entx_label_write_svg(job, f, path);
+    case ENT_LABEL_ZPL: return entx_label_write_zpl(job, f);
     }
-    return label_fail(job, ENT_INVALID, "unknown output format");
+    return entx_label_fail(job, ENT_INVALID, "unknown output format");
 }
 
 int ent_label_job_write(ent_label_job *job, FILE *f)
@@ -630,13 +630,13 @@ static int write_direct(ent_label_job *job, const char *path)
 {
     FILE *f = fopen(path, "wb");
     if (f == NULL)
-        return label_fail(job, ENT_ERROR, "%s: cannot write: %s", path, strerror(errno));
+        return entx_label_fail(job, ENT_ERROR, "%s: cannot write: %s", path, strerror(errno));
     int rc = write_any(job, f, path);
     errno = 0;
     if ((fflush(f) != 0 || ferror(f)) && rc == ENT_OK)
-        rc = label_fail(job, ENT_ERROR, "%s: write failed: %s", path, strerror(errno ? errno : EIO));
+        rc = entx_label_fail(job, ENT_ERROR, "%s: write failed: %s", path, strerror(errno ? errno : EIO));
     if (fclose(f) != 0 && rc == ENT_OK)
-        rc = label_fail(job, ENT_ERROR, "%s: write failed: %s", path, strerror(errno));
+        rc = entx_label_fail(job, ENT_ERROR, "%s: write failed: %s", path, strerror(errno));
     return rc;
 }
 
@@ -655,7 +655,7 @@ int ent_label_job_write_file(ent_label_job *job, const char *path)
     size_t len = strlen(path) + 8;
     char *tmp = malloc(len);
     if (tmp == NULL)
-        return label_fail(job, ENT_ERROR, "out of memory");
+        return entx_label_fail(job, ENT_ERROR, "out of memory");
     snprintf(tmp, len, "%s.XXXXXX", path);
     int fd = mkstemp(tmp);
     FILE *f = fd < 0 ? NULL : fdopen(fd, "wb");
@@ -666,16 +666,16 @@ int ent_label_job_write_file(ent_label_job *job, const char *path)
             unlink(tmp);
         }
         free(tmp);
-        return label_fail(job, ENT_ERROR, "%s: cannot write: %s", path, strerror(e));
+        return entx_label_fail(job, ENT_ERROR, "%s: cannot write: %s", path, strerror(e));
     }
     int rc = write_any(job, f, path);
     errno = 0;
     if ((fflush(f) != 0 || ferror(f) || fsync(fd) != 0) && rc == ENT_OK)
-        rc = label_fail(job, ENT_ERROR, "%s: write failed: %s", path, strerror(errno ? errno : EIO));
+        rc = entx_label_fail(job, ENT_ERROR, "%s: write failed: %s", path, strerror(errno ? errno : EIO));
     if (fclose(f) != 0 && rc == ENT_OK)
-        rc = label_fail(job, ENT_ERROR, "%s: write failed: %s", path, strerror(errno));
+        rc = entx_label_fail(job, ENT_ERROR, "%s: write failed: %s", path, strerror(errno));
     if (rc == ENT_OK && rename(tmp, path) != 0)
-        rc = label_fail(job, ENT_ERROR, "%s: write failed: %s", path, strerror(errno));
+        rc = entx_label_fail(job, ENT_ERROR, "%s: write failed: %s", path, strerror(errno));
     if (rc != ENT_OK)
         unlink(tmp); /* ours, made above */
     free(tmp);

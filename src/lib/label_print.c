@@ -76,21 +76,21 @@ int ent_label_job_print(ent_label_job *job, const char *printer, char *request_i
     if (lp == NULL || *lp == '\0')
         lp = "lp";
     if (printer == NULL || *printer == '\0' || printer[0] == '-' || strpbrk(printer, " /\t\n") != NULL)
-        return label_fail(job, ENT_INVALID, "'%s' is not a printer name (lpstat -p lists them)", printer ? printer : "");
+        return entx_label_fail(job, ENT_INVALID, "'%s' is not a printer name (lpstat -p lists them)", printer ? printer : "");
     if (job->opt.format == ENT_LABEL_SVG)
-        return label_fail(job, ENT_INVALID, "printers take PDF, PNG or ZPL, not SVG");
+        return entx_label_fail(job, ENT_INVALID, "printers take PDF, PNG or ZPL, not SVG");
     fd = mkstemp(path);
     if (fd < 0)
-        return label_fail(job, ENT_ERROR, "cannot make a temporary file: %s", strerror(errno));
+        return entx_label_fail(job, ENT_ERROR, "cannot make a temporary file: %s", strerror(errno));
     f = fdopen(fd, "wb");
     if (f == NULL) {
         close(fd);
-        rc = label_fail(job, ENT_ERROR, "cannot make a temporary file: %s", strerror(errno));
+        rc = entx_label_fail(job, ENT_ERROR, "cannot make a temporary file: %s", strerror(errno));
         goto done;
     }
     rc = ent_label_job_write(job, f);
     if (fclose(f) != 0 && rc == ENT_OK)
-        rc = label_fail(job, ENT_ERROR, "writing the temporary file failed");
+        rc = entx_label_fail(job, ENT_ERROR, "writing the temporary file failed");
     if (rc != ENT_OK)
         goto done;
     char *argv[] = {(char *)lp, "-d", (char *)printer, "-t", (char *)job->t->name, "-o", "raw", path, NULL};
@@ -101,12 +101,12 @@ int ent_label_job_print(ent_label_job *job, const char *printer, char *request_i
     int st = run_capture(argv, said, sizeof said);
     trim(said);
     if (st < 0 || st == 127) {
-        rc = label_fail(job, ENT_ERROR, "cannot run %s: %s (install cups-client, or set ENTREPOT_LP)", lp,
+        rc = entx_label_fail(job, ENT_ERROR, "cannot run %s: %s (install cups-client, or set ENTREPOT_LP)", lp,
                         st < 0 ? strerror(errno) : "not found");
     } else if (st != 0) {
         bool missing = strstr(said, "does not exist") || strstr(said, "Unknown destination") ||
                        strstr(said, "Invalid destination");
-        rc = label_fail(job, missing ? ENT_NOTFOUND : ENT_ERROR, "%s '%s': %s", missing ? "no such printer" :
+        rc = entx_label_fail(job, missing ? ENT_NOTFOUND : ENT_ERROR, "%s '%s': %s", missing ? "no such printer" :
                         "printing to", printer, *said ? said : "lp failed without saying why");
     } else if (request_id && len) {
         snprintf(request_id, len, "%s", said);

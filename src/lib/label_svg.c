@@ -94,8 +94,8 @@ static int svg_page(FILE *f, const ent_label_job *job, size_t page)
 {
     double pw, ph;
     char a[32], b[32];
-    size_t per = label_per_page(job), n = 0;
-    label_page_size(job, &pw, &ph);
+    size_t per = entx_label_per_page(job), n = 0;
+    entx_label_page_size(job, &pw, &ph);
     fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", f);
     fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%smm\" ", num(a, pw));
     fprintf(f, "height=\"%smm\" viewBox=\"0 0 %s ", num(a, ph), num(b, pw));
@@ -106,7 +106,7 @@ static int svg_page(FILE *f, const ent_label_job *job, size_t page)
                 continue;
             size_t pg;
             double x, y, scale;
-            label_place(job, n, &pg, &x, &y, &scale);
+            entx_label_place(job, n, &pg, &x, &y, &scale);
             fprintf(f, "<g transform=\"translate(%s %s) ", num(a, x), num(b, y));
             fprintf(f, "scale(%s)\">\n", num(a, scale));
             svg_label(f, job, &job->labels[i]);
@@ -117,24 +117,24 @@ static int svg_page(FILE *f, const ent_label_job *job, size_t page)
     return ferror(f) ? ENT_ERROR : ENT_OK;
 }
 
-int label_write_svg(ent_label_job *job, FILE *f, const char *path)
+int entx_label_write_svg(ent_label_job *job, FILE *f, const char *path)
 {
     size_t pages = ent_label_job_pages(job);
     if (f) {
         if (pages > 1)
-            return label_fail(job, ENT_INVALID, "an SVG holds one page and this job has %zu: write it to a file "
+            return entx_label_fail(job, ENT_INVALID, "an SVG holds one page and this job has %zu: write it to a file "
                                                 "(out.svg becomes out-1.svg, out-2.svg, ...)", pages);
-        return svg_page(f, job, 0) == ENT_OK ? ENT_OK : label_fail(job, ENT_ERROR, "writing the SVG failed");
+        return svg_page(f, job, 0) == ENT_OK ? ENT_OK : entx_label_fail(job, ENT_ERROR, "writing the SVG failed");
     }
     for (size_t p = 0; p < pages; p++) {
         char name[4096];
-        label_page_path(name, sizeof name, path, p + 1);
+        entx_label_page_path(name, sizeof name, path, p + 1);
         FILE *out = fopen(name, "wb");
         if (out == NULL)
-            return label_fail(job, ENT_ERROR, "%s: cannot write", name);
+            return entx_label_fail(job, ENT_ERROR, "%s: cannot write", name);
         int rc = svg_page(out, job, p);
         if (fclose(out) != 0 || rc != ENT_OK)
-            return label_fail(job, ENT_ERROR, "%s: write failed", name);
+            return entx_label_fail(job, ENT_ERROR, "%s: write failed", name);
     }
     return ENT_OK;
 }

@@ -91,16 +91,16 @@ static int zpl_barcode(const struct zpl *z, ent_label_job *job, const struct out
         fputs("^FS\n", z->f);
         break;
     case SYM_GS1_128: /* mode D: (AI) in parentheses, the printer places FNC1 */
-        if (label_gs1_zpl(buf, sizeof buf, bc->data, true, why, sizeof why) != ENT_OK)
-            return label_fail(job, ENT_INVALID, "ZPL: %s", why);
+        if (entx_label_gs1_zpl(buf, sizeof buf, bc->data, true, why, sizeof why) != ENT_OK)
+            return entx_label_fail(job, ENT_INVALID, "ZPL: %s", why);
         fprintf(z->f, "^BY%d^BCN,%d,%c,N,N,D^FD%s^FS\n", m, barh, hrt, buf);
         break;
     case SYM_GS1_DATAMATRIX: /* ECC 200 with '_' as escape: _1 is FNC1 */
         if (strchr(bc->data, '_'))
-            return label_fail(job, ENT_INVALID, "ZPL: GS1 DataMatrix data '%s' contains '_', the escape character",
+            return entx_label_fail(job, ENT_INVALID, "ZPL: GS1 DataMatrix data '%s' contains '_', the escape character",
                               bc->data);
-        if (label_gs1_zpl(buf, sizeof buf, bc->data, false, why, sizeof why) != ENT_OK)
-            return label_fail(job, ENT_INVALID, "ZPL: %s", why);
+        if (entx_label_gs1_zpl(buf, sizeof buf, bc->data, false, why, sizeof why) != ENT_OK)
+            return entx_label_fail(job, ENT_INVALID, "ZPL: %s", why);
         fprintf(z->f, "^BXN,%d,200,0,0,6,_^FD%s^FS\n", m, buf);
         break;
     case SYM_DATAMATRIX: /* '~' is ^BX's escape character: the layout refused data with one */
@@ -159,13 +159,13 @@ static int zpl_label(const struct zpl *z, ent_label_job *job, const struct out_l
     return ENT_OK;
 }
 
-int label_write_zpl(ent_label_job *job, FILE *f)
+int entx_label_write_zpl(ent_label_job *job, FILE *f)
 {
     struct zpl z = {f, job->opt.dpi / 25.4};
     for (size_t i = 0; i < job->nlabels; i++)
         if (zpl_label(&z, job, &job->labels[i]) != ENT_OK)
             return ENT_INVALID;
     if (ferror(f))
-        return label_fail(job, ENT_ERROR, "writing the ZPL failed");
+        return entx_label_fail(job, ENT_ERROR, "writing the ZPL failed");
     return ENT_OK;
 }

@@ -15,11 +15,11 @@ static int queue_insert(ent_db *db, int64_t product_id, int64_t location_id, con
 {
     char now[21];
     int rc;
-    if ((rc = ent_check_text(db, "queue reason", reason, 200, true)) != ENT_OK)
+    if ((rc = entx_check_text(db, "queue reason", reason, 200, true)) != ENT_OK)
         return rc;
-    ent_now_utc(now);
+    entx_now_utc(now);
     sqlite3_stmt *st =
-        ent_stmt(db, "INSERT INTO label_queue(product_id, reason, queued_at, location_id, user) VALUES (?, ?, ?, ?, ?)");
+        entx_stmt(db, "INSERT INTO label_queue(product_id, reason, queued_at, location_id, user) VALUES (?, ?, ?, ?, ?)");
     if (st == NULL)
         return db->code;
     sqlite3_bind_int64(st, 1, product_id);
@@ -29,8 +29,8 @@ static int queue_insert(ent_db *db, int64_t product_id, int64_t location_id, con
         sqlite3_bind_int64(st, 4, location_id);
     else
         sqlite3_bind_null(st, 4);
-    ent_bind_text_or_null(st, 5, user);
-    return ent_exec_stmt(db, st);
+    entx_bind_text_or_null(st, 5, user);
+    return entx_exec_stmt(db, st);
 }
 
 int ent_label_queue_add(ent_db *db, int64_t product_id, const char *reason)
@@ -41,12 +41,12 @@ int ent_label_queue_add(ent_db *db, int64_t product_id, const char *reason)
 /* A lot's origin new on a shelf (no other lot there of that origin, and not
  * the commodity's default origin the label showed when the shelf was empty)
  * means the shelf's label must be printed again. */
-int ent_label_queue_on_move(ent_db *db, int64_t product_id, int64_t lot_id, int64_t location_id, const char *user)
+int entx_label_queue_on_move(ent_db *db, int64_t product_id, int64_t lot_id, int64_t location_id, const char *user)
 {
     char origin[3] = "", loc[64] = "", reason[200];
     int64_t same = 0, others = 0;
     int sc;
-    sqlite3_stmt *st = ent_stmt(
+    sqlite3_stmt *st = entx_stmt(
         db, "SELECT l.origin, loc.code, "
             "  (SELECT COUNT(*) FROM stock_balance b JOIN lot o ON o.id = b.lot_id WHERE b.product_id = l.product_id "
             "   AND b.location_id = loc.id AND b.qty > 0 AND b.lot_id <> l.id AND o.origin = l.origin), "
@@ -63,22 +63,22 @@ int ent_label_queue_on_move(ent_db *db, int64_t product_id, int64_t lot_id, int6
     sc = sqlite3_step(st);
     bool is_default = false;
     if (sc == SQLITE_ROW) {
-        ent_col_copy(st, 0, origin, sizeof origin);
-        ent_col_copy(st, 1, loc, sizeof loc);
+        entx_col_copy(st, 0, origin, sizeof origin);
+        entx_col_copy(st, 1, loc, sizeof loc);
         same = sqlite3_column_int64(st, 2);
         others = sqlite3_column_int64(st, 3);
         is_default = sqlite3_column_int(st, 4) != 0;
     }
     sqlite3_reset(st);
     if (sc != SQLITE_ROW && sc != SQLITE_DONE)
-        return ent_fail_sql(db, "checking the origins on a shelf");
+        return entx_fail_sql(db, "checking the origins on a shelf");
     if (sc == SQLITE_DONE || same > 0 || (others == 0 && is_default))
         return ENT_OK; /* not a shelf, or its label already names this origin */
     snprintf(reason, sizeof reason, "origin %s now on shelf %s", origin, loc);
     return queue_insert(db, product_id, location_id, reason, user);
 }
 
-int ent_label_queue_on_change(ent_db *db, int64_t product_id, const char *reason)
+int entx_label_queue_on_change(ent_db *db, int64_t product_id, const char *reason)
 {
     return ent_label_queue_add(db, product_id, reason);
 }
@@ -86,12 +86,12 @@ int ent_label_queue_on_change(ent_db *db, int64_t product_id, const char *reason
 int ent_label_queue_each(ent_db *db, ent_label_queue_cb cb, void *ud)
 {
     int rc = ENT_OK, sc;
-    ent_ok(db);
+    entx_ok(db);
     /* One row per commodity and shelf (entries without a shelf concern every
      * shelf): the newest entry's id, reason and time, in the order they were
      * first queued. */
     sqlite3_stmt *st =
-        ent_stmt(db, "SELECT q.id, q.product_id, COALESCE(p.gtin, p.sku), q.reason, q.queued_at, loc.code "
+        entx_stmt(db, "SELECT q.id, q.product_id, COALESCE(p.gtin, p.sku), q.reason, q.queued_at, loc.code "
                      "FROM label_queue q JOIN product p ON p.id = q.product_id "
                      "LEFT JOIN location loc ON loc.id = q.location_id "
                      "WHERE q.id = (SELECT MAX(id) FROM label_queue WHERE product_id = q.product_id "
@@ -113,7 +113,7 @@ int ent_label_queue_each(ent_db *db, ent_label_queue_cb cb, void *ud)
             break;
     }
     if (rc == ENT_OK && sc != SQLITE_DONE)
-        rc = ent_fail_sql(db, "reading the label queue");
+        rc = entx_fail_sql(db, "reading the label queue");
     sqlite3_reset(st);
     return rc;
 }
@@ -121,29 +121,29 @@ int ent_label_queue_each(ent_db *db, ent_label_queue_cb cb, void *ud)
 int ent_label_queue_clear(ent_db *db, int64_t upto, int64_t *removed)
 {
     int rc;
-    ent_ok(db);
-    if ((rc = ent_tx_begin(db)) != ENT_OK)
+    entx_ok(db);
+    if ((rc = entx_tx_begin(db)) != ENT_OK)
         return rc;
-    sqlite3_stmt *st = ent_stmt(db, "DELETE FROM label_queue WHERE id <= ?");
+    sqlite3_stmt *st = entx_stmt(db, "DELETE FROM label_queue WHERE id <= ?");
     if (st == NULL) {
         rc = db->code;
         goto done;
     }
     sqlite3_bind_int64(st, 1, upto);
-    rc = ent_exec_stmt(db, st);
+    rc = entx_exec_stmt(db, st);
     if (rc == ENT_OK && removed)
         *removed = sqlite3_changes(db->sql);
 done:
-    return ent_tx_end(db, rc);
+    return entx_tx_end(db, rc);
 }
 
 int ent_label_queue_remove(ent_db *db, int64_t product_id, int64_t upto)
 {
-    ent_ok(db);
-    sqlite3_stmt *st = ent_stmt(db, "DELETE FROM label_queue WHERE product_id = ? AND id <= ?");
+    entx_ok(db);
+    sqlite3_stmt *st = entx_stmt(db, "DELETE FROM label_queue WHERE product_id = ? AND id <= ?");
     if (st == NULL)
         return db->code;
     sqlite3_bind_int64(st, 1, product_id);
     sqlite3_bind_int64(st, 2, upto);
-    return ent_exec_stmt(db, st);
+    return entx_exec_stmt(db, st);
 }

@@ -12,11 +12,11 @@
 /* Queues the commodity's shelf labels for reprinting after a change of its
  * price or name (reason: "price", "name"). Runs inside the caller's
  * transaction. */
-int ent_label_queue_on_change(ent_db *db, int64_t product_id, const char *reason);
+int entx_label_queue_on_change(ent_db *db, int64_t product_id, const char *reason);
 
 /* Called by a stock move inside its transaction, after lot_id arrived at
  * location_id: queues that shelf's label when the lot's origin is new there.
  * A location that is not a shelf queues nothing. */
-int ent_label_queue_on_move(ent_db *db, int64_t product_id, int64_t lot_id, int64_t location_id, const char *user);
+int entx_label_queue_on_move(ent_db *db, int64_t product_id, int64_t lot_id, int64_t location_id, const char *user);
 
 #endif

@@ -9,7 +9,7 @@
 
 /* ---- small helpers ------------------------------------------------------ */
 
-int64_t sales_muldiv(int64_t a, int64_t num, int64_t den)
+int64_t entx_sales_muldiv(int64_t a, int64_t num, int64_t den)
 {
     /* 128-bit intermediate: a price per kg times grams times a rate must
      * not overflow before it is divided. */
@@ -18,19 +18,19 @@ int64_t sales_muldiv(int64_t a, int64_t num, int64_t den)
     return (int64_t)q;
 }
 
-int64_t sales_tax(int64_t amount, int32_t rate)
+int64_t entx_sales_tax(int64_t amount, int32_t rate)
 {
-    return sales_muldiv(amount, rate, 10000 + (int64_t)rate);
+    return entx_sales_muldiv(amount, rate, 10000 + (int64_t)rate);
 }
 
-int64_t sales_line_units(const char *unit, int64_t qty)
+int64_t entx_sales_line_units(const char *unit, int64_t qty)
 {
     if (strcmp(unit, "pcs") == 0)
         return qty;
     return qty > 0 ? 1 : qty < 0 ? -1 : 0;
 }
 
-int sales_valid_counter(const char *s)
+int entx_sales_valid_counter(const char *s)
 {
     size_t n = s ? strlen(s) : 0;
     if (n == 0 || n > 16)
@@ -42,14 +42,14 @@ int sales_valid_counter(const char *s)
     return 1;
 }
 
-int sales_durable(ent_db *db)
+int entx_sales_durable(ent_db *db)
 {
     /* A sale the customer walked away with must survive a power cut, even
      * when the caller opened the database without ENT_OPEN_DURABLE. */
     if (db->flags & ENT_OPEN_DURABLE)
         return ENT_OK;
     if (sqlite3_exec(db->sql, "PRAGMA synchronous = FULL", NULL, NULL, NULL) != SQLITE_OK)
-        return ent_fail_sql(db, "making the connection durable");
+        return entx_fail_sql(db, "making the connection durable");
     db->flags |= ENT_OPEN_DURABLE;
     return ENT_OK;
 }
@@ -68,7 +68,7 @@ static _Thread_local struct {
 static int64_t epoch_of(const char *utc)
 {
     int64_t t;
-    return ent_utc_parse(utc, &t) == ENT_OK && t >= 0 ? t : -1;
+    return entx_utc_parse(utc, &t) == ENT_OK && t >= 0 ? t : -1;
 }
 
 static int store_tz(ent_db *db, char tz[65])
@@ -81,7 +81,7 @@ static int store_tz(ent_db *db, char tz[65])
     return rc;
 }
 
-int sales_local(ent_db *db, const char *utc, char day[11], int *hour)
+int entx_sales_local(ent_db *db, const char *utc, char day[11], int *hour)
 {
     char tz[65], a[21], b[21];
     int rc = store_tz(db, tz);
@@ -89,14 +89,14 @@ int sales_local(ent_db *db, const char *utc, char day[11], int *hour)
         return rc;
     int64_t t = epoch_of(utc);
     if (t < 0)
-        return ent_fail(db, ENT_INVALID, "time '%s' is not UTC YYYY-MM-DDTHH:MM:SSZ", utc);
+        return entx_fail(db, ENT_INVALID, "time '%s' is not UTC YYYY-MM-DDTHH:MM:SSZ", utc);
     if (strcmp(day_cache.tz, tz) != 0 || t < day_cache.start || t >= day_cache.end) {
         int y, m, d;
-        if (ent_time_local_date(day_cache.day, tz, utc) != ENT_OK ||
-            sscanf(day_cache.day, "%4d-%2d-%2d", &y, &m, &d) != 3 || ent_time_midnight_utc(a, tz, y, m, d) != ENT_OK ||
-            ent_time_midnight_utc(b, tz, y, m, d + 1) != ENT_OK) {
+        if (entx_time_local_date(day_cache.day, tz, utc) != ENT_OK ||
+            sscanf(day_cache.day, "%4d-%2d-%2d", &y, &m, &d) != 3 || entx_time_midnight_utc(a, tz, y, m, d) != ENT_OK ||
+            entx_time_midnight_utc(b, tz, y, m, d + 1) != ENT_OK) {
             day_cache.tz[0] = '\0';
-            return ent_fail(db, ENT_INVALID, "cannot place %s in time zone %s", utc, tz);
+            return entx_fail(db, ENT_INVALID, "cannot place %s in time zone %s", utc, tz);
         }
         snprintf(day_cache.tz, sizeof day_cache.tz, "%s", tz);
         day_cache.start = epoch_of(a);
@@ -108,7 +108,7 @@ int sales_local(ent_db *db, const char *utc, char day[11], int *hour)
     return ENT_OK;
 }
 
-int sales_local_to_utc(ent_db *db, const char *local, char utc[21])
+int entx_sales_local_to_utc(ent_db *db, const char *local, char utc[21])
 {
     char tz[65], mid[21];
     int y, mo, d, h, mi, s = 0, used = 0;
@@ -121,14 +121,14 @@ int sales_local_to_utc(ent_db *db, const char *local, char utc[21])
     if ((len != 16 && len != 19) ||
         sscanf(local, "%4d-%2d-%2d %2d:%2d%n:%2d%n", &y, &mo, &d, &h, &mi, &used, &s, &used) < 5 ||
         (size_t)used != len || h > 23 || mi > 59 || s > 59)
-        return ent_fail(db, ENT_INVALID, "time '%s' is not YYYY-MM-DD HH:MM", shown);
+        return entx_fail(db, ENT_INVALID, "time '%s' is not YYYY-MM-DD HH:MM", shown);
     char date[11];
     memcpy(date, local, 10); /* the form was checked: ten ASCII bytes */
     date[10] = '\0';
-    if (ent_date_parse(date, NULL) != ENT_OK)
-        return ent_fail(db, ENT_INVALID, "'%s' is not a date", date);
-    if (ent_time_midnight_utc(mid, tz, y, mo, d) != ENT_OK)
-        return ent_fail(db, ENT_INVALID, "cannot place %s in time zone %s", shown, tz);
-    ent_utc_format(epoch_of(mid) + h * 3600 + mi * 60 + s, utc);
+    if (entx_date_parse(date, NULL) != ENT_OK)
+        return entx_fail(db, ENT_INVALID, "'%s' is not a date", date);
+    if (entx_time_midnight_utc(mid, tz, y, mo, d) != ENT_OK)
+        return entx_fail(db, ENT_INVALID, "cannot place %s in time zone %s", shown, tz);
+    entx_utc_format(epoch_of(mid) + h * 3600 + mi * 60 + s, utc);
     return ENT_OK;
 }

@@ -16,7 +16,7 @@
 
 #define MAX_LINES 500
 
-const char *const sales_methods[NMETHODS] = {"cash", "card", "wallet"};
+const char *const entx_sales_methods[NMETHODS] = {"cash", "card", "wallet"};
 
 /* ---- the basket --------------------------------------------------------- */
 
@@ -27,23 +27,23 @@ int ent_basket_new(ent_db *db, ent_basket **out, const char *counter, const char
     const ent_currency *cur = NULL;
     int rc;
     *out = NULL;
-    ent_ok(db);
-    if (!sales_valid_counter(counter)) {
+    entx_ok(db);
+    if (!entx_sales_valid_counter(counter)) {
         char shown[ENT_CLIP_SIZE];
-        return ent_fail(db, ENT_INVALID, "counter '%s' must be 1 to 16 letters, digits, - or _",
+        return entx_fail(db, ENT_INVALID, "counter '%s' must be 1 to 16 letters, digits, - or _",
                         ent_text_clip(shown, sizeof shown, counter, 40));
     }
-    if ((rc = ent_check_text(db, "cashier", cashier, 64, true)) != ENT_OK)
+    if ((rc = entx_check_text(db, "cashier", cashier, 64, true)) != ENT_OK)
         return rc;
     if (*cashier == '\0')
-        return ent_fail(db, ENT_INVALID, "a cashier is needed");
+        return entx_fail(db, ENT_INVALID, "a cashier is needed");
     b = calloc(1, sizeof *b);
     if (b == NULL)
-        return ent_fail(db, ENT_ERROR, "out of memory");
+        return entx_fail(db, ENT_ERROR, "out of memory");
     b->db = db;
     snprintf(b->counter, sizeof b->counter, "%s", counter);
     snprintf(b->cashier, sizeof b->cashier, "%s", cashier);
-    if (shelf && *shelf && (rc = ent_location_id(db, shelf, &b->shelf_id, NULL)) != ENT_OK)
+    if (shelf && *shelf && (rc = entx_location_id(db, shelf, &b->shelf_id, NULL)) != ENT_OK)
         goto done;
     if ((rc = ent_store_get(db, &store)) != ENT_OK)
         goto done;
@@ -85,9 +85,9 @@ static int check_qty(ent_db *db, const ent_basket_line *l)
     int pcs = strcmp(l->unit, "pcs") == 0;
     int64_t max = pcs ? ENT_SALE_MAX_PCS : ENT_SALE_MAX_MEASURE;
     if (l->qty <= 0)
-        return ent_fail(db, ENT_INVALID, "%s: a quantity must be 1 or more, not %lld", l->name, (long long)l->qty);
+        return entx_fail(db, ENT_INVALID, "%s: a quantity must be 1 or more, not %lld", l->name, (long long)l->qty);
     if (l->qty > max)
-        return ent_fail(db, ENT_INVALID, "%s: %lld %s is more than one sale line may hold (at most %lld %s)", l->name,
+        return entx_fail(db, ENT_INVALID, "%s: %lld %s is more than one sale line may hold (at most %lld %s)", l->name,
                         (long long)l->qty, l->unit, (long long)max, l->unit);
     return ENT_OK;
 }
@@ -107,18 +107,18 @@ static int price_line(ent_basket *b, ent_basket_line *l)
         if (__builtin_mul_overflow(l->qty, l->unit_price, &gross))
             gross = INT64_MAX;
     } else {
-        gross = sales_muldiv(l->qty, l->unit_price, 1000);
+        gross = entx_sales_muldiv(l->qty, l->unit_price, 1000);
     }
     if (gross > ENT_SALE_MAX_AMOUNT) {
         char a[32];
         ent_money_format(a, sizeof a, ENT_SALE_MAX_AMOUNT, b->currency);
-        return ent_fail(db, ENT_INVALID, "%s: the line's amount would be more than %s, the most a sale line may be",
+        return entx_fail(db, ENT_INVALID, "%s: the line's amount would be more than %s, the most a sale line may be",
                         l->name, a);
     }
     if (l->discount > gross)
         l->discount = gross;
     l->amount = gross - l->discount;
-    l->tax = sales_tax(l->amount, l->tax_rate);
+    l->tax = entx_sales_tax(l->amount, l->tax_rate);
     return ENT_OK;
 }
 
@@ -133,7 +133,7 @@ void ent_basket_totals_get(const ent_basket *b, ent_basket_totals *out)
         const ent_basket_line *l = &b->lines[i].pub;
         out->total += l->amount;
         out->tax += l->tax;
-        out->units += sales_line_units(l->unit, l->qty);
+        out->units += entx_sales_line_units(l->unit, l->qty);
     }
     for (int i = 0; i < NMETHODS; i++)
         out->paid += b->paid[i];
@@ -145,8 +145,8 @@ static void local_today(ent_basket *b, char day[11])
 {
     char now[21];
     int hour;
-    ent_now_utc(now);
-    if (sales_local(b->db, now, day, &hour) != ENT_OK)
+    entx_now_utc(now);
+    if (entx_sales_local(b->db, now, day, &hour) != ENT_OK)
         memcpy(day, now, 10), day[10] = '\0'; /* UTC's date, ASCII */
 }
 
@@ -172,7 +172,7 @@ static int check_stock(ent_basket *b, int64_t product_id, int64_t lot_id, int64_
     }
     local_today(b, today);
     if (lot_id) {
-        rc = ent_stock_pick(b->db, &picks, &n, product_id, lot_id, in_lot, b->shelf_id, today);
+        rc = entx_stock_pick(b->db, &picks, &n, product_id, lot_id, in_lot, b->shelf_id, today);
         if (rc == ENT_OK && origin)
             memcpy(origin, picks[0].origin, 3);
         free(picks);
@@ -180,7 +180,7 @@ static int check_stock(ent_basket *b, int64_t product_id, int64_t lot_id, int64_
         if (rc != ENT_OK)
             return rc;
     }
-    rc = ent_stock_pick(b->db, &picks, &n, product_id, 0, all, b->shelf_id, today);
+    rc = entx_stock_pick(b->db, &picks, &n, product_id, 0, all, b->shelf_id, today);
     if (rc == ENT_OK && origin && !lot_id)
         memcpy(origin, picks[0].origin, 3);
     free(picks);
@@ -190,13 +190,13 @@ static int check_stock(ent_basket *b, int64_t product_id, int64_t lot_id, int64_
 static struct bline *line_ref(ent_basket *b, size_t line)
 {
     if (b->n == 0) {
-        ent_fail(b->db, ENT_INVALID, "the basket is empty");
+        entx_fail(b->db, ENT_INVALID, "the basket is empty");
         return NULL;
     }
     if (line == 0)
         line = b->n;
     if (line > b->n) {
-        ent_fail(b->db, ENT_INVALID, "there is no line %zu: the basket has %zu", line, b->n);
+        entx_fail(b->db, ENT_INVALID, "there is no line %zu: the basket has %zu", line, b->n);
         return NULL;
     }
     return &b->lines[line - 1];
@@ -218,8 +218,8 @@ static int new_line(ent_basket *b, struct bline *bl, const ent_scan *s, const en
 {
     ent_product *p = NULL;
     ent_basket_line *l = &bl->pub;
-    int rc = ent_product_get_by_id(b->db, &p, m->product_id);
-    if (rc == ENT_OK && (rc = ent_product_sellable(b->db, p)) != ENT_OK)
+    int rc = entx_product_get_by_id(b->db, &p, m->product_id);
+    if (rc == ENT_OK && (rc = entx_product_sellable(b->db, p)) != ENT_OK)
         ent_product_free(p); /* unpriced or retired: refused, named */
     if (rc != ENT_OK)
         return rc;
@@ -241,24 +241,24 @@ static int new_line(ent_basket *b, struct bline *bl, const ent_scan *s, const en
         /* The scale priced it: the code's amount is what the customer pays. */
         l->fixed = scan_amount(b, s);
         if (l->fixed > 0 && l->fixed <= ENT_SALE_MAX_AMOUNT)
-            l->qty = !weighed ? 1 : p->price > 0 ? sales_muldiv(l->fixed, 1000, p->price) : 0;
+            l->qty = !weighed ? 1 : p->price > 0 ? entx_sales_muldiv(l->fixed, 1000, p->price) : 0;
         if (l->fixed <= 0 || l->fixed > ENT_SALE_MAX_AMOUNT || l->qty <= 0) {
             char shown[ENT_CLIP_SIZE];
-            rc = ent_fail(b->db, ENT_INVALID, "%s: the price in code %s cannot be sold", l->name,
+            rc = entx_fail(b->db, ENT_INVALID, "%s: the price in code %s cannot be sold", l->name,
                           ent_text_clip(shown, sizeof shown, s->text, 40));
             goto done;
         }
     }
     /* A plain GTIN of goods sold by weight says "one", which is no weight. */
     if (weighed && (l->qty <= 0 || (!s->has_measure && l->fixed == 0))) {
-        rc = ent_fail(b->db, ENT_INVALID, "%s is sold by weight or volume: scan the label from the scale", l->name);
+        rc = entx_fail(b->db, ENT_INVALID, "%s is sold by weight or volume: scan the label from the scale", l->name);
         goto done;
     }
     if (mult > 1) {
         int64_t max = weighed ? ENT_SALE_MAX_MEASURE : ENT_SALE_MAX_PCS;
         if (__builtin_mul_overflow(l->qty, mult, &l->qty) || l->qty > max ||
             __builtin_mul_overflow(l->fixed, mult, &l->fixed)) {
-            rc = ent_fail(b->db, ENT_INVALID,
+            rc = entx_fail(b->db, ENT_INVALID,
                           "%s: %lld times the code is more than one sale line may hold "
                           "(at most %lld %s)",
                           l->name, (long long)mult, (long long)max, l->unit);
@@ -279,28 +279,28 @@ int ent_basket_scan(ent_basket *b, size_t *line_out, const char *code, int64_t q
     int rc;
     if (b == NULL)
         return ENT_INVALID;
-    ent_ok(b->db);
+    entx_ok(b->db);
     if (code == NULL || *code == '\0')
-        return ent_fail(b->db, ENT_INVALID, "no code given");
+        return entx_fail(b->db, ENT_INVALID, "no code given");
     if (qty < 0)
-        return ent_fail(b->db, ENT_INVALID, "a quantity must be 1 or more, not %lld", (long long)qty);
+        return entx_fail(b->db, ENT_INVALID, "a quantity must be 1 or more, not %lld", (long long)qty);
     if (qty > ENT_SALE_MAX_MEASURE)
-        return ent_fail(b->db, ENT_INVALID,
+        return entx_fail(b->db, ENT_INVALID,
                         "a quantity of %lld is more than one sale line may hold (at most %d "
                         "pieces, or %d g or ml)",
                         (long long)qty, ENT_SALE_MAX_PCS, ENT_SALE_MAX_MEASURE);
     if (b->n >= MAX_LINES)
-        return ent_fail(b->db, ENT_INVALID, "a basket holds at most %d lines", MAX_LINES);
+        return entx_fail(b->db, ENT_INVALID, "a basket holds at most %d lines", MAX_LINES);
     if (ent_scan_parse(&s, code, strlen(code), &b->scan_cfg) != ENT_OK)
-        return ent_fail(b->db, ENT_INVALID, "%s", s.message);
+        return entx_fail(b->db, ENT_INVALID, "%s", s.message);
     if ((rc = ent_scan_resolve(b->db, &m, &s)) != ENT_OK)
         goto done;
     if (m->lot_state == ENT_SCAN_LOT_UNKNOWN) {
-        rc = ent_fail(b->db, ENT_NOTFOUND, "%s", m->problem);
+        rc = entx_fail(b->db, ENT_NOTFOUND, "%s", m->problem);
         goto done;
     }
     if (m->lot_state == ENT_SCAN_LOT_CONFLICT) {
-        rc = ent_fail(b->db, ENT_INVALID, "the scan does not agree with lot %s on record: %s", m->lot->code,
+        rc = entx_fail(b->db, ENT_INVALID, "the scan does not agree with lot %s on record: %s", m->lot->code,
                       m->problem);
         goto done;
     }
@@ -336,7 +336,7 @@ int ent_basket_scan(ent_basket *b, size_t *line_out, const char *code, int64_t q
         size_t cap = b->cap ? b->cap * 2 : 16;
         struct bline *nb = realloc(b->lines, cap * sizeof *nb);
         if (nb == NULL) {
-            rc = ent_fail(b->db, ENT_ERROR, "out of memory");
+            rc = entx_fail(b->db, ENT_ERROR, "out of memory");
             goto done;
         }
         b->lines = nb;
@@ -352,19 +352,19 @@ done:
 
 int ent_basket_set_qty(ent_basket *b, size_t line, int64_t qty)
 {
-    ent_ok(b->db);
+    entx_ok(b->db);
     struct bline *bl = line_ref(b, line);
     if (bl == NULL)
         return b->db->code;
     ent_basket_line *l = &bl->pub;
     if (qty <= 0)
-        return ent_fail(b->db, ENT_INVALID, "a quantity must be 1 or more, not %lld (remove the line instead)",
+        return entx_fail(b->db, ENT_INVALID, "a quantity must be 1 or more, not %lld (remove the line instead)",
                         (long long)qty);
     if (l->fixed > 0)
-        return ent_fail(b->db, ENT_INVALID, "%s was priced by its label: scan each label", l->name);
+        return entx_fail(b->db, ENT_INVALID, "%s was priced by its label: scan each label", l->name);
     /* A weighed line holds what the scale weighed: a count would sell 3 g. */
     if (strcmp(l->unit, "pcs") != 0)
-        return ent_fail(b->db, ENT_INVALID, "%s was weighed: its quantity is on the scale's label, scan each label",
+        return entx_fail(b->db, ENT_INVALID, "%s was weighed: its quantity is on the scale's label, scan each label",
                         l->name);
     ent_basket_line bounded = *l;
     bounded.qty = qty;
@@ -388,7 +388,7 @@ int ent_basket_set_qty(ent_basket *b, size_t line, int64_t qty)
 
 int ent_basket_remove(ent_basket *b, size_t line)
 {
-    ent_ok(b->db);
+    entx_ok(b->db);
     struct bline *bl = line_ref(b, line);
     if (bl == NULL)
         return b->db->code;
@@ -402,13 +402,13 @@ int ent_basket_remove(ent_basket *b, size_t line)
 static int check_reason(ent_db *db, const char *what, const char *reason)
 {
     if (reason == NULL || *reason == '\0')
-        return ent_fail(db, ENT_INVALID, "a %s needs a reason", what);
-    return ent_check_text(db, "reason", reason, 100, true);
+        return entx_fail(db, ENT_INVALID, "a %s needs a reason", what);
+    return entx_check_text(db, "reason", reason, 100, true);
 }
 
 int ent_basket_set_price(ent_basket *b, size_t line, int64_t unit_price, const char *reason)
 {
-    ent_ok(b->db);
+    entx_ok(b->db);
     struct bline *bl = line_ref(b, line);
     if (bl == NULL)
         return b->db->code;
@@ -420,10 +420,10 @@ int ent_basket_set_price(ent_basket *b, size_t line, int64_t unit_price, const c
         char a[32], m[32];
         ent_money_format(a, sizeof a, unit_price, b->currency);
         ent_money_format(m, sizeof m, ENT_SALE_MAX_PRICE, b->currency);
-        return ent_fail(b->db, ENT_INVALID, "a price of %s cannot be: a price is from 0 to %s", a, m);
+        return entx_fail(b->db, ENT_INVALID, "a price of %s cannot be: a price is from 0 to %s", a, m);
     }
     if (l->fixed > 0)
-        return ent_fail(b->db, ENT_INVALID, "%s was priced by its label: give a discount instead", l->name);
+        return entx_fail(b->db, ENT_INVALID, "%s was priced by its label: give a discount instead", l->name);
     ent_basket_line old = *l;
     l->unit_price = unit_price;
     snprintf(l->price_reason, sizeof l->price_reason, "%s", reason);
@@ -434,7 +434,7 @@ int ent_basket_set_price(ent_basket *b, size_t line, int64_t unit_price, const c
 
 int ent_basket_discount(ent_basket *b, size_t line, int64_t amount, int32_t percent_bp, const char *reason)
 {
-    ent_ok(b->db);
+    entx_ok(b->db);
     struct bline *bl = line_ref(b, line);
     if (bl == NULL)
         return b->db->code;
@@ -445,16 +445,16 @@ int ent_basket_discount(ent_basket *b, size_t line, int64_t amount, int32_t perc
     int64_t gross = l->amount + l->discount;
     if (amount < 0) {
         if (percent_bp <= 0 || percent_bp > 10000)
-            return ent_fail(b->db, ENT_INVALID, "a discount must be between 0%% and 100%%");
-        amount = sales_muldiv(gross, percent_bp, 10000);
+            return entx_fail(b->db, ENT_INVALID, "a discount must be between 0%% and 100%%");
+        amount = entx_sales_muldiv(gross, percent_bp, 10000);
     }
     if (amount <= 0)
-        return ent_fail(b->db, ENT_INVALID, "a discount must be more than zero");
+        return entx_fail(b->db, ENT_INVALID, "a discount must be more than zero");
     if (amount > gross) {
         char a[32], g[32];
         ent_money_format(a, sizeof a, amount, b->currency);
         ent_money_format(g, sizeof g, gross, b->currency);
-        return ent_fail(b->db, ENT_INVALID, "a discount of %s is more than the line's %s", a, g);
+        return entx_fail(b->db, ENT_INVALID, "a discount of %s is more than the line's %s", a, g);
     }
     l->discount = amount;
     snprintf(l->discount_reason, sizeof l->discount_reason, "%s", reason);
@@ -464,7 +464,7 @@ int ent_basket_discount(ent_basket *b, size_t line, int64_t amount, int32_t perc
 static int method_index(const char *method)
 {
     for (int i = 0; method && i < NMETHODS; i++)
-        if (strcmp(method, sales_methods[i]) == 0)
+        if (strcmp(method, entx_sales_methods[i]) == 0)
             return i;
     return -1;
 }
@@ -472,20 +472,20 @@ static int method_index(const char *method)
 int ent_basket_pay(ent_basket *b, const char *method, int64_t amount)
 {
     ent_basket_totals t;
-    ent_ok(b->db);
+    entx_ok(b->db);
     int k = method_index(method);
     if (k < 0) {
         char shown[ENT_CLIP_SIZE];
-        return ent_fail(b->db, ENT_INVALID, "payment method '%s' must be cash, card or wallet",
+        return entx_fail(b->db, ENT_INVALID, "payment method '%s' must be cash, card or wallet",
                         ent_text_clip(shown, sizeof shown, method, 20));
     }
     ent_basket_totals_get(b, &t);
     if (b->n == 0)
-        return ent_fail(b->db, ENT_INVALID, "the basket is empty");
+        return entx_fail(b->db, ENT_INVALID, "the basket is empty");
     if (t.due <= 0)
-        return ent_fail(b->db, ENT_INVALID, "nothing is due");
+        return entx_fail(b->db, ENT_INVALID, "nothing is due");
     if (amount < 0)
-        return ent_fail(b->db, ENT_INVALID, "an amount paid must be more than zero");
+        return entx_fail(b->db, ENT_INVALID, "an amount paid must be more than zero");
     if (amount == 0)
         amount = t.due;
     int64_t paid;
@@ -493,14 +493,14 @@ int ent_basket_pay(ent_basket *b, const char *method, int64_t amount)
         char a[32], m[32];
         ent_money_format(a, sizeof a, amount, b->currency);
         ent_money_format(m, sizeof m, ENT_SALE_MAX_AMOUNT, b->currency);
-        return ent_fail(b->db, ENT_INVALID, "%s paid in %s is more than a payment may be (at most %s)", a, sales_methods[k],
+        return entx_fail(b->db, ENT_INVALID, "%s paid in %s is more than a payment may be (at most %s)", a, entx_sales_methods[k],
                         m);
     }
     if (k != 0 && amount > t.due) {
         char a[32], d[32];
         ent_money_format(a, sizeof a, amount, b->currency);
         ent_money_format(d, sizeof d, t.due, b->currency);
-        return ent_fail(b->db, ENT_INVALID, "%s cannot pay %s when %s is due: only cash gives change", method, a, d);
+        return entx_fail(b->db, ENT_INVALID, "%s cannot pay %s when %s is due: only cash gives change", method, a, d);
     }
     b->paid[k] = paid;
     return ENT_OK;

@@ -14,7 +14,7 @@
 #include "entrepot/money.h"
 #include "sales_check.h"
 
-void sales_issue(struct sales_issues *is, const char *fmt, ...)
+void entx_sales_issue(struct sales_issues *is, const char *fmt, ...)
 {
     char line[1024];
     va_list ap;
@@ -26,7 +26,7 @@ void sales_issue(struct sales_issues *is, const char *fmt, ...)
         is->cb(line, is->ud);
 }
 
-void sales_issue_money(char *buf, size_t len, int64_t minor, const char *currency)
+void entx_sales_issue_money(char *buf, size_t len, int64_t minor, const char *currency)
 {
     char n[48];
     if (ent_money_format(n, sizeof n, minor, currency) < 0)
@@ -34,25 +34,25 @@ void sales_issue_money(char *buf, size_t len, int64_t minor, const char *currenc
     snprintf(buf, len, "%s %s", n, currency);
 }
 
-int sales_each_row(ent_db *db, sales_row_cb cb, void *ud)
+int entx_sales_each_row(ent_db *db, sales_row_cb cb, void *ud)
 {
     sqlite3_stmt *st = NULL;
     int sc, rc = 0;
     /* Its own statement: the callback reads other rows meanwhile. */
     if (sqlite3_prepare_v2(db->sql, "SELECT id, uuid, receipt FROM sale ORDER BY receipt, id", -1, &st, NULL) !=
         SQLITE_OK)
-        return ent_fail_sql(db, "reading the sales");
+        return entx_fail_sql(db, "reading the sales");
     while (rc == 0 && (sc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *uuid = (const char *)sqlite3_column_text(st, 1);
         rc = cb(sqlite3_column_int64(st, 0), uuid ? uuid : "", sqlite3_column_int64(st, 2), ud);
     }
     if (rc == 0 && sc != SQLITE_DONE)
-        rc = ent_fail_sql(db, "reading the sales");
+        rc = entx_fail_sql(db, "reading the sales");
     sqlite3_finalize(st);
     return rc;
 }
 
-/* A line's units in the reports (sales_line_units, on stored values). */
+/* A line's units in the reports (entx_sales_line_units, on stored values). */
 static int64_t line_units(const char *unit, int64_t qty)
 {
     return strcmp(unit ? unit : "", "pcs") == 0 ? qty : qty > 0 ? 1 : qty < 0 ? -1 : 0;
@@ -80,7 +80,7 @@ struct sums {
 /* Each line: its quantity against the lots picked for it; sums the lines. */
 static int check_lines(ent_db *db, struct sales_issues *is, int64_t id, const char *label, bool sale, struct sums *s)
 {
-    sqlite3_stmt *st = ent_stmt(db, "SELECT l.id, l.line, l.qty, l.lot, l.unit, l.amount, l.tax, "
+    sqlite3_stmt *st = entx_stmt(db, "SELECT l.id, l.line, l.qty, l.lot, l.unit, l.amount, l.tax, "
                                     "       (SELECT COALESCE(SUM(p.qty), 0) FROM sale_pick p WHERE p.line_id = l.id) "
                                     "FROM sale_line l WHERE l.sale_id = ? ORDER BY l.line");
     int sc;
@@ -95,13 +95,13 @@ static int check_lines(ent_db *db, struct sales_issues *is, int64_t id, const ch
             __builtin_add_overflow(s->tax, sqlite3_column_int64(st, 6), &s->tax) ||
             __builtin_add_overflow(s->units, line_units((const char *)sqlite3_column_text(st, 4), qty), &s->units);
         if (picked != qty)
-            sales_issue(is, "%s: line %lld: quantity %lld, but the lots taken for it hold %lld", label, (long long)line,
+            entx_sales_issue(is, "%s: line %lld: quantity %lld, but the lots taken for it hold %lld", label, (long long)line,
                         (long long)qty, (long long)picked);
         char lots[80];
-        ent_col_copy(st, 3, lots, sizeof lots);
+        entx_col_copy(st, 3, lots, sizeof lots);
         /* Each lot picked must be named on the line; a sale's line names
          * only the lots picked (a return's names those of the line sold). */
-        sqlite3_stmt *pk = ent_stmt(db, "SELECT DISTINCT lot.code FROM sale_pick p JOIN lot ON lot.id = p.lot_id "
+        sqlite3_stmt *pk = entx_stmt(db, "SELECT DISTINCT lot.code FROM sale_pick p JOIN lot ON lot.id = p.lot_id "
                                         "WHERE p.line_id = ? ORDER BY lot.code");
         if (pk == NULL)
             break;
@@ -119,20 +119,20 @@ static int check_lines(ent_db *db, struct sales_issues *is, int64_t id, const ch
         }
         sqlite3_reset(pk);
         if (missing)
-            sales_issue(is, "%s: line %lld: lot %s was taken, but the line names lots '%s'", label, (long long)line,
+            entx_sales_issue(is, "%s: line %lld: lot %s was taken, but the line names lots '%s'", label, (long long)line,
                         first_missing, lots);
         else if (sale && picked == qty && *lots && npicked > 0) {
             int listed = 1;
             for (const char *p = lots; (p = strchr(p, '+')) != NULL; p++)
                 listed++;
             if (listed != npicked && strlen(lots) < 64)
-                sales_issue(is, "%s: line %lld: the line names lots '%s', but %d lot%s were taken", label,
+                entx_sales_issue(is, "%s: line %lld: the line names lots '%s', but %d lot%s were taken", label,
                             (long long)line, lots, npicked, npicked == 1 ? "" : "s");
         }
     }
     sqlite3_reset(st);
     if (sc != SQLITE_DONE)
-        return db->code != ENT_OK ? db->code : ent_fail_sql(db, "reading sale lines");
+        return db->code != ENT_OK ? db->code : entx_fail_sql(db, "reading sale lines");
     return ENT_OK;
 }
 
@@ -140,7 +140,7 @@ static int check_lines(ent_db *db, struct sales_issues *is, int64_t id, const ch
 static int check_moves(ent_db *db, struct sales_issues *is, int64_t id, const char *uuid, const char *label,
                        const char *kind)
 {
-    sqlite3_stmt *st = ent_stmt(
+    sqlite3_stmt *st = entx_stmt(
         db, "WITH p AS (SELECT p.lot_id, p.location_id, SUM(p.qty) AS q FROM sale_pick p "
             "           JOIN sale_line l ON l.id = p.line_id WHERE l.sale_id = ?1 GROUP BY p.lot_id, p.location_id), "
             "m AS (SELECT lot_id, location_id, -SUM(qty) AS q, MIN(kind) AS k1, MAX(kind) AS k2 FROM stock_move "
@@ -165,25 +165,25 @@ static int check_moves(ent_db *db, struct sales_issues *is, int64_t id, const ch
         const char *k1 = (const char *)sqlite3_column_text(st, 4), *k2 = (const char *)sqlite3_column_text(st, 5);
         bool sale = strcmp(kind, "sale") == 0;
         if (picked != moved)
-            sales_issue(is, "%s: lot %s at %s: the %s %lld, but the stock moves %s %lld", label, lot, loc,
+            entx_sales_issue(is, "%s: lot %s at %s: the %s %lld, but the stock moves %s %lld", label, lot, loc,
                         sale ? "sale took" : "return gave back", (long long)(sale ? picked : -picked),
                         sale ? "took" : "gave back", (long long)(sale ? moved : -moved));
         else
-            sales_issue(is, "%s: lot %s at %s: stock moves of kind '%s', not '%s'", label, lot, loc,
+            entx_sales_issue(is, "%s: lot %s at %s: stock moves of kind '%s', not '%s'", label, lot, loc,
                         strcmp(k1, kind) != 0 ? k1 : k2, kind);
     }
     sqlite3_reset(st);
     if (sc != SQLITE_DONE)
-        return ent_fail_sql(db, "reading the stock moves of a sale");
+        return entx_fail_sql(db, "reading the stock moves of a sale");
     return ENT_OK;
 }
 
-int sales_check_one(ent_db *db, struct sales_issues *is, int64_t id, const char *uuid, const char *label)
+int entx_sales_check_one(ent_db *db, struct sales_issues *is, int64_t id, const char *uuid, const char *label)
 {
     char kind[8] = "", a[64], b[64];
     int64_t total = 0, tax = 0, units = 0;
     struct sums s = {0};
-    sqlite3_stmt *st = ent_stmt(db, "SELECT kind, total, tax, units, "
+    sqlite3_stmt *st = entx_stmt(db, "SELECT kind, total, tax, units, "
                                     "       (SELECT COUNT(*) FROM sale_pay p WHERE p.sale_id = s.id) "
                                     "FROM sale s WHERE id = ?");
     if (st == NULL)
@@ -191,18 +191,18 @@ int sales_check_one(ent_db *db, struct sales_issues *is, int64_t id, const char 
     sqlite3_bind_int64(st, 1, id);
     int sc = sqlite3_step(st);
     if (sc == SQLITE_ROW) {
-        ent_col_copy(st, 0, kind, sizeof kind);
+        entx_col_copy(st, 0, kind, sizeof kind);
         total = sqlite3_column_int64(st, 1);
         tax = sqlite3_column_int64(st, 2);
         units = sqlite3_column_int64(st, 3);
     }
     sqlite3_reset(st);
     if (sc != SQLITE_ROW)
-        return ent_fail_sql(db, "reading a sale");
+        return entx_fail_sql(db, "reading a sale");
     int rc = check_lines(db, is, id, label, strcmp(kind, "sale") == 0, &s);
     if (rc != ENT_OK)
         return rc;
-    st = ent_stmt(db, "SELECT amount FROM sale_pay WHERE sale_id = ?");
+    st = entx_stmt(db, "SELECT amount FROM sale_pay WHERE sale_id = ?");
     if (st == NULL)
         return db->code;
     sqlite3_bind_int64(st, 1, id);
@@ -210,35 +210,35 @@ int sales_check_one(ent_db *db, struct sales_issues *is, int64_t id, const char 
         s.overflow |= __builtin_add_overflow(s.paid, sqlite3_column_int64(st, 0), &s.paid);
     sqlite3_reset(st);
     if (sc != SQLITE_DONE)
-        return ent_fail_sql(db, "reading payments");
+        return entx_fail_sql(db, "reading payments");
     if (s.overflow) {
-        sales_issue(is, "%s: its lines or payments add up to more than can be recorded", label);
+        entx_sales_issue(is, "%s: its lines or payments add up to more than can be recorded", label);
     } else {
         if (s.total != total) {
-            sales_issue_money(a, sizeof a, total, is->currency);
-            sales_issue_money(b, sizeof b, s.total, is->currency);
-            sales_issue(is, "%s: total %s, but its lines add up to %s", label, a, b);
+            entx_sales_issue_money(a, sizeof a, total, is->currency);
+            entx_sales_issue_money(b, sizeof b, s.total, is->currency);
+            entx_sales_issue(is, "%s: total %s, but its lines add up to %s", label, a, b);
         }
         if (s.paid != total) {
-            sales_issue_money(a, sizeof a, total, is->currency);
-            sales_issue_money(b, sizeof b, s.paid, is->currency);
-            sales_issue(is, "%s: total %s, but its payments add up to %s", label, a, b);
+            entx_sales_issue_money(a, sizeof a, total, is->currency);
+            entx_sales_issue_money(b, sizeof b, s.paid, is->currency);
+            entx_sales_issue(is, "%s: total %s, but its payments add up to %s", label, a, b);
         }
         if (s.tax != tax) {
-            sales_issue_money(a, sizeof a, tax, is->currency);
-            sales_issue_money(b, sizeof b, s.tax, is->currency);
-            sales_issue(is, "%s: tax %s, but its lines add up to %s", label, a, b);
+            entx_sales_issue_money(a, sizeof a, tax, is->currency);
+            entx_sales_issue_money(b, sizeof b, s.tax, is->currency);
+            entx_sales_issue(is, "%s: tax %s, but its lines add up to %s", label, a, b);
         }
         if (s.units != units)
-            sales_issue(is, "%s: %lld units, but its lines add up to %lld", label, (long long)units,
+            entx_sales_issue(is, "%s: %lld units, but its lines add up to %lld", label, (long long)units,
                         (long long)s.units);
     }
     return check_moves(db, is, id, uuid, label, strcmp(kind, "sale") == 0 ? "sale" : "return");
 }
 
-int sales_check_stray_moves(ent_db *db, struct sales_issues *is)
+int entx_sales_check_stray_moves(ent_db *db, struct sales_issues *is)
 {
-    sqlite3_stmt *st = ent_stmt(db, "SELECT m.batch, m.kind, COUNT(*), SUM(m.qty) FROM stock_move m "
+    sqlite3_stmt *st = entx_stmt(db, "SELECT m.batch, m.kind, COUNT(*), SUM(m.qty) FROM stock_move m "
                                     "WHERE m.kind IN ('sale', 'return') "
                                     "AND NOT EXISTS (SELECT 1 FROM sale s WHERE s.uuid = m.batch) "
                                     "GROUP BY m.batch, m.kind ORDER BY MIN(m.id)");
@@ -246,13 +246,13 @@ int sales_check_stray_moves(ent_db *db, struct sales_issues *is)
     if (st == NULL)
         return db->code;
     while ((sc = sqlite3_step(st)) == SQLITE_ROW)
-        sales_issue(is, "stock moves of kind %s (batch %.36s, %lld move%s, %lld units) belong to no sale",
+        entx_sales_issue(is, "stock moves of kind %s (batch %.36s, %lld move%s, %lld units) belong to no sale",
                     (const char *)sqlite3_column_text(st, 1), (const char *)sqlite3_column_text(st, 0),
                     (long long)sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 2) == 1 ? "" : "s",
                     (long long)sqlite3_column_int64(st, 3));
     sqlite3_reset(st);
     if (sc != SQLITE_DONE)
-        return ent_fail_sql(db, "reading the stock moves");
+        return entx_fail_sql(db, "reading the stock moves");
     return ENT_OK;
 }
 
@@ -315,13 +315,13 @@ static void summary_issue(struct sales_issues *is, sqlite3_stmt *st, int table)
     const char *key = (const char *)sqlite3_column_text(st, 0);
     char a[64], b[64];
     if (sqlite3_column_type(st, 1) == SQLITE_NULL) {
-        sales_issue_money(b, sizeof b, sqlite3_column_int64(st, 2), is->currency);
-        sales_issue(is, "report summary %s for %s is missing: the sales give %s", summary_what[table], key, b);
+        entx_sales_issue_money(b, sizeof b, sqlite3_column_int64(st, 2), is->currency);
+        entx_sales_issue(is, "report summary %s for %s is missing: the sales give %s", summary_what[table], key, b);
         return;
     }
     if (sqlite3_column_type(st, 2) == SQLITE_NULL) {
-        sales_issue_money(a, sizeof a, sqlite3_column_int64(st, 1), is->currency);
-        sales_issue(is, "report summary %s for %s shows %s, but no sale is there", summary_what[table], key, a);
+        entx_sales_issue_money(a, sizeof a, sqlite3_column_int64(st, 1), is->currency);
+        entx_sales_issue(is, "report summary %s for %s shows %s, but no sale is there", summary_what[table], key, a);
         return;
     }
     int64_t got[6], want[6];
@@ -331,27 +331,27 @@ static void summary_issue(struct sales_issues *is, sqlite3_stmt *st, int table)
     }
     if (got[0] != want[0] || got[4] != want[4]) {
         int c = got[0] != want[0] ? 0 : 4;
-        sales_issue_money(a, sizeof a, got[c], is->currency);
-        sales_issue_money(b, sizeof b, want[c], is->currency);
-        sales_issue(is, "report summary %s for %s: %s %s, but the sales give %s", summary_what[table], key,
+        entx_sales_issue_money(a, sizeof a, got[c], is->currency);
+        entx_sales_issue_money(b, sizeof b, want[c], is->currency);
+        entx_sales_issue(is, "report summary %s for %s: %s %s, but the sales give %s", summary_what[table], key,
                     c == 0 ? "value" : "returned value", a, b);
     } else if (got[1] != want[1] || got[5] != want[5]) {
         int c = got[1] != want[1] ? 1 : 5;
-        sales_issue(is, "report summary %s for %s: %lld %s, but the sales give %lld", summary_what[table], key,
+        entx_sales_issue(is, "report summary %s for %s: %lld %s, but the sales give %lld", summary_what[table], key,
                     (long long)got[c], c == 1 ? "units" : "units returned", (long long)want[c]);
     } else if (got[2] != want[2]) {
-        sales_issue(is, "report summary %s for %s: %lld %s, but the sales give %lld", summary_what[table], key,
+        entx_sales_issue(is, "report summary %s for %s: %lld %s, but the sales give %lld", summary_what[table], key,
                     (long long)got[2], summary_count[table], (long long)want[2]);
     } else {
-        sales_issue(is, "report summary %s for %s: %lld %s, but the sales give %lld", summary_what[table], key,
+        entx_sales_issue(is, "report summary %s for %s: %lld %s, but the sales give %lld", summary_what[table], key,
                     (long long)got[3], summary_returns[table], (long long)want[3]);
     }
 }
 
-int sales_check_summaries(ent_db *db, struct sales_issues *is)
+int entx_sales_check_summaries(ent_db *db, struct sales_issues *is)
 {
     for (int t = 0; t < 3; t++) {
-        sqlite3_stmt *st = ent_stmt(db, summary_sql[t]);
+        sqlite3_stmt *st = entx_stmt(db, summary_sql[t]);
         int sc;
         if (st == NULL)
             return db->code;
@@ -359,11 +359,11 @@ int sales_check_summaries(ent_db *db, struct sales_issues *is)
             summary_issue(is, st, t);
         sqlite3_reset(st);
         if (sc == SQLITE_ERROR && strstr(sqlite3_errmsg(db->sql), "overflow")) {
-            sales_issue(is, "report summaries %s: the sales add up to more than can be recorded", summary_what[t]);
+            entx_sales_issue(is, "report summaries %s: the sales add up to more than can be recorded", summary_what[t]);
             continue;
         }
         if (sc != SQLITE_DONE)
-            return ent_fail_sql(db, "checking the report summaries");
+            return entx_fail_sql(db, "checking the report summaries");
     }
     return ENT_OK;
 }

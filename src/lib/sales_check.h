@@ -18,26 +18,26 @@ struct sales_issues {
 };
 
 /* Reports one problem (at most 1 KiB of text). */
-void sales_issue(struct sales_issues *is, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void entx_sales_issue(struct sales_issues *is, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* "12.50 CNY" for messages. */
-void sales_issue_money(char *buf, size_t len, int64_t minor, const char *currency);
+void entx_sales_issue_money(char *buf, size_t len, int64_t minor, const char *currency);
 
 /* Calls cb for each sale and return row, in receipt order; a non-zero
  * return from cb stops the walk and is returned. */
 typedef int (*sales_row_cb)(int64_t id, const char *uuid, int64_t receipt, void *ud);
-int sales_each_row(ent_db *db, sales_row_cb cb, void *ud);
+int entx_sales_each_row(ent_db *db, sales_row_cb cb, void *ud);
 
 /* One sale against itself and the stock: its header against its lines
  * (total, tax, units), each line's quantity and lots against the lots
  * picked for it, and the picks against the stock moves of the sale. label
  * names the sale in messages ("sale receipt 12"). */
-int sales_check_one(ent_db *db, struct sales_issues *is, int64_t id, const char *uuid, const char *label);
+int entx_sales_check_one(ent_db *db, struct sales_issues *is, int64_t id, const char *uuid, const char *label);
 
 /* Stock moves of kind sale or return that belong to no sale. */
-int sales_check_stray_moves(ent_db *db, struct sales_issues *is);
+int entx_sales_check_stray_moves(ent_db *db, struct sales_issues *is);
 
 /* The report summaries against the sales and their lines. */
-int sales_check_summaries(ent_db *db, struct sales_issues *is);
+int entx_sales_check_summaries(ent_db *db, struct sales_issues *is);
 
 #endif

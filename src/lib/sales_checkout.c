@@ -62,7 +62,7 @@ static int split_lines(ent_basket *b, const struct co_line *co, struct out_line 
     *out = o;
     *n = 0;
     if (o == NULL)
-        return ent_fail(b->db, ENT_ERROR, "out of memory");
+        return entx_fail(b->db, ENT_ERROR, "out of memory");
     for (size_t i = 0; i < b->n; i++) {
         const ent_basket_line *l = &b->lines[i].pub;
         int64_t qty_left = l->qty, amount_left = l->amount, discount_left = l->discount;
@@ -85,17 +85,17 @@ static int split_lines(ent_basket *b, const struct co_line *co, struct out_line 
                 o[g].amount = amount_left;
                 o[g].discount = discount_left;
             } else {
-                o[g].amount = sales_muldiv(l->amount, o[g].qty, l->qty);
-                o[g].discount = sales_muldiv(l->discount, o[g].qty, l->qty);
+                o[g].amount = entx_sales_muldiv(l->amount, o[g].qty, l->qty);
+                o[g].discount = entx_sales_muldiv(l->discount, o[g].qty, l->qty);
             }
             qty_left -= o[g].qty;
             amount_left -= o[g].amount;
             discount_left -= o[g].discount;
-            o[g].tax = sales_tax(o[g].amount, l->tax_rate);
+            o[g].tax = entx_sales_tax(o[g].amount, l->tax_rate);
             join_lots(&o[g]);
         }
         if (qty_left != 0)
-            return ent_fail(b->db, ENT_ERROR, "the lots picked for %s do not add up", l->code);
+            return entx_fail(b->db, ENT_ERROR, "the lots picked for %s do not add up", l->code);
     }
     *n = k;
     return ENT_OK;
@@ -111,10 +111,10 @@ static int take_stock(ent_basket *b, struct co_line *co, const char *batch, cons
             const struct bline *bl = &b->lines[i];
             if ((bl->lot_id != 0) != (pass == 0))
                 continue;
-            rc = ent_stock_pick(b->db, &co[i].picks, &co[i].npicks, bl->pub.product_id, bl->lot_id, bl->pub.qty,
+            rc = entx_stock_pick(b->db, &co[i].picks, &co[i].npicks, bl->pub.product_id, bl->lot_id, bl->pub.qty,
                                 b->shelf_id, today);
             for (size_t k = 0; k < co[i].npicks && rc == ENT_OK; k++)
-                rc = ent_stock_apply(b->db, batch, "sale", bl->pub.product_id, co[i].picks[k].lot_id,
+                rc = entx_stock_apply(b->db, batch, "sale", bl->pub.product_id, co[i].picks[k].lot_id,
                                      co[i].picks[k].location_id, -co[i].picks[k].qty, NULL, NULL, b->cashier);
         }
     }
@@ -126,33 +126,33 @@ static int write_sale(ent_basket *b, int64_t *sale_id, const struct out_line *o,
                       const int64_t applied[NMETHODS])
 {
     ent_db *db = b->db;
-    int rc = sales_insert_sale(db, sale_id, uuid, w->seq, "sale", 0, w->time, day, hour, b->counter, b->cashier,
+    int rc = entx_sales_insert_sale(db, sale_id, uuid, w->seq, "sale", 0, w->time, day, hour, b->counter, b->cashier,
                                t->total, t->tax, t->units, NULL, w->qr);
     struct sales_sum_line *sum = calloc(n ? n : 1, sizeof *sum);
     if (sum == NULL)
-        return ent_fail(db, ENT_ERROR, "out of memory");
+        return entx_fail(db, ENT_ERROR, "out of memory");
     for (size_t i = 0; i < n && rc == ENT_OK; i++) {
         const ent_basket_line *l = o[i].l;
         int64_t line_id;
-        rc = sales_insert_line(db, &line_id, *sale_id, (int)i + 1, l->product_id, l->code, l->name, o[i].origin,
+        rc = entx_sales_insert_line(db, &line_id, *sale_id, (int)i + 1, l->product_id, l->code, l->name, o[i].origin,
                                o[i].lots, l->unit, o[i].qty, l->unit_price, o[i].discount, o[i].amount, l->tax_rate,
                                o[i].tax, l->price_reason[0] ? l->price_reason : NULL,
                                l->discount_reason[0] ? l->discount_reason : NULL, 0);
         for (size_t k = 0; k < o[i].co->npicks && rc == ENT_OK; k++) {
             const struct ent_pick *p = &o[i].co->picks[k];
             if (strcmp(p->origin, o[i].origin) == 0)
-                rc = sales_insert_pick(db, line_id, p->lot_id, p->location_id, p->qty);
+                rc = entx_sales_insert_pick(db, line_id, p->lot_id, p->location_id, p->qty);
         }
         sum[i].product_id = l->product_id;
         sum[i].origin = o[i].origin;
         sum[i].amount = o[i].amount;
-        sum[i].units = sales_line_units(l->unit, o[i].qty);
+        sum[i].units = entx_sales_line_units(l->unit, o[i].qty);
     }
     for (int k = 0; k < NMETHODS && rc == ENT_OK; k++)
         if (b->paid[k] > 0)
-            rc = sales_insert_pay(db, *sale_id, sales_methods[k], applied[k], b->paid[k], b->paid[k] - applied[k]);
+            rc = entx_sales_insert_pay(db, *sale_id, entx_sales_methods[k], applied[k], b->paid[k], b->paid[k] - applied[k]);
     if (rc == ENT_OK)
-        rc = sales_sum_add(db, day, hour, b->counter, b->cashier, 0, t->total, t->units, sum, n);
+        rc = entx_sales_sum_add(db, day, hour, b->counter, b->cashier, 0, t->total, t->units, sum, n);
     free(sum);
     return rc;
 }
@@ -168,7 +168,7 @@ static int journal_sale(ent_basket *b, ent_journal *j, ent_journal_written *w, c
     ent_journal_pay jp[NMETHODS];
     int rc = ENT_OK;
     if (!jl || !rates || !amounts || !taxes) {
-        rc = ent_fail(b->db, ENT_ERROR, "out of memory");
+        rc = entx_fail(b->db, ENT_ERROR, "out of memory");
         goto done;
     }
     for (size_t i = 0; i < n; i++) {
@@ -179,13 +179,13 @@ static int journal_sale(ent_basket *b, ent_journal *j, ent_journal_written *w, c
         amounts[i] = o[i].amount;
         taxes[i] = o[i].tax;
     }
-    if (sales_taxes(&jt, &ntax, rates, amounts, taxes, n) != ENT_OK) {
-        rc = ent_fail(b->db, ENT_ERROR, "out of memory");
+    if (entx_sales_taxes(&jt, &ntax, rates, amounts, taxes, n) != ENT_OK) {
+        rc = entx_fail(b->db, ENT_ERROR, "out of memory");
         goto done;
     }
     for (int k = 0; k < NMETHODS; k++)
         if (b->paid[k] > 0)
-            jp[npay++] = (ent_journal_pay){sales_methods[k], applied[k]};
+            jp[npay++] = (ent_journal_pay){entx_sales_methods[k], applied[k]};
     ent_journal_record rec = {0};
     rec.kind = ENT_JOURNAL_SALE;
     rec.uuid = uuid;
@@ -224,36 +224,36 @@ int ent_basket_checkout(ent_basket *b, ent_journal *j, ent_sale **out)
         return ENT_INVALID;
     ent_db *db = b->db;
     nlines = b->n;
-    ent_ok(db);
+    entx_ok(db);
     if (j == NULL)
-        return ent_fail(db, ENT_REFUSED, "no journal is open, so nothing can be sold");
+        return entx_fail(db, ENT_REFUSED, "no journal is open, so nothing can be sold");
     ent_basket_totals_get(b, &t);
     if (b->n == 0)
-        return ent_fail(db, ENT_INVALID, "the basket is empty");
+        return entx_fail(db, ENT_INVALID, "the basket is empty");
     if (t.total > ENT_SALE_MAX_AMOUNT) {
         char a[32], m[32];
         ent_money_format(a, sizeof a, t.total, b->currency);
         ent_money_format(m, sizeof m, ENT_SALE_MAX_AMOUNT, b->currency);
-        return ent_fail(db, ENT_INVALID, "a total of %s is more than one sale may be (at most %s): split it", a, m);
+        return entx_fail(db, ENT_INVALID, "a total of %s is more than one sale may be (at most %s): split it", a, m);
     }
     if (t.due > 0) {
         char d[32];
         ent_money_format(d, sizeof d, t.due, b->currency);
-        return ent_fail(db, ENT_INVALID, "%s is still due", d);
+        return entx_fail(db, ENT_INVALID, "%s is still due", d);
     }
     /* Change comes out of the cash drawer only. */
     memcpy(applied, b->paid, sizeof applied);
     if (-t.due > applied[0])
-        return ent_fail(db, ENT_INVALID, "only cash gives change");
+        return entx_fail(db, ENT_INVALID, "only cash gives change");
     applied[0] += t.due;
     co = calloc(b->n, sizeof *co);
     if (co == NULL)
-        return ent_fail(db, ENT_ERROR, "out of memory");
-    ent_uuid_new(uuid);
-    ent_now_utc(now);
-    if ((rc = sales_local(db, now, day, &hour)) != ENT_OK || (rc = sales_durable(db)) != ENT_OK)
+        return entx_fail(db, ENT_ERROR, "out of memory");
+    entx_uuid_new(uuid);
+    entx_now_utc(now);
+    if ((rc = entx_sales_local(db, now, day, &hour)) != ENT_OK || (rc = entx_sales_durable(db)) != ENT_OK)
         goto done;
-    if ((rc = ent_tx_begin(db)) != ENT_OK)
+    if ((rc = entx_tx_begin(db)) != ENT_OK)
         goto done;
     rc = take_stock(b, co, uuid, day);
     if (rc == ENT_OK && (rc = split_lines(b, co, &o, &nout)) == ENT_OK) {
@@ -262,19 +262,19 @@ int ent_basket_checkout(ent_basket *b, ent_journal *j, ent_sale **out)
         t.units = 0;
         for (size_t i = 0; i < nout; i++) {
             t.tax += o[i].tax;
-            t.units += sales_line_units(o[i].l->unit, o[i].qty);
+            t.units += entx_sales_line_units(o[i].l->unit, o[i].qty);
         }
     }
     if (rc == ENT_OK)
         rc = journal_sale(b, j, &w, o, nout, uuid, now, applied);
     if (rc == ENT_OK)
         rc = write_sale(b, &sale_id, o, nout, uuid, &w, day, hour, &t, applied);
-    rc = ent_tx_end(db, rc);
+    rc = entx_tx_end(db, rc);
     if (rc != ENT_OK)
         goto done;
     /* Committed: the sale stands even if reading it back fails. */
     ent_basket_clear(b);
-    if (out && sales_read(db, out, sale_id) != ENT_OK)
+    if (out && entx_sales_read(db, out, sale_id) != ENT_OK)
         *out = NULL;
 done:
     for (size_t i = 0; co && i < nlines; i++)

@@ -23,9 +23,9 @@ void ent_sale_free(ent_sale *s)
     free(s);
 }
 
-static int read_head(ent_db *db, ent_sale *s, int64_t id)
+static int entx_journal_read_head(ent_db *db, ent_sale *s, int64_t id)
 {
-    sqlite3_stmt *st = ent_stmt(db,
+    sqlite3_stmt *st = entx_stmt(db,
         "SELECT s.uuid, s.receipt, s.kind, COALESCE(r.uuid, ''), COALESCE(r.receipt, 0), s.at, s.day, s.hour, "
         "       s.counter, s.cashier, s.total, s.tax, s.units, s.qr, s.note, "
         "       s.kind = 'return' AND s.note LIKE 'VOID%' "
@@ -35,25 +35,25 @@ static int read_head(ent_db *db, ent_sale *s, int64_t id)
     sqlite3_bind_int64(st, 1, id);
     int sc = sqlite3_step(st), rc = ENT_OK;
     if (sc == SQLITE_ROW) {
-        ent_col_copy(st, 0, s->uuid, sizeof s->uuid);
+        entx_col_copy(st, 0, s->uuid, sizeof s->uuid);
         s->receipt = sqlite3_column_int64(st, 1);
-        ent_col_copy(st, 2, s->kind, sizeof s->kind);
-        ent_col_copy(st, 3, s->ref_uuid, sizeof s->ref_uuid);
+        entx_col_copy(st, 2, s->kind, sizeof s->kind);
+        entx_col_copy(st, 3, s->ref_uuid, sizeof s->ref_uuid);
         s->ref_receipt = sqlite3_column_int64(st, 4);
-        ent_col_copy(st, 5, s->time, sizeof s->time);
-        ent_col_copy(st, 6, s->day, sizeof s->day);
+        entx_col_copy(st, 5, s->time, sizeof s->time);
+        entx_col_copy(st, 6, s->day, sizeof s->day);
         s->hour = sqlite3_column_int(st, 7);
-        ent_col_copy(st, 8, s->counter, sizeof s->counter);
-        ent_col_copy(st, 9, s->cashier, sizeof s->cashier);
+        entx_col_copy(st, 8, s->counter, sizeof s->counter);
+        entx_col_copy(st, 9, s->cashier, sizeof s->cashier);
         s->total = sqlite3_column_int64(st, 10);
         s->tax = sqlite3_column_int64(st, 11);
         s->units = sqlite3_column_int64(st, 12);
-        ent_col_copy(st, 13, s->qr, sizeof s->qr);
-        s->note = ent_col_strdup(st, 14);
+        entx_col_copy(st, 13, s->qr, sizeof s->qr);
+        s->note = entx_col_strdup(st, 14);
         s->is_void = sqlite3_column_int(st, 15);
     } else {
-        rc = sc == SQLITE_DONE ? ent_fail(db, ENT_NOTFOUND, "no sale %lld", (long long)id)
-                               : ent_fail_sql(db, "reading a sale");
+        rc = sc == SQLITE_DONE ? entx_fail(db, ENT_NOTFOUND, "no sale %lld", (long long)id)
+                               : entx_fail_sql(db, "reading a sale");
     }
     sqlite3_reset(st);
     return rc;
@@ -61,7 +61,7 @@ static int read_head(ent_db *db, ent_sale *s, int64_t id)
 
 static int read_lines(ent_db *db, ent_sale *s, int64_t id)
 {
-    sqlite3_stmt *st = ent_stmt(db,
+    sqlite3_stmt *st = entx_stmt(db,
         "SELECT l.id, l.code, l.lot, l.origin, l.unit, l.name, l.price_reason, l.discount_reason, l.qty, "
         "       l.unit_price, l.discount, l.amount, l.tax, l.tax_rate, "
         "       (SELECT COALESCE(-SUM(r.qty), 0) FROM sale_line r WHERE r.ref_line = l.id) "
@@ -76,7 +76,7 @@ static int read_lines(ent_db *db, ent_sale *s, int64_t id)
             cap = cap ? cap * 2 : 8;
             ent_sale_line *nl = realloc(s->lines, cap * sizeof *nl);
             if (nl == NULL) {
-                rc = ent_fail(db, ENT_ERROR, "out of memory");
+                rc = entx_fail(db, ENT_ERROR, "out of memory");
                 break;
             }
             s->lines = nl;
@@ -84,13 +84,13 @@ static int read_lines(ent_db *db, ent_sale *s, int64_t id)
         ent_sale_line *l = &s->lines[s->nlines++];
         memset(l, 0, sizeof *l);
         l->id = sqlite3_column_int64(st, 0);
-        ent_col_copy(st, 1, l->code, sizeof l->code);
-        ent_col_copy(st, 2, l->lot, sizeof l->lot);
-        ent_col_copy(st, 3, l->origin, sizeof l->origin);
-        ent_col_copy(st, 4, l->unit, sizeof l->unit);
-        l->name = ent_col_strdup(st, 5);
-        l->price_reason = ent_col_strdup(st, 6);
-        l->discount_reason = ent_col_strdup(st, 7);
+        entx_col_copy(st, 1, l->code, sizeof l->code);
+        entx_col_copy(st, 2, l->lot, sizeof l->lot);
+        entx_col_copy(st, 3, l->origin, sizeof l->origin);
+        entx_col_copy(st, 4, l->unit, sizeof l->unit);
+        l->name = entx_col_strdup(st, 5);
+        l->price_reason = entx_col_strdup(st, 6);
+        l->discount_reason = entx_col_strdup(st, 7);
         l->qty = sqlite3_column_int64(st, 8);
         l->unit_price = sqlite3_column_int64(st, 9);
         l->discount = sqlite3_column_int64(st, 10);
@@ -100,49 +100,49 @@ static int read_lines(ent_db *db, ent_sale *s, int64_t id)
         l->returned = sqlite3_column_int64(st, 14);
     }
     if (rc == ENT_OK && sc != SQLITE_DONE)
-        rc = ent_fail_sql(db, "reading sale lines");
+        rc = entx_fail_sql(db, "reading sale lines");
     sqlite3_reset(st);
     return rc;
 }
 
 static int read_pays(ent_db *db, ent_sale *s, int64_t id)
 {
-    sqlite3_stmt *st = ent_stmt(db, "SELECT method, amount, tendered, change FROM sale_pay WHERE sale_id = ? "
+    sqlite3_stmt *st = entx_stmt(db, "SELECT method, amount, tendered, change FROM sale_pay WHERE sale_id = ? "
                                     "ORDER BY CASE method WHEN 'card' THEN 1 WHEN 'wallet' THEN 2 ELSE 3 END");
     int sc, rc = ENT_OK;
     if (st == NULL)
         return db->code;
     s->pays = calloc(3, sizeof *s->pays);
     if (s->pays == NULL)
-        return ent_fail(db, ENT_ERROR, "out of memory");
+        return entx_fail(db, ENT_ERROR, "out of memory");
     sqlite3_bind_int64(st, 1, id);
     while ((sc = sqlite3_step(st)) == SQLITE_ROW && s->npays < 3) {
         ent_sale_pay *p = &s->pays[s->npays++];
-        ent_col_copy(st, 0, p->method, sizeof p->method);
+        entx_col_copy(st, 0, p->method, sizeof p->method);
         p->amount = sqlite3_column_int64(st, 1);
         p->tendered = sqlite3_column_int64(st, 2);
         p->change = sqlite3_column_int64(st, 3);
     }
     if (sc != SQLITE_DONE && sc != SQLITE_ROW)
-        rc = ent_fail_sql(db, "reading payments");
+        rc = entx_fail_sql(db, "reading payments");
     sqlite3_reset(st);
     return rc;
 }
 
-int sales_read(ent_db *db, ent_sale **out, int64_t sale_id)
+int entx_sales_read(ent_db *db, ent_sale **out, int64_t sale_id)
 {
     ent_store *store = NULL;
     ent_sale *s = calloc(1, sizeof *s);
     int rc;
     *out = NULL;
     if (s == NULL)
-        return ent_fail(db, ENT_ERROR, "out of memory");
-    if ((rc = read_head(db, s, sale_id)) != ENT_OK || (rc = read_lines(db, s, sale_id)) != ENT_OK ||
+        return entx_fail(db, ENT_ERROR, "out of memory");
+    if ((rc = entx_journal_read_head(db, s, sale_id)) != ENT_OK || (rc = read_lines(db, s, sale_id)) != ENT_OK ||
         (rc = read_pays(db, s, sale_id)) != ENT_OK || (rc = ent_store_get(db, &store)) != ENT_OK)
         goto done;
     snprintf(s->store, sizeof s->store, "%s", store->code);
     snprintf(s->currency, sizeof s->currency, "%s", store->currency);
-    s->store_name = ent_strdup(store->name);
+    s->store_name = entx_strdup(store->name);
     int32_t *rates = calloc(s->nlines + 1, sizeof *rates);
     int64_t *amounts = calloc(s->nlines + 1, sizeof *amounts), *taxes = calloc(s->nlines + 1, sizeof *taxes);
     if (rates && amounts && taxes) {
@@ -151,7 +151,7 @@ int sales_read(ent_db *db, ent_sale **out, int64_t sale_id)
             amounts[i] = s->lines[i].amount;
             taxes[i] = s->lines[i].tax;
         }
-        rc = sales_taxes(&s->taxes, &s->ntaxes, rates, amounts, taxes, s->nlines);
+        rc = entx_sales_taxes(&s->taxes, &s->ntaxes, rates, amounts, taxes, s->nlines);
     } else {
         rc = ENT_ERROR;
     }
@@ -159,7 +159,7 @@ int sales_read(ent_db *db, ent_sale **out, int64_t sale_id)
     free(amounts);
     free(taxes);
     if (rc != ENT_OK || s->store_name == NULL)
-        rc = ent_fail(db, ENT_ERROR, "out of memory");
+        rc = entx_fail(db, ENT_ERROR, "out of memory");
 done:
     ent_store_free(store);
     if (rc == ENT_OK)
@@ -169,20 +169,20 @@ done:
     return rc;
 }
 
-int sales_find(ent_db *db, int64_t *id, const char *receipt_or_uuid)
+int entx_sales_find(ent_db *db, int64_t *id, const char *receipt_or_uuid)
 {
     int64_t n = 0;
     sqlite3_stmt *st;
     if (receipt_or_uuid == NULL || *receipt_or_uuid == '\0')
-        return ent_fail(db, ENT_INVALID, "no receipt given");
-    int by_number = ent_parse_i64(receipt_or_uuid, &n) == ENT_OK;
+        return entx_fail(db, ENT_INVALID, "no receipt given");
+    int by_number = entx_parse_i64(receipt_or_uuid, &n) == ENT_OK;
     if (by_number) {
-        st = ent_stmt(db, "SELECT id FROM sale WHERE receipt = ?");
+        st = entx_stmt(db, "SELECT id FROM sale WHERE receipt = ?");
         if (st == NULL)
             return db->code;
         sqlite3_bind_int64(st, 1, n);
     } else {
-        st = ent_stmt(db, "SELECT id FROM sale WHERE uuid = lower(?)");
+        st = entx_stmt(db, "SELECT id FROM sale WHERE uuid = lower(?)");
         if (st == NULL)
             return db->code;
         sqlite3_bind_text(st, 1, receipt_or_uuid, -1, SQLITE_STATIC);
@@ -192,10 +192,10 @@ int sales_find(ent_db *db, int64_t *id, const char *receipt_or_uuid)
         *id = sqlite3_column_int64(st, 0);
     else if (sc == SQLITE_DONE) {
         char shown[ENT_CLIP_SIZE];
-        rc = ent_fail(db, ENT_NOTFOUND, "no sale has the receipt %s%s", by_number ? "number " : "",
+        rc = entx_fail(db, ENT_NOTFOUND, "no sale has the receipt %s%s", by_number ? "number " : "",
                       ent_text_clip(shown, sizeof shown, receipt_or_uuid, 40));
     } else
-        rc = ent_fail_sql(db, "looking up a receipt");
+        rc = entx_fail_sql(db, "looking up a receipt");
     sqlite3_reset(st);
     return rc;
 }
@@ -204,24 +204,24 @@ int ent_sale_get(ent_db *db, ent_sale **out, const char *receipt_or_uuid)
 {
     int64_t id;
     *out = NULL;
-    ent_ok(db);
-    int rc = sales_find(db, &id, receipt_or_uuid);
-    return rc == ENT_OK ? sales_read(db, out, id) : rc;
+    entx_ok(db);
+    int rc = entx_sales_find(db, &id, receipt_or_uuid);
+    return rc == ENT_OK ? entx_sales_read(db, out, id) : rc;
 }
 
 int ent_sale_last(ent_db *db, ent_sale **out, const char *counter)
 {
     *out = NULL;
-    ent_ok(db);
-    sqlite3_stmt *st = ent_stmt(db, "SELECT max(id) FROM sale WHERE ?1 IS NULL OR counter = ?1");
+    entx_ok(db);
+    sqlite3_stmt *st = entx_stmt(db, "SELECT max(id) FROM sale WHERE ?1 IS NULL OR counter = ?1");
     if (st == NULL)
         return db->code;
-    ent_bind_text_or_null(st, 1, counter);
+    entx_bind_text_or_null(st, 1, counter);
     int64_t id = 0;
     if (sqlite3_step(st) == SQLITE_ROW)
         id = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
     if (id == 0)
-        return ent_fail(db, ENT_NOTFOUND, "no sale yet%s%s", counter ? " at counter " : "", counter ? counter : "");
-    return sales_read(db, out, id);
+        return entx_fail(db, ENT_NOTFOUND, "no sale yet%s%s", counter ? " at counter " : "", counter ? counter : "");
+    return entx_sales_read(db, out, id);
 }

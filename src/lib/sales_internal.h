@@ -15,7 +15,7 @@ struct bline {
 
 /* The payment methods, in the order of ent_basket.paid. */
 #define NMETHODS 3
-extern const char *const sales_methods[NMETHODS];
+extern const char *const entx_sales_methods[NMETHODS];
 
 struct ent_basket {
     ent_db *db;
@@ -31,27 +31,27 @@ struct ent_basket {
 
 /* The tax inside a tax-inclusive amount: round-half-up(amount x rate /
  * (10000 + rate)), symmetric for negative amounts (returns). */
-int64_t sales_tax(int64_t amount, int32_t rate);
+int64_t entx_sales_tax(int64_t amount, int32_t rate);
 
 /* a x num / den rounded half up (away from zero for negatives); den > 0. */
-int64_t sales_muldiv(int64_t a, int64_t num, int64_t den);
+int64_t entx_sales_muldiv(int64_t a, int64_t num, int64_t den);
 
 /* Units a line counts in reports: its pieces, or 1 for goods sold by weight
  * or volume (a weighed bag of nuts is one item in a basket). */
-int64_t sales_line_units(const char *unit, int64_t qty);
+int64_t entx_sales_line_units(const char *unit, int64_t qty);
 
 /* True when s is a counter name: 1 to 16 letters, digits, - or _. */
-int sales_valid_counter(const char *s);
+int entx_sales_valid_counter(const char *s);
 
 /* Sets synchronous=FULL on a connection opened without ENT_OPEN_DURABLE
  * (outside any transaction), so that every sale and return is durable. */
-int sales_durable(ent_db *db);
+int entx_sales_durable(ent_db *db);
 
 /* The store's local date and hour of a UTC time "YYYY-MM-DDTHH:MM:SSZ". */
-int sales_local(ent_db *db, const char *utc, char day[11], int *hour);
+int entx_sales_local(ent_db *db, const char *utc, char day[11], int *hour);
 
 /* The UTC instant of a local "YYYY-MM-DD HH:MM[:SS]" in the store's zone. */
-int sales_local_to_utc(ent_db *db, const char *local, char utc[21]);
+int entx_sales_local_to_utc(ent_db *db, const char *local, char utc[21]);
 
 /* Adds one sale or return (signs as stored) to the report summaries. */
 struct sales_sum_line {
@@ -59,32 +59,32 @@ struct sales_sum_line {
     const char *origin;
     int64_t amount, units;
 };
-int sales_sum_add(ent_db *db, const char *day, int hour, const char *counter, const char *cashier,
+int entx_sales_sum_add(ent_db *db, const char *day, int hour, const char *counter, const char *cashier,
                   int is_return, int64_t total, int64_t units, const struct sales_sum_line *lines, size_t n);
 
 /* Reads sale id into *out. */
-int sales_read(ent_db *db, ent_sale **out, int64_t sale_id);
+int entx_sales_read(ent_db *db, ent_sale **out, int64_t sale_id);
 
 /* Fills per-rate journal taxes from lines (malloc'd *out, *n). */
-int sales_taxes(ent_journal_tax **out, size_t *n, const int32_t *rates, const int64_t *amounts,
+int entx_sales_taxes(ent_journal_tax **out, size_t *n, const int32_t *rates, const int64_t *amounts,
                 const int64_t *taxes, size_t nlines);
 
 /* Row writers shared by checkout and returns; *id receives the new rowid. */
-int sales_insert_sale(ent_db *db, int64_t *id, const char *uuid, int64_t receipt, const char *kind, int64_t ref_id,
+int entx_sales_insert_sale(ent_db *db, int64_t *id, const char *uuid, int64_t receipt, const char *kind, int64_t ref_id,
                       const char *at, const char *day, int hour, const char *counter, const char *cashier,
                       int64_t total, int64_t tax, int64_t units, const char *note, const char *qr);
-int sales_insert_line(ent_db *db, int64_t *id, int64_t sale_id, int line, int64_t product_id, const char *code,
+int entx_sales_insert_line(ent_db *db, int64_t *id, int64_t sale_id, int line, int64_t product_id, const char *code,
                       const char *name, const char *origin, const char *lots, const char *unit, int64_t qty,
                       int64_t unit_price, int64_t discount, int64_t amount, int32_t rate, int64_t tax,
                       const char *price_reason, const char *discount_reason, int64_t ref_line);
-int sales_insert_pick(ent_db *db, int64_t line_id, int64_t lot_id, int64_t location_id, int64_t qty);
-int sales_insert_pay(ent_db *db, int64_t sale_id, const char *method, int64_t amount, int64_t tendered,
+int entx_sales_insert_pick(ent_db *db, int64_t line_id, int64_t lot_id, int64_t location_id, int64_t qty);
+int entx_sales_insert_pay(ent_db *db, int64_t sale_id, const char *method, int64_t amount, int64_t tendered,
                      int64_t change);
 
 /* The sale's rowid from a receipt number or a UUID; ENT_NOTFOUND. */
-int sales_find(ent_db *db, int64_t *id, const char *receipt_or_uuid);
+int entx_sales_find(ent_db *db, int64_t *id, const char *receipt_or_uuid);
 
 /* Checks --from/--to dates (either may be NULL). */
-int sales_check_range(ent_db *db, const char *from, const char *to);
+int entx_sales_check_range(ent_db *db, const char *from, const char *to);
 
 #endif

@@ -294,7 +294,7 @@ static int build(ent_db *db, struct out *o, const ent_sale *s, int cols, int rep
 {
     char buf[256];
     if (s == NULL || (cols != 32 && cols != 48))
-        return ent_fail(db, ENT_INVALID, "a receipt is 32 (58 mm) or 48 (80 mm) columns wide");
+        return entx_fail(db, ENT_INVALID, "a receipt is 32 (58 mm) or 48 (80 mm) columns wide");
     center(o, cols, s->store_name ? s->store_name : s->store);
     if (reprint)
         center(o, cols, "*** 重印 REPRINT ***");
@@ -329,7 +329,7 @@ static int build(ent_db *db, struct out *o, const ent_sale *s, int cols, int rep
     }
     center(o, cols, "谢谢惠顾 Thank you");
     if (o->failed)
-        return ent_fail(db, ENT_ERROR, "out of memory");
+        return entx_fail(db, ENT_ERROR, "out of memory");
     return ENT_OK;
 }
 
@@ -337,7 +337,7 @@ int ent_receipt_text(ent_db *db, char **out, const ent_sale *s, int columns, int
 {
     struct out o = {0};
     *out = NULL;
-    ent_ok(db);
+    entx_ok(db);
     int rc = build(db, &o, s, columns, reprint, 1);
     if (rc != ENT_OK) {
         free(o.p);
@@ -377,7 +377,7 @@ int ent_receipt_escpos(ent_db *db, unsigned char **out, size_t *len, const ent_s
     struct out text = {0}, o = {0};
     *out = NULL;
     *len = 0;
-    ent_ok(db);
+    entx_ok(db);
     int rc = build(db, &text, s, columns, reprint, 0);
     if (rc != ENT_OK)
         goto done;
@@ -404,7 +404,7 @@ int ent_receipt_escpos(ent_db *db, unsigned char **out, size_t *len, const ent_s
     put(&o, left, sizeof left);
     put(&o, cut, sizeof cut);
     if (o.failed) {
-        rc = ent_fail(db, ENT_ERROR, "out of memory");
+        rc = entx_fail(db, ENT_ERROR, "out of memory");
         goto done;
     }
     *out = (unsigned char *)o.p;

@@ -11,14 +11,14 @@ struct srow {
     int64_t value, units, transactions, ret_value, ret_units, ret_count;
 };
 
-int sales_check_range(ent_db *db, const char *from, const char *to)
+int entx_sales_check_range(ent_db *db, const char *from, const char *to)
 {
-    if (from && *from && ent_date_parse(from, NULL) != ENT_OK)
-        return ent_fail_date(db, "the first day", from);
-    if (to && *to && ent_date_parse(to, NULL) != ENT_OK)
-        return ent_fail_date(db, "the last day", to);
+    if (from && *from && entx_date_parse(from, NULL) != ENT_OK)
+        return entx_fail_date(db, "the first day", from);
+    if (to && *to && entx_date_parse(to, NULL) != ENT_OK)
+        return entx_fail_date(db, "the last day", to);
     if (from && *from && to && *to && strcmp(from, to) > 0)
-        return ent_fail(db, ENT_INVALID, "the first day %s is after the last day %s", from, to);
+        return entx_fail(db, ENT_INVALID, "the first day %s is after the last day %s", from, to);
     return ENT_OK;
 }
 
@@ -57,41 +57,41 @@ int ent_sales_report(ent_db *db, const ent_sales_query *q, ent_sales_cb cb, void
     size_t n = 0, cap = 0;
     int64_t total = 0, gross = 0;
     int rc, sc = SQLITE_DONE;
-    ent_ok(db);
+    entx_ok(db);
     if (q == NULL || (int)q->by < 0 || q->by > ENT_SALES_BY_ORIGIN)
-        return ent_fail(db, ENT_INVALID, "no such report grouping");
-    if ((rc = sales_check_range(db, q->from, q->to)) != ENT_OK)
+        return entx_fail(db, ENT_INVALID, "no such report grouping");
+    if ((rc = entx_sales_check_range(db, q->from, q->to)) != ENT_OK)
         return rc;
     if (q->counter && *q->counter) {
         char shown[ENT_CLIP_SIZE];
         ent_text_clip(shown, sizeof shown, q->counter, 40);
-        if (!ent_valid_code(q->counter, 16) || strchr(q->counter, '.') || strchr(q->counter, '/'))
-            return ent_fail(db, ENT_INVALID, "counter '%s' must be 1 to 16 letters, digits, - or _", shown);
+        if (!entx_valid_code(q->counter, 16) || strchr(q->counter, '.') || strchr(q->counter, '/'))
+            return entx_fail(db, ENT_INVALID, "counter '%s' must be 1 to 16 letters, digits, - or _", shown);
         if (q->by == ENT_SALES_BY_PRODUCT)
-            return ent_fail(db, ENT_INVALID,
+            return entx_fail(db, ENT_INVALID,
                             "the report by commodity covers every counter: it cannot be limited "
                             "to counter %s",
                             shown);
     }
-    sqlite3_stmt *st = ent_stmt(db, report_sql[q->by]);
+    sqlite3_stmt *st = entx_stmt(db, report_sql[q->by]);
     if (st == NULL)
         return db->code;
     sqlite3_bind_text(st, 1, q->from && *q->from ? q->from : "0000-00-00", -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, q->to && *q->to ? q->to : "9999-99-99", -1, SQLITE_STATIC);
-    ent_bind_text_or_null(st, 3, q->counter);
+    entx_bind_text_or_null(st, 3, q->counter);
     while (rc == ENT_OK && (sc = sqlite3_step(st)) == SQLITE_ROW) {
         if (n == cap) {
             cap = cap ? cap * 2 : 32;
             struct srow *nr = realloc(rows, cap * sizeof *nr);
             if (nr == NULL) {
-                rc = ent_fail(db, ENT_ERROR, "out of memory");
+                rc = entx_fail(db, ENT_ERROR, "out of memory");
                 break;
             }
             rows = nr;
         }
         struct srow *r = &rows[n++];
-        r->key = ent_col_strdup(st, 0);
-        r->name = ent_col_strdup(st, 1);
+        r->key = entx_col_strdup(st, 0);
+        r->name = entx_col_strdup(st, 1);
         r->value = sqlite3_column_int64(st, 2);
         r->units = sqlite3_column_int64(st, 3);
         r->transactions = sqlite3_column_int64(st, 4);
@@ -101,10 +101,10 @@ int ent_sales_report(ent_db *db, const ent_sales_query *q, ent_sales_cb cb, void
         /* Each row is a sum of bounded sales; the totals are checked all the same. */
         if (__builtin_add_overflow(total, r->value, &total) ||
             __builtin_add_overflow(gross, r->value + r->ret_value, &gross))
-            rc = ent_fail(db, ENT_ERROR, "the sales summaries add up to more than can be counted: rebuild them");
+            rc = entx_fail(db, ENT_ERROR, "the sales summaries add up to more than can be counted: rebuild them");
     }
     if (rc == ENT_OK && sc != SQLITE_DONE)
-        rc = ent_fail_sql(db, "reading the sales summaries");
+        rc = entx_fail_sql(db, "reading the sales summaries");
     sqlite3_reset(st);
     for (size_t i = 0; i < n && rc == ENT_OK; i++) {
         ent_sales_row row = {0};
@@ -123,7 +123,7 @@ int ent_sales_report(ent_db *db, const ent_sales_query *q, ent_sales_cb cb, void
         row.return_count = rows[i].ret_count;
         /* The share of the gross sales: never negative, and the rows add up to
          * 100 % even on a day of more refunds than sales. */
-        row.share_bp = gross > 0 ? (int32_t)sales_muldiv(row.gross, 10000, gross) : 0;
+        row.share_bp = gross > 0 ? (int32_t)entx_sales_muldiv(row.gross, 10000, gross) : 0;
         rc = cb(&row, ud);
     }
     for (size_t i = 0; i < n; i++) {
@@ -165,11 +165,11 @@ int ent_sales_summary_rebuild(ent_db *db)
         "FROM sale_line l JOIN sale s ON s.id = l.sale_id GROUP BY s.day, l.product_id",
     };
     int rc;
-    ent_ok(db);
-    if ((rc = ent_tx_begin(db)) != ENT_OK)
+    entx_ok(db);
+    if ((rc = entx_tx_begin(db)) != ENT_OK)
         return rc;
     for (size_t i = 0; i < sizeof sql / sizeof *sql && rc == ENT_OK; i++)
         if (sqlite3_exec(db->sql, sql[i], NULL, NULL, NULL) != SQLITE_OK)
-            rc = ent_fail_sql(db, "rebuilding the sales summaries");
-    return ent_tx_end(db, rc);
+            rc = entx_fail_sql(db, "rebuilding the sales summaries");
+    return entx_tx_end(db, rc);
 }

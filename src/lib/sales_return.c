@@ -45,7 +45,7 @@ static int add_sold(struct ret *r, sqlite3_stmt *st)
         size_t cap = r->cap ? r->cap * 2 : 8;
         struct sold *nl = realloc(r->lines, cap * sizeof *nl);
         if (nl == NULL)
-            return ent_fail(r->db, ENT_ERROR, "out of memory");
+            return entx_fail(r->db, ENT_ERROR, "out of memory");
         r->lines = nl;
         r->cap = cap;
     }
@@ -54,11 +54,11 @@ static int add_sold(struct ret *r, sqlite3_stmt *st)
     s->line_id = sqlite3_column_int64(st, 0);
     s->sale_id = sqlite3_column_int64(st, 1);
     s->product_id = sqlite3_column_int64(st, 2);
-    ent_col_copy(st, 3, s->code, sizeof s->code);
-    ent_col_copy(st, 4, s->lot, sizeof s->lot);
-    ent_col_copy(st, 5, s->origin, sizeof s->origin);
-    ent_col_copy(st, 6, s->unit, sizeof s->unit);
-    s->name = ent_col_strdup(st, 7);
+    entx_col_copy(st, 3, s->code, sizeof s->code);
+    entx_col_copy(st, 4, s->lot, sizeof s->lot);
+    entx_col_copy(st, 5, s->origin, sizeof s->origin);
+    entx_col_copy(st, 6, s->unit, sizeof s->unit);
+    s->name = entx_col_strdup(st, 7);
     s->qty = sqlite3_column_int64(st, 8);
     s->unit_price = sqlite3_column_int64(st, 9);
     s->discount = sqlite3_column_int64(st, 10);
@@ -66,7 +66,7 @@ static int add_sold(struct ret *r, sqlite3_stmt *st)
     s->rate = sqlite3_column_int(st, 12);
     s->returned_qty = sqlite3_column_int64(st, 13);
     s->returned_amount = sqlite3_column_int64(st, 14);
-    return s->name ? ENT_OK : ent_fail(r->db, ENT_ERROR, "out of memory");
+    return s->name ? ENT_OK : entx_fail(r->db, ENT_ERROR, "out of memory");
 }
 
 /* Loads the lines of one sale, or the sold lines of one commodity that
@@ -86,7 +86,7 @@ static int load_sold(struct ret *r, int64_t sale_id, int64_t product_id)
         "       COALESCE((SELECT -SUM(r.amount) FROM sale_line r WHERE r.ref_line = l.id), 0) "
         "FROM sale_line l JOIN sale s ON s.id = l.sale_id "
         "WHERE l.product_id = ? AND s.kind = 'sale' ORDER BY l.id DESC";
-    sqlite3_stmt *st = ent_stmt(r->db, sale_id ? by_sale : by_product);
+    sqlite3_stmt *st = entx_stmt(r->db, sale_id ? by_sale : by_product);
     int sc, rc = ENT_OK;
     if (st == NULL)
         return r->db->code;
@@ -112,7 +112,7 @@ static int product_of(ent_db *db, const char *code, int64_t *id, int64_t *weight
     if (rc != ENT_OK)
         return rc;
     if (ent_scan_parse(&s, code, strlen(code), &cfg) != ENT_OK)
-        return ent_fail(db, ENT_INVALID, "%s", s.message);
+        return entx_fail(db, ENT_INVALID, "%s", s.message);
     rc = ent_scan_resolve(db, &m, &s);
     if (rc == ENT_OK) {
         *id = m->product_id;
@@ -137,7 +137,7 @@ static int allocate(struct ret *r)
         int64_t pid = 0, want = q->items[k].qty, weight = 0, left;
         char what[300];
         if (q->items[k].code == NULL || want < 0)
-            return ent_fail(r->db, ENT_INVALID, "item %zu: a code and a quantity of 0 or more are needed", k + 1);
+            return entx_fail(r->db, ENT_INVALID, "item %zu: a code and a quantity of 0 or more are needed", k + 1);
         if ((rc = product_of(r->db, q->items[k].code, &pid, &weight, what, sizeof what)) != ENT_OK)
             return rc;
         if (want == 0)
@@ -154,12 +154,12 @@ static int allocate(struct ret *r)
             back += s->returned_qty;
         }
         if (sold == 0)
-            return ent_fail(r->db, ENT_REFUSED, with_receipt ? "%s is not on receipt %s" : "%s: no sale of it is on record "
+            return entx_fail(r->db, ENT_REFUSED, with_receipt ? "%s is not on receipt %s" : "%s: no sale of it is on record "
                             "with units left to return%s", what, with_receipt ? q->receipt : "");
         if (want == 0)
             want = can;
         if (want == 0 || want > can)
-            return ent_fail(r->db, ENT_REFUSED, "%s: %lld asked back, but only %lld can still be returned (%lld sold, "
+            return entx_fail(r->db, ENT_REFUSED, "%s: %lld asked back, but only %lld can still be returned (%lld sold, "
                             "%lld returned before)", what, (long long)(want ? want : 1), (long long)can,
                             (long long)sold, (long long)back);
         left = want;
@@ -181,7 +181,7 @@ static int allocate(struct ret *r)
             r->ref_sale = r->lines[i].sale_id;
     }
     if (units == 0)
-        return ent_fail(r->db, ENT_REFUSED, "everything on receipt %s has already been returned",
+        return entx_fail(r->db, ENT_REFUSED, "everything on receipt %s has already been returned",
                         q->receipt ? q->receipt : "");
     return ENT_OK;
 }
@@ -193,14 +193,14 @@ static int64_t refund_of(const struct sold *s)
 {
     if (s->returned_qty + s->take == s->qty)
         return s->amount - s->returned_amount;
-    return sales_muldiv(s->amount, s->take, s->qty);
+    return entx_sales_muldiv(s->amount, s->take, s->qty);
 }
 
 /* Puts the units of one line back: into the lots it was sold from (those
  * with units still out), at the returns location or where they were. */
 static int put_back(struct ret *r, const struct sold *s, int64_t return_line, const char *batch, const char *cashier)
 {
-    sqlite3_stmt *st = ent_stmt(r->db,
+    sqlite3_stmt *st = entx_stmt(r->db,
         "SELECT p.lot_id, min(p.location_id) FILTER (WHERE p.qty > 0), sum(p.qty) FROM sale_pick p "
         "JOIN sale_line l ON l.id = p.line_id WHERE l.id = ?1 OR l.ref_line = ?1 "
         "GROUP BY p.lot_id HAVING sum(p.qty) > 0 ORDER BY p.lot_id");
@@ -220,14 +220,14 @@ static int put_back(struct ret *r, const struct sold *s, int64_t return_line, co
     for (size_t i = 0; i < n && left > 0 && rc == ENT_OK; i++) {
         int64_t q = lots[i][2] < left ? lots[i][2] : left;
         int64_t loc = r->location_id ? r->location_id : lots[i][1];
-        rc = ent_stock_apply(r->db, batch, "return", s->product_id, lots[i][0], loc, q, r->req->reason, NULL,
+        rc = entx_stock_apply(r->db, batch, "return", s->product_id, lots[i][0], loc, q, r->req->reason, NULL,
                              cashier);
         if (rc == ENT_OK)
-            rc = sales_insert_pick(r->db, return_line, lots[i][0], loc, -q);
+            rc = entx_sales_insert_pick(r->db, return_line, lots[i][0], loc, -q);
         left -= q;
     }
     if (rc == ENT_OK && left > 0)
-        rc = ent_fail(r->db, ENT_ERROR, "the lots of %s do not account for %lld returned units", s->code,
+        rc = entx_fail(r->db, ENT_ERROR, "the lots of %s do not account for %lld returned units", s->code,
                       (long long)left);
     return rc;
 }
@@ -242,7 +242,7 @@ static int refund_split(struct ret *r, int64_t refund, int64_t out[3], int with_
         out[2] = refund;
         return ENT_OK;
     }
-    sqlite3_stmt *st = ent_stmt(r->db,
+    sqlite3_stmt *st = entx_stmt(r->db,
         "SELECT COALESCE(SUM(p.amount), 0) FROM sale_pay p JOIN sale s ON s.id = p.sale_id "
         "WHERE p.method = ?2 AND (s.id = ?1 OR s.ref_id = ?1)");
     if (st == NULL)
@@ -277,7 +277,7 @@ static int write_return(struct ret *r, int64_t *id, ent_journal *j, const char *
     ent_journal_written w;
     int rc = ENT_OK;
     if (!jl || !rates || !amounts || !taxes || !sum) {
-        rc = ent_fail(db, ENT_ERROR, "out of memory");
+        rc = entx_fail(db, ENT_ERROR, "out of memory");
         goto done;
     }
     for (size_t i = 0; i < r->n; i++) {
@@ -286,22 +286,22 @@ static int write_return(struct ret *r, int64_t *id, ent_journal *j, const char *
             continue;
         int64_t amount = -refund_of(s);
         jl[n] = (ent_journal_line){s->code, s->lot, s->name, -s->take, s->unit_price,
-                                   sales_muldiv(s->discount, s->take, s->qty), amount, s->rate};
+                                   entx_sales_muldiv(s->discount, s->take, s->qty), amount, s->rate};
         rates[n] = s->rate;
         amounts[n] = amount;
-        taxes[n] = sales_tax(amount, s->rate);
-        sum[n] = (struct sales_sum_line){s->product_id, s->origin, amount, -sales_line_units(s->unit, s->take)};
+        taxes[n] = entx_sales_tax(amount, s->rate);
+        sum[n] = (struct sales_sum_line){s->product_id, s->origin, amount, -entx_sales_line_units(s->unit, s->take)};
         /* Lines of many sales may come back at once (without the receipt):
          * each is bounded, their sums are checked. */
         if (__builtin_add_overflow(total, amount, &total) || __builtin_add_overflow(tax, taxes[n], &tax) ||
             __builtin_add_overflow(units, sum[n].units, &units)) {
-            rc = ent_fail(db, ENT_INVALID, "the refund is more than can be counted: take the goods back in parts");
+            rc = entx_fail(db, ENT_INVALID, "the refund is more than can be counted: take the goods back in parts");
             goto done;
         }
         n++;
     }
-    if ((rc = sales_taxes(&jt, &ntax, rates, amounts, taxes, n)) != ENT_OK) {
-        rc = ent_fail(db, ENT_ERROR, "out of memory");
+    if ((rc = entx_sales_taxes(&jt, &ntax, rates, amounts, taxes, n)) != ENT_OK) {
+        rc = entx_fail(db, ENT_ERROR, "out of memory");
         goto done;
     }
     if ((rc = refund_split(r, -total, split, with_receipt)) != ENT_OK)
@@ -332,7 +332,7 @@ static int write_return(struct ret *r, int64_t *id, ent_journal *j, const char *
     char note[220];
     snprintf(note, sizeof note, "%s%s%s", q->void_sale ? "VOID" : "", q->void_sale && q->reason ? ": " : "",
              q->reason ? q->reason : "");
-    rc = sales_insert_sale(db, id, uuid, w.seq, "return", r->ref_sale, w.time, day, hour, q->counter, q->cashier,
+    rc = entx_sales_insert_sale(db, id, uuid, w.seq, "return", r->ref_sale, w.time, day, hour, q->counter, q->cashier,
                            total, tax, units, note[0] ? note : NULL, w.qr);
     size_t k = 0;
     for (size_t i = 0; i < r->n && rc == ENT_OK; i++) {
@@ -340,7 +340,7 @@ static int write_return(struct ret *r, int64_t *id, ent_journal *j, const char *
         int64_t line_id;
         if (s->take == 0)
             continue;
-        rc = sales_insert_line(db, &line_id, *id, (int)k + 1, s->product_id, s->code, s->name, s->origin, s->lot,
+        rc = entx_sales_insert_line(db, &line_id, *id, (int)k + 1, s->product_id, s->code, s->name, s->origin, s->lot,
                                s->unit, -s->take, s->unit_price, jl[k].discount, amounts[k], s->rate, taxes[k], NULL,
                                NULL, s->line_id);
         if (rc == ENT_OK)
@@ -349,9 +349,9 @@ static int write_return(struct ret *r, int64_t *id, ent_journal *j, const char *
     }
     for (int p = 0; p < 3 && rc == ENT_OK; p++)
         if (split[p] > 0)
-            rc = sales_insert_pay(db, *id, m[p], -split[p], 0, 0);
+            rc = entx_sales_insert_pay(db, *id, m[p], -split[p], 0, 0);
     if (rc == ENT_OK)
-        rc = sales_sum_add(db, day, hour, q->counter, q->cashier, 1, total, units, sum, n);
+        rc = entx_sales_sum_add(db, day, hour, q->counter, q->cashier, 1, total, units, sum, n);
 done:
     free(jl);
     free(rates);
@@ -365,18 +365,18 @@ done:
 /* A void undoes a sale the same day, whole, before anything of it came back. */
 static int check_void(struct ret *r, int64_t sale_id, const char *today)
 {
-    sqlite3_stmt *st = ent_stmt(r->db, "SELECT day, receipt FROM sale WHERE id = ?");
+    sqlite3_stmt *st = entx_stmt(r->db, "SELECT day, receipt FROM sale WHERE id = ?");
     int rc = ENT_OK;
     if (st == NULL)
         return r->db->code;
     sqlite3_bind_int64(st, 1, sale_id);
     if (sqlite3_step(st) == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(st, 0), today) != 0)
-        rc = ent_fail(r->db, ENT_REFUSED, "receipt %lld was sold on %s: only a sale of today can be voided; take "
+        rc = entx_fail(r->db, ENT_REFUSED, "receipt %lld was sold on %s: only a sale of today can be voided; take "
                       "it back as a return", (long long)sqlite3_column_int64(st, 1), sqlite3_column_text(st, 0));
     sqlite3_reset(st);
     for (size_t i = 0; rc == ENT_OK && i < r->n; i++)
         if (r->lines[i].returned_qty > 0)
-            rc = ent_fail(r->db, ENT_REFUSED, "part of receipt %s was already returned: take the rest back as a "
+            rc = entx_fail(r->db, ENT_REFUSED, "part of receipt %s was already returned: take the rest back as a "
                           "return", r->req->receipt);
     return rc;
 }
@@ -389,50 +389,50 @@ int ent_sale_return(ent_db *db, ent_sale **out, ent_journal *j, const ent_return
     int hour, rc;
     if (out)
         *out = NULL;
-    ent_ok(db);
+    entx_ok(db);
     if (j == NULL)
-        return ent_fail(db, ENT_REFUSED, "no journal is open, so no refund can be made");
+        return entx_fail(db, ENT_REFUSED, "no journal is open, so no refund can be made");
     if (req == NULL)
-        return ent_fail(db, ENT_INVALID, "no return was asked for");
-    if (!sales_valid_counter(req->counter)) {
+        return entx_fail(db, ENT_INVALID, "no return was asked for");
+    if (!entx_sales_valid_counter(req->counter)) {
         char shown[ENT_CLIP_SIZE];
-        return ent_fail(db, ENT_INVALID, "counter '%s' must be 1 to 16 letters, digits, - or _",
+        return entx_fail(db, ENT_INVALID, "counter '%s' must be 1 to 16 letters, digits, - or _",
                         ent_text_clip(shown, sizeof shown, req->counter, 40));
     }
-    if ((rc = ent_check_text(db, "cashier", req->cashier, 64, true)) != ENT_OK ||
-        (rc = ent_check_text(db, "reason", req->reason, 200, false)) != ENT_OK)
+    if ((rc = entx_check_text(db, "cashier", req->cashier, 64, true)) != ENT_OK ||
+        (rc = entx_check_text(db, "reason", req->reason, 200, false)) != ENT_OK)
         return rc;
     int with_receipt = req->receipt && *req->receipt;
     if (!with_receipt && req->nitems == 0)
-        return ent_fail(db, ENT_INVALID, "without the receipt, name what comes back");
+        return entx_fail(db, ENT_INVALID, "without the receipt, name what comes back");
     if (req->void_sale && (!with_receipt || req->nitems > 0))
-        return ent_fail(db, ENT_INVALID, "a void takes back a whole sale: give its receipt and no codes");
+        return entx_fail(db, ENT_INVALID, "a void takes back a whole sale: give its receipt and no codes");
     r.db = db;
     r.req = req;
     if (req->location && *req->location) {
-        if ((rc = ent_location_id(db, req->location, &r.location_id, kind)) != ENT_OK)
+        if ((rc = entx_location_id(db, req->location, &r.location_id, kind)) != ENT_OK)
             return rc;
         if (strcmp(kind, "returns") != 0 && strcmp(kind, "shelf") != 0 && strcmp(kind, "backroom") != 0)
-            return ent_fail(db, ENT_INVALID, "returned goods cannot go to %s, a %s location", req->location, kind);
+            return entx_fail(db, ENT_INVALID, "returned goods cannot go to %s, a %s location", req->location, kind);
     }
-    ent_uuid_new(uuid);
-    ent_now_utc(now);
-    if ((rc = sales_local(db, now, day, &hour)) != ENT_OK || (rc = sales_durable(db)) != ENT_OK)
+    entx_uuid_new(uuid);
+    entx_now_utc(now);
+    if ((rc = entx_sales_local(db, now, day, &hour)) != ENT_OK || (rc = entx_sales_durable(db)) != ENT_OK)
         return rc;
-    if ((rc = ent_tx_begin(db)) != ENT_OK)
+    if ((rc = entx_tx_begin(db)) != ENT_OK)
         return rc;
     /* Everything below reads under the write lock, so two counters cannot
      * both take back the last unit of a receipt. */
     if (with_receipt) {
-        rc = sales_find(db, &sale_id, req->receipt);
+        rc = entx_sales_find(db, &sale_id, req->receipt);
         if (rc == ENT_OK) {
-            sqlite3_stmt *st = ent_stmt(db, "SELECT kind FROM sale WHERE id = ?");
+            sqlite3_stmt *st = entx_stmt(db, "SELECT kind FROM sale WHERE id = ?");
             if (st == NULL) {
                 rc = db->code;
             } else {
                 sqlite3_bind_int64(st, 1, sale_id);
                 if (sqlite3_step(st) == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(st, 0), "sale") != 0)
-                    rc = ent_fail(db, ENT_INVALID, "receipt %s is a return, not a sale", req->receipt);
+                    rc = entx_fail(db, ENT_INVALID, "receipt %s is a return, not a sale", req->receipt);
                 sqlite3_reset(st);
             }
         }
@@ -444,20 +444,20 @@ int ent_sale_return(ent_db *db, ent_sale **out, ent_journal *j, const ent_return
     if (rc == ENT_OK)
         rc = allocate(&r);
     if (rc == ENT_OK) {
-        sqlite3_stmt *st = ent_stmt(db, "SELECT uuid FROM sale WHERE id = ?");
+        sqlite3_stmt *st = entx_stmt(db, "SELECT uuid FROM sale WHERE id = ?");
         if (st == NULL) {
             rc = db->code;
         } else {
             sqlite3_bind_int64(st, 1, r.ref_sale);
             if (sqlite3_step(st) == SQLITE_ROW)
-                ent_col_copy(st, 0, r.ref_uuid, sizeof r.ref_uuid);
+                entx_col_copy(st, 0, r.ref_uuid, sizeof r.ref_uuid);
             sqlite3_reset(st);
         }
     }
     if (rc == ENT_OK)
         rc = write_return(&r, &ret_id, j, uuid, now, day, hour, with_receipt);
-    rc = ent_tx_end(db, rc);
-    if (rc == ENT_OK && out && sales_read(db, out, ret_id) != ENT_OK)
+    rc = entx_tx_end(db, rc);
+    if (rc == ENT_OK && out && entx_sales_read(db, out, ret_id) != ENT_OK)
         *out = NULL;
     ret_free(&r);
     return rc;

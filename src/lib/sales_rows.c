@@ -9,12 +9,12 @@
 
 /* ---- summaries ---------------------------------------------------------- */
 
-int sales_sum_add(ent_db *db, const char *day, int hour, const char *counter, const char *cashier,
+int entx_sales_sum_add(ent_db *db, const char *day, int hour, const char *counter, const char *cashier,
                   int is_return, int64_t total, int64_t units, const struct sales_sum_line *lines, size_t n)
 {
     /* Returns add to their own columns (and lower the net value and units):
      * they are no negative sales, so the counts of sales and lines stay. */
-    sqlite3_stmt *st = ent_stmt(
+    sqlite3_stmt *st = entx_stmt(
         db, "INSERT INTO sale_sum_hour(day, hour, counter, cashier, value, units, transactions, returns, ret_value, "
             "ret_units) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, -?5 * ?8, -?6 * ?8) "
             "ON CONFLICT(day, hour, counter, cashier) DO UPDATE SET "
@@ -32,10 +32,10 @@ int sales_sum_add(ent_db *db, const char *day, int hour, const char *counter, co
     sqlite3_bind_int64(st, 6, units);
     sqlite3_bind_int(st, 7, !is_return);
     sqlite3_bind_int(st, 8, is_return);
-    if ((rc = ent_exec_stmt(db, st)) != ENT_OK)
+    if ((rc = entx_exec_stmt(db, st)) != ENT_OK)
         return rc;
     for (size_t i = 0; i < n; i++) {
-        st = ent_stmt(db, "INSERT INTO sale_sum_origin(day, origin, counter, value, units, lines, ret_value, "
+        st = entx_stmt(db, "INSERT INTO sale_sum_origin(day, origin, counter, value, units, lines, ret_value, "
                           "ret_units, ret_lines) VALUES (?1, ?2, ?3, ?4, ?5, 1 - ?6, -?4 * ?6, -?5 * ?6, ?6) "
                           "ON CONFLICT(day, origin, counter) DO UPDATE SET "
                           "value = value + excluded.value, units = units + excluded.units, "
@@ -49,9 +49,9 @@ int sales_sum_add(ent_db *db, const char *day, int hour, const char *counter, co
         sqlite3_bind_int64(st, 4, lines[i].amount);
         sqlite3_bind_int64(st, 5, lines[i].units);
         sqlite3_bind_int(st, 6, is_return ? 1 : 0);
-        if ((rc = ent_exec_stmt(db, st)) != ENT_OK)
+        if ((rc = entx_exec_stmt(db, st)) != ENT_OK)
             return rc;
-        st = ent_stmt(db, "INSERT INTO sale_sum_product(day, product_id, value, units, lines, ret_value, ret_units, "
+        st = entx_stmt(db, "INSERT INTO sale_sum_product(day, product_id, value, units, lines, ret_value, ret_units, "
                           "ret_lines) VALUES (?1, ?2, ?3, ?4, 1 - ?5, -?3 * ?5, -?4 * ?5, ?5) "
                           "ON CONFLICT(day, product_id) DO UPDATE SET "
                           "value = value + excluded.value, units = units + excluded.units, "
@@ -64,13 +64,13 @@ int sales_sum_add(ent_db *db, const char *day, int hour, const char *counter, co
         sqlite3_bind_int64(st, 3, lines[i].amount);
         sqlite3_bind_int64(st, 4, lines[i].units);
         sqlite3_bind_int(st, 5, is_return ? 1 : 0);
-        if ((rc = ent_exec_stmt(db, st)) != ENT_OK)
+        if ((rc = entx_exec_stmt(db, st)) != ENT_OK)
             return rc;
     }
     return ENT_OK;
 }
 
-int sales_taxes(ent_journal_tax **out, size_t *n, const int32_t *rates, const int64_t *amounts,
+int entx_sales_taxes(ent_journal_tax **out, size_t *n, const int32_t *rates, const int64_t *amounts,
                 const int64_t *taxes, size_t nlines)
 {
     ent_journal_tax *t = calloc(nlines ? nlines : 1, sizeof *t);
@@ -95,12 +95,12 @@ int sales_taxes(ent_journal_tax **out, size_t *n, const int32_t *rates, const in
 
 /* ---- row writers ------------------------------------------------------- */
 
-int sales_insert_sale(ent_db *db, int64_t *id, const char *uuid, int64_t receipt, const char *kind,
+int entx_sales_insert_sale(ent_db *db, int64_t *id, const char *uuid, int64_t receipt, const char *kind,
                        int64_t ref_id, const char *at, const char *day, int hour, const char *counter,
                        const char *cashier, int64_t total, int64_t tax, int64_t units, const char *note,
                        const char *qr)
 {
-    sqlite3_stmt *st = ent_stmt(db, "INSERT INTO sale(uuid, receipt, kind, ref_id, at, day, hour, counter, cashier, "
+    sqlite3_stmt *st = entx_stmt(db, "INSERT INTO sale(uuid, receipt, kind, ref_id, at, day, hour, counter, cashier, "
                                     "total, tax, units, note, qr) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     if (st == NULL)
         return db->code;
@@ -117,19 +117,19 @@ int sales_insert_sale(ent_db *db, int64_t *id, const char *uuid, int64_t receipt
     sqlite3_bind_int64(st, 10, total);
     sqlite3_bind_int64(st, 11, tax);
     sqlite3_bind_int64(st, 12, units);
-    ent_bind_text_or_null(st, 13, note);
+    entx_bind_text_or_null(st, 13, note);
     sqlite3_bind_text(st, 14, qr, -1, SQLITE_STATIC);
-    int rc = ent_exec_stmt(db, st);
+    int rc = entx_exec_stmt(db, st);
     *id = sqlite3_last_insert_rowid(db->sql);
     return rc;
 }
 
-int sales_insert_line(ent_db *db, int64_t *id, int64_t sale_id, int line, int64_t product_id, const char *code,
+int entx_sales_insert_line(ent_db *db, int64_t *id, int64_t sale_id, int line, int64_t product_id, const char *code,
                       const char *name, const char *origin, const char *lots, const char *unit, int64_t qty,
                       int64_t unit_price, int64_t discount, int64_t amount, int32_t rate, int64_t tax,
                       const char *price_reason, const char *discount_reason, int64_t ref_line)
 {
-    sqlite3_stmt *st = ent_stmt(db,
+    sqlite3_stmt *st = entx_stmt(db,
         "INSERT INTO sale_line(sale_id, line, product_id, code, name, origin, lot, unit, qty, unit_price, "
         "discount, amount, tax_rate, tax, price_reason, discount_reason, ref_line) "
         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
@@ -149,18 +149,18 @@ int sales_insert_line(ent_db *db, int64_t *id, int64_t sale_id, int line, int64_
     sqlite3_bind_int64(st, 12, amount);
     sqlite3_bind_int(st, 13, rate);
     sqlite3_bind_int64(st, 14, tax);
-    ent_bind_text_or_null(st, 15, price_reason);
-    ent_bind_text_or_null(st, 16, discount_reason);
+    entx_bind_text_or_null(st, 15, price_reason);
+    entx_bind_text_or_null(st, 16, discount_reason);
     if (ref_line)
         sqlite3_bind_int64(st, 17, ref_line);
-    int rc = ent_exec_stmt(db, st);
+    int rc = entx_exec_stmt(db, st);
     *id = sqlite3_last_insert_rowid(db->sql);
     return rc;
 }
 
-int sales_insert_pick(ent_db *db, int64_t line_id, int64_t lot_id, int64_t location_id, int64_t qty)
+int entx_sales_insert_pick(ent_db *db, int64_t line_id, int64_t lot_id, int64_t location_id, int64_t qty)
 {
-    sqlite3_stmt *st = ent_stmt(db, "INSERT INTO sale_pick(line_id, lot_id, location_id, qty) VALUES (?1, ?2, ?3, ?4) "
+    sqlite3_stmt *st = entx_stmt(db, "INSERT INTO sale_pick(line_id, lot_id, location_id, qty) VALUES (?1, ?2, ?3, ?4) "
                                     "ON CONFLICT(line_id, lot_id, location_id) DO UPDATE SET qty = qty + excluded.qty");
     if (st == NULL)
         return db->code;
@@ -168,14 +168,14 @@ int sales_insert_pick(ent_db *db, int64_t line_id, int64_t lot_id, int64_t locat
     sqlite3_bind_int64(st, 2, lot_id);
     sqlite3_bind_int64(st, 3, location_id);
     sqlite3_bind_int64(st, 4, qty);
-    return ent_exec_stmt(db, st);
+    return entx_exec_stmt(db, st);
 }
 
-int sales_insert_pay(ent_db *db, int64_t sale_id, const char *method, int64_t amount, int64_t tendered,
+int entx_sales_insert_pay(ent_db *db, int64_t sale_id, const char *method, int64_t amount, int64_t tendered,
                      int64_t change)
 {
     sqlite3_stmt *st =
-        ent_stmt(db, "INSERT INTO sale_pay(sale_id, method, amount, tendered, change) VALUES (?1, ?2, ?3, ?4, ?5)");
+        entx_stmt(db, "INSERT INTO sale_pay(sale_id, method, amount, tendered, change) VALUES (?1, ?2, ?3, ?4, ?5)");
     if (st == NULL)
         return db->code;
     sqlite3_bind_int64(st, 1, sale_id);
@@ -183,5 +183,5 @@ int sales_insert_pay(ent_db *db, int64_t sale_id, const char *method, int64_t am
     sqlite3_bind_int64(st, 3, amount);
     sqlite3_bind_int64(st, 4, tendered);
     sqlite3_bind_int64(st, 5, change);
-    return ent_exec_stmt(db, st);
+    return entx_exec_stmt(db, st);
 }

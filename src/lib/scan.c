@@ -265,13 +265,13 @@ int ent_scan_parse(ent_scan *out, const char *data, size_t len, const ent_scan_c
     }
     if (prefix_nocase(p, n, "https://") || prefix_nocase(p, n, "http://")) {
         out->kind = ENT_SCAN_DIGITAL_LINK;
-        rc = parse_digital_link(out, &cx, p, n);
+        rc = entx_scan_parse_digital_link(out, &cx, p, n);
     } else if (p[0] == '(' && (out->aim[0] == '\0' || gs1)) {
         out->kind = ENT_SCAN_GS1;
-        rc = parse_bracketed(out, &cx, p, n);
+        rc = entx_scan_parse_bracketed(out, &cx, p, n);
     } else if (gs1 || (out->aim[0] == '\0' && looks_gs1(&cx, p, n))) {
         out->kind = ENT_SCAN_GS1;
-        rc = parse_elements(out, &cx, p, n);
+        rc = entx_scan_parse_elements(out, &cx, p, n);
     } else if (out->aim[0] == 'E') {
         rc = parse_ean_upc(out, &cx, p, n, out->aim[1]);
     } else if (out->aim[0] == '\0' && (n == 8 || n == 12 || n == 13 || n == 14) && all_digits(p, n)) {

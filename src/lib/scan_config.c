@@ -172,7 +172,7 @@ int ent_scan_config_add_layout(ent_scan_config *cfg, const char *pattern, char *
 /* Reads one setting into buf; "" when it is not set. */
 static int setting_get(ent_db *db, const char *key, char *buf, size_t len)
 {
-    sqlite3_stmt *st = ent_stmt(db, "SELECT value FROM setting WHERE key = ?");
+    sqlite3_stmt *st = entx_stmt(db, "SELECT value FROM setting WHERE key = ?");
     buf[0] = '\0';
     if (st == NULL)
         return db->code;
@@ -180,9 +180,9 @@ static int setting_get(ent_db *db, const char *key, char *buf, size_t len)
     int sc = sqlite3_step(st);
     int rc = ENT_OK;
     if (sc == SQLITE_ROW)
-        ent_col_copy(st, 0, buf, len);
+        entx_col_copy(st, 0, buf, len);
     else if (sc != SQLITE_DONE)
-        rc = ent_fail_sql(db, "reading the scanner settings");
+        rc = entx_fail_sql(db, "reading the scanner settings");
     sqlite3_reset(st);
     return rc;
 }
@@ -191,25 +191,25 @@ static int setting_put(ent_db *db, const char *key, const char *value)
 {
     sqlite3_stmt *st;
     if (value[0] == '\0') {
-        st = ent_stmt(db, "DELETE FROM setting WHERE key = ?");
+        st = entx_stmt(db, "DELETE FROM setting WHERE key = ?");
         if (st == NULL)
             return db->code;
         sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-        return ent_exec_stmt(db, st);
+        return entx_exec_stmt(db, st);
     }
-    st = ent_stmt(db, "INSERT INTO setting(key, value) VALUES (?, ?) "
+    st = entx_stmt(db, "INSERT INTO setting(key, value) VALUES (?, ?) "
                       "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
     if (st == NULL)
         return db->code;
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
-    return ent_exec_stmt(db, st);
+    return entx_exec_stmt(db, st);
 }
 
 int ent_scan_config_load(ent_db *db, ent_scan_config *out)
 {
     char fnc1[8], list[ENT_SCAN_MAX_LAYOUTS * 20 + 16], why[200];
-    ent_ok(db);
+    entx_ok(db);
     ent_scan_config_init(out);
     int rc = setting_get(db, KEY_FNC1, fnc1, sizeof fnc1);
     if (rc == ENT_OK)
@@ -217,13 +217,13 @@ int ent_scan_config_load(ent_db *db, ent_scan_config *out)
     if (rc != ENT_OK)
         return rc;
     if (strlen(fnc1) > 1 || ent_scan_config_set_fnc1(out, fnc1[0], why, sizeof why) != ENT_OK)
-        return ent_fail(db, ENT_INVALID, "setting %s '%s' is not one character GS1 data cannot contain", KEY_FNC1,
+        return entx_fail(db, ENT_INVALID, "setting %s '%s' is not one character GS1 data cannot contain", KEY_FNC1,
                         fnc1);
     /* Layouts are stored as one space-separated list, in the order they apply. */
     char *save = NULL;
     for (char *tok = strtok_r(list, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
         if (ent_scan_config_add_layout(out, tok, why, sizeof why) != ENT_OK)
-            return ent_fail(db, ENT_INVALID, "setting %s: %s", KEY_INSTORE, why);
+            return entx_fail(db, ENT_INVALID, "setting %s: %s", KEY_INSTORE, why);
     }
     return ENT_OK;
 }
@@ -234,23 +234,23 @@ int ent_scan_config_save(ent_db *db, const ent_scan_config *cfg)
     char list[ENT_SCAN_MAX_LAYOUTS * 20 + 16] = "";
     ent_scan_config check;
     char why[200];
-    ent_ok(db);
+    entx_ok(db);
     /* Refuse what ent_scan_config_load would refuse later. */
     ent_scan_config_init(&check);
     if (ent_scan_config_set_fnc1(&check, cfg->fnc1, why, sizeof why) != ENT_OK)
-        return ent_fail(db, ENT_INVALID, "%s", why);
+        return entx_fail(db, ENT_INVALID, "%s", why);
     for (size_t i = 0; i < cfg->n_layouts && i < ENT_SCAN_MAX_LAYOUTS; i++) {
         if (ent_scan_config_add_layout(&check, cfg->layouts[i].pattern, why, sizeof why) != ENT_OK)
-            return ent_fail(db, ENT_INVALID, "%s", why);
+            return entx_fail(db, ENT_INVALID, "%s", why);
         if (i > 0)
             strcat(list, " ");
         strcat(list, cfg->layouts[i].pattern);
     }
-    int rc = ent_tx_begin(db);
+    int rc = entx_tx_begin(db);
     if (rc != ENT_OK)
         return rc;
     rc = setting_put(db, KEY_FNC1, fnc1);
     if (rc == ENT_OK)
         rc = setting_put(db, KEY_INSTORE, list);
-    return ent_tx_end(db, rc);
+    return entx_tx_end(db, rc);
 }

@@ -181,13 +181,13 @@ static const struct ai_def ai_defs[] = {
 
 /* An AI that is not in the table but whose number is well formed: any GS1
  * data up to the largest length an AI can have. */
-const struct ai_def unknown_def = {"", F_X, 1, 90, 0, "", NULL, 0};
+const struct ai_def entx_scan_unknown_def = {"", F_X, 1, 90, 0, "", NULL, 0};
 
 /*
  * The length of an AI from its first two digits (GS1 General Specifications
  * 3.2: the AI numbering leaves no ambiguity), 0 where no AI starts so.
  */
-int ai_length(int two)
+int entx_scan_ai_length(int two)
 {
     if (two <= 4)
         return 2;        /* 00-04 */
@@ -261,7 +261,7 @@ static void build_groups(void)
     }
 }
 
-const struct ai_def *ai_find(const char *ai, size_t len)
+const struct ai_def *entx_scan_ai_find(const char *ai, size_t len)
 {
     pthread_once(&groups_once, build_groups);
     int two = (ai[0] - '0') * 10 + (ai[1] - '0');
@@ -280,13 +280,13 @@ const struct ai_def *ai_find(const char *ai, size_t len)
 }
 
 /* For the unit test: the table must stay sorted for the binary search. */
-int ent_scan_table_check_(void)
+int entx_scan_table_check_(void)
 {
     for (size_t i = 1; i < N_DEFS; i++) {
         const char *a = ai_defs[i - 1].pat, *b = ai_defs[i].pat;
         if (strcmp(a, b) >= 0)
             return (int)i;
-        if (ai_length((a[0] - '0') * 10 + a[1] - '0') != (int)strlen(a))
+        if (entx_scan_ai_length((a[0] - '0') * 10 + a[1] - '0') != (int)strlen(a))
             return -(int)i;
     }
     /* Every entry must be found through its group (the index is a byte). */
@@ -298,7 +298,7 @@ int ent_scan_table_check_(void)
         memcpy(key, ai_defs[i].pat, n + 1);
         if (key[n - 1] == 'n')
             key[n - 1] = '7';
-        if (ai_find(key, n) != &ai_defs[i])
+        if (entx_scan_ai_find(key, n) != &ai_defs[i])
             return 1000 + (int)i;
     }
     return 0;
@@ -333,9 +333,9 @@ static int this_year(void)
         return (int)(c >> 40);
     int64_t y;
     int m, d;
-    ent_civil_from_days((int64_t)now / 86400, &y, &m, &d);
+    entx_civil_from_days((int64_t)now / 86400, &y, &m, &d);
     int year = (int)y;
-    long long next_start = (long long)ent_days_from_civil(y + 1, 1, 1) * 86400;
+    long long next_start = (long long)entx_days_from_civil(y + 1, 1, 1) * 86400;
     if (next_start > 0 && next_start < (1LL << 40) && year > 0)
         atomic_store_explicit(&year_cache, (long long)year << 40 | next_start, memory_order_relaxed);
     return year;
@@ -410,7 +410,7 @@ static int check_chars(ent_scan *out, const char *ai, const struct ai_def *def, 
     return ENT_OK;
 }
 
-int check_length(ent_scan *out, const char *ai, const struct ai_def *def, size_t n)
+int entx_scan_check_length(ent_scan *out, const char *ai, const struct ai_def *def, size_t n)
 {
     int text = def->format == F_X || def->format == F_COUNTRY_X;
     const char *what = text ? (n == 1 ? "character" : "characters") : (n == 1 ? "digit" : "digits");
@@ -566,16 +566,16 @@ static void record(ent_scan *out, const char *ai, const struct ai_def *def, cons
  * Validates one AI with its data and appends it to out. ai is the AI's
  * digits (already checked to be an AI of the right length), v/n the data.
  */
-int add_ai(ent_scan *out, struct ctx *cx, const char *ai_text, size_t ai_len, const char *v, size_t n)
+int entx_scan_add_ai(ent_scan *out, struct ctx *cx, const char *ai_text, size_t ai_len, const char *v, size_t n)
 {
     char ai[5];
     char date[11] = "";
     memcpy(ai, ai_text, ai_len);
     ai[ai_len] = '\0';
-    const struct ai_def *def = ai_find(ai, ai_len);
+    const struct ai_def *def = entx_scan_ai_find(ai, ai_len);
     if (def == NULL)
-        def = &unknown_def;
-    int rc = check_length(out, ai, def, n);
+        def = &entx_scan_unknown_def;
+    int rc = entx_scan_check_length(out, ai, def, n);
     if (rc == ENT_OK)
         rc = check_chars(out, ai, def, v, n);
     if (rc == ENT_OK)
@@ -613,7 +613,7 @@ static int read_ai(ent_scan *out, const char *p, size_t n, size_t *ai_len)
         return fail(out, "the data ends inside an AI (%.*s", (int)n, p);
     }
     int two = (p[0] - '0') * 10 + (p[1] - '0');
-    int len = ai_length(two);
+    int len = entx_scan_ai_length(two);
     if (len == 0)
         return fail(out, "AI (%c%c): no AI starts with these digits", p[0], p[1]);
     if ((size_t)len > n || !all_digits(p, (size_t)len)) {
@@ -628,7 +628,7 @@ static int read_ai(ent_scan *out, const char *p, size_t n, size_t *ai_len)
 
 /* ---- GS1 element strings ------------------------------------------------ */
 
-int parse_elements(ent_scan *out, struct ctx *cx, const char *p, size_t n)
+int entx_scan_parse_elements(ent_scan *out, struct ctx *cx, const char *p, size_t n)
 {
     size_t i = 0;
     if (n == 0)
@@ -652,20 +652,20 @@ int parse_elements(ent_scan *out, struct ctx *cx, const char *p, size_t n)
         if (!fixed) {
             /* Too long for the AI: most often a scanner that drops FNC1, so
              * the next AI ran into this one's data. Say so. */
-            const struct ai_def *def = ai_find(p + i, ai_len);
+            const struct ai_def *def = entx_scan_ai_find(p + i, ai_len);
             if (def == NULL)
-                def = &unknown_def;
+                def = &entx_scan_unknown_def;
             if (end - start > def->max) {
                 char ai[5];
                 memcpy(ai, p + i, ai_len);
                 ai[ai_len] = '\0';
-                check_length(out, ai, def, end - start);
+                entx_scan_check_length(out, ai, def, end - start);
                 size_t used = strlen(out->message);
                 snprintf(out->message + used, sizeof out->message - used, " (is an FNC1 separator missing?)");
                 return ENT_INVALID;
             }
         }
-        rc = add_ai(out, cx, p + i, ai_len, p + start, end - start);
+        rc = entx_scan_add_ai(out, cx, p + i, ai_len, p + start, end - start);
         if (rc != ENT_OK)
             return rc;
         i = end;
@@ -675,7 +675,7 @@ int parse_elements(ent_scan *out, struct ctx *cx, const char *p, size_t n)
 
 /* The bracketed human-readable form: (01)04006381333931(10)ABC. A '(' inside
  * data is written "\(" (as zint and the GS1 Barcode Syntax Engine do). */
-int parse_bracketed(ent_scan *out, struct ctx *cx, const char *p, size_t n)
+int entx_scan_parse_bracketed(ent_scan *out, struct ctx *cx, const char *p, size_t n)
 {
     size_t i = 0;
     char buf[91];
@@ -710,13 +710,13 @@ int parse_bracketed(ent_scan *out, struct ctx *cx, const char *p, size_t n)
             v++;
         }
         if (count > 90) {
-            const struct ai_def *def = ai_find(p + a, ai_len);
+            const struct ai_def *def = entx_scan_ai_find(p + a, ai_len);
             char ai[5];
             memcpy(ai, p + a, ai_len);
             ai[ai_len] = '\0';
-            return check_length(out, ai, def ? def : &unknown_def, count);
+            return entx_scan_check_length(out, ai, def ? def : &entx_scan_unknown_def, count);
         }
-        rc = add_ai(out, cx, p + a, ai_len, buf, bn);
+        rc = entx_scan_add_ai(out, cx, p + a, ai_len, buf, bn);
         if (rc != ENT_OK)
             return rc;
         i = v;

@@ -11,6 +11,6 @@
 
 /* For the unit test: 0 when the AI table is sorted for its binary search,
  * else the index of the first row out of order. */
-int ent_scan_table_check_(void);
+int entx_scan_table_check_(void);
 
 #endif

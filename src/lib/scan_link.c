@@ -130,8 +130,8 @@ static int dl_add(ent_scan *out, struct ctx *cx, const char *ai, const char *v, 
     if (len == -1)
         return fail(out, "Digital Link: bad percent-encoding in the path");
     if (len == -2) {
-        const struct ai_def *def = ai_find(ai, strlen(ai));
-        return check_length(out, ai, def ? def : &unknown_def, n);
+        const struct ai_def *def = entx_scan_ai_find(ai, strlen(ai));
+        return entx_scan_check_length(out, ai, def ? def : &entx_scan_unknown_def, n);
     }
     /* A GTIN in a URI may be written with 8, 12 or 13 digits: pad it to 14. */
     if (strcmp(ai, "01") == 0 && (len == 8 || len == 12 || len == 13) && all_digits(buf, (size_t)len)) {
@@ -139,10 +139,10 @@ static int dl_add(ent_scan *out, struct ctx *cx, const char *ai, const char *v, 
         memset(buf, '0', (size_t)(14 - len));
         len = 14;
     }
-    return add_ai(out, cx, ai, strlen(ai), buf, (size_t)len);
+    return entx_scan_add_ai(out, cx, ai, strlen(ai), buf, (size_t)len);
 }
 
-int parse_digital_link(ent_scan *out, struct ctx *cx, const char *p, size_t n)
+int entx_scan_parse_digital_link(ent_scan *out, struct ctx *cx, const char *p, size_t n)
 {
     struct seg segs[DL_MAX_SEGS];
     size_t nseg = 0, i;
@@ -195,7 +195,7 @@ int parse_digital_link(ent_scan *out, struct ctx *cx, const char *p, size_t n)
                 eq++;
             size_t kl = eq - q;
             if (kl >= 2 && kl <= 4 && all_digits(p + q, kl)) {
-                int ai_len = ai_length((p[q] - '0') * 10 + (p[q + 1] - '0'));
+                int ai_len = entx_scan_ai_length((p[q] - '0') * 10 + (p[q + 1] - '0'));
                 if (ai_len == 0)
                     return fail(out, "AI (%c%c): no AI starts with these digits", p[q], p[q + 1]);
                 if ((size_t)ai_len != kl)

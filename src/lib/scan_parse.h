@@ -120,12 +120,12 @@ struct ai_def {
 
 
 /* An AI that is not in the table but whose number is well formed. */
-extern const struct ai_def unknown_def;
+extern const struct ai_def entx_scan_unknown_def;
 
 /* The length of an AI from its first two digits, 0 where no AI starts so. */
-int ai_length(int two);
+int entx_scan_ai_length(int two);
 /* The table's row for the AI ai (len digits), or NULL. */
-const struct ai_def *ai_find(const char *ai, size_t len);
+const struct ai_def *entx_scan_ai_find(const char *ai, size_t len);
 
 /* ---- parsing ------------------------------------------------------------ */
 
@@ -140,13 +140,13 @@ static inline int is_fnc1(const struct ctx *cx, unsigned char c)
     return c == GS || (cx->fnc1 && c == (unsigned char)cx->fnc1);
 }
 
-int check_length(ent_scan *out, const char *ai, const struct ai_def *def, size_t n);
+int entx_scan_check_length(ent_scan *out, const char *ai, const struct ai_def *def, size_t n);
 /* Validates one AI with its data and appends it to out. */
-int add_ai(ent_scan *out, struct ctx *cx, const char *ai_text, size_t ai_len, const char *v, size_t n);
+int entx_scan_add_ai(ent_scan *out, struct ctx *cx, const char *ai_text, size_t ai_len, const char *v, size_t n);
 /* GS1 element strings (FNC1-separated) and their bracketed form (scan_gs1.c). */
-int parse_elements(ent_scan *out, struct ctx *cx, const char *p, size_t n);
-int parse_bracketed(ent_scan *out, struct ctx *cx, const char *p, size_t n);
+int entx_scan_parse_elements(ent_scan *out, struct ctx *cx, const char *p, size_t n);
+int entx_scan_parse_bracketed(ent_scan *out, struct ctx *cx, const char *p, size_t n);
 /* A GS1 Digital Link URI (scan_link.c). */
-int parse_digital_link(ent_scan *out, struct ctx *cx, const char *p, size_t n);
+int entx_scan_parse_digital_link(ent_scan *out, struct ctx *cx, const char *p, size_t n);
 
 #endif

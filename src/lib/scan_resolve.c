@@ -86,7 +86,7 @@ static void compare_lot(ent_scan_match *m, const ent_scan *scan)
             n = sizeof m->problem - used - 1;
         memcpy(m->problem + used, tmp, n);
         m->problem[used + n] = '\0';
-        ent_text_trim_cut(m->problem, sizeof m->problem); /* when it was cut, on a character boundary */
+        entx_text_trim_cut(m->problem, sizeof m->problem); /* when it was cut, on a character boundary */
         m->lot_state = ENT_SCAN_LOT_CONFLICT;
     }
 }
@@ -124,7 +124,7 @@ static int read_begin(ent_db *db)
 {
     if (db->tx_depth > 0 || !sqlite3_get_autocommit(db->sql))
         return 0;
-    sqlite3_stmt *st = ent_stmt(db, "BEGIN");
+    sqlite3_stmt *st = entx_stmt(db, "BEGIN");
     return st != NULL && sqlite3_step(st) == SQLITE_DONE;
 }
 
@@ -132,7 +132,7 @@ static void read_end(ent_db *db, int began)
 {
     if (!began)
         return;
-    sqlite3_stmt *st = ent_stmt(db, "COMMIT");
+    sqlite3_stmt *st = entx_stmt(db, "COMMIT");
     if (st == NULL || sqlite3_step(st) != SQLITE_DONE)
         sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
     if (st)
@@ -148,14 +148,14 @@ int ent_scan_resolve(ent_db *db, ent_scan_match **out, const ent_scan *scan)
     int64_t code_qty = 1;
     int rc = ENT_NOTFOUND;
     *out = NULL;
-    ent_ok(db);
+    entx_ok(db);
     if (scan->error != ENT_OK || scan->kind == ENT_SCAN_NONE) {
-        rc = ent_fail(db, ENT_INVALID, "%s", scan->message[0] ? scan->message : "the scan was not understood");
+        rc = entx_fail(db, ENT_INVALID, "%s", scan->message[0] ? scan->message : "the scan was not understood");
         goto done;
     }
     size_t n = candidates(scan, codes);
     if (n == 0) {
-        rc = ent_fail(db, ENT_NOTFOUND, "the scan names no commodity (no GTIN in it)");
+        rc = entx_fail(db, ENT_NOTFOUND, "the scan names no commodity (no GTIN in it)");
         goto done;
     }
     began = read_begin(db);
@@ -165,7 +165,7 @@ int ent_scan_resolve(ent_db *db, ent_scan_match **out, const ent_scan *scan)
         goto done;
     m = calloc(1, sizeof *m);
     if (m == NULL) {
-        rc = ent_fail(db, ENT_ERROR, "out of memory");
+        rc = entx_fail(db, ENT_ERROR, "out of memory");
         goto done;
     }
     m->product_id = p->id;
@@ -177,12 +177,12 @@ int ent_scan_resolve(ent_db *db, ent_scan_match **out, const ent_scan *scan)
     /* A count of nothing is no quantity (selling it as one unit was a
      * defect), and a case of many units times a count must not wrap. */
     if (scan->count == 0) {
-        rc = ent_fail(db, ENT_INVALID, "%s: the scan counts 0 items (AI 30/37), which is nothing to sell or move",
+        rc = entx_fail(db, ENT_INVALID, "%s: the scan counts 0 items (AI 30/37), which is nothing to sell or move",
                       m->name);
         goto done;
     }
     if (scan->count > 0 && (code_qty <= 0 || __builtin_mul_overflow(code_qty, scan->count, &m->qty))) {
-        rc = ent_fail(db, ENT_INVALID, "%s: a count of %lld cases of %lld units is more than can be counted", m->name,
+        rc = entx_fail(db, ENT_INVALID, "%s: a count of %lld cases of %lld units is more than can be counted", m->name,
                       (long long)scan->count, (long long)code_qty);
         goto done;
     }
@@ -193,7 +193,7 @@ int ent_scan_resolve(ent_db *db, ent_scan_match **out, const ent_scan *scan)
         if (rc == ENT_NOTFOUND) {
             m->lot_state = ENT_SCAN_LOT_UNKNOWN;
             snprintf(m->problem, sizeof m->problem, "%s", ent_errmsg(db));
-            ent_ok(db);
+            entx_ok(db);
             rc = ENT_OK;
         } else if (rc == ENT_OK) {
             compare_lot(m, scan);

@@ -8,7 +8,7 @@ struct ent_migration {
     const char *sql;
 };
 
-extern const struct ent_migration ent_migrations[];
-extern const int ent_migration_count;
+extern const struct ent_migration entx_migrations[];
+extern const int entx_migration_count;
 
 #endif

@@ -20,7 +20,7 @@ static int empty(const char *s)
     return s == NULL || *s == '\0';
 }
 
-const char *ent_stock_shown(const char *s, char *buf, size_t len)
+const char *entx_stock_shown(const char *s, char *buf, size_t len)
 {
     return ent_text_clip(buf, len, s, 40);
 }
@@ -36,7 +36,7 @@ static const char lot_cols_sql[] =
 static int read_lot(ent_db *db, int64_t product_id, const char *code, ent_lot **out)
 {
     *out = NULL;
-    sqlite3_stmt *st = ent_stmt(db, lot_cols_sql);
+    sqlite3_stmt *st = entx_stmt(db, lot_cols_sql);
     if (st == NULL)
         return db->code;
     sqlite3_bind_int64(st, 1, product_id);
@@ -45,27 +45,27 @@ static int read_lot(ent_db *db, int64_t product_id, const char *code, ent_lot **
     if (sc == SQLITE_ROW) {
         ent_lot *l = calloc(1, sizeof *l);
         if (l == NULL) {
-            rc = ent_fail(db, ENT_ERROR, "out of memory");
+            rc = entx_fail(db, ENT_ERROR, "out of memory");
         } else {
             l->id = sqlite3_column_int64(st, 0);
             l->product_id = sqlite3_column_int64(st, 1);
-            ent_col_copy(st, 2, l->uuid, sizeof l->uuid);
-            l->code = ent_col_strdup(st, 3);
-            l->declaration = ent_col_strdup(st, 4);
-            l->supplier = ent_col_strdup(st, 5);
-            ent_col_copy(st, 6, l->origin, sizeof l->origin);
-            ent_col_copy(st, 7, l->import_date, sizeof l->import_date);
-            ent_col_copy(st, 8, l->production_date, sizeof l->production_date);
-            ent_col_copy(st, 9, l->expiry, sizeof l->expiry);
+            entx_col_copy(st, 2, l->uuid, sizeof l->uuid);
+            l->code = entx_col_strdup(st, 3);
+            l->declaration = entx_col_strdup(st, 4);
+            l->supplier = entx_col_strdup(st, 5);
+            entx_col_copy(st, 6, l->origin, sizeof l->origin);
+            entx_col_copy(st, 7, l->import_date, sizeof l->import_date);
+            entx_col_copy(st, 8, l->production_date, sizeof l->production_date);
+            entx_col_copy(st, 9, l->expiry, sizeof l->expiry);
             l->unit_cost = sqlite3_column_type(st, 10) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 10);
-            ent_col_copy(st, 11, l->cost_currency, sizeof l->cost_currency);
+            entx_col_copy(st, 11, l->cost_currency, sizeof l->cost_currency);
             l->on_hand = sqlite3_column_int64(st, 12);
             *out = l;
         }
     } else if (sc == SQLITE_DONE) {
         rc = ENT_NOTFOUND;
     } else {
-        rc = ent_fail_sql(db, "reading a lot");
+        rc = entx_fail_sql(db, "reading a lot");
     }
     sqlite3_reset(st);
     return rc;
@@ -74,16 +74,16 @@ static int read_lot(ent_db *db, int64_t product_id, const char *code, ent_lot **
 static int lot_not_found(ent_db *db, int64_t product_id, const char *code)
 {
     char label[300], shown[80];
-    ent_product_label(db, product_id, label, sizeof label);
-    return ent_fail(db, ENT_NOTFOUND, "%s has no lot '%s'", label, ent_stock_shown(code, shown, sizeof shown));
+    entx_product_label(db, product_id, label, sizeof label);
+    return entx_fail(db, ENT_NOTFOUND, "%s has no lot '%s'", label, entx_stock_shown(code, shown, sizeof shown));
 }
 
 int ent_lot_find_id(ent_db *db, ent_lot **out, int64_t product_id, const char *lot_code)
 {
-    ent_ok(db);
+    entx_ok(db);
     *out = NULL;
     if (empty(lot_code))
-        return ent_fail(db, ENT_INVALID, "no lot given");
+        return entx_fail(db, ENT_INVALID, "no lot given");
     int rc = read_lot(db, product_id, lot_code, out);
     return rc == ENT_NOTFOUND ? lot_not_found(db, product_id, lot_code) : rc;
 }
@@ -112,7 +112,7 @@ void ent_lot_free(ent_lot *lot)
 
 static void describe(ent_db *db, int64_t product_id, int64_t lot_id, int64_t location_id, char *buf, size_t len)
 {
-    sqlite3_stmt *st = ent_stmt(db,
+    sqlite3_stmt *st = entx_stmt(db,
         "SELECT COALESCE(p.gtin, p.sku), COALESCE(p.name_zh, p.name_en), l.code, loc.code "
         "FROM product p, lot l, location loc WHERE p.id = ? AND l.id = ? AND loc.id = ?");
     snprintf(buf, len, "product %lld", (long long)product_id);
@@ -129,7 +129,7 @@ static void describe(ent_db *db, int64_t product_id, int64_t lot_id, int64_t loc
 
 static int64_t on_hand(ent_db *db, int64_t lot_id, int64_t location_id)
 {
-    sqlite3_stmt *st = ent_stmt(db, "SELECT qty FROM stock_balance WHERE lot_id = ? AND location_id = ?");
+    sqlite3_stmt *st = entx_stmt(db, "SELECT qty FROM stock_balance WHERE lot_id = ? AND location_id = ?");
     int64_t q = 0;
     if (st == NULL)
         return 0;
@@ -141,21 +141,21 @@ static int64_t on_hand(ent_db *db, int64_t lot_id, int64_t location_id)
     return q;
 }
 
-int ent_stock_apply(ent_db *db, const char *batch, const char *kind, int64_t product_id, int64_t lot_id,
+int entx_stock_apply(ent_db *db, const char *batch, const char *kind, int64_t product_id, int64_t lot_id,
                     int64_t location_id, int64_t delta, const char *reason, const char *note, const char *user)
 {
     sqlite3_stmt *st;
     char uuid[37], now[21];
     int rc;
     if (delta == 0)
-        return ent_fail(db, ENT_INVALID, "quantity must not be zero");
+        return entx_fail(db, ENT_INVALID, "quantity must not be zero");
     if (delta == INT64_MIN || delta > ENT_STOCK_BALANCE_MAX || -delta > ENT_STOCK_BALANCE_MAX)
-        return ent_fail(db, ENT_INVALID, "quantity %lld is beyond the most one lot may hold at one place (%lld)",
+        return entx_fail(db, ENT_INVALID, "quantity %lld is beyond the most one lot may hold at one place (%lld)",
                         (long long)delta, ENT_STOCK_BALANCE_MAX);
     if (delta > 0) {
         /* The bound is part of the guarded update, so the balance can never
          * pass it, whoever adds to it (receipts, returns, counts). */
-        st = ent_stmt(db, "INSERT INTO stock_balance(lot_id, location_id, product_id, qty) VALUES (?1, ?2, ?3, ?4) "
+        st = entx_stmt(db, "INSERT INTO stock_balance(lot_id, location_id, product_id, qty) VALUES (?1, ?2, ?3, ?4) "
                           "ON CONFLICT(lot_id, location_id) DO UPDATE SET qty = qty + excluded.qty "
                           "WHERE qty <= ?5 - excluded.qty");
         if (st == NULL)
@@ -165,12 +165,12 @@ int ent_stock_apply(ent_db *db, const char *batch, const char *kind, int64_t pro
         sqlite3_bind_int64(st, 3, product_id);
         sqlite3_bind_int64(st, 4, delta);
         sqlite3_bind_int64(st, 5, ENT_STOCK_BALANCE_MAX);
-        if ((rc = ent_exec_stmt(db, st)) != ENT_OK)
+        if ((rc = entx_exec_stmt(db, st)) != ENT_OK)
             return rc;
         if (sqlite3_changes(db->sql) != 1) {
             char what[400];
             describe(db, product_id, lot_id, location_id, what, sizeof what);
-            return ent_fail(db, ENT_REFUSED,
+            return entx_fail(db, ENT_REFUSED,
                             "%s has %lld on hand: %lld more would pass the most one lot may hold "
                             "at one place (%lld)",
                             what, (long long)on_hand(db, lot_id, location_id), (long long)delta, ENT_STOCK_BALANCE_MAX);
@@ -178,28 +178,28 @@ int ent_stock_apply(ent_db *db, const char *batch, const char *kind, int64_t pro
     } else {
         /* The guard: the row changes only when enough is there, so two
          * counters can never both take the last unit. */
-        st = ent_stmt(db, "UPDATE stock_balance SET qty = qty + ?1 WHERE lot_id = ?2 AND location_id = ?3 AND qty >= ?4");
+        st = entx_stmt(db, "UPDATE stock_balance SET qty = qty + ?1 WHERE lot_id = ?2 AND location_id = ?3 AND qty >= ?4");
         if (st == NULL)
             return db->code;
         sqlite3_bind_int64(st, 1, delta);
         sqlite3_bind_int64(st, 2, lot_id);
         sqlite3_bind_int64(st, 3, location_id);
         sqlite3_bind_int64(st, 4, -delta);
-        if ((rc = ent_exec_stmt(db, st)) != ENT_OK)
+        if ((rc = entx_exec_stmt(db, st)) != ENT_OK)
             return rc;
         if (sqlite3_changes(db->sql) != 1) {
             char what[400];
             describe(db, product_id, lot_id, location_id, what, sizeof what);
-            return ent_fail(db, ENT_NOSTOCK, "not enough stock: %s has %lld on hand, %lld asked", what,
+            return entx_fail(db, ENT_NOSTOCK, "not enough stock: %s has %lld on hand, %lld asked", what,
                             (long long)on_hand(db, lot_id, location_id), (long long)-delta);
         }
     }
-    st = ent_stmt(db, "INSERT INTO stock_move(uuid, batch, at, kind, product_id, lot_id, location_id, qty, reason, "
+    st = entx_stmt(db, "INSERT INTO stock_move(uuid, batch, at, kind, product_id, lot_id, location_id, qty, reason, "
                       "note, user) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (st == NULL)
         return db->code;
-    ent_uuid_new(uuid);
-    ent_now_utc(now);
+    entx_uuid_new(uuid);
+    entx_now_utc(now);
     sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, batch, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
@@ -208,10 +208,10 @@ int ent_stock_apply(ent_db *db, const char *batch, const char *kind, int64_t pro
     sqlite3_bind_int64(st, 6, lot_id);
     sqlite3_bind_int64(st, 7, location_id);
     sqlite3_bind_int64(st, 8, delta);
-    ent_bind_text_or_null(st, 9, reason);
-    ent_bind_text_or_null(st, 10, note);
-    ent_bind_text_or_null(st, 11, user);
-    return ent_exec_stmt(db, st);
+    entx_bind_text_or_null(st, 9, reason);
+    entx_bind_text_or_null(st, 10, note);
+    entx_bind_text_or_null(st, 11, user);
+    return entx_exec_stmt(db, st);
 }
 
 /* ---- receiving ---------------------------------------------------------- */
@@ -227,8 +227,8 @@ struct resolved {
 
 static int check_date(ent_db *db, const char *field, const char *s, int32_t *days)
 {
-    if (ent_date_parse(s, days) != ENT_OK)
-        return ent_fail_date(db, field, s);
+    if (entx_date_parse(s, days) != ENT_OK)
+        return entx_fail_date(db, field, s);
     return ENT_OK;
 }
 
@@ -239,9 +239,9 @@ static int32_t latest_today(void)
 {
     char now[21];
     int32_t d = 0;
-    ent_now_utc(now);
+    entx_now_utc(now);
     now[10] = '\0';
-    if (ent_date_parse(now, &d) != ENT_OK)
+    if (entx_date_parse(now, &d) != ENT_OK)
         return LAST_DAY;
     return d + 1;
 }
@@ -251,7 +251,7 @@ static int lot_agrees(ent_db *db, const ent_lot *l, const char *field, const cha
 {
     if (empty(given) || strcmp(have ? have : "", given) == 0)
         return ENT_OK;
-    return ent_fail(db, ENT_INVALID, "lot %s already exists with %s %s, not %s", l->code, field,
+    return entx_fail(db, ENT_INVALID, "lot %s already exists with %s %s, not %s", l->code, field,
                     have && *have ? have : "(none)", given);
 }
 
@@ -269,21 +269,21 @@ static size_t utf8_len(unsigned char c)
 static int check_lot_code(ent_db *db, const char *code)
 {
     static const char cset82[] = "!\"%&'()*+,-./0123456789:;<=>?ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz";
-    int rc = ent_check_text(db, "lot", code, 200, true);
+    int rc = entx_check_text(db, "lot", code, 200, true);
     if (rc != ENT_OK)
         return rc;
     size_t chars = 0;
     for (const char *p = code; *p; chars++) {
         size_t n = utf8_len((unsigned char)*p);
         if (n > 1 || strchr(cset82, *p) == NULL)
-            return ent_fail(db, ENT_INVALID,
+            return entx_fail(db, ENT_INVALID,
                             "lot code '%s' holds '%.*s' (character %zu), which a barcode cannot "
                             "carry: use A-Z a-z 0-9 and ! \" %% & ' ( ) * + , - . / : ; < = > ? _",
                             ENT_CLIP(code, 60), (int)n, p, chars + 1);
         p += n;
     }
     if (chars > ENT_LOT_CODE_MAX)
-        return ent_fail(db, ENT_INVALID, "lot code '%s' has %zu characters: at most %d fit a barcode",
+        return entx_fail(db, ENT_INVALID, "lot code '%s' has %zu characters: at most %d fit a barcode",
                         ENT_CLIP(code, 60), chars, ENT_LOT_CODE_MAX);
     return ENT_OK;
 }
@@ -307,7 +307,7 @@ static int given_empty(ent_db *db, const ent_receive *r)
              {"note", r->note}};
     for (size_t i = 0; i < sizeof f / sizeof *f; i++)
         if (f[i].value && f[i].value[0] == '\0')
-            return ent_fail(db, ENT_INVALID, "the %s is empty: give a value or leave it out", f[i].name);
+            return entx_fail(db, ENT_INVALID, "the %s is empty: give a value or leave it out", f[i].name);
     return ENT_OK;
 }
 
@@ -315,15 +315,15 @@ static int resolve_origin(ent_db *db, const ent_receive *r, const ent_product *p
 {
     const char *o = r->origin ? r->origin : p->origin;
     if (empty(o))
-        return ent_fail_hint(db, ENT_INVALID, ENT_HINT_ORIGIN, "the origin country of the lot is required");
+        return entx_fail_hint(db, ENT_INVALID, ENT_HINT_ORIGIN, "the origin country of the lot is required");
     const ent_country *c = NULL;
     int rc = ent_country_lookup(&c, o);
     if (rc == ENT_ERROR)
-        return ent_fail(db, ENT_ERROR, "%s", ent_country_errmsg());
+        return entx_fail(db, ENT_ERROR, "%s", ent_country_errmsg());
     char shown[64];
     if (rc != ENT_OK)
-        return ent_fail(db, ENT_INVALID, "origin '%s' is not an ISO 3166-1 country code",
-                        ent_stock_shown(o, shown, sizeof shown));
+        return entx_fail(db, ENT_INVALID, "origin '%s' is not an ISO 3166-1 country code",
+                        entx_stock_shown(o, shown, sizeof shown));
     memcpy(origin, c->alpha2, 3);
     return ENT_OK;
 }
@@ -340,7 +340,7 @@ static int resolve_dates(ent_db *db, const ent_receive *r, const ent_product *p,
     int rc;
     if (r->import_date == NULL) {
         char now[21];
-        ent_now_utc(now);
+        entx_now_utc(now);
         snprintf(out->import_date, sizeof out->import_date, "%.10s", now);
     } else {
         snprintf(out->import_date, sizeof out->import_date, "%.10s", r->import_date);
@@ -352,16 +352,16 @@ static int resolve_dates(ent_db *db, const ent_receive *r, const ent_product *p,
     if (r->expiry && (rc = check_date(db, "expiry", r->expiry, &exp)) != ENT_OK)
         return rc;
     if (imp > latest)
-        return ent_fail(db, ENT_INVALID, "import date %s is in the future", out->import_date);
+        return entx_fail(db, ENT_INVALID, "import date %s is in the future", out->import_date);
     if (r->production_date && prod > latest)
-        return ent_fail(db, ENT_INVALID, "production date %s is in the future", r->production_date);
+        return entx_fail(db, ENT_INVALID, "production date %s is in the future", r->production_date);
     if (r->production_date && prod > imp)
-        return ent_fail(db, ENT_INVALID, "production date %s is after the import date %s", r->production_date,
+        return entx_fail(db, ENT_INVALID, "production date %s is after the import date %s", r->production_date,
                         out->import_date);
     if (r->expiry && exp < imp)
-        return ent_fail(db, ENT_INVALID, "expiry %s is before the import date %s", r->expiry, out->import_date);
+        return entx_fail(db, ENT_INVALID, "expiry %s is before the import date %s", r->expiry, out->import_date);
     if (r->expiry && r->production_date && exp < prod)
-        return ent_fail(db, ENT_INVALID, "expiry %s is before the production date %s", r->expiry, r->production_date);
+        return entx_fail(db, ENT_INVALID, "expiry %s is before the production date %s", r->expiry, r->production_date);
     out->expiry[0] = '\0';
     if (r->expiry)
         snprintf(out->expiry, sizeof out->expiry, "%s", r->expiry);
@@ -375,27 +375,27 @@ static int resolve_dates(ent_db *db, const ent_receive *r, const ent_product *p,
         ent_lot_free(known);
         if (found)
             return ENT_OK;
-        ent_product_label(db, p->id, label, sizeof label);
-        return ent_fail(db, ENT_INVALID, "%s keeps %d days: give the lot's production date or its expiry", label,
+        entx_product_label(db, p->id, label, sizeof label);
+        return entx_fail(db, ENT_INVALID, "%s keeps %d days: give the lot's production date or its expiry", label,
                         (int)p->shelf_life_days);
     }
     if (r->production_date == NULL)
         return ENT_OK;
     int32_t until = prod + p->shelf_life_days;
     if (until > LAST_DAY)
-        return ent_fail(db, ENT_INVALID, "production date %s plus a shelf life of %d days is past 9999-12-31",
+        return entx_fail(db, ENT_INVALID, "production date %s plus a shelf life of %d days is past 9999-12-31",
                         r->production_date, (int)p->shelf_life_days);
     char until_s[11];
-    ent_date_from_days(until, until_s);
+    entx_date_from_days(until, until_s);
     if (r->expiry && exp > until) {
-        ent_product_label(db, p->id, label, sizeof label);
-        return ent_fail(db, ENT_INVALID,
+        entx_product_label(db, p->id, label, sizeof label);
+        return entx_fail(db, ENT_INVALID,
                         "expiry %s is later than production date %s plus the shelf life of %s "
                         "(%d days: %s)",
                         r->expiry, r->production_date, label, (int)p->shelf_life_days, until_s);
     }
     if (r->expiry == NULL && until < imp)
-        return ent_fail(db, ENT_INVALID, "expiry %s (production date %s + %d days) is before the import date %s",
+        return entx_fail(db, ENT_INVALID, "expiry %s (production date %s + %d days) is before the import date %s",
                         until_s, r->production_date, (int)p->shelf_life_days, out->import_date);
     if (r->expiry == NULL)
         memcpy(out->expiry, until_s, sizeof until_s);
@@ -406,21 +406,21 @@ static int resolve_cost(ent_db *db, const ent_receive *r, const ent_product *p, 
 {
     cost_currency[0] = '\0';
     if (r->unit_cost > ENT_STOCK_COST_MAX)
-        return ent_fail(db, ENT_INVALID, "unit cost %lld (minor units) is more than %lld, the most a unit may cost",
+        return entx_fail(db, ENT_INVALID, "unit cost %lld (minor units) is more than %lld, the most a unit may cost",
                         (long long)r->unit_cost, ENT_STOCK_COST_MAX);
     if (r->unit_cost < -1)
-        return ent_fail(db, ENT_INVALID, "unit cost %lld must not be negative", (long long)r->unit_cost);
+        return entx_fail(db, ENT_INVALID, "unit cost %lld must not be negative", (long long)r->unit_cost);
     if (r->unit_cost < 0 && r->cost_currency == NULL)
         return ENT_OK;
     const ent_currency *cur = NULL;
     const char *cc = r->cost_currency ? r->cost_currency : p->currency;
     char shown[64];
     if (ent_currency_lookup(&cur, cc) != ENT_OK)
-        return ent_fail(db, ENT_INVALID, "currency '%s' is not an ISO 4217 code",
-                        ent_stock_shown(cc, shown, sizeof shown));
+        return entx_fail(db, ENT_INVALID, "currency '%s' is not an ISO 4217 code",
+                        entx_stock_shown(cc, shown, sizeof shown));
     memcpy(cost_currency, cur->alpha3, 4);
     if (r->unit_cost < 0)
-        return ent_fail_hint(db, ENT_INVALID, ENT_HINT_COST, "a cost currency without a unit cost");
+        return entx_fail_hint(db, ENT_INVALID, ENT_HINT_COST, "a cost currency without a unit cost");
     return ENT_OK;
 }
 
@@ -428,28 +428,28 @@ static int check_receive(ent_db *db, const ent_receive *r, const ent_product *p,
 {
     int rc;
     if (r->qty <= 0)
-        return ent_fail(db, ENT_INVALID, "quantity %lld: receive 1 or more", (long long)r->qty);
+        return entx_fail(db, ENT_INVALID, "quantity %lld: receive 1 or more", (long long)r->qty);
     if (r->qty > ENT_STOCK_QTY_MAX)
-        return ent_fail(db, ENT_INVALID, "quantity %lld is more than %lld, the most one receipt may hold",
+        return entx_fail(db, ENT_INVALID, "quantity %lld is more than %lld, the most one receipt may hold",
                         (long long)r->qty, ENT_STOCK_QTY_MAX);
     if ((rc = given_empty(db, r)) != ENT_OK)
         return rc;
     if (empty(r->lot))
-        return ent_fail_hint(db, ENT_INVALID, ENT_HINT_LOT, "a lot code is required");
+        return entx_fail_hint(db, ENT_INVALID, ENT_HINT_LOT, "a lot code is required");
     if ((rc = check_lot_code(db, r->lot)) != ENT_OK || (rc = resolve_origin(db, r, p, out->origin)) != ENT_OK)
         return rc;
     if (r->declaration) {
         size_t n = strlen(r->declaration);
         char shown[64];
         if (n != 18 || strspn(r->declaration, "0123456789") != n)
-            return ent_fail(db, ENT_INVALID, "declaration '%s' must be the 18-digit customs declaration number",
-                            ent_stock_shown(r->declaration, shown, sizeof shown));
+            return entx_fail(db, ENT_INVALID, "declaration '%s' must be the 18-digit customs declaration number",
+                            entx_stock_shown(r->declaration, shown, sizeof shown));
     }
     if ((rc = resolve_dates(db, r, p, out)) != ENT_OK)
         return rc;
-    if ((rc = ent_check_text(db, "supplier", r->supplier, 200, false)) != ENT_OK ||
-        (rc = ent_check_text(db, "note", r->note, NOTE_MAX, false)) != ENT_OK ||
-        (rc = ent_check_text(db, "user", r->user, 64, false)) != ENT_OK)
+    if ((rc = entx_check_text(db, "supplier", r->supplier, 200, false)) != ENT_OK ||
+        (rc = entx_check_text(db, "note", r->note, NOTE_MAX, false)) != ENT_OK ||
+        (rc = entx_check_text(db, "user", r->user, 64, false)) != ENT_OK)
         return rc;
     return resolve_cost(db, r, p, out->cost_currency);
 }
@@ -458,28 +458,28 @@ static int insert_lot(ent_db *db, int64_t product_id, const ent_receive *r, cons
                       char uuid[37])
 {
     char now[21];
-    sqlite3_stmt *st = ent_stmt(
+    sqlite3_stmt *st = entx_stmt(
         db, "INSERT INTO lot(uuid, product_id, code, origin, declaration, import_date, production_date, expiry, "
             "supplier, unit_cost, cost_currency, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (st == NULL)
         return db->code;
-    ent_uuid_new(uuid);
-    ent_now_utc(now);
+    entx_uuid_new(uuid);
+    entx_now_utc(now);
     sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, product_id);
     sqlite3_bind_text(st, 3, r->lot, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, v->origin, -1, SQLITE_STATIC);
-    ent_bind_text_or_null(st, 5, r->declaration);
-    ent_bind_text_or_null(st, 6, v->import_date);
-    ent_bind_text_or_null(st, 7, r->production_date);
-    ent_bind_text_or_null(st, 8, v->expiry);
-    ent_bind_text_or_null(st, 9, r->supplier);
+    entx_bind_text_or_null(st, 5, r->declaration);
+    entx_bind_text_or_null(st, 6, v->import_date);
+    entx_bind_text_or_null(st, 7, r->production_date);
+    entx_bind_text_or_null(st, 8, v->expiry);
+    entx_bind_text_or_null(st, 9, r->supplier);
     if (r->unit_cost >= 0) {
         sqlite3_bind_int64(st, 10, r->unit_cost);
         sqlite3_bind_text(st, 11, v->cost_currency, -1, SQLITE_STATIC);
     }
     sqlite3_bind_text(st, 12, now, -1, SQLITE_STATIC);
-    int rc = ent_exec_stmt(db, st);
+    int rc = entx_exec_stmt(db, st);
     *lot_id = sqlite3_last_insert_rowid(db->sql);
     return rc;
 }
@@ -512,16 +512,16 @@ int ent_stock_receive(ent_db *db, const ent_receive *r, char *lot_uuid_out)
     struct resolved v;
     char uuid[37], batch[37], kind[16];
     int64_t mult = 1, location_id, lot_id = 0, units;
-    ent_ok(db);
+    entx_ok(db);
     if (r->product && r->product[0] == '\0')
-        return ent_fail(db, ENT_INVALID, "the product is empty: give a value or leave it out");
+        return entx_fail(db, ENT_INVALID, "the product is empty: give a value or leave it out");
     int rc = ent_product_find(db, &p, r->product, &mult);
     if (rc != ENT_OK)
         return rc;
     if (p->retired_at[0]) {
         char label[160];
-        ent_product_label(db, p->id, label, sizeof label);
-        rc = ent_fail(db, ENT_REFUSED, "%s is retired (since %.10s): put it back in the catalogue before "
+        entx_product_label(db, p->id, label, sizeof label);
+        rc = entx_fail(db, ENT_REFUSED, "%s is retired (since %.10s): put it back in the catalogue before "
                       "receiving more", label, p->retired_at);
         goto out;
     }
@@ -529,15 +529,15 @@ int ent_stock_receive(ent_db *db, const ent_receive *r, char *lot_uuid_out)
         goto out;
     /* A case barcode multiplies: the units must stay inside the bound too. */
     if (__builtin_mul_overflow(r->qty, mult, &units) || units > ENT_STOCK_QTY_MAX) {
-        rc = ent_fail(db, ENT_INVALID,
+        rc = entx_fail(db, ENT_INVALID,
                       "%lld cases of %lld units is more than %lld units, the most one receipt "
                       "may hold",
                       (long long)r->qty, (long long)mult, ENT_STOCK_QTY_MAX);
         goto out;
     }
-    if ((rc = ent_location_id(db, r->location, &location_id, kind)) != ENT_OK)
+    if ((rc = entx_location_id(db, r->location, &location_id, kind)) != ENT_OK)
         goto out;
-    if ((rc = ent_tx_begin(db)) != ENT_OK)
+    if ((rc = entx_tx_begin(db)) != ENT_OK)
         goto out;
     rc = read_lot(db, p->id, r->lot, &lot);
     if (rc == ENT_NOTFOUND) {
@@ -548,12 +548,12 @@ int ent_stock_receive(ent_db *db, const ent_receive *r, char *lot_uuid_out)
         memcpy(uuid, lot->uuid, sizeof uuid);
     }
     if (rc == ENT_OK) {
-        ent_uuid_new(batch);
-        rc = ent_stock_apply(db, batch, "receive", p->id, lot_id, location_id, units, NULL, r->note, r->user);
+        entx_uuid_new(batch);
+        rc = entx_stock_apply(db, batch, "receive", p->id, lot_id, location_id, units, NULL, r->note, r->user);
     }
     if (rc == ENT_OK)
-        rc = ent_label_queue_on_move(db, p->id, lot_id, location_id, r->user);
-    rc = ent_tx_end(db, rc);
+        rc = entx_label_queue_on_move(db, p->id, lot_id, location_id, r->user);
+    rc = entx_tx_end(db, rc);
     if (rc == ENT_OK && lot_uuid_out)
         memcpy(lot_uuid_out, uuid, 37);
 out:
@@ -581,7 +581,7 @@ static int pick_lot(ent_db *db, int64_t product_id, const char *lot, int64_t loc
         ent_lot_free(l);
         return rc;
     }
-    sqlite3_stmt *st = ent_stmt(db, "SELECT b.lot_id, l.code FROM stock_balance b JOIN lot l ON l.id = b.lot_id "
+    sqlite3_stmt *st = entx_stmt(db, "SELECT b.lot_id, l.code FROM stock_balance b JOIN lot l ON l.id = b.lot_id "
                                     "WHERE b.product_id = ? AND b.location_id = ? AND b.qty > 0 ORDER BY l.code");
     if (st == NULL)
         return db->code;
@@ -602,16 +602,16 @@ static int pick_lot(ent_db *db, int64_t product_id, const char *lot, int64_t loc
         return ENT_OK;
     if (n == 0) {
         char label[300];
-        ent_product_label(db, product_id, label, sizeof label);
-        return ent_fail(db, ENT_NOSTOCK, "not enough stock: %s has nothing on hand at %s", label, loc_code);
+        entx_product_label(db, product_id, label, sizeof label);
+        return entx_fail(db, ENT_NOSTOCK, "not enough stock: %s has nothing on hand at %s", label, loc_code);
     }
-    return ent_fail_hint(db, ENT_INVALID, ENT_HINT_LOT, "several lots lie at %s (%s): name one", loc_code, codes);
+    return entx_fail_hint(db, ENT_INVALID, ENT_HINT_LOT, "several lots lie at %s (%s): name one", loc_code, codes);
 }
 
 static int check_note(ent_db *db, const char *user, const char *note)
 {
-    int rc = ent_check_text(db, "note", note, NOTE_MAX, false);
-    return rc == ENT_OK ? ent_check_text(db, "user", user, 64, false) : rc;
+    int rc = entx_check_text(db, "note", note, NOTE_MAX, false);
+    return rc == ENT_OK ? entx_check_text(db, "user", user, 64, false) : rc;
 }
 
 /* What every move checks first: a lot, user or note that is given is not
@@ -622,9 +622,9 @@ static int check_move(ent_db *db, const char *what, int64_t qty, const char *lot
     const char *names[] = {"lot code", "user", "note"}, *values[] = {lot, user, note};
     for (int i = 0; i < 3; i++)
         if (values[i] && values[i][0] == '\0')
-            return ent_fail(db, ENT_INVALID, "the %s is empty: give a value or leave it out", names[i]);
+            return entx_fail(db, ENT_INVALID, "the %s is empty: give a value or leave it out", names[i]);
     if (qty > ENT_STOCK_QTY_MAX)
-        return ent_fail(db, ENT_INVALID, "quantity %lld is more than %lld, the most one %s may hold", (long long)qty,
+        return entx_fail(db, ENT_INVALID, "quantity %lld is more than %lld, the most one %s may hold", (long long)qty,
                         ENT_STOCK_QTY_MAX, what);
     return check_note(db, user, note);
 }
@@ -634,26 +634,26 @@ int ent_stock_transfer(ent_db *db, const char *product, const char *lot, const c
 {
     int64_t pid, from_id, to_id, lot_id;
     char batch[37];
-    ent_ok(db);
+    entx_ok(db);
     int rc = ent_product_id(db, &pid, product, NULL);
     if (rc != ENT_OK)
         return rc;
     if (qty <= 0)
-        return ent_fail(db, ENT_INVALID, "quantity %lld: move 1 or more", (long long)qty);
+        return entx_fail(db, ENT_INVALID, "quantity %lld: move 1 or more", (long long)qty);
     if ((rc = check_move(db, "move", qty, lot, user, note)) != ENT_OK ||
-        (rc = ent_location_id(db, from, &from_id, NULL)) != ENT_OK ||
-        (rc = ent_location_id(db, to, &to_id, NULL)) != ENT_OK)
+        (rc = entx_location_id(db, from, &from_id, NULL)) != ENT_OK ||
+        (rc = entx_location_id(db, to, &to_id, NULL)) != ENT_OK)
         return rc;
     if (from_id == to_id)
-        return ent_fail(db, ENT_INVALID, "from and to are the same location (%s)", from);
-    if ((rc = ent_tx_begin(db)) != ENT_OK)
+        return entx_fail(db, ENT_INVALID, "from and to are the same location (%s)", from);
+    if ((rc = entx_tx_begin(db)) != ENT_OK)
         return rc;
-    ent_uuid_new(batch);
+    entx_uuid_new(batch);
     if ((rc = pick_lot(db, pid, lot, from_id, from, &lot_id)) == ENT_OK &&
-        (rc = ent_stock_apply(db, batch, "transfer", pid, lot_id, from_id, -qty, NULL, note, user)) == ENT_OK &&
-        (rc = ent_stock_apply(db, batch, "transfer", pid, lot_id, to_id, qty, NULL, note, user)) == ENT_OK)
-        rc = ent_label_queue_on_move(db, pid, lot_id, to_id, user);
-    return ent_tx_end(db, rc);
+        (rc = entx_stock_apply(db, batch, "transfer", pid, lot_id, from_id, -qty, NULL, note, user)) == ENT_OK &&
+        (rc = entx_stock_apply(db, batch, "transfer", pid, lot_id, to_id, qty, NULL, note, user)) == ENT_OK)
+        rc = entx_label_queue_on_move(db, pid, lot_id, to_id, user);
+    return entx_tx_end(db, rc);
 }
 
 static int change(ent_db *db, const char *kind, const char *product, const char *lot, const char *location,
@@ -666,16 +666,16 @@ static int change(ent_db *db, const char *kind, const char *product, const char 
         return rc;
     int64_t mag = delta < 0 ? -delta : delta;
     if ((rc = check_move(db, strcmp(kind, "scrap") == 0 ? "scrap" : "adjustment", mag, lot, user, note)) != ENT_OK ||
-        (rc = ent_location_id(db, location, &loc_id, NULL)) != ENT_OK)
+        (rc = entx_location_id(db, location, &loc_id, NULL)) != ENT_OK)
         return rc;
     if (delta > 0 && empty(lot))
-        return ent_fail_hint(db, ENT_INVALID, ENT_HINT_LOT, "name the lot of the goods found");
-    if ((rc = ent_tx_begin(db)) != ENT_OK)
+        return entx_fail_hint(db, ENT_INVALID, ENT_HINT_LOT, "name the lot of the goods found");
+    if ((rc = entx_tx_begin(db)) != ENT_OK)
         return rc;
-    ent_uuid_new(batch);
+    entx_uuid_new(batch);
     if ((rc = pick_lot(db, pid, lot, loc_id, location, &lot_id)) == ENT_OK)
-        rc = ent_stock_apply(db, batch, kind, pid, lot_id, loc_id, delta, reason, note, user);
-    return ent_tx_end(db, rc);
+        rc = entx_stock_apply(db, batch, kind, pid, lot_id, loc_id, delta, reason, note, user);
+    return entx_tx_end(db, rc);
 }
 
 int ent_stock_adjust(ent_db *db, const char *product, const char *lot, const char *location, int64_t delta,
@@ -683,20 +683,20 @@ int ent_stock_adjust(ent_db *db, const char *product, const char *lot, const cha
 {
     static const char *const reasons[] = {"damage", "loss", "found", "sample"};
     size_t k = 0;
-    ent_ok(db);
+    entx_ok(db);
     if (empty(reason))
-        return ent_fail(db, ENT_INVALID, "an adjustment needs a reason: damage, loss, found or sample");
+        return entx_fail(db, ENT_INVALID, "an adjustment needs a reason: damage, loss, found or sample");
     while (k < 4 && strcmp(reason, reasons[k]) != 0)
         k++;
     if (k == 4) {
         char shown[64];
-        return ent_fail(db, ENT_INVALID, "reason '%s' must be damage, loss, found or sample",
-                        ent_stock_shown(reason, shown, sizeof shown));
+        return entx_fail(db, ENT_INVALID, "reason '%s' must be damage, loss, found or sample",
+                        entx_stock_shown(reason, shown, sizeof shown));
     }
     if (delta == 0)
-        return ent_fail(db, ENT_INVALID, "quantity 0: adjust by 1 or more");
+        return entx_fail(db, ENT_INVALID, "quantity 0: adjust by 1 or more");
     if (delta == INT64_MIN || delta > ENT_STOCK_QTY_MAX || delta < -ENT_STOCK_QTY_MAX)
-        return ent_fail(db, ENT_INVALID, "quantity %lld is beyond %lld, the most one adjustment may hold",
+        return entx_fail(db, ENT_INVALID, "quantity %lld is beyond %lld, the most one adjustment may hold",
                         (long long)delta, ENT_STOCK_QTY_MAX);
     int64_t mag = delta < 0 ? -delta : delta;
     return change(db, "adjust", product, lot, location, k == 2 ? mag : -mag, reasons[k], user, note);
@@ -705,8 +705,8 @@ int ent_stock_adjust(ent_db *db, const char *product, const char *lot, const cha
 int ent_stock_scrap(ent_db *db, const char *product, const char *lot, const char *location, int64_t qty,
                     const char *user, const char *note)
 {
-    ent_ok(db);
+    entx_ok(db);
     if (qty <= 0)
-        return ent_fail(db, ENT_INVALID, "quantity %lld: scrap 1 or more", (long long)qty);
+        return entx_fail(db, ENT_INVALID, "quantity %lld: scrap 1 or more", (long long)qty);
     return change(db, "scrap", product, lot, location, -qty, "scrap", user, note);
 }

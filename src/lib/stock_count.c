@@ -35,14 +35,14 @@ static int count_id(ent_db *db, const char *ref, int64_t *id, int64_t *location_
     char shown[64], full[37] = "";
     int posted = 0, n = 0;
     if (empty(ref))
-        return ent_fail(db, ENT_INVALID, "no count given");
-    ent_stock_shown(ref, shown, sizeof shown);
+        return entx_fail(db, ENT_INVALID, "no count given");
+    entx_stock_shown(ref, shown, sizeof shown);
     if (!valid_count_ref(ref))
-        return ent_fail(db, ENT_INVALID,
+        return entx_fail(db, ENT_INVALID,
                         "count '%s' is not a count id: give the id printed when the count began, "
                         "or its first %d characters",
                         shown, COUNT_PREFIX_MIN);
-    sqlite3_stmt *st = ent_stmt(db, "SELECT id, location_id, posted_at IS NOT NULL, uuid FROM stock_count "
+    sqlite3_stmt *st = entx_stmt(db, "SELECT id, location_id, posted_at IS NOT NULL, uuid FROM stock_count "
                                     "WHERE substr(uuid, 1, length(?1)) = lower(?1) LIMIT 2");
     if (st == NULL)
         return db->code;
@@ -52,17 +52,17 @@ static int count_id(ent_db *db, const char *ref, int64_t *id, int64_t *location_
         *id = sqlite3_column_int64(st, 0);
         *location_id = sqlite3_column_int64(st, 1);
         posted = sqlite3_column_int(st, 2);
-        ent_col_copy(st, 3, full, sizeof full);
+        entx_col_copy(st, 3, full, sizeof full);
     }
     sqlite3_reset(st);
     if (sc != SQLITE_ROW && sc != SQLITE_DONE)
-        return ent_fail_sql(db, "looking up a count");
+        return entx_fail_sql(db, "looking up a count");
     if (n == 0)
-        return ent_fail(db, ENT_NOTFOUND, "no count '%s' (the list of counts shows every id)", shown);
+        return entx_fail(db, ENT_NOTFOUND, "no count '%s' (the list of counts shows every id)", shown);
     if (n > 1)
-        return ent_fail(db, ENT_INVALID, "count '%s' is the start of several count ids: give more of it", shown);
+        return entx_fail(db, ENT_INVALID, "count '%s' is the start of several count ids: give more of it", shown);
     if (open_only && posted)
-        return ent_fail(db, ENT_REFUSED, "count %s is already posted", full);
+        return entx_fail(db, ENT_REFUSED, "count %s is already posted", full);
     if (uuid)
         memcpy(uuid, full, sizeof full);
     return ENT_OK;
@@ -72,19 +72,19 @@ static int count_id(ent_db *db, const char *ref, int64_t *id, int64_t *location_
  * same difference twice. */
 static int no_open_count(ent_db *db, int64_t loc_id, const char *location)
 {
-    sqlite3_stmt *st = ent_stmt(db, "SELECT uuid, started_at FROM stock_count WHERE location_id = ? "
+    sqlite3_stmt *st = entx_stmt(db, "SELECT uuid, started_at FROM stock_count WHERE location_id = ? "
                                     "AND posted_at IS NULL ORDER BY id LIMIT 1");
     if (st == NULL)
         return db->code;
     sqlite3_bind_int64(st, 1, loc_id);
     int rc = ENT_OK, sc = sqlite3_step(st);
     if (sc == SQLITE_ROW)
-        rc = ent_fail(db, ENT_REFUSED,
+        rc = entx_fail(db, ENT_REFUSED,
                       "location %s already has an open count, %.8s (begun %s): post it before "
                       "starting another",
                       location, sqlite3_column_text(st, 0), sqlite3_column_text(st, 1));
     else if (sc != SQLITE_DONE)
-        rc = ent_fail_sql(db, "looking for open counts");
+        rc = entx_fail_sql(db, "looking for open counts");
     sqlite3_reset(st);
     return rc;
 }
@@ -94,21 +94,21 @@ int ent_count_start(ent_db *db, char *uuid_out, const char *location, const char
     int64_t loc_id;
     char uuid[37], now[21];
     int rc;
-    ent_ok(db);
+    entx_ok(db);
     if (user && *user == '\0')
-        return ent_fail(db, ENT_INVALID, "the user is empty: give a value or leave it out");
-    if ((rc = ent_check_text(db, "user", user, 64, false)) != ENT_OK ||
-        (rc = ent_location_id(db, location, &loc_id, NULL)) != ENT_OK)
+        return entx_fail(db, ENT_INVALID, "the user is empty: give a value or leave it out");
+    if ((rc = entx_check_text(db, "user", user, 64, false)) != ENT_OK ||
+        (rc = entx_location_id(db, location, &loc_id, NULL)) != ENT_OK)
         return rc;
-    if ((rc = ent_tx_begin(db)) != ENT_OK)
+    if ((rc = entx_tx_begin(db)) != ENT_OK)
         return rc;
     if ((rc = no_open_count(db, loc_id, location)) != ENT_OK)
         goto done;
-    ent_uuid_new(uuid);
-    ent_now_utc(now);
+    entx_uuid_new(uuid);
+    entx_now_utc(now);
     /* The snapshot and the ledger head are taken under one write lock, so no
      * move can fall between them. */
-    sqlite3_stmt *st = ent_stmt(db, "INSERT INTO stock_count(uuid, location_id, started_at, last_move_id, user) "
+    sqlite3_stmt *st = entx_stmt(db, "INSERT INTO stock_count(uuid, location_id, started_at, last_move_id, user) "
                                     "VALUES (?, ?, ?, (SELECT COALESCE(MAX(id), 0) FROM stock_move), ?)");
     if (st == NULL) {
         rc = db->code;
@@ -117,11 +117,11 @@ int ent_count_start(ent_db *db, char *uuid_out, const char *location, const char
     sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, loc_id);
     sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
-    ent_bind_text_or_null(st, 4, user);
-    if ((rc = ent_exec_stmt(db, st)) != ENT_OK)
+    entx_bind_text_or_null(st, 4, user);
+    if ((rc = entx_exec_stmt(db, st)) != ENT_OK)
         goto done;
     int64_t cid = sqlite3_last_insert_rowid(db->sql);
-    st = ent_stmt(db, "INSERT INTO stock_count_line(count_id, lot_id, product_id, expected) "
+    st = entx_stmt(db, "INSERT INTO stock_count_line(count_id, lot_id, product_id, expected) "
                       "SELECT ?, lot_id, product_id, qty FROM stock_balance WHERE location_id = ? AND qty > 0");
     if (st == NULL) {
         rc = db->code;
@@ -129,9 +129,9 @@ int ent_count_start(ent_db *db, char *uuid_out, const char *location, const char
     }
     sqlite3_bind_int64(st, 1, cid);
     sqlite3_bind_int64(st, 2, loc_id);
-    rc = ent_exec_stmt(db, st);
+    rc = entx_exec_stmt(db, st);
 done:
-    rc = ent_tx_end(db, rc);
+    rc = entx_tx_end(db, rc);
     if (rc == ENT_OK && uuid_out)
         memcpy(uuid_out, uuid, 37);
     return rc;
@@ -149,7 +149,7 @@ static int count_lot(ent_db *db, int64_t cid, int64_t pid, const char *product, 
         ent_lot_free(l);
         return rc;
     }
-    sqlite3_stmt *st = ent_stmt(db, "SELECT lot_id FROM stock_count_line WHERE count_id = ? AND product_id = ?");
+    sqlite3_stmt *st = entx_stmt(db, "SELECT lot_id FROM stock_count_line WHERE count_id = ? AND product_id = ?");
     if (st == NULL)
         return db->code;
     sqlite3_bind_int64(st, 1, cid);
@@ -161,9 +161,9 @@ static int count_lot(ent_db *db, int64_t cid, int64_t pid, const char *product, 
     if (n == 1)
         return ENT_OK;
     char label[300];
-    ent_product_label(db, pid, label, sizeof label);
+    entx_product_label(db, pid, label, sizeof label);
     (void)product;
-    return ent_fail(db, ENT_INVALID,
+    return entx_fail(db, ENT_INVALID,
                     n == 0 ? "%s was not expected at this location: name the lot that was found"
                            : "%s has several lots in this count: name the lot counted",
                     label);
@@ -175,26 +175,26 @@ int ent_count_record(ent_db *db, const char *count, const char *product, const c
     int64_t cid, loc_id, pid, lot_id = 0;
     char now[21];
     int rc;
-    ent_ok(db);
+    entx_ok(db);
     if (counted < 0)
-        return ent_fail(db, ENT_INVALID, "counted quantity %lld must be 0 or more", (long long)counted);
+        return entx_fail(db, ENT_INVALID, "counted quantity %lld must be 0 or more", (long long)counted);
     if (counted > ENT_STOCK_QTY_MAX)
-        return ent_fail(db, ENT_INVALID, "counted quantity %lld is more than %lld, the most one count line may hold",
+        return entx_fail(db, ENT_INVALID, "counted quantity %lld is more than %lld, the most one count line may hold",
                         (long long)counted, ENT_STOCK_QTY_MAX);
     if ((lot && *lot == '\0') || (user && *user == '\0'))
-        return ent_fail(db, ENT_INVALID, "the %s is empty: give a value or leave it out",
+        return entx_fail(db, ENT_INVALID, "the %s is empty: give a value or leave it out",
                         lot && *lot == '\0' ? "lot code" : "user");
-    if ((rc = ent_check_text(db, "user", user, 64, false)) != ENT_OK ||
+    if ((rc = entx_check_text(db, "user", user, 64, false)) != ENT_OK ||
         (rc = ent_product_id(db, &pid, product, NULL)) != ENT_OK)
         return rc;
-    if ((rc = ent_tx_begin(db)) != ENT_OK)
+    if ((rc = entx_tx_begin(db)) != ENT_OK)
         return rc;
     if ((rc = count_id(db, count, &cid, &loc_id, 1, NULL)) != ENT_OK ||
         (rc = count_lot(db, cid, pid, product, lot, &lot_id)) != ENT_OK)
         goto done;
     /* The line is counted against the stock of this moment, so moves between
      * the start of the count and this record are not counted twice. */
-    sqlite3_stmt *st = ent_stmt(
+    sqlite3_stmt *st = entx_stmt(
         db,
         "INSERT INTO stock_count_line(count_id, lot_id, product_id, expected, counted, as_of_move_id, counted_by, "
         "counted_at) VALUES (?1, ?2, ?3, "
@@ -206,17 +206,17 @@ int ent_count_record(ent_db *db, const char *count, const char *product, const c
         rc = db->code;
         goto done;
     }
-    ent_now_utc(now);
+    entx_now_utc(now);
     sqlite3_bind_int64(st, 1, cid);
     sqlite3_bind_int64(st, 2, lot_id);
     sqlite3_bind_int64(st, 3, pid);
     sqlite3_bind_int64(st, 4, loc_id);
     sqlite3_bind_int64(st, 5, counted);
-    ent_bind_text_or_null(st, 6, user);
+    entx_bind_text_or_null(st, 6, user);
     sqlite3_bind_text(st, 7, now, -1, SQLITE_STATIC);
-    rc = ent_exec_stmt(db, st);
+    rc = entx_exec_stmt(db, st);
 done:
-    return ent_tx_end(db, rc);
+    return entx_tx_end(db, rc);
 }
 
 static const char count_lines_sql[] =
@@ -248,11 +248,11 @@ int ent_count_show(ent_db *db, const char *count, ent_count_cb cb, void *ud)
     int64_t cid, loc_id;
     int rc;
     sqlite3_stmt *st = NULL;
-    ent_ok(db);
+    entx_ok(db);
     if ((rc = count_id(db, count, &cid, &loc_id, 0, NULL)) != ENT_OK)
         return rc;
     if (sqlite3_prepare_v2(db->sql, count_lines_sql, -1, &st, NULL) != SQLITE_OK)
-        return ent_fail_sql(db, "reading a count");
+        return entx_fail_sql(db, "reading a count");
     sqlite3_bind_int64(st, 1, cid);
     while (rc == ENT_OK && sqlite3_step(st) == SQLITE_ROW) {
         ent_count_line ln;
@@ -290,23 +290,23 @@ int ent_count_post(ent_db *db, const char *count, int force, const char *user, e
     int rc, moved;
     char batch[37], now[21], names[400], uuid[37];
     sqlite3_stmt *st = NULL;
-    ent_ok(db);
+    entx_ok(db);
     if (user && *user == '\0')
-        return ent_fail(db, ENT_INVALID, "the user is empty: give a value or leave it out");
-    if ((rc = ent_check_text(db, "user", user, 64, false)) != ENT_OK)
+        return entx_fail(db, ENT_INVALID, "the user is empty: give a value or leave it out");
+    if ((rc = entx_check_text(db, "user", user, 64, false)) != ENT_OK)
         return rc;
-    if ((rc = ent_tx_begin(db)) != ENT_OK)
+    if ((rc = entx_tx_begin(db)) != ENT_OK)
         return rc;
     if ((rc = count_id(db, count, &cid, &loc_id, 1, uuid)) != ENT_OK)
         goto done;
     if (sqlite3_prepare_v2(db->sql, count_lines_sql, -1, &st, NULL) != SQLITE_OK) {
-        rc = ent_fail_sql(db, "reading a count");
+        rc = entx_fail_sql(db, "reading a count");
         goto done;
     }
     sqlite3_bind_int64(st, 1, cid);
     moved = moved_lines(st, names, sizeof names);
     if (moved > 0 && !force) {
-        rc = ent_fail_hint(db, ENT_REFUSED, ENT_HINT_FORCE,
+        rc = entx_fail_hint(db, ENT_REFUSED, ENT_HINT_FORCE,
                            "%d counted line%s moved after %s counted (%s): recount %s, or force the post to set "
                            "%s to what was counted",
                            moved, moved == 1 ? "" : "s", moved == 1 ? "it was" : "they were", names,
@@ -315,7 +315,7 @@ int ent_count_post(ent_db *db, const char *count, int force, const char *user, e
     }
     /* Each counted line is set to what was counted: the adjustment is taken
      * against the stock on hand now, never against an older snapshot. */
-    ent_uuid_new(batch);
+    entx_uuid_new(batch);
     while (rc == ENT_OK && sqlite3_step(st) == SQLITE_ROW) {
         ent_count_line ln;
         fill_line(st, &ln);
@@ -325,7 +325,7 @@ int ent_count_post(ent_db *db, const char *count, int force, const char *user, e
             ln.expected = ln.on_hand;
             ln.difference = ln.counted - ln.on_hand;
             if (ln.difference != 0)
-                rc = ent_stock_apply(db, batch, "count", sqlite3_column_int64(st, 7), sqlite3_column_int64(st, 6),
+                rc = entx_stock_apply(db, batch, "count", sqlite3_column_int64(st, 7), sqlite3_column_int64(st, 6),
                                      loc_id, ln.difference, "count", uuid, user);
         }
         if (rc == ENT_OK && cb)
@@ -333,25 +333,25 @@ int ent_count_post(ent_db *db, const char *count, int force, const char *user, e
     }
     if (rc != ENT_OK)
         goto done;
-    sqlite3_stmt *up = ent_stmt(db, "UPDATE stock_count SET posted_at = ? WHERE id = ?");
+    sqlite3_stmt *up = entx_stmt(db, "UPDATE stock_count SET posted_at = ? WHERE id = ?");
     if (up == NULL) {
         rc = db->code;
         goto done;
     }
-    ent_now_utc(now);
+    entx_now_utc(now);
     sqlite3_bind_text(up, 1, now, -1, SQLITE_STATIC);
     sqlite3_bind_int64(up, 2, cid);
-    rc = ent_exec_stmt(db, up);
+    rc = entx_exec_stmt(db, up);
 done:
     sqlite3_finalize(st);
-    return ent_tx_end(db, rc);
+    return entx_tx_end(db, rc);
 }
 
 int ent_count_each(ent_db *db, int open_only, ent_count_info_cb cb, void *ud)
 {
     sqlite3_stmt *st = NULL;
     int rc = ENT_OK, sc;
-    ent_ok(db);
+    entx_ok(db);
     if (sqlite3_prepare_v2(
             db->sql,
             "SELECT sc.uuid, loc.code, sc.started_at, sc.posted_at, sc.user, "
@@ -360,11 +360,11 @@ int ent_count_each(ent_db *db, int open_only, ent_count_info_cb cb, void *ud)
             "FROM stock_count sc JOIN location loc ON loc.id = sc.location_id "
             "WHERE ?1 = 0 OR sc.posted_at IS NULL ORDER BY sc.id",
             -1, &st, NULL) != SQLITE_OK)
-        return ent_fail_sql(db, "listing counts");
+        return entx_fail_sql(db, "listing counts");
     sqlite3_bind_int(st, 1, open_only);
     while (rc == ENT_OK && (sc = sqlite3_step(st)) == SQLITE_ROW) {
         ent_count_info c;
-        ent_col_copy(st, 0, c.uuid, sizeof c.uuid);
+        entx_col_copy(st, 0, c.uuid, sizeof c.uuid);
         c.location = (const char *)sqlite3_column_text(st, 1);
         c.started_at = (const char *)sqlite3_column_text(st, 2);
         c.posted_at = (const char *)sqlite3_column_text(st, 3);
@@ -374,7 +374,7 @@ int ent_count_each(ent_db *db, int open_only, ent_count_info_cb cb, void *ud)
         rc = cb(&c, ud);
     }
     if (rc == ENT_OK && sc != SQLITE_DONE)
-        rc = ent_fail_sql(db, "listing counts");
+        rc = entx_fail_sql(db, "listing counts");
     sqlite3_finalize(st);
     return rc;
 }

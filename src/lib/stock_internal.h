@@ -22,29 +22,29 @@
  * is smaller than asked, nothing is written and ENT_NOSTOCK names product,
  * lot, location, on hand and asked. batch groups the rows of one operation.
  */
-int ent_stock_apply(ent_db *db, const char *batch, const char *kind, int64_t product_id, int64_t lot_id,
+int entx_stock_apply(ent_db *db, const char *batch, const char *kind, int64_t product_id, int64_t lot_id,
                     int64_t location_id, int64_t delta, const char *reason, const char *note, const char *user);
 
 /* User text fit to quote in a message: ent_text_clip (40 characters) into
  * buf of len bytes. Returns buf. */
-const char *ent_stock_shown(const char *s, char *buf, size_t len);
+const char *entx_stock_shown(const char *s, char *buf, size_t len);
 
 /*
  * The integrity check's stock part (called by ent_db_check): names each
  * balance, unit cost or ledger row beyond the bounds above through cb and
  * adds to *problems. ENT_OK unless the database cannot be read.
  */
-int ent_stock_check(ent_db *db, ent_check_cb cb, void *ud, int *problems);
+int entx_stock_check(ent_db *db, ent_check_cb cb, void *ud, int *problems);
 
 /* How much of a commodity the stock module holds: units on hand over all
  * locations, and lots on record (with or without stock). The catalogue asks
  * before a change of unit (stock_usage.c). */
-int ent_stock_product_usage(ent_db *db, int64_t product_id, int64_t *on_hand, int64_t *lots);
+int entx_stock_product_usage(ent_db *db, int64_t product_id, int64_t *on_hand, int64_t *lots);
 
 /* A location's id and kind ("shelf", ...), the code compared regardless of
  * case. ENT_NOTFOUND names the code; ENT_REFUSED when it is retired (no
  * stock may go there any more). */
-int ent_location_id(ent_db *db, const char *code, int64_t *id, char kind[16]);
+int entx_location_id(ent_db *db, const char *code, int64_t *id, char kind[16]);
 
 /* One lot at one location chosen for a sale (stock_pick.c). */
 struct ent_pick {
@@ -62,7 +62,7 @@ struct ent_pick {
  * is past its expiry date, named), ENT_REFUSED (only in quarantine or
  * bonded). Errors leave *out NULL.
  */
-int ent_stock_pick(ent_db *db, struct ent_pick **out, size_t *n, int64_t product_id, int64_t lot_id, int64_t qty,
+int entx_stock_pick(ent_db *db, struct ent_pick **out, size_t *n, int64_t product_id, int64_t lot_id, int64_t qty,
                    int64_t prefer, const char *today);
 
 #endif

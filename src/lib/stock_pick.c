@@ -18,25 +18,25 @@ struct tally {
 static int refuse(ent_db *db, int64_t product_id, int64_t lot_id, const struct tally *t, int64_t qty)
 {
     char label[300], lotpart[100] = "";
-    ent_product_label(db, product_id, label, sizeof label);
+    entx_product_label(db, product_id, label, sizeof label);
     if (lot_id != 0)
         snprintf(lotpart, sizeof lotpart, " lot %s", t->lot);
     /* The most useful reason first: a shopper holding an expired jar must hear
      * "expired", not "no stock". */
     if (t->sellable == 0 && t->expired > 0)
-        return ent_fail(db, ENT_EXPIRED, "%s: lot %s expired on %s and cannot be sold", label, t->expired_lot,
+        return entx_fail(db, ENT_EXPIRED, "%s: lot %s expired on %s and cannot be sold", label, t->expired_lot,
                         t->expired_on);
     if (t->sellable == 0 && t->held > 0)
-        return ent_fail(db, ENT_REFUSED, "%s: lot %s is only in %s (%s) and cannot be sold", label, t->held_lot,
+        return entx_fail(db, ENT_REFUSED, "%s: lot %s is only in %s (%s) and cannot be sold", label, t->held_lot,
                         t->held_kind, t->held_at);
     if (lot_id != 0 && t->sellable == 0)
-        return ent_fail(db, ENT_NOSTOCK, "not enough stock: %s%s has 0 on hand for sale, %lld asked", label,
+        return entx_fail(db, ENT_NOSTOCK, "not enough stock: %s%s has 0 on hand for sale, %lld asked", label,
                         lotpart, (long long)qty);
-    return ent_fail(db, ENT_NOSTOCK, "not enough stock: %s%s has %lld on hand for sale, %lld asked", label,
+    return entx_fail(db, ENT_NOSTOCK, "not enough stock: %s%s has %lld on hand for sale, %lld asked", label,
                     lot_id ? lotpart : "", (long long)t->sellable, (long long)qty);
 }
 
-int ent_stock_pick(ent_db *db, struct ent_pick **out, size_t *n, int64_t product_id, int64_t lot_id, int64_t qty,
+int entx_stock_pick(ent_db *db, struct ent_pick **out, size_t *n, int64_t product_id, int64_t lot_id, int64_t qty,
                    int64_t prefer, const char *today)
 {
     struct ent_pick *picks = NULL;
@@ -47,8 +47,8 @@ int ent_stock_pick(ent_db *db, struct ent_pick **out, size_t *n, int64_t product
     *out = NULL;
     *n = 0;
     if (qty <= 0)
-        return ent_fail(db, ENT_INVALID, "quantity must be 1 or more");
-    sqlite3_stmt *st = ent_stmt(db,
+        return entx_fail(db, ENT_INVALID, "quantity must be 1 or more");
+    sqlite3_stmt *st = entx_stmt(db,
         "SELECT b.lot_id, b.location_id, b.qty, l.code, l.origin, COALESCE(l.expiry, ''), loc.kind, loc.code "
         "FROM stock_balance b JOIN lot l ON l.id = b.lot_id JOIN location loc ON loc.id = b.location_id "
         "WHERE b.product_id = ?1 AND b.qty > 0 AND (?2 = 0 OR b.lot_id = ?2) "
@@ -64,12 +64,12 @@ int ent_stock_pick(ent_db *db, struct ent_pick **out, size_t *n, int64_t product
         const char *expiry = (const char *)sqlite3_column_text(st, 5);
         const char *kind = (const char *)sqlite3_column_text(st, 6);
         if (t.lot[0] == '\0')
-            ent_col_copy(st, 3, t.lot, sizeof t.lot);
+            entx_col_copy(st, 3, t.lot, sizeof t.lot);
         if (strcmp(kind, "shelf") != 0 && strcmp(kind, "backroom") != 0) {
             if (t.held == 0) {
-                ent_col_copy(st, 3, t.held_lot, sizeof t.held_lot);
+                entx_col_copy(st, 3, t.held_lot, sizeof t.held_lot);
                 snprintf(t.held_kind, sizeof t.held_kind, "%s", kind);
-                ent_col_copy(st, 7, t.held_at, sizeof t.held_at);
+                entx_col_copy(st, 7, t.held_at, sizeof t.held_at);
             }
             if (__builtin_add_overflow(t.held, have, &t.held))
                 goto overflow;
@@ -77,7 +77,7 @@ int ent_stock_pick(ent_db *db, struct ent_pick **out, size_t *n, int64_t product
         }
         if (expiry[0] && strcmp(expiry, today) < 0) {
             if (t.expired == 0) {
-                ent_col_copy(st, 3, t.expired_lot, sizeof t.expired_lot);
+                entx_col_copy(st, 3, t.expired_lot, sizeof t.expired_lot);
                 snprintf(t.expired_on, sizeof t.expired_on, "%s", expiry);
             }
             if (__builtin_add_overflow(t.expired, have, &t.expired))
@@ -92,7 +92,7 @@ int ent_stock_pick(ent_db *db, struct ent_pick **out, size_t *n, int64_t product
             cap = cap ? cap * 2 : 4;
             struct ent_pick *np = realloc(picks, cap * sizeof *np);
             if (np == NULL) {
-                rc = ent_fail(db, ENT_ERROR, "out of memory");
+                rc = entx_fail(db, ENT_ERROR, "out of memory");
                 break;
             }
             picks = np;
@@ -103,12 +103,12 @@ int ent_stock_pick(ent_db *db, struct ent_pick **out, size_t *n, int64_t product
         p->location_id = sqlite3_column_int64(st, 1);
         p->qty = have < left ? have : left;
         left -= p->qty;
-        ent_col_copy(st, 3, p->lot, sizeof p->lot);
-        ent_col_copy(st, 4, p->origin, sizeof p->origin);
+        entx_col_copy(st, 3, p->lot, sizeof p->lot);
+        entx_col_copy(st, 4, p->origin, sizeof p->origin);
         snprintf(p->expiry, sizeof p->expiry, "%s", expiry);
     }
     if (rc == ENT_OK && sc != SQLITE_DONE && sc != SQLITE_ROW)
-        rc = ent_fail_sql(db, "picking stock");
+        rc = entx_fail_sql(db, "picking stock");
     sqlite3_reset(st);
     if (rc == ENT_OK && left > 0)
         rc = refuse(db, product_id, lot_id, &t, qty);
@@ -125,8 +125,8 @@ overflow:
     sqlite3_reset(st);
     free(picks);
     char label[300];
-    ent_product_label(db, product_id, label, sizeof label);
-    return ent_fail(db, ENT_ERROR,
+    entx_product_label(db, product_id, label, sizeof label);
+    return entx_fail(db, ENT_ERROR,
                     "%s: the stock on hand is too large to add up (a balance beyond its bound, "
                     "written outside entrepot): the integrity check names it",
                     label);

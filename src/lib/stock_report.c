@@ -25,11 +25,11 @@ static int empty(const char *s)
 static int sum_fail(ent_db *db, const char *what)
 {
     if (strstr(sqlite3_errmsg(db->sql), "integer overflow") != NULL)
-        return ent_fail(db, ENT_ERROR,
+        return entx_fail(db, ENT_ERROR,
                         "%s: the stock figures are too large to add up (a balance or unit cost beyond "
                         "its bound, written outside entrepot): the integrity check names them",
                         what);
-    return ent_fail_sql(db, what);
+    return entx_fail_sql(db, what);
 }
 
 /* Value of one balance at its lot's unit cost, guarded: when the product
@@ -49,7 +49,7 @@ static int row_value(ent_db *db, int64_t units, int64_t milli, int64_t overflow,
 {
     int64_t whole = milli / 1000 + (milli % 1000 >= 500);
     if (overflow > 0 || __builtin_add_overflow(units, whole, out))
-        return ent_fail(db, ENT_ERROR,
+        return entx_fail(db, ENT_ERROR,
                         "the cost value of stock is too large to add up (a balance or unit cost "
                         "beyond its bound, written outside entrepot): the integrity check names them");
     return ENT_OK;
@@ -68,7 +68,7 @@ static int levels_low(ent_db *db, const ent_levels_query *q, int64_t pid, ent_le
             "  WHERE loc.kind IN ('shelf', 'backroom') AND b.qty > 0 GROUP BY b.product_id) t ON t.product_id = p.id "
             "WHERE p.reorder_point > 0 AND COALESCE(t.qty, 0) <= p.reorder_point AND (?1 = 0 OR p.id = ?1) "
             "ORDER BY COALESCE(t.qty, 0) - p.reorder_point, p.id LIMIT ?2", -1, &st, NULL) != SQLITE_OK)
-        return ent_fail_sql(db, "reading low stock");
+        return entx_fail_sql(db, "reading low stock");
     sqlite3_bind_int64(st, 1, pid);
     sqlite3_bind_int64(st, 2, q->limit > 0 ? q->limit : -1);
     int sc;
@@ -96,21 +96,21 @@ int ent_stock_levels(ent_db *db, const ent_levels_query *q, ent_level_cb cb, voi
     int64_t pid = 0, loc_id = 0;
     char origin[3] = "", sql[2048];
     int rc = ENT_OK;
-    ent_ok(db);
+    entx_ok(db);
     if (!empty(q->product) && (rc = ent_product_id(db, &pid, q->product, NULL)) != ENT_OK)
         return rc;
-    if (!empty(q->location) && (rc = ent_location_id(db, q->location, &loc_id, NULL)) != ENT_OK)
+    if (!empty(q->location) && (rc = entx_location_id(db, q->location, &loc_id, NULL)) != ENT_OK)
         return rc;
     if (!empty(q->origin)) {
         const ent_country *c = NULL;
         char shown[64];
         if (ent_country_lookup(&c, q->origin) != ENT_OK)
-            return ent_fail(db, ENT_INVALID, "origin '%s' is not an ISO 3166-1 country code",
-                            ent_stock_shown(q->origin, shown, sizeof shown));
+            return entx_fail(db, ENT_INVALID, "origin '%s' is not an ISO 3166-1 country code",
+                            entx_stock_shown(q->origin, shown, sizeof shown));
         memcpy(origin, c->alpha2, 3);
     }
-    if (!empty(q->expiring_before) && ent_date_parse(q->expiring_before, NULL) != ENT_OK)
-        return ent_fail_date(db, "date", q->expiring_before);
+    if (!empty(q->expiring_before) && entx_date_parse(q->expiring_before, NULL) != ENT_OK)
+        return entx_fail_date(db, "date", q->expiring_before);
     if (q->low)
         return levels_low(db, q, pid, cb, ud);
 
@@ -149,11 +149,11 @@ int ent_stock_levels(ent_db *db, const ent_levels_query *q, ent_level_cb cb, voi
              keys, group, order);
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL) != SQLITE_OK)
-        return ent_fail_sql(db, "reading stock levels");
+        return entx_fail_sql(db, "reading stock levels");
     sqlite3_bind_int64(st, 1, pid);
     sqlite3_bind_int64(st, 2, loc_id);
-    ent_bind_text_or_null(st, 3, origin);
-    ent_bind_text_or_null(st, 4, q->expiring_before);
+    entx_bind_text_or_null(st, 3, origin);
+    entx_bind_text_or_null(st, 4, q->expiring_before);
     sqlite3_bind_int64(st, 5, q->limit > 0 ? q->limit : -1);
     int sc;
     while (rc == ENT_OK && (sc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -204,7 +204,7 @@ int ent_stock_history(ent_db *db, const char *product, int64_t limit, ent_move_c
             "         ROW_NUMBER() OVER (ORDER BY m.id DESC) AS back "
             "  FROM stock_move m JOIN lot l ON l.id = m.lot_id JOIN location loc ON loc.id = m.location_id "
             "  WHERE m.product_id = ?1) WHERE ?2 <= 0 OR back <= ?2 ORDER BY id", -1, &st, NULL) != SQLITE_OK)
-        return ent_fail_sql(db, "reading the ledger");
+        return entx_fail_sql(db, "reading the ledger");
     sqlite3_bind_int64(st, 1, pid);
     sqlite3_bind_int64(st, 2, limit);
     int sc;
@@ -240,12 +240,12 @@ static const char implausible_sql[] =
     "SELECT 'ledger row beyond its bound: move ' || m.uuid || ' changes ' || m.qty || ' units' "
     "FROM stock_move m WHERE m.qty > ?1 OR m.qty < -?1";
 
-int ent_stock_check(ent_db *db, ent_check_cb cb, void *ud, int *problems)
+int entx_stock_check(ent_db *db, ent_check_cb cb, void *ud, int *problems)
 {
     sqlite3_stmt *st = NULL;
     int sc;
     if (sqlite3_prepare_v2(db->sql, implausible_sql, -1, &st, NULL) != SQLITE_OK)
-        return ent_fail_sql(db, "checking stock figures");
+        return entx_fail_sql(db, "checking stock figures");
     sqlite3_bind_int64(st, 1, ENT_STOCK_BALANCE_MAX);
     sqlite3_bind_int64(st, 2, ENT_STOCK_COST_MAX);
     while ((sc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -253,5 +253,5 @@ int ent_stock_check(ent_db *db, ent_check_cb cb, void *ud, int *problems)
         (*problems)++;
     }
     sqlite3_finalize(st);
-    return sc == SQLITE_DONE ? ENT_OK : ent_fail_sql(db, "checking stock figures");
+    return sc == SQLITE_DONE ? ENT_OK : entx_fail_sql(db, "checking stock figures");
 }

@@ -2,9 +2,9 @@
 #include "internal.h"
 #include "stock_internal.h"
 
-int ent_stock_product_usage(ent_db *db, int64_t product_id, int64_t *on_hand, int64_t *lots)
+int entx_stock_product_usage(ent_db *db, int64_t product_id, int64_t *on_hand, int64_t *lots)
 {
-    sqlite3_stmt *st = ent_stmt(db, "SELECT (SELECT COALESCE(SUM(qty), 0) FROM stock_balance WHERE product_id = ?1), "
+    sqlite3_stmt *st = entx_stmt(db, "SELECT (SELECT COALESCE(SUM(qty), 0) FROM stock_balance WHERE product_id = ?1), "
                                     "       (SELECT COUNT(*) FROM lot WHERE product_id = ?1)");
     if (st == NULL)
         return db->code;
@@ -14,7 +14,7 @@ int ent_stock_product_usage(ent_db *db, int64_t product_id, int64_t *on_hand, in
         *on_hand = sqlite3_column_int64(st, 0);
         *lots = sqlite3_column_int64(st, 1);
     } else {
-        rc = ent_fail_sql(db, "reading a commodity's stock");
+        rc = entx_fail_sql(db, "reading a commodity's stock");
     }
     sqlite3_reset(st);
     return rc;

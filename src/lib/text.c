@@ -111,7 +111,7 @@ const char *ent_text_clip(char *buf, size_t len, const char *s, size_t max_chars
     return buf;
 }
 
-void ent_text_trim_cut(char *s, size_t len)
+void entx_text_trim_cut(char *s, size_t len)
 {
     /* vsnprintf filled the whole buffer: it may have stopped inside a
      * character. Cut at a character boundary that leaves room for "…". */

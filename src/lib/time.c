@@ -18,7 +18,7 @@
 /* ---- the civil calendar ------------------------------------------------- */
 
 /* Howard Hinnant's days_from_civil, over 400-year eras. */
-int64_t ent_days_from_civil(int64_t y, int m, int d)
+int64_t entx_days_from_civil(int64_t y, int m, int d)
 {
     /* Months out of range move the year first, as mktime does. */
     int64_t mm = (int64_t)m - 1;
@@ -32,7 +32,7 @@ int64_t ent_days_from_civil(int64_t y, int m, int d)
     return era * 146097 + doe - 719468;
 }
 
-void ent_civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+void entx_civil_from_days(int64_t z, int64_t *y, int *m, int *d)
 {
     z += 719468;
     int64_t era = (z >= 0 ? z : z - 146096) / 146097;
@@ -65,13 +65,13 @@ static void put(char *out, size_t size, const char *text)
 static void split_seconds(int64_t t, int64_t *y, int *mo, int *d, int *h, int *mi, int *s)
 {
     int64_t days = floor_div(t, 86400), sod = t - days * 86400;
-    ent_civil_from_days(days, y, mo, d);
+    entx_civil_from_days(days, y, mo, d);
     *h = (int)(sod / 3600);
     *mi = (int)(sod / 60 % 60);
     *s = (int)(sod % 60);
 }
 
-int ent_utc_parse(const char *utc, int64_t *t)
+int entx_utc_parse(const char *utc, int64_t *t)
 {
     static const char form[] = "dddd-dd-ddTdd:dd:ddZ";
     if (utc == NULL || strlen(utc) != 20)
@@ -84,11 +84,11 @@ int ent_utc_parse(const char *utc, int64_t *t)
 #undef N2
     if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60)
         return ENT_INVALID;
-    *t = ent_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
+    *t = entx_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
     return ENT_OK;
 }
 
-void ent_utc_format(int64_t t, char out[21])
+void entx_utc_format(int64_t t, char out[21])
 {
     int64_t y;
     int mo, d, h, mi, s;
@@ -105,7 +105,7 @@ void ent_utc_format(int64_t t, char out[21])
  * counter can backdate a signed record. Empty: the system clock. */
 static char test_clock[21];
 
-void ent_clock_set(const char *utc)
+void entx_clock_set(const char *utc)
 {
     if (utc == NULL || strlen(utc) != 20)
         test_clock[0] = '\0';
@@ -113,13 +113,13 @@ void ent_clock_set(const char *utc)
         memcpy(test_clock, utc, 21);
 }
 
-void ent_now_utc(char out[21])
+void entx_now_utc(char out[21])
 {
     if (test_clock[0]) {
         memcpy(out, test_clock, 21);
         return;
     }
-    ent_utc_format((int64_t)time(NULL), out);
+    entx_utc_format((int64_t)time(NULL), out);
 }
 
 /* ---- zones: the TZif file ----------------------------------------------- */
@@ -280,14 +280,14 @@ static int64_t rule_local(const struct rule_date *r, int64_t y)
 {
     int64_t day;
     if (r->kind == 'J')
-        day = ent_days_from_civil(y, 1, 1) + r->n - 1 + (is_leap(y) && r->n >= 60);
+        day = entx_days_from_civil(y, 1, 1) + r->n - 1 + (is_leap(y) && r->n >= 60);
     else if (r->kind == 'N')
-        day = ent_days_from_civil(y, 1, 1) + r->n;
+        day = entx_days_from_civil(y, 1, 1) + r->n;
     else {
-        int64_t first = ent_days_from_civil(y, r->m, 1);
+        int64_t first = entx_days_from_civil(y, r->m, 1);
         int wd = (int)((first % 7 + 11) % 7); /* 1970-01-01 was a Thursday (4) */
         day = first + (r->d - wd + 7) % 7 + 7 * (r->w - 1);
-        int64_t next = ent_days_from_civil(y, r->m + 1, 1);
+        int64_t next = entx_days_from_civil(y, r->m + 1, 1);
         while (day >= next) /* week 5: the last such weekday */
             day -= 7;
     }
@@ -307,7 +307,7 @@ static int32_t footer_offset(const struct footer *f, int64_t t)
     return dst ? f->dst_off : f->std_off;
 }
 
-int32_t ent_zone_offset(const ent_zone *z, int64_t t)
+int32_t entx_zone_offset(const ent_zone *z, int64_t t)
 {
     if (z->n == 0 || t < z->at[0])
         return z->n == 0 && z->has_footer ? footer_offset(&z->ft, t) : z->before;
@@ -324,12 +324,12 @@ int32_t ent_zone_offset(const ent_zone *z, int64_t t)
     return z->off[lo];
 }
 
-int64_t ent_zone_to_utc(const ent_zone *z, int64_t local)
+int64_t entx_zone_to_utc(const ent_zone *z, int64_t local)
 {
     /* The offsets a day either side: any change near local lies between. */
-    int32_t a = ent_zone_offset(z, local - 90000), b = ent_zone_offset(z, local + 90000);
+    int32_t a = entx_zone_offset(z, local - 90000), b = entx_zone_offset(z, local + 90000);
     int64_t ta = local - a, tb = local - b;
-    int ok_a = ent_zone_offset(z, ta) == a, ok_b = ent_zone_offset(z, tb) == b;
+    int ok_a = entx_zone_offset(z, ta) == a, ok_b = entx_zone_offset(z, tb) == b;
     if (ok_a && ok_b)
         return ta < tb ? ta : tb; /* an overlap: the earlier instant */
     if (ok_b)
@@ -496,7 +496,7 @@ static pthread_mutex_t zones_lock = PTHREAD_MUTEX_INITIALIZER;
 static ent_zone *zones;
 static _Thread_local const ent_zone *zone_last; /* this thread's last zone: no lock */
 
-int ent_zone_get(const char *tz, const ent_zone **out, char *why, size_t why_len)
+int entx_zone_get(const char *tz, const ent_zone **out, char *why, size_t why_len)
 {
     char ignored[8], shown[ENT_CLIP_SIZE];
     int rc = ENT_OK;
@@ -535,13 +535,13 @@ static int local_fields(const char *tz, const char *utc, int64_t *y, int f[5])
 {
     const ent_zone *z;
     int64_t t;
-    if (ent_utc_parse(utc, &t) != ENT_OK || ent_zone_get(tz, &z, NULL, 0) != ENT_OK)
+    if (entx_utc_parse(utc, &t) != ENT_OK || entx_zone_get(tz, &z, NULL, 0) != ENT_OK)
         return ENT_INVALID;
-    split_seconds(t + ent_zone_offset(z, t), y, &f[0], &f[1], &f[2], &f[3], &f[4]);
+    split_seconds(t + entx_zone_offset(z, t), y, &f[0], &f[1], &f[2], &f[3], &f[4]);
     return ENT_OK;
 }
 
-int ent_time_local_date(char out[11], const char *tz, const char *utc)
+int entx_time_local_date(char out[11], const char *tz, const char *utc)
 {
     int64_t y;
     int f[5];
@@ -567,12 +567,12 @@ int ent_time_local(char out[20], const char *tz, const char *utc)
     return ENT_OK;
 }
 
-int ent_time_midnight_utc(char out[21], const char *tz, int y, int m, int d)
+int entx_time_midnight_utc(char out[21], const char *tz, int y, int m, int d)
 {
     const ent_zone *z;
-    if (ent_zone_get(tz, &z, NULL, 0) != ENT_OK)
+    if (entx_zone_get(tz, &z, NULL, 0) != ENT_OK)
         return ENT_INVALID;
-    ent_utc_format(ent_zone_to_utc(z, ent_days_from_civil(y, m, d) * 86400), out);
+    entx_utc_format(entx_zone_to_utc(z, entx_days_from_civil(y, m, d) * 86400), out);
     return ENT_OK;
 }
 
@@ -581,10 +581,10 @@ int ent_time_today(char out[11], const char *tz, char *why, size_t why_len)
     const ent_zone *z;
     char now[21];
     int64_t t;
-    ent_now_utc(now);
-    if (ent_zone_get(tz, &z, why, why_len) != ENT_OK)
+    entx_now_utc(now);
+    if (entx_zone_get(tz, &z, why, why_len) != ENT_OK)
         return ENT_INVALID;
-    if (ent_utc_parse(now, &t) != ENT_OK) {
+    if (entx_utc_parse(now, &t) != ENT_OK) {
         if (why && why_len)
             snprintf(why, why_len, "the clock gives no time (%s)", now);
         return ENT_INVALID;
@@ -592,7 +592,7 @@ int ent_time_today(char out[11], const char *tz, char *why, size_t why_len)
     int64_t y;
     int f[5];
     char tmp[64];
-    split_seconds(t + ent_zone_offset(z, t), &y, &f[0], &f[1], &f[2], &f[3], &f[4]);
+    split_seconds(t + entx_zone_offset(z, t), &y, &f[0], &f[1], &f[2], &f[3], &f[4]);
     snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", (int)y, f[0], f[1]);
     put(out, 11, tmp);
     return ENT_OK;

@@ -13,15 +13,15 @@
 /* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar; m and d
  * may lie outside their ranges and roll over (month 13 is January of y+1,
  * day 0 the last day of the month before). */
-int64_t ent_days_from_civil(int64_t y, int m, int d);
+int64_t entx_days_from_civil(int64_t y, int m, int d);
 /* The reverse: the y-m-d of a day number. */
-void ent_civil_from_days(int64_t days, int64_t *y, int *m, int *d);
+void entx_civil_from_days(int64_t days, int64_t *y, int *m, int *d);
 
 /* "YYYY-MM-DDTHH:MM:SSZ" (20 characters, fields in range) as seconds since
  * 1970-01-01T00:00:00Z; ENT_OK or ENT_INVALID. */
-int ent_utc_parse(const char *utc, int64_t *t);
+int entx_utc_parse(const char *utc, int64_t *t);
 /* Seconds since the epoch as "YYYY-MM-DDTHH:MM:SSZ" (years 0 to 9999). */
-void ent_utc_format(int64_t t, char out[21]);
+void entx_utc_format(int64_t t, char out[21]);
 
 /* A parsed zone: immutable once published, kept for the life of the process. */
 typedef struct ent_zone ent_zone;
@@ -31,9 +31,9 @@ typedef struct ent_zone ent_zone;
  * /usr/share/zoneinfo) on first use and cached. ENT_INVALID with why (may be
  * NULL) naming what was wrong when the name is not a zone's.
  */
-int ent_zone_get(const char *tz, const ent_zone **out, char *why, size_t why_len);
+int entx_zone_get(const char *tz, const ent_zone **out, char *why, size_t why_len);
 /* The offset from UTC, in seconds east, in force at UTC instant t. */
-int32_t ent_zone_offset(const ent_zone *z, int64_t t);
+int32_t entx_zone_offset(const ent_zone *z, int64_t t);
 /*
  * The UTC instant of local time local (seconds since 1970-01-01T00:00:00
  * local). In a gap (clocks jump forward) the offset in force before the
@@ -42,12 +42,12 @@ int32_t ent_zone_offset(const ent_zone *z, int64_t t);
  * local midnight that does not exist is the jump itself. In an overlap
  * (clocks go back) the earlier of the two instants is taken.
  */
-int64_t ent_zone_to_utc(const ent_zone *z, int64_t local);
+int64_t entx_zone_to_utc(const ent_zone *z, int64_t local);
 
 /* The local date "YYYY-MM-DD" of a UTC time in zone tz. */
-int ent_time_local_date(char out[11], const char *tz, const char *utc);
+int entx_time_local_date(char out[11], const char *tz, const char *utc);
 /* The UTC instant of the local midnight starting y-m-d in zone tz (days and
  * months out of range roll over), under the gap and overlap rule above. */
-int ent_time_midnight_utc(char out[21], const char *tz, int y, int m, int d);
+int entx_time_midnight_utc(char out[21], const char *tz, int y, int m, int d);
 
 #endif

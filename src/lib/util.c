@@ -16,7 +16,7 @@
 #include "internal.h"
 #include "time_internal.h"
 
-char *ent_strdup(const char *s)
+char *entx_strdup(const char *s)
 {
     if (s == NULL)
         return NULL;
@@ -27,20 +27,20 @@ char *ent_strdup(const char *s)
     return p;
 }
 
-int ent_bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
+int entx_bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
 {
     if (s == NULL || *s == '\0')
         return sqlite3_bind_null(st, i);
     return sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
 }
 
-char *ent_col_strdup(sqlite3_stmt *st, int i)
+char *entx_col_strdup(sqlite3_stmt *st, int i)
 {
     const char *t = (const char *)sqlite3_column_text(st, i);
-    return t ? ent_strdup(t) : NULL;
+    return t ? entx_strdup(t) : NULL;
 }
 
-void ent_col_copy(sqlite3_stmt *st, int i, char *buf, size_t len)
+void entx_col_copy(sqlite3_stmt *st, int i, char *buf, size_t len)
 {
     const char *t = (const char *)sqlite3_column_text(st, i);
     snprintf(buf, len, "%s", t ? t : "");
@@ -66,7 +66,7 @@ static void uuid_atfork(void)
     pthread_atfork(NULL, NULL, uuid_pool_drop);
 }
 
-void ent_uuid_new(char out[37])
+void entx_uuid_new(char out[37])
 {
     static const char hex[] = "0123456789abcdef";
     unsigned char u[16];
@@ -153,23 +153,23 @@ int ent_date_check(const char *s, int32_t *days_out, char *why, size_t why_len)
         return ENT_INVALID;
     }
     if (days_out)
-        *days_out = (int32_t)ent_days_from_civil(y, m, d);
+        *days_out = (int32_t)entx_days_from_civil(y, m, d);
     return ENT_OK;
 form:
     say(why, why_len, s, "is not a date in the form YYYY-MM-DD");
     return ENT_INVALID;
 }
 
-int ent_date_parse(const char *s, int32_t *days_out)
+int entx_date_parse(const char *s, int32_t *days_out)
 {
     return ent_date_check(s, days_out, NULL, 0);
 }
 
-int ent_fail_date(ent_db *db, const char *field, const char *s)
+int entx_fail_date(ent_db *db, const char *field, const char *s)
 {
     char why[256];
     ent_date_check(s, NULL, why, sizeof why);
-    return ent_fail(db, ENT_INVALID, "%s %s", field, why);
+    return entx_fail(db, ENT_INVALID, "%s %s", field, why);
 }
 
 int ent_date_add_days(char out[11], const char *date, int64_t days, char *why, size_t why_len)
@@ -180,7 +180,7 @@ int ent_date_add_days(char out[11], const char *date, int64_t days, char *why, s
     if (ent_date_check(date, &base, why, why_len) != ENT_OK)
         return ENT_INVALID;
     /* Both ends as day numbers: the sum is checked before it becomes a date. */
-    const int64_t first = ent_days_from_civil(1900, 1, 1), last = ent_days_from_civil(9999, 12, 31);
+    const int64_t first = entx_days_from_civil(1900, 1, 1), last = entx_days_from_civil(9999, 12, 31);
     if (__builtin_add_overflow((int64_t)base, days, &sum) || sum < first || sum > last) {
         unsigned long long mag = days < 0 ? 0ull - (unsigned long long)days : (unsigned long long)days;
         say(why, why_len, date, "%s %llu day%s is %s %s, the %s supported date", days < 0 ? "minus" : "plus", mag,
@@ -188,37 +188,37 @@ int ent_date_add_days(char out[11], const char *date, int64_t days, char *why, s
             days < 0 ? "first" : "last");
         return ENT_INVALID;
     }
-    ent_date_from_days((int32_t)sum, out);
+    entx_date_from_days((int32_t)sum, out);
     return ENT_OK;
 }
 
-void ent_date_from_days(int32_t z, char out[11])
+void entx_date_from_days(int32_t z, char out[11])
 {
     int64_t y;
     int m, d;
-    ent_civil_from_days(z, &y, &m, &d);
+    entx_civil_from_days(z, &y, &m, &d);
     char tmp[32];
     snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", (int)(y % 10000), m % 100, d % 100);
     memcpy(out, tmp, 10);
     out[10] = '\0';
 }
 
-int ent_check_text(ent_db *db, const char *field, const char *s, size_t max, bool required)
+int entx_check_text(ent_db *db, const char *field, const char *s, size_t max, bool required)
 {
     if (s == NULL || *s == '\0')
-        return required ? ent_fail(db, ENT_INVALID, "%s is required", field) : ENT_OK;
+        return required ? entx_fail(db, ENT_INVALID, "%s is required", field) : ENT_OK;
     size_t n = strlen(s);
     if (!ent_utf8_valid(s, n))
-        return ent_fail(db, ENT_INVALID, "%s is not valid UTF-8 text", field);
+        return entx_fail(db, ENT_INVALID, "%s is not valid UTF-8 text", field);
     if (n > max)
-        return ent_fail(db, ENT_INVALID, "%s is too long: %zu bytes, at most %zu", field, n, max);
+        return entx_fail(db, ENT_INVALID, "%s is too long: %zu bytes, at most %zu", field, n, max);
     for (size_t i = 0; i < n; i++)
         if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-            return ent_fail(db, ENT_INVALID, "%s holds a control character (byte %zu)", field, i + 1);
+            return entx_fail(db, ENT_INVALID, "%s holds a control character (byte %zu)", field, i + 1);
     return ENT_OK;
 }
 
-bool ent_valid_code(const char *s, size_t max)
+bool entx_valid_code(const char *s, size_t max)
 {
     size_t n = s ? strlen(s) : 0;
     if (n == 0 || n > max)
@@ -232,7 +232,7 @@ bool ent_valid_code(const char *s, size_t max)
     return true;
 }
 
-int ent_parse_i64(const char *s, int64_t *out)
+int entx_parse_i64(const char *s, int64_t *out)
 {
     char *end = NULL;
     if (s == NULL || *s == '\0' || *s == ' ' || *s == '+')

@@ -134,7 +134,7 @@ int main(int argc, char **argv)
     printf("append, own transaction:    %8.1f us/record wall, %8.1f us CPU (%ld records)\n",
            (t1 - t0) * 1e6 / (double)appends, (c1 - c0) * 1e6 / (double)appends, appends);
     /* 1b. inside one caller transaction: the journal's own share of a sale. */
-    if (ent_tx_begin(db) != ENT_OK)
+    if (entx_tx_begin(db) != ENT_OK)
         die(db, "begin");
     t0 = now_s();
     c0 = cpu_s();
@@ -143,7 +143,7 @@ int main(int argc, char **argv)
             die(db, "append");
     t1 = now_s();
     c1 = cpu_s();
-    if (ent_tx_end(db, ENT_OK) != ENT_OK)
+    if (entx_tx_end(db, ENT_OK) != ENT_OK)
         die(db, "commit");
     printf("append, caller transaction: %8.1f us/record wall, %8.1f us CPU (%ld records)\n",
            (t1 - t0) * 1e6 / (double)appends, (c1 - c0) * 1e6 / (double)appends, appends);
@@ -152,12 +152,12 @@ int main(int argc, char **argv)
     long have = 1 + 2 * appends;
     t0 = now_s();
     while (have < records) {
-        if (ent_tx_begin(db) != ENT_OK)
+        if (entx_tx_begin(db) != ENT_OK)
             die(db, "begin");
         for (int k = 0; k < 10000 && have < records; k++, have++)
             if (ent_journal_append(j, NULL, &r) != ENT_OK)
                 die(db, "append");
-        if (ent_tx_end(db, ENT_OK) != ENT_OK)
+        if (entx_tx_end(db, ENT_OK) != ENT_OK)
             die(db, "commit");
     }
     t1 = now_s();

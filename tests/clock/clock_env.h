@@ -23,7 +23,7 @@ static int test_clock_from_env(void)
         fprintf(stderr, "entrepot (test clock): ENTREPOT_NOW '%.40s' is not UTC YYYY-MM-DDTHH:MM:SSZ\n", now);
         return 2;
     }
-    ent_clock_set(now);
+    entx_clock_set(now);
     return 0;
 }
 

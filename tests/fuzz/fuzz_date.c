@@ -25,12 +25,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int32_t days;
     why[0] = '\0';
     if (ent_date_check(text, &days, why, sizeof why) != ENT_OK) {
-        if (why[0] == '\0' || ent_date_parse(text, NULL) == ENT_OK)
+        if (why[0] == '\0' || entx_date_parse(text, NULL) == ENT_OK)
             __builtin_trap();
         return 0;
     }
     char same[11];
-    ent_date_from_days(days, same);
+    entx_date_from_days(days, same);
     if (strcmp(same, text) != 0)
         __builtin_trap();
     memset(out, 'x', sizeof out);

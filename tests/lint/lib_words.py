@@ -71,8 +71,8 @@ def offending(src):
 
 def self_test():
     """The checker must catch what it exists to catch, and pass the allowed."""
-    bad = 'x = ent_fail(db, 1, "several lots: name one "\n "with --lot");\ny("see `entrepot location list`");'
-    good = ('/* "--lot" */ ent_fail(db, 1, "%s is not an entrepot database", p); c = \'"\';\n'
+    bad = 'x = entx_fail(db, 1, "several lots: name one "\n "with --lot");\ny("see `entrepot location list`");'
+    good = ('/* "--lot" */ entx_fail(db, 1, "%s is not an entrepot database", p); c = \'"\';\n'
             'f("not an entrepot receipt payload (" PREFIX "|)");')
     return [ln for ln, _ in offending(bad)] == [1, 3] and offending(good) == []
 

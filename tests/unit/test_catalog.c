@@ -288,7 +288,7 @@ static void unpriced(void **state)
     assert_int_equal(ent_product_add(db, &f), ENT_OK);
     assert_int_equal(ent_product_find(db, &p, "4006381333931", NULL), ENT_OK);
     assert_int_equal(p->unpriced, 1);
-    EXPECT_ROW(0, db, ent_product_sellable(db, p), ENT_REFUSED,
+    EXPECT_ROW(0, db, entx_product_sellable(db, p), ENT_REFUSED,
                "04006381333931 Pen has no price yet: it cannot be sold until it is priced");
     ent_product_free(p);
     static const struct {
@@ -304,7 +304,7 @@ static void unpriced(void **state)
         assert_int_equal(ent_product_find(db, &p, "4006381333931", NULL), ENT_OK);
         if (p->unpriced != rows[i].unpriced || p->price != rows[i].minor)
             fail_msg("row %zu: unpriced %d price %lld", i, p->unpriced, (long long)p->price);
-        if ((ent_product_sellable(db, p) == ENT_OK) != !rows[i].unpriced)
+        if ((entx_product_sellable(db, p) == ENT_OK) != !rows[i].unpriced)
             fail_msg("row %zu: sellable says %s", i, ent_errmsg(db));
         ent_product_free(p);
     }
@@ -405,7 +405,7 @@ static void edit_rows(void **state)
 static void retire(void **state)
 {
     ent_db *db = *state;
-    ent_clock_set("2026-01-01T00:00:00Z");
+    entx_clock_set("2026-01-01T00:00:00Z");
     ent_product_fields f = fields("3017620422003", "NUT-400", "榛子可可酱", NULL);
     f.price = "39.90";
     assert_int_equal(ent_product_add(db, &f), ENT_OK);
@@ -426,7 +426,7 @@ static void retire(void **state)
     ent_product *p = NULL;
     assert_int_equal(ent_product_find(db, &p, "NUT-400", NULL), ENT_OK); /* kept for history */
     assert_string_equal(p->retired_at, "2026-01-01T00:00:00Z");
-    EXPECT_ROW(2, db, ent_product_sellable(db, p), ENT_REFUSED,
+    EXPECT_ROW(2, db, entx_product_sellable(db, p), ENT_REFUSED,
                "03017620422003 榛子可可酱 is retired (since 2026-01-01) and can no longer be sold");
     ent_product_free(p);
     f = fields("3017620422003", NULL, NULL, "Again");

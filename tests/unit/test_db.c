@@ -80,7 +80,7 @@ static void older_schema_is_migrated(void **state)
     sqlite3 *raw;
     ent_db *db = NULL;
     assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(raw, ent_migrations[0].sql, NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(raw, entx_migrations[0].sql, NULL, NULL, NULL), SQLITE_OK);
     assert_int_equal(sqlite3_exec(raw, "PRAGMA user_version = 1; INSERT INTO store VALUES "
                                        "(1, 'OLD', 'old store', 'CNY', 'UTC', '2025-01-01T00:00:00Z')",
                                   NULL, NULL, NULL), SQLITE_OK);
@@ -408,23 +408,23 @@ static void uuids(void **state)
     (void)state;
     char a[37], b[37];
     int fds[2];
-    ent_uuid_new(a);
+    entx_uuid_new(a);
     assert_int_equal(strlen(a), 36);
     assert_int_equal(a[14], '4');
     assert_non_null(strchr("89ab", a[19]));
     for (int i = 0; i < 1000; i++) {
-        ent_uuid_new(b);
+        entx_uuid_new(b);
         assert_string_not_equal(a, b);
     }
     assert_int_equal(pipe(fds), 0);
     pid_t kid = fork();
     if (kid == 0) {
         char c[37];
-        ent_uuid_new(c);
+        entx_uuid_new(c);
         _exit(write(fds[1], c, 37) == 37 ? 0 : 1);
     }
     char mine[37], theirs[37];
-    ent_uuid_new(mine);
+    entx_uuid_new(mine);
     assert_int_equal(read(fds[0], theirs, 37), 37);
     waitpid(kid, NULL, 0);
     assert_string_not_equal(mine, theirs);

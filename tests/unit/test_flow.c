@@ -99,7 +99,7 @@ static void import_rows(void **state)
                   "row 2: start 2026-12-01T00:00:01Z is more than a day in the future (it is now "
                   "2026-11-30T00:00:00Z)"},
     };
-    ent_clock_set("2026-11-30T00:00:00Z");
+    entx_clock_set("2026-11-30T00:00:00Z");
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
         FILE *f = rows[i].csv[0] ? text_file(rows[i].csv) : tmpfile();
         int rc = ent_flow_import_csv(db, f, NULL);
@@ -133,7 +133,7 @@ static void import_rows(void **state)
                "start 2026-12-01T00:01:00Z is more than a day in the future (it is now 2026-11-30T00:00:00Z)");
     EXPECT_ROW(4, db, ent_flow_record(db, NULL, "2030-11-30T02:00:00Z", 60, 1, 1), ENT_INVALID,
                "start 2030-11-30T02:00:00Z is more than a day in the future (it is now 2026-11-30T00:00:00Z)");
-    ent_clock_set(NULL);
+    entx_clock_set(NULL);
 }
 
 struct rows {
@@ -155,7 +155,7 @@ static int collect(const ent_flow_row *row, void *ud)
 static void sell_at(ent_db *db, ent_journal *j, const char *when, const char *counter, const char *code, int64_t qty)
 {
     ent_basket *b = NULL;
-    ent_clock_set(when);
+    entx_clock_set(when);
     assert_int_equal(ent_basket_new(db, &b, counter, "张伟", NULL), ENT_OK);
     assert_int_equal(ent_basket_scan(b, NULL, code, qty), ENT_OK);
     assert_int_equal(ent_basket_pay(b, "cash", 0), ENT_OK);
@@ -187,7 +187,7 @@ static void flow_and_sales_reports(void **state)
     ent_db *db = *state;
     ent_journal *j = NULL;
     ent_journal_open_opts o = {.counter = "C1", .key_path = key_path};
-    ent_clock_set("2026-11-28T01:00:00Z");
+    entx_clock_set("2026-11-28T01:00:00Z");
     assert_int_equal(ent_journal_open(&j, db, &o), ENT_OK);
     /* 10:xx local: 2 sales; 11:xx: 1 sale (Shanghai is UTC+8). */
     sell_at(db, j, "2026-11-28T02:05:00Z", "C1", "3017620422003", 2); /* 79.80 */

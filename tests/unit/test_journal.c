@@ -29,7 +29,7 @@ static int setup(void **state)
     mkdir(dir, 0700);
     path_in(key_path, sizeof key_path, "sign.key");
     unlink(key_path);
-    ent_clock_set("2026-11-27T01:00:00Z");
+    entx_clock_set("2026-11-27T01:00:00Z");
     unsetenv("ENTREPOT_KEY");
     unsetenv("ENTREPOT_KEY_PASSPHRASE");
     return test_db_setup(state);
@@ -174,12 +174,12 @@ static void base_journal(ent_db *db, char head_out[65])
     const struct sale s6 = {ENT_JOURNAL_VOID, "2026-11-27T02:40:00Z", NULL, w3.uuid, "card", 2,
                             {{"6900000000035", -1, 1500, 1300}, {"6900000000042", -1, 1000, 900}}};
     assert_int_equal(append(j, NULL, &s6), ENT_OK);
-    ent_clock_set("2026-11-27T02:45:00Z");
+    entx_clock_set("2026-11-27T02:45:00Z");
     assert_int_equal(ent_journal_event(j, NULL, "drawer", "opened without a sale"), ENT_OK);
     const struct sale s8 = {ENT_JOURNAL_SALE, "2026-11-27T02:50:00Z", UUID8, NULL, "wallet", 1,
                             {{"6900000000066", 2, 600, 900}}};
     assert_int_equal(append(j, NULL, &s8), ENT_OK);
-    ent_clock_set("2026-11-27T12:00:00Z"); /* 20:00 in Shanghai */
+    entx_clock_set("2026-11-27T12:00:00Z"); /* 20:00 in Shanghai */
     assert_int_equal(ent_journal_close_period(j, &z, ENT_PERIOD_DAY, NULL), ENT_OK);
     assert_int_equal(z->seq, 9);
     snprintf(head_out, 65, "%s", z->hash);
@@ -204,27 +204,27 @@ static void rehash(const char *path, int64_t seq, EVP_PKEY *key, int keep_id)
     char store[17];
     unsigned char dgst[J_HASH];
     assert_int_equal(ent_db_open(&db, path, 0), ENT_OK);
-    assert_int_equal(jstore_code(db, store, NULL, NULL), ENT_OK);
-    assert_int_equal(jwalk_open(db, &w, seq), ENT_OK);
-    assert_int_equal(jwalk_next(w, &r), 1);
+    assert_int_equal(entx_jstore_code(db, store, NULL, NULL), ENT_OK);
+    assert_int_equal(entx_jwalk_open(db, &w, seq), ENT_OK);
+    assert_int_equal(entx_jwalk_next(w, &r), 1);
     if (key && !keep_id)
-        jkey_id(r->key_id, NULL, NULL, key);
-    assert_int_equal(jbody_build(&body, store, r), ENT_OK);
-    jsha256(r->hash, body.p, body.len);
-    assert_int_equal(jseal_build(&seal, store, r), ENT_OK);
-    jsha256(dgst, seal.p, seal.len);
+        entx_jkey_id(r->key_id, NULL, NULL, key);
+    assert_int_equal(entx_jbody_build(&body, store, r), ENT_OK);
+    entx_jsha256(r->hash, body.p, body.len);
+    assert_int_equal(entx_jseal_build(&seal, store, r), ENT_OK);
+    entx_jsha256(dgst, seal.p, seal.len);
     if (key) {
-        EVP_PKEY_CTX *ctx = jsign_ctx(key);
-        assert_int_equal(jsign(ctx, r->sig, dgst), ENT_OK);
+        EVP_PKEY_CTX *ctx = entx_jsign_ctx(key);
+        assert_int_equal(entx_jsign(ctx, r->sig, dgst), ENT_OK);
         EVP_PKEY_CTX_free(ctx);
     }
     unsigned char key_id[J_HASH], hash[J_HASH], sig[J_SIG];
     memcpy(key_id, r->key_id, J_HASH);
     memcpy(hash, r->hash, J_HASH);
     memcpy(sig, r->sig, J_SIG);
-    jwalk_close(w);
-    jbuf_free(&body);
-    jbuf_free(&seal);
+    entx_jwalk_close(w);
+    entx_jbuf_free(&body);
+    entx_jbuf_free(&seal);
     ent_db_close(db);
     sqlite3 *raw;
     sqlite3_stmt *st;
@@ -395,14 +395,14 @@ static void tampering_rows(void **state)
     unlink(base);
     assert_int_equal(ent_db_backup(db, base), ENT_OK);
     snprintf(head16, sizeof head16, "%.16s", head);
-    EVP_PKEY *other = jkey_generate();
+    EVP_PKEY *other = entx_jkey_generate();
     unsigned char other_id[J_HASH];
     char other_hex[65];
-    jkey_id(other_id, NULL, NULL, other);
-    jhex(other_hex, other_id, J_HASH);
+    entx_jkey_id(other_id, NULL, NULL, other);
+    entx_jhex(other_hex, other_id, J_HASH);
     snprintf(key16, sizeof key16, "%.16s", other_hex);
     EVP_PKEY *real = NULL;
-    assert_int_equal(jkey_load(db, &real, key_path, NULL), ENT_OK);
+    assert_int_equal(entx_jkey_load(db, &real, key_path, NULL), ENT_OK);
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
         ent_db *src = NULL;
         snprintf(copy, sizeof copy, "%s/row%zu.db", dir, i);
@@ -700,7 +700,7 @@ static void closing_rows(void **state)
     ent_journal_open_opts o = {0};
     assert_int_equal(ent_journal_open(&j, db, &o), ENT_OK);
     /* The Z report of 2026-11-27, as base_journal wrote it, read back. */
-    ent_clock_set("2026-11-28T03:00:00Z");
+    entx_clock_set("2026-11-28T03:00:00Z");
     const struct sale in_closed = {ENT_JOURNAL_SALE, "2026-11-27T05:00:00Z", NULL, NULL, "cash", 1,
                                    {{"6900000000011", 1, 100, 1300}}};
     const struct sale after_close = {ENT_JOURNAL_SALE, "2026-11-27T13:00:00Z", NULL, NULL, "cash", 1,
@@ -741,14 +741,14 @@ static void closing_rows(void **state)
     EXPECT_ROW(-2, db, append(j, NULL, &after_close), ENT_OK, "");
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
         if (rows[i].now)
-            ent_clock_set(rows[i].now);
+            entx_clock_set(rows[i].now);
         EXPECT_ROW(i, db, ent_journal_close_period(j, NULL, rows[i].period, rows[i].date), rows[i].rc, rows[i].msg);
     }
     ent_journal_close(j);
     /* A clock behind the last closing is refused when the journal opens (the
      * counter's start), not at the payment. */
     ent_journal *late = NULL;
-    ent_clock_set("2026-11-28T11:00:00Z");
+    entx_clock_set("2026-11-28T11:00:00Z");
     EXPECT_ROW(-3, db, ent_journal_open(&late, db, &o), ENT_REFUSED,
                "the clock reads 2026-11-28 19:00:00 (Asia/Shanghai), before the closing of 2026-11-28 taken at "
                "2026-11-28 20:00:00 (record 15): a closing covers everything before it, so nothing can be recorded "
@@ -774,7 +774,7 @@ static void z_report(void **state)
     assert_int_equal(append(j, NULL, &b), ENT_OK);
     assert_int_equal(append(j, NULL, &t), ENT_OK);
     assert_int_equal(append(j, NULL, &r), ENT_OK);
-    ent_clock_set("2026-11-27T12:00:00Z");
+    entx_clock_set("2026-11-27T12:00:00Z");
     ent_journal_closing *z = NULL;
     assert_int_equal(ent_journal_close_period(j, &z, ENT_PERIOD_DAY, NULL), ENT_OK);
     assert_string_equal(z->period, "day:2026-11-27");
@@ -866,11 +866,11 @@ static void hundred_thousand_verify(void **state)
     struct timespec t0, t1, t2;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     /* One transaction around many appends: the nesting sales will use. */
-    assert_int_equal(ent_tx_begin(db), ENT_OK);
+    assert_int_equal(entx_tx_begin(db), ENT_OK);
     for (int i = 0; i < 100000; i++)
         if (ent_journal_append(j, NULL, &rec) != ENT_OK)
             fail_msg("append %d: %s", i, ent_errmsg(db));
-    assert_int_equal(ent_tx_end(db, ENT_OK), ENT_OK);
+    assert_int_equal(entx_tx_end(db, ENT_OK), ENT_OK);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     ent_journal_close(j);
     ent_journal_summary sum;
@@ -889,9 +889,9 @@ static void rollback_leaves_no_record(void **state)
     ent_db *db = *state;
     ent_journal *j = start_and_open(db);
     const struct sale s = {ENT_JOURNAL_SALE, NULL, NULL, NULL, "cash", 1, {{"6900000000011", 1, 100, 1300}}};
-    assert_int_equal(ent_tx_begin(db), ENT_OK);
+    assert_int_equal(entx_tx_begin(db), ENT_OK);
     assert_int_equal(append(j, NULL, &s), ENT_OK);
-    assert_int_equal(ent_tx_end(db, ENT_NOSTOCK), ENT_NOSTOCK); /* the sale failed after journaling */
+    assert_int_equal(entx_tx_end(db, ENT_NOSTOCK), ENT_NOSTOCK); /* the sale failed after journaling */
     ent_journal_written w;
     assert_int_equal(append(j, &w, &s), ENT_OK);
     assert_int_equal(w.seq, 2); /* gapless: the rolled-back record left no hole */

@@ -42,8 +42,8 @@ static void add_rows(void **state)
     /* Found whatever the case it is typed in. */
     int64_t id1 = 0, id2 = 0;
     char kind[16];
-    assert_int_equal(ent_location_id(db, "A-01-03", &id1, kind), ENT_OK);
-    assert_int_equal(ent_location_id(db, "a-01-03", &id2, NULL), ENT_OK);
+    assert_int_equal(entx_location_id(db, "A-01-03", &id1, kind), ENT_OK);
+    assert_int_equal(entx_location_id(db, "a-01-03", &id2, NULL), ENT_OK);
     assert_int_equal(id1, id2);
     assert_string_equal(kind, "shelf");
 }
@@ -102,7 +102,7 @@ static void edit_and_retire(void **state)
     /* Renamed, the stock went with it. */
     assert_int_equal(ent_location_edit(db, "B-01", "B-02", NULL), ENT_OK);
     int64_t on_hand = 0, lots = 0;
-    assert_int_equal(ent_stock_product_usage(db, 1, &on_hand, &lots), ENT_OK);
+    assert_int_equal(entx_stock_product_usage(db, 1, &on_hand, &lots), ENT_OK);
     assert_int_equal(on_hand, 5);
     assert_int_equal(lots, 1);
 }
@@ -117,8 +117,8 @@ static void upgrade(void **state)
     ent_db *db = NULL;
     unlink(path);
     assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
-    for (int i = 0; i < 5 && i < ent_migration_count; i++)
-        assert_int_equal(sqlite3_exec(raw, ent_migrations[i].sql, NULL, NULL, NULL), SQLITE_OK);
+    for (int i = 0; i < 5 && i < entx_migration_count; i++)
+        assert_int_equal(sqlite3_exec(raw, entx_migrations[i].sql, NULL, NULL, NULL), SQLITE_OK);
     assert_int_equal(sqlite3_exec(raw,
                                   "PRAGMA user_version = 5;"
                                   "INSERT INTO store VALUES (1, 'OLD', 'old', 'CNY', 'UTC', '2025-01-01T00:00:00Z');"

@@ -24,7 +24,7 @@ static int setup(void **state)
     if (test_db_setup(state) != 0)
         return -1;
     ent_db *db = *state;
-    ent_clock_set("2026-11-28T06:00:00Z"); /* 14:00 in Shanghai */
+    entx_clock_set("2026-11-28T06:00:00Z"); /* 14:00 in Shanghai */
     snprintf(dir, sizeof dir, "/tmp/ent_sales_XXXXXX");
     if (mkdtemp(dir) == NULL)
         return -1;
@@ -670,7 +670,7 @@ static void report_returns(void **state)
     char num[32];
     snprintf(num, sizeof num, "%lld", (long long)s->receipt);
     /* The next day, one jar comes back. */
-    ent_clock_set("2026-11-29T06:00:00Z");
+    entx_clock_set("2026-11-29T06:00:00Z");
     ent_return_item it = {NUTELLA, 1};
     ent_return_req q = {.receipt = num, .items = &it, .nitems = 1, .counter = "C1", .cashier = "王芳"};
     assert_int_equal(ent_sale_return(db, NULL, j, &q), ENT_OK);
@@ -738,9 +738,9 @@ static void migration_8(void **state)
     /* The database goes back to the version before the returns migration;
      * what later migrations added is dropped below. */
     int64_t version = scalar("PRAGMA user_version"), returns_version = 0;
-    for (int i = 0; i < ent_migration_count; i++)
-        if (strstr(ent_migrations[i].name, "_sales_returns.sql"))
-            returns_version = ent_migrations[i].version;
+    for (int i = 0; i < entx_migration_count; i++)
+        if (strstr(entx_migrations[i].name, "_sales_returns.sql"))
+            returns_version = entx_migrations[i].version;
     assert_true(returns_version > 0);
     snprintf(pragma, sizeof pragma, "PRAGMA user_version = %lld;", (long long)returns_version - 1);
     ent_journal_close(j);
@@ -786,12 +786,12 @@ static void voids(void **state)
     EXPECT_ROW(0, db, ent_sale_return(db, NULL, j, &q), ENT_INVALID,
                "a void takes back a whole sale: give its receipt and no codes");
     q.nitems = 0;
-    ent_clock_set("2026-11-29T06:00:00Z");
+    entx_clock_set("2026-11-29T06:00:00Z");
     int64_t before = fingerprint();
     assert_int_equal(ent_sale_return(db, NULL, j, &q), ENT_REFUSED);
     assert_non_null(strstr(ent_errmsg(db), "was sold on 2026-11-28: only a sale of today can be voided"));
     assert_int_equal(fingerprint(), before);
-    ent_clock_set("2026-11-28T06:30:00Z");
+    entx_clock_set("2026-11-28T06:30:00Z");
     assert_int_equal(ent_sale_return(db, &v, j, &q), ENT_OK);
     assert_int_equal(v->total, -(3 * 850 + 2 * 350));
     assert_int_equal(v->is_void, 1);

@@ -345,7 +345,7 @@ static void upce_expansion(void **state)
 static void ai_table_sorted(void **state)
 {
     (void)state;
-    assert_int_equal(ent_scan_table_check_(), 0);
+    assert_int_equal(entx_scan_table_check_(), 0);
 }
 
 /* The predefined lengths (GS1 General Specifications figure 7.8.5-2) that

@@ -83,7 +83,7 @@ static void receive_rows(void **state)
     ent_db *db = *state;
     catalogue(db);
     enum { QTY, LOT, ORIGIN, DECL, IMPORT, PROD, EXPIRY, LOC, PRODUCT, COST_CUR, COST, SUPPLIER };
-    ent_clock_set("2026-11-30T10:00:00Z");
+    entx_clock_set("2026-11-30T10:00:00Z");
     static const struct {
         int field;
         const char *value;
@@ -213,7 +213,7 @@ static void receive_rows(void **state)
     assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_INVALID);
     assert_string_equal(ent_errmsg(db), "83333334 cases of 12 units is more than 1000000000 units, the most one "
                                         "receipt may hold");
-    ent_clock_set(NULL);
+    entx_clock_set(NULL);
 }
 
 /* Issue 9: a shelf life makes the expiry; issue 17: dates past 9999. */
@@ -221,7 +221,7 @@ static void shelf_life_rows(void **state)
 {
     ent_db *db = *state;
     catalogue(db);
-    ent_clock_set("2026-11-30T10:00:00Z");
+    entx_clock_set("2026-11-30T10:00:00Z");
     ent_product_fields f = {0};
     f.gtin = "8410376000115";
     f.name_zh = "橄榄油";
@@ -285,13 +285,13 @@ static void shelf_life_rows(void **state)
     r.production_date = NULL;
     assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_OK);
     /* A production date whose shelf life ends past 9999-12-31. */
-    ent_clock_set("9999-12-20T10:00:00Z");
+    entx_clock_set("9999-12-20T10:00:00Z");
     r.lot = "LATE";
     r.import_date = "9999-12-20";
     r.production_date = "9999-12-01";
     assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_INVALID);
     assert_string_equal(ent_errmsg(db), "production date 9999-12-01 plus a shelf life of 365 days is past 9999-12-31");
-    ent_clock_set(NULL);
+    entx_clock_set(NULL);
 }
 
 static void guarded_moves(void **state)
@@ -666,7 +666,7 @@ static void count_rows(void **state)
 {
     ent_db *db = *state;
     catalogue(db);
-    ent_clock_set("2026-11-30T10:00:00Z");
+    entx_clock_set("2026-11-30T10:00:00Z");
     ent_receive r = good();
     r.location = "A-01-03";
     r.lot = "A";
@@ -753,7 +753,7 @@ static void count_rows(void **state)
     n = 0;
     assert_int_equal(ent_count_each(db, 0, count_cb, &n), ENT_OK);
     assert_int_equal(n, 4);
-    ent_clock_set(NULL);
+    entx_clock_set(NULL);
 }
 
 int main(void)

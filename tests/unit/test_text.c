@@ -1,5 +1,5 @@
 /* Text for messages: ent_text_clip never cuts a character, marks a cut with
- * "…", shows what is no UTF-8 as \xNN; ent_fail's message, cut at its buffer,
+ * "…", shows what is no UTF-8 as \xNN; entx_fail's message, cut at its buffer,
  * ends on a character boundary. */
 #include "testutil.h"
 #include "internal.h"
@@ -79,7 +79,7 @@ static void long_message(void **state)
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
         char buf[32];
         snprintf(buf, rows[i].len, "ab中中中");
-        ent_text_trim_cut(buf, rows[i].len);
+        entx_text_trim_cut(buf, rows[i].len);
         if (strcmp(buf, rows[i].want) != 0)
             fail_msg("row %zu: got '%s', want '%s'", i, buf, rows[i].want);
     }
