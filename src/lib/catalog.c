@@ -49,11 +49,6 @@ static const char **field_slot(ent_product_fields *f, size_t i)
     return slots[i];
 }
 
-static int empty(const char *s)
-{
-    return s == NULL || *s == '\0';
-}
-
 /* "500 g", "1.5kg", "750 ml", "1 l", "12 pcs" -> integer amount in g, ml or pcs. */
 static int parse_net_content(const char *s, int64_t *value, char unit[4])
 {
@@ -130,23 +125,23 @@ static int parse_fields(ent_db *db, const ent_product_fields *f, const char *def
         if ((rc = entx_check_text(db, field_names[i], v, max, false)) != ENT_OK)
             return rc;
     }
-    if (!empty(f->gtin) && ent_gtin_normalize(p->gtin, f->gtin, why, sizeof why) != ENT_OK)
+    if (!entx_empty(f->gtin) && ent_gtin_normalize(p->gtin, f->gtin, why, sizeof why) != ENT_OK)
         return entx_fail(db, ENT_INVALID, "%s", why);
-    if (!empty(f->sku)) {
+    if (!entx_empty(f->sku)) {
         if (!entx_valid_code(f->sku, 32))
             return entx_fail(db, ENT_INVALID, "sku '%s' must be 1 to 32 letters, digits or - _ . /", SHOWN(f->sku));
         snprintf(p->sku, sizeof p->sku, "%s", f->sku);
     }
-    if (empty(f->gtin) && empty(f->sku))
+    if (entx_empty(f->gtin) && entx_empty(f->sku))
         return entx_fail(db, ENT_INVALID, "a commodity needs a gtin or a sku");
-    p->name_zh = empty(f->name_zh) ? NULL : f->name_zh;
-    p->name_en = empty(f->name_en) ? NULL : f->name_en;
+    p->name_zh = entx_empty(f->name_zh) ? NULL : f->name_zh;
+    p->name_en = entx_empty(f->name_en) ? NULL : f->name_en;
     if (p->name_zh == NULL && p->name_en == NULL)
         return entx_fail(db, ENT_INVALID, "a commodity needs a name: name_zh or name_en");
-    p->brand = empty(f->brand) ? NULL : f->brand;
-    p->importer = empty(f->importer) ? NULL : f->importer;
-    p->storage = empty(f->storage) ? NULL : f->storage;
-    if (!empty(f->origin)) {
+    p->brand = entx_empty(f->brand) ? NULL : f->brand;
+    p->importer = entx_empty(f->importer) ? NULL : f->importer;
+    p->storage = entx_empty(f->storage) ? NULL : f->storage;
+    if (!entx_empty(f->origin)) {
         const ent_country *c = NULL;
         rc = ent_country_lookup(&c, f->origin);
         if (rc == ENT_ERROR)
@@ -155,7 +150,7 @@ static int parse_fields(ent_db *db, const ent_product_fields *f, const char *def
             return entx_fail(db, ENT_INVALID, "origin '%s' is not an ISO 3166-1 country code", SHOWN(f->origin));
         memcpy(p->origin, c->alpha2, 3);
     }
-    if (!empty(f->hs_code)) {
+    if (!entx_empty(f->hs_code)) {
         size_t n = 0;
         for (const char *s = f->hs_code; *s; s++) {
             if (*s == '.' || *s == ' ')
@@ -167,19 +162,19 @@ static int parse_fields(ent_db *db, const ent_product_fields *f, const char *def
         if (n < 6)
             return entx_fail(db, ENT_INVALID, "hs_code '%s' must be 6 to 10 digits", SHOWN(f->hs_code));
     }
-    snprintf(p->unit, sizeof p->unit, "%s", empty(f->unit) ? "pcs" : f->unit);
+    snprintf(p->unit, sizeof p->unit, "%s", entx_empty(f->unit) ? "pcs" : f->unit);
     if (strcmp(p->unit, "pcs") != 0 && strcmp(p->unit, "g") != 0 && strcmp(p->unit, "ml") != 0)
         return entx_fail(db, ENT_INVALID, "unit '%s' must be pcs, g or ml", SHOWN(f->unit));
-    if (!empty(f->net_content) && parse_net_content(f->net_content, &p->net_content, p->net_unit) != ENT_OK)
+    if (!entx_empty(f->net_content) && parse_net_content(f->net_content, &p->net_content, p->net_unit) != ENT_OK)
         return entx_fail(db, ENT_INVALID,
                         "net_content '%s' must be an amount and a unit such as 500 g, 1.5 kg, 750 ml, 1 l, 12 pcs "
                         "(more than 0, at most 10000 kg, 10000 l or 10000000 pcs)",
                         SHOWN(f->net_content));
     /* The whole code is checked before it is kept: "EURO" is not "EUR". */
-    if (ent_currency_parse(p->currency, empty(f->currency) ? default_currency : f->currency, why, sizeof why) != ENT_OK)
+    if (ent_currency_parse(p->currency, entx_empty(f->currency) ? default_currency : f->currency, why, sizeof why) != ENT_OK)
         return entx_fail(db, ENT_INVALID, "%s", why);
     /* No price is not a price of zero: the commodity waits to be priced. */
-    p->priced = !empty(f->price);
+    p->priced = !entx_empty(f->price);
     if (p->priced) {
         rc = ent_money_parse(&p->price, f->price, p->currency, why, sizeof why);
         if (rc != ENT_OK)
@@ -193,7 +188,7 @@ static int parse_fields(ent_db *db, const ent_product_fields *f, const char *def
                             p->currency);
         }
     }
-    if (!empty(f->tax_rate)) {
+    if (!entx_empty(f->tax_rate)) {
         char buf[32];
         int64_t bp;
         snprintf(buf, sizeof buf, "%s", f->tax_rate);
@@ -205,10 +200,10 @@ static int parse_fields(ent_db *db, const ent_product_fields *f, const char *def
                             SHOWN(f->tax_rate));
         p->tax_rate = (int32_t)bp;
     }
-    if (!empty(f->reorder_point) &&
+    if (!entx_empty(f->reorder_point) &&
         (rc = parse_count(db, "reorder_point", f->reorder_point, 0, REORDER_MAX, &p->reorder_point)) != ENT_OK)
         return rc;
-    if (!empty(f->shelf_life_days)) {
+    if (!entx_empty(f->shelf_life_days)) {
         int64_t d;
         if ((rc = parse_count(db, "shelf_life_days", f->shelf_life_days, 1, 36500, &d)) != ENT_OK)
             return rc;
@@ -249,7 +244,7 @@ int ent_product_id(ent_db *db, int64_t *out, const char *code, int64_t *qty_out)
     int64_t qty = 1;
     int rc;
     entx_ok(db);
-    if (empty(code))
+    if (entx_empty(code))
         return entx_fail(db, ENT_INVALID, "no commodity code given");
     size_t n = strlen(code);
     int digits = strspn(code, "0123456789") == n;
@@ -777,7 +772,7 @@ int ent_product_each(ent_db *db, const char *search, const char *origin, int64_t
         return entx_fail(db, ENT_INVALID, "the text to search for is empty");
     if (origin && *origin == '\0')
         return entx_fail(db, ENT_INVALID, "the origin to list is empty: give a country code such as FR");
-    if (!empty(search)) {
+    if (!entx_empty(search)) {
         if ((rc = entx_check_text(db, "search text", search, NAME_MAX_BYTES, true)) != ENT_OK)
             return rc;
         /* LIKE with its wildcards escaped, so that "50%" finds "50%" literally. */
@@ -795,7 +790,7 @@ int ent_product_each(ent_db *db, const char *search, const char *origin, int64_t
         *w++ = '%';
         *w = '\0';
     }
-    if (!empty(origin)) {
+    if (!entx_empty(origin)) {
         const ent_country *c = NULL;
         if (ent_country_lookup(&c, origin) != ENT_OK) {
             rc = entx_check_text(db, "origin", origin, 40, true);
@@ -998,10 +993,10 @@ static int import_row(ent_db *db, struct import *im, ent_product_fields *f, size
     const char *what = "GTIN", *code = key;
     int rc;
     /* The row's commodity: by GTIN when the row has one, else by SKU. */
-    if (!empty(f->gtin)) {
+    if (!entx_empty(f->gtin)) {
         if (ent_gtin_normalize(key, f->gtin, why, sizeof why) != ENT_OK)
             return entx_fail(db, ENT_INVALID, "%s", why);
-    } else if (!empty(f->sku)) {
+    } else if (!entx_empty(f->sku)) {
         if ((rc = entx_check_text(db, "sku", f->sku, 32, true)) != ENT_OK)
             return rc;
         what = "sku";
@@ -1023,7 +1018,7 @@ static int import_row(ent_db *db, struct import *im, ent_product_fields *f, size
     } else {
         /* An empty cell of a new commodity is a field not given. */
         for (size_t i = 0; i < NFIELDS; i++)
-            if (empty(*field_slot(f, i)))
+            if (entx_empty(*field_slot(f, i)))
                 *field_slot(f, i) = NULL;
         if ((rc = parse_fields(db, f, im->cur, &p)) == ENT_OK)
             rc = insert_prod(db, &p, im->now, &id, &c);

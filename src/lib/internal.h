@@ -104,6 +104,12 @@ int entx_check_text(ent_db *db, const char *field, const char *s, size_t max, bo
 /* True when s is 1 to max letters, digits or - _ . / (SKUs, location codes). */
 bool entx_valid_code(const char *s, size_t max);
 
+/* True for a value not given: NULL or "". */
+static inline bool entx_empty(const char *s)
+{
+    return s == NULL || *s == '\0';
+}
+
 /* Parses a base-10 integer that fills the whole string. */
 int entx_parse_i64(const char *s, int64_t *out);
 

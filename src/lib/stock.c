@@ -15,11 +15,6 @@
 
 #define NOTE_MAX 500
 
-static int empty(const char *s)
-{
-    return s == NULL || *s == '\0';
-}
-
 const char *entx_stock_shown(const char *s, char *buf, size_t len)
 {
     return ent_text_clip(buf, len, s, 40);
@@ -82,7 +77,7 @@ int ent_lot_find_id(ent_db *db, ent_lot **out, int64_t product_id, const char *l
 {
     entx_ok(db);
     *out = NULL;
-    if (empty(lot_code))
+    if (entx_empty(lot_code))
         return entx_fail(db, ENT_INVALID, "no lot given");
     int rc = read_lot(db, product_id, lot_code, out);
     return rc == ENT_NOTFOUND ? lot_not_found(db, product_id, lot_code) : rc;
@@ -249,7 +244,7 @@ static int32_t latest_today(void)
 /* A lot that exists must agree with what is received now. */
 static int lot_agrees(ent_db *db, const ent_lot *l, const char *field, const char *have, const char *given)
 {
-    if (empty(given) || strcmp(have ? have : "", given) == 0)
+    if (entx_empty(given) || strcmp(have ? have : "", given) == 0)
         return ENT_OK;
     return entx_fail(db, ENT_INVALID, "lot %s already exists with %s %s, not %s", l->code, field,
                     have && *have ? have : "(none)", given);
@@ -314,7 +309,7 @@ static int given_empty(ent_db *db, const ent_receive *r)
 static int resolve_origin(ent_db *db, const ent_receive *r, const ent_product *p, char origin[3])
 {
     const char *o = r->origin ? r->origin : p->origin;
-    if (empty(o))
+    if (entx_empty(o))
         return entx_fail_hint(db, ENT_INVALID, ENT_HINT_ORIGIN, "the origin country of the lot is required");
     const ent_country *c = NULL;
     int rc = ent_country_lookup(&c, o);
@@ -434,7 +429,7 @@ static int check_receive(ent_db *db, const ent_receive *r, const ent_product *p,
                         (long long)r->qty, ENT_STOCK_QTY_MAX);
     if ((rc = given_empty(db, r)) != ENT_OK)
         return rc;
-    if (empty(r->lot))
+    if (entx_empty(r->lot))
         return entx_fail_hint(db, ENT_INVALID, ENT_HINT_LOT, "a lot code is required");
     if ((rc = check_lot_code(db, r->lot)) != ENT_OK || (rc = resolve_origin(db, r, p, out->origin)) != ENT_OK)
         return rc;
@@ -571,7 +566,7 @@ out:
 static int pick_lot(ent_db *db, int64_t product_id, const char *lot, int64_t location_id, const char *loc_code,
                     int64_t *lot_id)
 {
-    if (!empty(lot)) {
+    if (!entx_empty(lot)) {
         ent_lot *l = NULL;
         int rc = read_lot(db, product_id, lot, &l);
         if (rc == ENT_NOTFOUND)
@@ -668,7 +663,7 @@ static int change(ent_db *db, const char *kind, const char *product, const char 
     if ((rc = check_move(db, strcmp(kind, "scrap") == 0 ? "scrap" : "adjustment", mag, lot, user, note)) != ENT_OK ||
         (rc = entx_location_id(db, location, &loc_id, NULL)) != ENT_OK)
         return rc;
-    if (delta > 0 && empty(lot))
+    if (delta > 0 && entx_empty(lot))
         return entx_fail_hint(db, ENT_INVALID, ENT_HINT_LOT, "name the lot of the goods found");
     if ((rc = entx_tx_begin(db)) != ENT_OK)
         return rc;
@@ -684,7 +679,7 @@ int ent_stock_adjust(ent_db *db, const char *product, const char *lot, const cha
     static const char *const reasons[] = {"damage", "loss", "found", "sample"};
     size_t k = 0;
     entx_ok(db);
-    if (empty(reason))
+    if (entx_empty(reason))
         return entx_fail(db, ENT_INVALID, "an adjustment needs a reason: damage, loss, found or sample");
     while (k < 4 && strcmp(reason, reasons[k]) != 0)
         k++;

@@ -9,11 +9,6 @@
 #include "internal.h"
 #include "stock_internal.h"
 
-static int empty(const char *s)
-{
-    return s == NULL || *s == '\0';
-}
-
 /* ---- counts ------------------------------------------------------------- */
 
 /* A count is named by its UUID or by a prefix of it of at least this many
@@ -34,7 +29,7 @@ static int count_id(ent_db *db, const char *ref, int64_t *id, int64_t *location_
 {
     char shown[64], full[37] = "";
     int posted = 0, n = 0;
-    if (empty(ref))
+    if (entx_empty(ref))
         return entx_fail(db, ENT_INVALID, "no count given");
     entx_stock_shown(ref, shown, sizeof shown);
     if (!valid_count_ref(ref))
@@ -141,7 +136,7 @@ done:
  * line in the count. Inside the caller's transaction. */
 static int count_lot(ent_db *db, int64_t cid, int64_t pid, const char *product, const char *lot, int64_t *lot_id)
 {
-    if (!empty(lot)) {
+    if (!entx_empty(lot)) {
         ent_lot *l = NULL;
         int rc = ent_lot_find_id(db, &l, pid, lot);
         if (rc == ENT_OK)

@@ -10,11 +10,6 @@
 #include "internal.h"
 #include "stock_internal.h"
 
-static int empty(const char *s)
-{
-    return s == NULL || *s == '\0';
-}
-
 /* ---- levels ------------------------------------------------------------- */
 
 /*
@@ -97,11 +92,11 @@ int ent_stock_levels(ent_db *db, const ent_levels_query *q, ent_level_cb cb, voi
     char origin[3] = "", sql[2048];
     int rc = ENT_OK;
     entx_ok(db);
-    if (!empty(q->product) && (rc = ent_product_id(db, &pid, q->product, NULL)) != ENT_OK)
+    if (!entx_empty(q->product) && (rc = ent_product_id(db, &pid, q->product, NULL)) != ENT_OK)
         return rc;
-    if (!empty(q->location) && (rc = entx_location_id(db, q->location, &loc_id, NULL)) != ENT_OK)
+    if (!entx_empty(q->location) && (rc = entx_location_id(db, q->location, &loc_id, NULL)) != ENT_OK)
         return rc;
-    if (!empty(q->origin)) {
+    if (!entx_empty(q->origin)) {
         const ent_country *c = NULL;
         char shown[64];
         if (ent_country_lookup(&c, q->origin) != ENT_OK)
@@ -109,7 +104,7 @@ int ent_stock_levels(ent_db *db, const ent_levels_query *q, ent_level_cb cb, voi
                             entx_stock_shown(q->origin, shown, sizeof shown));
         memcpy(origin, c->alpha2, 3);
     }
-    if (!empty(q->expiring_before) && entx_date_parse(q->expiring_before, NULL) != ENT_OK)
+    if (!entx_empty(q->expiring_before) && entx_date_parse(q->expiring_before, NULL) != ENT_OK)
         return entx_fail_date(db, "date", q->expiring_before);
     if (q->low)
         return levels_low(db, q, pid, cb, ud);
