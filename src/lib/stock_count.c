@@ -279,6 +279,25 @@ static int moved_lines(sqlite3_stmt *st, char *names, size_t len)
     return moved;
 }
 
+/* A post with no line counted would close the count and change nothing: a
+ * count begun and forgotten must not pass for a shelf checked. */
+static int something_counted(ent_db *db, int64_t cid, const char *uuid)
+{
+    sqlite3_stmt *st =
+        entx_stmt(db, "SELECT EXISTS (SELECT 1 FROM stock_count_line WHERE count_id = ? AND counted IS NOT NULL)");
+    if (st == NULL)
+        return db->code;
+    sqlite3_bind_int64(st, 1, cid);
+    int sc = sqlite3_step(st), rc = ENT_OK;
+    if (sc != SQLITE_ROW)
+        rc = entx_fail_sql(db, "reading a count");
+    else if (sqlite3_column_int(st, 0) == 0)
+        rc = entx_fail(db, ENT_REFUSED, "count %.8s has nothing counted: record what lies there before posting it",
+                       uuid);
+    sqlite3_reset(st);
+    return rc;
+}
+
 int ent_count_post(ent_db *db, const char *count, int force, const char *user, ent_count_cb cb, void *ud)
 {
     int64_t cid, loc_id;
@@ -308,6 +327,8 @@ int ent_count_post(ent_db *db, const char *count, int force, const char *user, e
                            moved == 1 ? "it" : "them", moved == 1 ? "it" : "them");
         goto done;
     }
+    if ((rc = something_counted(db, cid, uuid)) != ENT_OK)
+        goto done;
     /* Each counted line is set to what was counted: the adjustment is taken
      * against the stock on hand now, never against an older snapshot. */
     entx_uuid_new(batch);

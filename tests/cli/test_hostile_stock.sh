@@ -142,6 +142,8 @@ refused 2 "count '\\xFF' is not a count id" -- stock count show $'\xff'
 refused 2 "has no lot 'NOPE'" -- stock count record "$count" --product PEN-1 --lot NOPE --qty 1
 refused 2 "榛子可可酱 was not expected at this location: name the lot that was found" -- stock count record "$count" --product $P --qty 1
 refused 2 "no count '12345678'" -- stock count post 12345678
+refused 1 "count ${count:0:8} has nothing counted: record what lies there before posting it" -- stock count post "$count"
+refused 1 "count ${count:0:8} has nothing counted" -- stock count post "$count" --force
 refused 2 "stock count list takes no COUNT" -- stock count list "$count"
 
 # ---- stock levels -------------------------------------------------------------
