@@ -26,7 +26,6 @@ struct till {
 static void json_sale(const ent_sale *s);
 
 /* What the user typed, made fit for a message (see ent_text_clip). */
-#define SHOWN(buf, s) ent_text_clip(buf, sizeof buf, s, 40)
 
 static void fmt(char *buf, size_t len, int64_t v, const char *cur)
 {
@@ -53,7 +52,7 @@ static int parse_paper(const char *s, int *cols)
     else if (strcmp(s, "58") == 0)
         *cols = 32;
     else
-        return cli_error(EXIT_USAGE, "--paper '%s' must be 58 or 80 (mm)", SHOWN(v, s));
+        return cli_error(EXIT_USAGE, "--paper '%s' must be 58 or 80 (mm)", ent_text_clip(v, sizeof v, s, 40));
     return 0;
 }
 
@@ -89,7 +88,7 @@ static int split_qty(char *arg, const char **code, int64_t *qty)
     }
     char v[ENT_CLIP_SIZE];
     return cli_error(EXIT_USAGE, "'%s': a quantity is CODE*N or N*CODE with N a whole number from 1 to 999999",
-                     SHOWN(v, arg));
+                     ent_text_clip(v, sizeof v, arg, 40));
 }
 
 /*
@@ -266,7 +265,7 @@ static int take_line(struct till *t, char **args, size_t *line)
         while (*w && *w != ' ')
             w++;
         *w = '\0';
-        fprintf(t->out, "! '%s' is no line number: #1 is the first line\n", SHOWN(v, s));
+        fprintf(t->out, "! '%s' is no line number: #1 is the first line\n", ent_text_clip(v, sizeof v, s, 40));
         return -1;
     }
     s = end;
@@ -371,7 +370,7 @@ static void do_price(struct till *t, char *args, int discount)
         amount[n - 1] = '\0';
         if (ent_decimal_parse(&p, amount, 2) != ENT_OK) {
             char shown[ENT_CLIP_SIZE];
-            fprintf(t->out, "! '%s%%' is not a percentage from 0.01 to 100\n", SHOWN(shown, amount));
+            fprintf(t->out, "! '%s%%' is not a percentage from 0.01 to 100\n", ent_text_clip(shown, sizeof shown, amount, 40));
             return;
         }
         bp = (int32_t)(p > 100000 ? 100000 : p);
@@ -440,7 +439,7 @@ static int counter_line(struct till *t, char *line)
     } else if (word[0] == '*') {
         int64_t q;
         if (whole(word + 1, &q) != 0)
-            fprintf(t->out, "! '%s': a quantity is *N with N a whole number of 1 or more\n", SHOWN(v, word));
+            fprintf(t->out, "! '%s': a quantity is *N with N a whole number of 1 or more\n", ent_text_clip(v, sizeof v, word, 40));
         else if (ent_basket_set_qty(t->b, 0, q) != ENT_OK)
             say_error(t);
         else {
@@ -483,7 +482,7 @@ static int counter_line(struct till *t, char *line)
         do_scan(t, word);
     } else {
         char w2[ENT_CLIP_SIZE];
-        fprintf(t->out, "! '%s %s' is not understood (help lists what is)\n", SHOWN(v, word), SHOWN(w2, args));
+        fprintf(t->out, "! '%s %s' is not understood (help lists what is)\n", ent_text_clip(v, sizeof v, word, 40), ent_text_clip(w2, sizeof w2, args, 40));
     }
     return 0;
 }
@@ -582,13 +581,13 @@ static int take_payments(struct till *t, char *spec)
         /* "cash:3,50" splits into "cash:3" and "50": say what went wrong. */
         if (*p >= '0' && *p <= '9')
             return cli_error(EXIT_USAGE, "--pay: '%s' is no payment method; payments are separated by commas, "
-                             "amounts take a decimal point (cash:3.50)", SHOWN(v1, p));
+                             "amounts take a decimal point (cash:3.50)", ent_text_clip(v1, sizeof v1, p, 40));
         if (colon) {
             *colon = '\0';
             if (ent_money_parse(&v, colon + 1, t->currency, why, sizeof why) != ENT_OK)
-                return cli_error(EXIT_USAGE, "--pay %s: %s", SHOWN(v1, p), why);
+                return cli_error(EXIT_USAGE, "--pay %s: %s", ent_text_clip(v1, sizeof v1, p, 40), why);
             if (v <= 0)
-                return cli_error(EXIT_USAGE, "--pay %s: an amount paid must be more than zero", SHOWN(v1, p));
+                return cli_error(EXIT_USAGE, "--pay %s: an amount paid must be more than zero", ent_text_clip(v1, sizeof v1, p, 40));
         }
         int rc = ent_basket_pay(t->b, p, v);
         if (rc != ENT_OK)
@@ -962,7 +961,7 @@ int cmd_report(struct cli *cli, int argc, char **argv)
         char v[ENT_CLIP_SIZE];
         if (by && k == 6)
             return cli_error(EXIT_USAGE, "--by '%s' must be day, hour, counter, cashier, commodity or country",
-                             SHOWN(v, by));
+                             ent_text_clip(v, sizeof v, by, 40));
         if (counter && *counter == '\0')
             return cli_error(EXIT_USAGE, "--counter is empty: name a counter, or leave it out for the whole store");
         if ((st = cli_open(cli, ENT_OPEN_READONLY)) != 0 || (st = store_currency(cli, c.currency)) != 0)
@@ -995,7 +994,7 @@ int cmd_report(struct cli *cli, int argc, char **argv)
             return cli_error(EXIT_USAGE, "report flow covers the whole store: leave out --counter");
         char v[ENT_CLIP_SIZE];
         if (by && strcmp(by, "hour") != 0 && strcmp(by, "day") != 0)
-            return cli_error(EXIT_USAGE, "--by '%s' must be hour or day", SHOWN(v, by));
+            return cli_error(EXIT_USAGE, "--by '%s' must be hour or day", ent_text_clip(v, sizeof v, by, 40));
         if ((st = cli_open(cli, ENT_OPEN_READONLY)) != 0 || (st = store_currency(cli, c.currency)) != 0)
             return st;
         static const char *const heads[] = {"period", "visitors", "sales", "conversion_%", "value",

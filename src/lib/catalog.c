@@ -16,7 +16,6 @@
 
 #define NAME_MAX_BYTES 200
 /* User input quoted in a message: the one text clip, 40 characters. */
-#define SHOWN(s) ENT_CLIP((s), 40)
 #define TEXT_MAX_BYTES 500
 /* Bounds (README, "Catalogue"): far above any real shop's values, far below
  * what could overflow a sum or product of them in 64 bits. */
@@ -129,7 +128,7 @@ static int parse_fields(ent_db *db, const ent_product_fields *f, const char *def
         return entx_fail(db, ENT_INVALID, "%s", why);
     if (!entx_empty(f->sku)) {
         if (!entx_valid_code(f->sku, 32))
-            return entx_fail(db, ENT_INVALID, "sku '%s' must be 1 to 32 letters, digits or - _ . /", SHOWN(f->sku));
+            return entx_fail(db, ENT_INVALID, "sku '%s' must be 1 to 32 letters, digits or - _ . /", ENT_CLIP(f->sku, 40));
         snprintf(p->sku, sizeof p->sku, "%s", f->sku);
     }
     if (entx_empty(f->gtin) && entx_empty(f->sku))
@@ -147,7 +146,7 @@ static int parse_fields(ent_db *db, const ent_product_fields *f, const char *def
         if (rc == ENT_ERROR)
             return entx_fail(db, ENT_ERROR, "%s", ent_country_errmsg());
         if (rc != ENT_OK)
-            return entx_fail(db, ENT_INVALID, "origin '%s' is not an ISO 3166-1 country code", SHOWN(f->origin));
+            return entx_fail(db, ENT_INVALID, "origin '%s' is not an ISO 3166-1 country code", ENT_CLIP(f->origin, 40));
         memcpy(p->origin, c->alpha2, 3);
     }
     if (!entx_empty(f->hs_code)) {
@@ -156,20 +155,20 @@ static int parse_fields(ent_db *db, const ent_product_fields *f, const char *def
             if (*s == '.' || *s == ' ')
                 continue;
             if (*s < '0' || *s > '9' || n >= 10)
-                return entx_fail(db, ENT_INVALID, "hs_code '%s' must be 6 to 10 digits", SHOWN(f->hs_code));
+                return entx_fail(db, ENT_INVALID, "hs_code '%s' must be 6 to 10 digits", ENT_CLIP(f->hs_code, 40));
             p->hs_code[n++] = *s;
         }
         if (n < 6)
-            return entx_fail(db, ENT_INVALID, "hs_code '%s' must be 6 to 10 digits", SHOWN(f->hs_code));
+            return entx_fail(db, ENT_INVALID, "hs_code '%s' must be 6 to 10 digits", ENT_CLIP(f->hs_code, 40));
     }
     snprintf(p->unit, sizeof p->unit, "%s", entx_empty(f->unit) ? "pcs" : f->unit);
     if (strcmp(p->unit, "pcs") != 0 && strcmp(p->unit, "g") != 0 && strcmp(p->unit, "ml") != 0)
-        return entx_fail(db, ENT_INVALID, "unit '%s' must be pcs, g or ml", SHOWN(f->unit));
+        return entx_fail(db, ENT_INVALID, "unit '%s' must be pcs, g or ml", ENT_CLIP(f->unit, 40));
     if (!entx_empty(f->net_content) && parse_net_content(f->net_content, &p->net_content, p->net_unit) != ENT_OK)
         return entx_fail(db, ENT_INVALID,
                         "net_content '%s' must be an amount and a unit such as 500 g, 1.5 kg, 750 ml, 1 l, 12 pcs "
                         "(more than 0, at most 10000 kg, 10000 l or 10000000 pcs)",
-                        SHOWN(f->net_content));
+                        ENT_CLIP(f->net_content, 40));
     /* The whole code is checked before it is kept: "EURO" is not "EUR". */
     if (ent_currency_parse(p->currency, entx_empty(f->currency) ? default_currency : f->currency, why, sizeof why) != ENT_OK)
         return entx_fail(db, ENT_INVALID, "%s", why);
@@ -180,11 +179,11 @@ static int parse_fields(ent_db *db, const ent_product_fields *f, const char *def
         if (rc != ENT_OK)
             return entx_fail(db, ENT_INVALID, "price: %s", why);
         if (p->price < 0)
-            return entx_fail(db, ENT_INVALID, "price '%s' must not be negative", SHOWN(f->price));
+            return entx_fail(db, ENT_INVALID, "price '%s' must not be negative", ENT_CLIP(f->price, 40));
         if (p->price > PRICE_MAX) {
             char max[48];
             ent_money_format(max, sizeof max, PRICE_MAX, p->currency);
-            return entx_fail(db, ENT_INVALID, "price '%s' is too high: at most %s %s", SHOWN(f->price), max,
+            return entx_fail(db, ENT_INVALID, "price '%s' is too high: at most %s %s", ENT_CLIP(f->price, 40), max,
                             p->currency);
         }
     }
@@ -197,7 +196,7 @@ static int parse_fields(ent_db *db, const ent_product_fields *f, const char *def
             buf[n - 1] = '\0';
         if (strlen(f->tax_rate) >= sizeof buf || ent_decimal_parse(&bp, buf, 2) != ENT_OK || bp > 10000)
             return entx_fail(db, ENT_INVALID, "tax_rate '%s' must be a percentage from 0 to 100 such as 13 or 9.5",
-                            SHOWN(f->tax_rate));
+                            ENT_CLIP(f->tax_rate, 40));
         p->tax_rate = (int32_t)bp;
     }
     if (!entx_empty(f->reorder_point) &&
@@ -266,7 +265,7 @@ int ent_product_id(ent_db *db, int64_t *out, const char *code, int64_t *qty_out)
     if (rc == ENT_NOTFOUND) {
         if (gtin_shaped && !is_gtin)
             return entx_fail(db, ENT_INVALID, "%s", why);
-        return entx_fail(db, ENT_NOTFOUND, "no commodity has the code '%s'", SHOWN(code));
+        return entx_fail(db, ENT_NOTFOUND, "no commodity has the code '%s'", ENT_CLIP(code, 40));
     }
     if (rc == ENT_OK && qty_out)
         *qty_out = qty;
@@ -795,7 +794,7 @@ int ent_product_each(ent_db *db, const char *search, const char *origin, int64_t
         if (ent_country_lookup(&c, origin) != ENT_OK) {
             rc = entx_check_text(db, "origin", origin, 40, true);
             if (rc == ENT_OK)
-                rc = entx_fail(db, ENT_INVALID, "origin '%s' is not an ISO 3166-1 country code", SHOWN(origin));
+                rc = entx_fail(db, ENT_INVALID, "origin '%s' is not an ISO 3166-1 country code", ENT_CLIP(origin, 40));
             goto done;
         }
         memcpy(ccode, c->alpha2, 3);
@@ -848,7 +847,7 @@ static int barcode_key(ent_db *db, const char *barcode, char out[65])
         return ENT_OK;
     }
     if (!entx_valid_code(barcode, 64))
-        return entx_fail(db, ENT_INVALID, "barcode '%s' must be letters, digits or - _ . /", SHOWN(barcode));
+        return entx_fail(db, ENT_INVALID, "barcode '%s' must be letters, digits or - _ . /", ENT_CLIP(barcode, 40));
     snprintf(out, 65, "%s", barcode);
     return ENT_OK;
 }
@@ -1059,7 +1058,7 @@ static int import_header(ent_db *db, ent_csv *csv, int map[], size_t *ncols)
                             "row 1, column %zu: unknown column '%s' (known: gtin, sku, name_zh, "
                             "name_en, brand, origin, hs_code, unit, net_content, price, currency, tax_rate, "
                             "importer, reorder_point, storage, shelf_life_days)",
-                            c + 1, SHOWN(cells[c]));
+                            c + 1, ENT_CLIP(cells[c], 40));
         for (size_t k = 0; k < c; k++)
             if (map[k] == (int)i)
                 return entx_fail(db, ENT_INVALID, "row 1: column '%s' appears twice", cells[c]);

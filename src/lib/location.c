@@ -11,7 +11,6 @@
 
 #define CODE_MAX 32
 #define NAME_MAX 200
-#define SHOWN(s) ENT_CLIP((s), 40) /* user input quoted in a message */
 
 static const char *const location_kinds[] = {"shelf", "backroom", "bonded", "quarantine", "returns"};
 #define NKINDS (sizeof location_kinds / sizeof *location_kinds)
@@ -27,7 +26,7 @@ static int check_code(ent_db *db, const char *code)
 {
     if (!entx_valid_code(code, CODE_MAX))
         return entx_fail(db, ENT_INVALID,
-                        "location code '%s' must be 1 to 32 letters, digits or - _ . / (such as A-01-03)", SHOWN(code));
+                        "location code '%s' must be 1 to 32 letters, digits or - _ . / (such as A-01-03)", ENT_CLIP(code, 40));
     return ENT_OK;
 }
 
@@ -68,7 +67,7 @@ static int find_active(ent_db *db, const char *code, struct loc *out, const char
     if (rc == ENT_OK)
         rc = find_loc(db, code, out);
     if (rc == ENT_NOTFOUND)
-        return entx_fail_hint(db, ENT_NOTFOUND, ENT_HINT_LOCATIONS, "no location '%s'", SHOWN(code));
+        return entx_fail_hint(db, ENT_NOTFOUND, ENT_HINT_LOCATIONS, "no location '%s'", ENT_CLIP(code, 40));
     if (rc == ENT_OK && out->retired)
         return entx_fail(db, ENT_REFUSED, "location %s is retired: %s", out->code, refused);
     return rc;
@@ -110,7 +109,7 @@ int ent_location_add(ent_db *db, const char *code, const char *kind, const char 
         k++;
     if (k == NKINDS)
         return entx_fail(db, ENT_INVALID, "location kind '%s' must be shelf, backroom, bonded, quarantine or returns",
-                        SHOWN(kind));
+                        ENT_CLIP(kind, 40));
     if ((rc = check_name(db, name)) != ENT_OK)
         return rc;
     if ((rc = entx_tx_begin(db)) != ENT_OK)
@@ -212,7 +211,7 @@ int ent_location_retire(ent_db *db, const char *code)
         return rc;
     rc = check_code(db, code);
     if (rc == ENT_OK && (rc = find_loc(db, code, &l)) == ENT_NOTFOUND)
-        rc = entx_fail_hint(db, ENT_NOTFOUND, ENT_HINT_LOCATIONS, "no location '%s'", SHOWN(code));
+        rc = entx_fail_hint(db, ENT_NOTFOUND, ENT_HINT_LOCATIONS, "no location '%s'", ENT_CLIP(code, 40));
     if (rc == ENT_OK && l.retired)
         rc = entx_fail(db, ENT_REFUSED, "location %s is already retired", l.code);
     if (rc != ENT_OK || (rc = still_used(db, &l)) != ENT_OK)

@@ -15,11 +15,6 @@
 
 #define NOTE_MAX 500
 
-const char *entx_stock_shown(const char *s, char *buf, size_t len)
-{
-    return ent_text_clip(buf, len, s, 40);
-}
-
 /* ---- lots --------------------------------------------------------------- */
 
 static const char lot_cols_sql[] =
@@ -70,7 +65,7 @@ static int lot_not_found(ent_db *db, int64_t product_id, const char *code)
 {
     char label[300], shown[80];
     entx_product_label(db, product_id, label, sizeof label);
-    return entx_fail(db, ENT_NOTFOUND, "%s has no lot '%s'", label, entx_stock_shown(code, shown, sizeof shown));
+    return entx_fail(db, ENT_NOTFOUND, "%s has no lot '%s'", label, ent_text_clip(shown, sizeof shown, code, 40));
 }
 
 int ent_lot_find_id(ent_db *db, ent_lot **out, int64_t product_id, const char *lot_code)
@@ -318,7 +313,7 @@ static int resolve_origin(ent_db *db, const ent_receive *r, const ent_product *p
     char shown[64];
     if (rc != ENT_OK)
         return entx_fail(db, ENT_INVALID, "origin '%s' is not an ISO 3166-1 country code",
-                        entx_stock_shown(o, shown, sizeof shown));
+                        ent_text_clip(shown, sizeof shown, o, 40));
     memcpy(origin, c->alpha2, 3);
     return ENT_OK;
 }
@@ -412,7 +407,7 @@ static int resolve_cost(ent_db *db, const ent_receive *r, const ent_product *p, 
     char shown[64];
     if (ent_currency_lookup(&cur, cc) != ENT_OK)
         return entx_fail(db, ENT_INVALID, "currency '%s' is not an ISO 4217 code",
-                        entx_stock_shown(cc, shown, sizeof shown));
+                        ent_text_clip(shown, sizeof shown, cc, 40));
     memcpy(cost_currency, cur->alpha3, 4);
     if (r->unit_cost < 0)
         return entx_fail_hint(db, ENT_INVALID, ENT_HINT_COST, "a cost currency without a unit cost");
@@ -438,7 +433,7 @@ static int check_receive(ent_db *db, const ent_receive *r, const ent_product *p,
         char shown[64];
         if (n != 18 || strspn(r->declaration, "0123456789") != n)
             return entx_fail(db, ENT_INVALID, "declaration '%s' must be the 18-digit customs declaration number",
-                            entx_stock_shown(r->declaration, shown, sizeof shown));
+                            ent_text_clip(shown, sizeof shown, r->declaration, 40));
     }
     if ((rc = resolve_dates(db, r, p, out)) != ENT_OK)
         return rc;
@@ -686,7 +681,7 @@ int ent_stock_adjust(ent_db *db, const char *product, const char *lot, const cha
     if (k == 4) {
         char shown[64];
         return entx_fail(db, ENT_INVALID, "reason '%s' must be damage, loss, found or sample",
-                        entx_stock_shown(reason, shown, sizeof shown));
+                        ent_text_clip(shown, sizeof shown, reason, 40));
     }
     if (delta == 0)
         return entx_fail(db, ENT_INVALID, "quantity 0: adjust by 1 or more");

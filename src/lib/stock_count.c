@@ -31,7 +31,7 @@ static int count_id(ent_db *db, const char *ref, int64_t *id, int64_t *location_
     int posted = 0, n = 0;
     if (entx_empty(ref))
         return entx_fail(db, ENT_INVALID, "no count given");
-    entx_stock_shown(ref, shown, sizeof shown);
+    ent_text_clip(shown, sizeof shown, ref, 40);
     if (!valid_count_ref(ref))
         return entx_fail(db, ENT_INVALID,
                         "count '%s' is not a count id: give the id printed when the count began, "

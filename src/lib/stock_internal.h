@@ -25,10 +25,6 @@
 int entx_stock_apply(ent_db *db, const char *batch, const char *kind, int64_t product_id, int64_t lot_id,
                     int64_t location_id, int64_t delta, const char *reason, const char *note, const char *user);
 
-/* User text fit to quote in a message: ent_text_clip (40 characters) into
- * buf of len bytes. Returns buf. */
-const char *entx_stock_shown(const char *s, char *buf, size_t len);
-
 /*
  * The integrity check's stock part (called by ent_db_check): names each
  * balance, unit cost or ledger row beyond the bounds above through cb and

@@ -101,7 +101,7 @@ int ent_stock_levels(ent_db *db, const ent_levels_query *q, ent_level_cb cb, voi
         char shown[64];
         if (ent_country_lookup(&c, q->origin) != ENT_OK)
             return entx_fail(db, ENT_INVALID, "origin '%s' is not an ISO 3166-1 country code",
-                            entx_stock_shown(q->origin, shown, sizeof shown));
+                            ent_text_clip(shown, sizeof shown, q->origin, 40));
         memcpy(origin, c->alpha2, 3);
     }
     if (!entx_empty(q->expiring_before) && entx_date_parse(q->expiring_before, NULL) != ENT_OK)
