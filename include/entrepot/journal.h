@@ -285,6 +285,32 @@ ENT_API int ent_journal_each(ent_db *db, int64_t from_seq, int64_t to_seq, ent_j
 ENT_API int ent_journal_pubkeys(ent_db *db, char **out);
 
 /*
+ * Writes the journal (records from_seq..to_seq, 0: no bound) as a CSV set
+ * into the new folder dir: store.csv, records.csv, taxes.csv, payments.csv,
+ * lines.csv, counts.csv, keys.csv and manifest.csv (each file's rows and
+ * SHA-256); columns in README.md, "Export". The folder appears whole or not
+ * at all. *records (may be NULL) receives the records written. Reads only.
+ * Errors: ENT_EXISTS (dir exists), ENT_INVALID, ENT_ERROR.
+ */
+ENT_API int ent_journal_export_csv(ent_db *db, const char *dir, int64_t from_seq, int64_t to_seq, int64_t *records);
+
+/*
+ * Opens a journal export without the store's database: the JSON of an
+ * export, or a CSV set (its folder or its manifest.csv). *out receives an
+ * in-memory database holding the export's store (code, currency, time zone)
+ * and journal, on which ent_journal_verify runs every check it runs on the
+ * store's database, with the same messages, and ent_journal_each reads the
+ * records. Values keep the types the export gave them (an amount written as
+ * text is reported as malformed). *out is set even on failure, its message
+ * saying why; release it with ent_db_close.
+ * Errors: ENT_INVALID (not a journal export, a file of the set missing,
+ * no time zone: the message names the file and field), ENT_TAMPERED (a file
+ * of the CSV set does not match the SHA-256 or row count of the manifest),
+ * ENT_ERROR.
+ */
+ENT_API int ent_journal_export_open(ent_db **out, const char *path);
+
+/*
  * Reconciles the sales tables with the journal, for `entrepot check`: every
  * sale and return row against its signed record (kind, time, counter,
  * cashier, total, lines, payments, amounts per tax rate, receipt number);

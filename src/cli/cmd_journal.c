@@ -307,12 +307,15 @@ static int journal_close(struct cli *cli, int argc, char **argv)
 /* ---- verify ------------------------------------------------------------- */
 
 static const char verify_help[] =
-    "usage: entrepot journal verify [--pubkey FILE] [--head HASH] [--threads N]\n"
+    "usage: entrepot journal verify [--export FILE] [--pubkey FILE] [--head HASH] [--threads N]\n"
     "\n"
     "Opens the database read-only and checks every record: gapless seq, the body\n"
     "rebuilt from the tables against its hash, the hash chain, each signature\n"
-    "through the key chain, the grand totals and each closing's sums. Prints each\n"
-    "bad record as `seq: reason`, then the head hash.\n"
+    "through the key chain, the grand totals and each closing's sums and period.\n"
+    "Prints each bad record as `seq: reason`, then the head hash.\n"
+    "  --export FILE  check an export instead, without the database: the JSON of\n"
+    "                 `journal export`, or a CSV set (its folder or manifest.csv);\n"
+    "                 the same checks and messages\n"
     "  --pubkey FILE  PEM public key(s) the journal must start with (and any key\n"
     "                 that replaced a lost one); without it the START key is trusted\n"
     "  --head HASH    a head hash from a Z report: it must be in the chain, so that\n"
@@ -320,7 +323,8 @@ static const char verify_help[] =
     "  --threads N    threads checking signatures (default: one per CPU)\n"
     "Exit 0 clean, 1 tampered, 2 usage or I/O error.\n"
     "\n"
-    "example: entrepot journal verify --pubkey sh01.pub.pem --head 3f5a…\n";
+    "example: entrepot journal verify --pubkey sh01.pub.pem --head 3f5a…\n"
+    "         entrepot journal verify --export journal.json --pubkey sh01.pub.pem\n";
 
 struct verify_out {
     struct cli *cli;
@@ -338,9 +342,9 @@ static void print_issue(int64_t seq, const char *reason, void *ud)
 
 static int journal_verify(struct cli *cli, int argc, char **argv)
 {
-    const char *pubkey = NULL, *head = NULL, *threads = NULL;
-    const struct cli_opt opts[] = {
-        {"pubkey", &pubkey, NULL}, {"head", &head, NULL}, {"threads", &threads, NULL}, {0}};
+    const char *pubkey = NULL, *head = NULL, *threads = NULL, *export = NULL;
+    const struct cli_opt opts[] = {{"pubkey", &pubkey, NULL},   {"head", &head, NULL}, {"threads", &threads, NULL},
+                                   {"export", &export, NULL}, {0}};
     const char *pos[1];
     int npos, st = cli_parse(argc, argv, opts, verify_help, pos, 0, &npos);
     if (st != 0)
@@ -350,7 +354,10 @@ static int journal_verify(struct cli *cli, int argc, char **argv)
     int64_t nthreads = 0;
     if (threads && (parse_int(threads, &nthreads) != 0 || nthreads < 1 || nthreads > 16))
         return cli_error(EXIT_USAGE, "--threads must be a number from 1 to 16");
-    int rc = ent_db_open(&cli->db, cli->db_path, ENT_OPEN_READONLY);
+    /* An export is loaded as a database of its own: the same checks, the same messages. */
+    int rc = export ? ent_journal_export_open(&cli->db, export) : ent_db_open(&cli->db, cli->db_path, ENT_OPEN_READONLY);
+    if (rc == ENT_TAMPERED)
+        return cli_error(EXIT_REFUSED, "the export does not verify: %s", cli_errmsg(cli));
     if (rc != ENT_OK)
         return cli_error(EXIT_USAGE, "%s", cli_errmsg(cli)); /* verify: I/O errors are 2 */
     struct verify_out out = {cli, cli->format == FORMAT_JSON ? json_array() : NULL};
@@ -392,10 +399,14 @@ static const char export_help[] =
     "Writes the journal for auditors and independent verifiers: every record\n"
     "with its fields, amounts, lines, hashes, signature, receipt QR payload and\n"
     "canonical body, and the public keys (PEM) on the records that carry them.\n"
-    "JSON (the default, or --json) is one object: {\"store\", \"format\", \"keys\",\n"
-    "\"records\"}; CSV (--csv) is one row per record.\n"
+    "JSON (the default, or --json) is one object: {\"store\", \"format\",\n"
+    "\"currency\", \"time_zone\", \"keys\", \"records\"}. CSV (--csv) with --out DIR is a\n"
+    "set of files in the new folder DIR (store, records, taxes, payments, lines,\n"
+    "counts, keys) and manifest.csv with each file's SHA-256; CSV without --out\n"
+    "is records.csv alone, on standard output. `journal verify --export` checks\n"
+    "either without the database.\n"
     "\n"
-    "example: entrepot journal export --format csv --out journal-2026-11.csv\n";
+    "example: entrepot journal export --format csv --out journal-2026-11\n";
 
 struct export_ctx {
     FILE *f;
@@ -523,6 +534,15 @@ static int journal_export(struct cli *cli, int argc, char **argv)
         return st;
     if ((st = cli_open(cli, ENT_OPEN_READONLY)) != 0)
         return st;
+    if (csv && outpath) {
+        int64_t n = 0;
+        int rc = ent_journal_export_csv(cli->db, outpath, lo, hi, &n);
+        if (rc != ENT_OK)
+            return cli_fail(cli, rc);
+        fprintf(stderr, "wrote %lld records to the CSV set %s (manifest.csv lists its files)\n", (long long)n,
+                outpath);
+        return EXIT_OK;
+    }
     ent_store *store = NULL;
     int rc = ent_store_get(cli->db, &store);
     if (rc != ENT_OK)
@@ -546,11 +566,17 @@ static int journal_export(struct cli *cli, int argc, char **argv)
         json_t *keys = json_array();
         rc = ent_journal_each(cli->db, 0, 0, export_keys_json, keys);
         char *k = json_dumps(keys, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-        json_t *s = json_string(store->code);
-        char *sc = json_dumps(s, JSON_ENCODE_ANY);
-        fprintf(f, "{\n  \"store\": %s,\n  \"format\": \"entrepot-journal 1\",\n  \"keys\": %s,\n  \"records\": [",
-                sc, k ? k : "[]");
+        json_t *s = json_pack("[s,s,s]", store->code, store->currency, store->tz);
+        char *sc = json_dumps(json_array_get(s, 0), JSON_ENCODE_ANY);
+        char *cur = json_dumps(json_array_get(s, 1), JSON_ENCODE_ANY);
+        char *tz = json_dumps(json_array_get(s, 2), JSON_ENCODE_ANY);
+        fprintf(f,
+                "{\n  \"store\": %s,\n  \"format\": \"entrepot-journal 1\",\n  \"currency\": %s,\n"
+                "  \"time_zone\": %s,\n  \"keys\": %s,\n  \"records\": [",
+                sc, cur, tz, k ? k : "[]");
         free(sc);
+        free(cur);
+        free(tz);
         free(k);
         json_decref(s);
         json_decref(keys);
