@@ -15,6 +15,7 @@
 #include "entrepot/db.h"
 #include "entrepot/parse.h"
 #include "journal_internal.h"
+#include "time_internal.h"
 
 #define MAX_KEYS 256
 #define BATCH 256
@@ -432,6 +433,33 @@ static int check_signer(struct verifier *v, const struct jrec *r, bool chain_ok)
     return k;
 }
 
+/* The UTC instant a closing's period ends: the local midnight after it in the
+ * store's zone (README, "Closings"); ENT_INVALID for a label of no period. */
+static int period_end_of(char out[21], const char *tz, const char *period)
+{
+    int y, m = 1, d = 1;
+    size_t n = strlen(period);
+    char more;
+    if (n == 14 && sscanf(period, "day:%4d-%2d-%2d%c", &y, &m, &d, &more) == 3)
+        return entx_time_midnight_utc(out, tz, y, m, d + 1);
+    if (n == 13 && sscanf(period, "month:%4d-%2d%c", &y, &m, &more) == 2)
+        return entx_time_midnight_utc(out, tz, y, m + 1, 1);
+    if (n == 9 && sscanf(period, "year:%4d%c", &y, &more) == 1)
+        return entx_time_midnight_utc(out, tz, y + 1, 1, 1);
+    return ENT_INVALID;
+}
+
+static void check_period(struct verifier *v, const struct jrec *r)
+{
+    char end[21];
+    if (period_end_of(end, v->tz, r->period) != ENT_OK)
+        issue_add(&v->issues, r->seq, PRIO_CONTENT, "the closing's period '%s' is not day:YYYY-MM-DD, month:YYYY-MM "
+                  "or year:YYYY", ENT_CLIP(r->period, 40));
+    else if (strcmp(end, r->period_end) != 0)
+        issue_add(&v->issues, r->seq, PRIO_CONTENT, "%s ends at %s in time zone %s, not at %s", r->period, end, v->tz,
+                  ENT_CLIP(r->period_end, 40));
+}
+
 static void check_record(struct verifier *v, struct jrec *r, int64_t expected, const unsigned char prev[J_HASH],
                          int64_t prev_gt)
 {
@@ -499,6 +527,8 @@ static void check_record(struct verifier *v, struct jrec *r, int64_t expected, c
                   when, v->tz, v->closed_day + 4, closed, (long long)v->last_day_close);
     }
     if (strcmp(r->kind, "CLOSE") == 0) {
+        if (chain_ok)
+            check_period(v, r);
         if (strncmp(r->period, "day:", 4) == 0) {
             snprintf(v->closed_at, sizeof v->closed_at, "%s", r->at);
             snprintf(v->closed_day, sizeof v->closed_day, "%s", r->period);
