@@ -155,9 +155,9 @@ if python3 -c 'import cryptography' 2>/dev/null; then
     [ $? -eq 0 ] && [[ "$out" == *"13 records, 5 closings, 0 bad"* ]] && ok || fail "independent verifier (JSON): $out"
     out=$(python3 "$V" "$WORK/set" 2>&1)
     [ $? -eq 0 ] && [[ "$out" == *"13 records, 5 closings, 0 bad"* ]] && ok || fail "independent verifier (CSV): $out"
-    jq '.records[2].lines[0].qty = 5' "$WORK/j.json" > "$WORK/t.json"
+    jq '.records[1].lines[0].qty = 5' "$WORK/j.json" > "$WORK/t.json"
     out=$(python3 "$V" "$WORK/t.json" 2>&1)
-    [[ $? -eq 1 && "$out" == *"3: "* ]] && ok || fail "independent verifier missed a changed line: $out"
+    [[ $? -eq 1 && "$out" == *"2: "* ]] && ok || fail "independent verifier missed a changed line: $out"
     jq '.time_zone = "Europe/Berlin"' "$WORK/j.json" > "$WORK/t.json"
     out=$(python3 "$V" "$WORK/t.json" 2>&1)
     [[ $? -eq 1 && "$out" == *"12: "* ]] && ok || fail "independent verifier missed a wrong zone: $out"
