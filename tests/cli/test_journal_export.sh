@@ -16,9 +16,9 @@ expect 0 "recorded SALE 2" -- journal append --kind SALE --pay cash:10,card 6901
 export ENTREPOT_NOW=2026-11-28T12:00:00Z
 expect 0 "Z report 2026-11-28" -- journal close
 export ENTREPOT_NOW=2026-11-29T03:00:00Z
-expect 0 "recorded SALE 4" -- journal append --kind SALE 6901234567892:1:12.50:13
+expect 0 "recorded SALE 4" -- journal append --kind SALE --pay cash:8,card 6901234567892:1:12.50:13 6901234567893:1:8:9
 expect 0 "recorded TRAINING 5" -- journal append --kind TRAINING 6901234567892:3:12.50:13
-expect 0 "recorded RETURN 6" -- journal append --kind RETURN 6901234567893:-1:8:9
+expect 0 "recorded RETURN 6" -- journal append --kind RETURN --pay cash 6901234567893:-1:8:9
 export ENTREPOT_NOW=2026-11-29T12:00:00Z
 expect 0 "Z report 2026-11-29" -- journal close
 export ENTREPOT_NOW=2026-11-30T04:00:00Z
@@ -39,14 +39,15 @@ expect 0 "ok: 13 records, 5 closings, 2 keys" -- journal verify
 "$E" journal export --out "$WORK/j.json" 2>/dev/null && ok || fail "export json"
 m=$(jq -c '.records[11] | [.period, .period_end, .first_seq, .last_seq, .total, .training, .counts,
     [.taxes[] | [.rate, .gross, .tax]], [.payments[] | [.method, .amount]]]' "$WORK/j.json")
-want='["month:2026-11","2026-11-30T16:00:00Z",1,10,7750,3750,{"CLOSE":3,"KEY":1,"RETURN":1,"SALE":3,"START":1,"TRAINING":1},[[900,4000,330],[1300,3750,432]],[["card",2300],["cash",1450],["wallet",4000]]]'
+want='["month:2026-11","2026-11-30T16:00:00Z",1,10,8550,3750,{"CLOSE":3,"KEY":1,"RETURN":1,"SALE":3,"START":1,"TRAINING":1},[[900,4800,396],[1300,3750,432]],[["card",3550],["cash",1000],["wallet",4000]]]'
 [ "$m" = "$want" ] && ok || fail "month closing: $m, want $want"
 # Day closings: the first starts at START, each ends at the record before it.
 [ "$(jq -c '[.records[] | select(.period | startswith("day:")) | [.first_seq, .last_seq]]' "$WORK/j.json")" = \
   '[[1,2],[4,6],[8,9],[11,12]]' ] && ok || fail "day closings' ranges"
-# A rate or method that sums to zero is listed: day 2's 9 % (sale 0, return -800) nets -800; day 3 is wallet only.
-[ "$(jq -c '.records[6].taxes' "$WORK/j.json")" = '[{"rate":900,"gross":-800,"tax":-66},{"rate":1300,"gross":1250,"tax":144}]' ] \
-    && ok || fail "day 2 taxes: $(jq -c '.records[6].taxes' "$WORK/j.json")"
+# A rate or method that sums to zero is listed: on day 2, 9 % and cash (a sale of 8.00 returned).
+d2=$(jq -c '.records[6] | [.taxes, .payments, .total, .training]' "$WORK/j.json")
+[ "$d2" = '[[{"rate":900,"gross":0,"tax":0},{"rate":1300,"gross":1250,"tax":144}],[{"method":"card","amount":1250},{"method":"cash","amount":0}],1250,3750]' ] \
+    && ok || fail "day 2 closing: $d2"
 [ "$(jq -r '.time_zone + " " + .currency' "$WORK/j.json")" = "Asia/Shanghai CNY" ] && ok || fail "export lacks the zone"
 grep -qi "PRIVATE" "$WORK/j.json" && fail "the export holds a private key" || ok
 
