@@ -109,82 +109,18 @@ expect 0 "recorded SALE 11" -- journal append --kind SALE 6901234567892:1:1:13
 [ "$(jq -r '.records[9].event' <("$E" journal export))" = unclean-shutdown ] && ok || fail "no unclean-shutdown EVENT"
 expect 0 "ok: 11 records" -- journal verify
 
-# An independent verifier, written from the README's "Sales journal" section
-# alone: it rebuilds each body from the exported fields (not from "body"),
-# then checks hashes, chain, seals, signatures through the key chain and QR
-# payloads. Skipped where Python's cryptography package is missing.
+# The project's independent verifier (tests/cli/verify_export.py, written from
+# the README's "Sales journal" section alone) rebuilds each body from the
+# exported fields (not from "body"), then checks hashes, chain, seals,
+# signatures through the key chain, QR payloads and closings. Skipped where
+# Python's cryptography package is missing.
 if python3 -c 'import cryptography' 2>/dev/null; then
     "$E" journal export --out "$WORK/indep.json" 2>/dev/null
-    cat > "$WORK/indep.py" <<'PY'
-import base64, hashlib, json, sys
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, utils
-
-doc = json.load(open(sys.argv[1]))
-store = doc["store"]
-b64 = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()
-
-def der_of(pem):
-    k = serialization.load_pem_public_key(pem.encode())
-    return k, k.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
-
-def body(r, der_hex):
-    out = ["entrepot-journal 1", "store=" + store]
-    for k, v in [("seq", r["seq"]), ("prev", r["prev_hash"]), ("uuid", r["uuid"]), ("kind", r["kind"]),
-                 ("time", r["time"]), ("signer", r["key_id"]), ("counter", r["counter"]),
-                 ("cashier", r["cashier"]), ("ref", r["ref"]), ("currency", r["currency"]),
-                 ("total", r["total"]), ("grand_total", r["grand_total"]), ("event", r["event"]),
-                 ("note", r["note"]), ("pubkey", der_hex), ("period", r["period"]),
-                 ("period_end", r["period_end"]), ("first_seq", r["first_seq"]),
-                 ("last_seq", r["last_seq"]), ("training", r["training"])]:
-        out.append("%s=%s" % (k, v))
-    for t in sorted(r["taxes"], key=lambda t: t["rate"]):
-        out.append("tax=%d\t%d\t%d" % (t["rate"], t["gross"], t["tax"]))
-    for p in sorted(r["payments"], key=lambda p: p["method"].encode()):
-        out.append("pay=%s\t%d" % (p["method"], p["amount"]))
-    for l in r["lines"]:
-        out.append("line=%d\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d" % (l["line"], l["code"], l["lot"], l["name"],
-                   l["qty"], l["unit_price"], l["discount"], l["amount"], l["rate"]))
-    for k in sorted(r.get("counts", {}), key=lambda k: k.encode()):
-        out.append("count=%s\t%d" % (k, r["counts"][k]))
-    out.append("end")
-    return ("\n".join(out) + "\n").encode()
-
-prev, gt, cur, keys, bad = "0" * 64, 0, None, {}, 0
-for r in doc["records"]:
-    key, der = der_of(r["public_key"]) if "public_key" in r else (None, b"")
-    b = body(r, der.hex())
-    h = hashlib.sha256(b).digest()
-    seal = "ENT1|%s|%d|%s|%s|%d|%s|%s" % (store, r["seq"], r["kind"], r["time"], r["total"], r["currency"], b64(h))
-    sig = bytes.fromhex(r["signature"])
-    ok = h.hex() == r["hash"] and r["prev_hash"] == prev and b.decode() == r["body"]
-    if key is not None and r["kind"] in ("START", "EVENT"):
-        cur = hashlib.sha256(der).hexdigest()
-        keys[cur] = key
-    ok = ok and r["key_id"] == cur
-    try:
-        keys[cur].verify(utils.encode_dss_signature(int.from_bytes(sig[:32], "big"), int.from_bytes(sig[32:], "big")),
-                         seal.encode(), ec.ECDSA(hashes.SHA256()))
-    except Exception:
-        ok = False
-    if r["kind"] in ("SALE", "RETURN", "VOID"):
-        gt += r["total"]
-    ok = ok and r["grand_total"] == gt and r["qr"] == seal + "|" + b64(sig)
-    if r["kind"] == "KEY":
-        cur = hashlib.sha256(der).hexdigest()
-        keys[cur] = key
-    if not ok:
-        print("%d: does not verify" % r["seq"])
-        bad += 1
-    prev = h.hex()
-print("independent verifier: %d records, %d bad" % (len(doc["records"]), bad))
-sys.exit(1 if bad else 0)
-PY
-    out=$(python3 "$WORK/indep.py" "$WORK/indep.json" 2>&1)
+    out=$(python3 "$ENT_SOURCE_DIR/tests/cli/verify_export.py" "$WORK/indep.json" 2>&1)
     [ $? -eq 0 ] && ok || fail "independent verifier: $out"
     jq '.records[2].lines[0].qty = 5' "$WORK/indep.json" > "$WORK/indep-bad.json"
-    out=$(python3 "$WORK/indep.py" "$WORK/indep-bad.json" 2>&1)
-    [[ "$out" == *"3: does not verify"* ]] && ok || fail "independent verifier missed a changed line: $out"
+    out=$(python3 "$ENT_SOURCE_DIR/tests/cli/verify_export.py" "$WORK/indep-bad.json" 2>&1)
+    [[ "$out" == *"3: "* ]] && ok || fail "independent verifier missed a changed line: $out"
 fi
 
 # The auditor's public keys: every key of the chain, as PEM, to stdout or a new file.
