@@ -900,6 +900,46 @@ static void rollback_leaves_no_record(void **state)
     assert_int_equal(verify_path(test_db_path, NULL, got, sizeof got, NULL), ENT_OK);
 }
 
+/* The CSV set round trip: written, read back without the database, verified
+ * with the database's summary; a changed file is caught by the manifest. */
+static void export_round_trip(void **state)
+{
+    ent_db *db = *state, *x = NULL;
+    char head[65], set[128], manifest[160], taxes[160], got[4096];
+    ent_journal_summary want, sum;
+    int64_t n = 0;
+    base_journal(db, head);
+    assert_int_equal(verify_path(test_db_path, NULL, got, sizeof got, &want), ENT_OK);
+    path_in(set, sizeof set, "set");
+    assert_int_equal(ent_journal_export_csv(db, set, 0, 0, &n), ENT_OK);
+    assert_int_equal(n, 12);
+    assert_int_equal(ent_journal_export_csv(db, set, 0, 0, &n), ENT_EXISTS);
+    snprintf(manifest, sizeof manifest, "%s/manifest.csv", set);
+    const char *paths[] = {set, manifest};
+    for (int i = 0; i < 2; i++) {
+        struct collect c = {""};
+        ent_journal_verify_opts o = {.head = head};
+        assert_int_equal(ent_journal_export_open(&x, paths[i]), ENT_OK);
+        assert_int_equal(ent_journal_verify(x, &sum, &o, collect_issue, &c), ENT_OK);
+        assert_string_equal(c.text, "");
+        assert_int_equal(sum.records, want.records);
+        assert_int_equal(sum.closings, want.closings);
+        assert_int_equal(sum.grand_total, want.grand_total);
+        assert_string_equal(sum.head, want.head);
+        ent_db_close(x);
+    }
+    snprintf(taxes, sizeof taxes, "%s/taxes.csv", set);
+    FILE *f = fopen(taxes, "ab");
+    assert_non_null(f);
+    fputs("2,900,1,0\r\n", f);
+    fclose(f);
+    assert_int_equal(ent_journal_export_open(&x, set), ENT_TAMPERED);
+    assert_non_null(strstr(ent_errmsg(x), "taxes.csv is not the file the export wrote"));
+    ent_db_close(x);
+    assert_int_equal(ent_journal_export_open(&x, taxes), ENT_INVALID); /* not JSON, not a manifest */
+    ent_db_close(x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -910,6 +950,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(forged_journal_fails_anchor, setup, teardown),
         cmocka_unit_test_setup_teardown(unclean_shutdown_and_clock, setup, teardown),
         cmocka_unit_test_setup_teardown(closing_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(export_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(z_report, setup, teardown),
         cmocka_unit_test_setup_teardown(receipt_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(rollback_leaves_no_record, setup, teardown),
