@@ -224,6 +224,7 @@ struct vkey {
 
 struct vclose {
     int64_t seq, first, last, total, training;
+    char period[24];
     struct jrec lists; /* only the lists are used */
 };
 
@@ -363,6 +364,7 @@ static int remember_close(struct verifier *v, const struct jrec *r)
     c->last = r->last_seq;
     c->total = r->total;
     c->training = r->training;
+    snprintf(c->period, sizeof c->period, "%s", r->period);
     for (size_t i = 0; i < r->ntax; i++) {
         struct jtax *t = entx_jrec_add_tax(&c->lists);
         if (t == NULL)
@@ -449,6 +451,28 @@ static int period_end_of(char out[21], const char *tz, const char *period)
     return ENT_INVALID;
 }
 
+/* A month (year) closing covers its day closings: from the first one's first
+ * record to the last one; with none, it is empty (its own seq .. seq - 1). */
+static void check_span(struct verifier *v, const struct jrec *r)
+{
+    char prefix[24];
+    int64_t first = r->seq, last = r->seq - 1;
+    bool month = strncmp(r->period, "month:", 6) == 0;
+    snprintf(prefix, sizeof prefix, "day:%s%s", r->period + (month ? 6 : 5), month ? "-" : "");
+    for (size_t i = 0; i < v->nclose; i++) {
+        const struct vclose *c = &v->closes[i];
+        if (strncmp(c->period, prefix, strlen(prefix)) != 0)
+            continue;
+        if (last < first)
+            first = c->first;
+        last = c->seq;
+    }
+    if (r->first_seq != first || r->last_seq != last)
+        issue_add(&v->issues, r->seq, PRIO_CONTENT, "the %s closing covers records %lld..%lld, not %lld..%lld",
+                  month ? "month" : "year", (long long)r->first_seq, (long long)r->last_seq, (long long)first,
+                  (long long)last);
+}
+
 static void check_period(struct verifier *v, const struct jrec *r)
 {
     char end[21];
@@ -458,6 +482,8 @@ static void check_period(struct verifier *v, const struct jrec *r)
     else if (strcmp(end, r->period_end) != 0)
         issue_add(&v->issues, r->seq, PRIO_CONTENT, "%s ends at %s in time zone %s, not at %s", r->period, end, v->tz,
                   ENT_CLIP(r->period_end, 40));
+    else if (strncmp(r->period, "day:", 4) != 0)
+        check_span(v, r);
 }
 
 static void check_record(struct verifier *v, struct jrec *r, int64_t expected, const unsigned char prev[J_HASH],

@@ -98,6 +98,33 @@ openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 2>/dev/null | ope
 tj "1: the START key" '.' --pubkey "$WORK/other.pem"
 tj "13: tail cut off: the head ${HEAD:0:16}" 'del(.records[12])' --head "$HEAD"
 tj "12: month:2026-11 ends at 2026-11-30T23:00:00Z in time zone Europe/Berlin" '.time_zone = "Europe/Berlin"'
+# A month closing re-signed with the store's own key (a forger holding it)
+# over a range that leaves out the first day, its sums matching that range.
+if python3 -c 'import cryptography' 2>/dev/null; then
+    python3 - "$ENT_SOURCE_DIR/tests/cli" "$WORK/j.json" "$WORK/k2.key" > "$WORK/t.json" <<'PY'
+import hashlib, json, sys
+sys.dont_write_bytecode = True  # nothing written into the source tree
+sys.path.insert(0, sys.argv[1])
+import verify_export as v
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, utils
+doc = json.load(open(sys.argv[2]))
+key = serialization.load_pem_private_key(open(sys.argv[3], "rb").read(), None)
+r = doc["records"][11]
+taxes, pays, counts, total, training = v.sums(doc["records"], 4, 10)
+r.update(first_seq=4, total=total, training=training, counts=counts,
+         taxes=[{"rate": k, "gross": g, "tax": t} for k, (g, t) in sorted(taxes.items())],
+         payments=[{"method": k, "amount": a} for k, a in sorted(pays.items())])
+b = v.body(doc["store"], r, "")
+h = hashlib.sha256(b).digest()
+seal = "ENT1|%s|%d|%s|%s|%d|%s|%s" % (doc["store"], r["seq"], r["kind"], r["time"], r["total"], r["currency"], v.b64(h))
+rr, ss = utils.decode_dss_signature(key.sign(seal.encode(), ec.ECDSA(hashes.SHA256())))
+sig = rr.to_bytes(32, "big") + ss.to_bytes(32, "big")
+r.update(hash=h.hex(), signature=sig.hex(), body=b.decode(), qr=seal + "|" + v.b64(sig))
+json.dump(doc, sys.stdout)
+PY
+    expect 1 "12: the month closing covers records 4..10, not 1..10" -- journal verify --export "$WORK/t.json"
+fi
 jq '.records[1].counts = 5' "$WORK/j.json" > "$WORK/t.json" # a list member of no body: nothing changed
 expect 0 "ok: 13 records" -- journal verify --export "$WORK/t.json"
 expect 2 "does not give the store's time zone (time_zone)" -- journal verify --export <(jq 'del(.time_zone)' "$WORK/j.json")

@@ -387,6 +387,12 @@ static void tampering_rows(void **state)
                   ENT_TAMPERED,
                   "12: dated 2026-11-27 13:00:00 (Asia/Shanghai), before the closing of 2026-11-27 taken at "
                   "2026-11-27 20:00:00 (record 9)\n"},
+        /* 30 */ {"a day closing's period_end moved an hour, signed with the real key",
+                  DROP "UPDATE journal SET period_end = '2026-11-27T17:00:00Z' WHERE seq = 9", RESIGN_REAL, 9, 0,
+                  ENT_TAMPERED,
+                  "9: day:2026-11-27 ends at 2026-11-27T16:00:00Z in time zone Asia/Shanghai, not at "
+                  "2026-11-27T17:00:00Z\n"
+                  "10: not chained to record 9: prev_hash differs\n"},
     };
     ent_db *db = *state;
     char head[65], base[160], copy[160], got[4096], want[4096], head16[17], key16[17];
