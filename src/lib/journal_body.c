@@ -541,7 +541,8 @@ static int read_lists(struct jwalk *w, int64_t seq)
         struct jtax *t = entx_jrec_add_tax(r);
         if (t == NULL)
             return entx_fail(w->db, ENT_ERROR, "out of memory");
-        r->types_ok &= sqlite3_column_type(w->tax, 2) == SQLITE_INTEGER && sqlite3_column_type(w->tax, 3) == SQLITE_INTEGER;
+        for (int c = 1; c <= 3; c++)
+            r->types_ok &= sqlite3_column_type(w->tax, c) == SQLITE_INTEGER;
         t->rate = sqlite3_column_int64(w->tax, 1);
         t->gross = sqlite3_column_int64(w->tax, 2);
         t->tax = sqlite3_column_int64(w->tax, 3);
@@ -553,7 +554,7 @@ static int read_lists(struct jwalk *w, int64_t seq)
         struct jpay *p = entx_jrec_add_pay(r);
         if (p == NULL)
             return entx_fail(w->db, ENT_ERROR, "out of memory");
-        r->types_ok &= sqlite3_column_type(w->pay, 2) == SQLITE_INTEGER;
+        r->types_ok &= sqlite3_column_type(w->pay, 1) == SQLITE_TEXT && sqlite3_column_type(w->pay, 2) == SQLITE_INTEGER;
         p->method = col_dup(w->pay, 1);
         p->amount = sqlite3_column_int64(w->pay, 2);
         w->pay_rc = sqlite3_step(w->pay);
@@ -564,8 +565,9 @@ static int read_lists(struct jwalk *w, int64_t seq)
         struct jline *l = entx_jrec_add_line(r);
         if (l == NULL)
             return entx_fail(w->db, ENT_ERROR, "out of memory");
-        for (int c = 5; c <= 9; c++)
-            r->types_ok &= sqlite3_column_type(w->line, c) == SQLITE_INTEGER;
+        for (int c = 1; c <= 9; c++) /* line, then qty..tax_rate; code, lot, name are text */
+            r->types_ok &= c < 2 || c > 4 ? sqlite3_column_type(w->line, c) == SQLITE_INTEGER
+                                          : sqlite3_column_type(w->line, c) == SQLITE_TEXT;
         l->line = sqlite3_column_int64(w->line, 1);
         l->code = col_dup(w->line, 2);
         l->lot = col_dup(w->line, 3);
@@ -583,6 +585,8 @@ static int read_lists(struct jwalk *w, int64_t seq)
         struct jcount *c = entx_jrec_add_count(r);
         if (c == NULL)
             return entx_fail(w->db, ENT_ERROR, "out of memory");
+        r->types_ok &= sqlite3_column_type(w->count, 1) == SQLITE_TEXT &&
+                       sqlite3_column_type(w->count, 2) == SQLITE_INTEGER;
         c->kind = col_dup(w->count, 1);
         c->n = sqlite3_column_int64(w->count, 2);
         w->count_rc = sqlite3_step(w->count);

@@ -93,6 +93,9 @@ tj "2: bad signature" '.records[1].signature |= ("00" + .[2:])'
 tj "2: malformed: a hash, key id or signature has the wrong size" '.records[1].signature |= .[2:]'
 tj "2: malformed: a column holds a value of the wrong type" '.records[1].total = "3300"'
 tj "2: malformed: a column holds a value of the wrong type" 'del(.records[1].note)'
+tj "2: malformed: a column holds a value of the wrong type" '.records[1].taxes[0].rate = "900"'
+tj "2: malformed: a column holds a value of the wrong type" '.records[1].lines[0].code = 6901234567892'
+tj "3: malformed: a column holds a value of the wrong type" '.records[2].counts.SALE = "1"'
 tj "4: changed after signing" '.records[3].prev_hash = .records[1].prev_hash' # prev is in the body
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 2>/dev/null | openssl pkey -pubout > "$WORK/other.pem"
 tj "1: the START key" '.' --pubkey "$WORK/other.pem"
