@@ -212,8 +212,9 @@ int ent_journal_export_csv(ent_db *db, const char *dir, int64_t from_seq, int64_
         return rc;
     s.tz = store->tz;
     /* Written beside the target and renamed: the folder appears whole or not at all. */
-    snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", dir);
-    if (mkdtemp(tmp) == NULL) {
+    /* mkdir, not mkdtemp: the folder gets the permissions the user's umask gives. */
+    snprintf(tmp, sizeof tmp, "%s.tmp-%ld", dir, (long)getpid());
+    if (mkdir(tmp, 0777) != 0) {
         ent_store_free(store);
         return entx_fail(db, ENT_ERROR, "cannot create a folder beside %s: %s", ENT_CLIP(dir, 60), strerror(errno));
     }
@@ -227,8 +228,6 @@ int ent_journal_export_csv(ent_db *db, const char *dir, int64_t from_seq, int64_
         rc = entx_fail(db, ENT_ERROR, "writing the CSV set failed (a full disk?)");
     if (rc == ENT_OK)
         rc = write_manifest(&s, tmp);
-    if (rc == ENT_OK && chmod(tmp, 0755) != 0)
-        rc = entx_fail(db, ENT_ERROR, "cannot open up %s: %s", ENT_CLIP(dir, 60), strerror(errno));
     if (rc == ENT_OK && rename(tmp, dir) != 0)
         rc = entx_fail(db, ENT_ERROR, "cannot create %s: %s", ENT_CLIP(dir, 60), strerror(errno));
     if (rc != ENT_OK)

@@ -63,6 +63,8 @@ expect 0 "wrote 13 records to the CSV set" -- journal export --format csv --out 
 [ "$(ls "$WORK/set" | tr '\n' ' ')" = "counts.csv keys.csv lines.csv manifest.csv payments.csv records.csv store.csv taxes.csv " ] \
     && ok || fail "CSV set files: $(ls "$WORK/set")"
 refused 2 "already exists: the CSV set goes into a new folder" -- journal export --format csv --out "$WORK/set"
+refused 3 "cannot create a folder beside $WORK/nodir/set" -- journal export --format csv --out "$WORK/nodir/set"
+refused 2 "is the database" -- journal export --format csv --out "$ENTREPOT_DB"
 mv "$ENTREPOT_DB" "$WORK/away.db"
 expect 0 "ok: 13 records, 5 closings, 2 keys" -- journal verify --export "$WORK/set" --head "$HEAD"
 expect 0 "ok: 13 records" -- journal verify --export "$WORK/set/manifest.csv" --pubkey "$WORK/keys.pem"
