@@ -353,7 +353,8 @@ static int map_header(ent_db *db, const char *file, char **h, size_t nh, const s
     return ENT_OK;
 }
 
-/* Reads one file of the set through cb(row) after checking its header; *rows counts data rows. */
+/* Reads one file of the set into table t after checking its header (store.csv: its
+ * row into *store_row instead); *rows counts the data rows. */
 static int read_csv(struct loader *l, const char *dir, const char *file, const struct col *cols, size_t ncols,
                     int t, char ***store_row, int64_t *rows)
 {
