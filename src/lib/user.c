@@ -90,9 +90,9 @@ int ent_user_act_as(ent_db *db, const char *by)
     return ENT_OK;
 }
 
-const char *ent_user_acting(const ent_db *db)
+const char *ent_user_acting(ent_db *db)
 {
-    return db ? db->actor : "";
+    return entx_actor(db);
 }
 
 const char *entx_actor(ent_db *db)
