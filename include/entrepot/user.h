@@ -300,7 +300,7 @@ ENT_API const char *ent_user_acting(ent_db *db);
 
 /*
  * The password hashing cost. Production: scrypt with N = 2^15, r = 8, p = 1
- * (32 MiB, tens of milliseconds). A database may lower log2 N for slow
+ * (32 MiB of memory per hash). A database may lower log2 N for slow
  * devices and for tests with the setting row 'password.scrypt_log2n'
  * (10 to 20, read when a password is hashed); existing hashes keep the
  * parameters they were made with.

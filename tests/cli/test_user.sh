@@ -129,5 +129,9 @@ expect 0 "" -- product add --sku PEN --name-en Pen --price 8.50
 expect 0 "received" -- stock receive --product PEN --qty 5 --lot L1 --origin DE --location A-1
 expect 0 "" -- stock move --product PEN --from A-1 --to A-2 --qty 2 --user 张三
 jqtrue "stock history users" '[.[].user] | sort == (["'"$ME"'", "张三", "张三"] | sort)' -- --json stock history PEN
+expect 0 "added" -- product add --gtin 4006381333931 --name-zh 铅笔 --price 8.50 --origin DE
+expect 0 "wrote 1 label" -- label print 4006381333931 --template shelf-60x40 --out "$WORK/pen.pdf"
+test "$(sqlite3 "$ENTREPOT_DB" "SELECT user || '|' || template || '|' || labels || '|' || destination FROM label_print")" \
+    = "$ME|shelf-60x40|1|$WORK/pen.pdf" && ok || fail "label print not recorded: $(sqlite3 "$ENTREPOT_DB" "SELECT * FROM label_print")"
 
 finish
