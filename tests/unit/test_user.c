@@ -236,6 +236,38 @@ static void login_session(void **state)
     EXPECT_ROW(4, db, ent_login(db, &s, "ann", PW, "a\nb"), ENT_INVALID, "device holds a control character (byte 2)");
 }
 
+/* A read-only handle checks sessions and tokens without writing; the last
+ * use is then recorded on a writable one, at most once a minute. */
+static void read_only_check(void **state)
+{
+    ent_db *db = *state, *ro = NULL;
+    ent_session s;
+    ent_token_secret t;
+    ent_principal p;
+    assert_int_equal(ent_login(db, &s, "ann", PW, NULL), ENT_OK);
+    assert_int_equal(ent_token_add(db, &t, "ann", "script", "boss"), ENT_OK);
+    assert_int_equal(ent_db_open(&ro, test_db_path, ENT_OPEN_READONLY), ENT_OK);
+    entx_clock_set("2026-11-30T09:00:00Z");
+    assert_int_equal(ent_session_check(ro, &p, s.token), ENT_OK);
+    assert_int_equal(ent_token_check(ro, &p, t.secret), ENT_OK);
+    assert_int_equal(scalar(db, "SELECT count(*) FROM user_session WHERE last_seen = '2026-11-30T08:00:00Z'"), 1);
+    assert_int_equal(scalar(db, "SELECT count(*) FROM api_token WHERE last_used IS NULL"), 1);
+    assert_int_equal(ent_session_touch(db, s.token), ENT_OK);
+    assert_int_equal(scalar(db, "SELECT count(*) FROM user_session WHERE last_seen = '2026-11-30T09:00:00Z'"), 1);
+    assert_int_equal(ent_token_check(db, &p, t.secret), ENT_OK);
+    assert_int_equal(scalar(db, "SELECT count(*) FROM api_token WHERE last_used = '2026-11-30T09:00:00Z'"), 1);
+    /* Within the minute nothing is written again. */
+    entx_clock_set("2026-11-30T09:00:59Z");
+    assert_int_equal(ent_session_check(db, &p, s.token), ENT_OK);
+    assert_int_equal(ent_token_check(db, &p, t.secret), ENT_OK);
+    assert_int_equal(scalar(db, "SELECT count(*) FROM user_session WHERE last_seen = '2026-11-30T09:00:00Z'"), 1);
+    assert_int_equal(scalar(db, "SELECT count(*) FROM api_token WHERE last_used = '2026-11-30T09:00:00Z'"), 1);
+    entx_clock_set("2026-11-30T09:01:00Z");
+    assert_int_equal(ent_session_check(db, &p, s.token), ENT_OK);
+    assert_int_equal(scalar(db, "SELECT count(*) FROM user_session WHERE last_seen = '2026-11-30T09:01:00Z'"), 1);
+    ent_db_close(ro);
+}
+
 static void session_expiry(void **state)
 {
     ent_db *db = *state;
@@ -498,6 +530,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(add_get_list, setup, teardown),
         cmocka_unit_test_setup_teardown(last_manager, setup, teardown),
         cmocka_unit_test_setup_teardown(login_session, setup, teardown),
+        cmocka_unit_test_setup_teardown(read_only_check, setup, teardown),
         cmocka_unit_test_setup_teardown(session_expiry, setup, teardown),
         cmocka_unit_test_setup_teardown(lockout, setup, teardown),
         cmocka_unit_test_setup_teardown(approve, setup, teardown),
