@@ -56,12 +56,9 @@ static void roles_table(void **state)
         const char *name;
         const char *rights; /* one letter per right: sell return approve stock labels catalog users settings read */
     } rows[] = {
-        {ENT_ROLE_CASHIER, "cashier", "SR......."},
-        {ENT_ROLE_SUPERVISOR, "supervisor", "SRA.....R"},
-        {ENT_ROLE_STOCK_CLERK, "stock-clerk", "...S....."},
-        {ENT_ROLE_LABEL_CLERK, "label-clerk", "....L...."},
-        {ENT_ROLE_MANAGER, "manager", "SRASLCUSR"},
-        {ENT_ROLE_AUDITOR, "auditor", "........R"},
+        {ENT_ROLE_CASHIER, "cashier", "SR......."},         {ENT_ROLE_SUPERVISOR, "supervisor", "SRA.....R"},
+        {ENT_ROLE_STOCK_CLERK, "stock-clerk", "...S....."}, {ENT_ROLE_LABEL_CLERK, "label-clerk", "....L...."},
+        {ENT_ROLE_MANAGER, "manager", "SRASLCUSR"},         {ENT_ROLE_AUDITOR, "auditor", "........R"},
     };
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
         int parsed = 0;
@@ -355,8 +352,8 @@ static void lockout(void **state)
         }
         entx_utc_format(t0 + 100000, now);
         entx_clock_set(now);
-        snprintf(msg, sizeof msg, "'%s' is locked after 10 failed logins: a manager must unlock it before it can log in",
-                 name);
+        snprintf(msg, sizeof msg,
+                 "'%s' is locked after 10 failed logins: a manager must unlock it before it can log in", name);
         EXPECT_ROW(11, db, ent_login(db, &s, name, PW, NULL), ENT_REFUSED, msg);
         assert_int_equal(s.who.refusal, ENT_REFUSAL_LOCKED);
     }
@@ -441,7 +438,8 @@ static void tokens(void **state)
     assert_string_equal(k.seen, "1 ann 扫码枪 7 boss valid|2 ann script boss revoked|");
     /* A retired user's tokens stop working. */
     assert_int_equal(ent_user_retire(db, "ann", "boss"), ENT_OK);
-    EXPECT_ROW(7, db, ent_token_check(db, &p, sec.secret), ENT_REFUSED, "user ann is retired: its API tokens are refused");
+    EXPECT_ROW(7, db, ent_token_check(db, &p, sec.secret), ENT_REFUSED,
+               "user ann is retired: its API tokens are refused");
     assert_int_equal(p.refusal, ENT_REFUSAL_RETIRED);
     EXPECT_ROW(8, db, ent_token_add(db, &none, "ann", "x", "boss"), ENT_REFUSED,
                "user 'ann' is retired: it gets no API tokens");
@@ -497,7 +495,8 @@ static void production_cost(void **state)
     ent_user_fields f = {.role = ENT_ROLE_AUDITOR, .password = "production pw"};
     assert_int_equal(ent_user_add(db, "prod", &f, "boss"), ENT_OK);
     assert_int_equal(scalar(db, "SELECT count(*) FROM user_account WHERE name = 'prod' AND "
-                                "password GLOB 'scrypt$15$8$1$" "[0-9a-f]*$[0-9a-f]*'"),
+                                "password GLOB 'scrypt$15$8$1$"
+                                "[0-9a-f]*$[0-9a-f]*'"),
                      1);
     ent_session s;
     assert_int_equal(ent_login(db, &s, "prod", "production pw", NULL), ENT_OK);
