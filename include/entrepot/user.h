@@ -295,7 +295,7 @@ ENT_API int ent_user_act_as(ent_db *db, const char *by);
 
 /* Who db's writes are recorded as: the name given to ent_user_act_as, else
  * the operating-system user running the program. Borrowed: valid until the
- * next ent_user_act_as on db. Never NULL or "". */
+ * next ent_user_act_as on db. Never NULL; "" only for a NULL db. */
 ENT_API const char *ent_user_acting(ent_db *db);
 
 /*

@@ -92,7 +92,7 @@ int ent_user_act_as(ent_db *db, const char *by)
 
 const char *ent_user_acting(ent_db *db)
 {
-    return entx_actor(db);
+    return db ? entx_actor(db) : "";
 }
 
 const char *entx_actor(ent_db *db)
