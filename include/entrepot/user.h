@@ -204,6 +204,9 @@ typedef struct ent_session {
  *    unlocks it (ent_user_edit with unlock);
  *  - a retired user (only said once the password was right).
  * A good login forgets the failures. ENT_INVALID only for a bad device.
+ * The scrypt work (32 MiB of memory) runs before the one short write
+ * transaction (failure count or new session), never inside it; the handle
+ * must be writable.
  */
 ENT_API int ent_login(ent_db *db, ent_session *out, const char *name, const char *password, const char *device);
 
