@@ -30,6 +30,7 @@ struct ent_db {
     int tx_depth;              /* nesting of entx_tx_begin: only the outermost one is real */
     char *stage_dir;           /* ENT_OPEN_STAGED: the private folder the new file is built in */
     char *final_path;          /* ENT_OPEN_STAGED: where ent_db_publish puts it */
+    char actor[65];            /* who the writes are recorded as (ent_user_act_as) */
     struct ent_stmt_slot cache[ENT_STMT_CACHE];
 };
 
