@@ -67,6 +67,29 @@ enum ent_hint {
 };
 ENT_API int ent_errhint(const ent_db *db);
 
+/*
+ * The calling thread's last error: the failure of the last library call this
+ * thread made that failed, or ENT_OK, ENT_HINT_NONE and "" after a call that
+ * cleared it (see the top of this file). Never NULL; message never NULL.
+ * Borrowed: valid until this thread's next library call.
+ */
+#define ENT_ERROR_MAX 1024 /* bytes a message takes at most, its end included */
+typedef struct ent_error {
+    int code;            /* ENT_OK or an ENT_* code */
+    int hint;            /* enum ent_hint */
+    const char *message; /* the words, "" when none */
+} ent_error;
+ENT_API const ent_error *ent_error_last(void);
+
+/* Forgets the calling thread's last error. */
+ENT_API void ent_error_clear(void);
+
+/* Records code and message (copied, cut to ENT_ERROR_MAX on a character
+ * boundary) as the calling thread's last error and returns code: for code
+ * built on entrepot, such as the label library, that reports its failures
+ * through the same channel. */
+ENT_API int ent_error_set(int code, const char *message);
+
 /* A short English name for an ENT_* code ("not found"). Static storage. */
 ENT_API const char *ent_strerror(int code);
 

@@ -242,12 +242,13 @@ static void load_all(void)
 static int ensure_loaded(void)
 {
     pthread_once(&load_once, load_all);
-    return load_error[0] ? ENT_ERROR : ENT_OK;
+    return load_error[0] ? entx_error_set(ENT_ERROR, "%s", load_error) : ENT_OK;
 }
 
-const char *ent_country_errmsg(void)
+/* ENT_NOTFOUND, with the code in the calling thread's last error. */
+static int unknown(const char *what, const char *code)
 {
-    return load_error;
+    return entx_error_set(ENT_NOTFOUND, "%s code '%s' is not known", what, ENT_CLIP(code, 40));
 }
 
 /* ---- lookups ------------------------------------------------------------ */
@@ -271,7 +272,7 @@ int ent_country_by_numeric(const ent_country **out, int numeric)
             return ENT_OK;
         }
     }
-    return ENT_NOTFOUND;
+    return entx_error_set(ENT_NOTFOUND, "country code '%03d' is not known", numeric);
 }
 
 int ent_country_lookup(const ent_country **out, const char *code)
@@ -288,7 +289,7 @@ int ent_country_lookup(const ent_country **out, const char *code)
         key.alpha2[1] = (char)(code[1] & ~0x20);
         key.alpha2[2] = '\0';
         *out = bsearch(&key, countries, ncountries, sizeof *countries, cmp_country);
-        return *out ? ENT_OK : ENT_NOTFOUND;
+        return *out ? ENT_OK : unknown("country", code);
     }
     if (n == 3) {
         for (size_t i = 0; i < ncountries; i++) {
@@ -298,7 +299,7 @@ int ent_country_lookup(const ent_country **out, const char *code)
             }
         }
     }
-    return ENT_NOTFOUND;
+    return unknown("country", code);
 }
 
 size_t ent_country_count(void)
@@ -322,7 +323,7 @@ int ent_currency_by_numeric(const ent_currency **out, int numeric)
             return ENT_OK;
         }
     }
-    return ENT_NOTFOUND;
+    return entx_error_set(ENT_NOTFOUND, "currency code '%03d' is not known", numeric);
 }
 
 int ent_currency_lookup(const ent_currency **out, const char *code)
@@ -332,7 +333,7 @@ int ent_currency_lookup(const ent_currency **out, const char *code)
     if (ensure_loaded() != ENT_OK)
         return ENT_ERROR;
     if (n != 3)
-        return ENT_NOTFOUND;
+        return unknown("currency", code);
     if (all_digits(code, 3))
         return ent_currency_by_numeric(out, atoi(code));
     ent_currency key;
@@ -340,5 +341,5 @@ int ent_currency_lookup(const ent_currency **out, const char *code)
         key.alpha3[i] = (char)(code[i] & ~0x20);
     key.alpha3[3] = '\0';
     *out = bsearch(&key, currencies, ncurrencies, sizeof *currencies, cmp_currency);
-    return *out ? ENT_OK : ENT_NOTFOUND;
+    return *out ? ENT_OK : unknown("currency", code);
 }

@@ -12,7 +12,7 @@
 #include "entrepot/common.h"
 
 #define ENT_STMT_CACHE 128
-#define ENT_MSG_MAX 1024
+#define ENT_MSG_MAX ENT_ERROR_MAX /* a message on the handle is the same size as the last error's */
 /* Every connection's page cache (32 MiB); bulk imports raise it for a while. */
 #define ENT_CACHE_PRAGMA "PRAGMA cache_size = -32768"
 
@@ -43,8 +43,24 @@ int entx_fail_hint(ent_db *db, int code, int hint, const char *fmt, ...) __attri
 /* Records SQLite's own error as ENT_ERROR (ENT_BUSY when locked), prefixed by what. */
 int entx_fail_sql(ent_db *db, const char *what);
 
-/* Clears the error state at the start of a public call. */
+/* Clears the error state at the start of a public call (on db and the
+ * calling thread's last error). */
 void entx_ok(ent_db *db);
+
+/*
+ * The calling thread's last error (error.c), for calls without a handle:
+ * entx_error_set records code and a printf-style message and returns code
+ * (the arguments may include entx_why()); entx_error_hint adds a hint;
+ * entx_error_append adds words to the message; entx_why is the message
+ * itself, for a caller that puts a helper's words into its own message;
+ * entx_error_copy records a message as it is. entx_fail* record on the
+ * handle and here too.
+ */
+int entx_error_set(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int entx_error_hint(int code, int hint, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void entx_error_append(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void entx_error_copy(int code, int hint, const char *msg);
+const char *entx_why(void);
 
 /* Returns the cached prepared statement for the static string sql, reset and
  * with bindings cleared; NULL (error recorded) when it does not prepare. */

@@ -325,7 +325,7 @@ static void lot_fields(ent_label_data *d, const ent_lot *lot, const ent_product 
      * the commodity's shelf life (GB 7718 allows printing either). */
     /* Checked arithmetic: past 9999-12-31 prints no date, not year 0000. */
     if (expiry[0] == '\0' && p->shelf_life_days > 0)
-        ent_date_add_days(expiry, lot->production_date, p->shelf_life_days, NULL, 0);
+        ent_date_add_days(expiry, lot->production_date, p->shelf_life_days);
     ent_label_data_set(d, "expiry", expiry);
     yymmdd(d, "expiry_yymmdd", expiry);
     yymmdd(d, "production_yymmdd", lot->production_date);

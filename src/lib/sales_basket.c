@@ -292,7 +292,7 @@ int ent_basket_scan(ent_basket *b, size_t *line_out, const char *code, int64_t q
     if (b->n >= MAX_LINES)
         return entx_fail(b->db, ENT_INVALID, "a basket holds at most %d lines", MAX_LINES);
     if (ent_scan_parse(&s, code, strlen(code), &b->scan_cfg) != ENT_OK)
-        return entx_fail(b->db, ENT_INVALID, "%s", s.message);
+        return entx_fail(b->db, ENT_INVALID, "%s", entx_why());
     if ((rc = ent_scan_resolve(b->db, &m, &s)) != ENT_OK)
         goto done;
     if (m->lot_state == ENT_SCAN_LOT_UNKNOWN) {

@@ -6,12 +6,12 @@
 int main(int argc, char **argv)
 {
     ent_label_sheet *s = NULL;
-    char why[256];
+    const char *why = ent_error_last()->message;
     if (argc != 3) {
         fprintf(stderr, "usage: consumer_label LABELS_DIR SHEET\n");
         return 2;
     }
-    if (ent_label_sheet_load(&s, argv[1], argv[2], why, sizeof why) != ENT_OK) {
+    if (ent_label_sheet_load(&s, argv[1], argv[2]) != ENT_OK) {
         fprintf(stderr, "consumer_label: %s\n", why);
         return 1;
     }
