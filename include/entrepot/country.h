@@ -27,8 +27,9 @@ typedef struct ent_country {
 /*
  * Finds a country by alpha-2, alpha-3 (either case) or 3-digit numeric code.
  * *out is borrowed, valid for the life of the process.
- * Returns ENT_OK, ENT_NOTFOUND (not an ISO 3166-1 code), or ENT_ERROR when
- * the iso-codes data cannot be read; either way ent_error_last() says why.
+ * Returns ENT_OK, ENT_NOTFOUND (not an ISO 3166-1 code: an answer, with no
+ * message), or ENT_ERROR when the iso-codes data cannot be read
+ * (ent_error_last() says why).
  */
 ENT_API int ent_country_lookup(const ent_country **out, const char *code);
 

@@ -36,7 +36,9 @@ ENT_API int ent_money_format(char *buf, size_t len, int64_t minor, const char *c
 
 /*
  * Parses a non-negative decimal with at most `scale` fraction digits into an
- * integer scaled by 10^scale ("13.5", scale 2 -> 1350). ENT_INVALID otherwise.
+ * integer scaled by 10^scale ("13.5", scale 2 -> 1350). ENT_INVALID otherwise,
+ * with no message and the last error left alone: the caller, which knows what
+ * the number is, words the refusal.
  */
 ENT_API int ent_decimal_parse(int64_t *out, const char *text, int scale);
 

@@ -42,7 +42,8 @@ ENT_API int ent_date_add_days(char out[11], const char *date, int64_t days);
  * threads, without touching $TZ (the zone is read from its compiled file in
  * $TZDIR, else /usr/share/zoneinfo, once per process). ENT_INVALID when utc
  * is not such a time or tz is not a zone; out then holds utc as given (cut
- * to 19 bytes).
+ * to 19 bytes), which is meant to be shown as it is: no message, and the
+ * last error is left alone.
  */
 ENT_API int ent_time_local(char out[20], const char *tz, const char *utc);
 

@@ -237,7 +237,7 @@ static const char sql_by_barcode[] = "SELECT product_id, qty FROM product_barcod
 /* GTIN, then SKU, then extra barcode (normalised when it is a GTIN). */
 int ent_product_id(ent_db *db, int64_t *out, const char *code, int64_t *qty_out)
 {
-    char gtin[15], why[160];
+    char gtin[15];
     int64_t qty = 1;
     int rc;
     entx_ok(db);
@@ -246,9 +246,7 @@ int ent_product_id(ent_db *db, int64_t *out, const char *code, int64_t *qty_out)
     size_t n = strlen(code);
     int digits = strspn(code, "0123456789") == n;
     int gtin_shaped = digits && (n == 8 || n == 12 || n == 13 || n == 14);
-    int is_gtin = gtin_shaped && ent_gtin_normalize(gtin, code) == ENT_OK;
-    if (gtin_shaped && !is_gtin) /* kept aside: the lookups below may record their own failures */
-        snprintf(why, sizeof why, "%s", entx_why());
+    int is_gtin = gtin_shaped && entx_gtin_check(gtin, code) == ENT_OK;
     if (is_gtin) {
         rc = lookup_id(db, sql_by_gtin, gtin, out, &qty);
         if (rc == ENT_NOTFOUND)
@@ -263,8 +261,10 @@ int ent_product_id(ent_db *db, int64_t *out, const char *code, int64_t *qty_out)
             rc = lookup_id(db, sql_by_barcode, code, out, &qty);
     }
     if (rc == ENT_NOTFOUND) {
-        if (gtin_shaped && !is_gtin)
-            return entx_fail(db, ENT_INVALID, "%s", why);
+        if (gtin_shaped && !is_gtin) {
+            ent_gtin_normalize(gtin, code); /* for its words */
+            return entx_fail(db, ENT_INVALID, "%s", entx_why());
+        }
         return entx_fail(db, ENT_NOTFOUND, "no commodity has the code '%s'", ENT_CLIP(code, 40));
     }
     if (rc == ENT_OK && qty_out)
@@ -394,7 +394,7 @@ static int gtin_key(const char *code, char key[15])
     size_t n = strlen(code);
     if (strspn(code, "0123456789") != n || (n != 8 && n != 12 && n != 13 && n != 14))
         return 0;
-    return ent_gtin_normalize(key, code) == ENT_OK;
+    return entx_gtin_check(key, code) == ENT_OK;
 }
 
 /*

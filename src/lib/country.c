@@ -245,12 +245,6 @@ static int ensure_loaded(void)
     return load_error[0] ? entx_error_set(ENT_ERROR, "%s", load_error) : ENT_OK;
 }
 
-/* ENT_NOTFOUND, with the code in the calling thread's last error. */
-static int unknown(const char *what, const char *code)
-{
-    return entx_error_set(ENT_NOTFOUND, "%s code '%s' is not known", what, ENT_CLIP(code, 40));
-}
-
 /* ---- lookups ------------------------------------------------------------ */
 
 static int all_digits(const char *s, size_t n)
@@ -272,7 +266,7 @@ int ent_country_by_numeric(const ent_country **out, int numeric)
             return ENT_OK;
         }
     }
-    return entx_error_set(ENT_NOTFOUND, "country code '%03d' is not known", numeric);
+    return ENT_NOTFOUND;
 }
 
 int ent_country_lookup(const ent_country **out, const char *code)
@@ -289,7 +283,7 @@ int ent_country_lookup(const ent_country **out, const char *code)
         key.alpha2[1] = (char)(code[1] & ~0x20);
         key.alpha2[2] = '\0';
         *out = bsearch(&key, countries, ncountries, sizeof *countries, cmp_country);
-        return *out ? ENT_OK : unknown("country", code);
+        return *out ? ENT_OK : ENT_NOTFOUND;
     }
     if (n == 3) {
         for (size_t i = 0; i < ncountries; i++) {
@@ -299,7 +293,7 @@ int ent_country_lookup(const ent_country **out, const char *code)
             }
         }
     }
-    return unknown("country", code);
+    return ENT_NOTFOUND;
 }
 
 size_t ent_country_count(void)
@@ -323,7 +317,7 @@ int ent_currency_by_numeric(const ent_currency **out, int numeric)
             return ENT_OK;
         }
     }
-    return entx_error_set(ENT_NOTFOUND, "currency code '%03d' is not known", numeric);
+    return ENT_NOTFOUND;
 }
 
 int ent_currency_lookup(const ent_currency **out, const char *code)
@@ -333,7 +327,7 @@ int ent_currency_lookup(const ent_currency **out, const char *code)
     if (ensure_loaded() != ENT_OK)
         return ENT_ERROR;
     if (n != 3)
-        return unknown("currency", code);
+        return ENT_NOTFOUND;
     if (all_digits(code, 3))
         return ent_currency_by_numeric(out, atoi(code));
     ent_currency key;
@@ -341,5 +335,5 @@ int ent_currency_lookup(const ent_currency **out, const char *code)
         key.alpha3[i] = (char)(code[i] & ~0x20);
     key.alpha3[3] = '\0';
     *out = bsearch(&key, currencies, ncurrencies, sizeof *currencies, cmp_currency);
-    return *out ? ENT_OK : unknown("currency", code);
+    return *out ? ENT_OK : ENT_NOTFOUND;
 }

@@ -16,7 +16,12 @@ static int start_date_why(const char *start)
         return 0;
     memcpy(d, start, 10);
     d[10] = '\0';
-    return ent_date_check(d, NULL) != ENT_OK && strstr(entx_why(), "in the form") == NULL;
+    if (ent_date_check(d, NULL) == ENT_OK)
+        return 0;
+    if (strstr(entx_why(), "in the form") == NULL)
+        return 1;
+    ent_error_clear(); /* the whole start is judged next, in words of its own */
+    return 0;
 }
 
 static int valid_utc(const char *s)
@@ -111,6 +116,8 @@ static int upsert(ent_db *db, const char *sensor, const char *start, int64_t min
         limit[10] = now[10]; /* the date moved a day; the time of day stays */
         if (strcmp(utc, limit) > 0)
             return entx_fail(db, ENT_INVALID, "start %s is more than a day in the future (it is now %s)", utc, now);
+    } else {
+        ent_error_clear(); /* the clock is at the last day: nothing lies beyond it */
     }
     if (minutes <= 0 || minutes > 1440)
         return entx_fail(db, ENT_INVALID, "minutes %lld must be from 1 to 1440", (long long)minutes);

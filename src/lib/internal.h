@@ -126,6 +126,10 @@ static inline bool entx_empty(const char *s)
     return s == NULL || *s == '\0';
 }
 
+/* ent_gtin_normalize for the library's own tests of a code: the answer
+ * only, the calling thread's last error left as it is. */
+int entx_gtin_check(char out[15], const char *code);
+
 /* Parses a base-10 integer that fills the whole string. */
 int entx_parse_i64(const char *s, int64_t *out);
 

@@ -289,7 +289,6 @@ int ent_scan_parse(ent_scan *out, const char *data, size_t len, const ent_scan_c
         if (out->kind == ENT_SCAN_GS1 && out->n_ais == 0)
             return fail(out, "GS1 data with no AI in it");
     }
-    ent_error_clear(); /* a lookup that found nothing (an unlisted country) is no failure of the scan */
     return ENT_OK;
 }
 

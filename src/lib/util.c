@@ -126,9 +126,10 @@ static void say(const char *text, const char *fmt, ...)
     entx_error_set(ENT_INVALID, "'%s' %s", ent_text_clip(shown, sizeof shown, text, 40), rest);
 }
 
-int ent_date_check(const char *s, int32_t *days_out)
+/* report: whether a refusal leaves its words (the library's own checks,
+ * entx_date_parse, only need the answer). */
+static int date_check(const char *s, int32_t *days_out, bool report)
 {
-    ent_error_clear();
     if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
         goto form;
     for (int i = 0; i < 10; i++)
@@ -137,6 +138,8 @@ int ent_date_check(const char *s, int32_t *days_out)
     int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
     int m = (s[5] - '0') * 10 + (s[6] - '0');
     int d = (s[8] - '0') * 10 + (s[9] - '0');
+    if (!report && (m < 1 || m > 12 || d < 1 || d > month_days(y, m) || y < 1900))
+        return ENT_INVALID;
     if (m < 1 || m > 12) {
         say(s, "is not a date: there is no month %d (months are 01 to 12)", m);
         return ENT_INVALID;
@@ -154,13 +157,20 @@ int ent_date_check(const char *s, int32_t *days_out)
         *days_out = (int32_t)entx_days_from_civil(y, m, d);
     return ENT_OK;
 form:
-    say(s, "is not a date in the form YYYY-MM-DD");
+    if (report)
+        say(s, "is not a date in the form YYYY-MM-DD");
     return ENT_INVALID;
+}
+
+int ent_date_check(const char *s, int32_t *days_out)
+{
+    ent_error_clear();
+    return date_check(s, days_out, true);
 }
 
 int entx_date_parse(const char *s, int32_t *days_out)
 {
-    return ent_date_check(s, days_out);
+    return date_check(s, days_out, false);
 }
 
 int entx_fail_date(ent_db *db, const char *field, const char *s)
