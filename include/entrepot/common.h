@@ -104,7 +104,8 @@ ENT_API void ent_error_clear(void);
 /* Records code and message (copied, cut to ENT_ERROR_MAX on a character
  * boundary) as the calling thread's last error and returns code: for code
  * built on entrepot, such as the label library, that reports its failures
- * through the same channel. */
+ * through the same channel (NULL reads as ""; the last error's own message
+ * may be passed to change only the code). */
 ENT_API int ent_error_set(int code, const char *message);
 
 /* A short English name for an ENT_* code ("not found"). Static storage. */

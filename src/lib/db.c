@@ -449,7 +449,7 @@ int ent_db_open(ent_db **out, const char *path, int flags)
     int rc = ENT_OK;
     *out = db;
     if (db == NULL)
-        return ENT_ERROR;
+        return entx_error_set(ENT_ERROR, "out of memory"); /* what ent_errmsg(NULL) says too */
     db->flags = flags;
     if (path == NULL || *path == '\0') {
         rc = entx_fail(db, ENT_INVALID, "no database path given");
