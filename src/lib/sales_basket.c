@@ -278,7 +278,7 @@ int ent_basket_scan(ent_basket *b, size_t *line_out, const char *code, int64_t q
     struct bline nl;
     int rc;
     if (b == NULL)
-        return ENT_INVALID;
+        return entx_error_set(ENT_INVALID, "no basket given");
     entx_ok(b->db);
     if (code == NULL || *code == '\0')
         return entx_fail(b->db, ENT_INVALID, "no code given");
