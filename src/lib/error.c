@@ -52,41 +52,16 @@ int ent_error_set(int code, const char *message)
 
 /* The arguments may point into the thread's own message (a prefix added to
  * a helper's words): format aside, then copy. */
-__attribute__((format(printf, 3, 0))) static int set_v(int code, int hint, const char *fmt, va_list ap)
+int entx_error_set(int code, const char *fmt, ...)
 {
     char buf[ENT_MSG_MAX];
+    va_list ap;
+    va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
     entx_text_trim_cut(buf, sizeof buf);
     memcpy(last.msg, buf, strlen(buf) + 1);
     last.pub.code = code;
-    last.pub.hint = hint;
+    last.pub.hint = ENT_HINT_NONE;
     return code;
-}
-
-int entx_error_set(int code, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    set_v(code, ENT_HINT_NONE, fmt, ap);
-    va_end(ap);
-    return code;
-}
-
-int entx_error_hint(int code, int hint, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    set_v(code, hint, fmt, ap);
-    va_end(ap);
-    return code;
-}
-
-void entx_error_append(const char *fmt, ...)
-{
-    size_t used = strlen(last.msg);
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(last.msg + used, sizeof last.msg - used, fmt, ap);
-    va_end(ap);
-    entx_text_trim_cut(last.msg, sizeof last.msg);
 }

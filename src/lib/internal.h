@@ -50,15 +50,12 @@ void entx_ok(ent_db *db);
 /*
  * The calling thread's last error (error.c), for calls without a handle:
  * entx_error_set records code and a printf-style message and returns code
- * (the arguments may include entx_why()); entx_error_hint adds a hint;
- * entx_error_append adds words to the message; entx_why is the message
- * itself, for a caller that puts a helper's words into its own message;
+ * (the arguments may include entx_why()); entx_why is the message itself,
+ * for a caller that puts a helper's words into its own message;
  * entx_error_copy records a message as it is. entx_fail* record on the
  * handle and here too.
  */
 int entx_error_set(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-int entx_error_hint(int code, int hint, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-void entx_error_append(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void entx_error_copy(int code, int hint, const char *msg);
 const char *entx_why(void);
 
