@@ -4,9 +4,25 @@
  *
  * Conventions (see STYLE.md):
  *  - functions return int: ENT_OK (0) or one of the negative ENT_* codes;
- *  - the words for the last failure are on the handle: ent_errmsg(db);
  *  - results the caller owns come back through the first parameter, named
  *    out, and are released with the matching _free, which accepts NULL.
+ *
+ * Errors, one model (as SQLite and libgit2). A call that fails returns its
+ * ENT_* code and leaves words for it, and a hint when one thing fixes it. A
+ * call on a database handle keeps them on the handle (ent_errmsg,
+ * ent_errcode, ent_errhint: until the next call on that handle, which clears
+ * them when it starts) and copies them to the calling thread's last error.
+ * A call without a handle (money, currencies, GTINs, dates, whole numbers,
+ * time zones, scans and scanner settings, the CSV reader, label templates,
+ * sheets and jobs, the country tables) leaves them only there. So after any
+ * failed call, ent_error_last() holds the words of that call, made by this
+ * thread: each thread has its own fixed buffer (no allocation), and what
+ * another thread does at the same moment never shows in it. The message is
+ * borrowed until this thread's next library call. Calls on a handle and the
+ * parsers clear the last error when they start, so after their success it
+ * reads ENT_OK and ""; lookups that answer ENT_NOTFOUND (ent_country_lookup,
+ * ent_currency_lookup) leave no words, and releasing (_free) leaves it alone.
+ * A handle belongs to one thread at a time.
  */
 #ifndef ENTREPOT_COMMON_H
 #define ENTREPOT_COMMON_H
@@ -22,7 +38,7 @@ extern "C" {
 
 enum {
     ENT_OK = 0,
-    ENT_ERROR = -1,    /* database, I/O or internal failure: see ent_errmsg() */
+    ENT_ERROR = -1,    /* database, I/O or internal failure: the message says which */
     ENT_INVALID = -2,  /* bad input: the message names the field and why */
     ENT_NOTFOUND = -3, /* an unknown product, location, lot, count, ... */
     ENT_NOSTOCK = -4,  /* refused: the move would take stock below zero */
@@ -66,6 +82,31 @@ enum ent_hint {
     ENT_HINT_FORCE         /* the operation can be forced, knowing what the message says */
 };
 ENT_API int ent_errhint(const ent_db *db);
+
+/*
+ * The calling thread's last error: the words of this thread's last failed
+ * library call, or ENT_OK, ENT_HINT_NONE and "" after a call that cleared it
+ * (see the top of this file). Never NULL; message never NULL, at most
+ * ENT_ERROR_MAX bytes with its end. Borrowed: the struct and its message
+ * belong to the thread and change with its next library call.
+ */
+#define ENT_ERROR_MAX 1024 /* bytes a message takes at most, its end included */
+typedef struct ent_error {
+    int code;            /* ENT_OK or an ENT_* code */
+    int hint;            /* enum ent_hint */
+    const char *message; /* the words, "" when none */
+} ent_error;
+ENT_API const ent_error *ent_error_last(void);
+
+/* Forgets the calling thread's last error. */
+ENT_API void ent_error_clear(void);
+
+/* Records code and message (copied, cut to ENT_ERROR_MAX on a character
+ * boundary) as the calling thread's last error and returns code: for code
+ * built on entrepot, such as the label library, that reports its failures
+ * through the same channel (NULL reads as ""; the last error's own message
+ * may be passed to change only the code). */
+ENT_API int ent_error_set(int code, const char *message);
 
 /* A short English name for an ENT_* code ("not found"). Static storage. */
 ENT_API const char *ent_strerror(int code);

@@ -27,8 +27,9 @@ typedef struct ent_country {
 /*
  * Finds a country by alpha-2, alpha-3 (either case) or 3-digit numeric code.
  * *out is borrowed, valid for the life of the process.
- * Returns ENT_OK, ENT_NOTFOUND (not an ISO 3166-1 code), or ENT_ERROR when
- * the iso-codes data cannot be read (ent_country_errmsg() says why).
+ * Returns ENT_OK, ENT_NOTFOUND (not an ISO 3166-1 code: an answer, with no
+ * message), or ENT_ERROR when the iso-codes data cannot be read
+ * (ent_error_last() says why).
  */
 ENT_API int ent_country_lookup(const ent_country **out, const char *code);
 
@@ -38,9 +39,6 @@ ENT_API int ent_country_by_numeric(const ent_country **out, int numeric);
 /* Number of countries, and the i-th one in alpha-2 order (borrowed). */
 ENT_API size_t ent_country_count(void);
 ENT_API const ent_country *ent_country_at(size_t i);
-
-/* Why the data could not be loaded ("" when it could). Static storage. */
-ENT_API const char *ent_country_errmsg(void);
 
 typedef struct ent_currency {
     char alpha3[4];      /* "CNY" */

@@ -25,7 +25,8 @@ ENT_API void ent_csv_free(ent_csv *csv);
  * malformed input (an unterminated quote, text after a closing quote, bytes
  * that are not UTF-8, a NUL byte, a field over 64 KiB, a record over 1 MiB
  * or 1024 fields, a folder or a device instead of a file or pipe), refused
- * as soon as it is seen, with ent_csv_errmsg() saying what and where:
+ * as soon as it is seen, the calling thread's last error (ent_error_last)
+ * saying what and where:
  * "row 2, column name_zh: not valid UTF-8 text" (rows count records; the
  * first record is taken as the header that names the columns). ENT_ERROR
  * when the input cannot be read. Records end at LF or CRLF; quoted fields
@@ -37,7 +38,6 @@ ENT_API int ent_csv_next(ent_csv *csv, char ***fields, size_t *count);
  * number (1 for the first record, usually the header). */
 ENT_API size_t ent_csv_line(const ent_csv *csv);
 ENT_API size_t ent_csv_record(const ent_csv *csv);
-ENT_API const char *ent_csv_errmsg(const ent_csv *csv);
 
 /* Writes one record of count fields (NULL is written as an empty field),
  * quoting fields that hold a comma, quote, CR or LF, and ending with CRLF

@@ -37,12 +37,11 @@ typedef struct ent_label_job ent_label_job;
 
 /*
  * Parses a template from text. name is used in messages ("shelf.label") and
- * as the template's name. On a mistake returns ENT_INVALID and writes
- * "NAME:LINE: what is wrong" to why (why_len bytes; why may be NULL).
+ * as the template's name. On a mistake returns ENT_INVALID, the calling
+ * thread's last error saying "NAME:LINE: what is wrong".
  * Release *out with ent_label_template_free.
  */
-ENT_API int ent_label_template_parse(ent_label_template **out, const char *text, const char *name,
-                                     char *why, size_t why_len);
+ENT_API int ent_label_template_parse(ent_label_template **out, const char *text, const char *name);
 
 /*
  * Reads a template file. `name` is a path (it contains '/' or ends in
@@ -50,8 +49,7 @@ ENT_API int ent_label_template_parse(ent_label_template **out, const char *text,
  * the file does not exist, ENT_ERROR when it cannot be read, ENT_INVALID as
  * for ent_label_template_parse.
  */
-ENT_API int ent_label_template_load(ent_label_template **out, const char *dir, const char *name, char *why,
-                                    size_t why_len);
+ENT_API int ent_label_template_load(ent_label_template **out, const char *dir, const char *name);
 ENT_API void ent_label_template_free(ent_label_template *t);
 
 /* The template's name and size in millimetres. Borrowed. */
@@ -63,10 +61,8 @@ ENT_API void ent_label_template_size(const ent_label_template *t, double *width_
 ENT_API int ent_label_template_uses(const ent_label_template *t, const char *field);
 
 /* Sheets: the same rules, files DIR/NAME.sheet. */
-ENT_API int ent_label_sheet_parse(ent_label_sheet **out, const char *text, const char *name, char *why,
-                                  size_t why_len);
-ENT_API int ent_label_sheet_load(ent_label_sheet **out, const char *dir, const char *name, char *why,
-                                 size_t why_len);
+ENT_API int ent_label_sheet_parse(ent_label_sheet **out, const char *text, const char *name);
+ENT_API int ent_label_sheet_load(ent_label_sheet **out, const char *dir, const char *name);
 ENT_API void ent_label_sheet_free(ent_label_sheet *s);
 
 /* Labels per page (1 for a roll). */
@@ -133,11 +129,12 @@ typedef struct ent_label_options {
 
 /*
  * A new job printing template t (borrowed: it must outlive the job) with
- * options o. ENT_INVALID for a bad option (the message is in why), ENT_ERROR
- * when no font with Chinese glyphs is installed (format PDF, PNG).
+ * options o. ENT_INVALID for a bad option, ENT_ERROR when no font with
+ * Chinese glyphs is installed (format PDF, PNG). A job's calls say why they
+ * failed in the calling thread's last error (ent_error_last), as the
+ * template and sheet calls do.
  */
-ENT_API int ent_label_job_new(ent_label_job **out, const ent_label_template *t, const ent_label_options *o,
-                              char *why, size_t why_len);
+ENT_API int ent_label_job_new(ent_label_job **out, const ent_label_template *t, const ent_label_options *o);
 ENT_API void ent_label_job_free(ent_label_job *job);
 
 /*
@@ -147,7 +144,7 @@ ENT_API void ent_label_job_free(ent_label_job *job);
  * needs is missing, a barcode cannot encode its data, text the law requires
  * (name, origin, price, unit) does not fit its box even at its minimum size,
  * or the job would hold more than ENT_LABEL_MAX_LABELS labels. Nothing is
- * added then, and ent_label_job_errmsg says why, naming who. Other text that
+ * added then, and the message says why, naming who. Other text that
  * does not fit is cut with an ellipsis (README.md, section Labels).
  */
 ENT_API int ent_label_job_add(ent_label_job *job, const ent_label_data *d, int copies, const char *who);
@@ -166,9 +163,6 @@ ENT_API int ent_label_job_write(ent_label_job *job, FILE *f);
 /* Writes to path; PNG and SVG jobs of several pages write path with the page
  * number before the extension: out.png -> out-1.png, out-2.png, ... */
 ENT_API int ent_label_job_write_file(ent_label_job *job, const char *path);
-
-/* Words for the last failure on the job ("" after success). Borrowed. */
-ENT_API const char *ent_label_job_errmsg(const ent_label_job *job);
 
 /*
  * Sends the job to CUPS printer `printer` with `lp -d PRINTER` (raw for ZPL;

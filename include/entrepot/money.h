@@ -17,18 +17,18 @@ extern "C" {
  * digits than the currency has is ENT_INVALID, as is a comma (decimal or
  * thousands: "12,50" is refused, naming the comma), anything that is not a
  * number, or what does not fit in 64 bits. ENT_NOTFOUND for an unknown
- * currency. why (may be NULL) receives a message of why_len bytes.
+ * currency. The calling thread's last error names the amount and what is
+ * wrong with it.
  */
-ENT_API int ent_money_parse(int64_t *out, const char *text, const char *currency,
-                            char *why, size_t why_len);
+ENT_API int ent_money_parse(int64_t *out, const char *text, const char *currency);
 
 /*
  * Checks an ISO 4217 currency code, the whole text ("EURO" is not "EUR"):
  * 3 letters in any case or 3 digits. Writes the alphabetic code in capitals
- * to out. ENT_NOTFOUND with why naming the code, ENT_ERROR when the
+ * to out. ENT_NOTFOUND with the message naming the code, ENT_ERROR when the
  * iso-codes data cannot be read.
  */
-ENT_API int ent_currency_parse(char out[4], const char *text, char *why, size_t why_len);
+ENT_API int ent_currency_parse(char out[4], const char *text);
 
 /* Formats minor units as a plain decimal ("12.50", "-0.05", "1200").
  * Returns the length written (snprintf rules), or -1 for an unknown currency. */
@@ -36,7 +36,9 @@ ENT_API int ent_money_format(char *buf, size_t len, int64_t minor, const char *c
 
 /*
  * Parses a non-negative decimal with at most `scale` fraction digits into an
- * integer scaled by 10^scale ("13.5", scale 2 -> 1350). ENT_INVALID otherwise.
+ * integer scaled by 10^scale ("13.5", scale 2 -> 1350). ENT_INVALID otherwise,
+ * with no message and the last error left alone: the caller, which knows what
+ * the number is, words the refusal.
  */
 ENT_API int ent_decimal_parse(int64_t *out, const char *text, int scale);
 

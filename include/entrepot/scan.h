@@ -31,10 +31,11 @@ ENT_API int ent_gs1_check_digit(const char *s, size_t n);
 /*
  * Validates a GTIN-8, GTIN-12 (UPC-A), GTIN-13 (EAN-13) or GTIN-14 and writes
  * it as 14 digits with leading zeros to out. Returns ENT_OK or ENT_INVALID
- * with a message in why ("GTIN 4006381333932: check digit should be 1",
- * "GTIN 12345: 5 digits, expected 8, 12, 13 or 14"); why may be NULL.
+ * with the message ("GTIN 4006381333932: check digit should be 1",
+ * "GTIN 12345: 5 digits, expected 8, 12, 13 or 14") as the calling thread's
+ * last error (ent_error_last).
  */
-ENT_API int ent_gtin_normalize(char out[15], const char *code, char *why, size_t why_len);
+ENT_API int ent_gtin_normalize(char out[15], const char *code);
 
 /*
  * GS1's price/weight check digit of an in-store code (General
@@ -114,16 +115,16 @@ ENT_API void ent_scan_config_init(ent_scan_config *cfg);
 
 /* Sets the FNC1 substitute: a printable ASCII character that GS1 data cannot
  * contain (one of # $ @ [ \ ] ^ ` { | } ~ or space), or 0 for none.
- * ENT_INVALID with a message in why otherwise. */
-ENT_API int ent_scan_config_set_fnc1(ent_scan_config *cfg, char c, char *why, size_t why_len);
+ * ENT_INVALID otherwise, the message saying what to choose. */
+ENT_API int ent_scan_config_set_fnc1(ent_scan_config *cfg, char c);
 
-/* Parses a layout pattern (see above) into *out. ENT_INVALID and why. */
-ENT_API int ent_scan_layout_parse(ent_scan_layout *out, const char *pattern, char *why, size_t why_len);
+/* Parses a layout pattern (see above) into *out. ENT_INVALID with the
+ * message naming what is wrong with it. */
+ENT_API int ent_scan_layout_parse(ent_scan_layout *out, const char *pattern);
 
 /* Parses pattern and appends it. ENT_INVALID for a bad pattern, a prefix
  * that another layout already covers, or more than ENT_SCAN_MAX_LAYOUTS. */
-ENT_API int ent_scan_config_add_layout(ent_scan_config *cfg, const char *pattern, char *why,
-                                       size_t why_len);
+ENT_API int ent_scan_config_add_layout(ent_scan_config *cfg, const char *pattern);
 
 /* One GS1 Application Identifier and its data, in the order scanned. */
 typedef struct ent_scan_ai {
@@ -179,9 +180,8 @@ typedef struct ent_scan {
     int layout;               /* index of the layout used, -1 none */
     /* Store codes (kind OTHER) and URIs: the text itself, cut at 127 bytes */
     char text[128];
-    /* Errors */
+    /* Errors: the words are the calling thread's last error (ent_error_last) */
     int error;                /* ENT_OK, or ENT_INVALID */
-    char message[200];        /* "AI (17): month 13 is not a month" */
     /* Every AI, in order, unknown ones included */
     size_t n_ais;
     ent_scan_ai ais[ENT_SCAN_MAX_AIS];
@@ -192,10 +192,11 @@ typedef struct ent_scan {
 /*
  * Parses the len bytes at data, as a scanner sends them (a trailing CR/LF is
  * ignored). cfg may be NULL for the defaults. Returns ENT_OK, or ENT_INVALID
- * with out->error and out->message set (the message is specific: "GTIN
- * 4006381333932: check digit should be 1"). Any bytes are safe to pass.
- * out is always written; on error its fields other than error and message
- * may hold what was understood before the problem.
+ * with out->error set and the calling thread's last error saying what is
+ * wrong, specifically ("GTIN 4006381333932: check digit should be 1"; at
+ * most 199 bytes). Any bytes are safe to pass. out is always written; on
+ * error its fields other than error may hold what was understood before the
+ * problem.
  */
 ENT_API int ent_scan_parse(ent_scan *out, const char *data, size_t len, const ent_scan_config *cfg);
 

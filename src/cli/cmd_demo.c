@@ -65,10 +65,11 @@ static int parse_u64(const char *s, const char *what, uint64_t *out)
 }
 
 /* YYYY-MM-DD naming a day that exists: checked before the database file is
- * made, so that a mistyped date leaves nothing behind. why says what is wrong. */
-static int valid_date(const char *s, char *why, size_t why_len)
+ * made, so that a mistyped date leaves nothing behind. The library's last
+ * error says what is wrong. */
+static int valid_date(const char *s)
 {
-    return ent_date_check(s, NULL, why, why_len) == ENT_OK;
+    return ent_date_check(s, NULL) == ENT_OK;
 }
 
 /* Today in the store's zone ($ENTREPOT_TODAY wins, as in `stock levels`), so
@@ -80,8 +81,8 @@ static void today_in(const char *tz, char out[11])
         snprintf(out, 11, "%s", fixed);
         return;
     }
-    if (ent_time_today(out, tz && *tz ? tz : "UTC", NULL, 0) != ENT_OK)
-        ent_time_today(out, "UTC", NULL, 0); /* the zone was checked when the store was made */
+    if (ent_time_today(out, tz && *tz ? tz : "UTC") != ENT_OK)
+        ent_time_today(out, "UTC"); /* the zone was checked when the store was made */
 }
 
 static void progress(const char *stage, int64_t done, int64_t total, void *ud)
@@ -190,9 +191,8 @@ int cmd_demo(struct cli *cli, int argc, char **argv)
         return st;
     if (count_s && (st = parse_commodities(count_s, &count)) != 0)
         return st;
-    char why[256];
-    if (today && !valid_date(today, why, sizeof why))
-        return cli_error(EXIT_USAGE, "--today %s", why);
+    if (today && !valid_date(today))
+        return cli_error(EXIT_USAGE, "--today %s", ent_error_last()->message);
     if ((store_code == NULL) != (name == NULL))
         return cli_error(EXIT_USAGE, "--store and --name go together (see --help)");
     /* A missing database is built under a temporary name and appears only

@@ -13,7 +13,7 @@
 /* A whole-string base-10 integer; 0 on success. */
 static int parse_int(const char *s, int64_t *out)
 {
-    return ent_whole_parse(out, s, INT64_MIN, INT64_MAX, NULL, 0) == ENT_OK ? 0 : -1;
+    return ent_whole_parse(out, s, INT64_MIN, INT64_MAX) == ENT_OK ? 0 : -1;
 }
 
 /* Reads a passphrase, the first line of path, into buf. Passphrases never
@@ -630,13 +630,13 @@ static int parse_line(ent_journal_line *l, char *spec, const char *orig, const c
         p = c + 1;
     }
     int64_t qty, price, rate, amount;
-    char why[128], a[64], b[64];
+    char a[64], b[64];
     if (n < 4 || parse_int(f[1], &qty) != 0 || qty == 0 || qty < -ENT_QTY_MAX || qty > ENT_QTY_MAX)
         return cli_error(EXIT_USAGE,
                          "line '%s': write CODE:QTY:PRICE:RATE[:NAME] with a whole, non-zero QTY of at most %d",
                          ent_text_clip(a, sizeof a, orig, 40), ENT_QTY_MAX);
-    if (ent_money_parse(&price, f[2], currency, why, sizeof why) != ENT_OK)
-        return cli_error(EXIT_USAGE, "line '%s': price: %s", ent_text_clip(a, sizeof a, orig, 40), why);
+    if (ent_money_parse(&price, f[2], currency) != ENT_OK)
+        return cli_error(EXIT_USAGE, "line '%s': price: %s", ent_text_clip(a, sizeof a, orig, 40), ent_error_last()->message);
     if (price < 0)
         return cli_error(EXIT_USAGE, "line '%s': price '%s' must not be negative", ent_text_clip(a, sizeof a, orig, 40),
                          ent_text_clip(b, sizeof b, f[2], 40));
@@ -667,7 +667,7 @@ static int parse_pays(ent_journal_pay *pays, int *npay, char *paybuf, int64_t to
                       const char *currency)
 {
     int64_t rest = total;
-    char why[128], a[64];
+    char a[64];
     *npay = 0;
     for (char *save = NULL, *p = strtok_r(paybuf, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
         char *colon = strchr(p, ':');
@@ -677,8 +677,8 @@ static int parse_pays(ent_journal_pay *pays, int *npay, char *paybuf, int64_t to
         pays[*npay].amount = rest;
         if (colon) {
             *colon = '\0';
-            if (ent_money_parse(&pays[*npay].amount, colon + 1, currency, why, sizeof why) != ENT_OK)
-                return cli_error(EXIT_USAGE, "payment '%s': %s", ent_text_clip(a, sizeof a, p, 40), why);
+            if (ent_money_parse(&pays[*npay].amount, colon + 1, currency) != ENT_OK)
+                return cli_error(EXIT_USAGE, "payment '%s': %s", ent_text_clip(a, sizeof a, p, 40), ent_error_last()->message);
             int64_t v = pays[*npay].amount;
             if (refund ? v > 0 : v < 0)
                 return cli_error(EXIT_USAGE, "payment '%s': %s", ent_text_clip(a, sizeof a, p, 40),

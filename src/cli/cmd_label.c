@@ -285,7 +285,7 @@ static int pick_format(const char *format, const char *out, enum ent_label_forma
 static int whole(const char *s, long long lo, long long hi, long long *out)
 {
     int64_t v;
-    if (ent_whole_parse(&v, s, lo, hi, NULL, 0) != ENT_OK)
+    if (ent_whole_parse(&v, s, lo, hi) != ENT_OK)
         return -1;
     *out = v;
     return 0;
@@ -525,7 +525,7 @@ static int add_target(struct cli *cli, ent_label_job *job, const struct print_op
     }
     *good = st == 0 && rc == ENT_OK;
     if (!*good)
-        snprintf(msg, msg_len, "%s", ent_label_job_errmsg(job));
+        snprintf(msg, msg_len, "%s", ent_error_last()->message);
     ent_label_data_free(d);
     return st;
 }
@@ -581,7 +581,7 @@ static int write_out(struct cli *cli, ent_label_job *job, const struct print_opt
                 snprintf(wrote + strlen(wrote), size - strlen(wrote), "%s%s", p == 2 ? " and " : " … ", page);
         }
         rc = ent_label_job_write_file(job, path);
-        return rc == ENT_OK ? 0 : cli_error(cli_exit_code(rc), "%s", ent_label_job_errmsg(job));
+        return rc == ENT_OK ? 0 : cli_error(cli_exit_code(rc), "%s", ent_error_last()->message);
     }
     struct cli_out out;
     if ((st = cli_out_open(cli, &out, path)) != 0)
@@ -589,7 +589,7 @@ static int write_out(struct cli *cli, ent_label_job *job, const struct print_opt
     rc = ent_label_job_write(job, out.f);
     st = cli_out_close(&out, rc == ENT_OK);
     if (rc != ENT_OK)
-        return cli_error(cli_exit_code(rc), "%s: %s", path, ent_label_job_errmsg(job));
+        return cli_error(cli_exit_code(rc), "%s: %s", path, ent_error_last()->message);
     return st;
 }
 
@@ -602,7 +602,7 @@ static int write_job(struct cli *cli, ent_label_job *job, const struct print_opt
     if (o->printer) {
         rc = ent_label_job_print(job, o->printer, said, sizeof said);
         if (rc != ENT_OK)
-            return cli_error(cli_exit_code(rc), "%s", ent_label_job_errmsg(job));
+            return cli_error(cli_exit_code(rc), "%s", ent_error_last()->message);
         fprintf(stderr, "sent %zu label%s on %zu page%s to %s: %s\n", ent_label_job_labels(job),
                 ent_label_job_labels(job) == 1 ? "" : "s", ent_label_job_pages(job),
                 ent_label_job_pages(job) == 1 ? "" : "s", o->printer, said);
@@ -617,7 +617,7 @@ static int write_job(struct cli *cli, ent_label_job *job, const struct print_opt
         if (rc == ENT_OK && fflush(stdout) != 0)
             return cli_error(EXIT_IO, "writing to standard output failed");
         if (rc != ENT_OK)
-            return cli_error(cli_exit_code(rc), "%s", ent_label_job_errmsg(job));
+            return cli_error(cli_exit_code(rc), "%s", ent_error_last()->message);
     }
     *done = true;
     /* Who printed what where (schema 10); the labels are out whatever happens here. */
@@ -659,7 +659,6 @@ static int label_print(struct cli *cli, struct print_opts *o, const char **codes
     struct queue_sel queue = {&tg, 0};
     struct bad bad = {0};
     bool *printed = NULL;
-    char why[1024];
     int st = EXIT_OK, rc;
     const char *dir = labels_dir(o->labels);
     enum ent_label_format fmt;
@@ -685,15 +684,15 @@ static int label_print(struct cli *cli, struct print_opts *o, const char **codes
     if (o->out == NULL && o->printer == NULL && isatty(1) && fmt != ENT_LABEL_ZPL && fmt != ENT_LABEL_SVG)
         return cli_error(EXIT_USAGE, "not writing a %s to a terminal: give --out FILE or --printer NAME",
                          fmt == ENT_LABEL_PDF ? "PDF" : "PNG");
-    rc = ent_label_template_load(&t, dir, o->tpl, why, sizeof why);
+    rc = ent_label_template_load(&t, dir, o->tpl);
     if (rc == ENT_OK && o->sheet)
-        rc = ent_label_sheet_load(&sheet, dir, o->sheet, why, sizeof why);
+        rc = ent_label_sheet_load(&sheet, dir, o->sheet);
     if (rc == ENT_OK) {
         ent_label_options opt = {.format = fmt, .dpi = dpi, .sheet = sheet};
-        rc = ent_label_job_new(&job, t, &opt, why, sizeof why);
+        rc = ent_label_job_new(&job, t, &opt);
     }
     if (rc != ENT_OK) {
-        st = cli_error(cli_exit_code(rc), "%s", why);
+        st = cli_error(cli_exit_code(rc), "%s", ent_error_last()->message);
         goto done;
     }
     if ((st = cli_open(cli, 0)) != 0)
@@ -776,7 +775,7 @@ static int label_templates(struct cli *cli, const char *dir)
     const char *headers[] = {"name", "kind", "size", "file"};
     struct cli_table *t = cli_table_new(4, headers, NULL);
     struct dirent *e;
-    char path[4096], why[1024], size[64];
+    char path[4096], size[64];
     int bad = 0;
     while ((e = readdir(d)) != NULL) {
         bool is_tpl = ends_with(e->d_name, ".label"), is_sheet = ends_with(e->d_name, ".sheet");
@@ -786,8 +785,8 @@ static int label_templates(struct cli *cli, const char *dir)
         if (is_tpl) {
             ent_label_template *tp = NULL;
             double w, h;
-            if (ent_label_template_load(&tp, dir, path, why, sizeof why) != ENT_OK) {
-                fprintf(stderr, "entrepot: %s\n", why);
+            if (ent_label_template_load(&tp, dir, path) != ENT_OK) {
+                fprintf(stderr, "entrepot: %s\n", ent_error_last()->message);
                 bad++;
                 continue;
             }
@@ -798,8 +797,8 @@ static int label_templates(struct cli *cli, const char *dir)
             ent_label_template_free(tp);
         } else {
             ent_label_sheet *sh = NULL;
-            if (ent_label_sheet_load(&sh, dir, path, why, sizeof why) != ENT_OK) {
-                fprintf(stderr, "entrepot: %s\n", why);
+            if (ent_label_sheet_load(&sh, dir, path) != ENT_OK) {
+                fprintf(stderr, "entrepot: %s\n", ent_error_last()->message);
                 bad++;
                 continue;
             }
@@ -819,7 +818,6 @@ static int label_templates(struct cli *cli, const char *dir)
 
 static int label_check(const char **files, int n)
 {
-    char why[1024];
     int bad = 0;
     if (n == 0)
         return cli_error(EXIT_USAGE, "label check needs files (NAME.label or NAME.sheet)");
@@ -827,17 +825,17 @@ static int label_check(const char **files, int n)
         int rc;
         if (ends_with(files[i], ".sheet")) {
             ent_label_sheet *s = NULL;
-            rc = ent_label_sheet_load(&s, NULL, files[i], why, sizeof why);
+            rc = ent_label_sheet_load(&s, NULL, files[i]);
             ent_label_sheet_free(s);
         } else {
             ent_label_template *t = NULL; /* the library adds ".label" to a bare name */
-            rc = ent_label_template_load(&t, NULL, files[i], why, sizeof why);
+            rc = ent_label_template_load(&t, NULL, files[i]);
             ent_label_template_free(t);
         }
         if (rc == ENT_OK) {
             printf("%s: ok\n", files[i]);
         } else {
-            fprintf(stderr, "%s\n", why);
+            fprintf(stderr, "%s\n", ent_error_last()->message);
             bad++;
         }
     }

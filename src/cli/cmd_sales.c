@@ -59,7 +59,7 @@ static int parse_paper(const char *s, int *cols)
 /* A whole number of 1 or more (a quantity); the till says what is wrong. */
 static int whole(const char *s, int64_t *out)
 {
-    return ent_whole_parse(out, s, 1, ENT_QTY_MAX, NULL, 0) == ENT_OK ? 0 : -1;
+    return ent_whole_parse(out, s, 1, ENT_QTY_MAX) == ENT_OK ? 0 : -1;
 }
 
 /* "CODE", "CODE*3" or "3*CODE" into code and quantity (0: as the code says).
@@ -323,13 +323,12 @@ static void do_pay(struct till *t, char *args)
 {
     char *method = next_word(&args), *amount = next_word(&args);
     int64_t v = 0;
-    char why[200];
     if (method == NULL) {
         fprintf(t->out, "! pay cash|card|wallet [AMOUNT]\n");
         return;
     }
-    if (amount && ent_money_parse(&v, amount, t->currency, why, sizeof why) != ENT_OK) {
-        fprintf(t->out, "! %s\n", why);
+    if (amount && ent_money_parse(&v, amount, t->currency) != ENT_OK) {
+        fprintf(t->out, "! %s\n", ent_error_last()->message);
         return;
     }
     if (amount && v <= 0) {
@@ -356,7 +355,7 @@ static void do_price(struct till *t, char *args, int discount)
     size_t line;
     if (take_line(t, &args, &line) != 0)
         return;
-    char *amount = next_word(&args), why[200];
+    char *amount = next_word(&args);
     int64_t v = -1;
     int32_t bp = 0;
     int rc;
@@ -374,8 +373,8 @@ static void do_price(struct till *t, char *args, int discount)
             return;
         }
         bp = (int32_t)(p > 100000 ? 100000 : p);
-    } else if (ent_money_parse(&v, amount, t->currency, why, sizeof why) != ENT_OK) {
-        fprintf(t->out, "! %s\n", why);
+    } else if (ent_money_parse(&v, amount, t->currency) != ENT_OK) {
+        fprintf(t->out, "! %s\n", ent_error_last()->message);
         return;
     }
     if (discount)
@@ -573,7 +572,7 @@ static const char sale_help[] =
 
 static int take_payments(struct till *t, char *spec)
 {
-    char why[200], v1[ENT_CLIP_SIZE];
+    char v1[ENT_CLIP_SIZE];
     int n = 0;
     for (char *save = NULL, *p = strtok_r(spec, ",", &save); p; p = strtok_r(NULL, ",", &save), n++) {
         char *colon = strchr(p, ':');
@@ -584,8 +583,8 @@ static int take_payments(struct till *t, char *spec)
                              "amounts take a decimal point (cash:3.50)", ent_text_clip(v1, sizeof v1, p, 40));
         if (colon) {
             *colon = '\0';
-            if (ent_money_parse(&v, colon + 1, t->currency, why, sizeof why) != ENT_OK)
-                return cli_error(EXIT_USAGE, "--pay %s: %s", ent_text_clip(v1, sizeof v1, p, 40), why);
+            if (ent_money_parse(&v, colon + 1, t->currency) != ENT_OK)
+                return cli_error(EXIT_USAGE, "--pay %s: %s", ent_text_clip(v1, sizeof v1, p, 40), ent_error_last()->message);
             if (v <= 0)
                 return cli_error(EXIT_USAGE, "--pay %s: an amount paid must be more than zero", ent_text_clip(v1, sizeof v1, p, 40));
         }

@@ -303,9 +303,10 @@ static int scan_one(struct out *o, ent_db *db, const char *code, size_t len, con
     }
     field(o, "code", shown);
     if (ent_scan_parse(&s, code, len, cfg) != ENT_OK) {
-        field(o, "error", s.message);
-        jset_str(o, "error", s.message);
-        status = cli_error(EXIT_USAGE, "%s: %s", shown, s.message);
+        const char *why = ent_error_last()->message;
+        field(o, "error", why);
+        jset_str(o, "error", why);
+        status = cli_error(EXIT_USAGE, "%s: %s", shown, why);
         goto done;
     }
     put_parse(o, &s, cfg);
@@ -365,7 +366,6 @@ static int cmd_scan_config(struct cli *cli, int argc, char **argv)
 {
     const char *fnc1 = NULL, *instore = NULL, *pos[1];
     int npos = 0, status;
-    char why[200];
     ent_scan_config cfg;
     const struct cli_opt opts[] = {{"fnc1", &fnc1, NULL}, {"instore", &instore, NULL}, {NULL, NULL, NULL}};
     status = cli_parse(argc, argv, opts, help_scan, pos, 0, &npos);
@@ -384,8 +384,8 @@ static int cmd_scan_config(struct cli *cli, int argc, char **argv)
         char c = strcmp(fnc1, "none") == 0 ? 0 : fnc1[0];
         if (c && fnc1[1] != '\0')
             return cli_error(EXIT_USAGE, "--fnc1 takes one character (or none), not '%s'", fnc1);
-        if (ent_scan_config_set_fnc1(&cfg, c, why, sizeof why) != ENT_OK)
-            return cli_error(EXIT_USAGE, "%s", why);
+        if (ent_scan_config_set_fnc1(&cfg, c) != ENT_OK)
+            return cli_error(EXIT_USAGE, "%s", ent_error_last()->message);
     }
     if (instore) {
         char list[512];
@@ -393,8 +393,8 @@ static int cmd_scan_config(struct cli *cli, int argc, char **argv)
         snprintf(list, sizeof list, "%s", strcmp(instore, "none") == 0 ? "" : instore);
         char *save = NULL;
         for (char *tok = strtok_r(list, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save))
-            if (ent_scan_config_add_layout(&cfg, tok, why, sizeof why) != ENT_OK)
-                return cli_error(EXIT_USAGE, "%s", why);
+            if (ent_scan_config_add_layout(&cfg, tok) != ENT_OK)
+                return cli_error(EXIT_USAGE, "%s", ent_error_last()->message);
     }
     rc = ent_scan_config_save(cli->db, &cfg);
     if (rc != ENT_OK)
@@ -448,10 +448,9 @@ int cmd_scan(struct cli *cli, int argc, char **argv)
         ent_store_free(store);
     }
     if (fnc1) {
-        char why[200];
         char c = strcmp(fnc1, "none") == 0 ? 0 : fnc1[0];
-        if ((c && fnc1[1] != '\0') || ent_scan_config_set_fnc1(&cfg, c, why, sizeof why) != ENT_OK) {
-            status = cli_error(EXIT_USAGE, "--fnc1: %s", c && fnc1[1] ? "one character, please" : why);
+        if ((c && fnc1[1] != '\0') || ent_scan_config_set_fnc1(&cfg, c) != ENT_OK) {
+            status = cli_error(EXIT_USAGE, "--fnc1: %s", c && fnc1[1] ? "one character, please" : ent_error_last()->message);
             goto done;
         }
     }

@@ -65,17 +65,16 @@ static int parse_qty(const char *s, const char *what, long long min, int64_t *ou
 static int32_t day_number(const char *s)
 {
     int32_t days;
-    return ent_date_check(s, &days, NULL, 0) == ENT_OK ? days : -1;
+    return ent_date_check(s, &days) == ENT_OK ? days : -1;
 }
 
 /* Today in the store's time zone ($ENTREPOT_TODAY overrides it, for tests). */
 static int today(struct cli *cli, char out[11])
 {
     const char *fixed = getenv("ENTREPOT_TODAY");
-    char why[256];
     if (fixed && *fixed) {
-        if (ent_date_check(fixed, NULL, why, sizeof why) != ENT_OK)
-            return cli_error(EXIT_USAGE, "ENTREPOT_TODAY %s", why);
+        if (ent_date_check(fixed, NULL) != ENT_OK)
+            return cli_error(EXIT_USAGE, "ENTREPOT_TODAY %s", ent_error_last()->message);
         memcpy(out, fixed, 11);
         return 0;
     }
@@ -84,8 +83,8 @@ static int today(struct cli *cli, char out[11])
     if (ent_store_get(cli->db, &s) == ENT_OK)
         snprintf(tz, sizeof tz, "%s", s->tz);
     ent_store_free(s);
-    if (ent_time_today(out, tz, why, sizeof why) != ENT_OK)
-        return cli_error(EXIT_IO, "today's date: %s", why);
+    if (ent_time_today(out, tz) != ENT_OK)
+        return cli_error(EXIT_IO, "today's date: %s", ent_error_last()->message);
     if (day_number(out) < 0)
         return cli_error(EXIT_IO, "the system clock gives no date from " ENT_DATE_MIN " to " ENT_DATE_MAX);
     return 0;
@@ -128,14 +127,13 @@ static int do_receive(struct cli *cli, int argc, char **argv)
         return st;
     r.unit_cost = -1;
     if (cost) {
-        char why[200];
         ent_store *s = NULL;
         if (r.cost_currency == NULL && ent_store_get(cli->db, &s) == ENT_OK)
             memcpy(cur, s->currency, 4);
         ent_store_free(s);
-        int rc = ent_money_parse(&r.unit_cost, cost, r.cost_currency ? r.cost_currency : cur, why, sizeof why);
+        int rc = ent_money_parse(&r.unit_cost, cost, r.cost_currency ? r.cost_currency : cur);
         if (rc != ENT_OK)
-            return cli_error(EXIT_USAGE, "--cost: %s", why);
+            return cli_error(EXIT_USAGE, "--cost: %s", ent_error_last()->message);
         if (r.unit_cost < 0)
             return cli_error(EXIT_USAGE, "--cost '%s' must not be negative", ENT_CLIP(cost, 40));
         if (r.cost_currency == NULL)
@@ -471,7 +469,7 @@ static int do_levels(struct cli *cli, int argc, char **argv)
     if (expiring) {
         /* Past the last date there is, every lot has expired: the window
          * stops at 9999-12-31 instead of wrapping. */
-        if (ent_date_add_days(before, day, days, NULL, 0) != ENT_OK)
+        if (ent_date_add_days(before, day, days) != ENT_OK)
             memcpy(before, ENT_DATE_MAX, 11);
         q.expiring_before = before;
         q.by = ENT_BY_LOT;

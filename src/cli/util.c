@@ -346,9 +346,8 @@ int cli_refuse_empty(const struct cli_opt *opts)
 
 int cli_parse_whole(const char *what, const char *s, int64_t min, int64_t max, int64_t *out)
 {
-    char why[256];
-    if (ent_whole_parse(out, s, min, max, why, sizeof why) != ENT_OK)
-        return cli_error(EXIT_USAGE, "%s %s", what, why);
+    if (ent_whole_parse(out, s, min, max) != ENT_OK)
+        return cli_error(EXIT_USAGE, "%s %s", what, ent_error_last()->message);
     return 0;
 }
 

@@ -93,9 +93,8 @@ static int parse_net_content(const char *s, int64_t *value, char unit[4])
 
 static int parse_count(ent_db *db, const char *field, const char *s, int64_t min, int64_t max, int64_t *out)
 {
-    char why[256];
-    if (ent_whole_parse(out, s, min, max, why, sizeof why) != ENT_OK)
-        return entx_fail(db, ENT_INVALID, "%s %s", field, why);
+    if (ent_whole_parse(out, s, min, max) != ENT_OK)
+        return entx_fail(db, ENT_INVALID, "%s %s", field, entx_why());
     return ENT_OK;
 }
 
@@ -116,7 +115,6 @@ static int store_currency(ent_db *db, char out[4])
 /* Parses and checks every field into p. Empty fields take defaults. */
 static int parse_fields(ent_db *db, const ent_product_fields *f, const char *default_currency, struct prod *p)
 {
-    char why[256];
     int rc;
     memset(p, 0, sizeof *p);
     for (size_t i = 0; i < NFIELDS; i++) {
@@ -125,8 +123,8 @@ static int parse_fields(ent_db *db, const ent_product_fields *f, const char *def
         if ((rc = entx_check_text(db, field_names[i], v, max, false)) != ENT_OK)
             return rc;
     }
-    if (!entx_empty(f->gtin) && ent_gtin_normalize(p->gtin, f->gtin, why, sizeof why) != ENT_OK)
-        return entx_fail(db, ENT_INVALID, "%s", why);
+    if (!entx_empty(f->gtin) && ent_gtin_normalize(p->gtin, f->gtin) != ENT_OK)
+        return entx_fail(db, ENT_INVALID, "%s", entx_why());
     if (!entx_empty(f->sku)) {
         if (!entx_valid_code(f->sku, 32))
             return entx_fail(db, ENT_INVALID, "sku '%s' must be 1 to 32 letters, digits or - _ . /", ENT_CLIP(f->sku, 40));
@@ -145,7 +143,7 @@ static int parse_fields(ent_db *db, const ent_product_fields *f, const char *def
         const ent_country *c = NULL;
         rc = ent_country_lookup(&c, f->origin);
         if (rc == ENT_ERROR)
-            return entx_fail(db, ENT_ERROR, "%s", ent_country_errmsg());
+            return entx_fail(db, ENT_ERROR, "%s", entx_why());
         if (rc != ENT_OK)
             return entx_fail(db, ENT_INVALID, "origin '%s' is not an ISO 3166-1 country code", ENT_CLIP(f->origin, 40));
         memcpy(p->origin, c->alpha2, 3);
@@ -171,14 +169,14 @@ static int parse_fields(ent_db *db, const ent_product_fields *f, const char *def
                         "(more than 0, at most 10000 kg, 10000 l or 10000000 pcs)",
                         ENT_CLIP(f->net_content, 40));
     /* The whole code is checked before it is kept: "EURO" is not "EUR". */
-    if (ent_currency_parse(p->currency, entx_empty(f->currency) ? default_currency : f->currency, why, sizeof why) != ENT_OK)
-        return entx_fail(db, ENT_INVALID, "%s", why);
+    if (ent_currency_parse(p->currency, entx_empty(f->currency) ? default_currency : f->currency) != ENT_OK)
+        return entx_fail(db, ENT_INVALID, "%s", entx_why());
     /* No price is not a price of zero: the commodity waits to be priced. */
     p->priced = !entx_empty(f->price);
     if (p->priced) {
-        rc = ent_money_parse(&p->price, f->price, p->currency, why, sizeof why);
+        rc = ent_money_parse(&p->price, f->price, p->currency);
         if (rc != ENT_OK)
-            return entx_fail(db, ENT_INVALID, "price: %s", why);
+            return entx_fail(db, ENT_INVALID, "price: %s", entx_why());
         if (p->price < 0)
             return entx_fail(db, ENT_INVALID, "price '%s' must not be negative", ENT_CLIP(f->price, 40));
         if (p->price > PRICE_MAX) {
@@ -240,7 +238,7 @@ static const char sql_by_barcode[] = "SELECT product_id, qty FROM product_barcod
 /* GTIN, then SKU, then extra barcode (normalised when it is a GTIN). */
 int ent_product_id(ent_db *db, int64_t *out, const char *code, int64_t *qty_out)
 {
-    char gtin[15], why[160];
+    char gtin[15];
     int64_t qty = 1;
     int rc;
     entx_ok(db);
@@ -249,7 +247,7 @@ int ent_product_id(ent_db *db, int64_t *out, const char *code, int64_t *qty_out)
     size_t n = strlen(code);
     int digits = strspn(code, "0123456789") == n;
     int gtin_shaped = digits && (n == 8 || n == 12 || n == 13 || n == 14);
-    int is_gtin = gtin_shaped && ent_gtin_normalize(gtin, code, why, sizeof why) == ENT_OK;
+    int is_gtin = gtin_shaped && entx_gtin_check(gtin, code) == ENT_OK;
     if (is_gtin) {
         rc = lookup_id(db, sql_by_gtin, gtin, out, &qty);
         if (rc == ENT_NOTFOUND)
@@ -264,8 +262,10 @@ int ent_product_id(ent_db *db, int64_t *out, const char *code, int64_t *qty_out)
             rc = lookup_id(db, sql_by_barcode, code, out, &qty);
     }
     if (rc == ENT_NOTFOUND) {
-        if (gtin_shaped && !is_gtin)
-            return entx_fail(db, ENT_INVALID, "%s", why);
+        if (gtin_shaped && !is_gtin) {
+            ent_gtin_normalize(gtin, code); /* for its words */
+            return entx_fail(db, ENT_INVALID, "%s", entx_why());
+        }
         return entx_fail(db, ENT_NOTFOUND, "no commodity has the code '%s'", ENT_CLIP(code, 40));
     }
     if (rc == ENT_OK && qty_out)
@@ -395,7 +395,7 @@ static int gtin_key(const char *code, char key[15])
     size_t n = strlen(code);
     if (strspn(code, "0123456789") != n || (n != 8 && n != 12 && n != 13 && n != 14))
         return 0;
-    return ent_gtin_normalize(key, code, NULL, 0) == ENT_OK;
+    return entx_gtin_check(key, code) == ENT_OK;
 }
 
 /*
@@ -919,14 +919,14 @@ int ent_product_history(ent_db *db, const char *code, const char *field, ent_pro
 /* A barcode is stored as a 14-digit GTIN when it is one, else as given. */
 static int barcode_key(ent_db *db, const char *barcode, char out[65])
 {
-    char gtin[15], why[160];
+    char gtin[15];
     int rc = entx_check_text(db, "barcode", barcode, 64, true);
     if (rc != ENT_OK)
         return rc;
     size_t n = strlen(barcode);
     if (strspn(barcode, "0123456789") == n && (n == 8 || n == 12 || n == 13 || n == 14)) {
-        if (ent_gtin_normalize(gtin, barcode, why, sizeof why) != ENT_OK)
-            return entx_fail(db, ENT_INVALID, "%s", why);
+        if (ent_gtin_normalize(gtin, barcode) != ENT_OK)
+            return entx_fail(db, ENT_INVALID, "%s", entx_why());
         snprintf(out, 65, "%s", gtin);
         return ENT_OK;
     }
@@ -1086,15 +1086,15 @@ struct import {
 static int import_row(ent_db *db, struct import *im, ent_product_fields *f, size_t row)
 {
     int64_t id = 0, qty;
-    char key[15], why[160];
+    char key[15];
     struct clash c = {0};
     struct prod p;
     const char *what = "GTIN", *code = key;
     int rc;
     /* The row's commodity: by GTIN when the row has one, else by SKU. */
     if (!entx_empty(f->gtin)) {
-        if (ent_gtin_normalize(key, f->gtin, why, sizeof why) != ENT_OK)
-            return entx_fail(db, ENT_INVALID, "%s", why);
+        if (ent_gtin_normalize(key, f->gtin) != ENT_OK)
+            return entx_fail(db, ENT_INVALID, "%s", entx_why());
     } else if (!entx_empty(f->sku)) {
         if ((rc = entx_check_text(db, "sku", f->sku, 32, true)) != ENT_OK)
             return rc;
@@ -1145,7 +1145,7 @@ static int import_header(ent_db *db, ent_csv *csv, int map[], size_t *ncols)
     int r = ent_csv_next(csv, &cells, &ncells);
     if (r <= 0)
         return r == 0 ? entx_fail(db, ENT_INVALID, "row 1: the file is empty; expected a header row")
-                      : entx_fail(db, ENT_INVALID, "%s", ent_csv_errmsg(csv));
+                      : entx_fail(db, ENT_INVALID, "%s", entx_why());
     if (ncells > NFIELDS)
         return entx_fail(db, ENT_INVALID, "row 1: %zu columns; at most %zu are known", ncells, NFIELDS);
     /* Map each column to a field; unknown or repeated columns are refused. */
@@ -1214,7 +1214,7 @@ int ent_product_import_csv(ent_db *db, FILE *in, int update, int64_t *imported)
         count++;
     }
     if (rc == ENT_OK && r < 0)
-        rc = entx_fail(db, ENT_INVALID, "%s", ent_csv_errmsg(csv));
+        rc = entx_fail(db, ENT_INVALID, "%s", entx_why());
     rc = entx_tx_end(db, rc);
     if (rc == ENT_OK && imported)
         *imported = count;

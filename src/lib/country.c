@@ -242,12 +242,7 @@ static void load_all(void)
 static int ensure_loaded(void)
 {
     pthread_once(&load_once, load_all);
-    return load_error[0] ? ENT_ERROR : ENT_OK;
-}
-
-const char *ent_country_errmsg(void)
-{
-    return load_error;
+    return load_error[0] ? entx_error_set(ENT_ERROR, "%s", load_error) : ENT_OK;
 }
 
 /* ---- lookups ------------------------------------------------------------ */

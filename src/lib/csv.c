@@ -37,14 +37,14 @@ int ent_csv_open(ent_csv **out, FILE *f)
     ent_csv *c = calloc(1, sizeof *c);
     *out = c;
     if (c == NULL)
-        return ENT_ERROR;
+        return entx_error_set(ENT_ERROR, "out of memory");
     /* The buffer exists from the start: an empty first field is then
      * buf + 0, not an offset from a null pointer (found by fuzz_csv). */
     c->buf = malloc(4096);
     if (c->buf == NULL) {
         free(c);
         *out = NULL;
-        return ENT_ERROR;
+        return entx_error_set(ENT_ERROR, "out of memory");
     }
     c->cap = 4096;
     c->f = f;
@@ -74,11 +74,6 @@ size_t ent_csv_line(const ent_csv *c)
 size_t ent_csv_record(const ent_csv *c)
 {
     return c->record;
-}
-
-const char *ent_csv_errmsg(const ent_csv *c)
-{
-    return c->err;
 }
 
 /* "row 2, column name_zh" (or "column 3" before the header is known, or
@@ -278,7 +273,7 @@ static int read_record(ent_csv *c)
     }
 }
 
-int ent_csv_next(ent_csv *c, char ***fields, size_t *count)
+static int next_record(ent_csv *c, char ***fields, size_t *count)
 {
     int rc;
     c->len = 0;
@@ -307,6 +302,18 @@ int ent_csv_next(ent_csv *c, char ***fields, size_t *count)
     *fields = c->fields;
     *count = c->nfields;
     return 1;
+}
+
+/* The reader keeps its words in c->err while it reads; they become the
+ * calling thread's last error when the record is refused. */
+int ent_csv_next(ent_csv *c, char ***fields, size_t *count)
+{
+    int rc = next_record(c, fields, count);
+    if (rc < 0)
+        entx_error_copy(rc, ENT_HINT_NONE, c->err);
+    else
+        ent_error_clear();
+    return rc;
 }
 
 int ent_csv_write(FILE *f, const char *const *fields, size_t count)

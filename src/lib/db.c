@@ -59,6 +59,7 @@ __attribute__((format(printf, 4, 0))) static int fail_v(ent_db *db, int code, in
     entx_text_trim_cut(db->msg, sizeof db->msg);
     db->code = code;
     db->hint = hint;
+    entx_error_copy(code, hint, db->msg);
     return code;
 }
 
@@ -92,6 +93,7 @@ void entx_ok(ent_db *db)
     db->code = ENT_OK;
     db->hint = ENT_HINT_NONE;
     db->msg[0] = '\0';
+    ent_error_clear();
 }
 
 sqlite3_stmt *entx_stmt(ent_db *db, const char *sql)
@@ -447,7 +449,7 @@ int ent_db_open(ent_db **out, const char *path, int flags)
     int rc = ENT_OK;
     *out = db;
     if (db == NULL)
-        return ENT_ERROR;
+        return entx_error_set(ENT_ERROR, "out of memory"); /* what ent_errmsg(NULL) says too */
     db->flags = flags;
     if (path == NULL || *path == '\0') {
         rc = entx_fail(db, ENT_INVALID, "no database path given");
@@ -628,7 +630,7 @@ int ent_store_init(ent_db *db, const char *code, const char *name, const char *c
         return rc;
     rc = ent_currency_lookup(&cur, currency);
     if (rc == ENT_ERROR)
-        return entx_fail(db, ENT_ERROR, "%s", ent_country_errmsg());
+        return entx_fail(db, ENT_ERROR, "%s", entx_why());
     if (rc != ENT_OK)
         return entx_fail(db, ENT_INVALID, "currency '%s' is not an ISO 4217 code", currency);
     if (!valid_tz(tz))

@@ -160,7 +160,7 @@ static int setup_countries(struct demo *d)
         const ent_country *c = NULL;
         int rc = ent_country_lookup(&c, entx_demo_countries[i].cc);
         if (rc == ENT_ERROR)
-            return entx_fail(d->db, ENT_ERROR, "%s", ent_country_errmsg());
+            return entx_fail(d->db, ENT_ERROR, "%s", entx_why());
         if (rc != ENT_OK)
             return entx_fail(d->db, ENT_ERROR, "%s in the demo's tables is not an ISO 3166-1 code in iso-codes",
                             entx_demo_countries[i].cc);

@@ -7,15 +7,21 @@
 #include "entrepot/parse.h"
 #include "sales_internal.h"
 
-/* Why a start's date part is wrong, when the rest has the right form. */
-static int start_date_why(const char *start, char *why, size_t why_len)
+/* Whether a start's date part is wrong when the rest has the right form
+ * (the calling thread's last error then says why). */
+static int start_date_why(const char *start)
 {
     char d[11];
     if (strlen(start) < 10)
         return 0;
     memcpy(d, start, 10);
     d[10] = '\0';
-    return ent_date_check(d, NULL, why, why_len) != ENT_OK && strstr(why, "in the form") == NULL;
+    if (ent_date_check(d, NULL) == ENT_OK)
+        return 0;
+    if (strstr(entx_why(), "in the form") == NULL)
+        return 1;
+    ent_error_clear(); /* the whole start is judged next, in words of its own */
+    return 0;
 }
 
 static int valid_utc(const char *s)
@@ -36,9 +42,8 @@ static int valid_utc(const char *s)
 
 static int count_field(ent_db *db, const char *name, const char *text, int64_t *out, int64_t min, int64_t max)
 {
-    char why[256];
-    if (ent_whole_parse(out, text, min, max, why, sizeof why) != ENT_OK)
-        return entx_fail(db, ENT_INVALID, "%s %s", name, why);
+    if (ent_whole_parse(out, text, min, max) != ENT_OK)
+        return entx_fail(db, ENT_INVALID, "%s %s", name, entx_why());
     return ENT_OK;
 }
 
@@ -89,9 +94,8 @@ static int upsert(ent_db *db, const char *sensor, const char *start, int64_t min
         return rc;
     if (start == NULL || *start == '\0')
         return entx_fail(db, ENT_INVALID, "a period start is needed");
-    char why[256];
-    if (start_date_why(start, why, sizeof why))
-        return entx_fail(db, ENT_INVALID, "start %s", why);
+    if (start_date_why(start))
+        return entx_fail(db, ENT_INVALID, "start %s", entx_why());
     if (strchr(start, 'T')) {
         if (!valid_utc(start))
             return entx_fail(db, ENT_INVALID, "start '%s' is not UTC YYYY-MM-DDTHH:MM:SSZ or local YYYY-MM-DD HH:MM",
@@ -104,14 +108,16 @@ static int upsert(ent_db *db, const char *sensor, const char *start, int64_t min
     /* A period that begins more than a day from now is a door counter's wrong
      * clock (a day of grace, as for stock dates: counters are set up ahead
      * and zones differ); counted, it would stand in reports of days to come. */
-    char now[21], limit[21], today[11], unused[8];
+    char now[21], limit[21], today[11];
     entx_now_utc(now);
     snprintf(today, sizeof today, "%.10s", now);
     snprintf(limit, sizeof limit, "%s", now);
-    if (ent_date_add_days(limit, today, 1, unused, sizeof unused) == ENT_OK) {
+    if (ent_date_add_days(limit, today, 1) == ENT_OK) {
         limit[10] = now[10]; /* the date moved a day; the time of day stays */
         if (strcmp(utc, limit) > 0)
             return entx_fail(db, ENT_INVALID, "start %s is more than a day in the future (it is now %s)", utc, now);
+    } else {
+        ent_error_clear(); /* the clock is at the last day: nothing lies beyond it */
     }
     if (minutes <= 0 || minutes > 1440)
         return entx_fail(db, ENT_INVALID, "minutes %lld must be from 1 to 1440", (long long)minutes);
@@ -190,7 +196,7 @@ int ent_flow_import_csv(ent_db *db, FILE *in, int64_t *rows)
         goto free_csv;
     got = ent_csv_next(csv, &f, &count);
     if (got < 0) {
-        rc = entx_fail(db, ENT_INVALID, "%s", ent_csv_errmsg(csv));
+        rc = entx_fail(db, ENT_INVALID, "%s", entx_why());
         goto done;
     }
     if (got == 0) {
@@ -222,7 +228,7 @@ int ent_flow_import_csv(ent_db *db, FILE *in, int64_t *rows)
         n++;
     }
     if (got < 0)
-        rc = entx_fail(db, ENT_INVALID, "%s", ent_csv_errmsg(csv));
+        rc = entx_fail(db, ENT_INVALID, "%s", entx_why());
 done:
     rc = entx_tx_end(db, rc);
     if (rc == ENT_OK && rows)

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "entrepot/scan.h"
+#include "internal.h"
 
 int ent_gs1_check_digit(const char *s, size_t n)
 {
@@ -20,35 +21,28 @@ int ent_gs1_check_digit(const char *s, size_t n)
     return '0' + (10 - sum % 10) % 10;
 }
 
-int ent_gtin_normalize(char out[15], const char *code, char *why, size_t why_len)
+/* report: whether a refusal leaves its words (entx_gtin_check only needs
+ * the answer). */
+static int normalize(char out[15], const char *code, bool report)
 {
     size_t n = code ? strlen(code) : 0;
-    char dummy[1];
-    if (why == NULL) {
-        why = dummy;
-        why_len = sizeof dummy;
-    }
     for (size_t i = 0; i < n; i++) {
         if (code[i] < '0' || code[i] > '9') {
-            snprintf(why, why_len, "GTIN %s: '%c' is not a digit", ENT_CLIP(code, 40),
-                     (code[i] >= 0x20 && code[i] < 0x7f) ? code[i] : '?');
-            return ENT_INVALID;
+            return !report ? ENT_INVALID : entx_error_set(ENT_INVALID, "GTIN %s: '%c' is not a digit", ENT_CLIP(code, 40),
+                                  (code[i] >= 0x20 && code[i] < 0x7f) ? code[i] : '?');
         }
     }
     if (n != 8 && n != 12 && n != 13 && n != 14) {
-        snprintf(why, why_len, "GTIN %s: %zu digits, expected 8, 12, 13 or 14", ENT_CLIP(code, 40), n);
-        return ENT_INVALID;
+        return !report ? ENT_INVALID : entx_error_set(ENT_INVALID, "GTIN %s: %zu digits, expected 8, 12, 13 or 14", ENT_CLIP(code, 40), n);
     }
     /* All zeros passes the check digit but names nothing: GS1 never issues it,
      * and a scanner or keyboard fault is what produces it. */
     if (strspn(code, "0") == n) {
-        snprintf(why, why_len, "GTIN %s: all zeros is not a GTIN", code);
-        return ENT_INVALID;
+        return !report ? ENT_INVALID : entx_error_set(ENT_INVALID, "GTIN %s: all zeros is not a GTIN", code);
     }
     int cd = ent_gs1_check_digit(code, n - 1);
     if (cd != code[n - 1]) {
-        snprintf(why, why_len, "GTIN %s: check digit should be %c", code, cd);
-        return ENT_INVALID;
+        return !report ? ENT_INVALID : entx_error_set(ENT_INVALID, "GTIN %s: check digit should be %c", code, cd);
     }
     memset(out, '0', 14 - n);
     memcpy(out + 14 - n, code, n);
@@ -142,4 +136,15 @@ int ent_upce_expand(char out[13], const char *s)
     out[11] = s[7];
     out[12] = '\0';
     return ENT_OK;
+}
+
+int ent_gtin_normalize(char out[15], const char *code)
+{
+    ent_error_clear();
+    return normalize(out, code, true);
+}
+
+int entx_gtin_check(char out[15], const char *code)
+{
+    return normalize(out, code, false);
 }

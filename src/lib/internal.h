@@ -12,7 +12,7 @@
 #include "entrepot/common.h"
 
 #define ENT_STMT_CACHE 128
-#define ENT_MSG_MAX 1024
+#define ENT_MSG_MAX ENT_ERROR_MAX /* a message on the handle is the same size as the last error's */
 /* Every connection's page cache (32 MiB); bulk imports raise it for a while. */
 #define ENT_CACHE_PRAGMA "PRAGMA cache_size = -32768"
 
@@ -44,8 +44,21 @@ int entx_fail_hint(ent_db *db, int code, int hint, const char *fmt, ...) __attri
 /* Records SQLite's own error as ENT_ERROR (ENT_BUSY when locked), prefixed by what. */
 int entx_fail_sql(ent_db *db, const char *what);
 
-/* Clears the error state at the start of a public call. */
+/* Clears the error state at the start of a public call (on db and the
+ * calling thread's last error). */
 void entx_ok(ent_db *db);
+
+/*
+ * The calling thread's last error (error.c), for calls without a handle:
+ * entx_error_set records code and a printf-style message and returns code
+ * (the arguments may include entx_why()); entx_why is the message itself,
+ * for a caller that puts a helper's words into its own message;
+ * entx_error_copy records a message as it is. entx_fail* record on the
+ * handle and here too.
+ */
+int entx_error_set(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void entx_error_copy(int code, int hint, const char *msg);
+const char *entx_why(void);
 
 /* Returns the cached prepared statement for the static string sql, reset and
  * with bindings cleared; NULL (error recorded) when it does not prepare. */
@@ -110,6 +123,10 @@ static inline bool entx_empty(const char *s)
 {
     return s == NULL || *s == '\0';
 }
+
+/* ent_gtin_normalize for the library's own tests of a code: the answer
+ * only, the calling thread's last error left as it is. */
+int entx_gtin_check(char out[15], const char *code);
 
 /* Parses a base-10 integer that fills the whole string. */
 int entx_parse_i64(const char *s, int64_t *out);

@@ -926,7 +926,7 @@ int ent_journal_append(ent_journal *j, ent_journal_written *out, const ent_journ
     struct jrec r;
     int rc;
     if (j == NULL)
-        return ENT_INVALID;
+        return entx_error_set(ENT_INVALID, "no journal given");
     entx_ok(j->db);
     if ((rc = check_record(j, rec)) != ENT_OK)
         return rc;
@@ -970,7 +970,7 @@ int ent_journal_event(ent_journal *j, ent_journal_written *out, const char *even
 {
     int rc;
     if (j == NULL)
-        return ENT_INVALID;
+        return entx_error_set(ENT_INVALID, "no journal given");
     entx_ok(j->db);
     if ((rc = entx_check_text(j->db, "event", event, 32, true)) != ENT_OK ||
         (rc = entx_check_text(j->db, "note", note, 500, false)) != ENT_OK)
@@ -992,7 +992,7 @@ int ent_journal_rotate(ent_journal *j, char *key_id_out, const char *new_path, c
     bool written = false;
     int rc;
     if (j == NULL)
-        return ENT_INVALID;
+        return entx_error_set(ENT_INVALID, "no journal given");
     entx_ok(j->db);
     if (new_path == NULL || *new_path == '\0')
         return entx_fail(j->db, ENT_INVALID, "no file given for the new key");

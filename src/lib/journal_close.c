@@ -347,7 +347,7 @@ int ent_journal_close_period(ent_journal *j, ent_journal_closing **out, int peri
     if (out)
         *out = NULL;
     if (j == NULL)
-        return ENT_INVALID;
+        return entx_error_set(ENT_INVALID, "no journal given");
     entx_ok(j->db);
     if ((rc = parse_span(j, &s, period, date)) != ENT_OK)
         return rc;

@@ -26,14 +26,14 @@ static const char *sym_name(enum symbology s)
 }
 
 /* Checks that a digit string has the given length and a valid mod-10 check digit. */
-static int digits_ok(const char *s, size_t n1, size_t n2, char *why, size_t why_len, const char *what)
+static int digits_ok(const char *s, size_t n1, size_t n2, const char *what)
 {
     size_t n = strlen(s);
     if (strspn(s, "0123456789") != n || (n != n1 && n != n2)) {
         if (n1 == n2)
-            snprintf(why, why_len, "%s needs %zu digits, got '%s'", what, n1, s);
+            entx_label_error(ENT_INVALID, "%s needs %zu digits, got '%s'", what, n1, s);
         else
-            snprintf(why, why_len, "%s needs %zu or %zu digits, got '%s'", what, n1, n2, s);
+            entx_label_error(ENT_INVALID, "%s needs %zu or %zu digits, got '%s'", what, n1, n2, s);
         return ENT_INVALID;
     }
     return ENT_OK;
@@ -67,18 +67,18 @@ struct gs1_el {
 };
 
 /* Splits "[01]...[10]..." into elements (pointing into s). */
-static int gs1_split(const char *s, struct gs1_el *els, int max, int *n, char *why, size_t why_len)
+static int gs1_split(const char *s, struct gs1_el *els, int max, int *n)
 {
     *n = 0;
     while (*s) {
         const char *close = strchr(s, ']');
         if (*s != '[' || close == NULL || close - s < 3 || close - s > 5 ||
             (size_t)(close - s - 1) != strspn(s + 1, "0123456789")) {
-            snprintf(why, why_len, "GS1 data must be [AI]value... with 2-4 digit AIs, got '%s'", ENT_CLIP(s, 40));
+            entx_label_error(ENT_INVALID, "GS1 data must be [AI]value... with 2-4 digit AIs, got '%s'", ENT_CLIP(s, 40));
             return ENT_INVALID;
         }
         if (*n == max) {
-            snprintf(why, why_len, "too many GS1 elements (at most %d)", max);
+            entx_label_error(ENT_INVALID, "too many GS1 elements (at most %d)", max);
             return ENT_INVALID;
         }
         struct gs1_el *e = &els[(*n)++];
@@ -87,30 +87,30 @@ static int gs1_split(const char *s, struct gs1_el *els, int max, int *n, char *w
         e->v = close + 1;
         e->vlen = strcspn(e->v, "[");
         if (e->vlen == 0) {
-            snprintf(why, why_len, "GS1 AI (%s) has no value", e->ai);
+            entx_label_error(ENT_INVALID, "GS1 AI (%s) has no value", e->ai);
             return ENT_INVALID;
         }
         s = e->v + e->vlen;
     }
     if (*n == 0) {
-        snprintf(why, why_len, "empty GS1 data");
+        entx_label_error(ENT_INVALID, "empty GS1 data");
         return ENT_INVALID;
     }
     return ENT_OK;
 }
 
 /* Builds a GS1 Digital Link URI from a bracketed element string. */
-static int label_gs1_link(char **out, const char *base, const char *elements, char *why, size_t why_len)
+static int label_gs1_link(char **out, const char *base, const char *elements)
 {
     struct gs1_el els[16];
     int n = 0, rc;
     char uri[1024], val[256];
     size_t pos;
     *out = NULL;
-    if ((rc = gs1_split(elements, els, 16, &n, why, why_len)) != ENT_OK)
+    if ((rc = gs1_split(elements, els, 16, &n)) != ENT_OK)
         return rc;
     if (strcmp(els[0].ai, "01") != 0) {
-        snprintf(why, why_len, "a GS1 Digital Link starts with the GTIN, [01]");
+        entx_label_error(ENT_INVALID, "a GS1 Digital Link starts with the GTIN, [01]");
         return ENT_INVALID;
     }
     pos = (size_t)snprintf(uri, sizeof uri, "%s", base);
@@ -143,7 +143,7 @@ static int label_gs1_link(char **out, const char *base, const char *elements, ch
     *out = strdup(uri);
     return *out ? ENT_OK : ENT_ERROR;
 too_long:
-    snprintf(why, why_len, "the GS1 Digital Link would be longer than %zu bytes", sizeof uri);
+    entx_label_error(ENT_INVALID, "the GS1 Digital Link would be longer than %zu bytes", sizeof uri);
     return ENT_INVALID;
 }
 
@@ -226,12 +226,12 @@ static void setup(struct zint_symbol *z, const struct elem *e, const char *data)
 /* GS1 values are limited to character set 82 (GS1 General Specifications
  * figure 7.11-1); libzint 2.11 lets a space through, which scanners' GS1
  * parsers then refuse. */
-static int gs1_cset82(const char *data, char *why, size_t why_len)
+static int gs1_cset82(const char *data)
 {
     static const char cset82[] = "!\"%&'()*+,-./0123456789:;<=>?ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz";
     struct gs1_el els[16];
     int n = 0, rc;
-    if ((rc = gs1_split(data, els, 16, &n, why, why_len)) != ENT_OK)
+    if ((rc = gs1_split(data, els, 16, &n)) != ENT_OK)
         return rc;
     for (int i = 0; i < n; i++) {
         for (size_t k = 0; k < els[i].vlen; k++) {
@@ -242,7 +242,7 @@ static int gs1_cset82(const char *data, char *why, size_t why_len)
                     snprintf(what, sizeof what, "a space");
                 else
                     snprintf(what, sizeof what, "'%c'", c >= 0x20 && c < 0x7f ? (char)c : '?');
-                snprintf(why, why_len, "GS1 AI (%s) value '%.*s': %s at position %zu is not in the GS1 character set",
+                entx_label_error(ENT_INVALID, "GS1 AI (%s) value '%.*s': %s at position %zu is not in the GS1 character set",
                          els[i].ai, (int)els[i].vlen, els[i].v, what, k + 1);
                 return ENT_INVALID;
             }
@@ -252,48 +252,48 @@ static int gs1_cset82(const char *data, char *why, size_t why_len)
 }
 
 /* Checks what libzint would accept but a label must not print. */
-static int precheck(const struct elem *e, const char *data, char *why, size_t why_len)
+static int precheck(const struct elem *e, const char *data)
 {
     switch (e->sym) {
-    case SYM_EAN13: return digits_ok(data, 12, 13, why, why_len, "EAN-13");
-    case SYM_EAN8: return digits_ok(data, 7, 8, why, why_len, "EAN-8");
-    case SYM_UPCA: return digits_ok(data, 11, 12, why, why_len, "UPC-A");
+    case SYM_EAN13: return digits_ok(data, 12, 13, "EAN-13");
+    case SYM_EAN8: return digits_ok(data, 7, 8, "EAN-8");
+    case SYM_UPCA: return digits_ok(data, 11, 12, "UPC-A");
     default: break;
     }
     if (e->sym == SYM_GS1_128 || e->sym == SYM_GS1_DATAMATRIX || e->sym == SYM_GS1_QR_LINK) {
-        int rc = gs1_cset82(data, why, why_len);
+        int rc = gs1_cset82(data);
         if (rc != ENT_OK)
             return rc;
     }
     for (const unsigned char *c = (const unsigned char *)data; *c; c++) {
         if (*c < 0x20 || *c == 0x7f) {
-            snprintf(why, why_len, "%s data contains a control character", sym_name(e->sym));
+            entx_label_error(ENT_INVALID, "%s data contains a control character", sym_name(e->sym));
             return ENT_INVALID;
         }
         if ((e->sym == SYM_GS1_128 || e->sym == SYM_GS1_DATAMATRIX || e->sym == SYM_GS1_QR_LINK) && *c >= 0x80) {
-            snprintf(why, why_len, "%s data must be ASCII (GS1 character set 82): '%s'", sym_name(e->sym), ENT_CLIP(data, 40));
+            entx_label_error(ENT_INVALID, "%s data must be ASCII (GS1 character set 82): '%s'", sym_name(e->sym), ENT_CLIP(data, 40));
             return ENT_INVALID;
         }
     }
     return ENT_OK;
 }
 
-static int encode(struct zint_symbol *z, const struct elem *e, const char *data, char *why, size_t why_len)
+static int encode(struct zint_symbol *z, const struct elem *e, const char *data)
 {
     int zr = ZBarcode_Encode(z, (const unsigned char *)data, (int)strlen(data));
     if (zr >= ZINT_ERROR) {
-        snprintf(why, why_len, "%s cannot encode '%s': %s", sym_name(e->sym), ENT_CLIP(data, 60), z->errtxt);
+        entx_label_error(ENT_INVALID, "%s cannot encode '%s': %s", sym_name(e->sym), ENT_CLIP(data, 60), z->errtxt);
         return ENT_INVALID;
     }
     zr = ZBarcode_Buffer_Vector(z, 0);
     if (zr >= ZINT_ERROR) {
-        snprintf(why, why_len, "%s: %s", sym_name(e->sym), z->errtxt);
+        entx_label_error(ENT_INVALID, "%s: %s", sym_name(e->sym), z->errtxt);
         return ENT_ERROR;
     }
     return ENT_OK;
 }
 
-int entx_label_barcode_make(struct out_barcode *bc, const struct elem *e, const char *data, char *why, size_t why_len)
+int entx_label_barcode_make(struct out_barcode *bc, const struct elem *e, const char *data)
 {
     struct zint_symbol *z = ZBarcode_Create();
     char *link = NULL;
@@ -302,18 +302,18 @@ int entx_label_barcode_make(struct out_barcode *bc, const struct elem *e, const 
     bc->sym = e->sym;
     bc->x = e->x, bc->y = e->y, bc->w = e->w, bc->h = e->h;
     if (z == NULL) {
-        snprintf(why, why_len, "out of memory");
+        entx_label_error(ENT_ERROR, "out of memory");
         return ENT_ERROR;
     }
-    if ((rc = precheck(e, data, why, why_len)) != ENT_OK)
+    if ((rc = precheck(e, data)) != ENT_OK)
         goto done;
     if (e->sym == SYM_GS1_QR_LINK) {
-        if ((rc = label_gs1_link(&link, e->link_base, data, why, why_len)) != ENT_OK)
+        if ((rc = label_gs1_link(&link, e->link_base, data)) != ENT_OK)
             goto done;
     }
     bc->data = strdup(link ? link : data);
     setup(z, e, bc->data);
-    if ((rc = encode(z, e, bc->data, why, why_len)) != ENT_OK)
+    if ((rc = encode(z, e, bc->data)) != ENT_OK)
         goto done;
     double vw = z->vector->width, vh = z->vector->height;
     bool linear = z->rows == 1 && e->sym != SYM_QR && e->sym != SYM_GS1_QR_LINK;
@@ -327,13 +327,13 @@ int entx_label_barcode_make(struct out_barcode *bc, const struct elem *e, const 
         double bars = (e->h / s - text_units) / 2.0;
         bc->module = 2.0 * s;
         if (bc->module < MIN_MODULE_LINEAR) {
-            snprintf(why, why_len, "%s of '%s' needs %.0f modules: a %.1f mm wide box makes them %.3f mm, "
+            entx_label_error(ENT_INVALID, "%s of '%s' needs %.0f modules: a %.1f mm wide box makes them %.3f mm, "
                      "below %.2f mm", sym_name(e->sym), ENT_CLIP(data, 40), vw / 2, e->w, bc->module, MIN_MODULE_LINEAR);
             rc = ENT_INVALID;
             goto done;
         }
         if (bars < MIN_BAR_MODULES) {
-            snprintf(why, why_len, "%s box of %.1f mm is too low for bars of %d modules", sym_name(e->sym), e->h,
+            entx_label_error(ENT_INVALID, "%s box of %.1f mm is too low for bars of %d modules", sym_name(e->sym), e->h,
                      MIN_BAR_MODULES);
             rc = ENT_INVALID;
             goto done;
@@ -341,7 +341,7 @@ int entx_label_barcode_make(struct out_barcode *bc, const struct elem *e, const 
         ZBarcode_Clear(z);
         setup(z, e, bc->data);
         z->height = (float)bars;
-        if ((rc = encode(z, e, bc->data, why, why_len)) != ENT_OK)
+        if ((rc = encode(z, e, bc->data)) != ENT_OK)
             goto done;
         bc->bar_h = bars * bc->module;
         rc = copy_vector(bc, z->vector, s, e->x, e->y);
@@ -349,7 +349,7 @@ int entx_label_barcode_make(struct out_barcode *bc, const struct elem *e, const 
         s = e->w / vw < e->h / vh ? e->w / vw : e->h / vh;
         bc->module = 2.0 * s;
         if (bc->module < MIN_MODULE_2D) {
-            snprintf(why, why_len, "%s of '%s' needs %.0f modules: the %.1fx%.1f mm box makes them %.3f mm, "
+            entx_label_error(ENT_INVALID, "%s of '%s' needs %.0f modules: the %.1fx%.1f mm box makes them %.3f mm, "
                      "below %.2f mm", sym_name(e->sym), ENT_CLIP(data, 40), vw / 2, e->w, e->h, bc->module, MIN_MODULE_2D);
             rc = ENT_INVALID;
             goto done;
@@ -357,7 +357,7 @@ int entx_label_barcode_make(struct out_barcode *bc, const struct elem *e, const 
         rc = copy_vector(bc, z->vector, s, e->x + (e->w - vw * s) / 2, e->y + (e->h - vh * s) / 2);
     }
     if (rc == ENT_ERROR)
-        snprintf(why, why_len, "out of memory");
+        entx_label_error(ENT_ERROR, "out of memory");
 done:
     ZBarcode_Delete(z);
     free(link);
@@ -377,12 +377,12 @@ void entx_label_barcode_clear(struct out_barcode *bc)
 }
 
 /* Shared with the ZPL writer: the element string with FNC1 positions. */
-int entx_label_gs1_zpl(char *out, size_t len, const char *data, bool parens, char *why, size_t why_len)
+int entx_label_gs1_zpl(char *out, size_t len, const char *data, bool parens)
 {
     struct gs1_el els[16];
     int n = 0, rc;
     size_t pos = 0;
-    if ((rc = gs1_split(data, els, 16, &n, why, why_len)) != ENT_OK)
+    if ((rc = gs1_split(data, els, 16, &n)) != ENT_OK)
         return rc;
     for (int i = 0; i < n; i++) {
         int w;
@@ -393,7 +393,7 @@ int entx_label_gs1_zpl(char *out, size_t len, const char *data, bool parens, cha
                          i == 0 || ent_gs1_predefined_length(els[i - 1].ai) == 0 ? "_1" : "", els[i].ai,
                          (int)els[i].vlen, els[i].v);
         if (w < 0 || (size_t)w >= len - pos) {
-            snprintf(why, why_len, "GS1 data too long");
+            entx_label_error(ENT_INVALID, "GS1 data too long");
             return ENT_INVALID;
         }
         pos += (size_t)w;

@@ -93,24 +93,23 @@ int entx_label_missing_glyph(ent_label_job *job, const char *text, char bad[8])
     return missing;
 }
 
-int entx_label_font_pick(ent_label_job *job, const char *want, char *why, size_t why_len)
+int entx_label_font_pick(ent_label_job *job, const char *want)
 {
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_A8, 1, 1);
     cairo_t *cr = cairo_create(s);
     cairo_surface_destroy(s);
     if (cairo_status(cr) != CAIRO_STATUS_SUCCESS) {
         cairo_destroy(cr);
-        snprintf(why, why_len, "cairo: out of memory");
-        return ENT_ERROR;
+        return entx_label_error(ENT_ERROR, "cairo: out of memory");
     }
     cairo_scale(cr, MEASURE_SCALE, MEASURE_SCALE);
     no_hinting(cr);
     job->measure = cr;
     if (want && *want) {
         if (!has_cjk(cr, want)) {
-            snprintf(why, why_len, "font '%s' is not installed or has no Chinese glyphs (fc-list :lang=zh lists "
-                     "those that do)", want);
-            return ENT_INVALID;
+            return entx_label_error(ENT_INVALID,
+                                  "font '%s' is not installed or has no Chinese glyphs (fc-list :lang=zh lists "
+                                  "those that do)", want);
         }
         snprintf(job->font, sizeof job->font, "%s", want);
         return make_faces(job);
@@ -121,8 +120,8 @@ int entx_label_font_pick(ent_label_job *job, const char *want, char *why, size_t
             return make_faces(job);
         }
     }
-    snprintf(why, why_len, "no font with Chinese glyphs is installed: install fonts-noto-cjk or fonts-wqy-microhei");
-    return ENT_ERROR;
+    return entx_label_error(ENT_ERROR,
+                          "no font with Chinese glyphs is installed: install fonts-noto-cjk or fonts-wqy-microhei");
 }
 
 void entx_label_measure_free(ent_label_job *job)

@@ -22,7 +22,7 @@ struct ent_label_data {
 int ent_label_data_new(ent_label_data **out)
 {
     *out = calloc(1, sizeof **out);
-    return *out ? ENT_OK : ENT_ERROR;
+    return *out ? ENT_OK : entx_error_set(ENT_ERROR, "out of memory");
 }
 
 void ent_label_data_free(ent_label_data *d)
@@ -58,7 +58,7 @@ int ent_label_data_set(ent_label_data *d, const char *field, const char *value)
     }
     char *v = entx_strdup(value);
     if (v == NULL)
-        return ENT_ERROR;
+        return entx_error_set(ENT_ERROR, "out of memory");
     if (f) {
         free(f->value);
         f->value = v;
@@ -69,7 +69,7 @@ int ent_label_data_set(ent_label_data *d, const char *field, const char *value)
         struct field *grown = realloc(d->f, cap * sizeof *grown);
         if (grown == NULL) {
             free(v);
-            return ENT_ERROR;
+            return entx_error_set(ENT_ERROR, "out of memory");
         }
         d->f = grown;
         d->cap = cap;
@@ -78,7 +78,7 @@ int ent_label_data_set(ent_label_data *d, const char *field, const char *value)
     d->f[d->n].value = v;
     if (d->f[d->n].name == NULL) {
         free(v);
-        return ENT_ERROR;
+        return entx_error_set(ENT_ERROR, "out of memory");
     }
     d->n++;
     return ENT_OK;
@@ -324,8 +324,9 @@ static void lot_fields(ent_label_data *d, const ent_lot *lot, const ent_product 
     /* A lot without an expiry date but with a production date expires after
      * the commodity's shelf life (GB 7718 allows printing either). */
     /* Checked arithmetic: past 9999-12-31 prints no date, not year 0000. */
-    if (expiry[0] == '\0' && p->shelf_life_days > 0)
-        ent_date_add_days(expiry, lot->production_date, p->shelf_life_days, NULL, 0);
+    if (expiry[0] == '\0' && p->shelf_life_days > 0 &&
+        ent_date_add_days(expiry, lot->production_date, p->shelf_life_days) != ENT_OK)
+        ent_error_clear(); /* no date to print is no failure of the label */
     ent_label_data_set(d, "expiry", expiry);
     yymmdd(d, "expiry_yymmdd", expiry);
     yymmdd(d, "production_yymmdd", lot->production_date);
@@ -340,7 +341,8 @@ int ent_label_data_from(ent_label_data **out, const ent_product *p, const ent_lo
         return ENT_ERROR;
     if (product_fields(d, p) != ENT_OK) {
         ent_label_data_free(d);
-        return ENT_INVALID;
+        return entx_error_set(ENT_INVALID, "price %lld (minor units) is too large to print its unit price",
+                              (long long)p->price);
     }
     origin(d, lot && lot->origin[0] ? lot->origin : p->origin);
     if (lot)

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include "entrepot/label.h"
 
-#define LABEL_MSG_MAX 1024
 #define PT_MM (25.4 / 72.0) /* one typographic point in millimetres */
 
 enum elem_kind { EL_TEXT, EL_BARCODE, EL_LINE, EL_BOX };
@@ -134,10 +133,15 @@ struct ent_label_job {
     struct out_label *labels;
     size_t nlabels, cap;
     size_t total;        /* labels counting copies */
-    char msg[LABEL_MSG_MAX];
 };
 
-/* Records a message on the job and returns code. */
+/* Records code and a printf-style message as the calling thread's last
+ * error and returns code. The label library is an object of its own: it
+ * reports through the public ent_error_set, not the core's internals. */
+int entx_label_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The same for a job's calls (the job names nothing more: kept for the
+ * callers). */
 int entx_label_fail(ent_label_job *job, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 
@@ -158,12 +162,13 @@ void entx_label_page_size(const ent_label_job *job, double *w, double *h);
 size_t entx_label_per_page(const ent_label_job *job);
 
 /* Barcodes: encodes data for the element into bc, fitted to the element's
- * box. Returns ENT_OK or ENT_INVALID with libzint's reason in why. */
-int entx_label_barcode_make(struct out_barcode *bc, const struct elem *e, const char *data, char *why, size_t why_len);
+ * box. Returns ENT_OK or ENT_INVALID with libzint's reason as the calling
+ * thread's last error. */
+int entx_label_barcode_make(struct out_barcode *bc, const struct elem *e, const char *data);
 void entx_label_barcode_clear(struct out_barcode *bc);
 
 /* cairo side (label_cairo.c). */
-int entx_label_font_pick(ent_label_job *job, const char *want, char *why, size_t why_len);
+int entx_label_font_pick(ent_label_job *job, const char *want);
 int entx_label_measure_text(ent_label_job *job, const char *text, double size_mm, bool bold, double *width,
                        double *ascent);
 void entx_label_measure_free(ent_label_job *job);
@@ -182,7 +187,7 @@ int entx_label_write_zpl(ent_label_job *job, FILE *f);
 /* GS1 helpers shared by the writers. */
 /* Writes the GS1 element string data as ZPL field data into out: "(AI)value"
  * when parens, else "_1" for FNC1 where GS1 needs one (^BX escapes). On
- * failure why says what is wrong. */
-int entx_label_gs1_zpl(char *out, size_t len, const char *data, bool parens, char *why, size_t why_len);
+ * failure the calling thread's last error says what is wrong. */
+int entx_label_gs1_zpl(char *out, size_t len, const char *data, bool parens);
 
 #endif

@@ -14,54 +14,56 @@
 #define LINE_SPACING 1.2 /* line height as a multiple of the font size */
 #define SIZE_STEP 0.5    /* points: how finely text is shrunk to fit */
 
-int entx_label_fail(ent_label_job *job, int code, const char *fmt, ...)
+int entx_label_error(int code, const char *fmt, ...)
 {
+    char msg[ENT_MSG_MAX];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(job->msg, sizeof job->msg, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    return code;
+    return ent_error_set(code, msg);
 }
 
-int ent_label_job_new(ent_label_job **out, const ent_label_template *t, const ent_label_options *o, char *why,
-                      size_t why_len)
+int entx_label_fail(ent_label_job *job, int code, const char *fmt, ...)
+{
+    char msg[ENT_MSG_MAX];
+    va_list ap;
+    (void)job; /* the words are the calling thread's, not the job's: one job may serve several threads in turn */
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return ent_error_set(code, msg);
+}
+
+int ent_label_job_new(ent_label_job **out, const ent_label_template *t, const ent_label_options *o)
 {
     ent_label_job *job = calloc(1, sizeof *job);
-    char dummy[1];
     int rc = ENT_OK;
-    if (why == NULL) {
-        why = dummy;
-        why_len = sizeof dummy;
-    }
     *out = NULL;
-    if (job == NULL) {
-        snprintf(why, why_len, "out of memory");
-        return ENT_ERROR;
-    }
+    ent_error_clear();
+    if (job == NULL)
+        return entx_label_error(ENT_ERROR, "out of memory");
     job->t = t;
     job->opt = *o;
     if (job->opt.dpi == 0)
         job->opt.dpi = o->format == ENT_LABEL_ZPL ? 203 : 300;
     if (o->format == ENT_LABEL_ZPL) {
         if (job->opt.dpi != 203 && job->opt.dpi != 300) {
-            snprintf(why, why_len, "ZPL printers print at 203 or 300 dpi, not %d", job->opt.dpi);
-            rc = ENT_INVALID;
+            rc = entx_label_error(ENT_INVALID, "ZPL printers print at 203 or 300 dpi, not %d", job->opt.dpi);
             goto done;
         }
         if (o->sheet && !o->sheet->roll) {
-            snprintf(why, why_len, "ZPL prints one label at a time on a roll: sheet '%s' does not apply",
-                     o->sheet->name);
-            rc = ENT_INVALID;
+            rc = entx_label_error(ENT_INVALID, "ZPL prints one label at a time on a roll: sheet '%s' does not apply",
+                                o->sheet->name);
             goto done;
         }
     } else if (job->opt.dpi < 72 || job->opt.dpi > 1200) {
-        snprintf(why, why_len, "resolution %d dpi: choose 72 to 1200", job->opt.dpi);
-        rc = ENT_INVALID;
+        rc = entx_label_error(ENT_INVALID, "resolution %d dpi: choose 72 to 1200", job->opt.dpi);
         goto done;
     }
     /* Text is measured with the same font for every format, so that a label
      * that fits in the PDF preview fits on the thermal printer too. */
-    rc = entx_label_font_pick(job, o->font ? o->font : t->font, why, why_len);
+    rc = entx_label_font_pick(job, o->font ? o->font : t->font);
 done:
     if (rc != ENT_OK) {
         ent_label_job_free(job);
@@ -97,11 +99,6 @@ void ent_label_job_free(ent_label_job *job)
     free(job->labels);
     entx_label_measure_free(job);
     free(job);
-}
-
-const char *ent_label_job_errmsg(const ent_label_job *job)
-{
-    return job ? job->msg : "out of memory";
 }
 
 size_t ent_label_job_labels(const ent_label_job *job)
@@ -406,7 +403,7 @@ static int cut_text(ent_label_job *job, const struct elem *e, const char *text, 
     }
     lines_free(&l);
     if (rc == ENT_ERROR)
-        return entx_label_fail(job, ENT_ERROR, "%s", *job->msg ? job->msg : "out of memory");
+        return entx_label_fail(job, ENT_ERROR, "%s", *ent_error_last()->message ? ent_error_last()->message : "out of memory");
     char shown[128];
     ent_text_clip(shown, sizeof shown, text, 80);
     return entx_label_fail(job, ENT_INVALID, "%s: text \"%s\" (%s line %d): not one character fits its %gx%g mm box", who,
@@ -435,7 +432,7 @@ static int fit_text(ent_label_job *job, const struct elem *e, const char *text, 
         int rc = wrap_text(job, text, size, e->bold, e->w, e->wrap, false, &l);
         if (rc == ENT_ERROR) {
             lines_free(&l);
-            return entx_label_fail(job, ENT_ERROR, "%s", *job->msg ? job->msg : "out of memory");
+            return entx_label_fail(job, ENT_ERROR, "%s", *ent_error_last()->message ? ent_error_last()->message : "out of memory");
         }
         if (rc == ENT_OK && l.n <= lines_that_fit(e, size)) {
             entx_label_measure_text(job, "", size, e->bold, &w, &asc);
@@ -512,7 +509,7 @@ static void replace_all(char **s, const char *from, const char *to)
 static int layout(ent_label_job *job, const ent_label_data *d, const char *who, struct out_label *l)
 {
     int rc = ENT_OK;
-    char missing[128], why[512];
+    char missing[128];
     l->items = calloc(job->t->nelems, sizeof *l->items);
     if (l->items == NULL)
         return entx_label_fail(job, ENT_ERROR, "out of memory");
@@ -553,9 +550,9 @@ static int layout(ent_label_job *job, const ent_label_data *d, const char *who, 
         if (e->kind == EL_TEXT) {
             rc = fit_text(job, e, text, &it->u.text, who);
         } else {
-            rc = entx_label_barcode_make(&it->u.bc, e, text, why, sizeof why);
+            rc = entx_label_barcode_make(&it->u.bc, e, text);
             if (rc != ENT_OK)
-                rc = entx_label_fail(job, rc, "%s: %s (template %s line %d)", who, why, job->t->name, e->line);
+                rc = entx_label_fail(job, rc, "%s: %s (template %s line %d)", who, ent_error_last()->message, job->t->name, e->line);
             else if (job->opt.format == ENT_LABEL_ZPL && e->sym == SYM_DATAMATRIX && strchr(text, '~'))
                 rc = entx_label_fail(job, ENT_INVALID, "%s: '~' in DataMatrix data '%s' cannot be sent in ZPL, where "
                                 "it is the escape character (template %s line %d)", who, text, job->t->name, e->line);
@@ -574,7 +571,7 @@ int ent_label_job_add(ent_label_job *job, const ent_label_data *d, int copies, c
 {
     struct out_label l = {0};
     int rc;
-    job->msg[0] = '\0';
+    ent_error_clear();
     if (who == NULL || *who == '\0')
         who = "label";
     if (copies < 1 || copies > ENT_LABEL_MAX_COPIES)
@@ -609,7 +606,7 @@ done:
 
 static int write_any(ent_label_job *job, FILE *f, const char *path)
 {
-    job->msg[0] = '\0';
+    ent_error_clear();
     if (job->total == 0)
         return entx_label_fail(job, ENT_INVALID, "nothing to print: the job has no labels");
     switch (job->opt.format) {

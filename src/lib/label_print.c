@@ -70,7 +70,7 @@ int ent_label_job_print(ent_label_job *job, const char *printer, char *request_i
     const char *lp = getenv("ENTREPOT_LP");
     int rc = ENT_OK, fd = -1;
     FILE *f = NULL;
-    job->msg[0] = '\0';
+    ent_error_clear();
     if (request_id && len)
         request_id[0] = '\0';
     if (lp == NULL || *lp == '\0')

@@ -17,8 +17,6 @@
 struct parser {
     const char *name;
     int line;
-    char *why;
-    size_t why_len;
     char *tok[MAX_TOKENS];
     int ntok;
     bool quoted[MAX_TOKENS];
@@ -34,9 +32,7 @@ static int perr(struct parser *p, const char *fmt, ...)
     va_end(ap);
     char name[300]; /* a long path must not push the reason out of the message */
     ent_text_clip(name, sizeof name, p->name, 240);
-    if (p->why && p->why_len)
-        snprintf(p->why, p->why_len, "%s:%d: %s", name, p->line, what);
-    return ENT_INVALID;
+    return entx_label_error(ENT_INVALID, "%s:%d: %s", name, p->line, what);
 }
 
 static void free_tokens(struct parser *p)
@@ -556,18 +552,16 @@ static char *base_name(const char *name)
     return r;
 }
 
-int ent_label_template_parse(ent_label_template **out, const char *text, const char *name, char *why,
-                             size_t why_len)
+int ent_label_template_parse(ent_label_template **out, const char *text, const char *name)
 {
-    struct parser p = {.name = name ? name : "template", .why = why, .why_len = why_len};
+    struct parser p = {.name = name ? name : "template"};
     ent_label_template *t = calloc(1, sizeof *t);
     bool have_size = false;
     int rc;
     *out = NULL;
-    if (why && why_len)
-        why[0] = '\0';
+    ent_error_clear();
     if (t == NULL)
-        return ENT_ERROR;
+        return entx_label_error(ENT_ERROR, "out of memory");
     rc = each_line(&p, text, template_line_cb, t, &have_size);
     if (rc != ENT_OK)
         goto done;
@@ -657,8 +651,7 @@ int ent_label_template_uses(const ent_label_template *t, const char *field)
 }
 
 /* Reads DIR/NAME.EXT, or NAME itself when it looks like a path. */
-static int read_named(char **text, char **shown, const char *dir, const char *name, const char *ext, char *why,
-                      size_t why_len)
+static int read_named(char **text, char **shown, const char *dir, const char *name, const char *ext)
 {
     char path[4096];
     size_t elen = strlen(ext);
@@ -668,14 +661,12 @@ static int read_named(char **text, char **shown, const char *dir, const char *na
     *text = NULL;
     *shown = NULL;
     if (nlen == 0) {
-        snprintf(why, why_len, "no %s name given", ext + 1);
-        return ENT_INVALID;
+        return entx_label_error(ENT_INVALID, "no %s name given", ext + 1);
     }
     if (nlen + (dir ? strlen(dir) : 0) + elen + 2 > sizeof path) { /* would be cut: say so, not "no such file" */
         char shown_name[80];
         ent_text_clip(shown_name, sizeof shown_name, name, 60);
-        snprintf(why, why_len, "%s: the %s name is too long (%zu bytes)", shown_name, ext + 1, nlen);
-        return ENT_INVALID;
+        return entx_label_error(ENT_INVALID, "%s: the %s name is too long (%zu bytes)", shown_name, ext + 1, nlen);
     }
     bool is_path = strchr(name, '/') != NULL || (nlen > elen && strcmp(name + nlen - elen, ext) == 0);
     if (is_path || dir == NULL || *dir == '\0')
@@ -687,23 +678,22 @@ static int read_named(char **text, char **shown, const char *dir, const char *na
     f = fopen(path, "rb");
     if (f == NULL) {
         rc = errno == ENOENT ? ENT_NOTFOUND : errno == ENAMETOOLONG || errno == ENOTDIR ? ENT_INVALID : ENT_ERROR;
-        snprintf(why, why_len, "%s: %s", shown_path, rc == ENT_NOTFOUND ? "no such file" : strerror(errno));
+        entx_label_error(rc, "%s: %s", shown_path, rc == ENT_NOTFOUND ? "no such file" : strerror(errno));
         goto done;
     }
     char *buf = malloc(MAX_FILE + 1);
     if (buf == NULL) {
-        rc = ENT_ERROR;
-        snprintf(why, why_len, "out of memory");
+        rc = entx_label_error(ENT_ERROR, "out of memory");
         goto done;
     }
     size_t n = fread(buf, 1, MAX_FILE + 1, f);
     if (ferror(f) || n > MAX_FILE) {
         bool folder = ferror(f) && errno == EISDIR; /* a mistake in the name, not an I/O failure */
         rc = ferror(f) && !folder ? ENT_ERROR : ENT_INVALID;
-        snprintf(why, why_len, "%s: %s", shown_path,
-                 folder      ? "is a folder, not a file"
-                 : ferror(f) ? "read error"
-                             : "larger than 1 MiB");
+        entx_label_error(rc, "%s: %s", shown_path,
+                       folder      ? "is a folder, not a file"
+                       : ferror(f) ? "read error"
+                                   : "larger than 1 MiB");
         free(buf);
         goto done;
     }
@@ -713,8 +703,7 @@ static int read_named(char **text, char **shown, const char *dir, const char *na
         int line = 1;
         for (const char *c = buf; c < nul; c++)
             line += *c == '\n';
-        rc = ENT_INVALID;
-        snprintf(why, why_len, "%s:%d: contains a NUL byte (not a text file?)", shown_path, line);
+        rc = entx_label_error(ENT_INVALID, "%s:%d: contains a NUL byte (not a text file?)", shown_path, line);
         free(buf);
         goto done;
     }
@@ -726,19 +715,13 @@ done:
     return rc;
 }
 
-int ent_label_template_load(ent_label_template **out, const char *dir, const char *name, char *why,
-                            size_t why_len)
+int ent_label_template_load(ent_label_template **out, const char *dir, const char *name)
 {
     char *text = NULL, *path = NULL;
-    char dummy[1];
-    if (why == NULL) {
-        why = dummy;
-        why_len = sizeof dummy;
-    }
     *out = NULL;
-    int rc = read_named(&text, &path, dir, name, ".label", why, why_len);
+    int rc = read_named(&text, &path, dir, name, ".label");
     if (rc == ENT_OK) {
-        rc = ent_label_template_parse(out, text, path, why, why_len);
+        rc = ent_label_template_parse(out, text, path);
         if (rc == ENT_OK && strcmp((*out)->name, path) == 0) {
             free((*out)->name);
             (*out)->name = base_name(path);
@@ -806,15 +789,16 @@ static int sheet_line(struct parser *p, void *obj, bool *seen)
     return ENT_OK;
 }
 
-int ent_label_sheet_parse(ent_label_sheet **out, const char *text, const char *name, char *why, size_t why_len)
+int ent_label_sheet_parse(ent_label_sheet **out, const char *text, const char *name)
 {
-    struct parser p = {.name = name ? name : "sheet", .why = why, .why_len = why_len};
+    struct parser p = {.name = name ? name : "sheet"};
     ent_label_sheet *s = calloc(1, sizeof *s);
     bool seen[3] = {false, false, false};
     int rc;
     *out = NULL;
+    ent_error_clear();
     if (s == NULL)
-        return ENT_ERROR;
+        return entx_label_error(ENT_ERROR, "out of memory");
     rc = each_line(&p, text, sheet_line, s, seen);
     if (rc != ENT_OK)
         goto done;
@@ -850,18 +834,13 @@ done:
     return rc;
 }
 
-int ent_label_sheet_load(ent_label_sheet **out, const char *dir, const char *name, char *why, size_t why_len)
+int ent_label_sheet_load(ent_label_sheet **out, const char *dir, const char *name)
 {
     char *text = NULL, *path = NULL;
-    char dummy[1];
-    if (why == NULL) {
-        why = dummy;
-        why_len = sizeof dummy;
-    }
     *out = NULL;
-    int rc = read_named(&text, &path, dir, name, ".sheet", why, why_len);
+    int rc = read_named(&text, &path, dir, name, ".sheet");
     if (rc == ENT_OK) {
-        rc = ent_label_sheet_parse(out, text, path, why, why_len);
+        rc = ent_label_sheet_parse(out, text, path);
         if (rc == ENT_OK && strcmp((*out)->name, path) == 0) {
             free((*out)->name);
             (*out)->name = base_name(path);

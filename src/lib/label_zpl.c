@@ -71,7 +71,7 @@ static void zpl_text(const struct zpl *z, const ent_label_job *job, const struct
 static int zpl_barcode(const struct zpl *z, ent_label_job *job, const struct out_barcode *bc)
 {
     int m = module_dots(z, bc->module);
-    char buf[512], why[256];
+    char buf[512];
     int barh = dots(z, bc->bar_h);
     char hrt = bc->nhrts ? 'Y' : 'N';
     fprintf(z->f, "^FO%d,%d", dots(z, bc->x), dots(z, bc->y));
@@ -91,16 +91,16 @@ static int zpl_barcode(const struct zpl *z, ent_label_job *job, const struct out
         fputs("^FS\n", z->f);
         break;
     case SYM_GS1_128: /* mode D: (AI) in parentheses, the printer places FNC1 */
-        if (entx_label_gs1_zpl(buf, sizeof buf, bc->data, true, why, sizeof why) != ENT_OK)
-            return entx_label_fail(job, ENT_INVALID, "ZPL: %s", why);
+        if (entx_label_gs1_zpl(buf, sizeof buf, bc->data, true) != ENT_OK)
+            return entx_label_fail(job, ENT_INVALID, "ZPL: %s", ent_error_last()->message);
         fprintf(z->f, "^BY%d^BCN,%d,%c,N,N,D^FD%s^FS\n", m, barh, hrt, buf);
         break;
     case SYM_GS1_DATAMATRIX: /* ECC 200 with '_' as escape: _1 is FNC1 */
         if (strchr(bc->data, '_'))
             return entx_label_fail(job, ENT_INVALID, "ZPL: GS1 DataMatrix data '%s' contains '_', the escape character",
                               bc->data);
-        if (entx_label_gs1_zpl(buf, sizeof buf, bc->data, false, why, sizeof why) != ENT_OK)
-            return entx_label_fail(job, ENT_INVALID, "ZPL: %s", why);
+        if (entx_label_gs1_zpl(buf, sizeof buf, bc->data, false) != ENT_OK)
+            return entx_label_fail(job, ENT_INVALID, "ZPL: %s", ent_error_last()->message);
         fprintf(z->f, "^BXN,%d,200,0,0,6,_^FD%s^FS\n", m, buf);
         break;
     case SYM_DATAMATRIX: /* '~' is ^BX's escape character: the layout refused data with one */

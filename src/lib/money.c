@@ -8,7 +8,7 @@
 #include "internal.h"
 
 /* Parses [-]digits[.digits] into value * 10^scale. Returns ENT_OK, or
- * ENT_INVALID with why. A comma is refused: "12,50" is 12.50 in much of the
+ * ENT_INVALID with the reason in *why. A comma is refused: "12,50" is 12.50 in much of the
  * world and 1250 in the rest, so no reading of it is safe. */
 static int parse_scaled(int64_t *out, const char *s, int scale, int allow_negative, const char **why)
 {
@@ -72,8 +72,9 @@ static void comma_hint(char *buf, size_t len, const char *text)
     snprintf(buf, len, "write digits and a decimal point only, such as 1234.50");
 }
 
-int ent_currency_parse(char out[4], const char *text, char *why, size_t why_len)
+int ent_currency_parse(char out[4], const char *text)
 {
+    ent_error_clear();
     const ent_currency *cur = NULL;
     char shown[64];
     size_t n = text ? strlen(text) : 0;
@@ -83,31 +84,25 @@ int ent_currency_parse(char out[4], const char *text, char *why, size_t why_len)
         memcpy(out, cur->alpha3, 4);
         return ENT_OK;
     }
-    if (why == NULL)
-        return rc == ENT_ERROR ? ENT_ERROR : ENT_NOTFOUND;
+    if (rc == ENT_ERROR) /* the table could not be read: the lookup said why */
+        return ENT_ERROR;
     ent_text_clip(shown, sizeof shown, text, 40);
-    if (rc == ENT_ERROR)
-        snprintf(why, why_len, "%s", ent_country_errmsg());
-    else if (n != 3)
-        snprintf(why, why_len, "currency '%s' is not an ISO 4217 code: a code has 3 letters, such as CNY or EUR",
-                 shown);
-    else
-        snprintf(why, why_len, "currency '%s' is not an ISO 4217 code", shown);
-    return rc == ENT_ERROR ? ENT_ERROR : ENT_NOTFOUND;
+    if (n != 3)
+        return entx_error_set(ENT_NOTFOUND,
+                              "currency '%s' is not an ISO 4217 code: a code has 3 letters, such as CNY or EUR", shown);
+    return entx_error_set(ENT_NOTFOUND, "currency '%s' is not an ISO 4217 code", shown);
 }
 
-int ent_money_parse(int64_t *out, const char *text, const char *currency, char *why, size_t why_len)
+int ent_money_parse(int64_t *out, const char *text, const char *currency)
 {
     const ent_currency *cur = NULL;
     const char *reason = NULL;
     char code[4], shown[64], extra[80] = "";
-    int rc = ent_currency_parse(code, currency, why, why_len);
+    int rc = ent_currency_parse(code, currency);
     if (rc != ENT_OK)
         return rc;
     ent_currency_lookup(&cur, code);
     if (parse_scaled(out, text, cur->digits, 1, &reason) != ENT_OK) {
-        if (why == NULL)
-            return ENT_INVALID;
         if (strstr(reason, "fraction")) {
             snprintf(extra, sizeof extra, " for %s", cur->alpha3);
         } else if (strstr(reason, "comma")) {
@@ -118,8 +113,8 @@ int ent_money_parse(int64_t *out, const char *text, const char *currency, char *
             ent_decimal_format(most, sizeof most, INT64_MAX, cur->digits);
             snprintf(extra, sizeof extra, ": the most is %s", most);
         }
-        snprintf(why, why_len, "amount '%s' %s%s", ent_text_clip(shown, sizeof shown, text, 40), reason, extra);
-        return ENT_INVALID;
+        return entx_error_set(ENT_INVALID, "amount '%s' %s%s", ent_text_clip(shown, sizeof shown, text, 40), reason,
+                              extra);
     }
     return ENT_OK;
 }

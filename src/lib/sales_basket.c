@@ -278,7 +278,7 @@ int ent_basket_scan(ent_basket *b, size_t *line_out, const char *code, int64_t q
     struct bline nl;
     int rc;
     if (b == NULL)
-        return ENT_INVALID;
+        return entx_error_set(ENT_INVALID, "no basket given");
     entx_ok(b->db);
     if (code == NULL || *code == '\0')
         return entx_fail(b->db, ENT_INVALID, "no code given");
@@ -292,7 +292,7 @@ int ent_basket_scan(ent_basket *b, size_t *line_out, const char *code, int64_t q
     if (b->n >= MAX_LINES)
         return entx_fail(b->db, ENT_INVALID, "a basket holds at most %d lines", MAX_LINES);
     if (ent_scan_parse(&s, code, strlen(code), &b->scan_cfg) != ENT_OK)
-        return entx_fail(b->db, ENT_INVALID, "%s", s.message);
+        return entx_fail(b->db, ENT_INVALID, "%s", entx_why());
     if ((rc = ent_scan_resolve(b->db, &m, &s)) != ENT_OK)
         goto done;
     if (m->lot_state == ENT_SCAN_LOT_UNKNOWN) {

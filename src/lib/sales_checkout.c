@@ -221,7 +221,7 @@ int ent_basket_checkout(ent_basket *b, ent_journal *j, ent_sale **out)
     if (out)
         *out = NULL;
     if (b == NULL)
-        return ENT_INVALID;
+        return entx_error_set(ENT_INVALID, "no basket given");
     ent_db *db = b->db;
     nlines = b->n;
     entx_ok(db);

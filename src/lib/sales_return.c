@@ -112,7 +112,7 @@ static int product_of(ent_db *db, const char *code, int64_t *id, int64_t *weight
     if (rc != ENT_OK)
         return rc;
     if (ent_scan_parse(&s, code, strlen(code), &cfg) != ENT_OK)
-        return entx_fail(db, ENT_INVALID, "%s", s.message);
+        return entx_fail(db, ENT_INVALID, "%s", entx_why());
     rc = ent_scan_resolve(db, &m, &s);
     if (rc == ENT_OK) {
         *id = m->product_id;

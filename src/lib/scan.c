@@ -235,7 +235,7 @@ int ent_scan_parse(ent_scan *out, const char *data, size_t len, const ent_scan_c
     memset(out, 0, offsetof(ent_scan, text));
     out->text[0] = '\0';
     out->error = ENT_OK;
-    out->message[0] = '\0';
+    ent_error_clear();
     out->n_ais = 0;
     out->count = -1;
     out->layout = -1;

@@ -430,7 +430,7 @@ static int check_country(ent_scan *out, const char *ai, const char *v, const ent
     int num = (v[0] - '0') * 100 + (v[1] - '0') * 10 + (v[2] - '0');
     int rc = ent_country_by_numeric(found, num);
     if (rc == ENT_ERROR)
-        return fail(out, "AI (%s): the country list is not available: %s", ai, ent_country_errmsg());
+        return fail(out, "AI (%s): the country list is not available: %s", ai, entx_why());
     if (rc != ENT_OK)
         return fail(out, "AI (%s): %03d is not an ISO 3166 country code", ai, num);
     return ENT_OK;
@@ -469,7 +469,7 @@ static int check_format(ent_scan *out, struct ctx *cx, const char *ai, const str
         int num = (v[0] - '0') * 100 + (v[1] - '0') * 10 + (v[2] - '0');
         int rc = ent_currency_by_numeric(&cur, num);
         if (rc == ENT_ERROR)
-            return fail(out, "AI (%s): the currency list is not available: %s", ai, ent_country_errmsg());
+            return fail(out, "AI (%s): the currency list is not available: %s", ai, entx_why());
         if (rc != ENT_OK)
             return fail(out, "AI (%s): %03d is not an ISO 4217 currency code", ai, num);
         return ENT_OK;
@@ -660,8 +660,9 @@ int entx_scan_parse_elements(ent_scan *out, struct ctx *cx, const char *p, size_
                 memcpy(ai, p + i, ai_len);
                 ai[ai_len] = '\0';
                 entx_scan_check_length(out, ai, def, end - start);
-                size_t used = strlen(out->message);
-                snprintf(out->message + used, sizeof out->message - used, " (is an FNC1 separator missing?)");
+                char msg[ENTX_SCAN_MSG];
+                snprintf(msg, sizeof msg, "%s (is an FNC1 separator missing?)", entx_why());
+                entx_error_copy(ENT_INVALID, ENT_HINT_NONE, msg);
                 return ENT_INVALID;
             }
         }

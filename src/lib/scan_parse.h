@@ -14,6 +14,10 @@
 #include <string.h>
 
 #include "entrepot/scan.h"
+#include "internal.h"
+
+/* The longest message a scan is refused with, in bytes with its end. */
+#define ENTX_SCAN_MSG 200
 
 #define GS 0x1d
 
@@ -55,10 +59,12 @@ static inline const char *show(char buf[16], unsigned char c)
 static inline int fail(ent_scan *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static inline int fail(ent_scan *out, const char *fmt, ...)
 {
+    char msg[ENTX_SCAN_MSG];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(out->message, sizeof out->message, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    entx_error_copy(ENT_INVALID, ENT_HINT_NONE, msg);
     out->error = ENT_INVALID;
     return ENT_INVALID;
 }

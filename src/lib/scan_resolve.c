@@ -150,7 +150,7 @@ int ent_scan_resolve(ent_db *db, ent_scan_match **out, const ent_scan *scan)
     *out = NULL;
     entx_ok(db);
     if (scan->error != ENT_OK || scan->kind == ENT_SCAN_NONE) {
-        rc = entx_fail(db, ENT_INVALID, "%s", scan->message[0] ? scan->message : "the scan was not understood");
+        rc = entx_fail(db, ENT_INVALID, "the scan was not understood");
         goto done;
     }
     size_t n = candidates(scan, codes);

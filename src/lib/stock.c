@@ -311,7 +311,7 @@ static int resolve_origin(ent_db *db, const ent_receive *r, const ent_product *p
     const ent_country *c = NULL;
     int rc = ent_country_lookup(&c, o);
     if (rc == ENT_ERROR)
-        return entx_fail(db, ENT_ERROR, "%s", ent_country_errmsg());
+        return entx_fail(db, ENT_ERROR, "%s", entx_why());
     char shown[64];
     if (rc != ENT_OK)
         return entx_fail(db, ENT_INVALID, "origin '%s' is not an ISO 3166-1 country code",

@@ -460,16 +460,14 @@ static int zone_name_ok(const char *tz)
            tz[0] != '.' && strspn(tz, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_+-.") == len;
 }
 
-static int zone_load(const char *tz, ent_zone **out, char *why, size_t why_len)
+static int zone_load(const char *tz, ent_zone **out)
 {
     const char *dir = getenv("TZDIR");
     char path[4200];
     size_t len = 0;
     ent_zone *z = calloc(1, sizeof *z);
-    if (z == NULL) {
-        snprintf(why, why_len, "out of memory");
-        return ENT_ERROR;
-    }
+    if (z == NULL)
+        return entx_error_set(ENT_ERROR, "out of memory");
     snprintf(z->name, sizeof z->name, "%s", tz);
     snprintf(path, sizeof path, "%s/%s", dir && *dir ? dir : "/usr/share/zoneinfo", tz);
     unsigned char *buf = slurp(path, &len);
@@ -477,11 +475,9 @@ static int zone_load(const char *tz, ent_zone **out, char *why, size_t why_len)
     if (buf == NULL && strcmp(tz, "UTC") == 0) {
         z->before = 0; /* UTC needs no file */
     } else if (buf == NULL) {
-        snprintf(why, why_len, "time zone '%s' is not known: there is no %s", tz, path);
-        rc = ENT_INVALID;
+        rc = entx_error_set(ENT_INVALID, "time zone '%s' is not known: there is no %s", tz, path);
     } else if (tzif_parse(buf, len, z) != 0) {
-        snprintf(why, why_len, "time zone '%s': %s is not a compiled zone (TZif) file", tz, path);
-        rc = ENT_INVALID;
+        rc = entx_error_set(ENT_INVALID, "time zone '%s': %s is not a compiled zone (TZif) file", tz, path);
     }
     free(buf);
     if (rc != ENT_OK)
@@ -496,30 +492,25 @@ static pthread_mutex_t zones_lock = PTHREAD_MUTEX_INITIALIZER;
 static ent_zone *zones;
 static _Thread_local const ent_zone *zone_last; /* this thread's last zone: no lock */
 
-int entx_zone_get(const char *tz, const ent_zone **out, char *why, size_t why_len)
+int entx_zone_get(const char *tz, const ent_zone **out)
 {
-    char ignored[8], shown[ENT_CLIP_SIZE];
+    char shown[ENT_CLIP_SIZE];
     int rc = ENT_OK;
-    if (why == NULL || why_len == 0) {
-        why = ignored;
-        why_len = sizeof ignored;
-    }
     const ent_zone *last = zone_last;
     if (last && tz && strcmp(last->name, tz) == 0) {
         *out = last;
         return ENT_OK;
     }
     if (tz == NULL || !zone_name_ok(tz)) {
-        snprintf(why, why_len, "'%s' is not a time zone name such as Asia/Shanghai",
-                 ent_text_clip(shown, sizeof shown, tz ? tz : "", 40));
-        return ENT_INVALID;
+        return entx_error_set(ENT_INVALID, "'%s' is not a time zone name such as Asia/Shanghai",
+                              ent_text_clip(shown, sizeof shown, tz ? tz : "", 40));
     }
     pthread_mutex_lock(&zones_lock);
     ent_zone *z = zones;
     while (z && strcmp(z->name, tz) != 0)
         z = z->next;
     /* Loaded under the lock: a zone is read once, however many threads ask. */
-    if (z == NULL && (rc = zone_load(tz, &z, why, why_len)) == ENT_OK) {
+    if (z == NULL && (rc = zone_load(tz, &z)) == ENT_OK) {
         z->next = zones;
         zones = z;
     }
@@ -535,7 +526,7 @@ static int local_fields(const char *tz, const char *utc, int64_t *y, int f[5])
 {
     const ent_zone *z;
     int64_t t;
-    if (entx_utc_parse(utc, &t) != ENT_OK || entx_zone_get(tz, &z, NULL, 0) != ENT_OK)
+    if (entx_utc_parse(utc, &t) != ENT_OK || entx_zone_get(tz, &z) != ENT_OK)
         return ENT_INVALID;
     split_seconds(t + entx_zone_offset(z, t), y, &f[0], &f[1], &f[2], &f[3], &f[4]);
     return ENT_OK;
@@ -570,25 +561,23 @@ int ent_time_local(char out[20], const char *tz, const char *utc)
 int entx_time_midnight_utc(char out[21], const char *tz, int y, int m, int d)
 {
     const ent_zone *z;
-    if (entx_zone_get(tz, &z, NULL, 0) != ENT_OK)
+    if (entx_zone_get(tz, &z) != ENT_OK)
         return ENT_INVALID;
     entx_utc_format(entx_zone_to_utc(z, entx_days_from_civil(y, m, d) * 86400), out);
     return ENT_OK;
 }
 
-int ent_time_today(char out[11], const char *tz, char *why, size_t why_len)
+int ent_time_today(char out[11], const char *tz)
 {
     const ent_zone *z;
     char now[21];
     int64_t t;
+    ent_error_clear();
     entx_now_utc(now);
-    if (entx_zone_get(tz, &z, why, why_len) != ENT_OK)
+    if (entx_zone_get(tz, &z) != ENT_OK)
         return ENT_INVALID;
-    if (entx_utc_parse(now, &t) != ENT_OK) {
-        if (why && why_len)
-            snprintf(why, why_len, "the clock gives no time (%s)", now);
-        return ENT_INVALID;
-    }
+    if (entx_utc_parse(now, &t) != ENT_OK)
+        return entx_error_set(ENT_INVALID, "the clock gives no time (%s)", now);
     int64_t y;
     int f[5];
     char tmp[64];

@@ -28,10 +28,10 @@ typedef struct ent_zone ent_zone;
 
 /*
  * The zone named tz ("Asia/Shanghai"), read from $TZDIR (else
- * /usr/share/zoneinfo) on first use and cached. ENT_INVALID with why (may be
- * NULL) naming what was wrong when the name is not a zone's.
+ * /usr/share/zoneinfo) on first use and cached. ENT_INVALID, the calling
+ * thread's last error naming what was wrong, when the name is not a zone's.
  */
-int entx_zone_get(const char *tz, const ent_zone **out, char *why, size_t why_len);
+int entx_zone_get(const char *tz, const ent_zone **out);
 /* The offset from UTC, in seconds east, in force at UTC instant t. */
 int32_t entx_zone_offset(const ent_zone *z, int64_t t);
 /*

@@ -115,21 +115,20 @@ static int month_days(int y, int m)
 static const char *const month_names[12] = {"January", "February", "March",     "April",   "May",      "June",
                                             "July",    "August",   "September", "October", "November", "December"};
 
-static void say(char *why, size_t why_len, const char *text, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static void say(char *why, size_t why_len, const char *text, const char *fmt, ...)
+static void say(const char *text, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(const char *text, const char *fmt, ...)
 {
     char shown[64], rest[200];
     va_list ap;
-    if (why == NULL || why_len == 0)
-        return;
     va_start(ap, fmt);
     vsnprintf(rest, sizeof rest, fmt, ap);
     va_end(ap);
-    snprintf(why, why_len, "'%s' %s", ent_text_clip(shown, sizeof shown, text, 40), rest);
+    entx_error_set(ENT_INVALID, "'%s' %s", ent_text_clip(shown, sizeof shown, text, 40), rest);
 }
 
-int ent_date_check(const char *s, int32_t *days_out, char *why, size_t why_len)
+/* report: whether a refusal leaves its words (the library's own checks,
+ * entx_date_parse, only need the answer). */
+static int date_check(const char *s, int32_t *days_out, bool report)
 {
     if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
         goto form;
@@ -139,51 +138,59 @@ int ent_date_check(const char *s, int32_t *days_out, char *why, size_t why_len)
     int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
     int m = (s[5] - '0') * 10 + (s[6] - '0');
     int d = (s[8] - '0') * 10 + (s[9] - '0');
+    if (!report && (m < 1 || m > 12 || d < 1 || d > month_days(y, m) || y < 1900))
+        return ENT_INVALID;
     if (m < 1 || m > 12) {
-        say(why, why_len, s, "is not a date: there is no month %d (months are 01 to 12)", m);
+        say(s, "is not a date: there is no month %d (months are 01 to 12)", m);
         return ENT_INVALID;
     }
     if (d < 1 || d > month_days(y, m)) {
-        say(why, why_len, s, "is not a date: %s %04d has no day %d (it has %d days)", month_names[m - 1], y, d,
+        say(s, "is not a date: %s %04d has no day %d (it has %d days)", month_names[m - 1], y, d,
             month_days(y, m));
         return ENT_INVALID;
     }
     if (y < 1900) {
-        say(why, why_len, s, "is out of the supported range " ENT_DATE_MIN " to " ENT_DATE_MAX);
+        say(s, "is out of the supported range " ENT_DATE_MIN " to " ENT_DATE_MAX);
         return ENT_INVALID;
     }
     if (days_out)
         *days_out = (int32_t)entx_days_from_civil(y, m, d);
     return ENT_OK;
 form:
-    say(why, why_len, s, "is not a date in the form YYYY-MM-DD");
+    if (report)
+        say(s, "is not a date in the form YYYY-MM-DD");
     return ENT_INVALID;
+}
+
+int ent_date_check(const char *s, int32_t *days_out)
+{
+    ent_error_clear();
+    return date_check(s, days_out, true);
 }
 
 int entx_date_parse(const char *s, int32_t *days_out)
 {
-    return ent_date_check(s, days_out, NULL, 0);
+    return date_check(s, days_out, false);
 }
 
 int entx_fail_date(ent_db *db, const char *field, const char *s)
 {
-    char why[256];
-    ent_date_check(s, NULL, why, sizeof why);
-    return entx_fail(db, ENT_INVALID, "%s %s", field, why);
+    ent_date_check(s, NULL);
+    return entx_fail(db, ENT_INVALID, "%s %s", field, entx_why());
 }
 
-int ent_date_add_days(char out[11], const char *date, int64_t days, char *why, size_t why_len)
+int ent_date_add_days(char out[11], const char *date, int64_t days)
 {
     int32_t base;
     int64_t sum;
     out[0] = '\0';
-    if (ent_date_check(date, &base, why, why_len) != ENT_OK)
+    if (ent_date_check(date, &base) != ENT_OK)
         return ENT_INVALID;
     /* Both ends as day numbers: the sum is checked before it becomes a date. */
     const int64_t first = entx_days_from_civil(1900, 1, 1), last = entx_days_from_civil(9999, 12, 31);
     if (__builtin_add_overflow((int64_t)base, days, &sum) || sum < first || sum > last) {
         unsigned long long mag = days < 0 ? 0ull - (unsigned long long)days : (unsigned long long)days;
-        say(why, why_len, date, "%s %llu day%s is %s %s, the %s supported date", days < 0 ? "minus" : "plus", mag,
+        say(date, "%s %llu day%s is %s %s, the %s supported date", days < 0 ? "minus" : "plus", mag,
             mag == 1 ? "" : "s", days < 0 ? "before" : "past", days < 0 ? ENT_DATE_MIN : ENT_DATE_MAX,
             days < 0 ? "first" : "last");
         return ENT_INVALID;
@@ -245,13 +252,14 @@ int entx_parse_i64(const char *s, int64_t *out)
     return ENT_OK;
 }
 
-int ent_whole_parse(int64_t *out, const char *text, int64_t min, int64_t max, char *why, size_t why_len)
+int ent_whole_parse(int64_t *out, const char *text, int64_t min, int64_t max)
 {
+    ent_error_clear();
     const char *p = text;
     uint64_t mag = 0;
     bool neg = false, big = false;
     if (text == NULL || *text == '\0') {
-        say(why, why_len, "", "is empty: a whole number is needed");
+        say("", "is empty: a whole number is needed");
         return ENT_INVALID;
     }
     if (*p == '-')
@@ -279,18 +287,18 @@ int ent_whole_parse(int64_t *out, const char *text, int64_t min, int64_t max, ch
         }
     }
     if (neg && min >= 0 && (big || mag > 0))
-        say(why, why_len, text, "must not be negative");
+        say(text, "must not be negative");
     else if (neg)
-        say(why, why_len, text, "is too small: the least is %lld", (long long)min);
+        say(text, "is too small: the least is %lld", (long long)min);
     else if (big || mag > (uint64_t)max)
-        say(why, why_len, text, "is too large: the most is %lld", (long long)max);
+        say(text, "is too large: the most is %lld", (long long)max);
     else
-        say(why, why_len, text, "is too small: the least is %lld", (long long)min);
+        say(text, "is too small: the least is %lld", (long long)min);
     return ENT_INVALID;
 not_whole:
     if (strchr(text, ',') && strspn(text, "-0123456789,") == strlen(text))
-        say(why, why_len, text, "is not a whole number: write it without separators");
+        say(text, "is not a whole number: write it without separators");
     else
-        say(why, why_len, text, "is not a whole number");
+        say(text, "is not a whole number");
     return ENT_INVALID;
 }

@@ -84,7 +84,8 @@ static double run_timed(const char *cmd)
 int main(int argc, char **argv)
 {
     int n = argc > 1 ? atoi(argv[1]) : 8000;
-    char dir[512], labels[4096], path[1024], why[1024], cmd[2048];
+    char dir[512], labels[4096], path[1024], cmd[2048];
+    const char *why = ent_error_last()->message;
     struct codes codes = {0};
     ent_db *db = NULL;
     ent_label_template *t = NULL;
@@ -115,13 +116,13 @@ int main(int argc, char **argv)
     /* entrepot: read each commodity, lay out its label, write one PDF. */
     double start = now();
     clock_t cpu0 = clock();
-    if (ent_label_template_load(&t, labels, "shelf-60x40", why, sizeof why) != ENT_OK ||
-        ent_label_sheet_load(&sheet, labels, "a4-l7160", why, sizeof why) != ENT_OK) {
+    if (ent_label_template_load(&t, labels, "shelf-60x40") != ENT_OK ||
+        ent_label_sheet_load(&sheet, labels, "a4-l7160") != ENT_OK) {
         fprintf(stderr, "%s\n", why);
         goto done;
     }
     ent_label_options o = {.format = ENT_LABEL_PDF, .sheet = sheet};
-    if (ent_label_job_new(&job, t, &o, why, sizeof why) != ENT_OK) {
+    if (ent_label_job_new(&job, t, &o) != ENT_OK) {
         fprintf(stderr, "%s\n", why);
         goto done;
     }
@@ -132,7 +133,7 @@ int main(int argc, char **argv)
             goto done;
         }
         if (ent_label_job_add(job, d, 1, codes.v[i]) != ENT_OK) {
-            fprintf(stderr, "%s\n", ent_label_job_errmsg(job));
+            fprintf(stderr, "%s\n", ent_error_last()->message);
             ent_label_data_free(d);
             goto done;
         }
@@ -141,7 +142,7 @@ int main(int argc, char **argv)
     double laid = now();
     snprintf(path, sizeof path, "%s/shelf.pdf", dir);
     if (ent_label_job_write_file(job, path) != ENT_OK) {
-        fprintf(stderr, "%s\n", ent_label_job_errmsg(job));
+        fprintf(stderr, "%s\n", ent_error_last()->message);
         goto done;
     }
     double end = now();

@@ -71,11 +71,11 @@ static void bench_parse(void)
     static ent_scan s;
     ent_scan_config cfg;
     ent_scan_config_init(&cfg);
-    ent_scan_config_add_layout(&cfg, "20IIIIIPPP.PPC", NULL, 0);
+    ent_scan_config_add_layout(&cfg, "20IIIIIPPP.PPC");
     for (int i = 0; i < N; i++) {
         len[i] = strlen(mix[i]);
         if (ent_scan_parse(&s, mix[i], len[i], &cfg) != ENT_OK) {
-            fprintf(stderr, "bench_scan: %s: %s\n", mix[i], s.message);
+            fprintf(stderr, "bench_scan: %s: %s\n", mix[i], ent_error_last()->message);
             exit(1);
         }
     }

@@ -27,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             __builtin_trap();
     }
     if (r < 0) {
-        const char *msg = ent_csv_errmsg(csv);
+        const char *msg = ent_error_last()->message;
         if (msg == NULL || msg[0] == '\0')
             __builtin_trap();
     }

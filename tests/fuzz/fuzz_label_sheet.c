@@ -11,18 +11,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *text = malloc(size + 1);
-    char why[256];
+    const char *why = ent_error_last()->message;
     if (text == NULL)
         return 0;
     memcpy(text, data, size);
     text[size] = '\0';
     ent_label_sheet *s = NULL;
-    why[0] = '\0';
-    int rc = ent_label_sheet_parse(&s, text, "fuzz.sheet", why, sizeof why);
+    ent_error_clear();
+    int rc = ent_label_sheet_parse(&s, text, "fuzz.sheet");
     if (rc == ENT_OK) {
         if (s == NULL || ent_label_sheet_per_page(s) < 1)
             __builtin_trap();
-    } else if (why[0] == '\0' || memchr(why, '\0', sizeof why) == NULL) {
+    } else if (why[0] == '\0' || memchr(why, '\0', ENT_ERROR_MAX) == NULL) {
         __builtin_trap();
     }
     ent_label_sheet_free(s);

@@ -12,14 +12,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     /* Templates come from files read whole: text ends at the first NUL. */
     char *text = malloc(size + 1);
-    char why[256];
+    const char *why = ent_error_last()->message;
     if (text == NULL)
         return 0;
     memcpy(text, data, size);
     text[size] = '\0';
     ent_label_template *t = NULL;
-    why[0] = '\0';
-    int rc = ent_label_template_parse(&t, text, "fuzz.label", why, sizeof why);
+    ent_error_clear();
+    int rc = ent_label_template_parse(&t, text, "fuzz.label");
     if (rc == ENT_OK) {
         double w, h;
         if (t == NULL)
@@ -29,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             __builtin_trap();
         ent_label_template_uses(t, "gtin");
         ent_label_template_uses(t, "name_zh");
-    } else if (why[0] == '\0' || memchr(why, '\0', sizeof why) == NULL) {
+    } else if (why[0] == '\0' || memchr(why, '\0', ENT_ERROR_MAX) == NULL) {
         __builtin_trap();
     }
     ent_label_template_free(t);

@@ -13,7 +13,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     int64_t min = 0, max = INT64_MAX, v = 0;
-    char text[128], why[256], back[32];
+    char text[128], back[32];
+    const char *why = ent_error_last()->message;
     if (size >= 16) {
         memcpy(&min, data, 8);
         memcpy(&max, data + 8, 8);
@@ -24,9 +25,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     memcpy(text, data, size);
     text[size] = '\0';
-    why[0] = '\0';
-    if (ent_whole_parse(&v, text, min, max, why, sizeof why) != ENT_OK) {
-        if (why[0] == '\0' || memchr(why, '\0', sizeof why) == NULL)
+    ent_error_clear();
+    if (ent_whole_parse(&v, text, min, max) != ENT_OK) {
+        if (why[0] == '\0' || memchr(why, '\0', ENT_ERROR_MAX) == NULL)
             __builtin_trap();
         return 0;
     }
@@ -34,7 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         __builtin_trap();
     snprintf(back, sizeof back, "%" PRId64, v);
     int64_t again;
-    if (ent_whole_parse(&again, back, min, max, NULL, 0) != ENT_OK || again != v)
+    if (ent_whole_parse(&again, back, min, max) != ENT_OK || again != v)
         __builtin_trap();
     return 0;
 }

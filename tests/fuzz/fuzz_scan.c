@@ -16,11 +16,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char hri[2048];
     if (!ready) {
         ent_scan_config_init(&cfg);
-        ent_scan_config_set_fnc1(&cfg, '~', NULL, 0);
-        ent_scan_config_add_layout(&cfg, "20IIIIIPPP.PPC", NULL, 0);
-        ent_scan_config_add_layout(&cfg, "21IIIIVWW.WWWC", NULL, 0);
-        ent_scan_config_add_layout(&cfg, "02IIIIIVPP.PPC", NULL, 0);
-        ent_scan_config_add_layout(&cfg, "22IIIIVPPPPPC", NULL, 0);
+        ent_scan_config_set_fnc1(&cfg, '~');
+        ent_scan_config_add_layout(&cfg, "20IIIIIPPP.PPC");
+        ent_scan_config_add_layout(&cfg, "21IIIIVWW.WWWC");
+        ent_scan_config_add_layout(&cfg, "02IIIIIVPP.PPC");
+        ent_scan_config_add_layout(&cfg, "22IIIIVPPPPPC");
         cfg.year = 2026;
         ready = 1;
     }
@@ -29,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         int rc = ent_scan_parse(&scan, (const char *)data, size, which[k]);
         if (rc == ENT_OK) {
             int n = ent_scan_format_hri(hri, sizeof hri, &scan);
-            if (n < 0 || scan.error != ENT_OK || scan.kind == ENT_SCAN_NONE)
+            if (n < 0 || scan.error != ENT_OK || scan.kind == ENT_SCAN_NONE || ent_error_last()->message[0] != '\0')
                 __builtin_trap();
             /* What came out must parse again to the same AIs. */
             if (scan.kind == ENT_SCAN_GS1 && (size_t)n < sizeof hri) {
@@ -37,7 +37,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 if (ent_scan_parse(&again, hri, (size_t)n, which[k]) != ENT_OK || again.n_ais != scan.n_ais)
                     __builtin_trap();
             }
-        } else if (scan.message[0] == '\0' || memchr(scan.message, '\0', sizeof scan.message) == NULL) {
+        } else if (ent_error_last()->code != ENT_INVALID || ent_error_last()->message[0] == '\0' ||
+                   strlen(ent_error_last()->message) >= 200) {
             __builtin_trap();
         }
     }
@@ -45,10 +46,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < 64) {
         char text[64];
         ent_scan_layout l;
-        char why[200];
         memcpy(text, data, size);
         text[size] = '\0';
-        ent_scan_layout_parse(&l, text, why, sizeof why);
+        if (ent_scan_layout_parse(&l, text) != ENT_OK && ent_error_last()->message[0] == '\0')
+            __builtin_trap();
     }
     return 0;
 }

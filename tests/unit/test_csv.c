@@ -18,7 +18,7 @@ static void read_all(const char *text, size_t len, char *out, size_t outlen)
         }
     }
     if (r < 0)
-        snprintf(out, outlen, "ERR %s", ent_csv_errmsg(csv));
+        snprintf(out, outlen, "ERR %s", ent_error_last()->message);
     ent_csv_free(csv);
     fclose(f);
 }
@@ -115,7 +115,7 @@ static void bound_rows(void **state)
                 snprintf(out + at, sizeof out - at, "%s;", fields[0]);
         }
         if (r < 0)
-            snprintf(out, sizeof out, "ERR %s", ent_csv_errmsg(csv));
+            snprintf(out, sizeof out, "ERR %s", ent_error_last()->message);
         ent_csv_free(csv);
         fclose(f);
         free(in);
@@ -143,8 +143,8 @@ static void kind_rows(void **state)
         assert_non_null(f);
         ent_csv_open(&csv, f);
         int r = ent_csv_next(csv, &fields, &n);
-        if (r != ENT_INVALID || strcmp(ent_csv_errmsg(csv), rows[i].want) != 0)
-            fail_msg("row %zu: got %d '%s' want '%s'", i, r, ent_csv_errmsg(csv), rows[i].want);
+        if (r != ENT_INVALID || strcmp(ent_error_last()->message, rows[i].want) != 0)
+            fail_msg("row %zu: got %d '%s' want '%s'", i, r, ent_error_last()->message, rows[i].want);
         ent_csv_free(csv);
         fclose(f);
     }

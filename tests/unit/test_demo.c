@@ -145,7 +145,7 @@ static int check_barcode(const char *barcode, int64_t qty, void *ud)
     struct codes *c = ud;
     char norm[15];
     c->barcodes++;
-    if (ent_gtin_normalize(norm, barcode, NULL, 0) != ENT_OK || strcmp(norm, barcode) != 0 || barcode[0] == '0' ||
+    if (ent_gtin_normalize(norm, barcode) != ENT_OK || strcmp(norm, barcode) != 0 || barcode[0] == '0' ||
         (qty != 12 && qty != 24))
         c->bad++;
     return 0;
@@ -158,7 +158,7 @@ static int check_product(const ent_product *p, void *ud)
     c->products++;
     /* Every commodity has a GTIN-13 (stored as 14 digits with a leading 0)
      * whose check digit holds. */
-    if (strlen(p->gtin) != 14 || p->gtin[0] != '0' || ent_gtin_normalize(norm, p->gtin + 1, NULL, 0) != ENT_OK ||
+    if (strlen(p->gtin) != 14 || p->gtin[0] != '0' || ent_gtin_normalize(norm, p->gtin + 1) != ENT_OK ||
         ent_gs1_check_digit(p->gtin + 1, 12) != p->gtin[13])
         c->bad++;
     if (!p->name_zh || !p->name_en || !p->importer || !strstr(p->importer, "电话：021-") || strlen(p->hs_code) != 6 ||

@@ -841,10 +841,10 @@ static void weighed_goods(void **state)
     ent_db *db = *state;
     ent_scan_config cfg;
     ent_scan s;
-    char w[14], p[14], why[200], wg[15], pg[15];
+    char w[14], p[14], wg[15], pg[15];
     ent_scan_config_init(&cfg);
-    assert_int_equal(ent_scan_config_add_layout(&cfg, "21IIIIIWW.WWWC", why, sizeof why), ENT_OK);
-    assert_int_equal(ent_scan_config_add_layout(&cfg, "20IIIIIPPP.PPC", why, sizeof why), ENT_OK);
+    assert_int_equal(ent_scan_config_add_layout(&cfg, "21IIIIIWW.WWWC"), ENT_OK);
+    assert_int_equal(ent_scan_config_add_layout(&cfg, "20IIIIIPPP.PPC"), ENT_OK);
     assert_int_equal(ent_scan_config_save(db, &cfg), ENT_OK);
     instore(w, "2100042", "00523");  /* 0.523 kg of item 00042 */
     instore(p, "2000043", "01234");  /* 12.34 CNY of item 00043 */
