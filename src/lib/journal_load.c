@@ -189,7 +189,6 @@ static int exec(ent_db *db, const char *sql)
 
 static int loader_start(struct loader *l, const char *store, const char *currency, const char *tz)
 {
-    char why[160];
     const ent_zone *z;
     if (store == NULL || *store == '\0')
         return entx_fail(l->db, ENT_INVALID, "the export does not name its store");
@@ -197,9 +196,9 @@ static int loader_start(struct loader *l, const char *store, const char *currenc
         return entx_fail(l->db, ENT_INVALID,
                         "the export does not give the store's time zone (time_zone): it was made before the "
                         "zone was exported; export the journal again");
-    if (entx_zone_get(tz, &z, why, sizeof why) != ENT_OK)
+    if (entx_zone_get(tz, &z) != ENT_OK)
         return entx_fail(l->db, ENT_INVALID, "the export's time zone '%s' is not a time zone: %s", ENT_CLIP(tz, 40),
-                        why);
+                        entx_why());
     int rc = exec(l->db, loose_schema);
     if (rc != ENT_OK)
         return rc;
@@ -394,7 +393,7 @@ static int read_csv(struct loader *l, const char *dir, const char *file, const s
         rc = step_insert(l, st);
     }
     if (rc == ENT_OK && more < 0)
-        rc = entx_fail(l->db, ENT_INVALID, "%s: %s", file, ent_csv_errmsg(csv));
+        rc = entx_fail(l->db, ENT_INVALID, "%s: %s", file, entx_why());
     ent_csv_free(csv);
     fclose(f);
     return rc;
@@ -437,7 +436,7 @@ static int read_manifest(ent_db *db, const char *path, struct listed *list, size
         e->seen = false;
     }
     if (rc == ENT_OK && more < 0)
-        rc = entx_fail(db, ENT_INVALID, "%s: %s", SET_MANIFEST, ent_csv_errmsg(csv));
+        rc = entx_fail(db, ENT_INVALID, "%s: %s", SET_MANIFEST, entx_why());
     ent_csv_free(csv);
     fclose(f);
     return rc;
