@@ -12,7 +12,6 @@
 #include "catalog_internal.h"
 #include "internal.h"
 #include "reprint.h"
-#include "stock_internal.h"
 
 #define NAME_MAX_BYTES 200
 /* User input quoted in a message: the one text clip, 40 characters. */
@@ -577,20 +576,23 @@ static int refuse_clear(ent_db *db, const ent_product_fields *changes)
     return ENT_OK;
 }
 
-/* Stock quantities are counted in the commodity's unit: changing it while
- * any are recorded would turn 223 pieces into 223 grams. */
 /* Tells followers (the label reprint queue) that a commodity's price or
  * name changed; called inside the edit's transaction. */
 static int catalog_changed(ent_db *db, int64_t id, const ent_product *old, const int64_t *price,
                                const char *name_zh, const char *name_en);
 
+/* Stock quantities are counted in the commodity's unit: changing it while
+ * any are recorded would turn 223 pieces into 223 grams. The stock is asked
+ * through the handle's hook (open.c): the catalogue does not call it. */
 static int unit_change_allowed(ent_db *db, const ent_product *old, const char *unit)
 {
     int64_t on_hand = 0, lots = 0;
     char who[300];
     if (strcmp(old->unit, unit) == 0)
         return ENT_OK;
-    int rc = entx_stock_product_usage(db, old->id, &on_hand, &lots);
+    if (db->product_usage == NULL)
+        return entx_fail(db, ENT_ERROR, "the stock cannot be asked on this handle");
+    int rc = db->product_usage(db, old->id, &on_hand, &lots);
     if (rc != ENT_OK)
         return rc;
     if (on_hand == 0 && lots == 0)

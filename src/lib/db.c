@@ -439,7 +439,7 @@ static int open_sql(ent_db *db, const char *file, const char *shown, bool create
     return set_journal(db, shown);
 }
 
-int ent_db_open(ent_db **out, const char *path, int flags)
+int entx_db_open(ent_db **out, const char *path, int flags)
 {
     ent_db *db = calloc(1, sizeof *db);
     char *file = NULL, shown[256];

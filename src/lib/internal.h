@@ -21,6 +21,12 @@ struct ent_stmt_slot {
     sqlite3_stmt *stmt;
 };
 
+/* How much of a commodity the stock holds (units on hand, lots on record):
+ * the catalogue asks before a change of unit. The stock module sits above
+ * the catalogue, so the catalogue reaches it only through this hook, which
+ * ent_db_open (open.c) sets on every handle. */
+typedef int (*entx_usage_fn)(ent_db *db, int64_t product_id, int64_t *on_hand, int64_t *lots);
+
 struct ent_db {
     sqlite3 *sql;
     int code;
@@ -31,7 +37,12 @@ struct ent_db {
     char *stage_dir;           /* ENT_OPEN_STAGED: the private folder the new file is built in */
     char *final_path;          /* ENT_OPEN_STAGED: where ent_db_publish puts it */
     struct ent_stmt_slot cache[ENT_STMT_CACHE];
+    entx_usage_fn product_usage; /* set by ent_db_open: entx_stock_product_usage */
 };
+
+/* ent_db_open without the hooks of the modules above the core (open.c adds
+ * them): opens, checks and migrates the database. */
+int entx_db_open(ent_db **out, const char *path, int flags);
 
 /* Records code and a printf-style message on db and returns code. */
 int entx_fail(ent_db *db, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
