@@ -126,18 +126,24 @@ static int write_sale(ent_basket *b, int64_t *sale_id, const struct out_line *o,
                       const int64_t applied[NMETHODS])
 {
     ent_db *db = b->db;
-    int rc = entx_sales_insert_sale(db, sale_id, uuid, w->seq, "sale", 0, w->time, day, hour, b->counter, b->cashier,
-                               t->total, t->tax, t->units, NULL, w->qr);
+    const struct sales_row row = {.uuid = uuid, .receipt = w->seq, .kind = "sale", .at = w->time, .day = day,
+                                  .hour = hour, .counter = b->counter, .cashier = b->cashier, .total = t->total,
+                                  .tax = t->tax, .units = t->units, .qr = w->qr};
+    int rc = entx_sales_insert_sale(db, sale_id, &row);
     struct sales_sum_line *sum = calloc(n ? n : 1, sizeof *sum);
     if (sum == NULL)
         return entx_fail(db, ENT_ERROR, "out of memory");
     for (size_t i = 0; i < n && rc == ENT_OK; i++) {
         const ent_basket_line *l = o[i].l;
         int64_t line_id;
-        rc = entx_sales_insert_line(db, &line_id, *sale_id, (int)i + 1, l->product_id, l->code, l->name, o[i].origin,
-                               o[i].lots, l->unit, o[i].qty, l->unit_price, o[i].discount, o[i].amount, l->tax_rate,
-                               o[i].tax, l->price_reason[0] ? l->price_reason : NULL,
-                               l->discount_reason[0] ? l->discount_reason : NULL, 0);
+        const struct sales_line_row lr = {.sale_id = *sale_id, .line = (int)i + 1, .product_id = l->product_id,
+                                          .code = l->code, .name = l->name, .origin = o[i].origin, .lots = o[i].lots,
+                                          .unit = l->unit, .qty = o[i].qty, .unit_price = l->unit_price,
+                                          .discount = o[i].discount, .amount = o[i].amount, .rate = l->tax_rate,
+                                          .tax = o[i].tax,
+                                          .price_reason = l->price_reason[0] ? l->price_reason : NULL,
+                                          .discount_reason = l->discount_reason[0] ? l->discount_reason : NULL};
+        rc = entx_sales_insert_line(db, &line_id, &lr);
         for (size_t k = 0; k < o[i].co->npicks && rc == ENT_OK; k++) {
             const struct ent_pick *p = &o[i].co->picks[k];
             if (strcmp(p->origin, o[i].origin) == 0)
@@ -152,7 +158,9 @@ static int write_sale(ent_basket *b, int64_t *sale_id, const struct out_line *o,
         if (b->paid[k] > 0)
             rc = entx_sales_insert_pay(db, *sale_id, entx_sales_methods[k], applied[k], b->paid[k], b->paid[k] - applied[k]);
     if (rc == ENT_OK)
-        rc = entx_sales_sum_add(db, day, hour, b->counter, b->cashier, 0, t->total, t->units, sum, n);
+        rc = entx_sales_sum_add(db, &(struct sales_sum){.day = day, .hour = hour, .counter = b->counter,
+                                                        .cashier = b->cashier, .total = t->total, .units = t->units,
+                                                        .lines = sum, .n = n});
     free(sum);
     return rc;
 }

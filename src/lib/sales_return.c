@@ -332,17 +332,23 @@ static int write_return(struct ret *r, int64_t *id, ent_journal *j, const char *
     char note[220];
     snprintf(note, sizeof note, "%s%s%s", q->void_sale ? "VOID" : "", q->void_sale && q->reason ? ": " : "",
              q->reason ? q->reason : "");
-    rc = entx_sales_insert_sale(db, id, uuid, w.seq, "return", r->ref_sale, w.time, day, hour, q->counter, q->cashier,
-                           total, tax, units, note[0] ? note : NULL, w.qr);
+    const struct sales_row row = {.uuid = uuid, .receipt = w.seq, .kind = "return", .ref_id = r->ref_sale,
+                                  .at = w.time, .day = day, .hour = hour, .counter = q->counter,
+                                  .cashier = q->cashier, .total = total, .tax = tax, .units = units,
+                                  .note = note[0] ? note : NULL, .qr = w.qr};
+    rc = entx_sales_insert_sale(db, id, &row);
     size_t k = 0;
     for (size_t i = 0; i < r->n && rc == ENT_OK; i++) {
         const struct sold *s = &r->lines[i];
         int64_t line_id;
         if (s->take == 0)
             continue;
-        rc = entx_sales_insert_line(db, &line_id, *id, (int)k + 1, s->product_id, s->code, s->name, s->origin, s->lot,
-                               s->unit, -s->take, s->unit_price, jl[k].discount, amounts[k], s->rate, taxes[k], NULL,
-                               NULL, s->line_id);
+        const struct sales_line_row lr = {.sale_id = *id, .line = (int)k + 1, .product_id = s->product_id,
+                                          .code = s->code, .name = s->name, .origin = s->origin, .lots = s->lot,
+                                          .unit = s->unit, .qty = -s->take, .unit_price = s->unit_price,
+                                          .discount = jl[k].discount, .amount = amounts[k], .rate = s->rate,
+                                          .tax = taxes[k], .ref_line = s->line_id};
+        rc = entx_sales_insert_line(db, &line_id, &lr);
         if (rc == ENT_OK)
             rc = put_back(r, s, line_id, uuid, q->cashier);
         k++;
@@ -351,7 +357,9 @@ static int write_return(struct ret *r, int64_t *id, ent_journal *j, const char *
         if (split[p] > 0)
             rc = entx_sales_insert_pay(db, *id, m[p], -split[p], 0, 0);
     if (rc == ENT_OK)
-        rc = entx_sales_sum_add(db, day, hour, q->counter, q->cashier, 1, total, units, sum, n);
+        rc = entx_sales_sum_add(db, &(struct sales_sum){.day = day, .hour = hour, .counter = q->counter,
+                                                        .cashier = q->cashier, .is_return = true, .total = total,
+                                                        .units = units, .lines = sum, .n = n});
 done:
     free(jl);
     free(rates);
