@@ -114,8 +114,12 @@ static int take_stock(ent_basket *b, struct co_line *co, const char *batch, cons
             rc = entx_stock_pick(b->db, &co[i].picks, &co[i].npicks, bl->pub.product_id, bl->lot_id, bl->pub.qty,
                                 b->shelf_id, today);
             for (size_t k = 0; k < co[i].npicks && rc == ENT_OK; k++)
-                rc = entx_stock_apply(b->db, batch, "sale", bl->pub.product_id, co[i].picks[k].lot_id,
-                                     co[i].picks[k].location_id, -co[i].picks[k].qty, NULL, NULL, b->cashier);
+                rc = entx_stock_apply(b->db, &(struct stock_move){.batch = batch, .kind = "sale",
+                                                                  .product_id = bl->pub.product_id,
+                                                                  .lot_id = co[i].picks[k].lot_id,
+                                                                  .location_id = co[i].picks[k].location_id,
+                                                                  .delta = -co[i].picks[k].qty,
+                                                                  .user = b->cashier});
         }
     }
     return rc;

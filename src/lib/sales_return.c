@@ -220,8 +220,10 @@ static int put_back(struct ret *r, const struct sold *s, int64_t return_line, co
     for (size_t i = 0; i < n && left > 0 && rc == ENT_OK; i++) {
         int64_t q = lots[i][2] < left ? lots[i][2] : left;
         int64_t loc = r->location_id ? r->location_id : lots[i][1];
-        rc = entx_stock_apply(r->db, batch, "return", s->product_id, lots[i][0], loc, q, r->req->reason, NULL,
-                             cashier);
+        rc = entx_stock_apply(r->db, &(struct stock_move){.batch = batch, .kind = "return",
+                                                          .product_id = s->product_id, .lot_id = lots[i][0],
+                                                          .location_id = loc, .delta = q,
+                                                          .reason = r->req->reason, .user = cashier});
         if (rc == ENT_OK)
             rc = entx_sales_insert_pick(r->db, return_line, lots[i][0], loc, -q);
         left -= q;

@@ -131,18 +131,17 @@ static int64_t on_hand(ent_db *db, int64_t lot_id, int64_t location_id)
     return q;
 }
 
-int entx_stock_apply(ent_db *db, const char *batch, const char *kind, int64_t product_id, int64_t lot_id,
-                    int64_t location_id, int64_t delta, const char *reason, const char *note, const char *user)
+int entx_stock_apply(ent_db *db, const struct stock_move *m)
 {
     sqlite3_stmt *st;
     char uuid[37], now[21];
     int rc;
-    if (delta == 0)
+    if (m->delta == 0)
         return entx_fail(db, ENT_INVALID, "quantity must not be zero");
-    if (delta == INT64_MIN || delta > ENT_STOCK_BALANCE_MAX || -delta > ENT_STOCK_BALANCE_MAX)
+    if (m->delta == INT64_MIN || m->delta > ENT_STOCK_BALANCE_MAX || -m->delta > ENT_STOCK_BALANCE_MAX)
         return entx_fail(db, ENT_INVALID, "quantity %lld is beyond the most one lot may hold at one place (%lld)",
-                        (long long)delta, ENT_STOCK_BALANCE_MAX);
-    if (delta > 0) {
+                        (long long)m->delta, ENT_STOCK_BALANCE_MAX);
+    if (m->delta > 0) {
         /* The bound is part of the guarded update, so the balance can never
          * pass it, whoever adds to it (receipts, returns, counts). */
         st = entx_stmt(db, "INSERT INTO stock_balance(lot_id, location_id, product_id, qty) VALUES (?1, ?2, ?3, ?4) "
@@ -150,20 +149,20 @@ int entx_stock_apply(ent_db *db, const char *batch, const char *kind, int64_t pr
                           "WHERE qty <= ?5 - excluded.qty");
         if (st == NULL)
             return db->code;
-        sqlite3_bind_int64(st, 1, lot_id);
-        sqlite3_bind_int64(st, 2, location_id);
-        sqlite3_bind_int64(st, 3, product_id);
-        sqlite3_bind_int64(st, 4, delta);
+        sqlite3_bind_int64(st, 1, m->lot_id);
+        sqlite3_bind_int64(st, 2, m->location_id);
+        sqlite3_bind_int64(st, 3, m->product_id);
+        sqlite3_bind_int64(st, 4, m->delta);
         sqlite3_bind_int64(st, 5, ENT_STOCK_BALANCE_MAX);
         if ((rc = entx_exec_stmt(db, st)) != ENT_OK)
             return rc;
         if (sqlite3_changes(db->sql) != 1) {
             char what[400];
-            describe(db, product_id, lot_id, location_id, what, sizeof what);
+            describe(db, m->product_id, m->lot_id, m->location_id, what, sizeof what);
             return entx_fail(db, ENT_REFUSED,
                             "%s has %lld on hand: %lld more would pass the most one lot may hold "
                             "at one place (%lld)",
-                            what, (long long)on_hand(db, lot_id, location_id), (long long)delta, ENT_STOCK_BALANCE_MAX);
+                            what, (long long)on_hand(db, m->lot_id, m->location_id), (long long)m->delta, ENT_STOCK_BALANCE_MAX);
         }
     } else {
         /* The guard: the row changes only when enough is there, so two
@@ -171,17 +170,17 @@ int entx_stock_apply(ent_db *db, const char *batch, const char *kind, int64_t pr
         st = entx_stmt(db, "UPDATE stock_balance SET qty = qty + ?1 WHERE lot_id = ?2 AND location_id = ?3 AND qty >= ?4");
         if (st == NULL)
             return db->code;
-        sqlite3_bind_int64(st, 1, delta);
-        sqlite3_bind_int64(st, 2, lot_id);
-        sqlite3_bind_int64(st, 3, location_id);
-        sqlite3_bind_int64(st, 4, -delta);
+        sqlite3_bind_int64(st, 1, m->delta);
+        sqlite3_bind_int64(st, 2, m->lot_id);
+        sqlite3_bind_int64(st, 3, m->location_id);
+        sqlite3_bind_int64(st, 4, -m->delta);
         if ((rc = entx_exec_stmt(db, st)) != ENT_OK)
             return rc;
         if (sqlite3_changes(db->sql) != 1) {
             char what[400];
-            describe(db, product_id, lot_id, location_id, what, sizeof what);
+            describe(db, m->product_id, m->lot_id, m->location_id, what, sizeof what);
             return entx_fail(db, ENT_NOSTOCK, "not enough stock: %s has %lld on hand, %lld asked", what,
-                            (long long)on_hand(db, lot_id, location_id), (long long)-delta);
+                            (long long)on_hand(db, m->lot_id, m->location_id), (long long)-m->delta);
         }
     }
     st = entx_stmt(db, "INSERT INTO stock_move(uuid, batch, at, kind, product_id, lot_id, location_id, qty, reason, "
@@ -191,16 +190,16 @@ int entx_stock_apply(ent_db *db, const char *batch, const char *kind, int64_t pr
     entx_uuid_new(uuid);
     entx_now_utc(now);
     sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, batch, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, m->batch, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, kind, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 5, product_id);
-    sqlite3_bind_int64(st, 6, lot_id);
-    sqlite3_bind_int64(st, 7, location_id);
-    sqlite3_bind_int64(st, 8, delta);
-    entx_bind_text_or_null(st, 9, reason);
-    entx_bind_text_or_null(st, 10, note);
-    entx_bind_text_or_null(st, 11, user);
+    sqlite3_bind_text(st, 4, m->kind, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, m->product_id);
+    sqlite3_bind_int64(st, 6, m->lot_id);
+    sqlite3_bind_int64(st, 7, m->location_id);
+    sqlite3_bind_int64(st, 8, m->delta);
+    entx_bind_text_or_null(st, 9, m->reason);
+    entx_bind_text_or_null(st, 10, m->note);
+    entx_bind_text_or_null(st, 11, m->user);
     return entx_exec_stmt(db, st);
 }
 
@@ -539,7 +538,9 @@ int ent_stock_receive(ent_db *db, const ent_receive *r, char *lot_uuid_out)
     }
     if (rc == ENT_OK) {
         entx_uuid_new(batch);
-        rc = entx_stock_apply(db, batch, "receive", p->id, lot_id, location_id, units, NULL, r->note, r->user);
+        rc = entx_stock_apply(db, &(struct stock_move){.batch = batch, .kind = "receive", .product_id = p->id,
+                                                   .lot_id = lot_id, .location_id = location_id, .delta = units,
+                                                   .note = r->note, .user = r->user});
     }
     if (rc == ENT_OK)
         rc = entx_label_queue_on_move(db, p->id, lot_id, location_id, r->user);
@@ -639,9 +640,19 @@ int ent_stock_transfer(ent_db *db, const char *product, const char *lot, const c
     if ((rc = entx_tx_begin(db)) != ENT_OK)
         return rc;
     entx_uuid_new(batch);
-    if ((rc = pick_lot(db, pid, lot, from_id, from, &lot_id)) == ENT_OK &&
-        (rc = entx_stock_apply(db, batch, "transfer", pid, lot_id, from_id, -qty, NULL, note, user)) == ENT_OK &&
-        (rc = entx_stock_apply(db, batch, "transfer", pid, lot_id, to_id, qty, NULL, note, user)) == ENT_OK)
+    struct stock_move m = {.batch = batch, .kind = "transfer", .product_id = pid, .note = note, .user = user};
+    if ((rc = pick_lot(db, pid, lot, from_id, from, &lot_id)) == ENT_OK) {
+        m.lot_id = lot_id;
+        m.location_id = from_id;
+        m.delta = -qty;
+        rc = entx_stock_apply(db, &m);
+    }
+    if (rc == ENT_OK) {
+        m.location_id = to_id;
+        m.delta = qty;
+        rc = entx_stock_apply(db, &m);
+    }
+    if (rc == ENT_OK)
         rc = entx_label_queue_on_move(db, pid, lot_id, to_id, user);
     return entx_tx_end(db, rc);
 }
@@ -664,7 +675,9 @@ static int change(ent_db *db, const char *kind, const char *product, const char 
         return rc;
     entx_uuid_new(batch);
     if ((rc = pick_lot(db, pid, lot, loc_id, location, &lot_id)) == ENT_OK)
-        rc = entx_stock_apply(db, batch, kind, pid, lot_id, loc_id, delta, reason, note, user);
+        rc = entx_stock_apply(db, &(struct stock_move){.batch = batch, .kind = kind, .product_id = pid,
+                                                       .lot_id = lot_id, .location_id = loc_id, .delta = delta,
+                                                       .reason = reason, .note = note, .user = user});
     return entx_tx_end(db, rc);
 }
 

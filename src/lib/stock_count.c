@@ -341,8 +341,11 @@ int ent_count_post(ent_db *db, const char *count, int force, const char *user, e
             ln.expected = ln.on_hand;
             ln.difference = ln.counted - ln.on_hand;
             if (ln.difference != 0)
-                rc = entx_stock_apply(db, batch, "count", sqlite3_column_int64(st, 7), sqlite3_column_int64(st, 6),
-                                     loc_id, ln.difference, "count", uuid, user);
+                rc = entx_stock_apply(db, &(struct stock_move){.batch = batch, .kind = "count",
+                                                               .product_id = sqlite3_column_int64(st, 7),
+                                                               .lot_id = sqlite3_column_int64(st, 6),
+                                                               .location_id = loc_id, .delta = ln.difference,
+                                                               .reason = "count", .note = uuid, .user = user});
         }
         if (rc == ENT_OK && cb)
             rc = cb(&ln, ud);

@@ -22,8 +22,13 @@
  * is smaller than asked, nothing is written and ENT_NOSTOCK names product,
  * lot, location, on hand and asked. batch groups the rows of one operation.
  */
-int entx_stock_apply(ent_db *db, const char *batch, const char *kind, int64_t product_id, int64_t lot_id,
-                    int64_t location_id, int64_t delta, const char *reason, const char *note, const char *user);
+struct stock_move {
+    const char *batch, *kind; /* kind: "receive", "transfer", "sale", "return", "count", ... */
+    int64_t product_id, lot_id, location_id;
+    int64_t delta;                    /* base units: > 0 arrives, < 0 leaves */
+    const char *reason, *note, *user; /* NULL or "" stored as NULL */
+};
+int entx_stock_apply(ent_db *db, const struct stock_move *m);
 
 /*
  * The integrity check's stock part (called by ent_db_check): names each
