@@ -12,6 +12,9 @@
 
 #include "entrepot/common.h"
 
+#define ENT_LOCATION_CODE_SIZE 33 /* a location's code, "A-01-03" */
+#define ENT_LOCATION_KIND_SIZE 16 /* "shelf", "backroom", "bonded", "quarantine" */
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -36,8 +39,8 @@ ENT_API int ent_location_edit(ent_db *db, const char *code, const char *new_code
 ENT_API int ent_location_retire(ent_db *db, const char *code);
 
 typedef struct ent_location {
-    char code[33];
-    char kind[16];
+    char code[ENT_LOCATION_CODE_SIZE];
+    char kind[ENT_LOCATION_KIND_SIZE];
     const char *name; /* borrowed; may be NULL */
     int64_t units;    /* units on hand there */
     int64_t lots;     /* lots with stock there */
@@ -77,12 +80,12 @@ ENT_API int ent_stock_receive(ent_db *db, const ent_receive *r, char *lot_uuid_o
 /* A lot as stored. Strings owned by the struct. */
 typedef struct ent_lot {
     int64_t id, product_id;
-    char uuid[37];
+    char uuid[ENT_UUID_SIZE];
     char *code, *declaration, *supplier;
-    char origin[3];
-    char import_date[11], production_date[11], expiry[11]; /* "" when unknown */
+    char origin[ENT_COUNTRY_SIZE];
+    char import_date[ENT_DATE_SIZE], production_date[ENT_DATE_SIZE], expiry[ENT_DATE_SIZE]; /* "" when unknown */
     int64_t unit_cost; /* -1 when unknown */
-    char cost_currency[4];
+    char cost_currency[ENT_CURRENCY_SIZE];
     int64_t on_hand;   /* units on hand over all locations */
 } ent_lot;
 
@@ -149,12 +152,12 @@ ENT_API int ent_count_show(ent_db *db, const char *count, ent_count_cb cb, void 
  * nothing changes. The callback sees a counted line's expected = on hand
  * at the post and difference = the adjustment made.
  */
-ENT_API int ent_count_post(ent_db *db, const char *count, int force, const char *user, ent_count_cb cb,
+ENT_API int ent_count_post(ent_db *db, const char *count, bool force, const char *user, ent_count_cb cb,
                            void *ud);
 
 /* A count as listed. Strings borrowed for the callback's duration. */
 typedef struct ent_count_info {
-    char uuid[37];
+    char uuid[ENT_UUID_SIZE];
     const char *location, *started_at;
     const char *posted_at;  /* NULL while open */
     const char *user;       /* who started it; may be NULL */
@@ -163,7 +166,7 @@ typedef struct ent_count_info {
 typedef int (*ent_count_info_cb)(const ent_count_info *count, void *ud);
 
 /* Every count, oldest first (only the open ones when open_only is set). */
-ENT_API int ent_count_each(ent_db *db, int open_only, ent_count_info_cb cb, void *ud);
+ENT_API int ent_count_each(ent_db *db, bool open_only, ent_count_info_cb cb, void *ud);
 
 /* ---- levels and reports ------------------------------------------------- */
 

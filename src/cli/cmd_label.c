@@ -250,7 +250,7 @@ struct print_opts {
     const char *tpl, *sheet, *format, *dpi, *out, *printer, *copies, *each, *lot, *clerk, *grade, *count, *sscc;
     const char *origin, *location, *supplier, *brand, *declaration, *labels, *codes;
     bool skip_bad, queue, all;
-    char location_code[33]; /* --location as the catalogue writes it */
+    char location_code[ENT_LOCATION_CODE_SIZE]; /* --location as the catalogue writes it */
 };
 
 /* The extension of the file name in path ("" when it has none). */
@@ -478,7 +478,7 @@ static int add_target(struct cli *cli, ent_label_job *job, const struct print_op
                       int64_t *sscc_i, bool *good, bool *unknown, char *msg, size_t msg_len)
 {
     ent_label_data *d = NULL;
-    char who[300], sscc[19];
+    char who[300], sscc[ENT_SSCC_SIZE];
     int st = 0;
     *good = false;
     int rc = tg->location ? ent_label_data_load_at(cli->db, &d, tg->code, tg->location)

@@ -15,7 +15,7 @@ struct till {
     struct cli *cli;
     ent_journal *j;
     ent_basket *b;
-    char currency[4];
+    char currency[ENT_CURRENCY_SIZE];
     const char *counter, *cashier;
     int paper;             /* 32 or 48 columns */
     const char *escpos;    /* file to append ESC/POS receipts to, or NULL */
@@ -33,7 +33,7 @@ static void fmt(char *buf, size_t len, int64_t v, const char *cur)
         snprintf(buf, len, "%lld", (long long)v);
 }
 
-static int store_currency(struct cli *cli, char cur[4])
+static int store_currency(struct cli *cli, char cur[ENT_CURRENCY_SIZE])
 {
     ent_store *s = NULL;
     int rc = ent_store_get(cli->db, &s);
@@ -113,7 +113,7 @@ static int flush_or_drop(FILE *f, const char *what, char *why, size_t len)
 
 /* Prints the receipt (text) and appends its ESC/POS bytes to --escpos.
  * 0, or -1 with the reason in why. */
-static int print_receipt(struct till *t, const ent_sale *s, int reprint, char *why, size_t len)
+static int print_receipt(struct till *t, const ent_sale *s, bool reprint, char *why, size_t len)
 {
     char *text = NULL;
     unsigned char *bytes = NULL;
@@ -899,7 +899,7 @@ static const char report_help[] =
 
 struct report_ctx {
     struct cli_table *t;
-    char currency[4];
+    char currency[ENT_CURRENCY_SIZE];
     int64_t gross, returns; /* the report's totals */
 };
 

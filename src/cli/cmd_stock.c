@@ -69,7 +69,7 @@ static int32_t day_number(const char *s)
 }
 
 /* Today in the store's time zone ($ENTREPOT_TODAY overrides it, for tests). */
-static int today(struct cli *cli, char out[11])
+static int today(struct cli *cli, char out[ENT_DATE_SIZE])
 {
     const char *fixed = getenv("ENTREPOT_TODAY");
     char why[256];
@@ -80,7 +80,7 @@ static int today(struct cli *cli, char out[11])
         return 0;
     }
     ent_store *s = NULL;
-    char tz[65] = "UTC"; /* no store yet: nothing to be local to */
+    char tz[ENT_TZ_SIZE] = "UTC"; /* no store yet: nothing to be local to */
     if (ent_store_get(cli->db, &s) == ENT_OK)
         snprintf(tz, sizeof tz, "%s", s->tz);
     ent_store_free(s);
@@ -109,7 +109,7 @@ static int do_receive(struct cli *cli, int argc, char **argv)
 {
     ent_receive r = {0};
     const char *qty = NULL, *cost = NULL, *pos[1];
-    char cur[4] = "CNY";
+    char cur[ENT_CURRENCY_SIZE] = "CNY";
     int npos;
     const struct cli_opt opts[] = {
         {"product", &r.product, NULL}, {"qty", &qty, NULL}, {"lot", &r.lot, NULL}, {"origin", &r.origin, NULL},
@@ -141,7 +141,7 @@ static int do_receive(struct cli *cli, int argc, char **argv)
         if (r.cost_currency == NULL)
             r.cost_currency = cur;
     }
-    char lot_uuid[37], sentence[400];
+    char lot_uuid[ENT_UUID_SIZE], sentence[400];
     int rc = ent_stock_receive(cli->db, &r, lot_uuid);
     if (rc != ENT_OK)
         return cli_fail(cli, rc);
@@ -312,7 +312,7 @@ static int do_count(struct cli *cli, int argc, char **argv)
             return cli_error(EXIT_USAGE, "stock count start takes no COUNT: it prints a new one");
         if ((st = cli_open(cli, 0)) != 0)
             return st;
-        char uuid[37], sentence[200];
+        char uuid[ENT_UUID_SIZE], sentence[200];
         rc = ent_count_start(cli->db, uuid, location, user);
         if (rc != ENT_OK)
             return cli_fail(cli, rc);
@@ -353,7 +353,7 @@ struct levels_ctx {
     int low, expiring;
     int32_t today;
     int64_t total_qty;
-    struct { char cur[4]; int64_t value; } totals[8];
+    struct { char cur[ENT_CURRENCY_SIZE]; int64_t value; } totals[8];
     int ntotals;
     int overflow; /* a total left 64 bits: the footer says so instead of a wrong figure */
 };
@@ -454,7 +454,7 @@ static int do_levels(struct cli *cli, int argc, char **argv)
     if ((st = cli_parse_limit(limit_s, &limit)) != 0)
         return st;
     q.limit = limit;
-    char day[11], before[11];
+    char day[ENT_DATE_SIZE], before[ENT_DATE_SIZE];
     int64_t days = 0;
     if (low && (expiring || by))
         return cli_error(EXIT_USAGE, "--low lists commodities: it does not go with --%s", expiring ? "expiring" : "by");

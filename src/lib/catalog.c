@@ -25,7 +25,7 @@
 
 /* A commodity's fields, parsed and checked. Text pointers borrow the input. */
 struct prod {
-    char gtin[15], sku[33], origin[3], hs_code[11], unit[4], net_unit[4], currency[4];
+    char gtin[ENT_GTIN_SIZE], sku[ENT_SKU_SIZE], origin[ENT_COUNTRY_SIZE], hs_code[ENT_HS_CODE_SIZE], unit[ENT_UNIT_SIZE], net_unit[ENT_UNIT_SIZE], currency[ENT_CURRENCY_SIZE];
     const char *name_zh, *name_en, *brand, *importer, *storage;
     int64_t net_content, price, reorder_point;
     int32_t tax_rate, shelf_life_days;
@@ -48,7 +48,7 @@ static const char **field_slot(ent_product_fields *f, size_t i)
 }
 
 /* "500 g", "1.5kg", "750 ml", "1 l", "12 pcs" -> integer amount in g, ml or pcs. */
-static int parse_net_content(const char *s, int64_t *value, char unit[4])
+static int parse_net_content(const char *s, int64_t *value, char unit[ENT_UNIT_SIZE])
 {
     char num[32];
     size_t n = 0;
@@ -97,7 +97,7 @@ static int parse_count(ent_db *db, const char *field, const char *s, int64_t min
     return ENT_OK;
 }
 
-static int store_currency(ent_db *db, char out[4])
+static int store_currency(ent_db *db, char out[ENT_CURRENCY_SIZE])
 {
     sqlite3_stmt *st = entx_stmt(db, "SELECT currency FROM store WHERE id = 1");
     if (st == NULL)
@@ -238,7 +238,7 @@ static const char sql_by_barcode[] = "SELECT product_id, qty FROM product_barcod
 /* GTIN, then SKU, then extra barcode (normalised when it is a GTIN). */
 int ent_product_id(ent_db *db, int64_t *out, const char *code, int64_t *qty_out)
 {
-    char gtin[15], why[160];
+    char gtin[ENT_GTIN_SIZE], why[160];
     int64_t qty = 1;
     int rc;
     entx_ok(db);
@@ -369,7 +369,7 @@ const char *entx_product_label(ent_db *db, int64_t id, char *buf, size_t len)
 struct clash {
     int64_t id;       /* the other commodity; 0 when none */
     const char *what; /* "GTIN", "sku" or "barcode" */
-    char code[65];
+    char code[ENT_BARCODE_KEY_SIZE];
 };
 
 /* The ways a 14-digit GTIN can be written (14, 13, 12 or 8 digits): an SKU
@@ -388,7 +388,7 @@ static int gtin_forms(const char *gtin, const char *forms[4])
 }
 
 /* The 14-digit form of code when it is a valid GTIN (1), else 0. */
-static int gtin_key(const char *code, char key[15])
+static int gtin_key(const char *code, char key[ENT_GTIN_SIZE])
 {
     size_t n = strlen(code);
     if (strspn(code, "0123456789") != n || (n != 8 && n != 12 && n != 13 && n != 14))
@@ -405,7 +405,7 @@ static int gtin_key(const char *code, char key[15])
  */
 static int code_owner(ent_db *db, const char *what, const char *code, int64_t self, struct clash *c)
 {
-    char key[15];
+    char key[ENT_GTIN_SIZE];
     const char *forms[4] = {code, NULL, NULL, NULL};
     const char *k = gtin_key(code, key) ? key : code;
     if (k == key)
@@ -514,7 +514,7 @@ static int insert_prod(ent_db *db, const struct prod *p, const char *now, int64_
 int ent_product_add(ent_db *db, const ent_product_fields *fields)
 {
     struct prod p;
-    char cur[4], now[21];
+    char cur[ENT_CURRENCY_SIZE], now[ENT_TIME_SIZE];
     int rc;
     entx_ok(db);
     if ((rc = store_currency(db, cur)) != ENT_OK)
@@ -676,7 +676,7 @@ static int no_fields(const ent_product_fields *f)
 int ent_product_edit(ent_db *db, const char *code, const ent_product_fields *fields)
 {
     int64_t id;
-    char now[21];
+    char now[ENT_TIME_SIZE];
     int rc = ent_product_id(db, &id, code, NULL);
     if (rc != ENT_OK)
         return rc;
@@ -704,10 +704,10 @@ static int catalog_changed(ent_db *db, int64_t id, const ent_product *old, const
 /* ---- retiring ----------------------------------------------------------- */
 
 /* Sets or clears retired_at; refused when it is already so. */
-static int set_retired(ent_db *db, const char *code, int retire)
+static int set_retired(ent_db *db, const char *code, bool retire)
 {
     ent_product *p = NULL;
-    char now[21], who[300];
+    char now[ENT_TIME_SIZE], who[300];
     int rc;
     entx_ok(db);
     if ((rc = entx_tx_begin(db)) != ENT_OK)
@@ -743,12 +743,12 @@ done:
 
 int ent_product_retire(ent_db *db, const char *code)
 {
-    return set_retired(db, code, 1);
+    return set_retired(db, code, true);
 }
 
 int ent_product_unretire(ent_db *db, const char *code)
 {
-    return set_retired(db, code, 0);
+    return set_retired(db, code, false);
 }
 
 int entx_product_sellable(ent_db *db, const ent_product *p)
@@ -766,7 +766,7 @@ int entx_product_sellable(ent_db *db, const ent_product *p)
 
 int ent_product_each(ent_db *db, const char *search, const char *origin, int64_t limit, ent_product_cb cb, void *ud)
 {
-    char *pattern = NULL, ccode[3] = "";
+    char *pattern = NULL, ccode[ENT_COUNTRY_SIZE] = "";
     int rc = ENT_OK;
     entx_ok(db);
     if (search && *search == '\0')
@@ -835,9 +835,9 @@ done:
 /* ---- barcodes ----------------------------------------------------------- */
 
 /* A barcode is stored as a 14-digit GTIN when it is one, else as given. */
-static int barcode_key(ent_db *db, const char *barcode, char out[65])
+static int barcode_key(ent_db *db, const char *barcode, char out[ENT_BARCODE_KEY_SIZE])
 {
-    char gtin[15], why[160];
+    char gtin[ENT_GTIN_SIZE], why[160];
     int rc = entx_check_text(db, "barcode", barcode, 64, true);
     if (rc != ENT_OK)
         return rc;
@@ -856,7 +856,7 @@ static int barcode_key(ent_db *db, const char *barcode, char out[65])
 
 int ent_product_barcode_add(ent_db *db, const char *product, const char *barcode, int64_t qty)
 {
-    char key[65];
+    char key[ENT_BARCODE_KEY_SIZE];
     int64_t id;
     int rc = ent_product_id(db, &id, product, NULL);
     if (rc != ENT_OK)
@@ -887,7 +887,7 @@ done:
 
 int ent_product_barcode_remove(ent_db *db, const char *barcode)
 {
-    char key[65];
+    char key[ENT_BARCODE_KEY_SIZE];
     int rc;
     entx_ok(db);
     if ((rc = barcode_key(db, barcode, key)) != ENT_OK)
@@ -979,7 +979,7 @@ static int seen_add(ent_db *db, struct seen *s, int64_t id, size_t row)
 
 struct import {
     int update;
-    char cur[4], now[21];
+    char cur[ENT_CURRENCY_SIZE], now[ENT_TIME_SIZE];
     struct seen seen;
 };
 
@@ -988,7 +988,7 @@ struct import {
 static int import_row(ent_db *db, struct import *im, ent_product_fields *f, size_t row)
 {
     int64_t id = 0, qty;
-    char key[15], why[160];
+    char key[ENT_GTIN_SIZE], why[160];
     struct clash c = {0};
     struct prod p;
     const char *what = "GTIN", *code = key;

@@ -4,6 +4,9 @@
 
 #include "entrepot/catalog.h"
 
+/* A barcode as stored: its 14-digit GTIN when it is one, else as given. */
+#define ENT_BARCODE_KEY_SIZE 65
+
 /* Reads a commodity by internal id (release with ent_product_free). */
 int entx_product_get_by_id(ent_db *db, ent_product **out, int64_t id);
 

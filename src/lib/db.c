@@ -611,7 +611,7 @@ static int valid_tz(const char *tz)
 int ent_store_init(ent_db *db, const char *code, const char *name, const char *currency, const char *tz)
 {
     const ent_currency *cur = NULL;
-    char now[21];
+    char now[ENT_TIME_SIZE];
     int rc;
     entx_ok(db);
     if ((rc = entx_check_text(db, "store code", code, 16, true)) != ENT_OK)
@@ -790,7 +790,7 @@ done:
 
 int ent_store_edit(ent_db *db, const ent_store_changes *changes, const char *user)
 {
-    char now[21];
+    char now[ENT_TIME_SIZE];
     int rc;
     entx_ok(db);
     if ((rc = check_changes(db, changes, user)) != ENT_OK)

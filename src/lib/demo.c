@@ -123,7 +123,7 @@ struct demo {
     ent_demo_stats *st;
     int64_t n;
     int32_t today;
-    char store_cur[4];
+    char store_cur[ENT_CURRENCY_SIZE];
     struct country_rt *countries;
     int64_t total_weight;
     int *perm;                /* countries in a seeded order, each used once first */
@@ -492,7 +492,7 @@ static int add_commodity(struct demo *d, int64_t i, struct item *it)
     /* A few are also sold by the case, scanned from the carton's GTIN-14. */
     if (chance(&d->rng, 30)) {
         int64_t qty = chance(&d->rng, 500) ? 12 : 24;
-        char case_gtin[15];
+        char case_gtin[ENT_GTIN_SIZE];
         case_gtin[0] = qty == 12 ? '1' : '2'; /* the indicator digit of the packaging level */
         memcpy(case_gtin + 1, it->gtin, 12);
         case_gtin[13] = (char)ent_gs1_check_digit(case_gtin, 13);
@@ -558,7 +558,7 @@ static void lot_dates(struct demo *d, int shelf_days, int32_t *prod, int32_t *im
 
 static void declaration(struct demo *d, int32_t imp, char out[19])
 {
-    char date[11];
+    char date[ENT_DATE_SIZE];
     entx_date_from_days(imp, date);
     snprintf(out, 19, "%s%.4s1%09lld", entx_demo_customs[below(&d->rng, (int64_t)entx_demo_ncustoms)], date,
              (long long)below(&d->rng, 1000000000));
@@ -580,7 +580,7 @@ static int add_lots(struct demo *d, const struct item *it)
 
     for (int k = 0; k < nlots && rc == ENT_OK; k++) {
         int32_t prod, imp, exp;
-        char prod_s[11], imp_s[11], exp_s[11], lot[24], decl[19];
+        char prod_s[ENT_DATE_SIZE], imp_s[ENT_DATE_SIZE], exp_s[ENT_DATE_SIZE], lot[24], decl[19];
         int sellable;
         int origin = it->country;
         if (k == second_origin) {
@@ -662,7 +662,7 @@ static int count_one(const ent_product *p, void *ud)
     return 1; /* one is enough */
 }
 
-static int check_options(ent_db *db, const ent_demo_options *opt, int64_t *n, int32_t *today, char today_s[11])
+static int check_options(ent_db *db, const ent_demo_options *opt, int64_t *n, int32_t *today, char today_s[ENT_DATE_SIZE])
 {
     *n = opt->commodities == 0 ? ENT_DEMO_DEFAULT_COMMODITIES : opt->commodities;
     if (*n < 1 || *n > ENT_DEMO_MAX_COMMODITIES)
@@ -673,7 +673,7 @@ static int check_options(ent_db *db, const ent_demo_options *opt, int64_t *n, in
             return entx_fail_date(db, "today", opt->today);
         snprintf(today_s, 11, "%s", opt->today);
     } else {
-        char now[21];
+        char now[ENT_TIME_SIZE];
         entx_utc_format((int64_t)time(NULL), now);
         snprintf(today_s, 11, "%.10s", now);
         entx_date_parse(today_s, today);

@@ -10,7 +10,7 @@
 /* Why a start's date part is wrong, when the rest has the right form. */
 static int start_date_why(const char *start, char *why, size_t why_len)
 {
-    char d[11];
+    char d[ENT_DATE_SIZE];
     if (strlen(start) < 10)
         return 0;
     memcpy(d, start, 10);
@@ -20,7 +20,7 @@ static int start_date_why(const char *start, char *why, size_t why_len)
 
 static int valid_utc(const char *s)
 {
-    char d[11];
+    char d[ENT_DATE_SIZE];
     if (strlen(s) != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' ||
         s[19] != 'Z')
         return 0;
@@ -81,7 +81,7 @@ static int check_overlap(ent_db *db, const char *sensor, const char *utc, int64_
 static int upsert(ent_db *db, const char *sensor, const char *start, int64_t minutes, int64_t n_in, int64_t n_out,
                   const char *source)
 {
-    char utc[21], day[11];
+    char utc[ENT_TIME_SIZE], day[ENT_DATE_SIZE];
     int hour, rc;
     if (sensor == NULL || *sensor == '\0')
         return entx_fail(db, ENT_INVALID, "a sensor name is needed");
@@ -104,7 +104,7 @@ static int upsert(ent_db *db, const char *sensor, const char *start, int64_t min
     /* A period that begins more than a day from now is a door counter's wrong
      * clock (a day of grace, as for stock dates: counters are set up ahead
      * and zones differ); counted, it would stand in reports of days to come. */
-    char now[21], limit[21], today[11], unused[8];
+    char now[ENT_TIME_SIZE], limit[ENT_TIME_SIZE], today[ENT_DATE_SIZE], unused[8];
     entx_now_utc(now);
     snprintf(today, sizeof today, "%.10s", now);
     snprintf(limit, sizeof limit, "%s", now);

@@ -20,7 +20,7 @@ int ent_gs1_check_digit(const char *s, size_t n)
     return '0' + (10 - sum % 10) % 10;
 }
 
-int ent_gtin_normalize(char out[15], const char *code, char *why, size_t why_len)
+int ent_gtin_normalize(char out[ENT_GTIN_SIZE], const char *code, char *why, size_t why_len)
 {
     size_t n = code ? strlen(code) : 0;
     char dummy[1];

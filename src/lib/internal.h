@@ -84,7 +84,7 @@ void entx_col_copy(sqlite3_stmt *st, int i, char *buf, size_t len);
 /* The current UTC time as "YYYY-MM-DDTHH:MM:SSZ": the system clock, or the
  * test clock when one is set (both in time.c, with the rest of the time
  * module: time_internal.h). */
-void entx_now_utc(char out[21]);
+void entx_now_utc(char out[ENT_TIME_SIZE]);
 
 /*
  * Tests only: fixes the clock at utc ("YYYY-MM-DDTHH:MM:SSZ", 20 characters;
@@ -95,7 +95,7 @@ void entx_now_utc(char out[21]);
 void entx_clock_set(const char *utc);
 
 /* A new random UUID in its 36-character lower-case text form. */
-void entx_uuid_new(char out[37]);
+void entx_uuid_new(char out[ENT_UUID_SIZE]);
 
 /*
  * Dates are "YYYY-MM-DD" text in the database. entx_date_parse checks the form
@@ -103,7 +103,7 @@ void entx_uuid_new(char out[37]);
  * days since 1970-01-01. entx_date_from_days does the reverse.
  */
 int entx_date_parse(const char *s, int32_t *days_out);
-void entx_date_from_days(int32_t days, char out[11]);
+void entx_date_from_days(int32_t days, char out[ENT_DATE_SIZE]);
 /* Fails db with ENT_INVALID and why s is not a date, after field's name:
  * "expiry '2026-02-30' is not a date: February 2026 has no day 30 ...". */
 int entx_fail_date(ent_db *db, const char *field, const char *s);

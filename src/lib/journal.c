@@ -46,7 +46,7 @@ int entx_journal_read_head(ent_db *db, struct head *h)
 }
 
 /* The latest day closing: its seq and the instant its day ends ("" when none). */
-int entx_journal_last_day_close(ent_db *db, int64_t *seq, char period_end[21], char period[24])
+int entx_journal_last_day_close(ent_db *db, int64_t *seq, char period_end[ENT_TIME_SIZE], char period[ENT_PERIOD_SIZE])
 {
     *seq = 0;
     period_end[0] = '\0';
@@ -72,7 +72,7 @@ int entx_journal_last_day_close(ent_db *db, int64_t *seq, char period_end[21], c
 /* The latest day closing: its seq, the moment it was taken and its period
  * ("" when none). A closing covers every record before it; later records go
  * into the next one, so nothing may be dated before it. */
-static int last_day_close_at(ent_db *db, int64_t *seq, char at[21], char period[24])
+static int last_day_close_at(ent_db *db, int64_t *seq, char at[ENT_TIME_SIZE], char period[ENT_PERIOD_SIZE])
 {
     *seq = 0;
     at[0] = period[0] = '\0';
@@ -96,7 +96,7 @@ static int last_day_close_at(ent_db *db, int64_t *seq, char at[21], char period[
  * store's zone. what: "the clock reads" or "the record is dated". */
 static int refuse_before_close(ent_db *db, const char *tz, const char *what, const char *at)
 {
-    char close_at[21], period[24], when[20], closed[20];
+    char close_at[ENT_TIME_SIZE], period[ENT_PERIOD_SIZE], when[20], closed[20];
     int64_t seq;
     int rc = last_day_close_at(db, &seq, close_at, period);
     if (rc != ENT_OK || seq == 0 || strcmp(at, close_at) >= 0)
@@ -362,7 +362,7 @@ static void journal_free(ent_journal *j)
 }
 
 /* A record with the defaults every writer shares. */
-void entx_journal_rec_init(ent_journal *j, struct jrec *r, const char *kind, char uuid[37], char at[21])
+void entx_journal_rec_init(ent_journal *j, struct jrec *r, const char *kind, char uuid[ENT_UUID_SIZE], char at[ENT_TIME_SIZE])
 {
     entx_jrec_clear_lists(&j->rec);
     struct jrec keep = j->rec; /* list buffers are reused across appends */
@@ -405,7 +405,7 @@ void entx_journal_rec_done(ent_journal *j, struct jrec *r)
 static int write_event(ent_journal *j, ent_journal_written *out, const char *event, const char *note,
                        const unsigned char *pubkey, size_t pubkey_len)
 {
-    char uuid[37], at[21];
+    char uuid[ENT_UUID_SIZE], at[ENT_TIME_SIZE];
     struct jrec r;
     entx_journal_rec_init(j, &r, "EVENT", uuid, at);
     r.event = event;
@@ -451,7 +451,7 @@ int ent_journal_start(ent_db *db, char *key_id_out, const char *path, const char
     entx_ok(db);
     if (path == NULL || *path == '\0')
         return entx_fail(db, ENT_INVALID, "no key file given");
-    char code[17];
+    char code[ENT_STORE_CODE_SIZE];
     if ((rc = entx_jstore_code(db, code, NULL, NULL)) != ENT_OK)
         return rc;
     if ((rc = journal_is_empty(db, &empty)) != ENT_OK)
@@ -476,7 +476,7 @@ int ent_journal_start(ent_db *db, char *key_id_out, const char *path, const char
     if (rc == ENT_OK && !empty)
         rc = entx_fail(db, ENT_EXISTS, "the journal has already started");
     if (rc == ENT_OK) {
-        char uuid[37], at[21];
+        char uuid[ENT_UUID_SIZE], at[ENT_TIME_SIZE];
         struct jrec r;
         entx_journal_rec_init(j, &r, "START", uuid, at);
         r.pubkey = j->spki;
@@ -523,7 +523,7 @@ static int close_stale_sessions(ent_journal *j)
     int rc = ENT_OK;
     gethostname(host, sizeof host - 1);
     for (;;) {
-        char uuid[37] = "", counter[65] = "", opened[21] = "", note[512];
+        char uuid[ENT_UUID_SIZE] = "", counter[65] = "", opened[ENT_TIME_SIZE] = "", note[512];
         int64_t pid = 0;
         sqlite3_stmt *st = entx_stmt(j->db, "SELECT uuid, pid, counter, opened_at FROM journal_session "
                                            "WHERE host = ? ORDER BY opened_at");
@@ -565,7 +565,7 @@ static int close_stale_sessions(ent_journal *j)
 
 static int open_session(ent_journal *j)
 {
-    char host[256] = "", now[21];
+    char host[256] = "", now[ENT_TIME_SIZE];
     gethostname(host, sizeof host - 1);
     entx_now_utc(now);
     entx_uuid_new(j->session);
@@ -635,7 +635,7 @@ int ent_journal_open(ent_journal **out, ent_db *db, const ent_journal_open_opts 
     if ((rc = load_for_open(&j, db, opts)) != ENT_OK)
         return rc;
     if (memcmp(h.key_id, j->key_id, J_HASH) != 0) {
-        char cur[65];
+        char cur[ENT_HASH_HEX_SIZE];
         entx_jhex(cur, h.key_id, J_HASH);
         rc = entx_fail_hint(db, ENT_REFUSED, ENT_HINT_REPLACE_KEY,
                            "the signing key %.16s… is not the journal's current key %.16s…: use the current key "
@@ -644,7 +644,7 @@ int ent_journal_open(ent_journal **out, ent_db *db, const ent_journal_open_opts 
         goto done;
     }
     /* Said when the counter opens, not after a basket was scanned and paid. */
-    char now[21];
+    char now[ENT_TIME_SIZE];
     entx_now_utc(now);
     if ((rc = refuse_before_close(db, j->tz, "the clock reads", now)) != ENT_OK)
         goto done;
@@ -735,7 +735,7 @@ static bool valid_uuid(const char *s)
 
 static bool valid_time(const char *s)
 {
-    char d[11];
+    char d[ENT_DATE_SIZE];
     if (s == NULL || strlen(s) != 20 || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z')
         return false;
     memcpy(d, s, 10);
@@ -897,7 +897,7 @@ static int check_time(ent_journal *j, const struct jrec *r, struct head *h)
     if (rc != ENT_OK)
         return rc;
     if (h->seq > 0 && strcmp(r->at, h->at) < 0) {
-        char note[192], uuid[37], at[21], from[20], to[20];
+        char note[192], uuid[ENT_UUID_SIZE], at[ENT_TIME_SIZE], from[20], to[20];
         struct jrec e;
         ent_time_local(from, j->tz, h->at);
         ent_time_local(to, j->tz, r->at);
@@ -922,7 +922,7 @@ static int check_time(ent_journal *j, const struct jrec *r, struct head *h)
 
 int ent_journal_append(ent_journal *j, ent_journal_written *out, const ent_journal_record *rec)
 {
-    char uuid[37], at[21];
+    char uuid[ENT_UUID_SIZE], at[ENT_TIME_SIZE];
     struct jrec r;
     int rc;
     if (j == NULL)
@@ -1008,7 +1008,7 @@ int ent_journal_rotate(ent_journal *j, char *key_id_out, const char *new_path, c
     }
     if ((rc = entx_tx_begin(j->db)) != ENT_OK)
         goto done;
-    char uuid[37], at[21];
+    char uuid[ENT_UUID_SIZE], at[ENT_TIME_SIZE];
     struct jrec r;
     entx_journal_rec_init(j, &r, "KEY", uuid, at);
     r.pubkey = spki;

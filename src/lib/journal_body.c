@@ -402,7 +402,7 @@ int entx_jseal_build(struct jbuf *b, const char *store, const struct jrec *r)
 
 /* ---- the store ---------------------------------------------------------- */
 
-int entx_jstore_code(ent_db *db, char out[17], char currency[4], char tz[65])
+int entx_jstore_code(ent_db *db, char out[ENT_STORE_CODE_SIZE], char currency[ENT_CURRENCY_SIZE], char tz[ENT_TZ_SIZE])
 {
     ent_store *s = NULL;
     int rc = ent_store_get(db, &s);

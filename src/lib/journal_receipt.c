@@ -95,7 +95,7 @@ static int receipt_parse(ent_db *db, ent_journal_receipt *out, const char *p, si
 /* Compares the receipt with the journal's record of the same seq. */
 static int receipt_in_journal(ent_db *db, ent_journal_receipt *out, const unsigned char hash[J_HASH])
 {
-    char store[17];
+    char store[ENT_STORE_CODE_SIZE];
     if (entx_jstore_code(db, store, NULL, NULL) != ENT_OK || strcmp(store, out->store) != 0) {
         entx_ok(db);
         return ENT_OK; /* another store's database, or none: the signature is all we can check */
@@ -114,7 +114,7 @@ static int receipt_in_journal(ent_db *db, ent_journal_receipt *out, const unsign
                     sqlite3_column_int64(st, 3) == out->total &&
                     strcmp((const char *)sqlite3_column_text(st, 4), out->currency) == 0;
         if (same)
-            out->in_journal = 1;
+            out->in_journal = true;
         else
             rc = entx_fail(db, ENT_TAMPERED, "the signature is good, but the journal's record %lld differs from the "
                                             "receipt",

@@ -18,7 +18,7 @@ static const char *const location_kinds[] = {"shelf", "backroom", "bonded", "qua
 /* A location as stored, found by code in any case, retired ones too. */
 struct loc {
     int64_t id;
-    char code[CODE_MAX + 1], kind[16];
+    char code[CODE_MAX + 1], kind[ENT_LOCATION_KIND_SIZE];
     int retired;
 };
 
@@ -129,7 +129,7 @@ done:
     return entx_tx_end(db, rc);
 }
 
-int entx_location_id(ent_db *db, const char *code, int64_t *id, char kind[16])
+int entx_location_id(ent_db *db, const char *code, int64_t *id, char kind[ENT_LOCATION_KIND_SIZE])
 {
     struct loc l;
     if (code == NULL || *code == '\0')
@@ -204,7 +204,7 @@ static int still_used(ent_db *db, const struct loc *l)
 int ent_location_retire(ent_db *db, const char *code)
 {
     struct loc l;
-    char now[21];
+    char now[ENT_TIME_SIZE];
     int rc;
     entx_ok(db);
     if ((rc = entx_tx_begin(db)) != ENT_OK)

@@ -72,7 +72,7 @@ static void comma_hint(char *buf, size_t len, const char *text)
     snprintf(buf, len, "write digits and a decimal point only, such as 1234.50");
 }
 
-int ent_currency_parse(char out[4], const char *text, char *why, size_t why_len)
+int ent_currency_parse(char out[ENT_CURRENCY_SIZE], const char *text, char *why, size_t why_len)
 {
     const ent_currency *cur = NULL;
     char shown[64];
@@ -100,7 +100,7 @@ int ent_money_parse(int64_t *out, const char *text, const char *currency, char *
 {
     const ent_currency *cur = NULL;
     const char *reason = NULL;
-    char code[4], shown[64], extra[80] = "";
+    char code[ENT_CURRENCY_SIZE], shown[64], extra[80] = "";
     int rc = ent_currency_parse(code, currency, why, why_len);
     if (rc != ENT_OK)
         return rc;

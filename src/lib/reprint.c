@@ -13,7 +13,7 @@
 
 static int queue_insert(ent_db *db, int64_t product_id, int64_t location_id, const char *reason, const char *user)
 {
-    char now[21];
+    char now[ENT_TIME_SIZE];
     int rc;
     if ((rc = entx_check_text(db, "queue reason", reason, 200, true)) != ENT_OK)
         return rc;
@@ -43,7 +43,7 @@ int ent_label_queue_add(ent_db *db, int64_t product_id, const char *reason)
  * means the shelf's label must be printed again. */
 int entx_label_queue_on_move(ent_db *db, int64_t product_id, int64_t lot_id, int64_t location_id, const char *user)
 {
-    char origin[3] = "", loc[64] = "", reason[200];
+    char origin[ENT_COUNTRY_SIZE] = "", loc[64] = "", reason[200];
     int64_t same = 0, others = 0;
     int sc;
     sqlite3_stmt *st = entx_stmt(

@@ -141,9 +141,9 @@ void ent_basket_totals_get(const ent_basket *b, ent_basket_totals *out)
     out->lines = b->n;
 }
 
-static void local_today(ent_basket *b, char day[11])
+static void local_today(ent_basket *b, char day[ENT_DATE_SIZE])
 {
-    char now[21];
+    char now[ENT_TIME_SIZE];
     int hour;
     entx_now_utc(now);
     if (entx_sales_local(b->db, now, day, &hour) != ENT_OK)
@@ -156,12 +156,12 @@ static void local_today(ent_basket *b, char day[11])
  * over the lines that name it.
  */
 static int check_stock(ent_basket *b, int64_t product_id, int64_t lot_id, int64_t extra, size_t skip,
-                       char origin[3])
+                       char origin[ENT_COUNTRY_SIZE])
 {
     int64_t all = extra, in_lot = extra;
     struct ent_pick *picks = NULL;
     size_t n = 0;
-    char today[11];
+    char today[ENT_DATE_SIZE];
     int rc;
     for (size_t i = 0; i < b->n; i++) {
         if (i + 1 == skip || b->lines[i].pub.product_id != product_id)

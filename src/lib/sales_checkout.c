@@ -29,8 +29,8 @@ struct co_line {
 struct out_line {
     const ent_basket_line *l;
     const struct co_line *co;
-    char origin[3];
-    char lots[65];
+    char origin[ENT_COUNTRY_SIZE];
+    char lots[ENT_LOT_SIZE];
     int64_t qty, amount, discount, tax;
 };
 
@@ -227,7 +227,7 @@ int ent_basket_checkout(ent_basket *b, ent_journal *j, ent_sale **out)
     struct co_line *co = NULL;
     struct out_line *o = NULL;
     size_t nlines, nout = 0;
-    char uuid[37], now[21], day[11];
+    char uuid[ENT_UUID_SIZE], now[ENT_TIME_SIZE], day[ENT_DATE_SIZE];
     int64_t applied[NMETHODS], sale_id = 0;
     int hour, rc;
     if (out)

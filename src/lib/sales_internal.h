@@ -19,9 +19,9 @@ extern const char *const entx_sales_methods[NMETHODS];
 
 struct ent_basket {
     ent_db *db;
-    char counter[17], cashier[65];
+    char counter[ENT_COUNTER_SIZE], cashier[ENT_CASHIER_SIZE];
     int64_t shelf_id;
-    char currency[4];
+    char currency[ENT_CURRENCY_SIZE];
     int digits;
     ent_scan_config scan_cfg;
     struct bline *lines;
@@ -41,17 +41,17 @@ int64_t entx_sales_muldiv(int64_t a, int64_t num, int64_t den);
 int64_t entx_sales_line_units(const char *unit, int64_t qty);
 
 /* True when s is a counter name: 1 to 16 letters, digits, - or _. */
-int entx_sales_valid_counter(const char *s);
+bool entx_sales_valid_counter(const char *s);
 
 /* Sets synchronous=FULL on a connection opened without ENT_OPEN_DURABLE
  * (outside any transaction), so that every sale and return is durable. */
 int entx_sales_durable(ent_db *db);
 
 /* The store's local date and hour of a UTC time "YYYY-MM-DDTHH:MM:SSZ". */
-int entx_sales_local(ent_db *db, const char *utc, char day[11], int *hour);
+int entx_sales_local(ent_db *db, const char *utc, char day[ENT_DATE_SIZE], int *hour);
 
 /* The UTC instant of a local "YYYY-MM-DD HH:MM[:SS]" in the store's zone. */
-int entx_sales_local_to_utc(ent_db *db, const char *local, char utc[21]);
+int entx_sales_local_to_utc(ent_db *db, const char *local, char utc[ENT_TIME_SIZE]);
 
 /* Adds one sale or return (signs as stored) to the report summaries. */
 struct sales_sum_line {

@@ -290,7 +290,7 @@ static void totals(struct out *o, int cols, const ent_sale *s)
     }
 }
 
-static int build(ent_db *db, struct out *o, const ent_sale *s, int cols, int reprint, int with_qr_text)
+static int build(ent_db *db, struct out *o, const ent_sale *s, int cols, bool reprint, bool with_qr_text)
 {
     char buf[256];
     if (s == NULL || (cols != 32 && cols != 48))
@@ -333,12 +333,12 @@ static int build(ent_db *db, struct out *o, const ent_sale *s, int cols, int rep
     return ENT_OK;
 }
 
-int ent_receipt_text(ent_db *db, char **out, const ent_sale *s, int columns, int reprint)
+int ent_receipt_text(ent_db *db, char **out, const ent_sale *s, int columns, bool reprint)
 {
     struct out o = {0};
     *out = NULL;
     entx_ok(db);
-    int rc = build(db, &o, s, columns, reprint, 1);
+    int rc = build(db, &o, s, columns, reprint, true);
     if (rc != ENT_OK) {
         free(o.p);
         return rc;
@@ -372,13 +372,13 @@ static void put_gb(struct out *o, const char *s, size_t n)
     iconv_close(cd);
 }
 
-int ent_receipt_escpos(ent_db *db, unsigned char **out, size_t *len, const ent_sale *s, int columns, int reprint)
+int ent_receipt_escpos(ent_db *db, unsigned char **out, size_t *len, const ent_sale *s, int columns, bool reprint)
 {
     struct out text = {0}, o = {0};
     *out = NULL;
     *len = 0;
     entx_ok(db);
-    int rc = build(db, &text, s, columns, reprint, 0);
+    int rc = build(db, &text, s, columns, reprint, false);
     if (rc != ENT_OK)
         goto done;
     static const unsigned char init[] = {0x1b, '@', 0x1c, '&'}; /* ESC @ reset, FS & Chinese mode */

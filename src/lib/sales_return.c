@@ -12,7 +12,7 @@
 /* A sold line with what can still come back. */
 struct sold {
     int64_t line_id, sale_id, product_id;
-    char code[64], lot[65], origin[3], unit[4];
+    char code[ENT_PRODUCT_CODE_SIZE], lot[ENT_LOT_SIZE], origin[ENT_COUNTRY_SIZE], unit[ENT_UNIT_SIZE];
     char *name;
     int64_t qty, unit_price, discount, amount, returned_qty, returned_amount;
     int32_t rate;
@@ -26,7 +26,7 @@ struct ret {
     struct sold *lines;
     size_t n, cap;
     int64_t ref_sale;       /* the (first) sale taken back */
-    char ref_uuid[37];
+    char ref_uuid[ENT_UUID_SIZE];
 };
 
 static void ret_free(struct ret *r)
@@ -128,7 +128,7 @@ static int allocate(struct ret *r)
 {
     const ent_return_req *q = r->req;
     int rc = ENT_OK;
-    int with_receipt = q->receipt && *q->receipt;
+    bool with_receipt = q->receipt && *q->receipt;
     if (with_receipt && q->nitems == 0) {
         for (size_t i = 0; i < r->n; i++)
             r->lines[i].take = r->lines[i].qty - r->lines[i].returned_qty;
@@ -236,7 +236,7 @@ static int put_back(struct ret *r, const struct sold *s, int64_t return_line, co
 
 /* Refunds go back the way the sale was paid: card and wallet first, up to
  * what each paid less earlier refunds, the rest in cash. */
-static int refund_split(struct ret *r, int64_t refund, int64_t out[3], int with_receipt)
+static int refund_split(struct ret *r, int64_t refund, int64_t out[3], bool with_receipt)
 {
     static const char *const m[3] = {"card", "wallet", "cash"};
     memset(out, 0, 3 * sizeof *out);
@@ -263,7 +263,7 @@ static int refund_split(struct ret *r, int64_t refund, int64_t out[3], int with_
 }
 
 static int write_return(struct ret *r, int64_t *id, ent_journal *j, const char *uuid, const char *now,
-                        const char *day, int hour, int with_receipt)
+                        const char *day, int hour, bool with_receipt)
 {
     static const char *const m[3] = {"card", "wallet", "cash"};
     const ent_return_req *q = r->req;
@@ -394,7 +394,7 @@ static int check_void(struct ret *r, int64_t sale_id, const char *today)
 int ent_sale_return(ent_db *db, ent_sale **out, ent_journal *j, const ent_return_req *req)
 {
     struct ret r = {0};
-    char uuid[37], now[21], day[11], kind[16];
+    char uuid[ENT_UUID_SIZE], now[ENT_TIME_SIZE], day[ENT_DATE_SIZE], kind[ENT_LOCATION_KIND_SIZE];
     int64_t sale_id = 0, ret_id = 0;
     int hour, rc;
     if (out)
@@ -412,7 +412,7 @@ int ent_sale_return(ent_db *db, ent_sale **out, ent_journal *j, const ent_return
     if ((rc = entx_check_text(db, "cashier", req->cashier, 64, true)) != ENT_OK ||
         (rc = entx_check_text(db, "reason", req->reason, 200, false)) != ENT_OK)
         return rc;
-    int with_receipt = req->receipt && *req->receipt;
+    bool with_receipt = req->receipt && *req->receipt;
     if (!with_receipt && req->nitems == 0)
         return entx_fail(db, ENT_INVALID, "without the receipt, name what comes back");
     if (req->void_sale && (!with_receipt || req->nitems > 0))

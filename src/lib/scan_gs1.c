@@ -362,7 +362,7 @@ static int full_year(struct ctx *cx, int yy)
     return base + yy;
 }
 
-static int check_date(ent_scan *out, struct ctx *cx, const char *ai, const char *v, int day00, char date[11])
+static int check_date(ent_scan *out, struct ctx *cx, const char *ai, const char *v, int day00, char date[ENT_DATE_SIZE])
 {
     int yy = (v[0] - '0') * 10 + (v[1] - '0');
     int mm = (v[2] - '0') * 10 + (v[3] - '0');
@@ -438,7 +438,7 @@ static int check_country(ent_scan *out, const char *ai, const char *v, const ent
 
 /* Checks what a format asks beyond length and characters. */
 static int check_format(ent_scan *out, struct ctx *cx, const char *ai, const struct ai_def *def, const char *v,
-                        size_t n, char date[11])
+                        size_t n, char date[ENT_DATE_SIZE])
 {
     const ent_country *country = NULL;
     int cd;
@@ -495,7 +495,7 @@ static int same_value(const ent_scan_ai *a, const char *v, size_t n)
 
 /* Fills the typed fields of out from one validated AI. */
 static void record(ent_scan *out, const char *ai, const struct ai_def *def, const char *v, size_t n,
-                   const char date[11])
+                   const char date[ENT_DATE_SIZE])
 {
     switch (ai[0]) {
     case '0':
@@ -527,14 +527,14 @@ static void record(ent_scan *out, const char *ai, const struct ai_def *def, cons
             if (out->count < 0)
                 out->count = digits_value(v, n);
         } else if (def->format == F_MEASURE && def->trade && !out->has_measure) {
-            out->has_measure = 1;
+            out->has_measure = true;
             memcpy(out->measure.ai, ai, 5);
             out->measure.value = digits_value(v, n);
             out->measure.decimals = ai[3] - '0';
             copy_text(out->measure.unit, sizeof out->measure.unit, def->unit, strlen(def->unit));
         } else if ((def->format == F_AMOUNT || def->format == F_AMOUNT_ISO) && !out->has_amount) {
             size_t skip = def->format == F_AMOUNT_ISO ? 3 : 0;
-            out->has_amount = 1;
+            out->has_amount = true;
             out->amount = digits_value(v + skip, n - skip);
             out->amount_decimals = ai[3] - '0';
             if (skip) {
@@ -569,7 +569,7 @@ static void record(ent_scan *out, const char *ai, const struct ai_def *def, cons
 int entx_scan_add_ai(ent_scan *out, struct ctx *cx, const char *ai_text, size_t ai_len, const char *v, size_t n)
 {
     char ai[5];
-    char date[11] = "";
+    char date[ENT_DATE_SIZE] = "";
     memcpy(ai, ai_text, ai_len);
     ai[ai_len] = '\0';
     const struct ai_def *def = entx_scan_ai_find(ai, ai_len);

@@ -134,7 +134,7 @@ static int64_t on_hand(ent_db *db, int64_t lot_id, int64_t location_id)
 int entx_stock_apply(ent_db *db, const struct stock_move *m)
 {
     sqlite3_stmt *st;
-    char uuid[37], now[21];
+    char uuid[ENT_UUID_SIZE], now[ENT_TIME_SIZE];
     int rc;
     if (m->delta == 0)
         return entx_fail(db, ENT_INVALID, "quantity must not be zero");
@@ -211,7 +211,7 @@ int entx_stock_apply(ent_db *db, const struct stock_move *m)
 /* What a receipt resolves before it writes: defaults filled in, the expiry
  * worked out from the shelf life. */
 struct resolved {
-    char origin[3], import_date[11], expiry[11], cost_currency[4];
+    char origin[ENT_COUNTRY_SIZE], import_date[ENT_DATE_SIZE], expiry[ENT_DATE_SIZE], cost_currency[ENT_CURRENCY_SIZE];
 };
 
 static int check_date(ent_db *db, const char *field, const char *s, int32_t *days)
@@ -226,7 +226,7 @@ static int check_date(ent_db *db, const char *field, const char *s, int32_t *day
  * in the store's time zone must pass. */
 static int32_t latest_today(void)
 {
-    char now[21];
+    char now[ENT_TIME_SIZE];
     int32_t d = 0;
     entx_now_utc(now);
     now[10] = '\0';
@@ -300,7 +300,7 @@ static int given_empty(ent_db *db, const ent_receive *r)
     return ENT_OK;
 }
 
-static int resolve_origin(ent_db *db, const ent_receive *r, const ent_product *p, char origin[3])
+static int resolve_origin(ent_db *db, const ent_receive *r, const ent_product *p, char origin[ENT_COUNTRY_SIZE])
 {
     const char *o = r->origin ? r->origin : p->origin;
     if (entx_empty(o))
@@ -328,7 +328,7 @@ static int resolve_dates(ent_db *db, const ent_receive *r, const ent_product *p,
     int32_t imp = 0, prod = 0, exp = 0, latest = latest_today();
     int rc;
     if (r->import_date == NULL) {
-        char now[21];
+        char now[ENT_TIME_SIZE];
         entx_now_utc(now);
         snprintf(out->import_date, sizeof out->import_date, "%.10s", now);
     } else {
@@ -374,7 +374,7 @@ static int resolve_dates(ent_db *db, const ent_receive *r, const ent_product *p,
     if (until > LAST_DAY)
         return entx_fail(db, ENT_INVALID, "production date %s plus a shelf life of %d days is past 9999-12-31",
                         r->production_date, (int)p->shelf_life_days);
-    char until_s[11];
+    char until_s[ENT_DATE_SIZE];
     entx_date_from_days(until, until_s);
     if (r->expiry && exp > until) {
         entx_product_label(db, p->id, label, sizeof label);
@@ -391,7 +391,7 @@ static int resolve_dates(ent_db *db, const ent_receive *r, const ent_product *p,
     return ENT_OK;
 }
 
-static int resolve_cost(ent_db *db, const ent_receive *r, const ent_product *p, char cost_currency[4])
+static int resolve_cost(ent_db *db, const ent_receive *r, const ent_product *p, char cost_currency[ENT_CURRENCY_SIZE])
 {
     cost_currency[0] = '\0';
     if (r->unit_cost > ENT_STOCK_COST_MAX)
@@ -444,9 +444,9 @@ static int check_receive(ent_db *db, const ent_receive *r, const ent_product *p,
 }
 
 static int insert_lot(ent_db *db, int64_t product_id, const ent_receive *r, const struct resolved *v, int64_t *lot_id,
-                      char uuid[37])
+                      char uuid[ENT_UUID_SIZE])
 {
-    char now[21];
+    char now[ENT_TIME_SIZE];
     sqlite3_stmt *st = entx_stmt(
         db, "INSERT INTO lot(uuid, product_id, code, origin, declaration, import_date, production_date, expiry, "
             "supplier, unit_cost, cost_currency, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -499,7 +499,7 @@ int ent_stock_receive(ent_db *db, const ent_receive *r, char *lot_uuid_out)
     ent_product *p = NULL;
     ent_lot *lot = NULL;
     struct resolved v;
-    char uuid[37], batch[37], kind[16];
+    char uuid[ENT_UUID_SIZE], batch[ENT_UUID_SIZE], kind[ENT_LOCATION_KIND_SIZE];
     int64_t mult = 1, location_id, lot_id = 0, units;
     entx_ok(db);
     if (r->product && r->product[0] == '\0')
@@ -624,7 +624,7 @@ int ent_stock_transfer(ent_db *db, const char *product, const char *lot, const c
                        int64_t qty, const char *user, const char *note)
 {
     int64_t pid, from_id, to_id, lot_id;
-    char batch[37];
+    char batch[ENT_UUID_SIZE];
     entx_ok(db);
     int rc = ent_product_id(db, &pid, product, NULL);
     if (rc != ENT_OK)
@@ -661,7 +661,7 @@ static int change(ent_db *db, const char *kind, const char *product, const char 
                   int64_t delta, const char *reason, const char *user, const char *note)
 {
     int64_t pid, loc_id, lot_id;
-    char batch[37];
+    char batch[ENT_UUID_SIZE];
     int rc = ent_product_id(db, &pid, product, NULL);
     if (rc != ENT_OK)
         return rc;

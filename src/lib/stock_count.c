@@ -25,9 +25,9 @@ static int valid_count_ref(const char *s)
  * Finds a count by its UUID or a unique prefix of it; with open_only, a
  * posted count is refused. uuid (may be NULL, 37 bytes) gets the full id.
  */
-static int count_id(ent_db *db, const char *ref, int64_t *id, int64_t *location_id, int open_only, char *uuid)
+static int count_id(ent_db *db, const char *ref, int64_t *id, int64_t *location_id, bool open_only, char *uuid)
 {
-    char shown[64], full[37] = "";
+    char shown[64], full[ENT_UUID_SIZE] = "";
     int posted = 0, n = 0;
     if (entx_empty(ref))
         return entx_fail(db, ENT_INVALID, "no count given");
@@ -87,7 +87,7 @@ static int no_open_count(ent_db *db, int64_t loc_id, const char *location)
 int ent_count_start(ent_db *db, char *uuid_out, const char *location, const char *user)
 {
     int64_t loc_id;
-    char uuid[37], now[21];
+    char uuid[ENT_UUID_SIZE], now[ENT_TIME_SIZE];
     int rc;
     entx_ok(db);
     if (user && *user == '\0')
@@ -168,7 +168,7 @@ int ent_count_record(ent_db *db, const char *count, const char *product, const c
                      const char *user)
 {
     int64_t cid, loc_id, pid, lot_id = 0;
-    char now[21];
+    char now[ENT_TIME_SIZE];
     int rc;
     entx_ok(db);
     if (counted < 0)
@@ -184,7 +184,7 @@ int ent_count_record(ent_db *db, const char *count, const char *product, const c
         return rc;
     if ((rc = entx_tx_begin(db)) != ENT_OK)
         return rc;
-    if ((rc = count_id(db, count, &cid, &loc_id, 1, NULL)) != ENT_OK ||
+    if ((rc = count_id(db, count, &cid, &loc_id, true, NULL)) != ENT_OK ||
         (rc = count_lot(db, cid, pid, product, lot, &lot_id)) != ENT_OK)
         goto done;
     /* The line is counted against the stock of this moment, so moves between
@@ -244,7 +244,7 @@ int ent_count_show(ent_db *db, const char *count, ent_count_cb cb, void *ud)
     int rc;
     sqlite3_stmt *st = NULL;
     entx_ok(db);
-    if ((rc = count_id(db, count, &cid, &loc_id, 0, NULL)) != ENT_OK)
+    if ((rc = count_id(db, count, &cid, &loc_id, false, NULL)) != ENT_OK)
         return rc;
     if (sqlite3_prepare_v2(db->sql, count_lines_sql, -1, &st, NULL) != SQLITE_OK)
         return entx_fail_sql(db, "reading a count");
@@ -298,11 +298,11 @@ static int something_counted(ent_db *db, int64_t cid, const char *uuid)
     return rc;
 }
 
-int ent_count_post(ent_db *db, const char *count, int force, const char *user, ent_count_cb cb, void *ud)
+int ent_count_post(ent_db *db, const char *count, bool force, const char *user, ent_count_cb cb, void *ud)
 {
     int64_t cid, loc_id;
     int rc, moved;
-    char batch[37], now[21], names[400], uuid[37];
+    char batch[ENT_UUID_SIZE], now[ENT_TIME_SIZE], names[400], uuid[ENT_UUID_SIZE];
     sqlite3_stmt *st = NULL;
     entx_ok(db);
     if (user && *user == '\0')
@@ -311,7 +311,7 @@ int ent_count_post(ent_db *db, const char *count, int force, const char *user, e
         return rc;
     if ((rc = entx_tx_begin(db)) != ENT_OK)
         return rc;
-    if ((rc = count_id(db, count, &cid, &loc_id, 1, uuid)) != ENT_OK)
+    if ((rc = count_id(db, count, &cid, &loc_id, true, uuid)) != ENT_OK)
         goto done;
     if (sqlite3_prepare_v2(db->sql, count_lines_sql, -1, &st, NULL) != SQLITE_OK) {
         rc = entx_fail_sql(db, "reading a count");
@@ -366,7 +366,7 @@ done:
     return entx_tx_end(db, rc);
 }
 
-int ent_count_each(ent_db *db, int open_only, ent_count_info_cb cb, void *ud)
+int ent_count_each(ent_db *db, bool open_only, ent_count_info_cb cb, void *ud)
 {
     sqlite3_stmt *st = NULL;
     int rc = ENT_OK, sc;

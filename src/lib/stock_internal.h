@@ -45,12 +45,12 @@ int entx_stock_product_usage(ent_db *db, int64_t product_id, int64_t *on_hand, i
 /* A location's id and kind ("shelf", ...), the code compared regardless of
  * case. ENT_NOTFOUND names the code; ENT_REFUSED when it is retired (no
  * stock may go there any more). */
-int entx_location_id(ent_db *db, const char *code, int64_t *id, char kind[16]);
+int entx_location_id(ent_db *db, const char *code, int64_t *id, char kind[ENT_LOCATION_KIND_SIZE]);
 
 /* One lot at one location chosen for a sale (stock_pick.c). */
 struct ent_pick {
     int64_t lot_id, location_id, qty;
-    char lot[65], origin[3], expiry[11];
+    char lot[ENT_LOT_SIZE], origin[ENT_COUNTRY_SIZE], expiry[ENT_DATE_SIZE];
 };
 
 /*

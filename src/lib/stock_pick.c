@@ -10,9 +10,9 @@
 /* What lies where, for the refusal message when there is not enough to sell. */
 struct tally {
     int64_t sellable, expired, held;
-    char lot[65]; /* the lot of the first row seen */
-    char expired_lot[65], expired_on[11];
-    char held_lot[65], held_kind[16], held_at[33];
+    char lot[ENT_LOT_SIZE]; /* the lot of the first row seen */
+    char expired_lot[ENT_LOT_SIZE], expired_on[ENT_DATE_SIZE];
+    char held_lot[ENT_LOT_SIZE], held_kind[ENT_LOCATION_KIND_SIZE], held_at[ENT_LOCATION_CODE_SIZE];
 };
 
 static int refuse(ent_db *db, int64_t product_id, int64_t lot_id, const struct tally *t, int64_t qty)

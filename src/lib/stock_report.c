@@ -89,7 +89,7 @@ static int levels_low(ent_db *db, const ent_levels_query *q, int64_t pid, ent_le
 int ent_stock_levels(ent_db *db, const ent_levels_query *q, ent_level_cb cb, void *ud)
 {
     int64_t pid = 0, loc_id = 0;
-    char origin[3] = "", sql[2048];
+    char origin[ENT_COUNTRY_SIZE] = "", sql[2048];
     int rc = ENT_OK;
     entx_ok(db);
     if (!entx_empty(q->product) && (rc = ent_product_id(db, &pid, q->product, NULL)) != ENT_OK)

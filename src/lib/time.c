@@ -88,7 +88,7 @@ int entx_utc_parse(const char *utc, int64_t *t)
     return ENT_OK;
 }
 
-void entx_utc_format(int64_t t, char out[21])
+void entx_utc_format(int64_t t, char out[ENT_TIME_SIZE])
 {
     int64_t y;
     int mo, d, h, mi, s;
@@ -103,7 +103,7 @@ void entx_utc_format(int64_t t, char out[21])
 /* The test clock: set only by unit tests and the test programs built in
  * tests/ (never by the entrepot programs users run), so that nobody at a
  * counter can backdate a signed record. Empty: the system clock. */
-static char test_clock[21];
+static char test_clock[ENT_TIME_SIZE];
 
 void entx_clock_set(const char *utc)
 {
@@ -113,7 +113,7 @@ void entx_clock_set(const char *utc)
         memcpy(test_clock, utc, 21);
 }
 
-void entx_now_utc(char out[21])
+void entx_now_utc(char out[ENT_TIME_SIZE])
 {
     if (test_clock[0]) {
         memcpy(out, test_clock, 21);
@@ -139,7 +139,7 @@ struct footer {
 
 struct ent_zone {
     struct ent_zone *next;
-    char name[65];
+    char name[ENT_TZ_SIZE];
     size_t n;       /* transitions */
     int64_t *at;    /* n UTC instants, ascending */
     int32_t *off;   /* n offsets in force from each */
@@ -541,7 +541,7 @@ static int local_fields(const char *tz, const char *utc, int64_t *y, int f[5])
     return ENT_OK;
 }
 
-int entx_time_local_date(char out[11], const char *tz, const char *utc)
+int entx_time_local_date(char out[ENT_DATE_SIZE], const char *tz, const char *utc)
 {
     int64_t y;
     int f[5];
@@ -567,7 +567,7 @@ int ent_time_local(char out[20], const char *tz, const char *utc)
     return ENT_OK;
 }
 
-int entx_time_midnight_utc(char out[21], const char *tz, int y, int m, int d)
+int entx_time_midnight_utc(char out[ENT_TIME_SIZE], const char *tz, int y, int m, int d)
 {
     const ent_zone *z;
     if (entx_zone_get(tz, &z, NULL, 0) != ENT_OK)
@@ -576,10 +576,10 @@ int entx_time_midnight_utc(char out[21], const char *tz, int y, int m, int d)
     return ENT_OK;
 }
 
-int ent_time_today(char out[11], const char *tz, char *why, size_t why_len)
+int ent_time_today(char out[ENT_DATE_SIZE], const char *tz, char *why, size_t why_len)
 {
     const ent_zone *z;
-    char now[21];
+    char now[ENT_TIME_SIZE];
     int64_t t;
     entx_now_utc(now);
     if (entx_zone_get(tz, &z, why, why_len) != ENT_OK)

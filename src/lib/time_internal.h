@@ -21,7 +21,7 @@ void entx_civil_from_days(int64_t days, int64_t *y, int *m, int *d);
  * 1970-01-01T00:00:00Z; ENT_OK or ENT_INVALID. */
 int entx_utc_parse(const char *utc, int64_t *t);
 /* Seconds since the epoch as "YYYY-MM-DDTHH:MM:SSZ" (years 0 to 9999). */
-void entx_utc_format(int64_t t, char out[21]);
+void entx_utc_format(int64_t t, char out[ENT_TIME_SIZE]);
 
 /* A parsed zone: immutable once published, kept for the life of the process. */
 typedef struct ent_zone ent_zone;
@@ -45,9 +45,9 @@ int32_t entx_zone_offset(const ent_zone *z, int64_t t);
 int64_t entx_zone_to_utc(const ent_zone *z, int64_t local);
 
 /* The local date "YYYY-MM-DD" of a UTC time in zone tz. */
-int entx_time_local_date(char out[11], const char *tz, const char *utc);
+int entx_time_local_date(char out[ENT_DATE_SIZE], const char *tz, const char *utc);
 /* The UTC instant of the local midnight starting y-m-d in zone tz (days and
  * months out of range roll over), under the gap and overlap rule above. */
-int entx_time_midnight_utc(char out[21], const char *tz, int y, int m, int d);
+int entx_time_midnight_utc(char out[ENT_TIME_SIZE], const char *tz, int y, int m, int d);
 
 #endif

@@ -66,7 +66,7 @@ static void uuid_atfork(void)
     pthread_atfork(NULL, NULL, uuid_pool_drop);
 }
 
-void entx_uuid_new(char out[37])
+void entx_uuid_new(char out[ENT_UUID_SIZE])
 {
     static const char hex[] = "0123456789abcdef";
     unsigned char u[16];
@@ -172,7 +172,7 @@ int entx_fail_date(ent_db *db, const char *field, const char *s)
     return entx_fail(db, ENT_INVALID, "%s %s", field, why);
 }
 
-int ent_date_add_days(char out[11], const char *date, int64_t days, char *why, size_t why_len)
+int ent_date_add_days(char out[ENT_DATE_SIZE], const char *date, int64_t days, char *why, size_t why_len)
 {
     int32_t base;
     int64_t sum;
@@ -192,7 +192,7 @@ int ent_date_add_days(char out[11], const char *date, int64_t days, char *why, s
     return ENT_OK;
 }
 
-void entx_date_from_days(int32_t z, char out[11])
+void entx_date_from_days(int32_t z, char out[ENT_DATE_SIZE])
 {
     int64_t y;
     int m, d;
