@@ -91,12 +91,12 @@ ENT_API int ent_product_unretire(ent_db *db, const char *code);
 /* Finds the commodity named by code (GTIN, SKU or barcode). *qty_out (may be
  * NULL) receives how many base units the code stands for (1, or 12 for a
  * case barcode). ENT_NOTFOUND names the code. Release with ent_product_free. */
-ENT_API int ent_product_find(ent_db *db, ent_product **out, const char *code, int64_t *qty_out);
+ENT_API int ent_product_find(ent_db *db, ent_product **out, int64_t *qty_out, const char *code);
 ENT_API void ent_product_free(ent_product *p);
 
 /* The internal id of the commodity named by code (the fast path behind
  * scanning and lookups). ENT_NOTFOUND when no commodity has that code. */
-ENT_API int ent_product_id(ent_db *db, int64_t *out, const char *code, int64_t *qty_out);
+ENT_API int ent_product_id(ent_db *db, int64_t *out, int64_t *qty_out, const char *code);
 
 /* Visits commodities in the catalogue (not retired) in the order they were
  * added; `search` (NULL for all; "" is refused) keeps those
@@ -126,7 +126,7 @@ ENT_API int ent_product_barcodes(ent_db *db, const char *product, ent_barcode_cb
  * update clears the field as ent_product_edit does for "". *imported (may
  * be NULL) receives the number of rows written.
  */
-ENT_API int ent_product_import_csv(ent_db *db, FILE *in, int update, int64_t *imported);
+ENT_API int ent_product_import_csv(ent_db *db, int64_t *imported, FILE *in, bool update);
 /* Writes the catalogue (not retired commodities); an unpriced one has an
  * empty price. */
 ENT_API int ent_product_export_csv(ent_db *db, FILE *out);

@@ -44,12 +44,12 @@ typedef struct ent_journal ent_journal;
 /*
  * Makes a new ECDSA P-256 key and writes it to path as PKCS#8 PEM with mode
  * 0600, encrypted with AES-256-CBC when passphrase is not NULL or empty.
- * key_id_out (65 bytes, may be NULL) receives the key id in hex: SHA-256 of
+ * key_id_out (ENT_HASH_HEX_SIZE bytes, may be NULL) receives the key id in hex: SHA-256 of
  * the DER SubjectPublicKeyInfo. Does not touch the journal: use
  * ent_journal_start (first key) or ent_journal_rotate (a new key).
  * Errors: ENT_EXISTS (path exists: a key is never overwritten), ENT_ERROR.
  */
-ENT_API int ent_journal_keygen(ent_db *db, char *key_id_out, const char *path, const char *passphrase);
+ENT_API int ent_journal_keygen(ent_db *db, char key_id_out[ENT_HASH_HEX_SIZE], const char *path, const char *passphrase);
 
 /*
  * Makes the store's first key at path (as ent_journal_keygen), remembers
@@ -57,7 +57,7 @@ ENT_API int ent_journal_keygen(ent_db *db, char *key_id_out, const char *path, c
  * START record carrying the public key. ENT_EXISTS when the journal has
  * already started (rotate instead), ENT_NOTFOUND without a store.
  */
-ENT_API int ent_journal_start(ent_db *db, char *key_id_out, const char *path, const char *passphrase);
+ENT_API int ent_journal_start(ent_db *db, char key_id_out[ENT_HASH_HEX_SIZE], const char *path, const char *passphrase);
 
 /* Options of ent_journal_open; a zeroed struct takes every default. */
 typedef struct ent_journal_open_opts {
@@ -198,7 +198,7 @@ ENT_API void ent_journal_closing_free(ent_journal_closing *c);
  * writes a KEY record, signed by the current key, that introduces it; from
  * then on j signs with the new key, and the new path is remembered.
  */
-ENT_API int ent_journal_rotate(ent_journal *j, char *key_id_out, const char *new_path, const char *passphrase);
+ENT_API int ent_journal_rotate(ent_journal *j, char key_id_out[ENT_HASH_HEX_SIZE], const char *new_path, const char *passphrase);
 
 /*
  * When the current key is lost: opens the journal with a new key file

@@ -27,7 +27,7 @@ extern "C" {
  * NULL, gives its days since 1970-01-01. ENT_OK or ENT_INVALID (the form is
  * wrong, the month or day does not exist, or it is out of the range).
  */
-ENT_API int ent_date_check(const char *text, int32_t *days, char *why, size_t why_len);
+ENT_API int ent_date_check(int32_t *days, const char *text, char *why, size_t why_len);
 
 /*
  * out = date + days (days may be negative). ENT_INVALID when date is not a

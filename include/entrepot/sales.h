@@ -264,7 +264,7 @@ typedef int (*ent_sales_cb)(const ent_sales_row *row, void *ud);
 /* Sales grouped as asked, from the summaries; rows by key (by commodity and
  * country: by gross sales, largest first), and the total net value through
  * *total (may be NULL). ENT_INVALID for a bad date. */
-ENT_API int ent_sales_report(ent_db *db, const ent_sales_query *q, ent_sales_cb cb, void *ud, int64_t *total);
+ENT_API int ent_sales_report(ent_db *db, int64_t *total, const ent_sales_query *q, ent_sales_cb cb, void *ud);
 
 /* Recomputes the summaries from the sale lines (after a restore, or to
  * check them): ENT_OK. */
@@ -280,7 +280,7 @@ ENT_API int ent_sales_summary_rebuild(ent_db *db);
  * a bad row is ENT_INVALID "row N: ..." and nothing is written.
  * *rows (may be NULL) receives the rows read.
  */
-ENT_API int ent_flow_import_csv(ent_db *db, FILE *in, int64_t *rows);
+ENT_API int ent_flow_import_csv(ent_db *db, int64_t *rows, FILE *in);
 
 /* Records one count by hand (sensor "manual" when NULL), the same upsert. */
 ENT_API int ent_flow_record(ent_db *db, const char *sensor, const char *start, int64_t minutes, int64_t n_in,
@@ -310,8 +310,7 @@ ENT_API int ent_flow_report(ent_db *db, const ent_flow_query *q, ent_flow_cb cb,
 /* The peak hours of day (0-23) over the query's range, by visitors summed
  * per hour of the day: up to n hours, best first, into hours[]; *found how
  * many. */
-ENT_API int ent_flow_peak_hours(ent_db *db, const ent_flow_query *q, int *hours, int64_t *visitors, size_t n,
-                                size_t *found);
+ENT_API int ent_flow_peak_hours(ent_db *db, int *hours, int64_t *visitors, size_t *found, size_t n, const ent_flow_query *q);
 
 #ifdef __cplusplus
 }

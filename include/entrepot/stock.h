@@ -73,9 +73,9 @@ typedef struct ent_receive {
  * Receives goods into a location. A new lot is created; a lot code already
  * known for the product must agree with what is given (origin, declaration,
  * dates, supplier, cost), else ENT_INVALID names the field that differs.
- * lot_uuid_out (may be NULL, 37 bytes) receives the lot's UUID.
+ * lot_uuid_out (may be NULL, ENT_UUID_SIZE bytes) receives the lot's UUID.
  */
-ENT_API int ent_stock_receive(ent_db *db, const ent_receive *r, char *lot_uuid_out);
+ENT_API int ent_stock_receive(ent_db *db, char lot_uuid_out[ENT_UUID_SIZE], const ent_receive *r);
 
 /* A lot as stored. Strings owned by the struct. */
 typedef struct ent_lot {
@@ -114,12 +114,12 @@ ENT_API int ent_stock_scrap(ent_db *db, const char *product, const char *lot, co
 /* ---- counts ------------------------------------------------------------- */
 
 /* Starts a count of a location: snapshots each lot's expected quantity.
- * uuid_out (37 bytes) receives the count's id. A location has at most one
+ * uuid_out (ENT_UUID_SIZE bytes) receives the count's id. A location has at most one
  * open count: a second start is refused (ENT_REFUSED) naming the open one.
  * Wherever a count is named (record, show, post), its id may be shortened
  * to a prefix of at least 8 characters; one that fits several counts is
  * refused (ENT_INVALID). */
-ENT_API int ent_count_start(ent_db *db, char *uuid_out, const char *location, const char *user);
+ENT_API int ent_count_start(ent_db *db, char uuid_out[ENT_UUID_SIZE], const char *location, const char *user);
 
 /* Records the counted quantity of a lot (lot may be NULL when the product
  * has one lot in the count), 0 to 1,000,000,000. The line's expected figure

@@ -68,7 +68,7 @@ static int parse_u64(const char *s, const char *what, uint64_t *out)
  * made, so that a mistyped date leaves nothing behind. why says what is wrong. */
 static int valid_date(const char *s, char *why, size_t why_len)
 {
-    return ent_date_check(s, NULL, why, why_len) == ENT_OK;
+    return ent_date_check(NULL, s, why, why_len) == ENT_OK;
 }
 
 /* Today in the store's zone ($ENTREPOT_TODAY wins, as in `stock levels`), so
@@ -77,7 +77,7 @@ static void today_in(const char *tz, char out[ENT_DATE_SIZE])
 {
     const char *fixed = getenv("ENTREPOT_TODAY");
     if (fixed && *fixed) {
-        snprintf(out, 11, "%s", fixed);
+        snprintf(out, ENT_DATE_SIZE, "%s", fixed);
         return;
     }
     if (ent_time_today(out, tz && *tz ? tz : "UTC", NULL, 0) != ENT_OK)

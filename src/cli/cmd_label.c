@@ -600,7 +600,7 @@ static int write_job(struct cli *cli, ent_label_job *job, const struct print_opt
     char said[512] = "", wrote[8500] = "";
     *done = false;
     if (o->printer) {
-        rc = ent_label_job_print(job, o->printer, said, sizeof said);
+        rc = ent_label_job_print(job, said, sizeof said, o->printer);
         if (rc != ENT_OK)
             return cli_error(cli_exit_code(rc), "%s", ent_label_job_errmsg(job));
         fprintf(stderr, "sent %zu label%s on %zu page%s to %s: %s\n", ent_label_job_labels(job),
@@ -630,7 +630,7 @@ static int clear_queue(struct cli *cli, const struct targets *tg, const bool *pr
     int rc = ENT_OK;
     int64_t removed = 0;
     if (skipped == 0) {
-        rc = ent_label_queue_clear(cli->db, upto, &removed);
+        rc = ent_label_queue_clear(cli->db, &removed, upto);
     } else { /* keep the skipped commodities queued */
         for (size_t i = 0; i < tg->n && rc == ENT_OK; i++)
             if (printed[i])
@@ -842,7 +842,7 @@ static int label_print_codes(struct cli *cli, struct print_opts *o, const char *
     struct cli_codes codes = {0};
     const char **all = NULL;
     int st = 0;
-    if (o->codes && (st = cli_read_codes(o->codes, &codes)) != 0)
+    if (o->codes && (st = cli_read_codes(&codes, o->codes)) != 0)
         goto done;
     if (o->codes && codes.n == 0) {
         st = cli_error(EXIT_USAGE, "--codes %s: the list names no code", o->codes);

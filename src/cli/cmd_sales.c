@@ -39,7 +39,7 @@ static int store_currency(struct cli *cli, char cur[ENT_CURRENCY_SIZE])
     int rc = ent_store_get(cli->db, &s);
     if (rc != ENT_OK)
         return cli_fail(cli, rc);
-    snprintf(cur, 4, "%s", s->currency);
+    snprintf(cur, ENT_CURRENCY_SIZE, "%s", s->currency);
     ent_store_free(s);
     return 0;
 }
@@ -692,7 +692,7 @@ int cmd_sale(struct cli *cli, int argc, char **argv)
         goto out;
     }
     if (st == 0 && codes_file)
-        st = cli_read_codes(codes_file, &codes);
+        st = cli_read_codes(&codes, codes_file);
     if (st == 0 && (counter == NULL || cashier == NULL || pay == NULL || npos + codes.n == 0))
         st = cli_error(EXIT_USAGE, "sale needs --counter, --cashier, --pay and at least one CODE (see --help)");
     if (st != 0) {
@@ -852,7 +852,7 @@ int cmd_flow(struct cli *cli, int argc, char **argv)
             fclose(f);
             return st;
         }
-        int rc = ent_flow_import_csv(cli->db, f, &rows);
+        int rc = ent_flow_import_csv(cli->db, &rows, f);
         fclose(f);
         if (rc != ENT_OK)
             return cli_error(cli_exit_code(rc), "%s: %s", pos[1], cli_errmsg(cli));
@@ -863,9 +863,9 @@ int cmd_flow(struct cli *cli, int argc, char **argv)
         int64_t n_in = 0, n_out = 0, mins = 60;
         if (start == NULL || in == NULL)
             return cli_error(EXIT_USAGE, "flow record needs --start TIME and --in N (see --help)");
-        if ((st = cli_parse_whole("--in", in, 0, ENT_QTY_MAX, &n_in)) != 0 ||
-            (out && (st = cli_parse_whole("--out", out, 0, ENT_QTY_MAX, &n_out)) != 0) ||
-            (minutes && (st = cli_parse_whole("--minutes", minutes, 1, 1440, &mins)) != 0))
+        if ((st = cli_parse_whole(&n_in, "--in", in, 0, ENT_QTY_MAX)) != 0 ||
+            (out && (st = cli_parse_whole(&n_out, "--out", out, 0, ENT_QTY_MAX)) != 0) ||
+            (minutes && (st = cli_parse_whole(&mins, "--minutes", minutes, 1, 1440)) != 0))
             return st;
         if ((st = cli_open(cli, 0)) != 0)
             return st;
@@ -978,7 +978,7 @@ int cmd_report(struct cli *cli, int argc, char **argv)
         c.t = cli_table_new(11, h, "__nnnnnnnnn");
         ent_sales_query q = {.by = (enum ent_sales_by)k, .from = from, .to = to, .counter = counter};
         int64_t total = 0;
-        rc = ent_sales_report(cli->db, &q, sales_row, &c, &total);
+        rc = ent_sales_report(cli->db, &total, &q, sales_row, &c);
         if (rc == ENT_OK) {
             cli_table_print(cli, c.t, stdout);
             if (cli->format == FORMAT_TABLE) {
@@ -1007,7 +1007,7 @@ int cmd_report(struct cli *cli, int argc, char **argv)
             int hours[3];
             int64_t vis[3];
             size_t found = 0;
-            if (cli->format == FORMAT_TABLE && ent_flow_peak_hours(cli->db, &q, hours, vis, 3, &found) == ENT_OK &&
+            if (cli->format == FORMAT_TABLE && ent_flow_peak_hours(cli->db, hours, vis, &found, 3, &q) == ENT_OK &&
                 found) {
                 printf("peak hours:");
                 for (size_t i = 0; i < found; i++)

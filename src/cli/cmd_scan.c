@@ -429,7 +429,7 @@ int cmd_scan(struct cli *cli, int argc, char **argv)
         status = status < 0 ? EXIT_OK : status;
         goto done;
     }
-    if (codes_file && (status = cli_read_codes(codes_file, &codes)) != 0)
+    if (codes_file && (status = cli_read_codes(&codes, codes_file)) != 0)
         goto done;
     ent_scan_config_init(&cfg);
     /* The database is optional here: without one, scan only parses. */

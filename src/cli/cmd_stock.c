@@ -58,14 +58,14 @@ static int parse_qty(const char *s, const char *what, long long min, int64_t *ou
 {
     if (s == NULL)
         return cli_error(EXIT_USAGE, "%s needs --qty N", what);
-    return cli_parse_whole("quantity", s, min, QTY_MAX, out);
+    return cli_parse_whole(out, "quantity", s, min, QTY_MAX);
 }
 
 /* Days since 1970-01-01 of a YYYY-MM-DD date from 1900 to 9999; -1 if none. */
 static int32_t day_number(const char *s)
 {
     int32_t days;
-    return ent_date_check(s, &days, NULL, 0) == ENT_OK ? days : -1;
+    return ent_date_check(&days, s, NULL, 0) == ENT_OK ? days : -1;
 }
 
 /* Today in the store's time zone ($ENTREPOT_TODAY overrides it, for tests). */
@@ -74,9 +74,9 @@ static int today(struct cli *cli, char out[ENT_DATE_SIZE])
     const char *fixed = getenv("ENTREPOT_TODAY");
     char why[256];
     if (fixed && *fixed) {
-        if (ent_date_check(fixed, NULL, why, sizeof why) != ENT_OK)
+        if (ent_date_check(NULL, fixed, why, sizeof why) != ENT_OK)
             return cli_error(EXIT_USAGE, "ENTREPOT_TODAY %s", why);
-        memcpy(out, fixed, 11);
+        memcpy(out, fixed, ENT_DATE_SIZE);
         return 0;
     }
     ent_store *s = NULL;
@@ -131,7 +131,7 @@ static int do_receive(struct cli *cli, int argc, char **argv)
         char why[200];
         ent_store *s = NULL;
         if (r.cost_currency == NULL && ent_store_get(cli->db, &s) == ENT_OK)
-            memcpy(cur, s->currency, 4);
+            memcpy(cur, s->currency, ENT_CURRENCY_SIZE);
         ent_store_free(s);
         int rc = ent_money_parse(&r.unit_cost, cost, r.cost_currency ? r.cost_currency : cur, why, sizeof why);
         if (rc != ENT_OK)
@@ -142,7 +142,7 @@ static int do_receive(struct cli *cli, int argc, char **argv)
             r.cost_currency = cur;
     }
     char lot_uuid[ENT_UUID_SIZE], sentence[400];
-    int rc = ent_stock_receive(cli->db, &r, lot_uuid);
+    int rc = ent_stock_receive(cli->db, lot_uuid, &r);
     if (rc != ENT_OK)
         return cli_fail(cli, rc);
     snprintf(sentence, sizeof sentence, "received %s x%s lot %s into %s (lot id %s)", r.product, qty, r.lot, r.location,
@@ -269,7 +269,7 @@ static int count_record(struct cli *cli, const char *count, const char *product,
     int st;
     if (product == NULL || qty_s == NULL)
         return cli_error(EXIT_USAGE, "stock count record needs --product CODE and --qty N");
-    if ((st = cli_parse_whole("counted quantity", qty_s, 0, QTY_MAX, &qty)) != 0)
+    if ((st = cli_parse_whole(&qty, "counted quantity", qty_s, 0, QTY_MAX)) != 0)
         return st;
     if ((st = cli_open(cli, 0)) != 0)
         return st;
@@ -391,7 +391,7 @@ static int add_level_row(const ent_level *row, void *ud)
             i++;
         if (i < 8) {
             if (i == c->ntotals) {
-                snprintf(c->totals[i].cur, 4, "%s", row->cost_currency);
+                snprintf(c->totals[i].cur, ENT_CURRENCY_SIZE, "%s", row->cost_currency);
                 c->totals[i].value = 0;
                 c->ntotals++;
             }
@@ -451,7 +451,7 @@ static int do_levels(struct cli *cli, int argc, char **argv)
     }
     /* A terminal gets the first 100 rows unless asked; scripts get all. */
     long long limit = cli->format == FORMAT_TABLE ? 100 : 0;
-    if ((st = cli_parse_limit(limit_s, &limit)) != 0)
+    if ((st = cli_parse_limit(&limit, limit_s)) != 0)
         return st;
     q.limit = limit;
     char day[ENT_DATE_SIZE], before[ENT_DATE_SIZE];
@@ -459,7 +459,7 @@ static int do_levels(struct cli *cli, int argc, char **argv)
     if (low && (expiring || by))
         return cli_error(EXIT_USAGE, "--low lists commodities: it does not go with --%s", expiring ? "expiring" : "by");
     if (expiring) {
-        if ((st = cli_parse_whole("--expiring", expiring, 0, 36500, &days)) != 0)
+        if ((st = cli_parse_whole(&days, "--expiring", expiring, 0, 36500)) != 0)
             return st;
         if (by && q.by != ENT_BY_LOT)
             return cli_error(EXIT_USAGE, "--expiring lists lots: it does not go with --by %s", by);
@@ -472,7 +472,7 @@ static int do_levels(struct cli *cli, int argc, char **argv)
         /* Past the last date there is, every lot has expired: the window
          * stops at 9999-12-31 instead of wrapping. */
         if (ent_date_add_days(before, day, days, NULL, 0) != ENT_OK)
-            memcpy(before, ENT_DATE_MAX, 11);
+            memcpy(before, ENT_DATE_MAX, ENT_DATE_SIZE);
         q.expiring_before = before;
         q.by = ENT_BY_LOT;
     }
@@ -543,7 +543,7 @@ static int do_history(struct cli *cli, int argc, char **argv)
     if (npos != 1 || *pos[0] == '\0')
         return cli_error(EXIT_USAGE, "stock history needs the CODE of a commodity");
     long long limit = 0;
-    if ((st = cli_parse_limit(limit_s, &limit)) != 0)
+    if ((st = cli_parse_limit(&limit, limit_s)) != 0)
         return st;
     if ((st = cli_open(cli, 0)) != 0)
         return st;

@@ -83,7 +83,7 @@ static int parse_net_content(const char *s, int64_t *value, char unit[ENT_UNIT_S
         *value = v * units[i].factor / div;
         if (*value <= 0 || *value > NET_CONTENT_MAX)
             return ENT_INVALID;
-        snprintf(unit, 4, "%s", units[i].unit);
+        snprintf(unit, ENT_UNIT_SIZE, "%s", units[i].unit);
         return ENT_OK;
     }
     return ENT_INVALID;
@@ -106,7 +106,7 @@ static int store_currency(ent_db *db, char out[ENT_CURRENCY_SIZE])
         sqlite3_reset(st);
         return entx_fail_hint(db, ENT_NOTFOUND, ENT_HINT_CREATE_STORE, "this database has no store yet");
     }
-    entx_col_copy(st, 0, out, 4);
+    entx_col_copy(st, out, 4, 0);
     sqlite3_reset(st);
     return ENT_OK;
 }
@@ -146,7 +146,7 @@ static int parse_fields(ent_db *db, const ent_product_fields *f, const char *def
             return entx_fail(db, ENT_ERROR, "%s", ent_country_errmsg());
         if (rc != ENT_OK)
             return entx_fail(db, ENT_INVALID, "origin '%s' is not an ISO 3166-1 country code", ENT_CLIP(f->origin, 40));
-        memcpy(p->origin, c->alpha2, 3);
+        memcpy(p->origin, c->alpha2, ENT_COUNTRY_SIZE);
     }
     if (!entx_empty(f->hs_code)) {
         size_t n = 0;
@@ -236,7 +236,7 @@ static const char sql_by_sku[] = "SELECT id, 1 FROM product WHERE sku = ?";
 static const char sql_by_barcode[] = "SELECT product_id, qty FROM product_barcode WHERE code = ?";
 
 /* GTIN, then SKU, then extra barcode (normalised when it is a GTIN). */
-int ent_product_id(ent_db *db, int64_t *out, const char *code, int64_t *qty_out)
+int ent_product_id(ent_db *db, int64_t *out, int64_t *qty_out, const char *code)
 {
     char gtin[ENT_GTIN_SIZE], why[160];
     int64_t qty = 1;
@@ -281,25 +281,25 @@ static void row_to_product(sqlite3_stmt *st, ent_product *p, int copy)
 {
     memset(p, 0, sizeof *p);
     p->id = sqlite3_column_int64(st, 0);
-    entx_col_copy(st, 1, p->gtin, sizeof p->gtin);
-    entx_col_copy(st, 2, p->sku, sizeof p->sku);
+    entx_col_copy(st, p->gtin, sizeof p->gtin, 1);
+    entx_col_copy(st, p->sku, sizeof p->sku, 2);
     char **texts[] = {&p->name_zh, &p->name_en, &p->brand, &p->importer, &p->storage};
     for (int i = 0; i < 5; i++)
         *texts[i] = copy ? entx_col_strdup(st, 3 + i) : (char *)sqlite3_column_text(st, 3 + i);
-    entx_col_copy(st, 8, p->origin, sizeof p->origin);
-    entx_col_copy(st, 9, p->hs_code, sizeof p->hs_code);
-    entx_col_copy(st, 10, p->unit, sizeof p->unit);
+    entx_col_copy(st, p->origin, sizeof p->origin, 8);
+    entx_col_copy(st, p->hs_code, sizeof p->hs_code, 9);
+    entx_col_copy(st, p->unit, sizeof p->unit, 10);
     p->net_content = sqlite3_column_int64(st, 11);
-    entx_col_copy(st, 12, p->net_unit, sizeof p->net_unit);
+    entx_col_copy(st, p->net_unit, sizeof p->net_unit, 12);
     p->price = sqlite3_column_int64(st, 13);
-    entx_col_copy(st, 14, p->currency, sizeof p->currency);
+    entx_col_copy(st, p->currency, sizeof p->currency, 14);
     p->tax_rate = sqlite3_column_int(st, 15);
     p->reorder_point = sqlite3_column_int64(st, 16);
     p->shelf_life_days = sqlite3_column_int(st, 17);
-    entx_col_copy(st, 18, p->created_at, sizeof p->created_at);
-    entx_col_copy(st, 19, p->updated_at, sizeof p->updated_at);
+    entx_col_copy(st, p->created_at, sizeof p->created_at, 18);
+    entx_col_copy(st, p->updated_at, sizeof p->updated_at, 19);
     p->unpriced = !sqlite3_column_int(st, 20);
-    entx_col_copy(st, 21, p->retired_at, sizeof p->retired_at);
+    entx_col_copy(st, p->retired_at, sizeof p->retired_at, 21);
 }
 
 int entx_product_get_by_id(ent_db *db, ent_product **out, int64_t id)
@@ -327,11 +327,11 @@ int entx_product_get_by_id(ent_db *db, ent_product **out, int64_t id)
     return rc;
 }
 
-int ent_product_find(ent_db *db, ent_product **out, const char *code, int64_t *qty_out)
+int ent_product_find(ent_db *db, ent_product **out, int64_t *qty_out, const char *code)
 {
     int64_t id;
     *out = NULL;
-    int rc = ent_product_id(db, &id, code, qty_out);
+    int rc = ent_product_id(db, &id, qty_out, code);
     if (rc != ENT_OK)
         return rc;
     return entx_product_get_by_id(db, out, id);
@@ -349,7 +349,7 @@ void ent_product_free(ent_product *p)
     free(p);
 }
 
-const char *entx_product_label(ent_db *db, int64_t id, char *buf, size_t len)
+const char *entx_product_label(ent_db *db, char *buf, size_t len, int64_t id)
 {
     sqlite3_stmt *st =
         entx_stmt(db, "SELECT COALESCE(gtin, sku), COALESCE(name_zh, name_en, '') FROM product WHERE id = ?");
@@ -432,7 +432,7 @@ static int code_owner(ent_db *db, const char *what, const char *code, int64_t se
             c->what = what;
             snprintf(c->code, sizeof c->code, "%s", k);
         }
-        entx_product_label(db, id, who, sizeof who);
+        entx_product_label(db, who, sizeof who, id);
         rc = entx_fail(db, ENT_EXISTS, "%s %s is already used by another commodity: %s%s", what, k, who,
                       retired ? " (retired, kept for history)" : "");
     } else if (sc != SQLITE_DONE) {
@@ -592,12 +592,12 @@ static int unit_change_allowed(ent_db *db, const ent_product *old, const char *u
         return ENT_OK;
     if (db->product_usage == NULL)
         return entx_fail(db, ENT_ERROR, "the stock cannot be asked on this handle");
-    int rc = db->product_usage(db, old->id, &on_hand, &lots);
+    int rc = db->product_usage(db, &on_hand, &lots, old->id);
     if (rc != ENT_OK)
         return rc;
     if (on_hand == 0 && lots == 0)
         return ENT_OK;
-    entx_product_label(db, old->id, who, sizeof who);
+    entx_product_label(db, who, sizeof who, old->id);
     if (on_hand > 0)
         return entx_fail(db, ENT_REFUSED, "%s: the unit cannot change from %s to %s while %lld %s are on hand", who,
                         old->unit, unit, (long long)on_hand, old->unit);
@@ -677,7 +677,7 @@ int ent_product_edit(ent_db *db, const char *code, const ent_product_fields *fie
 {
     int64_t id;
     char now[ENT_TIME_SIZE];
-    int rc = ent_product_id(db, &id, code, NULL);
+    int rc = ent_product_id(db, &id, NULL, code);
     if (rc != ENT_OK)
         return rc;
     if (no_fields(fields))
@@ -712,9 +712,9 @@ static int set_retired(ent_db *db, const char *code, bool retire)
     entx_ok(db);
     if ((rc = entx_tx_begin(db)) != ENT_OK)
         return rc;
-    if ((rc = ent_product_find(db, &p, code, NULL)) != ENT_OK)
+    if ((rc = ent_product_find(db, &p, NULL, code)) != ENT_OK)
         goto done;
-    entx_product_label(db, p->id, who, sizeof who);
+    entx_product_label(db, who, sizeof who, p->id);
     if (retire && p->retired_at[0]) {
         rc = entx_fail(db, ENT_REFUSED, "%s is already retired (since %s)", who, p->retired_at);
         goto done;
@@ -756,7 +756,7 @@ int entx_product_sellable(ent_db *db, const ent_product *p)
     char who[300];
     if (p->retired_at[0] == '\0' && !p->unpriced)
         return ENT_OK;
-    entx_product_label(db, p->id, who, sizeof who);
+    entx_product_label(db, who, sizeof who, p->id);
     if (p->retired_at[0])
         return entx_fail(db, ENT_REFUSED, "%s is retired (since %.10s) and can no longer be sold", who, p->retired_at);
     return entx_fail(db, ENT_REFUSED, "%s has no price yet: it cannot be sold until it is priced", who);
@@ -799,7 +799,7 @@ int ent_product_each(ent_db *db, const char *search, const char *origin, int64_t
                 rc = entx_fail(db, ENT_INVALID, "origin '%s' is not an ISO 3166-1 country code", ENT_CLIP(origin, 40));
             goto done;
         }
-        memcpy(ccode, c->alpha2, 3);
+        memcpy(ccode, c->alpha2, ENT_COUNTRY_SIZE);
     }
     /* A separate statement handle: the callback may run catalogue lookups itself. */
     sqlite3_stmt *st = NULL;
@@ -845,12 +845,12 @@ static int barcode_key(ent_db *db, const char *barcode, char out[ENT_BARCODE_KEY
     if (strspn(barcode, "0123456789") == n && (n == 8 || n == 12 || n == 13 || n == 14)) {
         if (ent_gtin_normalize(gtin, barcode, why, sizeof why) != ENT_OK)
             return entx_fail(db, ENT_INVALID, "%s", why);
-        snprintf(out, 65, "%s", gtin);
+        snprintf(out, ENT_BARCODE_KEY_SIZE, "%s", gtin);
         return ENT_OK;
     }
     if (!entx_valid_code(barcode, 64))
         return entx_fail(db, ENT_INVALID, "barcode '%s' must be letters, digits or - _ . /", ENT_CLIP(barcode, 40));
-    snprintf(out, 65, "%s", barcode);
+    snprintf(out, ENT_BARCODE_KEY_SIZE, "%s", barcode);
     return ENT_OK;
 }
 
@@ -858,7 +858,7 @@ int ent_product_barcode_add(ent_db *db, const char *product, const char *barcode
 {
     char key[ENT_BARCODE_KEY_SIZE];
     int64_t id;
-    int rc = ent_product_id(db, &id, product, NULL);
+    int rc = ent_product_id(db, &id, NULL, product);
     if (rc != ENT_OK)
         return rc;
     if ((rc = barcode_key(db, barcode, key)) != ENT_OK)
@@ -910,7 +910,7 @@ done:
 int ent_product_barcodes(ent_db *db, const char *product, ent_barcode_cb cb, void *ud)
 {
     int64_t id;
-    int rc = ent_product_id(db, &id, product, NULL);
+    int rc = ent_product_id(db, &id, NULL, product);
     if (rc != ENT_OK)
         return rc;
     sqlite3_stmt *st = NULL;
@@ -1030,7 +1030,7 @@ static int import_row(ent_db *db, struct import *im, ent_product_fields *f, size
             return entx_fail(db, ENT_EXISTS, "%s %s is a duplicate of row %zu of the same file", c.what, c.code, first);
         if (!im->update && strcmp(c.code, code) == 0) {
             char who[300];
-            entx_product_label(db, c.id, who, sizeof who);
+            entx_product_label(db, who, sizeof who, c.id);
             return entx_fail(db, ENT_EXISTS,
                             "%s %s is already in the catalogue as %s; import the file as an update to change it", what,
                             code, who);
@@ -1070,7 +1070,7 @@ static int import_header(ent_db *db, ent_csv *csv, int map[], size_t *ncols)
     return ENT_OK;
 }
 
-int ent_product_import_csv(ent_db *db, FILE *in, int update, int64_t *imported)
+int ent_product_import_csv(ent_db *db, int64_t *imported, FILE *in, bool update)
 {
     ent_csv *csv = NULL;
     char **cells;

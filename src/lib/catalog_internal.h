@@ -11,7 +11,7 @@
 int entx_product_get_by_id(ent_db *db, ent_product **out, int64_t id);
 
 /* "GTIN name" of commodity id for messages, written to buf (returned). */
-const char *entx_product_label(ent_db *db, int64_t id, char *buf, size_t len);
+const char *entx_product_label(ent_db *db, char *buf, size_t len, int64_t id);
 
 /* ENT_OK when the commodity may be sold: priced and not retired. Else
  * ENT_REFUSED with a message naming it and why (sales call this where a

@@ -684,14 +684,14 @@ int ent_store_get(ent_db *db, ent_store **out)
         sqlite3_reset(st);
         return entx_fail(db, ENT_ERROR, "out of memory");
     }
-    entx_col_copy(st, 0, s->code, sizeof s->code);
+    entx_col_copy(st, s->code, sizeof s->code, 0);
     s->name = entx_col_strdup(st, 1);
-    entx_col_copy(st, 2, s->currency, sizeof s->currency);
-    entx_col_copy(st, 3, s->tz, sizeof s->tz);
-    entx_col_copy(st, 4, s->created_at, sizeof s->created_at);
+    entx_col_copy(st, s->currency, sizeof s->currency, 2);
+    entx_col_copy(st, s->tz, sizeof s->tz, 3);
+    entx_col_copy(st, s->created_at, sizeof s->created_at, 4);
     s->address = entx_col_strdup(st, 5);
     s->phone = entx_col_strdup(st, 6);
-    entx_col_copy(st, 7, s->changed_at, sizeof s->changed_at);
+    entx_col_copy(st, s->changed_at, sizeof s->changed_at, 7);
     s->changed_by = entx_col_strdup(st, 8);
     sqlite3_reset(st);
     *out = s;

@@ -559,7 +559,7 @@ static void lot_dates(struct demo *d, int shelf_days, int32_t *prod, int32_t *im
 static void declaration(struct demo *d, int32_t imp, char out[19])
 {
     char date[ENT_DATE_SIZE];
-    entx_date_from_days(imp, date);
+    entx_date_from_days(date, imp);
     snprintf(out, 19, "%s%.4s1%09lld", entx_demo_customs[below(&d->rng, (int64_t)entx_demo_ncustoms)], date,
              (long long)below(&d->rng, 1000000000));
 }
@@ -589,10 +589,10 @@ static int add_lots(struct demo *d, const struct item *it)
             origin = d->cat_countries[d->cat_start[it->cat] + (size_t)below(&d->rng, (int64_t)n)];
         }
         lot_dates(d, cat->shelf_days, &prod, &imp, &exp);
-        entx_date_from_days(prod, prod_s);
-        entx_date_from_days(imp, imp_s);
+        entx_date_from_days(prod_s, prod);
+        entx_date_from_days(imp_s, imp);
         if (exp)
-            entx_date_from_days(exp, exp_s);
+            entx_date_from_days(exp_s, exp);
         snprintf(lot, sizeof lot, "L%.2s%.2s%.2s%c", prod_s + 2, prod_s + 5, prod_s + 8, 'A' + k);
         declaration(d, imp, decl);
         const char *where = pick_location(d, it, &sellable);
@@ -625,7 +625,7 @@ static int add_lots(struct demo *d, const struct item *it)
         rec.cost_currency = cost_cur;
         rec.location = where;
         rec.user = "demo";
-        if ((rc = ent_stock_receive(d->db, &rec, NULL)) != ENT_OK)
+        if ((rc = ent_stock_receive(d->db, NULL, &rec)) != ENT_OK)
             break;
         d->st->lots++;
         d->st->units += qty;
@@ -669,14 +669,14 @@ static int check_options(ent_db *db, const ent_demo_options *opt, int64_t *n, in
         return entx_fail(db, ENT_INVALID, "commodities %lld: the demo makes from 1 to %d", (long long)opt->commodities,
                         ENT_DEMO_MAX_COMMODITIES);
     if (opt->today && *opt->today) {
-        if (entx_date_parse(opt->today, today) != ENT_OK)
+        if (entx_date_parse(today, opt->today) != ENT_OK)
             return entx_fail_date(db, "today", opt->today);
-        snprintf(today_s, 11, "%s", opt->today);
+        snprintf(today_s, ENT_DATE_SIZE, "%s", opt->today);
     } else {
         char now[ENT_TIME_SIZE];
-        entx_utc_format((int64_t)time(NULL), now);
-        snprintf(today_s, 11, "%.10s", now);
-        entx_date_parse(today_s, today);
+        entx_utc_format(now, (int64_t)time(NULL));
+        snprintf(today_s, ENT_DATE_SIZE, "%.10s", now);
+        entx_date_parse(today, today_s);
     }
     return ENT_OK;
 }

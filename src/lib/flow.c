@@ -15,7 +15,7 @@ static int start_date_why(const char *start, char *why, size_t why_len)
         return 0;
     memcpy(d, start, 10);
     d[10] = '\0';
-    return ent_date_check(d, NULL, why, why_len) != ENT_OK && strstr(why, "in the form") == NULL;
+    return ent_date_check(NULL, d, why, why_len) != ENT_OK && strstr(why, "in the form") == NULL;
 }
 
 static int valid_utc(const char *s)
@@ -26,7 +26,7 @@ static int valid_utc(const char *s)
         return 0;
     memcpy(d, s, 10);
     d[10] = '\0';
-    if (entx_date_parse(d, NULL) != ENT_OK)
+    if (entx_date_parse(NULL, d) != ENT_OK)
         return 0;
     for (int i = 11; i < 19; i++)
         if (i != 13 && i != 16 && (s[i] < '0' || s[i] > '9'))
@@ -97,7 +97,7 @@ static int upsert(ent_db *db, const char *sensor, const char *start, int64_t min
             return entx_fail(db, ENT_INVALID, "start '%s' is not UTC YYYY-MM-DDTHH:MM:SSZ or local YYYY-MM-DD HH:MM",
                             ENT_CLIP(start, 40));
         snprintf(utc, sizeof utc, "%s", start);
-    } else if ((rc = entx_sales_local_to_utc(db, start, utc)) != ENT_OK) {
+    } else if ((rc = entx_sales_local_to_utc(db, utc, start)) != ENT_OK) {
         return entx_fail(db, ENT_INVALID, "start '%s' is not UTC YYYY-MM-DDTHH:MM:SSZ or local YYYY-MM-DD HH:MM",
                         ENT_CLIP(start, 40));
     }
@@ -118,7 +118,7 @@ static int upsert(ent_db *db, const char *sensor, const char *start, int64_t min
     if (n_in < 0 || n_out < 0 || n_in > ENT_QTY_MAX || n_out > ENT_QTY_MAX)
         return entx_fail(db, ENT_INVALID, "counts in %lld and out %lld must be from 0 to %d", (long long)n_in,
                         (long long)n_out, ENT_QTY_MAX);
-    if ((rc = entx_sales_local(db, utc, day, &hour)) != ENT_OK)
+    if ((rc = entx_sales_local(db, day, &hour, utc)) != ENT_OK)
         return rc;
     if ((rc = check_overlap(db, sensor, utc, minutes)) != ENT_OK)
         return rc;
@@ -174,7 +174,7 @@ static int read_header(ent_db *db, char **fields, size_t count, int idx[NCOLS])
     return ENT_OK;
 }
 
-int ent_flow_import_csv(ent_db *db, FILE *in, int64_t *rows)
+int ent_flow_import_csv(ent_db *db, int64_t *rows, FILE *in)
 {
     ent_csv *csv = NULL;
     char **f;
@@ -316,8 +316,7 @@ int ent_flow_report(ent_db *db, const ent_flow_query *q, ent_flow_cb cb, void *u
     return rc;
 }
 
-int ent_flow_peak_hours(ent_db *db, const ent_flow_query *q, int *hours, int64_t *visitors, size_t max,
-                        size_t *found)
+int ent_flow_peak_hours(ent_db *db, int *hours, int64_t *visitors, size_t *found, size_t max, const ent_flow_query *q)
 {
     int rc;
     entx_ok(db);

@@ -25,7 +25,7 @@ struct ent_stmt_slot {
  * the catalogue asks before a change of unit. The stock module sits above
  * the catalogue, so the catalogue reaches it only through this hook, which
  * ent_db_open (open.c) sets on every handle. */
-typedef int (*entx_usage_fn)(ent_db *db, int64_t product_id, int64_t *on_hand, int64_t *lots);
+typedef int (*entx_usage_fn)(ent_db *db, int64_t *on_hand, int64_t *lots, int64_t product_id);
 
 struct ent_db {
     sqlite3 *sql;
@@ -79,7 +79,7 @@ int entx_bind_text_or_null(sqlite3_stmt *st, int i, const char *s);
 /* Copies a column's text into a new heap string (NULL for SQL NULL). */
 char *entx_col_strdup(sqlite3_stmt *st, int i);
 /* Copies a column's text into buf of len bytes ("" for NULL). */
-void entx_col_copy(sqlite3_stmt *st, int i, char *buf, size_t len);
+void entx_col_copy(sqlite3_stmt *st, char *buf, size_t len, int i);
 
 /* The current UTC time as "YYYY-MM-DDTHH:MM:SSZ": the system clock, or the
  * test clock when one is set (both in time.c, with the rest of the time
@@ -102,8 +102,8 @@ void entx_uuid_new(char out[ENT_UUID_SIZE]);
  * and that the day exists (no 2025-02-30); *days_out (may be NULL) receives
  * days since 1970-01-01. entx_date_from_days does the reverse.
  */
-int entx_date_parse(const char *s, int32_t *days_out);
-void entx_date_from_days(int32_t days, char out[ENT_DATE_SIZE]);
+int entx_date_parse(int32_t *days_out, const char *s);
+void entx_date_from_days(char out[ENT_DATE_SIZE], int32_t days);
 /* Fails db with ENT_INVALID and why s is not a date, after field's name:
  * "expiry '2026-02-30' is not a date: February 2026 has no day 30 ...". */
 int entx_fail_date(ent_db *db, const char *field, const char *s);
@@ -122,7 +122,7 @@ static inline bool entx_empty(const char *s)
 }
 
 /* Parses a base-10 integer that fills the whole string. */
-int entx_parse_i64(const char *s, int64_t *out);
+int entx_parse_i64(int64_t *out, const char *s);
 
 char *entx_strdup(const char *s);
 

@@ -31,8 +31,8 @@ int entx_journal_read_head(ent_db *db, struct head *h)
         if (sqlite3_column_bytes(st, 1) == J_HASH)
             memcpy(h->hash, sqlite3_column_blob(st, 1), J_HASH);
         h->grand_total = sqlite3_column_int64(st, 2);
-        entx_col_copy(st, 3, h->at, sizeof h->at);
-        entx_col_copy(st, 4, h->kind, sizeof h->kind);
+        entx_col_copy(st, h->at, sizeof h->at, 3);
+        entx_col_copy(st, h->kind, sizeof h->kind, 4);
         if (sqlite3_column_bytes(st, 5) == J_HASH)
             memcpy(h->key_id, sqlite3_column_blob(st, 5), J_HASH);
         /* A KEY record is signed by the old key and hands over to the one it carries. */
@@ -59,9 +59,9 @@ int entx_journal_last_day_close(ent_db *db, int64_t *seq, char period_end[ENT_TI
     int sc = sqlite3_step(st);
     if (sc == SQLITE_ROW) {
         *seq = sqlite3_column_int64(st, 0);
-        entx_col_copy(st, 1, period_end, 21);
+        entx_col_copy(st, period_end, 21, 1);
         if (period)
-            entx_col_copy(st, 2, period, 24);
+            entx_col_copy(st, period, 24, 2);
     }
     sqlite3_reset(st);
     if (sc != SQLITE_ROW && sc != SQLITE_DONE)
@@ -83,8 +83,8 @@ static int last_day_close_at(ent_db *db, int64_t *seq, char at[ENT_TIME_SIZE], c
     int sc = sqlite3_step(st);
     if (sc == SQLITE_ROW) {
         *seq = sqlite3_column_int64(st, 0);
-        entx_col_copy(st, 1, at, 21);
-        entx_col_copy(st, 2, period, 24);
+        entx_col_copy(st, at, 21, 1);
+        entx_col_copy(st, period, 24, 2);
     }
     sqlite3_reset(st);
     if (sc != SQLITE_ROW && sc != SQLITE_DONE)
@@ -273,7 +273,7 @@ static int config_get(ent_db *db, const char *name, char *out, size_t len)
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
     int sc = sqlite3_step(st);
     if (sc == SQLITE_ROW)
-        entx_col_copy(st, 0, out, len);
+        entx_col_copy(st, out, len, 0);
     sqlite3_reset(st);
     if (sc != SQLITE_ROW && sc != SQLITE_DONE)
         return entx_fail_sql(db, "reading the journal settings");
@@ -417,7 +417,7 @@ static int write_event(ent_journal *j, ent_journal_written *out, const char *eve
     return rc;
 }
 
-int ent_journal_keygen(ent_db *db, char *key_id_out, const char *path, const char *passphrase)
+int ent_journal_keygen(ent_db *db, char key_id_out[ENT_HASH_HEX_SIZE], const char *path, const char *passphrase)
 {
     unsigned char id[J_HASH];
     entx_ok(db);
@@ -443,7 +443,7 @@ static int journal_is_empty(ent_db *db, bool *empty)
     return rc;
 }
 
-int ent_journal_start(ent_db *db, char *key_id_out, const char *path, const char *passphrase)
+int ent_journal_start(ent_db *db, char key_id_out[ENT_HASH_HEX_SIZE], const char *path, const char *passphrase)
 {
     ent_journal *j = NULL;
     bool empty = false, created = false;
@@ -488,7 +488,7 @@ int ent_journal_start(ent_db *db, char *key_id_out, const char *path, const char
         rc = remember_key_path(db, path);
     rc = entx_tx_end(db, rc);
     if (rc == ENT_OK && key_id_out)
-        snprintf(key_id_out, 65, "%s", j->key_hex);
+        snprintf(key_id_out, ENT_HASH_HEX_SIZE, "%s", j->key_hex);
 done:
     if (rc != ENT_OK && created)
         unlink(path); /* ours, just made, and never used */
@@ -537,9 +537,9 @@ static int close_stale_sessions(ent_journal *j)
             bool alive = pid != (int64_t)getpid() && pid > 0 && pid <= INT_MAX &&
                          (kill((pid_t)pid, 0) == 0 || errno != ESRCH);
             if (!alive) {
-                entx_col_copy(st, 0, uuid, sizeof uuid);
-                entx_col_copy(st, 2, counter, sizeof counter);
-                entx_col_copy(st, 3, opened, sizeof opened);
+                entx_col_copy(st, uuid, sizeof uuid, 0);
+                entx_col_copy(st, counter, sizeof counter, 2);
+                entx_col_copy(st, opened, sizeof opened, 3);
                 found = true;
                 break;
             }
@@ -740,7 +740,7 @@ static bool valid_time(const char *s)
         return false;
     memcpy(d, s, 10);
     d[10] = '\0';
-    if (entx_date_parse(d, NULL) != ENT_OK)
+    if (entx_date_parse(NULL, d) != ENT_OK)
         return false;
     for (int i = 11; i < 19; i++)
         if (i != 13 && i != 16 && (s[i] < '0' || s[i] > '9'))
@@ -983,7 +983,7 @@ int ent_journal_event(ent_journal *j, ent_journal_written *out, const char *even
 
 /* ---- rotation ----------------------------------------------------------- */
 
-int ent_journal_rotate(ent_journal *j, char *key_id_out, const char *new_path, const char *passphrase)
+int ent_journal_rotate(ent_journal *j, char key_id_out[ENT_HASH_HEX_SIZE], const char *new_path, const char *passphrase)
 {
     unsigned char id[J_HASH];
     unsigned char *spki = NULL;
@@ -1027,7 +1027,7 @@ int ent_journal_rotate(ent_journal *j, char *key_id_out, const char *new_path, c
         ctx = NULL;
         spki = NULL;
         if (key_id_out)
-            snprintf(key_id_out, 65, "%s", j->key_hex);
+            snprintf(key_id_out, ENT_HASH_HEX_SIZE, "%s", j->key_hex);
     }
 done:
     if (rc != ENT_OK && written)

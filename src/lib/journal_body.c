@@ -408,11 +408,11 @@ int entx_jstore_code(ent_db *db, char out[ENT_STORE_CODE_SIZE], char currency[EN
     int rc = ent_store_get(db, &s);
     if (rc != ENT_OK)
         return rc;
-    snprintf(out, 17, "%s", s->code);
+    snprintf(out, ENT_STORE_CODE_SIZE, "%s", s->code);
     if (currency)
-        snprintf(currency, 4, "%s", s->currency);
+        snprintf(currency, ENT_CURRENCY_SIZE, "%s", s->currency);
     if (tz)
-        snprintf(tz, 65, "%s", s->tz);
+        snprintf(tz, ENT_TZ_SIZE, "%s", s->tz);
     ent_store_free(s);
     return ENT_OK;
 }

@@ -105,7 +105,7 @@ static int day_closings(ent_db *db, const char *prefix, int64_t *first, int64_t 
     if (sc == SQLITE_ROW && sqlite3_column_type(st, 1) != SQLITE_NULL) {
         *first = sqlite3_column_int64(st, 0);
         *last = sqlite3_column_int64(st, 1);
-        entx_col_copy(st, 2, last_end, 21);
+        entx_col_copy(st, last_end, 21, 2);
     }
     sqlite3_reset(st);
     if (sc != SQLITE_ROW)
@@ -124,8 +124,8 @@ static int last_closing(ent_db *db, const char *like, char period_end[ENT_TIME_S
     sqlite3_bind_text(st, 1, like, -1, SQLITE_STATIC);
     int sc = sqlite3_step(st);
     if (sc == SQLITE_ROW) {
-        entx_col_copy(st, 0, period_end, 21);
-        entx_col_copy(st, 1, period, 24);
+        entx_col_copy(st, period_end, 21, 0);
+        entx_col_copy(st, period, 24, 1);
     }
     sqlite3_reset(st);
     if (sc != SQLITE_ROW && sc != SQLITE_DONE)
@@ -150,7 +150,7 @@ static int record_dated(ent_db *db, int64_t after, const char *t, int before, in
     int sc = sqlite3_step(st);
     if (sc == SQLITE_ROW) {
         *seq = sqlite3_column_int64(st, 0);
-        entx_col_copy(st, 1, at, 21);
+        entx_col_copy(st, at, 21, 1);
     }
     sqlite3_reset(st);
     if (sc != SQLITE_ROW && sc != SQLITE_DONE)
@@ -178,21 +178,21 @@ static int parse_span(ent_journal *j, struct span *s, int period, const char *da
             return entx_fail(j->db, ENT_ERROR, "cannot read the clock");
         sscanf(today, "%4d-%2d-%2d", &s->y, &s->m, &s->d);
     } else if (period == ENT_PERIOD_DAY) {
-        if (entx_date_parse(date, NULL) != ENT_OK)
+        if (entx_date_parse(NULL, date) != ENT_OK)
             return entx_fail(j->db, ENT_INVALID, "'%s' is not a date YYYY-MM-DD",
                             ent_text_clip(shown, sizeof shown, date, 40));
         sscanf(date, "%4d-%2d-%2d", &s->y, &s->m, &s->d);
     } else if (period == ENT_PERIOD_MONTH) {
         char probe[16];
         snprintf(probe, sizeof probe, "%.7s-01", date);
-        if (strlen(date) != 7 || entx_date_parse(probe, NULL) != ENT_OK)
+        if (strlen(date) != 7 || entx_date_parse(NULL, probe) != ENT_OK)
             return entx_fail(j->db, ENT_INVALID, "'%s' is not a month YYYY-MM",
                             ent_text_clip(shown, sizeof shown, date, 40));
         sscanf(date, "%4d-%2d", &s->y, &s->m);
     } else if (period == ENT_PERIOD_YEAR) {
         char probe[16];
         snprintf(probe, sizeof probe, "%.4s-01-01", date);
-        if (strlen(date) != 4 || entx_date_parse(probe, NULL) != ENT_OK)
+        if (strlen(date) != 4 || entx_date_parse(NULL, probe) != ENT_OK)
             return entx_fail(j->db, ENT_INVALID, "'%s' is not a year YYYY",
                             ent_text_clip(shown, sizeof shown, date, 40));
         sscanf(date, "%4d", &s->y);

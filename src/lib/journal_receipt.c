@@ -59,7 +59,7 @@ static int receipt_parse(ent_db *db, ent_journal_receipt *out, const char *p, si
     memcpy(out->store, p + 5, store_len);
     out->store[store_len] = '\0';
     FIELD(6, bar[5]);
-    if (entx_parse_i64(field, &out->seq) != ENT_OK || out->seq < 1)
+    if (entx_parse_i64(&out->seq, field) != ENT_OK || out->seq < 1)
         return entx_fail(db, ENT_INVALID, "the receipt's record number '%s' is not a number",
                         ent_text_clip(shown, sizeof shown, field, 40));
     FIELD(5, bar[4]);
@@ -74,7 +74,7 @@ static int receipt_parse(ent_db *db, ent_journal_receipt *out, const char *p, si
                         ent_text_clip(shown, sizeof shown, field, 40));
     memcpy(out->time, field, sizeof out->time);
     FIELD(3, bar[2]);
-    if (entx_parse_i64(field, &out->total) != ENT_OK)
+    if (entx_parse_i64(&out->total, field) != ENT_OK)
         return entx_fail(db, ENT_INVALID, "the receipt's total '%s' is not a number",
                         ent_text_clip(shown, sizeof shown, field, 40));
     FIELD(2, bar[1]);

@@ -132,7 +132,7 @@ void entx_label_page_size(const ent_label_job *job, double *w, double *h)
     }
 }
 
-void entx_label_place(const ent_label_job *job, size_t i, size_t *page, double *x, double *y, double *scale)
+void entx_label_place(const ent_label_job *job, size_t *page, double *x, double *y, double *scale, size_t i)
 {
     const ent_label_sheet *s = job->opt.sheet;
     size_t per = entx_label_per_page(job);
@@ -258,7 +258,7 @@ static int wrap_text(ent_label_job *job, const char *text, double size, bool bol
         if (!wrap) {
             memcpy(buf, s, para);
             buf[para] = '\0';
-            if ((rc = entx_label_measure_text(job, buf, size, bold, &w, &asc)) != ENT_OK)
+            if ((rc = entx_label_measure_text(job, &w, &asc, buf, size, bold)) != ENT_OK)
                 break;
             rc = w > width ? ENT_INVALID : lines_push(out, buf, para, w);
         } else {
@@ -275,7 +275,7 @@ static int wrap_text(ent_label_job *job, const char *text, double size, bool bol
                     size_t cl = utf8_len(s + i);
                     memcpy(buf, s + start, i + cl - start);
                     buf[i + cl - start] = '\0';
-                    if ((rc = entx_label_measure_text(job, buf, size, bold, &w, &asc)) != ENT_OK)
+                    if ((rc = entx_label_measure_text(job, &w, &asc, buf, size, bold)) != ENT_OK)
                         break;
                     if (w > width)
                         break;
@@ -354,7 +354,7 @@ static int cut_line(ent_label_job *job, struct lines *l, size_t k, double size, 
             n--;
         memcpy(buf, line, n);
         memcpy(buf + n, ell, sizeof ell);
-        if ((rc = entx_label_measure_text(job, buf, size, bold, &w, &asc)) != ENT_OK || w <= width || n == 0)
+        if ((rc = entx_label_measure_text(job, &w, &asc, buf, size, bold)) != ENT_OK || w <= width || n == 0)
             break;
         do /* back one whole character, never half of one */
             n--;
@@ -394,13 +394,13 @@ static int cut_text(ent_label_job *job, const struct elem *e, const char *text, 
     while (rc == ENT_OK && l.n > keep)
         free(l.v[--l.n]);
     for (size_t k = 0; k < l.n && rc == ENT_OK; k++) {
-        if (!e->wrap && (rc = entx_label_measure_text(job, l.v[k], size, e->bold, &l.w[k], &asc)) != ENT_OK)
+        if (!e->wrap && (rc = entx_label_measure_text(job, &l.w[k], &asc, l.v[k], size, e->bold)) != ENT_OK)
             break;
         if (l.w[k] > e->w || (dropped && k == l.n - 1))
             rc = cut_line(job, &l, k, size, e->bold, e->w);
     }
     if (rc == ENT_OK && l.n > 0) {
-        entx_label_measure_text(job, "", size, e->bold, &w, &asc);
+        entx_label_measure_text(job, &w, &asc, "", size, e->bold);
         set_text(ot, e, size, asc, &l);
         return ENT_OK;
     }
@@ -438,7 +438,7 @@ static int fit_text(ent_label_job *job, const struct elem *e, const char *text, 
             return entx_label_fail(job, ENT_ERROR, "%s", *job->msg ? job->msg : "out of memory");
         }
         if (rc == ENT_OK && l.n <= lines_that_fit(e, size)) {
-            entx_label_measure_text(job, "", size, e->bold, &w, &asc);
+            entx_label_measure_text(job, &w, &asc, "", size, e->bold);
             set_text(ot, e, size, asc, &l);
             return ENT_OK;
         }
@@ -544,7 +544,7 @@ static int layout(ent_label_job *job, const ent_label_data *d, const char *who, 
         if (e->kind == EL_TEXT && job->blank_celsius)
             replace_all(&text, "℉", "°F");
         char bad[8];
-        if (e->kind == EL_TEXT && text && entx_label_missing_glyph(job, text, bad)) {
+        if (e->kind == EL_TEXT && text && entx_label_missing_glyph(job, bad, text)) {
             rc = entx_label_fail(job, ENT_INVALID, "%s: text \"%s\" (%s line %d): the font %s has no '%s'", who, ENT_CLIP(text, 40),
                             job->t->name, e->line, job->font, bad);
             free(text);

@@ -106,7 +106,7 @@ static int svg_page(FILE *f, const ent_label_job *job, size_t page)
                 continue;
             size_t pg;
             double x, y, scale;
-            entx_label_place(job, n, &pg, &x, &y, &scale);
+            entx_label_place(job, &pg, &x, &y, &scale, n);
             fprintf(f, "<g transform=\"translate(%s %s) ", num(a, x), num(b, y));
             fprintf(f, "scale(%s)\">\n", num(a, scale));
             svg_label(f, job, &job->labels[i]);

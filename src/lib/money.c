@@ -80,7 +80,7 @@ int ent_currency_parse(char out[ENT_CURRENCY_SIZE], const char *text, char *why,
     int rc = n == 3 ? ent_currency_lookup(&cur, text) : ENT_NOTFOUND;
     out[0] = '\0';
     if (rc == ENT_OK) {
-        memcpy(out, cur->alpha3, 4);
+        memcpy(out, cur->alpha3, ENT_CURRENCY_SIZE);
         return ENT_OK;
     }
     if (why == NULL)

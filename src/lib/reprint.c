@@ -63,8 +63,8 @@ int entx_label_queue_on_move(ent_db *db, int64_t product_id, int64_t lot_id, int
     sc = sqlite3_step(st);
     bool is_default = false;
     if (sc == SQLITE_ROW) {
-        entx_col_copy(st, 0, origin, sizeof origin);
-        entx_col_copy(st, 1, loc, sizeof loc);
+        entx_col_copy(st, origin, sizeof origin, 0);
+        entx_col_copy(st, loc, sizeof loc, 1);
         same = sqlite3_column_int64(st, 2);
         others = sqlite3_column_int64(st, 3);
         is_default = sqlite3_column_int(st, 4) != 0;
@@ -118,7 +118,7 @@ int ent_label_queue_each(ent_db *db, ent_label_queue_cb cb, void *ud)
     return rc;
 }
 
-int ent_label_queue_clear(ent_db *db, int64_t upto, int64_t *removed)
+int ent_label_queue_clear(ent_db *db, int64_t *removed, int64_t upto)
 {
     int rc;
     entx_ok(db);

@@ -68,7 +68,7 @@ static _Thread_local struct {
 static int64_t epoch_of(const char *utc)
 {
     int64_t t;
-    return entx_utc_parse(utc, &t) == ENT_OK && t >= 0 ? t : -1;
+    return entx_utc_parse(&t, utc) == ENT_OK && t >= 0 ? t : -1;
 }
 
 static int store_tz(ent_db *db, char tz[ENT_TZ_SIZE])
@@ -76,12 +76,12 @@ static int store_tz(ent_db *db, char tz[ENT_TZ_SIZE])
     ent_store *s = NULL;
     int rc = ent_store_get(db, &s);
     if (rc == ENT_OK)
-        snprintf(tz, 65, "%s", s->tz);
+        snprintf(tz, ENT_TZ_SIZE, "%s", s->tz);
     ent_store_free(s);
     return rc;
 }
 
-int entx_sales_local(ent_db *db, const char *utc, char day[ENT_DATE_SIZE], int *hour)
+int entx_sales_local(ent_db *db, char day[ENT_DATE_SIZE], int *hour, const char *utc)
 {
     char tz[ENT_TZ_SIZE], a[ENT_TIME_SIZE], b[ENT_TIME_SIZE];
     int rc = store_tz(db, tz);
@@ -108,7 +108,7 @@ int entx_sales_local(ent_db *db, const char *utc, char day[ENT_DATE_SIZE], int *
     return ENT_OK;
 }
 
-int entx_sales_local_to_utc(ent_db *db, const char *local, char utc[ENT_TIME_SIZE])
+int entx_sales_local_to_utc(ent_db *db, char utc[ENT_TIME_SIZE], const char *local)
 {
     char tz[ENT_TZ_SIZE], mid[ENT_TIME_SIZE];
     int y, mo, d, h, mi, s = 0, used = 0;
@@ -125,10 +125,10 @@ int entx_sales_local_to_utc(ent_db *db, const char *local, char utc[ENT_TIME_SIZ
     char date[ENT_DATE_SIZE];
     memcpy(date, local, 10); /* the form was checked: ten ASCII bytes */
     date[10] = '\0';
-    if (entx_date_parse(date, NULL) != ENT_OK)
+    if (entx_date_parse(NULL, date) != ENT_OK)
         return entx_fail(db, ENT_INVALID, "'%s' is not a date", date);
     if (entx_time_midnight_utc(mid, tz, y, mo, d) != ENT_OK)
         return entx_fail(db, ENT_INVALID, "cannot place %s in time zone %s", shown, tz);
-    entx_utc_format(epoch_of(mid) + h * 3600 + mi * 60 + s, utc);
+    entx_utc_format(utc, epoch_of(mid) + h * 3600 + mi * 60 + s);
     return ENT_OK;
 }

@@ -43,7 +43,7 @@ int ent_basket_new(ent_db *db, ent_basket **out, const char *counter, const char
     b->db = db;
     snprintf(b->counter, sizeof b->counter, "%s", counter);
     snprintf(b->cashier, sizeof b->cashier, "%s", cashier);
-    if (shelf && *shelf && (rc = entx_location_id(db, shelf, &b->shelf_id, NULL)) != ENT_OK)
+    if (shelf && *shelf && (rc = entx_location_id(db, &b->shelf_id, NULL, shelf)) != ENT_OK)
         goto done;
     if ((rc = ent_store_get(db, &store)) != ENT_OK)
         goto done;
@@ -146,7 +146,7 @@ static void local_today(ent_basket *b, char day[ENT_DATE_SIZE])
     char now[ENT_TIME_SIZE];
     int hour;
     entx_now_utc(now);
-    if (entx_sales_local(b->db, now, day, &hour) != ENT_OK)
+    if (entx_sales_local(b->db, day, &hour, now) != ENT_OK)
         memcpy(day, now, 10), day[10] = '\0'; /* UTC's date, ASCII */
 }
 

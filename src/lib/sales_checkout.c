@@ -75,7 +75,7 @@ static int split_lines(ent_basket *b, const struct co_line *co, struct out_line 
             if (g == k) {
                 o[k].l = l;
                 o[k].co = &co[i];
-                memcpy(o[k].origin, origin, 3);
+                memcpy(o[k].origin, origin, ENT_COUNTRY_SIZE);
                 k++;
             }
             o[g].qty += co[i].picks[p].qty;
@@ -263,7 +263,7 @@ int ent_basket_checkout(ent_basket *b, ent_journal *j, ent_sale **out)
         return entx_fail(db, ENT_ERROR, "out of memory");
     entx_uuid_new(uuid);
     entx_now_utc(now);
-    if ((rc = entx_sales_local(db, now, day, &hour)) != ENT_OK || (rc = entx_sales_durable(db)) != ENT_OK)
+    if ((rc = entx_sales_local(db, day, &hour, now)) != ENT_OK || (rc = entx_sales_durable(db)) != ENT_OK)
         goto done;
     if ((rc = entx_tx_begin(db)) != ENT_OK)
         goto done;

@@ -48,10 +48,10 @@ bool entx_sales_valid_counter(const char *s);
 int entx_sales_durable(ent_db *db);
 
 /* The store's local date and hour of a UTC time "YYYY-MM-DDTHH:MM:SSZ". */
-int entx_sales_local(ent_db *db, const char *utc, char day[ENT_DATE_SIZE], int *hour);
+int entx_sales_local(ent_db *db, char day[ENT_DATE_SIZE], int *hour, const char *utc);
 
 /* The UTC instant of a local "YYYY-MM-DD HH:MM[:SS]" in the store's zone. */
-int entx_sales_local_to_utc(ent_db *db, const char *local, char utc[ENT_TIME_SIZE]);
+int entx_sales_local_to_utc(ent_db *db, char utc[ENT_TIME_SIZE], const char *local);
 
 /* Adds one sale or return (signs as stored) to the report summaries. */
 struct sales_sum_line {

@@ -54,10 +54,10 @@ static int add_sold(struct ret *r, sqlite3_stmt *st)
     s->line_id = sqlite3_column_int64(st, 0);
     s->sale_id = sqlite3_column_int64(st, 1);
     s->product_id = sqlite3_column_int64(st, 2);
-    entx_col_copy(st, 3, s->code, sizeof s->code);
-    entx_col_copy(st, 4, s->lot, sizeof s->lot);
-    entx_col_copy(st, 5, s->origin, sizeof s->origin);
-    entx_col_copy(st, 6, s->unit, sizeof s->unit);
+    entx_col_copy(st, s->code, sizeof s->code, 3);
+    entx_col_copy(st, s->lot, sizeof s->lot, 4);
+    entx_col_copy(st, s->origin, sizeof s->origin, 5);
+    entx_col_copy(st, s->unit, sizeof s->unit, 6);
     s->name = entx_col_strdup(st, 7);
     s->qty = sqlite3_column_int64(st, 8);
     s->unit_price = sqlite3_column_int64(st, 9);
@@ -420,14 +420,14 @@ int ent_sale_return(ent_db *db, ent_sale **out, ent_journal *j, const ent_return
     r.db = db;
     r.req = req;
     if (req->location && *req->location) {
-        if ((rc = entx_location_id(db, req->location, &r.location_id, kind)) != ENT_OK)
+        if ((rc = entx_location_id(db, &r.location_id, kind, req->location)) != ENT_OK)
             return rc;
         if (strcmp(kind, "returns") != 0 && strcmp(kind, "shelf") != 0 && strcmp(kind, "backroom") != 0)
             return entx_fail(db, ENT_INVALID, "returned goods cannot go to %s, a %s location", req->location, kind);
     }
     entx_uuid_new(uuid);
     entx_now_utc(now);
-    if ((rc = entx_sales_local(db, now, day, &hour)) != ENT_OK || (rc = entx_sales_durable(db)) != ENT_OK)
+    if ((rc = entx_sales_local(db, day, &hour, now)) != ENT_OK || (rc = entx_sales_durable(db)) != ENT_OK)
         return rc;
     if ((rc = entx_tx_begin(db)) != ENT_OK)
         return rc;
@@ -460,7 +460,7 @@ int ent_sale_return(ent_db *db, ent_sale **out, ent_journal *j, const ent_return
         } else {
             sqlite3_bind_int64(st, 1, r.ref_sale);
             if (sqlite3_step(st) == SQLITE_ROW)
-                entx_col_copy(st, 0, r.ref_uuid, sizeof r.ref_uuid);
+                entx_col_copy(st, r.ref_uuid, sizeof r.ref_uuid, 0);
             sqlite3_reset(st);
         }
     }

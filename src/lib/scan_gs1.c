@@ -333,7 +333,7 @@ static int this_year(void)
         return (int)(c >> 40);
     int64_t y;
     int m, d;
-    entx_civil_from_days((int64_t)now / 86400, &y, &m, &d);
+    entx_civil_from_days(&y, &m, &d, (int64_t)now / 86400);
     int year = (int)y;
     long long next_start = (long long)entx_days_from_civil(y + 1, 1, 1) * 86400;
     if (next_start > 0 && next_start < (1LL << 40) && year > 0)
@@ -510,13 +510,13 @@ static void record(ent_scan *out, const char *ai, const struct ai_def *def, cons
         if (ai[1] == '0')
             copy_text(out->lot, sizeof out->lot, v, n);
         else if (ai[1] == '1')
-            memcpy(out->production, date, 11);
+            memcpy(out->production, date, ENT_DATE_SIZE);
         else if (ai[1] == '3')
-            memcpy(out->packaging, date, 11);
+            memcpy(out->packaging, date, ENT_DATE_SIZE);
         else if (ai[1] == '5')
-            memcpy(out->best_before, date, 11);
+            memcpy(out->best_before, date, ENT_DATE_SIZE);
         else if (ai[1] == '7')
-            memcpy(out->expiry, date, 11);
+            memcpy(out->expiry, date, ENT_DATE_SIZE);
         return;
     case '2':
         if (ai[1] == '1' && ai[2] == '\0')
@@ -541,7 +541,7 @@ static void record(ent_scan *out, const char *ai, const struct ai_def *def, cons
                 const ent_currency *cur = NULL;
                 ent_currency_by_numeric(&cur, (int)digits_value(v, 3));
                 if (cur)
-                    memcpy(out->currency, cur->alpha3, 4);
+                    memcpy(out->currency, cur->alpha3, ENT_CURRENCY_SIZE);
             }
         }
         return;
@@ -550,7 +550,7 @@ static void record(ent_scan *out, const char *ai, const struct ai_def *def, cons
             const ent_country *c = NULL;
             out->origin_numeric = (int)digits_value(v, 3);
             if (ent_country_by_numeric(&c, out->origin_numeric) == ENT_OK)
-                memcpy(out->origin, c->alpha2, 3);
+                memcpy(out->origin, c->alpha2, ENT_COUNTRY_SIZE);
         }
         return;
     case '8':

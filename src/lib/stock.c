@@ -39,16 +39,16 @@ static int read_lot(ent_db *db, int64_t product_id, const char *code, ent_lot **
         } else {
             l->id = sqlite3_column_int64(st, 0);
             l->product_id = sqlite3_column_int64(st, 1);
-            entx_col_copy(st, 2, l->uuid, sizeof l->uuid);
+            entx_col_copy(st, l->uuid, sizeof l->uuid, 2);
             l->code = entx_col_strdup(st, 3);
             l->declaration = entx_col_strdup(st, 4);
             l->supplier = entx_col_strdup(st, 5);
-            entx_col_copy(st, 6, l->origin, sizeof l->origin);
-            entx_col_copy(st, 7, l->import_date, sizeof l->import_date);
-            entx_col_copy(st, 8, l->production_date, sizeof l->production_date);
-            entx_col_copy(st, 9, l->expiry, sizeof l->expiry);
+            entx_col_copy(st, l->origin, sizeof l->origin, 6);
+            entx_col_copy(st, l->import_date, sizeof l->import_date, 7);
+            entx_col_copy(st, l->production_date, sizeof l->production_date, 8);
+            entx_col_copy(st, l->expiry, sizeof l->expiry, 9);
             l->unit_cost = sqlite3_column_type(st, 10) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 10);
-            entx_col_copy(st, 11, l->cost_currency, sizeof l->cost_currency);
+            entx_col_copy(st, l->cost_currency, sizeof l->cost_currency, 11);
             l->on_hand = sqlite3_column_int64(st, 12);
             *out = l;
         }
@@ -64,7 +64,7 @@ static int read_lot(ent_db *db, int64_t product_id, const char *code, ent_lot **
 static int lot_not_found(ent_db *db, int64_t product_id, const char *code)
 {
     char label[300], shown[80];
-    entx_product_label(db, product_id, label, sizeof label);
+    entx_product_label(db, label, sizeof label, product_id);
     return entx_fail(db, ENT_NOTFOUND, "%s has no lot '%s'", label, ent_text_clip(shown, sizeof shown, code, 40));
 }
 
@@ -82,7 +82,7 @@ int ent_lot_find(ent_db *db, ent_lot **out, const char *product, const char *lot
 {
     int64_t pid;
     *out = NULL;
-    int rc = ent_product_id(db, &pid, product, NULL);
+    int rc = ent_product_id(db, &pid, NULL, product);
     if (rc != ENT_OK)
         return rc;
     return ent_lot_find_id(db, out, pid, lot_code);
@@ -216,7 +216,7 @@ struct resolved {
 
 static int check_date(ent_db *db, const char *field, const char *s, int32_t *days)
 {
-    if (entx_date_parse(s, days) != ENT_OK)
+    if (entx_date_parse(days, s) != ENT_OK)
         return entx_fail_date(db, field, s);
     return ENT_OK;
 }
@@ -230,7 +230,7 @@ static int32_t latest_today(void)
     int32_t d = 0;
     entx_now_utc(now);
     now[10] = '\0';
-    if (entx_date_parse(now, &d) != ENT_OK)
+    if (entx_date_parse(&d, now) != ENT_OK)
         return LAST_DAY;
     return d + 1;
 }
@@ -364,7 +364,7 @@ static int resolve_dates(ent_db *db, const ent_receive *r, const ent_product *p,
         ent_lot_free(known);
         if (found)
             return ENT_OK;
-        entx_product_label(db, p->id, label, sizeof label);
+        entx_product_label(db, label, sizeof label, p->id);
         return entx_fail(db, ENT_INVALID, "%s keeps %d days: give the lot's production date or its expiry", label,
                         (int)p->shelf_life_days);
     }
@@ -375,9 +375,9 @@ static int resolve_dates(ent_db *db, const ent_receive *r, const ent_product *p,
         return entx_fail(db, ENT_INVALID, "production date %s plus a shelf life of %d days is past 9999-12-31",
                         r->production_date, (int)p->shelf_life_days);
     char until_s[ENT_DATE_SIZE];
-    entx_date_from_days(until, until_s);
+    entx_date_from_days(until_s, until);
     if (r->expiry && exp > until) {
-        entx_product_label(db, p->id, label, sizeof label);
+        entx_product_label(db, label, sizeof label, p->id);
         return entx_fail(db, ENT_INVALID,
                         "expiry %s is later than production date %s plus the shelf life of %s "
                         "(%d days: %s)",
@@ -494,7 +494,7 @@ static int existing_lot_agrees(ent_db *db, const ent_lot *lot, const ent_receive
 }
 
 
-int ent_stock_receive(ent_db *db, const ent_receive *r, char *lot_uuid_out)
+int ent_stock_receive(ent_db *db, char lot_uuid_out[ENT_UUID_SIZE], const ent_receive *r)
 {
     ent_product *p = NULL;
     ent_lot *lot = NULL;
@@ -504,12 +504,12 @@ int ent_stock_receive(ent_db *db, const ent_receive *r, char *lot_uuid_out)
     entx_ok(db);
     if (r->product && r->product[0] == '\0')
         return entx_fail(db, ENT_INVALID, "the product is empty: give a value or leave it out");
-    int rc = ent_product_find(db, &p, r->product, &mult);
+    int rc = ent_product_find(db, &p, &mult, r->product);
     if (rc != ENT_OK)
         return rc;
     if (p->retired_at[0]) {
         char label[160];
-        entx_product_label(db, p->id, label, sizeof label);
+        entx_product_label(db, label, sizeof label, p->id);
         rc = entx_fail(db, ENT_REFUSED, "%s is retired (since %.10s): put it back in the catalogue before "
                       "receiving more", label, p->retired_at);
         goto out;
@@ -524,7 +524,7 @@ int ent_stock_receive(ent_db *db, const ent_receive *r, char *lot_uuid_out)
                       (long long)r->qty, (long long)mult, ENT_STOCK_QTY_MAX);
         goto out;
     }
-    if ((rc = entx_location_id(db, r->location, &location_id, kind)) != ENT_OK)
+    if ((rc = entx_location_id(db, &location_id, kind, r->location)) != ENT_OK)
         goto out;
     if ((rc = entx_tx_begin(db)) != ENT_OK)
         goto out;
@@ -546,7 +546,7 @@ int ent_stock_receive(ent_db *db, const ent_receive *r, char *lot_uuid_out)
         rc = entx_label_queue_on_move(db, p->id, lot_id, location_id, r->user);
     rc = entx_tx_end(db, rc);
     if (rc == ENT_OK && lot_uuid_out)
-        memcpy(lot_uuid_out, uuid, 37);
+        memcpy(lot_uuid_out, uuid, ENT_UUID_SIZE);
 out:
     ent_lot_free(lot);
     ent_product_free(p);
@@ -593,7 +593,7 @@ static int pick_lot(ent_db *db, int64_t product_id, const char *lot, int64_t loc
         return ENT_OK;
     if (n == 0) {
         char label[300];
-        entx_product_label(db, product_id, label, sizeof label);
+        entx_product_label(db, label, sizeof label, product_id);
         return entx_fail(db, ENT_NOSTOCK, "not enough stock: %s has nothing on hand at %s", label, loc_code);
     }
     return entx_fail_hint(db, ENT_INVALID, ENT_HINT_LOT, "several lots lie at %s (%s): name one", loc_code, codes);
@@ -626,14 +626,14 @@ int ent_stock_transfer(ent_db *db, const char *product, const char *lot, const c
     int64_t pid, from_id, to_id, lot_id;
     char batch[ENT_UUID_SIZE];
     entx_ok(db);
-    int rc = ent_product_id(db, &pid, product, NULL);
+    int rc = ent_product_id(db, &pid, NULL, product);
     if (rc != ENT_OK)
         return rc;
     if (qty <= 0)
         return entx_fail(db, ENT_INVALID, "quantity %lld: move 1 or more", (long long)qty);
     if ((rc = check_move(db, "move", qty, lot, user, note)) != ENT_OK ||
-        (rc = entx_location_id(db, from, &from_id, NULL)) != ENT_OK ||
-        (rc = entx_location_id(db, to, &to_id, NULL)) != ENT_OK)
+        (rc = entx_location_id(db, &from_id, NULL, from)) != ENT_OK ||
+        (rc = entx_location_id(db, &to_id, NULL, to)) != ENT_OK)
         return rc;
     if (from_id == to_id)
         return entx_fail(db, ENT_INVALID, "from and to are the same location (%s)", from);
@@ -662,12 +662,12 @@ static int change(ent_db *db, const char *kind, const char *product, const char 
 {
     int64_t pid, loc_id, lot_id;
     char batch[ENT_UUID_SIZE];
-    int rc = ent_product_id(db, &pid, product, NULL);
+    int rc = ent_product_id(db, &pid, NULL, product);
     if (rc != ENT_OK)
         return rc;
     int64_t mag = delta < 0 ? -delta : delta;
     if ((rc = check_move(db, strcmp(kind, "scrap") == 0 ? "scrap" : "adjustment", mag, lot, user, note)) != ENT_OK ||
-        (rc = entx_location_id(db, location, &loc_id, NULL)) != ENT_OK)
+        (rc = entx_location_id(db, &loc_id, NULL, location)) != ENT_OK)
         return rc;
     if (delta > 0 && entx_empty(lot))
         return entx_fail_hint(db, ENT_INVALID, ENT_HINT_LOT, "name the lot of the goods found");

@@ -23,7 +23,7 @@ static int valid_count_ref(const char *s)
 
 /*
  * Finds a count by its UUID or a unique prefix of it; with open_only, a
- * posted count is refused. uuid (may be NULL, 37 bytes) gets the full id.
+ * posted count is refused. uuid (may be NULL, ENT_UUID_SIZE bytes) gets the full id.
  */
 static int count_id(ent_db *db, const char *ref, int64_t *id, int64_t *location_id, bool open_only, char *uuid)
 {
@@ -47,7 +47,7 @@ static int count_id(ent_db *db, const char *ref, int64_t *id, int64_t *location_
         *id = sqlite3_column_int64(st, 0);
         *location_id = sqlite3_column_int64(st, 1);
         posted = sqlite3_column_int(st, 2);
-        entx_col_copy(st, 3, full, sizeof full);
+        entx_col_copy(st, full, sizeof full, 3);
     }
     sqlite3_reset(st);
     if (sc != SQLITE_ROW && sc != SQLITE_DONE)
@@ -84,7 +84,7 @@ static int no_open_count(ent_db *db, int64_t loc_id, const char *location)
     return rc;
 }
 
-int ent_count_start(ent_db *db, char *uuid_out, const char *location, const char *user)
+int ent_count_start(ent_db *db, char uuid_out[ENT_UUID_SIZE], const char *location, const char *user)
 {
     int64_t loc_id;
     char uuid[ENT_UUID_SIZE], now[ENT_TIME_SIZE];
@@ -93,7 +93,7 @@ int ent_count_start(ent_db *db, char *uuid_out, const char *location, const char
     if (user && *user == '\0')
         return entx_fail(db, ENT_INVALID, "the user is empty: give a value or leave it out");
     if ((rc = entx_check_text(db, "user", user, 64, false)) != ENT_OK ||
-        (rc = entx_location_id(db, location, &loc_id, NULL)) != ENT_OK)
+        (rc = entx_location_id(db, &loc_id, NULL, location)) != ENT_OK)
         return rc;
     if ((rc = entx_tx_begin(db)) != ENT_OK)
         return rc;
@@ -156,7 +156,7 @@ static int count_lot(ent_db *db, int64_t cid, int64_t pid, const char *product, 
     if (n == 1)
         return ENT_OK;
     char label[300];
-    entx_product_label(db, pid, label, sizeof label);
+    entx_product_label(db, label, sizeof label, pid);
     (void)product;
     return entx_fail(db, ENT_INVALID,
                     n == 0 ? "%s was not expected at this location: name the lot that was found"
@@ -180,7 +180,7 @@ int ent_count_record(ent_db *db, const char *count, const char *product, const c
         return entx_fail(db, ENT_INVALID, "the %s is empty: give a value or leave it out",
                         lot && *lot == '\0' ? "lot code" : "user");
     if ((rc = entx_check_text(db, "user", user, 64, false)) != ENT_OK ||
-        (rc = ent_product_id(db, &pid, product, NULL)) != ENT_OK)
+        (rc = ent_product_id(db, &pid, NULL, product)) != ENT_OK)
         return rc;
     if ((rc = entx_tx_begin(db)) != ENT_OK)
         return rc;
@@ -383,7 +383,7 @@ int ent_count_each(ent_db *db, bool open_only, ent_count_info_cb cb, void *ud)
     sqlite3_bind_int(st, 1, open_only);
     while (rc == ENT_OK && (sc = sqlite3_step(st)) == SQLITE_ROW) {
         ent_count_info c;
-        entx_col_copy(st, 0, c.uuid, sizeof c.uuid);
+        entx_col_copy(st, c.uuid, sizeof c.uuid, 0);
         c.location = (const char *)sqlite3_column_text(st, 1);
         c.started_at = (const char *)sqlite3_column_text(st, 2);
         c.posted_at = (const char *)sqlite3_column_text(st, 3);

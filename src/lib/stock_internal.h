@@ -35,17 +35,17 @@ int entx_stock_apply(ent_db *db, const struct stock_move *m);
  * balance, unit cost or ledger row beyond the bounds above through cb and
  * adds to *problems. ENT_OK unless the database cannot be read.
  */
-int entx_stock_check(ent_db *db, ent_check_cb cb, void *ud, int *problems);
+int entx_stock_check(ent_db *db, int *problems, ent_check_cb cb, void *ud);
 
 /* How much of a commodity the stock module holds: units on hand over all
  * locations, and lots on record (with or without stock). The catalogue asks
  * before a change of unit (stock_usage.c). */
-int entx_stock_product_usage(ent_db *db, int64_t product_id, int64_t *on_hand, int64_t *lots);
+int entx_stock_product_usage(ent_db *db, int64_t *on_hand, int64_t *lots, int64_t product_id);
 
 /* A location's id and kind ("shelf", ...), the code compared regardless of
  * case. ENT_NOTFOUND names the code; ENT_REFUSED when it is retired (no
  * stock may go there any more). */
-int entx_location_id(ent_db *db, const char *code, int64_t *id, char kind[ENT_LOCATION_KIND_SIZE]);
+int entx_location_id(ent_db *db, int64_t *id, char kind[ENT_LOCATION_KIND_SIZE], const char *code);
 
 /* One lot at one location chosen for a sale (stock_pick.c). */
 struct ent_pick {

@@ -18,7 +18,7 @@ struct tally {
 static int refuse(ent_db *db, int64_t product_id, int64_t lot_id, const struct tally *t, int64_t qty)
 {
     char label[300], lotpart[100] = "";
-    entx_product_label(db, product_id, label, sizeof label);
+    entx_product_label(db, label, sizeof label, product_id);
     if (lot_id != 0)
         snprintf(lotpart, sizeof lotpart, " lot %s", t->lot);
     /* The most useful reason first: a shopper holding an expired jar must hear
@@ -64,12 +64,12 @@ int entx_stock_pick(ent_db *db, struct ent_pick **out, size_t *n, int64_t produc
         const char *expiry = (const char *)sqlite3_column_text(st, 5);
         const char *kind = (const char *)sqlite3_column_text(st, 6);
         if (t.lot[0] == '\0')
-            entx_col_copy(st, 3, t.lot, sizeof t.lot);
+            entx_col_copy(st, t.lot, sizeof t.lot, 3);
         if (strcmp(kind, "shelf") != 0 && strcmp(kind, "backroom") != 0) {
             if (t.held == 0) {
-                entx_col_copy(st, 3, t.held_lot, sizeof t.held_lot);
+                entx_col_copy(st, t.held_lot, sizeof t.held_lot, 3);
                 snprintf(t.held_kind, sizeof t.held_kind, "%s", kind);
-                entx_col_copy(st, 7, t.held_at, sizeof t.held_at);
+                entx_col_copy(st, t.held_at, sizeof t.held_at, 7);
             }
             if (__builtin_add_overflow(t.held, have, &t.held))
                 goto overflow;
@@ -77,7 +77,7 @@ int entx_stock_pick(ent_db *db, struct ent_pick **out, size_t *n, int64_t produc
         }
         if (expiry[0] && strcmp(expiry, today) < 0) {
             if (t.expired == 0) {
-                entx_col_copy(st, 3, t.expired_lot, sizeof t.expired_lot);
+                entx_col_copy(st, t.expired_lot, sizeof t.expired_lot, 3);
                 snprintf(t.expired_on, sizeof t.expired_on, "%s", expiry);
             }
             if (__builtin_add_overflow(t.expired, have, &t.expired))
@@ -103,8 +103,8 @@ int entx_stock_pick(ent_db *db, struct ent_pick **out, size_t *n, int64_t produc
         p->location_id = sqlite3_column_int64(st, 1);
         p->qty = have < left ? have : left;
         left -= p->qty;
-        entx_col_copy(st, 3, p->lot, sizeof p->lot);
-        entx_col_copy(st, 4, p->origin, sizeof p->origin);
+        entx_col_copy(st, p->lot, sizeof p->lot, 3);
+        entx_col_copy(st, p->origin, sizeof p->origin, 4);
         snprintf(p->expiry, sizeof p->expiry, "%s", expiry);
     }
     if (rc == ENT_OK && sc != SQLITE_DONE && sc != SQLITE_ROW)
@@ -125,7 +125,7 @@ overflow:
     sqlite3_reset(st);
     free(picks);
     char label[300];
-    entx_product_label(db, product_id, label, sizeof label);
+    entx_product_label(db, label, sizeof label, product_id);
     return entx_fail(db, ENT_ERROR,
                     "%s: the stock on hand is too large to add up (a balance beyond its bound, "
                     "written outside entrepot): the integrity check names it",

@@ -32,7 +32,7 @@ int64_t entx_days_from_civil(int64_t y, int m, int d)
     return era * 146097 + doe - 719468;
 }
 
-void entx_civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+void entx_civil_from_days(int64_t *y, int *m, int *d, int64_t z)
 {
     z += 719468;
     int64_t era = (z >= 0 ? z : z - 146096) / 146097;
@@ -65,13 +65,13 @@ static void put(char *out, size_t size, const char *text)
 static void split_seconds(int64_t t, int64_t *y, int *mo, int *d, int *h, int *mi, int *s)
 {
     int64_t days = floor_div(t, 86400), sod = t - days * 86400;
-    entx_civil_from_days(days, y, mo, d);
+    entx_civil_from_days(y, mo, d, days);
     *h = (int)(sod / 3600);
     *mi = (int)(sod / 60 % 60);
     *s = (int)(sod % 60);
 }
 
-int entx_utc_parse(const char *utc, int64_t *t)
+int entx_utc_parse(int64_t *t, const char *utc)
 {
     static const char form[] = "dddd-dd-ddTdd:dd:ddZ";
     if (utc == NULL || strlen(utc) != 20)
@@ -88,7 +88,7 @@ int entx_utc_parse(const char *utc, int64_t *t)
     return ENT_OK;
 }
 
-void entx_utc_format(int64_t t, char out[ENT_TIME_SIZE])
+void entx_utc_format(char out[ENT_TIME_SIZE], int64_t t)
 {
     int64_t y;
     int mo, d, h, mi, s;
@@ -110,16 +110,16 @@ void entx_clock_set(const char *utc)
     if (utc == NULL || strlen(utc) != 20)
         test_clock[0] = '\0';
     else
-        memcpy(test_clock, utc, 21);
+        memcpy(test_clock, utc, ENT_TIME_SIZE);
 }
 
 void entx_now_utc(char out[ENT_TIME_SIZE])
 {
     if (test_clock[0]) {
-        memcpy(out, test_clock, 21);
+        memcpy(out, test_clock, ENT_TIME_SIZE);
         return;
     }
-    entx_utc_format((int64_t)time(NULL), out);
+    entx_utc_format(out, (int64_t)time(NULL));
 }
 
 /* ---- zones: the TZif file ----------------------------------------------- */
@@ -496,7 +496,7 @@ static pthread_mutex_t zones_lock = PTHREAD_MUTEX_INITIALIZER;
 static ent_zone *zones;
 static _Thread_local const ent_zone *zone_last; /* this thread's last zone: no lock */
 
-int entx_zone_get(const char *tz, const ent_zone **out, char *why, size_t why_len)
+int entx_zone_get(const ent_zone **out, const char *tz, char *why, size_t why_len)
 {
     char ignored[8], shown[ENT_CLIP_SIZE];
     int rc = ENT_OK;
@@ -535,7 +535,7 @@ static int local_fields(const char *tz, const char *utc, int64_t *y, int f[5])
 {
     const ent_zone *z;
     int64_t t;
-    if (entx_utc_parse(utc, &t) != ENT_OK || entx_zone_get(tz, &z, NULL, 0) != ENT_OK)
+    if (entx_utc_parse(&t, utc) != ENT_OK || entx_zone_get(&z, tz, NULL, 0) != ENT_OK)
         return ENT_INVALID;
     split_seconds(t + entx_zone_offset(z, t), y, &f[0], &f[1], &f[2], &f[3], &f[4]);
     return ENT_OK;
@@ -570,9 +570,9 @@ int ent_time_local(char out[20], const char *tz, const char *utc)
 int entx_time_midnight_utc(char out[ENT_TIME_SIZE], const char *tz, int y, int m, int d)
 {
     const ent_zone *z;
-    if (entx_zone_get(tz, &z, NULL, 0) != ENT_OK)
+    if (entx_zone_get(&z, tz, NULL, 0) != ENT_OK)
         return ENT_INVALID;
-    entx_utc_format(entx_zone_to_utc(z, entx_days_from_civil(y, m, d) * 86400), out);
+    entx_utc_format(out, entx_zone_to_utc(z, entx_days_from_civil(y, m, d) * 86400));
     return ENT_OK;
 }
 
@@ -582,9 +582,9 @@ int ent_time_today(char out[ENT_DATE_SIZE], const char *tz, char *why, size_t wh
     char now[ENT_TIME_SIZE];
     int64_t t;
     entx_now_utc(now);
-    if (entx_zone_get(tz, &z, why, why_len) != ENT_OK)
+    if (entx_zone_get(&z, tz, why, why_len) != ENT_OK)
         return ENT_INVALID;
-    if (entx_utc_parse(now, &t) != ENT_OK) {
+    if (entx_utc_parse(&t, now) != ENT_OK) {
         if (why && why_len)
             snprintf(why, why_len, "the clock gives no time (%s)", now);
         return ENT_INVALID;
