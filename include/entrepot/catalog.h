@@ -53,12 +53,12 @@ typedef struct ent_product_fields {
 /* A commodity as stored. Strings are owned by the struct. */
 typedef struct ent_product {
     int64_t id;           /* internal row id */
-    char gtin[ENT_GTIN_SIZE];        /* "" when the commodity has none */
+    char gtin[ENT_GTIN_SIZE]; /* "" when the commodity has none */
     char sku[ENT_SKU_SIZE];
     char *name_zh, *name_en, *brand, *importer, *storage;
-    char origin[ENT_COUNTRY_SIZE];       /* default origin, alpha-2, or "" */
+    char origin[ENT_COUNTRY_SIZE]; /* default origin, alpha-2, or "" */
     char hs_code[ENT_HS_CODE_SIZE];
-    char unit[ENT_UNIT_SIZE];         /* pcs, g, ml */
+    char unit[ENT_UNIT_SIZE]; /* pcs, g, ml */
     int64_t net_content;  /* in net_unit; 0 when unknown */
     char net_unit[ENT_UNIT_SIZE];
     int64_t price;        /* minor units; 0 when not priced */
@@ -67,8 +67,8 @@ typedef struct ent_product {
     int64_t reorder_point;
     int32_t shelf_life_days; /* 0 when unknown */
     char created_at[ENT_TIME_SIZE], updated_at[ENT_TIME_SIZE];
-    bool unpriced;        /* true: no price yet, cannot be sold (0, priced, when zeroed) */
-    char retired_at[ENT_TIME_SIZE];  /* "" while in the catalogue; else when it was retired */
+    bool unpriced;                  /* true: no price yet, cannot be sold (0, priced, when zeroed) */
+    char retired_at[ENT_TIME_SIZE]; /* "" while in the catalogue; else when it was retired */
 } ent_product;
 
 /* Adds a commodity. ENT_INVALID (a field is wrong: the message names it),

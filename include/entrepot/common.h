@@ -5,8 +5,13 @@
  * Conventions (see STYLE.md):
  *  - functions return int: ENT_OK (0) or one of the negative ENT_* codes;
  *  - the words for the last failure are on the handle: ent_errmsg(db);
- *  - results the caller owns come back through the first parameter, named
- *    out, and are released with the matching _free, which accepts NULL.
+ *  - the handle the call works on (db, journal, basket, job) comes first;
+ *    results come back through the parameters right after it (the first
+ *    when there is no handle), the main one named out, before the inputs;
+ *    what the caller owns is released with the matching _free, which
+ *    accepts NULL;
+ *  - more than about seven parameters become a struct of named fields;
+ *    a yes/no is bool; fixed-width texts use the ENT_*_SIZE names below.
  */
 #ifndef ENTREPOT_COMMON_H
 #define ENTREPOT_COMMON_H

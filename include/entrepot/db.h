@@ -57,9 +57,9 @@ ENT_API int ent_db_schema_version(ent_db *db);
 
 /* The store this database belongs to. */
 typedef struct ent_store {
-    char code[ENT_STORE_CODE_SIZE];      /* short code such as "SH01" */
-    char currency[ENT_CURRENCY_SIZE];   /* ISO 4217 alpha code of prices */
-    char tz[ENT_TZ_SIZE];        /* IANA time zone, e.g. "Asia/Shanghai" */
+    char code[ENT_STORE_CODE_SIZE];   /* short code such as "SH01" */
+    char currency[ENT_CURRENCY_SIZE]; /* ISO 4217 alpha code of prices */
+    char tz[ENT_TZ_SIZE];             /* IANA time zone, e.g. "Asia/Shanghai" */
     char *name;         /* owned by the struct */
     char created_at[ENT_TIME_SIZE];
     char *address;       /* owned; NULL when not recorded */

@@ -49,7 +49,8 @@ typedef struct ent_journal ent_journal;
  * ent_journal_start (first key) or ent_journal_rotate (a new key).
  * Errors: ENT_EXISTS (path exists: a key is never overwritten), ENT_ERROR.
  */
-ENT_API int ent_journal_keygen(ent_db *db, char key_id_out[ENT_HASH_HEX_SIZE], const char *path, const char *passphrase);
+ENT_API int ent_journal_keygen(ent_db *db, char key_id_out[ENT_HASH_HEX_SIZE], const char *path,
+                               const char *passphrase);
 
 /*
  * Makes the store's first key at path (as ent_journal_keygen), remembers
@@ -160,8 +161,8 @@ ENT_API int ent_journal_event(ent_journal *j, ent_journal_written *out, const ch
 /* A closing as written: the Z report. Strings owned by the struct. */
 typedef struct ent_journal_closing {
     int64_t seq;            /* the CLOSE record */
-    char period[ENT_PERIOD_SIZE];        /* "day:2026-11-28", "month:2026-11", "year:2026" */
-    char period_end[ENT_TIME_SIZE];    /* UTC instant the period ends */
+    char period[ENT_PERIOD_SIZE];   /* "day:2026-11-28", "month:2026-11", "year:2026" */
+    char period_end[ENT_TIME_SIZE]; /* UTC instant the period ends */
     char time[ENT_TIME_SIZE];
     int64_t first_seq, last_seq; /* the records summed (first > last: none) */
     int64_t counts[9];      /* records per kind, indexed by ENT_JOURNAL_* */
@@ -173,8 +174,8 @@ typedef struct ent_journal_closing {
     int64_t training;       /* training sales in the period, not in any total */
     int64_t grand_total;    /* perpetual */
     char currency[ENT_CURRENCY_SIZE];
-    char hash[ENT_HASH_HEX_SIZE];          /* the CLOSE record's hash: the head to note down */
-    char last_hash[ENT_HASH_HEX_SIZE];     /* the hash of the record before it */
+    char hash[ENT_HASH_HEX_SIZE];      /* the CLOSE record's hash: the head to note down */
+    char last_hash[ENT_HASH_HEX_SIZE]; /* the hash of the record before it */
 } ent_journal_closing;
 
 /*
@@ -198,7 +199,8 @@ ENT_API void ent_journal_closing_free(ent_journal_closing *c);
  * writes a KEY record, signed by the current key, that introduces it; from
  * then on j signs with the new key, and the new path is remembered.
  */
-ENT_API int ent_journal_rotate(ent_journal *j, char key_id_out[ENT_HASH_HEX_SIZE], const char *new_path, const char *passphrase);
+ENT_API int ent_journal_rotate(ent_journal *j, char key_id_out[ENT_HASH_HEX_SIZE], const char *new_path,
+                               const char *passphrase);
 
 /*
  * When the current key is lost: opens the journal with a new key file
@@ -226,7 +228,7 @@ typedef struct ent_journal_summary {
     int64_t bad;          /* records reported */
     int64_t keys;         /* keys in the key chain */
     bool anchored;        /* true when the START key was checked against --pubkey */
-    char head[ENT_HASH_HEX_SIZE];        /* hash of the last record ("" for an empty journal) */
+    char head[ENT_HASH_HEX_SIZE]; /* hash of the last record ("" for an empty journal) */
 } ent_journal_summary;
 
 /* Called once per bad record, in seq order; reason is borrowed. */
@@ -311,8 +313,8 @@ typedef struct ent_journal_receipt {
     int64_t total;
     char currency[ENT_CURRENCY_SIZE];
     char hash[ENT_HASH_HEX_SIZE];
-    char key_id[ENT_HASH_HEX_SIZE];   /* the key that signed it */
-    bool in_journal;   /* true: db given and the record is there with this hash */
+    char key_id[ENT_HASH_HEX_SIZE]; /* the key that signed it */
+    bool in_journal;                /* true: db given and the record is there with this hash */
 } ent_journal_receipt;
 
 /*

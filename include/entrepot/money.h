@@ -30,6 +30,10 @@ ENT_API int ent_money_parse(int64_t *out, const char *text, const char *currency
  */
 ENT_API int ent_currency_parse(char out[ENT_CURRENCY_SIZE], const char *text, char *why, size_t why_len);
 
+/* Room for any amount ent_money_format writes: the 19 digits of an int64_t,
+ * a sign and a decimal point, NUL included. */
+#define ENT_MONEY_TEXT_SIZE 32
+
 /* Formats minor units as a plain decimal ("12.50", "-0.05", "1200").
  * Returns the length written (snprintf rules), or -1 for an unknown currency. */
 ENT_API int ent_money_format(char *buf, size_t len, int64_t minor, const char *currency);

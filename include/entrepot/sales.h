@@ -53,11 +53,11 @@ ENT_API void ent_basket_free(ent_basket *b);
 /* A basket line. Borrowed from the basket until it next changes. */
 typedef struct ent_basket_line {
     int64_t product_id;
-    char code[ENT_PRODUCT_CODE_SIZE];       /* GTIN-14 or SKU */
-    char name[ENT_PRODUCT_NAME_SIZE];      /* Chinese name, else English */
-    char origin[ENT_COUNTRY_SIZE];      /* the origin of the lot that will be sold first */
-    char lot[ENT_LOT_SIZE];        /* the lot the scan named, "" for first-expiry-first-out */
-    char unit[ENT_UNIT_SIZE];        /* pcs, g, ml */
+    char code[ENT_PRODUCT_CODE_SIZE]; /* GTIN-14 or SKU */
+    char name[ENT_PRODUCT_NAME_SIZE]; /* Chinese name, else English */
+    char origin[ENT_COUNTRY_SIZE];    /* the origin of the lot that will be sold first */
+    char lot[ENT_LOT_SIZE];           /* the lot the scan named, "" for first-expiry-first-out */
+    char unit[ENT_UNIT_SIZE];         /* pcs, g, ml */
     int64_t qty;         /* base units */
     int64_t list_price;  /* catalogue price (per unit, per kg or l) */
     int64_t unit_price;  /* price used (an override changes it) */
@@ -140,7 +140,7 @@ typedef struct ent_sale {
     char uuid[ENT_UUID_SIZE];
     int64_t receipt;      /* receipt number (the journal seq) */
     char kind[8];         /* "sale" or "return" */
-    char ref_uuid[ENT_UUID_SIZE];    /* return: the sale taken back ("" when none) */
+    char ref_uuid[ENT_UUID_SIZE]; /* return: the sale taken back ("" when none) */
     int64_t ref_receipt;  /* return: its receipt number (0 when none) */
     char time[ENT_TIME_SIZE], day[ENT_DATE_SIZE];
     int hour;
@@ -187,7 +187,7 @@ typedef struct ent_return_req {
     size_t nitems;           /* 0 with a receipt: everything not yet returned */
     const char *location;    /* a returns, shelf or back-room location; NULL: where each unit came from */
     const char *counter, *cashier, *reason;
-    bool void_sale;          /* true: void the whole sale (receipt, no items): a VOID record */
+    bool void_sale; /* true: void the whole sale (receipt, no items): a VOID record */
 } ent_return_req;
 
 /*
@@ -310,7 +310,8 @@ ENT_API int ent_flow_report(ent_db *db, const ent_flow_query *q, ent_flow_cb cb,
 /* The peak hours of day (0-23) over the query's range, by visitors summed
  * per hour of the day: up to n hours, best first, into hours[]; *found how
  * many. */
-ENT_API int ent_flow_peak_hours(ent_db *db, int *hours, int64_t *visitors, size_t *found, size_t n, const ent_flow_query *q);
+ENT_API int ent_flow_peak_hours(ent_db *db, int *hours, int64_t *visitors, size_t *found, size_t n,
+                                const ent_flow_query *q);
 
 #ifdef __cplusplus
 }

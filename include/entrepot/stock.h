@@ -100,16 +100,24 @@ ENT_API void ent_lot_free(ent_lot *lot);
 
 /* A move names product and location; lot may be NULL when exactly one lot
  * of the product lies there (otherwise ENT_INVALID lists the lots). */
-ENT_API int ent_stock_transfer(ent_db *db, const char *product, const char *lot, const char *from,
-                               const char *to, int64_t qty, const char *user, const char *note);
+typedef struct ent_move_req {
+    const char *product;     /* any of its codes */
+    const char *lot;         /* NULL: the one lot of the product there */
+    const char *location;    /* where the goods are (a transfer's from) */
+    const char *to;          /* a transfer's destination; unused otherwise */
+    int64_t qty;             /* transfer, scrap: 1 or more; adjust: signed, see below */
+    const char *reason;      /* adjust only: "damage", "loss", "found" or "sample" */
+    const char *user, *note; /* may be NULL */
+} ent_move_req;
 
-/* reason: "damage", "loss", "found" or "sample". delta is signed: found > 0,
- * the others < 0 (a positive qty for them is taken as a decrease). */
-ENT_API int ent_stock_adjust(ent_db *db, const char *product, const char *lot, const char *location,
-                             int64_t delta, const char *reason, const char *user, const char *note);
+/* Moves m->qty from m->location to m->to. */
+ENT_API int ent_stock_transfer(ent_db *db, const ent_move_req *m);
 
-ENT_API int ent_stock_scrap(ent_db *db, const char *product, const char *lot, const char *location,
-                            int64_t qty, const char *user, const char *note);
+/* m->qty is signed: found > 0, the others < 0 (a positive qty for them is
+ * taken as a decrease). */
+ENT_API int ent_stock_adjust(ent_db *db, const ent_move_req *m);
+
+ENT_API int ent_stock_scrap(ent_db *db, const ent_move_req *m);
 
 /* ---- counts ------------------------------------------------------------- */
 
@@ -152,8 +160,7 @@ ENT_API int ent_count_show(ent_db *db, const char *count, ent_count_cb cb, void 
  * nothing changes. The callback sees a counted line's expected = on hand
  * at the post and difference = the adjustment made.
  */
-ENT_API int ent_count_post(ent_db *db, const char *count, bool force, const char *user, ent_count_cb cb,
-                           void *ud);
+ENT_API int ent_count_post(ent_db *db, const char *count, bool force, const char *user, ent_count_cb cb, void *ud);
 
 /* A count as listed. Strings borrowed for the callback's duration. */
 typedef struct ent_count_info {

@@ -219,7 +219,7 @@ static void say_error(struct till *t)
 static void say_total(struct till *t)
 {
     ent_basket_totals tot;
-    char a[32];
+    char a[ENT_MONEY_TEXT_SIZE];
     ent_basket_totals_get(t->b, &tot);
     fmt(a, sizeof a, tot.total, t->currency);
     fprintf(t->out, "  total %s %s, %zu line%s\n", a, t->currency, tot.lines, tot.lines == 1 ? "" : "s");
@@ -229,7 +229,7 @@ static void say_line(struct till *t, size_t i)
 {
     const ent_basket_line *l = ent_basket_line_at(t->b, i);
     const ent_country *c = NULL;
-    char a[32], p[32];
+    char a[ENT_MONEY_TEXT_SIZE], p[ENT_MONEY_TEXT_SIZE];
     if (l == NULL)
         return;
     fmt(a, sizeof a, l->amount, t->currency);
@@ -241,7 +241,7 @@ static void say_line(struct till *t, size_t i)
         fprintf(t->out, "%zu %s  %s %s  %lld %s at %s/k%s = %s", i, l->name, origin, l->origin, (long long)l->qty,
                 l->unit, p, strcmp(l->unit, "g") == 0 ? "g" : "l", a);
     if (l->discount) {
-        char d[32];
+        char d[ENT_MONEY_TEXT_SIZE];
         fmt(d, sizeof d, l->discount, t->currency);
         fprintf(t->out, " (-%s %s)", d, l->discount_reason);
     }
@@ -304,11 +304,11 @@ static void do_checkout(struct till *t)
         fprintf(t->out, "  the basket is kept; payment taken back\n");
         return;
     }
-    char a[32];
+    char a[ENT_MONEY_TEXT_SIZE];
     fmt(a, sizeof a, s->total, t->currency);
     for (size_t i = 0; i < s->npays; i++)
         if (s->pays[i].change > 0) {
-            char c[32];
+            char c[ENT_MONEY_TEXT_SIZE];
             fmt(c, sizeof c, s->pays[i].change, t->currency);
             fprintf(t->out, "  change %s %s\n", c, t->currency);
         }
@@ -343,7 +343,7 @@ static void do_pay(struct till *t, char *args)
     ent_basket_totals tot;
     ent_basket_totals_get(t->b, &tot);
     if (tot.due > 0) {
-        char d[32];
+        char d[ENT_MONEY_TEXT_SIZE];
         fmt(d, sizeof d, tot.due, t->currency);
         fprintf(t->out, "  still due %s %s\n", d, t->currency);
         return;
@@ -394,7 +394,7 @@ static void do_price(struct till *t, char *args, int discount)
 static void do_subtotal(struct till *t)
 {
     ent_basket_totals tot;
-    char a[32], x[32];
+    char a[ENT_MONEY_TEXT_SIZE], x[ENT_MONEY_TEXT_SIZE];
     for (size_t i = 1; i <= ent_basket_count(t->b); i++)
         say_line(t, i);
     ent_basket_totals_get(t->b, &tot);
@@ -600,7 +600,7 @@ static int take_payments(struct till *t, char *spec)
 
 static json_t *json_money(int64_t v, const char *cur)
 {
-    char a[32];
+    char a[ENT_MONEY_TEXT_SIZE];
     fmt(a, sizeof a, v, cur);
     return json_string(a); /* decimal text: exact, as the tables print it */
 }
@@ -906,7 +906,8 @@ struct report_ctx {
 static int sales_row(const ent_sales_row *r, void *ud)
 {
     struct report_ctx *c = ud;
-    char g[32], ret[32], v[32], us[24], ur[24], u[24], n[24], nr[24], share[16];
+    char g[ENT_MONEY_TEXT_SIZE], ret[ENT_MONEY_TEXT_SIZE], v[ENT_MONEY_TEXT_SIZE], us[24], ur[24], u[24], n[24], nr[24],
+        share[16];
     fmt(g, sizeof g, r->gross, c->currency);
     fmt(ret, sizeof ret, r->returns, c->currency);
     fmt(v, sizeof v, r->value, c->currency);
@@ -926,7 +927,7 @@ static int sales_row(const ent_sales_row *r, void *ud)
 static int flow_row(const ent_flow_row *r, void *ud)
 {
     struct report_ctx *c = ud;
-    char vis[24], tx[24], conv[16] = "", val[32], avg[32], size[16];
+    char vis[24], tx[24], conv[16] = "", val[ENT_MONEY_TEXT_SIZE], avg[ENT_MONEY_TEXT_SIZE], size[16];
     snprintf(vis, sizeof vis, "%lld", (long long)r->visitors);
     snprintf(tx, sizeof tx, "%lld", (long long)r->transactions);
     if (r->conversion_bp >= 0)
@@ -982,7 +983,7 @@ int cmd_report(struct cli *cli, int argc, char **argv)
         if (rc == ENT_OK) {
             cli_table_print(cli, c.t, stdout);
             if (cli->format == FORMAT_TABLE) {
-                char g[32], r[32], net[32];
+                char g[ENT_MONEY_TEXT_SIZE], r[ENT_MONEY_TEXT_SIZE], net[ENT_MONEY_TEXT_SIZE];
                 fmt(g, sizeof g, c.gross, c.currency);
                 fmt(r, sizeof r, c.returns, c.currency);
                 fmt(net, sizeof net, total, c.currency);

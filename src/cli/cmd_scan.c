@@ -89,7 +89,7 @@ struct out {
     json_t *json;            /* JSON */
     json_t *obj;             /* the current code's object */
     const char *input;       /* the current code, shown (CSV rows carry it) */
-    char currency[ENT_CURRENCY_SIZE];        /* the store's, for in-store prices */
+    char currency[ENT_CURRENCY_SIZE]; /* the store's, for in-store prices */
 };
 
 static void field(struct out *o, const char *name, const char *value)

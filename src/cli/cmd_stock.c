@@ -187,7 +187,10 @@ static int do_move(struct cli *cli, int argc, char **argv, const char *kind)
             return cli_error(EXIT_USAGE, "stock move needs --from LOC and --to LOC");
         if ((st = cli_open(cli, 0)) != 0)
             return st;
-        rc = ent_stock_transfer(cli->db, product, lot, from, to, qty, user, note);
+        rc = ent_stock_transfer(
+            cli->db,
+            &(ent_move_req){
+                .product = product, .lot = lot, .location = from, .to = to, .qty = qty, .user = user, .note = note});
         if (rc == ENT_OK) {
             snprintf(sentence, sizeof sentence, "moved %lld of %s from %s to %s", (long long)qty, product, from, to);
             const char *keys[] = {"moved", "product", "lot", "from", "to"};
@@ -202,9 +205,18 @@ static int do_move(struct cli *cli, int argc, char **argv, const char *kind)
         if ((st = cli_open(cli, 0)) != 0)
             return st;
         if (is_adjust)
-            rc = ent_stock_adjust(cli->db, product, lot, location, qty, reason, user, note);
+            rc = ent_stock_adjust(cli->db, &(ent_move_req){.product = product,
+                                                           .lot = lot,
+                                                           .location = location,
+                                                           .qty = qty,
+                                                           .reason = reason,
+                                                           .user = user,
+                                                           .note = note});
         else
-            rc = ent_stock_scrap(cli->db, product, lot, location, qty, user, note);
+            rc = ent_stock_scrap(
+                cli->db,
+                &(ent_move_req){
+                    .product = product, .lot = lot, .location = location, .qty = qty, .user = user, .note = note});
         if (rc == ENT_OK) {
             int up = reason && strcmp(reason, "found") == 0;
             snprintf(sentence, sizeof sentence, "%s %s%lld of %s at %s", is_adjust ? reason : "scrapped", up ? "+" : "",
@@ -353,7 +365,10 @@ struct levels_ctx {
     int low, expiring;
     int32_t today;
     int64_t total_qty;
-    struct { char cur[ENT_CURRENCY_SIZE]; int64_t value; } totals[8];
+    struct {
+        char cur[ENT_CURRENCY_SIZE];
+        int64_t value;
+    } totals[8];
     int ntotals;
     int overflow; /* a total left 64 bits: the footer says so instead of a wrong figure */
 };

@@ -25,7 +25,8 @@
 
 /* A commodity's fields, parsed and checked. Text pointers borrow the input. */
 struct prod {
-    char gtin[ENT_GTIN_SIZE], sku[ENT_SKU_SIZE], origin[ENT_COUNTRY_SIZE], hs_code[ENT_HS_CODE_SIZE], unit[ENT_UNIT_SIZE], net_unit[ENT_UNIT_SIZE], currency[ENT_CURRENCY_SIZE];
+    char gtin[ENT_GTIN_SIZE], sku[ENT_SKU_SIZE], origin[ENT_COUNTRY_SIZE], hs_code[ENT_HS_CODE_SIZE],
+        unit[ENT_UNIT_SIZE], net_unit[ENT_UNIT_SIZE], currency[ENT_CURRENCY_SIZE];
     const char *name_zh, *name_en, *brand, *importer, *storage;
     int64_t net_content, price, reorder_point;
     int32_t tax_rate, shelf_life_days;
@@ -423,7 +424,7 @@ static int code_owner(ent_db *db, const char *what, const char *code, int64_t se
     sqlite3_bind_int64(st, 6, self);
     int sc = sqlite3_step(st), rc = ENT_OK;
     if (sc == SQLITE_ROW) {
-        char who[300];
+        char who[ENT_PRODUCT_LABEL_SIZE];
         int64_t id = sqlite3_column_int64(st, 0);
         int retired = sqlite3_column_int(st, 1);
         sqlite3_reset(st);
@@ -587,7 +588,7 @@ static int catalog_changed(ent_db *db, int64_t id, const ent_product *old, const
 static int unit_change_allowed(ent_db *db, const ent_product *old, const char *unit)
 {
     int64_t on_hand = 0, lots = 0;
-    char who[300];
+    char who[ENT_PRODUCT_LABEL_SIZE];
     if (strcmp(old->unit, unit) == 0)
         return ENT_OK;
     if (db->product_usage == NULL)
@@ -707,7 +708,7 @@ static int catalog_changed(ent_db *db, int64_t id, const ent_product *old, const
 static int set_retired(ent_db *db, const char *code, bool retire)
 {
     ent_product *p = NULL;
-    char now[ENT_TIME_SIZE], who[300];
+    char now[ENT_TIME_SIZE], who[ENT_PRODUCT_LABEL_SIZE];
     int rc;
     entx_ok(db);
     if ((rc = entx_tx_begin(db)) != ENT_OK)
@@ -753,7 +754,7 @@ int ent_product_unretire(ent_db *db, const char *code)
 
 int entx_product_sellable(ent_db *db, const ent_product *p)
 {
-    char who[300];
+    char who[ENT_PRODUCT_LABEL_SIZE];
     if (p->retired_at[0] == '\0' && !p->unpriced)
         return ENT_OK;
     entx_product_label(db, who, sizeof who, p->id);
@@ -1029,7 +1030,7 @@ static int import_row(ent_db *db, struct import *im, ent_product_fields *f, size
         if (first)
             return entx_fail(db, ENT_EXISTS, "%s %s is a duplicate of row %zu of the same file", c.what, c.code, first);
         if (!im->update && strcmp(c.code, code) == 0) {
-            char who[300];
+            char who[ENT_PRODUCT_LABEL_SIZE];
             entx_product_label(db, who, sizeof who, c.id);
             return entx_fail(db, ENT_EXISTS,
                             "%s %s is already in the catalogue as %s; import the file as an update to change it", what,

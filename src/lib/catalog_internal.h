@@ -10,7 +10,9 @@
 /* Reads a commodity by internal id (release with ent_product_free). */
 int entx_product_get_by_id(ent_db *db, ent_product **out, int64_t id);
 
-/* "GTIN name" of commodity id for messages, written to buf (returned). */
+/* "GTIN name" of commodity id for messages, written to buf (returned);
+ * ENT_PRODUCT_LABEL_SIZE bytes hold any. */
+#define ENT_PRODUCT_LABEL_SIZE 300
 const char *entx_product_label(ent_db *db, char *buf, size_t len, int64_t id);
 
 /* ENT_OK when the commodity may be sold: priced and not retired. Else

@@ -662,7 +662,8 @@ static int count_one(const ent_product *p, void *ud)
     return 1; /* one is enough */
 }
 
-static int check_options(ent_db *db, const ent_demo_options *opt, int64_t *n, int32_t *today, char today_s[ENT_DATE_SIZE])
+static int check_options(ent_db *db, const ent_demo_options *opt, int64_t *n, int32_t *today,
+                         char today_s[ENT_DATE_SIZE])
 {
     *n = opt->commodities == 0 ? ENT_DEMO_DEFAULT_COMMODITIES : opt->commodities;
     if (*n < 1 || *n > ENT_DEMO_MAX_COMMODITIES)

@@ -362,7 +362,8 @@ static void journal_free(ent_journal *j)
 }
 
 /* A record with the defaults every writer shares. */
-void entx_journal_rec_init(ent_journal *j, struct jrec *r, const char *kind, char uuid[ENT_UUID_SIZE], char at[ENT_TIME_SIZE])
+void entx_journal_rec_init(ent_journal *j, struct jrec *r, const char *kind, char uuid[ENT_UUID_SIZE],
+                           char at[ENT_TIME_SIZE])
 {
     entx_jrec_clear_lists(&j->rec);
     struct jrec keep = j->rec; /* list buffers are reused across appends */

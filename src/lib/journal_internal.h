@@ -156,7 +156,8 @@ int entx_journal_last_day_close(ent_db *db, int64_t *seq, char period_end[ENT_TI
 /* Chains, signs and stores r (see append_after); inside a transaction. */
 int entx_journal_append_locked(ent_journal *j, struct jrec *r, ent_journal_written *out);
 /* A record with the defaults every writer shares; entx_journal_rec_done releases it. */
-void entx_journal_rec_init(ent_journal *j, struct jrec *r, const char *kind, char uuid[ENT_UUID_SIZE], char at[ENT_TIME_SIZE]);
+void entx_journal_rec_init(ent_journal *j, struct jrec *r, const char *kind, char uuid[ENT_UUID_SIZE],
+                           char at[ENT_TIME_SIZE]);
 void entx_journal_rec_done(ent_journal *j, struct jrec *r);
 
 #endif

@@ -243,10 +243,10 @@ struct verifier {
     struct vclose *closes;
     size_t nclose, capclose;
     int64_t last_day_close; /* day closings tile the journal: each starts after the previous */
-    char closed_at[ENT_TIME_SIZE];     /* when the last day closing was taken: it covers everything before, so
-                               nothing after it may be dated earlier */
+    char closed_at[ENT_TIME_SIZE]; /* when the last day closing was taken: it covers everything before, so
+                           nothing after it may be dated earlier */
     char closed_day[24];
-    char tz[ENT_TZ_SIZE];            /* the store's zone, for the times in messages */
+    char tz[ENT_TZ_SIZE]; /* the store's zone, for the times in messages */
     struct jbuf body, seal, probe;
 };
 

@@ -142,7 +142,8 @@ static void set_font(cairo_t *cr, const ent_label_job *job, double size, bool bo
     cairo_set_font_size(cr, size);
 }
 
-int entx_label_measure_text(ent_label_job *job, double *width, double *ascent, const char *text, double size_mm, bool bold)
+int entx_label_measure_text(ent_label_job *job, double *width, double *ascent, const char *text, double size_mm,
+                            bool bold)
 {
     cairo_t *cr = job->measure;
     cairo_text_extents_t te;

@@ -77,7 +77,7 @@ int ent_label_data_load(ent_db *db, ent_label_data **out, const char *code, cons
     *out = NULL;
     rc = ent_product_find(db, &p, NULL, code);
     if (rc == ENT_OK && p->retired_at[0]) {
-        char who[300];
+        char who[ENT_PRODUCT_LABEL_SIZE];
         entx_product_label(db, who, sizeof who, p->id);
         rc = entx_fail(db, ENT_REFUSED, "%s is retired: it gets no labels", who);
     }
@@ -96,7 +96,7 @@ int ent_label_data_load(ent_db *db, ent_label_data **out, const char *code, cons
     entx_ok(db);
     rc = ent_label_data_from(out, p, lot, store);
     if (rc == ENT_INVALID) {
-        char who[300];
+        char who[ENT_PRODUCT_LABEL_SIZE];
         entx_product_label(db, who, sizeof who, p->id);
         rc = entx_fail(db, ENT_REFUSED, "%s: price %lld (minor units) is too large to print its unit price", who,
                       (long long)p->price);

@@ -164,7 +164,8 @@ void entx_label_barcode_clear(struct out_barcode *bc);
 
 /* cairo side (label_cairo.c). */
 int entx_label_font_pick(ent_label_job *job, const char *want, char *why, size_t why_len);
-int entx_label_measure_text(ent_label_job *job, double *width, double *ascent, const char *text, double size_mm, bool bold);
+int entx_label_measure_text(ent_label_job *job, double *width, double *ascent, const char *text, double size_mm,
+                            bool bold);
 void entx_label_measure_free(ent_label_job *job);
 /* The first character of text the font has no glyph for, copied to bad
  * (UTF-8); 0 when all are there, 1 when one is missing. */

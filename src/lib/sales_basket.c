@@ -110,7 +110,7 @@ static int price_line(ent_basket *b, ent_basket_line *l)
         gross = entx_sales_muldiv(l->qty, l->unit_price, 1000);
     }
     if (gross > ENT_SALE_MAX_AMOUNT) {
-        char a[32];
+        char a[ENT_MONEY_TEXT_SIZE];
         ent_money_format(a, sizeof a, ENT_SALE_MAX_AMOUNT, b->currency);
         return entx_fail(db, ENT_INVALID, "%s: the line's amount would be more than %s, the most a sale line may be",
                         l->name, a);
@@ -417,7 +417,7 @@ int ent_basket_set_price(ent_basket *b, size_t line, int64_t unit_price, const c
     if (rc != ENT_OK)
         return rc;
     if (unit_price < 0 || unit_price > ENT_SALE_MAX_PRICE) {
-        char a[32], m[32];
+        char a[ENT_MONEY_TEXT_SIZE], m[ENT_MONEY_TEXT_SIZE];
         ent_money_format(a, sizeof a, unit_price, b->currency);
         ent_money_format(m, sizeof m, ENT_SALE_MAX_PRICE, b->currency);
         return entx_fail(b->db, ENT_INVALID, "a price of %s cannot be: a price is from 0 to %s", a, m);
@@ -451,7 +451,7 @@ int ent_basket_discount(ent_basket *b, size_t line, int64_t amount, int32_t perc
     if (amount <= 0)
         return entx_fail(b->db, ENT_INVALID, "a discount must be more than zero");
     if (amount > gross) {
-        char a[32], g[32];
+        char a[ENT_MONEY_TEXT_SIZE], g[ENT_MONEY_TEXT_SIZE];
         ent_money_format(a, sizeof a, amount, b->currency);
         ent_money_format(g, sizeof g, gross, b->currency);
         return entx_fail(b->db, ENT_INVALID, "a discount of %s is more than the line's %s", a, g);
@@ -490,14 +490,14 @@ int ent_basket_pay(ent_basket *b, const char *method, int64_t amount)
         amount = t.due;
     int64_t paid;
     if (__builtin_add_overflow(b->paid[k], amount, &paid) || paid > ENT_SALE_MAX_AMOUNT) {
-        char a[32], m[32];
+        char a[ENT_MONEY_TEXT_SIZE], m[ENT_MONEY_TEXT_SIZE];
         ent_money_format(a, sizeof a, amount, b->currency);
         ent_money_format(m, sizeof m, ENT_SALE_MAX_AMOUNT, b->currency);
         return entx_fail(b->db, ENT_INVALID, "%s paid in %s is more than a payment may be (at most %s)", a, entx_sales_methods[k],
                         m);
     }
     if (k != 0 && amount > t.due) {
-        char a[32], d[32];
+        char a[ENT_MONEY_TEXT_SIZE], d[ENT_MONEY_TEXT_SIZE];
         ent_money_format(a, sizeof a, amount, b->currency);
         ent_money_format(d, sizeof d, t.due, b->currency);
         return entx_fail(b->db, ENT_INVALID, "%s cannot pay %s when %s is due: only cash gives change", method, a, d);

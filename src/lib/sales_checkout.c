@@ -114,7 +114,8 @@ static int take_stock(ent_basket *b, struct co_line *co, const char *batch, cons
             rc = entx_stock_pick(b->db, &co[i].picks, &co[i].npicks, bl->pub.product_id, bl->lot_id, bl->pub.qty,
                                 b->shelf_id, today);
             for (size_t k = 0; k < co[i].npicks && rc == ENT_OK; k++)
-                rc = entx_stock_apply(b->db, &(struct stock_move){.batch = batch, .kind = "sale",
+                rc = entx_stock_apply(b->db, &(struct stock_move){.batch = batch,
+                                                                  .kind = "sale",
                                                                   .product_id = bl->pub.product_id,
                                                                   .lot_id = co[i].picks[k].lot_id,
                                                                   .location_id = co[i].picks[k].location_id,
@@ -130,9 +131,18 @@ static int write_sale(ent_basket *b, int64_t *sale_id, const struct out_line *o,
                       const int64_t applied[NMETHODS])
 {
     ent_db *db = b->db;
-    const struct sales_row row = {.uuid = uuid, .receipt = w->seq, .kind = "sale", .at = w->time, .day = day,
-                                  .hour = hour, .counter = b->counter, .cashier = b->cashier, .total = t->total,
-                                  .tax = t->tax, .units = t->units, .qr = w->qr};
+    const struct sales_row row = {.uuid = uuid,
+                                  .receipt = w->seq,
+                                  .kind = "sale",
+                                  .at = w->time,
+                                  .day = day,
+                                  .hour = hour,
+                                  .counter = b->counter,
+                                  .cashier = b->cashier,
+                                  .total = t->total,
+                                  .tax = t->tax,
+                                  .units = t->units,
+                                  .qr = w->qr};
     int rc = entx_sales_insert_sale(db, sale_id, &row);
     struct sales_sum_line *sum = calloc(n ? n : 1, sizeof *sum);
     if (sum == NULL)
@@ -140,10 +150,19 @@ static int write_sale(ent_basket *b, int64_t *sale_id, const struct out_line *o,
     for (size_t i = 0; i < n && rc == ENT_OK; i++) {
         const ent_basket_line *l = o[i].l;
         int64_t line_id;
-        const struct sales_line_row lr = {.sale_id = *sale_id, .line = (int)i + 1, .product_id = l->product_id,
-                                          .code = l->code, .name = l->name, .origin = o[i].origin, .lots = o[i].lots,
-                                          .unit = l->unit, .qty = o[i].qty, .unit_price = l->unit_price,
-                                          .discount = o[i].discount, .amount = o[i].amount, .rate = l->tax_rate,
+        const struct sales_line_row lr = {.sale_id = *sale_id,
+                                          .line = (int)i + 1,
+                                          .product_id = l->product_id,
+                                          .code = l->code,
+                                          .name = l->name,
+                                          .origin = o[i].origin,
+                                          .lots = o[i].lots,
+                                          .unit = l->unit,
+                                          .qty = o[i].qty,
+                                          .unit_price = l->unit_price,
+                                          .discount = o[i].discount,
+                                          .amount = o[i].amount,
+                                          .rate = l->tax_rate,
                                           .tax = o[i].tax,
                                           .price_reason = l->price_reason[0] ? l->price_reason : NULL,
                                           .discount_reason = l->discount_reason[0] ? l->discount_reason : NULL};
@@ -162,9 +181,14 @@ static int write_sale(ent_basket *b, int64_t *sale_id, const struct out_line *o,
         if (b->paid[k] > 0)
             rc = entx_sales_insert_pay(db, *sale_id, entx_sales_methods[k], applied[k], b->paid[k], b->paid[k] - applied[k]);
     if (rc == ENT_OK)
-        rc = entx_sales_sum_add(db, &(struct sales_sum){.day = day, .hour = hour, .counter = b->counter,
-                                                        .cashier = b->cashier, .total = t->total, .units = t->units,
-                                                        .lines = sum, .n = n});
+        rc = entx_sales_sum_add(db, &(struct sales_sum){.day = day,
+                                                        .hour = hour,
+                                                        .counter = b->counter,
+                                                        .cashier = b->cashier,
+                                                        .total = t->total,
+                                                        .units = t->units,
+                                                        .lines = sum,
+                                                        .n = n});
     free(sum);
     return rc;
 }
@@ -243,13 +267,13 @@ int ent_basket_checkout(ent_basket *b, ent_journal *j, ent_sale **out)
     if (b->n == 0)
         return entx_fail(db, ENT_INVALID, "the basket is empty");
     if (t.total > ENT_SALE_MAX_AMOUNT) {
-        char a[32], m[32];
+        char a[ENT_MONEY_TEXT_SIZE], m[ENT_MONEY_TEXT_SIZE];
         ent_money_format(a, sizeof a, t.total, b->currency);
         ent_money_format(m, sizeof m, ENT_SALE_MAX_AMOUNT, b->currency);
         return entx_fail(db, ENT_INVALID, "a total of %s is more than one sale may be (at most %s): split it", a, m);
     }
     if (t.due > 0) {
-        char d[32];
+        char d[ENT_MONEY_TEXT_SIZE];
         ent_money_format(d, sizeof d, t.due, b->currency);
         return entx_fail(db, ENT_INVALID, "%s is still due", d);
     }

@@ -230,7 +230,7 @@ static void rate_text(char *buf, size_t len, int32_t rate)
  */
 static void line_items(struct out *o, int cols, const ent_sale *s)
 {
-    char a[32], p[32], d[32], r[16], buf[256];
+    char a[ENT_MONEY_TEXT_SIZE], p[ENT_MONEY_TEXT_SIZE], d[ENT_MONEY_TEXT_SIZE], r[16], buf[256];
     for (size_t i = 0; i < s->nlines; i++) {
         const ent_sale_line *l = &s->lines[i];
         const ent_country *c = NULL;
@@ -241,7 +241,7 @@ static void line_items(struct out *o, int cols, const ent_sale *s)
         if (strcmp(l->unit, "pcs") == 0) {
             snprintf(buf, sizeof buf, "  %lld x %s %s", (long long)l->qty, p, origin);
         } else {
-            char q[32];
+            char q[ENT_MONEY_TEXT_SIZE];
             ent_decimal_format(q, sizeof q, l->qty < 0 ? -l->qty : l->qty, 3);
             snprintf(buf, sizeof buf, "  %s%s %s x %s/%s %s", l->qty < 0 ? "-" : "", q,
                      strcmp(l->unit, "g") == 0 ? "kg" : "l", p, strcmp(l->unit, "g") == 0 ? "kg" : "l", origin);
@@ -264,7 +264,7 @@ static void line_items(struct out *o, int cols, const ent_sale *s)
 
 static void totals(struct out *o, int cols, const ent_sale *s)
 {
-    char a[32], b[32], buf[128];
+    char a[ENT_MONEY_TEXT_SIZE], b[ENT_MONEY_TEXT_SIZE], buf[128];
     rule(o, cols, '-');
     money(a, sizeof a, s->total, s->currency);
     snprintf(buf, sizeof buf, "%s %s", a, s->currency);

@@ -6,6 +6,7 @@
 #include "entrepot/catalog.h"
 #include "entrepot/money.h"
 #include "entrepot/scan.h"
+#include "catalog_internal.h" /* ENT_PRODUCT_LABEL_SIZE */
 #include "sales_internal.h"
 #include "stock_internal.h"
 
@@ -135,7 +136,7 @@ static int allocate(struct ret *r)
     }
     for (size_t k = 0; k < q->nitems && rc == ENT_OK; k++) {
         int64_t pid = 0, want = q->items[k].qty, weight = 0, left;
-        char what[300];
+        char what[ENT_PRODUCT_LABEL_SIZE];
         if (q->items[k].code == NULL || want < 0)
             return entx_fail(r->db, ENT_INVALID, "item %zu: a code and a quantity of 0 or more are needed", k + 1);
         if ((rc = product_of(r->db, q->items[k].code, &pid, &weight, what, sizeof what)) != ENT_OK)
@@ -220,10 +221,14 @@ static int put_back(struct ret *r, const struct sold *s, int64_t return_line, co
     for (size_t i = 0; i < n && left > 0 && rc == ENT_OK; i++) {
         int64_t q = lots[i][2] < left ? lots[i][2] : left;
         int64_t loc = r->location_id ? r->location_id : lots[i][1];
-        rc = entx_stock_apply(r->db, &(struct stock_move){.batch = batch, .kind = "return",
-                                                          .product_id = s->product_id, .lot_id = lots[i][0],
-                                                          .location_id = loc, .delta = q,
-                                                          .reason = r->req->reason, .user = cashier});
+        rc = entx_stock_apply(r->db, &(struct stock_move){.batch = batch,
+                                                          .kind = "return",
+                                                          .product_id = s->product_id,
+                                                          .lot_id = lots[i][0],
+                                                          .location_id = loc,
+                                                          .delta = q,
+                                                          .reason = r->req->reason,
+                                                          .user = cashier});
         if (rc == ENT_OK)
             rc = entx_sales_insert_pick(r->db, return_line, lots[i][0], loc, -q);
         left -= q;
@@ -262,8 +267,8 @@ static int refund_split(struct ret *r, int64_t refund, int64_t out[3], bool with
     return ENT_OK;
 }
 
-static int write_return(struct ret *r, int64_t *id, ent_journal *j, const char *uuid, const char *now,
-                        const char *day, int hour, bool with_receipt)
+static int write_return(struct ret *r, int64_t *id, ent_journal *j, const char *uuid, const char *now, const char *day,
+                        int hour, bool with_receipt)
 {
     static const char *const m[3] = {"card", "wallet", "cash"};
     const ent_return_req *q = r->req;
@@ -334,10 +339,20 @@ static int write_return(struct ret *r, int64_t *id, ent_journal *j, const char *
     char note[220];
     snprintf(note, sizeof note, "%s%s%s", q->void_sale ? "VOID" : "", q->void_sale && q->reason ? ": " : "",
              q->reason ? q->reason : "");
-    const struct sales_row row = {.uuid = uuid, .receipt = w.seq, .kind = "return", .ref_id = r->ref_sale,
-                                  .at = w.time, .day = day, .hour = hour, .counter = q->counter,
-                                  .cashier = q->cashier, .total = total, .tax = tax, .units = units,
-                                  .note = note[0] ? note : NULL, .qr = w.qr};
+    const struct sales_row row = {.uuid = uuid,
+                                  .receipt = w.seq,
+                                  .kind = "return",
+                                  .ref_id = r->ref_sale,
+                                  .at = w.time,
+                                  .day = day,
+                                  .hour = hour,
+                                  .counter = q->counter,
+                                  .cashier = q->cashier,
+                                  .total = total,
+                                  .tax = tax,
+                                  .units = units,
+                                  .note = note[0] ? note : NULL,
+                                  .qr = w.qr};
     rc = entx_sales_insert_sale(db, id, &row);
     size_t k = 0;
     for (size_t i = 0; i < r->n && rc == ENT_OK; i++) {
@@ -345,11 +360,21 @@ static int write_return(struct ret *r, int64_t *id, ent_journal *j, const char *
         int64_t line_id;
         if (s->take == 0)
             continue;
-        const struct sales_line_row lr = {.sale_id = *id, .line = (int)k + 1, .product_id = s->product_id,
-                                          .code = s->code, .name = s->name, .origin = s->origin, .lots = s->lot,
-                                          .unit = s->unit, .qty = -s->take, .unit_price = s->unit_price,
-                                          .discount = jl[k].discount, .amount = amounts[k], .rate = s->rate,
-                                          .tax = taxes[k], .ref_line = s->line_id};
+        const struct sales_line_row lr = {.sale_id = *id,
+                                          .line = (int)k + 1,
+                                          .product_id = s->product_id,
+                                          .code = s->code,
+                                          .name = s->name,
+                                          .origin = s->origin,
+                                          .lots = s->lot,
+                                          .unit = s->unit,
+                                          .qty = -s->take,
+                                          .unit_price = s->unit_price,
+                                          .discount = jl[k].discount,
+                                          .amount = amounts[k],
+                                          .rate = s->rate,
+                                          .tax = taxes[k],
+                                          .ref_line = s->line_id};
         rc = entx_sales_insert_line(db, &line_id, &lr);
         if (rc == ENT_OK)
             rc = put_back(r, s, line_id, uuid, q->cashier);
@@ -359,9 +384,15 @@ static int write_return(struct ret *r, int64_t *id, ent_journal *j, const char *
         if (split[p] > 0)
             rc = entx_sales_insert_pay(db, *id, m[p], -split[p], 0, 0);
     if (rc == ENT_OK)
-        rc = entx_sales_sum_add(db, &(struct sales_sum){.day = day, .hour = hour, .counter = q->counter,
-                                                        .cashier = q->cashier, .is_return = true, .total = total,
-                                                        .units = units, .lines = sum, .n = n});
+        rc = entx_sales_sum_add(db, &(struct sales_sum){.day = day,
+                                                        .hour = hour,
+                                                        .counter = q->counter,
+                                                        .cashier = q->cashier,
+                                                        .is_return = true,
+                                                        .total = total,
+                                                        .units = units,
+                                                        .lines = sum,
+                                                        .n = n});
 done:
     free(jl);
     free(rates);

@@ -121,8 +121,8 @@ static void bind_text(sqlite3_stmt *st, const char *name, const char *v)
 int entx_sales_insert_sale(ent_db *db, int64_t *out, const struct sales_row *row)
 {
     sqlite3_stmt *st = entx_stmt(db, "INSERT INTO sale(uuid, receipt, kind, ref_id, at, day, hour, counter, cashier, "
-                                    "total, tax, units, note, qr) VALUES (:uuid, :receipt, :kind, :ref_id, :at, :day, "
-                                    ":hour, :counter, :cashier, :total, :tax, :units, :note, :qr)");
+                                     "total, tax, units, note, qr) VALUES (:uuid, :receipt, :kind, :ref_id, :at, :day, "
+                                     ":hour, :counter, :cashier, :total, :tax, :units, :note, :qr)");
     if (st == NULL)
         return db->code;
     bind_text(st, ":uuid", row->uuid);
@@ -146,11 +146,11 @@ int entx_sales_insert_sale(ent_db *db, int64_t *out, const struct sales_row *row
 
 int entx_sales_insert_line(ent_db *db, int64_t *out, const struct sales_line_row *row)
 {
-    sqlite3_stmt *st = entx_stmt(db,
-        "INSERT INTO sale_line(sale_id, line, product_id, code, name, origin, lot, unit, qty, unit_price, "
-        "discount, amount, tax_rate, tax, price_reason, discount_reason, ref_line) "
-        "VALUES (:sale_id, :line, :product_id, :code, :name, :origin, :lot, :unit, :qty, :unit_price, "
-        ":discount, :amount, :tax_rate, :tax, :price_reason, :discount_reason, :ref_line)");
+    sqlite3_stmt *st = entx_stmt(
+        db, "INSERT INTO sale_line(sale_id, line, product_id, code, name, origin, lot, unit, qty, unit_price, "
+            "discount, amount, tax_rate, tax, price_reason, discount_reason, ref_line) "
+            "VALUES (:sale_id, :line, :product_id, :code, :name, :origin, :lot, :unit, :qty, :unit_price, "
+            ":discount, :amount, :tax_rate, :tax, :price_reason, :discount_reason, :ref_line)");
     if (st == NULL)
         return db->code;
     bind_i64(st, ":sale_id", row->sale_id);

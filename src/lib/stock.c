@@ -63,7 +63,7 @@ static int read_lot(ent_db *db, int64_t product_id, const char *code, ent_lot **
 
 static int lot_not_found(ent_db *db, int64_t product_id, const char *code)
 {
-    char label[300], shown[80];
+    char label[ENT_PRODUCT_LABEL_SIZE], shown[80];
     entx_product_label(db, label, sizeof label, product_id);
     return entx_fail(db, ENT_NOTFOUND, "%s has no lot '%s'", label, ent_text_clip(shown, sizeof shown, code, 40));
 }
@@ -140,7 +140,7 @@ int entx_stock_apply(ent_db *db, const struct stock_move *m)
         return entx_fail(db, ENT_INVALID, "quantity must not be zero");
     if (m->delta == INT64_MIN || m->delta > ENT_STOCK_BALANCE_MAX || -m->delta > ENT_STOCK_BALANCE_MAX)
         return entx_fail(db, ENT_INVALID, "quantity %lld is beyond the most one lot may hold at one place (%lld)",
-                        (long long)m->delta, ENT_STOCK_BALANCE_MAX);
+                         (long long)m->delta, ENT_STOCK_BALANCE_MAX);
     if (m->delta > 0) {
         /* The bound is part of the guarded update, so the balance can never
          * pass it, whoever adds to it (receipts, returns, counts). */
@@ -160,9 +160,10 @@ int entx_stock_apply(ent_db *db, const struct stock_move *m)
             char what[400];
             describe(db, m->product_id, m->lot_id, m->location_id, what, sizeof what);
             return entx_fail(db, ENT_REFUSED,
-                            "%s has %lld on hand: %lld more would pass the most one lot may hold "
-                            "at one place (%lld)",
-                            what, (long long)on_hand(db, m->lot_id, m->location_id), (long long)m->delta, ENT_STOCK_BALANCE_MAX);
+                             "%s has %lld on hand: %lld more would pass the most one lot may hold "
+                             "at one place (%lld)",
+                             what, (long long)on_hand(db, m->lot_id, m->location_id), (long long)m->delta,
+                             ENT_STOCK_BALANCE_MAX);
         }
     } else {
         /* The guard: the row changes only when enough is there, so two
@@ -180,7 +181,7 @@ int entx_stock_apply(ent_db *db, const struct stock_move *m)
             char what[400];
             describe(db, m->product_id, m->lot_id, m->location_id, what, sizeof what);
             return entx_fail(db, ENT_NOSTOCK, "not enough stock: %s has %lld on hand, %lld asked", what,
-                            (long long)on_hand(db, m->lot_id, m->location_id), (long long)-m->delta);
+                             (long long)on_hand(db, m->lot_id, m->location_id), (long long)-m->delta);
         }
     }
     st = entx_stmt(db, "INSERT INTO stock_move(uuid, batch, at, kind, product_id, lot_id, location_id, qty, reason, "
@@ -356,7 +357,7 @@ static int resolve_dates(ent_db *db, const ent_receive *r, const ent_product *p,
         snprintf(out->expiry, sizeof out->expiry, "%s", r->expiry);
     if (p->shelf_life_days <= 0)
         return ENT_OK;
-    char label[300];
+    char label[ENT_PRODUCT_LABEL_SIZE];
     if (r->production_date == NULL && r->expiry == NULL) {
         /* More of a known lot: its dates are already on record. */
         ent_lot *known = NULL;
@@ -493,7 +494,6 @@ static int existing_lot_agrees(ent_db *db, const ent_lot *lot, const ent_receive
     return rc;
 }
 
-
 int ent_stock_receive(ent_db *db, char lot_uuid_out[ENT_UUID_SIZE], const ent_receive *r)
 {
     ent_product *p = NULL;
@@ -538,9 +538,14 @@ int ent_stock_receive(ent_db *db, char lot_uuid_out[ENT_UUID_SIZE], const ent_re
     }
     if (rc == ENT_OK) {
         entx_uuid_new(batch);
-        rc = entx_stock_apply(db, &(struct stock_move){.batch = batch, .kind = "receive", .product_id = p->id,
-                                                   .lot_id = lot_id, .location_id = location_id, .delta = units,
-                                                   .note = r->note, .user = r->user});
+        rc = entx_stock_apply(db, &(struct stock_move){.batch = batch,
+                                                       .kind = "receive",
+                                                       .product_id = p->id,
+                                                       .lot_id = lot_id,
+                                                       .location_id = location_id,
+                                                       .delta = units,
+                                                       .note = r->note,
+                                                       .user = r->user});
     }
     if (rc == ENT_OK)
         rc = entx_label_queue_on_move(db, p->id, lot_id, location_id, r->user);
@@ -592,7 +597,7 @@ static int pick_lot(ent_db *db, int64_t product_id, const char *lot, int64_t loc
     if (n == 1)
         return ENT_OK;
     if (n == 0) {
-        char label[300];
+        char label[ENT_PRODUCT_LABEL_SIZE];
         entx_product_label(db, label, sizeof label, product_id);
         return entx_fail(db, ENT_NOSTOCK, "not enough stock: %s has nothing on hand at %s", label, loc_code);
     }
@@ -620,71 +625,78 @@ static int check_move(ent_db *db, const char *what, int64_t qty, const char *lot
     return check_note(db, user, note);
 }
 
-int ent_stock_transfer(ent_db *db, const char *product, const char *lot, const char *from, const char *to,
-                       int64_t qty, const char *user, const char *note)
+int ent_stock_transfer(ent_db *db, const ent_move_req *m)
 {
     int64_t pid, from_id, to_id, lot_id;
     char batch[ENT_UUID_SIZE];
     entx_ok(db);
-    int rc = ent_product_id(db, &pid, NULL, product);
+    int rc = ent_product_id(db, &pid, NULL, m->product);
     if (rc != ENT_OK)
         return rc;
-    if (qty <= 0)
-        return entx_fail(db, ENT_INVALID, "quantity %lld: move 1 or more", (long long)qty);
-    if ((rc = check_move(db, "move", qty, lot, user, note)) != ENT_OK ||
-        (rc = entx_location_id(db, &from_id, NULL, from)) != ENT_OK ||
-        (rc = entx_location_id(db, &to_id, NULL, to)) != ENT_OK)
+    if (m->qty <= 0)
+        return entx_fail(db, ENT_INVALID, "quantity %lld: move 1 or more", (long long)m->qty);
+    if ((rc = check_move(db, "move", m->qty, m->lot, m->user, m->note)) != ENT_OK ||
+        (rc = entx_location_id(db, &from_id, NULL, m->location)) != ENT_OK ||
+        (rc = entx_location_id(db, &to_id, NULL, m->to)) != ENT_OK)
         return rc;
     if (from_id == to_id)
-        return entx_fail(db, ENT_INVALID, "from and to are the same location (%s)", from);
+        return entx_fail(db, ENT_INVALID, "from and to are the same location (%s)", m->location);
     if ((rc = entx_tx_begin(db)) != ENT_OK)
         return rc;
     entx_uuid_new(batch);
-    struct stock_move m = {.batch = batch, .kind = "transfer", .product_id = pid, .note = note, .user = user};
-    if ((rc = pick_lot(db, pid, lot, from_id, from, &lot_id)) == ENT_OK) {
-        m.lot_id = lot_id;
-        m.location_id = from_id;
-        m.delta = -qty;
-        rc = entx_stock_apply(db, &m);
+    struct stock_move mv = {.batch = batch, .kind = "transfer", .product_id = pid, .note = m->note, .user = m->user};
+    if ((rc = pick_lot(db, pid, m->lot, from_id, m->location, &lot_id)) == ENT_OK) {
+        mv.lot_id = lot_id;
+        mv.location_id = from_id;
+        mv.delta = -m->qty;
+        rc = entx_stock_apply(db, &mv);
     }
     if (rc == ENT_OK) {
-        m.location_id = to_id;
-        m.delta = qty;
-        rc = entx_stock_apply(db, &m);
+        mv.location_id = to_id;
+        mv.delta = m->qty;
+        rc = entx_stock_apply(db, &mv);
     }
     if (rc == ENT_OK)
-        rc = entx_label_queue_on_move(db, pid, lot_id, to_id, user);
+        rc = entx_label_queue_on_move(db, pid, lot_id, to_id, m->user);
     return entx_tx_end(db, rc);
 }
 
-static int change(ent_db *db, const char *kind, const char *product, const char *lot, const char *location,
-                  int64_t delta, const char *reason, const char *user, const char *note)
+/* An adjustment or a scrap of m's goods at m->location by delta. */
+static int change(ent_db *db, const char *kind, const ent_move_req *m, int64_t delta, const char *reason)
 {
     int64_t pid, loc_id, lot_id;
     char batch[ENT_UUID_SIZE];
-    int rc = ent_product_id(db, &pid, NULL, product);
+    int rc = ent_product_id(db, &pid, NULL, m->product);
     if (rc != ENT_OK)
         return rc;
     int64_t mag = delta < 0 ? -delta : delta;
-    if ((rc = check_move(db, strcmp(kind, "scrap") == 0 ? "scrap" : "adjustment", mag, lot, user, note)) != ENT_OK ||
-        (rc = entx_location_id(db, &loc_id, NULL, location)) != ENT_OK)
+    if ((rc = check_move(db, strcmp(kind, "scrap") == 0 ? "scrap" : "adjustment", mag, m->lot, m->user, m->note)) !=
+            ENT_OK ||
+        (rc = entx_location_id(db, &loc_id, NULL, m->location)) != ENT_OK)
         return rc;
-    if (delta > 0 && entx_empty(lot))
+    if (delta > 0 && entx_empty(m->lot))
         return entx_fail_hint(db, ENT_INVALID, ENT_HINT_LOT, "name the lot of the goods found");
     if ((rc = entx_tx_begin(db)) != ENT_OK)
         return rc;
     entx_uuid_new(batch);
-    if ((rc = pick_lot(db, pid, lot, loc_id, location, &lot_id)) == ENT_OK)
-        rc = entx_stock_apply(db, &(struct stock_move){.batch = batch, .kind = kind, .product_id = pid,
-                                                       .lot_id = lot_id, .location_id = loc_id, .delta = delta,
-                                                       .reason = reason, .note = note, .user = user});
+    if ((rc = pick_lot(db, pid, m->lot, loc_id, m->location, &lot_id)) == ENT_OK)
+        rc = entx_stock_apply(db, &(struct stock_move){.batch = batch,
+                                                       .kind = kind,
+                                                       .product_id = pid,
+                                                       .lot_id = lot_id,
+                                                       .location_id = loc_id,
+                                                       .delta = delta,
+                                                       .reason = reason,
+                                                       .note = m->note,
+                                                       .user = m->user});
     return entx_tx_end(db, rc);
 }
 
-int ent_stock_adjust(ent_db *db, const char *product, const char *lot, const char *location, int64_t delta,
-                     const char *reason, const char *user, const char *note)
+int ent_stock_adjust(ent_db *db, const ent_move_req *m)
 {
     static const char *const reasons[] = {"damage", "loss", "found", "sample"};
+    const char *reason = m->reason;
+    int64_t delta = m->qty;
     size_t k = 0;
     entx_ok(db);
     if (entx_empty(reason))
@@ -702,14 +714,13 @@ int ent_stock_adjust(ent_db *db, const char *product, const char *lot, const cha
         return entx_fail(db, ENT_INVALID, "quantity %lld is beyond %lld, the most one adjustment may hold",
                         (long long)delta, ENT_STOCK_QTY_MAX);
     int64_t mag = delta < 0 ? -delta : delta;
-    return change(db, "adjust", product, lot, location, k == 2 ? mag : -mag, reasons[k], user, note);
+    return change(db, "adjust", m, k == 2 ? mag : -mag, reasons[k]);
 }
 
-int ent_stock_scrap(ent_db *db, const char *product, const char *lot, const char *location, int64_t qty,
-                    const char *user, const char *note)
+int ent_stock_scrap(ent_db *db, const ent_move_req *m)
 {
     entx_ok(db);
-    if (qty <= 0)
-        return entx_fail(db, ENT_INVALID, "quantity %lld: scrap 1 or more", (long long)qty);
-    return change(db, "scrap", product, lot, location, -qty, "scrap", user, note);
+    if (m->qty <= 0)
+        return entx_fail(db, ENT_INVALID, "quantity %lld: scrap 1 or more", (long long)m->qty);
+    return change(db, "scrap", m, -m->qty, "scrap");
 }

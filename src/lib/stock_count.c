@@ -155,7 +155,7 @@ static int count_lot(ent_db *db, int64_t cid, int64_t pid, const char *product, 
     sqlite3_reset(st);
     if (n == 1)
         return ENT_OK;
-    char label[300];
+    char label[ENT_PRODUCT_LABEL_SIZE];
     entx_product_label(db, label, sizeof label, pid);
     (void)product;
     return entx_fail(db, ENT_INVALID,
@@ -341,11 +341,15 @@ int ent_count_post(ent_db *db, const char *count, bool force, const char *user, 
             ln.expected = ln.on_hand;
             ln.difference = ln.counted - ln.on_hand;
             if (ln.difference != 0)
-                rc = entx_stock_apply(db, &(struct stock_move){.batch = batch, .kind = "count",
+                rc = entx_stock_apply(db, &(struct stock_move){.batch = batch,
+                                                               .kind = "count",
                                                                .product_id = sqlite3_column_int64(st, 7),
                                                                .lot_id = sqlite3_column_int64(st, 6),
-                                                               .location_id = loc_id, .delta = ln.difference,
-                                                               .reason = "count", .note = uuid, .user = user});
+                                                               .location_id = loc_id,
+                                                               .delta = ln.difference,
+                                                               .reason = "count",
+                                                               .note = uuid,
+                                                               .user = user});
         }
         if (rc == ENT_OK && cb)
             rc = cb(&ln, ud);

@@ -17,7 +17,7 @@ struct tally {
 
 static int refuse(ent_db *db, int64_t product_id, int64_t lot_id, const struct tally *t, int64_t qty)
 {
-    char label[300], lotpart[100] = "";
+    char label[ENT_PRODUCT_LABEL_SIZE], lotpart[100] = "";
     entx_product_label(db, label, sizeof label, product_id);
     if (lot_id != 0)
         snprintf(lotpart, sizeof lotpart, " lot %s", t->lot);
@@ -124,7 +124,7 @@ overflow:
      * is bounded): refuse with words, never wrap. */
     sqlite3_reset(st);
     free(picks);
-    char label[300];
+    char label[ENT_PRODUCT_LABEL_SIZE];
     entx_product_label(db, label, sizeof label, product_id);
     return entx_fail(db, ENT_ERROR,
                     "%s: the stock on hand is too large to add up (a balance beyond its bound, "

@@ -98,7 +98,8 @@ static void edit_and_retire(void **state)
     assert_int_equal(ent_location_each(db, list_cb, list), ENT_OK);
     assert_string_equal(list, "B-01 C-01 ");
     r.location = "A-01-04";
-    EXPECT_ROW(0, db, ent_stock_receive(db, NULL, &r), ENT_REFUSED, "location a-01-04 is retired: no stock can go there");
+    EXPECT_ROW(0, db, ent_stock_receive(db, NULL, &r), ENT_REFUSED,
+               "location a-01-04 is retired: no stock can go there");
     /* Renamed, the stock went with it. */
     assert_int_equal(ent_location_edit(db, "B-01", "B-02", NULL), ENT_OK);
     int64_t on_hand = 0, lots = 0;

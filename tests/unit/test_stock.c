@@ -170,7 +170,9 @@ static void receive_rows(void **state)
     r.lot = "EAST";
     r.import_date = "2026-12-01";
     assert_int_equal(ent_stock_receive(db, NULL, &r), ENT_OK);
-    assert_int_equal(ent_stock_scrap(db, "3017620422003", "EAST", "B-01", 48, NULL, NULL), ENT_OK);
+    assert_int_equal(
+        ent_stock_scrap(db, &(ent_move_req){.product = "3017620422003", .lot = "EAST", .location = "B-01", .qty = 48}),
+        ENT_OK);
 
     /* A good receipt, then the same lot again: it must agree. */
     r = good();
@@ -328,11 +330,25 @@ static void guarded_moves(void **state)
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
         int rc;
         if (!strcmp(rows[i].op, "move"))
-            rc = ent_stock_transfer(db, "3017620422003", rows[i].lot, rows[i].from, rows[i].to, rows[i].qty, "li", NULL);
+            rc = ent_stock_transfer(db, &(ent_move_req){.product = "3017620422003",
+                                                        .lot = rows[i].lot,
+                                                        .location = rows[i].from,
+                                                        .to = rows[i].to,
+                                                        .qty = rows[i].qty,
+                                                        .user = "li"});
         else if (!strcmp(rows[i].op, "scrap"))
-            rc = ent_stock_scrap(db, "3017620422003", rows[i].lot, rows[i].from, rows[i].qty, "li", NULL);
+            rc = ent_stock_scrap(db, &(ent_move_req){.product = "3017620422003",
+                                                     .lot = rows[i].lot,
+                                                     .location = rows[i].from,
+                                                     .qty = rows[i].qty,
+                                                     .user = "li"});
         else
-            rc = ent_stock_adjust(db, "3017620422003", rows[i].lot, rows[i].from, rows[i].qty, rows[i].op, "li", NULL);
+            rc = ent_stock_adjust(db, &(ent_move_req){.product = "3017620422003",
+                                                      .lot = rows[i].lot,
+                                                      .location = rows[i].from,
+                                                      .qty = rows[i].qty,
+                                                      .reason = rows[i].op,
+                                                      .user = "li"});
         EXPECT_ROW(i, db, rc, rows[i].rc, rows[i].msg);
         assert_int_equal(ent_errhint(db), i == 8 ? ENT_HINT_LOT : ENT_HINT_NONE);
     }
@@ -394,7 +410,10 @@ static void levels_add_up(void **state)
     s = (struct sum){0};
     assert_int_equal(ent_stock_levels(db, &q, sum_cb, &s), ENT_OK);
     assert_int_equal(s.rows, 0);
-    assert_int_equal(ent_stock_scrap(db, "3017620422003", "L2406A", "B-01", 48, NULL, NULL), ENT_OK);
+    assert_int_equal(
+        ent_stock_scrap(db,
+                        &(ent_move_req){.product = "3017620422003", .lot = "L2406A", .location = "B-01", .qty = 48}),
+        ENT_OK);
     s = (struct sum){0};
     assert_int_equal(ent_stock_levels(db, &q, sum_cb, &s), ENT_OK);
     assert_int_equal(s.rows, 1);
@@ -440,7 +459,10 @@ static void counts(void **state)
     assert_int_equal(ent_count_record(db, "00000000-no-such-count", "3017620422003", "L2", 1, "wang"), ENT_INVALID);
     assert_int_equal(ent_count_record(db, "00000000-0000", "3017620422003", "L2", 1, "wang"), ENT_NOTFOUND);
     /* A sale-like move after the count began flags the line and stops the post. */
-    assert_int_equal(ent_stock_scrap(db, "3017620422003", "L2406A", "A-01-03", 1, NULL, NULL), ENT_OK);
+    assert_int_equal(
+        ent_stock_scrap(db,
+                        &(ent_move_req){.product = "3017620422003", .lot = "L2406A", .location = "A-01-03", .qty = 1}),
+        ENT_OK);
     int n = 0;
     assert_int_equal(ent_count_post(db, id, 0, "wang", line_cb, &n), ENT_REFUSED);
     assert_string_equal(ent_errmsg(db), "1 counted line moved after it was counted (03017620422003 lot L2406A): "
@@ -522,7 +544,10 @@ static void concurrent_takers(void **state)
             if (ent_db_open(&mine, test_db_path, 0) != ENT_OK)
                 _exit(100);
             for (int i = 0; i < 10; i++) {
-                int rc = ent_stock_scrap(mine, "3017620422003", "L2406A", "B-01", 1, "kid", NULL);
+                int rc = ent_stock_scrap(
+                    mine,
+                    &(ent_move_req){
+                        .product = "3017620422003", .lot = "L2406A", .location = "B-01", .qty = 1, .user = "kid"});
                 if (rc == ENT_OK)
                     taken++;
                 else if (rc != ENT_NOSTOCK)
@@ -604,9 +629,20 @@ static void bounds_and_weighed_goods(void **state)
         int rc = ENT_OK;
         switch (rows[i].op) {
         case 0: rc = ent_stock_receive(db, NULL, &r); break;
-        case 1: rc = ent_stock_transfer(db, "3017620422003", NULL, "B-01", "A-01-03", rows[i].qty, NULL, NULL); break;
-        case 2: rc = ent_stock_adjust(db, "3017620422003", NULL, "B-01", rows[i].qty, "found", NULL, NULL); break;
-        case 3: rc = ent_stock_scrap(db, "3017620422003", NULL, "B-01", rows[i].qty, NULL, NULL); break;
+        case 1:
+            rc = ent_stock_transfer(
+                db,
+                &(ent_move_req){.product = "3017620422003", .location = "B-01", .to = "A-01-03", .qty = rows[i].qty});
+            break;
+        case 2:
+            rc = ent_stock_adjust(
+                db,
+                &(ent_move_req){.product = "3017620422003", .location = "B-01", .qty = rows[i].qty, .reason = "found"});
+            break;
+        case 3:
+            rc = ent_stock_scrap(db,
+                                 &(ent_move_req){.product = "3017620422003", .location = "B-01", .qty = rows[i].qty});
+            break;
         case 4: rc = ent_count_record(db, "00000000", "3017620422003", NULL, rows[i].qty, NULL); break;
         }
         EXPECT_ROW(i, db, rc, rows[i].rc, rows[i].msg);
@@ -687,7 +723,12 @@ static void count_rows(void **state)
              id);
     assert_string_equal(ent_errmsg(db), want);
     /* 3 of lot B move onto the shelf after the count began, then are counted. */
-    assert_int_equal(ent_stock_transfer(db, "3017620422003", "B", "B-01", "A-01-03", 3, "li", NULL), ENT_OK);
+    assert_int_equal(
+        ent_stock_transfer(
+            db,
+            &(ent_move_req){
+                .product = "3017620422003", .lot = "B", .location = "B-01", .to = "A-01-03", .qty = 3, .user = "li"}),
+        ENT_OK);
     char short_id[9];
     snprintf(short_id, sizeof short_id, "%.8s", id);
     assert_int_equal(ent_count_record(db, short_id, "3017620422003", "B", 3, "wang"), ENT_OK);
@@ -699,7 +740,9 @@ static void count_rows(void **state)
     /* A forced post sets each counted line to what was counted. */
     assert_int_equal(ent_count_start(db, id, "A-01-03", "wang"), ENT_OK);
     assert_int_equal(ent_count_record(db, id, "3017620422003", "B", 2, "wang"), ENT_OK);
-    assert_int_equal(ent_stock_scrap(db, "3017620422003", "B", "A-01-03", 1, NULL, NULL), ENT_OK);
+    assert_int_equal(
+        ent_stock_scrap(db, &(ent_move_req){.product = "3017620422003", .lot = "B", .location = "A-01-03", .qty = 1}),
+        ENT_OK);
     assert_int_equal(ent_count_post(db, id, 0, "wang", NULL, NULL), ENT_REFUSED);
     assert_string_equal(ent_errmsg(db), "1 counted line moved after it was counted (03017620422003 lot B): recount "
                                         "it, or force the post to set it to what was counted");
