@@ -244,8 +244,14 @@ static int lines_push(struct lines *l, const char *s, size_t n, double w)
  * Returns ENT_INVALID when a single word is wider than the box, unless
  * force is set: then the word is broken where the line is full.
  */
-static int wrap_text(ent_label_job *job, const char *text, double size, bool bold, double width, bool wrap, bool force,
-                     struct lines *out)
+struct wrap_how {
+    double size, width; /* mm */
+    bool bold;
+    bool wrap;  /* false: one line per paragraph, refused when too wide */
+    bool force; /* break a word too wide for the box where the line is full */
+};
+
+static int wrap_text(ent_label_job *job, struct lines *out, const char *text, const struct wrap_how *how)
 {
     char *buf = malloc(strlen(text) + 1);
     int rc = ENT_OK;
@@ -255,12 +261,12 @@ static int wrap_text(ent_label_job *job, const char *text, double size, bool bol
     const char *s = text;
     while (rc == ENT_OK) {
         size_t para = strcspn(s, "\n");
-        if (!wrap) {
+        if (!how->wrap) {
             memcpy(buf, s, para);
             buf[para] = '\0';
-            if ((rc = entx_label_measure_text(job, &w, &asc, buf, size, bold)) != ENT_OK)
+            if ((rc = entx_label_measure_text(job, &w, &asc, buf, how->size, how->bold)) != ENT_OK)
                 break;
-            rc = w > width ? ENT_INVALID : lines_push(out, buf, para, w);
+            rc = w > how->width ? ENT_INVALID : lines_push(out, buf, para, w);
         } else {
             /* Grow the line a character at a time and remember the last
              * place it could break. */
@@ -275,9 +281,9 @@ static int wrap_text(ent_label_job *job, const char *text, double size, bool bol
                     size_t cl = utf8_len(s + i);
                     memcpy(buf, s + start, i + cl - start);
                     buf[i + cl - start] = '\0';
-                    if ((rc = entx_label_measure_text(job, &w, &asc, buf, size, bold)) != ENT_OK)
+                    if ((rc = entx_label_measure_text(job, &w, &asc, buf, how->size, how->bold)) != ENT_OK)
                         break;
-                    if (w > width)
+                    if (w > how->width)
                         break;
                     last_w = w;
                     i += cl;
@@ -297,7 +303,7 @@ static int wrap_text(ent_label_job *job, const char *text, double size, bool bol
                 if (i < para && brk > start) {
                     i = brk;
                     last_w = brk_w;
-                } else if (i < para && !force) {
+                } else if (i < para && !how->force) {
                     rc = ENT_INVALID; /* a word longer than the line */
                     break;
                 }
@@ -380,7 +386,8 @@ static int cut_text(ent_label_job *job, const struct elem *e, const char *text, 
     size_t keep = lines_that_fit(e, size);
     int rc = ENT_OK;
     if (e->wrap) {
-        rc = wrap_text(job, text, size, e->bold, e->w, true, true, &l);
+        rc = wrap_text(job, &l, text,
+                       &(struct wrap_how){.size = size, .width = e->w, .bold = e->bold, .wrap = true, .force = true});
     } else { /* one line per paragraph, as written */
         for (const char *s = text; rc == ENT_OK;) {
             size_t n = strcspn(s, "\n");
@@ -432,7 +439,8 @@ static int fit_text(ent_label_job *job, const struct elem *e, const char *text, 
     for (double pt = e->size; pt >= e->min - 1e-9; pt -= SIZE_STEP) {
         double size = pt * PT_MM;
         lines_free(&l);
-        int rc = wrap_text(job, text, size, e->bold, e->w, e->wrap, false, &l);
+        int rc =
+            wrap_text(job, &l, text, &(struct wrap_how){.size = size, .width = e->w, .bold = e->bold, .wrap = e->wrap});
         if (rc == ENT_ERROR) {
             lines_free(&l);
             return entx_label_fail(job, ENT_ERROR, "%s", *job->msg ? job->msg : "out of memory");

@@ -172,7 +172,10 @@ static int check_stock(ent_basket *b, int64_t product_id, int64_t lot_id, int64_
     }
     local_today(b, today);
     if (lot_id) {
-        rc = entx_stock_pick(b->db, &picks, &n, product_id, lot_id, in_lot, b->shelf_id, today);
+        rc = entx_stock_pick(
+            b->db, &picks, &n,
+            &(struct pick_want){
+                .product_id = product_id, .lot_id = lot_id, .qty = in_lot, .prefer = b->shelf_id, .today = today});
         if (rc == ENT_OK && origin)
             memcpy(origin, picks[0].origin, 3);
         free(picks);
@@ -180,7 +183,9 @@ static int check_stock(ent_basket *b, int64_t product_id, int64_t lot_id, int64_
         if (rc != ENT_OK)
             return rc;
     }
-    rc = entx_stock_pick(b->db, &picks, &n, product_id, 0, all, b->shelf_id, today);
+    rc = entx_stock_pick(
+        b->db, &picks, &n,
+        &(struct pick_want){.product_id = product_id, .qty = all, .prefer = b->shelf_id, .today = today});
     if (rc == ENT_OK && origin && !lot_id)
         memcpy(origin, picks[0].origin, 3);
     free(picks);

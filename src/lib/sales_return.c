@@ -267,8 +267,14 @@ static int refund_split(struct ret *r, int64_t refund, int64_t out[3], bool with
     return ENT_OK;
 }
 
-static int write_return(struct ret *r, int64_t *id, ent_journal *j, const char *uuid, const char *now, const char *day,
-                        int hour, bool with_receipt)
+/* When a return is written and under which id: now in UTC, day and hour
+ * the store's local ones. */
+struct ret_when {
+    const char *uuid, *now, *day;
+    int hour;
+};
+
+static int write_return(struct ret *r, int64_t *id, ent_journal *j, const struct ret_when *at, bool with_receipt)
 {
     static const char *const m[3] = {"card", "wallet", "cash"};
     const ent_return_req *q = r->req;
@@ -320,8 +326,8 @@ static int write_return(struct ret *r, int64_t *id, ent_journal *j, const char *
         jp[npay++] = (ent_journal_pay){"cash", 0};
     ent_journal_record rec = {0};
     rec.kind = q->void_sale ? ENT_JOURNAL_VOID : ENT_JOURNAL_RETURN;
-    rec.uuid = uuid;
-    rec.time = now;
+    rec.uuid = at->uuid;
+    rec.time = at->now;
     rec.counter = q->counter;
     rec.cashier = q->cashier;
     rec.ref = r->ref_uuid;
@@ -339,13 +345,13 @@ static int write_return(struct ret *r, int64_t *id, ent_journal *j, const char *
     char note[220];
     snprintf(note, sizeof note, "%s%s%s", q->void_sale ? "VOID" : "", q->void_sale && q->reason ? ": " : "",
              q->reason ? q->reason : "");
-    const struct sales_row row = {.uuid = uuid,
+    const struct sales_row row = {.uuid = at->uuid,
                                   .receipt = w.seq,
                                   .kind = "return",
                                   .ref_id = r->ref_sale,
                                   .at = w.time,
-                                  .day = day,
-                                  .hour = hour,
+                                  .day = at->day,
+                                  .hour = at->hour,
                                   .counter = q->counter,
                                   .cashier = q->cashier,
                                   .total = total,
@@ -377,15 +383,15 @@ static int write_return(struct ret *r, int64_t *id, ent_journal *j, const char *
                                           .ref_line = s->line_id};
         rc = entx_sales_insert_line(db, &line_id, &lr);
         if (rc == ENT_OK)
-            rc = put_back(r, s, line_id, uuid, q->cashier);
+            rc = put_back(r, s, line_id, at->uuid, q->cashier);
         k++;
     }
     for (int p = 0; p < 3 && rc == ENT_OK; p++)
         if (split[p] > 0)
             rc = entx_sales_insert_pay(db, *id, m[p], -split[p], 0, 0);
     if (rc == ENT_OK)
-        rc = entx_sales_sum_add(db, &(struct sales_sum){.day = day,
-                                                        .hour = hour,
+        rc = entx_sales_sum_add(db, &(struct sales_sum){.day = at->day,
+                                                        .hour = at->hour,
                                                         .counter = q->counter,
                                                         .cashier = q->cashier,
                                                         .is_return = true,
@@ -496,7 +502,8 @@ int ent_sale_return(ent_db *db, ent_sale **out, ent_journal *j, const ent_return
         }
     }
     if (rc == ENT_OK)
-        rc = write_return(&r, &ret_id, j, uuid, now, day, hour, with_receipt);
+        rc = write_return(&r, &ret_id, j, &(struct ret_when){.uuid = uuid, .now = now, .day = day, .hour = hour},
+                          with_receipt);
     rc = entx_tx_end(db, rc);
     if (rc == ENT_OK && out && entx_sales_read(db, out, ret_id) != ENT_OK)
         *out = NULL;

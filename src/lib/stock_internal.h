@@ -63,7 +63,11 @@ struct ent_pick {
  * is past its expiry date, named), ENT_REFUSED (only in quarantine or
  * bonded). Errors leave *out NULL.
  */
-int entx_stock_pick(ent_db *db, struct ent_pick **out, size_t *n, int64_t product_id, int64_t lot_id, int64_t qty,
-                   int64_t prefer, const char *today);
+struct pick_want {
+    int64_t product_id, lot_id, qty;
+    int64_t prefer;    /* the location to take from first; 0: none */
+    const char *today; /* the store's local date */
+};
+int entx_stock_pick(ent_db *db, struct ent_pick **out, size_t *n, const struct pick_want *want);
 
 #endif

@@ -36,17 +36,16 @@ static int refuse(ent_db *db, int64_t product_id, int64_t lot_id, const struct t
                     lot_id ? lotpart : "", (long long)t->sellable, (long long)qty);
 }
 
-int entx_stock_pick(ent_db *db, struct ent_pick **out, size_t *n, int64_t product_id, int64_t lot_id, int64_t qty,
-                   int64_t prefer, const char *today)
+int entx_stock_pick(ent_db *db, struct ent_pick **out, size_t *n, const struct pick_want *want)
 {
     struct ent_pick *picks = NULL;
     size_t count = 0, cap = 0;
     struct tally t = {0};
-    int64_t left = qty;
+    int64_t left = want->qty;
     int rc = ENT_OK, sc;
     *out = NULL;
     *n = 0;
-    if (qty <= 0)
+    if (want->qty <= 0)
         return entx_fail(db, ENT_INVALID, "quantity must be 1 or more");
     sqlite3_stmt *st = entx_stmt(db,
         "SELECT b.lot_id, b.location_id, b.qty, l.code, l.origin, COALESCE(l.expiry, ''), loc.kind, loc.code "
@@ -56,9 +55,9 @@ int entx_stock_pick(ent_db *db, struct ent_pick **out, size_t *n, int64_t produc
         "b.location_id");
     if (st == NULL)
         return db->code;
-    sqlite3_bind_int64(st, 1, product_id);
-    sqlite3_bind_int64(st, 2, lot_id);
-    sqlite3_bind_int64(st, 3, prefer);
+    sqlite3_bind_int64(st, 1, want->product_id);
+    sqlite3_bind_int64(st, 2, want->lot_id);
+    sqlite3_bind_int64(st, 3, want->prefer);
     while ((sc = sqlite3_step(st)) == SQLITE_ROW) {
         int64_t have = sqlite3_column_int64(st, 2);
         const char *expiry = (const char *)sqlite3_column_text(st, 5);
@@ -75,7 +74,7 @@ int entx_stock_pick(ent_db *db, struct ent_pick **out, size_t *n, int64_t produc
                 goto overflow;
             continue;
         }
-        if (expiry[0] && strcmp(expiry, today) < 0) {
+        if (expiry[0] && strcmp(expiry, want->today) < 0) {
             if (t.expired == 0) {
                 entx_col_copy(st, t.expired_lot, sizeof t.expired_lot, 3);
                 snprintf(t.expired_on, sizeof t.expired_on, "%s", expiry);
@@ -111,7 +110,7 @@ int entx_stock_pick(ent_db *db, struct ent_pick **out, size_t *n, int64_t produc
         rc = entx_fail_sql(db, "picking stock");
     sqlite3_reset(st);
     if (rc == ENT_OK && left > 0)
-        rc = refuse(db, product_id, lot_id, &t, qty);
+        rc = refuse(db, want->product_id, want->lot_id, &t, want->qty);
     if (rc != ENT_OK) {
         free(picks);
         return rc;
@@ -125,7 +124,7 @@ overflow:
     sqlite3_reset(st);
     free(picks);
     char label[ENT_PRODUCT_LABEL_SIZE];
-    entx_product_label(db, label, sizeof label, product_id);
+    entx_product_label(db, label, sizeof label, want->product_id);
     return entx_fail(db, ENT_ERROR,
                     "%s: the stock on hand is too large to add up (a balance beyond its bound, "
                     "written outside entrepot): the integrity check names it",
