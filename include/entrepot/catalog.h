@@ -11,6 +11,9 @@
 #include <stdio.h>
 #include "entrepot/common.h"
 
+#define ENT_SKU_SIZE 33     /* an internal stock-keeping code */
+#define ENT_HS_CODE_SIZE 11 /* a customs tariff (HS) code, up to 10 digits */
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -50,22 +53,22 @@ typedef struct ent_product_fields {
 /* A commodity as stored. Strings are owned by the struct. */
 typedef struct ent_product {
     int64_t id;           /* internal row id */
-    char gtin[15];        /* "" when the commodity has none */
-    char sku[33];
+    char gtin[ENT_GTIN_SIZE]; /* "" when the commodity has none */
+    char sku[ENT_SKU_SIZE];
     char *name_zh, *name_en, *brand, *importer, *storage;
-    char origin[3];       /* default origin, alpha-2, or "" */
-    char hs_code[11];
-    char unit[4];         /* pcs, g, ml */
+    char origin[ENT_COUNTRY_SIZE]; /* default origin, alpha-2, or "" */
+    char hs_code[ENT_HS_CODE_SIZE];
+    char unit[ENT_UNIT_SIZE]; /* pcs, g, ml */
     int64_t net_content;  /* in net_unit; 0 when unknown */
-    char net_unit[4];
+    char net_unit[ENT_UNIT_SIZE];
     int64_t price;        /* minor units; 0 when not priced */
-    char currency[4];
+    char currency[ENT_CURRENCY_SIZE];
     int32_t tax_rate;     /* basis points: 1300 = 13% */
     int64_t reorder_point;
     int32_t shelf_life_days; /* 0 when unknown */
-    char created_at[21], updated_at[21];
-    int unpriced;         /* 1: no price yet, cannot be sold (0, priced, when zeroed) */
-    char retired_at[21];  /* "" while in the catalogue; else when it was retired */
+    char created_at[ENT_TIME_SIZE], updated_at[ENT_TIME_SIZE];
+    bool unpriced;                  /* true: no price yet, cannot be sold (0, priced, when zeroed) */
+    char retired_at[ENT_TIME_SIZE]; /* "" while in the catalogue; else when it was retired */
 } ent_product;
 
 /* Adds a commodity. ENT_INVALID (a field is wrong: the message names it),
@@ -88,12 +91,12 @@ ENT_API int ent_product_unretire(ent_db *db, const char *code);
 /* Finds the commodity named by code (GTIN, SKU or barcode). *qty_out (may be
  * NULL) receives how many base units the code stands for (1, or 12 for a
  * case barcode). ENT_NOTFOUND names the code. Release with ent_product_free. */
-ENT_API int ent_product_find(ent_db *db, ent_product **out, const char *code, int64_t *qty_out);
+ENT_API int ent_product_find(ent_db *db, ent_product **out, int64_t *qty_out, const char *code);
 ENT_API void ent_product_free(ent_product *p);
 
 /* The internal id of the commodity named by code (the fast path behind
  * scanning and lookups). ENT_NOTFOUND when no commodity has that code. */
-ENT_API int ent_product_id(ent_db *db, int64_t *out, const char *code, int64_t *qty_out);
+ENT_API int ent_product_id(ent_db *db, int64_t *out, int64_t *qty_out, const char *code);
 
 /* Visits commodities in the catalogue (not retired) in the order they were
  * added; `search` (NULL for all; "" is refused) keeps those
@@ -139,7 +142,7 @@ ENT_API int ent_product_barcodes(ent_db *db, const char *product, ent_barcode_cb
  * update clears the field as ent_product_edit does for "". *imported (may
  * be NULL) receives the number of rows written.
  */
-ENT_API int ent_product_import_csv(ent_db *db, FILE *in, int update, int64_t *imported);
+ENT_API int ent_product_import_csv(ent_db *db, int64_t *imported, FILE *in, bool update);
 /* Writes the catalogue (not retired commodities); an unpriced one has an
  * empty price. */
 ENT_API int ent_product_export_csv(ent_db *db, FILE *out);

@@ -4,8 +4,13 @@
  *
  * Conventions (see STYLE.md):
  *  - functions return int: ENT_OK (0) or one of the negative ENT_* codes;
- *  - results the caller owns come back through the first parameter, named
- *    out, and are released with the matching _free, which accepts NULL.
+ *  - the handle the call works on (db, journal, basket, job) comes first;
+ *    results come back through the parameters right after it (the first
+ *    when there is no handle), the main one named out, before the inputs;
+ *    what the caller owns is released with the matching _free, which
+ *    accepts NULL;
+ *  - more than about seven parameters become a struct of named fields;
+ *    a yes/no is bool; fixed-width texts use the ENT_*_SIZE names below.
  *
  * Errors, one model (as SQLite and libgit2). A call that fails returns its
  * ENT_* code and leaves words for it, and a hint when one thing fixes it. A
@@ -27,6 +32,7 @@
 #ifndef ENTREPOT_COMMON_H
 #define ENTREPOT_COMMON_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -35,6 +41,24 @@ extern "C" {
 #endif
 
 #define ENT_API __attribute__((visibility("default")))
+
+/*
+ * Sizes of the fixed-width texts in the API's structs and char out[]
+ * parameters, the terminating NUL included: one name per meaning, so that
+ * a buffer says what it holds. Module-specific ones are in their headers.
+ */
+#define ENT_UUID_SIZE 37          /* "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" */
+#define ENT_TIME_SIZE 21          /* a UTC instant, "YYYY-MM-DDTHH:MM:SSZ" */
+#define ENT_DATE_SIZE 11          /* "YYYY-MM-DD" */
+#define ENT_COUNTRY_SIZE 3        /* ISO 3166-1 alpha-2, "FR" */
+#define ENT_CURRENCY_SIZE 4       /* ISO 4217, "EUR" */
+#define ENT_UNIT_SIZE 4           /* unit of sale: "pcs", "g", "ml" */
+#define ENT_GTIN_SIZE 15          /* GTIN-14 digits */
+#define ENT_HASH_HEX_SIZE 65      /* SHA-256 in hex: journal hashes and key ids */
+#define ENT_TZ_SIZE 65            /* an IANA zone name, "Asia/Shanghai" */
+#define ENT_LOT_SIZE 65           /* a lot code, or a sale line's lot codes joined by '+' */
+#define ENT_PRODUCT_CODE_SIZE 64  /* a commodity's code in a basket or sale: GTIN-14 or SKU */
+#define ENT_PRODUCT_NAME_SIZE 201 /* a commodity's name as a basket or a scan holds it */
 
 enum {
     ENT_OK = 0,

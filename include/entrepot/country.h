@@ -17,7 +17,7 @@ extern "C" {
 #endif
 
 typedef struct ent_country {
-    char alpha2[3];      /* "FR" */
+    char alpha2[ENT_COUNTRY_SIZE]; /* "FR" */
     char alpha3[4];      /* "FRA" */
     int numeric;         /* 250 */
     const char *name_en; /* "France" */

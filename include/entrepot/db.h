@@ -7,6 +7,8 @@
 
 #include "entrepot/common.h"
 
+#define ENT_STORE_CODE_SIZE 17 /* the store's short code, "SH01" */
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -55,14 +57,14 @@ ENT_API int ent_db_schema_version(ent_db *db);
 
 /* The store this database belongs to. */
 typedef struct ent_store {
-    char code[17];      /* short code such as "SH01" */
-    char currency[4];   /* ISO 4217 alpha code of prices */
-    char tz[65];        /* IANA time zone, e.g. "Asia/Shanghai" */
+    char code[ENT_STORE_CODE_SIZE];   /* short code such as "SH01" */
+    char currency[ENT_CURRENCY_SIZE]; /* ISO 4217 alpha code of prices */
+    char tz[ENT_TZ_SIZE];             /* IANA time zone, e.g. "Asia/Shanghai" */
     char *name;         /* owned by the struct */
-    char created_at[21];
+    char created_at[ENT_TIME_SIZE];
     char *address;       /* owned; NULL when not recorded */
     char *phone;         /* owned; NULL when not recorded */
-    char changed_at[21]; /* last change of name, address or phone ("" when never) */
+    char changed_at[ENT_TIME_SIZE]; /* last change of name, address or phone ("" when never) */
     char *changed_by;    /* owned; who made it (NULL when never) */
 } ent_store;
 

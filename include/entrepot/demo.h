@@ -49,10 +49,10 @@ typedef struct ent_demo_stats {
     int64_t case_barcodes;   /* GTIN-14 case codes added */
     int64_t bonded_lots, quarantine_lots;
     int64_t foreign_cost_lots; /* lots costed in a currency other than the store's */
-    char today[11];          /* the date used */
-    char sample_gtin[15];    /* a commodity to look at (13 digits, as printed) */
+    char today[ENT_DATE_SIZE]; /* the date used */
+    char sample_gtin[ENT_GTIN_SIZE]; /* a commodity to look at (13 digits, as printed) */
     char sample_search[64];  /* a word in the sample's Chinese name, for product search */
-    char sample_origin[3];   /* a country with many commodities */
+    char sample_origin[ENT_COUNTRY_SIZE]; /* a country with many commodities */
 } ent_demo_stats;
 
 /*

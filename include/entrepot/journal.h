@@ -16,6 +16,9 @@
 #include "entrepot/common.h"
 #include "entrepot/db.h"
 
+#define ENT_PERIOD_SIZE 24       /* a closing's period: "day:2026-11-28", "month:2026-11" */
+#define ENT_JOURNAL_KIND_SIZE 12 /* a record's kind: "SALE", "CLOSE", ... */
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -41,12 +44,13 @@ typedef struct ent_journal ent_journal;
 /*
  * Makes a new ECDSA P-256 key and writes it to path as PKCS#8 PEM with mode
  * 0600, encrypted with AES-256-CBC when passphrase is not NULL or empty.
- * key_id_out (65 bytes, may be NULL) receives the key id in hex: SHA-256 of
+ * key_id_out (ENT_HASH_HEX_SIZE bytes, may be NULL) receives the key id in hex: SHA-256 of
  * the DER SubjectPublicKeyInfo. Does not touch the journal: use
  * ent_journal_start (first key) or ent_journal_rotate (a new key).
  * Errors: ENT_EXISTS (path exists: a key is never overwritten), ENT_ERROR.
  */
-ENT_API int ent_journal_keygen(ent_db *db, char *key_id_out, const char *path, const char *passphrase);
+ENT_API int ent_journal_keygen(ent_db *db, char key_id_out[ENT_HASH_HEX_SIZE], const char *path,
+                               const char *passphrase);
 
 /*
  * Makes the store's first key at path (as ent_journal_keygen), remembers
@@ -54,7 +58,7 @@ ENT_API int ent_journal_keygen(ent_db *db, char *key_id_out, const char *path, c
  * START record carrying the public key. ENT_EXISTS when the journal has
  * already started (rotate instead), ENT_NOTFOUND without a store.
  */
-ENT_API int ent_journal_start(ent_db *db, char *key_id_out, const char *path, const char *passphrase);
+ENT_API int ent_journal_start(ent_db *db, char key_id_out[ENT_HASH_HEX_SIZE], const char *path, const char *passphrase);
 
 /* Options of ent_journal_open; a zeroed struct takes every default. */
 typedef struct ent_journal_open_opts {
@@ -130,10 +134,10 @@ typedef struct ent_journal_record {
 /* What an append wrote: for the receipt. */
 typedef struct ent_journal_written {
     int64_t seq;
-    char uuid[37];
-    char time[21];
+    char uuid[ENT_UUID_SIZE];
+    char time[ENT_TIME_SIZE];
     int64_t total, grand_total;
-    char hash[65];
+    char hash[ENT_HASH_HEX_SIZE];
     char qr[256]; /* the receipt's QR payload (README: "Receipt QR payload") */
 } ent_journal_written;
 
@@ -157,9 +161,9 @@ ENT_API int ent_journal_event(ent_journal *j, ent_journal_written *out, const ch
 /* A closing as written: the Z report. Strings owned by the struct. */
 typedef struct ent_journal_closing {
     int64_t seq;            /* the CLOSE record */
-    char period[24];        /* "day:2026-11-28", "month:2026-11", "year:2026" */
-    char period_end[21];    /* UTC instant the period ends */
-    char time[21];
+    char period[ENT_PERIOD_SIZE];   /* "day:2026-11-28", "month:2026-11", "year:2026" */
+    char period_end[ENT_TIME_SIZE]; /* UTC instant the period ends */
+    char time[ENT_TIME_SIZE];
     int64_t first_seq, last_seq; /* the records summed (first > last: none) */
     int64_t counts[9];      /* records per kind, indexed by ENT_JOURNAL_* */
     ent_journal_tax *taxes; /* per tax rate (SALE, RETURN, VOID) */
@@ -169,9 +173,9 @@ typedef struct ent_journal_closing {
     int64_t total;          /* the period's total */
     int64_t training;       /* training sales in the period, not in any total */
     int64_t grand_total;    /* perpetual */
-    char currency[4];
-    char hash[65];          /* the CLOSE record's hash: the head to note down */
-    char last_hash[65];     /* the hash of the record before it */
+    char currency[ENT_CURRENCY_SIZE];
+    char hash[ENT_HASH_HEX_SIZE];      /* the CLOSE record's hash: the head to note down */
+    char last_hash[ENT_HASH_HEX_SIZE]; /* the hash of the record before it */
 } ent_journal_closing;
 
 /*
@@ -195,7 +199,8 @@ ENT_API void ent_journal_closing_free(ent_journal_closing *c);
  * writes a KEY record, signed by the current key, that introduces it; from
  * then on j signs with the new key, and the new path is remembered.
  */
-ENT_API int ent_journal_rotate(ent_journal *j, char *key_id_out, const char *new_path, const char *passphrase);
+ENT_API int ent_journal_rotate(ent_journal *j, char key_id_out[ENT_HASH_HEX_SIZE], const char *new_path,
+                               const char *passphrase);
 
 /*
  * When the current key is lost: opens the journal with a new key file
@@ -222,8 +227,8 @@ typedef struct ent_journal_summary {
     int64_t closings;
     int64_t bad;          /* records reported */
     int64_t keys;         /* keys in the key chain */
-    int anchored;         /* 1 when the START key was checked against --pubkey */
-    char head[65];        /* hash of the last record ("" for an empty journal) */
+    bool anchored;        /* true when the START key was checked against --pubkey */
+    char head[ENT_HASH_HEX_SIZE]; /* hash of the last record ("" for an empty journal) */
 } ent_journal_summary;
 
 /* Called once per bad record, in seq order; reason is borrowed. */
@@ -327,15 +332,15 @@ ENT_API int ent_journal_reconcile(ent_db *db, ent_check_cb cb, void *ud);
 /* ---- receipts ------------------------------------------------------------ */
 
 typedef struct ent_journal_receipt {
-    char store[17];
+    char store[ENT_STORE_CODE_SIZE];
     int64_t seq;
-    char kind[12];
-    char time[21];
+    char kind[ENT_JOURNAL_KIND_SIZE];
+    char time[ENT_TIME_SIZE];
     int64_t total;
-    char currency[4];
-    char hash[65];
-    char key_id[65];   /* the key that signed it */
-    int in_journal;    /* 1: db given and the record is there with this hash */
+    char currency[ENT_CURRENCY_SIZE];
+    char hash[ENT_HASH_HEX_SIZE];
+    char key_id[ENT_HASH_HEX_SIZE]; /* the key that signed it */
+    bool in_journal;                /* true: db given and the record is there with this hash */
 } ent_journal_receipt;
 
 /*

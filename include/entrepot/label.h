@@ -171,7 +171,7 @@ ENT_API int ent_label_job_write_file(ent_label_job *job, const char *path);
  * ENT_NOTFOUND when the printer does not exist, ENT_ERROR with lp's own
  * words otherwise (lp missing, CUPS not running, ...).
  */
-ENT_API int ent_label_job_print(ent_label_job *job, const char *printer, char *request_id, size_t len);
+ENT_API int ent_label_job_print(ent_label_job *job, char *request_id, size_t len, const char *printer);
 
 /*
  * Releases the font and glyph caches that cairo and fontconfig keep for the
@@ -213,7 +213,7 @@ ENT_API int ent_label_queue_each(ent_db *db, ent_label_queue_cb cb, void *ud);
 
 /* Removes the entries with id <= upto (those that were printed); entries
  * queued after the job was made stay. *removed (may be NULL) gets the count. */
-ENT_API int ent_label_queue_clear(ent_db *db, int64_t upto, int64_t *removed);
+ENT_API int ent_label_queue_clear(ent_db *db, int64_t *removed, int64_t upto);
 
 /* Removes one commodity's entries with id <= upto (after a job that printed
  * its label while others were skipped). */

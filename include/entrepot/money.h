@@ -28,7 +28,11 @@ ENT_API int ent_money_parse(int64_t *out, const char *text, const char *currency
  * to out. ENT_NOTFOUND with the message naming the code, ENT_ERROR when the
  * iso-codes data cannot be read.
  */
-ENT_API int ent_currency_parse(char out[4], const char *text);
+ENT_API int ent_currency_parse(char out[ENT_CURRENCY_SIZE], const char *text);
+
+/* Room for any amount ent_money_format writes: the 19 digits of an int64_t,
+ * a sign and a decimal point, NUL included. */
+#define ENT_MONEY_TEXT_SIZE 32
 
 /* Formats minor units as a plain decimal ("12.50", "-0.05", "1200").
  * Returns the length written (snprintf rules), or -1 for an unknown currency. */

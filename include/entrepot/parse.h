@@ -28,13 +28,13 @@ extern "C" {
  * NULL, gives its days since 1970-01-01. ENT_OK or ENT_INVALID (the form is
  * wrong, the month or day does not exist, or it is out of the range).
  */
-ENT_API int ent_date_check(const char *text, int32_t *days);
+ENT_API int ent_date_check(int32_t *days, const char *text);
 
 /*
  * out = date + days (days may be negative). ENT_INVALID when date is not a
  * date or the result falls outside 1900-01-01 to 9999-12-31; out is then "".
  */
-ENT_API int ent_date_add_days(char out[11], const char *date, int64_t days);
+ENT_API int ent_date_add_days(char out[ENT_DATE_SIZE], const char *date, int64_t days);
 
 /*
  * A UTC time "YYYY-MM-DDTHH:MM:SSZ" as the local time "YYYY-MM-DD HH:MM:SS"
@@ -52,7 +52,7 @@ ENT_API int ent_time_local(char out[20], const char *tz, const char *utc);
  * $TZDIR (else /usr/share/zoneinfo) without touching $TZ: safe from several
  * threads. ENT_INVALID, the message naming the zone, when tz is not one.
  */
-ENT_API int ent_time_today(char out[11], const char *tz);
+ENT_API int ent_time_today(char out[ENT_DATE_SIZE], const char *tz);
 
 /*
  * Parses a whole number in decimal digits (an optional leading '-', no

@@ -20,6 +20,9 @@
 #include "entrepot/common.h"
 #include "entrepot/journal.h"
 
+#define ENT_COUNTER_SIZE 17 /* a counter (till) name: 1 to 16 letters, digits, - or _ */
+#define ENT_CASHIER_SIZE 65 /* who rang the sale up */
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -50,11 +53,11 @@ ENT_API void ent_basket_free(ent_basket *b);
 /* A basket line. Borrowed from the basket until it next changes. */
 typedef struct ent_basket_line {
     int64_t product_id;
-    char code[64];       /* GTIN-14 or SKU */
-    char name[201];      /* Chinese name, else English */
-    char origin[3];      /* the origin of the lot that will be sold first */
-    char lot[65];        /* the lot the scan named, "" for first-expiry-first-out */
-    char unit[4];        /* pcs, g, ml */
+    char code[ENT_PRODUCT_CODE_SIZE]; /* GTIN-14 or SKU */
+    char name[ENT_PRODUCT_NAME_SIZE]; /* Chinese name, else English */
+    char origin[ENT_COUNTRY_SIZE];    /* the origin of the lot that will be sold first */
+    char lot[ENT_LOT_SIZE];           /* the lot the scan named, "" for first-expiry-first-out */
+    char unit[ENT_UNIT_SIZE];         /* pcs, g, ml */
     int64_t qty;         /* base units */
     int64_t list_price;  /* catalogue price (per unit, per kg or l) */
     int64_t unit_price;  /* price used (an override changes it) */
@@ -121,7 +124,7 @@ ENT_API void ent_basket_clear(ent_basket *b);
 
 typedef struct ent_sale_line {
     int64_t id;
-    char code[64], lot[65], origin[3], unit[4];
+    char code[ENT_PRODUCT_CODE_SIZE], lot[ENT_LOT_SIZE], origin[ENT_COUNTRY_SIZE], unit[ENT_UNIT_SIZE];
     char *name, *price_reason, *discount_reason; /* owned; reasons may be NULL */
     int64_t qty, unit_price, discount, amount, tax;
     int32_t tax_rate;
@@ -134,18 +137,18 @@ typedef struct ent_sale_pay {
 } ent_sale_pay;
 
 typedef struct ent_sale {
-    char uuid[37];
+    char uuid[ENT_UUID_SIZE];
     int64_t receipt;      /* receipt number (the journal seq) */
     char kind[8];         /* "sale" or "return" */
-    char ref_uuid[37];    /* return: the sale taken back ("" when none) */
+    char ref_uuid[ENT_UUID_SIZE]; /* return: the sale taken back ("" when none) */
     int64_t ref_receipt;  /* return: its receipt number (0 when none) */
-    char time[21], day[11];
+    char time[ENT_TIME_SIZE], day[ENT_DATE_SIZE];
     int hour;
-    char counter[17], cashier[65];
-    char store[17], currency[4];
+    char counter[ENT_COUNTER_SIZE], cashier[ENT_CASHIER_SIZE];
+    char store[ENT_STORE_CODE_SIZE], currency[ENT_CURRENCY_SIZE];
     char *store_name;     /* owned */
     char *note;           /* owned, may be NULL: a return's reason */
-    int is_void;          /* 1: a void (the journal record is a VOID) */
+    bool is_void;         /* true: a void (the journal record is a VOID) */
     int64_t total, tax, units;
     size_t nlines, npays, ntaxes;
     ent_sale_line *lines;
@@ -184,7 +187,7 @@ typedef struct ent_return_req {
     size_t nitems;           /* 0 with a receipt: everything not yet returned */
     const char *location;    /* a returns, shelf or back-room location; NULL: where each unit came from */
     const char *counter, *cashier, *reason;
-    int void_sale;           /* 1: void the whole sale (receipt, no items): a VOID record */
+    bool void_sale; /* true: void the whole sale (receipt, no items): a VOID record */
 } ent_return_req;
 
 /*
@@ -210,7 +213,7 @@ ENT_API int ent_sale_return(ent_db *db, ent_sale **out, ent_journal *j, const en
  * 80 mm) character cells; CJK characters take two. *out is malloc'd, owned
  * by the caller. reprint adds a "REPRINT" line.
  */
-ENT_API int ent_receipt_text(ent_db *db, char **out, const ent_sale *s, int columns, int reprint);
+ENT_API int ent_receipt_text(ent_db *db, char **out, const ent_sale *s, int columns, bool reprint);
 
 /*
  * The receipt as ESC/POS bytes for a thermal printer: reset, Chinese mode
@@ -220,7 +223,7 @@ ENT_API int ent_receipt_text(ent_db *db, char **out, const ent_sale *s, int colu
  * database, so it can only be made then).
  */
 ENT_API int ent_receipt_escpos(ent_db *db, unsigned char **out, size_t *len, const ent_sale *s, int columns,
-                               int reprint);
+                               bool reprint);
 
 /* ---- reports ------------------------------------------------------------ */
 
@@ -261,7 +264,7 @@ typedef int (*ent_sales_cb)(const ent_sales_row *row, void *ud);
 /* Sales grouped as asked, from the summaries; rows by key (by commodity and
  * country: by gross sales, largest first), and the total net value through
  * *total (may be NULL). ENT_INVALID for a bad date. */
-ENT_API int ent_sales_report(ent_db *db, const ent_sales_query *q, ent_sales_cb cb, void *ud, int64_t *total);
+ENT_API int ent_sales_report(ent_db *db, int64_t *total, const ent_sales_query *q, ent_sales_cb cb, void *ud);
 
 /* Recomputes the summaries from the sale lines (after a restore, or to
  * check them): ENT_OK. */
@@ -277,14 +280,14 @@ ENT_API int ent_sales_summary_rebuild(ent_db *db);
  * a bad row is ENT_INVALID "row N: ..." and nothing is written.
  * *rows (may be NULL) receives the rows read.
  */
-ENT_API int ent_flow_import_csv(ent_db *db, FILE *in, int64_t *rows);
+ENT_API int ent_flow_import_csv(ent_db *db, int64_t *rows, FILE *in);
 
 /* Records one count by hand (sensor "manual" when NULL), the same upsert. */
 ENT_API int ent_flow_record(ent_db *db, const char *sensor, const char *start, int64_t minutes, int64_t n_in,
                             int64_t n_out);
 
 typedef struct ent_flow_query {
-    int by_day;            /* 0: per hour, 1: per day */
+    bool by_day;           /* false: per hour, true: per day */
     const char *from, *to; /* local dates, inclusive; NULL: open */
 } ent_flow_query;
 
@@ -307,8 +310,8 @@ ENT_API int ent_flow_report(ent_db *db, const ent_flow_query *q, ent_flow_cb cb,
 /* The peak hours of day (0-23) over the query's range, by visitors summed
  * per hour of the day: up to n hours, best first, into hours[]; *found how
  * many. */
-ENT_API int ent_flow_peak_hours(ent_db *db, const ent_flow_query *q, int *hours, int64_t *visitors, size_t n,
-                                size_t *found);
+ENT_API int ent_flow_peak_hours(ent_db *db, int *hours, int64_t *visitors, size_t *found, size_t n,
+                                const ent_flow_query *q);
 
 #ifdef __cplusplus
 }

@@ -20,6 +20,10 @@
 
 #include "entrepot/common.h"
 
+#define ENT_GS1_LOT_SIZE 21    /* GS1 AI 10: up to 20 characters */
+#define ENT_GS1_SERIAL_SIZE 21 /* GS1 AI 21: up to 20 characters */
+#define ENT_SSCC_SIZE 19       /* GS1 AI 00: 18 digits */
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -35,7 +39,7 @@ ENT_API int ent_gs1_check_digit(const char *s, size_t n);
  * "GTIN 12345: 5 digits, expected 8, 12, 13 or 14") as the calling thread's
  * last error (ent_error_last).
  */
-ENT_API int ent_gtin_normalize(char out[15], const char *code);
+ENT_API int ent_gtin_normalize(char out[ENT_GTIN_SIZE], const char *code);
 
 /*
  * GS1's price/weight check digit of an in-store code (General
@@ -153,29 +157,29 @@ typedef struct ent_scan {
     ent_scan_kind kind;
     char aim[4];              /* AIM symbology identifier without ']' ("C1"), "" when none */
     const char *symbology;    /* "GS1-128", "EAN/UPC", ...; "" when none; static */
-    char gtin[15];            /* 14 digits, check digit verified; "" when none */
-    char gtin_contained[15];  /* AI 02: the GTIN of the items inside */
+    char gtin[ENT_GTIN_SIZE]; /* 14 digits, check digit verified; "" when none */
+    char gtin_contained[ENT_GTIN_SIZE]; /* AI 02: the GTIN of the items inside */
     char addon[6];            /* EAN/UPC 2- or 5-digit add-on */
-    char lot[21];             /* AI 10 */
-    char serial[21];          /* AI 21 */
-    char expiry[11];          /* AI 17 */
-    char best_before[11];     /* AI 15 */
-    char production[11];      /* AI 11 */
-    char packaging[11];       /* AI 13 */
+    char lot[ENT_GS1_LOT_SIZE];       /* AI 10 */
+    char serial[ENT_GS1_SERIAL_SIZE]; /* AI 21 */
+    char expiry[ENT_DATE_SIZE];       /* AI 17 */
+    char best_before[ENT_DATE_SIZE];  /* AI 15 */
+    char production[ENT_DATE_SIZE];   /* AI 11 */
+    char packaging[ENT_DATE_SIZE];    /* AI 13 */
     int64_t count;            /* AI 30 or 37; -1 when absent */
-    int has_measure;          /* a trade measure (310n-316n, 320n, ...) or in-store weight */
+    bool has_measure;         /* a trade measure (310n-316n, 320n, ...) or in-store weight */
     ent_scan_measure measure; /* the first one */
-    int has_amount;           /* AI 390n-393n, or an in-store price */
+    bool has_amount;          /* AI 390n-393n, or an in-store price */
     int64_t amount;           /* amount / 10^amount_decimals */
     int amount_decimals;
-    char currency[4];         /* ISO 4217 alpha of 391n/393n; "" means the store's */
-    char origin[3];           /* AI 422 as ISO 3166-1 alpha-2 */
+    char currency[ENT_CURRENCY_SIZE]; /* ISO 4217 alpha of 391n/393n; "" means the store's */
+    char origin[ENT_COUNTRY_SIZE];    /* AI 422 as ISO 3166-1 alpha-2 */
     int origin_numeric;       /* 0 when absent */
-    char sscc[19];            /* AI 00 */
+    char sscc[ENT_SSCC_SIZE]; /* AI 00 */
     char payment_ref[26];     /* AI 8020 */
     /* In-store codes */
     char instore_item[14];    /* item reference digits under the layout; "" when none */
-    char item_gtin[15];       /* the code with its value zeroed: what the catalogue knows */
+    char item_gtin[ENT_GTIN_SIZE]; /* the code with its value zeroed: what the catalogue knows */
     char instore_kind;        /* 'P' price, 'W' weight, 0 when no layout matched */
     int layout;               /* index of the layout used, -1 none */
     /* Store codes (kind OTHER) and URIs: the text itself, cut at 127 bytes */
@@ -226,12 +230,12 @@ struct ent_lot;
 /* What a scan resolved to. Owned by the caller: ent_scan_match_free(). */
 typedef struct ent_scan_match {
     int64_t product_id;
-    char code[64];            /* the code the catalogue knew (GTIN-14, SKU or barcode) */
+    char code[ENT_PRODUCT_CODE_SIZE]; /* the code the catalogue knew (GTIN-14, SKU or barcode) */
     int64_t code_qty;         /* units one such code stands for (12 for a case) */
     int64_t qty;              /* units this scan stands for: code_qty x count, or the
                                  weight in the product's unit; 0 when unknown */
-    char name[201];           /* the commodity's name (Chinese, else English) */
-    char unit[4];             /* its base unit: pcs, g, ml */
+    char name[ENT_PRODUCT_NAME_SIZE]; /* the commodity's name (Chinese, else English) */
+    char unit[ENT_UNIT_SIZE];         /* its base unit: pcs, g, ml */
     ent_scan_lot_state lot_state;
     struct ent_lot *lot;      /* the lot on record (owned), or NULL */
     char problem[300];        /* for UNKNOWN and CONFLICT: what does not agree */

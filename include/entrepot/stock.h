@@ -12,6 +12,9 @@
 
 #include "entrepot/common.h"
 
+#define ENT_LOCATION_CODE_SIZE 33 /* a location's code, "A-01-03" */
+#define ENT_LOCATION_KIND_SIZE 16 /* "shelf", "backroom", "bonded", "quarantine" */
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -36,8 +39,8 @@ ENT_API int ent_location_edit(ent_db *db, const char *code, const char *new_code
 ENT_API int ent_location_retire(ent_db *db, const char *code);
 
 typedef struct ent_location {
-    char code[33];
-    char kind[16];
+    char code[ENT_LOCATION_CODE_SIZE];
+    char kind[ENT_LOCATION_KIND_SIZE];
     const char *name; /* borrowed; may be NULL */
     int64_t units;    /* units on hand there */
     int64_t lots;     /* lots with stock there */
@@ -70,19 +73,19 @@ typedef struct ent_receive {
  * Receives goods into a location. A new lot is created; a lot code already
  * known for the product must agree with what is given (origin, declaration,
  * dates, supplier, cost), else ENT_INVALID names the field that differs.
- * lot_uuid_out (may be NULL, 37 bytes) receives the lot's UUID.
+ * lot_uuid_out (may be NULL, ENT_UUID_SIZE bytes) receives the lot's UUID.
  */
-ENT_API int ent_stock_receive(ent_db *db, const ent_receive *r, char *lot_uuid_out);
+ENT_API int ent_stock_receive(ent_db *db, char lot_uuid_out[ENT_UUID_SIZE], const ent_receive *r);
 
 /* A lot as stored. Strings owned by the struct. */
 typedef struct ent_lot {
     int64_t id, product_id;
-    char uuid[37];
+    char uuid[ENT_UUID_SIZE];
     char *code, *declaration, *supplier;
-    char origin[3];
-    char import_date[11], production_date[11], expiry[11]; /* "" when unknown */
+    char origin[ENT_COUNTRY_SIZE];
+    char import_date[ENT_DATE_SIZE], production_date[ENT_DATE_SIZE], expiry[ENT_DATE_SIZE]; /* "" when unknown */
     int64_t unit_cost; /* -1 when unknown */
-    char cost_currency[4];
+    char cost_currency[ENT_CURRENCY_SIZE];
     int64_t on_hand;   /* units on hand over all locations */
 } ent_lot;
 
@@ -97,26 +100,34 @@ ENT_API void ent_lot_free(ent_lot *lot);
 
 /* A move names product and location; lot may be NULL when exactly one lot
  * of the product lies there (otherwise ENT_INVALID lists the lots). */
-ENT_API int ent_stock_transfer(ent_db *db, const char *product, const char *lot, const char *from,
-                               const char *to, int64_t qty, const char *user, const char *note);
+typedef struct ent_move_req {
+    const char *product;     /* any of its codes */
+    const char *lot;         /* NULL: the one lot of the product there */
+    const char *location;    /* where the goods are (a transfer's from) */
+    const char *to;          /* a transfer's destination; unused otherwise */
+    int64_t qty;             /* transfer, scrap: 1 or more; adjust: signed, see below */
+    const char *reason;      /* adjust only: "damage", "loss", "found" or "sample" */
+    const char *user, *note; /* may be NULL */
+} ent_move_req;
 
-/* reason: "damage", "loss", "found" or "sample". delta is signed: found > 0,
- * the others < 0 (a positive qty for them is taken as a decrease). */
-ENT_API int ent_stock_adjust(ent_db *db, const char *product, const char *lot, const char *location,
-                             int64_t delta, const char *reason, const char *user, const char *note);
+/* Moves m->qty from m->location to m->to. */
+ENT_API int ent_stock_transfer(ent_db *db, const ent_move_req *m);
 
-ENT_API int ent_stock_scrap(ent_db *db, const char *product, const char *lot, const char *location,
-                            int64_t qty, const char *user, const char *note);
+/* m->qty is signed: found > 0, the others < 0 (a positive qty for them is
+ * taken as a decrease). */
+ENT_API int ent_stock_adjust(ent_db *db, const ent_move_req *m);
+
+ENT_API int ent_stock_scrap(ent_db *db, const ent_move_req *m);
 
 /* ---- counts ------------------------------------------------------------- */
 
 /* Starts a count of a location: snapshots each lot's expected quantity.
- * uuid_out (37 bytes) receives the count's id. A location has at most one
+ * uuid_out (ENT_UUID_SIZE bytes) receives the count's id. A location has at most one
  * open count: a second start is refused (ENT_REFUSED) naming the open one.
  * Wherever a count is named (record, show, post), its id may be shortened
  * to a prefix of at least 8 characters; one that fits several counts is
  * refused (ENT_INVALID). */
-ENT_API int ent_count_start(ent_db *db, char *uuid_out, const char *location, const char *user);
+ENT_API int ent_count_start(ent_db *db, char uuid_out[ENT_UUID_SIZE], const char *location, const char *user);
 
 /* Records the counted quantity of a lot (lot may be NULL when the product
  * has one lot in the count), 0 to 1,000,000,000. The line's expected figure
@@ -149,12 +160,11 @@ ENT_API int ent_count_show(ent_db *db, const char *count, ent_count_cb cb, void 
  * nothing changes. The callback sees a counted line's expected = on hand
  * at the post and difference = the adjustment made.
  */
-ENT_API int ent_count_post(ent_db *db, const char *count, int force, const char *user, ent_count_cb cb,
-                           void *ud);
+ENT_API int ent_count_post(ent_db *db, const char *count, bool force, const char *user, ent_count_cb cb, void *ud);
 
 /* A count as listed. Strings borrowed for the callback's duration. */
 typedef struct ent_count_info {
-    char uuid[37];
+    char uuid[ENT_UUID_SIZE];
     const char *location, *started_at;
     const char *posted_at;  /* NULL while open */
     const char *user;       /* who started it; may be NULL */
@@ -163,7 +173,7 @@ typedef struct ent_count_info {
 typedef int (*ent_count_info_cb)(const ent_count_info *count, void *ud);
 
 /* Every count, oldest first (only the open ones when open_only is set). */
-ENT_API int ent_count_each(ent_db *db, int open_only, ent_count_info_cb cb, void *ud);
+ENT_API int ent_count_each(ent_db *db, bool open_only, ent_count_info_cb cb, void *ud);
 
 /* ---- levels and reports ------------------------------------------------- */
 

@@ -76,7 +76,7 @@ const char *cli_gtin(const char *gtin);
 /* Parses a whole number from min to max into *out; returns 0 or the exit
  * status after saying what is wrong, what first ("--qty '0' is too small:
  * the least is 1"). Every numeric option goes through it. */
-int cli_parse_whole(const char *what, const char *s, int64_t min, int64_t max, int64_t *out);
+int cli_parse_whole(int64_t *out, const char *what, const char *s, int64_t min, int64_t max);
 
 /* Reads one line of f without its '\n' into *line (grown as needed, the
  * caller frees it), counting lines in *lineno. Returns its length, -1 at the
@@ -89,7 +89,7 @@ ssize_t cli_read_line(FILE *f, char **line, size_t *cap, size_t *lineno);
 
 /* Parses --limit (a whole number, 0 for all) into *out when s is set;
  * returns 0 or the exit status after saying what is wrong. */
-int cli_parse_limit(const char *s, long long *out);
+int cli_parse_limit(long long *out, const char *s);
 
 /* Money with its currency, for people ("12.50 CNY"). */
 void cli_money(char *buf, size_t len, int64_t minor, const char *currency);
@@ -140,7 +140,7 @@ struct cli_codes {
  * after naming the file and the line number that is wrong (not UTF-8, two
  * codes on one line, too long). Release with cli_codes_free.
  */
-int cli_read_codes(const char *path, struct cli_codes *out);
+int cli_read_codes(struct cli_codes *out, const char *path);
 void cli_codes_free(struct cli_codes *c);
 
 /* A UTC time "YYYY-MM-DDTHH:MM:SSZ" as people read it: local in the store's

@@ -69,16 +69,16 @@ static int parse_u64(const char *s, const char *what, uint64_t *out)
  * error says what is wrong. */
 static int valid_date(const char *s)
 {
-    return ent_date_check(s, NULL) == ENT_OK;
+    return ent_date_check(NULL, s) == ENT_OK;
 }
 
 /* Today in the store's zone ($ENTREPOT_TODAY wins, as in `stock levels`), so
  * that the demo's "expiring within 30 days" matches what stock levels shows. */
-static void today_in(const char *tz, char out[11])
+static void today_in(const char *tz, char out[ENT_DATE_SIZE])
 {
     const char *fixed = getenv("ENTREPOT_TODAY");
     if (fixed && *fixed) {
-        snprintf(out, 11, "%s", fixed);
+        snprintf(out, ENT_DATE_SIZE, "%s", fixed);
         return;
     }
     if (ent_time_today(out, tz && *tz ? tz : "UTC") != ENT_OK)
@@ -181,7 +181,7 @@ int cmd_demo(struct cli *cli, int argc, char **argv)
     ent_demo_options opt = {0};
     ent_demo_stats stats;
     ent_store *store = NULL;
-    char today_buf[11];
+    char today_buf[ENT_DATE_SIZE];
     uint64_t seed = 1, count = ENT_DEMO_DEFAULT_COMMODITIES;
     struct timespec t0;
     int npos, st = cli_parse(argc, argv, opts, demo_help, pos, 0, &npos);
@@ -223,7 +223,7 @@ int cmd_demo(struct cli *cli, int argc, char **argv)
      * so that the demo centre can sell at once. */
     int new_store = ent_store_get(cli->db, &store) == ENT_NOTFOUND;
     const char *passphrase = getenv("ENTREPOT_KEY_PASSPHRASE");
-    char keypath[4096], key_id[65] = "";
+    char keypath[4096], key_id[ENT_HASH_HEX_SIZE] = "";
     snprintf(keypath, sizeof keypath, "%s.key", cli->db_path);
     if (passphrase && *passphrase == '\0')
         passphrase = NULL;

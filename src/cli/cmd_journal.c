@@ -67,7 +67,7 @@ static int passphrase_of(const char **out, char *buf, size_t len, const char *fi
 
 int journal_init_key(struct cli *cli, const char *key, bool no_key, const char *passfile)
 {
-    char defpath[1024], pass[1024], id[65];
+    char defpath[1024], pass[1024], id[ENT_HASH_HEX_SIZE];
     const char *pp = NULL;
     if (no_key)
         return EXIT_OK;
@@ -106,7 +106,7 @@ static int journal_keygen(struct cli *cli, int argc, char **argv)
 {
     const char *key = NULL, *passfile = NULL, *reason = NULL, *pp = NULL;
     bool rotate = false, replace = false;
-    char pass[1024], id[65];
+    char pass[1024], id[ENT_HASH_HEX_SIZE];
     const struct cli_opt opts[] = {{"key", &key, NULL},          {"passphrase-file", &passfile, NULL},
                                    {"reason", &reason, NULL},    {"rotate", NULL, &rotate},
                                    {"replace", NULL, &replace},  {0}};

@@ -250,7 +250,7 @@ struct print_opts {
     const char *tpl, *sheet, *format, *dpi, *out, *printer, *copies, *each, *lot, *clerk, *grade, *count, *sscc;
     const char *origin, *location, *supplier, *brand, *declaration, *labels, *codes;
     bool skip_bad, queue, all;
-    char location_code[33]; /* --location as the catalogue writes it */
+    char location_code[ENT_LOCATION_CODE_SIZE]; /* --location as the catalogue writes it */
 };
 
 /* The extension of the file name in path ("" when it has none). */
@@ -473,12 +473,28 @@ static void bad_add(struct bad *b, const char *msg)
     b->msg[b->n++] = strdup(msg);
 }
 
-/* Adds the labels of one target to the job; a failure is recorded in bad. */
+/* What goes on from one target to the next: the SSCC serial, and whether a
+ * code named nothing. */
+struct run {
+    int64_t sscc_i;
+    bool unknown;
+};
+
+/* One target's outcome: added, or why not. */
+struct added {
+    bool good;
+    char msg[1024];
+};
+
+/* Adds the labels of one target to the job; a failure is recorded in *out. */
 static int add_target(struct cli *cli, ent_label_job *job, const struct print_opts *o, const struct target *tg,
-                      int64_t *sscc_i, bool *good, bool *unknown, char *msg, size_t msg_len)
+                      struct run *run, struct added *out)
 {
+    bool *good = &out->good;
+    char *msg = out->msg;
+    size_t msg_len = sizeof out->msg;
     ent_label_data *d = NULL;
-    char who[300], sscc[19];
+    char who[300], sscc[ENT_SSCC_SIZE];
     int st = 0;
     *good = false;
     int rc = tg->location ? ent_label_data_load_at(cli->db, &d, tg->code, tg->location)
@@ -487,7 +503,7 @@ static int add_target(struct cli *cli, ent_label_job *job, const struct print_op
         if (rc != ENT_NOTFOUND && rc != ENT_INVALID && rc != ENT_REFUSED)
             return cli_fail(cli, rc);
         snprintf(msg, msg_len, "%s", cli_errmsg(cli));
-        *unknown = *unknown || rc != ENT_REFUSED; /* refused: a label that cannot be made from the record */
+        run->unknown = run->unknown || rc != ENT_REFUSED; /* refused: a label that cannot be made from the record */
         return 0;
     }
     const char *name = ent_label_data_get(d, "name");
@@ -515,7 +531,7 @@ static int add_target(struct cli *cli, ent_label_job *job, const struct print_op
     if (o->sscc) { /* every carton its own SSCC: one label per copy */
         rc = ENT_OK;
         for (int64_t i = 0; i < copies && rc == ENT_OK; i++) {
-            if ((st = sscc_next(sscc, o->sscc, (*sscc_i)++)) != 0)
+            if ((st = sscc_next(sscc, o->sscc, run->sscc_i++)) != 0)
                 break;
             ent_label_data_set(d, "sscc", sscc);
             rc = ent_label_job_add(job, d, 1, who);
@@ -600,7 +616,7 @@ static int write_job(struct cli *cli, ent_label_job *job, const struct print_opt
     char said[512] = "", wrote[8500] = "";
     *done = false;
     if (o->printer) {
-        rc = ent_label_job_print(job, o->printer, said, sizeof said);
+        rc = ent_label_job_print(job, said, sizeof said, o->printer);
         if (rc != ENT_OK)
             return cli_error(cli_exit_code(rc), "%s", ent_error_last()->message);
         fprintf(stderr, "sent %zu label%s on %zu page%s to %s: %s\n", ent_label_job_labels(job),
@@ -638,7 +654,7 @@ static int clear_queue(struct cli *cli, const struct targets *tg, const bool *pr
     int rc = ENT_OK;
     int64_t removed = 0;
     if (skipped == 0) {
-        rc = ent_label_queue_clear(cli->db, upto, &removed);
+        rc = ent_label_queue_clear(cli->db, &removed, upto);
     } else { /* keep the skipped commodities queued */
         for (size_t i = 0; i < tg->n && rc == ENT_OK; i++)
             if (printed[i])
@@ -705,23 +721,23 @@ static int label_print(struct cli *cli, struct print_opts *o, const char **codes
         goto done;
     }
     printed = calloc(tg.n, sizeof *printed);
-    int64_t sscc_i = 0;
-    bool unknown = false;
+    struct run run = {0};
     for (size_t i = 0; i < tg.n; i++) {
-        char msg[1024] = "";
-        if ((st = add_target(cli, job, o, &tg.v[i], &sscc_i, &printed[i], &unknown, msg, sizeof msg)) != 0)
+        struct added added = {0};
+        if ((st = add_target(cli, job, o, &tg.v[i], &run, &added)) != 0)
             goto done;
+        printed[i] = added.good;
         if (!printed[i])
-            bad_add(&bad, msg);
+            bad_add(&bad, added.msg);
     }
     if (bad.n > 0 && !o->skip_bad) {
         for (size_t i = 0; i < bad.n; i++)
             fprintf(stderr, "entrepot: %s\n", bad.msg[i]);
         /* A code that names nothing is a mistake in the command; a label that
          * cannot be made from what is on record is a refusal. */
-        st = cli_error(unknown ? EXIT_USAGE : EXIT_REFUSED,
-                       "nothing printed: %zu of %zu label%s cannot be made (--skip-bad prints the others)",
-                       bad.n, tg.n, tg.n == 1 ? "" : "s");
+        st = cli_error(run.unknown ? EXIT_USAGE : EXIT_REFUSED,
+                       "nothing printed: %zu of %zu label%s cannot be made (--skip-bad prints the others)", bad.n, tg.n,
+                       tg.n == 1 ? "" : "s");
         goto done;
     }
     for (size_t i = 0; i < bad.n; i++)
@@ -848,7 +864,7 @@ static int label_print_codes(struct cli *cli, struct print_opts *o, const char *
     struct cli_codes codes = {0};
     const char **all = NULL;
     int st = 0;
-    if (o->codes && (st = cli_read_codes(o->codes, &codes)) != 0)
+    if (o->codes && (st = cli_read_codes(&codes, o->codes)) != 0)
         goto done;
     if (o->codes && codes.n == 0) {
         st = cli_error(EXIT_USAGE, "--codes %s: the list names no code", o->codes);

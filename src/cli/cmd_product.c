@@ -126,7 +126,7 @@ static int do_list(struct cli *cli, int argc, char **argv, int search)
     if (!search && npos != 0)
         return cli_error(EXIT_USAGE, "product list takes no argument; to look for text use product search");
     long long limit = cli->format == FORMAT_TABLE ? 100 : 0;
-    if ((st = cli_parse_limit(limit_s, &limit)) != 0)
+    if ((st = cli_parse_limit(&limit, limit_s)) != 0)
         return st;
     if ((st = cli_open(cli, 0)) != 0)
         return st;
@@ -171,7 +171,7 @@ static int do_show(struct cli *cli, int argc, char **argv)
         return st;
     ent_product *p = NULL;
     int64_t qty = 1, stock[2] = {0, 0};
-    int rc = ent_product_find(cli->db, &p, pos[0], &qty);
+    int rc = ent_product_find(cli->db, &p, &qty, pos[0]);
     if (rc != ENT_OK)
         return cli_fail(cli, rc);
     ent_levels_query q = {.by = ENT_BY_PRODUCT, .product = pos[0]};
@@ -240,7 +240,7 @@ static int do_import(struct cli *cli, int argc, char **argv)
         return st;
     }
     int64_t n = 0;
-    int rc = ent_product_import_csv(cli->db, in, update, &n);
+    int rc = ent_product_import_csv(cli->db, &n, in, update);
     if (in != stdin)
         fclose(in);
     if (rc != ENT_OK) {
@@ -338,7 +338,7 @@ static int do_barcode(struct cli *cli, int argc, char **argv)
     int rc;
     if (strcmp(pos[0], "add") == 0 && npos == 3) {
         int64_t qty = 1;
-        if (qty_s && (st = cli_parse_whole("--qty", qty_s, 1, ENT_QTY_MAX, &qty)) != 0)
+        if (qty_s && (st = cli_parse_whole(&qty, "--qty", qty_s, 1, ENT_QTY_MAX)) != 0)
             return st;
         rc = ent_product_barcode_add(cli->db, pos[1], pos[2], qty);
         if (rc == ENT_OK)

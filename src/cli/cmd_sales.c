@@ -15,7 +15,7 @@ struct till {
     struct cli *cli;
     ent_journal *j;
     ent_basket *b;
-    char currency[4];
+    char currency[ENT_CURRENCY_SIZE];
     const char *counter, *cashier;
     int paper;             /* 32 or 48 columns */
     const char *escpos;    /* file to append ESC/POS receipts to, or NULL */
@@ -33,13 +33,13 @@ static void fmt(char *buf, size_t len, int64_t v, const char *cur)
         snprintf(buf, len, "%lld", (long long)v);
 }
 
-static int store_currency(struct cli *cli, char cur[4])
+static int store_currency(struct cli *cli, char cur[ENT_CURRENCY_SIZE])
 {
     ent_store *s = NULL;
     int rc = ent_store_get(cli->db, &s);
     if (rc != ENT_OK)
         return cli_fail(cli, rc);
-    snprintf(cur, 4, "%s", s->currency);
+    snprintf(cur, ENT_CURRENCY_SIZE, "%s", s->currency);
     ent_store_free(s);
     return 0;
 }
@@ -113,7 +113,7 @@ static int flush_or_drop(FILE *f, const char *what, char *why, size_t len)
 
 /* Prints the receipt (text) and appends its ESC/POS bytes to --escpos.
  * 0, or -1 with the reason in why. */
-static int print_receipt(struct till *t, const ent_sale *s, int reprint, char *why, size_t len)
+static int print_receipt(struct till *t, const ent_sale *s, bool reprint, char *why, size_t len)
 {
     char *text = NULL;
     unsigned char *bytes = NULL;
@@ -219,7 +219,7 @@ static void say_error(struct till *t)
 static void say_total(struct till *t)
 {
     ent_basket_totals tot;
-    char a[32];
+    char a[ENT_MONEY_TEXT_SIZE];
     ent_basket_totals_get(t->b, &tot);
     fmt(a, sizeof a, tot.total, t->currency);
     fprintf(t->out, "  total %s %s, %zu line%s\n", a, t->currency, tot.lines, tot.lines == 1 ? "" : "s");
@@ -229,7 +229,7 @@ static void say_line(struct till *t, size_t i)
 {
     const ent_basket_line *l = ent_basket_line_at(t->b, i);
     const ent_country *c = NULL;
-    char a[32], p[32];
+    char a[ENT_MONEY_TEXT_SIZE], p[ENT_MONEY_TEXT_SIZE];
     if (l == NULL)
         return;
     fmt(a, sizeof a, l->amount, t->currency);
@@ -241,7 +241,7 @@ static void say_line(struct till *t, size_t i)
         fprintf(t->out, "%zu %s  %s %s  %lld %s at %s/k%s = %s", i, l->name, origin, l->origin, (long long)l->qty,
                 l->unit, p, strcmp(l->unit, "g") == 0 ? "g" : "l", a);
     if (l->discount) {
-        char d[32];
+        char d[ENT_MONEY_TEXT_SIZE];
         fmt(d, sizeof d, l->discount, t->currency);
         fprintf(t->out, " (-%s %s)", d, l->discount_reason);
     }
@@ -304,11 +304,11 @@ static void do_checkout(struct till *t)
         fprintf(t->out, "  the basket is kept; payment taken back\n");
         return;
     }
-    char a[32];
+    char a[ENT_MONEY_TEXT_SIZE];
     fmt(a, sizeof a, s->total, t->currency);
     for (size_t i = 0; i < s->npays; i++)
         if (s->pays[i].change > 0) {
-            char c[32];
+            char c[ENT_MONEY_TEXT_SIZE];
             fmt(c, sizeof c, s->pays[i].change, t->currency);
             fprintf(t->out, "  change %s %s\n", c, t->currency);
         }
@@ -342,7 +342,7 @@ static void do_pay(struct till *t, char *args)
     ent_basket_totals tot;
     ent_basket_totals_get(t->b, &tot);
     if (tot.due > 0) {
-        char d[32];
+        char d[ENT_MONEY_TEXT_SIZE];
         fmt(d, sizeof d, tot.due, t->currency);
         fprintf(t->out, "  still due %s %s\n", d, t->currency);
         return;
@@ -393,7 +393,7 @@ static void do_price(struct till *t, char *args, int discount)
 static void do_subtotal(struct till *t)
 {
     ent_basket_totals tot;
-    char a[32], x[32];
+    char a[ENT_MONEY_TEXT_SIZE], x[ENT_MONEY_TEXT_SIZE];
     for (size_t i = 1; i <= ent_basket_count(t->b); i++)
         say_line(t, i);
     ent_basket_totals_get(t->b, &tot);
@@ -599,7 +599,7 @@ static int take_payments(struct till *t, char *spec)
 
 static json_t *json_money(int64_t v, const char *cur)
 {
-    char a[32];
+    char a[ENT_MONEY_TEXT_SIZE];
     fmt(a, sizeof a, v, cur);
     return json_string(a); /* decimal text: exact, as the tables print it */
 }
@@ -691,7 +691,7 @@ int cmd_sale(struct cli *cli, int argc, char **argv)
         goto out;
     }
     if (st == 0 && codes_file)
-        st = cli_read_codes(codes_file, &codes);
+        st = cli_read_codes(&codes, codes_file);
     if (st == 0 && (counter == NULL || cashier == NULL || pay == NULL || npos + codes.n == 0))
         st = cli_error(EXIT_USAGE, "sale needs --counter, --cashier, --pay and at least one CODE (see --help)");
     if (st != 0) {
@@ -851,7 +851,7 @@ int cmd_flow(struct cli *cli, int argc, char **argv)
             fclose(f);
             return st;
         }
-        int rc = ent_flow_import_csv(cli->db, f, &rows);
+        int rc = ent_flow_import_csv(cli->db, &rows, f);
         fclose(f);
         if (rc != ENT_OK)
             return cli_error(cli_exit_code(rc), "%s: %s", pos[1], cli_errmsg(cli));
@@ -862,9 +862,9 @@ int cmd_flow(struct cli *cli, int argc, char **argv)
         int64_t n_in = 0, n_out = 0, mins = 60;
         if (start == NULL || in == NULL)
             return cli_error(EXIT_USAGE, "flow record needs --start TIME and --in N (see --help)");
-        if ((st = cli_parse_whole("--in", in, 0, ENT_QTY_MAX, &n_in)) != 0 ||
-            (out && (st = cli_parse_whole("--out", out, 0, ENT_QTY_MAX, &n_out)) != 0) ||
-            (minutes && (st = cli_parse_whole("--minutes", minutes, 1, 1440, &mins)) != 0))
+        if ((st = cli_parse_whole(&n_in, "--in", in, 0, ENT_QTY_MAX)) != 0 ||
+            (out && (st = cli_parse_whole(&n_out, "--out", out, 0, ENT_QTY_MAX)) != 0) ||
+            (minutes && (st = cli_parse_whole(&mins, "--minutes", minutes, 1, 1440)) != 0))
             return st;
         if ((st = cli_open(cli, 0)) != 0)
             return st;
@@ -898,14 +898,15 @@ static const char report_help[] =
 
 struct report_ctx {
     struct cli_table *t;
-    char currency[4];
+    char currency[ENT_CURRENCY_SIZE];
     int64_t gross, returns; /* the report's totals */
 };
 
 static int sales_row(const ent_sales_row *r, void *ud)
 {
     struct report_ctx *c = ud;
-    char g[32], ret[32], v[32], us[24], ur[24], u[24], n[24], nr[24], share[16];
+    char g[ENT_MONEY_TEXT_SIZE], ret[ENT_MONEY_TEXT_SIZE], v[ENT_MONEY_TEXT_SIZE], us[24], ur[24], u[24], n[24], nr[24],
+        share[16];
     fmt(g, sizeof g, r->gross, c->currency);
     fmt(ret, sizeof ret, r->returns, c->currency);
     fmt(v, sizeof v, r->value, c->currency);
@@ -925,7 +926,7 @@ static int sales_row(const ent_sales_row *r, void *ud)
 static int flow_row(const ent_flow_row *r, void *ud)
 {
     struct report_ctx *c = ud;
-    char vis[24], tx[24], conv[16] = "", val[32], avg[32], size[16];
+    char vis[24], tx[24], conv[16] = "", val[ENT_MONEY_TEXT_SIZE], avg[ENT_MONEY_TEXT_SIZE], size[16];
     snprintf(vis, sizeof vis, "%lld", (long long)r->visitors);
     snprintf(tx, sizeof tx, "%lld", (long long)r->transactions);
     if (r->conversion_bp >= 0)
@@ -977,11 +978,11 @@ int cmd_report(struct cli *cli, int argc, char **argv)
         c.t = cli_table_new(11, h, "__nnnnnnnnn");
         ent_sales_query q = {.by = (enum ent_sales_by)k, .from = from, .to = to, .counter = counter};
         int64_t total = 0;
-        rc = ent_sales_report(cli->db, &q, sales_row, &c, &total);
+        rc = ent_sales_report(cli->db, &total, &q, sales_row, &c);
         if (rc == ENT_OK) {
             cli_table_print(cli, c.t, stdout);
             if (cli->format == FORMAT_TABLE) {
-                char g[32], r[32], net[32];
+                char g[ENT_MONEY_TEXT_SIZE], r[ENT_MONEY_TEXT_SIZE], net[ENT_MONEY_TEXT_SIZE];
                 fmt(g, sizeof g, c.gross, c.currency);
                 fmt(r, sizeof r, c.returns, c.currency);
                 fmt(net, sizeof net, total, c.currency);
@@ -1006,7 +1007,7 @@ int cmd_report(struct cli *cli, int argc, char **argv)
             int hours[3];
             int64_t vis[3];
             size_t found = 0;
-            if (cli->format == FORMAT_TABLE && ent_flow_peak_hours(cli->db, &q, hours, vis, 3, &found) == ENT_OK &&
+            if (cli->format == FORMAT_TABLE && ent_flow_peak_hours(cli->db, hours, vis, &found, 3, &q) == ENT_OK &&
                 found) {
                 printf("peak hours:");
                 for (size_t i = 0; i < found; i++)

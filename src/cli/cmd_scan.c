@@ -89,7 +89,7 @@ struct out {
     json_t *json;            /* JSON */
     json_t *obj;             /* the current code's object */
     const char *input;       /* the current code, shown (CSV rows carry it) */
-    char currency[4];        /* the store's, for in-store prices */
+    char currency[ENT_CURRENCY_SIZE]; /* the store's, for in-store prices */
 };
 
 static void field(struct out *o, const char *name, const char *value)
@@ -429,7 +429,7 @@ int cmd_scan(struct cli *cli, int argc, char **argv)
         status = status < 0 ? EXIT_OK : status;
         goto done;
     }
-    if (codes_file && (status = cli_read_codes(codes_file, &codes)) != 0)
+    if (codes_file && (status = cli_read_codes(&codes, codes_file)) != 0)
         goto done;
     ent_scan_config_init(&cfg);
     /* The database is optional here: without one, scan only parses. */

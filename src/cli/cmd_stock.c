@@ -58,28 +58,28 @@ static int parse_qty(const char *s, const char *what, long long min, int64_t *ou
 {
     if (s == NULL)
         return cli_error(EXIT_USAGE, "%s needs --qty N", what);
-    return cli_parse_whole("quantity", s, min, QTY_MAX, out);
+    return cli_parse_whole(out, "quantity", s, min, QTY_MAX);
 }
 
 /* Days since 1970-01-01 of a YYYY-MM-DD date from 1900 to 9999; -1 if none. */
 static int32_t day_number(const char *s)
 {
     int32_t days;
-    return ent_date_check(s, &days) == ENT_OK ? days : -1;
+    return ent_date_check(&days, s) == ENT_OK ? days : -1;
 }
 
 /* Today in the store's time zone ($ENTREPOT_TODAY overrides it, for tests). */
-static int today(struct cli *cli, char out[11])
+static int today(struct cli *cli, char out[ENT_DATE_SIZE])
 {
     const char *fixed = getenv("ENTREPOT_TODAY");
     if (fixed && *fixed) {
-        if (ent_date_check(fixed, NULL) != ENT_OK)
+        if (ent_date_check(NULL, fixed) != ENT_OK)
             return cli_error(EXIT_USAGE, "ENTREPOT_TODAY %s", ent_error_last()->message);
-        memcpy(out, fixed, 11);
+        memcpy(out, fixed, ENT_DATE_SIZE);
         return 0;
     }
     ent_store *s = NULL;
-    char tz[65] = "UTC"; /* no store yet: nothing to be local to */
+    char tz[ENT_TZ_SIZE] = "UTC"; /* no store yet: nothing to be local to */
     if (ent_store_get(cli->db, &s) == ENT_OK)
         snprintf(tz, sizeof tz, "%s", s->tz);
     ent_store_free(s);
@@ -108,7 +108,7 @@ static int do_receive(struct cli *cli, int argc, char **argv)
 {
     ent_receive r = {0};
     const char *qty = NULL, *cost = NULL, *pos[1];
-    char cur[4] = "CNY";
+    char cur[ENT_CURRENCY_SIZE] = "CNY";
     int npos;
     const struct cli_opt opts[] = {
         {"product", &r.product, NULL}, {"qty", &qty, NULL}, {"lot", &r.lot, NULL}, {"origin", &r.origin, NULL},
@@ -129,7 +129,7 @@ static int do_receive(struct cli *cli, int argc, char **argv)
     if (cost) {
         ent_store *s = NULL;
         if (r.cost_currency == NULL && ent_store_get(cli->db, &s) == ENT_OK)
-            memcpy(cur, s->currency, 4);
+            memcpy(cur, s->currency, ENT_CURRENCY_SIZE);
         ent_store_free(s);
         int rc = ent_money_parse(&r.unit_cost, cost, r.cost_currency ? r.cost_currency : cur);
         if (rc != ENT_OK)
@@ -139,8 +139,8 @@ static int do_receive(struct cli *cli, int argc, char **argv)
         if (r.cost_currency == NULL)
             r.cost_currency = cur;
     }
-    char lot_uuid[37], sentence[400];
-    int rc = ent_stock_receive(cli->db, &r, lot_uuid);
+    char lot_uuid[ENT_UUID_SIZE], sentence[400];
+    int rc = ent_stock_receive(cli->db, lot_uuid, &r);
     if (rc != ENT_OK)
         return cli_fail(cli, rc);
     snprintf(sentence, sizeof sentence, "received %s x%s lot %s into %s (lot id %s)", r.product, qty, r.lot, r.location,
@@ -185,7 +185,10 @@ static int do_move(struct cli *cli, int argc, char **argv, const char *kind)
             return cli_error(EXIT_USAGE, "stock move needs --from LOC and --to LOC");
         if ((st = cli_open(cli, 0)) != 0)
             return st;
-        rc = ent_stock_transfer(cli->db, product, lot, from, to, qty, user, note);
+        rc = ent_stock_transfer(
+            cli->db,
+            &(ent_move_req){
+                .product = product, .lot = lot, .location = from, .to = to, .qty = qty, .user = user, .note = note});
         if (rc == ENT_OK) {
             snprintf(sentence, sizeof sentence, "moved %lld of %s from %s to %s", (long long)qty, product, from, to);
             const char *keys[] = {"moved", "product", "lot", "from", "to"};
@@ -200,9 +203,18 @@ static int do_move(struct cli *cli, int argc, char **argv, const char *kind)
         if ((st = cli_open(cli, 0)) != 0)
             return st;
         if (is_adjust)
-            rc = ent_stock_adjust(cli->db, product, lot, location, qty, reason, user, note);
+            rc = ent_stock_adjust(cli->db, &(ent_move_req){.product = product,
+                                                           .lot = lot,
+                                                           .location = location,
+                                                           .qty = qty,
+                                                           .reason = reason,
+                                                           .user = user,
+                                                           .note = note});
         else
-            rc = ent_stock_scrap(cli->db, product, lot, location, qty, user, note);
+            rc = ent_stock_scrap(
+                cli->db,
+                &(ent_move_req){
+                    .product = product, .lot = lot, .location = location, .qty = qty, .user = user, .note = note});
         if (rc == ENT_OK) {
             int up = reason && strcmp(reason, "found") == 0;
             snprintf(sentence, sizeof sentence, "%s %s%lld of %s at %s", is_adjust ? reason : "scrapped", up ? "+" : "",
@@ -267,7 +279,7 @@ static int count_record(struct cli *cli, const char *count, const char *product,
     int st;
     if (product == NULL || qty_s == NULL)
         return cli_error(EXIT_USAGE, "stock count record needs --product CODE and --qty N");
-    if ((st = cli_parse_whole("counted quantity", qty_s, 0, QTY_MAX, &qty)) != 0)
+    if ((st = cli_parse_whole(&qty, "counted quantity", qty_s, 0, QTY_MAX)) != 0)
         return st;
     if ((st = cli_open(cli, 0)) != 0)
         return st;
@@ -310,7 +322,7 @@ static int do_count(struct cli *cli, int argc, char **argv)
             return cli_error(EXIT_USAGE, "stock count start takes no COUNT: it prints a new one");
         if ((st = cli_open(cli, 0)) != 0)
             return st;
-        char uuid[37], sentence[200];
+        char uuid[ENT_UUID_SIZE], sentence[200];
         rc = ent_count_start(cli->db, uuid, location, user);
         if (rc != ENT_OK)
             return cli_fail(cli, rc);
@@ -351,7 +363,10 @@ struct levels_ctx {
     int low, expiring;
     int32_t today;
     int64_t total_qty;
-    struct { char cur[4]; int64_t value; } totals[8];
+    struct {
+        char cur[ENT_CURRENCY_SIZE];
+        int64_t value;
+    } totals[8];
     int ntotals;
     int overflow; /* a total left 64 bits: the footer says so instead of a wrong figure */
 };
@@ -389,7 +404,7 @@ static int add_level_row(const ent_level *row, void *ud)
             i++;
         if (i < 8) {
             if (i == c->ntotals) {
-                snprintf(c->totals[i].cur, 4, "%s", row->cost_currency);
+                snprintf(c->totals[i].cur, ENT_CURRENCY_SIZE, "%s", row->cost_currency);
                 c->totals[i].value = 0;
                 c->ntotals++;
             }
@@ -449,15 +464,15 @@ static int do_levels(struct cli *cli, int argc, char **argv)
     }
     /* A terminal gets the first 100 rows unless asked; scripts get all. */
     long long limit = cli->format == FORMAT_TABLE ? 100 : 0;
-    if ((st = cli_parse_limit(limit_s, &limit)) != 0)
+    if ((st = cli_parse_limit(&limit, limit_s)) != 0)
         return st;
     q.limit = limit;
-    char day[11], before[11];
+    char day[ENT_DATE_SIZE], before[ENT_DATE_SIZE];
     int64_t days = 0;
     if (low && (expiring || by))
         return cli_error(EXIT_USAGE, "--low lists commodities: it does not go with --%s", expiring ? "expiring" : "by");
     if (expiring) {
-        if ((st = cli_parse_whole("--expiring", expiring, 0, 36500, &days)) != 0)
+        if ((st = cli_parse_whole(&days, "--expiring", expiring, 0, 36500)) != 0)
             return st;
         if (by && q.by != ENT_BY_LOT)
             return cli_error(EXIT_USAGE, "--expiring lists lots: it does not go with --by %s", by);
@@ -470,7 +485,7 @@ static int do_levels(struct cli *cli, int argc, char **argv)
         /* Past the last date there is, every lot has expired: the window
          * stops at 9999-12-31 instead of wrapping. */
         if (ent_date_add_days(before, day, days) != ENT_OK)
-            memcpy(before, ENT_DATE_MAX, 11);
+            memcpy(before, ENT_DATE_MAX, ENT_DATE_SIZE);
         q.expiring_before = before;
         q.by = ENT_BY_LOT;
     }
@@ -541,7 +556,7 @@ static int do_history(struct cli *cli, int argc, char **argv)
     if (npos != 1 || *pos[0] == '\0')
         return cli_error(EXIT_USAGE, "stock history needs the CODE of a commodity");
     long long limit = 0;
-    if ((st = cli_parse_limit(limit_s, &limit)) != 0)
+    if ((st = cli_parse_limit(&limit, limit_s)) != 0)
         return st;
     if ((st = cli_open(cli, 0)) != 0)
         return st;

@@ -283,7 +283,7 @@ static int token_revoke(struct cli *cli, int argc, char **argv)
         return st < 0 ? EXIT_OK : st;
     if (npos != 1)
         return cli_error(EXIT_USAGE, "token revoke needs the token's id (see entrepot token list)");
-    if ((st = cli_parse_whole("token id", pos[0], 1, INT64_MAX, &id)) != 0)
+    if ((st = cli_parse_whole(&id, "token id", pos[0], 1, INT64_MAX)) != 0)
         return st;
     if ((st = cli_open(cli, 0)) != 0)
         return st;

@@ -344,7 +344,7 @@ int cli_refuse_empty(const struct cli_opt *opts)
     return 0;
 }
 
-int cli_parse_whole(const char *what, const char *s, int64_t min, int64_t max, int64_t *out)
+int cli_parse_whole(int64_t *out, const char *what, const char *s, int64_t min, int64_t max)
 {
     if (ent_whole_parse(out, s, min, max) != ENT_OK)
         return cli_error(EXIT_USAGE, "%s %s", what, ent_error_last()->message);
@@ -382,13 +382,13 @@ ssize_t cli_read_line(FILE *f, char **line, size_t *cap, size_t *lineno)
     return (ssize_t)n;
 }
 
-int cli_parse_limit(const char *s, long long *out)
+int cli_parse_limit(long long *out, const char *s)
 {
     int64_t v;
     int st;
     if (s == NULL)
         return 0;
-    if ((st = cli_parse_whole("--limit", s, 0, INT64_MAX, &v)) != 0)
+    if ((st = cli_parse_whole(&v, "--limit", s, 0, INT64_MAX)) != 0)
         return st;
     *out = v;
     return 0;
@@ -659,7 +659,7 @@ static const char *codes_line_fault(const char *s, size_t n)
     return NULL;
 }
 
-int cli_read_codes(const char *path, struct cli_codes *out)
+int cli_read_codes(struct cli_codes *out, const char *path)
 {
     if (*path == '\0')
         return cli_error(EXIT_USAGE, "--codes needs a file name, or - for standard input");

@@ -13,7 +13,6 @@
 #include "internal.h"
 #include "user_internal.h"
 #include "reprint.h"
-#include "stock_internal.h"
 
 #define NAME_MAX_BYTES 200
 /* User input quoted in a message: the one text clip, 40 characters. */
@@ -27,7 +26,8 @@
 
 /* A commodity's fields, parsed and checked. Text pointers borrow the input. */
 struct prod {
-    char gtin[15], sku[33], origin[3], hs_code[11], unit[4], net_unit[4], currency[4];
+    char gtin[ENT_GTIN_SIZE], sku[ENT_SKU_SIZE], origin[ENT_COUNTRY_SIZE], hs_code[ENT_HS_CODE_SIZE],
+        unit[ENT_UNIT_SIZE], net_unit[ENT_UNIT_SIZE], currency[ENT_CURRENCY_SIZE];
     const char *name_zh, *name_en, *brand, *importer, *storage;
     int64_t net_content, price, reorder_point;
     int32_t tax_rate, shelf_life_days;
@@ -50,7 +50,7 @@ static const char **field_slot(ent_product_fields *f, size_t i)
 }
 
 /* "500 g", "1.5kg", "750 ml", "1 l", "12 pcs" -> integer amount in g, ml or pcs. */
-static int parse_net_content(const char *s, int64_t *value, char unit[4])
+static int parse_net_content(const char *s, int64_t *value, char unit[ENT_UNIT_SIZE])
 {
     char num[32];
     size_t n = 0;
@@ -85,7 +85,7 @@ static int parse_net_content(const char *s, int64_t *value, char unit[4])
         *value = v * units[i].factor / div;
         if (*value <= 0 || *value > NET_CONTENT_MAX)
             return ENT_INVALID;
-        snprintf(unit, 4, "%s", units[i].unit);
+        snprintf(unit, ENT_UNIT_SIZE, "%s", units[i].unit);
         return ENT_OK;
     }
     return ENT_INVALID;
@@ -98,7 +98,7 @@ static int parse_count(ent_db *db, const char *field, const char *s, int64_t min
     return ENT_OK;
 }
 
-static int store_currency(ent_db *db, char out[4])
+static int store_currency(ent_db *db, char out[ENT_CURRENCY_SIZE])
 {
     sqlite3_stmt *st = entx_stmt(db, "SELECT currency FROM store WHERE id = 1");
     if (st == NULL)
@@ -107,7 +107,7 @@ static int store_currency(ent_db *db, char out[4])
         sqlite3_reset(st);
         return entx_fail_hint(db, ENT_NOTFOUND, ENT_HINT_CREATE_STORE, "this database has no store yet");
     }
-    entx_col_copy(st, 0, out, 4);
+    entx_col_copy(st, out, 4, 0);
     sqlite3_reset(st);
     return ENT_OK;
 }
@@ -146,7 +146,7 @@ static int parse_fields(ent_db *db, const ent_product_fields *f, const char *def
             return entx_fail(db, ENT_ERROR, "%s", entx_why());
         if (rc != ENT_OK)
             return entx_fail(db, ENT_INVALID, "origin '%s' is not an ISO 3166-1 country code", ENT_CLIP(f->origin, 40));
-        memcpy(p->origin, c->alpha2, 3);
+        memcpy(p->origin, c->alpha2, ENT_COUNTRY_SIZE);
     }
     if (!entx_empty(f->hs_code)) {
         size_t n = 0;
@@ -236,9 +236,9 @@ static const char sql_by_sku[] = "SELECT id, 1 FROM product WHERE sku = ?";
 static const char sql_by_barcode[] = "SELECT product_id, qty FROM product_barcode WHERE code = ?";
 
 /* GTIN, then SKU, then extra barcode (normalised when it is a GTIN). */
-int ent_product_id(ent_db *db, int64_t *out, const char *code, int64_t *qty_out)
+int ent_product_id(ent_db *db, int64_t *out, int64_t *qty_out, const char *code)
 {
-    char gtin[15];
+    char gtin[ENT_GTIN_SIZE];
     int64_t qty = 1;
     int rc;
     entx_ok(db);
@@ -283,25 +283,25 @@ static void row_to_product(sqlite3_stmt *st, ent_product *p, int copy)
 {
     memset(p, 0, sizeof *p);
     p->id = sqlite3_column_int64(st, 0);
-    entx_col_copy(st, 1, p->gtin, sizeof p->gtin);
-    entx_col_copy(st, 2, p->sku, sizeof p->sku);
+    entx_col_copy(st, p->gtin, sizeof p->gtin, 1);
+    entx_col_copy(st, p->sku, sizeof p->sku, 2);
     char **texts[] = {&p->name_zh, &p->name_en, &p->brand, &p->importer, &p->storage};
     for (int i = 0; i < 5; i++)
         *texts[i] = copy ? entx_col_strdup(st, 3 + i) : (char *)sqlite3_column_text(st, 3 + i);
-    entx_col_copy(st, 8, p->origin, sizeof p->origin);
-    entx_col_copy(st, 9, p->hs_code, sizeof p->hs_code);
-    entx_col_copy(st, 10, p->unit, sizeof p->unit);
+    entx_col_copy(st, p->origin, sizeof p->origin, 8);
+    entx_col_copy(st, p->hs_code, sizeof p->hs_code, 9);
+    entx_col_copy(st, p->unit, sizeof p->unit, 10);
     p->net_content = sqlite3_column_int64(st, 11);
-    entx_col_copy(st, 12, p->net_unit, sizeof p->net_unit);
+    entx_col_copy(st, p->net_unit, sizeof p->net_unit, 12);
     p->price = sqlite3_column_int64(st, 13);
-    entx_col_copy(st, 14, p->currency, sizeof p->currency);
+    entx_col_copy(st, p->currency, sizeof p->currency, 14);
     p->tax_rate = sqlite3_column_int(st, 15);
     p->reorder_point = sqlite3_column_int64(st, 16);
     p->shelf_life_days = sqlite3_column_int(st, 17);
-    entx_col_copy(st, 18, p->created_at, sizeof p->created_at);
-    entx_col_copy(st, 19, p->updated_at, sizeof p->updated_at);
+    entx_col_copy(st, p->created_at, sizeof p->created_at, 18);
+    entx_col_copy(st, p->updated_at, sizeof p->updated_at, 19);
     p->unpriced = !sqlite3_column_int(st, 20);
-    entx_col_copy(st, 21, p->retired_at, sizeof p->retired_at);
+    entx_col_copy(st, p->retired_at, sizeof p->retired_at, 21);
 }
 
 int entx_product_get_by_id(ent_db *db, ent_product **out, int64_t id)
@@ -329,11 +329,11 @@ int entx_product_get_by_id(ent_db *db, ent_product **out, int64_t id)
     return rc;
 }
 
-int ent_product_find(ent_db *db, ent_product **out, const char *code, int64_t *qty_out)
+int ent_product_find(ent_db *db, ent_product **out, int64_t *qty_out, const char *code)
 {
     int64_t id;
     *out = NULL;
-    int rc = ent_product_id(db, &id, code, qty_out);
+    int rc = ent_product_id(db, &id, qty_out, code);
     if (rc != ENT_OK)
         return rc;
     return entx_product_get_by_id(db, out, id);
@@ -351,7 +351,7 @@ void ent_product_free(ent_product *p)
     free(p);
 }
 
-const char *entx_product_label(ent_db *db, int64_t id, char *buf, size_t len)
+const char *entx_product_label(ent_db *db, char *buf, size_t len, int64_t id)
 {
     sqlite3_stmt *st =
         entx_stmt(db, "SELECT COALESCE(gtin, sku), COALESCE(name_zh, name_en, '') FROM product WHERE id = ?");
@@ -371,7 +371,7 @@ const char *entx_product_label(ent_db *db, int64_t id, char *buf, size_t len)
 struct clash {
     int64_t id;       /* the other commodity; 0 when none */
     const char *what; /* "GTIN", "sku" or "barcode" */
-    char code[65];
+    char code[ENT_BARCODE_KEY_SIZE];
 };
 
 /* The ways a 14-digit GTIN can be written (14, 13, 12 or 8 digits): an SKU
@@ -390,7 +390,7 @@ static int gtin_forms(const char *gtin, const char *forms[4])
 }
 
 /* The 14-digit form of code when it is a valid GTIN (1), else 0. */
-static int gtin_key(const char *code, char key[15])
+static int gtin_key(const char *code, char key[ENT_GTIN_SIZE])
 {
     size_t n = strlen(code);
     if (strspn(code, "0123456789") != n || (n != 8 && n != 12 && n != 13 && n != 14))
@@ -407,7 +407,7 @@ static int gtin_key(const char *code, char key[15])
  */
 static int code_owner(ent_db *db, const char *what, const char *code, int64_t self, struct clash *c)
 {
-    char key[15];
+    char key[ENT_GTIN_SIZE];
     const char *forms[4] = {code, NULL, NULL, NULL};
     const char *k = gtin_key(code, key) ? key : code;
     if (k == key)
@@ -425,7 +425,7 @@ static int code_owner(ent_db *db, const char *what, const char *code, int64_t se
     sqlite3_bind_int64(st, 6, self);
     int sc = sqlite3_step(st), rc = ENT_OK;
     if (sc == SQLITE_ROW) {
-        char who[300];
+        char who[ENT_PRODUCT_LABEL_SIZE];
         int64_t id = sqlite3_column_int64(st, 0);
         int retired = sqlite3_column_int(st, 1);
         sqlite3_reset(st);
@@ -434,7 +434,7 @@ static int code_owner(ent_db *db, const char *what, const char *code, int64_t se
             c->what = what;
             snprintf(c->code, sizeof c->code, "%s", k);
         }
-        entx_product_label(db, id, who, sizeof who);
+        entx_product_label(db, who, sizeof who, id);
         rc = entx_fail(db, ENT_EXISTS, "%s %s is already used by another commodity: %s%s", what, k, who,
                       retired ? " (retired, kept for history)" : "");
     } else if (sc != SQLITE_DONE) {
@@ -541,7 +541,7 @@ static int insert_prod(ent_db *db, const struct prod *p, const char *now, int64_
 int ent_product_add(ent_db *db, const ent_product_fields *fields)
 {
     struct prod p;
-    char cur[4], now[21];
+    char cur[ENT_CURRENCY_SIZE], now[ENT_TIME_SIZE];
     int rc;
     entx_ok(db);
     if ((rc = store_currency(db, cur)) != ENT_OK)
@@ -603,25 +603,28 @@ static int refuse_clear(ent_db *db, const ent_product_fields *changes)
     return ENT_OK;
 }
 
-/* Stock quantities are counted in the commodity's unit: changing it while
- * any are recorded would turn 223 pieces into 223 grams. */
 /* Tells followers (the label reprint queue) that a commodity's price or
  * name changed; called inside the edit's transaction. */
 static int catalog_changed(ent_db *db, int64_t id, const ent_product *old, const int64_t *price,
                                const char *name_zh, const char *name_en);
 
+/* Stock quantities are counted in the commodity's unit: changing it while
+ * any are recorded would turn 223 pieces into 223 grams. The stock is asked
+ * through the handle's hook (open.c): the catalogue does not call it. */
 static int unit_change_allowed(ent_db *db, const ent_product *old, const char *unit)
 {
     int64_t on_hand = 0, lots = 0;
-    char who[300];
+    char who[ENT_PRODUCT_LABEL_SIZE];
     if (strcmp(old->unit, unit) == 0)
         return ENT_OK;
-    int rc = entx_stock_product_usage(db, old->id, &on_hand, &lots);
+    if (db->product_usage == NULL)
+        return entx_fail(db, ENT_ERROR, "the stock cannot be asked on this handle");
+    int rc = db->product_usage(db, &on_hand, &lots, old->id);
     if (rc != ENT_OK)
         return rc;
     if (on_hand == 0 && lots == 0)
         return ENT_OK;
-    entx_product_label(db, old->id, who, sizeof who);
+    entx_product_label(db, who, sizeof who, old->id);
     if (on_hand > 0)
         return entx_fail(db, ENT_REFUSED, "%s: the unit cannot change from %s to %s while %lld %s are on hand", who,
                         old->unit, unit, (long long)on_hand, old->unit);
@@ -723,8 +726,8 @@ static int no_fields(const ent_product_fields *f)
 int ent_product_edit(ent_db *db, const char *code, const ent_product_fields *fields)
 {
     int64_t id;
-    char now[21];
-    int rc = ent_product_id(db, &id, code, NULL);
+    char now[ENT_TIME_SIZE];
+    int rc = ent_product_id(db, &id, NULL, code);
     if (rc != ENT_OK)
         return rc;
     if (no_fields(fields))
@@ -751,17 +754,17 @@ static int catalog_changed(ent_db *db, int64_t id, const ent_product *old, const
 /* ---- retiring ----------------------------------------------------------- */
 
 /* Sets or clears retired_at; refused when it is already so. */
-static int set_retired(ent_db *db, const char *code, int retire)
+static int set_retired(ent_db *db, const char *code, bool retire)
 {
     ent_product *p = NULL;
-    char now[21], who[300];
+    char now[ENT_TIME_SIZE], who[ENT_PRODUCT_LABEL_SIZE];
     int rc;
     entx_ok(db);
     if ((rc = entx_tx_begin(db)) != ENT_OK)
         return rc;
-    if ((rc = ent_product_find(db, &p, code, NULL)) != ENT_OK)
+    if ((rc = ent_product_find(db, &p, NULL, code)) != ENT_OK)
         goto done;
-    entx_product_label(db, p->id, who, sizeof who);
+    entx_product_label(db, who, sizeof who, p->id);
     if (retire && p->retired_at[0]) {
         rc = entx_fail(db, ENT_REFUSED, "%s is already retired (since %s)", who, p->retired_at);
         goto done;
@@ -792,20 +795,20 @@ done:
 
 int ent_product_retire(ent_db *db, const char *code)
 {
-    return set_retired(db, code, 1);
+    return set_retired(db, code, true);
 }
 
 int ent_product_unretire(ent_db *db, const char *code)
 {
-    return set_retired(db, code, 0);
+    return set_retired(db, code, false);
 }
 
 int entx_product_sellable(ent_db *db, const ent_product *p)
 {
-    char who[300];
+    char who[ENT_PRODUCT_LABEL_SIZE];
     if (p->retired_at[0] == '\0' && !p->unpriced)
         return ENT_OK;
-    entx_product_label(db, p->id, who, sizeof who);
+    entx_product_label(db, who, sizeof who, p->id);
     if (p->retired_at[0])
         return entx_fail(db, ENT_REFUSED, "%s is retired (since %.10s) and can no longer be sold", who, p->retired_at);
     return entx_fail(db, ENT_REFUSED, "%s has no price yet: it cannot be sold until it is priced", who);
@@ -815,7 +818,7 @@ int entx_product_sellable(ent_db *db, const ent_product *p)
 
 int ent_product_each(ent_db *db, const char *search, const char *origin, int64_t limit, ent_product_cb cb, void *ud)
 {
-    char *pattern = NULL, ccode[3] = "";
+    char *pattern = NULL, ccode[ENT_COUNTRY_SIZE] = "";
     int rc = ENT_OK;
     entx_ok(db);
     if (search && *search == '\0')
@@ -848,7 +851,7 @@ int ent_product_each(ent_db *db, const char *search, const char *origin, int64_t
                 rc = entx_fail(db, ENT_INVALID, "origin '%s' is not an ISO 3166-1 country code", ENT_CLIP(origin, 40));
             goto done;
         }
-        memcpy(ccode, c->alpha2, 3);
+        memcpy(ccode, c->alpha2, ENT_COUNTRY_SIZE);
     }
     /* A separate statement handle: the callback may run catalogue lookups itself. */
     sqlite3_stmt *st = NULL;
@@ -886,7 +889,7 @@ done:
 int ent_product_history(ent_db *db, const char *code, const char *field, ent_product_change_cb cb, void *ud)
 {
     int64_t id;
-    int rc = ent_product_id(db, &id, code, NULL);
+    int rc = ent_product_id(db, &id, NULL, code);
     if (rc != ENT_OK)
         return rc;
     if (field && (rc = entx_check_text(db, "field", field, 32, true)) != ENT_OK)
@@ -917,9 +920,9 @@ int ent_product_history(ent_db *db, const char *code, const char *field, ent_pro
 /* ---- barcodes ----------------------------------------------------------- */
 
 /* A barcode is stored as a 14-digit GTIN when it is one, else as given. */
-static int barcode_key(ent_db *db, const char *barcode, char out[65])
+static int barcode_key(ent_db *db, const char *barcode, char out[ENT_BARCODE_KEY_SIZE])
 {
-    char gtin[15];
+    char gtin[ENT_GTIN_SIZE];
     int rc = entx_check_text(db, "barcode", barcode, 64, true);
     if (rc != ENT_OK)
         return rc;
@@ -927,20 +930,20 @@ static int barcode_key(ent_db *db, const char *barcode, char out[65])
     if (strspn(barcode, "0123456789") == n && (n == 8 || n == 12 || n == 13 || n == 14)) {
         if (ent_gtin_normalize(gtin, barcode) != ENT_OK)
             return entx_fail(db, ENT_INVALID, "%s", entx_why());
-        snprintf(out, 65, "%s", gtin);
+        snprintf(out, ENT_BARCODE_KEY_SIZE, "%s", gtin);
         return ENT_OK;
     }
     if (!entx_valid_code(barcode, 64))
         return entx_fail(db, ENT_INVALID, "barcode '%s' must be letters, digits or - _ . /", ENT_CLIP(barcode, 40));
-    snprintf(out, 65, "%s", barcode);
+    snprintf(out, ENT_BARCODE_KEY_SIZE, "%s", barcode);
     return ENT_OK;
 }
 
 int ent_product_barcode_add(ent_db *db, const char *product, const char *barcode, int64_t qty)
 {
-    char key[65];
+    char key[ENT_BARCODE_KEY_SIZE];
     int64_t id;
-    int rc = ent_product_id(db, &id, product, NULL);
+    int rc = ent_product_id(db, &id, NULL, product);
     if (rc != ENT_OK)
         return rc;
     if ((rc = barcode_key(db, barcode, key)) != ENT_OK)
@@ -974,7 +977,7 @@ done:
 
 int ent_product_barcode_remove(ent_db *db, const char *barcode)
 {
-    char key[65];
+    char key[ENT_BARCODE_KEY_SIZE];
     int rc;
     entx_ok(db);
     if ((rc = barcode_key(db, barcode, key)) != ENT_OK)
@@ -1008,7 +1011,7 @@ done:
 int ent_product_barcodes(ent_db *db, const char *product, ent_barcode_cb cb, void *ud)
 {
     int64_t id;
-    int rc = ent_product_id(db, &id, product, NULL);
+    int rc = ent_product_id(db, &id, NULL, product);
     if (rc != ENT_OK)
         return rc;
     sqlite3_stmt *st = NULL;
@@ -1077,7 +1080,7 @@ static int seen_add(ent_db *db, struct seen *s, int64_t id, size_t row)
 
 struct import {
     int update;
-    char cur[4], now[21];
+    char cur[ENT_CURRENCY_SIZE], now[ENT_TIME_SIZE];
     struct seen seen;
 };
 
@@ -1086,7 +1089,7 @@ struct import {
 static int import_row(ent_db *db, struct import *im, ent_product_fields *f, size_t row)
 {
     int64_t id = 0, qty;
-    char key[15];
+    char key[ENT_GTIN_SIZE];
     struct clash c = {0};
     struct prod p;
     const char *what = "GTIN", *code = key;
@@ -1127,8 +1130,8 @@ static int import_row(ent_db *db, struct import *im, ent_product_fields *f, size
         if (first)
             return entx_fail(db, ENT_EXISTS, "%s %s is a duplicate of row %zu of the same file", c.what, c.code, first);
         if (!im->update && strcmp(c.code, code) == 0) {
-            char who[300];
-            entx_product_label(db, c.id, who, sizeof who);
+            char who[ENT_PRODUCT_LABEL_SIZE];
+            entx_product_label(db, who, sizeof who, c.id);
             return entx_fail(db, ENT_EXISTS,
                             "%s %s is already in the catalogue as %s; import the file as an update to change it", what,
                             code, who);
@@ -1168,7 +1171,7 @@ static int import_header(ent_db *db, ent_csv *csv, int map[], size_t *ncols)
     return ENT_OK;
 }
 
-int ent_product_import_csv(ent_db *db, FILE *in, int update, int64_t *imported)
+int ent_product_import_csv(ent_db *db, int64_t *imported, FILE *in, bool update)
 {
     ent_csv *csv = NULL;
     char **cells;

@@ -45,7 +45,7 @@ int ent_db_check(ent_db *db, ent_check_cb cb, void *ud)
     sqlite3_finalize(st);
     /* Stock figures beyond their bounds first: they are named even when the
      * ledger sums below cannot be added up. */
-    int rc = entx_stock_check(db, cb, ud, &problems);
+    int rc = entx_stock_check(db, &problems, cb, ud);
     if (rc != ENT_OK)
         return rc;
     /* Every balance must equal the sum of its ledger rows, and every ledger

@@ -21,7 +21,7 @@
 struct recon {
     ent_db *db;
     struct sales_issues is;
-    char tz[65];
+    char tz[ENT_TZ_SIZE];
 };
 
 static const char *journal_kind_of(const ent_sale *s)
@@ -198,7 +198,7 @@ int ent_journal_reconcile(ent_db *db, ent_check_cb cb, void *ud)
     struct recon x = {.db = db, .is = {.cb = cb, .ud = ud}};
     struct jwalk *w = NULL;
     struct jrec *r;
-    char store[17];
+    char store[ENT_STORE_CODE_SIZE];
     int rc, more = 0;
     entx_ok(db);
     if ((rc = entx_jstore_code(db, store, x.is.currency, x.tz)) != ENT_OK)

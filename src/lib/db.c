@@ -441,7 +441,7 @@ static int open_sql(ent_db *db, const char *file, const char *shown, bool create
     return set_journal(db, shown);
 }
 
-int ent_db_open(ent_db **out, const char *path, int flags)
+int entx_db_open(ent_db **out, const char *path, int flags)
 {
     ent_db *db = calloc(1, sizeof *db);
     char *file = NULL, shown[256];
@@ -613,7 +613,7 @@ static int valid_tz(const char *tz)
 int ent_store_init(ent_db *db, const char *code, const char *name, const char *currency, const char *tz)
 {
     const ent_currency *cur = NULL;
-    char now[21];
+    char now[ENT_TIME_SIZE];
     int rc;
     entx_ok(db);
     if ((rc = entx_check_text(db, "store code", code, 16, true)) != ENT_OK)
@@ -686,14 +686,14 @@ int ent_store_get(ent_db *db, ent_store **out)
         sqlite3_reset(st);
         return entx_fail(db, ENT_ERROR, "out of memory");
     }
-    entx_col_copy(st, 0, s->code, sizeof s->code);
+    entx_col_copy(st, s->code, sizeof s->code, 0);
     s->name = entx_col_strdup(st, 1);
-    entx_col_copy(st, 2, s->currency, sizeof s->currency);
-    entx_col_copy(st, 3, s->tz, sizeof s->tz);
-    entx_col_copy(st, 4, s->created_at, sizeof s->created_at);
+    entx_col_copy(st, s->currency, sizeof s->currency, 2);
+    entx_col_copy(st, s->tz, sizeof s->tz, 3);
+    entx_col_copy(st, s->created_at, sizeof s->created_at, 4);
     s->address = entx_col_strdup(st, 5);
     s->phone = entx_col_strdup(st, 6);
-    entx_col_copy(st, 7, s->changed_at, sizeof s->changed_at);
+    entx_col_copy(st, s->changed_at, sizeof s->changed_at, 7);
     s->changed_by = entx_col_strdup(st, 8);
     sqlite3_reset(st);
     *out = s;
@@ -792,7 +792,7 @@ done:
 
 int ent_store_edit(ent_db *db, const ent_store_changes *changes, const char *user)
 {
-    char now[21];
+    char now[ENT_TIME_SIZE];
     int rc;
     entx_ok(db);
     if ((rc = check_changes(db, changes, user)) != ENT_OK)

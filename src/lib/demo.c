@@ -123,7 +123,7 @@ struct demo {
     ent_demo_stats *st;
     int64_t n;
     int32_t today;
-    char store_cur[4];
+    char store_cur[ENT_CURRENCY_SIZE];
     struct country_rt *countries;
     int64_t total_weight;
     int *perm;                /* countries in a seeded order, each used once first */
@@ -492,7 +492,7 @@ static int add_commodity(struct demo *d, int64_t i, struct item *it)
     /* A few are also sold by the case, scanned from the carton's GTIN-14. */
     if (chance(&d->rng, 30)) {
         int64_t qty = chance(&d->rng, 500) ? 12 : 24;
-        char case_gtin[15];
+        char case_gtin[ENT_GTIN_SIZE];
         case_gtin[0] = qty == 12 ? '1' : '2'; /* the indicator digit of the packaging level */
         memcpy(case_gtin + 1, it->gtin, 12);
         case_gtin[13] = (char)ent_gs1_check_digit(case_gtin, 13);
@@ -558,8 +558,8 @@ static void lot_dates(struct demo *d, int shelf_days, int32_t *prod, int32_t *im
 
 static void declaration(struct demo *d, int32_t imp, char out[19])
 {
-    char date[11];
-    entx_date_from_days(imp, date);
+    char date[ENT_DATE_SIZE];
+    entx_date_from_days(date, imp);
     snprintf(out, 19, "%s%.4s1%09lld", entx_demo_customs[below(&d->rng, (int64_t)entx_demo_ncustoms)], date,
              (long long)below(&d->rng, 1000000000));
 }
@@ -580,7 +580,7 @@ static int add_lots(struct demo *d, const struct item *it)
 
     for (int k = 0; k < nlots && rc == ENT_OK; k++) {
         int32_t prod, imp, exp;
-        char prod_s[11], imp_s[11], exp_s[11], lot[24], decl[19];
+        char prod_s[ENT_DATE_SIZE], imp_s[ENT_DATE_SIZE], exp_s[ENT_DATE_SIZE], lot[24], decl[19];
         int sellable;
         int origin = it->country;
         if (k == second_origin) {
@@ -589,10 +589,10 @@ static int add_lots(struct demo *d, const struct item *it)
             origin = d->cat_countries[d->cat_start[it->cat] + (size_t)below(&d->rng, (int64_t)n)];
         }
         lot_dates(d, cat->shelf_days, &prod, &imp, &exp);
-        entx_date_from_days(prod, prod_s);
-        entx_date_from_days(imp, imp_s);
+        entx_date_from_days(prod_s, prod);
+        entx_date_from_days(imp_s, imp);
         if (exp)
-            entx_date_from_days(exp, exp_s);
+            entx_date_from_days(exp_s, exp);
         snprintf(lot, sizeof lot, "L%.2s%.2s%.2s%c", prod_s + 2, prod_s + 5, prod_s + 8, 'A' + k);
         declaration(d, imp, decl);
         const char *where = pick_location(d, it, &sellable);
@@ -625,7 +625,7 @@ static int add_lots(struct demo *d, const struct item *it)
         rec.cost_currency = cost_cur;
         rec.location = where;
         rec.user = "demo";
-        if ((rc = ent_stock_receive(d->db, &rec, NULL)) != ENT_OK)
+        if ((rc = ent_stock_receive(d->db, NULL, &rec)) != ENT_OK)
             break;
         d->st->lots++;
         d->st->units += qty;
@@ -662,21 +662,22 @@ static int count_one(const ent_product *p, void *ud)
     return 1; /* one is enough */
 }
 
-static int check_options(ent_db *db, const ent_demo_options *opt, int64_t *n, int32_t *today, char today_s[11])
+static int check_options(ent_db *db, const ent_demo_options *opt, int64_t *n, int32_t *today,
+                         char today_s[ENT_DATE_SIZE])
 {
     *n = opt->commodities == 0 ? ENT_DEMO_DEFAULT_COMMODITIES : opt->commodities;
     if (*n < 1 || *n > ENT_DEMO_MAX_COMMODITIES)
         return entx_fail(db, ENT_INVALID, "commodities %lld: the demo makes from 1 to %d", (long long)opt->commodities,
                         ENT_DEMO_MAX_COMMODITIES);
     if (opt->today && *opt->today) {
-        if (entx_date_parse(opt->today, today) != ENT_OK)
+        if (entx_date_parse(today, opt->today) != ENT_OK)
             return entx_fail_date(db, "today", opt->today);
-        snprintf(today_s, 11, "%s", opt->today);
+        snprintf(today_s, ENT_DATE_SIZE, "%s", opt->today);
     } else {
-        char now[21];
-        entx_utc_format((int64_t)time(NULL), now);
-        snprintf(today_s, 11, "%.10s", now);
-        entx_date_parse(today_s, today);
+        char now[ENT_TIME_SIZE];
+        entx_utc_format(now, (int64_t)time(NULL));
+        snprintf(today_s, ENT_DATE_SIZE, "%.10s", now);
+        entx_date_parse(today, today_s);
     }
     return ENT_OK;
 }

@@ -11,12 +11,12 @@
  * (the calling thread's last error then says why). */
 static int start_date_why(const char *start)
 {
-    char d[11];
+    char d[ENT_DATE_SIZE];
     if (strlen(start) < 10)
         return 0;
     memcpy(d, start, 10);
     d[10] = '\0';
-    if (ent_date_check(d, NULL) == ENT_OK)
+    if (ent_date_check(NULL, d) == ENT_OK)
         return 0;
     if (strstr(entx_why(), "in the form") == NULL)
         return 1;
@@ -26,13 +26,13 @@ static int start_date_why(const char *start)
 
 static int valid_utc(const char *s)
 {
-    char d[11];
+    char d[ENT_DATE_SIZE];
     if (strlen(s) != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' ||
         s[19] != 'Z')
         return 0;
     memcpy(d, s, 10);
     d[10] = '\0';
-    if (entx_date_parse(d, NULL) != ENT_OK)
+    if (entx_date_parse(NULL, d) != ENT_OK)
         return 0;
     for (int i = 11; i < 19; i++)
         if (i != 13 && i != 16 && (s[i] < '0' || s[i] > '9'))
@@ -86,7 +86,7 @@ static int check_overlap(ent_db *db, const char *sensor, const char *utc, int64_
 static int upsert(ent_db *db, const char *sensor, const char *start, int64_t minutes, int64_t n_in, int64_t n_out,
                   const char *source)
 {
-    char utc[21], day[11];
+    char utc[ENT_TIME_SIZE], day[ENT_DATE_SIZE];
     int hour, rc;
     if (sensor == NULL || *sensor == '\0')
         return entx_fail(db, ENT_INVALID, "a sensor name is needed");
@@ -101,14 +101,14 @@ static int upsert(ent_db *db, const char *sensor, const char *start, int64_t min
             return entx_fail(db, ENT_INVALID, "start '%s' is not UTC YYYY-MM-DDTHH:MM:SSZ or local YYYY-MM-DD HH:MM",
                             ENT_CLIP(start, 40));
         snprintf(utc, sizeof utc, "%s", start);
-    } else if ((rc = entx_sales_local_to_utc(db, start, utc)) != ENT_OK) {
+    } else if ((rc = entx_sales_local_to_utc(db, utc, start)) != ENT_OK) {
         return entx_fail(db, ENT_INVALID, "start '%s' is not UTC YYYY-MM-DDTHH:MM:SSZ or local YYYY-MM-DD HH:MM",
                         ENT_CLIP(start, 40));
     }
     /* A period that begins more than a day from now is a door counter's wrong
      * clock (a day of grace, as for stock dates: counters are set up ahead
      * and zones differ); counted, it would stand in reports of days to come. */
-    char now[21], limit[21], today[11];
+    char now[ENT_TIME_SIZE], limit[ENT_TIME_SIZE], today[ENT_DATE_SIZE];
     entx_now_utc(now);
     snprintf(today, sizeof today, "%.10s", now);
     snprintf(limit, sizeof limit, "%s", now);
@@ -124,7 +124,7 @@ static int upsert(ent_db *db, const char *sensor, const char *start, int64_t min
     if (n_in < 0 || n_out < 0 || n_in > ENT_QTY_MAX || n_out > ENT_QTY_MAX)
         return entx_fail(db, ENT_INVALID, "counts in %lld and out %lld must be from 0 to %d", (long long)n_in,
                         (long long)n_out, ENT_QTY_MAX);
-    if ((rc = entx_sales_local(db, utc, day, &hour)) != ENT_OK)
+    if ((rc = entx_sales_local(db, day, &hour, utc)) != ENT_OK)
         return rc;
     if ((rc = check_overlap(db, sensor, utc, minutes)) != ENT_OK)
         return rc;
@@ -180,7 +180,7 @@ static int read_header(ent_db *db, char **fields, size_t count, int idx[NCOLS])
     return ENT_OK;
 }
 
-int ent_flow_import_csv(ent_db *db, FILE *in, int64_t *rows)
+int ent_flow_import_csv(ent_db *db, int64_t *rows, FILE *in)
 {
     ent_csv *csv = NULL;
     char **f;
@@ -322,8 +322,7 @@ int ent_flow_report(ent_db *db, const ent_flow_query *q, ent_flow_cb cb, void *u
     return rc;
 }
 
-int ent_flow_peak_hours(ent_db *db, const ent_flow_query *q, int *hours, int64_t *visitors, size_t max,
-                        size_t *found)
+int ent_flow_peak_hours(ent_db *db, int *hours, int64_t *visitors, size_t *found, size_t max, const ent_flow_query *q)
 {
     int rc;
     entx_ok(db);

@@ -23,7 +23,7 @@ int ent_gs1_check_digit(const char *s, size_t n)
 
 /* report: whether a refusal leaves its words (entx_gtin_check only needs
  * the answer). */
-static int normalize(char out[15], const char *code, bool report)
+static int normalize(char out[ENT_GTIN_SIZE], const char *code, bool report)
 {
     size_t n = code ? strlen(code) : 0;
     for (size_t i = 0; i < n; i++) {

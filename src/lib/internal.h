@@ -21,6 +21,12 @@ struct ent_stmt_slot {
     sqlite3_stmt *stmt;
 };
 
+/* How much of a commodity the stock holds (units on hand, lots on record):
+ * the catalogue asks before a change of unit. The stock module sits above
+ * the catalogue, so the catalogue reaches it only through this hook, which
+ * ent_db_open (open.c) sets on every handle. */
+typedef int (*entx_usage_fn)(ent_db *db, int64_t *on_hand, int64_t *lots, int64_t product_id);
+
 struct ent_db {
     sqlite3 *sql;
     int code;
@@ -32,7 +38,12 @@ struct ent_db {
     char *final_path;          /* ENT_OPEN_STAGED: where ent_db_publish puts it */
     char actor[65];            /* who the writes are recorded as (ent_user_act_as) */
     struct ent_stmt_slot cache[ENT_STMT_CACHE];
+    entx_usage_fn product_usage; /* set by ent_db_open: entx_stock_product_usage */
 };
+
+/* ent_db_open without the hooks of the modules above the core (open.c adds
+ * them): opens, checks and migrates the database. */
+int entx_db_open(ent_db **out, const char *path, int flags);
 
 /* Records code and a printf-style message on db and returns code. */
 int entx_fail(ent_db *db, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -82,12 +93,12 @@ int entx_bind_text_or_null(sqlite3_stmt *st, int i, const char *s);
 /* Copies a column's text into a new heap string (NULL for SQL NULL). */
 char *entx_col_strdup(sqlite3_stmt *st, int i);
 /* Copies a column's text into buf of len bytes ("" for NULL). */
-void entx_col_copy(sqlite3_stmt *st, int i, char *buf, size_t len);
+void entx_col_copy(sqlite3_stmt *st, char *buf, size_t len, int i);
 
 /* The current UTC time as "YYYY-MM-DDTHH:MM:SSZ": the system clock, or the
  * test clock when one is set (both in time.c, with the rest of the time
  * module: time_internal.h). */
-void entx_now_utc(char out[21]);
+void entx_now_utc(char out[ENT_TIME_SIZE]);
 
 /*
  * Tests only: fixes the clock at utc ("YYYY-MM-DDTHH:MM:SSZ", 20 characters;
@@ -98,15 +109,15 @@ void entx_now_utc(char out[21]);
 void entx_clock_set(const char *utc);
 
 /* A new random UUID in its 36-character lower-case text form. */
-void entx_uuid_new(char out[37]);
+void entx_uuid_new(char out[ENT_UUID_SIZE]);
 
 /*
  * Dates are "YYYY-MM-DD" text in the database. entx_date_parse checks the form
  * and that the day exists (no 2025-02-30); *days_out (may be NULL) receives
  * days since 1970-01-01. entx_date_from_days does the reverse.
  */
-int entx_date_parse(const char *s, int32_t *days_out);
-void entx_date_from_days(int32_t days, char out[11]);
+int entx_date_parse(int32_t *days_out, const char *s);
+void entx_date_from_days(char out[ENT_DATE_SIZE], int32_t days);
 /* Fails db with ENT_INVALID and why s is not a date, after field's name:
  * "expiry '2026-02-30' is not a date: February 2026 has no day 30 ...". */
 int entx_fail_date(ent_db *db, const char *field, const char *s);
@@ -129,7 +140,7 @@ static inline bool entx_empty(const char *s)
 int entx_gtin_check(char out[15], const char *code);
 
 /* Parses a base-10 integer that fills the whole string. */
-int entx_parse_i64(const char *s, int64_t *out);
+int entx_parse_i64(int64_t *out, const char *s);
 
 char *entx_strdup(const char *s);
 

@@ -31,8 +31,8 @@ int entx_journal_read_head(ent_db *db, struct head *h)
         if (sqlite3_column_bytes(st, 1) == J_HASH)
             memcpy(h->hash, sqlite3_column_blob(st, 1), J_HASH);
         h->grand_total = sqlite3_column_int64(st, 2);
-        entx_col_copy(st, 3, h->at, sizeof h->at);
-        entx_col_copy(st, 4, h->kind, sizeof h->kind);
+        entx_col_copy(st, h->at, sizeof h->at, 3);
+        entx_col_copy(st, h->kind, sizeof h->kind, 4);
         if (sqlite3_column_bytes(st, 5) == J_HASH)
             memcpy(h->key_id, sqlite3_column_blob(st, 5), J_HASH);
         /* A KEY record is signed by the old key and hands over to the one it carries. */
@@ -46,7 +46,7 @@ int entx_journal_read_head(ent_db *db, struct head *h)
 }
 
 /* The latest day closing: its seq and the instant its day ends ("" when none). */
-int entx_journal_last_day_close(ent_db *db, int64_t *seq, char period_end[21], char period[24])
+int entx_journal_last_day_close(ent_db *db, int64_t *seq, char period_end[ENT_TIME_SIZE], char period[ENT_PERIOD_SIZE])
 {
     *seq = 0;
     period_end[0] = '\0';
@@ -59,9 +59,9 @@ int entx_journal_last_day_close(ent_db *db, int64_t *seq, char period_end[21], c
     int sc = sqlite3_step(st);
     if (sc == SQLITE_ROW) {
         *seq = sqlite3_column_int64(st, 0);
-        entx_col_copy(st, 1, period_end, 21);
+        entx_col_copy(st, period_end, 21, 1);
         if (period)
-            entx_col_copy(st, 2, period, 24);
+            entx_col_copy(st, period, 24, 2);
     }
     sqlite3_reset(st);
     if (sc != SQLITE_ROW && sc != SQLITE_DONE)
@@ -72,7 +72,7 @@ int entx_journal_last_day_close(ent_db *db, int64_t *seq, char period_end[21], c
 /* The latest day closing: its seq, the moment it was taken and its period
  * ("" when none). A closing covers every record before it; later records go
  * into the next one, so nothing may be dated before it. */
-static int last_day_close_at(ent_db *db, int64_t *seq, char at[21], char period[24])
+static int last_day_close_at(ent_db *db, int64_t *seq, char at[ENT_TIME_SIZE], char period[ENT_PERIOD_SIZE])
 {
     *seq = 0;
     at[0] = period[0] = '\0';
@@ -83,8 +83,8 @@ static int last_day_close_at(ent_db *db, int64_t *seq, char at[21], char period[
     int sc = sqlite3_step(st);
     if (sc == SQLITE_ROW) {
         *seq = sqlite3_column_int64(st, 0);
-        entx_col_copy(st, 1, at, 21);
-        entx_col_copy(st, 2, period, 24);
+        entx_col_copy(st, at, 21, 1);
+        entx_col_copy(st, period, 24, 2);
     }
     sqlite3_reset(st);
     if (sc != SQLITE_ROW && sc != SQLITE_DONE)
@@ -96,7 +96,7 @@ static int last_day_close_at(ent_db *db, int64_t *seq, char at[21], char period[
  * store's zone. what: "the clock reads" or "the record is dated". */
 static int refuse_before_close(ent_db *db, const char *tz, const char *what, const char *at)
 {
-    char close_at[21], period[24], when[20], closed[20];
+    char close_at[ENT_TIME_SIZE], period[ENT_PERIOD_SIZE], when[20], closed[20];
     int64_t seq;
     int rc = last_day_close_at(db, &seq, close_at, period);
     if (rc != ENT_OK || seq == 0 || strcmp(at, close_at) >= 0)
@@ -273,7 +273,7 @@ static int config_get(ent_db *db, const char *name, char *out, size_t len)
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
     int sc = sqlite3_step(st);
     if (sc == SQLITE_ROW)
-        entx_col_copy(st, 0, out, len);
+        entx_col_copy(st, out, len, 0);
     sqlite3_reset(st);
     if (sc != SQLITE_ROW && sc != SQLITE_DONE)
         return entx_fail_sql(db, "reading the journal settings");
@@ -362,7 +362,8 @@ static void journal_free(ent_journal *j)
 }
 
 /* A record with the defaults every writer shares. */
-void entx_journal_rec_init(ent_journal *j, struct jrec *r, const char *kind, char uuid[37], char at[21])
+void entx_journal_rec_init(ent_journal *j, struct jrec *r, const char *kind, char uuid[ENT_UUID_SIZE],
+                           char at[ENT_TIME_SIZE])
 {
     entx_jrec_clear_lists(&j->rec);
     struct jrec keep = j->rec; /* list buffers are reused across appends */
@@ -405,7 +406,7 @@ void entx_journal_rec_done(ent_journal *j, struct jrec *r)
 static int write_event(ent_journal *j, ent_journal_written *out, const char *event, const char *note,
                        const unsigned char *pubkey, size_t pubkey_len)
 {
-    char uuid[37], at[21];
+    char uuid[ENT_UUID_SIZE], at[ENT_TIME_SIZE];
     struct jrec r;
     entx_journal_rec_init(j, &r, "EVENT", uuid, at);
     r.event = event;
@@ -417,7 +418,7 @@ static int write_event(ent_journal *j, ent_journal_written *out, const char *eve
     return rc;
 }
 
-int ent_journal_keygen(ent_db *db, char *key_id_out, const char *path, const char *passphrase)
+int ent_journal_keygen(ent_db *db, char key_id_out[ENT_HASH_HEX_SIZE], const char *path, const char *passphrase)
 {
     unsigned char id[J_HASH];
     entx_ok(db);
@@ -443,7 +444,7 @@ static int journal_is_empty(ent_db *db, bool *empty)
     return rc;
 }
 
-int ent_journal_start(ent_db *db, char *key_id_out, const char *path, const char *passphrase)
+int ent_journal_start(ent_db *db, char key_id_out[ENT_HASH_HEX_SIZE], const char *path, const char *passphrase)
 {
     ent_journal *j = NULL;
     bool empty = false, created = false;
@@ -451,7 +452,7 @@ int ent_journal_start(ent_db *db, char *key_id_out, const char *path, const char
     entx_ok(db);
     if (path == NULL || *path == '\0')
         return entx_fail(db, ENT_INVALID, "no key file given");
-    char code[17];
+    char code[ENT_STORE_CODE_SIZE];
     if ((rc = entx_jstore_code(db, code, NULL, NULL)) != ENT_OK)
         return rc;
     if ((rc = journal_is_empty(db, &empty)) != ENT_OK)
@@ -476,7 +477,7 @@ int ent_journal_start(ent_db *db, char *key_id_out, const char *path, const char
     if (rc == ENT_OK && !empty)
         rc = entx_fail(db, ENT_EXISTS, "the journal has already started");
     if (rc == ENT_OK) {
-        char uuid[37], at[21];
+        char uuid[ENT_UUID_SIZE], at[ENT_TIME_SIZE];
         struct jrec r;
         entx_journal_rec_init(j, &r, "START", uuid, at);
         r.pubkey = j->spki;
@@ -488,7 +489,7 @@ int ent_journal_start(ent_db *db, char *key_id_out, const char *path, const char
         rc = remember_key_path(db, path);
     rc = entx_tx_end(db, rc);
     if (rc == ENT_OK && key_id_out)
-        snprintf(key_id_out, 65, "%s", j->key_hex);
+        snprintf(key_id_out, ENT_HASH_HEX_SIZE, "%s", j->key_hex);
 done:
     if (rc != ENT_OK && created)
         unlink(path); /* ours, just made, and never used */
@@ -523,7 +524,7 @@ static int close_stale_sessions(ent_journal *j)
     int rc = ENT_OK;
     gethostname(host, sizeof host - 1);
     for (;;) {
-        char uuid[37] = "", counter[65] = "", opened[21] = "", note[512];
+        char uuid[ENT_UUID_SIZE] = "", counter[65] = "", opened[ENT_TIME_SIZE] = "", note[512];
         int64_t pid = 0;
         sqlite3_stmt *st = entx_stmt(j->db, "SELECT uuid, pid, counter, opened_at FROM journal_session "
                                            "WHERE host = ? ORDER BY opened_at");
@@ -537,9 +538,9 @@ static int close_stale_sessions(ent_journal *j)
             bool alive = pid != (int64_t)getpid() && pid > 0 && pid <= INT_MAX &&
                          (kill((pid_t)pid, 0) == 0 || errno != ESRCH);
             if (!alive) {
-                entx_col_copy(st, 0, uuid, sizeof uuid);
-                entx_col_copy(st, 2, counter, sizeof counter);
-                entx_col_copy(st, 3, opened, sizeof opened);
+                entx_col_copy(st, uuid, sizeof uuid, 0);
+                entx_col_copy(st, counter, sizeof counter, 2);
+                entx_col_copy(st, opened, sizeof opened, 3);
                 found = true;
                 break;
             }
@@ -565,7 +566,7 @@ static int close_stale_sessions(ent_journal *j)
 
 static int open_session(ent_journal *j)
 {
-    char host[256] = "", now[21];
+    char host[256] = "", now[ENT_TIME_SIZE];
     gethostname(host, sizeof host - 1);
     entx_now_utc(now);
     entx_uuid_new(j->session);
@@ -635,7 +636,7 @@ int ent_journal_open(ent_journal **out, ent_db *db, const ent_journal_open_opts 
     if ((rc = load_for_open(&j, db, opts)) != ENT_OK)
         return rc;
     if (memcmp(h.key_id, j->key_id, J_HASH) != 0) {
-        char cur[65];
+        char cur[ENT_HASH_HEX_SIZE];
         entx_jhex(cur, h.key_id, J_HASH);
         rc = entx_fail_hint(db, ENT_REFUSED, ENT_HINT_REPLACE_KEY,
                            "the signing key %.16s… is not the journal's current key %.16s…: use the current key "
@@ -644,7 +645,7 @@ int ent_journal_open(ent_journal **out, ent_db *db, const ent_journal_open_opts 
         goto done;
     }
     /* Said when the counter opens, not after a basket was scanned and paid. */
-    char now[21];
+    char now[ENT_TIME_SIZE];
     entx_now_utc(now);
     if ((rc = refuse_before_close(db, j->tz, "the clock reads", now)) != ENT_OK)
         goto done;
@@ -735,12 +736,12 @@ static bool valid_uuid(const char *s)
 
 static bool valid_time(const char *s)
 {
-    char d[11];
+    char d[ENT_DATE_SIZE];
     if (s == NULL || strlen(s) != 20 || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z')
         return false;
     memcpy(d, s, 10);
     d[10] = '\0';
-    if (entx_date_parse(d, NULL) != ENT_OK)
+    if (entx_date_parse(NULL, d) != ENT_OK)
         return false;
     for (int i = 11; i < 19; i++)
         if (i != 13 && i != 16 && (s[i] < '0' || s[i] > '9'))
@@ -897,7 +898,7 @@ static int check_time(ent_journal *j, const struct jrec *r, struct head *h)
     if (rc != ENT_OK)
         return rc;
     if (h->seq > 0 && strcmp(r->at, h->at) < 0) {
-        char note[192], uuid[37], at[21], from[20], to[20];
+        char note[192], uuid[ENT_UUID_SIZE], at[ENT_TIME_SIZE], from[20], to[20];
         struct jrec e;
         ent_time_local(from, j->tz, h->at);
         ent_time_local(to, j->tz, r->at);
@@ -922,7 +923,7 @@ static int check_time(ent_journal *j, const struct jrec *r, struct head *h)
 
 int ent_journal_append(ent_journal *j, ent_journal_written *out, const ent_journal_record *rec)
 {
-    char uuid[37], at[21];
+    char uuid[ENT_UUID_SIZE], at[ENT_TIME_SIZE];
     struct jrec r;
     int rc;
     if (j == NULL)
@@ -983,7 +984,7 @@ int ent_journal_event(ent_journal *j, ent_journal_written *out, const char *even
 
 /* ---- rotation ----------------------------------------------------------- */
 
-int ent_journal_rotate(ent_journal *j, char *key_id_out, const char *new_path, const char *passphrase)
+int ent_journal_rotate(ent_journal *j, char key_id_out[ENT_HASH_HEX_SIZE], const char *new_path, const char *passphrase)
 {
     unsigned char id[J_HASH];
     unsigned char *spki = NULL;
@@ -1008,7 +1009,7 @@ int ent_journal_rotate(ent_journal *j, char *key_id_out, const char *new_path, c
     }
     if ((rc = entx_tx_begin(j->db)) != ENT_OK)
         goto done;
-    char uuid[37], at[21];
+    char uuid[ENT_UUID_SIZE], at[ENT_TIME_SIZE];
     struct jrec r;
     entx_journal_rec_init(j, &r, "KEY", uuid, at);
     r.pubkey = spki;
@@ -1027,7 +1028,7 @@ int ent_journal_rotate(ent_journal *j, char *key_id_out, const char *new_path, c
         ctx = NULL;
         spki = NULL;
         if (key_id_out)
-            snprintf(key_id_out, 65, "%s", j->key_hex);
+            snprintf(key_id_out, ENT_HASH_HEX_SIZE, "%s", j->key_hex);
     }
 done:
     if (rc != ENT_OK && written)

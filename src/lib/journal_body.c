@@ -402,17 +402,17 @@ int entx_jseal_build(struct jbuf *b, const char *store, const struct jrec *r)
 
 /* ---- the store ---------------------------------------------------------- */
 
-int entx_jstore_code(ent_db *db, char out[17], char currency[4], char tz[65])
+int entx_jstore_code(ent_db *db, char out[ENT_STORE_CODE_SIZE], char currency[ENT_CURRENCY_SIZE], char tz[ENT_TZ_SIZE])
 {
     ent_store *s = NULL;
     int rc = ent_store_get(db, &s);
     if (rc != ENT_OK)
         return rc;
-    snprintf(out, 17, "%s", s->code);
+    snprintf(out, ENT_STORE_CODE_SIZE, "%s", s->code);
     if (currency)
-        snprintf(currency, 4, "%s", s->currency);
+        snprintf(currency, ENT_CURRENCY_SIZE, "%s", s->currency);
     if (tz)
-        snprintf(tz, 65, "%s", s->tz);
+        snprintf(tz, ENT_TZ_SIZE, "%s", s->tz);
     ent_store_free(s);
     return ENT_OK;
 }

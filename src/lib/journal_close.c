@@ -90,7 +90,7 @@ int entx_jclose_aggregate(ent_db *db, struct jrec *r, int64_t first, int64_t las
 
 /* The first and last seq of the day closings whose period starts with
  * prefix ("day:2026-11-"); 0 when there are none. */
-static int day_closings(ent_db *db, const char *prefix, int64_t *first, int64_t *last, char last_end[21])
+static int day_closings(ent_db *db, const char *prefix, int64_t *first, int64_t *last, char last_end[ENT_TIME_SIZE])
 {
     char like[32];
     *first = *last = 0;
@@ -105,7 +105,7 @@ static int day_closings(ent_db *db, const char *prefix, int64_t *first, int64_t 
     if (sc == SQLITE_ROW && sqlite3_column_type(st, 1) != SQLITE_NULL) {
         *first = sqlite3_column_int64(st, 0);
         *last = sqlite3_column_int64(st, 1);
-        entx_col_copy(st, 2, last_end, 21);
+        entx_col_copy(st, last_end, 21, 2);
     }
     sqlite3_reset(st);
     if (sc != SQLITE_ROW)
@@ -114,7 +114,7 @@ static int day_closings(ent_db *db, const char *prefix, int64_t *first, int64_t 
 }
 
 /* The latest closing of a kind of period ("month:%"), or "" when none. */
-static int last_closing(ent_db *db, const char *like, char period_end[21], char period[24])
+static int last_closing(ent_db *db, const char *like, char period_end[ENT_TIME_SIZE], char period[ENT_PERIOD_SIZE])
 {
     period_end[0] = period[0] = '\0';
     sqlite3_stmt *st = entx_stmt(db, "SELECT period_end, period FROM journal WHERE kind = 'CLOSE' "
@@ -124,8 +124,8 @@ static int last_closing(ent_db *db, const char *like, char period_end[21], char 
     sqlite3_bind_text(st, 1, like, -1, SQLITE_STATIC);
     int sc = sqlite3_step(st);
     if (sc == SQLITE_ROW) {
-        entx_col_copy(st, 0, period_end, 21);
-        entx_col_copy(st, 1, period, 24);
+        entx_col_copy(st, period_end, 21, 0);
+        entx_col_copy(st, period, 24, 1);
     }
     sqlite3_reset(st);
     if (sc != SQLITE_ROW && sc != SQLITE_DONE)
@@ -135,7 +135,7 @@ static int last_closing(ent_db *db, const char *like, char period_end[21], char 
 
 /* The first record after seq that is not a closing and is dated before
  * (before=1) or from (before=0) the instant t. */
-static int record_dated(ent_db *db, int64_t after, const char *t, int before, int64_t *seq, char at[21])
+static int record_dated(ent_db *db, int64_t after, const char *t, int before, int64_t *seq, char at[ENT_TIME_SIZE])
 {
     *seq = 0;
     at[0] = '\0';
@@ -150,7 +150,7 @@ static int record_dated(ent_db *db, int64_t after, const char *t, int before, in
     int sc = sqlite3_step(st);
     if (sc == SQLITE_ROW) {
         *seq = sqlite3_column_int64(st, 0);
-        entx_col_copy(st, 1, at, 21);
+        entx_col_copy(st, at, 21, 1);
     }
     sqlite3_reset(st);
     if (sc != SQLITE_ROW && sc != SQLITE_DONE)
@@ -162,12 +162,12 @@ struct span {
     int period;
     int y, m, d;
     char label[24]; /* "day:2026-11-28" */
-    char start[21], end[21];
+    char start[ENT_TIME_SIZE], end[ENT_TIME_SIZE];
 };
 
 static int parse_span(ent_journal *j, struct span *s, int period, const char *date)
 {
-    char today[11], now[21], shown[64];
+    char today[ENT_DATE_SIZE], now[ENT_TIME_SIZE], shown[64];
     s->period = period;
     s->y = s->m = s->d = 1;
     if (date && *date == '\0')
@@ -178,21 +178,21 @@ static int parse_span(ent_journal *j, struct span *s, int period, const char *da
             return entx_fail(j->db, ENT_ERROR, "cannot read the clock");
         sscanf(today, "%4d-%2d-%2d", &s->y, &s->m, &s->d);
     } else if (period == ENT_PERIOD_DAY) {
-        if (entx_date_parse(date, NULL) != ENT_OK)
+        if (entx_date_parse(NULL, date) != ENT_OK)
             return entx_fail(j->db, ENT_INVALID, "'%s' is not a date YYYY-MM-DD",
                             ent_text_clip(shown, sizeof shown, date, 40));
         sscanf(date, "%4d-%2d-%2d", &s->y, &s->m, &s->d);
     } else if (period == ENT_PERIOD_MONTH) {
         char probe[16];
         snprintf(probe, sizeof probe, "%.7s-01", date);
-        if (strlen(date) != 7 || entx_date_parse(probe, NULL) != ENT_OK)
+        if (strlen(date) != 7 || entx_date_parse(NULL, probe) != ENT_OK)
             return entx_fail(j->db, ENT_INVALID, "'%s' is not a month YYYY-MM",
                             ent_text_clip(shown, sizeof shown, date, 40));
         sscanf(date, "%4d-%2d", &s->y, &s->m);
     } else if (period == ENT_PERIOD_YEAR) {
         char probe[16];
         snprintf(probe, sizeof probe, "%.4s-01-01", date);
-        if (strlen(date) != 4 || entx_date_parse(probe, NULL) != ENT_OK)
+        if (strlen(date) != 4 || entx_date_parse(NULL, probe) != ENT_OK)
             return entx_fail(j->db, ENT_INVALID, "'%s' is not a year YYYY",
                             ent_text_clip(shown, sizeof shown, date, 40));
         sscanf(date, "%4d", &s->y);
@@ -230,7 +230,7 @@ static const char *plain(const char *label)
 static int plan_closing(ent_journal *j, const struct span *s, const struct head *h, int64_t *first, int64_t *last)
 {
     ent_db *db = j->db;
-    char now[21], end[21], period[24], at[21];
+    char now[ENT_TIME_SIZE], end[ENT_TIME_SIZE], period[ENT_PERIOD_SIZE], at[ENT_TIME_SIZE];
     int64_t seq;
     int rc;
     entx_now_utc(now);
@@ -265,7 +265,7 @@ static int plan_closing(ent_journal *j, const struct span *s, const struct head 
         return rc;
     if (end[0] && strcmp(end, s->end) >= 0)
         return entx_fail(db, ENT_REFUSED, "%s is already closed", plain(strcmp(period, s->label) == 0 ? s->label : period));
-    char prefix[24], last_end[21];
+    char prefix[24], last_end[ENT_TIME_SIZE];
     if (s->period == ENT_PERIOD_MONTH)
         snprintf(prefix, sizeof prefix, "day:%04d-%02d-", s->y, s->m);
     else
@@ -341,7 +341,7 @@ int ent_journal_close_period(ent_journal *j, ent_journal_closing **out, int peri
     struct span s;
     struct head h;
     struct jrec r;
-    char uuid[37], at[21], prev_hex[65];
+    char uuid[ENT_UUID_SIZE], at[ENT_TIME_SIZE], prev_hex[ENT_HASH_HEX_SIZE];
     int64_t first = 0, last = 0;
     int rc;
     if (out)

@@ -83,7 +83,8 @@ int ent_journal_each(ent_db *db, int64_t from_seq, int64_t to_seq, ent_journal_e
     struct jrec *r;
     struct jbuf body = {0}, seal = {0};
     struct each_buf eb;
-    char store[17], prev[65], kid[65], hash[65], sig[129], sig64[90], *qr = NULL;
+    char store[ENT_STORE_CODE_SIZE], prev[ENT_HASH_HEX_SIZE], kid[ENT_HASH_HEX_SIZE], hash[ENT_HASH_HEX_SIZE], sig[129],
+        sig64[90], *qr = NULL;
     int rc, more;
     memset(&eb, 0, sizeof eb);
     entx_ok(db);

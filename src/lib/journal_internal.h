@@ -114,7 +114,7 @@ int entx_jkeys_load_pem(ent_db *db, EVP_PKEY ***out, size_t *n, const char *path
 int entx_jclose_aggregate(ent_db *db, struct jrec *r, int64_t first, int64_t last);
 
 /* The store's code (for bodies), read into out. */
-int entx_jstore_code(ent_db *db, char out[17], char currency[4], char tz[65]);
+int entx_jstore_code(ent_db *db, char out[ENT_STORE_CODE_SIZE], char currency[ENT_CURRENCY_SIZE], char tz[ENT_TZ_SIZE]);
 
 /* Reads the next journal record with its lists from the cursors of a walk. */
 struct jwalk;
@@ -130,11 +130,11 @@ struct ent_journal {
     EVP_PKEY *key;
     EVP_PKEY_CTX *sign;
     unsigned char key_id[J_HASH];
-    char key_hex[65];
+    char key_hex[ENT_HASH_HEX_SIZE];
     unsigned char *spki; /* DER public key (OPENSSL_free) */
     size_t spki_len;
-    char store[17], currency[4], tz[65];
-    char session[37];
+    char store[ENT_STORE_CODE_SIZE], currency[ENT_CURRENCY_SIZE], tz[ENT_TZ_SIZE];
+    char session[ENT_UUID_SIZE];
     char *counter;
     struct jbuf body, seal;
     struct jrec rec;
@@ -144,19 +144,20 @@ struct ent_journal {
 struct head {
     int64_t seq, grand_total;
     unsigned char hash[J_HASH];
-    char at[21];
-    char kind[12];
+    char at[ENT_TIME_SIZE];
+    char kind[ENT_JOURNAL_KIND_SIZE];
     unsigned char key_id[J_HASH]; /* the key the next record must be signed with */
 };
 
 /* The chain's last record into *h (zeroed when the chain is empty). */
 int entx_journal_read_head(ent_db *db, struct head *h);
 /* The latest day closing: its seq and the instant its day ends ("" when none). */
-int entx_journal_last_day_close(ent_db *db, int64_t *seq, char period_end[21], char period[24]);
+int entx_journal_last_day_close(ent_db *db, int64_t *seq, char period_end[ENT_TIME_SIZE], char period[ENT_PERIOD_SIZE]);
 /* Chains, signs and stores r (see append_after); inside a transaction. */
 int entx_journal_append_locked(ent_journal *j, struct jrec *r, ent_journal_written *out);
 /* A record with the defaults every writer shares; entx_journal_rec_done releases it. */
-void entx_journal_rec_init(ent_journal *j, struct jrec *r, const char *kind, char uuid[37], char at[21]);
+void entx_journal_rec_init(ent_journal *j, struct jrec *r, const char *kind, char uuid[ENT_UUID_SIZE],
+                           char at[ENT_TIME_SIZE]);
 void entx_journal_rec_done(ent_journal *j, struct jrec *r);
 
 #endif

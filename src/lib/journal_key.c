@@ -334,7 +334,7 @@ int ent_journal_pubkeys(ent_db *db, char **out)
 {
     struct jbuf b = {0};
     int rc = ENT_OK, sc, nkeys = 0;
-    char id_hex[65], line[160];
+    char id_hex[ENT_HASH_HEX_SIZE], line[160];
     *out = NULL;
     entx_ok(db);
     sqlite3_stmt *st = entx_stmt(db, "SELECT seq, kind, pubkey FROM journal WHERE pubkey IS NOT NULL "

@@ -196,7 +196,7 @@ static int loader_start(struct loader *l, const char *store, const char *currenc
         return entx_fail(l->db, ENT_INVALID,
                         "the export does not give the store's time zone (time_zone): it was made before the "
                         "zone was exported; export the journal again");
-    if (entx_zone_get(tz, &z) != ENT_OK)
+    if (entx_zone_get(&z, tz) != ENT_OK)
         return entx_fail(l->db, ENT_INVALID, "the export's time zone '%s' is not a time zone: %s", ENT_CLIP(tz, 40),
                         entx_why());
     int rc = exec(l->db, loose_schema);

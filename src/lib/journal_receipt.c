@@ -59,7 +59,7 @@ static int receipt_parse(ent_db *db, ent_journal_receipt *out, const char *p, si
     memcpy(out->store, p + 5, store_len);
     out->store[store_len] = '\0';
     FIELD(6, bar[5]);
-    if (entx_parse_i64(field, &out->seq) != ENT_OK || out->seq < 1)
+    if (entx_parse_i64(&out->seq, field) != ENT_OK || out->seq < 1)
         return entx_fail(db, ENT_INVALID, "the receipt's record number '%s' is not a number",
                         ent_text_clip(shown, sizeof shown, field, 40));
     FIELD(5, bar[4]);
@@ -74,7 +74,7 @@ static int receipt_parse(ent_db *db, ent_journal_receipt *out, const char *p, si
                         ent_text_clip(shown, sizeof shown, field, 40));
     memcpy(out->time, field, sizeof out->time);
     FIELD(3, bar[2]);
-    if (entx_parse_i64(field, &out->total) != ENT_OK)
+    if (entx_parse_i64(&out->total, field) != ENT_OK)
         return entx_fail(db, ENT_INVALID, "the receipt's total '%s' is not a number",
                         ent_text_clip(shown, sizeof shown, field, 40));
     FIELD(2, bar[1]);
@@ -95,7 +95,7 @@ static int receipt_parse(ent_db *db, ent_journal_receipt *out, const char *p, si
 /* Compares the receipt with the journal's record of the same seq. */
 static int receipt_in_journal(ent_db *db, ent_journal_receipt *out, const unsigned char hash[J_HASH])
 {
-    char store[17];
+    char store[ENT_STORE_CODE_SIZE];
     if (entx_jstore_code(db, store, NULL, NULL) != ENT_OK || strcmp(store, out->store) != 0) {
         entx_ok(db);
         return ENT_OK; /* another store's database, or none: the signature is all we can check */
@@ -114,7 +114,7 @@ static int receipt_in_journal(ent_db *db, ent_journal_receipt *out, const unsign
                     sqlite3_column_int64(st, 3) == out->total &&
                     strcmp((const char *)sqlite3_column_text(st, 4), out->currency) == 0;
         if (same)
-            out->in_journal = 1;
+            out->in_journal = true;
         else
             rc = entx_fail(db, ENT_TAMPERED, "the signature is good, but the journal's record %lld differs from the "
                                             "receipt",

@@ -218,7 +218,7 @@ static void pool_finish(struct pool *p)
 
 struct vkey {
     unsigned char id[J_HASH];
-    char hex[65];
+    char hex[ENT_HASH_HEX_SIZE];
     int64_t seq; /* the record that introduced it */
 };
 
@@ -231,7 +231,7 @@ struct vclose {
 struct verifier {
     ent_db *db;
     const ent_journal_verify_opts *opts;
-    char store[17];
+    char store[ENT_STORE_CODE_SIZE];
     EVP_PKEY **trusted;
     size_t ntrusted;
     unsigned char (*trusted_ids)[J_HASH];
@@ -245,10 +245,10 @@ struct verifier {
     struct vclose *closes;
     size_t nclose, capclose;
     int64_t last_day_close; /* day closings tile the journal: each starts after the previous */
-    char closed_at[21];     /* when the last day closing was taken: it covers everything before, so
-                               nothing after it may be dated earlier */
+    char closed_at[ENT_TIME_SIZE]; /* when the last day closing was taken: it covers everything before, so
+                           nothing after it may be dated earlier */
     char closed_day[24];
-    char tz[65];            /* the store's zone, for the times in messages */
+    char tz[ENT_TZ_SIZE]; /* the store's zone, for the times in messages */
     struct jbuf body, seal, probe;
 };
 
@@ -422,7 +422,7 @@ static int check_signer(struct verifier *v, const struct jrec *r, bool chain_ok)
     if (!chain_ok)
         return k == v->cur ? k : -1;
     if (k < 0) {
-        char hex[65];
+        char hex[ENT_HASH_HEX_SIZE];
         entx_jhex(hex, r->key_id, J_HASH);
         issue_add(&v->issues, r->seq, PRIO_CHAIN, "signed by key %.16s…, which the key chain never introduced", hex);
         return -1;

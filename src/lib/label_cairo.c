@@ -62,7 +62,7 @@ static int make_faces(ent_label_job *job)
     return ENT_OK;
 }
 
-int entx_label_missing_glyph(ent_label_job *job, const char *text, char bad[8])
+int entx_label_missing_glyph(ent_label_job *job, char bad[8], const char *text)
 {
     cairo_glyph_t *glyphs = NULL;
     cairo_text_cluster_t *clusters = NULL;
@@ -141,8 +141,8 @@ static void set_font(cairo_t *cr, const ent_label_job *job, double size, bool bo
     cairo_set_font_size(cr, size);
 }
 
-int entx_label_measure_text(ent_label_job *job, const char *text, double size_mm, bool bold, double *width,
-                       double *ascent)
+int entx_label_measure_text(ent_label_job *job, double *width, double *ascent, const char *text, double size_mm,
+                            bool bold)
 {
     cairo_t *cr = job->measure;
     cairo_text_extents_t te;
@@ -240,7 +240,7 @@ static void draw_page(cairo_t *cr, const ent_label_job *job, size_t page, bool r
                 continue;
             size_t pg;
             double x, y, scale;
-            entx_label_place(job, n, &pg, &x, &y, &scale);
+            entx_label_place(job, &pg, &x, &y, &scale, n);
             cairo_save(cr);
             cairo_translate(cr, x, y);
             cairo_scale(cr, scale, scale);

@@ -313,7 +313,7 @@ static int product_fields(ent_label_data *d, const ent_product *p)
 
 static void lot_fields(ent_label_data *d, const ent_lot *lot, const ent_product *p)
 {
-    char expiry[11] = "";
+    char expiry[ENT_DATE_SIZE] = "";
     ent_label_data_set(d, "lot", lot->code);
     ent_label_data_set(d, "lot_uuid", lot->uuid);
     ent_label_data_set(d, "declaration", lot->declaration);
@@ -335,7 +335,7 @@ static void lot_fields(ent_label_data *d, const ent_lot *lot, const ent_product 
 int ent_label_data_from(ent_label_data **out, const ent_product *p, const ent_lot *lot, const ent_store *store)
 {
     ent_label_data *d = NULL;
-    char now[21];
+    char now[ENT_TIME_SIZE];
     *out = NULL;
     if (ent_label_data_new(&d) != ENT_OK)
         return ENT_ERROR;

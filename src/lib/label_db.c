@@ -25,7 +25,7 @@ static int origins_at(ent_db *db, int64_t product_id, int64_t location_id, char 
     sqlite3_bind_int64(st, 1, product_id);
     sqlite3_bind_int64(st, 2, location_id);
     while ((sc = sqlite3_step(st)) == SQLITE_ROW && *n < MAX_ORIGINS)
-        entx_col_copy(st, 0, codes[(*n)++], 3);
+        entx_col_copy(st, codes[(*n)++], 3, 0);
     sqlite3_reset(st);
     return sc == SQLITE_ROW || sc == SQLITE_DONE ? ENT_OK : entx_fail_sql(db, "reading the origins on a shelf");
 }
@@ -55,7 +55,7 @@ int ent_label_data_load_at(ent_db *db, ent_label_data **out, const char *code, c
     int rc = ent_label_data_load(db, out, code, NULL);
     if (rc != ENT_OK || location == NULL)
         return rc;
-    if ((rc = location_lookup(db, location, &loc)) == ENT_OK && (rc = ent_product_id(db, &pid, code, NULL)) == ENT_OK)
+    if ((rc = location_lookup(db, location, &loc)) == ENT_OK && (rc = ent_product_id(db, &pid, NULL, code)) == ENT_OK)
         rc = origins_at(db, pid, loc, codes, &n);
     for (size_t i = 0; i < n; i++)
         list[i] = codes[i];
@@ -76,10 +76,10 @@ int ent_label_data_load(ent_db *db, ent_label_data **out, const char *code, cons
     ent_store *store = NULL;
     int rc;
     *out = NULL;
-    rc = ent_product_find(db, &p, code, NULL);
+    rc = ent_product_find(db, &p, NULL, code);
     if (rc == ENT_OK && p->retired_at[0]) {
-        char who[300];
-        entx_product_label(db, p->id, who, sizeof who);
+        char who[ENT_PRODUCT_LABEL_SIZE];
+        entx_product_label(db, who, sizeof who, p->id);
         rc = entx_fail(db, ENT_REFUSED, "%s is retired: it gets no labels", who);
     }
     if (rc != ENT_OK)
@@ -97,8 +97,8 @@ int ent_label_data_load(ent_db *db, ent_label_data **out, const char *code, cons
     entx_ok(db);
     rc = ent_label_data_from(out, p, lot, store);
     if (rc == ENT_INVALID) {
-        char who[300];
-        entx_product_label(db, p->id, who, sizeof who);
+        char who[ENT_PRODUCT_LABEL_SIZE];
+        entx_product_label(db, who, sizeof who, p->id);
         rc = entx_fail(db, ENT_REFUSED, "%s: price %lld (minor units) is too large to print its unit price", who,
                       (long long)p->price);
     } else if (rc != ENT_OK) {

@@ -155,7 +155,7 @@ int entx_label_expand(char **out, const char *s, const ent_label_data *d, char *
 
 /* Placement of label number i (0-based) on its page: page index, offset and
  * scale (a label bigger than the sheet's cell is shrunk to fit). */
-void entx_label_place(const ent_label_job *job, size_t i, size_t *page, double *x, double *y, double *scale);
+void entx_label_place(const ent_label_job *job, size_t *page, double *x, double *y, double *scale, size_t i);
 /* Page size in mm. */
 void entx_label_page_size(const ent_label_job *job, double *w, double *h);
 /* Labels per page. */
@@ -169,12 +169,12 @@ void entx_label_barcode_clear(struct out_barcode *bc);
 
 /* cairo side (label_cairo.c). */
 int entx_label_font_pick(ent_label_job *job, const char *want);
-int entx_label_measure_text(ent_label_job *job, const char *text, double size_mm, bool bold, double *width,
-                       double *ascent);
+int entx_label_measure_text(ent_label_job *job, double *width, double *ascent, const char *text, double size_mm,
+                            bool bold);
 void entx_label_measure_free(ent_label_job *job);
 /* The first character of text the font has no glyph for, copied to bad
  * (UTF-8); 0 when all are there, 1 when one is missing. */
-int entx_label_missing_glyph(ent_label_job *job, const char *text, char bad[8]);
+int entx_label_missing_glyph(ent_label_job *job, char bad[8], const char *text);
 int entx_label_write_cairo(ent_label_job *job, FILE *f, const char *path);
 
 /* path with "-N" before its extension, for page N (1-based) of a paged format. */

@@ -129,7 +129,7 @@ void entx_label_page_size(const ent_label_job *job, double *w, double *h)
     }
 }
 
-void entx_label_place(const ent_label_job *job, size_t i, size_t *page, double *x, double *y, double *scale)
+void entx_label_place(const ent_label_job *job, size_t *page, double *x, double *y, double *scale, size_t i)
 {
     const ent_label_sheet *s = job->opt.sheet;
     size_t per = entx_label_per_page(job);
@@ -241,8 +241,14 @@ static int lines_push(struct lines *l, const char *s, size_t n, double w)
  * Returns ENT_INVALID when a single word is wider than the box, unless
  * force is set: then the word is broken where the line is full.
  */
-static int wrap_text(ent_label_job *job, const char *text, double size, bool bold, double width, bool wrap, bool force,
-                     struct lines *out)
+struct wrap_how {
+    double size, width; /* mm */
+    bool bold;
+    bool wrap;  /* false: one line per paragraph, refused when too wide */
+    bool force; /* break a word too wide for the box where the line is full */
+};
+
+static int wrap_text(ent_label_job *job, struct lines *out, const char *text, const struct wrap_how *how)
 {
     char *buf = malloc(strlen(text) + 1);
     int rc = ENT_OK;
@@ -252,12 +258,12 @@ static int wrap_text(ent_label_job *job, const char *text, double size, bool bol
     const char *s = text;
     while (rc == ENT_OK) {
         size_t para = strcspn(s, "\n");
-        if (!wrap) {
+        if (!how->wrap) {
             memcpy(buf, s, para);
             buf[para] = '\0';
-            if ((rc = entx_label_measure_text(job, buf, size, bold, &w, &asc)) != ENT_OK)
+            if ((rc = entx_label_measure_text(job, &w, &asc, buf, how->size, how->bold)) != ENT_OK)
                 break;
-            rc = w > width ? ENT_INVALID : lines_push(out, buf, para, w);
+            rc = w > how->width ? ENT_INVALID : lines_push(out, buf, para, w);
         } else {
             /* Grow the line a character at a time and remember the last
              * place it could break. */
@@ -272,9 +278,9 @@ static int wrap_text(ent_label_job *job, const char *text, double size, bool bol
                     size_t cl = utf8_len(s + i);
                     memcpy(buf, s + start, i + cl - start);
                     buf[i + cl - start] = '\0';
-                    if ((rc = entx_label_measure_text(job, buf, size, bold, &w, &asc)) != ENT_OK)
+                    if ((rc = entx_label_measure_text(job, &w, &asc, buf, how->size, how->bold)) != ENT_OK)
                         break;
-                    if (w > width)
+                    if (w > how->width)
                         break;
                     last_w = w;
                     i += cl;
@@ -294,7 +300,7 @@ static int wrap_text(ent_label_job *job, const char *text, double size, bool bol
                 if (i < para && brk > start) {
                     i = brk;
                     last_w = brk_w;
-                } else if (i < para && !force) {
+                } else if (i < para && !how->force) {
                     rc = ENT_INVALID; /* a word longer than the line */
                     break;
                 }
@@ -351,7 +357,7 @@ static int cut_line(ent_label_job *job, struct lines *l, size_t k, double size, 
             n--;
         memcpy(buf, line, n);
         memcpy(buf + n, ell, sizeof ell);
-        if ((rc = entx_label_measure_text(job, buf, size, bold, &w, &asc)) != ENT_OK || w <= width || n == 0)
+        if ((rc = entx_label_measure_text(job, &w, &asc, buf, size, bold)) != ENT_OK || w <= width || n == 0)
             break;
         do /* back one whole character, never half of one */
             n--;
@@ -377,7 +383,8 @@ static int cut_text(ent_label_job *job, const struct elem *e, const char *text, 
     size_t keep = lines_that_fit(e, size);
     int rc = ENT_OK;
     if (e->wrap) {
-        rc = wrap_text(job, text, size, e->bold, e->w, true, true, &l);
+        rc = wrap_text(job, &l, text,
+                       &(struct wrap_how){.size = size, .width = e->w, .bold = e->bold, .wrap = true, .force = true});
     } else { /* one line per paragraph, as written */
         for (const char *s = text; rc == ENT_OK;) {
             size_t n = strcspn(s, "\n");
@@ -391,13 +398,13 @@ static int cut_text(ent_label_job *job, const struct elem *e, const char *text, 
     while (rc == ENT_OK && l.n > keep)
         free(l.v[--l.n]);
     for (size_t k = 0; k < l.n && rc == ENT_OK; k++) {
-        if (!e->wrap && (rc = entx_label_measure_text(job, l.v[k], size, e->bold, &l.w[k], &asc)) != ENT_OK)
+        if (!e->wrap && (rc = entx_label_measure_text(job, &l.w[k], &asc, l.v[k], size, e->bold)) != ENT_OK)
             break;
         if (l.w[k] > e->w || (dropped && k == l.n - 1))
             rc = cut_line(job, &l, k, size, e->bold, e->w);
     }
     if (rc == ENT_OK && l.n > 0) {
-        entx_label_measure_text(job, "", size, e->bold, &w, &asc);
+        entx_label_measure_text(job, &w, &asc, "", size, e->bold);
         set_text(ot, e, size, asc, &l);
         return ENT_OK;
     }
@@ -429,13 +436,14 @@ static int fit_text(ent_label_job *job, const struct elem *e, const char *text, 
     for (double pt = e->size; pt >= e->min - 1e-9; pt -= SIZE_STEP) {
         double size = pt * PT_MM;
         lines_free(&l);
-        int rc = wrap_text(job, text, size, e->bold, e->w, e->wrap, false, &l);
+        int rc =
+            wrap_text(job, &l, text, &(struct wrap_how){.size = size, .width = e->w, .bold = e->bold, .wrap = e->wrap});
         if (rc == ENT_ERROR) {
             lines_free(&l);
             return entx_label_fail(job, ENT_ERROR, "%s", *ent_error_last()->message ? ent_error_last()->message : "out of memory");
         }
         if (rc == ENT_OK && l.n <= lines_that_fit(e, size)) {
-            entx_label_measure_text(job, "", size, e->bold, &w, &asc);
+            entx_label_measure_text(job, &w, &asc, "", size, e->bold);
             set_text(ot, e, size, asc, &l);
             return ENT_OK;
         }
@@ -541,7 +549,7 @@ static int layout(ent_label_job *job, const ent_label_data *d, const char *who, 
         if (e->kind == EL_TEXT && job->blank_celsius)
             replace_all(&text, "℉", "°F");
         char bad[8];
-        if (e->kind == EL_TEXT && text && entx_label_missing_glyph(job, text, bad)) {
+        if (e->kind == EL_TEXT && text && entx_label_missing_glyph(job, bad, text)) {
             rc = entx_label_fail(job, ENT_INVALID, "%s: text \"%s\" (%s line %d): the font %s has no '%s'", who, ENT_CLIP(text, 40),
                             job->t->name, e->line, job->font, bad);
             free(text);

@@ -63,7 +63,7 @@ static void trim(char *s)
         s[--n] = '\0';
 }
 
-int ent_label_job_print(ent_label_job *job, const char *printer, char *request_id, size_t len)
+int ent_label_job_print(ent_label_job *job, char *request_id, size_t len, const char *printer)
 {
     char path[] = "/tmp/entrepot-label-XXXXXX";
     char said[1024];

@@ -35,14 +35,21 @@ static void xml_text(FILE *f, const char *s)
     }
 }
 
-static void text_el(FILE *f, const char *font, double x, double y, double size, bool bold, const char *anchor,
-                    const char *s)
+/* Where and how a text element is drawn: mm, anchor NULL for SVG's start. */
+struct svg_at {
+    double x, y, size;
+    bool bold;
+    const char *anchor;
+};
+
+static void text_el(FILE *f, const char *font, const struct svg_at *at, const char *s)
 {
     char a[32], b[32], c[32];
-    fprintf(f, "<text x=\"%s\" y=\"%s\" font-size=\"%s\" font-family=\"", num(a, x), num(b, y), num(c, size));
+    fprintf(f, "<text x=\"%s\" y=\"%s\" font-size=\"%s\" font-family=\"", num(a, at->x), num(b, at->y),
+            num(c, at->size));
     xml_text(f, font);
-    fprintf(f, ", sans-serif\"%s%s%s%s>", bold ? " font-weight=\"bold\"" : "", anchor ? " text-anchor=\"" : "",
-            anchor ? anchor : "", anchor ? "\"" : "");
+    fprintf(f, ", sans-serif\"%s%s%s%s>", at->bold ? " font-weight=\"bold\"" : "", at->anchor ? " text-anchor=\"" : "",
+            at->anchor ? at->anchor : "", at->anchor ? "\"" : "");
     xml_text(f, s);
     fputs("</text>\n", f);
 }
@@ -59,7 +66,11 @@ static void svg_label(FILE *f, const ent_label_job *job, const struct out_label 
             for (size_t k = 0; k < t->nlines; k++) {
                 double x = t->x + (t->align == AL_CENTER ? (t->w - t->widths[k]) / 2
                                    : t->align == AL_RIGHT ? t->w - t->widths[k] : 0);
-                text_el(f, job->font, x, top + t->ascent + (double)k * t->size * LINE_SPACING, t->size, t->bold, NULL,
+                text_el(f, job->font,
+                        &(struct svg_at){.x = x,
+                                         .y = top + t->ascent + (double)k * t->size * LINE_SPACING,
+                                         .size = t->size,
+                                         .bold = t->bold},
                         t->lines[k]);
             }
         } else if (it->kind == EL_BARCODE) {
@@ -72,8 +83,14 @@ static void svg_label(FILE *f, const ent_label_job *job, const struct out_label 
             fputs("\"/>\n", f);
             for (size_t k = 0; k < bc->nhrts; k++) {
                 const struct hrt *h = &bc->hrts[k];
-                text_el(f, job->font, h->x, h->y, h->size, false,
-                        h->halign == 1 ? "start" : h->halign == 2 ? "end" : "middle", h->text);
+                text_el(f, job->font,
+                        &(struct svg_at){.x = h->x,
+                                         .y = h->y,
+                                         .size = h->size,
+                                         .anchor = h->halign == 1   ? "start"
+                                                   : h->halign == 2 ? "end"
+                                                                    : "middle"},
+                        h->text);
             }
         } else if (it->kind == EL_LINE) {
             fprintf(f, "<line x1=\"%s\" y1=\"%s\" ", num(a, it->u.geom.x), num(b, it->u.geom.y));
@@ -106,7 +123,7 @@ static int svg_page(FILE *f, const ent_label_job *job, size_t page)
                 continue;
             size_t pg;
             double x, y, scale;
-            entx_label_place(job, n, &pg, &x, &y, &scale);
+            entx_label_place(job, &pg, &x, &y, &scale, n);
             fprintf(f, "<g transform=\"translate(%s %s) ", num(a, x), num(b, y));
             fprintf(f, "scale(%s)\">\n", num(a, scale));
             svg_label(f, job, &job->labels[i]);

@@ -19,7 +19,7 @@ static const char *const location_kinds[] = {"shelf", "backroom", "bonded", "qua
 /* A location as stored, found by code in any case, retired ones too. */
 struct loc {
     int64_t id;
-    char code[CODE_MAX + 1], kind[16];
+    char code[CODE_MAX + 1], kind[ENT_LOCATION_KIND_SIZE];
     int retired;
 };
 
@@ -49,8 +49,8 @@ static int find_loc(ent_db *db, const char *code, struct loc *out)
     int sc = sqlite3_step(st), rc = ENT_NOTFOUND;
     if (sc == SQLITE_ROW) {
         out->id = sqlite3_column_int64(st, 0);
-        entx_col_copy(st, 1, out->code, sizeof out->code);
-        entx_col_copy(st, 2, out->kind, sizeof out->kind);
+        entx_col_copy(st, out->code, sizeof out->code, 1);
+        entx_col_copy(st, out->kind, sizeof out->kind, 2);
         out->retired = sqlite3_column_int(st, 3);
         rc = ENT_OK;
     } else if (sc != SQLITE_DONE) {
@@ -131,7 +131,7 @@ done:
     return entx_tx_end(db, rc);
 }
 
-int entx_location_id(ent_db *db, const char *code, int64_t *id, char kind[16])
+int entx_location_id(ent_db *db, int64_t *id, char kind[ENT_LOCATION_KIND_SIZE], const char *code)
 {
     struct loc l;
     if (code == NULL || *code == '\0')
@@ -211,7 +211,7 @@ static int still_used(ent_db *db, const struct loc *l)
 int ent_location_retire(ent_db *db, const char *code)
 {
     struct loc l;
-    char now[21];
+    char now[ENT_TIME_SIZE];
     int rc;
     entx_ok(db);
     if ((rc = entx_tx_begin(db)) != ENT_OK)
@@ -252,8 +252,8 @@ int ent_location_each(ent_db *db, ent_location_cb cb, void *ud)
         return entx_fail_sql(db, "listing locations");
     while (rc == ENT_OK && (sc = sqlite3_step(st)) == SQLITE_ROW) {
         ent_location loc;
-        entx_col_copy(st, 0, loc.code, sizeof loc.code);
-        entx_col_copy(st, 1, loc.kind, sizeof loc.kind);
+        entx_col_copy(st, loc.code, sizeof loc.code, 0);
+        entx_col_copy(st, loc.kind, sizeof loc.kind, 1);
         loc.name = (const char *)sqlite3_column_text(st, 2);
         loc.units = sqlite3_column_int64(st, 3);
         loc.lots = sqlite3_column_int64(st, 4);

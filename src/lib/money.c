@@ -72,7 +72,7 @@ static void comma_hint(char *buf, size_t len, const char *text)
     snprintf(buf, len, "write digits and a decimal point only, such as 1234.50");
 }
 
-int ent_currency_parse(char out[4], const char *text)
+int ent_currency_parse(char out[ENT_CURRENCY_SIZE], const char *text)
 {
     ent_error_clear();
     const ent_currency *cur = NULL;
@@ -81,7 +81,7 @@ int ent_currency_parse(char out[4], const char *text)
     int rc = n == 3 ? ent_currency_lookup(&cur, text) : ENT_NOTFOUND;
     out[0] = '\0';
     if (rc == ENT_OK) {
-        memcpy(out, cur->alpha3, 4);
+        memcpy(out, cur->alpha3, ENT_CURRENCY_SIZE);
         return ENT_OK;
     }
     if (rc == ENT_ERROR) /* the table could not be read: the lookup said why */
@@ -97,7 +97,7 @@ int ent_money_parse(int64_t *out, const char *text, const char *currency)
 {
     const ent_currency *cur = NULL;
     const char *reason = NULL;
-    char code[4], shown[64], extra[80] = "";
+    char code[ENT_CURRENCY_SIZE], shown[64], extra[80] = "";
     int rc = ent_currency_parse(code, currency);
     if (rc != ENT_OK)
         return rc;

@@ -14,7 +14,7 @@
 
 static int queue_insert(ent_db *db, int64_t product_id, int64_t location_id, const char *reason, const char *user)
 {
-    char now[21];
+    char now[ENT_TIME_SIZE];
     int rc;
     if ((rc = entx_check_text(db, "queue reason", reason, 200, true)) != ENT_OK)
         return rc;
@@ -44,7 +44,7 @@ int ent_label_queue_add(ent_db *db, int64_t product_id, const char *reason)
  * means the shelf's label must be printed again. */
 int entx_label_queue_on_move(ent_db *db, int64_t product_id, int64_t lot_id, int64_t location_id, const char *user)
 {
-    char origin[3] = "", loc[64] = "", reason[200];
+    char origin[ENT_COUNTRY_SIZE] = "", loc[64] = "", reason[200];
     int64_t same = 0, others = 0;
     int sc;
     sqlite3_stmt *st = entx_stmt(
@@ -64,8 +64,8 @@ int entx_label_queue_on_move(ent_db *db, int64_t product_id, int64_t lot_id, int
     sc = sqlite3_step(st);
     bool is_default = false;
     if (sc == SQLITE_ROW) {
-        entx_col_copy(st, 0, origin, sizeof origin);
-        entx_col_copy(st, 1, loc, sizeof loc);
+        entx_col_copy(st, origin, sizeof origin, 0);
+        entx_col_copy(st, loc, sizeof loc, 1);
         same = sqlite3_column_int64(st, 2);
         others = sqlite3_column_int64(st, 3);
         is_default = sqlite3_column_int(st, 4) != 0;
@@ -119,7 +119,7 @@ int ent_label_queue_each(ent_db *db, ent_label_queue_cb cb, void *ud)
     return rc;
 }
 
-int ent_label_queue_clear(ent_db *db, int64_t upto, int64_t *removed)
+int ent_label_queue_clear(ent_db *db, int64_t *removed, int64_t upto)
 {
     int rc;
     entx_ok(db);

@@ -30,16 +30,16 @@ int64_t entx_sales_line_units(const char *unit, int64_t qty)
     return qty > 0 ? 1 : qty < 0 ? -1 : 0;
 }
 
-int entx_sales_valid_counter(const char *s)
+bool entx_sales_valid_counter(const char *s)
 {
     size_t n = s ? strlen(s) : 0;
     if (n == 0 || n > 16)
-        return 0;
+        return false;
     for (; *s; s++)
         if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-' ||
               *s == '_'))
-            return 0;
-    return 1;
+            return false;
+    return true;
 }
 
 int entx_sales_durable(ent_db *db)
@@ -59,8 +59,8 @@ int entx_sales_durable(ent_db *db)
 /* A sale needs its local day and hour: the bounds of the current local day
  * are remembered, so most sales need no zone lookup at all. */
 static _Thread_local struct {
-    char tz[65];
-    char day[11];
+    char tz[ENT_TZ_SIZE];
+    char day[ENT_DATE_SIZE];
     int64_t start, end; /* epoch seconds of the day's local midnights */
 } day_cache;
 
@@ -68,22 +68,22 @@ static _Thread_local struct {
 static int64_t epoch_of(const char *utc)
 {
     int64_t t;
-    return entx_utc_parse(utc, &t) == ENT_OK && t >= 0 ? t : -1;
+    return entx_utc_parse(&t, utc) == ENT_OK && t >= 0 ? t : -1;
 }
 
-static int store_tz(ent_db *db, char tz[65])
+static int store_tz(ent_db *db, char tz[ENT_TZ_SIZE])
 {
     ent_store *s = NULL;
     int rc = ent_store_get(db, &s);
     if (rc == ENT_OK)
-        snprintf(tz, 65, "%s", s->tz);
+        snprintf(tz, ENT_TZ_SIZE, "%s", s->tz);
     ent_store_free(s);
     return rc;
 }
 
-int entx_sales_local(ent_db *db, const char *utc, char day[11], int *hour)
+int entx_sales_local(ent_db *db, char day[ENT_DATE_SIZE], int *hour, const char *utc)
 {
-    char tz[65], a[21], b[21];
+    char tz[ENT_TZ_SIZE], a[ENT_TIME_SIZE], b[ENT_TIME_SIZE];
     int rc = store_tz(db, tz);
     if (rc != ENT_OK)
         return rc;
@@ -108,9 +108,9 @@ int entx_sales_local(ent_db *db, const char *utc, char day[11], int *hour)
     return ENT_OK;
 }
 
-int entx_sales_local_to_utc(ent_db *db, const char *local, char utc[21])
+int entx_sales_local_to_utc(ent_db *db, char utc[ENT_TIME_SIZE], const char *local)
 {
-    char tz[65], mid[21];
+    char tz[ENT_TZ_SIZE], mid[ENT_TIME_SIZE];
     int y, mo, d, h, mi, s = 0, used = 0;
     int rc = store_tz(db, tz);
     if (rc != ENT_OK)
@@ -122,13 +122,13 @@ int entx_sales_local_to_utc(ent_db *db, const char *local, char utc[21])
         sscanf(local, "%4d-%2d-%2d %2d:%2d%n:%2d%n", &y, &mo, &d, &h, &mi, &used, &s, &used) < 5 ||
         (size_t)used != len || h > 23 || mi > 59 || s > 59)
         return entx_fail(db, ENT_INVALID, "time '%s' is not YYYY-MM-DD HH:MM", shown);
-    char date[11];
+    char date[ENT_DATE_SIZE];
     memcpy(date, local, 10); /* the form was checked: ten ASCII bytes */
     date[10] = '\0';
-    if (entx_date_parse(date, NULL) != ENT_OK)
+    if (entx_date_parse(NULL, date) != ENT_OK)
         return entx_fail(db, ENT_INVALID, "'%s' is not a date", date);
     if (entx_time_midnight_utc(mid, tz, y, mo, d) != ENT_OK)
         return entx_fail(db, ENT_INVALID, "cannot place %s in time zone %s", shown, tz);
-    entx_utc_format(epoch_of(mid) + h * 3600 + mi * 60 + s, utc);
+    entx_utc_format(utc, epoch_of(mid) + h * 3600 + mi * 60 + s);
     return ENT_OK;
 }

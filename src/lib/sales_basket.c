@@ -43,7 +43,7 @@ int ent_basket_new(ent_db *db, ent_basket **out, const char *counter, const char
     b->db = db;
     snprintf(b->counter, sizeof b->counter, "%s", counter);
     snprintf(b->cashier, sizeof b->cashier, "%s", cashier);
-    if (shelf && *shelf && (rc = entx_location_id(db, shelf, &b->shelf_id, NULL)) != ENT_OK)
+    if (shelf && *shelf && (rc = entx_location_id(db, &b->shelf_id, NULL, shelf)) != ENT_OK)
         goto done;
     if ((rc = ent_store_get(db, &store)) != ENT_OK)
         goto done;
@@ -110,7 +110,7 @@ static int price_line(ent_basket *b, ent_basket_line *l)
         gross = entx_sales_muldiv(l->qty, l->unit_price, 1000);
     }
     if (gross > ENT_SALE_MAX_AMOUNT) {
-        char a[32];
+        char a[ENT_MONEY_TEXT_SIZE];
         ent_money_format(a, sizeof a, ENT_SALE_MAX_AMOUNT, b->currency);
         return entx_fail(db, ENT_INVALID, "%s: the line's amount would be more than %s, the most a sale line may be",
                         l->name, a);
@@ -141,12 +141,12 @@ void ent_basket_totals_get(const ent_basket *b, ent_basket_totals *out)
     out->lines = b->n;
 }
 
-static void local_today(ent_basket *b, char day[11])
+static void local_today(ent_basket *b, char day[ENT_DATE_SIZE])
 {
-    char now[21];
+    char now[ENT_TIME_SIZE];
     int hour;
     entx_now_utc(now);
-    if (entx_sales_local(b->db, now, day, &hour) != ENT_OK)
+    if (entx_sales_local(b->db, day, &hour, now) != ENT_OK)
         memcpy(day, now, 10), day[10] = '\0'; /* UTC's date, ASCII */
 }
 
@@ -156,12 +156,12 @@ static void local_today(ent_basket *b, char day[11])
  * over the lines that name it.
  */
 static int check_stock(ent_basket *b, int64_t product_id, int64_t lot_id, int64_t extra, size_t skip,
-                       char origin[3])
+                       char origin[ENT_COUNTRY_SIZE])
 {
     int64_t all = extra, in_lot = extra;
     struct ent_pick *picks = NULL;
     size_t n = 0;
-    char today[11];
+    char today[ENT_DATE_SIZE];
     int rc;
     for (size_t i = 0; i < b->n; i++) {
         if (i + 1 == skip || b->lines[i].pub.product_id != product_id)
@@ -172,7 +172,10 @@ static int check_stock(ent_basket *b, int64_t product_id, int64_t lot_id, int64_
     }
     local_today(b, today);
     if (lot_id) {
-        rc = entx_stock_pick(b->db, &picks, &n, product_id, lot_id, in_lot, b->shelf_id, today);
+        rc = entx_stock_pick(
+            b->db, &picks, &n,
+            &(struct pick_want){
+                .product_id = product_id, .lot_id = lot_id, .qty = in_lot, .prefer = b->shelf_id, .today = today});
         if (rc == ENT_OK && origin)
             memcpy(origin, picks[0].origin, 3);
         free(picks);
@@ -180,7 +183,9 @@ static int check_stock(ent_basket *b, int64_t product_id, int64_t lot_id, int64_
         if (rc != ENT_OK)
             return rc;
     }
-    rc = entx_stock_pick(b->db, &picks, &n, product_id, 0, all, b->shelf_id, today);
+    rc = entx_stock_pick(
+        b->db, &picks, &n,
+        &(struct pick_want){.product_id = product_id, .qty = all, .prefer = b->shelf_id, .today = today});
     if (rc == ENT_OK && origin && !lot_id)
         memcpy(origin, picks[0].origin, 3);
     free(picks);
@@ -417,7 +422,7 @@ int ent_basket_set_price(ent_basket *b, size_t line, int64_t unit_price, const c
     if (rc != ENT_OK)
         return rc;
     if (unit_price < 0 || unit_price > ENT_SALE_MAX_PRICE) {
-        char a[32], m[32];
+        char a[ENT_MONEY_TEXT_SIZE], m[ENT_MONEY_TEXT_SIZE];
         ent_money_format(a, sizeof a, unit_price, b->currency);
         ent_money_format(m, sizeof m, ENT_SALE_MAX_PRICE, b->currency);
         return entx_fail(b->db, ENT_INVALID, "a price of %s cannot be: a price is from 0 to %s", a, m);
@@ -451,7 +456,7 @@ int ent_basket_discount(ent_basket *b, size_t line, int64_t amount, int32_t perc
     if (amount <= 0)
         return entx_fail(b->db, ENT_INVALID, "a discount must be more than zero");
     if (amount > gross) {
-        char a[32], g[32];
+        char a[ENT_MONEY_TEXT_SIZE], g[ENT_MONEY_TEXT_SIZE];
         ent_money_format(a, sizeof a, amount, b->currency);
         ent_money_format(g, sizeof g, gross, b->currency);
         return entx_fail(b->db, ENT_INVALID, "a discount of %s is more than the line's %s", a, g);
@@ -490,14 +495,14 @@ int ent_basket_pay(ent_basket *b, const char *method, int64_t amount)
         amount = t.due;
     int64_t paid;
     if (__builtin_add_overflow(b->paid[k], amount, &paid) || paid > ENT_SALE_MAX_AMOUNT) {
-        char a[32], m[32];
+        char a[ENT_MONEY_TEXT_SIZE], m[ENT_MONEY_TEXT_SIZE];
         ent_money_format(a, sizeof a, amount, b->currency);
         ent_money_format(m, sizeof m, ENT_SALE_MAX_AMOUNT, b->currency);
         return entx_fail(b->db, ENT_INVALID, "%s paid in %s is more than a payment may be (at most %s)", a, entx_sales_methods[k],
                         m);
     }
     if (k != 0 && amount > t.due) {
-        char a[32], d[32];
+        char a[ENT_MONEY_TEXT_SIZE], d[ENT_MONEY_TEXT_SIZE];
         ent_money_format(a, sizeof a, amount, b->currency);
         ent_money_format(d, sizeof d, t.due, b->currency);
         return entx_fail(b->db, ENT_INVALID, "%s cannot pay %s when %s is due: only cash gives change", method, a, d);

@@ -98,7 +98,7 @@ static int check_lines(ent_db *db, struct sales_issues *is, int64_t id, const ch
             entx_sales_issue(is, "%s: line %lld: quantity %lld, but the lots taken for it hold %lld", label, (long long)line,
                         (long long)qty, (long long)picked);
         char lots[80];
-        entx_col_copy(st, 3, lots, sizeof lots);
+        entx_col_copy(st, lots, sizeof lots, 3);
         /* Each lot picked must be named on the line; a sale's line names
          * only the lots picked (a return's names those of the line sold). */
         sqlite3_stmt *pk = entx_stmt(db, "SELECT DISTINCT lot.code FROM sale_pick p JOIN lot ON lot.id = p.lot_id "
@@ -191,7 +191,7 @@ int entx_sales_check_one(ent_db *db, struct sales_issues *is, int64_t id, const 
     sqlite3_bind_int64(st, 1, id);
     int sc = sqlite3_step(st);
     if (sc == SQLITE_ROW) {
-        entx_col_copy(st, 0, kind, sizeof kind);
+        entx_col_copy(st, kind, sizeof kind, 0);
         total = sqlite3_column_int64(st, 1);
         tax = sqlite3_column_int64(st, 2);
         units = sqlite3_column_int64(st, 3);

@@ -14,7 +14,7 @@ struct sales_issues {
     ent_check_cb cb;
     void *ud;
     int n;
-    char currency[4];
+    char currency[ENT_CURRENCY_SIZE];
 };
 
 /* Reports one problem (at most 1 KiB of text). */

@@ -29,8 +29,8 @@ struct co_line {
 struct out_line {
     const ent_basket_line *l;
     const struct co_line *co;
-    char origin[3];
-    char lots[65];
+    char origin[ENT_COUNTRY_SIZE];
+    char lots[ENT_LOT_SIZE];
     int64_t qty, amount, discount, tax;
 };
 
@@ -75,7 +75,7 @@ static int split_lines(ent_basket *b, const struct co_line *co, struct out_line 
             if (g == k) {
                 o[k].l = l;
                 o[k].co = &co[i];
-                memcpy(o[k].origin, origin, 3);
+                memcpy(o[k].origin, origin, ENT_COUNTRY_SIZE);
                 k++;
             }
             o[g].qty += co[i].picks[p].qty;
@@ -111,59 +111,107 @@ static int take_stock(ent_basket *b, struct co_line *co, const char *batch, cons
             const struct bline *bl = &b->lines[i];
             if ((bl->lot_id != 0) != (pass == 0))
                 continue;
-            rc = entx_stock_pick(b->db, &co[i].picks, &co[i].npicks, bl->pub.product_id, bl->lot_id, bl->pub.qty,
-                                b->shelf_id, today);
+            const struct pick_want want = {.product_id = bl->pub.product_id,
+                                           .lot_id = bl->lot_id,
+                                           .qty = bl->pub.qty,
+                                           .prefer = b->shelf_id,
+                                           .today = today};
+            rc = entx_stock_pick(b->db, &co[i].picks, &co[i].npicks, &want);
             for (size_t k = 0; k < co[i].npicks && rc == ENT_OK; k++)
-                rc = entx_stock_apply(b->db, batch, "sale", bl->pub.product_id, co[i].picks[k].lot_id,
-                                     co[i].picks[k].location_id, -co[i].picks[k].qty, NULL, NULL, b->cashier);
+                rc = entx_stock_apply(b->db, &(struct stock_move){.batch = batch,
+                                                                  .kind = "sale",
+                                                                  .product_id = bl->pub.product_id,
+                                                                  .lot_id = co[i].picks[k].lot_id,
+                                                                  .location_id = co[i].picks[k].location_id,
+                                                                  .delta = -co[i].picks[k].qty,
+                                                                  .user = b->cashier});
         }
     }
     return rc;
 }
 
-static int write_sale(ent_basket *b, int64_t *sale_id, const struct out_line *o, size_t n, const char *uuid,
-                      const ent_journal_written *w, const char *day, int hour, const ent_basket_totals *t,
-                      const int64_t applied[NMETHODS])
+/* A checkout's sale as worked out, for its journal record and its rows. */
+struct co_sale {
+    const struct out_line *o; /* the lines, one per origin */
+    size_t n;
+    const char *uuid, *now, *day; /* now in UTC; day and hour the store's local ones */
+    int hour;
+    const ent_basket_totals *t;
+    const int64_t *applied; /* per payment method: what it pays of the total */
+};
+
+static int write_sale(ent_basket *b, int64_t *sale_id, const ent_journal_written *w, const struct co_sale *s)
 {
     ent_db *db = b->db;
-    int rc = entx_sales_insert_sale(db, sale_id, uuid, w->seq, "sale", 0, w->time, day, hour, b->counter, b->cashier,
-                               t->total, t->tax, t->units, NULL, w->qr);
-    struct sales_sum_line *sum = calloc(n ? n : 1, sizeof *sum);
+    const struct sales_row row = {.uuid = s->uuid,
+                                  .receipt = w->seq,
+                                  .kind = "sale",
+                                  .at = w->time,
+                                  .day = s->day,
+                                  .hour = s->hour,
+                                  .counter = b->counter,
+                                  .cashier = b->cashier,
+                                  .total = s->t->total,
+                                  .tax = s->t->tax,
+                                  .units = s->t->units,
+                                  .qr = w->qr};
+    int rc = entx_sales_insert_sale(db, sale_id, &row);
+    struct sales_sum_line *sum = calloc(s->n ? s->n : 1, sizeof *sum);
     if (sum == NULL)
         return entx_fail(db, ENT_ERROR, "out of memory");
-    for (size_t i = 0; i < n && rc == ENT_OK; i++) {
-        const ent_basket_line *l = o[i].l;
+    for (size_t i = 0; i < s->n && rc == ENT_OK; i++) {
+        const ent_basket_line *l = s->o[i].l;
         int64_t line_id;
-        rc = entx_sales_insert_line(db, &line_id, *sale_id, (int)i + 1, l->product_id, l->code, l->name, o[i].origin,
-                               o[i].lots, l->unit, o[i].qty, l->unit_price, o[i].discount, o[i].amount, l->tax_rate,
-                               o[i].tax, l->price_reason[0] ? l->price_reason : NULL,
-                               l->discount_reason[0] ? l->discount_reason : NULL, 0);
-        for (size_t k = 0; k < o[i].co->npicks && rc == ENT_OK; k++) {
-            const struct ent_pick *p = &o[i].co->picks[k];
-            if (strcmp(p->origin, o[i].origin) == 0)
+        const struct sales_line_row lr = {.sale_id = *sale_id,
+                                          .line = (int)i + 1,
+                                          .product_id = l->product_id,
+                                          .code = l->code,
+                                          .name = l->name,
+                                          .origin = s->o[i].origin,
+                                          .lots = s->o[i].lots,
+                                          .unit = l->unit,
+                                          .qty = s->o[i].qty,
+                                          .unit_price = l->unit_price,
+                                          .discount = s->o[i].discount,
+                                          .amount = s->o[i].amount,
+                                          .rate = l->tax_rate,
+                                          .tax = s->o[i].tax,
+                                          .price_reason = l->price_reason[0] ? l->price_reason : NULL,
+                                          .discount_reason = l->discount_reason[0] ? l->discount_reason : NULL};
+        rc = entx_sales_insert_line(db, &line_id, &lr);
+        for (size_t k = 0; k < s->o[i].co->npicks && rc == ENT_OK; k++) {
+            const struct ent_pick *p = &s->o[i].co->picks[k];
+            if (strcmp(p->origin, s->o[i].origin) == 0)
                 rc = entx_sales_insert_pick(db, line_id, p->lot_id, p->location_id, p->qty);
         }
         sum[i].product_id = l->product_id;
-        sum[i].origin = o[i].origin;
-        sum[i].amount = o[i].amount;
-        sum[i].units = entx_sales_line_units(l->unit, o[i].qty);
+        sum[i].origin = s->o[i].origin;
+        sum[i].amount = s->o[i].amount;
+        sum[i].units = entx_sales_line_units(l->unit, s->o[i].qty);
     }
     for (int k = 0; k < NMETHODS && rc == ENT_OK; k++)
         if (b->paid[k] > 0)
-            rc = entx_sales_insert_pay(db, *sale_id, entx_sales_methods[k], applied[k], b->paid[k], b->paid[k] - applied[k]);
+            rc = entx_sales_insert_pay(db, *sale_id, entx_sales_methods[k], s->applied[k], b->paid[k],
+                                       b->paid[k] - s->applied[k]);
     if (rc == ENT_OK)
-        rc = entx_sales_sum_add(db, day, hour, b->counter, b->cashier, 0, t->total, t->units, sum, n);
+        rc = entx_sales_sum_add(db, &(struct sales_sum){.day = s->day,
+                                                        .hour = s->hour,
+                                                        .counter = b->counter,
+                                                        .cashier = b->cashier,
+                                                        .total = s->t->total,
+                                                        .units = s->t->units,
+                                                        .lines = sum,
+                                                        .n = s->n});
     free(sum);
     return rc;
 }
 
-static int journal_sale(ent_basket *b, ent_journal *j, ent_journal_written *w, const struct out_line *o, size_t n,
-                        const char *uuid, const char *now, const int64_t applied[NMETHODS])
+static int journal_sale(ent_basket *b, ent_journal *j, ent_journal_written *w, const struct co_sale *s)
 {
     size_t ntax = 0, npay = 0;
-    ent_journal_line *jl = calloc(n ? n : 1, sizeof *jl);
-    int32_t *rates = calloc(n ? n : 1, sizeof *rates);
-    int64_t *amounts = calloc(n ? n : 1, sizeof *amounts), *taxes = calloc(n ? n : 1, sizeof *taxes);
+    ent_journal_line *jl = calloc(s->n ? s->n : 1, sizeof *jl);
+    int32_t *rates = calloc(s->n ? s->n : 1, sizeof *rates);
+    int64_t *amounts = calloc(s->n ? s->n : 1, sizeof *amounts), *taxes = calloc(s->n ? s->n : 1, sizeof *taxes);
     ent_journal_tax *jt = NULL;
     ent_journal_pay jp[NMETHODS];
     int rc = ENT_OK;
@@ -171,25 +219,25 @@ static int journal_sale(ent_basket *b, ent_journal *j, ent_journal_written *w, c
         rc = entx_fail(b->db, ENT_ERROR, "out of memory");
         goto done;
     }
-    for (size_t i = 0; i < n; i++) {
-        const ent_basket_line *l = o[i].l;
-        jl[i] = (ent_journal_line){l->code, o[i].lots, l->name, o[i].qty, l->unit_price, o[i].discount, o[i].amount,
-                                   l->tax_rate};
+    for (size_t i = 0; i < s->n; i++) {
+        const ent_basket_line *l = s->o[i].l;
+        jl[i] = (ent_journal_line){l->code,       s->o[i].lots,     l->name,        s->o[i].qty,
+                                   l->unit_price, s->o[i].discount, s->o[i].amount, l->tax_rate};
         rates[i] = l->tax_rate;
-        amounts[i] = o[i].amount;
-        taxes[i] = o[i].tax;
+        amounts[i] = s->o[i].amount;
+        taxes[i] = s->o[i].tax;
     }
-    if (entx_sales_taxes(&jt, &ntax, rates, amounts, taxes, n) != ENT_OK) {
+    if (entx_sales_taxes(&jt, &ntax, rates, amounts, taxes, s->n) != ENT_OK) {
         rc = entx_fail(b->db, ENT_ERROR, "out of memory");
         goto done;
     }
     for (int k = 0; k < NMETHODS; k++)
         if (b->paid[k] > 0)
-            jp[npay++] = (ent_journal_pay){entx_sales_methods[k], applied[k]};
+            jp[npay++] = (ent_journal_pay){entx_sales_methods[k], s->applied[k]};
     ent_journal_record rec = {0};
     rec.kind = ENT_JOURNAL_SALE;
-    rec.uuid = uuid;
-    rec.time = now;
+    rec.uuid = s->uuid;
+    rec.time = s->now;
     rec.counter = b->counter;
     rec.cashier = b->cashier;
     rec.taxes = jt;
@@ -197,7 +245,7 @@ static int journal_sale(ent_basket *b, ent_journal *j, ent_journal_written *w, c
     rec.pays = jp;
     rec.npays = npay;
     rec.lines = jl;
-    rec.nlines = n;
+    rec.nlines = s->n;
     rc = ent_journal_append(j, w, &rec);
 done:
     free(jl);
@@ -215,7 +263,7 @@ int ent_basket_checkout(ent_basket *b, ent_journal *j, ent_sale **out)
     struct co_line *co = NULL;
     struct out_line *o = NULL;
     size_t nlines, nout = 0;
-    char uuid[37], now[21], day[11];
+    char uuid[ENT_UUID_SIZE], now[ENT_TIME_SIZE], day[ENT_DATE_SIZE];
     int64_t applied[NMETHODS], sale_id = 0;
     int hour, rc;
     if (out)
@@ -231,13 +279,13 @@ int ent_basket_checkout(ent_basket *b, ent_journal *j, ent_sale **out)
     if (b->n == 0)
         return entx_fail(db, ENT_INVALID, "the basket is empty");
     if (t.total > ENT_SALE_MAX_AMOUNT) {
-        char a[32], m[32];
+        char a[ENT_MONEY_TEXT_SIZE], m[ENT_MONEY_TEXT_SIZE];
         ent_money_format(a, sizeof a, t.total, b->currency);
         ent_money_format(m, sizeof m, ENT_SALE_MAX_AMOUNT, b->currency);
         return entx_fail(db, ENT_INVALID, "a total of %s is more than one sale may be (at most %s): split it", a, m);
     }
     if (t.due > 0) {
-        char d[32];
+        char d[ENT_MONEY_TEXT_SIZE];
         ent_money_format(d, sizeof d, t.due, b->currency);
         return entx_fail(db, ENT_INVALID, "%s is still due", d);
     }
@@ -251,7 +299,7 @@ int ent_basket_checkout(ent_basket *b, ent_journal *j, ent_sale **out)
         return entx_fail(db, ENT_ERROR, "out of memory");
     entx_uuid_new(uuid);
     entx_now_utc(now);
-    if ((rc = entx_sales_local(db, now, day, &hour)) != ENT_OK || (rc = entx_sales_durable(db)) != ENT_OK)
+    if ((rc = entx_sales_local(db, day, &hour, now)) != ENT_OK || (rc = entx_sales_durable(db)) != ENT_OK)
         goto done;
     if ((rc = entx_tx_begin(db)) != ENT_OK)
         goto done;
@@ -265,10 +313,12 @@ int ent_basket_checkout(ent_basket *b, ent_journal *j, ent_sale **out)
             t.units += entx_sales_line_units(o[i].l->unit, o[i].qty);
         }
     }
+    const struct co_sale sale = {
+        .o = o, .n = nout, .uuid = uuid, .now = now, .day = day, .hour = hour, .t = &t, .applied = applied};
     if (rc == ENT_OK)
-        rc = journal_sale(b, j, &w, o, nout, uuid, now, applied);
+        rc = journal_sale(b, j, &w, &sale);
     if (rc == ENT_OK)
-        rc = write_sale(b, &sale_id, o, nout, uuid, &w, day, hour, &t, applied);
+        rc = write_sale(b, &sale_id, &w, &sale);
     rc = entx_tx_end(db, rc);
     if (rc != ENT_OK)
         goto done;

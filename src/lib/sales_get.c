@@ -35,20 +35,20 @@ static int entx_journal_read_head(ent_db *db, ent_sale *s, int64_t id)
     sqlite3_bind_int64(st, 1, id);
     int sc = sqlite3_step(st), rc = ENT_OK;
     if (sc == SQLITE_ROW) {
-        entx_col_copy(st, 0, s->uuid, sizeof s->uuid);
+        entx_col_copy(st, s->uuid, sizeof s->uuid, 0);
         s->receipt = sqlite3_column_int64(st, 1);
-        entx_col_copy(st, 2, s->kind, sizeof s->kind);
-        entx_col_copy(st, 3, s->ref_uuid, sizeof s->ref_uuid);
+        entx_col_copy(st, s->kind, sizeof s->kind, 2);
+        entx_col_copy(st, s->ref_uuid, sizeof s->ref_uuid, 3);
         s->ref_receipt = sqlite3_column_int64(st, 4);
-        entx_col_copy(st, 5, s->time, sizeof s->time);
-        entx_col_copy(st, 6, s->day, sizeof s->day);
+        entx_col_copy(st, s->time, sizeof s->time, 5);
+        entx_col_copy(st, s->day, sizeof s->day, 6);
         s->hour = sqlite3_column_int(st, 7);
-        entx_col_copy(st, 8, s->counter, sizeof s->counter);
-        entx_col_copy(st, 9, s->cashier, sizeof s->cashier);
+        entx_col_copy(st, s->counter, sizeof s->counter, 8);
+        entx_col_copy(st, s->cashier, sizeof s->cashier, 9);
         s->total = sqlite3_column_int64(st, 10);
         s->tax = sqlite3_column_int64(st, 11);
         s->units = sqlite3_column_int64(st, 12);
-        entx_col_copy(st, 13, s->qr, sizeof s->qr);
+        entx_col_copy(st, s->qr, sizeof s->qr, 13);
         s->note = entx_col_strdup(st, 14);
         s->is_void = sqlite3_column_int(st, 15);
     } else {
@@ -84,10 +84,10 @@ static int read_lines(ent_db *db, ent_sale *s, int64_t id)
         ent_sale_line *l = &s->lines[s->nlines++];
         memset(l, 0, sizeof *l);
         l->id = sqlite3_column_int64(st, 0);
-        entx_col_copy(st, 1, l->code, sizeof l->code);
-        entx_col_copy(st, 2, l->lot, sizeof l->lot);
-        entx_col_copy(st, 3, l->origin, sizeof l->origin);
-        entx_col_copy(st, 4, l->unit, sizeof l->unit);
+        entx_col_copy(st, l->code, sizeof l->code, 1);
+        entx_col_copy(st, l->lot, sizeof l->lot, 2);
+        entx_col_copy(st, l->origin, sizeof l->origin, 3);
+        entx_col_copy(st, l->unit, sizeof l->unit, 4);
         l->name = entx_col_strdup(st, 5);
         l->price_reason = entx_col_strdup(st, 6);
         l->discount_reason = entx_col_strdup(st, 7);
@@ -118,7 +118,7 @@ static int read_pays(ent_db *db, ent_sale *s, int64_t id)
     sqlite3_bind_int64(st, 1, id);
     while ((sc = sqlite3_step(st)) == SQLITE_ROW && s->npays < 3) {
         ent_sale_pay *p = &s->pays[s->npays++];
-        entx_col_copy(st, 0, p->method, sizeof p->method);
+        entx_col_copy(st, p->method, sizeof p->method, 0);
         p->amount = sqlite3_column_int64(st, 1);
         p->tendered = sqlite3_column_int64(st, 2);
         p->change = sqlite3_column_int64(st, 3);
@@ -175,7 +175,7 @@ int entx_sales_find(ent_db *db, int64_t *id, const char *receipt_or_uuid)
     sqlite3_stmt *st;
     if (receipt_or_uuid == NULL || *receipt_or_uuid == '\0')
         return entx_fail(db, ENT_INVALID, "no receipt given");
-    int by_number = entx_parse_i64(receipt_or_uuid, &n) == ENT_OK;
+    int by_number = entx_parse_i64(&n, receipt_or_uuid) == ENT_OK;
     if (by_number) {
         st = entx_stmt(db, "SELECT id FROM sale WHERE receipt = ?");
         if (st == NULL)

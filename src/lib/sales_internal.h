@@ -19,9 +19,9 @@ extern const char *const entx_sales_methods[NMETHODS];
 
 struct ent_basket {
     ent_db *db;
-    char counter[17], cashier[65];
+    char counter[ENT_COUNTER_SIZE], cashier[ENT_CASHIER_SIZE];
     int64_t shelf_id;
-    char currency[4];
+    char currency[ENT_CURRENCY_SIZE];
     int digits;
     ent_scan_config scan_cfg;
     struct bline *lines;
@@ -41,17 +41,17 @@ int64_t entx_sales_muldiv(int64_t a, int64_t num, int64_t den);
 int64_t entx_sales_line_units(const char *unit, int64_t qty);
 
 /* True when s is a counter name: 1 to 16 letters, digits, - or _. */
-int entx_sales_valid_counter(const char *s);
+bool entx_sales_valid_counter(const char *s);
 
 /* Sets synchronous=FULL on a connection opened without ENT_OPEN_DURABLE
  * (outside any transaction), so that every sale and return is durable. */
 int entx_sales_durable(ent_db *db);
 
 /* The store's local date and hour of a UTC time "YYYY-MM-DDTHH:MM:SSZ". */
-int entx_sales_local(ent_db *db, const char *utc, char day[11], int *hour);
+int entx_sales_local(ent_db *db, char day[ENT_DATE_SIZE], int *hour, const char *utc);
 
 /* The UTC instant of a local "YYYY-MM-DD HH:MM[:SS]" in the store's zone. */
-int entx_sales_local_to_utc(ent_db *db, const char *local, char utc[21]);
+int entx_sales_local_to_utc(ent_db *db, char utc[ENT_TIME_SIZE], const char *local);
 
 /* Adds one sale or return (signs as stored) to the report summaries. */
 struct sales_sum_line {
@@ -59,8 +59,16 @@ struct sales_sum_line {
     const char *origin;
     int64_t amount, units;
 };
-int entx_sales_sum_add(ent_db *db, const char *day, int hour, const char *counter, const char *cashier,
-                  int is_return, int64_t total, int64_t units, const struct sales_sum_line *lines, size_t n);
+struct sales_sum {
+    const char *day; /* the store's local day and hour of the sale */
+    int hour;
+    const char *counter, *cashier;
+    bool is_return;
+    int64_t total, units;
+    const struct sales_sum_line *lines;
+    size_t n;
+};
+int entx_sales_sum_add(ent_db *db, const struct sales_sum *sum);
 
 /* Reads sale id into *out. */
 int entx_sales_read(ent_db *db, ent_sale **out, int64_t sale_id);
@@ -69,14 +77,33 @@ int entx_sales_read(ent_db *db, ent_sale **out, int64_t sale_id);
 int entx_sales_taxes(ent_journal_tax **out, size_t *n, const int32_t *rates, const int64_t *amounts,
                 const int64_t *taxes, size_t nlines);
 
-/* Row writers shared by checkout and returns; *id receives the new rowid. */
-int entx_sales_insert_sale(ent_db *db, int64_t *id, const char *uuid, int64_t receipt, const char *kind, int64_t ref_id,
-                      const char *at, const char *day, int hour, const char *counter, const char *cashier,
-                      int64_t total, int64_t tax, int64_t units, const char *note, const char *qr);
-int entx_sales_insert_line(ent_db *db, int64_t *id, int64_t sale_id, int line, int64_t product_id, const char *code,
-                      const char *name, const char *origin, const char *lots, const char *unit, int64_t qty,
-                      int64_t unit_price, int64_t discount, int64_t amount, int32_t rate, int64_t tax,
-                      const char *price_reason, const char *discount_reason, int64_t ref_line);
+/* Row writers shared by checkout and returns; *out receives the new rowid.
+ * The rows as written: a 0 ref_id or ref_line and a NULL note or reason
+ * are stored as NULL. */
+struct sales_row {
+    const char *uuid;
+    int64_t receipt;
+    const char *kind; /* "sale", "return" */
+    int64_t ref_id;   /* the sale a return refers to */
+    const char *at, *day;
+    int hour;
+    const char *counter, *cashier;
+    int64_t total, tax, units;
+    const char *note, *qr;
+};
+struct sales_line_row {
+    int64_t sale_id;
+    int line;
+    int64_t product_id;
+    const char *code, *name, *origin, *lots, *unit;
+    int64_t qty, unit_price, discount, amount;
+    int32_t rate;
+    int64_t tax;
+    const char *price_reason, *discount_reason;
+    int64_t ref_line; /* the sold line a returned one refers to */
+};
+int entx_sales_insert_sale(ent_db *db, int64_t *out, const struct sales_row *row);
+int entx_sales_insert_line(ent_db *db, int64_t *out, const struct sales_line_row *row);
 int entx_sales_insert_pick(ent_db *db, int64_t line_id, int64_t lot_id, int64_t location_id, int64_t qty);
 int entx_sales_insert_pay(ent_db *db, int64_t sale_id, const char *method, int64_t amount, int64_t tendered,
                      int64_t change);

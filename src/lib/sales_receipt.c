@@ -230,7 +230,7 @@ static void rate_text(char *buf, size_t len, int32_t rate)
  */
 static void line_items(struct out *o, int cols, const ent_sale *s)
 {
-    char a[32], p[32], d[32], r[16], buf[256];
+    char a[ENT_MONEY_TEXT_SIZE], p[ENT_MONEY_TEXT_SIZE], d[ENT_MONEY_TEXT_SIZE], r[16], buf[256];
     for (size_t i = 0; i < s->nlines; i++) {
         const ent_sale_line *l = &s->lines[i];
         const ent_country *c = NULL;
@@ -241,7 +241,7 @@ static void line_items(struct out *o, int cols, const ent_sale *s)
         if (strcmp(l->unit, "pcs") == 0) {
             snprintf(buf, sizeof buf, "  %lld x %s %s", (long long)l->qty, p, origin);
         } else {
-            char q[32];
+            char q[ENT_MONEY_TEXT_SIZE];
             ent_decimal_format(q, sizeof q, l->qty < 0 ? -l->qty : l->qty, 3);
             snprintf(buf, sizeof buf, "  %s%s %s x %s/%s %s", l->qty < 0 ? "-" : "", q,
                      strcmp(l->unit, "g") == 0 ? "kg" : "l", p, strcmp(l->unit, "g") == 0 ? "kg" : "l", origin);
@@ -264,7 +264,7 @@ static void line_items(struct out *o, int cols, const ent_sale *s)
 
 static void totals(struct out *o, int cols, const ent_sale *s)
 {
-    char a[32], b[32], buf[128];
+    char a[ENT_MONEY_TEXT_SIZE], b[ENT_MONEY_TEXT_SIZE], buf[128];
     rule(o, cols, '-');
     money(a, sizeof a, s->total, s->currency);
     snprintf(buf, sizeof buf, "%s %s", a, s->currency);
@@ -290,7 +290,7 @@ static void totals(struct out *o, int cols, const ent_sale *s)
     }
 }
 
-static int build(ent_db *db, struct out *o, const ent_sale *s, int cols, int reprint, int with_qr_text)
+static int build(ent_db *db, struct out *o, const ent_sale *s, int cols, bool reprint, bool with_qr_text)
 {
     char buf[256];
     if (s == NULL || (cols != 32 && cols != 48))
@@ -333,12 +333,12 @@ static int build(ent_db *db, struct out *o, const ent_sale *s, int cols, int rep
     return ENT_OK;
 }
 
-int ent_receipt_text(ent_db *db, char **out, const ent_sale *s, int columns, int reprint)
+int ent_receipt_text(ent_db *db, char **out, const ent_sale *s, int columns, bool reprint)
 {
     struct out o = {0};
     *out = NULL;
     entx_ok(db);
-    int rc = build(db, &o, s, columns, reprint, 1);
+    int rc = build(db, &o, s, columns, reprint, true);
     if (rc != ENT_OK) {
         free(o.p);
         return rc;
@@ -372,13 +372,13 @@ static void put_gb(struct out *o, const char *s, size_t n)
     iconv_close(cd);
 }
 
-int ent_receipt_escpos(ent_db *db, unsigned char **out, size_t *len, const ent_sale *s, int columns, int reprint)
+int ent_receipt_escpos(ent_db *db, unsigned char **out, size_t *len, const ent_sale *s, int columns, bool reprint)
 {
     struct out text = {0}, o = {0};
     *out = NULL;
     *len = 0;
     entx_ok(db);
-    int rc = build(db, &text, s, columns, reprint, 0);
+    int rc = build(db, &text, s, columns, reprint, false);
     if (rc != ENT_OK)
         goto done;
     static const unsigned char init[] = {0x1b, '@', 0x1c, '&'}; /* ESC @ reset, FS & Chinese mode */

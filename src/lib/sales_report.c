@@ -13,9 +13,9 @@ struct srow {
 
 int entx_sales_check_range(ent_db *db, const char *from, const char *to)
 {
-    if (from && *from && entx_date_parse(from, NULL) != ENT_OK)
+    if (from && *from && entx_date_parse(NULL, from) != ENT_OK)
         return entx_fail_date(db, "the first day", from);
-    if (to && *to && entx_date_parse(to, NULL) != ENT_OK)
+    if (to && *to && entx_date_parse(NULL, to) != ENT_OK)
         return entx_fail_date(db, "the last day", to);
     if (from && *from && to && *to && strcmp(from, to) > 0)
         return entx_fail(db, ENT_INVALID, "the first day %s is after the last day %s", from, to);
@@ -51,7 +51,7 @@ static const char *const report_sql[] = {
                             "ORDER BY SUM(value + ret_value) DESC, origin",
 };
 
-int ent_sales_report(ent_db *db, const ent_sales_query *q, ent_sales_cb cb, void *ud, int64_t *total_out)
+int ent_sales_report(ent_db *db, int64_t *total_out, const ent_sales_query *q, ent_sales_cb cb, void *ud)
 {
     struct srow *rows = NULL;
     size_t n = 0, cap = 0;

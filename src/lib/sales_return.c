@@ -6,13 +6,14 @@
 #include "entrepot/catalog.h"
 #include "entrepot/money.h"
 #include "entrepot/scan.h"
+#include "catalog_internal.h" /* ENT_PRODUCT_LABEL_SIZE */
 #include "sales_internal.h"
 #include "stock_internal.h"
 
 /* A sold line with what can still come back. */
 struct sold {
     int64_t line_id, sale_id, product_id;
-    char code[64], lot[65], origin[3], unit[4];
+    char code[ENT_PRODUCT_CODE_SIZE], lot[ENT_LOT_SIZE], origin[ENT_COUNTRY_SIZE], unit[ENT_UNIT_SIZE];
     char *name;
     int64_t qty, unit_price, discount, amount, returned_qty, returned_amount;
     int32_t rate;
@@ -26,7 +27,7 @@ struct ret {
     struct sold *lines;
     size_t n, cap;
     int64_t ref_sale;       /* the (first) sale taken back */
-    char ref_uuid[37];
+    char ref_uuid[ENT_UUID_SIZE];
 };
 
 static void ret_free(struct ret *r)
@@ -54,10 +55,10 @@ static int add_sold(struct ret *r, sqlite3_stmt *st)
     s->line_id = sqlite3_column_int64(st, 0);
     s->sale_id = sqlite3_column_int64(st, 1);
     s->product_id = sqlite3_column_int64(st, 2);
-    entx_col_copy(st, 3, s->code, sizeof s->code);
-    entx_col_copy(st, 4, s->lot, sizeof s->lot);
-    entx_col_copy(st, 5, s->origin, sizeof s->origin);
-    entx_col_copy(st, 6, s->unit, sizeof s->unit);
+    entx_col_copy(st, s->code, sizeof s->code, 3);
+    entx_col_copy(st, s->lot, sizeof s->lot, 4);
+    entx_col_copy(st, s->origin, sizeof s->origin, 5);
+    entx_col_copy(st, s->unit, sizeof s->unit, 6);
     s->name = entx_col_strdup(st, 7);
     s->qty = sqlite3_column_int64(st, 8);
     s->unit_price = sqlite3_column_int64(st, 9);
@@ -128,14 +129,14 @@ static int allocate(struct ret *r)
 {
     const ent_return_req *q = r->req;
     int rc = ENT_OK;
-    int with_receipt = q->receipt && *q->receipt;
+    bool with_receipt = q->receipt && *q->receipt;
     if (with_receipt && q->nitems == 0) {
         for (size_t i = 0; i < r->n; i++)
             r->lines[i].take = r->lines[i].qty - r->lines[i].returned_qty;
     }
     for (size_t k = 0; k < q->nitems && rc == ENT_OK; k++) {
         int64_t pid = 0, want = q->items[k].qty, weight = 0, left;
-        char what[300];
+        char what[ENT_PRODUCT_LABEL_SIZE];
         if (q->items[k].code == NULL || want < 0)
             return entx_fail(r->db, ENT_INVALID, "item %zu: a code and a quantity of 0 or more are needed", k + 1);
         if ((rc = product_of(r->db, q->items[k].code, &pid, &weight, what, sizeof what)) != ENT_OK)
@@ -220,8 +221,14 @@ static int put_back(struct ret *r, const struct sold *s, int64_t return_line, co
     for (size_t i = 0; i < n && left > 0 && rc == ENT_OK; i++) {
         int64_t q = lots[i][2] < left ? lots[i][2] : left;
         int64_t loc = r->location_id ? r->location_id : lots[i][1];
-        rc = entx_stock_apply(r->db, batch, "return", s->product_id, lots[i][0], loc, q, r->req->reason, NULL,
-                             cashier);
+        rc = entx_stock_apply(r->db, &(struct stock_move){.batch = batch,
+                                                          .kind = "return",
+                                                          .product_id = s->product_id,
+                                                          .lot_id = lots[i][0],
+                                                          .location_id = loc,
+                                                          .delta = q,
+                                                          .reason = r->req->reason,
+                                                          .user = cashier});
         if (rc == ENT_OK)
             rc = entx_sales_insert_pick(r->db, return_line, lots[i][0], loc, -q);
         left -= q;
@@ -234,7 +241,7 @@ static int put_back(struct ret *r, const struct sold *s, int64_t return_line, co
 
 /* Refunds go back the way the sale was paid: card and wallet first, up to
  * what each paid less earlier refunds, the rest in cash. */
-static int refund_split(struct ret *r, int64_t refund, int64_t out[3], int with_receipt)
+static int refund_split(struct ret *r, int64_t refund, int64_t out[3], bool with_receipt)
 {
     static const char *const m[3] = {"card", "wallet", "cash"};
     memset(out, 0, 3 * sizeof *out);
@@ -260,8 +267,14 @@ static int refund_split(struct ret *r, int64_t refund, int64_t out[3], int with_
     return ENT_OK;
 }
 
-static int write_return(struct ret *r, int64_t *id, ent_journal *j, const char *uuid, const char *now,
-                        const char *day, int hour, int with_receipt)
+/* When a return is written and under which id: now in UTC, day and hour
+ * the store's local ones. */
+struct ret_when {
+    const char *uuid, *now, *day;
+    int hour;
+};
+
+static int write_return(struct ret *r, int64_t *id, ent_journal *j, const struct ret_when *at, bool with_receipt)
 {
     static const char *const m[3] = {"card", "wallet", "cash"};
     const ent_return_req *q = r->req;
@@ -313,8 +326,8 @@ static int write_return(struct ret *r, int64_t *id, ent_journal *j, const char *
         jp[npay++] = (ent_journal_pay){"cash", 0};
     ent_journal_record rec = {0};
     rec.kind = q->void_sale ? ENT_JOURNAL_VOID : ENT_JOURNAL_RETURN;
-    rec.uuid = uuid;
-    rec.time = now;
+    rec.uuid = at->uuid;
+    rec.time = at->now;
     rec.counter = q->counter;
     rec.cashier = q->cashier;
     rec.ref = r->ref_uuid;
@@ -332,26 +345,60 @@ static int write_return(struct ret *r, int64_t *id, ent_journal *j, const char *
     char note[220];
     snprintf(note, sizeof note, "%s%s%s", q->void_sale ? "VOID" : "", q->void_sale && q->reason ? ": " : "",
              q->reason ? q->reason : "");
-    rc = entx_sales_insert_sale(db, id, uuid, w.seq, "return", r->ref_sale, w.time, day, hour, q->counter, q->cashier,
-                           total, tax, units, note[0] ? note : NULL, w.qr);
+    const struct sales_row row = {.uuid = at->uuid,
+                                  .receipt = w.seq,
+                                  .kind = "return",
+                                  .ref_id = r->ref_sale,
+                                  .at = w.time,
+                                  .day = at->day,
+                                  .hour = at->hour,
+                                  .counter = q->counter,
+                                  .cashier = q->cashier,
+                                  .total = total,
+                                  .tax = tax,
+                                  .units = units,
+                                  .note = note[0] ? note : NULL,
+                                  .qr = w.qr};
+    rc = entx_sales_insert_sale(db, id, &row);
     size_t k = 0;
     for (size_t i = 0; i < r->n && rc == ENT_OK; i++) {
         const struct sold *s = &r->lines[i];
         int64_t line_id;
         if (s->take == 0)
             continue;
-        rc = entx_sales_insert_line(db, &line_id, *id, (int)k + 1, s->product_id, s->code, s->name, s->origin, s->lot,
-                               s->unit, -s->take, s->unit_price, jl[k].discount, amounts[k], s->rate, taxes[k], NULL,
-                               NULL, s->line_id);
+        const struct sales_line_row lr = {.sale_id = *id,
+                                          .line = (int)k + 1,
+                                          .product_id = s->product_id,
+                                          .code = s->code,
+                                          .name = s->name,
+                                          .origin = s->origin,
+                                          .lots = s->lot,
+                                          .unit = s->unit,
+                                          .qty = -s->take,
+                                          .unit_price = s->unit_price,
+                                          .discount = jl[k].discount,
+                                          .amount = amounts[k],
+                                          .rate = s->rate,
+                                          .tax = taxes[k],
+                                          .ref_line = s->line_id};
+        rc = entx_sales_insert_line(db, &line_id, &lr);
         if (rc == ENT_OK)
-            rc = put_back(r, s, line_id, uuid, q->cashier);
+            rc = put_back(r, s, line_id, at->uuid, q->cashier);
         k++;
     }
     for (int p = 0; p < 3 && rc == ENT_OK; p++)
         if (split[p] > 0)
             rc = entx_sales_insert_pay(db, *id, m[p], -split[p], 0, 0);
     if (rc == ENT_OK)
-        rc = entx_sales_sum_add(db, day, hour, q->counter, q->cashier, 1, total, units, sum, n);
+        rc = entx_sales_sum_add(db, &(struct sales_sum){.day = at->day,
+                                                        .hour = at->hour,
+                                                        .counter = q->counter,
+                                                        .cashier = q->cashier,
+                                                        .is_return = true,
+                                                        .total = total,
+                                                        .units = units,
+                                                        .lines = sum,
+                                                        .n = n});
 done:
     free(jl);
     free(rates);
@@ -384,7 +431,7 @@ static int check_void(struct ret *r, int64_t sale_id, const char *today)
 int ent_sale_return(ent_db *db, ent_sale **out, ent_journal *j, const ent_return_req *req)
 {
     struct ret r = {0};
-    char uuid[37], now[21], day[11], kind[16];
+    char uuid[ENT_UUID_SIZE], now[ENT_TIME_SIZE], day[ENT_DATE_SIZE], kind[ENT_LOCATION_KIND_SIZE];
     int64_t sale_id = 0, ret_id = 0;
     int hour, rc;
     if (out)
@@ -402,7 +449,7 @@ int ent_sale_return(ent_db *db, ent_sale **out, ent_journal *j, const ent_return
     if ((rc = entx_check_text(db, "cashier", req->cashier, 64, true)) != ENT_OK ||
         (rc = entx_check_text(db, "reason", req->reason, 200, false)) != ENT_OK)
         return rc;
-    int with_receipt = req->receipt && *req->receipt;
+    bool with_receipt = req->receipt && *req->receipt;
     if (!with_receipt && req->nitems == 0)
         return entx_fail(db, ENT_INVALID, "without the receipt, name what comes back");
     if (req->void_sale && (!with_receipt || req->nitems > 0))
@@ -410,14 +457,14 @@ int ent_sale_return(ent_db *db, ent_sale **out, ent_journal *j, const ent_return
     r.db = db;
     r.req = req;
     if (req->location && *req->location) {
-        if ((rc = entx_location_id(db, req->location, &r.location_id, kind)) != ENT_OK)
+        if ((rc = entx_location_id(db, &r.location_id, kind, req->location)) != ENT_OK)
             return rc;
         if (strcmp(kind, "returns") != 0 && strcmp(kind, "shelf") != 0 && strcmp(kind, "backroom") != 0)
             return entx_fail(db, ENT_INVALID, "returned goods cannot go to %s, a %s location", req->location, kind);
     }
     entx_uuid_new(uuid);
     entx_now_utc(now);
-    if ((rc = entx_sales_local(db, now, day, &hour)) != ENT_OK || (rc = entx_sales_durable(db)) != ENT_OK)
+    if ((rc = entx_sales_local(db, day, &hour, now)) != ENT_OK || (rc = entx_sales_durable(db)) != ENT_OK)
         return rc;
     if ((rc = entx_tx_begin(db)) != ENT_OK)
         return rc;
@@ -450,12 +497,13 @@ int ent_sale_return(ent_db *db, ent_sale **out, ent_journal *j, const ent_return
         } else {
             sqlite3_bind_int64(st, 1, r.ref_sale);
             if (sqlite3_step(st) == SQLITE_ROW)
-                entx_col_copy(st, 0, r.ref_uuid, sizeof r.ref_uuid);
+                entx_col_copy(st, r.ref_uuid, sizeof r.ref_uuid, 0);
             sqlite3_reset(st);
         }
     }
     if (rc == ENT_OK)
-        rc = write_return(&r, &ret_id, j, uuid, now, day, hour, with_receipt);
+        rc = write_return(&r, &ret_id, j, &(struct ret_when){.uuid = uuid, .now = now, .day = day, .hour = hour},
+                          with_receipt);
     rc = entx_tx_end(db, rc);
     if (rc == ENT_OK && out && entx_sales_read(db, out, ret_id) != ENT_OK)
         *out = NULL;

@@ -9,8 +9,7 @@
 
 /* ---- summaries ---------------------------------------------------------- */
 
-int entx_sales_sum_add(ent_db *db, const char *day, int hour, const char *counter, const char *cashier,
-                  int is_return, int64_t total, int64_t units, const struct sales_sum_line *lines, size_t n)
+int entx_sales_sum_add(ent_db *db, const struct sales_sum *sum)
 {
     /* Returns add to their own columns (and lower the net value and units):
      * they are no negative sales, so the counts of sales and lines stay. */
@@ -24,17 +23,18 @@ int entx_sales_sum_add(ent_db *db, const char *day, int hour, const char *counte
     int rc;
     if (st == NULL)
         return db->code;
-    sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 2, hour);
-    sqlite3_bind_text(st, 3, counter, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, cashier, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 5, total);
-    sqlite3_bind_int64(st, 6, units);
-    sqlite3_bind_int(st, 7, !is_return);
-    sqlite3_bind_int(st, 8, is_return);
+    sqlite3_bind_text(st, 1, sum->day, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, sum->hour);
+    sqlite3_bind_text(st, 3, sum->counter, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, sum->cashier, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, sum->total);
+    sqlite3_bind_int64(st, 6, sum->units);
+    sqlite3_bind_int(st, 7, !sum->is_return);
+    sqlite3_bind_int(st, 8, sum->is_return);
     if ((rc = entx_exec_stmt(db, st)) != ENT_OK)
         return rc;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < sum->n; i++) {
+        const struct sales_sum_line *l = &sum->lines[i];
         st = entx_stmt(db, "INSERT INTO sale_sum_origin(day, origin, counter, value, units, lines, ret_value, "
                           "ret_units, ret_lines) VALUES (?1, ?2, ?3, ?4, ?5, 1 - ?6, -?4 * ?6, -?5 * ?6, ?6) "
                           "ON CONFLICT(day, origin, counter) DO UPDATE SET "
@@ -43,12 +43,12 @@ int entx_sales_sum_add(ent_db *db, const char *day, int hour, const char *counte
                           "ret_units = ret_units + excluded.ret_units, ret_lines = ret_lines + excluded.ret_lines");
         if (st == NULL)
             return db->code;
-        sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, lines[i].origin, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, counter, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 4, lines[i].amount);
-        sqlite3_bind_int64(st, 5, lines[i].units);
-        sqlite3_bind_int(st, 6, is_return ? 1 : 0);
+        sqlite3_bind_text(st, 1, sum->day, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, l->origin, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, sum->counter, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 4, l->amount);
+        sqlite3_bind_int64(st, 5, l->units);
+        sqlite3_bind_int(st, 6, sum->is_return ? 1 : 0);
         if ((rc = entx_exec_stmt(db, st)) != ENT_OK)
             return rc;
         st = entx_stmt(db, "INSERT INTO sale_sum_product(day, product_id, value, units, lines, ret_value, ret_units, "
@@ -59,11 +59,11 @@ int entx_sales_sum_add(ent_db *db, const char *day, int hour, const char *counte
                           "ret_units = ret_units + excluded.ret_units, ret_lines = ret_lines + excluded.ret_lines");
         if (st == NULL)
             return db->code;
-        sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, lines[i].product_id);
-        sqlite3_bind_int64(st, 3, lines[i].amount);
-        sqlite3_bind_int64(st, 4, lines[i].units);
-        sqlite3_bind_int(st, 5, is_return ? 1 : 0);
+        sqlite3_bind_text(st, 1, sum->day, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, l->product_id);
+        sqlite3_bind_int64(st, 3, l->amount);
+        sqlite3_bind_int64(st, 4, l->units);
+        sqlite3_bind_int(st, 5, sum->is_return ? 1 : 0);
         if ((rc = entx_exec_stmt(db, st)) != ENT_OK)
             return rc;
     }
@@ -95,66 +95,83 @@ int entx_sales_taxes(ent_journal_tax **out, size_t *n, const int32_t *rates, con
 
 /* ---- row writers ------------------------------------------------------- */
 
-int entx_sales_insert_sale(ent_db *db, int64_t *id, const char *uuid, int64_t receipt, const char *kind,
-                       int64_t ref_id, const char *at, const char *day, int hour, const char *counter,
-                       const char *cashier, int64_t total, int64_t tax, int64_t units, const char *note,
-                       const char *qr)
+/* Binds by parameter name (":uuid"), so that a column added to a row
+ * writer cannot shift the others. A 0 id and a NULL text are stored as
+ * NULL; the texts stay the caller's until the statement has run. */
+static void bind_i64(sqlite3_stmt *st, const char *name, int64_t v)
+{
+    sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, name), v);
+}
+
+static void bind_id(sqlite3_stmt *st, const char *name, int64_t id)
+{
+    if (id != 0)
+        bind_i64(st, name, id);
+}
+
+static void bind_text(sqlite3_stmt *st, const char *name, const char *v)
+{
+    int i = sqlite3_bind_parameter_index(st, name);
+    if (v == NULL)
+        sqlite3_bind_null(st, i);
+    else
+        sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+}
+
+int entx_sales_insert_sale(ent_db *db, int64_t *out, const struct sales_row *row)
 {
     sqlite3_stmt *st = entx_stmt(db, "INSERT INTO sale(uuid, receipt, kind, ref_id, at, day, hour, counter, cashier, "
-                                    "total, tax, units, note, qr) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                                     "total, tax, units, note, qr) VALUES (:uuid, :receipt, :kind, :ref_id, :at, :day, "
+                                     ":hour, :counter, :cashier, :total, :tax, :units, :note, :qr)");
     if (st == NULL)
         return db->code;
-    sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, receipt);
-    sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
-    if (ref_id)
-        sqlite3_bind_int64(st, 4, ref_id);
-    sqlite3_bind_text(st, 5, at, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, day, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 7, hour);
-    sqlite3_bind_text(st, 8, counter, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 9, cashier, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 10, total);
-    sqlite3_bind_int64(st, 11, tax);
-    sqlite3_bind_int64(st, 12, units);
-    entx_bind_text_or_null(st, 13, note);
-    sqlite3_bind_text(st, 14, qr, -1, SQLITE_STATIC);
+    bind_text(st, ":uuid", row->uuid);
+    bind_i64(st, ":receipt", row->receipt);
+    bind_text(st, ":kind", row->kind);
+    bind_id(st, ":ref_id", row->ref_id);
+    bind_text(st, ":at", row->at);
+    bind_text(st, ":day", row->day);
+    bind_i64(st, ":hour", row->hour);
+    bind_text(st, ":counter", row->counter);
+    bind_text(st, ":cashier", row->cashier);
+    bind_i64(st, ":total", row->total);
+    bind_i64(st, ":tax", row->tax);
+    bind_i64(st, ":units", row->units);
+    bind_text(st, ":note", row->note);
+    bind_text(st, ":qr", row->qr);
     int rc = entx_exec_stmt(db, st);
-    *id = sqlite3_last_insert_rowid(db->sql);
+    *out = sqlite3_last_insert_rowid(db->sql);
     return rc;
 }
 
-int entx_sales_insert_line(ent_db *db, int64_t *id, int64_t sale_id, int line, int64_t product_id, const char *code,
-                      const char *name, const char *origin, const char *lots, const char *unit, int64_t qty,
-                      int64_t unit_price, int64_t discount, int64_t amount, int32_t rate, int64_t tax,
-                      const char *price_reason, const char *discount_reason, int64_t ref_line)
+int entx_sales_insert_line(ent_db *db, int64_t *out, const struct sales_line_row *row)
 {
-    sqlite3_stmt *st = entx_stmt(db,
-        "INSERT INTO sale_line(sale_id, line, product_id, code, name, origin, lot, unit, qty, unit_price, "
-        "discount, amount, tax_rate, tax, price_reason, discount_reason, ref_line) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    sqlite3_stmt *st = entx_stmt(
+        db, "INSERT INTO sale_line(sale_id, line, product_id, code, name, origin, lot, unit, qty, unit_price, "
+            "discount, amount, tax_rate, tax, price_reason, discount_reason, ref_line) "
+            "VALUES (:sale_id, :line, :product_id, :code, :name, :origin, :lot, :unit, :qty, :unit_price, "
+            ":discount, :amount, :tax_rate, :tax, :price_reason, :discount_reason, :ref_line)");
     if (st == NULL)
         return db->code;
-    sqlite3_bind_int64(st, 1, sale_id);
-    sqlite3_bind_int(st, 2, line);
-    sqlite3_bind_int64(st, 3, product_id);
-    sqlite3_bind_text(st, 4, code, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, origin, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 7, lots, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 8, unit, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 9, qty);
-    sqlite3_bind_int64(st, 10, unit_price);
-    sqlite3_bind_int64(st, 11, discount);
-    sqlite3_bind_int64(st, 12, amount);
-    sqlite3_bind_int(st, 13, rate);
-    sqlite3_bind_int64(st, 14, tax);
-    entx_bind_text_or_null(st, 15, price_reason);
-    entx_bind_text_or_null(st, 16, discount_reason);
-    if (ref_line)
-        sqlite3_bind_int64(st, 17, ref_line);
+    bind_i64(st, ":sale_id", row->sale_id);
+    bind_i64(st, ":line", row->line);
+    bind_i64(st, ":product_id", row->product_id);
+    bind_text(st, ":code", row->code);
+    bind_text(st, ":name", row->name);
+    bind_text(st, ":origin", row->origin);
+    bind_text(st, ":lot", row->lots);
+    bind_text(st, ":unit", row->unit);
+    bind_i64(st, ":qty", row->qty);
+    bind_i64(st, ":unit_price", row->unit_price);
+    bind_i64(st, ":discount", row->discount);
+    bind_i64(st, ":amount", row->amount);
+    bind_i64(st, ":tax_rate", row->rate);
+    bind_i64(st, ":tax", row->tax);
+    bind_text(st, ":price_reason", row->price_reason);
+    bind_text(st, ":discount_reason", row->discount_reason);
+    bind_id(st, ":ref_line", row->ref_line);
     int rc = entx_exec_stmt(db, st);
-    *id = sqlite3_last_insert_rowid(db->sql);
+    *out = sqlite3_last_insert_rowid(db->sql);
     return rc;
 }
 

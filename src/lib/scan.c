@@ -42,11 +42,11 @@ static int parse_instore(ent_scan *out, const struct ctx *cx, const char d[13])
         copy_text(out->instore_item, sizeof out->instore_item, d + l->item_pos, l->item_len);
         int64_t value = digits_value(d + l->value_pos, l->value_len);
         if (l->kind == 'P') {
-            out->has_amount = 1;
+            out->has_amount = true;
             out->amount = value;
             out->amount_decimals = l->decimals;
         } else {
-            out->has_measure = 1;
+            out->has_measure = true;
             out->measure.value = value;
             out->measure.decimals = l->decimals;
             memcpy(out->measure.unit, "kg", 3);

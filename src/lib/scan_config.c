@@ -182,7 +182,7 @@ static int setting_get(ent_db *db, const char *key, char *buf, size_t len)
     int sc = sqlite3_step(st);
     int rc = ENT_OK;
     if (sc == SQLITE_ROW)
-        entx_col_copy(st, 0, buf, len);
+        entx_col_copy(st, buf, len, 0);
     else if (sc != SQLITE_DONE)
         rc = entx_fail_sql(db, "reading the scanner settings");
     sqlite3_reset(st);

@@ -333,7 +333,7 @@ static int this_year(void)
         return (int)(c >> 40);
     int64_t y;
     int m, d;
-    entx_civil_from_days((int64_t)now / 86400, &y, &m, &d);
+    entx_civil_from_days(&y, &m, &d, (int64_t)now / 86400);
     int year = (int)y;
     long long next_start = (long long)entx_days_from_civil(y + 1, 1, 1) * 86400;
     if (next_start > 0 && next_start < (1LL << 40) && year > 0)
@@ -362,7 +362,7 @@ static int full_year(struct ctx *cx, int yy)
     return base + yy;
 }
 
-static int check_date(ent_scan *out, struct ctx *cx, const char *ai, const char *v, int day00, char date[11])
+static int check_date(ent_scan *out, struct ctx *cx, const char *ai, const char *v, int day00, char date[ENT_DATE_SIZE])
 {
     int yy = (v[0] - '0') * 10 + (v[1] - '0');
     int mm = (v[2] - '0') * 10 + (v[3] - '0');
@@ -438,7 +438,7 @@ static int check_country(ent_scan *out, const char *ai, const char *v, const ent
 
 /* Checks what a format asks beyond length and characters. */
 static int check_format(ent_scan *out, struct ctx *cx, const char *ai, const struct ai_def *def, const char *v,
-                        size_t n, char date[11])
+                        size_t n, char date[ENT_DATE_SIZE])
 {
     const ent_country *country = NULL;
     int cd;
@@ -495,7 +495,7 @@ static int same_value(const ent_scan_ai *a, const char *v, size_t n)
 
 /* Fills the typed fields of out from one validated AI. */
 static void record(ent_scan *out, const char *ai, const struct ai_def *def, const char *v, size_t n,
-                   const char date[11])
+                   const char date[ENT_DATE_SIZE])
 {
     switch (ai[0]) {
     case '0':
@@ -510,13 +510,13 @@ static void record(ent_scan *out, const char *ai, const struct ai_def *def, cons
         if (ai[1] == '0')
             copy_text(out->lot, sizeof out->lot, v, n);
         else if (ai[1] == '1')
-            memcpy(out->production, date, 11);
+            memcpy(out->production, date, ENT_DATE_SIZE);
         else if (ai[1] == '3')
-            memcpy(out->packaging, date, 11);
+            memcpy(out->packaging, date, ENT_DATE_SIZE);
         else if (ai[1] == '5')
-            memcpy(out->best_before, date, 11);
+            memcpy(out->best_before, date, ENT_DATE_SIZE);
         else if (ai[1] == '7')
-            memcpy(out->expiry, date, 11);
+            memcpy(out->expiry, date, ENT_DATE_SIZE);
         return;
     case '2':
         if (ai[1] == '1' && ai[2] == '\0')
@@ -527,21 +527,21 @@ static void record(ent_scan *out, const char *ai, const struct ai_def *def, cons
             if (out->count < 0)
                 out->count = digits_value(v, n);
         } else if (def->format == F_MEASURE && def->trade && !out->has_measure) {
-            out->has_measure = 1;
+            out->has_measure = true;
             memcpy(out->measure.ai, ai, 5);
             out->measure.value = digits_value(v, n);
             out->measure.decimals = ai[3] - '0';
             copy_text(out->measure.unit, sizeof out->measure.unit, def->unit, strlen(def->unit));
         } else if ((def->format == F_AMOUNT || def->format == F_AMOUNT_ISO) && !out->has_amount) {
             size_t skip = def->format == F_AMOUNT_ISO ? 3 : 0;
-            out->has_amount = 1;
+            out->has_amount = true;
             out->amount = digits_value(v + skip, n - skip);
             out->amount_decimals = ai[3] - '0';
             if (skip) {
                 const ent_currency *cur = NULL;
                 ent_currency_by_numeric(&cur, (int)digits_value(v, 3));
                 if (cur)
-                    memcpy(out->currency, cur->alpha3, 4);
+                    memcpy(out->currency, cur->alpha3, ENT_CURRENCY_SIZE);
             }
         }
         return;
@@ -550,7 +550,7 @@ static void record(ent_scan *out, const char *ai, const struct ai_def *def, cons
             const ent_country *c = NULL;
             out->origin_numeric = (int)digits_value(v, 3);
             if (ent_country_by_numeric(&c, out->origin_numeric) == ENT_OK)
-                memcpy(out->origin, c->alpha2, 3);
+                memcpy(out->origin, c->alpha2, ENT_COUNTRY_SIZE);
         }
         return;
     case '8':
@@ -569,7 +569,7 @@ static void record(ent_scan *out, const char *ai, const struct ai_def *def, cons
 int entx_scan_add_ai(ent_scan *out, struct ctx *cx, const char *ai_text, size_t ai_len, const char *v, size_t n)
 {
     char ai[5];
-    char date[11] = "";
+    char date[ENT_DATE_SIZE] = "";
     memcpy(ai, ai_text, ai_len);
     ai[ai_len] = '\0';
     const struct ai_def *def = entx_scan_ai_find(ai, ai_len);

@@ -160,7 +160,7 @@ int ent_scan_resolve(ent_db *db, ent_scan_match **out, const ent_scan *scan)
     }
     began = read_begin(db);
     for (size_t i = 0; i < n && rc == ENT_NOTFOUND; i++)
-        rc = ent_product_find(db, &p, codes[i], &code_qty);
+        rc = ent_product_find(db, &p, &code_qty, codes[i]);
     if (rc != ENT_OK)
         goto done;
     m = calloc(1, sizeof *m);

@@ -40,16 +40,16 @@ static int read_lot(ent_db *db, int64_t product_id, const char *code, ent_lot **
         } else {
             l->id = sqlite3_column_int64(st, 0);
             l->product_id = sqlite3_column_int64(st, 1);
-            entx_col_copy(st, 2, l->uuid, sizeof l->uuid);
+            entx_col_copy(st, l->uuid, sizeof l->uuid, 2);
             l->code = entx_col_strdup(st, 3);
             l->declaration = entx_col_strdup(st, 4);
             l->supplier = entx_col_strdup(st, 5);
-            entx_col_copy(st, 6, l->origin, sizeof l->origin);
-            entx_col_copy(st, 7, l->import_date, sizeof l->import_date);
-            entx_col_copy(st, 8, l->production_date, sizeof l->production_date);
-            entx_col_copy(st, 9, l->expiry, sizeof l->expiry);
+            entx_col_copy(st, l->origin, sizeof l->origin, 6);
+            entx_col_copy(st, l->import_date, sizeof l->import_date, 7);
+            entx_col_copy(st, l->production_date, sizeof l->production_date, 8);
+            entx_col_copy(st, l->expiry, sizeof l->expiry, 9);
             l->unit_cost = sqlite3_column_type(st, 10) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 10);
-            entx_col_copy(st, 11, l->cost_currency, sizeof l->cost_currency);
+            entx_col_copy(st, l->cost_currency, sizeof l->cost_currency, 11);
             l->on_hand = sqlite3_column_int64(st, 12);
             *out = l;
         }
@@ -64,8 +64,8 @@ static int read_lot(ent_db *db, int64_t product_id, const char *code, ent_lot **
 
 static int lot_not_found(ent_db *db, int64_t product_id, const char *code)
 {
-    char label[300], shown[80];
-    entx_product_label(db, product_id, label, sizeof label);
+    char label[ENT_PRODUCT_LABEL_SIZE], shown[80];
+    entx_product_label(db, label, sizeof label, product_id);
     return entx_fail(db, ENT_NOTFOUND, "%s has no lot '%s'", label, ent_text_clip(shown, sizeof shown, code, 40));
 }
 
@@ -83,7 +83,7 @@ int ent_lot_find(ent_db *db, ent_lot **out, const char *product, const char *lot
 {
     int64_t pid;
     *out = NULL;
-    int rc = ent_product_id(db, &pid, product, NULL);
+    int rc = ent_product_id(db, &pid, NULL, product);
     if (rc != ENT_OK)
         return rc;
     return ent_lot_find_id(db, out, pid, lot_code);
@@ -132,18 +132,17 @@ static int64_t on_hand(ent_db *db, int64_t lot_id, int64_t location_id)
     return q;
 }
 
-int entx_stock_apply(ent_db *db, const char *batch, const char *kind, int64_t product_id, int64_t lot_id,
-                    int64_t location_id, int64_t delta, const char *reason, const char *note, const char *user)
+int entx_stock_apply(ent_db *db, const struct stock_move *m)
 {
     sqlite3_stmt *st;
-    char uuid[37], now[21];
+    char uuid[ENT_UUID_SIZE], now[ENT_TIME_SIZE];
     int rc;
-    if (delta == 0)
+    if (m->delta == 0)
         return entx_fail(db, ENT_INVALID, "quantity must not be zero");
-    if (delta == INT64_MIN || delta > ENT_STOCK_BALANCE_MAX || -delta > ENT_STOCK_BALANCE_MAX)
+    if (m->delta == INT64_MIN || m->delta > ENT_STOCK_BALANCE_MAX || -m->delta > ENT_STOCK_BALANCE_MAX)
         return entx_fail(db, ENT_INVALID, "quantity %lld is beyond the most one lot may hold at one place (%lld)",
-                        (long long)delta, ENT_STOCK_BALANCE_MAX);
-    if (delta > 0) {
+                         (long long)m->delta, ENT_STOCK_BALANCE_MAX);
+    if (m->delta > 0) {
         /* The bound is part of the guarded update, so the balance can never
          * pass it, whoever adds to it (receipts, returns, counts). */
         st = entx_stmt(db, "INSERT INTO stock_balance(lot_id, location_id, product_id, qty) VALUES (?1, ?2, ?3, ?4) "
@@ -151,20 +150,21 @@ int entx_stock_apply(ent_db *db, const char *batch, const char *kind, int64_t pr
                           "WHERE qty <= ?5 - excluded.qty");
         if (st == NULL)
             return db->code;
-        sqlite3_bind_int64(st, 1, lot_id);
-        sqlite3_bind_int64(st, 2, location_id);
-        sqlite3_bind_int64(st, 3, product_id);
-        sqlite3_bind_int64(st, 4, delta);
+        sqlite3_bind_int64(st, 1, m->lot_id);
+        sqlite3_bind_int64(st, 2, m->location_id);
+        sqlite3_bind_int64(st, 3, m->product_id);
+        sqlite3_bind_int64(st, 4, m->delta);
         sqlite3_bind_int64(st, 5, ENT_STOCK_BALANCE_MAX);
         if ((rc = entx_exec_stmt(db, st)) != ENT_OK)
             return rc;
         if (sqlite3_changes(db->sql) != 1) {
             char what[400];
-            describe(db, product_id, lot_id, location_id, what, sizeof what);
+            describe(db, m->product_id, m->lot_id, m->location_id, what, sizeof what);
             return entx_fail(db, ENT_REFUSED,
-                            "%s has %lld on hand: %lld more would pass the most one lot may hold "
-                            "at one place (%lld)",
-                            what, (long long)on_hand(db, lot_id, location_id), (long long)delta, ENT_STOCK_BALANCE_MAX);
+                             "%s has %lld on hand: %lld more would pass the most one lot may hold "
+                             "at one place (%lld)",
+                             what, (long long)on_hand(db, m->lot_id, m->location_id), (long long)m->delta,
+                             ENT_STOCK_BALANCE_MAX);
         }
     } else {
         /* The guard: the row changes only when enough is there, so two
@@ -172,17 +172,17 @@ int entx_stock_apply(ent_db *db, const char *batch, const char *kind, int64_t pr
         st = entx_stmt(db, "UPDATE stock_balance SET qty = qty + ?1 WHERE lot_id = ?2 AND location_id = ?3 AND qty >= ?4");
         if (st == NULL)
             return db->code;
-        sqlite3_bind_int64(st, 1, delta);
-        sqlite3_bind_int64(st, 2, lot_id);
-        sqlite3_bind_int64(st, 3, location_id);
-        sqlite3_bind_int64(st, 4, -delta);
+        sqlite3_bind_int64(st, 1, m->delta);
+        sqlite3_bind_int64(st, 2, m->lot_id);
+        sqlite3_bind_int64(st, 3, m->location_id);
+        sqlite3_bind_int64(st, 4, -m->delta);
         if ((rc = entx_exec_stmt(db, st)) != ENT_OK)
             return rc;
         if (sqlite3_changes(db->sql) != 1) {
             char what[400];
-            describe(db, product_id, lot_id, location_id, what, sizeof what);
+            describe(db, m->product_id, m->lot_id, m->location_id, what, sizeof what);
             return entx_fail(db, ENT_NOSTOCK, "not enough stock: %s has %lld on hand, %lld asked", what,
-                            (long long)on_hand(db, lot_id, location_id), (long long)-delta);
+                             (long long)on_hand(db, m->lot_id, m->location_id), (long long)-m->delta);
         }
     }
     st = entx_stmt(db, "INSERT INTO stock_move(uuid, batch, at, kind, product_id, lot_id, location_id, qty, reason, "
@@ -192,17 +192,17 @@ int entx_stock_apply(ent_db *db, const char *batch, const char *kind, int64_t pr
     entx_uuid_new(uuid);
     entx_now_utc(now);
     sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, batch, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, m->batch, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, kind, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 5, product_id);
-    sqlite3_bind_int64(st, 6, lot_id);
-    sqlite3_bind_int64(st, 7, location_id);
-    sqlite3_bind_int64(st, 8, delta);
-    entx_bind_text_or_null(st, 9, reason);
-    entx_bind_text_or_null(st, 10, note);
+    sqlite3_bind_text(st, 4, m->kind, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, m->product_id);
+    sqlite3_bind_int64(st, 6, m->lot_id);
+    sqlite3_bind_int64(st, 7, m->location_id);
+    sqlite3_bind_int64(st, 8, m->delta);
+    entx_bind_text_or_null(st, 9, m->reason);
+    entx_bind_text_or_null(st, 10, m->note);
     /* Not named by the caller: whoever the handle acts for (ent_user_act_as). */
-    sqlite3_bind_text(st, 11, entx_empty(user) ? entx_actor(db) : user, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 11, entx_empty(m->user) ? entx_actor(db) : m->user, -1, SQLITE_TRANSIENT);
     return entx_exec_stmt(db, st);
 }
 
@@ -214,12 +214,12 @@ int entx_stock_apply(ent_db *db, const char *batch, const char *kind, int64_t pr
 /* What a receipt resolves before it writes: defaults filled in, the expiry
  * worked out from the shelf life. */
 struct resolved {
-    char origin[3], import_date[11], expiry[11], cost_currency[4];
+    char origin[ENT_COUNTRY_SIZE], import_date[ENT_DATE_SIZE], expiry[ENT_DATE_SIZE], cost_currency[ENT_CURRENCY_SIZE];
 };
 
 static int check_date(ent_db *db, const char *field, const char *s, int32_t *days)
 {
-    if (entx_date_parse(s, days) != ENT_OK)
+    if (entx_date_parse(days, s) != ENT_OK)
         return entx_fail_date(db, field, s);
     return ENT_OK;
 }
@@ -229,11 +229,11 @@ static int check_date(ent_db *db, const char *field, const char *s, int32_t *day
  * in the store's time zone must pass. */
 static int32_t latest_today(void)
 {
-    char now[21];
+    char now[ENT_TIME_SIZE];
     int32_t d = 0;
     entx_now_utc(now);
     now[10] = '\0';
-    if (entx_date_parse(now, &d) != ENT_OK)
+    if (entx_date_parse(&d, now) != ENT_OK)
         return LAST_DAY;
     return d + 1;
 }
@@ -303,7 +303,7 @@ static int given_empty(ent_db *db, const ent_receive *r)
     return ENT_OK;
 }
 
-static int resolve_origin(ent_db *db, const ent_receive *r, const ent_product *p, char origin[3])
+static int resolve_origin(ent_db *db, const ent_receive *r, const ent_product *p, char origin[ENT_COUNTRY_SIZE])
 {
     const char *o = r->origin ? r->origin : p->origin;
     if (entx_empty(o))
@@ -331,7 +331,7 @@ static int resolve_dates(ent_db *db, const ent_receive *r, const ent_product *p,
     int32_t imp = 0, prod = 0, exp = 0, latest = latest_today();
     int rc;
     if (r->import_date == NULL) {
-        char now[21];
+        char now[ENT_TIME_SIZE];
         entx_now_utc(now);
         snprintf(out->import_date, sizeof out->import_date, "%.10s", now);
     } else {
@@ -359,7 +359,7 @@ static int resolve_dates(ent_db *db, const ent_receive *r, const ent_product *p,
         snprintf(out->expiry, sizeof out->expiry, "%s", r->expiry);
     if (p->shelf_life_days <= 0)
         return ENT_OK;
-    char label[300];
+    char label[ENT_PRODUCT_LABEL_SIZE];
     if (r->production_date == NULL && r->expiry == NULL) {
         /* More of a known lot: its dates are already on record. */
         ent_lot *known = NULL;
@@ -367,7 +367,7 @@ static int resolve_dates(ent_db *db, const ent_receive *r, const ent_product *p,
         ent_lot_free(known);
         if (found)
             return ENT_OK;
-        entx_product_label(db, p->id, label, sizeof label);
+        entx_product_label(db, label, sizeof label, p->id);
         return entx_fail(db, ENT_INVALID, "%s keeps %d days: give the lot's production date or its expiry", label,
                         (int)p->shelf_life_days);
     }
@@ -377,10 +377,10 @@ static int resolve_dates(ent_db *db, const ent_receive *r, const ent_product *p,
     if (until > LAST_DAY)
         return entx_fail(db, ENT_INVALID, "production date %s plus a shelf life of %d days is past 9999-12-31",
                         r->production_date, (int)p->shelf_life_days);
-    char until_s[11];
-    entx_date_from_days(until, until_s);
+    char until_s[ENT_DATE_SIZE];
+    entx_date_from_days(until_s, until);
     if (r->expiry && exp > until) {
-        entx_product_label(db, p->id, label, sizeof label);
+        entx_product_label(db, label, sizeof label, p->id);
         return entx_fail(db, ENT_INVALID,
                         "expiry %s is later than production date %s plus the shelf life of %s "
                         "(%d days: %s)",
@@ -394,7 +394,7 @@ static int resolve_dates(ent_db *db, const ent_receive *r, const ent_product *p,
     return ENT_OK;
 }
 
-static int resolve_cost(ent_db *db, const ent_receive *r, const ent_product *p, char cost_currency[4])
+static int resolve_cost(ent_db *db, const ent_receive *r, const ent_product *p, char cost_currency[ENT_CURRENCY_SIZE])
 {
     cost_currency[0] = '\0';
     if (r->unit_cost > ENT_STOCK_COST_MAX)
@@ -447,9 +447,9 @@ static int check_receive(ent_db *db, const ent_receive *r, const ent_product *p,
 }
 
 static int insert_lot(ent_db *db, int64_t product_id, const ent_receive *r, const struct resolved *v, int64_t *lot_id,
-                      char uuid[37])
+                      char uuid[ENT_UUID_SIZE])
 {
-    char now[21];
+    char now[ENT_TIME_SIZE];
     sqlite3_stmt *st = entx_stmt(
         db, "INSERT INTO lot(uuid, product_id, code, origin, declaration, import_date, production_date, expiry, "
             "supplier, unit_cost, cost_currency, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -496,23 +496,22 @@ static int existing_lot_agrees(ent_db *db, const ent_lot *lot, const ent_receive
     return rc;
 }
 
-
-int ent_stock_receive(ent_db *db, const ent_receive *r, char *lot_uuid_out)
+int ent_stock_receive(ent_db *db, char lot_uuid_out[ENT_UUID_SIZE], const ent_receive *r)
 {
     ent_product *p = NULL;
     ent_lot *lot = NULL;
     struct resolved v;
-    char uuid[37], batch[37], kind[16];
+    char uuid[ENT_UUID_SIZE], batch[ENT_UUID_SIZE], kind[ENT_LOCATION_KIND_SIZE];
     int64_t mult = 1, location_id, lot_id = 0, units;
     entx_ok(db);
     if (r->product && r->product[0] == '\0')
         return entx_fail(db, ENT_INVALID, "the product is empty: give a value or leave it out");
-    int rc = ent_product_find(db, &p, r->product, &mult);
+    int rc = ent_product_find(db, &p, &mult, r->product);
     if (rc != ENT_OK)
         return rc;
     if (p->retired_at[0]) {
         char label[160];
-        entx_product_label(db, p->id, label, sizeof label);
+        entx_product_label(db, label, sizeof label, p->id);
         rc = entx_fail(db, ENT_REFUSED, "%s is retired (since %.10s): put it back in the catalogue before "
                       "receiving more", label, p->retired_at);
         goto out;
@@ -527,7 +526,7 @@ int ent_stock_receive(ent_db *db, const ent_receive *r, char *lot_uuid_out)
                       (long long)r->qty, (long long)mult, ENT_STOCK_QTY_MAX);
         goto out;
     }
-    if ((rc = entx_location_id(db, r->location, &location_id, kind)) != ENT_OK)
+    if ((rc = entx_location_id(db, &location_id, kind, r->location)) != ENT_OK)
         goto out;
     if ((rc = entx_tx_begin(db)) != ENT_OK)
         goto out;
@@ -541,13 +540,20 @@ int ent_stock_receive(ent_db *db, const ent_receive *r, char *lot_uuid_out)
     }
     if (rc == ENT_OK) {
         entx_uuid_new(batch);
-        rc = entx_stock_apply(db, batch, "receive", p->id, lot_id, location_id, units, NULL, r->note, r->user);
+        rc = entx_stock_apply(db, &(struct stock_move){.batch = batch,
+                                                       .kind = "receive",
+                                                       .product_id = p->id,
+                                                       .lot_id = lot_id,
+                                                       .location_id = location_id,
+                                                       .delta = units,
+                                                       .note = r->note,
+                                                       .user = r->user});
     }
     if (rc == ENT_OK)
         rc = entx_label_queue_on_move(db, p->id, lot_id, location_id, r->user);
     rc = entx_tx_end(db, rc);
     if (rc == ENT_OK && lot_uuid_out)
-        memcpy(lot_uuid_out, uuid, 37);
+        memcpy(lot_uuid_out, uuid, ENT_UUID_SIZE);
 out:
     ent_lot_free(lot);
     ent_product_free(p);
@@ -593,8 +599,8 @@ static int pick_lot(ent_db *db, int64_t product_id, const char *lot, int64_t loc
     if (n == 1)
         return ENT_OK;
     if (n == 0) {
-        char label[300];
-        entx_product_label(db, product_id, label, sizeof label);
+        char label[ENT_PRODUCT_LABEL_SIZE];
+        entx_product_label(db, label, sizeof label, product_id);
         return entx_fail(db, ENT_NOSTOCK, "not enough stock: %s has nothing on hand at %s", label, loc_code);
     }
     return entx_fail_hint(db, ENT_INVALID, ENT_HINT_LOT, "several lots lie at %s (%s): name one", loc_code, codes);
@@ -621,59 +627,78 @@ static int check_move(ent_db *db, const char *what, int64_t qty, const char *lot
     return check_note(db, user, note);
 }
 
-int ent_stock_transfer(ent_db *db, const char *product, const char *lot, const char *from, const char *to,
-                       int64_t qty, const char *user, const char *note)
+int ent_stock_transfer(ent_db *db, const ent_move_req *m)
 {
     int64_t pid, from_id, to_id, lot_id;
-    char batch[37];
+    char batch[ENT_UUID_SIZE];
     entx_ok(db);
-    int rc = ent_product_id(db, &pid, product, NULL);
+    int rc = ent_product_id(db, &pid, NULL, m->product);
     if (rc != ENT_OK)
         return rc;
-    if (qty <= 0)
-        return entx_fail(db, ENT_INVALID, "quantity %lld: move 1 or more", (long long)qty);
-    if ((rc = check_move(db, "move", qty, lot, user, note)) != ENT_OK ||
-        (rc = entx_location_id(db, from, &from_id, NULL)) != ENT_OK ||
-        (rc = entx_location_id(db, to, &to_id, NULL)) != ENT_OK)
+    if (m->qty <= 0)
+        return entx_fail(db, ENT_INVALID, "quantity %lld: move 1 or more", (long long)m->qty);
+    if ((rc = check_move(db, "move", m->qty, m->lot, m->user, m->note)) != ENT_OK ||
+        (rc = entx_location_id(db, &from_id, NULL, m->location)) != ENT_OK ||
+        (rc = entx_location_id(db, &to_id, NULL, m->to)) != ENT_OK)
         return rc;
     if (from_id == to_id)
-        return entx_fail(db, ENT_INVALID, "from and to are the same location (%s)", from);
+        return entx_fail(db, ENT_INVALID, "from and to are the same location (%s)", m->location);
     if ((rc = entx_tx_begin(db)) != ENT_OK)
         return rc;
     entx_uuid_new(batch);
-    if ((rc = pick_lot(db, pid, lot, from_id, from, &lot_id)) == ENT_OK &&
-        (rc = entx_stock_apply(db, batch, "transfer", pid, lot_id, from_id, -qty, NULL, note, user)) == ENT_OK &&
-        (rc = entx_stock_apply(db, batch, "transfer", pid, lot_id, to_id, qty, NULL, note, user)) == ENT_OK)
-        rc = entx_label_queue_on_move(db, pid, lot_id, to_id, user);
+    struct stock_move mv = {.batch = batch, .kind = "transfer", .product_id = pid, .note = m->note, .user = m->user};
+    if ((rc = pick_lot(db, pid, m->lot, from_id, m->location, &lot_id)) == ENT_OK) {
+        mv.lot_id = lot_id;
+        mv.location_id = from_id;
+        mv.delta = -m->qty;
+        rc = entx_stock_apply(db, &mv);
+    }
+    if (rc == ENT_OK) {
+        mv.location_id = to_id;
+        mv.delta = m->qty;
+        rc = entx_stock_apply(db, &mv);
+    }
+    if (rc == ENT_OK)
+        rc = entx_label_queue_on_move(db, pid, lot_id, to_id, m->user);
     return entx_tx_end(db, rc);
 }
 
-static int change(ent_db *db, const char *kind, const char *product, const char *lot, const char *location,
-                  int64_t delta, const char *reason, const char *user, const char *note)
+/* An adjustment or a scrap of m's goods at m->location by delta. */
+static int change(ent_db *db, const char *kind, const ent_move_req *m, int64_t delta, const char *reason)
 {
     int64_t pid, loc_id, lot_id;
-    char batch[37];
-    int rc = ent_product_id(db, &pid, product, NULL);
+    char batch[ENT_UUID_SIZE];
+    int rc = ent_product_id(db, &pid, NULL, m->product);
     if (rc != ENT_OK)
         return rc;
     int64_t mag = delta < 0 ? -delta : delta;
-    if ((rc = check_move(db, strcmp(kind, "scrap") == 0 ? "scrap" : "adjustment", mag, lot, user, note)) != ENT_OK ||
-        (rc = entx_location_id(db, location, &loc_id, NULL)) != ENT_OK)
+    if ((rc = check_move(db, strcmp(kind, "scrap") == 0 ? "scrap" : "adjustment", mag, m->lot, m->user, m->note)) !=
+            ENT_OK ||
+        (rc = entx_location_id(db, &loc_id, NULL, m->location)) != ENT_OK)
         return rc;
-    if (delta > 0 && entx_empty(lot))
+    if (delta > 0 && entx_empty(m->lot))
         return entx_fail_hint(db, ENT_INVALID, ENT_HINT_LOT, "name the lot of the goods found");
     if ((rc = entx_tx_begin(db)) != ENT_OK)
         return rc;
     entx_uuid_new(batch);
-    if ((rc = pick_lot(db, pid, lot, loc_id, location, &lot_id)) == ENT_OK)
-        rc = entx_stock_apply(db, batch, kind, pid, lot_id, loc_id, delta, reason, note, user);
+    if ((rc = pick_lot(db, pid, m->lot, loc_id, m->location, &lot_id)) == ENT_OK)
+        rc = entx_stock_apply(db, &(struct stock_move){.batch = batch,
+                                                       .kind = kind,
+                                                       .product_id = pid,
+                                                       .lot_id = lot_id,
+                                                       .location_id = loc_id,
+                                                       .delta = delta,
+                                                       .reason = reason,
+                                                       .note = m->note,
+                                                       .user = m->user});
     return entx_tx_end(db, rc);
 }
 
-int ent_stock_adjust(ent_db *db, const char *product, const char *lot, const char *location, int64_t delta,
-                     const char *reason, const char *user, const char *note)
+int ent_stock_adjust(ent_db *db, const ent_move_req *m)
 {
     static const char *const reasons[] = {"damage", "loss", "found", "sample"};
+    const char *reason = m->reason;
+    int64_t delta = m->qty;
     size_t k = 0;
     entx_ok(db);
     if (entx_empty(reason))
@@ -691,14 +716,13 @@ int ent_stock_adjust(ent_db *db, const char *product, const char *lot, const cha
         return entx_fail(db, ENT_INVALID, "quantity %lld is beyond %lld, the most one adjustment may hold",
                         (long long)delta, ENT_STOCK_QTY_MAX);
     int64_t mag = delta < 0 ? -delta : delta;
-    return change(db, "adjust", product, lot, location, k == 2 ? mag : -mag, reasons[k], user, note);
+    return change(db, "adjust", m, k == 2 ? mag : -mag, reasons[k]);
 }
 
-int ent_stock_scrap(ent_db *db, const char *product, const char *lot, const char *location, int64_t qty,
-                    const char *user, const char *note)
+int ent_stock_scrap(ent_db *db, const ent_move_req *m)
 {
     entx_ok(db);
-    if (qty <= 0)
-        return entx_fail(db, ENT_INVALID, "quantity %lld: scrap 1 or more", (long long)qty);
-    return change(db, "scrap", product, lot, location, -qty, "scrap", user, note);
+    if (m->qty <= 0)
+        return entx_fail(db, ENT_INVALID, "quantity %lld: scrap 1 or more", (long long)m->qty);
+    return change(db, "scrap", m, -m->qty, "scrap");
 }

@@ -24,11 +24,11 @@ static int valid_count_ref(const char *s)
 
 /*
  * Finds a count by its UUID or a unique prefix of it; with open_only, a
- * posted count is refused. uuid (may be NULL, 37 bytes) gets the full id.
+ * posted count is refused. uuid (may be NULL, ENT_UUID_SIZE bytes) gets the full id.
  */
-static int count_id(ent_db *db, const char *ref, int64_t *id, int64_t *location_id, int open_only, char *uuid)
+static int count_id(ent_db *db, const char *ref, int64_t *id, int64_t *location_id, bool open_only, char *uuid)
 {
-    char shown[64], full[37] = "";
+    char shown[64], full[ENT_UUID_SIZE] = "";
     int posted = 0, n = 0;
     if (entx_empty(ref))
         return entx_fail(db, ENT_INVALID, "no count given");
@@ -48,7 +48,7 @@ static int count_id(ent_db *db, const char *ref, int64_t *id, int64_t *location_
         *id = sqlite3_column_int64(st, 0);
         *location_id = sqlite3_column_int64(st, 1);
         posted = sqlite3_column_int(st, 2);
-        entx_col_copy(st, 3, full, sizeof full);
+        entx_col_copy(st, full, sizeof full, 3);
     }
     sqlite3_reset(st);
     if (sc != SQLITE_ROW && sc != SQLITE_DONE)
@@ -85,16 +85,16 @@ static int no_open_count(ent_db *db, int64_t loc_id, const char *location)
     return rc;
 }
 
-int ent_count_start(ent_db *db, char *uuid_out, const char *location, const char *user)
+int ent_count_start(ent_db *db, char uuid_out[ENT_UUID_SIZE], const char *location, const char *user)
 {
     int64_t loc_id;
-    char uuid[37], now[21];
+    char uuid[ENT_UUID_SIZE], now[ENT_TIME_SIZE];
     int rc;
     entx_ok(db);
     if (user && *user == '\0')
         return entx_fail(db, ENT_INVALID, "the user is empty: give a value or leave it out");
     if ((rc = entx_check_text(db, "user", user, 64, false)) != ENT_OK ||
-        (rc = entx_location_id(db, location, &loc_id, NULL)) != ENT_OK)
+        (rc = entx_location_id(db, &loc_id, NULL, location)) != ENT_OK)
         return rc;
     if ((rc = entx_tx_begin(db)) != ENT_OK)
         return rc;
@@ -156,8 +156,8 @@ static int count_lot(ent_db *db, int64_t cid, int64_t pid, const char *product, 
     sqlite3_reset(st);
     if (n == 1)
         return ENT_OK;
-    char label[300];
-    entx_product_label(db, pid, label, sizeof label);
+    char label[ENT_PRODUCT_LABEL_SIZE];
+    entx_product_label(db, label, sizeof label, pid);
     (void)product;
     return entx_fail(db, ENT_INVALID,
                     n == 0 ? "%s was not expected at this location: name the lot that was found"
@@ -169,7 +169,7 @@ int ent_count_record(ent_db *db, const char *count, const char *product, const c
                      const char *user)
 {
     int64_t cid, loc_id, pid, lot_id = 0;
-    char now[21];
+    char now[ENT_TIME_SIZE];
     int rc;
     entx_ok(db);
     if (counted < 0)
@@ -181,11 +181,11 @@ int ent_count_record(ent_db *db, const char *count, const char *product, const c
         return entx_fail(db, ENT_INVALID, "the %s is empty: give a value or leave it out",
                         lot && *lot == '\0' ? "lot code" : "user");
     if ((rc = entx_check_text(db, "user", user, 64, false)) != ENT_OK ||
-        (rc = ent_product_id(db, &pid, product, NULL)) != ENT_OK)
+        (rc = ent_product_id(db, &pid, NULL, product)) != ENT_OK)
         return rc;
     if ((rc = entx_tx_begin(db)) != ENT_OK)
         return rc;
-    if ((rc = count_id(db, count, &cid, &loc_id, 1, NULL)) != ENT_OK ||
+    if ((rc = count_id(db, count, &cid, &loc_id, true, NULL)) != ENT_OK ||
         (rc = count_lot(db, cid, pid, product, lot, &lot_id)) != ENT_OK)
         goto done;
     /* The line is counted against the stock of this moment, so moves between
@@ -245,7 +245,7 @@ int ent_count_show(ent_db *db, const char *count, ent_count_cb cb, void *ud)
     int rc;
     sqlite3_stmt *st = NULL;
     entx_ok(db);
-    if ((rc = count_id(db, count, &cid, &loc_id, 0, NULL)) != ENT_OK)
+    if ((rc = count_id(db, count, &cid, &loc_id, false, NULL)) != ENT_OK)
         return rc;
     if (sqlite3_prepare_v2(db->sql, count_lines_sql, -1, &st, NULL) != SQLITE_OK)
         return entx_fail_sql(db, "reading a count");
@@ -299,11 +299,11 @@ static int something_counted(ent_db *db, int64_t cid, const char *uuid)
     return rc;
 }
 
-int ent_count_post(ent_db *db, const char *count, int force, const char *user, ent_count_cb cb, void *ud)
+int ent_count_post(ent_db *db, const char *count, bool force, const char *user, ent_count_cb cb, void *ud)
 {
     int64_t cid, loc_id;
     int rc, moved;
-    char batch[37], now[21], names[400], uuid[37];
+    char batch[ENT_UUID_SIZE], now[ENT_TIME_SIZE], names[400], uuid[ENT_UUID_SIZE];
     sqlite3_stmt *st = NULL;
     entx_ok(db);
     if (user && *user == '\0')
@@ -312,7 +312,7 @@ int ent_count_post(ent_db *db, const char *count, int force, const char *user, e
         return rc;
     if ((rc = entx_tx_begin(db)) != ENT_OK)
         return rc;
-    if ((rc = count_id(db, count, &cid, &loc_id, 1, uuid)) != ENT_OK)
+    if ((rc = count_id(db, count, &cid, &loc_id, true, uuid)) != ENT_OK)
         goto done;
     if (sqlite3_prepare_v2(db->sql, count_lines_sql, -1, &st, NULL) != SQLITE_OK) {
         rc = entx_fail_sql(db, "reading a count");
@@ -342,8 +342,15 @@ int ent_count_post(ent_db *db, const char *count, int force, const char *user, e
             ln.expected = ln.on_hand;
             ln.difference = ln.counted - ln.on_hand;
             if (ln.difference != 0)
-                rc = entx_stock_apply(db, batch, "count", sqlite3_column_int64(st, 7), sqlite3_column_int64(st, 6),
-                                     loc_id, ln.difference, "count", uuid, user);
+                rc = entx_stock_apply(db, &(struct stock_move){.batch = batch,
+                                                               .kind = "count",
+                                                               .product_id = sqlite3_column_int64(st, 7),
+                                                               .lot_id = sqlite3_column_int64(st, 6),
+                                                               .location_id = loc_id,
+                                                               .delta = ln.difference,
+                                                               .reason = "count",
+                                                               .note = uuid,
+                                                               .user = user});
         }
         if (rc == ENT_OK && cb)
             rc = cb(&ln, ud);
@@ -364,7 +371,7 @@ done:
     return entx_tx_end(db, rc);
 }
 
-int ent_count_each(ent_db *db, int open_only, ent_count_info_cb cb, void *ud)
+int ent_count_each(ent_db *db, bool open_only, ent_count_info_cb cb, void *ud)
 {
     sqlite3_stmt *st = NULL;
     int rc = ENT_OK, sc;
@@ -381,7 +388,7 @@ int ent_count_each(ent_db *db, int open_only, ent_count_info_cb cb, void *ud)
     sqlite3_bind_int(st, 1, open_only);
     while (rc == ENT_OK && (sc = sqlite3_step(st)) == SQLITE_ROW) {
         ent_count_info c;
-        entx_col_copy(st, 0, c.uuid, sizeof c.uuid);
+        entx_col_copy(st, c.uuid, sizeof c.uuid, 0);
         c.location = (const char *)sqlite3_column_text(st, 1);
         c.started_at = (const char *)sqlite3_column_text(st, 2);
         c.posted_at = (const char *)sqlite3_column_text(st, 3);

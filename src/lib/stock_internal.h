@@ -22,30 +22,35 @@
  * is smaller than asked, nothing is written and ENT_NOSTOCK names product,
  * lot, location, on hand and asked. batch groups the rows of one operation.
  */
-int entx_stock_apply(ent_db *db, const char *batch, const char *kind, int64_t product_id, int64_t lot_id,
-                    int64_t location_id, int64_t delta, const char *reason, const char *note, const char *user);
+struct stock_move {
+    const char *batch, *kind; /* kind: "receive", "transfer", "sale", "return", "count", ... */
+    int64_t product_id, lot_id, location_id;
+    int64_t delta;                    /* base units: > 0 arrives, < 0 leaves */
+    const char *reason, *note, *user; /* NULL or "" stored as NULL */
+};
+int entx_stock_apply(ent_db *db, const struct stock_move *m);
 
 /*
  * The integrity check's stock part (called by ent_db_check): names each
  * balance, unit cost or ledger row beyond the bounds above through cb and
  * adds to *problems. ENT_OK unless the database cannot be read.
  */
-int entx_stock_check(ent_db *db, ent_check_cb cb, void *ud, int *problems);
+int entx_stock_check(ent_db *db, int *problems, ent_check_cb cb, void *ud);
 
 /* How much of a commodity the stock module holds: units on hand over all
  * locations, and lots on record (with or without stock). The catalogue asks
  * before a change of unit (stock_usage.c). */
-int entx_stock_product_usage(ent_db *db, int64_t product_id, int64_t *on_hand, int64_t *lots);
+int entx_stock_product_usage(ent_db *db, int64_t *on_hand, int64_t *lots, int64_t product_id);
 
 /* A location's id and kind ("shelf", ...), the code compared regardless of
  * case. ENT_NOTFOUND names the code; ENT_REFUSED when it is retired (no
  * stock may go there any more). */
-int entx_location_id(ent_db *db, const char *code, int64_t *id, char kind[16]);
+int entx_location_id(ent_db *db, int64_t *id, char kind[ENT_LOCATION_KIND_SIZE], const char *code);
 
 /* One lot at one location chosen for a sale (stock_pick.c). */
 struct ent_pick {
     int64_t lot_id, location_id, qty;
-    char lot[65], origin[3], expiry[11];
+    char lot[ENT_LOT_SIZE], origin[ENT_COUNTRY_SIZE], expiry[ENT_DATE_SIZE];
 };
 
 /*
@@ -58,7 +63,11 @@ struct ent_pick {
  * is past its expiry date, named), ENT_REFUSED (only in quarantine or
  * bonded). Errors leave *out NULL.
  */
-int entx_stock_pick(ent_db *db, struct ent_pick **out, size_t *n, int64_t product_id, int64_t lot_id, int64_t qty,
-                   int64_t prefer, const char *today);
+struct pick_want {
+    int64_t product_id, lot_id, qty;
+    int64_t prefer;    /* the location to take from first; 0: none */
+    const char *today; /* the store's local date */
+};
+int entx_stock_pick(ent_db *db, struct ent_pick **out, size_t *n, const struct pick_want *want);
 
 #endif

@@ -10,15 +10,15 @@
 /* What lies where, for the refusal message when there is not enough to sell. */
 struct tally {
     int64_t sellable, expired, held;
-    char lot[65]; /* the lot of the first row seen */
-    char expired_lot[65], expired_on[11];
-    char held_lot[65], held_kind[16], held_at[33];
+    char lot[ENT_LOT_SIZE]; /* the lot of the first row seen */
+    char expired_lot[ENT_LOT_SIZE], expired_on[ENT_DATE_SIZE];
+    char held_lot[ENT_LOT_SIZE], held_kind[ENT_LOCATION_KIND_SIZE], held_at[ENT_LOCATION_CODE_SIZE];
 };
 
 static int refuse(ent_db *db, int64_t product_id, int64_t lot_id, const struct tally *t, int64_t qty)
 {
-    char label[300], lotpart[100] = "";
-    entx_product_label(db, product_id, label, sizeof label);
+    char label[ENT_PRODUCT_LABEL_SIZE], lotpart[100] = "";
+    entx_product_label(db, label, sizeof label, product_id);
     if (lot_id != 0)
         snprintf(lotpart, sizeof lotpart, " lot %s", t->lot);
     /* The most useful reason first: a shopper holding an expired jar must hear
@@ -36,17 +36,16 @@ static int refuse(ent_db *db, int64_t product_id, int64_t lot_id, const struct t
                     lot_id ? lotpart : "", (long long)t->sellable, (long long)qty);
 }
 
-int entx_stock_pick(ent_db *db, struct ent_pick **out, size_t *n, int64_t product_id, int64_t lot_id, int64_t qty,
-                   int64_t prefer, const char *today)
+int entx_stock_pick(ent_db *db, struct ent_pick **out, size_t *n, const struct pick_want *want)
 {
     struct ent_pick *picks = NULL;
     size_t count = 0, cap = 0;
     struct tally t = {0};
-    int64_t left = qty;
+    int64_t left = want->qty;
     int rc = ENT_OK, sc;
     *out = NULL;
     *n = 0;
-    if (qty <= 0)
+    if (want->qty <= 0)
         return entx_fail(db, ENT_INVALID, "quantity must be 1 or more");
     sqlite3_stmt *st = entx_stmt(db,
         "SELECT b.lot_id, b.location_id, b.qty, l.code, l.origin, COALESCE(l.expiry, ''), loc.kind, loc.code "
@@ -56,28 +55,28 @@ int entx_stock_pick(ent_db *db, struct ent_pick **out, size_t *n, int64_t produc
         "b.location_id");
     if (st == NULL)
         return db->code;
-    sqlite3_bind_int64(st, 1, product_id);
-    sqlite3_bind_int64(st, 2, lot_id);
-    sqlite3_bind_int64(st, 3, prefer);
+    sqlite3_bind_int64(st, 1, want->product_id);
+    sqlite3_bind_int64(st, 2, want->lot_id);
+    sqlite3_bind_int64(st, 3, want->prefer);
     while ((sc = sqlite3_step(st)) == SQLITE_ROW) {
         int64_t have = sqlite3_column_int64(st, 2);
         const char *expiry = (const char *)sqlite3_column_text(st, 5);
         const char *kind = (const char *)sqlite3_column_text(st, 6);
         if (t.lot[0] == '\0')
-            entx_col_copy(st, 3, t.lot, sizeof t.lot);
+            entx_col_copy(st, t.lot, sizeof t.lot, 3);
         if (strcmp(kind, "shelf") != 0 && strcmp(kind, "backroom") != 0) {
             if (t.held == 0) {
-                entx_col_copy(st, 3, t.held_lot, sizeof t.held_lot);
+                entx_col_copy(st, t.held_lot, sizeof t.held_lot, 3);
                 snprintf(t.held_kind, sizeof t.held_kind, "%s", kind);
-                entx_col_copy(st, 7, t.held_at, sizeof t.held_at);
+                entx_col_copy(st, t.held_at, sizeof t.held_at, 7);
             }
             if (__builtin_add_overflow(t.held, have, &t.held))
                 goto overflow;
             continue;
         }
-        if (expiry[0] && strcmp(expiry, today) < 0) {
+        if (expiry[0] && strcmp(expiry, want->today) < 0) {
             if (t.expired == 0) {
-                entx_col_copy(st, 3, t.expired_lot, sizeof t.expired_lot);
+                entx_col_copy(st, t.expired_lot, sizeof t.expired_lot, 3);
                 snprintf(t.expired_on, sizeof t.expired_on, "%s", expiry);
             }
             if (__builtin_add_overflow(t.expired, have, &t.expired))
@@ -103,15 +102,15 @@ int entx_stock_pick(ent_db *db, struct ent_pick **out, size_t *n, int64_t produc
         p->location_id = sqlite3_column_int64(st, 1);
         p->qty = have < left ? have : left;
         left -= p->qty;
-        entx_col_copy(st, 3, p->lot, sizeof p->lot);
-        entx_col_copy(st, 4, p->origin, sizeof p->origin);
+        entx_col_copy(st, p->lot, sizeof p->lot, 3);
+        entx_col_copy(st, p->origin, sizeof p->origin, 4);
         snprintf(p->expiry, sizeof p->expiry, "%s", expiry);
     }
     if (rc == ENT_OK && sc != SQLITE_DONE && sc != SQLITE_ROW)
         rc = entx_fail_sql(db, "picking stock");
     sqlite3_reset(st);
     if (rc == ENT_OK && left > 0)
-        rc = refuse(db, product_id, lot_id, &t, qty);
+        rc = refuse(db, want->product_id, want->lot_id, &t, want->qty);
     if (rc != ENT_OK) {
         free(picks);
         return rc;
@@ -124,8 +123,8 @@ overflow:
      * is bounded): refuse with words, never wrap. */
     sqlite3_reset(st);
     free(picks);
-    char label[300];
-    entx_product_label(db, product_id, label, sizeof label);
+    char label[ENT_PRODUCT_LABEL_SIZE];
+    entx_product_label(db, label, sizeof label, want->product_id);
     return entx_fail(db, ENT_ERROR,
                     "%s: the stock on hand is too large to add up (a balance beyond its bound, "
                     "written outside entrepot): the integrity check names it",

@@ -89,12 +89,12 @@ static int levels_low(ent_db *db, const ent_levels_query *q, int64_t pid, ent_le
 int ent_stock_levels(ent_db *db, const ent_levels_query *q, ent_level_cb cb, void *ud)
 {
     int64_t pid = 0, loc_id = 0;
-    char origin[3] = "", sql[2048];
+    char origin[ENT_COUNTRY_SIZE] = "", sql[2048];
     int rc = ENT_OK;
     entx_ok(db);
-    if (!entx_empty(q->product) && (rc = ent_product_id(db, &pid, q->product, NULL)) != ENT_OK)
+    if (!entx_empty(q->product) && (rc = ent_product_id(db, &pid, NULL, q->product)) != ENT_OK)
         return rc;
-    if (!entx_empty(q->location) && (rc = entx_location_id(db, q->location, &loc_id, NULL)) != ENT_OK)
+    if (!entx_empty(q->location) && (rc = entx_location_id(db, &loc_id, NULL, q->location)) != ENT_OK)
         return rc;
     if (!entx_empty(q->origin)) {
         const ent_country *c = NULL;
@@ -104,7 +104,7 @@ int ent_stock_levels(ent_db *db, const ent_levels_query *q, ent_level_cb cb, voi
                             ent_text_clip(shown, sizeof shown, q->origin, 40));
         memcpy(origin, c->alpha2, 3);
     }
-    if (!entx_empty(q->expiring_before) && entx_date_parse(q->expiring_before, NULL) != ENT_OK)
+    if (!entx_empty(q->expiring_before) && entx_date_parse(NULL, q->expiring_before) != ENT_OK)
         return entx_fail_date(db, "date", q->expiring_before);
     if (q->low)
         return levels_low(db, q, pid, cb, ud);
@@ -188,7 +188,7 @@ int ent_stock_history(ent_db *db, const char *product, int64_t limit, ent_move_c
 {
     int64_t pid;
     sqlite3_stmt *st = NULL;
-    int rc = ent_product_id(db, &pid, product, NULL);
+    int rc = ent_product_id(db, &pid, NULL, product);
     if (rc != ENT_OK)
         return rc;
     /* The running balance is over the whole ledger; the limit keeps the newest rows. */
@@ -235,7 +235,7 @@ static const char implausible_sql[] =
     "SELECT 'ledger row beyond its bound: move ' || m.uuid || ' changes ' || m.qty || ' units' "
     "FROM stock_move m WHERE m.qty > ?1 OR m.qty < -?1";
 
-int entx_stock_check(ent_db *db, ent_check_cb cb, void *ud, int *problems)
+int entx_stock_check(ent_db *db, int *problems, ent_check_cb cb, void *ud)
 {
     sqlite3_stmt *st = NULL;
     int sc;

@@ -2,7 +2,7 @@
 #include "internal.h"
 #include "stock_internal.h"
 
-int entx_stock_product_usage(ent_db *db, int64_t product_id, int64_t *on_hand, int64_t *lots)
+int entx_stock_product_usage(ent_db *db, int64_t *on_hand, int64_t *lots, int64_t product_id)
 {
     sqlite3_stmt *st = entx_stmt(db, "SELECT (SELECT COALESCE(SUM(qty), 0) FROM stock_balance WHERE product_id = ?1), "
                                     "       (SELECT COUNT(*) FROM lot WHERE product_id = ?1)");

@@ -32,7 +32,7 @@ int64_t entx_days_from_civil(int64_t y, int m, int d)
     return era * 146097 + doe - 719468;
 }
 
-void entx_civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+void entx_civil_from_days(int64_t *y, int *m, int *d, int64_t z)
 {
     z += 719468;
     int64_t era = (z >= 0 ? z : z - 146096) / 146097;
@@ -65,13 +65,13 @@ static void put(char *out, size_t size, const char *text)
 static void split_seconds(int64_t t, int64_t *y, int *mo, int *d, int *h, int *mi, int *s)
 {
     int64_t days = floor_div(t, 86400), sod = t - days * 86400;
-    entx_civil_from_days(days, y, mo, d);
+    entx_civil_from_days(y, mo, d, days);
     *h = (int)(sod / 3600);
     *mi = (int)(sod / 60 % 60);
     *s = (int)(sod % 60);
 }
 
-int entx_utc_parse(const char *utc, int64_t *t)
+int entx_utc_parse(int64_t *t, const char *utc)
 {
     static const char form[] = "dddd-dd-ddTdd:dd:ddZ";
     if (utc == NULL || strlen(utc) != 20)
@@ -88,7 +88,7 @@ int entx_utc_parse(const char *utc, int64_t *t)
     return ENT_OK;
 }
 
-void entx_utc_format(int64_t t, char out[21])
+void entx_utc_format(char out[ENT_TIME_SIZE], int64_t t)
 {
     int64_t y;
     int mo, d, h, mi, s;
@@ -103,23 +103,23 @@ void entx_utc_format(int64_t t, char out[21])
 /* The test clock: set only by unit tests and the test programs built in
  * tests/ (never by the entrepot programs users run), so that nobody at a
  * counter can backdate a signed record. Empty: the system clock. */
-static char test_clock[21];
+static char test_clock[ENT_TIME_SIZE];
 
 void entx_clock_set(const char *utc)
 {
     if (utc == NULL || strlen(utc) != 20)
         test_clock[0] = '\0';
     else
-        memcpy(test_clock, utc, 21);
+        memcpy(test_clock, utc, ENT_TIME_SIZE);
 }
 
-void entx_now_utc(char out[21])
+void entx_now_utc(char out[ENT_TIME_SIZE])
 {
     if (test_clock[0]) {
-        memcpy(out, test_clock, 21);
+        memcpy(out, test_clock, ENT_TIME_SIZE);
         return;
     }
-    entx_utc_format((int64_t)time(NULL), out);
+    entx_utc_format(out, (int64_t)time(NULL));
 }
 
 /* ---- zones: the TZif file ----------------------------------------------- */
@@ -139,7 +139,7 @@ struct footer {
 
 struct ent_zone {
     struct ent_zone *next;
-    char name[65];
+    char name[ENT_TZ_SIZE];
     size_t n;       /* transitions */
     int64_t *at;    /* n UTC instants, ascending */
     int32_t *off;   /* n offsets in force from each */
@@ -492,7 +492,7 @@ static pthread_mutex_t zones_lock = PTHREAD_MUTEX_INITIALIZER;
 static ent_zone *zones;
 static _Thread_local const ent_zone *zone_last; /* this thread's last zone: no lock */
 
-int entx_zone_get(const char *tz, const ent_zone **out)
+int entx_zone_get(const ent_zone **out, const char *tz)
 {
     char shown[ENT_CLIP_SIZE];
     int rc = ENT_OK;
@@ -526,13 +526,13 @@ static int local_fields(const char *tz, const char *utc, int64_t *y, int f[5])
 {
     const ent_zone *z;
     int64_t t;
-    if (entx_utc_parse(utc, &t) != ENT_OK || entx_zone_get(tz, &z) != ENT_OK)
+    if (entx_utc_parse(&t, utc) != ENT_OK || entx_zone_get(&z, tz) != ENT_OK)
         return ENT_INVALID;
     split_seconds(t + entx_zone_offset(z, t), y, &f[0], &f[1], &f[2], &f[3], &f[4]);
     return ENT_OK;
 }
 
-int entx_time_local_date(char out[11], const char *tz, const char *utc)
+int entx_time_local_date(char out[ENT_DATE_SIZE], const char *tz, const char *utc)
 {
     int64_t y;
     int f[5];
@@ -558,25 +558,25 @@ int ent_time_local(char out[20], const char *tz, const char *utc)
     return ENT_OK;
 }
 
-int entx_time_midnight_utc(char out[21], const char *tz, int y, int m, int d)
+int entx_time_midnight_utc(char out[ENT_TIME_SIZE], const char *tz, int y, int m, int d)
 {
     const ent_zone *z;
-    if (entx_zone_get(tz, &z) != ENT_OK)
+    if (entx_zone_get(&z, tz) != ENT_OK)
         return ENT_INVALID;
-    entx_utc_format(entx_zone_to_utc(z, entx_days_from_civil(y, m, d) * 86400), out);
+    entx_utc_format(out, entx_zone_to_utc(z, entx_days_from_civil(y, m, d) * 86400));
     return ENT_OK;
 }
 
-int ent_time_today(char out[11], const char *tz)
+int ent_time_today(char out[ENT_DATE_SIZE], const char *tz)
 {
     const ent_zone *z;
-    char now[21];
+    char now[ENT_TIME_SIZE];
     int64_t t;
     ent_error_clear();
     entx_now_utc(now);
-    if (entx_zone_get(tz, &z) != ENT_OK)
+    if (entx_zone_get(&z, tz) != ENT_OK)
         return ENT_INVALID;
-    if (entx_utc_parse(now, &t) != ENT_OK)
+    if (entx_utc_parse(&t, now) != ENT_OK)
         return entx_error_set(ENT_INVALID, "the clock gives no time (%s)", now);
     int64_t y;
     int f[5];

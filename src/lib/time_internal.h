@@ -15,13 +15,13 @@
  * day 0 the last day of the month before). */
 int64_t entx_days_from_civil(int64_t y, int m, int d);
 /* The reverse: the y-m-d of a day number. */
-void entx_civil_from_days(int64_t days, int64_t *y, int *m, int *d);
+void entx_civil_from_days(int64_t *y, int *m, int *d, int64_t days);
 
 /* "YYYY-MM-DDTHH:MM:SSZ" (20 characters, fields in range) as seconds since
  * 1970-01-01T00:00:00Z; ENT_OK or ENT_INVALID. */
-int entx_utc_parse(const char *utc, int64_t *t);
+int entx_utc_parse(int64_t *t, const char *utc);
 /* Seconds since the epoch as "YYYY-MM-DDTHH:MM:SSZ" (years 0 to 9999). */
-void entx_utc_format(int64_t t, char out[21]);
+void entx_utc_format(char out[ENT_TIME_SIZE], int64_t t);
 
 /* A parsed zone: immutable once published, kept for the life of the process. */
 typedef struct ent_zone ent_zone;
@@ -31,7 +31,7 @@ typedef struct ent_zone ent_zone;
  * /usr/share/zoneinfo) on first use and cached. ENT_INVALID, the calling
  * thread's last error naming what was wrong, when the name is not a zone's.
  */
-int entx_zone_get(const char *tz, const ent_zone **out);
+int entx_zone_get(const ent_zone **out, const char *tz);
 /* The offset from UTC, in seconds east, in force at UTC instant t. */
 int32_t entx_zone_offset(const ent_zone *z, int64_t t);
 /*
@@ -45,9 +45,9 @@ int32_t entx_zone_offset(const ent_zone *z, int64_t t);
 int64_t entx_zone_to_utc(const ent_zone *z, int64_t local);
 
 /* The local date "YYYY-MM-DD" of a UTC time in zone tz. */
-int entx_time_local_date(char out[11], const char *tz, const char *utc);
+int entx_time_local_date(char out[ENT_DATE_SIZE], const char *tz, const char *utc);
 /* The UTC instant of the local midnight starting y-m-d in zone tz (days and
  * months out of range roll over), under the gap and overlap rule above. */
-int entx_time_midnight_utc(char out[21], const char *tz, int y, int m, int d);
+int entx_time_midnight_utc(char out[ENT_TIME_SIZE], const char *tz, int y, int m, int d);
 
 #endif

@@ -167,15 +167,15 @@ static int user_from_row(ent_db *db, sqlite3_stmt *st, ent_user *u)
 {
     memset(u, 0, sizeof *u);
     u->id = sqlite3_column_int64(st, 0);
-    entx_col_copy(st, 1, u->name, sizeof u->name);
+    entx_col_copy(st, u->name, sizeof u->name, 1);
     u->display = entx_col_strdup(st, 2);
     if (ent_role_parse(NULL, (const char *)sqlite3_column_text(st, 3), &u->role) != ENT_OK)
         u->role = 0;
-    entx_col_copy(st, 4, u->retired_at, sizeof u->retired_at);
+    entx_col_copy(st, u->retired_at, sizeof u->retired_at, 4);
     u->retired = u->retired_at[0] != '\0';
-    entx_col_copy(st, 5, u->created_at, sizeof u->created_at);
+    entx_col_copy(st, u->created_at, sizeof u->created_at, 5);
     u->created_by = entx_col_strdup(st, 6);
-    entx_col_copy(st, 7, u->changed_at, sizeof u->changed_at);
+    entx_col_copy(st, u->changed_at, sizeof u->changed_at, 7);
     u->changed_by = entx_col_strdup(st, 8);
     u->failures = sqlite3_column_int64(st, 9);
     u->locked = sqlite3_column_int(st, 10) != 0;

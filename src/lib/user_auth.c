@@ -134,7 +134,7 @@ static int cost(ent_db *db, int *log2n)
         return db->code;
     int sc = sqlite3_step(st);
     if (sc == SQLITE_ROW &&
-        (entx_parse_i64((const char *)sqlite3_column_text(st, 0), &v) != ENT_OK || v < LOG2N_MIN || v > LOG2N_MAX))
+        (entx_parse_i64(&v, (const char *)sqlite3_column_text(st, 0)) != ENT_OK || v < LOG2N_MIN || v > LOG2N_MAX))
         rc = entx_fail(db, ENT_INVALID, "setting " ENT_SCRYPT_SETTING " must be a whole number from %d to %d",
                        LOG2N_MIN, LOG2N_MAX);
     else if (sc != SQLITE_ROW && sc != SQLITE_DONE)
@@ -226,7 +226,7 @@ static int gate_read(ent_db *db, const char *name, struct gate *g)
     int sc = sqlite3_step(st);
     if (sc == SQLITE_ROW) {
         g->failures = sqlite3_column_int64(st, 0);
-        if (entx_utc_parse((const char *)sqlite3_column_text(st, 1), &g->last) != ENT_OK)
+        if (entx_utc_parse(&g->last, (const char *)sqlite3_column_text(st, 1)) != ENT_OK)
             g->last = 0;
         g->locked = sqlite3_column_int(st, 2) != 0;
     } else if (sc != SQLITE_DONE) {
@@ -306,8 +306,8 @@ static int forget_failures(ent_db *db, const char *name)
 static void principal_user(sqlite3_stmt *st, int i, ent_principal *who)
 {
     who->user_id = sqlite3_column_int64(st, i);
-    entx_col_copy(st, i + 1, who->user, sizeof who->user);
-    entx_col_copy(st, i + 2, who->display, sizeof who->display);
+    entx_col_copy(st, who->user, sizeof who->user, i + 1);
+    entx_col_copy(st, who->display, sizeof who->display, i + 2);
     if (ent_role_parse(NULL, (const char *)sqlite3_column_text(st, i + 3), &who->role) != ENT_OK)
         who->role = 0;
 }
@@ -322,7 +322,7 @@ static int authenticate(ent_db *db, const char *name, const char *password, ent_
     char *stored = NULL;
     int rc;
     entx_now_utc(now_text);
-    entx_utc_parse(now_text, &now);
+    entx_utc_parse(&now, now_text);
     name = name ? name : "";
     password = password ? password : "";
     memset(g, 0, sizeof *g);
@@ -381,8 +381,8 @@ static int session_insert(ent_db *db, ent_session *out, const char *device)
     int64_t t;
     int rc;
     entx_now_utc(now);
-    entx_utc_parse(now, &t);
-    entx_utc_format(t + ENT_SESSION_MAX_SECONDS, expires);
+    entx_utc_parse(&t, now);
+    entx_utc_format(expires, t + ENT_SESSION_MAX_SECONDS);
     if ((rc = new_token(db, "", out->token, sizeof out->token)) != ENT_OK)
         return rc;
     sha256(out->token, h);
@@ -498,9 +498,9 @@ int ent_session_check(ent_db *db, ent_principal *out, const char *token)
     int sc = sqlite3_step(st);
     if (sc == SQLITE_ROW) {
         out->session_id = sqlite3_column_int64(st, 0);
-        entx_col_copy(st, 1, out->device, sizeof out->device);
-        entx_col_copy(st, 2, last_seen, sizeof last_seen);
-        entx_col_copy(st, 3, expires, sizeof expires);
+        entx_col_copy(st, out->device, sizeof out->device, 1);
+        entx_col_copy(st, last_seen, sizeof last_seen, 2);
+        entx_col_copy(st, expires, sizeof expires, 3);
         principal_user(st, 4, out);
         if (sqlite3_column_int(st, 8))
             out->refusal = ENT_REFUSAL_RETIRED;
@@ -511,8 +511,8 @@ int ent_session_check(ent_db *db, ent_principal *out, const char *token)
     if (sc != SQLITE_ROW)
         return entx_fail_sql(db, "looking up a session");
     entx_now_utc(now);
-    entx_utc_parse(now, &t);
-    if (entx_utc_parse(last_seen, &seen) != ENT_OK || entx_utc_parse(expires, &end) != ENT_OK || t >= end ||
+    entx_utc_parse(&t, now);
+    if (entx_utc_parse(&seen, last_seen) != ENT_OK || entx_utc_parse(&end, expires) != ENT_OK || t >= end ||
         t >= seen + ENT_SESSION_IDLE_SECONDS) {
         if (writable(db))
             refresh(db, "DELETE FROM user_session WHERE token_hash = ?1 AND ?2 IS NOT NULL", h, now);
@@ -572,8 +572,8 @@ int ent_session_purge(ent_db *db, int64_t *removed)
     int rc;
     entx_ok(db);
     entx_now_utc(now);
-    entx_utc_parse(now, &t);
-    entx_utc_format(t - ENT_SESSION_IDLE_SECONDS, idle);
+    entx_utc_parse(&t, now);
+    entx_utc_format(idle, t - ENT_SESSION_IDLE_SECONDS);
     sqlite3_stmt *st = entx_stmt(db, "DELETE FROM user_session WHERE expires_at <= ?1 OR last_seen <= ?2");
     if (st == NULL)
         return db->code;
@@ -659,12 +659,12 @@ int ent_token_each(ent_db *db, bool all, ent_token_cb cb, void *ud)
     int rc = ENT_OK, sc;
     while (rc == ENT_OK && (sc = sqlite3_step(st)) == SQLITE_ROW) {
         ent_token_info t = {.id = sqlite3_column_int64(st, 0)};
-        entx_col_copy(st, 1, t.user, sizeof t.user);
-        entx_col_copy(st, 2, t.device, sizeof t.device);
-        entx_col_copy(st, 3, t.created_at, sizeof t.created_at);
+        entx_col_copy(st, t.user, sizeof t.user, 1);
+        entx_col_copy(st, t.device, sizeof t.device, 2);
+        entx_col_copy(st, t.created_at, sizeof t.created_at, 3);
         t.created_by = (const char *)sqlite3_column_text(st, 4);
-        entx_col_copy(st, 5, t.last_used, sizeof t.last_used);
-        entx_col_copy(st, 6, t.revoked_at, sizeof t.revoked_at);
+        entx_col_copy(st, t.last_used, sizeof t.last_used, 5);
+        entx_col_copy(st, t.revoked_at, sizeof t.revoked_at, 6);
         rc = cb(&t, ud);
     }
     if (rc == ENT_OK && sc != SQLITE_DONE)
@@ -690,7 +690,7 @@ int ent_token_revoke(ent_db *db, int64_t id, const char *by)
     int sc = sqlite3_step(st);
     char revoked[21] = "";
     if (sc == SQLITE_ROW)
-        entx_col_copy(st, 0, revoked, sizeof revoked);
+        entx_col_copy(st, revoked, sizeof revoked, 0);
     sqlite3_reset(st);
     if (sc == SQLITE_DONE)
         rc = entx_fail(db, ENT_NOTFOUND, "no API token %lld", (long long)id);
@@ -731,8 +731,8 @@ int ent_token_check(ent_db *db, ent_principal *out, const char *secret)
     int sc = sqlite3_step(st);
     if (sc == SQLITE_ROW) {
         out->token_id = sqlite3_column_int64(st, 0);
-        entx_col_copy(st, 1, out->device, sizeof out->device);
-        entx_col_copy(st, 2, last_used, sizeof last_used);
+        entx_col_copy(st, out->device, sizeof out->device, 1);
+        entx_col_copy(st, last_used, sizeof last_used, 2);
         principal_user(st, 3, out);
         retired = sqlite3_column_int(st, 7) != 0;
     }
@@ -749,8 +749,8 @@ int ent_token_check(ent_db *db, ent_principal *out, const char *secret)
     }
     out->refusal = ENT_REFUSAL_NONE;
     entx_now_utc(now);
-    entx_utc_parse(now, &t);
-    if ((last_used[0] == '\0' || entx_utc_parse(last_used, &used) != ENT_OK || t - used >= REFRESH_AFTER) &&
+    entx_utc_parse(&t, now);
+    if ((last_used[0] == '\0' || entx_utc_parse(&used, last_used) != ENT_OK || t - used >= REFRESH_AFTER) &&
         writable(db))
         refresh(db, "UPDATE api_token SET last_used = ?2 WHERE token_hash = ?1", h, now);
     return ENT_OK;

@@ -40,7 +40,7 @@ char *entx_col_strdup(sqlite3_stmt *st, int i)
     return t ? entx_strdup(t) : NULL;
 }
 
-void entx_col_copy(sqlite3_stmt *st, int i, char *buf, size_t len)
+void entx_col_copy(sqlite3_stmt *st, char *buf, size_t len, int i)
 {
     const char *t = (const char *)sqlite3_column_text(st, i);
     snprintf(buf, len, "%s", t ? t : "");
@@ -66,7 +66,7 @@ static void uuid_atfork(void)
     pthread_atfork(NULL, NULL, uuid_pool_drop);
 }
 
-void entx_uuid_new(char out[37])
+void entx_uuid_new(char out[ENT_UUID_SIZE])
 {
     static const char hex[] = "0123456789abcdef";
     unsigned char u[16];
@@ -128,7 +128,7 @@ static void say(const char *text, const char *fmt, ...)
 
 /* report: whether a refusal leaves its words (the library's own checks,
  * entx_date_parse, only need the answer). */
-static int date_check(const char *s, int32_t *days_out, bool report)
+static int date_check(int32_t *days_out, const char *s, bool report)
 {
     if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
         goto form;
@@ -162,29 +162,29 @@ form:
     return ENT_INVALID;
 }
 
-int ent_date_check(const char *s, int32_t *days_out)
+int ent_date_check(int32_t *days_out, const char *s)
 {
     ent_error_clear();
-    return date_check(s, days_out, true);
+    return date_check(days_out, s, true);
 }
 
-int entx_date_parse(const char *s, int32_t *days_out)
+int entx_date_parse(int32_t *days_out, const char *s)
 {
-    return date_check(s, days_out, false);
+    return date_check(days_out, s, false);
 }
 
 int entx_fail_date(ent_db *db, const char *field, const char *s)
 {
-    ent_date_check(s, NULL);
+    ent_date_check(NULL, s);
     return entx_fail(db, ENT_INVALID, "%s %s", field, entx_why());
 }
 
-int ent_date_add_days(char out[11], const char *date, int64_t days)
+int ent_date_add_days(char out[ENT_DATE_SIZE], const char *date, int64_t days)
 {
     int32_t base;
     int64_t sum;
     out[0] = '\0';
-    if (ent_date_check(date, &base) != ENT_OK)
+    if (ent_date_check(&base, date) != ENT_OK)
         return ENT_INVALID;
     /* Both ends as day numbers: the sum is checked before it becomes a date. */
     const int64_t first = entx_days_from_civil(1900, 1, 1), last = entx_days_from_civil(9999, 12, 31);
@@ -195,15 +195,15 @@ int ent_date_add_days(char out[11], const char *date, int64_t days)
             days < 0 ? "first" : "last");
         return ENT_INVALID;
     }
-    entx_date_from_days((int32_t)sum, out);
+    entx_date_from_days(out, (int32_t)sum);
     return ENT_OK;
 }
 
-void entx_date_from_days(int32_t z, char out[11])
+void entx_date_from_days(char out[ENT_DATE_SIZE], int32_t z)
 {
     int64_t y;
     int m, d;
-    entx_civil_from_days(z, &y, &m, &d);
+    entx_civil_from_days(&y, &m, &d, z);
     char tmp[32];
     snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", (int)(y % 10000), m % 100, d % 100);
     memcpy(out, tmp, 10);
@@ -239,7 +239,7 @@ bool entx_valid_code(const char *s, size_t max)
     return true;
 }
 
-int entx_parse_i64(const char *s, int64_t *out)
+int entx_parse_i64(int64_t *out, const char *s)
 {
     char *end = NULL;
     if (s == NULL || *s == '\0' || *s == ' ' || *s == '+')

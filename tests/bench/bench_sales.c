@@ -81,7 +81,7 @@ static void make_store(const char *path, int64_t per_product)
         ent_product_fields f = {.gtin = g, .name_zh = "商品", .price = price, .tax_rate = i % 2 ? "13" : "9"};
         ent_receive r = {.product = g, .qty = per_product, .lot = "L1", .origin = origins[i % 10],
                          .location = "S1", .unit_cost = -1};
-        if (ent_product_add(db, &f) != ENT_OK || ent_stock_receive(db, &r, NULL) != ENT_OK)
+        if (ent_product_add(db, &f) != ENT_OK || ent_stock_receive(db, NULL, &r) != ENT_OK)
             die(db, "catalogue");
     }
     snprintf(key, sizeof key, "%s.key", path);
@@ -310,7 +310,7 @@ static int report(const char *dir, long lines)
         if (ent_db_open(&db, path, ENT_OPEN_READONLY) != ENT_OK)
             die(db, "open");
         ent_sales_query q = {.by = ENT_SALES_BY_ORIGIN};
-        if (ent_sales_report(db, &q, report_cb, &rows, &total) != ENT_OK)
+        if (ent_sales_report(db, &total, &q, report_cb, &rows) != ENT_OK)
             die(db, "report");
         ent_db_close(db);
         double b = now_us() - a;

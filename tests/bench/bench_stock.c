@@ -78,7 +78,7 @@ static int lookup(const char *path, int n)
         for (int i = 0; i < n; i++) {
             int64_t id, qty;
             double t0 = now_us();
-            int rc = ent_product_id(db, &id, g[i], &qty);
+            int rc = ent_product_id(db, &id, &qty, g[i]);
             t[i] = now_us() - t0;
             if (rc != ENT_OK) {
                 fprintf(stderr, "%s: %s\n", g[i], ent_errmsg(db));

@@ -61,13 +61,13 @@ int main(int argc, char **argv)
         tz_switch_local(a, "Asia/Shanghai", base + i * 37);
     double t1 = now_s();
     for (long i = 0; i < n; i++) {
-        entx_utc_format(base + i * 37, utc);
+        entx_utc_format(utc, base + i * 37);
         ent_time_local(b, "Asia/Shanghai", utc);
     }
     double t2 = now_s();
     for (long i = 0; i < n; i += 97) { /* and they agree */
         tz_switch_local(a, "Asia/Shanghai", base + i * 37);
-        entx_utc_format(base + i * 37, utc);
+        entx_utc_format(utc, base + i * 37);
         ent_time_local(b, "Asia/Shanghai", utc);
         differ += strcmp(a, b) != 0;
     }

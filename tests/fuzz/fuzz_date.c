@@ -25,19 +25,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     text[size] = '\0';
     int32_t days;
     ent_error_clear();
-    if (ent_date_check(text, &days) != ENT_OK) {
-        if (why[0] == '\0' || entx_date_parse(text, NULL) == ENT_OK)
+    if (ent_date_check(&days, text) != ENT_OK) {
+        if (why[0] == '\0' || entx_date_parse(NULL, text) == ENT_OK)
             __builtin_trap();
         return 0;
     }
     char same[11];
-    entx_date_from_days(days, same);
+    entx_date_from_days(same, days);
     if (strcmp(same, text) != 0)
         __builtin_trap();
     memset(out, 'x', sizeof out);
     if (ent_date_add_days(out, text, delta) == ENT_OK) {
         int32_t d2;
-        if (strlen(out) != 10 || ent_date_check(out, &d2) != ENT_OK || (int64_t)d2 - days != delta)
+        if (strlen(out) != 10 || ent_date_check(&d2, out) != ENT_OK || (int64_t)d2 - days != delta)
             __builtin_trap();
         if (ent_date_add_days(back, out, -delta) != ENT_OK || strcmp(back, text) != 0)
             __builtin_trap();

@@ -17,8 +17,8 @@ int main(int argc, char **argv)
     ent_product_fields f = {.gtin = "4006381333931", .name_zh = "荧光笔", .name_en = "Highlighter",
                             .origin = "DE", .unit = "pcs", .price = "12.50", .currency = "CNY"};
     if (ent_db_open(&db, argv[1], ENT_OPEN_CREATE) != ENT_OK ||
-        ent_store_init(db, "SH01", "进口商品馆", "CNY", "Asia/Shanghai") != ENT_OK || ent_product_add(db, &f) != ENT_OK ||
-        ent_product_find(db, &p, "4006381333931", NULL) != ENT_OK) {
+        ent_store_init(db, "SH01", "进口商品馆", "CNY", "Asia/Shanghai") != ENT_OK ||
+        ent_product_add(db, &f) != ENT_OK || ent_product_find(db, &p, NULL, "4006381333931") != ENT_OK) {
         fprintf(stderr, "consumer: %s\n", ent_errmsg(db));
         goto done;
     }

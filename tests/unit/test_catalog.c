@@ -84,7 +84,7 @@ static void add_rows(void **state)
     }
     /* None of the bad rows left anything behind. */
     ent_product *p = NULL;
-    assert_int_equal(ent_product_find(db, &p, "3017620422003", NULL), ENT_NOTFOUND);
+    assert_int_equal(ent_product_find(db, &p, NULL, "3017620422003"), ENT_NOTFOUND);
 }
 
 static void add_find_edit(void **state)
@@ -105,7 +105,7 @@ static void add_find_edit(void **state)
     /* Found by GTIN-13, GTIN-14 and SKU alike. */
     const char *codes[] = {"3017620422003", "03017620422003", "NUT-400"};
     for (int i = 0; i < 3; i++) {
-        assert_int_equal(ent_product_find(db, &p, codes[i], &qty), ENT_OK);
+        assert_int_equal(ent_product_find(db, &p, &qty, codes[i]), ENT_OK);
         assert_string_equal(p->gtin, "03017620422003");
         assert_string_equal(p->origin, "IT");
         assert_int_equal(p->net_content, 400);
@@ -116,9 +116,9 @@ static void add_find_edit(void **state)
         assert_int_equal(qty, 1);
         ent_product_free(p);
     }
-    assert_int_equal(ent_product_find(db, &p, "3017620422004", NULL), ENT_INVALID);
+    assert_int_equal(ent_product_find(db, &p, NULL, "3017620422004"), ENT_INVALID);
     assert_string_equal(ent_errmsg(db), "GTIN 3017620422004: check digit should be 3");
-    assert_int_equal(ent_product_find(db, &p, "NOPE", NULL), ENT_NOTFOUND);
+    assert_int_equal(ent_product_find(db, &p, NULL, "NOPE"), ENT_NOTFOUND);
     assert_string_equal(ent_errmsg(db), "no commodity has the code 'NOPE'");
 
     ent_product_fields e = {0};
@@ -129,7 +129,7 @@ static void add_find_edit(void **state)
     e.brand = ""; /* clears */
     e.name_en = "";
     assert_int_equal(ent_product_edit(db, "NUT-400", &e), ENT_OK);
-    assert_int_equal(ent_product_find(db, &p, "NUT-400", NULL), ENT_OK);
+    assert_int_equal(ent_product_find(db, &p, NULL, "NUT-400"), ENT_OK);
     assert_int_equal(p->price, 3590);
     assert_null(p->brand);
     assert_null(p->name_en);
@@ -153,7 +153,7 @@ static void barcodes(void **state)
     /* A case of 12 with its own GTIN-14 (indicator 1). */
     assert_int_equal(ent_product_barcode_add(db, "4006381333931", "14006381333938", 12), ENT_OK);
     int64_t id, qty = 0;
-    assert_int_equal(ent_product_id(db, &id, "14006381333938", &qty), ENT_OK);
+    assert_int_equal(ent_product_id(db, &id, &qty, "14006381333938"), ENT_OK);
     assert_int_equal(qty, 12);
     assert_int_equal(ent_product_barcode_add(db, "4006381333931", "14006381333938", 6), ENT_EXISTS);
     assert_int_equal(ent_product_barcode_add(db, "4006381333931", "4006381333931", 1), ENT_EXISTS);
@@ -178,7 +178,7 @@ static int count_cb(const ent_product *p, void *ud)
 static int import_text(ent_db *db, const char *csv, int update, int64_t *n)
 {
     FILE *f = fmemopen((void *)csv, strlen(csv), "rb");
-    int rc = ent_product_import_csv(db, f, update, n);
+    int rc = ent_product_import_csv(db, n, f, update);
     fclose(f);
     return rc;
 }
@@ -238,18 +238,18 @@ static void csv_round_trip(void **state)
                                 "上海某某进口有限公司,0,,\r\n"));
     /* Export, then import into a fresh catalogue with --update: nothing changes. */
     f = fmemopen(out, len, "rb");
-    assert_int_equal(ent_product_import_csv(db, f, 1, &n), ENT_OK);
+    assert_int_equal(ent_product_import_csv(db, &n, f, 1), ENT_OK);
     fclose(f);
     assert_int_equal(n, 2);
     ent_product *p = NULL;
-    assert_int_equal(ent_product_find(db, &p, "5000112548167", NULL), ENT_OK);
+    assert_int_equal(ent_product_find(db, &p, NULL, "5000112548167"), ENT_OK);
     assert_int_equal(p->price, 350);
     assert_int_equal(p->net_content, 330);
     ent_product_free(p);
     free(out);
     /* An update changes only the columns the file has. */
     assert_int_equal(import_text(db, "gtin,price\n5000112548167,4.00\n", 1, &n), ENT_OK);
-    assert_int_equal(ent_product_find(db, &p, "5000112548167", NULL), ENT_OK);
+    assert_int_equal(ent_product_find(db, &p, NULL, "5000112548167"), ENT_OK);
     assert_int_equal(p->price, 400);
     assert_string_equal(p->name_zh, "可口可乐");
     ent_product_free(p);
@@ -286,7 +286,7 @@ static void unpriced(void **state)
     ent_product_fields f = fields("4006381333931", NULL, NULL, "Pen");
     ent_product *p = NULL;
     assert_int_equal(ent_product_add(db, &f), ENT_OK);
-    assert_int_equal(ent_product_find(db, &p, "4006381333931", NULL), ENT_OK);
+    assert_int_equal(ent_product_find(db, &p, NULL, "4006381333931"), ENT_OK);
     assert_int_equal(p->unpriced, 1);
     EXPECT_ROW(0, db, entx_product_sellable(db, p), ENT_REFUSED,
                "04006381333931 Pen has no price yet: it cannot be sold until it is priced");
@@ -301,7 +301,7 @@ static void unpriced(void **state)
         e.price = rows[i].price;
         if (ent_product_edit(db, "4006381333931", &e) != ENT_OK)
             fail_msg("row %zu: %s", i, ent_errmsg(db));
-        assert_int_equal(ent_product_find(db, &p, "4006381333931", NULL), ENT_OK);
+        assert_int_equal(ent_product_find(db, &p, NULL, "4006381333931"), ENT_OK);
         if (p->unpriced != rows[i].unpriced || p->price != rows[i].minor)
             fail_msg("row %zu: unpriced %d price %lld", i, p->unpriced, (long long)p->price);
         if ((entx_product_sellable(db, p) == ENT_OK) != !rows[i].unpriced)
@@ -353,7 +353,7 @@ static void code_clash_rows(void **state)
     }
     /* The SKU that looks like a GTIN is still found by what was typed. */
     int64_t id;
-    assert_int_equal(ent_product_id(db, &id, "5000112548167", NULL), ENT_OK);
+    assert_int_equal(ent_product_id(db, &id, NULL, "5000112548167"), ENT_OK);
     /* ... and edits are checked the same way. */
     ent_product_fields e = {0};
     e.sku = "3017620422003";
@@ -396,7 +396,7 @@ static void edit_rows(void **state)
         EXPECT_ROW(i, db, ent_product_edit(db, "NUT-400", &e), rows[i].rc, rows[i].msg);
     }
     ent_product *p = NULL;
-    assert_int_equal(ent_product_find(db, &p, "NUT-400", NULL), ENT_OK);
+    assert_int_equal(ent_product_find(db, &p, NULL, "NUT-400"), ENT_OK);
     assert_int_equal(p->price, 3990);
     assert_string_equal(p->unit, "pcs");
     ent_product_free(p);
@@ -424,7 +424,7 @@ static void retire(void **state)
     assert_int_equal(ent_product_each(db, "榛子", NULL, 0, count_cb, &count), ENT_OK);
     assert_int_equal(count, 0);
     ent_product *p = NULL;
-    assert_int_equal(ent_product_find(db, &p, "NUT-400", NULL), ENT_OK); /* kept for history */
+    assert_int_equal(ent_product_find(db, &p, NULL, "NUT-400"), ENT_OK); /* kept for history */
     assert_string_equal(p->retired_at, "2026-01-01T00:00:00Z");
     EXPECT_ROW(2, db, entx_product_sellable(db, p), ENT_REFUSED,
                "03017620422003 榛子可可酱 is retired (since 2026-01-01) and can no longer be sold");

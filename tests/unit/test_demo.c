@@ -127,7 +127,7 @@ static int count_origin(const ent_level *row, void *ud)
 {
     struct origins *o = ud;
     ent_product *p = NULL;
-    assert_int_equal(ent_product_find(o->db, &p, row->gtin, NULL), ENT_OK);
+    assert_int_equal(ent_product_find(o->db, &p, NULL, row->gtin), ENT_OK);
     o->lots++;
     o->other_origin += strcmp(p->origin, row->origin) != 0;
     o->foreign_cost += row->cost_currency && strcmp(row->cost_currency, "CNY") != 0;
@@ -221,7 +221,7 @@ static void codes_are_valid_and_fields_filled(void **state)
     assert_true(s.skus > 0);
     /* The sample the tour names is there, and its search word finds it. */
     ent_product *p = NULL;
-    assert_int_equal(ent_product_find(db, &p, s.sample_gtin, NULL), ENT_OK);
+    assert_int_equal(ent_product_find(db, &p, NULL, s.sample_gtin), ENT_OK);
     assert_non_null(strstr(p->name_zh, s.sample_search));
     ent_product_free(p);
     ent_db_close(db);

@@ -50,11 +50,11 @@ static int gtin_good(void)
 }
 static int date_bad(void)
 {
-    return ent_date_check("2026-02-30", NULL);
+    return ent_date_check(NULL, "2026-02-30");
 }
 static int date_good(void)
 {
-    return ent_date_check("2026-02-28", NULL);
+    return ent_date_check(NULL, "2026-02-28");
 }
 static int whole_bad(void)
 {
@@ -199,7 +199,7 @@ static void handle_and_last(void **state)
     assert_int_equal(e->hint, ent_errhint(none));
     ent_db_close(none);
     int64_t id;
-    assert_int_equal(ent_product_id(db, &id, "nothing-here", NULL), ENT_NOTFOUND);
+    assert_int_equal(ent_product_id(db, &id, NULL, "nothing-here"), ENT_NOTFOUND);
     assert_string_equal(ent_error_last()->message, "no commodity has the code 'nothing-here'");
     assert_string_equal(ent_errmsg(db), ent_error_last()->message);
     ent_store *s = NULL;
@@ -304,7 +304,7 @@ static void *db_work(void *arg)
     int64_t id;
     for (int i = 0; i < ROUNDS / 3; i++) {
         pthread_barrier_wait(w->barrier);
-        int rc = ent_product_id(w->db, &id, w->code, NULL);
+        int rc = ent_product_id(w->db, &id, NULL, w->code);
         pthread_barrier_wait(w->barrier);
         if (rc != ENT_NOTFOUND || strcmp(ent_error_last()->message, w->want) != 0 ||
             strcmp(ent_errmsg(w->db), w->want) != 0)

@@ -25,7 +25,7 @@ static int setup(void **state)
     ent_receive c = {.product = "5000112548167", .qty = 100, .lot = "K1", .origin = "GB", .location = "S1",
                      .unit_cost = -1};
     char id[65];
-    if (ent_stock_receive(db, &r, NULL) != ENT_OK || ent_stock_receive(db, &c, NULL) != ENT_OK ||
+    if (ent_stock_receive(db, NULL, &r) != ENT_OK || ent_stock_receive(db, NULL, &c) != ENT_OK ||
         ent_journal_start(db, id, key_path, NULL) != ENT_OK)
         return -1;
     return 0;
@@ -102,7 +102,7 @@ static void import_rows(void **state)
     entx_clock_set("2026-11-30T00:00:00Z");
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
         FILE *f = rows[i].csv[0] ? text_file(rows[i].csv) : tmpfile();
-        int rc = ent_flow_import_csv(db, f, NULL);
+        int rc = ent_flow_import_csv(db, NULL, f);
         fclose(f);
         if (rc != rows[i].rc || strncmp(ent_errmsg(db), rows[i].msg, strlen(rows[i].msg)) != 0)
             fail_msg("row %zu: got %d '%s', want %d '%s'", i, rc, ent_errmsg(db), rows[i].rc, rows[i].msg);
@@ -215,7 +215,7 @@ static void flow_and_sales_reports(void **state)
     assert_int_equal(rs.r[2].peak, 0);
     int hours[3];
     size_t found;
-    assert_int_equal(ent_flow_peak_hours(db, &q, hours, NULL, 3, &found), ENT_OK);
+    assert_int_equal(ent_flow_peak_hours(db, hours, NULL, &found, 3, &q), ENT_OK);
     assert_int_equal(found, 3);
     assert_int_equal(hours[0], 10);
     EXPECT_ROW(0, db, ent_flow_report(db, &(ent_flow_query){.from = "2026-11-29", .to = "2026-11-28"}, collect, &rs),
@@ -224,7 +224,7 @@ static void flow_and_sales_reports(void **state)
     struct srows s = {0};
     int64_t total;
     ent_sales_query sq = {.by = ENT_SALES_BY_ORIGIN};
-    assert_int_equal(ent_sales_report(db, &sq, scollect, &s, &total), ENT_OK);
+    assert_int_equal(ent_sales_report(db, &total, &sq, scollect, &s), ENT_OK);
     assert_int_equal(total, 9730);
     assert_int_equal(s.n, 2);
     assert_string_equal(s.key[0], "IT");
@@ -234,24 +234,24 @@ static void flow_and_sales_reports(void **state)
     assert_int_equal(s.units[1], 5);
     memset(&s, 0, sizeof s);
     sq.by = ENT_SALES_BY_COUNTER;
-    assert_int_equal(ent_sales_report(db, &sq, scollect, &s, NULL), ENT_OK);
+    assert_int_equal(ent_sales_report(db, NULL, &sq, scollect, &s), ENT_OK);
     assert_string_equal(s.key[0], "C1");
     assert_int_equal(s.value[0], 8330);
     assert_int_equal(s.tx[0], 2);
     memset(&s, 0, sizeof s);
     sq.by = ENT_SALES_BY_HOUR;
     sq.counter = "C2";
-    assert_int_equal(ent_sales_report(db, &sq, scollect, &s, NULL), ENT_OK);
+    assert_int_equal(ent_sales_report(db, NULL, &sq, scollect, &s), ENT_OK);
     assert_int_equal(s.n, 1);
     assert_string_equal(s.key[0], "10");
     sq.by = ENT_SALES_BY_PRODUCT;
-    EXPECT_ROW(1, db, ent_sales_report(db, &sq, scollect, &s, NULL), ENT_INVALID,
+    EXPECT_ROW(1, db, ent_sales_report(db, NULL, &sq, scollect, &s), ENT_INVALID,
                "the report by commodity covers every counter: it cannot be limited to counter C2");
     /* Rebuilding the summaries from the lines gives the same report. */
     memset(&s, 0, sizeof s);
     sq = (ent_sales_query){.by = ENT_SALES_BY_ORIGIN};
     assert_int_equal(ent_sales_summary_rebuild(db), ENT_OK);
-    assert_int_equal(ent_sales_report(db, &sq, scollect, &s, &total), ENT_OK);
+    assert_int_equal(ent_sales_report(db, &total, &sq, scollect, &s), ENT_OK);
     assert_int_equal(total, 9730);
     assert_int_equal(s.value[0], 7980);
     ent_journal_close(j);

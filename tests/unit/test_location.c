@@ -42,8 +42,8 @@ static void add_rows(void **state)
     /* Found whatever the case it is typed in. */
     int64_t id1 = 0, id2 = 0;
     char kind[16];
-    assert_int_equal(entx_location_id(db, "A-01-03", &id1, kind), ENT_OK);
-    assert_int_equal(entx_location_id(db, "a-01-03", &id2, NULL), ENT_OK);
+    assert_int_equal(entx_location_id(db, &id1, kind, "A-01-03"), ENT_OK);
+    assert_int_equal(entx_location_id(db, &id2, NULL, "a-01-03"), ENT_OK);
     assert_int_equal(id1, id2);
     assert_string_equal(kind, "shelf");
 }
@@ -62,7 +62,7 @@ static void edit_and_retire(void **state)
     assert_int_equal(ent_location_add(db, "C-01", "backroom", NULL), ENT_OK);
     ent_receive r = {.product = "3017620422003", .qty = 5, .lot = "L1", .origin = "IT", .unit_cost = -1,
                      .location = "b-01"};
-    assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_OK);
+    assert_int_equal(ent_stock_receive(db, NULL, &r), ENT_OK);
     assert_int_equal(ent_count_start(db, uuid, "c-01", "tester"), ENT_OK);
     static const struct {
         const char *op, *code, *new_code, *name;
@@ -98,11 +98,12 @@ static void edit_and_retire(void **state)
     assert_int_equal(ent_location_each(db, list_cb, list), ENT_OK);
     assert_string_equal(list, "B-01 C-01 ");
     r.location = "A-01-04";
-    EXPECT_ROW(0, db, ent_stock_receive(db, &r, NULL), ENT_REFUSED, "location a-01-04 is retired: no stock can go there");
+    EXPECT_ROW(0, db, ent_stock_receive(db, NULL, &r), ENT_REFUSED,
+               "location a-01-04 is retired: no stock can go there");
     /* Renamed, the stock went with it. */
     assert_int_equal(ent_location_edit(db, "B-01", "B-02", NULL), ENT_OK);
     int64_t on_hand = 0, lots = 0;
-    assert_int_equal(entx_stock_product_usage(db, 1, &on_hand, &lots), ENT_OK);
+    assert_int_equal(entx_stock_product_usage(db, &on_hand, &lots, 1), ENT_OK);
     assert_int_equal(on_hand, 5);
     assert_int_equal(lots, 1);
 }
@@ -135,10 +136,10 @@ static void upgrade(void **state)
     assert_int_equal(ent_location_each(db, list_cb, list), ENT_OK);
     assert_string_equal(list, "A-01 A-01X B-01 a-01-DUP2 ");
     ent_product *p = NULL;
-    assert_int_equal(ent_product_find(db, &p, "3017620422003", NULL), ENT_OK);
+    assert_int_equal(ent_product_find(db, &p, NULL, "3017620422003"), ENT_OK);
     assert_int_equal(p->unpriced, 1);
     ent_product_free(p);
-    assert_int_equal(ent_product_find(db, &p, "4006381333931", NULL), ENT_OK);
+    assert_int_equal(ent_product_find(db, &p, NULL, "4006381333931"), ENT_OK);
     assert_int_equal(p->unpriced, 0);
     assert_int_equal(p->price, 850);
     ent_product_free(p);

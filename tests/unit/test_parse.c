@@ -40,7 +40,7 @@ static void date_rows(void **state)
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
         int32_t days = 0;
         const char *why = ent_error_last()->message;
-        int rc = ent_date_check(rows[i].text, &days);
+        int rc = ent_date_check(&days, rows[i].text);
         if (rc != rows[i].rc || (rc == ENT_OK && days != rows[i].days) || strcmp(why, rows[i].why) != 0)
             fail_msg("row %zu: rc %d days %d why '%s'", i, rc, (int)days, why);
     }

@@ -76,7 +76,7 @@ static int setup(void **state)
         r.location = stock[i].loc;
         r.qty = stock[i].qty;
         r.unit_cost = -1;
-        if (ent_stock_receive(db, &r, NULL) != ENT_OK) {
+        if (ent_stock_receive(db, NULL, &r) != ENT_OK) {
             fprintf(stderr, "receive: %s\n", ent_errmsg(db));
             return -1;
         }
@@ -420,8 +420,8 @@ static void own_shelf_first(void **state)
     ent_journal *j = open_journal(db, "C1");
     ent_receive r = {.product = PEN, .qty = 5, .lot = "P1", .origin = "DE", .location = "S2", .unit_cost = -1};
     ent_receive k = {.product = PEN, .qty = 5, .lot = "P1", .origin = "DE", .location = "B-01", .unit_cost = -1};
-    assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_OK);
-    assert_int_equal(ent_stock_receive(db, &k, NULL), ENT_OK);
+    assert_int_equal(ent_stock_receive(db, NULL, &r), ENT_OK);
+    assert_int_equal(ent_stock_receive(db, NULL, &k), ENT_OK);
     static const struct {
         const char *shelf;
         int64_t qty, s1, s2, back;
@@ -697,7 +697,7 @@ static void report_returns(void **state)
         struct rep p = {0};
         int64_t total = 0;
         ent_sales_query sq = {.by = rows[i].by};
-        EXPECT_ROW(i, db, ent_sales_report(db, &sq, rep_collect, &p, &total), ENT_OK, "");
+        EXPECT_ROW(i, db, ent_sales_report(db, &total, &sq, rep_collect, &p), ENT_OK, "");
         const ent_sales_row *r = &p.r[rows[i].row];
         if (rows[i].row >= p.n || strcmp(p.key[rows[i].row], rows[i].key) != 0 || r->gross != rows[i].gross ||
             r->returns != rows[i].returns || r->value != rows[i].value || r->units_sold != rows[i].sold ||
@@ -859,8 +859,8 @@ static void weighed_goods(void **state)
     assert_int_equal(ent_product_add(db, &g), ENT_OK);
     ent_receive r1 = {.product = f.gtin, .qty = 5000, .lot = "W1", .origin = "US", .location = "S1", .unit_cost = -1};
     ent_receive r2 = {.product = g.gtin, .qty = 5000, .lot = "W2", .origin = "VN", .location = "S1", .unit_cost = -1};
-    assert_int_equal(ent_stock_receive(db, &r1, NULL), ENT_OK);
-    assert_int_equal(ent_stock_receive(db, &r2, NULL), ENT_OK);
+    assert_int_equal(ent_stock_receive(db, NULL, &r1), ENT_OK);
+    assert_int_equal(ent_stock_receive(db, NULL, &r2), ENT_OK);
     ent_basket *b = NULL;
     ent_sale *sale = NULL;
     ent_journal *j = open_journal(db, "C1");
@@ -1014,7 +1014,7 @@ static void eight_counters(void **state)
     /* 200 colas in two lots, 8 counters that want up to 200 each. */
     ent_receive more = {.product = COLA, .qty = 176, .lot = "C2", .origin = "GB", .expiry = "2027-05-01",
                         .location = "S1", .unit_cost = -1};
-    assert_int_equal(ent_stock_receive(db, &more, NULL), ENT_OK);
+    assert_int_equal(ent_stock_receive(db, NULL, &more), ENT_OK);
     for (int k = 0; k < 8; k++) {
         kids[k] = fork();
         if (kids[k] == 0)

@@ -519,7 +519,7 @@ static void seed(ent_db *db)
     r.expiry = "2027-05-31";
     r.unit_cost = -1;
     r.location = "A-01";
-    assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_OK);
+    assert_int_equal(ent_stock_receive(db, NULL, &r), ENT_OK);
 }
 
 static void resolve_rows(void **state)

@@ -159,7 +159,7 @@ static void receive_rows(void **state)
         case COST: r.unit_cost = rows[i].qty; break;
         case SUPPLIER: r.supplier = rows[i].value; break;
         }
-        EXPECT_ROW(i, db, ent_stock_receive(db, &r, NULL), rows[i].rc, rows[i].msg);
+        EXPECT_ROW(i, db, ent_stock_receive(db, NULL, &r), rows[i].rc, rows[i].msg);
         if (i == 9) /* the front end words what to do: list the locations */
             assert_int_equal(ent_errhint(db), ENT_HINT_LOCATIONS);
     }
@@ -169,29 +169,31 @@ static void receive_rows(void **state)
     ent_receive r = good();
     r.lot = "EAST";
     r.import_date = "2026-12-01";
-    assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_OK);
-    assert_int_equal(ent_stock_scrap(db, "3017620422003", "EAST", "B-01", 48, NULL, NULL), ENT_OK);
+    assert_int_equal(ent_stock_receive(db, NULL, &r), ENT_OK);
+    assert_int_equal(
+        ent_stock_scrap(db, &(ent_move_req){.product = "3017620422003", .lot = "EAST", .location = "B-01", .qty = 48}),
+        ENT_OK);
 
     /* A good receipt, then the same lot again: it must agree. */
     r = good();
     char uuid[37];
-    assert_int_equal(ent_stock_receive(db, &r, uuid), ENT_OK);
+    assert_int_equal(ent_stock_receive(db, uuid, &r), ENT_OK);
     assert_int_equal(strlen(uuid), 36);
-    assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_OK);
+    assert_int_equal(ent_stock_receive(db, NULL, &r), ENT_OK);
     assert_int_equal(total(db, "03017620422003"), 96);
     r.origin = "FR";
-    assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_INVALID);
+    assert_int_equal(ent_stock_receive(db, NULL, &r), ENT_INVALID);
     assert_string_equal(ent_errmsg(db), "lot L2406A already exists with origin IT, not FR");
     r = good();
     r.expiry = "2027-07-31";
-    assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_INVALID);
+    assert_int_equal(ent_stock_receive(db, NULL, &r), ENT_INVALID);
     assert_string_equal(ent_errmsg(db), "lot L2406A already exists with expiry 2027-06-30, not 2027-07-31");
     /* The same product from another country is another lot. */
     r = good();
     r.lot = "FR-77";
     r.origin = "FRA";
     r.qty = 10;
-    assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_OK);
+    assert_int_equal(ent_stock_receive(db, NULL, &r), ENT_OK);
     ent_lot *lot = NULL;
     assert_int_equal(ent_lot_find(db, &lot, "3017620422003", "FR-77"), ENT_OK);
     assert_string_equal(lot->origin, "FR");
@@ -206,11 +208,11 @@ static void receive_rows(void **state)
     r.qty = 2;
     r.lot = "P1";
     r.origin = "DE";
-    assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_OK);
+    assert_int_equal(ent_stock_receive(db, NULL, &r), ENT_OK);
     assert_int_equal(total(db, "04006381333931"), 24);
     /* Cases: 12 per case, so the bound counts units, not cases. */
     r.qty = 83333334;
-    assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_INVALID);
+    assert_int_equal(ent_stock_receive(db, NULL, &r), ENT_INVALID);
     assert_string_equal(ent_errmsg(db), "83333334 cases of 12 units is more than 1000000000 units, the most one "
                                         "receipt may hold");
     entx_clock_set(NULL);
@@ -260,7 +262,7 @@ static void shelf_life_rows(void **state)
         r.expiry = rows[i].expiry;
         r.unit_cost = -1;
         r.location = "A-01-03";
-        EXPECT_ROW(i, db, ent_stock_receive(db, &r, NULL), rows[i].rc, rows[i].msg);
+        EXPECT_ROW(i, db, ent_stock_receive(db, NULL, &r), rows[i].rc, rows[i].msg);
         if (rows[i].want_expiry) {
             ent_lot *lot = NULL;
             assert_int_equal(ent_lot_find(db, &lot, "8410376000115", rows[i].lot), ENT_OK);
@@ -279,17 +281,17 @@ static void shelf_life_rows(void **state)
     r.production_date = "2025-10-01";
     r.unit_cost = -1;
     r.location = "A-01-03";
-    assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_OK);
+    assert_int_equal(ent_stock_receive(db, NULL, &r), ENT_OK);
     /* More of a known lot needs no dates: the lot has them. */
     r.import_date = NULL;
     r.production_date = NULL;
-    assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_OK);
+    assert_int_equal(ent_stock_receive(db, NULL, &r), ENT_OK);
     /* A production date whose shelf life ends past 9999-12-31. */
     entx_clock_set("9999-12-20T10:00:00Z");
     r.lot = "LATE";
     r.import_date = "9999-12-20";
     r.production_date = "9999-12-01";
-    assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_INVALID);
+    assert_int_equal(ent_stock_receive(db, NULL, &r), ENT_INVALID);
     assert_string_equal(ent_errmsg(db), "production date 9999-12-01 plus a shelf life of 365 days is past 9999-12-31");
     entx_clock_set(NULL);
 }
@@ -299,7 +301,7 @@ static void guarded_moves(void **state)
     ent_db *db = *state;
     catalogue(db);
     ent_receive r = good();
-    assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_OK);
+    assert_int_equal(ent_stock_receive(db, NULL, &r), ENT_OK);
     static const struct {
         const char *op, *lot, *from, *to;
         int64_t qty;
@@ -328,11 +330,25 @@ static void guarded_moves(void **state)
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
         int rc;
         if (!strcmp(rows[i].op, "move"))
-            rc = ent_stock_transfer(db, "3017620422003", rows[i].lot, rows[i].from, rows[i].to, rows[i].qty, "li", NULL);
+            rc = ent_stock_transfer(db, &(ent_move_req){.product = "3017620422003",
+                                                        .lot = rows[i].lot,
+                                                        .location = rows[i].from,
+                                                        .to = rows[i].to,
+                                                        .qty = rows[i].qty,
+                                                        .user = "li"});
         else if (!strcmp(rows[i].op, "scrap"))
-            rc = ent_stock_scrap(db, "3017620422003", rows[i].lot, rows[i].from, rows[i].qty, "li", NULL);
+            rc = ent_stock_scrap(db, &(ent_move_req){.product = "3017620422003",
+                                                     .lot = rows[i].lot,
+                                                     .location = rows[i].from,
+                                                     .qty = rows[i].qty,
+                                                     .user = "li"});
         else
-            rc = ent_stock_adjust(db, "3017620422003", rows[i].lot, rows[i].from, rows[i].qty, rows[i].op, "li", NULL);
+            rc = ent_stock_adjust(db, &(ent_move_req){.product = "3017620422003",
+                                                      .lot = rows[i].lot,
+                                                      .location = rows[i].from,
+                                                      .qty = rows[i].qty,
+                                                      .reason = rows[i].op,
+                                                      .user = "li"});
         EXPECT_ROW(i, db, rc, rows[i].rc, rows[i].msg);
         assert_int_equal(ent_errhint(db), i == 8 ? ENT_HINT_LOT : ENT_HINT_NONE);
     }
@@ -357,14 +373,14 @@ static void levels_add_up(void **state)
     ent_db *db = *state;
     catalogue(db);
     ent_receive r = good();
-    assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_OK); /* 48 IT @21.30 */
+    assert_int_equal(ent_stock_receive(db, NULL, &r), ENT_OK); /* 48 IT @21.30 */
     r.lot = "FR-1";
     r.origin = "FR";
     r.qty = 5;
     r.unit_cost = 1000;
     r.location = "A-01-03";
     r.expiry = "2026-12-10";
-    assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_OK);
+    assert_int_equal(ent_stock_receive(db, NULL, &r), ENT_OK);
     r = good();
     r.product = "4006381333931";
     r.lot = "P1";
@@ -372,7 +388,7 @@ static void levels_add_up(void **state)
     r.qty = 3;
     r.unit_cost = 500;
     r.cost_currency = "EUR";
-    assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_OK);
+    assert_int_equal(ent_stock_receive(db, NULL, &r), ENT_OK);
     enum ent_levels_by bys[] = {ENT_BY_PRODUCT, ENT_BY_LOCATION, ENT_BY_LOT, ENT_BY_ORIGIN};
     int64_t want_rows[] = {2, 3, 3, 3}; /* B-01 holds CNY and EUR lots: two rows */
     for (int i = 0; i < 4; i++) {
@@ -394,7 +410,10 @@ static void levels_add_up(void **state)
     s = (struct sum){0};
     assert_int_equal(ent_stock_levels(db, &q, sum_cb, &s), ENT_OK);
     assert_int_equal(s.rows, 0);
-    assert_int_equal(ent_stock_scrap(db, "3017620422003", "L2406A", "B-01", 48, NULL, NULL), ENT_OK);
+    assert_int_equal(
+        ent_stock_scrap(db,
+                        &(ent_move_req){.product = "3017620422003", .lot = "L2406A", .location = "B-01", .qty = 48}),
+        ENT_OK);
     s = (struct sum){0};
     assert_int_equal(ent_stock_levels(db, &q, sum_cb, &s), ENT_OK);
     assert_int_equal(s.rows, 1);
@@ -425,10 +444,10 @@ static void counts(void **state)
     catalogue(db);
     ent_receive r = good();
     r.location = "A-01-03";
-    assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_OK);
+    assert_int_equal(ent_stock_receive(db, NULL, &r), ENT_OK);
     r.lot = "L2";
     r.qty = 5;
-    assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_OK);
+    assert_int_equal(ent_stock_receive(db, NULL, &r), ENT_OK);
     char id[37];
     assert_int_equal(ent_count_start(db, id, "A-01-03", "wang"), ENT_OK);
     assert_int_equal(ent_count_record(db, id, "3017620422003", NULL, 40, "wang"), ENT_INVALID);
@@ -440,7 +459,10 @@ static void counts(void **state)
     assert_int_equal(ent_count_record(db, "00000000-no-such-count", "3017620422003", "L2", 1, "wang"), ENT_INVALID);
     assert_int_equal(ent_count_record(db, "00000000-0000", "3017620422003", "L2", 1, "wang"), ENT_NOTFOUND);
     /* A sale-like move after the count began flags the line and stops the post. */
-    assert_int_equal(ent_stock_scrap(db, "3017620422003", "L2406A", "A-01-03", 1, NULL, NULL), ENT_OK);
+    assert_int_equal(
+        ent_stock_scrap(db,
+                        &(ent_move_req){.product = "3017620422003", .lot = "L2406A", .location = "A-01-03", .qty = 1}),
+        ENT_OK);
     int n = 0;
     assert_int_equal(ent_count_post(db, id, 0, "wang", line_cb, &n), ENT_REFUSED);
     assert_string_equal(ent_errmsg(db), "1 counted line moved after it was counted (03017620422003 lot L2406A): "
@@ -461,7 +483,7 @@ static void ledger_is_append_only(void **state)
     ent_db *db = *state;
     catalogue(db);
     ent_receive r = good();
-    assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_OK);
+    assert_int_equal(ent_stock_receive(db, NULL, &r), ENT_OK);
     sqlite3 *raw;
     char *err = NULL;
     sqlite3_open(test_db_path, &raw);
@@ -494,7 +516,7 @@ static void check_names_drift(void **state)
     ent_db *db = *state;
     catalogue(db);
     ent_receive r = good();
-    assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_OK);
+    assert_int_equal(ent_stock_receive(db, NULL, &r), ENT_OK);
     sqlite3 *raw;
     sqlite3_open(test_db_path, &raw);
     sqlite3_exec(raw, "UPDATE stock_balance SET qty = 47", NULL, NULL, NULL);
@@ -512,7 +534,7 @@ static void concurrent_takers(void **state)
     catalogue(db);
     ent_receive r = good();
     r.qty = 50;
-    assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_OK);
+    assert_int_equal(ent_stock_receive(db, NULL, &r), ENT_OK);
     pid_t kids[8];
     for (int k = 0; k < 8; k++) {
         kids[k] = fork();
@@ -522,7 +544,10 @@ static void concurrent_takers(void **state)
             if (ent_db_open(&mine, test_db_path, 0) != ENT_OK)
                 _exit(100);
             for (int i = 0; i < 10; i++) {
-                int rc = ent_stock_scrap(mine, "3017620422003", "L2406A", "B-01", 1, "kid", NULL);
+                int rc = ent_stock_scrap(
+                    mine,
+                    &(ent_move_req){
+                        .product = "3017620422003", .lot = "L2406A", .location = "B-01", .qty = 1, .user = "kid"});
                 if (rc == ENT_OK)
                     taken++;
                 else if (rc != ENT_NOSTOCK)
@@ -564,10 +589,10 @@ static void bounds_and_weighed_goods(void **state)
     r.qty = 5000;
     r.unit_cost = 1850; /* 18.50 EUR per kg */
     r.cost_currency = "EUR";
-    assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_OK);
+    assert_int_equal(ent_stock_receive(db, NULL, &r), ENT_OK);
     r.lot = "C2";
     r.qty = 333; /* 333 g at 18.50/kg = 6.1605 -> 6.16 */
-    assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_OK);
+    assert_int_equal(ent_stock_receive(db, NULL, &r), ENT_OK);
     ent_levels_query q = {.by = ENT_BY_LOT, .product = "CHEESE-1"};
     struct sum s = {0};
     assert_int_equal(ent_stock_levels(db, &q, sum_cb, &s), ENT_OK);
@@ -603,10 +628,21 @@ static void bounds_and_weighed_goods(void **state)
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
         int rc = ENT_OK;
         switch (rows[i].op) {
-        case 0: rc = ent_stock_receive(db, &r, NULL); break;
-        case 1: rc = ent_stock_transfer(db, "3017620422003", NULL, "B-01", "A-01-03", rows[i].qty, NULL, NULL); break;
-        case 2: rc = ent_stock_adjust(db, "3017620422003", NULL, "B-01", rows[i].qty, "found", NULL, NULL); break;
-        case 3: rc = ent_stock_scrap(db, "3017620422003", NULL, "B-01", rows[i].qty, NULL, NULL); break;
+        case 0: rc = ent_stock_receive(db, NULL, &r); break;
+        case 1:
+            rc = ent_stock_transfer(
+                db,
+                &(ent_move_req){.product = "3017620422003", .location = "B-01", .to = "A-01-03", .qty = rows[i].qty});
+            break;
+        case 2:
+            rc = ent_stock_adjust(
+                db,
+                &(ent_move_req){.product = "3017620422003", .location = "B-01", .qty = rows[i].qty, .reason = "found"});
+            break;
+        case 3:
+            rc = ent_stock_scrap(db,
+                                 &(ent_move_req){.product = "3017620422003", .location = "B-01", .qty = rows[i].qty});
+            break;
         case 4: rc = ent_count_record(db, "00000000", "3017620422003", NULL, rows[i].qty, NULL); break;
         }
         EXPECT_ROW(i, db, rc, rows[i].rc, rows[i].msg);
@@ -614,9 +650,9 @@ static void bounds_and_weighed_goods(void **state)
     /* Ten receipts of the most one may hold fill a lot at one place to its
      * bound; the eleventh is refused with the figures. */
     for (int i = 0; i < 9; i++)
-        assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_OK);
+        assert_int_equal(ent_stock_receive(db, NULL, &r), ENT_OK);
     assert_int_equal(total(db, "03017620422003"), 10000000000LL);
-    assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_REFUSED);
+    assert_int_equal(ent_stock_receive(db, NULL, &r), ENT_REFUSED);
     assert_string_equal(ent_errmsg(db), "03017620422003 榛子可可酱 lot L2406A at B-01 has 10000000000 on hand: "
                                         "1000000000 more would pass the most one lot may hold at one place "
                                         "(10000000000)");
@@ -671,11 +707,11 @@ static void count_rows(void **state)
     r.location = "A-01-03";
     r.lot = "A";
     r.qty = 9;
-    assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_OK);
+    assert_int_equal(ent_stock_receive(db, NULL, &r), ENT_OK);
     r.location = "B-01";
     r.lot = "B";
     r.qty = 3;
-    assert_int_equal(ent_stock_receive(db, &r, NULL), ENT_OK);
+    assert_int_equal(ent_stock_receive(db, NULL, &r), ENT_OK);
     char id[37], other[37];
     assert_int_equal(ent_count_start(db, id, "A-01-03", "wang"), ENT_OK);
     /* One open count per location. */
@@ -687,7 +723,12 @@ static void count_rows(void **state)
              id);
     assert_string_equal(ent_errmsg(db), want);
     /* 3 of lot B move onto the shelf after the count began, then are counted. */
-    assert_int_equal(ent_stock_transfer(db, "3017620422003", "B", "B-01", "A-01-03", 3, "li", NULL), ENT_OK);
+    assert_int_equal(
+        ent_stock_transfer(
+            db,
+            &(ent_move_req){
+                .product = "3017620422003", .lot = "B", .location = "B-01", .to = "A-01-03", .qty = 3, .user = "li"}),
+        ENT_OK);
     char short_id[9];
     snprintf(short_id, sizeof short_id, "%.8s", id);
     assert_int_equal(ent_count_record(db, short_id, "3017620422003", "B", 3, "wang"), ENT_OK);
@@ -699,7 +740,9 @@ static void count_rows(void **state)
     /* A forced post sets each counted line to what was counted. */
     assert_int_equal(ent_count_start(db, id, "A-01-03", "wang"), ENT_OK);
     assert_int_equal(ent_count_record(db, id, "3017620422003", "B", 2, "wang"), ENT_OK);
-    assert_int_equal(ent_stock_scrap(db, "3017620422003", "B", "A-01-03", 1, NULL, NULL), ENT_OK);
+    assert_int_equal(
+        ent_stock_scrap(db, &(ent_move_req){.product = "3017620422003", .lot = "B", .location = "A-01-03", .qty = 1}),
+        ENT_OK);
     assert_int_equal(ent_count_post(db, id, 0, "wang", NULL, NULL), ENT_REFUSED);
     assert_string_equal(ent_errmsg(db), "1 counted line moved after it was counted (03017620422003 lot B): recount "
                                         "it, or force the post to set it to what was counted");

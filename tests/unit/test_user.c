@@ -285,9 +285,9 @@ static void session_expiry(void **state)
     assert_int_equal(ent_login(db, &s, "ann", PW, NULL), ENT_OK);
     char t[21];
     int64_t start;
-    assert_int_equal(entx_utc_parse("2026-12-01T00:00:00Z", &start), ENT_OK);
+    assert_int_equal(entx_utc_parse(&start, "2026-12-01T00:00:00Z"), ENT_OK);
     for (int i = 1; i <= 15; i++) { /* a request every 11 h, to 2026-12-07T21:00 */
-        entx_utc_format(start + i * 11 * 3600, t);
+        entx_utc_format(t, start + i * 11 * 3600);
         entx_clock_set(t);
         assert_int_equal(ent_session_check(db, &p, s.token), ENT_OK);
     }
@@ -314,7 +314,7 @@ static void lockout(void **state)
         ent_session s;
         int64_t t0 = 1796025600; /* 2026-12-01T00:00:00Z */
         char now[21];
-        entx_utc_format(t0, now);
+        entx_utc_format(now, t0);
         entx_clock_set(now);
         for (int i = 1; i <= 2; i++)
             EXPECT_ROW(i, db, ent_login(db, &s, name, "wrong password", NULL), ENT_REFUSED,
@@ -325,14 +325,14 @@ static void lockout(void **state)
         char msg[200];
         int64_t wait = 5;
         for (int f = 3; f < ENT_LOGIN_LOCK_FAILURES; f++) {
-            entx_utc_format(t0 + wait - 1, now);
+            entx_utc_format(now, t0 + wait - 1);
             entx_clock_set(now);
             snprintf(msg, sizeof msg, "too many failed logins for '%s': try again in 1 seconds", name);
             EXPECT_ROW(f, db, ent_login(db, &s, name, PW, NULL), ENT_REFUSED, msg);
             assert_int_equal(s.who.refusal, ENT_REFUSAL_WAIT);
             assert_int_equal(s.who.retry_after, 1);
             t0 += wait;
-            entx_utc_format(t0, now);
+            entx_utc_format(now, t0);
             entx_clock_set(now);
             int rc = ent_login(db, &s, name, "wrong password", NULL);
             assert_int_equal(rc, ENT_REFUSED);
@@ -350,7 +350,7 @@ static void lockout(void **state)
                 EXPECT_ROW(f, db, rc, ENT_REFUSED, msg);
             }
         }
-        entx_utc_format(t0 + 100000, now);
+        entx_utc_format(now, t0 + 100000);
         entx_clock_set(now);
         snprintf(msg, sizeof msg,
                  "'%s' is locked after 10 failed logins: a manager must unlock it before it can log in", name);
