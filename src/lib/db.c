@@ -150,10 +150,30 @@ static void backoff(int attempt)
     nanosleep(&ts, NULL);
 }
 
+/* The end of a call's savepoint inside a group: kept (RELEASE) on success,
+ * undone alone (ROLLBACK TO) on failure; the group's COMMIT is later. */
+static int savepoint_end(ent_db *db, int rc)
+{
+    if (rc == ENT_OK && sqlite3_exec(db->sql, "RELEASE ent_call", NULL, NULL, NULL) == SQLITE_OK)
+        return ENT_OK;
+    if (rc == ENT_OK)
+        rc = entx_fail_sql(db, "committing");
+    sqlite3_exec(db->sql, "ROLLBACK TO ent_call", NULL, NULL, NULL);
+    sqlite3_exec(db->sql, "RELEASE ent_call", NULL, NULL, NULL);
+    return rc;
+}
+
 int entx_tx_begin(ent_db *db)
 {
     if (db->tx_depth > 0) {
         db->tx_depth++;
+        return ENT_OK;
+    }
+    if (db->group) {
+        /* The group holds BEGIN IMMEDIATE: this call's writes stand or fall alone. */
+        if (sqlite3_exec(db->sql, "SAVEPOINT ent_call", NULL, NULL, NULL) != SQLITE_OK)
+            return entx_fail_sql(db, "starting a transaction");
+        db->tx_depth = 1;
         return ENT_OK;
     }
     for (int attempt = 0; attempt < BEGIN_RETRIES; attempt++) {
@@ -176,6 +196,8 @@ int entx_tx_end(ent_db *db, int rc)
         return rc;
     }
     db->tx_depth = 0;
+    if (db->group)
+        return savepoint_end(db, rc);
     if (rc == ENT_OK) {
         for (int attempt = 0; attempt < BEGIN_RETRIES; attempt++) {
             int sc = sqlite3_exec(db->sql, "COMMIT", NULL, NULL, NULL);
@@ -190,6 +212,29 @@ int entx_tx_end(ent_db *db, int rc)
     if (sqlite3_get_autocommit(db->sql) == 0)
         sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
     return rc;
+}
+
+int ent_db_group_begin(ent_db *db)
+{
+    entx_ok(db);
+    if (db->group || db->tx_depth > 0)
+        return entx_fail(db, ENT_INVALID, "a group of writes is already open on this connection");
+    int rc = entx_tx_begin(db);
+    if (rc == ENT_OK) {
+        db->tx_depth = 0;
+        db->group = 1;
+    }
+    return rc;
+}
+
+int ent_db_group_end(ent_db *db, int commit)
+{
+    if (!db->group)
+        return entx_fail(db, ENT_INVALID, "no group of writes is open on this connection");
+    db->group = 0;
+    db->tx_depth = 1;
+    int rc = entx_tx_end(db, commit ? ENT_OK : ENT_REFUSED);
+    return commit ? rc : ENT_OK;
 }
 
 int ent_db_schema_latest(void)

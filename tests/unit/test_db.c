@@ -432,6 +432,54 @@ static void uuids(void **state)
     close(fds[1]);
 }
 
+static int count_location(const ent_location *loc, void *ud)
+{
+    (void)loc;
+    (*(int *)ud)++;
+    return 0;
+}
+
+static int locations_seen(const char *file)
+{
+    ent_db *db = NULL;
+    int n = 0;
+    assert_int_equal(ent_db_open(&db, file, ENT_OPEN_READONLY), ENT_OK);
+    assert_int_equal(ent_location_each(db, count_location, &n), ENT_OK);
+    ent_db_close(db);
+    return n;
+}
+
+/* Group commit: each call in its own savepoint; a refused call undoes only
+ * itself, the rest commit together, and nothing shows before the commit. */
+static void group_commit_rows(void **state)
+{
+    (void)state;
+    ent_db *db = NULL;
+    assert_int_equal(ent_db_open(&db, path, ENT_OPEN_CREATE), ENT_OK);
+    assert_int_equal(ent_store_init(db, "SH01", "x", NULL, NULL), ENT_OK);
+    int before = locations_seen(path);
+    assert_int_equal(ent_db_group_end(db, 1), ENT_INVALID);
+    assert_int_equal(ent_db_group_begin(db), ENT_OK);
+    assert_int_equal(ent_db_group_begin(db), ENT_INVALID);
+    assert_int_equal(ent_location_add(db, "G-A", "shelf", "first"), ENT_OK);
+    assert_int_equal(ent_location_add(db, "G-A", "shelf", "again"), ENT_EXISTS);
+    assert_non_null(strstr(ent_errmsg(db), "G-A"));
+    assert_int_equal(ent_location_add(db, "G-B", "shelf", "third"), ENT_OK);
+    assert_int_equal(locations_seen(path), before);
+    assert_int_equal(ent_db_group_end(db, 1), ENT_OK);
+    assert_int_equal(locations_seen(path), before + 2);
+
+    /* A group ended without commit writes nothing. */
+    assert_int_equal(ent_db_group_begin(db), ENT_OK);
+    assert_int_equal(ent_location_add(db, "G-C", "shelf", NULL), ENT_OK);
+    assert_int_equal(ent_db_group_end(db, 0), ENT_OK);
+    assert_int_equal(locations_seen(path), before + 2);
+    /* And the connection writes on its own again afterwards. */
+    assert_int_equal(ent_location_add(db, "G-D", "shelf", NULL), ENT_OK);
+    assert_int_equal(locations_seen(path), before + 3);
+    ent_db_close(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -446,6 +494,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(store_edit_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(backup_rows, setup, teardown),
         cmocka_unit_test(uuids),
+        cmocka_unit_test_setup_teardown(group_commit_rows, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
