@@ -15,5 +15,6 @@
 #include "entrepot/sales.h"
 #include "entrepot/label.h"
 #include "entrepot/demo.h"
+#include "entrepot/user.h"
 
 #endif
