@@ -293,8 +293,10 @@ ENT_API int ent_token_check(ent_db *db, ent_principal *out, const char *secret);
  */
 ENT_API int ent_user_act_as(ent_db *db, const char *by);
 
-/* Who db's writes are recorded as ("" when not set). Borrowed. */
-ENT_API const char *ent_user_acting(const ent_db *db);
+/* Who db's writes are recorded as: the name given to ent_user_act_as, else
+ * the operating-system user running the program. Borrowed: valid until the
+ * next ent_user_act_as on db. Never NULL or "". */
+ENT_API const char *ent_user_acting(ent_db *db);
 
 /*
  * The password hashing cost. Production: scrypt with N = 2^15, r = 8, p = 1

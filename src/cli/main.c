@@ -15,6 +15,8 @@ static const char usage[] =
     "  init        create a database for a store\n"
     "  demo        fill a new database with a realistic demo centre\n"
     "  store       show and edit the store's name, address and phone\n"
+    "  user        add, edit, list and retire users and their roles\n"
+    "  token       API tokens for devices and scripts: add, list, revoke\n"
     "  product     add, edit, show, list, search, import and export commodities\n"
     "  location    add and list stock locations\n"
     "  stock       receive, move, adjust, scrap, count; levels, history\n"
@@ -62,7 +64,8 @@ static const struct cli_command commands[] = {
     {"stock", cmd_stock},     {"scan", cmd_scan},     {"journal", cmd_journal}, {"receipt", cmd_receipt},
     {"check", cmd_check},     {"backup", cmd_backup}, {"label", cmd_label_exec},
     {"counter", cmd_counter}, {"sale", cmd_sale},     {"return", cmd_return},   {"flow", cmd_flow},
-    {"report", cmd_report},   {"store", cmd_store},   {"serve", cmd_serve},
+    {"report", cmd_report},   {"store", cmd_store},
+    {"user", cmd_user},       {"token", cmd_token},   {"serve", cmd_serve},
 };
 
 int main(int argc, char **argv)

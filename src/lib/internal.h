@@ -31,6 +31,7 @@ struct ent_db {
     int group;                 /* inside ent_db_group_begin: the outermost one is a SAVEPOINT */
     char *stage_dir;           /* ENT_OPEN_STAGED: the private folder the new file is built in */
     char *final_path;          /* ENT_OPEN_STAGED: where ent_db_publish puts it */
+    char actor[65];            /* who the writes are recorded as (ent_user_act_as) */
     struct ent_stmt_slot cache[ENT_STMT_CACHE];
 };
 

@@ -760,7 +760,11 @@ static void migration_8(void **state)
         /* later migrations: store details */
         "ALTER TABLE store DROP COLUMN address; ALTER TABLE store DROP COLUMN phone; DROP TABLE store_change;"
         /* label queue by location */
-        "ALTER TABLE label_queue DROP COLUMN location_id; ALTER TABLE label_queue DROP COLUMN user;";
+        "ALTER TABLE label_queue DROP COLUMN location_id; ALTER TABLE label_queue DROP COLUMN user;"
+        /* users, sessions, tokens, change authors */
+        "DROP TABLE api_token; DROP TABLE user_session; DROP TABLE login_failure; DROP TABLE user_account;"
+        "DROP TABLE product_change; DROP TABLE label_print; ALTER TABLE location DROP COLUMN created_by;"
+        "ALTER TABLE location DROP COLUMN changed_at; ALTER TABLE location DROP COLUMN changed_by;";
     char *err = NULL;
     if (sqlite3_exec(raw, old, NULL, NULL, &err) != SQLITE_OK || sqlite3_exec(raw, pragma, NULL, NULL, &err) != SQLITE_OK)
         fail_msg("downgrade: %s", err);
