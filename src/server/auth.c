@@ -103,7 +103,8 @@ int srv_authorize(struct req *r, const struct route *rt, struct reply *rep)
             return -1;
         }
     }
-    if (rt->right != RIGHT_ANY && !ent_role_may(r->who.role, rt->right)) {
+    if (rt->right != RIGHT_ANY && !ent_role_may(r->who.role, rt->right) &&
+        !(rt->right_alt && ent_role_may(r->who.role, rt->right_alt))) {
         reply_error(rep, 403, "forbidden", NULL, "a %s may not %s", ent_role_name(r->who.role),
                     ent_right_name(rt->right));
         return -1;

@@ -161,6 +161,7 @@ struct route {
     int prefix;
     int right;          /* enum ent_right, RIGHT_OPEN or RIGHT_ANY */
     int (*fn)(struct req *r, json_t *body, const char *tail, struct reply *out);
+    int right_alt;      /* another right that is enough too (0: none) */
 };
 /* The routes, read and write; NULL-terminated. */
 extern const struct route srv_routes[];

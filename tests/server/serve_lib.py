@@ -147,8 +147,19 @@ def err_field(body):
     return body.get("error", {}).get("field") if isinstance(body, dict) else None
 
 
-def make_tokens(srv):
-    """One API token per role (STUB until the users library lands)."""
-    t = {r: "ent_" + r for r in ROLES}
-    t["users"] = {r: r + "1" for r in ROLES}
+def make_tokens(srv=None):
+    """A user per role (named after it, password PASSWORD) and an API token
+    for each, made with the CLI. Cheap scrypt for the tests (the setting the
+    library documents for slow devices and tests)."""
+    con = sqlite3.connect(DB)
+    con.execute("INSERT OR REPLACE INTO setting(key, value) VALUES ('password.scrypt_log2n', '10')")
+    con.commit()
+    con.close()
+    t = {"users": {}}
+    for r in ROLES:
+        name = r + ".1"
+        if not query("SELECT 1 FROM user_account WHERE name = ?", name):
+            cli("user", "add", name, "--role", r, "--display", "用户 " + r, "--password-stdin", stdin=PASSWORD + "\n")
+        t[r] = cli("token", "add", "--user", name, "--device", "test " + r).stdout.strip()
+        t["users"][r] = name
     return t
