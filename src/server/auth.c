@@ -52,6 +52,34 @@ static const char *bearer(struct req *r)
     return h;
 }
 
+/* The read connections cannot record a session's last request, so the
+ * writer does, at most once a minute per session (as the library asks):
+ * a small table of when each recent session was last touched. */
+#define TOUCH_SLOTS 256
+#define TOUCH_EVERY_S 60
+static struct {
+    int64_t session_id;
+    time_t at;
+} touched[TOUCH_SLOTS];
+static pthread_mutex_t touch_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void maybe_touch(const char *token, int64_t session_id)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    size_t i = (size_t)session_id % TOUCH_SLOTS;
+    int due;
+    pthread_mutex_lock(&touch_lock);
+    due = touched[i].session_id != session_id || now.tv_sec - touched[i].at >= TOUCH_EVERY_S;
+    if (due) {
+        touched[i].session_id = session_id;
+        touched[i].at = now.tv_sec;
+    }
+    pthread_mutex_unlock(&touch_lock);
+    if (due)
+        writer_touch_session(srv_g, token);
+}
+
 /* 0 with r->who set, 1 when nobody is named, -1 with the answer. */
 static int identify(struct req *r, ent_db *db, struct reply *rep)
 {
@@ -65,6 +93,8 @@ static int identify(struct req *r, ent_db *db, struct reply *rep)
             return 1;
         rc = ent_session_check(db, &r->who, r->session);
     }
+    if (rc == ENT_OK && r->session)
+        maybe_touch(r->session, r->who.session_id);
     if (rc != ENT_OK) {
         if (rc == ENT_NOTFOUND || rc == ENT_REFUSED)
             refused(rep, db, &r->who);

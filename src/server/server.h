@@ -149,6 +149,9 @@ int srv_authorize(struct req *r, const struct route *rt, struct reply *rep);
 int writer_start(struct srv *s);
 /* Stops after the writes queued so far are done. */
 void writer_stop(struct srv *s);
+/* Records a request on the session (idle expiry counts from it), in the
+ * writer's next group; nobody waits for it. */
+void writer_touch_session(struct srv *s, const char *token);
 /* Queues job (the request is suspended; the writer resumes it). */
 void writer_submit(struct srv *s, struct job *job);
 

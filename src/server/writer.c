@@ -6,6 +6,7 @@
  * waiting: this is what lets many counters sell faster than single commits.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "server.h"
@@ -37,14 +38,22 @@ static void run_group(struct srv *s, struct job *list)
     s->writes += n;
 }
 
-/* Answers the group's requests: each was suspended waiting for this. */
-static void answer(struct job *list)
+/* Answers the group's requests: each was suspended waiting for this. A job
+ * without a request (a session's touch) is simply released. */
+static void answer(struct job *list, int done)
 {
     while (list) {
         struct job *next = list->next;
         list->next = NULL;
-        list->done = 1;
-        MHD_resume_connection(list->conn);
+        list->done = done;
+        if (list->conn) {
+            MHD_resume_connection(list->conn);
+        } else {
+            reply_free(&list->reply);
+            if (list->free_arg)
+                list->free_arg(list->arg);
+            free(list);
+        }
         list = next;
     }
 }
@@ -58,14 +67,14 @@ static void *writer_main(void *arg)
             pthread_cond_wait(&s->qcond, &s->qlock);
         struct job *list = s->qhead;
         s->qhead = s->qtail = NULL;
-        int stop = s->qstop;
-        pthread_mutex_unlock(&s->qlock);
-        if (list) {
-            run_group(s, list);
-            answer(list);
-        } else if (stop) {
+        if (list == NULL) { /* stopping, and nothing is left: no more jobs are taken */
+            s->qstop = 2;
+            pthread_mutex_unlock(&s->qlock);
             break;
         }
+        pthread_mutex_unlock(&s->qlock);
+        run_group(s, list);
+        answer(list, 1);
     }
     return NULL;
 }
@@ -97,6 +106,12 @@ int writer_start(struct srv *s)
 void writer_submit(struct srv *s, struct job *job)
 {
     pthread_mutex_lock(&s->qlock);
+    if (s->qstop == 2) {
+        /* Too late (a request outlived the drain): answered 503 unwritten. */
+        pthread_mutex_unlock(&s->qlock);
+        answer(job, 0);
+        return;
+    }
     if (s->qtail)
         s->qtail->next = job;
     else
@@ -143,4 +158,33 @@ int srv_queue_write(struct req *r, int (*run)(ent_db *, ent_journal *, struct jo
     MHD_suspend_connection(r->conn);
     writer_submit(srv_g, job);
     return 1;
+}
+
+static int run_touch(ent_db *db, ent_journal *j, struct job *job)
+{
+    (void)j;
+    ent_session_touch(db, job->arg); /* a session ended meanwhile is no matter */
+    return 0;
+}
+
+static void free_secret(void *arg)
+{
+    char *s = arg;
+    memset(s, 0, strlen(s));
+    free(s);
+}
+
+void writer_touch_session(struct srv *s, const char *token)
+{
+    struct job *job = calloc(1, sizeof *job);
+    char *copy = strdup(token);
+    if (job == NULL || copy == NULL) {
+        free(job);
+        free(copy);
+        return;
+    }
+    job->run = run_touch;
+    job->arg = copy;
+    job->free_arg = free_secret;
+    writer_submit(s, job);
 }
