@@ -127,6 +127,23 @@ static char *slurp(const char *path)
     return buf;
 }
 
+/* Too many connections: the one over the limit is closed at once (MHD's
+ * own limit would leave it waiting in the listen queue, unanswered). */
+static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr, socklen_t len)
+{
+    struct srv *s = cls;
+    (void)addr, (void)len;
+    return atomic_load(&s->connections) < (int)s->cfg.max_connections ? MHD_YES : MHD_NO;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_ctx,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    struct srv *s = cls;
+    (void)conn, (void)socket_ctx;
+    atomic_fetch_add(&s->connections, code == MHD_CONNECTION_NOTIFY_STARTED ? 1 : -1);
+}
+
 static struct MHD_Daemon *start_daemon(struct srv *s, char *cert, char *key)
 {
     struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)s->cfg.port)};
@@ -140,10 +157,13 @@ static struct MHD_Daemon *start_daemon(struct srv *s, char *cert, char *key)
         {cert ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, key},
         {MHD_OPTION_END, 0, NULL},
     };
-    return MHD_start_daemon(flags, 0, NULL, NULL, srv_on_request, s,
+    /* One thread is MHD's own polling thread; a pool of one would be refused. */
+    unsigned pool = s->cfg.threads > 1 ? s->cfg.threads : 0;
+    return MHD_start_daemon(flags, 0, on_accept, s, srv_on_request, s,
                             MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-                            MHD_OPTION_THREAD_POOL_SIZE, s->cfg.threads,
-                            MHD_OPTION_CONNECTION_LIMIT, s->cfg.max_connections,
+                            MHD_OPTION_THREAD_POOL_SIZE, pool,
+                            MHD_OPTION_CONNECTION_LIMIT, s->cfg.max_connections + 64,
+                            MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
                             MHD_OPTION_CONNECTION_TIMEOUT, s->cfg.timeout_s,
                             MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
                             MHD_OPTION_NOTIFY_COMPLETED, srv_on_completed, s,

@@ -80,6 +80,7 @@ struct srv {
     struct srv_config cfg;
     struct MHD_Daemon *daemon;
     atomic_int stopping;
+    atomic_int connections; /* open now, for --max-connections */
     /* requests in flight, for the drain at shutdown */
     pthread_mutex_t lock;
     pthread_cond_t idle;

@@ -22,7 +22,8 @@ for c in "${codes[@]}"; do
     "$bin" --db "$db" product add --gtin "$c" --name-zh "基准 $c" --price 1.00 --tax-rate 13 >/dev/null
     "$bin" --db "$db" stock receive --product "$c" --qty 1000000000 --lot "B$c" --origin FR --location BENCH >/dev/null
 done
-token=ent_manager # STUB
+printf "%s\n" "bench-password-1" | "$bin" --db "$db" user add bench --role manager --password-stdin >/dev/null
+token=$("$bin" --db "$db" token add --user bench --device bench 2>/dev/null)
 
 mkfifo "$dir/ready"
 "$bin" serve --db "$db" --listen 127.0.0.1:0 --threads 2 >"$dir/ready" 2>"$dir/log" &

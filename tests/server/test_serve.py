@@ -2,6 +2,7 @@
 """entrepot serve end to end: start, health, products, scan, stock, the
 writes through the writer, checkout, bad input (every refusal leaves the
 database as it was), a slow client, markup in names, SIGTERM exits 0."""
+import http.client
 import json
 import os
 import signal
@@ -165,6 +166,33 @@ srv.req("GET", V1 + "products?q=secretquery", token=M)
 log = srv.log_text()
 check("secretquery" not in log and M not in log, "the log holds no query and no token")
 check(any(" GET /api/v1/products 200 " in l for l in log.splitlines()), "a log line per request")
+
+# ---- too many connections: the one over the limit is closed, the others are served
+lim = L.Server("--max-connections", "3", "--threads", "1", "--timeout", "60")
+held = [socket.create_connection(("127.0.0.1", lim.port), timeout=20) for _ in range(3)]
+for s in held:  # each answered once, then kept open (keep-alive)
+    s.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
+    check(b" 200 " in s.recv(4096).split(b"\r\n")[0], "a connection under the limit is served")
+extra = socket.create_connection(("127.0.0.1", lim.port), timeout=20)
+try:
+    extra.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
+    got = extra.recv(4096)
+except ConnectionResetError:
+    got = b""
+check(got == b"", f"the connection over the limit is closed: {got[:60]}")
+extra.close()
+held[0].close()
+st = 0
+for _ in range(50):  # the slot frees once the server has seen the close: retried, not timed
+    try:
+        st = lim.req("GET", V1 + "health")[0]
+        break
+    except (ConnectionResetError, http.client.RemoteDisconnected, BrokenPipeError):
+        continue
+check(st == 200, f"served again once a connection closed: {st}")
+for s in held[1:]:
+    s.close()
+check(lim.stop() == 0, "SIGTERM exits 0 (limited server)")
 
 # ---- SIGTERM: exits 0, the journal session closed cleanly
 check(srv.stop() == 0, "SIGTERM exits 0")
