@@ -311,6 +311,29 @@ static int migrate(ent_db *db)
 
 /* Refuses, before SQLite touches it, a path that cannot be an entrepot
  * database: a folder, a device, an empty file, a file that is not SQLite. */
+/* The first len bytes of path, read through SQLite's own file layer: a
+ * plain open() and close() of the file would drop every POSIX lock this
+ * process holds on it, those of its other connections too (the store
+ * server keeps several), and another program's connection would then take
+ * itself for the last one and delete the WAL under them. SQLite's unix
+ * layer keeps such a descriptor open until the locks are gone. */
+static int read_head(const char *path, char *head, int len)
+{
+    sqlite3_vfs *vfs = sqlite3_vfs_find(NULL);
+    sqlite3_file *f = vfs ? sqlite3_malloc(vfs->szOsFile) : NULL;
+    int out = 0, sc;
+    if (f == NULL)
+        return SQLITE_NOMEM;
+    memset(f, 0, (size_t)vfs->szOsFile);
+    sc = vfs->xOpen(vfs, path, f, SQLITE_OPEN_READONLY | SQLITE_OPEN_MAIN_DB, &out);
+    if (sc == SQLITE_OK) {
+        sc = f->pMethods->xRead(f, head, len, 0);
+        f->pMethods->xClose(f);
+    }
+    sqlite3_free(f);
+    return sc;
+}
+
 /* A path as messages show it: a very long one keeps its last 200 bytes
  * (cut on a character boundary), so that the reason after it still fits. */
 static void short_path(char out[256], const char *path)
@@ -341,12 +364,10 @@ static int check_file(ent_db *db, const char *path, const char *shown)
     if (st.st_size == 0)
         return entx_fail_hint(db, ENT_INVALID, ENT_HINT_NEW_DATABASE, "%s is an empty file, not an entrepot database",
                              shown);
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return entx_fail(db, ENT_ERROR, "%s: %s", shown, strerror(errno));
-    size_t n = fread(head, 1, sizeof head, f);
-    fclose(f);
-    if (n != sizeof head || memcmp(head, "SQLite format 3", sizeof head) != 0)
+    int sc = read_head(path, head, sizeof head);
+    if (sc != SQLITE_OK && sc != SQLITE_IOERR_SHORT_READ)
+        return entx_fail(db, ENT_ERROR, "%s: cannot read it (%s)", shown, sqlite3_errstr(sc));
+    if (sc != SQLITE_OK || memcmp(head, "SQLite format 3", sizeof head) != 0)
         return entx_fail(db, ENT_INVALID, "%s is not an entrepot database (it is not an SQLite file)", shown);
     return ENT_OK;
 }

@@ -192,7 +192,7 @@ int route_login(struct req *r, json_t *body, const char *tail, struct reply *out
     if (json_check(out, body, login_fields, "a login") != 0)
         return 0;
     json_incref(body);
-    if (srv_queue_write(r, run_login, body, free_json) < 0)
+    if (srv_queue_auth(r, run_login, body, free_json) < 0)
         reply_error(out, 500, "error", NULL, "out of memory");
     return 0;
 }
@@ -219,7 +219,7 @@ int route_logout(struct req *r, json_t *body, const char *tail, struct reply *ou
         return 0;
     }
     char *token = strdup(r->session);
-    if (token == NULL || srv_queue_write(r, run_logout, token, free) < 0)
+    if (token == NULL || srv_queue_auth(r, run_logout, token, free) < 0)
         reply_error(out, 500, "error", NULL, "out of memory");
     return 0;
 }

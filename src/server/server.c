@@ -23,7 +23,8 @@ static const char help[] =
     "Serves the store's database as a JSON API over HTTP (/api/v1, described\n"
     "by /api/v1/openapi.json). One process owns the database: reads run on a\n"
     "pool of threads, each with its own read connection; every write goes to\n"
-    "one writer thread that commits the writes waiting together.\n"
+    "one writer thread that commits the writes waiting together (logins\n"
+    "have a thread of their own).\n"
     "\n"
     "  --listen ADDR:PORT   IPv4 address and port (default 127.0.0.1:8080;\n"
     "                       port 0 takes a free port). Prints \"listening on\n"
@@ -246,8 +247,8 @@ done:
     for (int i = 0; i < s->nreaders; i++)
         ent_db_close(s->readers[i]);
     if (s->daemon)
-        fprintf(stderr, "entrepot: stopped (%lld writes in %lld commits)\n", (long long)s->writes,
-                (long long)s->groups);
+        fprintf(stderr, "entrepot: stopped (%lld writes in %lld commits)\n", (long long)s->writer.writes,
+                (long long)s->writer.groups);
     free(cert);
     free(key);
     return st;
@@ -261,8 +262,6 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
         return st < 0 ? EXIT_OK : st;
     pthread_mutex_init(&s.lock, NULL);
     pthread_cond_init(&s.idle, NULL);
-    pthread_mutex_init(&s.qlock, NULL);
-    pthread_cond_init(&s.qcond, NULL);
     srv_g = &s;
     return serve(&s);
 }

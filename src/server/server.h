@@ -88,17 +88,21 @@ struct srv {
     /* read connections, one per pool thread, closed at the end */
     ent_db *readers[SRV_READERS_MAX];
     int nreaders;
-    /* the writer */
-    pthread_t writer;
-    int writer_running;
-    pthread_mutex_t qlock;
-    pthread_cond_t qcond;
-    struct job *qhead, *qtail;
-    int qstop;
-    ent_db *wdb;
-    ent_journal *journal; /* NULL when the journal cannot be written (sales refused) */
+    /* the writer (group commit) and the login thread (see writer.c) */
+    struct wqueue {
+        pthread_t thread;
+        int running;
+        int group;            /* commit the waiting jobs together */
+        pthread_mutex_t lock;
+        pthread_cond_t cond;
+        struct job *head, *tail;
+        int stop;             /* 1: finish the queue; 2: finished, no more jobs */
+        ent_db *db;
+        ent_journal *journal; /* the writer's: NULL when sales are refused */
+        int64_t groups, writes;
+    } writer, auth;
+    ent_journal *journal; /* = writer.journal, for the routes */
     char journal_problem[512];
-    int64_t groups, writes; /* counted by the writer */
 };
 
 extern struct srv *srv_g;
@@ -147,14 +151,13 @@ int64_t json_int(json_t *obj, const char *name, int64_t def);
 int srv_authorize(struct req *r, const struct route *rt, struct reply *rep);
 
 /* ---- writer.c ---- */
+/* Starts the writer and the login thread, each with its write connection. */
 int writer_start(struct srv *s);
-/* Stops after the writes queued so far are done. */
+/* Stops both after the jobs queued so far are done; closes the journal. */
 void writer_stop(struct srv *s);
-/* Records a request on the session (idle expiry counts from it), in the
- * writer's next group; nobody waits for it. */
+/* Records a request on the session (idle expiry counts from it), on the
+ * login thread; nobody waits for it. */
 void writer_touch_session(struct srv *s, const char *token);
-/* Queues job (the request is suspended; the writer resumes it). */
-void writer_submit(struct srv *s, struct job *job);
 
 /* ---- routes ---- */
 /* A route's right: one of enum ent_right, or these. */
@@ -170,10 +173,15 @@ struct route {
 /* The routes, read and write; NULL-terminated. */
 extern const struct route srv_routes[];
 
-/* Read routes answer at once; write routes return 1 after queueing a job
- * through this (the answer comes from the writer). */
+/* A write route queues its job through this and answers nothing itself:
+ * the request is suspended, and answered after the writer's commit. 1, or
+ * -1 when out of memory (arg released). */
 int srv_queue_write(struct req *r, int (*run)(ent_db *, ent_journal *, struct job *), void *arg,
                     void (*free_arg)(void *));
+/* The same on the login thread: logins run scrypt (tens of milliseconds),
+ * which must not hold the writer's group open. */
+int srv_queue_auth(struct req *r, int (*run)(ent_db *, ent_journal *, struct job *), void *arg,
+                   void (*free_arg)(void *));
 
 /* The embedded OpenAPI document (openapi_embedded.c, built from
  * src/server/openapi.json). */

@@ -4,6 +4,10 @@
  * IMMEDIATE (ent_db_group_begin), commits the group with one durable COMMIT,
  * and only then answers each request. One fsync carries every sale that was
  * waiting: this is what lets many counters sell faster than single commits.
+ *
+ * Logins go to a second thread with a write connection of its own, one
+ * transaction each: checking a password costs scrypt's tens of milliseconds
+ * (outside any transaction), which must not hold the writer's group open.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,25 +25,34 @@ static void group_failed(struct job *list, ent_db *db, int rc)
     }
 }
 
-static void run_group(struct srv *s, struct job *list)
+static void run_group(struct wqueue *q, struct job *list)
 {
-    int rc = ent_db_group_begin(s->wdb);
+    int rc = ent_db_group_begin(q->db);
     if (rc != ENT_OK) {
-        group_failed(list, s->wdb, rc);
+        group_failed(list, q->db, rc);
         return;
     }
     int n = 0;
     for (struct job *j = list; j; j = j->next, n++)
-        j->run(s->wdb, s->journal, j);
-    rc = ent_db_group_end(s->wdb, 1);
+        j->run(q->db, q->journal, j);
+    rc = ent_db_group_end(q->db, 1);
     if (rc != ENT_OK)
-        group_failed(list, s->wdb, rc);
-    s->groups++;
-    s->writes += n;
+        group_failed(list, q->db, rc);
+    q->groups++;
+    q->writes += n;
 }
 
-/* Answers the group's requests: each was suspended waiting for this. A job
- * without a request (a session's touch) is simply released. */
+static void run_each(struct wqueue *q, struct job *list)
+{
+    for (struct job *j = list; j; j = j->next) {
+        j->run(q->db, q->journal, j);
+        q->groups++;
+        q->writes++;
+    }
+}
+
+/* Answers the jobs' requests, each suspended waiting for this (done: the
+ * job ran). A job without a request (a session's touch) is released. */
 static void answer(struct job *list, int done)
 {
     while (list) {
@@ -58,89 +71,129 @@ static void answer(struct job *list, int done)
     }
 }
 
-static void *writer_main(void *arg)
+static void *queue_main(void *arg)
 {
-    struct srv *s = arg;
+    struct wqueue *q = arg;
     for (;;) {
-        pthread_mutex_lock(&s->qlock);
-        while (s->qhead == NULL && !s->qstop)
-            pthread_cond_wait(&s->qcond, &s->qlock);
-        struct job *list = s->qhead;
-        s->qhead = s->qtail = NULL;
+        pthread_mutex_lock(&q->lock);
+        while (q->head == NULL && !q->stop)
+            pthread_cond_wait(&q->cond, &q->lock);
+        struct job *list = q->head;
+        q->head = q->tail = NULL;
         if (list == NULL) { /* stopping, and nothing is left: no more jobs are taken */
-            s->qstop = 2;
-            pthread_mutex_unlock(&s->qlock);
+            q->stop = 2;
+            pthread_mutex_unlock(&q->lock);
             break;
         }
-        pthread_mutex_unlock(&s->qlock);
-        run_group(s, list);
+        pthread_mutex_unlock(&q->lock);
+        if (q->group)
+            run_group(q, list);
+        else
+            run_each(q, list);
         answer(list, 1);
     }
     return NULL;
 }
 
-/* Opens the write connection and the journal (sales need it; without a key
- * the server still serves everything else and says why sales are refused). */
-int writer_start(struct srv *s)
+static void submit(struct wqueue *q, struct job *job)
 {
-    int rc = ent_db_open(&s->wdb, s->cfg.db_path, ENT_OPEN_DURABLE);
-    if (rc != ENT_OK) {
-        fprintf(stderr, "entrepot: %s\n", ent_errmsg(s->wdb));
-        return rc;
-    }
-    ent_journal_open_opts o = {.counter = "server"};
-    rc = ent_journal_open(&s->journal, s->wdb, &o);
-    if (rc != ENT_OK) {
-        snprintf(s->journal_problem, sizeof s->journal_problem, "%s", ent_errmsg(s->wdb));
-        fprintf(stderr, "entrepot: sales are refused: %s\n", s->journal_problem);
-        s->journal = NULL;
-    }
-    if (pthread_create(&s->writer, NULL, writer_main, s) != 0) {
-        fprintf(stderr, "entrepot: cannot start the writer thread\n");
-        return ENT_ERROR;
-    }
-    s->writer_running = 1;
-    return ENT_OK;
-}
-
-void writer_submit(struct srv *s, struct job *job)
-{
-    pthread_mutex_lock(&s->qlock);
-    if (s->qstop == 2) {
+    pthread_mutex_lock(&q->lock);
+    if (q->stop == 2) {
         /* Too late (a request outlived the drain): answered 503 unwritten. */
-        pthread_mutex_unlock(&s->qlock);
+        pthread_mutex_unlock(&q->lock);
         answer(job, 0);
         return;
     }
-    if (s->qtail)
-        s->qtail->next = job;
+    if (q->tail)
+        q->tail->next = job;
     else
-        s->qhead = job;
-    s->qtail = job;
-    pthread_cond_signal(&s->qcond);
-    pthread_mutex_unlock(&s->qlock);
+        q->head = job;
+    q->tail = job;
+    pthread_cond_signal(&q->cond);
+    pthread_mutex_unlock(&q->lock);
+}
+
+static int queue_start(struct wqueue *q, const char *path, int group)
+{
+    pthread_mutex_init(&q->lock, NULL);
+    pthread_cond_init(&q->cond, NULL);
+    q->group = group;
+    int rc = ent_db_open(&q->db, path, ENT_OPEN_DURABLE);
+    if (rc != ENT_OK) {
+        fprintf(stderr, "entrepot: %s\n", ent_errmsg(q->db));
+        return rc;
+    }
+    return ENT_OK;
+}
+
+static int queue_run(struct wqueue *q)
+{
+    if (pthread_create(&q->thread, NULL, queue_main, q) != 0) {
+        fprintf(stderr, "entrepot: cannot start a writer thread\n");
+        return ENT_ERROR;
+    }
+    q->running = 1;
+    return ENT_OK;
+}
+
+static void queue_stop(struct wqueue *q)
+{
+    if (q->running) {
+        pthread_mutex_lock(&q->lock);
+        if (q->stop == 0)
+            q->stop = 1;
+        pthread_cond_signal(&q->cond);
+        pthread_mutex_unlock(&q->lock);
+        pthread_join(q->thread, NULL);
+        q->running = 0;
+    }
+    ent_db_close(q->db);
+    q->db = NULL;
+}
+
+/* Opens the write connections and the journal (sales need it; without a key
+ * the server still serves everything else and says why sales are refused). */
+int writer_start(struct srv *s)
+{
+    int rc = queue_start(&s->writer, s->cfg.db_path, 1);
+    if (rc == ENT_OK)
+        rc = queue_start(&s->auth, s->cfg.db_path, 0);
+    if (rc != ENT_OK)
+        return rc;
+    ent_journal_open_opts o = {.counter = "server"};
+    rc = ent_journal_open(&s->writer.journal, s->writer.db, &o);
+    if (rc != ENT_OK) {
+        snprintf(s->journal_problem, sizeof s->journal_problem, "%s", ent_errmsg(s->writer.db));
+        fprintf(stderr, "entrepot: sales are refused: %s\n", s->journal_problem);
+        s->writer.journal = NULL;
+    }
+    s->journal = s->writer.journal;
+    if ((rc = queue_run(&s->writer)) == ENT_OK)
+        rc = queue_run(&s->auth);
+    return rc;
 }
 
 /* Finishes what is queued, then closes the journal's session cleanly (no
- * unclean-shutdown event at the next start) and the write connection. */
+ * unclean-shutdown event at the next start) and the write connections. */
 void writer_stop(struct srv *s)
 {
-    if (s->writer_running) {
-        pthread_mutex_lock(&s->qlock);
-        s->qstop = 1;
-        pthread_cond_signal(&s->qcond);
-        pthread_mutex_unlock(&s->qlock);
-        pthread_join(s->writer, NULL);
-        s->writer_running = 0;
+    queue_stop(&s->auth);
+    if (s->writer.running) {
+        pthread_mutex_lock(&s->writer.lock);
+        if (s->writer.stop == 0)
+            s->writer.stop = 1;
+        pthread_cond_signal(&s->writer.cond);
+        pthread_mutex_unlock(&s->writer.lock);
+        pthread_join(s->writer.thread, NULL);
+        s->writer.running = 0;
     }
-    ent_journal_close(s->journal);
-    s->journal = NULL;
-    ent_db_close(s->wdb);
-    s->wdb = NULL;
+    ent_journal_close(s->writer.journal);
+    s->writer.journal = s->journal = NULL;
+    queue_stop(&s->writer);
 }
 
-int srv_queue_write(struct req *r, int (*run)(ent_db *, ent_journal *, struct job *), void *arg,
-                    void (*free_arg)(void *))
+static int queue_job(struct wqueue *q, struct req *r, int (*run)(ent_db *, ent_journal *, struct job *), void *arg,
+                     void (*free_arg)(void *))
 {
     struct job *job = calloc(1, sizeof *job);
     if (job == NULL) {
@@ -156,8 +209,20 @@ int srv_queue_write(struct req *r, int (*run)(ent_db *, ent_journal *, struct jo
     r->job = job;
     /* Suspended before it is queued: the writer may resume it at once. */
     MHD_suspend_connection(r->conn);
-    writer_submit(srv_g, job);
+    submit(q, job);
     return 1;
+}
+
+int srv_queue_write(struct req *r, int (*run)(ent_db *, ent_journal *, struct job *), void *arg,
+                    void (*free_arg)(void *))
+{
+    return queue_job(&srv_g->writer, r, run, arg, free_arg);
+}
+
+int srv_queue_auth(struct req *r, int (*run)(ent_db *, ent_journal *, struct job *), void *arg,
+                   void (*free_arg)(void *))
+{
+    return queue_job(&srv_g->auth, r, run, arg, free_arg);
 }
 
 static int run_touch(ent_db *db, ent_journal *j, struct job *job)
@@ -186,5 +251,5 @@ void writer_touch_session(struct srv *s, const char *token)
     job->run = run_touch;
     job->arg = copy;
     job->free_arg = free_secret;
-    writer_submit(s, job);
+    submit(&s->auth, job);
 }
