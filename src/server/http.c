@@ -210,7 +210,7 @@ static void handle(struct req *r, struct reply *rep)
     const char *tail = NULL;
     int known = 0;
     json_t *body = NULL;
-    if (atomic_load(&srv_g->stopping)) {
+    if (r->late) { /* begun after SIGTERM; those begun before are finished */
         reply_error(rep, 503, "shutting_down", NULL, "the server is shutting down");
         snprintf(rep->retry_after, sizeof rep->retry_after, "5");
         return;
@@ -251,6 +251,7 @@ static struct req *req_new(struct MHD_Connection *conn, const char *url, const c
     r->method = method;
     strcpy(r->user, "-");
     clock_gettime(CLOCK_MONOTONIC, &r->t0);
+    r->late = atomic_load(&srv_g->stopping);
     count_in(r);
     return r;
 }

@@ -61,6 +61,7 @@ struct req {
     int status;              /* the answer's, for the log */
     size_t bytes;
     int counted;             /* counted in the server's requests in flight */
+    int late;                /* begun after the server began to stop: 503 */
 };
 
 /* A write for the writer thread: run() works on the write connection inside
