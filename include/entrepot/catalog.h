@@ -105,6 +105,22 @@ typedef int (*ent_product_cb)(const ent_product *p, void *ud);
 ENT_API int ent_product_each(ent_db *db, const char *search, const char *origin, int64_t limit,
                              ent_product_cb cb, void *ud);
 
+/* One recorded change of a commodity (schema 10): field is one of the
+ * ent_product_fields names (old and new as text, "" for none; a price as
+ * "12.50", "" for unpriced), or "added" (new: its price), "retired",
+ * "unretired", "barcode" (old or new: "CODE xQTY"). Borrowed for the call. */
+typedef struct ent_product_change {
+    const char *at, *user, *field, *old_value, *new_value;
+} ent_product_change;
+typedef int (*ent_product_change_cb)(const ent_product_change *c, void *ud);
+
+/* Visits the changes of the commodity named by code, oldest first, each
+ * with who made it; field (NULL: all) keeps one kind, such as "price" (an
+ * "added" row, which holds the first price, comes with "price"). A non-zero
+ * return from cb stops the walk and is returned. ENT_NOTFOUND for an
+ * unknown code. */
+ENT_API int ent_product_history(ent_db *db, const char *code, const char *field, ent_product_change_cb cb, void *ud);
+
 /* Extra barcodes: code (any GTIN, or an internal code) standing for qty units. */
 ENT_API int ent_product_barcode_add(ent_db *db, const char *product, const char *barcode, int64_t qty);
 ENT_API int ent_product_barcode_remove(ent_db *db, const char *barcode);

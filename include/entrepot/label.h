@@ -186,6 +186,14 @@ ENT_API int ent_label_job_print(ent_label_job *job, const char *printer, char *r
  */
 ENT_API void ent_label_release_caches(void);
 
+/*
+ * Records that a job of `labels` labels of template_name went to
+ * destination (a printer and CUPS's request id, or a file; 1-1000 bytes
+ * of text), with the time and the handle's acting user (ent_user_act_as):
+ * table label_print, schema 10. Call it once the job was accepted or written.
+ */
+ENT_API int ent_label_print_record(ent_db *db, const char *template_name, int64_t labels, const char *destination);
+
 /* ---- the reprint queue -------------------------------------------------- */
 
 /*

@@ -40,16 +40,16 @@ enum ent_role {
 };
 
 enum ent_right {
-    ENT_RIGHT_SELL = 1,  /* "sell": baskets and checkout at a counter */
-    ENT_RIGHT_RETURN,    /* "return": a return with its receipt */
-    ENT_RIGHT_APPROVE,   /* "approve": price override, discount above the store's
-                            limit, void, return without a receipt */
-    ENT_RIGHT_STOCK,     /* "stock": receive, move, adjust, scrap, count */
-    ENT_RIGHT_LABELS,    /* "labels": print labels, the reprint queue */
-    ENT_RIGHT_CATALOG,   /* "catalog": commodities, prices, locations */
-    ENT_RIGHT_USERS,     /* "users": users and API tokens */
-    ENT_RIGHT_SETTINGS,  /* "settings": the store's details and settings, journal keys */
-    ENT_RIGHT_READ,      /* "read": reports, journal, history, export */
+    ENT_RIGHT_SELL = 1, /* "sell": baskets and checkout at a counter */
+    ENT_RIGHT_RETURN,   /* "return": a return with its receipt */
+    ENT_RIGHT_APPROVE,  /* "approve": price override, discount above the store's
+                           limit, void, return without a receipt */
+    ENT_RIGHT_STOCK,    /* "stock": receive, move, adjust, scrap, count */
+    ENT_RIGHT_LABELS,   /* "labels": print labels, the reprint queue */
+    ENT_RIGHT_CATALOG,  /* "catalog": commodities, prices, locations */
+    ENT_RIGHT_USERS,    /* "users": users and API tokens */
+    ENT_RIGHT_SETTINGS, /* "settings": the store's details and settings, journal keys */
+    ENT_RIGHT_READ,     /* "read": reports, journal, history, export */
     ENT_RIGHT_COUNT = ENT_RIGHT_READ
 };
 
@@ -84,11 +84,11 @@ typedef struct ent_user {
     int64_t id;
     char name[ENT_USER_NAME_MAX + 1];
     char *display;
-    int role;               /* enum ent_role */
-    bool retired;           /* cannot log in; tokens refused */
-    bool locked;            /* ten failed logins: refused until unlocked */
-    int64_t failures;       /* failed logins since the last good one */
-    char retired_at[21];    /* "" while active */
+    int role;            /* enum ent_role */
+    bool retired;        /* cannot log in; tokens refused */
+    bool locked;         /* ten failed logins: refused until unlocked */
+    int64_t failures;    /* failed logins since the last good one */
+    char retired_at[21]; /* "" while active */
     char created_at[21];
     char *created_by;
     char changed_at[21];
@@ -162,19 +162,19 @@ enum ent_refusal {
 /* Who a session or token stands for. Filled by value: nothing to free. */
 typedef struct ent_principal {
     int64_t user_id;
-    char user[ENT_USER_NAME_MAX + 1];        /* login name */
+    char user[ENT_USER_NAME_MAX + 1]; /* login name */
     char display[ENT_USER_DISPLAY_MAX + 1];
-    int role;                                /* enum ent_role */
-    char device[ENT_DEVICE_MAX + 1];         /* "" when none was given */
-    int64_t session_id;                      /* the session's id, 0 for a token */
-    int64_t token_id;                        /* the API token's id, 0 for a session */
-    char csrf[44];  /* sessions: the CSRF token the client must send back with
-                       every write ("" for a token); derived from the session
-                       token, so never stored */
-    char expires_at[21]; /* sessions: when it ends at the latest; "" for a token */
+    int role;                        /* enum ent_role */
+    char device[ENT_DEVICE_MAX + 1]; /* "" when none was given */
+    int64_t session_id;              /* the session's id, 0 for a token */
+    int64_t token_id;                /* the API token's id, 0 for a session */
+    char csrf[44];                   /* sessions: the CSRF token the client must send back with
+                                        every write ("" for a token); derived from the session
+                                        token, so never stored */
+    char expires_at[21];             /* sessions: when it ends at the latest; "" for a token */
     /* On a refusal (return ENT_REFUSED or ENT_NOTFOUND): why, and for
      * ENT_REFUSAL_WAIT how many seconds to wait. */
-    int refusal;           /* enum ent_refusal */
+    int refusal; /* enum ent_refusal */
     int64_t retry_after;
 } ent_principal;
 
@@ -185,10 +185,10 @@ typedef struct ent_session {
     ent_principal who;
 } ent_session;
 
-#define ENT_SESSION_IDLE_SECONDS (12 * 3600)     /* ends 12 h after the last request */
-#define ENT_SESSION_MAX_SECONDS (7 * 24 * 3600)  /* and 7 days after the login at the latest */
-#define ENT_LOGIN_FREE_FAILURES 3  /* failures before each attempt must wait */
-#define ENT_LOGIN_LOCK_FAILURES 10 /* failures that lock the name */
+#define ENT_SESSION_IDLE_SECONDS (12 * 3600)    /* ends 12 h after the last request */
+#define ENT_SESSION_MAX_SECONDS (7 * 24 * 3600) /* and 7 days after the login at the latest */
+#define ENT_LOGIN_FREE_FAILURES 3               /* failures before each attempt must wait */
+#define ENT_LOGIN_LOCK_FAILURES 10              /* failures that lock the name */
 
 /*
  * Logs user name in with password from device (NULL or "": none; else 1-64
@@ -204,6 +204,9 @@ typedef struct ent_session {
  *    unlocks it (ent_user_edit with unlock);
  *  - a retired user (only said once the password was right).
  * A good login forgets the failures. ENT_INVALID only for a bad device.
+ * The scrypt work (32 MiB of memory) runs before the one short write
+ * transaction (failure count or new session), never inside it; the handle
+ * must be writable.
  */
 ENT_API int ent_login(ent_db *db, ent_session *out, const char *name, const char *password, const char *device);
 
@@ -295,12 +298,12 @@ ENT_API int ent_user_act_as(ent_db *db, const char *by);
 
 /* Who db's writes are recorded as: the name given to ent_user_act_as, else
  * the operating-system user running the program. Borrowed: valid until the
- * next ent_user_act_as on db. Never NULL or "". */
+ * next ent_user_act_as on db. Never NULL; "" only for a NULL db. */
 ENT_API const char *ent_user_acting(ent_db *db);
 
 /*
  * The password hashing cost. Production: scrypt with N = 2^15, r = 8, p = 1
- * (32 MiB, tens of milliseconds). A database may lower log2 N for slow
+ * (32 MiB of memory per hash). A database may lower log2 N for slow
  * devices and for tests with the setting row 'password.scrypt_log2n'
  * (10 to 20, read when a password is hashed); existing hashes keep the
  * parameters they were made with.

@@ -620,6 +620,14 @@ static int write_job(struct cli *cli, ent_label_job *job, const struct print_opt
             return cli_error(cli_exit_code(rc), "%s", ent_label_job_errmsg(job));
     }
     *done = true;
+    /* Who printed what where (schema 10); the labels are out whatever happens here. */
+    char where[9200], dest[1024];
+    const char *to = o->printer ? o->printer : o->out && strcmp(o->out, "-") != 0 ? (wrote[0] ? wrote : o->out)
+                                                                                 : "standard output";
+    snprintf(where, sizeof where, "%s%s%s", to, said[0] ? " " : "", said);
+    ent_text_clip(dest, sizeof dest, where, 200);
+    if (ent_label_print_record(cli->db, o->tpl, (int64_t)ent_label_job_labels(job), dest) != ENT_OK)
+        fprintf(stderr, "entrepot: the labels are out, but recording who printed them failed: %s\n", cli_errmsg(cli));
     if (cli->format == FORMAT_JSON && (o->printer || (o->out && strcmp(o->out, "-") != 0)))
         json_summary(job, o, said, skipped);
     return EXIT_OK;

@@ -18,6 +18,7 @@ static const char product_help[] =
     "  barcode  add CODE BARCODE [--qty N] | remove BARCODE | list CODE\n"
     "  retire   CODE                     keep it for history, out of sales, lists and labels\n"
     "  unretire CODE                     back into the catalogue\n"
+    "  history  CODE [--price]           every change (--price: prices only), when and by whom\n"
     "\n"
     "Fields: --gtin --sku --name-zh --name-en --brand --origin CC --hs-code --unit pcs|g|ml\n"
     "  --net-content \"500 g\" --price 12.50 --currency CNY --tax-rate 13 --importer TEXT\n"
@@ -293,6 +294,35 @@ static int do_retire(struct cli *cli, int argc, char **argv, int retire)
     return EXIT_OK;
 }
 
+static int add_change_row(const ent_product_change *c, void *ud)
+{
+    const char *cells[] = {c->at, c->user, c->field, c->old_value, c->new_value};
+    cli_table_add(ud, cells);
+    return 0;
+}
+
+/* product history CODE [--price]: every recorded change, with who made it. */
+static int do_history(struct cli *cli, int argc, char **argv)
+{
+    const char *pos[1];
+    bool price = false;
+    const struct cli_opt opts[] = {{"price", NULL, &price}, {0}};
+    int npos, st = cli_parse(argc, argv, opts, product_help, pos, 1, &npos);
+    if (st != 0)
+        return st < 0 ? EXIT_OK : st;
+    if (npos != 1)
+        return cli_error(EXIT_USAGE, "product history needs the CODE of the commodity (see --help)");
+    if ((st = cli_open(cli, ENT_OPEN_READONLY)) != 0)
+        return st;
+    const char *h[] = {"at", "user", "field", "old", "new"};
+    struct cli_table *t = cli_table_new(5, h, NULL);
+    int rc = ent_product_history(cli->db, pos[0], price ? "price" : NULL, add_change_row, t);
+    if (rc == ENT_OK)
+        cli_table_print(cli, t, stdout);
+    cli_table_free(t);
+    return rc == ENT_OK ? EXIT_OK : cli_fail(cli, rc);
+}
+
 static int do_barcode(struct cli *cli, int argc, char **argv)
 {
     const char *qty_s = NULL, *pos[3];
@@ -355,6 +385,8 @@ int cmd_product(struct cli *cli, int argc, char **argv)
         return do_export(cli, argc, argv);
     if (strcmp(sub, "barcode") == 0)
         return do_barcode(cli, argc, argv);
+    if (strcmp(sub, "history") == 0)
+        return do_history(cli, argc, argv);
     if (strcmp(sub, "retire") == 0 || strcmp(sub, "unretire") == 0)
         return do_retire(cli, argc, argv, strcmp(sub, "retire") == 0);
     return cli_error(EXIT_USAGE, "unknown product command '%s' (see entrepot product --help)", ENT_CLIP(sub, 32));

@@ -31,18 +31,17 @@ static const char user_help[] =
     "\n"
     "example: printf '%s\\n' \"$PW\" | entrepot user add wang.fang --role cashier --display 王芳 --password-stdin\n";
 
-static const char token_help[] =
-    "usage: entrepot token add --user NAME --device TEXT\n"
-    "       entrepot token list [--all]\n"
-    "       entrepot token revoke ID\n"
-    "\n"
-    "An API token lets a device or a script act as a user on the store server\n"
-    "(Authorization: Bearer ent_...). add prints the secret once, on standard\n"
-    "output: it is stored only hashed and cannot be shown again. list shows each\n"
-    "token's id, user, device, when it was made and last used, never the secret\n"
-    "(--all: revoked ones too). revoke ends a token for good.\n"
-    "\n"
-    "example: entrepot token add --user scanner.7 --device \"收货枪 7\"\n";
+static const char token_help[] = "usage: entrepot token add --user NAME --device TEXT\n"
+                                 "       entrepot token list [--all]\n"
+                                 "       entrepot token revoke ID\n"
+                                 "\n"
+                                 "An API token lets a device or a script act as a user on the store server\n"
+                                 "(Authorization: Bearer ent_...). add prints the secret once, on standard\n"
+                                 "output: it is stored only hashed and cannot be shown again. list shows each\n"
+                                 "token's id, user, device, when it was made and last used, never the secret\n"
+                                 "(--all: revoked ones too). revoke ends a token for good.\n"
+                                 "\n"
+                                 "example: entrepot token add --user scanner.7 --device \"收货枪 7\"\n";
 
 /* Reads the password from the first line of f (without its line end) into
  * buf; 0, or the exit status after saying what is wrong (never the text). */
@@ -105,12 +104,9 @@ static int user_write(struct cli *cli, int argc, char **argv, bool adding)
     bool from_stdin = false, unlock = false, given;
     char pw[ENT_PASSWORD_MAX + 2] = "";
     ent_user_fields f = {0};
-    const struct cli_opt opts[] = {{"role", &role, NULL},
-                                   {"display", &display, NULL},
-                                   {"password-file", &file, NULL},
-                                   {"password-stdin", NULL, &from_stdin},
-                                   {"unlock", NULL, &unlock},
-                                   {0}};
+    const struct cli_opt opts[] = {{"role", &role, NULL},          {"display", &display, NULL},
+                                   {"password-file", &file, NULL}, {"password-stdin", NULL, &from_stdin},
+                                   {"unlock", NULL, &unlock},      {0}};
     int npos, st = cli_parse(argc, argv, opts, user_help, pos, 1, &npos);
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
@@ -153,8 +149,8 @@ static int add_user_row(const ent_user *u, void *ud)
     char failures[24];
     snprintf(failures, sizeof failures, "%lld", (long long)u->failures);
     const char *status = u->retired ? "retired" : u->locked ? "locked" : "active";
-    const char *cells[] = {u->name,       u->display,       ent_role_name(u->role), status,      failures,
-                           u->created_at, u->created_by,    u->changed_at,          u->changed_by};
+    const char *cells[] = {u->name,       u->display,    ent_role_name(u->role), status,       failures,
+                           u->created_at, u->created_by, u->changed_at,          u->changed_by};
     cli_table_add(((struct user_rows *)ud)->t, cells);
     return 0;
 }
@@ -169,8 +165,8 @@ static int user_list(struct cli *cli, int argc, char **argv)
         return st < 0 ? EXIT_OK : st;
     if ((st = cli_open(cli, ENT_OPEN_READONLY)) != 0)
         return st;
-    const char *h[] = {"user", "display", "role", "status", "failures", "created", "created_by", "changed",
-                       "changed_by"};
+    const char *h[] = {"user",    "display",    "role",    "status",    "failures",
+                       "created", "created_by", "changed", "changed_by"};
     struct user_rows r = {cli_table_new(9, h, "    n    ")};
     int rc = ent_user_each(cli->db, all, add_user_row, &r);
     if (rc == ENT_OK)
@@ -253,7 +249,7 @@ static int add_token_row(const ent_token_info *t, void *ud)
 {
     char id[24];
     snprintf(id, sizeof id, "%lld", (long long)t->id);
-    const char *cells[] = {id, t->user, t->device, t->created_at, t->created_by ? t->created_by : "",
+    const char *cells[] = {id,           t->user,      t->device, t->created_at, t->created_by ? t->created_by : "",
                            t->last_used, t->revoked_at};
     cli_table_add(ud, cells);
     return 0;

@@ -11,6 +11,7 @@
 #include "entrepot/scan.h"
 #include "catalog_internal.h"
 #include "internal.h"
+#include "user_internal.h"
 #include "reprint.h"
 #include "stock_internal.h"
 
@@ -490,6 +491,24 @@ static int bind_prod(sqlite3_stmt *st, const struct prod *p, const char *now)
     return sqlite3_bind_text(st, 18, now, -1, SQLITE_STATIC);
 }
 
+/* Records one change of commodity id with who makes it (schema 10,
+ * product_change); NULL or "" values are stored as NULL. */
+static int log_change(ent_db *db, int64_t id, const char *field, const char *old_value, const char *new_value,
+                      const char *now)
+{
+    sqlite3_stmt *st = entx_stmt(db, "INSERT INTO product_change(product_id, at, user, field, old_value, new_value) "
+                                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    if (st == NULL)
+        return db->code;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, entx_actor(db), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 4, field, -1, SQLITE_STATIC);
+    bind_text_static(st, 5, old_value);
+    bind_text_static(st, 6, new_value);
+    return entx_exec_stmt(db, st);
+}
+
 /* Inserts a checked commodity; the caller holds the transaction. Its GTIN
  * and SKU are looked up in every form first (a UNIQUE index alone cannot
  * see an SKU that is another commodity's GTIN). *id_out gets the new id. */
@@ -507,8 +526,15 @@ static int insert_prod(ent_db *db, const struct prod *p, const char *now, int64_
         return db->code;
     bind_prod(st, p, now);
     rc = entx_exec_stmt(db, st);
+    int64_t id = sqlite3_last_insert_rowid(db->sql);
     if (rc == ENT_OK && id_out)
-        *id_out = sqlite3_last_insert_rowid(db->sql);
+        *id_out = id;
+    /* One row, its price as the new value: the price history starts here. */
+    char price[40] = "";
+    if (rc == ENT_OK && p->priced && ent_money_format(price, sizeof price, p->price, p->currency) < 0)
+        snprintf(price, sizeof price, "%lld", (long long)p->price);
+    if (rc == ENT_OK)
+        rc = log_change(db, id, "added", NULL, price, now);
     return rc;
 }
 
@@ -617,6 +643,27 @@ static int follow_change(ent_db *db, const ent_product *old, const struct prod *
     return catalog_changed(db, old->id, old, &p->price, p->name_zh, p->name_en);
 }
 
+/* Records every field of commodity old->id that its update changed, as the
+ * text a person gives ("12.50", "500 g"; "" for none), one row each. */
+static int log_changes(ent_db *db, const ent_product *old, const char *now)
+{
+    ent_product *cur = NULL;
+    ent_product_fields a, b;
+    struct prod_text ta, tb;
+    int rc = entx_product_get_by_id(db, &cur, old->id);
+    if (rc != ENT_OK)
+        return rc;
+    product_to_fields(old, &ta, &a);
+    product_to_fields(cur, &tb, &b);
+    for (size_t i = 0; rc == ENT_OK && i < NFIELDS; i++) {
+        const char *x = *field_slot(&a, i), *y = *field_slot(&b, i);
+        if (strcmp(x ? x : "", y ? y : "") != 0)
+            rc = log_change(db, old->id, field_names[i], x, y, now);
+    }
+    ent_product_free(cur);
+    return rc;
+}
+
 /* Applies the given fields to commodity id; the caller holds the transaction. */
 static int update_prod(ent_db *db, int64_t id, const ent_product_fields *changes, const char *now, struct clash *c)
 {
@@ -656,6 +703,8 @@ static int update_prod(ent_db *db, int64_t id, const ent_product_fields *changes
     bind_prod(st, &p, now);
     sqlite3_bind_int64(st, 19, id);
     rc = entx_exec_stmt(db, st);
+    if (rc == ENT_OK)
+        rc = log_changes(db, old, now);
     if (rc == ENT_OK)
         rc = follow_change(db, old, &p);
 done:
@@ -731,6 +780,8 @@ static int set_retired(ent_db *db, const char *code, int retire)
     sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, p->id);
     rc = entx_exec_stmt(db, st);
+    if (rc == ENT_OK)
+        rc = log_change(db, p->id, retire ? "retired" : "unretired", NULL, NULL, now);
     /* A retired commodity gets no labels: a queued reprint would only fail. */
     if (rc == ENT_OK && retire)
         rc = ent_label_queue_remove(db, p->id, INT64_MAX);
@@ -830,6 +881,39 @@ done:
     return rc;
 }
 
+/* ---- change history ----------------------------------------------------- */
+
+int ent_product_history(ent_db *db, const char *code, const char *field, ent_product_change_cb cb, void *ud)
+{
+    int64_t id;
+    int rc = ent_product_id(db, &id, code, NULL);
+    if (rc != ENT_OK)
+        return rc;
+    if (field && (rc = entx_check_text(db, "field", field, 32, true)) != ENT_OK)
+        return rc;
+    sqlite3_stmt *st = entx_stmt(db, "SELECT at, user, field, old_value, new_value FROM product_change "
+                                     "WHERE product_id = ?1 AND (?2 IS NULL OR field = ?2 OR "
+                                     "(?2 = 'price' AND field = 'added')) ORDER BY id");
+    if (st == NULL)
+        return db->code;
+    sqlite3_bind_int64(st, 1, id);
+    entx_bind_text_or_null(st, 2, field);
+    int sc;
+    while (rc == ENT_OK && (sc = sqlite3_step(st)) == SQLITE_ROW) {
+        ent_product_change c;
+        const char **cols[] = {&c.at, &c.user, &c.field, &c.old_value, &c.new_value};
+        for (int i = 0; i < 5; i++) {
+            const unsigned char *v = sqlite3_column_text(st, i);
+            *cols[i] = v ? (const char *)v : "";
+        }
+        rc = cb(&c, ud);
+    }
+    if (rc == ENT_OK && sc != SQLITE_DONE)
+        rc = entx_fail_sql(db, "reading a commodity's history");
+    sqlite3_reset(st);
+    return rc;
+}
+
 /* ---- barcodes ----------------------------------------------------------- */
 
 /* A barcode is stored as a 14-digit GTIN when it is one, else as given. */
@@ -879,6 +963,11 @@ int ent_product_barcode_add(ent_db *db, const char *product, const char *barcode
     sqlite3_bind_int64(st, 2, id);
     sqlite3_bind_int64(st, 3, qty);
     rc = entx_exec_stmt(db, st);
+    char now[21], what[90];
+    entx_now_utc(now);
+    snprintf(what, sizeof what, "%s x%lld", key, (long long)qty);
+    if (rc == ENT_OK)
+        rc = log_change(db, id, "barcode", NULL, what, now);
 done:
     return entx_tx_end(db, rc);
 }
@@ -892,15 +981,26 @@ int ent_product_barcode_remove(ent_db *db, const char *barcode)
         return rc;
     if ((rc = entx_tx_begin(db)) != ENT_OK)
         return rc;
-    sqlite3_stmt *st = entx_stmt(db, "DELETE FROM product_barcode WHERE code = ?");
+    sqlite3_stmt *st = entx_stmt(db, "DELETE FROM product_barcode WHERE code = ? RETURNING product_id, qty");
     if (st == NULL) {
         rc = db->code;
         goto done;
     }
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    rc = entx_exec_stmt(db, st);
-    if (rc == ENT_OK && sqlite3_changes(db->sql) == 0)
+    int sc = sqlite3_step(st);
+    int64_t id = sc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0, qty = sc == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
+    if (sc == SQLITE_ROW)
+        sc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (sc != SQLITE_DONE)
+        rc = entx_fail_sql(db, "removing a barcode");
+    else if (id == 0)
         rc = entx_fail(db, ENT_NOTFOUND, "no commodity has the extra barcode %s", key);
+    char now[21], what[90];
+    entx_now_utc(now);
+    snprintf(what, sizeof what, "%s x%lld", key, (long long)qty);
+    if (rc == ENT_OK)
+        rc = log_change(db, id, "barcode", what, NULL, now);
 done:
     return entx_tx_end(db, rc);
 }

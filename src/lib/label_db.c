@@ -8,6 +8,7 @@
 #include "catalog_internal.h"
 #include "internal.h"
 #include "label_int.h"
+#include "user_internal.h"
 
 /* The origins of the product's lots on hand at location (id), oldest lot
  * first, each once; *n is 0 when nothing of it lies there. */
@@ -108,4 +109,27 @@ done:
     ent_lot_free(lot);
     ent_store_free(store);
     return rc;
+}
+
+int ent_label_print_record(ent_db *db, const char *template_name, int64_t labels, const char *destination)
+{
+    char now[21];
+    int rc;
+    entx_ok(db);
+    if ((rc = entx_check_text(db, "template name", template_name, 300, true)) != ENT_OK ||
+        (rc = entx_check_text(db, "destination", destination, 1000, true)) != ENT_OK)
+        return rc;
+    if (labels < 0)
+        return entx_fail(db, ENT_INVALID, "a job cannot hold %lld labels", (long long)labels);
+    entx_now_utc(now);
+    sqlite3_stmt *st = entx_stmt(db, "INSERT INTO label_print(at, user, template, labels, destination) "
+                                     "VALUES (?1, ?2, ?3, ?4, ?5)");
+    if (st == NULL)
+        return db->code;
+    sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, entx_actor(db), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, template_name, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, labels);
+    sqlite3_bind_text(st, 5, destination, -1, SQLITE_STATIC);
+    return entx_exec_stmt(db, st);
 }

@@ -8,6 +8,7 @@
 #include "catalog_internal.h"
 #include "internal.h"
 #include "stock_internal.h"
+#include "user_internal.h"
 
 #define CODE_MAX 32
 #define NAME_MAX 200
@@ -116,7 +117,7 @@ int ent_location_add(ent_db *db, const char *code, const char *kind, const char 
         return rc;
     if ((rc = code_free(db, code, 0)) != ENT_OK)
         goto done;
-    sqlite3_stmt *st = entx_stmt(db, "INSERT INTO location(code, kind, name) VALUES (?, ?, ?)");
+    sqlite3_stmt *st = entx_stmt(db, "INSERT INTO location(code, kind, name, created_by) VALUES (?, ?, ?, ?)");
     if (st == NULL) {
         rc = db->code;
         goto done;
@@ -124,6 +125,7 @@ int ent_location_add(ent_db *db, const char *code, const char *kind, const char 
     sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, location_kinds[k], -1, SQLITE_STATIC);
     entx_bind_text_or_null(st, 3, name);
+    sqlite3_bind_text(st, 4, entx_actor(db), -1, SQLITE_TRANSIENT);
     rc = entx_exec_stmt(db, st);
 done:
     return entx_tx_end(db, rc);
@@ -163,15 +165,20 @@ int ent_location_edit(ent_db *db, const char *code, const char *new_code, const 
         (new_code && (rc = code_free(db, new_code, l.id)) != ENT_OK))
         goto done;
     sqlite3_stmt *st = entx_stmt(db, "UPDATE location SET code = COALESCE(?1, code), "
-                                    "name = CASE WHEN ?2 IS NULL THEN name ELSE NULLIF(?2, '') END WHERE id = ?3");
+                                    "name = CASE WHEN ?2 IS NULL THEN name ELSE NULLIF(?2, '') END, "
+                                    "changed_at = ?4, changed_by = ?5 WHERE id = ?3");
     if (st == NULL) {
         rc = db->code;
         goto done;
     }
+    char now[21];
+    entx_now_utc(now);
     entx_bind_text_or_null(st, 1, new_code);
     if (name)
         sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, l.id);
+    sqlite3_bind_text(st, 4, now, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 5, entx_actor(db), -1, SQLITE_TRANSIENT);
     rc = entx_exec_stmt(db, st);
 done:
     return entx_tx_end(db, rc);
@@ -217,13 +224,15 @@ int ent_location_retire(ent_db *db, const char *code)
     if (rc != ENT_OK || (rc = still_used(db, &l)) != ENT_OK)
         goto done;
     entx_now_utc(now);
-    sqlite3_stmt *st = entx_stmt(db, "UPDATE location SET retired_at = ?1 WHERE id = ?2");
+    sqlite3_stmt *st = entx_stmt(db, "UPDATE location SET retired_at = ?1, changed_at = ?1, changed_by = ?3 "
+                                    "WHERE id = ?2");
     if (st == NULL) {
         rc = db->code;
         goto done;
     }
     sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, l.id);
+    sqlite3_bind_text(st, 3, entx_actor(db), -1, SQLITE_TRANSIENT);
     rc = entx_exec_stmt(db, st);
 done:
     return entx_tx_end(db, rc);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "internal.h"
+#include "user_internal.h"
 #include "reprint.h"
 
 static int queue_insert(ent_db *db, int64_t product_id, int64_t location_id, const char *reason, const char *user)
@@ -29,7 +30,7 @@ static int queue_insert(ent_db *db, int64_t product_id, int64_t location_id, con
         sqlite3_bind_int64(st, 4, location_id);
     else
         sqlite3_bind_null(st, 4);
-    entx_bind_text_or_null(st, 5, user);
+    sqlite3_bind_text(st, 5, entx_empty(user) ? entx_actor(db) : user, -1, SQLITE_TRANSIENT);
     return entx_exec_stmt(db, st);
 }
 

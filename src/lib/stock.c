@@ -10,6 +10,7 @@
 #include "entrepot/stock.h"
 #include "catalog_internal.h"
 #include "internal.h"
+#include "user_internal.h"
 #include "reprint.h"
 #include "stock_internal.h"
 
@@ -200,7 +201,8 @@ int entx_stock_apply(ent_db *db, const char *batch, const char *kind, int64_t pr
     sqlite3_bind_int64(st, 8, delta);
     entx_bind_text_or_null(st, 9, reason);
     entx_bind_text_or_null(st, 10, note);
-    entx_bind_text_or_null(st, 11, user);
+    /* Not named by the caller: whoever the handle acts for (ent_user_act_as). */
+    sqlite3_bind_text(st, 11, entx_empty(user) ? entx_actor(db) : user, -1, SQLITE_TRANSIENT);
     return entx_exec_stmt(db, st);
 }
 

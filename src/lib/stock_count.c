@@ -7,6 +7,7 @@
 #include "entrepot/stock.h"
 #include "catalog_internal.h"
 #include "internal.h"
+#include "user_internal.h"
 #include "stock_internal.h"
 
 /* ---- counts ------------------------------------------------------------- */
@@ -112,7 +113,7 @@ int ent_count_start(ent_db *db, char *uuid_out, const char *location, const char
     sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, loc_id);
     sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
-    entx_bind_text_or_null(st, 4, user);
+    sqlite3_bind_text(st, 4, entx_empty(user) ? entx_actor(db) : user, -1, SQLITE_TRANSIENT);
     if ((rc = entx_exec_stmt(db, st)) != ENT_OK)
         goto done;
     int64_t cid = sqlite3_last_insert_rowid(db->sql);
@@ -207,7 +208,7 @@ int ent_count_record(ent_db *db, const char *count, const char *product, const c
     sqlite3_bind_int64(st, 3, pid);
     sqlite3_bind_int64(st, 4, loc_id);
     sqlite3_bind_int64(st, 5, counted);
-    entx_bind_text_or_null(st, 6, user);
+    sqlite3_bind_text(st, 6, entx_empty(user) ? entx_actor(db) : user, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 7, now, -1, SQLITE_STATIC);
     rc = entx_exec_stmt(db, st);
 done:

@@ -12,10 +12,10 @@
 
 /* ---- roles and rights --------------------------------------------------- */
 
-static const char *const role_names[ENT_ROLE_COUNT + 1] = {
-    NULL, "cashier", "supervisor", "stock-clerk", "label-clerk", "manager", "auditor"};
-static const char *const right_names[ENT_RIGHT_COUNT + 1] = {
-    NULL, "sell", "return", "approve", "stock", "labels", "catalog", "users", "settings", "read"};
+static const char *const role_names[ENT_ROLE_COUNT + 1] = {NULL,          "cashier", "supervisor", "stock-clerk",
+                                                           "label-clerk", "manager", "auditor"};
+static const char *const right_names[ENT_RIGHT_COUNT + 1] = {NULL,     "sell",    "return", "approve",  "stock",
+                                                             "labels", "catalog", "users",  "settings", "read"};
 
 #define R(x) (1u << (x))
 /* THE role x right table (README, "Users, roles and tokens"). A supervisor
@@ -92,7 +92,7 @@ int ent_user_act_as(ent_db *db, const char *by)
 
 const char *ent_user_acting(ent_db *db)
 {
-    return entx_actor(db);
+    return db ? entx_actor(db) : "";
 }
 
 const char *entx_actor(ent_db *db)
@@ -157,9 +157,9 @@ static int check_fields(ent_db *db, const ent_user_fields *f, bool adding)
 
 /* ---- reading ------------------------------------------------------------ */
 
-#define USER_COLS                                                                                                     \
-    "SELECT u.id, u.name, u.display, u.role, u.retired_at, u.created_at, u.created_by, u.changed_at, u.changed_by, " \
-    "coalesce(f.failures, 0), f.locked_at IS NOT NULL "                                                               \
+#define USER_COLS                                                                                                      \
+    "SELECT u.id, u.name, u.display, u.role, u.retired_at, u.created_at, u.created_by, u.changed_at, u.changed_by, "   \
+    "coalesce(f.failures, 0), f.locked_at IS NOT NULL "                                                                \
     "FROM user_account u LEFT JOIN login_failure f ON f.name = u.name "
 
 /* Fills u from a USER_COLS row; strings are heap copies (ent_user_free). */
@@ -372,8 +372,8 @@ static int apply_edit(ent_db *db, const ent_user *u, const ent_user_fields *f, c
         rc = set_column(db, "UPDATE user_account SET display = ?2, changed_by = ?3, changed_at = ?4 WHERE id = ?1",
                         u->id, f->display, by, now);
     if (rc == ENT_OK && f->role)
-        rc = set_column(db, "UPDATE user_account SET role = ?2, changed_by = ?3, changed_at = ?4 WHERE id = ?1",
-                        u->id, ent_role_name(f->role), by, now);
+        rc = set_column(db, "UPDATE user_account SET role = ?2, changed_by = ?3, changed_at = ?4 WHERE id = ?1", u->id,
+                        ent_role_name(f->role), by, now);
     if (rc == ENT_OK && hash) {
         rc = set_column(db, "UPDATE user_account SET password = ?2, changed_by = ?3, changed_at = ?4 WHERE id = ?1",
                         u->id, hash, by, now);
@@ -383,8 +383,8 @@ static int apply_edit(ent_db *db, const ent_user *u, const ent_user_fields *f, c
     if (rc == ENT_OK && f->unlock) {
         rc = unlock_user(db, u->name);
         if (rc == ENT_OK)
-            rc = set_column(db, "UPDATE user_account SET changed_by = ?3, changed_at = ?4WHERE id = ?1",
-                            u->id, "1", by, now);
+            rc = set_column(db, "UPDATE user_account SET changed_by = ?3, changed_at = ?4WHERE id = ?1", u->id, "1", by,
+                            now);
     }
     return rc;
 }

@@ -25,8 +25,8 @@
 #define SCRYPT_P 1
 #define LOG2N_MIN 10
 #define LOG2N_MAX 20
-#define FIRST_WAIT 5      /* seconds after the third failure; doubles with each further one */
-#define REFRESH_AFTER 60  /* seconds between writes of a session's or token's last use */
+#define FIRST_WAIT 5     /* seconds after the third failure; doubles with each further one */
+#define REFRESH_AFTER 60 /* seconds between writes of a session's or token's last use */
 #define BAD_CREDENTIALS "unknown user or wrong password"
 
 /* ---- small crypto helpers ----------------------------------------------- */
@@ -109,14 +109,13 @@ static int scrypt(ent_db *db, const char *pw, const unsigned char *salt, int log
     uint64_t n = (uint64_t)1 << log2n, maxmem = (uint64_t)3 << 30;
     EVP_KDF *kdf = EVP_KDF_fetch(NULL, "SCRYPT", NULL);
     EVP_KDF_CTX *ctx = kdf ? EVP_KDF_CTX_new(kdf) : NULL;
-    OSSL_PARAM params[] = {
-        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_PASSWORD, (void *)pw, strlen(pw)),
-        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, (void *)salt, SALT_LEN),
-        OSSL_PARAM_construct_uint64(OSSL_KDF_PARAM_SCRYPT_N, &n),
-        OSSL_PARAM_construct_uint32(OSSL_KDF_PARAM_SCRYPT_R, &r),
-        OSSL_PARAM_construct_uint32(OSSL_KDF_PARAM_SCRYPT_P, &p),
-        OSSL_PARAM_construct_uint64(OSSL_KDF_PARAM_SCRYPT_MAXMEM, &maxmem),
-        OSSL_PARAM_construct_end()};
+    OSSL_PARAM params[] = {OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_PASSWORD, (void *)pw, strlen(pw)),
+                           OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, (void *)salt, SALT_LEN),
+                           OSSL_PARAM_construct_uint64(OSSL_KDF_PARAM_SCRYPT_N, &n),
+                           OSSL_PARAM_construct_uint32(OSSL_KDF_PARAM_SCRYPT_R, &r),
+                           OSSL_PARAM_construct_uint32(OSSL_KDF_PARAM_SCRYPT_P, &p),
+                           OSSL_PARAM_construct_uint64(OSSL_KDF_PARAM_SCRYPT_MAXMEM, &maxmem),
+                           OSSL_PARAM_construct_end()};
     int rc = ENT_OK;
     if (ctx == NULL || EVP_KDF_derive(ctx, key, KEY_LEN, params) != 1)
         rc = entx_fail(db, ENT_ERROR, "the password hash (scrypt) could not be computed");
@@ -134,8 +133,8 @@ static int cost(ent_db *db, int *log2n)
     if (st == NULL)
         return db->code;
     int sc = sqlite3_step(st);
-    if (sc == SQLITE_ROW && (entx_parse_i64((const char *)sqlite3_column_text(st, 0), &v) != ENT_OK ||
-                             v < LOG2N_MIN || v > LOG2N_MAX))
+    if (sc == SQLITE_ROW &&
+        (entx_parse_i64((const char *)sqlite3_column_text(st, 0), &v) != ENT_OK || v < LOG2N_MIN || v > LOG2N_MAX))
         rc = entx_fail(db, ENT_INVALID, "setting " ENT_SCRYPT_SETTING " must be a whole number from %d to %d",
                        LOG2N_MIN, LOG2N_MAX);
     else if (sc != SQLITE_ROW && sc != SQLITE_DONE)
@@ -184,10 +183,9 @@ static int password_verify(ent_db *db, const char *stored, const char *password,
     int log2n = ENT_SCRYPT_LOG2N, r = SCRYPT_R, p = SCRYPT_P, used = 0, rc;
     bool parsed = false;
     *match = false;
-    if (stored && sscanf(stored, "scrypt$%d$%d$%d$%n", &log2n, &r, &p, &used) == 3 && used > 0 &&
-        log2n >= LOG2N_MIN && log2n <= LOG2N_MAX && r >= 1 && r <= 32 && p >= 1 && p <= 16 &&
-        unhex(stored + used, SALT_LEN, salt) == 0 && stored[used + 2 * SALT_LEN] == '$' &&
-        unhex(stored + used + 2 * SALT_LEN + 1, KEY_LEN, want) == 0)
+    if (stored && sscanf(stored, "scrypt$%d$%d$%d$%n", &log2n, &r, &p, &used) == 3 && used > 0 && log2n >= LOG2N_MIN &&
+        log2n <= LOG2N_MAX && r >= 1 && r <= 32 && p >= 1 && p <= 16 && unhex(stored + used, SALT_LEN, salt) == 0 &&
+        stored[used + 2 * SALT_LEN] == '$' && unhex(stored + used + 2 * SALT_LEN + 1, KEY_LEN, want) == 0)
         parsed = true;
     if (!parsed && (rc = cost(db, &log2n)) != ENT_OK)
         return rc;
@@ -282,8 +280,10 @@ static int count_failure(ent_db *db, const char *name, const char *now_text, ent
         return rc;
     out->refusal = ENT_REFUSAL_CREDENTIALS;
     if (g.locked)
-        return entx_fail(db, ENT_REFUSED, BAD_CREDENTIALS "; after %d failed logins '%s' is locked until a "
-                         "manager unlocks it", ENT_LOGIN_LOCK_FAILURES, ENT_CLIP(name, 40));
+        return entx_fail(db, ENT_REFUSED,
+                         BAD_CREDENTIALS "; after %d failed logins '%s' is locked until a "
+                                         "manager unlocks it",
+                         ENT_LOGIN_LOCK_FAILURES, ENT_CLIP(name, 40));
     out->retry_after = wait_after(g.failures);
     if (out->retry_after > 0)
         return entx_fail(db, ENT_REFUSED, BAD_CREDENTIALS "; %lld failed logins: try again in %lld seconds",

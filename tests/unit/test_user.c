@@ -56,12 +56,9 @@ static void roles_table(void **state)
         const char *name;
         const char *rights; /* one letter per right: sell return approve stock labels catalog users settings read */
     } rows[] = {
-        {ENT_ROLE_CASHIER, "cashier", "SR......."},
-        {ENT_ROLE_SUPERVISOR, "supervisor", "SRA.....R"},
-        {ENT_ROLE_STOCK_CLERK, "stock-clerk", "...S....."},
-        {ENT_ROLE_LABEL_CLERK, "label-clerk", "....L...."},
-        {ENT_ROLE_MANAGER, "manager", "SRASLCUSR"},
-        {ENT_ROLE_AUDITOR, "auditor", "........R"},
+        {ENT_ROLE_CASHIER, "cashier", "SR......."},         {ENT_ROLE_SUPERVISOR, "supervisor", "SRA.....R"},
+        {ENT_ROLE_STOCK_CLERK, "stock-clerk", "...S....."}, {ENT_ROLE_LABEL_CLERK, "label-clerk", "....L...."},
+        {ENT_ROLE_MANAGER, "manager", "SRASLCUSR"},         {ENT_ROLE_AUDITOR, "auditor", "........R"},
     };
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
         int parsed = 0;
@@ -236,6 +233,38 @@ static void login_session(void **state)
     EXPECT_ROW(4, db, ent_login(db, &s, "ann", PW, "a\nb"), ENT_INVALID, "device holds a control character (byte 2)");
 }
 
+/* A read-only handle checks sessions and tokens without writing; the last
+ * use is then recorded on a writable one, at most once a minute. */
+static void read_only_check(void **state)
+{
+    ent_db *db = *state, *ro = NULL;
+    ent_session s;
+    ent_token_secret t;
+    ent_principal p;
+    assert_int_equal(ent_login(db, &s, "ann", PW, NULL), ENT_OK);
+    assert_int_equal(ent_token_add(db, &t, "ann", "script", "boss"), ENT_OK);
+    assert_int_equal(ent_db_open(&ro, test_db_path, ENT_OPEN_READONLY), ENT_OK);
+    entx_clock_set("2026-11-30T09:00:00Z");
+    assert_int_equal(ent_session_check(ro, &p, s.token), ENT_OK);
+    assert_int_equal(ent_token_check(ro, &p, t.secret), ENT_OK);
+    assert_int_equal(scalar(db, "SELECT count(*) FROM user_session WHERE last_seen = '2026-11-30T08:00:00Z'"), 1);
+    assert_int_equal(scalar(db, "SELECT count(*) FROM api_token WHERE last_used IS NULL"), 1);
+    assert_int_equal(ent_session_touch(db, s.token), ENT_OK);
+    assert_int_equal(scalar(db, "SELECT count(*) FROM user_session WHERE last_seen = '2026-11-30T09:00:00Z'"), 1);
+    assert_int_equal(ent_token_check(db, &p, t.secret), ENT_OK);
+    assert_int_equal(scalar(db, "SELECT count(*) FROM api_token WHERE last_used = '2026-11-30T09:00:00Z'"), 1);
+    /* Within the minute nothing is written again. */
+    entx_clock_set("2026-11-30T09:00:59Z");
+    assert_int_equal(ent_session_check(db, &p, s.token), ENT_OK);
+    assert_int_equal(ent_token_check(db, &p, t.secret), ENT_OK);
+    assert_int_equal(scalar(db, "SELECT count(*) FROM user_session WHERE last_seen = '2026-11-30T09:00:00Z'"), 1);
+    assert_int_equal(scalar(db, "SELECT count(*) FROM api_token WHERE last_used = '2026-11-30T09:00:00Z'"), 1);
+    entx_clock_set("2026-11-30T09:01:00Z");
+    assert_int_equal(ent_session_check(db, &p, s.token), ENT_OK);
+    assert_int_equal(scalar(db, "SELECT count(*) FROM user_session WHERE last_seen = '2026-11-30T09:01:00Z'"), 1);
+    ent_db_close(ro);
+}
+
 static void session_expiry(void **state)
 {
     ent_db *db = *state;
@@ -323,8 +352,8 @@ static void lockout(void **state)
         }
         entx_utc_format(t0 + 100000, now);
         entx_clock_set(now);
-        snprintf(msg, sizeof msg, "'%s' is locked after 10 failed logins: a manager must unlock it before it can log in",
-                 name);
+        snprintf(msg, sizeof msg,
+                 "'%s' is locked after 10 failed logins: a manager must unlock it before it can log in", name);
         EXPECT_ROW(11, db, ent_login(db, &s, name, PW, NULL), ENT_REFUSED, msg);
         assert_int_equal(s.who.refusal, ENT_REFUSAL_LOCKED);
     }
@@ -409,7 +438,8 @@ static void tokens(void **state)
     assert_string_equal(k.seen, "1 ann 扫码枪 7 boss valid|2 ann script boss revoked|");
     /* A retired user's tokens stop working. */
     assert_int_equal(ent_user_retire(db, "ann", "boss"), ENT_OK);
-    EXPECT_ROW(7, db, ent_token_check(db, &p, sec.secret), ENT_REFUSED, "user ann is retired: its API tokens are refused");
+    EXPECT_ROW(7, db, ent_token_check(db, &p, sec.secret), ENT_REFUSED,
+               "user ann is retired: its API tokens are refused");
     assert_int_equal(p.refusal, ENT_REFUSAL_RETIRED);
     EXPECT_ROW(8, db, ent_token_add(db, &none, "ann", "x", "boss"), ENT_REFUSED,
                "user 'ann' is retired: it gets no API tokens");
@@ -465,7 +495,8 @@ static void production_cost(void **state)
     ent_user_fields f = {.role = ENT_ROLE_AUDITOR, .password = "production pw"};
     assert_int_equal(ent_user_add(db, "prod", &f, "boss"), ENT_OK);
     assert_int_equal(scalar(db, "SELECT count(*) FROM user_account WHERE name = 'prod' AND "
-                                "password GLOB 'scrypt$15$8$1$" "[0-9a-f]*$[0-9a-f]*'"),
+                                "password GLOB 'scrypt$15$8$1$"
+                                "[0-9a-f]*$[0-9a-f]*'"),
                      1);
     ent_session s;
     assert_int_equal(ent_login(db, &s, "prod", "production pw", NULL), ENT_OK);
@@ -498,6 +529,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(add_get_list, setup, teardown),
         cmocka_unit_test_setup_teardown(last_manager, setup, teardown),
         cmocka_unit_test_setup_teardown(login_session, setup, teardown),
+        cmocka_unit_test_setup_teardown(read_only_check, setup, teardown),
         cmocka_unit_test_setup_teardown(session_expiry, setup, teardown),
         cmocka_unit_test_setup_teardown(lockout, setup, teardown),
         cmocka_unit_test_setup_teardown(approve, setup, teardown),
