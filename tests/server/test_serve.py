@@ -136,6 +136,17 @@ for what, method, path, raw, ctype, want, code, field in rows:
     check(st == want and L.err_code(b) == code and L.err_field(b) == field,
           f"{what}: {st} {b}, want {want} {code} {field}")
     check(isinstance(b, dict) and b["error"]["message"], f"{what}: a message")
+st, _, b = srv.req("GET", V1 + "products?q=%FF%FE", token=M)
+check(st == 400 and L.err_field(b) == "q", f"a query that is not UTF-8: {st} {b}")
+st, _, b = srv.req("GET", V1 + "products/%FF", token=M)
+check(st == 400 and L.err_code(b) == "malformed", f"a code in the path that is not UTF-8: {st} {b}")
+c = srv.conn()  # a chunked body (no Content-Length) over the limit
+c.request("POST", MOVE, body=iter([b'{"note": "', b"y" * 3000, b"z" * 3000, b'"}']), encode_chunked=True,
+          headers={"Content-Type": "application/json", "Authorization": "Bearer " + M, "Transfer-Encoding": "chunked"})
+r = c.getresponse()
+b = json.loads(r.read())
+c.close()
+check(r.status == 413 and L.err_code(b) == "too_large", f"a chunked body over the limit: {r.status} {b}")
 check(L.dump() == before, "bad input changed the database")
 
 # ---- a whole basket in one request
