@@ -28,9 +28,7 @@ static void refused(struct reply *rep, ent_db *db, const ent_principal *p)
 {
     switch (p->refusal) {
     case ENT_REFUSAL_LOCKED:
-    case ENT_REFUSAL_RETIRED:
-        reply_error(rep, 403, "forbidden", NULL, "%s", ent_errmsg(db));
-        break;
+    case ENT_REFUSAL_RETIRED: reply_error(rep, 403, "forbidden", NULL, "%s", ent_errmsg(db)); break;
     case ENT_REFUSAL_WAIT:
         reply_error(rep, 429, "too_many_requests", NULL, "%s", ent_errmsg(db));
         snprintf(rep->retry_after, sizeof rep->retry_after, "%lld", (long long)p->retry_after);
@@ -172,8 +170,8 @@ static int run_login(ent_db *db, ent_journal *j, struct job *job)
     } else {
         reply_json(&job->reply, 200, principal_json(&s.who));
         snprintf(job->reply.set_cookie, sizeof job->reply.set_cookie,
-                 COOKIE_NAME "=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", s.token,
-                 ENT_SESSION_MAX_SECONDS, srv_g->cfg.tls_cert ? "; Secure" : "");
+                 COOKIE_NAME "=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", s.token, ENT_SESSION_MAX_SECONDS,
+                 srv_g->cfg.tls_cert ? "; Secure" : "");
     }
     /* The password and the session token leave no copy behind. */
     json_object_del(b, "password");

@@ -32,8 +32,8 @@ void reply_error(struct reply *out, int status, const char *code, const char *fi
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     reply_free(out);
-    json_t *err = json_pack("{s:s, s:s, s:o}", "code", code, "message", msg, "field",
-                            field ? json_string(field) : json_null());
+    json_t *err =
+        json_pack("{s:s, s:s, s:o}", "code", code, "message", msg, "field", field ? json_string(field) : json_null());
     reply_json(out, status, json_pack("{s:o}", "error", err));
 }
 
@@ -123,8 +123,8 @@ static enum MHD_Result send_reply(struct req *r, struct reply *rep)
         buf = strdup("{\"error\":{\"code\":\"error\",\"message\":\"out of memory\",\"field\":null}}");
         len = buf ? strlen(buf) : 0;
     }
-    struct MHD_Response *resp =
-        MHD_create_response_from_buffer(len, buf ? buf : (char *)"", buf ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, buf ? buf : (char *)"",
+                                                                buf ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
     if (resp == NULL) {
         free(buf);
         return MHD_NO;

@@ -35,7 +35,8 @@ int json_check(struct reply *out, json_t *body, const struct field *fields, cons
     }
     const char *key;
     json_t *v;
-    json_object_foreach(body, key, v) {
+    json_object_foreach(body, key, v)
+    {
         const struct field *f = fields;
         while (f->name && strcmp(f->name, key) != 0)
             f++;

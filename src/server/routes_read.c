@@ -47,8 +47,9 @@ int route_health(struct req *r, json_t *body, const char *tail, struct reply *ou
     ent_db *db = srv_reader(out);
     if (db == NULL)
         return 0;
-    reply_json(out, 200, json_pack("{s:s, s:s, s:i, s:b}", "status", "ok", "version", ent_version(), "schema",
-                                   ent_db_schema_version(db), "sales", srv_g->journal != NULL));
+    reply_json(out, 200,
+               json_pack("{s:s, s:s, s:i, s:b}", "status", "ok", "version", ent_version(), "schema",
+                         ent_db_schema_version(db), "sales", srv_g->journal != NULL));
     return 0;
 }
 

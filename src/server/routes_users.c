@@ -11,8 +11,8 @@ static void free_job_json(void *arg)
 }
 
 /* The name in the path and the body travel together to the writer. */
-static int queue_named(struct req *r, json_t *body, const char *name,
-                       int (*run)(ent_db *, ent_journal *, struct job *), struct reply *out)
+static int queue_named(struct req *r, json_t *body, const char *name, int (*run)(ent_db *, ent_journal *, struct job *),
+                       struct reply *out)
 {
     json_t *arg = json_pack("{s:s, s:O}", "name", name, "body", body ? body : json_null());
     if (arg == NULL || srv_queue_write(r, run, arg, free_job_json) < 0)
@@ -69,11 +69,15 @@ static int body_role(ent_db *db, json_t *b, int *role, struct reply *out)
     return 0;
 }
 
-static const struct field user_add_fields[] = {{"name", F_STRING, 1}, {"display", F_STRING, 0},
-                                               {"role", F_STRING, 1}, {"password", F_STRING, 1},
+static const struct field user_add_fields[] = {{"name", F_STRING, 1},
+                                               {"display", F_STRING, 0},
+                                               {"role", F_STRING, 1},
+                                               {"password", F_STRING, 1},
                                                {NULL, F_STRING, 0}};
-static const struct field user_edit_fields[] = {{"display", F_STRING, 0}, {"role", F_STRING, 0},
-                                                {"password", F_STRING, 0}, {"unlock", F_BOOL, 0},
+static const struct field user_edit_fields[] = {{"display", F_STRING, 0},
+                                                {"role", F_STRING, 0},
+                                                {"password", F_STRING, 0},
+                                                {"unlock", F_BOOL, 0},
                                                 {NULL, F_STRING, 0}};
 
 static int run_user_add(ent_db *db, ent_journal *j, struct job *job)
@@ -105,7 +109,8 @@ static int run_user_edit(ent_db *db, ent_journal *j, struct job *job)
     (void)j;
     json_t *b = json_object_get(job->arg, "body");
     const char *name = json_str(job->arg, "name");
-    ent_user_fields f = {.display = json_str(b, "display"), .password = json_str(b, "password"),
+    ent_user_fields f = {.display = json_str(b, "display"),
+                         .password = json_str(b, "password"),
                          .unlock = json_is_true(json_object_get(b, "unlock"))};
     if (body_role(db, b, &f.role, &job->reply) != 0)
         return 0;

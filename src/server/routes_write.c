@@ -16,8 +16,7 @@ static void free_json(void *arg)
 }
 
 /* Queues run with the request's body; 0 (the answer comes later). */
-static int queue_body(struct req *r, json_t *body, int (*run)(ent_db *, ent_journal *, struct job *),
-                      struct reply *out)
+static int queue_body(struct req *r, json_t *body, int (*run)(ent_db *, ent_journal *, struct job *), struct reply *out)
 {
     json_incref(body);
     if (srv_queue_write(r, run, body, free_json) < 0)
@@ -37,11 +36,20 @@ static int act_as(ent_db *db, struct job *job)
 /* ---- stock ------------------------------------------------------------- */
 
 static const struct field receive_fields[] = {
-    {"product", F_STRING, 1},     {"qty", F_INT, 1},         {"lot", F_STRING, 0},
-    {"origin", F_STRING, 0},      {"declaration", F_STRING, 0}, {"import_date", F_STRING, 0},
-    {"production_date", F_STRING, 0}, {"expiry", F_STRING, 0}, {"supplier", F_STRING, 0},
-    {"unit_cost", F_INT, 0},      {"cost_currency", F_STRING, 0}, {"location", F_STRING, 1},
-    {"note", F_STRING, 0},        {NULL, F_STRING, 0},
+    {"product", F_STRING, 1},
+    {"qty", F_INT, 1},
+    {"lot", F_STRING, 0},
+    {"origin", F_STRING, 0},
+    {"declaration", F_STRING, 0},
+    {"import_date", F_STRING, 0},
+    {"production_date", F_STRING, 0},
+    {"expiry", F_STRING, 0},
+    {"supplier", F_STRING, 0},
+    {"unit_cost", F_INT, 0},
+    {"cost_currency", F_STRING, 0},
+    {"location", F_STRING, 1},
+    {"note", F_STRING, 0},
+    {NULL, F_STRING, 0},
 };
 
 static int run_receive(ent_db *db, ent_journal *j, struct job *job)
@@ -84,7 +92,7 @@ int route_receive(struct req *r, json_t *body, const char *tail, struct reply *o
 }
 
 static const struct field move_fields[] = {
-    {"product", F_STRING, 1}, {"lot", F_STRING, 0}, {"from", F_STRING, 1}, {"to", F_STRING, 1},
+    {"product", F_STRING, 1}, {"lot", F_STRING, 0},  {"from", F_STRING, 1}, {"to", F_STRING, 1},
     {"qty", F_INT, 1},        {"note", F_STRING, 0}, {NULL, F_STRING, 0},
 };
 
@@ -94,8 +102,8 @@ static int run_move(ent_db *db, ent_journal *j, struct job *job)
     json_t *b = job->arg;
     if (act_as(db, job) != ENT_OK)
         return 0;
-    int rc = ent_stock_transfer(db, json_str(b, "product"), json_str(b, "lot"), json_str(b, "from"),
-                                json_str(b, "to"), json_int(b, "qty", 0), job->user, json_str(b, "note"));
+    int rc = ent_stock_transfer(db, json_str(b, "product"), json_str(b, "lot"), json_str(b, "from"), json_str(b, "to"),
+                                json_int(b, "qty", 0), job->user, json_str(b, "note"));
     if (rc != ENT_OK)
         reply_ent(&job->reply, db, rc);
     else
@@ -112,8 +120,8 @@ int route_move(struct req *r, json_t *body, const char *tail, struct reply *out)
 }
 
 static const struct field adjust_fields[] = {
-    {"product", F_STRING, 1}, {"lot", F_STRING, 0},    {"location", F_STRING, 1}, {"delta", F_INT, 1},
-    {"reason", F_STRING, 1},  {"note", F_STRING, 0},   {NULL, F_STRING, 0},
+    {"product", F_STRING, 1}, {"lot", F_STRING, 0},  {"location", F_STRING, 1}, {"delta", F_INT, 1},
+    {"reason", F_STRING, 1},  {"note", F_STRING, 0}, {NULL, F_STRING, 0},
 };
 
 static int run_adjust(ent_db *db, ent_journal *j, struct job *job)
@@ -145,8 +153,8 @@ int route_adjust(struct req *r, json_t *body, const char *tail, struct reply *ou
 #define SALE_PAYS_MAX 8
 
 static const struct field sale_fields[] = {
-    {"counter", F_STRING, 1}, {"shelf", F_STRING, 0}, {"lines", F_ARRAY, 1}, {"payments", F_ARRAY, 1},
-    {"columns", F_INT, 0},    {NULL, F_STRING, 0},
+    {"counter", F_STRING, 1}, {"shelf", F_STRING, 0}, {"lines", F_ARRAY, 1},
+    {"payments", F_ARRAY, 1}, {"columns", F_INT, 0},  {NULL, F_STRING, 0},
 };
 static const struct field line_fields[] = {{"code", F_STRING, 1}, {"qty", F_INT, 0}, {NULL, F_STRING, 0}};
 static const struct field pay_fields[] = {{"method", F_STRING, 1}, {"amount", F_INT, 0}, {NULL, F_STRING, 0}};
@@ -188,9 +196,8 @@ static void reply_item(struct reply *out, ent_db *db, int rc, const char *name, 
 static json_t *sale_json(ent_db *db, const ent_sale *s, int columns)
 {
     char *text = NULL;
-    json_t *o = json_pack("{s:s, s:I, s:I, s:I, s:s, s:s}", "uuid", s->uuid, "receipt", (json_int_t)s->receipt,
-                          "total", (json_int_t)s->total, "tax", (json_int_t)s->tax, "currency", s->currency,
-                          "time", s->time);
+    json_t *o = json_pack("{s:s, s:I, s:I, s:I, s:s, s:s}", "uuid", s->uuid, "receipt", (json_int_t)s->receipt, "total",
+                          (json_int_t)s->total, "tax", (json_int_t)s->tax, "currency", s->currency, "time", s->time);
     if (ent_receipt_text(db, &text, s, columns, 0) == ENT_OK)
         json_object_set_new(o, "receipt_text", json_string(text));
     free(text);

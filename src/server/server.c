@@ -15,31 +15,30 @@
 
 struct srv *srv_g;
 
-static const char help[] =
-    "usage: entrepot serve [--db FILE] [--listen ADDR:PORT] [--threads N]\n"
-    "                      [--tls-cert FILE --tls-key FILE] [--max-connections N]\n"
-    "                      [--timeout SECONDS] [--body-max BYTES]\n"
-    "\n"
-    "Serves the store's database as a JSON API over HTTP (/api/v1, described\n"
-    "by /api/v1/openapi.json). One process owns the database: reads run on a\n"
-    "pool of threads, each with its own read connection; every write goes to\n"
-    "one writer thread that commits the writes waiting together (logins\n"
-    "have a thread of their own).\n"
-    "\n"
-    "  --listen ADDR:PORT   IPv4 address and port (default 127.0.0.1:8080;\n"
-    "                       port 0 takes a free port). Prints \"listening on\n"
-    "                       ADDR:PORT\" once it accepts requests.\n"
-    "  --threads N          request threads, 1 to 64 (default 4)\n"
-    "  --tls-cert, --tls-key  PEM files: serve HTTPS\n"
-    "  --max-connections N  open connections at most (default 1000)\n"
-    "  --timeout SECONDS    an idle or slow connection is closed after this (default 10)\n"
-    "  --body-max BYTES     largest request body (default 262144; more is 413)\n"
-    "\n"
-    "One line per request goes to standard error: time, client, method, path\n"
-    "(never the query), status, bytes, milliseconds, user. SIGTERM or SIGINT:\n"
-    "stops accepting, finishes the requests in flight, exits 0.\n"
-    "\n"
-    "example: entrepot serve --db store.db --listen 0.0.0.0:8080 --threads 4\n";
+static const char help[] = "usage: entrepot serve [--db FILE] [--listen ADDR:PORT] [--threads N]\n"
+                           "                      [--tls-cert FILE --tls-key FILE] [--max-connections N]\n"
+                           "                      [--timeout SECONDS] [--body-max BYTES]\n"
+                           "\n"
+                           "Serves the store's database as a JSON API over HTTP (/api/v1, described\n"
+                           "by /api/v1/openapi.json). One process owns the database: reads run on a\n"
+                           "pool of threads, each with its own read connection; every write goes to\n"
+                           "one writer thread that commits the writes waiting together (logins\n"
+                           "have a thread of their own).\n"
+                           "\n"
+                           "  --listen ADDR:PORT   IPv4 address and port (default 127.0.0.1:8080;\n"
+                           "                       port 0 takes a free port). Prints \"listening on\n"
+                           "                       ADDR:PORT\" once it accepts requests.\n"
+                           "  --threads N          request threads, 1 to 64 (default 4)\n"
+                           "  --tls-cert, --tls-key  PEM files: serve HTTPS\n"
+                           "  --max-connections N  open connections at most (default 1000)\n"
+                           "  --timeout SECONDS    an idle or slow connection is closed after this (default 10)\n"
+                           "  --body-max BYTES     largest request body (default 262144; more is 413)\n"
+                           "\n"
+                           "One line per request goes to standard error: time, client, method, path\n"
+                           "(never the query), status, bytes, milliseconds, user. SIGTERM or SIGINT:\n"
+                           "stops accepting, finishes the requests in flight, exits 0.\n"
+                           "\n"
+                           "example: entrepot serve --db store.db --listen 0.0.0.0:8080 --threads 4\n";
 
 static int parse_listen(struct srv_config *c, const char *s)
 {
@@ -149,8 +148,7 @@ static struct MHD_Daemon *start_daemon(struct srv *s, char *cert, char *key)
 {
     struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)s->cfg.port)};
     inet_pton(AF_INET, s->cfg.addr, &sa.sin_addr);
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
-                     MHD_USE_ERROR_LOG;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
     if (cert)
         flags |= MHD_USE_TLS;
     struct MHD_OptionItem tls[] = {
@@ -160,16 +158,11 @@ static struct MHD_Daemon *start_daemon(struct srv *s, char *cert, char *key)
     };
     /* One thread is MHD's own polling thread; a pool of one would be refused. */
     unsigned pool = s->cfg.threads > 1 ? s->cfg.threads : 0;
-    return MHD_start_daemon(flags, 0, on_accept, s, srv_on_request, s,
-                            MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-                            MHD_OPTION_THREAD_POOL_SIZE, pool,
-                            MHD_OPTION_CONNECTION_LIMIT, s->cfg.max_connections + 64,
-                            MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
-                            MHD_OPTION_CONNECTION_TIMEOUT, s->cfg.timeout_s,
-                            MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
-                            MHD_OPTION_NOTIFY_COMPLETED, srv_on_completed, s,
-                            MHD_OPTION_ARRAY, tls,
-                            MHD_OPTION_END);
+    return MHD_start_daemon(flags, 0, on_accept, s, srv_on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+                            MHD_OPTION_THREAD_POOL_SIZE, pool, MHD_OPTION_CONNECTION_LIMIT, s->cfg.max_connections + 64,
+                            MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_CONNECTION_TIMEOUT,
+                            s->cfg.timeout_s, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_NOTIFY_COMPLETED,
+                            srv_on_completed, s, MHD_OPTION_ARRAY, tls, MHD_OPTION_END);
 }
 
 /* Waits for the requests in flight to be answered (at most 30 s: a client

@@ -17,9 +17,9 @@
 #include "entrepot/entrepot.h"
 
 /* Limits (the defaults of the options). */
-#define SRV_BODY_MAX (256 * 1024)  /* bytes of a request body; more is 413 */
-#define SRV_USER_MAX 65            /* a user's name, with its NUL */
-#define SRV_READERS_MAX 256        /* read connections: one per pool thread */
+#define SRV_BODY_MAX (256 * 1024) /* bytes of a request body; more is 413 */
+#define SRV_USER_MAX 65           /* a user's name, with its NUL */
+#define SRV_READERS_MAX 256       /* read connections: one per pool thread */
 
 /* The server's settings, from the command line. */
 struct srv_config {
@@ -40,8 +40,8 @@ struct reply {
     char *text; /* malloc'd; used when json is NULL */
     size_t text_len;
     const char *ctype;
-    char retry_after[24];    /* seconds, "" when none */
-    char set_cookie[256];    /* a Set-Cookie header, "" when none */
+    char retry_after[24]; /* seconds, "" when none */
+    char set_cookie[256]; /* a Set-Cookie header, "" when none */
 };
 
 struct route;
@@ -60,15 +60,15 @@ struct req {
     struct job *job;         /* a write waiting for the writer, or NULL */
     int status;              /* the answer's, for the log */
     size_t bytes;
-    int counted;             /* counted in the server's requests in flight */
-    int late;                /* begun after the server began to stop: 503 */
+    int counted; /* counted in the server's requests in flight */
+    int late;    /* begun after the server began to stop: 503 */
 };
 
 /* A write for the writer thread: run() works on the write connection inside
  * the group's transaction and fills reply; answered after the commit. */
 struct job {
     int (*run)(ent_db *db, ent_journal *journal, struct job *job);
-    void *arg;           /* the route's own data, released by free_arg */
+    void *arg; /* the route's own data, released by free_arg */
     void (*free_arg)(void *arg);
     char user[SRV_USER_MAX];
     struct reply reply;
@@ -93,11 +93,11 @@ struct srv {
     struct wqueue {
         pthread_t thread;
         int running;
-        int group;            /* commit the waiting jobs together */
+        int group; /* commit the waiting jobs together */
         pthread_mutex_t lock;
         pthread_cond_t cond;
         struct job *head, *tail;
-        int stop;             /* 1: finish the queue; 2: finished, no more jobs */
+        int stop; /* 1: finish the queue; 2: finished, no more jobs */
         ent_db *db;
         ent_journal *journal; /* the writer's: NULL when sales are refused */
         int64_t groups, writes;
@@ -165,11 +165,11 @@ void writer_touch_session(struct srv *s, const char *token);
 enum { RIGHT_OPEN = 0, RIGHT_ANY = -1 /* any user with a session or token */ };
 struct route {
     const char *method;
-    const char *path;   /* exact, or a prefix ending in '/' when prefix is set */
+    const char *path; /* exact, or a prefix ending in '/' when prefix is set */
     int prefix;
-    int right;          /* enum ent_right, RIGHT_OPEN or RIGHT_ANY */
+    int right; /* enum ent_right, RIGHT_OPEN or RIGHT_ANY */
     int (*fn)(struct req *r, json_t *body, const char *tail, struct reply *out);
-    int right_alt;      /* another right that is enough too (0: none) */
+    int right_alt; /* another right that is enough too (0: none) */
 };
 /* The routes, read and write; NULL-terminated. */
 extern const struct route srv_routes[];
