@@ -170,7 +170,6 @@ s.sendall(b"POST /api/v1/stock/move HTTP/1.1\r\nHost: x\r\nContent-Type: applica
 got = s.recv(1000)
 check(got == b"" or b" 408 " in got.split(b"\r\n")[0], f"a half-sent body is cut off: {got[:80]}")
 s.close()
-check(L.dump() == before or True, "")
 
 # ---- the log: one line per request, no query, no secrets
 srv.req("GET", V1 + "products?q=secretquery", token=M)
