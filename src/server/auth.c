@@ -50,32 +50,34 @@ static const char *bearer(struct req *r)
     return h;
 }
 
-/* The read connections cannot record a session's last request, so the
- * writer does, at most once a minute per session (as the library asks):
- * a small table of when each recent session was last touched. */
+/* The read connections cannot record a session's last request or a
+ * token's last use, so the login thread does, at most once a minute per
+ * session or token (as the library asks): a small table of when each recent
+ * one was last recorded. Tokens count negative, sessions positive. */
 #define TOUCH_SLOTS 256
 #define TOUCH_EVERY_S 60
 static struct {
-    int64_t session_id;
+    int64_t id;
     time_t at;
 } touched[TOUCH_SLOTS];
 static pthread_mutex_t touch_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static void maybe_touch(const char *token, int64_t session_id)
+static void maybe_touch(const char *secret, int64_t id, int is_token)
 {
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
-    size_t i = (size_t)session_id % TOUCH_SLOTS;
+    int64_t key = is_token ? -id : id;
+    size_t i = (size_t)(id * 2 + is_token) % TOUCH_SLOTS;
     int due;
     pthread_mutex_lock(&touch_lock);
-    due = touched[i].session_id != session_id || now.tv_sec - touched[i].at >= TOUCH_EVERY_S;
+    due = touched[i].id != key || now.tv_sec - touched[i].at >= TOUCH_EVERY_S;
     if (due) {
-        touched[i].session_id = session_id;
+        touched[i].id = key;
         touched[i].at = now.tv_sec;
     }
     pthread_mutex_unlock(&touch_lock);
     if (due)
-        writer_touch_session(srv_g, token);
+        writer_touch(srv_g, secret, is_token);
 }
 
 /* 0 with r->who set, 1 when nobody is named, -1 with the answer. */
@@ -91,8 +93,8 @@ static int identify(struct req *r, ent_db *db, struct reply *rep)
             return 1;
         rc = ent_session_check(db, &r->who, r->session);
     }
-    if (rc == ENT_OK && r->session)
-        maybe_touch(r->session, r->who.session_id);
+    if (rc == ENT_OK)
+        maybe_touch(token ? token : r->session, token ? r->who.token_id : r->who.session_id, token != NULL);
     if (rc != ENT_OK) {
         if (rc == ENT_NOTFOUND || rc == ENT_REFUSED)
             refused(rep, db, &r->who);

@@ -156,9 +156,9 @@ int srv_authorize(struct req *r, const struct route *rt, struct reply *rep);
 int writer_start(struct srv *s);
 /* Stops both after the jobs queued so far are done; closes the journal. */
 void writer_stop(struct srv *s);
-/* Records a request on the session (idle expiry counts from it), on the
- * login thread; nobody waits for it. */
-void writer_touch_session(struct srv *s, const char *token);
+/* Records a request on the session (idle expiry counts from it) or the
+ * use of the API token, on the login thread; nobody waits for it. */
+void writer_touch(struct srv *s, const char *secret, int is_token);
 
 /* ---- routes ---- */
 /* A route's right: one of enum ent_right, or these. */

@@ -225,10 +225,18 @@ int srv_queue_auth(struct req *r, int (*run)(ent_db *, ent_journal *, struct job
     return queue_job(&srv_g->auth, r, run, arg, free_arg);
 }
 
+/* arg: "t" or "s" (an API token or a session) followed by the secret. */
 static int run_touch(ent_db *db, ent_journal *j, struct job *job)
 {
     (void)j;
-    ent_session_touch(db, job->arg); /* a session ended meanwhile is no matter */
+    const char *arg = job->arg;
+    ent_principal p;
+    /* A session or token ended meanwhile is no matter. On this writable
+     * connection ent_token_check records the token's use. */
+    if (arg[0] == 't')
+        ent_token_check(db, &p, arg + 1);
+    else
+        ent_session_touch(db, arg + 1);
     return 0;
 }
 
@@ -239,17 +247,19 @@ static void free_secret(void *arg)
     free(s);
 }
 
-void writer_touch_session(struct srv *s, const char *token)
+void writer_touch(struct srv *s, const char *secret, int is_token)
 {
     struct job *job = calloc(1, sizeof *job);
-    char *copy = strdup(token);
-    if (job == NULL || copy == NULL) {
+    size_t n = strlen(secret) + 2;
+    char *arg = malloc(n);
+    if (job == NULL || arg == NULL) {
         free(job);
-        free(copy);
+        free(arg);
         return;
     }
+    snprintf(arg, n, "%c%s", is_token ? 't' : 's', secret);
     job->run = run_touch;
-    job->arg = copy;
+    job->arg = arg;
     job->free_arg = free_secret;
     submit(&s->auth, job);
 }
