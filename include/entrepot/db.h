@@ -99,6 +99,19 @@ typedef struct ent_store_changes {
  */
 ENT_API int ent_store_edit(ent_db *db, const ent_store_changes *changes, const char *user);
 
+/*
+ * Group commit, for a process that owns the writing (the store server):
+ * ent_db_group_begin starts one BEGIN IMMEDIATE transaction on db, under
+ * which every public call that writes runs in a savepoint of its own (a
+ * refused call undoes only its own writes) instead of committing;
+ * ent_db_group_end(db, 1) commits the group's writes with one COMMIT, and
+ * ent_db_group_end(db, 0) rolls them all back. Errors: ENT_INVALID (a group
+ * or a transaction already open, or none to end), ENT_BUSY, ENT_ERROR (the
+ * commit failed: nothing of the group was written).
+ */
+ENT_API int ent_db_group_begin(ent_db *db);
+ENT_API int ent_db_group_end(ent_db *db, int commit);
+
 /* Called once per problem found by ent_db_check(); text is borrowed. */
 typedef void (*ent_check_cb)(const char *problem, void *ud);
 

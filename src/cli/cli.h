@@ -172,5 +172,7 @@ int cmd_report(struct cli *cli, int argc, char **argv);
 int cmd_store(struct cli *cli, int argc, char **argv);
 int cmd_user(struct cli *cli, int argc, char **argv);
 int cmd_token(struct cli *cli, int argc, char **argv);
+/* src/server/server.c */
+int cmd_serve(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -29,6 +29,7 @@ static const char usage[] =
     "  flow        import door-counter counts, or record one by hand\n"
     "  report      sales (by day, hour, counter, cashier, commodity, country), flow\n"
     "  receipt     verify a printed receipt's QR payload\n"
+    "  serve       the store server: the JSON API over HTTP for the hall's devices\n"
     "  check       integrity check and ledger recomputation\n"
     "  backup      consistent online copy of the database\n"
     "  version     print the version\n"
@@ -64,7 +65,7 @@ static const struct cli_command commands[] = {
     {"check", cmd_check},     {"backup", cmd_backup}, {"label", cmd_label_exec},
     {"counter", cmd_counter}, {"sale", cmd_sale},     {"return", cmd_return},   {"flow", cmd_flow},
     {"report", cmd_report},   {"store", cmd_store},
-    {"user", cmd_user},       {"token", cmd_token},
+    {"user", cmd_user},       {"token", cmd_token},   {"serve", cmd_serve},
 };
 
 int main(int argc, char **argv)

@@ -152,10 +152,30 @@ static void backoff(int attempt)
     nanosleep(&ts, NULL);
 }
 
+/* The end of a call's savepoint inside a group: kept (RELEASE) on success,
+ * undone alone (ROLLBACK TO) on failure; the group's COMMIT is later. */
+static int savepoint_end(ent_db *db, int rc)
+{
+    if (rc == ENT_OK && sqlite3_exec(db->sql, "RELEASE ent_call", NULL, NULL, NULL) == SQLITE_OK)
+        return ENT_OK;
+    if (rc == ENT_OK)
+        rc = entx_fail_sql(db, "committing");
+    sqlite3_exec(db->sql, "ROLLBACK TO ent_call", NULL, NULL, NULL);
+    sqlite3_exec(db->sql, "RELEASE ent_call", NULL, NULL, NULL);
+    return rc;
+}
+
 int entx_tx_begin(ent_db *db)
 {
     if (db->tx_depth > 0) {
         db->tx_depth++;
+        return ENT_OK;
+    }
+    if (db->group) {
+        /* The group holds BEGIN IMMEDIATE: this call's writes stand or fall alone. */
+        if (sqlite3_exec(db->sql, "SAVEPOINT ent_call", NULL, NULL, NULL) != SQLITE_OK)
+            return entx_fail_sql(db, "starting a transaction");
+        db->tx_depth = 1;
         return ENT_OK;
     }
     for (int attempt = 0; attempt < BEGIN_RETRIES; attempt++) {
@@ -178,6 +198,8 @@ int entx_tx_end(ent_db *db, int rc)
         return rc;
     }
     db->tx_depth = 0;
+    if (db->group)
+        return savepoint_end(db, rc);
     if (rc == ENT_OK) {
         for (int attempt = 0; attempt < BEGIN_RETRIES; attempt++) {
             int sc = sqlite3_exec(db->sql, "COMMIT", NULL, NULL, NULL);
@@ -192,6 +214,29 @@ int entx_tx_end(ent_db *db, int rc)
     if (sqlite3_get_autocommit(db->sql) == 0)
         sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
     return rc;
+}
+
+int ent_db_group_begin(ent_db *db)
+{
+    entx_ok(db);
+    if (db->group || db->tx_depth > 0)
+        return entx_fail(db, ENT_INVALID, "a group of writes is already open on this connection");
+    int rc = entx_tx_begin(db);
+    if (rc == ENT_OK) {
+        db->tx_depth = 0;
+        db->group = 1;
+    }
+    return rc;
+}
+
+int ent_db_group_end(ent_db *db, int commit)
+{
+    if (!db->group)
+        return entx_fail(db, ENT_INVALID, "no group of writes is open on this connection");
+    db->group = 0;
+    db->tx_depth = 1;
+    int rc = entx_tx_end(db, commit ? ENT_OK : ENT_REFUSED);
+    return commit ? rc : ENT_OK;
 }
 
 int ent_db_schema_latest(void)
@@ -268,6 +313,29 @@ static int migrate(ent_db *db)
 
 /* Refuses, before SQLite touches it, a path that cannot be an entrepot
  * database: a folder, a device, an empty file, a file that is not SQLite. */
+/* The first len bytes of path, read through SQLite's own file layer: a
+ * plain open() and close() of the file would drop every POSIX lock this
+ * process holds on it, those of its other connections too (the store
+ * server keeps several), and another program's connection would then take
+ * itself for the last one and delete the WAL under them. SQLite's unix
+ * layer keeps such a descriptor open until the locks are gone. */
+static int read_head(const char *path, char *head, int len)
+{
+    sqlite3_vfs *vfs = sqlite3_vfs_find(NULL);
+    sqlite3_file *f = vfs ? sqlite3_malloc(vfs->szOsFile) : NULL;
+    int out = 0, sc;
+    if (f == NULL)
+        return SQLITE_NOMEM;
+    memset(f, 0, (size_t)vfs->szOsFile);
+    sc = vfs->xOpen(vfs, path, f, SQLITE_OPEN_READONLY | SQLITE_OPEN_MAIN_DB, &out);
+    if (sc == SQLITE_OK) {
+        sc = f->pMethods->xRead(f, head, len, 0);
+        f->pMethods->xClose(f);
+    }
+    sqlite3_free(f);
+    return sc;
+}
+
 /* A path as messages show it: a very long one keeps its last 200 bytes
  * (cut on a character boundary), so that the reason after it still fits. */
 static void short_path(char out[256], const char *path)
@@ -298,12 +366,10 @@ static int check_file(ent_db *db, const char *path, const char *shown)
     if (st.st_size == 0)
         return entx_fail_hint(db, ENT_INVALID, ENT_HINT_NEW_DATABASE, "%s is an empty file, not an entrepot database",
                              shown);
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return entx_fail(db, ENT_ERROR, "%s: %s", shown, strerror(errno));
-    size_t n = fread(head, 1, sizeof head, f);
-    fclose(f);
-    if (n != sizeof head || memcmp(head, "SQLite format 3", sizeof head) != 0)
+    int sc = read_head(path, head, sizeof head);
+    if (sc != SQLITE_OK && sc != SQLITE_IOERR_SHORT_READ)
+        return entx_fail(db, ENT_ERROR, "%s: cannot read it (%s)", shown, sqlite3_errstr(sc));
+    if (sc != SQLITE_OK || memcmp(head, "SQLite format 3", sizeof head) != 0)
         return entx_fail(db, ENT_INVALID, "%s is not an entrepot database (it is not an SQLite file)", shown);
     return ENT_OK;
 }

@@ -432,6 +432,86 @@ static void uuids(void **state)
     close(fds[1]);
 }
 
+static int count_location(const ent_location *loc, void *ud)
+{
+    (void)loc;
+    (*(int *)ud)++;
+    return 0;
+}
+
+static int locations_seen(const char *file)
+{
+    ent_db *db = NULL;
+    int n = 0;
+    assert_int_equal(ent_db_open(&db, file, ENT_OPEN_READONLY), ENT_OK);
+    assert_int_equal(ent_location_each(db, count_location, &n), ENT_OK);
+    ent_db_close(db);
+    return n;
+}
+
+/* Group commit: each call in its own savepoint; a refused call undoes only
+ * itself, the rest commit together, and nothing shows before the commit. */
+static void group_commit_rows(void **state)
+{
+    (void)state;
+    ent_db *db = NULL;
+    assert_int_equal(ent_db_open(&db, path, ENT_OPEN_CREATE), ENT_OK);
+    assert_int_equal(ent_store_init(db, "SH01", "x", NULL, NULL), ENT_OK);
+    int before = locations_seen(path);
+    assert_int_equal(ent_db_group_end(db, 1), ENT_INVALID);
+    assert_int_equal(ent_db_group_begin(db), ENT_OK);
+    assert_int_equal(ent_db_group_begin(db), ENT_INVALID);
+    assert_int_equal(ent_location_add(db, "G-A", "shelf", "first"), ENT_OK);
+    assert_int_equal(ent_location_add(db, "G-A", "shelf", "again"), ENT_EXISTS);
+    assert_non_null(strstr(ent_errmsg(db), "G-A"));
+    assert_int_equal(ent_location_add(db, "G-B", "shelf", "third"), ENT_OK);
+    assert_int_equal(locations_seen(path), before);
+    assert_int_equal(ent_db_group_end(db, 1), ENT_OK);
+    assert_int_equal(locations_seen(path), before + 2);
+
+    /* A group ended without commit writes nothing. */
+    assert_int_equal(ent_db_group_begin(db), ENT_OK);
+    assert_int_equal(ent_location_add(db, "G-C", "shelf", NULL), ENT_OK);
+    assert_int_equal(ent_db_group_end(db, 0), ENT_OK);
+    assert_int_equal(locations_seen(path), before + 2);
+    /* And the connection writes on its own again afterwards. */
+    assert_int_equal(ent_location_add(db, "G-D", "shelf", NULL), ENT_OK);
+    assert_int_equal(locations_seen(path), before + 3);
+    ent_db_close(db);
+}
+
+/* Opening a second connection in a process must not drop the locks of the
+ * first: another program closing its own connection would then delete the
+ * WAL, and this process would never see a write again (found with the
+ * store server, which holds several connections). */
+static void open_keeps_locks(void **state)
+{
+    (void)state;
+    ent_db *a = NULL, *b = NULL;
+    int n = 0;
+    assert_int_equal(ent_db_open(&a, path, ENT_OPEN_CREATE), ENT_OK);
+    assert_int_equal(ent_store_init(a, "SH01", "x", NULL, NULL), ENT_OK);
+    assert_int_equal(ent_db_open(&b, path, ENT_OPEN_READONLY), ENT_OK);
+    assert_int_equal(ent_location_each(b, count_location, &n), ENT_OK);
+    /* Another program (the sqlite3 shell, a process of its own: a forked
+     * child would share this one's SQLite lock table) writes and closes
+     * with SQLite's default close, which checkpoints and removes the WAL
+     * when it takes itself for the last connection; then one whose write
+     * stays in the WAL. */
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "sqlite3 '%s' \"INSERT INTO location(code, kind) VALUES ('K-1', 'shelf')\"", path);
+    assert_int_equal(system(cmd), 0);
+    snprintf(cmd, sizeof cmd,
+             "sqlite3 -cmd '.dbconfig no_ckpt_on_close on' '%s' \"INSERT INTO location(code, kind) VALUES ('K-2', 'shelf')\"",
+             path);
+    assert_int_equal(system(cmd), 0);
+    int after = 0;
+    assert_int_equal(ent_location_each(b, count_location, &after), ENT_OK);
+    assert_int_equal(after, n + 2);
+    ent_db_close(b);
+    ent_db_close(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -446,6 +526,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(store_edit_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(backup_rows, setup, teardown),
         cmocka_unit_test(uuids),
+        cmocka_unit_test_setup_teardown(group_commit_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(open_keeps_locks, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

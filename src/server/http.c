@@ -1,0 +1,381 @@
+/* entrepot serve — one HTTP request: body, limits, dispatch, answer, log line. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "server.h"
+
+/* ---- answers ---------------------------------------------------------- */
+
+void reply_json(struct reply *out, int status, json_t *json)
+{
+    out->status = status;
+    out->json = json;
+}
+
+void reply_free(struct reply *r)
+{
+    json_decref(r->json);
+    free(r->text);
+    memset(r, 0, sizeof *r);
+}
+
+void reply_error(struct reply *out, int status, const char *code, const char *field, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    reply_free(out);
+    json_t *err =
+        json_pack("{s:s, s:s, s:o}", "code", code, "message", msg, "field", field ? json_string(field) : json_null());
+    reply_json(out, status, json_pack("{s:o}", "error", err));
+}
+
+/* How a library outcome is answered: status and the error's code word. */
+static void status_of(int rc, int *status, const char **code)
+{
+    switch (rc) {
+    case ENT_INVALID: *status = 422, *code = "invalid"; break;
+    case ENT_NOTFOUND: *status = 404, *code = "not_found"; break;
+    case ENT_EXISTS: *status = 409, *code = "exists"; break;
+    case ENT_REFUSED: *status = 409, *code = "refused"; break;
+    case ENT_NOSTOCK: *status = 409, *code = "no_stock"; break;
+    case ENT_EXPIRED: *status = 409, *code = "expired"; break;
+    case ENT_BUSY: *status = 503, *code = "busy"; break;
+    default: *status = 500, *code = "error"; break;
+    }
+}
+
+void reply_ent(struct reply *out, ent_db *db, int rc)
+{
+    int status;
+    const char *code;
+    status_of(rc, &status, &code);
+    const char *msg = ent_errmsg(db);
+    reply_error(out, status, code, NULL, "%s", msg[0] ? msg : ent_strerror(rc));
+    if (rc == ENT_BUSY)
+        snprintf(out->retry_after, sizeof out->retry_after, "1");
+}
+
+/* ---- read connections ------------------------------------------------- */
+
+/* Each pool thread's own read connection: WAL gives each its snapshot, and
+ * no lock is shared between readers. Kept in srv_g->readers to be closed. */
+static _Thread_local ent_db *thread_reader;
+
+ent_db *srv_reader(struct reply *out)
+{
+    if (thread_reader)
+        return thread_reader;
+    ent_db *db = NULL;
+    int rc = ent_db_open(&db, srv_g->cfg.db_path, ENT_OPEN_READONLY);
+    if (rc != ENT_OK) {
+        reply_error(out, 503, "unavailable", NULL, "the database cannot be read: %s", ent_errmsg(db));
+        ent_db_close(db);
+        return NULL;
+    }
+    pthread_mutex_lock(&srv_g->lock);
+    if (srv_g->nreaders < SRV_READERS_MAX) {
+        srv_g->readers[srv_g->nreaders++] = db;
+        thread_reader = db;
+    }
+    pthread_mutex_unlock(&srv_g->lock);
+    if (!thread_reader) {
+        ent_db_close(db);
+        reply_error(out, 503, "unavailable", NULL, "too many read connections");
+    }
+    return thread_reader;
+}
+
+const char *req_arg(struct req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+/* ---- sending ---------------------------------------------------------- */
+
+static enum MHD_Result send_reply(struct req *r, struct reply *rep)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    const char *ctype = "application/json; charset=utf-8";
+    if (rep->json) {
+        /* Text goes out as JSON strings, UTF-8 as it is; "</" is written
+         * "<\/" so that a name holding </script> cannot end a script block
+         * of a page that embeds the answer. Content type and nosniff keep
+         * browsers from reading an answer as HTML. */
+        buf = json_dumps(rep->json, JSON_COMPACT | JSON_ESCAPE_SLASH);
+        len = buf ? strlen(buf) : 0;
+    } else if (rep->text) {
+        buf = rep->text;
+        len = rep->text_len;
+        rep->text = NULL;
+        ctype = rep->ctype ? rep->ctype : "text/plain; charset=utf-8";
+    }
+    if (buf == NULL && rep->json) {
+        rep->status = 500;
+        buf = strdup("{\"error\":{\"code\":\"error\",\"message\":\"out of memory\",\"field\":null}}");
+        len = buf ? strlen(buf) : 0;
+    }
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, buf ? buf : (char *)"",
+                                                                buf ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+    if (resp == NULL) {
+        free(buf);
+        return MHD_NO;
+    }
+    if (len > 0)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    if (rep->retry_after[0])
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, rep->retry_after);
+    if (rep->set_cookie[0])
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, rep->set_cookie);
+    if (rep->status == 503 && atomic_load(&srv_g->stopping))
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+    r->status = rep->status;
+    r->bytes = len;
+    enum MHD_Result ok = MHD_queue_response(r->conn, (unsigned)rep->status, resp);
+    MHD_destroy_response(resp);
+    reply_free(rep);
+    return ok;
+}
+
+/* ---- dispatch --------------------------------------------------------- */
+
+static const struct route *find_route(const char *method, const char *url, const char **tail, int *path_known)
+{
+    *path_known = 0;
+    for (const struct route *rt = srv_routes; rt->method; rt++) {
+        size_t n = strlen(rt->path);
+        int match = rt->prefix ? strncmp(url, rt->path, n) == 0 && url[n] != '\0' && strchr(url + n, '/') == NULL
+                               : strcmp(url, rt->path) == 0;
+        if (!match)
+            continue;
+        *path_known = 1;
+        if (strcmp(method, rt->method) == 0) {
+            *tail = rt->prefix ? url + n : NULL;
+            return rt;
+        }
+    }
+    return NULL;
+}
+
+static int content_type_json(struct req *r)
+{
+    const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+    if (ct == NULL)
+        return 0;
+    size_t n = strlen("application/json");
+    return strncasecmp(ct, "application/json", n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+/* The body as JSON: 0 with *out (NULL for an empty body on a read), or -1
+ * with the 400/413/415 answer. */
+static int parse_body(struct req *r, json_t **out, struct reply *rep)
+{
+    *out = NULL;
+    if (r->too_big) {
+        reply_error(rep, 413, "too_large", NULL, "the request body is over %zu bytes", srv_g->cfg.body_max);
+        return -1;
+    }
+    if (r->len == 0)
+        return 0;
+    if (!content_type_json(r)) {
+        reply_error(rep, 415, "unsupported_media_type", NULL, "the request body must be application/json");
+        return -1;
+    }
+    if (!ent_utf8_valid(r->body, r->len)) {
+        reply_error(rep, 400, "malformed", NULL, "the request body is not UTF-8 text");
+        return -1;
+    }
+    json_error_t err;
+    *out = json_loadb(r->body, r->len, JSON_REJECT_DUPLICATES, &err);
+    if (*out == NULL) {
+        reply_error(rep, 400, "malformed", NULL, "the request body is not JSON: %s at line %d column %d",
+                    ENT_CLIP(err.text, 80), err.line, err.column);
+        return -1;
+    }
+    return 0;
+}
+
+static void handle(struct req *r, struct reply *rep)
+{
+    const char *tail = NULL;
+    int known = 0;
+    json_t *body = NULL;
+    if (r->late) { /* begun after SIGTERM; those begun before are finished */
+        reply_error(rep, 503, "shutting_down", NULL, "the server is shutting down");
+        snprintf(rep->retry_after, sizeof rep->retry_after, "5");
+        return;
+    }
+    const struct route *rt = find_route(r->method, r->url, &tail, &known);
+    if (rt == NULL) {
+        if (known)
+            reply_error(rep, 405, "method_not_allowed", NULL, "%s is not allowed here", ENT_CLIP(r->method, 10));
+        else
+            reply_error(rep, 404, "not_found", NULL, "no such resource: %s", ENT_CLIP(r->url, 80));
+        return;
+    }
+    if (srv_authorize(r, rt, rep) != 0)
+        return;
+    if (parse_body(r, &body, rep) != 0)
+        return;
+    rt->fn(r, body, tail, rep);
+    json_decref(body);
+}
+
+/* ---- the MHD callbacks ------------------------------------------------ */
+
+static void count_in(struct req *r)
+{
+    pthread_mutex_lock(&srv_g->lock);
+    srv_g->in_flight++;
+    r->counted = 1;
+    pthread_mutex_unlock(&srv_g->lock);
+}
+
+static struct req *req_new(struct MHD_Connection *conn, const char *url, const char *method)
+{
+    struct req *r = calloc(1, sizeof *r);
+    if (r == NULL)
+        return NULL;
+    r->conn = conn;
+    r->url = url;
+    r->method = method;
+    strcpy(r->user, "-");
+    clock_gettime(CLOCK_MONOTONIC, &r->t0);
+    r->late = atomic_load(&srv_g->stopping);
+    count_in(r);
+    return r;
+}
+
+/* A body bigger than the limit is refused from its Content-Length at once. */
+static int declared_too_big(struct MHD_Connection *conn)
+{
+    const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (cl == NULL)
+        return 0;
+    char *end = NULL;
+    unsigned long long n = strtoull(cl, &end, 10);
+    return end != cl && n > srv_g->cfg.body_max;
+}
+
+static void take_upload(struct req *r, const char *data, size_t n)
+{
+    if (r->too_big || r->len + n > srv_g->cfg.body_max) {
+        r->too_big = 1;
+        return;
+    }
+    if (r->len + n + 1 > r->cap) {
+        size_t cap = r->cap ? r->cap : 1024;
+        while (cap < r->len + n + 1)
+            cap *= 2;
+        char *b = realloc(r->body, cap);
+        if (b == NULL) {
+            r->too_big = 1;
+            return;
+        }
+        r->body = b;
+        r->cap = cap;
+    }
+    memcpy(r->body + r->len, data, n);
+    r->len += n;
+    r->body[r->len] = '\0';
+}
+
+enum MHD_Result srv_on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+                               const char *version, const char *upload, size_t *upload_size, void **con_cls)
+{
+    (void)cls;
+    (void)version;
+    struct req *r = *con_cls;
+    struct reply rep = {0};
+    if (r == NULL) {
+        r = req_new(conn, url, method);
+        if (r == NULL)
+            return MHD_NO;
+        *con_cls = r;
+        if (!declared_too_big(conn))
+            return MHD_YES;
+        r->too_big = 1;
+        reply_error(&rep, 413, "too_large", NULL, "the request body is over %zu bytes", srv_g->cfg.body_max);
+        return send_reply(r, &rep);
+    }
+    if (*upload_size > 0) {
+        take_upload(r, upload, *upload_size);
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    if (r->job) { /* resumed by the writer: the write is committed (or not) */
+        struct job *job = r->job;
+        r->job = NULL;
+        if (job->done) {
+            rep = job->reply;
+            memset(&job->reply, 0, sizeof job->reply);
+        } else {
+            reply_error(&rep, 503, "shutting_down", NULL, "the server is shutting down");
+        }
+        if (job->free_arg)
+            job->free_arg(job->arg);
+        free(job);
+        return send_reply(r, &rep);
+    }
+    if (r->status != 0) /* answered already (413 from the header) */
+        return MHD_YES;
+    handle(r, &rep);
+    if (r->job) { /* queued for the writer: answered when it resumes us */
+        reply_free(&rep);
+        return MHD_YES;
+    }
+    return send_reply(r, &rep);
+}
+
+/* The log line: time, client, method, path (never the query), status,
+ * bytes, milliseconds, user. Nothing else of the request is written. */
+static void log_request(struct req *r, struct MHD_Connection *conn)
+{
+    char when[32], client[64] = "-";
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (ci && ci->client_addr) {
+        const struct sockaddr_in *a = (const struct sockaddr_in *)ci->client_addr;
+        if (a->sin_family == AF_INET)
+            inet_ntop(AF_INET, &a->sin_addr, client, sizeof client);
+    }
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double ms = (double)(t1.tv_sec - r->t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - r->t0.tv_nsec) / 1e6;
+    fprintf(stderr, "%s %s %s %s %d %zu %.1fms %s\n", when, client, ENT_CLIP(r->method, 10), ENT_CLIP(r->url, 80),
+            r->status, r->bytes, ms, ENT_CLIP(r->user, 40));
+}
+
+void srv_on_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+    (void)cls;
+    (void)toe;
+    struct req *r = *con_cls;
+    if (r == NULL)
+        return;
+    *con_cls = NULL;
+    if (r->status == 0)
+        r->status = 499; /* the client went away (or timed out) before an answer */
+    log_request(r, conn);
+    free(r->body);
+    if (r->counted) {
+        pthread_mutex_lock(&srv_g->lock);
+        if (--srv_g->in_flight == 0)
+            pthread_cond_broadcast(&srv_g->idle);
+        pthread_mutex_unlock(&srv_g->lock);
+    }
+    free(r);
+}

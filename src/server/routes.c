@@ -1,0 +1,56 @@
+/* entrepot serve — the routes of /api/v1 and the right each needs
+ * (README, "The store server": the same table with examples). */
+#include "server.h"
+
+#define ROUTE(name) int name(struct req *r, json_t *body, const char *tail, struct reply *out)
+ROUTE(route_health);
+ROUTE(route_openapi);
+ROUTE(route_login);
+ROUTE(route_logout);
+ROUTE(route_me);
+ROUTE(route_products);
+ROUTE(route_product);
+ROUTE(route_scan);
+ROUTE(route_stock);
+ROUTE(route_stock_low);
+ROUTE(route_stock_expiring);
+ROUTE(route_stock_history);
+ROUTE(route_receive);
+ROUTE(route_move);
+ROUTE(route_adjust);
+ROUTE(route_sale);
+ROUTE(route_users);
+ROUTE(route_user_add);
+ROUTE(route_user_edit);
+ROUTE(route_user_retire);
+ROUTE(route_tokens);
+ROUTE(route_token_add);
+ROUTE(route_token_revoke);
+
+#define V1 "/api/v1/"
+const struct route srv_routes[] = {
+    {"GET", V1 "health", 0, RIGHT_OPEN, route_health, 0},
+    {"POST", V1 "login", 0, RIGHT_OPEN, route_login, 0},
+    {"POST", V1 "logout", 0, RIGHT_ANY, route_logout, 0},
+    {"GET", V1 "me", 0, RIGHT_ANY, route_me, 0},
+    {"GET", V1 "openapi.json", 0, RIGHT_ANY, route_openapi, 0},
+    {"GET", V1 "products", 0, RIGHT_ANY, route_products, 0},
+    {"GET", V1 "products/", 1, RIGHT_ANY, route_product, 0},
+    {"GET", V1 "scan", 0, RIGHT_ANY, route_scan, 0},
+    {"GET", V1 "stock", 0, RIGHT_ANY, route_stock, 0},
+    {"GET", V1 "stock/low", 0, RIGHT_ANY, route_stock_low, 0},
+    {"GET", V1 "stock/expiring", 0, RIGHT_ANY, route_stock_expiring, 0},
+    {"GET", V1 "stock/history/", 1, ENT_RIGHT_READ, route_stock_history, ENT_RIGHT_STOCK},
+    {"POST", V1 "stock/receive", 0, ENT_RIGHT_STOCK, route_receive, 0},
+    {"POST", V1 "stock/move", 0, ENT_RIGHT_STOCK, route_move, 0},
+    {"POST", V1 "stock/adjust", 0, ENT_RIGHT_STOCK, route_adjust, 0},
+    {"POST", V1 "sales", 0, ENT_RIGHT_SELL, route_sale, 0},
+    {"GET", V1 "users", 0, ENT_RIGHT_USERS, route_users, 0},
+    {"POST", V1 "users", 0, ENT_RIGHT_USERS, route_user_add, 0},
+    {"PATCH", V1 "users/", 1, ENT_RIGHT_USERS, route_user_edit, 0},
+    {"DELETE", V1 "users/", 1, ENT_RIGHT_USERS, route_user_retire, 0},
+    {"GET", V1 "tokens", 0, ENT_RIGHT_USERS, route_tokens, 0},
+    {"POST", V1 "tokens", 0, ENT_RIGHT_USERS, route_token_add, 0},
+    {"DELETE", V1 "tokens/", 1, ENT_RIGHT_USERS, route_token_revoke, 0},
+    {NULL, NULL, 0, 0, NULL, 0},
+};

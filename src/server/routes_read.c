@@ -1,0 +1,320 @@
+/* entrepot serve — the read routes: health, products, scan, stock levels and
+ * history. Each runs on its pool thread's own read connection. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "server.h"
+
+/* A whole number from a query parameter (min..max); def when absent.
+ * -1 with a 422 answer naming the parameter. */
+static int arg_whole(struct req *r, const char *name, int64_t min, int64_t max, int64_t def, int64_t *out,
+                     struct reply *rep)
+{
+    const char *s = req_arg(r, name);
+    *out = def;
+    if (s == NULL)
+        return 0;
+    char *end = NULL;
+    long long v = strtoll(s, &end, 10);
+    if (*s == '\0' || *end != '\0' || v < min || v > max) {
+        reply_error(rep, 422, "invalid", name, "'%s' must be a whole number from %lld to %lld, not '%s'", name,
+                    (long long)min, (long long)max, ENT_CLIP(s, 40));
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+/* Query text must be UTF-8 (MHD has decoded the percent escapes). */
+static int arg_text(struct req *r, const char *name, const char **out, struct reply *rep)
+{
+    *out = req_arg(r, name);
+    if (*out && !ent_utf8_valid(*out, strlen(*out))) {
+        reply_error(rep, 400, "malformed", name, "'%s' is not UTF-8 text", name);
+        return -1;
+    }
+    return 0;
+}
+
+static json_t *jstr(const char *s)
+{
+    return s && s[0] ? json_string(s) : json_null();
+}
+
+int route_health(struct req *r, json_t *body, const char *tail, struct reply *out)
+{
+    (void)r, (void)body, (void)tail;
+    ent_db *db = srv_reader(out);
+    if (db == NULL)
+        return 0;
+    reply_json(out, 200,
+               json_pack("{s:s, s:s, s:i, s:b}", "status", "ok", "version", ent_version(), "schema",
+                         ent_db_schema_version(db), "sales", srv_g->journal != NULL));
+    return 0;
+}
+
+int route_openapi(struct req *r, json_t *body, const char *tail, struct reply *out)
+{
+    (void)r, (void)body, (void)tail;
+    out->status = 200;
+    out->text = malloc(srv_openapi_len);
+    if (out->text == NULL) {
+        reply_error(out, 500, "error", NULL, "out of memory");
+        return 0;
+    }
+    memcpy(out->text, srv_openapi, srv_openapi_len);
+    out->text_len = srv_openapi_len;
+    out->ctype = "application/json; charset=utf-8";
+    return 0;
+}
+
+static json_t *product_json(const ent_product *p)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "gtin", jstr(p->gtin));
+    json_object_set_new(o, "sku", jstr(p->sku));
+    json_object_set_new(o, "name_zh", jstr(p->name_zh));
+    json_object_set_new(o, "name_en", jstr(p->name_en));
+    json_object_set_new(o, "brand", jstr(p->brand));
+    json_object_set_new(o, "origin", jstr(p->origin));
+    json_object_set_new(o, "hs_code", jstr(p->hs_code));
+    json_object_set_new(o, "unit", json_string(p->unit));
+    json_object_set_new(o, "price", p->unpriced ? json_null() : json_integer(p->price));
+    json_object_set_new(o, "currency", json_string(p->currency));
+    json_object_set_new(o, "tax_rate_bp", json_integer(p->tax_rate));
+    json_object_set_new(o, "reorder_point", json_integer(p->reorder_point));
+    json_object_set_new(o, "importer", jstr(p->importer));
+    json_object_set_new(o, "retired", json_boolean(p->retired_at[0] != '\0'));
+    return o;
+}
+
+static int add_product(const ent_product *p, void *ud)
+{
+    json_array_append_new(ud, product_json(p));
+    return 0;
+}
+
+int route_products(struct req *r, json_t *body, const char *tail, struct reply *out)
+{
+    (void)body, (void)tail;
+    const char *q, *origin;
+    int64_t limit;
+    ent_db *db = srv_reader(out);
+    if (db == NULL || arg_text(r, "q", &q, out) || arg_text(r, "origin", &origin, out) ||
+        arg_whole(r, "limit", 1, 1000, 100, &limit, out))
+        return 0;
+    json_t *list = json_array();
+    int rc = ent_product_each(db, q, origin, limit, add_product, list);
+    if (rc != ENT_OK) {
+        json_decref(list);
+        reply_ent(out, db, rc);
+        return 0;
+    }
+    reply_json(out, 200, json_pack("{s:o}", "products", list));
+    return 0;
+}
+
+int route_product(struct req *r, json_t *body, const char *tail, struct reply *out)
+{
+    (void)r, (void)body;
+    ent_product *p = NULL;
+    int64_t qty = 0;
+    ent_db *db = srv_reader(out);
+    if (db == NULL)
+        return 0;
+    if (!ent_utf8_valid(tail, strlen(tail))) {
+        reply_error(out, 400, "malformed", "code", "the code is not UTF-8 text");
+        return 0;
+    }
+    int rc = ent_product_find(db, &p, tail, &qty);
+    if (rc != ENT_OK) {
+        reply_ent(out, db, rc);
+        return 0;
+    }
+    json_t *o = product_json(p);
+    json_object_set_new(o, "code_qty", json_integer(qty));
+    reply_json(out, 200, o);
+    ent_product_free(p);
+    return 0;
+}
+
+static const char *lot_state_name(ent_scan_lot_state s)
+{
+    switch (s) {
+    case ENT_SCAN_LOT_OK: return "ok";
+    case ENT_SCAN_LOT_UNKNOWN: return "unknown";
+    case ENT_SCAN_LOT_CONFLICT: return "conflict";
+    default: return "none";
+    }
+}
+
+static json_t *scan_json(const ent_scan *s, const ent_scan_match *m)
+{
+    json_t *o = json_pack("{s:s}", "kind", ent_scan_kind_name(s->kind));
+    json_object_set_new(o, "gtin", jstr(s->gtin));
+    json_object_set_new(o, "lot", jstr(s->lot));
+    json_object_set_new(o, "expiry", jstr(s->expiry));
+    json_object_set_new(o, "count", s->count >= 0 ? json_integer(s->count) : json_null());
+    json_t *c = json_object();
+    json_object_set_new(c, "code", json_string(m->code));
+    json_object_set_new(c, "name", json_string(m->name));
+    json_object_set_new(c, "unit", json_string(m->unit));
+    json_object_set_new(c, "qty", json_integer(m->qty));
+    json_object_set_new(c, "code_qty", json_integer(m->code_qty));
+    json_object_set_new(c, "lot_state", json_string(lot_state_name(m->lot_state)));
+    json_object_set_new(c, "problem", jstr(m->problem));
+    json_object_set_new(o, "commodity", c);
+    return o;
+}
+
+int route_scan(struct req *r, json_t *body, const char *tail, struct reply *out)
+{
+    (void)body, (void)tail;
+    const char *code = req_arg(r, "code");
+    ent_scan_config cfg;
+    ent_scan_match *m = NULL;
+    ent_db *db = srv_reader(out);
+    if (db == NULL)
+        return 0;
+    if (code == NULL || code[0] == '\0') {
+        reply_error(out, 422, "invalid", "code", "give the scanned code as ?code=");
+        return 0;
+    }
+    ent_scan *s = calloc(1, sizeof *s);
+    int rc = s ? ent_scan_config_load(db, &cfg) : ENT_ERROR;
+    if (rc != ENT_OK) {
+        reply_ent(out, db, rc);
+        goto done;
+    }
+    if (ent_scan_parse(s, code, strlen(code), &cfg) != ENT_OK) {
+        reply_error(out, 422, "invalid", "code", "%s", s->message);
+        goto done;
+    }
+    rc = ent_scan_resolve(db, &m, s);
+    if (rc != ENT_OK) {
+        reply_ent(out, db, rc);
+        goto done;
+    }
+    reply_json(out, 200, scan_json(s, m));
+done:
+    ent_scan_match_free(m);
+    free(s);
+    return 0;
+}
+
+static int add_level(const ent_level *l, void *ud)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "gtin", jstr(l->gtin));
+    json_object_set_new(o, "sku", jstr(l->sku));
+    json_object_set_new(o, "name_zh", jstr(l->name_zh));
+    json_object_set_new(o, "name_en", jstr(l->name_en));
+    json_object_set_new(o, "location", jstr(l->location));
+    json_object_set_new(o, "lot", jstr(l->lot));
+    json_object_set_new(o, "expiry", jstr(l->expiry));
+    json_object_set_new(o, "origin", jstr(l->origin));
+    json_object_set_new(o, "qty", json_integer(l->qty));
+    json_object_set_new(o, "reorder_point", json_integer(l->reorder_point));
+    json_object_set_new(o, "value", json_integer(l->value));
+    json_object_set_new(o, "cost_currency", jstr(l->cost_currency));
+    json_array_append_new(ud, o);
+    return 0;
+}
+
+static int levels(struct req *r, ent_levels_query *q, struct reply *out)
+{
+    int64_t limit;
+    ent_db *db = srv_reader(out);
+    if (db == NULL || arg_text(r, "product", &q->product, out) || arg_text(r, "location", &q->location, out) ||
+        arg_text(r, "origin", &q->origin, out) || arg_whole(r, "limit", 1, 100000, 1000, &limit, out))
+        return 0;
+    q->limit = limit;
+    json_t *rows = json_array();
+    int rc = ent_stock_levels(db, q, add_level, rows);
+    if (rc != ENT_OK) {
+        json_decref(rows);
+        reply_ent(out, db, rc);
+        return 0;
+    }
+    reply_json(out, 200, json_pack("{s:o}", "levels", rows));
+    return 0;
+}
+
+int route_stock(struct req *r, json_t *body, const char *tail, struct reply *out)
+{
+    (void)body, (void)tail;
+    ent_levels_query q = {.by = ENT_BY_PRODUCT};
+    const char *by = req_arg(r, "by");
+    static const char *const names[] = {"product", "location", "lot", "origin"};
+    if (by) {
+        size_t i = 0;
+        while (i < 4 && strcmp(by, names[i]) != 0)
+            i++;
+        if (i == 4) {
+            reply_error(out, 422, "invalid", "by", "'by' is product, location, lot or origin, not '%s'",
+                        ENT_CLIP(by, 40));
+            return 0;
+        }
+        q.by = (enum ent_levels_by)i;
+    }
+    return levels(r, &q, out);
+}
+
+int route_stock_low(struct req *r, json_t *body, const char *tail, struct reply *out)
+{
+    (void)body, (void)tail;
+    ent_levels_query q = {.by = ENT_BY_PRODUCT, .low = 1};
+    return levels(r, &q, out);
+}
+
+int route_stock_expiring(struct req *r, json_t *body, const char *tail, struct reply *out)
+{
+    (void)body, (void)tail;
+    ent_levels_query q = {.by = ENT_BY_LOT};
+    if (arg_text(r, "before", &q.expiring_before, out))
+        return 0;
+    if (q.expiring_before == NULL) {
+        reply_error(out, 422, "invalid", "before", "give the date as ?before=YYYY-MM-DD");
+        return 0;
+    }
+    return levels(r, &q, out);
+}
+
+static int add_move(const ent_move *m, void *ud)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "uuid", jstr(m->uuid));
+    json_object_set_new(o, "at", jstr(m->at));
+    json_object_set_new(o, "kind", jstr(m->kind));
+    json_object_set_new(o, "lot", jstr(m->lot));
+    json_object_set_new(o, "location", jstr(m->location));
+    json_object_set_new(o, "reason", jstr(m->reason));
+    json_object_set_new(o, "note", jstr(m->note));
+    json_object_set_new(o, "user", jstr(m->user));
+    json_object_set_new(o, "qty", json_integer(m->qty));
+    json_object_set_new(o, "balance", json_integer(m->balance));
+    json_array_append_new(ud, o);
+    return 0;
+}
+
+int route_stock_history(struct req *r, json_t *body, const char *tail, struct reply *out)
+{
+    (void)body;
+    int64_t limit;
+    ent_db *db = srv_reader(out);
+    if (db == NULL || arg_whole(r, "limit", 1, 100000, 1000, &limit, out))
+        return 0;
+    if (!ent_utf8_valid(tail, strlen(tail))) {
+        reply_error(out, 400, "malformed", "code", "the code is not UTF-8 text");
+        return 0;
+    }
+    json_t *rows = json_array();
+    int rc = ent_stock_history(db, tail, limit, add_move, rows);
+    if (rc != ENT_OK) {
+        json_decref(rows);
+        reply_ent(out, db, rc);
+        return 0;
+    }
+    reply_json(out, 200, json_pack("{s:o}", "moves", rows));
+    return 0;
+}

@@ -1,0 +1,260 @@
+/*
+ * entrepot serve — the store server: options, start, and the clean stop on
+ * SIGTERM (stop accepting, finish what is in flight, close the journal's
+ * session, exit 0).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "server.h"
+
+struct srv *srv_g;
+
+static const char help[] = "usage: entrepot serve [--db FILE] [--listen ADDR:PORT] [--threads N]\n"
+                           "                      [--tls-cert FILE --tls-key FILE] [--max-connections N]\n"
+                           "                      [--timeout SECONDS] [--body-max BYTES]\n"
+                           "\n"
+                           "Serves the store's database as a JSON API over HTTP (/api/v1, described\n"
+                           "by /api/v1/openapi.json). One process owns the database: reads run on a\n"
+                           "pool of threads, each with its own read connection; every write goes to\n"
+                           "one writer thread that commits the writes waiting together (logins\n"
+                           "have a thread of their own).\n"
+                           "\n"
+                           "  --listen ADDR:PORT   IPv4 address and port (default 127.0.0.1:8080;\n"
+                           "                       port 0 takes a free port). Prints \"listening on\n"
+                           "                       ADDR:PORT\" once it accepts requests.\n"
+                           "  --threads N          request threads, 1 to 64 (default 4)\n"
+                           "  --tls-cert, --tls-key  PEM files: serve HTTPS\n"
+                           "  --max-connections N  open connections at most (default 1000)\n"
+                           "  --timeout SECONDS    an idle or slow connection is closed after this (default 10)\n"
+                           "  --body-max BYTES     largest request body (default 262144; more is 413)\n"
+                           "\n"
+                           "One line per request goes to standard error: time, client, method, path\n"
+                           "(never the query), status, bytes, milliseconds, user. SIGTERM or SIGINT:\n"
+                           "stops accepting, finishes the requests in flight, exits 0.\n"
+                           "\n"
+                           "example: entrepot serve --db store.db --listen 0.0.0.0:8080 --threads 4\n";
+
+static int parse_listen(struct srv_config *c, const char *s)
+{
+    const char *colon = strrchr(s, ':');
+    int64_t port;
+    if (colon == NULL || (size_t)(colon - s) >= sizeof c->addr || colon == s)
+        return cli_error(EXIT_USAGE, "--listen '%s' must be ADDR:PORT, e.g. 127.0.0.1:8080", ENT_CLIP(s, 40));
+    memcpy(c->addr, s, (size_t)(colon - s));
+    c->addr[colon - s] = '\0';
+    struct in_addr a;
+    if (inet_pton(AF_INET, c->addr, &a) != 1)
+        return cli_error(EXIT_USAGE, "--listen '%s': '%s' is not an IPv4 address", ENT_CLIP(s, 40),
+                         ENT_CLIP(c->addr, 40));
+    int st = cli_parse_whole("--listen port", colon + 1, 0, 65535, &port);
+    if (st != 0)
+        return st;
+    c->port = (unsigned)port;
+    return 0;
+}
+
+static int parse_options(struct srv_config *c, struct cli *cli, int argc, char **argv)
+{
+    const char *db = NULL, *listen = NULL, *threads = NULL, *maxc = NULL, *timeout = NULL, *body = NULL;
+    const struct cli_opt opts[] = {
+        {"db", &db, NULL},
+        {"listen", &listen, NULL},
+        {"threads", &threads, NULL},
+        {"tls-cert", &c->tls_cert, NULL},
+        {"tls-key", &c->tls_key, NULL},
+        {"max-connections", &maxc, NULL},
+        {"timeout", &timeout, NULL},
+        {"body-max", &body, NULL},
+        {NULL, NULL, NULL},
+    };
+    int npos = 0, st;
+    int64_t v;
+    if ((st = cli_parse(argc, argv, opts, help, NULL, 0, &npos)) != 0)
+        return st;
+    c->db_path = db ? db : cli->db_path;
+    snprintf(c->addr, sizeof c->addr, "127.0.0.1");
+    c->port = 8080;
+    c->threads = 4;
+    c->max_connections = 1000;
+    c->timeout_s = 10;
+    c->body_max = SRV_BODY_MAX;
+    if (listen && (st = parse_listen(c, listen)) != 0)
+        return st;
+    if (threads && (st = cli_parse_whole("--threads", threads, 1, 64, &v)) != 0)
+        return st;
+    if (threads)
+        c->threads = (unsigned)v;
+    if (maxc && (st = cli_parse_whole("--max-connections", maxc, 1, 100000, &v)) != 0)
+        return st;
+    if (maxc)
+        c->max_connections = (unsigned)v;
+    if (timeout && (st = cli_parse_whole("--timeout", timeout, 1, 3600, &v)) != 0)
+        return st;
+    if (timeout)
+        c->timeout_s = (unsigned)v;
+    if (body && (st = cli_parse_whole("--body-max", body, 1024, 64 * 1024 * 1024, &v)) != 0)
+        return st;
+    if (body)
+        c->body_max = (size_t)v;
+    if ((c->tls_cert == NULL) != (c->tls_key == NULL))
+        return cli_error(EXIT_USAGE, "--tls-cert and --tls-key go together");
+    return 0;
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    long n;
+    if (f == NULL)
+        return NULL;
+    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && n < 1024 * 1024 && fseek(f, 0, SEEK_SET) == 0 &&
+        (buf = malloc((size_t)n + 1)) != NULL) {
+        if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
+            free(buf);
+            buf = NULL;
+        } else {
+            buf[n] = '\0';
+        }
+    }
+    fclose(f);
+    return buf;
+}
+
+/* Too many connections: the one over the limit is closed at once (MHD's
+ * own limit would leave it waiting in the listen queue, unanswered). */
+static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr, socklen_t len)
+{
+    struct srv *s = cls;
+    (void)addr, (void)len;
+    return atomic_load(&s->connections) < (int)s->cfg.max_connections ? MHD_YES : MHD_NO;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_ctx,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    struct srv *s = cls;
+    (void)conn, (void)socket_ctx;
+    atomic_fetch_add(&s->connections, code == MHD_CONNECTION_NOTIFY_STARTED ? 1 : -1);
+}
+
+static struct MHD_Daemon *start_daemon(struct srv *s, char *cert, char *key)
+{
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)s->cfg.port)};
+    inet_pton(AF_INET, s->cfg.addr, &sa.sin_addr);
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+    if (cert)
+        flags |= MHD_USE_TLS;
+    struct MHD_OptionItem tls[] = {
+        {cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, cert},
+        {cert ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, key},
+        {MHD_OPTION_END, 0, NULL},
+    };
+    /* One thread is MHD's own polling thread; a pool of one would be refused. */
+    unsigned pool = s->cfg.threads > 1 ? s->cfg.threads : 0;
+    return MHD_start_daemon(flags, 0, on_accept, s, srv_on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+                            MHD_OPTION_THREAD_POOL_SIZE, pool, MHD_OPTION_CONNECTION_LIMIT, s->cfg.max_connections + 64,
+                            MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_CONNECTION_TIMEOUT,
+                            s->cfg.timeout_s, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_NOTIFY_COMPLETED,
+                            srv_on_completed, s, MHD_OPTION_ARRAY, tls, MHD_OPTION_END);
+}
+
+/* Waits for the requests in flight to be answered (at most 30 s: a client
+ * that never reads its answer is cut off by the connection timeout). */
+static void drain(struct srv *s)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += 30;
+    pthread_mutex_lock(&s->lock);
+    while (s->in_flight > 0)
+        if (pthread_cond_timedwait(&s->idle, &s->lock, &until) == ETIMEDOUT)
+            break;
+    pthread_mutex_unlock(&s->lock);
+}
+
+static int check_database(struct srv_config *c)
+{
+    ent_db *db = NULL;
+    ent_store *store = NULL;
+    int rc = ent_db_open(&db, c->db_path, 0);
+    if (rc == ENT_OK)
+        rc = ent_store_get(db, &store);
+    if (rc != ENT_OK)
+        fprintf(stderr, "entrepot: %s: %s\n", ENT_CLIP(c->db_path, 80), ent_errmsg(db));
+    ent_store_free(store);
+    ent_db_close(db);
+    return rc;
+}
+
+static int serve(struct srv *s)
+{
+    char *cert = NULL, *key = NULL;
+    int st = EXIT_OK;
+    sigset_t sigs;
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGTERM);
+    sigaddset(&sigs, SIGINT);
+    /* Every thread started from here on inherits the mask: the signals are
+     * taken only by sigwait below, never in the middle of a request. */
+    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    if (s->cfg.tls_cert && ((cert = slurp(s->cfg.tls_cert)) == NULL || (key = slurp(s->cfg.tls_key)) == NULL)) {
+        st = cli_error(EXIT_IO, "cannot read the TLS certificate or key (%s)", strerror(errno));
+        goto done;
+    }
+    if (check_database(&s->cfg) != ENT_OK) {
+        st = EXIT_IO;
+        goto done;
+    }
+    if (writer_start(s) != ENT_OK) {
+        st = EXIT_IO;
+        goto done;
+    }
+    s->daemon = start_daemon(s, cert, key);
+    if (s->daemon == NULL) {
+        st = cli_error(EXIT_IO, "cannot listen on %s:%u (%s)", s->cfg.addr, s->cfg.port, strerror(errno));
+        goto done;
+    }
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    printf("listening on %s:%u\n", s->cfg.addr, di ? (unsigned)di->port : s->cfg.port);
+    fflush(stdout);
+    int sig = 0;
+    sigwait(&sigs, &sig);
+    fprintf(stderr, "entrepot: %s: stopping\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    atomic_store(&s->stopping, 1);
+    MHD_quiesce_daemon(s->daemon);
+    drain(s);
+done:
+    /* The writer first: it resumes every request it holds, so that MHD
+     * stops with nothing suspended. */
+    writer_stop(s);
+    if (s->daemon)
+        MHD_stop_daemon(s->daemon);
+    for (int i = 0; i < s->nreaders; i++)
+        ent_db_close(s->readers[i]);
+    if (s->daemon)
+        fprintf(stderr, "entrepot: stopped (%lld writes in %lld commits)\n", (long long)s->writer.writes,
+                (long long)s->writer.groups);
+    free(cert);
+    free(key);
+    return st;
+}
+
+int cmd_serve(struct cli *cli, int argc, char **argv)
+{
+    static struct srv s;
+    int st = parse_options(&s.cfg, cli, argc, argv);
+    if (st != 0)
+        return st < 0 ? EXIT_OK : st;
+    pthread_mutex_init(&s.lock, NULL);
+    pthread_cond_init(&s.idle, NULL);
+    srv_g = &s;
+    return serve(&s);
+}

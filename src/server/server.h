@@ -1,0 +1,192 @@
+/*
+ * entrepot serve — the store server's internals, shared by its sources.
+ * The server is a front end like the CLI: it calls only include/entrepot/.
+ */
+#ifndef ENTREPOT_SERVER_H
+#define ENTREPOT_SERVER_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <jansson.h>
+#include <microhttpd.h>
+
+#include "entrepot/entrepot.h"
+
+/* Limits (the defaults of the options). */
+#define SRV_BODY_MAX (256 * 1024) /* bytes of a request body; more is 413 */
+#define SRV_USER_MAX 65           /* a user's name, with its NUL */
+#define SRV_READERS_MAX 256       /* read connections: one per pool thread */
+
+/* The server's settings, from the command line. */
+struct srv_config {
+    const char *db_path;
+    char addr[64];
+    unsigned port;
+    unsigned threads;
+    unsigned max_connections;
+    unsigned timeout_s;
+    size_t body_max;
+    const char *tls_cert, *tls_key;
+};
+
+/* An answer: a status and a JSON body (owned) or raw text with its type. */
+struct reply {
+    int status;
+    json_t *json;
+    char *text; /* malloc'd; used when json is NULL */
+    size_t text_len;
+    const char *ctype;
+    char retry_after[24]; /* seconds, "" when none */
+    char set_cookie[256]; /* a Set-Cookie header, "" when none */
+};
+
+struct route;
+
+/* One request in flight, from its first byte to the end of its answer. */
+struct req {
+    struct MHD_Connection *conn;
+    const char *method, *url; /* borrowed from MHD for the request's life */
+    char *body;
+    size_t len, cap;
+    int too_big;
+    struct timespec t0;
+    char user[SRV_USER_MAX]; /* who, for the log and the writes ("-" when nobody) */
+    ent_principal who;       /* the session's or token's principal (user_id 0: nobody) */
+    const char *session;     /* the session cookie's token (borrowed from MHD), or NULL */
+    struct job *job;         /* a write waiting for the writer, or NULL */
+    int status;              /* the answer's, for the log */
+    size_t bytes;
+    int counted; /* counted in the server's requests in flight */
+    int late;    /* begun after the server began to stop: 503 */
+};
+
+/* A write for the writer thread: run() works on the write connection inside
+ * the group's transaction and fills reply; answered after the commit. */
+struct job {
+    int (*run)(ent_db *db, ent_journal *journal, struct job *job);
+    void *arg; /* the route's own data, released by free_arg */
+    void (*free_arg)(void *arg);
+    char user[SRV_USER_MAX];
+    struct reply reply;
+    struct MHD_Connection *conn;
+    int done;
+    struct job *next;
+};
+
+struct srv {
+    struct srv_config cfg;
+    struct MHD_Daemon *daemon;
+    atomic_int stopping;
+    atomic_int connections; /* open now, for --max-connections */
+    /* requests in flight, for the drain at shutdown */
+    pthread_mutex_t lock;
+    pthread_cond_t idle;
+    int in_flight;
+    /* read connections, one per pool thread, closed at the end */
+    ent_db *readers[SRV_READERS_MAX];
+    int nreaders;
+    /* the writer (group commit) and the login thread (see writer.c) */
+    struct wqueue {
+        pthread_t thread;
+        int running;
+        int group; /* commit the waiting jobs together */
+        pthread_mutex_t lock;
+        pthread_cond_t cond;
+        struct job *head, *tail;
+        int stop; /* 1: finish the queue; 2: finished, no more jobs */
+        ent_db *db;
+        ent_journal *journal; /* the writer's: NULL when sales are refused */
+        int64_t groups, writes;
+    } writer, auth;
+    ent_journal *journal; /* = writer.journal, for the routes */
+    char journal_problem[512];
+};
+
+extern struct srv *srv_g;
+
+/* ---- http.c ---- */
+enum MHD_Result srv_on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+                               const char *version, const char *upload, size_t *upload_size, void **con_cls);
+void srv_on_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode toe);
+
+/* Error answers {"error":{"code","message","field"}}; field may be NULL. */
+void reply_error(struct reply *out, int status, const char *code, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+/* The answer for a library failure rc on db (its message; status by code). */
+void reply_ent(struct reply *out, ent_db *db, int rc);
+/* 200 (or status) with a JSON body; takes the reference. */
+void reply_json(struct reply *out, int status, json_t *json);
+void reply_free(struct reply *r);
+
+/* The calling pool thread's read connection, opened on first use; NULL
+ * with out set to 503 when it cannot be opened. */
+ent_db *srv_reader(struct reply *out);
+
+/* A query parameter of the request, or NULL. */
+const char *req_arg(struct req *r, const char *name);
+
+/* ---- json.c: checking request bodies ---- */
+enum fkind { F_STRING, F_INT, F_ARRAY, F_BOOL };
+struct field {
+    const char *name;
+    enum fkind kind;
+    int required;
+};
+/* Checks that body is an object holding only the fields listed (NULL
+ * terminated by name) with the right types, required ones present. 0, or -1
+ * with the 400/422 answer in out. */
+int json_check(struct reply *out, json_t *body, const struct field *fields, const char *where);
+/* A string member or NULL (the type is checked before). */
+const char *json_str(json_t *obj, const char *name);
+/* An integer member, or def when absent. */
+int64_t json_int(json_t *obj, const char *name, int64_t def);
+
+/* ---- auth.c ---- */
+/* Who is asking (session cookie or Bearer token) and whether the route's
+ * right is theirs: 0, or -1 with the 401/403 answer. Writes with a cookie
+ * session need the X-CSRF-Token header. */
+int srv_authorize(struct req *r, const struct route *rt, struct reply *rep);
+
+/* ---- writer.c ---- */
+/* Starts the writer and the login thread, each with its write connection. */
+int writer_start(struct srv *s);
+/* Stops both after the jobs queued so far are done; closes the journal. */
+void writer_stop(struct srv *s);
+/* Records a request on the session (idle expiry counts from it) or the
+ * use of the API token, on the login thread; nobody waits for it. */
+void writer_touch(struct srv *s, const char *secret, int is_token);
+
+/* ---- routes ---- */
+/* A route's right: one of enum ent_right, or these. */
+enum { RIGHT_OPEN = 0, RIGHT_ANY = -1 /* any user with a session or token */ };
+struct route {
+    const char *method;
+    const char *path; /* exact, or a prefix ending in '/' when prefix is set */
+    int prefix;
+    int right; /* enum ent_right, RIGHT_OPEN or RIGHT_ANY */
+    int (*fn)(struct req *r, json_t *body, const char *tail, struct reply *out);
+    int right_alt; /* another right that is enough too (0: none) */
+};
+/* The routes, read and write; NULL-terminated. */
+extern const struct route srv_routes[];
+
+/* A write route queues its job through this and answers nothing itself:
+ * the request is suspended, and answered after the writer's commit. 1, or
+ * -1 when out of memory (arg released). */
+int srv_queue_write(struct req *r, int (*run)(ent_db *, ent_journal *, struct job *), void *arg,
+                    void (*free_arg)(void *));
+/* The same on the login thread: logins run scrypt (tens of milliseconds),
+ * which must not hold the writer's group open. */
+int srv_queue_auth(struct req *r, int (*run)(ent_db *, ent_journal *, struct job *), void *arg,
+                   void (*free_arg)(void *));
+
+/* The embedded OpenAPI document (openapi_embedded.c, built from
+ * src/server/openapi.json). */
+extern const char srv_openapi[];
+extern const size_t srv_openapi_len;
+
+#endif

@@ -1,0 +1,265 @@
+/*
+ * entrepot serve — the writer: one thread owns the write connection. It takes
+ * every write waiting, runs each in its own savepoint inside one BEGIN
+ * IMMEDIATE (ent_db_group_begin), commits the group with one durable COMMIT,
+ * and only then answers each request. One fsync carries every sale that was
+ * waiting: this is what lets many counters sell faster than single commits.
+ *
+ * Logins go to a second thread with a write connection of its own, one
+ * transaction each: checking a password costs scrypt's tens of milliseconds
+ * (outside any transaction), which must not hold the writer's group open.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "server.h"
+
+/* What every job of a group answers when the group's COMMIT fails: none of
+ * its writes happened, whatever its own savepoint said. */
+static void group_failed(struct job *list, ent_db *db, int rc)
+{
+    for (struct job *j = list; j; j = j->next) {
+        reply_free(&j->reply);
+        reply_ent(&j->reply, db, rc == ENT_OK ? ENT_ERROR : rc);
+    }
+}
+
+static void run_group(struct wqueue *q, struct job *list)
+{
+    int rc = ent_db_group_begin(q->db);
+    if (rc != ENT_OK) {
+        group_failed(list, q->db, rc);
+        return;
+    }
+    int n = 0;
+    for (struct job *j = list; j; j = j->next, n++)
+        j->run(q->db, q->journal, j);
+    rc = ent_db_group_end(q->db, 1);
+    if (rc != ENT_OK)
+        group_failed(list, q->db, rc);
+    q->groups++;
+    q->writes += n;
+}
+
+static void run_each(struct wqueue *q, struct job *list)
+{
+    for (struct job *j = list; j; j = j->next) {
+        j->run(q->db, q->journal, j);
+        q->groups++;
+        q->writes++;
+    }
+}
+
+/* Answers the jobs' requests, each suspended waiting for this (done: the
+ * job ran). A job without a request (a session's touch) is released. */
+static void answer(struct job *list, int done)
+{
+    while (list) {
+        struct job *next = list->next;
+        list->next = NULL;
+        list->done = done;
+        if (list->conn) {
+            MHD_resume_connection(list->conn);
+        } else {
+            reply_free(&list->reply);
+            if (list->free_arg)
+                list->free_arg(list->arg);
+            free(list);
+        }
+        list = next;
+    }
+}
+
+static void *queue_main(void *arg)
+{
+    struct wqueue *q = arg;
+    for (;;) {
+        pthread_mutex_lock(&q->lock);
+        while (q->head == NULL && !q->stop)
+            pthread_cond_wait(&q->cond, &q->lock);
+        struct job *list = q->head;
+        q->head = q->tail = NULL;
+        if (list == NULL) { /* stopping, and nothing is left: no more jobs are taken */
+            q->stop = 2;
+            pthread_mutex_unlock(&q->lock);
+            break;
+        }
+        pthread_mutex_unlock(&q->lock);
+        if (q->group)
+            run_group(q, list);
+        else
+            run_each(q, list);
+        answer(list, 1);
+    }
+    return NULL;
+}
+
+static void submit(struct wqueue *q, struct job *job)
+{
+    pthread_mutex_lock(&q->lock);
+    if (q->stop == 2) {
+        /* Too late (a request outlived the drain): answered 503 unwritten. */
+        pthread_mutex_unlock(&q->lock);
+        answer(job, 0);
+        return;
+    }
+    if (q->tail)
+        q->tail->next = job;
+    else
+        q->head = job;
+    q->tail = job;
+    pthread_cond_signal(&q->cond);
+    pthread_mutex_unlock(&q->lock);
+}
+
+static int queue_start(struct wqueue *q, const char *path, int group)
+{
+    pthread_mutex_init(&q->lock, NULL);
+    pthread_cond_init(&q->cond, NULL);
+    q->group = group;
+    int rc = ent_db_open(&q->db, path, ENT_OPEN_DURABLE);
+    if (rc != ENT_OK) {
+        fprintf(stderr, "entrepot: %s\n", ent_errmsg(q->db));
+        return rc;
+    }
+    return ENT_OK;
+}
+
+static int queue_run(struct wqueue *q)
+{
+    if (pthread_create(&q->thread, NULL, queue_main, q) != 0) {
+        fprintf(stderr, "entrepot: cannot start a writer thread\n");
+        return ENT_ERROR;
+    }
+    q->running = 1;
+    return ENT_OK;
+}
+
+static void queue_stop(struct wqueue *q)
+{
+    if (q->running) {
+        pthread_mutex_lock(&q->lock);
+        if (q->stop == 0)
+            q->stop = 1;
+        pthread_cond_signal(&q->cond);
+        pthread_mutex_unlock(&q->lock);
+        pthread_join(q->thread, NULL);
+        q->running = 0;
+    }
+    ent_db_close(q->db);
+    q->db = NULL;
+}
+
+/* Opens the write connections and the journal (sales need it; without a key
+ * the server still serves everything else and says why sales are refused). */
+int writer_start(struct srv *s)
+{
+    int rc = queue_start(&s->writer, s->cfg.db_path, 1);
+    if (rc == ENT_OK)
+        rc = queue_start(&s->auth, s->cfg.db_path, 0);
+    if (rc != ENT_OK)
+        return rc;
+    ent_journal_open_opts o = {.counter = "server"};
+    rc = ent_journal_open(&s->writer.journal, s->writer.db, &o);
+    if (rc != ENT_OK) {
+        snprintf(s->journal_problem, sizeof s->journal_problem, "%s", ent_errmsg(s->writer.db));
+        fprintf(stderr, "entrepot: sales are refused: %s\n", s->journal_problem);
+        s->writer.journal = NULL;
+    }
+    s->journal = s->writer.journal;
+    if ((rc = queue_run(&s->writer)) == ENT_OK)
+        rc = queue_run(&s->auth);
+    return rc;
+}
+
+/* Finishes what is queued, then closes the journal's session cleanly (no
+ * unclean-shutdown event at the next start) and the write connections. */
+void writer_stop(struct srv *s)
+{
+    queue_stop(&s->auth);
+    if (s->writer.running) {
+        pthread_mutex_lock(&s->writer.lock);
+        if (s->writer.stop == 0)
+            s->writer.stop = 1;
+        pthread_cond_signal(&s->writer.cond);
+        pthread_mutex_unlock(&s->writer.lock);
+        pthread_join(s->writer.thread, NULL);
+        s->writer.running = 0;
+    }
+    ent_journal_close(s->writer.journal);
+    s->writer.journal = s->journal = NULL;
+    queue_stop(&s->writer);
+}
+
+static int queue_job(struct wqueue *q, struct req *r, int (*run)(ent_db *, ent_journal *, struct job *), void *arg,
+                     void (*free_arg)(void *))
+{
+    struct job *job = calloc(1, sizeof *job);
+    if (job == NULL) {
+        if (free_arg)
+            free_arg(arg);
+        return -1;
+    }
+    job->run = run;
+    job->arg = arg;
+    job->free_arg = free_arg;
+    job->conn = r->conn;
+    snprintf(job->user, sizeof job->user, "%s", r->user);
+    r->job = job;
+    /* Suspended before it is queued: the writer may resume it at once. */
+    MHD_suspend_connection(r->conn);
+    submit(q, job);
+    return 1;
+}
+
+int srv_queue_write(struct req *r, int (*run)(ent_db *, ent_journal *, struct job *), void *arg,
+                    void (*free_arg)(void *))
+{
+    return queue_job(&srv_g->writer, r, run, arg, free_arg);
+}
+
+int srv_queue_auth(struct req *r, int (*run)(ent_db *, ent_journal *, struct job *), void *arg,
+                   void (*free_arg)(void *))
+{
+    return queue_job(&srv_g->auth, r, run, arg, free_arg);
+}
+
+/* arg: "t" or "s" (an API token or a session) followed by the secret. */
+static int run_touch(ent_db *db, ent_journal *j, struct job *job)
+{
+    (void)j;
+    const char *arg = job->arg;
+    ent_principal p;
+    /* A session or token ended meanwhile is no matter. On this writable
+     * connection ent_token_check records the token's use. */
+    if (arg[0] == 't')
+        ent_token_check(db, &p, arg + 1);
+    else
+        ent_session_touch(db, arg + 1);
+    return 0;
+}
+
+static void free_secret(void *arg)
+{
+    char *s = arg;
+    memset(s, 0, strlen(s));
+    free(s);
+}
+
+void writer_touch(struct srv *s, const char *secret, int is_token)
+{
+    struct job *job = calloc(1, sizeof *job);
+    size_t n = strlen(secret) + 2;
+    char *arg = malloc(n);
+    if (job == NULL || arg == NULL) {
+        free(job);
+        free(arg);
+        return;
+    }
+    snprintf(arg, n, "%c%s", is_token ? 't' : 's', secret);
+    job->run = run_touch;
+    job->arg = arg;
+    job->free_arg = free_secret;
+    submit(&s->auth, job);
+}

@@ -1,0 +1,193 @@
+#!/usr/bin/env python3
+"""Who may call what: every route x every role (allowed, or 403), no session
+or a bad token (401); login, the session cookie and its CSRF token, logout;
+login slowing; users and tokens over the API; the OpenAPI document names
+exactly the routes there are; HTTPS with --tls-cert (cookies get Secure)."""
+import http.client
+import json
+import os
+import shutil
+import ssl
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(__file__))
+import serve_lib as L  # noqa: E402
+from serve_lib import check  # noqa: E402
+
+L.make_store()
+srv = L.Server("--threads", "2")
+TOK = L.make_tokens()
+V1 = "/api/v1/"
+
+# What each role may (the library's table, README "Users, roles and tokens").
+MAY = {
+    "cashier": {"sell", "return"},
+    "supervisor": {"sell", "return", "approve", "read"},
+    "stock-clerk": {"stock"},
+    "label-clerk": {"labels"},
+    "manager": {"sell", "return", "approve", "stock", "labels", "catalog", "users", "settings", "read"},
+    "auditor": {"read"},
+}
+# (method, path, rights that open it: None = open, "any" = any user). Writes
+# carry an empty object, so that an allowed call stops at its body (422) and
+# writes nothing.
+ROUTES = [
+    ("GET", "health", None),
+    ("POST", "login", None),
+    ("GET", "me", "any"),
+    ("GET", "openapi.json", "any"),
+    ("GET", "products", "any"),
+    ("GET", "products/" + L.NUTELLA, "any"),
+    ("GET", "scan?code=" + L.NUTELLA, "any"),
+    ("GET", "stock", "any"),
+    ("GET", "stock/low", "any"),
+    ("GET", "stock/expiring?before=2030-01-01", "any"),
+    ("GET", "stock/history/" + L.NUTELLA, {"read", "stock"}),
+    ("POST", "stock/receive", {"stock"}),
+    ("POST", "stock/move", {"stock"}),
+    ("POST", "stock/adjust", {"stock"}),
+    ("POST", "sales", {"sell"}),
+    ("GET", "users", {"users"}),
+    ("POST", "users", {"users"}),
+    ("PATCH", "users/nobody", {"users"}),
+    ("DELETE", "users/nobody.x", {"users"}),
+    ("GET", "tokens", {"users"}),
+    ("POST", "tokens", {"users"}),
+    ("DELETE", "tokens/999999", {"users"}),
+]
+def dump_but_token_use():
+    """The database but the tokens' last use, which every call records, and
+    the failed logins of the name used to wait for that."""
+    return [l for l in L.dump().splitlines()
+            if not l.startswith('INSERT INTO "api_token"') and not l.startswith('INSERT INTO "login_failure"')]
+
+
+before = dump_but_token_use()
+for method, path, rights in ROUTES:
+    body = {} if method in ("POST", "PATCH") else None
+    st, _, b = srv.req(method, V1 + path, body)
+    if rights is None:
+        check(st not in (401, 403), f"{method} {path} without a session: {st}")
+    else:
+        check(st == 401 and L.err_code(b) == "unauthorized", f"{method} {path} without a session: {st} {b}")
+        st, _, b = srv.req(method, V1 + path, body, token="ent_" + "A" * 43)
+        check(st == 401, f"{method} {path} with an unknown token: {st} {b}")
+    for role in L.ROLES:
+        st, _, b = srv.req(method, V1 + path, body, token=TOK[role])
+        allowed = rights is None or rights == "any" or bool(rights & MAY[role])
+        if allowed:
+            check(st not in (401, 403), f"{method} {path} as {role}: {st} {b}")
+        else:
+            check(st == 403 and L.err_code(b) == "forbidden", f"{method} {path} as {role}: {st}, want 403 {b}")
+srv.req("POST", V1 + "login", {"name": "nobody.here", "password": "not a password"})  # the uses recorded
+after = dump_but_token_use()
+check(after == before, f"the role table wrote nothing (but the tokens' use): {set(after) ^ set(before)}")
+
+# The OpenAPI document names exactly the routes there are.
+st, _, doc = srv.req("GET", V1 + "openapi.json", token=TOK["manager"])
+documented = {(m.upper(), p) for p, ops in doc["paths"].items() for m in ops}
+served = {(m, "/api/v1/" + p.split("?")[0]) for m, p, _ in ROUTES}
+subst = {"/api/v1/products/" + L.NUTELLA: "/api/v1/products/{code}",
+         "/api/v1/stock/history/" + L.NUTELLA: "/api/v1/stock/history/{code}",
+         "/api/v1/users/nobody": "/api/v1/users/{name}", "/api/v1/users/nobody.x": "/api/v1/users/{name}",
+         "/api/v1/tokens/999999": "/api/v1/tokens/{id}"}
+served = {(m, subst.get(p, p)) for m, p in served} | {("POST", "/api/v1/logout")}
+check(documented == served, f"OpenAPI vs routes: {sorted(documented ^ served)}")
+
+# ---- login, cookie, CSRF, logout
+clerk = TOK["users"]["stock-clerk"]
+st, h, b = srv.req("POST", V1 + "login", {"name": clerk, "password": "hunter2-xyz"})
+check(st == 401 and "set-cookie" not in h and "hunter2-xyz" not in json.dumps(b), f"bad login: {st} {b}")
+st, h, b = srv.req("POST", V1 + "login", {"name": clerk, "password": L.PASSWORD, "device": "手持 1"})
+cookie_hdr = h.get("set-cookie", "")
+check(st == 200 and b["role"] == "stock-clerk" and len(b.get("csrf", "")) > 20, f"login: {st} {b}")
+check(all(a in cookie_hdr for a in ("HttpOnly", "SameSite=Strict", "Path=/")) and "Secure" not in cookie_hdr,
+      f"cookie attributes: {cookie_hdr}")
+cookie, csrf = cookie_hdr.split(";")[0], b.get("csrf")
+check(cookie.split("=", 1)[1] not in srv.log_text(), "the session token is not logged")
+st, _, b = srv.req("GET", V1 + "me", cookie=cookie)
+check(st == 200 and b["user"] == clerk and b["device"] == "手持 1" and b["csrf"] == csrf, f"me: {st} {b}")
+move = {"product": L.PEN, "from": "S2", "to": "S1", "qty": 1}
+st, _, b = srv.req("POST", V1 + "stock/move", move, cookie=cookie)
+check(st == 403 and L.err_code(b) == "csrf", f"a write without the CSRF token: {st} {b}")
+st, _, b = srv.req("POST", V1 + "stock/move", move, cookie=cookie, csrf="x" * len(csrf))
+check(st == 403 and L.err_code(b) == "csrf", f"a wrong CSRF token: {st} {b}")
+st, _, b = srv.req("POST", V1 + "stock/move", move, cookie=cookie, csrf=csrf)
+check(st == 200, f"a write with the CSRF token: {st} {b}")
+st, _, b = srv.req("GET", V1 + "stock/history/" + L.PEN, cookie=cookie)
+check(st == 200 and b["moves"][-1]["user"] == clerk, f"the move records who: {b}")
+st, _, b = srv.req("POST", V1 + "sales", {"counter": "C1", "lines": [{"code": L.PEN}],
+                                          "payments": [{"method": "cash"}]}, cookie=cookie, csrf=csrf)
+check(st == 403 and L.err_code(b) == "forbidden", f"a stock clerk may not sell: {st} {b}")
+st, h, b = srv.req("POST", V1 + "logout", cookie=cookie, csrf=csrf)
+check(st == 200 and "Max-Age=0" in h.get("set-cookie", ""), f"logout: {st} {h}")
+st, _, b = srv.req("GET", V1 + "me", cookie=cookie)
+check(st == 401, f"the session ended: {st} {b}")
+st, _, b = srv.req("POST", V1 + "logout", token=TOK["manager"])
+check(st == 422, f"a token does not log out: {st} {b}")
+
+# ---- failed logins are slowed (429 with Retry-After), a good one is refused meanwhile
+aud = TOK["users"]["auditor"]
+codes = [srv.req("POST", V1 + "login", {"name": aud, "password": "not it at all"})[0] for _ in range(3)]
+st, h, b = srv.req("POST", V1 + "login", {"name": aud, "password": L.PASSWORD})
+check(codes == [401] * 3 and st == 429 and int(h.get("retry-after", "0")) > 0, f"slowed: {codes} {st} {h} {b}")
+
+# ---- users and tokens over the API (manager)
+M = TOK["manager"]
+before = L.dump()
+st, _, b = srv.req("POST", V1 + "users", {"name": "wang", "display": "<b>王芳</b>", "role": "chief",
+                                          "password": L.PASSWORD}, token=M)
+check(st == 422 and L.err_field(b) == "role" and L.dump() == before, f"unknown role: {st} {b}")
+st, _, b = srv.req("POST", V1 + "users", {"name": "wang", "display": "<b>王芳</b>", "role": "cashier",
+                                          "password": "zq9x1"}, token=M)
+check(st == 422 and "zq9x1" not in b["error"]["message"] and L.dump() == before, f"short password: {st} {b}")
+st, _, b = srv.req("POST", V1 + "users", {"name": "wang", "display": "<b>王芳</b>", "role": "cashier",
+                                          "password": L.PASSWORD}, token=M)
+check(st == 201, f"user add: {st} {b}")
+st, _, b = srv.req("POST", V1 + "users", {"name": "wang", "role": "cashier", "password": L.PASSWORD}, token=M)
+check(st == 409 and L.err_code(b) == "exists", f"user add twice: {st} {b}")
+st, _, b = srv.req("GET", V1 + "users", token=M)
+check({u["name"]: u["display"] for u in b["users"]}.get("wang") == "<b>王芳</b>", f"user list: {b}")
+st, _, b = srv.req("PATCH", V1 + "users/wang", {"role": "supervisor"}, token=M)
+check(st == 200, f"user edit: {st} {b}")
+st, _, b = srv.req("POST", V1 + "tokens", {"user": "wang", "device": "收银台 2"}, token=M)
+check(st == 201 and b["secret"].startswith("ent_"), f"token add: {st} {b}")
+wang_tok, wang_id = b["secret"], b["id"]
+check(wang_tok not in srv.log_text(), "a new token's secret is not logged")
+st, _, b = srv.req("GET", V1 + "me", token=wang_tok)
+check(st == 200 and b["role"] == "supervisor", f"the new token: {st} {b}")
+# The login thread records a token's use after answering; a login (queued
+# behind it, on the same thread) is answered after it is done.
+srv.req("POST", V1 + "login", {"name": "nobody.here", "password": "not a password"})
+st, _, b = srv.req("GET", V1 + "tokens", token=M)
+check(wang_tok not in json.dumps(b) and any(t["id"] == wang_id for t in b["tokens"]), f"token list: {b}")
+used = [t["last_used"] for t in b["tokens"] if t["id"] == wang_id]
+check(used and used[0], f"the token's use is recorded: {used}")
+st, _, b = srv.req("DELETE", V1 + "tokens/%d" % wang_id, token=M)
+check(st == 200, f"token revoke: {st} {b}")
+st, _, b = srv.req("GET", V1 + "me", token=wang_tok)
+check(st == 401, f"a revoked token: {st} {b}")
+st, _, b = srv.req("DELETE", V1 + "users/wang", token=M)
+check(st == 200, f"user retire: {st} {b}")
+st, _, b = srv.req("POST", V1 + "login", {"name": "wang", "password": L.PASSWORD})
+check(st == 403, f"a retired user cannot log in: {st} {b}")
+check(srv.stop() == 0, "SIGTERM exits 0")
+
+# ---- HTTPS: the same API, and the cookie is Secure
+if shutil.which("openssl"):
+    cert, key = os.path.join(L.WORK, "cert.pem"), os.path.join(L.WORK, "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                    "-days", "2", "-subj", "/CN=127.0.0.1"], check=True, capture_output=True)
+    srv = L.Server("--tls-cert", cert, "--tls-key", key)
+    ctx = ssl.create_default_context(cafile=cert)
+    ctx.check_hostname = False
+    c = http.client.HTTPSConnection("127.0.0.1", srv.port, context=ctx, timeout=30)
+    c.request("POST", V1 + "login", body=json.dumps({"name": clerk, "password": L.PASSWORD}),
+              headers={"Content-Type": "application/json"})
+    r = c.getresponse()
+    r.read()
+    check(r.status == 200 and "Secure" in (r.getheader("Set-Cookie") or ""), f"TLS login: {r.status}")
+    c.close()
+    check(srv.stop() == 0, "SIGTERM exits 0 (TLS)")
+L.finish()
