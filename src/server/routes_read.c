@@ -126,7 +126,7 @@ int route_product(struct req *r, json_t *body, const char *tail, struct reply *o
         reply_error(out, 400, "malformed", "code", "the code is not UTF-8 text");
         return 0;
     }
-    int rc = ent_product_find(db, &p, tail, &qty);
+    int rc = ent_product_find(db, &p, &qty, tail);
     if (rc != ENT_OK) {
         reply_ent(out, db, rc);
         return 0;
@@ -187,7 +187,7 @@ int route_scan(struct req *r, json_t *body, const char *tail, struct reply *out)
         goto done;
     }
     if (ent_scan_parse(s, code, strlen(code), &cfg) != ENT_OK) {
-        reply_error(out, 422, "invalid", "code", "%s", s->message);
+        reply_error(out, 422, "invalid", "code", "%s", ent_error_last()->message);
         goto done;
     }
     rc = ent_scan_resolve(db, &m, s);

@@ -75,7 +75,7 @@ static int run_receive(ent_db *db, ent_journal *j, struct job *job)
         .user = job->user,
         .note = json_str(b, "note"),
     };
-    int rc = ent_stock_receive(db, &rv, lot_uuid);
+    int rc = ent_stock_receive(db, lot_uuid, &rv);
     if (rc != ENT_OK)
         reply_ent(&job->reply, db, rc);
     else
@@ -102,8 +102,14 @@ static int run_move(ent_db *db, ent_journal *j, struct job *job)
     json_t *b = job->arg;
     if (act_as(db, job) != ENT_OK)
         return 0;
-    int rc = ent_stock_transfer(db, json_str(b, "product"), json_str(b, "lot"), json_str(b, "from"), json_str(b, "to"),
-                                json_int(b, "qty", 0), job->user, json_str(b, "note"));
+    ent_move_req m = {.product = json_str(b, "product"),
+                      .lot = json_str(b, "lot"),
+                      .location = json_str(b, "from"),
+                      .to = json_str(b, "to"),
+                      .qty = json_int(b, "qty", 0),
+                      .user = job->user,
+                      .note = json_str(b, "note")};
+    int rc = ent_stock_transfer(db, &m);
     if (rc != ENT_OK)
         reply_ent(&job->reply, db, rc);
     else
@@ -130,8 +136,14 @@ static int run_adjust(ent_db *db, ent_journal *j, struct job *job)
     json_t *b = job->arg;
     if (act_as(db, job) != ENT_OK)
         return 0;
-    int rc = ent_stock_adjust(db, json_str(b, "product"), json_str(b, "lot"), json_str(b, "location"),
-                              json_int(b, "delta", 0), json_str(b, "reason"), job->user, json_str(b, "note"));
+    ent_move_req m = {.product = json_str(b, "product"),
+                      .lot = json_str(b, "lot"),
+                      .location = json_str(b, "location"),
+                      .qty = json_int(b, "delta", 0),
+                      .reason = json_str(b, "reason"),
+                      .user = job->user,
+                      .note = json_str(b, "note")};
+    int rc = ent_stock_adjust(db, &m);
     if (rc != ENT_OK)
         reply_ent(&job->reply, db, rc);
     else

@@ -52,7 +52,7 @@ static int parse_listen(struct srv_config *c, const char *s)
     if (inet_pton(AF_INET, c->addr, &a) != 1)
         return cli_error(EXIT_USAGE, "--listen '%s': '%s' is not an IPv4 address", ENT_CLIP(s, 40),
                          ENT_CLIP(c->addr, 40));
-    int st = cli_parse_whole("--listen port", colon + 1, 0, 65535, &port);
+    int st = cli_parse_whole(&port, "--listen port", colon + 1, 0, 65535);
     if (st != 0)
         return st;
     c->port = (unsigned)port;
@@ -86,19 +86,19 @@ static int parse_options(struct srv_config *c, struct cli *cli, int argc, char *
     c->body_max = SRV_BODY_MAX;
     if (listen && (st = parse_listen(c, listen)) != 0)
         return st;
-    if (threads && (st = cli_parse_whole("--threads", threads, 1, 64, &v)) != 0)
+    if (threads && (st = cli_parse_whole(&v, "--threads", threads, 1, 64)) != 0)
         return st;
     if (threads)
         c->threads = (unsigned)v;
-    if (maxc && (st = cli_parse_whole("--max-connections", maxc, 1, 100000, &v)) != 0)
+    if (maxc && (st = cli_parse_whole(&v, "--max-connections", maxc, 1, 100000)) != 0)
         return st;
     if (maxc)
         c->max_connections = (unsigned)v;
-    if (timeout && (st = cli_parse_whole("--timeout", timeout, 1, 3600, &v)) != 0)
+    if (timeout && (st = cli_parse_whole(&v, "--timeout", timeout, 1, 3600)) != 0)
         return st;
     if (timeout)
         c->timeout_s = (unsigned)v;
-    if (body && (st = cli_parse_whole("--body-max", body, 1024, 64 * 1024 * 1024, &v)) != 0)
+    if (body && (st = cli_parse_whole(&v, "--body-max", body, 1024, 64 * 1024 * 1024)) != 0)
         return st;
     if (body)
         c->body_max = (size_t)v;
