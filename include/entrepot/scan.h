@@ -104,6 +104,9 @@ typedef struct ent_scan_config {
     char fnc1;   /* a printable character the scanner sends for FNC1 (besides
                     GS, which is always understood); 0 for none */
     int year;    /* reference year of the GS1 century rule; 0: this year (UTC) */
+    int strict;  /* 1: GS1 data as GS1's own Syntax Engine checks it (unknown AIs,
+                    required companions, Digital Link placement, no extra FNC1);
+                    0 (default): the counter's tolerances, named in ent_scan.tolerance */
     size_t n_layouts;
     ent_scan_layout layouts[ENT_SCAN_MAX_LAYOUTS];
 } ent_scan_config;
@@ -177,6 +180,10 @@ typedef struct ent_scan {
     char item_gtin[15];       /* the code with its value zeroed: what the catalogue knows */
     char instore_kind;        /* 'P' price, 'W' weight, 0 when no layout matched */
     int layout;               /* index of the layout used, -1 none */
+    /* The tolerances used to read it (not strict): comma-separated names,
+     * "" when none: gs-after-prefix, double-gs, unknown-ai, requires-elsewhere,
+     * zero-suppressed-gtin, short-name, qualifier-in-query, not-dl-attribute */
+    char tolerance[96];
     /* Store codes (kind OTHER) and URIs: the text itself, cut at 127 bytes */
     char text[128];
     /* Errors */
