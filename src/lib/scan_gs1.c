@@ -154,10 +154,10 @@ static const struct ai_def ai_defs[] = {
     {"4324", F_N, 10, 10, 0, "NBEF DEL DT", NULL, 0, L_YMD0_HM, 1, "00", ""},
     {"4325", F_N, 10, 10, 0, "NAFT DEL DT", NULL, 0, L_YMD0_HM, 1, "00", ""},
     {"4326", F_DATE, 6, 6, 0, "REL DATE", NULL, 0, L_NONE, 1, "00", ""},
-    {"4330", F_X, 6, 7, 6, "MAX TEMP F", NULL, 0, L_HYPHEN, 1, "00", "4331"},
-    {"4331", F_X, 6, 7, 6, "MAX TEMP C", NULL, 0, L_HYPHEN, 1, "00", "4330"},
-    {"4332", F_X, 6, 7, 6, "MIN TEMP F", NULL, 0, L_HYPHEN, 1, "00", "4333"},
-    {"4333", F_X, 6, 7, 6, "MIN TEMP C", NULL, 0, L_HYPHEN, 1, "00", "4332"},
+    {"4330", F_X, 6, 7, 0, "MAX TEMP F", NULL, 0, L_HYPHEN, 1, "00", "4331"},
+    {"4331", F_X, 6, 7, 0, "MAX TEMP C", NULL, 0, L_HYPHEN, 1, "00", "4330"},
+    {"4332", F_X, 6, 7, 0, "MIN TEMP F", NULL, 0, L_HYPHEN, 1, "00", "4333"},
+    {"4333", F_X, 6, 7, 0, "MIN TEMP C", NULL, 0, L_HYPHEN, 1, "00", "4332"},
     {"7001", F_N, 13, 13, 0, "NSN", NULL, 0, L_NONE, 1, "01,02,8006,8026", ""},
     {"7002", F_X, 1, 30, 0, "MEAT CUT", NULL, 0, L_NONE, 1, "01,02", ""},
     {"7003", F_N, 10, 10, 0, "EXPIRY TIME", NULL, 0, L_YMD_HM, 1, "01,02", ""},
@@ -529,8 +529,8 @@ static int check_format(ent_scan *out, struct ctx *cx, const char *ai, const str
         int rc = ent_currency_by_numeric(&cur, num);
         if (rc == ENT_ERROR)
             return fail(out, "AI (%s): the currency list is not available: %s", ai, ent_country_errmsg());
-        if (rc != ENT_OK)
-            return fail(out, "AI (%s): %03d is not an ISO 4217 currency code", ai, num);
+        if (!entx_currency_numeric_current(num))
+            return fail(out, "AI (%s): %03d is not a current ISO 4217 currency code", ai, num);
         return ENT_OK;
     }
     case F_COUNTRY:
@@ -717,6 +717,9 @@ static int check_lint(ent_scan *out, struct ctx *cx, const char *ai, const struc
             return fail(out, "AI (%s): %c is neither 0 (no) nor 1 (yes)", ai, v[0]);
         return ENT_OK;
     case L_HYPHEN:
+        for (size_t i = 0; i < 6; i++)
+            if (!is_digit((unsigned char)v[i]))
+                return fail(out, "AI (%s): %s at position %zu is not a digit", ai, show(b, (unsigned char)v[i]), i + 1);
         if (n == 7 && v[6] != '-')
             return fail(out, "AI (%s): after the 6 digits only '-' may follow", ai);
         return ENT_OK;

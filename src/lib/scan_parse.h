@@ -177,6 +177,9 @@ struct ctx {
     int strict; /* every rule of the Syntax Dictionary, no tolerance */
 };
 
+/* Is numeric a current ISO 4217 code, funds included (country.c)? */
+int entx_currency_numeric_current(int numeric);
+
 /* Notes a tolerance used for this code (strict mode never calls it). */
 void entx_scan_tolerate(ent_scan *out, const char *name);
 /* Applies the table's requires (strict only) and excludes to out's AIs. */
