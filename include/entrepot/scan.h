@@ -104,12 +104,18 @@ typedef struct ent_scan_config {
     char fnc1;   /* a printable character the scanner sends for FNC1 (besides
                     GS, which is always understood); 0 for none */
     int year;    /* reference year of the GS1 century rule; 0: this year (UTC) */
-    int strict;  /* 1: GS1 data as GS1's own Syntax Engine checks it (unknown AIs,
-                    required companions, Digital Link placement, no extra FNC1);
-                    0 (default): the counter's tolerances, named in ent_scan.tolerance */
+    int strict;  /* ENT_SCAN_STRICT: GS1 data as GS1's own Syntax Engine checks it
+                    (unknown AIs, required companions, Digital Link placement, no
+                    extra FNC1); ENT_SCAN_STRICT_CARRIER: the same but required
+                    companions may be on another barcode of the item (check the
+                    item's codes together with ENT_SCAN_STRICT); 0 (default): the
+                    counter's tolerances, named in ent_scan.tolerance */
     size_t n_layouts;
     ent_scan_layout layouts[ENT_SCAN_MAX_LAYOUTS];
 } ent_scan_config;
+
+#define ENT_SCAN_STRICT 1
+#define ENT_SCAN_STRICT_CARRIER 2
 
 /* Defaults: FNC1 only as GS, this year, no in-store layouts (restricted
  * codes are then reported whole, as INSTORE, for the catalogue). */

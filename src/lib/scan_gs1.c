@@ -825,6 +825,8 @@ static int check_requires(ent_scan *out, const struct ctx *cx, const ent_scan_ai
         while (e < rn && req[e] != ' ')
             e++;
         if (!group_met(out, req + i, e - i)) {
+            if (cx->strict == ENT_SCAN_STRICT_CARRIER)
+                return ENT_OK; /* the caller checks the item's codes together */
             if (!cx->strict) {
                 /* The companion may be on another barcode of the same item. */
                 entx_scan_tolerate(out, "requires-elsewhere");
