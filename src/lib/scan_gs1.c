@@ -186,7 +186,7 @@ static const struct ai_def ai_defs[] = {
     {"717", F_X, 1, 20, 0, "NHRN EMA", NULL, 0, L_NONE, 1, "01", ""},
     {"723n", F_X, 3, 30, 0, "CERT # s", NULL, 0, L_NONE, 1, "01,8004", ""},
     {"7240", F_X, 1, 20, 0, "PROTOCOL", NULL, 0, L_NONE, 1, "01,8006", ""},
-    {"7241", F_N, 2, 2, 0, "AIDC MEDIA TYPE", NULL, 0, L_NONE, 1, "8017,8018", ""},
+    {"7241", F_N, 2, 2, 0, "AIDC MEDIA TYPE", NULL, 0, L_MEDIA, 1, "8017,8018", ""},
     {"7242", F_X, 1, 25, 0, "VCN", NULL, 0, L_NONE, 1, "8017,8018", ""},
     {"7250", F_N, 8, 8, 0, "DOB", NULL, 0, L_YYYYMMDD, 1, "8018", "7251"},
     {"7251", F_N, 12, 12, 0, "DOB TIME", NULL, 0, L_YYYYMMDD_HM, 1, "8018", "7250"},
@@ -204,14 +204,14 @@ static const struct ai_def ai_defs[] = {
     {"8004", F_X, 1, 30, 0, "GIAI", NULL, 0, L_GCP, 1, "", ""},
     {"8005", F_N, 6, 6, 0, "PRICE PER UNIT", NULL, 0, L_NONE, 1, "01,02", ""},
     {"8006", F_N, 18, 18, 14, "ITIP", NULL, 0, L_PIECE, 1, "", "01,37"},
-    {"8007", F_X, 1, 34, 0, "IBAN", NULL, 0, L_NONE, 1, "415", ""},
+    {"8007", F_X, 1, 34, 0, "IBAN", NULL, 0, L_IBAN, 1, "415", ""},
     {"8008", F_N, 8, 12, 0, "PROD TIME", NULL, 0, L_YMD_H_M_S, 1, "01,02", ""},
     {"8009", F_X, 1, 50, 0, "OPTSEN", NULL, 0, L_NONE, 1, "00,01", ""},
     {"8010", F_X, 1, 30, 0, "CPID", NULL, 0, L_CPID, 1, "", ""},
     {"8011", F_N, 1, 12, 0, "CPID SERIAL", NULL, 0, L_NO_ZERO_PREFIX, 0, "8010", ""},
     {"8012", F_X, 1, 20, 0, "VERSION", NULL, 0, L_NONE, 1, "01,8006", ""},
-    {"8013", F_X, 1, 25, 0, "GMN", NULL, 0, L_GCP, 1, "", ""},
-    {"8014", F_X, 1, 25, 0, "MUDI", NULL, 0, L_GCP, 0, "01", ""},
+    {"8013", F_X, 1, 25, 0, "GMN", NULL, 0, L_GMN, 1, "", ""},
+    {"8014", F_X, 1, 25, 0, "MUDI", NULL, 0, L_MUDI, 0, "01", ""},
     {"8017", F_CHK, 18, 18, 0, "GSRN - PROVIDER", NULL, 0, L_NONE, 1, "", "8018"},
     {"8018", F_CHK, 18, 18, 0, "GSRN - RECIPIENT", NULL, 0, L_NONE, 1, "", "8017"},
     {"8019", F_N, 1, 10, 0, "SRIN", NULL, 0, L_NONE, 0, "8017,8018", ""},
@@ -658,6 +658,52 @@ static int lint_dates(ent_scan *out, struct ctx *cx, const char *ai, const struc
     }
 }
 
+/* GS1 General Specifications 7.9.5: the check character pair that ends a
+ * GMN, over the values of the characters before it in figure 7.11-1's
+ * order, weighted by the primes from the right, modulo 1021. */
+static int check_pair(ent_scan *out, const char *ai, const char *v, size_t n)
+{
+    static const char cset82[] = "!\"%&'()*+,-./0123456789:;<=>?ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz";
+    static const char cset32[] = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+    static const int primes[] = {2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83};
+    if (n < 2)
+        return fail(out, "AI (%s): too short for its two check characters", ai);
+    long sum = 0;
+    for (size_t i = 0; i < n - 2; i++) {
+        const char *at = strchr(cset82, v[n - 3 - i]);
+        size_t w = i < sizeof primes / sizeof *primes ? (size_t)primes[i] : 0;
+        sum += at ? (long)(at - cset82) * (long)w : 0;
+    }
+    sum %= 1021;
+    char want[3] = {cset32[sum >> 5], cset32[sum & 31], '\0'};
+    if (v[n - 2] != want[0] || v[n - 1] != want[1])
+        return fail(out, "AI (%s): check characters %.2s should be %s", ai, v + n - 2, want);
+    return ENT_OK;
+}
+
+/* ISO 13616: the country, two check digits, the account; mod 97 is 1. */
+static int check_iban(ent_scan *out, const char *ai, const char *v, size_t n)
+{
+    const ent_country *country = NULL;
+    char cc[3] = {v[0], n > 1 ? v[1] : '\0', '\0'};
+    if (n < 5 || ent_country_lookup(&country, cc) != ENT_OK || cc[0] < 'A' || cc[0] > 'Z' || cc[1] < 'A' ||
+        cc[1] > 'Z' || !is_digit((unsigned char)v[2]) || !is_digit((unsigned char)v[3]))
+        return fail(out, "AI (%s): an IBAN starts with a country code and two check digits", ai);
+    int rem = 0;
+    for (size_t k = 0; k < n; k++) {
+        unsigned char c = (unsigned char)v[(k + 4) % n];
+        if (is_digit(c))
+            rem = (rem * 10 + (c - '0')) % 97;
+        else if (c >= 'A' && c <= 'Z')
+            rem = (rem * 100 + (c - 'A' + 10)) % 97;
+        else
+            return fail(out, "AI (%s): an IBAN has digits and capital letters only", ai);
+    }
+    if (rem != 1)
+        return fail(out, "AI (%s): the IBAN's check digits %.2s do not match", ai, v + 2);
+    return ENT_OK;
+}
+
 /* Checks inside a field that its format alone does not (enum ai_lint). */
 static int check_lint(ent_scan *out, struct ctx *cx, const char *ai, const struct ai_def *def, const char *v,
                       size_t n)
@@ -732,6 +778,21 @@ static int check_lint(ent_scan *out, struct ctx *cx, const char *ai, const struc
             v[0] > v[2])
             return fail(out, "AI (%s): '%.3s' is not a position in a sequence such as 1/2", ai, v);
         return ENT_OK;
+    case L_GMN:
+    case L_MUDI:
+        if (check_gcp(out, ai, v, n, 0) != ENT_OK || check_pair(out, ai, v, n) != ENT_OK)
+            return ENT_INVALID;
+        if (def->lint == L_MUDI && all_digits(v, n))
+            return fail(out, "AI (%s): not all digits: at least one letter or sign", ai);
+        return ENT_OK;
+    case L_MEDIA: {
+        int t = two_digits(v);
+        if (!((t >= 1 && t <= 10) || t >= 80))
+            return fail(out, "AI (%s): %02d is not an AIDC media type (01-10, 80-99)", ai, t);
+        return ENT_OK;
+    }
+    case L_IBAN:
+        return check_iban(out, ai, v, n);
     case L_CSET64:
         for (size_t i = 0; i < n; i++) {
             unsigned char c = (unsigned char)v[i];

@@ -135,7 +135,11 @@ enum ai_lint {
     L_HYPHEN,         /* N6, then an optional '-' */
     L_ISO5218,        /* 0, 1, 2 or 9 */
     L_BIRTH_SEQ,      /* d/d, 0 < d <= total */
-    L_CSET64          /* base64url */
+    L_CSET64,         /* base64url */
+    L_GMN,            /* 8013: GS1 Company Prefix first, a check character pair last */
+    L_MUDI,           /* 8014: as L_GMN, and not all digits */
+    L_MEDIA,          /* 7241: an AIDC media type, 01-10 or 80-99 */
+    L_IBAN            /* 8007: ISO 13616, mod 97 */
 };
 
 /*
