@@ -188,7 +188,8 @@ typedef struct ent_scan {
     int layout;               /* index of the layout used, -1 none */
     /* The tolerances used to read it (not strict): comma-separated names,
      * "" when none: gs-after-prefix, double-gs, unknown-ai, requires-elsewhere,
-     * zero-suppressed-gtin, short-name, qualifier-in-query, not-dl-attribute */
+     * zero-suppressed-gtin, short-name, qualifier-in-query, not-dl-attribute,
+     * repeated-ai, bracketed-after-aim */
     char tolerance[96];
     /* Store codes (kind OTHER) and URIs: the text itself, cut at 127 bytes */
     char text[128];

@@ -541,6 +541,8 @@ static int check_format(ent_scan *out, struct ctx *cx, const char *ai, const str
                 return ENT_INVALID;
         return ENT_OK;
     case F_COUNTRY_X:
+        if (def->lint == L_COUNTRY999 && memcmp(v, "999", 3) == 0)
+            return ENT_OK; /* 703n: 999 for a processor whose country is not stated */
         return check_country(out, ai, v, &country);
     default:
         return ENT_OK;
@@ -732,9 +734,7 @@ static int check_lint(ent_scan *out, struct ctx *cx, const char *ai, const struc
     case L_PIECE:
         return check_piece(out, ai, v + 14);
     case L_COUNTRY999:
-        if (memcmp(v, "999", 3) == 0)
-            return ENT_OK;
-        return check_country(out, ai, v, &country);
+        return ENT_OK; /* in check_format */
     case L_DIMENSIONS:
         if (digits_value(v, 4) == 0 || digits_value(v + 4, 5) == 0 || digits_value(v + 9, 3) == 0)
             return fail(out, "AI (%s): a width, length or diameter of 0", ai);
@@ -1059,6 +1059,11 @@ int entx_scan_add_ai(ent_scan *out, struct ctx *cx, const char *ai_text, size_t 
         /* GS1 allows an AI twice only with the same data; keep one copy. */
         if (!same_value(&out->ais[i], v, n))
             return fail(out, "AI (%s) appears twice with different data", ai);
+        /* A URI names each AI once (GS1 Digital Link 1.2, 4.4). */
+        if (out->kind == ENT_SCAN_DIGITAL_LINK && cx->strict)
+            return fail(out, "Digital Link: AI (%s) appears twice", ai);
+        if (out->kind == ENT_SCAN_DIGITAL_LINK)
+            entx_scan_tolerate(out, "repeated-ai");
         return ENT_OK;
     }
     if (out->n_ais >= ENT_SCAN_MAX_AIS)

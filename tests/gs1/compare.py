@@ -215,13 +215,55 @@ def digital_link(r, els, mut):
     return uri
 
 
+# More of the table, one AI at a time beside the key it needs: "AI:spec",
+# spec N<n> fixed digits, N..<n> up to n digits, X..<n> up to n characters,
+# D date YYMMDD, T date and time, P percent-encoded text; the key (00 or 01).
+FIELDS = ("01 20:N2 240:X..30 241:X..30 242:N..6 243:X..20 30:N..8 3100:N6 3205:N6 3560:N6 3950:N6 "
+          "3910:N..15 422:N3 423:N..15 424:N3 425:N..15 7001:N13 7002:X..30 7005:X..12 7006:D 7008:X..3 "
+          "7009:X..10 7010:X..2 7011:T 7030:N3X 710:X..20 711:X..20 717:X..20 7230:X..30 7240:X..20 8001:N14 "
+          "8005:N6 8009:X..50 8012:X..20 8013:X..25 8200:X..70 90:X..30 95:X..90 7041:X..4 7241:N2 "
+          "00 4300:P 4302:P 4307:X2 4308:X..30 4309:N20 4321:N1 4324:T 4326:D 4330:N6 403:X..30 8009:X..50 "
+          "3300:N6 3370:N6 3460:N6").split()
+
+
+def field_set(r):
+    key, items = None, []
+    for tok in FIELDS:
+        if ":" not in tok:
+            key = tok
+        else:
+            items.append((key, tok))
+    key, tok = r.choice(items)
+    ai, spec = tok.split(":")
+    if spec == "D":
+        v = yymmdd(r) if r.random() < 0.7 else r.choice(["261332", "260229", "240229", "260100"])
+    elif spec == "T":
+        v = yymmdd(r) + (hhmi(r) if r.random() < 0.7 else r.choice(["2400", "1260", "0099"]))
+    elif spec == "P":
+        v = text(r, 1, 30) + r.choice(["", "%20", "%2", "%G1", "%41"])
+    elif spec == "N3X":
+        v = r.choice(["156", "276", "999", "000"]) + text(r, 1, 27)
+    elif spec.startswith("N.."):
+        v = num(r, r.randint(1, int(spec[3:]) + 1))
+    elif spec.startswith("N"):
+        k = int(spec[1:])
+        v = num(r, k + r.choice([0, 0, 0, 0, 1, -1]) if k > 1 else k)
+    elif spec.startswith("X.."):
+        v = text(r, 1, int(spec[3:]) + 1, "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789-./abc")
+    else:
+        v = text(r, int(spec[1:]), int(spec[1:]), "ABCDEFGHJKLMNPQRSTUVWXYZ")
+    return [(key, VALUES[key](r)), (ai, v)]
+
+
 def corpus(n, seed):
     r = random.Random(seed)
     items = []
     while len(items) < n:
         els = valid_set(r)
         label = "valid"
-        if r.random() < 0.5:
+        if r.random() < 0.25:
+            els, label = field_set(r), "field"
+        elif r.random() < 0.5:
             els, label = mutate(r, els)
         form = r.choice(["bracketed", "scan", "link"])
         if form == "bracketed":
