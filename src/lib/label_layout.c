@@ -516,8 +516,8 @@ static void replace_all(char **s, const char *from, const char *to)
 static int gs1_together(ent_label_job *job, const struct out_label *l, const char *who)
 {
     static _Thread_local ent_scan s; /* large: kept off the stack */
-    char all[2048];
-    size_t o = 0;
+    char all[2048], lines[64] = "";
+    size_t o = 0, lo = 0;
     int n = 0;
     for (size_t i = 0; i < l->nitems; i++) {
         const struct out_item *it = &l->items[i];
@@ -528,6 +528,9 @@ static int gs1_together(ent_label_job *job, const struct out_label *l, const cha
             return ENT_OK; /* too much to check together; each was checked alone */
         o += (size_t)k;
         n++;
+        k = snprintf(lines + lo, sizeof lines - lo, "%s%d", lo ? ", " : "", it->u.bc.line);
+        if (k > 0 && (size_t)k < sizeof lines - lo)
+            lo += (size_t)k;
     }
     if (n == 0)
         return ENT_OK;
@@ -536,8 +539,8 @@ static int gs1_together(ent_label_job *job, const struct out_label *l, const cha
     cfg.strict = ENT_SCAN_STRICT;
     if (ent_scan_parse(&s, all, o, &cfg) == ENT_OK)
         return ENT_OK;
-    return entx_label_fail(job, ENT_INVALID, "%s: the GS1 barcodes of template %s would not pass GS1's checks: %s", who,
-                           job->t->name, s.message);
+    return entx_label_fail(job, ENT_INVALID, "%s: the GS1 barcodes of the label together would not pass GS1's checks: "
+                           "%s (template %s, barcodes on line %s)", who, s.message, job->t->name, lines);
 }
 
 static int layout(ent_label_job *job, const ent_label_data *d, const char *who, struct out_label *l)
@@ -585,6 +588,7 @@ static int layout(ent_label_job *job, const ent_label_data *d, const char *who, 
             rc = fit_text(job, e, text, &it->u.text, who);
         } else {
             rc = entx_label_barcode_make(&it->u.bc, e, text, why, sizeof why);
+            it->u.bc.line = e->line;
             if (rc != ENT_OK)
                 rc = entx_label_fail(job, rc, "%s: %s (template %s line %d)", who, why, job->t->name, e->line);
             else if (job->opt.format == ENT_LABEL_ZPL && e->sym == SYM_DATAMATRIX && strchr(text, '~'))
