@@ -232,15 +232,17 @@ int ent_scan_parse(ent_scan *out, const char *data, size_t len, const ent_scan_c
     int gs1 = 0, rc;
     /* The AIs are cleared by their count, the texts by their first byte:
      * zeroing all of it would cost more than parsing. */
-    memset(out, 0, offsetof(ent_scan, text)); /* tolerance[] included */
+    memset(out, 0, offsetof(ent_scan, text));
     out->text[0] = '\0';
+    out->tolerance[0] = '\0';
     out->error = ENT_OK;
     out->message[0] = '\0';
     out->n_ais = 0;
     out->count = -1;
     out->layout = -1;
     out->symbology = "";
-    struct ctx cx = {cfg, cfg ? cfg->fnc1 : 0, cfg ? cfg->year : 0, cfg ? cfg->strict : 0};
+    const struct ai_def *defs[ENT_SCAN_MAX_AIS]; /* set as each AI is added */
+    struct ctx cx = {cfg, cfg ? cfg->fnc1 : 0, cfg ? cfg->year : 0, cfg ? cfg->strict : 0, defs};
     if (data == NULL)
         len = 0;
     while (len > 0 && (data[len - 1] == '\n' || data[len - 1] == '\r'))

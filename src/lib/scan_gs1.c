@@ -310,13 +310,108 @@ static int pat_cmp(const char *key, size_t klen, const char *pat)
 static unsigned char group_lo[100], group_hi[100];
 static pthread_once_t groups_once = PTHREAD_ONCE_INIT;
 
+/*
+ * The req= column compiled once into bit masks, so that checking a scan's
+ * pairings costs a few AND operations (the parse is a hot path): each AI
+ * that a req= names is a class; an alternative is the mask of its classes;
+ * a row's groups are runs of alternatives in req_alt.
+ */
+static const char *const req_class[] = {"00",   "01",   "02",   "03",   "10",   "21",   "253",  "255",
+                                        "30",   "31nn", "32nn", "35nn", "36nn", "37",   "414",  "415",
+                                        "416",  "422",  "4302", "4312", "7021", "7259", "8003", "8004",
+                                        "8006", "8010", "8011", "8017", "8018", "8020", "8026", "8040"};
+#define N_CLASSES (sizeof req_class / sizeof *req_class)
+#define REQ_MAX_GROUPS 2
+static uint32_t req_alt[400];
+static struct {
+    unsigned short first;                  /* in req_alt */
+    unsigned char nalt[REQ_MAX_GROUPS];    /* alternatives of each group; 0 past the last */
+    unsigned short ex_first;               /* ex=: the rows it names, in ex_row */
+    unsigned char ex_n;
+} req_rule[sizeof ai_defs / sizeof *ai_defs];
+static unsigned char ex_row[160];
+static uint32_t row_class[sizeof ai_defs / sizeof *ai_defs]; /* the classes a row's AIs belong to */
+static int req_bad;                        /* the table names an AI that is no class */
+
+/* Do two patterns ("3103", "310n", "31nn") share an AI? */
+static int pats_meet(const char *a, size_t an, const char *b, size_t bn)
+{
+    if (an != bn)
+        return 0;
+    for (size_t i = 0; i < an; i++)
+        if (a[i] != b[i] && a[i] != 'n' && b[i] != 'n')
+            return 0;
+    return 1;
+}
+
+static uint32_t class_bit(const char *p, size_t pn)
+{
+    for (size_t c = 0; c < N_CLASSES; c++)
+        if (strlen(req_class[c]) == pn && memcmp(req_class[c], p, pn) == 0)
+            return 1u << c;
+    req_bad = 1;
+    return 0;
+}
+
+static void compile_req(size_t row, size_t *used)
+{
+    const char *r = ai_defs[row].req;
+    size_t g = 0;
+    req_rule[row].first = (unsigned short)*used;
+    while (*r) {
+        uint32_t mask = 0;
+        while (*r && *r != ',' && *r != ' ') {
+            size_t k = strcspn(r, "+, ");
+            mask |= class_bit(r, k);
+            r += k;
+            if (*r == '+')
+                r++;
+        }
+        if (g >= REQ_MAX_GROUPS || *used >= sizeof req_alt / sizeof *req_alt) {
+            req_bad = 1;
+            return;
+        }
+        req_alt[(*used)++] = mask;
+        req_rule[row].nalt[g]++;
+        if (*r == ' ')
+            g++;
+        if (*r)
+            r++;
+    }
+}
+
+/* ex= names rows of the table ("01", "310n"): their indexes. */
+static void compile_ex(size_t row, size_t *used)
+{
+    const char *x = ai_defs[row].ex;
+    req_rule[row].ex_first = (unsigned short)*used;
+    while (*x) {
+        size_t k = strcspn(x, ","), r = 0;
+        while (r < N_DEFS && !(strlen(ai_defs[r].pat) == k && memcmp(ai_defs[r].pat, x, k) == 0))
+            r++;
+        if (r == N_DEFS || *used >= sizeof ex_row) {
+            req_bad = 1;
+            return;
+        }
+        ex_row[(*used)++] = (unsigned char)r;
+        req_rule[row].ex_n++;
+        x += k + (x[k] == ',');
+    }
+}
+
 static void build_groups(void)
 {
+    size_t used = 0, ex_used = 0;
     for (size_t i = 0; i < N_DEFS; i++) {
         int two = (ai_defs[i].pat[0] - '0') * 10 + (ai_defs[i].pat[1] - '0');
         if (group_hi[two] == 0)
             group_lo[two] = (unsigned char)i;
         group_hi[two] = (unsigned char)(i + 1);
+        for (size_t c = 0; c < N_CLASSES; c++)
+            if (pats_meet(ai_defs[i].pat, strlen(ai_defs[i].pat), req_class[c], strlen(req_class[c])))
+                row_class[i] |= 1u << c;
+        compile_req(i, &used);
+        compile_ex(i, &ex_used);
     }
 }
 
@@ -351,6 +446,9 @@ int entx_scan_table_check_(void)
     /* Every entry must be found through its group (the index is a byte). */
     if (N_DEFS > 255)
         return -1000;
+    pthread_once(&groups_once, build_groups);
+    if (req_bad)
+        return -2000; /* a req= names an AI missing from req_class, or too many */
     for (size_t i = 0; i < N_DEFS; i++) {
         char key[5];
         size_t n = strlen(ai_defs[i].pat);
@@ -808,55 +906,6 @@ static int check_lint(ent_scan *out, struct ctx *cx, const char *ai, const struc
 
 /* ---- pairs: the Dictionary's req= and ex= -------------------------------- */
 
-/* Does the AI ai match p ("01", "310n", "31nn")? */
-static int ai_matches(const char *ai, const char *p, size_t pn)
-{
-    if (strlen(ai) != pn)
-        return 0;
-    for (size_t i = 0; i < pn; i++)
-        if (p[i] != 'n' && p[i] != ai[i])
-            return 0;
-    return 1;
-}
-
-static int has_ai(const ent_scan *out, const char *p, size_t pn)
-{
-    for (size_t i = 0; i < out->n_ais; i++)
-        if (ai_matches(out->ais[i].ai, p, pn))
-            return 1;
-    return 0;
-}
-
-/* Is one alternative ("01+21") met: all of its AIs present? */
-static int alt_met(const ent_scan *out, const char *a, size_t an)
-{
-    size_t i = 0;
-    while (i < an) {
-        size_t e = i;
-        while (e < an && a[e] != '+')
-            e++;
-        if (!has_ai(out, a + i, e - i))
-            return 0;
-        i = e + 1;
-    }
-    return 1;
-}
-
-/* Is the group (comma-separated alternatives) met? */
-static int group_met(const ent_scan *out, const char *g, size_t gn)
-{
-    size_t i = 0;
-    while (i < gn) {
-        size_t e = i;
-        while (e < gn && g[e] != ',')
-            e++;
-        if (alt_met(out, g + i, e - i))
-            return 1;
-        i = e + 1;
-    }
-    return 0;
-}
-
 /* The group as people read it: "(01), (02) or (8006)", "(01) with (21)". */
 static void group_words(char *buf, size_t len, const char *g, size_t gn)
 {
@@ -877,62 +926,75 @@ static void group_words(char *buf, size_t len, const char *g, size_t gn)
         snprintf(buf + o, len - o, ")");
 }
 
-static int check_requires(ent_scan *out, const struct ctx *cx, const ent_scan_ai *a, const char *req)
+/* The n-th space-separated group of req, for the message. */
+static void nth_group(const char *req, size_t nth, const char **g, size_t *gn)
+{
+    for (size_t k = 0; k < nth && strchr(req, ' '); k++)
+        req = strchr(req, ' ') + 1;
+    *g = req;
+    *gn = strcspn(req, " ");
+}
+
+static int check_requires(ent_scan *out, const struct ctx *cx, const ent_scan_ai *a, size_t row, uint32_t present)
 {
     char words[120];
-    size_t i = 0, rn = strlen(req);
-    while (i < rn) {
-        size_t e = i;
-        while (e < rn && req[e] != ' ')
-            e++;
-        if (!group_met(out, req + i, e - i)) {
-            if (cx->strict == ENT_SCAN_STRICT_CARRIER)
-                return ENT_OK; /* the caller checks the item's codes together */
-            if (!cx->strict) {
-                /* The companion may be on another barcode of the same item. */
-                entx_scan_tolerate(out, "requires-elsewhere");
-                return ENT_OK;
-            }
-            group_words(words, sizeof words, req + i, e - i);
-            return fail(out, "AI (%s) needs %s in the same data", a->ai, words);
+    const uint32_t *alt = &req_alt[req_rule[row].first];
+    for (size_t g = 0; g < REQ_MAX_GROUPS && req_rule[row].nalt[g]; alt += req_rule[row].nalt[g], g++) {
+        int met = 0;
+        for (size_t k = 0; k < req_rule[row].nalt[g] && !met; k++)
+            met = (present & alt[k]) == alt[k];
+        if (met)
+            continue;
+        if (cx->strict == ENT_SCAN_STRICT_CARRIER)
+            return ENT_OK; /* the caller checks the item's codes together */
+        if (!cx->strict) {
+            /* The companion may be on another barcode of the same item. */
+            entx_scan_tolerate(out, "requires-elsewhere");
+            return ENT_OK;
         }
-        i = e + 1;
+        const char *gs;
+        size_t gn;
+        nth_group(ai_defs[row].req, g, &gs, &gn);
+        group_words(words, sizeof words, gs, gn);
+        return fail(out, "AI (%s) needs %s in the same data", a->ai, words);
     }
     return ENT_OK;
 }
 
-static int check_excludes(ent_scan *out, const ent_scan_ai *a, const char *ex)
+/* ex=: no other AI of the rows it names (an AI does not exclude itself,
+ * even through its pattern: (3103) twice with one value is fine). */
+static int check_excludes(ent_scan *out, const struct ctx *cx, size_t i, const uint64_t present[4])
 {
-    size_t i = 0, xn = strlen(ex);
-    while (i < xn) {
-        size_t e = i;
-        while (e < xn && ex[e] != ',')
-            e++;
-        /* An AI does not exclude itself, even through its pattern. */
-        for (size_t k = 0; k < out->n_ais; k++)
-            if (strcmp(out->ais[k].ai, a->ai) != 0 && ai_matches(out->ais[k].ai, ex + i, e - i))
-                return fail(out, "AI (%s) and AI (%s) cannot be in one code", a->ai, out->ais[k].ai);
-        i = e + 1;
+    size_t row = (size_t)(cx->defs[i] - ai_defs);
+    for (size_t k = 0; k < req_rule[row].ex_n; k++) {
+        size_t x = ex_row[req_rule[row].ex_first + k];
+        if (!(present[x / 64] >> (x % 64) & 1))
+            continue;
+        for (size_t j = 0; j < out->n_ais; j++)
+            if (cx->defs[j] == &ai_defs[x] && strcmp(out->ais[j].ai, out->ais[i].ai) != 0)
+                return fail(out, "AI (%s) and AI (%s) cannot be in one code", out->ais[i].ai, out->ais[j].ai);
     }
     return ENT_OK;
 }
 
 int entx_scan_check_pairs(ent_scan *out, const struct ctx *cx)
 {
+    uint32_t present = 0;
+    uint64_t rows[4] = {0, 0, 0, 0};
     for (size_t i = 0; i < out->n_ais; i++) {
-        const ent_scan_ai *a = &out->ais[i];
-        const struct ai_def *def = entx_scan_ai_find(a->ai, strlen(a->ai));
-        if (def == NULL)
+        if (cx->defs[i] == &entx_scan_unknown_def)
             continue;
-        if (check_excludes(out, a, def->ex) != ENT_OK)
-            return ENT_INVALID;
+        size_t r = (size_t)(cx->defs[i] - ai_defs);
+        present |= row_class[r];
+        rows[r / 64] |= 1ull << (r % 64);
     }
-    for (size_t i = 0; i < out->n_ais; i++) {
-        const ent_scan_ai *a = &out->ais[i];
-        const struct ai_def *def = entx_scan_ai_find(a->ai, strlen(a->ai));
-        if (def != NULL && def->req[0] && check_requires(out, cx, a, def->req) != ENT_OK)
+    for (size_t i = 0; i < out->n_ais; i++)
+        if (cx->defs[i]->ex[0] && check_excludes(out, cx, i, rows) != ENT_OK)
             return ENT_INVALID;
-    }
+    for (size_t i = 0; i < out->n_ais; i++)
+        if (cx->defs[i]->req[0] &&
+            check_requires(out, cx, &out->ais[i], (size_t)(cx->defs[i] - ai_defs), present) != ENT_OK)
+            return ENT_INVALID;
     return ENT_OK;
 }
 
@@ -945,7 +1007,9 @@ void entx_scan_tolerate(ent_scan *out, const char *name)
             return; /* named already */
     if (used + k + 2 > sizeof out->tolerance)
         return;
-    snprintf(out->tolerance + used, sizeof out->tolerance - used, "%s%s", used ? "," : "", name);
+    if (used)
+        out->tolerance[used++] = ',';
+    memcpy(out->tolerance + used, name, k + 1);
 }
 
 static int same_value(const ent_scan_ai *a, const char *v, size_t n)
@@ -1068,6 +1132,7 @@ int entx_scan_add_ai(ent_scan *out, struct ctx *cx, const char *ai_text, size_t 
     }
     if (out->n_ais >= ENT_SCAN_MAX_AIS)
         return fail(out, "more than %d AIs in one code", ENT_SCAN_MAX_AIS);
+    cx->defs[out->n_ais] = def;
     ent_scan_ai *slot = &out->ais[out->n_ais++];
     memcpy(slot->ai, ai, ai_len + 1);
     slot->title = def->title;

@@ -181,16 +181,16 @@ static int dl_add(ent_scan *out, struct ctx *cx, const char *ai, const char *v, 
 
 /* May the AI stand in the query? Data attributes only, and not a qualifier
  * of the path's key (that belongs in the path). */
-static int dl_query_placed(ent_scan *out, const struct ctx *cx, const char *key, const char *ai)
+static int dl_query_placed(ent_scan *out, const struct ctx *cx, const char *key, const char *qualifiers,
+                           const struct ai_def *def, const char *ai)
 {
-    const struct ai_def *def = entx_scan_ai_find(ai, strlen(ai));
-    if (def == NULL)
-        return ENT_OK; /* unknown: entx_scan_add_ai decides */
+    if (def == &entx_scan_unknown_def)
+        return ENT_OK; /* entx_scan_add_ai decided */
     if (!def->dl) {
         if (cx->strict)
             return fail(out, "Digital Link: AI (%s) is not a data attribute and cannot stand in the query", ai);
         entx_scan_tolerate(out, "not-dl-attribute");
-    } else if (dl_is_qualifier(dl_qualifiers(key), ai)) {
+    } else if (qualifiers[0] && dl_is_qualifier(qualifiers, ai)) {
         if (cx->strict)
             return fail(out, "Digital Link: AI (%s) qualifies /%s/ and belongs in the path, not in the query", ai,
                         key);
@@ -234,6 +234,7 @@ int entx_scan_parse_digital_link(ent_scan *out, struct ctx *cx, const char *p, s
         return fail(out, "Digital Link: no GS1 key such as /01/{GTIN} in the path");
     int sn;
     const char *path_key = dl_ai(segs[k].s, segs[k].n, &sn);
+    const char *path_q = dl_qualifiers(path_key);
     for (size_t j = k; j + 1 < nseg; j += 2) {
         const char *ai = dl_ai(segs[j].s, segs[j].n, &sn);
         if (sn && cx->strict)
@@ -271,11 +272,13 @@ int entx_scan_parse_digital_link(ent_scan *out, struct ctx *cx, const char *p, s
                 ai[kl] = '\0';
                 if (eq >= e || eq + 1 == e)
                     return fail(out, "Digital Link: ?%s= has no value", ai);
-                if (dl_query_placed(out, cx, path_key, ai) != ENT_OK)
-                    return ENT_INVALID;
+                size_t before = out->n_ais;
                 rc = dl_add(out, cx, ai, p + eq + 1, e - eq - 1, 1);
                 if (rc != ENT_OK)
                     return rc;
+                if (out->n_ais > before &&
+                    dl_query_placed(out, cx, path_key, path_q, cx->defs[before], ai) != ENT_OK)
+                    return ENT_INVALID;
             }
             q = e + 1;
         }

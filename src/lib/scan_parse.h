@@ -179,6 +179,7 @@ struct ctx {
     char fnc1;
     int year;   /* reference year, computed on first need */
     int strict; /* every rule of the Syntax Dictionary, no tolerance */
+    const struct ai_def **defs; /* the table row of each AI in out->ais */
 };
 
 /* Is numeric a current ISO 4217 code, funds included (country.c)? */
