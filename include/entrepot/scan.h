@@ -186,13 +186,13 @@ typedef struct ent_scan {
     char item_gtin[15];       /* the code with its value zeroed: what the catalogue knows */
     char instore_kind;        /* 'P' price, 'W' weight, 0 when no layout matched */
     int layout;               /* index of the layout used, -1 none */
+    /* Store codes (kind OTHER) and URIs: the text itself, cut at 127 bytes */
+    char text[128];
     /* The tolerances used to read it (not strict): comma-separated names,
      * "" when none: gs-after-prefix, double-gs, unknown-ai, requires-elsewhere,
      * zero-suppressed-gtin, short-name, qualifier-in-query, not-dl-attribute,
      * repeated-ai, bracketed-after-aim */
     char tolerance[96];
-    /* Store codes (kind OTHER) and URIs: the text itself, cut at 127 bytes */
-    char text[128];
     /* Errors */
     int error;                /* ENT_OK, or ENT_INVALID */
     char message[200];        /* "AI (17): month 13 is not a month" */
