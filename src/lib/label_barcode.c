@@ -263,10 +263,14 @@ static int gs1_strict(const char *data, bool link, char **hri, char *why, size_t
 {
     static _Thread_local ent_scan s; /* large: kept off the stack */
     ent_scan_config cfg;
-    char buf[1024];
+    char buf[4096];
     size_t o = 0;
     ent_scan_config_init(&cfg);
     cfg.strict = ENT_SCAN_STRICT_CARRIER;
+    if (!link && strlen(data) * 2 + 1 > sizeof buf) {
+        snprintf(why, why_len, "GS1 data of %zu bytes is longer than entrepot checks (2047)", strlen(data));
+        return ENT_INVALID;
+    }
     if (!link) {
         /* [01]...[10]... to (01)...(10)..., a '(' in data escaped as \( */
         for (const char *c = data; *c && o + 3 < sizeof buf; c++) {

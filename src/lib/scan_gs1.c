@@ -217,7 +217,8 @@ static const struct ai_def ai_defs[] = {
     {"8019", F_N, 1, 10, 0, "SRIN", NULL, 0, L_NONE, 0, "8017,8018", ""},
     {"8020", F_X, 1, 25, 0, "REF No.", NULL, 0, L_NONE, 0, "415", ""},
     {"8026", F_N, 18, 18, 14, "ITIP CONTENT", NULL, 0, L_PIECE, 1, "37", "02,8006"},
-    {"8030", F_X, 1, 90, 0, "DIGSIG", NULL, 0, L_CSET64, 1, "00,01+21,253,255,8003,8004,8006+21,8010+8011,8017,8018", ""},
+    {"8030", F_X, 1, 90, 0, "DIGSIG", NULL, 0, L_CSET64, 1,
+     "00,01+21,253,255,8003,8004,8006+21,8010+8011,8017,8018", ""},
     {"8040", F_N, 15, 15, 0, "SN EXT", NULL, 0, L_NONE, 0, "01+21", ""},
     {"8041", F_N, 15, 15, 0, "SN EXT ONE", NULL, 0, L_NONE, 0, "01+21+8040", ""},
     {"8042", F_N, 32, 32, 0, "SN EXT TWO", NULL, 0, L_NONE, 0, "01+21+8040", ""},
@@ -765,7 +766,8 @@ static int check_pair(ent_scan *out, const char *ai, const char *v, size_t n)
 {
     static const char cset82[] = "!\"%&'()*+,-./0123456789:;<=>?ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz";
     static const char cset32[] = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
-    static const int primes[] = {2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83};
+    static const int primes[] = {2,  3,  5,  7,  11, 13, 17, 19, 23, 29, 31, 37,
+                                 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83};
     if (n < 2)
         return fail(out, "AI (%s): too short for its two check characters", ai);
     long sum = 0;

@@ -113,6 +113,13 @@ struct seg {
     size_t n;
 };
 
+/* Is the item at pos of the comma-separated list l (ln bytes) ai? */
+static int list_item_at(const char *l, size_t ln, size_t pos, const char *ai, size_t an)
+{
+    return pos + an <= ln && memcmp(l + pos, ai, an) == 0 && (pos + an == ln || l[pos + an] == ',') &&
+           (pos == 0 || l[pos - 1] == ',');
+}
+
 /* Do the qualifiers in segs[k+2..nseg) follow one sequence of q (a
  * dlpkey= list, alternatives '|') in its order? */
 static int dl_sequence_fits(const struct seg *segs, size_t k, size_t nseg, const char *q)
@@ -129,8 +136,7 @@ static int dl_sequence_fits(const struct seg *segs, size_t k, size_t nseg, const
             if (ai == NULL || segs[j + 1].n == 0)
                 return 0;
             /* the next occurrence of ai in the rest of this alternative */
-            while (pos < alen && !(pos + an <= alen && memcmp(alt + pos, ai, an) == 0 && (pos + an == alen || alt[pos + an] == ',') &&
-                                   (pos == 0 || alt[pos - 1] == ',')))
+            while (pos < alen && !list_item_at(alt, alen, pos, ai, an))
                 pos++;
             if (pos >= alen)
                 break;
