@@ -268,7 +268,7 @@ static int gs1_strict(const char *data, bool link, char **hri, char *why, size_t
     ent_scan_config_init(&cfg);
     cfg.strict = ENT_SCAN_STRICT_CARRIER;
     if (!link && strlen(data) * 2 + 1 > sizeof buf) {
-        snprintf(why, why_len, "GS1 data of %zu bytes is longer than entrepot checks (2047)", strlen(data));
+        snprintf(why, why_len, "GS1 data of %zu bytes: longer than the 2047 bytes checked before printing", strlen(data));
         return ENT_INVALID;
     }
     if (!link) {
