@@ -1060,15 +1060,17 @@ static void record(ent_scan *out, const char *ai, const struct ai_def *def, cons
             copy_text(out->measure.unit, sizeof out->measure.unit, def->unit, strlen(def->unit));
         } else if ((def->format == F_AMOUNT || def->format == F_AMOUNT_ISO) && !out->has_amount) {
             size_t skip = def->format == F_AMOUNT_ISO ? 3 : 0;
+            const ent_currency *cur = NULL;
+            /* An amount in a fund or metal (XAU...) is no price a shop takes:
+             * it stays among the AIs, not as the amount ("" would read as
+             * the store's currency). */
+            if (skip && ent_currency_by_numeric(&cur, (int)digits_value(v, 3)) != ENT_OK)
+                return;
             out->has_amount = 1;
             out->amount = digits_value(v + skip, n - skip);
             out->amount_decimals = ai[3] - '0';
-            if (skip) {
-                const ent_currency *cur = NULL;
-                ent_currency_by_numeric(&cur, (int)digits_value(v, 3));
-                if (cur)
-                    memcpy(out->currency, cur->alpha3, 4);
-            }
+            if (cur)
+                memcpy(out->currency, cur->alpha3, 4);
         }
         return;
     case '4':

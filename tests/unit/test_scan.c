@@ -382,6 +382,22 @@ static void strict_rows(void **state)
     assert_int_equal(bad, 0);
 }
 
+/* 393n in a fund or metal (959 XAU) is valid GS1 data but no price: it
+ * must not read as an amount in the store's currency (""). */
+static void amount_in_fund(void **state)
+{
+    (void)state;
+    ent_scan s;
+    const char *xau = "(01)04006381333931(30)1(3932)9591234", *eur = "(01)04006381333931(30)1(3932)9781234";
+    assert_int_equal(ent_scan_parse(&s, xau, strlen(xau), NULL), ENT_OK);
+    assert_int_equal(s.has_amount, 0);
+    assert_int_equal(s.n_ais, 3);
+    assert_int_equal(ent_scan_parse(&s, eur, strlen(eur), NULL), ENT_OK);
+    assert_int_equal(s.has_amount, 1);
+    assert_string_equal(s.currency, "EUR");
+    assert_int_equal(s.amount, 1234);
+}
+
 /* GS1 General Specifications 7.9.3 gives 2875 -> 9 and 14685 -> 6. */
 static void price_check_digits(void **state)
 {
@@ -716,6 +732,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(parse_rows),
         cmocka_unit_test(strict_rows),
+        cmocka_unit_test(amount_in_fund),
         cmocka_unit_test(price_check_digits),
         cmocka_unit_test(upce_expansion),
         cmocka_unit_test(ai_table_sorted),
