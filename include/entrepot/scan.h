@@ -23,6 +23,7 @@
 #define ENT_GS1_LOT_SIZE 21    /* GS1 AI 10: up to 20 characters */
 #define ENT_GS1_SERIAL_SIZE 21 /* GS1 AI 21: up to 20 characters */
 #define ENT_SSCC_SIZE 19       /* GS1 AI 00: 18 digits */
+#define ENT_SCAN_TOLERANCE_SIZE 96 /* the names of the tolerances a reading used, comma-separated */
 
 #ifdef __cplusplus
 extern "C" {
@@ -109,9 +110,18 @@ typedef struct ent_scan_config {
     char fnc1;   /* a printable character the scanner sends for FNC1 (besides
                     GS, which is always understood); 0 for none */
     int year;    /* reference year of the GS1 century rule; 0: this year (UTC) */
+    int strict;  /* ENT_SCAN_STRICT: GS1 data as GS1's own Syntax Engine checks it
+                    (unknown AIs, required companions, Digital Link placement, no
+                    extra FNC1); ENT_SCAN_STRICT_CARRIER: the same but required
+                    companions may be on another barcode of the item (check the
+                    item's codes together with ENT_SCAN_STRICT); 0 (default): the
+                    counter's tolerances, named in ent_scan.tolerance */
     size_t n_layouts;
     ent_scan_layout layouts[ENT_SCAN_MAX_LAYOUTS];
 } ent_scan_config;
+
+#define ENT_SCAN_STRICT 1
+#define ENT_SCAN_STRICT_CARRIER 2
 
 /* Defaults: FNC1 only as GS, this year, no in-store layouts (restricted
  * codes are then reported whole, as INSTORE, for the catalogue). */
@@ -184,6 +194,11 @@ typedef struct ent_scan {
     int layout;               /* index of the layout used, -1 none */
     /* Store codes (kind OTHER) and URIs: the text itself, cut at 127 bytes */
     char text[128];
+    /* The tolerances used to read it (not strict): comma-separated names,
+     * "" when none: gs-after-prefix, double-gs, unknown-ai, requires-elsewhere,
+     * zero-suppressed-gtin, short-name, qualifier-in-query, not-dl-attribute,
+     * repeated-ai, bracketed-after-aim */
+    char tolerance[ENT_SCAN_TOLERANCE_SIZE];
     /* Errors: the words are the calling thread's last error (ent_error_last) */
     int error;                /* ENT_OK, or ENT_INVALID */
     /* Every AI, in order, unknown ones included */

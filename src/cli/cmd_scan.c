@@ -8,7 +8,7 @@
 #include "cli.h"
 
 static const char help_scan[] =
-    "usage: entrepot scan [--fnc1 C] [--no-db] [--codes FILE] [CODE...]\n"
+    "usage: entrepot scan [--fnc1 C] [--strict] [--no-db] [--codes FILE] [CODE...]\n"
     "       entrepot scan config [--fnc1 C|none] [--instore LAYOUT[,LAYOUT...]|none]\n"
     "\n"
     "Shows what entrepot understands from each scanned CODE: the kind of code,\n"
@@ -26,6 +26,11 @@ static const char help_scan[] =
     "\n"
     "  --fnc1 C     take C as FNC1 for this run (instead of the stored setting)\n"
     "  --no-db      parse only; do not look anything up\n"
+    "  --strict     GS1 data as GS1's own Syntax Engine checks it: unknown AIs,\n"
+    "               AIs without their required companions (a (10) without its\n"
+    "               GTIN), an extra FNC1 and Digital Link qualifiers in the query\n"
+    "               are refused. Without it the counter's tolerances apply and\n"
+    "               each one used is shown (tolerance).\n"
     "  --codes FILE the codes from FILE (- for standard input), one a line; blank\n"
     "               lines and lines starting with # are skipped\n"
     "\n"
@@ -128,6 +133,8 @@ static void put_parse(struct out *o, const ent_scan *s, const ent_scan_config *c
         snprintf(buf, sizeof buf, "%s", ent_scan_kind_name(s->kind));
     field(o, "kind", buf);
     jset_str(o, "kind", ent_scan_kind_name(s->kind));
+    field(o, "tolerance", s->tolerance);
+    jset_str(o, "tolerance", s->tolerance);
     if (s->aim[0]) {
         snprintf(buf, sizeof buf, "]%s", s->aim);
         jset_str(o, "aim", buf);
@@ -408,7 +415,7 @@ int cmd_scan(struct cli *cli, int argc, char **argv)
 {
     const char *fnc1 = NULL, *codes_file = NULL;
     struct cli_codes codes = {0};
-    bool no_db = false;
+    bool no_db = false, strict = false;
     const char **pos = NULL;
     int npos = 0, status = EXIT_OK;
     ent_scan_config cfg;
@@ -420,7 +427,8 @@ int cmd_scan(struct cli *cli, int argc, char **argv)
     if (argc > 0 && strcmp(argv[0], "config") == 0)
         return cmd_scan_config(cli, argc - 1, argv + 1);
     const struct cli_opt opts[] = {
-        {"fnc1", &fnc1, NULL}, {"no-db", NULL, &no_db}, {"codes", &codes_file, NULL}, {NULL, NULL, NULL}};
+        {"fnc1", &fnc1, NULL}, {"no-db", NULL, &no_db}, {"strict", NULL, &strict},
+        {"codes", &codes_file, NULL}, {NULL, NULL, NULL}};
     pos = calloc((size_t)argc + 1, sizeof *pos);
     if (pos == NULL)
         return cli_error(EXIT_IO, "out of memory");
@@ -454,6 +462,7 @@ int cmd_scan(struct cli *cli, int argc, char **argv)
             goto done;
         }
     }
+    cfg.strict = strict;
     o.cli = cli;
     if (cli->format == FORMAT_JSON)
         o.json = json_array();

@@ -201,20 +201,73 @@ static int currency_digits(const char *a3)
     return 2;
 }
 
+/*
+ * iso-codes lags behind ISO 4217 (list one, as the maintenance agency SIX
+ * publishes it): these are withdrawn but still in Debian's iso-codes (4.x),
+ * and ZWG is missing from it. The difference is applied here, so that the
+ * shop and the GS1 checks of AIs 391n/393n take the current list.
+ */
+static const char *const withdrawn_4217[] = {"CUC", "HRK", "SLL", "ZWL"};
+static const struct {
+    const char *alpha3, *name;
+    int numeric;
+} added_4217[] = {{"ZWG", "Zimbabwe Gold", 924}, {"XAD", "Arab Accounting Dinar", 396}};
+
+/* Every current ISO 4217 numeric code, funds and units of account included
+ * (GS1 accepts any of them in an amount): one bit each. */
+static unsigned char current_4217[1000 / 8 + 1];
+
+static int ensure_loaded(void);
+
+static int withdrawn(const char *a3)
+{
+    for (size_t i = 0; i < sizeof withdrawn_4217 / sizeof *withdrawn_4217; i++)
+        if (strcmp(a3, withdrawn_4217[i]) == 0)
+            return 1;
+    return 0;
+}
+
+int entx_currency_numeric_current(int numeric)
+{
+    if (ensure_loaded() != ENT_OK || numeric < 0 || numeric >= 1000)
+        return 0;
+    return current_4217[numeric / 8] >> (numeric % 8) & 1;
+}
+
+static void add_missing_currencies(size_t cap)
+{
+    for (size_t k = 0; k < sizeof added_4217 / sizeof *added_4217; k++) {
+        int num = added_4217[k].numeric;
+        if (current_4217[num / 8] >> (num % 8) & 1)
+            continue; /* iso-codes has it by now */
+        current_4217[num / 8] |= (unsigned char)(1u << (num % 8));
+        if (ncurrencies >= cap || added_4217[k].alpha3[0] == 'X')
+            continue; /* a unit of account is not money a shop takes (see below) */
+        ent_currency *c = &currencies[ncurrencies++];
+        memcpy(c->alpha3, added_4217[k].alpha3, 4);
+        c->numeric = num;
+        c->digits = currency_digits(c->alpha3);
+        c->name_en = entx_strdup(added_4217[k].name);
+    }
+}
+
 static void load_currencies(void)
 {
     json_t *list = load_list("iso_4217.json", "4217");
     if (list == NULL)
         return;
-    size_t n = json_array_size(list);
-    currencies = calloc(n ? n : 1, sizeof *currencies);
+    size_t n = json_array_size(list), cap = n + sizeof added_4217 / sizeof *added_4217;
+    currencies = calloc(cap, sizeof *currencies);
     for (size_t i = 0; currencies && i < n; i++) {
         json_t *e = json_array_get(list, i);
         const char *a3 = json_string_value(json_object_get(e, "alpha_3"));
         const char *num = json_string_value(json_object_get(e, "numeric"));
         const char *name = json_string_value(json_object_get(e, "name"));
-        if (!a3 || !num || !name || strlen(a3) != 3)
+        if (!a3 || !num || !name || strlen(a3) != 3 || withdrawn(a3))
             continue;
+        int numeric = atoi(num);
+        if (numeric > 0 && numeric < 1000)
+            current_4217[numeric / 8] |= (unsigned char)(1u << (numeric % 8));
         /* Funds and precious metals (X.. without a country) are not money a shop takes. */
         if (a3[0] == 'X' && strcmp(a3, "XAF") != 0 && strcmp(a3, "XOF") != 0 && strcmp(a3, "XPF") != 0 &&
             strcmp(a3, "XCD") != 0)
@@ -225,6 +278,8 @@ static void load_currencies(void)
         c->digits = currency_digits(a3);
         c->name_en = entx_strdup(name);
     }
+    if (currencies)
+        add_missing_currencies(cap);
     qsort(currencies, ncurrencies, sizeof *currencies, cmp_currency);
     json_decref(list);
 }

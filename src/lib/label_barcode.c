@@ -252,6 +252,58 @@ static int gs1_cset82(const char *data)
 }
 
 /* Checks what libzint would accept but a label must not print. */
+/*
+ * What GS1's own Syntax Engine would refuse is never printed: the data
+ * (the [AI] form, or the Digital Link URI built from it) is read back by
+ * the scan parser in strict mode. Required companions may be on another
+ * barcode of the label: the layout checks the label's GS1 data together.
+ * On success *hri receives the AIs in bracketed form (malloc'd).
+ */
+static int gs1_strict(const char *data, bool link, char **hri)
+{
+    static _Thread_local ent_scan s; /* large: kept off the stack */
+    ent_scan_config cfg;
+    char buf[4096];
+    size_t o = 0;
+    ent_scan_config_init(&cfg);
+    cfg.strict = ENT_SCAN_STRICT_CARRIER;
+    if (!link && strlen(data) * 2 + 1 > sizeof buf) {
+        return entx_label_error(ENT_INVALID, "GS1 data of %zu bytes: longer than the 2047 bytes checked before printing",
+                                strlen(data));
+    }
+    if (!link) {
+        /* [01]...[10]... to (01)...(10)..., a '(' in data escaped as \( */
+        for (const char *c = data; *c && o + 3 < sizeof buf; c++) {
+            int ai_open = *c == '[' && c[strspn(c + 1, "0123456789") + 1] == ']';
+            if (ai_open) {
+                size_t k = strspn(c + 1, "0123456789");
+                buf[o++] = '(';
+                for (size_t j = 0; j < k && o + 2 < sizeof buf; j++)
+                    buf[o++] = c[1 + j];
+                buf[o++] = ')';
+                c += k + 1;
+                continue;
+            }
+            if (*c == '(')
+                buf[o++] = '\\';
+            buf[o++] = *c;
+        }
+        buf[o] = '\0';
+        data = buf;
+    }
+    if (ent_scan_parse(&s, data, strlen(data), &cfg) != ENT_OK) {
+        return entx_label_error(ENT_INVALID, "GS1 data '%s' would not pass GS1's checks: %s", ENT_CLIP(data, 40),
+                                ent_error_last()->message);
+    }
+    int n = ent_scan_format_hri(NULL, 0, &s);
+    *hri = malloc((size_t)n + 1);
+    if (*hri == NULL) {
+        return entx_label_error(ENT_ERROR, "out of memory");
+    }
+    ent_scan_format_hri(*hri, (size_t)n + 1, &s);
+    return ENT_OK;
+}
+
 static int precheck(const struct elem *e, const char *data)
 {
     switch (e->sym) {
@@ -309,6 +361,10 @@ int entx_label_barcode_make(struct out_barcode *bc, const struct elem *e, const 
         goto done;
     if (e->sym == SYM_GS1_QR_LINK) {
         if ((rc = label_gs1_link(&link, e->link_base, data)) != ENT_OK)
+            goto done;
+    }
+    if (e->sym == SYM_GS1_128 || e->sym == SYM_GS1_DATAMATRIX || e->sym == SYM_GS1_QR_LINK) {
+        if ((rc = gs1_strict(link ? link : data, link != NULL, &bc->gs1)) != ENT_OK)
             goto done;
     }
     bc->data = strdup(link ? link : data);
@@ -369,6 +425,7 @@ done:
 void entx_label_barcode_clear(struct out_barcode *bc)
 {
     free(bc->data);
+    free(bc->gs1);
     free(bc->rects);
     for (size_t i = 0; i < bc->nhrts; i++)
         free(bc->hrts[i].text);

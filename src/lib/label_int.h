@@ -101,6 +101,8 @@ struct out_barcode {
     double x, y, w, h;  /* the element's box, mm */
     double module;      /* X-dimension chosen, mm */
     char *data;         /* as encoded: GS1 in [AI] form, or plain */
+    char *gs1;          /* GS1 barcodes: the AIs read back, bracketed "(01)...", else NULL */
+    int line;           /* the template line of the barcode */
     struct rect *rects;
     size_t nrects;
     struct hrt *hrts;

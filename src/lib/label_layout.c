@@ -10,6 +10,7 @@
 
 #include "internal.h"
 #include "label_int.h"
+#include "entrepot/scan.h"
 
 #define LINE_SPACING 1.2 /* line height as a multiple of the font size */
 #define SIZE_STEP 0.5    /* points: how finely text is shrunk to fit */
@@ -514,6 +515,39 @@ static void replace_all(char **s, const char *from, const char *to)
     *s = out;
 }
 
+/* The GS1 Barcode Syntax Dictionary pairs AIs over all the barcodes of an
+ * item: a carton's (37) needs its (02) and the (00) of the SSCC barcode
+ * beside it. The label's GS1 data, read back, is checked as one. */
+static int gs1_together(ent_label_job *job, const struct out_label *l, const char *who)
+{
+    static _Thread_local ent_scan s; /* large: kept off the stack */
+    char all[2048], lines[64] = "";
+    size_t o = 0, lo = 0;
+    int n = 0;
+    for (size_t i = 0; i < l->nitems; i++) {
+        const struct out_item *it = &l->items[i];
+        if (it->kind != EL_BARCODE || it->u.bc.gs1 == NULL)
+            continue;
+        int k = snprintf(all + o, sizeof all - o, "%s", it->u.bc.gs1);
+        if (k < 0 || (size_t)k >= sizeof all - o)
+            return ENT_OK; /* too much to check together; each was checked alone */
+        o += (size_t)k;
+        n++;
+        k = snprintf(lines + lo, sizeof lines - lo, "%s%d", lo ? ", " : "", it->u.bc.line);
+        if (k > 0 && (size_t)k < sizeof lines - lo)
+            lo += (size_t)k;
+    }
+    if (n == 0)
+        return ENT_OK;
+    ent_scan_config cfg;
+    ent_scan_config_init(&cfg);
+    cfg.strict = ENT_SCAN_STRICT;
+    if (ent_scan_parse(&s, all, o, &cfg) == ENT_OK)
+        return ENT_OK;
+    return entx_label_fail(job, ENT_INVALID, "%s: the GS1 barcodes of the label together would not pass GS1's checks: "
+                           "%s (template %s, barcodes on line %s)", who, ent_error_last()->message, job->t->name, lines);
+}
+
 static int layout(ent_label_job *job, const ent_label_data *d, const char *who, struct out_label *l)
 {
     int rc = ENT_OK;
@@ -559,6 +593,7 @@ static int layout(ent_label_job *job, const ent_label_data *d, const char *who, 
             rc = fit_text(job, e, text, &it->u.text, who);
         } else {
             rc = entx_label_barcode_make(&it->u.bc, e, text);
+            it->u.bc.line = e->line;
             if (rc != ENT_OK)
                 rc = entx_label_fail(job, rc, "%s: %s (template %s line %d)", who, ent_error_last()->message, job->t->name, e->line);
             else if (job->opt.format == ENT_LABEL_ZPL && e->sym == SYM_DATAMATRIX && strchr(text, '~'))
@@ -572,6 +607,8 @@ static int layout(ent_label_job *job, const ent_label_data *d, const char *who, 
         if (rc == ENT_OK)
             l->nitems++;
     }
+    if (rc == ENT_OK)
+        rc = gs1_together(job, l, who);
     return rc;
 }
 

@@ -234,13 +234,15 @@ int ent_scan_parse(ent_scan *out, const char *data, size_t len, const ent_scan_c
      * zeroing all of it would cost more than parsing. */
     memset(out, 0, offsetof(ent_scan, text));
     out->text[0] = '\0';
+    out->tolerance[0] = '\0';
     out->error = ENT_OK;
     ent_error_clear();
     out->n_ais = 0;
     out->count = -1;
     out->layout = -1;
     out->symbology = "";
-    struct ctx cx = {cfg, cfg ? cfg->fnc1 : 0, cfg ? cfg->year : 0};
+    const struct ai_def *defs[ENT_SCAN_MAX_AIS]; /* set as each AI is added */
+    struct ctx cx = {cfg, cfg ? cfg->fnc1 : 0, cfg ? cfg->year : 0, cfg ? cfg->strict : 0, defs};
     if (data == NULL)
         len = 0;
     while (len > 0 && (data[len - 1] == '\n' || data[len - 1] == '\r'))
@@ -268,6 +270,11 @@ int ent_scan_parse(ent_scan *out, const char *data, size_t len, const ent_scan_c
         rc = entx_scan_parse_digital_link(out, &cx, p, n);
     } else if (p[0] == '(' && (out->aim[0] == '\0' || gs1)) {
         out->kind = ENT_SCAN_GS1;
+        /* A symbol carries FNC1, never brackets: only people type them. */
+        if (gs1 && cx.strict)
+            return fail(out, "GS1 data after ]%s is sent with FNC1, not in brackets", out->aim);
+        if (gs1)
+            entx_scan_tolerate(out, "bracketed-after-aim");
         rc = entx_scan_parse_bracketed(out, &cx, p, n);
     } else if (gs1 || (out->aim[0] == '\0' && looks_gs1(&cx, p, n))) {
         out->kind = ENT_SCAN_GS1;
@@ -288,6 +295,8 @@ int ent_scan_parse(ent_scan *out, const char *data, size_t len, const ent_scan_c
             return fail(out, "AI (01) and AI (02) cannot be in one code");
         if (out->kind == ENT_SCAN_GS1 && out->n_ais == 0)
             return fail(out, "GS1 data with no AI in it");
+        if (entx_scan_check_pairs(out, &cx) != ENT_OK)
+            return ENT_INVALID;
     }
     return ENT_OK;
 }

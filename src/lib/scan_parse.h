@@ -116,12 +116,57 @@ enum ai_format {
     F_COUNTRY_X /* N3 ISO 3166 numeric + character set 82 */
 };
 
+/* Checks inside a field beyond its format (the Syntax Dictionary's linters). */
+enum ai_lint {
+    L_NONE,
+    L_GCP,            /* starts with a GS1 Company Prefix: at least 4 digits (gcppos1) */
+    L_ZERO_GCP,       /* 8003: a leading 0, then the GRAI */
+    L_CPID,           /* 8010: character set 39, GS1 Company Prefix first */
+    L_YMD_HM,         /* YYMMDD HHMI */
+    L_YMD0_HM,        /* YYMMDD (day 00 allowed) HHMI */
+    L_YMD_YMD,        /* YYMMDD [YYMMDD] */
+    L_YMD_HM_OPT,     /* YYMMDD [HHMI] */
+    L_YMD_H_M_S,      /* YYMMDD HH [MI [SS]] */
+    L_YYYYMMDD,       /* YYYYMMDD */
+    L_YYYYMMDD_HM,    /* YYYYMMDD HHMI */
+    L_NO_ZERO_PREFIX, /* no leading 0 */
+    L_PIECE,          /* GTIN, then piece number and total: 0 < piece <= total */
+    L_COUNTRY999,     /* N3 ISO 3166 or 999, then data */
+    L_DIMENSIONS,     /* 8001: width, length, diameter non-zero, winding 0, 1 or 9 */
+    L_UIC,            /* 7040: digit, two characters, an importer index */
+    L_PCENC,          /* percent-encoding complete */
+    L_ALPHA2,         /* ISO 3166 alpha-2 */
+    L_LATLONG,        /* latitude 0..1800000000, longitude 0..3600000000 */
+    L_YESNO,          /* 0 or 1 */
+    L_HYPHEN,         /* N6, then an optional '-' */
+    L_ISO5218,        /* 0, 1, 2 or 9 */
+    L_BIRTH_SEQ,      /* d/d, 0 < d <= total */
+    L_CSET64,         /* base64url */
+    L_GMN,            /* 8013: GS1 Company Prefix first, a check character pair last */
+    L_MUDI,           /* 8014: as L_GMN, and not all digits */
+    L_MEDIA,          /* 7241: an AIDC media type, 01-10 or 80-99 */
+    L_IBAN            /* 8007: ISO 13616, mod 97 */
+};
+
+/*
+ * One row of the rule table: an AI as the GS1 General Specifications and the
+ * GS1 Barcode Syntax Dictionary define it. req and ex are written as the
+ * Dictionary writes them: req is one or more space-separated groups, each
+ * met by one of its comma-separated alternatives, an alternative "01+21"
+ * meaning all of them; ex lists the AIs (or "310n" patterns) that may not be
+ * in the same data. dl: the AI may be a Digital Link data attribute (the
+ * query string); keys and their qualifiers are in scan_link.c.
+ */
 struct ai_def {
     char pat[5];          /* "01", "310n": n stands for any digit */
     unsigned char format, min, max, head;
     const char *title;
     const char *unit;     /* measures: the unit; NULL for logistic measures' trade flag below */
     unsigned char trade;  /* measures: a net trade measure (fills ent_scan.measure) */
+    unsigned char lint;   /* enum ai_lint */
+    unsigned char dl;     /* may be a Digital Link data attribute */
+    const char *req;      /* required companions, "" none */
+    const char *ex;       /* excluded companions, "" none */
 };
 
 
@@ -138,8 +183,18 @@ const struct ai_def *entx_scan_ai_find(const char *ai, size_t len);
 struct ctx {
     const ent_scan_config *cfg;
     char fnc1;
-    int year; /* reference year, computed on first need */
+    int year;   /* reference year, computed on first need */
+    int strict; /* every rule of the Syntax Dictionary, no tolerance */
+    const struct ai_def **defs; /* the table row of each AI in out->ais */
 };
+
+/* Is numeric a current ISO 4217 code, funds included (country.c)? */
+int entx_currency_numeric_current(int numeric);
+
+/* Notes a tolerance used for this code (strict mode never calls it). */
+void entx_scan_tolerate(ent_scan *out, const char *name);
+/* Applies the table's requires (strict only) and excludes to out's AIs. */
+int entx_scan_check_pairs(ent_scan *out, const struct ctx *cx);
 
 static inline int is_fnc1(const struct ctx *cx, unsigned char c)
 {

@@ -118,6 +118,21 @@ refused 2 "--codes is empty: give a value or leave the option out" -- "${P[@]}" 
 refused 2 "bad.txt line 2 is not valid UTF-8 text" -- scan --codes bad.txt
 refused 2 "two.txt line 1 holds more than one code" -- sale --counter C1 --cashier 王芳 --pay cash --codes two.txt
 
+t() { printf 'size 60 40\n%s\n' "$1" >"$2"; }
+# ---- GS1 data GS1's own Syntax Engine would refuse is never printed -----------
+t 'barcode 5 5 50 30 gs1-128 "[01]{gtin}[7003]2602301200"' badtime.label
+refused 1 "GS1 data '(01)03017620422003(7003)2602301200' would not pass GS1's checks: AI (7003): February 2026 has no day 30 (template badtime line 2)" \
+    -- label print --template badtime.label $G --out x.png
+t 'barcode 5 5 50 30 gs1-datamatrix "[01]{gtin}[244]12"' unknown.label
+refused 1 "AI (244) is not an AI the GS1 General Specifications define (template unknown line 2)" \
+    -- label print --template unknown.label $G --out x.png
+t 'barcode 5 5 50 30 gs1-datamatrix "[10]L1"' lotonly.label
+refused 1 "the GS1 barcodes of the label together would not pass GS1's checks: AI (10) needs (01), (02), (03), (8006) or (8026) in the same data (template lotonly, barcodes on line 2)" \
+    -- label print --template lotonly.label $G --out x.png
+printf 'size 100 60\nbarcode 5 5 90 20 gs1-128 "[02]{gtin}[37]24"\nbarcode 5 30 90 20 gs1-128 "[01]{gtin}"\n' >pair.label
+refused 1 "AI (01) and AI (02) cannot be in one code (template pair, barcodes on line 2, 3)" \
+    -- label print --template pair.label $G --out x.png
+
 # ---- label check: hostile templates (each named by file and line) --------------
 t() { printf 'size 60 40\n%s\n' "$1" >"$2"; }
 t 'text 1 1 20 5 size=6 min=9 "x"' min.label

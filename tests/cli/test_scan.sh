@@ -26,6 +26,36 @@ expect 0 "10ABC<GS>17270531" -- scan "]C10104006381333931"$'10ABC\x1d17270531'
 expect 2 "4006381333932: GTIN" -- scan 4006381333931 4006381333932 9501101531000
 expect 0 "09501101531000" -- scan 4006381333931 9501101531000
 
+# --strict: GS1 data as GS1's Syntax Engine checks it; the counter is tolerant
+# where the world is messy and says which tolerance it used.
+expect 0 "--strict" -- scan --help
+expect 2 "AI (10) needs (01), (02), (03), (8006) or (8026) in the same data" -- scan --no-db --strict "(10)2024A"
+expect 0 "requires-elsewhere" -- scan --no-db "(10)2024A"
+expect 2 "AI (37) needs (00) in the same data" -- scan --no-db --strict "(02)04006381333931(37)12"
+expect 0 "04006381333931" -- scan --no-db --strict "(00)340123450000000000(02)04006381333931(37)12"
+expect 2 "AI (3102) and AI (3103) cannot be in one code" -- scan --no-db "(01)04006381333931(3102)000100(3103)000200"
+expect 2 "AI (244) is not an AI the GS1 General Specifications define" -- scan --no-db --strict "(01)04006381333931(244)12"
+expect 0 "unknown-ai" -- scan --no-db "(01)04006381333931(244)12"
+expect 2 "AI (7003): February 2026 has no day 30" -- scan --no-db "(01)04006381333931(7003)2602301200"
+expect 2 "AI (8008): hour 24 is not an hour" -- scan --no-db "(01)04006381333931(8008)26010124"
+expect 2 "AI (401): 'A' at position 1: a GS1 Company Prefix has digits" -- scan --no-db "(401)ABCD12"
+expect 2 "AI (3932): 191 is not a current ISO 4217 currency code" -- scan --no-db "(01)04006381333931(30)1(3932)1911234"
+expect 2 "an FNC1 right after the symbology identifier ]C1" -- scan --no-db --strict "]C1${GS}0104006381333931"
+expect 2 "two FNC1 in a row at position 18" -- scan --no-db --strict "]C10104006381333931${GS}${GS}102024A"
+expect 2 "AI (10) qualifies /01/ and belongs in the path" -- scan --no-db --strict "https://id.gs1.org/01/04006381333931?10=L1"
+expect 2 "/gtin/ is a short name" -- scan --no-db --strict "https://id.gs1.org/gtin/04006381333931"
+expect 2 "AI (01): 13 digits, expected 14" -- scan --no-db --strict "https://id.gs1.org/01/4006381333931"
+expect 0 "payment reference  ABC123" -- scan --no-db --strict "https://id.gs1.org/415/4006381333931/8020/ABC123"
+out=$("$ENTREPOT" --json scan --no-db "]C1${GS}0104006381333931${GS}${GS}102024A" "https://e.cn/gtin/4006381333931?10=L1" \
+    "(01)04006381333931(10)L1" 2>&1)
+python3 - "$out" <<'PY' && ok || fail "scan --json tolerance: $out"
+import json, sys
+d = json.loads(sys.argv[1])
+assert d[0]["tolerance"] == "gs-after-prefix,double-gs", d[0]
+assert d[1]["tolerance"] == "short-name,zero-suppressed-gtin,qualifier-in-query", d[1]
+assert "tolerance" not in d[2], d[2]
+PY
+
 # JSON.
 out=$("$ENTREPOT" --json scan "]C1010400638133393117270531102024A" 2>&1)
 python3 - "$out" <<'PY' && ok || fail "scan --json: $out"

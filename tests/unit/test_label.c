@@ -547,8 +547,8 @@ static void bad_labels(void **state)
          "X1: text \"¥1234567890123.00\" (shelf-60x40 line 16) does not fit its 26x9 mm box even at 12 pt"},
         {"item-40x30", "gtin13", "69012345", "X1: EAN-13 needs 12 or 13 digits, got '69012345' (template item-40x30 line 8)"},
         {"carton-100x150", "sscc", "376123450000000019",
-         "X1: GS1-128 cannot encode '[00]376123450000000019': Error 261: AI (00) position 18: Bad checksum '9', "
-         "expected '6' (template carton-100x150 line 21)"},
+         "X1: GS1 data '(00)376123450000000019' would not pass GS1's checks: AI (00): check digit 9 should be 6 "
+         "(template carton-100x150 line 21)"},
     };
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
         struct fixture fx = {0};

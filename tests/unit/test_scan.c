@@ -192,7 +192,7 @@ static void parse_rows(void **state)
         /*  94 */ {"]C1010400638133393139221234", 0, ENT_OK, ENT_SCAN_GS1, "04006381333931", "aim=C1 amt=12.34 hri=(01)04006381333931(3922)1234", ""},
         /*  95 */ {"]C1010400638133393139329781234", 0, ENT_OK, ENT_SCAN_GS1, "04006381333931", "aim=C1 amt=12.34EUR hri=(01)04006381333931(3932)9781234", ""},
         /*  96 */ {"]C10104006381333931393015612", 0, ENT_OK, ENT_SCAN_GS1, "04006381333931", "aim=C1 amt=12CNY hri=(01)04006381333931(3930)15612", ""},
-        /*  97 */ {"]C1010400638133393139329991234", 0, ENT_INVALID, 0, "", "", "AI (3932): 999 is not an ISO 4217 currency code"},
+        /*  97 */ {"]C1010400638133393139321911234", 0, ENT_INVALID, 0, "", "", "AI (3932): 191 is not a current ISO 4217 currency code"},
         /*  98 */ {"]C10104006381333931393297", 0, ENT_INVALID, 0, "", "", "AI (3932): 2 digits, at least 4"},
         /*  99 */ {"]C10104006381333931422250", 0, ENT_OK, ENT_SCAN_GS1, "04006381333931", "aim=C1 origin=FR hri=(01)04006381333931(422)250", ""},
         /* 100 */ {"]C10104006381333931422156\x1d" "10L7", 0, ENT_OK, ENT_SCAN_GS1, "04006381333931", "aim=C1 lot=L7 origin=CN hri=(01)04006381333931(422)156(10)L7", ""},
@@ -291,6 +291,111 @@ static void parse_rows(void **state)
         }
     }
     assert_int_equal(bad, 0);
+}
+
+/*
+ * Strict and tolerant, side by side: the Syntax Dictionary's pairings and
+ * the checks inside fields, with the exact message (strict = 1), or the
+ * tolerance the counter used (strict = 0, rc ENT_OK: msg is the tolerance).
+ */
+static void strict_rows(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in;
+        int strict, rc;
+        const char *msg;
+    } rows[] = {
+        /* requires */
+        {"(10)AB", 1, ENT_INVALID, "AI (10) needs (01), (02), (03), (8006) or (8026) in the same data"},
+        {"(10)AB", 0, ENT_OK, "requires-elsewhere"},
+        {"(02)04006381333931", 1, ENT_INVALID, "AI (02) needs (37) in the same data"},
+        {"(02)04006381333931(37)12", 1, ENT_INVALID, "AI (37) needs (00) in the same data"},
+        {"(00)340123450000000000(02)04006381333931(37)12", 1, ENT_OK, ""},
+        {"(01)04006381333931(3922)1234", 1, ENT_INVALID,
+         "AI (3922) needs (30), (31nn), (32nn), (35nn) or (36nn) in the same data"},
+        {"(01)04006381333931(30)2(3922)1234", 1, ENT_OK, ""},
+        {"(01)04006381333931(7004)12", 1, ENT_INVALID, "AI (7004) needs (01) with (10) in the same data"},
+        /* excludes, in both modes */
+        {"(01)04006381333931(255)4006381333931", 0, ENT_INVALID, "AI (01) and AI (255) cannot be in one code"},
+        {"(01)04006381333931(3102)000100(3103)000200", 0, ENT_INVALID, "AI (3102) and AI (3103) cannot be in one code"},
+        {"(01)04006381333931(3103)000100(3103)000100", 1, ENT_OK, ""},
+        {"(01)04006381333931(422)276(426)276", 0, ENT_INVALID, "AI (422) and AI (426) cannot be in one code"},
+        {"(00)340123450000000000(01)04006381333931(37)5", 0, ENT_INVALID, "AI (01) and AI (37) cannot be in one code"},
+        /* unknown AIs */
+        {"(01)04006381333931(244)12", 1, ENT_INVALID, "AI (244) is not an AI the GS1 General Specifications define"},
+        {"(01)04006381333931(244)12", 0, ENT_OK, "unknown-ai"},
+        {"(01)04006381333931(3944)1234", 1, ENT_INVALID, "AI (3944) is not an AI the GS1 General Specifications define"},
+        /* inside fields: errors in both modes */
+        {"(01)04006381333931(7003)2601322359", 0, ENT_INVALID, "AI (7003): January 2026 has no day 32"},
+        {"(01)04006381333931(7003)2602301200", 0, ENT_INVALID, "AI (7003): February 2026 has no day 30"},
+        {"(01)04006381333931(7003)2601012400", 0, ENT_INVALID, "AI (7003): hour 24 is not an hour"},
+        {"(01)04006381333931(7003)2601011260", 0, ENT_INVALID, "AI (7003): minute 60 is not a minute"},
+        {"(01)04006381333931(8008)26010012", 0, ENT_INVALID, "AI (8008): day 00 is not a day"},
+        {"(01)04006381333931(8008)260101123", 0, ENT_INVALID,
+         "AI (8008): 9 digits, a date and hours[, minutes[, seconds]] (8, 10 or 12)"},
+        {"(01)04006381333931(8008)26010112345", 0, ENT_INVALID,
+         "AI (8008): 11 digits, a date and hours[, minutes[, seconds]] (8, 10 or 12)"},
+        {"(401)ABCD12", 0, ENT_INVALID, "AI (401): 'A' at position 1: a GS1 Company Prefix has digits"},
+        {"(8004)12AB", 0, ENT_INVALID, "AI (8004): 'A' at position 3: a GS1 Company Prefix has digits"},
+        {"(8003)14006381333938", 0, ENT_INVALID, "AI (8003): the first digit must be 0, not 1"},
+        {"(8006)040063813339310302", 0, ENT_INVALID, "AI (8006): piece 03 of 02 is not a piece of a total"},
+        {"(01)04006381333931(30)1(3932)1911234", 0, ENT_INVALID, "AI (3932): 191 is not a current ISO 4217 currency code"},
+        {"(01)04006381333931(30)1(3932)9241234", 1, ENT_OK, ""},
+        /* scan data: FNC1 where none belongs */
+        {"]C1\x1d" "0104006381333931", 1, ENT_INVALID, "GS1 data: an FNC1 right after the symbology identifier ]C1"},
+        {"]C1\x1d" "0104006381333931", 0, ENT_OK, "gs-after-prefix"},
+        {"]C10104006381333931\x1d\x1d" "10AB", 1, ENT_INVALID, "GS1 data: two FNC1 in a row at position 18"},
+        {"]C10104006381333931\x1d\x1d" "10AB", 0, ENT_OK, "double-gs"},
+        {"]C10104006381333931\x1d" "10AB\x1d", 1, ENT_OK, ""},
+        /* Digital Link */
+        {"https://id.gs1.org/01/04006381333931?10=AB", 1, ENT_INVALID,
+         "Digital Link: AI (10) qualifies /01/ and belongs in the path, not in the query"},
+        {"https://id.gs1.org/01/04006381333931?10=AB", 0, ENT_OK, "qualifier-in-query"},
+        {"https://id.gs1.org/01/04006381333931?21=S1", 1, ENT_INVALID,
+         "Digital Link: AI (21) is not a data attribute and cannot stand in the query"},
+        {"https://id.gs1.org/01/4006381333931", 1, ENT_INVALID, "AI (01): 13 digits, expected 14"},
+        {"https://id.gs1.org/01/4006381333931", 0, ENT_OK, "zero-suppressed-gtin"},
+        {"https://id.gs1.org/gtin/04006381333931", 1, ENT_INVALID,
+         "Digital Link: /gtin/ is a short name the current standard no longer uses; write /01/"},
+        {"https://id.gs1.org/gtin/04006381333931", 0, ENT_OK, "short-name"},
+        {"https://id.gs1.org/01/04006381333931?7012=AB", 1, ENT_INVALID,
+         "AI (7012) is not an AI the GS1 General Specifications define"},
+        {"https://id.gs1.org/415/4006381333931/8020/ABC123", 1, ENT_OK, ""},
+        {"https://id.gs1.org/01/04006381333931/235/X1/21/S1", 1, ENT_INVALID,
+         "Digital Link: no GS1 key such as /01/{GTIN} in the path"},
+    };
+    ent_scan s;
+    int bad = 0;
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        ent_scan_config cfg;
+        ent_scan_config_init(&cfg);
+        cfg.year = 2026;
+        cfg.strict = rows[i].strict;
+        int rc = ent_scan_parse(&s, rows[i].in, strlen(rows[i].in), &cfg);
+        const char *got = rc == ENT_OK ? s.tolerance : ent_error_last()->message;
+        if (rc != rows[i].rc || strcmp(got, rows[i].msg) != 0) {
+            print_message("strict row %zu: rc %d '%s', want %d '%s'\n", i, rc, got, rows[i].rc, rows[i].msg);
+            bad++;
+        }
+    }
+    assert_int_equal(bad, 0);
+}
+
+/* 393n in a fund or metal (959 XAU) is valid GS1 data but no price: it
+ * must not read as an amount in the store's currency (""). */
+static void amount_in_fund(void **state)
+{
+    (void)state;
+    ent_scan s;
+    const char *xau = "(01)04006381333931(30)1(3932)9591234", *eur = "(01)04006381333931(30)1(3932)9781234";
+    assert_int_equal(ent_scan_parse(&s, xau, strlen(xau), NULL), ENT_OK);
+    assert_int_equal(s.has_amount, 0);
+    assert_int_equal(s.n_ais, 3);
+    assert_int_equal(ent_scan_parse(&s, eur, strlen(eur), NULL), ENT_OK);
+    assert_int_equal(s.has_amount, 1);
+    assert_string_equal(s.currency, "EUR");
+    assert_int_equal(s.amount, 1234);
 }
 
 /* GS1 General Specifications 7.9.3 gives 2875 -> 9 and 14685 -> 6. */
@@ -629,6 +734,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(parse_rows),
+        cmocka_unit_test(strict_rows),
+        cmocka_unit_test(amount_in_fund),
         cmocka_unit_test(price_check_digits),
         cmocka_unit_test(upce_expansion),
         cmocka_unit_test(ai_table_sorted),
