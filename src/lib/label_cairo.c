@@ -127,6 +127,9 @@ int entx_label_font_pick(ent_label_job *job, const char *want, char *why, size_t
 
 void entx_label_measure_free(ent_label_job *job)
 {
+    if (job->raster)
+        cairo_surface_destroy(job->raster);
+    job->raster = NULL;
     if (job->measure)
         cairo_destroy(job->measure);
     for (int b = 0; b < 2; b++)
@@ -334,6 +337,69 @@ int entx_label_write_cairo(ent_label_job *job, FILE *f, const char *path)
         return entx_label_fail(job, ENT_INVALID, "a PNG holds one page and this job has %zu: write it to a file "
                                             "(out.png becomes out-1.png, out-2.png, ...)", ent_label_job_pages(job));
     return write_png(job, f, path);
+}
+
+/* cairo's A1 rows hold pixels in the platform's bit order; ZPL wants the
+ * first pixel in the highest bit. */
+static bool little_endian(void)
+{
+    const unsigned one = 1;
+    return *(const unsigned char *)&one == 1;
+}
+
+/* Every byte with its bits in reverse order, built by the preprocessor: two
+ * bits at a time from the outside in. */
+#define REV2(n) (n), (n) + 2 * 64, (n) + 1 * 64, (n) + 3 * 64
+#define REV4(n) REV2(n), REV2((n) + 2 * 16), REV2((n) + 1 * 16), REV2((n) + 3 * 16)
+#define REV6(n) REV4(n), REV4((n) + 2 * 4), REV4((n) + 1 * 4), REV4((n) + 3 * 4)
+static const unsigned char reversed[256] = {REV6(0), REV6(2), REV6(1), REV6(3)};
+
+int entx_label_text_bitmap(ent_label_job *job, const struct out_label *l, double k, const unsigned char **bits,
+                           int *stride)
+{
+    int w = (int)(job->t->width * k + 0.5), h = (int)(job->t->height * k + 0.5);
+    if (job->raster == NULL)
+        job->raster = cairo_image_surface_create(CAIRO_FORMAT_A1, w, h);
+    cairo_surface_t *s = job->raster;
+    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS)
+        return entx_label_fail(job, ENT_ERROR, "cairo: %s", cairo_status_to_string(cairo_surface_status(s)));
+    cairo_surface_flush(s);
+    unsigned char *px = cairo_image_surface_get_data(s);
+    *stride = cairo_image_surface_get_stride(s);
+    memset(px, 0, (size_t)*stride * (size_t)h);
+    cairo_surface_mark_dirty(s);
+    cairo_t *cr = cairo_create(s);
+    no_hinting(cr);
+    /* A thermal printer's dots are on or off: sample the outlines at the
+     * dot centres rather than shade edges and threshold them. */
+    cairo_set_antialias(cr, CAIRO_ANTIALIAS_NONE);
+    cairo_font_options_t *fo = cairo_font_options_create();
+    cairo_get_font_options(cr, fo);
+    cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_NONE);
+    cairo_set_font_options(cr, fo);
+    cairo_font_options_destroy(fo);
+    cairo_scale(cr, k, k);
+    for (size_t i = 0; i < l->nitems; i++) {
+        const struct out_text *t = &l->items[i].u.text;
+        if (l->items[i].kind != EL_TEXT)
+            continue;
+        cairo_save(cr);
+        cairo_rectangle(cr, t->x, t->y, t->w, t->h); /* the box is all the room the layout gave it */
+        cairo_clip(cr);
+        draw_text(cr, job, t);
+        cairo_restore(cr);
+    }
+    cairo_status_t st = cairo_status(cr);
+    cairo_destroy(cr);
+    cairo_surface_flush(s);
+    if (st != CAIRO_STATUS_SUCCESS)
+        return entx_label_fail(job, ENT_ERROR, "cairo: %s", cairo_status_to_string(st));
+    if (little_endian())
+        for (size_t i = 0; i < (size_t)*stride * (size_t)h; i++)
+            if (px[i])
+                px[i] = reversed[px[i]];
+    *bits = px;
+    return ENT_OK;
 }
 
 void ent_label_release_caches(void)

@@ -475,6 +475,13 @@ static int template_line(struct parser *p, ent_label_template *t, bool *have_siz
         *dst = strdup(p->tok[1]);
         return ENT_OK;
     }
+    if (strcmp(kw, "zpl-text") == 0) {
+        if (p->ntok != 2 || (strcmp(p->tok[1], "graphic") != 0 && strcmp(p->tok[1], "font") != 0))
+            return perr(p, "zpl-text: expected graphic (text drawn as graphics, the default) or font (the "
+                           "printer's resident fonts)");
+        t->zpl_text_font = strcmp(p->tok[1], "font") == 0;
+        return ENT_OK;
+    }
     if (strcmp(kw, "require") == 0) {
         if (p->ntok < 2)
             return perr(p, "require: name the fields, such as 'require importer expiry|production_date'");
@@ -500,7 +507,7 @@ static int template_line(struct parser *p, ent_label_template *t, bool *have_siz
             return parse_elem(p, t, kinds[k].kind);
         }
     }
-    return perr(p, "unknown keyword '%s' (template, size, font, zpl-font, require, text, barcode, line, box)", kw);
+    return perr(p, "unknown keyword '%s' (template, size, font, zpl-font, zpl-text, require, text, barcode, line, box)", kw);
 }
 
 /* Calls fn for each line of text, with the tokens in p. */

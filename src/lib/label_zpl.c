@@ -1,6 +1,9 @@
 /* ZPL II for Zebra-compatible thermal printers: the printer's own barcode
- * commands (it draws bars exactly on its dot grid), UTF-8 text with ^CI28.
- * Positions come from the same layout as the PDF, rounded to dots. */
+ * commands (it draws bars exactly on its dot grid); text as graphics (^GF)
+ * drawn by the code that draws the PDF, or, in resident-font mode, UTF-8
+ * text with ^CI28. Positions come from the same layout as the PDF, rounded
+ * to dots. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,7 +50,7 @@ static bool ascii(const char *s)
     return true;
 }
 
-static void zpl_text(const struct zpl *z, const ent_label_job *job, const struct out_text *t)
+static void zpl_font_text(const struct zpl *z, const ent_label_job *job, const struct out_text *t)
 {
     double total = t->size * (1 + LINE_SPACING * (double)(t->nlines ? t->nlines - 1 : 0));
     double top = t->y + (t->valign == VA_MIDDLE ? (t->h - total) / 2 : t->valign == VA_BOTTOM ? t->h - total : 0);
@@ -68,13 +71,193 @@ static void zpl_text(const struct zpl *z, const ent_label_job *job, const struct
     }
 }
 
+/* ZPL's compressed ASCII hex: a run of n equal hex digits as a repeat
+ * count (G-Y for 1-19, g-z for 20-400 in steps of 20) and the digit. */
+static void put_run(FILE *f, int n, char digit)
+{
+    while (n > 0) {
+        int k = n > 419 ? 419 : n;
+        n -= k;
+        if (k >= 20)
+            fputc('f' + k / 20, f);
+        if (k % 20 > 1 || (k % 20 == 1 && k > 1))
+            fputc('F' + k % 20, f);
+        fputc(digit, f);
+    }
+}
+
+/* One row of nbytes bytes: ',' ends a row whose rest is white, '!' one
+ * whose rest is black, ':' repeats the previous row. */
+static void put_row(FILE *f, const unsigned char *row, const unsigned char *prev, int nbytes)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    if (prev && memcmp(row, prev, (size_t)nbytes) == 0) {
+        fputc(':', f);
+        return;
+    }
+    int n = 2 * nbytes, end = n;
+    while (end > 0 && ((row[(end - 1) / 2] >> ((end - 1) % 2 ? 0 : 4)) & 15) == 0)
+        end--;
+    for (int i = 0; i < end;) {
+        int d = (row[i / 2] >> (i % 2 ? 0 : 4)) & 15, j = i + 1;
+        while (j < end && ((row[j / 2] >> (j % 2 ? 0 : 4)) & 15) == d)
+            j++;
+        if (j == end && end == n && d == 15) {
+            fputc('!', f);
+            return;
+        }
+        put_run(f, j - i, hex[d]);
+        i = j;
+    }
+    if (end < n)
+        fputc(',', f);
+}
+
+static bool blank_row(const unsigned char *row, int nbytes)
+{
+    for (int i = 0; i < nbytes; i++)
+        if (row[i])
+            return false;
+    return true;
+}
+
+/* The lines as a comment, so that a print job shows what it prints (^ and
+ * ~ would end it). */
+static void put_comment(FILE *f, const struct out_text *t)
+{
+    for (size_t i = 0; i < t->nlines; i++) {
+        fputs("^FX", f);
+        for (const char *c = t->lines[i]; *c; c++)
+            fputc(*c == '^' || *c == '~' ? ' ' : *c, f);
+        fputc('\n', f);
+    }
+}
+
+/* Text item t as one ^GF of the dots of its box, whole bytes wide, without
+ * its blank rows above and below. */
+static void zpl_graphic_text(const struct zpl *z, const struct out_text *t, const unsigned char *bits, int stride,
+                             int wdots, int hdots)
+{
+    int x0 = (int)floor(t->x * z->k) / 8, x1 = (int)ceil((t->x + t->w) * z->k);
+    int y0 = (int)floor(t->y * z->k), y1 = (int)ceil((t->y + t->h) * z->k);
+    if (x1 > wdots)
+        x1 = wdots;
+    if (y1 > hdots)
+        y1 = hdots;
+    int nbytes = (x1 + 7) / 8 - x0;
+    put_comment(z->f, t);
+    while (y0 < y1 && blank_row(bits + (size_t)y0 * (size_t)stride + x0, nbytes))
+        y0++;
+    while (y1 > y0 && blank_row(bits + (size_t)(y1 - 1) * (size_t)stride + x0, nbytes))
+        y1--;
+    if (nbytes <= 0 || y0 >= y1)
+        return;
+    int total = nbytes * (y1 - y0);
+    fprintf(z->f, "^FO%d,%d^GFA,%d,%d,%d,", x0 * 8, y0, total, total, nbytes);
+    for (int y = y0; y < y1; y++) {
+        const unsigned char *row = bits + (size_t)y * (size_t)stride + x0;
+        put_row(z->f, row, y > y0 ? row - stride : NULL, nbytes);
+    }
+    fputs("^FS\n", z->f);
+}
+
+static int zpl_text(const struct zpl *z, ent_label_job *job, const struct out_label *l)
+{
+    const unsigned char *bits = NULL;
+    int stride = 0;
+    bool any = false;
+    for (size_t i = 0; i < l->nitems && !any; i++)
+        any = l->items[i].kind == EL_TEXT;
+    if (!any)
+        return ENT_OK;
+    if (job->zpl_font_text) {
+        for (size_t i = 0; i < l->nitems; i++)
+            if (l->items[i].kind == EL_TEXT)
+                zpl_font_text(z, job, &l->items[i].u.text);
+        return ENT_OK;
+    }
+    if (entx_label_text_bitmap(job, l, z->k, &bits, &stride) != ENT_OK)
+        return ENT_ERROR;
+    for (size_t i = 0; i < l->nitems; i++)
+        if (l->items[i].kind == EL_TEXT)
+            zpl_graphic_text(z, &l->items[i].u.text, bits, stride, dots(z, job->t->width), dots(z, job->t->height));
+    return ENT_OK;
+}
+
+/* East Asian wide characters (CJK, kana, hangul, full-width forms) take a
+ * whole em in the printer's font; others are taken as 0.6 em, a little
+ * more than the average Latin letter. */
+static bool wide(unsigned cp)
+{
+    return (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) || (cp >= 0xac00 && cp <= 0xd7a3) ||
+           (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
+           (cp >= 0xffe0 && cp <= 0xffe6) || cp >= 0x20000;
+}
+
+static double em_estimate(const char *s)
+{
+    double em = 0;
+    const unsigned char *u = (const unsigned char *)s;
+    while (*u) {
+        unsigned cp = *u;
+        int n = cp < 0x80 ? 1 : cp < 0xe0 ? 2 : cp < 0xf0 ? 3 : 4;
+        if (n > 1)
+            cp &= 0x3fu >> (n - 1);
+        for (int i = 1; i < n && u[i]; i++)
+            cp = (cp << 6) | (u[i] & 0x3fu);
+        for (int i = 0; i < n && *u; i++)
+            u++;
+        em += wide(cp) ? 1.0 : 0.6;
+    }
+    return em;
+}
+
+int entx_label_zpl_font_check(ent_label_job *job, const struct out_text *t, const char *who, int line)
+{
+    for (size_t i = 0; i < t->nlines; i++) {
+        double w = em_estimate(t->lines[i]) * t->size;
+        if (w > t->w + 0.01)
+            return entx_label_fail(job, ENT_INVALID, "%s: text \"%s\" (%s line %d) would be about %.1f mm wide in the "
+                                   "printer's font, wider than its %g mm box: print the text as graphics "
+                                   "(zpl-text graphic)", who, ENT_CLIP(t->lines[i], 40), job->t->name, line, w, t->w);
+    }
+    return ENT_OK;
+}
+
+/* The printer draws a symbol from its first bar (no quiet zone) with
+ * modules of whole dots, at most the layout's: the smaller symbol goes
+ * where the layout's is centred, so that its quiet zones stay inside the
+ * barcode's box, which the template keeps clear. */
+static void symbol_origin(const struct zpl *z, const struct out_barcode *bc, int m, double *x, double *y)
+{
+    double x0 = bc->x + bc->w, y0 = bc->y + bc->h, x1 = bc->x, y1 = bc->y;
+    for (size_t i = 0; i < bc->nrects; i++) {
+        const struct rect *r = &bc->rects[i];
+        x0 = r->x < x0 ? r->x : x0;
+        y0 = r->y < y0 ? r->y : y0;
+        x1 = r->x + r->w > x1 ? r->x + r->w : x1;
+        y1 = r->y + r->h > y1 ? r->y + r->h : y1;
+    }
+    if (bc->nrects == 0 || bc->module <= 0) {
+        *x = bc->x, *y = bc->y;
+        return;
+    }
+    double ratio = m / z->k / bc->module;
+    bool linear = bc->sym != SYM_GS1_DATAMATRIX && bc->sym != SYM_DATAMATRIX && bc->sym != SYM_QR &&
+                  bc->sym != SYM_GS1_QR_LINK;
+    *x = (x0 + x1) / 2 - (x1 - x0) * ratio / 2;
+    *y = linear ? y0 : (y0 + y1) / 2 - (y1 - y0) * ratio / 2;
+}
+
 static int zpl_barcode(const struct zpl *z, ent_label_job *job, const struct out_barcode *bc)
 {
     int m = module_dots(z, bc->module);
     char buf[512], why[256];
     int barh = dots(z, bc->bar_h);
     char hrt = bc->nhrts ? 'Y' : 'N';
-    fprintf(z->f, "^FO%d,%d", dots(z, bc->x), dots(z, bc->y));
+    double x, y;
+    symbol_origin(z, bc, m, &x, &y);
+    fprintf(z->f, "^FO%d,%d", dots(z, x), dots(z, y));
     switch (bc->sym) {
     case SYM_EAN13: /* the printer adds the check digit: send the first 12 */
         fprintf(z->f, "^BY%d^BEN,%d,%c,N^FD%.12s^FS\n", m, barh, hrt, bc->data);
@@ -121,13 +304,15 @@ static int zpl_barcode(const struct zpl *z, ent_label_job *job, const struct out
 static int zpl_label(const struct zpl *z, ent_label_job *job, const struct out_label *l)
 {
     fprintf(z->f, "^XA\n^CI28\n^PW%d\n^LL%d\n^LH0,0\n", dots(z, job->t->width), dots(z, job->t->height));
+    if (zpl_text(z, job, l) != ENT_OK)
+        return ENT_ERROR;
     for (size_t i = 0; i < l->nitems; i++) {
         const struct out_item *it = &l->items[i];
         int t = dots(z, it->kind == EL_TEXT || it->kind == EL_BARCODE ? 0 : it->u.geom.stroke);
         if (t < 1)
             t = 1;
         switch (it->kind) {
-        case EL_TEXT: zpl_text(z, job, &it->u.text); break;
+        case EL_TEXT: break; /* all of it above */
         case EL_BARCODE:
             if (zpl_barcode(z, job, &it->u.bc) != ENT_OK)
                 return ENT_INVALID;
@@ -162,9 +347,10 @@ static int zpl_label(const struct zpl *z, ent_label_job *job, const struct out_l
 int entx_label_write_zpl(ent_label_job *job, FILE *f)
 {
     struct zpl z = {f, job->opt.dpi / 25.4};
+    int rc;
     for (size_t i = 0; i < job->nlabels; i++)
-        if (zpl_label(&z, job, &job->labels[i]) != ENT_OK)
-            return ENT_INVALID;
+        if ((rc = zpl_label(&z, job, &job->labels[i])) != ENT_OK)
+            return rc;
     if (ferror(f))
         return entx_label_fail(job, ENT_ERROR, "writing the ZPL failed");
     return ENT_OK;
