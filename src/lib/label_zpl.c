@@ -185,8 +185,9 @@ static int zpl_text(const struct zpl *z, ent_label_job *job, const struct out_la
 }
 
 /* East Asian wide characters (CJK, kana, hangul, full-width forms) take a
- * whole em in the printer's font; others are taken as 0.6 em, a little
- * more than the average Latin letter. */
+ * whole em in any font; others 0.6 em, as in Andale Mono, the face of the
+ * printer fonts ANMDS.TTF and its kin. Only an estimate: the printer's font
+ * cannot be measured from here, which is why graphics are the default. */
 static bool wide(unsigned cp)
 {
     return (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) || (cp >= 0xac00 && cp <= 0xd7a3) ||
@@ -215,6 +216,10 @@ static double em_estimate(const char *s)
 int entx_label_zpl_font_check(ent_label_job *job, const struct out_text *t, const char *who, int line)
 {
     for (size_t i = 0; i < t->nlines; i++) {
+        /* Latin-only lines print in font 0, a condensed face narrower than
+         * the one they were measured with: they fit. */
+        if (ascii(t->lines[i]))
+            continue;
         double w = em_estimate(t->lines[i]) * t->size;
         if (w > t->w + 0.01)
             return entx_label_fail(job, ENT_INVALID, "%s: text \"%s\" (%s line %d) would be about %.1f mm wide in the "
