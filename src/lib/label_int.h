@@ -132,7 +132,7 @@ struct ent_label_job {
     void *measure;       /* cairo_t used to measure text (label_cairo.c) */
     void *face[2];       /* cairo_font_face_t of the font, regular and bold: made once */
     bool zpl_font_text;  /* ZPL text in the printer's resident fonts (else graphics) */
-    void *raster;        /* cairo_surface_t (A1) the ZPL writer draws text on, one label at a time */
+    void *raster;        /* cairo_surface_t (A8) the ZPL writer draws text on, one label at a time */
     bool blank_celsius;  /* the font's ℃ and ℉ draw nothing (WenQuanYi Micro Hei): write °C, °F */
     struct out_label *labels;
     size_t nlabels, cap;
@@ -175,10 +175,10 @@ void entx_label_measure_free(ent_label_job *job);
 int entx_label_missing_glyph(ent_label_job *job, const char *text, char bad[8]);
 int entx_label_write_cairo(ent_label_job *job, FILE *f, const char *path);
 
-/* One label's text drawn in black and white at k dots per mm, for ZPL:
- * every text item of l, each clipped to its box, on a bitmap of the whole
- * label (kept on the job). *bits gets rows of *stride bytes, the first
- * pixel of a byte in its highest bit, 1 for ink. ENT_ERROR when cairo fails. */
+/* One label's text drawn at k dots per mm, for ZPL: every text item of l,
+ * each clipped to its box, on a bitmap of the whole label (kept on the
+ * job). *px gets rows of *stride bytes, one a dot, 0 white to 255 black.
+ * ENT_ERROR when cairo fails. */
 int entx_label_text_bitmap(ent_label_job *job, const struct out_label *l, double k, const unsigned char **bits,
                            int *stride);
 

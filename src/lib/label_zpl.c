@@ -72,53 +72,78 @@ static void zpl_font_text(const struct zpl *z, const ent_label_job *job, const s
 }
 
 /* ZPL's compressed ASCII hex: a run of n equal hex digits as a repeat
- * count (G-Y for 1-19, g-z for 20-400 in steps of 20) and the digit. */
-static void put_run(FILE *f, int n, char digit)
+ * count (G-Y for 1-19, g-z for 20-400 in steps of 20) and the digit. The
+ * text goes to out, which has room for it (never more than the digits). */
+static char *put_run(char *out, int n, char digit)
 {
     while (n > 0) {
         int k = n > 419 ? 419 : n;
         n -= k;
         if (k >= 20)
-            fputc('f' + k / 20, f);
+            *out++ = (char)('f' + k / 20);
         if (k % 20 > 1 || (k % 20 == 1 && k > 1))
-            fputc('F' + k % 20, f);
-        fputc(digit, f);
+            *out++ = (char)('F' + k % 20);
+        *out++ = digit;
     }
+    return out;
 }
 
-/* One row of nbytes bytes: ',' ends a row whose rest is white, '!' one
- * whose rest is black, ':' repeats the previous row. */
-static void put_row(FILE *f, const unsigned char *row, const unsigned char *prev, int nbytes)
+/* One row of nbytes bytes into out (room for 2 * nbytes + 1): ',' ends a
+ * row whose rest is white, '!' one whose rest is black, ':' repeats the
+ * previous row. */
+static char *put_row(char *out, const unsigned char *row, const unsigned char *prev, int nbytes, char *digits)
 {
     static const char hex[] = "0123456789ABCDEF";
     if (prev && memcmp(row, prev, (size_t)nbytes) == 0) {
-        fputc(':', f);
-        return;
+        *out++ = ':';
+        return out;
     }
     int n = 2 * nbytes, end = n;
-    while (end > 0 && ((row[(end - 1) / 2] >> ((end - 1) % 2 ? 0 : 4)) & 15) == 0)
+    for (int i = 0; i < nbytes; i++) {
+        digits[2 * i] = hex[row[i] >> 4];
+        digits[2 * i + 1] = hex[row[i] & 15];
+    }
+    while (end > 0 && digits[end - 1] == '0')
         end--;
     for (int i = 0; i < end;) {
-        int d = (row[i / 2] >> (i % 2 ? 0 : 4)) & 15, j = i + 1;
-        while (j < end && ((row[j / 2] >> (j % 2 ? 0 : 4)) & 15) == d)
+        int j = i + 1;
+        while (j < end && digits[j] == digits[i])
             j++;
-        if (j == end && end == n && d == 15) {
-            fputc('!', f);
-            return;
+        if (j == n && digits[i] == 'F' && j - i > 1) {
+            *out++ = '!';
+            return out;
         }
-        put_run(f, j - i, hex[d]);
+        out = put_run(out, j - i, digits[i]);
         i = j;
     }
     if (end < n)
-        fputc(',', f);
+        *out++ = ',';
+    return out;
 }
 
-static bool blank_row(const unsigned char *row, int nbytes)
+/* Dots x0..x1 of a grey row as bits, first dot in the highest bit, a dot
+ * black from half grey up; whether any is black. */
+static bool pack_row(unsigned char *out, const unsigned char *grey, int x0, int x1)
 {
-    for (int i = 0; i < nbytes; i++)
-        if (row[i])
-            return false;
-    return true;
+    unsigned char any = 0;
+    const unsigned char *g = grey + x0;
+    int n = x1 - x0, full = n / 8;
+    /* the top bit of a grey level is set from 128 up: eight dots a byte */
+    for (int i = 0; i < full; i++, g += 8) {
+        unsigned char b = (unsigned char)((g[0] & 0x80) | (g[1] & 0x80) >> 1 | (g[2] & 0x80) >> 2 |
+                                          (g[3] & 0x80) >> 3 | (g[4] & 0x80) >> 4 | (g[5] & 0x80) >> 5 |
+                                          (g[6] & 0x80) >> 6 | (g[7] & 0x80) >> 7);
+        out[i] = b;
+        any |= b;
+    }
+    if (n % 8) {
+        unsigned char b = 0;
+        for (int k = 0; k < n % 8; k++)
+            b |= (unsigned char)((g[k] & 0x80) >> k);
+        out[full] = b;
+        any |= b;
+    }
+    return any != 0;
 }
 
 /* The lines as a comment, so that a print job shows what it prints (^ and
@@ -133,32 +158,47 @@ static void put_comment(FILE *f, const struct out_text *t)
     }
 }
 
-/* Text item t as one ^GF of the dots of its box, whole bytes wide, without
- * its blank rows above and below. */
-static void zpl_graphic_text(const struct zpl *z, const struct out_text *t, const unsigned char *bits, int stride,
-                             int wdots, int hdots)
+/* Text item t as one ^GF of the dots of its box, without its blank rows
+ * above and below. */
+static int zpl_graphic_text(const struct zpl *z, const struct out_text *t, const unsigned char *grey, int stride,
+                            int wdots, int hdots)
 {
-    int x0 = (int)floor(t->x * z->k) / 8, x1 = (int)ceil((t->x + t->w) * z->k);
+    int x0 = (int)floor(t->x * z->k), x1 = (int)ceil((t->x + t->w) * z->k);
     int y0 = (int)floor(t->y * z->k), y1 = (int)ceil((t->y + t->h) * z->k);
-    if (x1 > wdots)
-        x1 = wdots;
-    if (y1 > hdots)
-        y1 = hdots;
-    int nbytes = (x1 + 7) / 8 - x0;
+    x0 = x0 < 0 ? 0 : x0, y0 = y0 < 0 ? 0 : y0;
+    x1 = x1 > wdots ? wdots : x1, y1 = y1 > hdots ? hdots : y1;
     put_comment(z->f, t);
-    while (y0 < y1 && blank_row(bits + (size_t)y0 * (size_t)stride + x0, nbytes))
-        y0++;
-    while (y1 > y0 && blank_row(bits + (size_t)(y1 - 1) * (size_t)stride + x0, nbytes))
-        y1--;
-    if (nbytes <= 0 || y0 >= y1)
-        return;
-    int total = nbytes * (y1 - y0);
-    fprintf(z->f, "^FO%d,%d^GFA,%d,%d,%d,", x0 * 8, y0, total, total, nbytes);
-    for (int y = y0; y < y1; y++) {
-        const unsigned char *row = bits + (size_t)y * (size_t)stride + x0;
-        put_row(z->f, row, y > y0 ? row - stride : NULL, nbytes);
+    if (x1 <= x0 || y1 <= y0)
+        return ENT_OK;
+    int nbytes = (x1 - x0 + 7) / 8, first = -1, last = -1;
+    size_t nrows = (size_t)(y1 - y0);
+    unsigned char *rows = malloc((size_t)nbytes * nrows);
+    char *text = malloc((2 * (size_t)nbytes + 1) * (nrows + 1)), *end = text;
+    if (rows == NULL || text == NULL) {
+        free(rows);
+        free(text);
+        return ENT_ERROR;
     }
-    fputs("^FS\n", z->f);
+    for (int y = y0; y < y1; y++) {
+        if (pack_row(rows + (size_t)(y - y0) * (size_t)nbytes, grey + (size_t)y * (size_t)stride, x0, x1)) {
+            first = first < 0 ? y - y0 : first;
+            last = y - y0;
+        }
+    }
+    if (first >= 0) {
+        int total = nbytes * (last - first + 1);
+        fprintf(z->f, "^FO%d,%d^GFA,%d,%d,%d,", x0, y0 + first, total, total, nbytes);
+        char *digits = text + (2 * (size_t)nbytes + 1) * nrows; /* past the room every row may take */
+        for (int r = first; r <= last; r++) {
+            const unsigned char *row = rows + (size_t)r * (size_t)nbytes;
+            end = put_row(end, row, r > first ? row - nbytes : NULL, nbytes, digits);
+        }
+        fwrite(text, 1, (size_t)(end - text), z->f);
+        fputs("^FS\n", z->f);
+    }
+    free(rows);
+    free(text);
+    return ENT_OK;
 }
 
 static int zpl_text(const struct zpl *z, ent_label_job *job, const struct out_label *l)
@@ -179,8 +219,10 @@ static int zpl_text(const struct zpl *z, ent_label_job *job, const struct out_la
     if (entx_label_text_bitmap(job, l, z->k, &bits, &stride) != ENT_OK)
         return ENT_ERROR;
     for (size_t i = 0; i < l->nitems; i++)
-        if (l->items[i].kind == EL_TEXT)
-            zpl_graphic_text(z, &l->items[i].u.text, bits, stride, dots(z, job->t->width), dots(z, job->t->height));
+        if (l->items[i].kind == EL_TEXT &&
+            zpl_graphic_text(z, &l->items[i].u.text, bits, stride, dots(z, job->t->width), dots(z, job->t->height)) !=
+                ENT_OK)
+            return entx_label_fail(job, ENT_ERROR, "out of memory");
     return ENT_OK;
 }
 
