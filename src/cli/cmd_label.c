@@ -621,7 +621,8 @@ static int write_job(struct cli *cli, ent_label_job *job, const struct print_opt
                 ent_label_job_pages(job) == 1 ? "" : "s", wrote[0] ? wrote : o->out);
     } else {
         rc = ent_label_job_write(job, stdout);
-        if (rc == ENT_OK && fflush(stdout) != 0)
+        /* A large job fills the buffer and fails while it is written, a small one when flushed. */
+        if ((rc == ENT_OK && fflush(stdout) != 0) || (rc == ENT_ERROR && ferror(stdout)))
             return cli_error(EXIT_IO, "writing to standard output failed");
         if (rc != ENT_OK)
             return cli_error(cli_exit_code(rc), "%s", ent_label_job_errmsg(job));
