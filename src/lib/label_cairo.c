@@ -354,7 +354,18 @@ int entx_label_text_bitmap(ent_label_job *job, const struct out_label *l, double
     cairo_surface_flush(s);
     unsigned char *data = cairo_image_surface_get_data(s);
     *stride = cairo_image_surface_get_stride(s);
-    memset(data, 0, (size_t)*stride * (size_t)h);
+    /* Only text boxes are read back: clearing them is enough. */
+    for (size_t i = 0; i < l->nitems; i++) {
+        const struct out_text *t = &l->items[i].u.text;
+        if (l->items[i].kind != EL_TEXT)
+            continue;
+        int x0 = (int)floor(t->x * k), x1 = (int)ceil((t->x + t->w) * k);
+        int y0 = (int)floor(t->y * k), y1 = (int)ceil((t->y + t->h) * k);
+        x0 = x0 < 0 ? 0 : x0, y0 = y0 < 0 ? 0 : y0;
+        x1 = x1 > w ? w : x1, y1 = y1 > h ? h : y1;
+        for (int y = y0; y < y1 && x1 > x0; y++)
+            memset(data + (size_t)y * (size_t)*stride + x0, 0, (size_t)(x1 - x0));
+    }
     cairo_surface_mark_dirty(s);
     cairo_t *cr = cairo_create(s);
     no_hinting(cr);

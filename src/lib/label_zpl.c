@@ -4,6 +4,7 @@
  * text with ^CI28. Positions come from the same layout as the PDF, rounded
  * to dots. */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,32 +89,42 @@ static char *put_run(char *out, int n, char digit)
     return out;
 }
 
+static int nibble(const unsigned char *row, int i)
+{
+    return i % 2 ? row[i / 2] & 15 : row[i / 2] >> 4;
+}
+
 /* One row of nbytes bytes into out (room for 2 * nbytes + 1): ',' ends a
  * row whose rest is white, '!' one whose rest is black, ':' repeats the
- * previous row. */
-static char *put_row(char *out, const unsigned char *row, const unsigned char *prev, int nbytes, char *digits)
+ * previous row. Runs are followed a whole byte at a time where they can
+ * be: most of a text's box is white. */
+static char *put_row(char *out, const unsigned char *row, const unsigned char *prev, int nbytes)
 {
     static const char hex[] = "0123456789ABCDEF";
     if (prev && memcmp(row, prev, (size_t)nbytes) == 0) {
         *out++ = ':';
         return out;
     }
-    int n = 2 * nbytes, end = n;
-    for (int i = 0; i < nbytes; i++) {
-        digits[2 * i] = hex[row[i] >> 4];
-        digits[2 * i + 1] = hex[row[i] & 15];
-    }
-    while (end > 0 && digits[end - 1] == '0')
-        end--;
+    int n = 2 * nbytes, last = nbytes - 1;
+    while (last >= 0 && row[last] == 0)
+        last--;
+    int end = last < 0 ? 0 : 2 * last + 2 - ((row[last] & 15) == 0);
     for (int i = 0; i < end;) {
-        int j = i + 1;
-        while (j < end && digits[j] == digits[i])
-            j++;
-        if (j == n && digits[i] == 'F' && j - i > 1) {
+        int d = nibble(row, i), j = i + 1;
+        unsigned char both = (unsigned char)(d * 17); /* a byte of two such digits */
+        for (;;) {
+            if (j % 2 == 0 && j + 2 <= end && row[j / 2] == both)
+                j += 2;
+            else if (j < end && nibble(row, j) == d)
+                j++;
+            else
+                break;
+        }
+        if (j == n && d == 15 && j - i > 1) {
             *out++ = '!';
             return out;
         }
-        out = put_run(out, j - i, digits[i]);
+        out = put_run(out, j - i, hex[d]);
         i = j;
     }
     if (end < n)
@@ -130,6 +141,12 @@ static bool pack_row(unsigned char *out, const unsigned char *grey, int x0, int 
     int n = x1 - x0, full = n / 8;
     /* the top bit of a grey level is set from 128 up: eight dots a byte */
     for (int i = 0; i < full; i++, g += 8) {
+        uint64_t eight;
+        memcpy(&eight, g, sizeof eight);
+        if ((eight & 0x8080808080808080u) == 0) { /* eight white dots: most of a box */
+            out[i] = 0;
+            continue;
+        }
         unsigned char b = (unsigned char)((g[0] & 0x80) | (g[1] & 0x80) >> 1 | (g[2] & 0x80) >> 2 |
                                           (g[3] & 0x80) >> 3 | (g[4] & 0x80) >> 4 | (g[5] & 0x80) >> 5 |
                                           (g[6] & 0x80) >> 6 | (g[7] & 0x80) >> 7);
@@ -152,8 +169,15 @@ static void put_comment(FILE *f, const struct out_text *t)
 {
     for (size_t i = 0; i < t->nlines; i++) {
         fputs("^FX", f);
-        for (const char *c = t->lines[i]; *c; c++)
-            fputc(*c == '^' || *c == '~' ? ' ' : *c, f);
+        for (const char *c = t->lines[i]; *c;) {
+            size_t n = strcspn(c, "^~");
+            fwrite(c, 1, n, f);
+            c += n;
+            if (*c) {
+                fputc(' ', f);
+                c++;
+            }
+        }
         fputc('\n', f);
     }
 }
@@ -173,7 +197,7 @@ static int zpl_graphic_text(const struct zpl *z, const struct out_text *t, const
     int nbytes = (x1 - x0 + 7) / 8, first = -1, last = -1;
     size_t nrows = (size_t)(y1 - y0);
     unsigned char *rows = malloc((size_t)nbytes * nrows);
-    char *text = malloc((2 * (size_t)nbytes + 1) * (nrows + 1)), *end = text;
+    char *text = malloc((2 * (size_t)nbytes + 1) * nrows), *end = text;
     if (rows == NULL || text == NULL) {
         free(rows);
         free(text);
@@ -188,10 +212,9 @@ static int zpl_graphic_text(const struct zpl *z, const struct out_text *t, const
     if (first >= 0) {
         int total = nbytes * (last - first + 1);
         fprintf(z->f, "^FO%d,%d^GFA,%d,%d,%d,", x0, y0 + first, total, total, nbytes);
-        char *digits = text + (2 * (size_t)nbytes + 1) * nrows; /* past the room every row may take */
         for (int r = first; r <= last; r++) {
             const unsigned char *row = rows + (size_t)r * (size_t)nbytes;
-            end = put_row(end, row, r > first ? row - nbytes : NULL, nbytes, digits);
+            end = put_row(end, row, r > first ? row - nbytes : NULL, nbytes);
         }
         fwrite(text, 1, (size_t)(end - text), z->f);
         fputs("^FS\n", z->f);
