@@ -340,8 +340,8 @@ int entx_label_write_cairo(ent_label_job *job, FILE *f, const char *path)
     return write_png(job, f, path);
 }
 
-int entx_label_text_bitmap(ent_label_job *job, const struct out_label *l, double k, const unsigned char **px,
-                           int *stride)
+int entx_label_text_bitmap(ent_label_job *job, const struct out_label *l, const bool *draw, double k,
+                           const unsigned char **px, int *stride)
 {
     int w = (int)(job->t->width * k + 0.5), h = (int)(job->t->height * k + 0.5);
     /* Grey levels, thresholded by the ZPL writer: pixman composites glyphs
@@ -357,7 +357,7 @@ int entx_label_text_bitmap(ent_label_job *job, const struct out_label *l, double
     /* Only text boxes are read back: clearing them is enough. */
     for (size_t i = 0; i < l->nitems; i++) {
         const struct out_text *t = &l->items[i].u.text;
-        if (l->items[i].kind != EL_TEXT)
+        if (l->items[i].kind != EL_TEXT || (draw && !draw[i]))
             continue;
         int x0 = (int)floor(t->x * k), x1 = (int)ceil((t->x + t->w) * k);
         int y0 = (int)floor(t->y * k), y1 = (int)ceil((t->y + t->h) * k);
@@ -369,10 +369,14 @@ int entx_label_text_bitmap(ent_label_job *job, const struct out_label *l, double
     cairo_surface_mark_dirty(s);
     cairo_t *cr = cairo_create(s);
     no_hinting(cr);
+    /* Adding coverage is what OVER does on white, and pixman has a fast
+     * path for it on A8 (OVER took a general one, clearing a scanline
+     * buffer for every glyph). */
+    cairo_set_operator(cr, CAIRO_OPERATOR_ADD);
     cairo_scale(cr, k, k);
     for (size_t i = 0; i < l->nitems; i++) {
         const struct out_text *t = &l->items[i].u.text;
-        if (l->items[i].kind != EL_TEXT)
+        if (l->items[i].kind != EL_TEXT || (draw && !draw[i]))
             continue;
         /* The box is all the room the layout gave it, widened to whole
          * dots: a clip on the dot grid keeps cairo on its fast path. */

@@ -175,12 +175,13 @@ void entx_label_measure_free(ent_label_job *job);
 int entx_label_missing_glyph(ent_label_job *job, const char *text, char bad[8]);
 int entx_label_write_cairo(ent_label_job *job, FILE *f, const char *path);
 
-/* One label's text drawn at k dots per mm, for ZPL: every text item of l,
- * each clipped to its box, on a bitmap of the whole label (kept on the
- * job). *px gets rows of *stride bytes, one a dot, 0 white to 255 black.
+/* One label's text drawn at k dots per mm, for ZPL: the text items i of l
+ * with draw[i] (draw NULL: all), each clipped to its box, on a bitmap of
+ * the whole label (kept on the job); only their boxes are meaningful.
+ * *px gets rows of *stride bytes, one a dot, 0 white to 255 black.
  * ENT_ERROR when cairo fails. */
-int entx_label_text_bitmap(ent_label_job *job, const struct out_label *l, double k, const unsigned char **bits,
-                           int *stride);
+int entx_label_text_bitmap(ent_label_job *job, const struct out_label *l, const bool *draw, double k,
+                           const unsigned char **px, int *stride);
 
 /* path with "-N" before its extension, for page N (1-based) of a paged format. */
 void entx_label_page_path(char *out, size_t len, const char *path, size_t page);

@@ -182,26 +182,32 @@ static void put_comment(FILE *f, const struct out_text *t)
     }
 }
 
-/* Text item t as one ^GF of the dots of its box, without its blank rows
- * above and below. */
-static int zpl_graphic_text(const struct zpl *z, const struct out_text *t, const unsigned char *grey, int stride,
-                            int wdots, int hdots)
+/* The dots of text item t's box, rounded out to whole dots, on the label. */
+static void text_dots(const struct zpl *z, const struct out_text *t, int wdots, int hdots, int r[4])
 {
-    int x0 = (int)floor(t->x * z->k), x1 = (int)ceil((t->x + t->w) * z->k);
-    int y0 = (int)floor(t->y * z->k), y1 = (int)ceil((t->y + t->h) * z->k);
-    x0 = x0 < 0 ? 0 : x0, y0 = y0 < 0 ? 0 : y0;
-    x1 = x1 > wdots ? wdots : x1, y1 = y1 > hdots ? hdots : y1;
-    put_comment(z->f, t);
+    r[0] = (int)floor(t->x * z->k), r[2] = (int)ceil((t->x + t->w) * z->k);
+    r[1] = (int)floor(t->y * z->k), r[3] = (int)ceil((t->y + t->h) * z->k);
+    r[0] = r[0] < 0 ? 0 : r[0], r[1] = r[1] < 0 ? 0 : r[1];
+    r[2] = r[2] > wdots ? wdots : r[2], r[3] = r[3] > hdots ? hdots : r[3];
+}
+
+/* Text item t as one ^GF of the dots of its box, without its blank rows
+ * above and below, in a new string (*len bytes; "" when it has no ink);
+ * NULL when out of memory. */
+static char *graphic_text(const int r[4], const unsigned char *grey, int stride, size_t *len)
+{
+    int x0 = r[0], y0 = r[1], x1 = r[2], y1 = r[3];
+    *len = 0;
     if (x1 <= x0 || y1 <= y0)
-        return ENT_OK;
+        return calloc(1, 1);
     int nbytes = (x1 - x0 + 7) / 8, first = -1, last = -1;
     size_t nrows = (size_t)(y1 - y0);
     unsigned char *rows = malloc((size_t)nbytes * nrows);
-    char *text = malloc((2 * (size_t)nbytes + 1) * nrows), *end = text;
+    char *text = malloc((2 * (size_t)nbytes + 1) * nrows + 64), *end = text;
     if (rows == NULL || text == NULL) {
         free(rows);
         free(text);
-        return ENT_ERROR;
+        return NULL;
     }
     for (int y = y0; y < y1; y++) {
         if (pack_row(rows + (size_t)(y - y0) * (size_t)nbytes, grey + (size_t)y * (size_t)stride, x0, x1)) {
@@ -211,23 +217,98 @@ static int zpl_graphic_text(const struct zpl *z, const struct out_text *t, const
     }
     if (first >= 0) {
         int total = nbytes * (last - first + 1);
-        fprintf(z->f, "^FO%d,%d^GFA,%d,%d,%d,", x0, y0 + first, total, total, nbytes);
-        for (int r = first; r <= last; r++) {
-            const unsigned char *row = rows + (size_t)r * (size_t)nbytes;
-            end = put_row(end, row, r > first ? row - nbytes : NULL, nbytes);
+        end += sprintf(end, "^FO%d,%d^GFA,%d,%d,%d,", x0, y0 + first, total, total, nbytes);
+        for (int k = first; k <= last; k++) {
+            const unsigned char *row = rows + (size_t)k * (size_t)nbytes;
+            end = put_row(end, row, k > first ? row - nbytes : NULL, nbytes);
         }
-        fwrite(text, 1, (size_t)(end - text), z->f);
-        fputs("^FS\n", z->f);
+        end += sprintf(end, "^FS\n");
     }
+    *end = '\0';
+    *len = (size_t)(end - text);
     free(rows);
-    free(text);
-    return ENT_OK;
+    return text;
 }
 
-static int zpl_text(const struct zpl *z, ent_label_job *job, const struct out_label *l)
+/* Graphics already made in this job, by what they draw: store names,
+ * origins, units and clerks repeat from label to label, and drawing and
+ * encoding them again was most of the time of a large job. */
+#define GF_SLOTS 4096
+struct gf_slot {
+    char *key;
+    char *zpl;
+    size_t len;
+};
+
+/* What decides a text item's dots: its box, size, style and lines. */
+static char *text_key(const struct out_text *t, uint64_t *hash)
+{
+    size_t n = 128;
+    for (size_t i = 0; i < t->nlines; i++)
+        n += strlen(t->lines[i]) + 1;
+    char *key = malloc(n), *k = key;
+    if (key == NULL)
+        return NULL;
+    k += sprintf(k, "%.6f %.6f %.6f %.6f %.6f %d %d %d", t->x, t->y, t->w, t->h, t->size, (int)t->bold,
+                 (int)t->align, (int)t->valign);
+    for (size_t i = 0; i < t->nlines; i++)
+        k += sprintf(k, "\n%s", t->lines[i]);
+    uint64_t h = 1469598103934665603u; /* FNV-1a */
+    for (const char *c = key; *c; c++)
+        h = (h ^ (unsigned char)*c) * 1099511628211u;
+    *hash = h;
+    return key;
+}
+
+/* Whether text item i's box meets another's: its dots could then hold
+ * some of the other's ink, and it is not kept. */
+static bool meets_other_text(const struct zpl *z, const struct out_label *l, size_t i, int wdots, int hdots)
+{
+    int a[4], b[4];
+    text_dots(z, &l->items[i].u.text, wdots, hdots, a);
+    for (size_t j = 0; j < l->nitems; j++) {
+        if (j == i || l->items[j].kind != EL_TEXT)
+            continue;
+        text_dots(z, &l->items[j].u.text, wdots, hdots, b);
+        if (a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3])
+            return true;
+    }
+    return false;
+}
+
+struct text_plan {
+    struct gf_slot *slot; /* where the item's graphic is or goes, NULL: not kept */
+    char *key;            /* the new key when it goes there */
+    bool hit;
+};
+
+static void plan_texts(const struct zpl *z, struct gf_slot *cache, const struct out_label *l, int wdots, int hdots,
+                       struct text_plan *plan, bool *draw)
+{
+    for (size_t i = 0; i < l->nitems; i++) {
+        plan[i] = (struct text_plan){0};
+        draw[i] = l->items[i].kind == EL_TEXT;
+        if (!draw[i] || cache == NULL || meets_other_text(z, l, i, wdots, hdots))
+            continue;
+        uint64_t h;
+        char *key = text_key(&l->items[i].u.text, &h);
+        if (key == NULL)
+            continue;
+        plan[i].slot = &cache[h % GF_SLOTS];
+        if (plan[i].slot->key && strcmp(plan[i].slot->key, key) == 0) {
+            plan[i].hit = true;
+            draw[i] = false;
+            free(key);
+        } else {
+            plan[i].key = key;
+        }
+    }
+}
+
+static int zpl_text(const struct zpl *z, ent_label_job *job, const struct out_label *l, struct gf_slot *cache)
 {
     const unsigned char *bits = NULL;
-    int stride = 0;
+    int stride = 0, rc = ENT_OK, wdots = dots(z, job->t->width), hdots = dots(z, job->t->height);
     bool any = false;
     for (size_t i = 0; i < l->nitems && !any; i++)
         any = l->items[i].kind == EL_TEXT;
@@ -239,14 +320,51 @@ static int zpl_text(const struct zpl *z, ent_label_job *job, const struct out_la
                 zpl_font_text(z, job, &l->items[i].u.text);
         return ENT_OK;
     }
-    if (entx_label_text_bitmap(job, l, z->k, &bits, &stride) != ENT_OK)
-        return ENT_ERROR;
-    for (size_t i = 0; i < l->nitems; i++)
-        if (l->items[i].kind == EL_TEXT &&
-            zpl_graphic_text(z, &l->items[i].u.text, bits, stride, dots(z, job->t->width), dots(z, job->t->height)) !=
-                ENT_OK)
-            return entx_label_fail(job, ENT_ERROR, "out of memory");
-    return ENT_OK;
+    struct text_plan *plan = calloc(l->nitems, sizeof *plan);
+    bool *draw = calloc(l->nitems, sizeof *draw);
+    if (plan == NULL || draw == NULL) {
+        rc = entx_label_fail(job, ENT_ERROR, "out of memory");
+        goto done;
+    }
+    plan_texts(z, cache, l, wdots, hdots, plan, draw);
+    any = false;
+    for (size_t i = 0; i < l->nitems && !any; i++)
+        any = draw[i];
+    if (any && (rc = entx_label_text_bitmap(job, l, draw, z->k, &bits, &stride)) != ENT_OK)
+        goto done;
+    for (size_t i = 0; i < l->nitems; i++) {
+        if (l->items[i].kind != EL_TEXT)
+            continue;
+        put_comment(z->f, &l->items[i].u.text);
+        struct gf_slot *slot = plan[i].slot;
+        if (plan[i].hit) {
+            fwrite(slot->zpl, 1, slot->len, z->f);
+            continue;
+        }
+        int r[4];
+        size_t len;
+        text_dots(z, &l->items[i].u.text, wdots, hdots, r);
+        char *gf = graphic_text(r, bits, stride, &len);
+        if (gf == NULL) {
+            rc = entx_label_fail(job, ENT_ERROR, "out of memory");
+            goto done;
+        }
+        fwrite(gf, 1, len, z->f);
+        if (slot) { /* the slot's last graphic gives way */
+            free(slot->key);
+            free(slot->zpl);
+            *slot = (struct gf_slot){plan[i].key, gf, len};
+            plan[i].key = NULL;
+        } else {
+            free(gf);
+        }
+    }
+done:
+    for (size_t i = 0; plan && i < l->nitems; i++)
+        free(plan[i].key);
+    free(plan);
+    free(draw);
+    return rc;
 }
 
 /* East Asian wide characters (CJK, kana, hangul, full-width forms) take a
@@ -371,10 +489,10 @@ static int zpl_barcode(const struct zpl *z, ent_label_job *job, const struct out
     return ENT_OK;
 }
 
-static int zpl_label(const struct zpl *z, ent_label_job *job, const struct out_label *l)
+static int zpl_label(const struct zpl *z, ent_label_job *job, const struct out_label *l, struct gf_slot *cache)
 {
     fprintf(z->f, "^XA\n^CI28\n^PW%d\n^LL%d\n^LH0,0\n", dots(z, job->t->width), dots(z, job->t->height));
-    if (zpl_text(z, job, l) != ENT_OK)
+    if (zpl_text(z, job, l, cache) != ENT_OK)
         return ENT_ERROR;
     for (size_t i = 0; i < l->nitems; i++) {
         const struct out_item *it = &l->items[i];
@@ -417,11 +535,17 @@ static int zpl_label(const struct zpl *z, ent_label_job *job, const struct out_l
 int entx_label_write_zpl(ent_label_job *job, FILE *f)
 {
     struct zpl z = {f, job->opt.dpi / 25.4};
-    int rc;
-    for (size_t i = 0; i < job->nlabels; i++)
-        if ((rc = zpl_label(&z, job, &job->labels[i])) != ENT_OK)
-            return rc;
-    if (ferror(f))
-        return entx_label_fail(job, ENT_ERROR, "writing the ZPL failed");
-    return ENT_OK;
+    int rc = ENT_OK;
+    /* Without memory for it, every graphic is simply made afresh. */
+    struct gf_slot *cache = job->zpl_font_text ? NULL : calloc(GF_SLOTS, sizeof *cache);
+    for (size_t i = 0; i < job->nlabels && rc == ENT_OK; i++)
+        rc = zpl_label(&z, job, &job->labels[i], cache);
+    for (size_t i = 0; cache && i < GF_SLOTS; i++) {
+        free(cache[i].key);
+        free(cache[i].zpl);
+    }
+    free(cache);
+    if (rc == ENT_OK && ferror(f))
+        rc = entx_label_fail(job, ENT_ERROR, "writing the ZPL failed");
+    return rc;
 }

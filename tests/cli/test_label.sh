@@ -126,6 +126,15 @@ grep -q '\^BEN,[0-9]*,Y,N\^FD690123456789\^FS' shelf.zpl && ok || fail "ZPL EAN-
 grep -q '^\^FX物价员 王芳$' shelf.zpl && ok || fail "ZPL clerk"
 # Text is drawn as graphics by default: no printer font is named.
 same "ZPL text as graphics" "$(grep -c '\^GFA,' shelf.zpl) $(grep -c '\^A' shelf.zpl)" "$(grep -c '^\^FX' shelf.zpl) 0"
+# Graphics already made are reused within a job (here the store name and
+# the unit line): each label of a batch is exactly the label printed alone.
+"$E" label print --template shelf-60x40 3017620422003 8410376000115 --format zpl >two.zpl
+for n in 1 2; do
+    code=$([ $n = 1 ] && echo 3017620422003 || echo 8410376000115)
+    "$E" label print --template shelf-60x40 $code --format zpl >alone.zpl
+    awk -v want=$n '/^\^XA$/ { n++ } n == want' two.zpl >one.zpl
+    cmp -s one.zpl alone.zpl && ok || fail "label $n of a batch differs from the label printed alone"
+done
 # Resident fonts on request: the item tag's lines fit by the estimate; the
 # back label's importer line would run into its DataMatrix in the printer's
 # font and the shelf label's unit line out of its box: refused, nothing written.
