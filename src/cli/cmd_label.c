@@ -250,7 +250,8 @@ static enum ent_label_format format_of(const char *name, bool *ok)
 }
 
 struct print_opts {
-    const char *tpl, *sheet, *format, *dpi, *zpl_text, *out, *printer, *copies, *each, *lot, *clerk, *grade, *count, *sscc;
+    const char *tpl, *sheet, *format, *dpi, *zpl_text, *out, *printer, *copies, *each, *lot, *clerk, *grade, *count;
+    const char *sscc;
     const char *origin, *location, *supplier, *brand, *declaration, *labels, *codes;
     bool skip_bad, queue, all;
     char location_code[33]; /* --location as the catalogue writes it */
@@ -880,7 +881,8 @@ int cmd_label(struct cli *cli, int argc, char **argv)
     int npos = 0;
     const struct cli_opt opts[] = {
         {"template", &o.tpl, NULL},      {"sheet", &o.sheet, NULL},       {"format", &o.format, NULL},
-        {"dpi", &o.dpi, NULL},           {"zpl-text", &o.zpl_text, NULL}, {"out", &o.out, NULL},           {"printer", &o.printer, NULL},
+        {"dpi", &o.dpi, NULL},           {"out", &o.out, NULL},           {"printer", &o.printer, NULL},
+        {"zpl-text", &o.zpl_text, NULL},
         {"copies", &o.copies, NULL},     {"each", &o.each, NULL},         {"lot", &o.lot, NULL},
         {"clerk", &o.clerk, NULL},       {"grade", &o.grade, NULL},       {"count", &o.count, NULL},
         {"sscc", &o.sscc, NULL},         {"origin", &o.origin, NULL},     {"location", &o.location, NULL},

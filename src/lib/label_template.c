@@ -445,8 +445,8 @@ static int check_quiet_zones(struct parser *p, const ent_label_template *t)
                                    "it clear", kinds[o->kind], bc->line, quiet_zone_words(bc->sym));
                 }
                 p->line = bc->line;
-                return perr(p, "barcode: its box takes in the %s on line %d, but it must hold only the %s", kinds[o->kind],
-                            o->line, quiet_zone_words(bc->sym));
+                return perr(p, "barcode: its box takes in the %s on line %d, but it must hold only the %s",
+                            kinds[o->kind], o->line, quiet_zone_words(bc->sym));
             }
         }
     }
@@ -590,7 +590,8 @@ static int template_line(struct parser *p, ent_label_template *t, bool *have_siz
             return parse_elem(p, t, kinds[k].kind);
         }
     }
-    return perr(p, "unknown keyword '%s' (template, size, font, zpl-font, zpl-text, require, text, barcode, line, box)", kw);
+    return perr(p, "unknown keyword '%s' (template, size, font, zpl-font, zpl-text, require, text, barcode, line, box)",
+                kw);
 }
 
 /* Calls fn for each line of text, with the tokens in p. */
