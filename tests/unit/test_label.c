@@ -123,6 +123,15 @@ static const struct {
     {"size 60 40\ntext 1 1 10 5 fit=ellipsis \"{name_zh}\"\n",
      "t.label:2: text: fit=ellipsis would cut text the law requires on the label (name, origin, price, unit, a "
      "required field): use fit=shrink or fit=wrap"},
+    {"size 60 40\nbox 0.5 0.5 59 39 width=0.3\nbarcode 0.5 23 36 15.8 ean13 \"{gtin13}\"\n",
+     "t.label:3: barcode: its box takes in the box on line 2, but it must hold only the EAN-13 and its quiet zones "
+     "(11 modules left, 7 right)"},
+    {"size 70 50\nbarcode 50.5 2 18 18 gs1-datamatrix \"[01]{gtin}\"\ntext 2 1.5 49 4 \"{name_zh}\"\n",
+     "t.label:3: text reaches into the box of the barcode on line 2, which holds the GS1 DataMatrix and its quiet "
+     "zone (1 module): keep it clear"},
+    {"size 60 40\nzpl-text auto\ntext 1 1 10 5 \"x\"\n",
+     "t.label:2: zpl-text: expected graphic (text drawn as graphics, the default) or font (the printer's resident "
+     "fonts)"},
     {"size 60 40\ntext 1 1 10 5 fit=ellipsis \"产地 {origin_zh|origin}\"\n",
      "t.label:2: text: fit=ellipsis would cut text the law requires on the label (name, origin, price, unit, a "
      "required field): use fit=shrink or fit=wrap"},
