@@ -118,6 +118,12 @@ ENT_API int ent_label_data_load_at(ent_db *db, ent_label_data **out, const char 
 
 enum ent_label_format { ENT_LABEL_PDF, ENT_LABEL_PNG, ENT_LABEL_SVG, ENT_LABEL_ZPL };
 
+/* How ZPL prints text: as graphics (^GF) drawn by the code that draws the
+ * PDF, exactly as measured (the default), or in the printer's resident
+ * fonts (font 0, and the template's zpl-font for other scripts), whose
+ * widths entrepot can only estimate. TEMPLATE: the template's choice. */
+enum ent_label_zpl_text { ENT_LABEL_ZPL_TEXT_TEMPLATE, ENT_LABEL_ZPL_TEXT_GRAPHIC, ENT_LABEL_ZPL_TEXT_FONT };
+
 typedef struct ent_label_options {
     enum ent_label_format format;
     int dpi;                     /* PNG: 72-1200 (default 300); ZPL: 203 or 300 (default 203) */
@@ -125,6 +131,7 @@ typedef struct ent_label_options {
     const char *font;            /* fontconfig family for text; NULL: the template's, else
                                     the first of Noto Sans CJK SC, WenQuanYi Micro Hei,
                                     WenQuanYi Zen Hei, Droid Sans Fallback that has CJK glyphs */
+    enum ent_label_zpl_text zpl_text; /* ZPL only */
 } ent_label_options;
 
 /*

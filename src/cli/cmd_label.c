@@ -28,7 +28,7 @@
 
 static const char label_help[] =
     "usage: entrepot label print --template NAME [--sheet NAME] [--format pdf|png|svg|zpl] [--dpi N]\n"
-    "                            [--out FILE | --printer NAME] [--skip-bad]\n"
+    "                            [--zpl-text graphic|font] [--out FILE | --printer NAME] [--skip-bad]\n"
     "                            [--copies N|stock] [--each product|lot] [--lot LOT]\n"
     "                            [--clerk NAME] [--grade G] [--count N] [--sscc DIGITS]\n"
     "                            (CODE... | --codes FILE | --all | --origin CC | --location L\n"
@@ -54,6 +54,9 @@ static const char label_help[] =
     "--copies N: 1 to 1000 (--copies stock: one label per unit on hand).\n"
     "--dpi: 72 to 1200 (ZPL: 203 or 300). Without --format, --out FILE's extension\n"
     "(.pdf .png .svg .zpl) names the format; another extension is refused.\n"
+    "ZPL prints text as graphics drawn like the PDF (--zpl-text graphic, the\n"
+    "default) or in the printer's fonts (--zpl-text font: the template's zpl-font,\n"
+    "which the printer must hold; text that may not fit its box is refused).\n"
     "\n"
     "A label that cannot be made (a field the template needs is missing, a barcode\n"
     "cannot encode its data, a name, origin, price or unit does not fit; other text\n"
@@ -247,7 +250,8 @@ static enum ent_label_format format_of(const char *name, bool *ok)
 }
 
 struct print_opts {
-    const char *tpl, *sheet, *format, *dpi, *out, *printer, *copies, *each, *lot, *clerk, *grade, *count, *sscc;
+    const char *tpl, *sheet, *format, *dpi, *zpl_text, *out, *printer, *copies, *each, *lot, *clerk, *grade, *count;
+    const char *sscc;
     const char *origin, *location, *supplier, *brand, *declaration, *labels, *codes;
     bool skip_bad, queue, all;
     char location_code[ENT_LOCATION_CODE_SIZE]; /* --location as the catalogue writes it */
@@ -316,6 +320,10 @@ static int check_print_opts(const struct print_opts *o, enum ent_label_format fm
     long long v;
     int st;
     *dpi = 0;
+    if (o->zpl_text && strcmp(o->zpl_text, "graphic") != 0 && strcmp(o->zpl_text, "font") != 0)
+        return cli_error(EXIT_USAGE, "--zpl-text %s: choose graphic or font", o->zpl_text);
+    if (o->zpl_text && fmt != ENT_LABEL_ZPL)
+        return cli_error(EXIT_USAGE, "--zpl-text applies to ZPL only (--format zpl)");
     if (o->dpi && fmt == ENT_LABEL_ZPL && (whole(o->dpi, 0, 1200, &v) != 0 || (v != 203 && v != 300)))
         return cli_error(EXIT_USAGE, "--dpi %s: ZPL printers print at 203 or 300 dpi", o->dpi);
     if (o->dpi && whole(o->dpi, 72, 1200, &v) != 0)
@@ -630,7 +638,8 @@ static int write_job(struct cli *cli, ent_label_job *job, const struct print_opt
                 ent_label_job_pages(job) == 1 ? "" : "s", wrote[0] ? wrote : o->out);
     } else {
         rc = ent_label_job_write(job, stdout);
-        if (rc == ENT_OK && fflush(stdout) != 0)
+        /* A large job fills the buffer and fails while it is written, a small one when flushed. */
+        if ((rc == ENT_OK && fflush(stdout) != 0) || (rc == ENT_ERROR && ferror(stdout)))
             return cli_error(EXIT_IO, "writing to standard output failed");
         if (rc != ENT_OK)
             return cli_error(cli_exit_code(rc), "%s", ent_error_last()->message);
@@ -705,6 +714,8 @@ static int label_print(struct cli *cli, struct print_opts *o, const char **codes
         rc = ent_label_sheet_load(&sheet, dir, o->sheet);
     if (rc == ENT_OK) {
         ent_label_options opt = {.format = fmt, .dpi = dpi, .sheet = sheet};
+        if (o->zpl_text)
+            opt.zpl_text = o->zpl_text[0] == 'f' ? ENT_LABEL_ZPL_TEXT_FONT : ENT_LABEL_ZPL_TEXT_GRAPHIC;
         rc = ent_label_job_new(&job, t, &opt);
     }
     if (rc != ENT_OK) {
@@ -893,6 +904,7 @@ int cmd_label(struct cli *cli, int argc, char **argv)
     const struct cli_opt opts[] = {
         {"template", &o.tpl, NULL},      {"sheet", &o.sheet, NULL},       {"format", &o.format, NULL},
         {"dpi", &o.dpi, NULL},           {"out", &o.out, NULL},           {"printer", &o.printer, NULL},
+        {"zpl-text", &o.zpl_text, NULL},
         {"copies", &o.copies, NULL},     {"each", &o.each, NULL},         {"lot", &o.lot, NULL},
         {"clerk", &o.clerk, NULL},       {"grade", &o.grade, NULL},       {"count", &o.count, NULL},
         {"sscc", &o.sscc, NULL},         {"origin", &o.origin, NULL},     {"location", &o.location, NULL},

@@ -56,6 +56,7 @@ struct ent_label_template {
     double width, height; /* mm */
     char *font;           /* preferred family, or NULL */
     char *zpl_font;       /* ZPL font for non-ASCII text, "E:ANMDS.TTF" */
+    bool zpl_text_font;   /* "zpl-text font": ZPL text in the printer's fonts, not as graphics */
     char **require;       /* "a|b" alternatives, each must have one present */
     size_t nrequire;
     struct elem *elems;
@@ -131,6 +132,8 @@ struct ent_label_job {
     char font[128];      /* the family actually used */
     void *measure;       /* cairo_t used to measure text (label_cairo.c) */
     void *face[2];       /* cairo_font_face_t of the font, regular and bold: made once */
+    bool zpl_font_text;  /* ZPL text in the printer's resident fonts (else graphics) */
+    void *raster;        /* cairo_surface_t (A8) the ZPL writer draws text on, one label at a time */
     bool blank_celsius;  /* the font's ℃ and ℉ draw nothing (WenQuanYi Micro Hei): write °C, °F */
     struct out_label *labels;
     size_t nlabels, cap;
@@ -179,12 +182,23 @@ void entx_label_measure_free(ent_label_job *job);
 int entx_label_missing_glyph(ent_label_job *job, char bad[8], const char *text);
 int entx_label_write_cairo(ent_label_job *job, FILE *f, const char *path);
 
+/* One label's text drawn at k dots per mm, for ZPL: the text items i of l
+ * with draw[i] (draw NULL: all), each clipped to its box, on a bitmap of
+ * the whole label (kept on the job); only their boxes are meaningful.
+ * *px gets rows of *stride bytes, one a dot, 0 white to 255 black.
+ * ENT_ERROR when cairo fails. */
+int entx_label_text_bitmap(ent_label_job *job, const struct out_label *l, const bool *draw, double k,
+                           const unsigned char **px, int *stride);
+
 /* path with "-N" before its extension, for page N (1-based) of a paged format. */
 void entx_label_page_path(char *out, size_t len, const char *path, size_t page);
 
 /* The other writers. */
 int entx_label_write_svg(ent_label_job *job, FILE *f, const char *path);
 int entx_label_write_zpl(ent_label_job *job, FILE *f);
+/* In resident-font mode: refuses text whose estimated width in the
+ * printer's font is wider than its box (ENT_INVALID, message on job). */
+int entx_label_zpl_font_check(ent_label_job *job, const struct out_text *t, const char *who, int line);
 
 /* GS1 helpers shared by the writers. */
 /* Writes the GS1 element string data as ZPL field data into out: "(AI)value"

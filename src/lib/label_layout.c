@@ -53,6 +53,13 @@ int ent_label_job_new(ent_label_job **out, const ent_label_template *t, const en
             rc = entx_label_error(ENT_INVALID, "ZPL printers print at 203 or 300 dpi, not %d", job->opt.dpi);
             goto done;
         }
+        if (o->zpl_text != ENT_LABEL_ZPL_TEXT_TEMPLATE && o->zpl_text != ENT_LABEL_ZPL_TEXT_GRAPHIC &&
+            o->zpl_text != ENT_LABEL_ZPL_TEXT_FONT) {
+            rc = entx_label_error(ENT_INVALID, "unknown way of printing ZPL text (%d)", (int)o->zpl_text);
+            goto done;
+        }
+        job->zpl_font_text = o->zpl_text == ENT_LABEL_ZPL_TEXT_FONT ||
+                             (o->zpl_text == ENT_LABEL_ZPL_TEXT_TEMPLATE && t->zpl_text_font);
         if (o->sheet && !o->sheet->roll) {
             rc = entx_label_error(ENT_INVALID, "ZPL prints one label at a time on a roll: sheet '%s' does not apply",
                                 o->sheet->name);
@@ -74,15 +81,21 @@ done:
     return rc;
 }
 
+static void free_label_text(struct out_text *t)
+{
+    for (size_t k = 0; k < t->nlines; k++)
+        free(t->lines[k]);
+    free(t->lines);
+    free(t->widths);
+    memset(t, 0, sizeof *t);
+}
+
 static void free_label(struct out_label *l)
 {
     for (size_t i = 0; i < l->nitems; i++) {
         struct out_item *it = &l->items[i];
         if (it->kind == EL_TEXT) {
-            for (size_t k = 0; k < it->u.text.nlines; k++)
-                free(it->u.text.lines[k]);
-            free(it->u.text.lines);
-            free(it->u.text.widths);
+            free_label_text(&it->u.text);
         } else if (it->kind == EL_BARCODE) {
             entx_label_barcode_clear(&it->u.bc);
         }
@@ -591,6 +604,9 @@ static int layout(ent_label_job *job, const ent_label_data *d, const char *who, 
         }
         if (e->kind == EL_TEXT) {
             rc = fit_text(job, e, text, &it->u.text, who);
+            if (rc == ENT_OK && job->opt.format == ENT_LABEL_ZPL && job->zpl_font_text &&
+                (rc = entx_label_zpl_font_check(job, &it->u.text, who, e->line)) != ENT_OK)
+                free_label_text(&it->u.text);
         } else {
             rc = entx_label_barcode_make(&it->u.bc, e, text);
             it->u.bc.line = e->line;

@@ -366,6 +366,89 @@ static int mark_legal(struct parser *p, ent_label_template *t)
     return ENT_OK;
 }
 
+/* ---- quiet zones ---------------------------------------------------------- */
+
+struct area {
+    double x0, y0, x1, y1;
+};
+
+/* Open rectangles overlap: touching edges leave the zone clear. */
+static bool areas_overlap(struct area a, struct area b)
+{
+    const double eps = 0.005;
+    return a.x0 < b.x1 - eps && b.x0 < a.x1 - eps && a.y0 < b.y1 - eps && b.y0 < a.y1 - eps;
+}
+
+/* Where an element may put ink: up to 4 areas (the sides of an outlined
+ * box); a line's area is its bounding box widened by half its stroke. */
+static size_t ink_areas(const struct elem *e, struct area out[4])
+{
+    double hs = e->stroke / 2;
+    double x0 = e->w < 0 ? e->x + e->w : e->x, y0 = e->h < 0 ? e->y + e->h : e->y;
+    double x1 = x0 + (e->w < 0 ? -e->w : e->w), y1 = y0 + (e->h < 0 ? -e->h : e->h);
+    switch (e->kind) {
+    case EL_LINE: out[0] = (struct area){x0 - hs, y0 - hs, x1 + hs, y1 + hs}; return 1;
+    case EL_BOX:
+        if (e->fill) {
+            out[0] = (struct area){x0, y0, x1, y1};
+            return 1;
+        }
+        out[0] = (struct area){x0 - hs, y0 - hs, x1 + hs, y0 + hs};
+        out[1] = (struct area){x0 - hs, y1 - hs, x1 + hs, y1 + hs};
+        out[2] = (struct area){x0 - hs, y0 - hs, x0 + hs, y1 + hs};
+        out[3] = (struct area){x1 - hs, y0 - hs, x1 + hs, y1 + hs};
+        return 4;
+    default: out[0] = (struct area){x0, y0, x1, y1}; return 1;
+    }
+}
+
+static const char *quiet_zone_words(enum symbology s)
+{
+    switch (s) {
+    case SYM_EAN13: return "EAN-13 and its quiet zones (11 modules left, 7 right)";
+    case SYM_EAN8: return "EAN-8 and its quiet zones (7 modules each side)";
+    case SYM_UPCA: return "UPC-A and its quiet zones (9 modules each side)";
+    case SYM_CODE128: return "Code 128 and its quiet zones (10 modules each side)";
+    case SYM_GS1_128: return "GS1-128 and its quiet zones (10 modules each side)";
+    case SYM_GS1_DATAMATRIX: return "GS1 DataMatrix and its quiet zone (1 module)";
+    case SYM_DATAMATRIX: return "DataMatrix and its quiet zone (1 module)";
+    default: return "QR code and its quiet zone (4 modules)";
+    }
+}
+
+/* A barcode's box holds the symbol and its quiet zones (the symbol is fitted
+ * inside with them, in every format): no frame, line, text or other barcode
+ * may put ink there, or counter scanners stop reading it. Checked for every
+ * template, whatever it is printed to. */
+static int check_quiet_zones(struct parser *p, const ent_label_template *t)
+{
+    for (size_t b = 0; b < t->nelems; b++) {
+        const struct elem *bc = &t->elems[b];
+        if (bc->kind != EL_BARCODE)
+            continue;
+        struct area zone = {bc->x, bc->y, bc->x + bc->w, bc->y + bc->h};
+        for (size_t i = 0; i < t->nelems; i++) {
+            struct area ink[4];
+            size_t n = i == b ? 0 : ink_areas(&t->elems[i], ink);
+            for (size_t k = 0; k < n; k++) {
+                if (!areas_overlap(zone, ink[k]))
+                    continue;
+                static const char *const kinds[] = {"text", "barcode", "line", "box"};
+                const struct elem *o = &t->elems[i];
+                if (o->line > bc->line) {
+                    p->line = o->line;
+                    return perr(p, "%s reaches into the box of the barcode on line %d, which holds the %s: keep "
+                                   "it clear", kinds[o->kind], bc->line, quiet_zone_words(bc->sym));
+                }
+                p->line = bc->line;
+                return perr(p, "barcode: its box takes in the %s on line %d, but it must hold only the %s",
+                            kinds[o->kind], o->line, quiet_zone_words(bc->sym));
+            }
+        }
+    }
+    return ENT_OK;
+}
+
 static int parse_elem(struct parser *p, ent_label_template *t, enum elem_kind kind)
 {
     struct elem e = {.kind = kind, .line = p->line, .size = 9, .min = 0, .stroke = 0.3, .hrt = true};
@@ -471,6 +554,13 @@ static int template_line(struct parser *p, ent_label_template *t, bool *have_siz
         *dst = strdup(p->tok[1]);
         return ENT_OK;
     }
+    if (strcmp(kw, "zpl-text") == 0) {
+        if (p->ntok != 2 || (strcmp(p->tok[1], "graphic") != 0 && strcmp(p->tok[1], "font") != 0))
+            return perr(p, "zpl-text: expected graphic (text drawn as graphics, the default) or font (the "
+                           "printer's resident fonts)");
+        t->zpl_text_font = strcmp(p->tok[1], "font") == 0;
+        return ENT_OK;
+    }
     if (strcmp(kw, "require") == 0) {
         if (p->ntok < 2)
             return perr(p, "require: name the fields, such as 'require importer expiry|production_date'");
@@ -496,7 +586,8 @@ static int template_line(struct parser *p, ent_label_template *t, bool *have_siz
             return parse_elem(p, t, kinds[k].kind);
         }
     }
-    return perr(p, "unknown keyword '%s' (template, size, font, zpl-font, require, text, barcode, line, box)", kw);
+    return perr(p, "unknown keyword '%s' (template, size, font, zpl-font, zpl-text, require, text, barcode, line, box)",
+                kw);
 }
 
 /* Calls fn for each line of text, with the tokens in p. */
@@ -575,6 +666,8 @@ int ent_label_template_parse(ent_label_template **out, const char *text, const c
         goto done;
     }
     if ((rc = mark_legal(&p, t)) != ENT_OK)
+        goto done;
+    if ((rc = check_quiet_zones(&p, t)) != ENT_OK)
         goto done;
     if (t->name == NULL)
         t->name = base_name(p.name);

@@ -32,6 +32,8 @@ refused 2 "--dpi 99999999999999999999999: a whole number" -- "${P[@]}" $G --out 
 refused 2 "--dpi is empty: give a value or leave the option out" -- "${P[@]}" $G --out x.png --dpi ""
 refused 2 "--dpi 1201: a whole number" -- "${P[@]}" $G --out x.png --dpi 1201
 refused 2 "--dpi 250: ZPL printers print at 203 or 300 dpi" -- "${P[@]}" $G --format zpl --dpi 250
+refused 2 "--zpl-text bitmap: choose graphic or font" -- "${P[@]}" $G --format zpl --zpl-text bitmap
+refused 2 "--zpl-text applies to ZPL only" -- "${P[@]}" $G --format pdf --zpl-text font
 refused 2 "--dpi needs a value" -- "${P[@]}" $G --out x.png --dpi
 refused 2 "--copies 4294967297: a whole number from 1 to 1000, or stock" -- "${P[@]}" $G --out x.pdf --copies 4294967297
 refused 2 "--copies 0: a whole number from 1 to 1000" -- "${P[@]}" $G --out x.pdf --copies 0
@@ -153,6 +155,18 @@ t 'text 1 1 10 5 fit=ellipsis "{name_zh}"' cut.label
 refused 2 "cut.label:2: text: fit=ellipsis would cut text the law requires" -- label check cut.label
 t 'text 1 1 10 5 fit=squeeze "x"' fit.label
 refused 2 "fit.label:2: fit=squeeze: expected shrink, wrap or ellipsis" -- label check fit.label
+# Quiet zones: a frame, a line, text or another barcode in a barcode's box.
+printf 'size 60 40\nbox 0.5 0.5 59 39 width=0.3\nbarcode 0.5 23 36 15.8 ean13 "{gtin13}"\n' >qz-frame.label
+refused 2 "qz-frame.label:3: barcode: its box takes in the box on line 2, but it must hold only the EAN-13 and its quiet zones (11 modules left, 7 right)" -- label check qz-frame.label
+printf 'size 60 40\nbarcode 2 23 36 15.8 ean13 "{gtin13}"\ntext 32 20.5 26 3 "{unit_price_zh?}"\n' >qz-text.label
+refused 2 "qz-text.label:3: text reaches into the box of the barcode on line 2, which holds the EAN-13" -- label check qz-text.label
+printf 'size 70 50\nbarcode 50 2 18 18 gs1-datamatrix "[01]{gtin}"\nline 40 10 55 10 width=0.3\n' >qz-line.label
+refused 2 "qz-line.label:3: line reaches into the box of the barcode on line 2, which holds the GS1 DataMatrix and its quiet zone (1 module)" -- label check qz-line.label
+printf 'size 100 150\nbarcode 5 50 90 35 gs1-128 "[02]{gtin}"\nbarcode 5 80 90 35 gs1-128 "[00]{sscc}"\n' >qz-two.label
+refused 2 "qz-two.label:3: barcode reaches into the box of the barcode on line 2, which holds the GS1-128 and its quiet zones (10 modules each side)" -- label check qz-two.label
+refused 2 "qz-two.label:3: barcode reaches into the box" -- "${P[@]/shelf-60x40/./qz-two.label}" $G --format pdf --out qz.pdf
+printf 'size 60 40\nzpl-text bitmap\ntext 1 1 10 5 "x"\n' >zt.label
+refused 2 "zt.label:2: zpl-text: expected graphic (text drawn as graphics, the default) or font" -- label check zt.label
 t 'text 1 1 10 5 size=-3 "x"' neg.label
 refused 2 "neg.label:2: size=-3: a font size in points between 2 and 200" -- label check neg.label
 t 'text 1 1 10 5 size=1e9 "x"' exp.label

@@ -118,12 +118,39 @@ refused 1 "8410376000115 特级初榨橄榄油 lot OL 25: GS1 AI (10) value 'OL 
 "$E" label print --template back-cn-70x50 --location A-01 --format zpl >back.zpl
 same "ZPL labels" "$(grep -c '^\^XA$' back.zpl) $(grep -c '^\^XZ$' back.zpl) $(grep -c '^\^CI28$' back.zpl)" "2 2 2"
 grep -q '\^FD_10103017620422003''10L2406A_117270630\^FS' back.zpl && ok || fail "ZPL DataMatrix data: $(grep BX back.zpl)"
-grep -q '\^FH\^FD品名：榛子可可酱\^FS' back.zpl && ok || fail "ZPL name field"
+grep -q '^\^FX品名：榛子可可酱$' back.zpl && ok || fail "ZPL name field"
 grep -q '\^PW559$' back.zpl && ok || fail "ZPL width at 203 dpi"
 "$E" label print --template shelf-60x40 6901234567892 --format zpl --dpi 300 --clerk 王芳 >shelf.zpl
 grep -q '\^PW709$' shelf.zpl && grep -q '\^LL472$' shelf.zpl && ok || fail "ZPL size at 300 dpi"
 grep -q '\^BEN,[0-9]*,Y,N\^FD690123456789\^FS' shelf.zpl && ok || fail "ZPL EAN-13: $(grep BE shelf.zpl)"
-grep -q '\^FD物价员 王芳\^FS' shelf.zpl && ok || fail "ZPL clerk"
+grep -q '^\^FX物价员 王芳$' shelf.zpl && ok || fail "ZPL clerk"
+# Text is drawn as graphics by default: no printer font is named.
+same "ZPL text as graphics" "$(grep -c '\^GFA,' shelf.zpl) $(grep -c '\^A' shelf.zpl)" "$(grep -c '^\^FX' shelf.zpl) 0"
+# Graphics already made are reused within a job (here the store name and
+# the unit line): each label of a batch is exactly the label printed alone.
+"$E" label print --template shelf-60x40 3017620422003 8410376000115 --format zpl >two.zpl
+for n in 1 2; do
+    code=$([ $n = 1 ] && echo 3017620422003 || echo 8410376000115)
+    "$E" label print --template shelf-60x40 $code --format zpl >alone.zpl
+    awk -v want=$n '/^\^XA$/ { n++ } n == want' two.zpl >one.zpl
+    cmp -s one.zpl alone.zpl && ok || fail "label $n of a batch differs from the label printed alone"
+done
+# Resident fonts on request: the item tag's lines fit by the estimate; the
+# back label's importer line would run into its DataMatrix in the printer's
+# font and the shelf label's unit line out of its box: refused, nothing written.
+"$E" label print --template item-40x30 3017620422003 --format zpl --zpl-text font >font.zpl
+grep -q '\^A@N,[0-9]*,[0-9]*,E:ANMDS.TTF\^FH\^FD榛子可可酱\^FS' font.zpl && ok || fail "ZPL resident font: $(grep 榛子 font.zpl)"
+[ "$(grep -c '\^GFA' font.zpl)" = 0 ] && ok || fail "resident-font ZPL still holds graphics"
+expect 1 "(back-cn-70x50 line 13) would be about 49.1 mm wide in the printer's font, wider than its 47 mm box" -- \
+    label print --template back-cn-70x50 --location A-01 --format zpl --zpl-text font --out font-back.zpl
+expect 1 "would be about 32.2 mm wide in the printer's font, wider than its 30 mm box" -- label print \
+    --template shelf-60x40 6901234567892 --format zpl --zpl-text font --out font-shelf.zpl
+[ ! -e font-shelf.zpl ] && [ ! -e font-back.zpl ] && ok || fail "a refused resident-font job still wrote its file"
+printf 'template t\nsize 40 20\nzpl-text font\ntext 1 1 38 5 "{name_zh}"\n' >font.label
+"$E" label print --template ./font.label 6901234567892 --format zpl | grep -q '\^A@N' && ok ||
+    fail "zpl-text font in the template is not honoured"
+"$E" label print --template ./font.label 6901234567892 --format zpl --zpl-text graphic | grep -q '\^GFA' && ok ||
+    fail "--zpl-text graphic does not override the template"
 expect 2 "ZPL printers print at 203 or 300 dpi" -- label print --template shelf-60x40 6901234567892 --format zpl --dpi 600
 expect 2 "ZPL prints one label at a time on a roll" -- label print --template shelf-60x40 --sheet a4-l7160 \
     6901234567892 --format zpl
@@ -180,7 +207,7 @@ ENTREPOT_LP=$WORK/nothing-here expect 3 "cannot run $WORK/nothing-here" -- \
     label print --template shelf-60x40 --queue --printer office
 ENTREPOT_LP=$WORK/lp-up expect 0 "sent 2 labels on 2 pages to office: request id is" -- \
     label print --template shelf-60x40 --queue --printer office --format zpl
-grep -q '\^FD¥25.00\^FS' printed.out && ok || fail "the queued label does not carry the new price"
+grep -q '^\^FX¥25.00$' printed.out && ok || fail "the queued label does not carry the new price"
 same "queue after printing" "$("$E" --json label queue)" "[]"
 expect 0 "the reprint queue is empty" -- label print --template shelf-60x40 --queue --out q.pdf
 
@@ -204,9 +231,9 @@ same "the queue entry records who moved the lot" "$(sqlite3 "$ENTREPOT_DB" 'SELE
 "$E" stock move --product 3017620422003 --lot PL1 --from B-01 --to A-01 --qty 1 >/dev/null
 same "the same origin again queues nothing new" "$("$E" --json label queue | jq length)" "1"
 "$E" label print --template shelf-60x40 --queue --format zpl --out hq.zpl 2>/dev/null
-grep -q '\^FD产地 意大利/波兰\^FS' hq.zpl && ok || fail "queued shelf label origin: $(grep 产地 hq.zpl)"
-grep -q '\^FDOrigin: Italy/Poland\^FS' hq.zpl && ok || fail "queued shelf label origin in English"
-grep -q '\^FD虹桥进口商品展示\^FS' hq.zpl && grep -q '\^FD交易中心\^FS' hq.zpl && ok ||
+grep -q '^\^FX产地 意大利/波兰$' hq.zpl && ok || fail "queued shelf label origin: $(grep 产地 hq.zpl)"
+grep -q '^\^FXOrigin: Italy/Poland$' hq.zpl && ok || fail "queued shelf label origin in English"
+grep -q '^\^FX虹桥进口商品展示$' hq.zpl && grep -q '^\^FX交易中心$' hq.zpl && ok ||
     fail "the long store name is not wrapped onto two lines: $(grep -A1 虹桥 hq.zpl)"
 same "queue after printing" "$("$E" --json label queue)" "[]"
 expect 0 "wrote 1 label on 1 page to hq.png" -- label print --template shelf-60x40 --location A-01 --out hq.png
@@ -217,15 +244,15 @@ else
 fi
 # A location code in another case names the same shelf, as everywhere else.
 "$E" label print --template shelf-60x40 --location a-01 --format zpl >lower.zpl
-grep -q '\^FD产地 意大利/波兰\^FS' lower.zpl && ok || fail "--location a-01: $(grep 产地 lower.zpl)"
+grep -q '^\^FX产地 意大利/波兰$' lower.zpl && ok || fail "--location a-01: $(grep 产地 lower.zpl)"
 # Named without a location, the label keeps the commodity's default origin.
 "$E" label print --template shelf-60x40 3017620422003 --format zpl >plain.zpl
-grep -q '\^FD产地 意大利\^FS' plain.zpl && ok || fail "default origin: $(grep 产地 plain.zpl)"
+grep -q '^\^FX产地 意大利$' plain.zpl && ok || fail "default origin: $(grep 产地 plain.zpl)"
 # A store name too long even for two lines is cut, never refusing the label.
 sed 's/^text 40 33.4 18 5.4 .*/text 40 34 18 3 size=6 min=4.5 align=right "{store_name?}"/' \
     "$LABELS/shelf-60x40.label" >narrow.label
 "$E" label print --template ./narrow.label 3017620422003 --format zpl >narrow.zpl
-grep -q '\^FD虹桥进口商品展示交易…\^FS' narrow.zpl && ok || fail "store name not cut: $(grep 虹桥 narrow.zpl)"
+grep -q '^\^FX虹桥进口商品展示交易…$' narrow.zpl && ok || fail "store name not cut: $(grep 虹桥 narrow.zpl)"
 # More than 255 codes, and codes from a file or standard input.
 codes=$(for i in $(seq 300); do printf '3017620422003 '; done)
 # shellcheck disable=SC2086

@@ -94,7 +94,7 @@ static const struct {
     {"size 60 40\ntext 55 1 10 5 \"x\"\n", "t.label:2: text reaches outside the 60x40 mm label"},
     {"size 60 40\ntext 1 1 10 5 \"x\n", "t.label:2: a quoted text is not closed (missing \")"},
     {"size 60 40\n\nwidget 1 1 2 2\n",
-     "t.label:3: unknown keyword 'widget' (template, size, font, zpl-font, require, text, barcode, line, box)"},
+     "t.label:3: unknown keyword 'widget' (template, size, font, zpl-font, zpl-text, require, text, barcode, line, box)"},
     {"size 60 40\ntext 1 1 10 5 align=middle \"x\"\n", "t.label:2: align=middle: expected left, center or right"},
     {"size 60 40\nline 1 1 70 1\n", "t.label:2: line reaches outside the 60x40 mm label"},
     {"size 60 40\ntext 1 1 10 5 \"{prce}\"\n",
@@ -123,6 +123,15 @@ static const struct {
     {"size 60 40\ntext 1 1 10 5 fit=ellipsis \"{name_zh}\"\n",
      "t.label:2: text: fit=ellipsis would cut text the law requires on the label (name, origin, price, unit, a "
      "required field): use fit=shrink or fit=wrap"},
+    {"size 60 40\nbox 0.5 0.5 59 39 width=0.3\nbarcode 0.5 23 36 15.8 ean13 \"{gtin13}\"\n",
+     "t.label:3: barcode: its box takes in the box on line 2, but it must hold only the EAN-13 and its quiet zones "
+     "(11 modules left, 7 right)"},
+    {"size 70 50\nbarcode 50.5 2 18 18 gs1-datamatrix \"[01]{gtin}\"\ntext 2 1.5 49 4 \"{name_zh}\"\n",
+     "t.label:3: text reaches into the box of the barcode on line 2, which holds the GS1 DataMatrix and its quiet "
+     "zone (1 module): keep it clear"},
+    {"size 60 40\nzpl-text auto\ntext 1 1 10 5 \"x\"\n",
+     "t.label:2: zpl-text: expected graphic (text drawn as graphics, the default) or font (the printer's resident "
+     "fonts)"},
     {"size 60 40\ntext 1 1 10 5 fit=ellipsis \"产地 {origin_zh|origin}\"\n",
      "t.label:2: text: fit=ellipsis would cut text the law requires on the label (name, origin, price, unit, a "
      "required field): use fit=shrink or fit=wrap"},
@@ -593,9 +602,11 @@ static void zpl_fields(void **state)
     fclose(f);
     assert_true(strncmp(buf, "^XA\n^CI28\n^PW559\n^LL400\n^LH0,0\n", 30) == 0);
     assert_non_null(strstr(buf, ",200,0,0,6,_^FD_10103017620422003" "10L2405-A_117260430^FS\n"));
-    assert_non_null(strstr(buf, "^FH^FD品名：法式草莓果酱^FS\n"));
-    assert_non_null(strstr(buf, "^FH^FD批号：L2405-A^FS\n"));
-    assert_non_null(strstr(buf, ",E:ANMDS.TTF^FH^FD原产国或地区：法国^FS\n"));
+    /* Text as graphics, each after its lines as a comment. */
+    assert_non_null(strstr(buf, "\n^FX品名：法式草莓果酱\n^FO"));
+    assert_non_null(strstr(buf, "\n^FX批号：L2405-A\n^FO"));
+    assert_non_null(strstr(buf, "\n^FX原产国或地区：法国\n^FO"));
+    assert_null(strstr(buf, "E:ANMDS.TTF"));
     assert_true(len > 6 && strcmp(buf + len - 9, "^PQ1\n^XZ\n") == 0);
     free(buf);
     fixture_free(&fx);
@@ -609,7 +620,7 @@ static void zpl_fields(void **state)
     assert_non_null(strstr(buf, "^PW709\n^LL472\n"));
     assert_non_null(strstr(buf, "^BEN,"));
     assert_non_null(strstr(buf, ",Y,N^FD690123456789^FS\n")); /* 12 digits: the printer adds the check digit */
-    assert_non_null(strstr(buf, "^FH^FDOolong_5Ftea_5E_7E^FS\n"));
+    assert_non_null(strstr(buf, "\n^FXOolong_tea  \n^FO")); /* ^ and ~ would end the comment */
     free(buf);
     fixture_free(&fx);
 }
@@ -628,10 +639,10 @@ static void text_shrinks_to_fit(void **state)
     char *buf = NULL;
     size_t len = 0;
     assert_int_equal(ent_label_template_parse(&t, tpl, "t.label"), ENT_OK);
-    ent_label_options o = {.format = ENT_LABEL_ZPL, .dpi = 203};
+    ent_label_options o = {.format = ENT_LABEL_ZPL, .dpi = 203, .zpl_text = ENT_LABEL_ZPL_TEXT_FONT};
     assert_int_equal(ent_label_job_new(&job, t, &o), ENT_OK);
     assert_int_equal(ent_label_data_new(&d), ENT_OK);
-    ent_label_data_set(d, "name_en", "Short");
+    ent_label_data_set(d, "name_en", "Short^~_");
     ent_label_data_set(d, "name_zh", "意大利特级初榨橄榄油礼盒装");
     assert_int_equal(ent_label_job_add(job, d, 1, "a"), ENT_OK);
     ent_label_data_set(d, "name_en", "Extra virgin olive oil, cold pressed, in a gift box");
@@ -640,7 +651,7 @@ static void text_shrinks_to_fit(void **state)
     assert_int_equal(ent_label_job_write(job, f), ENT_OK);
     fclose(f);
     /* 20 pt is 56 dots at 203 dpi: the short name keeps it, the long one shrinks. */
-    assert_non_null(strstr(buf, "^A0N,56,56^FH^FDShort^FS"));
+    assert_non_null(strstr(buf, "^A0N,56,56^FH^FDShort_5E_7E_5F^FS")); /* field data escaped after ^FH */
     char *second = strstr(buf, "^FDExtra virgin");
     assert_non_null(second);
     char *a = second;
@@ -669,9 +680,9 @@ static void zpl_texts(const char *zpl, int label, char *out, size_t len)
     for (int i = 0; i < label && p; i++)
         p = strstr(p + 1, "^XA");
     const char *end = p ? strstr(p, "^XZ") : NULL;
-    while (p && (p = strstr(p, "^FH^FD")) != NULL && p < end) {
-        p += 6;
-        const char *fs = strstr(p, "^FS");
+    while (p && (p = strstr(p, "\n^FX")) != NULL && p < end) {
+        p += 4;
+        const char *fs = strchr(p, '\n');
         if (k && k < len - 1)
             out[k++] = '|';
         for (; p < fs && k < len - 1; p++)
