@@ -61,7 +61,7 @@ int route_closings(struct req *r, json_t *body, const char *tail, struct reply *
     return 0;
 }
 
-static const struct field close_fields[] = {{"period", F_STRING, 0}, {"date", F_STRING, 0}, {NULL, F_STRING, 0}};
+static const struct field close_fields[] = {{"period", F_STRING, 1}, {"date", F_STRING, 0}, {NULL, F_STRING, 0}};
 
 static json_t *z_json(const ent_journal_closing *z)
 {
@@ -92,9 +92,7 @@ static int run_close(ent_db *db, ent_journal *j, struct job *job)
     ent_journal_closing *z = NULL;
     if (xact_as(db, job) != 0)
         return 0;
-    int p = period == NULL || strcmp(period, "day") == 0 ? ENT_PERIOD_DAY
-            : strcmp(period, "month") == 0              ? ENT_PERIOD_MONTH
-                                                        : ENT_PERIOD_YEAR;
+    int p = strcmp(period, "day") == 0 ? ENT_PERIOD_DAY : strcmp(period, "month") == 0 ? ENT_PERIOD_MONTH : ENT_PERIOD_YEAR;
     int rc = ent_journal_close_period(j, &z, p, json_str(b, "date"));
     xanswer(&job->reply, db, rc, 201, rc == ENT_OK ? z_json(z) : NULL);
     ent_journal_closing_free(z);
@@ -104,10 +102,10 @@ static int run_close(ent_db *db, ent_journal *j, struct job *job)
 int route_close(struct req *r, json_t *body, const char *tail, struct reply *out)
 {
     (void)tail;
-    if (body && json_check(out, body, close_fields, "a closing") != 0)
+    if (json_check(out, body, close_fields, "a closing") != 0)
         return 0;
     const char *period = json_str(body, "period");
-    if (period && strcmp(period, "day") != 0 && strcmp(period, "month") != 0 && strcmp(period, "year") != 0) {
+    if (strcmp(period, "day") != 0 && strcmp(period, "month") != 0 && strcmp(period, "year") != 0) {
         reply_error(out, 422, "invalid", "period", "'period' is day, month or year, not '%s'", ENT_CLIP(period, 40));
         return 0;
     }
