@@ -80,6 +80,13 @@ static int price_digits(ent_db *db, json_t *b, const char *code, int *digits)
     return rc; /* an unknown currency is the library's to refuse, by name */
 }
 
+/* value / 10^scale as text into buf: buf, or NULL when it does not fit. */
+static const char *scaled(char *buf, size_t len, int64_t value, int scale)
+{
+    int n = ent_decimal_format(buf, len, value, scale);
+    return n >= 0 && (size_t)n < len ? buf : NULL;
+}
+
 static int fill_fields(ent_db *db, struct pfields *pf, json_t *b, const char *code)
 {
     int edit = code != NULL, digits = 2;
@@ -99,8 +106,8 @@ static int fill_fields(ent_db *db, struct pfields *pf, json_t *b, const char *co
     f->reorder_point = whole_of(b, "reorder_point", edit, pf->reorder, sizeof pf->reorder);
     f->shelf_life_days = whole_of(b, "shelf_life_days", edit, pf->shelf, sizeof pf->shelf);
     json_t *tax = json_object_get(b, "tax_rate_bp");
-    if (json_is_integer(tax) && ent_decimal_format(pf->tax, sizeof pf->tax, json_integer_value(tax), 2) == ENT_OK)
-        f->tax_rate = pf->tax;
+    if (json_is_integer(tax))
+        f->tax_rate = scaled(pf->tax, sizeof pf->tax, json_integer_value(tax), 2);
     else
         f->tax_rate = whole_of(b, "tax_rate_bp", edit, pf->tax, sizeof pf->tax); /* null: "" (refused) */
     json_t *price = json_object_get(b, "price");
@@ -108,9 +115,7 @@ static int fill_fields(ent_db *db, struct pfields *pf, json_t *b, const char *co
         int rc = price_digits(db, b, code, &digits);
         if (rc != ENT_OK)
             return rc;
-        if (ent_decimal_format(pf->price, sizeof pf->price, json_integer_value(price), digits) != ENT_OK)
-            snprintf(pf->price, sizeof pf->price, "%lld", (long long)json_integer_value(price)); /* refused */
-        f->price = pf->price;
+        f->price = scaled(pf->price, sizeof pf->price, json_integer_value(price), digits);
     } else {
         f->price = text_of(b, "price", edit); /* null on an edit: unpriced */
     }
