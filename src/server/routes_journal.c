@@ -31,8 +31,6 @@ static json_t *pays_json(const ent_journal_pay *p, size_t n)
 
 static int add_closing(const ent_journal_entry *e, void *ud)
 {
-    if (strcmp(e->kind, "CLOSE") != 0)
-        return 0;
     json_t *o = json_pack("{s:I, s:s, s:s, s:s}", "seq", (json_int_t)e->seq, "period", e->period ? e->period : "",
                           "period_end", e->period_end ? e->period_end : "", "time", e->time);
     json_object_set_new(o, "first_seq", json_integer(e->first_seq));
@@ -50,13 +48,12 @@ static int add_closing(const ent_journal_entry *e, void *ud)
 int route_closings(struct req *r, json_t *body, const char *tail, struct reply *out)
 {
     (void)body, (void)tail;
-    int64_t from, to;
+    int64_t limit;
     ent_db *db = srv_reader(out);
-    if (db == NULL || xarg_whole(r, "from", 1, INT64_MAX, 0, &from, out) ||
-        xarg_whole(r, "to", 1, INT64_MAX, 0, &to, out))
+    if (db == NULL || xarg_whole(r, "limit", 1, 100000, 100, &limit, out))
         return 0;
     json_t *rows = json_array();
-    int rc = ent_journal_each(db, from, to, add_closing, rows);
+    int rc = ent_journal_closings(db, limit, add_closing, rows);
     xanswer(out, db, rc, 200, json_pack("{s:o}", "closings", rows));
     return 0;
 }
