@@ -211,6 +211,18 @@ refused("GET", "journal/export?from=5&to=2", None, AUD, 422, "invalid", "from")
 st, h, pem = srv.req("GET", V1 + "journal/pubkey", token=AUD)
 check(st == 200 and "BEGIN PUBLIC KEY" in pem and pem.startswith("# record 1 (START)"), f"pubkey: {st} {pem[:80]!r}")
 
+# ---- text that is not UTF-8, bodies of the wrong shape
+refused("GET", "products/history/%FF", None, AUD, 400, "malformed", "code")
+refused("PATCH", "products/%FF", {"price": 1}, M, 400, "malformed", "code")
+refused("POST", "counts/post/%FF", {}, CLERK, 400, "malformed", "count")
+refused("GET", "reports/sales?counter=%FF", None, AUD, 400, "malformed", "counter")
+refused("POST", "counts", [], CLERK, 422, "invalid")
+refused("POST", "counts/post/" + cid, [], CLERK, 422, "invalid")
+refused("POST", "journal/close", None, SUP, 422, "invalid")
+refused("PATCH", "store", None, M, 422, "invalid")
+refused("POST", "flow/import", {"sensor": "D1"}, M, 415, "unsupported_media_type")
+refused("GET", "journal/closings?limit=0", None, AUD, 422, "invalid", "limit")
+
 # ---- the store's details
 st, _, b = srv.req("GET", V1 + "store", token=TOK["cashier"])
 check(st == 200 and b["code"] == "SH01" and b["name"] == "测试商店" and b["phone"] is None, f"store: {b}")
