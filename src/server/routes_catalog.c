@@ -18,12 +18,11 @@
  * (price in minor units, tax_rate_bp in basis points); the library takes
  * the text a person would type, so they are written out here. */
 static const struct field product_fields[] = {
-    {"gtin", F_STRING, 0},       {"sku", F_STRING, 0},        {"name_zh", F_STRING, 0},
-    {"name_en", F_STRING, 0},    {"brand", F_STRING, 0},      {"origin", F_STRING, 0},
-    {"hs_code", F_STRING, 0},    {"unit", F_STRING, 0},       {"net_content", F_STRING, 0},
-    {"price", F_INT, 0},         {"currency", F_STRING, 0},   {"tax_rate_bp", F_INT, 0},
-    {"importer", F_STRING, 0},   {"reorder_point", F_INT, 0}, {"storage", F_STRING, 0},
-    {"shelf_life_days", F_INT, 0}, {"retired", F_BOOL, 0},    {NULL, F_STRING, 0},
+    {"gtin", F_STRING, 0},        {"sku", F_STRING, 0},        {"name_zh", F_STRING, 0},  {"name_en", F_STRING, 0},
+    {"brand", F_STRING, 0},       {"origin", F_STRING, 0},     {"hs_code", F_STRING, 0},  {"unit", F_STRING, 0},
+    {"net_content", F_STRING, 0}, {"price", F_INT, 0},         {"currency", F_STRING, 0}, {"tax_rate_bp", F_INT, 0},
+    {"importer", F_STRING, 0},    {"reorder_point", F_INT, 0}, {"storage", F_STRING, 0},  {"shelf_life_days", F_INT, 0},
+    {"retired", F_BOOL, 0},       {NULL, F_STRING, 0},
 };
 
 struct pfields {

@@ -5,8 +5,7 @@
 
 #include "routes_ext.h"
 
-int xarg_whole(struct req *r, const char *name, int64_t min, int64_t max, int64_t def, int64_t *out,
-               struct reply *rep)
+int xarg_whole(struct req *r, const char *name, int64_t min, int64_t max, int64_t def, int64_t *out, struct reply *rep)
 {
     const char *s = req_arg(r, name);
     *out = def;

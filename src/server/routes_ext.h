@@ -8,8 +8,7 @@
 
 /* A whole number from a query parameter (min..max); def when absent. -1
  * with a 422 answer naming the parameter. */
-int xarg_whole(struct req *r, const char *name, int64_t min, int64_t max, int64_t def, int64_t *out,
-               struct reply *rep);
+int xarg_whole(struct req *r, const char *name, int64_t min, int64_t max, int64_t def, int64_t *out, struct reply *rep);
 /* Query (or path) text that must be UTF-8: 0, or -1 with a 400 answer. */
 int xarg_text(struct req *r, const char *name, const char **out, struct reply *rep);
 int xtail_text(const char *tail, const char *what, struct reply *rep);

@@ -89,7 +89,9 @@ static int run_close(ent_db *db, ent_journal *j, struct job *job)
     ent_journal_closing *z = NULL;
     if (xact_as(db, job) != 0)
         return 0;
-    int p = strcmp(period, "day") == 0 ? ENT_PERIOD_DAY : strcmp(period, "month") == 0 ? ENT_PERIOD_MONTH : ENT_PERIOD_YEAR;
+    int p = strcmp(period, "day") == 0     ? ENT_PERIOD_DAY
+            : strcmp(period, "month") == 0 ? ENT_PERIOD_MONTH
+                                           : ENT_PERIOD_YEAR;
     int rc = ent_journal_close_period(j, &z, p, json_str(b, "date"));
     xanswer(&job->reply, db, rc, 201, rc == ENT_OK ? z_json(z) : NULL);
     ent_journal_closing_free(z);
@@ -140,11 +142,11 @@ int route_journal_verify(struct req *r, json_t *body, const char *tail, struct r
         reply_ent(out, db, rc);
         return 0;
     }
-    json_t *res = json_pack("{s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:s, s:o}", "ok", rc == ENT_OK, "records",
-                            (json_int_t)sum.records, "last_seq", (json_int_t)sum.last_seq, "grand_total",
-                            (json_int_t)sum.grand_total, "closings", (json_int_t)sum.closings, "bad",
-                            (json_int_t)sum.bad, "keys", (json_int_t)sum.keys, "anchored", sum.anchored, "head",
-                            sum.head, "issues", issues);
+    json_t *res =
+        json_pack("{s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:s, s:o}", "ok", rc == ENT_OK, "records",
+                  (json_int_t)sum.records, "last_seq", (json_int_t)sum.last_seq, "grand_total",
+                  (json_int_t)sum.grand_total, "closings", (json_int_t)sum.closings, "bad", (json_int_t)sum.bad, "keys",
+                  (json_int_t)sum.keys, "anchored", sum.anchored, "head", sum.head, "issues", issues);
     reply_json(out, 200, res);
     return 0;
 }
@@ -226,8 +228,8 @@ static int export_key(const ent_journal_entry *e, void *ud)
 {
     struct export_ctx *x = ud;
     if (e->pubkey_pem)
-        json_array_append_new(x->keys, json_pack("{s:I, s:s, s:s}", "seq", (json_int_t)e->seq, "record", e->kind,
-                                                 "pem", e->pubkey_pem));
+        json_array_append_new(
+            x->keys, json_pack("{s:I, s:s, s:s}", "seq", (json_int_t)e->seq, "record", e->kind, "pem", e->pubkey_pem));
     return 0;
 }
 

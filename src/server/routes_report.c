@@ -52,7 +52,8 @@ int route_report_sales(struct req *r, json_t *body, const char *tail, struct rep
     int64_t total = 0;
     json_t *rows = json_array();
     int rc = ent_sales_report(db, &total, &q, sales_row, rows);
-    xanswer(out, db, rc, 200, json_pack("{s:s, s:I, s:o}", "by", names[q.by], "total", (json_int_t)total, "rows", rows));
+    xanswer(out, db, rc, 200,
+            json_pack("{s:s, s:I, s:o}", "by", names[q.by], "total", (json_int_t)total, "rows", rows));
     return 0;
 }
 
@@ -99,8 +100,9 @@ int route_report_flow(struct req *r, json_t *body, const char *tail, struct repl
     if (rc != ENT_OK)
         json_decref(peaks);
     xanswer(out, db, rc, 200,
-            rc == ENT_OK ? json_pack("{s:s, s:o, s:o}", "by", q.by_day ? "day" : "hour", "rows", rows, "peak_hours", peaks)
-                         : rows);
+            rc == ENT_OK
+                ? json_pack("{s:s, s:o, s:o}", "by", q.by_day ? "day" : "hour", "rows", rows, "peak_hours", peaks)
+                : rows);
     return 0;
 }
 
