@@ -488,6 +488,9 @@ static int counter_line(struct till *t, char *line)
 
 int cmd_counter(struct cli *cli, int argc, char **argv)
 {
+    for (int i = 0; i < argc; i++) /* the till against a store server */
+        if (strcmp(argv[i], "--server") == 0 || strncmp(argv[i], "--server=", 9) == 0)
+            return cmd_counter_remote(cli, argc, argv);
     const char *counter = NULL, *cashier = NULL, *shelf = NULL, *paper = NULL, *escpos = NULL;
     const struct cli_opt opts[] = {{"counter", &counter, NULL}, {"cashier", &cashier, NULL},
                                    {"shelf", &shelf, NULL},     {"paper", &paper, NULL},

@@ -29,6 +29,7 @@
 struct counter_basket {
     char counter[ENT_COUNTER_SIZE];
     char owner[SRV_USER_MAX];
+    char currency[ENT_CURRENCY_SIZE];
     int64_t session_id, token_id; /* who owns it */
     ent_basket *b;
     struct counter_basket *next;
@@ -179,8 +180,8 @@ static json_t *basket_json(const struct counter_basket *c)
                              "tax", (json_int_t)l->tax, "price_reason", jtext(l->price_reason), "discount_reason",
                              jtext(l->discount_reason), "approved_by", jtext(l->approved_by)));
     }
-    return json_pack("{s:s, s:s, s:o, s:I, s:I, s:I, s:I, s:I}", "counter", c->counter, "cashier", c->owner, "lines",
-                     lines, "total", (json_int_t)t.total, "tax", (json_int_t)t.tax, "units", (json_int_t)t.units,
+    return json_pack("{s:s, s:s, s:s, s:o, s:I, s:I, s:I, s:I, s:I}", "counter", c->counter, "cashier", c->owner,
+                     "currency", c->currency, "lines", lines, "total", (json_int_t)t.total, "tax", (json_int_t)t.tax, "units", (json_int_t)t.units,
                      "paid", (json_int_t)t.paid, "due", (json_int_t)t.due);
 }
 
@@ -234,6 +235,15 @@ static int op_open(ent_db *db, struct bop *op, struct job *job)
         free(c);
         return 0;
     }
+    ent_store *store = NULL;
+    if ((rc = ent_store_get(db, &store)) != ENT_OK) {
+        reply_ent(&job->reply, db, rc);
+        ent_basket_free(c->b);
+        free(c);
+        return 0;
+    }
+    snprintf(c->currency, sizeof c->currency, "%s", store->currency);
+    ent_store_free(store);
     snprintf(c->counter, sizeof c->counter, "%s", op->counter);
     snprintf(c->owner, sizeof c->owner, "%s", job->user);
     c->session_id = op->who.session_id;

@@ -219,6 +219,47 @@ check(sold == 5 and results.count(409) == N - 5, f"5 sold, the rest refused (no 
 left = L.query("SELECT qty FROM stock_balance s JOIN lot l ON l.id = s.lot_id WHERE l.code = 'LAST'")
 check(all(q >= 0 for (q,) in left) and sum(q for (q,) in left) == 0, f"never below zero: {left}")
 
+# ---- the terminal counter against the server (entrepot counter --server)
+import subprocess  # noqa: E402
+
+
+def till(script, *args, token=CASH, env_token=True):
+    e = dict(os.environ)
+    e.pop("ENTREPOT_NOW", None)
+    e.pop("ENTREPOT_TOKEN", None)
+    if env_token:
+        e["ENTREPOT_TOKEN"] = token
+    return subprocess.run([L.ENTREPOT, "counter", "--server", "http://127.0.0.1:%d" % srv.port, "--counter", "T1",
+                           *args], input=script, capture_output=True, text=True, env=e, timeout=120)
+
+
+p = till(L.NUTELLA + "*2\n" + L.COLA + "\nsub\nprice #1 30.00 dented\n" + SUPNAME + "\n" + L.PASSWORD +
+         "\ndel #2\npay card 10\npay cash 100\nreprint\nquit\n")
+out = p.stdout
+check(p.returncode == 0 and "榛子可可酱" in out and "subtotal 83.30" in out, f"till: scan, sub: {p.returncode} {out} {p.stderr}")
+check("approval" in out and "[approved " + SUPNAME + "]" in out, f"till: the override asks for a supervisor: {out}")
+check("still due 50.00" in out and "sold: receipt" in out and "找零 Change" in out,
+      f"till: split payment and the sale: {out}")
+check("REPRINT" in out, f"till: reprint from the server: {out}")
+check(CASH not in out + p.stderr and L.PASSWORD not in out + p.stderr, "till: neither token nor password shown")
+receipt_no = int(out.split("sold: receipt ")[1].split(",")[0])
+rows = L.query("SELECT l.approved_by, l.unit_price, l.qty FROM sale_line l JOIN sale s ON s.id = l.sale_id "
+               "WHERE s.receipt = ?", receipt_no)
+check(rows == [(SUPNAME, 3000, 2)], f"till: the sale as recorded: {rows}")
+tf = os.path.join(L.WORK, "till.token")
+with open(tf, "w") as f:
+    f.write(CASH + "\n")
+p = till("9999999999994\n" + L.PEN + "\nquit\n", "--token-file", tf, env_token=False)
+check(p.returncode == 0 and "! " in p.stdout and "basket cancelled (not paid)" in p.stdout,
+      f"till with --token-file: an unknown code, then quit unpaid: {p.returncode} {p.stdout} {p.stderr}")
+p = till("quit\n", token="ent_" + "A" * 43)
+check(p.returncode == 1 and p.stdout == "", f"till with a bad token: {p.returncode} {p.stdout} {p.stderr}")
+p = till("quit\n", env_token=False)
+check(p.returncode == 2 and "token" in p.stderr, f"till without a token: {p.returncode} {p.stderr}")
+p = subprocess.run([L.ENTREPOT, "counter", "--server", "https://127.0.0.1:1", "--counter", "T1"],
+                   capture_output=True, text=True, env=dict(os.environ, ENTREPOT_TOKEN=CASH))
+check(p.returncode == 2 and "https" in p.stderr, f"till over https: {p.returncode} {p.stderr}")
+
 check(srv.stop() == 0, "SIGTERM exits 0 with baskets open")
 check(L.cli("check", ok=False).returncode == 0, "check is clean after")
 L.finish()
