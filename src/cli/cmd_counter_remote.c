@@ -486,6 +486,8 @@ static int open_basket(struct rtill *t, const char *shelf, int drop)
         json_decref(reply);
     }
     int st = api(t, "POST", path, shelf ? json_pack("{s:s}", "shelf", shelf) : json_object(), &reply);
+    if (st < 0)
+        cli_error(EXIT_IO, "the server %s:%s does not answer: nothing was done", t->host, t->port);
     if (st != 200 && st != 201) {
         if (st > 0)
             cli_error(st == 401 || st == 403 ? EXIT_REFUSED : EXIT_USAGE, "%s", err_message(reply));
