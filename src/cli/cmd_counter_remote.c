@@ -141,13 +141,15 @@ done:
     return rc;
 }
 
-/* A JSON request; the answer's status, *reply the parsed body (or NULL).
+/* A JSON request (body, may be NULL, is taken); the answer's status, *reply
+ * the parsed body (or NULL).
  * A failure says why on the till's screen ("! ...") and returns -1, or the
  * status for an error the caller may handle (403 asking for approval). */
 static int api(struct rtill *t, const char *method, const char *path, json_t *body, json_t **reply)
 {
     char *text = body ? json_dumps(body, JSON_COMPACT) : NULL, *resp = NULL;
     size_t len = 0;
+    json_decref(body);
     int status = 0;
     *reply = NULL;
     if (http(t, method, path, text, &status, &resp, &len) != 0) {
@@ -300,7 +302,7 @@ static void change_line(struct rtill *t, size_t line, json_t *body)
     char path[128];
     json_t *reply = NULL;
     snprintf(path, sizeof path, "/api/v1/counters/%s/basket/lines/%zu", t->counter, line);
-    int st = api(t, "PATCH", path, body, &reply);
+    int st = api(t, "PATCH", path, json_incref(body), &reply);
     if (st == 403 && strcmp(err_code(reply), "approval_needed") == 0) {
         fprintf(t->out, "  %s\n", err_message(reply));
         char *user = ask(t, "  supervisor: ", 0), *pw = user ? ask(t, "  password: ", 1) : NULL;
@@ -309,7 +311,7 @@ static void change_line(struct rtill *t, size_t line, json_t *body)
         if (pw) {
             json_object_set_new(body, "approval", json_pack("{s:s, s:s}", "user", user, "password", pw));
             memset(pw, 0, strlen(pw));
-            st = api(t, "PATCH", path, body, &reply);
+            st = api(t, "PATCH", path, json_incref(body), &reply);
             json_t *a = json_object_get(body, "approval");
             char *p = (char *)json_string_value(json_object_get(a, "password"));
             memset(p, 0, strlen(p));

@@ -21,6 +21,7 @@
 #include "server.h"
 
 #define BASKET_LINES_MAX 500
+#define BASKETS_MAX 1000 /* open at once: a counter each; more is refused (memory) */
 #define PAYS_MAX 8
 #define RETURN_ITEMS_MAX 500
 
@@ -35,6 +36,7 @@ struct counter_basket {
     struct counter_basket *next;
 };
 static struct counter_basket *baskets;
+static int nbaskets;
 
 static struct counter_basket *basket_find(const char *counter)
 {
@@ -49,6 +51,7 @@ static void basket_drop(struct counter_basket *gone)
     for (struct counter_basket **p = &baskets; *p; p = &(*p)->next)
         if (*p == gone) {
             *p = gone->next;
+            nbaskets--;
             ent_basket_free(gone->b);
             free(gone);
             return;
@@ -134,7 +137,7 @@ static int queue_op(struct req *r, struct bop *op, struct reply *out)
  * sent or it is refused, 429 while the approver's name must wait. */
 static int approve(ent_db *db, struct bop *op, const char *what, char approver[SRV_USER_MAX], struct reply *out)
 {
-    ent_principal p;
+    ent_principal p = {0};
     if (op->approval == NULL) {
         reply_error(out, 403, "approval_needed", "approval",
                     "%s needs a supervisor's approval: send \"approval\": {\"user\", \"password\"}", what);
@@ -224,6 +227,11 @@ static int op_open(ent_db *db, struct bop *op, struct job *job)
         reply_error(&job->reply, 409, "refused", NULL, "counter %s has a basket open by %s", c->counter, c->owner);
         return 0;
     }
+    if (nbaskets >= BASKETS_MAX) {
+        reply_error(&job->reply, 409, "refused", NULL, "%d baskets are open, the most the server holds: abandon some",
+                    BASKETS_MAX);
+        return 0;
+    }
     c = calloc(1, sizeof *c);
     if (c == NULL) {
         reply_error(&job->reply, 500, "error", NULL, "out of memory");
@@ -250,6 +258,7 @@ static int op_open(ent_db *db, struct bop *op, struct job *job)
     c->token_id = op->who.token_id;
     c->next = baskets;
     baskets = c;
+    nbaskets++;
     reply_json(&job->reply, 201, basket_json(c));
     return 0;
 }
