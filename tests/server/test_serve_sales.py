@@ -246,6 +246,8 @@ receipt_no = int(out.split("sold: receipt ")[1].split(",")[0])
 rows = L.query("SELECT l.approved_by, l.unit_price, l.qty FROM sale_line l JOIN sale s ON s.id = l.sale_id "
                "WHERE s.receipt = ?", receipt_no)
 check(rows == [(SUPNAME, 3000, 2)], f"till: the sale as recorded: {rows}")
+p = L.cli("sale", "--reprint", str(receipt_no), ok=False)
+check(p.returncode == 0 and "批准 Approved " + SUPNAME in p.stdout, f"sale --reprint shows the approval: {p.stdout}")
 tf = os.path.join(L.WORK, "till.token")
 with open(tf, "w") as f:
     f.write(CASH + "\n")
