@@ -261,6 +261,9 @@ check(p.returncode == 2 and "token" in p.stderr, f"till without a token: {p.retu
 p = subprocess.run([L.ENTREPOT, "counter", "--server", "https://127.0.0.1:1", "--counter", "T1"],
                    capture_output=True, text=True, env=dict(os.environ, ENTREPOT_TOKEN=CASH))
 check(p.returncode == 2 and "https" in p.stderr, f"till over https: {p.returncode} {p.stderr}")
+p = subprocess.run([L.ENTREPOT, "counter", "--server", "http://127.0.0.1:1", "--counter", "T1"], input="quit\n",
+                   capture_output=True, text=True, env=dict(os.environ, ENTREPOT_TOKEN=CASH))
+check(p.returncode == 3 and "does not answer" in p.stderr, f"till, no server there: {p.returncode} {p.stderr}")
 
 check(srv.stop() == 0, "SIGTERM exits 0 with baskets open")
 check(L.cli("check", ok=False).returncode == 0, "check is clean after")
