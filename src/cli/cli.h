@@ -165,6 +165,8 @@ int cmd_journal(struct cli *cli, int argc, char **argv);
 int cmd_receipt(struct cli *cli, int argc, char **argv);
 int cmd_label(struct cli *cli, int argc, char **argv);
 int cmd_counter(struct cli *cli, int argc, char **argv);
+/* counter --server URL: the till against a store server (cmd_counter_remote.c). */
+int cmd_counter_remote(struct cli *cli, int argc, char **argv);
 int cmd_sale(struct cli *cli, int argc, char **argv);
 int cmd_return(struct cli *cli, int argc, char **argv);
 int cmd_flow(struct cli *cli, int argc, char **argv);

@@ -154,7 +154,8 @@ static const struct route *find_route(const char *method, const char *url, const
     *path_known = 0;
     for (const struct route *rt = srv_routes; rt->method; rt++) {
         size_t n = strlen(rt->path);
-        int match = rt->prefix ? strncmp(url, rt->path, n) == 0 && url[n] != '\0' && strchr(url + n, '/') == NULL
+        int match = rt->prefix ? strncmp(url, rt->path, n) == 0 && url[n] != '\0' &&
+                                     (rt->prefix == 2 || strchr(url + n, '/') == NULL)
                                : strcmp(url, rt->path) == 0;
         if (!match)
             continue;

@@ -166,7 +166,7 @@ enum { RIGHT_OPEN = 0, RIGHT_ANY = -1 /* any user with a session or token */ };
 struct route {
     const char *method;
     const char *path; /* exact, or a prefix ending in '/' when prefix is set */
-    int prefix;
+    int prefix;       /* 1: the tail is one segment; 2: it may hold '/' */
     int right; /* enum ent_right, RIGHT_OPEN or RIGHT_ANY */
     int (*fn)(struct req *r, json_t *body, const char *tail, struct reply *out);
     int right_alt; /* another right that is enough too (0: none) */
@@ -186,6 +186,11 @@ int srv_queue_write(struct req *r, int (*run)(ent_db *, ent_journal *, struct jo
  * which must not hold the writer's group open. */
 int srv_queue_auth(struct req *r, int (*run)(ent_db *, ent_journal *, struct job *), void *arg,
                    void (*free_arg)(void *));
+
+/* ---- routes_sales.c ---- */
+/* Releases the counters' baskets (they borrow the writer's connection):
+ * once the writer has stopped, before its connection is closed. */
+void sales_baskets_free(void);
 
 /* The embedded OpenAPI document (openapi_embedded.c, built from
  * src/server/openapi.json). */

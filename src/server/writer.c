@@ -189,6 +189,7 @@ void writer_stop(struct srv *s)
     }
     ent_journal_close(s->writer.journal);
     s->writer.journal = s->journal = NULL;
+    sales_baskets_free();
     queue_stop(&s->writer);
 }
 
