@@ -14,7 +14,6 @@
 #include <sys/stat.h>
 
 #include <jansson.h>
-#include <openssl/evp.h>
 #include <openssl/pem.h>
 
 #include "entrepot/csv.h"
@@ -319,21 +318,11 @@ struct listed {
 
 static int sha256_file(ent_db *db, const char *path, const char *name, char hex[65])
 {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
+    int rc = entx_jsha256_file(hex, path);
+    if (rc == -1)
         return entx_fail(db, ENT_INVALID, "the CSV set lacks %s: %s", name, strerror(errno));
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    unsigned char buf[65536], md[J_HASH];
-    size_t n;
-    int ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
-    while (ok && (n = fread(buf, 1, sizeof buf, f)) > 0)
-        ok = EVP_DigestUpdate(ctx, buf, n);
-    ok = ok && !ferror(f) && EVP_DigestFinal_ex(ctx, md, NULL);
-    EVP_MD_CTX_free(ctx);
-    fclose(f);
-    if (!ok)
+    if (rc != 0)
         return entx_fail(db, ENT_ERROR, "cannot read %s", name);
-    entx_jhex(hex, md, J_HASH);
     return ENT_OK;
 }
 

@@ -214,8 +214,11 @@ static int add_level(const ent_level *l, void *ud)
     json_object_set_new(o, "expiry", jstr(l->expiry));
     json_object_set_new(o, "origin", jstr(l->origin));
     json_object_set_new(o, "qty", json_integer(l->qty));
-    json_object_set_new(o, "reorder_point", json_integer(l->reorder_point));
-    json_object_set_new(o, "value", json_integer(l->value));
+    /* null, not 0, where there is nothing to say: a reorder point belongs to
+     * a commodity (rows by product), and a value needs a cost */
+    bool by_product = l->gtin != NULL && l->lot == NULL;
+    json_object_set_new(o, "reorder_point", by_product ? json_integer(l->reorder_point) : json_null());
+    json_object_set_new(o, "value", l->cost_currency ? json_integer(l->value) : json_null());
     json_object_set_new(o, "cost_currency", jstr(l->cost_currency));
     json_array_append_new(ud, o);
     return 0;

@@ -45,6 +45,8 @@ st, _, b = srv.req("GET", V1 + "scan?code=4006381333932", token=CASH)
 check(st == 422 and "check digit" in b["error"]["message"], f"scan bad check digit: {st} {b}")
 st, _, b = srv.req("GET", V1 + "stock?by=lot", token=CASH)
 check(st == 200 and {r["lot"]: r["qty"] for r in b["levels"]}.get("N1") == 5000, f"stock by lot: {b}")
+check(b["levels"] and all(r["value"] is None and r["reorder_point"] is None for r in b["levels"] if r["cost_currency"] is None),
+      f"stock by lot: no cost and no reorder point are null, not 0: {b}")
 st, _, b = srv.req("GET", V1 + "stock?by=shelf", token=CASH)
 check(st == 422 and L.err_field(b) == "by", f"stock by shelf: {st} {b}")
 st, _, b = srv.req("GET", V1 + "stock/low", token=CASH)
