@@ -19,8 +19,8 @@
 #define SALT_LEN 16
 #define KEY_LEN 32
 #define TOKEN_BYTES 32
-#define TOKEN_CHARS 43 /* base64url of 32 bytes, no padding */
-#define TOKEN_PREFIX "ent_"
+#define TOKEN_CHARS ENTX_TOKEN_CHARS /* base64url of 32 bytes, no padding */
+#define TOKEN_PREFIX ENTX_TOKEN_PREFIX
 #define SCRYPT_R 8
 #define SCRYPT_P 1
 #define LOG2N_MIN 10

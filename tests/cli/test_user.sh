@@ -100,6 +100,8 @@ expect 0 "API token 1 revoked by $ME" -- token revoke 1
 refused 1 "API token 1 was already revoked" -- token revoke 1
 refused 2 "no API token 99" -- token revoke 99
 refused 2 "token id 'x' is not a whole number" -- token revoke x
+# The secret pasted for the id: refused without showing any of it.
+refused 2 "token id 'ent_***' is not a whole number" -- token revoke "$T"
 refused 2 "token id '0' is too small" -- token revoke 0
 refused 2 "token revoke needs the token's id" -- token revoke
 jqtrue "token list hides revoked" 'length == 1' -- --json token list

@@ -175,7 +175,12 @@ s.close()
 
 # ---- the log: one line per request, no query, no secrets
 srv.req("GET", V1 + "products?q=secretquery", token=M)
+st, _, b = srv.req("DELETE", V1 + "tokens/" + M, token=M)  # the secret pasted for the id
+check(st == 422 and M[:12] not in json.dumps(b), f"a secret given for a token's id is not echoed: {st} {b}")
+st, _, b = srv.req("GET", V1 + "products/" + M, token=M)
+check(st == 404 and M[:12] not in json.dumps(b), f"a secret given for a code is not echoed: {st} {b}")
 log = srv.log_text()
+check(M[:12] not in log, "the log holds no part of a secret sent in a path")
 check("secretquery" not in log and M not in log, "the log holds no query and no token")
 check(any(" GET /api/v1/products 200 " in l for l in log.splitlines()), "a log line per request")
 
