@@ -78,6 +78,8 @@ static const char *hint_words(int hint)
     case ENT_HINT_ORIGIN: return " (--origin)";
     case ENT_HINT_COST: return " (--cost)";
     case ENT_HINT_FORCE: return " (--force)";
+    case ENT_HINT_USERS: return " (see `entrepot user list --all`; `entrepot user add` makes one)";
+    case ENT_HINT_TOKENS: return " (see `entrepot token list --all`)";
     default: return "";
     }
 }

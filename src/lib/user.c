@@ -210,7 +210,7 @@ static int find_user(ent_db *db, const char *name, ent_user *out)
     if (sc == SQLITE_ROW)
         rc = user_from_row(db, st, out);
     else if (sc == SQLITE_DONE)
-        rc = entx_fail(db, ENT_NOTFOUND, "no user '%s'", ENT_CLIP(name, 40));
+        rc = entx_fail_hint(db, ENT_NOTFOUND, ENT_HINT_USERS, "no user '%s'", ENT_CLIP(name, 40));
     else
         rc = entx_fail_sql(db, "looking up a user");
     sqlite3_reset(st);

@@ -621,7 +621,7 @@ int ent_token_add(ent_db *db, ent_token_secret *out, const char *user, const cha
     }
     sqlite3_reset(st);
     if (sc == SQLITE_DONE)
-        rc = entx_fail(db, ENT_NOTFOUND, "no user '%s'", ENT_CLIP(user, 40));
+        rc = entx_fail_hint(db, ENT_NOTFOUND, ENT_HINT_USERS, "no user '%s'", ENT_CLIP(user, 40));
     else if (sc != SQLITE_ROW)
         rc = entx_fail_sql(db, "looking up a user");
     else if (retired)
@@ -693,7 +693,7 @@ int ent_token_revoke(ent_db *db, int64_t id, const char *by)
         entx_col_copy(st, revoked, sizeof revoked, 0);
     sqlite3_reset(st);
     if (sc == SQLITE_DONE)
-        rc = entx_fail(db, ENT_NOTFOUND, "no API token %lld", (long long)id);
+        rc = entx_fail_hint(db, ENT_NOTFOUND, ENT_HINT_TOKENS, "no API token %lld", (long long)id);
     else if (sc != SQLITE_ROW)
         rc = entx_fail_sql(db, "looking up an API token");
     else if (revoked[0])

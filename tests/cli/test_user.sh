@@ -64,7 +64,7 @@ refused 2 "no user 'nobody'" -- user edit nobody --display X
 refused 2 "too many arguments" -- user edit ann bob --display X
 refused 1 "boss is the last active manager: another role would leave nobody" -- user edit boss --role cashier
 refused 1 "boss is the last active manager: retiring it would leave nobody" -- user retire boss
-refused 2 "no user 'nobody'" -- user retire nobody
+refused 2 "no user 'nobody' (see \`entrepot user list --all\`" -- user retire nobody
 refused 2 "user: unknown action 'delete'" -- user delete ann
 
 # The password never shows: not in a message, not in the database file.
@@ -94,11 +94,11 @@ refused 2 "token add needs --user and --device" -- token add --user boss
 refused 2 "--device is empty" -- token add --user boss --device ''
 refused 2 "device is too long" -- token add --user boss --device "$HUGE"
 refused 2 "device holds a control character" -- token add --user boss --device $'a\nb'
-refused 2 "no user 'nobody'" -- token add --user nobody --device x
+refused 2 "no user 'nobody' (see \`entrepot user list --all\`; \`entrepot user add\` makes one)" -- token add --user nobody --device x
 refused 1 "user 'ann' is retired: it gets no API tokens" -- token add --user ann --device x
 expect 0 "API token 1 revoked by $ME" -- token revoke 1
 refused 1 "API token 1 was already revoked" -- token revoke 1
-refused 2 "no API token 99" -- token revoke 99
+refused 2 "no API token 99 (see \`entrepot token list --all\`)" -- token revoke 99
 refused 2 "token id 'x' is not a whole number" -- token revoke x
 # The secret pasted for the id: refused without showing any of it.
 refused 2 "token id 'ent_***' is not a whole number" -- token revoke "$T"
