@@ -21,6 +21,8 @@
 #include "journal_internal.h"
 #include "time_internal.h"
 
+#define SET_MANIFEST "manifest.csv" /* names a CSV set, like its folder */
+
 /* The journal tables without constraints or affinity: duplicates, holes and
  * wrong types must reach the verifier, which names them. */
 static const char loose_schema[] =
@@ -276,6 +278,10 @@ static int load_json(struct loader *l, const char *path, const char *shown)
 {
     json_error_t err;
     json_t *doc = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
+    size_t n = strlen(path);
+    if (doc == NULL && n > 4 && strcmp(path + n - 4, ".csv") == 0) /* one file of a set, named for the set */
+        return entx_fail(l->db, ENT_INVALID, "%s is not a journal export: a CSV set is read whole, from its folder or "
+                         "its %s", shown, SET_MANIFEST);
     if (doc == NULL)
         return entx_fail(l->db, ENT_INVALID, "%s is not a journal export: line %d: %s", shown, err.line, err.text);
     int rc = ENT_OK;
@@ -307,7 +313,6 @@ static int load_json(struct loader *l, const char *path, const char *shown)
 /* ---- the CSV set --------------------------------------------------------- */
 
 #define SET_STORE "store.csv"
-#define SET_MANIFEST "manifest.csv"
 
 struct listed {
     char file[32];
