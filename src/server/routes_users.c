@@ -44,12 +44,7 @@ int route_users(struct req *r, json_t *body, const char *tail, struct reply *out
     const char *all = req_arg(r, "all");
     json_t *list = json_array();
     int rc = ent_user_each(db, all && strcmp(all, "1") == 0, add_user, list);
-    if (rc != ENT_OK) {
-        json_decref(list);
-        reply_ent(out, db, rc);
-        return 0;
-    }
-    reply_json(out, 200, json_pack("{s:o}", "users", list));
+    reply_result(out, db, rc, 200, json_pack("{s:o}", "users", list));
     return 0;
 }
 
@@ -88,10 +83,7 @@ static int run_user_add(ent_db *db, ent_journal *j, struct job *job)
     if (body_role(db, b, &f.role, &job->reply) != 0)
         return 0;
     int rc = ent_user_add(db, json_str(b, "name"), &f, job->user);
-    if (rc != ENT_OK)
-        reply_ent(&job->reply, db, rc);
-    else
-        reply_json(&job->reply, 201, json_pack("{s:s}", "name", json_str(b, "name")));
+    reply_result(&job->reply, db, rc, 201, json_pack("{s:s}", "name", json_str(b, "name")));
     json_object_del(b, "password");
     return 0;
 }
@@ -115,10 +107,7 @@ static int run_user_edit(ent_db *db, ent_journal *j, struct job *job)
     if (body_role(db, b, &f.role, &job->reply) != 0)
         return 0;
     int rc = ent_user_edit(db, name, &f, job->user);
-    if (rc != ENT_OK)
-        reply_ent(&job->reply, db, rc);
-    else
-        reply_json(&job->reply, 200, json_pack("{s:s}", "name", name));
+    reply_result(&job->reply, db, rc, 200, json_pack("{s:s}", "name", name));
     json_object_del(b, "password");
     return 0;
 }
@@ -135,10 +124,7 @@ static int run_user_retire(ent_db *db, ent_journal *j, struct job *job)
     (void)j;
     const char *name = json_str(job->arg, "name");
     int rc = ent_user_retire(db, name, job->user);
-    if (rc != ENT_OK)
-        reply_ent(&job->reply, db, rc);
-    else
-        reply_json(&job->reply, 200, json_pack("{s:s, s:b}", "name", name, "retired", 1));
+    reply_result(&job->reply, db, rc, 200, json_pack("{s:s, s:b}", "name", name, "retired", 1));
     return 0;
 }
 
@@ -169,12 +155,7 @@ int route_tokens(struct req *r, json_t *body, const char *tail, struct reply *ou
     const char *all = req_arg(r, "all");
     json_t *list = json_array();
     int rc = ent_token_each(db, all && strcmp(all, "1") == 0, add_token, list);
-    if (rc != ENT_OK) {
-        json_decref(list);
-        reply_ent(out, db, rc);
-        return 0;
-    }
-    reply_json(out, 200, json_pack("{s:o}", "tokens", list));
+    reply_result(out, db, rc, 200, json_pack("{s:o}", "tokens", list));
     return 0;
 }
 
@@ -186,10 +167,8 @@ static int run_token_add(ent_db *db, ent_journal *j, struct job *job)
     json_t *b = json_object_get(job->arg, "body");
     ent_token_secret t;
     int rc = ent_token_add(db, &t, json_str(b, "user"), json_str(b, "device"), job->user);
-    if (rc != ENT_OK)
-        reply_ent(&job->reply, db, rc);
-    else /* shown once, here; the database keeps only its hash */
-        reply_json(&job->reply, 201, json_pack("{s:I, s:s}", "id", (json_int_t)t.id, "secret", t.secret));
+    /* shown once, here; the database keeps only its hash */
+    reply_result(&job->reply, db, rc, 201, json_pack("{s:I, s:s}", "id", (json_int_t)t.id, "secret", t.secret));
     memset(&t, 0, sizeof t);
     return 0;
 }
@@ -207,10 +186,7 @@ static int run_token_revoke(ent_db *db, ent_journal *j, struct job *job)
     (void)j;
     json_int_t id = json_integer_value(json_object_get(job->arg, "body"));
     int rc = ent_token_revoke(db, (int64_t)id, job->user);
-    if (rc != ENT_OK)
-        reply_ent(&job->reply, db, rc);
-    else
-        reply_json(&job->reply, 200, json_pack("{s:I, s:b}", "id", id, "revoked", 1));
+    reply_result(&job->reply, db, rc, 200, json_pack("{s:I, s:b}", "id", id, "revoked", 1));
     return 0;
 }
 

@@ -120,6 +120,9 @@ void reply_error(struct reply *out, int status, const char *code, const char *fi
 void reply_ent(struct reply *out, ent_db *db, int rc);
 /* 200 (or status) with a JSON body; takes the reference. */
 void reply_json(struct reply *out, int status, json_t *json);
+/* The answer of a library call: reply_ent when rc failed (json dropped),
+ * else reply_json(out, status, json). Takes the reference. */
+void reply_result(struct reply *out, ent_db *db, int rc, int status, json_t *json);
 void reply_free(struct reply *r);
 
 /* The calling pool thread's read connection, opened on first use; NULL
