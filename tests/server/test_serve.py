@@ -7,6 +7,7 @@ import json
 import os
 import signal
 import socket
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -172,6 +173,11 @@ s.sendall(b"POST /api/v1/stock/move HTTP/1.1\r\nHost: x\r\nContent-Type: applica
 got = s.recv(1000)
 check(got == b"" or b" 408 " in got.split(b"\r\n")[0], f"a half-sent body is cut off: {got[:80]}")
 s.close()
+
+# ---- a second server on the port in use is refused, not given half the requests
+p = subprocess.run([L.ENTREPOT, "serve", "--db", L.DB, "--listen", f"127.0.0.1:{srv.port}"], capture_output=True,
+                   text=True, timeout=10)
+check(p.returncode == 3 and "cannot listen on 127.0.0.1:%d" % srv.port in p.stderr, f"port in use: {p.returncode} {p.stderr}")
 
 # ---- the log: one line per request, no query, no secrets
 srv.req("GET", V1 + "products?q=secretquery", token=M)
