@@ -40,7 +40,10 @@ refused 2 "--role 'boss' is not a role: cashier, supervisor" -- user add bob --r
 refused 2 "--role is empty" -- user add bob --role '' --password-file "$PW"
 refused 2 "--display is empty" -- user add bob --role cashier --display '' --password-file "$PW"
 refused 2 "user add needs the password: --password-stdin or --password-file" -- user add bob --role cashier
-refused 2 "unknown option '--password'" -- user add bob --role cashier --password hunter22
+refused 2 "--password is refused: \`ps\` and the shell's history would show it; give --password-stdin or --password-file FILE" \
+    -- user add bob --role cashier --password hunter22
+out=$("$ENTREPOT" user edit boss --password hunter22 2>&1)
+[[ "$out" == *"--password is refused"* && "$out" != *hunter22* ]] && ok || fail "user edit --password: $out"
 refused 2 "give the password once" -- user add bob --role cashier --password-stdin --password-file "$PW"
 refused 2 "the password is too short: 5 bytes, at least 8" -- user add bob --role cashier --password-file "$WORK/short"
 refused 2 "the password is too short: 0 bytes, at least 8" -- user add bob --role cashier --password-file "$WORK/empty"
@@ -48,7 +51,7 @@ refused 2 "the password is too short: 0 bytes" -- user add bob --role cashier --
 refused 2 "holds a NUL byte" -- user add bob --role cashier --password-file "$WORK/nul"
 refused 2 "the password is not valid UTF-8 text" -- user add bob --role cashier --password-file "$WORK/latin1"
 refused 2 "is too long: at most 1024 bytes" -- user add bob --role cashier --password-file "$WORK/long"
-refused 3 "password file $WORK/missing cannot be read" -- user add bob --role cashier --password-file "$WORK/missing"
+refused 3 "password file $WORK/missing cannot be read: No such file or directory" -- user add bob --role cashier --password-file "$WORK/missing"
 refused 2 "login name 'Bob' has capital letters" -- user add Bob --role cashier --password-file "$PW"
 refused 2 "login name '王芳' may hold only a-z, 0-9" -- user add 王芳 --role cashier --password-file "$PW"
 refused 2 "login name 'a b' may hold only" -- user add 'a b' --role cashier --password-file "$PW"
