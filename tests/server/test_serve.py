@@ -216,6 +216,8 @@ check(st == 200, f"served again once a connection closed: {st}")
 for s in held[1:]:
     s.close()
 check(lim.stop() == 0, "SIGTERM exits 0 (limited server)")
+check(all(l.startswith(("20", "entrepot: ")) for l in lim.log_text().splitlines()),
+      "the log holds request lines and entrepot's own, nothing else (--threads 1)")
 
 # ---- SIGTERM: what is in flight is finished, what comes after is 503, exit 0
 body = json.dumps({"counter": "C9", "lines": [{"code": L.PEN}], "payments": [{"method": "cash"}]}).encode()
