@@ -7,16 +7,14 @@
 
 /* A whole number from a query parameter (min..max); def when absent.
  * -1 with a 422 answer naming the parameter. */
-static int arg_whole(struct req *r, const char *name, int64_t min, int64_t max, int64_t def, int64_t *out,
-                     struct reply *rep)
+int arg_whole(struct req *r, const char *name, int64_t min, int64_t max, int64_t def, int64_t *out, struct reply *rep)
 {
     const char *s = req_arg(r, name);
     *out = def;
     if (s == NULL)
         return 0;
-    char *end = NULL;
-    long long v = strtoll(s, &end, 10);
-    if (*s == '\0' || *end != '\0' || v < min || v > max) {
+    int64_t v;
+    if (ent_whole_parse(&v, s, min, max) != ENT_OK) {
         reply_error(rep, 422, "invalid", name, "'%s' must be a whole number from %lld to %lld, not '%s'", name,
                     (long long)min, (long long)max, ENT_CLIP(s, 40));
         return -1;

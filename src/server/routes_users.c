@@ -41,9 +41,11 @@ int route_users(struct req *r, json_t *body, const char *tail, struct reply *out
     ent_db *db = srv_reader(out);
     if (db == NULL)
         return 0;
-    const char *all = req_arg(r, "all");
+    int64_t all;
+    if (arg_whole(r, "all", 0, 1, 0, &all, out) != 0)
+        return 0;
     json_t *list = json_array();
-    int rc = ent_user_each(db, all && strcmp(all, "1") == 0, add_user, list);
+    int rc = ent_user_each(db, all == 1, add_user, list);
     reply_result(out, db, rc, 200, json_pack("{s:o}", "users", list));
     return 0;
 }
@@ -152,9 +154,11 @@ int route_tokens(struct req *r, json_t *body, const char *tail, struct reply *ou
     ent_db *db = srv_reader(out);
     if (db == NULL)
         return 0;
-    const char *all = req_arg(r, "all");
+    int64_t all;
+    if (arg_whole(r, "all", 0, 1, 0, &all, out) != 0)
+        return 0;
     json_t *list = json_array();
-    int rc = ent_token_each(db, all && strcmp(all, "1") == 0, add_token, list);
+    int rc = ent_token_each(db, all == 1, add_token, list);
     reply_result(out, db, rc, 200, json_pack("{s:o}", "tokens", list));
     return 0;
 }
@@ -193,9 +197,8 @@ static int run_token_revoke(ent_db *db, ent_journal *j, struct job *job)
 int route_token_revoke(struct req *r, json_t *body, const char *tail, struct reply *out)
 {
     (void)body;
-    char *end = NULL;
-    long long id = strtoll(tail, &end, 10);
-    if (*tail == '\0' || *end != '\0' || id < 1) {
+    int64_t id;
+    if (ent_whole_parse(&id, tail, 1, INT64_MAX) != ENT_OK) {
         reply_error(out, 422, "invalid", "id", "a token is named by its number, not '%s'", ENT_CLIP(tail, 40));
         return 0;
     }

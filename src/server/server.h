@@ -131,6 +131,9 @@ ent_db *srv_reader(struct reply *out);
 
 /* A query parameter of the request, or NULL. */
 const char *req_arg(struct req *r, const char *name);
+/* The query argument name as a whole number from min to max (def when
+ * absent) into *out: 0, or -1 answered 422 naming it. */
+int arg_whole(struct req *r, const char *name, int64_t min, int64_t max, int64_t def, int64_t *out, struct reply *rep);
 
 /* ---- json.c: checking request bodies ---- */
 enum fkind { F_STRING, F_INT, F_ARRAY, F_BOOL };

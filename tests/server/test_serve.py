@@ -40,6 +40,12 @@ st, _, b = srv.req("GET", V1 + "products?q=%E6%8A%B9%E8%8C%B6", token=CASH)  # �
 check(st == 200 and [p["gtin"] for p in b["products"]] == ["0" + L.MATCHA], f"search: {b}")
 st, _, b = srv.req("GET", V1 + "products?limit=0", token=CASH)
 check(st == 422 and L.err_field(b) == "limit", f"limit 0: {st} {b}")
+for path, field in (("users?all=yes", "all"), ("tokens?all=2", "all"), ("products?limit=%2B5", "limit"),
+                    ("products?limit=99999999999999999999", "limit")):
+    st, _, b = srv.req("GET", V1 + path, token=M)
+    check(st == 422 and L.err_field(b) == field, f"{path}: {st} {b}")
+st, _, b = srv.req("DELETE", V1 + "tokens/99999999999999999999", token=M)  # past 64 bits: not another number
+check(st == 422 and L.err_field(b) == "id" and "9223372036854775807" not in json.dumps(b), f"token id past 64 bits: {b}")
 st, _, b = srv.req("GET", V1 + "scan?code=%5DC1010" + L.COLA + "10K1", token=CASH)
 check(st == 200 and b["commodity"]["name"] == "可口可乐" and b["commodity"]["lot_state"] == "ok", f"scan: {st} {b}")
 st, _, b = srv.req("GET", V1 + "scan?code=4006381333932", token=CASH)
