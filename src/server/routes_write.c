@@ -217,7 +217,14 @@ static int fill_basket(ent_basket *b, ent_db *db, json_t *body, struct reply *ou
     json_t *lines = json_object_get(body, "lines"), *pays = json_object_get(body, "payments");
     for (size_t i = 0; i < json_array_size(lines); i++) {
         json_t *l = json_array_get(lines, i);
-        int rc = ent_basket_scan(b, NULL, json_str(l, "code"), json_int(l, "qty", 1));
+        int64_t qty = json_int(l, "qty", 1);
+        if (qty == 0) { /* the library reads 0 as "the code as it is" (one item); a line of 0 sells nothing */
+            char field[64];
+            snprintf(field, sizeof field, "lines[%zu].qty", i);
+            reply_error(out, 422, "invalid", field, "a quantity must be 1 or more, not 0");
+            return ENT_INVALID;
+        }
+        int rc = ent_basket_scan(b, NULL, json_str(l, "code"), qty);
         if (rc != ENT_OK) {
             reply_item(out, db, rc, "lines", i);
             return rc;

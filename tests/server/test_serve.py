@@ -126,6 +126,8 @@ rows = [
     ("sale with a bad line", "POST", V1 + "sales", json.dumps({"counter": "C1", "lines": [{"code": L.PEN},
      {"code": L.COLA, "qty": "2"}], "payments": [{"method": "cash"}]}).encode(), "application/json", 422, "invalid",
      "lines[1].qty"),
+    ("sale of a line of 0", "POST", V1 + "sales", json.dumps({"counter": "C1", "lines": [{"code": L.PEN, "qty": 0}],
+     "payments": [{"method": "cash"}]}).encode(), "application/json", 422, "invalid", "lines[0].qty"),
     ("sale with no lines", "POST", V1 + "sales", b'{"counter": "C1", "lines": [], "payments": [{"method": "cash"}]}',
      "application/json", 422, "invalid", "lines"),
     ("sale of an unknown code", "POST", V1 + "sales", json.dumps({"counter": "C1", "lines": [{"code": L.PEN},
