@@ -152,6 +152,16 @@ static int run_adjust(ent_db *db, ent_journal *j, struct job *job)
 int route_adjust(struct req *r, json_t *body, const char *tail, struct reply *out)
 {
     (void)tail;
+    /* The library takes the size of the change and its direction from the
+     * reason; a signed delta that says the other way is refused, not turned. */
+    const char *reason = json_str(body, "reason");
+    int64_t delta = json_int(body, "delta", 0);
+    bool adds = reason && strcmp(reason, "found") == 0;
+    if (reason && delta != INT64_MIN && (adds ? delta < 0 : delta > 0)) {
+        reply_error(out, 422, "invalid", "delta", "a delta of %lld with the reason '%s' would %s stock: give %lld",
+                    (long long)delta, ENT_CLIP(reason, 40), adds ? "take away" : "add", (long long)-delta);
+        return 0;
+    }
     return queue_checked(r, body, adjust_fields, "an adjustment", run_adjust, out);
 }
 

@@ -126,6 +126,10 @@ rows = [
     ("sale with a bad line", "POST", V1 + "sales", json.dumps({"counter": "C1", "lines": [{"code": L.PEN},
      {"code": L.COLA, "qty": "2"}], "payments": [{"method": "cash"}]}).encode(), "application/json", 422, "invalid",
      "lines[1].qty"),
+    ("damage that adds", "POST", V1 + "stock/adjust", b'{"product": "%s", "location": "S2", "delta": 3, "reason": "damage"}'
+     % L.PEN.encode(), "application/json", 422, "invalid", "delta"),
+    ("found that takes away", "POST", V1 + "stock/adjust", b'{"product": "%s", "location": "S2", "delta": -3, '
+     b'"reason": "found"}' % L.PEN.encode(), "application/json", 422, "invalid", "delta"),
     ("sale of a line of 0", "POST", V1 + "sales", json.dumps({"counter": "C1", "lines": [{"code": L.PEN, "qty": 0}],
      "payments": [{"method": "cash"}]}).encode(), "application/json", 422, "invalid", "lines[0].qty"),
     ("sale with no lines", "POST", V1 + "sales", b'{"counter": "C1", "lines": [], "payments": [{"method": "cash"}]}',
