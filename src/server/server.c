@@ -195,7 +195,7 @@ static int check_database(struct srv_config *c)
     if (rc == ENT_OK)
         rc = ent_store_get(db, &store);
     if (rc != ENT_OK)
-        fprintf(stderr, "entrepot: %s: %s\n", ENT_CLIP(c->db_path, 80), ent_errmsg(db));
+        fprintf(stderr, "entrepot: %s\n", cli_db_errmsg(db)); /* names the file; the hint for the operator */
     ent_store_free(store);
     ent_db_close(db);
     return rc;

@@ -191,6 +191,12 @@ p = subprocess.run([L.ENTREPOT, "serve", "--db", L.DB, "--listen", f"127.0.0.1:{
                    text=True, timeout=10)
 check(p.returncode == 3 and "cannot listen on 127.0.0.1:%d" % srv.port in p.stderr, f"port in use: {p.returncode} {p.stderr}")
 
+missing = os.path.join(L.WORK, "missing.db")
+p = subprocess.run([L.ENTREPOT, "serve", "--db", missing, "--listen", "127.0.0.1:0"], capture_output=True, text=True,
+                   timeout=10)
+check(p.returncode == 3 and p.stderr.count("missing.db") == 1 and "(create one with `entrepot init`)" in p.stderr,
+      f"no database: what to do, the file named once: {p.returncode} {p.stderr}")
+
 # ---- the log: one line per request, no query, no secrets
 srv.req("GET", V1 + "products?q=secretquery", token=M)
 st, _, b = srv.req("DELETE", V1 + "tokens/" + M, token=M)  # the secret pasted for the id
