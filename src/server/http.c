@@ -63,6 +63,16 @@ void reply_ent(struct reply *out, ent_db *db, int rc)
         snprintf(out->retry_after, sizeof out->retry_after, "1");
 }
 
+void reply_result(struct reply *out, ent_db *db, int rc, int status, json_t *json)
+{
+    if (rc != ENT_OK) {
+        json_decref(json);
+        reply_ent(out, db, rc);
+    } else {
+        reply_json(out, status, json);
+    }
+}
+
 /* ---- read connections ------------------------------------------------- */
 
 /* Each pool thread's own read connection: WAL gives each its snapshot, and

@@ -120,6 +120,9 @@ void reply_error(struct reply *out, int status, const char *code, const char *fi
 void reply_ent(struct reply *out, ent_db *db, int rc);
 /* 200 (or status) with a JSON body; takes the reference. */
 void reply_json(struct reply *out, int status, json_t *json);
+/* The answer of a library call: reply_ent when rc failed (json dropped),
+ * else reply_json(out, status, json). Takes the reference. */
+void reply_result(struct reply *out, ent_db *db, int rc, int status, json_t *json);
 void reply_free(struct reply *r);
 
 /* The calling pool thread's read connection, opened on first use; NULL
@@ -128,6 +131,9 @@ ent_db *srv_reader(struct reply *out);
 
 /* A query parameter of the request, or NULL. */
 const char *req_arg(struct req *r, const char *name);
+/* The query argument name as a whole number from min to max (def when
+ * absent) into *out: 0, or -1 answered 422 naming it. */
+int arg_whole(struct req *r, const char *name, int64_t min, int64_t max, int64_t def, int64_t *out, struct reply *rep);
 
 /* ---- json.c: checking request bodies ---- */
 enum fkind { F_STRING, F_INT, F_ARRAY, F_BOOL };

@@ -177,9 +177,12 @@ check(st == 422, f"a token does not log out: {st} {b}")
 
 # ---- failed logins are slowed (429 with Retry-After), a good one is refused meanwhile
 aud = TOK["users"]["auditor"]
-codes = [srv.req("POST", V1 + "login", {"name": aud, "password": "not it at all"})[0] for _ in range(3)]
+got = [srv.req("POST", V1 + "login", {"name": aud, "password": "not it at all"}) for _ in range(3)]
+codes = [g[0] for g in got]
 st, h, b = srv.req("POST", V1 + "login", {"name": aud, "password": L.PASSWORD})
 check(codes == [401] * 3 and st == 429 and int(h.get("retry-after", "0")) > 0, f"slowed: {codes} {st} {h} {b}")
+check("try again in" in got[2][2]["error"]["message"] and int(got[2][1].get("retry-after", "0")) > 0,
+      f"the failure that starts the wait gives Retry-After too: {got[2]}")
 
 # ---- users and tokens over the API (manager)
 M = TOK["manager"]
