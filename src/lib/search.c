@@ -460,6 +460,21 @@ static int search_pass(ent_db *db, struct found *f, const char *const *tok, int 
     return rc;
 }
 
+/* How many keys start with tok, counted up to a bound (the count only
+ * chooses which token of a search drives it). */
+static int token_rows(ent_db *db, int64_t *rows, const char *tok)
+{
+    sqlite3_stmt *st = entx_stmt(db, "SELECT count(*) FROM (SELECT 1 FROM product_key WHERE tier IN (0, 1, 2, 3, 4) "
+                                     "AND k BETWEEN ?2 AND ?3 LIMIT 2000)");
+    if (st == NULL)
+        return db->code;
+    bind_range(st, 2, tok, false);
+    int sc = sqlite3_step(st);
+    *rows = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return sc == SQLITE_ROW ? ENT_OK : entx_fail_sql(db, "searching commodities");
+}
+
 /* Every pass, best rank first: the exact code, the name from its start, the
  * initials, the rest (later syllables, words, characters, brand, code
  * prefixes), the last 4 to 6 digits of a GTIN. */
@@ -470,13 +485,22 @@ static int search_tokens(ent_db *db, struct found *f, const char **tok, int ntok
         bool exact;
     } pass[] = {{TIER_CODE, true}, {TIER_NAME, false}, {TIER_INITIALS, false},
                 {TIER_REST, false}, {TIER_CODE, false}, {TIER_TAIL, true}};
-    /* The longest token drives: it finds the fewest rows to filter. */
-    for (int i = 1; i < ntok; i++)
-        if (strlen(tok[i]) > strlen(tok[0])) {
-            const char *t = tok[0];
-            tok[0] = tok[i];
-            tok[i] = t;
+    /* The token with the fewest keys drives: the others only filter it. */
+    if (ntok > 1) {
+        int64_t best = -1;
+        for (int i = 0; i < ntok; i++) {
+            int64_t rows = 0;
+            int rc = token_rows(db, &rows, tok[i]);
+            if (rc != ENT_OK)
+                return rc;
+            if (best < 0 || rows < best) {
+                const char *t = tok[0];
+                tok[0] = tok[i];
+                tok[i] = t;
+                best = rows;
+            }
         }
+    }
     int rc = ENT_OK;
     for (size_t i = 0; i < sizeof pass / sizeof *pass && rc == ENT_OK && !found_full(f); i++)
         rc = search_pass(db, f, tok, ntok, pass[i].tier, pass[i].exact, origin);
