@@ -12,7 +12,8 @@ static const char product_help[] =
     "  edit     CODE [fields]            change fields (\"\" clears one)\n"
     "  show     CODE                     one commodity, its barcodes and stock\n"
     "  list     [--origin CC] [--limit N] commodities in the order added\n"
-    "  search   TEXT [--limit N]         by Chinese or English name, brand, GTIN, SKU\n"
+    "  search   TEXT [--limit N]         by name, pinyin (niunai, niu nai) or its initials (nn),\n"
+    "                                    brand, GTIN or SKU prefix, last 4-6 GTIN digits; best first\n"
     "  import   FILE.csv [--update]      all-or-nothing CSV import (- for stdin)\n"
     "  export   [FILE.csv]               the whole catalogue as CSV (stdout by default)\n"
     "  barcode  add CODE BARCODE [--qty N] | remove BARCODE | list CODE\n"
@@ -37,6 +38,7 @@ static const char product_help[] =
     "      --origin IT --net-content \"400 g\" --price 39.90 --tax-rate 13 --reorder-point 24\n"
     "  entrepot product edit 3017620422003 --price 35.90\n"
     "  entrepot product search 橄榄油\n"
+    "  entrepot product search lc                 # 绿茶 by its initials\n"
     "  entrepot product import catalogue.csv\n";
 
 static void field_opts(ent_product_fields *f, struct cli_opt *o)

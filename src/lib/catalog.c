@@ -13,6 +13,7 @@
 #include "internal.h"
 #include "user_internal.h"
 #include "reprint.h"
+#include "search_internal.h"
 
 #define NAME_MAX_BYTES 200
 /* User input quoted in a message: the one text clip, 40 characters. */
@@ -509,6 +510,13 @@ static int log_change(ent_db *db, int64_t id, const char *field, const char *old
     return entx_exec_stmt(db, st);
 }
 
+/* The search keys of a checked commodity, in the caller's transaction. */
+static int index_prod(ent_db *db, int64_t id, const struct prod *p)
+{
+    struct entx_search_doc d = {p->gtin, p->sku, p->name_zh, p->name_en, p->brand};
+    return entx_search_index(db, id, &d);
+}
+
 /* Inserts a checked commodity; the caller holds the transaction. Its GTIN
  * and SKU are looked up in every form first (a UNIQUE index alone cannot
  * see an SKU that is another commodity's GTIN). *id_out gets the new id. */
@@ -535,6 +543,8 @@ static int insert_prod(ent_db *db, const struct prod *p, const char *now, int64_
         snprintf(price, sizeof price, "%lld", (long long)p->price);
     if (rc == ENT_OK)
         rc = log_change(db, id, "added", NULL, price, now);
+    if (rc == ENT_OK)
+        rc = index_prod(db, id, p);
     return rc;
 }
 
@@ -709,6 +719,8 @@ static int update_prod(ent_db *db, int64_t id, const ent_product_fields *changes
     if (rc == ENT_OK)
         rc = log_changes(db, old, now);
     if (rc == ENT_OK)
+        rc = index_prod(db, id, &p);
+    if (rc == ENT_OK)
         rc = follow_change(db, old, &p);
 done:
     ent_product_free(old);
@@ -816,57 +828,67 @@ int entx_product_sellable(ent_db *db, const ent_product *p)
 
 /* ---- listing ------------------------------------------------------------ */
 
+/* Calls cb for each commodity of ids, in that order. */
+static int each_id(ent_db *db, const int64_t *ids, size_t n, ent_product_cb cb, void *ud)
+{
+    /* A separate statement handle: the callback may run catalogue lookups itself. */
+    sqlite3_stmt *st = NULL;
+    int rc = ENT_OK;
+    if (sqlite3_prepare_v2(db->sql, "SELECT " PRODUCT_COLS " FROM product WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
+        return entx_fail_sql(db, "listing commodities");
+    for (size_t i = 0; i < n && rc == ENT_OK; i++) {
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, 1, ids[i]);
+        int sc = sqlite3_step(st);
+        if (sc == SQLITE_ROW) {
+            ent_product p;
+            row_to_product(st, &p, 0);
+            rc = cb(&p, ud);
+        } else if (sc != SQLITE_DONE) {
+            rc = entx_fail_sql(db, "listing commodities");
+        }
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int ent_product_each(ent_db *db, const char *search, const char *origin, int64_t limit, ent_product_cb cb, void *ud)
 {
-    char *pattern = NULL, ccode[ENT_COUNTRY_SIZE] = "";
+    char ccode[ENT_COUNTRY_SIZE] = "";
+    int64_t *ids = NULL;
+    size_t n = 0;
     int rc = ENT_OK;
     entx_ok(db);
     if (search && *search == '\0')
         return entx_fail(db, ENT_INVALID, "the text to search for is empty");
     if (origin && *origin == '\0')
         return entx_fail(db, ENT_INVALID, "the origin to list is empty: give a country code such as FR");
-    if (!entx_empty(search)) {
-        if ((rc = entx_check_text(db, "search text", search, NAME_MAX_BYTES, true)) != ENT_OK)
-            return rc;
-        /* LIKE with its wildcards escaped, so that "50%" finds "50%" literally. */
-        size_t n = strlen(search);
-        pattern = malloc(2 * n + 3);
-        if (pattern == NULL)
-            return entx_fail(db, ENT_ERROR, "out of memory");
-        char *w = pattern;
-        *w++ = '%';
-        for (const char *s = search; *s; s++) {
-            if (*s == '%' || *s == '_' || *s == '\\')
-                *w++ = '\\';
-            *w++ = *s;
-        }
-        *w++ = '%';
-        *w = '\0';
-    }
+    if (!entx_empty(search) && (rc = entx_check_text(db, "search text", search, NAME_MAX_BYTES, true)) != ENT_OK)
+        return rc;
     if (!entx_empty(origin)) {
         const ent_country *c = NULL;
         if (ent_country_lookup(&c, origin) != ENT_OK) {
             rc = entx_check_text(db, "origin", origin, 40, true);
-            if (rc == ENT_OK)
-                rc = entx_fail(db, ENT_INVALID, "origin '%s' is not an ISO 3166-1 country code", ENT_CLIP(origin, 40));
-            goto done;
+            return rc == ENT_OK ? entx_fail(db, ENT_INVALID, "origin '%s' is not an ISO 3166-1 country code",
+                                            ENT_CLIP(origin, 40))
+                                : rc;
         }
         memcpy(ccode, c->alpha2, ENT_COUNTRY_SIZE);
     }
-    /* A separate statement handle: the callback may run catalogue lookups itself. */
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(
-            db->sql,
-            "SELECT " PRODUCT_COLS " FROM product "
-            "WHERE retired_at IS NULL "
-            "  AND (?1 IS NULL OR name_zh LIKE ?1 ESCAPE '\\' OR name_en LIKE ?1 ESCAPE '\\' "
-            "       OR brand LIKE ?1 ESCAPE '\\' OR gtin LIKE ?1 ESCAPE '\\' OR sku LIKE ?1 ESCAPE '\\') "
-            "  AND (?2 IS NULL OR origin = ?2) ORDER BY id LIMIT ?3",
-            -1, &st, NULL) != SQLITE_OK) {
-        rc = entx_fail_sql(db, "listing commodities");
-        goto done;
+    /* A search is ranked (search.c); a list is in the order of entry. */
+    if (!entx_empty(search)) {
+        rc = entx_search_ids(db, &ids, &n, search, ccode[0] ? ccode : NULL, limit);
+        if (rc == ENT_OK)
+            rc = each_id(db, ids, n, cb, ud);
+        free(ids);
+        return rc;
     }
-    entx_bind_text_or_null(st, 1, pattern);
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db->sql,
+                           "SELECT " PRODUCT_COLS " FROM product WHERE retired_at IS NULL "
+                           "AND (?2 IS NULL OR origin = ?2) ORDER BY id LIMIT ?3",
+                           -1, &st, NULL) != SQLITE_OK)
+        return entx_fail_sql(db, "listing commodities");
     entx_bind_text_or_null(st, 2, ccode);
     sqlite3_bind_int64(st, 3, limit > 0 ? limit : -1);
     int sc;
@@ -879,8 +901,6 @@ int ent_product_each(ent_db *db, const char *search, const char *origin, int64_t
     if (rc == ENT_OK && sc != SQLITE_DONE)
         rc = entx_fail_sql(db, "listing commodities");
     sqlite3_finalize(st);
-done:
-    free(pattern);
     return rc;
 }
 

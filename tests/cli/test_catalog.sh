@@ -17,6 +17,15 @@ expect 0 "received" -- stock receive --product $N --qty 10 --lot N1 --origin IT 
 expect 0 "received" -- stock receive --product $P --qty 10 --lot P1 --origin DE --location A-01-03
 S=(sale --counter C1 --cashier 王芳 --pay cash)
 
+# ---- pinyin search (issue 14): initials, full pinyin with a space, a GTIN tail ----
+"$E" --json product search zzkkj > s1.json
+grep -q '"name_zh": *"榛子可可酱"' s1.json && ok || fail "search by initials: $(cat s1.json)"
+"$E" --json product search "zhen zi" > s2.json
+grep -q '"name_zh": *"榛子可可酱"' s2.json && ok || fail "search by spaced pinyin: $(cat s2.json)"
+"$E" --json product search 2003 > s3.json
+grep -q '"gtin": *"3017620422003"' s3.json && ok || fail "search by the last 4 GTIN digits: $(cat s3.json)"
+expect 2 "the text to search for has only spaces" -- product search "  "
+
 # ---- no price is not a price of zero -----------------------------------------
 expect 0 "(no price: cannot be sold)" -- product show $P
 refused 1 "04006381333931 Pen has no price yet: it cannot be sold until it is priced" -- "${S[@]}" $P

@@ -211,8 +211,12 @@ sqlite3 "$WORK/old.db" "UPDATE lot SET expiry = NULL; DROP INDEX stock_count_ope
     DROP TABLE product_change; DROP TABLE label_print; ALTER TABLE location DROP COLUMN created_by;
     ALTER TABLE location DROP COLUMN changed_at; ALTER TABLE location DROP COLUMN changed_by;
     ALTER TABLE sale_line DROP COLUMN approved_by; ALTER TABLE sale DROP COLUMN approved_by;
+    DROP TABLE product_key; DROP TABLE search_pending;
     PRAGMA user_version = 4"
 jqtrue "migration 005 expiry" '.[0].expiry == "2026-10-01"' -- --db "$WORK/old.db" --json stock levels --by lot --product 8410376000115
+# Migration 013: the commodities that were there get their search keys at the first opening.
+jqtrue "migration 013 search keys" '.[0].name_zh == "橄榄油"' -- --db "$WORK/old.db" --json product search ganlan
+[ "$(sqlite3 "$WORK/old.db" "SELECT count(*) FROM search_pending")" = 0 ] && ok || fail "search_pending left after filling"
 
 # A database from a newer entrepot is refused, an older one is migrated.
 sqlite3 "$WORK/copy.db" "PRAGMA user_version = 99"

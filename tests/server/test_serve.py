@@ -38,6 +38,8 @@ st, _, b = srv.req("GET", V1 + "products/8712345678913", token=CASH)
 check(st == 404 and L.err_code(b) == "not_found", f"unknown product: {st} {b}")
 st, _, b = srv.req("GET", V1 + "products?q=%E6%8A%B9%E8%8C%B6", token=CASH)  # 抹茶
 check(st == 200 and [p["gtin"] for p in b["products"]] == ["0" + L.MATCHA], f"search: {b}")
+st, _, b = srv.req("GET", V1 + "products?q=mocha&limit=1", token=CASH)  # its pinyin (issue 14)
+check(st == 200 and [p["gtin"] for p in b["products"]] == ["0" + L.MATCHA], f"pinyin search: {b}")
 st, _, b = srv.req("GET", V1 + "products?limit=0", token=CASH)
 check(st == 422 and L.err_field(b) == "limit", f"limit 0: {st} {b}")
 for path, field in (("users?all=yes", "all"), ("tokens?all=2", "all"), ("products?limit=%2B5", "limit"),

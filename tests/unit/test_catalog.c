@@ -2,6 +2,7 @@
 #include "testutil.h"
 #include "internal.h"
 #include "catalog_internal.h"
+#include "search_internal.h"
 
 #define NOTHING "\x01" /* a field left out */
 
@@ -279,6 +280,120 @@ static void search(void **state)
     }
 }
 
+/* The names found by a search, in order, joined by "|". */
+struct names {
+    char buf[512];
+};
+
+static int name_cb(const ent_product *p, void *ud)
+{
+    struct names *n = ud;
+    size_t w = strlen(n->buf);
+    snprintf(n->buf + w, sizeof n->buf - w, "%s%s", w ? "|" : "", p->name_zh);
+    return 0;
+}
+
+/* Pinyin search (issue 14): input -> the names expected first, in order. */
+static void search_pinyin(void **state)
+{
+    ent_db *db = *state;
+    const char *csv = "gtin,sku,name_zh,name_en,brand,origin\n"
+                      "6901234000016,GT-1,绿茶,Green tea,立顿,CN\n"
+                      "6901234000023,LC,可口可乐,Cola,Coca,GB\n"
+                      "6901234000030,LM-2,柠檬蛋糕,LC Lemon cake,Oma,DE\n"
+                      "6901234000047,,纯牛奶,Whole milk,蒙牛,CN\n"
+                      "6901234000054,,重庆火锅底料,Hotpot base,,CN\n"
+                      "6901234000061,,长城干红葡萄酒,Dry red wine,,CN\n"
+                      "6901234000078,,乐事薯片,Potato chips,Lay's,US\n"
+                      "4006381333931,XY-9,五行香米,Fragrant rice,,TH\n";
+    int64_t n;
+    assert_int_equal(import_text(db, csv, 0, &n), ENT_OK);
+    static const struct {
+        const char *text, *want;
+    } rows[] = {
+        /*  0 */ {"lc", "可口可乐|柠檬蛋糕|绿茶"}, /* exact SKU, name prefix, initials */
+        /*  1 */ {"lvcha", "绿茶"},
+        /*  2 */ {"lv", "绿茶"},
+        /*  3 */ {"niunai", "纯牛奶"},
+        /*  4 */ {"niu nai", "纯牛奶"},
+        /*  5 */ {"cnn", "纯牛奶"},
+        /*  6 */ {"nn", "纯牛奶"}, /* initials from a later syllable */
+        /*  7 */ {"chongqing", "重庆火锅底料"}, /* polyphones: every reading */
+        /*  8 */ {"zhongqing", "重庆火锅底料"},
+        /*  9 */ {"changcheng", "长城干红葡萄酒"},
+        /* 10 */ {"zhangcheng", "长城干红葡萄酒"},
+        /* 11 */ {"zc", "长城干红葡萄酒"},
+        /* 12 */ {"leshi", "乐事薯片"},
+        /* 13 */ {"yueshi", "乐事薯片"},
+        /* 14 */ {"wuxing", "五行香米"},
+        /* 15 */ {"wuhang", "五行香米"},
+        /* 16 */ {"lays", "乐事薯片"}, /* brand */
+        /* 17 */ {"lay's 薯片", "乐事薯片"}, /* mixed brand and Chinese */
+        /* 18 */ {"coca 可乐", "可口可乐"},
+        /* 19 */ {"mengniu", "纯牛奶"}, /* the brand's pinyin */
+        /* 20 */ {"牛奶", "纯牛奶"},
+        /* 21 */ {"Lemon", "柠檬蛋糕"},
+        /* 22 */ {"6901234000047", "纯牛奶"}, /* exact GTIN */
+        /* 23 */ {"06901234000047", "纯牛奶"},
+        /* 24 */ {"0047", "纯牛奶"}, /* the last 4, 5, 6 digits */
+        /* 25 */ {"00047", "纯牛奶"},
+        /* 26 */ {"000047", "纯牛奶"},
+        /* 27 */ {"400638", "五行香米"}, /* GTIN prefix */
+        /* 28 */ {"xy", "五行香米"},     /* SKU prefix */
+        /* 29 */ {"xy-9", "五行香米"},
+        /* 30 */ {"qqq", ""},
+        /* 31 */ {"wu xiang", "五行香米"}, /* both words, neither from the start together */
+        /* 32 */ {"蛋糕 lemon", "柠檬蛋糕"},
+        /* 33 */ {"GREEN", "绿茶"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        struct names got = {""};
+        assert_int_equal(ent_product_each(db, rows[i].text, NULL, 0, name_cb, &got), ENT_OK);
+        if (strncmp(got.buf, rows[i].want, strlen(rows[i].want)) != 0 || (!rows[i].want[0] && got.buf[0]))
+            fail_msg("row %zu '%s': found '%s', want first '%s'", i, rows[i].text, got.buf, rows[i].want);
+    }
+    /* The limit, the origin, a retired commodity. */
+    struct names got = {""};
+    assert_int_equal(ent_product_each(db, "lc", NULL, 2, name_cb, &got), ENT_OK);
+    assert_string_equal(got.buf, "可口可乐|柠檬蛋糕");
+    got.buf[0] = '\0';
+    assert_int_equal(ent_product_each(db, "lc", "DE", 0, name_cb, &got), ENT_OK);
+    assert_string_equal(got.buf, "柠檬蛋糕");
+    assert_int_equal(ent_product_retire(db, "LC"), ENT_OK);
+    got.buf[0] = '\0';
+    assert_int_equal(ent_product_each(db, "lc", NULL, 1, name_cb, &got), ENT_OK);
+    assert_string_equal(got.buf, "柠檬蛋糕");
+    /* An edit changes the keys with the name; an import updating does too. */
+    ent_product_fields f = {.name_zh = "红茶"};
+    assert_int_equal(ent_product_edit(db, "GT-1", &f), ENT_OK);
+    got.buf[0] = '\0';
+    assert_int_equal(ent_product_each(db, "lvcha", NULL, 0, name_cb, &got), ENT_OK);
+    assert_string_equal(got.buf, "");
+    assert_int_equal(ent_product_each(db, "hongcha", NULL, 0, name_cb, &got), ENT_OK);
+    assert_string_equal(got.buf, "红茶");
+    assert_int_equal(import_text(db, "gtin,name_zh\n6901234000016,白茶\n", 1, &n), ENT_OK);
+    got.buf[0] = '\0';
+    assert_int_equal(ent_product_each(db, "baicha", NULL, 0, name_cb, &got), ENT_OK);
+    assert_string_equal(got.buf, "白茶");
+    assert_int_equal(ent_product_each(db, "   ", NULL, 0, name_cb, &got), ENT_INVALID);
+    assert_string_equal(ent_errmsg(db), "the text to search for has only spaces");
+}
+
+/* The readings: ICU's first, then Unihan's others. */
+static void pinyin_readings(void **state)
+{
+    ent_db *db = *state;
+    char out[256];
+    assert_int_equal(entx_search_pinyin(db, out, sizeof out, "绿茶 Cola 行"), ENT_OK);
+    assert_string_equal(out, "lv/lu cha cola xing/hang");
+    assert_int_equal(entx_search_pinyin(db, out, sizeof out, "重长乐"), ENT_OK);
+    assert_non_null(strstr(out, "chong"));
+    assert_non_null(strstr(out, "zhong"));
+    assert_non_null(strstr(out, "chang"));
+    assert_non_null(strstr(out, "zhang"));
+    assert_non_null(strstr(out, "yue"));
+}
+
 /* No price is not a price of zero. */
 static void unpriced(void **state)
 {
@@ -492,6 +607,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(csv_import_rows, test_db_setup, test_db_teardown),
         cmocka_unit_test_setup_teardown(csv_round_trip, test_db_setup, test_db_teardown),
         cmocka_unit_test_setup_teardown(search, test_db_setup, test_db_teardown),
+        cmocka_unit_test_setup_teardown(search_pinyin, test_db_setup, test_db_teardown),
+        cmocka_unit_test_setup_teardown(pinyin_readings, test_db_setup, test_db_teardown),
         cmocka_unit_test_setup_teardown(unpriced, test_db_setup, test_db_teardown),
         cmocka_unit_test_setup_teardown(code_clash_rows, test_db_setup, test_db_teardown),
         cmocka_unit_test_setup_teardown(edit_rows, test_db_setup, test_db_teardown),

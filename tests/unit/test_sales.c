@@ -822,7 +822,9 @@ static void migration_8(void **state)
         "DROP TABLE product_change; DROP TABLE label_print; ALTER TABLE location DROP COLUMN created_by;"
         "ALTER TABLE location DROP COLUMN changed_at; ALTER TABLE location DROP COLUMN changed_by;"
         /* approvals */
-        "ALTER TABLE sale_line DROP COLUMN approved_by; ALTER TABLE sale DROP COLUMN approved_by;";
+        "ALTER TABLE sale_line DROP COLUMN approved_by; ALTER TABLE sale DROP COLUMN approved_by;"
+        /* search keys */
+        "DROP TABLE product_key; DROP TABLE search_pending;";
     char *err = NULL;
     if (sqlite3_exec(raw, old, NULL, NULL, &err) != SQLITE_OK || sqlite3_exec(raw, pragma, NULL, NULL, &err) != SQLITE_OK)
         fail_msg("downgrade: %s", err);
