@@ -26,6 +26,13 @@ ROUTE(route_user_retire);
 ROUTE(route_tokens);
 ROUTE(route_token_add);
 ROUTE(route_token_revoke);
+ROUTE(route_events);
+ROUTE(route_label_templates);
+ROUTE(route_label_preview);
+ROUTE(route_label_print);
+ROUTE(route_label_queue);
+ROUTE(route_label_queue_print);
+ROUTE(route_label_queue_clear);
 
 #define V1 "/api/v1/"
 const struct route srv_routes[] = {
@@ -52,5 +59,12 @@ const struct route srv_routes[] = {
     {"GET", V1 "tokens", 0, ENT_RIGHT_USERS, route_tokens, 0},
     {"POST", V1 "tokens", 0, ENT_RIGHT_USERS, route_token_add, 0},
     {"DELETE", V1 "tokens/", 1, ENT_RIGHT_USERS, route_token_revoke, 0},
+    {"GET", V1 "events", 0, RIGHT_ANY, route_events, 0},
+    {"GET", V1 "labels/templates", 0, ENT_RIGHT_LABELS, route_label_templates, ENT_RIGHT_READ},
+    {"GET", V1 "labels/preview", 0, ENT_RIGHT_LABELS, route_label_preview, ENT_RIGHT_CATALOG},
+    {"POST", V1 "labels/print", 0, ENT_RIGHT_LABELS, route_label_print, 0},
+    {"GET", V1 "labels/queue", 0, ENT_RIGHT_LABELS, route_label_queue, ENT_RIGHT_READ},
+    {"POST", V1 "labels/queue/print", 0, ENT_RIGHT_LABELS, route_label_queue_print, 0},
+    {"DELETE", V1 "labels/queue", 0, ENT_RIGHT_LABELS, route_label_queue_clear, 0},
     {NULL, NULL, 0, 0, NULL, 0},
 };

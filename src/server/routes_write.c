@@ -35,6 +35,15 @@ static int act_as(ent_db *db, struct job *job)
 
 /* ---- stock ------------------------------------------------------------- */
 
+/* The event of a committed stock write: which commodity, where. */
+static void stock_event(struct job *job, json_t *b, const char *where)
+{
+    json_t *d = json_pack("{s:s, s:s}", "product", json_str(b, "product"), "location", json_str(b, where));
+    if (json_str(b, "to"))
+        json_object_set_new(d, "to", json_string(json_str(b, "to")));
+    srv_job_event(job, "stock", d);
+}
+
 static const struct field receive_fields[] = {
     {"product", F_STRING, 1},
     {"qty", F_INT, 1},
@@ -78,8 +87,10 @@ static int run_receive(ent_db *db, ent_journal *j, struct job *job)
     int rc = ent_stock_receive(db, lot_uuid, &rv);
     if (rc != ENT_OK)
         reply_ent(&job->reply, db, rc);
-    else
+    else {
         reply_json(&job->reply, 201, json_pack("{s:s}", "lot_uuid", lot_uuid));
+        stock_event(job, b, "location");
+    }
     return 0;
 }
 
@@ -112,8 +123,10 @@ static int run_move(ent_db *db, ent_journal *j, struct job *job)
     int rc = ent_stock_transfer(db, &m);
     if (rc != ENT_OK)
         reply_ent(&job->reply, db, rc);
-    else
+    else {
         reply_json(&job->reply, 200, json_pack("{s:b}", "moved", 1));
+        stock_event(job, b, "from");
+    }
     return 0;
 }
 
@@ -146,8 +159,10 @@ static int run_adjust(ent_db *db, ent_journal *j, struct job *job)
     int rc = ent_stock_adjust(db, &m);
     if (rc != ENT_OK)
         reply_ent(&job->reply, db, rc);
-    else
+    else {
         reply_json(&job->reply, 200, json_pack("{s:b}", "adjusted", 1));
+        stock_event(job, b, "location");
+    }
     return 0;
 }
 
@@ -259,6 +274,7 @@ static int run_sale(ent_db *db, ent_journal *j, struct job *job)
         goto done;
     }
     reply_json(&job->reply, 201, sale_json(db, sale, (int)json_int(b, "columns", 48)));
+    srv_job_event(job, "stock", json_pack("{s:s, s:s}", "sale", sale->uuid, "counter", json_str(b, "counter")));
 done:
     ent_sale_free(sale);
     ent_basket_free(basket);
