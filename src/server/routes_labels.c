@@ -160,17 +160,29 @@ done:
     return rc;
 }
 
-/* The program's message: its last line, without "entrepot: ". */
+/* The program's message: its lines (each bad label, then the sum) joined
+ * by "; ", without "entrepot: ". */
 static const char *prog_message(struct prog *p)
 {
-    char *s = p->err;
-    while (p->elen > 0 && (s[p->elen - 1] == '\n' || s[p->elen - 1] == '\r'))
-        s[--p->elen] = '\0';
-    char *nl = strrchr(s, '\n');
-    s = nl ? nl + 1 : s;
-    if (strncmp(s, "entrepot: ", 10) == 0)
-        s += 10;
-    return *s ? s : "the label program failed";
+    char joined[LABEL_ERR_MAX];
+    size_t w = 0;
+    const char *r = p->err;
+    while (*r) {
+        size_t n = strcspn(r, "\n");
+        const char *line = r;
+        r += n + (r[n] == '\n');
+        if (n >= 10 && strncmp(line, "entrepot: ", 10) == 0)
+            line += 10, n -= 10;
+        if (n == 0 || w + n + 3 > sizeof joined)
+            continue;
+        if (w > 0)
+            joined[w++] = ';', joined[w++] = ' ';
+        memcpy(joined + w, line, n);
+        w += n;
+    }
+    joined[w] = '\0';
+    memcpy(p->err, joined, w + 1);
+    return p->err[0] ? p->err : "the label program failed";
 }
 
 /* A failure of the program answered: exit 1 refused (409), 2 bad input
