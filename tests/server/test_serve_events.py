@@ -70,6 +70,13 @@ def adjust(delta, token=TOK["stock-clerk"]):
 st, _, b = srv.req("GET", V1 + "events")
 check(st == 401, f"events without a token: {st}")
 
+for role in L.ROLES:  # the role table's row for the stream: any user
+    x = Stream(TOK[role])
+    check(x.status == 200, f"{role} may follow the events: {x.status}")
+    x.close()
+st, _, b = srv.req("GET", V1 + "events", token="ent_" + "A" * 43)
+check(st == 401, f"events with an unknown token: {st}")
+
 s = Stream(TOK["auditor"])
 check(s.status == 200 and s.ctype.startswith("text/event-stream"), f"stream: {s.status} {s.ctype}")
 check(adjust(-1) == 200, "a write")

@@ -55,6 +55,12 @@ ROUTES = [
     ("GET", "tokens", {"users"}),
     ("POST", "tokens", {"users"}),
     ("DELETE", "tokens/999999", {"users"}),
+    ("GET", "labels/templates", {"labels", "read"}),
+    ("GET", "labels/preview", {"labels", "catalog"}),
+    ("POST", "labels/print", {"labels"}),
+    ("GET", "labels/queue", {"labels", "read"}),
+    ("POST", "labels/queue/print", {"labels"}),
+    ("DELETE", "labels/queue?upto=x", {"labels"}),
 ]
 def dump_but_token_use():
     """The database but the tokens' last use, which every call records, and
@@ -92,7 +98,8 @@ subst = {"/api/v1/products/" + L.NUTELLA: "/api/v1/products/{code}",
          "/api/v1/stock/history/" + L.NUTELLA: "/api/v1/stock/history/{code}",
          "/api/v1/users/nobody": "/api/v1/users/{name}", "/api/v1/users/nobody.x": "/api/v1/users/{name}",
          "/api/v1/tokens/999999": "/api/v1/tokens/{id}"}
-served = {(m, subst.get(p, p)) for m, p in served} | {("POST", "/api/v1/logout")}
+# The event stream (any user) never ends: test_serve_events.py opens it per role.
+served = {(m, subst.get(p, p)) for m, p in served} | {("POST", "/api/v1/logout"), ("GET", "/api/v1/events")}
 check(documented == served, f"OpenAPI vs routes: {sorted(documented ^ served)}")
 
 # ---- login, cookie, CSRF, logout
