@@ -221,6 +221,16 @@ static int name_ok(const char *s)
     return 1;
 }
 
+/* A lot code goes to the program as an option's value: never one that
+ * reads as an option. */
+static int check_lot(struct reply *out, const char *lot)
+{
+    if (lot == NULL || (*lot != '\0' && *lot != '-'))
+        return 0;
+    reply_error(out, 422, "invalid", "lot", "'%s' is not a lot code", ENT_CLIP(lot, 40));
+    return -1;
+}
+
 static int check_name(struct reply *out, const char *field, const char *value)
 {
     if (value == NULL || name_ok(value))
@@ -315,7 +325,7 @@ int route_label_preview(struct req *r, json_t *body, const char *tail, struct re
     if (fmt == NULL)
         fmt = "png";
     if (check_name(out, "template", tpl) || check_name(out, "sheet", sheet) || check_format(out, fmt) ||
-        check_whole(out, "dpi", dpi, 72, 1200))
+        check_whole(out, "dpi", dpi, 72, 1200) || check_lot(out, lot))
         return 0;
     const char *args[24];
     int n = 0;
@@ -469,6 +479,8 @@ int route_label_print(struct req *r, json_t *body, const char *tail, struct repl
     if (n < 0)
         return 0;
     const char *lot = json_str(body, "lot");
+    if (check_lot(out, lot))
+        return 0;
     if (lot)
         args[n++] = "--lot", args[n++] = lot;
     args[n++] = "--";

@@ -73,6 +73,7 @@ BAD = [
     ("labels/preview?template=shelf-60x40&dpi=9000&code=" + L.NUTELLA, 422, "dpi"),
     ("labels/preview?template=nosuch&code=" + L.NUTELLA, 422, None),
     ("labels/preview?template=shelf-60x40&code=--all", 422, None),
+    ("labels/preview?template=shelf-60x40&lot=--json&code=" + L.NUTELLA, 422, "lot"),
     ("labels/preview?template=shelf-60x40&code=9999999999994", 422, None),
 ]
 for path, want, field in BAD:
@@ -101,6 +102,7 @@ BADP = [
     ({"template": "shelf-60x40", "codes": [L.NUTELLA], "printer": "office", "colour": "red"}, 422, "colour"),
     ({"template": "shelf-60x40", "codes": [L.NUTELLA]}, 422, "printer"),
     ({"template": "shelf-60x40", "codes": [5], "printer": "office"}, 422, "codes"),
+    ({"template": "shelf-60x40", "codes": [L.NUTELLA], "printer": "office", "lot": "-x"}, 422, "lot"),
     ({"template": "back-cn-70x50", "codes": [L.PEN], "printer": "office"}, 409, None),
 ]
 for body, want, field in BADP:
