@@ -173,6 +173,11 @@ static const char *prog_message(struct prog *p)
         r += n + (r[n] == '\n');
         if (n >= 10 && strncmp(line, "entrepot: ", 10) == 0)
             line += 10, n -= 10;
+        /* The program's advice names its options ("(--skip-bad prints the
+         * others)"): not an API client's business. */
+        const char *adv = memmem(line, n, " (--", 4);
+        if (adv)
+            n = (size_t)(adv - line);
         if (n == 0 || w + n + 3 > sizeof joined)
             continue;
         if (w > 0)

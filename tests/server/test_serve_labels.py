@@ -108,6 +108,7 @@ BADP = [
 for body, want, field in BADP:
     st, _, b = srv.req("POST", V1 + "labels/print", body, token=LC)
     check(st == want and (field is None or L.err_field(b) == field), f"print {body}: {st} {b}")
+    check("--" not in str(b), f"no program options in an API answer: {b}")
 check(L.dump() == before, "bad prints changed nothing")
 srv.stop()
 
