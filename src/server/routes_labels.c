@@ -160,8 +160,8 @@ done:
     return rc;
 }
 
-/* The program's message: its lines (each bad label, then the sum) joined
- * by "; ", without "entrepot: ". */
+/* The program's message: its "entrepot: " lines (each bad label, then the
+ * sum) joined by "; ", without "entrepot: ". */
 static const char *prog_message(struct prog *p)
 {
     char joined[LABEL_ERR_MAX];
@@ -171,8 +171,9 @@ static const char *prog_message(struct prog *p)
         size_t n = strcspn(r, "\n");
         const char *line = r;
         r += n + (r[n] == '\n');
-        if (n >= 10 && strncmp(line, "entrepot: ", 10) == 0)
-            line += 10, n -= 10;
+        if (n < 10 || strncmp(line, "entrepot: ", 10) != 0)
+            continue; /* only its messages: not a sanitizer's report, say */
+        line += 10, n -= 10;
         /* The program's advice names its options ("(--skip-bad prints the
          * others)"): not an API client's business. */
         const char *adv = memmem(line, n, " (--", 4);
