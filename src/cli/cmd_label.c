@@ -30,7 +30,7 @@ static const char label_help[] =
     "usage: entrepot label print --template NAME [--sheet NAME] [--format pdf|png|svg|zpl] [--dpi N]\n"
     "                            [--zpl-text graphic|font] [--out FILE | --printer NAME] [--skip-bad]\n"
     "                            [--copies N|stock] [--each product|lot] [--lot LOT]\n"
-    "                            [--clerk NAME] [--grade G] [--count N] [--sscc DIGITS]\n"
+    "                            [--clerk NAME] [--grade G] [--count N] [--sscc DIGITS] [--no-record]\n"
     "                            (CODE... | --codes FILE | --all | --origin CC | --location L\n"
     "                             | --supplier S | --brand B | --declaration 18DIGITS | --queue)\n"
     "       entrepot label queue            the commodities waiting for a new shelf label\n"
@@ -68,6 +68,8 @@ static const char label_help[] =
     "is sent raw). PNG and SVG hold one page: several pages go to FILE-1.png, ...\n"
     "With --json, a job sent to a file or printer is summed up on standard output:\n"
     "labels, pages, where it went, the request id and what was skipped.\n"
+    "--no-record leaves the database alone: the job is not recorded and the queue\n"
+    "not cleared (the store server does both itself, as the user who asked).\n"
     "\n"
     "examples:\n"
     "  entrepot label print --template shelf-60x40 --sheet a4-l7160 --origin FR --out fr.pdf\n"
@@ -254,6 +256,8 @@ struct print_opts {
     const char *sscc;
     const char *origin, *location, *supplier, *brand, *declaration, *labels, *codes;
     bool skip_bad, queue, all;
+    bool no_record;     /* the caller records the job and clears the queue (the store server) */
+    int64_t queue_upto; /* --queue: the last queue entry read for the job */
     char location_code[ENT_LOCATION_CODE_SIZE]; /* --location as the catalogue writes it */
 };
 
@@ -568,6 +572,8 @@ static void json_summary(const ent_label_job *job, const struct print_opts *o, c
     } else {
         json_object_set_new(obj, "out", json_string(o->out));
     }
+    if (o->queue)
+        json_object_set_new(obj, "queue_upto", json_integer((json_int_t)o->queue_upto));
     for (size_t i = 0; i < skipped->n; i++)
         json_array_append_new(arr, json_string(skipped->msg[i]));
     json_object_set_new(obj, "skipped", arr);
@@ -645,6 +651,10 @@ static int write_job(struct cli *cli, ent_label_job *job, const struct print_opt
             return cli_error(cli_exit_code(rc), "%s", ent_error_last()->message);
     }
     *done = true;
+    if (cli->format == FORMAT_JSON && o->no_record && o->printer)
+        json_summary(job, o, said, skipped);
+    if (o->no_record)
+        return EXIT_OK;
     /* Who printed what where (schema 10); the labels are out whatever happens here. */
     char where[9200], dest[1024];
     const char *to = o->printer ? o->printer : o->out && strcmp(o->out, "-") != 0 ? (wrote[0] ? wrote : o->out)
@@ -758,9 +768,10 @@ static int label_print(struct cli *cli, struct print_opts *o, const char **codes
         goto done;
     }
     bool written;
+    o->queue_upto = queue.upto;
     if ((st = write_job(cli, job, o, &bad, &written)) != 0 || !written)
         goto done;
-    if (o->queue)
+    if (o->queue && !o->no_record)
         st = clear_queue(cli, &tg, printed, bad.n, queue.upto);
 done:
     for (size_t i = 0; i < bad.n; i++)
@@ -910,7 +921,8 @@ int cmd_label(struct cli *cli, int argc, char **argv)
         {"sscc", &o.sscc, NULL},         {"origin", &o.origin, NULL},     {"location", &o.location, NULL},
         {"supplier", &o.supplier, NULL}, {"brand", &o.brand, NULL},       {"declaration", &o.declaration, NULL},
         {"labels", &o.labels, NULL},     {"skip-bad", NULL, &o.skip_bad}, {"queue", NULL, &o.queue},
-        {"all", NULL, &o.all},           {"codes", &o.codes, NULL},       {0},
+        {"all", NULL, &o.all},           {"codes", &o.codes, NULL},       {"no-record", NULL, &o.no_record},
+        {0},
     };
     /* As many codes as the command line holds: no fixed cap. */
     if ((pos = calloc((size_t)argc + 1, sizeof *pos)) == NULL)

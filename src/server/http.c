@@ -21,6 +21,8 @@ void reply_free(struct reply *r)
 {
     json_decref(r->json);
     free(r->text);
+    if (r->stream)
+        MHD_destroy_response(r->stream);
     memset(r, 0, sizeof *r);
 }
 
@@ -115,6 +117,12 @@ static enum MHD_Result send_reply(struct req *r, struct reply *rep)
     char *buf = NULL;
     size_t len = 0;
     const char *ctype = "application/json; charset=utf-8";
+    if (rep->stream) { /* made whole by its route (the event stream) */
+        r->status = rep->status;
+        enum MHD_Result ok = MHD_queue_response(r->conn, (unsigned)rep->status, rep->stream);
+        reply_free(rep);
+        return ok;
+    }
     if (rep->json) {
         /* Text goes out as JSON strings, UTF-8 as it is; "</" is written
          * "<\/" so that a name holding </script> cannot end a script block
@@ -145,6 +153,8 @@ static enum MHD_Result send_reply(struct req *r, struct reply *rep)
     MHD_add_response_header(resp, "Cache-Control", "no-store");
     if (rep->retry_after[0])
         MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, rep->retry_after);
+    if (rep->ctype && strncmp(rep->ctype, "image/svg", 9) == 0) /* no script of an SVG ever runs */
+        MHD_add_response_header(resp, "Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
     if (rep->set_cookie[0])
         MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, rep->set_cookie);
     if (rep->status == 503 && atomic_load(&srv_g->stopping))

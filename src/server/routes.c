@@ -59,6 +59,13 @@ ROUTE(route_basket_patch);
 ROUTE(route_basket_delete);
 ROUTE(route_sale_post);
 ROUTE(route_sale_receipt);
+ROUTE(route_events);
+ROUTE(route_label_templates);
+ROUTE(route_label_preview);
+ROUTE(route_label_print);
+ROUTE(route_label_queue);
+ROUTE(route_label_queue_print);
+ROUTE(route_label_queue_clear);
 
 #define V1 "/api/v1/"
 const struct route srv_routes[] = {
@@ -118,5 +125,12 @@ const struct route srv_routes[] = {
     {"DELETE", V1 "counters/", 2, ENT_RIGHT_SELL, route_basket_delete, 0},
     {"POST", V1 "sales/", 2, ENT_RIGHT_SELL, route_sale_post, ENT_RIGHT_RETURN},
     {"GET", V1 "sales/", 2, ENT_RIGHT_SELL, route_sale_receipt, ENT_RIGHT_READ},
+    {"GET", V1 "events", 0, RIGHT_ANY, route_events, 0},
+    {"GET", V1 "labels/templates", 0, ENT_RIGHT_LABELS, route_label_templates, ENT_RIGHT_READ},
+    {"GET", V1 "labels/preview", 0, ENT_RIGHT_LABELS, route_label_preview, ENT_RIGHT_CATALOG},
+    {"POST", V1 "labels/print", 0, ENT_RIGHT_LABELS, route_label_print, 0},
+    {"GET", V1 "labels/queue", 0, ENT_RIGHT_LABELS, route_label_queue, ENT_RIGHT_READ},
+    {"POST", V1 "labels/queue/print", 0, ENT_RIGHT_LABELS, route_label_queue_print, 0},
+    {"DELETE", V1 "labels/queue", 0, ENT_RIGHT_LABELS, route_label_queue_clear, 0},
     {NULL, NULL, 0, 0, NULL, 0},
 };

@@ -185,6 +185,9 @@ static int run_product_edit(ent_db *db, ent_journal *j, struct job *job)
     else if ((rc = fill_fields(db, &pf, b, code)) == ENT_OK)
         rc = ent_product_edit(db, code, &pf.f);
     xanswer(&job->reply, db, rc, 200, json_pack("{s:b}", "changed", 1));
+    /* Clients showing prices refetch on this (published after the commit). */
+    if (rc == ENT_OK && (json_object_get(b, "price") || json_is_boolean(retired)))
+        srv_job_event(job, "price", json_pack("{s:s}", "product", code));
     return 0;
 }
 

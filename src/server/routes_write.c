@@ -44,6 +44,15 @@ static int act_as(ent_db *db, struct job *job)
 
 /* ---- stock ------------------------------------------------------------- */
 
+/* The event of a committed stock write: which commodity, where. */
+static void stock_event(struct job *job, json_t *b, const char *where)
+{
+    json_t *d = json_pack("{s:s, s:s}", "product", json_str(b, "product"), "location", json_str(b, where));
+    if (json_str(b, "to"))
+        json_object_set_new(d, "to", json_string(json_str(b, "to")));
+    srv_job_event(job, "stock", d);
+}
+
 static const struct field receive_fields[] = {
     {"product", F_STRING, 1},
     {"qty", F_INT, 1},
@@ -86,6 +95,8 @@ static int run_receive(ent_db *db, ent_journal *j, struct job *job)
     };
     int rc = ent_stock_receive(db, lot_uuid, &rv);
     reply_result(&job->reply, db, rc, 201, json_pack("{s:s}", "lot_uuid", lot_uuid));
+    if (rc == ENT_OK)
+        stock_event(job, b, "location");
     return 0;
 }
 
@@ -123,6 +134,8 @@ static int run_move(ent_db *db, ent_journal *j, struct job *job)
     ent_move_req m = move_req(b, job, "from", "qty");
     int rc = ent_stock_transfer(db, &m);
     reply_result(&job->reply, db, rc, 200, json_pack("{s:b}", "moved", 1));
+    if (rc == ENT_OK)
+        stock_event(job, b, "from");
     return 0;
 }
 
@@ -146,6 +159,8 @@ static int run_adjust(ent_db *db, ent_journal *j, struct job *job)
     ent_move_req m = move_req(b, job, "location", "delta");
     int rc = ent_stock_adjust(db, &m);
     reply_result(&job->reply, db, rc, 200, json_pack("{s:b}", "adjusted", 1));
+    if (rc == ENT_OK)
+        stock_event(job, b, "location");
     return 0;
 }
 
@@ -272,6 +287,7 @@ static int run_sale(ent_db *db, ent_journal *j, struct job *job)
         goto done;
     }
     reply_json(&job->reply, 201, sale_json(db, sale, (int)json_int(b, "columns", 48)));
+    srv_job_event(job, "stock", json_pack("{s:s, s:s}", "sale", sale->uuid, "counter", json_str(b, "counter")));
 done:
     ent_sale_free(sale);
     ent_basket_free(basket);

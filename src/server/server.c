@@ -18,6 +18,7 @@ struct srv *srv_g;
 static const char help[] = "usage: entrepot serve [--db FILE] [--listen ADDR:PORT] [--threads N]\n"
                            "                      [--tls-cert FILE --tls-key FILE] [--max-connections N]\n"
                            "                      [--timeout SECONDS] [--body-max BYTES]\n"
+                           "                      [--events-max N] [--events-keepalive SECONDS]\n"
                            "\n"
                            "Serves the store's database as a JSON API over HTTP (/api/v1, described\n"
                            "by /api/v1/openapi.json). One process owns the database: reads run on a\n"
@@ -33,6 +34,10 @@ static const char help[] = "usage: entrepot serve [--db FILE] [--listen ADDR:POR
                            "  --max-connections N  open connections at most (default 1000)\n"
                            "  --timeout SECONDS    an idle or slow connection is closed after this (default 10)\n"
                            "  --body-max BYTES     largest request body (default 262144; more is 413)\n"
+                           "  --events-max N       open event streams (/api/v1/events) at most, 1 to 1024\n"
+                           "                       (default 64; more is 503)\n"
+                           "  --events-keepalive SECONDS  a comment on an idle event stream this often,\n"
+                           "                       1 to 300 (default 15)\n"
                            "\n"
                            "One line per request goes to standard error: time, client, method, path\n"
                            "(never the query), status, bytes, milliseconds, user. SIGTERM or SIGINT:\n"
@@ -62,6 +67,7 @@ static int parse_listen(struct srv_config *c, const char *s)
 static int parse_options(struct srv_config *c, struct cli *cli, int argc, char **argv)
 {
     const char *db = NULL, *listen = NULL, *threads = NULL, *maxc = NULL, *timeout = NULL, *body = NULL;
+    const char *evmax = NULL, *evka = NULL;
     const struct cli_opt opts[] = {
         {"db", &db, NULL},
         {"listen", &listen, NULL},
@@ -71,6 +77,8 @@ static int parse_options(struct srv_config *c, struct cli *cli, int argc, char *
         {"max-connections", &maxc, NULL},
         {"timeout", &timeout, NULL},
         {"body-max", &body, NULL},
+        {"events-max", &evmax, NULL},
+        {"events-keepalive", &evka, NULL},
         {NULL, NULL, NULL},
     };
     int npos = 0, st;
@@ -84,6 +92,16 @@ static int parse_options(struct srv_config *c, struct cli *cli, int argc, char *
     c->max_connections = 1000;
     c->timeout_s = 10;
     c->body_max = SRV_BODY_MAX;
+    c->events_max = 64;
+    c->events_keepalive_s = 15;
+    if (evmax && (st = cli_parse_whole(&v, "--events-max", evmax, 1, SRV_EVENTS_SUBS_MAX)) != 0)
+        return st;
+    if (evmax)
+        c->events_max = (unsigned)v;
+    if (evka && (st = cli_parse_whole(&v, "--events-keepalive", evka, 1, 300)) != 0)
+        return st;
+    if (evka)
+        c->events_keepalive_s = (unsigned)v;
     if (listen && (st = parse_listen(c, listen)) != 0)
         return st;
     if (threads && (st = cli_parse_whole(&v, "--threads", threads, 1, 64)) != 0)
@@ -221,7 +239,7 @@ static int serve(struct srv *s)
         st = EXIT_IO;
         goto done;
     }
-    if (writer_start(s) != ENT_OK) {
+    if (writer_start(s) != ENT_OK || events_start() != 0) {
         st = EXIT_IO;
         goto done;
     }
@@ -238,8 +256,10 @@ static int serve(struct srv *s)
     fprintf(stderr, "entrepot: %s: stopping\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
     atomic_store(&s->stopping, 1);
     MHD_quiesce_daemon(s->daemon);
+    events_stop(); /* the event streams end: they would hold the drain */
     drain(s);
 done:
+    events_stop();
     /* The writer first: it resumes every request it holds, so that MHD
      * stops with nothing suspended. */
     writer_stop(s);

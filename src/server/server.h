@@ -20,6 +20,8 @@
 #define SRV_BODY_MAX (256 * 1024) /* bytes of a request body; more is 413 */
 #define SRV_USER_MAX 65           /* a user's name, with its NUL */
 #define SRV_READERS_MAX 256       /* read connections: one per pool thread */
+#define SRV_EVENTS_RING 1024      /* events kept for Last-Event-ID resumes */
+#define SRV_EVENTS_SUBS_MAX 1024  /* event streams at most, whatever --events-max says */
 
 /* The server's settings, from the command line. */
 struct srv_config {
@@ -31,6 +33,8 @@ struct srv_config {
     unsigned timeout_s;
     size_t body_max;
     const char *tls_cert, *tls_key;
+    unsigned events_max;         /* open event streams at most */
+    unsigned events_keepalive_s; /* a comment on an idle stream this often */
 };
 
 /* An answer: a status and a JSON body (owned) or raw text with its type. */
@@ -42,6 +46,7 @@ struct reply {
     const char *ctype;
     char retry_after[24]; /* seconds, "" when none */
     char set_cookie[256]; /* a Set-Cookie header, "" when none */
+    struct MHD_Response *stream; /* a response made by the route (the event stream), or NULL */
 };
 
 struct route;
@@ -74,6 +79,7 @@ struct job {
     struct reply reply;
     struct MHD_Connection *conn;
     int done;
+    json_t *events; /* what to publish once the group is committed (srv_job_event), or NULL */
     struct job *next;
 };
 
@@ -197,6 +203,18 @@ int srv_queue_auth(struct req *r, int (*run)(ent_db *, ent_journal *, struct job
 /* Releases the counters' baskets (they borrow the writer's connection):
  * once the writer has stopped, before its connection is closed. */
 void sales_baskets_free(void);
+/* ---- events.c: Server-Sent Events (GET /api/v1/events) ---- */
+int events_start(void);
+/* Ends every event stream (before the drain: a stream is a request in flight). */
+void events_stop(void);
+/* A job's run() says what its write changed, on success only: type is
+ * "stock", "price" or "labels", data a small object naming what (taken).
+ * Published after the group's COMMIT with the job's user as "by"; never
+ * when the job's savepoint or the group was rolled back. */
+void srv_job_event(struct job *job, const char *type, json_t *data);
+/* The writer, after the group's end: publishes (committed) or drops. */
+void events_publish_job(struct job *job, int committed);
+void events_publish(const char *type, json_t *data);
 
 /* The embedded OpenAPI document (openapi_embedded.c, built from
  * src/server/openapi.json). */

@@ -39,6 +39,9 @@ static void run_group(struct wqueue *q, struct job *list)
     rc = ent_db_group_end(q->db, 1);
     if (rc != ENT_OK)
         group_failed(list, q->db, rc);
+    /* Only now is it true: what the writes changed goes to the event streams. */
+    for (struct job *j = list; j; j = j->next)
+        events_publish_job(j, rc == ENT_OK);
     q->groups++;
     q->writes += n;
 }
@@ -47,6 +50,7 @@ static void run_each(struct wqueue *q, struct job *list)
 {
     for (struct job *j = list; j; j = j->next) {
         j->run(q->db, q->journal, j);
+        events_publish_job(j, 1);
         q->groups++;
         q->writes++;
     }

@@ -92,6 +92,12 @@ ROUTES = [
     ("POST", "sales/returns", {"sell", "return"}),
     ("POST", "sales/999999/void", {"sell", "return"}),
     ("GET", "sales/999999/receipt", {"sell", "read"}),
+    ("GET", "labels/templates", {"labels", "read"}),
+    ("GET", "labels/preview", {"labels", "catalog"}),
+    ("POST", "labels/print", {"labels"}),
+    ("GET", "labels/queue", {"labels", "read"}),
+    ("POST", "labels/queue/print", {"labels"}),
+    ("DELETE", "labels/queue?upto=x", {"labels"}),
 ]
 def dump_but_token_use():
     """The database but the tokens' last use, which every call records, and
@@ -140,7 +146,8 @@ subst = {"/api/v1/products/" + L.NUTELLA: "/api/v1/products/{code}",
          "/api/v1/counters/C9/basket/pay": "/api/v1/counters/{counter}/basket/pay",
          "/api/v1/sales/999999/void": "/api/v1/sales/{receipt}/void",
          "/api/v1/sales/999999/receipt": "/api/v1/sales/{receipt}/receipt"}
-served = {(m, subst.get(p, p)) for m, p in served} | {("POST", "/api/v1/logout")}
+# The event stream (any user) never ends: test_serve_events.py opens it per role.
+served = {(m, subst.get(p, p)) for m, p in served} | {("POST", "/api/v1/logout"), ("GET", "/api/v1/events")}
 check(documented == served, f"OpenAPI vs routes: {sorted(documented ^ served)}")
 
 # ---- login, cookie, CSRF, logout

@@ -1,0 +1,587 @@
+/*
+ * entrepot serve — labels: the templates and sheets, a preview of a label
+ * (PNG, PDF, SVG or ZPL), printing to a CUPS printer, the reprint queue.
+ *
+ * Rendering needs cairo, libzint and fontconfig, which only the label
+ * program loads (entrepot-label, beside entrepot: README, Labels). So the
+ * server runs it, as `entrepot label` does, with --no-record: the program
+ * reads the database and renders or prints, and the server records the job
+ * and clears the queue itself on the writer thread, as the user who asked.
+ * Its arguments are a vector (no shell); names are checked before, codes
+ * come after "--".
+ */
+#define _GNU_SOURCE /* pipe2: the pipes must not leak into another thread's child */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "server.h"
+
+#define LABEL_OUT_MAX (64 * 1024 * 1024) /* bytes of a preview */
+#define LABEL_ERR_MAX 8192
+#define LABEL_TIMEOUT_MS 120000 /* a print of many labels takes a while; a hung lp does not hold a thread longer */
+#define LABEL_CODES_MAX 1000
+#define LABEL_ARGS_MAX (LABEL_CODES_MAX + 32)
+
+extern char **environ;
+
+struct prog {
+    char *out; /* standard output */
+    size_t len, cap;
+    char err[LABEL_ERR_MAX]; /* standard error (the end of it) */
+    size_t elen;
+    int status; /* exit status, or -1 when it did not run or was killed */
+};
+
+static int take(struct prog *p, int fd, int is_err)
+{
+    char buf[65536];
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n <= 0)
+        return n == 0 || (errno != EINTR && errno != EAGAIN) ? 0 : 1;
+    if (is_err) {
+        size_t k = (size_t)n < sizeof p->err - 1 - p->elen ? (size_t)n : sizeof p->err - 1 - p->elen;
+        memcpy(p->err + p->elen, buf, k);
+        p->elen += k;
+        p->err[p->elen] = '\0';
+        return 1;
+    }
+    if (p->len + (size_t)n > LABEL_OUT_MAX)
+        return -1;
+    if (p->len + (size_t)n > p->cap) {
+        size_t cap = p->cap ? p->cap * 2 : 65536;
+        while (cap < p->len + (size_t)n)
+            cap *= 2;
+        char *b = realloc(p->out, cap);
+        if (b == NULL)
+            return -1;
+        p->out = b;
+        p->cap = cap;
+    }
+    memcpy(p->out + p->len, buf, (size_t)n);
+    p->len += (size_t)n;
+    return 1;
+}
+
+static void collect(struct prog *p, pid_t pid, int fo, int fe)
+{
+    struct pollfd fds[2] = {{fo, POLLIN, 0}, {fe, POLLIN, 0}};
+    int open = 2, failed = 0;
+    while (open > 0) {
+        int n = poll(fds, 2, LABEL_TIMEOUT_MS);
+        if (n == 0 || (n < 0 && errno != EINTR)) {
+            failed = 1;
+            break;
+        }
+        for (int i = 0; i < 2; i++) {
+            if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
+                continue;
+            int st = take(p, fds[i].fd, i);
+            if (st <= 0) {
+                fds[i].fd = -1;
+                open--;
+                failed |= st < 0;
+            }
+        }
+        if (failed)
+            break;
+    }
+    if (failed)
+        kill(pid, SIGKILL);
+    int ws = 0;
+    while (waitpid(pid, &ws, 0) < 0 && errno == EINTR) {
+    }
+    p->status = !failed && WIFEXITED(ws) ? WEXITSTATUS(ws) : -1;
+}
+
+/* Runs entrepot-label with args (NULL-terminated, without the program and
+ * the global options): 0 with p filled, or -1 when it cannot start. */
+static int run_prog(struct prog *p, const char *const *args, int json)
+{
+    char self[4096], path[4200];
+    const char *argv[LABEL_ARGS_MAX + 8];
+    int po[2] = {-1, -1}, pe[2] = {-1, -1}, n = 0, rc = -1;
+    memset(p, 0, sizeof *p);
+    p->status = -1;
+    if (cli_self_dir(self, sizeof self) != 0)
+        return -1;
+    snprintf(path, sizeof path, "%s/entrepot-label", self);
+    argv[n++] = path;
+    argv[n++] = "--db";
+    argv[n++] = srv_g->cfg.db_path;
+    if (json)
+        argv[n++] = "--json";
+    for (int i = 0; args[i] && n < LABEL_ARGS_MAX + 6; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    if (pipe2(po, O_CLOEXEC) != 0 || pipe2(pe, O_CLOEXEC) != 0)
+        goto done;
+    posix_spawn_file_actions_t fa;
+    posix_spawnattr_t at;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&fa, po[1], 1);
+    posix_spawn_file_actions_adddup2(&fa, pe[1], 2);
+    posix_spawnattr_init(&at);
+    /* The server blocks SIGTERM (sigwait) and ignores SIGPIPE: not the child. */
+    sigset_t none, dfl;
+    sigemptyset(&none);
+    sigemptyset(&dfl);
+    sigaddset(&dfl, SIGPIPE);
+    sigaddset(&dfl, SIGTERM);
+    posix_spawnattr_setsigmask(&at, &none);
+    posix_spawnattr_setsigdefault(&at, &dfl);
+    posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    pid_t pid;
+    int err = posix_spawn(&pid, path, &fa, &at, (char *const *)argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    posix_spawnattr_destroy(&at);
+    if (err != 0)
+        goto done;
+    close(po[1]), po[1] = -1;
+    close(pe[1]), pe[1] = -1;
+    collect(p, pid, po[0], pe[0]);
+    rc = 0;
+done:
+    for (int i = 0; i < 2; i++) {
+        if (po[i] >= 0)
+            close(po[i]);
+        if (pe[i] >= 0)
+            close(pe[i]);
+    }
+    return rc;
+}
+
+/* The program's message: its "entrepot: " lines (each bad label, then the
+ * sum) joined by "; ", without "entrepot: ". */
+static const char *prog_message(struct prog *p)
+{
+    char joined[LABEL_ERR_MAX];
+    size_t w = 0;
+    const char *r = p->err;
+    while (*r) {
+        size_t n = strcspn(r, "\n");
+        const char *line = r;
+        r += n + (r[n] == '\n');
+        if (n < 10 || strncmp(line, "entrepot: ", 10) != 0)
+            continue; /* only its messages: not a sanitizer's report, say */
+        line += 10, n -= 10;
+        /* The program's advice names its options ("(--skip-bad prints the
+         * others)"): not an API client's business. */
+        const char *adv = memmem(line, n, " (--", 4);
+        if (adv)
+            n = (size_t)(adv - line);
+        if (n == 0 || w + n + 3 > sizeof joined)
+            continue;
+        if (w > 0)
+            joined[w++] = ';', joined[w++] = ' ';
+        memcpy(joined + w, line, n);
+        w += n;
+    }
+    joined[w] = '\0';
+    memcpy(p->err, joined, w + 1);
+    return p->err[0] ? p->err : "the label program failed";
+}
+
+/* A failure of the program answered: exit 1 refused (409), 2 bad input
+ * (422), 3 printer or I/O (502 when printing, else 500). */
+static void reply_prog(struct reply *out, struct prog *p, int printing)
+{
+    const char *msg = prog_message(p);
+    switch (p->status) {
+    case 1: reply_error(out, 409, "refused", NULL, "%s", msg); break;
+    case 2: reply_error(out, 422, "invalid", NULL, "%s", msg); break;
+    case 3:
+        if (printing)
+            reply_error(out, 502, "printer", NULL, "%s", msg);
+        else
+            reply_error(out, 500, "error", NULL, "%s", msg);
+        break;
+    default: reply_error(out, 500, "error", NULL, "the label program did not finish: %s", msg); break;
+    }
+}
+
+/* ---- checking what a request names --------------------------------------- */
+
+/* A template, sheet or printer name: letters, digits, '.', '_', '-', not
+ * starting with '-' or '.' (never a path, never an option). */
+static int name_ok(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 127 || s[0] == '-' || s[0] == '.')
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+              c == '-'))
+            return 0;
+    }
+    return 1;
+}
+
+/* A lot code goes to the program as an option's value: never one that
+ * reads as an option. */
+static int check_lot(struct reply *out, const char *lot)
+{
+    if (lot == NULL || (*lot != '\0' && *lot != '-'))
+        return 0;
+    reply_error(out, 422, "invalid", "lot", "'%s' is not a lot code", ENT_CLIP(lot, 40));
+    return -1;
+}
+
+static int check_name(struct reply *out, const char *field, const char *value)
+{
+    if (value == NULL || name_ok(value))
+        return 0;
+    reply_error(out, 422, "invalid", field,
+                "'%s' is not a %s name (letters, digits, '.', '_' and '-', not first '-' or '.')", ENT_CLIP(value, 40),
+                field);
+    return -1;
+}
+
+static const char *format_type(const char *f)
+{
+    if (strcmp(f, "png") == 0)
+        return "image/png";
+    if (strcmp(f, "pdf") == 0)
+        return "application/pdf";
+    if (strcmp(f, "svg") == 0)
+        return "image/svg+xml";
+    if (strcmp(f, "zpl") == 0)
+        return "text/plain; charset=utf-8"; /* ZPL II is text; there is no registered type */
+    return NULL;
+}
+
+static int check_format(struct reply *out, const char *f)
+{
+    if (f == NULL || format_type(f))
+        return 0;
+    reply_error(out, 422, "invalid", "format", "'%s' is not a label format: png, pdf, svg or zpl", ENT_CLIP(f, 20));
+    return -1;
+}
+
+/* A whole number given as text (a query parameter) in lo..hi. */
+static int check_whole(struct reply *out, const char *field, const char *s, int64_t lo, int64_t hi)
+{
+    int64_t v;
+    if (s == NULL || ent_whole_parse(&v, s, lo, hi) == ENT_OK)
+        return 0;
+    reply_error(out, 422, "invalid", field, "'%s' must be a whole number from %lld to %lld, not '%s'", field,
+                (long long)lo, (long long)hi, ENT_CLIP(s, 20));
+    return -1;
+}
+
+/* ---- templates and sheets -------------------------------------------------- */
+
+int route_label_templates(struct req *r, json_t *body, const char *tail, struct reply *out)
+{
+    (void)r, (void)body, (void)tail;
+    const char *args[] = {"label", "templates", NULL};
+    struct prog p;
+    if (run_prog(&p, args, 1) != 0) {
+        reply_error(out, 500, "error", NULL, "the label program cannot be run (it is built with entrepot)");
+        return 0;
+    }
+    json_t *list = p.status == 0 ? json_loadb(p.out ? p.out : "", p.len, 0, NULL) : NULL;
+    if (!json_is_array(list)) {
+        json_decref(list);
+        if (p.status == 0)
+            p.status = -1;
+        reply_prog(out, &p, 0);
+        free(p.out);
+        return 0;
+    }
+    json_t *tpl = json_array(), *sheets = json_array();
+    size_t i;
+    json_t *e;
+    json_array_foreach(list, i, e)
+    {
+        /* The server's file paths are its own business. */
+        json_t *item = json_pack("{s:O, s:O}", "name", json_object_get(e, "name"), "size", json_object_get(e, "size"));
+        const char *kind = json_string_value(json_object_get(e, "kind"));
+        json_array_append_new(kind && strcmp(kind, "sheet") == 0 ? sheets : tpl, item);
+    }
+    json_decref(list);
+    free(p.out);
+    reply_json(out, 200, json_pack("{s:o, s:o}", "templates", tpl, "sheets", sheets));
+    return 0;
+}
+
+/* ---- preview ------------------------------------------------------------ */
+
+/* GET labels/preview?template=T&code=C[&lot=L][&format=png][&dpi=N][&sheet=S]:
+ * the label itself, nothing recorded. */
+int route_label_preview(struct req *r, json_t *body, const char *tail, struct reply *out)
+{
+    (void)body, (void)tail;
+    const char *tpl = req_arg(r, "template"), *code = req_arg(r, "code"), *lot = req_arg(r, "lot");
+    const char *fmt = req_arg(r, "format"), *dpi = req_arg(r, "dpi"), *sheet = req_arg(r, "sheet");
+    if (tpl == NULL || code == NULL || *code == '\0') {
+        reply_error(out, 422, "invalid", tpl ? "code" : "template", "a preview needs ?template=NAME&code=GTIN");
+        return 0;
+    }
+    if (fmt == NULL)
+        fmt = "png";
+    if (check_name(out, "template", tpl) || check_name(out, "sheet", sheet) || check_format(out, fmt) ||
+        check_whole(out, "dpi", dpi, 72, 1200) || check_lot(out, lot))
+        return 0;
+    const char *args[24];
+    int n = 0;
+    args[n++] = "label", args[n++] = "print", args[n++] = "--no-record";
+    args[n++] = "--template", args[n++] = tpl, args[n++] = "--format", args[n++] = fmt, args[n++] = "--out";
+    args[n++] = "-";
+    if (dpi)
+        args[n++] = "--dpi", args[n++] = dpi;
+    if (sheet)
+        args[n++] = "--sheet", args[n++] = sheet;
+    if (lot)
+        args[n++] = "--lot", args[n++] = lot;
+    args[n++] = "--", args[n++] = code, args[n] = NULL;
+    struct prog p;
+    if (run_prog(&p, args, 0) != 0) {
+        reply_error(out, 500, "error", NULL, "the label program cannot be run (it is built with entrepot)");
+        return 0;
+    }
+    if (p.status != 0) {
+        reply_prog(out, &p, 0);
+        free(p.out);
+        return 0;
+    }
+    out->status = 200;
+    out->text = p.out ? p.out : strdup("");
+    out->text_len = p.len;
+    out->ctype = format_type(fmt);
+    return 0;
+}
+
+/* ---- printing ------------------------------------------------------------- */
+
+/* What the writer records after a print: the job's summary and who. */
+static int run_print_record(ent_db *db, ent_journal *j, struct job *job)
+{
+    (void)j;
+    json_t *a = job->arg;
+    const char *tpl = json_str(a, "template");
+    json_int_t labels = json_integer_value(json_object_get(a, "labels"));
+    json_t *upto = json_object_get(a, "queue_upto");
+    char dest[1024];
+    int64_t removed = 0;
+    snprintf(dest, sizeof dest, "%s %s", json_str(a, "printer"), json_str(a, "request"));
+    int rc = ent_user_act_as(db, job->user);
+    if (rc == ENT_OK)
+        rc = ent_label_print_record(db, tpl, (int64_t)labels, dest);
+    if (rc == ENT_OK && upto)
+        rc = ent_label_queue_clear(db, &removed, (int64_t)json_integer_value(upto));
+    json_t *res = json_pack("{s:I, s:I, s:s, s:s}", "labels", labels, "pages",
+                            json_integer_value(json_object_get(a, "pages")), "printer", json_str(a, "printer"), "request",
+                            json_str(a, "request"));
+    if (rc != ENT_OK) {
+        /* The labels are out whatever happens here: say so. */
+        reply_ent(&job->reply, db, rc);
+        json_t *err = json_object_get(job->reply.json, "error");
+        char msg[1200];
+        snprintf(msg, sizeof msg, "the labels were printed, but %s failed: %s",
+                 upto ? "recording them or clearing the queue" : "recording them",
+                 json_string_value(json_object_get(err, "message")));
+        json_object_set_new(err, "message", json_string(msg));
+        json_decref(res);
+        return 0;
+    }
+    if (upto) {
+        json_object_set_new(res, "cleared", json_integer(removed));
+        srv_job_event(job, "labels", json_pack("{s:s, s:I}", "queue", "cleared", "removed", (json_int_t)removed));
+    }
+    reply_json(&job->reply, 201, res);
+    return 0;
+}
+
+static void free_json(void *arg)
+{
+    json_decref(arg);
+}
+
+/* Runs the print, then queues its record. args as for run_prog. */
+static int print_and_record(struct req *r, const char *const *args, const char *tpl, struct reply *out)
+{
+    struct prog p;
+    if (run_prog(&p, args, 1) != 0) {
+        reply_error(out, 500, "error", NULL, "the label program cannot be run (it is built with entrepot)");
+        return 0;
+    }
+    json_t *sum = p.status == 0 ? json_loadb(p.out ? p.out : "", p.len, 0, NULL) : NULL;
+    free(p.out);
+    if (p.status == 0 && sum == NULL && strstr(p.err, "the reprint queue is empty")) {
+        reply_json(out, 200, json_pack("{s:i, s:i}", "labels", 0, "cleared", 0));
+        return 0;
+    }
+    if (!json_is_object(sum)) {
+        json_decref(sum);
+        if (p.status == 0)
+            p.status = -1;
+        reply_prog(out, &p, 1);
+        return 0;
+    }
+    json_object_set_new(sum, "template", json_string(tpl));
+    if (srv_queue_write(r, run_print_record, sum, free_json) < 0)
+        reply_error(out, 500, "error", NULL, "out of memory");
+    return 0;
+}
+
+static const struct field print_fields[] = {
+    {"template", F_STRING, 1}, {"codes", F_ARRAY, 1}, {"printer", F_STRING, 1}, {"format", F_STRING, 0},
+    {"sheet", F_STRING, 0},    {"lot", F_STRING, 0},  {"copies", F_INT, 0},     {NULL, F_STRING, 0},
+};
+
+/* The print options common to both prints, into args from n; the new n,
+ * or -1 answered. */
+static int print_args(struct reply *out, json_t *b, const char **args, int n, char *copies, size_t clen)
+{
+    const char *tpl = json_str(b, "template"), *printer = json_str(b, "printer"), *fmt = json_str(b, "format");
+    const char *sheet = json_str(b, "sheet");
+    if (check_name(out, "template", tpl) || check_name(out, "printer", printer) || check_name(out, "sheet", sheet) ||
+        check_format(out, fmt))
+        return -1;
+    args[n++] = "label", args[n++] = "print", args[n++] = "--no-record";
+    args[n++] = "--template", args[n++] = tpl, args[n++] = "--printer", args[n++] = printer;
+    if (fmt)
+        args[n++] = "--format", args[n++] = fmt;
+    if (sheet)
+        args[n++] = "--sheet", args[n++] = sheet;
+    if (json_object_get(b, "copies")) {
+        int64_t c = json_int(b, "copies", 1);
+        if (c < 1 || c > ENT_LABEL_MAX_COPIES) {
+            reply_error(out, 422, "invalid", "copies", "'copies' must be 1 to %d, not %lld", ENT_LABEL_MAX_COPIES,
+                        (long long)c);
+            return -1;
+        }
+        snprintf(copies, clen, "%lld", (long long)c);
+        args[n++] = "--copies", args[n++] = copies;
+    }
+    return n;
+}
+
+int route_label_print(struct req *r, json_t *body, const char *tail, struct reply *out)
+{
+    (void)tail;
+    const char *args[LABEL_ARGS_MAX];
+    char copies[24];
+    if (json_check(out, body, print_fields, "a label print") != 0)
+        return 0;
+    json_t *codes = json_object_get(body, "codes");
+    size_t nc = json_array_size(codes);
+    if (nc == 0 || nc > LABEL_CODES_MAX) {
+        reply_error(out, 422, "invalid", "codes", "'codes' must hold 1 to %d codes", LABEL_CODES_MAX);
+        return 0;
+    }
+    int n = print_args(out, body, args, 0, copies, sizeof copies);
+    if (n < 0)
+        return 0;
+    const char *lot = json_str(body, "lot");
+    if (check_lot(out, lot))
+        return 0;
+    if (lot)
+        args[n++] = "--lot", args[n++] = lot;
+    args[n++] = "--";
+    for (size_t i = 0; i < nc; i++) {
+        const char *c = json_string_value(json_array_get(codes, i));
+        if (c == NULL || *c == '\0') {
+            reply_error(out, 422, "invalid", "codes", "codes[%zu] must be a GTIN, SKU or barcode (text)", i);
+            return 0;
+        }
+        args[n++] = c;
+    }
+    args[n] = NULL;
+    return print_and_record(r, args, json_str(body, "template"), out);
+}
+
+/* ---- the reprint queue -------------------------------------------------- */
+
+static int add_queued(const ent_label_queued *q, void *ud)
+{
+    json_t *o = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)q->id, "code", q->code, "reason",
+                          q->reason ? q->reason : "", "queued_at", q->queued_at);
+    json_object_set_new(o, "location", q->location ? json_string(q->location) : json_null());
+    json_array_append_new(ud, o);
+    return 0;
+}
+
+int route_label_queue(struct req *r, json_t *body, const char *tail, struct reply *out)
+{
+    (void)r, (void)body, (void)tail;
+    ent_db *db = srv_reader(out);
+    if (db == NULL)
+        return 0;
+    json_t *list = json_array();
+    int rc = ent_label_queue_each(db, add_queued, list);
+    if (rc != ENT_OK) {
+        json_decref(list);
+        reply_ent(out, db, rc);
+        return 0;
+    }
+    reply_json(out, 200, json_pack("{s:o}", "queue", list));
+    return 0;
+}
+
+static const struct field queue_print_fields[] = {
+    {"template", F_STRING, 1}, {"printer", F_STRING, 1}, {"format", F_STRING, 0},
+    {"sheet", F_STRING, 0},    {"copies", F_INT, 0},     {NULL, F_STRING, 0},
+};
+
+/* Prints the queue; the entries read for the job (and only those: a price
+ * changed meanwhile stays queued) are cleared after lp accepted it. */
+int route_label_queue_print(struct req *r, json_t *body, const char *tail, struct reply *out)
+{
+    (void)tail;
+    const char *args[32];
+    char copies[24];
+    if (json_check(out, body, queue_print_fields, "a print of the reprint queue") != 0)
+        return 0;
+    int n = print_args(out, body, args, 0, copies, sizeof copies);
+    if (n < 0)
+        return 0;
+    args[n++] = "--queue";
+    args[n] = NULL;
+    return print_and_record(r, args, json_str(body, "template"), out);
+}
+
+static int run_queue_clear(ent_db *db, ent_journal *j, struct job *job)
+{
+    (void)j;
+    int64_t upto = json_integer_value(job->arg), removed = 0;
+    int rc = ent_user_act_as(db, job->user);
+    if (rc == ENT_OK)
+        rc = ent_label_queue_clear(db, &removed, upto);
+    if (rc != ENT_OK) {
+        reply_ent(&job->reply, db, rc);
+        return 0;
+    }
+    if (removed > 0)
+        srv_job_event(job, "labels", json_pack("{s:s, s:I}", "queue", "cleared", "removed", (json_int_t)removed));
+    reply_json(&job->reply, 200, json_pack("{s:I}", "cleared", (json_int_t)removed));
+    return 0;
+}
+
+/* DELETE labels/queue[?upto=ID]: drops the queued labels (up to entry ID:
+ * those a client listed), without printing them. */
+int route_label_queue_clear(struct req *r, json_t *body, const char *tail, struct reply *out)
+{
+    (void)body, (void)tail;
+    const char *s = req_arg(r, "upto");
+    int64_t upto = INT64_MAX;
+    if (check_whole(out, "upto", s, 1, INT64_MAX))
+        return 0;
+    if (s)
+        ent_whole_parse(&upto, s, 1, INT64_MAX);
+    json_t *arg = json_integer(upto);
+    if (arg == NULL || srv_queue_write(r, run_queue_clear, arg, free_json) < 0)
+        reply_error(out, 500, "error", NULL, "out of memory");
+    return 0;
+}

@@ -1,0 +1,166 @@
+#!/usr/bin/env python3
+"""Labels over the API: templates and sheets; previews in PNG, PDF, SVG and
+ZPL with their content types (a name holding <script> stays text in the
+SVG); printing through lp (a stand-in lp that copies the job, as the CLI
+tests do, and one that fails: an honest 502, nothing recorded); who printed
+is recorded; the reprint queue listed, printed and cleared; bad input
+refused with the database unchanged."""
+import os
+import stat
+import sys
+
+sys.path.insert(0, os.path.dirname(__file__))
+import serve_lib as L  # noqa: E402
+from serve_lib import check  # noqa: E402
+
+os.environ["ENTREPOT_LABELS"] = os.path.join(os.environ["ENT_SOURCE_DIR"], "labels")
+PRINTED = os.path.join(L.WORK, "printed.out")
+LP_UP = os.path.join(L.WORK, "lp-up")
+LP_DOWN = os.path.join(L.WORK, "lp-down")
+with open(LP_UP, "w") as f:
+    f.write(f'#!/bin/sh\nfor a; do last=$a; done\ncp "$last" "{PRINTED}"\necho "request id is office-7 (1 file(s))"\n')
+with open(LP_DOWN, "w") as f:
+    f.write('#!/bin/sh\necho "lp: Error - Scheduler Not Responding" >&2\nexit 1\n')
+for p in (LP_UP, LP_DOWN):
+    os.chmod(p, stat.S_IRWXU)
+
+L.make_store()
+for code, cc in ((L.NUTELLA, "IT"), (L.COLA, "GB"), (L.PEN, "DE"), (L.SCRIPT, "FR")):
+    L.cli("product", "edit", code, "--origin", cc)
+os.environ["ENTREPOT_LP"] = LP_UP
+srv = L.Server("--threads", "2")
+TOK = L.make_tokens()
+V1 = "/api/v1/"
+LC, MGR, CASH = TOK["label-clerk"], TOK["manager"], TOK["cashier"]
+
+# ---- templates and sheets ---------------------------------------------------
+st, _, b = srv.req("GET", V1 + "labels/templates", token=LC)
+names = [t["name"] for t in b.get("templates", [])] if isinstance(b, dict) else []
+check(st == 200 and "shelf-60x40" in names and "back-cn-70x50" in names, f"templates: {st} {b}")
+check(isinstance(b, dict) and "a4-l7160" in [s["name"] for s in b["sheets"]], f"sheets: {b}")
+check("/" not in str(b), "the server's paths are not shown")
+
+# ---- previews ------------------------------------------------------------------
+MAGIC = {"png": b"\x89PNG", "pdf": b"%PDF", "svg": b"<?xml", "zpl": b"^XA"}
+TYPES = {"png": "image/png", "pdf": "application/pdf", "svg": "image/svg+xml", "zpl": "text/plain"}
+for fmt, magic in MAGIC.items():
+    c = srv.conn()
+    c.request("GET", V1 + f"labels/preview?template=shelf-60x40&code={L.NUTELLA}&format={fmt}",
+              headers={"Authorization": "Bearer " + LC})
+    r = c.getresponse()
+    data = r.read()
+    c.close()
+    check(r.status == 200 and data.startswith(magic), f"preview {fmt}: {r.status} {data[:80]!r}")
+    check(r.getheader("Content-Type", "").startswith(TYPES[fmt]), f"preview {fmt} type: {r.getheader('Content-Type')}")
+    if fmt == "svg":
+        check("default-src 'none'" in r.getheader("Content-Security-Policy", ""), "an SVG runs no script")
+
+c = srv.conn()
+c.request("GET", V1 + f"labels/preview?template=shelf-60x40&code={L.SCRIPT}&format=svg",
+          headers={"Authorization": "Bearer " + LC})
+r = c.getresponse()
+data = r.read().decode()
+c.close()
+check(r.status == 200 and "<script>" not in data and "&lt;script&gt;" in data, "a <script> name is text in the SVG")
+
+before = L.dump()
+BAD = [
+    ("labels/preview?code=" + L.NUTELLA, 422, "template"),
+    ("labels/preview?template=shelf-60x40", 422, "code"),
+    ("labels/preview?template=../etc/passwd&code=" + L.NUTELLA, 422, "template"),
+    ("labels/preview?template=--out=x&code=" + L.NUTELLA, 422, "template"),
+    ("labels/preview?template=shelf-60x40&format=jpg&code=" + L.NUTELLA, 422, "format"),
+    ("labels/preview?template=shelf-60x40&dpi=9000&code=" + L.NUTELLA, 422, "dpi"),
+    ("labels/preview?template=nosuch&code=" + L.NUTELLA, 422, None),
+    ("labels/preview?template=shelf-60x40&code=--all", 422, None),
+    ("labels/preview?template=shelf-60x40&lot=--json&code=" + L.NUTELLA, 422, "lot"),
+    ("labels/preview?template=shelf-60x40&code=9999999999994", 422, None),
+]
+for path, want, field in BAD:
+    st, _, b = srv.req("GET", V1 + path, token=LC)
+    check(st == want and (field is None or L.err_field(b) == field), f"{path}: {st} {b}")
+check(L.dump() == before, "bad previews changed nothing")
+# A preview records nothing.
+check(L.query("SELECT count(*) FROM label_print")[0][0] == 0, "a preview is not a print")
+
+# ---- printing -------------------------------------------------------------------
+st, _, b = srv.req("POST", V1 + "labels/print",
+                   {"template": "shelf-60x40", "codes": [L.NUTELLA, L.COLA], "printer": "office", "format": "zpl"},
+                   token=LC)
+check(st == 201 and b.get("labels") == 2 and "office-7" in b.get("request", ""), f"print: {st} {b}")
+check(os.path.exists(PRINTED) and "^XA" in open(PRINTED, encoding="utf-8", errors="replace").read(),
+      "lp got the ZPL")
+rows = L.query("SELECT template, labels, destination, user FROM label_print")
+check(len(rows) == 1 and rows[0][0] == "shelf-60x40" and rows[0][1] == 2 and "office" in rows[0][2]
+      and rows[0][3] == TOK["users"]["label-clerk"], f"who printed is recorded: {rows}")
+
+before = L.dump()
+BADP = [
+    ({"template": "shelf-60x40", "codes": [], "printer": "office"}, 422, "codes"),
+    ({"template": "shelf-60x40", "codes": [L.NUTELLA], "printer": "-d x"}, 422, "printer"),
+    ({"template": "shelf-60x40", "codes": [L.NUTELLA], "printer": "office", "copies": 0}, 422, "copies"),
+    ({"template": "shelf-60x40", "codes": [L.NUTELLA], "printer": "office", "colour": "red"}, 422, "colour"),
+    ({"template": "shelf-60x40", "codes": [L.NUTELLA]}, 422, "printer"),
+    ({"template": "shelf-60x40", "codes": [5], "printer": "office"}, 422, "codes"),
+    ({"template": "shelf-60x40", "codes": [L.NUTELLA], "printer": "office", "lot": "-x"}, 422, "lot"),
+    ({"template": "back-cn-70x50", "codes": [L.PEN], "printer": "office"}, 409, None),
+]
+for body, want, field in BADP:
+    st, _, b = srv.req("POST", V1 + "labels/print", body, token=LC)
+    check(st == want and (field is None or L.err_field(b) == field), f"print {body}: {st} {b}")
+    check("--" not in str(b), f"no program options in an API answer: {b}")
+check(L.dump() == before, "bad prints changed nothing")
+srv.stop()
+
+# lp failing: the printer's words, 502, nothing recorded.
+os.environ["ENTREPOT_LP"] = LP_DOWN
+srv = L.Server("--threads", "2")
+before = L.dump()
+st, _, b = srv.req("POST", V1 + "labels/print", {"template": "shelf-60x40", "codes": [L.NUTELLA], "printer": "office"},
+                   token=LC)
+check(st == 502 and "Scheduler Not Responding" in b["error"]["message"], f"lp down: {st} {b}")
+
+# ---- the reprint queue ---------------------------------------------------------
+L.cli("product", "edit", L.COLA, "--price", "4.00")
+L.cli("product", "edit", L.NUTELLA, "--name-en", "Nutella")
+st, _, b = srv.req("GET", V1 + "labels/queue", token=LC)
+codes = [q["code"] for q in b.get("queue", [])] if isinstance(b, dict) else []
+check(st == 200 and L.COLA.zfill(14) in codes and L.NUTELLA.zfill(14) in codes, f"queue: {st} {b}")
+before = L.dump()
+st, _, b = srv.req("POST", V1 + "labels/queue/print", {"template": "shelf-60x40", "printer": "office"}, token=LC)
+check(st == 502 and L.dump() == before, f"a queue print lp refused leaves the queue: {st} {b}")
+srv.stop()
+
+os.environ["ENTREPOT_LP"] = LP_UP
+srv = L.Server("--threads", "2")
+st, _, b = srv.req("POST", V1 + "labels/queue/print",
+                   {"template": "shelf-60x40", "printer": "office", "format": "zpl"}, token=LC)
+check(st == 201 and b.get("labels", 0) >= 2 and b.get("cleared", 0) >= 2, f"queue print: {st} {b}")
+check("4.00" in open(PRINTED, encoding="utf-8", errors="replace").read(), "the queued label carries the new price")
+st, _, b = srv.req("GET", V1 + "labels/queue", token=LC)
+check(st == 200 and b["queue"] == [], f"queue after printing: {b}")
+check(L.query("SELECT count(*) FROM label_print")[0][0] == 2, "the queue print is recorded")
+st, _, b = srv.req("POST", V1 + "labels/queue/print", {"template": "shelf-60x40", "printer": "office"}, token=LC)
+check(st == 200 and b.get("labels") == 0, f"an empty queue: {st} {b}")
+
+# Clearing without printing, up to what the client listed.
+L.cli("product", "edit", L.COLA, "--price", "4.50")
+st, _, b = srv.req("GET", V1 + "labels/queue", token=LC)
+upto = b["queue"][-1]["id"]
+L.cli("product", "edit", L.PEN, "--price", "9.00")
+before = L.dump()
+for q in ("upto=0", "upto=x", "upto=-1"):
+    st, _, b = srv.req("DELETE", V1 + "labels/queue?" + q, token=LC)
+    check(st == 422 and L.err_field(b) == "upto", f"clear {q}: {st} {b}")
+check(L.dump() == before, "bad clears changed nothing")
+st, _, b = srv.req("DELETE", V1 + f"labels/queue?upto={upto}", token=LC)
+check(st == 200 and b.get("cleared", 0) >= 1, f"clear upto: {st} {b}")
+st, _, b = srv.req("GET", V1 + "labels/queue", token=LC)
+check([q["code"] for q in b["queue"]] == [L.PEN.zfill(14)] or len(b["queue"]) == 1,
+      f"what was queued after the listing stays: {b}")
+st, _, b = srv.req("DELETE", V1 + "labels/queue", token=LC)
+check(st == 200 and b.get("cleared", 0) >= 1, f"clear all: {st} {b}")
+st, _, b = srv.req("DELETE", V1 + "labels/queue", token=CASH)
+check(st == 403, f"a cashier may not clear the queue: {st}")
+check(srv.stop() == 0, "the server stops cleanly")
+L.finish()
