@@ -210,6 +210,8 @@ sqlite3 "$WORK/old.db" "UPDATE lot SET expiry = NULL; DROP INDEX stock_count_ope
     DROP TABLE api_token; DROP TABLE user_session; DROP TABLE login_failure; DROP TABLE user_account;
     DROP TABLE product_change; DROP TABLE label_print; ALTER TABLE location DROP COLUMN created_by;
     ALTER TABLE location DROP COLUMN changed_at; ALTER TABLE location DROP COLUMN changed_by;
+    DROP TRIGGER stock_sum_balance_insert; DROP TRIGGER stock_sum_balance_update; DROP TRIGGER stock_sum_balance_rekey;
+    DROP TRIGGER stock_sum_balance_delete; DROP TABLE stock_sum_location; DROP TABLE stock_sum_product; DROP TRIGGER stock_sum_product_insert; DROP TRIGGER stock_sum_product_reorder; DROP TRIGGER stock_sum_location_kind;
     PRAGMA user_version = 4"
 jqtrue "migration 005 expiry" '.[0].expiry == "2026-10-01"' -- --db "$WORK/old.db" --json stock levels --by lot --product 8410376000115
 

@@ -764,7 +764,11 @@ static void migration_8(void **state)
         /* users, sessions, tokens, change authors */
         "DROP TABLE api_token; DROP TABLE user_session; DROP TABLE login_failure; DROP TABLE user_account;"
         "DROP TABLE product_change; DROP TABLE label_print; ALTER TABLE location DROP COLUMN created_by;"
-        "ALTER TABLE location DROP COLUMN changed_at; ALTER TABLE location DROP COLUMN changed_by;";
+        "ALTER TABLE location DROP COLUMN changed_at; ALTER TABLE location DROP COLUMN changed_by;"
+        /* on-hand summaries and the triggers that keep them */
+        "DROP TRIGGER stock_sum_balance_insert; DROP TRIGGER stock_sum_balance_update;"
+        "DROP TRIGGER stock_sum_balance_rekey; DROP TRIGGER stock_sum_balance_delete;"
+        "DROP TABLE stock_sum_location; DROP TABLE stock_sum_product; DROP TRIGGER stock_sum_product_insert; DROP TRIGGER stock_sum_product_reorder; DROP TRIGGER stock_sum_location_kind;";
     char *err = NULL;
     if (sqlite3_exec(raw, old, NULL, NULL, &err) != SQLITE_OK || sqlite3_exec(raw, pragma, NULL, NULL, &err) != SQLITE_OK)
         fail_msg("downgrade: %s", err);
