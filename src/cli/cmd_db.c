@@ -63,7 +63,11 @@ static const char check_help[] =
     "ledger, naming each one that drifted; then reconciles every sale and return\n"
     "with its signed journal record (lines, payments, totals, lots, its stock\n"
     "moves) and the report summaries with the sales, naming each disagreement.\n"
+    "It also recomputes the on-hand summaries per location and commodity (what\n"
+    "the location list and low stock read) from the balances.\n"
     "The journal itself is checked by `entrepot journal verify`.\n"
+    "It reads everything (every balance, move, sale and record): minutes on a\n"
+    "large store, not a page to wait on at the counter.\n"
     "Exit 0 when all is well, 1 when a problem was found.\n"
     "\n"
     "example: entrepot check\n";

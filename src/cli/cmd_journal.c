@@ -399,6 +399,7 @@ static const char export_help[] =
     "Writes the journal for auditors and independent verifiers: every record\n"
     "with its fields, amounts, lines, hashes, signature, receipt QR payload and\n"
     "canonical body, and the public keys (PEM) on the records that carry them.\n"
+    "It reads every record in the range (the whole journal by default).\n"
     "JSON (the default, or --json) is one object: {\"store\", \"format\",\n"
     "\"currency\", \"time_zone\", \"keys\", \"records\"}. CSV (--csv) with --out DIR is a\n"
     "set of files in the new folder DIR (store, records, taxes, payments, lines,\n"

@@ -187,7 +187,7 @@ done:
 /* What still lies at (or is being counted in) a location: it stays in use. */
 static int still_used(ent_db *db, const struct loc *l)
 {
-    sqlite3_stmt *st = entx_stmt(db, "SELECT (SELECT COALESCE(SUM(qty), 0) FROM stock_balance WHERE location_id = ?1), "
+    sqlite3_stmt *st = entx_stmt(db, "SELECT (SELECT COALESCE(SUM(qty), 0) FROM stock_sum_location WHERE location_id = ?1), "
                                     "       (SELECT COUNT(*) FROM stock_count WHERE location_id = ?1 "
                                     "        AND posted_at IS NULL)");
     if (st == NULL)
@@ -244,14 +244,23 @@ int ent_location_each(ent_db *db, ent_location_cb cb, void *ud)
     int rc = ENT_OK, sc;
     entx_ok(db);
     if (sqlite3_prepare_v2(db->sql,
-                           "SELECT l.code, l.kind, l.name, COALESCE(SUM(b.qty), 0), "
-                           "       COUNT(CASE WHEN b.qty > 0 THEN 1 END) "
-                           "FROM location l LEFT JOIN stock_balance b ON b.location_id = l.id "
-                           "WHERE l.retired_at IS NULL GROUP BY l.id ORDER BY l.code",
+                           /* The per-location sums kept by the balance triggers (schema 12). */
+                           "SELECT l.code, l.kind, l.name, COALESCE(s.qty, 0), COALESCE(s.lots, 0), "
+                           /* More than every lot at its bound: balances written past the
+                            * library (their sum cannot be trusted, it may have left 64 bits). */
+                           "       typeof(s.qty) NOT IN ('integer', 'null') OR s.qty < 0 "
+                           "       OR s.qty / ?1 > s.lots "
+                           "FROM location l LEFT JOIN stock_sum_location s ON s.location_id = l.id "
+                           "WHERE l.retired_at IS NULL ORDER BY l.code",
                            -1, &st, NULL) != SQLITE_OK)
         return entx_fail_sql(db, "listing locations");
+    sqlite3_bind_int64(st, 1, ENT_STOCK_BALANCE_MAX);
     while (rc == ENT_OK && (sc = sqlite3_step(st)) == SQLITE_ROW) {
         ent_location loc;
+        if (sqlite3_column_int(st, 5)) {
+            sc = -1; /* not SQLite's: figures beyond their bounds */
+            break;
+        }
         entx_col_copy(st, loc.code, sizeof loc.code, 0);
         entx_col_copy(st, loc.kind, sizeof loc.kind, 1);
         loc.name = (const char *)sqlite3_column_text(st, 2);
@@ -262,7 +271,7 @@ int ent_location_each(ent_db *db, ent_location_cb cb, void *ud)
     /* An error mid-way (a SUM past 64 bits in a hand-edited database) must
      * not pass for a short list. */
     if (rc == ENT_OK && sc != SQLITE_DONE)
-        rc = strstr(sqlite3_errmsg(db->sql), "integer overflow")
+        rc = sc == -1 || strstr(sqlite3_errmsg(db->sql), "integer overflow")
                  ? entx_fail(db, ENT_ERROR,
                             "listing locations: the stock figures are too large to add up (a balance "
                             "beyond its bound, written outside entrepot): the integrity check names them")

@@ -57,12 +57,14 @@ static int levels_low(ent_db *db, const ent_levels_query *q, int64_t pid, ent_le
     sqlite3_stmt *st = NULL;
     int rc = ENT_OK;
     if (sqlite3_prepare_v2(db->sql,
-            "SELECT p.gtin, p.sku, p.name_zh, p.name_en, p.reorder_point, COALESCE(t.qty, 0), COALESCE(t.lots, 0) "
-            "FROM product p LEFT JOIN (SELECT b.product_id, SUM(b.qty) AS qty, COUNT(DISTINCT b.lot_id) AS lots "
-            "  FROM stock_balance b JOIN location loc ON loc.id = b.location_id "
-            "  WHERE loc.kind IN ('shelf', 'backroom') AND b.qty > 0 GROUP BY b.product_id) t ON t.product_id = p.id "
-            "WHERE p.reorder_point > 0 AND COALESCE(t.qty, 0) <= p.reorder_point AND (?1 = 0 OR p.id = ?1) "
-            "ORDER BY COALESCE(t.qty, 0) - p.reorder_point, p.id LIMIT ?2", -1, &st, NULL) != SQLITE_OK)
+            "SELECT p.gtin, p.sku, p.name_zh, p.name_en, s.reorder_point, s.sellable, "
+            "       (SELECT COUNT(DISTINCT b.lot_id) FROM stock_balance b JOIN location loc ON loc.id = b.location_id "
+            "        WHERE b.product_id = s.product_id AND b.qty > 0 AND loc.kind IN ('shelf', 'backroom')) "
+            /* The summary kept by the balance triggers (schema 12): the
+             * partial index holds only what is at or below its point. */
+            "FROM stock_sum_product s JOIN product p ON p.id = s.product_id "
+            "WHERE s.reorder_point > 0 AND s.sellable <= s.reorder_point AND (?1 = 0 OR s.product_id = ?1) "
+            "ORDER BY s.sellable - s.reorder_point, s.product_id LIMIT ?2", -1, &st, NULL) != SQLITE_OK)
         return entx_fail_sql(db, "reading low stock");
     sqlite3_bind_int64(st, 1, pid);
     sqlite3_bind_int64(st, 2, q->limit > 0 ? q->limit : -1);

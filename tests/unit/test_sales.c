@@ -823,6 +823,10 @@ static void migration_8(void **state)
         "ALTER TABLE location DROP COLUMN changed_at; ALTER TABLE location DROP COLUMN changed_by;"
         /* approvals */
         "ALTER TABLE sale_line DROP COLUMN approved_by; ALTER TABLE sale DROP COLUMN approved_by;"
+        /* on-hand summaries and the triggers that keep them */
+        "DROP TRIGGER stock_sum_balance_insert; DROP TRIGGER stock_sum_balance_update;"
+        "DROP TRIGGER stock_sum_balance_rekey; DROP TRIGGER stock_sum_balance_delete;"
+        "DROP TABLE stock_sum_location; DROP TABLE stock_sum_product; DROP TRIGGER stock_sum_product_insert; DROP TRIGGER stock_sum_product_reorder; DROP TRIGGER stock_sum_location_kind;"
         /* search keys */
         "DROP TABLE product_key; DROP TABLE search_pending;";
     char *err = NULL;
