@@ -69,9 +69,14 @@ export async function counterPage(view) {
       const c = s.commodity;
       if (c.problem) throw new Error(c.problem);
       const p = await api("GET", `products/${encodeURIComponent(c.code)}`);
+      let origin = p.origin;
+      if (s.lot) { // the origin of the lot scanned, where the code names one
+        const lv = await api("GET", `stock?by=lot&product=${encodeURIComponent(c.code)}`);
+        origin = (lv.levels.find((l) => l.lot === s.lot) || {}).origin || origin;
+      }
       const same = basket.find((l) => l.code === code);
       if (same) same.qty += s.count || 1;
-      else basket.push({ code, name: c.name, origin: p.origin, lot: s.lot, price: p.price, currency: p.currency,
+      else basket.push({ code, name: c.name, origin, lot: s.lot, price: p.price, currency: p.currency,
         qty: s.count || 1, bad: null });
       notice(msg, "good", `${t("counter.added")}: ${c.name}`);
     } catch (e) {

@@ -69,7 +69,11 @@ async function productView(view, code) {
     view.append(back, el("p.notice.bad", {}, e.message));
     return;
   }
-  const levels = (await api("GET", `stock?by=lot&product=${encodeURIComponent(p.gtin || p.sku)}`)).levels;
+  const key = encodeURIComponent(p.gtin || p.sku);
+  const [byLot, byLoc] = await Promise.all([api("GET", `stock?by=lot&product=${key}`),
+    api("GET", `stock?by=location&product=${key}`)]);
+  const levels = byLot.levels;
+  const places = byLoc.levels.filter((l) => l.qty !== 0);
   const onHand = levels.reduce((s, l) => s + l.qty, 0);
   const head = el("section.card.product", { id: "product" },
     el("h1", { id: "product-name" }, name(p)),
@@ -83,12 +87,15 @@ async function productView(view, code) {
   const lots = levels.filter((l) => l.qty !== 0);
   const lotCards = lots.length ? el("ul.lots", { id: "product-lots" }, lots.map((l) => el("li", {},
     el("span.tag", {}, l.origin || "—"),
-    el("span", {}, `${t("stock.location")} ${l.location || "—"}`),
     el("span", {}, `${t("stock.lot")} ${l.lot || "—"}`),
     el("span", {}, `${t("stock.expiry")} ${l.expiry || "—"}`),
     el("strong", {}, `${l.qty} ${p.unit}`))))
     : el("p.muted", {}, t("stock.nolots"));
-  view.append(back, head, el("section.card", {}, el("h2", {}, t("stock.lots")), lotCards));
+  const placeList = el("ul.lots", { id: "product-places" }, places.map((l) => el("li", {},
+    el("span", {}, l.location || "—"), el("strong", {}, `${l.qty} ${p.unit}`))));
+  view.append(back, head, el("div.two", {},
+    el("section.card", {}, el("h2", {}, t("stock.lots")), lotCards),
+    el("section.card", {}, el("h2", {}, t("stock.location")), places.length ? placeList : el("p.muted", {}, t("stock.nolots")))));
   if (may("read") || may("stock")) {
     const h = await api("GET", `stock/history/${encodeURIComponent(p.gtin || p.sku)}`);
     view.append(el("section.card", {}, el("h2", {}, t("stock.history")),
