@@ -116,7 +116,8 @@ export async function counterPage(view) {
       payments = [];
       amount.value = "";
       draw();
-      receipt.querySelector("#next").focus();
+      receipt.scrollIntoView({ block: "start" });
+      receipt.querySelector("#next").focus({ preventScroll: true });
     } catch (e) {
       const m = /^lines\[(\d+)\]/.exec(e.field || "");
       if (m && basket[Number(m[1])]) basket[Number(m[1])].bad = e.message;

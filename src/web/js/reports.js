@@ -26,14 +26,16 @@ export async function reportsPage(view) {
     api("GET", "stock/low"),
     api("GET", `stock/expiring?before=${isoDate(new Date(Date.now() + 90 * 864e5))}`),
   ]);
+  const today = isoDate(new Date());
   const origins = {};
   for (const l of byOrigin.levels) origins[l.origin || "—"] = (origins[l.origin || "—"] || 0) + l.qty;
   const rows = Object.entries(origins).map(([label, value]) => ({ label, value })).sort((a, b) => b.value - a.value);
   const name = (l) => l.name_zh || l.name_en || l.gtin || l.sku;
-  const section = (title, id, heads, data) => el("section.card", { id },
+  const section = (title, id, heads, data, marks) => el("section.card", { id },
     el("div.row.between", {}, el("h2", {}, title),
       el("button", { type: "button", onclick: () => csvDownload(`${id}.csv`, heads, data) }, t("reports.csv"))),
-    data.length ? table(heads, data.map((r) => el("tr", {}, r.map((c) => el("td", {}, c))))) : el("p.muted", {}, t("reports.none")));
+    data.length ? table(heads, data.map((r, i) => el(`tr${marks && marks[i] ? ".bad" : ""}`, {},
+      r.map((c) => el("td", {}, c))))) : el("p.muted", {}, t("reports.none")));
   view.append(
     el("h1", {}, t("reports.title")),
     el("section.card", { id: "rep-origin" }, el("h2", {}, t("reports.by_origin")), barChart(rows, "chart-origin")),
@@ -41,5 +43,6 @@ export async function reportsPage(view) {
       section(t("reports.low"), "rep-low", [t("counter.item"), "GTIN", t("stock.qty")],
         low.levels.map((l) => [name(l), l.gtin || l.sku || "", l.qty])),
       section(t("reports.expiring"), "rep-expiring", [t("counter.item"), t("stock.lot"), t("stock.expiry"), t("stock.location"), t("stock.qty")],
-        exp.levels.map((l) => [name(l), l.lot || "", l.expiry || "", l.location || "", l.qty]))));
+        exp.levels.map((l) => [name(l), l.lot || "", l.expiry || "", l.location || "", l.qty]),
+        exp.levels.map((l) => l.expiry && l.expiry < today)))); // expired already: red
 }

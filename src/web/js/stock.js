@@ -75,16 +75,17 @@ async function productView(view, code) {
   const levels = byLot.levels;
   const places = byLoc.levels.filter((l) => l.qty !== 0);
   const onHand = levels.reduce((s, l) => s + l.qty, 0);
+  const lots = levels.filter((l) => l.qty !== 0);
   const head = el("section.card.product", { id: "product" },
     el("h1", { id: "product-name" }, name(p)),
     p.name_en && p.name_zh ? el("p.sub", {}, p.name_en) : null,
     el("div.facts", {},
       el("div", {}, el("span.k", {}, t("stock.price")), el("span.v.money", { id: "product-price" }, money(p.price, p.currency))),
       el("div", {}, el("span.k", {}, t("stock.onhand")), el("span.v", { id: "product-onhand" }, `${onHand} ${p.unit}`)),
-      el("div", {}, el("span.k", {}, t("stock.origin")), el("span.v", {}, p.origin || "—")),
+      el("div", {}, el("span.k", {}, t("stock.origin")), el("span.v", {}, p.origin ||
+        [...new Set(lots.map((l) => l.origin).filter(Boolean))].join(" ") || "—")),
       el("div", {}, el("span.k", {}, t("stock.brand")), el("span.v", {}, p.brand || "—"))),
     el("p.muted", {}, [p.gtin, p.sku].filter(Boolean).join(" · ")));
-  const lots = levels.filter((l) => l.qty !== 0);
   const lotCards = lots.length ? el("ul.lots", { id: "product-lots" }, lots.map((l) => el("li", {},
     el("span.tag", {}, l.origin || "—"),
     el("span", {}, `${t("stock.lot")} ${l.lot || "—"}`),
