@@ -88,6 +88,20 @@ def shot(name, w):
     drv.save_screenshot(os.path.join(SHOTS, f"{name}-{w}.png"))
 
 
+def doc_shot(name, w, h, scale):
+    """The README's pictures (tests/web/shots), when $ENT_WEB_DOC names a folder:
+    the top w x h of the page, scaled, to keep the files small."""
+    out = os.environ.get("ENT_WEB_DOC")
+    if not out:
+        return
+    import base64
+    width(w, h)
+    png = drv.execute_cdp_cmd("Page.captureScreenshot", {"format": "png", "clip": {
+        "x": 0, "y": 0, "width": w, "height": h, "scale": scale}})["data"]
+    with open(os.path.join(out, name + ".png"), "wb") as f:
+        f.write(base64.b64decode(png))
+
+
 def console_errors():
     """Console errors, leaving out the HTTP refusals the pages show themselves."""
     bad = []
@@ -165,6 +179,7 @@ try:
     check(len(bars) >= 4 and "IT" in labels and "GB" in labels, f"chart bars {len(bars)} {labels}")
     check(text_in("#rep-expiring", "OLD"), "the expired lot is listed as expiring")
     shot("reports", 1920)
+    doc_shot("reports", 1280, 520, 0.6)
     shot("reports", 360)
     logout()
 
@@ -188,6 +203,7 @@ try:
     check(len(drv.find_elements(By.CSS_SELECTOR, "li.line")) == 3, "the basket is kept")
     check("bad" in by("#counter-msg").get_attribute("class"), "the refusal is red")
     shot("counter-refused", 1920)
+    doc_shot("counter", 1280, 470, 0.6)
     bad.find_element(By.CSS_SELECTOR, "button.danger").click()
     wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "li.line")) == 2)
     check(drv.switch_to.active_element.get_attribute("id") == "scan", "the focus is back in the scan field")
@@ -245,6 +261,7 @@ try:
     check(text_in("#product-places", "S1"), "the locations")
     check(text_in("#product-price", "39.90"), "the price")
     shot("stock-product", 360)
+    doc_shot("stock-phone", 360, 640, 0.75)
 
     # a name holding markup is shown as those characters
     drv.get(BASE + "#/stock")
