@@ -276,6 +276,12 @@ typedef int (*ent_journal_entry_cb)(const ent_journal_entry *e, void *ud);
 /* Calls cb for each record with from_seq <= seq <= to_seq (0: no bound). */
 ENT_API int ent_journal_each(ent_db *db, int64_t from_seq, int64_t to_seq, ent_journal_entry_cb cb, void *ud);
 
+/* Calls cb for each closing (CLOSE record), the newest first, at most limit
+ * of them (0: all). Found through the closings' index: the sales between
+ * them are not read. A non-zero return from cb stops the walk and is
+ * returned. Reads only. */
+ENT_API int ent_journal_closings(ent_db *db, int64_t limit, ent_journal_entry_cb cb, void *ud);
+
 /*
  * The journal's public keys for an auditor, as PEM: the START key, each KEY
  * record's and each key-change EVENT's, in record order, each after a

@@ -159,3 +159,48 @@ int ent_journal_each(ent_db *db, int64_t from_seq, int64_t to_seq, ent_journal_e
     free(eb.counts);
     return rc;
 }
+
+/* ---- closings ----------------------------------------------------------- */
+
+/* The closings' seqs, newest first, into a malloc'd *out. */
+static int closing_seqs(ent_db *db, int64_t limit, int64_t **out, size_t *n)
+{
+    size_t cap = 0;
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *st = entx_stmt(db, "SELECT seq FROM journal WHERE kind = 'CLOSE' ORDER BY seq DESC LIMIT ?");
+    if (st == NULL)
+        return db->code;
+    sqlite3_bind_int64(st, 1, limit > 0 ? limit : -1);
+    int sc;
+    while ((sc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == cap) {
+            int64_t *p = realloc(*out, (cap ? cap * 2 : 16) * sizeof *p);
+            if (p == NULL) {
+                sqlite3_reset(st);
+                return entx_fail(db, ENT_ERROR, "out of memory");
+            }
+            *out = p;
+            cap = cap ? cap * 2 : 16;
+        }
+        (*out)[(*n)++] = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_reset(st);
+    return sc == SQLITE_DONE ? ENT_OK : entx_fail_sql(db, "reading the journal's closings");
+}
+
+int ent_journal_closings(ent_db *db, int64_t limit, ent_journal_entry_cb cb, void *ud)
+{
+    int64_t *seqs = NULL;
+    size_t n = 0;
+    entx_ok(db);
+    if (limit < 0)
+        return entx_fail(db, ENT_INVALID, "the number of closings must be 0 (all) or more, not %lld", (long long)limit);
+    /* The seqs are read first: the statement is the handle's cached one,
+     * and reading each record uses the handle too. */
+    int rc = closing_seqs(db, limit, &seqs, &n);
+    for (size_t i = 0; rc == ENT_OK && i < n; i++)
+        rc = ent_journal_each(db, seqs[i], seqs[i], cb, ud);
+    free(seqs);
+    return rc;
+}

@@ -179,13 +179,40 @@ static const struct route *find_route(const char *method, const char *url, const
     return NULL;
 }
 
-static int content_type_json(struct req *r)
+static int content_type_is(struct req *r, const char *type)
 {
     const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
     if (ct == NULL)
         return 0;
-    size_t n = strlen("application/json");
-    return strncasecmp(ct, "application/json", n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+    size_t n = strlen(type);
+    return strncasecmp(ct, type, n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+static int content_type_json(struct req *r)
+{
+    return content_type_is(r, "application/json");
+}
+
+/* A CSV route's body stays text in r->body: 0, or -1 with the answer. */
+static int check_csv_body(struct req *r, struct reply *rep)
+{
+    if (r->too_big) {
+        reply_error(rep, 413, "too_large", NULL, "the request body is over %zu bytes", srv_g->cfg.body_max);
+        return -1;
+    }
+    if (r->len == 0) {
+        reply_error(rep, 422, "invalid", NULL, "the request body must hold the CSV file");
+        return -1;
+    }
+    if (!content_type_is(r, "text/csv")) {
+        reply_error(rep, 415, "unsupported_media_type", NULL, "the request body must be text/csv");
+        return -1;
+    }
+    if (!ent_utf8_valid(r->body, r->len)) {
+        reply_error(rep, 400, "malformed", NULL, "the request body is not UTF-8 text");
+        return -1;
+    }
+    return 0;
 }
 
 /* The body as JSON: 0 with *out (NULL for an empty body on a read), or -1
@@ -241,6 +268,11 @@ static void handle(struct req *r, struct reply *rep)
     }
     if (srv_authorize(r, rt, rep) != 0)
         return;
+    if (srv_route_csv(rt)) {
+        if (check_csv_body(r, rep) == 0)
+            rt->fn(r, NULL, tail, rep);
+        return;
+    }
     if (parse_body(r, &body, rep) != 0)
         return;
     rt->fn(r, body, tail, rep);

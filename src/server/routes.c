@@ -26,6 +26,33 @@ ROUTE(route_user_retire);
 ROUTE(route_tokens);
 ROUTE(route_token_add);
 ROUTE(route_token_revoke);
+/* catalogue, locations, counts, reports, journal, store (routes_catalog.c,
+ * routes_stock2.c, routes_report.c, routes_journal.c) */
+ROUTE(route_product_add);
+ROUTE(route_product_edit);
+ROUTE(route_product_retire);
+ROUTE(route_product_history);
+ROUTE(route_catalog_export);
+ROUTE(route_catalog_import);
+ROUTE(route_locations);
+ROUTE(route_location_add);
+ROUTE(route_location_edit);
+ROUTE(route_scrap);
+ROUTE(route_counts);
+ROUTE(route_count_show);
+ROUTE(route_count_start);
+ROUTE(route_count_record);
+ROUTE(route_count_post);
+ROUTE(route_report_sales);
+ROUTE(route_report_flow);
+ROUTE(route_flow_import);
+ROUTE(route_closings);
+ROUTE(route_close);
+ROUTE(route_journal_verify);
+ROUTE(route_journal_export);
+ROUTE(route_journal_pubkey);
+ROUTE(route_store);
+ROUTE(route_store_edit);
 
 #define V1 "/api/v1/"
 const struct route srv_routes[] = {
@@ -52,5 +79,31 @@ const struct route srv_routes[] = {
     {"GET", V1 "tokens", 0, ENT_RIGHT_USERS, route_tokens, 0},
     {"POST", V1 "tokens", 0, ENT_RIGHT_USERS, route_token_add, 0},
     {"DELETE", V1 "tokens/", 1, ENT_RIGHT_USERS, route_token_revoke, 0},
+    /* catalogue, locations, counts, reports, journal, store */
+    {"POST", V1 "products", 0, ENT_RIGHT_CATALOG, route_product_add, 0},
+    {"PATCH", V1 "products/", 1, ENT_RIGHT_CATALOG, route_product_edit, 0},
+    {"DELETE", V1 "products/", 1, ENT_RIGHT_CATALOG, route_product_retire, 0},
+    {"GET", V1 "products/history/", 1, ENT_RIGHT_READ, route_product_history, ENT_RIGHT_CATALOG},
+    {"GET", V1 "catalog/export", 0, ENT_RIGHT_CATALOG, route_catalog_export, ENT_RIGHT_READ},
+    {"POST", V1 "catalog/import", 0, ENT_RIGHT_CATALOG, route_catalog_import, 0},
+    {"GET", V1 "locations", 0, RIGHT_ANY, route_locations, 0},
+    {"POST", V1 "locations", 0, ENT_RIGHT_CATALOG, route_location_add, 0},
+    {"PATCH", V1 "locations/", 1, ENT_RIGHT_CATALOG, route_location_edit, 0},
+    {"POST", V1 "stock/scrap", 0, ENT_RIGHT_STOCK, route_scrap, 0},
+    {"GET", V1 "counts", 0, ENT_RIGHT_STOCK, route_counts, ENT_RIGHT_READ},
+    {"GET", V1 "counts/", 1, ENT_RIGHT_STOCK, route_count_show, ENT_RIGHT_READ},
+    {"POST", V1 "counts", 0, ENT_RIGHT_STOCK, route_count_start, 0},
+    {"POST", V1 "counts/record/", 1, ENT_RIGHT_STOCK, route_count_record, 0},
+    {"POST", V1 "counts/post/", 1, ENT_RIGHT_STOCK, route_count_post, 0},
+    {"GET", V1 "reports/sales", 0, ENT_RIGHT_READ, route_report_sales, 0},
+    {"GET", V1 "reports/flow", 0, ENT_RIGHT_READ, route_report_flow, 0},
+    {"POST", V1 "flow/import", 0, ENT_RIGHT_SETTINGS, route_flow_import, 0},
+    {"GET", V1 "journal/closings", 0, ENT_RIGHT_READ, route_closings, 0},
+    {"POST", V1 "journal/close", 0, ENT_RIGHT_APPROVE, route_close, 0},
+    {"GET", V1 "journal/verify", 0, ENT_RIGHT_READ, route_journal_verify, 0},
+    {"GET", V1 "journal/export", 0, ENT_RIGHT_READ, route_journal_export, 0},
+    {"GET", V1 "journal/pubkey", 0, ENT_RIGHT_READ, route_journal_pubkey, 0},
+    {"GET", V1 "store", 0, RIGHT_ANY, route_store, 0},
+    {"PATCH", V1 "store", 0, ENT_RIGHT_SETTINGS, route_store_edit, 0},
     {NULL, NULL, 0, 0, NULL, 0},
 };

@@ -179,6 +179,9 @@ struct route {
     int (*fn)(struct req *r, json_t *body, const char *tail, struct reply *out);
     int right_alt; /* another right that is enough too (0: none) */
 };
+/* True for a route whose body is text/csv, left in r->body (its body
+ * argument is NULL); routes_ext.c. */
+int srv_route_csv(const struct route *rt);
 /* The routes, read and write; NULL-terminated. */
 extern const struct route srv_routes[];
 

@@ -697,6 +697,41 @@ static void unclean_shutdown_and_clock(void **state)
 
 /* ---- closings ----------------------------------------------------------- */
 
+struct closing_list {
+    char periods[4][ENT_PERIOD_SIZE];
+    size_t n;
+    int stop; /* returned by the callback */
+};
+
+static int list_closing(const ent_journal_entry *e, void *ud)
+{
+    struct closing_list *l = ud;
+    assert_string_equal(e->kind, "CLOSE");
+    if (l->n < 4)
+        snprintf(l->periods[l->n], sizeof l->periods[0], "%s", e->period);
+    l->n++;
+    return l->stop;
+}
+
+/* ent_journal_closings: newest first, limited, stopped by the callback,
+ * a negative limit refused (after closing_rows's closings). */
+static void closings_listed(ent_db *db)
+{
+    struct closing_list all = {0}, two = {0}, stop = {.stop = 7};
+    assert_int_equal(ent_journal_closings(db, 0, list_closing, &all), ENT_OK);
+    assert_int_equal(all.n, 3);
+    assert_string_equal(all.periods[0], "month:2026-11");
+    assert_string_equal(all.periods[1], "day:2026-11-28");
+    assert_string_equal(all.periods[2], "day:2026-11-27");
+    assert_int_equal(ent_journal_closings(db, 2, list_closing, &two), ENT_OK);
+    assert_int_equal(two.n, 2);
+    assert_string_equal(two.periods[1], "day:2026-11-28");
+    assert_int_equal(ent_journal_closings(db, 0, list_closing, &stop), 7);
+    assert_int_equal(stop.n, 1);
+    EXPECT_ROW(0, db, ent_journal_closings(db, -1, list_closing, &all), ENT_INVALID,
+               "the number of closings must be 0 (all) or more, not -1");
+}
+
 static void closing_rows(void **state)
 {
     ent_db *db = *state;
@@ -760,6 +795,7 @@ static void closing_rows(void **state)
                "2026-11-28 20:00:00 (record 15): a closing covers everything before it, so nothing can be recorded "
                "earlier; check the clock");
     assert_null(late);
+    closings_listed(db);
     char got[4096];
     assert_int_equal(verify_path(test_db_path, NULL, got, sizeof got, NULL), ENT_OK);
 }
