@@ -10,6 +10,7 @@ text; headers (CSP, nosniff, ETag/304); no horizontal scroll at 360 and
 1920 px; Chinese and English. Screenshots go to $ENT_WEB_SHOTS (or the
 test's folder), and any console error fails the test. No sleeps: every
 wait is WebDriverWait on a condition."""
+import datetime
 import os
 import shutil
 import sys
@@ -40,6 +41,9 @@ L.cli("product", "add", "--gtin", XSS_GTIN, "--name-zh", XSS, "--price", "1.00",
 L.cli("stock", "receive", "--product", L.MATCHA, "--qty", "10", "--lot", "OLD", "--origin", "JP",
       "--expiry", "2020-01-31", "--location", "S1", env={"ENTREPOT_NOW": "2019-06-01T10:00:00Z"})
 L.cli("scan", "config", "--fnc1", "~")
+DAY = (datetime.date.today() - datetime.timedelta(days=1)).isoformat()
+for hour, n_in in ((9, 12), (10, 30), (11, 18)):  # customers at the door, yesterday
+    L.cli("flow", "record", "--start", f"{DAY} {hour:02}:00", "--minutes", "60", "--in", str(n_in), "--out", str(n_in))
 L.make_tokens()
 srv = L.Server("--threads", "2")
 BASE = f"http://127.0.0.1:{srv.port}/"
@@ -171,16 +175,6 @@ try:
     check(text_in("#users-list", "王芳"), "the new cashier is listed")
     shot("users", 1920)
 
-    # the report draws its chart
-    drv.get(BASE + "#/reports")
-    by("#chart-origin rect")
-    bars = drv.find_elements(By.CSS_SELECTOR, "#chart-origin rect")
-    labels = [e.text for e in drv.find_elements(By.CSS_SELECTOR, "#chart-origin text.lbl")]
-    check(len(bars) >= 4 and "IT" in labels and "GB" in labels, f"chart bars {len(bars)} {labels}")
-    check(text_in("#rep-expiring", "OLD"), "the expired lot is listed as expiring")
-    shot("reports", 1920)
-    doc_shot("reports", 1280, 520, 0.6)
-    shot("reports", 360)
     logout()
 
     # the cashier sees the counter, not the price or user pages
@@ -272,6 +266,33 @@ try:
     link.click()
     check(text_in("#product-name", XSS), "markup as text on the commodity page")
     shot("stock-xss", 360)
+
+    # the reports, after the sale, as the manager: charts drawn by the page
+    logout()
+    login("manager.1")
+    width(1920, 1000)
+    drv.get(BASE + "#/reports")
+    by("#chart-origin rect")
+    bars = drv.find_elements(By.CSS_SELECTOR, "#chart-origin rect")
+    labels = [e.text for e in drv.find_elements(By.CSS_SELECTOR, "#chart-origin text.lbl")]
+    check(len(bars) >= 4 and "IT" in labels and "GB" in labels, f"stock chart bars {len(bars)} {labels}")
+    by("#chart-sales-origin rect")
+    labels = [e.text for e in drv.find_elements(By.CSS_SELECTOR, "#chart-sales-origin text.lbl")]
+    check("IT" in labels and "GB" in labels, f"sales by origin: {labels}")
+    check(text_in("#chart-sales-origin", "79.80"), "the sales amount by origin (2 x 39.90 from IT)")
+    check(text_in("#chart-cashier", "wang"), "sales by cashier")
+    ticks = [e.text for e in drv.find_elements(By.CSS_SELECTOR, "#chart-flow text.val")]
+    check("30" in ticks, f"customer flow: the peak's value on the axis, {ticks}")
+    ys = [int(e.get_attribute("cy")) for e in drv.find_elements(By.CSS_SELECTOR, "#chart-flow circle.s0")]
+    check(len(ys) >= 3 and ys[-2] == min(ys) and ys[-1] > ys[-2] and ys[-3] > ys[-2],
+          f"customer flow: 12, 30, 18 at 09-11 drawn as a peak at 10: {ys}")
+    check(text_in("#rep-expiring", "OLD"), "the expired lot is listed as expiring")
+    shot("reports", 1920)
+    doc_shot("reports", 1280, 620, 0.6)
+    width(360, 780)
+    drv.refresh()  # drawn again for the phone's width
+    by("#chart-origin rect")
+    shot("reports", 360)
 
     # English
     by("#lang").click()
