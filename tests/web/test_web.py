@@ -44,7 +44,7 @@ L.cli("scan", "config", "--fnc1", "~")
 DAY = (datetime.date.today() - datetime.timedelta(days=1)).isoformat()
 for hour, n_in in ((9, 12), (10, 30), (11, 18)):  # customers at the door, yesterday
     L.cli("flow", "record", "--start", f"{DAY} {hour:02}:00", "--minutes", "60", "--in", str(n_in), "--out", str(n_in))
-L.make_tokens()
+TOK = L.make_tokens()
 srv = L.Server("--threads", "2")
 BASE = f"http://127.0.0.1:{srv.port}/"
 SHOTS = os.environ.get("ENT_WEB_SHOTS") or os.path.join(L.WORK, "shots")
@@ -165,7 +165,7 @@ try:
 
     # a manager: every page; adds a cashier
     login("manager.1")
-    check(nav_ids() == ["nav-stock", "nav-counter", "nav-receive", "nav-reports", "nav-users"], f"manager nav {nav_ids()}")
+    check(nav_ids() == ["nav-stock", "nav-counter", "nav-receive", "nav-counts", "nav-reports", "nav-users"], f"manager nav {nav_ids()}")
     drv.get(BASE + "#/users")
     by("#user-name").send_keys("wang")
     by("#user-display").send_keys("王芳")
@@ -222,7 +222,7 @@ try:
 
     # a clerk receives a delivery
     login("stock-clerk.1")
-    check(nav_ids() == ["nav-stock", "nav-receive"], f"clerk nav {nav_ids()}")
+    check(nav_ids() == ["nav-stock", "nav-receive", "nav-counts"], f"clerk nav {nav_ids()}")
     drv.get(BASE + "#/receive")
     by("#rcv-product").send_keys(L.PEN + Keys.ENTER)
     check(drv.switch_to.active_element.get_attribute("id") == "rcv-qty", "Enter after the code goes to the quantity")
@@ -244,6 +244,23 @@ try:
     check(text_in("#rcv-msg", "NOWHERE"), "an unknown location is refused, named")
     shot("receive", 1920)
     shot("receive", 360)
+
+    # a count of S2 on a handheld: scan, the counted quantity, Enter; the difference; post
+    width(360, 780)
+    drv.get(BASE + "#/counts")
+    by("#count-location").send_keys("S2" + Keys.ENTER)
+    scan = by("#count-scan")
+    wait.until(lambda d: d.switch_to.active_element == scan)
+    scan.send_keys(L.PEN + Keys.ENTER)
+    wait.until(lambda d: d.switch_to.active_element.get_attribute("data-i") is not None)
+    drv.switch_to.active_element.send_keys("4990" + Keys.ENTER)
+    check(text_in("#count-lines", "-10"), "the difference of the counted line")
+    check(drv.find_elements(By.CSS_SELECTOR, "#count-lines tr.bad"), "a difference is red")
+    shot("counts", 360)
+    by("#count-post").click()
+    check(text_in("#count-msg", "已过账"), "the count is posted")
+    st, _, b = srv.req("GET", f"/api/v1/stock?by=location&product={L.PEN}&location=S2", token=TOK["manager"])
+    check(st == 200 and [r["qty"] for r in b["levels"]] == [4990], f"S2 after the count: {b}")
 
     # the stock check on a phone: by Chinese name, then the commodity's lots
     width(360, 780)

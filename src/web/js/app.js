@@ -3,6 +3,7 @@ import { state, t, loadLang, api, el, may, notice } from "./core.js";
 import { stockPage } from "./stock.js";
 import { counterPage } from "./counter.js";
 import { receivePage } from "./receive.js";
+import { countsPage } from "./counts.js";
 import { reportsPage } from "./reports.js";
 import { usersPage } from "./users.js";
 
@@ -10,6 +11,7 @@ const PAGES = [ // in the order of the navigation; right null: every user
   { id: "stock", right: null, show: stockPage },
   { id: "counter", right: "sell", show: counterPage },
   { id: "receive", right: "stock", show: receivePage },
+  { id: "counts", right: "stock", show: countsPage },
   { id: "reports", right: "read", show: reportsPage },
   { id: "users", right: "users", show: usersPage },
 ];
