@@ -4,6 +4,7 @@ import { stockPage } from "./stock.js";
 import { counterPage } from "./counter.js";
 import { receivePage } from "./receive.js";
 import { countsPage } from "./counts.js";
+import { journalPage } from "./journal.js";
 import { reportsPage } from "./reports.js";
 import { usersPage } from "./users.js";
 
@@ -13,6 +14,7 @@ const PAGES = [ // in the order of the navigation; right null: every user
   { id: "receive", right: "stock", show: receivePage },
   { id: "counts", right: "stock", show: countsPage },
   { id: "reports", right: "read", show: reportsPage },
+  { id: "journal", right: "read", show: journalPage },
   { id: "users", right: "users", show: usersPage },
 ];
 const view = document.getElementById("view");
