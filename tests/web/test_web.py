@@ -165,7 +165,7 @@ try:
 
     # a manager: every page; adds a cashier
     login("manager.1")
-    check(nav_ids() == ["nav-stock", "nav-counter", "nav-receive", "nav-counts", "nav-reports", "nav-users"], f"manager nav {nav_ids()}")
+    check(nav_ids() == ["nav-stock", "nav-counter", "nav-receive", "nav-counts", "nav-reports", "nav-journal", "nav-users"], f"manager nav {nav_ids()}")
     drv.get(BASE + "#/users")
     by("#user-name").send_keys("wang")
     by("#user-display").send_keys("王芳")
@@ -310,6 +310,18 @@ try:
     drv.refresh()  # drawn again for the phone's width
     by("#chart-origin rect")
     shot("reports", 360)
+
+    # the journal: verified, today's Z closing, the export with the session
+    width(1920, 1000)
+    drv.get(BASE + "#/journal")
+    check(text_in("#journal-ok", "签名链完整"), "the journal verifies")
+    by("#journal-close").click()
+    check(text_in("#journal-msg", "已结账 日结 Z"), "the Z closing is taken")
+    check(text_in("#journal-closings", "¥83.30"), "the closing lists the day's total")
+    st = drv.execute_async_script(
+        "fetch('/api/v1/journal/export').then(r => arguments[0](r.status), () => arguments[0](0))")
+    check(st == 200, f"the export with the session cookie: {st}")
+    shot("journal", 1920)
 
     # English
     by("#lang").click()
