@@ -159,6 +159,7 @@ try:
     by("#login-form")
     check(by("#login-submit").text == "登录", "login page in Chinese")
     shot("login", 360)
+    shot("login", 1920)
     by("#login-name").send_keys("manager.1")
     by("#login-password").send_keys("wrong password" + Keys.ENTER)
     check(text_in("#login-msg", "登录失败"), "a wrong password is told")
@@ -174,6 +175,7 @@ try:
     check(text_in("#users-msg", "wang"), "the cashier is added")
     check(text_in("#users-list", "王芳"), "the new cashier is listed")
     shot("users", 1920)
+    shot("users", 360)
 
     logout()
 
@@ -257,6 +259,7 @@ try:
     check(text_in("#count-lines", "-10"), "the difference of the counted line")
     check(drv.find_elements(By.CSS_SELECTOR, "#count-lines tr.bad"), "a difference is red")
     shot("counts", 360)
+    shot("counts", 1920)
     by("#count-post").click()
     check(text_in("#count-msg", "已过账"), "the count is posted")
     st, _, b = srv.req("GET", f"/api/v1/stock?by=location&product={L.PEN}&location=S2", token=TOK["manager"])
@@ -272,6 +275,7 @@ try:
     check(text_in("#product-places", "S1"), "the locations")
     check(text_in("#product-price", "39.90"), "the price")
     shot("stock-product", 360)
+    shot("stock-product", 1920)
     doc_shot("stock-phone", 360, 640, 0.75)
 
     # a name holding markup is shown as those characters
@@ -322,6 +326,7 @@ try:
         "fetch('/api/v1/journal/export').then(r => arguments[0](r.status), () => arguments[0](0))")
     check(st == 200, f"the export with the session cookie: {st}")
     shot("journal", 1920)
+    shot("journal", 360)
 
     # English
     by("#lang").click()
