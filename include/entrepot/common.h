@@ -103,7 +103,9 @@ enum ent_hint {
     ENT_HINT_LOT,          /* name the lot */
     ENT_HINT_ORIGIN,       /* name the lot's origin country */
     ENT_HINT_COST,         /* give the unit cost */
-    ENT_HINT_FORCE         /* the operation can be forced, knowing what the message says */
+    ENT_HINT_FORCE,        /* the operation can be forced, knowing what the message says */
+    ENT_HINT_USERS,        /* the users are listed elsewhere (or the user must be added first) */
+    ENT_HINT_TOKENS        /* the API tokens are listed elsewhere, by number */
 };
 ENT_API int ent_errhint(const ent_db *db);
 

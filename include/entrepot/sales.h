@@ -67,6 +67,7 @@ typedef struct ent_basket_line {
     int32_t tax_rate;    /* basis points */
     int64_t tax;
     char price_reason[101], discount_reason[101];
+    char approved_by[ENT_CASHIER_SIZE]; /* the supervisor who approved its price or discount, "" when none */
 } ent_basket_line;
 
 /*
@@ -93,6 +94,24 @@ ENT_API int ent_basket_set_price(ent_basket *b, size_t line, int64_t unit_price,
  * line (when amount is -1), with a reason (required). Never below zero. */
 ENT_API int ent_basket_discount(ent_basket *b, size_t line, int64_t amount, int32_t percent_bp,
                                 const char *reason);
+
+/* Records that approver (a user whose role may approve, checked by the
+ * caller with ent_user_approve; 1-64 bytes of text) approved line's price
+ * or discount: written with the line at checkout (sale_line.approved_by)
+ * and shown on the receipt. ENT_INVALID for a bad line or name. */
+ENT_API int ent_basket_approve(ent_basket *b, size_t line, const char *approver);
+
+/* A discount above this share of a line needs a supervisor's approval: the
+ * setting row ENT_SALES_DISCOUNT_LIMIT_SETTING in basis points (0 to
+ * 10000), ENT_SALES_DISCOUNT_LIMIT_DEFAULT when unset. */
+#define ENT_SALES_DISCOUNT_LIMIT_SETTING "sales.discount_limit_bp"
+#define ENT_SALES_DISCOUNT_LIMIT_DEFAULT 1000
+ENT_API int ent_sales_discount_limit(ent_db *db, int32_t *out_bp);
+
+/* True when line needs a supervisor's approval before checkout: its price
+ * differs from the catalogue's, or its discount is above limit_bp of the
+ * line; and no approval is recorded on it yet. */
+ENT_API bool ent_basket_line_unapproved(const ent_basket_line *l, int32_t limit_bp);
 
 /* How many lines the basket holds. */
 ENT_API size_t ent_basket_count(const ent_basket *b);
@@ -126,6 +145,7 @@ typedef struct ent_sale_line {
     int64_t id;
     char code[ENT_PRODUCT_CODE_SIZE], lot[ENT_LOT_SIZE], origin[ENT_COUNTRY_SIZE], unit[ENT_UNIT_SIZE];
     char *name, *price_reason, *discount_reason; /* owned; reasons may be NULL */
+    char *approved_by; /* owned, may be NULL: who approved the line's price or discount */
     int64_t qty, unit_price, discount, amount, tax;
     int32_t tax_rate;
     int64_t returned; /* units taken back by later returns (sales only) */
@@ -149,6 +169,7 @@ typedef struct ent_sale {
     char *store_name;     /* owned */
     char *note;           /* owned, may be NULL: a return's reason */
     bool is_void;         /* true: a void (the journal record is a VOID) */
+    char approved_by[ENT_CASHIER_SIZE]; /* a void or a return without receipt: who approved it, else "" */
     int64_t total, tax, units;
     size_t nlines, npays, ntaxes;
     ent_sale_line *lines;
@@ -188,6 +209,7 @@ typedef struct ent_return_req {
     const char *location;    /* a returns, shelf or back-room location; NULL: where each unit came from */
     const char *counter, *cashier, *reason;
     bool void_sale; /* true: void the whole sale (receipt, no items): a VOID record */
+    const char *approved_by; /* NULL, or the supervisor who approved it (recorded with the return) */
 } ent_return_req;
 
 /*

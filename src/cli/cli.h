@@ -29,6 +29,8 @@ int cli_exit_code(int rc);
  * (the library's hint, ent_errhint, in the program's words: a command or an
  * option). Borrowed: valid until the next call. */
 const char *cli_errmsg(struct cli *cli);
+/* The same for a handle of the front end's own (the server's). */
+const char *cli_db_errmsg(ent_db *db);
 
 /* Prints "entrepot: <cli_errmsg>" to stderr and returns the exit status for rc. */
 int cli_fail(struct cli *cli, int rc);
@@ -165,6 +167,8 @@ int cmd_journal(struct cli *cli, int argc, char **argv);
 int cmd_receipt(struct cli *cli, int argc, char **argv);
 int cmd_label(struct cli *cli, int argc, char **argv);
 int cmd_counter(struct cli *cli, int argc, char **argv);
+/* counter --server URL: the till against a store server (cmd_counter_remote.c). */
+int cmd_counter_remote(struct cli *cli, int argc, char **argv);
 int cmd_sale(struct cli *cli, int argc, char **argv);
 int cmd_return(struct cli *cli, int argc, char **argv);
 int cmd_flow(struct cli *cli, int argc, char **argv);

@@ -488,6 +488,9 @@ static int counter_line(struct till *t, char *line)
 
 int cmd_counter(struct cli *cli, int argc, char **argv)
 {
+    for (int i = 0; i < argc; i++) /* the till against a store server */
+        if (strcmp(argv[i], "--server") == 0 || strncmp(argv[i], "--server=", 9) == 0)
+            return cmd_counter_remote(cli, argc, argv);
     const char *counter = NULL, *cashier = NULL, *shelf = NULL, *paper = NULL, *escpos = NULL;
     const struct cli_opt opts[] = {{"counter", &counter, NULL}, {"cashier", &cashier, NULL},
                                    {"shelf", &shelf, NULL},     {"paper", &paper, NULL},
@@ -619,6 +622,8 @@ static void json_sale(const ent_sale *s)
     json_object_set_new(o, "tax", json_money(s->tax, s->currency));
     json_object_set_new(o, "currency", json_string(s->currency));
     json_object_set_new(o, "units", json_integer(s->units));
+    if (s->approved_by[0]) /* a void or a return without its receipt */
+        json_object_set_new(o, "approved_by", json_string(s->approved_by));
     for (size_t i = 0; i < s->nlines; i++) {
         const ent_sale_line *l = &s->lines[i];
         json_t *x = json_object();
@@ -632,6 +637,8 @@ static void json_sale(const ent_sale *s)
         json_object_set_new(x, "discount", json_money(l->discount, s->currency));
         json_object_set_new(x, "amount", json_money(l->amount, s->currency));
         json_object_set_new(x, "tax_rate", json_integer(l->tax_rate));
+        if (l->approved_by) /* a supervisor approved its price or discount */
+            json_object_set_new(x, "approved_by", json_string(l->approved_by));
         json_array_append_new(lines, x);
     }
     for (size_t i = 0; i < s->npays; i++) {

@@ -2,6 +2,7 @@
  * Who makes each change is the operating-system user running the program.
  * A password is never an argument (it would show in `ps` and the shell's
  * history): it comes from standard input or a file. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,7 +78,7 @@ static int password_of(bool from_stdin, const char *file, char *buf, size_t len,
         return 0;
     FILE *f = fopen(file, "r");
     if (f == NULL)
-        return cli_error(EXIT_IO, "password file %s cannot be read", ENT_CLIP(file, 40));
+        return cli_error(EXIT_IO, "password file %s cannot be read: %s", ENT_CLIP(file, 40), strerror(errno));
     char from[ENT_CLIP_SIZE + 16];
     snprintf(from, sizeof from, "file %s", ENT_CLIP(file, 40));
     int st = read_password(f, from, buf, len);
@@ -100,16 +101,20 @@ static int parse_role(const char *s, int *role)
  * opened so that a bad file changes nothing. */
 static int user_write(struct cli *cli, int argc, char **argv, bool adding)
 {
-    const char *role = NULL, *display = NULL, *file = NULL, *pos[1];
+    const char *role = NULL, *display = NULL, *file = NULL, *argument = NULL, *pos[1];
     bool from_stdin = false, unlock = false, given;
     char pw[ENT_PASSWORD_MAX + 2] = "";
     ent_user_fields f = {0};
     const struct cli_opt opts[] = {{"role", &role, NULL},          {"display", &display, NULL},
                                    {"password-file", &file, NULL}, {"password-stdin", NULL, &from_stdin},
-                                   {"unlock", NULL, &unlock},      {0}};
+                                   {"unlock", NULL, &unlock},      {"password", &argument, NULL},
+                                   {0}};
     int npos, st = cli_parse(argc, argv, opts, user_help, pos, 1, &npos);
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
+    if (argument) /* taken only to refuse it by name */
+        return cli_error(EXIT_USAGE, "--password is refused: `ps` and the shell's history would show it; give "
+                                     "--password-stdin or --password-file FILE");
     if ((st = cli_refuse_empty(opts)) != 0)
         return st;
     if (npos != 1)

@@ -78,17 +78,24 @@ static const char *hint_words(int hint)
     case ENT_HINT_ORIGIN: return " (--origin)";
     case ENT_HINT_COST: return " (--cost)";
     case ENT_HINT_FORCE: return " (--force)";
+    case ENT_HINT_USERS: return " (see `entrepot user list --all`; `entrepot user add` makes one)";
+    case ENT_HINT_TOKENS: return " (see `entrepot token list --all`)";
     default: return "";
     }
 }
 
 const char *cli_errmsg(struct cli *cli)
 {
+    return cli_db_errmsg(cli->db);
+}
+
+const char *cli_db_errmsg(ent_db *db)
+{
     static char buf[1280]; /* the library's message (at most 1 KiB) and the longest hint */
-    const char *msg = ent_errmsg(cli->db);
+    const char *msg = ent_errmsg(db);
     if (*msg == '\0')
-        msg = ent_strerror(ent_errcode(cli->db));
-    snprintf(buf, sizeof buf, "%s%s", msg, hint_words(ent_errhint(cli->db)));
+        msg = ent_strerror(ent_errcode(db));
+    snprintf(buf, sizeof buf, "%s%s", msg, hint_words(ent_errhint(db)));
     return buf;
 }
 

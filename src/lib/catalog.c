@@ -966,7 +966,7 @@ int ent_product_barcode_add(ent_db *db, const char *product, const char *barcode
     sqlite3_bind_int64(st, 2, id);
     sqlite3_bind_int64(st, 3, qty);
     rc = entx_exec_stmt(db, st);
-    char now[21], what[90];
+    char now[ENT_TIME_SIZE], what[90];
     entx_now_utc(now);
     snprintf(what, sizeof what, "%s x%lld", key, (long long)qty);
     if (rc == ENT_OK)
@@ -999,7 +999,7 @@ int ent_product_barcode_remove(ent_db *db, const char *barcode)
         rc = entx_fail_sql(db, "removing a barcode");
     else if (id == 0)
         rc = entx_fail(db, ENT_NOTFOUND, "no commodity has the extra barcode %s", key);
-    char now[21], what[90];
+    char now[ENT_TIME_SIZE], what[90];
     entx_now_utc(now);
     snprintf(what, sizeof what, "%s x%lld", key, (long long)qty);
     if (rc == ENT_OK)

@@ -15,6 +15,11 @@
 #define ENT_MSG_MAX ENT_ERROR_MAX /* a message on the handle is the same size as the last error's */
 /* Every connection's page cache (32 MiB); bulk imports raise it for a while. */
 #define ENT_CACHE_PRAGMA "PRAGMA cache_size = -32768"
+/* An API token's secret: the prefix and 43 base64url characters (32 bytes);
+ * messages show one as ENTX_TOKEN_SHOWN (ent_text_clip). */
+#define ENTX_TOKEN_PREFIX "ent_"
+#define ENTX_TOKEN_CHARS 43
+#define ENTX_TOKEN_SHOWN "ent_***"
 
 struct ent_stmt_slot {
     const char *sql; /* the literal's address is the key: statements are static strings */

@@ -59,7 +59,7 @@ int entx_journal_last_day_close(ent_db *db, int64_t *seq, char period_end[ENT_TI
     int sc = sqlite3_step(st);
     if (sc == SQLITE_ROW) {
         *seq = sqlite3_column_int64(st, 0);
-        entx_col_copy(st, period_end, 21, 1);
+        entx_col_copy(st, period_end, ENT_TIME_SIZE, 1);
         if (period)
             entx_col_copy(st, period, 24, 2);
     }
@@ -83,7 +83,7 @@ static int last_day_close_at(ent_db *db, int64_t *seq, char at[ENT_TIME_SIZE], c
     int sc = sqlite3_step(st);
     if (sc == SQLITE_ROW) {
         *seq = sqlite3_column_int64(st, 0);
-        entx_col_copy(st, at, 21, 1);
+        entx_col_copy(st, at, ENT_TIME_SIZE, 1);
         entx_col_copy(st, period, 24, 2);
     }
     sqlite3_reset(st);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
 #include <openssl/sha.h>
 
 #include "entrepot/db.h"
@@ -90,6 +91,26 @@ static int jbuf_hex(struct jbuf *b, const unsigned char *data, size_t n)
 void entx_jsha256(unsigned char out[J_HASH], const void *data, size_t n)
 {
     SHA256(data, n, out);
+}
+
+int entx_jsha256_file(char hex[2 * J_HASH + 1], const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return -1;
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    unsigned char buf[65536], md[J_HASH];
+    size_t n;
+    int ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+    while (ok && (n = fread(buf, 1, sizeof buf, f)) > 0)
+        ok = EVP_DigestUpdate(ctx, buf, n);
+    ok = ok && !ferror(f) && EVP_DigestFinal_ex(ctx, md, NULL);
+    EVP_MD_CTX_free(ctx);
+    fclose(f);
+    if (!ok)
+        return -2;
+    entx_jhex(hex, md, J_HASH);
+    return 0;
 }
 
 void entx_jhex(char *out, const unsigned char *data, size_t n)

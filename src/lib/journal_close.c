@@ -105,7 +105,7 @@ static int day_closings(ent_db *db, const char *prefix, int64_t *first, int64_t 
     if (sc == SQLITE_ROW && sqlite3_column_type(st, 1) != SQLITE_NULL) {
         *first = sqlite3_column_int64(st, 0);
         *last = sqlite3_column_int64(st, 1);
-        entx_col_copy(st, last_end, 21, 2);
+        entx_col_copy(st, last_end, ENT_TIME_SIZE, 2);
     }
     sqlite3_reset(st);
     if (sc != SQLITE_ROW)
@@ -124,7 +124,7 @@ static int last_closing(ent_db *db, const char *like, char period_end[ENT_TIME_S
     sqlite3_bind_text(st, 1, like, -1, SQLITE_STATIC);
     int sc = sqlite3_step(st);
     if (sc == SQLITE_ROW) {
-        entx_col_copy(st, period_end, 21, 0);
+        entx_col_copy(st, period_end, ENT_TIME_SIZE, 0);
         entx_col_copy(st, period, 24, 1);
     }
     sqlite3_reset(st);
@@ -150,7 +150,7 @@ static int record_dated(ent_db *db, int64_t after, const char *t, int before, in
     int sc = sqlite3_step(st);
     if (sc == SQLITE_ROW) {
         *seq = sqlite3_column_int64(st, 0);
-        entx_col_copy(st, at, 21, 1);
+        entx_col_copy(st, at, ENT_TIME_SIZE, 1);
     }
     sqlite3_reset(st);
     if (sc != SQLITE_ROW && sc != SQLITE_DONE)

@@ -11,7 +11,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
 
 #include "entrepot/csv.h"
 #include "entrepot/db.h"
@@ -106,26 +105,6 @@ static int write_record(const ent_journal_entry *e, void *ud)
     return s->failed ? ENT_ERROR : 0;
 }
 
-static int sha256_of(const char *path, char hex[65])
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return ENT_ERROR;
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    unsigned char buf[65536], md[J_HASH];
-    size_t n;
-    int ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
-    while (ok && (n = fread(buf, 1, sizeof buf, f)) > 0)
-        ok = EVP_DigestUpdate(ctx, buf, n);
-    ok = ok && !ferror(f) && EVP_DigestFinal_ex(ctx, md, NULL);
-    EVP_MD_CTX_free(ctx);
-    fclose(f);
-    if (!ok)
-        return ENT_ERROR;
-    entx_jhex(hex, md, J_HASH);
-    return ENT_OK;
-}
-
 static int open_files(struct set *s, const char *tmp)
 {
     static const char *const heads[F_NFILES][10] = {
@@ -173,7 +152,7 @@ static int write_manifest(struct set *s, const char *tmp)
     for (int i = 0; i < F_NFILES && !bad; i++) {
         join(path, tmp, set_files[i]);
         num(rows, s->rows[i]);
-        bad = sha256_of(path, hex) != ENT_OK;
+        bad = entx_jsha256_file(hex, path) != 0;
         const char *c[] = {set_files[i], rows, hex};
         bad = bad || ent_csv_write(f, c, 3) != ENT_OK;
     }

@@ -84,6 +84,8 @@ bool entx_jkind_moves_total(const char *kind);
 
 void entx_jsha256(unsigned char out[J_HASH], const void *data, size_t n);
 void entx_jhex(char *out, const unsigned char *data, size_t n); /* writes 2n chars + NUL */
+/* The SHA-256 of a file's bytes in hex: 0, -1 not opened (errno), -2 not read. */
+int entx_jsha256_file(char hex[2 * J_HASH + 1], const char *path);
 int entx_junhex(unsigned char *out, size_t n, const char *hex);   /* exactly 2n hex chars */
 /* base64url without padding; out needs 4*ceil(n/3)+1 bytes. */
 void entx_jb64url(char *out, const unsigned char *data, size_t n);

@@ -14,13 +14,14 @@
 #include <sys/stat.h>
 
 #include <jansson.h>
-#include <openssl/evp.h>
 #include <openssl/pem.h>
 
 #include "entrepot/csv.h"
 #include "entrepot/db.h"
 #include "journal_internal.h"
 #include "time_internal.h"
+
+#define SET_MANIFEST "manifest.csv" /* names a CSV set, like its folder */
 
 /* The journal tables without constraints or affinity: duplicates, holes and
  * wrong types must reach the verifier, which names them. */
@@ -277,6 +278,10 @@ static int load_json(struct loader *l, const char *path, const char *shown)
 {
     json_error_t err;
     json_t *doc = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
+    size_t n = strlen(path);
+    if (doc == NULL && n > 4 && strcmp(path + n - 4, ".csv") == 0) /* one file of a set, named for the set */
+        return entx_fail(l->db, ENT_INVALID, "%s is not a journal export: a CSV set is read whole, from its folder or "
+                         "its %s", shown, SET_MANIFEST);
     if (doc == NULL)
         return entx_fail(l->db, ENT_INVALID, "%s is not a journal export: line %d: %s", shown, err.line, err.text);
     int rc = ENT_OK;
@@ -308,7 +313,6 @@ static int load_json(struct loader *l, const char *path, const char *shown)
 /* ---- the CSV set --------------------------------------------------------- */
 
 #define SET_STORE "store.csv"
-#define SET_MANIFEST "manifest.csv"
 
 struct listed {
     char file[32];
@@ -319,21 +323,11 @@ struct listed {
 
 static int sha256_file(ent_db *db, const char *path, const char *name, char hex[65])
 {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
+    int rc = entx_jsha256_file(hex, path);
+    if (rc == -1)
         return entx_fail(db, ENT_INVALID, "the CSV set lacks %s: %s", name, strerror(errno));
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    unsigned char buf[65536], md[J_HASH];
-    size_t n;
-    int ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
-    while (ok && (n = fread(buf, 1, sizeof buf, f)) > 0)
-        ok = EVP_DigestUpdate(ctx, buf, n);
-    ok = ok && !ferror(f) && EVP_DigestFinal_ex(ctx, md, NULL);
-    EVP_MD_CTX_free(ctx);
-    fclose(f);
-    if (!ok)
+    if (rc != 0)
         return entx_fail(db, ENT_ERROR, "cannot read %s", name);
-    entx_jhex(hex, md, J_HASH);
     return ENT_OK;
 }
 

@@ -437,7 +437,7 @@ static int check_signer(struct verifier *v, const struct jrec *r, bool chain_ok)
 
 /* The UTC instant a closing's period ends: the local midnight after it in the
  * store's zone (README, "Closings"); ENT_INVALID for a label of no period. */
-static int period_end_of(char out[21], const char *tz, const char *period)
+static int period_end_of(char out[ENT_TIME_SIZE], const char *tz, const char *period)
 {
     int y, m = 1, d = 1;
     size_t n = strlen(period);
@@ -475,7 +475,7 @@ static void check_span(struct verifier *v, const struct jrec *r)
 
 static void check_period(struct verifier *v, const struct jrec *r)
 {
-    char end[21];
+    char end[ENT_TIME_SIZE];
     if (period_end_of(end, v->tz, r->period) != ENT_OK)
         issue_add(&v->issues, r->seq, PRIO_CONTENT, "the closing's period '%s' is not day:YYYY-MM-DD, month:YYYY-MM "
                   "or year:YYYY", ENT_CLIP(r->period, 40));

@@ -113,7 +113,7 @@ done:
 
 int ent_label_print_record(ent_db *db, const char *template_name, int64_t labels, const char *destination)
 {
-    char now[21];
+    char now[ENT_TIME_SIZE];
     int rc;
     entx_ok(db);
     if ((rc = entx_check_text(db, "template name", template_name, 300, true)) != ENT_OK ||

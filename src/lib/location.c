@@ -171,7 +171,7 @@ int ent_location_edit(ent_db *db, const char *code, const char *new_code, const 
         rc = db->code;
         goto done;
     }
-    char now[21];
+    char now[ENT_TIME_SIZE];
     entx_now_utc(now);
     entx_bind_text_or_null(st, 1, new_code);
     if (name)

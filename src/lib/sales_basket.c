@@ -7,6 +7,7 @@
 #include "entrepot/country.h"
 #include "entrepot/db.h"
 #include "entrepot/money.h"
+#include "entrepot/parse.h"
 #include "entrepot/scan.h"
 #include "entrepot/stock.h"
 #include "catalog_internal.h"
@@ -522,4 +523,52 @@ void ent_basket_clear(ent_basket *b)
         return;
     b->n = 0;
     ent_basket_unpay(b);
+}
+
+/* ---- approvals ---------------------------------------------------------- */
+
+int ent_basket_approve(ent_basket *b, size_t line, const char *approver)
+{
+    entx_ok(b->db);
+    struct bline *bl = line_ref(b, line);
+    if (bl == NULL)
+        return b->db->code;
+    int rc = entx_check_text(b->db, "approver", approver, ENT_CASHIER_SIZE - 1, true);
+    if (rc != ENT_OK)
+        return rc;
+    snprintf(bl->pub.approved_by, sizeof bl->pub.approved_by, "%s", approver);
+    return ENT_OK;
+}
+
+int ent_sales_discount_limit(ent_db *db, int32_t *out_bp)
+{
+    int64_t v = ENT_SALES_DISCOUNT_LIMIT_DEFAULT;
+    int rc = ENT_OK;
+    entx_ok(db);
+    sqlite3_stmt *st = entx_stmt(db, "SELECT value FROM setting WHERE key = '" ENT_SALES_DISCOUNT_LIMIT_SETTING "'");
+    if (st == NULL)
+        return db->code;
+    int sc = sqlite3_step(st);
+    if (sc == SQLITE_ROW) {
+        const char *text = (const char *)sqlite3_column_text(st, 0);
+        if (text == NULL || ent_whole_parse(&v, text, 0, 10000) != ENT_OK)
+            rc = entx_fail(db, ENT_INVALID, "setting " ENT_SALES_DISCOUNT_LIMIT_SETTING
+                                            " must be a whole number of basis points from 0 to 10000");
+    } else if (sc != SQLITE_DONE) {
+        rc = entx_fail_sql(db, "reading the discount limit");
+    }
+    sqlite3_reset(st);
+    *out_bp = (int32_t)v;
+    return rc;
+}
+
+bool ent_basket_line_unapproved(const ent_basket_line *l, int32_t limit_bp)
+{
+    if (l == NULL || l->approved_by[0])
+        return false;
+    if (l->unit_price != l->list_price)
+        return true;
+    /* discount / gross > limit, in integers: the gross is bounded, so no overflow. */
+    int64_t gross = l->amount + l->discount;
+    return l->discount > 0 && l->discount * 10000 > gross * (int64_t)limit_bp;
 }

@@ -14,6 +14,7 @@ void ent_sale_free(ent_sale *s)
         free(s->lines[i].name);
         free(s->lines[i].price_reason);
         free(s->lines[i].discount_reason);
+        free(s->lines[i].approved_by);
     }
     free(s->lines);
     free(s->pays);
@@ -28,7 +29,7 @@ static int entx_journal_read_head(ent_db *db, ent_sale *s, int64_t id)
     sqlite3_stmt *st = entx_stmt(db,
         "SELECT s.uuid, s.receipt, s.kind, COALESCE(r.uuid, ''), COALESCE(r.receipt, 0), s.at, s.day, s.hour, "
         "       s.counter, s.cashier, s.total, s.tax, s.units, s.qr, s.note, "
-        "       s.kind = 'return' AND s.note LIKE 'VOID%' "
+        "       s.kind = 'return' AND s.note LIKE 'VOID%', COALESCE(s.approved_by, '') "
         "FROM sale s LEFT JOIN sale r ON r.id = s.ref_id WHERE s.id = ?");
     if (st == NULL)
         return db->code;
@@ -51,6 +52,7 @@ static int entx_journal_read_head(ent_db *db, ent_sale *s, int64_t id)
         entx_col_copy(st, s->qr, sizeof s->qr, 13);
         s->note = entx_col_strdup(st, 14);
         s->is_void = sqlite3_column_int(st, 15);
+        entx_col_copy(st, s->approved_by, sizeof s->approved_by, 16);
     } else {
         rc = sc == SQLITE_DONE ? entx_fail(db, ENT_NOTFOUND, "no sale %lld", (long long)id)
                                : entx_fail_sql(db, "reading a sale");
@@ -64,7 +66,7 @@ static int read_lines(ent_db *db, ent_sale *s, int64_t id)
     sqlite3_stmt *st = entx_stmt(db,
         "SELECT l.id, l.code, l.lot, l.origin, l.unit, l.name, l.price_reason, l.discount_reason, l.qty, "
         "       l.unit_price, l.discount, l.amount, l.tax, l.tax_rate, "
-        "       (SELECT COALESCE(-SUM(r.qty), 0) FROM sale_line r WHERE r.ref_line = l.id) "
+        "       (SELECT COALESCE(-SUM(r.qty), 0) FROM sale_line r WHERE r.ref_line = l.id), l.approved_by "
         "FROM sale_line l WHERE l.sale_id = ? ORDER BY l.line");
     size_t cap = 0;
     int sc, rc = ENT_OK;
@@ -98,6 +100,7 @@ static int read_lines(ent_db *db, ent_sale *s, int64_t id)
         l->tax = sqlite3_column_int64(st, 12);
         l->tax_rate = sqlite3_column_int(st, 13);
         l->returned = sqlite3_column_int64(st, 14);
+        l->approved_by = entx_col_strdup(st, 15);
     }
     if (rc == ENT_OK && sc != SQLITE_DONE)
         rc = entx_fail_sql(db, "reading sale lines");

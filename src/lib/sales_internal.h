@@ -90,6 +90,7 @@ struct sales_row {
     const char *counter, *cashier;
     int64_t total, tax, units;
     const char *note, *qr;
+    const char *approved_by; /* NULL: nobody had to approve */
 };
 struct sales_line_row {
     int64_t sale_id;
@@ -101,6 +102,7 @@ struct sales_line_row {
     int64_t tax;
     const char *price_reason, *discount_reason;
     int64_t ref_line; /* the sold line a returned one refers to */
+    const char *approved_by;
 };
 int entx_sales_insert_sale(ent_db *db, int64_t *out, const struct sales_row *row);
 int entx_sales_insert_line(ent_db *db, int64_t *out, const struct sales_line_row *row);

@@ -259,6 +259,10 @@ static void line_items(struct out *o, int cols, const ent_sale *s)
             snprintf(buf, sizeof buf, "  改价 %s", l->price_reason);
             row(o, cols, buf, "");
         }
+        if (l->approved_by) {
+            snprintf(buf, sizeof buf, "  批准 Approved %s", l->approved_by);
+            row(o, cols, buf, "");
+        }
     }
 }
 
@@ -317,6 +321,10 @@ static int build(ent_db *db, struct out *o, const ent_sale *s, int cols, bool re
     if (s->note && strcmp(s->kind, "return") == 0) {
         snprintf(buf, sizeof buf, "原因 Reason: %s", s->note);
         wrap(o, cols, buf);
+    }
+    if (s->approved_by[0]) {
+        snprintf(buf, sizeof buf, "批准 Approved %s", s->approved_by);
+        row(o, cols, buf, "");
     }
     rule(o, cols, '-');
     line_items(o, cols, s);

@@ -358,7 +358,8 @@ static int write_return(struct ret *r, int64_t *id, ent_journal *j, const struct
                                   .tax = tax,
                                   .units = units,
                                   .note = note[0] ? note : NULL,
-                                  .qr = w.qr};
+                                  .qr = w.qr,
+                                  .approved_by = q->approved_by && *q->approved_by ? q->approved_by : NULL};
     rc = entx_sales_insert_sale(db, id, &row);
     size_t k = 0;
     for (size_t i = 0; i < r->n && rc == ENT_OK; i++) {
@@ -447,7 +448,8 @@ int ent_sale_return(ent_db *db, ent_sale **out, ent_journal *j, const ent_return
                         ent_text_clip(shown, sizeof shown, req->counter, 40));
     }
     if ((rc = entx_check_text(db, "cashier", req->cashier, 64, true)) != ENT_OK ||
-        (rc = entx_check_text(db, "reason", req->reason, 200, false)) != ENT_OK)
+        (rc = entx_check_text(db, "reason", req->reason, 200, false)) != ENT_OK ||
+        (rc = entx_check_text(db, "approver", req->approved_by, 64, false)) != ENT_OK)
         return rc;
     bool with_receipt = req->receipt && *req->receipt;
     if (!with_receipt && req->nitems == 0)

@@ -121,8 +121,8 @@ static void bind_text(sqlite3_stmt *st, const char *name, const char *v)
 int entx_sales_insert_sale(ent_db *db, int64_t *out, const struct sales_row *row)
 {
     sqlite3_stmt *st = entx_stmt(db, "INSERT INTO sale(uuid, receipt, kind, ref_id, at, day, hour, counter, cashier, "
-                                     "total, tax, units, note, qr) VALUES (:uuid, :receipt, :kind, :ref_id, :at, :day, "
-                                     ":hour, :counter, :cashier, :total, :tax, :units, :note, :qr)");
+                                     "total, tax, units, note, qr, approved_by) VALUES (:uuid, :receipt, :kind, :ref_id, :at, "
+                                     ":day, :hour, :counter, :cashier, :total, :tax, :units, :note, :qr, :approved_by)");
     if (st == NULL)
         return db->code;
     bind_text(st, ":uuid", row->uuid);
@@ -139,6 +139,7 @@ int entx_sales_insert_sale(ent_db *db, int64_t *out, const struct sales_row *row
     bind_i64(st, ":units", row->units);
     bind_text(st, ":note", row->note);
     bind_text(st, ":qr", row->qr);
+    bind_text(st, ":approved_by", row->approved_by);
     int rc = entx_exec_stmt(db, st);
     *out = sqlite3_last_insert_rowid(db->sql);
     return rc;
@@ -148,9 +149,9 @@ int entx_sales_insert_line(ent_db *db, int64_t *out, const struct sales_line_row
 {
     sqlite3_stmt *st = entx_stmt(
         db, "INSERT INTO sale_line(sale_id, line, product_id, code, name, origin, lot, unit, qty, unit_price, "
-            "discount, amount, tax_rate, tax, price_reason, discount_reason, ref_line) "
+            "discount, amount, tax_rate, tax, price_reason, discount_reason, ref_line, approved_by) "
             "VALUES (:sale_id, :line, :product_id, :code, :name, :origin, :lot, :unit, :qty, :unit_price, "
-            ":discount, :amount, :tax_rate, :tax, :price_reason, :discount_reason, :ref_line)");
+            ":discount, :amount, :tax_rate, :tax, :price_reason, :discount_reason, :ref_line, :approved_by)");
     if (st == NULL)
         return db->code;
     bind_i64(st, ":sale_id", row->sale_id);
@@ -170,6 +171,7 @@ int entx_sales_insert_line(ent_db *db, int64_t *out, const struct sales_line_row
     bind_text(st, ":price_reason", row->price_reason);
     bind_text(st, ":discount_reason", row->discount_reason);
     bind_id(st, ":ref_line", row->ref_line);
+    bind_text(st, ":approved_by", row->approved_by);
     int rc = entx_exec_stmt(db, st);
     *out = sqlite3_last_insert_rowid(db->sql);
     return rc;

@@ -73,6 +73,18 @@ int ent_utf8_valid(const char *str, size_t len)
     return 1;
 }
 
+/* Bytes of an API token's secret at p (user_auth.c: "ent_" and 43
+ * base64url characters), or 0. A secret pasted where a name or number was
+ * wanted must not reach a message or a log, not even its first 40 characters. */
+static size_t token_secret(const unsigned char *p)
+{
+    static const char b64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    if (strncmp((const char *)p, ENTX_TOKEN_PREFIX, strlen(ENTX_TOKEN_PREFIX)) != 0)
+        return 0;
+    size_t n = strspn((const char *)p + strlen(ENTX_TOKEN_PREFIX), b64url);
+    return n >= ENTX_TOKEN_CHARS ? strlen(ENTX_TOKEN_PREFIX) + n : 0;
+}
+
 const char *ent_text_clip(char *buf, size_t len, const char *s, size_t max_chars)
 {
     static const char more[] = "…";
@@ -87,8 +99,12 @@ const char *ent_text_clip(char *buf, size_t len, const char *s, size_t max_chars
     size_t room = len - sizeof more;
     while (*p) {
         char piece[8];
-        size_t n = utf8_char(p), w;
-        if (n == 0 || *p < 0x20 || *p == 0x7f) {
+        size_t n = utf8_char(p), w, secret = token_secret(p);
+        if (secret > 0) {
+            snprintf(piece, sizeof piece, "%s", ENTX_TOKEN_SHOWN);
+            w = strlen(piece);
+            n = secret;
+        } else if (n == 0 || *p < 0x20 || *p == 0x7f) {
             /* A byte that is no character, or a control character, is shown
              * by its value: the message stays valid UTF-8 and one line. */
             snprintf(piece, sizeof piece, "\\x%02X", *p);

@@ -210,7 +210,7 @@ static int find_user(ent_db *db, const char *name, ent_user *out)
     if (sc == SQLITE_ROW)
         rc = user_from_row(db, st, out);
     else if (sc == SQLITE_DONE)
-        rc = entx_fail(db, ENT_NOTFOUND, "no user '%s'", ENT_CLIP(name, 40));
+        rc = entx_fail_hint(db, ENT_NOTFOUND, ENT_HINT_USERS, "no user '%s'", ENT_CLIP(name, 40));
     else
         rc = entx_fail_sql(db, "looking up a user");
     sqlite3_reset(st);
@@ -296,7 +296,7 @@ static int keep_a_manager(ent_db *db, const ent_user *u, const char *what)
 int ent_user_add(ent_db *db, const char *name, const ent_user_fields *f, const char *by)
 {
     static const ent_user_fields none = {0};
-    char hash[ENTX_PWHASH_MAX], now[21];
+    char hash[ENTX_PWHASH_MAX], now[ENT_TIME_SIZE];
     int rc;
     entx_ok(db);
     if (f == NULL)
@@ -361,7 +361,7 @@ static int unlock_user(ent_db *db, const char *name)
 
 static int apply_edit(ent_db *db, const ent_user *u, const ent_user_fields *f, const char *hash, const char *by)
 {
-    char now[21];
+    char now[ENT_TIME_SIZE];
     int rc = ENT_OK;
     entx_now_utc(now);
     if (u->retired)
@@ -418,7 +418,7 @@ done:
 int ent_user_retire(ent_db *db, const char *name, const char *by)
 {
     ent_user u = {0};
-    char now[21];
+    char now[ENT_TIME_SIZE];
     int rc;
     entx_ok(db);
     if ((rc = check_by(db, by)) != ENT_OK)

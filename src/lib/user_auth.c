@@ -19,8 +19,8 @@
 #define SALT_LEN 16
 #define KEY_LEN 32
 #define TOKEN_BYTES 32
-#define TOKEN_CHARS 43 /* base64url of 32 bytes, no padding */
-#define TOKEN_PREFIX "ent_"
+#define TOKEN_CHARS ENTX_TOKEN_CHARS /* base64url of 32 bytes, no padding */
+#define TOKEN_PREFIX ENTX_TOKEN_PREFIX
 #define SCRYPT_R 8
 #define SCRYPT_P 1
 #define LOG2N_MIN 10
@@ -316,7 +316,7 @@ static void principal_user(sqlite3_stmt *st, int i, ent_principal *who)
  * is the same for an unknown name. */
 static int authenticate(ent_db *db, const char *name, const char *password, ent_principal *out, struct gate *g)
 {
-    char now_text[21];
+    char now_text[ENT_TIME_SIZE];
     int64_t now;
     bool countable, found = false, match = false;
     char *stored = NULL;
@@ -376,7 +376,7 @@ static void csrf_of(const char *token, char out[44])
 
 static int session_insert(ent_db *db, ent_session *out, const char *device)
 {
-    char now[21], expires[21];
+    char now[ENT_TIME_SIZE], expires[ENT_TIME_SIZE];
     unsigned char h[32];
     int64_t t;
     int rc;
@@ -480,7 +480,7 @@ static int session_gone(ent_db *db, ent_principal *out)
 
 int ent_session_check(ent_db *db, ent_principal *out, const char *token)
 {
-    char now[21], last_seen[21], expires[21];
+    char now[ENT_TIME_SIZE], last_seen[ENT_TIME_SIZE], expires[ENT_TIME_SIZE];
     unsigned char h[32];
     int64_t t, seen, end;
     int rc = ENT_OK;
@@ -536,7 +536,7 @@ int ent_session_check(ent_db *db, ent_principal *out, const char *token)
 /* Runs sql (?1 the hash of token, ?2 now) that must change one session. */
 static int session_write(ent_db *db, const char *token, const char *sql)
 {
-    char now[21];
+    char now[ENT_TIME_SIZE];
     unsigned char h[32];
     ent_principal none;
     int rc;
@@ -567,7 +567,7 @@ int ent_session_end(ent_db *db, const char *token)
 
 int ent_session_purge(ent_db *db, int64_t *removed)
 {
-    char now[21], idle[21];
+    char now[ENT_TIME_SIZE], idle[ENT_TIME_SIZE];
     int64_t t;
     int rc;
     entx_ok(db);
@@ -598,7 +598,7 @@ int entx_sessions_end_user(ent_db *db, int64_t user_id)
 
 int ent_token_add(ent_db *db, ent_token_secret *out, const char *user, const char *device, const char *by)
 {
-    char now[21];
+    char now[ENT_TIME_SIZE];
     unsigned char h[32];
     int64_t uid = 0;
     int rc, retired = 0;
@@ -621,7 +621,7 @@ int ent_token_add(ent_db *db, ent_token_secret *out, const char *user, const cha
     }
     sqlite3_reset(st);
     if (sc == SQLITE_DONE)
-        rc = entx_fail(db, ENT_NOTFOUND, "no user '%s'", ENT_CLIP(user, 40));
+        rc = entx_fail_hint(db, ENT_NOTFOUND, ENT_HINT_USERS, "no user '%s'", ENT_CLIP(user, 40));
     else if (sc != SQLITE_ROW)
         rc = entx_fail_sql(db, "looking up a user");
     else if (retired)
@@ -675,7 +675,7 @@ int ent_token_each(ent_db *db, bool all, ent_token_cb cb, void *ud)
 
 int ent_token_revoke(ent_db *db, int64_t id, const char *by)
 {
-    char now[21];
+    char now[ENT_TIME_SIZE];
     int rc;
     entx_ok(db);
     if ((rc = entx_check_text(db, "who makes the change", by, ENT_USER_NAME_MAX, true)) != ENT_OK)
@@ -688,12 +688,12 @@ int ent_token_revoke(ent_db *db, int64_t id, const char *by)
         return entx_tx_end(db, db->code);
     sqlite3_bind_int64(st, 1, id);
     int sc = sqlite3_step(st);
-    char revoked[21] = "";
+    char revoked[ENT_TIME_SIZE] = "";
     if (sc == SQLITE_ROW)
         entx_col_copy(st, revoked, sizeof revoked, 0);
     sqlite3_reset(st);
     if (sc == SQLITE_DONE)
-        rc = entx_fail(db, ENT_NOTFOUND, "no API token %lld", (long long)id);
+        rc = entx_fail_hint(db, ENT_NOTFOUND, ENT_HINT_TOKENS, "no API token %lld", (long long)id);
     else if (sc != SQLITE_ROW)
         rc = entx_fail_sql(db, "looking up an API token");
     else if (revoked[0])
@@ -712,7 +712,7 @@ int ent_token_revoke(ent_db *db, int64_t id, const char *by)
 
 int ent_token_check(ent_db *db, ent_principal *out, const char *secret)
 {
-    char now[21], last_used[21] = "";
+    char now[ENT_TIME_SIZE], last_used[ENT_TIME_SIZE] = "";
     unsigned char h[32];
     int64_t t, used;
     bool retired = false;

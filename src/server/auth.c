@@ -33,8 +33,10 @@ static void refused(struct reply *rep, ent_db *db, const ent_principal *p)
         reply_error(rep, 429, "too_many_requests", NULL, "%s", ent_errmsg(db));
         snprintf(rep->retry_after, sizeof rep->retry_after, "%lld", (long long)p->retry_after);
         break;
-    default:
+    default: /* the failure that starts a wait says so, in words and in the header */
         reply_error(rep, 401, "unauthorized", NULL, "%s", ent_errmsg(db)[0] ? ent_errmsg(db) : "not logged in");
+        if (p->retry_after > 0)
+            snprintf(rep->retry_after, sizeof rep->retry_after, "%lld", (long long)p->retry_after);
         break;
     }
 }

@@ -63,6 +63,16 @@ void reply_ent(struct reply *out, ent_db *db, int rc)
         snprintf(out->retry_after, sizeof out->retry_after, "1");
 }
 
+void reply_result(struct reply *out, ent_db *db, int rc, int status, json_t *json)
+{
+    if (rc != ENT_OK) {
+        json_decref(json);
+        reply_ent(out, db, rc);
+    } else {
+        reply_json(out, status, json);
+    }
+}
+
 /* ---- read connections ------------------------------------------------- */
 
 /* Each pool thread's own read connection: WAL gives each its snapshot, and
@@ -166,7 +176,8 @@ static const struct route *find_route(const char *method, const char *url, const
     *path_known = 0;
     for (const struct route *rt = srv_routes; rt->method; rt++) {
         size_t n = strlen(rt->path);
-        int match = rt->prefix ? strncmp(url, rt->path, n) == 0 && url[n] != '\0' && strchr(url + n, '/') == NULL
+        int match = rt->prefix ? strncmp(url, rt->path, n) == 0 && url[n] != '\0' &&
+                                     (rt->prefix == 2 || strchr(url + n, '/') == NULL)
                                : strcmp(url, rt->path) == 0;
         if (!match)
             continue;

@@ -53,6 +53,12 @@ ROUTE(route_journal_export);
 ROUTE(route_journal_pubkey);
 ROUTE(route_store);
 ROUTE(route_store_edit);
+ROUTE(route_basket_get);
+ROUTE(route_basket_post);
+ROUTE(route_basket_patch);
+ROUTE(route_basket_delete);
+ROUTE(route_sale_post);
+ROUTE(route_sale_receipt);
 
 #define V1 "/api/v1/"
 const struct route srv_routes[] = {
@@ -105,5 +111,12 @@ const struct route srv_routes[] = {
     {"GET", V1 "journal/pubkey", 0, ENT_RIGHT_READ, route_journal_pubkey, 0},
     {"GET", V1 "store", 0, RIGHT_ANY, route_store, 0},
     {"PATCH", V1 "store", 0, ENT_RIGHT_SETTINGS, route_store_edit, 0},
+    /* the counter through the server (routes_sales.c); prefix 2: the tail has several segments */
+    {"GET", V1 "counters/", 2, ENT_RIGHT_SELL, route_basket_get, 0},
+    {"POST", V1 "counters/", 2, ENT_RIGHT_SELL, route_basket_post, 0},
+    {"PATCH", V1 "counters/", 2, ENT_RIGHT_SELL, route_basket_patch, 0},
+    {"DELETE", V1 "counters/", 2, ENT_RIGHT_SELL, route_basket_delete, 0},
+    {"POST", V1 "sales/", 2, ENT_RIGHT_SELL, route_sale_post, ENT_RIGHT_RETURN},
+    {"GET", V1 "sales/", 2, ENT_RIGHT_SELL, route_sale_receipt, ENT_RIGHT_READ},
     {NULL, NULL, 0, 0, NULL, 0},
 };

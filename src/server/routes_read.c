@@ -7,16 +7,14 @@
 
 /* A whole number from a query parameter (min..max); def when absent.
  * -1 with a 422 answer naming the parameter. */
-static int arg_whole(struct req *r, const char *name, int64_t min, int64_t max, int64_t def, int64_t *out,
-                     struct reply *rep)
+int arg_whole(struct req *r, const char *name, int64_t min, int64_t max, int64_t def, int64_t *out, struct reply *rep)
 {
     const char *s = req_arg(r, name);
     *out = def;
     if (s == NULL)
         return 0;
-    char *end = NULL;
-    long long v = strtoll(s, &end, 10);
-    if (*s == '\0' || *end != '\0' || v < min || v > max) {
+    int64_t v;
+    if (ent_whole_parse(&v, s, min, max) != ENT_OK) {
         reply_error(rep, 422, "invalid", name, "'%s' must be a whole number from %lld to %lld, not '%s'", name,
                     (long long)min, (long long)max, ENT_CLIP(s, 40));
         return -1;
@@ -214,8 +212,11 @@ static int add_level(const ent_level *l, void *ud)
     json_object_set_new(o, "expiry", jstr(l->expiry));
     json_object_set_new(o, "origin", jstr(l->origin));
     json_object_set_new(o, "qty", json_integer(l->qty));
-    json_object_set_new(o, "reorder_point", json_integer(l->reorder_point));
-    json_object_set_new(o, "value", json_integer(l->value));
+    /* null, not 0, where there is nothing to say: a reorder point belongs to
+     * a commodity (rows by product), and a value needs a cost */
+    bool by_product = l->gtin != NULL && l->lot == NULL;
+    json_object_set_new(o, "reorder_point", by_product ? json_integer(l->reorder_point) : json_null());
+    json_object_set_new(o, "value", l->cost_currency ? json_integer(l->value) : json_null());
     json_object_set_new(o, "cost_currency", jstr(l->cost_currency));
     json_array_append_new(ud, o);
     return 0;

@@ -41,15 +41,12 @@ int route_users(struct req *r, json_t *body, const char *tail, struct reply *out
     ent_db *db = srv_reader(out);
     if (db == NULL)
         return 0;
-    const char *all = req_arg(r, "all");
-    json_t *list = json_array();
-    int rc = ent_user_each(db, all && strcmp(all, "1") == 0, add_user, list);
-    if (rc != ENT_OK) {
-        json_decref(list);
-        reply_ent(out, db, rc);
+    int64_t all;
+    if (arg_whole(r, "all", 0, 1, 0, &all, out) != 0)
         return 0;
-    }
-    reply_json(out, 200, json_pack("{s:o}", "users", list));
+    json_t *list = json_array();
+    int rc = ent_user_each(db, all == 1, add_user, list);
+    reply_result(out, db, rc, 200, json_pack("{s:o}", "users", list));
     return 0;
 }
 
@@ -88,10 +85,7 @@ static int run_user_add(ent_db *db, ent_journal *j, struct job *job)
     if (body_role(db, b, &f.role, &job->reply) != 0)
         return 0;
     int rc = ent_user_add(db, json_str(b, "name"), &f, job->user);
-    if (rc != ENT_OK)
-        reply_ent(&job->reply, db, rc);
-    else
-        reply_json(&job->reply, 201, json_pack("{s:s}", "name", json_str(b, "name")));
+    reply_result(&job->reply, db, rc, 201, json_pack("{s:s}", "name", json_str(b, "name")));
     json_object_del(b, "password");
     return 0;
 }
@@ -115,10 +109,7 @@ static int run_user_edit(ent_db *db, ent_journal *j, struct job *job)
     if (body_role(db, b, &f.role, &job->reply) != 0)
         return 0;
     int rc = ent_user_edit(db, name, &f, job->user);
-    if (rc != ENT_OK)
-        reply_ent(&job->reply, db, rc);
-    else
-        reply_json(&job->reply, 200, json_pack("{s:s}", "name", name));
+    reply_result(&job->reply, db, rc, 200, json_pack("{s:s}", "name", name));
     json_object_del(b, "password");
     return 0;
 }
@@ -135,10 +126,7 @@ static int run_user_retire(ent_db *db, ent_journal *j, struct job *job)
     (void)j;
     const char *name = json_str(job->arg, "name");
     int rc = ent_user_retire(db, name, job->user);
-    if (rc != ENT_OK)
-        reply_ent(&job->reply, db, rc);
-    else
-        reply_json(&job->reply, 200, json_pack("{s:s, s:b}", "name", name, "retired", 1));
+    reply_result(&job->reply, db, rc, 200, json_pack("{s:s, s:b}", "name", name, "retired", 1));
     return 0;
 }
 
@@ -166,15 +154,12 @@ int route_tokens(struct req *r, json_t *body, const char *tail, struct reply *ou
     ent_db *db = srv_reader(out);
     if (db == NULL)
         return 0;
-    const char *all = req_arg(r, "all");
-    json_t *list = json_array();
-    int rc = ent_token_each(db, all && strcmp(all, "1") == 0, add_token, list);
-    if (rc != ENT_OK) {
-        json_decref(list);
-        reply_ent(out, db, rc);
+    int64_t all;
+    if (arg_whole(r, "all", 0, 1, 0, &all, out) != 0)
         return 0;
-    }
-    reply_json(out, 200, json_pack("{s:o}", "tokens", list));
+    json_t *list = json_array();
+    int rc = ent_token_each(db, all == 1, add_token, list);
+    reply_result(out, db, rc, 200, json_pack("{s:o}", "tokens", list));
     return 0;
 }
 
@@ -186,10 +171,8 @@ static int run_token_add(ent_db *db, ent_journal *j, struct job *job)
     json_t *b = json_object_get(job->arg, "body");
     ent_token_secret t;
     int rc = ent_token_add(db, &t, json_str(b, "user"), json_str(b, "device"), job->user);
-    if (rc != ENT_OK)
-        reply_ent(&job->reply, db, rc);
-    else /* shown once, here; the database keeps only its hash */
-        reply_json(&job->reply, 201, json_pack("{s:I, s:s}", "id", (json_int_t)t.id, "secret", t.secret));
+    /* shown once, here; the database keeps only its hash */
+    reply_result(&job->reply, db, rc, 201, json_pack("{s:I, s:s}", "id", (json_int_t)t.id, "secret", t.secret));
     memset(&t, 0, sizeof t);
     return 0;
 }
@@ -207,19 +190,15 @@ static int run_token_revoke(ent_db *db, ent_journal *j, struct job *job)
     (void)j;
     json_int_t id = json_integer_value(json_object_get(job->arg, "body"));
     int rc = ent_token_revoke(db, (int64_t)id, job->user);
-    if (rc != ENT_OK)
-        reply_ent(&job->reply, db, rc);
-    else
-        reply_json(&job->reply, 200, json_pack("{s:I, s:b}", "id", id, "revoked", 1));
+    reply_result(&job->reply, db, rc, 200, json_pack("{s:I, s:b}", "id", id, "revoked", 1));
     return 0;
 }
 
 int route_token_revoke(struct req *r, json_t *body, const char *tail, struct reply *out)
 {
     (void)body;
-    char *end = NULL;
-    long long id = strtoll(tail, &end, 10);
-    if (*tail == '\0' || *end != '\0' || id < 1) {
+    int64_t id;
+    if (ent_whole_parse(&id, tail, 1, INT64_MAX) != ENT_OK) {
         reply_error(out, 422, "invalid", "id", "a token is named by its number, not '%s'", ENT_CLIP(tail, 40));
         return 0;
     }

@@ -24,6 +24,15 @@ static int queue_body(struct req *r, json_t *body, int (*run)(ent_db *, ent_jour
     return 0;
 }
 
+/* The body checked against fields, then queued; 0 (answered now or later). */
+static int queue_checked(struct req *r, json_t *body, const struct field *fields, const char *what,
+                         int (*run)(ent_db *, ent_journal *, struct job *), struct reply *out)
+{
+    if (json_check(out, body, fields, what) == 0)
+        queue_body(r, body, run, out);
+    return 0;
+}
+
 /* Every write names who made it: the request's user, down to the ledger. */
 static int act_as(ent_db *db, struct job *job)
 {
@@ -76,19 +85,14 @@ static int run_receive(ent_db *db, ent_journal *j, struct job *job)
         .note = json_str(b, "note"),
     };
     int rc = ent_stock_receive(db, lot_uuid, &rv);
-    if (rc != ENT_OK)
-        reply_ent(&job->reply, db, rc);
-    else
-        reply_json(&job->reply, 201, json_pack("{s:s}", "lot_uuid", lot_uuid));
+    reply_result(&job->reply, db, rc, 201, json_pack("{s:s}", "lot_uuid", lot_uuid));
     return 0;
 }
 
 int route_receive(struct req *r, json_t *body, const char *tail, struct reply *out)
 {
     (void)tail;
-    if (json_check(out, body, receive_fields, "a receipt of goods") == 0)
-        queue_body(r, body, run_receive, out);
-    return 0;
+    return queue_checked(r, body, receive_fields, "a receipt of goods", run_receive, out);
 }
 
 static const struct field move_fields[] = {
@@ -96,33 +100,36 @@ static const struct field move_fields[] = {
     {"qty", F_INT, 1},        {"note", F_STRING, 0}, {NULL, F_STRING, 0},
 };
 
+/* A move or an adjustment: the same request, the place and quantity under
+ * the names the route gives them (fields the route does not take are NULL). */
+static ent_move_req move_req(json_t *b, struct job *job, const char *place, const char *qty)
+{
+    return (ent_move_req){.product = json_str(b, "product"),
+                          .lot = json_str(b, "lot"),
+                          .location = json_str(b, place),
+                          .to = json_str(b, "to"),
+                          .qty = json_int(b, qty, 0),
+                          .reason = json_str(b, "reason"),
+                          .user = job->user,
+                          .note = json_str(b, "note")};
+}
+
 static int run_move(ent_db *db, ent_journal *j, struct job *job)
 {
     (void)j;
     json_t *b = job->arg;
     if (act_as(db, job) != ENT_OK)
         return 0;
-    ent_move_req m = {.product = json_str(b, "product"),
-                      .lot = json_str(b, "lot"),
-                      .location = json_str(b, "from"),
-                      .to = json_str(b, "to"),
-                      .qty = json_int(b, "qty", 0),
-                      .user = job->user,
-                      .note = json_str(b, "note")};
+    ent_move_req m = move_req(b, job, "from", "qty");
     int rc = ent_stock_transfer(db, &m);
-    if (rc != ENT_OK)
-        reply_ent(&job->reply, db, rc);
-    else
-        reply_json(&job->reply, 200, json_pack("{s:b}", "moved", 1));
+    reply_result(&job->reply, db, rc, 200, json_pack("{s:b}", "moved", 1));
     return 0;
 }
 
 int route_move(struct req *r, json_t *body, const char *tail, struct reply *out)
 {
     (void)tail;
-    if (json_check(out, body, move_fields, "a move") == 0)
-        queue_body(r, body, run_move, out);
-    return 0;
+    return queue_checked(r, body, move_fields, "a move", run_move, out);
 }
 
 static const struct field adjust_fields[] = {
@@ -136,27 +143,26 @@ static int run_adjust(ent_db *db, ent_journal *j, struct job *job)
     json_t *b = job->arg;
     if (act_as(db, job) != ENT_OK)
         return 0;
-    ent_move_req m = {.product = json_str(b, "product"),
-                      .lot = json_str(b, "lot"),
-                      .location = json_str(b, "location"),
-                      .qty = json_int(b, "delta", 0),
-                      .reason = json_str(b, "reason"),
-                      .user = job->user,
-                      .note = json_str(b, "note")};
+    ent_move_req m = move_req(b, job, "location", "delta");
     int rc = ent_stock_adjust(db, &m);
-    if (rc != ENT_OK)
-        reply_ent(&job->reply, db, rc);
-    else
-        reply_json(&job->reply, 200, json_pack("{s:b}", "adjusted", 1));
+    reply_result(&job->reply, db, rc, 200, json_pack("{s:b}", "adjusted", 1));
     return 0;
 }
 
 int route_adjust(struct req *r, json_t *body, const char *tail, struct reply *out)
 {
     (void)tail;
-    if (json_check(out, body, adjust_fields, "an adjustment") == 0)
-        queue_body(r, body, run_adjust, out);
-    return 0;
+    /* The library takes the size of the change and its direction from the
+     * reason; a signed delta that says the other way is refused, not turned. */
+    const char *reason = json_str(body, "reason");
+    int64_t delta = json_int(body, "delta", 0);
+    bool adds = reason && strcmp(reason, "found") == 0;
+    if (reason && delta != INT64_MIN && (adds ? delta < 0 : delta > 0)) {
+        reply_error(out, 422, "invalid", "delta", "a delta of %lld with the reason '%s' would %s stock: give %lld",
+                    (long long)delta, ENT_CLIP(reason, 40), adds ? "take away" : "add", (long long)-delta);
+        return 0;
+    }
+    return queue_checked(r, body, adjust_fields, "an adjustment", run_adjust, out);
 }
 
 /* ---- checkout ---------------------------------------------------------- */
@@ -221,7 +227,14 @@ static int fill_basket(ent_basket *b, ent_db *db, json_t *body, struct reply *ou
     json_t *lines = json_object_get(body, "lines"), *pays = json_object_get(body, "payments");
     for (size_t i = 0; i < json_array_size(lines); i++) {
         json_t *l = json_array_get(lines, i);
-        int rc = ent_basket_scan(b, NULL, json_str(l, "code"), json_int(l, "qty", 1));
+        int64_t qty = json_int(l, "qty", 1);
+        if (qty == 0) { /* the library reads 0 as "the code as it is" (one item); a line of 0 sells nothing */
+            char field[64];
+            snprintf(field, sizeof field, "lines[%zu].qty", i);
+            reply_error(out, 422, "invalid", field, "a quantity must be 1 or more, not 0");
+            return ENT_INVALID;
+        }
+        int rc = ent_basket_scan(b, NULL, json_str(l, "code"), qty);
         if (rc != ENT_OK) {
             reply_item(out, db, rc, "lines", i);
             return rc;

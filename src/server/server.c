@@ -156,12 +156,20 @@ static struct MHD_Daemon *start_daemon(struct srv *s, char *cert, char *key)
         {cert ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, key},
         {MHD_OPTION_END, 0, NULL},
     };
-    /* One thread is MHD's own polling thread; a pool of one would be refused. */
+    /* One thread is MHD's own polling thread; a pool of one would be refused,
+     * and a pool of 0 named to MHD writes a warning to the log: left out. */
     unsigned pool = s->cfg.threads > 1 ? s->cfg.threads : 0;
+    struct MHD_OptionItem pooled[] = {
+        {pool ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, pool, NULL},
+        {MHD_OPTION_END, 0, NULL},
+    };
+    /* No MHD_OPTION_LISTENING_ADDRESS_REUSE: MHD's own SO_REUSEADDR lets a
+     * restart bind at once, while SO_REUSEPORT would let a second server take
+     * the same port and silently split the requests. */
     return MHD_start_daemon(flags, 0, on_accept, s, srv_on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-                            MHD_OPTION_THREAD_POOL_SIZE, pool, MHD_OPTION_CONNECTION_LIMIT, s->cfg.max_connections + 64,
+                            MHD_OPTION_ARRAY, pooled, MHD_OPTION_CONNECTION_LIMIT, s->cfg.max_connections + 64,
                             MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_CONNECTION_TIMEOUT,
-                            s->cfg.timeout_s, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_NOTIFY_COMPLETED,
+                            s->cfg.timeout_s, MHD_OPTION_NOTIFY_COMPLETED,
                             srv_on_completed, s, MHD_OPTION_ARRAY, tls, MHD_OPTION_END);
 }
 
@@ -187,7 +195,7 @@ static int check_database(struct srv_config *c)
     if (rc == ENT_OK)
         rc = ent_store_get(db, &store);
     if (rc != ENT_OK)
-        fprintf(stderr, "entrepot: %s: %s\n", ENT_CLIP(c->db_path, 80), ent_errmsg(db));
+        fprintf(stderr, "entrepot: %s\n", cli_db_errmsg(db)); /* names the file; the hint for the operator */
     ent_store_free(store);
     ent_db_close(db);
     return rc;

@@ -128,6 +128,9 @@ void reply_error(struct reply *out, int status, const char *code, const char *fi
 void reply_ent(struct reply *out, ent_db *db, int rc);
 /* 200 (or status) with a JSON body; takes the reference. */
 void reply_json(struct reply *out, int status, json_t *json);
+/* The answer of a library call: reply_ent when rc failed (json dropped),
+ * else reply_json(out, status, json). Takes the reference. */
+void reply_result(struct reply *out, ent_db *db, int rc, int status, json_t *json);
 void reply_free(struct reply *r);
 
 /* The calling pool thread's read connection, opened on first use; NULL
@@ -136,6 +139,9 @@ ent_db *srv_reader(struct reply *out);
 
 /* A query parameter of the request, or NULL. */
 const char *req_arg(struct req *r, const char *name);
+/* The query argument name as a whole number from min to max (def when
+ * absent) into *out: 0, or -1 answered 422 naming it. */
+int arg_whole(struct req *r, const char *name, int64_t min, int64_t max, int64_t def, int64_t *out, struct reply *rep);
 
 /* ---- json.c: checking request bodies ---- */
 enum fkind { F_STRING, F_INT, F_ARRAY, F_BOOL };
@@ -174,7 +180,7 @@ enum { RIGHT_OPEN = 0, RIGHT_ANY = -1 /* any user with a session or token */ };
 struct route {
     const char *method;
     const char *path; /* exact, or a prefix ending in '/' when prefix is set */
-    int prefix;
+    int prefix;       /* 1: the tail is one segment; 2: it may hold '/' */
     int right; /* enum ent_right, RIGHT_OPEN or RIGHT_ANY */
     int (*fn)(struct req *r, json_t *body, const char *tail, struct reply *out);
     int right_alt; /* another right that is enough too (0: none) */
@@ -206,6 +212,11 @@ struct web_file {
 extern const struct web_file srv_web_files[]; /* ends with path NULL */
 /* Answers a request outside /api/ from the web app's files. */
 void srv_static(struct req *r, struct reply *out);
+
+/* ---- routes_sales.c ---- */
+/* Releases the counters' baskets (they borrow the writer's connection):
+ * once the writer has stopped, before its connection is closed. */
+void sales_baskets_free(void);
 
 /* The embedded OpenAPI document (openapi_embedded.c, built from
  * src/server/openapi.json). */

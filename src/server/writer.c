@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "server.h"
 
 /* What every job of a group answers when the group's COMMIT fails: none of
@@ -164,7 +165,7 @@ int writer_start(struct srv *s)
     rc = ent_journal_open(&s->writer.journal, s->writer.db, &o);
     if (rc != ENT_OK) {
         snprintf(s->journal_problem, sizeof s->journal_problem, "%s", ent_errmsg(s->writer.db));
-        fprintf(stderr, "entrepot: sales are refused: %s\n", s->journal_problem);
+        fprintf(stderr, "entrepot: sales are refused: %s\n", cli_db_errmsg(s->writer.db));
         s->writer.journal = NULL;
     }
     s->journal = s->writer.journal;
@@ -189,6 +190,7 @@ void writer_stop(struct srv *s)
     }
     ent_journal_close(s->writer.journal);
     s->writer.journal = s->journal = NULL;
+    sales_baskets_free();
     queue_stop(&s->writer);
 }
 

@@ -69,6 +69,8 @@ mv "$ENTREPOT_DB" "$WORK/away.db"
 expect 0 "ok: 13 records, 5 closings, 2 keys" -- journal verify --export "$WORK/set" --head "$HEAD"
 expect 0 "ok: 13 records" -- journal verify --export "$WORK/set/manifest.csv" --pubkey "$WORK/keys.pem"
 expect 0 '"ok": true' -- --json journal verify --export "$WORK/set"
+expect 2 "set/lines.csv is not a journal export: a CSV set is read whole, from its folder or its manifest.csv" -- \
+    journal verify --export "$WORK/set/lines.csv"
 grep -qi "PRIVATE" "$WORK"/set/*.csv && fail "the CSV set holds a private key" || ok
 # stdout CSV is the set's records.csv.
 mv "$WORK/away.db" "$ENTREPOT_DB"

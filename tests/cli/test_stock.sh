@@ -210,6 +210,7 @@ sqlite3 "$WORK/old.db" "UPDATE lot SET expiry = NULL; DROP INDEX stock_count_ope
     DROP TABLE api_token; DROP TABLE user_session; DROP TABLE login_failure; DROP TABLE user_account;
     DROP TABLE product_change; DROP TABLE label_print; ALTER TABLE location DROP COLUMN created_by;
     ALTER TABLE location DROP COLUMN changed_at; ALTER TABLE location DROP COLUMN changed_by;
+    ALTER TABLE sale_line DROP COLUMN approved_by; ALTER TABLE sale DROP COLUMN approved_by;
     PRAGMA user_version = 4"
 jqtrue "migration 005 expiry" '.[0].expiry == "2026-10-01"' -- --db "$WORK/old.db" --json stock levels --by lot --product 8410376000115
 

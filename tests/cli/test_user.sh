@@ -40,7 +40,10 @@ refused 2 "--role 'boss' is not a role: cashier, supervisor" -- user add bob --r
 refused 2 "--role is empty" -- user add bob --role '' --password-file "$PW"
 refused 2 "--display is empty" -- user add bob --role cashier --display '' --password-file "$PW"
 refused 2 "user add needs the password: --password-stdin or --password-file" -- user add bob --role cashier
-refused 2 "unknown option '--password'" -- user add bob --role cashier --password hunter22
+refused 2 "--password is refused: \`ps\` and the shell's history would show it; give --password-stdin or --password-file FILE" \
+    -- user add bob --role cashier --password hunter22
+out=$("$ENTREPOT" user edit boss --password hunter22 2>&1)
+[[ "$out" == *"--password is refused"* && "$out" != *hunter22* ]] && ok || fail "user edit --password: $out"
 refused 2 "give the password once" -- user add bob --role cashier --password-stdin --password-file "$PW"
 refused 2 "the password is too short: 5 bytes, at least 8" -- user add bob --role cashier --password-file "$WORK/short"
 refused 2 "the password is too short: 0 bytes, at least 8" -- user add bob --role cashier --password-file "$WORK/empty"
@@ -48,7 +51,7 @@ refused 2 "the password is too short: 0 bytes" -- user add bob --role cashier --
 refused 2 "holds a NUL byte" -- user add bob --role cashier --password-file "$WORK/nul"
 refused 2 "the password is not valid UTF-8 text" -- user add bob --role cashier --password-file "$WORK/latin1"
 refused 2 "is too long: at most 1024 bytes" -- user add bob --role cashier --password-file "$WORK/long"
-refused 3 "password file $WORK/missing cannot be read" -- user add bob --role cashier --password-file "$WORK/missing"
+refused 3 "password file $WORK/missing cannot be read: No such file or directory" -- user add bob --role cashier --password-file "$WORK/missing"
 refused 2 "login name 'Bob' has capital letters" -- user add Bob --role cashier --password-file "$PW"
 refused 2 "login name '王芳' may hold only a-z, 0-9" -- user add 王芳 --role cashier --password-file "$PW"
 refused 2 "login name 'a b' may hold only" -- user add 'a b' --role cashier --password-file "$PW"
@@ -64,7 +67,7 @@ refused 2 "no user 'nobody'" -- user edit nobody --display X
 refused 2 "too many arguments" -- user edit ann bob --display X
 refused 1 "boss is the last active manager: another role would leave nobody" -- user edit boss --role cashier
 refused 1 "boss is the last active manager: retiring it would leave nobody" -- user retire boss
-refused 2 "no user 'nobody'" -- user retire nobody
+refused 2 "no user 'nobody' (see \`entrepot user list --all\`" -- user retire nobody
 refused 2 "user: unknown action 'delete'" -- user delete ann
 
 # The password never shows: not in a message, not in the database file.
@@ -94,12 +97,14 @@ refused 2 "token add needs --user and --device" -- token add --user boss
 refused 2 "--device is empty" -- token add --user boss --device ''
 refused 2 "device is too long" -- token add --user boss --device "$HUGE"
 refused 2 "device holds a control character" -- token add --user boss --device $'a\nb'
-refused 2 "no user 'nobody'" -- token add --user nobody --device x
+refused 2 "no user 'nobody' (see \`entrepot user list --all\`; \`entrepot user add\` makes one)" -- token add --user nobody --device x
 refused 1 "user 'ann' is retired: it gets no API tokens" -- token add --user ann --device x
 expect 0 "API token 1 revoked by $ME" -- token revoke 1
 refused 1 "API token 1 was already revoked" -- token revoke 1
-refused 2 "no API token 99" -- token revoke 99
+refused 2 "no API token 99 (see \`entrepot token list --all\`)" -- token revoke 99
 refused 2 "token id 'x' is not a whole number" -- token revoke x
+# The secret pasted for the id: refused without showing any of it.
+refused 2 "token id 'ent_***' is not a whole number" -- token revoke "$T"
 refused 2 "token id '0' is too small" -- token revoke 0
 refused 2 "token revoke needs the token's id" -- token revoke
 jqtrue "token list hides revoked" 'length == 1' -- --json token list

@@ -7,6 +7,7 @@ import json
 import os
 import signal
 import socket
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -39,12 +40,20 @@ st, _, b = srv.req("GET", V1 + "products?q=%E6%8A%B9%E8%8C%B6", token=CASH)  # �
 check(st == 200 and [p["gtin"] for p in b["products"]] == ["0" + L.MATCHA], f"search: {b}")
 st, _, b = srv.req("GET", V1 + "products?limit=0", token=CASH)
 check(st == 422 and L.err_field(b) == "limit", f"limit 0: {st} {b}")
+for path, field in (("users?all=yes", "all"), ("tokens?all=2", "all"), ("products?limit=%2B5", "limit"),
+                    ("products?limit=99999999999999999999", "limit")):
+    st, _, b = srv.req("GET", V1 + path, token=M)
+    check(st == 422 and L.err_field(b) == field, f"{path}: {st} {b}")
+st, _, b = srv.req("DELETE", V1 + "tokens/99999999999999999999", token=M)  # past 64 bits: not another number
+check(st == 422 and L.err_field(b) == "id" and "9223372036854775807" not in json.dumps(b), f"token id past 64 bits: {b}")
 st, _, b = srv.req("GET", V1 + "scan?code=%5DC1010" + L.COLA + "10K1", token=CASH)
 check(st == 200 and b["commodity"]["name"] == "可口可乐" and b["commodity"]["lot_state"] == "ok", f"scan: {st} {b}")
 st, _, b = srv.req("GET", V1 + "scan?code=4006381333932", token=CASH)
 check(st == 422 and "check digit" in b["error"]["message"], f"scan bad check digit: {st} {b}")
 st, _, b = srv.req("GET", V1 + "stock?by=lot", token=CASH)
 check(st == 200 and {r["lot"]: r["qty"] for r in b["levels"]}.get("N1") == 5000, f"stock by lot: {b}")
+check(b["levels"] and all(r["value"] is None and r["reorder_point"] is None for r in b["levels"] if r["cost_currency"] is None),
+      f"stock by lot: no cost and no reorder point are null, not 0: {b}")
 st, _, b = srv.req("GET", V1 + "stock?by=shelf", token=CASH)
 check(st == 422 and L.err_field(b) == "by", f"stock by shelf: {st} {b}")
 st, _, b = srv.req("GET", V1 + "stock/low", token=CASH)
@@ -117,6 +126,12 @@ rows = [
     ("sale with a bad line", "POST", V1 + "sales", json.dumps({"counter": "C1", "lines": [{"code": L.PEN},
      {"code": L.COLA, "qty": "2"}], "payments": [{"method": "cash"}]}).encode(), "application/json", 422, "invalid",
      "lines[1].qty"),
+    ("damage that adds", "POST", V1 + "stock/adjust", b'{"product": "%s", "location": "S2", "delta": 3, "reason": "damage"}'
+     % L.PEN.encode(), "application/json", 422, "invalid", "delta"),
+    ("found that takes away", "POST", V1 + "stock/adjust", b'{"product": "%s", "location": "S2", "delta": -3, '
+     b'"reason": "found"}' % L.PEN.encode(), "application/json", 422, "invalid", "delta"),
+    ("sale of a line of 0", "POST", V1 + "sales", json.dumps({"counter": "C1", "lines": [{"code": L.PEN, "qty": 0}],
+     "payments": [{"method": "cash"}]}).encode(), "application/json", 422, "invalid", "lines[0].qty"),
     ("sale with no lines", "POST", V1 + "sales", b'{"counter": "C1", "lines": [], "payments": [{"method": "cash"}]}',
      "application/json", 422, "invalid", "lines"),
     ("sale of an unknown code", "POST", V1 + "sales", json.dumps({"counter": "C1", "lines": [{"code": L.PEN},
@@ -171,9 +186,25 @@ got = s.recv(1000)
 check(got == b"" or b" 408 " in got.split(b"\r\n")[0], f"a half-sent body is cut off: {got[:80]}")
 s.close()
 
+# ---- a second server on the port in use is refused, not given half the requests
+p = subprocess.run([L.ENTREPOT, "serve", "--db", L.DB, "--listen", f"127.0.0.1:{srv.port}"], capture_output=True,
+                   text=True, timeout=10)
+check(p.returncode == 3 and "cannot listen on 127.0.0.1:%d" % srv.port in p.stderr, f"port in use: {p.returncode} {p.stderr}")
+
+missing = os.path.join(L.WORK, "missing.db")
+p = subprocess.run([L.ENTREPOT, "serve", "--db", missing, "--listen", "127.0.0.1:0"], capture_output=True, text=True,
+                   timeout=10)
+check(p.returncode == 3 and p.stderr.count("missing.db") == 1 and "(create one with `entrepot init`)" in p.stderr,
+      f"no database: what to do, the file named once: {p.returncode} {p.stderr}")
+
 # ---- the log: one line per request, no query, no secrets
 srv.req("GET", V1 + "products?q=secretquery", token=M)
+st, _, b = srv.req("DELETE", V1 + "tokens/" + M, token=M)  # the secret pasted for the id
+check(st == 422 and M[:12] not in json.dumps(b), f"a secret given for a token's id is not echoed: {st} {b}")
+st, _, b = srv.req("GET", V1 + "products/" + M, token=M)
+check(st == 404 and M[:12] not in json.dumps(b), f"a secret given for a code is not echoed: {st} {b}")
 log = srv.log_text()
+check(M[:12] not in log, "the log holds no part of a secret sent in a path")
 check("secretquery" not in log and M not in log, "the log holds no query and no token")
 check(any(" GET /api/v1/products 200 " in l for l in log.splitlines()), "a log line per request")
 
@@ -203,6 +234,8 @@ check(st == 200, f"served again once a connection closed: {st}")
 for s in held[1:]:
     s.close()
 check(lim.stop() == 0, "SIGTERM exits 0 (limited server)")
+check(all(l.startswith(("20", "entrepot: ")) for l in lim.log_text().splitlines()),
+      "the log holds request lines and entrepot's own, nothing else (--threads 1)")
 
 # ---- SIGTERM: what is in flight is finished, what comes after is 503, exit 0
 body = json.dumps({"counter": "C9", "lines": [{"code": L.PEN}], "payments": [{"method": "cash"}]}).encode()

@@ -81,6 +81,17 @@ ROUTES = [
     ("GET", "journal/pubkey", {"read"}),
     ("GET", "store", "any"),
     ("PATCH", "store", {"settings"}),
+    # the counter through the server: the bodies stop at their checks, C9 has no basket
+    ("POST", "counters/C9/basket/lines", {"sell"}),
+    ("GET", "counters/C9/basket", {"sell"}),
+    ("DELETE", "counters/C9/basket", {"sell"}),
+    ("PATCH", "counters/C9/basket/lines/1", {"sell"}),
+    ("DELETE", "counters/C9/basket/lines/1", {"sell"}),
+    ("POST", "counters/C9/basket/pay", {"sell"}),
+    ("POST", "counters/C9/basket", {"sell"}),
+    ("POST", "sales/returns", {"sell", "return"}),
+    ("POST", "sales/999999/void", {"sell", "return"}),
+    ("GET", "sales/999999/receipt", {"sell", "read"}),
 ]
 def dump_but_token_use():
     """The database but the tokens' last use, which every call records, and
@@ -122,7 +133,13 @@ subst = {"/api/v1/products/" + L.NUTELLA: "/api/v1/products/{code}",
          "/api/v1/products/history/" + L.NUTELLA: "/api/v1/products/history/{code}",
          "/api/v1/locations/NOPE": "/api/v1/locations/{code}", "/api/v1/counts/00000000": "/api/v1/counts/{id}",
          "/api/v1/counts/record/00000000": "/api/v1/counts/record/{id}",
-         "/api/v1/counts/post/00000000": "/api/v1/counts/post/{id}"}
+         "/api/v1/counts/post/00000000": "/api/v1/counts/post/{id}",
+         "/api/v1/counters/C9/basket": "/api/v1/counters/{counter}/basket",
+         "/api/v1/counters/C9/basket/lines": "/api/v1/counters/{counter}/basket/lines",
+         "/api/v1/counters/C9/basket/lines/1": "/api/v1/counters/{counter}/basket/lines/{line}",
+         "/api/v1/counters/C9/basket/pay": "/api/v1/counters/{counter}/basket/pay",
+         "/api/v1/sales/999999/void": "/api/v1/sales/{receipt}/void",
+         "/api/v1/sales/999999/receipt": "/api/v1/sales/{receipt}/receipt"}
 served = {(m, subst.get(p, p)) for m, p in served} | {("POST", "/api/v1/logout")}
 check(documented == served, f"OpenAPI vs routes: {sorted(documented ^ served)}")
 
@@ -160,9 +177,12 @@ check(st == 422, f"a token does not log out: {st} {b}")
 
 # ---- failed logins are slowed (429 with Retry-After), a good one is refused meanwhile
 aud = TOK["users"]["auditor"]
-codes = [srv.req("POST", V1 + "login", {"name": aud, "password": "not it at all"})[0] for _ in range(3)]
+got = [srv.req("POST", V1 + "login", {"name": aud, "password": "not it at all"}) for _ in range(3)]
+codes = [g[0] for g in got]
 st, h, b = srv.req("POST", V1 + "login", {"name": aud, "password": L.PASSWORD})
 check(codes == [401] * 3 and st == 429 and int(h.get("retry-after", "0")) > 0, f"slowed: {codes} {st} {h} {b}")
+check("try again in" in got[2][2]["error"]["message"] and int(got[2][1].get("retry-after", "0")) > 0,
+      f"the failure that starts the wait gives Retry-After too: {got[2]}")
 
 # ---- users and tokens over the API (manager)
 M = TOK["manager"]

@@ -384,6 +384,62 @@ static void checkout_named_lot(void **state)
 }
 
 
+/* A supervisor's approval: which lines need one (a price override, a
+ * discount above the store's limit), recorded with the line at checkout and
+ * printed on the receipt. */
+static void approvals(void **state)
+{
+    ent_db *db = *state;
+    ent_basket *b = NULL;
+    ent_sale *s = NULL;
+    char *text = NULL;
+    int32_t limit = 0;
+    ent_journal *j = open_journal(db, "C1");
+    assert_int_equal(ent_sales_discount_limit(db, &limit), ENT_OK);
+    assert_int_equal(limit, ENT_SALES_DISCOUNT_LIMIT_DEFAULT);
+    assert_int_equal(ent_basket_new(db, &b, "C1", "王芳", "S1"), ENT_OK);
+    assert_int_equal(ent_basket_scan(b, NULL, COLA, 2), ENT_OK);
+    assert_int_equal(ent_basket_scan(b, NULL, PEN, 1), ENT_OK);
+    assert_false(ent_basket_line_unapproved(ent_basket_line_at(b, 1), limit));
+    assert_int_equal(ent_basket_discount(b, 1, 70, 0, "member"), ENT_OK); /* 70 of 700: 10 %, the limit */
+    assert_false(ent_basket_line_unapproved(ent_basket_line_at(b, 1), limit));
+    assert_int_equal(ent_basket_discount(b, 1, 71, 0, "member"), ENT_OK);
+    assert_true(ent_basket_line_unapproved(ent_basket_line_at(b, 1), limit));
+    assert_int_equal(ent_basket_set_price(b, 2, 700, "damaged box"), ENT_OK);
+    assert_true(ent_basket_line_unapproved(ent_basket_line_at(b, 2), limit));
+    EXPECT_ROW(0, db, ent_basket_approve(b, 3, "li.qiang"), ENT_INVALID, "there is no line 3: the basket has 2");
+    EXPECT_ROW(1, db, ent_basket_approve(b, 2, ""), ENT_INVALID, "approver is required");
+    assert_int_equal(ent_basket_approve(b, 2, "li.qiang"), ENT_OK);
+    assert_false(ent_basket_line_unapproved(ent_basket_line_at(b, 2), limit));
+    assert_string_equal(ent_basket_line_at(b, 2)->approved_by, "li.qiang");
+    assert_int_equal(ent_basket_pay(b, "cash", 0), ENT_OK);
+    assert_int_equal(ent_basket_checkout(b, j, &s), ENT_OK);
+    assert_null(s->lines[0].approved_by);
+    assert_string_equal(s->lines[1].approved_by, "li.qiang");
+    assert_int_equal(scalar("SELECT count(*) FROM sale_line WHERE approved_by = 'li.qiang'"), 1);
+    assert_int_equal(ent_receipt_text(db, &text, s, 48, false), ENT_OK);
+    assert_non_null(strstr(text, "批准 Approved li.qiang"));
+    free(text);
+    /* A return approved: recorded with the return. */
+    ent_sale *r = NULL;
+    ent_return_item it = {.code = PEN, .qty = 1};
+    ent_return_req q = {.items = &it, .nitems = 1, .counter = "C1", .cashier = "王芳", .approved_by = "li.qiang"};
+    assert_int_equal(ent_sale_return(db, &r, j, &q), ENT_OK);
+    assert_string_equal(r->approved_by, "li.qiang");
+    ent_sale_free(r);
+    /* A bad limit in the settings is said, not taken. */
+    sqlite3 *raw;
+    assert_int_equal(sqlite3_open(test_db_path, &raw), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(raw, "INSERT INTO setting(key, value) VALUES ('" ENT_SALES_DISCOUNT_LIMIT_SETTING
+                                       "', '10001')", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(raw);
+    EXPECT_ROW(2, db, ent_sales_discount_limit(db, &limit), ENT_INVALID,
+               "setting sales.discount_limit_bp must be a whole number of basis points from 0 to 10000");
+    ent_sale_free(s);
+    ent_basket_free(b);
+    ent_journal_close(j);
+}
+
 /* A discounted line drawn from two lots of two origins: shared by quantity,
  * the last share taking the rest, so that nothing is lost to rounding. */
 static void split_line_shares(void **state)
@@ -764,7 +820,9 @@ static void migration_8(void **state)
         /* users, sessions, tokens, change authors */
         "DROP TABLE api_token; DROP TABLE user_session; DROP TABLE login_failure; DROP TABLE user_account;"
         "DROP TABLE product_change; DROP TABLE label_print; ALTER TABLE location DROP COLUMN created_by;"
-        "ALTER TABLE location DROP COLUMN changed_at; ALTER TABLE location DROP COLUMN changed_by;";
+        "ALTER TABLE location DROP COLUMN changed_at; ALTER TABLE location DROP COLUMN changed_by;"
+        /* approvals */
+        "ALTER TABLE sale_line DROP COLUMN approved_by; ALTER TABLE sale DROP COLUMN approved_by;";
     char *err = NULL;
     if (sqlite3_exec(raw, old, NULL, NULL, &err) != SQLITE_OK || sqlite3_exec(raw, pragma, NULL, NULL, &err) != SQLITE_OK)
         fail_msg("downgrade: %s", err);
@@ -1047,6 +1105,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(bounds, setup, teardown),
         cmocka_unit_test_setup_teardown(checkout_fefo_split_pay, setup, teardown),
         cmocka_unit_test_setup_teardown(checkout_named_lot, setup, teardown),
+        cmocka_unit_test_setup_teardown(approvals, setup, teardown),
         cmocka_unit_test_setup_teardown(split_line_shares, setup, teardown),
         cmocka_unit_test_setup_teardown(own_shelf_first, setup, teardown),
         cmocka_unit_test_setup_teardown(checkout_refused_keeps_basket, setup, teardown),

@@ -1,6 +1,6 @@
 /* Text for messages: ent_text_clip never cuts a character, marks a cut with
  * "…", shows what is no UTF-8 as \xNN; entx_fail's message, cut at its buffer,
- * ends on a character boundary. */
+ * ends on a character boundary; a token's secret is never shown. */
 #include "testutil.h"
 #include "internal.h"
 
@@ -26,6 +26,11 @@ static void clip_rows(void **state)
         /* 11 */ {"😀x", 1, "😀…"},
         /* 12 */ {"abc", 0, "…"},
         /* 13 */ {"\x80\x80\x80", 2, "\\x80\\x80…"},
+        /* an API token's secret pasted as a name is never shown, in part or whole */
+        /* 14 */ {"ent_y3aK95Y5noorQ6OXjDWb8w1SuAyGNAqR-v4_hLRbCiM", 40, "ent_***"},
+        /* 15 */ {"/api/v1/tokens/ent_y3aK95Y5noorQ6OXjDWb8w1SuAyGNAqR-v4_hLRbCiM", 80, "/api/v1/tokens/ent_***"},
+        /* 16 */ {"id ent_y3aK95Y5noorQ6OXjDWb8w1SuAyGNAqR-v4_hLRbCiM!", 10, "id ent_***!"},
+        /* 17 */ {"ent_short_sku", 40, "ent_short_sku"}, /* not a secret's form: shown */
     };
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
         char buf[ENT_CLIP_SIZE];

@@ -149,6 +149,7 @@ static void add_get_list(void **state)
     assert_string_equal(u->display, "ann"); /* no display name: the login name */
     ent_user_free(u);
     EXPECT_ROW(1, db, ent_user_get(db, &u, "nobody"), ENT_NOTFOUND, "no user 'nobody'");
+    assert_int_equal(ent_errhint(db), ENT_HINT_USERS);
     assert_null(u);
     ent_user_free(NULL);
 }
@@ -433,6 +434,7 @@ static void tokens(void **state)
     EXPECT_ROW(5, db, ent_token_revoke(db, first.id, "boss"), ENT_REFUSED,
                "API token 2 was already revoked at 2026-11-30T08:00:00Z");
     EXPECT_ROW(6, db, ent_token_revoke(db, 99, "boss"), ENT_NOTFOUND, "no API token 99");
+    assert_int_equal(ent_errhint(db), ENT_HINT_TOKENS);
     memset(&k, 0, sizeof k);
     assert_int_equal(ent_token_each(db, true, token_cb, &k), ENT_OK);
     assert_string_equal(k.seen, "1 ann 扫码枪 7 boss valid|2 ann script boss revoked|");

@@ -1,0 +1,690 @@
+/*
+ * entrepot serve — the counter through the server: a basket per counter held
+ * in memory, returns, voids and receipts.
+ *
+ * A basket borrows the connection it was made on, so every basket lives on
+ * the writer's connection and every basket request runs on the writer thread
+ * (its table is touched by no other thread, so it needs no lock). A scan
+ * reads the stock there; the checkout is one savepoint of the writer's group
+ * and is answered after the group's commit. The session or API token that
+ * opened a counter's basket owns it until it is abandoned.
+ *
+ * A supervisor's approval comes in the same request ("approval": {"user",
+ * "password"}) and is checked with ent_user_approve on the writer thread:
+ * its scrypt work holds the writer's group for that long (approvals are
+ * rare beside scans).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "server.h"
+
+#define BASKET_LINES_MAX 500
+#define BASKETS_MAX 1000 /* open at once: a counter each; more is refused (memory) */
+#define PAYS_MAX 8
+#define RETURN_ITEMS_MAX 500
+
+/* ---- the baskets (writer thread only) ----------------------------------- */
+
+struct counter_basket {
+    char counter[ENT_COUNTER_SIZE];
+    char owner[SRV_USER_MAX];
+    char currency[ENT_CURRENCY_SIZE];
+    int64_t session_id, token_id; /* who owns it */
+    ent_basket *b;
+    struct counter_basket *next;
+};
+static struct counter_basket *baskets;
+static int nbaskets;
+
+static struct counter_basket *basket_find(const char *counter)
+{
+    for (struct counter_basket *c = baskets; c; c = c->next)
+        if (strcmp(c->counter, counter) == 0)
+            return c;
+    return NULL;
+}
+
+static void basket_drop(struct counter_basket *gone)
+{
+    for (struct counter_basket **p = &baskets; *p; p = &(*p)->next)
+        if (*p == gone) {
+            *p = gone->next;
+            nbaskets--;
+            ent_basket_free(gone->b);
+            free(gone);
+            return;
+        }
+}
+
+void sales_baskets_free(void)
+{
+    while (baskets)
+        basket_drop(baskets);
+}
+
+/* ---- a request, as the writer gets it ----------------------------------- */
+
+enum bop_kind { OP_OPEN, OP_SHOW, OP_ABANDON, OP_SCAN, OP_CHANGE, OP_REMOVE, OP_PAY, OP_RETURN, OP_VOID };
+
+struct bop {
+    enum bop_kind kind;
+    char counter[ENT_COUNTER_SIZE];
+    char receipt[64]; /* void */
+    size_t line;
+    json_t *body;     /* without its "approval" */
+    json_t *approval; /* NULL when none was sent */
+    ent_principal who;
+};
+
+/* The password is wiped before the body is released. */
+static void bop_free(void *arg)
+{
+    struct bop *op = arg;
+    if (op == NULL)
+        return;
+    json_t *pw = json_object_get(op->approval, "password");
+    if (json_is_string(pw)) {
+        char *s = (char *)json_string_value(pw);
+        memset(s, 0, strlen(s));
+    }
+    json_decref(op->approval);
+    json_decref(op->body);
+    free(op);
+}
+
+static const struct field approval_fields[] = {{"user", F_STRING, 1}, {"password", F_STRING, 1}, {NULL, F_STRING, 0}};
+
+/* Takes "approval" out of the body (it is an object, checked here), so that
+ * the rest is checked against the route's own fields. */
+static int take_approval(struct reply *out, json_t *body, json_t **approval)
+{
+    *approval = NULL;
+    json_t *a = json_object_get(body, "approval");
+    if (a == NULL)
+        return 0;
+    if (!json_is_object(a)) {
+        reply_error(out, 422, "invalid", "approval", "'approval' must be an object {\"user\", \"password\"}");
+        return -1;
+    }
+    if (json_check(out, a, approval_fields, "an approval") != 0) {
+        json_t *err = json_object_get(out->json, "error");
+        const char *f = json_string_value(json_object_get(err, "field"));
+        char full[64];
+        snprintf(full, sizeof full, "approval%s%s", f ? "." : "", f ? f : "");
+        json_object_set_new(err, "field", json_string(full));
+        return -1;
+    }
+    *approval = json_incref(a);
+    json_object_del(body, "approval");
+    return 0;
+}
+
+static int run_op(ent_db *db, ent_journal *j, struct job *job);
+
+/* Queues op for the writer; 0 (the answer comes after the commit). */
+static int queue_op(struct req *r, struct bop *op, struct reply *out)
+{
+    op->who = r->who;
+    if (srv_queue_write(r, run_op, op, bop_free) < 0)
+        reply_error(out, 500, "error", NULL, "out of memory");
+    return 0;
+}
+
+/* The supervisor's approval for what (words for the message) into
+ * approver; 0, or -1 with the answer: 403 (field "approval") when none was
+ * sent or it is refused, 429 while the approver's name must wait. */
+static int approve(ent_db *db, struct bop *op, const char *what, char approver[SRV_USER_MAX], struct reply *out)
+{
+    ent_principal p = {0};
+    if (op->approval == NULL) {
+        reply_error(out, 403, "approval_needed", "approval",
+                    "%s needs a supervisor's approval: send \"approval\": {\"user\", \"password\"}", what);
+        return -1;
+    }
+    int rc = ent_user_approve(db, &p, json_str(op->approval, "user"), json_str(op->approval, "password"),
+                              ENT_RIGHT_APPROVE);
+    if (rc == ENT_OK) {
+        snprintf(approver, SRV_USER_MAX, "%s", p.user);
+        return 0;
+    }
+    if (rc == ENT_REFUSED && p.refusal == ENT_REFUSAL_WAIT) {
+        reply_error(out, 429, "wait", "approval", "%s", ent_errmsg(db));
+        snprintf(out->retry_after, sizeof out->retry_after, "%lld", (long long)p.retry_after);
+    } else if (rc == ENT_REFUSED || rc == ENT_NOTFOUND) {
+        reply_error(out, 403, "approval_refused", "approval", "%s", ent_errmsg(db));
+    } else {
+        reply_ent(out, db, rc);
+    }
+    return -1;
+}
+
+/* ---- answers ------------------------------------------------------------ */
+
+static json_t *jtext(const char *s)
+{
+    return s && *s ? json_string(s) : json_null();
+}
+
+static json_t *basket_json(const struct counter_basket *c)
+{
+    ent_basket_totals t;
+    ent_basket_totals_get(c->b, &t);
+    json_t *lines = json_array();
+    for (size_t i = 1; i <= ent_basket_count(c->b); i++) {
+        const ent_basket_line *l = ent_basket_line_at(c->b, i);
+        json_array_append_new(
+            lines, json_pack("{s:I, s:s, s:s, s:s, s:o, s:s, s:I, s:I, s:I, s:I, s:I, s:i, s:I, s:o, s:o, s:o}",
+                             "line", (json_int_t)i, "code", l->code, "name", l->name, "origin", l->origin, "lot",
+                             jtext(l->lot), "unit", l->unit, "qty", (json_int_t)l->qty, "list_price",
+                             (json_int_t)l->list_price, "unit_price", (json_int_t)l->unit_price, "discount",
+                             (json_int_t)l->discount, "amount", (json_int_t)l->amount, "tax_rate", (int)l->tax_rate,
+                             "tax", (json_int_t)l->tax, "price_reason", jtext(l->price_reason), "discount_reason",
+                             jtext(l->discount_reason), "approved_by", jtext(l->approved_by)));
+    }
+    return json_pack("{s:s, s:s, s:s, s:o, s:I, s:I, s:I, s:I, s:I}", "counter", c->counter, "cashier", c->owner,
+                     "currency", c->currency, "lines", lines, "total", (json_int_t)t.total, "tax", (json_int_t)t.tax, "units", (json_int_t)t.units,
+                     "paid", (json_int_t)t.paid, "due", (json_int_t)t.due);
+}
+
+/* A recorded sale or return, with its first receipt as text. */
+static json_t *sale_json(ent_db *db, const ent_sale *s, int columns)
+{
+    char *text = NULL;
+    json_t *lines = json_array();
+    for (size_t i = 0; i < s->nlines; i++) {
+        const ent_sale_line *l = &s->lines[i];
+        json_array_append_new(lines, json_pack("{s:s, s:I, s:I, s:I, s:o}", "code", l->code, "qty",
+                                               (json_int_t)l->qty, "unit_price", (json_int_t)l->unit_price, "amount",
+                                               (json_int_t)l->amount, "approved_by", jtext(l->approved_by)));
+    }
+    json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:I, s:s, s:s, s:s, s:o, s:o, s:b}", "uuid", s->uuid, "kind", s->kind,
+                          "receipt", (json_int_t)s->receipt, "total", (json_int_t)s->total, "tax", (json_int_t)s->tax,
+                          "currency", s->currency, "time", s->time, "counter", s->counter, "lines", lines,
+                          "approved_by", jtext(s->approved_by), "void", s->is_void);
+    if (ent_receipt_text(db, &text, s, columns, false) == ENT_OK)
+        json_object_set_new(o, "receipt_text", json_string(text));
+    free(text);
+    return o;
+}
+
+/* ---- the basket's operations (writer thread) ---------------------------- */
+
+static int owns(const struct counter_basket *c, const ent_principal *who)
+{
+    return (who->session_id && who->session_id == c->session_id) || (who->token_id && who->token_id == c->token_id);
+}
+
+static int op_open(ent_db *db, struct bop *op, struct job *job)
+{
+    struct counter_basket *c = basket_find(op->counter);
+    if (c && owns(c, &op->who)) {
+        reply_json(&job->reply, 200, basket_json(c));
+        return 0;
+    }
+    if (c) {
+        reply_error(&job->reply, 409, "refused", NULL, "counter %s has a basket open by %s", c->counter, c->owner);
+        return 0;
+    }
+    if (nbaskets >= BASKETS_MAX) {
+        reply_error(&job->reply, 409, "refused", NULL, "%d baskets are open, the most the server holds: abandon some",
+                    BASKETS_MAX);
+        return 0;
+    }
+    c = calloc(1, sizeof *c);
+    if (c == NULL) {
+        reply_error(&job->reply, 500, "error", NULL, "out of memory");
+        return 0;
+    }
+    int rc = ent_basket_new(db, &c->b, op->counter, job->user, json_str(op->body, "shelf"));
+    if (rc != ENT_OK) {
+        reply_ent(&job->reply, db, rc);
+        free(c);
+        return 0;
+    }
+    ent_store *store = NULL;
+    if ((rc = ent_store_get(db, &store)) != ENT_OK) {
+        reply_ent(&job->reply, db, rc);
+        ent_basket_free(c->b);
+        free(c);
+        return 0;
+    }
+    snprintf(c->currency, sizeof c->currency, "%s", store->currency);
+    ent_store_free(store);
+    snprintf(c->counter, sizeof c->counter, "%s", op->counter);
+    snprintf(c->owner, sizeof c->owner, "%s", job->user);
+    c->session_id = op->who.session_id;
+    c->token_id = op->who.token_id;
+    c->next = baskets;
+    baskets = c;
+    nbaskets++;
+    reply_json(&job->reply, 201, basket_json(c));
+    return 0;
+}
+
+/* A line's change: exactly one of a quantity, a price or a discount. */
+static int op_change(ent_db *db, struct counter_basket *c, struct bop *op, struct job *job)
+{
+    json_t *b = op->body;
+    const ent_basket_line *l = ent_basket_line_at(c->b, op->line);
+    char approver[SRV_USER_MAX] = "";
+    int32_t limit = 0;
+    int rc;
+    if (l == NULL) {
+        reply_error(&job->reply, 404, "not_found", NULL, "the basket has no line %zu", op->line);
+        return 0;
+    }
+    if (json_object_get(b, "qty")) {
+        rc = ent_basket_set_qty(c->b, op->line, json_int(b, "qty", 0));
+    } else if (json_object_get(b, "price")) {
+        int64_t price = json_int(b, "price", 0);
+        if (price != l->list_price && approve(db, op, "a price override", approver, &job->reply) != 0)
+            return 0;
+        rc = ent_basket_set_price(c->b, op->line, price, json_str(b, "reason"));
+    } else {
+        if ((rc = ent_sales_discount_limit(db, &limit)) != ENT_OK) {
+            reply_ent(&job->reply, db, rc);
+            return 0;
+        }
+        int64_t amount = json_int(b, "discount", -1), bp = json_int(b, "discount_bp", 0);
+        int64_t gross = l->amount + l->discount;
+        /* Bounded amounts (ENT_SALE_MAX_AMOUNT x 10000 fits in 64 bits). */
+        int above = amount >= 0 ? amount > 0 && amount <= gross && amount * 10000 > gross * limit : bp > limit;
+        if (above && approve(db, op, "a discount above the store's limit", approver, &job->reply) != 0)
+            return 0;
+        rc = ent_basket_discount(c->b, op->line, amount, (int32_t)(amount >= 0 ? 0 : bp), json_str(b, "reason"));
+    }
+    if (rc == ENT_OK && approver[0])
+        rc = ent_basket_approve(c->b, op->line, approver);
+    if (rc != ENT_OK)
+        reply_ent(&job->reply, db, rc);
+    else
+        reply_json(&job->reply, 200, basket_json(c));
+    return 0;
+}
+
+static int op_pay(ent_db *db, ent_journal *j, struct counter_basket *c, struct bop *op, struct job *job)
+{
+    json_t *pays = json_object_get(op->body, "payments");
+    ent_sale *sale = NULL;
+    int32_t limit = 0;
+    int rc = ent_sales_discount_limit(db, &limit);
+    for (size_t i = 1; rc == ENT_OK && i <= ent_basket_count(c->b); i++)
+        if (ent_basket_line_unapproved(ent_basket_line_at(c->b, i), limit)) {
+            reply_error(&job->reply, 403, "approval_needed", "approval",
+                        "line %zu's price or discount needs a supervisor's approval: change it again with "
+                        "\"approval\": {\"user\", \"password\"}",
+                        i);
+            return 0;
+        }
+    ent_basket_unpay(c->b);
+    for (size_t i = 0; rc == ENT_OK && i < json_array_size(pays); i++) {
+        json_t *p = json_array_get(pays, i);
+        if ((rc = ent_basket_pay(c->b, json_str(p, "method"), json_int(p, "amount", 0))) != ENT_OK) {
+            char field[32];
+            reply_ent(&job->reply, db, rc);
+            snprintf(field, sizeof field, "payments[%zu]", i);
+            json_object_set_new(json_object_get(job->reply.json, "error"), "field", json_string(field));
+            ent_basket_unpay(c->b);
+            return 0;
+        }
+    }
+    if (rc == ENT_OK)
+        rc = ent_basket_checkout(c->b, j, &sale);
+    if (rc != ENT_OK) {
+        ent_basket_unpay(c->b);
+        reply_ent(&job->reply, db, rc);
+        return 0;
+    }
+    reply_json(&job->reply, 201, sale_json(db, sale, (int)json_int(op->body, "columns", 48)));
+    ent_sale_free(sale);
+    return 0;
+}
+
+static int op_basket(ent_db *db, ent_journal *j, struct bop *op, struct job *job)
+{
+    struct counter_basket *c = basket_find(op->counter);
+    int rc = ENT_OK;
+    if (c == NULL) {
+        reply_error(&job->reply, 404, "not_found", NULL, "counter %s has no basket open", op->counter);
+        return 0;
+    }
+    if (!owns(c, &op->who) && !(op->kind == OP_ABANDON && ent_role_may(op->who.role, ENT_RIGHT_APPROVE))) {
+        reply_error(&job->reply, 409, "refused", NULL, "counter %s has a basket open by %s", c->counter, c->owner);
+        return 0;
+    }
+    switch (op->kind) {
+    case OP_SHOW: break;
+    case OP_ABANDON:
+        basket_drop(c);
+        reply_json(&job->reply, 200, json_pack("{s:b}", "abandoned", 1));
+        return 0;
+    case OP_SCAN: rc = ent_basket_scan(c->b, NULL, json_str(op->body, "code"), json_int(op->body, "qty", 1)); break;
+    case OP_REMOVE: rc = ent_basket_remove(c->b, op->line); break;
+    case OP_CHANGE: return op_change(db, c, op, job);
+    case OP_PAY: return op_pay(db, j, c, op, job);
+    default: break;
+    }
+    if (rc != ENT_OK)
+        reply_ent(&job->reply, db, rc);
+    else
+        reply_json(&job->reply, op->kind == OP_SCAN ? 201 : 200, basket_json(c));
+    return 0;
+}
+
+/* ---- returns and voids (writer thread) ---------------------------------- */
+
+static int op_return(ent_db *db, ent_journal *j, struct bop *op, struct job *job)
+{
+    json_t *b = op->body, *items = json_object_get(b, "items");
+    size_t n = json_array_size(items);
+    ent_return_item *it = calloc(n ? n : 1, sizeof *it);
+    char approver[SRV_USER_MAX] = "";
+    ent_sale *sale = NULL;
+    const char *receipt = op->kind == OP_VOID ? op->receipt : json_str(b, "receipt");
+    if (it == NULL) {
+        reply_error(&job->reply, 500, "error", NULL, "out of memory");
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        it[i].code = json_str(json_array_get(items, i), "code");
+        it[i].qty = json_int(json_array_get(items, i), "qty", 0);
+    }
+    if (op->kind == OP_VOID && approve(db, op, "a void", approver, &job->reply) != 0)
+        goto done;
+    if (op->kind == OP_RETURN && (receipt == NULL || *receipt == '\0') &&
+        approve(db, op, "a return without a receipt", approver, &job->reply) != 0)
+        goto done;
+    ent_return_req q = {.receipt = receipt,
+                        .items = it,
+                        .nitems = n,
+                        .location = json_str(b, "location"),
+                        .counter = json_str(b, "counter"),
+                        .cashier = job->user,
+                        .reason = json_str(b, "reason"),
+                        .void_sale = op->kind == OP_VOID,
+                        .approved_by = approver[0] ? approver : NULL};
+    int rc = ent_sale_return(db, &sale, j, &q);
+    if (rc != ENT_OK)
+        reply_ent(&job->reply, db, rc);
+    else
+        reply_json(&job->reply, 201, sale_json(db, sale, 48));
+done:
+    ent_sale_free(sale);
+    free(it);
+    return 0;
+}
+
+static int run_op(ent_db *db, ent_journal *j, struct job *job)
+{
+    struct bop *op = job->arg;
+    int rc = ent_user_act_as(db, job->user);
+    if (rc != ENT_OK) {
+        reply_ent(&job->reply, db, rc);
+        return 0;
+    }
+    if ((op->kind == OP_PAY || op->kind == OP_RETURN || op->kind == OP_VOID) && j == NULL) {
+        reply_error(&job->reply, 409, "refused", NULL, "sales are refused: %s", srv_g->journal_problem);
+        return 0;
+    }
+    if (op->kind == OP_OPEN)
+        return op_open(db, op, job);
+    if (op->kind == OP_RETURN || op->kind == OP_VOID)
+        return op_return(db, j, op, job);
+    return op_basket(db, j, op, job);
+}
+
+/* ---- the routes (pool threads: the body is checked here) ---------------- */
+
+static const struct field open_fields[] = {{"shelf", F_STRING, 0}, {NULL, F_STRING, 0}};
+static const struct field scan_fields[] = {{"code", F_STRING, 1}, {"qty", F_INT, 0}, {NULL, F_STRING, 0}};
+static const struct field change_fields[] = {{"qty", F_INT, 0},         {"price", F_INT, 0},
+                                             {"discount", F_INT, 0},    {"discount_bp", F_INT, 0},
+                                             {"reason", F_STRING, 0},   {NULL, F_STRING, 0}};
+static const struct field pay_fields[] = {{"payments", F_ARRAY, 1}, {"columns", F_INT, 0}, {NULL, F_STRING, 0}};
+static const struct field one_pay_fields[] = {{"method", F_STRING, 1}, {"amount", F_INT, 0}, {NULL, F_STRING, 0}};
+static const struct field return_fields[] = {{"receipt", F_STRING, 0}, {"items", F_ARRAY, 0},
+                                             {"counter", F_STRING, 1}, {"location", F_STRING, 0},
+                                             {"reason", F_STRING, 0},  {NULL, F_STRING, 0}};
+static const struct field item_fields[] = {{"code", F_STRING, 1}, {"qty", F_INT, 0}, {NULL, F_STRING, 0}};
+static const struct field void_fields[] = {{"counter", F_STRING, 1}, {"reason", F_STRING, 0}, {NULL, F_STRING, 0}};
+
+/* Each element of body[name] (0 to max of them) checked against fields. */
+static int check_items(struct reply *out, json_t *body, const char *name, const struct field *fields, size_t max)
+{
+    json_t *arr = json_object_get(body, name);
+    if (json_array_size(arr) > max) {
+        reply_error(out, 422, "invalid", name, "'%s' may hold at most %zu items", name, max);
+        return -1;
+    }
+    for (size_t i = 0; i < json_array_size(arr); i++) {
+        char where[64];
+        snprintf(where, sizeof where, "%s[%zu]", name, i);
+        if (!json_is_object(json_array_get(arr, i))) {
+            reply_error(out, 422, "invalid", where, "'%s' must be an object", where);
+            return -1;
+        }
+        if (json_check(out, json_array_get(arr, i), fields, where) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Splits "C1/basket[/lines[/N]|/pay]" into op; -1 with a 404 otherwise. */
+static int parse_basket_path(struct bop *op, const char *tail, const char **rest, struct reply *out)
+{
+    const char *slash = strchr(tail, '/');
+    size_t n = slash ? (size_t)(slash - tail) : strlen(tail);
+    if (n == 0 || n >= sizeof op->counter || !slash || strncmp(slash, "/basket", 7) != 0 ||
+        (slash[7] != '\0' && slash[7] != '/')) {
+        reply_error(out, 404, "not_found", NULL, "no such resource: a basket is /api/v1/counters/COUNTER/basket");
+        return -1;
+    }
+    memcpy(op->counter, tail, n);
+    op->counter[n] = '\0';
+    *rest = slash + 7;
+    return 0;
+}
+
+/* "/lines/N" into op->line (1 and up); -1 with a 404. */
+static int parse_line(struct bop *op, const char *rest, struct reply *out)
+{
+    char *end = NULL;
+    if (strncmp(rest, "/lines/", 7) == 0 && rest[7] >= '1' && rest[7] <= '9') {
+        unsigned long long v = strtoull(rest + 7, &end, 10);
+        if (*end == '\0' && v <= BASKET_LINES_MAX) {
+            op->line = (size_t)v;
+            return 0;
+        }
+    }
+    reply_error(out, 404, "not_found", NULL, "no such basket line: /lines/N, N from 1");
+    return -1;
+}
+
+static struct bop *bop_new(json_t *body, struct reply *out)
+{
+    struct bop *op = calloc(1, sizeof *op);
+    if (op == NULL) {
+        reply_error(out, 500, "error", NULL, "out of memory");
+        return NULL;
+    }
+    op->body = body ? json_incref(body) : json_object();
+    return op;
+}
+
+/* Checks the body for kind; 0 or -1 with the answer. */
+static int check_basket_body(struct bop *op, struct reply *out)
+{
+    json_t *b = op->body;
+    switch (op->kind) {
+    case OP_OPEN: return json_check(out, b, open_fields, "a basket");
+    case OP_SCAN: return json_check(out, b, scan_fields, "a scan");
+    case OP_PAY:
+        if (json_check(out, b, pay_fields, "a payment") != 0 ||
+            check_items(out, b, "payments", one_pay_fields, PAYS_MAX) != 0)
+            return -1;
+        if (json_array_size(json_object_get(b, "payments")) == 0) {
+            reply_error(out, 422, "invalid", "payments", "'payments' must hold at least one payment");
+            return -1;
+        }
+        int64_t cols = json_int(b, "columns", 48);
+        if (cols != 32 && cols != 48) {
+            reply_error(out, 422, "invalid", "columns", "'columns' must be 32 (58 mm) or 48 (80 mm)");
+            return -1;
+        }
+        return 0;
+    case OP_CHANGE: {
+        if (json_check(out, b, change_fields, "a line's change") != 0)
+            return -1;
+        int kinds = !!json_object_get(b, "qty") + !!json_object_get(b, "price") +
+                    (json_object_get(b, "discount") || json_object_get(b, "discount_bp"));
+        if (kinds != 1 || (json_object_get(b, "discount") && json_object_get(b, "discount_bp"))) {
+            reply_error(out, 422, "invalid", NULL,
+                        "a line's change is one of 'qty', 'price' or a discount ('discount' or 'discount_bp')");
+            return -1;
+        }
+        return 0;
+    }
+    default: return 0;
+    }
+}
+
+static int basket_route(struct req *r, json_t *body, const char *tail, struct reply *out, const char *method)
+{
+    struct bop *op = bop_new(body, out);
+    const char *rest = NULL;
+    if (op == NULL)
+        return 0;
+    if (parse_basket_path(op, tail, &rest, out) != 0 || take_approval(out, op->body, &op->approval) != 0)
+        goto refused;
+    if (*rest == '\0') {
+        op->kind = method[0] == 'G' ? OP_SHOW : method[0] == 'D' ? OP_ABANDON : OP_OPEN;
+        if (method[0] == 'P' && method[1] == 'A')
+            goto nowhere;
+    } else if (strcmp(rest, "/lines") == 0 && strcmp(method, "POST") == 0) {
+        op->kind = OP_SCAN;
+    } else if (strcmp(rest, "/pay") == 0 && strcmp(method, "POST") == 0) {
+        op->kind = OP_PAY;
+    } else if (strncmp(rest, "/lines/", 7) == 0 && (strcmp(method, "PATCH") == 0 || strcmp(method, "DELETE") == 0)) {
+        if (parse_line(op, rest, out) != 0)
+            goto refused;
+        op->kind = method[0] == 'P' ? OP_CHANGE : OP_REMOVE;
+    } else {
+        goto nowhere;
+    }
+    if (check_basket_body(op, out) != 0)
+        goto refused;
+    return queue_op(r, op, out);
+nowhere:
+    reply_error(out, 404, "not_found", NULL, "no such basket resource for %s", method);
+refused:
+    bop_free(op);
+    return 0;
+}
+
+int route_basket_get(struct req *r, json_t *body, const char *tail, struct reply *out)
+{
+    return basket_route(r, body, tail, out, "GET");
+}
+int route_basket_post(struct req *r, json_t *body, const char *tail, struct reply *out)
+{
+    return basket_route(r, body, tail, out, "POST");
+}
+int route_basket_patch(struct req *r, json_t *body, const char *tail, struct reply *out)
+{
+    return basket_route(r, body, tail, out, "PATCH");
+}
+int route_basket_delete(struct req *r, json_t *body, const char *tail, struct reply *out)
+{
+    return basket_route(r, body, tail, out, "DELETE");
+}
+
+/* POST /sales/returns and POST /sales/RECEIPT/void. */
+int route_sale_post(struct req *r, json_t *body, const char *tail, struct reply *out)
+{
+    struct bop *op = bop_new(body, out);
+    if (op == NULL)
+        return 0;
+    if (take_approval(out, op->body, &op->approval) != 0)
+        goto refused;
+    const char *slash = strchr(tail, '/');
+    if (strcmp(tail, "returns") == 0) {
+        op->kind = OP_RETURN;
+        if (json_check(out, op->body, return_fields, "a return") != 0 ||
+            check_items(out, op->body, "items", item_fields, RETURN_ITEMS_MAX) != 0)
+            goto refused;
+    } else if (slash && strcmp(slash, "/void") == 0 && slash > tail && (size_t)(slash - tail) < sizeof op->receipt) {
+        op->kind = OP_VOID;
+        memcpy(op->receipt, tail, (size_t)(slash - tail));
+        if (json_check(out, op->body, void_fields, "a void") != 0)
+            goto refused;
+    } else {
+        reply_error(out, 404, "not_found", NULL, "no such sales resource: /sales/returns or /sales/RECEIPT/void");
+        goto refused;
+    }
+    return queue_op(r, op, out);
+refused:
+    bop_free(op);
+    return 0;
+}
+
+/* GET /sales/RECEIPT/receipt?format=text|escpos|pdf&columns=32|48: a copy
+ * (the first print came with the sale), marked as a reprint. */
+int route_sale_receipt(struct req *r, json_t *body, const char *tail, struct reply *out)
+{
+    (void)body;
+    char receipt[64];
+    const char *slash = strchr(tail, '/'), *format = req_arg(r, "format"), *cols_s = req_arg(r, "columns");
+    ent_sale *sale = NULL;
+    int columns = 48, rc;
+    if (!slash || strcmp(slash, "/receipt") != 0 || slash == tail || (size_t)(slash - tail) >= sizeof receipt) {
+        reply_error(out, 404, "not_found", NULL, "no such sales resource: /sales/RECEIPT/receipt");
+        return 0;
+    }
+    memcpy(receipt, tail, (size_t)(slash - tail));
+    receipt[slash - tail] = '\0';
+    if (cols_s && strcmp(cols_s, "32") != 0 && strcmp(cols_s, "48") != 0) {
+        reply_error(out, 422, "invalid", "columns", "'columns' must be 32 (58 mm) or 48 (80 mm)");
+        return 0;
+    }
+    if (cols_s)
+        columns = atoi(cols_s);
+    if (format == NULL)
+        format = "text";
+    if (strcmp(format, "pdf") == 0) {
+        reply_error(out, 422, "unsupported", "format",
+                    "a receipt is not made as PDF (the library renders text and ESC/POS): ask for text or escpos");
+        return 0;
+    }
+    if (strcmp(format, "text") != 0 && strcmp(format, "escpos") != 0) {
+        reply_error(out, 422, "invalid", "format", "'format' must be text, escpos or pdf, not '%s'", ENT_CLIP(format, 40));
+        return 0;
+    }
+    ent_db *db = srv_reader(out);
+    if (db == NULL)
+        return 0;
+    if ((rc = ent_sale_get(db, &sale, receipt)) != ENT_OK) {
+        reply_ent(out, db, rc);
+        return 0;
+    }
+    if (strcmp(format, "text") == 0) {
+        rc = ent_receipt_text(db, &out->text, sale, columns, true);
+        out->text_len = out->text ? strlen(out->text) : 0;
+        out->ctype = "text/plain; charset=utf-8";
+    } else {
+        unsigned char *bytes = NULL;
+        rc = ent_receipt_escpos(db, &bytes, &out->text_len, sale, columns, true);
+        out->text = (char *)bytes;
+        out->ctype = "application/octet-stream";
+    }
+    if (rc != ENT_OK) {
+        free(out->text);
+        out->text = NULL;
+        reply_ent(out, db, rc);
+    } else {
+        out->status = 200;
+    }
+    ent_sale_free(sale);
+    return 0;
+}
