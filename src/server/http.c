@@ -130,6 +130,9 @@ static enum MHD_Result send_reply(struct req *r, struct reply *rep)
          * browsers from reading an answer as HTML. */
         buf = json_dumps(rep->json, JSON_COMPACT | JSON_ESCAPE_SLASH);
         len = buf ? strlen(buf) : 0;
+    } else if (rep->body_static) {
+        len = rep->text_len;
+        ctype = rep->ctype;
     } else if (rep->text) {
         buf = rep->text;
         len = rep->text_len;
@@ -141,8 +144,10 @@ static enum MHD_Result send_reply(struct req *r, struct reply *rep)
         buf = strdup("{\"error\":{\"code\":\"error\",\"message\":\"out of memory\",\"field\":null}}");
         len = buf ? strlen(buf) : 0;
     }
-    struct MHD_Response *resp = MHD_create_response_from_buffer(len, buf ? buf : (char *)"",
-                                                                buf ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+    struct MHD_Response *resp =
+        rep->body_static ? MHD_create_response_from_buffer(len, (void *)rep->body_static, MHD_RESPMEM_PERSISTENT)
+                         : MHD_create_response_from_buffer(len, buf ? buf : (char *)"",
+                                                           buf ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
     if (resp == NULL) {
         free(buf);
         return MHD_NO;
@@ -150,7 +155,14 @@ static enum MHD_Result send_reply(struct req *r, struct reply *rep)
     if (len > 0)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    MHD_add_response_header(resp, "Cache-Control", rep->cache ? rep->cache : "no-store");
+    if (rep->etag)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, rep->etag);
+    /* Every answer, JSON too: only this server's own files run, nothing is
+     * framed (clickjacking), no page address leaves in a Referer. */
+    MHD_add_response_header(resp, "Content-Security-Policy", SRV_CSP);
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
     if (rep->retry_after[0])
         MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, rep->retry_after);
     if (rep->ctype && strncmp(rep->ctype, "image/svg", 9) == 0) /* no script of an SVG ever runs */
@@ -261,6 +273,10 @@ static void handle(struct req *r, struct reply *rep)
     if (r->late) { /* begun after SIGTERM; those begun before are finished */
         reply_error(rep, 503, "shutting_down", NULL, "the server is shutting down");
         snprintf(rep->retry_after, sizeof rep->retry_after, "5");
+        return;
+    }
+    if (strncmp(r->url, "/api/", 5) != 0) {
+        srv_static(r, rep);
         return;
     }
     const struct route *rt = find_route(r->method, r->url, &tail, &known);

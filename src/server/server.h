@@ -22,6 +22,11 @@
 #define SRV_READERS_MAX 256       /* read connections: one per pool thread */
 #define SRV_EVENTS_RING 1024      /* events kept for Last-Event-ID resumes */
 #define SRV_EVENTS_SUBS_MAX 1024  /* event streams at most, whatever --events-max says */
+/* The Content-Security-Policy of every answer: the web app's own scripts,
+ * styles and requests only; no inline code, no plug-ins, never framed. */
+#define SRV_CSP                                                                                                   \
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "        \
+    "manifest-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 /* The server's settings, from the command line. */
 struct srv_config {
@@ -44,6 +49,9 @@ struct reply {
     char *text; /* malloc'd; used when json is NULL */
     size_t text_len;
     const char *ctype;
+    const char *body_static; /* text_len bytes never freed (the web app's files), or NULL */
+    const char *cache;       /* Cache-Control, NULL: no-store */
+    const char *etag;        /* an ETag header, or NULL */
     char retry_after[24]; /* seconds, "" when none */
     char set_cookie[256]; /* a Set-Cookie header, "" when none */
     struct MHD_Response *stream; /* a response made by the route (the event stream), or NULL */
@@ -198,6 +206,18 @@ int srv_queue_write(struct req *r, int (*run)(ent_db *, ent_journal *, struct jo
  * which must not hold the writer's group open. */
 int srv_queue_auth(struct req *r, int (*run)(ent_db *, ent_journal *, struct job *), void *arg,
                    void (*free_arg)(void *));
+
+/* ---- static.c: the web app ---- */
+/* One file of the web app (web_embedded.c, from src/web by cmake/embed_web.cmake). */
+struct web_file {
+    const char *path; /* "/index.html" */
+    const char *data;
+    size_t len;
+    const char *etag; /* quoted */
+};
+extern const struct web_file srv_web_files[]; /* ends with path NULL */
+/* Answers a request outside /api/ from the web app's files. */
+void srv_static(struct req *r, struct reply *out);
 
 /* ---- routes_sales.c ---- */
 /* Releases the counters' baskets (they borrow the writer's connection):

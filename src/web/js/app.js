@@ -1,0 +1,110 @@
+// The shell: login, the pages each role may see, the language switch.
+import { state, t, loadLang, api, el, may, notice } from "./core.js";
+import { stockPage } from "./stock.js";
+import { counterPage } from "./counter.js";
+import { receivePage } from "./receive.js";
+import { countsPage } from "./counts.js";
+import { journalPage } from "./journal.js";
+import { reportsPage } from "./reports.js";
+import { usersPage } from "./users.js";
+
+const PAGES = [ // in the order of the navigation; right null: every user
+  { id: "stock", right: null, show: stockPage },
+  { id: "counter", right: "sell", show: counterPage },
+  { id: "receive", right: "stock", show: receivePage },
+  { id: "counts", right: "stock", show: countsPage },
+  { id: "reports", right: "read", show: reportsPage },
+  { id: "journal", right: "read", show: journalPage },
+  { id: "users", right: "users", show: usersPage },
+];
+const view = document.getElementById("view");
+
+function allowed() {
+  return PAGES.filter((p) => p.right === null || may(p.right));
+}
+
+function drawHeader() {
+  document.getElementById("brand").textContent = t("app");
+  document.getElementById("lang").textContent = t("lang.other");
+  const out = document.getElementById("logout");
+  out.textContent = t("logout");
+  out.hidden = !state.me;
+  const who = document.getElementById("who");
+  who.textContent = state.me ? `${state.me.display || state.me.user} · ${t("role." + state.me.role)}` : "";
+  const nav = document.getElementById("nav");
+  const cur = current();
+  nav.replaceChildren(...(state.me ? allowed() : []).map((p) =>
+    el("a", { href: "#/" + p.id, id: "nav-" + p.id, "aria-current": p.id === cur ? "page" : null }, t("nav." + p.id))));
+}
+
+function current() {
+  return (location.hash.replace(/^#\//, "").split("/")[0]) || "";
+}
+
+function loginPage() {
+  const name = el("input", { id: "login-name", autocomplete: "username", required: true, autocapitalize: "off" });
+  const pw = el("input", { id: "login-password", type: "password", autocomplete: "current-password", required: true });
+  const msg = el("p.notice", { id: "login-msg", hidden: true, role: "alert" });
+  const form = el("form.card.login", { id: "login-form" },
+    el("h1", {}, t("login.title")),
+    el("label.field", {}, el("span", {}, t("login.name")), name),
+    el("label.field", {}, el("span", {}, t("login.password")), pw),
+    msg,
+    el("button.primary", { type: "submit", id: "login-submit" }, t("login.submit")));
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    try {
+      const me = await api("POST", "login", { name: name.value, password: pw.value });
+      state.me = me;
+      state.csrf = me.csrf;
+      location.hash = "#/" + allowed()[0].id;
+      route();
+    } catch (e) {
+      notice(msg, "bad", `${t("login.failed")}: ${e.message}`);
+      pw.select();
+    }
+  });
+  view.replaceChildren(form);
+  name.focus();
+}
+
+async function route() {
+  drawHeader();
+  if (!state.me) return loginPage();
+  const id = current();
+  const page = allowed().find((p) => p.id === id);
+  if (!page) {
+    location.replace("#/" + allowed()[0].id);
+    return;
+  }
+  const parts = location.hash.replace(/^#\//, "").split("/").slice(1).map(decodeURIComponent);
+  view.replaceChildren();
+  await page.show(view, parts);
+}
+
+async function start() {
+  let lang = "zh";
+  try { lang = localStorage.getItem("ent.lang") === "en" ? "en" : "zh"; } catch (e) { /* private mode */ }
+  await loadLang(lang);
+  try {
+    state.me = await api("GET", "me");
+    state.csrf = state.me.csrf;
+  } catch (e) {
+    state.me = null;
+  }
+  document.getElementById("lang").addEventListener("click", async () => {
+    await loadLang(state.lang === "zh" ? "en" : "zh");
+    route();
+  });
+  document.getElementById("logout").addEventListener("click", async () => {
+    try { await api("POST", "logout"); } catch (e) { /* gone already */ }
+    state.me = null;
+    state.csrf = null;
+    location.hash = "";
+    route();
+  });
+  window.addEventListener("ent-logged-out", () => { state.me = null; route(); });
+  window.addEventListener("hashchange", route);
+  route();
+}
+start();

@@ -1,0 +1,125 @@
+// The app's core: the message catalogue, the API client (session cookie +
+// X-CSRF-Token on writes), DOM building that only ever sets text, money.
+const state = { lang: "zh", msgs: {}, me: null, csrf: null };
+export { state };
+
+const RIGHTS = { // mirrors the role x right table (src/lib/user.c); the server decides
+  cashier: ["sell", "return"],
+  supervisor: ["sell", "return", "approve", "read"],
+  "stock-clerk": ["stock"],
+  "label-clerk": ["labels"],
+  manager: ["sell", "return", "approve", "stock", "labels", "catalog", "users", "settings", "read"],
+  auditor: ["read"],
+};
+export function may(right) {
+  return !!state.me && (RIGHTS[state.me.role] || []).includes(right);
+}
+
+export async function loadLang(lang) {
+  const r = await fetch(`i18n/${lang}.json`);
+  state.msgs = await r.json();
+  state.lang = lang;
+  document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
+  try { localStorage.setItem("ent.lang", lang); } catch (e) { /* private mode */ }
+}
+export function t(key) {
+  return key in state.msgs ? state.msgs[key] : key;
+}
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    const e = (body && body.error) || {};
+    super(e.message || `HTTP ${status}`);
+    this.status = status;
+    this.code = e.code || "";
+    this.field = e.field || null;
+  }
+}
+
+export async function api(method, path, body) {
+  const h = {};
+  if (body !== undefined) h["Content-Type"] = "application/json";
+  if (method !== "GET" && state.csrf) h["X-CSRF-Token"] = state.csrf;
+  let r;
+  try {
+    r = await fetch("/api/v1/" + path, {
+      method, headers: h, credentials: "same-origin",
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (e) {
+    throw new ApiError(0, { error: { message: t("err.network") } });
+  }
+  const text = await r.text();
+  let data = null;
+  try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
+  if (!r.ok) {
+    if (r.status === 401 && path !== "login") window.dispatchEvent(new Event("ent-logged-out"));
+    throw new ApiError(r.status, data);
+  }
+  return data;
+}
+
+// el("div.card", {onclick: f, type: "x"}, child...) — children are nodes or
+// strings, and strings become text nodes: data never becomes markup.
+export function el(spec, attrs, ...kids) {
+  const [tag, ...classes] = spec.split(".");
+  const n = document.createElement(tag || "div");
+  if (classes.length) n.className = classes.join(" ");
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k.startsWith("on")) n.addEventListener(k.slice(2), v);
+    else if (k === "text") n.textContent = v;
+    else n.setAttribute(k, v === true ? "" : v);
+  }
+  for (const c of kids.flat()) {
+    if (c === null || c === undefined || c === false) continue;
+    n.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return n;
+}
+
+const SVG = "http://www.w3.org/2000/svg";
+export function svg(tag, attrs, ...kids) {
+  const n = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs || {})) n.setAttribute(k, v);
+  for (const c of kids.flat()) n.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  return n;
+}
+
+// Minor units as text, by integer arithmetic (2 decimals: CNY, EUR, USD...).
+export function money(minor, currency) {
+  if (minor === null || minor === undefined) return t("stock.unpriced");
+  const neg = minor < 0, a = Math.abs(minor);
+  const s = `${neg ? "-" : ""}${Math.floor(a / 100)}.${String(a % 100).padStart(2, "0")}`;
+  return currency === "CNY" || !currency ? `¥${s}` : `${s} ${currency}`;
+}
+// "12.5" -> 1250; null when not an amount (no floats on the way).
+export function parseMoney(text) {
+  const m = /^\s*(\d{1,12})(?:[.,](\d{1,2}))?\s*$/.exec(text);
+  if (!m) return null;
+  return Number(m[1]) * 100 + Number((m[2] || "0").padEnd(2, "0"));
+}
+
+export function field(label, input) {
+  return el("label.field", {}, el("span", {}, label), input);
+}
+export function table(heads, rows) {
+  return el("div.scroll", {}, el("table", {},
+    el("thead", {}, el("tr", {}, heads.map((h) => el("th", {}, h)))),
+    el("tbody", {}, rows)));
+}
+export function notice(node, kind, text) {
+  node.className = `notice ${kind}`;
+  node.textContent = text;
+  node.hidden = !text;
+}
+export function csvDownload(name, heads, rows) {
+  const q = (v) => `"${String(v ?? "").replaceAll('"', '""')}"`;
+  const text = [heads, ...rows].map((r) => r.map(q).join(",")).join("\r\n");
+  const url = URL.createObjectURL(new Blob(["\ufeff" + text], { type: "text/csv;charset=utf-8" }));
+  const a = el("a", { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}

@@ -1,0 +1,66 @@
+// 收货: goods in by scanning the commodity, then lot, origin, customs
+// declaration, dates, cost and location; each receipt is one write.
+import { t, api, el, field, parseMoney, notice, table } from "./core.js";
+
+const done = [];
+
+export async function receivePage(view) {
+  const inp = (id, attrs) => el("input", { id: "rcv-" + id, autocomplete: "off", ...attrs });
+  const f = {
+    product: inp("product", { required: true }),
+    qty: inp("qty", { inputmode: "numeric", required: true }),
+    lot: inp("lot"),
+    origin: inp("origin", { maxlength: 2, autocapitalize: "characters" }),
+    declaration: inp("declaration"),
+    expiry: inp("expiry", { type: "date" }),
+    production_date: inp("production", { type: "date" }),
+    unit_cost: inp("cost", { inputmode: "decimal" }),
+    supplier: inp("supplier"),
+    location: inp("location", { required: true }),
+  };
+  const msg = el("p.notice", { id: "rcv-msg", hidden: true, role: "alert" });
+  const log = el("div", { id: "rcv-log" });
+  const form = el("form.card.grid", { id: "rcv-form" },
+    el("h1.span", {}, t("receive.title")),
+    field(t("receive.product"), f.product), field(t("receive.qty"), f.qty),
+    field(t("receive.lot"), f.lot), field(t("receive.origin"), f.origin),
+    field(t("receive.declaration"), f.declaration), field(t("receive.expiry"), f.expiry),
+    field(t("receive.production"), f.production_date), field(t("receive.cost"), f.unit_cost),
+    field(t("receive.supplier"), f.supplier), field(t("receive.location"), f.location),
+    msg, el("button.primary.span", { type: "submit", id: "rcv-submit" }, t("receive.submit")));
+  // A scanner's Enter in the code field moves on to the quantity.
+  f.product.addEventListener("keydown", (e) => { if (e.key === "Enter") { e.preventDefault(); f.qty.focus(); } });
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const body = { product: f.product.value.trim(), qty: Number(f.qty.value), location: f.location.value.trim() };
+    if (!/^\d+$/.test(f.qty.value.trim())) { notice(msg, "bad", `${t("receive.qty")}: ${f.qty.value}`); return f.qty.focus(); }
+    for (const k of ["lot", "declaration", "expiry", "production_date", "supplier"]) if (f[k].value.trim()) body[k] = f[k].value.trim();
+    if (f.origin.value.trim()) body.origin = f.origin.value.trim().toUpperCase();
+    if (f.unit_cost.value.trim()) {
+      const c = parseMoney(f.unit_cost.value);
+      if (c === null) { notice(msg, "bad", t("counter.bad_amount")); return f.unit_cost.focus(); }
+      body.unit_cost = c;
+      body.cost_currency = "CNY";
+    }
+    try {
+      await api("POST", "stock/receive", body);
+      done.unshift([body.product, body.qty, body.lot || "", body.origin || "", body.expiry || "", body.location]);
+      notice(msg, "good", `${t("receive.done")}: ${body.product} × ${body.qty}`);
+      for (const k of ["product", "qty", "lot", "expiry", "production_date", "declaration"]) f[k].value = "";
+      drawLog();
+      f.product.focus();
+    } catch (err) {
+      notice(msg, "bad", err.message);
+      const k = err.field && f[err.field];
+      if (k) k.focus();
+    }
+  });
+  function drawLog() {
+    log.replaceChildren(done.length ? el("section.card", {}, el("h2", {}, t("receive.log")),
+      table([t("receive.product"), t("receive.qty"), t("receive.lot"), t("stock.origin"), t("stock.expiry"), t("stock.location")],
+        done.map((r) => el("tr", {}, r.map((c) => el("td", {}, c)))))) : "");
+  }
+  view.append(form, log);
+  drawLog();
+  f.product.focus();
+}

@@ -1,0 +1,104 @@
+// 报表: stock by origin country (an SVG bar chart drawn here), low stock and
+// lots expiring soon, each with its CSV.
+import { t, api, el, svg, table, csvDownload, money } from "./core.js";
+
+// Horizontal bars: one row per label, the value written at the bar's end.
+export function barChart(rows, id) {
+  const narrow = window.innerWidth < 600; // fewer units across: the text stays readable on a phone
+  const rowH = 30, left = narrow ? 60 : 90, width = narrow ? 330 : 600, max = Math.max(1, ...rows.map((r) => r.value));
+  const h = rows.length * rowH + 10;
+  const s = svg("svg", { viewBox: `0 0 ${width} ${h}`, class: "chart", id, role: "img" });
+  rows.forEach((r, i) => {
+    const y = 5 + i * rowH, w = Math.max(2, Math.round((width - left - (narrow ? 80 : 110)) * r.value / max));
+    s.append(svg("text", { x: left - 8, y: y + 19, "text-anchor": "end", class: "lbl" }, r.label),
+      svg("rect", { x: left, y: y + 4, width: w, height: rowH - 10, rx: 3, class: "bar" }),
+      svg("text", { x: left + w + 6, y: y + 19, class: "val" }, r.text || String(r.value)));
+  });
+  return s;
+}
+
+// Lines over the hours of the day: one polyline per series, a dot per
+// point, the hours along the bottom and the largest value at the left.
+export function lineChart(hours, series, id) {
+  const narrow = window.innerWidth < 600;
+  const W = narrow ? 340 : 640, H = narrow ? 200 : 240, L = 34, B = 26, T = 12, R = 12;
+  const max = Math.max(1, ...series.flatMap((s) => s.values));
+  const x = (i) => L + (hours.length < 2 ? 0 : Math.round((W - L - R) * i / (hours.length - 1)));
+  const y = (v) => T + Math.round((H - T - B) * (1 - v / max));
+  const s = svg("svg", { viewBox: `0 0 ${W} ${H}`, class: "chart line", id, role: "img" },
+    svg("line", { x1: L, y1: y(0), x2: W - R, y2: y(0), class: "axis" }),
+    svg("text", { x: L - 6, y: y(max) + 4, "text-anchor": "end", class: "val" }, String(max)),
+    svg("text", { x: L - 6, y: y(0) + 4, "text-anchor": "end", class: "val" }, "0"));
+  const every = Math.ceil(hours.length / (narrow ? 8 : 16)); // hour labels that do not overlap
+  hours.forEach((h, i) => {
+    if (i % every === 0) s.append(svg("text", { x: x(i), y: H - 6, "text-anchor": "middle", class: "val" }, h));
+  });
+  series.forEach((ser, k) => {
+    s.append(svg("polyline", { points: ser.values.map((v, i) => `${x(i)},${y(v)}`).join(" "), class: `ln s${k}` }));
+    ser.values.forEach((v, i) => s.append(svg("circle", { cx: x(i), cy: y(v), r: 3.5, class: `pt s${k}` })));
+  });
+  const legend = el("p.legend", {}, series.map((ser, k) => el(`span.key.s${k}`, {}, ser.label)));
+  return el("div", {}, s, legend);
+}
+
+function isoDate(d) {
+  return d.toISOString().slice(0, 10);
+}
+
+export async function reportsPage(view) {
+  const since = isoDate(new Date(Date.now() - 30 * 864e5));
+  const [sales, counters, cashiers, flow, byOrigin, low, exp] = await Promise.all([
+    api("GET", `reports/sales?by=origin&from=${since}`),
+    api("GET", `reports/sales?by=counter&from=${since}`),
+    api("GET", `reports/sales?by=cashier&from=${since}`),
+    api("GET", `reports/flow?by=hour&from=${since}`),
+    api("GET", "stock?by=origin"),
+    api("GET", "stock/low"),
+    api("GET", `stock/expiring?before=${isoDate(new Date(Date.now() + 90 * 864e5))}`),
+  ]);
+  const today = isoDate(new Date());
+  const origins = {};
+  for (const l of byOrigin.levels) origins[l.origin || "—"] = (origins[l.origin || "—"] || 0) + l.qty;
+  const rows = Object.entries(origins).map(([label, value]) => ({ label, value })).sort((a, b) => b.value - a.value);
+  const name = (l) => l.name_zh || l.name_en || l.gtin || l.sku;
+  const section = (title, id, heads, data, marks) => el("section.card", { id },
+    el("div.row.between", {}, el("h2", {}, title),
+      el("button", { type: "button", onclick: () => csvDownload(`${id}.csv`, heads, data) }, t("reports.csv"))),
+    data.length ? table(heads, data.map((r, i) => el(`tr${marks && marks[i] ? ".bad" : ""}`, {},
+      r.map((c) => el("td", {}, c))))) : el("p.muted", {}, t("reports.none")));
+  const bars = (r) => r.rows.map((x) => ({ label: x.key || x.name || "—", value: x.value,
+    text: money(x.value, "CNY") }));
+  // by hour of the day, the days added up, every hour from the first to the last with data
+  const perHour = new Map();
+  for (const f of flow.rows) {
+    const m = /(\d{2}):\d{2}(:\d{2})?$/.exec(f.period) || /T?(\d{2})$/.exec(f.period);
+    const h = m ? Number(m[1]) : 0, cur = perHour.get(h) || { visitors: 0, transactions: 0 };
+    cur.visitors += f.visitors;
+    cur.transactions += f.transactions;
+    perHour.set(h, cur);
+  }
+  const hs = [...perHour.keys()];
+  const span = hs.length ? Array.from({ length: Math.max(...hs) - Math.min(...hs) + 1 }, (_, i) => Math.min(...hs) + i) : [];
+  const at = (h, k) => (perHour.get(h) || { [k]: 0 })[k];
+  const hours = span.map((h) => String(h).padStart(2, "0"));
+  view.append(
+    el("h1", {}, t("reports.title")),
+    el("p.muted", {}, `${t("reports.since")} ${since}`),
+    el("div.two", {},
+      el("section.card", { id: "rep-sales-origin" }, el("h2", {}, t("reports.sales_origin")), barChart(bars(sales), "chart-sales-origin")),
+      el("section.card", { id: "rep-flow" }, el("h2", {}, t("reports.flow")),
+        span.length ? lineChart(hours, [
+          { label: t("reports.visitors"), values: span.map((h) => at(h, "visitors")) },
+          { label: t("reports.transactions"), values: span.map((h) => at(h, "transactions")) }], "chart-flow")
+          : el("p.muted", {}, t("reports.none")))),
+    el("div.two", {},
+      el("section.card", { id: "rep-counter" }, el("h2", {}, t("reports.by_counter")), barChart(bars(counters), "chart-counter")),
+      el("section.card", { id: "rep-cashier" }, el("h2", {}, t("reports.by_cashier")), barChart(bars(cashiers), "chart-cashier"))),
+    el("section.card", { id: "rep-origin" }, el("h2", {}, t("reports.by_origin")), barChart(rows, "chart-origin")),
+    el("div.two", {},
+      section(t("reports.low"), "rep-low", [t("counter.item"), "GTIN", t("stock.qty")],
+        low.levels.map((l) => [name(l), l.gtin || l.sku || "", l.qty])),
+      section(t("reports.expiring"), "rep-expiring", [t("counter.item"), t("stock.lot"), t("stock.expiry"), t("stock.location"), t("stock.qty")],
+        exp.levels.map((l) => [name(l), l.lot || "", l.expiry || "", l.location || "", l.qty]),
+        exp.levels.map((l) => l.expiry && l.expiry < today)))); // expired already: red
+}

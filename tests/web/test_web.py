@@ -1,0 +1,348 @@
+#!/usr/bin/env python3
+"""The web app in a real browser: headless Chromium driven by Selenium
+against `entrepot serve` on a loopback port. A manager adds a cashier; the
+cashier sells codes typed as a wedge scanner types them (one a GS1 string
+with lot and expiry through the FNC1 substitute), pays split, gets the
+receipt; an expired lot is refused in red and the basket kept; a clerk
+receives goods; the stock check finds a commodity by its Chinese name on a
+360-px window; the report draws its chart; a name holding markup shows as
+text; headers (CSP, nosniff, ETag/304); no horizontal scroll at 360 and
+1920 px; Chinese and English. Screenshots go to $ENT_WEB_SHOTS (or the
+test's folder), and any console error fails the test. No sleeps: every
+wait is WebDriverWait on a condition."""
+import datetime
+import os
+import shutil
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "server"))
+try:
+    from selenium import webdriver
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait, Select
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.common.exceptions import TimeoutException
+except ImportError:
+    print("SKIP: python3-selenium is not installed")
+    sys.exit(77)
+import serve_lib as L  # noqa: E402
+from serve_lib import check  # noqa: E402
+
+XSS = "<img src=x onerror=alert(1)>"
+XSS_GTIN = "4006381333948"
+EXPIRED = "~01049012345678941720013110OLD"  # 抹茶, lot OLD (expired), FNC1 substitute '~'
+GS1_COLA = "~01050001125481671735030110K1"  # 可口可乐, lot K1, expiry 2035-03-01
+
+L.make_store()
+L.cli("product", "add", "--gtin", XSS_GTIN, "--name-zh", XSS, "--price", "1.00", "--tax-rate", "13")
+L.cli("stock", "receive", "--product", L.MATCHA, "--qty", "10", "--lot", "OLD", "--origin", "JP",
+      "--expiry", "2020-01-31", "--location", "S1", env={"ENTREPOT_NOW": "2019-06-01T10:00:00Z"})
+L.cli("scan", "config", "--fnc1", "~")
+DAY = (datetime.date.today() - datetime.timedelta(days=1)).isoformat()
+for hour, n_in in ((9, 12), (10, 30), (11, 18)):  # customers at the door, yesterday
+    L.cli("flow", "record", "--start", f"{DAY} {hour:02}:00", "--minutes", "60", "--in", str(n_in), "--out", str(n_in))
+TOK = L.make_tokens()
+srv = L.Server("--threads", "2")
+BASE = f"http://127.0.0.1:{srv.port}/"
+SHOTS = os.environ.get("ENT_WEB_SHOTS") or os.path.join(L.WORK, "shots")
+os.makedirs(SHOTS, exist_ok=True)
+
+# ---- headers, without a browser
+st, h, body = srv.req("GET", "/")
+csp = h.get("content-security-policy", "")
+check(st == 200 and h.get("content-type", "").startswith("text/html"), f"index: {st} {h}")
+check("script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp, f"CSP: {csp}")
+check(h.get("x-content-type-options") == "nosniff" and h.get("cache-control") == "no-cache", f"headers: {h}")
+st, h2, _ = srv.req("GET", "/js/app.js")
+check(st == 200 and h2.get("content-type", "").startswith("text/javascript") and h2.get("etag"), f"app.js: {st} {h2}")
+st, _, _ = srv.req("GET", "/js/app.js", headers={"If-None-Match": h2.get("etag", "-")})
+check(st == 304, f"revalidation with the ETag: {st}")
+st, _, _ = srv.req("GET", "/nothing.js")
+check(st == 404, f"unknown file: {st}")
+st, _, _ = srv.req("POST", "/index.html", raw=b"x", ctype="text/plain")
+check(st == 405, f"POST to a file: {st}")
+
+# ---- the browser
+opts = webdriver.ChromeOptions()
+profile = tempfile.mkdtemp(prefix="ent-chromium-")
+for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+          "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+          f"--user-data-dir={profile}", "--window-size=1920,1080", "--lang=zh-CN"):
+    opts.add_argument(a)
+opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+drv = webdriver.Chrome(options=opts)
+wait = WebDriverWait(drv, 15)
+
+
+def width(w, h=900):
+    drv.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                        {"width": w, "height": h, "deviceScaleFactor": 1, "mobile": w < 600})
+
+
+def shot(name, w):
+    """Checks the page has no horizontal scroll at width w and saves it."""
+    width(w, 780 if w < 600 else 1000)
+    over = drv.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    check(over <= 0, f"{name} at {w} px scrolls sideways by {over} px")
+    text = drv.find_element(By.ID, "view").text.strip()
+    check(len(text) > 10, f"{name}: the page is empty")
+    drv.save_screenshot(os.path.join(SHOTS, f"{name}-{w}.png"))
+
+
+def doc_shot(name, w, h, scale):
+    """The README's pictures (tests/web/shots), when $ENT_WEB_DOC names a folder:
+    the top w x h of the page, scaled, to keep the files small."""
+    out = os.environ.get("ENT_WEB_DOC")
+    if not out:
+        return
+    import base64
+    width(w, h)
+    png = drv.execute_cdp_cmd("Page.captureScreenshot", {"format": "png", "clip": {
+        "x": 0, "y": 0, "width": w, "height": h, "scale": scale}})["data"]
+    with open(os.path.join(out, name + ".png"), "wb") as f:
+        f.write(base64.b64decode(png))
+
+
+def console_errors():
+    """Console errors, leaving out the HTTP refusals the pages show themselves."""
+    bad = []
+    for e in drv.get_log("browser"):
+        if e["level"] != "SEVERE":
+            continue
+        if "Failed to load resource" in e["message"] and any(f"status of {c}" in e["message"]
+                                                            for c in (401, 404, 409, 422)):
+            continue
+        bad.append(e["message"])
+    return bad
+
+
+def by(css):
+    return wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, css)))
+
+
+def text_in(css, words):
+    """Waits for the words in the element; False (the check fails) after 15 s."""
+    try:
+        return wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, css), words))
+    except TimeoutException:
+        found = drv.find_elements(By.CSS_SELECTOR, css)
+        print(f"waited for {words!r} in {css}: {found[0].text[:200] if found else 'no such element'!r}")
+        return False
+
+
+def login(name):
+    drv.get(BASE)
+    by("#login-name").send_keys(name)
+    by("#login-password").send_keys(L.PASSWORD + Keys.ENTER)
+    wait.until(EC.presence_of_element_located((By.ID, "nav-stock")))
+
+
+def logout():
+    by("#logout").click()
+    by("#login-form")
+
+
+def nav_ids():
+    return [a.get_attribute("id") for a in drv.find_elements(By.CSS_SELECTOR, "#nav a")]
+
+
+def fails_now():
+    return L.FAIL
+
+
+try:
+    # login page, in Chinese by default
+    drv.get(BASE)
+    by("#login-form")
+    check(by("#login-submit").text == "登录", "login page in Chinese")
+    shot("login", 360)
+    shot("login", 1920)
+    by("#login-name").send_keys("manager.1")
+    by("#login-password").send_keys("wrong password" + Keys.ENTER)
+    check(text_in("#login-msg", "登录失败"), "a wrong password is told")
+
+    # a manager: every page; adds a cashier
+    login("manager.1")
+    check(nav_ids() == ["nav-stock", "nav-counter", "nav-receive", "nav-counts", "nav-reports", "nav-journal", "nav-users"], f"manager nav {nav_ids()}")
+    drv.get(BASE + "#/users")
+    by("#user-name").send_keys("wang")
+    by("#user-display").send_keys("王芳")
+    Select(by("#user-role")).select_by_value("cashier")
+    by("#user-password").send_keys(L.PASSWORD + Keys.ENTER)
+    check(text_in("#users-msg", "wang"), "the cashier is added")
+    check(text_in("#users-list", "王芳"), "the new cashier is listed")
+    shot("users", 1920)
+    shot("users", 360)
+
+    logout()
+
+    # the cashier sees the counter, not the price or user pages
+    login("wang")
+    check(nav_ids() == ["nav-stock", "nav-counter"], f"cashier nav {nav_ids()}")
+    drv.get(BASE + "#/users")
+    wait.until(lambda d: d.current_url.endswith("#/stock"))
+    drv.get(BASE + "#/counter")
+    scan = by("#scan")
+    check(drv.switch_to.active_element == scan, "the scan field has the focus")
+    for code in (L.NUTELLA, GS1_COLA, EXPIRED):  # typed as a wedge scanner types: digits, Enter
+        drv.switch_to.active_element.send_keys(code + Keys.ENTER)
+        wait.until(lambda d, c=code: d.find_elements(By.CSS_SELECTOR, f'li.line[data-code="{c}"]'))
+    check(text_in("#lines", "可口可乐") and text_in("#lines", "GB · K1"), "the GS1 line with origin and lot")
+    drv.switch_to.active_element.send_keys(Keys.F9)  # check out: the expired lot refuses the sale
+    by("li.line.bad")
+    check(text_in("#counter-msg", "expired"), "the refusal says why")
+    bad = drv.find_element(By.CSS_SELECTOR, "li.line.bad")
+    check(bad.get_attribute("data-code") == EXPIRED and "2020-01-31" in bad.text, f"the refused line: {bad.text}")
+    check(len(drv.find_elements(By.CSS_SELECTOR, "li.line")) == 3, "the basket is kept")
+    check("bad" in by("#counter-msg").get_attribute("class"), "the refusal is red")
+    shot("counter-refused", 1920)
+    doc_shot("counter", 1280, 470, 0.6)
+    bad.find_element(By.CSS_SELECTOR, "button.danger").click()
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "li.line")) == 2)
+    check(drv.switch_to.active_element.get_attribute("id") == "scan", "the focus is back in the scan field")
+    drv.switch_to.active_element.send_keys(L.NUTELLA + Keys.ENTER)  # a second one: quantity 2
+    text_in("#total-amount", "83.30")  # 2 × 39.90 + 3.50
+    # split payment: 20.00 by card, then 100.00 cash; change 36.70
+    Select(by("#pay-method")).select_by_value("card")
+    by("#pay-amount").send_keys("20.00")
+    by("#pay-add").click()
+    check(text_in("#pays", "20.00"), "the first payment is listed")
+    Select(by("#pay-method")).select_by_value("cash")
+    by("#pay-amount").send_keys("100" + Keys.ENTER)
+    by("#receipt-text")
+    check(text_in("#counter-msg", "36.70"), "the change is shown")
+    receipt = by("#receipt-text").text
+    check("榛子可可酱" in receipt and "83.30" in receipt, f"the receipt: {receipt[:300]}")
+    check(len(drv.find_elements(By.CSS_SELECTOR, "li.line")) == 0, "the basket is empty after the sale")
+    check(L.query("SELECT count(*) FROM sale")[0][0] == 1, "one sale in the database")
+    shot("counter", 1920)
+    shot("counter", 360)
+    logout()
+
+    # a clerk receives a delivery
+    login("stock-clerk.1")
+    check(nav_ids() == ["nav-stock", "nav-receive", "nav-counts"], f"clerk nav {nav_ids()}")
+    drv.get(BASE + "#/receive")
+    by("#rcv-product").send_keys(L.PEN + Keys.ENTER)
+    check(drv.switch_to.active_element.get_attribute("id") == "rcv-qty", "Enter after the code goes to the quantity")
+    drv.switch_to.active_element.send_keys("24")
+    by("#rcv-lot").send_keys("P7")
+    by("#rcv-origin").send_keys("de")
+    by("#rcv-declaration").send_keys("220120261234567890")
+    by("#rcv-cost").send_keys("4.20")
+    by("#rcv-location").send_keys("B1")
+    by("#rcv-submit").click()
+    check(text_in("#rcv-msg", "× 24"), "received")
+    check(L.query("SELECT origin, declaration, unit_cost FROM lot WHERE code = 'P7'") == [("DE", "220120261234567890", 420)], "the lot is in the database")
+    by("#rcv-product").send_keys(L.PEN)
+    by("#rcv-qty").send_keys("5")
+    by("#rcv-lot").send_keys("P8")
+    by("#rcv-location").clear()
+    by("#rcv-location").send_keys("NOWHERE")
+    by("#rcv-submit").click()
+    check(text_in("#rcv-msg", "NOWHERE"), "an unknown location is refused, named")
+    shot("receive", 1920)
+    shot("receive", 360)
+
+    # a count of S2 on a handheld: scan, the counted quantity, Enter; the difference; post
+    width(360, 780)
+    drv.get(BASE + "#/counts")
+    by("#count-location").send_keys("S2" + Keys.ENTER)
+    scan = by("#count-scan")
+    wait.until(lambda d: d.switch_to.active_element == scan)
+    scan.send_keys(L.PEN + Keys.ENTER)
+    wait.until(lambda d: d.switch_to.active_element.get_attribute("data-i") is not None)
+    drv.switch_to.active_element.send_keys("4990" + Keys.ENTER)
+    check(text_in("#count-lines", "-10"), "the difference of the counted line")
+    check(drv.find_elements(By.CSS_SELECTOR, "#count-lines tr.bad"), "a difference is red")
+    shot("counts", 360)
+    shot("counts", 1920)
+    by("#count-post").click()
+    check(text_in("#count-msg", "已过账"), "the count is posted")
+    st, _, b = srv.req("GET", f"/api/v1/stock?by=location&product={L.PEN}&location=S2", token=TOK["manager"])
+    check(st == 200 and [r["qty"] for r in b["levels"]] == [4990], f"S2 after the count: {b}")
+
+    # the stock check on a phone: by Chinese name, then the commodity's lots
+    width(360, 780)
+    drv.get(BASE + "#/stock")
+    by("#stock-q").send_keys("榛子")
+    by("#stock-results a.result").click()
+    check(text_in("#product-name", "榛子可可酱"), "the commodity page")
+    check(text_in("#product-lots", "IT") and text_in("#product-lots", "2035-06-30"), "lots by origin with expiry")
+    check(text_in("#product-places", "S1"), "the locations")
+    check(text_in("#product-price", "39.90"), "the price")
+    shot("stock-product", 360)
+    shot("stock-product", 1920)
+    doc_shot("stock-phone", 360, 640, 0.75)
+
+    # a name holding markup is shown as those characters
+    drv.get(BASE + "#/stock")
+    by("#stock-q").send_keys("img")
+    link = by("#stock-results a.result")
+    check(link.find_element(By.CSS_SELECTOR, ".name").text == XSS, f"markup as text: {link.text}")
+    check(not drv.find_elements(By.CSS_SELECTOR, "#view img"), "no image element made from a name")
+    link.click()
+    check(text_in("#product-name", XSS), "markup as text on the commodity page")
+    shot("stock-xss", 360)
+
+    # the reports, after the sale, as the manager: charts drawn by the page
+    logout()
+    login("manager.1")
+    width(1920, 1000)
+    drv.get(BASE + "#/reports")
+    by("#chart-origin rect")
+    bars = drv.find_elements(By.CSS_SELECTOR, "#chart-origin rect")
+    labels = [e.text for e in drv.find_elements(By.CSS_SELECTOR, "#chart-origin text.lbl")]
+    check(len(bars) >= 4 and "IT" in labels and "GB" in labels, f"stock chart bars {len(bars)} {labels}")
+    by("#chart-sales-origin rect")
+    labels = [e.text for e in drv.find_elements(By.CSS_SELECTOR, "#chart-sales-origin text.lbl")]
+    check("IT" in labels and "GB" in labels, f"sales by origin: {labels}")
+    check(text_in("#chart-sales-origin", "79.80"), "the sales amount by origin (2 x 39.90 from IT)")
+    check(text_in("#chart-cashier", "wang"), "sales by cashier")
+    ticks = [e.text for e in drv.find_elements(By.CSS_SELECTOR, "#chart-flow text.val")]
+    check("30" in ticks, f"customer flow: the peak's value on the axis, {ticks}")
+    ys = [int(e.get_attribute("cy")) for e in drv.find_elements(By.CSS_SELECTOR, "#chart-flow circle.s0")]
+    check(len(ys) >= 3 and ys[-2] == min(ys) and ys[-1] > ys[-2] and ys[-3] > ys[-2],
+          f"customer flow: 12, 30, 18 at 09-11 drawn as a peak at 10: {ys}")
+    check(text_in("#rep-expiring", "OLD"), "the expired lot is listed as expiring")
+    shot("reports", 1920)
+    doc_shot("reports", 1280, 620, 0.6)
+    width(360, 780)
+    drv.refresh()  # drawn again for the phone's width
+    by("#chart-origin rect")
+    shot("reports", 360)
+
+    # the journal: verified, today's Z closing, the export with the session
+    width(1920, 1000)
+    drv.get(BASE + "#/journal")
+    check(text_in("#journal-ok", "签名链完整"), "the journal verifies")
+    by("#journal-close").click()
+    check(text_in("#journal-msg", "已结账 日结 Z"), "the Z closing is taken")
+    check(text_in("#journal-closings", "¥83.30"), "the closing lists the day's total")
+    st = drv.execute_async_script(
+        "fetch('/api/v1/journal/export').then(r => arguments[0](r.status), () => arguments[0](0))")
+    check(st == 200, f"the export with the session cookie: {st}")
+    shot("journal", 1920)
+    shot("journal", 360)
+
+    # English
+    by("#lang").click()
+    check(text_in("#nav-stock", "Stock"), "English navigation")
+    drv.get(BASE + "#/stock")
+    check(by("#stock-q").get_attribute("placeholder").startswith("Barcode"), "English search box")
+    shot("stock-en", 1920)
+    by("#lang").click()
+    check(text_in("#nav-stock", "查库存"), "back to Chinese")
+
+    errs = console_errors()
+    check(not errs, f"console errors: {errs}")
+finally:
+    drv.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+    check(srv.stop() == 0, "the server stops cleanly")
+if os.environ.get("ENT_WEB_SHOTS"):
+    print("screenshots in", SHOTS)
+L.finish()
