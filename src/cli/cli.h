@@ -179,4 +179,7 @@ int cmd_token(struct cli *cli, int argc, char **argv);
 /* src/server/server.c */
 int cmd_serve(struct cli *cli, int argc, char **argv);
 
+/* The next space-separated word of *args (cut in place); NULL when none is left. */
+char *cli_next_word(char **args);
+
 #endif

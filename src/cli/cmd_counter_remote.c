@@ -228,24 +228,6 @@ static size_t nlines(struct rtill *t)
 
 /* ---- keys ---------------------------------------------------------------- */
 
-static char *next_word(char **args)
-{
-    char *s = *args;
-    while (*s == ' ')
-        s++;
-    if (*s == '\0')
-        return NULL;
-    char *w = s;
-    while (*s && *s != ' ')
-        s++;
-    if (*s)
-        *s++ = '\0';
-    while (*s == ' ')
-        s++;
-    *args = s;
-    return w;
-}
-
 /* "#N" picks line N, else the last line; 0 after saying why when none. */
 static size_t take_line(struct rtill *t, char **args)
 {
@@ -336,7 +318,7 @@ static void change_line(struct rtill *t, size_t line, json_t *body)
 static void do_price(struct rtill *t, char *args, int discount)
 {
     size_t line = take_line(t, &args);
-    char *amount = line ? next_word(&args) : NULL;
+    char *amount = line ? cli_next_word(&args) : NULL;
     int64_t v = 0;
     if (line == 0)
         return;
@@ -422,7 +404,7 @@ static int64_t paid_so_far(struct rtill *t)
 
 static void do_pay(struct rtill *t, char *args)
 {
-    char *method = next_word(&args), *amount = next_word(&args), path[128], a[ENT_MONEY_TEXT_SIZE];
+    char *method = cli_next_word(&args), *amount = cli_next_word(&args), path[128], a[ENT_MONEY_TEXT_SIZE];
     int64_t v = 0, total = jint(t->basket, "total");
     json_t *reply = NULL;
     if (method == NULL) {
@@ -503,7 +485,7 @@ static int open_basket(struct rtill *t, const char *shelf, int drop)
 
 static int remote_line(struct rtill *t, char *line)
 {
-    char *args = line, *word = next_word(&args);
+    char *args = line, *word = cli_next_word(&args);
     if (word == NULL)
         return 0;
     if (strcmp(word, "quit") == 0 || strcmp(word, "exit") == 0)

@@ -276,24 +276,6 @@ static int take_line(struct till *t, char **args, size_t *line)
     return 0;
 }
 
-static char *next_word(char **args)
-{
-    char *s = *args;
-    while (*s == ' ')
-        s++;
-    if (*s == '\0')
-        return NULL;
-    char *w = s;
-    while (*s && *s != ' ')
-        s++;
-    if (*s)
-        *s++ = '\0';
-    while (*s == ' ')
-        s++;
-    *args = s;
-    return w;
-}
-
 static void do_checkout(struct till *t)
 {
     ent_sale *s = NULL;
@@ -321,7 +303,7 @@ static void do_checkout(struct till *t)
 
 static void do_pay(struct till *t, char *args)
 {
-    char *method = next_word(&args), *amount = next_word(&args);
+    char *method = cli_next_word(&args), *amount = cli_next_word(&args);
     int64_t v = 0;
     if (method == NULL) {
         fprintf(t->out, "! pay cash|card|wallet [AMOUNT]\n");
@@ -355,7 +337,7 @@ static void do_price(struct till *t, char *args, int discount)
     size_t line;
     if (take_line(t, &args, &line) != 0)
         return;
-    char *amount = next_word(&args);
+    char *amount = cli_next_word(&args);
     int64_t v = -1;
     int32_t bp = 0;
     int rc;
@@ -428,7 +410,7 @@ static int counter_line(struct till *t, char *line)
 {
     char v[ENT_CLIP_SIZE];
     char *args = line;
-    char *word = next_word(&args);
+    char *word = cli_next_word(&args);
     if (word == NULL)
         return 0;
     if (strcmp(word, "quit") == 0 || strcmp(word, "exit") == 0)

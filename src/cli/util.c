@@ -713,3 +713,23 @@ void cli_codes_free(struct cli_codes *c)
     free(c->v);
     memset(c, 0, sizeof *c);
 }
+
+/* The next space-separated word of *args (cut in place), *args moved past it
+ * and its spaces; NULL when none is left. */
+char *cli_next_word(char **args)
+{
+    char *s = *args;
+    while (*s == ' ')
+        s++;
+    if (*s == '\0')
+        return NULL;
+    char *w = s;
+    while (*s && *s != ' ')
+        s++;
+    if (*s)
+        *s++ = '\0';
+    while (*s == ' ')
+        s++;
+    *args = s;
+    return w;
+}
