@@ -22,6 +22,7 @@
 #include "entrepot/common.h"
 #include "entrepot/catalog.h"
 #include "entrepot/db.h"
+#include "entrepot/sales.h"
 #include "entrepot/stock.h"
 
 #ifdef __cplusplus
@@ -225,6 +226,13 @@ ENT_API int ent_label_queue_clear(ent_db *db, int64_t *removed, int64_t upto);
 /* Removes one commodity's entries with id <= upto (after a job that printed
  * its label while others were skipped). */
 ENT_API int ent_label_queue_remove(ent_db *db, int64_t product_id, int64_t upto);
+
+/* A recorded sale's (or return's) receipt as a PDF on roll paper: 58 mm for
+ * 32 columns, 80 mm for 48; the text of ent_receipt_text in a monospaced
+ * grid (CJK font), one page as long as the receipt, and the journal QR code.
+ * *out (malloc'd, *len bytes) is the caller's to free. */
+ENT_API int ent_receipt_pdf(ent_db *db, unsigned char **out, size_t *len, const ent_sale *s, int columns,
+                            bool reprint);
 
 #ifdef __cplusplus
 }

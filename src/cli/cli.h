@@ -166,6 +166,10 @@ int cmd_scan(struct cli *cli, int argc, char **argv);
 int cmd_journal(struct cli *cli, int argc, char **argv);
 int cmd_receipt(struct cli *cli, int argc, char **argv);
 int cmd_label(struct cli *cli, int argc, char **argv);
+int cmd_sale_pdf(struct cli *cli, int argc, char **argv);
+/* Runs entrepot-label (beside entrepot) with entrepot's own arguments: only
+ * returns, with the exit status, when it cannot (main.c). */
+int cli_label_exec(struct cli *cli, int argc, char **argv);
 int cmd_counter(struct cli *cli, int argc, char **argv);
 /* counter --server URL: the till against a store server (cmd_counter_remote.c). */
 int cmd_counter_remote(struct cli *cli, int argc, char **argv);

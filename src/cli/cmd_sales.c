@@ -538,6 +538,7 @@ static const char sale_help[] =
     "usage: entrepot sale --counter C1 --cashier NAME --pay METHOD[:AMOUNT][,METHOD[:AMOUNT]...]\n"
     "                     [--shelf LOC] [--paper 58|80] [--escpos FILE] [--codes FILE] CODE[*QTY]...\n"
     "       entrepot sale --reprint RECEIPT [--paper 58|80] [--escpos FILE]\n"
+    "       entrepot sale --reprint RECEIPT --format pdf --out FILE [--paper 58|80]\n"
     "\n"
     "Makes one sale: every code is scanned as at the counter, the payments are taken\n"
     "(METHOD is cash, card or wallet; the last one without an amount pays the rest;\n"
@@ -549,7 +550,8 @@ static const char sale_help[] =
     "blank lines and lines starting with # are skipped.\n"
     "When the sale is recorded but its receipt cannot be printed (printer or output\n"
     "error), it says so with the receipt number and exits 4: do not sell again, print\n"
-    "it with --reprint RECEIPT (a sale or a return, marked REPRINT).\n"
+    "it with --reprint RECEIPT (a sale or a return, marked REPRINT); with --format pdf\n"
+    "--out FILE as a PDF on the roll's width with the journal QR code.\n"
     "\n"
     "examples:\n"
     "  entrepot sale --counter C1 --cashier 王芳 --pay cash 3017620422003*2 5000112548167\n"
@@ -659,10 +661,11 @@ static int reprint(struct cli *cli, const char *receipt, const char *paper, cons
 int cmd_sale(struct cli *cli, int argc, char **argv)
 {
     const char *counter = NULL, *cashier = NULL, *shelf = NULL, *paper = NULL, *escpos = NULL, *pay = NULL;
-    const char *again = NULL, *codes_file = NULL;
+    const char *again = NULL, *codes_file = NULL, *format = NULL, *out_file = NULL;
     const struct cli_opt opts[] = {{"counter", &counter, NULL}, {"cashier", &cashier, NULL}, {"shelf", &shelf, NULL},
                                    {"paper", &paper, NULL},     {"escpos", &escpos, NULL},   {"pay", &pay, NULL},
-                                   {"reprint", &again, NULL},   {"codes", &codes_file, NULL}, {0}};
+                                   {"reprint", &again, NULL},   {"codes", &codes_file, NULL}, {"format", &format, NULL},
+                                   {"out", &out_file, NULL},    {0}};
     struct cli_codes codes = {0};
     const char **pos = calloc((size_t)argc + 1, sizeof *pos); /* no cap on codes */
     char *spec = NULL;
@@ -672,6 +675,19 @@ int cmd_sale(struct cli *cli, int argc, char **argv)
     struct till t = {.cli = cli, .counter = counter, .cashier = cashier, .escpos = escpos, .out = stdout};
     if (st == 0)
         st = cli_refuse_empty(opts);
+    if (st == 0 && (format || out_file)) {
+        char v[ENT_CLIP_SIZE];
+        /* The PDF is drawn by entrepot-label, the one program that links
+         * cairo: it gets these very arguments. */
+        if (!again || !format || !out_file || escpos || counter || cashier || pay || shelf || codes_file || npos)
+            st = cli_error(EXIT_USAGE, "--format and --out go together, with --reprint RECEIPT only (and --paper)");
+        else if (strcmp(format, "pdf") != 0)
+            st = cli_error(EXIT_USAGE, "--format '%s' must be pdf (the text receipt needs no --format)",
+                           ent_text_clip(v, sizeof v, format, 40));
+        else
+            st = cli_label_exec(cli, argc, argv);
+        goto out;
+    }
     if (st == 0 && again) {
         if (counter || cashier || pay || shelf || codes_file || npos)
             st = cli_error(EXIT_USAGE, "sale --reprint takes only the receipt number (and --paper, --escpos)");

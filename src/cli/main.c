@@ -45,7 +45,7 @@ static const char usage[] =
  * receipt), so only label printing pays for them. */
 static char **original_argv;
 
-static int cmd_label_exec(struct cli *cli, int argc, char **argv)
+int cli_label_exec(struct cli *cli, int argc, char **argv)
 {
     char self[4096], path[4200];
     (void)cli;
@@ -62,7 +62,7 @@ static int cmd_label_exec(struct cli *cli, int argc, char **argv)
 static const struct cli_command commands[] = {
     {"init", cmd_init},       {"demo", cmd_demo},     {"product", cmd_product}, {"location", cmd_location},
     {"stock", cmd_stock},     {"scan", cmd_scan},     {"journal", cmd_journal}, {"receipt", cmd_receipt},
-    {"check", cmd_check},     {"backup", cmd_backup}, {"label", cmd_label_exec},
+    {"check", cmd_check},     {"backup", cmd_backup}, {"label", cli_label_exec},
     {"counter", cmd_counter}, {"sale", cmd_sale},     {"return", cmd_return},   {"flow", cmd_flow},
     {"report", cmd_report},   {"store", cmd_store},
     {"user", cmd_user},       {"token", cmd_token},   {"serve", cmd_serve},

@@ -362,6 +362,29 @@ int route_label_preview(struct req *r, json_t *body, const char *tail, struct re
     return 0;
 }
 
+/* A receipt as PDF (routes_sales.c): entrepot-label draws it, the one
+ * program that links cairo. 0 with out filled either way. */
+int srv_receipt_pdf(struct reply *out, const char *receipt, int columns)
+{
+    const char *args[] = {"sale", "--reprint", receipt, "--paper", columns == 32 ? "58" : "80",
+                          "--format", "pdf", "--out", "-", NULL};
+    struct prog p;
+    if (run_prog(&p, args, 0) != 0) {
+        reply_error(out, 500, "error", NULL, "the label program cannot be run (it is built with entrepot)");
+        return 0;
+    }
+    if (p.status != 0) {
+        reply_prog(out, &p, 0);
+        free(p.out);
+        return 0;
+    }
+    out->status = 200;
+    out->text = p.out ? p.out : strdup("");
+    out->text_len = p.len;
+    out->ctype = "application/pdf";
+    return 0;
+}
+
 /* ---- printing ------------------------------------------------------------- */
 
 /* What the writer records after a print: the job's summary and who. */

@@ -239,6 +239,10 @@ void events_publish(const char *type, json_t *data);
 /* The embedded OpenAPI document (openapi_embedded.c, built from
  * src/server/openapi.json). */
 extern const char srv_openapi[];
+
+/* GET /sales/RECEIPT/receipt?format=pdf: entrepot-label draws the receipt
+ * (routes_labels.c); receipt is the number read back from the database. */
+int srv_receipt_pdf(struct reply *out, const char *receipt, int columns);
 extern const size_t srv_openapi_len;
 
 #endif

@@ -132,7 +132,7 @@ st, _, b = req("GET", B)
 check(st == 200 and b["lines"] == [] and b["paid"] == 0, f"the basket is empty for the next customer: {b}")
 receipt = str(sale.get("receipt"))
 
-# ---- receipts: text and ESC/POS copies, PDF refused with its reason
+# ---- receipts: text, ESC/POS and PDF copies; an unknown format refused
 st, h, text = req("GET", V1 + "sales/" + receipt + "/receipt")
 check(st == 200 and h.get("content-type", "").startswith("text/plain") and "REPRINT" in text and "榛子可可酱" in text,
       f"receipt text: {st} {h} {text!r:.200}")
@@ -143,8 +143,19 @@ c.request("GET", V1 + "sales/" + receipt + "/receipt?format=escpos", headers={"A
 raw = c.getresponse().read()
 c.close()
 check(raw.startswith(b"\x1b@") and "重印".encode("gb18030") in raw, f"ESC/POS bytes: {raw[:40]!r}")
-st, _, b = req("GET", V1 + "sales/" + receipt + "/receipt?format=pdf")
-check(st == 422 and L.err_field(b) == "format", f"receipt PDF: {st} {b}")
+for cols in ("32", "48"):
+    c = srv.conn()
+    c.request("GET", V1 + "sales/" + receipt + "/receipt?format=pdf&columns=" + cols,
+              headers={"Authorization": "Bearer " + CASH})
+    r = c.getresponse()
+    pdf = r.read()
+    c.close()
+    check(r.status == 200 and r.getheader("content-type") == "application/pdf" and pdf.startswith(b"%PDF-")
+          and b"/MediaBox" in pdf, f"receipt PDF, {cols} columns: {r.status} {r.getheader('content-type')} {pdf[:20]!r}")
+st, _, b = req("GET", V1 + "sales/" + receipt + "/receipt?format=html")
+check(st == 422 and L.err_field(b) == "format", f"receipt as html: {st} {b}")
+st, _, b = req("GET", V1 + "sales/999999/receipt?format=pdf")
+check(st == 404, f"no such receipt as PDF: {st} {b}")
 st, _, b = req("GET", V1 + "sales/" + receipt + "/receipt?columns=40")
 check(st == 422 and L.err_field(b) == "columns", f"receipt 40 columns: {st} {b}")
 st, _, b = req("GET", V1 + "sales/999999/receipt")
