@@ -154,6 +154,12 @@ ENT_API const char *ent_text_clip(char *buf, size_t len, const char *s, size_t m
  * a message argument: printf("sku '%s' ...", ENT_CLIP(sku, 40)). */
 #define ENT_CLIP(s, max_chars) ent_text_clip((char[ENT_CLIP_SIZE]){0}, ENT_CLIP_SIZE, (s), (max_chars))
 
+/* The display cells of the UTF-8 character at s, as a terminal and a receipt
+ * printer count them: 2 for East Asian wide and fullwidth characters, 1 for
+ * others, 0 for control characters and at the end of the text. Its length
+ * in bytes goes to *len (may be NULL). */
+ENT_API int ent_text_cells(const char *s, int *len);
+
 /* The library's version, "MAJOR.MINOR.PATCH". Static storage. */
 ENT_API const char *ent_version(void);
 

@@ -222,28 +222,9 @@ size_t cli_table_rows(const struct cli_table *t)
 size_t cli_text_width(const char *s)
 {
     size_t w = 0;
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        unsigned cp;
-        int n;
-        if (*p < 0x80) { cp = *p; n = 1; }
-        else if ((*p & 0xe0) == 0xc0) { cp = *p & 0x1f; n = 2; }
-        else if ((*p & 0xf0) == 0xe0) { cp = *p & 0x0f; n = 3; }
-        else { cp = *p & 0x07; n = 4; }
-        for (int i = 1; i < n && p[i]; i++)
-            cp = (cp << 6) | (p[i] & 0x3f);
-        for (int i = 0; i < n && *p; i++)
-            p++;
-        /* East Asian wide and fullwidth ranges take two columns. */
-        if ((cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) ||
-            (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
-            (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
-            (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x1f300 && cp <= 0x1faff) ||
-            (cp >= 0x20000 && cp <= 0x3fffd))
-            w += 2;
-        else if (cp >= 0x20)
-            w += 1;
-    }
+    int len;
+    for (; *s; s += len)
+        w += (size_t)ent_text_cells(s, &len);
     return w;
 }
 

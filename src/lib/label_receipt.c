@@ -44,27 +44,6 @@ static cairo_status_t sink(void *closure, const unsigned char *data, unsigned in
     return CAIRO_STATUS_SUCCESS;
 }
 
-/* Cells one UTF-8 character takes (the ranges of sales_receipt.c), its
- * length in *len. */
-static int cells(const unsigned char *s, int *len)
-{
-    unsigned cp;
-    int n;
-    if (*s < 0x80) { cp = *s; n = 1; }
-    else if ((*s & 0xe0) == 0xc0) { cp = *s & 0x1f; n = 2; }
-    else if ((*s & 0xf0) == 0xe0) { cp = *s & 0x0f; n = 3; }
-    else { cp = *s & 0x07; n = 4; }
-    int i = 1;
-    for (; i < n && s[i]; i++)
-        cp = (cp << 6) | (s[i] & 0x3f);
-    *len = i;
-    if ((cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) || (cp >= 0xac00 && cp <= 0xd7a3) ||
-        (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
-        (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x1f300 && cp <= 0x1faff) || (cp >= 0x20000 && cp <= 0x3fffd))
-        return 2;
-    return cp >= 0x20 ? 1 : 0;
-}
-
 /* One line, each character at its cell, centred in a wide one's two. */
 static void draw_line(cairo_t *cr, const char *line, size_t n, double x0, double y)
 {
@@ -72,7 +51,7 @@ static void draw_line(cairo_t *cr, const char *line, size_t n, double x0, double
     size_t i = 0;
     int col = 0;
     while (i < n) {
-        int len, w = cells((const unsigned char *)line + i, &len);
+        int len, w = ent_text_cells((const char *)line + i, &len);
         if (w > 0 && line[i] != ' ') {
             cairo_text_extents_t te;
             memcpy(ch, line + i, (size_t)len);

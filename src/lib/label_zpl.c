@@ -371,28 +371,12 @@ done:
  * whole em in any font; others 0.6 em, as in Andale Mono, the face of the
  * printer fonts ANMDS.TTF and its kin. Only an estimate: the printer's font
  * cannot be measured from here, which is why graphics are the default. */
-static bool wide(unsigned cp)
-{
-    return (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) || (cp >= 0xac00 && cp <= 0xd7a3) ||
-           (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
-           (cp >= 0xffe0 && cp <= 0xffe6) || cp >= 0x20000;
-}
-
 static double em_estimate(const char *s)
 {
     double em = 0;
-    const unsigned char *u = (const unsigned char *)s;
-    while (*u) {
-        unsigned cp = *u;
-        int n = cp < 0x80 ? 1 : cp < 0xe0 ? 2 : cp < 0xf0 ? 3 : 4;
-        if (n > 1)
-            cp &= 0x3fu >> (n - 1);
-        for (int i = 1; i < n && u[i]; i++)
-            cp = (cp << 6) | (u[i] & 0x3fu);
-        for (int i = 0; i < n && *u; i++)
-            u++;
-        em += wide(cp) ? 1.0 : 0.6;
-    }
+    int len;
+    for (; *s; s += len)
+        em += ent_text_cells(s, &len) == 2 ? 1.0 : 0.6;
     return em;
 }
 

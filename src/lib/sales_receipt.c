@@ -39,33 +39,11 @@ static void puts_(struct out *o, const char *s)
     put(o, s, strlen(s));
 }
 
-/* Display cells of one UTF-8 character starting at s, and its length. */
-static int cells(const unsigned char *s, int *len)
-{
-    unsigned cp;
-    int n;
-    if (*s < 0x80) { cp = *s; n = 1; }
-    else if ((*s & 0xe0) == 0xc0) { cp = *s & 0x1f; n = 2; }
-    else if ((*s & 0xf0) == 0xe0) { cp = *s & 0x0f; n = 3; }
-    else { cp = *s & 0x07; n = 4; }
-    int i = 1;
-    for (; i < n && s[i]; i++)
-        cp = (cp << 6) | (s[i] & 0x3f);
-    *len = i;
-    /* East Asian wide and fullwidth characters take two cells on the paper
-     * as on a terminal (a 58 mm printer prints 32 Latin or 16 Chinese). */
-    if ((cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) || (cp >= 0xac00 && cp <= 0xd7a3) ||
-        (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
-        (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x1f300 && cp <= 0x1faff) || (cp >= 0x20000 && cp <= 0x3fffd))
-        return 2;
-    return cp >= 0x20 ? 1 : 0;
-}
-
 static int width(const char *s)
 {
     int w = 0, len;
     for (const unsigned char *p = (const unsigned char *)s; *p; p += len)
-        w += cells(p, &len);
+        w += ent_text_cells((const char *)p, &len);
     return w;
 }
 
@@ -75,7 +53,7 @@ static size_t fit(const char *s, int max, int *used)
     int w = 0, len;
     const unsigned char *p = (const unsigned char *)s;
     while (*p) {
-        int c = cells(p, &len);
+        int c = ent_text_cells((const char *)p, &len);
         if (w + c > max)
             break;
         w += c;
@@ -105,7 +83,7 @@ static size_t break_at(const char *s, int max)
             return i;
     if (n == 0) {
         int l;
-        cells((const unsigned char *)s, &l);
+        ent_text_cells((const char *)s, &l);
         n = (size_t)l;
     }
     return n;
@@ -160,7 +138,7 @@ static void center(struct out *o, int cols, const char *s)
         size_t n = break_at(s, cols);
         int w = 0, len;
         for (size_t i = 0; i < n; i += (size_t)len)
-            w += cells((const unsigned char *)s + i, &len);
+            w += ent_text_cells((const char *)s + i, &len);
         spaces(o, (cols - w) / 2);
         put(o, s, n);
         put(o, "\n", 1);

@@ -143,3 +143,26 @@ void entx_text_trim_cut(char *s, size_t len)
     else
         s[end] = '\0';
 }
+
+int ent_text_cells(const char *str, int *len)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    unsigned cp;
+    int n;
+    if (*s < 0x80) { cp = *s; n = 1; }
+    else if ((*s & 0xe0) == 0xc0) { cp = *s & 0x1f; n = 2; }
+    else if ((*s & 0xf0) == 0xe0) { cp = *s & 0x0f; n = 3; }
+    else { cp = *s & 0x07; n = 4; }
+    int i = 1;
+    for (; i < n && s[i]; i++)
+        cp = (cp << 6) | (s[i] & 0x3f);
+    if (len)
+        *len = *s ? i : 0;
+    /* East Asian wide and fullwidth characters take two cells on paper as
+     * on a terminal (a 58 mm printer prints 32 Latin or 16 Chinese). */
+    if ((cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) || (cp >= 0xac00 && cp <= 0xd7a3) ||
+        (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
+        (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x1f300 && cp <= 0x1faff) || (cp >= 0x20000 && cp <= 0x3fffd))
+        return 2;
+    return cp >= 0x20 ? 1 : 0;
+}

@@ -104,11 +104,35 @@ static void utf8_rows(void **state)
     assert_false(ent_utf8_valid("01234567\x80", 9));      /* a stray continuation after ASCII */
 }
 
+/* Display cells of one character: the receipts, the receipt PDF and the
+ * CLI's tables all count with it. */
+static void cells_rows(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *s;
+        int cells, len;
+    } rows[] = {
+        {"A", 1, 1},          {"é", 1, 2},          {"茶", 2, 3},           {"ｱ", 1, 3} /* half-width kana */,
+        {"Ａ", 2, 3},         {"한", 2, 3},          {"\t", 0, 1},          {"", 0, 0},
+        {"\xe8\x8c", 1, 2} /* cut short: moves on by what is there */, {"𠀀", 2, 4},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        int len = -1, c = ent_text_cells(rows[i].s, &len);
+        if (c != rows[i].cells || len != rows[i].len)
+            print_message("row %zu: %d cells, %d bytes; want %d, %d\n", i, c, len, rows[i].cells, rows[i].len);
+        assert_int_equal(c, rows[i].cells);
+        assert_int_equal(len, rows[i].len);
+    }
+    assert_int_equal(ent_text_cells("茶", NULL), 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(clip_rows),
         cmocka_unit_test(utf8_rows),
+        cmocka_unit_test(cells_rows),
         cmocka_unit_test_setup_teardown(long_message, test_db_setup, test_db_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
