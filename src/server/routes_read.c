@@ -200,8 +200,14 @@ done:
     return 0;
 }
 
+struct level_rows {
+    json_t *rows;
+    bool costs; /* the asker may see what the stock cost (not a cashier or a label clerk) */
+};
+
 static int add_level(const ent_level *l, void *ud)
 {
+    struct level_rows *x = ud;
     json_t *o = json_object();
     json_object_set_new(o, "gtin", jstr(l->gtin));
     json_object_set_new(o, "sku", jstr(l->sku));
@@ -216,9 +222,11 @@ static int add_level(const ent_level *l, void *ud)
      * a commodity (rows by product), and a value needs a cost */
     bool by_product = l->gtin != NULL && l->lot == NULL;
     json_object_set_new(o, "reorder_point", by_product ? json_integer(l->reorder_point) : json_null());
-    json_object_set_new(o, "value", l->cost_currency ? json_integer(l->value) : json_null());
-    json_object_set_new(o, "cost_currency", jstr(l->cost_currency));
-    json_array_append_new(ud, o);
+    if (x->costs) {
+        json_object_set_new(o, "value", l->cost_currency ? json_integer(l->value) : json_null());
+        json_object_set_new(o, "cost_currency", jstr(l->cost_currency));
+    }
+    json_array_append_new(x->rows, o);
     return 0;
 }
 
@@ -230,8 +238,13 @@ static int levels(struct req *r, ent_levels_query *q, struct reply *out)
         arg_text(r, "origin", &q->origin, out) || arg_whole(r, "limit", 1, 100000, 1000, &limit, out))
         return 0;
     q->limit = limit;
-    json_t *rows = json_array();
-    int rc = ent_stock_levels(db, q, add_level, rows);
+    /* Where each lot lies and how many is for everyone on the floor; what
+     * it cost is for those who read reports, keep the stock or set prices. */
+    int role = r->who.role;
+    struct level_rows x = {json_array(), ent_role_may(role, ENT_RIGHT_READ) || ent_role_may(role, ENT_RIGHT_STOCK) ||
+                                             ent_role_may(role, ENT_RIGHT_CATALOG)};
+    json_t *rows = x.rows;
+    int rc = ent_stock_levels(db, q, add_level, &x);
     if (rc != ENT_OK) {
         json_decref(rows);
         reply_ent(out, db, rc);

@@ -54,6 +54,10 @@ st, _, b = srv.req("GET", V1 + "scan?code=4006381333932", token=CASH)
 check(st == 422 and "check digit" in b["error"]["message"], f"scan bad check digit: {st} {b}")
 st, _, b = srv.req("GET", V1 + "stock?by=lot", token=CASH)
 check(st == 200 and {r["lot"]: r["qty"] for r in b["levels"]}.get("N1") == 5000, f"stock by lot: {b}")
+check(b["levels"] and all("value" not in r and "cost_currency" not in r for r in b["levels"]),
+      f"stock by lot: a cashier is not shown what the stock cost: {b}")
+st, _, b = srv.req("GET", V1 + "stock?by=lot", token=M)
+check(st == 200 and b["levels"] and all("value" in r and "cost_currency" in r for r in b["levels"]), f"stock by lot: the manager is shown the costs: {b}")
 check(b["levels"] and all(r["value"] is None and r["reorder_point"] is None for r in b["levels"] if r["cost_currency"] is None),
       f"stock by lot: no cost and no reorder point are null, not 0: {b}")
 st, _, b = srv.req("GET", V1 + "stock?by=shelf", token=CASH)
