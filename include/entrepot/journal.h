@@ -306,6 +306,16 @@ ENT_API int ent_journal_pubkeys(ent_db *db, char **out);
 ENT_API int ent_journal_export_csv(ent_db *db, const char *dir, int64_t from_seq, int64_t to_seq, int64_t *records);
 
 /*
+ * Writes the journal (records from_seq..to_seq, 0: no bound) as one JSON
+ * document to f: the store (code, currency, time zone), the format, every
+ * public key, and the records with their taxes, payments, lines and counts
+ * (README.md, "Export"). Records are written one at a time, so memory does not
+ * grow with the journal. *records (may be NULL) receives the records written.
+ * Reads only. Errors: ENT_ERROR (a write failed).
+ */
+ENT_API int ent_journal_export_json(ent_db *db, FILE *f, int64_t from_seq, int64_t to_seq, int64_t *records);
+
+/*
  * Opens a journal export without the store's database: the JSON of an
  * export, or a CSV set (its folder or its manifest.csv). *out receives an
  * in-memory database holding the export's store (code, currency, time zone)

@@ -411,81 +411,9 @@ static const char export_help[] =
 
 struct export_ctx {
     FILE *f;
-    bool csv;
     long n;
     const char *tz; /* the store's zone: each record's time is also given as people read it */
 };
-
-static int export_json(const ent_journal_entry *e, void *ud)
-{
-    struct export_ctx *x = ud;
-    json_t *o = json_object(), *taxes = json_array(), *pays = json_array(), *lines = json_array();
-    json_object_set_new(o, "seq", json_integer(e->seq));
-    json_object_set_new(o, "uuid", json_string(e->uuid));
-    json_object_set_new(o, "kind", json_string(e->kind));
-    char local[24];
-    cli_local_time(local, sizeof local, x->tz, e->time);
-    json_object_set_new(o, "time", json_string(e->time));
-    json_object_set_new(o, "local_time", json_string(local));
-    json_object_set_new(o, "counter", json_string(e->counter));
-    json_object_set_new(o, "cashier", json_string(e->cashier));
-    json_object_set_new(o, "ref", json_string(e->ref));
-    json_object_set_new(o, "currency", json_string(e->currency));
-    json_object_set_new(o, "total", json_integer(e->total));
-    json_object_set_new(o, "grand_total", json_integer(e->grand_total));
-    json_object_set_new(o, "event", json_string(e->event));
-    json_object_set_new(o, "note", json_string(e->note));
-    json_object_set_new(o, "period", json_string(e->period));
-    json_object_set_new(o, "period_end", json_string(e->period_end));
-    json_object_set_new(o, "first_seq", json_integer(e->first_seq));
-    json_object_set_new(o, "last_seq", json_integer(e->last_seq));
-    json_object_set_new(o, "training", json_integer(e->training));
-    for (size_t i = 0; i < e->ntaxes; i++)
-        json_array_append_new(taxes, json_pack("{s:i,s:I,s:I}", "rate", (int)e->taxes[i].rate, "gross",
-                                               (json_int_t)e->taxes[i].gross, "tax", (json_int_t)e->taxes[i].tax));
-    for (size_t i = 0; i < e->npays; i++)
-        json_array_append_new(pays, json_pack("{s:s,s:I}", "method", e->pays[i].method, "amount",
-                                              (json_int_t)e->pays[i].amount));
-    for (size_t i = 0; i < e->nlines; i++) {
-        const ent_journal_line *l = &e->lines[i];
-        json_array_append_new(lines, json_pack("{s:I,s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:i}", "line", (json_int_t)(i + 1),
-                                               "code", l->code, "lot", l->lot, "name", l->name, "qty",
-                                               (json_int_t)l->qty, "unit_price", (json_int_t)l->unit_price,
-                                               "discount", (json_int_t)l->discount, "amount", (json_int_t)l->amount,
-                                               "rate", (int)l->rate));
-    }
-    json_object_set_new(o, "taxes", taxes);
-    json_object_set_new(o, "payments", pays);
-    json_object_set_new(o, "lines", lines);
-    if (e->ncounts) {
-        json_t *c = json_object();
-        for (size_t i = 0; i < e->ncounts; i++)
-            json_object_set_new(c, e->count_kinds[i], json_integer(e->counts[i]));
-        json_object_set_new(o, "counts", c);
-    }
-    if (e->pubkey_pem)
-        json_object_set_new(o, "public_key", json_string(e->pubkey_pem));
-    json_object_set_new(o, "prev_hash", json_string(e->prev_hash));
-    json_object_set_new(o, "key_id", json_string(e->key_id));
-    json_object_set_new(o, "hash", json_string(e->hash));
-    json_object_set_new(o, "signature", json_string(e->signature));
-    json_object_set_new(o, "qr", json_string(e->qr));
-    json_object_set_new(o, "body", json_string(e->body));
-    /* One record at a time: a million records never sit in memory at once. */
-    fputs(x->n++ ? ",\n    " : "\n    ", x->f);
-    json_dumpf(o, x->f, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    json_decref(o);
-    return 0;
-}
-
-static int export_keys_json(const ent_journal_entry *e, void *ud)
-{
-    json_t *keys = ud;
-    if (e->pubkey_pem)
-        json_array_append_new(keys, json_pack("{s:I,s:s,s:s}", "seq", (json_int_t)e->seq, "record", e->kind, "pem",
-                                              e->pubkey_pem));
-    return 0;
-}
 
 static int export_csv(const ent_journal_entry *e, void *ud)
 {
@@ -554,7 +482,7 @@ static int journal_export(struct cli *cli, int argc, char **argv)
         return st;
     }
     FILE *f = out.f;
-    struct export_ctx x = {f, csv, 0, store->tz};
+    struct export_ctx x = {f, 0, store->tz};
     if (csv) {
         static const char *const head[] = {"seq",        "uuid",      "kind",     "time",      "counter",
                                            "cashier",    "ref",       "currency", "total",     "grand_total",
@@ -564,26 +492,9 @@ static int journal_export(struct cli *cli, int argc, char **argv)
         ent_csv_write(f, head, sizeof head / sizeof *head);
         rc = ent_journal_each(cli->db, lo, hi, export_csv, &x);
     } else {
-        json_t *keys = json_array();
-        rc = ent_journal_each(cli->db, 0, 0, export_keys_json, keys);
-        char *k = json_dumps(keys, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-        json_t *s = json_pack("[s,s,s]", store->code, store->currency, store->tz);
-        char *sc = json_dumps(json_array_get(s, 0), JSON_ENCODE_ANY);
-        char *cur = json_dumps(json_array_get(s, 1), JSON_ENCODE_ANY);
-        char *tz = json_dumps(json_array_get(s, 2), JSON_ENCODE_ANY);
-        fprintf(f,
-                "{\n  \"store\": %s,\n  \"format\": \"entrepot-journal 1\",\n  \"currency\": %s,\n"
-                "  \"time_zone\": %s,\n  \"keys\": %s,\n  \"records\": [",
-                sc, cur, tz, k ? k : "[]");
-        free(sc);
-        free(cur);
-        free(tz);
-        free(k);
-        json_decref(s);
-        json_decref(keys);
-        if (rc == ENT_OK)
-            rc = ent_journal_each(cli->db, lo, hi, export_json, &x);
-        fputs("\n  ]\n}\n", f);
+        int64_t n = 0;
+        rc = ent_journal_export_json(cli->db, f, lo, hi, &n);
+        x.n = (long)n;
     }
     ent_store_free(store);
     if (outpath && (st = cli_out_close(&out, rc == ENT_OK)) != 0)

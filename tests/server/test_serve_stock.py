@@ -207,6 +207,9 @@ with open(path, "w") as f:
     json.dump(doc, f, ensure_ascii=False)
 v = subprocess.run([L.ENTREPOT, "journal", "verify", "--export", path], capture_output=True, text=True)
 check(v.returncode == 0, f"the CLI verifies the server's export: {v.returncode} {v.stdout} {v.stderr}")
+# One writer of the export in the library: the server hands out what the CLI writes.
+mine = json.loads(L.cli("journal", "export").stdout)
+check(mine == doc, "the server's export is the CLI's export, record for record")
 refused("GET", "journal/export?from=5&to=2", None, AUD, 422, "invalid", "from")
 st, h, pem = srv.req("GET", V1 + "journal/pubkey", token=AUD)
 check(st == 200 and "BEGIN PUBLIC KEY" in pem and pem.startswith("# record 1 (START)"), f"pubkey: {st} {pem[:80]!r}")
