@@ -10,6 +10,7 @@
 #include "entrepot/scan.h"
 #include "entrepot/stock.h"
 #include "internal.h"
+#include "stock_internal.h"
 
 /* ---- resolving ---------------------------------------------------------- */
 
@@ -139,11 +140,86 @@ static void read_end(ent_db *db, int began)
         sqlite3_reset(st);
 }
 
+/*
+ * The lean read of the commodity: only what a match shows (its code, name
+ * and unit), straight into the match's own buffers. The whole row with its
+ * allocated strings (ent_product_find) cost a scan more than the lookup.
+ */
+static int read_product(ent_db *db, ent_scan_match *m)
+{
+    sqlite3_stmt *st = entx_stmt(db, "SELECT COALESCE(gtin, sku), COALESCE(name_zh, name_en, ''), unit "
+                                     "FROM product WHERE id = ?");
+    if (st == NULL)
+        return db->code;
+    sqlite3_bind_int64(st, 1, m->product_id);
+    int sc = sqlite3_step(st), rc = ENT_OK;
+    if (sc == SQLITE_ROW) {
+        entx_col_copy(st, m->code, sizeof m->code, 0);
+        entx_col_copy(st, m->name, sizeof m->name, 1);
+        entx_col_copy(st, m->unit, sizeof m->unit, 2);
+    } else {
+        rc = entx_fail_sql(db, "reading a commodity");
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+/*
+ * The counter's path: a scan whose GTIN the catalogue holds as a commodity's
+ * own GTIN (nearly every scan) is answered by one statement in autocommit,
+ * the commodity's code, name and unit and the scanned lot with its dates
+ * together, so that a scan costs little more than the bare GTIN lookup.
+ * ENT_NOTFOUND sends the scan down the general path (case and in-store
+ * codes, SKUs, a lot not on record: that path words the message).
+ */
+static int resolve_fast(ent_db *db, ent_scan_match **out, const ent_scan *scan)
+{
+#define FAST_PRODUCT "SELECT p.id, COALESCE(p.gtin, p.sku), COALESCE(p.name_zh, p.name_en, ''), p.unit"
+    static const char plain[] = FAST_PRODUCT " FROM product p WHERE p.gtin = ?1";
+    static const char with_lot[] = FAST_PRODUCT ", " ENTX_LOT_COLS " FROM product p "
+                                   "LEFT JOIN lot l ON l.product_id = p.id AND l.code = ?2 WHERE p.gtin = ?1";
+    if (scan->kind == ENT_SCAN_INSTORE || scan->kind == ENT_SCAN_OTHER || scan->gtin[0] == '\0' ||
+        scan->count >= 0)
+        return ENT_NOTFOUND;
+    bool lot = scan->lot[0] != '\0';
+    sqlite3_stmt *st = entx_stmt(db, lot ? with_lot : plain);
+    if (st == NULL)
+        return db->code;
+    sqlite3_bind_text(st, 1, scan->gtin, -1, SQLITE_STATIC);
+    if (lot)
+        sqlite3_bind_text(st, 2, scan->lot, -1, SQLITE_STATIC);
+    int sc = sqlite3_step(st), rc = ENT_NOTFOUND;
+    ent_scan_match *m = NULL;
+    /* A lot named but not on record: the general path says which. */
+    if (sc == SQLITE_ROW && (!lot || sqlite3_column_type(st, 4) != SQLITE_NULL)) {
+        m = calloc(1, sizeof *m);
+        rc = m ? ENT_OK : entx_fail(db, ENT_ERROR, "out of memory");
+    } else if (sc != SQLITE_ROW && sc != SQLITE_DONE) {
+        rc = entx_fail_sql(db, "reading a commodity");
+    }
+    if (rc == ENT_OK) {
+        m->product_id = sqlite3_column_int64(st, 0);
+        entx_col_copy(st, m->code, sizeof m->code, 1);
+        entx_col_copy(st, m->name, sizeof m->name, 2);
+        entx_col_copy(st, m->unit, sizeof m->unit, 3);
+        m->code_qty = m->qty = 1;
+        if (scan->has_measure && strcmp(m->unit, "pcs") != 0)
+            m->qty = measure_in(&scan->measure, m->unit);
+        if (lot && (rc = entx_lot_from_row(db, st, 4, &m->lot)) == ENT_OK)
+            compare_lot(m, scan);
+    }
+    sqlite3_reset(st);
+    if (rc == ENT_OK)
+        *out = m;
+    else
+        ent_scan_match_free(m);
+    return rc;
+}
+
 int ent_scan_resolve(ent_db *db, ent_scan_match **out, const ent_scan *scan)
 {
     const char *codes[2];
     int began = 0;
-    ent_product *p = NULL;
     ent_scan_match *m = NULL;
     int64_t code_qty = 1;
     int rc = ENT_NOTFOUND;
@@ -153,14 +229,17 @@ int ent_scan_resolve(ent_db *db, ent_scan_match **out, const ent_scan *scan)
         rc = entx_fail(db, ENT_INVALID, "the scan was not understood");
         goto done;
     }
+    if ((rc = resolve_fast(db, out, scan)) != ENT_NOTFOUND)
+        return rc;
     size_t n = candidates(scan, codes);
     if (n == 0) {
         rc = entx_fail(db, ENT_NOTFOUND, "the scan names no commodity (no GTIN in it)");
         goto done;
     }
     began = read_begin(db);
+    int64_t id = 0;
     for (size_t i = 0; i < n && rc == ENT_NOTFOUND; i++)
-        rc = ent_product_find(db, &p, &code_qty, codes[i]);
+        rc = ent_product_id(db, &id, &code_qty, codes[i]);
     if (rc != ENT_OK)
         goto done;
     m = calloc(1, sizeof *m);
@@ -168,10 +247,9 @@ int ent_scan_resolve(ent_db *db, ent_scan_match **out, const ent_scan *scan)
         rc = entx_fail(db, ENT_ERROR, "out of memory");
         goto done;
     }
-    m->product_id = p->id;
-    snprintf(m->code, sizeof m->code, "%s", p->gtin[0] ? p->gtin : p->sku);
-    snprintf(m->name, sizeof m->name, "%s", p->name_zh ? p->name_zh : p->name_en ? p->name_en : "");
-    snprintf(m->unit, sizeof m->unit, "%s", p->unit);
+    m->product_id = id;
+    if ((rc = read_product(db, m)) != ENT_OK)
+        goto done;
     m->code_qty = code_qty;
     m->qty = code_qty;
     /* A count of nothing is no quantity (selling it as one unit was a
@@ -186,10 +264,10 @@ int ent_scan_resolve(ent_db *db, ent_scan_match **out, const ent_scan *scan)
                       (long long)scan->count, (long long)code_qty);
         goto done;
     }
-    if (scan->has_measure && strcmp(p->unit, "pcs") != 0)
-        m->qty = measure_in(&scan->measure, p->unit);
+    if (scan->has_measure && strcmp(m->unit, "pcs") != 0)
+        m->qty = measure_in(&scan->measure, m->unit);
     if (scan->lot[0]) {
-        rc = ent_lot_find_id(db, &m->lot, p->id, scan->lot);
+        rc = ent_lot_find_id(db, &m->lot, id, scan->lot);
         if (rc == ENT_NOTFOUND) {
             m->lot_state = ENT_SCAN_LOT_UNKNOWN;
             snprintf(m->problem, sizeof m->problem, "%s", ent_errmsg(db));
@@ -206,7 +284,6 @@ int ent_scan_resolve(ent_db *db, ent_scan_match **out, const ent_scan *scan)
     rc = ENT_OK;
 done:
     read_end(db, began);
-    ent_product_free(p);
     ent_scan_match_free(m);
     return rc;
 }

@@ -18,11 +18,30 @@
 
 /* ---- lots --------------------------------------------------------------- */
 
-static const char lot_cols_sql[] =
-    "SELECT l.id, l.product_id, l.uuid, l.code, l.declaration, l.supplier, l.origin, l.import_date, "
-    "       l.production_date, l.expiry, l.unit_cost, l.cost_currency, "
-    "       (SELECT COALESCE(SUM(qty), 0) FROM stock_balance b WHERE b.lot_id = l.id) "
-    "FROM lot l WHERE l.product_id = ? AND l.code = ?";
+static const char lot_cols_sql[] = "SELECT " ENTX_LOT_COLS " FROM lot l WHERE l.product_id = ? AND l.code = ?";
+
+int entx_lot_from_row(ent_db *db, sqlite3_stmt *st, int col, ent_lot **out)
+{
+    *out = NULL;
+    ent_lot *l = calloc(1, sizeof *l);
+    if (l == NULL)
+        return entx_fail(db, ENT_ERROR, "out of memory");
+    l->id = sqlite3_column_int64(st, col);
+    l->product_id = sqlite3_column_int64(st, col + 1);
+    entx_col_copy(st, l->uuid, sizeof l->uuid, col + 2);
+    l->code = entx_col_strdup(st, col + 3);
+    l->declaration = entx_col_strdup(st, col + 4);
+    l->supplier = entx_col_strdup(st, col + 5);
+    entx_col_copy(st, l->origin, sizeof l->origin, col + 6);
+    entx_col_copy(st, l->import_date, sizeof l->import_date, col + 7);
+    entx_col_copy(st, l->production_date, sizeof l->production_date, col + 8);
+    entx_col_copy(st, l->expiry, sizeof l->expiry, col + 9);
+    l->unit_cost = sqlite3_column_type(st, col + 10) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, col + 10);
+    entx_col_copy(st, l->cost_currency, sizeof l->cost_currency, col + 11);
+    l->on_hand = sqlite3_column_int64(st, col + 12);
+    *out = l;
+    return ENT_OK;
+}
 
 static int read_lot(ent_db *db, int64_t product_id, const char *code, ent_lot **out)
 {
@@ -33,31 +52,12 @@ static int read_lot(ent_db *db, int64_t product_id, const char *code, ent_lot **
     sqlite3_bind_int64(st, 1, product_id);
     sqlite3_bind_text(st, 2, code, -1, SQLITE_STATIC);
     int sc = sqlite3_step(st), rc = ENT_OK;
-    if (sc == SQLITE_ROW) {
-        ent_lot *l = calloc(1, sizeof *l);
-        if (l == NULL) {
-            rc = entx_fail(db, ENT_ERROR, "out of memory");
-        } else {
-            l->id = sqlite3_column_int64(st, 0);
-            l->product_id = sqlite3_column_int64(st, 1);
-            entx_col_copy(st, l->uuid, sizeof l->uuid, 2);
-            l->code = entx_col_strdup(st, 3);
-            l->declaration = entx_col_strdup(st, 4);
-            l->supplier = entx_col_strdup(st, 5);
-            entx_col_copy(st, l->origin, sizeof l->origin, 6);
-            entx_col_copy(st, l->import_date, sizeof l->import_date, 7);
-            entx_col_copy(st, l->production_date, sizeof l->production_date, 8);
-            entx_col_copy(st, l->expiry, sizeof l->expiry, 9);
-            l->unit_cost = sqlite3_column_type(st, 10) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 10);
-            entx_col_copy(st, l->cost_currency, sizeof l->cost_currency, 11);
-            l->on_hand = sqlite3_column_int64(st, 12);
-            *out = l;
-        }
-    } else if (sc == SQLITE_DONE) {
+    if (sc == SQLITE_ROW)
+        rc = entx_lot_from_row(db, st, 0, out);
+    else if (sc == SQLITE_DONE)
         rc = ENT_NOTFOUND;
-    } else {
+    else
         rc = entx_fail_sql(db, "reading a lot");
-    }
     sqlite3_reset(st);
     return rc;
 }

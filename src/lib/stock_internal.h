@@ -2,6 +2,8 @@
 #ifndef ENT_STOCK_INTERNAL_H
 #define ENT_STOCK_INTERNAL_H
 
+#include <sqlite3.h>
+
 #include "entrepot/db.h"
 #include "entrepot/stock.h"
 
@@ -15,6 +17,18 @@
 #define ENT_STOCK_BALANCE_MAX 10000000000LL /* base units of one lot at one location */
 #define ENT_STOCK_COST_MAX 100000000LL      /* minor units per unit of sale (piece, kg, litre) */
 #define ENT_LOT_CODE_MAX 20                 /* GS1 AI (10) */
+
+/*
+ * The columns of a lot as entx_lot_from_row reads them, for a query that
+ * names the lot table l: its row and its units on hand over all locations.
+ */
+#define ENTX_LOT_COLS                                                                                          \
+    "l.id, l.product_id, l.uuid, l.code, l.declaration, l.supplier, l.origin, l.import_date, "               \
+    "l.production_date, l.expiry, l.unit_cost, l.cost_currency, "                                            \
+    "(SELECT COALESCE(SUM(qty), 0) FROM stock_balance b WHERE b.lot_id = l.id)"
+
+/* A lot from the current row of st, its ENTX_LOT_COLS starting at col. */
+int entx_lot_from_row(ent_db *db, sqlite3_stmt *st, int col, ent_lot **out);
 
 /*
  * Appends one ledger row and changes the balance of (lot, location) by delta,
