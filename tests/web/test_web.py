@@ -36,6 +36,14 @@ XSS_GTIN = "4006381333948"
 EXPIRED = "~01049012345678941720013110OLD"  # 抹茶, lot OLD (expired), FNC1 substitute '~'
 GS1_COLA = "~01050001125481671735030110K1"  # 可口可乐, lot K1, expiry 2035-03-01
 
+os.environ["ENTREPOT_LABELS"] = os.path.join(os.environ["ENT_SOURCE_DIR"], "labels")
+PRINTED = os.path.join(L.WORK, "printed.out")
+LP = os.path.join(L.WORK, "lp")
+with open(LP, "w") as f:  # a stand-in for CUPS' lp: keeps the job, names a request
+    f.write(f'#!/bin/sh\nfor a; do last=$a; done\ncp "$last" "{PRINTED}"\necho "request id is office-7 (1 file(s))"\n')
+os.chmod(LP, 0o700)
+os.environ["ENTREPOT_LP"] = LP
+
 L.make_store()
 L.cli("product", "add", "--gtin", XSS_GTIN, "--name-zh", XSS, "--price", "1.00", "--tax-rate", "13")
 L.cli("stock", "receive", "--product", L.MATCHA, "--qty", "10", "--lot", "OLD", "--origin", "JP",
@@ -166,7 +174,8 @@ try:
 
     # a manager: every page; adds a cashier
     login("manager.1")
-    check(nav_ids() == ["nav-stock", "nav-counter", "nav-receive", "nav-counts", "nav-reports", "nav-journal", "nav-users"], f"manager nav {nav_ids()}")
+    check(nav_ids() == ["nav-stock", "nav-counter", "nav-receive", "nav-counts", "nav-reports", "nav-journal",
+                        "nav-labels", "nav-catalog", "nav-users"], f"manager nav {nav_ids()}")
     drv.get(BASE + "#/users")
     by("#user-name").send_keys("wang")
     by("#user-display").send_keys("王芳")
@@ -184,6 +193,9 @@ try:
     check(nav_ids() == ["nav-stock", "nav-counter"], f"cashier nav {nav_ids()}")
     drv.get(BASE + "#/users")
     wait.until(lambda d: d.current_url.endswith("#/stock"))
+    drv.get(BASE + "#/catalog")  # no catalogue (prices editor) for a cashier
+    wait.until(lambda d: d.current_url.endswith("#/stock"))
+    check(not drv.find_elements(By.ID, "cat-q"), "the cashier gets no catalogue page")
     drv.get(BASE + "#/counter")
     scan = by("#scan")
     check(drv.switch_to.active_element == scan, "the scan field has the focus")
@@ -272,6 +284,8 @@ try:
     by("#stock-results a.result").click()
     check(text_in("#product-name", "榛子可可酱"), "the commodity page")
     check(text_in("#product-lots", "IT") and text_in("#product-lots", "2035-06-30"), "lots by origin with expiry")
+    check(text_in("#product-lots", "意大利 IT") and text_in("#product-origin", "意大利"), "the origin's name beside its code")
+    check(text_in("#product-onhand", "件") and "pcs" not in by("#product-onhand").text, "the unit in words")
     check(text_in("#product-places", "S1"), "the locations")
     check(text_in("#product-price", "39.90"), "the price")
     shot("stock-product", 360)
@@ -288,8 +302,97 @@ try:
     check(text_in("#product-name", XSS), "markup as text on the commodity page")
     shot("stock-xss", 360)
 
-    # the reports, after the sale, as the manager: charts drawn by the page
+    # the catalogue, as the manager: a refused commodity, then a new price of 榛子可可酱
     logout()
+    login("manager.1")
+    width(1920, 1000)
+    drv.get(BASE + "#/catalog")
+    by("#cat-q").send_keys("榛子")
+    check(text_in("#cat-list", "榛子可可酱") and text_in("#cat-list", "¥39.90"), "the catalogue search")
+    shot("catalog", 1920)
+    shot("catalog", 360)
+    width(1920, 1000)
+    by("#cat-new").click()
+    by("#cat-gtin").send_keys(L.COLA)  # taken: refused by the server, named, nothing written
+    by("#cat-name_zh").send_keys("重复")
+    by("#cat-price").send_keys("1.00")
+    before = L.dump()
+    by("#cat-save").click()
+    check(text_in("#cat-msg", L.COLA), "a GTIN in use is refused, named")
+    check(L.dump() == before, "the refused commodity wrote nothing")
+    drv.get(BASE + f"#/catalog/{L.NUTELLA}")
+    check(text_in("#cat-price-now", "39.90"), "the price now")
+    Select(by("#cat-origin")).select_by_value("IT")  # its default origin, for labels printed by code
+    by("#cat-brand").send_keys("Ferrero")
+    by("#cat-save").click()
+    check(text_in("#cat-msg", "已保存"), "the edit is saved")
+    check(L.query("SELECT origin, brand FROM product WHERE name_zh = '榛子可可酱'") == [("IT", "Ferrero")], "the edit in the database")
+    by("#cat-new-price").send_keys("4l.50" + Keys.ENTER)  # a typo: not an amount, nothing sent
+    check(text_in("#cat-msg", "12.50"), "a price that is not an amount is told")
+    by("#cat-new-price").clear()
+    by("#cat-new-price").send_keys("41.50" + Keys.ENTER)
+    wait.until(EC.alert_is_present())
+    check("41.50" in drv.switch_to.alert.text, "the change is confirmed first")
+    drv.switch_to.alert.accept()
+    check(text_in("#cat-price-now", "41.50"), "the new price")
+    check(text_in("#cat-price-history", "41.50") and text_in("#cat-price-history", "manager.1"), "the price history, with who")
+    check(L.query("SELECT price FROM product WHERE gtin = ?", L.NUTELLA.zfill(14)) == [(4150,)]
+          or L.query("SELECT price FROM product WHERE gtin = ?", L.NUTELLA) == [(4150,)], "the price in the database")
+    shot("catalog-edit", 1920)
+    shot("catalog-edit", 360)
+
+    # the manager receives, and the delivery's labels are offered
+    width(1920, 1000)
+    drv.get(BASE + "#/receive")
+    by("#rcv-product").send_keys(L.NUTELLA + Keys.ENTER)
+    drv.switch_to.active_element.send_keys("3")
+    by("#rcv-lot").send_keys("N9")
+    by("#rcv-origin").send_keys("IT")
+    drv.execute_script("document.getElementById('rcv-expiry').value = '2036-01-31'")
+    by("#rcv-location").send_keys("B1")
+    by("#rcv-submit").click()
+    check(text_in("#rcv-msg", "× 3"), "the manager received")
+    by("#rcv-labels").click()
+    check(text_in("#label-received", "N9"), "the labels page lists what was received")
+    by("#label-printer").send_keys("office")
+    by("#label-rcv-shelf-print").click()
+    check(text_in("#labels-msg", "已打印标签: 1"), "the shelf label of the delivery is printed")
+    check(os.path.exists(PRINTED) and os.path.getsize(PRINTED) > 0, "lp got the job")
+    before = L.dump()
+    by("#label-rcv-back-print").click()  # no importer in the catalogue: the back label is refused, named
+    check(text_in("#labels-msg", "importer"), "a back label the commodity cannot fill says why")
+    check(L.dump() == before, "the refused print recorded nothing")
+    logout()
+
+    # the label clerk: the queue holds the new price; preview, print, done
+    login("label-clerk.1")
+    check(nav_ids() == ["nav-stock", "nav-labels"], f"label clerk nav {nav_ids()}")
+    drv.get(BASE + "#/labels")
+    by(f'#label-queue tr[data-code="{L.NUTELLA.zfill(14)}"]')
+    rows = [r for r in drv.find_elements(By.CSS_SELECTOR, f'#label-queue tr[data-code="{L.NUTELLA.zfill(14)}"]')
+            if "改价" in r.text]
+    check(len(rows) == 1 and "榛子可可酱" in rows[0].text, "the queue names the commodity and why (改价)")
+    row = rows[0] if rows else by(f'#label-queue tr[data-code="{L.NUTELLA.zfill(14)}"]')
+    row.find_element(By.CSS_SELECTOR, "button").click()
+    wait.until(lambda d: d.execute_script(
+        "const i = document.getElementById('label-preview'); return !i.hidden && i.complete && i.naturalWidth > 100"))
+    check(by("#label-preview").get_attribute("src").startswith("data:image/png"), "the preview is the server's PNG")
+    shot("labels", 1920)
+    shot("labels", 360)
+    width(1920, 1000)
+    os.remove(PRINTED)
+    by("#label-printer").clear()
+    by("#label-printer").send_keys("office")
+    Select(by("#label-format")).select_by_value("zpl")  # a label printer: the price is text in ZPL
+    by("#label-queue-print").click()
+    check(text_in("#labels-msg", "office-7"), "the queue is printed through lp")
+    check("41.50" in open(PRINTED, encoding="utf-8", errors="replace").read(), "the printed label carries the new price")
+    by("#label-queue-empty")
+    check(L.query("SELECT count(*) FROM label_queue")[0][0] == 0, "the printed queue is cleared")
+    check(L.query("SELECT user FROM label_print ORDER BY id DESC LIMIT 1") == [("label-clerk.1",)], "who printed is recorded")
+    logout()
+
+    # the reports, after the sale, as the manager: charts drawn by the page
     login("manager.1")
     width(1920, 1000)
     drv.get(BASE + "#/reports")
@@ -333,6 +436,8 @@ try:
     check(text_in("#nav-stock", "Stock"), "English navigation")
     drv.get(BASE + "#/stock")
     check(by("#stock-q").get_attribute("placeholder").startswith("Barcode"), "English search box")
+    drv.get(BASE + f"#/stock/{L.NUTELLA}")
+    check(text_in("#product-lots", "Italy IT") and text_in("#product-onhand", "pcs"), "the origin and unit in English")
     shot("stock-en", 1920)
     by("#lang").click()
     check(text_in("#nav-stock", "查库存"), "back to Chinese")
