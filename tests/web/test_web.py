@@ -340,6 +340,48 @@ try:
           or L.query("SELECT price FROM product WHERE gtin = ?", L.NUTELLA) == [(4150,)], "the price in the database")
     shot("catalog-edit", 1920)
     shot("catalog-edit", 360)
+    # a new commodity through the form, in Chinese
+    drv.get(BASE + "#/catalog/+")
+    by("#cat-gtin").send_keys("6901234567816")
+    by("#cat-name_zh").send_keys("冻顶乌龙茶")
+    Select(by("#cat-origin")).select_by_value("TW")
+    by("#cat-price").send_keys("12.50")
+    by("#cat-tax").clear()
+    by("#cat-tax").send_keys("9")
+    by("#cat-save").click()
+    check(text_in("#cat-price-now", "12.50") and text_in("#cat-form", "冻顶乌龙茶"), "the new commodity's page")
+    check(L.query("SELECT price, origin, tax_rate FROM product WHERE name_zh = '冻顶乌龙茶'") == [(1250, "TW", 900)],
+          "the new commodity in the database")
+    width(1920, 1000)
+    by("#cat-retire").click()  # retire, then bring back (a retired one leaves the reprint queue)
+    wait.until(EC.alert_is_present())
+    drv.switch_to.alert.accept()
+    check(text_in("#cat-state", "已停售"), "retired")
+    check(L.query("SELECT retired_at IS NOT NULL FROM product WHERE name_zh = '冻顶乌龙茶'") == [(1,)], "retired in the database")
+    by("#cat-retire").click()
+    check(text_in("#cat-state", "在售"), "brought back")
+    check(L.query("SELECT retired_at IS NULL FROM product WHERE name_zh = '冻顶乌龙茶'") == [(1,)], "back in the database")
+
+
+    # CSV import: a bad row is refused and named, nothing written; then a good file
+    drv.get(BASE + "#/catalog")
+    bad_csv, good_csv = os.path.join(L.WORK, "bad.csv"), os.path.join(L.WORK, "good.csv")
+    with open(bad_csv, "w", encoding="utf-8") as f:
+        f.write("gtin,name_zh,price,tax_rate\n6901234567892,红茶,8.00,13\n6901234567809,绿茶,12.x,13\n")
+    with open(good_csv, "w", encoding="utf-8") as f:
+        f.write("gtin,name_zh,price,tax_rate\n6901234567892,红茶,8.00,13\n")
+    before = L.dump()
+    by("#cat-csv-file").send_keys(bad_csv)
+    by("#cat-import-go").click()
+    check(text_in("#cat-msg", "12.x"), "the bad CSV row is named")
+    check(L.dump() == before, "the refused import wrote nothing")
+    by("#cat-csv-file").send_keys(good_csv)
+    by("#cat-import-go").click()
+    check(text_in("#cat-msg", "已导入: 1"), "the CSV is imported")
+    check(L.query("SELECT price FROM product WHERE name_zh = '红茶'") == [(800,)], "the imported commodity")
+    st = drv.execute_async_script(
+        "fetch('/api/v1/catalog/export').then(r => r.text()).then(t => arguments[0](t), () => arguments[0](''))")
+    check("红茶" in st and "冻顶乌龙茶" in st, "the export the page downloads, with the session")
 
     # the manager receives, and the delivery's labels are offered
     width(1920, 1000)
@@ -390,6 +432,17 @@ try:
     by("#label-queue-empty")
     check(L.query("SELECT count(*) FROM label_queue")[0][0] == 0, "the printed queue is cleared")
     check(L.query("SELECT user FROM label_print ORDER BY id DESC LIMIT 1") == [("label-clerk.1",)], "who printed is recorded")
+    L.cli("product", "edit", L.COLA, "--price", "3.80")  # queued again; marked done without printing
+    drv.refresh()
+    by(f'#label-queue tr[data-code="{L.COLA.zfill(14)}"]')
+    printed = L.query("SELECT count(*) FROM label_print")
+    by("#label-queue-done").click()
+    wait.until(EC.alert_is_present())
+    drv.switch_to.alert.accept()
+    by("#label-queue-empty")
+    check(text_in("#labels-msg", "已标记完成: 1"), "marked done")
+    check(L.query("SELECT count(*) FROM label_queue")[0][0] == 0 and L.query("SELECT count(*) FROM label_print") == printed,
+          "the queue is empty and nothing was printed")
     logout()
 
     # the reports, after the sale, as the manager: charts drawn by the page
