@@ -307,8 +307,15 @@ try:
     login("manager.1")
     width(1920, 1000)
     drv.get(BASE + "#/catalog")
+    check(text_in("#cat-list", XSS) and not drv.find_elements(By.CSS_SELECTOR, "#view img"),
+          "the catalogue lists a markup name as text")
     by("#cat-q").send_keys("榛子")
-    check(text_in("#cat-list", "榛子可可酱") and text_in("#cat-list", "¥39.90"), "the catalogue search")
+    try:  # the whole list first, then only what matches
+        wait.until(lambda d: "可口可乐" not in d.find_element(By.ID, "cat-list").text)
+    except TimeoutException:
+        pass
+    check(text_in("#cat-list", "榛子可可酱") and text_in("#cat-list", "¥39.90")
+          and "可口可乐" not in by("#cat-list").text, "the catalogue search")
     shot("catalog", 1920)
     shot("catalog", 360)
     width(1920, 1000)
@@ -420,6 +427,7 @@ try:
         "const i = document.getElementById('label-preview'); return !i.hidden && i.complete && i.naturalWidth > 100"))
     check(by("#label-preview").get_attribute("src").startswith("data:image/png"), "the preview is the server's PNG")
     shot("labels", 1920)
+    doc_shot("labels", 1280, 560, 0.6)
     shot("labels", 360)
     width(1920, 1000)
     os.remove(PRINTED)

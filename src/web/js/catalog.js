@@ -62,11 +62,13 @@ function listCard(msg) {
     try {
       const r = await api("GET", `products?limit=50${q ? "&q=" + encodeURIComponent(q) : ""}`);
       if (mine !== seq) return;
-      list.replaceChildren(r.products.length ? table([t("catalog.item"), t("labels.code"), t("stock.price"), t("stock.origin")],
-        r.products.map((p) => el("tr", {},
-          el("td", {}, el("a", { href: `#/catalog/${encodeURIComponent(codeOf(p))}` }, label(p))),
-          el("td.mono", {}, codeOf(p)), el("td.num", {}, money(p.price, p.currency)),
-          el("td", {}, originText(p.origin))))) : el("p.muted", {}, t("stock.none")));
+      list.replaceChildren(r.products.length ? el("ul.results", {}, r.products.map((p) => el("li", {},
+        el("a.result", { href: `#/catalog/${encodeURIComponent(codeOf(p))}` },
+          el("span.name", {}, label(p)),
+          el("span.sub", {}, [p.name_zh && p.name_en ? p.name_en : "", p.brand, codeOf(p)].filter(Boolean).join(" · ")),
+          el("span.price", {}, money(p.price, p.currency)),
+          p.origin ? el("span.tag", {}, originText(p.origin)) : null))))
+        : el("p.muted", {}, t("stock.none")));
     } catch (e) {
       if (mine === seq) notice(msg, "bad", e.message);
     }
