@@ -411,6 +411,8 @@ try:
     by("#label-rcv-back-print").click()  # no importer in the catalogue: the back label is refused, named
     check(text_in("#labels-msg", "importer"), "a back label the commodity cannot fill says why")
     check(L.dump() == before, "the refused print recorded nothing")
+    shot("labels-received", 1920)
+    shot("labels-received", 360)
     logout()
 
     # the label clerk: the queue holds the new price; preview, print, done
