@@ -342,6 +342,29 @@ int route_locations(struct req *r, json_t *body, const char *tail, struct reply 
     return 0;
 }
 
+/* ---- countries ----------------------------------------------------------- */
+
+/* GET countries: every ISO 3166-1 country with its names, from iso-codes as
+ * the labels print them (origin_zh, origin_en), so that a page shows 意大利
+ * beside IT in the same words as the shelf label. */
+int route_countries(struct req *r, json_t *body, const char *tail, struct reply *out)
+{
+    (void)r, (void)body, (void)tail;
+    const ent_country *probe = NULL;
+    if (ent_country_lookup(&probe, "CN") == ENT_ERROR) {
+        reply_error(out, 500, "error", NULL, "%s", ent_error_last()->message);
+        return 0;
+    }
+    json_t *rows = json_array();
+    for (size_t i = 0, n = ent_country_count(); i < n; i++) {
+        const ent_country *c = ent_country_at(i);
+        json_array_append_new(rows, json_pack("{s:s, s:s, s:s}", "code", c->alpha2, "name_en", c->name_en, "name_zh",
+                                              c->name_zh));
+    }
+    reply_json(out, 200, json_pack("{s:o}", "countries", rows));
+    return 0;
+}
+
 static const struct field location_add_fields[] = {
     {"code", F_STRING, 1}, {"kind", F_STRING, 0}, {"name", F_STRING, 0}, {NULL, F_STRING, 0}};
 

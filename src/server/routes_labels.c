@@ -527,12 +527,26 @@ int route_label_print(struct req *r, json_t *body, const char *tail, struct repl
 
 /* ---- the reprint queue -------------------------------------------------- */
 
+struct queue_list {
+    ent_db *db;
+    json_t *list;
+};
+
+/* Each entry with the commodity's names: a label clerk recognises 榛子可可酱,
+ * not 8000500310427 (the web app's labels page shows them). */
 static int add_queued(const ent_label_queued *q, void *ud)
 {
+    struct queue_list *ql = ud;
     json_t *o = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)q->id, "code", q->code, "reason",
                           q->reason ? q->reason : "", "queued_at", q->queued_at);
     json_object_set_new(o, "location", q->location ? json_string(q->location) : json_null());
-    json_array_append_new(ud, o);
+    ent_product *p = NULL;
+    if (ent_product_find(ql->db, &p, NULL, q->code) != ENT_OK)
+        p = NULL; /* retired since it was queued: the code alone */
+    json_object_set_new(o, "name_zh", p && p->name_zh ? json_string(p->name_zh) : json_null());
+    json_object_set_new(o, "name_en", p && p->name_en ? json_string(p->name_en) : json_null());
+    ent_product_free(p);
+    json_array_append_new(ql->list, o);
     return 0;
 }
 
@@ -543,7 +557,8 @@ int route_label_queue(struct req *r, json_t *body, const char *tail, struct repl
     if (db == NULL)
         return 0;
     json_t *list = json_array();
-    int rc = ent_label_queue_each(db, add_queued, list);
+    struct queue_list ql = {db, list};
+    int rc = ent_label_queue_each(db, add_queued, &ql);
     if (rc != ENT_OK) {
         json_decref(list);
         reply_ent(out, db, rc);

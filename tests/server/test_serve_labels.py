@@ -126,6 +126,8 @@ L.cli("product", "edit", L.NUTELLA, "--name-en", "Nutella")
 st, _, b = srv.req("GET", V1 + "labels/queue", token=LC)
 codes = [q["code"] for q in b.get("queue", [])] if isinstance(b, dict) else []
 check(st == 200 and L.COLA.zfill(14) in codes and L.NUTELLA.zfill(14) in codes, f"queue: {st} {b}")
+names = {q["code"]: q.get("name_zh") for q in b.get("queue", [])} if isinstance(b, dict) else {}
+check(names.get(L.NUTELLA.zfill(14)) == "榛子可可酱", f"a queue entry names its commodity: {names}")
 before = L.dump()
 st, _, b = srv.req("POST", V1 + "labels/queue/print", {"template": "shelf-60x40", "printer": "office"}, token=LC)
 check(st == 502 and L.dump() == before, f"a queue print lp refused leaves the queue: {st} {b}")

@@ -63,6 +63,7 @@ ROUTES = [
     ("GET", "catalog/export", {"catalog", "read"}),
     ("POST", "catalog/import", {"catalog"}),
     ("GET", "locations", "any"),
+    ("GET", "countries", "any"),
     ("POST", "locations", {"catalog"}),
     ("PATCH", "locations/NOPE", {"catalog"}),
     ("POST", "stock/scrap", {"stock"}),

@@ -114,6 +114,10 @@ check(st == 200 and p["changes"][-1]["new"] == "8.80" and p["changes"][-1]["user
 # ---- locations
 st, _, b = srv.req("GET", V1 + "locations", token=TOK["cashier"])
 check(st == 200 and {"S1", "S2", "B1", "Q1"} <= {x["code"] for x in b["locations"]}, f"locations: {b}")
+st, _, b = srv.req("GET", V1 + "countries", token=TOK["cashier"])
+cc = {x["code"]: x for x in b.get("countries", [])} if isinstance(b, dict) else {}
+check(st == 200 and len(cc) > 240 and cc.get("IT", {}).get("name_zh") == "意大利" and cc["IT"]["name_en"] == "Italy",
+      f"countries with their names (iso-codes): {st} {cc.get('IT')}")
 st, _, b = srv.req("POST", V1 + "locations", {"code": "A-01-03", "kind": "backroom", "name": "后仓 3"}, token=M)
 check(st == 201, f"location add: {st} {b}")
 refused("POST", "locations", {"code": "a-01-03"}, M, 409, "exists")

@@ -36,6 +36,14 @@ XSS_GTIN = "4006381333948"
 EXPIRED = "~01049012345678941720013110OLD"  # 抹茶, lot OLD (expired), FNC1 substitute '~'
 GS1_COLA = "~01050001125481671735030110K1"  # 可口可乐, lot K1, expiry 2035-03-01
 
+os.environ["ENTREPOT_LABELS"] = os.path.join(os.environ["ENT_SOURCE_DIR"], "labels")
+PRINTED = os.path.join(L.WORK, "printed.out")
+LP = os.path.join(L.WORK, "lp")
+with open(LP, "w") as f:  # a stand-in for CUPS' lp: keeps the job, names a request
+    f.write(f'#!/bin/sh\nfor a; do last=$a; done\ncp "$last" "{PRINTED}"\necho "request id is office-7 (1 file(s))"\n')
+os.chmod(LP, 0o700)
+os.environ["ENTREPOT_LP"] = LP
+
 L.make_store()
 L.cli("product", "add", "--gtin", XSS_GTIN, "--name-zh", XSS, "--price", "1.00", "--tax-rate", "13")
 L.cli("stock", "receive", "--product", L.MATCHA, "--qty", "10", "--lot", "OLD", "--origin", "JP",
@@ -166,7 +174,8 @@ try:
 
     # a manager: every page; adds a cashier
     login("manager.1")
-    check(nav_ids() == ["nav-stock", "nav-counter", "nav-receive", "nav-counts", "nav-reports", "nav-journal", "nav-users"], f"manager nav {nav_ids()}")
+    check(nav_ids() == ["nav-stock", "nav-counter", "nav-receive", "nav-counts", "nav-reports", "nav-journal",
+                        "nav-labels", "nav-catalog", "nav-users"], f"manager nav {nav_ids()}")
     drv.get(BASE + "#/users")
     by("#user-name").send_keys("wang")
     by("#user-display").send_keys("王芳")
@@ -184,6 +193,9 @@ try:
     check(nav_ids() == ["nav-stock", "nav-counter"], f"cashier nav {nav_ids()}")
     drv.get(BASE + "#/users")
     wait.until(lambda d: d.current_url.endswith("#/stock"))
+    drv.get(BASE + "#/catalog")  # no catalogue (prices editor) for a cashier
+    wait.until(lambda d: d.current_url.endswith("#/stock"))
+    check(not drv.find_elements(By.ID, "cat-q"), "the cashier gets no catalogue page")
     drv.get(BASE + "#/counter")
     scan = by("#scan")
     check(drv.switch_to.active_element == scan, "the scan field has the focus")
@@ -272,6 +284,8 @@ try:
     by("#stock-results a.result").click()
     check(text_in("#product-name", "榛子可可酱"), "the commodity page")
     check(text_in("#product-lots", "IT") and text_in("#product-lots", "2035-06-30"), "lots by origin with expiry")
+    check(text_in("#product-lots", "意大利 IT") and text_in("#product-origin", "意大利"), "the origin's name beside its code")
+    check(text_in("#product-onhand", "件") and "pcs" not in by("#product-onhand").text, "the unit in words")
     check(text_in("#product-places", "S1"), "the locations")
     check(text_in("#product-price", "39.90"), "the price")
     shot("stock-product", 360)
@@ -288,8 +302,160 @@ try:
     check(text_in("#product-name", XSS), "markup as text on the commodity page")
     shot("stock-xss", 360)
 
-    # the reports, after the sale, as the manager: charts drawn by the page
+    # the catalogue, as the manager: a refused commodity, then a new price of 榛子可可酱
     logout()
+    login("manager.1")
+    width(1920, 1000)
+    drv.get(BASE + "#/catalog")
+    check(text_in("#cat-list", XSS) and not drv.find_elements(By.CSS_SELECTOR, "#view img"),
+          "the catalogue lists a markup name as text")
+    by("#cat-q").send_keys("榛子")
+    try:  # the whole list first, then only what matches
+        wait.until(lambda d: "可口可乐" not in d.find_element(By.ID, "cat-list").text)
+    except TimeoutException:
+        pass
+    check(text_in("#cat-list", "榛子可可酱") and text_in("#cat-list", "¥39.90")
+          and "可口可乐" not in by("#cat-list").text, "the catalogue search")
+    shot("catalog", 1920)
+    shot("catalog", 360)
+    width(1920, 1000)
+    by("#cat-new").click()
+    by("#cat-gtin").send_keys(L.COLA)  # taken: refused by the server, named, nothing written
+    by("#cat-name_zh").send_keys("重复")
+    by("#cat-price").send_keys("1.00")
+    before = L.dump()
+    by("#cat-save").click()
+    check(text_in("#cat-msg", L.COLA), "a GTIN in use is refused, named")
+    check(L.dump() == before, "the refused commodity wrote nothing")
+    drv.get(BASE + f"#/catalog/{L.NUTELLA}")
+    check(text_in("#cat-price-now", "39.90"), "the price now")
+    Select(by("#cat-origin")).select_by_value("IT")  # its default origin, for labels printed by code
+    by("#cat-brand").send_keys("Ferrero")
+    by("#cat-save").click()
+    check(text_in("#cat-msg", "已保存"), "the edit is saved")
+    check(L.query("SELECT origin, brand FROM product WHERE name_zh = '榛子可可酱'") == [("IT", "Ferrero")], "the edit in the database")
+    by("#cat-new-price").send_keys("4l.50" + Keys.ENTER)  # a typo: not an amount, nothing sent
+    check(text_in("#cat-msg", "12.50"), "a price that is not an amount is told")
+    by("#cat-new-price").clear()
+    by("#cat-new-price").send_keys("41.50" + Keys.ENTER)
+    wait.until(EC.alert_is_present())
+    check("41.50" in drv.switch_to.alert.text, "the change is confirmed first")
+    drv.switch_to.alert.accept()
+    check(text_in("#cat-price-now", "41.50"), "the new price")
+    check(text_in("#cat-price-history", "41.50") and text_in("#cat-price-history", "manager.1"), "the price history, with who")
+    check(L.query("SELECT price FROM product WHERE gtin = ?", L.NUTELLA.zfill(14)) == [(4150,)]
+          or L.query("SELECT price FROM product WHERE gtin = ?", L.NUTELLA) == [(4150,)], "the price in the database")
+    shot("catalog-edit", 1920)
+    shot("catalog-edit", 360)
+    # a new commodity through the form, in Chinese
+    drv.get(BASE + "#/catalog/+")
+    by("#cat-gtin").send_keys("6901234567816")
+    by("#cat-name_zh").send_keys("冻顶乌龙茶")
+    Select(by("#cat-origin")).select_by_value("TW")
+    by("#cat-price").send_keys("12.50")
+    by("#cat-tax").clear()
+    by("#cat-tax").send_keys("9")
+    by("#cat-save").click()
+    check(text_in("#cat-price-now", "12.50") and text_in("#cat-form", "冻顶乌龙茶"), "the new commodity's page")
+    check(L.query("SELECT price, origin, tax_rate FROM product WHERE name_zh = '冻顶乌龙茶'") == [(1250, "TW", 900)],
+          "the new commodity in the database")
+    width(1920, 1000)
+    by("#cat-retire").click()  # retire, then bring back (a retired one leaves the reprint queue)
+    wait.until(EC.alert_is_present())
+    drv.switch_to.alert.accept()
+    check(text_in("#cat-state", "已停售"), "retired")
+    check(L.query("SELECT retired_at IS NOT NULL FROM product WHERE name_zh = '冻顶乌龙茶'") == [(1,)], "retired in the database")
+    by("#cat-retire").click()
+    check(text_in("#cat-state", "在售"), "brought back")
+    check(L.query("SELECT retired_at IS NULL FROM product WHERE name_zh = '冻顶乌龙茶'") == [(1,)], "back in the database")
+
+
+    # CSV import: a bad row is refused and named, nothing written; then a good file
+    drv.get(BASE + "#/catalog")
+    bad_csv, good_csv = os.path.join(L.WORK, "bad.csv"), os.path.join(L.WORK, "good.csv")
+    with open(bad_csv, "w", encoding="utf-8") as f:
+        f.write("gtin,name_zh,price,tax_rate\n6901234567892,红茶,8.00,13\n6901234567809,绿茶,12.x,13\n")
+    with open(good_csv, "w", encoding="utf-8") as f:
+        f.write("gtin,name_zh,price,tax_rate\n6901234567892,红茶,8.00,13\n")
+    before = L.dump()
+    by("#cat-csv-file").send_keys(bad_csv)
+    by("#cat-import-go").click()
+    check(text_in("#cat-msg", "12.x"), "the bad CSV row is named")
+    check(L.dump() == before, "the refused import wrote nothing")
+    by("#cat-csv-file").send_keys(good_csv)
+    by("#cat-import-go").click()
+    check(text_in("#cat-msg", "已导入: 1"), "the CSV is imported")
+    check(L.query("SELECT price FROM product WHERE name_zh = '红茶'") == [(800,)], "the imported commodity")
+    st = drv.execute_async_script(
+        "fetch('/api/v1/catalog/export').then(r => r.text()).then(t => arguments[0](t), () => arguments[0](''))")
+    check("红茶" in st and "冻顶乌龙茶" in st, "the export the page downloads, with the session")
+
+    # the manager receives, and the delivery's labels are offered
+    width(1920, 1000)
+    drv.get(BASE + "#/receive")
+    by("#rcv-product").send_keys(L.NUTELLA + Keys.ENTER)
+    drv.switch_to.active_element.send_keys("3")
+    by("#rcv-lot").send_keys("N9")
+    by("#rcv-origin").send_keys("IT")
+    drv.execute_script("document.getElementById('rcv-expiry').value = '2036-01-31'")
+    by("#rcv-location").send_keys("B1")
+    by("#rcv-submit").click()
+    check(text_in("#rcv-msg", "× 3"), "the manager received")
+    by("#rcv-labels").click()
+    check(text_in("#label-received", "N9"), "the labels page lists what was received")
+    by("#label-printer").send_keys("office")
+    by("#label-rcv-shelf-print").click()
+    check(text_in("#labels-msg", "已打印标签: 1"), "the shelf label of the delivery is printed")
+    check(os.path.exists(PRINTED) and os.path.getsize(PRINTED) > 0, "lp got the job")
+    before = L.dump()
+    by("#label-rcv-back-print").click()  # no importer in the catalogue: the back label is refused, named
+    check(text_in("#labels-msg", "importer"), "a back label the commodity cannot fill says why")
+    check(L.dump() == before, "the refused print recorded nothing")
+    shot("labels-received", 1920)
+    shot("labels-received", 360)
+    logout()
+
+    # the label clerk: the queue holds the new price; preview, print, done
+    login("label-clerk.1")
+    check(nav_ids() == ["nav-stock", "nav-labels"], f"label clerk nav {nav_ids()}")
+    drv.get(BASE + "#/labels")
+    by(f'#label-queue tr[data-code="{L.NUTELLA.zfill(14)}"]')
+    rows = [r for r in drv.find_elements(By.CSS_SELECTOR, f'#label-queue tr[data-code="{L.NUTELLA.zfill(14)}"]')
+            if "改价" in r.text]
+    check(len(rows) == 1 and "榛子可可酱" in rows[0].text, "the queue names the commodity and why (改价)")
+    row = rows[0] if rows else by(f'#label-queue tr[data-code="{L.NUTELLA.zfill(14)}"]')
+    row.find_element(By.CSS_SELECTOR, "button").click()
+    wait.until(lambda d: d.execute_script(
+        "const i = document.getElementById('label-preview'); return !i.hidden && i.complete && i.naturalWidth > 100"))
+    check(by("#label-preview").get_attribute("src").startswith("data:image/png"), "the preview is the server's PNG")
+    shot("labels", 1920)
+    doc_shot("labels", 1280, 560, 0.6)
+    shot("labels", 360)
+    width(1920, 1000)
+    os.remove(PRINTED)
+    by("#label-printer").clear()
+    by("#label-printer").send_keys("office")
+    Select(by("#label-format")).select_by_value("zpl")  # a label printer: the price is text in ZPL
+    by("#label-queue-print").click()
+    check(text_in("#labels-msg", "office-7"), "the queue is printed through lp")
+    check("41.50" in open(PRINTED, encoding="utf-8", errors="replace").read(), "the printed label carries the new price")
+    by("#label-queue-empty")
+    check(L.query("SELECT count(*) FROM label_queue")[0][0] == 0, "the printed queue is cleared")
+    check(L.query("SELECT user FROM label_print ORDER BY id DESC LIMIT 1") == [("label-clerk.1",)], "who printed is recorded")
+    L.cli("product", "edit", L.COLA, "--price", "3.80")  # queued again; marked done without printing
+    drv.refresh()
+    by(f'#label-queue tr[data-code="{L.COLA.zfill(14)}"]')
+    printed = L.query("SELECT count(*) FROM label_print")
+    by("#label-queue-done").click()
+    wait.until(EC.alert_is_present())
+    drv.switch_to.alert.accept()
+    by("#label-queue-empty")
+    check(text_in("#labels-msg", "已标记完成: 1"), "marked done")
+    check(L.query("SELECT count(*) FROM label_queue")[0][0] == 0 and L.query("SELECT count(*) FROM label_print") == printed,
+          "the queue is empty and nothing was printed")
+    logout()
+
+    # the reports, after the sale, as the manager: charts drawn by the page
     login("manager.1")
     width(1920, 1000)
     drv.get(BASE + "#/reports")
@@ -333,6 +499,8 @@ try:
     check(text_in("#nav-stock", "Stock"), "English navigation")
     drv.get(BASE + "#/stock")
     check(by("#stock-q").get_attribute("placeholder").startswith("Barcode"), "English search box")
+    drv.get(BASE + f"#/stock/{L.NUTELLA}")
+    check(text_in("#product-lots", "Italy IT") and text_in("#product-onhand", "pcs"), "the origin and unit in English")
     shot("stock-en", 1920)
     by("#lang").click()
     check(text_in("#nav-stock", "查库存"), "back to Chinese")

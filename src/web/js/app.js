@@ -7,6 +7,8 @@ import { countsPage } from "./counts.js";
 import { journalPage } from "./journal.js";
 import { reportsPage } from "./reports.js";
 import { usersPage } from "./users.js";
+import { labelsPage } from "./labels.js";
+import { catalogPage } from "./catalog.js";
 
 const PAGES = [ // in the order of the navigation; right null: every user
   { id: "stock", right: null, show: stockPage },
@@ -15,6 +17,9 @@ const PAGES = [ // in the order of the navigation; right null: every user
   { id: "counts", right: "stock", show: countsPage },
   { id: "reports", right: "read", show: reportsPage },
   { id: "journal", right: "read", show: journalPage },
+  // labels and the catalogue (branch webp)
+  { id: "labels", right: "labels", show: labelsPage },
+  { id: "catalog", right: "catalog", show: catalogPage },
   { id: "users", right: "users", show: usersPage },
 ];
 const view = document.getElementById("view");

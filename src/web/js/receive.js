@@ -1,6 +1,7 @@
 // 收货: goods in by scanning the commodity, then lot, origin, customs
 // declaration, dates, cost and location; each receipt is one write.
-import { t, api, el, field, parseMoney, notice, table } from "./core.js";
+import { t, api, el, field, parseMoney, notice, table, may } from "./core.js";
+import { offerLabels } from "./labels.js";
 
 const done = [];
 
@@ -56,7 +57,11 @@ export async function receivePage(view) {
     }
   });
   function drawLog() {
-    log.replaceChildren(done.length ? el("section.card", {}, el("h2", {}, t("receive.log")),
+    // After receiving, those who may print labels get the delivery's shelf
+    // and back labels in one step (the labels page, filled in).
+    const labels = done.length && may("labels") ? el("button.primary", { type: "button", id: "rcv-labels",
+      onclick: () => offerLabels(done.map((r) => ({ code: r[0], qty: r[1], lot: r[2] }))) }, t("receive.labels")) : null;
+    log.replaceChildren(done.length ? el("section.card", {}, el("div.row.between", {}, el("h2", {}, t("receive.log")), labels),
       table([t("receive.product"), t("receive.qty"), t("receive.lot"), t("stock.origin"), t("stock.expiry"), t("stock.location")],
         done.map((r) => el("tr", {}, r.map((c) => el("td", {}, c)))))) : "");
   }

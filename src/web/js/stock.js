@@ -1,6 +1,7 @@
 // 查库存: one search box (results as you type), a commodity's page with its
 // lots by origin, location and expiry, and its history.
 import { t, api, el, money, table, may, notice } from "./core.js";
+import { loadCountries, originText, qtyText } from "./names.js";
 
 function name(p) {
   return p.name_zh || p.name_en || p.gtin || p.sku || "";
@@ -48,7 +49,7 @@ function searchView(view) {
           el("span.name", {}, name(p)),
           el("span.sub", {}, [p.name_zh && p.name_en ? p.name_en : "", p.brand, p.gtin || p.sku].filter(Boolean).join(" · ")),
           el("span.price", {}, money(p.price, p.currency)),
-          p.origin ? el("span.tag", {}, p.origin) : null))));
+          p.origin ? el("span.tag", {}, originText(p.origin)) : null))));
       notice(msg, "", r.products.length ? "" : t("stock.none"));
     } catch (e) {
       if (mine === seq) notice(msg, "bad", e.message);
@@ -81,19 +82,19 @@ async function productView(view, code) {
     p.name_en && p.name_zh ? el("p.sub", {}, p.name_en) : null,
     el("div.facts", {},
       el("div", {}, el("span.k", {}, t("stock.price")), el("span.v.money", { id: "product-price" }, money(p.price, p.currency))),
-      el("div", {}, el("span.k", {}, t("stock.onhand")), el("span.v", { id: "product-onhand" }, `${onHand} ${p.unit}`)),
-      el("div", {}, el("span.k", {}, t("stock.origin")), el("span.v", {}, p.origin ||
-        [...new Set(lots.map((l) => l.origin).filter(Boolean))].join(" ") || "—")),
+      el("div", {}, el("span.k", {}, t("stock.onhand")), el("span.v", { id: "product-onhand" }, qtyText(onHand, p.unit))),
+      el("div", {}, el("span.k", {}, t("stock.origin")), el("span.v", { id: "product-origin" }, originText(p.origin) ||
+        [...new Set(lots.map((l) => l.origin).filter(Boolean))].map(originText).join(" · ") || "—")),
       el("div", {}, el("span.k", {}, t("stock.brand")), el("span.v", {}, p.brand || "—"))),
     el("p.muted", {}, [p.gtin, p.sku].filter(Boolean).join(" · ")));
   const lotCards = lots.length ? el("ul.lots", { id: "product-lots" }, lots.map((l) => el("li", {},
-    el("span.tag", {}, l.origin || "—"),
+    el("span.tag", {}, originText(l.origin) || "—"),
     el("span", {}, `${t("stock.lot")} ${l.lot || "—"}`),
     el("span", {}, `${t("stock.expiry")} ${l.expiry || "—"}`),
-    el("strong", {}, `${l.qty} ${p.unit}`))))
+    el("strong", {}, qtyText(l.qty, p.unit)))))
     : el("p.muted", {}, t("stock.nolots"));
   const placeList = el("ul.lots", { id: "product-places" }, places.map((l) => el("li", {},
-    el("span", {}, l.location || "—"), el("strong", {}, `${l.qty} ${p.unit}`))));
+    el("span", {}, l.location || "—"), el("strong", {}, qtyText(l.qty, p.unit)))));
   view.append(back, head, el("div.two", {},
     el("section.card", {}, el("h2", {}, t("stock.lots")), lotCards),
     el("section.card", {}, el("h2", {}, t("stock.location")), places.length ? placeList : el("p.muted", {}, t("stock.nolots")))));
@@ -108,6 +109,7 @@ async function productView(view, code) {
 }
 
 export async function stockPage(view, parts) {
+  await loadCountries();
   if (parts[0]) return productView(view, parts[0]);
   searchView(view);
 }

@@ -1,0 +1,214 @@
+// 标签: the reprint queue (what changed price, name or a shelf's origins),
+// a template, sheet and printer, a preview image of a label, printing to a
+// CUPS printer through the server, marking the queue done; labels by codes;
+// after receiving, the delivery's shelf and back labels.
+import { t, api, el, field, table, notice, ApiError } from "./core.js";
+import { loadCountries, reasonText } from "./names.js";
+
+let received = []; // {code, lot} of the last delivery, from the receiving page
+
+// The receiving page hands over what was received and opens this page.
+export function offerLabels(items) {
+  received = items.slice();
+  location.hash = "#/labels/received";
+}
+
+function remembered(key, fallback) {
+  try { return localStorage.getItem(key) || fallback; } catch (e) { return fallback; }
+}
+function remember(key, value) {
+  try { localStorage.setItem(key, value); } catch (e) { /* private mode */ }
+}
+
+// The preview as a data: URL (the page's CSP allows img-src 'self' data:),
+// so that a refused label shows the server's reason instead of a broken image.
+async function previewUrl(q) {
+  const r = await fetch("/api/v1/labels/preview?" + new URLSearchParams(q), { credentials: "same-origin" });
+  if (!r.ok) {
+    let body = null;
+    try { body = await r.json(); } catch (e) { body = null; }
+    throw new ApiError(r.status, body);
+  }
+  const blob = await r.blob();
+  return new Promise((ok, bad) => {
+    const fr = new FileReader();
+    fr.onload = () => ok(fr.result);
+    fr.onerror = () => bad(new ApiError(0, null));
+    fr.readAsDataURL(blob);
+  });
+}
+
+function select(id, names, chosen) {
+  return el("select", { id }, names.map((n) => el("option", { value: n, selected: n === chosen }, n)));
+}
+
+function printedText(r) {
+  return r.labels ? `${t("labels.printed")}: ${r.labels} · ${r.printer || ""} ${r.request || ""}`.trim()
+    : t("labels.nothing");
+}
+
+export async function labelsPage(view, parts) {
+  const msg = el("p.notice", { id: "labels-msg", hidden: true, role: "status" });
+  const img = el("img.preview", { id: "label-preview", alt: "", hidden: true });
+  const pcap = el("p.muted", { id: "label-preview-what" }, t("labels.preview_hint"));
+  let lists;
+  try {
+    [lists] = await Promise.all([api("GET", "labels/templates"), loadCountries()]);
+  } catch (e) {
+    view.append(el("p.notice.bad", {}, e.message));
+    return;
+  }
+  const tnames = lists.templates.map((x) => x.name);
+  const snames = lists.sheets.map((x) => x.name);
+  const tpl = select("label-template", tnames, remembered("ent.label.template", tnames.includes("shelf-60x40") ? "shelf-60x40" : tnames[0]));
+  const sheet = select("label-sheet", snames, remembered("ent.label.sheet", snames.includes("roll") ? "roll" : snames[0]));
+  const printer = el("input", { id: "label-printer", autocomplete: "off", autocapitalize: "off", value: remembered("ent.label.printer", "") });
+  // PDF for office printers and sheets, ZPL for label printers (Zebra...)
+  const fmt = el("select", { id: "label-format" }, ["pdf", "zpl"].map((f) =>
+    el("option", { value: f, selected: f === remembered("ent.label.format", "pdf") }, t("labels.format_" + f))));
+  fmt.addEventListener("change", () => remember("ent.label.format", fmt.value));
+  tpl.addEventListener("change", () => remember("ent.label.template", tpl.value));
+  sheet.addEventListener("change", () => remember("ent.label.sheet", sheet.value));
+  printer.addEventListener("change", () => remember("ent.label.printer", printer.value.trim()));
+
+  function settings(template) {
+    const b = { template: template || tpl.value, printer: printer.value.trim(), format: fmt.value };
+    if (sheet.value && sheet.value !== "roll" && fmt.value !== "zpl") b.sheet = sheet.value;
+    return b;
+  }
+  function needPrinter() {
+    if (printer.value.trim()) return false;
+    notice(msg, "bad", t("labels.no_printer"));
+    printer.focus();
+    return true;
+  }
+  async function preview(code, lot, template, what) {
+    const q = { template: template || tpl.value, code, format: "png", dpi: "150" };
+    if (lot) q.lot = lot;
+    try {
+      img.src = await previewUrl(q);
+      img.hidden = false;
+      img.alt = `${t("labels.preview")} ${what}`;
+      pcap.textContent = `${q.template} · ${what}`;
+      notice(msg, "", "");
+      img.scrollIntoView({ block: "nearest" });
+    } catch (e) {
+      img.hidden = true;
+      notice(msg, "bad", `${what}: ${e.message}`);
+    }
+  }
+  async function act(fn) {
+    try {
+      const r = await fn();
+      notice(msg, "good", printedText(r || {}));
+      return r;
+    } catch (e) {
+      notice(msg, "bad", e.message);
+      return null;
+    }
+  }
+
+  // the reprint queue
+  const queueBox = el("div", { id: "label-queue" });
+  let upto = 0;
+  async function loadQueue() {
+    const q = (await api("GET", "labels/queue")).queue;
+    upto = q.reduce((m, e) => Math.max(m, e.id), 0);
+    const name = (e) => e.name_zh || e.name_en || e.code;
+    queueBox.replaceChildren(q.length ? table(
+      [t("labels.item"), t("labels.code"), t("labels.reason"), t("stock.location"), t("stock.when"), ""],
+      q.map((e) => el("tr", { "data-code": e.code }, el("td", {}, name(e)), el("td.mono", {}, e.code),
+        el("td", {}, reasonText(e.reason)), el("td", {}, e.location || t("labels.every_shelf")),
+        el("td", {}, e.queued_at.replace("T", " ").slice(0, 16)),
+        el("td", {}, el("button.small", { type: "button", onclick: () => preview(e.code, null, null, name(e)) },
+          t("labels.preview"))))))
+      : el("p.muted", { id: "label-queue-empty" }, t("labels.queue_empty")));
+    qPrint.disabled = qDone.disabled = q.length === 0;
+    qCount.textContent = String(q.length);
+  }
+  const qCount = el("span.tag", { id: "label-queue-count" }, "0");
+  const qPrint = el("button.primary", { type: "button", id: "label-queue-print", onclick: async () => {
+    if (needPrinter()) return;
+    if (await act(() => api("POST", "labels/queue/print", settings()))) await loadQueue();
+  } }, t("labels.print_queue"));
+  const qDone = el("button", { type: "button", id: "label-queue-done", onclick: async () => {
+    if (!window.confirm(t("labels.done_confirm"))) return;
+    try {
+      const r = await api("DELETE", `labels/queue?upto=${upto}`);
+      notice(msg, "good", `${t("labels.marked_done")}: ${r.cleared}`);
+      await loadQueue();
+    } catch (e) { notice(msg, "bad", e.message); }
+  } }, t("labels.mark_done"));
+
+  // labels by codes, one a line (GTIN, SKU or barcode)
+  const codes = el("textarea", { id: "label-codes", rows: 3, autocomplete: "off", spellcheck: "false" });
+  const lot = el("input", { id: "label-lot", autocomplete: "off" });
+  const codeList = () => codes.value.split(/[\s,;]+/).map((c) => c.trim()).filter(Boolean);
+  const byCodes = el("section.card", {}, el("h2", {}, t("labels.by_codes")),
+    field(t("labels.codes"), codes), field(t("labels.lot_opt"), lot),
+    el("div.row", {},
+      el("button", { type: "button", id: "label-codes-preview", onclick: () => {
+        const c = codeList();
+        if (c.length) preview(c[0], lot.value.trim(), null, c[0]); else codes.focus();
+      } }, t("labels.preview")),
+      el("button.primary", { type: "button", id: "label-codes-print", onclick: () => {
+        const c = codeList();
+        if (!c.length) return codes.focus();
+        if (needPrinter()) return;
+        const b = { ...settings(), codes: c };
+        if (lot.value.trim()) b.lot = lot.value.trim();
+        act(() => api("POST", "labels/print", b));
+      } }, t("labels.print"))));
+
+  const setup = el("section.card.grid", { id: "label-setup" }, el("h1.span", {}, t("labels.title")),
+    field(t("labels.template"), tpl), field(t("labels.sheet"), sheet),
+    field(t("labels.printer"), printer), field(t("labels.format"), fmt), el("p.muted.span", {}, t("labels.printer_hint")));
+  const queueCard = el("section.card", {}, el("div.row.between", {}, el("h2", {}, t("labels.queue"), " ", qCount),
+    el("div.row", {}, qPrint, qDone)), el("p.muted", {}, t("labels.queue_hint")), queueBox);
+  const previewCard = el("section.card.previewcard", {}, el("h2", {}, t("labels.preview")), pcap, img);
+  const side = [previewCard];
+  if (parts[0] === "received" && received.length) side.unshift(receivedCard(tnames, { preview, act, needPrinter, settings }));
+  view.append(msg, el("div.two", {}, el("div", {}, setup, ...side), el("div", {}, queueCard, byCodes)));
+  await loadQueue();
+}
+
+// What was just received: shelf labels for its commodities, back labels for
+// each of its lots (a back label carries the lot, its expiry, declaration).
+function receivedCard(tnames, p) {
+  const shelf = select("label-rcv-shelf", tnames, tnames.includes("shelf-60x40") ? "shelf-60x40" : tnames[0]);
+  const backs = tnames.filter((n) => n.startsWith("back"));
+  const back = select("label-rcv-back", tnames, backs[0] || tnames[0]);
+  const codes = [...new Set(received.map((r) => r.code))];
+  const lots = received.filter((r) => r.lot);
+  const list = el("ul.lots", { id: "label-received" }, received.map((r) =>
+    el("li", {}, el("span.mono", {}, r.code), el("span", {}, r.lot ? `${t("stock.lot")} ${r.lot}` : ""),
+      el("strong", {}, `× ${r.qty}`))));
+  async function printBacks() {
+    if (p.needPrinter()) return;
+    // one request per lot: a print names one lot for all its codes
+    const byLot = new Map();
+    for (const r of lots) byLot.set(r.lot, [...new Set([...(byLot.get(r.lot) || []), r.code])]);
+    let total = 0;
+    for (const [l, c] of byLot) {
+      const r = await p.act(() => api("POST", "labels/print", { ...p.settings(back.value), codes: c, lot: l }));
+      if (!r) return;
+      total += r.labels || 0;
+    }
+    p.act(async () => ({ labels: total, printer: p.settings().printer }));
+  }
+  return el("section.card", { id: "label-received-card" }, el("h2", {}, t("labels.received")),
+    el("p.muted", {}, t("labels.received_hint")), list,
+    el("div.grid", {},
+      field(t("labels.shelf_labels"), shelf),
+      el("div.row", {},
+        el("button", { type: "button", onclick: () => p.preview(codes[0], null, shelf.value, codes[0]) }, t("labels.preview")),
+        el("button.primary", { type: "button", id: "label-rcv-shelf-print", onclick: () => {
+          if (!p.needPrinter()) p.act(() => api("POST", "labels/print", { ...p.settings(shelf.value), codes }));
+        } }, t("labels.print_shelf"))),
+      field(t("labels.back_labels"), back),
+      el("div.row", {},
+        el("button", { type: "button", disabled: !lots.length,
+          onclick: () => p.preview(lots[0].code, lots[0].lot, back.value, `${lots[0].code} ${lots[0].lot}`) }, t("labels.preview")),
+        el("button.primary", { type: "button", id: "label-rcv-back-print", disabled: !lots.length, onclick: printBacks },
+          t("labels.print_back")))));
+}
