@@ -49,6 +49,9 @@ st, _, b = req("POST", B + "/lines", {"code": "]C1010" + L.COLA + "10K1"})
 check(st == 201 and b["lines"][1]["lot"] == "K1" and b["total"] == 7980 + 350, f"scan GS1 with a lot: {st} {b}")
 st, _, b = req("POST", B + "/lines", {"code": L.PEN})
 check(st == 201 and len(b["lines"]) == 3, f"scan pen: {st} {b}")
+check([(l["origin"], l["origin_name"], l["origin_name_en"]) for l in b["lines"]]
+      == [("IT", "意大利", "Italy"), ("GB", "英国", "United Kingdom"), ("DE", "德国", "Germany")],
+      f"each line's origin country by name, for the till: {b['lines']}")
 before = dump()
 st, _, b = req("PATCH", B + "/lines/3", {"qty": 3})
 check(st == 200 and b["lines"][2]["qty"] == 3 and dump() == before, f"quantity (nothing written): {st} {b}")
@@ -71,6 +74,13 @@ for body, want_status, want_field, what in [
 check(dump() == before, "the refused scans wrote nothing")
 st, _, b = req("POST", B + "/lines", {"code": L.COLA, "qty": 6000})
 check(st == 409 and L.err_code(b) == "no_stock", f"more than is on hand: {st} {b}")
+# stock only in quarantine: its own code, "held", so that a till can say it in its language
+L.cli("stock", "receive", "--product", L.MATCHA, "--qty", "3", "--lot", "QA", "--origin", "JP", "--expiry",
+      "2035-01-31", "--location", "Q1")
+before = dump()
+st, _, b = req("POST", B + "/lines", {"code": L.MATCHA})
+check(st == 409 and L.err_code(b) == "held" and "quarantine" in b["error"]["message"], f"quarantined stock: {st} {b}")
+check(dump() == before, "the refused scan wrote nothing")
 st, _, b = req("PATCH", B + "/lines/9", {"qty": 1})
 check(st == 404, f"no line 9: {st} {b}")
 st, _, b = req("PATCH", B + "/lines/1", {"qty": 1, "price": 100})
@@ -131,6 +141,18 @@ check(pays == [("card", 5000), ("cash", total - 5000)], f"payments split by meth
 st, _, b = req("GET", B)
 check(st == 200 and b["lines"] == [] and b["paid"] == 0, f"the basket is empty for the next customer: {b}")
 receipt = str(sale.get("receipt"))
+
+# ---- the sale as JSON, to pick the lines of a return
+st, _, b = req("GET", V1 + "sales/" + receipt)
+check(st == 200 and b["receipt"] == int(receipt) and b["kind"] == "sale" and "receipt_text" not in b
+      and [(l["name"], l["origin_name"], l["qty"], l["returned"]) for l in b["lines"]]
+      == [("榛子可可酱", "意大利", 2, 0), ("可口可乐", "英国", 1, 0)], f"the sale: {st} {b}")
+st, _, b2 = req("GET", V1 + "sales/" + sale["uuid"], token=AUD)
+check(st == 200 and b2["receipt"] == b["receipt"], f"by its UUID, as an auditor: {st} {b2}")
+st, _, b = req("GET", V1 + "sales/999999")
+check(st == 404 and L.err_code(b) == "not_found", f"an unknown receipt: {st} {b}")
+st, _, b = req("GET", V1 + "sales/1", token=CLERK)
+check(st == 403, f"a stock clerk may not read sales: {st} {b}")
 
 # ---- receipts: text, ESC/POS and PDF copies; an unknown format refused
 st, h, text = req("GET", V1 + "sales/" + receipt + "/receipt")
