@@ -76,6 +76,7 @@ struct bop {
     json_t *body;     /* without its "approval" */
     json_t *approval; /* NULL when none was sent */
     ent_principal who;
+    int64_t sold; /* pay: the receipt number of the sale made, for its printing */
 };
 
 /* The password is wiped before the body is released. */
@@ -123,11 +124,15 @@ static int take_approval(struct reply *out, json_t *body, json_t **approval)
 
 static int run_op(ent_db *db, ent_journal *j, struct job *job);
 
-/* Queues op for the writer; 0 (the answer comes after the commit). */
+static void pay_print(struct job *job, struct reply *rep);
+
+/* Queues op for the writer; 0 (the answer comes after the commit). A pay
+ * naming a printer prints the receipt once the sale is committed. */
 static int queue_op(struct req *r, struct bop *op, struct reply *out)
 {
     op->who = r->who;
-    if (srv_queue_write(r, run_op, op, bop_free) < 0)
+    int print = op->kind == OP_PAY && json_str(op->body, "printer") != NULL;
+    if (srv_queue_write_then(r, run_op, op, bop_free, print ? pay_print : NULL) < 0)
         reply_error(out, 500, "error", NULL, "out of memory");
     return 0;
 }
@@ -365,9 +370,38 @@ static int op_pay(ent_db *db, ent_journal *j, struct counter_basket *c, struct b
         reply_ent(&job->reply, db, rc);
         return 0;
     }
+    op->sold = sale->receipt;
     reply_json(&job->reply, 201, sale_json(db, sale, (int)json_int(op->body, "columns", 48)));
     ent_sale_free(sale);
     return 0;
+}
+
+/* After a pay that named a printer, on the request's thread, the sale
+ * committed: its first receipt (not marked a copy) on that printer. The
+ * sale stands whatever the printer does: the answer says "printed", or
+ * "print_error" with the printer's words (print a copy once it is fixed). */
+static void pay_print(struct job *job, struct reply *rep)
+{
+    struct bop *op = job->arg;
+    struct reply err = {0};
+    ent_sale *sale = NULL;
+    size_t bytes = 0;
+    char receipt[24];
+    if (rep->status != 201 || op->sold == 0 || rep->json == NULL)
+        return;
+    snprintf(receipt, sizeof receipt, "%lld", (long long)op->sold);
+    ent_db *db = srv_reader(&err);
+    if (db != NULL && ent_sale_get(db, &sale, receipt) != ENT_OK)
+        reply_ent(&err, db, ENT_ERROR);
+    if (sale && srv_print_receipt(db, json_str(op->body, "printer"), sale, (int)json_int(op->body, "columns", 48),
+                                  false, &bytes, &err) == 0)
+        json_object_set_new(rep->json, "printed",
+                            json_pack("{s:s, s:I}", "printer", json_str(op->body, "printer"), "bytes", (json_int_t)bytes));
+    else
+        json_object_set(rep->json, "print_error",
+                        json_object_get(json_object_get(err.json, "error"), "message"));
+    ent_sale_free(sale);
+    reply_free(&err);
 }
 
 static int op_basket(ent_db *db, ent_journal *j, struct bop *op, struct job *job)
@@ -472,7 +506,9 @@ static const struct field scan_fields[] = {{"code", F_STRING, 1}, {"qty", F_INT,
 static const struct field change_fields[] = {{"qty", F_INT, 0},         {"price", F_INT, 0},
                                              {"discount", F_INT, 0},    {"discount_bp", F_INT, 0},
                                              {"reason", F_STRING, 0},   {NULL, F_STRING, 0}};
-static const struct field pay_fields[] = {{"payments", F_ARRAY, 1}, {"columns", F_INT, 0}, {NULL, F_STRING, 0}};
+static const struct field pay_fields[] = {
+    {"payments", F_ARRAY, 1}, {"columns", F_INT, 0}, {"printer", F_STRING, 0}, {NULL, F_STRING, 0}};
+static const struct field print_fields[] = {{"printer", F_STRING, 1}, {"columns", F_INT, 0}, {NULL, F_STRING, 0}};
 static const struct field one_pay_fields[] = {{"method", F_STRING, 1}, {"amount", F_INT, 0}, {NULL, F_STRING, 0}};
 static const struct field return_fields[] = {{"receipt", F_STRING, 0}, {"items", F_ARRAY, 0},
                                              {"counter", F_STRING, 1}, {"location", F_STRING, 0},
@@ -563,6 +599,11 @@ static int check_basket_body(struct bop *op, struct reply *out)
             reply_error(out, 422, "invalid", "columns", "'columns' must be 32 (58 mm) or 48 (80 mm)");
             return -1;
         }
+        if (json_str(b, "printer") && !srv_printer_known(json_str(b, "printer"))) {
+            reply_error(out, 422, "invalid", "printer", "no receipt printer is called '%s'",
+                        ENT_CLIP(json_str(b, "printer"), 40));
+            return -1;
+        }
         return 0;
     case OP_CHANGE: {
         if (json_check(out, b, change_fields, "a line's change") != 0)
@@ -630,9 +671,51 @@ int route_basket_delete(struct req *r, json_t *body, const char *tail, struct re
     return basket_route(r, body, tail, out, "DELETE");
 }
 
-/* POST /sales/returns and POST /sales/RECEIPT/void. */
+/* POST /sales/RECEIPT/print {"printer", "columns"}: a copy (marked
+ * REPRINT) on a receipt printer of the server. Reads only: no writer. */
+static int sale_print(const char *tail, const char *slash, json_t *body, struct reply *out)
+{
+    char receipt[64];
+    ent_sale *sale = NULL;
+    size_t bytes = 0;
+    if (slash == tail || (size_t)(slash - tail) >= sizeof receipt) {
+        reply_error(out, 404, "not_found", NULL, "no such sales resource: /sales/RECEIPT/print");
+        return 0;
+    }
+    memcpy(receipt, tail, (size_t)(slash - tail));
+    receipt[slash - tail] = '\0';
+    if (body == NULL) {
+        reply_error(out, 422, "invalid", "printer", "'printer' is missing: name one of GET /api/v1/receipt-printers");
+        return 0;
+    }
+    if (json_check(out, body, print_fields, "a print") != 0)
+        return 0;
+    int64_t cols = json_int(body, "columns", 48);
+    if (cols != 32 && cols != 48) {
+        reply_error(out, 422, "invalid", "columns", "'columns' must be 32 (58 mm) or 48 (80 mm)");
+        return 0;
+    }
+    ent_db *db = srv_reader(out);
+    if (db == NULL)
+        return 0;
+    int rc = ent_sale_get(db, &sale, receipt);
+    if (rc != ENT_OK) {
+        reply_ent(out, db, rc);
+        return 0;
+    }
+    if (srv_print_receipt(db, json_str(body, "printer"), sale, (int)cols, true, &bytes, out) == 0)
+        reply_json(out, 200, json_pack("{s:I, s:s, s:I, s:b}", "receipt", (json_int_t)sale->receipt, "printer",
+                                       json_str(body, "printer"), "bytes", (json_int_t)bytes, "reprint", 1));
+    ent_sale_free(sale);
+    return 0;
+}
+
+/* POST /sales/returns, POST /sales/RECEIPT/void and POST /sales/RECEIPT/print. */
 int route_sale_post(struct req *r, json_t *body, const char *tail, struct reply *out)
 {
+    const char *pslash = strchr(tail, '/');
+    if (pslash && strcmp(pslash, "/print") == 0)
+        return sale_print(tail, pslash, body, out);
     struct bop *op = bop_new(body, out);
     if (op == NULL)
         return 0;
