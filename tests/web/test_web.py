@@ -45,7 +45,8 @@ DAY = (datetime.date.today() - datetime.timedelta(days=1)).isoformat()
 for hour, n_in in ((9, 12), (10, 30), (11, 18)):  # customers at the door, yesterday
     L.cli("flow", "record", "--start", f"{DAY} {hour:02}:00", "--minutes", "60", "--in", str(n_in), "--out", str(n_in))
 TOK = L.make_tokens()
-srv = L.Server("--threads", "2")
+PAPER = os.path.join(L.WORK, "c1.escpos")  # counter C1's receipt printer: a file here
+srv = L.Server("--threads", "2", "--receipt-printers", f"C1={PAPER}")
 BASE = f"http://127.0.0.1:{srv.port}/"
 SHOTS = os.environ.get("ENT_WEB_SHOTS") or os.path.join(L.WORK, "shots")
 os.makedirs(SHOTS, exist_ok=True)
@@ -241,6 +242,12 @@ try:
     by("#pay-amount").send_keys("100" + Keys.ENTER)
     by("#receipt-text")
     check(text_in("#counter-msg", "52.66"), "the change is shown")
+    check(text_in("#receipt-printed", "小票已在小票机 C1 打印"), "the receipt went to the counter's printer")
+    paper = open(PAPER, "rb").read() if os.path.exists(PAPER) else b""
+    check("榛子可可酱".encode("gb18030") in paper and b"REPRINT" not in paper, "ESC/POS on the printer, the first print")
+    by("#print-copy").click()
+    wait.until(lambda d: b"REPRINT" in open(PAPER, "rb").read())
+    check(text_in("#receipt-printed", "C1"), "the copy is printed too")
     receipt = by("#receipt-text").text
     check("榛子可可酱" in receipt and "67.34" in receipt and "supervisor.1" in receipt, f"the receipt: {receipt[:400]}")
     pdf = by("#receipt-pdf").get_attribute("href")

@@ -12,8 +12,10 @@ let counterId = "C1";
 let basket = null; // the server's basket: {counter, lines: [...], total, due, currency}
 let payments = []; // {method, amount} (amount 0: the rest); sent with pay
 let sel = 0; // the selected line's index (keys act on it)
+let printerName = null; // a receipt printer of the server, or "" for the browser's print dialog
 
 try { counterId = localStorage.getItem("ent.counter") || "C1"; } catch (e) { /* private mode */ }
+try { printerName = localStorage.getItem("ent.printer"); } catch (e) { /* private mode */ }
 
 function fmt(key, vars) {
   return t(key).replace(/\{(\w+)\}/g, (m, k) => (vars && k in vars ? String(vars[k]) : m));
@@ -142,6 +144,19 @@ export async function counterPage(view) {
   const returns = el("section.card.returns", { id: "returns", hidden: true });
   const station = el("input.short", { id: "station", value: counterId, "aria-label": t("counter.station"),
     autocomplete: "off" });
+  // The server's receipt printers (ESC/POS), when it has any: the receipt
+  // then goes there at pay; "" prints through the browser instead.
+  let printers = [];
+  try { printers = (await api("GET", "receipt-printers")).printers || []; } catch (e) { printers = []; }
+  if (printerName === null || (printerName && !printers.includes(printerName)))
+    printerName = printers.includes(counterId) ? counterId : (printers[0] || "");
+  const printerSel = el("select", { id: "printer", "aria-label": t("counter.printer"), hidden: !printers.length },
+    el("option", { value: "" }, t("counter.printer_browser")),
+    printers.map((p) => el("option", { value: p, selected: p === printerName }, `${t("counter.printer")} ${p}`)));
+  printerSel.addEventListener("change", () => {
+    printerName = printerSel.value;
+    try { localStorage.setItem("ent.printer", printerName); } catch (e) { /* private mode */ }
+  });
 
   function say(kind, text, detail) {
     notice(msg, kind, "");
@@ -320,13 +335,29 @@ export async function counterPage(view) {
     return { method: method.value, amount: a };
   }
 
+  async function printCopy(r, out) {
+    try {
+      await api("POST", `sales/${encodeURIComponent(r.receipt)}/print`, { printer: printerName, columns: 48 });
+      notice(out, "good", fmt("counter.printed", { printer: printerName }));
+    } catch (e) {
+      const x = refusal(e, "print");
+      notice(out, "bad", `${x.text}${x.detail ? " — " + x.detail : ""}`);
+      beep();
+    }
+  }
+
   function showReceipt(r, title) {
     const pdf = `/api/v1/sales/${encodeURIComponent(r.receipt)}/receipt?format=pdf&columns=48`;
-    receipt.replaceChildren(el("h2", {}, `${title} ${r.receipt}`),
+    const printed = el("p.notice", { id: "receipt-printed", hidden: true, role: "status" });
+    if (r.printed) notice(printed, "good", fmt("counter.printed", { printer: r.printed.printer }));
+    else if (r.print_error) { notice(printed, "bad", `${t("counter.print_failed")} — ${r.print_error}`); beep(); }
+    receipt.replaceChildren(el("h2", {}, `${title} ${r.receipt}`), printed,
       el("pre", { id: "receipt-text" }, r.receipt_text || ""),
       el("div.row", {},
         el("button", { type: "button", id: "print", onclick: () => window.print() }, t("counter.print")),
         el("a.button", { id: "receipt-pdf", href: pdf, target: "_blank", rel: "noopener" }, t("counter.pdf")),
+        printerName ? el("button", { type: "button", id: "print-copy", onclick: () => printCopy(r, printed) },
+          fmt("counter.print_copy", { printer: printerName })) : null,
         el("button.primary", { type: "button", id: "next", onclick: () => { receipt.hidden = true; scan.focus(); } }, t("counter.next"))));
     receipt.hidden = false;
     receipt.scrollIntoView({ block: "start" });
@@ -340,7 +371,7 @@ export async function counterPage(view) {
     const pays = [...payments];
     if (row.amount || !pays.length) pays.push(row);
     try {
-      const r = await api("POST", pathOf("/pay"), { payments: pays, columns: 48 });
+      const r = await api("POST", pathOf("/pay"), { payments: pays, columns: 48, printer: printerName || undefined });
       const paid = pays.reduce((s, p) => s + p.amount, 0);
       const change = pays.every((p) => p.amount > 0) ? paid - r.total : 0;
       payments = [];
@@ -550,7 +581,7 @@ export async function counterPage(view) {
         hint("Delete"), ` ${t("counter.remove")} `, hint(KEYS.returns), ` ${t("counter.returns")} `,
         hint(KEYS.clear), ` ${t("counter.clear")} `, hint(KEYS.pay), ` ${t("counter.checkout")}`)),
     el("section.card.pay", {}, sum,
-      el("h2", {}, t("counter.pay")),
+      el("h2", {}, t("counter.pay")), printerSel,
       el("div.row", {}, method, amount), addPay, payList,
       el("button.primary.wide", { type: "button", id: "checkout", onclick: pay }, `${t("counter.checkout")} (${KEYS.pay})`),
       el("div.row.two-b", {},
