@@ -265,7 +265,7 @@ export async function counterPage(view) {
 
   async function change(l, body, what) {
     try {
-      const b = await withApproval(what, (approval) =>
+      const b = await withApproval(`${what} · ${l.name}`, (approval) =>
         api("PATCH", pathOf(`/lines/${l.line}`), approval ? { ...body, approval } : body));
       if (b) { basket = b; say("good", `${what}: ${l.name}`); }
     } catch (e) {
