@@ -388,6 +388,8 @@ enum MHD_Result srv_on_request(void *cls, struct MHD_Connection *conn, const cha
         if (job->done) {
             rep = job->reply;
             memset(&job->reply, 0, sizeof job->reply);
+            if (job->after)
+                job->after(job, &rep);
         } else {
             reply_error(&rep, 503, "shutting_down", NULL, "the server is shutting down");
         }

@@ -60,6 +60,7 @@ ROUTE(route_basket_patch);
 ROUTE(route_basket_delete);
 ROUTE(route_sale_post);
 ROUTE(route_sale_receipt);
+ROUTE(route_receipt_printers);
 ROUTE(route_events);
 ROUTE(route_label_templates);
 ROUTE(route_label_preview);
@@ -127,6 +128,7 @@ const struct route srv_routes[] = {
     {"DELETE", V1 "counters/", 2, ENT_RIGHT_SELL, route_basket_delete, 0},
     {"POST", V1 "sales/", 2, ENT_RIGHT_SELL, route_sale_post, ENT_RIGHT_RETURN},
     {"GET", V1 "sales/", 2, ENT_RIGHT_SELL, route_sale_receipt, ENT_RIGHT_READ},
+    {"GET", V1 "receipt-printers", 0, ENT_RIGHT_SELL, route_receipt_printers, ENT_RIGHT_READ},
     {"GET", V1 "events", 0, RIGHT_ANY, route_events, 0},
     {"GET", V1 "labels/templates", 0, ENT_RIGHT_LABELS, route_label_templates, ENT_RIGHT_READ},
     {"GET", V1 "labels/preview", 0, ENT_RIGHT_LABELS, route_label_preview, ENT_RIGHT_CATALOG},

@@ -76,6 +76,7 @@ struct bop {
     json_t *body;     /* without its "approval" */
     json_t *approval; /* NULL when none was sent */
     ent_principal who;
+    int64_t sold; /* pay: the receipt number of the sale made, for its printing */
 };
 
 /* The password is wiped before the body is released. */
@@ -123,11 +124,15 @@ static int take_approval(struct reply *out, json_t *body, json_t **approval)
 
 static int run_op(ent_db *db, ent_journal *j, struct job *job);
 
-/* Queues op for the writer; 0 (the answer comes after the commit). */
+static void pay_print(struct job *job, struct reply *rep);
+
+/* Queues op for the writer; 0 (the answer comes after the commit). A pay
+ * naming a printer prints the receipt once the sale is committed. */
 static int queue_op(struct req *r, struct bop *op, struct reply *out)
 {
     op->who = r->who;
-    if (srv_queue_write(r, run_op, op, bop_free) < 0)
+    int print = op->kind == OP_PAY && json_str(op->body, "printer") != NULL;
+    if (srv_queue_write_then(r, run_op, op, bop_free, print ? pay_print : NULL) < 0)
         reply_error(out, 500, "error", NULL, "out of memory");
     return 0;
 }
@@ -167,6 +172,16 @@ static json_t *jtext(const char *s)
     return s && *s ? json_string(s) : json_null();
 }
 
+/* The Chinese and English names of an origin country, for a till that
+ * shows 意大利 rather than IT (null when the code is not ISO 3166-1). */
+static void origin_names(json_t *o, const char *origin)
+{
+    const ent_country *c = NULL;
+    int found = origin && *origin && ent_country_lookup(&c, origin) == ENT_OK;
+    json_object_set_new(o, "origin_name", found ? json_string(c->name_zh) : json_null());
+    json_object_set_new(o, "origin_name_en", found ? json_string(c->name_en) : json_null());
+}
+
 static json_t *basket_json(const struct counter_basket *c)
 {
     ent_basket_totals t;
@@ -182,28 +197,34 @@ static json_t *basket_json(const struct counter_basket *c)
                              (json_int_t)l->discount, "amount", (json_int_t)l->amount, "tax_rate", (int)l->tax_rate,
                              "tax", (json_int_t)l->tax, "price_reason", jtext(l->price_reason), "discount_reason",
                              jtext(l->discount_reason), "approved_by", jtext(l->approved_by)));
+        origin_names(json_array_get(lines, i - 1), l->origin);
     }
     return json_pack("{s:s, s:s, s:s, s:o, s:I, s:I, s:I, s:I, s:I}", "counter", c->counter, "cashier", c->owner,
                      "currency", c->currency, "lines", lines, "total", (json_int_t)t.total, "tax", (json_int_t)t.tax, "units", (json_int_t)t.units,
                      "paid", (json_int_t)t.paid, "due", (json_int_t)t.due);
 }
 
-/* A recorded sale or return, with its first receipt as text. */
+/* A recorded sale or return, with its first receipt as text (columns 0:
+ * without it). */
 static json_t *sale_json(ent_db *db, const ent_sale *s, int columns)
 {
     char *text = NULL;
     json_t *lines = json_array();
     for (size_t i = 0; i < s->nlines; i++) {
         const ent_sale_line *l = &s->lines[i];
-        json_array_append_new(lines, json_pack("{s:s, s:I, s:I, s:I, s:o}", "code", l->code, "qty",
-                                               (json_int_t)l->qty, "unit_price", (json_int_t)l->unit_price, "amount",
-                                               (json_int_t)l->amount, "approved_by", jtext(l->approved_by)));
+        json_t *o = json_pack("{s:s, s:I, s:I, s:I, s:o, s:s, s:s, s:o, s:I, s:I}", "code", l->code, "qty",
+                              (json_int_t)l->qty, "unit_price", (json_int_t)l->unit_price, "amount",
+                              (json_int_t)l->amount, "approved_by", jtext(l->approved_by), "name",
+                              l->name ? l->name : "", "origin", l->origin, "lot", jtext(l->lot), "discount",
+                              (json_int_t)l->discount, "returned", (json_int_t)l->returned);
+        origin_names(o, l->origin);
+        json_array_append_new(lines, o);
     }
     json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:I, s:s, s:s, s:s, s:o, s:o, s:b}", "uuid", s->uuid, "kind", s->kind,
                           "receipt", (json_int_t)s->receipt, "total", (json_int_t)s->total, "tax", (json_int_t)s->tax,
                           "currency", s->currency, "time", s->time, "counter", s->counter, "lines", lines,
                           "approved_by", jtext(s->approved_by), "void", s->is_void);
-    if (ent_receipt_text(db, &text, s, columns, false) == ENT_OK)
+    if (columns > 0 && ent_receipt_text(db, &text, s, columns, false) == ENT_OK)
         json_object_set_new(o, "receipt_text", json_string(text));
     free(text);
     return o;
@@ -263,6 +284,15 @@ static int op_open(ent_db *db, struct bop *op, struct job *job)
     return 0;
 }
 
+/* A scan or a larger quantity refused because the stock is only in
+ * quarantine or in bond: code "held" (409), so that a till can say so in
+ * its own language (the basket's only ENT_REFUSED; see ent_basket_scan). */
+static void reply_held(struct reply *out, ent_db *db)
+{
+    reply_ent(out, db, ENT_REFUSED);
+    json_object_set_new(json_object_get(out->json, "error"), "code", json_string("held"));
+}
+
 /* A line's change: exactly one of a quantity, a price or a discount. */
 static int op_change(ent_db *db, struct counter_basket *c, struct bop *op, struct job *job)
 {
@@ -276,7 +306,10 @@ static int op_change(ent_db *db, struct counter_basket *c, struct bop *op, struc
         return 0;
     }
     if (json_object_get(b, "qty")) {
-        rc = ent_basket_set_qty(c->b, op->line, json_int(b, "qty", 0));
+        if ((rc = ent_basket_set_qty(c->b, op->line, json_int(b, "qty", 0))) == ENT_REFUSED) {
+            reply_held(&job->reply, db);
+            return 0;
+        }
     } else if (json_object_get(b, "price")) {
         int64_t price = json_int(b, "price", 0);
         if (price != l->list_price && approve(db, op, "a price override", approver, &job->reply) != 0)
@@ -337,9 +370,38 @@ static int op_pay(ent_db *db, ent_journal *j, struct counter_basket *c, struct b
         reply_ent(&job->reply, db, rc);
         return 0;
     }
+    op->sold = sale->receipt;
     reply_json(&job->reply, 201, sale_json(db, sale, (int)json_int(op->body, "columns", 48)));
     ent_sale_free(sale);
     return 0;
+}
+
+/* After a pay that named a printer, on the request's thread, the sale
+ * committed: its first receipt (not marked a copy) on that printer. The
+ * sale stands whatever the printer does: the answer says "printed", or
+ * "print_error" with the printer's words (print a copy once it is fixed). */
+static void pay_print(struct job *job, struct reply *rep)
+{
+    struct bop *op = job->arg;
+    struct reply err = {0};
+    ent_sale *sale = NULL;
+    size_t bytes = 0;
+    char receipt[24];
+    if (rep->status != 201 || op->sold == 0 || rep->json == NULL)
+        return;
+    snprintf(receipt, sizeof receipt, "%lld", (long long)op->sold);
+    ent_db *db = srv_reader(&err);
+    if (db != NULL && ent_sale_get(db, &sale, receipt) != ENT_OK)
+        reply_ent(&err, db, ENT_ERROR);
+    if (sale && srv_print_receipt(db, json_str(op->body, "printer"), sale, (int)json_int(op->body, "columns", 48),
+                                  false, &bytes, &err) == 0)
+        json_object_set_new(rep->json, "printed",
+                            json_pack("{s:s, s:I}", "printer", json_str(op->body, "printer"), "bytes", (json_int_t)bytes));
+    else
+        json_object_set(rep->json, "print_error",
+                        json_object_get(json_object_get(err.json, "error"), "message"));
+    ent_sale_free(sale);
+    reply_free(&err);
 }
 
 static int op_basket(ent_db *db, ent_journal *j, struct bop *op, struct job *job)
@@ -366,7 +428,9 @@ static int op_basket(ent_db *db, ent_journal *j, struct bop *op, struct job *job
     case OP_PAY: return op_pay(db, j, c, op, job);
     default: break;
     }
-    if (rc != ENT_OK)
+    if (rc == ENT_REFUSED && op->kind == OP_SCAN)
+        reply_held(&job->reply, db);
+    else if (rc != ENT_OK)
         reply_ent(&job->reply, db, rc);
     else
         reply_json(&job->reply, op->kind == OP_SCAN ? 201 : 200, basket_json(c));
@@ -442,7 +506,9 @@ static const struct field scan_fields[] = {{"code", F_STRING, 1}, {"qty", F_INT,
 static const struct field change_fields[] = {{"qty", F_INT, 0},         {"price", F_INT, 0},
                                              {"discount", F_INT, 0},    {"discount_bp", F_INT, 0},
                                              {"reason", F_STRING, 0},   {NULL, F_STRING, 0}};
-static const struct field pay_fields[] = {{"payments", F_ARRAY, 1}, {"columns", F_INT, 0}, {NULL, F_STRING, 0}};
+static const struct field pay_fields[] = {
+    {"payments", F_ARRAY, 1}, {"columns", F_INT, 0}, {"printer", F_STRING, 0}, {NULL, F_STRING, 0}};
+static const struct field print_fields[] = {{"printer", F_STRING, 1}, {"columns", F_INT, 0}, {NULL, F_STRING, 0}};
 static const struct field one_pay_fields[] = {{"method", F_STRING, 1}, {"amount", F_INT, 0}, {NULL, F_STRING, 0}};
 static const struct field return_fields[] = {{"receipt", F_STRING, 0}, {"items", F_ARRAY, 0},
                                              {"counter", F_STRING, 1}, {"location", F_STRING, 0},
@@ -533,6 +599,11 @@ static int check_basket_body(struct bop *op, struct reply *out)
             reply_error(out, 422, "invalid", "columns", "'columns' must be 32 (58 mm) or 48 (80 mm)");
             return -1;
         }
+        if (json_str(b, "printer") && !srv_printer_known(json_str(b, "printer"))) {
+            reply_error(out, 422, "invalid", "printer", "no receipt printer is called '%s'",
+                        ENT_CLIP(json_str(b, "printer"), 40));
+            return -1;
+        }
         return 0;
     case OP_CHANGE: {
         if (json_check(out, b, change_fields, "a line's change") != 0)
@@ -600,9 +671,51 @@ int route_basket_delete(struct req *r, json_t *body, const char *tail, struct re
     return basket_route(r, body, tail, out, "DELETE");
 }
 
-/* POST /sales/returns and POST /sales/RECEIPT/void. */
+/* POST /sales/RECEIPT/print {"printer", "columns"}: a copy (marked
+ * REPRINT) on a receipt printer of the server. Reads only: no writer. */
+static int sale_print(const char *tail, const char *slash, json_t *body, struct reply *out)
+{
+    char receipt[64];
+    ent_sale *sale = NULL;
+    size_t bytes = 0;
+    if (slash == tail || (size_t)(slash - tail) >= sizeof receipt) {
+        reply_error(out, 404, "not_found", NULL, "no such sales resource: /sales/RECEIPT/print");
+        return 0;
+    }
+    memcpy(receipt, tail, (size_t)(slash - tail));
+    receipt[slash - tail] = '\0';
+    if (body == NULL) {
+        reply_error(out, 422, "invalid", "printer", "'printer' is missing: name one of GET /api/v1/receipt-printers");
+        return 0;
+    }
+    if (json_check(out, body, print_fields, "a print") != 0)
+        return 0;
+    int64_t cols = json_int(body, "columns", 48);
+    if (cols != 32 && cols != 48) {
+        reply_error(out, 422, "invalid", "columns", "'columns' must be 32 (58 mm) or 48 (80 mm)");
+        return 0;
+    }
+    ent_db *db = srv_reader(out);
+    if (db == NULL)
+        return 0;
+    int rc = ent_sale_get(db, &sale, receipt);
+    if (rc != ENT_OK) {
+        reply_ent(out, db, rc);
+        return 0;
+    }
+    if (srv_print_receipt(db, json_str(body, "printer"), sale, (int)cols, true, &bytes, out) == 0)
+        reply_json(out, 200, json_pack("{s:I, s:s, s:I, s:b}", "receipt", (json_int_t)sale->receipt, "printer",
+                                       json_str(body, "printer"), "bytes", (json_int_t)bytes, "reprint", 1));
+    ent_sale_free(sale);
+    return 0;
+}
+
+/* POST /sales/returns, POST /sales/RECEIPT/void and POST /sales/RECEIPT/print. */
 int route_sale_post(struct req *r, json_t *body, const char *tail, struct reply *out)
 {
+    const char *pslash = strchr(tail, '/');
+    if (pslash && strcmp(pslash, "/print") == 0)
+        return sale_print(tail, pslash, body, out);
     struct bop *op = bop_new(body, out);
     if (op == NULL)
         return 0;
@@ -629,6 +742,32 @@ refused:
     return 0;
 }
 
+/* GET /sales/RECEIPT: a sale or return as recorded (no receipt text), its
+ * lines with what later returns took back: what a till shows to pick the
+ * lines of a return. */
+static int sale_show(const char *receipt, struct reply *out)
+{
+    ent_sale *sale = NULL;
+    ent_db *db = srv_reader(out);
+    if (db == NULL)
+        return 0;
+    if (*receipt == '\0' || strlen(receipt) >= 64) {
+        reply_error(out, 404, "not_found", NULL, "no such sale: /sales/RECEIPT, a receipt number or a sale's UUID");
+        return 0;
+    }
+    int rc = ent_sale_get(db, &sale, receipt);
+    if (rc != ENT_OK) {
+        reply_ent(out, db, rc);
+        return 0;
+    }
+    json_t *o = sale_json(db, sale, 0);
+    json_object_set_new(o, "ref_receipt", sale->ref_receipt ? json_integer(sale->ref_receipt) : json_null());
+    json_object_set_new(o, "cashier", json_string(sale->cashier));
+    reply_json(out, 200, o);
+    ent_sale_free(sale);
+    return 0;
+}
+
 /* GET /sales/RECEIPT/receipt?format=text|escpos|pdf&columns=32|48: a copy
  * (the first print came with the sale), marked as a reprint. */
 int route_sale_receipt(struct req *r, json_t *body, const char *tail, struct reply *out)
@@ -638,7 +777,9 @@ int route_sale_receipt(struct req *r, json_t *body, const char *tail, struct rep
     const char *slash = strchr(tail, '/'), *format = req_arg(r, "format"), *cols_s = req_arg(r, "columns");
     ent_sale *sale = NULL;
     int columns = 48, rc;
-    if (!slash || strcmp(slash, "/receipt") != 0 || slash == tail || (size_t)(slash - tail) >= sizeof receipt) {
+    if (slash == NULL)
+        return sale_show(tail, out);
+    if (strcmp(slash, "/receipt") != 0 || slash == tail || (size_t)(slash - tail) >= sizeof receipt) {
         reply_error(out, 404, "not_found", NULL, "no such sales resource: /sales/RECEIPT/receipt");
         return 0;
     }

@@ -19,6 +19,7 @@ static const char help[] = "usage: entrepot serve [--db FILE] [--listen ADDR:POR
                            "                      [--tls-cert FILE --tls-key FILE] [--max-connections N]\n"
                            "                      [--timeout SECONDS] [--body-max BYTES]\n"
                            "                      [--events-max N] [--events-keepalive SECONDS]\n"
+                           "                      [--receipt-printers NAME=FILE[,NAME=FILE...]]\n"
                            "\n"
                            "Serves the store's database as a JSON API over HTTP (/api/v1, described\n"
                            "by /api/v1/openapi.json). One process owns the database: reads run on a\n"
@@ -38,6 +39,9 @@ static const char help[] = "usage: entrepot serve [--db FILE] [--listen ADDR:POR
                            "                       (default 64; more is 503)\n"
                            "  --events-keepalive SECONDS  a comment on an idle event stream this often,\n"
                            "                       1 to 300 (default 15)\n"
+                           "  --receipt-printers NAME=FILE,...  ESC/POS receipt printers the tills may\n"
+                           "                       name (a device such as /dev/usb/lp0, or a file the\n"
+                           "                       receipts are appended to); at most 16\n"
                            "\n"
                            "One line per request goes to standard error: time, client, method, path\n"
                            "(never the query), status, bytes, milliseconds, user. SIGTERM or SIGINT:\n"
@@ -67,7 +71,7 @@ static int parse_listen(struct srv_config *c, const char *s)
 static int parse_options(struct srv_config *c, struct cli *cli, int argc, char **argv)
 {
     const char *db = NULL, *listen = NULL, *threads = NULL, *maxc = NULL, *timeout = NULL, *body = NULL;
-    const char *evmax = NULL, *evka = NULL;
+    const char *evmax = NULL, *evka = NULL, *printers = NULL;
     const struct cli_opt opts[] = {
         {"db", &db, NULL},
         {"listen", &listen, NULL},
@@ -79,6 +83,7 @@ static int parse_options(struct srv_config *c, struct cli *cli, int argc, char *
         {"body-max", &body, NULL},
         {"events-max", &evmax, NULL},
         {"events-keepalive", &evka, NULL},
+        {"receipt-printers", &printers, NULL},
         {NULL, NULL, NULL},
     };
     int npos = 0, st;
@@ -120,6 +125,8 @@ static int parse_options(struct srv_config *c, struct cli *cli, int argc, char *
         return st;
     if (body)
         c->body_max = (size_t)v;
+    if (printers && (st = srv_printers_parse(printers)) != 0)
+        return st;
     if ((c->tls_cert == NULL) != (c->tls_key == NULL))
         return cli_error(EXIT_USAGE, "--tls-cert and --tls-key go together");
     return 0;

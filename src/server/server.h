@@ -22,6 +22,8 @@
 #define SRV_READERS_MAX 256       /* read connections: one per pool thread */
 #define SRV_EVENTS_RING 1024      /* events kept for Last-Event-ID resumes */
 #define SRV_EVENTS_SUBS_MAX 1024  /* event streams at most, whatever --events-max says */
+#define SRV_PRINTERS_MAX 16       /* receipt printers named by --receipt-printers */
+#define SRV_PRINTER_NAME_MAX 33   /* a receipt printer's name, with its NUL */
 /* The Content-Security-Policy of every answer: the web app's own scripts,
  * styles and requests only; no inline code, no plug-ins, never framed. */
 #define SRV_CSP                                                                                                   \
@@ -88,6 +90,9 @@ struct job {
     struct MHD_Connection *conn;
     int done;
     json_t *events; /* what to publish once the group is committed (srv_job_event), or NULL */
+    /* Run on the request's pool thread once the writer answered (the group
+     * committed), before the answer goes out; may change it. NULL: none. */
+    void (*after)(struct job *job, struct reply *rep);
     struct job *next;
 };
 
@@ -202,6 +207,9 @@ extern const struct route srv_routes[];
  * -1 when out of memory (arg released). */
 int srv_queue_write(struct req *r, int (*run)(ent_db *, ent_journal *, struct job *), void *arg,
                     void (*free_arg)(void *));
+/* srv_queue_write with an after() for the job (see struct job). */
+int srv_queue_write_then(struct req *r, int (*run)(ent_db *, ent_journal *, struct job *), void *arg,
+                         void (*free_arg)(void *), void (*after)(struct job *, struct reply *));
 /* The same on the login thread: logins run scrypt (tens of milliseconds),
  * which must not hold the writer's group open. */
 int srv_queue_auth(struct req *r, int (*run)(ent_db *, ent_journal *, struct job *), void *arg,
@@ -244,5 +252,16 @@ extern const char srv_openapi[];
  * (routes_labels.c); receipt is the number read back from the database. */
 int srv_receipt_pdf(struct reply *out, const char *receipt, int columns);
 extern const size_t srv_openapi_len;
+
+/* ---- receipt_print.c: ESC/POS receipt printers named at start ---- */
+/* --receipt-printers NAME=FILE[,NAME=FILE...]: 0, or the CLI's exit status. */
+int srv_printers_parse(const char *spec);
+/* True when a printer of that name was given at start. */
+int srv_printer_known(const char *name);
+/* Prints sale as ESC/POS on printer name (reprint: marked a copy): 0 with
+ * *bytes_out, or -1 with the answer in out (422 unknown printer, 502 the
+ * device or file did not take it within 10 s). */
+int srv_print_receipt(ent_db *db, const char *name, const ent_sale *sale, int columns, bool reprint,
+                      size_t *bytes_out, struct reply *out);
 
 #endif

@@ -199,7 +199,7 @@ void writer_stop(struct srv *s)
 }
 
 static int queue_job(struct wqueue *q, struct req *r, int (*run)(ent_db *, ent_journal *, struct job *), void *arg,
-                     void (*free_arg)(void *))
+                     void (*free_arg)(void *), void (*after)(struct job *, struct reply *))
 {
     struct job *job = calloc(1, sizeof *job);
     if (job == NULL) {
@@ -210,6 +210,7 @@ static int queue_job(struct wqueue *q, struct req *r, int (*run)(ent_db *, ent_j
     job->run = run;
     job->arg = arg;
     job->free_arg = free_arg;
+    job->after = after;
     job->conn = r->conn;
     snprintf(job->user, sizeof job->user, "%s", r->user);
     r->job = job;
@@ -222,13 +223,19 @@ static int queue_job(struct wqueue *q, struct req *r, int (*run)(ent_db *, ent_j
 int srv_queue_write(struct req *r, int (*run)(ent_db *, ent_journal *, struct job *), void *arg,
                     void (*free_arg)(void *))
 {
-    return queue_job(&srv_g->writer, r, run, arg, free_arg);
+    return queue_job(&srv_g->writer, r, run, arg, free_arg, NULL);
+}
+
+int srv_queue_write_then(struct req *r, int (*run)(ent_db *, ent_journal *, struct job *), void *arg,
+                         void (*free_arg)(void *), void (*after)(struct job *, struct reply *))
+{
+    return queue_job(&srv_g->writer, r, run, arg, free_arg, after);
 }
 
 int srv_queue_auth(struct req *r, int (*run)(ent_db *, ent_journal *, struct job *), void *arg,
                    void (*free_arg)(void *))
 {
-    return queue_job(&srv_g->auth, r, run, arg, free_arg);
+    return queue_job(&srv_g->auth, r, run, arg, free_arg, NULL);
 }
 
 /* arg: "t" or "s" (an API token or a session) followed by the secret. */

@@ -93,6 +93,9 @@ ROUTES = [
     ("POST", "sales/returns", {"sell", "return"}),
     ("POST", "sales/999999/void", {"sell", "return"}),
     ("GET", "sales/999999/receipt", {"sell", "read"}),
+    ("GET", "sales/999999", {"sell", "read"}),
+    ("POST", "sales/999999/print", {"sell", "return"}),
+    ("GET", "receipt-printers", {"sell", "read"}),
     ("GET", "labels/templates", {"labels", "read"}),
     ("GET", "labels/preview", {"labels", "catalog"}),
     ("POST", "labels/print", {"labels"}),
@@ -146,7 +149,9 @@ subst = {"/api/v1/products/" + L.NUTELLA: "/api/v1/products/{code}",
          "/api/v1/counters/C9/basket/lines/1": "/api/v1/counters/{counter}/basket/lines/{line}",
          "/api/v1/counters/C9/basket/pay": "/api/v1/counters/{counter}/basket/pay",
          "/api/v1/sales/999999/void": "/api/v1/sales/{receipt}/void",
-         "/api/v1/sales/999999/receipt": "/api/v1/sales/{receipt}/receipt"}
+         "/api/v1/sales/999999/receipt": "/api/v1/sales/{receipt}/receipt",
+         "/api/v1/sales/999999": "/api/v1/sales/{receipt}",
+         "/api/v1/sales/999999/print": "/api/v1/sales/{receipt}/print"}
 # The event stream (any user) never ends: test_serve_events.py opens it per role.
 served = {(m, subst.get(p, p)) for m, p in served} | {("POST", "/api/v1/logout"), ("GET", "/api/v1/events")}
 check(documented == served, f"OpenAPI vs routes: {sorted(documented ^ served)}")

@@ -49,6 +49,9 @@ st, _, b = req("POST", B + "/lines", {"code": "]C1010" + L.COLA + "10K1"})
 check(st == 201 and b["lines"][1]["lot"] == "K1" and b["total"] == 7980 + 350, f"scan GS1 with a lot: {st} {b}")
 st, _, b = req("POST", B + "/lines", {"code": L.PEN})
 check(st == 201 and len(b["lines"]) == 3, f"scan pen: {st} {b}")
+check([(l["origin"], l["origin_name"], l["origin_name_en"]) for l in b["lines"]]
+      == [("IT", "意大利", "Italy"), ("GB", "英国", "United Kingdom"), ("DE", "德国", "Germany")],
+      f"each line's origin country by name, for the till: {b['lines']}")
 before = dump()
 st, _, b = req("PATCH", B + "/lines/3", {"qty": 3})
 check(st == 200 and b["lines"][2]["qty"] == 3 and dump() == before, f"quantity (nothing written): {st} {b}")
@@ -71,6 +74,13 @@ for body, want_status, want_field, what in [
 check(dump() == before, "the refused scans wrote nothing")
 st, _, b = req("POST", B + "/lines", {"code": L.COLA, "qty": 6000})
 check(st == 409 and L.err_code(b) == "no_stock", f"more than is on hand: {st} {b}")
+# stock only in quarantine: its own code, "held", so that a till can say it in its language
+L.cli("stock", "receive", "--product", L.MATCHA, "--qty", "3", "--lot", "QA", "--origin", "JP", "--expiry",
+      "2035-01-31", "--location", "Q1")
+before = dump()
+st, _, b = req("POST", B + "/lines", {"code": L.MATCHA})
+check(st == 409 and L.err_code(b) == "held" and "quarantine" in b["error"]["message"], f"quarantined stock: {st} {b}")
+check(dump() == before, "the refused scan wrote nothing")
 st, _, b = req("PATCH", B + "/lines/9", {"qty": 1})
 check(st == 404, f"no line 9: {st} {b}")
 st, _, b = req("PATCH", B + "/lines/1", {"qty": 1, "price": 100})
@@ -131,6 +141,18 @@ check(pays == [("card", 5000), ("cash", total - 5000)], f"payments split by meth
 st, _, b = req("GET", B)
 check(st == 200 and b["lines"] == [] and b["paid"] == 0, f"the basket is empty for the next customer: {b}")
 receipt = str(sale.get("receipt"))
+
+# ---- the sale as JSON, to pick the lines of a return
+st, _, b = req("GET", V1 + "sales/" + receipt)
+check(st == 200 and b["receipt"] == int(receipt) and b["kind"] == "sale" and "receipt_text" not in b
+      and [(l["name"], l["origin_name"], l["qty"], l["returned"]) for l in b["lines"]]
+      == [("榛子可可酱", "意大利", 2, 0), ("可口可乐", "英国", 1, 0)], f"the sale: {st} {b}")
+st, _, b2 = req("GET", V1 + "sales/" + sale["uuid"], token=AUD)
+check(st == 200 and b2["receipt"] == b["receipt"], f"by its UUID, as an auditor: {st} {b2}")
+st, _, b = req("GET", V1 + "sales/999999")
+check(st == 404 and L.err_code(b) == "not_found", f"an unknown receipt: {st} {b}")
+st, _, b = req("GET", V1 + "sales/1", token=CLERK)
+check(st == 403, f"a stock clerk may not read sales: {st} {b}")
 
 # ---- receipts: text, ESC/POS and PDF copies; an unknown format refused
 st, h, text = req("GET", V1 + "sales/" + receipt + "/receipt")
@@ -277,5 +299,51 @@ p = subprocess.run([L.ENTREPOT, "counter", "--server", "http://127.0.0.1:1", "--
 check(p.returncode == 3 and "does not answer" in p.stderr, f"till, no server there: {p.returncode} {p.stderr}")
 
 check(srv.stop() == 0, "SIGTERM exits 0 with baskets open")
+
+# ---- receipt printers on the server (--receipt-printers): the first
+# receipt after pay, copies marked REPRINT, a printer that fails
+p = L.cli("serve", "--receipt-printers", "C 1=/tmp/x", ok=False)
+check(p.returncode == 2 and "NAME=FILE" in p.stderr, f"a bad printer name: {p.returncode} {p.stderr}")
+p = L.cli("serve", "--receipt-printers", "C1=a,C1=b", ok=False)
+check(p.returncode == 2 and "twice" in p.stderr, f"a printer named twice: {p.returncode} {p.stderr}")
+PAPER = os.path.join(L.WORK, "c1.escpos")
+srv = L.Server("--receipt-printers", f"C1={PAPER},GONE={L.WORK}/no/such/folder/lp0")
+st, _, b = req("GET", V1 + "receipt-printers")
+check(st == 200 and b == {"printers": ["C1", "GONE"]}, f"the printers, by name only: {st} {b}")
+st, _, b = req("GET", V1 + "receipt-printers", token=AUD)
+check(st == 200, f"an auditor may list them (read): {st} {b}")
+B2 = V1 + "counters/P1/basket"
+req("POST", B2, {})
+req("POST", B2 + "/lines", {"code": L.NUTELLA})
+before = dump()
+st, _, b = req("POST", B2 + "/pay", {"payments": [{"method": "cash"}], "printer": "C9"})
+check(st == 422 and L.err_field(b) == "printer" and dump() == before, f"an unknown printer refuses the pay first: {st} {b}")
+check(not os.path.exists(PAPER), "nothing printed")
+st, _, b = req("POST", B2 + "/pay", {"payments": [{"method": "cash"}], "printer": "C1", "columns": 32})
+paper = open(PAPER, "rb").read() if os.path.exists(PAPER) else b""
+check(st == 201 and b.get("printed") == {"printer": "C1", "bytes": len(paper)} and len(paper) > 100,
+      f"pay printed its receipt: {st} {b.get('printed')} {len(paper)}")
+check(paper.startswith(b"\x1b@") and "榛子可可酱".encode("gb18030") in paper and b"REPRINT" not in paper,
+      "ESC/POS, the name in GB18030, the first print not marked a copy")
+first = len(paper)
+st, _, c = req("POST", V1 + f"sales/{b['receipt']}/print", {"printer": "C1"})
+paper = open(PAPER, "rb").read()
+check(st == 200 and c["bytes"] == len(paper) - first and b"REPRINT" in paper[first:], f"a copy, marked REPRINT: {st} {c}")
+st, _, c = req("POST", V1 + f"sales/{b['receipt']}/print", {"printer": "GONE"})
+check(st == 502 and L.err_code(c) == "printer" and "No such file" in c["error"]["message"]
+      and "/no/such" not in c["error"]["message"], f"a printer that fails: 502 with its words, not its path: {st} {c}")
+for body, want in (({}, 422), ({"printer": "C1", "columns": 40}, 422), ({"printer": 5}, 422), (None, 422)):
+    st, _, c = req("POST", V1 + f"sales/{b['receipt']}/print", body)
+    check(st == want, f"a bad print request {body}: {st} {c}")
+st, _, c = req("POST", V1 + "sales/999999/print", {"printer": "C1"})
+check(st == 404, f"an unknown receipt: {st} {c}")
+st, _, c = req("POST", V1 + f"sales/{b['receipt']}/print", {"printer": "C1"}, token=CLERK)
+check(st == 403, f"a stock clerk may not print receipts: {st} {c}")
+req("POST", B2 + "/lines", {"code": L.COLA})
+st, _, b = req("POST", B2 + "/pay", {"payments": [{"method": "cash"}], "printer": "GONE"})
+check(st == 201 and "GONE" in b.get("print_error", "") and "printed" not in b
+      and L.query("SELECT count(*) FROM sale WHERE receipt = ?", b.get("receipt")) == [(1,)],
+      f"the printer failing after pay: the sale stands, the answer says so: {st} {b}")
+check(srv.stop() == 0, "the second server stops")
 check(L.cli("check", ok=False).returncode == 0, "check is clean after")
 L.finish()
