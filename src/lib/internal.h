@@ -40,6 +40,7 @@ struct ent_db {
     int flags;
     int tx_depth;              /* nesting of entx_tx_begin: only the outermost one is real */
     int group;                 /* inside ent_db_group_begin: the outermost one is a SAVEPOINT */
+    bool unsynced_groups;      /* a syncer is open: groups commit without waiting for the disk */
     char *stage_dir;           /* ENT_OPEN_STAGED: the private folder the new file is built in */
     char *final_path;          /* ENT_OPEN_STAGED: where ent_db_publish puts it */
     char actor[65];            /* who the writes are recorded as (ent_user_act_as) */
