@@ -480,6 +480,52 @@ static void group_commit_rows(void **state)
     ent_db_close(db);
 }
 
+/* The pipelined group commit: with a syncer open, a group commits without
+ * waiting for the disk (other connections see it at once, savepoints still
+ * undo a refused call alone), the sync keeps it, and once the syncer is
+ * closed the connection commits as before. */
+static void group_commit_syncer(void **state)
+{
+    (void)state;
+    ent_db *db = NULL;
+    ent_db_syncer *s = NULL;
+    assert_int_equal(ent_db_open(&db, path, ENT_OPEN_CREATE | ENT_OPEN_DURABLE), ENT_OK);
+    assert_int_equal(ent_store_init(db, "SH01", "x", NULL, NULL), ENT_OK);
+    int before = locations_seen(path);
+    assert_int_equal(ent_db_syncer_open(db, &s), ENT_OK);
+    assert_non_null(s);
+    for (int round = 0; round < 2; round++) {
+        char a[16], b[16];
+        snprintf(a, sizeof a, "S-%dA", round);
+        snprintf(b, sizeof b, "S-%dB", round);
+        assert_int_equal(ent_db_group_begin(db), ENT_OK);
+        assert_int_equal(ent_location_add(db, a, "shelf", NULL), ENT_OK);
+        assert_int_equal(ent_location_add(db, a, "shelf", NULL), ENT_EXISTS);
+        assert_int_equal(ent_location_add(db, b, "shelf", NULL), ENT_OK);
+        assert_int_equal(locations_seen(path), before + 2 * round);
+        assert_int_equal(ent_db_group_end(db, 1), ENT_OK);
+        assert_int_equal(locations_seen(path), before + 2 * round + 2);
+        assert_int_equal(ent_db_syncer_sync(s), ENT_OK);
+    }
+    /* A group rolled back writes nothing, synced or not. */
+    assert_int_equal(ent_db_group_begin(db), ENT_OK);
+    assert_int_equal(ent_location_add(db, "S-X", "shelf", NULL), ENT_OK);
+    assert_int_equal(ent_db_group_end(db, 0), ENT_OK);
+    assert_int_equal(ent_db_syncer_sync(s), ENT_OK);
+    assert_int_equal(locations_seen(path), before + 4);
+    assert_int_equal(ent_db_syncer_sync(NULL), ENT_INVALID);
+    assert_int_equal(ent_error_last()->code, ENT_INVALID);
+    ent_db_syncer_close(s);
+    ent_db_syncer_close(NULL);
+    /* Writes on their own and groups commit as before. */
+    assert_int_equal(ent_location_add(db, "S-Y", "shelf", NULL), ENT_OK);
+    assert_int_equal(ent_db_group_begin(db), ENT_OK);
+    assert_int_equal(ent_location_add(db, "S-Z", "shelf", NULL), ENT_OK);
+    assert_int_equal(ent_db_group_end(db, 1), ENT_OK);
+    assert_int_equal(locations_seen(path), before + 6);
+    ent_db_close(db);
+}
+
 /* Opening a second connection in a process must not drop the locks of the
  * first: another program closing its own connection would then delete the
  * WAL, and this process would never see a write again (found with the
@@ -527,6 +573,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(backup_rows, setup, teardown),
         cmocka_unit_test(uuids),
         cmocka_unit_test_setup_teardown(group_commit_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(group_commit_syncer, setup, teardown),
         cmocka_unit_test_setup_teardown(open_keeps_locks, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
