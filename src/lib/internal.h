@@ -117,6 +117,8 @@ void entx_clock_set(const char *utc);
 
 /* A new random UUID in its 36-character lower-case text form. */
 void entx_uuid_new(char out[ENT_UUID_SIZE]);
+/* A time-ordered one (version 7), for ledger rows (util.c says why). */
+void entx_uuid_new_ordered(char out[ENT_UUID_SIZE]);
 
 /*
  * Dates are "YYYY-MM-DD" text in the database. entx_date_parse checks the form

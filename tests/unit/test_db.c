@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -432,6 +433,35 @@ static void uuids(void **state)
     close(fds[1]);
 }
 
+/* Time-ordered UUIDs (the ledger's moves): version 7, the first 48 bits
+ * the Unix time in milliseconds, never going back, all different. */
+static void uuids_ordered(void **state)
+{
+    (void)state;
+    char a[37], b[37], ts[13];
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_REALTIME, &t0);
+    entx_uuid_new_ordered(a);
+    clock_gettime(CLOCK_REALTIME, &t1);
+    assert_int_equal(strlen(a), 36);
+    assert_int_equal(a[8], '-');
+    assert_int_equal(a[13], '-');
+    assert_int_equal(a[14], '7');
+    assert_non_null(strchr("89ab", a[19]));
+    memcpy(ts, a, 8);
+    memcpy(ts + 8, a + 9, 4);
+    ts[12] = '\0';
+    unsigned long long ms = strtoull(ts, NULL, 16);
+    assert_true(ms >= (unsigned long long)t0.tv_sec * 1000 + (unsigned long long)t0.tv_nsec / 1000000);
+    assert_true(ms <= (unsigned long long)t1.tv_sec * 1000 + (unsigned long long)t1.tv_nsec / 1000000);
+    for (int i = 0; i < 1000; i++) {
+        entx_uuid_new_ordered(b);
+        assert_string_not_equal(a, b);
+        assert_true(memcmp(a, b, 13) <= 0); /* the time part never goes back */
+        memcpy(a, b, sizeof a);
+    }
+}
+
 static int count_location(const ent_location *loc, void *ud)
 {
     (void)loc;
@@ -572,6 +602,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(store_edit_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(backup_rows, setup, teardown),
         cmocka_unit_test(uuids),
+        cmocka_unit_test(uuids_ordered),
         cmocka_unit_test_setup_teardown(group_commit_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(group_commit_syncer, setup, teardown),
         cmocka_unit_test_setup_teardown(open_keeps_locks, setup, teardown),
