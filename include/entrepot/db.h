@@ -112,6 +112,24 @@ ENT_API int ent_store_edit(ent_db *db, const ent_store_changes *changes, const c
 ENT_API int ent_db_group_begin(ent_db *db);
 ENT_API int ent_db_group_end(ent_db *db, int commit);
 
+/*
+ * A pipelined group commit. Once ent_db_syncer_open has opened a syncer on
+ * db, every group's COMMIT (ent_db_group_end(db, 1)) writes without waiting
+ * for the disk: readers see the group at once, and a power cut may still
+ * take it and every group after it (never a part of one, never an earlier
+ * one). ent_db_syncer_sync makes everything committed before it was called
+ * survive a power cut; it may run on another thread while db goes on with
+ * the next group, so the disk's wait overlaps the next group's work. Tell
+ * nobody that a group's writes happened before a sync begun after its
+ * commit returned ENT_OK. ent_db_syncer_close (before ent_db_close, with no
+ * group open) ends this: groups wait for the disk again. The sync's errors
+ * (ENT_ERROR: the disk failed) are in the thread's ent_error_last().
+ */
+typedef struct ent_db_syncer ent_db_syncer;
+ENT_API int ent_db_syncer_open(ent_db *db, ent_db_syncer **out);
+ENT_API int ent_db_syncer_sync(ent_db_syncer *s);
+ENT_API void ent_db_syncer_close(ent_db_syncer *s);
+
 /* Called once per problem found by ent_db_check(); text is borrowed. */
 typedef void (*ent_check_cb)(const char *problem, void *ud);
 

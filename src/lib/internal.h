@@ -40,6 +40,7 @@ struct ent_db {
     int flags;
     int tx_depth;              /* nesting of entx_tx_begin: only the outermost one is real */
     int group;                 /* inside ent_db_group_begin: the outermost one is a SAVEPOINT */
+    bool unsynced_groups;      /* a syncer is open: groups commit without waiting for the disk */
     char *stage_dir;           /* ENT_OPEN_STAGED: the private folder the new file is built in */
     char *final_path;          /* ENT_OPEN_STAGED: where ent_db_publish puts it */
     char actor[65];            /* who the writes are recorded as (ent_user_act_as) */
@@ -116,6 +117,8 @@ void entx_clock_set(const char *utc);
 
 /* A new random UUID in its 36-character lower-case text form. */
 void entx_uuid_new(char out[ENT_UUID_SIZE]);
+/* A time-ordered one (version 7), for ledger rows (util.c says why). */
+void entx_uuid_new_ordered(char out[ENT_UUID_SIZE]);
 
 /*
  * Dates are "YYYY-MM-DD" text in the database. entx_date_parse checks the form

@@ -189,7 +189,7 @@ int entx_stock_apply(ent_db *db, const struct stock_move *m)
                       "note, user) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (st == NULL)
         return db->code;
-    entx_uuid_new(uuid);
+    entx_uuid_new_ordered(uuid);
     entx_now_utc(now);
     sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, m->batch, -1, SQLITE_STATIC);

@@ -5,6 +5,16 @@
  * and only then answers each request. One fsync carries every sale that was
  * waiting: this is what lets many counters sell faster than single commits.
  *
+ * The wait for the disk is pipelined: with a syncer open on its connection
+ * (ent_db_syncer_open) the writer's COMMIT waits for no disk, and the group
+ * goes to the sync thread, which fsyncs the write-ahead log once for every
+ * group handed over meanwhile and only then publishes their events and
+ * answers their requests (MHD_resume_connection off the writer too); the
+ * writer is already running the next group. A request is still answered
+ * only once its writes would survive a power cut. Readers on other
+ * connections may see a group during its sync: a power cut then takes it,
+ * unanswered, with every group after it (the log is lost only from its end).
+ *
  * Logins go to a second thread with a write connection of its own, one
  * transaction each: checking a password costs scrypt's tens of milliseconds
  * (outside any transaction), which must not hold the writer's group open.
@@ -26,24 +36,142 @@ static void group_failed(struct job *list, ent_db *db, int rc)
     }
 }
 
-static void run_group(struct wqueue *q, struct job *list)
+/* ---- the sync thread ---------------------------------------------------- */
+
+static void answer(struct job *list, int done);
+
+/* Groups committed but not yet on disk, for the sync thread; jobs chained
+ * by next, group after group. */
+static struct syncq {
+    pthread_t thread;
+    int running;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    struct job *head, *tail;
+    int stop;
+    ent_db_syncer *syncer; /* NULL: no pipeline, the writer's COMMIT waits for the disk */
+    int failed;            /* a sync failed once: nothing after it is known kept */
+} sq = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
+
+/* The disk refused the log: the writes were committed but may be lost, so
+ * the requests are told they failed and their events are dropped. Once is
+ * enough to distrust every later sync (a failed fsync may have dropped the
+ * pages it could not write, and the next one would not say so). */
+static void sync_failed(struct job *list)
+{
+    if (!sq.failed)
+        fprintf(stderr, "entrepot: %s; writes are no longer answered as kept: stop the server and check the disk\n",
+                ent_error_last()->message);
+    sq.failed = 1;
+    for (struct job *j = list; j; j = j->next) {
+        reply_free(&j->reply);
+        reply_error(&j->reply, 500, "error", NULL,
+                    "the disk did not keep the database's log: this write may be lost; the server needs its "
+                    "administrator");
+        events_publish_job(j, 0);
+    }
+}
+
+static void *sync_main(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        pthread_mutex_lock(&sq.lock);
+        while (sq.head == NULL && !sq.stop)
+            pthread_cond_wait(&sq.cond, &sq.lock);
+        struct job *list = sq.head;
+        sq.head = sq.tail = NULL;
+        pthread_mutex_unlock(&sq.lock);
+        if (list == NULL)
+            break; /* stopping, and every group handed over is answered */
+        /* One fsync for every group committed before it was called. */
+        if (sq.failed || ent_db_syncer_sync(sq.syncer) != ENT_OK) {
+            sync_failed(list);
+        } else {
+            for (struct job *j = list; j; j = j->next)
+                events_publish_job(j, 1);
+        }
+        answer(list, 1);
+    }
+    return NULL;
+}
+
+/* The writer hands over a committed group (its jobs' order is kept). */
+static void sync_submit(struct job *list)
+{
+    struct job *last = list;
+    while (last->next)
+        last = last->next;
+    pthread_mutex_lock(&sq.lock);
+    if (sq.tail)
+        sq.tail->next = list;
+    else
+        sq.head = list;
+    sq.tail = last;
+    pthread_cond_signal(&sq.cond);
+    pthread_mutex_unlock(&sq.lock);
+}
+
+static int sync_start(ent_db *db)
+{
+    if (ent_db_syncer_open(db, &sq.syncer) != ENT_OK) {
+        /* Still correct, only slower: each COMMIT waits for the disk itself. */
+        fprintf(stderr, "entrepot: each group commit waits for the disk: %s\n", cli_db_errmsg(db));
+        return ENT_OK;
+    }
+    if (pthread_create(&sq.thread, NULL, sync_main, NULL) != 0) {
+        fprintf(stderr, "entrepot: cannot start the sync thread\n");
+        ent_db_syncer_close(sq.syncer);
+        sq.syncer = NULL;
+        return ENT_ERROR;
+    }
+    sq.running = 1;
+    return ENT_OK;
+}
+
+/* After the writer thread has ended: answers what is left, then ends. */
+static void sync_stop(void)
+{
+    if (sq.running) {
+        pthread_mutex_lock(&sq.lock);
+        sq.stop = 1;
+        pthread_cond_signal(&sq.cond);
+        pthread_mutex_unlock(&sq.lock);
+        pthread_join(sq.thread, NULL);
+        sq.running = 0;
+    }
+    ent_db_syncer_close(sq.syncer);
+    sq.syncer = NULL;
+}
+
+/* ---- the writer ---------------------------------------------------------- */
+
+/* Runs a group; 1 when it went to the sync thread (answered there), 0 when
+ * it is to be answered now. */
+static int run_group(struct wqueue *q, struct job *list)
 {
     int rc = ent_db_group_begin(q->db);
     if (rc != ENT_OK) {
         group_failed(list, q->db, rc);
-        return;
+        return 0;
     }
     int n = 0;
     for (struct job *j = list; j; j = j->next, n++)
         j->run(q->db, q->journal, j);
+    int piped = sq.running;
     rc = ent_db_group_end(q->db, 1);
+    q->groups++;
+    q->writes += n;
+    if (rc == ENT_OK && piped) {
+        sync_submit(list);
+        return 1;
+    }
     if (rc != ENT_OK)
         group_failed(list, q->db, rc);
     /* Only now is it true: what the writes changed goes to the event streams. */
     for (struct job *j = list; j; j = j->next)
         events_publish_job(j, rc == ENT_OK);
-    q->groups++;
-    q->writes += n;
+    return 0;
 }
 
 static void run_each(struct wqueue *q, struct job *list)
@@ -91,9 +219,9 @@ static void *queue_main(void *arg)
             break;
         }
         pthread_mutex_unlock(&q->lock);
-        if (q->group)
-            run_group(q, list);
-        else
+        if (q->group && run_group(q, list))
+            continue;
+        if (!q->group)
             run_each(q, list);
         answer(list, 1);
     }
@@ -173,6 +301,8 @@ int writer_start(struct srv *s)
         s->writer.journal = NULL;
     }
     s->journal = s->writer.journal;
+    if ((rc = sync_start(s->writer.db)) != ENT_OK)
+        return rc;
     if ((rc = queue_run(&s->writer)) == ENT_OK)
         rc = queue_run(&s->auth);
     return rc;
@@ -192,6 +322,7 @@ void writer_stop(struct srv *s)
         pthread_join(s->writer.thread, NULL);
         s->writer.running = 0;
     }
+    sync_stop();
     ent_journal_close(s->writer.journal);
     s->writer.journal = s->journal = NULL;
     sales_baskets_free();

@@ -73,12 +73,22 @@ request = function()
     ["Authorization"] = "Bearer $token"}, body)
 end
 EOF
+# CPU time of each server thread (ns, /proc schedstat), before and after:
+# what a sale costs the writer thread does not depend on the machine's load
+# the way the rate does.
+cpu() { for t in /proc/"$pid"/task/*; do echo "${t##*/} $(cut -d' ' -f1 "$t/schedstat")"; done; }
+cpu >"$dir/cpu0"
 wrk -t2 -c16 -d"${secs}s" --latency -s "$dir/sale.lua" "$url/sales" >"$dir/sales"
+cpu >"$dir/cpu1"
 s=$(rate <"$dir/sales")
 non2xx=$(bad <"$dir/sales")
 echo "bare durable single-row commits: $floor /s"
 echo "checkouts, 16 counters x 5 lines: $s sales/s, p99 $(p99 <"$dir/sales"), non-2xx $non2xx (target >= the bare rate, p99 < 20 ms)"
 echo "sales/bare commits: $(awk -v s="$s" -v f="$floor" 'BEGIN { printf "%.2f", s / f }')"
+sold=$(( $(sqlite3 "$db" "SELECT count(*) FROM sale") - before ))
+LC_ALL=C join "$dir/cpu0" "$dir/cpu1" | awk -v n="$sold" '{ d = $3 - $2; all += d; if (d > top) top = d }
+    END { printf "CPU per sale: %.0f us in the busiest thread (the writer), %.0f us in the whole server\n",
+          top / n / 1000, all / n / 1000 }'
 
 # 200 open connections, each with a request answered and kept alive.
 rss=$(python3 - "$port" "$pid" <<'EOF'

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -432,6 +433,35 @@ static void uuids(void **state)
     close(fds[1]);
 }
 
+/* Time-ordered UUIDs (the ledger's moves): version 7, the first 48 bits
+ * the Unix time in milliseconds, never going back, all different. */
+static void uuids_ordered(void **state)
+{
+    (void)state;
+    char a[37], b[37], ts[13];
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_REALTIME, &t0);
+    entx_uuid_new_ordered(a);
+    clock_gettime(CLOCK_REALTIME, &t1);
+    assert_int_equal(strlen(a), 36);
+    assert_int_equal(a[8], '-');
+    assert_int_equal(a[13], '-');
+    assert_int_equal(a[14], '7');
+    assert_non_null(strchr("89ab", a[19]));
+    memcpy(ts, a, 8);
+    memcpy(ts + 8, a + 9, 4);
+    ts[12] = '\0';
+    unsigned long long ms = strtoull(ts, NULL, 16);
+    assert_true(ms >= (unsigned long long)t0.tv_sec * 1000 + (unsigned long long)t0.tv_nsec / 1000000);
+    assert_true(ms <= (unsigned long long)t1.tv_sec * 1000 + (unsigned long long)t1.tv_nsec / 1000000);
+    for (int i = 0; i < 1000; i++) {
+        entx_uuid_new_ordered(b);
+        assert_string_not_equal(a, b);
+        assert_true(memcmp(a, b, 13) <= 0); /* the time part never goes back */
+        memcpy(a, b, sizeof a);
+    }
+}
+
 static int count_location(const ent_location *loc, void *ud)
 {
     (void)loc;
@@ -477,6 +507,52 @@ static void group_commit_rows(void **state)
     /* And the connection writes on its own again afterwards. */
     assert_int_equal(ent_location_add(db, "G-D", "shelf", NULL), ENT_OK);
     assert_int_equal(locations_seen(path), before + 3);
+    ent_db_close(db);
+}
+
+/* The pipelined group commit: with a syncer open, a group commits without
+ * waiting for the disk (other connections see it at once, savepoints still
+ * undo a refused call alone), the sync keeps it, and once the syncer is
+ * closed the connection commits as before. */
+static void group_commit_syncer(void **state)
+{
+    (void)state;
+    ent_db *db = NULL;
+    ent_db_syncer *s = NULL;
+    assert_int_equal(ent_db_open(&db, path, ENT_OPEN_CREATE | ENT_OPEN_DURABLE), ENT_OK);
+    assert_int_equal(ent_store_init(db, "SH01", "x", NULL, NULL), ENT_OK);
+    int before = locations_seen(path);
+    assert_int_equal(ent_db_syncer_open(db, &s), ENT_OK);
+    assert_non_null(s);
+    for (int round = 0; round < 2; round++) {
+        char a[16], b[16];
+        snprintf(a, sizeof a, "S-%dA", round);
+        snprintf(b, sizeof b, "S-%dB", round);
+        assert_int_equal(ent_db_group_begin(db), ENT_OK);
+        assert_int_equal(ent_location_add(db, a, "shelf", NULL), ENT_OK);
+        assert_int_equal(ent_location_add(db, a, "shelf", NULL), ENT_EXISTS);
+        assert_int_equal(ent_location_add(db, b, "shelf", NULL), ENT_OK);
+        assert_int_equal(locations_seen(path), before + 2 * round);
+        assert_int_equal(ent_db_group_end(db, 1), ENT_OK);
+        assert_int_equal(locations_seen(path), before + 2 * round + 2);
+        assert_int_equal(ent_db_syncer_sync(s), ENT_OK);
+    }
+    /* A group rolled back writes nothing, synced or not. */
+    assert_int_equal(ent_db_group_begin(db), ENT_OK);
+    assert_int_equal(ent_location_add(db, "S-X", "shelf", NULL), ENT_OK);
+    assert_int_equal(ent_db_group_end(db, 0), ENT_OK);
+    assert_int_equal(ent_db_syncer_sync(s), ENT_OK);
+    assert_int_equal(locations_seen(path), before + 4);
+    assert_int_equal(ent_db_syncer_sync(NULL), ENT_INVALID);
+    assert_int_equal(ent_error_last()->code, ENT_INVALID);
+    ent_db_syncer_close(s);
+    ent_db_syncer_close(NULL);
+    /* Writes on their own and groups commit as before. */
+    assert_int_equal(ent_location_add(db, "S-Y", "shelf", NULL), ENT_OK);
+    assert_int_equal(ent_db_group_begin(db), ENT_OK);
+    assert_int_equal(ent_location_add(db, "S-Z", "shelf", NULL), ENT_OK);
+    assert_int_equal(ent_db_group_end(db, 1), ENT_OK);
+    assert_int_equal(locations_seen(path), before + 6);
     ent_db_close(db);
 }
 
@@ -526,7 +602,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(store_edit_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(backup_rows, setup, teardown),
         cmocka_unit_test(uuids),
+        cmocka_unit_test(uuids_ordered),
         cmocka_unit_test_setup_teardown(group_commit_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(group_commit_syncer, setup, teardown),
         cmocka_unit_test_setup_teardown(open_keeps_locks, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
