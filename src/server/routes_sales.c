@@ -10,9 +10,10 @@
  * opened a counter's basket owns it until it is abandoned.
  *
  * A supervisor's approval comes in the same request ("approval": {"user",
- * "password"}) and is checked with ent_user_approve on the writer thread:
- * its scrypt work holds the writer's group for that long (approvals are
- * rare beside scans).
+ * "password"}). It is checked with ent_user_approve on the login thread
+ * (scrypt's tens of milliseconds must not hold the writer's group open),
+ * before the write is queued; the writer only records the approver's name.
+ * A refused approval is answered from there and never reaches the writer.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,8 +76,18 @@ struct bop {
     size_t line;
     json_t *body;     /* without its "approval" */
     json_t *approval; /* NULL when none was sent */
+    char approver[SRV_USER_MAX]; /* the approval's user once checked, "" before */
     ent_principal who;
 };
+
+static void wipe_password(struct bop *op)
+{
+    json_t *pw = json_object_get(op->approval, "password");
+    if (json_is_string(pw)) {
+        char *s = (char *)json_string_value(pw);
+        memset(s, 0, strlen(s));
+    }
+}
 
 /* The password is wiped before the body is released. */
 static void bop_free(void *arg)
@@ -84,11 +95,7 @@ static void bop_free(void *arg)
     struct bop *op = arg;
     if (op == NULL)
         return;
-    json_t *pw = json_object_get(op->approval, "password");
-    if (json_is_string(pw)) {
-        char *s = (char *)json_string_value(pw);
-        memset(s, 0, strlen(s));
-    }
+    wipe_password(op);
     json_decref(op->approval);
     json_decref(op->body);
     free(op);
@@ -123,30 +130,22 @@ static int take_approval(struct reply *out, json_t *body, json_t **approval)
 
 static int run_op(ent_db *db, ent_journal *j, struct job *job);
 
-/* Queues op for the writer; 0 (the answer comes after the commit). */
-static int queue_op(struct req *r, struct bop *op, struct reply *out)
+/* The login thread: checks the approval sent with op (user, password, the
+ * right to approve); on success leaves the job unanswered, so that it goes
+ * on to the writer with op->approver set. Refused: 403 (field "approval"),
+ * 429 while the approver's name must wait. Failures count as failed logins
+ * in their own transaction. */
+static int run_approval(ent_db *db, ent_journal *j, struct job *job)
 {
-    op->who = r->who;
-    if (srv_queue_write(r, run_op, op, bop_free) < 0)
-        reply_error(out, 500, "error", NULL, "out of memory");
-    return 0;
-}
-
-/* The supervisor's approval for what (words for the message) into
- * approver; 0, or -1 with the answer: 403 (field "approval") when none was
- * sent or it is refused, 429 while the approver's name must wait. */
-static int approve(ent_db *db, struct bop *op, const char *what, char approver[SRV_USER_MAX], struct reply *out)
-{
+    (void)j;
+    struct bop *op = job->arg;
+    struct reply *out = &job->reply;
     ent_principal p = {0};
-    if (op->approval == NULL) {
-        reply_error(out, 403, "approval_needed", "approval",
-                    "%s needs a supervisor's approval: send \"approval\": {\"user\", \"password\"}", what);
-        return -1;
-    }
     int rc = ent_user_approve(db, &p, json_str(op->approval, "user"), json_str(op->approval, "password"),
                               ENT_RIGHT_APPROVE);
+    wipe_password(op); /* no longer needed: not kept while the write waits */
     if (rc == ENT_OK) {
-        snprintf(approver, SRV_USER_MAX, "%s", p.user);
+        snprintf(op->approver, sizeof op->approver, "%s", p.user);
         return 0;
     }
     if (rc == ENT_REFUSED && p.refusal == ENT_REFUSAL_WAIT) {
@@ -157,7 +156,33 @@ static int approve(ent_db *db, struct bop *op, const char *what, char approver[S
     } else {
         reply_ent(out, db, rc);
     }
-    return -1;
+    return 0;
+}
+
+/* Queues op for the writer, by way of the login thread when it carries an
+ * approval; 0 (the answer comes after the commit). */
+static int queue_op(struct req *r, struct bop *op, struct reply *out)
+{
+    op->who = r->who;
+    int rc = op->approval ? srv_queue_auth_then(r, run_approval, run_op, op, bop_free)
+                          : srv_queue_write(r, run_op, op, bop_free);
+    if (rc < 0)
+        reply_error(out, 500, "error", NULL, "out of memory");
+    return 0;
+}
+
+/* The supervisor's approval for what (words for the message) into
+ * approver: the one checked before the write was queued; 0, or -1 with a
+ * 403 (field "approval") when none was sent. */
+static int approve(struct bop *op, const char *what, char approver[SRV_USER_MAX], struct reply *out)
+{
+    if (op->approver[0] == '\0') {
+        reply_error(out, 403, "approval_needed", "approval",
+                    "%s needs a supervisor's approval: send \"approval\": {\"user\", \"password\"}", what);
+        return -1;
+    }
+    snprintf(approver, SRV_USER_MAX, "%s", op->approver);
+    return 0;
 }
 
 /* ---- answers ------------------------------------------------------------ */
@@ -279,7 +304,7 @@ static int op_change(ent_db *db, struct counter_basket *c, struct bop *op, struc
         rc = ent_basket_set_qty(c->b, op->line, json_int(b, "qty", 0));
     } else if (json_object_get(b, "price")) {
         int64_t price = json_int(b, "price", 0);
-        if (price != l->list_price && approve(db, op, "a price override", approver, &job->reply) != 0)
+        if (price != l->list_price && approve(op, "a price override", approver, &job->reply) != 0)
             return 0;
         rc = ent_basket_set_price(c->b, op->line, price, json_str(b, "reason"));
     } else {
@@ -291,7 +316,7 @@ static int op_change(ent_db *db, struct counter_basket *c, struct bop *op, struc
         int64_t gross = l->amount + l->discount;
         /* Bounded amounts (ENT_SALE_MAX_AMOUNT x 10000 fits in 64 bits). */
         int above = amount >= 0 ? amount > 0 && amount <= gross && amount * 10000 > gross * limit : bp > limit;
-        if (above && approve(db, op, "a discount above the store's limit", approver, &job->reply) != 0)
+        if (above && approve(op, "a discount above the store's limit", approver, &job->reply) != 0)
             return 0;
         rc = ent_basket_discount(c->b, op->line, amount, (int32_t)(amount >= 0 ? 0 : bp), json_str(b, "reason"));
     }
@@ -391,10 +416,10 @@ static int op_return(ent_db *db, ent_journal *j, struct bop *op, struct job *job
         it[i].code = json_str(json_array_get(items, i), "code");
         it[i].qty = json_int(json_array_get(items, i), "qty", 0);
     }
-    if (op->kind == OP_VOID && approve(db, op, "a void", approver, &job->reply) != 0)
+    if (op->kind == OP_VOID && approve(op, "a void", approver, &job->reply) != 0)
         goto done;
     if (op->kind == OP_RETURN && (receipt == NULL || *receipt == '\0') &&
-        approve(db, op, "a return without a receipt", approver, &job->reply) != 0)
+        approve(op, "a return without a receipt", approver, &job->reply) != 0)
         goto done;
     ent_return_req q = {.receipt = receipt,
                         .items = it,

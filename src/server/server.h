@@ -88,6 +88,9 @@ struct job {
     struct MHD_Connection *conn;
     int done;
     json_t *events; /* what to publish once the group is committed (srv_job_event), or NULL */
+    /* Set by srv_queue_auth_then: run next on the writer when run() on the
+     * login thread left no answer (reply.status 0). */
+    int (*then)(ent_db *db, ent_journal *journal, struct job *job);
     struct job *next;
 };
 
@@ -206,6 +209,12 @@ int srv_queue_write(struct req *r, int (*run)(ent_db *, ent_journal *, struct jo
  * which must not hold the writer's group open. */
 int srv_queue_auth(struct req *r, int (*run)(ent_db *, ent_journal *, struct job *), void *arg,
                    void (*free_arg)(void *));
+
+/* A check on the login thread (run: a supervisor's password, scrypt), then
+ * the write on the writer (then) unless the check answered (refused): the
+ * writer's group never waits for scrypt. 1, or -1 (arg released). */
+int srv_queue_auth_then(struct req *r, int (*run)(ent_db *, ent_journal *, struct job *),
+                        int (*then)(ent_db *, ent_journal *, struct job *), void *arg, void (*free_arg)(void *));
 
 /* ---- static.c: the web app ---- */
 /* One file of the web app (web_embedded.c, from src/web by cmake/embed_web.cmake). */

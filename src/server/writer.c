@@ -58,13 +58,20 @@ static void run_each(struct wqueue *q, struct job *list)
 
 /* Answers the jobs' requests, each suspended waiting for this (done: the
  * job ran). A job without a request (a session's touch) is released. */
+static void submit(struct wqueue *q, struct job *job);
+
 static void answer(struct job *list, int done)
 {
     while (list) {
         struct job *next = list->next;
         list->next = NULL;
         list->done = done;
-        if (list->conn) {
+        if (list->then && done && list->reply.status == 0) {
+            /* Checked on the login thread: now the write itself. */
+            list->run = list->then;
+            list->then = NULL;
+            submit(&srv_g->writer, list);
+        } else if (list->conn) {
             MHD_resume_connection(list->conn);
         } else {
             reply_free(&list->reply);
@@ -198,8 +205,8 @@ void writer_stop(struct srv *s)
     queue_stop(&s->writer);
 }
 
-static int queue_job(struct wqueue *q, struct req *r, int (*run)(ent_db *, ent_journal *, struct job *), void *arg,
-                     void (*free_arg)(void *))
+static int queue_job(struct wqueue *q, struct req *r, int (*run)(ent_db *, ent_journal *, struct job *),
+                     int (*then)(ent_db *, ent_journal *, struct job *), void *arg, void (*free_arg)(void *))
 {
     struct job *job = calloc(1, sizeof *job);
     if (job == NULL) {
@@ -208,6 +215,7 @@ static int queue_job(struct wqueue *q, struct req *r, int (*run)(ent_db *, ent_j
         return -1;
     }
     job->run = run;
+    job->then = then;
     job->arg = arg;
     job->free_arg = free_arg;
     job->conn = r->conn;
@@ -222,13 +230,19 @@ static int queue_job(struct wqueue *q, struct req *r, int (*run)(ent_db *, ent_j
 int srv_queue_write(struct req *r, int (*run)(ent_db *, ent_journal *, struct job *), void *arg,
                     void (*free_arg)(void *))
 {
-    return queue_job(&srv_g->writer, r, run, arg, free_arg);
+    return queue_job(&srv_g->writer, r, run, NULL, arg, free_arg);
+}
+
+int srv_queue_auth_then(struct req *r, int (*run)(ent_db *, ent_journal *, struct job *),
+                        int (*then)(ent_db *, ent_journal *, struct job *), void *arg, void (*free_arg)(void *))
+{
+    return queue_job(&srv_g->auth, r, run, then, arg, free_arg);
 }
 
 int srv_queue_auth(struct req *r, int (*run)(ent_db *, ent_journal *, struct job *), void *arg,
                    void (*free_arg)(void *))
 {
-    return queue_job(&srv_g->auth, r, run, arg, free_arg);
+    return queue_job(&srv_g->auth, r, run, NULL, arg, free_arg);
 }
 
 /* arg: "t" or "s" (an API token or a session) followed by the secret. */

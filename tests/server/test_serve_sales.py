@@ -99,6 +99,13 @@ check(st == 403 and L.err_field(b) == "approval", f"a cashier cannot approve: {s
 st, _, b = req("PATCH", B + "/lines/1", {"price": 3500, "reason": "damaged box",
                                          "approval": {"user": SUPNAME, "password": "wrong one"}})
 check(st == 403 and "wrong one" not in json.dumps(b), f"a wrong approver password: {st} {b}")
+# Checked on the login thread before the write is queued: refused there, the
+# basket and the database are as they were (but the failure's count).
+st, _, b2 = req("GET", B)
+check(st == 200 and b2["lines"][0]["unit_price"] != 3500 and b2["lines"][0]["approved_by"] is None
+      and dump() == before, f"the wrong password changed nothing: {b2}")
+fails = L.query("SELECT failures FROM login_failure WHERE name = ?", SUPNAME)
+check(fails == [(1,)], f"the wrong approval counts as a failed login: {fails}")
 st, _, b = req("PATCH", B + "/lines/1", {"price": 3500, "reason": "damaged box", "approval": {"user": SUPNAME}})
 check(st == 422 and L.err_field(b) == "approval.password", f"approval without its password: {st} {b}")
 st, _, b = req("PATCH", B + "/lines/1", {"price": 3500, "reason": "damaged box", "approval": APPROVAL})
