@@ -139,6 +139,41 @@ ENT_API void ent_basket_unpay(ent_basket *b);
 /* Cancels: empties the basket; nothing was written, nothing is. */
 ENT_API void ent_basket_clear(ent_basket *b);
 
+/* ---- baskets kept in the database (the store server) -------------------- */
+
+/* Who owns a kept basket: the user selling at it and the session or API
+ * token that opened it (the other 0). Times are filled by ent_basket_save
+ * and ent_basket_load. */
+typedef struct ent_basket_owner {
+    char cashier[ENT_CASHIER_SIZE];
+    int64_t session_id, token_id;
+    char created_at[ENT_TIME_SIZE], updated_at[ENT_TIME_SIZE];
+} ent_basket_owner;
+
+/*
+ * Writes the basket as it is now (its counter, owner, shelf and every line
+ * with its approval) over what was kept for its counter, in one transaction
+ * (a savepoint inside a group of writes), recording the handle's user
+ * (ent_user_act_as) as who changed it. From then on ent_basket_checkout
+ * removes the kept lines in the sale's own transaction. Payments are not
+ * kept. o->created_at/updated_at are filled.
+ */
+ENT_API int ent_basket_save(ent_basket *b, ent_basket_owner *o);
+
+/* The basket kept for counter, made again on db as it was saved (lines,
+ * prices, discounts, approvals; no payments), into *out and its owner into
+ * *o. ENT_NOTFOUND when none is kept. The lines are not checked against
+ * the stock again: checkout does that. */
+ENT_API int ent_basket_load(ent_db *db, ent_basket **out, ent_basket_owner *o, const char *counter);
+
+/* Removes what is kept for counter (abandoned); ENT_OK when none was. */
+ENT_API int ent_basket_forget(ent_db *db, const char *counter);
+
+/* Calls cb with each counter that has a kept basket, by name; a non-zero
+ * return from cb stops (and is returned). */
+typedef int (*ent_basket_kept_cb)(const char *counter, void *ud);
+ENT_API int ent_basket_kept_each(ent_db *db, ent_basket_kept_cb cb, void *ud);
+
 /* ---- sales as recorded -------------------------------------------------- */
 
 typedef struct ent_sale_line {

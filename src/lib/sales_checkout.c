@@ -320,6 +320,8 @@ int ent_basket_checkout(ent_basket *b, ent_journal *j, ent_sale **out)
         rc = journal_sale(b, j, &w, &sale);
     if (rc == ENT_OK)
         rc = write_sale(b, &sale_id, &w, &sale);
+    if (rc == ENT_OK) /* a kept basket's lines go with the sale, never apart from it */
+        rc = entx_basket_kept_paid(b);
     rc = entx_tx_end(db, rc);
     if (rc != ENT_OK)
         goto done;

@@ -1,6 +1,8 @@
 /*
  * entrepot serve — the counter through the server: a basket per counter held
- * in memory, returns, voids and receipts.
+ * in memory and kept in the database (schema 14: every change is saved in
+ * its own savepoint of the writer's group, so that a restart finds the
+ * unpaid baskets again), returns, voids and receipts.
  *
  * A basket borrows the connection it was made on, so every basket lives on
  * the writer's connection and every basket request runs on the writer thread
@@ -63,6 +65,63 @@ void sales_baskets_free(void)
 {
     while (baskets)
         basket_drop(baskets);
+}
+
+/* Writes c as it is now; on failure the savepoint is undone, and so is the
+ * change in memory (the basket is read back as it was kept). 0, or -1 with
+ * the answer. */
+static int basket_keep(ent_db *db, struct counter_basket *c, struct reply *out)
+{
+    ent_basket_owner o = {.session_id = c->session_id, .token_id = c->token_id};
+    snprintf(o.cashier, sizeof o.cashier, "%s", c->owner);
+    int rc = ent_basket_save(c->b, &o);
+    if (rc == ENT_OK)
+        return 0;
+    reply_ent(out, db, rc);
+    ent_basket *was = NULL;
+    if (ent_basket_load(db, &was, &o, c->counter) == ENT_OK) {
+        ent_basket_free(c->b);
+        c->b = was;
+    }
+    return -1;
+}
+
+static int basket_reload(const char *counter, void *ud)
+{
+    ent_db *db = ud;
+    struct counter_basket *c = calloc(1, sizeof *c);
+    ent_basket_owner o;
+    ent_store *store = NULL;
+    int rc;
+    if (c == NULL)
+        return ENT_ERROR;
+    if ((rc = ent_basket_load(db, &c->b, &o, counter)) == ENT_OK && (rc = ent_store_get(db, &store)) == ENT_OK) {
+        snprintf(c->currency, sizeof c->currency, "%s", store->currency);
+        ent_store_free(store);
+    }
+    if (rc != ENT_OK) {
+        ent_basket_free(c->b);
+        free(c);
+        return rc;
+    }
+    snprintf(c->counter, sizeof c->counter, "%s", counter);
+    snprintf(c->owner, sizeof c->owner, "%s", o.cashier);
+    c->session_id = o.session_id;
+    c->token_id = o.token_id;
+    c->next = baskets;
+    baskets = c;
+    nbaskets++;
+    return ENT_OK;
+}
+
+int sales_baskets_load(ent_db *db)
+{
+    int rc = ent_basket_kept_each(db, basket_reload, db);
+    if (rc != ENT_OK)
+        fprintf(stderr, "entrepot: the kept baskets cannot be read back: %s\n", ent_errmsg(db));
+    else if (nbaskets > 0)
+        fprintf(stderr, "entrepot: %d open basket%s read back\n", nbaskets, nbaskets == 1 ? "" : "s");
+    return rc;
 }
 
 /* ---- a request, as the writer gets it ----------------------------------- */
@@ -284,6 +343,10 @@ static int op_open(ent_db *db, struct bop *op, struct job *job)
     c->next = baskets;
     baskets = c;
     nbaskets++;
+    if (basket_keep(db, c, &job->reply) != 0) {
+        basket_drop(c);
+        return 0;
+    }
     reply_json(&job->reply, 201, basket_json(c));
     return 0;
 }
@@ -324,7 +387,7 @@ static int op_change(ent_db *db, struct counter_basket *c, struct bop *op, struc
         rc = ent_basket_approve(c->b, op->line, approver);
     if (rc != ENT_OK)
         reply_ent(&job->reply, db, rc);
-    else
+    else if (basket_keep(db, c, &job->reply) == 0)
         reply_json(&job->reply, 200, basket_json(c));
     return 0;
 }
@@ -382,6 +445,8 @@ static int op_basket(ent_db *db, ent_journal *j, struct bop *op, struct job *job
     switch (op->kind) {
     case OP_SHOW: break;
     case OP_ABANDON:
+        if ((rc = ent_basket_forget(db, c->counter)) != ENT_OK)
+            break;
         basket_drop(c);
         reply_json(&job->reply, 200, json_pack("{s:b}", "abandoned", 1));
         return 0;
@@ -393,7 +458,7 @@ static int op_basket(ent_db *db, ent_journal *j, struct bop *op, struct job *job
     }
     if (rc != ENT_OK)
         reply_ent(&job->reply, db, rc);
-    else
+    else if (op->kind == OP_SHOW || basket_keep(db, c, &job->reply) == 0)
         reply_json(&job->reply, op->kind == OP_SCAN ? 201 : 200, basket_json(c));
     return 0;
 }

@@ -239,7 +239,7 @@ static int serve(struct srv *s)
         st = EXIT_IO;
         goto done;
     }
-    if (writer_start(s) != ENT_OK || events_start() != 0) {
+    if (writer_start(s) != ENT_OK || sales_baskets_load(s->writer.db) != ENT_OK || events_start() != 0) {
         st = EXIT_IO;
         goto done;
     }

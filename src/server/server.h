@@ -232,6 +232,9 @@ void srv_static(struct req *r, struct reply *out);
 /* Releases the counters' baskets (they borrow the writer's connection):
  * once the writer has stopped, before its connection is closed. */
 void sales_baskets_free(void);
+/* Reads back the baskets kept in the database (schema 14) on the writer's
+ * connection, before the writer thread starts. */
+int sales_baskets_load(ent_db *db);
 /* ---- events.c: Server-Sent Events (GET /api/v1/events) ---- */
 int events_start(void);
 /* Ends every event stream (before the drain: a stream is a request in flight). */

@@ -35,6 +35,16 @@ def dump():
             if not l.startswith('INSERT INTO "api_token"') and not l.startswith('INSERT INTO "login_failure"')]
 
 
+def unkept(d):
+    """A dump but the kept baskets (schema 14), which every basket change writes."""
+    return [l for l in d if not l.startswith('INSERT INTO "basket')]
+
+
+def kept(counter="C1"):
+    return L.query("SELECT line, code, qty, unit_price, discount, approved_by FROM basket_line WHERE counter = ? "
+                   "ORDER BY line", counter)
+
+
 # ---- a basket: open, scan, change, remove, show
 st, _, b = req("POST", B, {})
 check(st == 201 and b["counter"] == "C1" and b["lines"] == [] and b["cashier"] == CASHNAME, f"open: {st} {b}")
@@ -51,11 +61,15 @@ st, _, b = req("POST", B + "/lines", {"code": L.PEN})
 check(st == 201 and len(b["lines"]) == 3, f"scan pen: {st} {b}")
 before = dump()
 st, _, b = req("PATCH", B + "/lines/3", {"qty": 3})
-check(st == 200 and b["lines"][2]["qty"] == 3 and dump() == before, f"quantity (nothing written): {st} {b}")
+check(st == 200 and b["lines"][2]["qty"] == 3 and unkept(dump()) == unkept(before)
+      and kept()[2][2] == 3, f"quantity (only the kept basket written): {st} {b} {kept()}")
 st, _, b = req("DELETE", B + "/lines/3")
-check(st == 200 and len(b["lines"]) == 2, f"remove: {st} {b}")
+check(st == 200 and len(b["lines"]) == 2 and len(kept()) == 2, f"remove: {st} {b}")
 st, _, b = req("GET", B)
 check(st == 200 and b["due"] == 8330 and b["units"] == 3, f"show: {st} {b}")
+head = L.query("SELECT cashier, updated_by, token_id IS NOT NULL, session_id IS NULL FROM basket WHERE counter = 'C1'")
+check(head == [(CASHNAME, CASHNAME, 1, 1)], f"the kept basket names its cashier and owner token: {head}")
+before = dump()
 
 # ---- bad input: a clear answer, the basket and the database as they were
 for body, want_status, want_field, what in [
@@ -120,7 +134,8 @@ check(st == 403 and L.err_code(b) == "approval_needed", f"a discount above the l
 st, _, b = req("PATCH", B + "/lines/2", {"discount_bp": 5000, "reason": "half price", "approval": APPROVAL})
 check(st == 200 and b["lines"][1]["discount"] == 175 and b["lines"][1]["approved_by"] == SUPNAME,
       f"the discount approved: {st} {b}")
-check(dump() == before, "a basket's changes write nothing")
+check(unkept(dump()) == unkept(before), "a basket's changes write only the kept basket")
+check([(r[0], r[5]) for r in kept()] == [(1, SUPNAME), (2, SUPNAME)], f"the approvals are kept with the lines: {kept()}")
 
 # ---- pay, split by method: the sale is committed and answered after
 total = 7000 + 175
@@ -137,6 +152,7 @@ pays = L.query("SELECT method, amount FROM sale_pay p JOIN sale s ON s.id = p.sa
 check(pays == [("card", 5000), ("cash", total - 5000)], f"payments split by method: {pays}")
 st, _, b = req("GET", B)
 check(st == 200 and b["lines"] == [] and b["paid"] == 0, f"the basket is empty for the next customer: {b}")
+check(kept() == [], f"the paid basket's kept lines went with the sale: {kept()}")
 receipt = str(sale.get("receipt"))
 
 # ---- receipts: text, ESC/POS and PDF copies; an unknown format refused
