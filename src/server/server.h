@@ -248,6 +248,18 @@ void srv_job_event(struct job *job, const char *type, json_t *data);
 void events_publish_job(struct job *job, int committed);
 void events_publish(const char *type, json_t *data);
 
+/* ---- watch.c: writes made beside the server become events ---- */
+/* Opens its read connection and starts looking (before any write is taken). */
+int watch_start(const char *path);
+/* Stops looking (after the writer has stopped). */
+void watch_stop(void);
+/* The writer, right after its group's BEGIN IMMEDIATE, then just before its
+ * COMMIT (the rows between are the server's own: no event from here), and
+ * when that COMMIT failed. */
+void watch_group_begin(ent_db *db);
+int watch_group_end(ent_db *db);
+void watch_group_failed(void);
+
 /* The embedded OpenAPI document (openapi_embedded.c, built from
  * src/server/openapi.json). */
 extern const char srv_openapi[];

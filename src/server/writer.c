@@ -34,9 +34,13 @@ static void run_group(struct wqueue *q, struct job *list)
         return;
     }
     int n = 0;
+    watch_group_begin(q->db);
     for (struct job *j = list; j; j = j->next, n++)
         j->run(q->db, q->journal, j);
+    int spanned = watch_group_end(q->db); /* before the COMMIT: the watcher knows these rows are ours */
     rc = ent_db_group_end(q->db, 1);
+    if (rc != ENT_OK && spanned)
+        watch_group_failed();
     if (rc != ENT_OK)
         group_failed(list, q->db, rc);
     /* Only now is it true: what the writes changed goes to the event streams. */
