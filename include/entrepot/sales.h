@@ -323,6 +323,27 @@ typedef int (*ent_sales_cb)(const ent_sales_row *row, void *ud);
  * *total (may be NULL). ENT_INVALID for a bad date. */
 ENT_API int ent_sales_report(ent_db *db, int64_t *total, const ent_sales_query *q, ent_sales_cb cb, void *ud);
 
+/* One approval given: a line's price or discount, or a whole return (a
+ * void, a return without its receipt). Strings borrowed for the callback. */
+typedef struct ent_approval_row {
+    int64_t receipt;
+    const char *time;     /* UTC */
+    const char *counter, *cashier;
+    const char *approver;
+    const char *what;     /* "price", "discount", "price+discount", "void" or "return without receipt" */
+    const char *code;     /* the line's commodity, NULL for a whole return */
+    const char *name;     /* the commodity's name, NULL for a whole return */
+    int64_t amount;       /* the line's amount, or the return's total (negative), minor units */
+    const char *reason;   /* the price's or discount's reason, or the return's note; NULL when none */
+} ent_approval_row;
+typedef int (*ent_approval_cb)(const ent_approval_row *row, void *ud);
+
+/* Every approval recorded in the sales of q's days (local dates, open when
+ * NULL) and counter (all when NULL), by receipt and line; q->by is not
+ * used. ENT_INVALID for a bad date or counter; a non-zero return of cb
+ * stops and is returned. */
+ENT_API int ent_sales_approvals(ent_db *db, const ent_sales_query *q, ent_approval_cb cb, void *ud);
+
 /* Recomputes the summaries from the sale lines (after a restore, or to
  * check them): ENT_OK. */
 ENT_API int ent_sales_summary_rebuild(ent_db *db);

@@ -539,6 +539,7 @@ static const char sale_help[] =
     "                     [--shelf LOC] [--paper 58|80] [--escpos FILE] [--codes FILE] CODE[*QTY]...\n"
     "       entrepot sale --reprint RECEIPT [--paper 58|80] [--escpos FILE]\n"
     "       entrepot sale --reprint RECEIPT --format pdf --out FILE [--paper 58|80]\n"
+    "       entrepot sale show RECEIPT\n"
     "\n"
     "Makes one sale: every code is scanned as at the counter, the payments are taken\n"
     "(METHOD is cash, card or wallet; the last one without an amount pays the rest;\n"
@@ -552,6 +553,9 @@ static const char sale_help[] =
     "error), it says so with the receipt number and exits 4: do not sell again, print\n"
     "it with --reprint RECEIPT (a sale or a return, marked REPRINT); with --format pdf\n"
     "--out FILE as a PDF on the roll's width with the journal QR code.\n"
+    "sale show RECEIPT (a number or UUID) lists a recorded sale or return, line by\n"
+    "line, with who approved each price or discount, and the return's approver;\n"
+    "--json gives it whole, --csv its lines.\n"
     "\n"
     "examples:\n"
     "  entrepot sale --counter C1 --cashier 王芳 --pay cash 3017620422003*2 5000112548167\n"
@@ -640,6 +644,50 @@ static void json_sale(const ent_sale *s)
     json_decref(o);
 }
 
+/* sale show RECEIPT: a recorded sale line by line, with its approvals. */
+static int show_sale(struct cli *cli, const char *receipt)
+{
+    static const char *const heads[] = {"line", "code", "name", "qty", "unit", "unit_price", "discount", "amount",
+                                        "approved_by", "reason"};
+    ent_sale *s = NULL;
+    int st = cli_open(cli, ENT_OPEN_READONLY);
+    if (st != 0)
+        return st;
+    int rc = ent_sale_get(cli->db, &s, receipt);
+    if (rc != ENT_OK)
+        return cli_fail(cli, rc);
+    if (cli->format == FORMAT_JSON) {
+        json_sale(s);
+        ent_sale_free(s);
+        return EXIT_OK;
+    }
+    if (cli->format == FORMAT_TABLE) {
+        char total[ENT_MONEY_TEXT_SIZE];
+        fmt(total, sizeof total, s->total, s->currency);
+        printf("%s %lld, %s, counter %s, cashier %s, total %s %s%s%s\n", s->is_void ? "void" : s->kind,
+               (long long)s->receipt, s->time, s->counter, s->cashier, total, s->currency,
+               s->approved_by[0] ? ", approved by " : "", s->approved_by);
+    }
+    struct cli_table *t = cli_table_new(10, heads, "n__n_nnn__");
+    for (size_t i = 0; i < s->nlines; i++) {
+        const ent_sale_line *l = &s->lines[i];
+        char n[24], q[24], up[ENT_MONEY_TEXT_SIZE], d[ENT_MONEY_TEXT_SIZE], a[ENT_MONEY_TEXT_SIZE];
+        snprintf(n, sizeof n, "%zu", i + 1);
+        snprintf(q, sizeof q, "%lld", (long long)l->qty);
+        fmt(up, sizeof up, l->unit_price, s->currency);
+        fmt(d, sizeof d, l->discount, s->currency);
+        fmt(a, sizeof a, l->amount, s->currency);
+        const char *reason = l->price_reason ? l->price_reason : l->discount_reason;
+        const char *cells[] = {n, l->code, l->name ? l->name : "", q, l->unit, up, d, a,
+                               l->approved_by ? l->approved_by : "", reason ? reason : ""};
+        cli_table_add(t, cells);
+    }
+    cli_table_print(cli, t, stdout);
+    cli_table_free(t);
+    ent_sale_free(s);
+    return EXIT_OK;
+}
+
 /* sale --reprint RECEIPT: a recorded sale's (or return's) receipt again. */
 static int reprint(struct cli *cli, const char *receipt, const char *paper, const char *escpos)
 {
@@ -693,6 +741,13 @@ int cmd_sale(struct cli *cli, int argc, char **argv)
             st = cli_error(EXIT_USAGE, "sale --reprint takes only the receipt number (and --paper, --escpos)");
         else
             st = reprint(cli, again, paper, escpos);
+        goto out;
+    }
+    if (st == 0 && npos >= 1 && strcmp(pos[0], "show") == 0 && !counter && !cashier && !pay) {
+        if (npos != 2 || shelf || paper || escpos || codes_file)
+            st = cli_error(EXIT_USAGE, "sale show takes one receipt number or UUID, nothing else");
+        else
+            st = show_sale(cli, pos[1]);
         goto out;
     }
     if (st == 0 && codes_file)
@@ -888,6 +943,7 @@ static const char report_help[] =
     "usage: entrepot report sales [--by day|hour|counter|cashier|commodity|country]\n"
     "                             [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--counter C1]\n"
     "       entrepot report flow [--by hour|day] [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n"
+    "       entrepot report approvals [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--counter C1]\n"
     "\n"
     "sales: per row gross sales, returns (refunded on that day, hour, counter...),\n"
     "net = gross - returns; units sold, returned and net; the number of sales and of\n"
@@ -896,6 +952,9 @@ static const char report_help[] =
     "flow: visitors (door counts in), sales, conversion = sales / visitors, average\n"
     "basket value and size, and the peak hour(s) marked with *. Days and hours are\n"
     "the store's local time. --json and --csv give the same rows for scripts.\n"
+    "approvals: who approved what, by receipt: a line's price or discount (with the\n"
+    "commodity, the line's amount and the reason), a void or a return without its\n"
+    "receipt (with the refund).\n"
     "\n"
     "examples:\n"
     "  entrepot report sales --by country --from 2026-11-01 --to 2026-11-30\n"
@@ -928,6 +987,33 @@ static int sales_row(const ent_sales_row *r, void *ud)
     return 0;
 }
 
+static int approval_row(const ent_approval_row *r, void *ud)
+{
+    struct report_ctx *c = ud;
+    char receipt[24], amount[ENT_MONEY_TEXT_SIZE];
+    snprintf(receipt, sizeof receipt, "%lld", (long long)r->receipt);
+    fmt(amount, sizeof amount, r->amount, c->currency);
+    const char *cells[] = {receipt, r->time,          r->counter,      r->cashier, r->approver,
+                           r->what, r->code ? r->code : "", r->name ? r->name : "", amount, r->reason ? r->reason : ""};
+    cli_table_add(c->t, cells);
+    return 0;
+}
+
+static int report_approvals(struct cli *cli, struct report_ctx *c, const ent_sales_query *q)
+{
+    static const char *const heads[] = {"receipt", "time", "counter", "cashier", "approver",
+                                        "what",    "code", "name",    "amount",  "reason"};
+    int st;
+    if ((st = cli_open(cli, ENT_OPEN_READONLY)) != 0 || (st = store_currency(cli, c->currency)) != 0)
+        return st;
+    c->t = cli_table_new(10, heads, "n_______n_");
+    int rc = ent_sales_approvals(cli->db, q, approval_row, c);
+    if (rc == ENT_OK)
+        cli_table_print(cli, c->t, stdout);
+    cli_table_free(c->t);
+    return rc == ENT_OK ? EXIT_OK : cli_fail(cli, rc);
+}
+
 static int flow_row(const ent_flow_row *r, void *ud)
 {
     struct report_ctx *c = ud;
@@ -956,8 +1042,15 @@ int cmd_report(struct cli *cli, int argc, char **argv)
         return st < 0 ? EXIT_OK : st;
     if ((st = cli_refuse_empty(opts)) != 0) /* an empty --from is no "from the start" */
         return st;
+    if (npos == 1 && strcmp(pos[0], "approvals") == 0) {
+        if (by)
+            return cli_error(EXIT_USAGE, "report approvals lists every approval by receipt: leave out --by");
+        if (counter && *counter == '\0')
+            return cli_error(EXIT_USAGE, "--counter is empty: name a counter, or leave it out for the whole store");
+        return report_approvals(cli, &c, &(ent_sales_query){.from = from, .to = to, .counter = counter});
+    }
     if (npos != 1 || (strcmp(pos[0], "sales") != 0 && strcmp(pos[0], "flow") != 0))
-        return cli_error(EXIT_USAGE, "report needs sales or flow (see --help)");
+        return cli_error(EXIT_USAGE, "report needs sales, flow or approvals (see --help)");
     if (strcmp(pos[0], "sales") == 0) {
         static const char *const names[] = {"day", "hour", "counter", "cashier", "commodity", "country"};
         size_t k = 0;

@@ -217,6 +217,25 @@ check(st == 409, f"voided twice: {st} {b}")
 st, _, b = req("POST", V1 + "sales/nothing/else", {"counter": "C1"})
 check(st == 404, f"an unknown sales resource: {st} {b}")
 
+# ---- who approved what: `sale show` and `report approvals` (CLI, read-only)
+p = L.cli("sale", "show", receipt)
+check(p.stdout.count(SUPNAME) == 2 and "damaged box" in p.stdout and "half price" in p.stdout,
+      f"sale show lists each line's approver: {p.stdout}")
+shown = json.loads(L.cli("--json", "sale", "show", receipt).stdout)
+check([l.get("approved_by") for l in shown["lines"]] == [SUPNAME, SUPNAME], f"sale show --json: {shown}")
+p = L.cli("sale", "show", str(s2["receipt"] + 1))
+check("approved by " + SUPNAME in p.stdout.splitlines()[0], f"a void's approver in its header: {p.stdout}")
+rows = json.loads(L.cli("--json", "report", "approvals").stdout)
+check([(r["what"], r["reason"]) for r in rows] == [("price", "damaged box"), ("discount", "half price"),
+                                                   ("return without receipt", None), ("void", "VOID: wrong till")]
+      and all(r["approver"] == SUPNAME for r in rows) and rows[0]["receipt"] == int(receipt),
+      f"report approvals, by receipt and line: {rows}")
+check(json.loads(L.cli("--json", "report", "approvals", "--counter", "C7").stdout) == [], "another counter: none")
+p = L.cli("report", "approvals", "--from", "2026-02-30", ok=False)
+check(p.returncode == 2 and "2026-02-30" in p.stderr, f"a bad date: {p.returncode} {p.stderr}")
+p = L.cli("sale", "show", "999999", ok=False)
+check(p.returncode != 0 and "999999" in p.stderr, f"sale show of no sale: {p.returncode} {p.stderr}")
+
 # ---- abandon: the owner, or a supervisor; others are refused
 req("POST", B + "/lines", {"code": L.PEN})
 st, _, b = req("DELETE", B, token=M)
