@@ -113,6 +113,24 @@ ENT_API int ent_sales_discount_limit(ent_db *db, int32_t *out_bp);
  * line; and no approval is recorded on it yet. */
 ENT_API bool ent_basket_line_unapproved(const ent_basket_line *l, int32_t limit_bp);
 
+/* A change of one basket line, as a till asks for it. */
+enum ent_line_change_kind { ENT_LINE_QTY, ENT_LINE_PRICE, ENT_LINE_DISCOUNT };
+typedef struct ent_line_change {
+    enum ent_line_change_kind kind;
+    int64_t value;      /* the quantity; the unit price; the discount in minor units, or -1 for percent_bp */
+    int32_t percent_bp; /* the discount in basis points when value is -1 */
+} ent_line_change;
+
+/*
+ * The one rule of every till (the CLI's counter and the store server's):
+ * does change c of line l need a supervisor's approval? A unit price other
+ * than the catalogue's does; a discount above limit_bp (the store's limit,
+ * ent_sales_discount_limit) of the line's amount before discount does; a
+ * quantity never does (checkout then refuses a discount that grew above the
+ * limit: ent_basket_line_unapproved).
+ */
+ENT_API bool ent_basket_change_needs_approval(const ent_basket_line *l, int32_t limit_bp, const ent_line_change *c);
+
 /* How many lines the basket holds. */
 ENT_API size_t ent_basket_count(const ent_basket *b);
 /* Line i (1-based); NULL when out of range. Borrowed. */
@@ -262,6 +280,10 @@ typedef struct ent_return_req {
  * reports it is a return.
  */
 ENT_API int ent_sale_return(ent_db *db, ent_sale **out, ent_journal *j, const ent_return_req *req);
+
+/* The same rule for returns: a void, or a return without its receipt,
+ * needs a supervisor's approval (req->approved_by). */
+ENT_API bool ent_return_needs_approval(const ent_return_req *req);
 
 /* ---- receipts ----------------------------------------------------------- */
 

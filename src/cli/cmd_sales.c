@@ -25,6 +25,42 @@ struct till {
 
 static void json_sale(const ent_sale *s);
 
+/*
+ * A supervisor's approval of what (words for the prompt), asked at the
+ * terminal: the name, then the password with echo off; checked with
+ * ent_user_approve (failures count as failed logins), the password wiped.
+ * In a store without any user who may approve (run from the command line
+ * alone) nobody is asked: 1, approver "". 0 with approver set, or -1 when
+ * refused (said on out).
+ */
+static int ask_approval(struct cli *cli, FILE *in, FILE *out, const char *what, char approver[ENT_CASHIER_SIZE])
+{
+    int64_t approvers = 0;
+    ent_principal p;
+    approver[0] = '\0';
+    if (ent_user_count_with_right(cli->db, &approvers, ENT_RIGHT_APPROVE) != ENT_OK) {
+        fprintf(out, "! %s\n", ent_errmsg(cli->db));
+        return -1;
+    }
+    if (approvers == 0)
+        return 1;
+    fprintf(out, "  %s needs a supervisor's approval\n", what);
+    char *user = cli_ask(in, out, "  supervisor: ", false);
+    char *pw = user ? cli_ask(in, out, "  password: ", true) : NULL;
+    int rc = pw ? ent_user_approve(cli->db, &p, user, pw, ENT_RIGHT_APPROVE) : ENT_REFUSED;
+    if (pw)
+        memset(pw, 0, strlen(pw));
+    free(user);
+    free(pw);
+    if (rc != ENT_OK) {
+        fprintf(out, "! %s\n", pw || user ? ent_errmsg(cli->db) : "no supervisor given: not approved");
+        return -1;
+    }
+    snprintf(approver, ENT_CASHIER_SIZE, "%s", p.user);
+    fprintf(out, "  approved by %s\n", approver);
+    return 0;
+}
+
 /* What the user typed, made fit for a message (see ent_text_clip). */
 
 static void fmt(char *buf, size_t len, int64_t v, const char *cur)
@@ -201,6 +237,11 @@ static const char counter_help[] =
     "  cancel           empty the basket (nothing is recorded)\n"
     "  reprint          print the last receipt of this counter again\n"
     "  help             this list;  quit (or end of input) leaves\n"
+    "A price other than the catalogue's, or a discount above the store's limit, asks\n"
+    "for a supervisor's name and password (no echo on a terminal) where the store has\n"
+    "users who may approve, and records the approver with the line; it is refused\n"
+    "(the line as it was) when they are wrong. The cashier is recorded with the\n"
+    "sale, the operating-system user with its stock moves.\n"
     "--shelf is the counter's own shelf, sold from first. Receipts print on standard\n"
     "output for --paper 80 (48 columns, default) or 58 mm (32 columns); --escpos FILE\n"
     "appends the ESC/POS bytes (a printer device such as /dev/usb/lp0 works).\n"
@@ -301,6 +342,26 @@ static void do_checkout(struct till *t)
     ent_sale_free(s);
 }
 
+/* Where someone may approve: a line whose price or discount needs an
+ * approval it has not got (a discount that grew above the limit when the
+ * quantity dropped) stops the payment, as at the server. */
+static int unapproved_line(struct till *t)
+{
+    int64_t approvers = 0;
+    int32_t limit = 0;
+    if (ent_user_count_with_right(t->cli->db, &approvers, ENT_RIGHT_APPROVE) != ENT_OK ||
+        ent_sales_discount_limit(t->cli->db, &limit) != ENT_OK) {
+        say_error(t);
+        return -1;
+    }
+    for (size_t i = 1; approvers > 0 && i <= ent_basket_count(t->b); i++)
+        if (ent_basket_line_unapproved(ent_basket_line_at(t->b, i), limit)) {
+            fprintf(t->out, "! line %zu's price or discount needs a supervisor's approval: change it again\n", i);
+            return -1;
+        }
+    return 0;
+}
+
 static void do_pay(struct till *t, char *args)
 {
     char *method = cli_next_word(&args), *amount = cli_next_word(&args);
@@ -317,6 +378,8 @@ static void do_pay(struct till *t, char *args)
         fprintf(t->out, "! an amount paid must be more than zero\n");
         return;
     }
+    if (unapproved_line(t) != 0)
+        return;
     if (ent_basket_pay(t->b, method, v) != ENT_OK) {
         say_error(t);
         return;
@@ -359,10 +422,24 @@ static void do_price(struct till *t, char *args, int discount)
         fprintf(t->out, "! %s\n", ent_error_last()->message);
         return;
     }
+    /* The one rule of every till (the server asks for the same). */
+    ent_line_change ch = {.kind = discount ? ENT_LINE_DISCOUNT : ENT_LINE_PRICE, .value = v, .percent_bp = bp};
+    char approver[ENT_CASHIER_SIZE] = "";
+    int32_t limit = 0;
+    if ((rc = ent_sales_discount_limit(t->cli->db, &limit)) != ENT_OK) {
+        say_error(t);
+        return;
+    }
+    if (ent_basket_change_needs_approval(ent_basket_line_at(t->b, line ? line : ent_basket_count(t->b)), limit, &ch) &&
+        ask_approval(t->cli, stdin, t->out, discount ? "a discount above the store's limit" : "a price override",
+                     approver) < 0)
+        return; /* the line as it was */
     if (discount)
         rc = ent_basket_discount(t->b, line, v, bp, args);
     else
         rc = ent_basket_set_price(t->b, line, v, args);
+    if (rc == ENT_OK && approver[0])
+        rc = ent_basket_approve(t->b, line, approver);
     if (rc != ENT_OK) {
         say_error(t);
         return;
@@ -806,6 +883,9 @@ static const char return_help[] =
     "a whole sale of today before any of it came back (a VOID record). If the refund\n"
     "is recorded but its receipt cannot be printed, it says so and exits 4: print it\n"
     "with `entrepot sale --reprint RECEIPT`.\n"
+    "A void or a return without its receipt needs a supervisor's approval where the\n"
+    "store has users who may approve: the supervisor's name and password are asked\n"
+    "on standard input (no echo on a terminal) and recorded with the return.\n"
     "\n"
     "examples:\n"
     "  entrepot return 42 3017620422003*1 --counter C1 --cashier 王芳 --to R-1 --reason 'broken seal'\n"
@@ -858,6 +938,14 @@ int cmd_return(struct cli *cli, int argc, char **argv)
         goto done;
     ent_return_req q = {.receipt = no_receipt ? NULL : pos[0], .items = items, .nitems = n, .location = to,
                         .counter = counter, .cashier = cashier, .reason = reason, .void_sale = void_sale};
+    char approver[ENT_CASHIER_SIZE] = "";
+    /* Asked on standard error: standard output is the receipt's (or --json's). */
+    if (ent_return_needs_approval(&q) &&
+        ask_approval(cli, stdin, stderr, void_sale ? "a void" : "a return without its receipt", approver) < 0) {
+        st = EXIT_REFUSED;
+        goto done;
+    }
+    q.approved_by = approver[0] ? approver : NULL;
     int rc = ent_sale_return(cli->db, &s, t.j, &q);
     if (rc != ENT_OK) {
         st = cli_fail(cli, rc);

@@ -124,7 +124,9 @@ static int take_stock(ent_basket *b, struct co_line *co, const char *batch, cons
                                                                   .lot_id = co[i].picks[k].lot_id,
                                                                   .location_id = co[i].picks[k].location_id,
                                                                   .delta = -co[i].picks[k].qty,
-                                                                  .user = b->cashier});
+                                                                  /* the handle's user (the OS user on the
+                                                                   * CLI); the sale names the cashier */
+                                                                  .user = NULL});
         }
     }
     return rc;

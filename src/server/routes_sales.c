@@ -366,20 +366,21 @@ static int op_change(ent_db *db, struct counter_basket *c, struct bop *op, struc
     if (json_object_get(b, "qty")) {
         rc = ent_basket_set_qty(c->b, op->line, json_int(b, "qty", 0));
     } else if (json_object_get(b, "price")) {
-        int64_t price = json_int(b, "price", 0);
-        if (price != l->list_price && approve(op, "a price override", approver, &job->reply) != 0)
+        ent_line_change ch = {.kind = ENT_LINE_PRICE, .value = json_int(b, "price", 0)};
+        if (ent_basket_change_needs_approval(l, 0, &ch) && approve(op, "a price override", approver, &job->reply) != 0)
             return 0;
-        rc = ent_basket_set_price(c->b, op->line, price, json_str(b, "reason"));
+        rc = ent_basket_set_price(c->b, op->line, ch.value, json_str(b, "reason"));
     } else {
         if ((rc = ent_sales_discount_limit(db, &limit)) != ENT_OK) {
             reply_ent(&job->reply, db, rc);
             return 0;
         }
         int64_t amount = json_int(b, "discount", -1), bp = json_int(b, "discount_bp", 0);
-        int64_t gross = l->amount + l->discount;
-        /* Bounded amounts (ENT_SALE_MAX_AMOUNT x 10000 fits in 64 bits). */
-        int above = amount >= 0 ? amount > 0 && amount <= gross && amount * 10000 > gross * limit : bp > limit;
-        if (above && approve(op, "a discount above the store's limit", approver, &job->reply) != 0)
+        /* discount_bp is checked against 0..10000 by ent_basket_discount; clamped here only for the rule. */
+        ent_line_change ch = {.kind = ENT_LINE_DISCOUNT, .value = amount,
+                              .percent_bp = amount >= 0 ? 0 : bp > 100000 ? 100000 : bp < 0 ? -1 : (int32_t)bp};
+        if (ent_basket_change_needs_approval(l, limit, &ch) &&
+            approve(op, "a discount above the store's limit", approver, &job->reply) != 0)
             return 0;
         rc = ent_basket_discount(c->b, op->line, amount, (int32_t)(amount >= 0 ? 0 : bp), json_str(b, "reason"));
     }
@@ -481,11 +482,6 @@ static int op_return(ent_db *db, ent_journal *j, struct bop *op, struct job *job
         it[i].code = json_str(json_array_get(items, i), "code");
         it[i].qty = json_int(json_array_get(items, i), "qty", 0);
     }
-    if (op->kind == OP_VOID && approve(op, "a void", approver, &job->reply) != 0)
-        goto done;
-    if (op->kind == OP_RETURN && (receipt == NULL || *receipt == '\0') &&
-        approve(op, "a return without a receipt", approver, &job->reply) != 0)
-        goto done;
     ent_return_req q = {.receipt = receipt,
                         .items = it,
                         .nitems = n,
@@ -494,8 +490,14 @@ static int op_return(ent_db *db, ent_journal *j, struct bop *op, struct job *job
                         .cashier = job->user,
                         .reason = json_str(b, "reason"),
                         .void_sale = op->kind == OP_VOID,
-                        .approved_by = approver[0] ? approver : NULL};
-    int rc = ent_sale_return(db, &sale, j, &q);
+                        .approved_by = NULL};
+    int rc;
+    if (ent_return_needs_approval(&q)) {
+        if (approve(op, op->kind == OP_VOID ? "a void" : "a return without a receipt", approver, &job->reply) != 0)
+            goto done;
+        q.approved_by = approver;
+    }
+    rc = ent_sale_return(db, &sale, j, &q);
     if (rc != ENT_OK)
         reply_ent(&job->reply, db, rc);
     else
