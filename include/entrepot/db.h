@@ -154,6 +154,39 @@ ENT_API int ent_db_backup_to(ent_db *db, const char *path, int flags);
 /* ent_db_backup_to(db, path, 0): path must not exist. */
 ENT_API int ent_db_backup(ent_db *db, const char *path);
 
+/* ---- what changed, for whoever shows it (the store server's events) ------ */
+
+/* How far the changes were read: the last row of each append-only record. */
+typedef struct ent_change_marks {
+    int64_t stock_move, product_change, label_queue, label_print;
+} ent_change_marks;
+
+/* The marks as the database stands now (inside a write transaction: as it
+ * stands for that transaction). */
+ENT_API int ent_changes_mark(ent_db *db, ent_change_marks *out);
+
+/* One change after a mark. Strings are borrowed for the callback. */
+typedef struct ent_change {
+    const char *kind;     /* "stock", "price" (a commodity's price), "catalog" (its other fields) or "labels" */
+    const char *table;    /* the record it comes from: "stock_move", "product_change", "label_queue", "label_print" */
+    int64_t id;           /* its row in that record */
+    const char *product;  /* the commodity's GTIN or SKU; NULL for labels printed */
+    const char *location; /* stock: where; else NULL */
+    const char *what;     /* stock: the move's kind (receive, sale...); labels: "queued" or "printed";
+                             price, catalog: the field that changed */
+    const char *user;     /* who made it, NULL when not recorded */
+} ent_change;
+typedef int (*ent_change_cb)(const ent_change *c, void *ud);
+
+/*
+ * Calls cb for each stock move, change of a commodity, label queued and label print
+ * recorded after *marks, oldest first within each record, and moves *marks
+ * past them (up to at most max rows of each record: call again for more).
+ * A non-zero return from cb stops and is returned (marks stay at the change
+ * before it).
+ */
+ENT_API int ent_changes_since(ent_db *db, ent_change_marks *marks, int64_t max, ent_change_cb cb, void *ud);
+
 #ifdef __cplusplus
 }
 #endif

@@ -113,6 +113,24 @@ ENT_API int ent_sales_discount_limit(ent_db *db, int32_t *out_bp);
  * line; and no approval is recorded on it yet. */
 ENT_API bool ent_basket_line_unapproved(const ent_basket_line *l, int32_t limit_bp);
 
+/* A change of one basket line, as a till asks for it. */
+enum ent_line_change_kind { ENT_LINE_QTY, ENT_LINE_PRICE, ENT_LINE_DISCOUNT };
+typedef struct ent_line_change {
+    enum ent_line_change_kind kind;
+    int64_t value;      /* the quantity; the unit price; the discount in minor units, or -1 for percent_bp */
+    int32_t percent_bp; /* the discount in basis points when value is -1 */
+} ent_line_change;
+
+/*
+ * The one rule of every till (the CLI's counter and the store server's):
+ * does change c of line l need a supervisor's approval? A unit price other
+ * than the catalogue's does; a discount above limit_bp (the store's limit,
+ * ent_sales_discount_limit) of the line's amount before discount does; a
+ * quantity never does (checkout then refuses a discount that grew above the
+ * limit: ent_basket_line_unapproved).
+ */
+ENT_API bool ent_basket_change_needs_approval(const ent_basket_line *l, int32_t limit_bp, const ent_line_change *c);
+
 /* How many lines the basket holds. */
 ENT_API size_t ent_basket_count(const ent_basket *b);
 /* Line i (1-based); NULL when out of range. Borrowed. */
@@ -138,6 +156,41 @@ ENT_API void ent_basket_unpay(ent_basket *b);
 
 /* Cancels: empties the basket; nothing was written, nothing is. */
 ENT_API void ent_basket_clear(ent_basket *b);
+
+/* ---- baskets kept in the database (the store server) -------------------- */
+
+/* Who owns a kept basket: the user selling at it and the session or API
+ * token that opened it (the other 0). Times are filled by ent_basket_save
+ * and ent_basket_load. */
+typedef struct ent_basket_owner {
+    char cashier[ENT_CASHIER_SIZE];
+    int64_t session_id, token_id;
+    char created_at[ENT_TIME_SIZE], updated_at[ENT_TIME_SIZE];
+} ent_basket_owner;
+
+/*
+ * Writes the basket as it is now (its counter, owner, shelf and every line
+ * with its approval) over what was kept for its counter, in one transaction
+ * (a savepoint inside a group of writes), recording the handle's user
+ * (ent_user_act_as) as who changed it. From then on ent_basket_checkout
+ * removes the kept lines in the sale's own transaction. Payments are not
+ * kept. o->created_at/updated_at are filled.
+ */
+ENT_API int ent_basket_save(ent_basket *b, ent_basket_owner *o);
+
+/* The basket kept for counter, made again on db as it was saved (lines,
+ * prices, discounts, approvals; no payments), into *out and its owner into
+ * *o. ENT_NOTFOUND when none is kept. The lines are not checked against
+ * the stock again: checkout does that. */
+ENT_API int ent_basket_load(ent_db *db, ent_basket **out, ent_basket_owner *o, const char *counter);
+
+/* Removes what is kept for counter (abandoned); ENT_OK when none was. */
+ENT_API int ent_basket_forget(ent_db *db, const char *counter);
+
+/* Calls cb with each counter that has a kept basket, by name; a non-zero
+ * return from cb stops (and is returned). */
+typedef int (*ent_basket_kept_cb)(const char *counter, void *ud);
+ENT_API int ent_basket_kept_each(ent_db *db, ent_basket_kept_cb cb, void *ud);
 
 /* ---- sales as recorded -------------------------------------------------- */
 
@@ -228,6 +281,10 @@ typedef struct ent_return_req {
  */
 ENT_API int ent_sale_return(ent_db *db, ent_sale **out, ent_journal *j, const ent_return_req *req);
 
+/* The same rule for returns: a void, or a return without its receipt,
+ * needs a supervisor's approval (req->approved_by). */
+ENT_API bool ent_return_needs_approval(const ent_return_req *req);
+
 /* ---- receipts ----------------------------------------------------------- */
 
 /*
@@ -287,6 +344,27 @@ typedef int (*ent_sales_cb)(const ent_sales_row *row, void *ud);
  * country: by gross sales, largest first), and the total net value through
  * *total (may be NULL). ENT_INVALID for a bad date. */
 ENT_API int ent_sales_report(ent_db *db, int64_t *total, const ent_sales_query *q, ent_sales_cb cb, void *ud);
+
+/* One approval given: a line's price or discount, or a whole return (a
+ * void, a return without its receipt). Strings borrowed for the callback. */
+typedef struct ent_approval_row {
+    int64_t receipt;
+    const char *time;     /* UTC */
+    const char *counter, *cashier;
+    const char *approver;
+    const char *what;     /* "price", "discount", "price+discount", "void" or "return without receipt" */
+    const char *code;     /* the line's commodity, NULL for a whole return */
+    const char *name;     /* the commodity's name, NULL for a whole return */
+    int64_t amount;       /* the line's amount, or the return's total (negative), minor units */
+    const char *reason;   /* the price's or discount's reason, or the return's note; NULL when none */
+} ent_approval_row;
+typedef int (*ent_approval_cb)(const ent_approval_row *row, void *ud);
+
+/* Every approval recorded in the sales of q's days (local dates, open when
+ * NULL) and counter (all when NULL), by receipt and line; q->by is not
+ * used. ENT_INVALID for a bad date or counter; a non-zero return of cb
+ * stops and is returned. */
+ENT_API int ent_sales_approvals(ent_db *db, const ent_sales_query *q, ent_approval_cb cb, void *ud);
 
 /* Recomputes the summaries from the sale lines (after a restore, or to
  * check them): ENT_OK. */

@@ -241,6 +241,11 @@ ENT_API int ent_session_purge(ent_db *db, int64_t *removed);
  */
 ENT_API int ent_user_approve(ent_db *db, ent_principal *out, const char *name, const char *password, int right);
 
+/* How many active (not retired) users have a role that holds right: the
+ * CLI's counter asks for approvals only in a store where someone can give
+ * them (a store run from the command line alone has no users). */
+ENT_API int ent_user_count_with_right(ent_db *db, int64_t *count, int right);
+
 /* ---- API tokens for devices and scripts --------------------------------- */
 
 /* A new API token: the secret is shown here once ("ent_" and 43 characters

@@ -88,6 +88,10 @@ int cli_parse_whole(int64_t *out, const char *what, const char *s, int64_t min, 
  * refuse by itself: a counter says so and goes on with the next scan. */
 #define CLI_LINE_MAX (1024 * 1024)
 ssize_t cli_read_line(FILE *f, char **line, size_t *cap, size_t *lineno);
+/* Writes prompt to out and reads one line from in (without its end), or
+ * NULL at the end of input; with secret, echo is off while in is a terminal
+ * (a password). The caller frees (and wipes a secret). */
+char *cli_ask(FILE *in, FILE *out, const char *prompt, bool secret);
 
 /* Parses --limit (a whole number, 0 for all) into *out when s is set;
  * returns 0 or the exit status after saying what is wrong. */

@@ -16,7 +16,6 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -247,36 +246,6 @@ static size_t take_line(struct rtill *t, char **args)
     return (size_t)n;
 }
 
-/* Reads one line from the till's input; echo off on a terminal (a password). */
-static char *ask(struct rtill *t, const char *prompt, int secret)
-{
-    char *line = NULL;
-    size_t cap = 0, lineno = 0;
-    struct termios old, quiet;
-    int tty = isatty(fileno(t->in)) && tcgetattr(fileno(t->in), &old) == 0;
-    fprintf(t->out, "%s", prompt);
-    fflush(t->out);
-    if (tty && secret) {
-        quiet = old;
-        quiet.c_lflag &= ~(tcflag_t)ECHO;
-        tcsetattr(fileno(t->in), TCSANOW, &quiet);
-    }
-    ssize_t n = cli_read_line(t->in, &line, &cap, &lineno);
-    if (tty && secret) {
-        tcsetattr(fileno(t->in), TCSANOW, &old);
-        fputc('\n', t->out);
-    }
-    if (n < 0) {
-        free(line);
-        return NULL;
-    }
-    while (n > 0 && (line[n - 1] == '\r' || line[n - 1] == '\n'))
-        line[--n] = '\0';
-    if (!tty || !secret)
-        fputc('\n', t->out);
-    return line;
-}
-
 /* A change to line; asks for a supervisor when the server says approval is
  * needed, and sends it again with the approval. */
 static void change_line(struct rtill *t, size_t line, json_t *body)
@@ -287,7 +256,8 @@ static void change_line(struct rtill *t, size_t line, json_t *body)
     int st = api(t, "PATCH", path, json_incref(body), &reply);
     if (st == 403 && strcmp(err_code(reply), "approval_needed") == 0) {
         fprintf(t->out, "  %s\n", err_message(reply));
-        char *user = ask(t, "  supervisor: ", 0), *pw = user ? ask(t, "  password: ", 1) : NULL;
+        char *user = cli_ask(t->in, t->out, "  supervisor: ", false),
+             *pw = user ? cli_ask(t->in, t->out, "  password: ", true) : NULL;
         json_decref(reply);
         reply = NULL;
         if (pw) {

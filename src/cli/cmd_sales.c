@@ -25,6 +25,42 @@ struct till {
 
 static void json_sale(const ent_sale *s);
 
+/*
+ * A supervisor's approval of what (words for the prompt), asked at the
+ * terminal: the name, then the password with echo off; checked with
+ * ent_user_approve (failures count as failed logins), the password wiped.
+ * In a store without any user who may approve (run from the command line
+ * alone) nobody is asked: 1, approver "". 0 with approver set, or -1 when
+ * refused (said on out).
+ */
+static int ask_approval(struct cli *cli, FILE *in, FILE *out, const char *what, char approver[ENT_CASHIER_SIZE])
+{
+    int64_t approvers = 0;
+    ent_principal p;
+    approver[0] = '\0';
+    if (ent_user_count_with_right(cli->db, &approvers, ENT_RIGHT_APPROVE) != ENT_OK) {
+        fprintf(out, "! %s\n", ent_errmsg(cli->db));
+        return -1;
+    }
+    if (approvers == 0)
+        return 1;
+    fprintf(out, "  %s needs a supervisor's approval\n", what);
+    char *user = cli_ask(in, out, "  supervisor: ", false);
+    char *pw = user ? cli_ask(in, out, "  password: ", true) : NULL;
+    int rc = pw ? ent_user_approve(cli->db, &p, user, pw, ENT_RIGHT_APPROVE) : ENT_REFUSED;
+    if (pw)
+        memset(pw, 0, strlen(pw));
+    free(user);
+    free(pw);
+    if (rc != ENT_OK) {
+        fprintf(out, "! %s\n", pw || user ? ent_errmsg(cli->db) : "no supervisor given: not approved");
+        return -1;
+    }
+    snprintf(approver, ENT_CASHIER_SIZE, "%s", p.user);
+    fprintf(out, "  approved by %s\n", approver);
+    return 0;
+}
+
 /* What the user typed, made fit for a message (see ent_text_clip). */
 
 static void fmt(char *buf, size_t len, int64_t v, const char *cur)
@@ -201,6 +237,11 @@ static const char counter_help[] =
     "  cancel           empty the basket (nothing is recorded)\n"
     "  reprint          print the last receipt of this counter again\n"
     "  help             this list;  quit (or end of input) leaves\n"
+    "A price other than the catalogue's, or a discount above the store's limit, asks\n"
+    "for a supervisor's name and password (no echo on a terminal) where the store has\n"
+    "users who may approve, and records the approver with the line; it is refused\n"
+    "(the line as it was) when they are wrong. The cashier is recorded with the\n"
+    "sale, the operating-system user with its stock moves.\n"
     "--shelf is the counter's own shelf, sold from first. Receipts print on standard\n"
     "output for --paper 80 (48 columns, default) or 58 mm (32 columns); --escpos FILE\n"
     "appends the ESC/POS bytes (a printer device such as /dev/usb/lp0 works).\n"
@@ -301,6 +342,26 @@ static void do_checkout(struct till *t)
     ent_sale_free(s);
 }
 
+/* Where someone may approve: a line whose price or discount needs an
+ * approval it has not got (a discount that grew above the limit when the
+ * quantity dropped) stops the payment, as at the server. */
+static int unapproved_line(struct till *t)
+{
+    int64_t approvers = 0;
+    int32_t limit = 0;
+    if (ent_user_count_with_right(t->cli->db, &approvers, ENT_RIGHT_APPROVE) != ENT_OK ||
+        ent_sales_discount_limit(t->cli->db, &limit) != ENT_OK) {
+        say_error(t);
+        return -1;
+    }
+    for (size_t i = 1; approvers > 0 && i <= ent_basket_count(t->b); i++)
+        if (ent_basket_line_unapproved(ent_basket_line_at(t->b, i), limit)) {
+            fprintf(t->out, "! line %zu's price or discount needs a supervisor's approval: change it again\n", i);
+            return -1;
+        }
+    return 0;
+}
+
 static void do_pay(struct till *t, char *args)
 {
     char *method = cli_next_word(&args), *amount = cli_next_word(&args);
@@ -317,6 +378,8 @@ static void do_pay(struct till *t, char *args)
         fprintf(t->out, "! an amount paid must be more than zero\n");
         return;
     }
+    if (unapproved_line(t) != 0)
+        return;
     if (ent_basket_pay(t->b, method, v) != ENT_OK) {
         say_error(t);
         return;
@@ -359,10 +422,24 @@ static void do_price(struct till *t, char *args, int discount)
         fprintf(t->out, "! %s\n", ent_error_last()->message);
         return;
     }
+    /* The one rule of every till (the server asks for the same). */
+    ent_line_change ch = {.kind = discount ? ENT_LINE_DISCOUNT : ENT_LINE_PRICE, .value = v, .percent_bp = bp};
+    char approver[ENT_CASHIER_SIZE] = "";
+    int32_t limit = 0;
+    if ((rc = ent_sales_discount_limit(t->cli->db, &limit)) != ENT_OK) {
+        say_error(t);
+        return;
+    }
+    if (ent_basket_change_needs_approval(ent_basket_line_at(t->b, line ? line : ent_basket_count(t->b)), limit, &ch) &&
+        ask_approval(t->cli, stdin, t->out, discount ? "a discount above the store's limit" : "a price override",
+                     approver) < 0)
+        return; /* the line as it was */
     if (discount)
         rc = ent_basket_discount(t->b, line, v, bp, args);
     else
         rc = ent_basket_set_price(t->b, line, v, args);
+    if (rc == ENT_OK && approver[0])
+        rc = ent_basket_approve(t->b, line, approver);
     if (rc != ENT_OK) {
         say_error(t);
         return;
@@ -539,6 +616,7 @@ static const char sale_help[] =
     "                     [--shelf LOC] [--paper 58|80] [--escpos FILE] [--codes FILE] CODE[*QTY]...\n"
     "       entrepot sale --reprint RECEIPT [--paper 58|80] [--escpos FILE]\n"
     "       entrepot sale --reprint RECEIPT --format pdf --out FILE [--paper 58|80]\n"
+    "       entrepot sale show RECEIPT\n"
     "\n"
     "Makes one sale: every code is scanned as at the counter, the payments are taken\n"
     "(METHOD is cash, card or wallet; the last one without an amount pays the rest;\n"
@@ -552,6 +630,9 @@ static const char sale_help[] =
     "error), it says so with the receipt number and exits 4: do not sell again, print\n"
     "it with --reprint RECEIPT (a sale or a return, marked REPRINT); with --format pdf\n"
     "--out FILE as a PDF on the roll's width with the journal QR code.\n"
+    "sale show RECEIPT (a number or UUID) lists a recorded sale or return, line by\n"
+    "line, with who approved each price or discount, and the return's approver;\n"
+    "--json gives it whole, --csv its lines.\n"
     "\n"
     "examples:\n"
     "  entrepot sale --counter C1 --cashier 王芳 --pay cash 3017620422003*2 5000112548167\n"
@@ -640,6 +721,50 @@ static void json_sale(const ent_sale *s)
     json_decref(o);
 }
 
+/* sale show RECEIPT: a recorded sale line by line, with its approvals. */
+static int show_sale(struct cli *cli, const char *receipt)
+{
+    static const char *const heads[] = {"line", "code", "name", "qty", "unit", "unit_price", "discount", "amount",
+                                        "approved_by", "reason"};
+    ent_sale *s = NULL;
+    int st = cli_open(cli, ENT_OPEN_READONLY);
+    if (st != 0)
+        return st;
+    int rc = ent_sale_get(cli->db, &s, receipt);
+    if (rc != ENT_OK)
+        return cli_fail(cli, rc);
+    if (cli->format == FORMAT_JSON) {
+        json_sale(s);
+        ent_sale_free(s);
+        return EXIT_OK;
+    }
+    if (cli->format == FORMAT_TABLE) {
+        char total[ENT_MONEY_TEXT_SIZE];
+        fmt(total, sizeof total, s->total, s->currency);
+        printf("%s %lld, %s, counter %s, cashier %s, total %s %s%s%s\n", s->is_void ? "void" : s->kind,
+               (long long)s->receipt, s->time, s->counter, s->cashier, total, s->currency,
+               s->approved_by[0] ? ", approved by " : "", s->approved_by);
+    }
+    struct cli_table *t = cli_table_new(10, heads, "n__n_nnn__");
+    for (size_t i = 0; i < s->nlines; i++) {
+        const ent_sale_line *l = &s->lines[i];
+        char n[24], q[24], up[ENT_MONEY_TEXT_SIZE], d[ENT_MONEY_TEXT_SIZE], a[ENT_MONEY_TEXT_SIZE];
+        snprintf(n, sizeof n, "%zu", i + 1);
+        snprintf(q, sizeof q, "%lld", (long long)l->qty);
+        fmt(up, sizeof up, l->unit_price, s->currency);
+        fmt(d, sizeof d, l->discount, s->currency);
+        fmt(a, sizeof a, l->amount, s->currency);
+        const char *reason = l->price_reason ? l->price_reason : l->discount_reason;
+        const char *cells[] = {n, l->code, l->name ? l->name : "", q, l->unit, up, d, a,
+                               l->approved_by ? l->approved_by : "", reason ? reason : ""};
+        cli_table_add(t, cells);
+    }
+    cli_table_print(cli, t, stdout);
+    cli_table_free(t);
+    ent_sale_free(s);
+    return EXIT_OK;
+}
+
 /* sale --reprint RECEIPT: a recorded sale's (or return's) receipt again. */
 static int reprint(struct cli *cli, const char *receipt, const char *paper, const char *escpos)
 {
@@ -693,6 +818,13 @@ int cmd_sale(struct cli *cli, int argc, char **argv)
             st = cli_error(EXIT_USAGE, "sale --reprint takes only the receipt number (and --paper, --escpos)");
         else
             st = reprint(cli, again, paper, escpos);
+        goto out;
+    }
+    if (st == 0 && npos >= 1 && strcmp(pos[0], "show") == 0 && !counter && !cashier && !pay) {
+        if (npos != 2 || shelf || paper || escpos || codes_file)
+            st = cli_error(EXIT_USAGE, "sale show takes one receipt number or UUID, nothing else");
+        else
+            st = show_sale(cli, pos[1]);
         goto out;
     }
     if (st == 0 && codes_file)
@@ -751,6 +883,9 @@ static const char return_help[] =
     "a whole sale of today before any of it came back (a VOID record). If the refund\n"
     "is recorded but its receipt cannot be printed, it says so and exits 4: print it\n"
     "with `entrepot sale --reprint RECEIPT`.\n"
+    "A void or a return without its receipt needs a supervisor's approval where the\n"
+    "store has users who may approve: the supervisor's name and password are asked\n"
+    "on standard input (no echo on a terminal) and recorded with the return.\n"
     "\n"
     "examples:\n"
     "  entrepot return 42 3017620422003*1 --counter C1 --cashier 王芳 --to R-1 --reason 'broken seal'\n"
@@ -803,6 +938,14 @@ int cmd_return(struct cli *cli, int argc, char **argv)
         goto done;
     ent_return_req q = {.receipt = no_receipt ? NULL : pos[0], .items = items, .nitems = n, .location = to,
                         .counter = counter, .cashier = cashier, .reason = reason, .void_sale = void_sale};
+    char approver[ENT_CASHIER_SIZE] = "";
+    /* Asked on standard error: standard output is the receipt's (or --json's). */
+    if (ent_return_needs_approval(&q) &&
+        ask_approval(cli, stdin, stderr, void_sale ? "a void" : "a return without its receipt", approver) < 0) {
+        st = EXIT_REFUSED;
+        goto done;
+    }
+    q.approved_by = approver[0] ? approver : NULL;
     int rc = ent_sale_return(cli->db, &s, t.j, &q);
     if (rc != ENT_OK) {
         st = cli_fail(cli, rc);
@@ -888,6 +1031,7 @@ static const char report_help[] =
     "usage: entrepot report sales [--by day|hour|counter|cashier|commodity|country]\n"
     "                             [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--counter C1]\n"
     "       entrepot report flow [--by hour|day] [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n"
+    "       entrepot report approvals [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--counter C1]\n"
     "\n"
     "sales: per row gross sales, returns (refunded on that day, hour, counter...),\n"
     "net = gross - returns; units sold, returned and net; the number of sales and of\n"
@@ -896,6 +1040,9 @@ static const char report_help[] =
     "flow: visitors (door counts in), sales, conversion = sales / visitors, average\n"
     "basket value and size, and the peak hour(s) marked with *. Days and hours are\n"
     "the store's local time. --json and --csv give the same rows for scripts.\n"
+    "approvals: who approved what, by receipt: a line's price or discount (with the\n"
+    "commodity, the line's amount and the reason), a void or a return without its\n"
+    "receipt (with the refund).\n"
     "\n"
     "examples:\n"
     "  entrepot report sales --by country --from 2026-11-01 --to 2026-11-30\n"
@@ -928,6 +1075,33 @@ static int sales_row(const ent_sales_row *r, void *ud)
     return 0;
 }
 
+static int approval_row(const ent_approval_row *r, void *ud)
+{
+    struct report_ctx *c = ud;
+    char receipt[24], amount[ENT_MONEY_TEXT_SIZE];
+    snprintf(receipt, sizeof receipt, "%lld", (long long)r->receipt);
+    fmt(amount, sizeof amount, r->amount, c->currency);
+    const char *cells[] = {receipt, r->time,          r->counter,      r->cashier, r->approver,
+                           r->what, r->code ? r->code : "", r->name ? r->name : "", amount, r->reason ? r->reason : ""};
+    cli_table_add(c->t, cells);
+    return 0;
+}
+
+static int report_approvals(struct cli *cli, struct report_ctx *c, const ent_sales_query *q)
+{
+    static const char *const heads[] = {"receipt", "time", "counter", "cashier", "approver",
+                                        "what",    "code", "name",    "amount",  "reason"};
+    int st;
+    if ((st = cli_open(cli, ENT_OPEN_READONLY)) != 0 || (st = store_currency(cli, c->currency)) != 0)
+        return st;
+    c->t = cli_table_new(10, heads, "n_______n_");
+    int rc = ent_sales_approvals(cli->db, q, approval_row, c);
+    if (rc == ENT_OK)
+        cli_table_print(cli, c->t, stdout);
+    cli_table_free(c->t);
+    return rc == ENT_OK ? EXIT_OK : cli_fail(cli, rc);
+}
+
 static int flow_row(const ent_flow_row *r, void *ud)
 {
     struct report_ctx *c = ud;
@@ -956,8 +1130,15 @@ int cmd_report(struct cli *cli, int argc, char **argv)
         return st < 0 ? EXIT_OK : st;
     if ((st = cli_refuse_empty(opts)) != 0) /* an empty --from is no "from the start" */
         return st;
+    if (npos == 1 && strcmp(pos[0], "approvals") == 0) {
+        if (by)
+            return cli_error(EXIT_USAGE, "report approvals lists every approval by receipt: leave out --by");
+        if (counter && *counter == '\0')
+            return cli_error(EXIT_USAGE, "--counter is empty: name a counter, or leave it out for the whole store");
+        return report_approvals(cli, &c, &(ent_sales_query){.from = from, .to = to, .counter = counter});
+    }
     if (npos != 1 || (strcmp(pos[0], "sales") != 0 && strcmp(pos[0], "flow") != 0))
-        return cli_error(EXIT_USAGE, "report needs sales or flow (see --help)");
+        return cli_error(EXIT_USAGE, "report needs sales, flow or approvals (see --help)");
     if (strcmp(pos[0], "sales") == 0) {
         static const char *const names[] = {"day", "hour", "counter", "cashier", "commodity", "country"};
         size_t k = 0;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -713,4 +714,33 @@ char *cli_next_word(char **args)
         s++;
     *args = s;
     return w;
+}
+
+char *cli_ask(FILE *in, FILE *out, const char *prompt, bool secret)
+{
+    char *line = NULL;
+    size_t cap = 0, lineno = 0;
+    struct termios old, quiet;
+    int tty = isatty(fileno(in)) && tcgetattr(fileno(in), &old) == 0;
+    fprintf(out, "%s", prompt);
+    fflush(out);
+    if (tty && secret) {
+        quiet = old;
+        quiet.c_lflag &= ~(tcflag_t)ECHO;
+        tcsetattr(fileno(in), TCSANOW, &quiet);
+    }
+    ssize_t n = cli_read_line(in, &line, &cap, &lineno);
+    if (tty && secret) {
+        tcsetattr(fileno(in), TCSANOW, &old);
+        fputc('\n', out);
+    }
+    if (n < 0) {
+        free(line);
+        return NULL;
+    }
+    while (n > 0 && (line[n - 1] == '\r' || line[n - 1] == '\n'))
+        line[--n] = '\0';
+    if (!tty || !secret)
+        fputc('\n', out);
+    return line;
 }

@@ -124,7 +124,9 @@ static int take_stock(ent_basket *b, struct co_line *co, const char *batch, cons
                                                                   .lot_id = co[i].picks[k].lot_id,
                                                                   .location_id = co[i].picks[k].location_id,
                                                                   .delta = -co[i].picks[k].qty,
-                                                                  .user = b->cashier});
+                                                                  /* the handle's user (the OS user on the
+                                                                   * CLI); the sale names the cashier */
+                                                                  .user = NULL});
         }
     }
     return rc;
@@ -320,6 +322,8 @@ int ent_basket_checkout(ent_basket *b, ent_journal *j, ent_sale **out)
         rc = journal_sale(b, j, &w, &sale);
     if (rc == ENT_OK)
         rc = write_sale(b, &sale_id, &w, &sale);
+    if (rc == ENT_OK) /* a kept basket's lines go with the sale, never apart from it */
+        rc = entx_basket_kept_paid(b);
     rc = entx_tx_end(db, rc);
     if (rc != ENT_OK)
         goto done;

@@ -27,7 +27,11 @@ struct ent_basket {
     struct bline *lines;
     size_t n, cap;
     int64_t paid[NMETHODS];
+    bool kept; /* saved in the database (ent_basket_save): checkout removes its lines */
 };
+
+/* In the sale's transaction: the kept lines of a paid basket go. */
+int entx_basket_kept_paid(ent_basket *b);
 
 /* The tax inside a tax-inclusive amount: round-half-up(amount x rate /
  * (10000 + rate)), symmetric for negative amounts (returns). */

@@ -199,7 +199,7 @@ static int64_t refund_of(const struct sold *s)
 
 /* Puts the units of one line back: into the lots it was sold from (those
  * with units still out), at the returns location or where they were. */
-static int put_back(struct ret *r, const struct sold *s, int64_t return_line, const char *batch, const char *cashier)
+static int put_back(struct ret *r, const struct sold *s, int64_t return_line, const char *batch)
 {
     sqlite3_stmt *st = entx_stmt(r->db,
         "SELECT p.lot_id, min(p.location_id) FILTER (WHERE p.qty > 0), sum(p.qty) FROM sale_pick p "
@@ -228,7 +228,8 @@ static int put_back(struct ret *r, const struct sold *s, int64_t return_line, co
                                                           .location_id = loc,
                                                           .delta = q,
                                                           .reason = r->req->reason,
-                                                          .user = cashier});
+                                                          /* the handle's user; the return names the cashier */
+                                                          .user = NULL});
         if (rc == ENT_OK)
             rc = entx_sales_insert_pick(r->db, return_line, lots[i][0], loc, -q);
         left -= q;
@@ -384,7 +385,7 @@ static int write_return(struct ret *r, int64_t *id, ent_journal *j, const struct
                                           .ref_line = s->line_id};
         rc = entx_sales_insert_line(db, &line_id, &lr);
         if (rc == ENT_OK)
-            rc = put_back(r, s, line_id, at->uuid, q->cashier);
+            rc = put_back(r, s, line_id, at->uuid);
         k++;
     }
     for (int p = 0; p < 3 && rc == ENT_OK; p++)

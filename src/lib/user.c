@@ -442,3 +442,24 @@ int ent_user_retire(ent_db *db, const char *name, const char *by)
     user_clear(&u);
     return entx_tx_end(db, rc);
 }
+
+int ent_user_count_with_right(ent_db *db, int64_t *count, int right)
+{
+    int sc, rc = ENT_OK;
+    entx_ok(db);
+    *count = 0;
+    if (ent_right_name(right) == NULL)
+        return entx_fail(db, ENT_INVALID, "%d is not a right", right);
+    sqlite3_stmt *st = entx_stmt(db, "SELECT role, count(*) FROM user_account WHERE retired_at IS NULL GROUP BY role");
+    if (st == NULL)
+        return db->code;
+    while ((sc = sqlite3_step(st)) == SQLITE_ROW) {
+        int role;
+        if (ent_role_parse(NULL, (const char *)sqlite3_column_text(st, 0), &role) == ENT_OK && ent_role_may(role, right))
+            *count += sqlite3_column_int64(st, 1);
+    }
+    if (sc != SQLITE_DONE)
+        rc = entx_fail_sql(db, "counting users");
+    sqlite3_reset(st);
+    return rc;
+}

@@ -1,6 +1,8 @@
 /*
  * entrepot serve — the counter through the server: a basket per counter held
- * in memory, returns, voids and receipts.
+ * in memory and kept in the database (schema 14: every change is saved in
+ * its own savepoint of the writer's group, so that a restart finds the
+ * unpaid baskets again), returns, voids and receipts.
  *
  * A basket borrows the connection it was made on, so every basket lives on
  * the writer's connection and every basket request runs on the writer thread
@@ -10,9 +12,10 @@
  * opened a counter's basket owns it until it is abandoned.
  *
  * A supervisor's approval comes in the same request ("approval": {"user",
- * "password"}) and is checked with ent_user_approve on the writer thread:
- * its scrypt work holds the writer's group for that long (approvals are
- * rare beside scans).
+ * "password"}). It is checked with ent_user_approve on the login thread
+ * (scrypt's tens of milliseconds must not hold the writer's group open),
+ * before the write is queued; the writer only records the approver's name.
+ * A refused approval is answered from there and never reaches the writer.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,6 +67,63 @@ void sales_baskets_free(void)
         basket_drop(baskets);
 }
 
+/* Writes c as it is now; on failure the savepoint is undone, and so is the
+ * change in memory (the basket is read back as it was kept). 0, or -1 with
+ * the answer. */
+static int basket_keep(ent_db *db, struct counter_basket *c, struct reply *out)
+{
+    ent_basket_owner o = {.session_id = c->session_id, .token_id = c->token_id};
+    snprintf(o.cashier, sizeof o.cashier, "%s", c->owner);
+    int rc = ent_basket_save(c->b, &o);
+    if (rc == ENT_OK)
+        return 0;
+    reply_ent(out, db, rc);
+    ent_basket *was = NULL;
+    if (ent_basket_load(db, &was, &o, c->counter) == ENT_OK) {
+        ent_basket_free(c->b);
+        c->b = was;
+    }
+    return -1;
+}
+
+static int basket_reload(const char *counter, void *ud)
+{
+    ent_db *db = ud;
+    struct counter_basket *c = calloc(1, sizeof *c);
+    ent_basket_owner o;
+    ent_store *store = NULL;
+    int rc;
+    if (c == NULL)
+        return ENT_ERROR;
+    if ((rc = ent_basket_load(db, &c->b, &o, counter)) == ENT_OK && (rc = ent_store_get(db, &store)) == ENT_OK) {
+        snprintf(c->currency, sizeof c->currency, "%s", store->currency);
+        ent_store_free(store);
+    }
+    if (rc != ENT_OK) {
+        ent_basket_free(c->b);
+        free(c);
+        return rc;
+    }
+    snprintf(c->counter, sizeof c->counter, "%s", counter);
+    snprintf(c->owner, sizeof c->owner, "%s", o.cashier);
+    c->session_id = o.session_id;
+    c->token_id = o.token_id;
+    c->next = baskets;
+    baskets = c;
+    nbaskets++;
+    return ENT_OK;
+}
+
+int sales_baskets_load(ent_db *db)
+{
+    int rc = ent_basket_kept_each(db, basket_reload, db);
+    if (rc != ENT_OK)
+        fprintf(stderr, "entrepot: the kept baskets cannot be read back: %s\n", ent_errmsg(db));
+    else if (nbaskets > 0)
+        fprintf(stderr, "entrepot: %d open basket%s read back\n", nbaskets, nbaskets == 1 ? "" : "s");
+    return rc;
+}
+
 /* ---- a request, as the writer gets it ----------------------------------- */
 
 enum bop_kind { OP_OPEN, OP_SHOW, OP_ABANDON, OP_SCAN, OP_CHANGE, OP_REMOVE, OP_PAY, OP_RETURN, OP_VOID };
@@ -75,9 +135,19 @@ struct bop {
     size_t line;
     json_t *body;     /* without its "approval" */
     json_t *approval; /* NULL when none was sent */
+    char approver[SRV_USER_MAX]; /* the approval's user once checked, "" before */
     ent_principal who;
     int64_t sold; /* pay: the receipt number of the sale made, for its printing */
 };
+
+static void wipe_password(struct bop *op)
+{
+    json_t *pw = json_object_get(op->approval, "password");
+    if (json_is_string(pw)) {
+        char *s = (char *)json_string_value(pw);
+        memset(s, 0, strlen(s));
+    }
+}
 
 /* The password is wiped before the body is released. */
 static void bop_free(void *arg)
@@ -85,11 +155,7 @@ static void bop_free(void *arg)
     struct bop *op = arg;
     if (op == NULL)
         return;
-    json_t *pw = json_object_get(op->approval, "password");
-    if (json_is_string(pw)) {
-        char *s = (char *)json_string_value(pw);
-        memset(s, 0, strlen(s));
-    }
+    wipe_password(op);
     json_decref(op->approval);
     json_decref(op->body);
     free(op);
@@ -126,32 +192,22 @@ static int run_op(ent_db *db, ent_journal *j, struct job *job);
 
 static void pay_print(struct job *job, struct reply *rep);
 
-/* Queues op for the writer; 0 (the answer comes after the commit). A pay
- * naming a printer prints the receipt once the sale is committed. */
-static int queue_op(struct req *r, struct bop *op, struct reply *out)
+/* The login thread: checks the approval sent with op (user, password, the
+ * right to approve); on success leaves the job unanswered, so that it goes
+ * on to the writer with op->approver set. Refused: 403 (field "approval"),
+ * 429 while the approver's name must wait. Failures count as failed logins
+ * in their own transaction. */
+static int run_approval(ent_db *db, ent_journal *j, struct job *job)
 {
-    op->who = r->who;
-    int print = op->kind == OP_PAY && json_str(op->body, "printer") != NULL;
-    if (srv_queue_write_then(r, run_op, op, bop_free, print ? pay_print : NULL) < 0)
-        reply_error(out, 500, "error", NULL, "out of memory");
-    return 0;
-}
-
-/* The supervisor's approval for what (words for the message) into
- * approver; 0, or -1 with the answer: 403 (field "approval") when none was
- * sent or it is refused, 429 while the approver's name must wait. */
-static int approve(ent_db *db, struct bop *op, const char *what, char approver[SRV_USER_MAX], struct reply *out)
-{
+    (void)j;
+    struct bop *op = job->arg;
+    struct reply *out = &job->reply;
     ent_principal p = {0};
-    if (op->approval == NULL) {
-        reply_error(out, 403, "approval_needed", "approval",
-                    "%s needs a supervisor's approval: send \"approval\": {\"user\", \"password\"}", what);
-        return -1;
-    }
     int rc = ent_user_approve(db, &p, json_str(op->approval, "user"), json_str(op->approval, "password"),
                               ENT_RIGHT_APPROVE);
+    wipe_password(op); /* no longer needed: not kept while the write waits */
     if (rc == ENT_OK) {
-        snprintf(approver, SRV_USER_MAX, "%s", p.user);
+        snprintf(op->approver, sizeof op->approver, "%s", p.user);
         return 0;
     }
     if (rc == ENT_REFUSED && p.refusal == ENT_REFUSAL_WAIT) {
@@ -162,7 +218,35 @@ static int approve(ent_db *db, struct bop *op, const char *what, char approver[S
     } else {
         reply_ent(out, db, rc);
     }
-    return -1;
+    return 0;
+}
+
+/* Queues op for the writer, by way of the login thread when it carries an
+ * approval; 0 (the answer comes after the commit). A pay naming a printer
+ * prints the receipt once the sale is committed. */
+static int queue_op(struct req *r, struct bop *op, struct reply *out)
+{
+    op->who = r->who;
+    int print = op->kind == OP_PAY && json_str(op->body, "printer") != NULL;
+    int rc = op->approval ? srv_queue_auth_then(r, run_approval, run_op, op, bop_free)
+                          : srv_queue_write_then(r, run_op, op, bop_free, print ? pay_print : NULL);
+    if (rc < 0)
+        reply_error(out, 500, "error", NULL, "out of memory");
+    return 0;
+}
+
+/* The supervisor's approval for what (words for the message) into
+ * approver: the one checked before the write was queued; 0, or -1 with a
+ * 403 (field "approval") when none was sent. */
+static int approve(struct bop *op, const char *what, char approver[SRV_USER_MAX], struct reply *out)
+{
+    if (op->approver[0] == '\0') {
+        reply_error(out, 403, "approval_needed", "approval",
+                    "%s needs a supervisor's approval: send \"approval\": {\"user\", \"password\"}", what);
+        return -1;
+    }
+    snprintf(approver, SRV_USER_MAX, "%s", op->approver);
+    return 0;
 }
 
 /* ---- answers ------------------------------------------------------------ */
@@ -280,6 +364,10 @@ static int op_open(ent_db *db, struct bop *op, struct job *job)
     c->next = baskets;
     baskets = c;
     nbaskets++;
+    if (basket_keep(db, c, &job->reply) != 0) {
+        basket_drop(c);
+        return 0;
+    }
     reply_json(&job->reply, 201, basket_json(c));
     return 0;
 }
@@ -311,20 +399,21 @@ static int op_change(ent_db *db, struct counter_basket *c, struct bop *op, struc
             return 0;
         }
     } else if (json_object_get(b, "price")) {
-        int64_t price = json_int(b, "price", 0);
-        if (price != l->list_price && approve(db, op, "a price override", approver, &job->reply) != 0)
+        ent_line_change ch = {.kind = ENT_LINE_PRICE, .value = json_int(b, "price", 0)};
+        if (ent_basket_change_needs_approval(l, 0, &ch) && approve(op, "a price override", approver, &job->reply) != 0)
             return 0;
-        rc = ent_basket_set_price(c->b, op->line, price, json_str(b, "reason"));
+        rc = ent_basket_set_price(c->b, op->line, ch.value, json_str(b, "reason"));
     } else {
         if ((rc = ent_sales_discount_limit(db, &limit)) != ENT_OK) {
             reply_ent(&job->reply, db, rc);
             return 0;
         }
         int64_t amount = json_int(b, "discount", -1), bp = json_int(b, "discount_bp", 0);
-        int64_t gross = l->amount + l->discount;
-        /* Bounded amounts (ENT_SALE_MAX_AMOUNT x 10000 fits in 64 bits). */
-        int above = amount >= 0 ? amount > 0 && amount <= gross && amount * 10000 > gross * limit : bp > limit;
-        if (above && approve(db, op, "a discount above the store's limit", approver, &job->reply) != 0)
+        /* discount_bp is checked against 0..10000 by ent_basket_discount; clamped here only for the rule. */
+        ent_line_change ch = {.kind = ENT_LINE_DISCOUNT, .value = amount,
+                              .percent_bp = amount >= 0 ? 0 : bp > 100000 ? 100000 : bp < 0 ? -1 : (int32_t)bp};
+        if (ent_basket_change_needs_approval(l, limit, &ch) &&
+            approve(op, "a discount above the store's limit", approver, &job->reply) != 0)
             return 0;
         rc = ent_basket_discount(c->b, op->line, amount, (int32_t)(amount >= 0 ? 0 : bp), json_str(b, "reason"));
     }
@@ -332,7 +421,7 @@ static int op_change(ent_db *db, struct counter_basket *c, struct bop *op, struc
         rc = ent_basket_approve(c->b, op->line, approver);
     if (rc != ENT_OK)
         reply_ent(&job->reply, db, rc);
-    else
+    else if (basket_keep(db, c, &job->reply) == 0)
         reply_json(&job->reply, 200, basket_json(c));
     return 0;
 }
@@ -419,6 +508,8 @@ static int op_basket(ent_db *db, ent_journal *j, struct bop *op, struct job *job
     switch (op->kind) {
     case OP_SHOW: break;
     case OP_ABANDON:
+        if ((rc = ent_basket_forget(db, c->counter)) != ENT_OK)
+            break;
         basket_drop(c);
         reply_json(&job->reply, 200, json_pack("{s:b}", "abandoned", 1));
         return 0;
@@ -432,7 +523,7 @@ static int op_basket(ent_db *db, ent_journal *j, struct bop *op, struct job *job
         reply_held(&job->reply, db);
     else if (rc != ENT_OK)
         reply_ent(&job->reply, db, rc);
-    else
+    else if (op->kind == OP_SHOW || basket_keep(db, c, &job->reply) == 0)
         reply_json(&job->reply, op->kind == OP_SCAN ? 201 : 200, basket_json(c));
     return 0;
 }
@@ -455,11 +546,6 @@ static int op_return(ent_db *db, ent_journal *j, struct bop *op, struct job *job
         it[i].code = json_str(json_array_get(items, i), "code");
         it[i].qty = json_int(json_array_get(items, i), "qty", 0);
     }
-    if (op->kind == OP_VOID && approve(db, op, "a void", approver, &job->reply) != 0)
-        goto done;
-    if (op->kind == OP_RETURN && (receipt == NULL || *receipt == '\0') &&
-        approve(db, op, "a return without a receipt", approver, &job->reply) != 0)
-        goto done;
     ent_return_req q = {.receipt = receipt,
                         .items = it,
                         .nitems = n,
@@ -468,8 +554,14 @@ static int op_return(ent_db *db, ent_journal *j, struct bop *op, struct job *job
                         .cashier = job->user,
                         .reason = json_str(b, "reason"),
                         .void_sale = op->kind == OP_VOID,
-                        .approved_by = approver[0] ? approver : NULL};
-    int rc = ent_sale_return(db, &sale, j, &q);
+                        .approved_by = NULL};
+    int rc;
+    if (ent_return_needs_approval(&q)) {
+        if (approve(op, op->kind == OP_VOID ? "a void" : "a return without a receipt", approver, &job->reply) != 0)
+            goto done;
+        q.approved_by = approver;
+    }
+    rc = ent_sale_return(db, &sale, j, &q);
     if (rc != ENT_OK)
         reply_ent(&job->reply, db, rc);
     else

@@ -246,7 +246,8 @@ static int serve(struct srv *s)
         st = EXIT_IO;
         goto done;
     }
-    if (writer_start(s) != ENT_OK || events_start() != 0) {
+    if (writer_start(s) != ENT_OK || sales_baskets_load(s->writer.db) != ENT_OK || events_start() != 0 ||
+        watch_start(s->cfg.db_path) != ENT_OK) {
         st = EXIT_IO;
         goto done;
     }
@@ -270,6 +271,7 @@ done:
     /* The writer first: it resumes every request it holds, so that MHD
      * stops with nothing suspended. */
     writer_stop(s);
+    watch_stop();
     if (s->daemon)
         MHD_stop_daemon(s->daemon);
     for (int i = 0; i < s->nreaders; i++)

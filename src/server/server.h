@@ -93,6 +93,9 @@ struct job {
     /* Run on the request's pool thread once the writer answered (the group
      * committed), before the answer goes out; may change it. NULL: none. */
     void (*after)(struct job *job, struct reply *rep);
+    /* Set by srv_queue_auth_then: run next on the writer when run() on the
+     * login thread left no answer (reply.status 0). */
+    int (*then)(ent_db *db, ent_journal *journal, struct job *job);
     struct job *next;
 };
 
@@ -215,6 +218,12 @@ int srv_queue_write_then(struct req *r, int (*run)(ent_db *, ent_journal *, stru
 int srv_queue_auth(struct req *r, int (*run)(ent_db *, ent_journal *, struct job *), void *arg,
                    void (*free_arg)(void *));
 
+/* A check on the login thread (run: a supervisor's password, scrypt), then
+ * the write on the writer (then) unless the check answered (refused): the
+ * writer's group never waits for scrypt. 1, or -1 (arg released). */
+int srv_queue_auth_then(struct req *r, int (*run)(ent_db *, ent_journal *, struct job *),
+                        int (*then)(ent_db *, ent_journal *, struct job *), void *arg, void (*free_arg)(void *));
+
 /* ---- static.c: the web app ---- */
 /* One file of the web app (web_embedded.c, from src/web by cmake/embed_web.cmake). */
 struct web_file {
@@ -231,6 +240,9 @@ void srv_static(struct req *r, struct reply *out);
 /* Releases the counters' baskets (they borrow the writer's connection):
  * once the writer has stopped, before its connection is closed. */
 void sales_baskets_free(void);
+/* Reads back the baskets kept in the database (schema 14) on the writer's
+ * connection, before the writer thread starts. */
+int sales_baskets_load(ent_db *db);
 /* ---- events.c: Server-Sent Events (GET /api/v1/events) ---- */
 int events_start(void);
 /* Ends every event stream (before the drain: a stream is a request in flight). */
@@ -243,6 +255,18 @@ void srv_job_event(struct job *job, const char *type, json_t *data);
 /* The writer, after the group's end: publishes (committed) or drops. */
 void events_publish_job(struct job *job, int committed);
 void events_publish(const char *type, json_t *data);
+
+/* ---- watch.c: writes made beside the server become events ---- */
+/* Opens its read connection and starts looking (before any write is taken). */
+int watch_start(const char *path);
+/* Stops looking (after the writer has stopped). */
+void watch_stop(void);
+/* The writer, right after its group's BEGIN IMMEDIATE, then just before its
+ * COMMIT (the rows between are the server's own: no event from here), and
+ * when that COMMIT failed. */
+void watch_group_begin(ent_db *db);
+int watch_group_end(ent_db *db);
+void watch_group_failed(void);
 
 /* The embedded OpenAPI document (openapi_embedded.c, built from
  * src/server/openapi.json). */

@@ -156,12 +156,16 @@ static int run_group(struct wqueue *q, struct job *list)
         return 0;
     }
     int n = 0;
+    watch_group_begin(q->db);
     for (struct job *j = list; j; j = j->next, n++)
         j->run(q->db, q->journal, j);
+    int spanned = watch_group_end(q->db); /* before the COMMIT: the watcher knows these rows are ours */
     int piped = sq.running;
     rc = ent_db_group_end(q->db, 1);
     q->groups++;
     q->writes += n;
+    if (rc != ENT_OK && spanned)
+        watch_group_failed();
     if (rc == ENT_OK && piped) {
         sync_submit(list);
         return 1;
@@ -186,13 +190,20 @@ static void run_each(struct wqueue *q, struct job *list)
 
 /* Answers the jobs' requests, each suspended waiting for this (done: the
  * job ran). A job without a request (a session's touch) is released. */
+static void submit(struct wqueue *q, struct job *job);
+
 static void answer(struct job *list, int done)
 {
     while (list) {
         struct job *next = list->next;
         list->next = NULL;
         list->done = done;
-        if (list->conn) {
+        if (list->then && done && list->reply.status == 0) {
+            /* Checked on the login thread: now the write itself. */
+            list->run = list->then;
+            list->then = NULL;
+            submit(&srv_g->writer, list);
+        } else if (list->conn) {
             MHD_resume_connection(list->conn);
         } else {
             reply_free(&list->reply);
@@ -329,8 +340,9 @@ void writer_stop(struct srv *s)
     queue_stop(&s->writer);
 }
 
-static int queue_job(struct wqueue *q, struct req *r, int (*run)(ent_db *, ent_journal *, struct job *), void *arg,
-                     void (*free_arg)(void *), void (*after)(struct job *, struct reply *))
+static int queue_job(struct wqueue *q, struct req *r, int (*run)(ent_db *, ent_journal *, struct job *),
+                     int (*then)(ent_db *, ent_journal *, struct job *), void *arg, void (*free_arg)(void *),
+                     void (*after)(struct job *, struct reply *))
 {
     struct job *job = calloc(1, sizeof *job);
     if (job == NULL) {
@@ -339,6 +351,7 @@ static int queue_job(struct wqueue *q, struct req *r, int (*run)(ent_db *, ent_j
         return -1;
     }
     job->run = run;
+    job->then = then;
     job->arg = arg;
     job->free_arg = free_arg;
     job->after = after;
@@ -354,19 +367,25 @@ static int queue_job(struct wqueue *q, struct req *r, int (*run)(ent_db *, ent_j
 int srv_queue_write(struct req *r, int (*run)(ent_db *, ent_journal *, struct job *), void *arg,
                     void (*free_arg)(void *))
 {
-    return queue_job(&srv_g->writer, r, run, arg, free_arg, NULL);
+    return queue_job(&srv_g->writer, r, run, NULL, arg, free_arg, NULL);
 }
 
 int srv_queue_write_then(struct req *r, int (*run)(ent_db *, ent_journal *, struct job *), void *arg,
                          void (*free_arg)(void *), void (*after)(struct job *, struct reply *))
 {
-    return queue_job(&srv_g->writer, r, run, arg, free_arg, after);
+    return queue_job(&srv_g->writer, r, run, NULL, arg, free_arg, after);
+}
+
+int srv_queue_auth_then(struct req *r, int (*run)(ent_db *, ent_journal *, struct job *),
+                        int (*then)(ent_db *, ent_journal *, struct job *), void *arg, void (*free_arg)(void *))
+{
+    return queue_job(&srv_g->auth, r, run, then, arg, free_arg, NULL);
 }
 
 int srv_queue_auth(struct req *r, int (*run)(ent_db *, ent_journal *, struct job *), void *arg,
                    void (*free_arg)(void *))
 {
-    return queue_job(&srv_g->auth, r, run, arg, free_arg, NULL);
+    return queue_job(&srv_g->auth, r, run, NULL, arg, free_arg, NULL);
 }
 
 /* arg: "t" or "s" (an API token or a session) followed by the secret. */

@@ -117,9 +117,34 @@ for last in ("1", "x", str(10 ** 18)):
     check(e is not None and e[1] == "reset", f"Last-Event-ID {last}: {e}")
     s.close()
 
-# The label queue: a clear is an event.
-L.cli("product", "edit", L.COLA, "--price", "4.00")
+# Writes made with the CLI beside the server reach the streams too ("outside":
+# true, "by" the operating-system user the CLI records), once each.
 s = Stream(TOK["manager"])
+L.cli("stock", "receive", "--product", L.MATCHA, "--qty", "12", "--lot", "M1", "--origin", "JP", "--expiry",
+      "2035-01-31", "--location", "B1")
+e = s.next()
+check(e is not None and e[1] == "stock" and e[2].get("product") == "0" + L.MATCHA and e[2].get("location") == "B1"
+      and e[2].get("what") == "receive" and e[2].get("outside") is True and e[2].get("by")
+      and e[2].get("by") != TOK["users"]["stock-clerk"], f"a CLI stock receive's event: {e}")
+# The server's own write is published once: by the writer, not again as from outside.
+check(adjust(-1) == 200, "a server write after the CLI's")
+w = s.next()
+check(w is not None and w[1] == "stock" and w[2].get("by") == TOK["users"]["stock-clerk"] and "outside" not in w[2],
+      f"the server's own event: {w}")
+L.cli("stock", "adjust", "--product", L.MATCHA, "--lot", "M1", "--location", "B1", "--qty", "2", "--reason", "damage")
+e = s.next()
+check(e is not None and e[2].get("outside") is True and e[2].get("what") == "adjust" and int(e[0]) == int(w[0]) + 1,
+      f"the next event is the CLI's adjustment, the server's write was not published twice: {e}")
+
+# A price change with the CLI: "price", and the labels it queued.
+L.cli("product", "edit", L.COLA, "--price", "4.00")
+e, q = s.next(), s.next()
+check(e is not None and e[1] == "price" and e[2].get("product") == "0" + L.COLA and e[2].get("outside") is True,
+      f"a CLI price change's event: {e}")
+check(q is not None and q[1] == "labels" and q[2].get("what") == "queued" and q[2].get("product") == "0" + L.COLA,
+      f"the label it queued: {q}")
+
+# The label queue: a clear is an event.
 st = srv.req("DELETE", V1 + "labels/queue", token=TOK["label-clerk"])[0]
 e = s.next()
 check(st == 200 and e and e[1] == "labels" and e[2].get("queue") == "cleared", f"queue event: {st} {e}")

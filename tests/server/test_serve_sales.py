@@ -35,6 +35,16 @@ def dump():
             if not l.startswith('INSERT INTO "api_token"') and not l.startswith('INSERT INTO "login_failure"')]
 
 
+def unkept(d):
+    """A dump but the kept baskets (schema 14), which every basket change writes."""
+    return [l for l in d if not l.startswith('INSERT INTO "basket')]
+
+
+def kept(counter="C1"):
+    return L.query("SELECT line, code, qty, unit_price, discount, approved_by FROM basket_line WHERE counter = ? "
+                   "ORDER BY line", counter)
+
+
 # ---- a basket: open, scan, change, remove, show
 st, _, b = req("POST", B, {})
 check(st == 201 and b["counter"] == "C1" and b["lines"] == [] and b["cashier"] == CASHNAME, f"open: {st} {b}")
@@ -54,11 +64,15 @@ check([(l["origin"], l["origin_name"], l["origin_name_en"]) for l in b["lines"]]
       f"each line's origin country by name, for the till: {b['lines']}")
 before = dump()
 st, _, b = req("PATCH", B + "/lines/3", {"qty": 3})
-check(st == 200 and b["lines"][2]["qty"] == 3 and dump() == before, f"quantity (nothing written): {st} {b}")
+check(st == 200 and b["lines"][2]["qty"] == 3 and unkept(dump()) == unkept(before)
+      and kept()[2][2] == 3, f"quantity (only the kept basket written): {st} {b} {kept()}")
 st, _, b = req("DELETE", B + "/lines/3")
-check(st == 200 and len(b["lines"]) == 2, f"remove: {st} {b}")
+check(st == 200 and len(b["lines"]) == 2 and len(kept()) == 2, f"remove: {st} {b}")
 st, _, b = req("GET", B)
 check(st == 200 and b["due"] == 8330 and b["units"] == 3, f"show: {st} {b}")
+head = L.query("SELECT cashier, updated_by, token_id IS NOT NULL, session_id IS NULL FROM basket WHERE counter = 'C1'")
+check(head == [(CASHNAME, CASHNAME, 1, 1)], f"the kept basket names its cashier and owner token: {head}")
+before = dump()
 
 # ---- bad input: a clear answer, the basket and the database as they were
 for body, want_status, want_field, what in [
@@ -109,6 +123,13 @@ check(st == 403 and L.err_field(b) == "approval", f"a cashier cannot approve: {s
 st, _, b = req("PATCH", B + "/lines/1", {"price": 3500, "reason": "damaged box",
                                          "approval": {"user": SUPNAME, "password": "wrong one"}})
 check(st == 403 and "wrong one" not in json.dumps(b), f"a wrong approver password: {st} {b}")
+# Checked on the login thread before the write is queued: refused there, the
+# basket and the database are as they were (but the failure's count).
+st, _, b2 = req("GET", B)
+check(st == 200 and b2["lines"][0]["unit_price"] != 3500 and b2["lines"][0]["approved_by"] is None
+      and dump() == before, f"the wrong password changed nothing: {b2}")
+fails = L.query("SELECT failures FROM login_failure WHERE name = ?", SUPNAME)
+check(fails == [(1,)], f"the wrong approval counts as a failed login: {fails}")
 st, _, b = req("PATCH", B + "/lines/1", {"price": 3500, "reason": "damaged box", "approval": {"user": SUPNAME}})
 check(st == 422 and L.err_field(b) == "approval.password", f"approval without its password: {st} {b}")
 st, _, b = req("PATCH", B + "/lines/1", {"price": 3500, "reason": "damaged box", "approval": APPROVAL})
@@ -123,7 +144,8 @@ check(st == 403 and L.err_code(b) == "approval_needed", f"a discount above the l
 st, _, b = req("PATCH", B + "/lines/2", {"discount_bp": 5000, "reason": "half price", "approval": APPROVAL})
 check(st == 200 and b["lines"][1]["discount"] == 175 and b["lines"][1]["approved_by"] == SUPNAME,
       f"the discount approved: {st} {b}")
-check(dump() == before, "a basket's changes write nothing")
+check(unkept(dump()) == unkept(before), "a basket's changes write only the kept basket")
+check([(r[0], r[5]) for r in kept()] == [(1, SUPNAME), (2, SUPNAME)], f"the approvals are kept with the lines: {kept()}")
 
 # ---- pay, split by method: the sale is committed and answered after
 total = 7000 + 175
@@ -140,6 +162,7 @@ pays = L.query("SELECT method, amount FROM sale_pay p JOIN sale s ON s.id = p.sa
 check(pays == [("card", 5000), ("cash", total - 5000)], f"payments split by method: {pays}")
 st, _, b = req("GET", B)
 check(st == 200 and b["lines"] == [] and b["paid"] == 0, f"the basket is empty for the next customer: {b}")
+check(kept() == [], f"the paid basket's kept lines went with the sale: {kept()}")
 receipt = str(sale.get("receipt"))
 
 # ---- the sale as JSON, to pick the lines of a return
@@ -215,6 +238,25 @@ st, _, b = req("POST", V1 + "sales/%d/void" % s2["receipt"], {"counter": "C1", "
 check(st == 409, f"voided twice: {st} {b}")
 st, _, b = req("POST", V1 + "sales/nothing/else", {"counter": "C1"})
 check(st == 404, f"an unknown sales resource: {st} {b}")
+
+# ---- who approved what: `sale show` and `report approvals` (CLI, read-only)
+p = L.cli("sale", "show", receipt)
+check(p.stdout.count(SUPNAME) == 2 and "damaged box" in p.stdout and "half price" in p.stdout,
+      f"sale show lists each line's approver: {p.stdout}")
+shown = json.loads(L.cli("--json", "sale", "show", receipt).stdout)
+check([l.get("approved_by") for l in shown["lines"]] == [SUPNAME, SUPNAME], f"sale show --json: {shown}")
+p = L.cli("sale", "show", str(s2["receipt"] + 1))
+check("approved by " + SUPNAME in p.stdout.splitlines()[0], f"a void's approver in its header: {p.stdout}")
+rows = json.loads(L.cli("--json", "report", "approvals").stdout)
+check([(r["what"], r["reason"]) for r in rows] == [("price", "damaged box"), ("discount", "half price"),
+                                                   ("return without receipt", None), ("void", "VOID: wrong till")]
+      and all(r["approver"] == SUPNAME for r in rows) and rows[0]["receipt"] == int(receipt),
+      f"report approvals, by receipt and line: {rows}")
+check(json.loads(L.cli("--json", "report", "approvals", "--counter", "C7").stdout) == [], "another counter: none")
+p = L.cli("report", "approvals", "--from", "2026-02-30", ok=False)
+check(p.returncode == 2 and "2026-02-30" in p.stderr, f"a bad date: {p.returncode} {p.stderr}")
+p = L.cli("sale", "show", "999999", ok=False)
+check(p.returncode != 0 and "999999" in p.stderr, f"sale show of no sale: {p.returncode} {p.stderr}")
 
 # ---- abandon: the owner, or a supervisor; others are refused
 req("POST", B + "/lines", {"code": L.PEN})
