@@ -828,7 +828,9 @@ static void migration_8(void **state)
         "DROP TRIGGER stock_sum_balance_rekey; DROP TRIGGER stock_sum_balance_delete;"
         "DROP TABLE stock_sum_location; DROP TABLE stock_sum_product; DROP TRIGGER stock_sum_product_insert; DROP TRIGGER stock_sum_product_reorder; DROP TRIGGER stock_sum_location_kind;"
         /* search keys */
-        "DROP TABLE product_key; DROP TABLE search_pending;";
+        "DROP TABLE product_key; DROP TABLE search_pending;"
+        /* purchasing */
+        "DROP TABLE purchase_change; DROP TABLE purchase_line; DROP TABLE purchase_order; DROP TABLE supplier_item; DROP TABLE supplier;";
     char *err = NULL;
     if (sqlite3_exec(raw, old, NULL, NULL, &err) != SQLITE_OK || sqlite3_exec(raw, pragma, NULL, NULL, &err) != SQLITE_OK)
         fail_msg("downgrade: %s", err);

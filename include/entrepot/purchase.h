@@ -1,0 +1,127 @@
+/*
+ * entrepot — purchasing: suppliers, what each supplies, and purchase orders
+ * (schema 16).
+ *
+ * A supplier is named by its code (1 to 32 letters, digits or - _ . /, not
+ * depending on case). Its prices are in its own currency, per pack: a pack
+ * is pack_size base units of the commodity (a case of 12, a 5000 g sack).
+ * A purchase order goes draft -> sent -> partly received -> received, or
+ * to cancelled before it is fully received; it keeps the currency it was
+ * written in. Once sent, every change to it is recorded with who made it.
+ */
+#ifndef ENTREPOT_PURCHASE_H
+#define ENTREPOT_PURCHASE_H
+
+#include <stdio.h>
+#include "entrepot/common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define ENT_SUPPLIER_CODE_SIZE 33 /* a supplier's code, 1 to 32 bytes */
+#define ENT_PO_NUMBER_SIZE 16     /* an order's number, "PO-000001" */
+#define ENT_PO_STATUS_SIZE 10     /* draft, sent, partial, received, cancelled */
+
+/*
+ * A supplier's fields as text, the way a form or a CSV file gives them.
+ * For ent_supplier_add NULL or "" is a field not given; for
+ * ent_supplier_edit NULL leaves a field as it is and "" clears it where it
+ * may be empty (the names, contact, payment_terms, country; never code,
+ * currency or lead_days).
+ *
+ *  code           1 to 32 letters, digits or - _ . /
+ *  name_zh, name_en   at least one; up to 200 bytes
+ *  country        ISO 3166-1 code (alpha-2, alpha-3 or numeric)
+ *  contact        free text (person, phone, e-mail), up to 200 bytes
+ *  currency       ISO 4217 code of its prices (default: the store's)
+ *  payment_terms  free text ("30 days net"), up to 200 bytes
+ *  lead_days      days from order to delivery, 0 to 365 (default 0)
+ */
+typedef struct ent_supplier_fields {
+    const char *code, *name_zh, *name_en, *country, *contact, *currency, *payment_terms, *lead_days;
+} ent_supplier_fields;
+
+/* A supplier as stored; texts are "" when not given. Borrowed for the call
+ * of the callback that receives it. */
+typedef struct ent_supplier {
+    char code[ENT_SUPPLIER_CODE_SIZE];
+    const char *name_zh, *name_en, *contact, *payment_terms;
+    char country[ENT_COUNTRY_SIZE];
+    char currency[ENT_CURRENCY_SIZE];
+    int lead_days;
+    int64_t items; /* commodities it supplies */
+} ent_supplier;
+
+/* Adds a supplier. ENT_INVALID names the wrong field; ENT_EXISTS when the
+ * code is taken (in any case). */
+ENT_API int ent_supplier_add(ent_db *db, const ent_supplier_fields *fields);
+
+/* Changes the given fields of the supplier named by code (fields->code, when
+ * set, is its new code). ENT_INVALID when nothing is given or a field is
+ * wrong; ENT_NOTFOUND; ENT_REFUSED for a new currency while an order in the
+ * old one is open (not received or cancelled). */
+ENT_API int ent_supplier_edit(ent_db *db, const char *code, const ent_supplier_fields *fields);
+
+/* Finds one supplier and passes it to cb (ENT_NOTFOUND names the code). */
+typedef int (*ent_supplier_cb)(const ent_supplier *s, void *ud);
+ENT_API int ent_supplier_get(ent_db *db, const char *code, ent_supplier_cb cb, void *ud);
+
+/* Visits every supplier in code order. A non-zero return from cb stops the
+ * walk and is returned. */
+ENT_API int ent_supplier_each(ent_db *db, ent_supplier_cb cb, void *ud);
+
+/*
+ * What a supplier supplies, as text:
+ *  supplier       the supplier's code
+ *  product        the commodity, by GTIN, SKU or barcode (not retired)
+ *  supplier_code  the supplier's own article number, up to 64 bytes
+ *  pack_size      base units in one pack, 1 to 1,000,000 (default 1)
+ *  last_price     price of one pack in the supplier's currency ("24.00")
+ * ent_supplier_item_set adds the commodity to the supplier's list or, when
+ * it is there, changes the fields given (NULL leaves one as it is; "" clears
+ * supplier_code and last_price).
+ */
+typedef struct ent_supplier_item_fields {
+    const char *supplier, *product, *supplier_code, *pack_size, *last_price;
+} ent_supplier_item_fields;
+ENT_API int ent_supplier_item_set(ent_db *db, const ent_supplier_item_fields *fields);
+
+/* Takes a commodity off a supplier's list (ENT_NOTFOUND when not on it). */
+ENT_API int ent_supplier_item_remove(ent_db *db, const char *supplier, const char *product);
+
+/* A commodity on a supplier's list. Borrowed for the callback's call. */
+typedef struct ent_supplier_item {
+    char supplier[ENT_SUPPLIER_CODE_SIZE];
+    char gtin[ENT_GTIN_SIZE];     /* "" when the commodity has none */
+    const char *sku, *name;       /* name: Chinese, else English */
+    const char *supplier_code;    /* "" when not given */
+    int64_t pack_size;
+    bool priced;                  /* false: no last price known */
+    int64_t last_price;           /* minor units of currency, per pack */
+    char currency[ENT_CURRENCY_SIZE];
+} ent_supplier_item;
+typedef int (*ent_supplier_item_cb)(const ent_supplier_item *it, void *ud);
+
+/* Visits the commodities of supplier (NULL: of every supplier), by supplier
+ * then commodity. ENT_NOTFOUND for an unknown supplier. */
+ENT_API int ent_supplier_items(ent_db *db, const char *supplier, ent_supplier_item_cb cb, void *ud);
+
+/*
+ * CSV, as the catalogue's: the header names the columns by the field names
+ * above, in any order (unknown columns refused); all or nothing, the first
+ * bad row stopping it with "row N: ...". Suppliers: a code that exists is
+ * refused unless update is set, then its given cells change it (an empty
+ * cell clears what may be cleared). Items: each row is an
+ * ent_supplier_item_set. *imported (may be NULL) gets the rows written.
+ * Export writes every supplier (every item), reimportable as it is.
+ */
+ENT_API int ent_supplier_import_csv(ent_db *db, int64_t *imported, FILE *in, bool update);
+ENT_API int ent_supplier_export_csv(ent_db *db, FILE *out);
+ENT_API int ent_supplier_item_import_csv(ent_db *db, int64_t *imported, FILE *in);
+ENT_API int ent_supplier_item_export_csv(ent_db *db, FILE *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# entrepot supplier / purchase: suppliers and what each supplies, CSV in and
+# out, purchase orders from draft to received; every bad input refused with
+# its message and exit status, the database left exactly as it was.
+source "$(dirname "$0")/lib.sh"
+
+# jqtrue WHAT FILTER -- ARGS...: entrepot ARGS' JSON output makes FILTER true.
+jqtrue() {
+    local what=$1 filter=$2 got
+    shift 3
+    got=$("$ENTREPOT" "$@" | jq "$filter" 2>&1)
+    [ "$got" = "true" ] && ok || fail "$what: $got"
+}
+ME=$(id -un)
+
+expect 0 "example" -- supplier --help
+expect 0 "created" -- init --store SH01 --name "上海进口商品馆" --no-key
+expect 0 "added" -- product add --gtin 3017620422003 --name-zh 榛子可可酱 --origin IT --price 39.90 --reorder-point 24
+expect 0 "added" -- product add --sku OIL-1 --name-zh 橄榄油 --name-en "Olive oil" --origin ES --price 89.00
+expect 0 "added" -- product add --sku OLD-1 --name-en "Old tea" --price 10.00
+expect 0 "retired" -- product retire OLD-1
+
+# ---- suppliers ------------------------------------------------------------
+expect 0 "added supplier BIO-FR" -- supplier add BIO-FR --name-zh 法国生物食品 --name-en "Bio France SARL" \
+    --country FR --currency EUR --terms "30 days net" --lead-days 21 --contact "Mme Durand +33 1 23 45 67 89"
+expect 0 "added supplier JP-1" -- supplier add JP-1 --name-zh 日本食品 --country JPN --currency JPY
+jqtrue "JP-1 takes the alpha-2 code, lead time 0" '.[1].code == "JP-1" and .[1].country == "JP" and .[1].lead_days == 0' -- --json supplier list
+jqtrue "supplier list" 'length == 2 and .[0].code == "BIO-FR" and .[0].currency == "EUR" and .[0].lead_days == 21' -- --json supplier list
+refused 2 "supplier BIO-FR already exists (codes do not depend on case)" -- supplier add bio-fr --name-en x
+refused 2 "supplier code 'BIO FR' must be 1 to 32 letters" -- supplier add "BIO FR" --name-en x
+refused 2 "supplier X needs a name" -- supplier add X --country FR
+refused 2 "country 'XX' is not an ISO 3166-1 country code" -- supplier add X --name-en x --country XX
+refused 2 "currency 'EURO' is not an ISO 4217 code" -- supplier add X --name-en x --currency EURO
+refused 2 "lead_days '400' is too large: the most is 365" -- supplier add X --name-en x --lead-days 400
+refused 2 "lead_days '-1'" -- supplier add X --name-en x --lead-days -1
+refused 2 "--contact is empty" -- supplier add X --name-en x --contact ""
+refused 2 "name_en is not valid UTF-8" -- supplier add X --name-en $'caf\xe9'
+refused 2 "nothing to change" -- supplier edit BIO-FR
+refused 2 "no supplier 'NOPE'" -- supplier edit NOPE --lead-days 3
+refused 2 "would have no name left" -- supplier edit JP-1 --name-zh ""
+refused 2 "currency and lead_days cannot be cleared" -- supplier edit JP-1 --currency ""
+expect 0 "changed supplier bio-fr" -- supplier edit bio-fr --lead-days 14 --contact ""
+jqtrue "edit: lead time and cleared contact" '.[0].lead_days == 14 and .[0].contact == null' -- --json supplier list
+[ "$(sqlite3 "$ENTREPOT_DB" "SELECT changed_by FROM supplier WHERE code = 'BIO-FR'")" = "$ME" ] && ok || fail "supplier change author"
+
+# ---- what each supplies ---------------------------------------------------
+expect 0 "supplier BIO-FR supplies 3017620422003" -- supplier item BIO-FR 3017620422003 --pack 12 --price 24.00 --supplier-code NUT-400
+expect 0 "supplies OIL-1" -- supplier item BIO-FR OIL-1 --pack 6
+expect 0 "supplies OIL-1" -- supplier item JP-1 OIL-1 --pack 6 --price 2400
+jqtrue "items" 'length == 2 and .[0].pack_size == 12 and .[0].last_price == "24.00" and .[0].currency == "EUR" and .[1].last_price == null' -- --json supplier show BIO-FR
+expect 0 "supplies" -- supplier item BIO-FR OIL-1 --price 31.50
+jqtrue "price set, pack kept" '.[1].pack_size == 6 and .[1].last_price == "31.50"' -- --json supplier show BIO-FR
+refused 1 "commodity OLD-1 Old tea is retired: it cannot be ordered" -- supplier item BIO-FR OLD-1 --pack 1
+refused 2 "no commodity has the code 'NOPE'" -- supplier item BIO-FR NOPE
+refused 2 "no supplier 'NOPE'" -- supplier item NOPE OIL-1
+refused 2 "pack_size '0' is too small: the least is 1" -- supplier item BIO-FR OIL-1 --pack 0
+refused 2 "last_price: amount '1.234' has too many fraction digits for EUR" -- supplier item BIO-FR OIL-1 --price 1.234
+refused 2 "last_price: amount '12.5' takes no fraction digits for JPY" -- supplier item JP-1 OIL-1 --price 12.5
+refused 2 "last_price '-1.00' must be from 0" -- supplier item BIO-FR OIL-1 --price -1.00
+refused 2 "supplier JP-1 does not supply '3017620422003'" -- supplier item-remove JP-1 3017620422003
+expect 0 "no longer supplies" -- supplier item-remove JP-1 OIL-1
+
+# ---- CSV ------------------------------------------------------------------
+expect 0 "" -- supplier export "$WORK/s.csv"
+expect 0 "" -- supplier item-export "$WORK/i.csv"
+grep -q '^BIO-FR,法国生物食品,Bio France SARL,FR,,EUR,30 days net,14' "$WORK/s.csv" && ok || fail "export: $(cat "$WORK/s.csv")"
+grep -q '^BIO-FR,03017620422003,NUT-400,12,24.00' "$WORK/i.csv" && ok || fail "item export: $(cat "$WORK/i.csv")"
+refused 2 "row 2: supplier BIO-FR already exists" -- supplier import "$WORK/s.csv"
+expect 0 "imported 2 suppliers" -- supplier import "$WORK/s.csv" --update
+expect 0 "imported 2 supplier items" -- supplier item-import "$WORK/i.csv"
+# Round trip: what was exported is what is there after importing it again.
+expect 0 "" -- supplier export "$WORK/s2.csv"
+cmp -s "$WORK/s.csv" "$WORK/s2.csv" && ok || fail "supplier round trip differs"
+printf 'code,name_zh,currency,lead_days\r\nKR-1,韩国食品,KRW,10\r\nUS-1,,USD,7\r\n' >"$WORK/bad.csv"
+refused 2 "row 3: supplier US-1 needs a name" -- supplier import "$WORK/bad.csv"
+printf 'code,name_zh,colour\r\nKR-1,韩国食品,red\r\n' >"$WORK/bad.csv"
+refused 2 "unknown column 'colour'" -- supplier import "$WORK/bad.csv"
+printf 'supplier,product,pack_size\r\nBIO-FR,OIL-1,12\r\nBIO-FR,OLD-1,1\r\n' >"$WORK/bad.csv"
+refused 1 "row 3: commodity OLD-1 Old tea is retired" -- supplier item-import "$WORK/bad.csv"
+printf 'code,name_zh,currency,lead_days\r\nKR-1,韩国食品,KRW,10\r\n' >"$WORK/ok.csv"
+expect 0 "imported 1 suppliers" -- supplier import "$WORK/ok.csv"
+jqtrue "imported supplier" '.[2].code == "KR-1" and .[2].name_zh == "韩国食品" and .[2].currency == "KRW" and .[2].lead_days == 10' -- --json supplier list
+refused 2 "supplier export: the FILE name is empty" -- supplier export ""
+refused 2 "is the database" -- supplier export "$ENTREPOT_DB"
+finish
