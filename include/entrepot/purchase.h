@@ -20,7 +20,7 @@ extern "C" {
 #endif
 
 #define ENT_SUPPLIER_CODE_SIZE 33 /* a supplier's code, 1 to 32 bytes */
-#define ENT_PO_NUMBER_SIZE 16     /* an order's number, "PO-000001" */
+#define ENT_PO_NUMBER_SIZE 24     /* an order's number, "PO-000001" */
 #define ENT_PO_STATUS_SIZE 10     /* draft, sent, partial, received, cancelled */
 
 /*
@@ -120,6 +120,88 @@ ENT_API int ent_supplier_import_csv(ent_db *db, int64_t *imported, FILE *in, boo
 ENT_API int ent_supplier_export_csv(ent_db *db, FILE *out);
 ENT_API int ent_supplier_item_import_csv(ent_db *db, int64_t *imported, FILE *in);
 ENT_API int ent_supplier_item_export_csv(ent_db *db, FILE *out);
+
+/* ---- purchase orders ------------------------------------------------- */
+
+/*
+ * Starts a draft order to supplier, in the supplier's currency; its number
+ * ("PO-000001", unique in the store) goes to number. expected (NULL: not
+ * known) is the delivery date asked for, "YYYY-MM-DD", not before today;
+ * note (NULL: none) is free text up to 200 bytes.
+ */
+ENT_API int ent_purchase_create(ent_db *db, char number[ENT_PO_NUMBER_SIZE], const char *supplier,
+                                const char *expected, const char *note);
+
+/*
+ * Puts a commodity on an order, or changes its line: quantity as whole
+ * packs (of the supplier's pack size) plus loose units, price of one pack
+ * in the order's currency ("24.00"; default: the supplier's last price).
+ * NULL keeps what the line has (a new line: 0 packs, 0 units). The
+ * commodity must be on the supplier's list and not retired; the line's
+ * quantity must be above 0 and not below what was received of it. An order
+ * that is received or cancelled is ENT_REFUSED. Once the order is sent,
+ * every change is recorded with who made it and when.
+ */
+typedef struct ent_purchase_line_fields {
+    const char *order, *product, *packs, *units, *price;
+} ent_purchase_line_fields;
+ENT_API int ent_purchase_line_set(ent_db *db, const ent_purchase_line_fields *fields);
+
+/* Takes a commodity off an order (ENT_REFUSED once any of it was received). */
+ENT_API int ent_purchase_line_remove(ent_db *db, const char *order, const char *product);
+
+/* A draft with at least one line becomes sent (ENT_REFUSED otherwise). */
+ENT_API int ent_purchase_send(ent_db *db, const char *order);
+
+/* Cancels an order not yet fully received (what was received stays). */
+ENT_API int ent_purchase_cancel(ent_db *db, const char *order);
+
+/* An order as stored. Texts borrowed for the callback's call; "" when none. */
+typedef struct ent_purchase {
+    char number[ENT_PO_NUMBER_SIZE];
+    char uuid[ENT_UUID_SIZE];
+    char supplier[ENT_SUPPLIER_CODE_SIZE];
+    const char *supplier_name; /* Chinese, else English */
+    char status[ENT_PO_STATUS_SIZE];
+    char currency[ENT_CURRENCY_SIZE];
+    char expected[ENT_DATE_SIZE];
+    const char *note;
+    char created_at[ENT_TIME_SIZE], sent_at[ENT_TIME_SIZE], closed_at[ENT_TIME_SIZE];
+    const char *created_by, *sent_by, *closed_by;
+    int64_t lines;
+    int64_t total; /* minor units of currency: the sum of the lines' values */
+} ent_purchase;
+typedef int (*ent_purchase_cb)(const ent_purchase *po, void *ud);
+
+/* A line of an order. value = packs * price + units * price / pack_size,
+ * the loose units' part rounded half up to the minor unit. */
+typedef struct ent_purchase_line {
+    int line_no;
+    char gtin[ENT_GTIN_SIZE];
+    const char *sku, *name, *supplier_code;
+    int64_t pack_size, packs, units;
+    int64_t qty;      /* base units: packs * pack_size + units */
+    int64_t price;    /* one pack, minor units of the order's currency */
+    int64_t value;
+    int64_t received; /* base units received so far */
+} ent_purchase_line;
+typedef int (*ent_purchase_line_cb)(const ent_purchase_line *line, void *ud);
+
+/* Passes the order to cb (may be NULL), then each line to line_cb (may be
+ * NULL). ENT_NOTFOUND names the number. */
+ENT_API int ent_purchase_get(ent_db *db, const char *order, ent_purchase_cb cb, ent_purchase_line_cb line_cb,
+                             void *ud);
+
+/* Visits orders, newest first; status (NULL: all) and supplier (NULL: all)
+ * keep some. */
+ENT_API int ent_purchase_each(ent_db *db, const char *status, const char *supplier, ent_purchase_cb cb, void *ud);
+
+/* One change made to an order after it was sent: what, in words. */
+typedef struct ent_purchase_change {
+    const char *at, *user, *what;
+} ent_purchase_change;
+typedef int (*ent_purchase_change_cb)(const ent_purchase_change *c, void *ud);
+ENT_API int ent_purchase_changes(ent_db *db, const char *order, ent_purchase_change_cb cb, void *ud);
 
 #ifdef __cplusplus
 }

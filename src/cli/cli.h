@@ -160,6 +160,7 @@ int cmd_demo(struct cli *cli, int argc, char **argv);
 int cmd_product(struct cli *cli, int argc, char **argv);
 int cmd_location(struct cli *cli, int argc, char **argv);
 int cmd_supplier(struct cli *cli, int argc, char **argv);
+int cmd_purchase(struct cli *cli, int argc, char **argv);
 int cmd_stock(struct cli *cli, int argc, char **argv);
 int cmd_check(struct cli *cli, int argc, char **argv);
 int cmd_backup(struct cli *cli, int argc, char **argv);

@@ -82,4 +82,55 @@ expect 0 "imported 1 suppliers" -- supplier import "$WORK/ok.csv"
 jqtrue "imported supplier" '.[2].code == "KR-1" and .[2].name_zh == "韩国食品" and .[2].currency == "KRW" and .[2].lead_days == 10' -- --json supplier list
 refused 2 "supplier export: the FILE name is empty" -- supplier export ""
 refused 2 "is the database" -- supplier export "$ENTREPOT_DB"
+
+# ---- purchase orders --------------------------------------------------------
+export ENTREPOT_NOW=2026-11-30T08:00:00Z
+expect 0 "example" -- purchase --help
+expect 0 "order PO-000001 to BIO-FR: draft" -- purchase new BIO-FR --expected 2026-12-20 --note "年货 Chinese New Year"
+refused 2 "no supplier 'NOPE'" -- purchase new NOPE
+refused 2 "expected delivery date 2026-11-01 is in the past" -- purchase new BIO-FR --expected 2026-11-01
+refused 2 "expected delivery date '2026-02-30' is not a date" -- purchase new BIO-FR --expected 2026-02-30
+refused 2 "--note is empty" -- purchase new BIO-FR --note ""
+expect 0 "set" -- purchase line PO-000001 3017620422003 --packs 10
+expect 0 "set" -- purchase line po-000001 OIL-1 --packs 2 --units 3
+# 10 x 24.00 + (2 x 31.50 + 3 x 31.50 / 6 = 78.75) = 318.75 EUR; the supplier's last prices.
+jqtrue "order total" '.[0].total == "318.75" and .[0].currency == "EUR" and .[0].lines == 2 and .[0].status == "draft"' -- --json purchase list
+jqtrue "lines" '.[0].qty == 120 and .[0].value == "240.00" and .[1].qty == 15 and .[1].value == "78.75" and .[1].price == "31.50"' -- --json purchase show PO-000001
+# Loose units priced half up: 1 unit of a 6-pack at 31.51 = 5.2516... -> 5.25; 31.53 / 6 = 5.255 -> 5.26.
+expect 0 "set" -- purchase line PO-000001 OIL-1 --packs 0 --units 1 --price 31.51
+jqtrue "half up, below" '.[1].value == "5.25"' -- --json purchase show PO-000001
+expect 0 "set" -- purchase line PO-000001 OIL-1 --price 31.53
+jqtrue "half up, at half" '.[1].value == "5.26"' -- --json purchase show PO-000001
+refused 1 "commodity OLD-1 Old tea is retired: it cannot be ordered" -- purchase line PO-000001 OLD-1 --packs 1
+expect 0 "order PO-000002 to JP-1: draft" -- purchase new JP-1
+refused 1 "supplier JP-1 does not supply '3017620422003': put it on the supplier's list first" -- purchase line PO-000002 3017620422003 --packs 1
+expect 0 "supplies" -- supplier item JP-1 3017620422003 --pack 24
+refused 2 "no price: the supplier has no last price for it" -- purchase line PO-000002 3017620422003 --packs 1
+refused 2 "the line's quantity is 0" -- purchase line PO-000002 3017620422003 --packs 0 --price 100
+refused 2 "packs '-1'" -- purchase line PO-000002 3017620422003 --packs -1 --price 100
+refused 2 "packs '1000001' is too large" -- purchase line PO-000002 3017620422003 --packs 1000001 --price 100
+refused 2 "the line's quantity is too large" -- purchase line PO-000002 3017620422003 --packs 1000000 --units 999999999 --price 100
+refused 2 "price: amount '1.5' takes no fraction digits for JPY" -- purchase line PO-000002 3017620422003 --packs 1 --price 1.5
+refused 2 "nothing to set" -- purchase line PO-000002 3017620422003
+refused 2 "no purchase order 'PO-999'" -- purchase line PO-999 OIL-1 --packs 1
+refused 1 "order PO-000002 has no lines: there is nothing to send" -- purchase send PO-000002
+refused 2 "status 'open' must be draft, sent" -- purchase list --status open
+
+# A draft records no changes; a sent order records each, with who made it.
+expect 0 "order PO-000001 sent" -- purchase send PO-000001
+refused 1 "order PO-000001 is sent already" -- purchase send PO-000001
+jqtrue "no history before sending" 'length == 0' -- --json purchase history PO-000001
+expect 0 "set" -- purchase line PO-000001 3017620422003 --packs 12
+expect 0 "removed" -- purchase drop PO-000001 OIL-1
+refused 2 "order PO-000001 has no line for 'OIL-1'" -- purchase drop PO-000001 OIL-1
+jqtrue "history" "length == 2 and .[0].user == \"$ME\" and (.[0].change | contains(\"changed line 1\") and contains(\"12 packs of 12 + 0 units at 24.00 EUR, was 10 packs\")) and (.[1].change | contains(\"removed line 2\"))" -- --json purchase history PO-000001
+jqtrue "sent by" ".[0].sent_at == \"2026-11-30T08:00:00Z\"" -- --json purchase list --status sent
+expect 0 "order PO-000001 cancelled" -- purchase cancel PO-000001
+refused 1 "order PO-000001 is cancelled: it cannot change any more" -- purchase line PO-000001 3017620422003 --packs 1
+refused 1 "order PO-000001 is cancelled" -- purchase cancel PO-000001
+jqtrue "cancel recorded" '.[-1].change == "cancelled the order (it was sent)"' -- --json purchase history PO-000001
+# A supplier's currency stays while an order in it is open.
+refused 1 "supplier JP-1 has 1 open order(s) in JPY" -- supplier edit JP-1 --currency USD
+jqtrue "list by supplier" 'length == 1 and .[0].order == "PO-000002"' -- --json purchase list --supplier jp-1
+unset ENTREPOT_NOW
 finish

@@ -1,0 +1,243 @@
+/* entrepot purchase: purchase orders from draft to received. */
+#include <string.h>
+
+#include "cli.h"
+
+static const char purchase_help[] =
+    "usage: entrepot purchase new SUPPLIER [--expected YYYY-MM-DD] [--note TEXT]\n"
+    "       entrepot purchase line ORDER PRODUCT [--packs N] [--units N] [--price P]\n"
+    "       entrepot purchase drop ORDER PRODUCT\n"
+    "       entrepot purchase send ORDER ; entrepot purchase cancel ORDER\n"
+    "       entrepot purchase show ORDER ; entrepot purchase history ORDER\n"
+    "       entrepot purchase list [--status draft|sent|partial|received|cancelled] [--supplier CODE]\n"
+    "\n"
+    "An order goes draft -> sent -> partial (partly received) -> received, or is\n"
+    "cancelled. It is in the supplier's currency. A line orders a commodity on the\n"
+    "supplier's list as whole packs (the supplier's pack size) plus loose units, at\n"
+    "a price per pack (default: the supplier's last price); `line` adds it or\n"
+    "changes the options given. A line's value is packs x price + units x price /\n"
+    "pack size, that last part rounded half up to the minor unit. Once an order is\n"
+    "sent, every change to it is recorded with who made it (`history`). ORDER is the\n"
+    "number (PO-000001, any case) or the order's UUID.\n"
+    "\n"
+    "examples:\n"
+    "  entrepot purchase new BIO-FR --expected 2026-12-20\n"
+    "  entrepot purchase line PO-000001 3017620422003 --packs 10\n"
+    "  entrepot purchase line PO-000001 OIL-1 --packs 2 --units 3 --price 31.50\n"
+    "  entrepot purchase send PO-000001\n"
+    "  entrepot purchase show PO-000001\n";
+
+static void money(char *buf, size_t len, int64_t minor, const char *currency)
+{
+    ent_money_format(buf, len, minor, currency);
+}
+
+static int order_row(const ent_purchase *po, void *ud)
+{
+    char lines[24], total[ENT_MONEY_TEXT_SIZE];
+    snprintf(lines, sizeof lines, "%lld", (long long)po->lines);
+    money(total, sizeof total, po->total, po->currency);
+    const char *cells[] = {po->number, po->supplier, po->supplier_name, po->status, po->expected,
+                           lines,      total,        po->currency,      po->created_by, po->sent_at};
+    cli_table_add(ud, cells);
+    return 0;
+}
+
+static struct cli_table *order_table(void)
+{
+    const char *headers[] = {"order", "supplier", "name", "status", "expected", "lines", "total", "currency", "created_by", "sent_at"};
+    return cli_table_new(10, headers, "     nn   ");
+}
+
+struct show {
+    struct cli_table *lines;
+    char currency[ENT_CURRENCY_SIZE];
+};
+
+static int show_order(const ent_purchase *po, void *ud)
+{
+    struct show *s = ud;
+    memcpy(s->currency, po->currency, sizeof s->currency);
+    return 0;
+}
+
+static int line_row(const ent_purchase_line *l, void *ud)
+{
+    struct show *s = ud;
+    char no[16], pack[24], packs[24], units[24], qty[24], price[ENT_MONEY_TEXT_SIZE], value[ENT_MONEY_TEXT_SIZE],
+        got[24];
+    snprintf(no, sizeof no, "%d", l->line_no);
+    snprintf(pack, sizeof pack, "%lld", (long long)l->pack_size);
+    snprintf(packs, sizeof packs, "%lld", (long long)l->packs);
+    snprintf(units, sizeof units, "%lld", (long long)l->units);
+    snprintf(qty, sizeof qty, "%lld", (long long)l->qty);
+    snprintf(got, sizeof got, "%lld", (long long)l->received);
+    money(price, sizeof price, l->price, s->currency);
+    money(value, sizeof value, l->value, s->currency);
+    const char *cells[] = {no,    l->gtin[0] ? cli_gtin(l->gtin) : l->sku, l->name, l->supplier_code, pack, packs,
+                           units, qty, price, value, got};
+    cli_table_add(s->lines, cells);
+    return 0;
+}
+
+static int do_new(struct cli *cli, int argc, char **argv)
+{
+    const char *expected = NULL, *note = NULL, *pos[1];
+    int npos;
+    const struct cli_opt opts[] = {{"expected", &expected, NULL}, {"note", &note, NULL}, {0}};
+    int st = cli_parse(argc, argv, opts, purchase_help, pos, 1, &npos);
+    if (st != 0)
+        return st < 0 ? EXIT_OK : st;
+    if (npos != 1)
+        return cli_error(EXIT_USAGE, "purchase new needs the SUPPLIER's code (see --help)");
+    if ((st = cli_refuse_empty(opts)) != 0 || (st = cli_open(cli, 0)) != 0)
+        return st;
+    char number[ENT_PO_NUMBER_SIZE];
+    int rc = ent_purchase_create(cli->db, number, pos[0], expected, note);
+    if (rc != ENT_OK)
+        return cli_fail(cli, rc);
+    printf("order %s to %s: draft\n", number, pos[0]);
+    return EXIT_OK;
+}
+
+static int do_line(struct cli *cli, int argc, char **argv)
+{
+    ent_purchase_line_fields f = {0};
+    const char *pos[2];
+    int npos;
+    const struct cli_opt opts[] = {{"packs", &f.packs, NULL}, {"units", &f.units, NULL}, {"price", &f.price, NULL}, {0}};
+    int st = cli_parse(argc, argv, opts, purchase_help, pos, 2, &npos);
+    if (st != 0)
+        return st < 0 ? EXIT_OK : st;
+    if (npos != 2)
+        return cli_error(EXIT_USAGE, "purchase line needs the ORDER and the PRODUCT (see --help)");
+    if ((st = cli_refuse_empty(opts)) != 0 || (st = cli_open(cli, 0)) != 0)
+        return st;
+    f.order = pos[0];
+    f.product = pos[1];
+    int rc = ent_purchase_line_set(cli->db, &f);
+    if (rc != ENT_OK)
+        return cli_fail(cli, rc);
+    printf("order %s: %s set\n", pos[0], pos[1]);
+    return EXIT_OK;
+}
+
+/* drop, send, cancel: an order (and for drop a commodity), one call. */
+static int do_simple(struct cli *cli, int argc, char **argv, const char *sub)
+{
+    const char *pos[2];
+    bool drop = strcmp(sub, "drop") == 0;
+    int npos, st = cli_parse(argc, argv, NULL, purchase_help, pos, drop ? 2 : 1, &npos);
+    if (st != 0)
+        return st < 0 ? EXIT_OK : st;
+    if (npos != (drop ? 2 : 1))
+        return cli_error(EXIT_USAGE, "purchase %s needs the ORDER%s (see --help)", sub, drop ? " and the PRODUCT" : "");
+    if ((st = cli_open(cli, 0)) != 0)
+        return st;
+    int rc = drop                          ? ent_purchase_line_remove(cli->db, pos[0], pos[1])
+             : strcmp(sub, "send") == 0    ? ent_purchase_send(cli->db, pos[0])
+                                           : ent_purchase_cancel(cli->db, pos[0]);
+    if (rc != ENT_OK)
+        return cli_fail(cli, rc);
+    if (drop)
+        printf("order %s: %s removed\n", pos[0], pos[1]);
+    else
+        printf("order %s %s\n", pos[0], strcmp(sub, "send") == 0 ? "sent" : "cancelled");
+    return EXIT_OK;
+}
+
+static int do_show(struct cli *cli, int argc, char **argv)
+{
+    const char *pos[1];
+    int npos, st = cli_parse(argc, argv, NULL, purchase_help, pos, 1, &npos);
+    if (st != 0)
+        return st < 0 ? EXIT_OK : st;
+    if (npos != 1)
+        return cli_error(EXIT_USAGE, "purchase show needs the ORDER (see --help)");
+    if ((st = cli_open(cli, 0)) != 0)
+        return st;
+    const char *headers[] = {"line", "code", "name", "supplier_code", "pack_size", "packs", "units", "qty", "price", "value", "received"};
+    struct show s = {.lines = cli_table_new(11, headers, "n   nnnnnnn")};
+    struct cli_table *head = order_table();
+    int rc = ent_purchase_get(cli->db, pos[0], order_row, NULL, head);
+    if (rc == ENT_OK)
+        rc = ent_purchase_get(cli->db, pos[0], show_order, line_row, &s);
+    /* JSON and CSV readers get the lines; people get the order above them. */
+    if (rc == ENT_OK && cli->format == FORMAT_TABLE) {
+        cli_table_print(cli, head, stdout);
+        putchar('\n');
+    }
+    if (rc == ENT_OK)
+        cli_table_print(cli, s.lines, stdout);
+    cli_table_free(head);
+    cli_table_free(s.lines);
+    return rc == ENT_OK ? EXIT_OK : cli_fail(cli, rc);
+}
+
+static int change_row(const ent_purchase_change *c, void *ud)
+{
+    const char *cells[] = {c->at, c->user, c->what};
+    cli_table_add(ud, cells);
+    return 0;
+}
+
+static int do_history(struct cli *cli, int argc, char **argv)
+{
+    const char *pos[1];
+    int npos, st = cli_parse(argc, argv, NULL, purchase_help, pos, 1, &npos);
+    if (st != 0)
+        return st < 0 ? EXIT_OK : st;
+    if (npos != 1)
+        return cli_error(EXIT_USAGE, "purchase history needs the ORDER (see --help)");
+    if ((st = cli_open(cli, 0)) != 0)
+        return st;
+    const char *headers[] = {"at", "user", "change"};
+    struct cli_table *t = cli_table_new(3, headers, "   ");
+    int rc = ent_purchase_changes(cli->db, pos[0], change_row, t);
+    if (rc == ENT_OK)
+        cli_table_print(cli, t, stdout);
+    cli_table_free(t);
+    return rc == ENT_OK ? EXIT_OK : cli_fail(cli, rc);
+}
+
+static int do_list(struct cli *cli, int argc, char **argv)
+{
+    const char *status = NULL, *supplier = NULL, *pos[1];
+    int npos;
+    const struct cli_opt opts[] = {{"status", &status, NULL}, {"supplier", &supplier, NULL}, {0}};
+    int st = cli_parse(argc, argv, opts, purchase_help, pos, 0, &npos);
+    if (st != 0)
+        return st < 0 ? EXIT_OK : st;
+    if ((st = cli_refuse_empty(opts)) != 0 || (st = cli_open(cli, 0)) != 0)
+        return st;
+    struct cli_table *t = order_table();
+    int rc = ent_purchase_each(cli->db, status, supplier, order_row, t);
+    if (rc == ENT_OK)
+        cli_table_print(cli, t, stdout);
+    cli_table_free(t);
+    return rc == ENT_OK ? EXIT_OK : cli_fail(cli, rc);
+}
+
+int cmd_purchase(struct cli *cli, int argc, char **argv)
+{
+    if (argc < 1 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0) {
+        fputs(purchase_help, argc < 1 ? stderr : stdout);
+        return argc < 1 ? EXIT_USAGE : EXIT_OK;
+    }
+    const char *sub = argv[0];
+    argc--;
+    argv++;
+    if (strcmp(sub, "new") == 0)
+        return do_new(cli, argc, argv);
+    if (strcmp(sub, "line") == 0)
+        return do_line(cli, argc, argv);
+    if (strcmp(sub, "drop") == 0 || strcmp(sub, "send") == 0 || strcmp(sub, "cancel") == 0)
+        return do_simple(cli, argc, argv, sub);
+    if (strcmp(sub, "show") == 0)
+        return do_show(cli, argc, argv);
+    if (strcmp(sub, "history") == 0)
+        return do_history(cli, argc, argv);
+    if (strcmp(sub, "list") == 0)
+        return do_list(cli, argc, argv);
+    return cli_error(EXIT_USAGE, "unknown purchase command '%s' (see entrepot purchase --help)", ENT_CLIP(sub, 32));
+}
