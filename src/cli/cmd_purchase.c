@@ -10,6 +10,7 @@ static const char purchase_help[] =
     "       entrepot purchase send ORDER ; entrepot purchase cancel ORDER\n"
     "       entrepot purchase show ORDER ; entrepot purchase history ORDER\n"
     "       entrepot purchase list [--status draft|sent|partial|received|cancelled] [--supplier CODE]\n"
+    "       entrepot purchase pdf ORDER --out FILE.pdf   (the order to send, in Chinese and English)\n"
     "\n"
     "An order goes draft -> sent -> partial (partly received) -> received, or is\n"
     "cancelled. It is in the supplier's currency. A line orders a commodity on the\n"
@@ -25,7 +26,8 @@ static const char purchase_help[] =
     "  entrepot purchase line PO-000001 3017620422003 --packs 10\n"
     "  entrepot purchase line PO-000001 OIL-1 --packs 2 --units 3 --price 31.50\n"
     "  entrepot purchase send PO-000001\n"
-    "  entrepot purchase show PO-000001\n";
+    "  entrepot purchase show PO-000001\n"
+    "  entrepot purchase pdf PO-000001 --out PO-000001.pdf\n";
 
 static void money(char *buf, size_t len, int64_t minor, const char *currency)
 {
@@ -239,5 +241,8 @@ int cmd_purchase(struct cli *cli, int argc, char **argv)
         return do_history(cli, argc, argv);
     if (strcmp(sub, "list") == 0)
         return do_list(cli, argc, argv);
+    /* Only entrepot-label links cairo: it draws the PDF. */
+    if (strcmp(sub, "pdf") == 0)
+        return cli_label_exec(cli, argc, argv);
     return cli_error(EXIT_USAGE, "unknown purchase command '%s' (see entrepot purchase --help)", ENT_CLIP(sub, 32));
 }

@@ -133,4 +133,17 @@ jqtrue "cancel recorded" '.[-1].change == "cancelled the order (it was sent)"' -
 refused 1 "supplier JP-1 has 1 open order(s) in JPY" -- supplier edit JP-1 --currency USD
 jqtrue "list by supplier" 'length == 1 and .[0].order == "PO-000002"' -- --json purchase list --supplier jp-1
 unset ENTREPOT_NOW
+
+# ---- the order as a PDF, in Chinese and English ----------------------------
+expect 0 "wrote $WORK/po.pdf" -- purchase pdf PO-000002 --out "$WORK/po.pdf"
+expect 0 "set" -- purchase line PO-000002 3017620422003 --packs 2 --price 2400
+expect 0 "wrote" -- purchase pdf po-000002 --out "$WORK/po.pdf"
+txt=$(pdftotext -layout "$WORK/po.pdf" - 2>&1)
+for want in "采购订单" "Purchase order" "PO-000002" "日本食品" "2×24" "4800" "合计 Total: 4800 JPY"; do
+    [[ "$txt" == *"$want"* ]] && ok || fail "order PDF lacks '$want': $txt"
+done
+refused 2 "no purchase order 'PO-404'" -- purchase pdf PO-404 --out "$WORK/x.pdf"
+[ ! -e "$WORK/x.pdf" ] && ok || fail "a PDF was written for an unknown order"
+refused 2 "is the database" -- purchase pdf PO-000002 --out "$ENTREPOT_DB"
+refused 2 "needs the ORDER and --out FILE" -- purchase pdf PO-000002
 finish
