@@ -203,6 +203,48 @@ typedef struct ent_purchase_change {
 typedef int (*ent_purchase_change_cb)(const ent_purchase_change *c, void *ud);
 ENT_API int ent_purchase_changes(ent_db *db, const char *order, ent_purchase_change_cb cb, void *ud);
 
+/* ---- suggestions ------------------------------------------------------ */
+
+/*
+ * What to order, per commodity on a supplier's list (not retired), from
+ * the numbers the store has (README "Suggested orders"):
+ *   demand  = units sold (net of returns) in the weeks * 7 days before today
+ *             (the store's day) * the supplier's lead days / (weeks * 7),
+ *             rounded up
+ *   target  = reorder point + demand
+ *   have    = on hand (shelf and back room, as the low-stock list counts)
+ *             + on order (lines of draft, sent and partly received orders,
+ *             less what was received of them)
+ *   order   = target - have when above 0, rounded up to whole packs.
+ * Of several suppliers of one commodity, the one it was last ordered from
+ * (cancelled orders aside), else the shortest lead time, else the first
+ * code. weeks 1 to 52 (0: 4). With create set, one draft order per supplier
+ * takes its lines at the supplier's last price (a commodity with no last
+ * price is suggested but left out: priced false); all in one transaction.
+ * cb sees each suggestion, by supplier then commodity.
+ */
+typedef struct ent_suggest_options {
+    int weeks;
+    bool create;
+} ent_suggest_options;
+
+typedef struct ent_purchase_suggestion {
+    char supplier[ENT_SUPPLIER_CODE_SIZE];
+    char currency[ENT_CURRENCY_SIZE];
+    char order[ENT_PO_NUMBER_SIZE]; /* the draft it went on; "" when none */
+    char gtin[ENT_GTIN_SIZE];
+    const char *sku, *name;
+    int64_t reorder_point, on_hand, on_order, sold;
+    int days, lead_days;
+    int64_t demand, target;
+    int64_t pack_size, packs, qty;
+    bool priced;
+    int64_t price; /* the last price of a pack, when priced */
+} ent_purchase_suggestion;
+typedef int (*ent_purchase_suggestion_cb)(const ent_purchase_suggestion *s, void *ud);
+ENT_API int ent_purchase_suggest(ent_db *db, const ent_suggest_options *opts, ent_purchase_suggestion_cb cb,
+                                 void *ud);
+
 #ifdef __cplusplus
 }
 #endif

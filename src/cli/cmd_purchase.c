@@ -11,6 +11,7 @@ static const char purchase_help[] =
     "       entrepot purchase show ORDER ; entrepot purchase history ORDER\n"
     "       entrepot purchase list [--status draft|sent|partial|received|cancelled] [--supplier CODE]\n"
     "       entrepot purchase pdf ORDER --out FILE.pdf   (the order to send, in Chinese and English)\n"
+    "       entrepot purchase suggest [--weeks N] [--dry-run]\n"
     "\n"
     "An order goes draft -> sent -> partial (partly received) -> received, or is\n"
     "cancelled. It is in the supplier's currency. A line orders a commodity on the\n"
@@ -21,13 +22,20 @@ static const char purchase_help[] =
     "sent, every change to it is recorded with who made it (`history`). ORDER is the\n"
     "number (PO-000001, any case) or the order's UUID.\n"
     "\n"
+    "suggest proposes, per commodity on a supplier's list, target - (on hand + on\n"
+    "order) rounded up to whole packs, where target = reorder point + the units sold\n"
+    "in the last N weeks (default 4) x the supplier's lead days / (N x 7), rounded\n"
+    "up; and puts them on one draft order per supplier at its last price (not with\n"
+    "--dry-run). Edit the drafts with `line`, then `send` them.\n"
+    "\n"
     "examples:\n"
     "  entrepot purchase new BIO-FR --expected 2026-12-20\n"
     "  entrepot purchase line PO-000001 3017620422003 --packs 10\n"
     "  entrepot purchase line PO-000001 OIL-1 --packs 2 --units 3 --price 31.50\n"
     "  entrepot purchase send PO-000001\n"
     "  entrepot purchase show PO-000001\n"
-    "  entrepot purchase pdf PO-000001 --out PO-000001.pdf\n";
+    "  entrepot purchase pdf PO-000001 --out PO-000001.pdf\n"
+    "  entrepot purchase suggest --weeks 6 --dry-run\n";
 
 static void money(char *buf, size_t len, int64_t minor, const char *currency)
 {
@@ -220,6 +228,46 @@ static int do_list(struct cli *cli, int argc, char **argv)
     return rc == ENT_OK ? EXIT_OK : cli_fail(cli, rc);
 }
 
+static int suggestion_row(const ent_purchase_suggestion *x, void *ud)
+{
+    char n[10][24], price[ENT_MONEY_TEXT_SIZE] = "no price";
+    const int64_t v[10] = {x->reorder_point, x->on_hand, x->on_order, x->sold,      x->days,
+                           x->lead_days,     x->demand,  x->pack_size, x->packs,   x->qty};
+    for (int i = 0; i < 10; i++)
+        snprintf(n[i], sizeof n[i], "%lld", (long long)v[i]);
+    if (x->priced)
+        ent_money_format(price, sizeof price, x->price, x->currency);
+    const char *cells[] = {x->supplier, x->order, x->gtin[0] ? cli_gtin(x->gtin) : x->sku, x->name, n[0], n[1], n[2],
+                           n[3],        n[4],     n[5],  n[6],    n[7], n[8], n[9], price, x->currency};
+    cli_table_add(ud, cells);
+    return 0;
+}
+
+static int do_suggest(struct cli *cli, int argc, char **argv)
+{
+    const char *weeks = NULL, *pos[1];
+    bool dry = false;
+    int npos;
+    const struct cli_opt opts[] = {{"weeks", &weeks, NULL}, {"dry-run", NULL, &dry}, {0}};
+    int st = cli_parse(argc, argv, opts, purchase_help, pos, 0, &npos);
+    if (st != 0)
+        return st < 0 ? EXIT_OK : st;
+    int64_t w = 4;
+    if (weeks && (st = cli_parse_whole(&w, "--weeks", weeks, 1, 52)) != 0)
+        return st;
+    if ((st = cli_open(cli, 0)) != 0)
+        return st;
+    const char *headers[] = {"supplier", "order", "code", "name", "reorder_point", "on_hand", "on_order", "sold",
+                             "days", "lead_days", "demand", "pack_size", "packs", "qty", "price", "currency"};
+    struct cli_table *t = cli_table_new(16, headers, "    nnnnnnnnnn  ");
+    ent_suggest_options o = {.weeks = (int)w, .create = !dry};
+    int rc = ent_purchase_suggest(cli->db, &o, suggestion_row, t);
+    if (rc == ENT_OK)
+        cli_table_print(cli, t, stdout);
+    cli_table_free(t);
+    return rc == ENT_OK ? EXIT_OK : cli_fail(cli, rc);
+}
+
 int cmd_purchase(struct cli *cli, int argc, char **argv)
 {
     if (argc < 1 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0) {
@@ -241,6 +289,8 @@ int cmd_purchase(struct cli *cli, int argc, char **argv)
         return do_history(cli, argc, argv);
     if (strcmp(sub, "list") == 0)
         return do_list(cli, argc, argv);
+    if (strcmp(sub, "suggest") == 0)
+        return do_suggest(cli, argc, argv);
     /* Only entrepot-label links cairo: it draws the PDF. */
     if (strcmp(sub, "pdf") == 0)
         return cli_label_exec(cli, argc, argv);

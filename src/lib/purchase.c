@@ -99,13 +99,9 @@ static int check_expected(ent_db *db, const char *expected)
     return ENT_OK;
 }
 
-static int create_in_tx(ent_db *db, char number[ENT_PO_NUMBER_SIZE], const char *supplier, const char *expected,
-                        const char *note)
+int entx_purchase_new(ent_db *db, char number[ENT_PO_NUMBER_SIZE], int64_t *id, const struct entx_supplier *s,
+                      const char *expected, const char *note)
 {
-    struct entx_supplier s;
-    int rc;
-    if ((rc = entx_supplier_find(db, &s, supplier)) != ENT_OK)
-        return rc;
     sqlite3_stmt *st = entx_stmt(db, "SELECT COALESCE(MAX(id), 0) + 1 FROM purchase_order");
     if (st == NULL)
         return db->code;
@@ -124,15 +120,27 @@ static int create_in_tx(ent_db *db, char number[ENT_PO_NUMBER_SIZE], const char 
     sqlite3_bind_int64(st, 1, next);
     sqlite3_bind_text(st, 2, uuid, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 3, num, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 4, s.id);
-    sqlite3_bind_text(st, 5, s.currency, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 4, s->id);
+    sqlite3_bind_text(st, 5, s->currency, -1, SQLITE_TRANSIENT);
     entx_bind_text_or_null(st, 6, expected);
     entx_bind_text_or_null(st, 7, note);
     sqlite3_bind_text(st, 8, now, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 9, entx_actor(db), -1, SQLITE_TRANSIENT);
-    if ((rc = entx_exec_stmt(db, st)) == ENT_OK)
+    int rc = entx_exec_stmt(db, st);
+    if (rc == ENT_OK) {
         memcpy(number, num, ENT_PO_NUMBER_SIZE);
+        if (id)
+            *id = next;
+    }
     return rc;
+}
+
+static int create_in_tx(ent_db *db, char number[ENT_PO_NUMBER_SIZE], const char *supplier, const char *expected,
+                        const char *note)
+{
+    struct entx_supplier s;
+    int rc = entx_supplier_find(db, &s, supplier);
+    return rc == ENT_OK ? entx_purchase_new(db, number, NULL, &s, expected, note) : rc;
 }
 
 int ent_purchase_create(ent_db *db, char number[ENT_PO_NUMBER_SIZE], const char *supplier, const char *expected,

@@ -41,4 +41,9 @@ int entx_purchase_set_status(ent_db *db, const struct entx_po *po, const char *s
  * ENT_INVALID when it does not fit in 64 bits. */
 int entx_purchase_value(int64_t *out, int64_t packs, int64_t units, int64_t pack_size, int64_t price);
 
+/* Creates a draft order to supplier s (inside a transaction): its number
+ * to number, its row id to *id (may be NULL). */
+int entx_purchase_new(ent_db *db, char number[ENT_PO_NUMBER_SIZE], int64_t *id, const struct entx_supplier *s,
+                      const char *expected, const char *note);
+
 #endif

@@ -146,4 +146,53 @@ refused 2 "no purchase order 'PO-404'" -- purchase pdf PO-404 --out "$WORK/x.pdf
 [ ! -e "$WORK/x.pdf" ] && ok || fail "a PDF was written for an unknown order"
 refused 2 "is the database" -- purchase pdf PO-000002 --out "$ENTREPOT_DB"
 refused 2 "needs the ORDER and --out FILE" -- purchase pdf PO-000002
+
+# ---- suggested orders -------------------------------------------------------
+# A store of its own, with sales on known days (the store's zone: Asia/Shanghai).
+G=(--db "$WORK/sug.db")
+export ENTREPOT_NOW=2026-10-01T02:00:00Z
+expect 0 "created" -- "${G[@]}" init --store SH02 --name "南京店"
+expect 0 "added" -- "${G[@]}" location add S1
+expect 0 "added" -- "${G[@]}" product add --gtin 3017620422003 --name-zh 榛子可可酱 --price 39.90 --reorder-point 24
+expect 0 "added" -- "${G[@]}" product add --sku OIL-1 --name-zh 橄榄油 --price 89.00 --reorder-point 10
+expect 0 "added" -- "${G[@]}" product add --sku TEA-1 --name-zh 红茶 --price 29.00 --reorder-point 5
+expect 0 "received" -- "${G[@]}" stock receive --product 3017620422003 --qty 32 --lot N1 --origin IT --location S1
+expect 0 "received" -- "${G[@]}" stock receive --product OIL-1 --qty 4 --lot O1 --origin ES --location S1
+expect 0 "received" -- "${G[@]}" stock receive --product TEA-1 --qty 100 --lot T1 --origin LK --location S1
+expect 0 "added" -- "${G[@]}" supplier add BIO-FR --name-en "Bio France" --currency EUR --lead-days 14
+expect 0 "added" -- "${G[@]}" supplier add JP-1 --name-zh 日本食品 --currency JPY --lead-days 7
+expect 0 "supplies" -- "${G[@]}" supplier item BIO-FR 3017620422003 --pack 12 --price 24.00
+expect 0 "supplies" -- "${G[@]}" supplier item BIO-FR OIL-1 --pack 6 --price 31.50
+expect 0 "supplies" -- "${G[@]}" supplier item JP-1 OIL-1 --pack 6
+expect 0 "supplies" -- "${G[@]}" supplier item BIO-FR TEA-1 --pack 10 --price 5.00
+# Sold: 2 before the window, 28 in it (the 28 days before 2026-11-30), 1 today (not counted).
+ENTREPOT_NOW=2026-10-20T04:00:00Z expect 0 "" -- "${G[@]}" sale --counter C1 --cashier 王芳 --pay cash "3017620422003*2"
+ENTREPOT_NOW=2026-11-10T04:00:00Z expect 0 "" -- "${G[@]}" sale --counter C1 --cashier 王芳 --pay cash "3017620422003*28"
+export ENTREPOT_NOW=2026-11-30T04:00:00Z
+expect 0 "" -- "${G[@]}" sale --counter C1 --cashier 王芳 --pay cash "3017620422003*1"
+# Hazelnut: demand = ceil(28 x 14 / 28) = 14, target 24 + 14 = 38, on hand 1: 37 -> 4 packs of 12.
+# Oil: no sales, target 10, on hand 4: 6 -> 1 pack from JP-1 (shorter lead time), which has no price.
+# Tea: 100 on hand, above its target: nothing.
+before=$(sqlite3 "$WORK/sug.db" .dump)
+jqtrue "dry run" 'length == 2 and .[0].supplier == "BIO-FR" and .[0].sold == 28 and .[0].days == 28 and .[0].demand == 14 and .[0].on_hand == 1 and .[0].packs == 4 and .[0].qty == 48 and .[0].order == null and .[1].supplier == "JP-1" and .[1].packs == 1 and .[1].price == "no price"' -- "${G[@]}" --json purchase suggest --dry-run
+[ "$before" = "$(sqlite3 "$WORK/sug.db" .dump)" ] && ok || fail "a dry run changed the database"
+# Six weeks: 28 sold in 42 days -> ceil(28 x 14 / 42) = 10, target 34, 33 -> 3 packs.
+jqtrue "six weeks" '.[0].days == 42 and .[0].demand == 10 and .[0].packs == 3' -- "${G[@]}" --json purchase suggest --dry-run --weeks 6
+refused 2 "--weeks '53' is too large: the most is 52" -- "${G[@]}" purchase suggest --weeks 53
+refused 2 "--weeks '0' is too small" -- "${G[@]}" purchase suggest --weeks 0
+jqtrue "drafts made" '.[0].order == "PO-000001" and .[1].order == null' -- "${G[@]}" --json purchase suggest
+jqtrue "the draft" 'length == 1 and .[0].qty == 48 and .[0].price == "24.00" and .[0].value == "96.00"' -- "${G[@]}" --json purchase show PO-000001
+jqtrue "draft status" '.[0].status == "draft" and .[0].supplier == "BIO-FR"' -- "${G[@]}" --json purchase list
+# What is on order counts: again, only the unpriced oil is suggested, on no order.
+jqtrue "on order counts" 'length == 1 and .[0].supplier == "JP-1" and .[0].order == null' -- "${G[@]}" --json purchase suggest
+# Once the oil was ordered from BIO-FR, BIO-FR is its supplier for suggestions.
+expect 0 "PO-000002" -- "${G[@]}" purchase new BIO-FR
+expect 0 "set" -- "${G[@]}" purchase line PO-000002 OIL-1 --units 1
+jqtrue "last supplier chosen" 'length == 1 and .[0].supplier == "BIO-FR" and .[0].on_order == 1 and .[0].packs == 1 and .[0].price == "31.50"' -- "${G[@]}" --json purchase suggest --dry-run
+expect 0 "cancelled" -- "${G[@]}" purchase cancel PO-000002
+jqtrue "cancelled order ignored" '.[0].supplier == "JP-1"' -- "${G[@]}" --json purchase suggest --dry-run
+# A retired commodity is never suggested.
+expect 0 "retired" -- "${G[@]}" product retire OIL-1
+jqtrue "retired left out" 'length == 0' -- "${G[@]}" --json purchase suggest --dry-run
+unset ENTREPOT_NOW
 finish
