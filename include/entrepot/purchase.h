@@ -14,6 +14,7 @@
 
 #include <stdio.h>
 #include "entrepot/common.h"
+#include "entrepot/stock.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -244,6 +245,35 @@ typedef struct ent_purchase_suggestion {
 typedef int (*ent_purchase_suggestion_cb)(const ent_purchase_suggestion *s, void *ud);
 ENT_API int ent_purchase_suggest(ent_db *db, const ent_suggest_options *opts, ent_purchase_suggestion_cb cb,
                                  void *ud);
+
+/* ---- receiving against an order --------------------------------------- */
+
+/*
+ * Receives a delivery line against a sent (or partly received) order: the
+ * goods go into stock as ent_stock_receive puts them (a new lot with its
+ * origin, declaration and dates; a case barcode multiplies the quantity),
+ * and the order line's received quantity grows, all in one transaction.
+ * The lot's supplier is the order's supplier and its cost, when not given,
+ * the line's price per pack / pack size (per kg or litre for goods in g or
+ * ml) in the order's currency, rounded half up. More than is still due is
+ * ENT_REFUSED unless over is set; an over-delivery is then recorded in the
+ * order's changes. The order becomes partial, or received when every line
+ * has all it asked for. A commodity not on the order, a draft, a received
+ * or cancelled order are ENT_REFUSED. lot_uuid_out may be NULL.
+ */
+typedef struct ent_purchase_receipt {
+    const char *order;
+    ent_receive goods; /* as for ent_stock_receive; supplier and cost may be left out */
+    bool over;         /* the delivery may exceed what is due */
+} ent_purchase_receipt;
+ENT_API int ent_purchase_receive(ent_db *db, char lot_uuid_out[ENT_UUID_SIZE], const ent_purchase_receipt *r);
+
+/*
+ * Closes a partly received order as received: what was not delivered is
+ * recorded as short, line by line, in the order's changes. ENT_REFUSED for
+ * an order that is not partly received.
+ */
+ENT_API int ent_purchase_close(ent_db *db, const char *order);
 
 #ifdef __cplusplus
 }

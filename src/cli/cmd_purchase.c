@@ -12,6 +12,10 @@ static const char purchase_help[] =
     "       entrepot purchase list [--status draft|sent|partial|received|cancelled] [--supplier CODE]\n"
     "       entrepot purchase pdf ORDER --out FILE.pdf   (the order to send, in Chinese and English)\n"
     "       entrepot purchase suggest [--weeks N] [--dry-run]\n"
+    "       entrepot purchase receive ORDER --product CODE --qty N --lot L --location LOC [--origin CC]\n"
+    "                [--declaration NO] [--import-date D] [--production-date D] [--expiry D]\n"
+    "                [--cost P [--currency CUR]] [--note TEXT] [--over]\n"
+    "       entrepot purchase close ORDER   (a partly received order: the rest is short)\n"
     "\n"
     "An order goes draft -> sent -> partial (partly received) -> received, or is\n"
     "cancelled. It is in the supplier's currency. A line orders a commodity on the\n"
@@ -28,6 +32,13 @@ static const char purchase_help[] =
     "up; and puts them on one draft order per supplier at its last price (not with\n"
     "--dry-run). Edit the drafts with `line`, then `send` them.\n"
     "\n"
+    "receive takes a delivery line into stock as `stock receive` does (a case\n"
+    "barcode counts its units), against a sent order: the lot's supplier is the\n"
+    "order's, its cost the line's price per pack / pack size unless --cost is given.\n"
+    "More than is due is refused without --over, which records the over-delivery.\n"
+    "The order becomes partial, then received when every line has all it asked for;\n"
+    "`close` ends a partial order, recording what was short.\n"
+    "\n"
     "examples:\n"
     "  entrepot purchase new BIO-FR --expected 2026-12-20\n"
     "  entrepot purchase line PO-000001 3017620422003 --packs 10\n"
@@ -35,7 +46,9 @@ static const char purchase_help[] =
     "  entrepot purchase send PO-000001\n"
     "  entrepot purchase show PO-000001\n"
     "  entrepot purchase pdf PO-000001 --out PO-000001.pdf\n"
-    "  entrepot purchase suggest --weeks 6 --dry-run\n";
+    "  entrepot purchase suggest --weeks 6 --dry-run\n"
+    "  entrepot purchase receive PO-000001 --product 3017620422003 --qty 120 --lot L2406 --origin IT \\\n"
+    "      --declaration 223320241000123456 --expiry 2027-06-30 --location B-01\n";
 
 static void money(char *buf, size_t len, int64_t minor, const char *currency)
 {
@@ -268,6 +281,55 @@ static int do_suggest(struct cli *cli, int argc, char **argv)
     return rc == ENT_OK ? EXIT_OK : cli_fail(cli, rc);
 }
 
+static int do_receive(struct cli *cli, int argc, char **argv)
+{
+    ent_purchase_receipt r = {0};
+    ent_receive *g = &r.goods;
+    const char *qty = NULL, *cost = NULL, *pos[1];
+    int npos;
+    const struct cli_opt opts[] = {
+        {"product", &g->product, NULL}, {"qty", &qty, NULL}, {"lot", &g->lot, NULL}, {"origin", &g->origin, NULL},
+        {"declaration", &g->declaration, NULL}, {"import-date", &g->import_date, NULL},
+        {"production-date", &g->production_date, NULL}, {"expiry", &g->expiry, NULL},
+        {"cost", &cost, NULL}, {"currency", &g->cost_currency, NULL}, {"location", &g->location, NULL},
+        {"note", &g->note, NULL}, {"over", NULL, &r.over}, {0}};
+    int st = cli_parse(argc, argv, opts, purchase_help, pos, 1, &npos);
+    if (st != 0)
+        return st < 0 ? EXIT_OK : st;
+    if (npos != 1 || g->product == NULL || g->location == NULL || qty == NULL)
+        return cli_error(EXIT_USAGE, "purchase receive needs the ORDER, --product, --qty and --location (see --help)");
+    if ((st = cli_refuse_empty(opts)) != 0 || (st = cli_parse_whole(&g->qty, "--qty", qty, 1, 1000000000)) != 0)
+        return st;
+    if (g->cost_currency && cost == NULL)
+        return cli_error(EXIT_USAGE, "--currency goes with --cost");
+    if ((st = cli_open(cli, 0)) != 0)
+        return st;
+    r.order = pos[0];
+    g->unit_cost = -1;
+    char cur[ENT_CURRENCY_SIZE] = "";
+    if (cost) {
+        ent_store *s = NULL;
+        if (g->cost_currency == NULL && ent_store_get(cli->db, &s) == ENT_OK)
+            memcpy(cur, s->currency, ENT_CURRENCY_SIZE);
+        ent_store_free(s);
+        if (ent_money_parse(&g->unit_cost, cost, g->cost_currency ? g->cost_currency : cur) != ENT_OK)
+            return cli_error(EXIT_USAGE, "--cost: %s", ent_error_last()->message);
+        if (g->unit_cost < 0)
+            return cli_error(EXIT_USAGE, "--cost '%s' must not be negative", ENT_CLIP(cost, 40));
+        if (g->cost_currency == NULL)
+            g->cost_currency = cur;
+    }
+    char lot_uuid[ENT_UUID_SIZE];
+    int rc = ent_purchase_receive(cli->db, lot_uuid, &r);
+    /* An over-delivery is taken with --over here, not --force. */
+    if (rc != ENT_OK && ent_errhint(cli->db) == ENT_HINT_FORCE)
+        return cli_error(cli_exit_code(rc), "%s (--over)", ent_errmsg(cli->db));
+    if (rc != ENT_OK)
+        return cli_fail(cli, rc);
+    printf("received %s x%s lot %s against %s (lot id %s)\n", g->product, qty, g->lot ? g->lot : "", pos[0], lot_uuid);
+    return EXIT_OK;
+}
+
 int cmd_purchase(struct cli *cli, int argc, char **argv)
 {
     if (argc < 1 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0) {
@@ -291,6 +353,23 @@ int cmd_purchase(struct cli *cli, int argc, char **argv)
         return do_list(cli, argc, argv);
     if (strcmp(sub, "suggest") == 0)
         return do_suggest(cli, argc, argv);
+    if (strcmp(sub, "receive") == 0)
+        return do_receive(cli, argc, argv);
+    if (strcmp(sub, "close") == 0) {
+        const char *pos[1];
+        int npos, st = cli_parse(argc, argv, NULL, purchase_help, pos, 1, &npos);
+        if (st != 0)
+            return st < 0 ? EXIT_OK : st;
+        if (npos != 1)
+            return cli_error(EXIT_USAGE, "purchase close needs the ORDER (see --help)");
+        if ((st = cli_open(cli, 0)) != 0)
+            return st;
+        int rc = ent_purchase_close(cli->db, pos[0]);
+        if (rc != ENT_OK)
+            return cli_fail(cli, rc);
+        printf("order %s closed: received, short\n", pos[0]);
+        return EXIT_OK;
+    }
     /* Only entrepot-label links cairo: it draws the PDF. */
     if (strcmp(sub, "pdf") == 0)
         return cli_label_exec(cli, argc, argv);

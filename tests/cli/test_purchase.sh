@@ -195,4 +195,49 @@ jqtrue "cancelled order ignored" '.[0].supplier == "JP-1"' -- "${G[@]}" --json p
 expect 0 "retired" -- "${G[@]}" product retire OIL-1
 jqtrue "retired left out" 'length == 0' -- "${G[@]}" --json purchase suggest --dry-run
 unset ENTREPOT_NOW
+
+# ---- receiving against an order ---------------------------------------------
+export ENTREPOT_NOW=2026-12-01T04:00:00Z
+expect 0 "added" -- "${G[@]}" location add B-01 --kind backroom
+expect 0 "barcode" -- "${G[@]}" product barcode add 3017620422003 13017620422000 --qty 12
+expect 0 "PO-000003" -- "${G[@]}" purchase new BIO-FR
+expect 0 "set" -- "${G[@]}" purchase line PO-000003 3017620422003 --packs 4
+expect 0 "set" -- "${G[@]}" purchase line PO-000003 TEA-1 --packs 2 --price 5.05
+R=(purchase receive PO-000003 --location B-01 --origin IT --declaration 223320261000123456)
+refused 1 "order PO-000003 is draft: only a sent order is received against" -- "${G[@]}" "${R[@]}" --product 3017620422003 --qty 1 --lot N2
+expect 0 "sent" -- "${G[@]}" purchase send PO-000003
+refused 1 "commodity OIL-1 橄榄油 is not on order PO-000003: receive it without the order" -- "${G[@]}" "${R[@]}" --product OIL-1 --qty 1 --lot O2
+# Two cases scanned by their case barcode: 24 units of 48; the cost is 24.00 EUR / 12 = 2.00 EUR a piece.
+expect 0 "received 13017620422000 x2 lot N2 against PO-000003" -- "${G[@]}" "${R[@]}" --product 13017620422000 --qty 2 --lot N2 --expiry 2027-06-30
+jqtrue "partial" '.[0].status == "partial"' -- "${G[@]}" --json purchase list --status partial
+jqtrue "line received" '.[0].received == 24 and .[0].qty == 48' -- "${G[@]}" --json purchase show PO-000003
+lot=$(sqlite3 "$WORK/sug.db" "SELECT supplier || ' ' || unit_cost || ' ' || cost_currency || ' ' || origin || ' ' || declaration FROM lot WHERE code = 'N2'")
+[ "$lot" = "BIO-FR 200 EUR IT 223320261000123456" ] && ok || fail "the lot received against the order: $lot"
+refused 1 "25 units delivered but 24 are still due on line 1 of order PO-000003: an over-delivery must be said to be one (--over)" -- "${G[@]}" "${R[@]}" --product 3017620422003 --qty 25 --lot N3
+refused 2 "--qty '0' is too small" -- "${G[@]}" "${R[@]}" --product 3017620422003 --qty 0 --lot N3
+refused 2 "no purchase order 'PO-9'" -- "${G[@]}" purchase receive PO-9 --product 3017620422003 --qty 1 --lot N3 --location B-01
+refused 2 "no location 'NOWHERE'" -- "${G[@]}" purchase receive PO-000003 --product 3017620422003 --qty 1 --lot N3 --location NOWHERE --origin IT
+expect 0 "received" -- "${G[@]}" "${R[@]}" --product 3017620422003 --qty 25 --lot N3 --over --expiry 2027-06-30
+jqtrue "over recorded" '.[-1].change | contains("over-delivery on line 1") and contains("25 units received where 24 were due")' -- "${G[@]}" --json purchase history PO-000003
+# Tea in 10-packs at 5.05 EUR: 0.505 EUR a piece -> 0.51 (half up); a given cost wins.
+expect 0 "received" -- "${G[@]}" "${R[@]}" --product TEA-1 --qty 5 --lot T2 --origin LK
+expect 0 "received" -- "${G[@]}" "${R[@]}" --product TEA-1 --qty 5 --lot T3 --origin LK --cost 0.40 --currency EUR
+[ "$(sqlite3 "$WORK/sug.db" "SELECT group_concat(unit_cost, ',') FROM (SELECT unit_cost FROM lot WHERE code IN ('T2', 'T3') ORDER BY code)")" = "51,40" ] && ok || fail "tea lot costs"
+jqtrue "still partial" '.[0].status == "partial"' -- "${G[@]}" --json purchase list --supplier BIO-FR --status partial
+refused 1 "11 units delivered but 10 are still due on line 2 of order PO-000003: an over-delivery must be said to be one (--over)" -- "${G[@]}" "${R[@]}" --product TEA-1 --qty 11 --lot T4 --origin LK
+expect 0 "received" -- "${G[@]}" "${R[@]}" --product TEA-1 --qty 10 --lot T4 --origin LK
+jqtrue "received when all is in" '.[0].order == "PO-000003" and .[0].status == "received"' -- "${G[@]}" --json purchase list --status received
+refused 1 "order PO-000003 is received: only a sent order is received against" -- "${G[@]}" "${R[@]}" --product TEA-1 --qty 1 --lot T5 --origin LK
+# A short delivery: closed with what was missing recorded.
+expect 0 "PO-000004" -- "${G[@]}" purchase new BIO-FR
+expect 0 "set" -- "${G[@]}" purchase line PO-000004 TEA-1 --packs 3
+expect 0 "sent" -- "${G[@]}" purchase send PO-000004
+refused 1 "order PO-000004 is sent: only a partly received order is closed short" -- "${G[@]}" purchase close PO-000004
+expect 0 "received" -- "${G[@]}" purchase receive PO-000004 --product TEA-1 --qty 20 --lot T6 --origin LK --location B-01
+expect 0 "closed" -- "${G[@]}" purchase close PO-000004
+jqtrue "short recorded" '.[0].change == "short on line 1 TEA-1 红茶: 10 of 30 units not delivered" and .[1].change == "closed as received, short"' -- "${G[@]}" --json purchase history PO-000004
+# Receiving without an order is as before.
+expect 0 "received" -- "${G[@]}" stock receive --product TEA-1 --qty 1 --lot T7 --origin LK --location B-01
+expect 0 "every balance matches" -- "${G[@]}" check
+unset ENTREPOT_NOW
 finish
