@@ -78,3 +78,58 @@ CREATE TABLE purchase_change (
     what TEXT NOT NULL
 );
 CREATE INDEX purchase_change_order ON purchase_change(order_id, id);
+
+-- Exchange rates as entered or imported, never invented: rate is the store
+-- currency's units for one unit of currency, times 10^6 (7.712345 CNY for
+-- 1 EUR is 7712345). A declaration takes the latest rate on or before its date.
+CREATE TABLE exchange_rate (
+    currency TEXT NOT NULL,
+    day TEXT NOT NULL,
+    rate INTEGER NOT NULL CHECK (rate > 0),
+    entered_at TEXT NOT NULL,
+    entered_by TEXT NOT NULL,
+    PRIMARY KEY (currency, day)
+) WITHOUT ROWID;
+
+-- A customs declaration's charges, in the store's currency's minor units,
+-- and how they are spread over the lots that carry its number.
+CREATE TABLE declaration (
+    id INTEGER PRIMARY KEY,
+    number TEXT NOT NULL UNIQUE,
+    day TEXT NOT NULL,
+    duty INTEGER NOT NULL DEFAULT 0 CHECK (duty >= 0),
+    import_vat INTEGER NOT NULL DEFAULT 0 CHECK (import_vat >= 0),
+    consumption_tax INTEGER NOT NULL DEFAULT 0 CHECK (consumption_tax >= 0),
+    freight INTEGER NOT NULL DEFAULT 0 CHECK (freight >= 0),
+    insurance INTEGER NOT NULL DEFAULT 0 CHECK (insurance >= 0),
+    other INTEGER NOT NULL DEFAULT 0 CHECK (other >= 0),
+    basis TEXT NOT NULL DEFAULT 'value' CHECK (basis IN ('value', 'weight', 'quantity')),
+    changed_at TEXT NOT NULL,
+    changed_by TEXT NOT NULL
+);
+
+-- The landed cost of each lot of a declaration, as last worked out: every
+-- part in the store's minor units; the parts of each charge sum exactly to
+-- it (the remainders of the divisions go to the lot with remainder = 1).
+CREATE TABLE landed_lot (
+    declaration_id INTEGER NOT NULL REFERENCES declaration(id),
+    lot_id INTEGER NOT NULL REFERENCES lot(id),
+    qty INTEGER NOT NULL,
+    goods_foreign INTEGER NOT NULL,
+    currency TEXT NOT NULL,
+    rate INTEGER NOT NULL,
+    rate_day TEXT NOT NULL,
+    goods INTEGER NOT NULL,
+    duty INTEGER NOT NULL,
+    import_vat INTEGER NOT NULL,
+    consumption_tax INTEGER NOT NULL,
+    freight INTEGER NOT NULL,
+    insurance INTEGER NOT NULL,
+    other INTEGER NOT NULL,
+    landed INTEGER NOT NULL,
+    remainder INTEGER NOT NULL DEFAULT 0,
+    computed_at TEXT NOT NULL,
+    computed_by TEXT NOT NULL,
+    PRIMARY KEY (declaration_id, lot_id)
+) WITHOUT ROWID;
+CREATE INDEX landed_lot_lot ON landed_lot(lot_id);

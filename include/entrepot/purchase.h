@@ -275,6 +275,79 @@ ENT_API int ent_purchase_receive(ent_db *db, char lot_uuid_out[ENT_UUID_SIZE], c
  */
 ENT_API int ent_purchase_close(ent_db *db, const char *order);
 
+/* ---- exchange rates and landed cost ------------------------------------ */
+
+/*
+ * Exchange rates, entered or imported, never invented: rate is how much of
+ * the store's currency one unit of currency buys, a decimal with at most 6
+ * fraction digits ("7.712345" CNY for 1 EUR), above 0 and below 10^6; kept
+ * times 10^6. day is "YYYY-MM-DD". Setting a currency and day again
+ * replaces its rate. The store's own currency has no rate (it is 1).
+ * CSV columns: currency, day, rate (all or nothing, as the other imports).
+ */
+#define ENT_RATE_SCALE 1000000
+ENT_API int ent_rate_set(ent_db *db, const char *currency, const char *day, const char *rate);
+ENT_API int ent_rate_import_csv(ent_db *db, int64_t *imported, FILE *in);
+typedef struct ent_rate {
+    char currency[ENT_CURRENCY_SIZE];
+    char day[ENT_DATE_SIZE];
+    int64_t rate; /* times ENT_RATE_SCALE */
+    const char *entered_by;
+} ent_rate;
+typedef int (*ent_rate_cb)(const ent_rate *r, void *ud);
+/* Visits the rates of currency (NULL: all), by currency then day. */
+ENT_API int ent_rate_each(ent_db *db, const char *currency, ent_rate_cb cb, void *ud);
+
+/*
+ * A customs declaration's charges, each in the store's currency ("1234.56"):
+ * duty, import VAT, consumption tax, freight, insurance, other; and basis,
+ * how they are spread over the declaration's lots: "value" (the goods value
+ * in the store's currency), "weight" (grams: the lot's quantity for goods
+ * kept in g, else quantity x net content in g) or "quantity" (base units).
+ * date is the declaration's date, which picks each currency's rate.
+ * Adds the declaration or changes the fields given (NULL keeps; a new one
+ * needs its date; charges default to 0, basis to value).
+ */
+typedef struct ent_declaration_fields {
+    const char *number, *date, *duty, *import_vat, *consumption_tax, *freight, *insurance, *other, *basis;
+} ent_declaration_fields;
+ENT_API int ent_declaration_set(ent_db *db, const ent_declaration_fields *fields);
+
+/*
+ * Works out the landed cost of every lot that carries the declaration's
+ * number, stores it (replacing what was worked out before) and passes each
+ * lot to cb (may be NULL), in one transaction:
+ *   goods  = quantity received x unit cost (per kg or litre for g and ml,
+ *            / 1000 rounded half up), in the lot's currency, x the rate of
+ *            that currency on the latest day on or before the declaration's
+ *            date, rounded half up to the store's minor unit;
+ *   each charge C is spread by the basis: a lot gets floor(C x w / W), w its
+ *            share of the basis and W the sum; what the floors leave of C
+ *            goes to the lot with the largest w (ties: the first by lot
+ *            code, then commodity), named by remainder, so the parts of
+ *            every charge sum exactly to it;
+ *   landed = goods + its parts of the six charges; unit = landed / quantity
+ *            rounded half up (per kg or litre for g and ml), for display.
+ * ENT_NOTFOUND for an unknown declaration; ENT_REFUSED when it has no lots,
+ * a lot has no cost, no rate of a currency on or before the date exists,
+ * a lot's weight is unknown for a weight basis, or W is 0.
+ */
+typedef struct ent_landed_lot {
+    char lot_uuid[ENT_UUID_SIZE];
+    char lot[ENT_LOT_SIZE];
+    char gtin[ENT_GTIN_SIZE];
+    const char *sku, *name;
+    int64_t qty, weight; /* base units received; grams (0 when unknown) */
+    int64_t goods_foreign;
+    char currency[ENT_CURRENCY_SIZE];
+    int64_t rate; /* times ENT_RATE_SCALE; ENT_RATE_SCALE for the store's currency */
+    char rate_day[ENT_DATE_SIZE];
+    int64_t goods, duty, import_vat, consumption_tax, freight, insurance, other, landed, unit;
+    bool remainder;
+} ent_landed_lot;
+typedef int (*ent_landed_cb)(const ent_landed_lot *l, void *ud);
+ENT_API int ent_landed_compute(ent_db *db, const char *declaration, ent_landed_cb cb, void *ud);
+
 #ifdef __cplusplus
 }
 #endif

@@ -149,7 +149,7 @@ refused 2 "needs the ORDER and --out FILE" -- purchase pdf PO-000002
 
 # ---- suggested orders -------------------------------------------------------
 # A store of its own, with sales on known days (the store's zone: Asia/Shanghai).
-G=(--db "$WORK/sug.db")
+export ENTREPOT_DB="$WORK/sug.db"; G=()
 export ENTREPOT_NOW=2026-10-01T02:00:00Z
 expect 0 "created" -- "${G[@]}" init --store SH02 --name "南京店"
 expect 0 "added" -- "${G[@]}" location add S1
@@ -239,5 +239,125 @@ jqtrue "short recorded" '.[0].change == "short on line 1 TEA-1 红茶: 10 of 30 
 # Receiving without an order is as before.
 expect 0 "received" -- "${G[@]}" stock receive --product TEA-1 --qty 1 --lot T7 --origin LK --location B-01
 expect 0 "every balance matches" -- "${G[@]}" check
+unset ENTREPOT_NOW
+
+# ---- exchange rates and landed cost -----------------------------------------
+export ENTREPOT_DB="$WORK/landed.db"; L=()
+export ENTREPOT_NOW=2026-11-30T04:00:00Z
+expect 0 "created" -- "${L[@]}" init --store SH03 --name "杭州店" --no-key
+expect 0 "added" -- "${L[@]}" location add B-01 --kind backroom
+expect 0 "added" -- "${L[@]}" product add --gtin 3017620422003 --name-zh 榛子可可酱 --net-content "400 g"
+expect 0 "added" -- "${L[@]}" product add --sku OIL-1 --name-zh 橄榄油 --net-content "750 ml"
+expect 0 "added" -- "${L[@]}" product add --sku CHEESE --name-zh 奶酪 --unit g
+expect 0 "added" -- "${L[@]}" product add --sku TEA-1 --name-zh 红茶 --net-content "100 g"
+expect 0 "added" -- "${L[@]}" product add --sku CUP-1 --name-zh 茶杯
+expect 0 "rate EUR on 2026-11-20: 7.700000" -- "${L[@]}" rate set EUR 2026-11-20 7.700000
+expect 0 "rate" -- "${L[@]}" rate set eur 2026-11-27 7.712345
+expect 0 "rate" -- "${L[@]}" rate set JPY 2026-11-27 0.048123
+refused 2 "a rate of zero is not a rate: EUR on 2026-11-28" -- "${L[@]}" rate set EUR 2026-11-28 0
+refused 2 "a rate of zero is not a rate" -- "${L[@]}" rate set EUR 2026-11-28 0.000000
+refused 2 "rate '-7.7' must be a decimal number" -- "${L[@]}" rate set EUR 2026-11-28 -7.7
+refused 2 "rate '7.1234567' must be a decimal number such as 7.712345 (at most 6 decimals)" -- "${L[@]}" rate set EUR 2026-11-28 7.1234567
+refused 2 "rate '7,71' must be a decimal" -- "${L[@]}" rate set EUR 2026-11-28 7,71
+refused 2 "CNY is the store's own currency: its rate is always 1" -- "${L[@]}" rate set CNY 2026-11-28 1
+refused 2 "currency 'EURO' is not an ISO 4217 code" -- "${L[@]}" rate set EURO 2026-11-28 7.7
+refused 2 "rate date '2026-02-30' is not a date" -- "${L[@]}" rate set EUR 2026-02-30 7.7
+printf 'currency,day,rate\r\nUSD,2026-11-27,7.101000\r\nUSD,2026-11-28,0\r\n' >"$WORK/rates.csv"
+refused 2 "row 3: a rate of zero is not a rate: USD on 2026-11-28" -- "${L[@]}" rate import "$WORK/rates.csv"
+printf 'day,currency,rate\r\n2026-11-27,GBP,9.050000\r\n2026-11-28,GBP,9.060000\r\n' >"$WORK/rates.csv"
+expect 0 "imported 2 rates" -- "${L[@]}" rate import "$WORK/rates.csv"
+jqtrue "rate list" 'length == 2 and .[0].day == "2026-11-20" and .[1].rate == "7.712345"' -- "${L[@]}" --json rate list EUR
+
+# The lots of four declarations (received in EUR, JPY, CNY, USD).
+DA=223320261000000001 DB=223320261000000002 DC=223320261000000003 DD=223320261000000004
+rcv() { expect 0 "received" -- "${L[@]}" stock receive --location B-01 --origin FR "$@"; }
+rcv --product 3017620422003 --qty 120 --lot A1 --declaration $DA --cost 2.00 --currency EUR
+rcv --product OIL-1 --qty 60 --lot A2 --declaration $DA --cost 5.25 --currency EUR
+rcv --product CHEESE --qty 5000 --lot A3 --declaration $DA --cost 18.50 --currency EUR
+rcv --product TEA-1 --qty 100 --lot B1 --declaration $DB --cost 300 --currency JPY
+rcv --product CUP-1 --qty 50 --lot B2 --declaration $DB --cost 10.00
+rcv --product 3017620422003 --qty 120 --lot C1 --declaration $DC --cost 2.00 --currency EUR
+rcv --product CHEESE --qty 5000 --lot C2 --declaration $DC --cost 18.50 --currency EUR
+rcv --product CUP-1 --qty 10 --lot D1 --declaration $DD --cost 1.00 --currency USD
+rcv --product TEA-1 --qty 10 --lot D2 --declaration $DD --cost 1.00 --currency GBP
+expect 0 "charges recorded" -- "${L[@]}" landed set $DA --date 2026-11-28 --duty 500.00 --vat 700.01 --freight 300.00 --insurance 10.00 --other 0.01
+expect 0 "charges recorded" -- "${L[@]}" landed set $DB --date 2026-11-28 --freight 100.00 --by quantity
+expect 0 "charges recorded" -- "${L[@]}" landed set $DC --date 2026-11-25 --freight 99.99 --by weight
+expect 0 "charges recorded" -- "${L[@]}" landed set $DD --date 2026-11-28 --duty 1.00
+
+# The table, checked by hand (README "Landed cost" works A through):
+# lot  goods (CNY)                          duty   vat    freight ins  other landed   unit
+# A1   240.00 EUR x 7.712345 = 1850.9628    185.32 259.46 111.19  3.70 0.00  2410.63  20.09 a piece
+# A2   315.00 EUR x 7.712345 = 2429.3887    243.26 340.55 145.96  4.88 0.01* 3164.05  52.73 a piece
+# A3    92.50 EUR x 7.712345 =  713.3919     71.42 100.00  42.85  1.42 0.00   929.08 185.82 a kg
+# B1  30000 JPY x 0.048123 = 1443.69  freight 100.00 x 100/150 = 66.66 + the cent left = 66.67*: 1510.36
+# B2    500.00 CNY (rate 1)            freight 100.00 x 50/150 = 33.33: 533.33
+# C1 (rate of 2026-11-20, 7.700000): 240.00 EUR = 1848.00, freight 99.99 x 48000 g / 53000 g = 90.55 + 0.01* = 90.56
+# C2  92.50 EUR = 712.25, freight 99.99 x 5000 / 53000 = 9.43
+landed() { # landed DECLARATION LOT FIELD WANT
+    local got
+    got=$("$ENTREPOT" "${L[@]}" --json landed show "$1" | jq -r --arg lot "$2" ".[] | select(.lot == \$lot) | .$3")
+    [ "$got" = "$4" ] && ok || fail "landed $1 lot $2 $3: got '$got', want '$4'"
+}
+while read -r decl lot field want; do
+    landed "${!decl}" "$lot" "$field" "$want"
+done <<'TABLE'
+DA A1 goods 1850.96
+DA A1 duty 185.32
+DA A1 import_vat 259.46
+DA A1 freight 111.19
+DA A1 insurance 3.70
+DA A1 other 0.00
+DA A1 landed 2410.63
+DA A1 unit_landed 20.09
+DA A2 goods 2429.39
+DA A2 duty 243.26
+DA A2 import_vat 340.55
+DA A2 freight 145.96
+DA A2 insurance 4.88
+DA A2 other 0.01
+DA A2 rest *
+DA A2 landed 3164.05
+DA A2 unit_landed 52.73
+DA A3 goods 713.39
+DA A3 duty 71.42
+DA A3 import_vat 100.00
+DA A3 landed 929.08
+DA A3 unit_landed 185.82
+DA A3 rate 7.712345
+DA A3 rate_day 2026-11-27
+DB B1 goods 1443.69
+DB B1 goods_foreign 30000
+DB B1 freight 66.67
+DB B1 rest *
+DB B1 landed 1510.36
+DB B2 goods 500.00
+DB B2 freight 33.33
+DB B2 landed 533.33
+DB B2 rate 1.000000
+DC C1 rate 7.700000
+DC C1 rate_day 2026-11-20
+DC C1 weight_g 48000
+DC C1 goods 1848.00
+DC C1 freight 90.56
+DC C2 goods 712.25
+DC C2 freight 9.43
+DC C2 landed 721.68
+TABLE
+# Every charge's parts sum exactly to it, and the goods and charges to the landed total.
+sums=$(sqlite3 "$WORK/landed.db" "SELECT SUM(duty), SUM(import_vat), SUM(freight), SUM(insurance), SUM(other), SUM(landed) - SUM(goods) FROM landed_lot WHERE lot_id IN (SELECT id FROM lot WHERE declaration = '$DA')")
+[ "$sums" = "50000|70001|30000|1000|1|151002" ] && ok || fail "declaration A's parts: $sums"
+# Refused: no rate for USD (none is invented), a weight basis for oil in ml, an unknown declaration.
+refused 1 "no exchange rate for USD on or before 2026-11-28: enter one (none is invented)" -- "${L[@]}" landed show $DD
+expect 0 "charges recorded" -- "${L[@]}" landed set $DA --by weight
+refused 1 "the weight of lot A2 is unknown: its commodity's net content is not in g or kg" -- "${L[@]}" landed show $DA
+refused 2 "no customs declaration '999'" -- "${L[@]}" landed show 999
+refused 2 "declaration 998 is new: give its date" -- "${L[@]}" landed set 998 --duty 1.00
+refused 2 "basis 'volume' must be value, weight or quantity" -- "${L[@]}" landed set $DA --by volume
+refused 2 "duty: amount '1.001' has too many fraction digits for CNY" -- "${L[@]}" landed set $DA --duty 1.001
+refused 2 "duty '-1.00' must be from 0" -- "${L[@]}" landed set $DA --duty -1.00
+refused 2 "--freight is empty" -- "${L[@]}" landed set $DA --freight ""
+expect 0 "charges recorded" -- "${L[@]}" landed set 997 --date 2026-11-28
+refused 1 "no lot carries declaration 997" -- "${L[@]}" landed show 997
 unset ENTREPOT_NOW
 finish
