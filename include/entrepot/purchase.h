@@ -348,6 +348,33 @@ typedef struct ent_landed_lot {
 typedef int (*ent_landed_cb)(const ent_landed_lot *l, void *ud);
 ENT_API int ent_landed_compute(ent_db *db, const char *declaration, ent_landed_cb cb, void *ud);
 
+/* ---- margins ------------------------------------------------------------ */
+
+/*
+ * Sales by commodity, origin country (of the lot sold) or supplier (of the
+ * lot sold) on the store days from .. to (YYYY-MM-DD, both included; NULL:
+ * open), returns included (they count negative), in the store's currency:
+ *   revenue = the line's amount less its tax, split over the lots a line
+ *             took by quantity (rounded half up per lot);
+ *   cost    = each lot's landed cost (ent_landed_compute) x units / units
+ *             received, rounded half up per lot; for a lot with no landed
+ *             cost, its unit cost when in the store's currency; otherwise
+ *             unknown: those units are counted in uncosted and cost 0;
+ *   margin  = revenue - cost.
+ * by is "commodity", "origin" or "supplier". Rows in key order.
+ */
+typedef struct ent_margin_options {
+    const char *by, *from, *to;
+} ent_margin_options;
+typedef struct ent_margin_row {
+    const char *key;  /* GTIN or SKU; origin alpha-2; supplier ("" when none) */
+    const char *name; /* the commodity's name; "" for the other groupings */
+    int64_t units, revenue, cost, margin, uncosted;
+    char currency[ENT_CURRENCY_SIZE];
+} ent_margin_row;
+typedef int (*ent_margin_cb)(const ent_margin_row *r, void *ud);
+ENT_API int ent_margin_report(ent_db *db, const ent_margin_options *opts, ent_margin_cb cb, void *ud);
+
 #ifdef __cplusplus
 }
 #endif

@@ -16,6 +16,7 @@ static const char purchase_help[] =
     "                [--declaration NO] [--import-date D] [--production-date D] [--expiry D]\n"
     "                [--cost P [--currency CUR]] [--note TEXT] [--over]\n"
     "       entrepot purchase close ORDER   (a partly received order: the rest is short)\n"
+    "       entrepot purchase margin [--by commodity|origin|supplier] [--from D] [--to D]\n"
     "\n"
     "An order goes draft -> sent -> partial (partly received) -> received, or is\n"
     "cancelled. It is in the supplier's currency. A line orders a commodity on the\n"
@@ -38,6 +39,10 @@ static const char purchase_help[] =
     "More than is due is refused without --over, which records the over-delivery.\n"
     "The order becomes partial, then received when every line has all it asked for;\n"
     "`close` ends a partial order, recording what was short.\n"
+    "\n"
+    "margin: revenue (less tax) of the lots sold against their landed cost\n"
+    "(`landed show`), or their unit cost when in the store's currency; units of\n"
+    "lots with neither are counted as uncosted.\n"
     "\n"
     "examples:\n"
     "  entrepot purchase new BIO-FR --expected 2026-12-20\n"
@@ -330,6 +335,39 @@ static int do_receive(struct cli *cli, int argc, char **argv)
     return EXIT_OK;
 }
 
+static int margin_row(const ent_margin_row *r, void *ud)
+{
+    char units[24], unc[24], m[3][ENT_MONEY_TEXT_SIZE];
+    snprintf(units, sizeof units, "%lld", (long long)r->units);
+    snprintf(unc, sizeof unc, "%lld", (long long)r->uncosted);
+    const int64_t v[3] = {r->revenue, r->cost, r->margin};
+    for (int i = 0; i < 3; i++)
+        ent_money_format(m[i], sizeof m[i], v[i], r->currency);
+    const char *cells[] = {r->key, r->name, units, m[0], m[1], m[2], r->currency, unc};
+    cli_table_add(ud, cells);
+    return 0;
+}
+
+static int do_margin(struct cli *cli, int argc, char **argv)
+{
+    ent_margin_options o = {0};
+    const char *pos[1];
+    int npos;
+    const struct cli_opt opts[] = {{"by", &o.by, NULL}, {"from", &o.from, NULL}, {"to", &o.to, NULL}, {0}};
+    int st = cli_parse(argc, argv, opts, purchase_help, pos, 0, &npos);
+    if (st != 0)
+        return st < 0 ? EXIT_OK : st;
+    if ((st = cli_refuse_empty(opts)) != 0 || (st = cli_open(cli, 0)) != 0)
+        return st;
+    const char *headers[] = {"key", "name", "units", "revenue", "landed_cost", "margin", "currency", "uncosted_units"};
+    struct cli_table *t = cli_table_new(8, headers, "  nnnn n");
+    int rc = ent_margin_report(cli->db, &o, margin_row, t);
+    if (rc == ENT_OK)
+        cli_table_print(cli, t, stdout);
+    cli_table_free(t);
+    return rc == ENT_OK ? EXIT_OK : cli_fail(cli, rc);
+}
+
 int cmd_purchase(struct cli *cli, int argc, char **argv)
 {
     if (argc < 1 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0) {
@@ -355,6 +393,8 @@ int cmd_purchase(struct cli *cli, int argc, char **argv)
         return do_suggest(cli, argc, argv);
     if (strcmp(sub, "receive") == 0)
         return do_receive(cli, argc, argv);
+    if (strcmp(sub, "margin") == 0)
+        return do_margin(cli, argc, argv);
     if (strcmp(sub, "close") == 0) {
         const char *pos[1];
         int npos, st = cli_parse(argc, argv, NULL, purchase_help, pos, 1, &npos);

@@ -360,4 +360,31 @@ refused 2 "--freight is empty" -- "${L[@]}" landed set $DA --freight ""
 expect 0 "charges recorded" -- "${L[@]}" landed set 997 --date 2026-11-28
 refused 1 "no lot carries declaration 997" -- "${L[@]}" landed show 997
 unset ENTREPOT_NOW
+
+# ---- margins ----------------------------------------------------------------
+export ENTREPOT_DB="$WORK/sug.db" ENTREPOT_NOW=2026-12-02T04:00:00Z
+for p in CUP-9 MUG-9 BOWL-9; do
+    expect 0 "added" -- product add --sku $p --name-zh "杯$p" --price 22.60 --tax-rate 13
+done
+expect 0 "received" -- stock receive --product CUP-9 --qty 20 --lot M1 --origin DE --location B-01 --supplier LOCAL --cost 10.00
+expect 0 "received" -- stock receive --product MUG-9 --qty 10 --lot M2 --origin FR --location B-01 --supplier BIO-FR \
+    --cost 1.00 --currency EUR --declaration 223320261000999999
+expect 0 "received" -- stock receive --product BOWL-9 --qty 5 --lot M3 --origin FR --location B-01 --cost 1.00 --currency USD
+expect 0 "rate" -- rate set EUR 2026-12-01 8.000000
+expect 0 "recorded" -- landed set 223320261000999999 --date 2026-12-01 --freight 5.00
+# MUG-9: 10 x 1.00 EUR x 8 = 80.00 + 5.00 freight = 85.00 landed, 8.50 a piece.
+expect 0 "" -- landed show 223320261000999999
+expect 0 "" -- sale --counter C1 --cashier 王芳 --pay cash "CUP-9*3" "MUG-9*2" "BOWL-9*1"
+# Net of 13% tax: 22.60 -> 20.00 a piece. CUP-9: 60.00 - 3 x 10.00 = 30.00; MUG-9: 40.00 - 2 x 8.50 = 23.00;
+# BOWL-9: its lot's cost is in USD with no landed cost: 1 unit uncosted.
+jqtrue "margin by commodity" 'map(select(.key | endswith("-9"))) | length == 3 and
+    (.[] | select(.key == "CUP-9") | .revenue == "60.00" and .landed_cost == "30.00" and .margin == "30.00" and .units == 3) and
+    (.[] | select(.key == "MUG-9") | .revenue == "40.00" and .landed_cost == "17.00" and .margin == "23.00") and
+    (.[] | select(.key == "BOWL-9") | .margin == "20.00" and .uncosted_units == 1)' -- --json purchase margin --from 2026-12-02
+jqtrue "margin by origin" '(.[] | select(.key == "FR") | .units == 3 and .revenue == "60.00" and .landed_cost == "17.00" and .margin == "43.00" and .uncosted_units == 1) and (.[] | select(.key == "DE") | .margin == "30.00")' -- --json purchase margin --by origin --from 2026-12-02
+jqtrue "margin by supplier" '(.[] | select(.key == "BIO-FR") | .margin == "23.00") and (.[] | select(.key == "LOCAL") | .margin == "30.00") and (.[] | select(.key == null) | .margin == "20.00")' -- --json purchase margin --by supplier --from 2026-12-02 --to 2026-12-02
+jqtrue "margin: no sales in the days" 'length == 0' -- --json purchase margin --from 2026-12-03
+refused 2 "margins by 'colour': by commodity, origin or supplier" -- purchase margin --by colour
+refused 2 "from date '2026-13-01' is not a date" -- purchase margin --from 2026-13-01
+unset ENTREPOT_NOW
 finish
