@@ -234,6 +234,13 @@ ENT_API int ent_label_queue_remove(ent_db *db, int64_t product_id, int64_t upto)
 ENT_API int ent_receipt_pdf(ent_db *db, unsigned char **out, size_t *len, const ent_sale *s, int columns,
                             bool reprint);
 
+/* A purchase order (by number or UUID) as an A4 PDF to send to its
+ * supplier: headings in Chinese and English, the buyer, supplier, dates,
+ * currency, the lines and the total, continued over as many pages as the
+ * lines take. *out (malloc'd, *len bytes) is the caller's to free.
+ * ENT_NOTFOUND for an unknown order. */
+ENT_API int ent_purchase_pdf(ent_db *db, unsigned char **out, size_t *len, const char *order);
+
 #ifdef __cplusplus
 }
 #endif

@@ -163,6 +163,11 @@ int cmd_init(struct cli *cli, int argc, char **argv);
 int cmd_demo(struct cli *cli, int argc, char **argv);
 int cmd_product(struct cli *cli, int argc, char **argv);
 int cmd_location(struct cli *cli, int argc, char **argv);
+int cmd_supplier(struct cli *cli, int argc, char **argv);
+int cmd_purchase(struct cli *cli, int argc, char **argv);
+int cmd_rate(struct cli *cli, int argc, char **argv);
+int cmd_landed(struct cli *cli, int argc, char **argv);
+int cmd_purchase_pdf(struct cli *cli, int argc, char **argv); /* in entrepot-label */
 int cmd_stock(struct cli *cli, int argc, char **argv);
 int cmd_check(struct cli *cli, int argc, char **argv);
 int cmd_backup(struct cli *cli, int argc, char **argv);

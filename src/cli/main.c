@@ -19,6 +19,10 @@ static const char usage[] =
     "  token       API tokens for devices and scripts: add, list, revoke\n"
     "  product     add, edit, show, list, search, import and export commodities\n"
     "  location    add and list stock locations\n"
+    "  supplier    suppliers and what each supplies: add, edit, list, show, CSV\n"
+    "  purchase    purchase orders: new, line, send, receive, suggest, pdf, list\n"
+    "  rate        exchange rates per currency and day: set, import, list\n"
+    "  landed      landed cost of the lots of a customs declaration\n"
     "  stock       receive, move, adjust, scrap, count; levels, history\n"
     "  scan        show what a scanned code means and what it resolves to\n"
     "  journal     the signed sales journal: keygen, close, verify, export, pubkey\n"
@@ -66,6 +70,7 @@ static const struct cli_command commands[] = {
     {"counter", cmd_counter}, {"sale", cmd_sale},     {"return", cmd_return},   {"flow", cmd_flow},
     {"report", cmd_report},   {"store", cmd_store},
     {"user", cmd_user},       {"token", cmd_token},   {"serve", cmd_serve},
+    {"supplier", cmd_supplier}, {"purchase", cmd_purchase}, {"rate", cmd_rate}, {"landed", cmd_landed},
 };
 
 int main(int argc, char **argv)

@@ -36,6 +36,11 @@ ROUTE(route_catalog_export);
 ROUTE(route_catalog_import);
 ROUTE(route_locations);
 ROUTE(route_countries);
+/* purchasing, read side (routes_purchase.c) */
+ROUTE(route_suppliers);
+ROUTE(route_purchases);
+ROUTE(route_purchase);
+ROUTE(route_margins);
 ROUTE(route_location_add);
 ROUTE(route_location_edit);
 ROUTE(route_scrap);
@@ -103,6 +108,11 @@ const struct route srv_routes[] = {
     {"POST", V1 "catalog/import", 0, ENT_RIGHT_CATALOG, route_catalog_import, 0},
     {"GET", V1 "locations", 0, RIGHT_ANY, route_locations, 0},
     {"GET", V1 "countries", 0, RIGHT_ANY, route_countries, 0},
+    /* purchasing: the manager's (README "Purchasing") */
+    {"GET", V1 "suppliers", 0, ENT_RIGHT_CATALOG, route_suppliers, 0},
+    {"GET", V1 "purchases", 0, ENT_RIGHT_CATALOG, route_purchases, 0},
+    {"GET", V1 "purchases/", 1, ENT_RIGHT_CATALOG, route_purchase, 0},
+    {"GET", V1 "margins", 0, ENT_RIGHT_CATALOG, route_margins, 0},
     {"POST", V1 "locations", 0, ENT_RIGHT_CATALOG, route_location_add, 0},
     {"PATCH", V1 "locations/", 1, ENT_RIGHT_CATALOG, route_location_edit, 0},
     {"POST", V1 "stock/scrap", 0, ENT_RIGHT_STOCK, route_scrap, 0},

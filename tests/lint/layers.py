@@ -13,7 +13,7 @@ import tempfile
 MODULES = [("open", "open"), ("label_data", "label"), ("label_db", "label"), ("label_", "label-render"),
            ("check", "check"), ("journal", "journal"), ("sales", "sales"), ("flow", "sales"),
            ("stock", "stock"), ("location", "stock"), ("catalog", "catalog"), ("scan", "scan"),
-           ("reprint", "reprint"), ("demo", "demo")]
+           ("reprint", "reprint"), ("demo", "demo"), ("supplier", "purchase"), ("purchase", "purchase")]
 # No exception: the catalogue asks the stock through a hook set at open (open.c).
 ALLOWED = set()
 

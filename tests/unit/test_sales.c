@@ -830,7 +830,9 @@ static void migration_8(void **state)
         /* search keys */
         "DROP TABLE product_key; DROP TABLE search_pending;"
         /* kept baskets */
-        "DROP TABLE basket_line; DROP TABLE basket;";
+        "DROP TABLE basket_line; DROP TABLE basket;"
+        /* purchasing */
+        "DROP TABLE landed_lot; DROP TABLE declaration; DROP TABLE exchange_rate; DROP TABLE purchase_change; DROP TABLE purchase_line; DROP TABLE purchase_order; DROP TABLE supplier_item; DROP TABLE supplier;";
     char *err = NULL;
     if (sqlite3_exec(raw, old, NULL, NULL, &err) != SQLITE_OK || sqlite3_exec(raw, pragma, NULL, NULL, &err) != SQLITE_OK)
         fail_msg("downgrade: %s", err);
