@@ -16,5 +16,6 @@
 #include "entrepot/label.h"
 #include "entrepot/demo.h"
 #include "entrepot/user.h"
+#include "entrepot/outbox.h"
 
 #endif

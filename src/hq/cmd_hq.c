@@ -1,0 +1,271 @@
+/* `entrepot hq`: set up head office on PostgreSQL and register its stores. */
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hq.h"
+
+static const char hq_help[] =
+    "usage: entrepot hq init --pg URL\n"
+    "       entrepot hq store add CODE --name NAME --pg URL [--password-file PATH]\n"
+    "       entrepot hq store list --pg URL\n"
+    "\n"
+    "Head office on PostgreSQL (README, \"Head office\"). URL is a libpq connection\n"
+    "string or postgresql:// URL of the head-office database ($ENTREPOT_HQ when not\n"
+    "given), as a role that may create schemas and roles; never with a password in\n"
+    "it (libpq's ~/.pgpass or PGPASSFILE give the administrator's).\n"
+    "\n"
+    "init        creates or brings up to date the head-office schema (hq), in one\n"
+    "            transaction; run it again after an upgrade.\n"
+    "store add   registers a store (CODE: 2 to 16 capital letters and digits) and\n"
+    "            makes its PostgreSQL role, which can read and add only its own\n"
+    "            store's rows (row-level security) and logs in only over TLS. Its\n"
+    "            password is written to --password-file (a new file, mode 0600; copy it\n"
+    "            to the store) or, without it, printed once on standard output.\n"
+    "store list  the stores and their roles.\n"
+    "\n"
+    "examples:\n"
+    "  entrepot hq init --pg 'host=hq.example dbname=hq user=hqadmin'\n"
+    "  entrepot hq store add SH02 --name '苏州店' --pg 'host=hq.example dbname=hq user=hqadmin' \\\n"
+    "      --password-file sh02.pass\n";
+
+static const char *hq_url(const char *given)
+{
+    return given ? given : getenv("ENTREPOT_HQ");
+}
+
+static int hq_init(const char *url)
+{
+    PGconn *pg = NULL;
+    int st = hq_connect(&pg, url, NULL, false), version = 0, applied = 0;
+    if (st != 0)
+        return st;
+    if ((st = hq_exec(pg, "starting the transaction", "BEGIN")) != 0 ||
+        (st = hq_exec(pg, "locking the schema", "SELECT pg_advisory_xact_lock(hashtext('entrepot hq init'))")) != 0 ||
+        (st = hq_exec(pg, "creating the schema", "CREATE SCHEMA IF NOT EXISTS hq")) != 0 ||
+        (st = hq_exec(pg, "creating the migrations table",
+                      "CREATE TABLE IF NOT EXISTS hq.schema_migration (version integer PRIMARY KEY, "
+                      "name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(), "
+                      "applied_by name NOT NULL DEFAULT current_user)")) != 0 ||
+        (st = hq_schema_version(pg, &version)) != 0)
+        goto done;
+    if (version > hq_migration_count) {
+        st = cli_error(EXIT_REFUSED, "head office's schema is at version %d, newer than this program knows (%d): "
+                                     "upgrade entrepot", version, hq_migration_count);
+        goto done;
+    }
+    for (int i = version; i < hq_migration_count; i++) {
+        const struct ent_migration *m = &hq_migrations[i];
+        char what[300], num[16];
+        snprintf(what, sizeof what, "applying %s", m->name);
+        if ((st = hq_exec(pg, what, m->sql)) != 0)
+            goto done;
+        snprintf(num, sizeof num, "%d", m->version);
+        const char *params[2] = {num, m->name};
+        PGresult *res = PQexecParams(pg, "INSERT INTO hq.schema_migration (version, name) VALUES ($1, $2)", 2, NULL,
+                                     params, NULL, NULL, 0);
+        if (PQresultStatus(res) != PGRES_COMMAND_OK)
+            st = hq_fail(pg, res, "recording the migration");
+        PQclear(res);
+        if (st != 0)
+            goto done;
+        applied++;
+    }
+    if ((st = hq_exec(pg, "committing", "COMMIT")) == 0)
+        printf("head office schema at version %d (%d migration%s applied)\n", hq_migration_count, applied,
+               applied == 1 ? "" : "s");
+done:
+    PQfinish(pg); /* an open transaction is rolled back */
+    return st;
+}
+
+/* A store's password: 32 random base64url characters (192 bits). */
+static int new_password(char out[33])
+{
+    static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    unsigned char raw[32];
+    if (RAND_bytes(raw, sizeof raw) != 1)
+        return cli_error(EXIT_IO, "no random bytes for the store's password");
+    for (int i = 0; i < 32; i++)
+        out[i] = b64[raw[i] & 63];
+    out[32] = '\0';
+    explicit_bzero(raw, sizeof raw);
+    return 0;
+}
+
+/* Writes the password to a new file only its owner can read. */
+static int write_password(const char *path, const char *password)
+{
+    char v[ENT_CLIP_SIZE];
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOCTTY, 0600);
+    if (fd < 0)
+        return cli_error(errno == EEXIST ? EXIT_REFUSED : EXIT_IO, "password file %s: %s%s",
+                         ent_text_clip(v, sizeof v, path, 60), strerror(errno),
+                         errno == EEXIST ? " (a store's password is never written over)" : "");
+    size_t n = strlen(password);
+    bool ok = write(fd, password, n) == (ssize_t)n && write(fd, "\n", 1) == 1 && fsync(fd) == 0;
+    if (close(fd) != 0)
+        ok = false;
+    if (!ok) {
+        unlink(path);
+        return cli_error(EXIT_IO, "password file %s: %s", ent_text_clip(v, sizeof v, path, 60), strerror(errno));
+    }
+    return 0;
+}
+
+static int check_store_args(const char *code, const char *name)
+{
+    char v[ENT_CLIP_SIZE];
+    if (!ent_outbox_store_valid(code))
+        return cli_error(EXIT_USAGE, "'%s' is not a store code: 2 to 16 capital letters and digits (SH02)",
+                         ent_text_clip(v, sizeof v, code, 40));
+    if (name == NULL)
+        return cli_error(EXIT_USAGE, "hq store add needs --name NAME");
+    size_t len = strlen(name);
+    if (len == 0 || len > 200 || !ent_utf8_valid(name, len))
+        return cli_error(EXIT_USAGE, "the store's name must be 1 to 200 bytes of UTF-8");
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            return cli_error(EXIT_USAGE, "the store's name holds a control character");
+    return 0;
+}
+
+/* CREATE ROLE with the password's SCRAM verifier (computed here, so the
+ * password itself never reaches the server, its log or its statistics). */
+static int make_store(PGconn *pg, const char *code, const char *name, const char *password)
+{
+    char role[64];
+    snprintf(role, sizeof role, "entrepot_store_%s", code);
+    for (char *p = role; *p; p++)
+        if (*p >= 'A' && *p <= 'Z')
+            *p = (char)(*p - 'A' + 'a');
+    char *verifier = PQencryptPasswordConn(pg, password, role, "scram-sha-256");
+    if (verifier == NULL)
+        return hq_fail(pg, NULL, "hashing the store's password");
+    char *ident = PQescapeIdentifier(pg, role, strlen(role));
+    char *lit = PQescapeLiteral(pg, verifier, strlen(verifier));
+    PQfreemem(verifier);
+    int st = 0;
+    const char *params[3] = {code, name, role};
+    PGresult *res = PQexecParams(pg, "SELECT (SELECT count(*) FROM hq.store WHERE code = $1), "
+                                     "(SELECT count(*) FROM pg_roles WHERE rolname = $2)",
+                                 2, NULL, (const char *[]){code, role}, NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK)
+        st = hq_fail(pg, res, "looking for the store");
+    else if (strcmp(PQgetvalue(res, 0, 0), "0") != 0)
+        st = cli_error(EXIT_REFUSED, "store %s is already registered at head office", code);
+    else if (strcmp(PQgetvalue(res, 0, 1), "0") != 0)
+        st = cli_error(EXIT_REFUSED, "a PostgreSQL role %s already exists: head office does not take it over", role);
+    PQclear(res);
+    if (st == 0 && (ident == NULL || lit == NULL))
+        st = hq_fail(pg, NULL, "quoting the role");
+    if (st == 0) {
+        size_t len = strlen(ident) + strlen(lit) + 128;
+        char *sql = malloc(len);
+        if (sql == NULL)
+            st = cli_error(EXIT_IO, "out of memory");
+        else {
+            snprintf(sql, len, "CREATE ROLE %s LOGIN INHERIT IN ROLE entrepot_store CONNECTION LIMIT 8 PASSWORD %s",
+                     ident, lit);
+            st = hq_exec(pg, "creating the store's role", sql);
+            free(sql);
+        }
+    }
+    if (st == 0) {
+        res = PQexecParams(pg, "INSERT INTO hq.store (code, name, role) VALUES ($1, $2, $3)", 3, NULL, params, NULL,
+                           NULL, 0);
+        if (PQresultStatus(res) != PGRES_COMMAND_OK)
+            st = hq_fail(pg, res, "registering the store");
+        PQclear(res);
+    }
+    PQfreemem(ident);
+    PQfreemem(lit);
+    if (st == 0)
+        printf("store %s registered at head office: its role is %s\n", code, role);
+    return st;
+}
+
+static int hq_store_add(const char *url, const char *code, const char *name, const char *password_file)
+{
+    char password[33];
+    PGconn *pg = NULL;
+    int st, version = 0;
+    if ((st = check_store_args(code, name)) != 0 || (st = hq_connect(&pg, url, NULL, false)) != 0)
+        return st;
+    if ((st = hq_schema_version(pg, &version)) != 0)
+        goto done;
+    if (version != hq_migration_count) {
+        st = cli_error(EXIT_REFUSED, "head office's schema is at version %d, not %d: run entrepot hq init first",
+                       version, hq_migration_count);
+        goto done;
+    }
+    if ((st = new_password(password)) != 0)
+        goto done;
+    /* The file first: a role whose password is lost would have to be reset. */
+    if (password_file && (st = write_password(password_file, password)) != 0)
+        goto done;
+    if ((st = hq_exec(pg, "starting the transaction", "BEGIN")) == 0 &&
+        (st = make_store(pg, code, name, password)) == 0)
+        st = hq_exec(pg, "committing", "COMMIT");
+    if (st != 0 && password_file)
+        unlink(password_file);
+    if (st == 0 && password_file == NULL)
+        printf("its password (shown this once; keep it in a file of mode 0600 at the store):\n%s\n", password);
+    else if (st == 0)
+        printf("its password is in %s (mode 0600): take it to the store, then delete it here\n", password_file);
+done:
+    explicit_bzero(password, sizeof password);
+    PQfinish(pg);
+    return st;
+}
+
+static int hq_store_list(struct cli *cli, const char *url)
+{
+    PGconn *pg = NULL;
+    int st = hq_connect(&pg, url, NULL, false);
+    if (st != 0)
+        return st;
+    PGresult *res = PQexec(pg, "SELECT code, name, role, to_char(created_at AT TIME ZONE 'UTC', "
+                               "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM hq.store ORDER BY code");
+    if (PQresultStatus(res) != PGRES_TUPLES_OK)
+        st = hq_fail(pg, res, "listing the stores");
+    else {
+        static const char *const head[] = {"code", "name", "role", "created_at"};
+        struct cli_table *t = cli_table_new(4, head, "");
+        for (int r = 0; t && r < PQntuples(res); r++) {
+            const char *cells[4] = {PQgetvalue(res, r, 0), PQgetvalue(res, r, 1), PQgetvalue(res, r, 2),
+                                    PQgetvalue(res, r, 3)};
+            cli_table_add(t, cells);
+        }
+        if (t)
+            cli_table_print(cli, t, stdout);
+        cli_table_free(t);
+    }
+    PQclear(res);
+    PQfinish(pg);
+    return st;
+}
+
+int cmd_hq(struct cli *cli, int argc, char **argv)
+{
+    const char *url = NULL, *name = NULL, *password_file = NULL;
+    const struct cli_opt opts[] = {
+        {"pg", &url, NULL}, {"name", &name, NULL}, {"password-file", &password_file, NULL}, {0}};
+    const char *pos[3];
+    int npos, st = cli_parse(argc, argv, opts, hq_help, pos, 3, &npos);
+    if (st != 0)
+        return st < 0 ? EXIT_OK : st;
+    if ((st = cli_refuse_empty(opts)) != 0)
+        return st;
+    if (npos == 1 && strcmp(pos[0], "init") == 0)
+        return cli_stdout_status(hq_init(hq_url(url)));
+    if (npos == 3 && strcmp(pos[0], "store") == 0 && strcmp(pos[1], "add") == 0)
+        return cli_stdout_status(hq_store_add(hq_url(url), pos[2], name, password_file));
+    if (npos == 2 && strcmp(pos[0], "store") == 0 && strcmp(pos[1], "list") == 0)
+        return cli_stdout_status(hq_store_list(cli, hq_url(url)));
+    return cli_error(EXIT_USAGE, "hq needs init, store add CODE or store list (see --help)");
+}
