@@ -23,7 +23,8 @@ CREATE TABLE sync_state (
     store      TEXT,
     acked_seq  INTEGER NOT NULL DEFAULT 0 CHECK (acked_seq >= 0),
     acked_at   TEXT,
-    last_sync  TEXT
+    last_sync  TEXT,
+    pulled_id  INTEGER NOT NULL DEFAULT 0 CHECK (pulled_id >= 0) -- the last head-office price change applied
 );
 INSERT INTO sync_state (one) VALUES (1);
 

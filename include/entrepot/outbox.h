@@ -39,6 +39,7 @@ typedef struct ent_outbox_status {
     int64_t pending;                  /* events not yet acknowledged */
     char oldest_pending[ENT_TIME_SIZE + 8]; /* the time of the oldest of them ("" when none) */
     char acked_at[ENT_TIME_SIZE];     /* when the last acknowledgement was recorded ("" never) */
+    int64_t pulled_id;                /* the last head-office price change applied (0: none) */
 } ent_outbox_status;
 
 ENT_API int ent_outbox_status_get(ent_db *db, ent_outbox_status *out);
@@ -53,5 +54,9 @@ ENT_API int ent_outbox_claim(ent_db *db, const char *store);
 /* Records that head office holds every event up to seq upto (as store). An
  * acknowledgement never moves back; upto past the newest event is refused. */
 ENT_API int ent_outbox_ack(ent_db *db, const char *store, int64_t upto);
+
+/* Records that head office's price changes up to id are applied (inside the
+ * caller's group of writes, with the changes themselves). Never moves back. */
+ENT_API int ent_outbox_pulled(ent_db *db, int64_t id);
 
 #endif

@@ -13,6 +13,8 @@ static const char hq_help[] =
     "usage: entrepot hq init --pg URL\n"
     "       entrepot hq store add CODE --name NAME --pg URL [--password-file PATH]\n"
     "       entrepot hq store list --pg URL\n"
+    "       entrepot hq price set CODE [--price 12.50] [--name-zh NAME] [--name-en NAME]\n"
+    "                             [--store CODE] --pg URL\n"
     "\n"
     "Head office on PostgreSQL (README, \"Head office\"). URL is a libpq connection\n"
     "string or postgresql:// URL of the head-office database ($ENTREPOT_HQ when not\n"
@@ -27,6 +29,9 @@ static const char hq_help[] =
     "            password is written to --password-file (a new file, mode 0600; copy it\n"
     "            to the store) or, without it, printed once on standard output.\n"
     "store list  the stores and their roles.\n"
+    "price set   sets a commodity's (GTIN or SKU) price and names for every store, or\n"
+    "            for one (--store); each store applies the changes in order at its\n"
+    "            next sync, in one transaction, and queues their shelf labels.\n"
     "\n"
     "examples:\n"
     "  entrepot hq init --pg 'host=hq.example dbname=hq user=hqadmin'\n"
@@ -250,11 +255,81 @@ static int hq_store_list(struct cli *cli, const char *url)
     return st;
 }
 
+/* A price as the stores take it: up to 8 digits, up to 2 decimals. */
+static bool price_valid(const char *s)
+{
+    size_t i = 0, d = 0;
+    while (s[i] >= '0' && s[i] <= '9')
+        i++;
+    if (i == 0 || i > 8)
+        return false;
+    if (s[i] == '.') {
+        while (s[i + 1 + d] >= '0' && s[i + 1 + d] <= '9')
+            d++;
+        if (d == 0 || d > 2)
+            return false;
+        i += 1 + d;
+    }
+    return s[i] == '\0';
+}
+
+struct price_args {
+    const char *code, *price, *name_zh, *name_en, *store;
+};
+
+static int check_price_args(const struct price_args *a)
+{
+    char v[ENT_CLIP_SIZE];
+    size_t n = strlen(a->code);
+    if (n == 0 || n > 64 || strspn(a->code, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz._/-") != n)
+        return cli_error(EXIT_USAGE, "'%s' is not a GTIN or SKU", ent_text_clip(v, sizeof v, a->code, 40));
+    if (!a->price && !a->name_zh && !a->name_en)
+        return cli_error(EXIT_USAGE, "hq price set needs --price, --name-zh or --name-en");
+    if (a->price && !price_valid(a->price))
+        return cli_error(EXIT_USAGE, "--price '%s' is not a price: up to 8 digits and 2 decimals (12.50)",
+                         ent_text_clip(v, sizeof v, a->price, 40));
+    const char *names[2] = {a->name_zh, a->name_en};
+    for (int i = 0; i < 2; i++)
+        if (names[i] && (strlen(names[i]) > 200 || !ent_utf8_valid(names[i], strlen(names[i]))))
+            return cli_error(EXIT_USAGE, "%s must be 1 to 200 bytes of UTF-8", i ? "--name-en" : "--name-zh");
+    if (a->store && !ent_outbox_store_valid(a->store))
+        return cli_error(EXIT_USAGE, "'%s' is not a store code: 2 to 16 capital letters and digits",
+                         ent_text_clip(v, sizeof v, a->store, 40));
+    return 0;
+}
+
+static int hq_price_set(const char *url, const struct price_args *a)
+{
+    PGconn *pg = NULL;
+    int st;
+    if ((st = check_price_args(a)) != 0 || (st = hq_connect(&pg, url, NULL, false)) != 0)
+        return st;
+    const char *params[5] = {a->store, a->code, a->price, a->name_zh, a->name_en};
+    PGresult *res = PQexecParams(pg, "INSERT INTO hq.price_change (store, code, price, name_zh, name_en) "
+                                     "SELECT $1, $2, $3, $4, $5 WHERE $1::text IS NULL OR EXISTS "
+                                     "(SELECT 1 FROM hq.store WHERE code = $1) RETURNING id",
+                                 5, NULL, params, NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK)
+        st = hq_fail(pg, res, "recording the price");
+    else if (PQntuples(res) == 0)
+        st = cli_error(EXIT_REFUSED, "store %s is not registered at head office", a->store);
+    else
+        printf("price change %s recorded for %s: the store%s take%s it at the next sync\n", PQgetvalue(res, 0, 0),
+               a->store ? a->store : "every store", a->store ? "" : "s", a->store ? "s" : "");
+    PQclear(res);
+    PQfinish(pg);
+    return st;
+}
+
 int cmd_hq(struct cli *cli, int argc, char **argv)
 {
     const char *url = NULL, *name = NULL, *password_file = NULL;
-    const struct cli_opt opts[] = {
-        {"pg", &url, NULL}, {"name", &name, NULL}, {"password-file", &password_file, NULL}, {0}};
+    struct price_args pa = {0};
+    const struct cli_opt opts[] = {{"pg", &url, NULL},           {"name", &name, NULL},
+                                   {"password-file", &password_file, NULL},
+                                   {"price", &pa.price, NULL},   {"name-zh", &pa.name_zh, NULL},
+                                   {"name-en", &pa.name_en, NULL}, {"store", &pa.store, NULL},
+                                   {0}};
     const char *pos[3];
     int npos, st = cli_parse(argc, argv, opts, hq_help, pos, 3, &npos);
     if (st != 0)
@@ -267,5 +342,9 @@ int cmd_hq(struct cli *cli, int argc, char **argv)
         return cli_stdout_status(hq_store_add(hq_url(url), pos[2], name, password_file));
     if (npos == 2 && strcmp(pos[0], "store") == 0 && strcmp(pos[1], "list") == 0)
         return cli_stdout_status(hq_store_list(cli, hq_url(url)));
-    return cli_error(EXIT_USAGE, "hq needs init, store add CODE or store list (see --help)");
+    if (npos == 3 && strcmp(pos[0], "price") == 0 && strcmp(pos[1], "set") == 0) {
+        pa.code = pos[2];
+        return cli_stdout_status(hq_price_set(hq_url(url), &pa));
+    }
+    return cli_error(EXIT_USAGE, "hq needs init, store add CODE, store list or price set CODE (see --help)");
 }

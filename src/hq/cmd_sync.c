@@ -17,7 +17,9 @@ static const char sync_help[] =
     "label jobs) as immutable events, in batches of --batch N (default 1000, at most\n"
     "10000), each batch one PostgreSQL transaction. A batch sent again changes\n"
     "nothing; the store records a batch as sent only after head office has said it\n"
-    "holds every event of it. One sync per store at a time: a second is refused.\n"
+    "holds every event of it. Then it pulls head office's price and name changes\n"
+    "for this store and the chain, in order, each page of them in one transaction;\n"
+    "their shelf labels are queued. One sync per store at a time: a second is refused.\n"
     "A lost connection is tried again once; the store keeps selling meanwhile.\n"
     "\n"
     "--pg URL              head office, as this store's role ($ENTREPOT_HQ when not\n"
@@ -195,29 +197,101 @@ static int sync_all(struct cli *cli, PGconn *pg, const char *store, int64_t size
     return 0;
 }
 
+/* Applies one page of head office's price changes after *after in one
+ * transaction (ent_product_edit queues the shelf labels of what changed);
+ * *n receives how many rows it read. */
+static int pull_page(struct cli *cli, PGconn *pg, int64_t *after, int64_t *n, int64_t *applied, int64_t *unknown)
+{
+    char num[32];
+    snprintf(num, sizeof num, "%lld", (long long)*after);
+    PGresult *res = run(pg, "SELECT id, code, price, name_zh, name_en FROM hq.price_change WHERE id > $1 "
+                            "ORDER BY id LIMIT 5000", 1, (const char *[]){num});
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        int st = hq_fail(pg, res, "reading head office's prices");
+        PQclear(res);
+        return st;
+    }
+    *n = PQntuples(res);
+    int rc = *n ? ent_db_group_begin(cli->db) : ENT_OK, st = 0;
+    for (int r = 0; rc == ENT_OK && r < *n; r++) {
+        ent_product_fields f = {0};
+        f.price = PQgetisnull(res, r, 2) ? NULL : PQgetvalue(res, r, 2);
+        f.name_zh = PQgetisnull(res, r, 3) ? NULL : PQgetvalue(res, r, 3);
+        f.name_en = PQgetisnull(res, r, 4) ? NULL : PQgetvalue(res, r, 4);
+        rc = ent_product_edit(cli->db, PQgetvalue(res, r, 1), &f);
+        if (rc == ENT_NOTFOUND) {
+            (*unknown)++;
+            rc = ENT_OK;
+        } else if (rc == ENT_OK)
+            (*applied)++;
+        else {
+            char v[ENT_CLIP_SIZE];
+            st = cli_error(cli_exit_code(rc), "head office's change %s for %s is refused: %s; nothing of this pull "
+                           "is applied", PQgetvalue(res, r, 0), ent_text_clip(v, sizeof v, PQgetvalue(res, r, 1), 40),
+                           cli_errmsg(cli));
+        }
+    }
+    if (*n && rc == ENT_OK) {
+        int64_t last = strtoll(PQgetvalue(res, (int)*n - 1, 0), NULL, 10);
+        if ((rc = ent_outbox_pulled(cli->db, last)) == ENT_OK && (rc = ent_db_group_end(cli->db, 1)) == ENT_OK)
+            *after = last;
+    }
+    if (*n && rc != ENT_OK) {
+        if (st == 0)
+            st = cli_fail(cli, rc);
+        ent_db_group_end(cli->db, 0);
+    }
+    PQclear(res);
+    return st;
+}
+
+static int pull_prices(struct cli *cli, PGconn *pg)
+{
+    ent_outbox_status s;
+    int rc = ent_outbox_status_get(cli->db, &s), st = 0;
+    int64_t after, n = 0, applied = 0, unknown = 0;
+    if (rc != ENT_OK)
+        return cli_fail(cli, rc);
+    after = s.pulled_id;
+    if ((rc = ent_user_act_as(cli->db, "head office")) != ENT_OK)
+        return cli_fail(cli, rc);
+    do
+        st = pull_page(cli, pg, &after, &n, &applied, &unknown);
+    while (st == 0 && n > 0);
+    if (st == 0)
+        printf("sync: %lld price change%s from head office applied, %lld for commodities this store does not list\n",
+               (long long)applied, applied == 1 ? "" : "s", (long long)unknown);
+    return st;
+}
+
 static int print_status(struct cli *cli, PGconn *pg, const char *store)
 {
     ent_outbox_status s;
     int rc = ent_outbox_status_get(cli->db, &s);
     if (rc != ENT_OK)
         return cli_fail(cli, rc);
-    long long held = -1, held_seq = -1;
+    long long held = -1, held_seq = -1, to_pull = -1;
     int st = 0;
     if (pg) {
-        PGresult *res = PQexec(pg, "SELECT count(*), coalesce(max(seq), 0) FROM hq.event");
+        char num[32];
+        snprintf(num, sizeof num, "%lld", (long long)s.pulled_id);
+        PGresult *res = run(pg, "SELECT count(*), coalesce(max(seq), 0), "
+                                "(SELECT count(*) FROM hq.price_change WHERE id > $1) FROM hq.event", 1,
+                            (const char *[]){num});
         if (PQresultStatus(res) == PGRES_TUPLES_OK) {
             held = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
             held_seq = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
+            to_pull = strtoll(PQgetvalue(res, 0, 2), NULL, 10);
         } else
             st = hq_fail(pg, res, "counting the store's events");
         PQclear(res);
     }
     if (cli->format == FORMAT_JSON) {
         printf("{\"store\":\"%s\",\"events\":%lld,\"acked_seq\":%lld,\"waiting\":%lld,\"oldest_waiting\":%s%s%s,"
-               "\"hq_events\":%lld,\"hq_newest_seq\":%lld,\"catalogue_pull\":\"not built\"}\n",
+               "\"hq_events\":%lld,\"hq_newest_seq\":%lld,\"pulled_id\":%lld,\"to_pull\":%lld}\n",
                store, (long long)s.last_seq, (long long)s.acked_seq, (long long)s.pending,
                s.oldest_pending[0] ? "\"" : "", s.oldest_pending[0] ? s.oldest_pending : "null",
-               s.oldest_pending[0] ? "\"" : "", held, held_seq);
+               s.oldest_pending[0] ? "\"" : "", held, held_seq, (long long)s.pulled_id, to_pull);
         return st;
     }
     printf("store %s\n", store);
@@ -227,7 +301,9 @@ static int print_status(struct cli *cli, PGconn *pg, const char *store)
            s.oldest_pending);
     if (held >= 0)
         printf("  head office holds       %lld events of this store (newest seq %lld)\n", held, held_seq);
-    printf("  from head office        nothing to pull yet (catalogue and prices: not built)\n");
+    printf("  prices applied up to    head office's change %lld\n", (long long)s.pulled_id);
+    if (to_pull >= 0)
+        printf("  prices still to pull    %lld\n", to_pull);
     return st;
 }
 
@@ -272,6 +348,8 @@ int cmd_sync(struct cli *cli, int argc, char **argv)
         st = status ? print_status(cli, pg, store) : lock_store(pg, store);
     if (st == 0 && !status)
         st = sync_all(cli, pg, store, size);
+    if (st == 0 && !status)
+        st = pull_prices(cli, pg);
     PQfinish(pg);
     return cli_stdout_status(st);
 }

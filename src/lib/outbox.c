@@ -52,7 +52,7 @@ int ent_outbox_status_get(ent_db *db, ent_outbox_status *out)
     sqlite3_stmt *st = entx_stmt(db,
         "SELECT s.store, (SELECT coalesce(max(seq), 0) FROM sync_outbox), s.acked_seq, "
         "(SELECT count(*) FROM sync_outbox WHERE seq > s.acked_seq), "
-        "(SELECT at FROM sync_outbox WHERE seq > s.acked_seq ORDER BY seq LIMIT 1), s.acked_at "
+        "(SELECT at FROM sync_outbox WHERE seq > s.acked_seq ORDER BY seq LIMIT 1), s.acked_at, s.pulled_id "
         "FROM sync_state s WHERE s.one = 1");
     if (st == NULL)
         return ENT_ERROR;
@@ -64,6 +64,7 @@ int ent_outbox_status_get(ent_db *db, ent_outbox_status *out)
         out->pending = sqlite3_column_int64(st, 3);
         entx_col_copy(st, out->oldest_pending, sizeof out->oldest_pending, 4);
         entx_col_copy(st, out->acked_at, sizeof out->acked_at, 5);
+        out->pulled_id = sqlite3_column_int64(st, 6);
     } else {
         rc = entx_fail_sql(db, "reading the sync state");
     }
@@ -146,5 +147,20 @@ int ent_outbox_ack(ent_db *db, const char *store, int64_t upto)
     sqlite3_bind_text(st, 1, store, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, upto);
     sqlite3_bind_text(st, 3, now, -1, SQLITE_TRANSIENT);
+    return entx_tx_end(db, entx_exec_stmt(db, st));
+}
+
+int ent_outbox_pulled(ent_db *db, int64_t id)
+{
+    entx_ok(db);
+    if (id < 0)
+        return entx_fail(db, ENT_INVALID, "head office's change %lld does not exist", (long long)id);
+    int rc = entx_tx_begin(db);
+    if (rc != ENT_OK)
+        return rc;
+    sqlite3_stmt *st = entx_stmt(db, "UPDATE sync_state SET pulled_id = max(pulled_id, ?1) WHERE one = 1");
+    if (st == NULL)
+        return entx_tx_end(db, ENT_ERROR);
+    sqlite3_bind_int64(st, 1, id);
     return entx_tx_end(db, entx_exec_stmt(db, st));
 }

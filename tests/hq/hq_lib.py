@@ -74,7 +74,7 @@ class Cluster:
         os.mkdir(self.sock)
         self.own(self.sock)
         self.own(self.dir)
-        atexit.register(self.stop)
+        atexit.register(self.cleanup)
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
         self.cert = os.path.join(self.dir, "server.crt")
         key = os.path.join(self.dir, "server.key")
@@ -173,6 +173,15 @@ def local_events(db):
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
         return [r[0] for r in con.execute("SELECT uuid FROM sync_outbox ORDER BY seq")]
+    finally:
+        con.close()
+
+
+def sqlite(db, sql):
+    """One value of sql on db, read-only."""
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return con.execute(sql).fetchone()[0]
     finally:
         con.close()
 

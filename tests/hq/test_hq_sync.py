@@ -73,10 +73,10 @@ def sell(code, n):
 
 # ---- set up head office -----------------------------------------------------
 p = hq("init")
-check(p.returncode == 0 and "1 migration applied" in p.stdout, f"hq init: {p.stdout}{p.stderr}")
+check(p.returncode == 0 and "2 migrations applied" in p.stdout, f"hq init: {p.stdout}{p.stderr}")
 p = hq("init")
 check(p.returncode == 0 and "0 migrations applied" in p.stdout, f"hq init again changes nothing: {p.stdout}{p.stderr}")
-check(C.psql("SELECT count(*) FROM hq.schema_migration") == "1", "one migration recorded")
+check(C.psql("SELECT count(*) FROM hq.schema_migration") == "2", "both migrations recorded")
 p = H.entrepot("hq", "init", "--pg", C.admin + " password=secret")
 check(p.returncode == 2 and "password" in p.stderr and "secret" not in p.stderr,
       f"a password in the address is refused, not echoed: {p.stderr}")
@@ -215,6 +215,36 @@ C.start()
 p = sync("SH03")
 check(p.returncode == 0, f"sync once head office is back: {p.stderr}")
 exactly_once("SH03", "after head office came back")
+
+# ---- prices and names from head office ----------------------------------------
+g1 = SELLS["SH01"]
+p = hq("price", "set", g1, "--price", "88.80", "--name-en", "Head office's name")
+check(p.returncode == 0 and "every store" in p.stdout, f"hq price set: {p.stdout}{p.stderr}")
+p = hq("price", "set", g1, "--price", "77.70", "--store", "SH02")
+check(p.returncode == 0, f"a price for one store: {p.stderr}")
+p = hq("price", "set", "4006381333931", "--price", "1")
+check(p.returncode == 0, f"a price for a commodity no store lists: {p.stderr}")
+changes = C.psql("SELECT count(*) FROM hq.price_change")
+for bad, status, words in ((("--price", "1.234"), 2, "not a price"), (("--price", "1", "--store", "SH99"), 1,
+                           "not registered"), ((), 2, "needs --price")):
+    p = hq("price", "set", g1, *bad)
+    check(p.returncode == status and words in p.stderr, f"hq price set {bad} refused: {p.stderr}")
+check(C.psql("SELECT count(*) FROM hq.price_change") == changes, "the refusals recorded nothing")
+r = C.psql_store("SH01", PASSWORD["SH01"], "SELECT count(*) FROM hq.price_change")
+check(r.stdout.strip() == "2", f"SH01 sees the chain's changes, not SH02's own: {r.stdout}{r.stderr}")
+p = sync("SH01")
+check(p.returncode == 0 and "1 price change from head office applied, 1 for commodities this store does not list"
+      in p.stdout, f"sync pulls the prices: {p.stdout}{p.stderr}")
+shown = {r["field"]: r["value"] for r in json.loads(H.entrepot("--json", "product", "show", g1, db=DB["SH01"]).stdout)}
+check(shown.get("price", "").startswith("88.80 ") and shown.get("name_en") == "Head office's name", f"the new price and name: {shown}")
+queued = H.sqlite(DB["SH01"], "SELECT count(*) FROM label_queue q JOIN product p ON p.id = q.product_id "
+                  f"WHERE p.gtin = '0{g1}' OR p.gtin = '{g1}'")
+check(queued >= 1, f"its shelf label is queued ({queued})")
+p = sync("SH01", "--status")
+check("prices still to pull    0" in p.stdout, f"--status: nothing left to pull: {p.stdout}")
+p = sync("SH01")
+check(p.returncode == 0 and "0 price changes" in p.stdout and "0 events sent" not in p.stdout,
+      f"the next sync pulls nothing and pushes the label jobs the pull queued: {p.stdout}{p.stderr}")
 
 # ---- row-level security: a store's role and another store's rows --------------
 r = C.psql_store("SH02", PASSWORD["SH02"], "SELECT count(*) FROM hq.event WHERE store = 'SH01'")
