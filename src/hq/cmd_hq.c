@@ -15,6 +15,7 @@ static const char hq_help[] =
     "       entrepot hq store list --pg URL\n"
     "       entrepot hq price set CODE [--price 12.50] [--name-zh NAME] [--name-en NAME]\n"
     "                             [--store CODE] --pg URL\n"
+    "       entrepot hq report stock|sales [--store CODE] [--from DATE] [--to DATE] --pg URL\n"
     "\n"
     "Head office on PostgreSQL (README, \"Head office\"). URL is a libpq connection\n"
     "string or postgresql:// URL of the head-office database ($ENTREPOT_HQ when not\n"
@@ -32,6 +33,10 @@ static const char hq_help[] =
     "price set   sets a commodity's (GTIN or SKU) price and names for every store, or\n"
     "            for one (--store); each store applies the changes in order at its\n"
     "            next sync, in one transaction, and queues their shelf labels.\n"
+    "report      from what the stores have pushed: stock (units on hand and lots)\n"
+    "            by origin country per store, and chain-wide (store \"*\"); sales\n"
+    "            (lines, units, amount in minor units, net of returns) by store, day\n"
+    "            (the store's local day, --from/--to) and origin country.\n"
     "\n"
     "examples:\n"
     "  entrepot hq init --pg 'host=hq.example dbname=hq user=hqadmin'\n"
@@ -240,7 +245,7 @@ static int hq_store_list(struct cli *cli, const char *url)
         st = hq_fail(pg, res, "listing the stores");
     else {
         static const char *const head[] = {"code", "name", "role", "created_at"};
-        struct cli_table *t = cli_table_new(4, head, "");
+        struct cli_table *t = cli_table_new(4, head, NULL);
         for (int r = 0; t && r < PQntuples(res); r++) {
             const char *cells[4] = {PQgetvalue(res, r, 0), PQgetvalue(res, r, 1), PQgetvalue(res, r, 2),
                                     PQgetvalue(res, r, 3)};
@@ -321,14 +326,84 @@ static int hq_price_set(const char *url, const struct price_args *a)
     return st;
 }
 
+static const char report_stock_sql[] =
+    "WITH lots AS (SELECT store, body->>'uuid' AS lot, body->>'origin' AS origin FROM hq.event WHERE kind = 'lot' "
+    "AND ($1::text IS NULL OR store = $1)), "
+    "moves AS (SELECT store, body->>'lot' AS lot, sum((body->>'qty')::bigint) AS qty FROM hq.event "
+    "WHERE kind = 'move' AND ($1::text IS NULL OR store = $1) GROUP BY 1, 2) "
+    "SELECT coalesce(l.store, '*'), l.origin, sum(m.qty), count(*) FILTER (WHERE m.qty <> 0) "
+    "FROM lots l JOIN moves m USING (store, lot) GROUP BY GROUPING SETS ((l.store, l.origin), (l.origin)) "
+    "HAVING sum(m.qty) <> 0 ORDER BY l.store NULLS LAST, 3 DESC, 2";
+static const char report_sales_sql[] =
+    "SELECT s.store, s.body->>'day', l.body->>'origin', count(*), sum((l.body->>'qty')::bigint), "
+    "sum((l.body->>'amount')::bigint) FROM hq.event l JOIN hq.event s ON s.store = l.store AND s.kind = 'sale' "
+    "AND s.body->>'uuid' = l.body->>'sale' WHERE l.kind = 'sale_line' AND ($1::text IS NULL OR l.store = $1) "
+    "AND ($2::text IS NULL OR s.body->>'day' >= $2) AND ($3::text IS NULL OR s.body->>'day' <= $3) "
+    "GROUP BY 1, 2, 3 ORDER BY 1, 2, 6 DESC, 3";
+
+struct report_args {
+    const char *what, *store, *from, *to;
+};
+
+static int check_report_args(const struct report_args *a)
+{
+    char v[ENT_CLIP_SIZE];
+    const char *dates[2] = {a->from, a->to};
+    if (strcmp(a->what, "stock") != 0 && strcmp(a->what, "sales") != 0)
+        return cli_error(EXIT_USAGE, "hq report needs stock or sales, not '%s'", ent_text_clip(v, sizeof v, a->what, 40));
+    if (a->store && !ent_outbox_store_valid(a->store))
+        return cli_error(EXIT_USAGE, "'%s' is not a store code: 2 to 16 capital letters and digits",
+                         ent_text_clip(v, sizeof v, a->store, 40));
+    for (int i = 0; i < 2; i++)
+        if (dates[i] && ent_date_check(NULL, dates[i]) != ENT_OK)
+            return cli_error(EXIT_USAGE, "%s: %s", i ? "--to" : "--from", ent_error_last()->message);
+    if (strcmp(a->what, "stock") == 0 && (a->from || a->to))
+        return cli_error(EXIT_USAGE, "hq report stock is the stock now: --from and --to are for sales");
+    return 0;
+}
+
+static int hq_report(struct cli *cli, const char *url, const struct report_args *a)
+{
+    PGconn *pg = NULL;
+    int st;
+    if ((st = check_report_args(a)) != 0 || (st = hq_connect(&pg, url, NULL, false)) != 0)
+        return st;
+    bool stock = strcmp(a->what, "stock") == 0;
+    const char *params[3] = {a->store, a->from, a->to};
+    PGresult *res = PQexecParams(pg, stock ? report_stock_sql : report_sales_sql, stock ? 1 : 3, NULL, params, NULL,
+                                 NULL, 0);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK)
+        st = hq_fail(pg, res, "reading the report");
+    else {
+        static const char *const stock_head[] = {"store", "origin", "units", "lots"};
+        static const char *const sales_head[] = {"store", "day", "origin", "lines", "units", "amount_minor"};
+        int ncols = stock ? 4 : 6;
+        struct cli_table *t = cli_table_new(ncols, stock ? stock_head : sales_head, stock ? "..nn" : "...nnn");
+        for (int r = 0; t && r < PQntuples(res); r++) {
+            const char *cells[6];
+            for (int c = 0; c < ncols; c++)
+                cells[c] = PQgetvalue(res, r, c);
+            cli_table_add(t, cells);
+        }
+        if (t)
+            cli_table_print(cli, t, stdout);
+        cli_table_free(t);
+    }
+    PQclear(res);
+    PQfinish(pg);
+    return st;
+}
+
 int cmd_hq(struct cli *cli, int argc, char **argv)
 {
     const char *url = NULL, *name = NULL, *password_file = NULL;
     struct price_args pa = {0};
+    struct report_args ra = {0};
     const struct cli_opt opts[] = {{"pg", &url, NULL},           {"name", &name, NULL},
                                    {"password-file", &password_file, NULL},
                                    {"price", &pa.price, NULL},   {"name-zh", &pa.name_zh, NULL},
                                    {"name-en", &pa.name_en, NULL}, {"store", &pa.store, NULL},
+                                   {"from", &ra.from, NULL},     {"to", &ra.to, NULL},
                                    {0}};
     const char *pos[3];
     int npos, st = cli_parse(argc, argv, opts, hq_help, pos, 3, &npos);
@@ -346,5 +421,10 @@ int cmd_hq(struct cli *cli, int argc, char **argv)
         pa.code = pos[2];
         return cli_stdout_status(hq_price_set(hq_url(url), &pa));
     }
-    return cli_error(EXIT_USAGE, "hq needs init, store add CODE, store list or price set CODE (see --help)");
+    if (npos == 2 && strcmp(pos[0], "report") == 0) {
+        ra.what = pos[1];
+        ra.store = pa.store;
+        return cli_stdout_status(hq_report(cli, hq_url(url), &ra));
+    }
+    return cli_error(EXIT_USAGE, "hq needs init, store add CODE, store list, price set CODE or report (see --help)");
 }

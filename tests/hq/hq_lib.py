@@ -186,6 +186,14 @@ def sqlite(db, sql):
         con.close()
 
 
+def sqlite_rows(db, sql):
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return [tuple(r) for r in con.execute(sql).fetchall()]
+    finally:
+        con.close()
+
+
 def finish(cluster):
     print(f"{PASS} passed, {FAIL} failed")
     cluster.cleanup()

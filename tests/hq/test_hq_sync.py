@@ -246,6 +246,38 @@ p = sync("SH01")
 check(p.returncode == 0 and "0 price changes" in p.stdout and "0 events sent" not in p.stdout,
       f"the next sync pulls nothing and pushes the label jobs the pull queued: {p.stdout}{p.stderr}")
 
+# ---- head office's reports, from what the stores pushed ------------------------
+def report(*args):
+    p = H.entrepot("--json", "hq", "report", *args, "--pg", C.admin)
+    check(p.returncode == 0, f"hq report {args}: {p.stderr}")
+    return json.loads(p.stdout or "[]")
+
+
+rows = report("stock")
+for code in DB:
+    local = dict(H.sqlite_rows(DB[code], "SELECT l.origin, SUM(m.qty) FROM stock_move m JOIN lot l ON l.id = m.lot_id "
+                                         "GROUP BY l.origin HAVING SUM(m.qty) <> 0"))
+    at_hq = {r["origin"]: int(r["units"]) for r in rows if r["store"] == code}
+    check(local == at_hq and len(local) > 3, f"{code}'s stock by origin at head office is the store's own "
+          f"({len(local)} origins)")
+chain = {r["origin"]: int(r["units"]) for r in rows if r["store"] == "*"}
+summed = {}
+for r in rows:
+    if r["store"] != "*":
+        summed[r["origin"]] = summed.get(r["origin"], 0) + int(r["units"])
+check(chain == summed, "the chain-wide rows add up the stores'")
+local = sorted(H.sqlite_rows(DB["SH01"], "SELECT s.day, l.origin, count(*), SUM(l.qty), SUM(l.amount) FROM sale_line l "
+                                         "JOIN sale s ON s.id = l.sale_id GROUP BY 1, 2"))
+at_hq = sorted((r["day"], r["origin"], int(r["lines"]), int(r["units"]), int(r["amount_minor"]))
+               for r in report("sales", "--store", "SH01"))
+check(local == at_hq and len(local) >= 1, f"SH01's sales by day and country at head office: {at_hq} {local}")
+day = local[0][0]
+check(report("sales", "--from", day, "--to", day) != [] and report("sales", "--to", "2000-01-01") == [],
+      "--from and --to choose the days")
+for bad in (("foo",), ("sales", "--from", "2026-02-30"), ("stock", "--store", "x"), ("stock", "--from", day)):
+    p = H.entrepot("hq", "report", *bad, "--pg", C.admin)
+    check(p.returncode == 2, f"hq report {bad} refused: {p.stderr}")
+
 # ---- row-level security: a store's role and another store's rows --------------
 r = C.psql_store("SH02", PASSWORD["SH02"], "SELECT count(*) FROM hq.event WHERE store = 'SH01'")
 check(r.returncode == 0 and r.stdout.strip() == "0", f"SH02 sees none of SH01's rows: {r.stdout}{r.stderr}")
