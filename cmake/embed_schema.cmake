@@ -1,10 +1,21 @@
 # Writes a C file holding every schema/NNN_*.sql migration as a string, in order.
 # gcc 12 has no #embed, so the build turns the SQL into byte arrays here.
-# Inputs: SCHEMA_DIR, OUTPUT.
+# Inputs: SCHEMA_DIR, OUTPUT; SYMBOL, COUNT and HEADER (default entx_migrations,
+# entx_migration_count, schema.h),
+# for head office's own migrations (schema/hq, SYMBOL hq_migrations).
+if(NOT SYMBOL)
+  set(SYMBOL entx_migrations)
+endif()
+if(NOT COUNT)
+  set(COUNT entx_migration_count)
+endif()
+if(NOT HEADER)
+  set(HEADER schema.h)
+endif()
 file(GLOB migrations "${SCHEMA_DIR}/[0-9][0-9][0-9]_*.sql")
 list(SORT migrations)
 set(body "/* Generated from the schema folder by cmake/embed_schema.cmake: do not edit. */\n")
-string(APPEND body "#include \"schema.h\"\n\n")
+string(APPEND body "#include \"${HEADER}\"\n\n")
 set(table "")
 set(n 0)
 foreach(path IN LISTS migrations)
@@ -21,7 +32,7 @@ foreach(path IN LISTS migrations)
   string(APPEND table "    {${version}, \"${name}\", sql_${n}},\n")
   set(n ${expect})
 endforeach()
-string(APPEND body "\nconst struct ent_migration entx_migrations[] = {\n${table}};\n")
-string(APPEND body "const int entx_migration_count = ${n};\n")
+string(APPEND body "\nconst struct ent_migration ${SYMBOL}[] = {\n${table}};\n")
+string(APPEND body "const int ${COUNT} = ${n};\n")
 file(WRITE "${OUTPUT}.tmp" "${body}")
 file(COPY_FILE "${OUTPUT}.tmp" "${OUTPUT}" ONLY_IF_DIFFERENT)

@@ -17,5 +17,6 @@
 #include "entrepot/demo.h"
 #include "entrepot/user.h"
 #include "entrepot/purchase.h"
+#include "entrepot/outbox.h"
 
 #endif

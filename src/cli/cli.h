@@ -191,6 +191,9 @@ int cmd_user(struct cli *cli, int argc, char **argv);
 int cmd_token(struct cli *cli, int argc, char **argv);
 /* src/server/server.c */
 int cmd_serve(struct cli *cli, int argc, char **argv);
+/* Head office (src/hq): `hq` and `sync`. */
+int cmd_hq(struct cli *cli, int argc, char **argv);
+int cmd_sync(struct cli *cli, int argc, char **argv);
 
 /* The next space-separated word of *args (cut in place); NULL when none is left. */
 char *cli_next_word(char **args);

@@ -34,6 +34,8 @@ static const char usage[] =
     "  report      sales (by day, hour, counter, cashier, commodity, country), flow\n"
     "  receipt     verify a printed receipt's QR payload\n"
     "  serve       the store server: the JSON API over HTTP for the hall's devices\n"
+    "  sync        push this store's changes to head office (PostgreSQL)\n"
+    "  hq          head office: set up its PostgreSQL schema, register stores\n"
     "  check       integrity check and ledger recomputation\n"
     "  backup      consistent online copy of the database\n"
     "  version     print the version\n"
@@ -71,6 +73,7 @@ static const struct cli_command commands[] = {
     {"report", cmd_report},   {"store", cmd_store},
     {"user", cmd_user},       {"token", cmd_token},   {"serve", cmd_serve},
     {"supplier", cmd_supplier}, {"purchase", cmd_purchase}, {"rate", cmd_rate}, {"landed", cmd_landed},
+    {"hq", cmd_hq},           {"sync", cmd_sync},
 };
 
 int main(int argc, char **argv)

@@ -199,7 +199,8 @@ unset ENTREPOT_NOW ENTREPOT_TODAY
 # is migrated: lots of commodities with a shelf life get
 # the expiry their production date gives (schema 5).
 sqlite3 "$WORK/day1.db" ".backup '$WORK/old.db'"
-sqlite3 "$WORK/old.db" "UPDATE lot SET expiry = NULL; DROP INDEX stock_count_open;
+sqlite3 "$WORK/old.db" "DROP TRIGGER sync_lot_insert; DROP TRIGGER sync_stock_move_insert; DROP TRIGGER sync_stock_count_insert; DROP TRIGGER sync_stock_count_update; DROP TRIGGER sync_sale_insert; DROP TRIGGER sync_sale_line_insert; DROP TRIGGER sync_sale_pay_insert; DROP TRIGGER sync_journal_insert; DROP TRIGGER sync_flow_count_insert; DROP TRIGGER sync_flow_count_update; DROP TRIGGER sync_label_queue_insert; DROP TRIGGER sync_label_print_insert; DROP TABLE sync_outbox; DROP TABLE sync_state;
+    UPDATE lot SET expiry = NULL; DROP INDEX stock_count_open;
     ALTER TABLE stock_count_line DROP COLUMN as_of_move_id; ALTER TABLE stock_count_line DROP COLUMN counted_by;
     ALTER TABLE stock_count_line DROP COLUMN counted_at; DROP INDEX location_code_nocase;
     ALTER TABLE product DROP COLUMN priced; ALTER TABLE product DROP COLUMN retired_at;
@@ -228,6 +229,13 @@ jqtrue "migration 012 location sums" "(map(.units) | add) == $want" -- --db "$WO
 expect 0 "every balance matches" -- --db "$WORK/old.db" check
 sqlite3 "$WORK/old.db" "UPDATE stock_sum_product SET sellable = sellable + 5 WHERE rowid = (SELECT MIN(rowid) FROM stock_sum_product)"
 expect 1 "summary drift: " -- --db "$WORK/old.db" check
+
+# Migration 017: what the database held becomes events in the outbox, one per row.
+[ "$(sqlite3 "$WORK/old.db" "SELECT (SELECT count(*) FROM sync_outbox WHERE kind = 'lot') = (SELECT count(*) FROM lot)
+    AND (SELECT count(*) FROM sync_outbox WHERE kind = 'move') = (SELECT count(*) FROM stock_move)
+    AND (SELECT count(*) FROM sync_outbox WHERE kind = 'journal') = (SELECT count(*) FROM journal)
+    AND (SELECT count(*) FROM sync_outbox WHERE kind = 'sale_line') = (SELECT count(*) FROM sale_line)
+    AND (SELECT count(*) FROM stock_move) > 0")" = 1 ] && ok || fail "migration 017: the outbox holds every lot, move, journal record and sale line"
 
 # A database from a newer entrepot is refused, an older one is migrated.
 sqlite3 "$WORK/copy.db" "PRAGMA user_version = 99"

@@ -8,6 +8,9 @@
 
 int main(int argc, char **argv)
 {
+    /* where a sync waits, for the head-office failure tests (src/hq/hq.h) */
+    extern const char *hq_sync_hold;
+    hq_sync_hold = getenv("ENTREPOT_SYNC_HOLD");
     int st = test_clock_from_env();
     return st != 0 ? st : entrepot_release_main(argc, argv);
 }
