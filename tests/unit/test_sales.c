@@ -828,7 +828,12 @@ static void migration_8(void **state)
         "DROP TRIGGER stock_sum_balance_rekey; DROP TRIGGER stock_sum_balance_delete;"
         "DROP TABLE stock_sum_location; DROP TABLE stock_sum_product; DROP TRIGGER stock_sum_product_insert; DROP TRIGGER stock_sum_product_reorder; DROP TRIGGER stock_sum_location_kind;"
         /* search keys */
-        "DROP TABLE product_key; DROP TABLE search_pending;";
+        "DROP TABLE product_key; DROP TABLE search_pending;"
+        /* on-hand per lot and per origin (schema 18) */
+        "DROP TRIGGER stock_sum_lot_balance_insert; DROP TRIGGER stock_sum_lot_balance_update;"
+        "DROP TRIGGER stock_sum_lot_balance_rekey; DROP TRIGGER stock_sum_lot_balance_delete;"
+        "DROP TRIGGER stock_sum_lot_lot_change; DROP TRIGGER stock_sum_lot_unit_change;"
+        "DROP TABLE stock_sum_lot; DROP TABLE stock_sum_origin; DROP TABLE stock_sum_product_origin;";
     char *err = NULL;
     if (sqlite3_exec(raw, old, NULL, NULL, &err) != SQLITE_OK || sqlite3_exec(raw, pragma, NULL, NULL, &err) != SQLITE_OK)
         fail_msg("downgrade: %s", err);
