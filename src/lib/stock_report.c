@@ -171,16 +171,20 @@ static void levels_sql(char *sql, size_t len, const ent_levels_query *q, int64_t
                  origin[0] ? "AND s.origin = ?3" : "", expiring ? "AND (s.expiry IS NULL) = 0 AND s.expiry <= ?4" : "");
         return;
     }
-    if (!narrow && q->by == ENT_BY_PRODUCT && !origin[0] && !expiring) {
+    if (!narrow && q->by == ENT_BY_PRODUCT && !expiring) {
         /* A commodity has a row per cost currency: the page of commodities
          * has at least as many rows as the limit asks. */
         snprintf(sql, len,
                  "SELECT " PRODUCT_KEYS ", " BALANCE_FIGURES " "
-                 "FROM (SELECT product_id FROM stock_sum_product WHERE qty > 0 ORDER BY product_id LIMIT ?5) s "
+                 "FROM (%s) s "
                  "JOIN stock_balance b ON b.product_id = s.product_id JOIN lot l ON l.id = b.lot_id "
                  "JOIN product p ON p.id = s.product_id "
-                 "WHERE b.qty > 0 GROUP BY s.product_id, l.cost_currency ORDER BY s.product_id, l.cost_currency "
-                 "LIMIT ?5");
+                 "WHERE b.qty > 0 %s GROUP BY s.product_id, l.cost_currency ORDER BY s.product_id, l.cost_currency "
+                 "LIMIT ?5",
+                 origin[0] ? "SELECT DISTINCT product_id FROM stock_sum_product_origin WHERE origin = ?3 AND qty > 0 "
+                             "ORDER BY product_id LIMIT ?5"
+                           : "SELECT product_id FROM stock_sum_product WHERE qty > 0 ORDER BY product_id LIMIT ?5",
+                 origin[0] ? "AND l.origin = ?3" : "");
         return;
     }
     const char *keys, *group, *order;
