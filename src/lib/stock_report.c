@@ -167,8 +167,10 @@ static void levels_sql(char *sql, size_t len, const ent_levels_query *q, int64_t
                  "SELECT " LOT_KEYS ", " LOT_FIGURES " "
                  "FROM stock_sum_lot s JOIN lot l ON l.id = s.lot_id JOIN product p ON p.id = s.product_id "
                  "WHERE s.qty > 0 %s %s "
-                 "ORDER BY s.expiry IS NULL, s.expiry, s.product_id, s.code LIMIT ?5",
-                 origin[0] ? "AND s.origin = ?3" : "", expiring ? "AND (s.expiry IS NULL) = 0 AND s.expiry <= ?4" : "");
+                 "ORDER BY %s s.expiry, s.product_id, s.code LIMIT ?5",
+                 origin[0] ? "AND s.origin = ?3" : "", expiring ? "AND (s.expiry IS NULL) = 0 AND s.expiry <= ?4" : "",
+                 /* expiring: the first term is fixed, and naming it would sort */
+                 expiring ? "" : "s.expiry IS NULL,");
         return;
     }
     if (!narrow && q->by == ENT_BY_PRODUCT && !expiring) {

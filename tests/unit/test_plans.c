@@ -54,20 +54,23 @@ static const char *const large[] = {
  */
 static const struct {
     const char *sql_has, *why;
+    bool walk; /* stops at the page: its plan must not sort what it walks */
 } allowed[] = {
     {"FROM stock_sum_product WHERE qty > 0 ORDER BY product_id LIMIT",
-     "stock levels by product: walks the commodities with stock (partial index) in id order, stops at the page"},
+     "stock levels by product: walks the commodities with stock (partial index) in id order, stops at the page", true},
     {"FROM stock_sum_lot s JOIN lot l",
-     "stock levels by lot and expiring: walks the on-hand lots (partial index) in expiry order, stops at the page"},
+     "stock levels by lot and expiring: walks the on-hand lots (partial index) in expiry order, stops at the page",
+     true},
     {"FROM stock_sum_product s JOIN product p ON p.id = s.product_id WHERE s.reorder_point > 0",
-     "low stock: walks the partial index of the commodities at or below their reorder point (the view itself)"},
+     "low stock: walks the partial index of the commodities at or below their reorder point (the view itself)", true},
     {"FROM stock_sum_product_origin WHERE origin = ?3 AND qty > 0 ORDER BY product_id LIMIT",
      "stock levels by product of one origin: walks the commodities in id order, stops at the page (a rare "
-     "origin reads further)"},
+     "origin reads further)",
+     true},
     {"FROM product WHERE retired_at IS NULL AND (?2 IS NULL OR origin = ?2) ORDER BY id LIMIT",
-     "product list --limit N: the catalogue in the order it was added (rowid), stops at the limit"},
+     "product list --limit N: the catalogue in the order it was added (rowid), stops at the limit", true},
     {"loc.code, loc.kind, NULL, NULL, NULL, NULL, 0, SUM(b.qty)",
-     "NOT DONE (issue 21 left): stock levels by location, unnarrowed, still adds up every balance"},
+     "NOT DONE (issue 21 left): stock levels by location, unnarrowed, still adds up every balance", false},
 };
 
 /* The names a large table goes by in sql: itself, and an alias after it. */
@@ -91,12 +94,13 @@ static bool names_large(const char *sql, const char *name)
     return false;
 }
 
-static bool allow_listed(const char *sql)
+/* 0: not listed, 1: listed, 2: listed as a walk that stops at the page. */
+static int allow_listed(const char *sql)
 {
     for (size_t i = 0; i < sizeof allowed / sizeof *allowed; i++)
         if (strstr(sql, allowed[i].sql_has))
-            return true;
-    return false;
+            return allowed[i].walk ? 2 : 1;
+    return 0;
 }
 
 /* Fails on every SCAN of a large table in the plans of the collected SQL. */
@@ -111,6 +115,11 @@ static int check_plans(sqlite3 *raw, const char *stats)
         while (sqlite3_step(st) == SQLITE_ROW) {
             const char *d = (const char *)sqlite3_column_text(st, 3);
             char name[64];
+            /* A walk that has to sort reads everything before its first row. */
+            if (strcmp(d, "USE TEMP B-TREE FOR ORDER BY") == 0 && allow_listed(seen[i]) == 2) {
+                print_message("%s: %s\n  in: %s\n", stats, d, seen[i]);
+                bad++;
+            }
             if (sscanf(d, "SCAN %63[A-Za-z0-9_]", name) != 1 || !names_large(seen[i], name))
                 continue;
             if (allow_listed(seen[i]))
