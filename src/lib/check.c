@@ -35,12 +35,12 @@ static const char sums_sql[] =
     "WHERE COALESCE(s.qty, 0) <> COALESCE(g.q, 0) OR COALESCE(s.sellable, 0) <> COALESCE(g.s, 0) "
     "   OR (COALESCE(s.reorder_point, 0) <> p.reorder_point AND (s.product_id IS NOT NULL OR p.reorder_point > 0))";
 
-static int check_sums(ent_db *db, int *problems, ent_check_cb cb, void *ud)
+static int check_sums_sql(ent_db *db, const char *sql, int *problems, ent_check_cb cb, void *ud)
 {
     sqlite3_stmt *st = NULL;
     char line[512];
     int sc;
-    if (sqlite3_prepare_v2(db->sql, sums_sql, -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL) != SQLITE_OK)
         return entx_fail_sql(db, "recomputing the stock summaries");
     while ((sc = sqlite3_step(st)) == SQLITE_ROW) {
         snprintf(line, sizeof line, "summary drift: %s: summary %s, balances %s", sqlite3_column_text(st, 0),
@@ -50,6 +50,46 @@ static int check_sums(ent_db *db, int *problems, ent_check_cb cb, void *ud)
     }
     sqlite3_finalize(st);
     return sc == SQLITE_DONE ? ENT_OK : entx_fail_sql(db, "recomputing the stock summaries");
+}
+
+/* The per-lot and per-origin summaries (schema 18) against the balances and
+ * the lots: quantities, the lot's copied keys, and each origin's row. */
+static const char lot_sums_sql[] =
+    "WITH bal AS (SELECT lot_id, SUM(qty) AS q FROM stock_balance GROUP BY lot_id), "
+    "org AS (SELECT l.origin, COALESCE(l.cost_currency, '') AS cur, SUM(b.qty) AS q, "
+    "               COUNT(DISTINCT CASE WHEN b.qty > 0 THEN b.lot_id END) AS n, "
+    "               COUNT(DISTINCT CASE WHEN b.qty > 0 THEN b.product_id END) AS np, "
+    "               SUM(CASE WHEN l.unit_cost IS NULL THEN b.qty ELSE 0 END) AS u, "
+    "               SUM(CASE WHEN l.unit_cost IS NOT NULL AND p.unit NOT IN ('g', 'ml') THEN b.qty * l.unit_cost "
+    "                   ELSE 0 END) AS vu, "
+    "               SUM(CASE WHEN l.unit_cost IS NOT NULL AND p.unit IN ('g', 'ml') THEN b.qty * l.unit_cost "
+    "                   ELSE 0 END) AS vm "
+    "        FROM stock_balance b JOIN lot l ON l.id = b.lot_id JOIN product p ON p.id = l.product_id "
+    "        GROUP BY l.origin, COALESCE(l.cost_currency, '')) "
+    "SELECT 'lot ' || l.code || ' of ' || COALESCE(p.gtin, p.sku), "
+    "       COALESCE(s.qty, 0) || ' on hand, origin ' || COALESCE(s.origin, '-'), "
+    "       COALESCE(g.q, 0) || ' on hand, origin ' || l.origin "
+    "FROM lot l JOIN product p ON p.id = l.product_id LEFT JOIN stock_sum_lot s ON s.lot_id = l.id "
+    "LEFT JOIN bal g ON g.lot_id = l.id "
+    "WHERE COALESCE(s.qty, 0) <> COALESCE(g.q, 0) OR (s.lot_id IS NOT NULL AND (s.origin <> l.origin "
+    "   OR s.product_id <> l.product_id OR s.cost_currency <> COALESCE(l.cost_currency, '') "
+    "   OR s.unit_cost IS NOT l.unit_cost OR s.milli <> (p.unit IN ('g', 'ml')) OR s.expiry IS NOT l.expiry "
+    "   OR s.code <> l.code)) "
+    "UNION ALL "
+    "SELECT 'origin ' || COALESCE(s.origin, g.origin) || ' ' || COALESCE(s.cost_currency, g.cur), "
+    "       COALESCE(s.qty, 0) || ' units, ' || COALESCE(s.lots, 0) || ' lots, ' || COALESCE(s.products, 0) "
+    "       || ' commodities, value ' || COALESCE(s.value_units, 0) || ' + ' || COALESCE(s.value_milli, 0) || '/1000', "
+    "       COALESCE(g.q, 0) || ' units, ' || COALESCE(g.n, 0) || ' lots, ' || COALESCE(g.np, 0) "
+    "       || ' commodities, value ' || COALESCE(g.vu, 0) || ' + ' || COALESCE(g.vm, 0) || '/1000' "
+    "FROM stock_sum_origin s FULL JOIN org g ON g.origin = s.origin AND g.cur = s.cost_currency "
+    "WHERE COALESCE(s.qty, 0) <> COALESCE(g.q, 0) OR COALESCE(s.lots, 0) <> COALESCE(g.n, 0) "
+    "   OR COALESCE(s.products, 0) <> COALESCE(g.np, 0) OR COALESCE(s.uncosted, 0) <> COALESCE(g.u, 0) "
+    "   OR COALESCE(s.value_units, 0) <> COALESCE(g.vu, 0) OR COALESCE(s.value_milli, 0) <> COALESCE(g.vm, 0)";
+
+static int check_sums(ent_db *db, int *problems, ent_check_cb cb, void *ud)
+{
+    int rc = check_sums_sql(db, sums_sql, problems, cb, ud);
+    return rc == ENT_OK ? check_sums_sql(db, lot_sums_sql, problems, cb, ud) : rc;
 }
 
 int ent_db_check(ent_db *db, ent_check_cb cb, void *ud)

@@ -88,6 +88,140 @@ static int levels_low(ent_db *db, const ent_levels_query *q, int64_t pid, ent_le
     return rc;
 }
 
+/* Reads one row's figures: columns from 11 on are qty, products, lots,
+ * cost_currency, uncosted, value in units, value in thousandths, rows whose
+ * value left 64 bits. A figure the summaries keep that is no longer an
+ * integer left 64 bits too (only a hand-edited database). */
+static int level_row(ent_db *db, sqlite3_stmt *st, ent_level *row)
+{
+    const char **texts[] = {&row->gtin, &row->sku, &row->name_zh, &row->name_en, &row->location,
+                            &row->location_kind, &row->lot, &row->expiry, &row->declaration, &row->origin};
+    memset(row, 0, sizeof *row);
+    for (int i = 0; i < 10; i++)
+        *texts[i] = (const char *)sqlite3_column_text(st, i);
+    if (sqlite3_column_type(st, 11) != SQLITE_INTEGER)
+        return entx_fail(db, ENT_ERROR,
+                        "reading stock levels: the stock figures are too large to add up (a balance or unit cost "
+                        "beyond its bound, written outside entrepot): the integrity check names them");
+    row->reorder_point = sqlite3_column_int64(st, 10);
+    row->qty = sqlite3_column_int64(st, 11);
+    row->products = sqlite3_column_int64(st, 12);
+    row->lots = sqlite3_column_int64(st, 13);
+    row->cost_currency = (const char *)sqlite3_column_text(st, 14);
+    row->uncosted = sqlite3_column_int64(st, 15);
+    int64_t overflow = sqlite3_column_int64(st, 18);
+    if (sqlite3_column_type(st, 16) != SQLITE_INTEGER || sqlite3_column_type(st, 17) != SQLITE_INTEGER)
+        overflow = 1;
+    int rc = row_value(db, sqlite3_column_int64(st, 16), sqlite3_column_int64(st, 17), overflow, &row->value);
+    if (rc == ENT_OK && row->origin) {
+        const ent_country *c = NULL;
+        if (ent_country_lookup(&c, row->origin) == ENT_OK) {
+            row->origin_en = c->name_en;
+            row->origin_zh = c->name_zh;
+        }
+    }
+    return rc;
+}
+
+/* The columns of a row from the balances, after the keys. */
+#define BALANCE_FIGURES                                                                                                \
+    "SUM(b.qty), COUNT(DISTINCT b.product_id), COUNT(DISTINCT b.lot_id), l.cost_currency, "                           \
+    "SUM(CASE WHEN l.unit_cost IS NULL THEN b.qty ELSE 0 END), " VALUE_COLS
+
+/* Value of a lot's on-hand row in stock_sum_lot s, guarded like COST_FITS. */
+#define LOT_FITS "(s.unit_cost IS NULL OR s.unit_cost = 0 OR s.qty <= 9223372036854775807 / s.unit_cost)"
+#define LOT_FIGURES                                                                                                    \
+    "s.qty, 1, 1, NULLIF(s.cost_currency, ''), CASE WHEN s.unit_cost IS NULL THEN s.qty ELSE 0 END, "               \
+    "CASE WHEN s.unit_cost IS NOT NULL AND s.milli = 0 AND " LOT_FITS " THEN s.qty * s.unit_cost ELSE 0 END, "      \
+    "CASE WHEN s.unit_cost IS NOT NULL AND s.milli = 1 AND " LOT_FITS " THEN s.qty * s.unit_cost ELSE 0 END, "      \
+    "CASE WHEN " LOT_FITS " THEN 0 ELSE 1 END"
+
+#define PRODUCT_KEYS "p.gtin, p.sku, p.name_zh, p.name_en, NULL, NULL, NULL, NULL, NULL, NULL, p.reorder_point"
+#define LOT_KEYS "p.gtin, p.sku, p.name_zh, p.name_en, NULL, NULL, l.code, l.expiry, l.declaration, l.origin, 0"
+
+/*
+ * The SQL of one view. Without a commodity or a location to narrow it, each
+ * view reads a summary kept by the balance triggers and walks it in the
+ * view's order, so that a page costs its rows (schemas 12 and 18): origins
+ * from their own rows, lots (and what expires) from the on-hand lots in
+ * expiry order, commodities from those with stock in id order. A commodity
+ * or a location narrows the balances through their index; the conditions
+ * are written in only when asked, so that SQLite can use it.
+ */
+static void levels_sql(char *sql, size_t len, const ent_levels_query *q, int64_t pid, int64_t loc_id,
+                       const char *origin)
+{
+    bool narrow = pid != 0 || loc_id != 0;
+    bool expiring = !entx_empty(q->expiring_before);
+    if (!narrow && q->by == ENT_BY_ORIGIN && !expiring) {
+        snprintf(sql, len,
+                 "SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, origin, 0, qty, products, lots, "
+                 "       NULLIF(cost_currency, ''), uncosted, value_units, value_milli, 0 "
+                 "FROM stock_sum_origin WHERE lots > 0 %s ORDER BY qty DESC, origin, cost_currency LIMIT ?5",
+                 origin[0] ? "AND origin = ?3" : "");
+        return;
+    }
+    if (!narrow && q->by == ENT_BY_LOT) {
+        /* The terms of the partial index, so that the walk is in its order. */
+        snprintf(sql, len,
+                 "SELECT " LOT_KEYS ", " LOT_FIGURES " "
+                 "FROM stock_sum_lot s JOIN lot l ON l.id = s.lot_id JOIN product p ON p.id = s.product_id "
+                 "WHERE s.qty > 0 %s %s "
+                 "ORDER BY %s s.expiry, s.product_id, s.code LIMIT ?5",
+                 origin[0] ? "AND s.origin = ?3" : "", expiring ? "AND (s.expiry IS NULL) = 0 AND s.expiry <= ?4" : "",
+                 /* expiring: the first term is fixed, and naming it would sort */
+                 expiring ? "" : "s.expiry IS NULL,");
+        return;
+    }
+    if (!narrow && q->by == ENT_BY_PRODUCT && !expiring) {
+        /* A commodity has a row per cost currency: the page of commodities
+         * has at least as many rows as the limit asks. */
+        snprintf(sql, len,
+                 "SELECT " PRODUCT_KEYS ", " BALANCE_FIGURES " "
+                 "FROM (%s) s "
+                 "JOIN stock_balance b ON b.product_id = s.product_id JOIN lot l ON l.id = b.lot_id "
+                 "JOIN product p ON p.id = s.product_id "
+                 "WHERE b.qty > 0 %s GROUP BY s.product_id, l.cost_currency ORDER BY s.product_id, l.cost_currency "
+                 "LIMIT ?5",
+                 origin[0] ? "SELECT DISTINCT product_id FROM stock_sum_product_origin WHERE origin = ?3 AND qty > 0 "
+                             "ORDER BY product_id LIMIT ?5"
+                           : "SELECT product_id FROM stock_sum_product WHERE qty > 0 ORDER BY product_id LIMIT ?5",
+                 origin[0] ? "AND l.origin = ?3" : "");
+        return;
+    }
+    const char *keys, *group, *order;
+    switch (q->by) {
+    case ENT_BY_LOCATION:
+        keys = "NULL, NULL, NULL, NULL, loc.code, loc.kind, NULL, NULL, NULL, NULL, 0";
+        group = "loc.id";
+        order = "loc.code";
+        break;
+    case ENT_BY_LOT:
+        keys = LOT_KEYS;
+        group = "l.id";
+        order = "l.expiry IS NULL, l.expiry, p.id, l.code";
+        break;
+    case ENT_BY_ORIGIN:
+        keys = "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, l.origin, 0";
+        group = "l.origin";
+        order = "SUM(b.qty) DESC, l.origin";
+        break;
+    default:
+        keys = PRODUCT_KEYS;
+        group = "p.id";
+        order = "p.id";
+        break;
+    }
+    snprintf(sql, len,
+             "SELECT %s, " BALANCE_FIGURES " "
+             "FROM stock_balance b JOIN lot l ON l.id = b.lot_id JOIN product p ON p.id = b.product_id "
+             "JOIN location loc ON loc.id = b.location_id "
+             "WHERE b.qty > 0 %s %s %s %s "
+             "GROUP BY %s, l.cost_currency ORDER BY %s, l.cost_currency LIMIT ?5",
+             keys, pid ? "AND b.product_id = ?1" : "", loc_id ? "AND b.location_id = ?2" : "",
+             origin[0] ? "AND l.origin = ?3" : "", expiring ? "AND l.expiry <= ?4" : "", group, order);
+}
+
 int ent_stock_levels(ent_db *db, const ent_levels_query *q, ent_level_cb cb, void *ud)
 {
     int64_t pid = 0, loc_id = 0;
@@ -111,42 +245,12 @@ int ent_stock_levels(ent_db *db, const ent_levels_query *q, ent_level_cb cb, voi
     if (q->low)
         return levels_low(db, q, pid, cb, ud);
 
-    /* One query shape; the grouping decides the key columns. */
-    const char *keys, *group, *order;
-    switch (q->by) {
-    case ENT_BY_LOCATION:
-        keys = "NULL, NULL, NULL, NULL, loc.code, loc.kind, NULL, NULL, NULL, NULL, 0";
-        group = "loc.id";
-        order = "loc.code";
-        break;
-    case ENT_BY_LOT:
-        keys = "p.gtin, p.sku, p.name_zh, p.name_en, NULL, NULL, l.code, l.expiry, l.declaration, l.origin, 0";
-        group = "l.id";
-        order = "l.expiry IS NULL, l.expiry, p.id, l.code";
-        break;
-    case ENT_BY_ORIGIN:
-        keys = "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, l.origin, 0";
-        group = "l.origin";
-        order = "SUM(b.qty) DESC, l.origin";
-        break;
-    default:
-        keys = "p.gtin, p.sku, p.name_zh, p.name_en, NULL, NULL, NULL, NULL, NULL, NULL, p.reorder_point";
-        group = "p.id";
-        order = "p.id";
-        break;
-    }
-    snprintf(sql, sizeof sql,
-             "SELECT %s, SUM(b.qty), COUNT(DISTINCT b.product_id), COUNT(DISTINCT b.lot_id), "
-             "       l.cost_currency, SUM(CASE WHEN l.unit_cost IS NULL THEN b.qty ELSE 0 END), " VALUE_COLS " "
-             "FROM stock_balance b JOIN lot l ON l.id = b.lot_id JOIN product p ON p.id = b.product_id "
-             "JOIN location loc ON loc.id = b.location_id "
-             "WHERE b.qty > 0 AND (?1 = 0 OR b.product_id = ?1) AND (?2 = 0 OR b.location_id = ?2) "
-             "  AND (?3 IS NULL OR l.origin = ?3) AND (?4 IS NULL OR l.expiry <= ?4) "
-             "GROUP BY %s, l.cost_currency ORDER BY %s, l.cost_currency LIMIT ?5",
-             keys, group, order);
+    levels_sql(sql, sizeof sql, q, pid, loc_id, origin);
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL) != SQLITE_OK)
         return entx_fail_sql(db, "reading stock levels");
+    /* Every view numbers its parameters alike and names ?5 (the limit), so
+     * that all five may be bound; a view reads only those it names. */
     sqlite3_bind_int64(st, 1, pid);
     sqlite3_bind_int64(st, 2, loc_id);
     entx_bind_text_or_null(st, 3, origin);
@@ -155,28 +259,8 @@ int ent_stock_levels(ent_db *db, const ent_levels_query *q, ent_level_cb cb, voi
     int sc;
     while (rc == ENT_OK && (sc = sqlite3_step(st)) == SQLITE_ROW) {
         ent_level row;
-        const char **texts[] = {&row.gtin, &row.sku, &row.name_zh, &row.name_en, &row.location,
-                                &row.location_kind, &row.lot, &row.expiry, &row.declaration, &row.origin};
-        memset(&row, 0, sizeof row);
-        for (int i = 0; i < 10; i++)
-            *texts[i] = (const char *)sqlite3_column_text(st, i);
-        row.reorder_point = sqlite3_column_int64(st, 10);
-        row.qty = sqlite3_column_int64(st, 11);
-        row.products = sqlite3_column_int64(st, 12);
-        row.lots = sqlite3_column_int64(st, 13);
-        row.cost_currency = (const char *)sqlite3_column_text(st, 14);
-        row.uncosted = sqlite3_column_int64(st, 15);
-        if ((rc = row_value(db, sqlite3_column_int64(st, 16), sqlite3_column_int64(st, 17),
-                            sqlite3_column_int64(st, 18), &row.value)) != ENT_OK)
-            break;
-        if (row.origin) {
-            const ent_country *c = NULL;
-            if (ent_country_lookup(&c, row.origin) == ENT_OK) {
-                row.origin_en = c->name_en;
-                row.origin_zh = c->name_zh;
-            }
-        }
-        rc = cb(&row, ud);
+        if ((rc = level_row(db, st, &row)) == ENT_OK)
+            rc = cb(&row, ud);
     }
     if (rc == ENT_OK && sc != SQLITE_DONE)
         rc = sum_fail(db, "reading stock levels");

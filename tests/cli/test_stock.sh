@@ -217,6 +217,9 @@ sqlite3 "$WORK/old.db" "DROP TRIGGER sync_lot_insert; DROP TRIGGER sync_stock_mo
     DROP TABLE product_key; DROP TABLE search_pending;
     DROP TABLE basket_line; DROP TABLE basket;
     DROP TABLE landed_lot; DROP TABLE declaration; DROP TABLE exchange_rate; DROP TABLE purchase_change; DROP TABLE purchase_line; DROP TABLE purchase_order; DROP TABLE supplier_item; DROP TABLE supplier;
+    DROP TRIGGER stock_sum_lot_balance_insert; DROP TRIGGER stock_sum_lot_balance_update; DROP TRIGGER stock_sum_lot_balance_rekey;
+    DROP TRIGGER stock_sum_lot_balance_delete; DROP TRIGGER stock_sum_lot_lot_change; DROP TRIGGER stock_sum_lot_unit_change;
+    DROP TABLE stock_sum_lot; DROP TABLE stock_sum_origin; DROP TABLE stock_sum_product_origin;
     PRAGMA user_version = 4"
 jqtrue "migration 005 expiry" '.[0].expiry == "2026-10-01"' -- --db "$WORK/old.db" --json stock levels --by lot --product 8410376000115
 # Migration 013: the commodities that were there get their search keys at the first opening.
@@ -227,6 +230,22 @@ jqtrue "migration 013 search keys" '.[0].name_zh == "橄榄油"' -- --db "$WORK/
 want=$(sqlite3 "$WORK/old.db" "SELECT COALESCE(SUM(qty), 0) FROM stock_balance")
 jqtrue "migration 012 location sums" "(map(.units) | add) == $want" -- --db "$WORK/old.db" --json location list
 expect 0 "every balance matches" -- --db "$WORK/old.db" check
+# Schema 18 builds the per-lot and per-origin sums: the origin view (read from
+# them) shows what the balances add up to; a lot whose origin is changed by
+# hand moves its units to its new origin's row; check recomputes them.
+origins() { sqlite3 "$1" "SELECT group_concat(o || ':' || q, ',') FROM (SELECT l.origin AS o, SUM(b.qty) AS q
+    FROM stock_balance b JOIN lot l ON l.id = b.lot_id WHERE b.qty > 0 GROUP BY l.origin ORDER BY l.origin)"; }
+per_origin='group_by(.origin) | map("\(.[0].origin):\(map(.on_hand) | add)") | join(",")'
+jqtrue "migration 018 origin sums" "($per_origin) == \"$(origins "$WORK/old.db")\"" -- --db "$WORK/old.db" --json stock levels --by origin
+sqlite3 "$WORK/old.db" "UPDATE lot SET origin = 'NZ', unit_cost = 777, cost_currency = 'NZD' WHERE id = (SELECT MIN(lot_id) FROM stock_balance WHERE qty > 0)"
+jqtrue "a lot moved to another origin by hand" "($per_origin) == \"$(origins "$WORK/old.db")\" and any(.[]; .origin == \"NZ\" and .currency == \"NZD\")" -- --db "$WORK/old.db" --json stock levels --by origin
+jqtrue "the lot view after it" 'any(.[]; .origin | startswith("NZ "))' -- --db "$WORK/old.db" --json stock levels --by lot
+expect 0 "every balance matches" -- --db "$WORK/old.db" check
+cp "$WORK/old.db" "$WORK/drift18.db"
+sqlite3 "$WORK/drift18.db" "UPDATE stock_sum_origin SET products = products + 1 WHERE origin = 'NZ'"
+expect 1 "summary drift: origin NZ NZD: summary " -- --db "$WORK/drift18.db" check
+sqlite3 "$WORK/drift18.db" "UPDATE stock_sum_origin SET products = products - 1 WHERE origin = 'NZ'; UPDATE stock_sum_lot SET qty = qty + 1 WHERE lot_id = (SELECT MIN(lot_id) FROM stock_sum_lot)"
+expect 1 "summary drift: lot " -- --db "$WORK/drift18.db" check
 sqlite3 "$WORK/old.db" "UPDATE stock_sum_product SET sellable = sellable + 5 WHERE rowid = (SELECT MIN(rowid) FROM stock_sum_product)"
 expect 1 "summary drift: " -- --db "$WORK/old.db" check
 

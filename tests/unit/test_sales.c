@@ -834,7 +834,12 @@ static void migration_8(void **state)
         /* kept baskets */
         "DROP TABLE basket_line; DROP TABLE basket;"
         /* purchasing */
-        "DROP TABLE landed_lot; DROP TABLE declaration; DROP TABLE exchange_rate; DROP TABLE purchase_change; DROP TABLE purchase_line; DROP TABLE purchase_order; DROP TABLE supplier_item; DROP TABLE supplier;";
+        "DROP TABLE landed_lot; DROP TABLE declaration; DROP TABLE exchange_rate; DROP TABLE purchase_change; DROP TABLE purchase_line; DROP TABLE purchase_order; DROP TABLE supplier_item; DROP TABLE supplier;"
+        /* on-hand per lot and per origin (schema 18) */
+        "DROP TRIGGER stock_sum_lot_balance_insert; DROP TRIGGER stock_sum_lot_balance_update;"
+        "DROP TRIGGER stock_sum_lot_balance_rekey; DROP TRIGGER stock_sum_lot_balance_delete;"
+        "DROP TRIGGER stock_sum_lot_lot_change; DROP TRIGGER stock_sum_lot_unit_change;"
+        "DROP TABLE stock_sum_lot; DROP TABLE stock_sum_origin; DROP TABLE stock_sum_product_origin;";
     char *err = NULL;
     if (sqlite3_exec(raw, old, NULL, NULL, &err) != SQLITE_OK || sqlite3_exec(raw, pragma, NULL, NULL, &err) != SQLITE_OK)
         fail_msg("downgrade: %s", err);

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Issue 21's table: each interactive command's wall time and peak resident
+# memory (GNU time) beside `scan GTIN` (the floor: process start and one
+# indexed lookup), in the same run; best of RUNS for each. The last line is
+# the worst command's ratio to the floor. Not in ctest.
+#   tests/bench/bench_levels.sh ENTREPOT_BIN DB [RUNS]
+# DB is opened read-write once first (it migrates if it is older); use a copy.
+set -euo pipefail
+bin=$(realpath "$1")
+db=$2
+runs=${3:-3}
+TIME=/usr/bin/time
+[ -x "$TIME" ] || { echo "bench_levels: needs GNU time at $TIME" >&2; exit 3; }
+
+e() { "$bin" --db "$db" "$@"; }
+e check --help >/dev/null
+t0=$(date +%s%N)
+e location list >/dev/null # migrates an older database, once
+echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); first opening $(( ($(date +%s%N) - t0) / 1000000 )) ms"
+gtin=$(sqlite3 "$db" "SELECT p.gtin FROM stock_sum_product s JOIN product p ON p.id = s.product_id
+                      WHERE s.qty > 0 AND p.gtin IS NOT NULL ORDER BY s.product_id DESC LIMIT 1")
+word=$(sqlite3 "$db" "SELECT substr(name_zh, 1, 2) FROM product WHERE name_zh IS NOT NULL ORDER BY id DESC LIMIT 1")
+
+# best wall (ms, taken around GNU time, which adds the same to every
+# command) and that run's peak RSS (KB) of RUNS runs of one command
+tmp=$(mktemp)
+trap 'rm -f "$tmp"' EXIT
+measure() {
+    local best="" rss=""
+    for ((i = 0; i < runs; i++)); do
+        local t0 t1 w
+        t0=$(date +%s%N)
+        "$TIME" -f "%M %U %S" -o "$tmp" "$bin" --db "$db" "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; exit 1; }
+        t1=$(date +%s%N)
+        w=$(( (t1 - t0) / 1000 ))
+        if [ -z "$best" ] || [ "$w" -lt "$best" ]; then best=$w rss=$(tail -1 "$tmp"); fi
+    done
+    echo "$best $rss"  # wall µs, then peak KB, user s, system s
+}
+ms() { awk -v u="$1" 'BEGIN { printf "%.1f", u / 1000 }'; }
+mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+
+read -r floor floor_rss fu fs < <(measure scan "$gtin")
+cpu() { awk -v u="$1" -v s="$2" 'BEGIN { printf "%.0f", (u + s) * 1000 }'; }
+printf "%-40s %9s %7s %8s %6s\n" "command" "wall ms" "cpu ms" "peak MB" "ratio"
+printf "%-40s %9s %7s %8s %6s\n" "scan GTIN (the floor)" "$(ms "$floor")" "$(cpu "$fu" "$fs")" "$(mb "$floor_rss")" "1.0"
+worst=0 worst_cmd=""
+while IFS='|' read -r label args; do
+    # shellcheck disable=SC2086
+    read -r w m u s < <(measure $args)
+    r=$(awk -v a="$w" -v b="$floor" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }')
+    printf "%-40s %9s %7s %8s %6s\n" "$label" "$(ms "$w")" "$(cpu "$u" "$s")" "$(mb "$m")" "$r"
+    if awk -v a="$r" -v b="$worst" 'BEGIN { exit !(a > b) }'; then worst=$r worst_cmd=$label; fi
+done <<EOF
+product show GTIN|product show $gtin
+location list|location list
+stock levels --by origin|stock levels --by origin
+stock levels (by product, first 100)|stock levels
+stock levels --by location|stock levels --by location
+stock levels --by lot (first 100)|stock levels --by lot
+stock levels --low --limit 20|stock levels --low --limit 20
+stock levels --expiring 30 (first 100)|stock levels --expiring 30
+stock history GTIN|stock history $gtin --limit 50
+product search WORD|product search $word --limit 20
+product list --limit 5|product list --limit 5
+EOF
+echo "worst: $worst_cmd at ${worst}x the floor ($(ms "$floor") ms); target within 5x and under 100 MB"
