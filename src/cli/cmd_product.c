@@ -24,15 +24,23 @@ static const char product_help[] =
     "\n"
     "Fields: --gtin --sku --name-zh --name-en --brand --origin CC --hs-code --unit pcs|g|ml\n"
     "  --net-content \"500 g\" --price 12.50 --currency CNY --tax-rate 13 --importer TEXT\n"
-    "  --reorder-point N --storage TEXT --shelf-life DAYS\n"
+    "  --reorder-point N --storage TEXT --shelf-life DAYS --sell-unit 瓶|bottle\n"
     "A commodity without --price is unpriced: it cannot be sold or get a price label\n"
     "until it is priced (--price 0 is a price). Prices go up to 100000000.00, net content\n"
     "up to 10000 kg, 10000 l or 10000000 pcs, reorder points up to 1000000000.\n"
     "The unit cannot change while the commodity has stock or lots.\n"
+    "--sell-unit: what a piece is sold as, shown on labels and receipts (pcs commodities\n"
+    "  only): 瓶 bottle, 盒 box, 袋 bag, 罐 jar, 包 pack, 支 tube, 件 piece, 箱 case, 听 can,\n"
+    "  条 carton, 双 pair, 套 set, 个 each, 桶 tub, 杯 cup, 块 bar, 片 sheet, 卷 roll.\n"
     "A commodity is named by its GTIN (8/12/13/14 digits), SKU or any extra barcode.\n"
     "CSV columns have the field names with underscores: gtin, sku, name_zh, name_en, brand,\n"
     "origin, hs_code, unit, net_content, price, currency, tax_rate, importer, reorder_point,\n"
-    "storage, shelf_life_days.\n"
+    "storage, shelf_life_days, sell_unit, food_kind, ingredients, allergens, abv, energy_kj,\n"
+    "protein, fat, carbohydrate, sodium.\n"
+    "Back label of imported prepackaged food (GB 7718): --food-kind food|alcohol,\n"
+    "  --ingredients \"配料 in descending order\" --allergens TEXT --abv 13.5 (%vol);\n"
+    "  nutrition per 100 g (100 ml when the net content is in ml), all five or none:\n"
+    "  --energy-kj N --protein G --fat G --carbohydrate G (one decimal) --sodium MG.\n"
     "\n"
     "examples:\n"
     "  entrepot product add --gtin 3017620422003 --name-zh 榛子可可酱 --name-en \"Hazelnut spread\" \\\n"
@@ -53,6 +61,12 @@ static void field_opts(ent_product_fields *f, struct cli_opt *o)
         {"currency", &f->currency, NULL}, {"tax-rate", &f->tax_rate, NULL},
         {"importer", &f->importer, NULL}, {"reorder-point", &f->reorder_point, NULL},
         {"storage", &f->storage, NULL},   {"shelf-life", &f->shelf_life_days, NULL},
+        {"sell-unit", &f->sell_unit, NULL},
+        {"food-kind", &f->food_kind, NULL}, {"ingredients", &f->ingredients, NULL},
+        {"allergens", &f->allergens, NULL}, {"abv", &f->abv, NULL},
+        {"energy-kj", &f->energy_kj, NULL}, {"protein", &f->protein, NULL},
+        {"fat", &f->fat, NULL},           {"carbohydrate", &f->carbohydrate, NULL},
+        {"sodium", &f->sodium, NULL},
         {0},
     };
     memcpy(o, list, sizeof list);
@@ -61,7 +75,7 @@ static void field_opts(ent_product_fields *f, struct cli_opt *o)
 static int do_add(struct cli *cli, int argc, char **argv)
 {
     ent_product_fields f = {0};
-    struct cli_opt opts[17];
+    struct cli_opt opts[27];
     const char *pos[1];
     int npos;
     field_opts(&f, opts);
@@ -82,7 +96,7 @@ static int do_add(struct cli *cli, int argc, char **argv)
 static int do_edit(struct cli *cli, int argc, char **argv)
 {
     ent_product_fields f = {0};
-    struct cli_opt opts[17];
+    struct cli_opt opts[27];
     const char *pos[1];
     int npos;
     field_opts(&f, opts);
@@ -196,12 +210,30 @@ static int do_show(struct cli *cli, int argc, char **argv)
     const ent_country *c = NULL;
     if (p->origin[0] && ent_country_lookup(&c, p->origin) == ENT_OK)
         snprintf(origin, sizeof origin, "%s %s %s", c->alpha2, c->name_zh, c->name_en);
+    char sell[3 * ENT_SELL_UNIT_SIZE] = "", abv[24] = "", nutrition[256] = "";
+    if (p->abv >= 0) {
+        ent_decimal_format(abv, sizeof abv, p->abv, 2);
+        strcat(abv, "%vol");
+    }
+    ent_nutrition_row nut[ENT_NUTRITION_ROWS];
+    if (ent_product_nutrition(nut, p) == ENT_OK) {
+        size_t n = 0;
+        for (int i = 0; i < ENT_NUTRITION_ROWS; i++)
+            n += (size_t)snprintf(nutrition + n, sizeof nutrition - n, "%s%s %s %d%%", i ? ", " : "", nut[i].name_zh,
+                                  nut[i].amount, (int)nut[i].nrv_percent);
+    } else {
+        ent_error_clear();
+    }
+    if (p->sell_unit[0])
+        snprintf(sell, sizeof sell, "%s %s", p->sell_unit_zh, p->sell_unit_en);
     const char *headers[] = {"field", "value"};
     const char *rows[][2] = {
         {"gtin", cli_gtin(p->gtin)}, {"sku", p->sku}, {"name_zh", p->name_zh}, {"name_en", p->name_en},
         {"brand", p->brand}, {"origin", origin}, {"hs_code", p->hs_code}, {"unit", p->unit}, {"net_content", net},
         {"price", price}, {"tax_rate", tax}, {"importer", p->importer}, {"reorder_point", reorder},
-        {"storage", p->storage}, {"shelf_life_days", shelf}, {"on_hand", onhand}, {"lots", lots},
+        {"storage", p->storage}, {"shelf_life_days", shelf}, {"sell_unit", sell}, {"food_kind", p->food_kind},
+        {"ingredients", p->ingredients}, {"allergens", p->allergens}, {"abv", abv}, {"nutrition", nutrition},
+        {"on_hand", onhand}, {"lots", lots},
         {"updated_at", p->updated_at}, {"retired_at", p->retired_at},
     };
     struct cli_table *t = cli_table_new(2, headers, NULL);

@@ -22,7 +22,7 @@ static const struct field product_fields[] = {
     {"brand", F_STRING, 0},       {"origin", F_STRING, 0},     {"hs_code", F_STRING, 0},  {"unit", F_STRING, 0},
     {"net_content", F_STRING, 0}, {"price", F_INT, 0},         {"currency", F_STRING, 0}, {"tax_rate_bp", F_INT, 0},
     {"importer", F_STRING, 0},    {"reorder_point", F_INT, 0}, {"storage", F_STRING, 0},  {"shelf_life_days", F_INT, 0},
-    {"retired", F_BOOL, 0},       {NULL, F_STRING, 0},
+    {"retired", F_BOOL, 0},       {"sell_unit", F_STRING, 0},  {NULL, F_STRING, 0},
 };
 
 struct pfields {
@@ -102,6 +102,7 @@ static int fill_fields(ent_db *db, struct pfields *pf, json_t *b, const char *co
     f->currency = text_of(b, "currency", edit);
     f->importer = text_of(b, "importer", edit);
     f->storage = text_of(b, "storage", edit);
+    f->sell_unit = text_of(b, "sell_unit", edit);
     f->reorder_point = whole_of(b, "reorder_point", edit, pf->reorder, sizeof pf->reorder);
     f->shelf_life_days = whole_of(b, "shelf_life_days", edit, pf->shelf, sizeof pf->shelf);
     json_t *tax = json_object_get(b, "tax_rate_bp");

@@ -83,6 +83,10 @@ static json_t *product_json(const ent_product *p)
     json_object_set_new(o, "reorder_point", json_integer(p->reorder_point));
     json_object_set_new(o, "importer", jstr(p->importer));
     json_object_set_new(o, "retired", json_boolean(p->retired_at[0] != '\0'));
+    /* the selling unit: its code, and the words labels and receipts print */
+    json_object_set_new(o, "sell_unit", jstr(p->sell_unit));
+    json_object_set_new(o, "sell_unit_zh", jstr(p->sell_unit_zh));
+    json_object_set_new(o, "sell_unit_en", jstr(p->sell_unit_en));
     return o;
 }
 

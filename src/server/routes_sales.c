@@ -182,6 +182,7 @@ static json_t *basket_json(const struct counter_basket *c)
                              (json_int_t)l->discount, "amount", (json_int_t)l->amount, "tax_rate", (int)l->tax_rate,
                              "tax", (json_int_t)l->tax, "price_reason", jtext(l->price_reason), "discount_reason",
                              jtext(l->discount_reason), "approved_by", jtext(l->approved_by)));
+        json_object_set_new(json_array_get(lines, json_array_size(lines) - 1), "sell_unit", jtext(l->sell_unit));
     }
     return json_pack("{s:s, s:s, s:s, s:o, s:I, s:I, s:I, s:I, s:I}", "counter", c->counter, "cashier", c->owner,
                      "currency", c->currency, "lines", lines, "total", (json_int_t)t.total, "tax", (json_int_t)t.tax, "units", (json_int_t)t.units,
@@ -195,9 +196,10 @@ static json_t *sale_json(ent_db *db, const ent_sale *s, int columns)
     json_t *lines = json_array();
     for (size_t i = 0; i < s->nlines; i++) {
         const ent_sale_line *l = &s->lines[i];
-        json_array_append_new(lines, json_pack("{s:s, s:I, s:I, s:I, s:o}", "code", l->code, "qty",
+        json_array_append_new(lines, json_pack("{s:s, s:I, s:I, s:I, s:o, s:o}", "code", l->code, "qty",
                                                (json_int_t)l->qty, "unit_price", (json_int_t)l->unit_price, "amount",
-                                               (json_int_t)l->amount, "approved_by", jtext(l->approved_by)));
+                                               (json_int_t)l->amount, "approved_by", jtext(l->approved_by),
+                                               "sell_unit", jtext(l->sell_unit)));
     }
     json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:I, s:s, s:s, s:s, s:o, s:o, s:b}", "uuid", s->uuid, "kind", s->kind,
                           "receipt", (json_int_t)s->receipt, "total", (json_int_t)s->total, "tax", (json_int_t)s->tax,

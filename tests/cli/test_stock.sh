@@ -214,6 +214,8 @@ sqlite3 "$WORK/old.db" "UPDATE lot SET expiry = NULL; DROP INDEX stock_count_ope
     DROP TRIGGER stock_sum_balance_insert; DROP TRIGGER stock_sum_balance_update; DROP TRIGGER stock_sum_balance_rekey;
     DROP TRIGGER stock_sum_balance_delete; DROP TABLE stock_sum_location; DROP TABLE stock_sum_product; DROP TRIGGER stock_sum_product_insert; DROP TRIGGER stock_sum_product_reorder; DROP TRIGGER stock_sum_location_kind;
     DROP TABLE product_key; DROP TABLE search_pending;
+    DROP TABLE sell_unit; ALTER TABLE product DROP COLUMN sell_unit; ALTER TABLE sale_line DROP COLUMN sell_unit;
+    ALTER TABLE product DROP COLUMN food_kind; ALTER TABLE product DROP COLUMN ingredients; ALTER TABLE product DROP COLUMN allergens; ALTER TABLE product DROP COLUMN abv; ALTER TABLE product DROP COLUMN energy_kj; ALTER TABLE product DROP COLUMN protein; ALTER TABLE product DROP COLUMN fat; ALTER TABLE product DROP COLUMN carbohydrate; ALTER TABLE product DROP COLUMN sodium;
     PRAGMA user_version = 4"
 jqtrue "migration 005 expiry" '.[0].expiry == "2026-10-01"' -- --db "$WORK/old.db" --json stock levels --by lot --product 8410376000115
 # Migration 013: the commodities that were there get their search keys at the first opening.

@@ -828,7 +828,12 @@ static void migration_8(void **state)
         "DROP TRIGGER stock_sum_balance_rekey; DROP TRIGGER stock_sum_balance_delete;"
         "DROP TABLE stock_sum_location; DROP TABLE stock_sum_product; DROP TRIGGER stock_sum_product_insert; DROP TRIGGER stock_sum_product_reorder; DROP TRIGGER stock_sum_location_kind;"
         /* search keys */
-        "DROP TABLE product_key; DROP TABLE search_pending;";
+        "DROP TABLE product_key; DROP TABLE search_pending;"
+        /* selling units */
+        "DROP TABLE sell_unit; ALTER TABLE product DROP COLUMN sell_unit; ALTER TABLE sale_line DROP COLUMN sell_unit;"
+        /* the back label of prepackaged food */
+        "ALTER TABLE product DROP COLUMN food_kind; ALTER TABLE product DROP COLUMN ingredients; ALTER TABLE product DROP COLUMN allergens; ALTER TABLE product DROP COLUMN abv;"
+        "ALTER TABLE product DROP COLUMN energy_kj; ALTER TABLE product DROP COLUMN protein; ALTER TABLE product DROP COLUMN fat; ALTER TABLE product DROP COLUMN carbohydrate; ALTER TABLE product DROP COLUMN sodium;";
     char *err = NULL;
     if (sqlite3_exec(raw, old, NULL, NULL, &err) != SQLITE_OK || sqlite3_exec(raw, pragma, NULL, NULL, &err) != SQLITE_OK)
         fail_msg("downgrade: %s", err);
