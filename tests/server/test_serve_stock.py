@@ -84,6 +84,19 @@ refused("PATCH", "products/" + OOLONG, {"sell_unit": 3}, M, 422, "invalid", "sel
 st, _, b = srv.req("PATCH", V1 + "products/" + OOLONG, {"sell_unit": None}, token=M)
 st2, _, p = srv.req("GET", V1 + "products/" + OOLONG, token=M)
 check(st == 200 and p["sell_unit"] is None and p["sell_unit_zh"] is None, f"null clears the sell unit: {st} {b} {p}")
+# the back label's data (GB 7718): amounts as whole numbers of their step
+food = {"food_kind": "food", "ingredients": "乌龙茶叶", "energy_kj": 17, "protein_dg": 63, "fat_dg": 5,
+        "carbohydrate_dg": 620, "sodium_mg": 380}
+st, _, b = srv.req("PATCH", V1 + "products/" + OOLONG, food, token=M)
+st2, _, p = srv.req("GET", V1 + "products/" + OOLONG, token=CLERK)
+check(st == 200 and all(p[k] == v for k, v in food.items()) and p["abv_hundredths"] is None,
+      f"food fields: {st} {b} {p}")
+refused("PATCH", "products/" + OOLONG, {"abv_hundredths": 10001}, M, 422, "invalid", text="abv '100.01'")
+refused("PATCH", "products/" + OOLONG, {"protein_dg": "6.3"}, M, 422, "invalid", "protein_dg")
+refused("PATCH", "products/" + OOLONG, {"food_kind": "drink"}, M, 422, "invalid", text="food_kind 'drink'")
+st, _, b = srv.req("PATCH", V1 + "products/" + OOLONG, {"food_kind": "alcohol", "abv_hundredths": 480}, token=M)
+st2, _, p = srv.req("GET", V1 + "products/" + OOLONG, token=M)
+check(st == 200 and p["abv_hundredths"] == 480 and p["food_kind"] == "alcohol", f"abv: {st} {b} {p}")
 st, _, b = srv.req("PATCH", V1 + "products/" + OOLONG, {"price": None}, token=M)
 st2, _, p = srv.req("GET", V1 + "products/" + OOLONG, token=M)
 check(st == 200 and p["price"] is None, f"a null price unprices: {st} {b} {p}")
