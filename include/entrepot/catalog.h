@@ -44,10 +44,32 @@ extern "C" {
  *  tax_rate      percent, "13" or "13%" or "9.5" (two decimals at most)
  *  reorder_point 0 to 1,000,000,000 base units
  *  shelf_life_days 1 to 36500
+ *  sell_unit     the unit a piece is sold as, for commodities counted in
+ *                pcs: a code of the closed list (bottle, box, bag, jar,
+ *                pack, tube, piece, case, can, carton, pair, set, each,
+ *                tub, cup, bar, sheet, roll) or its Chinese word (瓶, 盒,
+ *                袋, 罐, 包, 支, 件, 箱, 听, 条, 双, 套, 个, 桶, 杯, 块,
+ *                片, 卷); stored as the code. Labels and receipts show it.
+ *
+ * The back label of imported prepackaged food (GB 7718, GB 28050):
+ *  food_kind     "food" or "alcohol" (a drink of 0.5 %vol or more); ""
+ *                when the commodity is not prepackaged food. A back label
+ *                (a template with a food line) refuses a commodity that
+ *                lacks what the law asks for its kind: ingredients and the
+ *                nutrition table for food, ingredients and abv for alcohol.
+ *  ingredients   配料表, in descending order by weight, as written
+ *  allergens     致敏物质提示, free text
+ *  abv           alcohol, %vol: "13.5" or "13.5%vol" (two decimals at most,
+ *                0 to 100)
+ *  energy_kj, protein, fat, carbohydrate, sodium   per 100 g, or per
+ *                100 ml when the net content is in ml: energy in kJ and
+ *                sodium in mg (whole numbers), protein, fat, carbohydrate
+ *                in g with one decimal at most; all five or none.
  */
 typedef struct ent_product_fields {
     const char *gtin, *sku, *name_zh, *name_en, *brand, *origin, *hs_code, *unit, *net_content, *price,
-        *currency, *tax_rate, *importer, *reorder_point, *storage, *shelf_life_days;
+        *currency, *tax_rate, *importer, *reorder_point, *storage, *shelf_life_days, *sell_unit;
+    const char *food_kind, *ingredients, *allergens, *abv, *energy_kj, *protein, *fat, *carbohydrate, *sodium;
 } ent_product_fields;
 
 /* A commodity as stored. Strings are owned by the struct. */
@@ -69,7 +91,33 @@ typedef struct ent_product {
     char created_at[ENT_TIME_SIZE], updated_at[ENT_TIME_SIZE];
     bool unpriced;                  /* true: no price yet, cannot be sold (0, priced, when zeroed) */
     char retired_at[ENT_TIME_SIZE]; /* "" while in the catalogue; else when it was retired */
+    /* The selling unit (schema 15): its code, Chinese and English words;
+     * "" when none is named (a piece is shown as 件). */
+    char sell_unit[ENT_SELL_UNIT_SIZE], sell_unit_zh[ENT_SELL_UNIT_SIZE], sell_unit_en[ENT_SELL_UNIT_SIZE];
+    /* The back label (schema 15): food_kind "food", "alcohol" or "";
+     * ingredients and allergens owned, NULL when none; abv in hundredths
+     * of a %vol, -1 when none; nutrition per 100 g or ml when has_nutrition:
+     * energy kJ, protein, fat, carbohydrate in tenths of a g, sodium mg. */
+    char food_kind[8];
+    char *ingredients, *allergens;
+    int32_t abv;
+    bool has_nutrition;
+    int64_t energy_kj, protein, fat, carbohydrate, sodium;
 } ent_product;
+
+/* One row of the nutrition table as GB 28050 prints it: the nutrient in
+ * Chinese, the amount per 100 g or ml rounded by its rules (an amount at
+ * or under the "0" threshold prints as 0) with its unit, and NRV% (whole
+ * percent, half up, from the printed amount). */
+typedef struct ent_nutrition_row {
+    const char *name_zh;  /* 能量, 蛋白质, 脂肪, 碳水化合物, 钠 */
+    char amount[24];      /* "1500千焦", "6.3克", "40毫克" */
+    int32_t nrv_percent;
+} ent_nutrition_row;
+#define ENT_NUTRITION_ROWS 5
+
+/* The five rows of p's nutrition table. ENT_NOTFOUND when p has none. */
+ENT_API int ent_product_nutrition(ent_nutrition_row rows[ENT_NUTRITION_ROWS], const ent_product *p);
 
 /* Adds a commodity. ENT_INVALID (a field is wrong: the message names it),
  * ENT_EXISTS (its GTIN, SKU or a barcode is already in use). */
@@ -123,6 +171,11 @@ typedef int (*ent_product_change_cb)(const ent_product_change *c, void *ud);
  * return from cb stops the walk and is returned. ENT_NOTFOUND for an
  * unknown code. */
 ENT_API int ent_product_history(ent_db *db, const char *code, const char *field, ent_product_change_cb cb, void *ud);
+
+/* Visits the closed list of selling units in the order of the list. A
+ * non-zero return from cb stops the walk and is returned. */
+typedef int (*ent_sell_unit_cb)(const char *code, const char *zh, const char *en, void *ud);
+ENT_API int ent_sell_unit_each(ent_db *db, ent_sell_unit_cb cb, void *ud);
 
 /* Extra barcodes: code (any GTIN, or an internal code) standing for qty units. */
 ENT_API int ent_product_barcode_add(ent_db *db, const char *product, const char *barcode, int64_t qty);

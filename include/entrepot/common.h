@@ -53,6 +53,7 @@ extern "C" {
 #define ENT_COUNTRY_SIZE 3        /* ISO 3166-1 alpha-2, "FR" */
 #define ENT_CURRENCY_SIZE 4       /* ISO 4217, "EUR" */
 #define ENT_UNIT_SIZE 4           /* unit of sale: "pcs", "g", "ml" */
+#define ENT_SELL_UNIT_SIZE 16     /* a selling unit's code ("bottle") or its words ("瓶") */
 #define ENT_GTIN_SIZE 15          /* GTIN-14 digits */
 #define ENT_HASH_HEX_SIZE 65      /* SHA-256 in hex: journal hashes and key ids */
 #define ENT_TZ_SIZE 65            /* an IANA zone name, "Asia/Shanghai" */

@@ -68,6 +68,7 @@ typedef struct ent_basket_line {
     int64_t tax;
     char price_reason[101], discount_reason[101];
     char approved_by[ENT_CASHIER_SIZE]; /* the supervisor who approved its price or discount, "" when none */
+    char sell_unit[ENT_SELL_UNIT_SIZE]; /* the selling unit's code (bottle), "" when none (schema 15) */
 } ent_basket_line;
 
 /*
@@ -202,6 +203,9 @@ typedef struct ent_sale_line {
     int64_t qty, unit_price, discount, amount, tax;
     int32_t tax_rate;
     int64_t returned; /* units taken back by later returns (sales only) */
+    /* The selling unit the line was sold in: its code and Chinese word, ""
+     * when none (schema 15). */
+    char sell_unit[ENT_SELL_UNIT_SIZE], sell_unit_zh[ENT_SELL_UNIT_SIZE];
 } ent_sale_line;
 
 typedef struct ent_sale_pay {

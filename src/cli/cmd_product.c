@@ -1,5 +1,7 @@
 /* entrepot product: the catalogue from the command line. */
 #include <errno.h>
+#include <iconv.h>
+#include <strings.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,8 +16,11 @@ static const char product_help[] =
     "  list     [--origin CC] [--limit N] commodities in the order added\n"
     "  search   TEXT [--limit N]         by name, pinyin (niunai, niu nai) or its initials (nn),\n"
     "                                    brand, GTIN or SKU prefix, last 4-6 GTIN digits; best first\n"
-    "  import   FILE.csv [--update]      all-or-nothing CSV import (- for stdin)\n"
-    "  export   [FILE.csv]               the whole catalogue as CSV (stdout by default;\n"
+    "  import   FILE.csv [--update] [--encoding utf-8|gb18030|gbk]\n"
+    "                                    all-or-nothing CSV import (- for stdin); a file saved\n"
+    "                                    by Excel in Chinese Windows is GB18030\n"
+    "  export   [FILE.csv] [--excel]     the whole catalogue as CSV (stdout by default; --excel\n"
+    "                                     starts it with a UTF-8 byte-order mark for Excel;\n"
     "                                     it reads every commodity)\n"
     "  barcode  add CODE BARCODE [--qty N] | remove BARCODE | list CODE\n"
     "  retire   CODE                     keep it for history, out of sales, lists and labels\n"
@@ -24,15 +29,23 @@ static const char product_help[] =
     "\n"
     "Fields: --gtin --sku --name-zh --name-en --brand --origin CC --hs-code --unit pcs|g|ml\n"
     "  --net-content \"500 g\" --price 12.50 --currency CNY --tax-rate 13 --importer TEXT\n"
-    "  --reorder-point N --storage TEXT --shelf-life DAYS\n"
+    "  --reorder-point N --storage TEXT --shelf-life DAYS --sell-unit 瓶|bottle\n"
     "A commodity without --price is unpriced: it cannot be sold or get a price label\n"
     "until it is priced (--price 0 is a price). Prices go up to 100000000.00, net content\n"
     "up to 10000 kg, 10000 l or 10000000 pcs, reorder points up to 1000000000.\n"
     "The unit cannot change while the commodity has stock or lots.\n"
+    "--sell-unit: what a piece is sold as, shown on labels and receipts (pcs commodities\n"
+    "  only): 瓶 bottle, 盒 box, 袋 bag, 罐 jar, 包 pack, 支 tube, 件 piece, 箱 case, 听 can,\n"
+    "  条 carton, 双 pair, 套 set, 个 each, 桶 tub, 杯 cup, 块 bar, 片 sheet, 卷 roll.\n"
     "A commodity is named by its GTIN (8/12/13/14 digits), SKU or any extra barcode.\n"
     "CSV columns have the field names with underscores: gtin, sku, name_zh, name_en, brand,\n"
     "origin, hs_code, unit, net_content, price, currency, tax_rate, importer, reorder_point,\n"
-    "storage, shelf_life_days.\n"
+    "storage, shelf_life_days, sell_unit, food_kind, ingredients, allergens, abv, energy_kj,\n"
+    "protein, fat, carbohydrate, sodium.\n"
+    "Back label of imported prepackaged food (GB 7718): --food-kind food|alcohol,\n"
+    "  --ingredients \"配料 in descending order\" --allergens TEXT --abv 13.5 (%vol);\n"
+    "  nutrition per 100 g (100 ml when the net content is in ml), all five or none:\n"
+    "  --energy-kj N --protein G --fat G --carbohydrate G (one decimal) --sodium MG.\n"
     "\n"
     "examples:\n"
     "  entrepot product add --gtin 3017620422003 --name-zh 榛子可可酱 --name-en \"Hazelnut spread\" \\\n"
@@ -53,6 +66,12 @@ static void field_opts(ent_product_fields *f, struct cli_opt *o)
         {"currency", &f->currency, NULL}, {"tax-rate", &f->tax_rate, NULL},
         {"importer", &f->importer, NULL}, {"reorder-point", &f->reorder_point, NULL},
         {"storage", &f->storage, NULL},   {"shelf-life", &f->shelf_life_days, NULL},
+        {"sell-unit", &f->sell_unit, NULL},
+        {"food-kind", &f->food_kind, NULL}, {"ingredients", &f->ingredients, NULL},
+        {"allergens", &f->allergens, NULL}, {"abv", &f->abv, NULL},
+        {"energy-kj", &f->energy_kj, NULL}, {"protein", &f->protein, NULL},
+        {"fat", &f->fat, NULL},           {"carbohydrate", &f->carbohydrate, NULL},
+        {"sodium", &f->sodium, NULL},
         {0},
     };
     memcpy(o, list, sizeof list);
@@ -61,7 +80,7 @@ static void field_opts(ent_product_fields *f, struct cli_opt *o)
 static int do_add(struct cli *cli, int argc, char **argv)
 {
     ent_product_fields f = {0};
-    struct cli_opt opts[17];
+    struct cli_opt opts[27];
     const char *pos[1];
     int npos;
     field_opts(&f, opts);
@@ -82,7 +101,7 @@ static int do_add(struct cli *cli, int argc, char **argv)
 static int do_edit(struct cli *cli, int argc, char **argv)
 {
     ent_product_fields f = {0};
-    struct cli_opt opts[17];
+    struct cli_opt opts[27];
     const char *pos[1];
     int npos;
     field_opts(&f, opts);
@@ -196,12 +215,30 @@ static int do_show(struct cli *cli, int argc, char **argv)
     const ent_country *c = NULL;
     if (p->origin[0] && ent_country_lookup(&c, p->origin) == ENT_OK)
         snprintf(origin, sizeof origin, "%s %s %s", c->alpha2, c->name_zh, c->name_en);
+    char sell[3 * ENT_SELL_UNIT_SIZE] = "", abv[24] = "", nutrition[256] = "";
+    if (p->abv >= 0) {
+        ent_decimal_format(abv, sizeof abv, p->abv, 2);
+        strcat(abv, "%vol");
+    }
+    ent_nutrition_row nut[ENT_NUTRITION_ROWS];
+    if (ent_product_nutrition(nut, p) == ENT_OK) {
+        size_t n = 0;
+        for (int i = 0; i < ENT_NUTRITION_ROWS; i++)
+            n += (size_t)snprintf(nutrition + n, sizeof nutrition - n, "%s%s %s %d%%", i ? ", " : "", nut[i].name_zh,
+                                  nut[i].amount, (int)nut[i].nrv_percent);
+    } else {
+        ent_error_clear();
+    }
+    if (p->sell_unit[0])
+        snprintf(sell, sizeof sell, "%s %s", p->sell_unit_zh, p->sell_unit_en);
     const char *headers[] = {"field", "value"};
     const char *rows[][2] = {
         {"gtin", cli_gtin(p->gtin)}, {"sku", p->sku}, {"name_zh", p->name_zh}, {"name_en", p->name_en},
         {"brand", p->brand}, {"origin", origin}, {"hs_code", p->hs_code}, {"unit", p->unit}, {"net_content", net},
         {"price", price}, {"tax_rate", tax}, {"importer", p->importer}, {"reorder_point", reorder},
-        {"storage", p->storage}, {"shelf_life_days", shelf}, {"on_hand", onhand}, {"lots", lots},
+        {"storage", p->storage}, {"shelf_life_days", shelf}, {"sell_unit", sell}, {"food_kind", p->food_kind},
+        {"ingredients", p->ingredients}, {"allergens", p->allergens}, {"abv", abv}, {"nutrition", nutrition},
+        {"on_hand", onhand}, {"lots", lots},
         {"updated_at", p->updated_at}, {"retired_at", p->retired_at},
     };
     struct cli_table *t = cli_table_new(2, headers, NULL);
@@ -223,29 +260,146 @@ static int do_show(struct cli *cli, int argc, char **argv)
     return rc == ENT_OK ? EXIT_OK : cli_fail(cli, rc);
 }
 
+/* Where the first byte that is not UTF-8 is: its line and its byte in the
+ * line, counted from 1. 0 when the file reads as UTF-8 (or cannot be read
+ * again). Each sequence is judged by the library's own check. */
+static int first_bad_utf8(FILE *f, long *line, long *byte)
+{
+    char *buf = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    int found = 0;
+    *line = 0;
+    if (fseek(f, 0, SEEK_SET) != 0)
+        return 0;
+    while (!found && (n = getline(&buf, &cap, f)) > 0) {
+        ++*line;
+        for (ssize_t i = 0; i < n;) {
+            unsigned char c = (unsigned char)buf[i];
+            ssize_t len = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+            if (len == 0 || i + len > n || !ent_utf8_valid(buf + i, (size_t)len)) {
+                *byte = (long)i + 1;
+                found = 1;
+                break;
+            }
+            i += len;
+        }
+    }
+    free(buf);
+    return found;
+}
+
+/* Reads all of in and converts it from `encoding` to UTF-8 into a stream
+ * the import reads. On a byte sequence that is not of that encoding: exit
+ * 2, naming its line and byte. */
+static int convert_input(FILE *in, const char *name, const char *encoding, FILE **out, char **keep)
+{
+    char *src = NULL, *dst = NULL;
+    size_t slen = 0, dlen = 0;
+    FILE *m = open_memstream(&src, &slen);
+    if (m == NULL)
+        return cli_error(EXIT_IO, "out of memory");
+    char chunk[65536];
+    size_t got;
+    while ((got = fread(chunk, 1, sizeof chunk, in)) > 0)
+        fwrite(chunk, 1, got, m);
+    int read_failed = ferror(in);
+    if (fclose(m) != 0 || read_failed) {
+        free(src);
+        return cli_error(EXIT_IO, "%s: cannot be read", name);
+    }
+    iconv_t cd = iconv_open("UTF-8", encoding);
+    if (cd == (iconv_t)-1) {
+        free(src);
+        return cli_error(EXIT_IO, "the conversion from %s is not available: %s", encoding, strerror(errno));
+    }
+    /* UTF-8 takes at most 2 bytes for each GB18030 byte (4 for 4). */
+    size_t cap = slen * 2 + 1, left_out = cap, left_in = slen;
+    dst = malloc(cap);
+    char *ip = src, *op = dst;
+    int st = 0;
+    if (dst == NULL) {
+        st = cli_error(EXIT_IO, "out of memory");
+    } else if (iconv(cd, &ip, &left_in, &op, &left_out) == (size_t)-1 || iconv(cd, NULL, NULL, &op, &left_out) == (size_t)-1) {
+        long line = 1, byte = 1;
+        for (const char *c = src; c < ip; c++, byte++)
+            if (*c == '\n')
+                line++, byte = 0;
+        st = cli_error(EXIT_USAGE, "%s: the file is not %s: line %ld byte %ld%s", name, encoding, line, byte,
+                       errno == EINVAL ? " (it ends inside a character)" : "");
+    }
+    iconv_close(cd);
+    free(src);
+    if (st != 0) {
+        free(dst);
+        return st;
+    }
+    dlen = (size_t)(op - dst);
+    *out = dlen ? fmemopen(dst, dlen, "rb") : tmpfile();
+    if (*out == NULL) {
+        free(dst);
+        return cli_error(EXIT_IO, "out of memory");
+    }
+    *keep = dst; /* fmemopen reads it in place: freed after the stream is closed */
+    return 0;
+}
+
 static int do_import(struct cli *cli, int argc, char **argv)
 {
     bool update = false;
-    const char *pos[1];
+    const char *pos[1], *encoding = NULL;
     int npos;
-    const struct cli_opt opts[] = {{"update", NULL, &update}, {0}};
+    const struct cli_opt opts[] = {{"update", NULL, &update}, {"encoding", &encoding, NULL}, {0}};
     int st = cli_parse(argc, argv, opts, product_help, pos, 1, &npos);
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
     if (npos != 1 || *pos[0] == '\0')
         return cli_error(EXIT_USAGE, "product import needs a CSV FILE (or - for standard input)");
+    const char *iconv_name = NULL; /* NULL: UTF-8 as it is */
+    if (encoding) {
+        if (strcasecmp(encoding, "gb18030") == 0)
+            iconv_name = "GB18030";
+        else if (strcasecmp(encoding, "gbk") == 0)
+            iconv_name = "GBK";
+        else if (strcasecmp(encoding, "utf-8") != 0 && strcasecmp(encoding, "utf8") != 0)
+            return cli_error(EXIT_USAGE, "--encoding '%s': utf-8, gb18030 or gbk", encoding);
+    }
     FILE *in = strcmp(pos[0], "-") == 0 ? stdin : fopen(pos[0], "rb");
     if (in == NULL)
         return cli_error(EXIT_USAGE, "%s: %s", pos[0], strerror(errno));
-    if ((st = cli_open(cli, 0)) != 0) {
+    FILE *utf8 = in;
+    char *converted = NULL;
+    if (iconv_name && (st = convert_input(in, pos[0], iconv_name, &utf8, &converted)) != 0) {
         if (in != stdin)
             fclose(in);
         return st;
     }
+    if ((st = cli_open(cli, 0)) != 0) {
+        if (in != stdin)
+            fclose(in);
+        if (utf8 != in)
+            fclose(utf8);
+        free(converted);
+        return st;
+    }
     int64_t n = 0;
-    int rc = ent_product_import_csv(cli->db, &n, in, update);
+    int rc = ent_product_import_csv(cli->db, &n, utf8, update);
+    long line = 0, byte = 0;
+    /* Not UTF-8: say where, and what a file from Excel most likely is. */
+    bool not_utf8 = rc == ENT_INVALID && utf8 == in && in != stdin && strstr(ent_errmsg(cli->db), "UTF-8") &&
+                    first_bad_utf8(in, &line, &byte);
     if (in != stdin)
         fclose(in);
+    if (utf8 != in)
+        fclose(utf8);
+    free(converted);
+    if (not_utf8) {
+        fprintf(stderr,
+                "entrepot: %s: %s; the file is not UTF-8: line %ld byte %ld; if it came from Excel try --encoding "
+                "gb18030\nentrepot: nothing was imported\n",
+                pos[0], cli_errmsg(cli), line, byte);
+        return cli_exit_code(rc);
+    }
     if (rc != ENT_OK) {
         fprintf(stderr, "entrepot: %s: %s\nentrepot: nothing was imported\n", pos[0], cli_errmsg(cli));
         return cli_exit_code(rc);
@@ -257,7 +411,9 @@ static int do_import(struct cli *cli, int argc, char **argv)
 static int do_export(struct cli *cli, int argc, char **argv)
 {
     const char *pos[1];
-    int npos, st = cli_parse(argc, argv, NULL, product_help, pos, 1, &npos);
+    bool excel = false;
+    const struct cli_opt opts[] = {{"excel", NULL, &excel}, {0}};
+    int npos, st = cli_parse(argc, argv, opts, product_help, pos, 1, &npos);
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
     if (npos == 1 && *pos[0] == '\0')
@@ -271,7 +427,10 @@ static int do_export(struct cli *cli, int argc, char **argv)
         return st;
     if (to_file && (st = cli_out_open(cli, &out, pos[0])) != 0)
         return st;
-    int rc = ent_product_export_csv(cli->db, out.f);
+    /* Excel reads a CSV as the system's code page unless it starts with a BOM. */
+    int rc = excel && fputs("\xef\xbb\xbf", out.f) == EOF ? ENT_ERROR : ENT_OK;
+    if (rc == ENT_OK)
+        rc = ent_product_export_csv(cli->db, out.f);
     if (to_file && (st = cli_out_close(&out, rc == ENT_OK)) != 0)
         return st;
     if (rc != ENT_OK)

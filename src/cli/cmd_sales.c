@@ -698,6 +698,8 @@ static void json_sale(const ent_sale *s)
         json_object_set_new(x, "origin", json_string(l->origin));
         json_object_set_new(x, "qty", json_integer(l->qty));
         json_object_set_new(x, "unit", json_string(l->unit));
+        if (l->sell_unit[0]) /* the selling unit's code, as the catalogue gives it */
+            json_object_set_new(x, "sell_unit", json_string(l->sell_unit));
         json_object_set_new(x, "unit_price", json_money(l->unit_price, s->currency));
         json_object_set_new(x, "discount", json_money(l->discount, s->currency));
         json_object_set_new(x, "amount", json_money(l->amount, s->currency));

@@ -18,6 +18,7 @@
 #define NAME_MAX_BYTES 200
 /* User input quoted in a message: the one text clip, 40 characters. */
 #define TEXT_MAX_BYTES 500
+#define INGREDIENTS_MAX_BYTES 4000
 /* Bounds (README, "Catalogue"): far above any real shop's values, far below
  * what could overflow a sum or product of them in 64 bits. */
 #define PRICE_MAX 10000000000LL    /* minor units: 100,000,000.00 */
@@ -28,16 +29,25 @@
 /* A commodity's fields, parsed and checked. Text pointers borrow the input. */
 struct prod {
     char gtin[ENT_GTIN_SIZE], sku[ENT_SKU_SIZE], origin[ENT_COUNTRY_SIZE], hs_code[ENT_HS_CODE_SIZE],
-        unit[ENT_UNIT_SIZE], net_unit[ENT_UNIT_SIZE], currency[ENT_CURRENCY_SIZE];
+        unit[ENT_UNIT_SIZE], net_unit[ENT_UNIT_SIZE], currency[ENT_CURRENCY_SIZE], sell_unit[ENT_SELL_UNIT_SIZE];
     const char *name_zh, *name_en, *brand, *importer, *storage;
     int64_t net_content, price, reorder_point;
     int32_t tax_rate, shelf_life_days;
     int priced;
+    /* the back label: food_kind "" when none, abv -1 when none */
+    char food_kind[8];
+    const char *ingredients, *allergens;
+    int32_t abv;
+    bool has_nutrition;
+    int64_t nutrition[5]; /* energy kJ, protein, fat, carbohydrate (0.1 g), sodium mg */
 };
 
 static const char *const field_names[] = {
     "gtin",        "sku",   "name_zh",  "name_en",  "brand",    "origin",        "hs_code", "unit",
-    "net_content", "price", "currency", "tax_rate", "importer", "reorder_point", "storage", "shelf_life_days"};
+    "net_content", "price", "currency", "tax_rate", "importer", "reorder_point", "storage", "shelf_life_days",
+    "sell_unit", "food_kind", "ingredients", "allergens", "abv", "energy_kj", "protein", "fat", "carbohydrate",
+    "sodium"};
+#define FIELD_INGREDIENTS 18 /* its index: a list of ingredients may be long */
 #define NFIELDS (sizeof field_names / sizeof *field_names)
 
 /* The fields struct as an array, in field_names order. */
@@ -46,7 +56,10 @@ static const char **field_slot(ent_product_fields *f, size_t i)
     const char **slots[NFIELDS] = {&f->gtin,        &f->sku,           &f->name_zh,  &f->name_en,
                                    &f->brand,       &f->origin,        &f->hs_code,  &f->unit,
                                    &f->net_content, &f->price,         &f->currency, &f->tax_rate,
-                                   &f->importer,    &f->reorder_point, &f->storage,  &f->shelf_life_days};
+                                   &f->importer,    &f->reorder_point, &f->storage,  &f->shelf_life_days,
+                                   &f->sell_unit,   &f->food_kind,     &f->ingredients, &f->allergens,
+                                   &f->abv,         &f->energy_kj,     &f->protein,  &f->fat,
+                                   &f->carbohydrate, &f->sodium};
     return slots[i];
 }
 
@@ -113,6 +126,133 @@ static int store_currency(ent_db *db, char out[ENT_CURRENCY_SIZE])
     return ENT_OK;
 }
 
+/* The codes of the closed list, for a message naming them (one string, so
+ * that it is built once per process and read without a lock). */
+static int unit_codes(const char *code, const char *zh, const char *en, void *ud)
+{
+    char *buf = ud;
+    size_t n = strlen(buf);
+    (void)en;
+    snprintf(buf + n, ENT_MSG_MAX / 2 - n, "%s%s %s", n ? ", " : "", zh, code);
+    return 0;
+}
+
+/* A selling unit by its code or Chinese word, from the one table of them
+ * (schema 15); only a commodity counted in pieces is sold in one. */
+static int parse_sell_unit(ent_db *db, const char *s, struct prod *p)
+{
+    sqlite3_stmt *st = entx_stmt(db, "SELECT code FROM sell_unit WHERE code = ?1 OR zh = ?1");
+    if (st == NULL)
+        return db->code;
+    sqlite3_bind_text(st, 1, s, -1, SQLITE_STATIC);
+    int sc = sqlite3_step(st);
+    if (sc == SQLITE_ROW)
+        entx_col_copy(st, p->sell_unit, sizeof p->sell_unit, 0);
+    sqlite3_reset(st);
+    if (sc != SQLITE_ROW && sc != SQLITE_DONE)
+        return entx_fail_sql(db, "reading the selling units");
+    if (sc == SQLITE_DONE) {
+        char known[ENT_MSG_MAX / 2] = "";
+        int rc = ent_sell_unit_each(db, unit_codes, known);
+        if (rc != ENT_OK)
+            return rc;
+        return entx_fail(db, ENT_INVALID, "sell_unit '%s' is not a selling unit; the units are %s", ENT_CLIP(s, 40),
+                         known);
+    }
+    if (strcmp(p->unit, "pcs") != 0)
+        return entx_fail(db, ENT_INVALID,
+                         "sell_unit '%s' is for commodities counted in pcs; this one is sold by %s (per %s)",
+                         ENT_CLIP(s, 40), p->unit, strcmp(p->unit, "g") == 0 ? "kg" : "l");
+    return ENT_OK;
+}
+
+int ent_sell_unit_each(ent_db *db, ent_sell_unit_cb cb, void *ud)
+{
+    entx_ok(db);
+    sqlite3_stmt *st = entx_stmt(db, "SELECT code, zh, en FROM sell_unit ORDER BY rowid");
+    if (st == NULL)
+        return db->code;
+    int sc, rc = ENT_OK;
+    while (rc == ENT_OK && (sc = sqlite3_step(st)) == SQLITE_ROW)
+        rc = cb((const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
+                (const char *)sqlite3_column_text(st, 2), ud);
+    if (rc == ENT_OK && sc != SQLITE_DONE)
+        rc = entx_fail_sql(db, "reading the selling units");
+    sqlite3_reset(st);
+    return rc;
+}
+
+/* abv: "13.5", "13.5%", "13.5%vol" -> hundredths of a %vol, 0 to 100 %vol. */
+static int parse_abv(ent_db *db, const char *s, int32_t *out)
+{
+    char buf[32];
+    int64_t v;
+    size_t n = strlen(s);
+    if (n >= sizeof buf)
+        n = sizeof buf - 1;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    if (n > 4 && strcmp(buf + n - 4, "%vol") == 0)
+        buf[n -= 4] = '\0';
+    else if (n > 1 && buf[n - 1] == '%')
+        buf[--n] = '\0';
+    if (strlen(s) >= sizeof buf || ent_decimal_parse(&v, buf, 2) != ENT_OK || v > 10000)
+        return entx_fail(db, ENT_INVALID, "abv '%s' must be alcohol in %%vol from 0 to 100, such as 13.5 or 13.5%%vol",
+                         ENT_CLIP(s, 40));
+    *out = (int32_t)v;
+    return ENT_OK;
+}
+
+/* The nutrition table: all five amounts or none. Bounds per 100 g or ml:
+ * energy 4000 kJ (pure fat is 3700), 100.0 g of a nutrient, sodium
+ * 40000 mg (salt). */
+static int parse_nutrition(ent_db *db, const ent_product_fields *f, struct prod *p)
+{
+    static const char *const names[] = {"energy_kj", "protein", "fat", "carbohydrate", "sodium"};
+    static const int64_t max[] = {4000, 1000, 1000, 1000, 40000};
+    const char *v[] = {f->energy_kj, f->protein, f->fat, f->carbohydrate, f->sodium};
+    int given = 0;
+    for (int i = 0; i < 5; i++)
+        given += !entx_empty(v[i]);
+    if (given == 0)
+        return ENT_OK;
+    for (int i = 0; i < 5; i++) {
+        if (given < 5 && entx_empty(v[i]))
+            return entx_fail(db, ENT_INVALID,
+                             "the nutrition table needs all five of energy_kj, protein, fat, carbohydrate and sodium: "
+                             "%s is missing",
+                             names[i]);
+        int whole = i == 0 || i == 4;
+        if (ent_decimal_parse(&p->nutrition[i], v[i], whole ? 0 : 1) != ENT_OK || p->nutrition[i] > max[i]) {
+            if (whole)
+                return entx_fail(db, ENT_INVALID, "%s '%s' must be a whole number of %s per 100 g or ml, 0 to %lld",
+                                 names[i], ENT_CLIP(v[i], 40), i == 0 ? "kJ" : "mg", (long long)max[i]);
+            return entx_fail(db, ENT_INVALID, "%s '%s' must be grams per 100 g or ml with one decimal at most, 0 to 100",
+                             names[i], ENT_CLIP(v[i], 40));
+        }
+    }
+    p->has_nutrition = true;
+    return ENT_OK;
+}
+
+static int parse_food(ent_db *db, const ent_product_fields *f, struct prod *p)
+{
+    int rc;
+    if (!entx_empty(f->food_kind)) {
+        if (strcmp(f->food_kind, "food") != 0 && strcmp(f->food_kind, "alcohol") != 0)
+            return entx_fail(db, ENT_INVALID,
+                             "food_kind '%s' must be food or alcohol (a drink of 0.5 %%vol or more)",
+                             ENT_CLIP(f->food_kind, 40));
+        snprintf(p->food_kind, sizeof p->food_kind, "%s", f->food_kind);
+    }
+    p->ingredients = entx_empty(f->ingredients) ? NULL : f->ingredients;
+    p->allergens = entx_empty(f->allergens) ? NULL : f->allergens;
+    p->abv = -1;
+    if (!entx_empty(f->abv) && (rc = parse_abv(db, f->abv, &p->abv)) != ENT_OK)
+        return rc;
+    return parse_nutrition(db, f, p);
+}
+
 /* Parses and checks every field into p. Empty fields take defaults. */
 static int parse_fields(ent_db *db, const ent_product_fields *f, const char *default_currency, struct prod *p)
 {
@@ -120,7 +260,7 @@ static int parse_fields(ent_db *db, const ent_product_fields *f, const char *def
     memset(p, 0, sizeof *p);
     for (size_t i = 0; i < NFIELDS; i++) {
         const char *v = *field_slot((ent_product_fields *)f, i);
-        size_t max = (i == 2 || i == 3) ? NAME_MAX_BYTES : TEXT_MAX_BYTES;
+        size_t max = (i == 2 || i == 3) ? NAME_MAX_BYTES : i == FIELD_INGREDIENTS ? INGREDIENTS_MAX_BYTES : TEXT_MAX_BYTES;
         if ((rc = entx_check_text(db, field_names[i], v, max, false)) != ENT_OK)
             return rc;
     }
@@ -208,7 +348,9 @@ static int parse_fields(ent_db *db, const ent_product_fields *f, const char *def
             return rc;
         p->shelf_life_days = (int32_t)d;
     }
-    return ENT_OK;
+    if (!entx_empty(f->sell_unit) && (rc = parse_sell_unit(db, f->sell_unit, p)) != ENT_OK)
+        return rc;
+    return parse_food(db, f, p);
 }
 
 /* ---- lookups ------------------------------------------------------------ */
@@ -277,7 +419,9 @@ int ent_product_id(ent_db *db, int64_t *out, int64_t *qty_out, const char *code)
 #define PRODUCT_COLS                                                                                                   \
     "id, gtin, sku, name_zh, name_en, brand, importer, storage, origin, hs_code, unit, net_content, "                  \
     "net_unit, price, currency, tax_rate, reorder_point, shelf_life_days, created_at, updated_at, priced, "            \
-    "retired_at"
+    "retired_at, sell_unit, (SELECT zh FROM sell_unit u WHERE u.code = product.sell_unit), "                        \
+    "(SELECT en FROM sell_unit u WHERE u.code = product.sell_unit), food_kind, ingredients, allergens, abv, "       \
+    "energy_kj, protein, fat, carbohydrate, sodium"
 
 /* Fills p from a row of PRODUCT_COLS; strings point into the statement (borrowed). */
 static void row_to_product(sqlite3_stmt *st, ent_product *p, int copy)
@@ -303,6 +447,17 @@ static void row_to_product(sqlite3_stmt *st, ent_product *p, int copy)
     entx_col_copy(st, p->updated_at, sizeof p->updated_at, 19);
     p->unpriced = !sqlite3_column_int(st, 20);
     entx_col_copy(st, p->retired_at, sizeof p->retired_at, 21);
+    entx_col_copy(st, p->sell_unit, sizeof p->sell_unit, 22);
+    entx_col_copy(st, p->sell_unit_zh, sizeof p->sell_unit_zh, 23);
+    entx_col_copy(st, p->sell_unit_en, sizeof p->sell_unit_en, 24);
+    entx_col_copy(st, p->food_kind, sizeof p->food_kind, 25);
+    p->ingredients = copy ? entx_col_strdup(st, 26) : (char *)sqlite3_column_text(st, 26);
+    p->allergens = copy ? entx_col_strdup(st, 27) : (char *)sqlite3_column_text(st, 27);
+    p->abv = sqlite3_column_type(st, 28) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 28);
+    p->has_nutrition = sqlite3_column_type(st, 29) != SQLITE_NULL;
+    int64_t *n[] = {&p->energy_kj, &p->protein, &p->fat, &p->carbohydrate, &p->sodium};
+    for (int i = 0; i < 5; i++)
+        *n[i] = sqlite3_column_int64(st, 29 + i);
 }
 
 int entx_product_get_by_id(ent_db *db, ent_product **out, int64_t id)
@@ -349,6 +504,8 @@ void ent_product_free(ent_product *p)
     free(p->brand);
     free(p->importer);
     free(p->storage);
+    free(p->ingredients);
+    free(p->allergens);
     free(p);
 }
 
@@ -489,6 +646,14 @@ static int bind_prod(sqlite3_stmt *st, const struct prod *p, const char *now)
     if (p->shelf_life_days > 0)
         sqlite3_bind_int(st, 17, p->shelf_life_days);
     sqlite3_bind_int(st, 20, p->priced);
+    bind_text_static(st, 21, p->sell_unit);
+    bind_text_static(st, 22, p->food_kind);
+    bind_text_static(st, 23, p->ingredients);
+    bind_text_static(st, 24, p->allergens);
+    if (p->abv >= 0)
+        sqlite3_bind_int(st, 25, p->abv);
+    for (int i = 0; i < 5 && p->has_nutrition; i++)
+        sqlite3_bind_int64(st, 26 + i, p->nutrition[i]);
     return sqlite3_bind_text(st, 18, now, -1, SQLITE_STATIC);
 }
 
@@ -528,8 +693,9 @@ static int insert_prod(ent_db *db, const struct prod *p, const char *now, int64_
     sqlite3_stmt *st =
         entx_stmt(db, "INSERT INTO product(gtin, sku, name_zh, name_en, brand, origin, hs_code, unit, net_content, "
                      "net_unit, price, currency, tax_rate, importer, reorder_point, storage, shelf_life_days, "
-                     "created_at, updated_at, priced) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-                     "?14, ?15, ?16, ?17, ?18, ?18, ?20)");
+                     "created_at, updated_at, priced, sell_unit, food_kind, ingredients, allergens, abv, energy_kj, "
+                     "protein, fat, carbohydrate, sodium) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+                     "?12, ?13, ?14, ?15, ?16, ?17, ?18, ?18, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)");
     if (st == NULL)
         return db->code;
     bind_prod(st, p, now);
@@ -567,7 +733,7 @@ int ent_product_add(ent_db *db, const ent_product_fields *fields)
 
 /* Text buffers for a product turned back into fields (edit, export). */
 struct prod_text {
-    char net[40], price[40], tax[16], reorder[24], shelf[16];
+    char net[40], price[40], tax[16], reorder[24], shelf[16], abv[16], nut[5][24];
 };
 
 static void product_to_fields(const ent_product *p, struct prod_text *t, ent_product_fields *f)
@@ -600,6 +766,22 @@ static void product_to_fields(const ent_product *p, struct prod_text *t, ent_pro
         snprintf(t->shelf, sizeof t->shelf, "%d", p->shelf_life_days);
     f->shelf_life_days = t->shelf;
     f->storage = p->storage;
+    f->sell_unit = p->sell_unit;
+    f->food_kind = p->food_kind;
+    f->ingredients = p->ingredients;
+    f->allergens = p->allergens;
+    t->abv[0] = '\0';
+    if (p->abv >= 0)
+        ent_decimal_format(t->abv, sizeof t->abv, p->abv, 2);
+    f->abv = t->abv;
+    const int64_t nut[] = {p->energy_kj, p->protein, p->fat, p->carbohydrate, p->sodium};
+    const char **slot[] = {&f->energy_kj, &f->protein, &f->fat, &f->carbohydrate, &f->sodium};
+    for (int i = 0; i < 5; i++) {
+        t->nut[i][0] = '\0';
+        if (p->has_nutrition)
+            ent_decimal_format(t->nut[i], sizeof t->nut[i], nut[i], i == 0 || i == 4 ? 0 : 1);
+        *slot[i] = t->nut[i];
+    }
 }
 
 /* Fields that always hold a value: "" would silently become the default. */
@@ -708,7 +890,9 @@ static int update_prod(ent_db *db, int64_t id, const ent_product_fields *changes
         entx_stmt(db, "UPDATE product SET gtin = ?1, sku = ?2, name_zh = ?3, name_en = ?4, brand = ?5, origin = ?6, "
                      "hs_code = ?7, unit = ?8, net_content = ?9, net_unit = ?10, price = ?11, currency = ?12, "
                      "tax_rate = ?13, importer = ?14, reorder_point = ?15, storage = ?16, shelf_life_days = ?17, "
-                     "updated_at = ?18, priced = ?20 WHERE id = ?19");
+                     "updated_at = ?18, priced = ?20, sell_unit = ?21, food_kind = ?22, ingredients = ?23, "
+                     "allergens = ?24, abv = ?25, energy_kj = ?26, protein = ?27, fat = ?28, carbohydrate = ?29, "
+                     "sodium = ?30 WHERE id = ?19");
     if (st == NULL) {
         rc = db->code;
         goto done;
@@ -1180,7 +1364,8 @@ static int import_header(ent_db *db, ent_csv *csv, int map[], size_t *ncols)
             return entx_fail(db, ENT_INVALID,
                             "row 1, column %zu: unknown column '%s' (known: gtin, sku, name_zh, "
                             "name_en, brand, origin, hs_code, unit, net_content, price, currency, tax_rate, "
-                            "importer, reorder_point, storage, shelf_life_days)",
+                            "importer, reorder_point, storage, shelf_life_days, sell_unit, food_kind, ingredients, "
+                            "allergens, abv, energy_kj, protein, fat, carbohydrate, sodium)",
                             c + 1, ENT_CLIP(cells[c], 40));
         for (size_t k = 0; k < c; k++)
             if (map[k] == (int)i)
@@ -1269,4 +1454,41 @@ int ent_product_export_csv(ent_db *db, FILE *out)
     if (rc != ENT_OK && db->code == ENT_OK)
         rc = entx_fail(db, ENT_ERROR, "writing the CSV failed");
     return rc;
+}
+
+/* ---- the nutrition table (GB 28050) ------------------------------------ */
+
+/* GB 28050 table 1: each nutrient with its unit, the amount at or under
+ * which it is declared as 0, the decimals it is printed with (amounts are
+ * stored at that precision) and its NRV in the same scaled unit. */
+static const struct nutrient {
+    const char *name_zh, *unit_zh;
+    int64_t zero_at; /* scaled */
+    int scale;       /* 0: whole, 1: tenths */
+    int64_t nrv;     /* scaled */
+} nutrients[ENT_NUTRITION_ROWS] = {
+    {"能量", "千焦", 17, 0, 8400},         {"蛋白质", "克", 5, 1, 600}, {"脂肪", "克", 5, 1, 600},
+    {"碳水化合物", "克", 5, 1, 3000}, {"钠", "毫克", 5, 0, 2000},
+};
+
+int ent_product_nutrition(ent_nutrition_row rows[ENT_NUTRITION_ROWS], const ent_product *p)
+{
+    if (!p->has_nutrition)
+        return entx_error_set(ENT_NOTFOUND, "this commodity has no nutrition table");
+    const int64_t v[] = {p->energy_kj, p->protein, p->fat, p->carbohydrate, p->sodium};
+    for (int i = 0; i < ENT_NUTRITION_ROWS; i++) {
+        const struct nutrient *n = &nutrients[i];
+        int64_t x = v[i] <= n->zero_at ? 0 : v[i];
+        char num[20];
+        if (x == 0)
+            snprintf(num, sizeof num, "0");
+        else
+            ent_decimal_format(num, sizeof num, x, n->scale);
+        rows[i].name_zh = n->name_zh;
+        snprintf(rows[i].amount, sizeof rows[i].amount, "%s%s", num, n->unit_zh);
+        /* NRV% of the printed amount, whole percent, half up; x is at most
+         * 40000 so 200 * x does not overflow. */
+        rows[i].nrv_percent = (int32_t)((200 * x + n->nrv) / (2 * n->nrv));
+    }
+    return ENT_OK;
 }

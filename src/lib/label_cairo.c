@@ -229,6 +229,7 @@ static void draw_label(cairo_t *cr, const ent_label_job *job, const struct out_l
                 cairo_stroke(cr);
             }
             break;
+        case EL_TABLE: break; /* laid out as text, lines and a box */
         }
     }
 }

@@ -270,6 +270,40 @@ static void gtin_forms(ent_label_data *d, const char *gtin)
     ent_label_data_set(d, "code", strncmp(gtin, "000000", 6) == 0 ? gtin + 6 : gtin[0] == '0' ? gtin + 1 : gtin);
 }
 
+/* The back label of prepackaged food (GB 7718): its kind, ingredients,
+ * allergens, alcohol, and the nutrition table (GB 28050) as the rows of a
+ * table element: cells split by '|', rows by a new line, a header first. */
+static void food_fields(ent_label_data *d, const ent_product *p)
+{
+    char buf[512];
+    ent_label_data_set(d, "food_kind", p->food_kind);
+    ent_label_data_set(d, "ingredients", p->ingredients);
+    ent_label_data_set(d, "allergens", p->allergens);
+    if (p->abv >= 0) {
+        /* 13.50 -> 13.5%vol, 12.00 -> 12%vol: no trailing zeros */
+        ent_decimal_format(buf, sizeof buf, p->abv, 2);
+        size_t n = strlen(buf);
+        while (buf[n - 1] == '0')
+            buf[--n] = '\0';
+        if (buf[n - 1] == '.')
+            buf[--n] = '\0';
+        snprintf(buf + n, sizeof buf - n, "%%vol");
+        ent_label_data_set(d, "abv", buf);
+    }
+    ent_nutrition_row rows[ENT_NUTRITION_ROWS];
+    if (ent_product_nutrition(rows, p) != ENT_OK) {
+        ent_error_clear(); /* none: the field is absent, which a back label refuses by name */
+        return;
+    }
+    const char *basis = strcmp(p->net_unit, "ml") == 0 ? "每100毫升" : "每100克";
+    size_t n = (size_t)snprintf(buf, sizeof buf, "项目|%s|NRV%%", basis);
+    for (int i = 0; i < ENT_NUTRITION_ROWS; i++)
+        n += (size_t)snprintf(buf + n, sizeof buf - n, "\n%s|%s|%d%%", rows[i].name_zh, rows[i].amount,
+                              (int)rows[i].nrv_percent);
+    ent_label_data_set(d, "nutrition", buf);
+    ent_label_data_set(d, "nutrition_basis", basis);
+}
+
 static int product_fields(ent_label_data *d, const ent_product *p)
 {
     char buf[128];
@@ -287,7 +321,14 @@ static int product_fields(ent_label_data *d, const ent_product *p)
     ent_label_data_set(d, "unit", p->unit);
     /* The unit the price is for: goods kept in g or ml are priced per kg or
      * litre, so 克 beside their price would read as a price per gram. */
-    ent_label_data_set(d, "unit_zh", strcmp(p->unit, "g") == 0 ? "千克" : strcmp(p->unit, "ml") == 0 ? "升" : "件");
+    ent_label_data_set(d, "unit_zh", strcmp(p->unit, "g") == 0    ? "千克"
+                                     : strcmp(p->unit, "ml") == 0 ? "升"
+                                     : p->sell_unit_zh[0]         ? p->sell_unit_zh
+                                                                  : "件");
+    /* The selling unit by itself, for a template that names it (瓶 bottle):
+     * absent when none is named, so "{sell_unit?}" prints nothing. */
+    ent_label_data_set(d, "sell_unit", p->sell_unit_zh);
+    ent_label_data_set(d, "sell_unit_en", p->sell_unit_en);
     ent_label_data_set(d, "currency", p->currency);
     /* Unpriced: no price fields, so a template that shows a price refuses
      * the label (a price is required on it by law) instead of printing 0. */
@@ -308,6 +349,7 @@ static int product_fields(ent_label_data *d, const ent_product *p)
         ent_label_data_set(d, "shelf_life_zh", buf);
     }
     net_content(d, p);
+    food_fields(d, p);
     return unit_price(d, p);
 }
 

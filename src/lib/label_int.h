@@ -11,7 +11,9 @@
 
 #define PT_MM (25.4 / 72.0) /* one typographic point in millimetres */
 
-enum elem_kind { EL_TEXT, EL_BARCODE, EL_LINE, EL_BOX };
+/* A table is laid out as text, lines and a box: renderers never see one. */
+enum elem_kind { EL_TEXT, EL_BARCODE, EL_LINE, EL_BOX, EL_TABLE };
+#define TABLE_MAX_COLS 8
 
 enum symbology {
     SYM_EAN13,
@@ -49,6 +51,8 @@ struct elem {
     char *content;      /* text or barcode data with {placeholders} */
     char *cond;         /* "if=FIELD": drawn only when the field is present */
     char *link_base;    /* GS1 Digital Link host, "https://id.gs1.org" */
+    double cols[TABLE_MAX_COLS]; /* table: each column's share of the width, percent */
+    int ncols;
 };
 
 struct ent_label_template {
@@ -57,6 +61,7 @@ struct ent_label_template {
     char *font;           /* preferred family, or NULL */
     char *zpl_font;       /* ZPL font for non-ASCII text, "E:ANMDS.TTF" */
     bool zpl_text_font;   /* "zpl-text font": ZPL text in the printer's fonts, not as graphics */
+    bool food;            /* "food": a GB 7718 back label; what it needs follows the food_kind */
     char **require;       /* "a|b" alternatives, each must have one present */
     size_t nrequire;
     struct elem *elems;

@@ -469,8 +469,45 @@ static int fit_text(ent_label_job *job, const struct elem *e, const char *text, 
                       ENT_CLIP(text, 40), job->t->name, e->line, e->w, e->h, e->min);
 }
 
+/* A GB 7718 back label ("food" in the template) needs what the law asks of
+ * the kind of goods: ingredients and (GB 28050) the nutrition table for
+ * food, ingredients and the alcohol content for a drink of 0.5 %vol or
+ * more (which GB 28050 exempts from the nutrition table). */
+static int check_food(ent_label_job *job, const ent_label_data *d, const char *who)
+{
+    const char *kind = ent_label_data_get(d, "food_kind");
+    if (kind == NULL)
+        return entx_label_fail(job, ENT_INVALID,
+                               "%s: template %s is a GB 7718 back label and needs the kind of food (food_kind: "
+                               "food or alcohol), which it does not have",
+                               who, job->t->name);
+    bool alcohol = strcmp(kind, "alcohol") == 0;
+    static const struct {
+        const char *field, *words;
+        int when; /* 0 always, 1 food, 2 alcohol */
+    } need[] = {
+        {"ingredients", "配料表 (ingredients)", 0},
+        {"origin", "原产国或地区 (origin)", 0},
+        {"nutrition", "营养成分表 (the nutrition table: energy_kj, protein, fat, carbohydrate, sodium)", 1},
+        {"abv", "酒精度 (abv)", 2},
+    };
+    for (size_t i = 0; i < sizeof need / sizeof *need; i++) {
+        if ((need[i].when == 1 && alcohol) || (need[i].when == 2 && !alcohol))
+            continue;
+        if (ent_label_data_get(d, need[i].field) == NULL)
+            return entx_label_fail(job, ENT_INVALID, "%s: a back label of %s (GB 7718) needs %s, which it does not have",
+                                   who, alcohol ? "an alcoholic drink" : "prepackaged food", need[i].words);
+    }
+    return ENT_OK;
+}
+
 static int check_required(ent_label_job *job, const ent_label_data *d, const char *who)
 {
+    if (job->t->food) {
+        int rc = check_food(job, d, who);
+        if (rc != ENT_OK)
+            return rc;
+    }
     for (size_t i = 0; i < job->t->nrequire; i++) {
         const char *alts = job->t->require[i];
         bool ok = false;
@@ -561,11 +598,100 @@ static int gs1_together(ent_label_job *job, const struct out_label *l, const cha
                            "%s (template %s, barcodes on line %s)", who, ent_error_last()->message, job->t->name, lines);
 }
 
+/* Room for more items than the template's elements (a table makes many):
+ * at least `more` after those already laid out. */
+static int items_room(ent_label_job *job, struct out_label *l, size_t *cap, size_t more)
+{
+    if (l->nitems + more <= *cap)
+        return ENT_OK;
+    size_t want = l->nitems + more;
+    struct out_item *grown = realloc(l->items, want * sizeof *grown);
+    if (grown == NULL)
+        return entx_label_fail(job, ENT_ERROR, "out of memory");
+    memset(grown + *cap, 0, (want - *cap) * sizeof *grown);
+    l->items = grown;
+    *cap = want;
+    return ENT_OK;
+}
+
+static void table_rule(struct out_label *l, enum elem_kind kind, double x, double y, double w, double h, double stroke)
+{
+    struct out_item *it = &l->items[l->nitems++];
+    it->kind = kind;
+    it->u.geom.x = x, it->u.geom.y = y, it->u.geom.w = w, it->u.geom.h = h;
+    it->u.geom.stroke = stroke;
+}
+
+/*
+ * A table: its text has rows on lines and cells split by '|', the first row
+ * a header (bold). Each row gets an equal share of the height, each column
+ * its share of the width; every cell is text that shrinks to fit down to
+ * min and is never cut (the label is refused instead), inside a box with
+ * rules between rows and columns. The first column reads from the left,
+ * the others (figures) from the right.
+ */
+static int layout_table(ent_label_job *job, const struct elem *e, const char *text, struct out_label *l, size_t *cap,
+                        size_t left, const char *who)
+{
+    size_t nrows = 1;
+    for (const char *c = text; *c; c++)
+        nrows += *c == '\n';
+    size_t ncells = nrows * (size_t)e->ncols;
+    int rc = items_room(job, l, cap, ncells + nrows + (size_t)e->ncols + left);
+    double rh = e->h / (double)nrows, pad = 0.6;
+    const char *row = text;
+    for (size_t r = 0; r < nrows && rc == ENT_OK; r++) {
+        size_t rlen = strcspn(row, "\n");
+        const char *cell = row;
+        for (int c = 0; c < e->ncols && rc == ENT_OK; c++) {
+            size_t n = strcspn(cell, "|\n");
+            bool last = c == e->ncols - 1;
+            if ((cell[n] == '|') == last) /* too many cells, or too few */
+                return entx_label_fail(job, ENT_INVALID, "%s: table (%s line %d): row %zu \"%.*s\" does not have %d cells",
+                                       who, job->t->name, e->line, r + 1, (int)(rlen < 40 ? rlen : 40), row, e->ncols);
+            double x = e->x;
+            for (int k = 0; k < c; k++)
+                x += e->w * e->cols[k] / 100;
+            struct elem te = *e;
+            te.kind = EL_TEXT;
+            te.x = x + pad, te.w = e->w * e->cols[c] / 100 - 2 * pad, te.y = e->y + rh * (double)r, te.h = rh;
+            te.bold = e->bold || r == 0;
+            te.wrap = false, te.fit = FIT_SHRINK, te.legal = true;
+            te.align = c == 0 ? AL_LEFT : AL_RIGHT;
+            te.valign = VA_MIDDLE;
+            char *s = malloc(n + 1);
+            if (s == NULL)
+                return entx_label_fail(job, ENT_ERROR, "out of memory");
+            memcpy(s, cell, n);
+            s[n] = '\0';
+            struct out_item *it = &l->items[l->nitems];
+            it->kind = EL_TEXT;
+            if (*s && (rc = fit_text(job, &te, s, &it->u.text, who)) == ENT_OK)
+                l->nitems++;
+            free(s);
+            cell += n + (cell[n] == '|');
+        }
+        row += rlen + (row[rlen] == '\n');
+    }
+    if (rc != ENT_OK)
+        return rc;
+    table_rule(l, EL_BOX, e->x, e->y, e->w, e->h, e->stroke);
+    for (size_t r = 1; r < nrows; r++)
+        table_rule(l, EL_LINE, e->x, e->y + rh * (double)r, e->w, 0, r == 1 ? e->stroke * 2 : e->stroke);
+    double x = e->x;
+    for (int c = 0; c + 1 < e->ncols; c++) {
+        x += e->w * e->cols[c] / 100;
+        table_rule(l, EL_LINE, x, e->y, 0, e->h, e->stroke);
+    }
+    return ENT_OK;
+}
+
 static int layout(ent_label_job *job, const ent_label_data *d, const char *who, struct out_label *l)
 {
     int rc = ENT_OK;
     char missing[128];
-    l->items = calloc(job->t->nelems, sizeof *l->items);
+    size_t cap = job->t->nelems;
+    l->items = calloc(cap ? cap : 1, sizeof *l->items);
     if (l->items == NULL)
         return entx_label_fail(job, ENT_ERROR, "out of memory");
     for (size_t i = 0; i < job->t->nelems && rc == ENT_OK; i++) {
@@ -574,6 +700,17 @@ static int layout(ent_label_job *job, const ent_label_data *d, const char *who, 
         char *text = NULL;
         if (e->cond && ent_label_data_get(d, e->cond) == NULL)
             continue;
+        if (e->kind == EL_TABLE) {
+            if (entx_label_expand(&text, e->content, d, missing, sizeof missing) != 0) {
+                rc = entx_label_fail(job, ENT_INVALID, "%s: template %s (line %d) needs %s, which it does not have",
+                                     who, job->t->name, e->line, missing);
+                break;
+            }
+            if (*text)
+                rc = layout_table(job, e, text, l, &cap, job->t->nelems - i, who);
+            free(text);
+            continue;
+        }
         it->kind = e->kind;
         if (e->kind == EL_LINE || e->kind == EL_BOX) {
             it->u.geom.x = e->x, it->u.geom.y = e->y, it->u.geom.w = e->w, it->u.geom.h = e->h;

@@ -143,7 +143,7 @@ static const char *const known_fields[] = {
     "brand", "code", "currency", "declaration", "expiry", "expiry_yymmdd", "gtin", "gtin13", "gtin8", "hs_code",
     "import_date", "importer", "lot", "lot_uuid", "name", "name_en", "name_zh", "net_content", "net_content_zh",
     "origin", "origin_en", "origin_zh", "price", "price_symbol", "production_date", "production_yymmdd",
-    "shelf_life_days", "shelf_life_zh", "sku", "storage", "store_code", "store_name", "supplier", "tax_rate",
+    "sell_unit", "sell_unit_en", "food_kind", "ingredients", "allergens", "abv", "nutrition", "nutrition_basis", "shelf_life_days", "shelf_life_zh", "sku", "storage", "store_code", "store_name", "supplier", "tax_rate",
     "today", "unit", "unit_price", "unit_price_unit", "unit_price_zh", "unit_zh", "upc",
     "clerk", "grade", "count", "sscc",
 };
@@ -221,6 +221,29 @@ static bool placeholders_name(const char *content, const char *field)
     return false;
 }
 
+/* cols=45,30,25: each column's share of a table's width in percent, adding
+ * up to 100. */
+static int table_cols(struct parser *p, struct elem *e, const char *v)
+{
+    double sum = 0;
+    e->ncols = 0;
+    for (const char *s = v; *s;) {
+        char num[16];
+        size_t n = strcspn(s, ",");
+        double d;
+        snprintf(num, sizeof num, "%.*s", (int)(n < sizeof num ? n : sizeof num - 1), s);
+        if (e->ncols == TABLE_MAX_COLS || n == 0 || n >= sizeof num || parse_num(num, &d) || d <= 0)
+            return perr(p, "cols=%s: up to %d column widths in percent of the table, such as cols=45,30,25", v,
+                        TABLE_MAX_COLS);
+        e->cols[e->ncols++] = d;
+        sum += d;
+        s += n + (s[n] == ',');
+    }
+    if (sum < 99.99 || sum > 100.01)
+        return perr(p, "cols=%s: the column widths add up to %g%%, not 100%%", v, sum);
+    return ENT_OK;
+}
+
 /* Options key=value (or a bare flag) at tokens from..ntok-1, except the
  * last quoted string which is the content. */
 static int elem_options(struct parser *p, struct elem *e, int from, int to)
@@ -234,21 +257,21 @@ static int elem_options(struct parser *p, struct elem *e, int from, int to)
 #define KEY(s) (klen == strlen(s) && strncmp(t, s, klen) == 0)
         if (p->quoted[i])
             return perr(p, "%s: unexpected quoted text \"%s\" (the content comes last, once)", p->tok[0], ENT_CLIP(t, 30));
-        if (e->kind == EL_TEXT && KEY("size") && eq) {
+        if ((e->kind == EL_TEXT || e->kind == EL_TABLE) && KEY("size") && eq) {
             if (parse_num(v, &num) || num < 2 || num > 200)
                 return perr(p, "size=%s: a font size in points between 2 and 200", v);
             e->size = num;
-        } else if (e->kind == EL_TEXT && KEY("min") && eq) {
+        } else if ((e->kind == EL_TEXT || e->kind == EL_TABLE) && KEY("min") && eq) {
             if (parse_num(v, &num) || num < 2 || num > 200)
                 return perr(p, "min=%s: a font size in points between 2 and 200", v);
             e->min = num;
-        } else if (e->kind == EL_TEXT && KEY("bold") && !eq) {
+        } else if ((e->kind == EL_TEXT || e->kind == EL_TABLE) && KEY("bold") && !eq) {
             e->bold = true;
         } else if (e->kind == EL_TEXT && KEY("wrap") && !eq) {
             e->wrap = true;
             e->fit = FIT_WRAP;
             e->fit_given = true;
-        } else if (e->kind == EL_TEXT && KEY("required") && !eq) {
+        } else if ((e->kind == EL_TEXT || e->kind == EL_TABLE) && KEY("required") && !eq) {
             e->legal = true; /* the template says the law wants it whole */
         } else if (e->kind == EL_TEXT && KEY("fit") && eq) {
             if (strcmp(v, "shrink") == 0)
@@ -279,7 +302,10 @@ static int elem_options(struct parser *p, struct elem *e, int from, int to)
                 e->valign = VA_BOTTOM;
             else
                 return perr(p, "valign=%s: expected top, middle or bottom", v);
-        } else if ((e->kind == EL_LINE || e->kind == EL_BOX) && KEY("width") && eq) {
+        } else if (e->kind == EL_TABLE && KEY("cols") && eq) {
+            if (table_cols(p, e, v) != ENT_OK)
+                return ENT_INVALID;
+        } else if ((e->kind == EL_LINE || e->kind == EL_BOX || e->kind == EL_TABLE) && KEY("width") && eq) {
             if (parse_num(v, &num) || num <= 0 || num > 10)
                 return perr(p, "width=%s: a line width in millimetres, above 0 and at most 10", v);
             e->stroke = num;
@@ -433,7 +459,7 @@ static int check_quiet_zones(struct parser *p, const ent_label_template *t)
             for (size_t k = 0; k < n; k++) {
                 if (!areas_overlap(zone, ink[k]))
                     continue;
-                static const char *const kinds[] = {"text", "barcode", "line", "box"};
+                static const char *const kinds[] = {"text", "barcode", "line", "box", "table"};
                 const struct elem *o = &t->elems[i];
                 if (o->line > bc->line) {
                     p->line = o->line;
@@ -483,7 +509,7 @@ static int parse_elem(struct parser *p, ent_label_template *t, enum elem_kind ki
         i++;
     }
     int last = p->ntok;
-    if (kind == EL_TEXT || kind == EL_BARCODE) {
+    if (kind == EL_TEXT || kind == EL_BARCODE || kind == EL_TABLE) {
         if (p->ntok <= i || !p->quoted[p->ntok - 1]) {
             rc = perr(p, "%s: the content must come last, in double quotes", p->tok[0]);
             goto fail;
@@ -499,8 +525,13 @@ static int parse_elem(struct parser *p, ent_label_template *t, enum elem_kind ki
     }
     if ((rc = elem_options(p, &e, i, last)) != ENT_OK)
         goto fail;
-    if (kind == EL_TEXT && (rc = text_rules(p, &e)) != ENT_OK)
+    if ((kind == EL_TEXT || kind == EL_TABLE) && (rc = text_rules(p, &e)) != ENT_OK)
         goto fail;
+    if (kind == EL_TABLE && e.ncols == 0) {
+        rc = perr(p, "table: give its columns, such as cols=45,30,25 (percent of the width)");
+        goto fail;
+    }
+    e.legal = e.legal || kind == EL_TABLE; /* a table's figures are never cut: it refuses instead */
     if (kind != EL_LINE && (e.w <= 0 || e.h <= 0)) {
         rc = perr(p, "%s: width and height must be above 0", p->tok[0]);
         goto fail;
@@ -554,6 +585,12 @@ static int template_line(struct parser *p, ent_label_template *t, bool *have_siz
         *dst = strdup(p->tok[1]);
         return ENT_OK;
     }
+    if (strcmp(kw, "food") == 0) {
+        if (p->ntok != 1)
+            return perr(p, "food: a line of its own (a GB 7718 back label: what it needs follows the food_kind)");
+        t->food = true;
+        return ENT_OK;
+    }
     if (strcmp(kw, "zpl-text") == 0) {
         if (p->ntok != 2 || (strcmp(p->tok[1], "graphic") != 0 && strcmp(p->tok[1], "font") != 0))
             return perr(p, "zpl-text: expected graphic (text drawn as graphics, the default) or font (the "
@@ -578,7 +615,7 @@ static int template_line(struct parser *p, ent_label_template *t, bool *have_siz
     static const struct {
         const char *kw;
         enum elem_kind kind;
-    } kinds[] = {{"text", EL_TEXT}, {"barcode", EL_BARCODE}, {"line", EL_LINE}, {"box", EL_BOX}};
+    } kinds[] = {{"text", EL_TEXT}, {"barcode", EL_BARCODE}, {"line", EL_LINE}, {"box", EL_BOX}, {"table", EL_TABLE}};
     for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++) {
         if (strcmp(kw, kinds[k].kw) == 0) {
             if (!*have_size)
@@ -586,7 +623,8 @@ static int template_line(struct parser *p, ent_label_template *t, bool *have_siz
             return parse_elem(p, t, kinds[k].kind);
         }
     }
-    return perr(p, "unknown keyword '%s' (template, size, font, zpl-font, zpl-text, require, text, barcode, line, box)",
+    return perr(p, "unknown keyword '%s' (template, size, font, zpl-font, zpl-text, require, food, text, barcode, line, "
+                   "box, table)",
                 kw);
 }
 

@@ -510,6 +510,7 @@ static int zpl_label(const struct zpl *z, ent_label_job *job, const struct out_l
             fprintf(z->f, "^FO%d,%d^GB%d,%d,%d^FS\n", dots(z, it->u.geom.x), dots(z, it->u.geom.y), w, h, t);
             break;
         }
+        case EL_TABLE: break; /* laid out as text, lines and a box */
         }
     }
     fprintf(z->f, "^PQ%d\n^XZ\n", l->copies);

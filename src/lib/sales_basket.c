@@ -234,6 +234,7 @@ static int new_line(ent_basket *b, struct bline *bl, const ent_scan *s, const en
     snprintf(l->code, sizeof l->code, "%s", m->code);
     snprintf(l->name, sizeof l->name, "%s", m->name);
     snprintf(l->unit, sizeof l->unit, "%s", p->unit);
+    snprintf(l->sell_unit, sizeof l->sell_unit, "%s", p->sell_unit);
     snprintf(l->origin, sizeof l->origin, "%s", p->origin);
     l->list_price = l->unit_price = p->price;
     l->tax_rate = p->tax_rate;

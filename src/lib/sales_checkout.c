@@ -180,7 +180,8 @@ static int write_sale(ent_basket *b, int64_t *sale_id, const ent_journal_written
                                           .tax = s->o[i].tax,
                                           .price_reason = l->price_reason[0] ? l->price_reason : NULL,
                                           .discount_reason = l->discount_reason[0] ? l->discount_reason : NULL,
-                                          .approved_by = l->approved_by[0] ? l->approved_by : NULL};
+                                          .approved_by = l->approved_by[0] ? l->approved_by : NULL,
+                                          .sell_unit = l->sell_unit[0] ? l->sell_unit : NULL};
         rc = entx_sales_insert_line(db, &line_id, &lr);
         for (size_t k = 0; k < s->o[i].co->npicks && rc == ENT_OK; k++) {
             const struct ent_pick *p = &s->o[i].co->picks[k];

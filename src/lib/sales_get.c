@@ -66,7 +66,8 @@ static int read_lines(ent_db *db, ent_sale *s, int64_t id)
     sqlite3_stmt *st = entx_stmt(db,
         "SELECT l.id, l.code, l.lot, l.origin, l.unit, l.name, l.price_reason, l.discount_reason, l.qty, "
         "       l.unit_price, l.discount, l.amount, l.tax, l.tax_rate, "
-        "       (SELECT COALESCE(-SUM(r.qty), 0) FROM sale_line r WHERE r.ref_line = l.id), l.approved_by "
+        "       (SELECT COALESCE(-SUM(r.qty), 0) FROM sale_line r WHERE r.ref_line = l.id), l.approved_by, "
+        "       l.sell_unit, (SELECT u.zh FROM sell_unit u WHERE u.code = l.sell_unit) "
         "FROM sale_line l WHERE l.sale_id = ? ORDER BY l.line");
     size_t cap = 0;
     int sc, rc = ENT_OK;
@@ -101,6 +102,8 @@ static int read_lines(ent_db *db, ent_sale *s, int64_t id)
         l->tax_rate = sqlite3_column_int(st, 13);
         l->returned = sqlite3_column_int64(st, 14);
         l->approved_by = entx_col_strdup(st, 15);
+        entx_col_copy(st, l->sell_unit, sizeof l->sell_unit, 16);
+        entx_col_copy(st, l->sell_unit_zh, sizeof l->sell_unit_zh, 17);
     }
     if (rc == ENT_OK && sc != SQLITE_DONE)
         rc = entx_fail_sql(db, "reading sale lines");

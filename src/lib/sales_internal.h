@@ -107,6 +107,7 @@ struct sales_line_row {
     const char *price_reason, *discount_reason;
     int64_t ref_line; /* the sold line a returned one refers to */
     const char *approved_by;
+    const char *sell_unit; /* its selling unit's code; NULL: none, or a return's: the sold line's */
 };
 int entx_sales_insert_sale(ent_db *db, int64_t *out, const struct sales_row *row);
 int entx_sales_insert_line(ent_db *db, int64_t *out, const struct sales_line_row *row);

@@ -216,7 +216,11 @@ static void line_items(struct out *o, int cols, const ent_sale *s)
         row(o, cols, l->name ? l->name : l->code, "");
         money(a, sizeof a, l->amount, s->currency);
         money(p, sizeof p, l->unit_price, s->currency);
-        if (strcmp(l->unit, "pcs") == 0) {
+        if (strcmp(l->unit, "pcs") == 0 && l->sell_unit_zh[0]) {
+            /* 2瓶 x 12.50/瓶: the unit the customer took home, priced per it. */
+            snprintf(buf, sizeof buf, "  %lld%s x %s/%s %s", (long long)l->qty, l->sell_unit_zh, p, l->sell_unit_zh,
+                     origin);
+        } else if (strcmp(l->unit, "pcs") == 0) {
             snprintf(buf, sizeof buf, "  %lld x %s %s", (long long)l->qty, p, origin);
         } else {
             char q[ENT_MONEY_TEXT_SIZE];

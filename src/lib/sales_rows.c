@@ -149,9 +149,10 @@ int entx_sales_insert_line(ent_db *db, int64_t *out, const struct sales_line_row
 {
     sqlite3_stmt *st = entx_stmt(
         db, "INSERT INTO sale_line(sale_id, line, product_id, code, name, origin, lot, unit, qty, unit_price, "
-            "discount, amount, tax_rate, tax, price_reason, discount_reason, ref_line, approved_by) "
+            "discount, amount, tax_rate, tax, price_reason, discount_reason, ref_line, approved_by, sell_unit) "
             "VALUES (:sale_id, :line, :product_id, :code, :name, :origin, :lot, :unit, :qty, :unit_price, "
-            ":discount, :amount, :tax_rate, :tax, :price_reason, :discount_reason, :ref_line, :approved_by)");
+            ":discount, :amount, :tax_rate, :tax, :price_reason, :discount_reason, :ref_line, :approved_by, "
+            "COALESCE(:sell_unit, (SELECT sell_unit FROM sale_line WHERE id = :ref_line)))");
     if (st == NULL)
         return db->code;
     bind_i64(st, ":sale_id", row->sale_id);
@@ -172,6 +173,7 @@ int entx_sales_insert_line(ent_db *db, int64_t *out, const struct sales_line_row
     bind_text(st, ":discount_reason", row->discount_reason);
     bind_id(st, ":ref_line", row->ref_line);
     bind_text(st, ":approved_by", row->approved_by);
+    bind_text(st, ":sell_unit", row->sell_unit);
     int rc = entx_exec_stmt(db, st);
     *out = sqlite3_last_insert_rowid(db->sql);
     return rc;

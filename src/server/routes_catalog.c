@@ -22,13 +22,28 @@ static const struct field product_fields[] = {
     {"brand", F_STRING, 0},       {"origin", F_STRING, 0},     {"hs_code", F_STRING, 0},  {"unit", F_STRING, 0},
     {"net_content", F_STRING, 0}, {"price", F_INT, 0},         {"currency", F_STRING, 0}, {"tax_rate_bp", F_INT, 0},
     {"importer", F_STRING, 0},    {"reorder_point", F_INT, 0}, {"storage", F_STRING, 0},  {"shelf_life_days", F_INT, 0},
-    {"retired", F_BOOL, 0},       {NULL, F_STRING, 0},
+    {"retired", F_BOOL, 0},       {"sell_unit", F_STRING, 0},  {"food_kind", F_STRING, 0}, {"ingredients", F_STRING, 0},
+    {"allergens", F_STRING, 0},   {"abv_hundredths", F_INT, 0}, {"energy_kj", F_INT, 0}, {"protein_dg", F_INT, 0},
+    {"fat_dg", F_INT, 0},         {"carbohydrate_dg", F_INT, 0}, {"sodium_mg", F_INT, 0}, {NULL, F_STRING, 0},
 };
 
 struct pfields {
     ent_product_fields f;
-    char price[32], tax[32], reorder[32], shelf[32];
+    char price[32], tax[32], reorder[32], shelf[32], abv[32], nut[5][32];
 };
+
+static const char *whole_of(json_t *b, const char *name, int edit, char *buf, size_t len);
+
+/* A whole number scaled by 10^scale as the library's text ("63", 1 -> "6.3"):
+ * absent NULL; null "" on an edit (clears it). */
+static const char *scaled_of(json_t *b, const char *name, int edit, int scale, char *buf, size_t len)
+{
+    json_t *v = json_object_get(b, name);
+    if (!json_is_integer(v))
+        return whole_of(b, name, edit, buf, len);
+    int n = ent_decimal_format(buf, len, json_integer_value(v), scale);
+    return n >= 0 && (size_t)n < len ? buf : NULL;
+}
 
 /* A text member: absent NULL; null "" on an edit (clears it), NULL on an add. */
 static const char *text_of(json_t *b, const char *name, int edit)
@@ -102,6 +117,17 @@ static int fill_fields(ent_db *db, struct pfields *pf, json_t *b, const char *co
     f->currency = text_of(b, "currency", edit);
     f->importer = text_of(b, "importer", edit);
     f->storage = text_of(b, "storage", edit);
+    f->sell_unit = text_of(b, "sell_unit", edit);
+    /* the back label: amounts as whole numbers of their smallest step */
+    f->food_kind = text_of(b, "food_kind", edit);
+    f->ingredients = text_of(b, "ingredients", edit);
+    f->allergens = text_of(b, "allergens", edit);
+    f->abv = scaled_of(b, "abv_hundredths", edit, 2, pf->abv, sizeof pf->abv);
+    f->energy_kj = scaled_of(b, "energy_kj", edit, 0, pf->nut[0], sizeof pf->nut[0]);
+    f->protein = scaled_of(b, "protein_dg", edit, 1, pf->nut[1], sizeof pf->nut[1]);
+    f->fat = scaled_of(b, "fat_dg", edit, 1, pf->nut[2], sizeof pf->nut[2]);
+    f->carbohydrate = scaled_of(b, "carbohydrate_dg", edit, 1, pf->nut[3], sizeof pf->nut[3]);
+    f->sodium = scaled_of(b, "sodium_mg", edit, 0, pf->nut[4], sizeof pf->nut[4]);
     f->reorder_point = whole_of(b, "reorder_point", edit, pf->reorder, sizeof pf->reorder);
     f->shelf_life_days = whole_of(b, "shelf_life_days", edit, pf->shelf, sizeof pf->shelf);
     json_t *tax = json_object_get(b, "tax_rate_bp");

@@ -83,6 +83,19 @@ static json_t *product_json(const ent_product *p)
     json_object_set_new(o, "reorder_point", json_integer(p->reorder_point));
     json_object_set_new(o, "importer", jstr(p->importer));
     json_object_set_new(o, "retired", json_boolean(p->retired_at[0] != '\0'));
+    /* the selling unit: its code, and the words labels and receipts print */
+    json_object_set_new(o, "sell_unit", jstr(p->sell_unit));
+    json_object_set_new(o, "sell_unit_zh", jstr(p->sell_unit_zh));
+    json_object_set_new(o, "sell_unit_en", jstr(p->sell_unit_en));
+    /* the back label (GB 7718): amounts as whole numbers of their smallest step */
+    json_object_set_new(o, "food_kind", jstr(p->food_kind));
+    json_object_set_new(o, "ingredients", jstr(p->ingredients));
+    json_object_set_new(o, "allergens", jstr(p->allergens));
+    json_object_set_new(o, "abv_hundredths", p->abv >= 0 ? json_integer(p->abv) : json_null());
+    const char *nn[] = {"energy_kj", "protein_dg", "fat_dg", "carbohydrate_dg", "sodium_mg"};
+    const int64_t nv[] = {p->energy_kj, p->protein, p->fat, p->carbohydrate, p->sodium};
+    for (int i = 0; i < 5; i++)
+        json_object_set_new(o, nn[i], p->has_nutrition ? json_integer(nv[i]) : json_null());
     return o;
 }
 

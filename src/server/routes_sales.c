@@ -282,6 +282,7 @@ static json_t *basket_json(const struct counter_basket *c)
                              "tax", (json_int_t)l->tax, "price_reason", jtext(l->price_reason), "discount_reason",
                              jtext(l->discount_reason), "approved_by", jtext(l->approved_by)));
         origin_names(json_array_get(lines, i - 1), l->origin);
+        json_object_set_new(json_array_get(lines, i - 1), "sell_unit", jtext(l->sell_unit));
     }
     return json_pack("{s:s, s:s, s:s, s:o, s:I, s:I, s:I, s:I, s:I}", "counter", c->counter, "cashier", c->owner,
                      "currency", c->currency, "lines", lines, "total", (json_int_t)t.total, "tax", (json_int_t)t.tax, "units", (json_int_t)t.units,
@@ -296,11 +297,12 @@ static json_t *sale_json(ent_db *db, const ent_sale *s, int columns)
     json_t *lines = json_array();
     for (size_t i = 0; i < s->nlines; i++) {
         const ent_sale_line *l = &s->lines[i];
-        json_t *o = json_pack("{s:s, s:I, s:I, s:I, s:o, s:s, s:s, s:o, s:I, s:I}", "code", l->code, "qty",
+        json_t *o = json_pack("{s:s, s:I, s:I, s:I, s:o, s:s, s:s, s:o, s:I, s:I, s:o}", "code", l->code, "qty",
                               (json_int_t)l->qty, "unit_price", (json_int_t)l->unit_price, "amount",
                               (json_int_t)l->amount, "approved_by", jtext(l->approved_by), "name",
                               l->name ? l->name : "", "origin", l->origin, "lot", jtext(l->lot), "discount",
-                              (json_int_t)l->discount, "returned", (json_int_t)l->returned);
+                              (json_int_t)l->discount, "returned", (json_int_t)l->returned, "sell_unit",
+                              jtext(l->sell_unit));
         origin_names(o, l->origin);
         json_array_append_new(lines, o);
     }

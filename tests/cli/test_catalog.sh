@@ -35,7 +35,7 @@ refused 1 "template shelf-60x40 needs price, which it does not have" -- \
 "$E" --json product list > list.json
 grep -q '"gtin": *"4006381333931"' list.json && grep -q '"price": *null' list.json && ok || fail "unpriced lists as price null: $(cat list.json)"
 "$E" product export | tr -d '\r' > out.csv
-grep -q '^04006381333931,,,Pen,,,,pcs,,,CNY,0.00,,0,,$' out.csv && ok || fail "export writes an empty price: $(cat out.csv)"
+grep -q '^04006381333931,,,Pen,,,,pcs,,,CNY,0.00,,0,,,,,,,,,,,,$' out.csv && ok || fail "export writes an empty price: $(cat out.csv)"
 # An export read back as an update keeps the commodity unpriced.
 expect 0 "imported 2 commodities" -- product import --update out.csv
 refused 1 "has no price yet" -- "${S[@]}" $P

@@ -74,6 +74,29 @@ refused("PATCH", "products/" + OOLONG, {}, M, 422, "invalid")
 refused("PATCH", "products/" + OOLONG, {"unit": None}, M, 422, "invalid")
 refused("PATCH", "products/" + OOLONG, {"retired": True, "price": 1}, M, 422, "invalid", "retired")
 refused("PATCH", "products/" + gtin("690123456789"), {"price": 100}, M, 404, "not_found")
+# the selling unit (issue 14): a code or its Chinese word in, code and words out
+st, _, b = srv.req("PATCH", V1 + "products/" + OOLONG, {"sell_unit": "盒"}, token=M)
+st2, _, p = srv.req("GET", V1 + "products/" + OOLONG, token=CLERK)
+check(st == 200 and (p["sell_unit"], p["sell_unit_zh"], p["sell_unit_en"]) == ("box", "盒", "box"),
+      f"sell unit: {st} {b} {p}")
+refused("PATCH", "products/" + OOLONG, {"sell_unit": "碗"}, M, 422, "invalid", text="sell_unit '碗' is not a selling unit")
+refused("PATCH", "products/" + OOLONG, {"sell_unit": 3}, M, 422, "invalid", "sell_unit")
+st, _, b = srv.req("PATCH", V1 + "products/" + OOLONG, {"sell_unit": None}, token=M)
+st2, _, p = srv.req("GET", V1 + "products/" + OOLONG, token=M)
+check(st == 200 and p["sell_unit"] is None and p["sell_unit_zh"] is None, f"null clears the sell unit: {st} {b} {p}")
+# the back label's data (GB 7718): amounts as whole numbers of their step
+food = {"food_kind": "food", "ingredients": "乌龙茶叶", "energy_kj": 17, "protein_dg": 63, "fat_dg": 5,
+        "carbohydrate_dg": 620, "sodium_mg": 380}
+st, _, b = srv.req("PATCH", V1 + "products/" + OOLONG, food, token=M)
+st2, _, p = srv.req("GET", V1 + "products/" + OOLONG, token=CLERK)
+check(st == 200 and all(p[k] == v for k, v in food.items()) and p["abv_hundredths"] is None,
+      f"food fields: {st} {b} {p}")
+refused("PATCH", "products/" + OOLONG, {"abv_hundredths": 10001}, M, 422, "invalid", text="abv '100.01'")
+refused("PATCH", "products/" + OOLONG, {"protein_dg": "6.3"}, M, 422, "invalid", "protein_dg")
+refused("PATCH", "products/" + OOLONG, {"food_kind": "drink"}, M, 422, "invalid", text="food_kind 'drink'")
+st, _, b = srv.req("PATCH", V1 + "products/" + OOLONG, {"food_kind": "alcohol", "abv_hundredths": 480}, token=M)
+st2, _, p = srv.req("GET", V1 + "products/" + OOLONG, token=M)
+check(st == 200 and p["abv_hundredths"] == 480 and p["food_kind"] == "alcohol", f"abv: {st} {b} {p}")
 st, _, b = srv.req("PATCH", V1 + "products/" + OOLONG, {"price": None}, token=M)
 st2, _, p = srv.req("GET", V1 + "products/" + OOLONG, token=M)
 check(st == 200 and p["price"] is None, f"a null price unprices: {st} {b} {p}")

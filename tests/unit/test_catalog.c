@@ -196,7 +196,8 @@ static void csv_import_rows(void **state)
         /* 1 */ {"gtin,colour\n", ENT_INVALID,
                  "row 1, column 2: unknown column 'colour' (known: gtin, sku, name_zh, name_en, brand, origin, "
                  "hs_code, unit, net_content, price, currency, tax_rate, importer, reorder_point, storage, "
-                 "shelf_life_days)"},
+                 "shelf_life_days, sell_unit, food_kind, ingredients, allergens, abv, energy_kj, protein, fat, "
+                 "carbohydrate, sodium)"},
         /* 2 */ {"gtin,gtin\n", ENT_INVALID, "row 1: column 'gtin' appears twice"},
         /* 3 */ {"gtin,name_en\n4006381333931,Pen\n5000112548167\n", ENT_INVALID, "row 3: 1 fields, the header has 2"},
         /* 4 */ {"gtin,name_en\n4006381333931,Pen\n5000112548168,Cola\n", ENT_INVALID,
@@ -236,7 +237,7 @@ static void csv_round_trip(void **state)
     assert_int_equal(ent_product_export_csv(db, f), ENT_OK);
     fclose(f);
     assert_non_null(strstr(out, "04006381333931,PEN-1,钢笔,\"Pen, blue\",,DE,,pcs,12 pcs,8.50,CNY,13.00,"
-                                "上海某某进口有限公司,0,,\r\n"));
+                                "上海某某进口有限公司,0,,,,,,,,,,,,\r\n"));
     /* Export, then import into a fresh catalogue with --update: nothing changes. */
     f = fmemopen(out, len, "rb");
     assert_int_equal(ent_product_import_csv(db, &n, f, 1), ENT_OK);
@@ -426,6 +427,86 @@ static void unpriced(void **state)
 }
 
 /* A code a scanner or a clerk types names one commodity only, in any form. */
+static int count_units(const char *code, const char *zh, const char *en, void *ud)
+{
+    (void)code, (void)zh, (void)en;
+    ++*(int *)ud;
+    return 0;
+}
+
+/* Selling units (schema 15): by code or word in, code and both words out;
+ * the closed list refuses anything else, and weighed goods take none. */
+static void sell_units(void **state)
+{
+    ent_db *db = *state;
+    ent_product_fields f = fields("3017620422003", NULL, "红葡萄酒", NULL);
+    f.sell_unit = "瓶";
+    assert_int_equal(ent_product_add(db, &f), ENT_OK);
+    ent_product *p = NULL;
+    assert_int_equal(ent_product_find(db, &p, NULL, "3017620422003"), ENT_OK);
+    assert_string_equal(p->sell_unit, "bottle");
+    assert_string_equal(p->sell_unit_zh, "瓶");
+    assert_string_equal(p->sell_unit_en, "bottle");
+    ent_product_free(p);
+    ent_product_fields e = {.sell_unit = "carton"};
+    assert_int_equal(ent_product_edit(db, "3017620422003", &e), ENT_OK);
+    assert_int_equal(ent_product_find(db, &p, NULL, "3017620422003"), ENT_OK);
+    assert_string_equal(p->sell_unit_zh, "条");
+    ent_product_free(p);
+    int n = 0;
+    assert_int_equal(ent_sell_unit_each(db, count_units, &n), ENT_OK);
+    assert_int_equal(n, 18);
+    e.sell_unit = "BOTTLE";
+    EXPECT_ROW(0, db, ent_product_edit(db, "3017620422003", &e), ENT_INVALID,
+               "sell_unit 'BOTTLE' is not a selling unit; the units are 瓶 bottle, 盒 box, 袋 bag, 罐 jar, 包 pack, "
+               "支 tube, 件 piece, 箱 case, 听 can, 条 carton, 双 pair, 套 set, 个 each, 桶 tub, 杯 cup, 块 bar, 片 sheet, "
+               "卷 roll");
+    ent_product_fields w = fields(NULL, "CHEESE", "奶酪", NULL);
+    w.unit = "g";
+    w.sell_unit = "块";
+    EXPECT_ROW(1, db, ent_product_add(db, &w), ENT_INVALID,
+               "sell_unit '块' is for commodities counted in pcs; this one is sold by g (per kg)");
+    ent_product_fields clear = {.sell_unit = ""};
+    assert_int_equal(ent_product_edit(db, "3017620422003", &clear), ENT_OK);
+    assert_int_equal(ent_product_find(db, &p, NULL, "3017620422003"), ENT_OK);
+    assert_string_equal(p->sell_unit, "");
+    assert_string_equal(p->sell_unit_zh, "");
+    ent_product_free(p);
+}
+
+/* GB 28050: the "0" thresholds (17 kJ, 0.5 g, 5 mg), the printed precision
+ * and NRV% (8400 kJ, 60 g, 60 g, 300 g, 2000 mg) rounded half up. */
+static void nutrition_rows(void **state)
+{
+    (void)state;
+    static const struct {
+        int64_t v[5];
+        const char *amount[5];
+        int32_t nrv[5];
+    } rows[] = {
+        {{2050, 63, 245, 620, 380}, {"2050千焦", "6.3克", "24.5克", "62.0克", "380毫克"}, {24, 11, 41, 21, 19}},
+        {{17, 5, 5, 5, 5}, {"0千焦", "0克", "0克", "0克", "0毫克"}, {0, 0, 0, 0, 0}},
+        {{18, 6, 6, 6, 6}, {"18千焦", "0.6克", "0.6克", "0.6克", "6毫克"}, {0, 1, 1, 0, 0}},
+        {{42, 3, 9, 15, 10}, {"42千焦", "0克", "0.9克", "1.5克", "10毫克"}, {1, 0, 2, 1, 1}},
+        {{3700, 1000, 1000, 1000, 40000}, {"3700千焦", "100.0克", "100.0克", "100.0克", "40000毫克"},
+         {44, 167, 167, 33, 2000}},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        ent_product p = {.has_nutrition = true};
+        p.energy_kj = rows[i].v[0], p.protein = rows[i].v[1], p.fat = rows[i].v[2];
+        p.carbohydrate = rows[i].v[3], p.sodium = rows[i].v[4];
+        ent_nutrition_row out[ENT_NUTRITION_ROWS];
+        assert_int_equal(ent_product_nutrition(out, &p), ENT_OK);
+        for (int k = 0; k < ENT_NUTRITION_ROWS; k++)
+            if (strcmp(out[k].amount, rows[i].amount[k]) != 0 || out[k].nrv_percent != rows[i].nrv[k])
+                fail_msg("row %zu, %s: got %s %d%%, want %s %d%%", i, out[k].name_zh, out[k].amount,
+                         (int)out[k].nrv_percent, rows[i].amount[k], (int)rows[i].nrv[k]);
+    }
+    ent_product none = {.has_nutrition = false};
+    ent_nutrition_row out[ENT_NUTRITION_ROWS];
+    assert_int_equal(ent_product_nutrition(out, &none), ENT_NOTFOUND);
+}
+
 static void code_clash_rows(void **state)
 {
     ent_db *db = *state;
@@ -610,6 +691,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(search_pinyin, test_db_setup, test_db_teardown),
         cmocka_unit_test_setup_teardown(pinyin_readings, test_db_setup, test_db_teardown),
         cmocka_unit_test_setup_teardown(unpriced, test_db_setup, test_db_teardown),
+        cmocka_unit_test_setup_teardown(sell_units, test_db_setup, test_db_teardown),
+        cmocka_unit_test(nutrition_rows),
         cmocka_unit_test_setup_teardown(code_clash_rows, test_db_setup, test_db_teardown),
         cmocka_unit_test_setup_teardown(edit_rows, test_db_setup, test_db_teardown),
         cmocka_unit_test_setup_teardown(retire, test_db_setup, test_db_teardown),

@@ -158,8 +158,8 @@ static const struct row rows[] = {
     {"layout", layout_bad, layout_good, ENT_INVALID, "in-store layout '20IIIIIPPP.PP': 12 digits, expected 13 ending in C"},
     {"fnc1", fnc1_bad, fnc1_good, ENT_INVALID,
      "FNC1 substitute 'A': choose a character GS1 data cannot contain: one of # $ @ [ \\ ^ ` { | } ~ or a space"},
-    {"template", template_bad, template_good, ENT_INVALID, "t.label:2: unknown keyword 'frobnicate' (template, size, font, zpl-font, zpl-text, require, text, barcode, "
-     "line, box)"},
+    {"template", template_bad, template_good, ENT_INVALID, "t.label:2: unknown keyword 'frobnicate' (template, size, font, zpl-font, zpl-text, require, food, text, "
+     "barcode, line, box, table)"},
     {"csv", csv_bad, csv_good, ENT_INVALID, "row 2, column a: a quoted field is never closed"},
 };
 #define NROWS (sizeof rows / sizeof *rows)
