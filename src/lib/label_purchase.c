@@ -11,6 +11,7 @@
 #include "entrepot/label.h"
 #include "entrepot/money.h"
 #include "entrepot/purchase.h"
+#include "label_pdf.h"
 
 #define PT_PER_MM (72.0 / 25.4)
 #define PAGE_W 210.0
@@ -18,31 +19,6 @@
 #define MARGIN 15.0
 #define ROW 6.0
 #define FONT "WenQuanYi Micro Hei"
-
-struct sink_buf {
-    unsigned char *p;
-    size_t n, cap;
-    bool failed;
-};
-
-static cairo_status_t sink(void *closure, const unsigned char *data, unsigned int len)
-{
-    struct sink_buf *b = closure;
-    if (b->n + len > b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 16384;
-        while (cap < b->n + len)
-            cap *= 2;
-        unsigned char *p = realloc(b->p, cap);
-        if (p == NULL) {
-            b->failed = true;
-            return CAIRO_STATUS_NO_MEMORY;
-        }
-        b->p = p, b->cap = cap;
-    }
-    memcpy(b->p + b->n, data, len);
-    b->n += len;
-    return CAIRO_STATUS_SUCCESS;
-}
 
 /* The table's columns: left edge (mm), right-aligned or not, heading. */
 static const struct col {
@@ -194,7 +170,7 @@ static void draw_foot(struct doc *d)
 
 int ent_purchase_pdf(ent_db *db, unsigned char **out, size_t *len, const char *order)
 {
-    struct sink_buf b = {0};
+    struct entx_pdf_buf b = {0};
     struct doc d = {0};
     ent_store *store = NULL;
     *out = NULL;
@@ -207,7 +183,7 @@ int ent_purchase_pdf(ent_db *db, unsigned char **out, size_t *len, const char *o
         return rc;
     snprintf(d.store, sizeof d.store, "%s %s", store->code, store->name);
     ent_store_free(store);
-    cairo_surface_t *sf = cairo_pdf_surface_create_for_stream(sink, &b, PAGE_W * PT_PER_MM, PAGE_H * PT_PER_MM);
+    cairo_surface_t *sf = cairo_pdf_surface_create_for_stream(entx_label_pdf_sink, &b, PAGE_W * PT_PER_MM, PAGE_H * PT_PER_MM);
     d.cr = cairo_create(sf);
     cairo_scale(d.cr, PT_PER_MM, PT_PER_MM);
     cairo_set_source_rgb(d.cr, 0, 0, 0);

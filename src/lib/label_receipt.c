@@ -11,6 +11,7 @@
 
 #include "internal.h"
 #include "entrepot/label.h"
+#include "label_pdf.h"
 
 #define PT_PER_MM (72.0 / 25.4)
 #define CELL_MM 1.5   /* 48 cells on the 72 mm a 80 mm printer prints */
@@ -19,15 +20,9 @@
 #define MARGIN_MM 4.0
 #define QR_MM 30.0
 
-struct buf {
-    unsigned char *p;
-    size_t n, cap;
-    bool failed;
-};
-
-static cairo_status_t sink(void *closure, const unsigned char *data, unsigned int len)
+cairo_status_t entx_label_pdf_sink(void *closure, const unsigned char *data, unsigned int len)
 {
-    struct buf *b = closure;
+    struct entx_pdf_buf *b = closure;
     if (b->n + len > b->cap) {
         size_t cap = b->cap ? b->cap * 2 : 16384;
         while (cap < b->n + len)
@@ -89,14 +84,14 @@ done:
     return rc;
 }
 
-static int render(struct buf *b, const char *text, const char *qr, int columns)
+static int render(struct entx_pdf_buf *b, const char *text, const char *qr, int columns)
 {
     int lines = 0;
     for (const char *p = text; *p; p++)
         lines += *p == '\n';
     double paper = columns == 32 ? 58.0 : 80.0, x0 = (paper - columns * CELL_MM) / 2;
     double height = MARGIN_MM * 2 + lines * LINE_MM + (qr ? QR_MM + LINE_MM : 0);
-    cairo_surface_t *sf = cairo_pdf_surface_create_for_stream(sink, b, paper * PT_PER_MM, height * PT_PER_MM);
+    cairo_surface_t *sf = cairo_pdf_surface_create_for_stream(entx_label_pdf_sink, b, paper * PT_PER_MM, height * PT_PER_MM);
     cairo_t *cr = cairo_create(sf);
     cairo_scale(cr, PT_PER_MM, PT_PER_MM);
     cairo_set_source_rgb(cr, 0, 0, 0);
@@ -122,7 +117,7 @@ static int render(struct buf *b, const char *text, const char *qr, int columns)
 int ent_receipt_pdf(ent_db *db, unsigned char **out, size_t *len, const ent_sale *s, int columns, bool reprint)
 {
     char *text = NULL;
-    struct buf b = {0};
+    struct entx_pdf_buf b = {0};
     *out = NULL;
     *len = 0;
     int rc = ent_receipt_text(db, &text, s, columns, reprint);
