@@ -385,6 +385,8 @@ try:
     before = L.dump()
     by("#cat-save").click()
     check(text_in("#cat-msg", L.COLA), "a GTIN in use is refused, named")
+    check(by("#cat-msg").text.startswith("已经存在："),
+          f"the refusal leads with the page's language, the server's words as detail: {by('#cat-msg').text[:80]!r}")
     check(L.dump() == before, "the refused commodity wrote nothing")
     drv.get(BASE + f"#/catalog/{L.NUTELLA}")
     check(text_in("#cat-price-now", "39.90"), "the price now")

@@ -1,5 +1,5 @@
 // The shell: login, the pages each role may see, the language switch.
-import { state, t, loadLang, api, el, may, notice } from "./core.js";
+import { state, t, loadLang, api, el, may, notice, said } from "./core.js";
 import { stockPage } from "./stock.js";
 import { counterPage } from "./counter.js";
 import { receivePage } from "./receive.js";
@@ -65,7 +65,7 @@ function loginPage() {
       location.hash = "#/" + allowed()[0].id;
       route();
     } catch (e) {
-      notice(msg, "bad", `${t("login.failed")}: ${e.message}`);
+      notice(msg, "bad", `${t("login.failed")}: ${said(e)}`);
       pw.select();
     }
   });

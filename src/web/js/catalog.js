@@ -1,7 +1,7 @@
 // 商品: the manager's catalogue (right "catalog"): search, add, edit, retire
 // and bring back a commodity, change its price and see the price history,
 // CSV export and import through the API. The server decides every right.
-import { state, t, api, el, field, table, notice, money, parseMoney, ApiError } from "./core.js";
+import { state, t, api, el, field, table, notice, money, parseMoney, ApiError, said } from "./core.js";
 import { loadCountries, countryOptions, originText, unitWord } from "./names.js";
 
 const UNITS = ["pcs", "g", "ml"];
@@ -70,7 +70,7 @@ function listCard(msg) {
           p.origin ? el("span.tag", {}, originText(p.origin)) : null))))
         : el("p.muted", {}, t("stock.none")));
     } catch (e) {
-      if (mine === seq) notice(msg, "bad", e.message);
+      if (mine === seq) notice(msg, "bad", said(e));
     }
   }
   box.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(run, 150); });
@@ -78,7 +78,7 @@ function listCard(msg) {
   const update = el("input", { id: "cat-csv-update", type: "checkbox" });
   const imp = el("form.card", { id: "cat-import" }, el("h2", {}, t("catalog.csv")),
     el("div.row", {},
-      el("button", { type: "button", id: "cat-export", onclick: () => exportCsv().catch((e) => notice(msg, "bad", e.message)) },
+      el("button", { type: "button", id: "cat-export", onclick: () => exportCsv().catch((e) => notice(msg, "bad", said(e))) },
         t("catalog.export")),
       el("label.check", {}, update, t("catalog.update")), file,
       el("button", { type: "submit", id: "cat-import-go" }, t("catalog.import"))),
@@ -91,7 +91,7 @@ function listCard(msg) {
       notice(msg, "good", `${t("catalog.imported")}: ${r.imported}`);
       run();
     } catch (err) {
-      notice(msg, "bad", err.message);
+      notice(msg, "bad", said(err));
     }
   });
   run();
@@ -163,7 +163,7 @@ async function newView(view, msg) {
       const r = await api("POST", "products", b);
       location.hash = `#/catalog/${encodeURIComponent(r.gtin || r.sku)}`;
     } catch (e) {
-      notice(msg, "bad", e.message);
+      notice(msg, "bad", said(e));
       if (e.field && f[e.field]) f[e.field].focus();
     }
   });
@@ -176,7 +176,7 @@ async function editView(view, code, msg) {
   try {
     p = await api("GET", `products/${encodeURIComponent(code)}`);
   } catch (e) {
-    view.append(el("a.back", { href: "#/catalog" }, "← " + t("catalog.title")), el("p.notice.bad", {}, e.message));
+    view.append(el("a.back", { href: "#/catalog" }, "← " + t("catalog.title")), el("p.notice.bad", {}, said(e)));
     return;
   }
   const key = encodeURIComponent(codeOf(p));
@@ -190,7 +190,7 @@ async function editView(view, code, msg) {
       notice(msg, "good", t("catalog.saved"));
       p = await api("GET", `products/${key}`);
     } catch (e) {
-      notice(msg, "bad", e.message);
+      notice(msg, "bad", said(e));
       if (e.field && f[e.field]) f[e.field].focus();
     }
   });
@@ -225,7 +225,7 @@ async function editView(view, code, msg) {
       notice(msg, "good", `${t("catalog.price_changed")}: ${money(p.price, p.currency)} · ${t("catalog.queued")}`);
       await loadHistory();
     } catch (err) {
-      notice(msg, "bad", err.message);
+      notice(msg, "bad", said(err));
     }
   });
 
@@ -245,7 +245,7 @@ async function editView(view, code, msg) {
       notice(msg, "good", p.retired ? t("catalog.retired") : t("catalog.active"));
       drawState();
     } catch (e) {
-      notice(msg, "bad", e.message);
+      notice(msg, "bad", said(e));
     }
   });
   drawState();

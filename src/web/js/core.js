@@ -36,6 +36,17 @@ export class ApiError extends Error {
   }
 }
 
+// The words a page shows for a failure: for a refusal of the API, the
+// catalogue's words for its code (err.code.*) in the page's language, the
+// server's own message after them as the detail; other errors as they are.
+// The counter words its refusals itself (counter.js, refusal()).
+export function said(e) {
+  if (!(e instanceof ApiError) || e.status === 0) return e.message;
+  const k = `err.code.${e.code}`;
+  const sep = state.lang === "zh" ? "：" : ": ";
+  return k in state.msgs ? `${state.msgs[k]}${sep}${e.message}` : e.message;
+}
+
 export async function api(method, path, body) {
   const h = {};
   if (body !== undefined) h["Content-Type"] = "application/json";

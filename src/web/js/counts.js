@@ -1,6 +1,6 @@
 // 盘点 counts on a handheld: start a count for a location, scan and enter
 // the counted quantities (Enter records the line), see the differences, post.
-import { t, api, el, field, table, notice } from "./core.js";
+import { t, api, el, field, table, notice, said } from "./core.js";
 
 async function listView(view) {
   const msg = el("p.notice", { id: "counts-msg", hidden: true, role: "alert" });
@@ -13,7 +13,7 @@ async function listView(view) {
       const r = await api("POST", "counts", { location: loc.value.trim() });
       location.hash = `#/counts/${encodeURIComponent(r.id)}`;
     } catch (err) {
-      notice(msg, "bad", err.message);
+      notice(msg, "bad", said(err));
     }
   });
   const open = (await api("GET", "counts")).counts;
@@ -61,7 +61,7 @@ async function countView(view, id) {
       notice(msg, "good", `${l.name || l.gtin}: ${value}`);
       await load(l.gtin, l.lot);
     } catch (e) {
-      notice(msg, "bad", e.message);
+      notice(msg, "bad", said(e));
     }
   }
   // A scanned code puts the cursor on its line's counted quantity.
@@ -78,7 +78,7 @@ async function countView(view, id) {
       inp.focus();
       inp.select();
     } catch (err) {
-      notice(msg, "bad", err.message);
+      notice(msg, "bad", said(err));
     }
   });
   post.addEventListener("click", async () => {
@@ -87,7 +87,7 @@ async function countView(view, id) {
       notice(msg, "good", t("counts.posted"));
       post.disabled = true;
     } catch (e) {
-      notice(msg, "bad", e.message);
+      notice(msg, "bad", said(e));
       if (e.status === 409 && !force) { force = true; post.textContent = t("counts.force"); }
     }
   });

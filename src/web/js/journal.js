@@ -1,6 +1,6 @@
 // 账本 the signed sales journal: the verify result, the closings, today's Z
 // closing (for those with the approve right), the export as a download.
-import { t, api, el, table, money, may, notice } from "./core.js";
+import { t, api, el, table, money, may, notice, said } from "./core.js";
 
 // "day:2026-12-01" -> "日结 Z 2026-12-01"
 function period(p) {
@@ -44,7 +44,7 @@ export async function journalPage(view) {
         notice(msg, "good", `${t("journal.closed")} ${period(z.period)}: ${money(z.total, z.currency)}`);
         await load();
       } catch (e) {
-        notice(msg, "bad", e.message);
+        notice(msg, "bad", said(e));
       }
     } }, t("journal.close")));
   }

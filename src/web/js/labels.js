@@ -2,7 +2,7 @@
 // a template, sheet and printer, a preview image of a label, printing to a
 // CUPS printer through the server, marking the queue done; labels by codes;
 // after receiving, the delivery's shelf and back labels.
-import { t, api, el, field, table, notice, ApiError } from "./core.js";
+import { t, api, el, field, table, notice, ApiError, said } from "./core.js";
 import { loadCountries, reasonText } from "./names.js";
 
 let received = []; // {code, lot} of the last delivery, from the receiving page
@@ -55,7 +55,7 @@ export async function labelsPage(view, parts) {
   try {
     [lists] = await Promise.all([api("GET", "labels/templates"), loadCountries()]);
   } catch (e) {
-    view.append(el("p.notice.bad", {}, e.message));
+    view.append(el("p.notice.bad", {}, said(e)));
     return;
   }
   const tnames = lists.templates.map((x) => x.name);
@@ -94,7 +94,7 @@ export async function labelsPage(view, parts) {
       img.scrollIntoView({ block: "nearest" });
     } catch (e) {
       img.hidden = true;
-      notice(msg, "bad", `${what}: ${e.message}`);
+      notice(msg, "bad", `${what}: ${said(e)}`);
     }
   }
   async function act(fn) {
@@ -103,7 +103,7 @@ export async function labelsPage(view, parts) {
       notice(msg, "good", printedText(r || {}));
       return r;
     } catch (e) {
-      notice(msg, "bad", e.message);
+      notice(msg, "bad", said(e));
       return null;
     }
   }
@@ -137,7 +137,7 @@ export async function labelsPage(view, parts) {
       const r = await api("DELETE", `labels/queue?upto=${upto}`);
       notice(msg, "good", `${t("labels.marked_done")}: ${r.cleared}`);
       await loadQueue();
-    } catch (e) { notice(msg, "bad", e.message); }
+    } catch (e) { notice(msg, "bad", said(e)); }
   } }, t("labels.mark_done"));
 
   // labels by codes, one a line (GTIN, SKU or barcode)

@@ -1,6 +1,6 @@
 // 收货: goods in by scanning the commodity, then lot, origin, customs
 // declaration, dates, cost and location; each receipt is one write.
-import { t, api, el, field, parseMoney, notice, table, may } from "./core.js";
+import { t, api, el, field, parseMoney, notice, table, may, said } from "./core.js";
 import { offerLabels } from "./labels.js";
 
 const done = [];
@@ -51,7 +51,7 @@ export async function receivePage(view) {
       drawLog();
       f.product.focus();
     } catch (err) {
-      notice(msg, "bad", err.message);
+      notice(msg, "bad", said(err));
       const k = err.field && f[err.field];
       if (k) k.focus();
     }

@@ -1,6 +1,6 @@
 // 查库存: one search box (results as you type), a commodity's page with its
 // lots by origin, location and expiry, and its history.
-import { t, api, el, money, table, may, notice } from "./core.js";
+import { t, api, el, money, table, may, notice, said } from "./core.js";
 import { loadCountries, originText, qtyText } from "./names.js";
 
 function name(p) {
@@ -33,7 +33,7 @@ function searchView(view) {
   const row = el("div.row", {}, box);
   if ("BarcodeDetector" in window && navigator.mediaDevices) {
     row.append(el("button", { type: "button", onclick: () =>
-      scanWithCamera(view, (c) => { box.value = c; run(); }).catch((e) => notice(msg, "bad", e.message)) },
+      scanWithCamera(view, (c) => { box.value = c; run(); }).catch((e) => notice(msg, "bad", said(e))) },
     t("stock.scan")));
   }
   let seq = 0, timer = null;
@@ -52,7 +52,7 @@ function searchView(view) {
           p.origin ? el("span.tag", {}, originText(p.origin)) : null))));
       notice(msg, "", r.products.length ? "" : t("stock.none"));
     } catch (e) {
-      if (mine === seq) notice(msg, "bad", e.message);
+      if (mine === seq) notice(msg, "bad", said(e));
     }
   }
   box.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(run, 120); });
@@ -67,7 +67,7 @@ async function productView(view, code) {
   try {
     p = await api("GET", `products/${encodeURIComponent(code)}`);
   } catch (e) {
-    view.append(back, el("p.notice.bad", {}, e.message));
+    view.append(back, el("p.notice.bad", {}, said(e)));
     return;
   }
   const key = encodeURIComponent(p.gtin || p.sku);

@@ -1,6 +1,6 @@
 // 用户: the manager's list of users (add, retire) and device tokens (issue,
 // shown once; revoke).
-import { t, api, el, field, table, notice } from "./core.js";
+import { t, api, el, field, table, notice, said } from "./core.js";
 
 const ROLES = ["cashier", "supervisor", "stock-clerk", "label-clerk", "manager", "auditor"];
 
@@ -42,7 +42,7 @@ export async function usersPage(view) {
       await load();
       return r;
     } catch (e) {
-      notice(msg, "bad", e.message);
+      notice(msg, "bad", said(e));
       return null;
     }
   }
