@@ -515,6 +515,8 @@ static int print_and_record(struct req *r, const char *const *args, const char *
     json_t *sum = p.status == 0 ? json_loadb(p.out ? p.out : "", p.len, 0, NULL) : NULL;
     free(p.out);
     if (p.status == 0 && sum == NULL && strstr(p.err, "the reprint queue is empty")) {
+        if (dir)
+            unlink(path), rmdir(dir);
         reply_json(out, 200, json_pack("{s:i, s:i}", "labels", 0, "cleared", 0));
         return 0;
     }
@@ -808,25 +810,30 @@ int route_label_queue(struct req *r, json_t *body, const char *tail, struct repl
 }
 
 static const struct field queue_print_fields[] = {
-    {"template", F_STRING, 1}, {"printer", F_STRING, 1}, {"format", F_STRING, 0},
-    {"sheet", F_STRING, 0},    {"copies", F_INT, 0},     {NULL, F_STRING, 0},
+    {"template", F_STRING, 1}, {"printer", F_STRING, 0}, {"format", F_STRING, 0}, {"sheet", F_STRING, 0},
+    {"copies", F_INT, 0},      {"download", F_BOOL, 0},  {NULL, F_STRING, 0},
 };
 
-/* Prints the queue; the entries read for the job (and only those: a price
- * changed meanwhile stays queued) are cleared after lp accepted it. */
+/* Prints the queue (or with "download": true answers it as a PDF); the
+ * entries read for the job (and only those: a price changed meanwhile
+ * stays queued) are cleared after lp accepted it or the PDF was made. */
 int route_label_queue_print(struct req *r, json_t *body, const char *tail, struct reply *out)
 {
     (void)tail;
     const char *args[32];
-    char copies[24];
-    if (json_check(out, body, queue_print_fields, "a print of the reprint queue") != 0)
+    char copies[24], dir[4096], path[4200];
+    int download;
+    if (json_check(out, body, queue_print_fields, "a print of the reprint queue") != 0 ||
+        check_destination(out, body, &download) != 0)
         return 0;
-    int n = print_args(out, body, args, 0, copies, sizeof copies, NULL);
+    int n = print_args(out, body, args, 0, copies, sizeof copies, download ? path : NULL);
     if (n < 0)
         return 0;
     args[n++] = "--queue";
     args[n] = NULL;
-    return print_and_record(r, args, json_str(body, "template"), NULL, NULL, out);
+    if (download && download_dir(out, dir, sizeof dir, path, sizeof path) != 0)
+        return 0;
+    return print_and_record(r, args, json_str(body, "template"), download ? dir : NULL, download ? path : NULL, out);
 }
 
 static int run_queue_clear(ent_db *db, ent_journal *j, struct job *job)

@@ -226,6 +226,28 @@ check(L.query("SELECT count(*) FROM label_print")[0][0] == n_prints + 1, "the qu
 st, _, b = srv.req("POST", V1 + "labels/queue/print", {"template": "shelf-60x40", "printer": "office"}, token=LC)
 check(st == 200 and b.get("labels") == 0, f"an empty queue: {st} {b}")
 
+# The queue downloaded: the PDF, recorded, and the queue cleared as by a print.
+before = L.dump()
+for body, field in (({"template": "shelf-60x40"}, "printer"),
+                    ({"template": "shelf-60x40", "printer": "office", "download": True}, "printer"),
+                    ({"template": "shelf-60x40", "download": True, "format": "svg"}, "format")):
+    st, _, b = srv.req("POST", V1 + "labels/queue/print", body, token=LC)
+    check(st == 422 and L.err_field(b) == field, f"queue print {body}: {st} {b}")
+check(L.dump() == before, "bad queue prints changed nothing")
+L.cli("product", "edit", L.COLA, "--price", "4.20")
+n0 = L.query("SELECT count(*) FROM label_print")[0][0]
+c = srv.conn()
+c.request("POST", V1 + "labels/queue/print", body=json.dumps({"template": "shelf-60x40", "download": True}),
+          headers={"Authorization": "Bearer " + LC, "Content-Type": "application/json"})
+r = c.getresponse()
+data = r.read()
+c.close()
+check(r.status == 200 and data.startswith(b"%PDF") and "attachment" in (r.getheader("Content-Disposition") or ""),
+      f"the queue downloaded: {r.status} {data[:60]!r}")
+st, _, b = srv.req("GET", V1 + "labels/queue", token=LC)
+check(st == 200 and b["queue"] == [] and L.query("SELECT count(*) FROM label_print")[0][0] == n0 + 1,
+      f"a downloaded queue is recorded and cleared: {b}")
+
 # Clearing without printing, up to what the client listed.
 L.cli("product", "edit", L.COLA, "--price", "4.50")
 st, _, b = srv.req("GET", V1 + "labels/queue", token=LC)

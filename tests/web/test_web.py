@@ -549,6 +549,21 @@ try:
           and rows[0][1] == "label-clerk.1", f"the download is recorded as a print: {rows}")
     shot("labels-select", 1920)
     shot("labels-select", 360)
+    # the reprint queue as a PDF: saved, and the queue cleared as by a print
+    L.cli("product", "edit", L.NUTELLA, "--price", "41.90")
+    drv.refresh()
+    by(f'#label-queue tr[data-code="{L.NUTELLA.zfill(14)}"]')
+    os.remove(saved)
+    Select(by("#label-by")).select_by_value("queue")
+    by("#label-download").click()
+    check(text_in("#labels-msg", "PDF"), "the page says the queue's PDF is downloaded")
+    by("#label-queue-empty")
+    try:
+        wait.until(lambda d: os.path.exists(saved) and os.path.getsize(saved) > 0)
+    except TimeoutException:
+        pass
+    check(os.path.exists(saved) and open(saved, "rb").read(5) == b"%PDF-", f"the queue saved as a PDF: {os.listdir(DL)}")
+    check(L.query("SELECT count(*) FROM label_queue")[0][0] == 0, "the downloaded queue is cleared")
     width(1920, 1000)
     logout()
 

@@ -192,17 +192,23 @@ export async function labelsPage(view, parts) {
     const h = { "Content-Type": "application/json" };
     if (state.csrf) h["X-CSRF-Token"] = state.csrf;
     try {
-      const r = await fetch("/api/v1/labels/print", { method: "POST", headers: h, credentials: "same-origin", body: JSON.stringify(b) });
+      const queue = by.value === "queue";
+      const r = await fetch(`/api/v1/labels/${queue ? "queue/print" : "print"}`, { method: "POST", headers: h, credentials: "same-origin", body: JSON.stringify(b) });
       if (!r.ok) {
         let body = null;
         try { body = await r.json(); } catch (e) { body = null; }
         throw new ApiError(r.status, body);
+      }
+      if (!(r.headers.get("Content-Type") || "").startsWith("application/pdf")) {
+        notice(msg, "good", t("labels.nothing")); // an empty queue: nothing to save
+        return;
       }
       if (pdfLink.href) URL.revokeObjectURL(pdfLink.href);
       pdfLink.href = URL.createObjectURL(await r.blob());
       pdfLink.hidden = false;
       pdfLink.click();
       notice(msg, "good", t("labels.downloaded"));
+      if (queue) await loadQueue();
     } catch (e) {
       notice(msg, "bad", said(e));
     }
@@ -225,10 +231,7 @@ export async function labelsPage(view, parts) {
         }
         act(() => api("POST", "labels/print", { ...settings(), ...what }));
       } }, t("labels.print")), dlBtn, pdfLink));
-  by.addEventListener("change", () => {
-    showChoice();
-    dlBtn.disabled = by.value === "queue"; // the queue prints to a printer (the API has no download of it)
-  });
+  by.addEventListener("change", showChoice);
   showChoice();
 
   const setup = el("section.card.grid", { id: "label-setup" }, el("h1.span", {}, t("labels.title")),
