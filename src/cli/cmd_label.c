@@ -651,7 +651,8 @@ static int write_job(struct cli *cli, ent_label_job *job, const struct print_opt
             return cli_error(cli_exit_code(rc), "%s", ent_error_last()->message);
     }
     *done = true;
-    if (cli->format == FORMAT_JSON && o->no_record && o->printer)
+    /* The store server reads what it records from this summary. */
+    if (cli->format == FORMAT_JSON && o->no_record && (o->printer || (o->out && strcmp(o->out, "-") != 0)))
         json_summary(job, o, said, skipped);
     if (o->no_record)
         return EXIT_OK;

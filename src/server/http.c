@@ -158,6 +158,8 @@ static enum MHD_Result send_reply(struct req *r, struct reply *rep)
     MHD_add_response_header(resp, "Cache-Control", rep->cache ? rep->cache : "no-store");
     if (rep->etag)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, rep->etag);
+    if (rep->disposition)
+        MHD_add_response_header(resp, "Content-Disposition", rep->disposition);
     /* Every answer, JSON too: only this server's own files run, nothing is
      * framed (clickjacking), no page address leaves in a Referer. */
     MHD_add_response_header(resp, "Content-Security-Policy", SRV_CSP);

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -387,33 +388,66 @@ int srv_receipt_pdf(struct reply *out, const char *receipt, int columns)
 
 /* ---- printing ------------------------------------------------------------- */
 
+static void free_json(void *arg)
+{
+    json_decref(arg);
+}
+
+/* A print on its way to the writer: the program's summary, and for a
+ * download the PDF itself, answered once the print is recorded. */
+struct lprint {
+    json_t *sum;
+    char *pdf;
+    size_t len;
+};
+
+static void free_lprint(void *arg)
+{
+    struct lprint *lp = arg;
+    json_decref(lp->sum);
+    free(lp->pdf);
+    free(lp);
+}
+
 /* What the writer records after a print: the job's summary and who. */
 static int run_print_record(ent_db *db, ent_journal *j, struct job *job)
 {
     (void)j;
-    json_t *a = job->arg;
+    struct lprint *lp = job->arg;
+    json_t *a = lp->sum;
     const char *tpl = json_str(a, "template");
+    const char *printer = json_str(a, "printer"), *request = json_str(a, "request");
     json_int_t labels = json_integer_value(json_object_get(a, "labels"));
     json_t *upto = json_object_get(a, "queue_upto");
     char dest[1024];
     int64_t removed = 0;
-    snprintf(dest, sizeof dest, "%s %s", json_str(a, "printer"), json_str(a, "request"));
+    if (lp->pdf)
+        snprintf(dest, sizeof dest, "download (PDF)");
+    else
+        snprintf(dest, sizeof dest, "%s %s", printer ? printer : "", request ? request : "");
     int rc = ent_user_act_as(db, job->user);
     if (rc == ENT_OK)
         rc = ent_label_print_record(db, tpl, (int64_t)labels, dest);
     if (rc == ENT_OK && upto)
         rc = ent_label_queue_clear(db, &removed, (int64_t)json_integer_value(upto));
-    json_t *res = json_pack("{s:I, s:I, s:s, s:s}", "labels", labels, "pages",
-                            json_integer_value(json_object_get(a, "pages")), "printer", json_str(a, "printer"), "request",
-                            json_str(a, "request"));
+    json_t *res = json_pack("{s:I, s:I}", "labels", labels, "pages", json_integer_value(json_object_get(a, "pages")));
+    if (printer)
+        json_object_set_new(res, "printer", json_string(printer));
+    if (request)
+        json_object_set_new(res, "request", json_string(request));
     if (rc != ENT_OK) {
-        /* The labels are out whatever happens here: say so. */
+        /* A printed job is out whatever happens here: say so. A download
+         * is not handed out unrecorded (the answer stays this error). */
         reply_ent(&job->reply, db, rc);
         json_t *err = json_object_get(job->reply.json, "error");
         char msg[1200];
-        snprintf(msg, sizeof msg, "the labels were printed, but %s failed: %s",
-                 upto ? "recording them or clearing the queue" : "recording them",
-                 json_string_value(json_object_get(err, "message")));
+        if (lp->pdf)
+            snprintf(msg, sizeof msg, "recording the labels failed: %s",
+                     json_string_value(json_object_get(err, "message")));
+        else
+            snprintf(msg, sizeof msg, "the labels were printed, but %s failed: %s",
+                     upto ? "recording them or clearing the queue" : "recording them",
+                     json_string_value(json_object_get(err, "message")));
         json_object_set_new(err, "message", json_string(msg));
         json_decref(res);
         return 0;
@@ -426,46 +460,109 @@ static int run_print_record(ent_db *db, ent_journal *j, struct job *job)
     return 0;
 }
 
-static void free_json(void *arg)
+/* A recorded download: the PDF instead of the summary (on the request's
+ * thread, after the commit). */
+static void download_after(struct job *job, struct reply *rep)
 {
-    json_decref(arg);
+    struct lprint *lp = job->arg;
+    if (rep->status != 201 || lp->pdf == NULL)
+        return;
+    json_decref(rep->json);
+    rep->json = NULL;
+    rep->status = 200;
+    rep->text = lp->pdf;
+    rep->text_len = lp->len;
+    lp->pdf = NULL;
+    rep->ctype = "application/pdf";
+    rep->disposition = "attachment; filename=\"labels.pdf\"";
 }
 
-/* Runs the print, then queues its record. args as for run_prog. */
-static int print_and_record(struct req *r, const char *const *args, const char *tpl, struct reply *out)
+/* The PDF a download wrote into its private folder: read, then removed
+ * with the folder. 0, or -1 answered. */
+static int take_pdf(struct reply *out, struct lprint *lp, const char *dir, const char *path)
+{
+    int rc = -1;
+    FILE *f = fopen(path, "rb");
+    if (f && fseek(f, 0, SEEK_END) == 0) {
+        long n = ftell(f);
+        if (n > 0 && n <= LABEL_OUT_MAX && fseek(f, 0, SEEK_SET) == 0 && (lp->pdf = malloc((size_t)n)) != NULL &&
+            fread(lp->pdf, 1, (size_t)n, f) == (size_t)n) {
+            lp->len = (size_t)n;
+            rc = 0;
+        }
+    }
+    if (f)
+        fclose(f);
+    unlink(path);
+    rmdir(dir);
+    if (rc != 0)
+        reply_error(out, 500, "error", NULL, "the labels' PDF could not be read back");
+    return rc;
+}
+
+/* Runs the print (or writes the download into dir/path), then queues its
+ * record. args as for run_prog. */
+static int print_and_record(struct req *r, const char *const *args, const char *tpl, const char *dir,
+                            const char *path, struct reply *out)
 {
     struct prog p;
     if (run_prog(&p, args, 1) != 0) {
+        if (dir)
+            unlink(path), rmdir(dir);
         reply_error(out, 500, "error", NULL, "the label program cannot be run (it is built with entrepot)");
         return 0;
     }
     json_t *sum = p.status == 0 ? json_loadb(p.out ? p.out : "", p.len, 0, NULL) : NULL;
     free(p.out);
     if (p.status == 0 && sum == NULL && strstr(p.err, "the reprint queue is empty")) {
+        if (dir)
+            unlink(path), rmdir(dir);
         reply_json(out, 200, json_pack("{s:i, s:i}", "labels", 0, "cleared", 0));
         return 0;
     }
     if (!json_is_object(sum)) {
         json_decref(sum);
+        if (dir)
+            unlink(path), rmdir(dir);
         if (p.status == 0)
             p.status = -1;
-        reply_prog(out, &p, 1);
+        reply_prog(out, &p, dir == NULL);
         return 0;
     }
+    json_object_del(sum, "out"); /* the server's folder is its own business */
     json_object_set_new(sum, "template", json_string(tpl));
-    if (srv_queue_write(r, run_print_record, sum, free_json) < 0)
+    struct lprint *lp = calloc(1, sizeof *lp);
+    if (lp == NULL) {
+        json_decref(sum);
+        if (dir)
+            unlink(path), rmdir(dir);
+        reply_error(out, 500, "error", NULL, "out of memory");
+        return 0;
+    }
+    lp->sum = sum;
+    if (dir && take_pdf(out, lp, dir, path) != 0) {
+        free_lprint(lp);
+        return 0;
+    }
+    int rc = dir ? srv_queue_write_then(r, run_print_record, lp, free_lprint, download_after)
+                 : srv_queue_write(r, run_print_record, lp, free_lprint);
+    if (rc < 0)
         reply_error(out, 500, "error", NULL, "out of memory");
     return 0;
 }
 
 static const struct field print_fields[] = {
-    {"template", F_STRING, 1}, {"codes", F_ARRAY, 1}, {"printer", F_STRING, 1}, {"format", F_STRING, 0},
-    {"sheet", F_STRING, 0},    {"lot", F_STRING, 0},  {"copies", F_INT, 0},     {NULL, F_STRING, 0},
+    {"template", F_STRING, 1}, {"codes", F_ARRAY, 0},    {"printer", F_STRING, 0},     {"format", F_STRING, 0},
+    {"sheet", F_STRING, 0},    {"lot", F_STRING, 0},     {"copies", F_INT, 0},         {"origin", F_STRING, 0},
+    {"location", F_STRING, 0}, {"supplier", F_STRING, 0}, {"brand", F_STRING, 0},      {"declaration", F_STRING, 0},
+    {"download", F_BOOL, 0},   {NULL, F_STRING, 0},
 };
 
 /* The print options common to both prints, into args from n; the new n,
- * or -1 answered. */
-static int print_args(struct reply *out, json_t *b, const char **args, int n, char *copies, size_t clen)
+ * or -1 answered. Without a printer the job goes to the file out (a
+ * download, PDF). */
+static int print_args(struct reply *out, json_t *b, const char **args, int n, char *copies, size_t clen,
+                      const char *file)
 {
     const char *tpl = json_str(b, "template"), *printer = json_str(b, "printer"), *fmt = json_str(b, "format");
     const char *sheet = json_str(b, "sheet");
@@ -473,7 +570,11 @@ static int print_args(struct reply *out, json_t *b, const char **args, int n, ch
         check_format(out, fmt))
         return -1;
     args[n++] = "label", args[n++] = "print", args[n++] = "--no-record";
-    args[n++] = "--template", args[n++] = tpl, args[n++] = "--printer", args[n++] = printer;
+    args[n++] = "--template", args[n++] = tpl;
+    if (file)
+        args[n++] = "--out", args[n++] = file;
+    else
+        args[n++] = "--printer", args[n++] = printer;
     if (fmt)
         args[n++] = "--format", args[n++] = fmt;
     if (sheet)
@@ -491,38 +592,178 @@ static int print_args(struct reply *out, json_t *b, const char **args, int n, ch
     return n;
 }
 
-int route_label_print(struct req *r, json_t *body, const char *tail, struct reply *out)
+/* Where the labels go: a printer, or with "download": true a PDF answered
+ * (never both). 0, or -1 answered. */
+static int check_destination(struct reply *out, json_t *b, int *download)
 {
-    (void)tail;
-    const char *args[LABEL_ARGS_MAX];
-    char copies[24];
-    if (json_check(out, body, print_fields, "a label print") != 0)
+    json_t *d = json_object_get(b, "download");
+    const char *printer = json_str(b, "printer"), *fmt = json_str(b, "format");
+    *download = json_is_true(d);
+    if (*download && printer) {
+        reply_error(out, 422, "invalid", "printer", "a download goes to no printer: send 'printer' or \"download\": true");
+        return -1;
+    }
+    if (*download && fmt && strcmp(fmt, "pdf") != 0) {
+        reply_error(out, 422, "invalid", "format", "a download is a PDF, not '%s'", ENT_CLIP(fmt, 20));
+        return -1;
+    }
+    if (!*download && printer == NULL) {
+        reply_error(out, 422, "invalid", "printer", "'printer' is needed (or \"download\": true for the PDF)");
+        return -1;
+    }
+    return 0;
+}
+
+/* A private folder for a download's PDF (the program writes a file and
+ * renames it into place; the summary comes on its standard output). */
+static int download_dir(struct reply *out, char *dir, size_t dlen, char *path, size_t plen)
+{
+    const char *tmp = getenv("TMPDIR");
+    snprintf(dir, dlen, "%s/entrepot-labels-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (mkdtemp(dir) == NULL) {
+        reply_error(out, 500, "error", NULL, "no folder for the labels' PDF: %s", strerror(errno));
+        return -1;
+    }
+    snprintf(path, plen, "%s/labels.pdf", dir);
+    return 0;
+}
+
+static const char *const selectors[] = {"codes", "origin", "location", "supplier", "brand", "declaration", NULL};
+
+/* A location as the catalogue has it (the program names its own option
+ * when it does not). */
+struct loc_find {
+    const char *want;
+    int found;
+};
+
+static int loc_row(const ent_location *loc, void *ud)
+{
+    struct loc_find *f = ud;
+    if (strcasecmp(loc->code, f->want) == 0)
+        f->found = 1;
+    return 0;
+}
+
+/* The one selector a print names, checked; its index in selectors, or -1
+ * answered. */
+static int check_selector(struct reply *out, json_t *b)
+{
+    int which = -1;
+    for (int i = 0; selectors[i]; i++) {
+        if (json_object_get(b, selectors[i]) == NULL)
+            continue;
+        if (which >= 0) {
+            reply_error(out, 422, "invalid", selectors[i], "'%s' and '%s' go one at a time: choose one way to select labels",
+                        selectors[which], selectors[i]);
+            return -1;
+        }
+        which = i;
+    }
+    if (which < 0) {
+        reply_error(out, 422, "invalid", "codes",
+                    "say what to print: 'codes', 'origin', 'location', 'supplier', 'brand' or 'declaration'");
+        return -1;
+    }
+    if (which == 0)
         return 0;
-    json_t *codes = json_object_get(body, "codes");
+    const char *f = selectors[which], *v = json_str(b, f);
+    size_t n = strlen(v), max = which == 2 ? 64 : 200;
+    const ent_country *c = NULL;
+    if (which == 1 && (n != 2 || ent_country_lookup(&c, v) != ENT_OK)) {
+        reply_error(out, 422, "invalid", f, "'%s' is not an ISO 3166-1 country code (two letters, such as IT)",
+                    ENT_CLIP(v, 20));
+        return -1;
+    }
+    if (which == 5 && (n != 18 || strspn(v, "0123456789") != 18)) {
+        reply_error(out, 422, "invalid", f, "'%s' is not a customs declaration number (18 digits)", ENT_CLIP(v, 30));
+        return -1;
+    }
+    int bad = n == 0 || n > max || !ent_utf8_valid(v, n);
+    for (const unsigned char *p = (const unsigned char *)v; !bad && *p; p++)
+        bad = *p < 0x20 || *p == 0x7f;
+    if (bad) {
+        reply_error(out, 422, "invalid", f, "'%s' must be text of 1 to %zu bytes, without control characters", f, max);
+        return -1;
+    }
+    return which;
+}
+
+static int check_location_exists(struct reply *out, const char *code)
+{
+    ent_db *db = srv_reader(out);
+    if (db == NULL)
+        return -1;
+    struct loc_find f = {code, 0};
+    int rc = ent_location_each(db, loc_row, &f);
+    if (rc != ENT_OK) {
+        reply_ent(out, db, rc);
+        return -1;
+    }
+    if (!f.found) {
+        reply_error(out, 422, "invalid", "location", "no location '%s'", ENT_CLIP(code, 40));
+        return -1;
+    }
+    return 0;
+}
+
+/* The codes of a print, after "--" into args from n: the new n, or -1
+ * answered. */
+static int code_args(struct reply *out, json_t *codes, const char **args, int n)
+{
     size_t nc = json_array_size(codes);
     if (nc == 0 || nc > LABEL_CODES_MAX) {
         reply_error(out, 422, "invalid", "codes", "'codes' must hold 1 to %d codes", LABEL_CODES_MAX);
-        return 0;
+        return -1;
     }
-    int n = print_args(out, body, args, 0, copies, sizeof copies);
-    if (n < 0)
-        return 0;
-    const char *lot = json_str(body, "lot");
-    if (check_lot(out, lot))
-        return 0;
-    if (lot)
-        args[n++] = "--lot", args[n++] = lot;
     args[n++] = "--";
     for (size_t i = 0; i < nc; i++) {
         const char *c = json_string_value(json_array_get(codes, i));
         if (c == NULL || *c == '\0') {
             reply_error(out, 422, "invalid", "codes", "codes[%zu] must be a GTIN, SKU or barcode (text)", i);
-            return 0;
+            return -1;
         }
         args[n++] = c;
     }
+    return n;
+}
+
+int route_label_print(struct req *r, json_t *body, const char *tail, struct reply *out)
+{
+    (void)tail;
+    const char *args[LABEL_ARGS_MAX];
+    char copies[24], dir[4096], path[4200];
+    int download;
+    if (json_check(out, body, print_fields, "a label print") != 0)
+        return 0;
+    int which = check_selector(out, body);
+    if (which < 0 || check_destination(out, body, &download) != 0)
+        return 0;
+    const char *lot = json_str(body, "lot");
+    if (check_lot(out, lot))
+        return 0;
+    if (which == 2 && check_location_exists(out, json_str(body, "location")) != 0)
+        return 0;
+    /* path is filled by download_dir once everything else is checked */
+    int n = print_args(out, body, args, 0, copies, sizeof copies, download ? path : NULL);
+    if (n < 0)
+        return 0;
+    if (lot)
+        args[n++] = "--lot", args[n++] = lot;
+    if (which == 0) {
+        n = code_args(out, json_object_get(body, "codes"), args, n);
+        if (n < 0)
+            return 0;
+    } else {
+        static const char *const opts[] = {NULL, "--origin", "--location", "--supplier", "--brand", "--declaration"};
+        args[n++] = opts[which], args[n++] = json_str(body, selectors[which]);
+    }
     args[n] = NULL;
-    return print_and_record(r, args, json_str(body, "template"), out);
+    if (download) {
+        if (download_dir(out, dir, sizeof dir, path, sizeof path) != 0)
+            return 0;
+    }
+    return print_and_record(r, args, json_str(body, "template"), download ? dir : NULL, download ? path : NULL, out);
 }
 
 /* ---- the reprint queue -------------------------------------------------- */
@@ -569,25 +810,30 @@ int route_label_queue(struct req *r, json_t *body, const char *tail, struct repl
 }
 
 static const struct field queue_print_fields[] = {
-    {"template", F_STRING, 1}, {"printer", F_STRING, 1}, {"format", F_STRING, 0},
-    {"sheet", F_STRING, 0},    {"copies", F_INT, 0},     {NULL, F_STRING, 0},
+    {"template", F_STRING, 1}, {"printer", F_STRING, 0}, {"format", F_STRING, 0}, {"sheet", F_STRING, 0},
+    {"copies", F_INT, 0},      {"download", F_BOOL, 0},  {NULL, F_STRING, 0},
 };
 
-/* Prints the queue; the entries read for the job (and only those: a price
- * changed meanwhile stays queued) are cleared after lp accepted it. */
+/* Prints the queue (or with "download": true answers it as a PDF); the
+ * entries read for the job (and only those: a price changed meanwhile
+ * stays queued) are cleared after lp accepted it or the PDF was made. */
 int route_label_queue_print(struct req *r, json_t *body, const char *tail, struct reply *out)
 {
     (void)tail;
     const char *args[32];
-    char copies[24];
-    if (json_check(out, body, queue_print_fields, "a print of the reprint queue") != 0)
+    char copies[24], dir[4096], path[4200];
+    int download;
+    if (json_check(out, body, queue_print_fields, "a print of the reprint queue") != 0 ||
+        check_destination(out, body, &download) != 0)
         return 0;
-    int n = print_args(out, body, args, 0, copies, sizeof copies);
+    int n = print_args(out, body, args, 0, copies, sizeof copies, download ? path : NULL);
     if (n < 0)
         return 0;
     args[n++] = "--queue";
     args[n] = NULL;
-    return print_and_record(r, args, json_str(body, "template"), out);
+    if (download && download_dir(out, dir, sizeof dir, path, sizeof path) != 0)
+        return 0;
+    return print_and_record(r, args, json_str(body, "template"), download ? dir : NULL, download ? path : NULL, out);
 }
 
 static int run_queue_clear(ent_db *db, ent_journal *j, struct job *job)

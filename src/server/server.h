@@ -54,6 +54,7 @@ struct reply {
     const char *body_static; /* text_len bytes never freed (the web app's files), or NULL */
     const char *cache;       /* Cache-Control, NULL: no-store */
     const char *etag;        /* an ETag header, or NULL */
+    const char *disposition; /* a Content-Disposition header (a download), or NULL */
     char retry_after[24]; /* seconds, "" when none */
     char set_cookie[256]; /* a Set-Cookie header, "" when none */
     struct MHD_Response *stream; /* a response made by the route (the event stream), or NULL */

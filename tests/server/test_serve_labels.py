@@ -5,6 +5,7 @@ SVG); printing through lp (a stand-in lp that copies the job, as the CLI
 tests do, and one that fails: an honest 502, nothing recorded); who printed
 is recorded; the reprint queue listed, printed and cleared; bad input
 refused with the database unchanged."""
+import json
 import os
 import stat
 import sys
@@ -110,6 +111,85 @@ for body, want, field in BADP:
     check(st == want and (field is None or L.err_field(b) == field), f"print {body}: {st} {b}")
     check("--" not in str(b), f"no program options in an API answer: {b}")
 check(L.dump() == before, "bad prints changed nothing")
+
+# ---- by origin, location, supplier, brand, declaration; the PDF downloaded ------
+DECL = "223320240000012345"
+L.cli("product", "edit", L.MATCHA, "--brand", "宇治园", "--origin", "JP")
+L.cli("stock", "receive", "--product", L.MATCHA, "--qty", "10", "--lot", "M1", "--origin", "JP", "--location", "S2",
+      "--supplier", "东京贸易", "--declaration", DECL, "--expiry", "2035-01-01")
+# Each selects its own: IT is the Nutella only (not the cola, GB, nor the pen,
+# DE); S2 holds the pen and the matcha; the supplier, brand and declaration
+# are the matcha's alone.
+SEL = [("origin", "IT", 1), ("location", "S2", 2), ("supplier", "东京贸易", 1), ("brand", "宇治园", 1),
+       ("declaration", DECL, 1)]
+for field, value, want in SEL:
+    n0 = L.query("SELECT count(*) FROM label_print")[0][0]
+    os.path.exists(PRINTED) and os.remove(PRINTED)
+    st, _, b = srv.req("POST", V1 + "labels/print",
+                       {"template": "shelf-60x40", field: value, "printer": "office", "format": "zpl"}, token=LC)
+    check(st == 201 and b.get("labels") == want, f"print by {field}: {st} {b}")
+    check(os.path.exists(PRINTED) and open(PRINTED, "rb").read().count(b"^XA") == want, f"lp got {want} by {field}")
+    check(L.query("SELECT count(*) FROM label_print")[0][0] == n0 + 1, f"the print by {field} is recorded")
+# Origin IT: Nutella only, not the cola (GB) or the pen (DE).
+st, _, b = srv.req("POST", V1 + "labels/print", {"template": "shelf-60x40", "origin": "IT", "printer": "office"},
+                   token=LC)
+check(st == 201 and b.get("labels") == 1, f"one Italian commodity: {st} {b}")
+
+# The PDF downloaded: the same body without a printer; recorded as a print.
+n0 = L.query("SELECT count(*) FROM label_print")[0][0]
+c = srv.conn()
+c.request("POST", V1 + "labels/print", body=json.dumps({"template": "shelf-60x40", "origin": "IT", "download": True}),
+          headers={"Authorization": "Bearer " + LC, "Content-Type": "application/json"})
+r = c.getresponse()
+data = r.read()
+c.close()
+check(r.status == 200 and data.startswith(b"%PDF") and r.getheader("Content-Type") == "application/pdf",
+      f"download: {r.status} {data[:80]!r}")
+check("attachment" in (r.getheader("Content-Disposition") or ""), f"as a file: {r.getheader('Content-Disposition')}")
+rows = L.query("SELECT template, labels, destination, user FROM label_print ORDER BY rowid DESC LIMIT 1")
+check(L.query("SELECT count(*) FROM label_print")[0][0] == n0 + 1 and rows[0][1] == 1 and "download" in rows[0][2]
+      and rows[0][3] == TOK["users"]["label-clerk"], f"a download is recorded as a print: {rows}")
+st, _, b = srv.req("POST", V1 + "labels/print", {"template": "shelf-60x40", "codes": [L.NUTELLA, L.COLA],
+                                                 "download": True, "sheet": "a4-l7160"}, token=LC)
+check(st == 200 and isinstance(b, str) and b.startswith("%PDF"), f"download by codes on a sheet: {st}")
+tmp = os.environ.get("TMPDIR") or "/tmp"
+check(not [d for d in os.listdir(tmp) if d.startswith("entrepot-labels-")], "no download folder left behind")
+
+before = L.dump()
+BADS = [
+    ({"template": "shelf-60x40", "printer": "office"}, "codes"),
+    ({"template": "shelf-60x40", "codes": [L.NUTELLA], "origin": "IT", "printer": "office"}, "origin"),
+    ({"template": "shelf-60x40", "origin": "IT", "brand": "x", "printer": "office"}, "brand"),
+    ({"template": "shelf-60x40", "origin": "ITA", "printer": "office"}, "origin"),
+    ({"template": "shelf-60x40", "origin": "XX", "printer": "office"}, "origin"),
+    ({"template": "shelf-60x40", "origin": "", "printer": "office"}, "origin"),
+    ({"template": "shelf-60x40", "origin": 39, "printer": "office"}, "origin"),
+    ({"template": "shelf-60x40", "declaration": "22332024000001234", "printer": "office"}, "declaration"),
+    ({"template": "shelf-60x40", "declaration": "22332024000001234x", "printer": "office"}, "declaration"),
+    ({"template": "shelf-60x40", "location": "", "printer": "office"}, "location"),
+    ({"template": "shelf-60x40", "location": "Z9", "printer": "office"}, "location"),
+    ({"template": "shelf-60x40", "supplier": "", "printer": "office"}, "supplier"),
+    ({"template": "shelf-60x40", "supplier": "a\nb", "printer": "office"}, "supplier"),
+    ({"template": "shelf-60x40", "brand": "x" * 201, "printer": "office"}, "brand"),
+    ({"template": "shelf-60x40", "origin": "IT"}, "printer"),
+    ({"template": "shelf-60x40", "origin": "IT", "printer": "office", "download": True}, "printer"),
+    ({"template": "shelf-60x40", "origin": "IT", "download": True, "format": "zpl"}, "format"),
+    ({"template": "shelf-60x40", "origin": "IT", "download": "yes"}, "download"),
+]
+for body, field in BADS:
+    st, _, b = srv.req("POST", V1 + "labels/print", body, token=LC)
+    check(st == 422 and L.err_field(b) == field, f"print {body}: {st} {b}")
+    check("--" not in str(b), f"no program options in an API answer: {b}")
+# Nothing on hand from France: refused, nothing recorded, no folder left.
+st, _, b = srv.req("POST", V1 + "labels/print", {"template": "shelf-60x40", "origin": "FR", "download": True}, token=LC)
+check(st == 409 and "nothing matches" in b["error"]["message"], f"nothing from FR: {st} {b}")
+check(L.dump() == before, "bad selections changed nothing")
+n0 = L.query("SELECT count(*) FROM label_print")[0][0]
+st, _, b = srv.req("POST", V1 + "labels/print", {"template": "shelf-60x40", "origin": "IT", "download": True},
+                   token=CASH)
+check(st == 403 and L.query("SELECT count(*) FROM label_print")[0][0] == n0,
+      f"a cashier may not download labels: {st}")
+check(not [d for d in os.listdir(tmp) if d.startswith("entrepot-labels-")], "no folder left after a refusal")
 srv.stop()
 
 # lp failing: the printer's words, 502, nothing recorded.
@@ -135,15 +215,38 @@ srv.stop()
 
 os.environ["ENTREPOT_LP"] = LP_UP
 srv = L.Server("--threads", "2")
+n_prints = L.query("SELECT count(*) FROM label_print")[0][0]
 st, _, b = srv.req("POST", V1 + "labels/queue/print",
                    {"template": "shelf-60x40", "printer": "office", "format": "zpl"}, token=LC)
 check(st == 201 and b.get("labels", 0) >= 2 and b.get("cleared", 0) >= 2, f"queue print: {st} {b}")
 check("4.00" in open(PRINTED, encoding="utf-8", errors="replace").read(), "the queued label carries the new price")
 st, _, b = srv.req("GET", V1 + "labels/queue", token=LC)
 check(st == 200 and b["queue"] == [], f"queue after printing: {b}")
-check(L.query("SELECT count(*) FROM label_print")[0][0] == 2, "the queue print is recorded")
+check(L.query("SELECT count(*) FROM label_print")[0][0] == n_prints + 1, "the queue print is recorded")
 st, _, b = srv.req("POST", V1 + "labels/queue/print", {"template": "shelf-60x40", "printer": "office"}, token=LC)
 check(st == 200 and b.get("labels") == 0, f"an empty queue: {st} {b}")
+
+# The queue downloaded: the PDF, recorded, and the queue cleared as by a print.
+before = L.dump()
+for body, field in (({"template": "shelf-60x40"}, "printer"),
+                    ({"template": "shelf-60x40", "printer": "office", "download": True}, "printer"),
+                    ({"template": "shelf-60x40", "download": True, "format": "svg"}, "format")):
+    st, _, b = srv.req("POST", V1 + "labels/queue/print", body, token=LC)
+    check(st == 422 and L.err_field(b) == field, f"queue print {body}: {st} {b}")
+check(L.dump() == before, "bad queue prints changed nothing")
+L.cli("product", "edit", L.COLA, "--price", "4.20")
+n0 = L.query("SELECT count(*) FROM label_print")[0][0]
+c = srv.conn()
+c.request("POST", V1 + "labels/queue/print", body=json.dumps({"template": "shelf-60x40", "download": True}),
+          headers={"Authorization": "Bearer " + LC, "Content-Type": "application/json"})
+r = c.getresponse()
+data = r.read()
+c.close()
+check(r.status == 200 and data.startswith(b"%PDF") and "attachment" in (r.getheader("Content-Disposition") or ""),
+      f"the queue downloaded: {r.status} {data[:60]!r}")
+st, _, b = srv.req("GET", V1 + "labels/queue", token=LC)
+check(st == 200 and b["queue"] == [] and L.query("SELECT count(*) FROM label_print")[0][0] == n0 + 1,
+      f"a downloaded queue is recorded and cleared: {b}")
 
 # Clearing without printing, up to what the client listed.
 L.cli("product", "edit", L.COLA, "--price", "4.50")

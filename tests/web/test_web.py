@@ -514,6 +514,57 @@ try:
     check(text_in("#labels-msg", "已标记完成: 1"), "marked done")
     check(L.query("SELECT count(*) FROM label_queue")[0][0] == 0 and L.query("SELECT count(*) FROM label_print") == printed,
           "the queue is empty and nothing was printed")
+
+    # what to print: by origin, picked by its Chinese name, to the stand-in lp; then the PDF downloaded
+    Select(by("#label-by")).select_by_value("origin")
+    Select(by("#label-origin")).select_by_visible_text("意大利 IT")
+    os.path.exists(PRINTED) and os.remove(PRINTED)
+    n0 = L.query("SELECT count(*) FROM label_print")[0][0]
+    by("#label-codes-print").click()
+    check(text_in("#labels-msg", "office-7"), "labels by origin are printed through lp")
+    check(os.path.exists(PRINTED) and b"^XA" in open(PRINTED, "rb").read(), "lp got the labels of 意大利")
+    last = L.query("SELECT labels, user FROM label_print ORDER BY id DESC LIMIT 1")
+    check(L.query("SELECT count(*) FROM label_print")[0][0] == n0 + 1 and last[0][0] >= 1
+          and last[0][1] == "label-clerk.1", f"the print by origin is recorded: {last}")
+    st, _, api_said = srv.req("POST", "/api/v1/labels/print",
+                              {"template": "shelf-60x40", "origin": "IT", "printer": "office", "format": "zpl"},
+                              token=TOK["label-clerk"])
+    check(st == 201 and api_said.get("labels") == last[0][0], f"the page printed what the API selects: {api_said}")
+    DL = os.path.join(L.WORK, "downloads")
+    os.makedirs(DL, exist_ok=True)
+    drv.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": DL})
+    n0 = L.query("SELECT count(*) FROM label_print")[0][0]
+    by("#label-download").click()
+    check(text_in("#labels-msg", "PDF"), "the page says the PDF is downloaded")
+    # the page's blob URL is its own (the CSP keeps scripts from fetching it): the file the browser saved
+    # from it is what the page got
+    saved = os.path.join(DL, "labels.pdf")
+    try:
+        wait.until(lambda d: os.path.exists(saved) and os.path.getsize(saved) > 0)
+    except TimeoutException:
+        pass
+    check(os.path.exists(saved) and open(saved, "rb").read(5) == b"%PDF-", f"the browser saved labels.pdf: {os.listdir(DL)}")
+    rows = L.query("SELECT destination, user FROM label_print ORDER BY id DESC LIMIT 1")
+    check(L.query("SELECT count(*) FROM label_print")[0][0] == n0 + 1 and "download" in rows[0][0]
+          and rows[0][1] == "label-clerk.1", f"the download is recorded as a print: {rows}")
+    shot("labels-select", 1920)
+    shot("labels-select", 360)
+    # the reprint queue as a PDF: saved, and the queue cleared as by a print
+    L.cli("product", "edit", L.NUTELLA, "--price", "41.90")
+    drv.refresh()
+    by(f'#label-queue tr[data-code="{L.NUTELLA.zfill(14)}"]')
+    os.remove(saved)
+    Select(by("#label-by")).select_by_value("queue")
+    by("#label-download").click()
+    check(text_in("#labels-msg", "PDF"), "the page says the queue's PDF is downloaded")
+    by("#label-queue-empty")
+    try:
+        wait.until(lambda d: os.path.exists(saved) and os.path.getsize(saved) > 0)
+    except TimeoutException:
+        pass
+    check(os.path.exists(saved) and open(saved, "rb").read(5) == b"%PDF-", f"the queue saved as a PDF: {os.listdir(DL)}")
+    check(L.query("SELECT count(*) FROM label_queue")[0][0] == 0, "the downloaded queue is cleared")
+    width(1920, 1000)
     logout()
 
     # the reports, after the sale, as the manager: charts drawn by the page

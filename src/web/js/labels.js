@@ -1,9 +1,10 @@
 // 标签: the reprint queue (what changed price, name or a shelf's origins),
 // a template, sheet and printer, a preview image of a label, printing to a
-// CUPS printer through the server, marking the queue done; labels by codes;
-// after receiving, the delivery's shelf and back labels.
-import { t, api, el, field, table, notice, ApiError, said } from "./core.js";
-import { loadCountries, reasonText } from "./names.js";
+// CUPS printer through the server, marking the queue done; labels chosen by
+// codes, origin, location, supplier, brand, declaration or the queue, printed
+// or downloaded as a PDF; after receiving, the delivery's shelf and back labels.
+import { t, api, el, field, table, notice, ApiError, said, state } from "./core.js";
+import { loadCountries, reasonText, countryOptions } from "./names.js";
 
 let received = []; // {code, lot} of the last delivery, from the receiving page
 
@@ -140,25 +141,98 @@ export async function labelsPage(view, parts) {
     } catch (e) { notice(msg, "bad", said(e)); }
   } }, t("labels.mark_done"));
 
-  // labels by codes, one a line (GTIN, SKU or barcode)
+  // what to print: codes (one a line: GTIN, SKU or barcode), or the lots on
+  // hand of one origin, location, supplier, brand or declaration, or the queue
   const codes = el("textarea", { id: "label-codes", rows: 3, autocomplete: "off", spellcheck: "false" });
   const lot = el("input", { id: "label-lot", autocomplete: "off" });
   const codeList = () => codes.value.split(/[\s,;]+/).map((c) => c.trim()).filter(Boolean);
-  const byCodes = el("section.card", {}, el("h2", {}, t("labels.by_codes")),
-    field(t("labels.codes"), codes), field(t("labels.lot_opt"), lot),
-    el("div.row", {},
-      el("button", { type: "button", id: "label-codes-preview", onclick: () => {
-        const c = codeList();
-        if (c.length) preview(c[0], lot.value.trim(), null, c[0]); else codes.focus();
-      } }, t("labels.preview")),
-      el("button.primary", { type: "button", id: "label-codes-print", onclick: () => {
-        const c = codeList();
-        if (!c.length) return codes.focus();
-        if (needPrinter()) return;
-        const b = { ...settings(), codes: c };
-        if (lot.value.trim()) b.lot = lot.value.trim();
-        act(() => api("POST", "labels/print", b));
-      } }, t("labels.print"))));
+  const byName = (a, b) => a.localeCompare(b, state.lang === "zh" ? "zh-Hans-u-co-pinyin" : "en");
+  const cname = (c) => (state.lang === "zh" ? c.name_zh : c.name_en) || c.code;
+  const origin = el("select", { id: "label-origin" }, countryOptions().sort((a, b) => byName(cname(a), cname(b)))
+    .map((c) => el("option", { value: c.code }, `${cname(c)} ${c.code}`)));
+  const text = (id, max, extra) => el("input", { id, autocomplete: "off", maxlength: max, ...extra });
+  const inputs = {
+    codes: el("div", {}, field(t("labels.codes"), codes), field(t("labels.lot_opt"), lot)),
+    origin: field(t("labels.by_origin"), origin),
+    location: field(t("labels.by_location"), text("label-location", 64)),
+    supplier: field(t("labels.by_supplier"), text("label-supplier", 200)),
+    brand: field(t("labels.by_brand"), text("label-brand", 200)),
+    declaration: field(t("labels.by_declaration"), text("label-declaration", 18, { inputmode: "numeric", pattern: "[0-9]{18}" })),
+    queue: el("p.muted", {}, t("labels.by_queue_hint")),
+  };
+  const by = el("select", { id: "label-by" }, Object.keys(inputs).map((k) =>
+    el("option", { value: k, selected: k === "codes" }, t("labels.sel_" + k))));
+  const chosenBox = el("div", { id: "label-by-input" });
+  const pdfLink = el("a", { id: "label-pdf", hidden: true, download: "labels.pdf" }, t("labels.pdf_again"));
+  function showChoice() {
+    chosenBox.replaceChildren(inputs[by.value]);
+    preBtn.hidden = by.value !== "codes";
+  }
+  // The body naming what to print, or null (the missing input focused).
+  function chosen() {
+    const k = by.value;
+    if (k === "codes") {
+      const c = codeList();
+      if (!c.length) { codes.focus(); return null; }
+      const b = { codes: c };
+      if (lot.value.trim()) b.lot = lot.value.trim();
+      return b;
+    }
+    if (k === "queue") return {};
+    const input = inputs[k].querySelector("input, select");
+    const v = input.value.trim();
+    if (!v) { input.focus(); return null; }
+    return { [k]: v };
+  }
+  async function download() {
+    const what = chosen();
+    if (!what) return;
+    const b = { template: tpl.value, ...what, download: true };
+    if (sheet.value && sheet.value !== "roll") b.sheet = sheet.value;
+    const h = { "Content-Type": "application/json" };
+    if (state.csrf) h["X-CSRF-Token"] = state.csrf;
+    try {
+      const queue = by.value === "queue";
+      const r = await fetch(`/api/v1/labels/${queue ? "queue/print" : "print"}`, { method: "POST", headers: h, credentials: "same-origin", body: JSON.stringify(b) });
+      if (!r.ok) {
+        let body = null;
+        try { body = await r.json(); } catch (e) { body = null; }
+        throw new ApiError(r.status, body);
+      }
+      if (!(r.headers.get("Content-Type") || "").startsWith("application/pdf")) {
+        notice(msg, "good", t("labels.nothing")); // an empty queue: nothing to save
+        return;
+      }
+      if (pdfLink.href) URL.revokeObjectURL(pdfLink.href);
+      pdfLink.href = URL.createObjectURL(await r.blob());
+      pdfLink.hidden = false;
+      pdfLink.click();
+      notice(msg, "good", t("labels.downloaded"));
+      if (queue) await loadQueue();
+    } catch (e) {
+      notice(msg, "bad", said(e));
+    }
+  }
+  const preBtn = el("button", { type: "button", id: "label-codes-preview", onclick: () => {
+    const c = codeList();
+    if (c.length) preview(c[0], lot.value.trim(), null, c[0]); else codes.focus();
+  } }, t("labels.preview"));
+  const dlBtn = el("button", { type: "button", id: "label-download" }, t("labels.download"));
+  dlBtn.addEventListener("click", download);
+  const byCodes = el("section.card", { id: "label-select" }, el("h2", {}, t("labels.what")),
+    field(t("labels.by"), by), chosenBox,
+    el("div.row", {}, preBtn,
+      el("button.primary", { type: "button", id: "label-codes-print", onclick: async () => {
+        const what = chosen();
+        if (!what || needPrinter()) return;
+        if (by.value === "queue") {
+          if (await act(() => api("POST", "labels/queue/print", settings()))) await loadQueue();
+          return;
+        }
+        act(() => api("POST", "labels/print", { ...settings(), ...what }));
+      } }, t("labels.print")), dlBtn, pdfLink));
+  by.addEventListener("change", showChoice);
+  showChoice();
 
   const setup = el("section.card.grid", { id: "label-setup" }, el("h1.span", {}, t("labels.title")),
     field(t("labels.template"), tpl), field(t("labels.sheet"), sheet),
