@@ -318,6 +318,27 @@ int route_label_templates(struct req *r, json_t *body, const char *tail, struct 
 
 /* ---- preview ------------------------------------------------------------ */
 
+/* Runs the label program with args and answers what it wrote to its
+ * standard output as ctype, or its refusal. 0 with out filled either way. */
+static int answer_prog(struct reply *out, const char *const *args, const char *ctype)
+{
+    struct prog p;
+    if (run_prog(&p, args, 0) != 0) {
+        reply_error(out, 500, "error", NULL, "the label program cannot be run (it is built with entrepot)");
+        return 0;
+    }
+    if (p.status != 0) {
+        reply_prog(out, &p, 0);
+        free(p.out);
+        return 0;
+    }
+    out->status = 200;
+    out->text = p.out ? p.out : strdup("");
+    out->text_len = p.len;
+    out->ctype = ctype;
+    return 0;
+}
+
 /* GET labels/preview?template=T&code=C[&lot=L][&format=png][&dpi=N][&sheet=S]:
  * the label itself, nothing recorded. */
 int route_label_preview(struct req *r, json_t *body, const char *tail, struct reply *out)
@@ -346,21 +367,7 @@ int route_label_preview(struct req *r, json_t *body, const char *tail, struct re
     if (lot)
         args[n++] = "--lot", args[n++] = lot;
     args[n++] = "--", args[n++] = code, args[n] = NULL;
-    struct prog p;
-    if (run_prog(&p, args, 0) != 0) {
-        reply_error(out, 500, "error", NULL, "the label program cannot be run (it is built with entrepot)");
-        return 0;
-    }
-    if (p.status != 0) {
-        reply_prog(out, &p, 0);
-        free(p.out);
-        return 0;
-    }
-    out->status = 200;
-    out->text = p.out ? p.out : strdup("");
-    out->text_len = p.len;
-    out->ctype = format_type(fmt);
-    return 0;
+    return answer_prog(out, args, format_type(fmt));
 }
 
 /* A receipt as PDF (routes_sales.c): entrepot-label draws it, the one
@@ -369,21 +376,7 @@ int srv_receipt_pdf(struct reply *out, const char *receipt, int columns)
 {
     const char *args[] = {"sale", "--reprint", receipt, "--paper", columns == 32 ? "58" : "80",
                           "--format", "pdf", "--out", "-", NULL};
-    struct prog p;
-    if (run_prog(&p, args, 0) != 0) {
-        reply_error(out, 500, "error", NULL, "the label program cannot be run (it is built with entrepot)");
-        return 0;
-    }
-    if (p.status != 0) {
-        reply_prog(out, &p, 0);
-        free(p.out);
-        return 0;
-    }
-    out->status = 200;
-    out->text = p.out ? p.out : strdup("");
-    out->text_len = p.len;
-    out->ctype = "application/pdf";
-    return 0;
+    return answer_prog(out, args, "application/pdf");
 }
 
 /* ---- printing ------------------------------------------------------------- */
