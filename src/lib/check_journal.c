@@ -168,7 +168,7 @@ static int reconcile_record(struct recon *x, const struct jrec *r)
     compare_lines(x, label, s, r);
     compare_pays(x, label, s, r);
     compare_taxes(x, label, s, r);
-    rc = entx_sales_check_one(x->db, &x->is, id, s->uuid, label);
+    rc = entx_sales_check_one(x->db, &x->is, id, label);
     ent_sale_free(s);
     return rc;
 }
@@ -213,6 +213,8 @@ int ent_journal_reconcile(ent_db *db, ent_check_cb cb, void *ud)
         rc = more;
     if (rc == ENT_OK)
         rc = entx_sales_each_row(db, record_exists, &x);
+    if (rc == ENT_OK)
+        rc = entx_sales_check_moves(db, &x.is);
     if (rc == ENT_OK)
         rc = entx_sales_check_stray_moves(db, &x.is);
     if (rc == ENT_OK)

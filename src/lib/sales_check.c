@@ -136,49 +136,54 @@ static int check_lines(ent_db *db, struct sales_issues *is, int64_t id, const ch
     return ENT_OK;
 }
 
-/* The picks of the sale against the stock moves of its batch, per lot and location. */
-static int check_moves(ent_db *db, struct sales_issues *is, int64_t id, const char *uuid, const char *label,
-                       const char *kind)
+/*
+ * The picks of every sale against the stock moves of its batch, per lot and
+ * location, in one pass: a statement per sale would scan the moves once a
+ * sale (the ledger has no index on the batch, and every stock write would pay
+ * for one), so a store's check grew with sales times moves.
+ */
+int entx_sales_check_moves(ent_db *db, struct sales_issues *is)
 {
     sqlite3_stmt *st = entx_stmt(
-        db, "WITH p AS (SELECT p.lot_id, p.location_id, SUM(p.qty) AS q FROM sale_pick p "
-            "           JOIN sale_line l ON l.id = p.line_id WHERE l.sale_id = ?1 GROUP BY p.lot_id, p.location_id), "
-            "m AS (SELECT lot_id, location_id, -SUM(qty) AS q, MIN(kind) AS k1, MAX(kind) AS k2 FROM stock_move "
-            "      WHERE batch = ?2 GROUP BY lot_id, location_id), "
-            "k AS (SELECT lot_id, location_id FROM p UNION SELECT lot_id, location_id FROM m) "
-            "SELECT COALESCE(lot.code, '?'), COALESCE(loc.code, '?'), COALESCE(p.q, 0), COALESCE(m.q, 0), "
-            "       COALESCE(m.k1, ''), COALESCE(m.k2, '') "
-            "FROM k LEFT JOIN p ON p.lot_id = k.lot_id AND p.location_id = k.location_id "
-            "LEFT JOIN m ON m.lot_id = k.lot_id AND m.location_id = k.location_id "
-            "LEFT JOIN lot ON lot.id = k.lot_id LEFT JOIN location loc ON loc.id = k.location_id "
-            "WHERE COALESCE(p.q, 0) <> COALESCE(m.q, 0) OR (m.k1 IS NOT NULL AND (m.k1 <> ?3 OR m.k2 <> ?3)) "
-            "ORDER BY 1, 2");
+        db, "WITH g AS (SELECT sid, lot_id, location_id, SUM(pq) AS pq, SUM(mq) AS mq, MIN(k) AS k1, MAX(k) AS k2 "
+            "           FROM (SELECT l.sale_id AS sid, p.lot_id, p.location_id, p.qty AS pq, 0 AS mq, NULL AS k "
+            "                 FROM sale_pick p JOIN sale_line l ON l.id = p.line_id "
+            "                 UNION ALL "
+            "                 SELECT s.id, m.lot_id, m.location_id, 0, -m.qty, m.kind "
+            "                 FROM stock_move m JOIN sale s ON s.uuid = m.batch) "
+            "           GROUP BY sid, lot_id, location_id) "
+            "SELECT s.kind, s.receipt, COALESCE(lot.code, '?'), COALESCE(loc.code, '?'), g.pq, g.mq, "
+            "       COALESCE(g.k1, ''), COALESCE(g.k2, '') "
+            "FROM g JOIN sale s ON s.id = g.sid "
+            "LEFT JOIN lot ON lot.id = g.lot_id LEFT JOIN location loc ON loc.id = g.location_id "
+            "WHERE g.pq <> g.mq OR (g.k1 IS NOT NULL AND (g.k1 <> s.kind OR g.k2 <> s.kind)) "
+            "ORDER BY s.receipt, s.id, 3, 4");
     int sc;
     if (st == NULL)
         return db->code;
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_text(st, 2, uuid, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
     while ((sc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *lot = (const char *)sqlite3_column_text(st, 0), *loc = (const char *)sqlite3_column_text(st, 1);
-        int64_t picked = sqlite3_column_int64(st, 2), moved = sqlite3_column_int64(st, 3);
-        const char *k1 = (const char *)sqlite3_column_text(st, 4), *k2 = (const char *)sqlite3_column_text(st, 5);
+        const char *kind = (const char *)sqlite3_column_text(st, 0);
+        const char *lot = (const char *)sqlite3_column_text(st, 2), *loc = (const char *)sqlite3_column_text(st, 3);
+        int64_t picked = sqlite3_column_int64(st, 4), moved = sqlite3_column_int64(st, 5);
+        const char *k1 = (const char *)sqlite3_column_text(st, 6), *k2 = (const char *)sqlite3_column_text(st, 7);
         bool sale = strcmp(kind, "sale") == 0;
+        char label[64];
+        snprintf(label, sizeof label, "%s receipt %lld", kind, (long long)sqlite3_column_int64(st, 1));
         if (picked != moved)
             entx_sales_issue(is, "%s: lot %s at %s: the %s %lld, but the stock moves %s %lld", label, lot, loc,
-                        sale ? "sale took" : "return gave back", (long long)(sale ? picked : -picked),
-                        sale ? "took" : "gave back", (long long)(sale ? moved : -moved));
+                             sale ? "sale took" : "return gave back", (long long)(sale ? picked : -picked),
+                             sale ? "took" : "gave back", (long long)(sale ? moved : -moved));
         else
             entx_sales_issue(is, "%s: lot %s at %s: stock moves of kind '%s', not '%s'", label, lot, loc,
-                        strcmp(k1, kind) != 0 ? k1 : k2, kind);
+                             strcmp(k1, kind) != 0 ? k1 : k2, kind);
     }
     sqlite3_reset(st);
     if (sc != SQLITE_DONE)
-        return entx_fail_sql(db, "reading the stock moves of a sale");
+        return entx_fail_sql(db, "reading the stock moves of the sales");
     return ENT_OK;
 }
 
-int entx_sales_check_one(ent_db *db, struct sales_issues *is, int64_t id, const char *uuid, const char *label)
+int entx_sales_check_one(ent_db *db, struct sales_issues *is, int64_t id, const char *label)
 {
     char kind[8] = "", a[64], b[64];
     int64_t total = 0, tax = 0, units = 0;
@@ -233,7 +238,7 @@ int entx_sales_check_one(ent_db *db, struct sales_issues *is, int64_t id, const 
             entx_sales_issue(is, "%s: %lld units, but its lines add up to %lld", label, (long long)units,
                         (long long)s.units);
     }
-    return check_moves(db, is, id, uuid, label, strcmp(kind, "sale") == 0 ? "sale" : "return");
+    return ENT_OK;
 }
 
 int entx_sales_check_stray_moves(ent_db *db, struct sales_issues *is)

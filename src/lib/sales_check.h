@@ -28,11 +28,13 @@ void entx_sales_issue_money(char *buf, size_t len, int64_t minor, const char *cu
 typedef int (*sales_row_cb)(int64_t id, const char *uuid, int64_t receipt, void *ud);
 int entx_sales_each_row(ent_db *db, sales_row_cb cb, void *ud);
 
-/* One sale against itself and the stock: its header against its lines
- * (total, tax, units), each line's quantity and lots against the lots
- * picked for it, and the picks against the stock moves of the sale. label
- * names the sale in messages ("sale receipt 12"). */
-int entx_sales_check_one(ent_db *db, struct sales_issues *is, int64_t id, const char *uuid, const char *label);
+/* One sale against itself: its header against its lines (total, tax,
+ * units) and payments, each line's quantity and lots against the lots picked
+ * for it. label names the sale in messages ("sale receipt 12"). */
+int entx_sales_check_one(ent_db *db, struct sales_issues *is, int64_t id, const char *label);
+
+/* Every sale's picks against the stock moves of its batch, in one pass. */
+int entx_sales_check_moves(ent_db *db, struct sales_issues *is);
 
 /* Stock moves of kind sale or return that belong to no sale. */
 int entx_sales_check_stray_moves(ent_db *db, struct sales_issues *is);
