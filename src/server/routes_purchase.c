@@ -215,8 +215,15 @@ int route_purchase_history(struct req *r, json_t *body, const char *tail, struct
 int route_purchase_pdf(struct req *r, json_t *body, const char *tail, struct reply *out)
 {
     (void)r, (void)body;
-    if (xtail_text(tail, "number", out) != 0)
+    ent_db *db = srv_reader(out);
+    if (db == NULL || xtail_text(tail, "number", out) != 0)
         return 0;
+    /* An unknown order is answered here (404), not by the program's exit. */
+    int rc = ent_purchase_get(db, tail, NULL, NULL, NULL);
+    if (rc != ENT_OK) {
+        reply_ent(out, db, rc);
+        return 0;
+    }
     return srv_purchase_pdf(out, tail);
 }
 
