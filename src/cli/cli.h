@@ -186,6 +186,8 @@ int cmd_sale(struct cli *cli, int argc, char **argv);
 int cmd_return(struct cli *cli, int argc, char **argv);
 int cmd_flow(struct cli *cli, int argc, char **argv);
 int cmd_report(struct cli *cli, int argc, char **argv);
+/* The margin table of `purchase margin` and `report margin` (cmd_purchase.c). */
+int cli_margin_print(struct cli *cli, const ent_margin_options *o);
 int cmd_store(struct cli *cli, int argc, char **argv);
 int cmd_user(struct cli *cli, int argc, char **argv);
 int cmd_token(struct cli *cli, int argc, char **argv);

@@ -357,11 +357,20 @@ static int do_margin(struct cli *cli, int argc, char **argv)
     int st = cli_parse(argc, argv, opts, purchase_help, pos, 0, &npos);
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
-    if ((st = cli_refuse_empty(opts)) != 0 || (st = cli_open(cli, 0)) != 0)
+    if ((st = cli_refuse_empty(opts)) != 0)
+        return st;
+    return cli_margin_print(cli, &o);
+}
+
+/* `purchase margin` and `report margin`: one table from one library call. */
+int cli_margin_print(struct cli *cli, const ent_margin_options *o)
+{
+    int st = cli_open(cli, ENT_OPEN_READONLY);
+    if (st != 0)
         return st;
     const char *headers[] = {"key", "name", "units", "revenue", "landed_cost", "margin", "currency", "uncosted_units"};
     struct cli_table *t = cli_table_new(8, headers, "  nnnn n");
-    int rc = ent_margin_report(cli->db, &o, margin_row, t);
+    int rc = ent_margin_report(cli->db, o, margin_row, t);
     if (rc == ENT_OK)
         cli_table_print(cli, t, stdout);
     cli_table_free(t);

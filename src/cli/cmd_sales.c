@@ -1034,6 +1034,7 @@ static const char report_help[] =
     "                             [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--counter C1]\n"
     "       entrepot report flow [--by hour|day] [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n"
     "       entrepot report approvals [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--counter C1]\n"
+    "       entrepot report margin [--by commodity|origin|supplier] [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n"
     "\n"
     "sales: per row gross sales, returns (refunded on that day, hour, counter...),\n"
     "net = gross - returns; units sold, returned and net; the number of sales and of\n"
@@ -1045,10 +1046,14 @@ static const char report_help[] =
     "approvals: who approved what, by receipt: a line's price or discount (with the\n"
     "commodity, the line's amount and the reason), a void or a return without its\n"
     "receipt (with the refund).\n"
+    "margin: revenue (less tax) of the lots sold, their landed cost and the margin,\n"
+    "by commodity, origin country or supplier of the lot (the same table as\n"
+    "`purchase margin`).\n"
     "\n"
     "examples:\n"
     "  entrepot report sales --by country --from 2026-11-01 --to 2026-11-30\n"
-    "  entrepot report flow --by hour --from 2026-11-28 --to 2026-11-28\n";
+    "  entrepot report flow --by hour --from 2026-11-28 --to 2026-11-28\n"
+    "  entrepot report margin --by supplier --from 2026-11-01\n";
 
 struct report_ctx {
     struct cli_table *t;
@@ -1139,8 +1144,13 @@ int cmd_report(struct cli *cli, int argc, char **argv)
             return cli_error(EXIT_USAGE, "--counter is empty: name a counter, or leave it out for the whole store");
         return report_approvals(cli, &c, &(ent_sales_query){.from = from, .to = to, .counter = counter});
     }
+    if (npos == 1 && strcmp(pos[0], "margin") == 0) {
+        if (counter)
+            return cli_error(EXIT_USAGE, "report margin covers the whole store: leave out --counter");
+        return cli_margin_print(cli, &(ent_margin_options){.by = by, .from = from, .to = to});
+    }
     if (npos != 1 || (strcmp(pos[0], "sales") != 0 && strcmp(pos[0], "flow") != 0))
-        return cli_error(EXIT_USAGE, "report needs sales, flow or approvals (see --help)");
+        return cli_error(EXIT_USAGE, "report needs sales, flow, approvals or margin (see --help)");
     if (strcmp(pos[0], "sales") == 0) {
         static const char *const names[] = {"day", "hour", "counter", "cashier", "commodity", "country"};
         size_t k = 0;

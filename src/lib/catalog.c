@@ -6,6 +6,7 @@
 #include "entrepot/parse.h"
 #include "entrepot/catalog.h"
 #include "entrepot/country.h"
+#include "csv_import.h"
 #include "entrepot/csv.h"
 #include "entrepot/money.h"
 #include "entrepot/scan.h"
@@ -1344,92 +1345,34 @@ static int import_row(ent_db *db, struct import *im, ent_product_fields *f, size
     return rc == ENT_OK ? seen_add(db, &im->seen, id, row) : rc;
 }
 
-/* Reads the header row into map (column -> field). */
-static int import_header(ent_db *db, ent_csv *csv, int map[], size_t *ncols)
+/* One row of the shared driver: the cells into the fields, then import_row. */
+static int import_cells(ent_db *db, const char *const *cells, size_t row, void *ud)
 {
-    char **cells;
-    size_t ncells;
-    int r = ent_csv_next(csv, &cells, &ncells);
-    if (r <= 0)
-        return r == 0 ? entx_fail(db, ENT_INVALID, "row 1: the file is empty; expected a header row")
-                      : entx_fail(db, ENT_INVALID, "%s", entx_why());
-    if (ncells > NFIELDS)
-        return entx_fail(db, ENT_INVALID, "row 1: %zu columns; at most %zu are known", ncells, NFIELDS);
-    /* Map each column to a field; unknown or repeated columns are refused. */
-    for (size_t c = 0; c < ncells; c++) {
-        size_t i = 0;
-        while (i < NFIELDS && strcmp(cells[c], field_names[i]) != 0)
-            i++;
-        if (i == NFIELDS)
-            return entx_fail(db, ENT_INVALID,
-                            "row 1, column %zu: unknown column '%s' (known: gtin, sku, name_zh, "
-                            "name_en, brand, origin, hs_code, unit, net_content, price, currency, tax_rate, "
-                            "importer, reorder_point, storage, shelf_life_days, sell_unit, food_kind, ingredients, "
-                            "allergens, abv, energy_kj, protein, fat, carbohydrate, sodium)",
-                            c + 1, ENT_CLIP(cells[c], 40));
-        for (size_t k = 0; k < c; k++)
-            if (map[k] == (int)i)
-                return entx_fail(db, ENT_INVALID, "row 1: column '%s' appears twice", cells[c]);
-        map[c] = (int)i;
-    }
-    *ncols = ncells;
-    return ENT_OK;
+    ent_product_fields f;
+    memset(&f, 0, sizeof f);
+    for (size_t i = 0; i < NFIELDS; i++)
+        *field_slot(&f, i) = cells[i];
+    return import_row(db, ud, &f, row);
 }
 
 int ent_product_import_csv(ent_db *db, int64_t *imported, FILE *in, bool update)
 {
-    ent_csv *csv = NULL;
-    char **cells;
-    size_t ncells, ncols = 0;
-    int map[NFIELDS];
     struct import im = {.update = update};
-    int64_t count = 0;
-    int rc, r = 0;
+    const struct entx_import k = {field_names, NFIELDS, 0, false, import_cells, &im};
+    int rc;
     entx_ok(db);
     if (imported)
         *imported = 0;
     if ((rc = store_currency(db, im.cur)) != ENT_OK)
         return rc;
-    if (ent_csv_open(&csv, in) != ENT_OK)
-        return entx_fail(db, ENT_ERROR, "out of memory");
-    if ((rc = import_header(db, csv, map, &ncols)) != ENT_OK)
-        goto out;
     entx_now_utc(im.now);
     /* A big file inserts GTINs in no particular order: with the GTIN and SKU
      * indexes in memory (256 MiB of page cache for the import), each insert
      * stays a memory operation instead of a read from disk. */
     sqlite3_exec(db->sql, "PRAGMA cache_size = -262144", NULL, NULL, NULL);
-    if ((rc = entx_tx_begin(db)) != ENT_OK)
-        goto out;
-    while ((r = ent_csv_next(csv, &cells, &ncells)) == 1) {
-        ent_product_fields f;
-        size_t row = ent_csv_record(csv);
-        if (ncells == 1 && cells[0][0] == '\0')
-            continue; /* a blank line */
-        if (ncells != ncols) {
-            rc = entx_fail(db, ENT_INVALID, "row %zu: %zu fields, the header has %zu", row, ncells, ncols);
-            break;
-        }
-        memset(&f, 0, sizeof f);
-        for (size_t c = 0; c < ncols; c++)
-            *field_slot(&f, (size_t)map[c]) = cells[c];
-        if ((rc = import_row(db, &im, &f, row)) != ENT_OK) {
-            char why[ENT_MSG_MAX];
-            snprintf(why, sizeof why, "%s", db->msg);
-            rc = entx_fail(db, rc, "row %zu: %s", row, why);
-            break;
-        }
-        count++;
-    }
-    if (rc == ENT_OK && r < 0)
-        rc = entx_fail(db, ENT_INVALID, "%s", entx_why());
-    rc = entx_tx_end(db, rc);
-    if (rc == ENT_OK && imported)
-        *imported = count;
-out:
+    rc = entx_import_csv(db, imported, in, &k);
     sqlite3_exec(db->sql, ENT_CACHE_PRAGMA, NULL, NULL, NULL);
     free(im.seen.v);
-    ent_csv_free(csv);
     return rc;
 }
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "entrepot/country.h"
+#include "csv_import.h"
 #include "entrepot/csv.h"
 #include "entrepot/money.h"
 #include "entrepot/parse.h"
@@ -75,61 +76,18 @@ int ent_rate_set(ent_db *db, const char *currency, const char *day, const char *
     return entx_tx_end(db, rate_in_tx(db, currency, day, rate));
 }
 
+static int save_rate(ent_db *db, const char *const *v, size_t row, void *ud)
+{
+    (void)row, (void)ud;
+    return rate_in_tx(db, v[0], v[1], v[2]);
+}
+
 int ent_rate_import_csv(ent_db *db, int64_t *imported, FILE *in)
 {
     static const char *const names[] = {"currency", "day", "rate"};
-    ent_csv *csv = NULL;
-    char **cells;
-    size_t n;
-    int map[3] = {-1, -1, -1}, rc = ENT_OK, r;
-    int64_t count = 0;
+    const struct entx_import k = {names, 3, 07, true, save_rate, NULL};
     entx_ok(db);
-    if (imported)
-        *imported = 0;
-    if (ent_csv_open(&csv, in) != ENT_OK)
-        return entx_fail(db, ENT_ERROR, "out of memory");
-    if ((r = ent_csv_next(csv, &cells, &n)) != 1) {
-        rc = entx_fail(db, ENT_INVALID, "%s", r < 0 ? entx_why() : "the file is empty: the first row must name the columns");
-        goto out;
-    }
-    for (size_t c = 0; c < n && rc == ENT_OK; c++) {
-        int f = 0;
-        while (f < 3 && strcmp(cells[c], names[f]) != 0)
-            f++;
-        if (f == 3 || map[f] >= 0)
-            rc = entx_fail(db, ENT_INVALID, "column '%s' in the header: the columns are currency, day and rate, once each",
-                           ENT_CLIP(cells[c], 40));
-        else
-            map[f] = (int)c;
-    }
-    if (rc == ENT_OK && (map[0] < 0 || map[1] < 0 || map[2] < 0))
-        rc = entx_fail(db, ENT_INVALID, "the header must name the columns currency, day and rate");
-    if (rc != ENT_OK || (rc = entx_tx_begin(db)) != ENT_OK)
-        goto out;
-    while ((r = ent_csv_next(csv, &cells, &n)) == 1) {
-        size_t row = ent_csv_record(csv);
-        if (n == 1 && cells[0][0] == '\0')
-            continue;
-        if (n != 3) {
-            rc = entx_fail(db, ENT_INVALID, "row %zu: %zu fields, the header has 3", row, n);
-            break;
-        }
-        if ((rc = rate_in_tx(db, cells[map[0]], cells[map[1]], cells[map[2]])) != ENT_OK) {
-            char why[ENT_MSG_MAX];
-            snprintf(why, sizeof why, "%s", db->msg);
-            rc = entx_fail(db, rc, "row %zu: %s", row, why);
-            break;
-        }
-        count++;
-    }
-    if (rc == ENT_OK && r < 0)
-        rc = entx_fail(db, ENT_INVALID, "%s", entx_why());
-    rc = entx_tx_end(db, rc);
-    if (rc == ENT_OK && imported)
-        *imported = count;
-out:
-    ent_csv_free(csv);
-    return rc;
+    return entx_import_csv(db, imported, in, &k);
 }
 
 int ent_rate_each(ent_db *db, const char *currency, ent_rate_cb cb, void *ud)

@@ -7,6 +7,7 @@
 #include "entrepot/purchase.h"
 #include "internal.h"
 #include "purchase_internal.h"
+#include "stock_internal.h"
 #include "user_internal.h"
 
 #define NCHARGES 6
@@ -63,50 +64,78 @@ static int read_decl(ent_db *db, struct decl *d, const char *number)
     return rc;
 }
 
-/* The lots that carry the number, with what was received of each. */
-static int read_lots(ent_db *db, struct lotrow **out, size_t *n, const char *number)
+/* The commodity of a lot: its codes, name, unit and grams per unit. */
+static int read_product(ent_db *db, struct lotrow *r, int64_t product_id)
 {
-    sqlite3_stmt *st = entx_stmt(
-        db, "SELECT l.id, l.uuid, l.code, p.gtin, p.sku, COALESCE(p.name_zh, p.name_en), p.unit, "
-            "CASE WHEN p.unit = 'g' THEN 1 WHEN p.net_unit = 'g' THEN p.net_content ELSE 0 END, "
-            "l.unit_cost, l.cost_currency, "
-            "(SELECT COALESCE(SUM(m.qty), 0) FROM stock_move m WHERE m.lot_id = l.id AND m.kind = 'receive') "
-            "FROM lot l JOIN product p ON p.id = l.product_id WHERE l.declaration = ? "
-            "ORDER BY l.code, COALESCE(p.gtin, p.sku), l.id");
+    sqlite3_stmt *st = entx_stmt(db, "SELECT gtin, sku, COALESCE(name_zh, name_en), unit, "
+                                     "CASE WHEN unit = 'g' THEN 1 WHEN net_unit = 'g' THEN net_content ELSE 0 END "
+                                     "FROM product WHERE id = ?");
     if (st == NULL)
         return db->code;
-    sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
-    int sc, rc = ENT_OK;
-    size_t cap = 0;
-    while ((sc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 16;
-            struct lotrow *v = realloc(*out, cap * sizeof *v);
-            if (v == NULL) {
-                rc = entx_fail(db, ENT_ERROR, "out of memory");
-                break;
-            }
-            *out = v;
-        }
-        struct lotrow *r = &(*out)[(*n)++];
-        memset(r, 0, sizeof *r);
-        r->lot_id = sqlite3_column_int64(st, 0);
-        entx_col_copy(st, r->l.lot_uuid, sizeof r->l.lot_uuid, 1);
-        entx_col_copy(st, r->l.lot, sizeof r->l.lot, 2);
-        entx_col_copy(st, r->l.gtin, sizeof r->l.gtin, 3);
-        r->sku = entx_col_strdup(st, 4);
-        r->name = entx_col_strdup(st, 5);
-        entx_col_copy(st, r->unit, sizeof r->unit, 6);
-        int64_t grams_per = sqlite3_column_int64(st, 7);
-        r->costed = sqlite3_column_type(st, 8) != SQLITE_NULL;
-        r->cost = sqlite3_column_int64(st, 8);
-        entx_col_copy(st, r->l.currency, sizeof r->l.currency, 9);
-        r->l.qty = sqlite3_column_int64(st, 10);
+    sqlite3_bind_int64(st, 1, product_id);
+    int rc = ENT_OK;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        entx_col_copy(st, r->l.gtin, sizeof r->l.gtin, 0);
+        r->sku = entx_col_strdup(st, 1);
+        r->name = entx_col_strdup(st, 2);
+        entx_col_copy(st, r->unit, sizeof r->unit, 3);
+        int64_t grams_per = sqlite3_column_int64(st, 4);
         r->l.weight = grams_per > 0 && !__builtin_mul_overflow(r->l.qty, grams_per, &r->l.weight) ? r->l.weight : 0;
+    } else {
+        rc = entx_fail_sql(db, "reading the commodity of a lot");
     }
-    if (rc == ENT_OK && sc != SQLITE_DONE)
-        rc = entx_fail_sql(db, "reading a declaration's lots");
     sqlite3_reset(st);
+    return rc;
+}
+
+struct lots {
+    struct lotrow *v;
+    size_t n, cap;
+};
+
+static int add_lot(ent_db *db, const struct entx_declared_lot *d, void *ud)
+{
+    struct lots *ls = ud;
+    if (ls->n == ls->cap) {
+        size_t cap = ls->cap ? ls->cap * 2 : 16;
+        struct lotrow *v = realloc(ls->v, cap * sizeof *v);
+        if (v == NULL)
+            return entx_fail(db, ENT_ERROR, "out of memory");
+        ls->v = v, ls->cap = cap;
+    }
+    struct lotrow *r = &ls->v[ls->n++];
+    memset(r, 0, sizeof *r);
+    r->lot_id = d->lot_id;
+    memcpy(r->l.lot_uuid, d->uuid, sizeof r->l.lot_uuid);
+    snprintf(r->l.lot, sizeof r->l.lot, "%s", d->code);
+    r->costed = d->costed;
+    r->cost = d->unit_cost;
+    memcpy(r->l.currency, d->currency, sizeof r->l.currency);
+    r->l.qty = d->received;
+    return read_product(db, r, d->product_id);
+}
+
+/* Lot code, then the commodity (GTIN, else SKU), then the lot's id: the
+ * order that breaks a tie for the remainder (purchase.h). */
+static int lot_order(const void *pa, const void *pb)
+{
+    const struct lotrow *a = pa, *b = pb;
+    int c = strcmp(a->l.lot, b->l.lot);
+    if (c == 0)
+        c = strcmp(a->l.gtin[0] ? a->l.gtin : a->sku ? a->sku : "", b->l.gtin[0] ? b->l.gtin : b->sku ? b->sku : "");
+    return c ? c : (a->lot_id > b->lot_id) - (a->lot_id < b->lot_id);
+}
+
+/* The lots that carry the number, with what was received of each, as the
+ * stock module gives them. */
+static int read_lots(ent_db *db, struct lotrow **out, size_t *n, const char *number)
+{
+    struct lots ls = {0};
+    int rc = entx_stock_declared_lots(db, number, add_lot, &ls);
+    if (rc == ENT_OK && ls.n > 1)
+        qsort(ls.v, ls.n, sizeof *ls.v, lot_order);
+    *out = ls.v;
+    *n = ls.n;
     return rc;
 }
 

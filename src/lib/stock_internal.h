@@ -84,4 +84,20 @@ struct pick_want {
 };
 int entx_stock_pick(ent_db *db, struct ent_pick **out, size_t *n, const struct pick_want *want);
 
+/*
+ * The lots that carry a customs declaration's number, each with what was
+ * received of it (the ledger's receive moves), for the landed cost
+ * (purchase_landed_calc.c), in lot code then id order. cb's non-zero
+ * return stops the walk and is returned.
+ */
+struct entx_declared_lot {
+    int64_t lot_id, product_id;
+    char uuid[ENT_UUID_SIZE], code[ENT_LOT_SIZE], currency[ENT_CURRENCY_SIZE];
+    bool costed;        /* false: the lot has no unit cost */
+    int64_t unit_cost;  /* as ent_receive's */
+    int64_t received;   /* base units received */
+};
+int entx_stock_declared_lots(ent_db *db, const char *declaration,
+                             int (*cb)(ent_db *db, const struct entx_declared_lot *l, void *ud), void *ud);
+
 #endif

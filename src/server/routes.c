@@ -41,6 +41,32 @@ ROUTE(route_suppliers);
 ROUTE(route_purchases);
 ROUTE(route_purchase);
 ROUTE(route_margins);
+/* purchasing, the rest (routes_purchase.c, routes_purchase_write.c) */
+ROUTE(route_supplier);
+ROUTE(route_supplier_add);
+ROUTE(route_supplier_edit);
+ROUTE(route_supplier_import);
+ROUTE(route_supplier_item_set);
+ROUTE(route_supplier_item_remove);
+ROUTE(route_supplier_item_import);
+ROUTE(route_purchase_create);
+ROUTE(route_purchase_line_set);
+ROUTE(route_purchase_line_remove);
+ROUTE(route_purchase_send);
+ROUTE(route_purchase_cancel);
+ROUTE(route_purchase_close);
+ROUTE(route_purchase_receive);
+ROUTE(route_purchase_suggestions);
+ROUTE(route_purchase_suggest);
+ROUTE(route_purchase_pdf);
+ROUTE(route_purchase_history);
+ROUTE(route_receiving);
+ROUTE(route_receiving_order);
+ROUTE(route_rates);
+ROUTE(route_rate_set);
+ROUTE(route_rate_import);
+ROUTE(route_declaration_set);
+ROUTE(route_landed_compute);
 ROUTE(route_location_add);
 ROUTE(route_location_edit);
 ROUTE(route_scrap);
@@ -108,11 +134,38 @@ const struct route srv_routes[] = {
     {"POST", V1 "catalog/import", 0, ENT_RIGHT_CATALOG, route_catalog_import, 0},
     {"GET", V1 "locations", 0, RIGHT_ANY, route_locations, 0},
     {"GET", V1 "countries", 0, RIGHT_ANY, route_countries, 0},
-    /* purchasing: the manager's (README "Purchasing") */
-    {"GET", V1 "suppliers", 0, ENT_RIGHT_CATALOG, route_suppliers, 0},
-    {"GET", V1 "purchases", 0, ENT_RIGHT_CATALOG, route_purchases, 0},
-    {"GET", V1 "purchases/", 1, ENT_RIGHT_CATALOG, route_purchase, 0},
-    {"GET", V1 "margins", 0, ENT_RIGHT_CATALOG, route_margins, 0},
+    /* purchasing: the manager's; read by the auditor too; the stock clerk
+     * receives against an order (README "Purchasing"). Exact paths before
+     * the prefixes that would take them as a code. */
+    {"GET", V1 "suppliers", 0, ENT_RIGHT_CATALOG, route_suppliers, ENT_RIGHT_READ},
+    {"POST", V1 "suppliers", 0, ENT_RIGHT_CATALOG, route_supplier_add, 0},
+    {"POST", V1 "suppliers/import", 0, ENT_RIGHT_CATALOG, route_supplier_import, 0},
+    {"GET", V1 "suppliers/", 2, ENT_RIGHT_CATALOG, route_supplier, ENT_RIGHT_READ},
+    {"PATCH", V1 "suppliers/", 2, ENT_RIGHT_CATALOG, route_supplier_edit, 0},
+    {"POST", V1 "supplier-items", 0, ENT_RIGHT_CATALOG, route_supplier_item_set, 0},
+    {"DELETE", V1 "supplier-items", 0, ENT_RIGHT_CATALOG, route_supplier_item_remove, 0},
+    {"POST", V1 "supplier-items/import", 0, ENT_RIGHT_CATALOG, route_supplier_item_import, 0},
+    {"GET", V1 "purchases", 0, ENT_RIGHT_CATALOG, route_purchases, ENT_RIGHT_READ},
+    {"POST", V1 "purchases", 0, ENT_RIGHT_CATALOG, route_purchase_create, 0},
+    {"POST", V1 "purchases/lines", 0, ENT_RIGHT_CATALOG, route_purchase_line_set, 0},
+    {"DELETE", V1 "purchases/lines", 0, ENT_RIGHT_CATALOG, route_purchase_line_remove, 0},
+    {"POST", V1 "purchases/send", 0, ENT_RIGHT_CATALOG, route_purchase_send, 0},
+    {"POST", V1 "purchases/cancel", 0, ENT_RIGHT_CATALOG, route_purchase_cancel, 0},
+    {"POST", V1 "purchases/close", 0, ENT_RIGHT_CATALOG, route_purchase_close, 0},
+    {"POST", V1 "purchases/receive", 0, ENT_RIGHT_STOCK, route_purchase_receive, 0},
+    {"GET", V1 "purchases/suggestions", 0, ENT_RIGHT_CATALOG, route_purchase_suggestions, ENT_RIGHT_READ},
+    {"POST", V1 "purchases/suggestions", 0, ENT_RIGHT_CATALOG, route_purchase_suggest, 0},
+    {"GET", V1 "purchases/pdf/", 1, ENT_RIGHT_CATALOG, route_purchase_pdf, ENT_RIGHT_READ},
+    {"GET", V1 "purchases/history/", 1, ENT_RIGHT_CATALOG, route_purchase_history, ENT_RIGHT_READ},
+    {"GET", V1 "purchases/", 1, ENT_RIGHT_CATALOG, route_purchase, ENT_RIGHT_READ},
+    {"GET", V1 "receiving", 0, ENT_RIGHT_STOCK, route_receiving, 0},
+    {"GET", V1 "receiving/", 1, ENT_RIGHT_STOCK, route_receiving_order, 0},
+    {"GET", V1 "rates", 0, ENT_RIGHT_CATALOG, route_rates, ENT_RIGHT_READ},
+    {"POST", V1 "rates", 0, ENT_RIGHT_CATALOG, route_rate_set, 0},
+    {"POST", V1 "rates/import", 0, ENT_RIGHT_CATALOG, route_rate_import, 0},
+    {"POST", V1 "declarations", 0, ENT_RIGHT_CATALOG, route_declaration_set, 0},
+    {"POST", V1 "landed", 0, ENT_RIGHT_CATALOG, route_landed_compute, 0},
+    {"GET", V1 "margins", 0, ENT_RIGHT_CATALOG, route_margins, ENT_RIGHT_READ},
     {"POST", V1 "locations", 0, ENT_RIGHT_CATALOG, route_location_add, 0},
     {"PATCH", V1 "locations/", 1, ENT_RIGHT_CATALOG, route_location_edit, 0},
     {"POST", V1 "stock/scrap", 0, ENT_RIGHT_STOCK, route_scrap, 0},

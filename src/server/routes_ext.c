@@ -106,8 +106,12 @@ void xanswer(struct reply *out, ent_db *db, int rc, int status, json_t *json)
 
 int route_catalog_import(struct req *r, json_t *body, const char *tail, struct reply *out);
 int route_flow_import(struct req *r, json_t *body, const char *tail, struct reply *out);
+int route_supplier_import(struct req *r, json_t *body, const char *tail, struct reply *out);
+int route_supplier_item_import(struct req *r, json_t *body, const char *tail, struct reply *out);
+int route_rate_import(struct req *r, json_t *body, const char *tail, struct reply *out);
 
 int srv_route_csv(const struct route *rt)
 {
-    return rt->fn == route_catalog_import || rt->fn == route_flow_import;
+    return rt->fn == route_catalog_import || rt->fn == route_flow_import || rt->fn == route_supplier_import ||
+           rt->fn == route_supplier_item_import || rt->fn == route_rate_import;
 }

@@ -379,6 +379,14 @@ int srv_receipt_pdf(struct reply *out, const char *receipt, int columns)
     return answer_prog(out, args, "application/pdf");
 }
 
+/* A purchase order as PDF (routes_purchase.c), drawn by entrepot-label as
+ * `entrepot purchase pdf` draws it. 0 with out filled either way. */
+int srv_purchase_pdf(struct reply *out, const char *order)
+{
+    const char *args[] = {"purchase", "pdf", order, "--out", "-", NULL};
+    return answer_prog(out, args, "application/pdf");
+}
+
 /* ---- printing ------------------------------------------------------------- */
 
 static void free_json(void *arg)

@@ -276,6 +276,8 @@ extern const char srv_openapi[];
 /* GET /sales/RECEIPT/receipt?format=pdf: entrepot-label draws the receipt
  * (routes_labels.c); receipt is the number read back from the database. */
 int srv_receipt_pdf(struct reply *out, const char *receipt, int columns);
+/* A purchase order as an A4 PDF (routes_labels.c): 0 with out filled. */
+int srv_purchase_pdf(struct reply *out, const char *order);
 extern const size_t srv_openapi_len;
 
 /* ---- receipt_print.c: ESC/POS receipt printers named at start ---- */

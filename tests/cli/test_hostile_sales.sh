@@ -109,8 +109,8 @@ refused 2 "no location 'NOPE'" -- return $R --to NOPE "${RET[@]}"
 refused 2 "a void takes back a whole sale" -- return $R "$K" --void "${RET[@]}"
 
 # ---- report and flow.
-refused 2 "report needs sales, flow or approvals" -- report
-refused 2 "report needs sales, flow or approvals" -- report bogus
+refused 2 "report needs sales, flow, approvals or margin" -- report
+refused 2 "report needs sales, flow, approvals or margin" -- report bogus
 refused 2 "--by is empty: give a value or leave the option out" -- report sales --by ""
 refused 2 "--by '\\xFF' must be day, hour" -- report sales --by $'\xff'
 refused 2 "the first day '2026-02-29' is not a date" -- report sales --from 2026-02-29

@@ -386,5 +386,13 @@ jqtrue "margin by supplier" '(.[] | select(.key == "BIO-FR") | .margin == "23.00
 jqtrue "margin: no sales in the days" 'length == 0' -- --json purchase margin --from 2026-12-03
 refused 2 "margins by 'colour': by commodity, origin or supplier" -- purchase margin --by colour
 refused 2 "from date '2026-13-01' is not a date" -- purchase margin --from 2026-13-01
+# report margin: the same function, the same rows as purchase margin.
+for by in commodity origin supplier; do
+    cmp -s <("$ENTREPOT" --json purchase margin --by $by --from 2026-12-02) \
+        <("$ENTREPOT" --json report margin --by $by --from 2026-12-02) && ok || fail "report margin --by $by differs"
+done
+jqtrue "report margin by supplier" '(.[] | select(.key == "BIO-FR") | .margin == "23.00")' -- --json report margin --by supplier --from 2026-12-02
+refused 2 "margins by 'colour': by commodity, origin or supplier" -- report margin --by colour
+refused 2 "report margin covers the whole store: leave out --counter" -- report margin --counter C1
 unset ENTREPOT_NOW
 finish

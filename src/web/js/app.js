@@ -9,6 +9,7 @@ import { reportsPage } from "./reports.js";
 import { usersPage } from "./users.js";
 import { labelsPage } from "./labels.js";
 import { catalogPage } from "./catalog.js";
+import { purchasePage, buyReceivePage } from "./purchase.js";
 
 const PAGES = [ // in the order of the navigation; right null: every user
   { id: "stock", right: null, show: stockPage },
@@ -21,6 +22,9 @@ const PAGES = [ // in the order of the navigation; right null: every user
   { id: "labels", right: "labels", show: labelsPage },
   { id: "catalog", right: "catalog", show: catalogPage },
   { id: "users", right: "users", show: usersPage },
+  // purchasing (branch buy): the manager's page, the clerk's receipt against an order
+  { id: "purchase", right: "catalog", show: purchasePage },
+  { id: "buyrcv", right: "stock", show: buyReceivePage },
 ];
 const view = document.getElementById("view");
 
