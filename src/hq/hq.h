@@ -42,4 +42,19 @@ int hq_fail(PGconn *pg, const PGresult *res, const char *what);
 /* The head-office schema version (0: none). Returns 0 or the exit status. */
 int hq_schema_version(PGconn *pg, int *version);
 
+/* The zone of the chain's stores: head office's "today" (hq report
+ * expiring) when no day is given. */
+#define HQ_CHAIN_TZ "Asia/Shanghai"
+
+/* hq report flow|expiring|holders (hq_report.c). */
+struct hq_report_args {
+    const char *what;       /* flow, expiring or holders */
+    const char *store;      /* one store, or NULL for all */
+    const char *from, *to;  /* flow: the stores' local days */
+    const char *on, *days;  /* expiring: from day on (default today), within days (default 30) */
+    const char *code;       /* holders: the commodity's GTIN or SKU */
+};
+bool hq_report_more(const char *what);
+int hq_report_run(struct cli *cli, const char *url, const struct hq_report_args *a);
+
 #endif
