@@ -33,6 +33,8 @@ static const char sync_help[] =
     "  entrepot --db sh02.db sync --pg 'host=hq.example dbname=hq user=entrepot_store_sh02 \\\n"
     "      sslmode=verify-full sslrootcert=hq-ca.pem' --password-file sh02.pass\n";
 
+bool hq_sync_quiet = false;
+
 struct batch {
     json_t *rows;
     int64_t first, last;
@@ -192,7 +194,8 @@ static int sync_all(struct cli *cli, PGconn *pg, const char *store, int64_t size
         sent += count;
         after = b.last;
     }
-    printf("sync: %lld event%s sent to head office as store %s in %d batch%s; nothing waiting\n", (long long)sent,
+    if (!hq_sync_quiet)
+        printf("sync: %lld event%s sent to head office as store %s in %d batch%s; nothing waiting\n", (long long)sent,
            sent == 1 ? "" : "s", store, n, n == 1 ? "" : "es");
     return 0;
 }
@@ -258,7 +261,7 @@ static int pull_prices(struct cli *cli, PGconn *pg)
     do
         st = pull_page(cli, pg, &after, &n, &applied, &unknown);
     while (st == 0 && n > 0);
-    if (st == 0)
+    if (st == 0 && !hq_sync_quiet)
         printf("sync: %lld price change%s from head office applied, %lld for commodities this store does not list\n",
                (long long)applied, applied == 1 ? "" : "s", (long long)unknown);
     return st;
@@ -352,4 +355,23 @@ int cmd_sync(struct cli *cli, int argc, char **argv)
         st = pull_prices(cli, pg);
     PQfinish(pg);
     return cli_stdout_status(st);
+}
+
+/* One round of the server's background sync (hq_serve.c) on its own
+ * connections: the same push and pull as `entrepot sync`. first: the
+ * connection is new (which store, the claim, the store's lock). */
+int hq_sync_round(struct cli *cli, PGconn *pg, char store[ENT_STORE_CODE_SIZE], bool first)
+{
+    int st = 0, rc;
+    if (first) {
+        if ((st = whoami(pg, store)) != 0)
+            return st;
+        if ((rc = ent_outbox_claim(cli->db, store)) != ENT_OK)
+            return cli_fail(cli, rc);
+        if ((st = lock_store(pg, store)) != 0)
+            return st;
+    }
+    if ((st = sync_all(cli, pg, store, 1000)) == 0)
+        st = pull_prices(cli, pg);
+    return st;
 }

@@ -42,6 +42,16 @@ int hq_fail(PGconn *pg, const PGresult *res, const char *what);
 /* The head-office schema version (0: none). Returns 0 or the exit status. */
 int hq_schema_version(PGconn *pg, int *version);
 
+/* The server's background sync: no "sync: ..." lines on standard output
+ * (set once before its thread starts; the command leaves it false). */
+extern bool hq_sync_quiet;
+/* One push-and-pull round on an open connection (cmd_sync.c); first: a new
+ * connection (learns store, claims the database, takes the store's lock). */
+int hq_sync_round(struct cli *cli, PGconn *pg, char store[ENT_STORE_CODE_SIZE], bool first);
+/* Checks a store's address (no password in it) and its password file
+ * without connecting: 0, or the exit status after saying why. */
+int hq_check_address(const char *conninfo, const char *password_file);
+
 /* The zone of the chain's stores: head office's "today" (hq report
  * expiring) when no day is given. */
 #define HQ_CHAIN_TZ "Asia/Shanghai"
