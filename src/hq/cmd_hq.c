@@ -19,6 +19,7 @@ static const char hq_help[] =
     "       entrepot hq report flow [--store CODE] [--from DATE] [--to DATE] --pg URL\n"
     "       entrepot hq report expiring [--days N] [--on DATE] [--store CODE] --pg URL\n"
     "       entrepot hq report holders CODE [--store CODE] --pg URL\n"
+    "       entrepot hq product add|edit|import ... --pg URL   (hq product --help)\n"
     "\n"
     "Head office on PostgreSQL (README, \"Head office\"). URL is a libpq connection\n"
     "string or postgresql:// URL of the head-office database ($ENTREPOT_HQ when not\n"
@@ -417,6 +418,16 @@ int cmd_hq(struct cli *cli, int argc, char **argv)
                                    {"on", &more.on, NULL},       {"days", &more.days, NULL},
                                    {0}};
     const char *pos[3];
+    /* hq product: options of its own (the commodity's fields). */
+    for (int i = 0; i < argc; i++) {
+        if (argv[i][0] != '-') {
+            if (strcmp(argv[i], "product") == 0)
+                return cli_stdout_status(hq_product_cmd(cli, argc, argv));
+            break;
+        }
+        if (strchr(argv[i], '=') == NULL && strcmp(argv[i], "--help") != 0 && strcmp(argv[i], "-h") != 0)
+            i++; /* the option's value */
+    }
     int npos, st = cli_parse(argc, argv, opts, hq_help, pos, 3, &npos);
     if (st != 0)
         return st < 0 ? EXIT_OK : st;

@@ -200,6 +200,38 @@ static int sync_all(struct cli *cli, PGconn *pg, const char *store, int64_t size
     return 0;
 }
 
+/* One change of head office's (row r of a page): the fields it carries
+ * change the commodity where the store lists it; a new one (head office
+ * added it) is added where the store does not, its shelf label queued. */
+static int apply_change(ent_db *db, PGresult *res, int r, int64_t *applied, int64_t *unknown)
+{
+    ent_product_fields f = {0};
+    json_t *o = PQgetisnull(res, r, 5) ? NULL : json_loads(PQgetvalue(res, r, 5), 0, NULL);
+    const char *code = PQgetvalue(res, r, 1);
+    if (o)
+        hq_product_fields_from(o, &f);
+    f.price = PQgetisnull(res, r, 2) ? f.price : PQgetvalue(res, r, 2);
+    f.name_zh = PQgetisnull(res, r, 3) ? f.name_zh : PQgetvalue(res, r, 3);
+    f.name_en = PQgetisnull(res, r, 4) ? f.name_en : PQgetvalue(res, r, 4);
+    ent_product_fields edit = f;
+    edit.gtin = edit.sku = NULL; /* a commodity's codes stay */
+    int rc = ent_product_edit(db, code, &edit);
+    if (rc == ENT_NOTFOUND && strcmp(PQgetvalue(res, r, 6), "t") == 0) {
+        int64_t id = 0;
+        if ((rc = ent_product_add(db, &f)) == ENT_OK && (rc = ent_product_id(db, &id, NULL, code)) == ENT_OK)
+            rc = ent_label_queue_add(db, id, "new from head office");
+    } else if (rc == ENT_NOTFOUND) {
+        (*unknown)++;
+        rc = ENT_OK;
+        json_decref(o);
+        return rc;
+    }
+    if (rc == ENT_OK)
+        (*applied)++;
+    json_decref(o);
+    return rc;
+}
+
 /* Applies one page of head office's price changes after *after in one
  * transaction (ent_product_edit queues the shelf labels of what changed);
  * *n receives how many rows it read. */
@@ -207,7 +239,7 @@ static int pull_page(struct cli *cli, PGconn *pg, int64_t *after, int64_t *n, in
 {
     char num[32];
     snprintf(num, sizeof num, "%lld", (long long)*after);
-    PGresult *res = run(pg, "SELECT id, code, price, name_zh, name_en FROM hq.price_change WHERE id > $1 "
+    PGresult *res = run(pg, "SELECT id, code, price, name_zh, name_en, fields::text, new FROM hq.price_change WHERE id > $1 "
                             "ORDER BY id LIMIT 5000", 1, (const char *[]){num});
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
         int st = hq_fail(pg, res, "reading head office's prices");
@@ -217,17 +249,8 @@ static int pull_page(struct cli *cli, PGconn *pg, int64_t *after, int64_t *n, in
     *n = PQntuples(res);
     int rc = *n ? ent_db_group_begin(cli->db) : ENT_OK, st = 0;
     for (int r = 0; rc == ENT_OK && r < *n; r++) {
-        ent_product_fields f = {0};
-        f.price = PQgetisnull(res, r, 2) ? NULL : PQgetvalue(res, r, 2);
-        f.name_zh = PQgetisnull(res, r, 3) ? NULL : PQgetvalue(res, r, 3);
-        f.name_en = PQgetisnull(res, r, 4) ? NULL : PQgetvalue(res, r, 4);
-        rc = ent_product_edit(cli->db, PQgetvalue(res, r, 1), &f);
-        if (rc == ENT_NOTFOUND) {
-            (*unknown)++;
-            rc = ENT_OK;
-        } else if (rc == ENT_OK)
-            (*applied)++;
-        else {
+        rc = apply_change(cli->db, res, r, applied, unknown);
+        if (rc != ENT_OK) {
             char v[ENT_CLIP_SIZE];
             st = cli_error(cli_exit_code(rc), "head office's change %s for %s is refused: %s; nothing of this pull "
                            "is applied", PQgetvalue(res, r, 0), ent_text_clip(v, sizeof v, PQgetvalue(res, r, 1), 40),

@@ -4,6 +4,7 @@
 #ifndef ENT_HQ_H
 #define ENT_HQ_H
 
+#include <jansson.h>
 #include <libpq-fe.h>
 #include <stdbool.h>
 #include "cli.h"
@@ -65,6 +66,11 @@ struct hq_report_args {
     const char *code;       /* holders: the commodity's GTIN or SKU */
 };
 bool hq_report_more(const char *what);
+/* hq product add|edit|import (hq_product.c); argv as cmd_hq has it. */
+int hq_product_cmd(struct cli *cli, int argc, char **argv);
+/* The fields of a head-office change (hq.price_change.fields) into f,
+ * borrowed from o; names it does not know are left out. */
+void hq_product_fields_from(json_t *o, ent_product_fields *f);
 int hq_report_run(struct cli *cli, const char *url, const struct hq_report_args *a);
 
 #endif
