@@ -17,14 +17,14 @@
 
 /* Visitors (people in), sales (transactions, not returns), conversion
  * (sales / visitors, percent to one decimal, exact numeric) and the net
- * value (sales minus returns, minor units) per store and local day, then
+ * value (sales plus returns, whose totals are negative; minor units) per store and local day, then
  * per store over the period (day "*"). A day with sales but no door count
  * shows 0 visitors and no conversion. */
 static const char flow_sql[] =
     "WITH " FLOW_LATEST ", "
     "v AS (SELECT store, day, sum(n_in) AS visitors FROM flow GROUP BY 1, 2), "
     "s AS (SELECT store, body->>'day' AS day, count(*) FILTER (WHERE body->>'kind' = 'sale') AS sales, "
-    "sum(CASE WHEN body->>'kind' = 'sale' THEN (body->>'total')::bigint ELSE -(body->>'total')::bigint END) AS net "
+    "sum((body->>'total')::bigint) AS net "
     "FROM hq.event WHERE kind = 'sale' AND ($1::text IS NULL OR store = $1) "
     "AND ($2::text IS NULL OR body->>'day' >= $2) AND ($3::text IS NULL OR body->>'day' <= $3) GROUP BY 1, 2), "
     "d AS (SELECT coalesce(v.store, s.store) AS store, coalesce(v.day, s.day) AS day, "
