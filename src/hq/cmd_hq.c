@@ -16,6 +16,10 @@ static const char hq_help[] =
     "       entrepot hq price set CODE [--price 12.50] [--name-zh NAME] [--name-en NAME]\n"
     "                             [--store CODE] --pg URL\n"
     "       entrepot hq report stock|sales [--store CODE] [--from DATE] [--to DATE] --pg URL\n"
+    "       entrepot hq report flow [--store CODE] [--from DATE] [--to DATE] --pg URL\n"
+    "       entrepot hq report expiring [--days N] [--on DATE] [--store CODE] --pg URL\n"
+    "       entrepot hq report holders CODE [--store CODE] --pg URL\n"
+    "       entrepot hq product add|edit|import ... --pg URL   (hq product --help)\n"
     "\n"
     "Head office on PostgreSQL (README, \"Head office\"). URL is a libpq connection\n"
     "string or postgresql:// URL of the head-office database ($ENTREPOT_HQ when not\n"
@@ -36,7 +40,13 @@ static const char hq_help[] =
     "report      from what the stores have pushed: stock (units on hand and lots)\n"
     "            by origin country per store, and chain-wide (store \"*\"); sales\n"
     "            (lines, units, amount in minor units, net of returns) by store, day\n"
-    "            (the store's local day, --from/--to) and origin country.\n"
+    "            (the store's local day, --from/--to) and origin country; flow:\n"
+    "            visitors (door counts, people in), sales, conversion (sales per\n"
+    "            visitor) and net value per store and day, then per store (day \"*\");\n"
+    "            expiring: lots on hand across the chain whose expiry is within\n"
+    "            --days (default 30) of --on (default today, Asia/Shanghai), soonest\n"
+    "            first; holders CODE: which stores hold the commodity (GTIN or SKU),\n"
+    "            units, lots and soonest expiry, then the chain (\"*\").\n"
     "\n"
     "examples:\n"
     "  entrepot hq init --pg 'host=hq.example dbname=hq user=hqadmin'\n"
@@ -334,12 +344,12 @@ static const char report_stock_sql[] =
     "SELECT coalesce(l.store, '*'), l.origin, sum(m.qty), count(*) FILTER (WHERE m.qty <> 0) "
     "FROM lots l JOIN moves m USING (store, lot) GROUP BY GROUPING SETS ((l.store, l.origin), (l.origin)) "
     "HAVING sum(m.qty) <> 0 ORDER BY l.store NULLS LAST, 3 DESC, 2";
+/* From the summary kept as the events arrive (hq.sales_day, head-office
+ * migration 004): the day is the local day in the chain's zone. */
 static const char report_sales_sql[] =
-    "SELECT s.store, s.body->>'day', l.body->>'origin', count(*), sum((l.body->>'qty')::bigint), "
-    "sum((l.body->>'amount')::bigint) FROM hq.event l JOIN hq.event s ON s.store = l.store AND s.kind = 'sale' "
-    "AND s.body->>'uuid' = l.body->>'sale' WHERE l.kind = 'sale_line' AND ($1::text IS NULL OR l.store = $1) "
-    "AND ($2::text IS NULL OR s.body->>'day' >= $2) AND ($3::text IS NULL OR s.body->>'day' <= $3) "
-    "GROUP BY 1, 2, 3 ORDER BY 1, 2, 6 DESC, 3";
+    "SELECT store, day::text, origin, lines, units, amount FROM hq.sales_day "
+    "WHERE ($1::text IS NULL OR store = $1) AND ($2::text IS NULL OR day >= $2::date) "
+    "AND ($3::text IS NULL OR day <= $3::date) ORDER BY 1, 2, 6 DESC, 3";
 
 struct report_args {
     const char *what, *store, *from, *to;
@@ -350,7 +360,7 @@ static int check_report_args(const struct report_args *a)
     char v[ENT_CLIP_SIZE];
     const char *dates[2] = {a->from, a->to};
     if (strcmp(a->what, "stock") != 0 && strcmp(a->what, "sales") != 0)
-        return cli_error(EXIT_USAGE, "hq report needs stock or sales, not '%s'", ent_text_clip(v, sizeof v, a->what, 40));
+        return cli_error(EXIT_USAGE, "hq report needs stock, sales, flow, expiring or holders, not '%s'", ent_text_clip(v, sizeof v, a->what, 40));
     if (a->store && !ent_outbox_store_valid(a->store))
         return cli_error(EXIT_USAGE, "'%s' is not a store code: 2 to 16 capital letters and digits",
                          ent_text_clip(v, sizeof v, a->store, 40));
@@ -399,13 +409,25 @@ int cmd_hq(struct cli *cli, int argc, char **argv)
     const char *url = NULL, *name = NULL, *password_file = NULL;
     struct price_args pa = {0};
     struct report_args ra = {0};
+    struct hq_report_args more = {0};
     const struct cli_opt opts[] = {{"pg", &url, NULL},           {"name", &name, NULL},
                                    {"password-file", &password_file, NULL},
                                    {"price", &pa.price, NULL},   {"name-zh", &pa.name_zh, NULL},
                                    {"name-en", &pa.name_en, NULL}, {"store", &pa.store, NULL},
                                    {"from", &ra.from, NULL},     {"to", &ra.to, NULL},
+                                   {"on", &more.on, NULL},       {"days", &more.days, NULL},
                                    {0}};
     const char *pos[3];
+    /* hq product: options of its own (the commodity's fields). */
+    for (int i = 0; i < argc; i++) {
+        if (argv[i][0] != '-') {
+            if (strcmp(argv[i], "product") == 0)
+                return cli_stdout_status(hq_product_cmd(cli, argc, argv));
+            break;
+        }
+        if (strchr(argv[i], '=') == NULL && strcmp(argv[i], "--help") != 0 && strcmp(argv[i], "-h") != 0)
+            i++; /* the option's value */
+    }
     int npos, st = cli_parse(argc, argv, opts, hq_help, pos, 3, &npos);
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
@@ -421,7 +443,17 @@ int cmd_hq(struct cli *cli, int argc, char **argv)
         pa.code = pos[2];
         return cli_stdout_status(hq_price_set(hq_url(url), &pa));
     }
+    if (npos >= 2 && strcmp(pos[0], "report") == 0 && hq_report_more(pos[1])) {
+        more.what = pos[1];
+        more.store = pa.store;
+        more.from = ra.from;
+        more.to = ra.to;
+        more.code = npos == 3 ? pos[2] : NULL;
+        return cli_stdout_status(hq_report_run(cli, hq_url(url), &more));
+    }
     if (npos == 2 && strcmp(pos[0], "report") == 0) {
+        if (more.on || more.days)
+            return cli_error(EXIT_USAGE, "--on and --days are for hq report expiring");
         ra.what = pos[1];
         ra.store = pa.store;
         return cli_stdout_status(hq_report(cli, hq_url(url), &ra));

@@ -33,23 +33,93 @@ static const char sync_help[] =
     "  entrepot --db sh02.db sync --pg 'host=hq.example dbname=hq user=entrepot_store_sh02 \\\n"
     "      sslmode=verify-full sslrootcert=hq-ca.pem' --password-file sh02.pass\n";
 
-struct batch {
-    json_t *rows;
-    int64_t first, last;
+bool hq_sync_quiet = false;
+
+/* A growing text. */
+struct text {
+    char *p;
+    size_t len, cap;
 };
+
+static int text_add(struct text *t, const char *s, size_t n)
+{
+    if (t->len + n + 1 > t->cap) {
+        size_t cap = t->cap ? t->cap : 65536;
+        while (cap < t->len + n + 1)
+            cap *= 2;
+        char *p = realloc(t->p, cap);
+        if (p == NULL)
+            return ENT_ERROR;
+        t->p = p;
+        t->cap = cap;
+    }
+    memcpy(t->p + t->len, s, n);
+    t->len += n;
+    t->p[t->len] = '\0';
+    return ENT_OK;
+}
+
+#define BATCH_MONTHS 64
+/* One batch as head office takes it: the events as one JSON array, built
+ * from the outbox's own JSON text (each body is checked JSON in the store:
+ * parsing and printing it again was most of a push's time), their UUIDs as
+ * an array literal, and the months they touch (their partitions). */
+struct batch {
+    struct text doc, uuids;
+    int64_t count, first, last;
+    char months[BATCH_MONTHS][ENT_TIME_SIZE + 8];
+    int nmonths; /* -1: more than BATCH_MONTHS */
+    char err[128]; /* why add_event stopped the walk */
+};
+
+static void batch_free(struct batch *b)
+{
+    free(b->doc.p);
+    free(b->uuids.p);
+}
+
+/* A UUID, kind or time as the store's triggers write them: nothing to
+ * escape in JSON or in an array literal. */
+static bool plain(const char *s)
+{
+    size_t n = strlen(s);
+    return n > 0 && n < 64 && strspn(s, "0123456789abcdefABCDEFghijklmnopqrstuvwxyzGHIJKLMNOPQRSTUVWXYZ:._+-") == n;
+}
+
+static void add_month(struct batch *b, const char *at)
+{
+    for (int i = 0; i < b->nmonths; i++)
+        if (strncmp(b->months[i], at, 7) == 0)
+            return;
+    if (b->nmonths < 0 || b->nmonths == BATCH_MONTHS)
+        b->nmonths = -1;
+    else
+        snprintf(b->months[b->nmonths++], sizeof b->months[0], "%s", at);
+}
 
 static int add_event(const ent_outbox_event *ev, void *ud)
 {
     struct batch *b = ud;
-    json_error_t jerr;
-    json_t *body = json_loads(ev->body, 0, &jerr);
-    json_t *o = json_pack("{s:s, s:I, s:s, s:s, s:o*}", "uuid", ev->uuid, "seq", (json_int_t)ev->seq, "kind",
-                          ev->kind, "at", ev->at, "body", body);
-    if (o == NULL || json_array_append_new(b->rows, o) != 0)
+    char head[256];
+    if (!plain(ev->uuid) || !plain(ev->kind) || !plain(ev->at) || strlen(ev->at) < 20)
+    {
+        snprintf(b->err, sizeof b->err, "outbox event %lld has an unexpected UUID, kind or time", (long long)ev->seq);
+        return ENT_INVALID;
+    }
+    int n = snprintf(head, sizeof head, "%s{\"uuid\":\"%s\",\"seq\":%lld,\"kind\":\"%s\",\"at\":\"%s\",\"body\":",
+                     b->count ? "," : "[", ev->uuid, (long long)ev->seq, ev->kind, ev->at);
+    if (text_add(&b->doc, head, (size_t)n) != ENT_OK || text_add(&b->doc, ev->body, strlen(ev->body)) != ENT_OK ||
+        text_add(&b->doc, "}", 1) != ENT_OK || text_add(&b->uuids, b->count ? "," : "{", 1) != ENT_OK ||
+        text_add(&b->uuids, ev->uuid, strlen(ev->uuid)) != ENT_OK)
+    {
+        snprintf(b->err, sizeof b->err, "out of memory");
         return ENT_ERROR;
+    }
+    add_month(b, ev->at);
     if (b->first == 0)
         b->first = ev->seq;
     b->last = ev->seq;
+    b->count++;
     return ENT_OK;
 }
 
@@ -79,19 +149,21 @@ static PGresult *run(PGconn *pg, const char *sql, int n, const char *const *para
  * or the exit status. */
 static int push(PGconn *pg, const char *store, struct batch *b, int n)
 {
-    char *doc = json_dumps(b->rows, JSON_COMPACT);
-    if (doc == NULL)
-        return cli_error(EXIT_IO, "out of memory");
-    const char *params[2] = {store, doc};
+    const char *doc = b->doc.p, *params[2] = {store, doc};
     int st = 0;
+    long long inserted = -1;
     PGresult *res = PQexec(pg, "BEGIN");
-    if (PQresultStatus(res) == PGRES_COMMAND_OK) {
+    /* The month partitions first: made by the owner's function. */
+    for (int i = 0; i < b->nmonths && PQresultStatus(res) != PGRES_FATAL_ERROR; i++) {
         PQclear(res);
-        /* The month partitions first: made by the owner's function. */
+        res = run(pg, "SELECT hq.event_month($1::timestamptz)", 1, (const char *[]){b->months[i]});
+    }
+    if (b->nmonths < 0 && PQresultStatus(res) == PGRES_COMMAND_OK) {
+        PQclear(res);
         res = run(pg, "SELECT hq.event_month(m) FROM (SELECT DISTINCT date_trunc('month', (x->>'at')::timestamptz) m "
                       "FROM jsonb_array_elements($1::jsonb) x) s", 1, (const char *[]){doc});
     }
-    if (PQresultStatus(res) == PGRES_TUPLES_OK) {
+    if (PQresultStatus(res) == PGRES_TUPLES_OK || (b->nmonths == 0 && PQresultStatus(res) == PGRES_COMMAND_OK)) {
         PQclear(res);
         res = run(pg, "INSERT INTO hq.event (store, at, uuid, seq, kind, body) "
                       "SELECT $1, x.at, x.uuid, x.seq, x.kind, x.body "
@@ -100,23 +172,27 @@ static int push(PGconn *pg, const char *store, struct batch *b, int n)
     }
     if (PQresultStatus(res) == PGRES_COMMAND_OK) {
         hold("insert", n);
+        inserted = strtoll(PQcmdTuples(res), NULL, 10);
         PQclear(res);
         res = PQexec(pg, "COMMIT");
     }
+    /* Committed with every event new: head office holds them all. Fewer
+     * (a batch sent again): ask which it holds before marking any sent. */
     if (PQresultStatus(res) == PGRES_COMMAND_OK) {
         hold("commit", n);
+        if (inserted == (long long)b->count)
+            goto done;
         PQclear(res);
-        res = run(pg, "SELECT count(*) FROM hq.event WHERE store = $1 AND uuid IN "
-                      "(SELECT (x->>'uuid')::uuid FROM jsonb_array_elements($2::jsonb) x)", 2, params);
-        if (PQresultStatus(res) == PGRES_TUPLES_OK &&
-            strtoll(PQgetvalue(res, 0, 0), NULL, 10) != (long long)json_array_size(b->rows))
-            st = cli_error(EXIT_IO, "head office holds %s of the %zu events just sent: nothing is marked sent",
-                           PQgetvalue(res, 0, 0), json_array_size(b->rows));
+        res = run(pg, "SELECT count(*) FROM hq.event WHERE store = $1 AND uuid = ANY($2::uuid[])", 2,
+                  (const char *[]){store, b->uuids.p ? b->uuids.p : "{}"});
+        if (PQresultStatus(res) == PGRES_TUPLES_OK && strtoll(PQgetvalue(res, 0, 0), NULL, 10) != (long long)b->count)
+            st = cli_error(EXIT_IO, "head office holds %s of the %lld events just sent: nothing is marked sent",
+                           PQgetvalue(res, 0, 0), (long long)b->count);
     }
     if (st == 0 && PQresultStatus(res) != PGRES_TUPLES_OK)
         st = PQstatus(pg) == CONNECTION_BAD ? -1 : hq_fail(pg, res, "sending a batch");
+done:
     PQclear(res);
-    free(doc);
     return st;
 }
 
@@ -168,21 +244,23 @@ static int sync_all(struct cli *cli, PGconn *pg, const char *store, int64_t size
         return cli_fail(cli, rc);
     int64_t after = s.acked_seq;
     for (;;) {
-        struct batch b = {json_array(), 0, 0};
-        if (b.rows == NULL)
-            return cli_error(EXIT_IO, "out of memory");
+        struct batch b = {0};
         rc = ent_outbox_each(cli->db, &count, after, size, add_event, &b);
+        if (rc == ENT_OK && count > 0 && (text_add(&b.doc, "]", 1) != ENT_OK || text_add(&b.uuids, "}", 1) != ENT_OK)) {
+            rc = ENT_ERROR;
+            snprintf(b.err, sizeof b.err, "out of memory");
+        }
         if (rc != ENT_OK || count == 0) {
-            json_decref(b.rows);
+            batch_free(&b);
             if (rc != ENT_OK)
-                return cli_fail(cli, rc);
+                return b.err[0] ? cli_error(EXIT_IO, "%s", b.err) : cli_fail(cli, rc);
             break;
         }
         n++;
         st = push(pg, store, &b, n);
         if (st == -1 && (st = reconnect(pg, store)) == 0)
             st = push(pg, store, &b, n); /* the same batch again: what arrived is not doubled */
-        json_decref(b.rows);
+        batch_free(&b);
         if (st != 0)
             return st < 0 ? cli_error(EXIT_IO, "lost head office twice in one batch: the rest is sent at the next sync")
                           : st;
@@ -192,9 +270,42 @@ static int sync_all(struct cli *cli, PGconn *pg, const char *store, int64_t size
         sent += count;
         after = b.last;
     }
-    printf("sync: %lld event%s sent to head office as store %s in %d batch%s; nothing waiting\n", (long long)sent,
+    if (!hq_sync_quiet)
+        printf("sync: %lld event%s sent to head office as store %s in %d batch%s; nothing waiting\n", (long long)sent,
            sent == 1 ? "" : "s", store, n, n == 1 ? "" : "es");
     return 0;
+}
+
+/* One change of head office's (row r of a page): the fields it carries
+ * change the commodity where the store lists it; a new one (head office
+ * added it) is added where the store does not, its shelf label queued. */
+static int apply_change(ent_db *db, PGresult *res, int r, int64_t *applied, int64_t *unknown)
+{
+    ent_product_fields f = {0};
+    json_t *o = PQgetisnull(res, r, 5) ? NULL : json_loads(PQgetvalue(res, r, 5), 0, NULL);
+    const char *code = PQgetvalue(res, r, 1);
+    if (o)
+        hq_product_fields_from(o, &f);
+    f.price = PQgetisnull(res, r, 2) ? f.price : PQgetvalue(res, r, 2);
+    f.name_zh = PQgetisnull(res, r, 3) ? f.name_zh : PQgetvalue(res, r, 3);
+    f.name_en = PQgetisnull(res, r, 4) ? f.name_en : PQgetvalue(res, r, 4);
+    ent_product_fields edit = f;
+    edit.gtin = edit.sku = NULL; /* a commodity's codes stay */
+    int rc = ent_product_edit(db, code, &edit);
+    if (rc == ENT_NOTFOUND && strcmp(PQgetvalue(res, r, 6), "t") == 0) {
+        int64_t id = 0;
+        if ((rc = ent_product_add(db, &f)) == ENT_OK && (rc = ent_product_id(db, &id, NULL, code)) == ENT_OK)
+            rc = ent_label_queue_add(db, id, "new from head office");
+    } else if (rc == ENT_NOTFOUND) {
+        (*unknown)++;
+        rc = ENT_OK;
+        json_decref(o);
+        return rc;
+    }
+    if (rc == ENT_OK)
+        (*applied)++;
+    json_decref(o);
+    return rc;
 }
 
 /* Applies one page of head office's price changes after *after in one
@@ -204,7 +315,7 @@ static int pull_page(struct cli *cli, PGconn *pg, int64_t *after, int64_t *n, in
 {
     char num[32];
     snprintf(num, sizeof num, "%lld", (long long)*after);
-    PGresult *res = run(pg, "SELECT id, code, price, name_zh, name_en FROM hq.price_change WHERE id > $1 "
+    PGresult *res = run(pg, "SELECT id, code, price, name_zh, name_en, fields::text, new FROM hq.price_change WHERE id > $1 "
                             "ORDER BY id LIMIT 5000", 1, (const char *[]){num});
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
         int st = hq_fail(pg, res, "reading head office's prices");
@@ -214,17 +325,8 @@ static int pull_page(struct cli *cli, PGconn *pg, int64_t *after, int64_t *n, in
     *n = PQntuples(res);
     int rc = *n ? ent_db_group_begin(cli->db) : ENT_OK, st = 0;
     for (int r = 0; rc == ENT_OK && r < *n; r++) {
-        ent_product_fields f = {0};
-        f.price = PQgetisnull(res, r, 2) ? NULL : PQgetvalue(res, r, 2);
-        f.name_zh = PQgetisnull(res, r, 3) ? NULL : PQgetvalue(res, r, 3);
-        f.name_en = PQgetisnull(res, r, 4) ? NULL : PQgetvalue(res, r, 4);
-        rc = ent_product_edit(cli->db, PQgetvalue(res, r, 1), &f);
-        if (rc == ENT_NOTFOUND) {
-            (*unknown)++;
-            rc = ENT_OK;
-        } else if (rc == ENT_OK)
-            (*applied)++;
-        else {
+        rc = apply_change(cli->db, res, r, applied, unknown);
+        if (rc != ENT_OK) {
             char v[ENT_CLIP_SIZE];
             st = cli_error(cli_exit_code(rc), "head office's change %s for %s is refused: %s; nothing of this pull "
                            "is applied", PQgetvalue(res, r, 0), ent_text_clip(v, sizeof v, PQgetvalue(res, r, 1), 40),
@@ -258,7 +360,7 @@ static int pull_prices(struct cli *cli, PGconn *pg)
     do
         st = pull_page(cli, pg, &after, &n, &applied, &unknown);
     while (st == 0 && n > 0);
-    if (st == 0)
+    if (st == 0 && !hq_sync_quiet)
         printf("sync: %lld price change%s from head office applied, %lld for commodities this store does not list\n",
                (long long)applied, applied == 1 ? "" : "s", (long long)unknown);
     return st;
@@ -352,4 +454,23 @@ int cmd_sync(struct cli *cli, int argc, char **argv)
         st = pull_prices(cli, pg);
     PQfinish(pg);
     return cli_stdout_status(st);
+}
+
+/* One round of the server's background sync (hq_serve.c) on its own
+ * connections: the same push and pull as `entrepot sync`. first: the
+ * connection is new (which store, the claim, the store's lock). */
+int hq_sync_round(struct cli *cli, PGconn *pg, char store[ENT_STORE_CODE_SIZE], bool first)
+{
+    int st = 0, rc;
+    if (first) {
+        if ((st = whoami(pg, store)) != 0)
+            return st;
+        if ((rc = ent_outbox_claim(cli->db, store)) != ENT_OK)
+            return cli_fail(cli, rc);
+        if ((st = lock_store(pg, store)) != 0)
+            return st;
+    }
+    if ((st = sync_all(cli, pg, store, 1000)) == 0)
+        st = pull_prices(cli, pg);
+    return st;
 }

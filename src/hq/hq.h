@@ -4,6 +4,7 @@
 #ifndef ENT_HQ_H
 #define ENT_HQ_H
 
+#include <jansson.h>
 #include <libpq-fe.h>
 #include <stdbool.h>
 #include "cli.h"
@@ -41,5 +42,35 @@ int hq_fail(PGconn *pg, const PGresult *res, const char *what);
 
 /* The head-office schema version (0: none). Returns 0 or the exit status. */
 int hq_schema_version(PGconn *pg, int *version);
+
+/* The server's background sync: no "sync: ..." lines on standard output
+ * (set once before its thread starts; the command leaves it false). */
+extern bool hq_sync_quiet;
+/* One push-and-pull round on an open connection (cmd_sync.c); first: a new
+ * connection (learns store, claims the database, takes the store's lock). */
+int hq_sync_round(struct cli *cli, PGconn *pg, char store[ENT_STORE_CODE_SIZE], bool first);
+/* Checks a store's address (no password in it) and its password file
+ * without connecting: 0, or the exit status after saying why. */
+int hq_check_address(const char *conninfo, const char *password_file);
+
+/* The zone of the chain's stores: head office's "today" (hq report
+ * expiring) when no day is given. */
+#define HQ_CHAIN_TZ "Asia/Shanghai"
+
+/* hq report flow|expiring|holders (hq_report.c). */
+struct hq_report_args {
+    const char *what;       /* flow, expiring or holders */
+    const char *store;      /* one store, or NULL for all */
+    const char *from, *to;  /* flow: the stores' local days */
+    const char *on, *days;  /* expiring: from day on (default today), within days (default 30) */
+    const char *code;       /* holders: the commodity's GTIN or SKU */
+};
+bool hq_report_more(const char *what);
+/* hq product add|edit|import (hq_product.c); argv as cmd_hq has it. */
+int hq_product_cmd(struct cli *cli, int argc, char **argv);
+/* The fields of a head-office change (hq.price_change.fields) into f,
+ * borrowed from o; names it does not know are left out. */
+void hq_product_fields_from(json_t *o, ent_product_fields *f);
+int hq_report_run(struct cli *cli, const char *url, const struct hq_report_args *a);
 
 #endif

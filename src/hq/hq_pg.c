@@ -143,6 +143,21 @@ int hq_connect(PGconn **out, const char *conninfo, const char *password_file, bo
     return 0;
 }
 
+int hq_check_address(const char *conninfo, const char *password_file)
+{
+    char password[1024];
+    bool has_sslmode;
+    int st;
+    if (conninfo == NULL || conninfo[0] == '\0')
+        return cli_error(EXIT_USAGE, "head office's address is missing");
+    if ((st = check_conninfo(conninfo, &has_sslmode)) != 0)
+        return st;
+    if (password_file && (st = read_password(password, sizeof password, password_file)) != 0)
+        return st;
+    explicit_bzero(password, sizeof password);
+    return 0;
+}
+
 int hq_schema_version(PGconn *pg, int *version)
 {
     *version = 0;

@@ -76,6 +76,7 @@ ROUTE(route_count_start);
 ROUTE(route_count_record);
 ROUTE(route_count_post);
 ROUTE(route_report_sales);
+ROUTE(route_sync_status);
 ROUTE(route_report_flow);
 ROUTE(route_flow_import);
 ROUTE(route_closings);
@@ -175,6 +176,7 @@ const struct route srv_routes[] = {
     {"POST", V1 "counts/record/", 1, ENT_RIGHT_STOCK, route_count_record, 0},
     {"POST", V1 "counts/post/", 1, ENT_RIGHT_STOCK, route_count_post, 0},
     {"GET", V1 "reports/sales", 0, ENT_RIGHT_READ, route_report_sales, 0},
+    {"GET", V1 "sync/status", 0, ENT_RIGHT_READ, route_sync_status, 0},
     {"GET", V1 "reports/flow", 0, ENT_RIGHT_READ, route_report_flow, 0},
     {"POST", V1 "flow/import", 0, ENT_RIGHT_SETTINGS, route_flow_import, 0},
     {"GET", V1 "journal/closings", 0, ENT_RIGHT_READ, route_closings, 0},

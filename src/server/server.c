@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "hq_serve.h"
 #include "server.h"
 
 struct srv *srv_g;
@@ -20,6 +21,7 @@ static const char help[] = "usage: entrepot serve [--db FILE] [--listen ADDR:POR
                            "                      [--timeout SECONDS] [--body-max BYTES]\n"
                            "                      [--events-max N] [--events-keepalive SECONDS]\n"
                            "                      [--receipt-printers NAME=FILE[,NAME=FILE...]]\n"
+                           "                      [--hq URL --hq-password-file PATH [--hq-interval SECONDS]]\n"
                            "\n"
                            "Serves the store's database as a JSON API over HTTP (/api/v1, described\n"
                            "by /api/v1/openapi.json). One process owns the database: reads run on a\n"
@@ -42,6 +44,15 @@ static const char help[] = "usage: entrepot serve [--db FILE] [--listen ADDR:POR
                            "  --receipt-printers NAME=FILE,...  ESC/POS receipt printers the tills may\n"
                            "                       name (a device such as /dev/usb/lp0, or a file the\n"
                            "                       receipts are appended to); at most 16\n"
+                           "  --hq URL             sync with head office in the background, as this\n"
+                           "                       store's role (as entrepot sync --pg; TLS required):\n"
+                           "                       pushes as soon as there is something to send and\n"
+                           "                       pulls prices every --hq-interval seconds (1 to\n"
+                           "                       3600, default 60); head office down, the store\n"
+                           "                       sells on and the rest goes later. GET\n"
+                           "                       /api/v1/sync/status says how far behind each side is.\n"
+                           "  --hq-password-file PATH  the role's password, mode 0600\n"
+                           "                       ($ENTREPOT_HQ_PASSFILE when not given)\n"
                            "\n"
                            "One line per request goes to standard error: time, client, method, path\n"
                            "(never the query), status, bytes, milliseconds, user. SIGTERM or SIGINT:\n"
@@ -68,8 +79,12 @@ static int parse_listen(struct srv_config *c, const char *s)
     return 0;
 }
 
+/* serve --hq: the background sync's settings (src/hq/hq_serve.c). */
+static struct hq_bg_config hq_cfg;
+
 static int parse_options(struct srv_config *c, struct cli *cli, int argc, char **argv)
 {
+    const char *hq_interval = NULL;
     const char *db = NULL, *listen = NULL, *threads = NULL, *maxc = NULL, *timeout = NULL, *body = NULL;
     const char *evmax = NULL, *evka = NULL, *printers = NULL;
     const struct cli_opt opts[] = {
@@ -84,6 +99,9 @@ static int parse_options(struct srv_config *c, struct cli *cli, int argc, char *
         {"events-max", &evmax, NULL},
         {"events-keepalive", &evka, NULL},
         {"receipt-printers", &printers, NULL},
+        {"hq", &hq_cfg.url, NULL},
+        {"hq-password-file", &hq_cfg.password_file, NULL},
+        {"hq-interval", &hq_interval, NULL},
         {NULL, NULL, NULL},
     };
     int npos = 0, st;
@@ -127,6 +145,16 @@ static int parse_options(struct srv_config *c, struct cli *cli, int argc, char *
         c->body_max = (size_t)v;
     if (printers && (st = srv_printers_parse(printers)) != 0)
         return st;
+    hq_cfg.interval_s = 60;
+    if (hq_interval && (st = cli_parse_whole(&v, "--hq-interval", hq_interval, 1, 3600)) != 0)
+        return st;
+    if (hq_interval)
+        hq_cfg.interval_s = (int)v;
+    if (hq_cfg.password_file == NULL)
+        hq_cfg.password_file = getenv("ENTREPOT_HQ_PASSFILE");
+    if (hq_cfg.url == NULL && hq_interval)
+        return cli_error(EXIT_USAGE, "--hq-interval goes with --hq URL");
+    hq_cfg.db_path = c->db_path;
     if ((c->tls_cert == NULL) != (c->tls_key == NULL))
         return cli_error(EXIT_USAGE, "--tls-cert and --tls-key go together");
     return 0;
@@ -246,6 +274,8 @@ static int serve(struct srv *s)
         st = EXIT_IO;
         goto done;
     }
+    if (hq_cfg.url && (st = hq_bg_start(&hq_cfg)) != 0)
+        goto done;
     if (writer_start(s) != ENT_OK || sales_baskets_load(s->writer.db) != ENT_OK || events_start() != 0 ||
         watch_start(s->cfg.db_path) != ENT_OK) {
         st = EXIT_IO;
@@ -268,6 +298,7 @@ static int serve(struct srv *s)
     drain(s);
 done:
     events_stop();
+    hq_bg_stop(); /* a round in progress ends first; nothing is cut mid-batch */
     /* The writer first: it resumes every request it holds, so that MHD
      * stops with nothing suspended. */
     writer_stop(s);

@@ -105,6 +105,7 @@ ROUTES = [
     ("POST", "counts/post/00000000", {"stock"}),
     ("GET", "reports/sales", {"read"}),
     ("GET", "reports/flow", {"read"}),
+    ("GET", "sync/status", {"read"}),
     ("POST", "flow/import", {"settings"}),
     ("GET", "journal/closings", {"read"}),
     ("POST", "journal/close", {"approve"}),
