@@ -39,8 +39,8 @@ CREATE VIEW stock_sum_location_cur_of AS
 
 INSERT INTO stock_sum_location_cur SELECT * FROM stock_sum_location_cur_of;
 
--- One balance's change in a location's row: d units of lot new.lot_id, the
--- balance going from old_qty to new_qty.
+-- One balance's change in a location's row: its lot's cost, currency and
+-- whether it is costed per kg or litre are read once (UPDATE ... FROM).
 CREATE TRIGGER stock_sum_loccur_insert AFTER INSERT ON stock_balance
 BEGIN
     INSERT OR IGNORE INTO stock_sum_location_cur
@@ -50,16 +50,13 @@ BEGIN
            products = products + (new.qty > 0 AND NOT EXISTS (
                SELECT 1 FROM stock_balance b JOIN lot o ON o.id = b.lot_id
                 WHERE b.product_id = new.product_id AND b.location_id = new.location_id AND b.lot_id <> new.lot_id
-                  AND b.qty > 0 AND COALESCE(o.cost_currency, '') = stock_sum_location_cur.cost_currency)),
-           uncosted = uncosted + (SELECT CASE WHEN unit_cost IS NULL THEN new.qty ELSE 0 END FROM lot WHERE id = new.lot_id),
-           value_units = value_units + (SELECT CASE WHEN l.unit_cost IS NOT NULL AND p.unit NOT IN ('g', 'ml')
-                                                    THEN new.qty * l.unit_cost ELSE 0 END
-                                        FROM lot l JOIN product p ON p.id = l.product_id WHERE l.id = new.lot_id),
-           value_milli = value_milli + (SELECT CASE WHEN l.unit_cost IS NOT NULL AND p.unit IN ('g', 'ml')
-                                                    THEN new.qty * l.unit_cost ELSE 0 END
-                                        FROM lot l JOIN product p ON p.id = l.product_id WHERE l.id = new.lot_id)
-     WHERE location_id = new.location_id
-       AND cost_currency = (SELECT COALESCE(cost_currency, '') FROM lot WHERE id = new.lot_id);
+                  AND b.qty > 0 AND COALESCE(o.cost_currency, '') = x.cur)),
+           uncosted = uncosted + CASE WHEN x.cost IS NULL THEN new.qty ELSE 0 END,
+           value_units = value_units + CASE WHEN x.cost IS NOT NULL AND NOT x.milli THEN new.qty * x.cost ELSE 0 END,
+           value_milli = value_milli + CASE WHEN x.cost IS NOT NULL AND x.milli THEN new.qty * x.cost ELSE 0 END
+      FROM (SELECT l.unit_cost AS cost, COALESCE(l.cost_currency, '') AS cur, p.unit IN ('g', 'ml') AS milli
+              FROM lot l JOIN product p ON p.id = l.product_id WHERE l.id = new.lot_id) AS x
+     WHERE location_id = new.location_id AND cost_currency = x.cur;
 END;
 
 CREATE TRIGGER stock_sum_loccur_update AFTER UPDATE OF qty ON stock_balance
@@ -72,18 +69,16 @@ BEGIN
                                       WHEN EXISTS (
                SELECT 1 FROM stock_balance b JOIN lot o ON o.id = b.lot_id
                 WHERE b.product_id = new.product_id AND b.location_id = new.location_id AND b.lot_id <> new.lot_id
-                  AND b.qty > 0 AND COALESCE(o.cost_currency, '') = stock_sum_location_cur.cost_currency) THEN 0
+                  AND b.qty > 0 AND COALESCE(o.cost_currency, '') = x.cur) THEN 0
                                       ELSE (new.qty > 0) - (old.qty > 0) END,
-           uncosted = uncosted + (SELECT CASE WHEN unit_cost IS NULL THEN new.qty - old.qty ELSE 0 END
-                                  FROM lot WHERE id = new.lot_id),
-           value_units = value_units + (SELECT CASE WHEN l.unit_cost IS NOT NULL AND p.unit NOT IN ('g', 'ml')
-                                                    THEN (new.qty - old.qty) * l.unit_cost ELSE 0 END
-                                        FROM lot l JOIN product p ON p.id = l.product_id WHERE l.id = new.lot_id),
-           value_milli = value_milli + (SELECT CASE WHEN l.unit_cost IS NOT NULL AND p.unit IN ('g', 'ml')
-                                                    THEN (new.qty - old.qty) * l.unit_cost ELSE 0 END
-                                        FROM lot l JOIN product p ON p.id = l.product_id WHERE l.id = new.lot_id)
-     WHERE location_id = new.location_id
-       AND cost_currency = (SELECT COALESCE(cost_currency, '') FROM lot WHERE id = new.lot_id);
+           uncosted = uncosted + CASE WHEN x.cost IS NULL THEN new.qty - old.qty ELSE 0 END,
+           value_units = value_units + CASE WHEN x.cost IS NOT NULL AND NOT x.milli
+                                            THEN (new.qty - old.qty) * x.cost ELSE 0 END,
+           value_milli = value_milli + CASE WHEN x.cost IS NOT NULL AND x.milli
+                                            THEN (new.qty - old.qty) * x.cost ELSE 0 END
+      FROM (SELECT l.unit_cost AS cost, COALESCE(l.cost_currency, '') AS cur, p.unit IN ('g', 'ml') AS milli
+              FROM lot l JOIN product p ON p.id = l.product_id WHERE l.id = new.lot_id) AS x
+     WHERE location_id = new.location_id AND cost_currency = x.cur;
 END;
 
 CREATE TRIGGER stock_sum_loccur_delete AFTER DELETE ON stock_balance
@@ -93,16 +88,13 @@ BEGIN
            products = products - (old.qty > 0 AND NOT EXISTS (
                SELECT 1 FROM stock_balance b JOIN lot o ON o.id = b.lot_id
                 WHERE b.product_id = old.product_id AND b.location_id = old.location_id AND b.lot_id <> old.lot_id
-                  AND b.qty > 0 AND COALESCE(o.cost_currency, '') = stock_sum_location_cur.cost_currency)),
-           uncosted = uncosted - (SELECT CASE WHEN unit_cost IS NULL THEN old.qty ELSE 0 END FROM lot WHERE id = old.lot_id),
-           value_units = value_units - (SELECT CASE WHEN l.unit_cost IS NOT NULL AND p.unit NOT IN ('g', 'ml')
-                                                    THEN old.qty * l.unit_cost ELSE 0 END
-                                        FROM lot l JOIN product p ON p.id = l.product_id WHERE l.id = old.lot_id),
-           value_milli = value_milli - (SELECT CASE WHEN l.unit_cost IS NOT NULL AND p.unit IN ('g', 'ml')
-                                                    THEN old.qty * l.unit_cost ELSE 0 END
-                                        FROM lot l JOIN product p ON p.id = l.product_id WHERE l.id = old.lot_id)
-     WHERE location_id = old.location_id
-       AND cost_currency = (SELECT COALESCE(cost_currency, '') FROM lot WHERE id = old.lot_id);
+                  AND b.qty > 0 AND COALESCE(o.cost_currency, '') = x.cur)),
+           uncosted = uncosted - CASE WHEN x.cost IS NULL THEN old.qty ELSE 0 END,
+           value_units = value_units - CASE WHEN x.cost IS NOT NULL AND NOT x.milli THEN old.qty * x.cost ELSE 0 END,
+           value_milli = value_milli - CASE WHEN x.cost IS NOT NULL AND x.milli THEN old.qty * x.cost ELSE 0 END
+      FROM (SELECT l.unit_cost AS cost, COALESCE(l.cost_currency, '') AS cur, p.unit IN ('g', 'ml') AS milli
+              FROM lot l JOIN product p ON p.id = l.product_id WHERE l.id = old.lot_id) AS x
+     WHERE location_id = old.location_id AND cost_currency = x.cur;
 END;
 
 -- ---- changes made only by hand: the locations touched are rebuilt ----------
