@@ -606,6 +606,7 @@ try:
     check(len(ys) >= 3 and ys[-2] == min(ys) and ys[-1] > ys[-2] and ys[-3] > ys[-2],
           f"customer flow: 12, 30, 18 at 09-11 drawn as a peak at 10: {ys}")
     check(text_in("#rep-expiring", "OLD"), "the expired lot is listed as expiring")
+    drv.execute_script("window.scrollTo(0, 0)")  # the click on more scrolled down to the list
     shot("reports", 1920)
     doc_shot("reports", 1280, 620, 0.6)
     width(360, 780)
