@@ -187,6 +187,7 @@ typedef struct ent_levels_query {
     int low;               /* only commodities at or below their reorder point (by product) */
     const char *expiring_before; /* only lots whose expiry is on or before this date, YYYY-MM-DD */
     int64_t limit;         /* 0: no limit */
+    const char *after;     /* the next page: rows after this key (ent_level.key of the last row shown), or NULL */
 } ent_levels_query;
 
 typedef struct ent_level {
@@ -203,6 +204,8 @@ typedef struct ent_level {
                              * is rounded half up to the minor unit */
     const char *cost_currency; /* NULL when no lot in the row has a cost */
     int64_t uncosted;       /* units whose lot has no cost */
+    const char *key;        /* the row's place in its view's order, borrowed: given as the query's
+                             * after, the page that follows starts after this row */
 } ent_level;
 typedef int (*ent_level_cb)(const ent_level *row, void *ud);
 

@@ -22,7 +22,7 @@ static const char stock_help[] =
     "           | show COUNT | post COUNT [--force] | list [--open]\n"
     "           (start, record, post: [--user NAME])\n"
     "  levels   [--by product|location|lot|origin] [--low] [--expiring DAYS]\n"
-    "           [--product CODE] [--location LOC] [--origin CC] [--limit N]\n"
+    "           [--product CODE] [--location LOC] [--origin CC] [--limit N] [--after KEY]\n"
     "  history  CODE [--limit N]\n"
     "\n"
     "Quantities are whole numbers in the commodity's base unit (pieces, grams or\n"
@@ -35,6 +35,12 @@ static const char stock_help[] =
     "at the location. Stock never goes below zero: a move that would is refused\n"
     "(exit 1) and names what is on hand. COUNT is the id printed by count start, or\n"
     "its first 8 characters.\n"
+    "\n"
+    "levels shows a page at a time: a terminal gets 100 rows and, when there are\n"
+    "more, the --after KEY that shows the next page; with --limit, --json and --csv\n"
+    "give each row's key as a last column. Pages follow each other without a row\n"
+    "twice or left out while stock changes, except by origin and --low, whose order\n"
+    "is by quantity.\n"
     "\n"
     "examples:\n"
     "  entrepot stock receive --product 3017620422003 --qty 48 --lot L2406A --origin IT \\\n"
@@ -369,6 +375,7 @@ struct levels_ctx {
     } totals[8];
     int ntotals;
     int overflow; /* a total left 64 bits: the footer says so instead of a wrong figure */
+    char last_key[512]; /* the last row's page key, for the next page */
 };
 
 static void fmt_value(char *buf, size_t len, const ent_level *row)
@@ -381,6 +388,7 @@ static void fmt_value(char *buf, size_t len, const ent_level *row)
 static int add_level_row(const ent_level *row, void *ud)
 {
     struct levels_ctx *c = ud;
+    snprintf(c->last_key, sizeof c->last_key, "%s", row->key ? row->key : "");
     char qty[24], lots[24], products[24], value[40], reorder[24], short_by[24], origin[160] = "", left[24] = "";
     snprintf(qty, sizeof qty, "%lld", (long long)row->qty);
     snprintf(lots, sizeof lots, "%lld", (long long)row->lots);
@@ -413,7 +421,7 @@ static int add_level_row(const ent_level *row, void *ud)
         }
     }
     if (c->low) {
-        const char *cells[] = {gtin, row->name_zh, row->name_en, qty, reorder, short_by};
+        const char *cells[] = {gtin, row->name_zh, row->name_en, qty, reorder, short_by, row->key};
         cli_table_add(c->t, cells);
     } else if (c->expiring || c->by == ENT_BY_LOT) {
         int32_t exp = row->expiry && *row->expiry ? day_number(row->expiry) : -1;
@@ -422,16 +430,16 @@ static int add_level_row(const ent_level *row, void *ud)
         else if (exp >= 0)
             snprintf(left, sizeof left, "%d", (int)(exp - c->today));
         const char *cells[] = {gtin, row->name_zh ? row->name_zh : row->name_en, row->lot, origin, row->expiry, left,
-                               row->declaration, qty, value, cur};
+                               row->declaration, qty, value, cur, row->key};
         cli_table_add(c->t, cells);
     } else if (c->by == ENT_BY_LOCATION) {
-        const char *cells[] = {row->location, row->location_kind, products, lots, qty, value, cur};
+        const char *cells[] = {row->location, row->location_kind, products, lots, qty, value, cur, row->key};
         cli_table_add(c->t, cells);
     } else if (c->by == ENT_BY_ORIGIN) {
-        const char *cells[] = {row->origin, row->origin_zh, row->origin_en, products, lots, qty, value, cur};
+        const char *cells[] = {row->origin, row->origin_zh, row->origin_en, products, lots, qty, value, cur, row->key};
         cli_table_add(c->t, cells);
     } else {
-        const char *cells[] = {gtin, row->name_zh, row->name_en, lots, qty, reorder, value, cur};
+        const char *cells[] = {gtin, row->name_zh, row->name_en, lots, qty, reorder, value, cur, row->key};
         cli_table_add(c->t, cells);
     }
     return 0;
@@ -445,7 +453,8 @@ static int do_levels(struct cli *cli, int argc, char **argv)
     int npos;
     const struct cli_opt opts[] = {{"by", &by, NULL}, {"low", NULL, &low}, {"expiring", &expiring, NULL},
                                    {"product", &q.product, NULL}, {"location", &q.location, NULL},
-                                   {"origin", &q.origin, NULL}, {"limit", &limit_s, NULL}, {0}};
+                                   {"origin", &q.origin, NULL}, {"limit", &limit_s, NULL},
+                                   {"after", &q.after, NULL}, {0}};
     int st = parse_opts(argc, argv, opts, pos, 0, &npos);
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
@@ -491,22 +500,26 @@ static int do_levels(struct cli *cli, int argc, char **argv)
     }
     q.low = low;
     struct levels_ctx c = {.by = q.by, .low = low, .expiring = expiring != NULL, .today = day_number(day)};
+    /* A script that asks for pages (--limit) gets each row's page key as a
+     * last column, to give as --after; a terminal gets it under the table. */
+    int k = cli->format != FORMAT_TABLE && limit_s != NULL;
     if (low) {
-        const char *h[] = {"gtin", "name_zh", "name_en", "on_hand", "reorder_point", "short_by"};
-        c.t = cli_table_new(6, h, "   nnn");
+        const char *h[] = {"gtin", "name_zh", "name_en", "on_hand", "reorder_point", "short_by", "key"};
+        c.t = cli_table_new(6 + k, h, "   nnn ");
     } else if (q.by == ENT_BY_LOT) {
         const char *h[] = {"gtin", "name", "lot", "origin", "expiry", "days_left", "declaration", "on_hand", "value",
-                           "currency"};
-        c.t = cli_table_new(10, h, "     n nn ");
+                           "currency", "key"};
+        c.t = cli_table_new(10 + k, h, "     n nn  ");
     } else if (q.by == ENT_BY_LOCATION) {
-        const char *h[] = {"location", "kind", "products", "lots", "on_hand", "value", "currency"};
-        c.t = cli_table_new(7, h, "  nnnn ");
+        const char *h[] = {"location", "kind", "products", "lots", "on_hand", "value", "currency", "key"};
+        c.t = cli_table_new(7 + k, h, "  nnnn  ");
     } else if (q.by == ENT_BY_ORIGIN) {
-        const char *h[] = {"origin", "country_zh", "country_en", "products", "lots", "on_hand", "value", "currency"};
-        c.t = cli_table_new(8, h, "   nnnn ");
+        const char *h[] = {"origin", "country_zh", "country_en", "products", "lots", "on_hand", "value", "currency",
+                           "key"};
+        c.t = cli_table_new(8 + k, h, "   nnnn  ");
     } else {
-        const char *h[] = {"gtin", "name_zh", "name_en", "lots", "on_hand", "reorder_point", "value", "currency"};
-        c.t = cli_table_new(8, h, "   nnnn ");
+        const char *h[] = {"gtin", "name_zh", "name_en", "lots", "on_hand", "reorder_point", "value", "currency", "key"};
+        c.t = cli_table_new(8 + k, h, "   nnnn  ");
     }
     int rc = ent_stock_levels(cli->db, &q, add_level_row, &c);
     if (rc == ENT_OK) {
@@ -526,7 +539,9 @@ static int do_levels(struct cli *cli, int argc, char **argv)
             }
             if (expiring)
                 printf(" expiring on or before %s", before);
-            printf("%s\n", cut ? " (--limit 0 shows all)" : "");
+            if (cut)
+                printf(" (next page: --after '%s'; --limit 0 shows all)", c.last_key);
+            printf("\n");
         }
     }
     cli_table_free(c.t);

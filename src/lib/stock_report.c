@@ -50,28 +50,76 @@ static int row_value(ent_db *db, int64_t units, int64_t milli, int64_t overflow,
     return ENT_OK;
 }
 
-static int levels_low(ent_db *db, const ent_levels_query *q, int64_t pid, ent_level_cb cb, void *ud)
+/*
+ * The key of a row: where it stands in its view's order, so that the next
+ * page starts after it (keyset paging: no row is read twice or skipped
+ * when stock changes between pages, except in the views ordered by a
+ * quantity, which may move). Written "A:B:C": A a whole number, B a word
+ * without ':' (a currency, an expiry or '-', a commodity's number), C the
+ * rest (a location or lot code, an origin). Each view says what its parts
+ * are in levels_sql.
+ */
+struct page_key {
+    int given;
+    int64_t a, b_whole; /* B read as a whole number (the low view) */
+    char b[ENT_DATE_SIZE + 8];
+    const char *c;
+};
+
+static int page_key_parse(ent_db *db, struct page_key *k, const char *key)
+{
+    memset(k, 0, sizeof *k);
+    k->c = "";
+    if (entx_empty(key))
+        return ENT_OK;
+    char shown[64], *end = NULL;
+    const char *colon = strchr(key, ':');
+    const char *colon2 = colon ? strchr(colon + 1, ':') : NULL;
+    long long a = colon ? strtoll(key, &end, 10) : 0;
+    size_t blen = colon2 ? (size_t)(colon2 - colon - 1) : 0;
+    if (colon2 == NULL || end != colon || end == key || blen >= sizeof k->b)
+        return entx_fail(db, ENT_INVALID, "the page key '%s' is not one a page of stock levels gave",
+                        ent_text_clip(shown, sizeof shown, key, 40));
+    k->given = 1;
+    k->a = a;
+    memcpy(k->b, colon + 1, blen);
+    k->b[blen] = '\0';
+    k->b_whole = strtoll(k->b, NULL, 10);
+    k->c = colon2 + 1;
+    return ENT_OK;
+}
+
+static int levels_low(ent_db *db, const ent_levels_query *q, int64_t pid, const struct page_key *k, ent_level_cb cb,
+                      void *ud)
 {
     /* Low stock counts what can be sold soon: shelf and back room, not bonded
      * or quarantined goods. Commodities without a reorder point are left out. */
     sqlite3_stmt *st = NULL;
     int rc = ENT_OK;
-    if (sqlite3_prepare_v2(db->sql,
+    char sql[1024];
+    snprintf(sql, sizeof sql,
             "SELECT p.gtin, p.sku, p.name_zh, p.name_en, s.reorder_point, s.sellable, "
             "       (SELECT COUNT(DISTINCT b.lot_id) FROM stock_balance b JOIN location loc ON loc.id = b.location_id "
-            "        WHERE b.product_id = s.product_id AND b.qty > 0 AND loc.kind IN ('shelf', 'backroom')) "
+            "        WHERE b.product_id = s.product_id AND b.qty > 0 AND loc.kind IN ('shelf', 'backroom')), "
+            "       (s.sellable - s.reorder_point) || ':' || s.product_id || ':' "
             /* The summary kept by the balance triggers (schema 12): the
              * partial index holds only what is at or below its point. */
             "FROM stock_sum_product s JOIN product p ON p.id = s.product_id "
             "WHERE s.reorder_point > 0 AND s.sellable <= s.reorder_point AND (?1 = 0 OR s.product_id = ?1) "
-            "ORDER BY s.sellable - s.reorder_point, s.product_id LIMIT ?2", -1, &st, NULL) != SQLITE_OK)
+            /* the next page: after the shortfall and commodity of the key */
+            "%s ORDER BY s.sellable - s.reorder_point, s.product_id LIMIT ?2",
+            k->given ? "AND (s.sellable - s.reorder_point, s.product_id) > (?4, ?5)" : "");
+    if (sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL) != SQLITE_OK)
         return entx_fail_sql(db, "reading low stock");
     sqlite3_bind_int64(st, 1, pid);
     sqlite3_bind_int64(st, 2, q->limit > 0 ? q->limit : -1);
+    sqlite3_bind_int64(st, 4, k->a);
+    sqlite3_bind_int64(st, 5, k->b_whole);
     int sc;
     while (rc == ENT_OK && (sc = sqlite3_step(st)) == SQLITE_ROW) {
         ent_level row;
         memset(&row, 0, sizeof row);
+        row.key = (const char *)sqlite3_column_text(st, 7);
         row.gtin = (const char *)sqlite3_column_text(st, 0);
         row.sku = (const char *)sqlite3_column_text(st, 1);
         row.name_zh = (const char *)sqlite3_column_text(st, 2);
@@ -109,6 +157,7 @@ static int level_row(ent_db *db, sqlite3_stmt *st, ent_level *row)
     row->lots = sqlite3_column_int64(st, 13);
     row->cost_currency = (const char *)sqlite3_column_text(st, 14);
     row->uncosted = sqlite3_column_int64(st, 15);
+    row->key = (const char *)sqlite3_column_text(st, 19);
     int64_t overflow = sqlite3_column_int64(st, 18);
     if (sqlite3_column_type(st, 16) != SQLITE_INTEGER || sqlite3_column_type(st, 17) != SQLITE_INTEGER)
         overflow = 1;
@@ -142,90 +191,146 @@ static int level_row(ent_db *db, sqlite3_stmt *st, ent_level *row)
 /*
  * The SQL of one view. Without a commodity or a location to narrow it, each
  * view reads a summary kept by the balance triggers and walks it in the
- * view's order, so that a page costs its rows (schemas 12 and 18): origins
- * from their own rows, lots (and what expires) from the on-hand lots in
- * expiry order, commodities from those with stock in id order. A commodity
- * or a location narrows the balances through their index; the conditions
- * are written in only when asked, so that SQLite can use it.
+ * view's order, so that a page costs its rows (schemas 12, 18 and 19):
+ * origins from their own rows, lots (and what expires) from the on-hand lots
+ * in expiry order, commodities from those with stock in id order, locations
+ * from their rows per cost currency in code order. A commodity or a
+ * location narrows the balances through their index; the conditions are
+ * written in only when asked, so that SQLite can use it.
+ *
+ * Each view's last column is the row's page key (struct page_key), and with
+ * after set its condition starts the walk after the key (?6 = A, ?7 = B,
+ * ?8 = C); the next page costs its rows too.
  */
 static void levels_sql(char *sql, size_t len, const ent_levels_query *q, int64_t pid, int64_t loc_id,
-                       const char *origin)
+                       const char *origin, const struct page_key *k)
 {
     bool narrow = pid != 0 || loc_id != 0;
     bool expiring = !entx_empty(q->expiring_before);
+    bool after = k->given;
     if (!narrow && q->by == ENT_BY_ORIGIN && !expiring) {
+        /* key: quantity, currency, origin (the order is by quantity: an
+         * origin whose stock changes between pages may move) */
         snprintf(sql, len,
                  "SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, origin, 0, qty, products, lots, "
-                 "       NULLIF(cost_currency, ''), uncosted, value_units, value_milli, 0 "
-                 "FROM stock_sum_origin WHERE lots > 0 %s ORDER BY qty DESC, origin, cost_currency LIMIT ?5",
-                 origin[0] ? "AND origin = ?3" : "");
+                 "       NULLIF(cost_currency, ''), uncosted, value_units, value_milli, 0, "
+                 "       qty || ':' || cost_currency || ':' || origin "
+                 "FROM stock_sum_origin WHERE lots > 0 %s %s ORDER BY qty DESC, origin, cost_currency LIMIT ?5",
+                 origin[0] ? "AND origin = ?3" : "",
+                 after ? "AND (qty < ?6 OR (qty = ?6 AND (origin, cost_currency) > (?8, ?7)))" : "");
+        return;
+    }
+    if (!narrow && q->by == ENT_BY_LOCATION && !origin[0] && !expiring) {
+        /* key: 0, currency, location code */
+        snprintf(sql, len,
+                 "SELECT NULL, NULL, NULL, NULL, loc.code, loc.kind, NULL, NULL, NULL, NULL, 0, s.qty, s.products, "
+                 "       s.lots, NULLIF(s.cost_currency, ''), s.uncosted, s.value_units, s.value_milli, 0, "
+                 "       '0:' || s.cost_currency || ':' || loc.code "
+                 "FROM location loc JOIN stock_sum_location_cur s ON s.location_id = loc.id "
+                 "WHERE s.lots > 0 %s ORDER BY loc.code, s.cost_currency LIMIT ?5",
+                 after ? "AND (loc.code, s.cost_currency) > (?8, ?7)" : "");
         return;
     }
     if (!narrow && q->by == ENT_BY_LOT) {
-        /* The terms of the partial index, so that the walk is in its order. */
+        /* key: commodity, expiry or '-', lot code. The terms of the partial
+         * index, so that the walk is in its order; after a lot without an
+         * expiry only such lots follow (a row value with a NULL compares
+         * to nothing). */
+        const char *from = "";
+        bool undated = after && strcmp(k->b, "-") == 0;
+        if (undated)
+            from = "AND (s.expiry IS NULL) = 1 AND s.expiry IS NULL AND (s.product_id, s.code) > (?6, ?8)";
+        else if (after)
+            from = "AND (s.expiry IS NULL, s.expiry, s.product_id, s.code) > (0, ?7, ?6, ?8)";
         snprintf(sql, len,
-                 "SELECT " LOT_KEYS ", " LOT_FIGURES " "
+                 "SELECT " LOT_KEYS ", " LOT_FIGURES ", "
+                 "       s.product_id || ':' || COALESCE(s.expiry, '-') || ':' || s.code "
                  "FROM stock_sum_lot s JOIN lot l ON l.id = s.lot_id JOIN product p ON p.id = s.product_id "
-                 "WHERE s.qty > 0 %s %s "
-                 "ORDER BY %s s.expiry, s.product_id, s.code LIMIT ?5",
+                 "WHERE s.qty > 0 %s %s %s "
+                 "ORDER BY %s s.product_id, s.code LIMIT ?5",
                  origin[0] ? "AND s.origin = ?3" : "", expiring ? "AND (s.expiry IS NULL) = 0 AND s.expiry <= ?4" : "",
-                 /* expiring: the first term is fixed, and naming it would sort */
-                 expiring ? "" : "s.expiry IS NULL,");
+                 from,
+                 /* terms the conditions fix are left out: naming them would sort */
+                 undated ? "" : expiring ? "s.expiry," : "s.expiry IS NULL, s.expiry,");
         return;
     }
     if (!narrow && q->by == ENT_BY_PRODUCT && !expiring) {
-        /* A commodity has a row per cost currency: the page of commodities
-         * has at least as many rows as the limit asks. */
+        /* key: commodity, currency. A commodity has a row per cost currency:
+         * the page of commodities has at least as many rows as the limit
+         * asks; the next starts at the key's commodity, after its currency
+         * (one commodity more, as the key's may have no rows left). */
         snprintf(sql, len,
-                 "SELECT " PRODUCT_KEYS ", " BALANCE_FIGURES " "
+                 "SELECT " PRODUCT_KEYS ", " BALANCE_FIGURES ", "
+                 "       s.product_id || ':' || COALESCE(l.cost_currency, '') || ':' "
                  "FROM (%s) s "
                  "JOIN stock_balance b ON b.product_id = s.product_id JOIN lot l ON l.id = b.lot_id "
                  "JOIN product p ON p.id = s.product_id "
-                 "WHERE b.qty > 0 %s GROUP BY s.product_id, l.cost_currency ORDER BY s.product_id, l.cost_currency "
-                 "LIMIT ?5",
-                 origin[0] ? "SELECT DISTINCT product_id FROM stock_sum_product_origin WHERE origin = ?3 AND qty > 0 "
-                             "ORDER BY product_id LIMIT ?5"
-                           : "SELECT product_id FROM stock_sum_product WHERE qty > 0 ORDER BY product_id LIMIT ?5",
-                 origin[0] ? "AND l.origin = ?3" : "");
+                 "WHERE b.qty > 0 %s %s GROUP BY s.product_id, l.cost_currency "
+                 "ORDER BY s.product_id, l.cost_currency LIMIT ?5",
+                 origin[0] ? (after ? "SELECT DISTINCT product_id FROM stock_sum_product_origin WHERE origin = ?3 "
+                                      "AND qty > 0 AND product_id >= ?6 ORDER BY product_id LIMIT IIF(?5 < 0, -1, ?5 + 1)"
+                                    : "SELECT DISTINCT product_id FROM stock_sum_product_origin WHERE origin = ?3 "
+                                      "AND qty > 0 ORDER BY product_id LIMIT ?5")
+                           : (after ? "SELECT product_id FROM stock_sum_product WHERE qty > 0 AND product_id >= ?6 "
+                                      "ORDER BY product_id LIMIT IIF(?5 < 0, -1, ?5 + 1)"
+                                    : "SELECT product_id FROM stock_sum_product WHERE qty > 0 ORDER BY product_id LIMIT ?5"),
+                 origin[0] ? "AND l.origin = ?3" : "",
+                 after ? "AND (s.product_id, COALESCE(l.cost_currency, '')) > (?6, ?7)" : "");
         return;
     }
-    const char *keys, *group, *order;
+    /* The balances, narrowed (or a view no summary answers): keys as above. */
+    const char *keys, *group, *order, *key, *where_after = "", *having_after = "";
     switch (q->by) {
     case ENT_BY_LOCATION:
         keys = "NULL, NULL, NULL, NULL, loc.code, loc.kind, NULL, NULL, NULL, NULL, 0";
         group = "loc.id";
         order = "loc.code";
+        key = "'0:' || COALESCE(l.cost_currency, '') || ':' || loc.code";
+        if (after)
+            where_after = "AND (loc.code, COALESCE(l.cost_currency, '')) > (?8, ?7)";
         break;
     case ENT_BY_LOT:
         keys = LOT_KEYS;
         group = "l.id";
         order = "l.expiry IS NULL, l.expiry, p.id, l.code";
+        key = "p.id || ':' || COALESCE(l.expiry, '-') || ':' || l.code";
+        if (after)
+            where_after = "AND (l.expiry IS NULL, COALESCE(l.expiry, ''), p.id, l.code) "
+                          "> (?7 = '-', IIF(?7 = '-', '', ?7), ?6, ?8)";
         break;
     case ENT_BY_ORIGIN:
         keys = "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, l.origin, 0";
         group = "l.origin";
         order = "SUM(b.qty) DESC, l.origin";
+        key = "SUM(b.qty) || ':' || COALESCE(l.cost_currency, '') || ':' || l.origin";
+        if (after)
+            having_after = "HAVING SUM(b.qty) < ?6 OR (SUM(b.qty) = ?6 AND (l.origin, COALESCE(l.cost_currency, '')) "
+                           "> (?8, ?7))";
         break;
     default:
         keys = PRODUCT_KEYS;
         group = "p.id";
         order = "p.id";
+        key = "p.id || ':' || COALESCE(l.cost_currency, '') || ':'";
+        if (after)
+            where_after = "AND (p.id, COALESCE(l.cost_currency, '')) > (?6, ?7)";
         break;
     }
     snprintf(sql, len,
-             "SELECT %s, " BALANCE_FIGURES " "
+             "SELECT %s, " BALANCE_FIGURES ", %s "
              "FROM stock_balance b JOIN lot l ON l.id = b.lot_id JOIN product p ON p.id = b.product_id "
              "JOIN location loc ON loc.id = b.location_id "
-             "WHERE b.qty > 0 %s %s %s %s "
-             "GROUP BY %s, l.cost_currency ORDER BY %s, l.cost_currency LIMIT ?5",
-             keys, pid ? "AND b.product_id = ?1" : "", loc_id ? "AND b.location_id = ?2" : "",
-             origin[0] ? "AND l.origin = ?3" : "", expiring ? "AND l.expiry <= ?4" : "", group, order);
+             "WHERE b.qty > 0 %s %s %s %s %s "
+             "GROUP BY %s, l.cost_currency %s ORDER BY %s, l.cost_currency LIMIT ?5",
+             keys, key, pid ? "AND b.product_id = ?1" : "", loc_id ? "AND b.location_id = ?2" : "",
+             origin[0] ? "AND l.origin = ?3" : "", expiring ? "AND l.expiry <= ?4" : "", where_after, group,
+             having_after, order);
 }
 
 int ent_stock_levels(ent_db *db, const ent_levels_query *q, ent_level_cb cb, void *ud)
 {
     int64_t pid = 0, loc_id = 0;
-    char origin[ENT_COUNTRY_SIZE] = "", sql[2048];
+    char origin[ENT_COUNTRY_SIZE] = "", sql[3072];
     int rc = ENT_OK;
     entx_ok(db);
     if (!entx_empty(q->product) && (rc = ent_product_id(db, &pid, NULL, q->product)) != ENT_OK)
@@ -242,20 +347,26 @@ int ent_stock_levels(ent_db *db, const ent_levels_query *q, ent_level_cb cb, voi
     }
     if (!entx_empty(q->expiring_before) && entx_date_parse(NULL, q->expiring_before) != ENT_OK)
         return entx_fail_date(db, "date", q->expiring_before);
+    struct page_key k;
+    if ((rc = page_key_parse(db, &k, q->after)) != ENT_OK)
+        return rc;
     if (q->low)
-        return levels_low(db, q, pid, cb, ud);
+        return levels_low(db, q, pid, &k, cb, ud);
 
-    levels_sql(sql, sizeof sql, q, pid, loc_id, origin);
+    levels_sql(sql, sizeof sql, q, pid, loc_id, origin, &k);
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL) != SQLITE_OK)
         return entx_fail_sql(db, "reading stock levels");
     /* Every view numbers its parameters alike and names ?5 (the limit), so
-     * that all five may be bound; a view reads only those it names. */
+     * that all eight may be bound; a view reads only those it names. */
     sqlite3_bind_int64(st, 1, pid);
     sqlite3_bind_int64(st, 2, loc_id);
     entx_bind_text_or_null(st, 3, origin);
     entx_bind_text_or_null(st, 4, q->expiring_before);
     sqlite3_bind_int64(st, 5, q->limit > 0 ? q->limit : -1);
+    sqlite3_bind_int64(st, 6, k.a);
+    sqlite3_bind_text(st, 7, k.b, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 8, k.c, -1, SQLITE_STATIC);
     int sc;
     while (rc == ENT_OK && (sc = sqlite3_step(st)) == SQLITE_ROW) {
         ent_level row;

@@ -215,6 +215,7 @@ done:
 
 struct level_rows {
     json_t *rows;
+    json_t *last_key; /* the last row's page key: the next page starts after it */
     bool costs; /* the asker may see what the stock cost (not a cashier or a label clerk) */
 };
 
@@ -240,6 +241,8 @@ static int add_level(const ent_level *l, void *ud)
         json_object_set_new(o, "cost_currency", jstr(l->cost_currency));
     }
     json_array_append_new(x->rows, o);
+    json_decref(x->last_key);
+    x->last_key = jstr(l->key);
     return 0;
 }
 
@@ -248,22 +251,29 @@ static int levels(struct req *r, ent_levels_query *q, struct reply *out)
     int64_t limit;
     ent_db *db = srv_reader(out);
     if (db == NULL || arg_text(r, "product", &q->product, out) || arg_text(r, "location", &q->location, out) ||
-        arg_text(r, "origin", &q->origin, out) || arg_whole(r, "limit", 1, 100000, 1000, &limit, out))
+        arg_text(r, "origin", &q->origin, out) || arg_text(r, "after", &q->after, out) ||
+        arg_whole(r, "limit", 1, 100000, 1000, &limit, out))
         return 0;
     q->limit = limit;
     /* Where each lot lies and how many is for everyone on the floor; what
      * it cost is for those who read reports, keep the stock or set prices. */
     int role = r->who.role;
-    struct level_rows x = {json_array(), ent_role_may(role, ENT_RIGHT_READ) || ent_role_may(role, ENT_RIGHT_STOCK) ||
+    struct level_rows x = {json_array(), NULL, ent_role_may(role, ENT_RIGHT_READ) || ent_role_may(role, ENT_RIGHT_STOCK) ||
                                              ent_role_may(role, ENT_RIGHT_CATALOG)};
     json_t *rows = x.rows;
     int rc = ent_stock_levels(db, q, add_level, &x);
     if (rc != ENT_OK) {
         json_decref(rows);
+        json_decref(x.last_key);
         reply_ent(out, db, rc);
         return 0;
     }
-    reply_json(out, 200, json_pack("{s:o}", "levels", rows));
+    /* A full page may have more after it: "next" is the key to ask for as
+     * ?after=; null when the list ended on this page. */
+    json_t *next = json_array_size(rows) == (size_t)limit && x.last_key ? x.last_key : json_null();
+    if (next != x.last_key)
+        json_decref(x.last_key);
+    reply_json(out, 200, json_pack("{s:o, s:o}", "levels", rows, "next", next));
     return 0;
 }
 

@@ -20,6 +20,10 @@ echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); first open
 gtin=$(sqlite3 "$db" "SELECT p.gtin FROM stock_sum_product s JOIN product p ON p.id = s.product_id
                       WHERE s.qty > 0 AND p.gtin IS NOT NULL ORDER BY s.product_id DESC LIMIT 1")
 word=$(sqlite3 "$db" "SELECT substr(name_zh, 1, 2) FROM product WHERE name_zh IS NOT NULL ORDER BY id DESC LIMIT 1")
+# the keys of the first pages' last rows, for the second pages
+key_product=$(e --json stock levels --limit 100 | jq -r '.[-1].key')
+key_lot=$(e --json stock levels --by lot --limit 100 | jq -r '.[-1].key')
+key_location=$(e --json stock levels --by location --limit 100 | jq -r '.[-1].key')
 
 # best wall (ms, taken around GNU time, which adds the same to every
 # command) and that run's peak RSS (KB) of RUNS runs of one command
@@ -57,6 +61,9 @@ location list|location list
 stock levels --by origin|stock levels --by origin
 stock levels (by product, first 100)|stock levels
 stock levels --by location|stock levels --by location
+stock levels --by location --after KEY|stock levels --by location --after $key_location
+stock levels --after KEY (2nd page)|stock levels --after $key_product
+stock levels --by lot --after KEY|stock levels --by lot --after $key_lot
 stock levels --by lot (first 100)|stock levels --by lot
 stock levels --low --limit 20|stock levels --low --limit 20
 stock levels --expiring 30 (first 100)|stock levels --expiring 30

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import urllib.parse
 
 sys.path.insert(0, os.path.dirname(__file__))
 import serve_lib as L  # noqa: E402
@@ -252,6 +253,23 @@ refused("POST", "journal/close", None, SUP, 422, "invalid")
 refused("PATCH", "store", None, M, 422, "invalid")
 refused("POST", "flow/import", {"sensor": "D1"}, M, 415, "unsupported_media_type")
 refused("GET", "journal/closings?limit=0", None, AUD, 422, "invalid", "limit")
+
+# ---- stock levels a page at a time: ?after= the "next" of the page before
+for q in ("stock?by=product", "stock?by=location", "stock?by=lot", "stock?by=origin", "stock/low?x=",
+          "stock/expiring?before=2099-12-31"):
+    st, _, whole = srv.req("GET", V1 + q + "&limit=1000", token=M)
+    check(st == 200 and whole["next"] is None, f"{q}: the whole list has no next page: {st} {whole}")
+    rows, nxt = [], None
+    for _ in range(100):
+        st, _, b = srv.req("GET", V1 + q + "&limit=1" + ("&after=" + urllib.parse.quote(nxt, safe="") if nxt else ""), token=M)
+        check(st == 200, f"{q} after {nxt}: {st} {b}")
+        rows += b["levels"]
+        nxt = b["next"]
+        if nxt is None:
+            break
+    check(rows == whole["levels"], f"{q}: the pages put together are the list: {rows} != {whole['levels']}")
+    check(len(rows) >= 2 or q.startswith("stock/low"), f"{q}: more than one page tested: {rows}")
+refused("GET", "stock?by=location&after=x", None, M, 422, "invalid", text="page key")
 
 # ---- the store's details
 st, _, b = srv.req("GET", V1 + "store", token=TOK["cashier"])

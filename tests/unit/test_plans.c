@@ -70,7 +70,8 @@ static const struct {
     {"FROM product WHERE retired_at IS NULL AND (?2 IS NULL OR origin = ?2) ORDER BY id LIMIT",
      "product list --limit N: the catalogue in the order it was added (rowid), stops at the limit", true},
     {"loc.code, loc.kind, NULL, NULL, NULL, NULL, 0, SUM(b.qty)",
-     "NOT DONE (issue 21 left): stock levels by location, unnarrowed, still adds up every balance", false},
+     "stock levels by location of one origin (--origin): adds up that origin's balances; the location "
+     "summary (schema 19) is kept per cost currency, not per origin (the unnarrowed view reads it)", false},
 };
 
 /* The names a large table goes by in sql: itself, and an alias after it. */
@@ -147,6 +148,24 @@ static int one_lot(const ent_level *l, void *ud)
     return 0;
 }
 
+/* Keeps the last row's page key (and a lot, as one_lot). */
+static int last_key(const ent_level *l, void *ud)
+{
+    snprintf(ud, 128, "%s", l->key ? l->key : "");
+    return 0;
+}
+
+/* Each view again from the key of its first page's last row (the next
+ * page: its plan must walk from the key too). */
+static void next_page(ent_db *db, ent_levels_query q)
+{
+    char key[128] = "";
+    assert_int_equal(ent_stock_levels(db, &q, last_key, key), ENT_OK);
+    assert_true(key[0] != '\0');
+    q.after = key;
+    assert_int_equal(ent_stock_levels(db, &q, last_key, key), ENT_OK);
+}
+
 /* What the interactive paths call, with the codes of the demo. */
 static void run_paths(ent_db *db, const char *gtin, const char *loc, const char *gtin_lot)
 {
@@ -161,6 +180,7 @@ static void run_paths(ent_db *db, const char *gtin, const char *loc, const char 
     for (int i = 0; i < 4; i++) {
         ent_levels_query q = {.by = by[i], .limit = 100};
         assert_int_equal(ent_stock_levels(db, &q, one_lot, lot), ENT_OK);
+        next_page(db, (ent_levels_query){.by = by[i], .limit = by[i] == ENT_BY_ORIGIN ? 3 : 20});
         q.product = gtin; /* product show, and a commodity's page */
         assert_int_equal(ent_stock_levels(db, &q, one_lot, lot), ENT_OK);
         q.product = NULL;
@@ -172,8 +192,13 @@ static void run_paths(ent_db *db, const char *gtin, const char *loc, const char 
     }
     ent_levels_query low = {.by = ENT_BY_PRODUCT, .low = 1, .limit = 20};
     assert_int_equal(ent_stock_levels(db, &low, one_lot, lot), ENT_OK);
+    next_page(db, (ent_levels_query){.by = ENT_BY_PRODUCT, .low = 1, .limit = 3});
     ent_levels_query exp = {.by = ENT_BY_LOT, .expiring_before = "2026-12-31", .limit = 100};
     assert_int_equal(ent_stock_levels(db, &exp, one_lot, lot), ENT_OK);
+    next_page(db, (ent_levels_query){.by = ENT_BY_LOT, .expiring_before = "2026-12-31", .limit = 3});
+    /* the lots without an expiry come last: a page key among them */
+    next_page(db, (ent_levels_query){.by = ENT_BY_LOT, .limit = 100000});
+    next_page(db, (ent_levels_query){.by = ENT_BY_PRODUCT, .origin = "FR", .limit = 3});
     assert_int_equal(ent_stock_history(db, gtin, 50, (ent_move_cb)count_row, &n), ENT_OK);
     assert_int_equal(ent_product_each(db, NULL, NULL, 5, (ent_product_cb)count_row, &n), ENT_OK);
     assert_int_equal(ent_product_each(db, "橄榄", NULL, 20, (ent_product_cb)count_row, &n), ENT_OK);

@@ -839,6 +839,10 @@ static void migration_8(void **state)
         "DROP TRIGGER stock_sum_lot_balance_insert; DROP TRIGGER stock_sum_lot_balance_update;"
         "DROP TRIGGER stock_sum_lot_balance_rekey; DROP TRIGGER stock_sum_lot_balance_delete;"
         "DROP TRIGGER stock_sum_lot_lot_change; DROP TRIGGER stock_sum_lot_unit_change;"
+        "DROP TRIGGER stock_sum_loccur_insert; DROP TRIGGER stock_sum_loccur_update;"
+        "DROP TRIGGER stock_sum_loccur_delete; DROP TRIGGER stock_sum_loccur_rekey;"
+        "DROP TRIGGER stock_sum_loccur_lot_change; DROP TRIGGER stock_sum_loccur_unit_change;"
+        "DROP VIEW stock_sum_location_cur_of; DROP TABLE stock_sum_location_cur;"
         "DROP TABLE stock_sum_lot; DROP TABLE stock_sum_origin; DROP TABLE stock_sum_product_origin;"
         /* selling units */
         "DROP TABLE sell_unit; ALTER TABLE product DROP COLUMN sell_unit; ALTER TABLE sale_line DROP COLUMN sell_unit;"

@@ -567,10 +567,30 @@ try:
     width(1920, 1000)
     logout()
 
-    # the reports, after the sale, as the manager: charts drawn by the page
+    # the reports, after the sale, as the manager: charts drawn by the page.
+    # 52 more lots expiring soon: the list shows 50 and a "more" button
+    # that adds the rest (the next page after the last row shown).
+    soon = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
+    for i in range(52):
+        L.cli("stock", "receive", "--product", L.COLA, "--qty", "1", "--lot", f"SOON{i:02}", "--origin", "GB",
+              "--expiry", soon, "--location", "S1")
     login("manager.1")
     width(1920, 1000)
     drv.get(BASE + "#/reports")
+    by("#rep-expiring-more")
+    n_first = len(drv.find_elements(By.CSS_SELECTOR, "#rep-expiring tbody tr"))
+    check(n_first == 50 and drv.find_element(By.ID, "rep-expiring-more").is_displayed(),
+          f"expiring: the first page of 50 rows and a more button: {n_first}")
+    by("#rep-expiring-more").click()
+    try:
+        wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#rep-expiring tbody tr")) > 50)
+    except TimeoutException:
+        pass
+    lots = [e.text for e in drv.find_elements(By.CSS_SELECTOR, "#rep-expiring tbody tr td:nth-child(2)")]
+    want = {f"SOON{i:02}" for i in range(52)} | {"OLD"}
+    check(len(lots) > 50 and len(set(lots)) == len(lots) and want <= set(lots)
+          and not drv.find_element(By.ID, "rep-expiring-more").is_displayed(),
+          f"more: the rows after the first page, none twice, and no more button at the end: {lots}")
     by("#chart-origin rect")
     bars = drv.find_elements(By.CSS_SELECTOR, "#chart-origin rect")
     labels = [e.text for e in drv.find_elements(By.CSS_SELECTOR, "#chart-origin text.lbl")]
@@ -586,6 +606,7 @@ try:
     check(len(ys) >= 3 and ys[-2] == min(ys) and ys[-1] > ys[-2] and ys[-3] > ys[-2],
           f"customer flow: 12, 30, 18 at 09-11 drawn as a peak at 10: {ys}")
     check(text_in("#rep-expiring", "OLD"), "the expired lot is listed as expiring")
+    drv.execute_script("window.scrollTo(0, 0)")  # the click on more scrolled down to the list
     shot("reports", 1920)
     doc_shot("reports", 1280, 620, 0.6)
     width(360, 780)

@@ -1,6 +1,6 @@
 // 报表: stock by origin country (an SVG bar chart drawn here), low stock and
 // lots expiring soon, each with its CSV.
-import { t, api, el, svg, table, csvDownload, money } from "./core.js";
+import { t, api, el, svg, csvDownload, money } from "./core.js";
 
 // Horizontal bars: one row per label, the value written at the bar's end.
 export function barChart(rows, id) {
@@ -41,31 +41,61 @@ export function lineChart(hours, series, id) {
   return el("div", {}, s, legend);
 }
 
+// Low stock and expiring lots come a page at a time: a "more" button asks
+// for the rows after the last one shown (the answer's next key, ?after=).
+const PAGE = 50;
+
 function isoDate(d) {
   return d.toISOString().slice(0, 10);
 }
 
 export async function reportsPage(view) {
   const since = isoDate(new Date(Date.now() - 30 * 864e5));
+  const expBefore = isoDate(new Date(Date.now() + 90 * 864e5));
   const [sales, counters, cashiers, flow, byOrigin, low, exp] = await Promise.all([
     api("GET", `reports/sales?by=origin&from=${since}`),
     api("GET", `reports/sales?by=counter&from=${since}`),
     api("GET", `reports/sales?by=cashier&from=${since}`),
     api("GET", `reports/flow?by=hour&from=${since}`),
     api("GET", "stock?by=origin"),
-    api("GET", "stock/low"),
-    api("GET", `stock/expiring?before=${isoDate(new Date(Date.now() + 90 * 864e5))}`),
+    api("GET", `stock/low?limit=${PAGE}`),
+    api("GET", `stock/expiring?before=${expBefore}&limit=${PAGE}`),
   ]);
   const today = isoDate(new Date());
   const origins = {};
   for (const l of byOrigin.levels) origins[l.origin || "—"] = (origins[l.origin || "—"] || 0) + l.qty;
   const rows = Object.entries(origins).map(([label, value]) => ({ label, value })).sort((a, b) => b.value - a.value);
   const name = (l) => l.name_zh || l.name_en || l.gtin || l.sku;
-  const section = (title, id, heads, data, marks) => el("section.card", { id },
-    el("div.row.between", {}, el("h2", {}, title),
-      el("button", { type: "button", onclick: () => csvDownload(`${id}.csv`, heads, data) }, t("reports.csv"))),
-    data.length ? table(heads, data.map((r, i) => el(`tr${marks && marks[i] ? ".bad" : ""}`, {},
-      r.map((c) => el("td", {}, c))))) : el("p.muted", {}, t("reports.none")));
+  // page: { path, first (the answer), cells(level), bad(level) }; the CSV
+  // holds the rows shown
+  const section = (title, id, heads, page) => {
+    const data = [];
+    const body = el("tbody");
+    const add = (levels) => levels.forEach((l) => {
+      const r = page.cells(l);
+      data.push(r);
+      body.append(el(`tr${page.bad && page.bad(l) ? ".bad" : ""}`, {}, r.map((c) => el("td", {}, c))));
+    });
+    add(page.first.levels);
+    let next = page.first.next;
+    const more = el("button", { type: "button", id: `${id}-more`, hidden: !next, onclick: async () => {
+      more.disabled = true;
+      try {
+        const r = await api("GET", `${page.path}&after=${encodeURIComponent(next)}`);
+        add(r.levels);
+        next = r.next;
+      } finally {
+        more.disabled = false;
+        more.hidden = !next;
+      }
+    } }, t("reports.more"));
+    const tbl = el("div.scroll", {}, el("table", {},
+      el("thead", {}, el("tr", {}, heads.map((h) => el("th", {}, h)))), body));
+    return el("section.card", { id },
+      el("div.row.between", {}, el("h2", {}, title),
+        el("button", { type: "button", onclick: () => csvDownload(`${id}.csv`, heads, data) }, t("reports.csv"))),
+      data.length ? tbl : el("p.muted", {}, t("reports.none")), more);
+  };
   const bars = (r) => r.rows.map((x) => ({ label: x.key || x.name || "—", value: x.value,
     text: money(x.value, "CNY") }));
   // by hour of the day, the days added up, every hour from the first to the last with data
@@ -97,8 +127,9 @@ export async function reportsPage(view) {
     el("section.card", { id: "rep-origin" }, el("h2", {}, t("reports.by_origin")), barChart(rows, "chart-origin")),
     el("div.two", {},
       section(t("reports.low"), "rep-low", [t("counter.item"), "GTIN", t("stock.qty")],
-        low.levels.map((l) => [name(l), l.gtin || l.sku || "", l.qty])),
+        { path: `stock/low?limit=${PAGE}`, first: low, cells: (l) => [name(l), l.gtin || l.sku || "", l.qty] }),
       section(t("reports.expiring"), "rep-expiring", [t("counter.item"), t("stock.lot"), t("stock.expiry"), t("stock.location"), t("stock.qty")],
-        exp.levels.map((l) => [name(l), l.lot || "", l.expiry || "", l.location || "", l.qty]),
-        exp.levels.map((l) => l.expiry && l.expiry < today)))); // expired already: red
+        { path: `stock/expiring?before=${expBefore}&limit=${PAGE}`, first: exp,
+          cells: (l) => [name(l), l.lot || "", l.expiry || "", l.location || "", l.qty],
+          bad: (l) => l.expiry && l.expiry < today }))); // expired already: red
 }
