@@ -387,17 +387,7 @@ static int hq_report(struct cli *cli, const char *url, const struct report_args 
     else {
         static const char *const stock_head[] = {"store", "origin", "units", "lots"};
         static const char *const sales_head[] = {"store", "day", "origin", "lines", "units", "amount_minor"};
-        int ncols = stock ? 4 : 6;
-        struct cli_table *t = cli_table_new(ncols, stock ? stock_head : sales_head, stock ? "..nn" : "...nnn");
-        for (int r = 0; t && r < PQntuples(res); r++) {
-            const char *cells[6];
-            for (int c = 0; c < ncols; c++)
-                cells[c] = PQgetvalue(res, r, c);
-            cli_table_add(t, cells);
-        }
-        if (t)
-            cli_table_print(cli, t, stdout);
-        cli_table_free(t);
+        hq_print_rows(cli, res, stock ? 4 : 6, stock ? stock_head : sales_head, stock ? "..nn" : "...nnn");
     }
     PQclear(res);
     PQfinish(pg);

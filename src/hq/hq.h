@@ -73,4 +73,7 @@ int hq_product_cmd(struct cli *cli, int argc, char **argv);
 void hq_product_fields_from(json_t *o, ent_product_fields *f);
 int hq_report_run(struct cli *cli, const char *url, const struct hq_report_args *a);
 
+/* Prints the first ncols columns of every row of res as one table (at most 8). */
+void hq_print_rows(struct cli *cli, PGresult *res, int ncols, const char *const *head, const char *align);
+
 #endif

@@ -109,7 +109,7 @@ static int expiring_until(const struct hq_report_args *a, char on[ENT_DATE_SIZE]
     return 0;
 }
 
-static void print_rows(struct cli *cli, PGresult *res, int ncols, const char *const *head, const char *align)
+void hq_print_rows(struct cli *cli, PGresult *res, int ncols, const char *const *head, const char *align)
 {
     struct cli_table *t = cli_table_new(ncols, head, align);
     for (int r = 0; t && r < PQntuples(res); r++) {
@@ -141,15 +141,15 @@ int hq_report_run(struct cli *cli, const char *url, const struct hq_report_args 
     if (strcmp(a->what, "flow") == 0) {
         res = PQexecParams(pg, flow_sql, 3, NULL, (const char *[]){a->store, a->from, a->to}, NULL, NULL, 0);
         if (PQresultStatus(res) == PGRES_TUPLES_OK)
-            print_rows(cli, res, 6, flow_head, "..nnnn");
+            hq_print_rows(cli, res, 6, flow_head, "..nnnn");
     } else if (strcmp(a->what, "expiring") == 0) {
         res = PQexecParams(pg, expiring_sql, 3, NULL, (const char *[]){a->store, until, on}, NULL, NULL, 0);
         if (PQresultStatus(res) == PGRES_TUPLES_OK)
-            print_rows(cli, res, 7, exp_head, ".....nn");
+            hq_print_rows(cli, res, 7, exp_head, ".....nn");
     } else {
         res = PQexecParams(pg, holders_sql, 2, NULL, (const char *[]){a->store, a->code}, NULL, NULL, 0);
         if (PQresultStatus(res) == PGRES_TUPLES_OK)
-            print_rows(cli, res, 4, hold_head, ".nn.");
+            hq_print_rows(cli, res, 4, hold_head, ".nn.");
     }
     if (PQresultStatus(res) != PGRES_TUPLES_OK)
         st = hq_fail(pg, res, "reading the report");

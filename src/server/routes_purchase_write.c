@@ -412,21 +412,10 @@ static int run_receive(ent_db *db, ent_journal *j, struct job *job)
         return 0;
     ent_purchase_receipt rr = {
         .order = json_str(b, "order"),
-        .goods = {.product = json_str(b, "product"),
-                  .qty = json_int(b, "qty", 0),
-                  .lot = json_str(b, "lot"),
-                  .origin = json_str(b, "origin"),
-                  .declaration = json_str(b, "declaration"),
-                  .import_date = json_str(b, "import_date"),
-                  .production_date = json_str(b, "production_date"),
-                  .expiry = json_str(b, "expiry"),
-                  .unit_cost = json_int(b, "unit_cost", -1),
-                  .cost_currency = json_str(b, "cost_currency"),
-                  .location = json_str(b, "location"),
-                  .user = job->user,
-                  .note = json_str(b, "note")},
+        .goods = srv_receive_from(b, job->user),
         .over = json_is_true(json_object_get(b, "over")),
     };
+    rr.goods.supplier = NULL; /* the order names the supplier */
     int rc = ent_purchase_receive(db, lot_uuid, &rr);
     xanswer(&job->reply, db, rc, 201, json_pack("{s:s}", "lot_uuid", lot_uuid));
     if (rc == ENT_OK)

@@ -70,14 +70,9 @@ static const struct field receive_fields[] = {
     {NULL, F_STRING, 0},
 };
 
-static int run_receive(ent_db *db, ent_journal *j, struct job *job)
+ent_receive srv_receive_from(json_t *b, const char *user)
 {
-    (void)j;
-    json_t *b = job->arg;
-    char lot_uuid[37] = "";
-    if (act_as(db, job) != ENT_OK)
-        return 0;
-    ent_receive rv = {
+    return (ent_receive){
         .product = json_str(b, "product"),
         .qty = json_int(b, "qty", 0),
         .lot = json_str(b, "lot"),
@@ -90,9 +85,19 @@ static int run_receive(ent_db *db, ent_journal *j, struct job *job)
         .unit_cost = json_int(b, "unit_cost", -1),
         .cost_currency = json_str(b, "cost_currency"),
         .location = json_str(b, "location"),
-        .user = job->user,
+        .user = user,
         .note = json_str(b, "note"),
     };
+}
+
+static int run_receive(ent_db *db, ent_journal *j, struct job *job)
+{
+    (void)j;
+    json_t *b = job->arg;
+    char lot_uuid[37] = "";
+    if (act_as(db, job) != ENT_OK)
+        return 0;
+    ent_receive rv = srv_receive_from(b, job->user);
     int rc = ent_stock_receive(db, lot_uuid, &rv);
     reply_result(&job->reply, db, rc, 201, json_pack("{s:s}", "lot_uuid", lot_uuid));
     if (rc == ENT_OK)

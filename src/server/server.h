@@ -173,6 +173,8 @@ int json_check(struct reply *out, json_t *body, const struct field *fields, cons
 const char *json_str(json_t *obj, const char *name);
 /* An integer member, or def when absent. */
 int64_t json_int(json_t *obj, const char *name, int64_t def);
+/* A receipt of goods from a request body (the stock receive and the purchase receive). */
+ent_receive srv_receive_from(json_t *b, const char *user);
 
 /* ---- auth.c ---- */
 /* Who is asking (session cookie or Bearer token) and whether the route's
