@@ -571,8 +571,14 @@ static int code_owner(ent_db *db, const char *what, const char *code, int64_t se
     const char *k = gtin_key(code, key) ? key : code;
     if (k == key)
         gtin_forms(key, forms);
-    sqlite3_stmt *st = entx_stmt(db, "SELECT id, retired_at IS NOT NULL FROM product "
-                                    "WHERE (gtin = ?1 OR sku IN (?2, ?3, ?4, ?5)) AND id <> ?6 "
+    /* One probe per form, each leg on its own index: "gtin = ? OR sku IN
+     * (...)" made SQLite build a row set and a temporary index of the four
+     * forms on every call, a quarter of a large import's time. */
+    sqlite3_stmt *st = entx_stmt(db, "SELECT id, retired_at IS NOT NULL FROM product WHERE gtin = ?1 AND id <> ?6 "
+                                    "UNION ALL SELECT id, retired_at IS NOT NULL FROM product WHERE sku = ?2 AND id <> ?6 "
+                                    "UNION ALL SELECT id, retired_at IS NOT NULL FROM product WHERE sku = ?3 AND id <> ?6 "
+                                    "UNION ALL SELECT id, retired_at IS NOT NULL FROM product WHERE sku = ?4 AND id <> ?6 "
+                                    "UNION ALL SELECT id, retired_at IS NOT NULL FROM product WHERE sku = ?5 AND id <> ?6 "
                                     "UNION ALL SELECT b.product_id, p.retired_at IS NOT NULL "
                                     "FROM product_barcode b JOIN product p ON p.id = b.product_id "
                                     "WHERE b.code = ?1 AND b.product_id <> ?6 LIMIT 1");

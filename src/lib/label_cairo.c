@@ -4,6 +4,7 @@
 #include <cairo-pdf.h>
 #include <cairo.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,8 +126,11 @@ int entx_label_font_pick(ent_label_job *job, const char *want)
                           "no font with Chinese glyphs is installed: install fonts-noto-cjk or fonts-wqy-microhei");
 }
 
+static void memo_free(ent_label_job *job);
+
 void entx_label_measure_free(ent_label_job *job)
 {
+    memo_free(job);
     if (job->raster)
         cairo_surface_destroy(job->raster);
     job->raster = NULL;
@@ -145,12 +149,104 @@ static void set_font(cairo_t *cr, const ent_label_job *job, double size, bool bo
     cairo_set_font_size(cr, size);
 }
 
+/*
+ * Widths already measured, by text, size and weight. A batch measures the
+ * same strings over and over (the store's name wrapped a character at a
+ * time, "Origin: Italy", each size tried while shrinking to fit): asking
+ * cairo again was a sixth of a large job. Open addressing, at most
+ * MEMO_MAX entries (then new strings are measured every time).
+ */
+#define MEMO_MAX 65536
+struct memo_slot {
+    uint64_t hash; /* 0: free */
+    char *text;
+    double size, width, ascent;
+    bool bold;
+};
+struct memo {
+    struct memo_slot *v;
+    size_t cap, n;
+};
+
+static uint64_t memo_hash(const char *text, double size, bool bold)
+{
+    uint64_t h = 0xcbf29ce484222325ULL, bits;
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+        h = (h ^ *p) * 0x100000001b3ULL;
+    memcpy(&bits, &size, sizeof bits);
+    h = (h ^ bits) * 0x100000001b3ULL;
+    h = (h ^ (uint64_t)bold) * 0x100000001b3ULL;
+    return h ? h : 1;
+}
+
+static struct memo_slot *memo_find(const struct memo *m, uint64_t h, const char *text, double size, bool bold)
+{
+    size_t i = (size_t)h & (m->cap - 1);
+    while (m->v[i].hash != 0 && !(m->v[i].hash == h && m->v[i].size == size && m->v[i].bold == bold &&
+                                  strcmp(m->v[i].text, text) == 0))
+        i = (i + 1) & (m->cap - 1);
+    return &m->v[i];
+}
+
+/* The slot for the key: filled (hash set) when known, else free for it;
+ * NULL when the memo is full or out of memory. */
+static struct memo_slot *memo_slot(ent_label_job *job, uint64_t h, const char *text, double size, bool bold)
+{
+    struct memo *m = job->widths;
+    if (m == NULL) {
+        if ((m = calloc(1, sizeof *m)) == NULL || (m->v = calloc(1024, sizeof *m->v)) == NULL) {
+            free(m);
+            return NULL;
+        }
+        m->cap = 1024;
+        job->widths = m;
+    }
+    struct memo_slot *sl = memo_find(m, h, text, size, bold);
+    if (sl->hash != 0)
+        return sl;
+    if (m->n >= MEMO_MAX)
+        return NULL;
+    if ((m->n + 1) * 2 > m->cap) { /* grow: rehash every entry */
+        struct memo_slot *v = calloc(m->cap * 2, sizeof *v), *old = m->v;
+        if (v == NULL)
+            return NULL;
+        size_t cap = m->cap;
+        m->v = v;
+        m->cap = cap * 2;
+        for (size_t i = 0; i < cap; i++)
+            if (old[i].hash)
+                *memo_find(m, old[i].hash, old[i].text, old[i].size, old[i].bold) = old[i];
+        free(old);
+        sl = memo_find(m, h, text, size, bold);
+    }
+    return sl;
+}
+
+static void memo_free(ent_label_job *job)
+{
+    struct memo *m = job->widths;
+    if (m == NULL)
+        return;
+    for (size_t i = 0; i < m->cap; i++)
+        free(m->v[i].text);
+    free(m->v);
+    free(m);
+    job->widths = NULL;
+}
+
 int entx_label_measure_text(ent_label_job *job, double *width, double *ascent, const char *text, double size_mm,
                             bool bold)
 {
     cairo_t *cr = job->measure;
     cairo_text_extents_t te;
     cairo_font_extents_t fe;
+    uint64_t h = memo_hash(text, size_mm, bold);
+    struct memo_slot *sl = memo_slot(job, h, text, size_mm, bold);
+    if (sl && sl->hash) {
+        *width = sl->width;
+        *ascent = sl->ascent;
+        return ENT_OK;
+    }
     set_font(cr, job, size_mm, bold);
     cairo_text_extents(cr, text, &te);
     cairo_font_extents(cr, &fe);
@@ -160,6 +256,14 @@ int entx_label_measure_text(ent_label_job *job, double *width, double *ascent, c
     /* Some CJK fonts declare an ascent far above their glyphs; the em box's
      * share of it is what places the baseline sensibly in a box. */
     *ascent = fe.ascent / (fe.ascent + fe.descent) * size_mm;
+    if (sl && (sl->text = strdup(text)) != NULL) {
+        sl->hash = h;
+        sl->size = size_mm;
+        sl->bold = bold;
+        sl->width = *width;
+        sl->ascent = *ascent;
+        ((struct memo *)job->widths)->n++;
+    }
     return ENT_OK;
 }
 

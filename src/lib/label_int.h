@@ -140,6 +140,7 @@ struct ent_label_job {
     bool zpl_font_text;  /* ZPL text in the printer's resident fonts (else graphics) */
     void *raster;        /* cairo_surface_t (A8) the ZPL writer draws text on, one label at a time */
     bool blank_celsius;  /* the font's ℃ and ℉ draw nothing (WenQuanYi Micro Hei): write °C, °F */
+    void *widths;        /* measured widths by text, size and weight (label_cairo.c) */
     struct out_label *labels;
     size_t nlabels, cap;
     size_t total;        /* labels counting copies */

@@ -43,7 +43,54 @@ static pthread_mutex_t icu_lock = PTHREAD_MUTEX_INITIALIZER;
 static UTransliterator *icu_trans;
 static bool icu_failed;
 
+/* ICU transliterates one character in tens of microseconds, and a catalogue
+ * import asks for the same few thousand characters again and again (it was
+ * most of the time of a large import): every answer is kept, by code point,
+ * under the same lock. */
+#define ICU_MEMO_CAP 32768 /* slots; at most half are filled */
+struct icu_memo {
+    uint32_t cp; /* 0: free */
+    char r[12];  /* the reading; "" when it has none */
+};
+static struct icu_memo icu_memo[ICU_MEMO_CAP];
+static size_t icu_memo_n;
+
+static struct icu_memo *icu_memo_slot(uint32_t cp)
+{
+    size_t h = (size_t)((cp * 0x9E3779B1u) >> 17) & (ICU_MEMO_CAP - 1);
+    while (icu_memo[h].cp != 0 && icu_memo[h].cp != cp)
+        h = (h + 1) & (ICU_MEMO_CAP - 1);
+    return &icu_memo[h];
+}
+
+static int icu_reading_uncached(uint32_t cp, char *out, size_t len);
+
 static int icu_reading(uint32_t cp, char *out, size_t len)
+{
+    pthread_mutex_lock(&icu_lock);
+    struct icu_memo *m = cp ? icu_memo_slot(cp) : NULL;
+    bool known = m && m->cp == cp;
+    pthread_mutex_unlock(&icu_lock);
+    if (known) {
+        snprintf(out, len, "%s", m->r);
+        return (int)strlen(out);
+    }
+    int n = icu_reading_uncached(cp, out, len);
+    pthread_mutex_lock(&icu_lock);
+    m = cp ? icu_memo_slot(cp) : NULL;
+    /* A reading too long for the memo (none in pinyin) is simply not kept. */
+    if (m && m->cp == 0 && icu_memo_n < ICU_MEMO_CAP / 2 && (size_t)n < sizeof m->r && (size_t)n < len) {
+        memcpy(m->r, out, (size_t)n + 1);
+        if (n == 0)
+            m->r[0] = '\0';
+        m->cp = cp;
+        icu_memo_n++;
+    }
+    pthread_mutex_unlock(&icu_lock);
+    return n;
+}
+
+static int icu_reading_uncached(uint32_t cp, char *out, size_t len)
 {
     static const char rules[] = "Han-Latin; NFD; [\\u0300\\u0301\\u0304\\u030C] Remove; NFC; Lower";
     UChar buf[32], id[sizeof rules];
