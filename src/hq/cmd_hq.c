@@ -13,6 +13,7 @@ static const char hq_help[] =
     "usage: entrepot hq init --pg URL\n"
     "       entrepot hq store add CODE --name NAME --pg URL [--password-file PATH]\n"
     "       entrepot hq store list --pg URL\n"
+    "       entrepot hq reader add NAME --pg URL [--password-file PATH]\n"
     "       entrepot hq price set CODE [--price 12.50] [--name-zh NAME] [--name-en NAME]\n"
     "                             [--store CODE] --pg URL\n"
     "       entrepot hq report stock|sales [--store CODE] [--from DATE] [--to DATE] --pg URL\n"
@@ -34,6 +35,10 @@ static const char hq_help[] =
     "            password is written to --password-file (a new file, mode 0600; copy it\n"
     "            to the store) or, without it, printed once on standard output.\n"
     "store list  the stores and their roles.\n"
+    "reader add  makes a read-only role for the chain-wide views (NAME: 2 to 16\n"
+    "            small letters and digits; role entrepot_reader_NAME): it reads\n"
+    "            every store's rows and can change nothing; its password as for\n"
+    "            store add. Head office's administrator must be a superuser.\n"
     "price set   sets a commodity's (GTIN or SKU) price and names for every store, or\n"
     "            for one (--store); each store applies the changes in order at its\n"
     "            next sync, in one transaction, and queues their shelf labels.\n"
@@ -243,6 +248,96 @@ done:
     return st;
 }
 
+/* A reader's name: 2 to 16 small letters and digits. */
+static bool reader_name_valid(const char *name)
+{
+    size_t n = strlen(name);
+    return n >= 2 && n <= 16 && strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789") == n;
+}
+
+/* The chain-wide views read every store's rows, which a store's role cannot
+ * (row-level security): a reader is a role of its own that bypasses the
+ * row policies but holds only SELECT, and whose every transaction is read
+ * only. Its password reaches head office only as a SCRAM verifier. */
+static int make_reader(PGconn *pg, const char *role, const char *password)
+{
+    char *verifier = PQencryptPasswordConn(pg, password, role, "scram-sha-256");
+    if (verifier == NULL)
+        return hq_fail(pg, NULL, "hashing the reader's password");
+    char *ident = PQescapeIdentifier(pg, role, strlen(role));
+    char *lit = PQescapeLiteral(pg, verifier, strlen(verifier));
+    PQfreemem(verifier);
+    int st = 0;
+    PGresult *res = PQexecParams(pg, "SELECT count(*) FROM pg_roles WHERE rolname = $1", 1, NULL,
+                                 (const char *[]){role}, NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK)
+        st = hq_fail(pg, res, "looking for the reader");
+    else if (strcmp(PQgetvalue(res, 0, 0), "0") != 0)
+        st = cli_error(EXIT_REFUSED, "a PostgreSQL role %s already exists: head office does not take it over", role);
+    PQclear(res);
+    if (st == 0 && (ident == NULL || lit == NULL))
+        st = hq_fail(pg, NULL, "quoting the role");
+    char *sql = NULL;
+    size_t len = (ident ? strlen(ident) * 3 : 0) + (lit ? strlen(lit) : 0) + 512;
+    if (st == 0 && (sql = malloc(len)) == NULL)
+        st = cli_error(EXIT_IO, "out of memory");
+    if (st == 0) {
+        snprintf(sql, len, "CREATE ROLE %s LOGIN NOINHERIT BYPASSRLS CONNECTION LIMIT 8 PASSWORD %s", ident, lit);
+        st = hq_exec(pg, "creating the reader's role", sql);
+    }
+    if (st == 0) {
+        snprintf(sql, len, "ALTER ROLE %s SET default_transaction_read_only = on", ident);
+        st = hq_exec(pg, "making the reader read only", sql);
+    }
+    if (st == 0) {
+        snprintf(sql, len, "GRANT USAGE ON SCHEMA hq TO %s; GRANT SELECT ON hq.store, hq.event, hq.sales_day, "
+                           "hq.price_change, hq.product TO %s", ident, ident);
+        st = hq_exec(pg, "granting the reader its reading", sql);
+    }
+    free(sql);
+    PQfreemem(ident);
+    PQfreemem(lit);
+    return st;
+}
+
+static int hq_reader_add(const char *url, const char *name, const char *password_file)
+{
+    char password[33], role[64], v[ENT_CLIP_SIZE];
+    PGconn *pg = NULL;
+    int st, version = 0;
+    if (!reader_name_valid(name))
+        return cli_error(EXIT_USAGE, "'%s' is not a reader's name: 2 to 16 small letters and digits",
+                         ent_text_clip(v, sizeof v, name, 40));
+    snprintf(role, sizeof role, "entrepot_reader_%s", name);
+    if ((st = hq_connect(&pg, url, NULL, false)) != 0)
+        return st;
+    if ((st = hq_schema_version(pg, &version)) != 0)
+        goto done;
+    if (version != hq_migration_count) {
+        st = cli_error(EXIT_REFUSED, "head office's schema is at version %d, not %d: run entrepot hq init first",
+                       version, hq_migration_count);
+        goto done;
+    }
+    if ((st = new_password(password)) != 0)
+        goto done;
+    if (password_file && (st = write_password(password_file, password)) != 0)
+        goto done;
+    if ((st = hq_exec(pg, "starting the transaction", "BEGIN")) == 0 && (st = make_reader(pg, role, password)) == 0)
+        st = hq_exec(pg, "committing", "COMMIT");
+    if (st != 0 && password_file)
+        unlink(password_file);
+    if (st == 0)
+        printf("reader %s made at head office: it reads every store's rows and changes nothing\n", role);
+    if (st == 0 && password_file == NULL)
+        printf("its password (shown this once; keep it in a file of mode 0600):\n%s\n", password);
+    else if (st == 0)
+        printf("its password is in %s (mode 0600)\n", password_file);
+done:
+    explicit_bzero(password, sizeof password);
+    PQfinish(pg);
+    return st;
+}
+
 static int hq_store_list(struct cli *cli, const char *url)
 {
     PGconn *pg = NULL;
@@ -427,6 +522,8 @@ int cmd_hq(struct cli *cli, int argc, char **argv)
         return cli_stdout_status(hq_init(hq_url(url)));
     if (npos == 3 && strcmp(pos[0], "store") == 0 && strcmp(pos[1], "add") == 0)
         return cli_stdout_status(hq_store_add(hq_url(url), pos[2], name, password_file));
+    if (npos == 3 && strcmp(pos[0], "reader") == 0 && strcmp(pos[1], "add") == 0)
+        return cli_stdout_status(hq_reader_add(hq_url(url), pos[2], password_file));
     if (npos == 2 && strcmp(pos[0], "store") == 0 && strcmp(pos[1], "list") == 0)
         return cli_stdout_status(hq_store_list(cli, hq_url(url)));
     if (npos == 3 && strcmp(pos[0], "price") == 0 && strcmp(pos[1], "set") == 0) {
@@ -448,5 +545,5 @@ int cmd_hq(struct cli *cli, int argc, char **argv)
         ra.store = pa.store;
         return cli_stdout_status(hq_report(cli, hq_url(url), &ra));
     }
-    return cli_error(EXIT_USAGE, "hq needs init, store add CODE, store list, price set CODE or report (see --help)");
+    return cli_error(EXIT_USAGE, "hq needs init, store add CODE, store list, reader add NAME, price set CODE or report (see --help)");
 }

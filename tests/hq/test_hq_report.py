@@ -156,6 +156,39 @@ check(len(chain) == 1 and int(chain[0]["units"]) == sum(x[1] for x in local), f"
 rows = report("holders", "0000000000000")
 check(len(rows) == 1 and rows[0]["store"] == "*" and int(rows[0]["units"]) == 0, f"nobody holds an unknown code: {rows}")
 
+# ---- a reader: every store's rows, read only (the chain-wide views) -----------
+READER = os.path.join(W, "reader.pass")
+p = hq("reader", "add", "web", "--password-file", READER)
+check(p.returncode == 0 and "entrepot_reader_web" in p.stdout, f"hq reader add: {p.returncode} {p.stderr}")
+check(os.stat(READER).st_mode & 0o777 == 0o600, "the reader's password file is 0600")
+with open(READER) as f:
+    secret = f.read().strip()
+check(secret not in p.stdout + p.stderr and secret not in C.log_text(), "the reader's password is in no output or log")
+e = dict(os.environ, PGPASSWORD=secret)
+url = C.store_url("SH01").replace("entrepot_store_sh01", "entrepot_reader_web")
+
+
+def as_reader(sql):
+    return H.subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", url, "-c", sql],
+                            capture_output=True, text=True, env=e)
+
+
+q = as_reader("SELECT count(*) FROM hq.event")
+check(q.returncode == 0 and q.stdout.strip() == C.psql("SELECT count(*) FROM hq.event"),
+      f"the reader sees every store's events: {q.stdout} {q.stderr}")
+q = as_reader("SELECT count(DISTINCT store) FROM hq.sales_day")
+check(q.returncode == 0 and q.stdout.strip() == "3", f"the reader sees the three stores' sales: {q.stdout} {q.stderr}")
+before = C.psql("SELECT count(*), coalesce(sum(seq), 0) FROM hq.event")
+for sql in ("DELETE FROM hq.event", "UPDATE hq.sales_day SET amount = 0",
+            "BEGIN READ WRITE; INSERT INTO hq.store (code, name, role) VALUES ('XX', 'x', 'x'); COMMIT"):
+    q = as_reader(sql)
+    check(q.returncode != 0, f"the reader may not write: {sql}: {q.stderr}")
+check(C.psql("SELECT count(*), coalesce(sum(seq), 0) FROM hq.event") == before, "the reader changed nothing")
+for bad, code, words in ((("Web",), 2, "reader's name"), (("w",), 2, "reader's name"),
+                         (("web",), 1, "already exists")):
+    p = hq("reader", "add", *bad)
+    check(p.returncode == code and words in p.stderr, f"hq reader add {bad} refused: {p.returncode} {p.stderr}")
+
 # ---- bad input: exit 2, head office as it was ---------------------------------
 before = C.psql("SELECT count(*), coalesce(sum(seq), 0) FROM hq.event")
 for bad, words in ((("holders",), "needs the commodity"), (("holders", "a b"), "not a GTIN"),
