@@ -130,6 +130,23 @@ ENT_API int ent_db_syncer_open(ent_db *db, ent_db_syncer **out);
 ENT_API int ent_db_syncer_sync(ent_db_syncer *s);
 ENT_API void ent_db_syncer_close(ent_db_syncer *s);
 
+/*
+ * The write-ahead log's checkpoint off the committing thread. Once
+ * ent_db_checkpointer_open has opened a checkpointer on db, db no longer
+ * checkpoints inside the COMMIT that passes 1000 pages of log (copying them
+ * into the database and waiting for the disk, while every write behind it
+ * waits); a thread with a connection of its own to the same file does it
+ * meanwhile (PASSIVE: it blocks neither db nor readers, and copies only what
+ * is committed). Open and close it from the thread that owns db, with no
+ * transaction open; close before ent_db_close: db checkpoints itself again.
+ * ent_db_checkpointer_wait waits until no checkpoint is due or running and
+ * returns how many so far copied the whole log.
+ */
+typedef struct ent_db_checkpointer ent_db_checkpointer;
+ENT_API int ent_db_checkpointer_open(ent_db *db, ent_db_checkpointer **out);
+ENT_API int64_t ent_db_checkpointer_wait(ent_db_checkpointer *c);
+ENT_API void ent_db_checkpointer_close(ent_db_checkpointer *c);
+
 /* Called once per problem found by ent_db_check(); text is borrowed. */
 typedef void (*ent_check_cb)(const char *problem, void *ud);
 

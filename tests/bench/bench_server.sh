@@ -6,6 +6,9 @@
 #     single-row durable SQLite commit rate on the same disk;
 #  3. resident memory with 200 open connections.
 #   tests/bench/bench_server.sh ENTREPOT_BIN [SECONDS]
+# BENCH_OUTBOX=off (a measuring switch, never for a store): the outbox
+# triggers of schema 17 are dropped from the bench's own database first, to
+# measure what head office's outbox costs a sale (nothing is synced then).
 set -euo pipefail
 bin=$(realpath "$1")
 secs=${2:-5}
@@ -24,6 +27,11 @@ for c in "${codes[@]}"; do
 done
 printf "%s\n" "bench-password-1" | "$bin" --db "$db" user add bench --role manager --password-stdin >/dev/null
 token=$("$bin" --db "$db" token add --user bench --device bench 2>/dev/null)
+if [ "${BENCH_OUTBOX:-on}" = off ]; then
+    sqlite3 "$db" "$(sqlite3 "$db" "SELECT group_concat('DROP TRIGGER ' || name, '; ') FROM sqlite_master
+                                    WHERE type = 'trigger' AND name LIKE 'sync\_%' ESCAPE '\' AND name NOT LIKE 'sync\_outbox\_%' ESCAPE '\'")"
+    echo "outbox triggers: off ($(sqlite3 "$db" "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'sync%'") left: the outbox's own guards)"
+fi
 
 mkfifo "$dir/ready"
 t0=$(date +%s%N)

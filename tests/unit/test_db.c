@@ -556,6 +556,37 @@ static void group_commit_syncer(void **state)
     ent_db_close(db);
 }
 
+/* The log's checkpoint on a thread of its own: the connection's commits
+ * pass 1000 pages of log, the checkpointer copies them (the whole log, while
+ * the connection waits for nothing), every write is still there, and once it
+ * is closed the connection goes on as before. */
+static void checkpoint_thread(void **state)
+{
+    (void)state;
+    ent_db *db = NULL;
+    ent_db_checkpointer *c = NULL;
+    assert_int_equal(ent_db_open(&db, path, ENT_OPEN_CREATE), ENT_OK);
+    assert_int_equal(ent_store_init(db, "SH01", "x", NULL, NULL), ENT_OK);
+    int before = locations_seen(path);
+    assert_int_equal(ent_db_checkpointer_open(db, &c), ENT_OK);
+    assert_non_null(c);
+    assert_int_equal(ent_db_checkpointer_wait(c), 0); /* nothing due yet */
+    /* Each commit writes at least one page of log: 1200 of them pass 1000. */
+    for (int i = 0; i < 1200; i++) {
+        char code[16];
+        snprintf(code, sizeof code, "C-%d", i);
+        assert_int_equal(ent_location_add(db, code, "shelf", NULL), ENT_OK);
+    }
+    assert_true(ent_db_checkpointer_wait(c) >= 1);
+    assert_int_equal(locations_seen(path), before + 1200);
+    ent_db_checkpointer_close(c);
+    assert_int_equal(ent_db_checkpointer_wait(NULL), 0);
+    ent_db_checkpointer_close(NULL);
+    assert_int_equal(ent_location_add(db, "C-LAST", "shelf", NULL), ENT_OK);
+    assert_int_equal(locations_seen(path), before + 1201);
+    ent_db_close(db);
+}
+
 /* Opening a second connection in a process must not drop the locks of the
  * first: another program closing its own connection would then delete the
  * WAL, and this process would never see a write again (found with the
@@ -605,6 +636,7 @@ int main(void)
         cmocka_unit_test(uuids_ordered),
         cmocka_unit_test_setup_teardown(group_commit_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(group_commit_syncer, setup, teardown),
+        cmocka_unit_test_setup_teardown(checkpoint_thread, setup, teardown),
         cmocka_unit_test_setup_teardown(open_keeps_locks, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -807,8 +807,8 @@ static void migration_8(void **state)
     sqlite3 *raw;
     assert_int_equal(sqlite3_open(test_db_path, &raw), SQLITE_OK);
     static const char old[] =
-        /* the outbox (017) first: its triggers name columns dropped below */
-        "DROP TRIGGER sync_lot_insert; DROP TRIGGER sync_stock_move_insert; DROP TRIGGER sync_stock_count_insert; DROP TRIGGER sync_stock_count_update; DROP TRIGGER sync_sale_insert; DROP TRIGGER sync_sale_line_insert; DROP TRIGGER sync_sale_pay_insert; DROP TRIGGER sync_journal_insert; DROP TRIGGER sync_flow_count_insert; DROP TRIGGER sync_flow_count_update; DROP TRIGGER sync_label_queue_insert; DROP TRIGGER sync_label_print_insert; DROP TABLE sync_outbox; DROP TABLE sync_state;"
+        /* the outbox (017, its UUIDs in time order 020) first: its triggers name columns dropped below */
+        "DROP TRIGGER sync_lot_insert; DROP TRIGGER sync_stock_move_insert; DROP TRIGGER sync_stock_count_insert; DROP TRIGGER sync_stock_count_update; DROP TRIGGER sync_sale_insert; DROP TRIGGER sync_sale_line_insert; DROP TRIGGER sync_sale_pay_insert; DROP TRIGGER sync_journal_insert; DROP TRIGGER sync_flow_count_insert; DROP TRIGGER sync_flow_count_update; DROP TRIGGER sync_label_queue_insert; DROP TRIGGER sync_label_print_insert; DROP VIEW sync_uuid; DROP TABLE sync_outbox; DROP TABLE sync_state;"
         "UPDATE sale_sum_origin SET lines = lines - ret_lines;"
         "UPDATE sale_sum_product SET lines = lines - ret_lines;"
         "ALTER TABLE sale_sum_hour DROP COLUMN ret_value; ALTER TABLE sale_sum_hour DROP COLUMN ret_units;"
