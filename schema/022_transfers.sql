@@ -91,6 +91,11 @@ BEGIN
     INSERT INTO sync_outbox (uuid, kind, at, body) VALUES (lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6))), 'supplier_item', new.changed_at,
         json_object('supplier', (SELECT code FROM supplier WHERE id = new.supplier_id), 'product', (SELECT coalesce(gtin, sku) FROM product WHERE id = new.product_id), 'supplier_code', new.supplier_code, 'pack_size', new.pack_size, 'last_price', new.last_price, 'changed_at', new.changed_at, 'changed_by', new.changed_by));
 END;
+CREATE TRIGGER sync_supplier_item_delete AFTER DELETE ON supplier_item
+BEGIN
+    INSERT INTO sync_outbox (uuid, kind, at, body) VALUES (lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6))), 'supplier_item', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),
+        json_object('supplier', (SELECT code FROM supplier WHERE id = old.supplier_id), 'product', (SELECT coalesce(gtin, sku) FROM product WHERE id = old.product_id), 'removed', json('true')));
+END;
 CREATE TRIGGER sync_purchase_order_insert AFTER INSERT ON purchase_order
 BEGIN
     INSERT INTO sync_outbox (uuid, kind, at, body) VALUES (lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6))), 'purchase', new.created_at,
@@ -151,6 +156,13 @@ CREATE TRIGGER sync_landed_lot_update AFTER UPDATE ON landed_lot
 BEGIN
     INSERT INTO sync_outbox (uuid, kind, at, body) VALUES (lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6))), 'landed', new.computed_at,
         json_object('declaration', (SELECT number FROM declaration WHERE id = new.declaration_id), 'lot', (SELECT uuid FROM lot WHERE id = new.lot_id), 'qty', new.qty, 'goods_foreign', new.goods_foreign, 'currency', new.currency, 'rate', new.rate, 'rate_day', new.rate_day, 'goods', new.goods, 'duty', new.duty, 'import_vat', new.import_vat, 'consumption_tax', new.consumption_tax, 'freight', new.freight, 'insurance', new.insurance, 'other', new.other, 'landed', new.landed, 'remainder', new.remainder, 'computed_at', new.computed_at, 'computed_by', new.computed_by));
+END;
+
+-- A declaration's landed costs are worked out again by removing its rows first.
+CREATE TRIGGER sync_landed_lot_delete AFTER DELETE ON landed_lot
+BEGIN
+    INSERT INTO sync_outbox (uuid, kind, at, body) VALUES (lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6))), 'landed', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),
+        json_object('declaration', (SELECT number FROM declaration WHERE id = old.declaration_id), 'lot', (SELECT uuid FROM lot WHERE id = old.lot_id), 'removed', json('true')));
 END;
 
 -- What the purchasing tables already held: one event per row.

@@ -132,7 +132,7 @@ static int parse(int argc, char **argv, struct args *a, bool receive)
             return -1;
         }
         if (strcmp(arg, "--in") == 0 || strcmp(arg, "--out") == 0) {
-            *(arg[3] == '\0' ? &a->in : &a->out) = true;
+            *(strcmp(arg, "--in") == 0 ? &a->in : &a->out) = true;
             continue;
         }
         if (strncmp(arg, "--", 2) != 0) {

@@ -42,4 +42,18 @@ int hq_fail(PGconn *pg, const PGresult *res, const char *what);
 /* The head-office schema version (0: none). Returns 0 or the exit status. */
 int hq_schema_version(PGconn *pg, int *version);
 
+/* The transfers part of a sync (sync_transfer.c): the chain's stores, the
+ * transfers in transit to this store, the receipts of those it shipped.
+ * Returns 0 or the exit status after saying what failed. */
+int hq_sync_transfers(struct cli *cli, PGconn *pg, const char *store);
+
+/* After the push (sync_continuity.c): warns when head office holds events
+ * of this store that this database lacks, or two different journal records
+ * under one number (a database restored from a backup or replaced).
+ * Returns 0 or the exit status after saying what failed. */
+int hq_sync_continuity(struct cli *cli, PGconn *pg, const char *store);
+
+/* `entrepot hq transfer ...` (cmd_hq_transfer.c); argv[0] is "transfer". */
+int hq_cmd_transfer(struct cli *cli, int argc, char **argv);
+
 #endif

@@ -73,10 +73,10 @@ def sell(code, n):
 
 # ---- set up head office -----------------------------------------------------
 p = hq("init")
-check(p.returncode == 0 and "2 migrations applied" in p.stdout, f"hq init: {p.stdout}{p.stderr}")
+check(p.returncode == 0 and "3 migrations applied" in p.stdout, f"hq init: {p.stdout}{p.stderr}")
 p = hq("init")
 check(p.returncode == 0 and "0 migrations applied" in p.stdout, f"hq init again changes nothing: {p.stdout}{p.stderr}")
-check(C.psql("SELECT count(*) FROM hq.schema_migration") == "2", "both migrations recorded")
+check(C.psql("SELECT count(*) FROM hq.schema_migration") == "3", "the three migrations recorded")
 p = H.entrepot("hq", "init", "--pg", C.admin + " password=secret")
 check(p.returncode == 2 and "password" in p.stderr and "secret" not in p.stderr,
       f"a password in the address is refused, not echoed: {p.stderr}")
