@@ -9,8 +9,8 @@
 #include "entrepot/catalog.h"
 #include "entrepot/transfer.h"
 #include "internal.h"
-#include "sales_internal.h"
 #include "stock_internal.h"
+#include "time_internal.h"
 #include "user_internal.h"
 
 #define TRANSFER_NOTE_MAX 500
@@ -124,6 +124,21 @@ static int check_ship(ent_db *db, const ent_transfer_ship_req *req)
     return entx_check_text(db, "note", req->note, TRANSFER_NOTE_MAX, false);
 }
 
+/* The store's local date now: expired lots are not shipped. */
+static int local_today(ent_db *db, char today[ENT_DATE_SIZE], const char *now)
+{
+    char tz[64] = "";
+    sqlite3_stmt *st = entx_stmt(db, "SELECT tz FROM store WHERE id = 1");
+    if (st == NULL)
+        return db->code;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        entx_col_copy(st, tz, sizeof tz, 0);
+    sqlite3_reset(st);
+    if (entx_time_local_date(today, tz, now) != ENT_OK)
+        return entx_fail(db, ENT_ERROR, "the store's time zone '%s' is unknown", tz);
+    return ENT_OK;
+}
+
 static int insert_transfer(ent_db *db, int64_t *id, const char *uuid, const char *own, const char *to,
                            const char *note)
 {
@@ -159,7 +174,6 @@ int ent_transfer_ship(ent_db *db, char uuid_out[ENT_UUID_SIZE], const ent_transf
 {
     char own[ENT_STORE_CODE_SIZE], uuid[ENT_UUID_SIZE], now[ENT_TIME_SIZE], today[ENT_DATE_SIZE];
     int64_t prefer = 0, id = 0;
-    int hour;
     entx_ok(db);
     int rc = check_ship(db, req);
     if (rc == ENT_OK)
@@ -171,8 +185,8 @@ int ent_transfer_ship(ent_db *db, char uuid_out[ENT_UUID_SIZE], const ent_transf
     if (rc != ENT_OK)
         return rc;
     entx_now_utc(now);
-    if (entx_sales_local(db, today, &hour, now) != ENT_OK)
-        memcpy(today, now, 10), today[10] = '\0';
+    if (local_today(db, today, now) != ENT_OK)
+        return db->code;
     if ((rc = entx_tx_begin(db)) != ENT_OK)
         return rc;
     entx_uuid_new(uuid);
