@@ -17,6 +17,7 @@ static const char hq_help[] =
     "                             [--store CODE] --pg URL\n"
     "       entrepot hq report stock|sales [--store CODE] [--from DATE] [--to DATE] --pg URL\n"
     "       entrepot hq transfer list [--store CODE] [--in-transit] --pg URL\n"
+    "       entrepot hq journal export|verify --store CODE [--out FILE] --pg URL\n"
     "\n"
     "Head office on PostgreSQL (README, \"Head office\"). URL is a libpq connection\n"
     "string or postgresql:// URL of the head-office database ($ENTREPOT_HQ when not\n"
@@ -408,6 +409,8 @@ int cmd_hq(struct cli *cli, int argc, char **argv)
                                    {0}};
     if (argc > 0 && strcmp(argv[0], "transfer") == 0)
         return hq_cmd_transfer(cli, argc, argv); /* cmd_hq_transfer.c */
+    if (argc > 0 && strcmp(argv[0], "journal") == 0)
+        return hq_cmd_journal(cli, argc, argv); /* cmd_hq_journal.c */
     const char *pos[3];
     int npos, st = cli_parse(argc, argv, opts, hq_help, pos, 3, &npos);
     if (st != 0)

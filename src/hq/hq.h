@@ -56,4 +56,7 @@ int hq_sync_continuity(struct cli *cli, PGconn *pg, const char *store);
 /* `entrepot hq transfer ...` (cmd_hq_transfer.c); argv[0] is "transfer". */
 int hq_cmd_transfer(struct cli *cli, int argc, char **argv);
 
+/* `entrepot hq journal ...` (cmd_hq_journal.c); argv[0] is "journal". */
+int hq_cmd_journal(struct cli *cli, int argc, char **argv);
+
 #endif
