@@ -70,6 +70,15 @@ BEGIN
                       FROM (SELECT * FROM transfer_line WHERE transfer_id = new.id ORDER BY line) t)));
 END;
 
+-- A journal record's event names the journal's store code too: head office
+-- checks each record's signature against its seal, which holds that code.
+DROP TRIGGER sync_journal_insert;
+CREATE TRIGGER sync_journal_insert AFTER INSERT ON journal
+BEGIN
+    INSERT INTO sync_outbox (uuid, kind, at, body) VALUES (lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6))), 'journal', new.at,
+        json_object('store', (SELECT code FROM store WHERE id = 1), 'seq', new.seq, 'uuid', new.uuid, 'kind', new.kind, 'at', new.at, 'counter', new.counter, 'cashier', new.cashier, 'ref', new.ref, 'currency', new.currency, 'total', new.total, 'grand_total', new.grand_total, 'event', new.event, 'note', new.note, 'pubkey', hex(new.pubkey), 'period', new.period, 'period_end', new.period_end, 'first_seq', new.first_seq, 'last_seq', new.last_seq, 'training', new.training, 'prev_hash', hex(new.prev_hash), 'key_id', hex(new.key_id), 'hash', hex(new.hash), 'sig', hex(new.sig)));
+END;
+
 -- Purchasing (schema 16): every row written, as the other tables' events.
 CREATE TRIGGER sync_supplier_insert AFTER INSERT ON supplier
 BEGIN

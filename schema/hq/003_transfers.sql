@@ -55,3 +55,26 @@ GRANT EXECUTE ON FUNCTION hq.chain_stores() TO entrepot_store;
 -- whether head office holds two different records under one number (a store
 -- database restored from a backup, or replaced, that went on writing).
 CREATE INDEX event_journal_seq ON hq.event (store, ((body->>'seq')::bigint)) WHERE kind = 'journal';
+
+-- Each store's journal key, pinned by the first START record head office
+-- receives from it: a later journal that starts with another key (a replaced
+-- database) does not move the pin, and `hq journal verify` names it.
+CREATE TABLE hq.store_key (
+    store      text PRIMARY KEY REFERENCES hq.store(code),
+    key_id     text NOT NULL,
+    pubkey     text NOT NULL,            -- DER SubjectPublicKeyInfo, hex
+    pinned_at  timestamptz NOT NULL DEFAULT now()
+);
+CREATE FUNCTION hq.event_journal_key() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, hq
+    AS $$
+BEGIN
+    INSERT INTO hq.store_key (store, key_id, pubkey)
+    VALUES (NEW.store, lower(NEW.body->>'key_id'), lower(NEW.body->>'pubkey'))
+    ON CONFLICT (store) DO NOTHING;
+    RETURN NULL;
+END $$;
+REVOKE ALL ON FUNCTION hq.event_journal_key() FROM PUBLIC;
+CREATE TRIGGER event_journal_key AFTER INSERT ON hq.event FOR EACH ROW
+    WHEN (NEW.kind = 'journal' AND NEW.body->>'kind' = 'START' AND coalesce(NEW.body->>'pubkey', '') <> '')
+    EXECUTE FUNCTION hq.event_journal_key();

@@ -134,4 +134,27 @@ C.psql("INSERT INTO hq.event (store, at, uuid, seq, kind, body) SELECT 'SH02', a
 p = hq("journal", "verify", "--store", "SH02")
 check(p.returncode == 1 and "record 9: records before it are missing" in p.stdout, f"a hole: {p.stdout}{p.stderr}")
 
+# ---- a signature that does not match, a replaced database at head office ----------
+p = hq("store", "add", "SH03", "--name", "杭州店", "--password-file", os.path.join(W, "sh03.pass"))
+check(p.returncode == 0, f"store add SH03: {p.stderr}")
+C.psql("INSERT INTO hq.event (store, at, uuid, seq, kind, body) SELECT 'SH03', at, gen_random_uuid(), seq, kind, "
+       "CASE WHEN (body->>'seq')::int = 2 THEN jsonb_set(body, '{total}', to_jsonb((body->>'total')::bigint + 1)) "
+       "ELSE body END FROM hq.event WHERE store = 'SH01' AND kind = 'journal' AND (body->>'seq')::int <= 3")
+p = hq("journal", "verify", "--store", "SH03")
+check(p.returncode == 1 and "record 2: the signature does not match the record" in p.stdout,
+      f"a record changed after it was signed: {p.stdout}{p.stderr}")
+pin = C.psql("SELECT key_id FROM hq.store_key WHERE store = 'SH01'")
+check(pin == H.sqlite(DB, "SELECT lower(hex(key_id)) FROM journal WHERE seq = 1"),
+      f"SH01's journal key pinned at its first sync ({pin[:12]}...)")
+p = sync(other)
+check(p.returncode == 0 and "journal is broken at head office" in p.stderr,
+      f"another database syncing as SH01: {p.stdout}{p.stderr}")
+check(C.psql("SELECT key_id FROM hq.store_key WHERE store = 'SH01'") == pin, "the pin did not move")
+p = hq("journal", "verify", "--store", "SH01")
+check(p.returncode == 1 and "record 1: the journal starts with another key than the one head office pinned" in
+      p.stdout, f"hq journal verify names the other key: {p.stdout}{p.stderr}")
+p = witness(DB)
+check(p.returncode == 1 and "record 1: head office holds two different records under this number" in p.stdout,
+      f"and the real store's journal verify --hq sees the fork: {p.stdout}{p.stderr}")
+
 H.finish(C)
