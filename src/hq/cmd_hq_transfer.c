@@ -27,8 +27,8 @@ static const char list_sql[] =
     "coalesce(to_char(t.received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), "
     "jsonb_array_length(t.ship->'lines'), t.units, coalesce(t.received_units::text, ''), "
     "coalesce(t.damaged_units::text, ''), "
-    "coalesce(greatest(t.units - t.received_units - t.damaged_units, 0)::text, ''), "
-    "coalesce(greatest(t.received_units + t.damaged_units - t.units, 0)::text, '') "
+    "CASE WHEN t.received_at IS NULL THEN '' ELSE greatest(t.units - t.received_units - t.damaged_units, 0)::text END, "
+    "CASE WHEN t.received_at IS NULL THEN '' ELSE greatest(t.received_units + t.damaged_units - t.units, 0)::text END "
     "FROM hq.transfer t LEFT JOIN hq.store s ON s.code = t.to_store "
     "WHERE ($1::text IS NULL OR t.from_store = $1 OR t.to_store = $1) AND (NOT $2::bool OR t.received_at IS NULL) "
     "ORDER BY t.received_at IS NOT NULL, t.shipped_at DESC, t.uuid";
