@@ -300,7 +300,7 @@ static int do_list(struct cli *cli, struct args *a)
     int st = cli_open(cli, 0);
     if (st != 0)
         return st;
-    struct cli_table *t = cli_table_new(14, head, "7,8,9,10,11,12");
+    struct cli_table *t = cli_table_new(14, head, "-------nnnnnn-");
     int rc = ent_transfer_each(cli->db, a->in ? "in" : a->out ? "out" : NULL, add_row, t);
     if (rc == ENT_OK)
         cli_table_print(cli, t, stdout);
@@ -333,7 +333,7 @@ static int do_show(struct cli *cli, struct args *a)
     int st = cli_open(cli, 0);
     if (st != 0)
         return st;
-    struct cli_table *t = cli_table_new(9, head, "0,6,7,8");
+    struct cli_table *t = cli_table_new(9, head, "n-----nnn");
     int rc = ent_transfer_lines(cli->db, a->pos[1], add_line, t);
     if (rc == ENT_OK)
         cli_table_print(cli, t, stdout);

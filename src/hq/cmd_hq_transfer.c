@@ -49,7 +49,7 @@ static int list(struct cli *cli, const char *url, const char *store, bool in_tra
     else {
         static const char *const head[] = {"uuid",  "from",    "to",       "status",  "shipped_at", "received_at",
                                            "lines", "shipped", "received", "damaged", "short",      "over"};
-        struct cli_table *t = cli_table_new(12, head, "6,7,8,9,10,11");
+        struct cli_table *t = cli_table_new(12, head, "------nnnnnn");
         for (int r = 0; t && r < PQntuples(res); r++) {
             const char *cells[12];
             for (int c = 0; c < 12; c++)

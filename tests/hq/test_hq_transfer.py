@@ -137,7 +137,7 @@ check(on_hand("SH01", GA) == a1 - 6 and on_hand("SH01", GB) == b1 - 4,
 moves = H.sqlite(DB["SH01"], f"SELECT sum(qty) FROM stock_move WHERE batch = '{T}' AND reason = 'ship'")
 check(moves == -10, f"the ledger rows of the shipment carry the transfer's UUID ({moves})")
 lst = json.loads(store("SH01", "--json", "transfer", "list").stdout)
-check(len(lst) == 1 and lst[0]["status"] == "shipped" and lst[0]["to"] == "SH02" and lst[0]["shipped"] == "10",
+check(len(lst) == 1 and lst[0]["status"] == "shipped" and lst[0]["to"] == "SH02" and lst[0]["shipped"] == 10,
       f"transfer list at SH01: {lst}")
 refused("SH02", 2, ["no transfer"], "transfer", "receive", T, "--location", back)
 
@@ -185,10 +185,10 @@ check(lot2 == [lot_a], f"SH02's lot has SH01's lot data: {lot2} vs {lot_a}")
 refused("SH02", 1, ["received already"], "transfer", "receive", T, "--location", back)
 refused("SH01", 1, ["shipped from this store"], "transfer", "receive", T, "--location", back)
 lst = json.loads(store("SH02", "--json", "transfer", "list").stdout)
-check(lst[0]["status"] == "received" and lst[0]["received"] == "8" and lst[0]["damaged"] == "1" and
-      lst[0]["short"] == "1" and lst[0]["over"] == "0", f"the differences recorded: {lst}")
+check(lst[0]["status"] == "received" and lst[0]["received"] == 8 and lst[0]["damaged"] == 1 and
+      lst[0]["short"] == 1 and lst[0]["over"] == 0, f"the differences recorded: {lst}")
 show = json.loads(store("SH02", "--json", "transfer", "show", T).stdout)
-check([(r["shipped"], r["received"], r["damaged"]) for r in show] == [("6", "5", "0"), ("4", "3", "1")],
+check([(r["shipped"], r["received"], r["damaged"]) for r in show] == [(6, 5, 0), (4, 3, 1)],
       f"per line: {show}")
 
 # ---- the receipt goes back -----------------------------------------------------
@@ -202,7 +202,7 @@ check(C.psql("SELECT count(*) FROM hq.transfer WHERE received_at IS NULL") == "0
 p = sync("SH01")
 check(p.returncode == 0 and "1 receipt of its own transfers" in p.stdout, f"SH01 learns the receipt: {p.stdout}")
 lst = json.loads(store("SH01", "--json", "transfer", "list").stdout)
-check(lst[0]["status"] == "received" and lst[0]["short"] == "1" and lst[0]["damaged"] == "1",
+check(lst[0]["status"] == "received" and lst[0]["short"] == 1 and lst[0]["damaged"] == 1,
       f"SH01's list shows the receipt: {lst}")
 after = chain(GTINS)
 check(before == after + 1 + 1, f"chain-wide: before {before} = after {after} + 1 short + 1 damaged")
