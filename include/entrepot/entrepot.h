@@ -18,5 +18,6 @@
 #include "entrepot/user.h"
 #include "entrepot/purchase.h"
 #include "entrepot/outbox.h"
+#include "entrepot/transfer.h"
 
 #endif

@@ -331,6 +331,28 @@ ENT_API int ent_journal_export_json(ent_db *db, FILE *f, int64_t from_seq, int64
  */
 ENT_API int ent_journal_export_open(ent_db **out, const char *path);
 
+/* One record's sealed fields, as head office receives them (issue 13). */
+typedef struct ent_journal_sealed {
+    const char *store;     /* the journal's store code */
+    int64_t seq;
+    const char *kind, *time, *currency;
+    int64_t total;
+    const char *hash_hex;  /* 64 hex digits, either case */
+    const char *sig_hex;   /* 128 */
+} ent_journal_sealed;
+
+/*
+ * Checks a record's signature against the seal it covers (store, number,
+ * kind, time, total, currency, hash) and the signer's public key
+ * (pubkey_hex: its DER SubjectPublicKeyInfo in hex, as START and KEY records
+ * carry it). The record's hash itself is not recomputed: that needs the
+ * lines and payments it covers. ENT_OK, ENT_TAMPERED (the signature does
+ * not match), ENT_INVALID (malformed). key_id_out (may be NULL,
+ * ENT_HASH_HEX_SIZE) receives the key's id, to compare with the record's.
+ */
+ENT_API int ent_journal_seal_check(char key_id_out[ENT_HASH_HEX_SIZE], const char *pubkey_hex,
+                                   const ent_journal_sealed *s);
+
 /*
  * Reconciles the sales tables with the journal, for `entrepot check`: every
  * sale and return row against its signed record (kind, time, counter,

@@ -169,6 +169,9 @@ int cmd_rate(struct cli *cli, int argc, char **argv);
 int cmd_landed(struct cli *cli, int argc, char **argv);
 int cmd_purchase_pdf(struct cli *cli, int argc, char **argv); /* in entrepot-label */
 int cmd_stock(struct cli *cli, int argc, char **argv);
+int cmd_transfer(struct cli *cli, int argc, char **argv);
+/* `journal verify --hq`: the journal against head office's copy (src/hq/journal_witness.c). */
+int hq_journal_verify(struct cli *cli, int argc, char **argv);
 int cmd_check(struct cli *cli, int argc, char **argv);
 int cmd_backup(struct cli *cli, int argc, char **argv);
 int cmd_scan(struct cli *cli, int argc, char **argv);

@@ -308,6 +308,7 @@ static int journal_close(struct cli *cli, int argc, char **argv)
 
 static const char verify_help[] =
     "usage: entrepot journal verify [--export FILE] [--pubkey FILE] [--head HASH] [--threads N]\n"
+    "       entrepot journal verify --hq [--pg URL] [--password-file PATH]   (against head office's copy)\n"
     "\n"
     "Opens the database read-only and checks every record: gapless seq, the body\n"
     "rebuilt from the tables against its hash, the hash chain, each signature\n"
@@ -806,8 +807,12 @@ int cmd_journal(struct cli *cli, int argc, char **argv)
         return journal_keygen(cli, argc - 1, argv + 1);
     if (strcmp(sub, "close") == 0)
         return journal_close(cli, argc - 1, argv + 1);
-    if (strcmp(sub, "verify") == 0)
+    if (strcmp(sub, "verify") == 0) {
+        for (int i = 1; i < argc; i++)
+            if (strcmp(argv[i], "--hq") == 0)
+                return hq_journal_verify(cli, argc - 1, argv + 1); /* src/hq/journal_witness.c */
         return journal_verify(cli, argc - 1, argv + 1);
+    }
     if (strcmp(sub, "export") == 0)
         return journal_export(cli, argc - 1, argv + 1);
     if (strcmp(sub, "pubkey") == 0)

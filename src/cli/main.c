@@ -34,6 +34,7 @@ static const char usage[] =
     "  report      sales (by day, hour, counter, cashier, commodity, country), flow\n"
     "  receipt     verify a printed receipt's QR payload\n"
     "  serve       the store server: the JSON API over HTTP for the hall's devices\n"
+    "  transfer    ship goods with their lots to another store, receive them\n"
     "  sync        push this store's changes to head office (PostgreSQL)\n"
     "  hq          head office: set up its PostgreSQL schema, register stores\n"
     "  check       integrity check and ledger recomputation\n"
@@ -67,7 +68,7 @@ int cli_label_exec(struct cli *cli, int argc, char **argv)
 
 static const struct cli_command commands[] = {
     {"init", cmd_init},       {"demo", cmd_demo},     {"product", cmd_product}, {"location", cmd_location},
-    {"stock", cmd_stock},     {"scan", cmd_scan},     {"journal", cmd_journal}, {"receipt", cmd_receipt},
+    {"stock", cmd_stock},     {"transfer", cmd_transfer}, {"scan", cmd_scan},     {"journal", cmd_journal}, {"receipt", cmd_receipt},
     {"check", cmd_check},     {"backup", cmd_backup}, {"label", cli_label_exec},
     {"counter", cmd_counter}, {"sale", cmd_sale},     {"return", cmd_return},   {"flow", cmd_flow},
     {"report", cmd_report},   {"store", cmd_store},

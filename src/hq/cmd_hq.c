@@ -21,6 +21,8 @@ static const char hq_help[] =
     "       entrepot hq report expiring [--days N] [--on DATE] [--store CODE] --pg URL\n"
     "       entrepot hq report holders CODE [--store CODE] --pg URL\n"
     "       entrepot hq product add|edit|import ... --pg URL   (hq product --help)\n"
+    "       entrepot hq transfer list [--store CODE] [--in-transit] --pg URL\n"
+    "       entrepot hq journal export|verify --store CODE [--out FILE] --pg URL\n"
     "\n"
     "Head office on PostgreSQL (README, \"Head office\"). URL is a libpq connection\n"
     "string or postgresql:// URL of the head-office database ($ENTREPOT_HQ when not\n"
@@ -502,6 +504,10 @@ int cmd_hq(struct cli *cli, int argc, char **argv)
                                    {"from", &ra.from, NULL},     {"to", &ra.to, NULL},
                                    {"on", &more.on, NULL},       {"days", &more.days, NULL},
                                    {0}};
+    if (argc > 0 && strcmp(argv[0], "transfer") == 0)
+        return hq_cmd_transfer(cli, argc, argv); /* cmd_hq_transfer.c */
+    if (argc > 0 && strcmp(argv[0], "journal") == 0)
+        return hq_cmd_journal(cli, argc, argv); /* cmd_hq_journal.c */
     const char *pos[3];
     /* hq product: options of its own (the commodity's fields). */
     for (int i = 0; i < argc; i++) {

@@ -451,7 +451,11 @@ int cmd_sync(struct cli *cli, int argc, char **argv)
     if (st == 0 && !status)
         st = sync_all(cli, pg, store, size);
     if (st == 0 && !status)
+        st = hq_sync_continuity(cli, pg, store); /* sync_continuity.c (a restored database) */
+    if (st == 0 && !status)
         st = pull_prices(cli, pg);
+    if (st == 0 && !status)
+        st = hq_sync_transfers(cli, pg, store); /* sync_transfer.c (transfers between stores) */
     PQfinish(pg);
     return cli_stdout_status(st);
 }

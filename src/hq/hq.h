@@ -76,4 +76,21 @@ int hq_report_run(struct cli *cli, const char *url, const struct hq_report_args 
 /* Prints the first ncols columns of every row of res as one table (at most 8). */
 void hq_print_rows(struct cli *cli, PGresult *res, int ncols, const char *const *head, const char *align);
 
+/* The transfers part of a sync (sync_transfer.c): the chain's stores, the
+ * transfers in transit to this store, the receipts of those it shipped.
+ * Returns 0 or the exit status after saying what failed. */
+int hq_sync_transfers(struct cli *cli, PGconn *pg, const char *store);
+
+/* After the push (sync_continuity.c): warns when head office holds events
+ * of this store that this database lacks, or two different journal records
+ * under one number (a database restored from a backup or replaced).
+ * Returns 0 or the exit status after saying what failed. */
+int hq_sync_continuity(struct cli *cli, PGconn *pg, const char *store);
+
+/* `entrepot hq transfer ...` (cmd_hq_transfer.c); argv[0] is "transfer". */
+int hq_cmd_transfer(struct cli *cli, int argc, char **argv);
+
+/* `entrepot hq journal ...` (cmd_hq_journal.c); argv[0] is "journal". */
+int hq_cmd_journal(struct cli *cli, int argc, char **argv);
+
 #endif

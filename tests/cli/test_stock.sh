@@ -199,7 +199,11 @@ unset ENTREPOT_NOW ENTREPOT_TODAY
 # is migrated: lots of commodities with a shelf life get
 # the expiry their production date gives (schema 5).
 sqlite3 "$WORK/day1.db" ".backup '$WORK/old.db'"
-sqlite3 "$WORK/old.db" "DROP TRIGGER sync_lot_insert; DROP TRIGGER sync_stock_move_insert; DROP TRIGGER sync_stock_count_insert; DROP TRIGGER sync_stock_count_update; DROP TRIGGER sync_sale_insert; DROP TRIGGER sync_sale_line_insert; DROP TRIGGER sync_sale_pay_insert; DROP TRIGGER sync_journal_insert; DROP TRIGGER sync_flow_count_insert; DROP TRIGGER sync_flow_count_update; DROP TRIGGER sync_label_queue_insert; DROP TRIGGER sync_label_print_insert; DROP VIEW sync_uuid; DROP TABLE sync_outbox; DROP TABLE sync_state;
+sqlite3 "$WORK/old.db" "DROP TABLE transfer_line; DROP TABLE transfer; DROP TABLE peer_store;
+    DROP TRIGGER sync_supplier_insert; DROP TRIGGER sync_supplier_update; DROP TRIGGER sync_supplier_item_insert; DROP TRIGGER sync_supplier_item_update; DROP TRIGGER sync_supplier_item_delete;
+    DROP TRIGGER sync_purchase_order_insert; DROP TRIGGER sync_purchase_order_update; DROP TRIGGER sync_purchase_line_insert; DROP TRIGGER sync_purchase_line_update; DROP TRIGGER sync_purchase_line_delete; DROP TRIGGER sync_purchase_change_insert;
+    DROP TRIGGER sync_exchange_rate_insert; DROP TRIGGER sync_exchange_rate_update; DROP TRIGGER sync_declaration_insert; DROP TRIGGER sync_declaration_update; DROP TRIGGER sync_landed_lot_insert; DROP TRIGGER sync_landed_lot_update; DROP TRIGGER sync_landed_lot_delete;
+    DROP TRIGGER sync_lot_insert; DROP TRIGGER sync_stock_move_insert; DROP TRIGGER sync_stock_count_insert; DROP TRIGGER sync_stock_count_update; DROP TRIGGER sync_sale_insert; DROP TRIGGER sync_sale_line_insert; DROP TRIGGER sync_sale_pay_insert; DROP TRIGGER sync_journal_insert; DROP TRIGGER sync_flow_count_insert; DROP TRIGGER sync_flow_count_update; DROP TRIGGER sync_label_queue_insert; DROP TRIGGER sync_label_print_insert; DROP VIEW sync_uuid; DROP TABLE sync_outbox; DROP TABLE sync_state;
     UPDATE lot SET expiry = NULL; DROP INDEX stock_count_open;
     ALTER TABLE stock_count_line DROP COLUMN as_of_move_id; ALTER TABLE stock_count_line DROP COLUMN counted_by;
     ALTER TABLE stock_count_line DROP COLUMN counted_at; DROP INDEX location_code_nocase;

@@ -807,6 +807,11 @@ static void migration_8(void **state)
     sqlite3 *raw;
     assert_int_equal(sqlite3_open(test_db_path, &raw), SQLITE_OK);
     static const char old[] =
+        /* transfers and the purchasing events (021) first: their triggers name the outbox */
+        "DROP TABLE transfer_line; DROP TABLE transfer; DROP TABLE peer_store;"
+        "DROP TRIGGER sync_supplier_insert; DROP TRIGGER sync_supplier_update; DROP TRIGGER sync_supplier_item_insert; DROP TRIGGER sync_supplier_item_update; DROP TRIGGER sync_supplier_item_delete;"
+        "DROP TRIGGER sync_purchase_order_insert; DROP TRIGGER sync_purchase_order_update; DROP TRIGGER sync_purchase_line_insert; DROP TRIGGER sync_purchase_line_update; DROP TRIGGER sync_purchase_line_delete; DROP TRIGGER sync_purchase_change_insert;"
+        "DROP TRIGGER sync_exchange_rate_insert; DROP TRIGGER sync_exchange_rate_update; DROP TRIGGER sync_declaration_insert; DROP TRIGGER sync_declaration_update; DROP TRIGGER sync_landed_lot_insert; DROP TRIGGER sync_landed_lot_update; DROP TRIGGER sync_landed_lot_delete;"
         /* the outbox (017, its UUIDs in time order 020) first: its triggers name columns dropped below */
         "DROP TRIGGER sync_lot_insert; DROP TRIGGER sync_stock_move_insert; DROP TRIGGER sync_stock_count_insert; DROP TRIGGER sync_stock_count_update; DROP TRIGGER sync_sale_insert; DROP TRIGGER sync_sale_line_insert; DROP TRIGGER sync_sale_pay_insert; DROP TRIGGER sync_journal_insert; DROP TRIGGER sync_flow_count_insert; DROP TRIGGER sync_flow_count_update; DROP TRIGGER sync_label_queue_insert; DROP TRIGGER sync_label_print_insert; DROP VIEW sync_uuid; DROP TABLE sync_outbox; DROP TABLE sync_state;"
         "UPDATE sale_sum_origin SET lines = lines - ret_lines;"
