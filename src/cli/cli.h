@@ -68,6 +68,33 @@ void cli_table_add(struct cli_table *t, const char *const *cells);
 void cli_table_print(struct cli *cli, struct cli_table *t, FILE *f);
 void cli_table_free(struct cli_table *t);
 size_t cli_table_rows(const struct cli_table *t);
+int cli_table_cols(const struct cli_table *t);
+/* A column's header and a cell (row from 0), borrowed. */
+const char *cli_table_header(const struct cli_table *t, int col);
+const char *cli_table_cell(const struct cli_table *t, size_t row, int col);
+
+/*
+ * The exports for spreadsheets (src/cli/xlsx.c): --excel (CSV starting with a
+ * UTF-8 byte-order mark, so that Excel reads it as UTF-8) and --xlsx FILE (an
+ * Excel workbook with typed cells). A command that offers them puts
+ * CLI_EXPORT_OPTS(e) among its options, calls cli_export_check after parsing
+ * (it refuses --json with them, and both at once, and makes the output a
+ * script's: every row, no totals line) and prints its table with
+ * cli_export_table.
+ */
+struct cli_export {
+    const char *xlsx;
+    bool excel;
+};
+#define CLI_EXPORT_OPTS(e) {"xlsx", &(e).xlsx, NULL}, {"excel", NULL, &(e).excel}
+int cli_export_check(struct cli *cli, const struct cli_export *e);
+/* Prints t as the command's format (with the BOM for --excel) to standard
+ * output, or writes it to the --xlsx file as a sheet named sheet. Returns 0
+ * or the exit status after saying what failed. */
+int cli_export_table(struct cli *cli, struct cli_table *t, const struct cli_export *e, const char *sheet);
+/* Writes the CSV text in csv (header first, as `product export` writes it)
+ * to an .xlsx file at path: the catalogue's export. */
+int cli_xlsx_from_csv(struct cli *cli, FILE *csv, const char *path, const char *sheet);
 
 /* Display width of UTF-8 text in a terminal (CJK counts 2). */
 size_t cli_text_width(const char *s);

@@ -20,7 +20,8 @@ static const char product_help[] =
     "                                    all-or-nothing CSV import (- for stdin); a file saved\n"
     "                                    by Excel in Chinese Windows is GB18030\n"
     "  export   [FILE.csv] [--excel]     the whole catalogue as CSV (stdout by default; --excel\n"
-    "                                     starts it with a UTF-8 byte-order mark for Excel;\n"
+    "           | --xlsx FILE.xlsx        starts it with a UTF-8 byte-order mark for Excel;\n"
+    "                                     --xlsx writes a workbook with typed cells;\n"
     "                                     it reads every commodity)\n"
     "  barcode  add CODE BARCODE [--qty N] | remove BARCODE | list CODE\n"
     "  retire   CODE                     keep it for history, out of sales, lists and labels\n"
@@ -408,14 +409,43 @@ static int do_import(struct cli *cli, int argc, char **argv)
     return EXIT_OK;
 }
 
+/* The catalogue as a workbook: its CSV (in a temporary file, a million
+ * commodities do not sit in memory) read back into typed cells. */
+static int export_xlsx(struct cli *cli, const char *path)
+{
+    int st;
+    if ((st = cli_check_output(cli, path)) != 0 || (st = cli_open(cli, 0)) != 0)
+        return st;
+    FILE *csv = tmpfile();
+    if (csv == NULL)
+        return cli_error(EXIT_IO, "no temporary file for the export: %s", strerror(errno));
+    int rc = ent_product_export_csv(cli->db, csv);
+    if (rc != ENT_OK)
+        st = cli_fail(cli, rc);
+    else if (fflush(csv) != 0 || ferror(csv))
+        st = cli_error(EXIT_IO, "the temporary file of the export cannot be written: %s", strerror(errno));
+    else
+        st = cli_xlsx_from_csv(cli, csv, path, "商品");
+    fclose(csv);
+    return st;
+}
+
 static int do_export(struct cli *cli, int argc, char **argv)
 {
     const char *pos[1];
-    bool excel = false;
-    const struct cli_opt opts[] = {{"excel", NULL, &excel}, {0}};
+    struct cli_export ex = {0};
+    const struct cli_opt opts[] = {CLI_EXPORT_OPTS(ex), {0}};
     int npos, st = cli_parse(argc, argv, opts, product_help, pos, 1, &npos);
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
+    if ((st = cli_refuse_empty(opts)) != 0 || (st = cli_export_check(cli, &ex)) != 0)
+        return st;
+    if (ex.xlsx && npos == 1)
+        return cli_error(EXIT_USAGE, "product export --xlsx FILE writes the workbook there: leave out %s",
+                         ENT_CLIP(pos[0], 40));
+    if (ex.xlsx)
+        return export_xlsx(cli, ex.xlsx);
+    bool excel = ex.excel;
     if (npos == 1 && *pos[0] == '\0')
         return cli_error(EXIT_USAGE, "product export: the FILE name is empty (leave it out for standard output)");
     bool to_file = npos == 1 && strcmp(pos[0], "-") != 0;

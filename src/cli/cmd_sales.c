@@ -1034,6 +1034,7 @@ static const char report_help[] =
     "                             [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--counter C1]\n"
     "       entrepot report flow [--by hour|day] [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n"
     "       entrepot report approvals [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--counter C1]\n"
+    "       (each also [--excel | --xlsx FILE.xlsx]: CSV for Excel, or a workbook)\n"
     "\n"
     "sales: per row gross sales, returns (refunded on that day, hour, counter...),\n"
     "net = gross - returns; units sold, returned and net; the number of sales and of\n"
@@ -1048,10 +1049,12 @@ static const char report_help[] =
     "\n"
     "examples:\n"
     "  entrepot report sales --by country --from 2026-11-01 --to 2026-11-30\n"
-    "  entrepot report flow --by hour --from 2026-11-28 --to 2026-11-28\n";
+    "  entrepot report flow --by hour --from 2026-11-28 --to 2026-11-28\n"
+    "  entrepot report sales --by day --xlsx sales-2026-11.xlsx\n";
 
 struct report_ctx {
     struct cli_table *t;
+    struct cli_export ex;
     char currency[ENT_CURRENCY_SIZE];
     int64_t gross, returns; /* the report's totals */
 };
@@ -1098,10 +1101,9 @@ static int report_approvals(struct cli *cli, struct report_ctx *c, const ent_sal
         return st;
     c->t = cli_table_new(10, heads, "n_______n_");
     int rc = ent_sales_approvals(cli->db, q, approval_row, c);
-    if (rc == ENT_OK)
-        cli_table_print(cli, c->t, stdout);
+    st = rc == ENT_OK ? cli_export_table(cli, c->t, &c->ex, "授权") : cli_fail(cli, rc);
     cli_table_free(c->t);
-    return rc == ENT_OK ? EXIT_OK : cli_fail(cli, rc);
+    return st;
 }
 
 static int flow_row(const ent_flow_row *r, void *ud)
@@ -1123,14 +1125,16 @@ static int flow_row(const ent_flow_row *r, void *ud)
 int cmd_report(struct cli *cli, int argc, char **argv)
 {
     const char *by = NULL, *from = NULL, *to = NULL, *counter = NULL;
-    const struct cli_opt opts[] = {{"by", &by, NULL}, {"from", &from, NULL}, {"to", &to, NULL},
-                                   {"counter", &counter, NULL}, {0}};
-    const char *pos[1];
     struct report_ctx c = {0};
+    const struct cli_opt opts[] = {{"by", &by, NULL},           {"from", &from, NULL}, {"to", &to, NULL},
+                                   {"counter", &counter, NULL}, CLI_EXPORT_OPTS(c.ex), {0}};
+    const char *pos[1];
     int npos, rc, st = cli_parse(argc, argv, opts, report_help, pos, 1, &npos);
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
     if ((st = cli_refuse_empty(opts)) != 0) /* an empty --from is no "from the start" */
+        return st;
+    if ((st = cli_export_check(cli, &c.ex)) != 0)
         return st;
     if (npos == 1 && strcmp(pos[0], "approvals") == 0) {
         if (by)
@@ -1167,8 +1171,7 @@ int cmd_report(struct cli *cli, int argc, char **argv)
         ent_sales_query q = {.by = (enum ent_sales_by)k, .from = from, .to = to, .counter = counter};
         int64_t total = 0;
         rc = ent_sales_report(cli->db, &total, &q, sales_row, &c);
-        if (rc == ENT_OK) {
-            cli_table_print(cli, c.t, stdout);
+        if (rc == ENT_OK && (st = cli_export_table(cli, c.t, &c.ex, "销售")) == 0) {
             if (cli->format == FORMAT_TABLE) {
                 char g[ENT_MONEY_TEXT_SIZE], r[ENT_MONEY_TEXT_SIZE], net[ENT_MONEY_TEXT_SIZE];
                 fmt(g, sizeof g, c.gross, c.currency);
@@ -1190,8 +1193,7 @@ int cmd_report(struct cli *cli, int argc, char **argv)
         c.t = cli_table_new(8, heads, "_nnnnnn_");
         ent_flow_query q = {.by_day = by && strcmp(by, "day") == 0, .from = from, .to = to};
         rc = ent_flow_report(cli->db, &q, flow_row, &c);
-        if (rc == ENT_OK) {
-            cli_table_print(cli, c.t, stdout);
+        if (rc == ENT_OK && (st = cli_export_table(cli, c.t, &c.ex, "客流")) == 0) {
             int hours[3];
             int64_t vis[3];
             size_t found = 0;
@@ -1205,5 +1207,5 @@ int cmd_report(struct cli *cli, int argc, char **argv)
         }
     }
     cli_table_free(c.t);
-    return rc == ENT_OK ? EXIT_OK : cli_fail(cli, rc);
+    return rc == ENT_OK ? st : cli_fail(cli, rc);
 }

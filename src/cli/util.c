@@ -220,6 +220,21 @@ size_t cli_table_rows(const struct cli_table *t)
     return t->rows;
 }
 
+int cli_table_cols(const struct cli_table *t)
+{
+    return t->ncols;
+}
+
+const char *cli_table_header(const struct cli_table *t, int col)
+{
+    return t->headers[col];
+}
+
+const char *cli_table_cell(const struct cli_table *t, size_t row, int col)
+{
+    return t->cells[row * (size_t)t->ncols + (size_t)col];
+}
+
 size_t cli_text_width(const char *s)
 {
     size_t w = 0;
