@@ -95,7 +95,7 @@ static const struct col_name columns[] = {
     {"avg_items", "客单件数", C_DEC},
     {"peak", "高峰", C_TEXT},
     {"receipt", "小票号", C_INT},
-    {"time", "时间", C_TIME},
+    {"time", "时间（UTC）", C_TIME}, /* the journal's times, in UTC as in the CSV */
     {"approver", "授权人", C_TEXT},
     {"what", "事项", C_TEXT},
     {"code", "编码", C_TEXT},
@@ -145,8 +145,8 @@ static int parse_decimal(const char *s, int64_t *digits, int *decimals)
     return 1;
 }
 
-/* "2026-11-28", and "2026-11-28 10:00:00" (or with T and Z) for a time, as
- * Excel's date and time; 0 when s is not one. */
+/* "2026-11-28", and "2026-11-28 10:00" or "2026-11-28 10:00:00" (or with T
+ * and Z) for a time, as Excel's date and time; 0 when s is not one. */
 static int parse_when(const char *s, bool with_time, lxw_datetime *dt)
 {
     char day[ENT_DATE_SIZE], sep = 0;
@@ -161,16 +161,18 @@ static int parse_when(const char *s, bool with_time, lxw_datetime *dt)
         return 0;
     if (!with_time)
         return s[10] == '\0';
-    if (sscanf(s + 10, "%c%2d:%2d:%2d%n", &sep, &dt->hour, &dt->min, &sec, &n) != 4 || (sep != ' ' && sep != 'T'))
+    int got = sscanf(s + 10, "%c%2d:%2d%n:%2d%n", &sep, &dt->hour, &dt->min, &n, &sec, &n);
+    if (got < 3 || (sep != ' ' && sep != 'T'))
         return 0;
     dt->sec = sec;
-    return (s[10 + n] == '\0' || strcmp(s + 10 + n, "Z") == 0) && dt->hour < 24 && dt->min < 60 && sec < 60;
+    return (s[10 + n] == '\0' || strcmp(s + 10 + n, "Z") == 0) && dt->hour >= 0 && dt->hour < 24 && dt->min >= 0 &&
+           dt->min < 60 && sec >= 0 && sec < 60;
 }
 
 struct book {
     lxw_workbook *wb;
     lxw_worksheet *ws;
-    lxw_format *head, *date, *time, *dec[10], *money[10];
+    lxw_format *head, *date, *time, *minute, *dec[10], *money[10];
     const struct col_name **cols;
     int ncols;
     size_t row;
@@ -212,9 +214,12 @@ static void put_cell(struct book *b, int c, const char *s)
             scale *= 10;
         lxw_format *f = type == C_INT && dec == 0 ? NULL : num_format(b, type == C_MONEY, dec);
         e = worksheet_write_number(b->ws, (lxw_row_t)b->row, (lxw_col_t)c, (double)digits / scale, f);
-    } else if ((type == C_DATE || type == C_TIME) && parse_when(s, type == C_TIME, &dt)) {
-        e = worksheet_write_datetime(b->ws, (lxw_row_t)b->row, (lxw_col_t)c, &dt,
-                                     type == C_TIME ? b->time : b->date);
+    } else if ((type == C_DATE || type == C_TIME) && parse_when(s, false, &dt)) {
+        e = worksheet_write_datetime(b->ws, (lxw_row_t)b->row, (lxw_col_t)c, &dt, b->date);
+    } else if ((type == C_DATE || type == C_TIME) && parse_when(s, true, &dt)) {
+        /* A period of an hour ("2026-11-28 10:00") or a moment. */
+        lxw_format *f = strlen(s) == 16 ? b->minute : b->time;
+        e = worksheet_write_datetime(b->ws, (lxw_row_t)b->row, (lxw_col_t)c, &dt, f);
     } else {
         put_text(b, c, s);
     }
@@ -254,6 +259,8 @@ static int book_open(struct book *b, const char *file, const char *sheet, int nc
     format_set_num_format(b->date, "yyyy-mm-dd");
     b->time = workbook_add_format(b->wb);
     format_set_num_format(b->time, "yyyy-mm-dd hh:mm:ss");
+    b->minute = workbook_add_format(b->wb);
+    format_set_num_format(b->minute, "yyyy-mm-dd hh:mm");
     for (int c = 0; c < ncols; c++) {
         b->cols[c] = column(headers[c]);
         const char *zh = b->cols[c] ? b->cols[c]->zh : headers[c];
