@@ -176,6 +176,30 @@ struct cli_codes {
 int cli_read_codes(struct cli_codes *out, const char *path);
 void cli_codes_free(struct cli_codes *c);
 
+/*
+ * The input of a CSV import: the file (or standard input for "-") and its
+ * --encoding (utf-8, the default, gb18030 or gbk), decoded to UTF-8 by the
+ * library's one decoding step (ent_csv_decode) before anything is opened or
+ * written. Every import command takes CLI_ENCODING_OPT, opens its input with
+ * cli_input_open, reads in->f, reports a failed import with cli_input_fail
+ * (a UTF-8 file that is not is named by line and byte, with what to try) and
+ * closes with cli_input_close.
+ */
+struct cli_input {
+    FILE *f;          /* what the import reads: UTF-8 */
+    FILE *raw;        /* the file as given */
+    const char *name; /* as given, for messages */
+    bool decoded;
+};
+#define CLI_ENCODING_OPT(v) {"encoding", &(v), NULL}
+/* Returns 0, or the exit status after saying what is wrong (no such file,
+ * an unknown encoding, a byte that is not of the encoding: exit 2). */
+int cli_input_open(struct cli_input *in, const char *path, const char *encoding);
+/* Prints "entrepot: NAME: <why>" and "nothing was imported"; returns the
+ * exit status for rc. */
+int cli_input_fail(struct cli *cli, struct cli_input *in, int rc);
+void cli_input_close(struct cli_input *in);
+
 /* A UTC time "YYYY-MM-DDTHH:MM:SSZ" as people read it: local in the store's
  * zone, "2026-11-27 20:00:00". Anything else is copied as is. */
 void cli_local_time(char *out, size_t len, const char *tz, const char *utc);

@@ -965,7 +965,7 @@ done:
 /* ---- customer flow ------------------------------------------------------ */
 
 static const char flow_help[] =
-    "usage: entrepot flow import FILE.csv\n"
+    "usage: entrepot flow import FILE.csv [--encoding utf-8|gb18030|gbk]\n"
     "       entrepot flow record --start TIME --in N [--out N] [--minutes 60] [--sensor NAME]\n"
     "\n"
     "Door-counter interval counts. The CSV header is sensor,start,minutes,in,out (any\n"
@@ -980,9 +980,10 @@ static const char flow_help[] =
 
 int cmd_flow(struct cli *cli, int argc, char **argv)
 {
-    const char *start = NULL, *in = NULL, *out = NULL, *minutes = NULL, *sensor = NULL;
-    const struct cli_opt opts[] = {{"start", &start, NULL}, {"in", &in, NULL},         {"out", &out, NULL},
-                                   {"minutes", &minutes, NULL}, {"sensor", &sensor, NULL}, {0}};
+    const char *start = NULL, *in = NULL, *out = NULL, *minutes = NULL, *sensor = NULL, *encoding = NULL;
+    const struct cli_opt opts[] = {{"start", &start, NULL},       {"in", &in, NULL},
+                                   {"out", &out, NULL},           {"minutes", &minutes, NULL},
+                                   {"sensor", &sensor, NULL},     CLI_ENCODING_OPT(encoding), {0}};
     const char *pos[2];
     int npos, st = cli_parse(argc, argv, opts, flow_help, pos, 2, &npos);
     if (st != 0)
@@ -990,25 +991,28 @@ int cmd_flow(struct cli *cli, int argc, char **argv)
     if ((st = cli_refuse_empty(opts)) != 0)
         return st;
     if (npos == 2 && strcmp(pos[0], "import") == 0) {
-        char v[ENT_CLIP_SIZE];
         if (pos[1][0] == '\0')
             return cli_error(EXIT_USAGE, "flow import needs the name of a CSV file");
-        FILE *f = fopen(pos[1], "rb");
+        struct cli_input f;
         int64_t rows = 0;
-        if (f == NULL)
-            return cli_error(EXIT_USAGE, "%s: %s", ent_text_clip(v, sizeof v, pos[1], 60), strerror(errno));
+        if ((st = cli_input_open(&f, pos[1], encoding)) != 0)
+            return st;
         if ((st = cli_open(cli, 0)) != 0) {
-            fclose(f);
+            cli_input_close(&f);
             return st;
         }
-        int rc = ent_flow_import_csv(cli->db, &rows, f);
-        fclose(f);
+        int rc = ent_flow_import_csv(cli->db, &rows, f.f);
         if (rc != ENT_OK)
-            return cli_error(cli_exit_code(rc), "%s: %s", pos[1], cli_errmsg(cli));
+            st = cli_input_fail(cli, &f, rc);
+        cli_input_close(&f);
+        if (rc != ENT_OK)
+            return st;
         printf("imported %lld interval%s\n", (long long)rows, rows == 1 ? "" : "s");
         return EXIT_OK;
     }
     if (npos == 1 && strcmp(pos[0], "record") == 0) {
+        if (encoding)
+            return cli_error(EXIT_USAGE, "--encoding is for flow import (a CSV file)");
         int64_t n_in = 0, n_out = 0, mins = 60;
         if (start == NULL || in == NULL)
             return cli_error(EXIT_USAGE, "flow record needs --start TIME and --in N (see --help)");
