@@ -44,6 +44,19 @@ ENT_API size_t ent_csv_record(const ent_csv *csv);
  * as RFC 4180 asks. Returns ENT_OK or ENT_ERROR on a write error. */
 ENT_API int ent_csv_write(FILE *f, const char *const *fields, size_t count);
 
+/*
+ * The one decoding step of every CSV import: reads all of in, text in
+ * encoding ("utf-8", "gb18030" or "gbk", any case; GB18030 is what Excel on
+ * Chinese Windows saves), and gives it back as UTF-8 in *out, a temporary
+ * file at its start that the caller closes. ENT_INVALID for another encoding
+ * or for a byte sequence that is not of the encoding, named by line and byte
+ * ("the file is not GB18030: line 2 byte 8", "... (it ends inside a
+ * character)"), with nothing given back; ENT_ERROR when in cannot be read or
+ * the temporary file cannot be written. Any size: it reads and writes in
+ * pieces.
+ */
+ENT_API int ent_csv_decode(FILE **out, FILE *in, const char *encoding);
+
 #ifdef __cplusplus
 }
 #endif

@@ -68,6 +68,33 @@ void cli_table_add(struct cli_table *t, const char *const *cells);
 void cli_table_print(struct cli *cli, struct cli_table *t, FILE *f);
 void cli_table_free(struct cli_table *t);
 size_t cli_table_rows(const struct cli_table *t);
+int cli_table_cols(const struct cli_table *t);
+/* A column's header and a cell (row from 0), borrowed. */
+const char *cli_table_header(const struct cli_table *t, int col);
+const char *cli_table_cell(const struct cli_table *t, size_t row, int col);
+
+/*
+ * The exports for spreadsheets (src/cli/xlsx.c): --excel (CSV starting with a
+ * UTF-8 byte-order mark, so that Excel reads it as UTF-8) and --xlsx FILE (an
+ * Excel workbook with typed cells). A command that offers them puts
+ * CLI_EXPORT_OPTS(e) among its options, calls cli_export_check after parsing
+ * (it refuses --json with them, and both at once, and makes the output a
+ * script's: every row, no totals line) and prints its table with
+ * cli_export_table.
+ */
+struct cli_export {
+    const char *xlsx;
+    bool excel;
+};
+#define CLI_EXPORT_OPTS(e) {"xlsx", &(e).xlsx, NULL}, {"excel", NULL, &(e).excel}
+int cli_export_check(struct cli *cli, const struct cli_export *e);
+/* Prints t as the command's format (with the BOM for --excel) to standard
+ * output, or writes it to the --xlsx file as a sheet named sheet. Returns 0
+ * or the exit status after saying what failed. */
+int cli_export_table(struct cli *cli, struct cli_table *t, const struct cli_export *e, const char *sheet);
+/* Writes the CSV text in csv (header first, as `product export` writes it)
+ * to an .xlsx file at path: the catalogue's export. */
+int cli_xlsx_from_csv(struct cli *cli, FILE *csv, const char *path, const char *sheet);
 
 /* Display width of UTF-8 text in a terminal (CJK counts 2). */
 size_t cli_text_width(const char *s);
@@ -149,6 +176,30 @@ struct cli_codes {
 int cli_read_codes(struct cli_codes *out, const char *path);
 void cli_codes_free(struct cli_codes *c);
 
+/*
+ * The input of a CSV import: the file (or standard input for "-") and its
+ * --encoding (utf-8, the default, gb18030 or gbk), decoded to UTF-8 by the
+ * library's one decoding step (ent_csv_decode) before anything is opened or
+ * written. Every import command takes CLI_ENCODING_OPT, opens its input with
+ * cli_input_open, reads in->f, reports a failed import with cli_input_fail
+ * (a UTF-8 file that is not is named by line and byte, with what to try) and
+ * closes with cli_input_close.
+ */
+struct cli_input {
+    FILE *f;          /* what the import reads: UTF-8 */
+    FILE *raw;        /* the file as given */
+    const char *name; /* as given, for messages */
+    bool decoded;
+};
+#define CLI_ENCODING_OPT(v) {"encoding", &(v), NULL}
+/* Returns 0, or the exit status after saying what is wrong (no such file,
+ * an unknown encoding, a byte that is not of the encoding: exit 2). */
+int cli_input_open(struct cli_input *in, const char *path, const char *encoding);
+/* Prints "entrepot: NAME: <why>" and "nothing was imported"; returns the
+ * exit status for rc. */
+int cli_input_fail(struct cli *cli, struct cli_input *in, int rc);
+void cli_input_close(struct cli_input *in);
+
 /* A UTC time "YYYY-MM-DDTHH:MM:SSZ" as people read it: local in the store's
  * zone, "2026-11-27 20:00:00". Anything else is copied as is. */
 void cli_local_time(char *out, size_t len, const char *tz, const char *utc);
@@ -190,7 +241,7 @@ int cmd_return(struct cli *cli, int argc, char **argv);
 int cmd_flow(struct cli *cli, int argc, char **argv);
 int cmd_report(struct cli *cli, int argc, char **argv);
 /* The margin table of `purchase margin` and `report margin` (cmd_purchase.c). */
-int cli_margin_print(struct cli *cli, const ent_margin_options *o);
+int cli_margin_print(struct cli *cli, const ent_margin_options *o, const struct cli_export *ex);
 int cmd_store(struct cli *cli, int argc, char **argv);
 int cmd_user(struct cli *cli, int argc, char **argv);
 int cmd_token(struct cli *cli, int argc, char **argv);

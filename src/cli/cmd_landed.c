@@ -7,7 +7,8 @@
 
 static const char rate_help[] =
     "usage: entrepot rate set CURRENCY YYYY-MM-DD RATE\n"
-    "       entrepot rate import FILE.csv      (columns currency, day, rate)\n"
+    "       entrepot rate import FILE.csv [--encoding utf-8|gb18030|gbk]\n"
+    "                                          (columns currency, day, rate)\n"
     "       entrepot rate list [CURRENCY]\n"
     "\n"
     "How much of the store's currency one unit of CURRENCY buys on a day, with at\n"
@@ -52,10 +53,13 @@ int cmd_rate(struct cli *cli, int argc, char **argv)
         fputs(rate_help, argc < 1 ? stderr : stdout);
         return argc < 1 ? EXIT_USAGE : EXIT_OK;
     }
-    const char *sub = argv[0], *pos[3];
-    int npos, st = cli_parse(argc - 1, argv + 1, NULL, rate_help, pos, 3, &npos);
+    const char *sub = argv[0], *pos[3], *encoding = NULL;
+    const struct cli_opt opts[] = {CLI_ENCODING_OPT(encoding), {0}};
+    int npos, st = cli_parse(argc - 1, argv + 1, opts, rate_help, pos, 3, &npos);
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
+    if (encoding && strcmp(sub, "import") != 0)
+        return cli_error(EXIT_USAGE, "--encoding is for rate import (a CSV file)");
     int rc;
     if (strcmp(sub, "set") == 0) {
         if (npos != 3)
@@ -70,20 +74,17 @@ int cmd_rate(struct cli *cli, int argc, char **argv)
     if (strcmp(sub, "import") == 0) {
         if (npos != 1 || *pos[0] == '\0')
             return cli_error(EXIT_USAGE, "rate import needs a CSV FILE (or - for standard input)");
-        FILE *in = strcmp(pos[0], "-") == 0 ? stdin : fopen(pos[0], "rb");
-        if (in == NULL)
-            return cli_error(EXIT_USAGE, "%s: %s", pos[0], strerror(errno));
+        struct cli_input in;
+        if ((st = cli_input_open(&in, pos[0], encoding)) != 0)
+            return st;
         int64_t n = 0;
         st = cli_open(cli, 0);
-        rc = st == 0 ? ent_rate_import_csv(cli->db, &n, in) : ENT_OK;
-        if (in != stdin)
-            fclose(in);
+        rc = st == 0 ? ent_rate_import_csv(cli->db, &n, in.f) : ENT_OK;
+        if (rc != ENT_OK)
+            st = cli_input_fail(cli, &in, rc);
+        cli_input_close(&in);
         if (st != 0)
             return st;
-        if (rc != ENT_OK) {
-            fprintf(stderr, "entrepot: %s: %s\nentrepot: nothing was imported\n", pos[0], cli_errmsg(cli));
-            return cli_exit_code(rc);
-        }
         printf("imported %lld rates from %s\n", (long long)n, pos[0]);
         return EXIT_OK;
     }

@@ -1,6 +1,5 @@
 /* entrepot product: the catalogue from the command line. */
 #include <errno.h>
-#include <iconv.h>
 #include <strings.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +19,8 @@ static const char product_help[] =
     "                                    all-or-nothing CSV import (- for stdin); a file saved\n"
     "                                    by Excel in Chinese Windows is GB18030\n"
     "  export   [FILE.csv] [--excel]     the whole catalogue as CSV (stdout by default; --excel\n"
-    "                                     starts it with a UTF-8 byte-order mark for Excel;\n"
+    "           | --xlsx FILE.xlsx        starts it with a UTF-8 byte-order mark for Excel;\n"
+    "                                     --xlsx writes a workbook with typed cells;\n"
     "                                     it reads every commodity)\n"
     "  barcode  add CODE BARCODE [--qty N] | remove BARCODE | list CODE\n"
     "  retire   CODE                     keep it for history, out of sales, lists and labels\n"
@@ -260,162 +260,72 @@ static int do_show(struct cli *cli, int argc, char **argv)
     return rc == ENT_OK ? EXIT_OK : cli_fail(cli, rc);
 }
 
-/* Where the first byte that is not UTF-8 is: its line and its byte in the
- * line, counted from 1. 0 when the file reads as UTF-8 (or cannot be read
- * again). Each sequence is judged by the library's own check. */
-static int first_bad_utf8(FILE *f, long *line, long *byte)
-{
-    char *buf = NULL;
-    size_t cap = 0;
-    ssize_t n;
-    int found = 0;
-    *line = 0;
-    if (fseek(f, 0, SEEK_SET) != 0)
-        return 0;
-    while (!found && (n = getline(&buf, &cap, f)) > 0) {
-        ++*line;
-        for (ssize_t i = 0; i < n;) {
-            unsigned char c = (unsigned char)buf[i];
-            ssize_t len = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
-            if (len == 0 || i + len > n || !ent_utf8_valid(buf + i, (size_t)len)) {
-                *byte = (long)i + 1;
-                found = 1;
-                break;
-            }
-            i += len;
-        }
-    }
-    free(buf);
-    return found;
-}
-
-/* Reads all of in and converts it from `encoding` to UTF-8 into a stream
- * the import reads. On a byte sequence that is not of that encoding: exit
- * 2, naming its line and byte. */
-static int convert_input(FILE *in, const char *name, const char *encoding, FILE **out, char **keep)
-{
-    char *src = NULL, *dst = NULL;
-    size_t slen = 0, dlen = 0;
-    FILE *m = open_memstream(&src, &slen);
-    if (m == NULL)
-        return cli_error(EXIT_IO, "out of memory");
-    char chunk[65536];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof chunk, in)) > 0)
-        fwrite(chunk, 1, got, m);
-    int read_failed = ferror(in);
-    if (fclose(m) != 0 || read_failed) {
-        free(src);
-        return cli_error(EXIT_IO, "%s: cannot be read", name);
-    }
-    iconv_t cd = iconv_open("UTF-8", encoding);
-    if (cd == (iconv_t)-1) {
-        free(src);
-        return cli_error(EXIT_IO, "the conversion from %s is not available: %s", encoding, strerror(errno));
-    }
-    /* UTF-8 takes at most 2 bytes for each GB18030 byte (4 for 4). */
-    size_t cap = slen * 2 + 1, left_out = cap, left_in = slen;
-    dst = malloc(cap);
-    char *ip = src, *op = dst;
-    int st = 0;
-    if (dst == NULL) {
-        st = cli_error(EXIT_IO, "out of memory");
-    } else if (iconv(cd, &ip, &left_in, &op, &left_out) == (size_t)-1 || iconv(cd, NULL, NULL, &op, &left_out) == (size_t)-1) {
-        long line = 1, byte = 1;
-        for (const char *c = src; c < ip; c++, byte++)
-            if (*c == '\n')
-                line++, byte = 0;
-        st = cli_error(EXIT_USAGE, "%s: the file is not %s: line %ld byte %ld%s", name, encoding, line, byte,
-                       errno == EINVAL ? " (it ends inside a character)" : "");
-    }
-    iconv_close(cd);
-    free(src);
-    if (st != 0) {
-        free(dst);
-        return st;
-    }
-    dlen = (size_t)(op - dst);
-    *out = dlen ? fmemopen(dst, dlen, "rb") : tmpfile();
-    if (*out == NULL) {
-        free(dst);
-        return cli_error(EXIT_IO, "out of memory");
-    }
-    *keep = dst; /* fmemopen reads it in place: freed after the stream is closed */
-    return 0;
-}
-
 static int do_import(struct cli *cli, int argc, char **argv)
 {
     bool update = false;
     const char *pos[1], *encoding = NULL;
     int npos;
-    const struct cli_opt opts[] = {{"update", NULL, &update}, {"encoding", &encoding, NULL}, {0}};
+    const struct cli_opt opts[] = {{"update", NULL, &update}, CLI_ENCODING_OPT(encoding), {0}};
     int st = cli_parse(argc, argv, opts, product_help, pos, 1, &npos);
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
     if (npos != 1 || *pos[0] == '\0')
         return cli_error(EXIT_USAGE, "product import needs a CSV FILE (or - for standard input)");
-    const char *iconv_name = NULL; /* NULL: UTF-8 as it is */
-    if (encoding) {
-        if (strcasecmp(encoding, "gb18030") == 0)
-            iconv_name = "GB18030";
-        else if (strcasecmp(encoding, "gbk") == 0)
-            iconv_name = "GBK";
-        else if (strcasecmp(encoding, "utf-8") != 0 && strcasecmp(encoding, "utf8") != 0)
-            return cli_error(EXIT_USAGE, "--encoding '%s': utf-8, gb18030 or gbk", encoding);
-    }
-    FILE *in = strcmp(pos[0], "-") == 0 ? stdin : fopen(pos[0], "rb");
-    if (in == NULL)
-        return cli_error(EXIT_USAGE, "%s: %s", pos[0], strerror(errno));
-    FILE *utf8 = in;
-    char *converted = NULL;
-    if (iconv_name && (st = convert_input(in, pos[0], iconv_name, &utf8, &converted)) != 0) {
-        if (in != stdin)
-            fclose(in);
+    struct cli_input in;
+    if ((st = cli_input_open(&in, pos[0], encoding)) != 0)
         return st;
-    }
     if ((st = cli_open(cli, 0)) != 0) {
-        if (in != stdin)
-            fclose(in);
-        if (utf8 != in)
-            fclose(utf8);
-        free(converted);
+        cli_input_close(&in);
         return st;
     }
     int64_t n = 0;
-    int rc = ent_product_import_csv(cli->db, &n, utf8, update);
-    long line = 0, byte = 0;
-    /* Not UTF-8: say where, and what a file from Excel most likely is. */
-    bool not_utf8 = rc == ENT_INVALID && utf8 == in && in != stdin && strstr(ent_errmsg(cli->db), "UTF-8") &&
-                    first_bad_utf8(in, &line, &byte);
-    if (in != stdin)
-        fclose(in);
-    if (utf8 != in)
-        fclose(utf8);
-    free(converted);
-    if (not_utf8) {
-        fprintf(stderr,
-                "entrepot: %s: %s; the file is not UTF-8: line %ld byte %ld; if it came from Excel try --encoding "
-                "gb18030\nentrepot: nothing was imported\n",
-                pos[0], cli_errmsg(cli), line, byte);
-        return cli_exit_code(rc);
-    }
-    if (rc != ENT_OK) {
-        fprintf(stderr, "entrepot: %s: %s\nentrepot: nothing was imported\n", pos[0], cli_errmsg(cli));
-        return cli_exit_code(rc);
-    }
+    int rc = ent_product_import_csv(cli->db, &n, in.f, update);
+    if (rc != ENT_OK)
+        st = cli_input_fail(cli, &in, rc);
+    cli_input_close(&in);
+    if (rc != ENT_OK)
+        return st;
     printf("imported %lld commodities from %s\n", (long long)n, pos[0]);
     return EXIT_OK;
+}
+
+/* The catalogue as a workbook: its CSV (in a temporary file, a million
+ * commodities do not sit in memory) read back into typed cells. */
+static int export_xlsx(struct cli *cli, const char *path)
+{
+    int st;
+    if ((st = cli_check_output(cli, path)) != 0 || (st = cli_open(cli, 0)) != 0)
+        return st;
+    FILE *csv = tmpfile();
+    if (csv == NULL)
+        return cli_error(EXIT_IO, "no temporary file for the export: %s", strerror(errno));
+    int rc = ent_product_export_csv(cli->db, csv);
+    if (rc != ENT_OK)
+        st = cli_fail(cli, rc);
+    else if (fflush(csv) != 0 || ferror(csv))
+        st = cli_error(EXIT_IO, "the temporary file of the export cannot be written: %s", strerror(errno));
+    else
+        st = cli_xlsx_from_csv(cli, csv, path, "商品");
+    fclose(csv);
+    return st;
 }
 
 static int do_export(struct cli *cli, int argc, char **argv)
 {
     const char *pos[1];
-    bool excel = false;
-    const struct cli_opt opts[] = {{"excel", NULL, &excel}, {0}};
+    struct cli_export ex = {0};
+    const struct cli_opt opts[] = {CLI_EXPORT_OPTS(ex), {0}};
     int npos, st = cli_parse(argc, argv, opts, product_help, pos, 1, &npos);
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
+    if ((st = cli_refuse_empty(opts)) != 0 || (st = cli_export_check(cli, &ex)) != 0)
+        return st;
+    if (ex.xlsx && npos == 1)
+        return cli_error(EXIT_USAGE, "product export --xlsx FILE writes the workbook there: leave out %s",
+                         ENT_CLIP(pos[0], 40));
+    if (ex.xlsx)
+        return export_xlsx(cli, ex.xlsx);
+    bool excel = ex.excel;
     if (npos == 1 && *pos[0] == '\0')
         return cli_error(EXIT_USAGE, "product export: the FILE name is empty (leave it out for standard output)");
     bool to_file = npos == 1 && strcmp(pos[0], "-") != 0;

@@ -17,6 +17,7 @@ static const char purchase_help[] =
     "                [--cost P [--currency CUR]] [--note TEXT] [--over]\n"
     "       entrepot purchase close ORDER   (a partly received order: the rest is short)\n"
     "       entrepot purchase margin [--by commodity|origin|supplier] [--from D] [--to D]\n"
+    "                                [--excel | --xlsx FILE.xlsx]\n"
     "\n"
     "An order goes draft -> sent -> partial (partly received) -> received, or is\n"
     "cancelled. It is in the supplier's currency. A line orders a commodity on the\n"
@@ -351,19 +352,21 @@ static int margin_row(const ent_margin_row *r, void *ud)
 static int do_margin(struct cli *cli, int argc, char **argv)
 {
     ent_margin_options o = {0};
+    struct cli_export ex = {0};
     const char *pos[1];
     int npos;
-    const struct cli_opt opts[] = {{"by", &o.by, NULL}, {"from", &o.from, NULL}, {"to", &o.to, NULL}, {0}};
+    const struct cli_opt opts[] = {{"by", &o.by, NULL}, {"from", &o.from, NULL}, {"to", &o.to, NULL},
+                                   CLI_EXPORT_OPTS(ex), {0}};
     int st = cli_parse(argc, argv, opts, purchase_help, pos, 0, &npos);
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
-    if ((st = cli_refuse_empty(opts)) != 0)
+    if ((st = cli_refuse_empty(opts)) != 0 || (st = cli_export_check(cli, &ex)) != 0)
         return st;
-    return cli_margin_print(cli, &o);
+    return cli_margin_print(cli, &o, &ex);
 }
 
 /* `purchase margin` and `report margin`: one table from one library call. */
-int cli_margin_print(struct cli *cli, const ent_margin_options *o)
+int cli_margin_print(struct cli *cli, const ent_margin_options *o, const struct cli_export *ex)
 {
     int st = cli_open(cli, ENT_OPEN_READONLY);
     if (st != 0)
@@ -372,9 +375,9 @@ int cli_margin_print(struct cli *cli, const ent_margin_options *o)
     struct cli_table *t = cli_table_new(8, headers, "  nnnn n");
     int rc = ent_margin_report(cli->db, o, margin_row, t);
     if (rc == ENT_OK)
-        cli_table_print(cli, t, stdout);
+        st = cli_export_table(cli, t, ex, "毛利");
     cli_table_free(t);
-    return rc == ENT_OK ? EXIT_OK : cli_fail(cli, rc);
+    return rc == ENT_OK ? st : cli_fail(cli, rc);
 }
 
 int cmd_purchase(struct cli *cli, int argc, char **argv)

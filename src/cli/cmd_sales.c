@@ -965,7 +965,7 @@ done:
 /* ---- customer flow ------------------------------------------------------ */
 
 static const char flow_help[] =
-    "usage: entrepot flow import FILE.csv\n"
+    "usage: entrepot flow import FILE.csv [--encoding utf-8|gb18030|gbk]\n"
     "       entrepot flow record --start TIME --in N [--out N] [--minutes 60] [--sensor NAME]\n"
     "\n"
     "Door-counter interval counts. The CSV header is sensor,start,minutes,in,out (any\n"
@@ -980,9 +980,10 @@ static const char flow_help[] =
 
 int cmd_flow(struct cli *cli, int argc, char **argv)
 {
-    const char *start = NULL, *in = NULL, *out = NULL, *minutes = NULL, *sensor = NULL;
-    const struct cli_opt opts[] = {{"start", &start, NULL}, {"in", &in, NULL},         {"out", &out, NULL},
-                                   {"minutes", &minutes, NULL}, {"sensor", &sensor, NULL}, {0}};
+    const char *start = NULL, *in = NULL, *out = NULL, *minutes = NULL, *sensor = NULL, *encoding = NULL;
+    const struct cli_opt opts[] = {{"start", &start, NULL},       {"in", &in, NULL},
+                                   {"out", &out, NULL},           {"minutes", &minutes, NULL},
+                                   {"sensor", &sensor, NULL},     CLI_ENCODING_OPT(encoding), {0}};
     const char *pos[2];
     int npos, st = cli_parse(argc, argv, opts, flow_help, pos, 2, &npos);
     if (st != 0)
@@ -990,25 +991,28 @@ int cmd_flow(struct cli *cli, int argc, char **argv)
     if ((st = cli_refuse_empty(opts)) != 0)
         return st;
     if (npos == 2 && strcmp(pos[0], "import") == 0) {
-        char v[ENT_CLIP_SIZE];
         if (pos[1][0] == '\0')
             return cli_error(EXIT_USAGE, "flow import needs the name of a CSV file");
-        FILE *f = fopen(pos[1], "rb");
+        struct cli_input f;
         int64_t rows = 0;
-        if (f == NULL)
-            return cli_error(EXIT_USAGE, "%s: %s", ent_text_clip(v, sizeof v, pos[1], 60), strerror(errno));
+        if ((st = cli_input_open(&f, pos[1], encoding)) != 0)
+            return st;
         if ((st = cli_open(cli, 0)) != 0) {
-            fclose(f);
+            cli_input_close(&f);
             return st;
         }
-        int rc = ent_flow_import_csv(cli->db, &rows, f);
-        fclose(f);
+        int rc = ent_flow_import_csv(cli->db, &rows, f.f);
         if (rc != ENT_OK)
-            return cli_error(cli_exit_code(rc), "%s: %s", pos[1], cli_errmsg(cli));
+            st = cli_input_fail(cli, &f, rc);
+        cli_input_close(&f);
+        if (rc != ENT_OK)
+            return st;
         printf("imported %lld interval%s\n", (long long)rows, rows == 1 ? "" : "s");
         return EXIT_OK;
     }
     if (npos == 1 && strcmp(pos[0], "record") == 0) {
+        if (encoding)
+            return cli_error(EXIT_USAGE, "--encoding is for flow import (a CSV file)");
         int64_t n_in = 0, n_out = 0, mins = 60;
         if (start == NULL || in == NULL)
             return cli_error(EXIT_USAGE, "flow record needs --start TIME and --in N (see --help)");
@@ -1035,6 +1039,7 @@ static const char report_help[] =
     "       entrepot report flow [--by hour|day] [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n"
     "       entrepot report approvals [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--counter C1]\n"
     "       entrepot report margin [--by commodity|origin|supplier] [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n"
+    "       (each also [--excel | --xlsx FILE.xlsx]: CSV for Excel, or a workbook)\n"
     "\n"
     "sales: per row gross sales, returns (refunded on that day, hour, counter...),\n"
     "net = gross - returns; units sold, returned and net; the number of sales and of\n"
@@ -1053,10 +1058,13 @@ static const char report_help[] =
     "examples:\n"
     "  entrepot report sales --by country --from 2026-11-01 --to 2026-11-30\n"
     "  entrepot report flow --by hour --from 2026-11-28 --to 2026-11-28\n"
-    "  entrepot report margin --by supplier --from 2026-11-01\n";
+    "  entrepot report margin --by supplier --from 2026-11-01\n"
+
+    "  entrepot report sales --by day --xlsx sales-2026-11.xlsx\n";
 
 struct report_ctx {
     struct cli_table *t;
+    struct cli_export ex;
     char currency[ENT_CURRENCY_SIZE];
     int64_t gross, returns; /* the report's totals */
 };
@@ -1103,10 +1111,9 @@ static int report_approvals(struct cli *cli, struct report_ctx *c, const ent_sal
         return st;
     c->t = cli_table_new(10, heads, "n_______n_");
     int rc = ent_sales_approvals(cli->db, q, approval_row, c);
-    if (rc == ENT_OK)
-        cli_table_print(cli, c->t, stdout);
+    st = rc == ENT_OK ? cli_export_table(cli, c->t, &c->ex, "授权") : cli_fail(cli, rc);
     cli_table_free(c->t);
-    return rc == ENT_OK ? EXIT_OK : cli_fail(cli, rc);
+    return st;
 }
 
 static int flow_row(const ent_flow_row *r, void *ud)
@@ -1128,14 +1135,16 @@ static int flow_row(const ent_flow_row *r, void *ud)
 int cmd_report(struct cli *cli, int argc, char **argv)
 {
     const char *by = NULL, *from = NULL, *to = NULL, *counter = NULL;
-    const struct cli_opt opts[] = {{"by", &by, NULL}, {"from", &from, NULL}, {"to", &to, NULL},
-                                   {"counter", &counter, NULL}, {0}};
-    const char *pos[1];
     struct report_ctx c = {0};
+    const struct cli_opt opts[] = {{"by", &by, NULL},           {"from", &from, NULL}, {"to", &to, NULL},
+                                   {"counter", &counter, NULL}, CLI_EXPORT_OPTS(c.ex), {0}};
+    const char *pos[1];
     int npos, rc, st = cli_parse(argc, argv, opts, report_help, pos, 1, &npos);
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
     if ((st = cli_refuse_empty(opts)) != 0) /* an empty --from is no "from the start" */
+        return st;
+    if ((st = cli_export_check(cli, &c.ex)) != 0)
         return st;
     if (npos == 1 && strcmp(pos[0], "approvals") == 0) {
         if (by)
@@ -1147,7 +1156,7 @@ int cmd_report(struct cli *cli, int argc, char **argv)
     if (npos == 1 && strcmp(pos[0], "margin") == 0) {
         if (counter)
             return cli_error(EXIT_USAGE, "report margin covers the whole store: leave out --counter");
-        return cli_margin_print(cli, &(ent_margin_options){.by = by, .from = from, .to = to});
+        return cli_margin_print(cli, &(ent_margin_options){.by = by, .from = from, .to = to}, &c.ex);
     }
     if (npos != 1 || (strcmp(pos[0], "sales") != 0 && strcmp(pos[0], "flow") != 0))
         return cli_error(EXIT_USAGE, "report needs sales, flow, approvals or margin (see --help)");
@@ -1177,8 +1186,7 @@ int cmd_report(struct cli *cli, int argc, char **argv)
         ent_sales_query q = {.by = (enum ent_sales_by)k, .from = from, .to = to, .counter = counter};
         int64_t total = 0;
         rc = ent_sales_report(cli->db, &total, &q, sales_row, &c);
-        if (rc == ENT_OK) {
-            cli_table_print(cli, c.t, stdout);
+        if (rc == ENT_OK && (st = cli_export_table(cli, c.t, &c.ex, "销售")) == 0) {
             if (cli->format == FORMAT_TABLE) {
                 char g[ENT_MONEY_TEXT_SIZE], r[ENT_MONEY_TEXT_SIZE], net[ENT_MONEY_TEXT_SIZE];
                 fmt(g, sizeof g, c.gross, c.currency);
@@ -1200,8 +1208,7 @@ int cmd_report(struct cli *cli, int argc, char **argv)
         c.t = cli_table_new(8, heads, "_nnnnnn_");
         ent_flow_query q = {.by_day = by && strcmp(by, "day") == 0, .from = from, .to = to};
         rc = ent_flow_report(cli->db, &q, flow_row, &c);
-        if (rc == ENT_OK) {
-            cli_table_print(cli, c.t, stdout);
+        if (rc == ENT_OK && (st = cli_export_table(cli, c.t, &c.ex, "客流")) == 0) {
             int hours[3];
             int64_t vis[3];
             size_t found = 0;
@@ -1215,5 +1222,5 @@ int cmd_report(struct cli *cli, int argc, char **argv)
         }
     }
     cli_table_free(c.t);
-    return rc == ENT_OK ? EXIT_OK : cli_fail(cli, rc);
+    return rc == ENT_OK ? st : cli_fail(cli, rc);
 }

@@ -23,6 +23,7 @@ static const char stock_help[] =
     "           (start, record, post: [--user NAME])\n"
     "  levels   [--by product|location|lot|origin] [--low] [--expiring DAYS]\n"
     "           [--product CODE] [--location LOC] [--origin CC] [--limit N] [--after KEY]\n"
+    "           [--excel | --xlsx FILE.xlsx]  (CSV for Excel, or a workbook: every row)\n"
     "  history  CODE [--limit N]\n"
     "\n"
     "Quantities are whole numbers in the commodity's base unit (pieces, grams or\n"
@@ -50,7 +51,8 @@ static const char stock_help[] =
     "  entrepot stock adjust --product 3017620422003 --location A-01-03 --qty 1 --reason damage\n"
     "  entrepot stock count start --location A-01-03\n"
     "  entrepot stock levels --by origin\n"
-    "  entrepot stock levels --expiring 30\n";
+    "  entrepot stock levels --expiring 30\n"
+    "  entrepot stock levels --by lot --xlsx lots.xlsx\n";
 
 static int parse_opts(int argc, char **argv, const struct cli_opt *opts, const char **pos, int max_pos, int *npos)
 {
@@ -450,13 +452,14 @@ static int do_levels(struct cli *cli, int argc, char **argv)
     const char *by = NULL, *expiring = NULL, *limit_s = NULL, *pos[1];
     bool low = false;
     ent_levels_query q = {0};
+    struct cli_export ex = {0};
     int npos;
     const struct cli_opt opts[] = {{"by", &by, NULL}, {"low", NULL, &low}, {"expiring", &expiring, NULL},
                                    {"product", &q.product, NULL}, {"location", &q.location, NULL},
                                    {"origin", &q.origin, NULL}, {"limit", &limit_s, NULL},
-                                   {"after", &q.after, NULL}, {0}};
+                                   {"after", &q.after, NULL}, CLI_EXPORT_OPTS(ex), {0}};
     int st = parse_opts(argc, argv, opts, pos, 0, &npos);
-    if (st != 0)
+    if (st != 0 || (st = cli_export_check(cli, &ex)) != 0)
         return st < 0 ? EXIT_OK : st;
     q.by = ENT_BY_PRODUCT;
     if (by) {
@@ -522,8 +525,11 @@ static int do_levels(struct cli *cli, int argc, char **argv)
         c.t = cli_table_new(8 + k, h, "   nnnn  ");
     }
     int rc = ent_stock_levels(cli->db, &q, add_level_row, &c);
+    if (rc == ENT_OK && (st = cli_export_table(cli, c.t, &ex, "库存")) != 0) {
+        cli_table_free(c.t);
+        return st;
+    }
     if (rc == ENT_OK) {
-        cli_table_print(cli, c.t, stdout);
         if (cli->format == FORMAT_TABLE && c.overflow) {
             printf("%zu rows; the totals are too large to add up (a balance or cost beyond its bound): "
                    "run entrepot check\n",

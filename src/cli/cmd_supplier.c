@@ -14,6 +14,8 @@ static const char supplier_help[] =
     "       entrepot supplier item-remove CODE PRODUCT\n"
     "       entrepot supplier import FILE.csv [--update] ; entrepot supplier export [FILE.csv]\n"
     "       entrepot supplier item-import FILE.csv ; entrepot supplier item-export [FILE.csv]\n"
+    "       (imports also [--encoding utf-8|gb18030|gbk]: a file saved by Excel in Chinese\n"
+    "       Windows is GB18030)\n"
     "\n"
     "A supplier has a code (1 to 32 letters, digits or - _ . /, not depending on\n"
     "case), a Chinese and/or English name, a country, a contact, the currency of\n"
@@ -183,31 +185,30 @@ static int do_item_remove(struct cli *cli, int argc, char **argv)
 static int do_import(struct cli *cli, int argc, char **argv, bool items)
 {
     bool update = false;
-    const char *pos[1];
+    const char *pos[1], *encoding = NULL;
     int npos;
-    const struct cli_opt opts[] = {{"update", NULL, &update}, {0}};
+    const struct cli_opt opts[] = {{"update", NULL, &update}, CLI_ENCODING_OPT(encoding), {0}};
     int st = cli_parse(argc, argv, items ? opts + 1 : opts, supplier_help, pos, 1, &npos);
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
     if (npos != 1 || *pos[0] == '\0')
         return cli_error(EXIT_USAGE, "supplier %s needs a CSV FILE (or - for standard input)",
                          items ? "item-import" : "import");
-    FILE *in = strcmp(pos[0], "-") == 0 ? stdin : fopen(pos[0], "rb");
-    if (in == NULL)
-        return cli_error(EXIT_USAGE, "%s: %s", pos[0], strerror(errno));
+    struct cli_input in;
+    if ((st = cli_input_open(&in, pos[0], encoding)) != 0)
+        return st;
     if ((st = cli_open(cli, 0)) != 0) {
-        if (in != stdin)
-            fclose(in);
+        cli_input_close(&in);
         return st;
     }
     int64_t n = 0;
-    int rc = items ? ent_supplier_item_import_csv(cli->db, &n, in) : ent_supplier_import_csv(cli->db, &n, in, update);
-    if (in != stdin)
-        fclose(in);
-    if (rc != ENT_OK) {
-        fprintf(stderr, "entrepot: %s: %s\nentrepot: nothing was imported\n", pos[0], cli_errmsg(cli));
-        return cli_exit_code(rc);
-    }
+    int rc = items ? ent_supplier_item_import_csv(cli->db, &n, in.f)
+                   : ent_supplier_import_csv(cli->db, &n, in.f, update);
+    if (rc != ENT_OK)
+        st = cli_input_fail(cli, &in, rc);
+    cli_input_close(&in);
+    if (rc != ENT_OK)
+        return st;
     printf("imported %lld %s from %s\n", (long long)n, items ? "supplier items" : "suppliers", pos[0]);
     return EXIT_OK;
 }

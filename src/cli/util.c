@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
@@ -218,6 +219,21 @@ void cli_table_add(struct cli_table *t, const char *const *cells)
 size_t cli_table_rows(const struct cli_table *t)
 {
     return t->rows;
+}
+
+int cli_table_cols(const struct cli_table *t)
+{
+    return t->ncols;
+}
+
+const char *cli_table_header(const struct cli_table *t, int col)
+{
+    return t->headers[col];
+}
+
+const char *cli_table_cell(const struct cli_table *t, size_t row, int col)
+{
+    return t->cells[row * (size_t)t->ncols + (size_t)col];
 }
 
 size_t cli_text_width(const char *s)
@@ -686,6 +702,60 @@ int cli_read_codes(struct cli_codes *out, const char *path)
     if (!is_stdin)
         fclose(f);
     return st;
+}
+
+/* ---- the input of an import ------------------------------------------- */
+
+int cli_input_open(struct cli_input *in, const char *path, const char *encoding)
+{
+    memset(in, 0, sizeof *in);
+    in->name = path;
+    bool utf8 = encoding == NULL || strcasecmp(encoding, "utf-8") == 0 || strcasecmp(encoding, "utf8") == 0;
+    if (!utf8 && strcasecmp(encoding, "gb18030") != 0 && strcasecmp(encoding, "gbk") != 0)
+        return cli_error(EXIT_USAGE, "--encoding '%s': utf-8, gb18030 or gbk", ENT_CLIP(encoding, 40));
+    in->raw = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (in->raw == NULL)
+        return cli_error(EXIT_USAGE, "%s: %s", ENT_CLIP(path, 60), strerror(errno));
+    in->f = in->raw;
+    if (utf8)
+        return 0; /* read as it is: the CSV reader checks UTF-8 on the way */
+    int rc = ent_csv_decode(&in->f, in->raw, encoding);
+    if (rc != ENT_OK) {
+        int st = cli_error(cli_exit_code(rc), "%s: %s", ENT_CLIP(path, 60), ent_error_last()->message);
+        cli_input_close(in);
+        return st;
+    }
+    in->decoded = true;
+    return 0;
+}
+
+int cli_input_fail(struct cli *cli, struct cli_input *in, int rc)
+{
+    char msg[ENT_ERROR_MAX];
+    snprintf(msg, sizeof msg, "%s", cli_errmsg(cli));
+    /* Not UTF-8 as read: where, from the same decoding step, and what a file
+     * from Excel most likely is. */
+    FILE *check = NULL;
+    bool not_utf8 = rc == ENT_INVALID && !in->decoded && in->raw != stdin && strstr(msg, "UTF-8") &&
+                    fseek(in->raw, 0, SEEK_SET) == 0 && ent_csv_decode(&check, in->raw, "utf-8") == ENT_INVALID;
+    if (check)
+        fclose(check);
+    if (not_utf8)
+        fprintf(stderr, "entrepot: %s: %s; %s; if it came from Excel try --encoding gb18030\n", ENT_CLIP(in->name, 60),
+                msg, ent_error_last()->message);
+    else
+        fprintf(stderr, "entrepot: %s: %s\n", ENT_CLIP(in->name, 60), msg);
+    fputs("entrepot: nothing was imported\n", stderr);
+    return cli_exit_code(rc);
+}
+
+void cli_input_close(struct cli_input *in)
+{
+    if (in->f && in->f != in->raw)
+        fclose(in->f);
+    if (in->raw && in->raw != stdin)
+        fclose(in->raw);
+    in->f = in->raw = NULL;
 }
 
 void cli_codes_free(struct cli_codes *c)

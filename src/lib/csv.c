@@ -1,7 +1,9 @@
 /* RFC 4180 CSV reading and writing, with UTF-8 checked on the way in (ent_utf8_valid, text.c). */
 #include <errno.h>
+#include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <strings.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -338,5 +340,108 @@ int ent_csv_write(FILE *f, const char *const *fields, size_t count)
     }
     if (fputs("\r\n", f) == EOF)
         return ENT_ERROR;
+    return ENT_OK;
+}
+
+/* ---- decoding ----------------------------------------------------------- */
+
+/* The iconv name of an encoding a CSV may come in, or NULL. */
+static const char *decode_name(const char *encoding)
+{
+    if (strcasecmp(encoding, "utf-8") == 0 || strcasecmp(encoding, "utf8") == 0)
+        return "UTF-8";
+    if (strcasecmp(encoding, "gb18030") == 0)
+        return "GB18030";
+    if (strcasecmp(encoding, "gbk") == 0)
+        return "GBK";
+    return NULL;
+}
+
+/* Where the decoding stands: the line and the bytes of it read so far. */
+struct decode_pos {
+    long line, byte;
+};
+
+static void decode_count(struct decode_pos *p, const char *from, const char *to)
+{
+    for (; from < to; from++, p->byte++)
+        if (*from == '\n')
+            p->line++, p->byte = -1;
+}
+
+#define DECODE_CHUNK 65536
+/* UTF-8 takes at most 2 bytes for each GB18030 byte (4 for 4); E2BIG is
+ * handled anyway. */
+#define DECODE_OUT (2 * DECODE_CHUNK + 16)
+
+/* Converts what is in buf (have bytes); keeps an incomplete character's
+ * bytes at its start for the next piece. ENT_OK, or the failure's code. */
+static int decode_piece(iconv_t cd, char *buf, size_t *have, bool at_end, char *obuf, FILE *out,
+                        struct decode_pos *pos, const char *name)
+{
+    char *ip = buf;
+    size_t left = *have;
+    while (left > 0) {
+        char *op = obuf, *start = ip;
+        size_t oleft = DECODE_OUT;
+        size_t r = iconv(cd, &ip, &left, &op, &oleft);
+        int err = r == (size_t)-1 ? errno : 0;
+        decode_count(pos, start, ip);
+        if (op > obuf && fwrite(obuf, 1, (size_t)(op - obuf), out) != (size_t)(op - obuf))
+            return entx_error_set(ENT_ERROR, "the decoded text cannot be written: %s", strerror(errno));
+        if (err == EINVAL && !at_end)
+            break; /* a character cut by the piece: read on */
+        if (err == EILSEQ || err == EINVAL)
+            return entx_error_set(ENT_INVALID, "the file is not %s: line %ld byte %ld%s", name, pos->line,
+                                  pos->byte + 1, err == EINVAL ? " (it ends inside a character)" : "");
+        if (err != 0 && err != E2BIG)
+            return entx_error_set(ENT_ERROR, "decoding %s failed: %s", name, strerror(err));
+    }
+    memmove(buf, ip, left);
+    *have = left;
+    return ENT_OK;
+}
+
+int ent_csv_decode(FILE **out, FILE *in, const char *encoding)
+{
+    *out = NULL;
+    const char *name = encoding ? decode_name(encoding) : NULL;
+    if (name == NULL)
+        return entx_error_set(ENT_INVALID, "the encoding '%s' is not utf-8, gb18030 or gbk",
+                              encoding ? ENT_CLIP(encoding, 40) : "");
+    iconv_t cd = iconv_open("UTF-8", name);
+    if (cd == (iconv_t)-1)
+        return entx_error_set(ENT_ERROR, "the conversion from %s is not available: %s", name, strerror(errno));
+    FILE *tmp = tmpfile();
+    size_t have = 0;
+    struct decode_pos pos = {1, 0};
+    int rc = tmp ? ENT_OK : entx_error_set(ENT_ERROR, "no temporary file for the decoded text: %s", strerror(errno));
+    /* On the heap: the server's threads decode too. */
+    char *buf = malloc(DECODE_CHUNK + 16), *obuf = malloc(DECODE_OUT);
+    if (rc == ENT_OK && (buf == NULL || obuf == NULL))
+        rc = entx_error_set(ENT_ERROR, "out of memory");
+    while (rc == ENT_OK) {
+        size_t got = fread(buf + have, 1, DECODE_CHUNK + 16 - have, in);
+        if (got == 0 && ferror(in)) {
+            rc = entx_error_set(ENT_ERROR, "the file cannot be read: %s", strerror(errno));
+            break;
+        }
+        have += got;
+        rc = decode_piece(cd, buf, &have, got == 0, obuf, tmp, &pos, name);
+        if (got == 0)
+            break;
+    }
+    iconv_close(cd);
+    free(buf);
+    free(obuf);
+    if (rc == ENT_OK && (fflush(tmp) != 0 || fseek(tmp, 0, SEEK_SET) != 0))
+        rc = entx_error_set(ENT_ERROR, "the decoded text cannot be written: %s", strerror(errno));
+    if (rc != ENT_OK) {
+        if (tmp)
+            fclose(tmp);
+        return rc;
+    }
+    ent_error_clear();
+    *out = tmp;
     return ENT_OK;
 }

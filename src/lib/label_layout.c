@@ -10,6 +10,7 @@
 
 #include "internal.h"
 #include "label_int.h"
+#include "entrepot/money.h"
 #include "entrepot/scan.h"
 
 #define LINE_SPACING 1.2 /* line height as a multiple of the font size */
@@ -469,10 +470,25 @@ static int fit_text(ent_label_job *job, const struct elem *e, const char *text, 
                       ENT_CLIP(text, 40), job->t->name, e->line, e->w, e->h, e->min);
 }
 
+/* Whether a drink is exempt from the shelf life (GB 7718-2011 4.3.1: 酒精度
+ * 大于等于10%的饮料酒): its abv ("13.5%vol") is 10.00 or more. */
+static bool shelf_life_exempt(const ent_label_data *d, bool alcohol)
+{
+    const char *abv = ent_label_data_get(d, "abv");
+    char num[16];
+    int64_t hundredths;
+    if (!alcohol || abv == NULL)
+        return false;
+    snprintf(num, sizeof num, "%.*s", (int)strcspn(abv, "%"), abv);
+    return ent_decimal_parse(&hundredths, num, 2) == ENT_OK && hundredths >= 1000;
+}
+
 /* A GB 7718 back label ("food" in the template) needs what the law asks of
  * the kind of goods: ingredients and (GB 28050) the nutrition table for
  * food, ingredients and the alcohol content for a drink of 0.5 %vol or
- * more (which GB 28050 exempts from the nutrition table). */
+ * more (which GB 28050 exempts from the nutrition table); the shelf life
+ * (the lot's expiry) but for a drink of 10 %vol or more, which GB 7718
+ * exempts. */
 static int check_food(ent_label_job *job, const ent_label_data *d, const char *who)
 {
     const char *kind = ent_label_data_get(d, "food_kind");
@@ -484,15 +500,17 @@ static int check_food(ent_label_job *job, const ent_label_data *d, const char *w
     bool alcohol = strcmp(kind, "alcohol") == 0;
     static const struct {
         const char *field, *words;
-        int when; /* 0 always, 1 food, 2 alcohol */
+        int when; /* 0 always, 1 food, 2 alcohol, 3 unless exempt */
     } need[] = {
         {"ingredients", "配料表 (ingredients)", 0},
         {"origin", "原产国或地区 (origin)", 0},
         {"nutrition", "营养成分表 (the nutrition table: energy_kj, protein, fat, carbohydrate, sodium)", 1},
         {"abv", "酒精度 (abv)", 2},
+        {"expiry", "保质期 (the lot's expiry; only a drink of 10 %vol or more may go without)", 3},
     };
+    bool exempt = shelf_life_exempt(d, alcohol);
     for (size_t i = 0; i < sizeof need / sizeof *need; i++) {
-        if ((need[i].when == 1 && alcohol) || (need[i].when == 2 && !alcohol))
+        if ((need[i].when == 1 && alcohol) || (need[i].when == 2 && !alcohol) || (need[i].when == 3 && exempt))
             continue;
         if (ent_label_data_get(d, need[i].field) == NULL)
             return entx_label_fail(job, ENT_INVALID, "%s: a back label of %s (GB 7718) needs %s, which it does not have",
@@ -698,8 +716,8 @@ static int layout(ent_label_job *job, const ent_label_data *d, const char *who, 
         const struct elem *e = &job->t->elems[i];
         struct out_item *it = &l->items[l->nitems];
         char *text = NULL;
-        if (e->cond && ent_label_data_get(d, e->cond) == NULL)
-            continue;
+        if (e->cond && (ent_label_data_get(d, e->cond + (e->cond[0] == '!')) == NULL) == (e->cond[0] != '!'))
+            continue; /* if=field without it, if=!field with it */
         if (e->kind == EL_TABLE) {
             if (entx_label_expand(&text, e->content, d, missing, sizeof missing) != 0) {
                 rc = entx_label_fail(job, ENT_INVALID, "%s: template %s (line %d) needs %s, which it does not have",

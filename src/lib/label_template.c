@@ -321,8 +321,10 @@ static int elem_options(struct parser *p, struct elem *e, int from, int to)
             free(e->link_base);
             e->link_base = strdup(v);
         } else if (KEY("if") && eq && *v) {
-            if (check_fields(p, v, strlen(v)) != ENT_OK)
-                return ENT_INVALID;
+            /* if=!field: only when the field is absent (its alternative). */
+            const char *f = v + (*v == '!');
+            if (*f == '\0' || check_fields(p, f, strlen(f)) != ENT_OK)
+                return *f ? ENT_INVALID : perr(p, "if=!: name the field");
             free(e->cond);
             e->cond = strdup(v);
         } else {
@@ -446,6 +448,13 @@ static const char *quiet_zone_words(enum symbology s)
  * inside with them, in every format): no frame, line, text or other barcode
  * may put ink there, or counter scanners stop reading it. Checked for every
  * template, whatever it is printed to. */
+/* Two elements never printed together: if=F and if=!F. */
+static bool exclusive(const struct elem *a, const struct elem *b)
+{
+    return a->cond && b->cond && (a->cond[0] == '!') != (b->cond[0] == '!') &&
+           strcmp(a->cond + (a->cond[0] == '!'), b->cond + (b->cond[0] == '!')) == 0;
+}
+
 static int check_quiet_zones(struct parser *p, const ent_label_template *t)
 {
     for (size_t b = 0; b < t->nelems; b++) {
@@ -455,7 +464,7 @@ static int check_quiet_zones(struct parser *p, const ent_label_template *t)
         struct area zone = {bc->x, bc->y, bc->x + bc->w, bc->y + bc->h};
         for (size_t i = 0; i < t->nelems; i++) {
             struct area ink[4];
-            size_t n = i == b ? 0 : ink_areas(&t->elems[i], ink);
+            size_t n = i == b || exclusive(bc, &t->elems[i]) ? 0 : ink_areas(&t->elems[i], ink);
             for (size_t k = 0; k < n; k++) {
                 if (!areas_overlap(zone, ink[k]))
                     continue;
@@ -773,7 +782,7 @@ int ent_label_template_uses(const ent_label_template *t, const char *field)
             return 1;
     for (size_t i = 0; i < t->nelems; i++) {
         const struct elem *e = &t->elems[i];
-        if (e->cond && strcmp(e->cond, field) == 0)
+        if (e->cond && strcmp(e->cond + (e->cond[0] == '!'), field) == 0)
             return 1;
         if (placeholders_name(e->content, field))
             return 1;

@@ -216,7 +216,60 @@ static int content_type_json(struct req *r)
     return content_type_is(r, "application/json");
 }
 
-/* A CSV route's body stays text in r->body: 0, or -1 with the answer. */
+/* The charset parameter of the request's Content-Type into buf ("" when
+ * none is given). */
+static void content_charset(struct req *r, char *buf, size_t len)
+{
+    const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+    const char *p = ct ? strchr(ct, ';') : NULL;
+    buf[0] = '\0';
+    while (p && strncasecmp(p + 1 + strspn(p + 1, " "), "charset=", 8) != 0)
+        p = strchr(p + 1, ';');
+    if (p == NULL)
+        return;
+    p += 1 + strspn(p + 1, " ") + 8;
+    if (*p == '"')
+        p++;
+    size_t n = strcspn(p, "\"; ");
+    snprintf(buf, len, "%.*s", (int)(n < len ? n : len - 1), p);
+}
+
+/* Replaces the body by its UTF-8, through the one decoding step of every
+ * CSV import (ent_csv_decode): 0, or -1 with the answer. */
+static int decode_body(struct req *r, const char *charset, struct reply *rep)
+{
+    FILE *in = fmemopen(r->body, r->len, "rb"), *out = NULL;
+    int rc = in ? ent_csv_decode(&out, in, charset) : ENT_ERROR;
+    if (in)
+        fclose(in);
+    if (rc == ENT_INVALID) {
+        reply_error(rep, 400, "malformed", NULL, "the request body is not %s text: %s", ENT_CLIP(charset, 20),
+                    ent_error_last()->message);
+        return -1;
+    }
+    char *text = NULL;
+    size_t len = 0;
+    FILE *m = rc == ENT_OK ? open_memstream(&text, &len) : NULL;
+    char chunk[8192];
+    size_t got;
+    while (m && (got = fread(chunk, 1, sizeof chunk, out)) > 0)
+        fwrite(chunk, 1, got, m);
+    bool failed = m == NULL || ferror(out) || fclose(m) != 0;
+    if (out)
+        fclose(out);
+    if (failed) {
+        free(text);
+        reply_error(rep, 500, "error", NULL, "the request body cannot be decoded");
+        return -1;
+    }
+    free(r->body);
+    r->body = text;
+    r->len = r->cap = len;
+    return 0;
+}
+
+/* A CSV route's body stays text in r->body, decoded to UTF-8 when the
+ * Content-Type names charset=gb18030 or gbk: 0, or -1 with the answer. */
 static int check_csv_body(struct req *r, struct reply *rep)
 {
     if (r->too_big) {
@@ -231,8 +284,27 @@ static int check_csv_body(struct req *r, struct reply *rep)
         reply_error(rep, 415, "unsupported_media_type", NULL, "the request body must be text/csv");
         return -1;
     }
+    char charset[24];
+    content_charset(r, charset, sizeof charset);
+    bool utf8 = charset[0] == '\0' || strcasecmp(charset, "utf-8") == 0 || strcasecmp(charset, "utf8") == 0;
+    if (!utf8 && strcasecmp(charset, "gb18030") != 0 && strcasecmp(charset, "gbk") != 0) {
+        reply_error(rep, 415, "unsupported_media_type", NULL, "charset '%s' must be utf-8, gb18030 or gbk",
+                    ENT_CLIP(charset, 20));
+        return -1;
+    }
+    if (!utf8)
+        return decode_body(r, charset, rep);
     if (!ent_utf8_valid(r->body, r->len)) {
-        reply_error(rep, 400, "malformed", NULL, "the request body is not UTF-8 text");
+        /* Where, from the same decoding step, and what to send instead. */
+        FILE *in = fmemopen(r->body, r->len, "rb"), *out = NULL;
+        bool placed = in && ent_csv_decode(&out, in, "utf-8") == ENT_INVALID;
+        if (in)
+            fclose(in);
+        if (out)
+            fclose(out);
+        reply_error(rep, 400, "malformed", NULL, "the request body is not UTF-8 text%s%s%s",
+                    placed ? ": " : "", placed ? ent_error_last()->message : "",
+                    "; a file saved by Excel in Chinese Windows is sent with charset=gb18030");
         return -1;
     }
     return 0;

@@ -71,6 +71,27 @@ for want in "项目 每100毫升 NRV%" "能量 0千焦 0%" "蛋白质 0克 0%" "
     grep -qF -- "$want" z.txt && ok || fail "zero rule lacks '$want': $(cat z.txt)"
 done
 
+# GB 7718 4.3.1: a drink of 10 %vol or more may go without the shelf life
+# (a lot without expiry: no 保质期至, a DataMatrix of GTIN and lot); a beer
+# of 4.8 %vol and food may not (refused, naming 保质期).
+expect 0 received -- stock receive --product $W --qty 1 --lot FR23 --location S1
+expect 0 "wrote 1 label" -- label print --template back-food-cn-80x70 $W --lot FR23 --out w2.pdf
+text_of w2.pdf > w2.txt
+grep -qF "酒精度：13.5%vol" w2.txt && ! grep -q "保质期" w2.txt && ok || fail "exempt wine label: $(cat w2.txt)"
+expect 0 "wrote 1 label" -- label print --template back-food-cn-80x70 $W --lot FR23 --out w2.png --dpi 300
+if have dmtxread; then
+    raw=$(dmtxread -n -G 29 -N 1 -e 100 w2.png | tr '\035' '|')
+    [ "$raw" = "|0103017620422003""10FR23" ] && ok || fail "DataMatrix without expiry: '$raw'"
+fi
+expect 0 added -- product add --gtin 4006381333948 --name-zh 小麦啤酒 --origin DE --net-content "500 ml" --price 18.00 \
+    --importer "$IMP" --storage 常温 --food-kind alcohol --ingredients "水、小麦芽、大麦芽、啤酒花" --abv 4.8
+expect 0 received -- stock receive --product 4006381333948 --qty 1 --lot DE1 --location S1
+refused 1 "a back label of an alcoholic drink (GB 7718) needs 保质期 (the lot's expiry; only a drink of 10 %vol or more" -- \
+    label print --template back-food-cn-80x70 4006381333948 --lot DE1 --out x.pdf
+expect 0 received -- stock receive --product WATER --qty 1 --lot IT2 --location S1
+refused 1 "a back label of prepackaged food (GB 7718) needs 保质期" -- \
+    label print --template back-food-cn-80x70 WATER --lot IT2 --out x.pdf
+
 # What the law asks for the kind of goods, refused by name (nothing written).
 expect 0 changed -- product edit $W --abv ""
 refused 1 "a back label of an alcoholic drink (GB 7718) needs 酒精度 (abv), which it does not have" -- \

@@ -135,6 +135,23 @@ st2, _, p = srv.req("GET", V1 + "products/history/" + TEA2 + "?field=price", tok
 check(st == 200 and p["changes"][-1]["new"] == "8.80" and p["changes"][-1]["user"] == MGR,
       f"import --update records the price change: {st} {b} {p}")
 
+# GB18030 (Excel on Chinese Windows): charset=gb18030 decodes it through the
+# CLI's step (ent_csv_decode); without it the body is named by line and byte.
+gb = f"gtin,name_zh,price,tax_rate\n{TEA3},茉莉绿茶,7.00,9\n".encode("gb18030")
+b = refused("POST", "catalog/import?update=1", None, M, 400, "malformed",
+            text="the file is not UTF-8: line 2 byte 15; a file saved by Excel in Chinese Windows is sent with "
+                 "charset=gb18030", ctype="text/csv", raw=gb)
+refused("POST", "catalog/import?update=1", None, M, 415, "unsupported_media_type", text="charset 'big5'",
+        ctype="text/csv; charset=big5", raw=gb)
+refused("POST", "catalog/import?update=1", None, M, 400, "malformed",
+        text="the request body is not gb18030 text: the file is not GB18030: line 2 byte 15",
+        ctype="text/csv; charset=gb18030", raw=gb[:-16] + b"\xff\xff" + gb[-14:])
+st, _, b = srv.req("POST", V1 + "catalog/import?update=1", None, token=M, ctype="text/csv; charset=gb18030",
+                   raw=gb)
+st2, _, p = srv.req("GET", V1 + "products/" + TEA3, token=M)
+check(st == 200 and b["imported"] == 1 and "茉莉绿茶" in json.dumps(p, ensure_ascii=False),
+      f"GB18030 import: {st} {b} {p}")
+
 # ---- locations
 st, _, b = srv.req("GET", V1 + "locations", token=TOK["cashier"])
 check(st == 200 and {"S1", "S2", "B1", "Q1"} <= {x["code"] for x in b["locations"]}, f"locations: {b}")

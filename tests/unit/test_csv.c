@@ -1,4 +1,6 @@
 /* CSV reader and writer: RFC 4180 quoting, line numbers, UTF-8 checks. */
+#include <iconv.h>
+
 #include "testutil.h"
 
 /* Reads all of text; returns the records joined as "a|b;c|d;" or the error. */
@@ -165,6 +167,52 @@ static void writer_round_trip(void **state)
     free(buf);
 }
 
+/* GB18030 text (made by iconv from UTF-8) decodes back to the same UTF-8,
+ * whatever falls on the boundary of the pieces it is read in. */
+static void decode_pieces(void **state)
+{
+    (void)state;
+    for (int shift = 0; shift < 4; shift++) {
+        char *utf8 = NULL, *gb = NULL, *back = NULL;
+        size_t ulen = 0, glen = 0;
+        FILE *u = open_memstream(&utf8, &ulen);
+        fprintf(u, "%.*sname_zh\n", shift, "xyz");
+        for (int i = 0; i < 20000; i++)
+            fprintf(u, "茶叶𠀀%d,乌龙\n", i); /* 2-byte and 4-byte GB18030 characters */
+        fclose(u);
+        iconv_t cd = iconv_open("GB18030", "UTF-8");
+        gb = malloc(ulen * 2);
+        char *ip = utf8, *op = gb;
+        size_t il = ulen, ol = ulen * 2;
+        assert_true(iconv(cd, &ip, &il, &op, &ol) != (size_t)-1);
+        iconv_close(cd);
+        glen = (size_t)(op - gb);
+        FILE *in = fmemopen(gb, glen, "rb"), *out = NULL;
+        assert_int_equal(ent_csv_decode(&out, in, "GB18030"), ENT_OK);
+        back = malloc(ulen + 1);
+        size_t got = fread(back, 1, ulen + 1, out);
+        assert_int_equal(got, ulen);
+        assert_memory_equal(back, utf8, ulen);
+        fclose(out);
+        fclose(in);
+        /* A bad byte far on: named by its line and byte. */
+        gb[glen - 3] = (char)0xff;
+        in = fmemopen(gb, glen, "rb");
+        assert_int_equal(ent_csv_decode(&out, in, "gb18030"), ENT_INVALID);
+        assert_null(out);
+        assert_string_equal(ent_error_last()->message, "the file is not GB18030: line 20001 byte 17");
+        fclose(in);
+        free(utf8);
+        free(gb);
+        free(back);
+    }
+    FILE *in = fmemopen((void *)"a\n", 2, "rb"), *out = (FILE *)1;
+    assert_int_equal(ent_csv_decode(&out, in, "latin1"), ENT_INVALID);
+    assert_null(out);
+    assert_string_equal(ent_error_last()->message, "the encoding 'latin1' is not utf-8, gb18030 or gbk");
+    fclose(in);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -173,6 +221,7 @@ int main(void)
         cmocka_unit_test(bound_rows),
         cmocka_unit_test(kind_rows),
         cmocka_unit_test(writer_round_trip),
+        cmocka_unit_test(decode_pieces),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
