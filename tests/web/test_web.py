@@ -247,14 +247,24 @@ try:
     shot("counter-approved", 1920)
     shot("counter-approved", 360)
     width(1920, 1000)
-    # split payment: 20.00 by card, then 100.00 cash; change 52.66
+    # split payment: 20.00 by card and 100.00 cash added, kept by the server over a reload; change 52.66
     Select(by("#pay-method")).select_by_value("card")
     by("#pay-amount").send_keys("20.00")
     by("#pay-add").click()
     check(text_in("#pays", "20.00"), "the first payment is listed")
     Select(by("#pay-method")).select_by_value("cash")
-    by("#pay-amount").send_keys("100" + Keys.ENTER)
+    by("#pay-amount").send_keys("100")
+    by("#pay-add").click()
+    check(text_in("#pays", "100.00"), "the cash is listed")
+    drv.refresh()
+    lines_n(2)
+    check(text_in("#pays", "20.00") and text_in("#pays", "100.00"), "the payments added survive a reload")
+    check([e.get_attribute("data-method") for e in drv.find_elements(By.CSS_SELECTOR, "#pays li")] == ["card", "cash"],
+          "both payments, in order")
+    by("#checkout").click()
     by("#receipt-text")
+    check(L.query("SELECT method, amount, tendered FROM sale_pay ORDER BY method") == [("card", 2000, 2000), ("cash", 4734, 10000)],
+          "the sale is paid with the payments kept over the reload")
     check(text_in("#counter-msg", "52.66"), "the change is shown")
     check(text_in("#receipt-printed", "小票已在小票机 C1 打印"), "the receipt went to the counter's printer")
     paper = open(PAPER, "rb").read() if os.path.exists(PAPER) else b""
