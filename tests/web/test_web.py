@@ -405,6 +405,39 @@ try:
     by("#cat-save").click()
     check(text_in("#cat-msg", "已保存"), "the edit is saved")
     check(L.query("SELECT origin, brand FROM product WHERE name_zh = '榛子可可酱'") == [("IT", "Ferrero")], "the edit in the database")
+    # what the back label and the shelf life need: net content, storage, shelf life, the food data
+    by("#cat-net_content").send_keys("750 g")
+    by("#cat-storage").send_keys("阴凉干燥处")
+    by("#cat-shelf_life_days").send_keys("1年")  # not a number of days: told in the page, nothing sent
+    before = L.dump()
+    by("#cat-save").click()
+    check(text_in("#cat-msg", "保质期（天）: 1年"), "a shelf life that is not days is told")
+    by("#cat-shelf_life_days").clear()
+    by("#cat-shelf_life_days").send_keys("365")
+    Select(by("#cat-food_kind")).select_by_value("food")
+    by("#cat-ingredients").send_keys("白砂糖，棕榈油，榛子（13%），可可粉")
+    by("#cat-allergens").send_keys("含有坚果、乳制品")
+    by("#cat-protein_dg").send_keys("6.3")  # one of the five nutrients: the server asks for all five, naming it
+    by("#cat-save").click()
+    check(text_in("#cat-msg", "nutrition") or text_in("#cat-msg", "营养"), f"a partial nutrition table is refused: {by('#cat-msg').text}")
+    check(L.dump() == before, "the refused edit wrote nothing")
+    for k, v in (("energy_kj", "2252"), ("fat_dg", "30.9"), ("carbohydrate_dg", "57.5"), ("sodium_mg", "41")):
+        by("#cat-" + k).send_keys(v)
+    by("#cat-save").click()
+    check(text_in("#cat-msg", "已保存"), "the back label's data saved")
+    got = L.query("SELECT net_content, net_unit, storage, shelf_life_days, food_kind, protein, fat, energy_kj, sodium, "
+                  "allergens FROM product WHERE name_zh = '榛子可可酱'")
+    check(got == [(750, "g", "阴凉干燥处", 365, "food", 63, 309, 2252, 41, "含有坚果、乳制品")], f"in the database: {got}")
+    drv.refresh()  # read back through the API into the form
+    wait.until(lambda d: d.find_element(By.ID, "cat-net_content").get_attribute("value") == "750 g")
+    check([by("#cat-" + k).get_attribute("value") for k in ("storage", "shelf_life_days", "protein_dg", "fat_dg")]
+          == ["阴凉干燥处", "365", "6.3", "30.9"], "the form shows what the read route returns")
+    check(Select(by("#cat-food_kind")).first_selected_option.get_attribute("value") == "food", "the kind read back")
+    by("#cat-storage").clear()  # a cleared text clears it
+    by("#cat-save").click()
+    check(text_in("#cat-msg", "已保存"), "the cleared storage saved")
+    check(L.query("SELECT storage FROM product WHERE name_zh = '榛子可可酱'") == [(None,)], "storage cleared in the database")
+    shot("catalog-backlabel", 1920)
     by("#cat-new-price").send_keys("4l.50" + Keys.ENTER)  # a typo: not an amount, nothing sent
     check(text_in("#cat-msg", "12.50"), "a price that is not an amount is told")
     by("#cat-new-price").clear()
