@@ -862,3 +862,100 @@ int route_label_queue_clear(struct req *r, json_t *body, const char *tail, struc
         reply_error(out, 500, "error", NULL, "out of memory");
     return 0;
 }
+
+/* ---- queueing labels for the label clerk ---------------------------------- */
+
+static const struct field queue_add_fields[] = {
+    {"codes", F_ARRAY, 1}, {"locations", F_ARRAY, 0}, {"reason", F_STRING, 0}, {NULL, F_STRING, 0}};
+
+/* Every code and location is found before anything is queued, so that an
+ * unknown one (422, named) leaves the queue as it was. */
+static int run_queue_add(ent_db *db, ent_journal *j, struct job *job)
+{
+    (void)j;
+    json_t *b = job->arg, *codes = json_object_get(b, "codes");
+    const char *reason = json_str(b, "reason") ? json_str(b, "reason") : "received";
+    size_t n = json_array_size(codes);
+    int64_t *ids = calloc(n, sizeof *ids);
+    int rc = ids ? ent_user_act_as(db, job->user) : ENT_ERROR;
+    for (size_t i = 0; rc == ENT_OK && i < n; i++) {
+        ent_product *p = NULL;
+        const char *code = json_string_value(json_array_get(codes, i));
+        if ((rc = ent_product_find(db, &p, NULL, code)) == ENT_NOTFOUND) {
+            char field[32];
+            snprintf(field, sizeof field, "codes[%zu]", i);
+            reply_error(&job->reply, 422, "not_found", field, "no commodity has the code '%s'", ENT_CLIP(code, 40));
+            free(ids);
+            return 0;
+        }
+        if (rc == ENT_OK)
+            ids[i] = p->id;
+        ent_product_free(p);
+        const char *loc = json_string_value(json_array_get(json_object_get(b, "locations"), i));
+        struct loc_find f = {loc, 0};
+        if (rc == ENT_OK && loc && (rc = ent_location_each(db, loc_row, &f)) == ENT_OK && !f.found) {
+            char field[32];
+            snprintf(field, sizeof field, "locations[%zu]", i);
+            reply_error(&job->reply, 422, "not_found", field, "no location '%s'", ENT_CLIP(loc, 40));
+            free(ids);
+            return 0;
+        }
+    }
+    /* locations[i], when given, is the shelf codes[i] was put on */
+    json_t *locs = json_object_get(b, "locations");
+    for (size_t i = 0; rc == ENT_OK && i < n; i++)
+        rc = ent_label_queue_add_at(db, ids[i], json_string_value(json_array_get(locs, i)), reason);
+    free(ids);
+    if (rc != ENT_OK) {
+        reply_ent(&job->reply, db, rc);
+        return 0;
+    }
+    srv_job_event(job, "labels", json_pack("{s:s, s:I}", "queue", "added", "added", (json_int_t)n));
+    reply_json(&job->reply, 201, json_pack("{s:I, s:s}", "queued", (json_int_t)n, "reason", reason));
+    return 0;
+}
+
+/* POST labels/queue {"codes": [...], "locations": [...], "reason"}: the
+ * commodities' shelf labels (at the shelf each was put on, when locations
+ * are given) put in the reprint queue (reason "received" unless given) for
+ * whoever prints
+ * labels. A stock clerk may do this after a delivery (right stock or
+ * labels): queueing prints nothing and spends no labels; the label clerk
+ * still chooses the template, the sheet and the printer. */
+int route_label_queue_add(struct req *r, json_t *body, const char *tail, struct reply *out)
+{
+    (void)tail;
+    if (json_check(out, body, queue_add_fields, "labels to queue") != 0)
+        return 0;
+    json_t *codes = json_object_get(body, "codes");
+    size_t nc = json_array_size(codes);
+    if (nc == 0 || nc > LABEL_CODES_MAX) {
+        reply_error(out, 422, "invalid", "codes", "'codes' must hold 1 to %d codes", LABEL_CODES_MAX);
+        return 0;
+    }
+    for (size_t i = 0; i < nc; i++) {
+        const char *c = json_string_value(json_array_get(codes, i));
+        if (c == NULL || *c == '\0') {
+            reply_error(out, 422, "invalid", "codes", "codes[%zu] must be a GTIN, SKU or barcode (text)", i);
+            return 0;
+        }
+    }
+    json_t *locs = json_object_get(body, "locations");
+    if (locs && json_array_size(locs) != nc) {
+        reply_error(out, 422, "invalid", "locations", "'locations' must hold one location a code (%zu)", nc);
+        return 0;
+    }
+    for (size_t i = 0; i < json_array_size(locs); i++) {
+        const char *l = json_string_value(json_array_get(locs, i));
+        if (l == NULL || *l == '\0' || strlen(l) > 64) {
+            reply_error(out, 422, "invalid", "locations", "locations[%zu] must be a location's code (text)", i);
+            return 0;
+        }
+    }
+    json_t *arg = json_incref(body);
+    if (srv_queue_write(r, run_queue_add, arg, free_json) < 0) {
+        json_decref(arg);
+        reply_error(out, 500, "error", NULL, "out of memory");
+    }
+    return 0;
+}

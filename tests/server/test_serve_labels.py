@@ -267,5 +267,36 @@ st, _, b = srv.req("DELETE", V1 + "labels/queue", token=LC)
 check(st == 200 and b.get("cleared", 0) >= 1, f"clear all: {st} {b}")
 st, _, b = srv.req("DELETE", V1 + "labels/queue", token=CASH)
 check(st == 403, f"a cashier may not clear the queue: {st}")
+
+# A stock clerk queues a delivery's labels for the label clerk (reason "received")
+CLERK = TOK["stock-clerk"]
+
+
+def dump_but_token_use():
+    """The database but the tokens' last use, which every call may record."""
+    return [x for x in L.dump().splitlines() if not x.startswith('INSERT INTO "api_token"')]
+
+
+before = dump_but_token_use()
+for body, field in (({}, "codes"), ({"codes": []}, "codes"), ({"codes": [""]}, "codes"), ({"codes": [5]}, "codes"),
+                    ({"codes": [L.PEN], "x": 1}, "x"), ({"codes": [L.PEN, "9999999999994"]}, "codes[1]"),
+                    ({"codes": [L.PEN], "reason": "x" * 201}, None), ({"codes": [L.PEN], "locations": []}, "locations"),
+                    ({"codes": [L.PEN, L.COLA], "locations": ["S1", "NOWHERE"]}, "locations[1]")):
+    st, _, b = srv.req("POST", V1 + "labels/queue", body, token=CLERK)
+    check(st == 422 and (field is None or L.err_field(b) == field), f"a bad queueing {body}: {st} {b}")
+check(dump_but_token_use() == before, "the refused queueings wrote nothing (an unknown code among good ones too)")
+st, _, b = srv.req("POST", V1 + "labels/queue", {"codes": [L.PEN]}, token=CASH)
+check(st == 403, f"a cashier may not queue labels: {st}")
+st, _, b = srv.req("POST", V1 + "labels/queue", {"codes": [L.PEN, L.COLA], "locations": ["s2", "B1"]}, token=CLERK)
+check(st == 201 and b == {"queued": 2, "reason": "received"}, f"the stock clerk queues the delivery's labels: {st} {b}")
+rows = L.query("SELECT p.gtin, q.reason, q.user, l.code FROM label_queue q JOIN product p ON p.id = q.product_id "
+               "LEFT JOIN location l ON l.id = q.location_id ORDER BY q.id")
+who = TOK["users"]["stock-clerk"]
+check([(g.lstrip("0"), r, u, c) for g, r, u, c in rows] == [(L.PEN.lstrip("0"), "received", who, "S2"),
+                                                             (L.COLA.lstrip("0"), "received", who, None)],
+      f"queued with who, at the shelf (a backroom is no shelf: every shelf): {rows}")
+st, _, b = srv.req("GET", V1 + "labels/queue", token=LC)
+check(st == 200 and {q["reason"] for q in b["queue"]} == {"received"} and len(b["queue"]) == 2,
+      f"the label clerk sees them: {b}")
 check(srv.stop() == 0, "the server stops cleanly")
 L.finish()

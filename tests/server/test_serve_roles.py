@@ -108,6 +108,7 @@ ROUTES = [
     ("GET", "labels/queue", {"labels", "read"}),
     ("POST", "labels/queue/print", {"labels"}),
     ("DELETE", "labels/queue?upto=x", {"labels"}),
+    ("POST", "labels/queue", {"labels", "stock"}),
 ]
 def dump_but_token_use():
     """The database but the tokens' last use, which every call records, the

@@ -49,6 +49,7 @@ L.cli("product", "add", "--gtin", XSS_GTIN, "--name-zh", XSS, "--price", "1.00",
 L.cli("stock", "receive", "--product", L.MATCHA, "--qty", "10", "--lot", "OLD", "--origin", "JP",
       "--expiry", "2020-01-31", "--location", "S1", env={"ENTREPOT_NOW": "2019-06-01T10:00:00Z"})
 L.cli("scan", "config", "--fnc1", "~")
+L.cli("product", "edit", L.PEN, "--origin", "DE")  # its shelf label, queued by a stock clerk, names an origin
 DAY = (datetime.date.today() - datetime.timedelta(days=1)).isoformat()
 for hour, n_in in ((9, 12), (10, 30), (11, 18)):  # customers at the door, yesterday
     L.cli("flow", "record", "--start", f"{DAY} {hour:02}:00", "--minutes", "60", "--in", str(n_in), "--out", str(n_in))
@@ -325,6 +326,14 @@ try:
     by("#rcv-location").send_keys("NOWHERE")
     by("#rcv-submit").click()
     check(text_in("#rcv-msg", "NOWHERE"), "an unknown location is refused, named")
+    # the clerk may not print labels: the delivery's labels go to the label clerk's queue (reason received)
+    check(not drv.find_elements(By.ID, "rcv-labels"), "no print button for a stock clerk")
+    by("#rcv-queue").click()
+    check(text_in("#rcv-msg", "已放入标签补打队列"), "the delivery's labels are queued for the label clerk")
+    check(L.query("SELECT q.user FROM label_queue q JOIN product p ON p.id = q.product_id "
+                  "WHERE p.gtin IN (?, ?) AND q.reason = 'received'", L.PEN, L.PEN.zfill(14)) == [("stock-clerk.1",)],
+          "queued once, as received, by the clerk")
+    wait.until(lambda d: not d.find_elements(By.ID, "rcv-queue"))  # queued: not offered twice
     shot("receive", 1920)
     shot("receive", 360)
 
@@ -527,6 +536,8 @@ try:
     rows = [r for r in drv.find_elements(By.CSS_SELECTOR, f'#label-queue tr[data-code="{L.NUTELLA.zfill(14)}"]')
             if "改价" in r.text]
     check(len(rows) == 1 and "榛子可可酱" in rows[0].text, "the queue names the commodity and why (改价)")
+    check(any("收货" in r.text for r in drv.find_elements(By.CSS_SELECTOR, f'#label-queue tr[data-code="{L.PEN.zfill(14)}"]')),
+          "the stock clerk's delivery waits in the queue, as 收货")
     row = rows[0] if rows else by(f'#label-queue tr[data-code="{L.NUTELLA.zfill(14)}"]')
     row.find_element(By.CSS_SELECTOR, "button").click()
     wait.until(lambda d: d.execute_script(

@@ -233,7 +233,10 @@ export async function counterPage(view) {
 
   const line = () => (basket && basket.lines[sel]) || null;
 
-  async function add(text) {
+  // since: the Enter key's event time (the scan's time on screen is
+  // measured from it, for tests/bench/bench_web_scan.py)
+  async function add(text, since) {
+    const t0 = since ?? performance.now();
     say("", "");
     let code = text, qty;
     const m = /^(.+)\*(\d{1,6})$/.exec(text); // CODE*N, as at the terminal counter
@@ -246,6 +249,8 @@ export async function counterPage(view) {
       draw();
       const l = line();
       say("good", `${t("counter.added")}: ${l ? l.name : code}`);
+      performance.measure("ent.scan.drawn", { start: t0 }); // in the page's tree
+      requestAnimationFrame(() => performance.measure("ent.scan", { start: t0 })); // the frame that shows it
     }
   }
 
@@ -538,7 +543,7 @@ export async function counterPage(view) {
       e.preventDefault();
       const code = scan.value.trim();
       scan.value = "";
-      if (code) add(code); else amount.focus();
+      if (code) add(code, e.timeStamp); else amount.focus();
     } else if (e.key === "ArrowUp" || e.key === "ArrowDown") {
       e.preventDefault();
       sel += e.key === "ArrowUp" ? -1 : 1;
