@@ -262,6 +262,8 @@ try:
     check(text_in("#pays", "20.00") and text_in("#pays", "100.00"), "the payments added survive a reload")
     check([e.get_attribute("data-method") for e in drv.find_elements(By.CSS_SELECTOR, "#pays li")] == ["card", "cash"],
           "both payments, in order")
+    shot("counter-payments", 1920)
+    width(1920, 1000)
     by("#checkout").click()
     by("#receipt-text")
     check(L.query("SELECT method, amount, tendered FROM sale_pay ORDER BY method") == [("card", 2000, 2000), ("cash", 4734, 10000)],
