@@ -638,28 +638,10 @@ static int loc_row(const ent_location *loc, void *ud)
     return 0;
 }
 
-/* The one selector a print names, checked; its index in selectors, or -1
- * answered. */
-static int check_selector(struct reply *out, json_t *b)
+/* One selector's value checked (which: its index in selectors, not
+ * codes): 0, or -1 answered. */
+static int check_one_selector(struct reply *out, json_t *b, int which)
 {
-    int which = -1;
-    for (int i = 0; selectors[i]; i++) {
-        if (json_object_get(b, selectors[i]) == NULL)
-            continue;
-        if (which >= 0) {
-            reply_error(out, 422, "invalid", selectors[i], "'%s' and '%s' go one at a time: choose one way to select labels",
-                        selectors[which], selectors[i]);
-            return -1;
-        }
-        which = i;
-    }
-    if (which < 0) {
-        reply_error(out, 422, "invalid", "codes",
-                    "say what to print: 'codes', 'origin', 'location', 'supplier', 'brand' or 'declaration'");
-        return -1;
-    }
-    if (which == 0)
-        return 0;
     const char *f = selectors[which], *v = json_str(b, f);
     size_t n = strlen(v), max = which == 2 ? 64 : 200;
     const ent_country *c = NULL;
@@ -679,7 +661,38 @@ static int check_selector(struct reply *out, json_t *b)
         reply_error(out, 422, "invalid", f, "'%s' must be text of 1 to %zu bytes, without control characters", f, max);
         return -1;
     }
-    return which;
+    return 0;
+}
+
+/* The selectors a print names, checked: 'codes' alone, or any of origin,
+ * location, supplier, brand and declaration, which narrow together as the
+ * label program combines them. A mask of their indexes in selectors, or -1
+ * answered. */
+static int check_selector(struct reply *out, json_t *b)
+{
+    int mask = 0;
+    for (int i = 0; selectors[i]; i++)
+        if (json_object_get(b, selectors[i]) != NULL)
+            mask |= 1 << i;
+    if (mask == 0) {
+        reply_error(out, 422, "invalid", "codes",
+                    "say what to print: 'codes', or any of 'origin', 'location', 'supplier', 'brand' and 'declaration'");
+        return -1;
+    }
+    if ((mask & 1) && mask != 1) {
+        for (int i = 1; selectors[i]; i++)
+            if (mask & (1 << i)) {
+                reply_error(out, 422, "invalid", selectors[i],
+                            "'codes' and '%s' do not go together: name codes, or narrow the stock by origin, location, "
+                            "supplier, brand and declaration",
+                            selectors[i]);
+                return -1;
+            }
+    }
+    for (int i = 1; selectors[i]; i++)
+        if ((mask & (1 << i)) && check_one_selector(out, b, i) != 0)
+            return -1;
+    return mask;
 }
 
 static int check_location_exists(struct reply *out, const char *code)
@@ -729,13 +742,13 @@ int route_label_print(struct req *r, json_t *body, const char *tail, struct repl
     int download;
     if (json_check(out, body, print_fields, "a label print") != 0)
         return 0;
-    int which = check_selector(out, body);
-    if (which < 0 || check_destination(out, body, &download) != 0)
+    int mask = check_selector(out, body);
+    if (mask < 0 || check_destination(out, body, &download) != 0)
         return 0;
     const char *lot = json_str(body, "lot");
     if (check_lot(out, lot))
         return 0;
-    if (which == 2 && check_location_exists(out, json_str(body, "location")) != 0)
+    if ((mask & 4) && check_location_exists(out, json_str(body, "location")) != 0)
         return 0;
     /* path is filled by download_dir once everything else is checked */
     int n = print_args(out, body, args, 0, copies, sizeof copies, download ? path : NULL);
@@ -743,13 +756,15 @@ int route_label_print(struct req *r, json_t *body, const char *tail, struct repl
         return 0;
     if (lot)
         args[n++] = "--lot", args[n++] = lot;
-    if (which == 0) {
+    if (mask == 1) {
         n = code_args(out, json_object_get(body, "codes"), args, n);
         if (n < 0)
             return 0;
     } else {
         static const char *const opts[] = {NULL, "--origin", "--location", "--supplier", "--brand", "--declaration"};
-        args[n++] = opts[which], args[n++] = json_str(body, selectors[which]);
+        for (int i = 1; selectors[i]; i++)
+            if (mask & (1 << i))
+                args[n++] = opts[i], args[n++] = json_str(body, selectors[i]);
     }
     args[n] = NULL;
     if (download) {

@@ -65,6 +65,7 @@ try:
         wait.until(lambda d: d.execute_script("return performance.getEntriesByName('ent.scan').length") > i)
     scans = drv.execute_script("return performance.getEntriesByName('ent.scan').map(e => e.duration)")
     drawn = drv.execute_script("return performance.getEntriesByName('ent.scan.drawn').map(e => e.duration)")
+    handler = drv.execute_script("return performance.getEntriesByName('ent.scan.handler').map(e => e.duration)")
     floors = drv.execute_async_script("""
         const [n, path, codes, done] = arguments;
         (async () => {
@@ -96,6 +97,7 @@ print(f"machine: {os.cpu_count()} cores, load {' '.join(open('/proc/loadavg').re
       f"headless Chromium on loopback; {N} scans of {len(CODES)} codes ({lines} lines)")
 line("scan: Enter to the frame showing the line", scans)
 line("scan: Enter to the line in the page's tree", drawn)
+line("scan: the key's handler to the line in the tree", handler)
 line("the scan's POST alone from the page", floors["post"])
 line("floor: GET the basket from the page", floors["basket"])
 line("floor: GET /api/v1/health from the page", floors["health"])

@@ -134,6 +134,22 @@ for field, value, want in SEL:
 st, _, b = srv.req("POST", V1 + "labels/print", {"template": "shelf-60x40", "origin": "IT", "printer": "office"},
                    token=LC)
 check(st == 201 and b.get("labels") == 1, f"one Italian commodity: {st} {b}")
+# Several selectors narrow together, as the label program combines them: S1 holds the
+# Nutella (IT) and the cola (GB); with origin IT only the Nutella; with a brand too, only
+# what is of that brand (none, then the cola's once it has one).
+L.cli("product", "edit", L.COLA, "--brand", "Coca-Cola")
+for body, want in (({"location": "S1"}, 2), ({"location": "s1", "origin": "IT"}, 1), ({"location": "S1", "origin": "GB"}, 1),
+                   ({"location": "S1", "brand": "coca-cola"}, 1), ({"origin": "GB", "brand": "Coca-Cola", "location": "S1"}, 1)):
+    os.path.exists(PRINTED) and os.remove(PRINTED)
+    st, _, b = srv.req("POST", V1 + "labels/print", {"template": "shelf-60x40", "printer": "office", "format": "zpl", **body},
+                       token=LC)
+    check(st == 201 and b.get("labels") == want and open(PRINTED, "rb").read().count(b"^XA") == want,
+          f"print by {body}: {st} {b}")
+before_combo = L.dump()
+st, _, b = srv.req("POST", V1 + "labels/print", {"template": "shelf-60x40", "printer": "office", "origin": "IT",
+                                                 "brand": "Coca-Cola"}, token=LC)
+check(st == 409 and "nothing matches" in b["error"]["message"] and L.dump() == before_combo,
+      f"IT and the cola's brand: nothing matches, nothing recorded: {st} {b}")
 
 # The PDF downloaded: the same body without a printer; recorded as a print.
 n0 = L.query("SELECT count(*) FROM label_print")[0][0]
@@ -159,7 +175,9 @@ before = L.dump()
 BADS = [
     ({"template": "shelf-60x40", "printer": "office"}, "codes"),
     ({"template": "shelf-60x40", "codes": [L.NUTELLA], "origin": "IT", "printer": "office"}, "origin"),
-    ({"template": "shelf-60x40", "origin": "IT", "brand": "x", "printer": "office"}, "brand"),
+    ({"template": "shelf-60x40", "codes": [L.NUTELLA], "location": "S1", "brand": "x", "printer": "office"}, "location"),
+    ({"template": "shelf-60x40", "origin": "IT", "location": "Z9", "printer": "office"}, "location"),
+    ({"template": "shelf-60x40", "origin": "ITA", "location": "S1", "printer": "office"}, "origin"),
     ({"template": "shelf-60x40", "origin": "ITA", "printer": "office"}, "origin"),
     ({"template": "shelf-60x40", "origin": "XX", "printer": "office"}, "origin"),
     ({"template": "shelf-60x40", "origin": "", "printer": "office"}, "origin"),

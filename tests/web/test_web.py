@@ -586,6 +586,20 @@ try:
                               {"template": "shelf-60x40", "origin": "IT", "printer": "office", "format": "zpl"},
                               token=TOK["label-clerk"])
     check(st == 201 and api_said.get("labels") == last[0][0], f"the page printed what the API selects: {api_said}")
+    # several together: origin 意大利 and location S1 (the lots on hand matching both)
+    Select(by("#label-by")).select_by_value("combine")
+    Select(by("#label-c-origin")).select_by_visible_text("意大利 IT")
+    by("#label-c-location").send_keys("S1")
+    n0 = L.query("SELECT count(*) FROM label_print")[0][0]
+    by("#label-codes-print").click()
+    wait.until(lambda d: L.query("SELECT count(*) FROM label_print")[0][0] == n0 + 1)
+    both = L.query("SELECT labels FROM label_print ORDER BY id DESC LIMIT 1")[0][0]
+    st, _, api_said = srv.req("POST", "/api/v1/labels/print", {"template": "shelf-60x40", "origin": "IT", "location": "S1",
+                                                             "printer": "office", "format": "zpl"}, token=TOK["label-clerk"])
+    check(st == 201 and api_said.get("labels") == both >= 1, f"the page printed origin and location together: {both} {api_said}")
+    shot("labels-combine", 1920)
+    width(1920, 1000)
+    Select(by("#label-by")).select_by_value("origin")
     DL = os.path.join(L.WORK, "downloads")
     os.makedirs(DL, exist_ok=True)
     drv.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": DL})

@@ -236,7 +236,7 @@ export async function counterPage(view) {
   // since: the Enter key's event time (the scan's time on screen is
   // measured from it, for tests/bench/bench_web_scan.py)
   async function add(text, since) {
-    const t0 = since ?? performance.now();
+    const h0 = performance.now(), t0 = since ?? h0;
     say("", "");
     let code = text, qty;
     const m = /^(.+)\*(\d{1,6})$/.exec(text); // CODE*N, as at the terminal counter
@@ -250,6 +250,7 @@ export async function counterPage(view) {
       const l = line();
       say("good", `${t("counter.added")}: ${l ? l.name : code}`);
       performance.measure("ent.scan.drawn", { start: t0 }); // in the page's tree
+      performance.measure("ent.scan.handler", { start: h0 }); // from the key's handler (the page's own part)
       requestAnimationFrame(() => performance.measure("ent.scan", { start: t0 })); // the frame that shows it
     }
   }
