@@ -12,8 +12,9 @@
  * SRV_PRINT_WAIT_S seconds, then the print fails: the request's thread is
  * never held longer. A network printer has SRV_PRINT_CONNECT_S seconds to
  * answer the connection, then as long to take the bytes (the host name is
- * looked up at each print, by the system's resolver and its own timeouts). One print at a time per printer, so that two receipts
- * never interleave on the paper.
+ * looked up at each print, by the system's resolver and its own timeouts).
+ * One print at a time per printer, so that two receipts never interleave on
+ * the paper.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -36,8 +37,8 @@
 
 struct printer {
     char name[SRV_PRINTER_NAME_MAX];
-    char path[512];                /* a file or device; "" for a network printer */
-    char host[256], port[6];       /* a network printer's (tcp://HOST:PORT) */
+    char path[512];          /* a file or device; "" for a network printer */
+    char host[256], port[6]; /* a network printer's (tcp://HOST:PORT) */
     pthread_mutex_t lock;
 };
 static struct printer printers[SRV_PRINTERS_MAX];
@@ -103,9 +104,9 @@ int srv_printers_parse(const char *spec)
         memset(p, 0, sizeof *p);
         if (strncmp(eq + 1, "tcp://", 6) == 0) {
             if (tcp_parse(p, eq + 1) != 0)
-                return cli_error(EXIT_USAGE,
-                                 "--receipt-printers: printer '%s' at '%s' must be tcp://HOST:PORT, the port 1 to 65535",
-                                 ENT_CLIP(item, 40), ENT_CLIP(eq + 1, 40));
+                return cli_error(
+                    EXIT_USAGE, "--receipt-printers: printer '%s' at '%s' must be tcp://HOST:PORT, the port 1 to 65535",
+                    ENT_CLIP(item, 40), ENT_CLIP(eq + 1, 40));
         } else {
             snprintf(p->path, sizeof p->path, "%s", eq + 1);
         }
@@ -240,14 +241,15 @@ int srv_print_receipt(ent_db *db, const char *name, const ent_sale *sale, int co
     free(bytes);
     if (err != 0) {
         if (!opened && p->path[0] == '\0')
-            reply_error(out, 502, "printer", "printer",
-                        "receipt printer '%s' does not answer at %s port %s: %s (receipt %lld is recorded: print a copy "
-                        "once it answers)",
-                        p->name, ENT_CLIP(p->host, 40), p->port,
-                        err == ETIMEDOUT      ? "no answer within " STR(SRV_PRINT_CONNECT_S) " seconds"
-                        : err == EHOSTUNREACH ? "the host cannot be found or reached"
-                                              : strerror(err),
-                        (long long)sale->receipt);
+            reply_error(
+                out, 502, "printer", "printer",
+                "receipt printer '%s' does not answer at %s port %s: %s (receipt %lld is recorded: print a copy "
+                "once it answers)",
+                p->name, ENT_CLIP(p->host, 40), p->port,
+                err == ETIMEDOUT      ? "no answer within " STR(SRV_PRINT_CONNECT_S) " seconds"
+                : err == EHOSTUNREACH ? "the host cannot be found or reached"
+                                      : strerror(err),
+                (long long)sale->receipt);
         else if (err == ETIMEDOUT)
             reply_error(out, 502, "printer", "printer",
                         "receipt printer '%s' did not take receipt %lld: it took nothing for %d seconds", p->name,

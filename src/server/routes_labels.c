@@ -675,8 +675,9 @@ static int check_selector(struct reply *out, json_t *b)
         if (json_object_get(b, selectors[i]) != NULL)
             mask |= 1 << i;
     if (mask == 0) {
-        reply_error(out, 422, "invalid", "codes",
-                    "say what to print: 'codes', or any of 'origin', 'location', 'supplier', 'brand' and 'declaration'");
+        reply_error(
+            out, 422, "invalid", "codes",
+            "say what to print: 'codes', or any of 'origin', 'location', 'supplier', 'brand' and 'declaration'");
         return -1;
     }
     if ((mask & 1) && mask != 1) {

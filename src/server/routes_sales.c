@@ -136,7 +136,17 @@ int sales_baskets_load(ent_db *db)
 /* ---- a request, as the writer gets it ----------------------------------- */
 
 enum bop_kind {
-    OP_OPEN, OP_SHOW, OP_ABANDON, OP_SCAN, OP_CHANGE, OP_REMOVE, OP_PAY, OP_PAY_ADD, OP_PAY_DROP, OP_RETURN, OP_VOID
+    OP_OPEN,
+    OP_SHOW,
+    OP_ABANDON,
+    OP_SCAN,
+    OP_CHANGE,
+    OP_REMOVE,
+    OP_PAY,
+    OP_PAY_ADD,
+    OP_PAY_DROP,
+    OP_RETURN,
+    OP_VOID
 };
 
 struct bop {
@@ -300,8 +310,9 @@ static json_t *basket_json(const struct counter_basket *c)
         json_array_append_new(pend, json_pack("{s:i, s:s, s:I}", "n", i + 1, "method", c->pend[i].method, "amount",
                                               (json_int_t)c->pend[i].amount));
     return json_pack("{s:s, s:s, s:s, s:o, s:I, s:I, s:I, s:I, s:I, s:o}", "counter", c->counter, "cashier", c->owner,
-                     "currency", c->currency, "lines", lines, "total", (json_int_t)t.total, "tax", (json_int_t)t.tax, "units", (json_int_t)t.units,
-                     "paid", (json_int_t)t.paid, "due", (json_int_t)t.due, "payments", pend);
+                     "currency", c->currency, "lines", lines, "total", (json_int_t)t.total, "tax", (json_int_t)t.tax,
+                     "units", (json_int_t)t.units, "paid", (json_int_t)t.paid, "due", (json_int_t)t.due, "payments",
+                     pend);
 }
 
 /* A recorded sale or return, with its first receipt as text (columns 0:
@@ -517,8 +528,8 @@ static int op_pay(ent_db *db, ent_journal *j, struct counter_basket *c, struct b
         }
         pays = held = json_array();
         for (int i = 0; i < c->npend; i++)
-            json_array_append_new(held, json_pack("{s:s, s:I}", "method", c->pend[i].method, "amount",
-                                                  (json_int_t)c->pend[i].amount));
+            json_array_append_new(
+                held, json_pack("{s:s, s:I}", "method", c->pend[i].method, "amount", (json_int_t)c->pend[i].amount));
     }
     ent_basket_unpay(c->b);
     for (size_t i = 0; rc == ENT_OK && i < json_array_size(pays); i++) {
