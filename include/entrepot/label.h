@@ -204,6 +204,11 @@ ENT_API int ent_label_print_record(ent_db *db, const char *template_name, int64_
  * ("price 12.50 -> 9.90"). The queue lives in the database (schema 003).
  */
 ENT_API int ent_label_queue_add(ent_db *db, int64_t product_id, const char *reason);
+/* The same for the shelf label at one location (its code, any case): the
+ * label then names the origins of the lots lying there. A location that is
+ * not a shelf queues the commodity's label for every shelf; an unknown one
+ * is ENT_NOTFOUND, named. */
+ENT_API int ent_label_queue_add_at(ent_db *db, int64_t product_id, const char *location, const char *reason);
 
 /* One queued commodity (the latest reason when it was queued several times). */
 typedef struct ent_label_queued {

@@ -44,8 +44,9 @@ static const char label_help[] =
     "sheets a4-l7160, a4-l7163, roll (the default: one label per page).\n"
     "\n"
     "What to print: commodities named by GTIN, SKU or barcode, or all of them\n"
-    "(--all); or the lots on hand of one origin country, location, supplier, brand\n"
-    "or customs declaration (one delivery); or the reprint queue, which is cleared\n"
+    "(--all); or the lots on hand of an origin country, location, supplier, brand\n"
+    "or customs declaration (one delivery), several of these narrowing together\n"
+    "(--origin IT --location S1); or the reprint queue, which is cleared\n"
     "once the job was written or accepted by the printer. --codes FILE (- for\n"
     "standard input) gives codes one a line (blank lines and # comments skipped).\n"
     "A shelf label for a location names the origins of all the lots lying there.\n"
@@ -145,7 +146,17 @@ struct select {
     bool per_lot;
     const char *supplier, *declaration;
     const char *location; /* product labels for this shelf */
+    const char *brand;    /* only commodities of this brand (with other selectors) */
 };
+
+/* Whether code's commodity is of brand (any case). */
+static bool brand_is(ent_db *db, const char *code, const char *brand)
+{
+    ent_product *p = NULL;
+    bool match = ent_product_find(db, &p, NULL, code) == ENT_OK && p->brand && strcasecmp(p->brand, brand) == 0;
+    ent_product_free(p);
+    return match;
+}
 
 static int level_row(const ent_level *row, void *ud)
 {
@@ -154,6 +165,8 @@ static int level_row(const ent_level *row, void *ud)
     if (code == NULL || row->lot == NULL)
         return 0;
     if (s->declaration && (row->declaration == NULL || strcmp(row->declaration, s->declaration) != 0))
+        return 0;
+    if (s->brand && !brand_is(s->cli->db, code, s->brand))
         return 0;
     if (s->supplier) {
         ent_lot *lot = NULL;
@@ -410,13 +423,16 @@ static int select_targets(struct cli *cli, struct print_opts *o, const char **co
                           struct targets *out, struct queue_sel *queue)
 {
     int rc = ENT_OK;
-    int queries = (o->origin != NULL) + (o->location != NULL) + (o->supplier != NULL) + (o->brand != NULL) +
-                  (o->declaration != NULL) + o->queue + o->all + (ncodes > 0);
+    /* the lots on hand, narrowed by each of these given: they combine */
+    int narrow = (o->origin != NULL) + (o->location != NULL) + (o->supplier != NULL) + (o->brand != NULL) +
+                 (o->declaration != NULL);
+    int queries = narrow + o->queue + o->all + (ncodes > 0);
     if (queries == 0)
         return cli_error(EXIT_USAGE, "say what to print: commodity codes, --all, --origin, --location, --supplier, "
                                      "--brand, --declaration or --queue (see --help)");
-    if (queries > 1 && !(o->origin && o->location && queries == 2))
-        return cli_error(EXIT_USAGE, "choose one way to select commodities (--origin and --location may go together)");
+    if (queries > 1 && queries != narrow)
+        return cli_error(EXIT_USAGE, "choose one way to select commodities (--origin, --location, --supplier, "
+                                     "--brand and --declaration may go together)");
     if (o->lot && ncodes != 1)
         return cli_error(EXIT_USAGE, "--lot goes with exactly one commodity code");
     if (o->location && (rc = check_location(cli, o)) != 0)
@@ -435,7 +451,7 @@ static int select_targets(struct cli *cli, struct print_opts *o, const char **co
             struct targets named = *out;
             memset(out, 0, sizeof *out);
             for (size_t i = 0; i < named.n && rc == ENT_OK; i++) {
-                struct select s = {cli, out, true, NULL, NULL, NULL};
+                struct select s = {cli, out, true, NULL, NULL, NULL, NULL};
                 ent_levels_query q = {.by = ENT_BY_LOT, .product = named.v[i].code};
                 size_t before = out->n;
                 rc = ent_stock_levels(cli->db, &q, level_row, &s);
@@ -446,7 +462,7 @@ static int select_targets(struct cli *cli, struct print_opts *o, const char **co
         }
     } else if (o->queue) {
         rc = ent_label_queue_each(cli->db, queue_row, queue);
-    } else if (o->brand || o->all) {
+    } else if ((o->brand && narrow == 1) || o->all) {
         struct targets branded = {0};
         struct brand_sel b = {o->brand, &branded};
         rc = ent_product_each(cli->db, o->brand, NULL, 0, brand_row, &b);
@@ -455,13 +471,13 @@ static int select_targets(struct cli *cli, struct print_opts *o, const char **co
                 targets_add(out, branded.v[i].code, NULL, 0);
                 continue;
             }
-            struct select s = {cli, out, true, NULL, NULL, NULL};
+            struct select s = {cli, out, true, NULL, NULL, NULL, NULL};
             ent_levels_query q = {.by = ENT_BY_LOT, .product = branded.v[i].code};
             rc = ent_stock_levels(cli->db, &q, level_row, &s);
         }
         targets_free(&branded);
     } else {
-        struct select s = {cli, out, per_lot, o->supplier, o->declaration, o->location};
+        struct select s = {cli, out, per_lot, o->supplier, o->declaration, o->location, o->brand};
         ent_levels_query q = {.by = ENT_BY_LOT, .origin = o->origin, .location = o->location};
         rc = ent_stock_levels(cli->db, &q, level_row, &s);
     }

@@ -39,6 +39,30 @@ int ent_label_queue_add(ent_db *db, int64_t product_id, const char *reason)
     return queue_insert(db, product_id, 0, reason, NULL);
 }
 
+int ent_label_queue_add_at(ent_db *db, int64_t product_id, const char *location, const char *reason)
+{
+    int64_t location_id = 0;
+    int found = 0;
+    if (!entx_empty(location)) {
+        /* read here rather than through the stock module, which depends on this one */
+        sqlite3_stmt *st = entx_stmt(db, "SELECT id, kind = 'shelf' FROM location WHERE code = ? COLLATE NOCASE");
+        if (st == NULL)
+            return db->code;
+        sqlite3_bind_text(st, 1, location, -1, SQLITE_TRANSIENT);
+        int sc = sqlite3_step(st);
+        if (sc == SQLITE_ROW) {
+            found = 1;
+            location_id = sqlite3_column_int(st, 1) ? sqlite3_column_int64(st, 0) : 0;
+        }
+        sqlite3_reset(st);
+        if (sc != SQLITE_ROW && sc != SQLITE_DONE)
+            return entx_fail_sql(db, "reading the location of a label to queue");
+        if (!found)
+            return entx_fail(db, ENT_NOTFOUND, "no location '%s'", ENT_CLIP(location, 40));
+    }
+    return queue_insert(db, product_id, location_id, reason, NULL);
+}
+
 /* A lot's origin new on a shelf (no other lot there of that origin, and not
  * the commodity's default origin the label showed when the shelf was empty)
  * means the shelf's label must be printed again. */

@@ -1,19 +1,26 @@
 /*
  * entrepot serve — receipt printers on the server: ESC/POS bytes written to
- * a device (a USB printer's /dev/usb/lp0) or appended to a file, named by
- * the operator at start (--receipt-printers C1=/dev/usb/lp0,...). A client
+ * a device (a USB printer's /dev/usb/lp0), appended to a file, or sent to a
+ * network printer's raw port (tcp://HOST:PORT, 9100 as a rule: one
+ * connection a receipt, closed after the bytes), named by the operator at
+ * start (--receipt-printers C1=/dev/usb/lp0,C2=tcp://10.0.0.21:9100). A client
  * names a printer, never a path. The first receipt of a sale is printed
  * after the sale's commit when pay names a printer; a copy later is marked
  * REPRINT (POST /sales/RECEIPT/print).
  *
  * A device that does not take the bytes (no paper, switched off) is given
  * SRV_PRINT_WAIT_S seconds, then the print fails: the request's thread is
- * never held longer. One print at a time per printer, so that two receipts
- * never interleave on the paper.
+ * never held longer. A network printer has SRV_PRINT_CONNECT_S seconds to
+ * answer the connection, then as long to take the bytes (the host name is
+ * looked up at each print, by the system's resolver and its own timeouts).
+ * One print at a time per printer, so that two receipts never interleave on
+ * the paper.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <netdb.h>
 #include <poll.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,10 +31,14 @@
 #include "server.h"
 
 #define SRV_PRINT_WAIT_S 10
+#define SRV_PRINT_CONNECT_S 3
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
 struct printer {
     char name[SRV_PRINTER_NAME_MAX];
-    char path[512];
+    char path[512];          /* a file or device; "" for a network printer */
+    char host[256], port[6]; /* a network printer's (tcp://HOST:PORT) */
     pthread_mutex_t lock;
 };
 static struct printer printers[SRV_PRINTERS_MAX];
@@ -44,7 +55,28 @@ static int name_ok(const char *s, size_t n)
     return 1;
 }
 
-/* "C1=/dev/usb/lp0,C2=/dev/usb/lp1" into the table (a copy of each). */
+/* "tcp://HOST:PORT" into p's host and port (1 to 65535; HOST a name, an
+ * IPv4 address or [an IPv6 one]): 0, or -1. */
+static int tcp_parse(struct printer *p, const char *url)
+{
+    const char *h = url + 6, *colon = strrchr(h, ':');
+    if (colon == NULL || colon == h)
+        return -1;
+    size_t hn = (size_t)(colon - h);
+    if (h[0] == '[' && hn > 2 && h[hn - 1] == ']')
+        h++, hn -= 2;
+    if (hn >= sizeof p->host || memchr(h, '/', hn) || memchr(h, '[', hn) || memchr(h, ']', hn))
+        return -1;
+    int64_t port = 0;
+    if (ent_whole_parse(&port, colon + 1, 1, 65535) != ENT_OK)
+        return -1;
+    memcpy(p->host, h, hn);
+    p->host[hn] = '\0';
+    snprintf(p->port, sizeof p->port, "%d", (int)port);
+    return 0;
+}
+
+/* "C1=/dev/usb/lp0,C2=tcp://HOST:9100" into the table (a copy of each). */
 int srv_printers_parse(const char *spec)
 {
     char buf[SRV_PRINTERS_MAX * 600];
@@ -59,8 +91,8 @@ int srv_printers_parse(const char *spec)
         if (eq == NULL || eq[1] == '\0' || strlen(eq + 1) >= sizeof printers[0].path ||
             !name_ok(item, (size_t)(eq - item)))
             return cli_error(EXIT_USAGE,
-                             "--receipt-printers '%s' must be NAME=FILE (NAME 1 to %d letters, digits, '.', '_' or "
-                             "'-'), separated by commas",
+                             "--receipt-printers '%s' must be NAME=FILE or NAME=tcp://HOST:PORT (NAME 1 to %d "
+                             "letters, digits, '.', '_' or '-'), separated by commas",
                              ENT_CLIP(item, 40), SRV_PRINTER_NAME_MAX - 1);
         if (nprinters == SRV_PRINTERS_MAX)
             return cli_error(EXIT_USAGE, "--receipt-printers names more than %d printers", SRV_PRINTERS_MAX);
@@ -68,10 +100,19 @@ int srv_printers_parse(const char *spec)
         for (int i = 0; i < nprinters; i++)
             if (strcmp(printers[i].name, item) == 0)
                 return cli_error(EXIT_USAGE, "--receipt-printers names printer '%s' twice", ENT_CLIP(item, 40));
-        struct printer *p = &printers[nprinters++];
+        struct printer *p = &printers[nprinters];
+        memset(p, 0, sizeof *p);
+        if (strncmp(eq + 1, "tcp://", 6) == 0) {
+            if (tcp_parse(p, eq + 1) != 0)
+                return cli_error(
+                    EXIT_USAGE, "--receipt-printers: printer '%s' at '%s' must be tcp://HOST:PORT, the port 1 to 65535",
+                    ENT_CLIP(item, 40), ENT_CLIP(eq + 1, 40));
+        } else {
+            snprintf(p->path, sizeof p->path, "%s", eq + 1);
+        }
         memcpy(p->name, item, (size_t)(eq - item) + 1); /* checked shorter than the name's room */
-        snprintf(p->path, sizeof p->path, "%s", eq + 1);
         pthread_mutex_init(&p->lock, NULL);
+        nprinters++;
     }
     return 0;
 }
@@ -116,6 +157,60 @@ static int write_all(int fd, const unsigned char *bytes, size_t len)
     return 0;
 }
 
+/* Waits up to ms for fd to be ready for events: 0, or an errno (ETIMEDOUT). */
+static int wait_fd(int fd, short events, int ms)
+{
+    struct pollfd pf = {.fd = fd, .events = events};
+    int n;
+    while ((n = poll(&pf, 1, ms)) < 0 && errno == EINTR)
+        ;
+    return n < 0 ? errno : n == 0 ? ETIMEDOUT : 0;
+}
+
+/* A connection to p's raw port, each address tried for SRV_PRINT_CONNECT_S
+ * seconds: the socket (non-blocking), or -1 with *err (an errno, or
+ * EHOSTUNREACH for a name that does not resolve). */
+static int tcp_open(const struct printer *p, int *err)
+{
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV};
+    struct addrinfo *ai = NULL;
+    *err = EHOSTUNREACH;
+    if (getaddrinfo(p->host, p->port, &hints, &ai) != 0)
+        return -1;
+    int fd = -1;
+    for (struct addrinfo *a = ai; a && fd < 0; a = a->ai_next) {
+        fd = socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol);
+        if (fd < 0) {
+            *err = errno;
+            continue;
+        }
+        int e = connect(fd, a->ai_addr, a->ai_addrlen) == 0 ? 0 : errno;
+        if (e == EINPROGRESS && (e = wait_fd(fd, POLLOUT, SRV_PRINT_CONNECT_S * 1000)) == 0) {
+            socklen_t len = sizeof e;
+            if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &len) != 0)
+                e = errno;
+        }
+        if (e != 0) {
+            *err = e;
+            close(fd);
+            fd = -1;
+        }
+    }
+    freeaddrinfo(ai);
+    return fd;
+}
+
+/* Opens p for writing: 0 with *fd, or an errno. */
+static int printer_open(const struct printer *p, int *fd)
+{
+    int err = 0;
+    if (p->path[0] == '\0')
+        *fd = tcp_open(p, &err);
+    else if ((*fd = open(p->path, O_WRONLY | O_APPEND | O_CREAT | O_NOCTTY | O_NONBLOCK | O_CLOEXEC, 0644)) < 0)
+        err = errno;
+    return *fd < 0 ? err : 0;
+}
+
 /* Prints sale on printer name as ESC/POS (reprint: marked as a copy),
  * reading what it needs through db; 0 with *bytes_out, or -1 with the
  * answer: 422 for a printer not named at start, 502 when the device or
@@ -137,17 +232,25 @@ int srv_print_receipt(ent_db *db, const char *name, const ent_sale *sale, int co
         return -1;
     }
     pthread_mutex_lock(&p->lock);
-    int err = 0, fd = open(p->path, O_WRONLY | O_APPEND | O_CREAT | O_NOCTTY | O_NONBLOCK | O_CLOEXEC, 0644);
-    if (fd < 0)
-        err = errno;
-    else
+    int fd = -1, err = printer_open(p, &fd), opened = fd >= 0;
+    if (opened)
         err = write_all(fd, bytes, len);
-    if (fd >= 0 && close(fd) != 0 && err == 0)
+    if (opened && close(fd) != 0 && err == 0)
         err = errno;
     pthread_mutex_unlock(&p->lock);
     free(bytes);
     if (err != 0) {
-        if (err == ETIMEDOUT)
+        if (!opened && p->path[0] == '\0')
+            reply_error(
+                out, 502, "printer", "printer",
+                "receipt printer '%s' does not answer at %s port %s: %s (receipt %lld is recorded: print a copy "
+                "once it answers)",
+                p->name, ENT_CLIP(p->host, 40), p->port,
+                err == ETIMEDOUT      ? "no answer within " STR(SRV_PRINT_CONNECT_S) " seconds"
+                : err == EHOSTUNREACH ? "the host cannot be found or reached"
+                                      : strerror(err),
+                (long long)sale->receipt);
+        else if (err == ETIMEDOUT)
             reply_error(out, 502, "printer", "printer",
                         "receipt printer '%s' did not take receipt %lld: it took nothing for %d seconds", p->name,
                         (long long)sale->receipt, SRV_PRINT_WAIT_S);

@@ -100,6 +100,7 @@ ROUTE(route_label_print);
 ROUTE(route_label_queue);
 ROUTE(route_label_queue_print);
 ROUTE(route_label_queue_clear);
+ROUTE(route_label_queue_add);
 
 #define V1 "/api/v1/"
 const struct route srv_routes[] = {
@@ -201,5 +202,6 @@ const struct route srv_routes[] = {
     {"GET", V1 "labels/queue", 0, ENT_RIGHT_LABELS, route_label_queue, ENT_RIGHT_READ},
     {"POST", V1 "labels/queue/print", 0, ENT_RIGHT_LABELS, route_label_queue_print, 0},
     {"DELETE", V1 "labels/queue", 0, ENT_RIGHT_LABELS, route_label_queue_clear, 0},
+    {"POST", V1 "labels/queue", 0, ENT_RIGHT_LABELS, route_label_queue_add, ENT_RIGHT_STOCK},
     {NULL, NULL, 0, 0, NULL, 0},
 };

@@ -646,28 +646,10 @@ static int loc_row(const ent_location *loc, void *ud)
     return 0;
 }
 
-/* The one selector a print names, checked; its index in selectors, or -1
- * answered. */
-static int check_selector(struct reply *out, json_t *b)
+/* One selector's value checked (which: its index in selectors, not
+ * codes): 0, or -1 answered. */
+static int check_one_selector(struct reply *out, json_t *b, int which)
 {
-    int which = -1;
-    for (int i = 0; selectors[i]; i++) {
-        if (json_object_get(b, selectors[i]) == NULL)
-            continue;
-        if (which >= 0) {
-            reply_error(out, 422, "invalid", selectors[i], "'%s' and '%s' go one at a time: choose one way to select labels",
-                        selectors[which], selectors[i]);
-            return -1;
-        }
-        which = i;
-    }
-    if (which < 0) {
-        reply_error(out, 422, "invalid", "codes",
-                    "say what to print: 'codes', 'origin', 'location', 'supplier', 'brand' or 'declaration'");
-        return -1;
-    }
-    if (which == 0)
-        return 0;
     const char *f = selectors[which], *v = json_str(b, f);
     size_t n = strlen(v), max = which == 2 ? 64 : 200;
     const ent_country *c = NULL;
@@ -687,7 +669,39 @@ static int check_selector(struct reply *out, json_t *b)
         reply_error(out, 422, "invalid", f, "'%s' must be text of 1 to %zu bytes, without control characters", f, max);
         return -1;
     }
-    return which;
+    return 0;
+}
+
+/* The selectors a print names, checked: 'codes' alone, or any of origin,
+ * location, supplier, brand and declaration, which narrow together as the
+ * label program combines them. A mask of their indexes in selectors, or -1
+ * answered. */
+static int check_selector(struct reply *out, json_t *b)
+{
+    int mask = 0;
+    for (int i = 0; selectors[i]; i++)
+        if (json_object_get(b, selectors[i]) != NULL)
+            mask |= 1 << i;
+    if (mask == 0) {
+        reply_error(
+            out, 422, "invalid", "codes",
+            "say what to print: 'codes', or any of 'origin', 'location', 'supplier', 'brand' and 'declaration'");
+        return -1;
+    }
+    if ((mask & 1) && mask != 1) {
+        for (int i = 1; selectors[i]; i++)
+            if (mask & (1 << i)) {
+                reply_error(out, 422, "invalid", selectors[i],
+                            "'codes' and '%s' do not go together: name codes, or narrow the stock by origin, location, "
+                            "supplier, brand and declaration",
+                            selectors[i]);
+                return -1;
+            }
+    }
+    for (int i = 1; selectors[i]; i++)
+        if ((mask & (1 << i)) && check_one_selector(out, b, i) != 0)
+            return -1;
+    return mask;
 }
 
 static int check_location_exists(struct reply *out, const char *code)
@@ -737,13 +751,13 @@ int route_label_print(struct req *r, json_t *body, const char *tail, struct repl
     int download;
     if (json_check(out, body, print_fields, "a label print") != 0)
         return 0;
-    int which = check_selector(out, body);
-    if (which < 0 || check_destination(out, body, &download) != 0)
+    int mask = check_selector(out, body);
+    if (mask < 0 || check_destination(out, body, &download) != 0)
         return 0;
     const char *lot = json_str(body, "lot");
     if (check_lot(out, lot))
         return 0;
-    if (which == 2 && check_location_exists(out, json_str(body, "location")) != 0)
+    if ((mask & 4) && check_location_exists(out, json_str(body, "location")) != 0)
         return 0;
     /* path is filled by download_dir once everything else is checked */
     int n = print_args(out, body, args, 0, copies, sizeof copies, download ? path : NULL);
@@ -751,13 +765,15 @@ int route_label_print(struct req *r, json_t *body, const char *tail, struct repl
         return 0;
     if (lot)
         args[n++] = "--lot", args[n++] = lot;
-    if (which == 0) {
+    if (mask == 1) {
         n = code_args(out, json_object_get(body, "codes"), args, n);
         if (n < 0)
             return 0;
     } else {
         static const char *const opts[] = {NULL, "--origin", "--location", "--supplier", "--brand", "--declaration"};
-        args[n++] = opts[which], args[n++] = json_str(body, selectors[which]);
+        for (int i = 1; selectors[i]; i++)
+            if (mask & (1 << i))
+                args[n++] = opts[i], args[n++] = json_str(body, selectors[i]);
     }
     args[n] = NULL;
     if (download) {
@@ -868,5 +884,102 @@ int route_label_queue_clear(struct req *r, json_t *body, const char *tail, struc
     json_t *arg = json_integer(upto);
     if (arg == NULL || srv_queue_write(r, run_queue_clear, arg, free_json) < 0)
         reply_error(out, 500, "error", NULL, "out of memory");
+    return 0;
+}
+
+/* ---- queueing labels for the label clerk ---------------------------------- */
+
+static const struct field queue_add_fields[] = {
+    {"codes", F_ARRAY, 1}, {"locations", F_ARRAY, 0}, {"reason", F_STRING, 0}, {NULL, F_STRING, 0}};
+
+/* Every code and location is found before anything is queued, so that an
+ * unknown one (422, named) leaves the queue as it was. */
+static int run_queue_add(ent_db *db, ent_journal *j, struct job *job)
+{
+    (void)j;
+    json_t *b = job->arg, *codes = json_object_get(b, "codes");
+    const char *reason = json_str(b, "reason") ? json_str(b, "reason") : "received";
+    size_t n = json_array_size(codes);
+    int64_t *ids = calloc(n, sizeof *ids);
+    int rc = ids ? ent_user_act_as(db, job->user) : ENT_ERROR;
+    for (size_t i = 0; rc == ENT_OK && i < n; i++) {
+        ent_product *p = NULL;
+        const char *code = json_string_value(json_array_get(codes, i));
+        if ((rc = ent_product_find(db, &p, NULL, code)) == ENT_NOTFOUND) {
+            char field[32];
+            snprintf(field, sizeof field, "codes[%zu]", i);
+            reply_error(&job->reply, 422, "not_found", field, "no commodity has the code '%s'", ENT_CLIP(code, 40));
+            free(ids);
+            return 0;
+        }
+        if (rc == ENT_OK)
+            ids[i] = p->id;
+        ent_product_free(p);
+        const char *loc = json_string_value(json_array_get(json_object_get(b, "locations"), i));
+        struct loc_find f = {loc, 0};
+        if (rc == ENT_OK && loc && (rc = ent_location_each(db, loc_row, &f)) == ENT_OK && !f.found) {
+            char field[32];
+            snprintf(field, sizeof field, "locations[%zu]", i);
+            reply_error(&job->reply, 422, "not_found", field, "no location '%s'", ENT_CLIP(loc, 40));
+            free(ids);
+            return 0;
+        }
+    }
+    /* locations[i], when given, is the shelf codes[i] was put on */
+    json_t *locs = json_object_get(b, "locations");
+    for (size_t i = 0; rc == ENT_OK && i < n; i++)
+        rc = ent_label_queue_add_at(db, ids[i], json_string_value(json_array_get(locs, i)), reason);
+    free(ids);
+    if (rc != ENT_OK) {
+        reply_ent(&job->reply, db, rc);
+        return 0;
+    }
+    srv_job_event(job, "labels", json_pack("{s:s, s:I}", "queue", "added", "added", (json_int_t)n));
+    reply_json(&job->reply, 201, json_pack("{s:I, s:s}", "queued", (json_int_t)n, "reason", reason));
+    return 0;
+}
+
+/* POST labels/queue {"codes": [...], "locations": [...], "reason"}: the
+ * commodities' shelf labels (at the shelf each was put on, when locations
+ * are given) put in the reprint queue (reason "received" unless given) for
+ * whoever prints
+ * labels. A stock clerk may do this after a delivery (right stock or
+ * labels): queueing prints nothing and spends no labels; the label clerk
+ * still chooses the template, the sheet and the printer. */
+int route_label_queue_add(struct req *r, json_t *body, const char *tail, struct reply *out)
+{
+    (void)tail;
+    if (json_check(out, body, queue_add_fields, "labels to queue") != 0)
+        return 0;
+    json_t *codes = json_object_get(body, "codes");
+    size_t nc = json_array_size(codes);
+    if (nc == 0 || nc > LABEL_CODES_MAX) {
+        reply_error(out, 422, "invalid", "codes", "'codes' must hold 1 to %d codes", LABEL_CODES_MAX);
+        return 0;
+    }
+    for (size_t i = 0; i < nc; i++) {
+        const char *c = json_string_value(json_array_get(codes, i));
+        if (c == NULL || *c == '\0') {
+            reply_error(out, 422, "invalid", "codes", "codes[%zu] must be a GTIN, SKU or barcode (text)", i);
+            return 0;
+        }
+    }
+    json_t *locs = json_object_get(body, "locations");
+    if (locs && json_array_size(locs) != nc) {
+        reply_error(out, 422, "invalid", "locations", "'locations' must hold one location a code (%zu)", nc);
+        return 0;
+    }
+    for (size_t i = 0; i < json_array_size(locs); i++) {
+        const char *l = json_string_value(json_array_get(locs, i));
+        if (l == NULL || *l == '\0' || strlen(l) > 64) {
+            reply_error(out, 422, "invalid", "locations", "locations[%zu] must be a location's code (text)", i);
+            return 0;
+        }
+    }
+    json_t *arg = json_incref(body);
+    if (srv_queue_write(r, run_queue_add, arg, free_json) < 0) {
+        json_decref(arg);
+        reply_error(out, 500, "error", NULL, "out of memory");
+    }
     return 0;
 }

@@ -82,6 +82,12 @@ static json_t *product_json(const ent_product *p)
     json_object_set_new(o, "tax_rate_bp", json_integer(p->tax_rate));
     json_object_set_new(o, "reorder_point", json_integer(p->reorder_point));
     json_object_set_new(o, "importer", jstr(p->importer));
+    /* net content as the edit takes it ("500 g", "12 pcs"), storage, shelf life: null when unknown */
+    char net[48];
+    snprintf(net, sizeof net, "%lld %s", (long long)p->net_content, p->net_unit);
+    json_object_set_new(o, "net_content", p->net_content > 0 ? json_string(net) : json_null());
+    json_object_set_new(o, "storage", jstr(p->storage));
+    json_object_set_new(o, "shelf_life_days", p->shelf_life_days > 0 ? json_integer(p->shelf_life_days) : json_null());
     json_object_set_new(o, "retired", json_boolean(p->retired_at[0] != '\0'));
     /* the selling unit: its code, and the words labels and receipts print */
     json_object_set_new(o, "sell_unit", jstr(p->sell_unit));

@@ -36,6 +36,15 @@ struct counter_basket {
     char currency[ENT_CURRENCY_SIZE];
     int64_t session_id, token_id; /* who owns it */
     ent_basket *b;
+    /* Payments added but not yet paid: held here beside the basket, so that
+     * a reload of the till finds them (not in the database: a restart of
+     * the server forgets them, never the lines). Used by a pay that sends
+     * none, cleared by any pay that succeeds. */
+    struct pending_pay {
+        char method[8];
+        int64_t amount; /* 0: the rest due */
+    } pend[PAYS_MAX];
+    int npend;
     struct counter_basket *next;
 };
 static struct counter_basket *baskets;
@@ -126,7 +135,19 @@ int sales_baskets_load(ent_db *db)
 
 /* ---- a request, as the writer gets it ----------------------------------- */
 
-enum bop_kind { OP_OPEN, OP_SHOW, OP_ABANDON, OP_SCAN, OP_CHANGE, OP_REMOVE, OP_PAY, OP_RETURN, OP_VOID };
+enum bop_kind {
+    OP_OPEN,
+    OP_SHOW,
+    OP_ABANDON,
+    OP_SCAN,
+    OP_CHANGE,
+    OP_REMOVE,
+    OP_PAY,
+    OP_PAY_ADD,
+    OP_PAY_DROP,
+    OP_RETURN,
+    OP_VOID
+};
 
 struct bop {
     enum bop_kind kind;
@@ -284,9 +305,14 @@ static json_t *basket_json(const struct counter_basket *c)
         origin_names(json_array_get(lines, i - 1), l->origin);
         json_object_set_new(json_array_get(lines, i - 1), "sell_unit", jtext(l->sell_unit));
     }
-    return json_pack("{s:s, s:s, s:s, s:o, s:I, s:I, s:I, s:I, s:I}", "counter", c->counter, "cashier", c->owner,
-                     "currency", c->currency, "lines", lines, "total", (json_int_t)t.total, "tax", (json_int_t)t.tax, "units", (json_int_t)t.units,
-                     "paid", (json_int_t)t.paid, "due", (json_int_t)t.due);
+    json_t *pend = json_array();
+    for (int i = 0; i < c->npend; i++)
+        json_array_append_new(pend, json_pack("{s:i, s:s, s:I}", "n", i + 1, "method", c->pend[i].method, "amount",
+                                              (json_int_t)c->pend[i].amount));
+    return json_pack("{s:s, s:s, s:s, s:o, s:I, s:I, s:I, s:I, s:I, s:o}", "counter", c->counter, "cashier", c->owner,
+                     "currency", c->currency, "lines", lines, "total", (json_int_t)t.total, "tax", (json_int_t)t.tax,
+                     "units", (json_int_t)t.units, "paid", (json_int_t)t.paid, "due", (json_int_t)t.due, "payments",
+                     pend);
 }
 
 /* A recorded sale or return, with its first receipt as text (columns 0:
@@ -428,9 +454,61 @@ static int op_change(ent_db *db, struct counter_basket *c, struct bop *op, struc
     return 0;
 }
 
+/* The basket's pending payments with one more (method, amount), tried on
+ * the basket as a pay would (a known method, a card or wallet not above
+ * what is due, something due) and taken back: 0, or -1 with a 422 naming
+ * the payment. */
+static int pending_try(ent_db *db, struct counter_basket *c, const char *method, int64_t amount, struct reply *out)
+{
+    int rc = ENT_OK;
+    ent_basket_unpay(c->b);
+    for (int i = 0; rc == ENT_OK && i < c->npend; i++)
+        rc = ent_basket_pay(c->b, c->pend[i].method, c->pend[i].amount);
+    if (rc == ENT_OK)
+        rc = ent_basket_pay(c->b, method, amount);
+    ent_basket_unpay(c->b);
+    if (rc != ENT_OK) {
+        reply_ent(out, db, rc);
+        json_object_set_new(json_object_get(out->json, "error"), "field", json_string("method"));
+        return -1;
+    }
+    return 0;
+}
+
+/* POST .../basket/payments {"method", "amount"} and DELETE
+ * .../basket/payments/N: the payments a pay without "payments" uses. */
+static int op_pending(ent_db *db, struct counter_basket *c, struct bop *op, struct job *job)
+{
+    if (op->kind == OP_PAY_DROP) {
+        if (op->line < 1 || (int)op->line > c->npend) {
+            reply_error(&job->reply, 404, "not_found", NULL, "the basket has no payment %zu", op->line);
+            return 0;
+        }
+        memmove(&c->pend[op->line - 1], &c->pend[op->line], (size_t)(c->npend - (int)op->line) * sizeof c->pend[0]);
+        c->npend--;
+        reply_json(&job->reply, 200, basket_json(c));
+        return 0;
+    }
+    const char *method = json_str(op->body, "method");
+    int64_t amount = json_int(op->body, "amount", 0);
+    if (c->npend == PAYS_MAX) {
+        reply_error(&job->reply, 422, "invalid", "payments", "a basket holds at most %d payments", PAYS_MAX);
+        return 0;
+    }
+    if (pending_try(db, c, method, amount, &job->reply) != 0)
+        return 0;
+    snprintf(c->pend[c->npend].method, sizeof c->pend[0].method, "%s", method);
+    c->pend[c->npend++].amount = amount;
+    reply_json(&job->reply, 201, basket_json(c));
+    return 0;
+}
+
+/* Pays with the body's payments, or the basket's pending ones when the
+ * body names none. */
 static int op_pay(ent_db *db, ent_journal *j, struct counter_basket *c, struct bop *op, struct job *job)
 {
     json_t *pays = json_object_get(op->body, "payments");
+    json_t *held = NULL;
     ent_sale *sale = NULL;
     int32_t limit = 0;
     int rc = ent_sales_discount_limit(db, &limit);
@@ -442,6 +520,17 @@ static int op_pay(ent_db *db, ent_journal *j, struct counter_basket *c, struct b
                         i);
             return 0;
         }
+    if (json_array_size(pays) == 0) {
+        if (c->npend == 0) {
+            reply_error(&job->reply, 422, "invalid", "payments",
+                        "nothing to pay with: send 'payments' or add them to the basket first");
+            return 0;
+        }
+        pays = held = json_array();
+        for (int i = 0; i < c->npend; i++)
+            json_array_append_new(
+                held, json_pack("{s:s, s:I}", "method", c->pend[i].method, "amount", (json_int_t)c->pend[i].amount));
+    }
     ent_basket_unpay(c->b);
     for (size_t i = 0; rc == ENT_OK && i < json_array_size(pays); i++) {
         json_t *p = json_array_get(pays, i);
@@ -451,9 +540,11 @@ static int op_pay(ent_db *db, ent_journal *j, struct counter_basket *c, struct b
             snprintf(field, sizeof field, "payments[%zu]", i);
             json_object_set_new(json_object_get(job->reply.json, "error"), "field", json_string(field));
             ent_basket_unpay(c->b);
+            json_decref(held);
             return 0;
         }
     }
+    json_decref(held);
     if (rc == ENT_OK)
         rc = ent_basket_checkout(c->b, j, &sale);
     if (rc != ENT_OK) {
@@ -461,6 +552,7 @@ static int op_pay(ent_db *db, ent_journal *j, struct counter_basket *c, struct b
         reply_ent(&job->reply, db, rc);
         return 0;
     }
+    c->npend = 0;
     op->sold = sale->receipt;
     reply_json(&job->reply, 201, sale_json(db, sale, (int)json_int(op->body, "columns", 48)));
     ent_sale_free(sale);
@@ -519,6 +611,8 @@ static int op_basket(ent_db *db, ent_journal *j, struct bop *op, struct job *job
     case OP_REMOVE: rc = ent_basket_remove(c->b, op->line); break;
     case OP_CHANGE: return op_change(db, c, op, job);
     case OP_PAY: return op_pay(db, j, c, op, job);
+    case OP_PAY_ADD:
+    case OP_PAY_DROP: return op_pending(db, c, op, job);
     default: break;
     }
     if (rc == ENT_REFUSED && op->kind == OP_SCAN)
@@ -601,7 +695,7 @@ static const struct field change_fields[] = {{"qty", F_INT, 0},         {"price"
                                              {"discount", F_INT, 0},    {"discount_bp", F_INT, 0},
                                              {"reason", F_STRING, 0},   {NULL, F_STRING, 0}};
 static const struct field pay_fields[] = {
-    {"payments", F_ARRAY, 1}, {"columns", F_INT, 0}, {"printer", F_STRING, 0}, {NULL, F_STRING, 0}};
+    {"payments", F_ARRAY, 0}, {"columns", F_INT, 0}, {"printer", F_STRING, 0}, {NULL, F_STRING, 0}};
 static const struct field print_fields[] = {{"printer", F_STRING, 1}, {"columns", F_INT, 0}, {NULL, F_STRING, 0}};
 static const struct field one_pay_fields[] = {{"method", F_STRING, 1}, {"amount", F_INT, 0}, {NULL, F_STRING, 0}};
 static const struct field return_fields[] = {{"receipt", F_STRING, 0}, {"items", F_ARRAY, 0},
@@ -662,6 +756,18 @@ static int parse_line(struct bop *op, const char *rest, struct reply *out)
     return -1;
 }
 
+/* "N" of "/payments/N" into op->line (1 to PAYS_MAX); -1 with a 404. */
+static int parse_pay_n(struct bop *op, const char *n, struct reply *out)
+{
+    if (n[0] >= '1' && n[0] <= '9' && (n[1] == '\0' || (n[1] >= '0' && n[1] <= '9' && n[2] == '\0'))) {
+        op->line = (size_t)strtoul(n, NULL, 10);
+        if (op->line <= PAYS_MAX)
+            return 0;
+    }
+    reply_error(out, 404, "not_found", NULL, "no such basket payment: /payments/N, N from 1 to %d", PAYS_MAX);
+    return -1;
+}
+
 static struct bop *bop_new(json_t *body, struct reply *out)
 {
     struct bop *op = calloc(1, sizeof *op);
@@ -680,12 +786,14 @@ static int check_basket_body(struct bop *op, struct reply *out)
     switch (op->kind) {
     case OP_OPEN: return json_check(out, b, open_fields, "a basket");
     case OP_SCAN: return json_check(out, b, scan_fields, "a scan");
+    case OP_PAY_ADD: return json_check(out, b, one_pay_fields, "a payment");
     case OP_PAY:
         if (json_check(out, b, pay_fields, "a payment") != 0 ||
             check_items(out, b, "payments", one_pay_fields, PAYS_MAX) != 0)
             return -1;
-        if (json_array_size(json_object_get(b, "payments")) == 0) {
-            reply_error(out, 422, "invalid", "payments", "'payments' must hold at least one payment");
+        if (json_object_get(b, "payments") && json_array_size(json_object_get(b, "payments")) == 0) {
+            reply_error(out, 422, "invalid", "payments",
+                        "'payments' must hold at least one payment (or leave it out to pay with the basket's)");
             return -1;
         }
         int64_t cols = json_int(b, "columns", 48);
@@ -731,6 +839,12 @@ static int basket_route(struct req *r, json_t *body, const char *tail, struct re
         op->kind = OP_SCAN;
     } else if (strcmp(rest, "/pay") == 0 && strcmp(method, "POST") == 0) {
         op->kind = OP_PAY;
+    } else if (strcmp(rest, "/payments") == 0 && strcmp(method, "POST") == 0) {
+        op->kind = OP_PAY_ADD;
+    } else if (strncmp(rest, "/payments/", 10) == 0 && strcmp(method, "DELETE") == 0) {
+        if (parse_pay_n(op, rest + 10, out) != 0)
+            goto refused;
+        op->kind = OP_PAY_DROP;
     } else if (strncmp(rest, "/lines/", 7) == 0 && (strcmp(method, "PATCH") == 0 || strcmp(method, "DELETE") == 0)) {
         if (parse_line(op, rest, out) != 0)
             goto refused;

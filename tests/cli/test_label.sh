@@ -97,6 +97,12 @@ expect 0 "wrote 2 labels on 2 pages to ferrero.pdf" -- label print --template ba
     --supplier "Ferrero Trading" --out ferrero.pdf
 expect 2 "choose one way to select commodities" -- label print --template back-cn-70x50 \
     --supplier "Ferrero Trading" 4902430735063 --out none.pdf
+# origin, location, supplier, brand and declaration narrow together
+expect 0 "wrote 1 label on 1 page to es.pdf" -- label print --template back-cn-70x50 \
+    --supplier "Ferrero Trading" --origin ES --out es.pdf
+expect 0 "wrote 1 label on 1 page to carbonell.pdf" -- label print --template back-cn-70x50 \
+    --supplier "Ferrero Trading" --brand carbonell --location a-01 --out carbonell.pdf
+refused 1 "nothing matches" -- label print --template back-cn-70x50 --brand Carbonell --origin IT --out none.pdf
 expect 1 "nothing printed: 1 of 2 labels cannot be made" -- label print --template back-cn-70x50 \
     3017620422003 4902430735063 --out none.pdf
 expect 0 "skipped: 04902430735063 抹茶粉 lot M1: template back-cn-70x50 needs importer" -- \

@@ -134,6 +134,22 @@ for field, value, want in SEL:
 st, _, b = srv.req("POST", V1 + "labels/print", {"template": "shelf-60x40", "origin": "IT", "printer": "office"},
                    token=LC)
 check(st == 201 and b.get("labels") == 1, f"one Italian commodity: {st} {b}")
+# Several selectors narrow together, as the label program combines them: S1 holds the
+# Nutella (IT) and the cola (GB); with origin IT only the Nutella; with a brand too, only
+# what is of that brand (none, then the cola's once it has one).
+L.cli("product", "edit", L.COLA, "--brand", "Coca-Cola")
+for body, want in (({"location": "S1"}, 2), ({"location": "s1", "origin": "IT"}, 1), ({"location": "S1", "origin": "GB"}, 1),
+                   ({"location": "S1", "brand": "coca-cola"}, 1), ({"origin": "GB", "brand": "Coca-Cola", "location": "S1"}, 1)):
+    os.path.exists(PRINTED) and os.remove(PRINTED)
+    st, _, b = srv.req("POST", V1 + "labels/print", {"template": "shelf-60x40", "printer": "office", "format": "zpl", **body},
+                       token=LC)
+    check(st == 201 and b.get("labels") == want and open(PRINTED, "rb").read().count(b"^XA") == want,
+          f"print by {body}: {st} {b}")
+before_combo = L.dump()
+st, _, b = srv.req("POST", V1 + "labels/print", {"template": "shelf-60x40", "printer": "office", "origin": "IT",
+                                                 "brand": "Coca-Cola"}, token=LC)
+check(st == 409 and "nothing matches" in b["error"]["message"] and L.dump() == before_combo,
+      f"IT and the cola's brand: nothing matches, nothing recorded: {st} {b}")
 
 # The PDF downloaded: the same body without a printer; recorded as a print.
 n0 = L.query("SELECT count(*) FROM label_print")[0][0]
@@ -159,7 +175,9 @@ before = L.dump()
 BADS = [
     ({"template": "shelf-60x40", "printer": "office"}, "codes"),
     ({"template": "shelf-60x40", "codes": [L.NUTELLA], "origin": "IT", "printer": "office"}, "origin"),
-    ({"template": "shelf-60x40", "origin": "IT", "brand": "x", "printer": "office"}, "brand"),
+    ({"template": "shelf-60x40", "codes": [L.NUTELLA], "location": "S1", "brand": "x", "printer": "office"}, "location"),
+    ({"template": "shelf-60x40", "origin": "IT", "location": "Z9", "printer": "office"}, "location"),
+    ({"template": "shelf-60x40", "origin": "ITA", "location": "S1", "printer": "office"}, "origin"),
     ({"template": "shelf-60x40", "origin": "ITA", "printer": "office"}, "origin"),
     ({"template": "shelf-60x40", "origin": "XX", "printer": "office"}, "origin"),
     ({"template": "shelf-60x40", "origin": "", "printer": "office"}, "origin"),
@@ -267,5 +285,36 @@ st, _, b = srv.req("DELETE", V1 + "labels/queue", token=LC)
 check(st == 200 and b.get("cleared", 0) >= 1, f"clear all: {st} {b}")
 st, _, b = srv.req("DELETE", V1 + "labels/queue", token=CASH)
 check(st == 403, f"a cashier may not clear the queue: {st}")
+
+# A stock clerk queues a delivery's labels for the label clerk (reason "received")
+CLERK = TOK["stock-clerk"]
+
+
+def dump_but_token_use():
+    """The database but the tokens' last use, which every call may record."""
+    return [x for x in L.dump().splitlines() if not x.startswith('INSERT INTO "api_token"')]
+
+
+before = dump_but_token_use()
+for body, field in (({}, "codes"), ({"codes": []}, "codes"), ({"codes": [""]}, "codes"), ({"codes": [5]}, "codes"),
+                    ({"codes": [L.PEN], "x": 1}, "x"), ({"codes": [L.PEN, "9999999999994"]}, "codes[1]"),
+                    ({"codes": [L.PEN], "reason": "x" * 201}, None), ({"codes": [L.PEN], "locations": []}, "locations"),
+                    ({"codes": [L.PEN, L.COLA], "locations": ["S1", "NOWHERE"]}, "locations[1]")):
+    st, _, b = srv.req("POST", V1 + "labels/queue", body, token=CLERK)
+    check(st == 422 and (field is None or L.err_field(b) == field), f"a bad queueing {body}: {st} {b}")
+check(dump_but_token_use() == before, "the refused queueings wrote nothing (an unknown code among good ones too)")
+st, _, b = srv.req("POST", V1 + "labels/queue", {"codes": [L.PEN]}, token=CASH)
+check(st == 403, f"a cashier may not queue labels: {st}")
+st, _, b = srv.req("POST", V1 + "labels/queue", {"codes": [L.PEN, L.COLA], "locations": ["s2", "B1"]}, token=CLERK)
+check(st == 201 and b == {"queued": 2, "reason": "received"}, f"the stock clerk queues the delivery's labels: {st} {b}")
+rows = L.query("SELECT p.gtin, q.reason, q.user, l.code FROM label_queue q JOIN product p ON p.id = q.product_id "
+               "LEFT JOIN location l ON l.id = q.location_id ORDER BY q.id")
+who = TOK["users"]["stock-clerk"]
+check([(g.lstrip("0"), r, u, c) for g, r, u, c in rows] == [(L.PEN.lstrip("0"), "received", who, "S2"),
+                                                             (L.COLA.lstrip("0"), "received", who, None)],
+      f"queued with who, at the shelf (a backroom is no shelf: every shelf): {rows}")
+st, _, b = srv.req("GET", V1 + "labels/queue", token=LC)
+check(st == 200 and {q["reason"] for q in b["queue"]} == {"received"} and len(b["queue"]) == 2,
+      f"the label clerk sees them: {b}")
 check(srv.stop() == 0, "the server stops cleanly")
 L.finish()

@@ -121,6 +121,8 @@ ROUTES = [
     ("PATCH", "counters/C9/basket/lines/1", {"sell"}),
     ("DELETE", "counters/C9/basket/lines/1", {"sell"}),
     ("POST", "counters/C9/basket/pay", {"sell"}),
+    ("POST", "counters/C9/basket/payments", {"sell"}),
+    ("DELETE", "counters/C9/basket/payments/1", {"sell"}),
     ("POST", "counters/C9/basket", {"sell"}),
     ("POST", "sales/returns", {"sell", "return"}),
     ("POST", "sales/999999/void", {"sell", "return"}),
@@ -134,6 +136,7 @@ ROUTES = [
     ("GET", "labels/queue", {"labels", "read"}),
     ("POST", "labels/queue/print", {"labels"}),
     ("DELETE", "labels/queue?upto=x", {"labels"}),
+    ("POST", "labels/queue", {"labels", "stock"}),
 ]
 def dump_but_token_use():
     """The database but the tokens' last use, which every call records, the
@@ -186,6 +189,8 @@ subst = {"/api/v1/products/" + L.NUTELLA: "/api/v1/products/{code}",
          "/api/v1/counters/C9/basket/lines": "/api/v1/counters/{counter}/basket/lines",
          "/api/v1/counters/C9/basket/lines/1": "/api/v1/counters/{counter}/basket/lines/{line}",
          "/api/v1/counters/C9/basket/pay": "/api/v1/counters/{counter}/basket/pay",
+         "/api/v1/counters/C9/basket/payments": "/api/v1/counters/{counter}/basket/payments",
+         "/api/v1/counters/C9/basket/payments/1": "/api/v1/counters/{counter}/basket/payments/{n}",
          "/api/v1/sales/999999/void": "/api/v1/sales/{receipt}/void",
          "/api/v1/sales/999999/receipt": "/api/v1/sales/{receipt}/receipt",
          "/api/v1/sales/999999": "/api/v1/sales/{receipt}",

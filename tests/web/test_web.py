@@ -49,6 +49,7 @@ L.cli("product", "add", "--gtin", XSS_GTIN, "--name-zh", XSS, "--price", "1.00",
 L.cli("stock", "receive", "--product", L.MATCHA, "--qty", "10", "--lot", "OLD", "--origin", "JP",
       "--expiry", "2020-01-31", "--location", "S1", env={"ENTREPOT_NOW": "2019-06-01T10:00:00Z"})
 L.cli("scan", "config", "--fnc1", "~")
+L.cli("product", "edit", L.PEN, "--origin", "DE")  # its shelf label, queued by a stock clerk, names an origin
 DAY = (datetime.date.today() - datetime.timedelta(days=1)).isoformat()
 for hour, n_in in ((9, 12), (10, 30), (11, 18)):  # customers at the door, yesterday
     L.cli("flow", "record", "--start", f"{DAY} {hour:02}:00", "--minutes", "60", "--in", str(n_in), "--out", str(n_in))
@@ -247,14 +248,26 @@ try:
     shot("counter-approved", 1920)
     shot("counter-approved", 360)
     width(1920, 1000)
-    # split payment: 20.00 by card, then 100.00 cash; change 52.66
+    # split payment: 20.00 by card and 100.00 cash added, kept by the server over a reload; change 52.66
     Select(by("#pay-method")).select_by_value("card")
     by("#pay-amount").send_keys("20.00")
     by("#pay-add").click()
     check(text_in("#pays", "20.00"), "the first payment is listed")
     Select(by("#pay-method")).select_by_value("cash")
-    by("#pay-amount").send_keys("100" + Keys.ENTER)
+    by("#pay-amount").send_keys("100")
+    by("#pay-add").click()
+    check(text_in("#pays", "100.00"), "the cash is listed")
+    drv.refresh()
+    lines_n(2)
+    check(text_in("#pays", "20.00") and text_in("#pays", "100.00"), "the payments added survive a reload")
+    check([e.get_attribute("data-method") for e in drv.find_elements(By.CSS_SELECTOR, "#pays li")] == ["card", "cash"],
+          "both payments, in order")
+    shot("counter-payments", 1920)
+    width(1920, 1000)
+    by("#checkout").click()
     by("#receipt-text")
+    check(L.query("SELECT method, amount, tendered FROM sale_pay ORDER BY method") == [("card", 2000, 2000), ("cash", 4734, 10000)],
+          "the sale is paid with the payments kept over the reload")
     check(text_in("#counter-msg", "52.66"), "the change is shown")
     check(text_in("#receipt-printed", "小票已在小票机 C1 打印"), "the receipt went to the counter's printer")
     paper = open(PAPER, "rb").read() if os.path.exists(PAPER) else b""
@@ -315,6 +328,14 @@ try:
     by("#rcv-location").send_keys("NOWHERE")
     by("#rcv-submit").click()
     check(text_in("#rcv-msg", "NOWHERE"), "an unknown location is refused, named")
+    # the clerk may not print labels: the delivery's labels go to the label clerk's queue (reason received)
+    check(not drv.find_elements(By.ID, "rcv-labels"), "no print button for a stock clerk")
+    by("#rcv-queue").click()
+    check(text_in("#rcv-msg", "已放入标签补打队列"), "the delivery's labels are queued for the label clerk")
+    check(L.query("SELECT q.user FROM label_queue q JOIN product p ON p.id = q.product_id "
+                  "WHERE p.gtin IN (?, ?) AND q.reason = 'received'", L.PEN, L.PEN.zfill(14)) == [("stock-clerk.1",)],
+          "queued once, as received, by the clerk")
+    wait.until(lambda d: not d.find_elements(By.ID, "rcv-queue"))  # queued: not offered twice
     shot("receive", 1920)
     shot("receive", 360)
 
@@ -395,6 +416,39 @@ try:
     by("#cat-save").click()
     check(text_in("#cat-msg", "已保存"), "the edit is saved")
     check(L.query("SELECT origin, brand FROM product WHERE name_zh = '榛子可可酱'") == [("IT", "Ferrero")], "the edit in the database")
+    # what the back label and the shelf life need: net content, storage, shelf life, the food data
+    by("#cat-net_content").send_keys("750 g")
+    by("#cat-storage").send_keys("阴凉干燥处")
+    by("#cat-shelf_life_days").send_keys("1年")  # not a number of days: told in the page, nothing sent
+    before = L.dump()
+    by("#cat-save").click()
+    check(text_in("#cat-msg", "保质期（天）: 1年"), "a shelf life that is not days is told")
+    by("#cat-shelf_life_days").clear()
+    by("#cat-shelf_life_days").send_keys("365")
+    Select(by("#cat-food_kind")).select_by_value("food")
+    by("#cat-ingredients").send_keys("白砂糖，棕榈油，榛子（13%），可可粉")
+    by("#cat-allergens").send_keys("含有坚果、乳制品")
+    by("#cat-protein_dg").send_keys("6.3")  # one of the five nutrients: the server asks for all five, naming it
+    by("#cat-save").click()
+    check(text_in("#cat-msg", "nutrition") or text_in("#cat-msg", "营养"), f"a partial nutrition table is refused: {by('#cat-msg').text}")
+    check(L.dump() == before, "the refused edit wrote nothing")
+    for k, v in (("energy_kj", "2252"), ("fat_dg", "30.9"), ("carbohydrate_dg", "57.5"), ("sodium_mg", "41")):
+        by("#cat-" + k).send_keys(v)
+    by("#cat-save").click()
+    check(text_in("#cat-msg", "已保存"), "the back label's data saved")
+    got = L.query("SELECT net_content, net_unit, storage, shelf_life_days, food_kind, protein, fat, energy_kj, sodium, "
+                  "allergens FROM product WHERE name_zh = '榛子可可酱'")
+    check(got == [(750, "g", "阴凉干燥处", 365, "food", 63, 309, 2252, 41, "含有坚果、乳制品")], f"in the database: {got}")
+    drv.refresh()  # read back through the API into the form
+    wait.until(lambda d: d.find_element(By.ID, "cat-net_content").get_attribute("value") == "750 g")
+    check([by("#cat-" + k).get_attribute("value") for k in ("storage", "shelf_life_days", "protein_dg", "fat_dg")]
+          == ["阴凉干燥处", "365", "6.3", "30.9"], "the form shows what the read route returns")
+    check(Select(by("#cat-food_kind")).first_selected_option.get_attribute("value") == "food", "the kind read back")
+    by("#cat-storage").clear()  # a cleared text clears it
+    by("#cat-save").click()
+    check(text_in("#cat-msg", "已保存"), "the cleared storage saved")
+    check(L.query("SELECT storage FROM product WHERE name_zh = '榛子可可酱'") == [(None,)], "storage cleared in the database")
+    shot("catalog-backlabel", 1920)
     by("#cat-new-price").send_keys("4l.50" + Keys.ENTER)  # a typo: not an amount, nothing sent
     check(text_in("#cat-msg", "12.50"), "a price that is not an amount is told")
     by("#cat-new-price").clear()
@@ -484,6 +538,8 @@ try:
     rows = [r for r in drv.find_elements(By.CSS_SELECTOR, f'#label-queue tr[data-code="{L.NUTELLA.zfill(14)}"]')
             if "改价" in r.text]
     check(len(rows) == 1 and "榛子可可酱" in rows[0].text, "the queue names the commodity and why (改价)")
+    check(any("收货" in r.text for r in drv.find_elements(By.CSS_SELECTOR, f'#label-queue tr[data-code="{L.PEN.zfill(14)}"]')),
+          "the stock clerk's delivery waits in the queue, as 收货")
     row = rows[0] if rows else by(f'#label-queue tr[data-code="{L.NUTELLA.zfill(14)}"]')
     row.find_element(By.CSS_SELECTOR, "button").click()
     wait.until(lambda d: d.execute_script(
@@ -530,6 +586,20 @@ try:
                               {"template": "shelf-60x40", "origin": "IT", "printer": "office", "format": "zpl"},
                               token=TOK["label-clerk"])
     check(st == 201 and api_said.get("labels") == last[0][0], f"the page printed what the API selects: {api_said}")
+    # several together: origin 意大利 and location S1 (the lots on hand matching both)
+    Select(by("#label-by")).select_by_value("combine")
+    Select(by("#label-c-origin")).select_by_visible_text("意大利 IT")
+    by("#label-c-location").send_keys("S1")
+    n0 = L.query("SELECT count(*) FROM label_print")[0][0]
+    by("#label-codes-print").click()
+    wait.until(lambda d: L.query("SELECT count(*) FROM label_print")[0][0] == n0 + 1)
+    both = L.query("SELECT labels FROM label_print ORDER BY id DESC LIMIT 1")[0][0]
+    st, _, api_said = srv.req("POST", "/api/v1/labels/print", {"template": "shelf-60x40", "origin": "IT", "location": "S1",
+                                                             "printer": "office", "format": "zpl"}, token=TOK["label-clerk"])
+    check(st == 201 and api_said.get("labels") == both >= 1, f"the page printed origin and location together: {both} {api_said}")
+    shot("labels-combine", 1920)
+    width(1920, 1000)
+    Select(by("#label-by")).select_by_value("origin")
     DL = os.path.join(L.WORK, "downloads")
     os.makedirs(DL, exist_ok=True)
     drv.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": DL})

@@ -6,6 +6,29 @@ import { loadCountries, countryOptions, originText, unitWord } from "./names.js"
 
 const UNITS = ["pcs", "g", "ml"];
 const TEXTS = ["name_zh", "name_en", "brand", "sku", "hs_code", "importer"];
+// What the back label (GB 7718) and the shelf life need: texts as the API
+// takes them ("500 g" for the net content), and amounts as whole numbers of
+// their smallest step (scale: decimals typed), which the API gives back.
+const LABEL_TEXTS = ["net_content", "storage", "ingredients", "allergens"];
+const LABEL_NUMS = [["shelf_life_days", 0], ["abv_hundredths", 2], ["energy_kj", 0], ["protein_dg", 1], ["fat_dg", 1],
+  ["carbohydrate_dg", 1], ["sodium_mg", 0]];
+const LABEL_WORDS = { net_content: "catalog.net_content", storage: "catalog.storage", ingredients: "catalog.ingredients",
+  allergens: "catalog.allergens", shelf_life_days: "catalog.shelf_life", abv_hundredths: "catalog.abv",
+  energy_kj: "catalog.energy", protein_dg: "catalog.protein", fat_dg: "catalog.fat", carbohydrate_dg: "catalog.carb",
+  sodium_mg: "catalog.sodium", food_kind: "catalog.food_kind" };
+
+// "12.5" with scale 1 -> 125 (no floats); null when not such a number.
+function parseScaled(text, scale) {
+  const m = new RegExp(`^\\s*(\\d{1,9})(?:[.,](\\d{1,${Math.max(scale, 1)}}))?\\s*$`).exec(text);
+  if (!m || (scale === 0 && m[2] !== undefined)) return null;
+  return Number(m[1]) * 10 ** scale + Number((m[2] || "").padEnd(scale, "0") || "0");
+}
+function scaledText(v, scale) {
+  if (v === null || v === undefined) return "";
+  if (!scale) return String(v);
+  const d = 10 ** scale;
+  return `${Math.floor(v / d)}.${String(v % d).padStart(scale, "0")}`.replace(/\.?0+$/, "");
+}
 
 function label(p) {
   return p.name_zh || p.name_en || p.gtin || p.sku || "";
@@ -110,6 +133,12 @@ function fieldsOf(p, isNew) {
   f.tax = el("input", { id: "cat-tax", inputmode: "decimal", value: p ? rateText(p.tax_rate_bp) : "13" });
   f.reorder_point = el("input", { id: "cat-reorder", inputmode: "numeric", value: p ? p.reorder_point : "0" });
   if (isNew) f.price = el("input", { id: "cat-price", inputmode: "decimal" });
+  for (const k of LABEL_TEXTS) f[k] = inp(k);
+  for (const [k, scale] of LABEL_NUMS)
+    f[k] = el("input", { id: "cat-" + k, autocomplete: "off", inputmode: scale ? "decimal" : "numeric",
+      value: p ? scaledText(p[k], scale) : "" });
+  f.food_kind = el("select", { id: "cat-food_kind" }, ["", "food", "alcohol"].map((v) =>
+    el("option", { value: v, selected: (p ? p.food_kind || "" : "") === v }, v ? t("catalog.food_kind_" + v) : "—")));
   return f;
 }
 
@@ -130,6 +159,14 @@ function bodyOf(f, p, msg) {
   }
   const rp = Number(f.reorder_point.value.trim());
   if (!p || rp !== p.reorder_point) b.reorder_point = rp;
+  for (const k of LABEL_TEXTS) put(k, f[k].value.trim());
+  put("food_kind", f.food_kind.value);
+  for (const [k, scale] of LABEL_NUMS) {
+    const txt = f[k].value.trim();
+    const v = txt ? parseScaled(txt, scale) : null;
+    if (txt && v === null) { notice(msg, "bad", `${t(LABEL_WORDS[k])}: ${txt}`); f[k].focus(); return null; }
+    if (p ? (p[k] ?? null) !== v : v !== null) b[k] = v === null ? (p ? null : undefined) : v;
+  }
   if (f.price && f.price.value.trim()) {
     const c = parseMoney(f.price.value);
     if (c === null) { notice(msg, "bad", t("counter.bad_amount")); f.price.focus(); return null; }
@@ -146,9 +183,13 @@ function formCard(f, p, onSave) {
     ["price", t("stock.price")], ["tax", t("catalog.tax")], ["reorder_point", t("catalog.reorder")],
     ["sku", t("catalog.sku")], ["hs_code", t("catalog.hs")], ["importer", t("catalog.importer")],
   ].filter(([k]) => f[k]);
+  const back = ["net_content", "storage", "shelf_life_days", "food_kind", "ingredients", "allergens", "abv_hundredths",
+    "energy_kj", "protein_dg", "fat_dg", "carbohydrate_dg", "sodium_mg"];
   const form = el("form.card.grid", { id: "cat-form" },
     el("h2.span", {}, p ? `${t("catalog.edit")} · ${label(p)}` : t("catalog.add")),
     pairs.map(([k, words]) => field(words, f[k])),
+    el("h3.span", { id: "cat-back-label" }, t("catalog.back_label")),
+    back.map((k) => field(t(LABEL_WORDS[k]), f[k])),
     el("button.primary.span", { type: "submit", id: "cat-save" }, p ? t("catalog.save") : t("catalog.add")));
   form.addEventListener("submit", (e) => { e.preventDefault(); onSave(); });
   return form;

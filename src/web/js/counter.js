@@ -9,8 +9,9 @@ import { state, t, api, el, money, parseMoney, notice } from "./core.js";
 
 const KEYS = { qty: "F2", discount: "F3", price: "F4", returns: "F6", clear: "F8", pay: "F9" };
 let counterId = "C1";
-let basket = null; // the server's basket: {counter, lines: [...], total, due, currency}
-let payments = []; // {method, amount} (amount 0: the rest); sent with pay
+// The server's basket: {counter, lines: [...], payments: [{n, method, amount}], total, due, currency}.
+// Payments added before pay are held there too (amount 0: the rest), so a reload keeps them.
+let basket = null;
 let sel = 0; // the selected line's index (keys act on it)
 let printerName = null; // a receipt printer of the server, or "" for the browser's print dialog
 
@@ -198,9 +199,10 @@ export async function counterPage(view) {
     if (!ls.length) lines.append(el("li.empty", {}, t("counter.empty")));
     sum.replaceChildren(el("span", {}, t("counter.total")),
       el("strong", { id: "total-amount" }, money(basket ? basket.total : 0, cur)));
-    payList.replaceChildren(...payments.map((p, i) => el("li", {},
+    payList.replaceChildren(...((basket && basket.payments) || []).map((p) => el("li", { "data-method": p.method },
       `${t("counter." + p.method)} ${p.amount ? money(p.amount, cur) : t("counter.rest")}`,
-      el("button.icon", { type: "button", "aria-label": t("counter.remove"), onclick: () => { payments.splice(i, 1); draw(); } }, "×"))));
+      el("button.icon", { type: "button", "aria-label": t("counter.remove"),
+        onclick: () => call("DELETE", `/payments/${p.n}`, undefined, "payment") }, "×"))));
     const s = lines.querySelector("li.sel");
     if (s) s.scrollIntoView({ block: "nearest" });
   }
@@ -231,7 +233,10 @@ export async function counterPage(view) {
 
   const line = () => (basket && basket.lines[sel]) || null;
 
-  async function add(text) {
+  // since: the Enter key's event time (the scan's time on screen is
+  // measured from it, for tests/bench/bench_web_scan.py)
+  async function add(text, since) {
+    const h0 = performance.now(), t0 = since ?? h0;
     say("", "");
     let code = text, qty;
     const m = /^(.+)\*(\d{1,6})$/.exec(text); // CODE*N, as at the terminal counter
@@ -244,6 +249,9 @@ export async function counterPage(view) {
       draw();
       const l = line();
       say("good", `${t("counter.added")}: ${l ? l.name : code}`);
+      performance.measure("ent.scan.drawn", { start: t0 }); // in the page's tree
+      performance.measure("ent.scan.handler", { start: h0 }); // from the key's handler (the page's own part)
+      requestAnimationFrame(() => performance.measure("ent.scan", { start: t0 })); // the frame that shows it
     }
   }
 
@@ -321,7 +329,6 @@ export async function counterPage(view) {
 
   async function clear() {
     try { await api("DELETE", pathOf("")); } catch (e) { /* gone already */ }
-    payments = [];
     sel = 0;
     await open();
     say("good", t("counter.cleared"));
@@ -368,13 +375,12 @@ export async function counterPage(view) {
     if (!basket || !basket.lines.length) return scan.focus();
     const row = payRow();
     if (!row) return;
-    const pays = [...payments];
+    const pays = (basket.payments || []).map((p) => ({ method: p.method, amount: p.amount }));
     if (row.amount || !pays.length) pays.push(row);
     try {
       const r = await api("POST", pathOf("/pay"), { payments: pays, columns: 48, printer: printerName || undefined });
       const paid = pays.reduce((s, p) => s + p.amount, 0);
       const change = pays.every((p) => p.amount > 0) ? paid - r.total : 0;
-      payments = [];
       amount.value = "";
       basket = await api("GET", pathOf("")).catch(() => ({ ...basket, lines: [], total: 0 }));
       draw();
@@ -538,7 +544,7 @@ export async function counterPage(view) {
       e.preventDefault();
       const code = scan.value.trim();
       scan.value = "";
-      if (code) add(code); else amount.focus();
+      if (code) add(code, e.timeStamp); else amount.focus();
     } else if (e.key === "ArrowUp" || e.key === "ArrowDown") {
       e.preventDefault();
       sel += e.key === "ArrowUp" ? -1 : 1;
@@ -559,7 +565,6 @@ export async function counterPage(view) {
   station.addEventListener("change", async () => {
     counterId = station.value.trim() || "C1";
     try { localStorage.setItem("ent.counter", counterId); } catch (e) { /* private mode */ }
-    payments = [];
     await open();
     scan.focus();
   });
@@ -569,9 +574,9 @@ export async function counterPage(view) {
     if (!e.target.closest("input, select, button, a, pre, .returns")) scan.focus();
   });
 
-  const addPay = el("button", { type: "button", id: "pay-add", onclick: () => {
+  const addPay = el("button", { type: "button", id: "pay-add", onclick: async () => {
     const row = payRow();
-    if (row) { payments.push(row); amount.value = ""; draw(); amount.focus(); }
+    if (row && await call("POST", "/payments", row, "payment")) { amount.value = ""; amount.focus(); }
   } }, t("counter.add_pay"));
   const hint = (k) => el("kbd", {}, k);
   view.append(el("div.counter", {},

@@ -151,6 +151,15 @@ export async function labelsPage(view, parts) {
   const origin = el("select", { id: "label-origin" }, countryOptions().sort((a, b) => byName(cname(a), cname(b)))
     .map((c) => el("option", { value: c.code }, `${cname(c)} ${c.code}`)));
   const text = (id, max, extra) => el("input", { id, autocomplete: "off", maxlength: max, ...extra });
+  // several at once: the lots on hand narrowed by each one filled in (the server combines them)
+  const combo = {
+    origin: el("select", { id: "label-c-origin" }, el("option", { value: "" }, "—"),
+      countryOptions().sort((a, b) => byName(cname(a), cname(b))).map((c) => el("option", { value: c.code }, `${cname(c)} ${c.code}`))),
+    location: text("label-c-location", 64),
+    supplier: text("label-c-supplier", 200),
+    brand: text("label-c-brand", 200),
+    declaration: text("label-c-declaration", 18, { inputmode: "numeric", pattern: "[0-9]{18}" }),
+  };
   const inputs = {
     codes: el("div", {}, field(t("labels.codes"), codes), field(t("labels.lot_opt"), lot)),
     origin: field(t("labels.by_origin"), origin),
@@ -158,6 +167,10 @@ export async function labelsPage(view, parts) {
     supplier: field(t("labels.by_supplier"), text("label-supplier", 200)),
     brand: field(t("labels.by_brand"), text("label-brand", 200)),
     declaration: field(t("labels.by_declaration"), text("label-declaration", 18, { inputmode: "numeric", pattern: "[0-9]{18}" })),
+    combine: el("div.grid", { id: "label-combine" }, field(t("labels.by_origin"), combo.origin),
+      field(t("labels.by_location"), combo.location), field(t("labels.by_supplier"), combo.supplier),
+      field(t("labels.by_brand"), combo.brand), field(t("labels.by_declaration"), combo.declaration),
+      el("p.muted.span", {}, t("labels.by_combine_hint"))),
     queue: el("p.muted", {}, t("labels.by_queue_hint")),
   };
   const by = el("select", { id: "label-by" }, Object.keys(inputs).map((k) =>
@@ -179,6 +192,12 @@ export async function labelsPage(view, parts) {
       return b;
     }
     if (k === "queue") return {};
+    if (k === "combine") {
+      const b = {};
+      for (const [name, input] of Object.entries(combo)) if (input.value.trim()) b[name] = input.value.trim();
+      if (!Object.keys(b).length) { combo.origin.focus(); return null; }
+      return b;
+    }
     const input = inputs[k].querySelector("input, select");
     const v = input.value.trim();
     if (!v) { input.focus(); return null; }

@@ -59,11 +59,30 @@ export async function receivePage(view) {
   function drawLog() {
     // After receiving, those who may print labels get the delivery's shelf
     // and back labels in one step (the labels page, filled in).
+    // A stock clerk, who may not print them, puts them in the reprint queue
+    // (reason "received") for the label clerk instead: the server allows
+    // that for the right "stock" (POST labels/queue).
+    const waiting = done.filter((r) => !r.queued);
     const labels = done.length && may("labels") ? el("button.primary", { type: "button", id: "rcv-labels",
-      onclick: () => offerLabels(done.map((r) => ({ code: r[0], qty: r[1], lot: r[2] }))) }, t("receive.labels")) : null;
+      onclick: () => offerLabels(done.map((r) => ({ code: r[0], qty: r[1], lot: r[2] }))) }, t("receive.labels"))
+      : waiting.length && may("stock") ? el("button.primary", { type: "button", id: "rcv-queue", onclick: () => queue(waiting) },
+        t("receive.queue_labels")) : null;
     log.replaceChildren(done.length ? el("section.card", {}, el("div.row.between", {}, el("h2", {}, t("receive.log")), labels),
       table([t("receive.product"), t("receive.qty"), t("receive.lot"), t("stock.origin"), t("stock.expiry"), t("stock.location")],
         done.map((r) => el("tr", {}, r.map((c) => el("td", {}, c)))))) : "");
+  }
+  async function queue(rows) {
+    // each commodity once per shelf it was put on (the shelf label names the origins lying there)
+    const pairs = [...new Map(rows.map((r) => [`${r[0]}\n${r[5]}`, [r[0], r[5]]])).values()];
+    try {
+      const r = await api("POST", "labels/queue", { codes: pairs.map((x) => x[0]), locations: pairs.map((x) => x[1]),
+        reason: "received" });
+      for (const row of rows) row.queued = true;
+      notice(msg, "good", `${t("receive.queued")}: ${r.queued}`);
+      drawLog();
+    } catch (err) {
+      notice(msg, "bad", said(err));
+    }
   }
   view.append(form, log);
   drawLog();
