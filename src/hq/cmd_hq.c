@@ -16,7 +16,9 @@ static const char hq_help[] =
     "       entrepot hq reader add NAME --pg URL [--password-file PATH]\n"
     "       entrepot hq price set CODE [--price 12.50] [--name-zh NAME] [--name-en NAME]\n"
     "                             [--store CODE] --pg URL\n"
-    "       entrepot hq report stock|sales [--store CODE] [--from DATE] [--to DATE] --pg URL\n"
+    "       entrepot hq report stock [--store CODE] --pg URL\n"
+    "       entrepot hq report sales [--by country|day|store] [--store CODE] [--from DATE] [--to DATE]\n"
+    "                                --pg URL\n"
     "       entrepot hq report flow [--store CODE] [--from DATE] [--to DATE] --pg URL\n"
     "       entrepot hq report expiring [--days N] [--on DATE] [--store CODE] --pg URL\n"
     "       entrepot hq report holders CODE [--store CODE] --pg URL\n"
@@ -47,7 +49,9 @@ static const char hq_help[] =
     "report      from what the stores have pushed: stock (units on hand and lots)\n"
     "            by origin country per store, and chain-wide (store \"*\"); sales\n"
     "            (lines, units, amount in minor units, net of returns) by store, day\n"
-    "            (the store's local day, --from/--to) and origin country; flow:\n"
+    "            (the store's local day, --from/--to) and origin country, or with\n"
+    "            --by country|day|store summed over the period by that alone, per\n"
+    "            store and for the chain (\"*\"; a column summed over shows \"*\"); flow:\n"
     "            visitors (door counts, people in), sales, conversion (sales per\n"
     "            visitor) and net value per store and day, then per store (day \"*\");\n"
     "            expiring: lots on hand across the chain whose expiry is within\n"
@@ -433,76 +437,18 @@ static int hq_price_set(const char *url, const struct price_args *a)
     return st;
 }
 
-static const char report_stock_sql[] =
-    "WITH lots AS (SELECT store, body->>'uuid' AS lot, body->>'origin' AS origin FROM hq.event WHERE kind = 'lot' "
-    "AND ($1::text IS NULL OR store = $1)), "
-    "moves AS (SELECT store, body->>'lot' AS lot, sum((body->>'qty')::bigint) AS qty FROM hq.event "
-    "WHERE kind = 'move' AND ($1::text IS NULL OR store = $1) GROUP BY 1, 2) "
-    "SELECT coalesce(l.store, '*'), l.origin, sum(m.qty), count(*) FILTER (WHERE m.qty <> 0) "
-    "FROM lots l JOIN moves m USING (store, lot) GROUP BY GROUPING SETS ((l.store, l.origin), (l.origin)) "
-    "HAVING sum(m.qty) <> 0 ORDER BY l.store NULLS LAST, 3 DESC, 2";
-/* From the summary kept as the events arrive (hq.sales_day, head-office
- * migration 004): the day is the local day in the chain's zone. */
-static const char report_sales_sql[] =
-    "SELECT store, day::text, origin, lines, units, amount FROM hq.sales_day "
-    "WHERE ($1::text IS NULL OR store = $1) AND ($2::text IS NULL OR day >= $2::date) "
-    "AND ($3::text IS NULL OR day <= $3::date) ORDER BY 1, 2, 6 DESC, 3";
-
-struct report_args {
-    const char *what, *store, *from, *to;
-};
-
-static int check_report_args(const struct report_args *a)
-{
-    char v[ENT_CLIP_SIZE];
-    const char *dates[2] = {a->from, a->to};
-    if (strcmp(a->what, "stock") != 0 && strcmp(a->what, "sales") != 0)
-        return cli_error(EXIT_USAGE, "hq report needs stock, sales, flow, expiring or holders, not '%s'", ent_text_clip(v, sizeof v, a->what, 40));
-    if (a->store && !ent_outbox_store_valid(a->store))
-        return cli_error(EXIT_USAGE, "'%s' is not a store code: 2 to 16 capital letters and digits",
-                         ent_text_clip(v, sizeof v, a->store, 40));
-    for (int i = 0; i < 2; i++)
-        if (dates[i] && ent_date_check(NULL, dates[i]) != ENT_OK)
-            return cli_error(EXIT_USAGE, "%s: %s", i ? "--to" : "--from", ent_error_last()->message);
-    if (strcmp(a->what, "stock") == 0 && (a->from || a->to))
-        return cli_error(EXIT_USAGE, "hq report stock is the stock now: --from and --to are for sales");
-    return 0;
-}
-
-static int hq_report(struct cli *cli, const char *url, const struct report_args *a)
-{
-    PGconn *pg = NULL;
-    int st;
-    if ((st = check_report_args(a)) != 0 || (st = hq_connect(&pg, url, NULL, false)) != 0)
-        return st;
-    bool stock = strcmp(a->what, "stock") == 0;
-    const char *params[3] = {a->store, a->from, a->to};
-    PGresult *res = PQexecParams(pg, stock ? report_stock_sql : report_sales_sql, stock ? 1 : 3, NULL, params, NULL,
-                                 NULL, 0);
-    if (PQresultStatus(res) != PGRES_TUPLES_OK)
-        st = hq_fail(pg, res, "reading the report");
-    else {
-        static const char *const stock_head[] = {"store", "origin", "units", "lots"};
-        static const char *const sales_head[] = {"store", "day", "origin", "lines", "units", "amount_minor"};
-        hq_print_rows(cli, res, stock ? 4 : 6, stock ? stock_head : sales_head, stock ? "..nn" : "...nnn");
-    }
-    PQclear(res);
-    PQfinish(pg);
-    return st;
-}
-
 int cmd_hq(struct cli *cli, int argc, char **argv)
 {
     const char *url = NULL, *name = NULL, *password_file = NULL;
     struct price_args pa = {0};
-    struct report_args ra = {0};
-    struct hq_report_args more = {0};
+    struct hq_report_args ra = {0};
     const struct cli_opt opts[] = {{"pg", &url, NULL},           {"name", &name, NULL},
                                    {"password-file", &password_file, NULL},
                                    {"price", &pa.price, NULL},   {"name-zh", &pa.name_zh, NULL},
                                    {"name-en", &pa.name_en, NULL}, {"store", &pa.store, NULL},
                                    {"from", &ra.from, NULL},     {"to", &ra.to, NULL},
-                                   {"on", &more.on, NULL},       {"days", &more.days, NULL},
+                                   {"on", &ra.on, NULL},         {"days", &ra.days, NULL},
+                                   {"by", &ra.by, NULL},
                                    {0}};
     if (argc > 0 && strcmp(argv[0], "transfer") == 0)
         return hq_cmd_transfer(cli, argc, argv); /* cmd_hq_transfer.c */
@@ -536,20 +482,11 @@ int cmd_hq(struct cli *cli, int argc, char **argv)
         pa.code = pos[2];
         return cli_stdout_status(hq_price_set(hq_url(url), &pa));
     }
-    if (npos >= 2 && strcmp(pos[0], "report") == 0 && hq_report_more(pos[1])) {
-        more.what = pos[1];
-        more.store = pa.store;
-        more.from = ra.from;
-        more.to = ra.to;
-        more.code = npos == 3 ? pos[2] : NULL;
-        return cli_stdout_status(hq_report_run(cli, hq_url(url), &more));
-    }
-    if (npos == 2 && strcmp(pos[0], "report") == 0) {
-        if (more.on || more.days)
-            return cli_error(EXIT_USAGE, "--on and --days are for hq report expiring");
+    if (npos >= 2 && strcmp(pos[0], "report") == 0) {
         ra.what = pos[1];
         ra.store = pa.store;
-        return cli_stdout_status(hq_report(cli, hq_url(url), &ra));
+        ra.code = npos == 3 ? pos[2] : NULL;
+        return cli_stdout_status(hq_report_run(cli, hq_url(url), &ra));
     }
     return cli_error(EXIT_USAGE, "hq needs init, store add CODE, store list, reader add NAME, price set CODE or report (see --help)");
 }

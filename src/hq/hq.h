@@ -8,6 +8,7 @@
 #include <libpq-fe.h>
 #include <stdbool.h>
 #include "cli.h"
+#include "hq_serve.h"
 
 /* The head-office migrations embedded from schema/hq (cmake/embed_schema.cmake). */
 struct ent_migration {
@@ -57,21 +58,35 @@ int hq_check_address(const char *conninfo, const char *password_file);
  * expiring) when no day is given. */
 #define HQ_CHAIN_TZ "Asia/Shanghai"
 
-/* hq report flow|expiring|holders (hq_report.c). */
+/* hq report stock|sales|flow|expiring|holders (hq_report.c), as typed. */
 struct hq_report_args {
-    const char *what;       /* flow, expiring or holders */
+    const char *what;       /* stock, sales, flow, expiring or holders */
     const char *store;      /* one store, or NULL for all */
-    const char *from, *to;  /* flow: the stores' local days */
+    const char *from, *to;  /* sales and flow: the stores' local days */
+    const char *by;         /* sales: NULL (store, day and country), country, day or store */
     const char *on, *days;  /* expiring: from day on (default today), within days (default 30) */
     const char *code;       /* holders: the commodity's GTIN or SKU */
 };
-bool hq_report_more(const char *what);
+int hq_report_run(struct cli *cli, const char *url, const struct hq_report_args *a);
+
+/* A report's columns: their names (the CLI's --json and the API name them
+ * so) and alignment ('n': a number, right-aligned, an integer in JSON). */
+struct hq_view {
+    const char *name;
+    int ncols;
+    const char *const *head;
+    const char *align;
+};
+/* The report named what, or NULL. */
+const struct hq_view *hq_view_find(const char *what);
+/* Runs q on pg: the result (PQclear it; check its status). */
+PGresult *hq_query(PGconn *pg, const struct hq_query *q);
+
 /* hq product add|edit|import (hq_product.c); argv as cmd_hq has it. */
 int hq_product_cmd(struct cli *cli, int argc, char **argv);
 /* The fields of a head-office change (hq.price_change.fields) into f,
  * borrowed from o; names it does not know are left out. */
 void hq_product_fields_from(json_t *o, ent_product_fields *f);
-int hq_report_run(struct cli *cli, const char *url, const struct hq_report_args *a);
 
 /* Prints the first ncols columns of every row of res as one table (at most 8). */
 void hq_print_rows(struct cli *cli, PGresult *res, int ncols, const char *const *head, const char *align);

@@ -77,6 +77,12 @@ ROUTE(route_count_record);
 ROUTE(route_count_post);
 ROUTE(route_report_sales);
 ROUTE(route_sync_status);
+/* head office's chain-wide views (routes_hq.c, serve --hq-read) */
+ROUTE(route_hq_stock);
+ROUTE(route_hq_sales);
+ROUTE(route_hq_flow);
+ROUTE(route_hq_expiring);
+ROUTE(route_hq_holders);
 ROUTE(route_report_flow);
 ROUTE(route_flow_import);
 ROUTE(route_closings);
@@ -178,6 +184,11 @@ const struct route srv_routes[] = {
     {"POST", V1 "counts/post/", 1, ENT_RIGHT_STOCK, route_count_post, 0},
     {"GET", V1 "reports/sales", 0, ENT_RIGHT_READ, route_report_sales, 0},
     {"GET", V1 "sync/status", 0, ENT_RIGHT_READ, route_sync_status, 0},
+    {"GET", V1 "hq/stock", 0, ENT_RIGHT_READ, route_hq_stock, 0},
+    {"GET", V1 "hq/sales", 0, ENT_RIGHT_READ, route_hq_sales, 0},
+    {"GET", V1 "hq/flow", 0, ENT_RIGHT_READ, route_hq_flow, 0},
+    {"GET", V1 "hq/expiring", 0, ENT_RIGHT_READ, route_hq_expiring, 0},
+    {"GET", V1 "hq/holders", 0, ENT_RIGHT_READ, route_hq_holders, 0},
     {"GET", V1 "reports/flow", 0, ENT_RIGHT_READ, route_report_flow, 0},
     {"POST", V1 "flow/import", 0, ENT_RIGHT_SETTINGS, route_flow_import, 0},
     {"GET", V1 "journal/closings", 0, ENT_RIGHT_READ, route_closings, 0},

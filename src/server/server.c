@@ -22,6 +22,7 @@ static const char help[] = "usage: entrepot serve [--db FILE] [--listen ADDR:POR
                            "                      [--events-max N] [--events-keepalive SECONDS]\n"
                            "                      [--receipt-printers NAME=FILE|NAME=tcp://HOST:PORT,...]\n"
                            "                      [--hq URL --hq-password-file PATH [--hq-interval SECONDS]]\n"
+                           "                      [--hq-read URL --hq-read-password-file PATH]\n"
                            "\n"
                            "Serves the store's database as a JSON API over HTTP (/api/v1, described\n"
                            "by /api/v1/openapi.json). One process owns the database: reads run on a\n"
@@ -54,6 +55,12 @@ static const char help[] = "usage: entrepot serve [--db FILE] [--listen ADDR:POR
                            "                       /api/v1/sync/status says how far behind each side is.\n"
                            "  --hq-password-file PATH  the role's password, mode 0600\n"
                            "                       ($ENTREPOT_HQ_PASSFILE when not given)\n"
+                           "  --hq-read URL        head office's chain-wide views for the manager and\n"
+                           "                       the auditor (GET /api/v1/hq/..., the web app's\n"
+                           "                       page 总部), read as a reader role (entrepot hq\n"
+                           "                       reader add; TLS required), never as the store's\n"
+                           "                       own role, which sees only its own rows\n"
+                           "  --hq-read-password-file PATH  the reader's password, mode 0600\n"
                            "\n"
                            "One line per request goes to standard error: time, client, method, path\n"
                            "(never the query), status, bytes, milliseconds, user. SIGTERM or SIGINT:\n"
@@ -82,6 +89,8 @@ static int parse_listen(struct srv_config *c, const char *s)
 
 /* serve --hq: the background sync's settings (src/hq/hq_serve.c). */
 static struct hq_bg_config hq_cfg;
+/* serve --hq-read: the chain-wide views (src/hq/hq_read.c). */
+static const char *hq_read_url, *hq_read_password_file;
 
 static int parse_options(struct srv_config *c, struct cli *cli, int argc, char **argv)
 {
@@ -103,6 +112,8 @@ static int parse_options(struct srv_config *c, struct cli *cli, int argc, char *
         {"hq", &hq_cfg.url, NULL},
         {"hq-password-file", &hq_cfg.password_file, NULL},
         {"hq-interval", &hq_interval, NULL},
+        {"hq-read", &hq_read_url, NULL},
+        {"hq-read-password-file", &hq_read_password_file, NULL},
         {NULL, NULL, NULL},
     };
     int npos = 0, st;
@@ -156,6 +167,10 @@ static int parse_options(struct srv_config *c, struct cli *cli, int argc, char *
     if (hq_cfg.url == NULL && hq_interval)
         return cli_error(EXIT_USAGE, "--hq-interval goes with --hq URL");
     hq_cfg.db_path = c->db_path;
+    if (hq_read_url == NULL && hq_read_password_file)
+        return cli_error(EXIT_USAGE, "--hq-read-password-file goes with --hq-read URL");
+    if (hq_read_url && (st = hq_read_start(hq_read_url, hq_read_password_file)) != 0)
+        return st;
     if ((c->tls_cert == NULL) != (c->tls_key == NULL))
         return cli_error(EXIT_USAGE, "--tls-cert and --tls-key go together");
     return 0;
@@ -306,6 +321,7 @@ done:
     watch_stop();
     if (s->daemon)
         MHD_stop_daemon(s->daemon);
+    hq_read_stop(); /* no request left to read head office */
     for (int i = 0; i < s->nreaders; i++)
         ent_db_close(s->readers[i]);
     if (s->daemon)

@@ -10,6 +10,7 @@ import { usersPage } from "./users.js";
 import { labelsPage } from "./labels.js";
 import { catalogPage } from "./catalog.js";
 import { purchasePage, buyReceivePage } from "./purchase.js";
+import { hqPage } from "./hq.js";
 
 const PAGES = [ // in the order of the navigation; right null: every user
   { id: "stock", right: null, show: stockPage },
@@ -25,6 +26,8 @@ const PAGES = [ // in the order of the navigation; right null: every user
   // purchasing (branch buy): the manager's page, the clerk's receipt against an order
   { id: "purchase", right: "catalog", show: purchasePage },
   { id: "buyrcv", right: "stock", show: buyReceivePage },
+  // head office's views of the chain (serve --hq-read; the page says so when not linked)
+  { id: "hq", right: "read", show: hqPage },
 ];
 const view = document.getElementById("view");
 
