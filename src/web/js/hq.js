@@ -43,9 +43,9 @@ function controls(id, inputs, run) {
 function stockCard(r) {
   const chain = r.rows.filter((x) => x.store === "*");
   return card("hq-stock", t("hq.stock"),
-    chain.length ? barChart(chain.map((x) => ({ label: x.origin || "—", value: x.units })), "chart-hq-stock") : none(),
+    chain.length ? barChart(chain.map((x) => ({ label: originText(x.origin) || "—", value: x.units })), "chart-hq-stock") : none(),
     r.rows.length ? table([t("hq.store"), t("hq.origin"), t("stock.qty"), t("hq.lots")],
-      r.rows.map((x) => el(`tr${x.store === "*" ? ".total" : ""}`, {}, el("td", {}, storeText(x.store)),
+      r.rows.map((x) => el(`tr${x.store === "*" ? ".chain" : ""}`, {}, el("td", {}, storeText(x.store)),
         el("td", {}, originText(x.origin) || "—"), num(x.units), num(x.lots)))) : "");
 }
 
@@ -59,10 +59,11 @@ function salesCard(from, to) {
     // the chart: the chain's rows (by country, by day), or each store's
     const key = { country: "origin", day: "day", store: "store" }[by.value];
     const bars = r.rows.filter((x) => (by.value === "store" ? x.store !== "*" : x.store === "*"))
-      .map((x) => ({ label: x[key], value: x.amount_minor, text: money(x.amount_minor, "CNY") }));
+      .map((x) => ({ label: key === "origin" ? originText(x.origin) || "—" : x[key], value: x.amount_minor,
+        text: money(x.amount_minor, "CNY") }));
     return [barChart(bars, "chart-hq-sales"),
       table([t("hq.store"), t("hq.day"), t("hq.origin"), t("hq.lines"), t("stock.qty"), t("hq.amount")],
-        r.rows.map((x) => el(`tr${x.store === "*" ? ".total" : ""}`, {}, el("td", {}, storeText(x.store)),
+        r.rows.map((x) => el(`tr${x.store === "*" ? ".chain" : ""}`, {}, el("td", {}, storeText(x.store)),
           el("td", {}, allText(x.day)), el("td", {}, x.origin === "*" ? t("hq.all") : originText(x.origin) || "—"),
           num(x.lines), num(x.units), el("td.num", {}, money(x.amount_minor, "CNY")))))];
   });
@@ -77,7 +78,7 @@ function flowCard(from, to) {
     return [barChart(totals.map((x) => ({ label: x.store, value: x.visitors,
       text: `${x.visitors} · ${x.conversion || "—"}` })), "chart-hq-flow"),
     table([t("hq.store"), t("hq.day"), t("reports.visitors"), t("reports.transactions"), t("hq.conversion"), t("hq.net")],
-      r.rows.map((x) => el(`tr${x.day === "*" ? ".total" : ""}`, {}, el("td", {}, x.store), el("td", {}, allText(x.day)),
+      r.rows.map((x) => el(`tr${x.day === "*" ? ".chain" : ""}`, {}, el("td", {}, x.store), el("td", {}, allText(x.day)),
         num(x.visitors), num(x.sales), el("td.num", {}, x.conversion || "—"), el("td.num", {}, money(x.net_minor, "CNY")))))];
   });
   return { node: card("hq-flow", t("hq.flow"), ...c.nodes), go: c.go };
@@ -102,7 +103,7 @@ function holdersCard() {
     const r = await api("GET", `hq/holders?code=${encodeURIComponent(code.value.trim())}`);
     if (!r.rows.length) return el("p.muted", { id: "hq-hold-none" }, t("hq.nobody"));
     return table([t("hq.store"), t("stock.qty"), t("hq.lots"), t("hq.soonest")],
-      r.rows.map((x) => el(`tr${x.store === "*" ? ".total" : ""}`, {}, el("td", {}, storeText(x.store)),
+      r.rows.map((x) => el(`tr${x.store === "*" ? ".chain" : ""}`, {}, el("td", {}, storeText(x.store)),
         num(x.units), num(x.lots), el("td", {}, x.soonest_expiry || ""))));
   });
   return { node: card("hq-holders", t("hq.holders"), ...c.nodes), go: c.go };
