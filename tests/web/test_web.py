@@ -177,7 +177,7 @@ try:
     # a manager: every page; adds a cashier
     login("manager.1")
     check(nav_ids() == ["nav-stock", "nav-counter", "nav-receive", "nav-counts", "nav-reports", "nav-journal",
-                        "nav-labels", "nav-catalog", "nav-users", "nav-purchase", "nav-buyrcv"], f"manager nav {nav_ids()}")
+                        "nav-labels", "nav-catalog", "nav-users", "nav-purchase", "nav-buyrcv", "nav-hq"], f"manager nav {nav_ids()}")
     drv.get(BASE + "#/users")
     by("#user-name").send_keys("wang")
     by("#user-display").send_keys("王芳")
