@@ -106,20 +106,20 @@ st, _, b = srv.req("GET", "/api/v1/stock", token=TOK["manager"])
 check(st == 200, f"the store's own stock still answers: {st}")
 C.start()
 check(view("stock")["rows"], "the views come back with head office (a new connection)")
-srv.stop()
+check(srv.stop() == 0, "the server stops cleanly (no leak under the sanitizers)")
 
 # ---- a store's own role is refused: it would show the chain as that store -------
 srv = L.Server("--hq-read", C.store_url("SH01"), "--hq-read-password-file", chain.passfile["SH01"])
 st, _, b = srv.req("GET", V1 + "stock", token=TOK["manager"])
 check(st == 502 and "reader" in (b.get("error", {}).get("message", "") if isinstance(b, dict) else ""),
       f"a store's role as --hq-read: {st} {b}")
-srv.stop()
+check(srv.stop() == 0, "the server stops cleanly (no leak under the sanitizers)")
 
 # ---- without --hq-read; bad settings refused before the server starts -------------
 srv = L.Server()
 st, _, b = srv.req("GET", V1 + "stock", token=TOK["auditor"])
 check(st == 503 and L.err_code(b) == "no_head_office", f"no --hq-read: {st} {b}")
-srv.stop()
+check(srv.stop() == 0, "the server stops cleanly (no leak under the sanitizers)")
 for args, words in ((("--hq-read-password-file", chain.reader_pass), "--hq-read"),
                     (("--hq-read", chain.reader_url + " password=hunter22"), "password"),
                     (("--hq-read", chain.reader_url, "--hq-read-password-file", chain.reader_pass + ".none"),
