@@ -196,7 +196,8 @@ for bad, words in ((("holders",), "needs the commodity"), (("holders", "a b"), "
                    (("expiring", "--on", "2026-02-30"), "--on"), (("flow", "--from", "2026-13-01"), "--from"),
                    (("flow", "--store", "sh1"), "store code"), (("flow", "--days", "3"), "--days"),
                    (("expiring", "--from", "2026-01-01"), "--from"), (("stock", "--days", "3"), "--days"),
-                   (("flow", gtin), "only hq report holders")):
+                   (("flow", gtin), "only hq report holders"), (("sales", "--by", "week"), "--by is country"),
+                   (("flow", "--by", "country"), "--by is for hq report sales")):
     p = H.entrepot("hq", "report", *bad, "--pg", C.admin)
     check(p.returncode == 2 and words in p.stderr, f"hq report {bad} refused: {p.returncode} {p.stderr}")
 check(C.psql("SELECT count(*), coalesce(sum(seq), 0) FROM hq.event") == before, "the refusals changed nothing")
