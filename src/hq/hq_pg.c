@@ -111,12 +111,17 @@ int hq_connect(PGconn **out, const char *conninfo, const char *password_file, bo
         return st;
     if (password_file && (st = read_password(password, sizeof password, password_file)) != 0)
         return st;
-    const char *keys[6], *vals[6];
+    const char *keys[7], *vals[7];
     int n = 0;
     if (tls && !has_sslmode) {
         keys[n] = "sslmode";
         vals[n++] = "require";
     }
+    /* A head office that does not answer at all (a link that drops packets)
+     * is given up after 10 s rather than the system's minutes; before dbname,
+     * so that a connect_timeout in the address wins. */
+    keys[n] = "connect_timeout";
+    vals[n++] = "10";
     keys[n] = "dbname";
     vals[n++] = conninfo;
     keys[n] = "application_name";

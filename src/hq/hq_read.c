@@ -10,9 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "hq.h"
 #include "hq_serve.h"
+
+#define HQ_READ_TIMEOUT "10s"
 
 static struct {
     const char *url, *password_file; /* borrowed from the command line */
@@ -85,7 +88,11 @@ static bool reader_checked(int *status)
 {
     if (rd.checked)
         return true;
-    PGresult *res = PQexec(rd.pg, "SELECT code FROM hq.store WHERE role = session_user");
+    /* A view that would run longer is cancelled: a request thread of the
+     * store server is never held long by head office. */
+    PGresult *res = PQexec(rd.pg, "SET statement_timeout = '" HQ_READ_TIMEOUT "'");
+    PQclear(res);
+    res = PQexec(rd.pg, "SELECT code FROM hq.store WHERE role = session_user");
     bool ok = PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 0;
     const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
     if (PQresultStatus(res) == PGRES_TUPLES_OK && !ok)
@@ -140,8 +147,14 @@ int hq_read_view(json_t **out, const struct hq_query *q)
     const struct hq_view *v = hq_view_find(q->what);
     int status = 503;
     char words[sizeof rd.refusal];
+    struct timespec until;
     *out = NULL;
-    pthread_mutex_lock(&rd.lock);
+    /* Another view holding the connection longer than this: this one gives
+     * up (503) rather than hold its thread. */
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += 12;
+    if (pthread_mutex_timedlock(&rd.lock, &until) != 0)
+        return 503;
     PGresult *res = run_locked(q, &status);
     if (status == 200)
         *out = rows_json(res, v);

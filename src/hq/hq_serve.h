@@ -58,8 +58,9 @@ bool hq_read_enabled(void);
 void hq_read_stop(void);
 /* Runs the view q (checked already) at head office: 200 with *out the rows
  * (an array of objects named as the CLI's --json names them); 503 when head
- * office cannot be reached, 502 when it refused (*out a JSON string, its
- * words), 500 out of memory (*out NULL). */
+ * office cannot be reached (10 s to connect) or another view held the
+ * connection 12 s, 502 when it refused or the view ran over 10 s (*out a
+ * JSON string, its words), 500 out of memory (*out NULL). */
 int hq_read_view(json_t **out, const struct hq_query *q);
 
 #endif
