@@ -79,7 +79,8 @@ struct hq_view {
 };
 /* The report named what, or NULL. */
 const struct hq_view *hq_view_find(const char *what);
-/* Runs q on pg: the result (PQclear it; check its status). */
+/* Runs q on pg: the result (PQclear it; check its status; NULL, whose
+ * status is an error, for a view that is not one). */
 PGresult *hq_query(PGconn *pg, const struct hq_query *q);
 
 /* hq product add|edit|import (hq_product.c); argv as cmd_hq has it. */

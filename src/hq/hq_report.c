@@ -88,7 +88,6 @@ static const char holders_sql[] =
     "WITH " LOT_STOCK " SELECT coalesce(store, '*'), coalesce(sum(qty), 0), count(*), coalesce(min(expiry), '') "
     "FROM onhand WHERE product = $2 GROUP BY GROUPING SETS ((store), ()) ORDER BY store NULLS LAST";
 
-
 static const char *const stock_head[] = {"store", "origin", "units", "lots"};
 static const char *const sales_head[] = {"store", "day", "origin", "lines", "units", "amount_minor"};
 static const char *const flow_head[] = {"store", "day", "visitors", "sales", "conversion", "net_minor"};
@@ -134,6 +133,8 @@ PGresult *hq_query(PGconn *pg, const struct hq_query *q)
         return PQexecParams(pg, flow_sql, 3, NULL, (const char *[]){q->store, q->from, q->to}, NULL, NULL, 0);
     if (strcmp(w, "expiring") == 0)
         return PQexecParams(pg, expiring_sql, 3, NULL, (const char *[]){q->store, q->until, q->on}, NULL, NULL, 0);
+    if (strcmp(w, "holders") != 0 || q->code == NULL)
+        return NULL; /* not a view: the callers check first */
     /* A GTIN as typed (EAN-13, UPC-A...) is held as its 14 digits; a code
      * that is not a valid GTIN is a SKU, as it is. */
     char gtin[ENT_GTIN_SIZE];
