@@ -191,10 +191,11 @@ static int level_row(ent_db *db, sqlite3_stmt *st, ent_level *row)
 /*
  * The SQL of one view. Without a commodity or a location to narrow it, each
  * view reads a summary kept by the balance triggers and walks it in the
- * view's order, so that a page costs its rows (schemas 12, 18 and 19):
+ * view's order, so that a page costs its rows (schemas 12, 18, 19 and 24):
  * origins from their own rows, lots (and what expires) from the on-hand lots
  * in expiry order, commodities from those with stock in id order, locations
- * from their rows per cost currency in code order. A commodity or a
+ * from their rows per cost currency in code order (per origin too, schema
+ * 24); one origin's lots and commodities through their own indexes. A commodity or a
  * location narrows the balances through their index; the conditions are
  * written in only when asked, so that SQLite can use it.
  *
@@ -220,14 +221,16 @@ static void levels_sql(char *sql, size_t len, const ent_levels_query *q, int64_t
                  after ? "AND (qty < ?6 OR (qty = ?6 AND (origin, cost_currency) > (?8, ?7)))" : "");
         return;
     }
-    if (!narrow && q->by == ENT_BY_LOCATION && !origin[0] && !expiring) {
-        /* key: 0, currency, location code */
+    if (!narrow && q->by == ENT_BY_LOCATION && !expiring) {
+        /* key: 0, currency, location code. One origin has its own rows per
+         * location (schema 24), keyed behind the location's. */
         snprintf(sql, len,
                  "SELECT NULL, NULL, NULL, NULL, loc.code, loc.kind, NULL, NULL, NULL, NULL, 0, s.qty, s.products, "
                  "       s.lots, NULLIF(s.cost_currency, ''), s.uncosted, s.value_units, s.value_milli, 0, "
                  "       '0:' || s.cost_currency || ':' || loc.code "
-                 "FROM location loc JOIN stock_sum_location_cur s ON s.location_id = loc.id "
-                 "WHERE s.lots > 0 %s ORDER BY loc.code, s.cost_currency LIMIT ?5",
+                 "FROM location loc JOIN %s s ON s.location_id = loc.id "
+                 "WHERE s.lots > 0 %s %s ORDER BY loc.code, s.cost_currency LIMIT ?5",
+                 origin[0] ? "stock_sum_location_origin" : "stock_sum_location_cur", origin[0] ? "AND s.origin = ?3" : "",
                  after ? "AND (loc.code, s.cost_currency) > (?8, ?7)" : "");
         return;
     }

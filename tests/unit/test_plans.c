@@ -59,19 +59,15 @@ static const struct {
     {"FROM stock_sum_product WHERE qty > 0 ORDER BY product_id LIMIT",
      "stock levels by product: walks the commodities with stock (partial index) in id order, stops at the page", true},
     {"FROM stock_sum_lot s JOIN lot l",
-     "stock levels by lot and expiring: walks the on-hand lots (partial index) in expiry order, stops at the page",
+     "stock levels by lot and expiring: walks the on-hand lots (partial index) in expiry order, stops at the page "
+     "(one origin's lots are sought through their own index, schema 24)",
      true},
     {"FROM stock_sum_product s JOIN product p ON p.id = s.product_id WHERE s.reorder_point > 0",
      "low stock: walks the partial index of the commodities at or below their reorder point (the view itself)", true},
-    {"FROM stock_sum_product_origin WHERE origin = ?3 AND qty > 0 ORDER BY product_id LIMIT",
-     "stock levels by product of one origin: walks the commodities in id order, stops at the page (a rare "
-     "origin reads further)",
-     true},
     {"FROM product WHERE retired_at IS NULL AND (?2 IS NULL OR origin = ?2) ORDER BY id LIMIT",
-     "product list --limit N: the catalogue in the order it was added (rowid), stops at the limit", true},
-    {"loc.code, loc.kind, NULL, NULL, NULL, NULL, 0, SUM(b.qty)",
-     "stock levels by location of one origin (--origin): adds up that origin's balances; the location "
-     "summary (schema 19) is kept per cost currency, not per origin (the unnarrowed view reads it)", false},
+     "product list --limit N: the catalogue in the order it was added (rowid), stops at the limit; with --origin "
+     "a rare origin reads further (no index of the catalogue by origin: it would slow every import)",
+     true},
 };
 
 /* The names a large table goes by in sql: itself, and an alias after it. */
