@@ -6,9 +6,9 @@
 -- triggers on stock_balance in the same transaction as every change of a
 -- balance, whoever writes it; the integrity check recomputes it.
 --
--- And two partial indexes, so that the lot and commodity views narrowed to
--- one origin seek that origin's on-hand rows instead of walking every
--- origin's until the page is full (a rare origin read them all).
+-- And two indexes, so that the lot and commodity views narrowed to one
+-- origin seek that origin's rows instead of walking every origin's until the
+-- page is full (a rare origin read them all).
 
 CREATE TABLE stock_sum_location_origin (
     location_id    INTEGER NOT NULL REFERENCES location(id),
@@ -130,9 +130,12 @@ BEGIN
 END;
 
 -- ---- the lot and commodity views of one origin ---------------------------------
--- The lot view (and what expires) of one origin walks its on-hand lots in
--- the view's order (schema 18's index, behind the origin).
-CREATE INDEX stock_sum_lot_origin_order ON stock_sum_lot(origin, expiry IS NULL, expiry, product_id, code)
-    WHERE qty > 0;
--- The commodity view of one origin walks its commodities with stock in id order.
-CREATE INDEX stock_sum_product_origin_onhand ON stock_sum_product_origin(origin, product_id) WHERE qty > 0;
+-- The lot view (and what expires) of one origin walks that origin's lots in
+-- the view's order (schema 18's order, behind the origin), and the commodity
+-- view of one origin its commodities in id order. Not partial (WHERE qty >
+-- 0) as schema 18's are: a partial index is rewritten at every change of the
+-- quantity, i.e. at every sale, while these change only when a lot or a
+-- commodity's origin first gets stock. The walk passes over the origin's
+-- sold-out lots, not over other origins'.
+CREATE INDEX stock_sum_lot_origin_order ON stock_sum_lot(origin, expiry IS NULL, expiry, product_id, code);
+CREATE INDEX stock_sum_product_origin_order ON stock_sum_product_origin(origin, product_id);
