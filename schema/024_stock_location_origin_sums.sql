@@ -6,9 +6,11 @@
 -- triggers on stock_balance in the same transaction as every change of a
 -- balance, whoever writes it; the integrity check recomputes it.
 --
--- And two indexes, so that the lot and commodity views narrowed to one
--- origin seek that origin's rows instead of walking every origin's until the
--- page is full (a rare origin read them all).
+-- It also answers the location and origin views narrowed to one location.
+-- And indexes, so that the lot and commodity views narrowed to one origin
+-- seek that origin's rows instead of walking every origin's until the page
+-- is full (a rare origin read them all), and the commodity view of one
+-- location walks that location's balances in commodity order.
 
 CREATE TABLE stock_sum_location_origin (
     location_id    INTEGER NOT NULL REFERENCES location(id),
@@ -139,3 +141,11 @@ END;
 -- sold-out lots, not over other origins'.
 CREATE INDEX stock_sum_lot_origin_order ON stock_sum_lot(origin, expiry IS NULL, expiry, product_id, code);
 CREATE INDEX stock_sum_product_origin_order ON stock_sum_product_origin(origin, product_id);
+
+-- ---- one location's commodities --------------------------------------------------
+-- The commodity view of one location walks its balances in commodity order
+-- and stops at the page (the fullest location holds a good part of the
+-- store). Only the key changes: the quantity is not in it, so a sale does
+-- not rewrite it.
+DROP INDEX stock_balance_location;
+CREATE INDEX stock_balance_location ON stock_balance(location_id, product_id);

@@ -209,19 +209,24 @@ static void levels_sql(char *sql, size_t len, const ent_levels_query *q, int64_t
     bool narrow = pid != 0 || loc_id != 0;
     bool expiring = !entx_empty(q->expiring_before);
     bool after = k->given;
-    if (!narrow && q->by == ENT_BY_ORIGIN && !expiring) {
+    /* Narrowed by a location alone, the location, origin and commodity
+     * views still answer from summaries or a walk (schema 24): the fullest
+     * location holds a good part of the store. */
+    bool at_loc = loc_id != 0 && pid == 0;
+    if ((!narrow || at_loc) && q->by == ENT_BY_ORIGIN && !expiring) {
         /* key: quantity, currency, origin (the order is by quantity: an
          * origin whose stock changes between pages may move) */
         snprintf(sql, len,
                  "SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, origin, 0, qty, products, lots, "
                  "       NULLIF(cost_currency, ''), uncosted, value_units, value_milli, 0, "
                  "       qty || ':' || cost_currency || ':' || origin "
-                 "FROM stock_sum_origin WHERE lots > 0 %s %s ORDER BY qty DESC, origin, cost_currency LIMIT ?5",
+                 "FROM %s lots > 0 %s %s ORDER BY qty DESC, origin, cost_currency LIMIT ?5",
+                 at_loc ? "stock_sum_location_origin WHERE location_id = ?2 AND" : "stock_sum_origin WHERE",
                  origin[0] ? "AND origin = ?3" : "",
                  after ? "AND (qty < ?6 OR (qty = ?6 AND (origin, cost_currency) > (?8, ?7)))" : "");
         return;
     }
-    if (!narrow && q->by == ENT_BY_LOCATION && !expiring) {
+    if ((!narrow || at_loc) && q->by == ENT_BY_LOCATION && !expiring) {
         /* key: 0, currency, location code. One origin has its own rows per
          * location (schema 24), keyed behind the location's. */
         snprintf(sql, len,
@@ -229,8 +234,9 @@ static void levels_sql(char *sql, size_t len, const ent_levels_query *q, int64_t
                  "       s.lots, NULLIF(s.cost_currency, ''), s.uncosted, s.value_units, s.value_milli, 0, "
                  "       '0:' || s.cost_currency || ':' || loc.code "
                  "FROM location loc JOIN %s s ON s.location_id = loc.id "
-                 "WHERE s.lots > 0 %s %s ORDER BY loc.code, s.cost_currency LIMIT ?5",
+                 "WHERE s.lots > 0 %s %s %s ORDER BY loc.code, s.cost_currency LIMIT ?5",
                  origin[0] ? "stock_sum_location_origin" : "stock_sum_location_cur", origin[0] ? "AND s.origin = ?3" : "",
+                 at_loc ? "AND s.location_id = ?2" : "",
                  after ? "AND (loc.code, s.cost_currency) > (?8, ?7)" : "");
         return;
     }
@@ -257,27 +263,30 @@ static void levels_sql(char *sql, size_t len, const ent_levels_query *q, int64_t
                  undated ? "" : expiring ? "s.expiry," : "s.expiry IS NULL, s.expiry,");
         return;
     }
-    if (!narrow && q->by == ENT_BY_PRODUCT && !expiring) {
+    if ((!narrow || (at_loc && !origin[0])) && q->by == ENT_BY_PRODUCT && !expiring) {
         /* key: commodity, currency. A commodity has a row per cost currency:
          * the page of commodities has at least as many rows as the limit
          * asks; the next starts at the key's commodity, after its currency
-         * (one commodity more, as the key's may have no rows left). */
+         * (one commodity more, as the key's may have no rows left). The
+         * commodities are walked in id order: those with stock, of one
+         * origin (schema 24's index), or at one location (its balances by
+         * location and commodity, schema 24). */
+        const char *walk = origin[0] ? "SELECT DISTINCT product_id FROM stock_sum_product_origin WHERE origin = ?3 AND qty > 0"
+                           : at_loc  ? "SELECT DISTINCT product_id FROM stock_balance WHERE location_id = ?2 AND qty > 0"
+                                     : "SELECT product_id FROM stock_sum_product WHERE qty > 0";
         snprintf(sql, len,
                  "SELECT " PRODUCT_KEYS ", " BALANCE_FIGURES ", "
                  "       s.product_id || ':' || COALESCE(l.cost_currency, '') || ':' "
-                 "FROM (%s) s "
-                 "JOIN stock_balance b ON b.product_id = s.product_id JOIN lot l ON l.id = b.lot_id "
+                 "FROM (%s%s ORDER BY product_id LIMIT %s) s "
+                 /* the page's commodities first, then their balances
+                  * (CROSS JOIN keeps that order: the other way round
+                  * reads every balance of the location) */
+                 "CROSS JOIN stock_balance b ON b.product_id = s.product_id %s JOIN lot l ON l.id = b.lot_id "
                  "JOIN product p ON p.id = s.product_id "
                  "WHERE b.qty > 0 %s %s GROUP BY s.product_id, l.cost_currency "
                  "ORDER BY s.product_id, l.cost_currency LIMIT ?5",
-                 origin[0] ? (after ? "SELECT DISTINCT product_id FROM stock_sum_product_origin WHERE origin = ?3 "
-                                      "AND qty > 0 AND product_id >= ?6 ORDER BY product_id LIMIT IIF(?5 < 0, -1, ?5 + 1)"
-                                    : "SELECT DISTINCT product_id FROM stock_sum_product_origin WHERE origin = ?3 "
-                                      "AND qty > 0 ORDER BY product_id LIMIT ?5")
-                           : (after ? "SELECT product_id FROM stock_sum_product WHERE qty > 0 AND product_id >= ?6 "
-                                      "ORDER BY product_id LIMIT IIF(?5 < 0, -1, ?5 + 1)"
-                                    : "SELECT product_id FROM stock_sum_product WHERE qty > 0 ORDER BY product_id LIMIT ?5"),
-                 origin[0] ? "AND l.origin = ?3" : "",
+                 walk, after ? " AND product_id >= ?6" : "", after ? "IIF(?5 < 0, -1, ?5 + 1)" : "?5",
+                 at_loc ? "AND b.location_id = ?2" : "", origin[0] ? "AND l.origin = ?3" : "",
                  after ? "AND (s.product_id, COALESCE(l.cost_currency, '')) > (?6, ?7)" : "");
         return;
     }

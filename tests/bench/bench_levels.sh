@@ -23,6 +23,8 @@ gtin=$(sqlite3 "$db" "SELECT p.gtin FROM stock_sum_product s JOIN product p ON p
                       WHERE s.qty > 0 AND p.gtin IS NOT NULL ORDER BY s.product_id DESC LIMIT 1")
 origin=$(sqlite3 "$db" "SELECT origin FROM stock_sum_origin WHERE lots > 0 ORDER BY qty DESC LIMIT 1")
 rare=$(sqlite3 "$db" "SELECT origin FROM stock_sum_origin WHERE lots > 0 ORDER BY qty, origin LIMIT 1")
+bigloc=$(sqlite3 "$db" "SELECT l.code FROM stock_sum_location s JOIN location l ON l.id = s.location_id
+                        ORDER BY s.lots DESC LIMIT 1")
 word=$(sqlite3 "$db" "SELECT substr(name_zh, 1, 2) FROM product WHERE name_zh IS NOT NULL ORDER BY id DESC LIMIT 1")
 # the keys of the first pages' last rows, for the second pages
 key_product=$(e --json stock levels --limit 100 | jq -r '.[-1].key')
@@ -75,6 +77,7 @@ stock levels --by location --origin $origin|stock levels --by location --origin 
 stock levels --by location --origin $rare (rarest)|stock levels --by location --origin $rare
 stock levels --by product --origin $rare|stock levels --by product --origin $rare
 stock levels --by lot --origin $rare|stock levels --by lot --origin $rare
+stock levels --location $bigloc (fullest, by product)|stock levels --location $bigloc
 stock levels --after KEY (2nd page)|stock levels --after $key_product
 stock levels --by location --after KEY|stock levels --by location --after $key_location
 stock levels --by lot --after KEY|stock levels --by lot --after $key_lot

@@ -5,7 +5,7 @@
 # as it is then. The location view reads its summary (schema 19): it equals
 # the balances added up location by location, also after changes made by
 # hand, and the integrity check names a summary that drifted. So does the
-# location view of one origin (schema 24).
+# location view of one origin, and the views of one location alone (schema 24).
 source "$(dirname "$0")/lib.sh"
 E=$ENTREPOT
 export ENTREPOT_TODAY=2026-11-30
@@ -116,9 +116,37 @@ per_origin() {
         "$1" "$o" | sed "s/^/$o /"
     done
 }
+# The views narrowed to one location alone (the commodities walked through
+# the balances by location and commodity, the origins and the location's
+# own rows from the summaries, schema 24) against its balances added up.
+at_location() { # LOC: by commodity, by origin and the location's rows, from the balances
+    local w="b.qty > 0 AND b.location_id = (SELECT id FROM location WHERE code = '$1')"
+    local j="stock_balance b JOIN lot l ON l.id = b.lot_id JOIN product p ON p.id = b.product_id"
+    sqlite3 "$ENTREPOT_DB" "SELECT p.gtin || ' ' || COALESCE(l.cost_currency, '') || ' ' || SUM(b.qty) || ' ' || COUNT(*)
+        FROM $j WHERE $w GROUP BY p.id, COALESCE(l.cost_currency, '') ORDER BY p.id, COALESCE(l.cost_currency, '')"
+    sqlite3 "$ENTREPOT_DB" "SELECT l.origin || ' ' || COALESCE(l.cost_currency, '') || ' ' || SUM(b.qty) || ' ' || COUNT(*)
+        || ' ' || COUNT(DISTINCT b.product_id) FROM $j WHERE $w GROUP BY l.origin, COALESCE(l.cost_currency, '')
+        ORDER BY SUM(b.qty) DESC, l.origin, COALESCE(l.cost_currency, '')"
+    sqlite3 "$ENTREPOT_DB" "SELECT '$1 ' || COALESCE(l.cost_currency, '') || ' ' || SUM(b.qty) || ' ' || COUNT(*)
+        || ' ' || COUNT(DISTINCT b.product_id) FROM $j WHERE $w GROUP BY COALESCE(l.cost_currency, '')
+        ORDER BY COALESCE(l.cost_currency, '')"
+}
+at_location_views() { # LOC: the same from the three views
+    "$E" --json stock levels --location "$1" --limit 0 | jq -r '.[] | "\(("0000000000000" + .gtin)[-14:]) \(.currency // "") \(.on_hand) \(.lots)"'
+    "$E" --json stock levels --by origin --location "$1" --limit 0 |
+        jq -r '.[] | "\(.origin) \(.currency // "") \(.on_hand) \(.lots) \(.products)"'
+    "$E" --json stock levels --by location --location "$1" --limit 0 |
+        jq -r '.[] | "\(.location) \(.currency // "") \(.on_hand) \(.lots) \(.products)"'
+}
+fullest=$(sqlite3 "$ENTREPOT_DB" "SELECT l.code FROM stock_sum_location s JOIN location l ON l.id = s.location_id
+                                  ORDER BY s.lots DESC LIMIT 1")
 same_as_balances() {
     if [ "$(per_location)" = "$(from_summary)" ] && [ -n "$(per_location)" ]; then ok; else fail "$1"; fi
     if [ "$(per_origin per_location)" = "$(per_origin from_summary)" ]; then ok; else fail "$1, by origin"; fi
+    local loc
+    for loc in QA-01 "$fullest" ZZ-LAST; do
+        if [ "$(at_location "$loc")" = "$(at_location_views "$loc")" ]; then ok; else fail "$1, at $loc alone"; fi
+    done
     expect 0 "every balance matches" -- check
 }
 same_as_balances "location summary"
@@ -135,6 +163,7 @@ sqlite3 "$ENTREPOT_DB" "UPDATE stock_balance SET location_id = (SELECT id FROM l
 # (the ledger no longer matches the moved balance: only the summaries are compared here)
 if [ "$(per_location)" = "$(from_summary)" ]; then ok; else fail "location summary after a balance moved by hand"; fi
 if [ "$(per_origin per_location)" = "$(per_origin from_summary)" ]; then ok; else fail "location summary by origin after a balance moved by hand"; fi
+if [ "$(at_location ZZ-LAST)" = "$(at_location_views ZZ-LAST)" ]; then ok; else fail "views at ZZ-LAST alone after a balance moved by hand"; fi
 expect 1 "" -- check
 "$E" check 2>&1 | grep -q "summary drift: location" && fail "the location summary drifted after a balance moved by hand" || ok
 sqlite3 "$ENTREPOT_DB" "UPDATE stock_sum_location_cur SET products = products + 1
