@@ -78,6 +78,7 @@ stock levels --by location --origin $rare (rarest)|stock levels --by location --
 stock levels --by product --origin $rare|stock levels --by product --origin $rare
 stock levels --by lot --origin $rare|stock levels --by lot --origin $rare
 stock levels --location $bigloc (fullest, by product)|stock levels --location $bigloc
+stock levels --by lot --location $bigloc|stock levels --by lot --location $bigloc
 stock levels --after KEY (2nd page)|stock levels --after $key_product
 stock levels --by location --after KEY|stock levels --by location --after $key_location
 stock levels --by lot --after KEY|stock levels --by lot --after $key_lot
