@@ -185,6 +185,16 @@ static int level_row(ent_db *db, sqlite3_stmt *st, ent_level *row)
     "CASE WHEN s.unit_cost IS NOT NULL AND s.milli = 1 AND " LOT_FITS " THEN s.qty * s.unit_cost ELSE 0 END, "      \
     "CASE WHEN " LOT_FITS " THEN 0 ELSE 1 END"
 
+/* Value of one lot's balance b at one location (lot l, commodity p): the
+ * figures BALANCE_FIGURES gives for a group of that one row. */
+#define ONE_BALANCE_FIGURES                                                                                            \
+    "b.qty, 1, 1, l.cost_currency, CASE WHEN l.unit_cost IS NULL THEN b.qty ELSE 0 END, "                            \
+    "CASE WHEN l.unit_cost IS NOT NULL AND p.unit NOT IN ('g', 'ml') AND " COST_FITS " THEN b.qty * l.unit_cost "     \
+    "     ELSE 0 END, "                                                                                                \
+    "CASE WHEN l.unit_cost IS NOT NULL AND p.unit IN ('g', 'ml') AND " COST_FITS " THEN b.qty * l.unit_cost "         \
+    "     ELSE 0 END, "                                                                                                \
+    "CASE WHEN " COST_FITS " THEN 0 ELSE 1 END"
+
 #define PRODUCT_KEYS "p.gtin, p.sku, p.name_zh, p.name_en, NULL, NULL, NULL, NULL, NULL, NULL, p.reorder_point"
 #define LOT_KEYS "p.gtin, p.sku, p.name_zh, p.name_en, NULL, NULL, l.code, l.expiry, l.declaration, l.origin, 0"
 
@@ -204,7 +214,7 @@ static int level_row(ent_db *db, sqlite3_stmt *st, ent_level *row)
  * ?8 = C); the next page costs its rows too.
  */
 static void levels_sql(char *sql, size_t len, const ent_levels_query *q, int64_t pid, int64_t loc_id,
-                       const char *origin, const struct page_key *k)
+                       const char *origin, const struct page_key *k, bool lots_walk)
 {
     bool narrow = pid != 0 || loc_id != 0;
     bool expiring = !entx_empty(q->expiring_before);
@@ -240,7 +250,7 @@ static void levels_sql(char *sql, size_t len, const ent_levels_query *q, int64_t
                  after ? "AND (loc.code, s.cost_currency) > (?8, ?7)" : "");
         return;
     }
-    if (!narrow && q->by == ENT_BY_LOT) {
+    if ((!narrow || (at_loc && lots_walk)) && q->by == ENT_BY_LOT) {
         /* key: commodity, expiry or '-', lot code. The terms of the partial
          * index, so that the walk is in its order; after a lot without an
          * expiry only such lots follow (a row value with a NULL compares
@@ -251,12 +261,17 @@ static void levels_sql(char *sql, size_t len, const ent_levels_query *q, int64_t
             from = "AND (s.expiry IS NULL) = 1 AND s.expiry IS NULL AND (s.product_id, s.code) > (?6, ?8)";
         else if (after)
             from = "AND (s.expiry IS NULL, s.expiry, s.product_id, s.code) > (0, ?7, ?6, ?8)";
+        /* One location's lots (when it holds many: lots_at_location) are
+         * the on-hand lots walked in the same order, each kept when it has
+         * a balance there. */
         snprintf(sql, len,
-                 "SELECT " LOT_KEYS ", " LOT_FIGURES ", "
+                 "SELECT " LOT_KEYS ", %s, "
                  "       s.product_id || ':' || COALESCE(s.expiry, '-') || ':' || s.code "
-                 "FROM stock_sum_lot s JOIN lot l ON l.id = s.lot_id JOIN product p ON p.id = s.product_id "
+                 "FROM stock_sum_lot s %s JOIN lot l ON l.id = s.lot_id JOIN product p ON p.id = s.product_id "
                  "WHERE s.qty > 0 %s %s %s "
                  "ORDER BY %s s.product_id, s.code LIMIT ?5",
+                 at_loc ? ONE_BALANCE_FIGURES : LOT_FIGURES,
+                 at_loc ? "CROSS JOIN stock_balance b ON b.lot_id = s.lot_id AND b.location_id = ?2 AND b.qty > 0" : "",
                  origin[0] ? "AND s.origin = ?3" : "", expiring ? "AND (s.expiry IS NULL) = 0 AND s.expiry <= ?4" : "",
                  from,
                  /* terms the conditions fix are left out: naming them would sort */
@@ -339,6 +354,31 @@ static void levels_sql(char *sql, size_t len, const ent_levels_query *q, int64_t
              having_after, order);
 }
 
+/*
+ * How the lot view of one location is read: its N lots (balances above
+ * zero) sorted, or the store's T on-hand lots walked in expiry order keeping
+ * those it holds, which fills a page of L after about L * T / N lots. The
+ * walk when that is fewer than N (a location holding a good part of the
+ * store, such as a back room); the sort when the location is small or all
+ * its lots are asked for. Both counts are kept by the balance triggers
+ * (schemas 12 and 18).
+ */
+static int lots_at_location(ent_db *db, bool *walk, int64_t loc_id, int64_t limit)
+{
+    sqlite3_stmt *st = entx_stmt(db, "SELECT (SELECT lots FROM stock_sum_location WHERE location_id = ?1), "
+                                     "       (SELECT SUM(lots) FROM stock_sum_origin)");
+    if (st == NULL)
+        return db->code;
+    sqlite3_bind_int64(st, 1, loc_id);
+    int sc = sqlite3_step(st);
+    if (sc == SQLITE_ROW) {
+        double n = (double)sqlite3_column_int64(st, 0), t = (double)sqlite3_column_int64(st, 1);
+        *walk = limit > 0 && n > 0 && (double)limit * t / n < n;
+    }
+    sqlite3_reset(st);
+    return sc == SQLITE_ROW ? ENT_OK : entx_fail_sql(db, "reading stock levels");
+}
+
 int ent_stock_levels(ent_db *db, const ent_levels_query *q, ent_level_cb cb, void *ud)
 {
     int64_t pid = 0, loc_id = 0;
@@ -365,7 +405,10 @@ int ent_stock_levels(ent_db *db, const ent_levels_query *q, ent_level_cb cb, voi
     if (q->low)
         return levels_low(db, q, pid, &k, cb, ud);
 
-    levels_sql(sql, sizeof sql, q, pid, loc_id, origin, &k);
+    bool lots_walk = false;
+    if (q->by == ENT_BY_LOT && loc_id != 0 && pid == 0 && (rc = lots_at_location(db, &lots_walk, loc_id, q->limit)) != ENT_OK)
+        return rc;
+    levels_sql(sql, sizeof sql, q, pid, loc_id, origin, &k, lots_walk);
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL) != SQLITE_OK)
         return entx_fail_sql(db, "reading stock levels");
