@@ -267,11 +267,11 @@ static void levels_sql(char *sql, size_t len, const ent_levels_query *q, int64_t
         snprintf(sql, len,
                  "SELECT " LOT_KEYS ", %s, "
                  "       s.product_id || ':' || COALESCE(s.expiry, '-') || ':' || s.code "
-                 "FROM stock_sum_lot s %s JOIN lot l ON l.id = s.lot_id JOIN product p ON p.id = s.product_id "
+                 "FROM stock_sum_lot s%s JOIN lot l ON l.id = s.lot_id JOIN product p ON p.id = s.product_id "
                  "WHERE s.qty > 0 %s %s %s "
                  "ORDER BY %s s.product_id, s.code LIMIT ?5",
                  at_loc ? ONE_BALANCE_FIGURES : LOT_FIGURES,
-                 at_loc ? "CROSS JOIN stock_balance b ON b.lot_id = s.lot_id AND b.location_id = ?2 AND b.qty > 0" : "",
+                 at_loc ? " CROSS JOIN stock_balance b ON b.lot_id = s.lot_id AND b.location_id = ?2 AND b.qty > 0" : "",
                  origin[0] ? "AND s.origin = ?3" : "", expiring ? "AND (s.expiry IS NULL) = 0 AND s.expiry <= ?4" : "",
                  from,
                  /* terms the conditions fix are left out: naming them would sort */
