@@ -86,29 +86,36 @@ static const char lot_sums_sql[] =
     "   OR COALESCE(s.products, 0) <> COALESCE(g.np, 0) OR COALESCE(s.uncosted, 0) <> COALESCE(g.u, 0) "
     "   OR COALESCE(s.value_units, 0) <> COALESCE(g.vu, 0) OR COALESCE(s.value_milli, 0) <> COALESCE(g.vm, 0)";
 
-/* The per-location sums (schema 19) against the balances, through the view
- * that rebuilds them. */
-static const char location_sums_sql[] =
-    "SELECT 'location ' || COALESCE(loc.code, '#' || COALESCE(s.location_id, g.location_id)) || ' '"
-    "       || COALESCE(NULLIF(COALESCE(s.cost_currency, g.cost_currency), ''), 'without cost'), "
-    "       COALESCE(s.qty, 0) || ' units, ' || COALESCE(s.lots, 0) || ' lots, ' || COALESCE(s.products, 0) "
-    "       || ' commodities, value ' || COALESCE(s.value_units, 0) || ' + ' || COALESCE(s.value_milli, 0) || '/1000', "
-    "       COALESCE(g.qty, 0) || ' units, ' || COALESCE(g.lots, 0) || ' lots, ' || COALESCE(g.products, 0) "
-    "       || ' commodities, value ' || COALESCE(g.value_units, 0) || ' + ' || COALESCE(g.value_milli, 0) || '/1000' "
-    "FROM stock_sum_location_cur s FULL JOIN stock_sum_location_cur_of g "
-    "     ON g.location_id = s.location_id AND g.cost_currency = s.cost_currency "
-    "LEFT JOIN location loc ON loc.id = COALESCE(s.location_id, g.location_id) "
-    "WHERE COALESCE(s.qty, 0) <> COALESCE(g.qty, 0) OR COALESCE(s.lots, 0) <> COALESCE(g.lots, 0) "
-    "   OR COALESCE(s.products, 0) <> COALESCE(g.products, 0) OR COALESCE(s.uncosted, 0) <> COALESCE(g.uncosted, 0) "
-    "   OR COALESCE(s.value_units, 0) <> COALESCE(g.value_units, 0) "
-    "   OR COALESCE(s.value_milli, 0) <> COALESCE(g.value_milli, 0)";
+/* The per-location sums (schema 19), and per location and origin (schema
+ * 24), against the balances, through the views that rebuild them. ORG is
+ * the origin's part of the row's name and of the join. */
+#define LOCATION_SUMS_SQL(TABLE, ORG_NAME, ORG_JOIN)                                                                   \
+    "SELECT 'location ' || COALESCE(loc.code, '#' || COALESCE(s.location_id, g.location_id)) || ' '" ORG_NAME         \
+    "       || COALESCE(NULLIF(COALESCE(s.cost_currency, g.cost_currency), ''), 'without cost'), "                     \
+    "       COALESCE(s.qty, 0) || ' units, ' || COALESCE(s.lots, 0) || ' lots, ' || COALESCE(s.products, 0) "          \
+    "       || ' commodities, value ' || COALESCE(s.value_units, 0) || ' + ' || COALESCE(s.value_milli, 0) || '/1000', " \
+    "       COALESCE(g.qty, 0) || ' units, ' || COALESCE(g.lots, 0) || ' lots, ' || COALESCE(g.products, 0) "          \
+    "       || ' commodities, value ' || COALESCE(g.value_units, 0) || ' + ' || COALESCE(g.value_milli, 0) || '/1000' " \
+    "FROM " TABLE " s FULL JOIN " TABLE "_of g "                                                                      \
+    "     ON g.location_id = s.location_id AND g.cost_currency = s.cost_currency " ORG_JOIN " "                        \
+    "LEFT JOIN location loc ON loc.id = COALESCE(s.location_id, g.location_id) "                                     \
+    "WHERE COALESCE(s.qty, 0) <> COALESCE(g.qty, 0) OR COALESCE(s.lots, 0) <> COALESCE(g.lots, 0) "                   \
+    "   OR COALESCE(s.products, 0) <> COALESCE(g.products, 0) OR COALESCE(s.uncosted, 0) <> COALESCE(g.uncosted, 0) " \
+    "   OR COALESCE(s.value_units, 0) <> COALESCE(g.value_units, 0) "                                                 \
+    "   OR COALESCE(s.value_milli, 0) <> COALESCE(g.value_milli, 0)"
+
+static const char location_sums_sql[] = LOCATION_SUMS_SQL("stock_sum_location_cur", "", "");
+static const char location_origin_sums_sql[] = LOCATION_SUMS_SQL(
+    "stock_sum_location_origin", " || 'origin ' || COALESCE(s.origin, g.origin) || ' '", "AND g.origin = s.origin");
 
 static int check_sums(ent_db *db, int *problems, ent_check_cb cb, void *ud)
 {
     int rc = check_sums_sql(db, sums_sql, problems, cb, ud);
     if (rc == ENT_OK)
         rc = check_sums_sql(db, lot_sums_sql, problems, cb, ud);
-    return rc == ENT_OK ? check_sums_sql(db, location_sums_sql, problems, cb, ud) : rc;
+    if (rc == ENT_OK)
+        rc = check_sums_sql(db, location_sums_sql, problems, cb, ud);
+    return rc == ENT_OK ? check_sums_sql(db, location_origin_sums_sql, problems, cb, ud) : rc;
 }
 
 int ent_db_check(ent_db *db, ent_check_cb cb, void *ud)

@@ -185,16 +185,27 @@ static int level_row(ent_db *db, sqlite3_stmt *st, ent_level *row)
     "CASE WHEN s.unit_cost IS NOT NULL AND s.milli = 1 AND " LOT_FITS " THEN s.qty * s.unit_cost ELSE 0 END, "      \
     "CASE WHEN " LOT_FITS " THEN 0 ELSE 1 END"
 
+/* Value of one lot's balance b at one location (lot l, commodity p): the
+ * figures BALANCE_FIGURES gives for a group of that one row. */
+#define ONE_BALANCE_FIGURES                                                                                            \
+    "b.qty, 1, 1, l.cost_currency, CASE WHEN l.unit_cost IS NULL THEN b.qty ELSE 0 END, "                            \
+    "CASE WHEN l.unit_cost IS NOT NULL AND p.unit NOT IN ('g', 'ml') AND " COST_FITS " THEN b.qty * l.unit_cost "     \
+    "     ELSE 0 END, "                                                                                                \
+    "CASE WHEN l.unit_cost IS NOT NULL AND p.unit IN ('g', 'ml') AND " COST_FITS " THEN b.qty * l.unit_cost "         \
+    "     ELSE 0 END, "                                                                                                \
+    "CASE WHEN " COST_FITS " THEN 0 ELSE 1 END"
+
 #define PRODUCT_KEYS "p.gtin, p.sku, p.name_zh, p.name_en, NULL, NULL, NULL, NULL, NULL, NULL, p.reorder_point"
 #define LOT_KEYS "p.gtin, p.sku, p.name_zh, p.name_en, NULL, NULL, l.code, l.expiry, l.declaration, l.origin, 0"
 
 /*
  * The SQL of one view. Without a commodity or a location to narrow it, each
  * view reads a summary kept by the balance triggers and walks it in the
- * view's order, so that a page costs its rows (schemas 12, 18 and 19):
+ * view's order, so that a page costs its rows (schemas 12, 18, 19 and 24):
  * origins from their own rows, lots (and what expires) from the on-hand lots
  * in expiry order, commodities from those with stock in id order, locations
- * from their rows per cost currency in code order. A commodity or a
+ * from their rows per cost currency in code order (per origin too, schema
+ * 24); one origin's lots and commodities through their own indexes. A commodity or a
  * location narrows the balances through their index; the conditions are
  * written in only when asked, so that SQLite can use it.
  *
@@ -203,35 +214,43 @@ static int level_row(ent_db *db, sqlite3_stmt *st, ent_level *row)
  * ?8 = C); the next page costs its rows too.
  */
 static void levels_sql(char *sql, size_t len, const ent_levels_query *q, int64_t pid, int64_t loc_id,
-                       const char *origin, const struct page_key *k)
+                       const char *origin, const struct page_key *k, bool lots_walk)
 {
     bool narrow = pid != 0 || loc_id != 0;
     bool expiring = !entx_empty(q->expiring_before);
     bool after = k->given;
-    if (!narrow && q->by == ENT_BY_ORIGIN && !expiring) {
+    /* Narrowed by a location alone, the location, origin and commodity
+     * views still answer from summaries or a walk (schema 24): the fullest
+     * location holds a good part of the store. */
+    bool at_loc = loc_id != 0 && pid == 0;
+    if ((!narrow || at_loc) && q->by == ENT_BY_ORIGIN && !expiring) {
         /* key: quantity, currency, origin (the order is by quantity: an
          * origin whose stock changes between pages may move) */
         snprintf(sql, len,
                  "SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, origin, 0, qty, products, lots, "
                  "       NULLIF(cost_currency, ''), uncosted, value_units, value_milli, 0, "
                  "       qty || ':' || cost_currency || ':' || origin "
-                 "FROM stock_sum_origin WHERE lots > 0 %s %s ORDER BY qty DESC, origin, cost_currency LIMIT ?5",
+                 "FROM %s lots > 0 %s %s ORDER BY qty DESC, origin, cost_currency LIMIT ?5",
+                 at_loc ? "stock_sum_location_origin WHERE location_id = ?2 AND" : "stock_sum_origin WHERE",
                  origin[0] ? "AND origin = ?3" : "",
                  after ? "AND (qty < ?6 OR (qty = ?6 AND (origin, cost_currency) > (?8, ?7)))" : "");
         return;
     }
-    if (!narrow && q->by == ENT_BY_LOCATION && !origin[0] && !expiring) {
-        /* key: 0, currency, location code */
+    if ((!narrow || at_loc) && q->by == ENT_BY_LOCATION && !expiring) {
+        /* key: 0, currency, location code. One origin has its own rows per
+         * location (schema 24), keyed behind the location's. */
         snprintf(sql, len,
                  "SELECT NULL, NULL, NULL, NULL, loc.code, loc.kind, NULL, NULL, NULL, NULL, 0, s.qty, s.products, "
                  "       s.lots, NULLIF(s.cost_currency, ''), s.uncosted, s.value_units, s.value_milli, 0, "
                  "       '0:' || s.cost_currency || ':' || loc.code "
-                 "FROM location loc JOIN stock_sum_location_cur s ON s.location_id = loc.id "
-                 "WHERE s.lots > 0 %s ORDER BY loc.code, s.cost_currency LIMIT ?5",
+                 "FROM location loc JOIN %s s ON s.location_id = loc.id "
+                 "WHERE s.lots > 0 %s %s %s ORDER BY loc.code, s.cost_currency LIMIT ?5",
+                 origin[0] ? "stock_sum_location_origin" : "stock_sum_location_cur", origin[0] ? "AND s.origin = ?3" : "",
+                 at_loc ? "AND s.location_id = ?2" : "",
                  after ? "AND (loc.code, s.cost_currency) > (?8, ?7)" : "");
         return;
     }
-    if (!narrow && q->by == ENT_BY_LOT) {
+    if ((!narrow || (at_loc && lots_walk)) && q->by == ENT_BY_LOT) {
         /* key: commodity, expiry or '-', lot code. The terms of the partial
          * index, so that the walk is in its order; after a lot without an
          * expiry only such lots follow (a row value with a NULL compares
@@ -242,39 +261,47 @@ static void levels_sql(char *sql, size_t len, const ent_levels_query *q, int64_t
             from = "AND (s.expiry IS NULL) = 1 AND s.expiry IS NULL AND (s.product_id, s.code) > (?6, ?8)";
         else if (after)
             from = "AND (s.expiry IS NULL, s.expiry, s.product_id, s.code) > (0, ?7, ?6, ?8)";
+        /* One location's lots (when it holds many: lots_at_location) are
+         * the on-hand lots walked in the same order, each kept when it has
+         * a balance there. */
         snprintf(sql, len,
-                 "SELECT " LOT_KEYS ", " LOT_FIGURES ", "
+                 "SELECT " LOT_KEYS ", %s, "
                  "       s.product_id || ':' || COALESCE(s.expiry, '-') || ':' || s.code "
-                 "FROM stock_sum_lot s JOIN lot l ON l.id = s.lot_id JOIN product p ON p.id = s.product_id "
+                 "FROM stock_sum_lot s%s JOIN lot l ON l.id = s.lot_id JOIN product p ON p.id = s.product_id "
                  "WHERE s.qty > 0 %s %s %s "
                  "ORDER BY %s s.product_id, s.code LIMIT ?5",
+                 at_loc ? ONE_BALANCE_FIGURES : LOT_FIGURES,
+                 at_loc ? " CROSS JOIN stock_balance b ON b.lot_id = s.lot_id AND b.location_id = ?2 AND b.qty > 0" : "",
                  origin[0] ? "AND s.origin = ?3" : "", expiring ? "AND (s.expiry IS NULL) = 0 AND s.expiry <= ?4" : "",
                  from,
                  /* terms the conditions fix are left out: naming them would sort */
                  undated ? "" : expiring ? "s.expiry," : "s.expiry IS NULL, s.expiry,");
         return;
     }
-    if (!narrow && q->by == ENT_BY_PRODUCT && !expiring) {
+    if ((!narrow || (at_loc && !origin[0])) && q->by == ENT_BY_PRODUCT && !expiring) {
         /* key: commodity, currency. A commodity has a row per cost currency:
          * the page of commodities has at least as many rows as the limit
          * asks; the next starts at the key's commodity, after its currency
-         * (one commodity more, as the key's may have no rows left). */
+         * (one commodity more, as the key's may have no rows left). The
+         * commodities are walked in id order: those with stock, of one
+         * origin (schema 24's index), or at one location (its balances by
+         * location and commodity, schema 24). */
+        const char *walk = origin[0] ? "SELECT DISTINCT product_id FROM stock_sum_product_origin WHERE origin = ?3 AND qty > 0"
+                           : at_loc  ? "SELECT DISTINCT product_id FROM stock_balance WHERE location_id = ?2 AND qty > 0"
+                                     : "SELECT product_id FROM stock_sum_product WHERE qty > 0";
         snprintf(sql, len,
                  "SELECT " PRODUCT_KEYS ", " BALANCE_FIGURES ", "
                  "       s.product_id || ':' || COALESCE(l.cost_currency, '') || ':' "
-                 "FROM (%s) s "
-                 "JOIN stock_balance b ON b.product_id = s.product_id JOIN lot l ON l.id = b.lot_id "
+                 "FROM (%s%s ORDER BY product_id LIMIT %s) s "
+                 /* the page's commodities first, then their balances
+                  * (CROSS JOIN keeps that order: the other way round
+                  * reads every balance of the location) */
+                 "CROSS JOIN stock_balance b ON b.product_id = s.product_id %s JOIN lot l ON l.id = b.lot_id "
                  "JOIN product p ON p.id = s.product_id "
                  "WHERE b.qty > 0 %s %s GROUP BY s.product_id, l.cost_currency "
                  "ORDER BY s.product_id, l.cost_currency LIMIT ?5",
-                 origin[0] ? (after ? "SELECT DISTINCT product_id FROM stock_sum_product_origin WHERE origin = ?3 "
-                                      "AND qty > 0 AND product_id >= ?6 ORDER BY product_id LIMIT IIF(?5 < 0, -1, ?5 + 1)"
-                                    : "SELECT DISTINCT product_id FROM stock_sum_product_origin WHERE origin = ?3 "
-                                      "AND qty > 0 ORDER BY product_id LIMIT ?5")
-                           : (after ? "SELECT product_id FROM stock_sum_product WHERE qty > 0 AND product_id >= ?6 "
-                                      "ORDER BY product_id LIMIT IIF(?5 < 0, -1, ?5 + 1)"
-                                    : "SELECT product_id FROM stock_sum_product WHERE qty > 0 ORDER BY product_id LIMIT ?5"),
-                 origin[0] ? "AND l.origin = ?3" : "",
+                 walk, after ? " AND product_id >= ?6" : "", after ? "IIF(?5 < 0, -1, ?5 + 1)" : "?5",
+                 at_loc ? "AND b.location_id = ?2" : "", origin[0] ? "AND l.origin = ?3" : "",
                  after ? "AND (s.product_id, COALESCE(l.cost_currency, '')) > (?6, ?7)" : "");
         return;
     }
@@ -327,6 +354,31 @@ static void levels_sql(char *sql, size_t len, const ent_levels_query *q, int64_t
              having_after, order);
 }
 
+/*
+ * How the lot view of one location is read: its N lots (balances above
+ * zero) sorted, or the store's T on-hand lots walked in expiry order keeping
+ * those it holds, which fills a page of L after about L * T / N lots. The
+ * walk when that is fewer than N (a location holding a good part of the
+ * store, such as a back room); the sort when the location is small or all
+ * its lots are asked for. Both counts are kept by the balance triggers
+ * (schemas 12 and 18).
+ */
+static int lots_at_location(ent_db *db, bool *walk, int64_t loc_id, int64_t limit)
+{
+    sqlite3_stmt *st = entx_stmt(db, "SELECT (SELECT lots FROM stock_sum_location WHERE location_id = ?1), "
+                                     "       (SELECT SUM(lots) FROM stock_sum_origin)");
+    if (st == NULL)
+        return db->code;
+    sqlite3_bind_int64(st, 1, loc_id);
+    int sc = sqlite3_step(st);
+    if (sc == SQLITE_ROW) {
+        double n = (double)sqlite3_column_int64(st, 0), t = (double)sqlite3_column_int64(st, 1);
+        *walk = limit > 0 && n > 0 && (double)limit * t / n < n;
+    }
+    sqlite3_reset(st);
+    return sc == SQLITE_ROW ? ENT_OK : entx_fail_sql(db, "reading stock levels");
+}
+
 int ent_stock_levels(ent_db *db, const ent_levels_query *q, ent_level_cb cb, void *ud)
 {
     int64_t pid = 0, loc_id = 0;
@@ -353,7 +405,10 @@ int ent_stock_levels(ent_db *db, const ent_levels_query *q, ent_level_cb cb, voi
     if (q->low)
         return levels_low(db, q, pid, &k, cb, ud);
 
-    levels_sql(sql, sizeof sql, q, pid, loc_id, origin, &k);
+    bool lots_walk = false;
+    if (q->by == ENT_BY_LOT && loc_id != 0 && pid == 0 && (rc = lots_at_location(db, &lots_walk, loc_id, q->limit)) != ENT_OK)
+        return rc;
+    levels_sql(sql, sizeof sql, q, pid, loc_id, origin, &k, lots_walk);
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL) != SQLITE_OK)
         return entx_fail_sql(db, "reading stock levels");

@@ -4,7 +4,8 @@
 # changes between pages, what follows is what follows the key in the list
 # as it is then. The location view reads its summary (schema 19): it equals
 # the balances added up location by location, also after changes made by
-# hand, and the integrity check names a summary that drifted.
+# hand, and the integrity check names a summary that drifted. So does the
+# location view of one origin, and the views of one location alone (schema 24).
 source "$(dirname "$0")/lib.sh"
 E=$ENTREPOT
 export ENTREPOT_TODAY=2026-11-30
@@ -36,9 +37,26 @@ pages() {
     echo "$all"
 }
 
+# A back room holding a good part of the store's lots (60 new ones, some
+# without an expiry): its lot view walks the store's lots in expiry order
+# page by page, while the whole list (--limit 0) sorts its balances.
+"$E" location add BIG-01 --kind backroom >/dev/null || fail "location add"
+i=0
+# (the commodities that keep: without an expiry; the others with one)
+for g in $(sqlite3 "$ENTREPOT_DB" "SELECT gtin || IIF(shelf_life_days IS NULL, ':', '') FROM product
+                                   WHERE gtin IS NOT NULL ORDER BY id LIMIT 60"); do
+    i=$((i + 1))
+    exp=$(printf -- "--expiry 2027-%02d-%02d" $((i % 12 + 1)) $((i % 27 + 1)))
+    [ "${g%:}" != "$g" ] && exp="" && g=${g%:}
+    # shellcheck disable=SC2086
+    "$E" stock receive --product "$g" --qty $((i % 5 + 1)) --lot "BIG$i" --origin "$([ $((i % 2)) = 0 ] && echo IT || echo FR)" \
+        --location BIG-01 $exp >/dev/null || fail "receive BIG$i"
+done
+fullest=BIG-01
 views=("--by product" "--by location" "--by lot" "--by origin" "--low" "--expiring 120"
        "--by product --origin FR" "--by lot --origin IT" "--by location --origin DE"
        "--by product --location QA-01" "--by lot --location QA-01" "--by origin --location QA-01"
+       "--by lot --location $fullest" "--by product --location $fullest" "--by lot --location $fullest --origin IT"
        "--by location --product $(sqlite3 "$ENTREPOT_DB" "SELECT gtin FROM product WHERE id =
             (SELECT product_id FROM stock_balance WHERE qty > 0 GROUP BY product_id ORDER BY count(*) DESC LIMIT 1)")")
 multi=0
@@ -93,19 +111,57 @@ expect 0 "(next page: --after '0:" -- stock levels --by location --limit 3
 
 # The location view from its summary equals the balances added up location
 # by location (the narrowed view reads the balances), also after changes
-# made by hand to a lot's cost and a balance's place.
-# the location rows as the balances add them up, in the view's order
+# made by hand to a lot's cost and a balance's place; so does the location
+# view of each origin from its own summary (schema 24).
+# the location rows as the balances add them up (of one origin, if given), in the view's order
 per_location() {
     sqlite3 "$ENTREPOT_DB" "SELECT loc.code || ' ' || COALESCE(l.cost_currency, '') || ' ' || SUM(b.qty) || ' '
         || COUNT(*) || ' ' || COUNT(DISTINCT b.product_id)
         FROM stock_balance b JOIN lot l ON l.id = b.lot_id JOIN location loc ON loc.id = b.location_id
-        WHERE b.qty > 0 GROUP BY loc.code, COALESCE(l.cost_currency, '') ORDER BY loc.code, COALESCE(l.cost_currency, '')"
+        WHERE b.qty > 0 AND ('${1:-}' = '' OR l.origin = '${1:-}')
+        GROUP BY loc.code, COALESCE(l.cost_currency, '') ORDER BY loc.code, COALESCE(l.cost_currency, '')"
 }
 from_summary() {
-    "$E" --json stock levels --by location --limit 0 | jq -r '.[] | "\(.location) \(.currency // "") \(.on_hand) \(.lots) \(.products)"'
+    "$E" --json stock levels --by location ${1:+--origin "$1"} --limit 0 |
+        jq -r '.[] | "\(.location) \(.currency // "") \(.on_hand) \(.lots) \(.products)"'
+}
+# every origin with stock, each line "ORIGIN rows..."
+per_origin() {
+    local o
+    for o in $(sqlite3 "$ENTREPOT_DB" "SELECT DISTINCT l.origin FROM stock_balance b JOIN lot l ON l.id = b.lot_id
+                                       WHERE b.qty > 0 ORDER BY 1"); do
+        "$1" "$o" | sed "s/^/$o /"
+    done
+}
+# The views narrowed to one location alone (the commodities walked through
+# the balances by location and commodity, the origins and the location's
+# own rows from the summaries, schema 24) against its balances added up.
+at_location() { # LOC: by commodity, by origin and the location's rows, from the balances
+    local w="b.qty > 0 AND b.location_id = (SELECT id FROM location WHERE code = '$1')"
+    local j="stock_balance b JOIN lot l ON l.id = b.lot_id JOIN product p ON p.id = b.product_id"
+    sqlite3 "$ENTREPOT_DB" "SELECT p.gtin || ' ' || COALESCE(l.cost_currency, '') || ' ' || SUM(b.qty) || ' ' || COUNT(*)
+        FROM $j WHERE $w GROUP BY p.id, COALESCE(l.cost_currency, '') ORDER BY p.id, COALESCE(l.cost_currency, '')"
+    sqlite3 "$ENTREPOT_DB" "SELECT l.origin || ' ' || COALESCE(l.cost_currency, '') || ' ' || SUM(b.qty) || ' ' || COUNT(*)
+        || ' ' || COUNT(DISTINCT b.product_id) FROM $j WHERE $w GROUP BY l.origin, COALESCE(l.cost_currency, '')
+        ORDER BY SUM(b.qty) DESC, l.origin, COALESCE(l.cost_currency, '')"
+    sqlite3 "$ENTREPOT_DB" "SELECT '$1 ' || COALESCE(l.cost_currency, '') || ' ' || SUM(b.qty) || ' ' || COUNT(*)
+        || ' ' || COUNT(DISTINCT b.product_id) FROM $j WHERE $w GROUP BY COALESCE(l.cost_currency, '')
+        ORDER BY COALESCE(l.cost_currency, '')"
+}
+at_location_views() { # LOC: the same from the three views
+    "$E" --json stock levels --location "$1" --limit 0 | jq -r '.[] | "\(("0000000000000" + .gtin)[-14:]) \(.currency // "") \(.on_hand) \(.lots)"'
+    "$E" --json stock levels --by origin --location "$1" --limit 0 |
+        jq -r '.[] | "\(.origin) \(.currency // "") \(.on_hand) \(.lots) \(.products)"'
+    "$E" --json stock levels --by location --location "$1" --limit 0 |
+        jq -r '.[] | "\(.location) \(.currency // "") \(.on_hand) \(.lots) \(.products)"'
 }
 same_as_balances() {
     if [ "$(per_location)" = "$(from_summary)" ] && [ -n "$(per_location)" ]; then ok; else fail "$1"; fi
+    if [ "$(per_origin per_location)" = "$(per_origin from_summary)" ]; then ok; else fail "$1, by origin"; fi
+    local loc
+    for loc in QA-01 "$fullest" ZZ-LAST; do
+        if [ "$(at_location "$loc")" = "$(at_location_views "$loc")" ]; then ok; else fail "$1, at $loc alone"; fi
+    done
     expect 0 "every balance matches" -- check
 }
 same_as_balances "location summary"
@@ -113,15 +169,25 @@ sqlite3 "$ENTREPOT_DB" "UPDATE product SET unit = 'g' WHERE id = (SELECT MIN(pro
 same_as_balances "location summary after a commodity's unit changed by hand"
 sqlite3 "$ENTREPOT_DB" "UPDATE lot SET unit_cost = 777, cost_currency = 'NZD' WHERE id = (SELECT MIN(lot_id) FROM stock_balance WHERE qty > 0)"
 same_as_balances "location summary after a lot's cost changed by hand"
+sqlite3 "$ENTREPOT_DB" "UPDATE lot SET origin = 'NZ' WHERE id = (SELECT MAX(lot_id) FROM stock_balance WHERE qty > 0)"
+same_as_balances "location summary after a lot's origin changed by hand"
 sqlite3 "$ENTREPOT_DB" "UPDATE stock_balance SET location_id = (SELECT id FROM location WHERE code = 'ZZ-LAST')
     WHERE (lot_id, location_id) = (SELECT lot_id, location_id FROM stock_balance WHERE qty > 0 AND lot_id NOT IN
         (SELECT lot_id FROM stock_balance WHERE location_id = (SELECT id FROM location WHERE code = 'ZZ-LAST')) LIMIT 1)"
 [ "$("$E" --json stock levels --by location --location ZZ-LAST | jq 'map(.lots) | add')" -ge 2 ] && ok || fail "balance moved by hand"
 # (the ledger no longer matches the moved balance: only the summaries are compared here)
 if [ "$(per_location)" = "$(from_summary)" ]; then ok; else fail "location summary after a balance moved by hand"; fi
+if [ "$(per_origin per_location)" = "$(per_origin from_summary)" ]; then ok; else fail "location summary by origin after a balance moved by hand"; fi
+if [ "$(at_location ZZ-LAST)" = "$(at_location_views ZZ-LAST)" ]; then ok; else fail "views at ZZ-LAST alone after a balance moved by hand"; fi
 expect 1 "" -- check
 "$E" check 2>&1 | grep -q "summary drift: location" && fail "the location summary drifted after a balance moved by hand" || ok
 sqlite3 "$ENTREPOT_DB" "UPDATE stock_sum_location_cur SET products = products + 1
     WHERE location_id = (SELECT MIN(location_id) FROM stock_sum_location_cur)"
 expect 1 "summary drift: location " -- check
+# a drift of one origin's row is named with its origin (the other summaries set right first)
+sqlite3 "$ENTREPOT_DB" "UPDATE stock_sum_location_cur SET products = products - 1
+    WHERE location_id = (SELECT MIN(location_id) FROM stock_sum_location_cur);
+    UPDATE stock_sum_location_origin SET qty = qty + 1 WHERE (origin, location_id, cost_currency) =
+        (SELECT origin, location_id, cost_currency FROM stock_sum_location_origin WHERE lots > 0 LIMIT 1)"
+"$E" check 2>&1 | grep -q "summary drift: location [^ ]* origin [A-Z][A-Z] " && ok || fail "drift of a location's origin row not named: $("$E" check 2>&1 | head -3)"
 finish

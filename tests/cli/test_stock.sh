@@ -225,6 +225,8 @@ sqlite3 "$WORK/old.db" "DROP TABLE transfer_line; DROP TABLE transfer; DROP TABL
     DROP TRIGGER stock_sum_lot_balance_delete; DROP TRIGGER stock_sum_lot_lot_change; DROP TRIGGER stock_sum_lot_unit_change;
     DROP TRIGGER stock_sum_loccur_insert; DROP TRIGGER stock_sum_loccur_update; DROP TRIGGER stock_sum_loccur_delete; DROP TRIGGER stock_sum_loccur_rekey;
     DROP TRIGGER stock_sum_loccur_lot_change; DROP TRIGGER stock_sum_loccur_unit_change; DROP VIEW stock_sum_location_cur_of; DROP TABLE stock_sum_location_cur;
+    DROP TRIGGER stock_sum_locorg_insert; DROP TRIGGER stock_sum_locorg_update; DROP TRIGGER stock_sum_locorg_delete; DROP TRIGGER stock_sum_locorg_rekey;
+    DROP TRIGGER stock_sum_locorg_lot_change; DROP TRIGGER stock_sum_locorg_unit_change; DROP VIEW stock_sum_location_origin_of; DROP TABLE stock_sum_location_origin;
     DROP TABLE stock_sum_lot; DROP TABLE stock_sum_origin; DROP TABLE stock_sum_product_origin;
     DROP TABLE sell_unit; ALTER TABLE product DROP COLUMN sell_unit; ALTER TABLE sale_line DROP COLUMN sell_unit;
     ALTER TABLE product DROP COLUMN food_kind; ALTER TABLE product DROP COLUMN ingredients; ALTER TABLE product DROP COLUMN allergens; ALTER TABLE product DROP COLUMN abv; ALTER TABLE product DROP COLUMN energy_kj; ALTER TABLE product DROP COLUMN protein; ALTER TABLE product DROP COLUMN fat; ALTER TABLE product DROP COLUMN carbohydrate; ALTER TABLE product DROP COLUMN sodium;

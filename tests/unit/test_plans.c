@@ -33,11 +33,23 @@ static int collect(unsigned type, void *ud, void *p, void *x)
     /* Statements inside triggers are reported as comments: writes, not reads. */
     if (sql == NULL || strncmp(sql, "--", 2) == 0)
         return 0;
+    /* Runs of blanks as one, so that the allow-list matches however the
+     * statement was put together. */
+    char *one = malloc(strlen(sql) + 1), *o = one;
+    assert_non_null(one);
+    for (const char *c = sql; *c; c++)
+        if (*c != ' ' || o == one || o[-1] != ' ')
+            *o++ = *c;
+    *o = '\0';
     for (int i = 0; i < nseen; i++)
-        if (strcmp(seen[i], sql) == 0)
+        if (strcmp(seen[i], one) == 0) {
+            free(one);
             return 0;
+        }
     if (nseen < MAX_SQL)
-        seen[nseen++] = strdup(sql);
+        seen[nseen++] = one;
+    else
+        free(one);
     return 0;
 }
 
@@ -59,19 +71,19 @@ static const struct {
     {"FROM stock_sum_product WHERE qty > 0 ORDER BY product_id LIMIT",
      "stock levels by product: walks the commodities with stock (partial index) in id order, stops at the page", true},
     {"FROM stock_sum_lot s JOIN lot l",
-     "stock levels by lot and expiring: walks the on-hand lots (partial index) in expiry order, stops at the page",
+     "stock levels by lot and expiring: walks the on-hand lots (partial index) in expiry order, stops at the page "
+     "(one origin's lots are sought through their own index, schema 24)",
+     true},
+    {"FROM stock_sum_lot s CROSS JOIN stock_balance b ON b.lot_id = s.lot_id AND b.location_id = ?2",
+     "stock levels by lot of a location holding many lots: walks the on-hand lots (partial index) in expiry order, "
+     "keeps the location's, stops at the page; chosen only when that reads fewer lots than the location holds",
      true},
     {"FROM stock_sum_product s JOIN product p ON p.id = s.product_id WHERE s.reorder_point > 0",
      "low stock: walks the partial index of the commodities at or below their reorder point (the view itself)", true},
-    {"FROM stock_sum_product_origin WHERE origin = ?3 AND qty > 0 ORDER BY product_id LIMIT",
-     "stock levels by product of one origin: walks the commodities in id order, stops at the page (a rare "
-     "origin reads further)",
-     true},
     {"FROM product WHERE retired_at IS NULL AND (?2 IS NULL OR origin = ?2) ORDER BY id LIMIT",
-     "product list --limit N: the catalogue in the order it was added (rowid), stops at the limit", true},
-    {"loc.code, loc.kind, NULL, NULL, NULL, NULL, 0, SUM(b.qty)",
-     "stock levels by location of one origin (--origin): adds up that origin's balances; the location "
-     "summary (schema 19) is kept per cost currency, not per origin (the unnarrowed view reads it)", false},
+     "product list --limit N: the catalogue in the order it was added (rowid), stops at the limit; with --origin "
+     "a rare origin reads further (no index of the catalogue by origin: it would slow every import)",
+     true},
 };
 
 /* The names a large table goes by in sql: itself, and an alias after it. */
@@ -167,7 +179,7 @@ static void next_page(ent_db *db, ent_levels_query q)
 }
 
 /* What the interactive paths call, with the codes of the demo. */
-static void run_paths(ent_db *db, const char *gtin, const char *loc, const char *gtin_lot)
+static void run_paths(ent_db *db, const char *gtin, const char *loc, const char *gtin_lot, const char *fullest)
 {
     int n = 0;
     ent_product *p = NULL;
@@ -190,6 +202,8 @@ static void run_paths(ent_db *db, const char *gtin, const char *loc, const char 
         q.origin = "FR";
         assert_int_equal(ent_stock_levels(db, &q, one_lot, lot), ENT_OK);
     }
+    /* the lots of the location holding the most, a short page: the walk */
+    next_page(db, (ent_levels_query){.by = ENT_BY_LOT, .location = fullest, .limit = 3});
     ent_levels_query low = {.by = ENT_BY_PRODUCT, .low = 1, .limit = 20};
     assert_int_equal(ent_stock_levels(db, &low, one_lot, lot), ENT_OK);
     next_page(db, (ent_levels_query){.by = ENT_BY_PRODUCT, .low = 1, .limit = 3});
@@ -256,9 +270,18 @@ static void plans_of_interactive_paths(void **state)
     snprintf(loc, sizeof loc, "%s", (const char *)sqlite3_column_text(st, 1));
     snprintf(lot, sizeof lot, "%s", (const char *)sqlite3_column_text(st, 2));
     sqlite3_finalize(st);
+    char fullest[32] = "";
+    assert_int_equal(sqlite3_prepare_v2(db->sql,
+                                        "SELECT l.code FROM stock_sum_location s JOIN location l ON l.id = s.location_id "
+                                        "ORDER BY s.lots DESC LIMIT 1",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    snprintf(fullest, sizeof fullest, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
 
     sqlite3_trace_v2(db->sql, SQLITE_TRACE_STMT, collect, NULL);
-    run_paths(db, gtin, loc, lot);
+    run_paths(db, gtin, loc, lot, fullest);
     sqlite3_trace_v2(db->sql, 0, NULL, NULL);
     /* Enough statements seen that the hook works: levels alone runs several. */
     assert_true(nseen >= 10);

@@ -848,6 +848,11 @@ static void migration_8(void **state)
         "DROP TRIGGER stock_sum_loccur_delete; DROP TRIGGER stock_sum_loccur_rekey;"
         "DROP TRIGGER stock_sum_loccur_lot_change; DROP TRIGGER stock_sum_loccur_unit_change;"
         "DROP VIEW stock_sum_location_cur_of; DROP TABLE stock_sum_location_cur;"
+        /* on-hand per location and origin (schema 24) */
+        "DROP TRIGGER stock_sum_locorg_insert; DROP TRIGGER stock_sum_locorg_update;"
+        "DROP TRIGGER stock_sum_locorg_delete; DROP TRIGGER stock_sum_locorg_rekey;"
+        "DROP TRIGGER stock_sum_locorg_lot_change; DROP TRIGGER stock_sum_locorg_unit_change;"
+        "DROP VIEW stock_sum_location_origin_of; DROP TABLE stock_sum_location_origin;"
         "DROP TABLE stock_sum_lot; DROP TABLE stock_sum_origin; DROP TABLE stock_sum_product_origin;"
         /* selling units */
         "DROP TABLE sell_unit; ALTER TABLE product DROP COLUMN sell_unit; ALTER TABLE sale_line DROP COLUMN sell_unit;"
