@@ -394,5 +394,17 @@ done
 jqtrue "report margin by supplier" '(.[] | select(.key == "BIO-FR") | .margin == "23.00")' -- --json report margin --by supplier --from 2026-12-02
 refused 2 "margins by 'colour': by commodity, origin or supplier" -- report margin --by colour
 refused 2 "report margin covers the whole store: leave out --counter" -- report margin --counter C1
+# Stock levels by lot in yuan beside the foreign cost: MUG-9's lot M2 has 8 of its 10 landed units left,
+# 85.00 x 8 / 10 = 68.00 CNY (8.00 EUR); CUP-9's M1 was bought in CNY, 17 x 10.00 = 170.00; BOWL-9's M3 is
+# in USD and never landed: no value in yuan. The footer adds the two: 238.00 CNY.
+jqtrue "levels by lot in yuan" '(.[] | select(.lot == "M2") | .on_hand == 8 and .value == "8.00" and .currency == "EUR" and .landed == "68.00") and
+    (.[] | select(.lot == "M1") | .landed == "170.00") and (.[] | select(.lot == "M3") | .landed == null)' -- --json stock levels --by lot
+expect 0 "landed 238.00 CNY (2 lots)" -- stock levels --by lot
+expect 0 "68.00" -- stock levels --by lot --product MUG-9
+# A return counts against the margin of the day it is made: one more MUG-9 sold and given back, 20.00 revenue and 8.50 cost
+# less: sold 3, returned 1, the same as the 2 sold before (a return counted positive would give 4 units).
+receipt=$("$ENTREPOT" --json sale --counter C1 --cashier 王芳 --pay cash "MUG-9*1" | jq -r .receipt)
+expect 0 "" -- return "$receipt" "MUG-9" --counter C1 --cashier 王芳 --reason "broken handle"
+jqtrue "margin after a return" '(.[] | select(.key == "MUG-9") | .units == 2 and .revenue == "40.00" and .landed_cost == "17.00" and .margin == "23.00")' -- --json purchase margin --from 2026-12-02
 unset ENTREPOT_NOW
 finish

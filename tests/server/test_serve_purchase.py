@@ -271,5 +271,12 @@ check(len(row) == 1 and row[0]["units"] == 2 and money(row[0]["landed_cost"]) ==
       f"the margin by supplier (landed cost {cost}): {b}")
 refused("GET", "margins?by=colour", None, AUD, 422, "invalid")
 
+# ---- stock levels by lot in yuan: the units left at the landed cost, beside the foreign cost
+b = ok("GET", "stock?by=lot", None, M)
+row = [r for r in b["levels"] if r["lot"] == "M1"]
+check(len(row) == 1 and row[0]["cost_currency"] == "EUR" and
+      row[0]["landed_value"] == half_up(Fraction(want["M1"]["landed"] * row[0]["qty"], 48)),
+      f"M1's landed value ({want['M1']['landed']} x on hand / 48): {row}")
+
 srv.stop()
 L.finish()
