@@ -142,6 +142,19 @@ txt=$(pdftotext -layout "$WORK/po.pdf" - 2>&1)
 for want in "采购订单" "Purchase order" "PO-000002" "日本食品" "2×24" "4800" "合计 Total: 4800 JPY"; do
     [[ "$txt" == *"$want"* ]] && ok || fail "order PDF lacks '$want': $txt"
 done
+# Both names for the supplier abroad: the supplier's and the commodity's English under the Chinese,
+# the status in both languages, the store's address and phone for the delivery.
+expect 0 "changed" -- store edit --address "上海市浦东新区日京路 88 号" --phone "+86 21 5868 0000" --user 王经理
+expect 0 "order PO-000003" -- purchase new BIO-FR
+expect 0 "set" -- purchase line PO-000003 OIL-1 --packs 1 --units 1
+expect 0 "wrote" -- purchase pdf PO-000003 --out "$WORK/po3.pdf"
+txt=$(pdftotext -layout "$WORK/po3.pdf" - 2>&1)
+for want in "Bio France SARL" "橄榄油" "Olive oil" "草稿 draft" "日京路 88 号" "+86 21 5868 0000" "1×6"; do
+    [[ "$txt" == *"$want"* ]] && ok || fail "order PDF lacks '$want': $txt"
+done
+expect 0 "sent" -- purchase send PO-000003
+expect 0 "set" -- purchase line PO-000003 OIL-1 --packs 1 --units 2
+jqtrue "one pack, one unit: singular in the history" '.[-1].change | endswith("1 pack of 6 + 2 units at 31.50 EUR, was 1 pack of 6 + 1 unit at 31.50 EUR")' -- --json purchase history PO-000003
 refused 2 "no purchase order 'PO-404'" -- purchase pdf PO-404 --out "$WORK/x.pdf"
 [ ! -e "$WORK/x.pdf" ] && ok || fail "a PDF was written for an unknown order"
 refused 2 "is the database" -- purchase pdf PO-000002 --out "$ENTREPOT_DB"
