@@ -36,7 +36,7 @@ export function lineChart(hours, series, id) {
   });
   series.forEach((ser, k) => {
     s.append(svg("polyline", { points: ser.values.map((v, i) => `${x(i)},${y(v)}`).join(" "), class: `ln s${k}` }));
-    ser.values.forEach((v, i) => s.append(svg("circle", { cx: x(i), cy: y(v), r: 3.5, class: `pt s${k}` })));
+    ser.values.forEach((v, i) => s.append(svg("circle", { cx: x(i), cy: y(v), r: 3.5, class: `pt s${k}`, "data-hour": hours[i] })));
   });
   const legend = el("p.legend", {}, series.map((ser, k) => el(`span.key.s${k}`, {}, ser.label)));
   return el("div", {}, s, legend);
