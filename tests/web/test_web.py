@@ -828,12 +828,12 @@ try:
              for tr in drv.find_elements(By.CSS_SELECTOR, "#rep-margin-rows tbody tr")]
     check(len(want) > 0 and [[c[0], c[4]] for c in cells] == [[w["key"] or "（未记录）", f"{w['margin']} {w['currency']}"]
                                                                for w in want], f"margins by origin {cells} vs {want}")
-    drv.execute_script("window.scrollTo(0, document.getElementById('rep-margin').offsetTop - 80)")
+    drv.execute_script("window.scrollTo(0, document.getElementById('rep-margin').offsetTop - 120)")
     shot("reports-margin", 1920)
     width(360, 780)
     drv.refresh()
     by("#rep-margin-rows")
-    drv.execute_script("window.scrollTo(0, document.getElementById('rep-margin').offsetTop - 80)")
+    drv.execute_script("window.scrollTo(0, document.getElementById('rep-margin').offsetTop - 120)")
     shot("reports-margin", 360)
     width(1920, 1000)
     drv.get(BASE + "#/purchase")
