@@ -171,6 +171,7 @@ typedef struct ent_purchase {
     const char *created_by, *sent_by, *closed_by;
     int64_t lines;
     int64_t total; /* minor units of currency: the sum of the lines' values */
+    const char *supplier_name_en; /* the supplier's English name ("" none), for the order's PDF */
 } ent_purchase;
 typedef int (*ent_purchase_cb)(const ent_purchase *po, void *ud);
 
@@ -185,6 +186,7 @@ typedef struct ent_purchase_line {
     int64_t price;    /* one pack, minor units of the order's currency */
     int64_t value;
     int64_t received; /* base units received so far */
+    const char *name_en; /* the commodity's English name ("" none), for the order's PDF */
 } ent_purchase_line;
 typedef int (*ent_purchase_line_cb)(const ent_purchase_line *line, void *ud);
 

@@ -206,6 +206,11 @@ typedef struct ent_level {
     int64_t uncosted;       /* units whose lot has no cost */
     const char *key;        /* the row's place in its view's order, borrowed: given as the query's
                              * after, the page that follows starts after this row */
+    bool landed;            /* by lot: landed_value is known */
+    int64_t landed_value;   /* by lot: the units on hand in the store's currency, at the lot's landed
+                             * cost (purchasing: landed x qty / units landed, half up), or at its unit
+                             * cost when bought in the store's currency and never landed; the
+                             * foreign cost stays in value and cost_currency */
 } ent_level;
 typedef int (*ent_level_cb)(const ent_level *row, void *ud);
 

@@ -200,6 +200,16 @@ int cli_input_open(struct cli_input *in, const char *path, const char *encoding)
 int cli_input_fail(struct cli *cli, struct cli_input *in, int rc);
 void cli_input_close(struct cli_input *in);
 
+/*
+ * A CSV export to path, or to standard output when path is NULL or "-": an
+ * empty path refused, the path checked before the database is opened (a
+ * refused one changes nothing), then write(cli->db, f), after a UTF-8
+ * byte-order mark when bom (Excel); a file is put in place only when all of
+ * it was written. cmd names the command in messages ("product export").
+ * Returns the exit status.
+ */
+int cli_csv_export(struct cli *cli, const char *cmd, const char *path, bool bom, int (*write)(ent_db *db, FILE *f));
+
 /* A UTC time "YYYY-MM-DDTHH:MM:SSZ" as people read it: local in the store's
  * zone, "2026-11-27 20:00:00". Anything else is copied as is. */
 void cli_local_time(char *out, size_t len, const char *tz, const char *utc);

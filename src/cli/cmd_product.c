@@ -325,27 +325,7 @@ static int do_export(struct cli *cli, int argc, char **argv)
                          ENT_CLIP(pos[0], 40));
     if (ex.xlsx)
         return export_xlsx(cli, ex.xlsx);
-    bool excel = ex.excel;
-    if (npos == 1 && *pos[0] == '\0')
-        return cli_error(EXIT_USAGE, "product export: the FILE name is empty (leave it out for standard output)");
-    bool to_file = npos == 1 && strcmp(pos[0], "-") != 0;
-    struct cli_out out = {.f = stdout};
-    /* Checked before the database is opened: a refused path changes nothing. */
-    if (to_file && (st = cli_check_output(cli, pos[0])) != 0)
-        return st;
-    if ((st = cli_open(cli, 0)) != 0)
-        return st;
-    if (to_file && (st = cli_out_open(cli, &out, pos[0])) != 0)
-        return st;
-    /* Excel reads a CSV as the system's code page unless it starts with a BOM. */
-    int rc = excel && fputs("\xef\xbb\xbf", out.f) == EOF ? ENT_ERROR : ENT_OK;
-    if (rc == ENT_OK)
-        rc = ent_product_export_csv(cli->db, out.f);
-    if (to_file && (st = cli_out_close(&out, rc == ENT_OK)) != 0)
-        return st;
-    if (rc != ENT_OK)
-        return cli_error(cli_exit_code(rc), "%s: %s", to_file ? pos[0] : "standard output", cli_errmsg(cli));
-    return EXIT_OK;
+    return cli_csv_export(cli, "product export", npos == 1 ? pos[0] : NULL, ex.excel, ent_product_export_csv);
 }
 
 static int do_retire(struct cli *cli, int argc, char **argv, int retire)

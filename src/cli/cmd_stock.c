@@ -377,6 +377,8 @@ struct levels_ctx {
     } totals[8];
     int ntotals;
     int overflow; /* a total left 64 bits: the footer says so instead of a wrong figure */
+    char store_cur[ENT_CURRENCY_SIZE]; /* the landed values' currency (by lot) */
+    int64_t landed_total, landed_lots; /* by lot: the landed values summed, and of how many lots */
     char last_key[512]; /* the last row's page key, for the next page */
 };
 
@@ -431,8 +433,16 @@ static int add_level_row(const ent_level *row, void *ud)
             snprintf(left, sizeof left, "expired");
         else if (exp >= 0)
             snprintf(left, sizeof left, "%d", (int)(exp - c->today));
+        char landed[40] = "";
+        if (row->landed) {
+            if (ent_money_format(landed, sizeof landed, row->landed_value, c->store_cur) < 0)
+                snprintf(landed, sizeof landed, "%lld", (long long)row->landed_value);
+            c->landed_lots++;
+            if (__builtin_add_overflow(c->landed_total, row->landed_value, &c->landed_total))
+                c->overflow = 1;
+        }
         const char *cells[] = {gtin, row->name_zh ? row->name_zh : row->name_en, row->lot, origin, row->expiry, left,
-                               row->declaration, qty, value, cur, row->key};
+                               row->declaration, qty, value, cur, landed, row->key};
         cli_table_add(c->t, cells);
     } else if (c->by == ENT_BY_LOCATION) {
         const char *cells[] = {row->location, row->location_kind, products, lots, qty, value, cur, row->key};
@@ -510,9 +520,15 @@ static int do_levels(struct cli *cli, int argc, char **argv)
         const char *h[] = {"gtin", "name_zh", "name_en", "on_hand", "reorder_point", "short_by", "key"};
         c.t = cli_table_new(6 + k, h, "   nnn ");
     } else if (q.by == ENT_BY_LOT) {
+        /* landed: the on-hand units at the lot's landed cost, in the
+         * store's currency, beside the foreign value */
         const char *h[] = {"gtin", "name", "lot", "origin", "expiry", "days_left", "declaration", "on_hand", "value",
-                           "currency", "key"};
-        c.t = cli_table_new(10 + k, h, "     n nn  ");
+                           "currency", "landed", "key"};
+        c.t = cli_table_new(11 + k, h, "     n nn n ");
+        ent_store *s = NULL;
+        if (ent_store_get(cli->db, &s) == ENT_OK)
+            snprintf(c.store_cur, sizeof c.store_cur, "%s", s->currency);
+        ent_store_free(s);
     } else if (q.by == ENT_BY_LOCATION) {
         const char *h[] = {"location", "kind", "products", "lots", "on_hand", "value", "currency", "key"};
         c.t = cli_table_new(7 + k, h, "  nnnn  ");
@@ -542,6 +558,11 @@ static int do_levels(struct cli *cli, int argc, char **argv)
                 char v[48];
                 cli_money(v, sizeof v, c.totals[i].value, c.totals[i].cur);
                 printf("%s%s", i == 0 ? ", cost value " : " + ", v);
+            }
+            if (c.landed_lots > 0) {
+                char v[48];
+                cli_money(v, sizeof v, c.landed_total, c.store_cur);
+                printf(", landed %s (%lld lot%s)", v, (long long)c.landed_lots, c.landed_lots == 1 ? "" : "s");
             }
             if (expiring)
                 printf(" expiring on or before %s", before);

@@ -219,22 +219,8 @@ static int do_export(struct cli *cli, int argc, char **argv, bool items)
     int npos, st = cli_parse(argc, argv, NULL, supplier_help, pos, 1, &npos);
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
-    if (npos == 1 && *pos[0] == '\0')
-        return cli_error(EXIT_USAGE, "supplier export: the FILE name is empty (leave it out for standard output)");
-    bool to_file = npos == 1 && strcmp(pos[0], "-") != 0;
-    struct cli_out out = {.f = stdout};
-    if (to_file && (st = cli_check_output(cli, pos[0])) != 0)
-        return st;
-    if ((st = cli_open(cli, 0)) != 0)
-        return st;
-    if (to_file && (st = cli_out_open(cli, &out, pos[0])) != 0)
-        return st;
-    int rc = items ? ent_supplier_item_export_csv(cli->db, out.f) : ent_supplier_export_csv(cli->db, out.f);
-    if (to_file && (st = cli_out_close(&out, rc == ENT_OK)) != 0)
-        return st;
-    if (rc != ENT_OK)
-        return cli_error(cli_exit_code(rc), "%s: %s", to_file ? pos[0] : "standard output", cli_errmsg(cli));
-    return EXIT_OK;
+    return cli_csv_export(cli, items ? "supplier item-export" : "supplier export", npos == 1 ? pos[0] : NULL, false,
+                          items ? ent_supplier_item_export_csv : ent_supplier_export_csv);
 }
 
 int cmd_supplier(struct cli *cli, int argc, char **argv)

@@ -814,3 +814,27 @@ char *cli_ask(FILE *in, FILE *out, const char *prompt, bool secret)
         fputc('\n', out);
     return line;
 }
+
+int cli_csv_export(struct cli *cli, const char *cmd, const char *path, bool bom, int (*write)(ent_db *db, FILE *f))
+{
+    int st;
+    if (path && *path == '\0')
+        return cli_error(EXIT_USAGE, "%s: the FILE name is empty (leave it out for standard output)", cmd);
+    bool to_file = path && strcmp(path, "-") != 0;
+    struct cli_out out = {.f = stdout};
+    if (to_file && (st = cli_check_output(cli, path)) != 0)
+        return st;
+    if ((st = cli_open(cli, 0)) != 0)
+        return st;
+    if (to_file && (st = cli_out_open(cli, &out, path)) != 0)
+        return st;
+    /* Excel reads a CSV as the system's code page unless it starts with a BOM. */
+    int rc = bom && fputs("\xef\xbb\xbf", out.f) == EOF ? ENT_ERROR : ENT_OK;
+    if (rc == ENT_OK)
+        rc = write(cli->db, out.f);
+    if (to_file && (st = cli_out_close(&out, rc == ENT_OK)) != 0)
+        return st;
+    if (rc != ENT_OK)
+        return cli_error(cli_exit_code(rc), "%s: %s", to_file ? path : "standard output", cli_errmsg(cli));
+    return EXIT_OK;
+}

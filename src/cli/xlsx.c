@@ -70,6 +70,7 @@ static const struct col_name columns[] = {
     {"expiry", "到期日", C_DATE},
     {"days_left", "剩余天数", C_INT},
     {"declaration", "报关单号", C_TEXT},
+    {"landed", "到岸价值（本币）", C_MONEY}, /* by lot: on hand at the landed cost, in the store's currency */
     /* reports */
     {"day", "日期", C_DATE},
     {"hour", "小时", C_TEXT},

@@ -18,6 +18,7 @@
 #define PAGE_H 297.0
 #define MARGIN 15.0
 #define ROW 6.0
+#define ROW2 8.5 /* a line whose commodity has an English name under its Chinese one */
 #define FONT "WenQuanYi Micro Hei"
 
 /* The table's columns: left edge (mm), right-aligned or not, heading. */
@@ -41,7 +42,7 @@ struct doc {
     double y;
     int page;
     ent_purchase po;
-    char supplier_name[256], note[256], store[256];
+    char supplier_name[256], supplier_name_en[256], note[256], store[256], address[256];
     bool have_po;
 };
 
@@ -81,10 +82,24 @@ static void table_head(struct doc *d)
     cairo_set_font_size(d->cr, 3.0);
 }
 
+/* The order's status in both languages, as the supplier reads it. */
+static const char *status_words(const char *status)
+{
+    static const char *const words[][2] = {{"draft", "草稿 draft"},
+                                          {"sent", "已发送 sent"},
+                                          {"partial", "部分到货 partly received"},
+                                          {"received", "已收货 received"},
+                                          {"cancelled", "已取消 cancelled"}};
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+        if (strcmp(words[i][0], status) == 0)
+            return words[i][1];
+    return status;
+}
+
 static void page_head(struct doc *d)
 {
     const ent_purchase *po = &d->po;
-    char line[512], total[ENT_MONEY_TEXT_SIZE];
+    char line[1024], total[ENT_MONEY_TEXT_SIZE];
     cairo_t *cr = d->cr;
     d->page++;
     cairo_set_font_size(cr, 6.0);
@@ -96,14 +111,22 @@ static void page_head(struct doc *d)
     text_in(cr, line, MARGIN, y, 110, false);
     snprintf(line, sizeof line, "日期 Date: %.10s", po->sent_at[0] ? po->sent_at : po->created_at);
     text_in(cr, line, PAGE_W - MARGIN - 60, y, 60, true);
+    if (d->address[0]) { /* where the goods go */
+        y += 5;
+        snprintf(line, sizeof line, "地址 Address: %s", d->address);
+        text_in(cr, line, MARGIN, y, 110, false);
+    }
     y += 5;
-    snprintf(line, sizeof line, "供应商 Supplier: %s %s", po->supplier, d->supplier_name);
+    /* both names when both are known: the supplier abroad reads the English */
+    bool both = d->supplier_name_en[0] && strcmp(d->supplier_name_en, d->supplier_name) != 0;
+    snprintf(line, sizeof line, "供应商 Supplier: %s %s%s%s", po->supplier, d->supplier_name, both ? " · " : "",
+             both ? d->supplier_name_en : "");
     text_in(cr, line, MARGIN, y, 110, false);
     snprintf(line, sizeof line, "交货 Delivery: %s", po->expected[0] ? po->expected : "-");
     text_in(cr, line, PAGE_W - MARGIN - 60, y, 60, true);
     y += 5;
     ent_money_format(total, sizeof total, po->total, po->currency);
-    snprintf(line, sizeof line, "币种 Currency: %s    状态 Status: %s", po->currency, po->status);
+    snprintf(line, sizeof line, "币种 Currency: %s    状态 Status: %s", po->currency, status_words(po->status));
     text_in(cr, line, MARGIN, y, 110, false);
     snprintf(line, sizeof line, "第 %d 页 Page %d", d->page, d->page);
     text_in(cr, line, PAGE_W - MARGIN - 60, y, 60, true);
@@ -116,8 +139,10 @@ static int on_order(const ent_purchase *po, void *ud)
     struct doc *d = ud;
     d->po = *po;
     snprintf(d->supplier_name, sizeof d->supplier_name, "%s", po->supplier_name);
+    snprintf(d->supplier_name_en, sizeof d->supplier_name_en, "%s", po->supplier_name_en ? po->supplier_name_en : "");
     snprintf(d->note, sizeof d->note, "%s", po->note);
     d->po.supplier_name = d->supplier_name;
+    d->po.supplier_name_en = d->supplier_name_en;
     d->po.note = d->note;
     d->po.created_by = d->po.sent_by = d->po.closed_by = "";
     d->have_po = true;
@@ -128,7 +153,8 @@ static int on_order(const ent_purchase *po, void *ud)
 static int on_line(const ent_purchase_line *l, void *ud)
 {
     struct doc *d = ud;
-    if (d->y > PAGE_H - MARGIN - 2 * ROW) {
+    bool en = l->name_en && l->name_en[0] && strcmp(l->name_en, l->name) != 0;
+    if (d->y > PAGE_H - MARGIN - 2 * ROW2) {
         cairo_show_page(d->cr);
         page_head(d);
     }
@@ -142,7 +168,12 @@ static int on_line(const ent_purchase_line *l, void *ud)
     const char *cells[NCOLS] = {no, l->gtin[0] ? l->gtin : l->sku, l->supplier_code, l->name, packs, units, qty, price, value};
     for (size_t i = 0; i < NCOLS; i++)
         text_in(d->cr, cells[i], cols[i].x, d->y, cols[i].w, cols[i].right);
-    d->y += ROW;
+    if (en) { /* the English name under the Chinese, smaller: the supplier abroad reads it */
+        cairo_set_font_size(d->cr, 2.5);
+        text_in(d->cr, l->name_en, cols[3].x, d->y + 3.0, cols[3].w, false);
+        cairo_set_font_size(d->cr, 3.0);
+    }
+    d->y += en ? ROW2 : ROW;
     return 0;
 }
 
@@ -182,6 +213,8 @@ int ent_purchase_pdf(ent_db *db, unsigned char **out, size_t *len, const char *o
     if (rc != ENT_OK)
         return rc;
     snprintf(d.store, sizeof d.store, "%s %s", store->code, store->name);
+    snprintf(d.address, sizeof d.address, "%s%s%s", store->address ? store->address : "",
+             store->address && store->phone ? "  " : "", store->phone ? store->phone : "");
     ent_store_free(store);
     cairo_surface_t *sf = cairo_pdf_surface_create_for_stream(entx_label_pdf_sink, &b, PAGE_W * PT_PER_MM, PAGE_H * PT_PER_MM);
     d.cr = cairo_create(sf);

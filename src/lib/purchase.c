@@ -252,8 +252,8 @@ static void describe(char *buf, size_t len, const struct line *l, const char *cu
 {
     char price[ENT_MONEY_TEXT_SIZE];
     ent_money_format(price, sizeof price, l->price, currency);
-    snprintf(buf, len, "%lld packs of %lld + %lld units at %s %s", (long long)l->packs, (long long)l->pack_size,
-             (long long)l->units, price, currency);
+    snprintf(buf, len, "%lld pack%s of %lld + %lld unit%s at %s %s", (long long)l->packs, l->packs == 1 ? "" : "s",
+             (long long)l->pack_size, (long long)l->units, l->units == 1 ? "" : "s", price, currency);
 }
 
 static int line_in_tx(ent_db *db, const ent_purchase_line_fields *f)

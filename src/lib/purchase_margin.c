@@ -7,18 +7,7 @@
 #include "entrepot/parse.h"
 #include "entrepot/purchase.h"
 #include "internal.h"
-
-#define PICKS_SQL(KEY, NAME)                                                                                        \
-    "SELECT " KEY ", " NAME ", sl.amount - sl.tax, sl.qty, sp.qty, ll.landed, ll.qty, l.unit_cost, "              \
-    "l.cost_currency = st.currency, p.unit != 'pcs', st.currency "                                                 \
-    "FROM sale s JOIN sale_line sl ON sl.sale_id = s.id JOIN sale_pick sp ON sp.line_id = sl.id "                  \
-    "JOIN lot l ON l.id = sp.lot_id JOIN product p ON p.id = sl.product_id JOIN store st ON st.id = 1 "            \
-    "LEFT JOIN landed_lot ll ON ll.lot_id = l.id "                                                                 \
-    "WHERE (?1 IS NULL OR s.day >= ?1) AND (?2 IS NULL OR s.day <= ?2) ORDER BY 1, 2"
-
-static const char by_commodity[] = PICKS_SQL("COALESCE(p.gtin, p.sku)", "COALESCE(p.name_zh, p.name_en, '')");
-static const char by_origin[] = PICKS_SQL("l.origin", "''");
-static const char by_supplier[] = PICKS_SQL("COALESCE(l.supplier, '')", "''");
+#include "stock_internal.h"
 
 /* a * b / c rounded half up, away from zero for negatives; c > 0. */
 static int64_t share(int64_t a, int64_t b, int64_t c)
@@ -51,20 +40,66 @@ static int flush(struct group *g, ent_margin_cb cb, void *ud)
     return rc;
 }
 
-static void add_pick(struct group *g, sqlite3_stmt *st)
+/* A lot's landed cost and the units it was worked out for (the newest
+ * declaration it was landed under), false when never landed. */
+static int lot_landed(ent_db *db, int64_t lot_id, int64_t *landed, int64_t *of, bool *found)
 {
-    int64_t net = sqlite3_column_int64(st, 2), line_qty = sqlite3_column_int64(st, 3),
-            q = sqlite3_column_int64(st, 4);
-    g->r.units += q;
-    g->r.revenue += line_qty != 0 ? share(net, q, line_qty) : 0;
-    if (sqlite3_column_type(st, 5) != SQLITE_NULL && sqlite3_column_int64(st, 6) > 0) {
-        g->r.cost += share(sqlite3_column_int64(st, 5), q, sqlite3_column_int64(st, 6));
-    } else if (sqlite3_column_type(st, 7) != SQLITE_NULL && sqlite3_column_int(st, 8)) {
-        /* cost per kg or litre for goods kept in g or ml */
-        g->r.cost += share(sqlite3_column_int64(st, 7), q, sqlite3_column_int(st, 9) ? 1000 : 1);
-    } else {
-        g->r.uncosted += q;
+    *found = false;
+    sqlite3_stmt *st = entx_stmt(db, "SELECT landed, qty FROM landed_lot WHERE lot_id = ? "
+                                     "ORDER BY declaration_id DESC LIMIT 1");
+    if (st == NULL)
+        return db->code;
+    sqlite3_bind_int64(st, 1, lot_id);
+    int sc = sqlite3_step(st);
+    if (sc == SQLITE_ROW) {
+        *landed = sqlite3_column_int64(st, 0);
+        *of = sqlite3_column_int64(st, 1);
+        *found = *of > 0;
     }
+    sqlite3_reset(st);
+    return sc == SQLITE_ROW || sc == SQLITE_DONE ? ENT_OK : entx_fail_sql(db, "reading a lot's landed cost");
+}
+
+static int add_pick(ent_db *db, struct group *g, const struct entx_sold_pick *p)
+{
+    int64_t landed = 0, of = 0;
+    bool found;
+    int rc = lot_landed(db, p->lot_id, &landed, &of, &found);
+    if (rc != ENT_OK)
+        return rc;
+    g->r.units += p->qty;
+    g->r.revenue += p->line_qty != 0 ? share(p->net, p->qty, p->line_qty) : 0;
+    if (found)
+        g->r.cost += share(landed, p->qty, of);
+    else if (p->costed && strcmp(p->currency, g->r.currency) == 0)
+        g->r.cost += share(p->unit_cost, p->qty, p->per_kg ? 1000 : 1); /* per kg or litre for g or ml */
+    else
+        g->r.uncosted += p->qty;
+    return ENT_OK;
+}
+
+struct walk {
+    struct group g;
+    char currency[ENT_CURRENCY_SIZE]; /* the store's */
+    ent_margin_cb cb;
+    void *ud;
+};
+
+/* One pick: a new group when its key changes (the picks come in key order). */
+static int on_pick(ent_db *db, const struct entx_sold_pick *p, void *ud)
+{
+    struct walk *w = ud;
+    int rc;
+    if (w->g.key == NULL || strcmp(w->g.key, p->key) != 0) {
+        if ((rc = flush(&w->g, w->cb, w->ud)) != ENT_OK)
+            return rc;
+        w->g.key = entx_strdup(p->key);
+        w->g.name = entx_strdup(p->name);
+        memcpy(w->g.r.currency, w->currency, sizeof w->g.r.currency);
+        if (w->g.key == NULL || w->g.name == NULL)
+            return entx_fail(db, ENT_ERROR, "out of memory");
+    }
+    return add_pick(db, &w->g, p);
 }
 
 int ent_margin_report(ent_db *db, const ent_margin_options *opts, ent_margin_cb cb, void *ud)
@@ -72,45 +107,28 @@ int ent_margin_report(ent_db *db, const ent_margin_options *opts, ent_margin_cb 
     const char *by = opts && opts->by ? opts->by : "commodity";
     const char *from = opts ? opts->from : NULL, *to = opts ? opts->to : NULL;
     entx_ok(db);
-    const char *sql = strcmp(by, "commodity") == 0 ? by_commodity
-                      : strcmp(by, "origin") == 0  ? by_origin
-                      : strcmp(by, "supplier") == 0 ? by_supplier
-                                                    : NULL;
-    if (sql == NULL)
+    enum entx_sold_by sb = ENTX_SOLD_BY_COMMODITY;
+    if (strcmp(by, "origin") == 0)
+        sb = ENTX_SOLD_BY_ORIGIN;
+    else if (strcmp(by, "supplier") == 0)
+        sb = ENTX_SOLD_BY_SUPPLIER;
+    else if (strcmp(by, "commodity") != 0)
         return entx_fail(db, ENT_INVALID, "margins by '%s': by commodity, origin or supplier", ENT_CLIP(by, 40));
     if (from && ent_date_check(NULL, from) != ENT_OK)
         return entx_fail_date(db, "from date", from);
     if (to && ent_date_check(NULL, to) != ENT_OK)
         return entx_fail_date(db, "to date", to);
-    sqlite3_stmt *st = entx_stmt(db, sql);
-    if (st == NULL)
-        return db->code;
-    entx_bind_text_or_null(st, 1, from);
-    entx_bind_text_or_null(st, 2, to);
-    struct group g = {0};
-    int sc, rc = ENT_OK;
-    while (rc == ENT_OK && (sc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *key = (const char *)sqlite3_column_text(st, 0);
-        key = key ? key : "";
-        if (g.key == NULL || strcmp(g.key, key) != 0) {
-            if ((rc = flush(&g, cb, ud)) != ENT_OK)
-                break;
-            g.key = entx_strdup(key);
-            g.name = entx_col_strdup(st, 1);
-            entx_col_copy(st, g.r.currency, sizeof g.r.currency, 10);
-            if (g.key == NULL) {
-                rc = entx_fail(db, ENT_ERROR, "out of memory");
-                break;
-            }
-        }
-        add_pick(&g, st);
-    }
-    if (rc == ENT_OK && sc != SQLITE_DONE)
-        rc = entx_fail_sql(db, "reading the lots sold");
-    sqlite3_reset(st);
+    struct walk w = {.cb = cb, .ud = ud};
+    ent_store *store = NULL;
+    int rc = ent_store_get(db, &store);
+    if (rc != ENT_OK)
+        return rc;
+    memcpy(w.currency, store->currency, sizeof w.currency);
+    ent_store_free(store);
+    rc = entx_stock_sold_lots(db, sb, from, to, on_pick, &w);
     if (rc == ENT_OK)
-        rc = flush(&g, cb, ud);
+        rc = flush(&w.g, cb, ud);
     else
-        flush(&g, NULL, NULL);
+        flush(&w.g, NULL, NULL);
     return rc;
 }

@@ -12,7 +12,7 @@
     "o.created_at, o.sent_at, o.closed_at, o.created_by, o.sent_by, o.closed_by, "                                 \
     "(SELECT COUNT(*) FROM purchase_line l WHERE l.order_id = o.id), "                                             \
     "(SELECT COALESCE(SUM(l.packs * l.price + (l.units * l.price + l.pack_size / 2) / l.pack_size), 0) "          \
-    " FROM purchase_line l WHERE l.order_id = o.id) "                                                               \
+    " FROM purchase_line l WHERE l.order_id = o.id), s.name_en "                                                    \
     "FROM purchase_order o JOIN supplier s ON s.id = o.supplier_id "
 
 static const char *text_or_empty(sqlite3_stmt *st, int i)
@@ -43,6 +43,7 @@ static int visit_orders(ent_db *db, sqlite3_stmt *st, ent_purchase_cb cb, void *
         po.closed_by = text_or_empty(st, 13);
         po.lines = sqlite3_column_int64(st, 14);
         po.total = sqlite3_column_int64(st, 15);
+        po.supplier_name_en = text_or_empty(st, 16);
         rc = cb ? cb(&po, ud) : ENT_OK;
     }
     if (rc == ENT_OK && sc != SQLITE_DONE)
@@ -55,7 +56,7 @@ static int visit_lines(ent_db *db, int64_t order_id, ent_purchase_line_cb cb, vo
 {
     sqlite3_stmt *st = entx_stmt(
         db, "SELECT l.line_no, p.gtin, p.sku, COALESCE(p.name_zh, p.name_en), i.supplier_code, l.pack_size, "
-            "l.packs, l.units, l.price, l.received FROM purchase_line l JOIN product p ON p.id = l.product_id "
+            "l.packs, l.units, l.price, l.received, p.name_en FROM purchase_line l JOIN product p ON p.id = l.product_id "
             "JOIN purchase_order o ON o.id = l.order_id "
             "LEFT JOIN supplier_item i ON i.supplier_id = o.supplier_id AND i.product_id = l.product_id "
             "WHERE l.order_id = ? ORDER BY l.line_no");
@@ -76,6 +77,7 @@ static int visit_lines(ent_db *db, int64_t order_id, ent_purchase_line_cb cb, vo
         l.units = sqlite3_column_int64(st, 7);
         l.price = sqlite3_column_int64(st, 8);
         l.received = sqlite3_column_int64(st, 9);
+        l.name_en = text_or_empty(st, 10);
         l.qty = l.packs * l.pack_size + l.units; /* checked when written */
         entx_purchase_value(&l.value, l.packs, l.units, l.pack_size, l.price);
         rc = cb(&l, ud);

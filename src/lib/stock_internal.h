@@ -100,4 +100,26 @@ struct entx_declared_lot {
 int entx_stock_declared_lots(ent_db *db, const char *declaration,
                              int (*cb)(ent_db *db, const struct entx_declared_lot *l, void *ud), void *ud);
 
+/*
+ * The lots sold (and returned: negative quantities) on the store days from
+ * .. to (either NULL: open), one call per pick of a sale line, in the order
+ * of the group's key, for the margins (purchase_margin.c). The texts are
+ * borrowed for the call. cb's non-zero return stops the walk and is returned.
+ */
+enum entx_sold_by { ENTX_SOLD_BY_COMMODITY, ENTX_SOLD_BY_ORIGIN, ENTX_SOLD_BY_SUPPLIER };
+struct entx_sold_pick {
+    const char *key;    /* the commodity's code, the lot's origin or its supplier ("" none) */
+    const char *name;   /* by commodity: its name; else "" */
+    int64_t net;        /* the line's amount less its tax */
+    int64_t line_qty;   /* the line's units */
+    int64_t qty;        /* the units this pick took from the lot */
+    int64_t lot_id;
+    bool costed;        /* false: the lot has no unit cost */
+    int64_t unit_cost;  /* in currency; per kg or litre when per_kg */
+    char currency[ENT_CURRENCY_SIZE];
+    bool per_kg;        /* the commodity is kept in g or ml */
+};
+int entx_stock_sold_lots(ent_db *db, enum entx_sold_by by, const char *from, const char *to,
+                         int (*cb)(ent_db *db, const struct entx_sold_pick *p, void *ud), void *ud);
+
 #endif

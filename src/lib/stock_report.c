@@ -140,7 +140,33 @@ static int levels_low(ent_db *db, const ent_levels_query *q, int64_t pid, const 
  * cost_currency, uncosted, value in units, value in thousandths, rows whose
  * value left 64 bits. A figure the summaries keep that is no longer an
  * integer left 64 bits too (only a hand-edited database). */
-static int level_row(ent_db *db, sqlite3_stmt *st, ent_level *row)
+/* A lot row's on-hand units at its landed cost: landed x on hand / units the
+ * landed cost was worked out for, half up, in 128 bits (the margin report's
+ * rule for the units sold). */
+static int landed_value(ent_db *db, sqlite3_stmt *st, const char *store_cur, ent_level *row)
+{
+    if (sqlite3_column_type(st, 20) != SQLITE_INTEGER || sqlite3_column_int64(st, 21) <= 0) {
+        /* never landed, but bought in the store's currency: its cost is
+         * already what it cost here (the margin report's rule too) */
+        if (row->lot && row->cost_currency && store_cur[0] && strcmp(row->cost_currency, store_cur) == 0) {
+            row->landed_value = row->value;
+            row->landed = true;
+        }
+        return ENT_OK;
+    }
+    int64_t landed = sqlite3_column_int64(st, 20), of = sqlite3_column_int64(st, 21);
+    __int128 n = (__int128)landed * row->qty;
+    bool neg = n < 0;
+    n = ((neg ? -n : n) + of / 2) / of;
+    if (n > INT64_MAX)
+        return entx_fail(db, ENT_ERROR, "the landed value of stock is too large to add up (a balance or landed "
+                                        "cost beyond its bound, written outside entrepot)");
+    row->landed_value = (int64_t)(neg ? -n : n);
+    row->landed = true;
+    return ENT_OK;
+}
+
+static int level_row(ent_db *db, sqlite3_stmt *st, const char *store_cur, ent_level *row)
 {
     const char **texts[] = {&row->gtin, &row->sku, &row->name_zh, &row->name_en, &row->location,
                             &row->location_kind, &row->lot, &row->expiry, &row->declaration, &row->origin};
@@ -162,6 +188,8 @@ static int level_row(ent_db *db, sqlite3_stmt *st, ent_level *row)
     if (sqlite3_column_type(st, 16) != SQLITE_INTEGER || sqlite3_column_type(st, 17) != SQLITE_INTEGER)
         overflow = 1;
     int rc = row_value(db, sqlite3_column_int64(st, 16), sqlite3_column_int64(st, 17), overflow, &row->value);
+    if (rc == ENT_OK)
+        rc = landed_value(db, st, store_cur, row);
     if (rc == ENT_OK && row->origin) {
         const ent_country *c = NULL;
         if (ent_country_lookup(&c, row->origin) == ENT_OK) {
@@ -196,6 +224,15 @@ static int level_row(ent_db *db, sqlite3_stmt *st, ent_level *row)
     "CASE WHEN " COST_FITS " THEN 0 ELSE 1 END"
 
 #define PRODUCT_KEYS "p.gtin, p.sku, p.name_zh, p.name_en, NULL, NULL, NULL, NULL, NULL, NULL, p.reorder_point"
+/* A lot's landed cost and the units it was worked out for (purchasing's
+ * landed_lot, through its lot index; of its newest declaration should it
+ * have been landed under two), after the page key: a lot row's value
+ * in the store's currency beside its foreign cost. Other views give NULLs. */
+#define LANDED_COLS(LOT)                                                                                               \
+    "(SELECT landed FROM landed_lot WHERE lot_id = " LOT " ORDER BY declaration_id DESC LIMIT 1), "                      \
+    "(SELECT qty FROM landed_lot WHERE lot_id = " LOT " ORDER BY declaration_id DESC LIMIT 1)"
+#define NO_LANDED "NULL, NULL"
+
 #define LOT_KEYS "p.gtin, p.sku, p.name_zh, p.name_en, NULL, NULL, l.code, l.expiry, l.declaration, l.origin, 0"
 
 /*
@@ -229,7 +266,7 @@ static void levels_sql(char *sql, size_t len, const ent_levels_query *q, int64_t
         snprintf(sql, len,
                  "SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, origin, 0, qty, products, lots, "
                  "       NULLIF(cost_currency, ''), uncosted, value_units, value_milli, 0, "
-                 "       qty || ':' || cost_currency || ':' || origin "
+                 "       qty || ':' || cost_currency || ':' || origin, " NO_LANDED " "
                  "FROM %s lots > 0 %s %s ORDER BY qty DESC, origin, cost_currency LIMIT ?5",
                  at_loc ? "stock_sum_location_origin WHERE location_id = ?2 AND" : "stock_sum_origin WHERE",
                  origin[0] ? "AND origin = ?3" : "",
@@ -242,7 +279,7 @@ static void levels_sql(char *sql, size_t len, const ent_levels_query *q, int64_t
         snprintf(sql, len,
                  "SELECT NULL, NULL, NULL, NULL, loc.code, loc.kind, NULL, NULL, NULL, NULL, 0, s.qty, s.products, "
                  "       s.lots, NULLIF(s.cost_currency, ''), s.uncosted, s.value_units, s.value_milli, 0, "
-                 "       '0:' || s.cost_currency || ':' || loc.code "
+                 "       '0:' || s.cost_currency || ':' || loc.code, " NO_LANDED " "
                  "FROM location loc JOIN %s s ON s.location_id = loc.id "
                  "WHERE s.lots > 0 %s %s %s ORDER BY loc.code, s.cost_currency LIMIT ?5",
                  origin[0] ? "stock_sum_location_origin" : "stock_sum_location_cur", origin[0] ? "AND s.origin = ?3" : "",
@@ -266,7 +303,7 @@ static void levels_sql(char *sql, size_t len, const ent_levels_query *q, int64_t
          * a balance there. */
         snprintf(sql, len,
                  "SELECT " LOT_KEYS ", %s, "
-                 "       s.product_id || ':' || COALESCE(s.expiry, '-') || ':' || s.code "
+                 "       s.product_id || ':' || COALESCE(s.expiry, '-') || ':' || s.code, " LANDED_COLS("s.lot_id") " "
                  "FROM stock_sum_lot s%s JOIN lot l ON l.id = s.lot_id JOIN product p ON p.id = s.product_id "
                  "WHERE s.qty > 0 %s %s %s "
                  "ORDER BY %s s.product_id, s.code LIMIT ?5",
@@ -291,7 +328,7 @@ static void levels_sql(char *sql, size_t len, const ent_levels_query *q, int64_t
                                      : "SELECT product_id FROM stock_sum_product WHERE qty > 0";
         snprintf(sql, len,
                  "SELECT " PRODUCT_KEYS ", " BALANCE_FIGURES ", "
-                 "       s.product_id || ':' || COALESCE(l.cost_currency, '') || ':' "
+                 "       s.product_id || ':' || COALESCE(l.cost_currency, '') || ':', " NO_LANDED " "
                  "FROM (%s%s ORDER BY product_id LIMIT %s) s "
                  /* the page's commodities first, then their balances
                   * (CROSS JOIN keeps that order: the other way round
@@ -344,12 +381,12 @@ static void levels_sql(char *sql, size_t len, const ent_levels_query *q, int64_t
         break;
     }
     snprintf(sql, len,
-             "SELECT %s, " BALANCE_FIGURES ", %s "
+             "SELECT %s, " BALANCE_FIGURES ", %s, %s "
              "FROM stock_balance b JOIN lot l ON l.id = b.lot_id JOIN product p ON p.id = b.product_id "
              "JOIN location loc ON loc.id = b.location_id "
              "WHERE b.qty > 0 %s %s %s %s %s "
              "GROUP BY %s, l.cost_currency %s ORDER BY %s, l.cost_currency LIMIT ?5",
-             keys, key, pid ? "AND b.product_id = ?1" : "", loc_id ? "AND b.location_id = ?2" : "",
+             keys, key, q->by == ENT_BY_LOT ? LANDED_COLS("l.id") : NO_LANDED, pid ? "AND b.product_id = ?1" : "", loc_id ? "AND b.location_id = ?2" : "",
              origin[0] ? "AND l.origin = ?3" : "", expiring ? "AND l.expiry <= ?4" : "", where_after, group,
              having_after, order);
 }
@@ -382,7 +419,7 @@ static int lots_at_location(ent_db *db, bool *walk, int64_t loc_id, int64_t limi
 int ent_stock_levels(ent_db *db, const ent_levels_query *q, ent_level_cb cb, void *ud)
 {
     int64_t pid = 0, loc_id = 0;
-    char origin[ENT_COUNTRY_SIZE] = "", sql[3072];
+    char origin[ENT_COUNTRY_SIZE] = "", sql[4096];
     int rc = ENT_OK;
     entx_ok(db);
     if (!entx_empty(q->product) && (rc = ent_product_id(db, &pid, NULL, q->product)) != ENT_OK)
@@ -405,6 +442,14 @@ int ent_stock_levels(ent_db *db, const ent_levels_query *q, ent_level_cb cb, voi
     if (q->low)
         return levels_low(db, q, pid, &k, cb, ud);
 
+    char store_cur[ENT_CURRENCY_SIZE] = "";
+    if (q->by == ENT_BY_LOT) {
+        ent_store *s = NULL;
+        if (ent_store_get(db, &s) == ENT_OK)
+            memcpy(store_cur, s->currency, sizeof store_cur);
+        ent_store_free(s);
+        entx_ok(db);
+    }
     bool lots_walk = false;
     if (q->by == ENT_BY_LOT && loc_id != 0 && pid == 0 && (rc = lots_at_location(db, &lots_walk, loc_id, q->limit)) != ENT_OK)
         return rc;
@@ -425,7 +470,7 @@ int ent_stock_levels(ent_db *db, const ent_levels_query *q, ent_level_cb cb, voi
     int sc;
     while (rc == ENT_OK && (sc = sqlite3_step(st)) == SQLITE_ROW) {
         ent_level row;
-        if ((rc = level_row(db, st, &row)) == ENT_OK)
+        if ((rc = level_row(db, st, store_cur, &row)) == ENT_OK)
             rc = cb(&row, ud);
     }
     if (rc == ENT_OK && sc != SQLITE_DONE)

@@ -5,7 +5,7 @@
  * edit. Writes run on the writer; the library records the user
  * (product_change, the location's added/changed by).
  */
-#define _GNU_SOURCE /* open_memstream, fmemopen */
+#define _GNU_SOURCE /* open_memstream */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -305,33 +305,17 @@ int route_catalog_export(struct req *r, json_t *body, const char *tail, struct r
     return 0;
 }
 
-static int run_import(ent_db *db, struct job *job, bool update)
-{
-    int64_t n = 0;
-    const char *text = job->arg;
-    if (xact_as(db, job) != 0)
-        return 0;
-    FILE *in = fmemopen((void *)text, strlen(text), "r");
-    if (in == NULL) {
-        reply_error(&job->reply, 500, "error", NULL, "out of memory");
-        return 0;
-    }
-    int rc = ent_product_import_csv(db, &n, in, update);
-    fclose(in);
-    xanswer(&job->reply, db, rc, 200, json_pack("{s:I}", "imported", (json_int_t)n));
-    return 0;
-}
-
 static int run_catalog_import(ent_db *db, ent_journal *j, struct job *job)
 {
     (void)j;
-    return run_import(db, job, false);
+    return xrun_csv(db, job, &(struct xcsv_import){.run_update = ent_product_import_csv, .count = "imported"});
 }
 
 static int run_catalog_update(ent_db *db, ent_journal *j, struct job *job)
 {
     (void)j;
-    return run_import(db, job, true);
+    return xrun_csv(db, job,
+                    &(struct xcsv_import){.run_update = ent_product_import_csv, .update = true, .count = "imported"});
 }
 
 int route_catalog_import(struct req *r, json_t *body, const char *tail, struct reply *out)
@@ -340,11 +324,7 @@ int route_catalog_import(struct req *r, json_t *body, const char *tail, struct r
     int64_t update;
     if (xarg_whole(r, "update", 0, 1, 0, &update, out) != 0)
         return 0;
-    if (memchr(r->body, '\0', r->len)) {
-        reply_error(out, 400, "malformed", NULL, "the CSV file holds a NUL byte");
-        return 0;
-    }
-    return xqueue_text(r, update ? run_catalog_update : run_catalog_import, out);
+    return xqueue_csv(r, update ? run_catalog_update : run_catalog_import, out);
 }
 
 /* ---- locations ----------------------------------------------------------- */

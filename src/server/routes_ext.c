@@ -1,5 +1,7 @@
 /* entrepot serve — helpers shared by the routes added with the catalogue,
  * counts, reports, journal and store routes (routes_ext.h). */
+#define _GNU_SOURCE /* fmemopen */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -91,6 +93,32 @@ int xqueue_text(struct req *r, int (*run)(ent_db *, ent_journal *, struct job *)
     copy[r->len] = '\0';
     if (srv_queue_write(r, run, copy, free) < 0)
         reply_error(out, 500, "error", NULL, "out of memory");
+    return 0;
+}
+
+int xqueue_csv(struct req *r, int (*run)(ent_db *, ent_journal *, struct job *), struct reply *out)
+{
+    if (memchr(r->body, '\0', r->len)) {
+        reply_error(out, 400, "malformed", NULL, "the CSV file holds a NUL byte");
+        return 0;
+    }
+    return xqueue_text(r, run, out);
+}
+
+int xrun_csv(ent_db *db, struct job *job, const struct xcsv_import *how)
+{
+    int64_t n = 0;
+    const char *text = job->arg;
+    if (xact_as(db, job) != 0)
+        return 0;
+    FILE *in = fmemopen((void *)text, strlen(text), "r");
+    if (in == NULL) {
+        reply_error(&job->reply, 500, "error", NULL, "out of memory");
+        return 0;
+    }
+    int rc = how->run ? how->run(db, &n, in) : how->run_update(db, &n, in, how->update);
+    fclose(in);
+    xanswer(&job->reply, db, rc, 200, json_pack("{s:I}", how->count, (json_int_t)n));
     return 0;
 }
 

@@ -4,6 +4,9 @@
 #ifndef ENTREPOT_ROUTES_EXT_H
 #define ENTREPOT_ROUTES_EXT_H
 
+#include <stdbool.h>
+#include <stdio.h>
+
 #include "server.h"
 
 /* A whole number from a query parameter (min..max); def when absent. -1
@@ -26,6 +29,19 @@ const char *xtail(struct job *job);
 /* Queues run with a copy of the request's raw body (job->arg: a NUL
  * terminated string); 0. */
 int xqueue_text(struct req *r, int (*run)(ent_db *, ent_journal *, struct job *), struct reply *out);
+/* Queues run with the request's CSV text (xqueue_text), refusing a NUL byte
+ * (400) before the writer sees it: 0. */
+int xqueue_csv(struct req *r, int (*run)(ent_db *, ent_journal *, struct job *), struct reply *out);
+/* A CSV import on the writer, of the text xqueue_csv queued, as the job's
+ * user: the library's import reads it as a FILE; answers {count: n}. One of
+ * run and run_update is set. */
+struct xcsv_import {
+    int (*run)(ent_db *db, int64_t *n, FILE *in);
+    int (*run_update)(ent_db *db, int64_t *n, FILE *in, bool update);
+    bool update;       /* given to run_update */
+    const char *count; /* the answer's key: "imported", "rows" */
+};
+int xrun_csv(ent_db *db, struct job *job, const struct xcsv_import *how);
 /* Answers rc: the library's failure, or status with json. */
 void xanswer(struct reply *out, ent_db *db, int rc, int status, json_t *json);
 

@@ -10,7 +10,6 @@
  * types them ("24.00", "7.712345"): the library parses them in the right
  * currency. Counts (packs, units, lead days) are JSON whole numbers.
  */
-#define _GNU_SOURCE /* fmemopen */
 #include <stdio.h>
 #include <string.h>
 
@@ -188,58 +187,29 @@ int route_supplier_item_remove(struct req *r, json_t *body, const char *tail, st
 
 /* ---- CSV imports: suppliers, supplier items, rates ------------------------ */
 
-enum import_kind { IMPORT_SUPPLIERS, IMPORT_SUPPLIERS_UPDATE, IMPORT_ITEMS, IMPORT_RATES };
-
-static int run_import(ent_db *db, struct job *job, enum import_kind kind)
-{
-    int64_t n = 0;
-    const char *text = job->arg;
-    if (xact_as(db, job) != 0)
-        return 0;
-    FILE *in = fmemopen((void *)text, strlen(text), "r");
-    if (in == NULL) {
-        reply_error(&job->reply, 500, "error", NULL, "out of memory");
-        return 0;
-    }
-    int rc = kind == IMPORT_ITEMS   ? ent_supplier_item_import_csv(db, &n, in)
-             : kind == IMPORT_RATES ? ent_rate_import_csv(db, &n, in)
-                                    : ent_supplier_import_csv(db, &n, in, kind == IMPORT_SUPPLIERS_UPDATE);
-    fclose(in);
-    xanswer(&job->reply, db, rc, 200, json_pack("{s:I}", "imported", (json_int_t)n));
-    return 0;
-}
-
 static int run_import_suppliers(ent_db *db, ent_journal *j, struct job *job)
 {
     (void)j;
-    return run_import(db, job, IMPORT_SUPPLIERS);
+    return xrun_csv(db, job, &(struct xcsv_import){.run_update = ent_supplier_import_csv, .count = "imported"});
 }
 
 static int run_import_suppliers_update(ent_db *db, ent_journal *j, struct job *job)
 {
     (void)j;
-    return run_import(db, job, IMPORT_SUPPLIERS_UPDATE);
+    return xrun_csv(db, job,
+                    &(struct xcsv_import){.run_update = ent_supplier_import_csv, .update = true, .count = "imported"});
 }
 
 static int run_import_items(ent_db *db, ent_journal *j, struct job *job)
 {
     (void)j;
-    return run_import(db, job, IMPORT_ITEMS);
+    return xrun_csv(db, job, &(struct xcsv_import){.run = ent_supplier_item_import_csv, .count = "imported"});
 }
 
 static int run_import_rates(ent_db *db, ent_journal *j, struct job *job)
 {
     (void)j;
-    return run_import(db, job, IMPORT_RATES);
-}
-
-static int queue_csv(struct req *r, int (*run)(ent_db *, ent_journal *, struct job *), struct reply *out)
-{
-    if (memchr(r->body, '\0', r->len)) {
-        reply_error(out, 400, "malformed", NULL, "the CSV file holds a NUL byte");
-        return 0;
-    }
-    return xqueue_text(r, run, out);
+    return xrun_csv(db, job, &(struct xcsv_import){.run = ent_rate_import_csv, .count = "imported"});
 }
 
 /* POST suppliers/import[?update=1] (text/csv) */
@@ -249,21 +219,21 @@ int route_supplier_import(struct req *r, json_t *body, const char *tail, struct 
     int64_t update;
     if (xarg_whole(r, "update", 0, 1, 0, &update, out) != 0)
         return 0;
-    return queue_csv(r, update ? run_import_suppliers_update : run_import_suppliers, out);
+    return xqueue_csv(r, update ? run_import_suppliers_update : run_import_suppliers, out);
 }
 
 /* POST supplier-items/import (text/csv) */
 int route_supplier_item_import(struct req *r, json_t *body, const char *tail, struct reply *out)
 {
     (void)body, (void)tail;
-    return queue_csv(r, run_import_items, out);
+    return xqueue_csv(r, run_import_items, out);
 }
 
 /* POST rates/import (text/csv) */
 int route_rate_import(struct req *r, json_t *body, const char *tail, struct reply *out)
 {
     (void)body, (void)tail;
-    return queue_csv(r, run_import_rates, out);
+    return xqueue_csv(r, run_import_rates, out);
 }
 
 /* ---- purchase orders ------------------------------------------------------ */

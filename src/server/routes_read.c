@@ -245,6 +245,9 @@ static int add_level(const ent_level *l, void *ud)
     if (x->costs) {
         json_object_set_new(o, "value", l->cost_currency ? json_integer(l->value) : json_null());
         json_object_set_new(o, "cost_currency", jstr(l->cost_currency));
+        /* by lot: the on-hand units at the landed cost, in the store's
+         * currency (minor units); null when not worked out or not a lot row */
+        json_object_set_new(o, "landed_value", l->landed ? json_integer(l->landed_value) : json_null());
     }
     json_array_append_new(x->rows, o);
     json_decref(x->last_key);

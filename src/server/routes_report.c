@@ -4,7 +4,6 @@
  * with the peak hours; and the door counters' CSV import (right
  * "settings": the store's own data feeds, a manager's).
  */
-#define _GNU_SOURCE /* fmemopen */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,27 +108,11 @@ int route_report_flow(struct req *r, json_t *body, const char *tail, struct repl
 static int run_flow_import(ent_db *db, ent_journal *j, struct job *job)
 {
     (void)j;
-    int64_t n = 0;
-    const char *text = job->arg;
-    if (xact_as(db, job) != 0)
-        return 0;
-    FILE *in = fmemopen((void *)text, strlen(text), "r");
-    if (in == NULL) {
-        reply_error(&job->reply, 500, "error", NULL, "out of memory");
-        return 0;
-    }
-    int rc = ent_flow_import_csv(db, &n, in);
-    fclose(in);
-    xanswer(&job->reply, db, rc, 200, json_pack("{s:I}", "rows", (json_int_t)n));
-    return 0;
+    return xrun_csv(db, job, &(struct xcsv_import){.run = ent_flow_import_csv, .count = "rows"});
 }
 
 int route_flow_import(struct req *r, json_t *body, const char *tail, struct reply *out)
 {
     (void)body, (void)tail;
-    if (memchr(r->body, '\0', r->len)) {
-        reply_error(out, 400, "malformed", NULL, "the CSV file holds a NUL byte");
-        return 0;
-    }
-    return xqueue_text(r, run_flow_import, out);
+    return xqueue_csv(r, run_flow_import, out);
 }

@@ -142,6 +142,19 @@ txt=$(pdftotext -layout "$WORK/po.pdf" - 2>&1)
 for want in "采购订单" "Purchase order" "PO-000002" "日本食品" "2×24" "4800" "合计 Total: 4800 JPY"; do
     [[ "$txt" == *"$want"* ]] && ok || fail "order PDF lacks '$want': $txt"
 done
+# Both names for the supplier abroad: the supplier's and the commodity's English under the Chinese,
+# the status in both languages, the store's address and phone for the delivery.
+expect 0 "changed" -- store edit --address "上海市浦东新区日京路 88 号" --phone "+86 21 5868 0000" --user 王经理
+expect 0 "order PO-000003" -- purchase new BIO-FR
+expect 0 "set" -- purchase line PO-000003 OIL-1 --packs 1 --units 1
+expect 0 "wrote" -- purchase pdf PO-000003 --out "$WORK/po3.pdf"
+txt=$(pdftotext -layout "$WORK/po3.pdf" - 2>&1)
+for want in "Bio France SARL" "橄榄油" "Olive oil" "草稿 draft" "日京路 88 号" "+86 21 5868 0000" "1×6"; do
+    [[ "$txt" == *"$want"* ]] && ok || fail "order PDF lacks '$want': $txt"
+done
+expect 0 "sent" -- purchase send PO-000003
+expect 0 "set" -- purchase line PO-000003 OIL-1 --packs 1 --units 2
+jqtrue "one pack, one unit: singular in the history" '.[-1].change | endswith("1 pack of 6 + 2 units at 31.50 EUR, was 1 pack of 6 + 1 unit at 31.50 EUR")' -- --json purchase history PO-000003
 refused 2 "no purchase order 'PO-404'" -- purchase pdf PO-404 --out "$WORK/x.pdf"
 [ ! -e "$WORK/x.pdf" ] && ok || fail "a PDF was written for an unknown order"
 refused 2 "is the database" -- purchase pdf PO-000002 --out "$ENTREPOT_DB"
@@ -394,5 +407,17 @@ done
 jqtrue "report margin by supplier" '(.[] | select(.key == "BIO-FR") | .margin == "23.00")' -- --json report margin --by supplier --from 2026-12-02
 refused 2 "margins by 'colour': by commodity, origin or supplier" -- report margin --by colour
 refused 2 "report margin covers the whole store: leave out --counter" -- report margin --counter C1
+# Stock levels by lot in yuan beside the foreign cost: MUG-9's lot M2 has 8 of its 10 landed units left,
+# 85.00 x 8 / 10 = 68.00 CNY (8.00 EUR); CUP-9's M1 was bought in CNY, 17 x 10.00 = 170.00; BOWL-9's M3 is
+# in USD and never landed: no value in yuan. The footer adds the two: 238.00 CNY.
+jqtrue "levels by lot in yuan" '(.[] | select(.lot == "M2") | .on_hand == 8 and .value == "8.00" and .currency == "EUR" and .landed == "68.00") and
+    (.[] | select(.lot == "M1") | .landed == "170.00") and (.[] | select(.lot == "M3") | .landed == null)' -- --json stock levels --by lot
+expect 0 "landed 238.00 CNY (2 lots)" -- stock levels --by lot
+expect 0 "68.00" -- stock levels --by lot --product MUG-9
+# A return counts against the margin of the day it is made: one more MUG-9 sold and given back, 20.00 revenue and 8.50 cost
+# less: sold 3, returned 1, the same as the 2 sold before (a return counted positive would give 4 units).
+receipt=$("$ENTREPOT" --json sale --counter C1 --cashier 王芳 --pay cash "MUG-9*1" | jq -r .receipt)
+expect 0 "" -- return "$receipt" "MUG-9" --counter C1 --cashier 王芳 --reason "broken handle"
+jqtrue "margin after a return" '(.[] | select(.key == "MUG-9") | .units == 2 and .revenue == "40.00" and .landed_cost == "17.00" and .margin == "23.00")' -- --json purchase margin --from 2026-12-02
 unset ENTREPOT_NOW
 finish

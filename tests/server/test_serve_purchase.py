@@ -148,6 +148,13 @@ refused("POST", "purchases/lines", {"order": "PO-999999", "product": L.COLA, "pa
 refused("POST", "purchases/lines", {"order": po, "packs": 1}, M, 422, "invalid", "product")
 refused("DELETE", f"purchases/lines?order={po}", None, M, 422, "invalid", "product")
 refused("DELETE", f"purchases/lines?order={po}&product={L.PEN}", None, M, 404)
+# a retired commodity: still on the supplier's list, but no longer ordered nor listed again
+L.cli("product", "add", "--sku", "OLD-1", "--name-zh", "旧茶", "--price", "1.00")
+ok("POST", "supplier-items", {"supplier": "BIO-FR", "product": "OLD-1", "pack_size": 6, "last_price": "3.00"}, M)
+L.cli("product", "retire", "OLD-1")
+refused("POST", "purchases/lines", {"order": po, "product": "OLD-1", "packs": 1}, M, 409, "refused", "retired")
+refused("POST", "supplier-items", {"supplier": "BIO-FR", "product": "OLD-1", "pack_size": 12}, M, 409, "refused",
+        "retired")
 refused("POST", "purchases", {"supplier": "NOPE"}, M, 404, "not_found", "NOPE")
 refused("POST", "purchases", {"supplier": "BIO-FR", "expected": "2020-01-01"}, M, 422, "invalid")
 refused("POST", "purchases", {"supplier": "BIO-FR", "expected": "2026-02-30"}, M, 422, "invalid")
@@ -270,6 +277,13 @@ check(len(row) == 1 and row[0]["units"] == 2 and money(row[0]["landed_cost"]) ==
       money(row[0]["margin"]) == money(row[0]["revenue"]) - cost and row[0]["uncosted_units"] == 0,
       f"the margin by supplier (landed cost {cost}): {b}")
 refused("GET", "margins?by=colour", None, AUD, 422, "invalid")
+
+# ---- stock levels by lot in yuan: the units left at the landed cost, beside the foreign cost
+b = ok("GET", "stock?by=lot", None, M)
+row = [r for r in b["levels"] if r["lot"] == "M1"]
+check(len(row) == 1 and row[0]["cost_currency"] == "EUR" and
+      row[0]["landed_value"] == half_up(Fraction(want["M1"]["landed"] * row[0]["qty"], 48)),
+      f"M1's landed value ({want['M1']['landed']} x on hand / 48): {row}")
 
 srv.stop()
 L.finish()

@@ -90,7 +90,7 @@ async function ordersView(box, act, open) {
       t("buy.created")], r.orders.map((o) => el("tr", {},
       el("td", {}, el("button.small", { type: "button", "data-order": o.number, onclick: () => openOrder(o.number) },
         o.number)),
-      el("td", {}, `${o.supplier_name} (${o.supplier})`), el("td", {}, t("buy.st_" + o.status)),
+      el("td", {}, `${o.supplier_name} (${o.supplier})`), el("td", {}, badge(o.status)),
       el("td.num", {}, o.lines), el("td.num", {}, `${o.total} ${o.currency}`), el("td", {}, o.created_at.slice(0, 10))))));
   }
   async function openOrder(number) {
@@ -114,6 +114,11 @@ async function ordersView(box, act, open) {
     detail);
   await loadOrders();
   if (open) await openOrder(open);
+}
+
+// An order's status as a coloured pill, the same words as the filter.
+function badge(status) {
+  return el(`span.st.st-${status}`, {}, t("buy.st_" + status));
 }
 
 async function orderDetail(box, act, number, reload) {
@@ -154,10 +159,10 @@ async function orderDetail(box, act, number, reload) {
   const step = (what, done) => async () => {
     if (await act(() => api("POST", "purchases/" + what, { order: o.number }), done)) await again();
   };
-  const pdf = el("a", { id: "buy-pdf", href: `/api/v1/purchases/pdf/${encodeURIComponent(o.number)}`, target: "_blank",
+  const pdf = el("a.button", { id: "buy-pdf", href: `/api/v1/purchases/pdf/${encodeURIComponent(o.number)}`, target: "_blank",
     rel: "noopener" }, t("buy.pdf"));
   box.replaceChildren(el("section.card", { id: "buy-order-card" },
-    el("div.row.between", {}, el("h2", {}, `${o.number} · ${o.supplier_name} (${o.supplier}) · ${t("buy.st_" + o.status)}`),
+    el("div.row.between", {}, el("h2", {}, `${o.number} · ${o.supplier_name} (${o.supplier}) `, badge(o.status)),
       el("strong", { id: "buy-order-total" }, `${o.total} ${o.currency}`)),
     table([t("buy.product"), t("buy.pack_size"), t("buy.packs"), t("buy.units"), t("buy.price"), t("buy.value"),
       t("buy.received"), ""], rows),

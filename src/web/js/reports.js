@@ -1,5 +1,6 @@
 // 报表: stock by origin country (an SVG bar chart drawn here), low stock and
-// lots expiring soon, each with its CSV.
+// lots expiring soon, each with its CSV; the margins on the lots sold (landed
+// cost, by commodity, origin or supplier).
 import { t, api, el, svg, csvDownload, money } from "./core.js";
 
 // Horizontal bars: one row per label, the value written at the bar's end.
@@ -35,7 +36,7 @@ export function lineChart(hours, series, id) {
   });
   series.forEach((ser, k) => {
     s.append(svg("polyline", { points: ser.values.map((v, i) => `${x(i)},${y(v)}`).join(" "), class: `ln s${k}` }));
-    ser.values.forEach((v, i) => s.append(svg("circle", { cx: x(i), cy: y(v), r: 3.5, class: `pt s${k}` })));
+    ser.values.forEach((v, i) => s.append(svg("circle", { cx: x(i), cy: y(v), r: 3.5, class: `pt s${k}`, "data-hour": hours[i] })));
   });
   const legend = el("p.legend", {}, series.map((ser, k) => el(`span.key.s${k}`, {}, ser.label)));
   return el("div", {}, s, legend);
@@ -47,6 +48,35 @@ const PAGE = 50;
 
 function isoDate(d) {
   return d.toISOString().slice(0, 10);
+}
+
+// Margins since a day: revenue less tax, the landed cost of the lots sold and
+// the margin, as the server worked them out (decimal text: no sums here).
+// The grouping is chosen in place; the CSV holds the rows shown.
+function marginCard(since) {
+  const by = el("select", { id: "rep-margin-by", "aria-label": t("reports.margin_by") },
+    ["commodity", "origin", "supplier"].map((b) => el("option", { value: b }, t(`reports.margin_by_${b}`))));
+  const box = el("div", { id: "rep-margin-rows" });
+  const heads = () => [t(`reports.margin_by_${by.value}`), t("reports.units"), t("reports.revenue"),
+    t("reports.landed_cost"), t("reports.margin_col"), t("reports.uncosted")];
+  let data = [];
+  const load = async () => {
+    const r = await api("GET", `margins?by=${by.value}&from=${since}`);
+    const label = (m) => (m.key ? (m.name ? `${m.name} ${m.key}` : m.key) : t("reports.margin_none"));
+    data = r.margins.map((m) => [label(m), m.units, m.revenue, m.landed_cost, m.margin, m.uncosted_units]);
+    box.replaceChildren(data.length ? el("div.scroll", {}, el("table", {},
+      el("thead", {}, el("tr", {}, heads().map((h, i) => el(i ? "th.num" : "th", {}, h)))),
+      el("tbody", {}, r.margins.map((m, k) => el(`tr${m.margin.startsWith("-") ? ".bad" : ""}`, {},
+        data[k].map((c, i) => el(i ? "td.num" : "td", {}, i >= 2 && i <= 4 ? `${c} ${m.currency}` : String(c))))))))
+      : el("p.muted", {}, t("reports.none")));
+  };
+  by.addEventListener("change", load);
+  const card = el("section.card", { id: "rep-margin" },
+    el("div.row.between", {}, el("h2", {}, t("reports.margin")),
+      el("div.row", {}, by, el("button", { type: "button", onclick: () => csvDownload(`margin-${by.value}.csv`, heads(), data) },
+        t("reports.csv")))),
+    el("p.muted", {}, t("reports.margin_note")), box);
+  return { card, load };
 }
 
 export async function reportsPage(view) {
@@ -62,6 +92,8 @@ export async function reportsPage(view) {
     api("GET", `stock/expiring?before=${expBefore}&limit=${PAGE}`),
   ]);
   const today = isoDate(new Date());
+  const margins = marginCard(since);
+  await margins.load();
   const origins = {};
   for (const l of byOrigin.levels) origins[l.origin || "—"] = (origins[l.origin || "—"] || 0) + l.qty;
   const rows = Object.entries(origins).map(([label, value]) => ({ label, value })).sort((a, b) => b.value - a.value);
@@ -125,6 +157,7 @@ export async function reportsPage(view) {
       el("section.card", { id: "rep-counter" }, el("h2", {}, t("reports.by_counter")), barChart(bars(counters), "chart-counter")),
       el("section.card", { id: "rep-cashier" }, el("h2", {}, t("reports.by_cashier")), barChart(bars(cashiers), "chart-cashier"))),
     el("section.card", { id: "rep-origin" }, el("h2", {}, t("reports.by_origin")), barChart(rows, "chart-origin")),
+    margins.card,
     el("div.two", {},
       section(t("reports.low"), "rep-low", [t("counter.item"), "GTIN", t("stock.qty")],
         { path: `stock/low?limit=${PAGE}`, first: low, cells: (l) => [name(l), l.gtin || l.sku || "", l.qty] }),
