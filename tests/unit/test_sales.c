@@ -837,7 +837,7 @@ static void migration_8(void **state)
         /* search keys */
         "DROP TABLE product_key; DROP TABLE search_pending;"
         /* kept baskets */
-        "DROP TABLE basket_line; DROP TABLE basket;"
+        "DROP TABLE basket_payment; DROP TABLE basket_line; DROP TABLE basket;"
         /* purchasing */
         "DROP TABLE landed_lot; DROP TABLE declaration; DROP TABLE exchange_rate; DROP TABLE purchase_change; DROP TABLE purchase_line; DROP TABLE purchase_order; DROP TABLE supplier_item; DROP TABLE supplier;"
         /* on-hand per lot and per origin (schema 18) */
