@@ -33,14 +33,24 @@ function beep() {
   } catch (e) { /* no sound device */ }
 }
 
-// The words for a refusal: the catalogue's for its code (in the context's
-// words first: "err.code.scan.not_found" before "err.code.not_found"), the
-// server's message as the detail; the server's text alone for a code the
-// catalogue does not know.
+// The words for a refusal, all from the catalogue in the page's language:
+// the context's words first ("err.code.scan.not_found" before
+// "err.code.not_found"), then the code's words with the refusal's facts
+// (err.code.expired.facts: lot, expiry; no_stock: on_hand, asked; the answer's
+// error.facts) when the answer carries every value they name, then the
+// code's plain words. Words with values stand alone; plain words keep the
+// server's English message beside them as the detail; a code the catalogue
+// does not know shows the server's text.
 export function refusal(e, ctx, vars) {
-  const keys = [`err.code.${ctx}.${e.code}`, `err.code.${e.code}`];
   if (e.status === 0) return { text: e.message, detail: "" };
-  for (const k of keys) if (k in state.msgs) return { text: fmt(k, vars), detail: e.message };
+  const v = { ...(e.facts || {}), ...(vars || {}) };
+  const keys = [`err.code.${ctx}.${e.code}`, `err.code.${e.code}.facts`, `err.code.${e.code}`];
+  for (const k of keys) {
+    if (!(k in state.msgs)) continue;
+    const text = fmt(k, v);
+    if (/\{\w+\}/.test(text)) continue; // a value the answer did not carry
+    return { text, detail: /\{\w+\}/.test(t(k)) ? "" : e.message };
+  }
   return { text: e.message, detail: "" };
 }
 
