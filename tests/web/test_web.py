@@ -200,6 +200,11 @@ try:
     check(not drv.find_elements(By.ID, "cat-q"), "the cashier gets no catalogue page")
     drv.get(BASE + "#/counter")
     scan = by("#scan")
+    # the page gives the scan field the focus once its basket is open (a scan before that would have no basket)
+    try:
+        wait.until(lambda d: d.switch_to.active_element == scan)
+    except TimeoutException:
+        pass
     check(drv.switch_to.active_element == scan, "the scan field has the focus")
 
     def lines_n(n):
@@ -256,10 +261,15 @@ try:
     by("#pay-amount").send_keys("20.00")
     by("#pay-add").click()
     check(text_in("#pays", "20.00"), "the first payment is listed")
-    Select(by("#pay-method")).select_by_value("cash")
-    by("#pay-amount").send_keys("100")
-    by("#pay-add").click()
+    # the second from the keyboard alone: Enter in the empty scan field, ↑ to cash, 100, + adds it
+    drv.switch_to.active_element.send_keys(Keys.ESCAPE)
+    check(drv.switch_to.active_element.get_attribute("id") == "scan", "Esc goes back to the scan field")
+    drv.switch_to.active_element.send_keys(Keys.ENTER)
+    check(drv.switch_to.active_element.get_attribute("id") == "pay-amount", "Enter in the empty scan field: the amount")
+    drv.switch_to.active_element.send_keys(Keys.ARROW_UP + "100+")
     check(text_in("#pays", "100.00"), "the cash is listed")
+    check(by("#pay-method").get_attribute("value") == "cash" and by("#pay-amount").get_attribute("value") == "",
+          "↑ chose cash, + added it and emptied the field")
     drv.refresh()
     lines_n(2)
     check(text_in("#pays", "20.00") and text_in("#pays", "100.00"), "the payments added survive a reload")

@@ -571,7 +571,30 @@ export async function counterPage(view) {
     actions[e.key]();
   };
   document.addEventListener("keydown", onKey);
-  amount.addEventListener("keydown", (e) => { if (e.key === "Enter") { e.preventDefault(); pay(); } });
+  // The amount field's keys (Enter in an empty scan field comes here): Enter
+  // pays, + adds the amount as one payment of a split, ↑↓ change the
+  // method, Delete (the field empty) takes the last payment added back, Esc
+  // goes back to the scan field.
+  amount.addEventListener("keydown", (e) => {
+    const pays = (basket && basket.payments) || [];
+    if (e.key === "Enter") {
+      e.preventDefault();
+      pay();
+    } else if (e.key === "+") {
+      e.preventDefault();
+      addPay.click();
+    } else if (e.key === "ArrowUp" || e.key === "ArrowDown") {
+      e.preventDefault();
+      const n = method.options.length;
+      method.selectedIndex = (method.selectedIndex + (e.key === "ArrowUp" ? n - 1 : 1)) % n;
+    } else if (e.key === "Delete" && !amount.value && pays.length) {
+      e.preventDefault();
+      call("DELETE", `/payments/${pays[pays.length - 1].n}`, undefined, "payment");
+    } else if (e.key === "Escape") {
+      e.preventDefault();
+      scan.focus();
+    }
+  });
   station.addEventListener("change", async () => {
     counterId = station.value.trim() || "C1";
     try { localStorage.setItem("ent.counter", counterId); } catch (e) { /* private mode */ }
@@ -594,7 +617,8 @@ export async function counterPage(view) {
       el("p.keys.muted", { id: "keys" }, hint("↑↓"), ` ${t("counter.k_select")} `, hint(KEYS.qty), ` ${t("counter.qty")} `,
         hint(KEYS.discount), ` ${t("counter.discount")} `, hint(KEYS.price), ` ${t("counter.price_btn")} `,
         hint("Delete"), ` ${t("counter.remove")} `, hint(KEYS.returns), ` ${t("counter.returns")} `,
-        hint(KEYS.clear), ` ${t("counter.clear")} `, hint(KEYS.pay), ` ${t("counter.checkout")}`)),
+        hint(KEYS.clear), ` ${t("counter.clear")} `, hint(KEYS.pay), ` ${t("counter.checkout")} `,
+        hint("Enter"), ` ${t("counter.k_amount")} `, hint("+"), ` ${t("counter.add_pay")}`)),
     el("section.card.pay", {}, sum,
       el("h2", {}, t("counter.pay")), printerSel,
       el("div.row", {}, method, amount), addPay, payList,
