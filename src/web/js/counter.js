@@ -176,7 +176,7 @@ export async function counterPage(view) {
   }
   function refused(e, ctx, vars) {
     const r = refusal(e, ctx, vars);
-    say("bad", `${t("counter.refused")}: ${r.text}`, r.detail);
+    say("bad", `${t("counter.refused")}${state.lang === "zh" ? "：" : ": "}${r.text}`, r.detail);
     beep();
   }
 
