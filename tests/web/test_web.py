@@ -277,6 +277,7 @@ try:
           "both payments, in order")
     shot("counter-payments", 1920)
     width(1920, 1000)
+    Select(by("#paper")).select_by_value("58")  # a 58 mm receipt: 32 columns
     by("#checkout").click()
     by("#receipt-text")
     check(L.query("SELECT method, amount, tendered FROM sale_pay ORDER BY method") == [("card", 2000, 2000), ("cash", 4734, 10000)],
@@ -290,11 +291,14 @@ try:
     check(text_in("#receipt-printed", "C1"), "the copy is printed too")
     receipt = by("#receipt-text").text
     check("榛子可可酱" in receipt and "67.34" in receipt and "supervisor.1" in receipt, f"the receipt: {receipt[:400]}")
+    wide = max(sum(2 if ord(ch) > 0x2e80 else 1 for ch in ln) for ln in receipt.splitlines())
+    check(wide <= 32 and "p58" in by("#receipt").get_attribute("class"), f"58 mm paper: at most 32 columns ({wide})")
     pdf = by("#receipt-pdf").get_attribute("href")
-    check("format=pdf" in pdf, f"the PDF receipt link: {pdf}")
+    check("format=pdf" in pdf and "columns=32" in pdf, f"the PDF receipt link: {pdf}")
     st = drv.execute_async_script(
         "fetch(arguments[0]).then(r => arguments[1](r.status + ' ' + r.headers.get('content-type')), () => arguments[1]('x'))", pdf)
     check(st == "200 application/pdf", f"the PDF receipt with the session: {st}")
+    Select(by("#paper")).select_by_value("80")  # back to 80 mm for the rest
     check(len(drv.find_elements(By.CSS_SELECTOR, "li.line")) == 0, "the basket is empty after the sale")
     check(L.query("SELECT count(*) FROM sale") == [(1,)], "one sale in the database")
     check(L.query("SELECT approved_by, discount FROM sale_line WHERE approved_by IS NOT NULL") == [("supervisor.1", 1596)],
@@ -688,10 +692,12 @@ try:
     by("#chart-origin rect")
     bars = drv.find_elements(By.CSS_SELECTOR, "#chart-origin rect")
     labels = [e.text for e in drv.find_elements(By.CSS_SELECTOR, "#chart-origin text.lbl")]
-    check(len(bars) >= 4 and "IT" in labels and "GB" in labels, f"stock chart bars {len(bars)} {labels}")
+    keys = [e.get_attribute("data-key") for e in drv.find_elements(By.CSS_SELECTOR, "#chart-origin text.lbl")]
+    check(len(bars) >= 4 and "意大利" in labels and "英国" in labels and "IT" in keys and "GB" in keys,
+          f"stock chart bars {len(bars)}, by country name: {labels} {keys}")
     by("#chart-sales-origin rect")
     labels = [e.text for e in drv.find_elements(By.CSS_SELECTOR, "#chart-sales-origin text.lbl")]
-    check("IT" in labels and "GB" in labels, f"sales by origin: {labels}")
+    check("意大利" in labels and "英国" in labels, f"sales by origin, by country name: {labels}")
     check(text_in("#chart-sales-origin", "31.92"), "the sales amount by origin: IT 63.84 sold less 31.92 returned")
     check(text_in("#chart-cashier", "wang"), "sales by cashier")
     ticks = [e.text for e in drv.find_elements(By.CSS_SELECTOR, "#chart-flow text.val")]

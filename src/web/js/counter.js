@@ -14,9 +14,12 @@ let counterId = "C1";
 let basket = null;
 let sel = 0; // the selected line's index (keys act on it)
 let printerName = null; // a receipt printer of the server, or "" for the browser's print dialog
+let paper = "80"; // the receipt's paper width in mm: 80 (48 columns) or 58 (32 columns)
 
 try { counterId = localStorage.getItem("ent.counter") || "C1"; } catch (e) { /* private mode */ }
 try { printerName = localStorage.getItem("ent.printer"); } catch (e) { /* private mode */ }
+try { paper = localStorage.getItem("ent.paper") === "58" ? "58" : "80"; } catch (e) { /* private mode */ }
+const columns = () => (paper === "58" ? 32 : 48);
 
 function fmt(key, vars) {
   return t(key).replace(/\{(\w+)\}/g, (m, k) => (vars && k in vars ? String(vars[k]) : m));
@@ -164,6 +167,13 @@ export async function counterPage(view) {
   const printerSel = el("select", { id: "printer", "aria-label": t("counter.printer"), hidden: !printers.length },
     el("option", { value: "" }, t("counter.printer_browser")),
     printers.map((p) => el("option", { value: p, selected: p === printerName }, `${t("counter.printer")} ${p}`)));
+  // the receipt's paper: 80 or 58 mm, for the receipt printer and the browser's print dialog alike
+  const paperSel = el("select", { id: "paper", "aria-label": t("counter.paper") },
+    ["80", "58"].map((w) => el("option", { value: w, selected: w === paper }, `${t("counter.paper")} ${w} mm`)));
+  paperSel.addEventListener("change", () => {
+    paper = paperSel.value;
+    try { localStorage.setItem("ent.paper", paper); } catch (e) { /* private mode */ }
+  });
   printerSel.addEventListener("change", () => {
     printerName = printerSel.value;
     try { localStorage.setItem("ent.printer", printerName); } catch (e) { /* private mode */ }
@@ -354,7 +364,7 @@ export async function counterPage(view) {
 
   async function printCopy(r, out) {
     try {
-      await api("POST", `sales/${encodeURIComponent(r.receipt)}/print`, { printer: printerName, columns: 48 });
+      await api("POST", `sales/${encodeURIComponent(r.receipt)}/print`, { printer: printerName, columns: columns() });
       notice(out, "good", fmt("counter.printed", { printer: printerName }));
     } catch (e) {
       const x = refusal(e, "print");
@@ -364,7 +374,7 @@ export async function counterPage(view) {
   }
 
   function showReceipt(r, title) {
-    const pdf = `/api/v1/sales/${encodeURIComponent(r.receipt)}/receipt?format=pdf&columns=48`;
+    const pdf = `/api/v1/sales/${encodeURIComponent(r.receipt)}/receipt?format=pdf&columns=${columns()}`;
     const printed = el("p.notice", { id: "receipt-printed", hidden: true, role: "status" });
     if (r.printed) notice(printed, "good", fmt("counter.printed", { printer: r.printed.printer }));
     else if (r.print_error) { notice(printed, "bad", `${t("counter.print_failed")} — ${r.print_error}`); beep(); }
@@ -376,6 +386,7 @@ export async function counterPage(view) {
         printerName ? el("button", { type: "button", id: "print-copy", onclick: () => printCopy(r, printed) },
           fmt("counter.print_copy", { printer: printerName })) : null,
         el("button.primary", { type: "button", id: "next", onclick: () => { receipt.hidden = true; scan.focus(); } }, t("counter.next"))));
+    receipt.classList.toggle("p58", paper === "58"); // printed on a 58 mm page (app.css)
     receipt.hidden = false;
     receipt.scrollIntoView({ block: "start" });
     receipt.querySelector("#next").focus({ preventScroll: true });
@@ -388,7 +399,7 @@ export async function counterPage(view) {
     const pays = (basket.payments || []).map((p) => ({ method: p.method, amount: p.amount }));
     if (row.amount || !pays.length) pays.push(row);
     try {
-      const r = await api("POST", pathOf("/pay"), { payments: pays, columns: 48, printer: printerName || undefined });
+      const r = await api("POST", pathOf("/pay"), { payments: pays, columns: columns(), printer: printerName || undefined });
       const paid = pays.reduce((s, p) => s + p.amount, 0);
       const change = pays.every((p) => p.amount > 0) ? paid - r.total : 0;
       amount.value = "";
@@ -620,7 +631,7 @@ export async function counterPage(view) {
         hint(KEYS.clear), ` ${t("counter.clear")} `, hint(KEYS.pay), ` ${t("counter.checkout")} `,
         hint("Enter"), ` ${t("counter.k_amount")} `, hint("+"), ` ${t("counter.add_pay")}`)),
     el("section.card.pay", {}, sum,
-      el("h2", {}, t("counter.pay")), printerSel,
+      el("h2", {}, t("counter.pay")), el("div.row", {}, printerSel, paperSel),
       el("div.row", {}, method, amount), addPay, payList,
       el("button.primary.wide", { type: "button", id: "checkout", onclick: pay }, `${t("counter.checkout")} (${KEYS.pay})`),
       el("div.row.two-b", {},
