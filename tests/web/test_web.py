@@ -703,11 +703,11 @@ try:
     ticks = [e.text for e in drv.find_elements(By.CSS_SELECTOR, "#chart-flow text.val")]
     check("30" in ticks, f"customer flow: the peak's value on the axis, {ticks}")
     ys = [int(e.get_attribute("cy")) for e in drv.find_elements(By.CSS_SELECTOR, "#chart-flow circle.s0")]
-    # the peak (the highest point: the least cy) between two lower ones; not
-    # counted from the end: the hour the test's own sales fall in may follow
-    top = ys.index(min(ys)) if ys else -1
-    check(len(ys) >= 3 and 0 < top < len(ys) - 1 and ys[top - 1] > ys[top] and ys[top + 1] > ys[top],
-          f"customer flow: 12, 30, 18 at 09-11 drawn as a peak at 10: {ys}")
+    # the hours run from the first to the last with data: today's sales may
+    # add later hours (no visitors) after yesterday's 09-11, depending on the time of day
+    top = ys.index(min(ys)) if ys else 0
+    check(len(ys) >= 3 and ys.count(min(ys)) == 1 and 0 < top < len(ys) - 1 and ys[top - 1] > ys[top]
+          and ys[top + 1] > ys[top], f"customer flow: 12, 30, 18 at 09-11 drawn as a peak at 10: {ys}")
     check(text_in("#rep-expiring", "OLD"), "the expired lot is listed as expiring")
     drv.execute_script("window.scrollTo(0, 0)")  # the click on more scrolled down to the list
     shot("reports", 1920)
