@@ -111,6 +111,23 @@ enum ent_hint {
 ENT_API int ent_errhint(const ent_db *db);
 
 /*
+ * The facts of the last refusal on db to sell or take goods, kept on the
+ * handle beside its message (and cleared with it by the next call), so that
+ * a front end can word the refusal in its own language: code is ENT_EXPIRED
+ * (lot and expiry: the expired lot), ENT_NOSTOCK (on_hand for sale and
+ * asked), ENT_REFUSED (lot: the goods are only in quarantine or bond), or
+ * ENT_OK when the last failure left no facts. product is the commodity's
+ * GTIN or SKU, name its name. Text that does not apply is "", numbers -1.
+ */
+typedef struct ent_facts {
+    int code;
+    char product[ENT_PRODUCT_CODE_SIZE], name[ENT_PRODUCT_NAME_SIZE];
+    char lot[ENT_LOT_SIZE], expiry[ENT_DATE_SIZE];
+    int64_t on_hand, asked;
+} ent_facts;
+ENT_API void ent_errfacts(const ent_db *db, ent_facts *out);
+
+/*
  * The calling thread's last error: the words of this thread's last failed
  * library call, or ENT_OK, ENT_HINT_NONE and "" after a call that cleared it
  * (see the top of this file). Never NULL; message never NULL, at most

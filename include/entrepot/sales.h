@@ -174,8 +174,8 @@ typedef struct ent_basket_owner {
  * with its approval) over what was kept for its counter, in one transaction
  * (a savepoint inside a group of writes), recording the handle's user
  * (ent_user_act_as) as who changed it. From then on ent_basket_checkout
- * removes the kept lines in the sale's own transaction. Payments are not
- * kept. o->created_at/updated_at are filled.
+ * removes the kept lines (and payments held, below) in the sale's own
+ * transaction. o->created_at/updated_at are filled.
  */
 ENT_API int ent_basket_save(ent_basket *b, ent_basket_owner *o);
 
@@ -184,6 +184,31 @@ ENT_API int ent_basket_save(ent_basket *b, ent_basket_owner *o);
  * *o. ENT_NOTFOUND when none is kept. The lines are not checked against
  * the stock again: checkout does that. */
 ENT_API int ent_basket_load(ent_db *db, ent_basket **out, ent_basket_owner *o, const char *counter);
+
+/* A payment held on a kept basket before it is paid (schema 23): added one
+ * by one as a customer splits the bill, in the order added. */
+#define ENT_PAY_METHOD_SIZE 8 /* "cash", "card", "wallet" */
+typedef struct ent_basket_payment {
+    char method[ENT_PAY_METHOD_SIZE];
+    int64_t amount; /* minor units; 0: the rest due */
+    char added_by[ENT_CASHIER_SIZE], added_at[ENT_TIME_SIZE];
+} ent_basket_payment;
+
+/*
+ * Adds a payment (method cash, card or wallet; amount >= 0) to the ones held
+ * for the basket kept for counter, in one transaction with the basket's
+ * "changed by" (the handle's user, ent_user_act_as). Whether it fits what is
+ * due is the caller's to check (ent_basket_pay). ENT_NOTFOUND when no basket
+ * is kept for counter, ENT_INVALID for a bad method or amount. The checkout
+ * of that basket removes them in the sale's transaction.
+ */
+ENT_API int ent_basket_payment_add(ent_db *db, const char *counter, const char *method, int64_t amount);
+/* Removes the n-th (from 1) held payment of counter's kept basket, in one
+ * transaction with its "changed by"; ENT_NOTFOUND when there is none. */
+ENT_API int ent_basket_payment_drop(ent_db *db, const char *counter, size_t n);
+/* The payments held for counter's kept basket, in the order added: up to max
+ * into out, their number into *n (ENT_INVALID when more than max are held). */
+ENT_API int ent_basket_payments_get(ent_db *db, ent_basket_payment *out, size_t *n, size_t max, const char *counter);
 
 /* Removes what is kept for counter (abandoned); ENT_OK when none was. */
 ENT_API int ent_basket_forget(ent_db *db, const char *counter);

@@ -31,6 +31,7 @@ static const char label_help[] =
     "                            [--zpl-text graphic|font] [--out FILE | --printer NAME] [--skip-bad]\n"
     "                            [--copies N|stock] [--each product|lot] [--lot LOT]\n"
     "                            [--clerk NAME] [--grade G] [--count N] [--sscc DIGITS] [--no-record]\n"
+    "                            [--first N]\n"
     "                            (CODE... | --codes FILE | --all | --origin CC | --location L\n"
     "                             | --supplier S | --brand B | --declaration 18DIGITS | --queue)\n"
     "       entrepot label queue            the commodities waiting for a new shelf label\n"
@@ -71,6 +72,8 @@ static const char label_help[] =
     "labels, pages, where it went, the request id and what was skipped.\n"
     "--no-record leaves the database alone: the job is not recorded and the queue\n"
     "not cleared (the store server does both itself, as the user who asked).\n"
+    "--first N (1 to 1000) makes only the first N labels of the selection: a\n"
+    "preview of what a selection prints (the queue is not cleared by it).\n"
     "\n"
     "examples:\n"
     "  entrepot label print --template shelf-60x40 --sheet a4-l7160 --origin FR --out fr.pdf\n"
@@ -266,7 +269,7 @@ static enum ent_label_format format_of(const char *name, bool *ok)
 
 struct print_opts {
     const char *tpl, *sheet, *format, *dpi, *zpl_text, *out, *printer, *copies, *each, *lot, *clerk, *grade, *count;
-    const char *sscc;
+    const char *sscc, *first;
     const char *origin, *location, *supplier, *brand, *declaration, *labels, *codes;
     bool skip_bad, queue, all;
     bool no_record;     /* the caller records the job and clears the queue (the store server) */
@@ -350,6 +353,8 @@ static int check_print_opts(const struct print_opts *o, enum ent_label_format fm
     if (o->copies && strcmp(o->copies, "stock") != 0 && whole(o->copies, 1, ENT_LABEL_MAX_COPIES, &v) != 0)
         return cli_error(EXIT_USAGE, "--copies %s: a whole number from 1 to %d, or stock", o->copies,
                          ENT_LABEL_MAX_COPIES);
+    if (o->first && whole(o->first, 1, 1000, &v) != 0)
+        return cli_error(EXIT_USAGE, "--first %s: a whole number of labels from 1 to 1000", o->first);
     if (o->count && whole(o->count, 1, 99999999, &v) != 0)
         return cli_error(EXIT_USAGE, "--count %s: the units in one carton, a whole number from 1 to 99999999",
                          o->count);
@@ -760,7 +765,12 @@ static int label_print(struct cli *cli, struct print_opts *o, const char **codes
     }
     printed = calloc(tg.n, sizeof *printed);
     struct run run = {0};
-    for (size_t i = 0; i < tg.n; i++) {
+    /* --first N: the selection's first N targets only (a preview) */
+    size_t upto = tg.n;
+    long long first = 0;
+    if (o->first && whole(o->first, 1, 1000, &first) == 0 && (size_t)first < upto)
+        upto = (size_t)first;
+    for (size_t i = 0; i < upto; i++) {
         struct added added = {0};
         if ((st = add_target(cli, job, o, &tg.v[i], &run, &added)) != 0)
             goto done;
@@ -788,7 +798,7 @@ static int label_print(struct cli *cli, struct print_opts *o, const char **codes
     o->queue_upto = queue.upto;
     if ((st = write_job(cli, job, o, &bad, &written)) != 0 || !written)
         goto done;
-    if (o->queue && !o->no_record)
+    if (o->queue && !o->no_record && !o->first)
         st = clear_queue(cli, &tg, printed, bad.n, queue.upto);
 done:
     for (size_t i = 0; i < bad.n; i++)
@@ -939,6 +949,7 @@ int cmd_label(struct cli *cli, int argc, char **argv)
         {"supplier", &o.supplier, NULL}, {"brand", &o.brand, NULL},       {"declaration", &o.declaration, NULL},
         {"labels", &o.labels, NULL},     {"skip-bad", NULL, &o.skip_bad}, {"queue", NULL, &o.queue},
         {"all", NULL, &o.all},           {"codes", &o.codes, NULL},       {"no-record", NULL, &o.no_record},
+        {"first", &o.first, NULL},
         {0},
     };
     /* As many codes as the command line holds: no fixed cap. */

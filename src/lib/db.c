@@ -96,7 +96,16 @@ void entx_ok(ent_db *db)
     db->code = ENT_OK;
     db->hint = ENT_HINT_NONE;
     db->msg[0] = '\0';
+    db->facts.code = ENT_OK;
     ent_error_clear();
+}
+
+void ent_errfacts(const ent_db *db, ent_facts *out)
+{
+    memset(out, 0, sizeof *out);
+    out->on_hand = out->asked = -1;
+    if (db != NULL && db->facts.code != ENT_OK && db->facts.code == db->code)
+        *out = db->facts;
 }
 
 sqlite3_stmt *entx_stmt(ent_db *db, const char *sql)

@@ -46,6 +46,7 @@ struct ent_db {
     char actor[65];            /* who the writes are recorded as (ent_user_act_as) */
     struct ent_stmt_slot cache[ENT_STMT_CACHE];
     entx_usage_fn product_usage; /* set by ent_db_open: entx_stock_product_usage */
+    ent_facts facts;             /* the last refusal's facts (ent_errfacts), cleared by entx_ok */
 };
 
 /* ent_db_open without the hooks of the modules above the core (open.c adds

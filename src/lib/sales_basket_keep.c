@@ -107,11 +107,155 @@ int ent_basket_save(ent_basket *b, ent_basket_owner *o)
     return rc;
 }
 
+static int load_head(ent_db *db, ent_basket_owner *o, int64_t *shelf_id, const char *counter);
+
+static int delete_payments(ent_db *db, const char *counter)
+{
+    sqlite3_stmt *st = entx_stmt(db, "DELETE FROM basket_payment WHERE counter = ?1");
+    if (st == NULL)
+        return db->code;
+    sqlite3_bind_text(st, 1, counter, -1, SQLITE_STATIC);
+    return entx_exec_stmt(db, st);
+}
+
 int entx_basket_kept_paid(ent_basket *b)
 {
     if (!b->kept)
         return ENT_OK;
-    return delete_lines(b->db, b->counter);
+    int rc = delete_lines(b->db, b->counter);
+    return rc == ENT_OK ? delete_payments(b->db, b->counter) : rc;
+}
+
+/* ---- payments held on a kept basket (schema 23) -------------------------- */
+
+/* The kept basket's "changed at/by" for a change of its payments;
+ * ENT_NOTFOUND when no basket is kept for counter. */
+static int touch_head(ent_db *db, const char *counter, const char *now, const char *actor)
+{
+    sqlite3_stmt *st = entx_stmt(db, "UPDATE basket SET updated_at = ?2, updated_by = ?3 WHERE counter = ?1");
+    if (st == NULL)
+        return db->code;
+    sqlite3_bind_text(st, 1, counter, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, actor, -1, SQLITE_STATIC);
+    int rc = entx_exec_stmt(db, st);
+    if (rc == ENT_OK && sqlite3_changes(db->sql) == 0)
+        rc = entx_fail(db, ENT_NOTFOUND, "no basket is kept for counter %s", ENT_CLIP(counter, 40));
+    return rc;
+}
+
+/* Whoever the handle acts for, or the kept basket's cashier when it acts for
+ * nobody (as save_head records it). */
+static int payment_actor(ent_db *db, const char *counter, char actor[ENT_CASHIER_SIZE])
+{
+    if (*entx_actor(db)) {
+        snprintf(actor, ENT_CASHIER_SIZE, "%s", entx_actor(db));
+        return ENT_OK;
+    }
+    ent_basket_owner o;
+    int64_t shelf_id = 0;
+    int rc = load_head(db, &o, &shelf_id, counter);
+    if (rc == ENT_OK)
+        snprintf(actor, ENT_CASHIER_SIZE, "%s", o.cashier);
+    return rc;
+}
+
+static int insert_payment(ent_db *db, const char *counter, const char *method, int64_t amount, const char *actor,
+                          const char *now)
+{
+    sqlite3_stmt *st = entx_stmt(db, "INSERT INTO basket_payment(counter, method, amount, added_by, added_at) "
+                                     "VALUES (?1, ?2, ?3, ?4, ?5)");
+    if (st == NULL)
+        return db->code;
+    sqlite3_bind_text(st, 1, counter, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, method, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, amount);
+    sqlite3_bind_text(st, 4, actor, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, now, -1, SQLITE_STATIC);
+    return entx_exec_stmt(db, st);
+}
+
+int ent_basket_payment_add(ent_db *db, const char *counter, const char *method, int64_t amount)
+{
+    char now[ENT_TIME_SIZE], actor[ENT_CASHIER_SIZE];
+    int rc;
+    entx_ok(db);
+    if (counter == NULL || !entx_sales_valid_counter(counter))
+        return entx_fail(db, ENT_INVALID, "counter '%s' must be 1 to 16 letters, digits, - or _",
+                         ENT_CLIP(counter ? counter : "", 40));
+    bool known = false;
+    for (int i = 0; method && i < NMETHODS; i++)
+        known = known || strcmp(method, entx_sales_methods[i]) == 0;
+    if (!known)
+        return entx_fail(db, ENT_INVALID, "payment method '%s' must be cash, card or wallet",
+                         ENT_CLIP(method ? method : "", 40));
+    if (amount < 0)
+        return entx_fail(db, ENT_INVALID, "a payment's amount must be 0 (the rest due) or more");
+    if ((rc = payment_actor(db, counter, actor)) != ENT_OK)
+        return rc;
+    entx_now_utc(now);
+    if ((rc = entx_tx_begin(db)) != ENT_OK)
+        return rc;
+    rc = touch_head(db, counter, now, actor);
+    if (rc == ENT_OK)
+        rc = insert_payment(db, counter, method, amount, actor, now);
+    return entx_tx_end(db, rc);
+}
+
+int ent_basket_payment_drop(ent_db *db, const char *counter, size_t n)
+{
+    char now[ENT_TIME_SIZE], actor[ENT_CASHIER_SIZE];
+    int rc;
+    entx_ok(db);
+    if (counter == NULL || !entx_sales_valid_counter(counter))
+        return entx_fail(db, ENT_INVALID, "counter '%s' must be 1 to 16 letters, digits, - or _",
+                         ENT_CLIP(counter ? counter : "", 40));
+    if ((rc = payment_actor(db, counter, actor)) != ENT_OK)
+        return rc;
+    entx_now_utc(now);
+    if ((rc = entx_tx_begin(db)) != ENT_OK)
+        return rc;
+    sqlite3_stmt *st = entx_stmt(db, "DELETE FROM basket_payment WHERE id = (SELECT id FROM basket_payment "
+                                     "WHERE counter = ?1 ORDER BY id LIMIT 1 OFFSET ?2)");
+    rc = st == NULL ? db->code : ENT_OK;
+    if (rc == ENT_OK && n >= 1) {
+        sqlite3_bind_text(st, 1, counter, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, (int64_t)n - 1);
+        rc = entx_exec_stmt(db, st);
+    }
+    if (rc == ENT_OK && (n < 1 || sqlite3_changes(db->sql) == 0))
+        rc = entx_fail(db, ENT_NOTFOUND, "the basket of counter %s holds no payment %zu", ENT_CLIP(counter, 40), n);
+    if (rc == ENT_OK)
+        rc = touch_head(db, counter, now, actor);
+    return entx_tx_end(db, rc);
+}
+
+int ent_basket_payments_get(ent_db *db, ent_basket_payment *out, size_t *n, size_t max, const char *counter)
+{
+    entx_ok(db);
+    *n = 0;
+    sqlite3_stmt *st = entx_stmt(db, "SELECT method, amount, added_by, added_at FROM basket_payment "
+                                     "WHERE counter = ?1 ORDER BY id");
+    int sc, rc = ENT_OK;
+    if (st == NULL)
+        return db->code;
+    sqlite3_bind_text(st, 1, counter ? counter : "", -1, SQLITE_STATIC);
+    while ((sc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == max) {
+            rc = entx_fail(db, ENT_INVALID, "the basket of counter %s holds more than %zu payments",
+                           ENT_CLIP(counter, 40), max);
+            break;
+        }
+        ent_basket_payment *p = &out[(*n)++];
+        entx_col_copy(st, p->method, sizeof p->method, 0);
+        p->amount = sqlite3_column_int64(st, 1);
+        entx_col_copy(st, p->added_by, sizeof p->added_by, 2);
+        entx_col_copy(st, p->added_at, sizeof p->added_at, 3);
+    }
+    if (rc == ENT_OK && sc != SQLITE_DONE)
+        rc = entx_fail_sql(db, "reading a kept basket's payments");
+    sqlite3_reset(st);
+    return rc;
 }
 
 static int load_head(ent_db *db, ent_basket_owner *o, int64_t *shelf_id, const char *counter)

@@ -15,7 +15,43 @@ struct tally {
     char held_lot[ENT_LOT_SIZE], held_kind[ENT_LOCATION_KIND_SIZE], held_at[ENT_LOCATION_CODE_SIZE];
 };
 
+static int refuse_words(ent_db *db, int64_t product_id, int64_t lot_id, const struct tally *t, int64_t qty);
+
+/* The facts of the refusal on the handle (ent_errfacts), beside its words. */
+static int with_facts(ent_db *db, int rc, int64_t product_id, const char *lot, const char *expiry, int64_t on_hand,
+                      int64_t qty)
+{
+    ent_facts *f = &db->facts;
+    memset(f, 0, sizeof *f);
+    f->code = rc;
+    snprintf(f->lot, sizeof f->lot, "%s", lot);
+    snprintf(f->expiry, sizeof f->expiry, "%s", expiry);
+    f->on_hand = on_hand;
+    f->asked = qty;
+    sqlite3_stmt *st = entx_stmt(db, "SELECT COALESCE(gtin, sku), COALESCE(name_zh, name_en, '') FROM product "
+                                     "WHERE id = ?1");
+    if (st != NULL) {
+        sqlite3_bind_int64(st, 1, product_id);
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            entx_col_copy(st, f->product, sizeof f->product, 0);
+            entx_col_copy(st, f->name, sizeof f->name, 1);
+        }
+        sqlite3_reset(st);
+    }
+    return rc;
+}
+
 static int refuse(ent_db *db, int64_t product_id, int64_t lot_id, const struct tally *t, int64_t qty)
+{
+    int rc = refuse_words(db, product_id, lot_id, t, qty);
+    if (rc == ENT_EXPIRED)
+        return with_facts(db, rc, product_id, t->expired_lot, t->expired_on, -1, -1);
+    if (rc == ENT_REFUSED)
+        return with_facts(db, rc, product_id, t->held_lot, "", -1, -1);
+    return with_facts(db, rc, product_id, lot_id ? t->lot : "", "", t->sellable, qty);
+}
+
+static int refuse_words(ent_db *db, int64_t product_id, int64_t lot_id, const struct tally *t, int64_t qty)
 {
     char label[ENT_PRODUCT_LABEL_SIZE], lotpart[100] = "";
     entx_product_label(db, label, sizeof label, product_id);

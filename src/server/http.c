@@ -54,6 +54,29 @@ static void status_of(int rc, int *status, const char **code)
     }
 }
 
+/* A refusal to sell or take goods carries its facts (ent_errfacts) beside
+ * the English message, as error.facts {product, name, lot, expiry, on_hand,
+ * asked} (those that apply), so that a front end words it in its own
+ * language. */
+static void add_facts(struct reply *out, ent_db *db)
+{
+    ent_facts f;
+    ent_errfacts(db, &f);
+    json_t *err = json_object_get(out->json, "error");
+    if (f.code == ENT_OK || err == NULL)
+        return;
+    json_t *o = json_object();
+    const char *texts[][2] = {{"product", f.product}, {"name", f.name}, {"lot", f.lot}, {"expiry", f.expiry}};
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+        if (texts[i][1][0])
+            json_object_set_new(o, texts[i][0], json_string(texts[i][1]));
+    if (f.on_hand >= 0)
+        json_object_set_new(o, "on_hand", json_integer(f.on_hand));
+    if (f.asked >= 0)
+        json_object_set_new(o, "asked", json_integer(f.asked));
+    json_object_set_new(err, "facts", o);
+}
+
 void reply_ent(struct reply *out, ent_db *db, int rc)
 {
     int status;
@@ -61,6 +84,7 @@ void reply_ent(struct reply *out, ent_db *db, int rc)
     status_of(rc, &status, &code);
     const char *msg = ent_errmsg(db);
     reply_error(out, status, code, NULL, "%s", msg[0] ? msg : ent_strerror(rc));
+    add_facts(out, db);
     if (rc == ENT_BUSY)
         snprintf(out->retry_after, sizeof out->retry_after, "1");
 }

@@ -339,37 +339,6 @@ static int answer_prog(struct reply *out, const char *const *args, const char *c
     return 0;
 }
 
-/* GET labels/preview?template=T&code=C[&lot=L][&format=png][&dpi=N][&sheet=S]:
- * the label itself, nothing recorded. */
-int route_label_preview(struct req *r, json_t *body, const char *tail, struct reply *out)
-{
-    (void)body, (void)tail;
-    const char *tpl = req_arg(r, "template"), *code = req_arg(r, "code"), *lot = req_arg(r, "lot");
-    const char *fmt = req_arg(r, "format"), *dpi = req_arg(r, "dpi"), *sheet = req_arg(r, "sheet");
-    if (tpl == NULL || code == NULL || *code == '\0') {
-        reply_error(out, 422, "invalid", tpl ? "code" : "template", "a preview needs ?template=NAME&code=GTIN");
-        return 0;
-    }
-    if (fmt == NULL)
-        fmt = "png";
-    if (check_name(out, "template", tpl) || check_name(out, "sheet", sheet) || check_format(out, fmt) ||
-        check_whole(out, "dpi", dpi, 72, 1200) || check_lot(out, lot))
-        return 0;
-    const char *args[24];
-    int n = 0;
-    args[n++] = "label", args[n++] = "print", args[n++] = "--no-record";
-    args[n++] = "--template", args[n++] = tpl, args[n++] = "--format", args[n++] = fmt, args[n++] = "--out";
-    args[n++] = "-";
-    if (dpi)
-        args[n++] = "--dpi", args[n++] = dpi;
-    if (sheet)
-        args[n++] = "--sheet", args[n++] = sheet;
-    if (lot)
-        args[n++] = "--lot", args[n++] = lot;
-    args[n++] = "--", args[n++] = code, args[n] = NULL;
-    return answer_prog(out, args, format_type(fmt));
-}
-
 /* A receipt as PDF (routes_sales.c): entrepot-label draws it, the one
  * program that links cairo. 0 with out filled either way. */
 int srv_receipt_pdf(struct reply *out, const char *receipt, int columns)
@@ -719,6 +688,92 @@ static int check_location_exists(struct reply *out, const char *code)
         reply_error(out, 422, "invalid", "location", "no location '%s'", ENT_CLIP(code, 40));
         return -1;
     }
+    return 0;
+}
+
+/* The selection of a preview from its query (origin, location, supplier,
+ * brand, declaration: as a print's body names them), checked: the option
+ * pairs after args[n], the new n; or -1 answered. */
+static int preview_selection(struct req *r, struct reply *out, json_t *sel, const char **args, int n)
+{
+    for (int i = 1; selectors[i]; i++) {
+        const char *v = req_arg(r, selectors[i]);
+        if (v)
+            json_object_set_new(sel, selectors[i], json_stringn_nocheck(v, strlen(v)));
+    }
+    int mask = check_selector(out, sel);
+    if (mask < 0 || ((mask & 4) && check_location_exists(out, json_str(sel, "location")) != 0))
+        return -1;
+    static const char *const opts[] = {NULL, "--origin", "--location", "--supplier", "--brand", "--declaration"};
+    for (int i = 1; selectors[i]; i++)
+        if (mask & (1 << i))
+            args[n++] = opts[i], args[n++] = json_str(sel, selectors[i]);
+    return n;
+}
+
+/* GET labels/preview?template=T&code=C[&lot=L][&format=png][&dpi=N][&sheet=S]:
+ * the label itself, nothing recorded. Instead of code, a selection as a
+ * print names one (origin, location, supplier, brand, declaration, or
+ * queue=1): the first label it prints (--first 1), so that the labels page
+ * shows what a selection looks like before printing it. */
+int route_label_preview(struct req *r, json_t *body, const char *tail, struct reply *out)
+{
+    (void)body, (void)tail;
+    const char *tpl = req_arg(r, "template"), *code = req_arg(r, "code"), *lot = req_arg(r, "lot");
+    const char *fmt = req_arg(r, "format"), *dpi = req_arg(r, "dpi"), *sheet = req_arg(r, "sheet");
+    const char *queue = req_arg(r, "queue");
+    int selected = queue != NULL; /* how many selectors the query names */
+    for (int i = 1; selectors[i]; i++)
+        selected += req_arg(r, selectors[i]) != NULL;
+    if (tpl == NULL || ((code == NULL || *code == '\0') && !selected)) {
+        reply_error(out, 422, "invalid", tpl ? "code" : "template",
+                    "a preview needs ?template=NAME and ?code=GTIN, or a selection (origin, location, supplier, "
+                    "brand, declaration, queue=1)");
+        return 0;
+    }
+    if (code && selected) {
+        reply_error(out, 422, "invalid", "code", "a preview shows ?code= or a selection, not both");
+        return 0;
+    }
+    if (queue && (strcmp(queue, "1") != 0 || selected > 1 || lot)) {
+        reply_error(out, 422, "invalid", "queue", "queue=1 previews the reprint queue's first label, alone");
+        return 0;
+    }
+    if (fmt == NULL)
+        fmt = "png";
+    if (check_name(out, "template", tpl) || check_name(out, "sheet", sheet) || check_format(out, fmt) ||
+        check_whole(out, "dpi", dpi, 72, 1200) || check_lot(out, lot))
+        return 0;
+    const char *args[32];
+    int n = 0;
+    args[n++] = "label", args[n++] = "print", args[n++] = "--no-record";
+    args[n++] = "--template", args[n++] = tpl, args[n++] = "--format", args[n++] = fmt, args[n++] = "--out";
+    args[n++] = "-";
+    if (dpi)
+        args[n++] = "--dpi", args[n++] = dpi;
+    if (sheet)
+        args[n++] = "--sheet", args[n++] = sheet;
+    if (lot)
+        args[n++] = "--lot", args[n++] = lot;
+    if (code) {
+        args[n++] = "--", args[n++] = code, args[n] = NULL;
+        return answer_prog(out, args, format_type(fmt));
+    }
+    args[n++] = "--first", args[n++] = "1";
+    json_t *sel = json_object();
+    if (queue)
+        args[n++] = "--queue";
+    else
+        n = preview_selection(r, out, sel, args, n); /* args borrow sel's strings */
+    if (n >= 0) {
+        args[n] = NULL;
+        answer_prog(out, args, format_type(fmt));
+    }
+    json_decref(sel);
+    if (n < 0)
+        return 0;
+    if (out->status == 200 && out->text_len == 0) /* an empty reprint queue */
+        reply_error(out, 404, "not_found", "queue", "the reprint queue is empty: nothing to preview");
     return 0;
 }
 

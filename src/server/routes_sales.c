@@ -36,14 +36,11 @@ struct counter_basket {
     char currency[ENT_CURRENCY_SIZE];
     int64_t session_id, token_id; /* who owns it */
     ent_basket *b;
-    /* Payments added but not yet paid: held here beside the basket, so that
-     * a reload of the till finds them (not in the database: a restart of
-     * the server forgets them, never the lines). Used by a pay that sends
-     * none, cleared by any pay that succeeds. */
-    struct pending_pay {
-        char method[8];
-        int64_t amount; /* 0: the rest due */
-    } pend[PAYS_MAX];
+    /* Payments added but not yet paid, as kept with the basket (schema 23:
+     * ent_basket_payment_add in the request's transaction, read back after a
+     * restart). Used by a pay that sends none, removed by any pay that
+     * succeeds (in the sale's transaction). */
+    ent_basket_payment pend[PAYS_MAX]; /* amount 0: the rest due */
     int npend;
     struct counter_basket *next;
 };
@@ -95,6 +92,15 @@ static int basket_keep(ent_db *db, struct counter_basket *c, struct reply *out)
     return -1;
 }
 
+/* The payments kept with c's basket into c->pend. */
+static int pending_reload(ent_db *db, struct counter_basket *c, const char *counter)
+{
+    size_t n = 0;
+    int rc = ent_basket_payments_get(db, c->pend, &n, PAYS_MAX, counter);
+    c->npend = rc == ENT_OK ? (int)n : 0;
+    return rc;
+}
+
 static int basket_reload(const char *counter, void *ud)
 {
     ent_db *db = ud;
@@ -108,6 +114,8 @@ static int basket_reload(const char *counter, void *ud)
         snprintf(c->currency, sizeof c->currency, "%s", store->currency);
         ent_store_free(store);
     }
+    if (rc == ENT_OK)
+        rc = pending_reload(db, c, counter);
     if (rc != ENT_OK) {
         ent_basket_free(c->b);
         free(c);
@@ -307,8 +315,9 @@ static json_t *basket_json(const struct counter_basket *c)
     }
     json_t *pend = json_array();
     for (int i = 0; i < c->npend; i++)
-        json_array_append_new(pend, json_pack("{s:i, s:s, s:I}", "n", i + 1, "method", c->pend[i].method, "amount",
-                                              (json_int_t)c->pend[i].amount));
+        json_array_append_new(pend, json_pack("{s:i, s:s, s:I, s:s}", "n", i + 1, "method", c->pend[i].method,
+                                              "amount", (json_int_t)c->pend[i].amount, "added_by",
+                                              c->pend[i].added_by));
     return json_pack("{s:s, s:s, s:s, s:o, s:I, s:I, s:I, s:I, s:I, s:o}", "counter", c->counter, "cashier", c->owner,
                      "currency", c->currency, "lines", lines, "total", (json_int_t)t.total, "tax", (json_int_t)t.tax,
                      "units", (json_int_t)t.units, "paid", (json_int_t)t.paid, "due", (json_int_t)t.due, "payments",
@@ -484,6 +493,11 @@ static int op_pending(ent_db *db, struct counter_basket *c, struct bop *op, stru
             reply_error(&job->reply, 404, "not_found", NULL, "the basket has no payment %zu", op->line);
             return 0;
         }
+        int rc = ent_basket_payment_drop(db, c->counter, op->line);
+        if (rc != ENT_OK) {
+            reply_ent(&job->reply, db, rc);
+            return 0;
+        }
         memmove(&c->pend[op->line - 1], &c->pend[op->line], (size_t)(c->npend - (int)op->line) * sizeof c->pend[0]);
         c->npend--;
         reply_json(&job->reply, 200, basket_json(c));
@@ -497,7 +511,13 @@ static int op_pending(ent_db *db, struct counter_basket *c, struct bop *op, stru
     }
     if (pending_try(db, c, method, amount, &job->reply) != 0)
         return 0;
+    int rc = ent_basket_payment_add(db, c->counter, method, amount);
+    if (rc != ENT_OK) {
+        reply_ent(&job->reply, db, rc);
+        return 0;
+    }
     snprintf(c->pend[c->npend].method, sizeof c->pend[0].method, "%s", method);
+    snprintf(c->pend[c->npend].added_by, sizeof c->pend[0].added_by, "%s", job->user);
     c->pend[c->npend++].amount = amount;
     reply_json(&job->reply, 201, basket_json(c));
     return 0;

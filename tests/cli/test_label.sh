@@ -103,6 +103,15 @@ expect 0 "wrote 1 label on 1 page to es.pdf" -- label print --template back-cn-7
 expect 0 "wrote 1 label on 1 page to carbonell.pdf" -- label print --template back-cn-70x50 \
     --supplier "Ferrero Trading" --brand carbonell --location a-01 --out carbonell.pdf
 refused 1 "nothing matches" -- label print --template back-cn-70x50 --brand Carbonell --origin IT --out none.pdf
+# --first N: the selection's first N labels only (the server's preview of a selection)
+expect 0 "wrote 1 label on 1 page to first.pdf" -- label print --template back-cn-70x50 \
+    --supplier "Ferrero Trading" --first 1 --out first.pdf
+expect 0 "wrote 2 labels on 2 pages to first2.pdf" -- label print --template back-cn-70x50 \
+    --supplier "Ferrero Trading" --first 5 --out first2.pdf
+for bad in 0 1001 x; do
+    refused 2 "--first $bad: a whole number of labels from 1 to 1000" -- label print --template back-cn-70x50 \
+        --supplier "Ferrero Trading" --first "$bad" --out none.pdf
+done
 expect 1 "nothing printed: 1 of 2 labels cannot be made" -- label print --template back-cn-70x50 \
     3017620422003 4902430735063 --out none.pdf
 expect 0 "skipped: 04902430735063 抹茶粉 lot M1: template back-cn-70x50 needs importer" -- \

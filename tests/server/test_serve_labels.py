@@ -76,11 +76,27 @@ BAD = [
     ("labels/preview?template=shelf-60x40&code=--all", 422, None),
     ("labels/preview?template=shelf-60x40&lot=--json&code=" + L.NUTELLA, 422, "lot"),
     ("labels/preview?template=shelf-60x40&code=9999999999994", 422, None),
+    ("labels/preview?template=shelf-60x40&origin=IT&code=" + L.NUTELLA, 422, "code"),
+    ("labels/preview?template=shelf-60x40&origin=XX", 422, "origin"),
+    ("labels/preview?template=shelf-60x40&origin=--all", 422, "origin"),
+    ("labels/preview?template=shelf-60x40&location=NOSUCH", 422, "location"),
+    ("labels/preview?template=shelf-60x40&declaration=12", 422, "declaration"),
+    ("labels/preview?template=shelf-60x40&queue=2", 422, "queue"),
+    ("labels/preview?template=shelf-60x40&queue=1&origin=IT", 422, "queue"),
 ]
 for path, want, field in BAD:
     st, _, b = srv.req("GET", V1 + path, token=LC)
     check(st == want and (field is None or L.err_field(b) == field), f"{path}: {st} {b}")
 check(L.dump() == before, "bad previews changed nothing")
+# A selection's preview: the first label it prints, as one PNG.
+for q in ("origin=IT", "origin=IT&location=S1", "location=S1"):
+    c = srv.conn()
+    c.request("GET", V1 + f"labels/preview?template=shelf-60x40&{q}&dpi=100", headers={"Authorization": "Bearer " + LC})
+    r = c.getresponse()
+    data = r.read()
+    c.close()
+    check(r.status == 200 and data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 1000,
+          f"the selection {q} previews its first label as a PNG: {r.status} {data[:80]!r}")
 # A preview records nothing.
 check(L.query("SELECT count(*) FROM label_print")[0][0] == 0, "a preview is not a print")
 

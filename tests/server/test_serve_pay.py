@@ -4,8 +4,10 @@
 Pending payments (POST /counters/C/basket/payments, DELETE .../payments/N):
 added, seen by GET (a reload of the till), refused when the basket's
 rules refuse them (an unknown method, a card above what is due, an empty
-basket), removed, and used by a pay that sends none; the basket's rows are
-unchanged by them (they are held by the server beside the basket).
+basket), removed, and used by a pay that sends none. They are kept with the
+basket (schema 23, who added them recorded): the server is killed (SIGKILL)
+with a split payment held, started again, and the sale is finished with the
+payments read back; the paid basket holds none.
 
 A network receipt printer (--receipt-printers NAME=tcp://HOST:PORT): a
 listener this test starts on loopback takes the receipt after pay and its
@@ -13,6 +15,7 @@ bytes are checked (ESC @ first, the GB18030 name, the cut GS V last); a
 printer that does not answer (a closed port) is named in the answer and the
 sale stands; bad tcp:// specs are refused at start."""
 import os
+import signal
 import socket
 import sys
 import threading
@@ -63,12 +66,13 @@ class Listener:
 
 
 def closed_port():
-    """A loopback port nobody listens on (bound, then released)."""
+    """A loopback port nobody listens on: bound and kept bound without
+    listening, so that a connection to it is refused and no other socket
+    (another test's, or the server's own outgoing one connecting to itself
+    from that port) can take it while the test runs."""
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+    return s, s.getsockname()[1]
 
 
 L.make_store()
@@ -81,8 +85,9 @@ for spec in ("N1=tcp://127.0.0.1", "N1=tcp://127.0.0.1:0", "N1=tcp://127.0.0.1:7
           f"a bad network printer {spec}: {p.returncode} {p.stderr}")
 
 lp = Listener()
-DEAD = closed_port()
-srv = L.Server("--threads", "2", "--receipt-printers", f"NET=tcp://127.0.0.1:{lp.port},DEAD=tcp://127.0.0.1:{DEAD}")
+dead_sock, DEAD = closed_port()
+PRINTERS = ("--threads", "2", "--receipt-printers", f"NET=tcp://127.0.0.1:{lp.port},DEAD=tcp://127.0.0.1:{DEAD}")
+srv = L.Server(*PRINTERS)
 TOK = L.make_tokens(srv)
 CASH, CLERK = TOK["cashier"], TOK["stock-clerk"]
 B = V1 + "counters/P1/basket"
@@ -103,9 +108,10 @@ st, _, b = req("POST", B + "/payments", {"method": "cash", "amount": 1000})
 check(st == 422 and L.err_field(b) == "method" and L.dump() == before, f"nothing due yet: refused {st} {b}")
 st, _, b = req("POST", B + "/lines", {"code": L.NUTELLA})
 total = b["total"]
-rows, upd = L.query("SELECT * FROM basket_line"), L.query("SELECT updated_at FROM basket")
+rows = L.query("SELECT * FROM basket_line")
 st, _, b = req("POST", B + "/payments", {"method": "cash", "amount": 1000})
-check(st == 201 and b["payments"] == [{"n": 1, "method": "cash", "amount": 1000}], f"cash added: {st} {b}")
+CN = TOK["users"]["cashier"]
+check(st == 201 and b["payments"] == [{"n": 1, "method": "cash", "amount": 1000, "added_by": CN}], f"cash added: {st} {b}")
 kept = L.dump()
 for body, want, field in (({"method": "cheque", "amount": 100}, 422, "method"),
                           ({"method": "card", "amount": total}, 422, "method"),  # 10.00 cash + all of it by card
@@ -125,12 +131,17 @@ check(st == 403, f"a stock clerk may not: {st} {e}")
 st, _, b = req("POST", B + "/payments", {"method": "card"})  # the rest by card
 check(st == 201 and [p["method"] for p in b["payments"]] == ["cash", "card"], f"the rest by card: {st} {b}")
 st, _, b = req("GET", B)  # a reload of the till
-check(st == 200 and b["payments"] == [{"n": 1, "method": "cash", "amount": 1000}, {"n": 2, "method": "card", "amount": 0}],
+check(st == 200 and b["payments"] == [{"n": 1, "method": "cash", "amount": 1000, "added_by": CN},
+                                      {"n": 2, "method": "card", "amount": 0, "added_by": CN}],
       f"a reload sees them: {st} {b}")
-check(L.query("SELECT * FROM basket_line") == rows and L.query("SELECT updated_at FROM basket") == upd,
-      "payments are held beside the basket, its rows unchanged")
+check(L.query("SELECT * FROM basket_line") == rows, "the basket's lines are unchanged by its payments")
+check(L.query("SELECT method, amount, added_by FROM basket_payment ORDER BY id") == [("cash", 1000, CN), ("card", 0, CN)]
+      and L.query("SELECT updated_by FROM basket") == [(CN,)],
+      "the payments are kept with the basket, who added them recorded")
 st, _, b = req("DELETE", B + "/payments/1")
-check(st == 200 and b["payments"] == [{"n": 1, "method": "card", "amount": 0}], f"the cash taken back: {st} {b}")
+check(st == 200 and b["payments"] == [{"n": 1, "method": "card", "amount": 0, "added_by": CN}],
+      f"the cash taken back: {st} {b}")
+check(L.query("SELECT method FROM basket_payment") == [("card",)], "and gone from the database")
 st, _, e = req("DELETE", B + "/payments/2")
 check(st == 404, f"no payment 2 now: {st} {e}")
 req("DELETE", B + "/payments/1")
@@ -141,6 +152,17 @@ st, _, e = req("POST", B + "/pay", {"payments": []})
 check(st == 422 and L.err_field(e) == "payments", f"an empty list: {st} {e}")
 req("POST", B + "/payments", {"method": "cash", "amount": 2000})
 req("POST", B + "/payments", {"method": "wallet"})
+st, _, held = req("GET", B)
+
+# ---- the server killed mid-basket, with the split payment held: both read back
+srv.p.send_signal(signal.SIGKILL)
+srv.p.wait()
+srv.p.stdout.close()
+srv.log.close()
+srv = L.Server(*PRINTERS)
+st, _, b = req("GET", B)
+check(st == 200 and b["payments"] == held["payments"] and len(held["payments"]) == 2 and b["lines"] == held["lines"]
+      and b["due"] == held["due"], f"after a restart the basket holds its lines and payments: {st} {b} vs {held}")
 # ---- pay with the held payments, the receipt to the network printer
 st, _, s = req("POST", B + "/pay", {"printer": "NET", "columns": 32})
 check(st == 201 and s.get("printed", {}).get("printer") == "NET", f"paid with the held payments, printed: {st} {s}")
@@ -149,6 +171,7 @@ pays = L.query("SELECT p.method, p.amount FROM sale_pay p JOIN sale s ON s.id = 
 check(pays == [("cash", 2000), ("wallet", total - 2000)], f"the sale's payments are the held ones: {pays}")
 st, _, b = req("GET", B)
 check(st == 200 and b["payments"] == [] and b["lines"] == [], f"the paid basket holds no payments: {st} {b}")
+check(L.query("SELECT count(*) FROM basket_payment") == [(0,)], "the sale removed the kept payments")
 check(lp.done.wait(10), "the printer got a connection")
 paper = lp.jobs[0] if lp.jobs else b""
 check(len(paper) == s.get("printed", {}).get("bytes") and paper.startswith(b"\x1b@")
@@ -170,5 +193,6 @@ check(st == 201 and "DEAD" in s2.get("print_error", "") and "does not answer" in
       f"the printer not answering after pay: the sale stands, the answer says so: {st} {s2}")
 check(srv.stop() == 0, "the server stops")
 lp.close()
+dead_sock.close()
 check(L.cli("check", ok=False).returncode == 0, "check is clean after")
 L.finish()

@@ -88,12 +88,18 @@ for body, want_status, want_field, what in [
 check(dump() == before, "the refused scans wrote nothing")
 st, _, b = req("POST", B + "/lines", {"code": L.COLA, "qty": 6000})
 check(st == 409 and L.err_code(b) == "no_stock", f"more than is on hand: {st} {b}")
+f = b["error"].get("facts", {})
+onhand = L.query("SELECT sum(b.qty) FROM stock_balance b JOIN product p ON p.id = b.product_id "
+                 "JOIN location l ON l.id = b.location_id WHERE p.gtin LIKE ? AND l.kind = 'shelf'", "%" + L.COLA)[0][0]
+check(f.get("asked", 0) >= 6000 and f.get("on_hand") == onhand and f.get("product", "").endswith(L.COLA) and f.get("name"),
+      f"the refusal's facts, for a till to word it: on hand {onhand}, asked 6000 and what the basket holds: {f}")
 # stock only in quarantine: its own code, "held", so that a till can say it in its language
 L.cli("stock", "receive", "--product", L.MATCHA, "--qty", "3", "--lot", "QA", "--origin", "JP", "--expiry",
       "2035-01-31", "--location", "Q1")
 before = dump()
 st, _, b = req("POST", B + "/lines", {"code": L.MATCHA})
 check(st == 409 and L.err_code(b) == "held" and "quarantine" in b["error"]["message"], f"quarantined stock: {st} {b}")
+check(b["error"].get("facts", {}).get("lot") == "QA", f"the held lot among the facts: {b}")
 check(dump() == before, "the refused scan wrote nothing")
 st, _, b = req("PATCH", B + "/lines/9", {"qty": 1})
 check(st == 404, f"no line 9: {st} {b}")

@@ -194,8 +194,63 @@ static void scan_rows(void **state)
             fail_msg("row %zu: got %d '%s', want %d '%s'", i, rc, ent_errmsg(db), rows[i].rc, rows[i].msg);
         if (rc != ENT_OK && ent_basket_count(b) != before)
             fail_msg("row %zu: the basket changed on a refusal", i);
+        /* the refusal's facts (ent_errfacts), for a front end's own words */
+        ent_facts f;
+        ent_errfacts(db, &f);
+        if (i == 2 && (f.code != ENT_EXPIRED || strcmp(f.lot, "M-OLD") != 0 || strcmp(f.expiry, "2026-11-01") != 0 ||
+                       strcmp(f.product, "04901234567894") != 0 || strcmp(f.name, "抹茶") != 0))
+            fail_msg("row 2's facts: %d %s %s %s %s", f.code, f.product, f.name, f.lot, f.expiry);
+        if (i == 3 && (f.code != ENT_REFUSED || strcmp(f.lot, "G1") != 0))
+            fail_msg("row 3's facts: %d %s", f.code, f.lot);
+        if ((i == 4 || i == 8) && (f.code != ENT_NOSTOCK || f.on_hand != 10 || f.asked != 11 || f.lot[0]))
+            fail_msg("row %zu's facts: %d %lld %lld", i, f.code, (long long)f.on_hand, (long long)f.asked);
+        if (i == 6 && (f.on_hand != 3 || f.asked != 4 || strcmp(f.lot, "N-EARLY") != 0))
+            fail_msg("row 6's facts: %lld %lld %s", (long long)f.on_hand, (long long)f.asked, f.lot);
+        if ((i == 0 || i == 1 || i == 7) && (f.code != ENT_OK || f.on_hand != -1 || f.lot[0]))
+            fail_msg("row %zu: facts without a refusal of goods: %d", i, f.code);
     }
     assert_int_equal(ent_basket_count(b), 1);
+    ent_basket_free(b);
+}
+
+/* ---- payments held on a kept basket (schema 23) ------------------------- */
+
+static void basket_payments_kept(void **state)
+{
+    ent_db *db = *state;
+    ent_basket *b = NULL;
+    ent_basket_owner o = {0};
+    ent_basket_payment p[4];
+    size_t n = 9;
+    snprintf(o.cashier, sizeof o.cashier, "王芳");
+    assert_int_equal(ent_basket_payment_add(db, "C9", "cash", 100), ENT_NOTFOUND); /* no basket kept */
+    assert_int_equal(ent_basket_new(db, &b, "C9", "王芳", NULL), ENT_OK);
+    assert_int_equal(ent_basket_save(b, &o), ENT_OK);
+    assert_int_equal(ent_basket_payment_add(db, "C9", "cheque", 100), ENT_INVALID);
+    assert_int_equal(ent_basket_payment_add(db, "C9", "cash", -1), ENT_INVALID);
+    assert_int_equal(ent_basket_payment_add(db, "C 9", "cash", 1), ENT_INVALID);
+    assert_int_equal(ent_basket_payments_get(db, p, &n, 4, "C9"), ENT_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(ent_user_act_as(db, "李收银"), ENT_OK); /* who adds them is recorded */
+    assert_int_equal(ent_basket_payment_add(db, "C9", "cash", 500), ENT_OK);
+    assert_int_equal(ent_basket_payment_add(db, "C9", "card", 0), ENT_OK);
+    assert_int_equal(ent_basket_payments_get(db, p, &n, 4, "C9"), ENT_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(p[0].method, "cash");
+    assert_int_equal(p[0].amount, 500);
+    assert_string_equal(p[0].added_by, "李收银");
+    assert_string_equal(p[1].method, "card");
+    assert_int_equal(p[1].amount, 0);
+    assert_int_equal(ent_basket_payments_get(db, p, &n, 1, "C9"), ENT_INVALID);
+    assert_int_equal(ent_basket_payment_drop(db, "C9", 3), ENT_NOTFOUND);
+    assert_int_equal(ent_basket_payment_drop(db, "C9", 0), ENT_NOTFOUND);
+    assert_int_equal(ent_basket_payment_drop(db, "C9", 1), ENT_OK); /* the cash: the card is the first now */
+    assert_int_equal(ent_basket_payments_get(db, p, &n, 4, "C9"), ENT_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(p[0].method, "card");
+    assert_int_equal(ent_basket_forget(db, "C9"), ENT_OK); /* an abandoned basket's payments go with it */
+    assert_int_equal(ent_basket_payments_get(db, p, &n, 4, "C9"), ENT_OK);
+    assert_int_equal(n, 0);
     ent_basket_free(b);
 }
 
@@ -837,7 +892,7 @@ static void migration_8(void **state)
         /* search keys */
         "DROP TABLE product_key; DROP TABLE search_pending;"
         /* kept baskets */
-        "DROP TABLE basket_line; DROP TABLE basket;"
+        "DROP TABLE basket_payment; DROP TABLE basket_line; DROP TABLE basket;"
         /* purchasing */
         "DROP TABLE landed_lot; DROP TABLE declaration; DROP TABLE exchange_rate; DROP TABLE purchase_change; DROP TABLE purchase_line; DROP TABLE purchase_order; DROP TABLE supplier_item; DROP TABLE supplier;"
         /* on-hand per lot and per origin (schema 18) */
@@ -1137,6 +1192,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(tax_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(scan_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(basket_payments_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(basket_edits, setup, teardown),
         cmocka_unit_test_setup_teardown(bounds, setup, teardown),
         cmocka_unit_test_setup_teardown(checkout_fefo_split_pay, setup, teardown),

@@ -201,6 +201,11 @@ try:
     check(not drv.find_elements(By.ID, "cat-q"), "the cashier gets no catalogue page")
     drv.get(BASE + "#/counter")
     scan = by("#scan")
+    # the page gives the scan field the focus once its basket is open (a scan before that would have no basket)
+    try:
+        wait.until(lambda d: d.switch_to.active_element == scan)
+    except TimeoutException:
+        pass
     check(drv.switch_to.active_element == scan, "the scan field has the focus")
 
     def lines_n(n):
@@ -211,12 +216,15 @@ try:
         lines_n(n)
     check(text_in("#lines", "可口可乐") and text_in("#lines", "英国 · 批号 K1"), "the GS1 line: origin country by name, lot")
     check(text_in("#lines", "意大利"), "Nutella's origin by name (IT)")
-    # refusals at the scan, in red, in Chinese (the server's code mapped), the basket kept
+    # refusals at the scan, in red, worded in Chinese from the server's code and facts, the basket kept
+    before = [e.text for e in drv.find_elements(By.CSS_SELECTOR, "li.line")]
     drv.switch_to.active_element.send_keys(EXPIRED + Keys.ENTER)
-    check(text_in("#counter-msg", "批次已过期，不能销售"), "an expired lot is refused in Chinese")
-    check(text_in("#counter-msg .detail", "2020-01-31"), "the server's detail (the expiry date) beside it")
+    check(text_in("#counter-msg", "抹茶：批次 OLD 已于 2020-01-31 过期，不能销售"),
+          f"an expired lot is refused in Chinese with its lot and date: {by('#counter-msg').text!r}")
+    check(not drv.find_elements(By.CSS_SELECTOR, "#counter-msg .detail") and "expired" not in by("#counter-msg").text,
+          "no English beside the Chinese words")
     check("bad" in by("#counter-msg").get_attribute("class"), "the refusal is red")
-    check(len(drv.find_elements(By.CSS_SELECTOR, "li.line")) == 2, "the basket is kept")
+    check([e.text for e in drv.find_elements(By.CSS_SELECTOR, "li.line")] == before, "the basket is kept, unchanged")
     shot("counter-refused", 1920)
     doc_shot("counter", 1280, 470, 0.6)
     drv.switch_to.active_element.send_keys("12345670" + Keys.ENTER)  # a valid EAN-8 nobody sells
@@ -254,10 +262,15 @@ try:
     by("#pay-amount").send_keys("20.00")
     by("#pay-add").click()
     check(text_in("#pays", "20.00"), "the first payment is listed")
-    Select(by("#pay-method")).select_by_value("cash")
-    by("#pay-amount").send_keys("100")
-    by("#pay-add").click()
+    # the second from the keyboard alone: Enter in the empty scan field, ↑ to cash, 100, + adds it
+    drv.switch_to.active_element.send_keys(Keys.ESCAPE)
+    check(drv.switch_to.active_element.get_attribute("id") == "scan", "Esc goes back to the scan field")
+    drv.switch_to.active_element.send_keys(Keys.ENTER)
+    check(drv.switch_to.active_element.get_attribute("id") == "pay-amount", "Enter in the empty scan field: the amount")
+    drv.switch_to.active_element.send_keys(Keys.ARROW_UP + "100+")
     check(text_in("#pays", "100.00"), "the cash is listed")
+    check(by("#pay-method").get_attribute("value") == "cash" and by("#pay-amount").get_attribute("value") == "",
+          "↑ chose cash, + added it and emptied the field")
     drv.refresh()
     lines_n(2)
     check(text_in("#pays", "20.00") and text_in("#pays", "100.00"), "the payments added survive a reload")
@@ -265,6 +278,7 @@ try:
           "both payments, in order")
     shot("counter-payments", 1920)
     width(1920, 1000)
+    Select(by("#paper")).select_by_value("58")  # a 58 mm receipt: 32 columns
     by("#checkout").click()
     by("#receipt-text")
     check(L.query("SELECT method, amount, tendered FROM sale_pay ORDER BY method") == [("card", 2000, 2000), ("cash", 4734, 10000)],
@@ -278,11 +292,14 @@ try:
     check(text_in("#receipt-printed", "C1"), "the copy is printed too")
     receipt = by("#receipt-text").text
     check("榛子可可酱" in receipt and "67.34" in receipt and "supervisor.1" in receipt, f"the receipt: {receipt[:400]}")
+    wide = max(sum(2 if ord(ch) > 0x2e80 else 1 for ch in ln) for ln in receipt.splitlines())
+    check(wide <= 32 and "p58" in by("#receipt").get_attribute("class"), f"58 mm paper: at most 32 columns ({wide})")
     pdf = by("#receipt-pdf").get_attribute("href")
-    check("format=pdf" in pdf, f"the PDF receipt link: {pdf}")
+    check("format=pdf" in pdf and "columns=32" in pdf, f"the PDF receipt link: {pdf}")
     st = drv.execute_async_script(
         "fetch(arguments[0]).then(r => arguments[1](r.status + ' ' + r.headers.get('content-type')), () => arguments[1]('x'))", pdf)
     check(st == "200 application/pdf", f"the PDF receipt with the session: {st}")
+    Select(by("#paper")).select_by_value("80")  # back to 80 mm for the rest
     check(len(drv.find_elements(By.CSS_SELECTOR, "li.line")) == 0, "the basket is empty after the sale")
     check(L.query("SELECT count(*) FROM sale") == [(1,)], "one sale in the database")
     check(L.query("SELECT approved_by, discount FROM sale_line WHERE approved_by IS NOT NULL") == [("supervisor.1", 1596)],
@@ -598,6 +615,17 @@ try:
     st, _, api_said = srv.req("POST", "/api/v1/labels/print", {"template": "shelf-60x40", "origin": "IT", "location": "S1",
                                                              "printer": "office", "format": "zpl"}, token=TOK["label-clerk"])
     check(st == 201 and api_said.get("labels") == both >= 1, f"the page printed origin and location together: {both} {api_said}")
+    # the selection's preview: its first label as the server's PNG, before printing; nothing recorded
+    old_src = by("#label-preview").get_attribute("src")
+    n0 = L.query("SELECT count(*) FROM label_print")[0][0]
+    by("#label-codes-preview").click()
+    wait.until(lambda d: d.execute_script(
+        "const i = document.getElementById('label-preview');"
+        "return !i.hidden && i.complete && i.naturalWidth > 0 && i.src !== arguments[0]", old_src))
+    check(by("#label-preview").get_attribute("src").startswith("data:image/png")
+          and text_in("#label-preview-what", "所选的第一张标签 · IT · S1"),
+          f"the selection's first label previewed: {by('#label-preview-what').text!r}")
+    check(L.query("SELECT count(*) FROM label_print")[0][0] == n0, "a preview records no print")
     shot("labels-combine", 1920)
     width(1920, 1000)
     Select(by("#label-by")).select_by_value("origin")
@@ -665,10 +693,12 @@ try:
     by("#chart-origin rect")
     bars = drv.find_elements(By.CSS_SELECTOR, "#chart-origin rect")
     labels = [e.text for e in drv.find_elements(By.CSS_SELECTOR, "#chart-origin text.lbl")]
-    check(len(bars) >= 4 and "IT" in labels and "GB" in labels, f"stock chart bars {len(bars)} {labels}")
+    keys = [e.get_attribute("data-key") for e in drv.find_elements(By.CSS_SELECTOR, "#chart-origin text.lbl")]
+    check(len(bars) >= 4 and "意大利" in labels and "英国" in labels and "IT" in keys and "GB" in keys,
+          f"stock chart bars {len(bars)}, by country name: {labels} {keys}")
     by("#chart-sales-origin rect")
     labels = [e.text for e in drv.find_elements(By.CSS_SELECTOR, "#chart-sales-origin text.lbl")]
-    check("IT" in labels and "GB" in labels, f"sales by origin: {labels}")
+    check("意大利" in labels and "英国" in labels, f"sales by origin, by country name: {labels}")
     check(text_in("#chart-sales-origin", "31.92"), "the sales amount by origin: IT 63.84 sold less 31.92 returned")
     check(text_in("#chart-cashier", "wang"), "sales by cashier")
     ticks = [e.text for e in drv.find_elements(By.CSS_SELECTOR, "#chart-flow text.val")]

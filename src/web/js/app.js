@@ -47,7 +47,19 @@ function drawHeader() {
   const cur = current();
   nav.replaceChildren(...(state.me ? allowed() : []).map((p) =>
     el("a", { href: "#/" + p.id, id: "nav-" + p.id, "aria-current": p.id === cur ? "page" : null }, t("nav." + p.id))));
+  currentTabInView();
 }
+
+// On a phone the navigation scrolls sideways: the current page's tab is
+// brought into view (also when the window changes size).
+function currentTabInView() {
+  const nav = document.getElementById("nav");
+  const on = nav && nav.querySelector('[aria-current="page"]');
+  if (!on || nav.scrollWidth <= nav.clientWidth) return;
+  const x = on.getBoundingClientRect().left - nav.getBoundingClientRect().left + nav.scrollLeft;
+  nav.scrollLeft = x - (nav.clientWidth - on.offsetWidth) / 2;
+}
+window.addEventListener("resize", currentTabInView);
 
 function current() {
   return (location.hash.replace(/^#\//, "").split("/")[0]) || "";

@@ -97,13 +97,19 @@ function listCard(msg) {
     }
   }
   box.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(run, 150); });
+  // the file picker in the page's words (the browser's own button speaks its own language)
   const file = el("input", { id: "cat-csv-file", type: "file", accept: ".csv,text/csv" });
+  const fileName = el("span.muted", { id: "cat-csv-name" }, t("catalog.no_file"));
+  file.addEventListener("change", () => {
+    fileName.textContent = file.files.length ? file.files[0].name : t("catalog.no_file");
+  });
+  const pick = el("label.button.filepick", { for: "cat-csv-file" }, t("catalog.choose_file"), file);
   const update = el("input", { id: "cat-csv-update", type: "checkbox" });
   const imp = el("form.card", { id: "cat-import" }, el("h2", {}, t("catalog.csv")),
     el("div.row", {},
       el("button", { type: "button", id: "cat-export", onclick: () => exportCsv().catch((e) => notice(msg, "bad", said(e))) },
         t("catalog.export")),
-      el("label.check", {}, update, t("catalog.update")), file,
+      el("label.check", {}, update, t("catalog.update")), pick, fileName,
       el("button", { type: "submit", id: "cat-import-go" }, t("catalog.import"))),
     el("p.muted", {}, t("catalog.csv_hint")));
   imp.addEventListener("submit", async (e) => {

@@ -33,6 +33,7 @@ export class ApiError extends Error {
     this.status = status;
     this.code = e.code || "";
     this.field = e.field || null;
+    this.facts = e.facts || {}; // a refusal's values (lot, expiry, on_hand...) for the catalogue's words
   }
 }
 

@@ -14,9 +14,12 @@ let counterId = "C1";
 let basket = null;
 let sel = 0; // the selected line's index (keys act on it)
 let printerName = null; // a receipt printer of the server, or "" for the browser's print dialog
+let paper = "80"; // the receipt's paper width in mm: 80 (48 columns) or 58 (32 columns)
 
 try { counterId = localStorage.getItem("ent.counter") || "C1"; } catch (e) { /* private mode */ }
 try { printerName = localStorage.getItem("ent.printer"); } catch (e) { /* private mode */ }
+try { paper = localStorage.getItem("ent.paper") === "58" ? "58" : "80"; } catch (e) { /* private mode */ }
+const columns = () => (paper === "58" ? 32 : 48);
 
 function fmt(key, vars) {
   return t(key).replace(/\{(\w+)\}/g, (m, k) => (vars && k in vars ? String(vars[k]) : m));
@@ -33,14 +36,24 @@ function beep() {
   } catch (e) { /* no sound device */ }
 }
 
-// The words for a refusal: the catalogue's for its code (in the context's
-// words first: "err.code.scan.not_found" before "err.code.not_found"), the
-// server's message as the detail; the server's text alone for a code the
-// catalogue does not know.
+// The words for a refusal, all from the catalogue in the page's language:
+// the context's words first ("err.code.scan.not_found" before
+// "err.code.not_found"), then the code's words with the refusal's facts
+// (err.code.expired.facts: lot, expiry; no_stock: on_hand, asked; the answer's
+// error.facts) when the answer carries every value they name, then the
+// code's plain words. Words with values stand alone; plain words keep the
+// server's English message beside them as the detail; a code the catalogue
+// does not know shows the server's text.
 export function refusal(e, ctx, vars) {
-  const keys = [`err.code.${ctx}.${e.code}`, `err.code.${e.code}`];
   if (e.status === 0) return { text: e.message, detail: "" };
-  for (const k of keys) if (k in state.msgs) return { text: fmt(k, vars), detail: e.message };
+  const v = { ...(e.facts || {}), ...(vars || {}) };
+  const keys = [`err.code.${ctx}.${e.code}`, `err.code.${e.code}.facts`, `err.code.${e.code}`];
+  for (const k of keys) {
+    if (!(k in state.msgs)) continue;
+    const text = fmt(k, v);
+    if (/\{\w+\}/.test(text)) continue; // a value the answer did not carry
+    return { text, detail: /\{\w+\}/.test(t(k)) ? "" : e.message };
+  }
   return { text: e.message, detail: "" };
 }
 
@@ -154,6 +167,13 @@ export async function counterPage(view) {
   const printerSel = el("select", { id: "printer", "aria-label": t("counter.printer"), hidden: !printers.length },
     el("option", { value: "" }, t("counter.printer_browser")),
     printers.map((p) => el("option", { value: p, selected: p === printerName }, `${t("counter.printer")} ${p}`)));
+  // the receipt's paper: 80 or 58 mm, for the receipt printer and the browser's print dialog alike
+  const paperSel = el("select", { id: "paper", "aria-label": t("counter.paper") },
+    ["80", "58"].map((w) => el("option", { value: w, selected: w === paper }, `${t("counter.paper")} ${w} mm`)));
+  paperSel.addEventListener("change", () => {
+    paper = paperSel.value;
+    try { localStorage.setItem("ent.paper", paper); } catch (e) { /* private mode */ }
+  });
   printerSel.addEventListener("change", () => {
     printerName = printerSel.value;
     try { localStorage.setItem("ent.printer", printerName); } catch (e) { /* private mode */ }
@@ -166,7 +186,7 @@ export async function counterPage(view) {
   }
   function refused(e, ctx, vars) {
     const r = refusal(e, ctx, vars);
-    say("bad", `${t("counter.refused")}: ${r.text}`, r.detail);
+    say("bad", `${t("counter.refused")}${state.lang === "zh" ? "：" : ": "}${r.text}`, r.detail);
     beep();
   }
 
@@ -344,7 +364,7 @@ export async function counterPage(view) {
 
   async function printCopy(r, out) {
     try {
-      await api("POST", `sales/${encodeURIComponent(r.receipt)}/print`, { printer: printerName, columns: 48 });
+      await api("POST", `sales/${encodeURIComponent(r.receipt)}/print`, { printer: printerName, columns: columns() });
       notice(out, "good", fmt("counter.printed", { printer: printerName }));
     } catch (e) {
       const x = refusal(e, "print");
@@ -354,7 +374,7 @@ export async function counterPage(view) {
   }
 
   function showReceipt(r, title) {
-    const pdf = `/api/v1/sales/${encodeURIComponent(r.receipt)}/receipt?format=pdf&columns=48`;
+    const pdf = `/api/v1/sales/${encodeURIComponent(r.receipt)}/receipt?format=pdf&columns=${columns()}`;
     const printed = el("p.notice", { id: "receipt-printed", hidden: true, role: "status" });
     if (r.printed) notice(printed, "good", fmt("counter.printed", { printer: r.printed.printer }));
     else if (r.print_error) { notice(printed, "bad", `${t("counter.print_failed")} — ${r.print_error}`); beep(); }
@@ -366,6 +386,7 @@ export async function counterPage(view) {
         printerName ? el("button", { type: "button", id: "print-copy", onclick: () => printCopy(r, printed) },
           fmt("counter.print_copy", { printer: printerName })) : null,
         el("button.primary", { type: "button", id: "next", onclick: () => { receipt.hidden = true; scan.focus(); } }, t("counter.next"))));
+    receipt.classList.toggle("p58", paper === "58"); // printed on a 58 mm page (app.css)
     receipt.hidden = false;
     receipt.scrollIntoView({ block: "start" });
     receipt.querySelector("#next").focus({ preventScroll: true });
@@ -378,7 +399,7 @@ export async function counterPage(view) {
     const pays = (basket.payments || []).map((p) => ({ method: p.method, amount: p.amount }));
     if (row.amount || !pays.length) pays.push(row);
     try {
-      const r = await api("POST", pathOf("/pay"), { payments: pays, columns: 48, printer: printerName || undefined });
+      const r = await api("POST", pathOf("/pay"), { payments: pays, columns: columns(), printer: printerName || undefined });
       const paid = pays.reduce((s, p) => s + p.amount, 0);
       const change = pays.every((p) => p.amount > 0) ? paid - r.total : 0;
       amount.value = "";
@@ -561,7 +582,30 @@ export async function counterPage(view) {
     actions[e.key]();
   };
   document.addEventListener("keydown", onKey);
-  amount.addEventListener("keydown", (e) => { if (e.key === "Enter") { e.preventDefault(); pay(); } });
+  // The amount field's keys (Enter in an empty scan field comes here): Enter
+  // pays, + adds the amount as one payment of a split, ↑↓ change the
+  // method, Delete (the field empty) takes the last payment added back, Esc
+  // goes back to the scan field.
+  amount.addEventListener("keydown", (e) => {
+    const pays = (basket && basket.payments) || [];
+    if (e.key === "Enter") {
+      e.preventDefault();
+      pay();
+    } else if (e.key === "+") {
+      e.preventDefault();
+      addPay.click();
+    } else if (e.key === "ArrowUp" || e.key === "ArrowDown") {
+      e.preventDefault();
+      const n = method.options.length;
+      method.selectedIndex = (method.selectedIndex + (e.key === "ArrowUp" ? n - 1 : 1)) % n;
+    } else if (e.key === "Delete" && !amount.value && pays.length) {
+      e.preventDefault();
+      call("DELETE", `/payments/${pays[pays.length - 1].n}`, undefined, "payment");
+    } else if (e.key === "Escape") {
+      e.preventDefault();
+      scan.focus();
+    }
+  });
   station.addEventListener("change", async () => {
     counterId = station.value.trim() || "C1";
     try { localStorage.setItem("ent.counter", counterId); } catch (e) { /* private mode */ }
@@ -584,9 +628,10 @@ export async function counterPage(view) {
       el("p.keys.muted", { id: "keys" }, hint("↑↓"), ` ${t("counter.k_select")} `, hint(KEYS.qty), ` ${t("counter.qty")} `,
         hint(KEYS.discount), ` ${t("counter.discount")} `, hint(KEYS.price), ` ${t("counter.price_btn")} `,
         hint("Delete"), ` ${t("counter.remove")} `, hint(KEYS.returns), ` ${t("counter.returns")} `,
-        hint(KEYS.clear), ` ${t("counter.clear")} `, hint(KEYS.pay), ` ${t("counter.checkout")}`)),
+        hint(KEYS.clear), ` ${t("counter.clear")} `, hint(KEYS.pay), ` ${t("counter.checkout")} `,
+        hint("Enter"), ` ${t("counter.k_amount")} `, hint("+"), ` ${t("counter.add_pay")}`)),
     el("section.card.pay", {}, sum,
-      el("h2", {}, t("counter.pay")), printerSel,
+      el("h2", {}, t("counter.pay")), el("div.row", {}, printerSel, paperSel),
       el("div.row", {}, method, amount), addPay, payList,
       el("button.primary.wide", { type: "button", id: "checkout", onclick: pay }, `${t("counter.checkout")} (${KEYS.pay})`),
       el("div.row.two-b", {},

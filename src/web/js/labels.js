@@ -83,8 +83,11 @@ export async function labelsPage(view, parts) {
     printer.focus();
     return true;
   }
+  // code: one code (lot: its lot), or an object naming a selection as a
+  // print does ({origin: "IT"}, {queue: "1"}...): the server renders its first label
   async function preview(code, lot, template, what) {
-    const q = { template: template || tpl.value, code, format: "png", dpi: "150" };
+    const q = { template: template || tpl.value, format: "png", dpi: "150" };
+    if (typeof code === "string") q.code = code; else Object.assign(q, code);
     if (lot) q.lot = lot;
     try {
       img.src = await previewUrl(q);
@@ -179,7 +182,6 @@ export async function labelsPage(view, parts) {
   const pdfLink = el("a", { id: "label-pdf", hidden: true, download: "labels.pdf" }, t("labels.pdf_again"));
   function showChoice() {
     chosenBox.replaceChildren(inputs[by.value]);
-    preBtn.hidden = by.value !== "codes";
   }
   // The body naming what to print, or null (the missing input focused).
   function chosen() {
@@ -232,9 +234,14 @@ export async function labelsPage(view, parts) {
       notice(msg, "bad", said(e));
     }
   }
+  // the preview of what is chosen: the first code, or the selection's first label
   const preBtn = el("button", { type: "button", id: "label-codes-preview", onclick: () => {
-    const c = codeList();
-    if (c.length) preview(c[0], lot.value.trim(), null, c[0]); else codes.focus();
+    const what = chosen();
+    if (!what) return;
+    if (what.codes) { preview(what.codes[0], what.lot, null, what.codes[0]); return; }
+    const sel = by.value === "queue" ? { queue: "1" } : what;
+    const named = Object.values(sel).filter((v) => v !== "1").join(" · ");
+    preview(sel, null, null, `${t("labels.preview_first")}${named ? " · " + named : ""}`);
   } }, t("labels.preview"));
   const dlBtn = el("button", { type: "button", id: "label-download" }, t("labels.download"));
   dlBtn.addEventListener("click", download);

@@ -2,16 +2,18 @@
 // lots expiring soon, each with its CSV; the margins on the lots sold (landed
 // cost, by commodity, origin or supplier).
 import { t, api, el, svg, csvDownload, money } from "./core.js";
+import { loadCountries, countryName } from "./names.js";
 
 // Horizontal bars: one row per label, the value written at the bar's end.
 export function barChart(rows, id) {
   const narrow = window.innerWidth < 600; // fewer units across: the text stays readable on a phone
-  const rowH = 30, left = narrow ? 60 : 90, width = narrow ? 330 : 600, max = Math.max(1, ...rows.map((r) => r.value));
+  const rowH = 30, left = narrow ? 84 : 120, width = narrow ? 330 : 600, max = Math.max(1, ...rows.map((r) => r.value));
   const h = rows.length * rowH + 10;
   const s = svg("svg", { viewBox: `0 0 ${width} ${h}`, class: "chart", id, role: "img" });
   rows.forEach((r, i) => {
     const y = 5 + i * rowH, w = Math.max(2, Math.round((width - left - (narrow ? 80 : 110)) * r.value / max));
-    s.append(svg("text", { x: left - 8, y: y + 19, "text-anchor": "end", class: "lbl" }, r.label),
+    s.append(svg("text", { x: left - 8, y: y + 19, "text-anchor": "end", class: "lbl", "data-key": r.key || r.label },
+      r.label),
       svg("rect", { x: left, y: y + 4, width: w, height: rowH - 10, rx: 3, class: "bar" }),
       svg("text", { x: left + w + 6, y: y + 19, class: "val" }, r.text || String(r.value)));
   });
@@ -83,6 +85,7 @@ export async function reportsPage(view) {
   const since = isoDate(new Date(Date.now() - 30 * 864e5));
   const expBefore = isoDate(new Date(Date.now() + 90 * 864e5));
   const [sales, counters, cashiers, flow, byOrigin, low, exp] = await Promise.all([
+    // (the countries' names first: the origin bars are labelled by name, 意大利, not IT)
     api("GET", `reports/sales?by=origin&from=${since}`),
     api("GET", `reports/sales?by=counter&from=${since}`),
     api("GET", `reports/sales?by=cashier&from=${since}`),
@@ -90,13 +93,16 @@ export async function reportsPage(view) {
     api("GET", "stock?by=origin"),
     api("GET", `stock/low?limit=${PAGE}`),
     api("GET", `stock/expiring?before=${expBefore}&limit=${PAGE}`),
+    loadCountries(),
   ]);
+  const country = (code) => countryName(code) || code; // the code itself when iso-codes does not know it
   const today = isoDate(new Date());
   const margins = marginCard(since);
   await margins.load();
   const origins = {};
   for (const l of byOrigin.levels) origins[l.origin || "—"] = (origins[l.origin || "—"] || 0) + l.qty;
-  const rows = Object.entries(origins).map(([label, value]) => ({ label, value })).sort((a, b) => b.value - a.value);
+  const rows = Object.entries(origins).map(([key, value]) => ({ key, label: country(key), value }))
+    .sort((a, b) => b.value - a.value);
   const name = (l) => l.name_zh || l.name_en || l.gtin || l.sku;
   // page: { path, first (the answer), cells(level), bad(level) }; the CSV
   // holds the rows shown
@@ -128,8 +134,8 @@ export async function reportsPage(view) {
         el("button", { type: "button", onclick: () => csvDownload(`${id}.csv`, heads, data) }, t("reports.csv"))),
       data.length ? tbl : el("p.muted", {}, t("reports.none")), more);
   };
-  const bars = (r) => r.rows.map((x) => ({ label: x.key || x.name || "—", value: x.value,
-    text: money(x.value, "CNY") }));
+  const bars = (r, names) => r.rows.map((x) => ({ key: x.key, label: (names ? names(x.key) : x.key) || x.name || "—",
+    value: x.value, text: money(x.value, "CNY") }));
   // by hour of the day, the days added up, every hour from the first to the last with data
   const perHour = new Map();
   for (const f of flow.rows) {
@@ -147,7 +153,7 @@ export async function reportsPage(view) {
     el("h1", {}, t("reports.title")),
     el("p.muted", {}, `${t("reports.since")} ${since}`),
     el("div.two", {},
-      el("section.card", { id: "rep-sales-origin" }, el("h2", {}, t("reports.sales_origin")), barChart(bars(sales), "chart-sales-origin")),
+      el("section.card", { id: "rep-sales-origin" }, el("h2", {}, t("reports.sales_origin")), barChart(bars(sales, country), "chart-sales-origin")),
       el("section.card", { id: "rep-flow" }, el("h2", {}, t("reports.flow")),
         span.length ? lineChart(hours, [
           { label: t("reports.visitors"), values: span.map((h) => at(h, "visitors")) },
