@@ -46,6 +46,8 @@ struct ent_db {
     char actor[65];            /* who the writes are recorded as (ent_user_act_as) */
     struct ent_stmt_slot cache[ENT_STMT_CACHE];
     entx_usage_fn product_usage; /* set by ent_db_open: entx_stock_product_usage */
+    int search_bulk;             /* 0, or the mode of entx_search_bulk_begin (search.c) */
+    int64_t search_bulk_from;    /* the first commodity whose keys wait in the bulk */
 };
 
 /* ent_db_open without the hooks of the modules above the core (open.c adds
