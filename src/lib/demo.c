@@ -727,8 +727,8 @@ static int fill(struct demo *d)
  * random order: once they outgrow SQLite's page cache (2 MB by default)
  * every insert reads and spills pages, and a large fill slows to a crawl.
  * For the fill only, the cache grows with the size (about 1000 bytes per
- * commodity, at most 1 GB: at a million, 300 bytes left the random indexes
- * spilling); the connection's own setting comes back after.
+ * commodity, at most 1 GB: memory is cheaper than the spilling); the
+ * connection's own setting comes back after.
  */
 static int64_t set_cache(ent_db *db, int64_t n)
 {
