@@ -185,7 +185,7 @@ ENT_API int ent_basket_save(ent_basket *b, ent_basket_owner *o);
  * the stock again: checkout does that. */
 ENT_API int ent_basket_load(ent_db *db, ent_basket **out, ent_basket_owner *o, const char *counter);
 
-/* A payment held on a kept basket before it is paid (schema 23): added one
+/* A payment held on a kept basket before it is paid (schema 22): added one
  * by one as a customer splits the bill, in the order added. */
 #define ENT_PAY_METHOD_SIZE 8 /* "cash", "card", "wallet" */
 typedef struct ent_basket_payment {

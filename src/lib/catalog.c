@@ -682,11 +682,12 @@ static int log_change(ent_db *db, int64_t id, const char *field, const char *old
     return entx_exec_stmt(db, st);
 }
 
-/* The search keys of a checked commodity, in the caller's transaction. */
-static int index_prod(ent_db *db, int64_t id, const struct prod *p)
+/* The search keys of a checked commodity, in the caller's transaction;
+ * fresh: it was just inserted. */
+static int index_prod(ent_db *db, int64_t id, const struct prod *p, bool fresh)
 {
     struct entx_search_doc d = {p->gtin, p->sku, p->name_zh, p->name_en, p->brand};
-    return entx_search_index(db, id, &d);
+    return entx_search_index(db, id, &d, fresh);
 }
 
 /* Inserts a checked commodity; the caller holds the transaction. Its GTIN
@@ -717,7 +718,7 @@ static int insert_prod(ent_db *db, const struct prod *p, const char *now, int64_
     if (rc == ENT_OK)
         rc = log_change(db, id, "added", NULL, price, now);
     if (rc == ENT_OK)
-        rc = index_prod(db, id, p);
+        rc = index_prod(db, id, p, true);
     return rc;
 }
 
@@ -910,7 +911,7 @@ static int update_prod(ent_db *db, int64_t id, const ent_product_fields *changes
     if (rc == ENT_OK)
         rc = log_changes(db, old, now);
     if (rc == ENT_OK)
-        rc = index_prod(db, id, &p);
+        rc = index_prod(db, id, &p, false);
     if (rc == ENT_OK)
         rc = follow_change(db, old, &p);
 done:
@@ -1376,7 +1377,15 @@ int ent_product_import_csv(ent_db *db, int64_t *imported, FILE *in, bool update)
      * indexes in memory (256 MiB of page cache for the import), each insert
      * stays a memory operation instead of a read from disk. */
     sqlite3_exec(db->sql, "PRAGMA cache_size = -262144", NULL, NULL, NULL);
-    rc = entx_import_csv(db, imported, in, &k);
+    /* The new commodities' search keys are written at the end, in key order
+     * (search_internal.h): the import nests in this transaction. */
+    if ((rc = entx_tx_begin(db)) == ENT_OK) {
+        if ((rc = entx_search_bulk_begin(db)) == ENT_OK)
+            rc = entx_search_bulk_end(db, entx_import_csv(db, imported, in, &k));
+        rc = entx_tx_end(db, rc);
+    }
+    if (rc != ENT_OK && imported)
+        *imported = 0;
     sqlite3_exec(db->sql, ENT_CACHE_PRAGMA, NULL, NULL, NULL);
     free(im.seen.v);
     return rc;

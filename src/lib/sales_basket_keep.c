@@ -126,7 +126,7 @@ int entx_basket_kept_paid(ent_basket *b)
     return rc == ENT_OK ? delete_payments(b->db, b->counter) : rc;
 }
 
-/* ---- payments held on a kept basket (schema 23) -------------------------- */
+/* ---- payments held on a kept basket (schema 22) -------------------------- */
 
 /* The kept basket's "changed at/by" for a change of its payments;
  * ENT_NOTFOUND when no basket is kept for counter. */

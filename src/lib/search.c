@@ -344,17 +344,38 @@ static void put_codes(struct writer *w, const struct entx_search_doc *d)
     }
 }
 
-int entx_search_index(ent_db *db, int64_t id, const struct entx_search_doc *doc)
+/* Deletes the keys of a commodity that has some: through the index
+ * product_key_product, and from the bulk's table when it may be there. */
+static int unindex(ent_db *db, int64_t id)
 {
     sqlite3_stmt *del = entx_stmt(db, "DELETE FROM product_key WHERE product_id = ?1");
     if (del == NULL)
         return db->code;
     sqlite3_bind_int64(del, 1, id);
     int rc = entx_exec_stmt(db, del);
-    if (rc != ENT_OK)
+    /* Only a commodity added in this bulk has keys there (ids only grow), and
+     * no bulk changes one it added: the scan of that table is never made. */
+    if (rc != ENT_OK || !db->search_bulk || id < db->search_bulk_from)
         return rc;
-    struct writer w = {db, entx_stmt(db, "INSERT OR IGNORE INTO product_key(tier, k, product_id) VALUES (?1, ?2, ?3)"),
-                       id, ENT_OK};
+    if ((del = entx_stmt(db, "DELETE FROM temp.search_new WHERE product_id = ?1")) == NULL)
+        return db->code;
+    sqlite3_bind_int64(del, 1, id);
+    return entx_exec_stmt(db, del);
+}
+
+int entx_search_index(ent_db *db, int64_t id, const struct entx_search_doc *doc, bool fresh)
+{
+    const char *sql = "INSERT OR IGNORE INTO product_key(tier, k, product_id) VALUES (?1, ?2, ?3)";
+    if (fresh && db->search_bulk) {
+        sql = "INSERT INTO temp.search_new(tier, k, product_id) VALUES (?1, ?2, ?3)";
+        if (id < db->search_bulk_from)
+            db->search_bulk_from = id;
+    } else if (!fresh) {
+        int rc = unindex(db, id);
+        if (rc != ENT_OK)
+            return rc;
+    }
+    struct writer w = {db, entx_stmt(db, sql), id, ENT_OK};
     if (w.st == NULL)
         return db->code;
     put_codes(&w, doc);
@@ -372,6 +393,83 @@ int entx_search_index(ent_db *db, int64_t id, const struct entx_search_doc *doc)
     return w.rc;
 }
 
+/* The keys of every commodity, each as new (inside a bulk). */
+static int index_all(ent_db *db)
+{
+    /* Its own statement: the writes below use the handle's cached ones. */
+    sqlite3_stmt *all = NULL;
+    int sc = SQLITE_DONE, rc = ENT_OK;
+    if (sqlite3_prepare_v2(db->sql, "SELECT id, gtin, sku, name_zh, name_en, brand FROM product", -1, &all, NULL) !=
+        SQLITE_OK)
+        rc = entx_fail_sql(db, "reading the commodities to index");
+    while (rc == ENT_OK && (sc = sqlite3_step(all)) == SQLITE_ROW) {
+        struct entx_search_doc d = {(const char *)sqlite3_column_text(all, 1), (const char *)sqlite3_column_text(all, 2),
+                                    (const char *)sqlite3_column_text(all, 3), (const char *)sqlite3_column_text(all, 4),
+                                    (const char *)sqlite3_column_text(all, 5)};
+        rc = entx_search_index(db, sqlite3_column_int64(all, 0), &d, true);
+    }
+    if (rc == ENT_OK && sc != SQLITE_DONE)
+        rc = entx_fail_sql(db, "reading the commodities to index");
+    sqlite3_finalize(all);
+    return rc;
+}
+
+/* Modes of a bulk. REBUILD: the keys were empty at its start, so the index
+ * product_key_product is dropped before the keys are written and made again
+ * after: written row by row it would be written in the order of the keys,
+ * which is random by commodity, and at a million commodities (65 million
+ * keys) that random writing took hours; SQLite builds an index by sorting. */
+enum { BULK_OFF, BULK_ON, BULK_REBUILD };
+
+int entx_search_bulk_begin(ent_db *db)
+{
+    if (db->search_bulk)
+        return entx_fail(db, ENT_ERROR, "the search keys of a bulk of commodities are already being gathered");
+    sqlite3_stmt *st = entx_stmt(db, "SELECT 1 FROM product_key LIMIT 1");
+    if (st == NULL)
+        return db->code;
+    int sc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (sc != SQLITE_ROW && sc != SQLITE_DONE)
+        return entx_fail_sql(db, "reading the search keys");
+    /* No index: rows are only appended, then read once in key order. */
+    if (sqlite3_exec(db->sql,
+                     "DROP TABLE IF EXISTS temp.search_new; "
+                     "CREATE TEMP TABLE search_new(tier INTEGER NOT NULL, k TEXT NOT NULL, product_id INTEGER NOT NULL)",
+                     NULL, NULL, NULL) != SQLITE_OK)
+        return entx_fail_sql(db, "preparing the search keys");
+    db->search_bulk = sc == SQLITE_DONE ? BULK_REBUILD : BULK_ON;
+    db->search_bulk_from = INT64_MAX;
+    return ENT_OK;
+}
+
+static int bulk_exec(ent_db *db, int rc, const char *sql)
+{
+    if (rc == ENT_OK && sqlite3_exec(db->sql, sql, NULL, NULL, NULL) != SQLITE_OK)
+        rc = entx_fail_sql(db, "writing the search keys");
+    return rc;
+}
+
+int entx_search_bulk_end(ent_db *db, int rc)
+{
+    int mode = db->search_bulk;
+    db->search_bulk = BULK_OFF;
+    if (mode == BULK_OFF)
+        return rc;
+    if (mode == BULK_REBUILD)
+        rc = bulk_exec(db, rc, "DROP INDEX product_key_product");
+    rc = bulk_exec(db, rc,
+                   "INSERT OR IGNORE INTO product_key(tier, k, product_id) "
+                   "SELECT tier, k, product_id FROM temp.search_new ORDER BY tier, k, product_id");
+    /* The same statement as schema 13's. */
+    if (mode == BULK_REBUILD)
+        rc = bulk_exec(db, rc, "CREATE INDEX product_key_product ON product_key(product_id, k)");
+    /* On a failure the caller's rollback undoes the table with the rest. */
+    if (rc == ENT_OK)
+        rc = bulk_exec(db, rc, "DROP TABLE temp.search_new");
+    return rc;
+}
+
 int entx_search_fill_pending(ent_db *db)
 {
     sqlite3_stmt *st = entx_stmt(db, "SELECT 1 FROM search_pending");
@@ -384,20 +482,12 @@ int entx_search_fill_pending(ent_db *db)
     int rc = entx_tx_begin(db);
     if (rc != ENT_OK)
         return rc;
-    /* Its own statement: the writes below use the handle's cached ones. */
-    sqlite3_stmt *all = NULL;
-    if (sqlite3_prepare_v2(db->sql, "SELECT id, gtin, sku, name_zh, name_en, brand FROM product", -1, &all, NULL) !=
-        SQLITE_OK)
-        rc = entx_fail_sql(db, "reading the commodities to index");
-    while (rc == ENT_OK && (sc = sqlite3_step(all)) == SQLITE_ROW) {
-        struct entx_search_doc d = {(const char *)sqlite3_column_text(all, 1), (const char *)sqlite3_column_text(all, 2),
-                                    (const char *)sqlite3_column_text(all, 3), (const char *)sqlite3_column_text(all, 4),
-                                    (const char *)sqlite3_column_text(all, 5)};
-        rc = entx_search_index(db, sqlite3_column_int64(all, 0), &d);
-    }
-    if (rc == ENT_OK && sc != SQLITE_DONE)
-        rc = entx_fail_sql(db, "reading the commodities to index");
-    sqlite3_finalize(all);
+    /* Every commodity is indexed again, each as new: as one bulk. */
+    rc = bulk_exec(db, rc, "DELETE FROM product_key");
+    if (rc == ENT_OK)
+        rc = entx_search_bulk_begin(db);
+    if (rc == ENT_OK)
+        rc = entx_search_bulk_end(db, index_all(db));
     if (rc == ENT_OK && (st = entx_stmt(db, "DELETE FROM search_pending")) == NULL)
         rc = db->code;
     if (rc == ENT_OK)

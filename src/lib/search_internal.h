@@ -23,8 +23,19 @@ struct entx_search_doc {
 };
 
 /* Replaces the search keys of commodity id; the caller holds the
- * transaction that writes the names. */
-int entx_search_index(ent_db *db, int64_t id, const struct entx_search_doc *doc);
+ * transaction that writes the names. fresh: id was inserted in this
+ * transaction and has no keys yet (nothing to delete; inside a bulk its keys
+ * wait for entx_search_bulk_end). */
+int entx_search_index(ent_db *db, int64_t id, const struct entx_search_doc *doc, bool fresh);
+
+/* A bulk of new commodities (the demo, a catalogue import, filling the keys):
+ * between these two calls, inside the caller's transaction, the keys of fresh
+ * commodities are gathered in a temporary table, and bulk_end writes them
+ * into the search keys in key order, so the index is appended to instead of
+ * written at random. A search inside the bulk does not see them yet.
+ * bulk_end returns rc, or its own failure; it must be called whatever rc is. */
+int entx_search_bulk_begin(ent_db *db);
+int entx_search_bulk_end(ent_db *db, int rc);
 
 /* Fills the keys of every commodity when schema 13 asked for it
  * (search_pending), in one transaction; nothing to do is ENT_OK. */

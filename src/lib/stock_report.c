@@ -238,7 +238,7 @@ static int level_row(ent_db *db, sqlite3_stmt *st, const char *store_cur, ent_le
 /*
  * The SQL of one view. Without a commodity or a location to narrow it, each
  * view reads a summary kept by the balance triggers and walks it in the
- * view's order, so that a page costs its rows (schemas 12, 18, 19 and 24):
+ * view's order, so that a page costs its rows (schemas 12, 18, 19 and 23):
  * origins from their own rows, lots (and what expires) from the on-hand lots
  * in expiry order, commodities from those with stock in id order, locations
  * from their rows per cost currency in code order (per origin too, schema
@@ -257,7 +257,7 @@ static void levels_sql(char *sql, size_t len, const ent_levels_query *q, int64_t
     bool expiring = !entx_empty(q->expiring_before);
     bool after = k->given;
     /* Narrowed by a location alone, the location, origin and commodity
-     * views still answer from summaries or a walk (schema 24): the fullest
+     * views still answer from summaries or a walk (schema 23): the fullest
      * location holds a good part of the store. */
     bool at_loc = loc_id != 0 && pid == 0;
     if ((!narrow || at_loc) && q->by == ENT_BY_ORIGIN && !expiring) {
@@ -275,7 +275,7 @@ static void levels_sql(char *sql, size_t len, const ent_levels_query *q, int64_t
     }
     if ((!narrow || at_loc) && q->by == ENT_BY_LOCATION && !expiring) {
         /* key: 0, currency, location code. One origin has its own rows per
-         * location (schema 24), keyed behind the location's. */
+         * location (schema 23), keyed behind the location's. */
         snprintf(sql, len,
                  "SELECT NULL, NULL, NULL, NULL, loc.code, loc.kind, NULL, NULL, NULL, NULL, 0, s.qty, s.products, "
                  "       s.lots, NULLIF(s.cost_currency, ''), s.uncosted, s.value_units, s.value_milli, 0, "
@@ -321,8 +321,8 @@ static void levels_sql(char *sql, size_t len, const ent_levels_query *q, int64_t
          * asks; the next starts at the key's commodity, after its currency
          * (one commodity more, as the key's may have no rows left). The
          * commodities are walked in id order: those with stock, of one
-         * origin (schema 24's index), or at one location (its balances by
-         * location and commodity, schema 24). */
+         * origin (schema 23's index), or at one location (its balances by
+         * location and commodity, schema 23). */
         const char *walk = origin[0] ? "SELECT DISTINCT product_id FROM stock_sum_product_origin WHERE origin = ?3 AND qty > 0"
                            : at_loc  ? "SELECT DISTINCT product_id FROM stock_balance WHERE location_id = ?2 AND qty > 0"
                                      : "SELECT product_id FROM stock_sum_product WHERE qty > 0";

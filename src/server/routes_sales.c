@@ -36,7 +36,7 @@ struct counter_basket {
     char currency[ENT_CURRENCY_SIZE];
     int64_t session_id, token_id; /* who owns it */
     ent_basket *b;
-    /* Payments added but not yet paid, as kept with the basket (schema 23:
+    /* Payments added but not yet paid, as kept with the basket (schema 22:
      * ent_basket_payment_add in the request's transaction, read back after a
      * restart). Used by a pay that sends none, removed by any pay that
      * succeeds (in the sale's transaction). */

@@ -5,7 +5,7 @@
 # as it is then. The location view reads its summary (schema 19): it equals
 # the balances added up location by location, also after changes made by
 # hand, and the integrity check names a summary that drifted. So does the
-# location view of one origin, and the views of one location alone (schema 24).
+# location view of one origin, and the views of one location alone (schema 23).
 source "$(dirname "$0")/lib.sh"
 E=$ENTREPOT
 export ENTREPOT_TODAY=2026-11-30
@@ -112,7 +112,7 @@ expect 0 "(next page: --after '0:" -- stock levels --by location --limit 3
 # The location view from its summary equals the balances added up location
 # by location (the narrowed view reads the balances), also after changes
 # made by hand to a lot's cost and a balance's place; so does the location
-# view of each origin from its own summary (schema 24).
+# view of each origin from its own summary (schema 23).
 # the location rows as the balances add them up (of one origin, if given), in the view's order
 per_location() {
     sqlite3 "$ENTREPOT_DB" "SELECT loc.code || ' ' || COALESCE(l.cost_currency, '') || ' ' || SUM(b.qty) || ' '
@@ -135,7 +135,7 @@ per_origin() {
 }
 # The views narrowed to one location alone (the commodities walked through
 # the balances by location and commodity, the origins and the location's
-# own rows from the summaries, schema 24) against its balances added up.
+# own rows from the summaries, schema 23) against its balances added up.
 at_location() { # LOC: by commodity, by origin and the location's rows, from the balances
     local w="b.qty > 0 AND b.location_id = (SELECT id FROM location WHERE code = '$1')"
     local j="stock_balance b JOIN lot l ON l.id = b.lot_id JOIN product p ON p.id = b.product_id"

@@ -5,7 +5,7 @@ Pending payments (POST /counters/C/basket/payments, DELETE .../payments/N):
 added, seen by GET (a reload of the till), refused when the basket's
 rules refuse them (an unknown method, a card above what is due, an empty
 basket), removed, and used by a pay that sends none. They are kept with the
-basket (schema 23, who added them recorded): the server is killed (SIGKILL)
+basket (schema 22, who added them recorded): the server is killed (SIGKILL)
 with a split payment held, started again, and the sale is finished with the
 payments read back; the paid basket holds none.
 

@@ -281,6 +281,116 @@ static void search(void **state)
     }
 }
 
+/* Every search key, in key order, as one malloc'd text. */
+static char *all_keys(ent_db *db)
+{
+    sqlite3_stmt *st = NULL;
+    char *out = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db->sql,
+                                        "SELECT coalesce(group_concat(tier || ':' || k || ':' || product_id, '|'), '') "
+                                        "FROM (SELECT * FROM product_key ORDER BY tier, k, product_id)",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    out = strdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return out;
+}
+
+/* The keys written one commodity at a time, outside any bulk: what a bulk
+ * must have written. The keys are put back as they were found. */
+static char *keys_one_by_one(ent_db *db)
+{
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(entx_tx_begin(db), ENT_OK);
+    assert_int_equal(sqlite3_exec(db->sql, "DELETE FROM product_key", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(
+        sqlite3_prepare_v2(db->sql, "SELECT id, gtin, sku, name_zh, name_en, brand FROM product", -1, &st, NULL),
+        SQLITE_OK);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        struct entx_search_doc d = {(const char *)sqlite3_column_text(st, 1), (const char *)sqlite3_column_text(st, 2),
+                                    (const char *)sqlite3_column_text(st, 3), (const char *)sqlite3_column_text(st, 4),
+                                    (const char *)sqlite3_column_text(st, 5)};
+        assert_int_equal(entx_search_index(db, sqlite3_column_int64(st, 0), &d, false), ENT_OK);
+    }
+    sqlite3_finalize(st);
+    char *keys = all_keys(db);
+    entx_tx_end(db, ENT_ERROR); /* rolls back: the keys are as the bulk left them */
+    return keys;
+}
+
+static void expect_bulk_keys(ent_db *db, const char *what)
+{
+    char *got = all_keys(db), *want = keys_one_by_one(db);
+    if (strcmp(got, want) != 0)
+        fail_msg("%s: the keys differ from those written one by one:\n%s\n%s", what, got, want);
+    free(got);
+    free(want);
+    int n = -1;
+    sqlite3_stmt *st = NULL;
+    /* The index the bulk may drop is back, as schema 13 made it; the bulk's
+     * own table is gone. */
+    assert_int_equal(sqlite3_prepare_v2(db->sql,
+                                        "SELECT (SELECT count(*) FROM sqlite_master WHERE name = 'product_key_product' "
+                                        "AND sql = 'CREATE INDEX product_key_product ON product_key(product_id, k)') "
+                                        "+ 2 * (SELECT count(*) FROM sqlite_temp_master WHERE name = 'search_new')",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    if (n != 1)
+        fail_msg("%s: index and temporary table %d, want 1", what, n);
+}
+
+/* The keys of a bulk (an import, the demo) are written at its end in key
+ * order: the same keys as one by one, into an empty catalogue (the index
+ * product_key_product dropped and made again) and a filled one, with updates,
+ * a change inside the bulk to a commodity it added, and a failed import. */
+static void bulk_keys(void **state)
+{
+    ent_db *db = *state;
+    int64_t n = 0;
+    assert_int_equal(import_text(db,
+                                 "gtin,sku,name_zh,name_en,brand\n"
+                                 "4006381333931,PEN-1,中国银行钢笔,Bank pen,Pelikan\n"
+                                 "5000112548167,,可口可乐,Coca-Cola,可口可乐\n"
+                                 "3017620422003,,榛子可可酱,Hazelnut spread,Nutella\n",
+                                 0, &n),
+                     ENT_OK);
+    assert_int_equal(n, 3);
+    expect_bulk_keys(db, "into an empty catalogue");
+    char *before = all_keys(db);
+    assert_int_equal(import_text(db, "gtin,name_zh\n4901234567894,绿茶\n5000112548168,坏\n", 0, &n), ENT_INVALID);
+    char *after = all_keys(db);
+    assert_string_equal(after, before);
+    free(after);
+    free(before);
+    expect_bulk_keys(db, "after a failed import");
+    assert_int_equal(import_text(db,
+                                 "gtin,name_zh,brand\n"
+                                 "4901234567894,长城葡萄酒,长城\n"
+                                 "5000112548167,百事可乐,Pepsi\n",
+                                 1, &n),
+                     ENT_OK);
+    expect_bulk_keys(db, "an update into a filled catalogue");
+    /* A commodity added in the bulk and changed in it: its first keys go. */
+    assert_int_equal(entx_tx_begin(db), ENT_OK);
+    assert_int_equal(entx_search_bulk_begin(db), ENT_OK);
+    ent_product_fields f = fields("4891028164456", NULL, "乌龙茶", "Oolong tea");
+    assert_int_equal(ent_product_add(db, &f), ENT_OK);
+    f = fields(NULL, NULL, "普洱茶", "Pu-erh tea");
+    assert_int_equal(ent_product_edit(db, "4891028164456", &f), ENT_OK);
+    assert_int_equal(entx_search_bulk_end(db, ENT_OK), ENT_OK);
+    assert_int_equal(entx_tx_end(db, ENT_OK), ENT_OK);
+    expect_bulk_keys(db, "a change inside the bulk");
+    int count = 0;
+    assert_int_equal(ent_product_each(db, "wulong", NULL, 0, count_cb, &count), ENT_OK);
+    assert_int_equal(count, 0);
+    assert_int_equal(ent_product_each(db, "puer", NULL, 0, count_cb, &count), ENT_OK);
+    assert_int_equal(count, 1);
+}
+
 /* The names found by a search, in order, joined by "|". */
 struct names {
     char buf[512];
@@ -688,6 +798,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(csv_import_rows, test_db_setup, test_db_teardown),
         cmocka_unit_test_setup_teardown(csv_round_trip, test_db_setup, test_db_teardown),
         cmocka_unit_test_setup_teardown(search, test_db_setup, test_db_teardown),
+        cmocka_unit_test_setup_teardown(bulk_keys, test_db_setup, test_db_teardown),
         cmocka_unit_test_setup_teardown(search_pinyin, test_db_setup, test_db_teardown),
         cmocka_unit_test_setup_teardown(pinyin_readings, test_db_setup, test_db_teardown),
         cmocka_unit_test_setup_teardown(unpriced, test_db_setup, test_db_teardown),

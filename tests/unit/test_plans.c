@@ -72,7 +72,7 @@ static const struct {
      "stock levels by product: walks the commodities with stock (partial index) in id order, stops at the page", true},
     {"FROM stock_sum_lot s JOIN lot l",
      "stock levels by lot and expiring: walks the on-hand lots (partial index) in expiry order, stops at the page "
-     "(one origin's lots are sought through their own index, schema 24)",
+     "(one origin's lots are sought through their own index, schema 23)",
      true},
     {"FROM stock_sum_lot s CROSS JOIN stock_balance b ON b.lot_id = s.lot_id AND b.location_id = ?2",
      "stock levels by lot of a location holding many lots: walks the on-hand lots (partial index) in expiry order, "

@@ -213,7 +213,7 @@ static void scan_rows(void **state)
     ent_basket_free(b);
 }
 
-/* ---- payments held on a kept basket (schema 23) ------------------------- */
+/* ---- payments held on a kept basket (schema 22) ------------------------- */
 
 static void basket_payments_kept(void **state)
 {
@@ -903,7 +903,7 @@ static void migration_8(void **state)
         "DROP TRIGGER stock_sum_loccur_delete; DROP TRIGGER stock_sum_loccur_rekey;"
         "DROP TRIGGER stock_sum_loccur_lot_change; DROP TRIGGER stock_sum_loccur_unit_change;"
         "DROP VIEW stock_sum_location_cur_of; DROP TABLE stock_sum_location_cur;"
-        /* on-hand per location and origin (schema 24) */
+        /* on-hand per location and origin (schema 23) */
         "DROP TRIGGER stock_sum_locorg_insert; DROP TRIGGER stock_sum_locorg_update;"
         "DROP TRIGGER stock_sum_locorg_delete; DROP TRIGGER stock_sum_locorg_rekey;"
         "DROP TRIGGER stock_sum_locorg_lot_change; DROP TRIGGER stock_sum_locorg_unit_change;"

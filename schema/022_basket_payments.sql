@@ -1,4 +1,4 @@
--- entrepot schema 23: the payments a store server's basket holds before it is
+-- entrepot schema 22: the payments a store server's basket holds before it is
 -- paid (the split payment a cashier builds up: cash 50, then card for the
 -- rest), kept beside the basket of schema 14 so that a restart of the server
 -- finds them again with its lines. Written in the transaction of the change

@@ -1,4 +1,4 @@
--- entrepot schema 24: on-hand per location, origin country and cost
+-- entrepot schema 23: on-hand per location, origin country and cost
 -- currency, so that the location view narrowed to one origin
 -- (`stock levels --by location --origin CC`) answers from one row per
 -- location instead of adding up every balance of that origin (issue 21).
