@@ -148,6 +148,23 @@ static int write_password(const char *path, const char *password)
     return 0;
 }
 
+/* A new role's password, once head office's schema is the one this program
+ * knows: made, and written to password_file (if given) before the role is
+ * made, since a role whose password is lost would have to be reset. Returns
+ * 0 or the exit status after saying why. */
+static int new_role_password(PGconn *pg, char password[33], const char *password_file)
+{
+    int st, version = 0;
+    if ((st = hq_schema_version(pg, &version)) != 0)
+        return st;
+    if (version != hq_migration_count)
+        return cli_error(EXIT_REFUSED, "head office's schema is at version %d, not %d: run entrepot hq init first",
+                         version, hq_migration_count);
+    if ((st = new_password(password)) != 0)
+        return st;
+    return password_file ? write_password(password_file, password) : 0;
+}
+
 static int check_store_args(const char *code, const char *name)
 {
     char v[ENT_CLIP_SIZE];
@@ -224,20 +241,10 @@ static int hq_store_add(const char *url, const char *code, const char *name, con
 {
     char password[33];
     PGconn *pg = NULL;
-    int st, version = 0;
+    int st;
     if ((st = check_store_args(code, name)) != 0 || (st = hq_connect(&pg, url, NULL, false)) != 0)
         return st;
-    if ((st = hq_schema_version(pg, &version)) != 0)
-        goto done;
-    if (version != hq_migration_count) {
-        st = cli_error(EXIT_REFUSED, "head office's schema is at version %d, not %d: run entrepot hq init first",
-                       version, hq_migration_count);
-        goto done;
-    }
-    if ((st = new_password(password)) != 0)
-        goto done;
-    /* The file first: a role whose password is lost would have to be reset. */
-    if (password_file && (st = write_password(password_file, password)) != 0)
+    if ((st = new_role_password(pg, password, password_file)) != 0)
         goto done;
     if ((st = hq_exec(pg, "starting the transaction", "BEGIN")) == 0 &&
         (st = make_store(pg, code, name, password)) == 0)
@@ -310,23 +317,14 @@ static int hq_reader_add(const char *url, const char *name, const char *password
 {
     char password[33], role[64], v[ENT_CLIP_SIZE];
     PGconn *pg = NULL;
-    int st, version = 0;
+    int st;
     if (!reader_name_valid(name))
         return cli_error(EXIT_USAGE, "'%s' is not a reader's name: 2 to 16 small letters and digits",
                          ent_text_clip(v, sizeof v, name, 40));
     snprintf(role, sizeof role, "entrepot_reader_%s", name);
     if ((st = hq_connect(&pg, url, NULL, false)) != 0)
         return st;
-    if ((st = hq_schema_version(pg, &version)) != 0)
-        goto done;
-    if (version != hq_migration_count) {
-        st = cli_error(EXIT_REFUSED, "head office's schema is at version %d, not %d: run entrepot hq init first",
-                       version, hq_migration_count);
-        goto done;
-    }
-    if ((st = new_password(password)) != 0)
-        goto done;
-    if (password_file && (st = write_password(password_file, password)) != 0)
+    if ((st = new_role_password(pg, password, password_file)) != 0)
         goto done;
     if ((st = hq_exec(pg, "starting the transaction", "BEGIN")) == 0 && (st = make_reader(pg, role, password)) == 0)
         st = hq_exec(pg, "committing", "COMMIT");
@@ -356,15 +354,7 @@ static int hq_store_list(struct cli *cli, const char *url)
         st = hq_fail(pg, res, "listing the stores");
     else {
         static const char *const head[] = {"code", "name", "role", "created_at"};
-        struct cli_table *t = cli_table_new(4, head, NULL);
-        for (int r = 0; t && r < PQntuples(res); r++) {
-            const char *cells[4] = {PQgetvalue(res, r, 0), PQgetvalue(res, r, 1), PQgetvalue(res, r, 2),
-                                    PQgetvalue(res, r, 3)};
-            cli_table_add(t, cells);
-        }
-        if (t)
-            cli_table_print(cli, t, stdout);
-        cli_table_free(t);
+        hq_print_rows(cli, res, 4, head, NULL);
     }
     PQclear(res);
     PQfinish(pg);

@@ -49,16 +49,7 @@ static int list(struct cli *cli, const char *url, const char *store, bool in_tra
     else {
         static const char *const head[] = {"uuid",  "from",    "to",       "status",  "shipped_at", "received_at",
                                            "lines", "shipped", "received", "damaged", "short",      "over"};
-        struct cli_table *t = cli_table_new(12, head, "------nnnnnn");
-        for (int r = 0; t && r < PQntuples(res); r++) {
-            const char *cells[12];
-            for (int c = 0; c < 12; c++)
-                cells[c] = PQgetvalue(res, r, c);
-            cli_table_add(t, cells);
-        }
-        if (t)
-            cli_table_print(cli, t, stdout);
-        cli_table_free(t);
+        hq_print_rows(cli, res, 12, head, "------nnnnnn");
     }
     PQclear(res);
     PQfinish(pg);

@@ -89,7 +89,9 @@ int hq_product_cmd(struct cli *cli, int argc, char **argv);
  * borrowed from o; names it does not know are left out. */
 void hq_product_fields_from(json_t *o, ent_product_fields *f);
 
-/* Prints the first ncols columns of every row of res as one table (at most 8). */
+/* Prints the first ncols columns of every row of res as one table (at most
+ * HQ_PRINT_COLS). */
+#define HQ_PRINT_COLS 16
 void hq_print_rows(struct cli *cli, PGresult *res, int ncols, const char *const *head, const char *align);
 
 /* The transfers part of a sync (sync_transfer.c): the chain's stores, the

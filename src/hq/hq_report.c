@@ -199,8 +199,8 @@ void hq_print_rows(struct cli *cli, PGresult *res, int ncols, const char *const 
 {
     struct cli_table *t = cli_table_new(ncols, head, align);
     for (int r = 0; t && r < PQntuples(res); r++) {
-        const char *cells[8];
-        for (int c = 0; c < ncols; c++)
+        const char *cells[HQ_PRINT_COLS];
+        for (int c = 0; c < ncols && c < HQ_PRINT_COLS; c++)
             cells[c] = PQgetvalue(res, r, c);
         cli_table_add(t, cells);
     }
