@@ -45,13 +45,19 @@ static int save_head(ent_basket *b, ent_basket_owner *o, const char *now)
     return ENT_OK;
 }
 
-static int delete_lines(ent_db *db, const char *counter)
+/* Runs sql (a DELETE of one counter's rows, ?1 the counter). */
+static int delete_of_counter(ent_db *db, const char *sql, const char *counter)
 {
-    sqlite3_stmt *st = entx_stmt(db, "DELETE FROM basket_line WHERE counter = ?1");
+    sqlite3_stmt *st = entx_stmt(db, sql);
     if (st == NULL)
         return db->code;
     sqlite3_bind_text(st, 1, counter, -1, SQLITE_STATIC);
     return entx_exec_stmt(db, st);
+}
+
+static int delete_lines(ent_db *db, const char *counter)
+{
+    return delete_of_counter(db, "DELETE FROM basket_line WHERE counter = ?1", counter);
 }
 
 static int save_line(ent_basket *b, size_t i)
@@ -111,11 +117,7 @@ static int load_head(ent_db *db, ent_basket_owner *o, int64_t *shelf_id, const c
 
 static int delete_payments(ent_db *db, const char *counter)
 {
-    sqlite3_stmt *st = entx_stmt(db, "DELETE FROM basket_payment WHERE counter = ?1");
-    if (st == NULL)
-        return db->code;
-    sqlite3_bind_text(st, 1, counter, -1, SQLITE_STATIC);
-    return entx_exec_stmt(db, st);
+    return delete_of_counter(db, "DELETE FROM basket_payment WHERE counter = ?1", counter);
 }
 
 int entx_basket_kept_paid(ent_basket *b)
