@@ -15,20 +15,10 @@ import json
 import os
 import shutil
 import sys
-import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "server"))
-try:
-    from selenium import webdriver
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.common.keys import Keys
-    from selenium.webdriver.support.ui import WebDriverWait, Select
-    from selenium.webdriver.support import expected_conditions as EC
-    from selenium.common.exceptions import TimeoutException
-except ImportError:
-    print("SKIP: python3-selenium is not installed")
-    sys.exit(77)
+from web_lib import By, Keys, WebDriverWait, Select, EC, TimeoutException, chromium  # noqa: E402
 import serve_lib as L  # noqa: E402
 from serve_lib import check  # noqa: E402
 
@@ -77,14 +67,7 @@ st, _, _ = srv.req("POST", "/index.html", raw=b"x", ctype="text/plain")
 check(st == 405, f"POST to a file: {st}")
 
 # ---- the browser
-opts = webdriver.ChromeOptions()
-profile = tempfile.mkdtemp(prefix="ent-chromium-")
-for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-          "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-          f"--user-data-dir={profile}", "--window-size=1920,1080", "--lang=zh-CN"):
-    opts.add_argument(a)
-opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-drv = webdriver.Chrome(options=opts)
+drv, profile = chromium()
 wait = WebDriverWait(drv, 15)
 
 

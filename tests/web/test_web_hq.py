@@ -12,20 +12,10 @@ test's folder). No sleeps: every wait is WebDriverWait on a condition."""
 import os
 import shutil
 import sys
-import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "hq"))
-try:
-    from selenium import webdriver
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.common.keys import Keys
-    from selenium.webdriver.support.ui import WebDriverWait, Select
-    from selenium.webdriver.support import expected_conditions as EC
-    from selenium.common.exceptions import TimeoutException
-except ImportError:
-    print("SKIP: python3-selenium is not installed")
-    sys.exit(77)
+from web_lib import By, Keys, WebDriverWait, Select, EC, TimeoutException, chromium  # noqa: E402
 import hq_views_lib as V  # noqa: E402
 from hq_views_lib import H, L  # noqa: E402
 
@@ -36,14 +26,7 @@ BASE = f"http://127.0.0.1:{srv.port}/"
 SHOTS = os.environ.get("ENT_WEB_SHOTS") or os.path.join(L.WORK, "shots")
 os.makedirs(SHOTS, exist_ok=True)
 
-opts = webdriver.ChromeOptions()
-profile = tempfile.mkdtemp(prefix="ent-chromium-")
-for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-          "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-          f"--user-data-dir={profile}", "--window-size=1920,1080", "--lang=zh-CN"):
-    opts.add_argument(a)
-opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-drv = webdriver.Chrome(options=opts)
+drv, profile = chromium()
 wait = WebDriverWait(drv, 15)
 
 
