@@ -18,7 +18,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "server"))
-from web_lib import By, Keys, WebDriverWait, Select, EC, TimeoutException, chromium  # noqa: E402
+from web_lib import By, Keys, Select, EC, TimeoutException, Browser  # noqa: E402
 import serve_lib as L  # noqa: E402
 from serve_lib import check  # noqa: E402
 
@@ -67,8 +67,8 @@ st, _, _ = srv.req("POST", "/index.html", raw=b"x", ctype="text/plain")
 check(st == 405, f"POST to a file: {st}")
 
 # ---- the browser
-drv, profile = chromium()
-wait = WebDriverWait(drv, 15)
+B = Browser()
+drv, profile, wait, by, text_in, logout = B.drv, B.profile, B.wait, B.by, B.text_in, B.logout
 
 
 def width(w, h=900):
@@ -102,41 +102,11 @@ def doc_shot(name, w, h, scale):
 
 def console_errors():
     """Console errors, leaving out the HTTP refusals the pages show themselves."""
-    bad = []
-    for e in drv.get_log("browser"):
-        if e["level"] != "SEVERE":
-            continue
-        if "Failed to load resource" in e["message"] and any(f"status of {c}" in e["message"]
-                                                            for c in (401, 403, 404, 409, 422)):
-            continue
-        bad.append(e["message"])
-    return bad
-
-
-def by(css):
-    return wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, css)))
-
-
-def text_in(css, words):
-    """Waits for the words in the element; False (the check fails) after 15 s."""
-    try:
-        return wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, css), words))
-    except TimeoutException:
-        found = drv.find_elements(By.CSS_SELECTOR, css)
-        print(f"waited for {words!r} in {css}: {found[0].text[:200] if found else 'no such element'!r}")
-        return False
+    return B.console_errors((401, 403, 404, 409, 422))
 
 
 def login(name):
-    drv.get(BASE)
-    by("#login-name").send_keys(name)
-    by("#login-password").send_keys(L.PASSWORD + Keys.ENTER)
-    wait.until(EC.presence_of_element_located((By.ID, "nav-stock")))
-
-
-def logout():
-    by("#logout").click()
-    by("#login-form")
+    B.login(BASE, name, L.PASSWORD)
 
 
 def nav_ids():

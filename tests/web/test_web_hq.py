@@ -15,7 +15,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "hq"))
-from web_lib import By, Keys, WebDriverWait, Select, EC, TimeoutException, chromium  # noqa: E402
+from web_lib import By, Keys, Select, EC, Browser  # noqa: E402
 import hq_views_lib as V  # noqa: E402
 from hq_views_lib import H, L  # noqa: E402
 
@@ -26,21 +26,8 @@ BASE = f"http://127.0.0.1:{srv.port}/"
 SHOTS = os.environ.get("ENT_WEB_SHOTS") or os.path.join(L.WORK, "shots")
 os.makedirs(SHOTS, exist_ok=True)
 
-drv, profile = chromium()
-wait = WebDriverWait(drv, 15)
-
-
-def by(css):
-    return wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, css)))
-
-
-def text_in(css, words):
-    try:
-        return wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, css), words))
-    except TimeoutException:
-        found = drv.find_elements(By.CSS_SELECTOR, css)
-        print(f"waited for {words!r} in {css}: {found[0].text[:300] if found else 'no such element'!r}")
-        return False
+B = Browser()
+drv, profile, wait, by, text_in, logout = B.drv, B.profile, B.wait, B.by, B.text_in, B.logout
 
 
 def shot(name, w):
@@ -52,21 +39,11 @@ def shot(name, w):
 
 
 def login(name, base=None):
-    drv.get(base or BASE)
-    by("#login-name").send_keys(name)
-    by("#login-password").send_keys(L.PASSWORD + Keys.ENTER)
-    wait.until(EC.presence_of_element_located((By.ID, "nav-stock")))
-
-
-def logout():
-    by("#logout").click()
-    by("#login-form")
+    B.login(base or BASE, name, L.PASSWORD)
 
 
 def console_errors():
-    return [e["message"] for e in drv.get_log("browser") if e["level"] == "SEVERE"
-            and not ("Failed to load resource" in e["message"]
-                     and any(f"status of {c}" in e["message"] for c in (401, 422, 503)))]  # told on the page
+    return B.console_errors((401, 422, 503))  # told on the page
 
 
 try:
