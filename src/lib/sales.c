@@ -42,6 +42,13 @@ bool entx_sales_valid_counter(const char *s)
     return true;
 }
 
+int entx_sales_check_counter(ent_db *db, const char *s)
+{
+    if (entx_sales_valid_counter(s))
+        return ENT_OK;
+    return entx_fail(db, ENT_INVALID, "counter '%s' must be 1 to 16 letters, digits, - or _", ENT_CLIP(s ? s : "", 40));
+}
+
 int entx_sales_durable(ent_db *db)
 {
     /* A sale the customer walked away with must survive a power cut, even

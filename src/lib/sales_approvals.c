@@ -12,9 +12,8 @@ int ent_sales_approvals(ent_db *db, const ent_sales_query *q, ent_approval_cb cb
         return entx_fail(db, ENT_INVALID, "no report query given");
     if ((rc = entx_sales_check_range(db, q->from, q->to)) != ENT_OK)
         return rc;
-    if (q->counter && *q->counter && !entx_sales_valid_counter(q->counter))
-        return entx_fail(db, ENT_INVALID, "counter '%s' must be 1 to 16 letters, digits, - or _",
-                         ENT_CLIP(q->counter, 40));
+    if (q->counter && *q->counter && (rc = entx_sales_check_counter(db, q->counter)) != ENT_OK)
+        return rc;
     /* A line's approval covers its price when it has a price reason (an
      * override), its discount when it has one. A return's is a void when its
      * note says so (as ent_sale_get reads it). */

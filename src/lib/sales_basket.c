@@ -29,11 +29,8 @@ int ent_basket_new(ent_db *db, ent_basket **out, const char *counter, const char
     int rc;
     *out = NULL;
     entx_ok(db);
-    if (!entx_sales_valid_counter(counter)) {
-        char shown[ENT_CLIP_SIZE];
-        return entx_fail(db, ENT_INVALID, "counter '%s' must be 1 to 16 letters, digits, - or _",
-                        ent_text_clip(shown, sizeof shown, counter, 40));
-    }
+    if ((rc = entx_sales_check_counter(db, counter)) != ENT_OK)
+        return rc;
     if ((rc = entx_check_text(db, "cashier", cashier, 64, true)) != ENT_OK)
         return rc;
     if (*cashier == '\0')

@@ -182,9 +182,8 @@ int ent_basket_payment_add(ent_db *db, const char *counter, const char *method, 
     char now[ENT_TIME_SIZE], actor[ENT_CASHIER_SIZE];
     int rc;
     entx_ok(db);
-    if (counter == NULL || !entx_sales_valid_counter(counter))
-        return entx_fail(db, ENT_INVALID, "counter '%s' must be 1 to 16 letters, digits, - or _",
-                         ENT_CLIP(counter ? counter : "", 40));
+    if ((rc = entx_sales_check_counter(db, counter)) != ENT_OK)
+        return rc;
     bool known = false;
     for (int i = 0; method && i < NMETHODS; i++)
         known = known || strcmp(method, entx_sales_methods[i]) == 0;
@@ -209,9 +208,8 @@ int ent_basket_payment_drop(ent_db *db, const char *counter, size_t n)
     char now[ENT_TIME_SIZE], actor[ENT_CASHIER_SIZE];
     int rc;
     entx_ok(db);
-    if (counter == NULL || !entx_sales_valid_counter(counter))
-        return entx_fail(db, ENT_INVALID, "counter '%s' must be 1 to 16 letters, digits, - or _",
-                         ENT_CLIP(counter ? counter : "", 40));
+    if ((rc = entx_sales_check_counter(db, counter)) != ENT_OK)
+        return rc;
     if ((rc = payment_actor(db, counter, actor)) != ENT_OK)
         return rc;
     entx_now_utc(now);
@@ -345,9 +343,8 @@ int ent_basket_load(ent_db *db, ent_basket **out, ent_basket_owner *o, const cha
     *out = NULL;
     entx_ok(db);
     memset(o, 0, sizeof *o);
-    if (counter == NULL || !entx_sales_valid_counter(counter))
-        return entx_fail(db, ENT_INVALID, "counter '%s' must be 1 to 16 letters, digits, - or _",
-                         ENT_CLIP(counter ? counter : "", 40));
+    if ((rc = entx_sales_check_counter(db, counter)) != ENT_OK)
+        return rc;
     if ((rc = load_head(db, o, &shelf_id, counter)) != ENT_OK)
         return rc;
     if ((rc = ent_basket_new(db, &b, counter, o->cashier, NULL)) != ENT_OK)

@@ -46,6 +46,8 @@ int64_t entx_sales_line_units(const char *unit, int64_t qty);
 
 /* True when s is a counter name: 1 to 16 letters, digits, - or _. */
 bool entx_sales_valid_counter(const char *s);
+/* ENT_OK when s is a counter name; else refuses it on db, saying so. */
+int entx_sales_check_counter(ent_db *db, const char *s);
 
 /* Sets synchronous=FULL on a connection opened without ENT_OPEN_DURABLE
  * (outside any transaction), so that every sale and return is durable. */

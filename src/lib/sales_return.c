@@ -443,11 +443,8 @@ int ent_sale_return(ent_db *db, ent_sale **out, ent_journal *j, const ent_return
         return entx_fail(db, ENT_REFUSED, "no journal is open, so no refund can be made");
     if (req == NULL)
         return entx_fail(db, ENT_INVALID, "no return was asked for");
-    if (!entx_sales_valid_counter(req->counter)) {
-        char shown[ENT_CLIP_SIZE];
-        return entx_fail(db, ENT_INVALID, "counter '%s' must be 1 to 16 letters, digits, - or _",
-                        ent_text_clip(shown, sizeof shown, req->counter, 40));
-    }
+    if ((rc = entx_sales_check_counter(db, req->counter)) != ENT_OK)
+        return rc;
     if ((rc = entx_check_text(db, "cashier", req->cashier, 64, true)) != ENT_OK ||
         (rc = entx_check_text(db, "reason", req->reason, 200, false)) != ENT_OK ||
         (rc = entx_check_text(db, "approver", req->approved_by, 64, false)) != ENT_OK)
