@@ -11,7 +11,9 @@ N times one after the other; p50, p99 and max are printed with the load.
 
   ENTREPOT=build/testclock/entrepot ENT_SOURCE_DIR=. tests/bench/bench_web_scan.py [N]
 
-Needs chromium, chromium-driver and python3-selenium (as tests/web)."""
+Needs chromium, chromium-driver and python3-selenium (as tests/web); when
+another python3 comes first on the PATH (pyenv, a venv), run it with Debian's
+/usr/bin/python3, which sees python3-selenium."""
 import os
 import shutil
 import sys
