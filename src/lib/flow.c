@@ -310,11 +310,11 @@ int ent_flow_report(ent_db *db, const ent_flow_query *q, ent_flow_cb cb, void *u
         row.period = r->period;
         row.visitors = r->visitors;
         row.transactions = r->transactions;
-        row.conversion_bp = r->visitors ? (int32_t)entx_sales_muldiv(r->transactions, 10000, r->visitors) : -1;
+        row.conversion_bp = r->visitors ? (int32_t)entx_muldiv(r->transactions, 10000, r->visitors) : -1;
         row.value = r->value;
         row.units = r->units;
-        row.avg_value = r->transactions ? entx_sales_muldiv(r->value, 1, r->transactions) : 0;
-        row.avg_units_x100 = r->transactions ? entx_sales_muldiv(r->units, 100, r->transactions) : 0;
+        row.avg_value = r->transactions ? entx_muldiv(r->value, 1, r->transactions) : 0;
+        row.avg_units_x100 = r->transactions ? entx_muldiv(r->units, 100, r->transactions) : 0;
         row.peak = peak > 0 && r->visitors == peak;
         rc = cb(&row, ud);
     }

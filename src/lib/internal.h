@@ -65,6 +65,10 @@ int entx_fail_hint(ent_db *db, int code, int hint, const char *fmt, ...) __attri
 /* Records SQLite's own error as ENT_ERROR (ENT_BUSY when locked), prefixed by what. */
 int entx_fail_sql(ent_db *db, const char *what);
 
+/* a x num / den rounded half up (away from zero for negatives); den > 0.
+ * Money shares, taxes and rates: the one rounding of the project (util.c). */
+int64_t entx_muldiv(int64_t a, int64_t num, int64_t den);
+
 /* Clears the error state at the start of a public call (on db and the
  * calling thread's last error). */
 void entx_ok(ent_db *db);

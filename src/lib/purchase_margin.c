@@ -9,17 +9,6 @@
 #include "internal.h"
 #include "stock_internal.h"
 
-/* a * b / c rounded half up, away from zero for negatives; c > 0. */
-static int64_t share(int64_t a, int64_t b, int64_t c)
-{
-    __int128 n = (__int128)a * b;
-    bool neg = n < 0;
-    if (neg)
-        n = -n;
-    n = (n + c / 2) / c;
-    return (int64_t)(neg ? -n : n);
-}
-
 struct group {
     char *key, *name;
     ent_margin_row r;
@@ -68,11 +57,11 @@ static int add_pick(ent_db *db, struct group *g, const struct entx_sold_pick *p)
     if (rc != ENT_OK)
         return rc;
     g->r.units += p->qty;
-    g->r.revenue += p->line_qty != 0 ? share(p->net, p->qty, p->line_qty) : 0;
+    g->r.revenue += p->line_qty != 0 ? entx_muldiv(p->net, p->qty, p->line_qty) : 0;
     if (found)
-        g->r.cost += share(landed, p->qty, of);
+        g->r.cost += entx_muldiv(landed, p->qty, of);
     else if (p->costed && strcmp(p->currency, g->r.currency) == 0)
-        g->r.cost += share(p->unit_cost, p->qty, p->per_kg ? 1000 : 1); /* per kg or litre for g or ml */
+        g->r.cost += entx_muldiv(p->unit_cost, p->qty, p->per_kg ? 1000 : 1); /* per kg or litre for g or ml */
     else
         g->r.uncosted += p->qty;
     return ENT_OK;

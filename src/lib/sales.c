@@ -9,18 +9,9 @@
 
 /* ---- small helpers ------------------------------------------------------ */
 
-int64_t entx_sales_muldiv(int64_t a, int64_t num, int64_t den)
-{
-    /* 128-bit intermediate: a price per kg times grams times a rate must
-     * not overflow before it is divided. */
-    __int128 p = (__int128)a * num;
-    __int128 q = p >= 0 ? (p + den / 2) / den : -((-p + den / 2) / den);
-    return (int64_t)q;
-}
-
 int64_t entx_sales_tax(int64_t amount, int32_t rate)
 {
-    return entx_sales_muldiv(amount, rate, 10000 + (int64_t)rate);
+    return entx_muldiv(amount, rate, 10000 + (int64_t)rate);
 }
 
 int64_t entx_sales_line_units(const char *unit, int64_t qty)

@@ -105,7 +105,7 @@ static int price_line(ent_basket *b, ent_basket_line *l)
         if (__builtin_mul_overflow(l->qty, l->unit_price, &gross))
             gross = INT64_MAX;
     } else {
-        gross = entx_sales_muldiv(l->qty, l->unit_price, 1000);
+        gross = entx_muldiv(l->qty, l->unit_price, 1000);
     }
     if (gross > ENT_SALE_MAX_AMOUNT) {
         char a[ENT_MONEY_TEXT_SIZE];
@@ -245,7 +245,7 @@ static int new_line(ent_basket *b, struct bline *bl, const ent_scan *s, const en
         /* The scale priced it: the code's amount is what the customer pays. */
         l->fixed = scan_amount(b, s);
         if (l->fixed > 0 && l->fixed <= ENT_SALE_MAX_AMOUNT)
-            l->qty = !weighed ? 1 : p->price > 0 ? entx_sales_muldiv(l->fixed, 1000, p->price) : 0;
+            l->qty = !weighed ? 1 : p->price > 0 ? entx_muldiv(l->fixed, 1000, p->price) : 0;
         if (l->fixed <= 0 || l->fixed > ENT_SALE_MAX_AMOUNT || l->qty <= 0) {
             char shown[ENT_CLIP_SIZE];
             rc = entx_fail(b->db, ENT_INVALID, "%s: the price in code %s cannot be sold", l->name,
@@ -450,7 +450,7 @@ int ent_basket_discount(ent_basket *b, size_t line, int64_t amount, int32_t perc
     if (amount < 0) {
         if (percent_bp <= 0 || percent_bp > 10000)
             return entx_fail(b->db, ENT_INVALID, "a discount must be between 0%% and 100%%");
-        amount = entx_sales_muldiv(gross, percent_bp, 10000);
+        amount = entx_muldiv(gross, percent_bp, 10000);
     }
     if (amount <= 0)
         return entx_fail(b->db, ENT_INVALID, "a discount must be more than zero");

@@ -85,8 +85,8 @@ static int split_lines(ent_basket *b, const struct co_line *co, struct out_line 
                 o[g].amount = amount_left;
                 o[g].discount = discount_left;
             } else {
-                o[g].amount = entx_sales_muldiv(l->amount, o[g].qty, l->qty);
-                o[g].discount = entx_sales_muldiv(l->discount, o[g].qty, l->qty);
+                o[g].amount = entx_muldiv(l->amount, o[g].qty, l->qty);
+                o[g].discount = entx_muldiv(l->discount, o[g].qty, l->qty);
             }
             qty_left -= o[g].qty;
             amount_left -= o[g].amount;

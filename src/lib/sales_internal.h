@@ -37,8 +37,6 @@ int entx_basket_kept_paid(ent_basket *b);
  * (10000 + rate)), symmetric for negative amounts (returns). */
 int64_t entx_sales_tax(int64_t amount, int32_t rate);
 
-/* a x num / den rounded half up (away from zero for negatives); den > 0. */
-int64_t entx_sales_muldiv(int64_t a, int64_t num, int64_t den);
 
 /* Units a line counts in reports: its pieces, or 1 for goods sold by weight
  * or volume (a weighed bag of nuts is one item in a basket). */

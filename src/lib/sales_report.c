@@ -123,7 +123,7 @@ int ent_sales_report(ent_db *db, int64_t *total_out, const ent_sales_query *q, e
         row.return_count = rows[i].ret_count;
         /* The share of the gross sales: never negative, and the rows add up to
          * 100 % even on a day of more refunds than sales. */
-        row.share_bp = gross > 0 ? (int32_t)entx_sales_muldiv(row.gross, 10000, gross) : 0;
+        row.share_bp = gross > 0 ? (int32_t)entx_muldiv(row.gross, 10000, gross) : 0;
         rc = cb(&row, ud);
     }
     for (size_t i = 0; i < n; i++) {

@@ -194,7 +194,7 @@ static int64_t refund_of(const struct sold *s)
 {
     if (s->returned_qty + s->take == s->qty)
         return s->amount - s->returned_amount;
-    return entx_sales_muldiv(s->amount, s->take, s->qty);
+    return entx_muldiv(s->amount, s->take, s->qty);
 }
 
 /* Puts the units of one line back: into the lots it was sold from (those
@@ -300,7 +300,7 @@ static int write_return(struct ret *r, int64_t *id, ent_journal *j, const struct
             continue;
         int64_t amount = -refund_of(s);
         jl[n] = (ent_journal_line){s->code, s->lot, s->name, -s->take, s->unit_price,
-                                   entx_sales_muldiv(s->discount, s->take, s->qty), amount, s->rate};
+                                   entx_muldiv(s->discount, s->take, s->qty), amount, s->rate};
         rates[n] = s->rate;
         amounts[n] = amount;
         taxes[n] = entx_sales_tax(amount, s->rate);

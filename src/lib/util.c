@@ -326,3 +326,12 @@ not_whole:
         say(text, "is not a whole number");
     return ENT_INVALID;
 }
+
+int64_t entx_muldiv(int64_t a, int64_t num, int64_t den)
+{
+    /* 128-bit intermediate: a price per kg times grams times a rate must
+     * not overflow before it is divided. */
+    __int128 p = (__int128)a * num;
+    __int128 q = p >= 0 ? (p + den / 2) / den : -((-p + den / 2) / den);
+    return (int64_t)q;
+}
