@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "entrepot/catalog.h"
 #include "entrepot/country.h"
@@ -729,8 +730,9 @@ static int fill(struct demo *d)
  * For the fill only, the cache grows with the size: 4000 bytes a commodity
  * (a 20k demo holds 3.6 KB a commodity besides its search keys, which are
  * written after the fill; with 1000 bytes a 100k fill spilled 163 MB into
- * the WAL by 60 %, its CPU a commodity up from ~1 ms to ~6 ms), at most
- * 1 GB; the connection's own setting comes back after.
+ * the WAL by 60 %, its CPU a commodity up from ~1 ms to ~6 ms), at most a
+ * quarter of the machine's memory (a million commodities want about 4 GB);
+ * the connection's own setting comes back after.
  */
 static int64_t set_cache(ent_db *db, int64_t n)
 {
@@ -740,8 +742,10 @@ static int64_t set_cache(ent_db *db, int64_t n)
         old = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
     int64_t kib = n * 4000 / 1024;
-    if (kib > 1024 * 1024)
-        kib = 1024 * 1024;
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    int64_t most = pages > 0 && page > 0 ? (int64_t)pages / 4 * (page / 1024) : 1024 * 1024;
+    if (kib > most)
+        kib = most;
     if (kib > 2000 && (old >= 0 || -old < kib)) {
         char sql[64];
         snprintf(sql, sizeof sql, "PRAGMA cache_size = -%lld", (long long)kib);
