@@ -22,7 +22,9 @@
 #define MAX_SQL 256
 
 static char *seen[MAX_SQL];
+static bool seen_next[MAX_SQL]; /* run for a next page (after a key) */
 static int nseen;
+static bool in_next_page;
 
 static int collect(unsigned type, void *ud, void *p, void *x)
 {
@@ -46,8 +48,10 @@ static int collect(unsigned type, void *ud, void *p, void *x)
             free(one);
             return 0;
         }
-    if (nseen < MAX_SQL)
+    if (nseen < MAX_SQL) {
+        seen_next[nseen] = in_next_page;
         seen[nseen++] = one;
+    }
     else
         free(one);
     return 0;
@@ -135,7 +139,9 @@ static int check_plans(sqlite3 *raw, const char *stats)
             }
             if (sscanf(d, "SCAN %63[A-Za-z0-9_]", name) != 1 || !names_large(seen[i], name))
                 continue;
-            if (allow_listed(seen[i]))
+            /* A next page walks from its key: a walk from the start reads
+             * every page before it (page N would cost N pages). */
+            if (allow_listed(seen[i]) && !seen_next[i])
                 continue;
             print_message("%s: %s\n  in: %s\n", stats, d, seen[i]);
             bad++;
@@ -175,7 +181,9 @@ static void next_page(ent_db *db, ent_levels_query q)
     assert_int_equal(ent_stock_levels(db, &q, last_key, key), ENT_OK);
     assert_true(key[0] != '\0');
     q.after = key;
+    in_next_page = true;
     assert_int_equal(ent_stock_levels(db, &q, last_key, key), ENT_OK);
+    in_next_page = false;
 }
 
 /* What the interactive paths call, with the codes of the demo. */
