@@ -240,6 +240,10 @@ static void run_paths(ent_db *db, const char *gtin, const char *loc, const char 
     if (ent_scan_resolve(db, &m, s) != ENT_OK)
         fail_msg("resolve %s: %s", code, ent_errmsg(db));
     ent_scan_match_free(m);
+    ent_scan_ids ids; /* the counter's lean resolve */
+    if (ent_scan_resolve_ids(db, &ids, s) != ENT_OK)
+        fail_msg("lean resolve %s: %s", code, ent_errmsg(db));
+    assert_true(ids.lot_id != 0);
     free(s);
 }
 
