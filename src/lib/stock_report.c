@@ -298,7 +298,7 @@ static void levels_sql(char *sql, size_t len, const ent_levels_query *q, int64_t
          * dated lots (the index's first term fixed, the rest a row value
          * SQLite seeks: with the first term inside the row value it walked
          * from the start, so page N read N pages); the undated lots that
-         * follow them are a second walk (levels_lot_pages). */
+         * follow them are a second walk (ent_stock_levels). */
         const char *from = "";
         bool undated = after && strcmp(k->b, "-") == 0;
         if (undated)
