@@ -266,6 +266,28 @@ typedef struct ent_scan_match {
 ENT_API int ent_scan_resolve(ent_db *db, ent_scan_match **out, const ent_scan *scan);
 ENT_API void ent_scan_match_free(ent_scan_match *m);
 
+/* What a counter needs of a scan: which commodity and lot, and how many. */
+typedef struct ent_scan_ids {
+    int64_t product_id;
+    int64_t lot_id;                   /* the lot the scan names, on record and agreeing; 0 when it names none */
+    int64_t code_qty;                 /* units one such code stands for (12 for a case) */
+    int64_t qty;                      /* units this scan stands for, as ent_scan_match.qty */
+    char code[ENT_PRODUCT_CODE_SIZE]; /* the code the catalogue knew (GTIN-14, SKU or barcode) */
+    char lot[ENT_LOT_SIZE];           /* that lot's code, "" when none */
+} ent_scan_ids;
+
+/*
+ * The counter's lean resolve: the ids of the commodity and lot a scan names,
+ * without their rows. A commodity's own GTIN, with a lot whose dates and
+ * origin agree, is answered from two indexes (the GTIN's, the lot's, schema
+ * 25) in one statement; every other scan goes through ent_scan_resolve. Fills
+ * the caller's *out (nothing to free). ENT_OK only when the commodity is on
+ * record and the lot, when the scan names one, is on record and agrees;
+ * else ENT_NOTFOUND (no such commodity or lot) or ENT_INVALID (the scan is
+ * an error, or disagrees with the lot on record), with the words on db.
+ */
+ENT_API int ent_scan_resolve_ids(ent_db *db, ent_scan_ids *out, const ent_scan *scan);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1075,10 +1075,15 @@ int ent_product_each(ent_db *db, const char *search, const char *origin, int64_t
         free(ids);
         return rc;
     }
+    /* The origin is written in only when asked: "?2 IS NULL OR origin = ?2"
+     * cannot use the index of one origin's commodities (schema 25), and a
+     * rare origin walked the whole catalogue for its first page. */
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(db->sql,
-                           "SELECT " PRODUCT_COLS " FROM product WHERE retired_at IS NULL "
-                           "AND (?2 IS NULL OR origin = ?2) ORDER BY id LIMIT ?3",
+                           ccode[0] ? "SELECT " PRODUCT_COLS " FROM product WHERE retired_at IS NULL "
+                                      "AND origin = ?2 ORDER BY id LIMIT ?3"
+                                    : "SELECT " PRODUCT_COLS " FROM product WHERE retired_at IS NULL "
+                                      "ORDER BY id LIMIT ?3",
                            -1, &st, NULL) != SQLITE_OK)
         return entx_fail_sql(db, "listing commodities");
     entx_bind_text_or_null(st, 2, ccode);

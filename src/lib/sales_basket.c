@@ -217,7 +217,7 @@ static int64_t scan_amount(const ent_basket *b, const ent_scan *s)
 }
 
 /* Fills a new line from a resolved scan. */
-static int new_line(ent_basket *b, struct bline *bl, const ent_scan *s, const ent_scan_match *m, int64_t mult)
+static int new_line(ent_basket *b, struct bline *bl, const ent_scan *s, const ent_scan_ids *m, int64_t mult)
 {
     ent_product *p = NULL;
     ent_basket_line *l = &bl->pub;
@@ -229,16 +229,17 @@ static int new_line(ent_basket *b, struct bline *bl, const ent_scan *s, const en
     memset(bl, 0, sizeof *bl);
     l->product_id = p->id;
     snprintf(l->code, sizeof l->code, "%s", m->code);
-    snprintf(l->name, sizeof l->name, "%s", m->name);
+    /* the name a scan shows: Chinese, else English */
+    snprintf(l->name, sizeof l->name, "%s", p->name_zh ? p->name_zh : p->name_en ? p->name_en : "");
     snprintf(l->unit, sizeof l->unit, "%s", p->unit);
     snprintf(l->sell_unit, sizeof l->sell_unit, "%s", p->sell_unit);
     snprintf(l->origin, sizeof l->origin, "%s", p->origin);
     l->list_price = l->unit_price = p->price;
     l->tax_rate = p->tax_rate;
     l->qty = m->qty;
-    if (m->lot) {
-        bl->lot_id = m->lot->id;
-        snprintf(l->lot, sizeof l->lot, "%s", m->lot->code);
+    if (m->lot_id) {
+        bl->lot_id = m->lot_id;
+        snprintf(l->lot, sizeof l->lot, "%s", m->lot);
     }
     int weighed = strcmp(p->unit, "pcs") != 0;
     if (s->kind == ENT_SCAN_INSTORE && s->instore_kind == 'P' && s->has_amount) {
@@ -278,7 +279,7 @@ done:
 int ent_basket_scan(ent_basket *b, size_t *line_out, const char *code, int64_t qty)
 {
     ent_scan s;
-    ent_scan_match *m = NULL;
+    ent_scan_ids m;
     struct bline nl;
     int rc;
     if (b == NULL)
@@ -297,18 +298,11 @@ int ent_basket_scan(ent_basket *b, size_t *line_out, const char *code, int64_t q
         return entx_fail(b->db, ENT_INVALID, "a basket holds at most %d lines", MAX_LINES);
     if (ent_scan_parse(&s, code, strlen(code), &b->scan_cfg) != ENT_OK)
         return entx_fail(b->db, ENT_INVALID, "%s", entx_why());
-    if ((rc = ent_scan_resolve(b->db, &m, &s)) != ENT_OK)
+    /* the lean resolve: ids only, a lot not on record or not agreeing
+     * refused in its words (the line's product row is read below anyway) */
+    if ((rc = ent_scan_resolve_ids(b->db, &m, &s)) != ENT_OK)
         goto done;
-    if (m->lot_state == ENT_SCAN_LOT_UNKNOWN) {
-        rc = entx_fail(b->db, ENT_NOTFOUND, "%s", m->problem);
-        goto done;
-    }
-    if (m->lot_state == ENT_SCAN_LOT_CONFLICT) {
-        rc = entx_fail(b->db, ENT_INVALID, "the scan does not agree with lot %s on record: %s", m->lot->code,
-                      m->problem);
-        goto done;
-    }
-    if ((rc = new_line(b, &nl, &s, m, qty)) != ENT_OK)
+    if ((rc = new_line(b, &nl, &s, &m, qty)) != ENT_OK)
         goto done;
     /* The same commodity and lot again joins its line, unless the line was
      * priced by hand or by its own code. */
@@ -350,7 +344,6 @@ int ent_basket_scan(ent_basket *b, size_t *line_out, const char *code, int64_t q
     if (line_out)
         *line_out = b->n;
 done:
-    ent_scan_match_free(m);
     return rc;
 }
 

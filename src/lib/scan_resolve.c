@@ -287,3 +287,95 @@ done:
     ent_scan_match_free(m);
     return rc;
 }
+
+/* ---- the counter's lean resolve ----------------------------------------- */
+
+/* The text of column i, "" for NULL. */
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+    const char *t = (const char *)sqlite3_column_text(st, i);
+    return t ? t : "";
+}
+
+/* Whether the scan's date or origin a and the record's b may stand together
+ * (compare_lot's rule: only two given and different disagree). */
+static bool agrees(const char *a, const char *b)
+{
+    return a[0] == '\0' || b[0] == '\0' || strcmp(a, b) == 0;
+}
+
+/*
+ * A commodity's own GTIN, and its lot when the scan names one, by two index
+ * seeks and nothing else: the GTIN's UNIQUE index gives the commodity's id,
+ * and lot_scan (schema 25) holds a lot's dates and origin beside its key, so
+ * neither row is read. The scan's count, measure, in-store codes, a lot not
+ * on record or not agreeing: ENT_NOTFOUND, and the general path answers
+ * (and words what does not agree).
+ */
+static int ids_fast(ent_db *db, ent_scan_ids *out, const ent_scan *scan)
+{
+    static const char plain[] = "SELECT id FROM product WHERE gtin = ?1";
+    static const char with_lot[] = "SELECT p.id, l.id, l.expiry, l.production_date, l.origin FROM product p "
+                                   "LEFT JOIN lot l INDEXED BY lot_scan ON l.product_id = p.id AND l.code = ?2 "
+                                   "WHERE p.gtin = ?1";
+    if (scan->error != ENT_OK || scan->kind == ENT_SCAN_NONE || scan->kind == ENT_SCAN_INSTORE ||
+        scan->kind == ENT_SCAN_OTHER || scan->gtin[0] == '\0' || scan->count >= 0 || scan->has_measure)
+        return ENT_NOTFOUND;
+    bool lot = scan->lot[0] != '\0';
+    sqlite3_stmt *st = entx_stmt(db, lot ? with_lot : plain);
+    if (st == NULL)
+        return db->code;
+    sqlite3_bind_text(st, 1, scan->gtin, -1, SQLITE_STATIC);
+    if (lot)
+        sqlite3_bind_text(st, 2, scan->lot, -1, SQLITE_STATIC);
+    int sc = sqlite3_step(st), rc = ENT_NOTFOUND;
+    if (sc == SQLITE_ROW && lot) {
+        const char *expiry = scan->expiry[0] ? scan->expiry : scan->best_before;
+        if (sqlite3_column_type(st, 1) != SQLITE_NULL && agrees(expiry, col_text(st, 2)) &&
+            agrees(scan->production, col_text(st, 3)) && agrees(scan->origin, col_text(st, 4))) {
+            out->lot_id = sqlite3_column_int64(st, 1);
+            snprintf(out->lot, sizeof out->lot, "%s", scan->lot); /* the record's: equal to find it */
+            rc = ENT_OK;
+        }
+    } else if (sc == SQLITE_ROW) {
+        rc = ENT_OK;
+    } else if (sc != SQLITE_DONE) {
+        rc = entx_fail_sql(db, "reading a commodity");
+    }
+    if (rc == ENT_OK) {
+        out->product_id = sqlite3_column_int64(st, 0);
+        snprintf(out->code, sizeof out->code, "%s", scan->gtin); /* the commodity's own GTIN: equal to find it */
+        out->code_qty = out->qty = 1;
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+int ent_scan_resolve_ids(ent_db *db, ent_scan_ids *out, const ent_scan *scan)
+{
+    memset(out, 0, sizeof *out);
+    entx_ok(db);
+    int rc = ids_fast(db, out, scan);
+    if (rc != ENT_NOTFOUND)
+        return rc;
+    ent_scan_match *m = NULL;
+    if ((rc = ent_scan_resolve(db, &m, scan)) != ENT_OK)
+        return rc;
+    if (m->lot_state == ENT_SCAN_LOT_UNKNOWN) {
+        rc = entx_fail(db, ENT_NOTFOUND, "%s", m->problem);
+    } else if (m->lot_state == ENT_SCAN_LOT_CONFLICT) {
+        rc = entx_fail(db, ENT_INVALID, "the scan does not agree with lot %s on record: %s", ENT_CLIP(m->lot->code, 40),
+                      m->problem);
+    } else {
+        out->product_id = m->product_id;
+        out->code_qty = m->code_qty;
+        out->qty = m->qty;
+        snprintf(out->code, sizeof out->code, "%s", m->code);
+        if (m->lot) {
+            out->lot_id = m->lot->id;
+            snprintf(out->lot, sizeof out->lot, "%s", m->lot->code);
+        }
+    }
+    ent_scan_match_free(m);
+    return rc;
+}

@@ -106,9 +106,12 @@ static int levels_low(ent_db *db, const ent_levels_query *q, int64_t pid, const 
              * partial index holds only what is at or below its point. */
             "FROM stock_sum_product s JOIN product p ON p.id = s.product_id "
             "WHERE s.reorder_point > 0 AND s.sellable <= s.reorder_point AND (?1 = 0 OR s.product_id = ?1) "
-            /* the next page: after the shortfall and commodity of the key */
+            /* the next page: after the shortfall and commodity of the key
+             * (the first term alone too: SQLite seeks an expression's
+             * index by it, and walked from the start with the row value) */
             "%s ORDER BY s.sellable - s.reorder_point, s.product_id LIMIT ?2",
-            k->given ? "AND (s.sellable - s.reorder_point, s.product_id) > (?4, ?5)" : "");
+            k->given ? "AND s.sellable - s.reorder_point >= ?4 AND (s.sellable - s.reorder_point, s.product_id) > (?4, ?5)"
+                     : "");
     if (sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL) != SQLITE_OK)
         return entx_fail_sql(db, "reading low stock");
     sqlite3_bind_int64(st, 1, pid);
@@ -291,13 +294,17 @@ static void levels_sql(char *sql, size_t len, const ent_levels_query *q, int64_t
         /* key: commodity, expiry or '-', lot code. The terms of the partial
          * index, so that the walk is in its order; after a lot without an
          * expiry only such lots follow (a row value with a NULL compares
-         * to nothing). */
+         * to nothing). After a dated lot the walk seeks the key among the
+         * dated lots (the index's first term fixed, the rest a row value
+         * SQLite seeks: with the first term inside the row value it walked
+         * from the start, so page N read N pages); the undated lots that
+         * follow them are a second walk (ent_stock_levels). */
         const char *from = "";
         bool undated = after && strcmp(k->b, "-") == 0;
         if (undated)
             from = "AND (s.expiry IS NULL) = 1 AND s.expiry IS NULL AND (s.product_id, s.code) > (?6, ?8)";
         else if (after)
-            from = "AND (s.expiry IS NULL, s.expiry, s.product_id, s.code) > (0, ?7, ?6, ?8)";
+            from = "AND (s.expiry IS NULL) = 0 AND (s.expiry, s.product_id, s.code) > (?7, ?6, ?8)";
         /* One location's lots (when it holds many: lots_at_location) are
          * the on-hand lots walked in the same order, each kept when it has
          * a balance there. */
@@ -312,7 +319,7 @@ static void levels_sql(char *sql, size_t len, const ent_levels_query *q, int64_t
                  origin[0] ? "AND s.origin = ?3" : "", expiring ? "AND (s.expiry IS NULL) = 0 AND s.expiry <= ?4" : "",
                  from,
                  /* terms the conditions fix are left out: naming them would sort */
-                 undated ? "" : expiring ? "s.expiry," : "s.expiry IS NULL, s.expiry,");
+                 undated ? "" : expiring || after ? "s.expiry," : "s.expiry IS NULL, s.expiry,");
         return;
     }
     if ((!narrow || (at_loc && !origin[0])) && q->by == ENT_BY_PRODUCT && !expiring) {
@@ -416,6 +423,40 @@ static int lots_at_location(ent_db *db, bool *walk, int64_t loc_id, int64_t limi
     return sc == SQLITE_ROW ? ENT_OK : entx_fail_sql(db, "reading stock levels");
 }
 
+/*
+ * Runs one view's statement (levels_sql) with limit rows at most (0: all),
+ * handing each row to cb; rows counts them. Every view numbers its
+ * parameters alike and names ?5 (the limit), so that all eight may be
+ * bound; a view reads only those it names.
+ */
+static int levels_run(ent_db *db, const char *sql, const ent_levels_query *q, int64_t pid, int64_t loc_id,
+                      const char *origin, const struct page_key *k, int64_t limit, const char *store_cur,
+                      ent_level_cb cb, void *ud, int64_t *rows)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = ENT_OK, sc;
+    if (sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL) != SQLITE_OK)
+        return entx_fail_sql(db, "reading stock levels");
+    sqlite3_bind_int64(st, 1, pid);
+    sqlite3_bind_int64(st, 2, loc_id);
+    entx_bind_text_or_null(st, 3, origin);
+    entx_bind_text_or_null(st, 4, q->expiring_before);
+    sqlite3_bind_int64(st, 5, limit > 0 ? limit : -1);
+    sqlite3_bind_int64(st, 6, k->a);
+    sqlite3_bind_text(st, 7, k->b, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 8, k->c, -1, SQLITE_STATIC);
+    while (rc == ENT_OK && (sc = sqlite3_step(st)) == SQLITE_ROW) {
+        ent_level row;
+        (*rows)++;
+        if ((rc = level_row(db, st, store_cur, &row)) == ENT_OK)
+            rc = cb(&row, ud);
+    }
+    if (rc == ENT_OK && sc != SQLITE_DONE)
+        rc = sum_fail(db, "reading stock levels");
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int ent_stock_levels(ent_db *db, const ent_levels_query *q, ent_level_cb cb, void *ud)
 {
     int64_t pid = 0, loc_id = 0;
@@ -453,29 +494,20 @@ int ent_stock_levels(ent_db *db, const ent_levels_query *q, ent_level_cb cb, voi
     bool lots_walk = false;
     if (q->by == ENT_BY_LOT && loc_id != 0 && pid == 0 && (rc = lots_at_location(db, &lots_walk, loc_id, q->limit)) != ENT_OK)
         return rc;
+    int64_t rows = 0;
     levels_sql(sql, sizeof sql, q, pid, loc_id, origin, &k, lots_walk);
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL) != SQLITE_OK)
-        return entx_fail_sql(db, "reading stock levels");
-    /* Every view numbers its parameters alike and names ?5 (the limit), so
-     * that all eight may be bound; a view reads only those it names. */
-    sqlite3_bind_int64(st, 1, pid);
-    sqlite3_bind_int64(st, 2, loc_id);
-    entx_bind_text_or_null(st, 3, origin);
-    entx_bind_text_or_null(st, 4, q->expiring_before);
-    sqlite3_bind_int64(st, 5, q->limit > 0 ? q->limit : -1);
-    sqlite3_bind_int64(st, 6, k.a);
-    sqlite3_bind_text(st, 7, k.b, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 8, k.c, -1, SQLITE_STATIC);
-    int sc;
-    while (rc == ENT_OK && (sc = sqlite3_step(st)) == SQLITE_ROW) {
-        ent_level row;
-        if ((rc = level_row(db, st, store_cur, &row)) == ENT_OK)
-            rc = cb(&row, ud);
+    rc = levels_run(db, sql, q, pid, loc_id, origin, &k, q->limit, store_cur, cb, ud, &rows);
+    /* The lot walk after a dated lot ends with the dated lots: the undated
+     * ones follow them, from their first (a key before every commodity).
+     * What expires has no undated lots; a narrowed view sorts its rows. */
+    bool walk = pid == 0 && (loc_id == 0 || lots_walk);
+    if (rc == ENT_OK && q->by == ENT_BY_LOT && walk && k.given && strcmp(k.b, "-") != 0 &&
+        entx_empty(q->expiring_before) && (q->limit <= 0 || rows < q->limit)) {
+        struct page_key undated = {.given = 1, .a = INT64_MIN, .b = "-", .c = ""};
+        levels_sql(sql, sizeof sql, q, pid, loc_id, origin, &undated, lots_walk);
+        rc = levels_run(db, sql, q, pid, loc_id, origin, &undated, q->limit > 0 ? q->limit - rows : 0, store_cur,
+                        cb, ud, &rows);
     }
-    if (rc == ENT_OK && sc != SQLITE_DONE)
-        rc = sum_fail(db, "reading stock levels");
-    sqlite3_finalize(st);
     return rc;
 }
 

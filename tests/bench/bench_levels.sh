@@ -30,6 +30,13 @@ word=$(sqlite3 "$db" "SELECT substr(name_zh, 1, 2) FROM product WHERE name_zh IS
 key_product=$(e --json stock levels --limit 100 | jq -r '.[-1].key')
 key_lot=$(e --json stock levels --by lot --limit 100 | jq -r '.[-1].key')
 key_location=$(e --json stock levels --by location --limit 100 | jq -r '.[-1].key')
+# a page three quarters down the lot view (page N must cost what page 1 does),
+# and the origin with the fewest commodities on sale (product list --origin)
+key_lot_deep=$(sqlite3 "$db" "SELECT product_id || ':' || COALESCE(expiry, '-') || ':' || code FROM stock_sum_lot
+    WHERE qty > 0 ORDER BY expiry IS NULL, expiry, product_id, code
+    LIMIT 1 OFFSET (SELECT COUNT(*) * 3 / 4 FROM stock_sum_lot WHERE qty > 0 AND expiry IS NOT NULL)")
+rare_cat=$(sqlite3 "$db" "SELECT origin FROM product WHERE retired_at IS NULL AND origin IS NOT NULL
+    GROUP BY origin ORDER BY COUNT(*), origin LIMIT 1")
 
 # best wall (ms, taken around GNU time, which adds the same to every
 # command) and that run's peak RSS (KB) of RUNS runs of one command
@@ -82,9 +89,11 @@ stock levels --by lot --location $bigloc|stock levels --by lot --location $biglo
 stock levels --after KEY (2nd page)|stock levels --after $key_product
 stock levels --by location --after KEY|stock levels --by location --after $key_location
 stock levels --by lot --after KEY|stock levels --by lot --after $key_lot
+stock levels --by lot --after KEY (3/4 down)|stock levels --by lot --after $key_lot_deep
 stock history GTIN|stock history $gtin --limit 50
 product search WORD|product search $word --limit 20
 product list --limit 5|product list --limit 5
+product list --origin $rare_cat --limit 100 (rarest)|product list --origin $rare_cat --limit 100
 EOF
 if [ "$missed" -eq 0 ]; then verdict="all $n hold"; else verdict="$missed of $n MISS"; fi
 echo "target (within 5x of the floor, under 100 MB): $verdict; worst $worst_cmd at ${worst}x the floor ($(ms "$floor") ms), load $(cut -d' ' -f1 /proc/loadavg)"

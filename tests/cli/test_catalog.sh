@@ -103,4 +103,21 @@ refused 1 "location B-01 is retired" -- stock move --product $N --from A-01-04 -
 refused 1 "location B-01 is retired" -- stock receive --product $N --qty 1 --lot N2 --origin IT --location B-01
 expect 0 "B-01" -- stock history $N
 
+# ---- one origin's commodities (an index of the catalogue by origin) -------------
+# product list --origin: the commodities on sale of that origin in the order
+# added, as SQL lists them; a retired one leaves the list and comes back.
+for i in 1 2 3 4 5; do
+    "$E" product add --sku "OR-NZ-$i" --name-en "Kiwi $i" --origin NZ >/dev/null || fail "add OR-NZ-$i"
+    "$E" product add --sku "OR-CL-$i" --name-en "Wine $i" --origin CL >/dev/null || fail "add OR-CL-$i"
+done
+expect 0 "retired OR-NZ-2" -- product retire OR-NZ-2
+want=$(sqlite3 "$ENTREPOT_DB" "SELECT group_concat(sku, ' ') FROM (SELECT sku FROM product
+    WHERE origin = 'NZ' AND retired_at IS NULL ORDER BY id LIMIT 3)")
+got=$("$E" --json product list --origin nz --limit 3 | jq -r 'map(.sku) | join(" ")')
+[ "$want" = "OR-NZ-1 OR-NZ-3 OR-NZ-4" ] && [ "$got" = "$want" ] && ok || fail "list --origin NZ: '$got', want '$want'"
+jqtrue "one origin only" 'length == 5 and all(.origin == "CL")' -- --json product list --origin CL
+expect 0 "OR-NZ-2" -- product unretire OR-NZ-2
+jqtrue "unretired, listed again" 'map(.sku) == ["OR-NZ-1", "OR-NZ-2", "OR-NZ-3", "OR-NZ-4", "OR-NZ-5"]' -- --json product list --origin NZ
+jqtrue "no commodity of an origin" 'length == 0' -- --json product list --origin AQ
+
 finish

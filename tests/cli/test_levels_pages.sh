@@ -71,6 +71,22 @@ for v in "${views[@]}"; do
     jqtrue "keys unique in $v" '(map(.key) | unique | length) == length' -- --json stock levels $v --limit 0
 done
 
+# A page that starts among the lots with an expiry and ends among those
+# without one (a seek in the dated lots, then the undated from their first),
+# for the store's lots, one origin's and the back room's walk.
+for v in "--by lot" "--by lot --origin IT" "--by lot --location $fullest"; do
+    # shellcheck disable=SC2086
+    whole=$("$E" --json stock levels $v --limit 0)
+    d=$(jq 'map(select(.expiry != null)) | length' <<<"$whole")
+    u=$(jq 'map(select(.expiry == null)) | length' <<<"$whole")
+    if [ "$d" -lt 4 ] || [ "$u" -lt 3 ]; then fail "$v: $d dated and $u undated lots, want a few of each"; continue; fi
+    key=$(jq -r --argjson i $((d - 4)) '.[$i].key' <<<"$whole")
+    # shellcheck disable=SC2086
+    got=$("$E" --json stock levels $v --limit 6 --after "$key" | jq -c .)
+    want=$(jq -c --argjson i $((d - 3)) '.[$i:$i + 6]' <<<"$whole")
+    if [ "$got" = "$want" ]; then ok; else fail "$v: the page across the undated lots: $(jq -c 'map(.key)' <<<"$got") want $(jq -c 'map(.key)' <<<"$want")"; fi
+done
+
 # most views take several pages
 [ "$multi" -ge 6 ] && ok || fail "only $multi views had more than one page"
 

@@ -199,7 +199,7 @@ unset ENTREPOT_NOW ENTREPOT_TODAY
 # is migrated: lots of commodities with a shelf life get
 # the expiry their production date gives (schema 5).
 sqlite3 "$WORK/day1.db" ".backup '$WORK/old.db'"
-sqlite3 "$WORK/old.db" "DROP TABLE transfer_line; DROP TABLE transfer; DROP TABLE peer_store;
+sqlite3 "$WORK/old.db" "DROP INDEX product_origin; DROP INDEX lot_scan; DROP TABLE transfer_line; DROP TABLE transfer; DROP TABLE peer_store;
     DROP TRIGGER sync_supplier_insert; DROP TRIGGER sync_supplier_update; DROP TRIGGER sync_supplier_item_insert; DROP TRIGGER sync_supplier_item_update; DROP TRIGGER sync_supplier_item_delete;
     DROP TRIGGER sync_purchase_order_insert; DROP TRIGGER sync_purchase_order_update; DROP TRIGGER sync_purchase_line_insert; DROP TRIGGER sync_purchase_line_update; DROP TRIGGER sync_purchase_line_delete; DROP TRIGGER sync_purchase_change_insert;
     DROP TRIGGER sync_exchange_rate_insert; DROP TRIGGER sync_exchange_rate_update; DROP TRIGGER sync_declaration_insert; DROP TRIGGER sync_declaration_update; DROP TRIGGER sync_landed_lot_insert; DROP TRIGGER sync_landed_lot_update; DROP TRIGGER sync_landed_lot_delete;

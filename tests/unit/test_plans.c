@@ -22,7 +22,9 @@
 #define MAX_SQL 256
 
 static char *seen[MAX_SQL];
+static bool seen_next[MAX_SQL]; /* run for a next page (after a key) */
 static int nseen;
+static bool in_next_page;
 
 static int collect(unsigned type, void *ud, void *p, void *x)
 {
@@ -46,8 +48,10 @@ static int collect(unsigned type, void *ud, void *p, void *x)
             free(one);
             return 0;
         }
-    if (nseen < MAX_SQL)
+    if (nseen < MAX_SQL) {
+        seen_next[nseen] = in_next_page;
         seen[nseen++] = one;
+    }
     else
         free(one);
     return 0;
@@ -80,9 +84,9 @@ static const struct {
      true},
     {"FROM stock_sum_product s JOIN product p ON p.id = s.product_id WHERE s.reorder_point > 0",
      "low stock: walks the partial index of the commodities at or below their reorder point (the view itself)", true},
-    {"FROM product WHERE retired_at IS NULL AND (?2 IS NULL OR origin = ?2) ORDER BY id LIMIT",
-     "product list --limit N: the catalogue in the order it was added (rowid), stops at the limit; with --origin "
-     "a rare origin reads further (no index of the catalogue by origin: it would slow every import)",
+    {"FROM product WHERE retired_at IS NULL ORDER BY id LIMIT",
+     "product list --limit N: the catalogue in the order it was added (rowid), stops at the limit (with --origin "
+     "it seeks that origin's commodities instead, schema 25, and is not listed here)",
      true},
 };
 
@@ -135,7 +139,9 @@ static int check_plans(sqlite3 *raw, const char *stats)
             }
             if (sscanf(d, "SCAN %63[A-Za-z0-9_]", name) != 1 || !names_large(seen[i], name))
                 continue;
-            if (allow_listed(seen[i]))
+            /* A next page walks from its key: a walk from the start reads
+             * every page before it (page N would cost N pages). */
+            if (allow_listed(seen[i]) && !seen_next[i])
                 continue;
             print_message("%s: %s\n  in: %s\n", stats, d, seen[i]);
             bad++;
@@ -175,7 +181,9 @@ static void next_page(ent_db *db, ent_levels_query q)
     assert_int_equal(ent_stock_levels(db, &q, last_key, key), ENT_OK);
     assert_true(key[0] != '\0');
     q.after = key;
+    in_next_page = true;
     assert_int_equal(ent_stock_levels(db, &q, last_key, key), ENT_OK);
+    in_next_page = false;
 }
 
 /* What the interactive paths call, with the codes of the demo. */
@@ -215,6 +223,8 @@ static void run_paths(ent_db *db, const char *gtin, const char *loc, const char 
     next_page(db, (ent_levels_query){.by = ENT_BY_PRODUCT, .origin = "FR", .limit = 3});
     assert_int_equal(ent_stock_history(db, gtin, 50, (ent_move_cb)count_row, &n), ENT_OK);
     assert_int_equal(ent_product_each(db, NULL, NULL, 5, (ent_product_cb)count_row, &n), ENT_OK);
+    /* product list --origin: a rare origin (none here) must not walk the catalogue */
+    assert_int_equal(ent_product_each(db, NULL, "AQ", 5, (ent_product_cb)count_row, &n), ENT_OK);
     assert_int_equal(ent_product_each(db, "橄榄", NULL, 20, (ent_product_cb)count_row, &n), ENT_OK);
     assert_int_equal(ent_product_each(db, "gl", NULL, 20, (ent_product_cb)count_row, &n), ENT_OK);
     /* The scan of a GTIN with its lot, as the counter and the server resolve it. */
@@ -230,6 +240,10 @@ static void run_paths(ent_db *db, const char *gtin, const char *loc, const char 
     if (ent_scan_resolve(db, &m, s) != ENT_OK)
         fail_msg("resolve %s: %s", code, ent_errmsg(db));
     ent_scan_match_free(m);
+    ent_scan_ids ids; /* the counter's lean resolve */
+    if (ent_scan_resolve_ids(db, &ids, s) != ENT_OK)
+        fail_msg("lean resolve %s: %s", code, ent_errmsg(db));
+    assert_true(ids.lot_id != 0);
     free(s);
 }
 

@@ -862,6 +862,8 @@ static void migration_8(void **state)
     sqlite3 *raw;
     assert_int_equal(sqlite3_open(test_db_path, &raw), SQLITE_OK);
     static const char old[] =
+        /* the catalogue by origin (025) */
+        "DROP INDEX product_origin; DROP INDEX lot_scan;"
         /* transfers and the purchasing events (021) first: their triggers name the outbox */
         "DROP TABLE transfer_line; DROP TABLE transfer; DROP TABLE peer_store;"
         "DROP TRIGGER sync_supplier_insert; DROP TRIGGER sync_supplier_update; DROP TRIGGER sync_supplier_item_insert; DROP TRIGGER sync_supplier_item_update; DROP TRIGGER sync_supplier_item_delete;"

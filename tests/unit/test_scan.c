@@ -627,6 +627,45 @@ static void seed(ent_db *db)
     assert_int_equal(ent_stock_receive(db, NULL, &r), ENT_OK);
 }
 
+/*
+ * The counter's lean resolve of a row of resolve_rows: the same commodity,
+ * code, quantities and lot; a lot not on record or not agreeing is refused
+ * with the match's problem in its words.
+ */
+static void lean_agrees(ent_db *db, const ent_scan *s, size_t i, int want_rc, const char *code, int64_t code_qty,
+                        int64_t qty, ent_scan_lot_state lot, const char *msg)
+{
+    ent_scan_ids ids;
+    char want[512];
+    int rc = ent_scan_resolve_ids(db, &ids, s);
+    snprintf(want, sizeof want, "%s", msg);
+    if (want_rc == ENT_OK && lot == ENT_SCAN_LOT_UNKNOWN)
+        want_rc = ENT_NOTFOUND;
+    if (want_rc == ENT_OK && lot == ENT_SCAN_LOT_CONFLICT) {
+        want_rc = ENT_INVALID;
+        snprintf(want, sizeof want, "the scan does not agree with lot 2024A on record: %s", msg);
+    }
+    if (rc != want_rc)
+        fail_msg("row %zu, lean: rc %d '%s'", i, rc, ent_errmsg(db));
+    if (rc != ENT_OK) {
+        if (strcmp(ent_errmsg(db), want) != 0)
+            fail_msg("row %zu, lean: '%s'", i, ent_errmsg(db));
+        return;
+    }
+    int64_t pid = 0;
+    assert_int_equal(ent_product_id(db, &pid, NULL, code), ENT_OK);
+    if (ids.product_id != pid || strcmp(ids.code, code) != 0 || ids.code_qty != code_qty || ids.qty != qty ||
+        (lot == ENT_SCAN_LOT_OK) != (ids.lot_id != 0) || strcmp(ids.lot, lot == ENT_SCAN_LOT_OK ? "2024A" : "") != 0)
+        fail_msg("row %zu, lean: commodity %lld code %s x%lld qty %lld lot %lld '%s'", i, (long long)ids.product_id,
+                 ids.code, (long long)ids.code_qty, (long long)ids.qty, (long long)ids.lot_id, ids.lot);
+    if (ids.lot_id) {
+        ent_lot *l = NULL;
+        assert_int_equal(ent_lot_find_id(db, &l, pid, "2024A"), ENT_OK);
+        assert_int_equal(ids.lot_id, l->id);
+        ent_lot_free(l);
+    }
+}
+
 static void resolve_rows(void **state)
 {
     ent_db *db = *state;
@@ -658,11 +697,20 @@ static void resolve_rows(void **state)
         /*  7 */ {"]C101040063813339313003", ENT_OK, "04006381333931", 1, 3, ENT_SCAN_LOT_NONE, ""},
         /*  8 */ {"https://id.gs1.org/01/04006381333931/10/2024A?17=270531", ENT_OK, "04006381333931", 1, 1,
                   ENT_SCAN_LOT_OK, ""},
-        /*  9 */ {"TEA-01", ENT_OK, "TEA-01", 1, 1, ENT_SCAN_LOT_NONE, ""},
-        /* 10 */ {"2012345012349", ENT_OK, "02012345000001", 1, 1234, ENT_SCAN_LOT_NONE, ""},
-        /* 11 */ {"9501101531000", ENT_NOTFOUND, "", 0, 0, 0, "no commodity has the code '09501101531000'"},
-        /* 12 */ {"NOSUCH", ENT_NOTFOUND, "", 0, 0, 0, "no commodity has the code 'NOSUCH'"},
-        /* 13 */ {"]C100106141412345678908", ENT_NOTFOUND, "", 0, 0, 0,
+        /*  9-13: the lot alone, with its production date and origin, with a best-before date; a lot
+         * code in another case is another lot */
+        {"]C101040063813339311020" "24A", ENT_OK, "04006381333931", 1, 1, ENT_SCAN_LOT_OK, ""},
+        {"]C1010400638133393111260301102024A\x1d" "422276", ENT_OK, "04006381333931", 1, 1, ENT_SCAN_LOT_OK, ""},
+        {"]C1010400638133393115270531102024A", ENT_OK, "04006381333931", 1, 1, ENT_SCAN_LOT_OK, ""},
+        {"]C1010400638133393115270601102024A", ENT_OK, "04006381333931", 1, 1, ENT_SCAN_LOT_CONFLICT,
+         "lot 2024A: expiry 2027-06-01 in the scan, 2027-05-31 on record"},
+        {"]C101040063813339311020" "24a", ENT_OK, "04006381333931", 1, 1, ENT_SCAN_LOT_UNKNOWN,
+         "04006381333931 Pen has no lot '2024a'"},
+        /* 14 */ {"TEA-01", ENT_OK, "TEA-01", 1, 1, ENT_SCAN_LOT_NONE, ""},
+        /* 15 */ {"2012345012349", ENT_OK, "02012345000001", 1, 1234, ENT_SCAN_LOT_NONE, ""},
+        /* 16 */ {"9501101531000", ENT_NOTFOUND, "", 0, 0, 0, "no commodity has the code '09501101531000'"},
+        /* 17 */ {"NOSUCH", ENT_NOTFOUND, "", 0, 0, 0, "no commodity has the code 'NOSUCH'"},
+        /* 18 */ {"]C100106141412345678908", ENT_NOTFOUND, "", 0, 0, 0,
                   "the scan names no commodity (no GTIN in it)"},
     };
     static ent_scan s;
@@ -670,6 +718,7 @@ static void resolve_rows(void **state)
         ent_scan_match *m = NULL;
         if (ent_scan_parse(&s, rows[i].data, strlen(rows[i].data), &cfg) != ENT_OK)
             fail_msg("row %zu: parse: %s", i, ent_error_last()->message);
+        lean_agrees(db, &s, i, rows[i].rc, rows[i].code, rows[i].code_qty, rows[i].qty, rows[i].lot, rows[i].msg);
         int rc = ent_scan_resolve(db, &m, &s);
         if (rc != rows[i].rc)
             fail_msg("row %zu: rc %d '%s'", i, rc, ent_errmsg(db));
