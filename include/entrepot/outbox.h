@@ -23,7 +23,7 @@ typedef struct ent_outbox_event {
     const char *kind;  /* lot, move, count_start, count_post, sale, sale_line, sale_pay,
                           journal, flow, label_queue, label_print */
     const char *at;    /* the change's UTC time, "YYYY-MM-DDTHH:MM:SS...Z" */
-    const char *body;  /* the row as a JSON object */
+    const char *body;  /* the row as a JSON object (for a sale's rows built as it is read: schema 024) */
 } ent_outbox_event;
 typedef int (*ent_outbox_cb)(const ent_outbox_event *ev, void *ud);
 

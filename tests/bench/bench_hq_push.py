@@ -7,9 +7,15 @@ request:
     tests/bench/bench_hq_push.py build/testclock/entrepot [SALES]
 
 The day: SALES sales (default 20,000) of five lines each, with a payment, a
-stock move per line and a journal record per sale, as the store's outbox
-triggers write them (the same keys and value shapes), put straight into the
-outbox so that only the push is timed. The push is `entrepot sync --batch
+stock move per line and a journal record per sale. Since schema 024 the
+store's triggers write these events without a body (the view sync_event
+builds it at the push), so the day's rows are put straight into the sales,
+stock and journal tables and the triggers make the events: the push pays for
+building the bodies, as a store's does. Measuring switches, for the bench's
+own database only: BENCH_BODIES=stored writes the same events' bodies into
+the outbox before the push (as the triggers did before schema 024: the same
+bytes), BENCH_BODIES=synthetic puts the earlier rounds' hand-made events with
+their bodies straight into the outbox. Only the push is timed. The push is `entrepot sync --batch
 10000` over TLS (connect, lock, push, acknowledge, pull); the COPY is psql's
 \\copy over the local socket, without TLS: the floor is the best case. The
 cluster is the tests' (fsync off for both). Prints the load with the figures."""
@@ -88,13 +94,54 @@ def day_events():
                                             h[:16].upper(), h.upper(), (h * 2).upper()))
 
 
+def day_rows(con):
+    """The day's rows in the tables whose triggers write body-less events (schema 024)."""
+    con.execute("INSERT INTO location (code, kind) VALUES ('S1', 'shelf')")
+    for k in range(400):
+        gtin = "0%013d" % (8001505005707 + k)
+        con.execute("INSERT INTO product (id, gtin, name_zh, price, currency, tax_rate, created_at, updated_at) "
+                    "VALUES (?, ?, '意大利面 Spaghetti 500 g', 1290, 'CNY', 900, ?, ?)", (k + 1, gtin, at(0), at(0)))
+        con.execute("INSERT INTO lot (id, uuid, product_id, code, origin, created_at) VALUES (?, ?, ?, ?, 'IT', ?)",
+                    (k + 1, str(uuid.uuid4()), k + 1, "L%03d" % k, at(0)))
+    seq0 = con.execute("SELECT max(seq) FROM journal").fetchone()[0]
+    for i in range(SALES):
+        t = at(i)
+        sale = str(uuid.uuid4())
+        cur = con.execute("INSERT INTO sale (uuid, receipt, kind, at, day, hour, counter, cashier, total, tax, units, qr) "
+                          "VALUES (?, ?, 'sale', ?, '2026-11-28', ?, 'C1', '王芳', ?, ?, 5, 'qr')",
+                          (sale, seq0 + i + 1, t, 10 + i % 10, 5 * 1290, 5 * 148))
+        sid = cur.lastrowid
+        for line in range(1, 6):
+            k = (i * 5 + line) % 400
+            gtin = "0%013d" % (8001505005707 + k)
+            con.execute("INSERT INTO sale_line (sale_id, line, product_id, code, name, origin, lot, unit, qty, unit_price, "
+                        "amount, tax_rate, tax) VALUES (?, ?, ?, ?, '意大利面 Spaghetti 500 g', 'IT', ?, 'pcs', 1, 1290, "
+                        "1290, 900, 148)", (sid, line, k + 1, gtin, "L%03d" % k))
+            con.execute("INSERT INTO stock_move (uuid, batch, at, kind, product_id, lot_id, location_id, qty, reason, user) "
+                        "VALUES (?, ?, ?, 'sale', ?, ?, 1, -1, 'sale', '王芳')", (str(uuid.uuid4()), sale, t, k + 1, k + 1))
+        con.execute("INSERT INTO sale_pay (sale_id, method, amount, tendered, change) VALUES (?, 'card', ?, ?, 0)",
+                    (sid, 5 * 1290, 5 * 1290))
+        h = uuid.uuid4().bytes * 2
+        con.execute("INSERT INTO journal (seq, uuid, kind, at, counter, cashier, ref, currency, total, grand_total, "
+                    "prev_hash, key_id, hash, sig) VALUES (?, ?, 'SALE', ?, 'C1', '王芳', ?, 'CNY', ?, ?, ?, ?, ?, ?)",
+                    (seq0 + i + 1, sale, t, "SH01-C1-%06d" % (i + 1), 5 * 1290, 5 * 1290 * (i + 1), h, h[:8], h, h * 2))
+
+
 con = sqlite3.connect(DB)
 with con:
-    con.executemany("INSERT INTO sync_outbox (uuid, kind, at, body) VALUES (?, ?, ?, ?)", day_events())
+    if os.environ.get("BENCH_BODIES") == "synthetic":
+        con.executemany("INSERT INTO sync_outbox (uuid, kind, at, body) VALUES (?, ?, ?, ?)", day_events())
+    else:
+        day_rows(con)
+    if os.environ.get("BENCH_BODIES") == "stored":
+        con.execute("DROP TRIGGER sync_outbox_no_update")
+        con.execute("UPDATE sync_outbox SET body = (SELECT body FROM sync_event e WHERE e.seq = sync_outbox.seq)")
 n = con.execute("SELECT count(*) FROM sync_outbox").fetchone()[0]
+lazy = con.execute("SELECT count(*) FROM sync_outbox WHERE body IS NULL").fetchone()[0]
 con.close()
 load = open("/proc/loadavg").read().split()[:3]
-print(f"machine: {os.cpu_count()} cores, load {' '.join(load)}; {SALES} sales, {n} events in the outbox")
+print(f"machine: {os.cpu_count()} cores, load {' '.join(load)}; {SALES} sales, {n} events in the outbox "
+      f"({lazy} of them to be built at the push)")
 
 t0 = time.monotonic()
 p = subprocess.run([H.ENTREPOT, "--db", DB, "sync", "--batch", "10000", "--pg", C.store_url("SH01"),
@@ -109,7 +156,7 @@ rows = os.path.join(W, "rows.csv")
 con = sqlite3.connect(f"file:{DB}?mode=ro", uri=True)
 with open(rows, "w", newline="") as f:
     w = csv.writer(f)
-    for r in con.execute("SELECT at, uuid, seq, kind, body FROM sync_outbox ORDER BY seq"):
+    for r in con.execute("SELECT at, uuid, seq, kind, body FROM sync_event ORDER BY seq"):
         w.writerow(("SH02",) + tuple(r))
 con.close()
 os.chmod(W, 0o755)

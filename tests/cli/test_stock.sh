@@ -199,7 +199,9 @@ unset ENTREPOT_NOW ENTREPOT_TODAY
 # is migrated: lots of commodities with a shelf life get
 # the expiry their production date gives (schema 5).
 sqlite3 "$WORK/day1.db" ".backup '$WORK/old.db'"
-sqlite3 "$WORK/old.db" "DROP INDEX product_origin; DROP INDEX lot_scan; DROP TABLE transfer_line; DROP TABLE transfer; DROP TABLE peer_store;
+sqlite3 "$WORK/old.db" "DROP INDEX product_origin; DROP INDEX lot_scan; DROP VIEW sync_event; DROP TABLE sync_code_was; DROP TRIGGER sync_code_product; DROP TRIGGER sync_code_location; DROP TRIGGER sync_code_store;
+    DROP TRIGGER sale_no_update; DROP TRIGGER sale_no_delete; DROP TRIGGER sale_line_no_update; DROP TRIGGER sale_line_no_delete; DROP TRIGGER sale_pay_no_update; DROP TRIGGER sale_pay_no_delete; DROP TRIGGER lot_uuid_fixed;
+    DROP TABLE transfer_line; DROP TABLE transfer; DROP TABLE peer_store;
     DROP TRIGGER sync_supplier_insert; DROP TRIGGER sync_supplier_update; DROP TRIGGER sync_supplier_item_insert; DROP TRIGGER sync_supplier_item_update; DROP TRIGGER sync_supplier_item_delete;
     DROP TRIGGER sync_purchase_order_insert; DROP TRIGGER sync_purchase_order_update; DROP TRIGGER sync_purchase_line_insert; DROP TRIGGER sync_purchase_line_update; DROP TRIGGER sync_purchase_line_delete; DROP TRIGGER sync_purchase_change_insert;
     DROP TRIGGER sync_exchange_rate_insert; DROP TRIGGER sync_exchange_rate_update; DROP TRIGGER sync_declaration_insert; DROP TRIGGER sync_declaration_update; DROP TRIGGER sync_landed_lot_insert; DROP TRIGGER sync_landed_lot_update; DROP TRIGGER sync_landed_lot_delete;

@@ -864,6 +864,10 @@ static void migration_8(void **state)
     static const char old[] =
         /* the catalogue by origin (025) */
         "DROP INDEX product_origin; DROP INDEX lot_scan;"
+        /* the lazy outbox (024): its view, the codes as they were, the frozen sales rows */
+        "DROP VIEW sync_event; DROP TABLE sync_code_was; DROP TRIGGER sync_code_product; DROP TRIGGER sync_code_location; DROP TRIGGER sync_code_store;"
+        "DROP TRIGGER sale_no_update; DROP TRIGGER sale_no_delete; DROP TRIGGER sale_line_no_update; DROP TRIGGER sale_line_no_delete;"
+        "DROP TRIGGER sale_pay_no_update; DROP TRIGGER sale_pay_no_delete; DROP TRIGGER lot_uuid_fixed;"
         /* transfers and the purchasing events (021) first: their triggers name the outbox */
         "DROP TABLE transfer_line; DROP TABLE transfer; DROP TABLE peer_store;"
         "DROP TRIGGER sync_supplier_insert; DROP TRIGGER sync_supplier_update; DROP TRIGGER sync_supplier_item_insert; DROP TRIGGER sync_supplier_item_update; DROP TRIGGER sync_supplier_item_delete;"
