@@ -436,8 +436,11 @@ static int write_png(ent_label_job *job, FILE *f, const char *path)
 
 int entx_label_write_cairo(ent_label_job *job, FILE *f, const char *path)
 {
-    if (job->opt.format == ENT_LABEL_PDF)
-        return write_pdf(job, f);
+    if (job->opt.format == ENT_LABEL_PDF) {
+        bool covered;
+        int rc = entx_label_pdf_direct(job, f, &covered);
+        return covered ? rc : write_pdf(job, f);
+    }
     if (f && ent_label_job_pages(job) > 1)
         return entx_label_fail(job, ENT_INVALID, "a PNG holds one page and this job has %zu: write it to a file "
                                             "(out.png becomes out-1.png, out-2.png, ...)", ent_label_job_pages(job));
