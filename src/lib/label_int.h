@@ -141,6 +141,7 @@ struct ent_label_job {
     void *raster;        /* cairo_surface_t (A8) the ZPL writer draws text on, one label at a time */
     bool blank_celsius;  /* the font's ℃ and ℉ draw nothing (WenQuanYi Micro Hei): write °C, °F */
     void *widths;        /* measured widths by text, size and weight (label_cairo.c) */
+    void *glyphs;        /* glyphs by character and weight, advances by size (label_cairo.c) */
     struct out_label *labels;
     size_t nlabels, cap;
     size_t total;        /* labels counting copies */
