@@ -14,6 +14,7 @@
  */
 #include <cairo-ft.h>
 #include <cairo.h>
+#include <errno.h>
 #include <ft2build.h>
 #include FT_FREETYPE_H
 #include FT_TRUETYPE_TABLES_H
@@ -61,7 +62,7 @@ struct pdfw {
     long long *xref;      /* each object's offset */
     size_t nobj;
     cairo_scaled_font_t *sf[2];
-    FT_Face face;         /* locked while the writer runs */
+    FT_Face face;         /* while write_font has it locked, else NULL */
     unsigned nglyphs;
     struct cmap_slot *map;
     size_t map_cap, map_n;
@@ -169,8 +170,9 @@ static void put_hex4(struct buf *b, unsigned v)
 
 static int out(struct pdfw *w, const void *p, size_t n)
 {
+    errno = 0;
     if (fwrite(p, 1, n, w->f) != n)
-        return entx_label_fail(w->job, ENT_ERROR, "writing the PDF failed");
+        return entx_label_fail(w->job, ENT_ERROR, "writing the PDF failed: %s", strerror(errno ? errno : EIO));
     w->off += (long long)n;
     return ENT_OK;
 }
@@ -701,6 +703,8 @@ static int write_font(struct pdfw *w)
 {
     struct buf d = {0}, ttf = {0};
     char name[128];
+    if ((w->face = cairo_ft_scaled_font_lock_face(w->sf[0])) == NULL)
+        return entx_label_fail(w->job, ENT_ERROR, "the font cannot be read for the PDF");
     double k = EM / w->face->units_per_EM;
     TT_OS2 *os2 = FT_Get_Sfnt_Table(w->face, FT_SFNT_OS2);
     int rc = font_subset(w, &ttf);
@@ -743,6 +747,8 @@ static int write_font(struct pdfw *w)
         puts_(&d, "/StemV 80/FontFile2 9 0 R>>");
         rc = out_obj(w, OBJ_DESCRIPTOR, &d);
     }
+    cairo_ft_scaled_font_unlock_face(w->sf[0]);
+    w->face = NULL;
     if (rc == ENT_OK)
         rc = write_tounicode(w);
     free(d.p);
@@ -853,20 +859,19 @@ static bool font_supported(struct pdfw *w)
          bold->style_name && reg->style_name && strcmp(bold->style_name, reg->style_name) == 0;
     if (bold)
         cairo_ft_scaled_font_unlock_face(w->sf[1]);
-    if (!ok) {
-        cairo_ft_scaled_font_unlock_face(w->sf[0]);
+    if (ok)
+        w->nglyphs = (unsigned)reg->num_glyphs;
+    /* The face is the process's, shared by every job's fonts: locked only
+     * while it is read (write_font), not while the pages are written. */
+    cairo_ft_scaled_font_unlock_face(w->sf[0]);
+    if (!ok)
         return false;
-    }
-    w->face = reg; /* stays locked until the end */
-    w->nglyphs = (unsigned)reg->num_glyphs;
     w->embolden = 1.0 / 24;
     return true;
 }
 
 static void pdfw_free(struct pdfw *w)
 {
-    if (w->face)
-        cairo_ft_scaled_font_unlock_face(w->sf[0]);
     for (int b = 0; b < 2; b++) {
         if (w->sf[b])
             cairo_scaled_font_destroy(w->sf[b]);

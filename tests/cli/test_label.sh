@@ -99,6 +99,12 @@ if have pdftoppm && have zbarimg; then
 else
     skip "pdftoppm or zbarimg absent: page 2 barcodes not decoded"
 fi
+# A device that takes nothing: the writer says so (exit 3), whether the file
+# fails at once or after its buffer.
+for n in 1 300; do
+    expect 3 "/dev/full: writing the PDF failed: No space left on device" -- label print --template shelf-60x40 \
+        --sheet a4-l7160 --copies $n 3017620422003 --format pdf --out /dev/full
+done
 
 # ---- back labels of one delivery (customs declaration), one per unit -----
 expect 0 "wrote 5 labels on 5 pages to back-1.png … back-5.png" -- label print --template back-cn-70x50 \
