@@ -69,7 +69,7 @@ struct pdfw {
     float *adv[2];        /* by glyph id: advance in 1/1000 em, < 0 not known yet */
     bool *used[2];        /* by glyph id, per weight */
     uint32_t *uni;        /* by glyph id: the first code point drawn with it */
-    double embolden;      /* bold drawn by stroking outlines this wide (em fraction); 0: a real bold face */
+    double embolden;      /* bold drawn by stroking outlines this wide (em fraction); 0: as the regular */
     struct buf page, z;
     z_stream zs;
     bool zs_ok;
@@ -836,6 +836,25 @@ static cairo_scaled_font_t *scaled(cairo_font_face_t *face)
     return sf;
 }
 
+/* How much wider cairo draws the bold than the regular (em fraction), from
+ * the ink of 中 in both: fontconfig asks FreeType to embolden a font without
+ * a bold face (em/24 wider); 0 when the bold is drawn as the regular. */
+static double embolden_of(const struct pdfw *w)
+{
+    cairo_text_extents_t te[2];
+    cairo_glyph_t *g = NULL;
+    int n = 0;
+    double e = 0;
+    if (cairo_scaled_font_text_to_glyphs(w->sf[0], 0, 0, "中", -1, &g, &n, NULL, NULL, NULL) ==
+            CAIRO_STATUS_SUCCESS && n == 1) {
+        for (int b = 0; b < 2; b++)
+            cairo_scaled_font_glyph_extents(w->sf[b], g, 1, &te[b]);
+        e = (te[1].width - te[0].width) / EM;
+    }
+    cairo_glyph_free(g);
+    return e > 0.001 ? e : 0;
+}
+
 /* Whether this writer covers the job's font: a TrueType (glyf) font whose
  * bold is the same file, emboldened. Sets up w's fonts when it does. */
 static bool font_supported(struct pdfw *w)
@@ -866,7 +885,7 @@ static bool font_supported(struct pdfw *w)
     cairo_ft_scaled_font_unlock_face(w->sf[0]);
     if (!ok)
         return false;
-    w->embolden = 1.0 / 24;
+    w->embolden = embolden_of(w);
     return true;
 }
 
