@@ -64,35 +64,197 @@ static int make_faces(ent_label_job *job)
     return ENT_OK;
 }
 
+/*
+ * Glyphs by character and weight, and their advances by size and weight.
+ * A string the width memo has not seen is measured glyph by glyph: the
+ * advances added in the order cairo_text_extents adds them give its width
+ * to the last bit, without cairo converting the string, loading outlines and
+ * computing ink extents every time (a third of a large PDF job's layout).
+ * Open addressing; at most GLYPHS_MAX entries, then cairo measures.
+ */
+#define GLYPHS_MAX (1u << 20)
+struct gslot {
+    uint64_t key;  /* 0: free; else 1 + (character or glyph id) << 2 | bold << 1 | (1 for an advance) */
+    double size;   /* -1 for a character's glyph */
+    double value;  /* the glyph id, or the advance */
+};
+struct gtab {
+    struct gslot *v;
+    size_t cap, n;
+};
+
+static size_t gslot_hash(uint64_t key, double size)
+{
+    uint64_t bits;
+    memcpy(&bits, &size, sizeof bits);
+    return (size_t)((key * 0x9E3779B97F4A7C15ULL) ^ (bits * 0xC2B2AE3D27D4EB4FULL));
+}
+
+static struct gslot *gtab_find(const struct gtab *t, uint64_t key, double size)
+{
+    size_t i = gslot_hash(key, size) & (t->cap - 1);
+    while (t->v[i].key != 0 && !(t->v[i].key == key && t->v[i].size == size))
+        i = (i + 1) & (t->cap - 1);
+    return &t->v[i];
+}
+
+/* The slot for (key, size): filled (key set) when known, else free for it;
+ * NULL when the table is full or out of memory. */
+static struct gslot *gtab_slot(ent_label_job *job, uint64_t key, double size)
+{
+    struct gtab *t = job->glyphs;
+    if (t == NULL) {
+        if ((t = calloc(1, sizeof *t)) == NULL || (t->v = calloc(4096, sizeof *t->v)) == NULL) {
+            free(t);
+            return NULL;
+        }
+        t->cap = 4096;
+        job->glyphs = t;
+    }
+    struct gslot *sl = gtab_find(t, key, size);
+    if (sl->key != 0)
+        return sl;
+    if (t->n >= GLYPHS_MAX)
+        return NULL;
+    if ((t->n + 1) * 2 > t->cap) {
+        struct gslot *v = calloc(t->cap * 2, sizeof *v), *old = t->v;
+        if (v == NULL)
+            return NULL;
+        size_t cap = t->cap;
+        t->v = v;
+        t->cap = cap * 2;
+        for (size_t i = 0; i < cap; i++)
+            if (old[i].key)
+                *gtab_find(t, old[i].key, old[i].size) = old[i];
+        free(old);
+        sl = gtab_find(t, key, size);
+    }
+    return sl;
+}
+
+static void gtab_free(ent_label_job *job)
+{
+    struct gtab *t = job->glyphs;
+    if (t)
+        free(t->v);
+    free(t);
+    job->glyphs = NULL;
+}
+
+/* The next character of *s (advanced past it) into *cp and its bytes into
+ * *len; false at the end or on anything but well-formed UTF-8 (then cairo
+ * measures the string, and says what is wrong with it). */
+static bool next_char(const unsigned char **s, uint32_t *cp, int *len)
+{
+    const unsigned char *p = *s;
+    uint32_t c = p[0], min;
+    int n;
+    if (c == 0)
+        return false;
+    if (c < 0x80) {
+        n = 1, min = 0;
+    } else if ((c & 0xE0) == 0xC0) {
+        n = 2, min = 0x80, c &= 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+        n = 3, min = 0x800, c &= 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+        n = 4, min = 0x10000, c &= 0x07;
+    } else {
+        return false;
+    }
+    for (int k = 1; k < n; k++) {
+        if ((p[k] & 0xC0) != 0x80)
+            return false;
+        c = c << 6 | (p[k] & 0x3F);
+    }
+    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+        return false;
+    *cp = c;
+    *len = n;
+    *s = p + n;
+    return true;
+}
+
+/* The glyph cairo's sf maps the character of bytes utf8[0..len) to, as
+ * cairo_scaled_font_text_to_glyphs does (one glyph a character); -1 when
+ * unknown and cairo cannot say. */
+static long glyph_of(ent_label_job *job, cairo_scaled_font_t *sf, uint32_t cp, const unsigned char *utf8, int len,
+                     bool bold)
+{
+    uint64_t key = 1 + ((uint64_t)cp << 2 | (uint64_t)bold << 1 | 0);
+    struct gslot *sl = gtab_slot(job, key, -1);
+    if (sl && sl->key)
+        return (long)sl->value;
+    cairo_glyph_t *g = NULL;
+    int n = 0;
+    long gid = -1;
+    if (cairo_scaled_font_text_to_glyphs(sf, 0, 0, (const char *)utf8, len, &g, &n, NULL, NULL, NULL) ==
+            CAIRO_STATUS_SUCCESS && n == 1)
+        gid = (long)g[0].index;
+    cairo_glyph_free(g);
+    if (gid >= 0 && sl) {
+        sl->key = key;
+        sl->size = -1;
+        sl->value = (double)gid;
+        ((struct gtab *)job->glyphs)->n++;
+    }
+    return gid;
+}
+
+/* The width of text at the font set on job->measure (size_mm, bold), summed
+ * glyph by glyph; false when it must be left to cairo_text_extents. */
+static bool sum_advances(ent_label_job *job, double *width, const char *text, double size_mm, bool bold)
+{
+    cairo_scaled_font_t *sf = cairo_get_scaled_font(job->measure);
+    const unsigned char *s = (const unsigned char *)text, *at = s;
+    uint32_t cp;
+    int len;
+    double x = 0;
+    while (next_char(&s, &cp, &len)) {
+        long gid = glyph_of(job, sf, cp, at, len, bold);
+        at = s;
+        if (gid < 0)
+            return false;
+        uint64_t key = 1 + ((uint64_t)gid << 2 | (uint64_t)bold << 1 | 1);
+        struct gslot *sl = gtab_slot(job, key, size_mm);
+        if (sl == NULL)
+            return false;
+        if (sl->key == 0) {
+            cairo_glyph_t g = {.index = (unsigned long)gid};
+            cairo_text_extents_t te;
+            cairo_scaled_font_glyph_extents(sf, &g, 1, &te);
+            if (cairo_scaled_font_status(sf) != CAIRO_STATUS_SUCCESS)
+                return false;
+            sl->key = key;
+            sl->size = size_mm;
+            sl->value = te.x_advance;
+            ((struct gtab *)job->glyphs)->n++;
+        }
+        x += sl->value;
+    }
+    if (*s != 0)
+        return false;
+    *width = x;
+    return true;
+}
+
 int entx_label_missing_glyph(ent_label_job *job, char bad[8], const char *text)
 {
-    cairo_glyph_t *glyphs = NULL;
-    cairo_text_cluster_t *clusters = NULL;
-    cairo_text_cluster_flags_t flags;
-    int n = 0, nc = 0, missing = 0;
     cairo_set_font_face(job->measure, job->face[0]);
     cairo_scaled_font_t *sf = cairo_get_scaled_font(job->measure);
-    if (cairo_scaled_font_text_to_glyphs(sf, 0, 0, text, -1, &glyphs, &n, &clusters, &nc, &flags) !=
-        CAIRO_STATUS_SUCCESS)
-        return 0;
-    size_t off = 0;
-    int g = 0;
-    for (int c = 0; c < nc && !missing; c++) {
-        for (int k = 0; k < clusters[c].num_glyphs; k++) {
-            if (glyphs[g + k].index == 0 && text[off] != ' ' && text[off] != '\t') {
-                int len = clusters[c].num_bytes < 7 ? clusters[c].num_bytes : 7;
-                memcpy(bad, text + off, (size_t)len);
-                bad[len] = '\0';
-                missing = 1;
-                break;
-            }
+    const unsigned char *s = (const unsigned char *)text, *at = s;
+    uint32_t cp;
+    int len;
+    while (next_char(&s, &cp, &len)) {
+        /* cairo draws one glyph a character: glyph 0 is the font's "missing" */
+        if (cp != ' ' && cp != '\t' && glyph_of(job, sf, cp, at, len, false) == 0) {
+            memcpy(bad, at, (size_t)len);
+            bad[len] = '\0';
+            return 1;
         }
-        g += clusters[c].num_glyphs;
-        off += (size_t)clusters[c].num_bytes;
+        at = s;
     }
-    cairo_glyph_free(glyphs);
-    cairo_text_cluster_free(clusters);
-    return missing;
+    return 0;
 }
 
 int entx_label_font_pick(ent_label_job *job, const char *want)
@@ -131,6 +293,7 @@ static void memo_free(ent_label_job *job);
 void entx_label_measure_free(ent_label_job *job)
 {
     memo_free(job);
+    gtab_free(job);
     if (job->raster)
         cairo_surface_destroy(job->raster);
     job->raster = NULL;
@@ -248,11 +411,13 @@ int entx_label_measure_text(ent_label_job *job, double *width, double *ascent, c
         return ENT_OK;
     }
     set_font(cr, job, size_mm, bold);
-    cairo_text_extents(cr, text, &te);
+    if (!sum_advances(job, width, text, size_mm, bold)) {
+        cairo_text_extents(cr, text, &te);
+        *width = te.x_advance;
+    }
     cairo_font_extents(cr, &fe);
     if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)
         return entx_label_fail(job, ENT_ERROR, "cairo: %s", cairo_status_to_string(cairo_status(cr)));
-    *width = te.x_advance;
     /* Some CJK fonts declare an ascent far above their glyphs; the em box's
      * share of it is what places the baseline sensibly in a box. */
     *ascent = fe.ascent / (fe.ascent + fe.descent) * size_mm;
@@ -436,8 +601,11 @@ static int write_png(ent_label_job *job, FILE *f, const char *path)
 
 int entx_label_write_cairo(ent_label_job *job, FILE *f, const char *path)
 {
-    if (job->opt.format == ENT_LABEL_PDF)
-        return write_pdf(job, f);
+    if (job->opt.format == ENT_LABEL_PDF) {
+        bool covered;
+        int rc = entx_label_pdf_direct(job, f, &covered);
+        return covered ? rc : write_pdf(job, f);
+    }
     if (f && ent_label_job_pages(job) > 1)
         return entx_label_fail(job, ENT_INVALID, "a PNG holds one page and this job has %zu: write it to a file "
                                             "(out.png becomes out-1.png, out-2.png, ...)", ent_label_job_pages(job));

@@ -141,6 +141,7 @@ struct ent_label_job {
     void *raster;        /* cairo_surface_t (A8) the ZPL writer draws text on, one label at a time */
     bool blank_celsius;  /* the font's ℃ and ℉ draw nothing (WenQuanYi Micro Hei): write °C, °F */
     void *widths;        /* measured widths by text, size and weight (label_cairo.c) */
+    void *glyphs;        /* glyphs by character and weight, advances by size (label_cairo.c) */
     struct out_label *labels;
     size_t nlabels, cap;
     size_t total;        /* labels counting copies */
@@ -187,6 +188,10 @@ void entx_label_measure_free(ent_label_job *job);
  * (UTF-8); 0 when all are there, 1 when one is missing. */
 int entx_label_missing_glyph(ent_label_job *job, char bad[8], const char *text);
 int entx_label_write_cairo(ent_label_job *job, FILE *f, const char *path);
+/* The PDF written without cairo's PDF surface (label_pdfw.c). *covered is
+ * false, and nothing written, when it does not cover the job's font (then
+ * cairo writes it) or ENTREPOT_LABEL_PDF=cairo asks for cairo's. */
+int entx_label_pdf_direct(ent_label_job *job, FILE *f, bool *covered);
 
 /* One label's text drawn at k dots per mm, for ZPL: the text items i of l
  * with draw[i] (draw NULL: all), each clipped to its box, on a bitmap of

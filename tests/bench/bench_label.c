@@ -249,7 +249,7 @@ int main(int argc, char **argv)
            file_size(path[0] ? (snprintf(path, sizeof path, "%s/shelf.pdf", dir), path) : path));
     printf("%-58s %8.2f\n", "  CPU time of the process for it (user + system)", cpu);
     printf("%-58s %8.2f\n", "  of which: read commodities, encode, fit text", laid - start);
-    printf("%-58s %8.2f\n", "  of which: draw and write the PDF (cairo)", end - laid);
+    printf("%-58s %8.2f\n", "  of which: draw and write the PDF", end - laid);
     for (int k = 0; k < 2; k++) {
         char what[80];
         snprintf(what, sizeof what, "entrepot: the same labels as ZPL, %d dpi, text as graphics", zdpi[k]);

@@ -68,6 +68,44 @@ else
     skip "pdftotext absent (poppler-utils): PDF text not checked"
 fi
 
+# ---- the PDF is entrepot's own (issue 16); cairo's on request ------------
+# One TrueType subset as CID fonts (Identity-H) with a ToUnicode map; every
+# cross-reference entry and stream length right (pdf_check.py). The same
+# labels written by cairo (ENTREPOT_LABEL_PDF=cairo, the path a font other
+# than TrueType takes) carry the same text in the same order and the same
+# barcodes.
+expect 0 "wrote 24 labels on 2 pages to many.pdf" -- label print --template shelf-60x40 --sheet a4-l7160 \
+    --copies 12 3017620422003 8410376000115 --out many.pdf
+ENTREPOT_LABEL_PDF=cairo "$E" label print --template shelf-60x40 --sheet a4-l7160 --copies 12 3017620422003 \
+    8410376000115 --out many-cairo.pdf >/dev/null 2>&1
+out=$(python3 "$ENT_SOURCE_DIR/tests/cli/pdf_check.py" many.pdf 2 2>&1) && ok || fail "many.pdf: $out"
+out=$(python3 "$ENT_SOURCE_DIR/tests/cli/pdf_check.py" many.pdf 3 2>&1) && fail "pdf_check.py passed a wrong page count" || ok
+if have pdffonts && have pdftotext; then
+    fonts=$(pdffonts many.pdf 2>/dev/null | tail -n +3)
+    same "fonts of the PDF" "$(awk '{print $2, $3, $4, $5, $6, $7}' <<<"$fonts" | sort -u)" \
+        "CID TrueType Identity-H yes yes yes"
+    [[ "$(pdffonts many-cairo.pdf 2>/dev/null)" == *CairoFont* ]] && ok || fail "ENTREPOT_LABEL_PDF=cairo: not cairo's PDF"
+    txt=$(pdftotext -raw many.pdf - 2>&1)
+    same "text of entrepot's PDF and cairo's" "$txt" "$(pdftotext -raw many-cairo.pdf - 2>&1)"
+    [[ "$txt" == *"榛子可可酱"*"Hazelnut spread"*"产地 意大利"*"¥39.90"* ]] && ok || fail "many.pdf text: $txt"
+else
+    skip "pdffonts or pdftotext absent (poppler-utils): the PDF's fonts and text not checked"
+fi
+if have pdftoppm && have zbarimg; then
+    for f in many many-cairo; do pdftoppm -r 300 -gray -png -f 2 -l 2 $f.pdf $f; done
+    got=$(zbarimg -q --raw many-2.png 2>/dev/null | sort -u)
+    same "page 2 barcodes" "$got" "8410376000115"
+    same "page 2 barcodes, cairo's" "$(zbarimg -q --raw many-cairo-2.png 2>/dev/null | sort -u)" "$got"
+else
+    skip "pdftoppm or zbarimg absent: page 2 barcodes not decoded"
+fi
+# A device that takes nothing: the writer says so (exit 3), whether the file
+# fails at once or after its buffer.
+for n in 1 300; do
+    expect 3 "/dev/full: writing the PDF failed: No space left on device" -- label print --template shelf-60x40 \
+        --sheet a4-l7160 --copies $n 3017620422003 --format pdf --out /dev/full
+done
+
 # ---- back labels of one delivery (customs declaration), one per unit -----
 expect 0 "wrote 5 labels on 5 pages to back-1.png … back-5.png" -- label print --template back-cn-70x50 \
     --declaration 223320241000123456 --copies stock --out back.png --dpi 300
