@@ -12,7 +12,6 @@
 #include "internal.h"
 #include "label_int.h"
 
-#define LINE_SPACING 1.2
 #define MEASURE_SCALE 10.0 /* device units per mm while measuring: keeps metrics unhinted and exact */
 
 static const char *const fallback_fonts[] = {"Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei",
@@ -434,20 +433,11 @@ int entx_label_measure_text(ent_label_job *job, double *width, double *ascent, c
 
 static void draw_text(cairo_t *cr, const ent_label_job *job, const struct out_text *t)
 {
-    double total = t->size * (1 + LINE_SPACING * (double)(t->nlines ? t->nlines - 1 : 0));
-    double top = t->y;
-    if (t->valign == VA_MIDDLE)
-        top += (t->h - total) / 2;
-    else if (t->valign == VA_BOTTOM)
-        top += t->h - total;
     set_font(cr, job, t->size, t->bold);
     for (size_t i = 0; i < t->nlines; i++) {
-        double x = t->x;
-        if (t->align == AL_CENTER)
-            x += (t->w - t->widths[i]) / 2;
-        else if (t->align == AL_RIGHT)
-            x += t->w - t->widths[i];
-        cairo_move_to(cr, x, top + t->ascent + (double)i * t->size * LINE_SPACING);
+        double x, y;
+        entx_label_line_at(t, i, &x, &y);
+        cairo_move_to(cr, x, y);
         cairo_show_text(cr, t->lines[i]);
     }
 }

@@ -102,6 +102,26 @@ struct out_text {
     double *widths;    /* measured width of each line, mm */
 };
 
+#define LINE_SPACING 1.2 /* line height as a multiple of the font size */
+
+/* Where line i of a text box starts: x from its measured width and the
+ * box's alignment, y its baseline (both writers place text alike). */
+static inline void entx_label_line_at(const struct out_text *t, size_t i, double *x, double *y)
+{
+    double total = t->size * (1 + LINE_SPACING * (double)(t->nlines ? t->nlines - 1 : 0));
+    double top = t->y;
+    if (t->valign == VA_MIDDLE)
+        top += (t->h - total) / 2;
+    else if (t->valign == VA_BOTTOM)
+        top += t->h - total;
+    *x = t->x;
+    if (t->align == AL_CENTER)
+        *x += (t->w - t->widths[i]) / 2;
+    else if (t->align == AL_RIGHT)
+        *x += t->w - t->widths[i];
+    *y = top + t->ascent + (double)i * t->size * LINE_SPACING;
+}
+
 struct out_barcode {
     enum symbology sym;
     double x, y, w, h;  /* the element's box, mm */

@@ -13,7 +13,6 @@
 #include "entrepot/money.h"
 #include "entrepot/scan.h"
 
-#define LINE_SPACING 1.2 /* line height as a multiple of the font size */
 #define SIZE_STEP 0.5    /* points: how finely text is shrunk to fit */
 
 int entx_label_error(int code, const char *fmt, ...)

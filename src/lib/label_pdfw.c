@@ -30,7 +30,6 @@
 #include "internal.h"
 #include "label_int.h"
 
-#define LINE_SPACING 1.2 /* as label_cairo.c draws it */
 #define EM 1000.0        /* the scaled fonts' size: advances come out in PDF glyph-space units */
 #define MM_PT (72.0 / 25.4)
 #define FIXED_OBJS 11    /* catalog .. resources; pages and their contents follow */
@@ -413,23 +412,14 @@ static void show(struct pdfw *w, const struct buf *run, double x, double y, doub
 
 static int draw_text(struct pdfw *w, struct buf *run, const struct out_text *t)
 {
-    double total = t->size * (1 + LINE_SPACING * (double)(t->nlines ? t->nlines - 1 : 0));
-    double top = t->y, width;
-    if (t->valign == VA_MIDDLE)
-        top += (t->h - total) / 2;
-    else if (t->valign == VA_BOTTOM)
-        top += t->h - total;
     for (size_t i = 0; i < t->nlines; i++) {
         /* placed by the width the layout measured, as cairo places it */
-        double x = t->x;
-        if (t->align == AL_CENTER)
-            x += (t->w - t->widths[i]) / 2;
-        else if (t->align == AL_RIGHT)
-            x += t->w - t->widths[i];
+        double x, y, width;
+        entx_label_line_at(t, i, &x, &y);
         int rc = glyph_run(w, run, &width, t->lines[i], t->size, t->bold);
         if (rc != ENT_OK)
             return rc;
-        show(w, run, x, top + t->ascent + (double)i * t->size * LINE_SPACING, t->size, t->bold);
+        show(w, run, x, y, t->size, t->bold);
     }
     return ENT_OK;
 }

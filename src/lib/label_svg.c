@@ -9,7 +9,6 @@
 #include "internal.h"
 #include "label_int.h"
 
-#define LINE_SPACING 1.2
 
 /* A millimetre value with three decimals, always with a '.' */
 static const char *num(char *buf, double v)

@@ -12,7 +12,6 @@
 #include "internal.h"
 #include "label_int.h"
 
-#define LINE_SPACING 1.2
 
 struct zpl {
     FILE *f;
