@@ -101,18 +101,24 @@ static void puts_(struct buf *b, const char *s)
     put(b, s, strlen(s));
 }
 
+/* Writes the decimal digits of u ending just before *i in tmp, and a minus
+ * sign when neg; *i moves to the first character written. */
+static void digits_before(char *tmp, int *i, unsigned long long u, bool neg)
+{
+    do {
+        tmp[--*i] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (neg)
+        tmp[--*i] = '-';
+}
+
 static void put_int(struct buf *b, long long v)
 {
     char tmp[24];
     int i = (int)sizeof tmp;
     bool neg = v < 0;
-    unsigned long long u = neg ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-    do {
-        tmp[--i] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (neg)
-        tmp[--i] = '-';
+    digits_before(tmp, &i, neg ? 0ULL - (unsigned long long)v : (unsigned long long)v, neg);
     put(b, tmp + i, sizeof tmp - (size_t)i);
 }
 
@@ -144,12 +150,7 @@ static void put_fix(struct buf *b, double v, int places)
         }
         tmp[--i] = '.';
     }
-    do {
-        tmp[--i] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (neg)
-        tmp[--i] = '-';
+    digits_before(tmp, &i, u, neg);
     put(b, tmp + i, sizeof tmp - (size_t)i);
 }
 
