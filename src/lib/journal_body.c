@@ -645,7 +645,8 @@ int entx_jwalk_next(struct jwalk *w, struct jrec **out)
     r->training = sqlite3_column_int64(st, 17);
     r->blobs_ok = col_blob(st, 18, r->prev, J_HASH);
     r->blobs_ok &= col_blob(st, 19, r->key_id, J_HASH);
-    r->blobs_ok &= col_blob(st, 20, r->hash, J_HASH);
+    r->hash_ok = col_blob(st, 20, r->hash, J_HASH);
+    r->blobs_ok &= r->hash_ok;
     r->blobs_ok &= col_blob(st, 21, r->sig, J_SIG);
     /* "1000abc" reads back as 1000: the body would match while the table shows
      * something else, so a value stored with another type is itself a fault. */

@@ -54,6 +54,7 @@ struct jrec {
     size_t pubkey_len;
     unsigned char prev[J_HASH], key_id[J_HASH], hash[J_HASH], sig[J_SIG];
     bool blobs_ok; /* read back: prev_hash, key_id, hash and sig had their exact sizes */
+    bool hash_ok;  /* read back: hash had its exact size (the next record chains to it) */
     bool types_ok; /* read back: integers were stored as integers, text as text */
     struct jtax *taxes;
     size_t ntax, captax;

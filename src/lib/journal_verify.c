@@ -486,8 +486,10 @@ static void check_period(struct verifier *v, const struct jrec *r)
         check_span(v, r);
 }
 
+/* prev_whole: the record before had a whole hash; a cut one cannot be chained
+ * to, whatever bytes happen to fill the rest of prev. */
 static void check_record(struct verifier *v, struct jrec *r, int64_t expected, const unsigned char prev[J_HASH],
-                         int64_t prev_gt)
+                         bool prev_whole, int64_t prev_gt)
 {
     unsigned char h[J_HASH], dgst[J_HASH];
     bool chain_ok = false;
@@ -508,7 +510,7 @@ static void check_record(struct verifier *v, struct jrec *r, int64_t expected, c
         issue_add(&v->issues, r->seq, PRIO_CHAIN, "seq out of order");
     else if (memcmp(h, r->hash, J_HASH) != 0)
         explain_mismatch(v, r);
-    else if (memcmp(r->prev, prev, J_HASH) != 0)
+    else if (!prev_whole || memcmp(r->prev, prev, J_HASH) != 0)
         issue_add(&v->issues, r->seq, PRIO_CHAIN,
                   r->seq == 1 ? "the first record must chain to nothing (prev_hash all zero)"
                               : "not chained to record %lld: prev_hash differs",
@@ -679,14 +681,16 @@ static int walk_chain(struct verifier *v, ent_journal_summary *sum, const unsign
     struct jrec *r;
     unsigned char prev[J_HASH] = {0};
     int64_t expected = 1, prev_gt = 0;
+    bool prev_whole = true;
     int rc = entx_jwalk_open(v->db, &w, 1), more;
     if (rc != ENT_OK)
         return rc;
     while ((more = entx_jwalk_next(w, &r)) == 1) {
-        check_record(v, r, expected, prev, prev_gt);
+        check_record(v, r, expected, prev, prev_whole, prev_gt);
         if (want_head && memcmp(r->hash, want_head, J_HASH) == 0)
             *head_found = true;
         memcpy(prev, r->hash, J_HASH);
+        prev_whole = r->hash_ok;
         prev_gt = r->grand_total;
         expected = r->seq + 1;
         sum->records++;
