@@ -487,6 +487,7 @@ static int add_commodity(struct demo *d, int64_t i, struct item *it)
     f.reorder_point = reorder;
     f.storage = cat->storage;
     f.shelf_life_days = shelf_life;
+    f.sell_unit = cat->sell_unit;
     if ((rc = ent_product_add(d->db, &f)) != ENT_OK)
         return rc;
     d->st->commodities++;

@@ -10,8 +10,8 @@
 #include "demo_data.h"
 
 #define N(a) (sizeof(a) / sizeof *(a))
-#define CAT(key, hs, tax, storage, shelf, lot_lo, lot_hi, ro_lo, ro_hi, aisle, v, s) \
-    {key, hs, tax, storage, shelf, lot_lo, lot_hi, ro_lo, ro_hi, aisle, v, N(v), s, N(s)}
+#define CAT(key, hs, tax, storage, shelf, lot_lo, lot_hi, ro_lo, ro_hi, aisle, v, s, unit) \
+    {key, hs, tax, storage, shelf, lot_lo, lot_hi, ro_lo, ro_hi, aisle, v, N(v), s, N(s), unit}
 
 enum {
     C_RED, C_WHITE, C_SPARK, C_SPIRIT, C_BEER, C_CHEESE, C_BUTTER, C_MILK, C_FORMULA, C_POWDER,
@@ -375,36 +375,36 @@ static const struct demo_variant spice_v[] = {
 };
 
 const struct demo_category entx_demo_categories[] = {
-    [C_RED] = CAT("red_wine", "2204.21", "13", "避光、阴凉处卧放，12-16℃为宜", 0, 6, 60, 6, 18, 'A', red_v, wine_sizes),
-    [C_WHITE] = CAT("white_wine", "2204.21", "13", "避光、阴凉处卧放，8-12℃为宜", 0, 6, 60, 6, 18, 'A', white_v, wine_sizes),
-    [C_SPARK] = CAT("sparkling", "2204.10", "13", "避光、阴凉处卧放，饮用前冰镇", 0, 6, 48, 6, 12, 'A', spark_v, wine_sizes),
-    [C_SPIRIT] = CAT("spirits", NULL, "13", "避光、阴凉干燥处直立存放", 0, 6, 36, 3, 12, 'A', spirit_v, spirit_sizes),
-    [C_BEER] = CAT("beer", "2203.00", "13", "阴凉干燥处，避免阳光直射", 365, 24, 240, 24, 72, 'H', beer_v, beer_sizes),
-    [C_CHEESE] = CAT("cheese", "0406.90", "13", "2-8℃冷藏", 180, 12, 60, 6, 18, 'B', cheese_v, cheese_sizes),
-    [C_BUTTER] = CAT("butter", "0405.10", "13", "0-4℃冷藏", 240, 12, 72, 6, 24, 'B', butter_v, butter_sizes),
-    [C_MILK] = CAT("uht_milk", "0401.20", "9", "常温避光保存，开启后冷藏并尽快饮用", 270, 24, 240, 24, 96, 'B', milk_v, milk_sizes),
-    [C_FORMULA] = CAT("infant_formula", "1901.10", "13", "常温干燥处保存，开罐后4周内食用完", 720, 12, 96, 12, 36, 'F', formula_v, formula_sizes),
-    [C_POWDER] = CAT("milk_powder", "0402.21", "13", "常温干燥处保存，开袋后密封", 720, 12, 72, 6, 24, 'F', powder_v, powder_sizes),
-    [C_OLIVE] = CAT("olive_oil", "1509.20", "9", "避光、阴凉干燥处密封保存", 720, 12, 120, 12, 36, 'C', olive_v, olive_sizes),
-    [C_PASTA] = CAT("pasta", "1902.19", "13", "常温干燥处保存", 730, 24, 200, 24, 60, 'C', pasta_v, pasta_sizes),
-    [C_SAUCE] = CAT("sauces", "2103.90", "13", "常温保存，开封后冷藏", 540, 12, 120, 12, 36, 'C', sauce_v, sauce_sizes),
-    [C_COFFEE] = CAT("coffee", "0901.21", "13", "常温避光干燥处，开封后密封保存", 540, 12, 96, 12, 30, 'D', coffee_v, coffee_sizes),
-    [C_TEA] = CAT("tea", "0902.30", "9", "密封、避光、干燥处保存，防潮防异味", 730, 12, 96, 6, 24, 'D', tea_v, tea_sizes),
-    [C_CHOC] = CAT("chocolate", "1806.32", "13", "阴凉干燥处，18℃以下保存", 365, 24, 240, 24, 72, 'E', choc_v, choc_sizes),
-    [C_BISCUIT] = CAT("biscuits", "1905.31", "13", "常温干燥处保存，开封后尽快食用", 365, 24, 200, 24, 60, 'E', biscuit_v, biscuit_sizes),
-    [C_SNACK] = CAT("snacks", "2005.20", "13", "常温干燥处，避免阳光直射", 270, 24, 240, 24, 72, 'E', snack_v, snack_sizes),
-    [C_CANDY] = CAT("candy", "1704.90", "13", "阴凉干燥处保存", 540, 24, 200, 24, 60, 'E', candy_v, candy_sizes),
-    [C_HONEY] = CAT("honey", "0409.00", "13", "常温避光保存，勿冷藏", 730, 12, 72, 6, 24, 'F', honey_v, honey_sizes),
-    [C_NUTS] = CAT("nuts", "2008.19", "13", "阴凉干燥处密封保存", 365, 12, 120, 12, 36, 'F', nut_v, nut_sizes),
-    [C_DRIED] = CAT("dried_fruit", "0806.20", "9", "阴凉干燥处密封保存，开袋后冷藏", 365, 12, 120, 12, 36, 'F', dried_v, dried_sizes),
-    [C_RICE] = CAT("rice", "1006.30", "9", "阴凉干燥通风处保存，防虫防潮", 540, 12, 96, 6, 24, 'C', rice_v, rice_sizes),
-    [C_NOODLE] = CAT("noodles", "1902.30", "13", "常温干燥处保存", 270, 24, 240, 24, 72, 'C', noodle_v, noodle_sizes),
-    [C_DRINK] = CAT("drinks", "2202.99", "13", "常温避光保存，开启后冷藏", 365, 24, 240, 24, 96, 'H', drink_v, drink_sizes),
-    [C_COSMETIC] = CAT("cosmetics", "3304.99", "13", "置于阴凉干燥处，避免阳光直射", 1095, 6, 60, 6, 18, 'G', cosmetic_v, cosmetic_sizes),
-    [C_FISH] = CAT("canned_fish", "1604.14", "13", "常温保存，开罐后冷藏", 1095, 24, 200, 24, 60, 'C', fish_v, fish_sizes),
-    [C_JAM] = CAT("spreads", "2007.99", "13", "常温保存，开封后冷藏", 540, 12, 120, 12, 36, 'E', jam_v, jam_sizes),
-    [C_CEREAL] = CAT("cereals", "1904.20", "13", "阴凉干燥处密封保存", 365, 12, 96, 12, 36, 'F', cereal_v, cereal_sizes),
-    [C_SPICE] = CAT("spices", "0904.12", "13", "阴凉干燥处密封保存", 730, 12, 96, 6, 24, 'C', spice_v, spice_sizes),
+    [C_RED] = CAT("red_wine", "2204.21", "13", "避光、阴凉处卧放，12-16℃为宜", 0, 6, 60, 6, 18, 'A', red_v, wine_sizes, "瓶"),
+    [C_WHITE] = CAT("white_wine", "2204.21", "13", "避光、阴凉处卧放，8-12℃为宜", 0, 6, 60, 6, 18, 'A', white_v, wine_sizes, "瓶"),
+    [C_SPARK] = CAT("sparkling", "2204.10", "13", "避光、阴凉处卧放，饮用前冰镇", 0, 6, 48, 6, 12, 'A', spark_v, wine_sizes, "瓶"),
+    [C_SPIRIT] = CAT("spirits", NULL, "13", "避光、阴凉干燥处直立存放", 0, 6, 36, 3, 12, 'A', spirit_v, spirit_sizes, "瓶"),
+    [C_BEER] = CAT("beer", "2203.00", "13", "阴凉干燥处，避免阳光直射", 365, 24, 240, 24, 72, 'H', beer_v, beer_sizes, "瓶"),
+    [C_CHEESE] = CAT("cheese", "0406.90", "13", "2-8℃冷藏", 180, 12, 60, 6, 18, 'B', cheese_v, cheese_sizes, "块"),
+    [C_BUTTER] = CAT("butter", "0405.10", "13", "0-4℃冷藏", 240, 12, 72, 6, 24, 'B', butter_v, butter_sizes, "块"),
+    [C_MILK] = CAT("uht_milk", "0401.20", "9", "常温避光保存，开启后冷藏并尽快饮用", 270, 24, 240, 24, 96, 'B', milk_v, milk_sizes, "盒"),
+    [C_FORMULA] = CAT("infant_formula", "1901.10", "13", "常温干燥处保存，开罐后4周内食用完", 720, 12, 96, 12, 36, 'F', formula_v, formula_sizes, "罐"),
+    [C_POWDER] = CAT("milk_powder", "0402.21", "13", "常温干燥处保存，开袋后密封", 720, 12, 72, 6, 24, 'F', powder_v, powder_sizes, "袋"),
+    [C_OLIVE] = CAT("olive_oil", "1509.20", "9", "避光、阴凉干燥处密封保存", 720, 12, 120, 12, 36, 'C', olive_v, olive_sizes, "瓶"),
+    [C_PASTA] = CAT("pasta", "1902.19", "13", "常温干燥处保存", 730, 24, 200, 24, 60, 'C', pasta_v, pasta_sizes, "包"),
+    [C_SAUCE] = CAT("sauces", "2103.90", "13", "常温保存，开封后冷藏", 540, 12, 120, 12, 36, 'C', sauce_v, sauce_sizes, "瓶"),
+    [C_COFFEE] = CAT("coffee", "0901.21", "13", "常温避光干燥处，开封后密封保存", 540, 12, 96, 12, 30, 'D', coffee_v, coffee_sizes, "袋"),
+    [C_TEA] = CAT("tea", "0902.30", "9", "密封、避光、干燥处保存，防潮防异味", 730, 12, 96, 6, 24, 'D', tea_v, tea_sizes, "盒"),
+    [C_CHOC] = CAT("chocolate", "1806.32", "13", "阴凉干燥处，18℃以下保存", 365, 24, 240, 24, 72, 'E', choc_v, choc_sizes, "块"),
+    [C_BISCUIT] = CAT("biscuits", "1905.31", "13", "常温干燥处保存，开封后尽快食用", 365, 24, 200, 24, 60, 'E', biscuit_v, biscuit_sizes, "包"),
+    [C_SNACK] = CAT("snacks", "2005.20", "13", "常温干燥处，避免阳光直射", 270, 24, 240, 24, 72, 'E', snack_v, snack_sizes, "袋"),
+    [C_CANDY] = CAT("candy", "1704.90", "13", "阴凉干燥处保存", 540, 24, 200, 24, 60, 'E', candy_v, candy_sizes, "袋"),
+    [C_HONEY] = CAT("honey", "0409.00", "13", "常温避光保存，勿冷藏", 730, 12, 72, 6, 24, 'F', honey_v, honey_sizes, "罐"),
+    [C_NUTS] = CAT("nuts", "2008.19", "13", "阴凉干燥处密封保存", 365, 12, 120, 12, 36, 'F', nut_v, nut_sizes, "袋"),
+    [C_DRIED] = CAT("dried_fruit", "0806.20", "9", "阴凉干燥处密封保存，开袋后冷藏", 365, 12, 120, 12, 36, 'F', dried_v, dried_sizes, "袋"),
+    [C_RICE] = CAT("rice", "1006.30", "9", "阴凉干燥通风处保存，防虫防潮", 540, 12, 96, 6, 24, 'C', rice_v, rice_sizes, "袋"),
+    [C_NOODLE] = CAT("noodles", "1902.30", "13", "常温干燥处保存", 270, 24, 240, 24, 72, 'C', noodle_v, noodle_sizes, "包"),
+    [C_DRINK] = CAT("drinks", "2202.99", "13", "常温避光保存，开启后冷藏", 365, 24, 240, 24, 96, 'H', drink_v, drink_sizes, "瓶"),
+    [C_COSMETIC] = CAT("cosmetics", "3304.99", "13", "置于阴凉干燥处，避免阳光直射", 1095, 6, 60, 6, 18, 'G', cosmetic_v, cosmetic_sizes, NULL),
+    [C_FISH] = CAT("canned_fish", "1604.14", "13", "常温保存，开罐后冷藏", 1095, 24, 200, 24, 60, 'C', fish_v, fish_sizes, "罐"),
+    [C_JAM] = CAT("spreads", "2007.99", "13", "常温保存，开封后冷藏", 540, 12, 120, 12, 36, 'E', jam_v, jam_sizes, "罐"),
+    [C_CEREAL] = CAT("cereals", "1904.20", "13", "阴凉干燥处密封保存", 365, 12, 96, 12, 36, 'F', cereal_v, cereal_sizes, "盒"),
+    [C_SPICE] = CAT("spices", "0904.12", "13", "阴凉干燥处密封保存", 730, 12, 96, 6, 24, 'C', spice_v, spice_sizes, "瓶"),
 };
 const size_t entx_demo_ncategories = N(entx_demo_categories);
 

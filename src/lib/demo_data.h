@@ -31,6 +31,7 @@ struct demo_category {
     size_t nvariants;
     const struct demo_size *sizes;
     size_t nsizes;
+    const char *sell_unit;     /* what a piece is sold as (瓶, 盒, 袋 ...); NULL: 件 */
 };
 
 #define DEMO_MAX_CATS 18

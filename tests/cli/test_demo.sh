@@ -58,6 +58,13 @@ expect 0 "BD-01" -- location list
 expect 0 "wrote 1 label" -- label print --template shelf-60x40 --format pdf --out "$WORK/shelf.pdf" "$gtin"
 expect 0 "back.pdf" -- label print --template back-cn-70x50 --format pdf --out "$WORK/back.pdf" "$gtin"
 expect 0 "ok: integrity check passed" -- check
+# Goods are sold by their own unit: wine by the bottle (its shelf label says 瓶), cosmetics by the piece.
+wine=$(sqlite3 "$ENTREPOT_DB" "SELECT gtin FROM product WHERE name_zh LIKE '%葡萄酒%' LIMIT 1")
+[ -n "$wine" ] && "$E" product show "$wine" | grep -q '^sell_unit *瓶 bottle' && ok || fail "a demo wine is not sold by the bottle"
+"$E" label print --template shelf-60x40 --format pdf --out "$WORK/wine.pdf" "$wine" >/dev/null &&
+    pdftotext "$WORK/wine.pdf" - | grep -q "单位 Unit: 瓶" && ok || fail "a demo wine's shelf label does not say 单位 Unit: 瓶"
+n=$(sqlite3 "$ENTREPOT_DB" "SELECT count(*) FROM product WHERE sell_unit IS NULL AND hs_code NOT LIKE '33%'")
+[ "$n" -eq 0 ] && ok || fail "$n demo commodities other than cosmetics have no selling unit"
 gtins=$("$E" --csv product export | awk -F, 'NR > 1 {print $1}')
 # Every GTIN-13 (exported as 14 digits) has the right GS1 check digit.
 bad=$(printf '%s\n' "$gtins" | awk '{
