@@ -3,6 +3,7 @@
 writes through the writer, checkout, bad input (every refusal leaves the
 database as it was), a slow client, markup in names, SIGTERM exits 0."""
 import http.client
+import difflib
 import json
 import os
 import signal
@@ -168,7 +169,9 @@ r = c.getresponse()
 b = json.loads(r.read())
 c.close()
 check(r.status == 413 and L.err_code(b) == "too_large", f"a chunked body over the limit: {r.status} {b}")
-check(L.dump() == before, "bad input changed the database")
+after = L.dump()
+check(after == before, "bad input changed the database: " + "".join(
+    difflib.unified_diff(before.splitlines(True), after.splitlines(True), n=0))[:2000])
 
 # ---- a whole basket in one request
 sale = {"counter": "C1", "lines": [{"code": L.NUTELLA, "qty": 2}, {"code": L.COLA}, {"code": L.PEN, "qty": 3}],
