@@ -52,12 +52,21 @@ def cli(*args, env=None, ok=True, stdin=None):
 
 
 def dump():
-    """The database as SQL text, to show that a refusal changed nothing."""
-    con = sqlite3.connect(f"file:{DB}?mode=ro", uri=True)
+    """The database as SQL text, to show that a refusal changed nothing.
+    A token's or session's last use is left out: the server records it on
+    its writer after answering the request that used the credential
+    (writer_touch, at most once a minute), so it may land during a later
+    request; it is the credential's access record, not what a request wrote."""
+    src = sqlite3.connect(f"file:{DB}?mode=ro", uri=True)
+    con = sqlite3.connect(":memory:")
     try:
+        src.backup(con)
+        con.execute("UPDATE api_token SET last_used = NULL")
+        con.execute("UPDATE user_session SET last_seen = created_at")
         return "\n".join(con.iterdump())
     finally:
         con.close()
+        src.close()
 
 
 def query(sql, *args):
