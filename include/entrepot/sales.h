@@ -69,6 +69,7 @@ typedef struct ent_basket_line {
     char price_reason[101], discount_reason[101];
     char approved_by[ENT_CASHIER_SIZE]; /* the supervisor who approved its price or discount, "" when none */
     char sell_unit[ENT_SELL_UNIT_SIZE]; /* the selling unit's code (bottle), "" when none (schema 15) */
+    char sell_unit_zh[ENT_SELL_UNIT_SIZE]; /* its Chinese word (瓶), "" when none */
 } ent_basket_line;
 
 /*

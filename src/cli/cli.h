@@ -124,6 +124,11 @@ char *cli_ask(FILE *in, FILE *out, const char *prompt, bool secret);
  * returns 0 or the exit status after saying what is wrong. */
 int cli_parse_limit(long long *out, const char *s);
 
+/* One basket line as a till shows it, numbered n: name, origin, quantity in
+ * its selling unit (2瓶 x 653.80/瓶) or weight (500 g at 45.00/kg), amount,
+ * discount and approver. The local and the server's counter both use it. */
+void cli_till_line(FILE *out, size_t n, const ent_basket_line *l, const char *currency);
+
 /* Money with its currency, for people ("12.50 CNY"). */
 void cli_money(char *buf, size_t len, int64_t minor, const char *currency);
 

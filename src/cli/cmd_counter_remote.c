@@ -184,24 +184,27 @@ static int64_t jint(json_t *o, const char *k)
     return (int64_t)json_integer_value(json_object_get(o, k));
 }
 
-static void say_line(struct rtill *t, json_t *l)
+/* A string of the server's line into buf ("" when absent or null). */
+static void jcopy(char *buf, size_t len, json_t *l, const char *key)
 {
-    char a[ENT_MONEY_TEXT_SIZE], p[ENT_MONEY_TEXT_SIZE];
-    if (l == NULL)
+    const char *s = json_string_value(json_object_get(l, key));
+    snprintf(buf, len, "%s", s ? s : "");
+}
+
+/* The server's line as the basket's own, said as the local counter says it. */
+static void say_line(struct rtill *t, json_t *j)
+{
+    ent_basket_line l = {.qty = jint(j, "qty"), .unit_price = jint(j, "unit_price"),
+                         .amount = jint(j, "amount"), .discount = jint(j, "discount")};
+    if (j == NULL)
         return;
-    ent_money_format(a, sizeof a, jint(l, "amount"), t->currency);
-    ent_money_format(p, sizeof p, jint(l, "unit_price"), t->currency);
-    fprintf(t->out, "%lld %s  %s  %lld %s x %s = %s", (long long)jint(l, "line"),
-            json_string_value(json_object_get(l, "name")), json_string_value(json_object_get(l, "origin")),
-            (long long)jint(l, "qty"), json_string_value(json_object_get(l, "unit")), p, a);
-    if (jint(l, "discount")) {
-        ent_money_format(a, sizeof a, jint(l, "discount"), t->currency);
-        fprintf(t->out, " (-%s %s)", a, json_string_value(json_object_get(l, "discount_reason")));
-    }
-    const char *by = json_string_value(json_object_get(l, "approved_by"));
-    if (by)
-        fprintf(t->out, " [approved %s]", by);
-    fputc('\n', t->out);
+    jcopy(l.name, sizeof l.name, j, "name");
+    jcopy(l.origin, sizeof l.origin, j, "origin");
+    jcopy(l.unit, sizeof l.unit, j, "unit");
+    jcopy(l.sell_unit_zh, sizeof l.sell_unit_zh, j, "sell_unit_zh");
+    jcopy(l.discount_reason, sizeof l.discount_reason, j, "discount_reason");
+    jcopy(l.approved_by, sizeof l.approved_by, j, "approved_by");
+    cli_till_line(t->out, (size_t)jint(j, "line"), &l, t->currency);
 }
 
 static void say_total(struct rtill *t)
@@ -361,7 +364,9 @@ static void do_subtotal(struct rtill *t)
         say_line(t, json_array_get(json_object_get(t->basket, "lines"), i));
     ent_money_format(a, sizeof a, jint(t->basket, "total"), t->currency);
     ent_money_format(x, sizeof x, jint(t->basket, "tax"), t->currency);
-    fprintf(t->out, "  subtotal %s %s (tax %s), %lld items\n", a, t->currency, x, (long long)jint(t->basket, "units"));
+    int64_t units = jint(t->basket, "units");
+    fprintf(t->out, "  subtotal %s %s (tax %s), %lld item%s\n", a, t->currency, x, (long long)units,
+            units == 1 ? "" : "s");
 }
 
 static int64_t paid_so_far(struct rtill *t)

@@ -223,6 +223,8 @@ static int open_journal(struct till *t)
 static const char counter_help[] =
     "usage: entrepot counter --counter C1 --cashier NAME [--shelf LOC] [--paper 58|80]\n"
     "                        [--escpos FILE]\n"
+    "       entrepot counter --server http://HOST:PORT --counter C1 [--token-file FILE]\n"
+    "                        (the same till on a store server; --server URL --help)\n"
     "\n"
     "The till. Reads a scanner (or a keyboard, or a pipe) line by line:\n"
     "  CODE             add what the code names (GTIN, GS1 with lot, in-store price or\n"
@@ -266,27 +268,35 @@ static void say_total(struct till *t)
     fprintf(t->out, "  total %s %s, %zu line%s\n", a, t->currency, tot.lines, tot.lines == 1 ? "" : "s");
 }
 
+void cli_till_line(FILE *out, size_t n, const ent_basket_line *l, const char *currency)
+{
+    const ent_country *c = NULL;
+    char a[ENT_MONEY_TEXT_SIZE], p[ENT_MONEY_TEXT_SIZE];
+    fmt(a, sizeof a, l->amount, currency);
+    fmt(p, sizeof p, l->unit_price, currency);
+    const char *origin = ent_country_lookup(&c, l->origin) == ENT_OK ? c->name_zh : "";
+    fprintf(out, "%zu %s  %s %s  ", n, l->name, origin, l->origin);
+    if (strcmp(l->unit, "pcs") != 0) /* weighed: the price is a kilogram's or a litre's */
+        fprintf(out, "%lld %s at %s/%s", (long long)l->qty, l->unit, p, strcmp(l->unit, "g") == 0 ? "kg" : "l");
+    else if (l->sell_unit_zh[0]) /* as the receipt says it: 2瓶 x 653.80/瓶 */
+        fprintf(out, "%lld%s x %s/%s", (long long)l->qty, l->sell_unit_zh, p, l->sell_unit_zh);
+    else
+        fprintf(out, "%lld x %s", (long long)l->qty, p);
+    fprintf(out, " = %s", a);
+    if (l->discount) {
+        fmt(a, sizeof a, l->discount, currency);
+        fprintf(out, " (-%s %s)", a, l->discount_reason);
+    }
+    if (l->approved_by[0])
+        fprintf(out, " [approved %s]", l->approved_by);
+    fputc('\n', out);
+}
+
 static void say_line(struct till *t, size_t i)
 {
     const ent_basket_line *l = ent_basket_line_at(t->b, i);
-    const ent_country *c = NULL;
-    char a[ENT_MONEY_TEXT_SIZE], p[ENT_MONEY_TEXT_SIZE];
-    if (l == NULL)
-        return;
-    fmt(a, sizeof a, l->amount, t->currency);
-    fmt(p, sizeof p, l->unit_price, t->currency);
-    const char *origin = ent_country_lookup(&c, l->origin) == ENT_OK ? c->name_zh : "";
-    if (strcmp(l->unit, "pcs") == 0)
-        fprintf(t->out, "%zu %s  %s %s  %lld x %s = %s", i, l->name, origin, l->origin, (long long)l->qty, p, a);
-    else
-        fprintf(t->out, "%zu %s  %s %s  %lld %s at %s/k%s = %s", i, l->name, origin, l->origin, (long long)l->qty,
-                l->unit, p, strcmp(l->unit, "g") == 0 ? "g" : "l", a);
-    if (l->discount) {
-        char d[ENT_MONEY_TEXT_SIZE];
-        fmt(d, sizeof d, l->discount, t->currency);
-        fprintf(t->out, " (-%s %s)", d, l->discount_reason);
-    }
-    fputc('\n', t->out);
+    if (l != NULL)
+        cli_till_line(t->out, i, l, t->currency);
 }
 
 /* "#N" at *args picks line N into *line; otherwise 0, the last line.
@@ -458,7 +468,8 @@ static void do_subtotal(struct till *t)
     ent_basket_totals_get(t->b, &tot);
     fmt(a, sizeof a, tot.total, t->currency);
     fmt(x, sizeof x, tot.tax, t->currency);
-    fprintf(t->out, "  subtotal %s %s (tax %s), %lld items", a, t->currency, x, (long long)tot.units);
+    fprintf(t->out, "  subtotal %s %s (tax %s), %lld item%s", a, t->currency, x, (long long)tot.units,
+            tot.units == 1 ? "" : "s");
     if (tot.paid > 0) {
         fmt(a, sizeof a, tot.due, t->currency);
         fprintf(t->out, ", due %s", a);

@@ -233,6 +233,7 @@ static int new_line(ent_basket *b, struct bline *bl, const ent_scan *s, const en
     snprintf(l->name, sizeof l->name, "%s", p->name_zh ? p->name_zh : p->name_en ? p->name_en : "");
     snprintf(l->unit, sizeof l->unit, "%s", p->unit);
     snprintf(l->sell_unit, sizeof l->sell_unit, "%s", p->sell_unit);
+    snprintf(l->sell_unit_zh, sizeof l->sell_unit_zh, "%s", p->sell_unit_zh);
     snprintf(l->origin, sizeof l->origin, "%s", p->origin);
     l->list_price = l->unit_price = p->price;
     l->tax_rate = p->tax_rate;
@@ -256,7 +257,12 @@ static int new_line(ent_basket *b, struct bline *bl, const ent_scan *s, const en
     }
     /* A plain GTIN of goods sold by weight says "one", which is no weight. */
     if (weighed && (l->qty <= 0 || (!s->has_measure && l->fixed == 0))) {
-        rc = entx_fail(b->db, ENT_INVALID, "%s is sold by weight or volume: scan the label from the scale", l->name);
+        if (s->has_measure) /* a label in kilograms for goods kept in ml, or the other way round */
+            rc = entx_fail(b->db, ENT_INVALID, "%s is sold by %s: this label's measure cannot sell it", l->name,
+                           strcmp(p->unit, "g") == 0 ? "weight" : "volume");
+        else
+            rc = entx_fail(b->db, ENT_INVALID, "%s is sold by weight or volume: scan the label from the scale",
+                           l->name);
         goto done;
     }
     if (mult > 1) {

@@ -304,14 +304,21 @@ static void load_line(sqlite3_stmt *st, struct bline *bl)
     entx_col_copy(st, l->price_reason, sizeof l->price_reason, 15);
     entx_col_copy(st, l->discount_reason, sizeof l->discount_reason, 16);
     entx_col_copy(st, l->approved_by, sizeof l->approved_by, 17);
+    entx_col_copy(st, l->sell_unit, sizeof l->sell_unit, 18);
+    entx_col_copy(st, l->sell_unit_zh, sizeof l->sell_unit_zh, 19);
 }
 
 static int load_lines(ent_basket *b)
 {
     ent_db *db = b->db;
-    sqlite3_stmt *st = entx_stmt(db, "SELECT product_id, lot_id, code, name, origin, lot, unit, qty, list_price, "
-                                     "unit_price, discount, amount, tax, fixed, tax_rate, price_reason, "
-                                     "discount_reason, approved_by FROM basket_line WHERE counter = ?1 ORDER BY line");
+    /* A kept line does not keep its selling unit: it is the commodity's own,
+     * as a scan now would give it (the sale records it, the receipt says 瓶). */
+    sqlite3_stmt *st = entx_stmt(db, "SELECT l.product_id, l.lot_id, l.code, l.name, l.origin, l.lot, l.unit, l.qty, "
+                                     "l.list_price, l.unit_price, l.discount, l.amount, l.tax, l.fixed, l.tax_rate, "
+                                     "l.price_reason, l.discount_reason, l.approved_by, p.sell_unit, u.zh "
+                                     "FROM basket_line l JOIN product p ON p.id = l.product_id "
+                                     "LEFT JOIN sell_unit u ON u.code = p.sell_unit "
+                                     "WHERE l.counter = ?1 ORDER BY l.line");
     int sc, rc = ENT_OK;
     if (st == NULL)
         return db->code;

@@ -312,6 +312,7 @@ static json_t *basket_json(const struct counter_basket *c)
                              jtext(l->discount_reason), "approved_by", jtext(l->approved_by)));
         origin_names(json_array_get(lines, i - 1), l->origin);
         json_object_set_new(json_array_get(lines, i - 1), "sell_unit", jtext(l->sell_unit));
+        json_object_set_new(json_array_get(lines, i - 1), "sell_unit_zh", jtext(l->sell_unit_zh));
     }
     json_t *pend = json_array();
     for (int i = 0; i < c->npend; i++)

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Baskets survive a restart (schema 14): lines, an approved price and a
-discount are put in baskets at two counters, the server is killed with
+discount are put in baskets at two counters (a jar of Nutella sold as 罐), the server is killed with
 SIGKILL, and a new server has both baskets as they were; the first pays,
-the second is abandoned (its rows go), the owner rule still holds, and
+the second is abandoned (its rows go), the owner rule still holds, the
+read-back lines keep their selling unit (the receipt says 2罐), and
 `entrepot check` is clean after."""
 import os
 import signal
@@ -13,6 +14,7 @@ import serve_lib as L  # noqa: E402
 from serve_lib import check  # noqa: E402
 
 L.make_store()
+L.cli("product", "edit", L.NUTELLA, "--sell-unit", "罐")
 srv = L.Server("--threads", "2")
 TOK = L.make_tokens(srv)
 CASH, SUP, M = TOK["cashier"], TOK["supervisor"], TOK["manager"]
@@ -63,6 +65,8 @@ check(st == 200 and lines(b) == lines(c1) and b["total"] == c1["total"] and b["c
       f"C1 as it was before the kill: {st} {b} vs {c1}")
 check(b["lines"][0]["price_reason"] == "罐子凹了" and b["lines"][2]["lot"] == "K1",
       f"reasons and lots are kept: {b}")
+check([(l["sell_unit"], l["sell_unit_zh"]) for l in b["lines"]] == [("jar", "罐"), (None, None), (None, None)],
+      f"the selling units are read back with the lines: {b['lines']}")
 st, _, b = req("GET", B2, token=M)
 check(st == 200 and lines(b) == lines(c2), f"C2 as it was before the kill: {st} {b}")
 st, _, b = req("GET", B1, token=M)
@@ -75,6 +79,8 @@ check(L.query("SELECT sum(qty) FROM stock_balance") == stock_before, "an open ba
 st, _, sale = req("POST", B1 + "/pay", {"payments": [{"method": "cash"}]})
 check(st == 201 and sale["total"] == c1["total"] and [l["approved_by"] for l in sale["lines"]][0] == SUPNAME,
       f"the read-back basket pays: {st} {sale}")
+st, _, text = req("GET", f"/api/v1/sales/{sale['receipt']}/receipt?format=text")
+check(st == 200 and "2罐 x 35.00/罐" in text, f"the receipt sells the read-back line by its unit: {st} {text}")
 kept = L.query("SELECT count(*) FROM basket_line WHERE counter = 'C1'")
 check(kept == [(0,)], f"the paid basket's lines are gone: {kept}")
 check(L.query("SELECT count(*) FROM basket WHERE counter = 'C1'") == [(1,)], "C1 stays open for the next customer")

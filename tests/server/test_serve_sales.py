@@ -314,11 +314,14 @@ def till(script, *args, token=CASH, env_token=True):
                            *args], input=script, capture_output=True, text=True, env=e, timeout=120)
 
 
+L.cli("product", "edit", L.NUTELLA, "--sell-unit", "jar")
 p = till(L.NUTELLA + "*2\n" + L.COLA + "\nsub\nprice #1 30.00 dented\n" + SUPNAME + "\n" + L.PASSWORD +
          "\ndel #2\npay card 10\npay cash 100\nreprint\nquit\n")
 out = p.stdout
 check(p.returncode == 0 and "榛子可可酱" in out and "subtotal 83.30" in out, f"till: scan, sub: {p.returncode} {out} {p.stderr}")
 check("approval" in out and "[approved " + SUPNAME + "]" in out, f"till: the override asks for a supervisor: {out}")
+check("榛子可可酱  意大利 IT  2罐 x 39.90/罐 = 79.80" in out and "可口可乐  " in out and "1 x 3.50 = 3.50" in out,
+      f"till: lines as the local counter says them, in their selling unit: {out}")
 check("still due 50.00" in out and "sold: receipt" in out and "找零 Change" in out,
       f"till: split payment and the sale: {out}")
 check("REPRINT" in out, f"till: reprint from the server: {out}")
