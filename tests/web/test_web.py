@@ -41,6 +41,7 @@ L.cli("stock", "receive", "--product", L.MATCHA, "--qty", "10", "--lot", "OLD", 
       "--expiry", "2020-01-31", "--location", "S1", env={"ENTREPOT_NOW": "2019-06-01T10:00:00Z"})
 L.cli("scan", "config", "--fnc1", "~")
 L.cli("product", "edit", L.PEN, "--origin", "DE")  # its shelf label, queued by a stock clerk, names an origin
+L.cli("product", "edit", L.NUTELLA, "--sell-unit", "罐")  # the counter prices it per jar, as its receipt does
 DAY = (datetime.date.today() - datetime.timedelta(days=1)).isoformat()
 for hour, n_in in ((9, 12), (10, 30), (11, 18)):  # customers at the door, yesterday
     L.cli("flow", "record", "--start", f"{DAY} {hour:02}:00", "--minutes", "60", "--in", str(n_in), "--out", str(n_in))
@@ -169,6 +170,7 @@ try:
         lines_n(n)
     check(text_in("#lines", "可口可乐") and text_in("#lines", "英国 · 批号 K1"), "the GS1 line: origin country by name, lot")
     check(text_in("#lines", "意大利"), "Nutella's origin by name (IT)")
+    check(text_in("#lines", "罐 × ¥39.90/罐"), "Nutella is priced per jar, its selling unit")
     # refusals at the scan, in red, worded in Chinese from the server's code and facts, the basket kept
     before = [e.text for e in drv.find_elements(By.CSS_SELECTOR, "li.line")]
     drv.switch_to.active_element.send_keys(EXPIRED + Keys.ENTER)

@@ -69,8 +69,13 @@ function qtyText(l) {
   if (big === l.unit) return `${l.qty} ${l.unit}`;
   return `${Math.floor(l.qty / 1000)}.${String(l.qty % 1000).padStart(3, "0")} ${big}`;
 }
+// The selling unit of a piece (瓶 / bottle), "" when none, as the receipt says it.
+function sellUnit(l) {
+  return (state.lang === "zh" ? l.sell_unit_zh : l.sell_unit) || "";
+}
 function priceText(l, cur) {
-  const per = l.unit === "g" ? "/kg" : l.unit === "ml" ? "/l" : "";
+  const su = sellUnit(l);
+  const per = l.unit === "g" ? "/kg" : l.unit === "ml" ? "/l" : su ? `/${su}` : "";
   return `${money(l.unit_price, cur)}${per}`;
 }
 function originText(l) {
@@ -209,7 +214,7 @@ export async function counterPage(view) {
         el("input.qtyin", { value: l.unit === "pcs" ? l.qty : qtyText(l), inputmode: "numeric", "aria-label": t("counter.qty"),
           readonly: l.unit !== "pcs" ? true : null, onchange: (e) => setQty(i, Number(e.target.value)) }),
         el("button.icon", { type: "button", "aria-label": t("counter.plus"), onclick: () => setQty(i, l.qty + 1) }, "+")),
-      el("span.each", {}, `${l.unit === "pcs" ? "" : qtyText(l) + " "}× ${priceText(l, cur)}`),
+      el("span.each", {}, `${l.unit !== "pcs" ? qtyText(l) + " " : sellUnit(l) ? sellUnit(l) + " " : ""}× ${priceText(l, cur)}`),
       el("strong.amount", {}, money(l.amount, cur)),
       el("div.acts", {},
         el("button.small", { type: "button", title: KEYS.discount, onclick: () => { sel = i; discount(); } }, t("counter.discount")),
