@@ -5,10 +5,13 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <sqlite3.h>
 
 #include "cli.h"
 #include "hq_serve.h"
@@ -332,9 +335,26 @@ done:
     return st;
 }
 
+/* Process-wide settings, which only a program may choose (the library
+ * leaves them alone), made before the first connection opens:
+ *  - without its memory statistics SQLite takes no global mutex on every
+ *    allocation and free, of which the writer makes hundreds a sale; nothing
+ *    in the server reads them (refused only once SQLite has started, and
+ *    then the server is merely slower);
+ *  - the C library gives the free top of a thread's heap back to the system
+ *    only past 8 MiB: at its default (128 KiB) the writer's heap shrank after
+ *    most statements and grew again at the next, each time faulting in fresh
+ *    zeroed pages (5 % of its time a sale in `perf`). */
+static void process_settings(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    mallopt(M_TRIM_THRESHOLD, 8 << 20);
+}
+
 int cmd_serve(struct cli *cli, int argc, char **argv)
 {
     static struct srv s;
+    process_settings();
     int st = parse_options(&s.cfg, cli, argc, argv);
     if (st != 0)
         return st < 0 ? EXIT_OK : st;
