@@ -273,7 +273,7 @@ static int queue_start(struct wqueue *q, const char *path, int group)
     pthread_mutex_init(&q->lock, NULL);
     pthread_cond_init(&q->cond, NULL);
     q->group = group;
-    int rc = ent_db_open(&q->db, path, ENT_OPEN_DURABLE);
+    int rc = ent_db_open(&q->db, path, ENT_OPEN_DURABLE | (group && srv_g->subjournal ? ENT_OPEN_SUBJOURNAL : 0));
     if (rc != ENT_OK) {
         fprintf(stderr, "entrepot: %s\n", ent_errmsg(q->db));
         return rc;
