@@ -156,10 +156,23 @@ ENT_API void ent_db_syncer_close(ent_db_syncer *s);
  * transaction open; close before ent_db_close: db checkpoints itself again.
  * ent_db_checkpointer_wait waits until no checkpoint is due or running and
  * returns how many so far copied the whole log.
+ *
+ * SQLite starts the log over only at a write transaction that begins once
+ * every page of it is in the database. A writer that commits while each
+ * checkpoint runs never finds that moment, and its log grows for as long as
+ * it is busy (hundreds of MB a minute at the store server's full rate, each
+ * commit then writing fresh pages of file). ent_db_checkpointer_catch_up,
+ * called on db's thread before it begins a transaction: when the log has
+ * passed frames_max pages, waits for one checkpoint of what is committed
+ * (a short one: the thread has been copying all along), so that the
+ * transaction begun next starts the log over. It waits wait_ms at most: a
+ * disk that slow is not waited for again before the log has grown by
+ * frames_max more. Returns whether the log was caught up.
  */
 typedef struct ent_db_checkpointer ent_db_checkpointer;
 ENT_API int ent_db_checkpointer_open(ent_db *db, ent_db_checkpointer **out);
 ENT_API int64_t ent_db_checkpointer_wait(ent_db_checkpointer *c);
+ENT_API bool ent_db_checkpointer_catch_up(ent_db_checkpointer *c, int frames_max, int wait_ms);
 ENT_API void ent_db_checkpointer_close(ent_db_checkpointer *c);
 
 /* Called once per problem found by ent_db_check(); text is borrowed. */

@@ -604,6 +604,20 @@ static void group_commit_syncer(void **state)
  * pass 1000 pages of log, the checkpointer copies them (the whole log, while
  * the connection waits for nothing), every write is still there, and once it
  * is closed the connection goes on as before. */
+/* The checkpoint sequence in the write-ahead log's header: SQLite adds one
+ * each time it starts the log over. */
+static uint32_t log_restarts(void)
+{
+    char wal[96];
+    unsigned char h[16];
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    FILE *f = fopen(wal, "rb");
+    assert_non_null(f);
+    assert_int_equal(fread(h, 1, sizeof h, f), sizeof h);
+    fclose(f);
+    return (uint32_t)h[12] << 24 | (uint32_t)h[13] << 16 | (uint32_t)h[14] << 8 | h[15];
+}
+
 static void checkpoint_thread(void **state)
 {
     (void)state;
@@ -623,11 +637,24 @@ static void checkpoint_thread(void **state)
     }
     assert_true(ent_db_checkpointer_wait(c) >= 1);
     assert_int_equal(locations_seen(path), before + 1200);
+    /* Below its limit a catch-up does nothing; past it (here any length:
+     * the checkpoints may have started the log over meanwhile), it waits
+     * for a checkpoint of everything, and the next write starts the log
+     * over (the log's header counts the restarts). */
+    assert_false(ent_db_checkpointer_catch_up(c, 1000000, 60000));
+    assert_false(ent_db_checkpointer_catch_up(NULL, 0, 60000));
+    assert_int_equal(ent_location_add(db, "C-AGAIN", "shelf", NULL), ENT_OK); /* its commit reports the log */
+    uint32_t restarts = log_restarts();
+    assert_true(ent_db_checkpointer_catch_up(c, 0, 60000));
+    assert_false(ent_db_checkpointer_catch_up(c, 0, 60000)); /* caught up: nothing to wait for */
+    assert_int_equal(ent_location_add(db, "C-OVER", "shelf", NULL), ENT_OK);
+    assert_int_equal(log_restarts(), restarts + 1);
+    assert_int_equal(locations_seen(path), before + 1202);
     ent_db_checkpointer_close(c);
     assert_int_equal(ent_db_checkpointer_wait(NULL), 0);
     ent_db_checkpointer_close(NULL);
     assert_int_equal(ent_location_add(db, "C-LAST", "shelf", NULL), ENT_OK);
-    assert_int_equal(locations_seen(path), before + 1201);
+    assert_int_equal(locations_seen(path), before + 1203);
     ent_db_close(db);
 }
 
