@@ -160,7 +160,7 @@ ENT_API void ent_db_syncer_close(ent_db_syncer *s);
  * SQLite starts the log over only at a write transaction that begins once
  * every page of it is in the database. A writer that commits while each
  * checkpoint runs never finds that moment, and its log grows for as long as
- * it is busy (hundreds of MB a minute at the store server's full rate, each
+ * it is busy (70-420 MB in five seconds at the store server's full rate, each
  * commit then writing fresh pages of file). ent_db_checkpointer_catch_up,
  * called on db's thread before it begins a transaction: when the log has
  * passed frames_max pages, waits for one checkpoint of what is committed
