@@ -17,9 +17,15 @@ enum {
     ENT_OPEN_CREATE = 1 << 0,   /* create the file if missing (only for init and demo) */
     ENT_OPEN_READONLY = 1 << 1, /* open read-only; no migration is run */
     ENT_OPEN_DURABLE = 1 << 2,  /* synchronous=FULL instead of NORMAL (sales) */
-    ENT_OPEN_STAGED = 1 << 3    /* with CREATE: build a missing file under a temporary
+    ENT_OPEN_STAGED = 1 << 3,   /* with CREATE: build a missing file under a temporary
                                    name beside path; it appears at path only through
                                    ent_db_publish() */
+    ENT_OPEN_SUBJOURNAL = 1 << 4 /* the program has raised SQLite's statement-journal
+                                    spill process-wide (SQLITE_CONFIG_STMTJRNL_SPILL,
+                                    as the store server does): a group's savepoints
+                                    keep their pages in that memory, not in
+                                    temp_store = MEMORY's 1 KiB pieces (see
+                                    ent_db_group_begin) */
 };
 
 /*
@@ -108,6 +114,15 @@ ENT_API int ent_store_edit(ent_db *db, const ent_store_changes *changes, const c
  * ent_db_group_end(db, 0) rolls them all back. Errors: ENT_INVALID (a group
  * or a transaction already open, or none to end), ENT_BUSY, ENT_ERROR (the
  * commit failed: nothing of the group was written).
+ *
+ * A savepoint keeps the pages it changes in a sub-journal, which SQLite
+ * writes to a temporary file past its statement-journal spill (64 KiB
+ * unless the program raised it; a five-line sale passes that). So a group
+ * keeps it in memory (temp_store = MEMORY), where SQLite allocates it 1 KiB
+ * at a time and frees it again at every release. A db opened with
+ * ENT_OPEN_SUBJOURNAL leaves the temporary store at its default instead:
+ * the program has raised the spill (sqlite3_config, before SQLite starts),
+ * so the sub-journal stays in memory in pieces of that size.
  */
 ENT_API int ent_db_group_begin(ent_db *db);
 ENT_API int ent_db_group_end(ent_db *db, int commit);
@@ -141,10 +156,23 @@ ENT_API void ent_db_syncer_close(ent_db_syncer *s);
  * transaction open; close before ent_db_close: db checkpoints itself again.
  * ent_db_checkpointer_wait waits until no checkpoint is due or running and
  * returns how many so far copied the whole log.
+ *
+ * SQLite starts the log over only at a write transaction that begins once
+ * every page of it is in the database. A writer that commits while each
+ * checkpoint runs never finds that moment, and its log grows for as long as
+ * it is busy (70-420 MB in five seconds at the store server's full rate, each
+ * commit then writing fresh pages of file). ent_db_checkpointer_catch_up,
+ * called on db's thread before it begins a transaction: when the log has
+ * passed frames_max pages, waits for one checkpoint of what is committed
+ * (a short one: the thread has been copying all along), so that the
+ * transaction begun next starts the log over. It waits wait_ms at most: a
+ * disk that slow is not waited for again before the log has grown by
+ * frames_max more. Returns whether the log was caught up.
  */
 typedef struct ent_db_checkpointer ent_db_checkpointer;
 ENT_API int ent_db_checkpointer_open(ent_db *db, ent_db_checkpointer **out);
 ENT_API int64_t ent_db_checkpointer_wait(ent_db_checkpointer *c);
+ENT_API bool ent_db_checkpointer_catch_up(ent_db_checkpointer *c, int frames_max, int wait_ms);
 ENT_API void ent_db_checkpointer_close(ent_db_checkpointer *c);
 
 /* Called once per problem found by ent_db_check(); text is borrowed. */

@@ -236,9 +236,13 @@ int ent_db_group_begin(ent_db *db)
     /* Each call of the group is a savepoint, and a savepoint keeps the pages
      * it changes in a sub-journal: SQLite writes that to a temporary file
      * once it passes 64 KiB (a five-line sale does), a pwrite per page and
-     * a quarter of the writer's time. In memory it is a copy. (Set outside
+     * a quarter of the writer's time. In memory it is a copy: in 1 KiB
+     * pieces with temp_store = MEMORY, or in one piece of the spill's size
+     * when the program raised the spill (ENT_OPEN_SUBJOURNAL; malloc and
+     * free of the pieces were a tenth of the server's writer). (Set outside
      * any transaction: SQLite refuses the change inside one.) */
-    if (sqlite3_exec(db->sql, "PRAGMA temp_store = MEMORY", NULL, NULL, NULL) != SQLITE_OK)
+    if (sqlite3_exec(db->sql, (db->flags & ENT_OPEN_SUBJOURNAL) ? "PRAGMA temp_store = DEFAULT" : "PRAGMA temp_store = MEMORY",
+                     NULL, NULL, NULL) != SQLITE_OK)
         return entx_fail_sql(db, "starting a group of writes");
     /* With a syncer the group's COMMIT waits for no disk (WAL with
      * synchronous=NORMAL: the log stays whole through a power cut, only its

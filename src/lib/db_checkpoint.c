@@ -13,6 +13,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "entrepot/db.h"
 #include "internal.h"
@@ -26,7 +27,10 @@ struct ent_db_checkpointer {
     pthread_mutex_t lock;
     pthread_cond_t cond;
     bool due, busy, stop;
-    int64_t runs; /* checkpoints that copied the whole log */
+    int64_t runs;    /* checkpoints that copied the whole log */
+    int frames;      /* the log's length at db's last commit */
+    int retry_at;    /* after a catch-up that gave up: the length to try again at */
+    int64_t started; /* checkpoints begun */
 };
 
 /* On the committing thread, after each commit: frames is the log's length. */
@@ -35,6 +39,7 @@ static int wal_hook(void *arg, sqlite3 *conn, const char *schema, int frames)
     ent_db_checkpointer *c = arg;
     (void)conn;
     (void)schema;
+    __atomic_store_n(&c->frames, frames, __ATOMIC_RELAXED); /* for ent_db_checkpointer_catch_up */
     if (frames < CKPT_FRAMES)
         return SQLITE_OK;
     pthread_mutex_lock(&c->lock);
@@ -55,6 +60,7 @@ static void *checkpoint_main(void *arg)
             break; /* stopping, nothing due */
         c->due = false;
         c->busy = true;
+        c->started++;
         pthread_mutex_unlock(&c->lock);
         int log = 0, copied = 0;
         /* A failure (the disk) is the next one's to retry: the log only
@@ -119,6 +125,36 @@ int64_t ent_db_checkpointer_wait(ent_db_checkpointer *c)
     int64_t n = c->runs;
     pthread_mutex_unlock(&c->lock);
     return n;
+}
+
+bool ent_db_checkpointer_catch_up(ent_db_checkpointer *c, int frames_max, int wait_ms)
+{
+    int frames = c ? __atomic_load_n(&c->frames, __ATOMIC_RELAXED) : 0;
+    if (c == NULL || frames <= frames_max || frames < c->retry_at)
+        return false;
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += wait_ms / 1000;
+    until.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
+    until.tv_sec += until.tv_nsec / 1000000000L;
+    until.tv_nsec %= 1000000000L;
+    pthread_mutex_lock(&c->lock);
+    /* One checkpoint begun from now on copies everything committed: db is
+     * between transactions, on this thread. */
+    int64_t want = c->started + 1;
+    int wc = 0;
+    c->due = true;
+    pthread_cond_broadcast(&c->cond);
+    while (!c->stop && wc == 0 && (c->started < want || c->busy || c->due))
+        wc = pthread_cond_timedwait(&c->cond, &c->lock, &until);
+    bool done = !(c->started < want || c->busy || c->due);
+    pthread_mutex_unlock(&c->lock);
+    /* Caught up: the next commit says how long the log is then. A disk too
+     * slow to wait for: the log grows by frames_max before the next try. */
+    c->retry_at = done ? 0 : frames + frames_max;
+    if (done)
+        __atomic_store_n(&c->frames, 0, __ATOMIC_RELAXED);
+    return done;
 }
 
 void ent_db_checkpointer_close(ent_db_checkpointer *c)

@@ -105,6 +105,7 @@ struct srv {
     struct MHD_Daemon *daemon;
     atomic_int stopping;
     atomic_int connections; /* open now, for --max-connections */
+    bool subjournal;        /* SQLite took the process settings: the writer opens with ENT_OPEN_SUBJOURNAL */
     /* requests in flight, for the drain at shutdown */
     pthread_mutex_t lock;
     pthread_cond_t idle;

@@ -40,6 +40,8 @@ static void group_failed(struct job *list, ent_db *db, int rc)
     }
 }
 
+#define LOG_PAGES_MAX 4000 /* see run_group */
+
 /* ---- the sync thread ---------------------------------------------------- */
 
 static void answer(struct job *list, int done);
@@ -161,6 +163,12 @@ static void sync_stop(void)
  * it is to be answered now. */
 static int run_group(struct wqueue *q, struct job *list)
 {
+    /* A busy writer's log would only grow (db.h): past 4000 pages (16 MiB)
+     * the group waits for the checkpoint of the little not yet copied, and
+     * starts the log over. At most 5 ms: that and one fsync of the database
+     * take well under it on an idle disk; a busy disk's fsync can take a
+     * hundred times as long, and every request of the group with it. */
+    ent_db_checkpointer_catch_up(sq.ckpt, LOG_PAGES_MAX, 5);
     int rc = ent_db_group_begin(q->db);
     if (rc != ENT_OK) {
         group_failed(list, q->db, rc);
@@ -273,7 +281,7 @@ static int queue_start(struct wqueue *q, const char *path, int group)
     pthread_mutex_init(&q->lock, NULL);
     pthread_cond_init(&q->cond, NULL);
     q->group = group;
-    int rc = ent_db_open(&q->db, path, ENT_OPEN_DURABLE);
+    int rc = ent_db_open(&q->db, path, ENT_OPEN_DURABLE | (group && srv_g->subjournal ? ENT_OPEN_SUBJOURNAL : 0));
     if (rc != ENT_OK) {
         fprintf(stderr, "entrepot: %s\n", ent_errmsg(q->db));
         return rc;

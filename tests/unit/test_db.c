@@ -510,6 +510,50 @@ static void group_commit_rows(void **state)
     ent_db_close(db);
 }
 
+static int64_t temp_store(ent_db *db)
+{
+    sqlite3_stmt *st = NULL;
+    int64_t v = -1;
+    assert_int_equal(sqlite3_prepare_v2(db->sql, "PRAGMA temp_store", -1, &st, NULL), SQLITE_OK);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+/* ENT_OPEN_SUBJOURNAL (the program raised SQLite's statement-journal spill):
+ * a group leaves the temporary store at its default, where without the flag
+ * it keeps it in memory; a refused call still undoes only itself among many
+ * (this test raised no spill: a sub-journal past 64 KiB goes to a file). */
+static void group_commit_subjournal(void **state)
+{
+    (void)state;
+    ent_db *db = NULL;
+    assert_int_equal(ent_db_open(&db, path, ENT_OPEN_CREATE), ENT_OK);
+    assert_int_equal(ent_store_init(db, "SH01", "x", NULL, NULL), ENT_OK);
+    assert_int_equal(ent_db_group_begin(db), ENT_OK);
+    assert_int_equal(temp_store(db), 2); /* MEMORY */
+    assert_int_equal(ent_db_group_end(db, 1), ENT_OK);
+    ent_db_close(db);
+    assert_int_equal(ent_db_open(&db, path, ENT_OPEN_SUBJOURNAL), ENT_OK);
+    int before = locations_seen(path);
+    assert_int_equal(ent_db_group_begin(db), ENT_OK);
+    assert_int_equal(temp_store(db), 0); /* DEFAULT */
+    char code[32], note[200];
+    memset(note, 'n', sizeof note - 1);
+    note[sizeof note - 1] = '\0';
+    for (int i = 0; i < 400; i++) {
+        snprintf(code, sizeof code, "S-%03d", i);
+        if (ent_location_add(db, code, "shelf", note) != ENT_OK)
+            fail_msg("%s", ent_errmsg(db));
+    }
+    assert_int_equal(ent_location_add(db, "S-007", "shelf", "again"), ENT_EXISTS);
+    assert_int_equal(ent_location_add(db, "S-400", "shelf", NULL), ENT_OK);
+    assert_int_equal(ent_db_group_end(db, 1), ENT_OK);
+    assert_int_equal(locations_seen(path), before + 401);
+    ent_db_close(db);
+}
+
 /* The pipelined group commit: with a syncer open, a group commits without
  * waiting for the disk (other connections see it at once, savepoints still
  * undo a refused call alone), the sync keeps it, and once the syncer is
@@ -560,6 +604,20 @@ static void group_commit_syncer(void **state)
  * pass 1000 pages of log, the checkpointer copies them (the whole log, while
  * the connection waits for nothing), every write is still there, and once it
  * is closed the connection goes on as before. */
+/* The checkpoint sequence in the write-ahead log's header: SQLite adds one
+ * each time it starts the log over. */
+static uint32_t log_restarts(void)
+{
+    char wal[96];
+    unsigned char h[16];
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    FILE *f = fopen(wal, "rb");
+    assert_non_null(f);
+    assert_int_equal(fread(h, 1, sizeof h, f), sizeof h);
+    fclose(f);
+    return (uint32_t)h[12] << 24 | (uint32_t)h[13] << 16 | (uint32_t)h[14] << 8 | h[15];
+}
+
 static void checkpoint_thread(void **state)
 {
     (void)state;
@@ -579,11 +637,24 @@ static void checkpoint_thread(void **state)
     }
     assert_true(ent_db_checkpointer_wait(c) >= 1);
     assert_int_equal(locations_seen(path), before + 1200);
+    /* Below its limit a catch-up does nothing; past it (here any length:
+     * the checkpoints may have started the log over meanwhile), it waits
+     * for a checkpoint of everything, and the next write starts the log
+     * over (the log's header counts the restarts). */
+    assert_false(ent_db_checkpointer_catch_up(c, 1000000, 60000));
+    assert_false(ent_db_checkpointer_catch_up(NULL, 0, 60000));
+    assert_int_equal(ent_location_add(db, "C-AGAIN", "shelf", NULL), ENT_OK); /* its commit reports the log */
+    uint32_t restarts = log_restarts();
+    assert_true(ent_db_checkpointer_catch_up(c, 0, 60000));
+    assert_false(ent_db_checkpointer_catch_up(c, 0, 60000)); /* caught up: nothing to wait for */
+    assert_int_equal(ent_location_add(db, "C-OVER", "shelf", NULL), ENT_OK);
+    assert_int_equal(log_restarts(), restarts + 1);
+    assert_int_equal(locations_seen(path), before + 1202);
     ent_db_checkpointer_close(c);
     assert_int_equal(ent_db_checkpointer_wait(NULL), 0);
     ent_db_checkpointer_close(NULL);
     assert_int_equal(ent_location_add(db, "C-LAST", "shelf", NULL), ENT_OK);
-    assert_int_equal(locations_seen(path), before + 1201);
+    assert_int_equal(locations_seen(path), before + 1203);
     ent_db_close(db);
 }
 
@@ -636,6 +707,7 @@ int main(void)
         cmocka_unit_test(uuids_ordered),
         cmocka_unit_test_setup_teardown(group_commit_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(group_commit_syncer, setup, teardown),
+        cmocka_unit_test_setup_teardown(group_commit_subjournal, setup, teardown),
         cmocka_unit_test_setup_teardown(checkpoint_thread, setup, teardown),
         cmocka_unit_test_setup_teardown(open_keeps_locks, setup, teardown),
     };
