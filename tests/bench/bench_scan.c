@@ -203,7 +203,7 @@ static int bench_resolve(const char *path, long n, int mmap)
      * database for the first time in this process; the second is a counter
      * whose connection has been open all day; the third and fourth time the
      * counter's lean resolve (ent_scan_resolve_ids) alone, the full match not
-     * run before it (the third is the first touch of the lot_scan index). Beside each scan, the floor: a bare ent_product_id of the
+     * run before it (the third is the first touch of scan_lot, schema 26). Beside each scan, the floor: a bare ent_product_id of the
      * same commodity's GTIN, right after it, timed the same way in the same
      * run, so that load slows both alike (it finds the GTIN's index pages
      * the scan just read: a floor at its fastest). */
