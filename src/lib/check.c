@@ -126,21 +126,25 @@ static const char location_origin_sums_sql[] = LOCATION_SUMS_SQL(
     "stock_sum_location_origin", " || 'origin ' || COALESCE(s.origin, g.origin) || ' '", "AND g.origin = s.origin");
 
 /* The scan's copy of the lots keyed by GTIN and lot code (schema 26)
- * against the lots and their commodities' GTINs: a lot missing from it, a
- * row for no lot, or a key, date or origin that differs. */
+ * against the lots and their commodities' GTINs: a lot missing from it or
+ * differing in a key, date or origin, then a row for no lot. Both halves
+ * seek by key (a FULL JOIN on a view of the lots compared every pair). */
+#define SCAN_LOT_ROW(T)                                                                                               \
+    "CASE WHEN " T ".lot_id IS NULL THEN 'none' ELSE 'lot #' || " T ".lot_id || ' of commodity #' || " T             \
+    ".product_id || ', expiry ' || COALESCE(" T ".expiry, '-') || ', production ' || COALESCE(" T                    \
+    ".production_date, '-') || ', origin ' || " T ".origin END"
 static const char scan_lot_sql[] =
-    "WITH src AS (SELECT p.gtin, l.code, l.product_id, l.id AS lot_id, l.expiry, l.production_date, l.origin "
-    "             FROM lot l JOIN product p ON p.id = l.product_id WHERE p.gtin IS NOT NULL) "
-    "SELECT 'lot ' || COALESCE(g.code, s.code) || ' of ' || COALESCE(g.gtin, s.gtin), "
-    "       CASE WHEN s.lot_id IS NULL THEN 'none' ELSE 'lot #' || s.lot_id || ' of commodity #' || s.product_id "
-    "            || ', expiry ' || COALESCE(s.expiry, '-') || ', production ' || COALESCE(s.production_date, '-') "
-    "            || ', origin ' || s.origin END, "
-    "       CASE WHEN g.lot_id IS NULL THEN 'none' ELSE 'lot #' || g.lot_id || ' of commodity #' || g.product_id "
-    "            || ', expiry ' || COALESCE(g.expiry, '-') || ', production ' || COALESCE(g.production_date, '-') "
-    "            || ', origin ' || g.origin END "
-    "FROM scan_lot s FULL JOIN src g ON g.gtin = s.gtin AND g.code = s.code "
-    "WHERE s.lot_id IS NULL OR g.lot_id IS NULL OR s.lot_id <> g.lot_id OR s.product_id <> g.product_id "
-    "   OR s.expiry IS NOT g.expiry OR s.production_date IS NOT g.production_date OR s.origin <> g.origin";
+    "SELECT 'lot ' || l.code || ' of ' || p.gtin, " SCAN_LOT_ROW("s") ", "
+    "       'lot #' || l.id || ' of commodity #' || l.product_id || ', expiry ' || COALESCE(l.expiry, '-') "
+    "       || ', production ' || COALESCE(l.production_date, '-') || ', origin ' || l.origin "
+    "FROM lot l JOIN product p ON p.id = l.product_id "
+    "LEFT JOIN scan_lot s ON s.gtin = p.gtin AND s.code = l.code "
+    "WHERE p.gtin IS NOT NULL AND (s.lot_id IS NULL OR s.lot_id <> l.id OR s.product_id <> l.product_id "
+    "   OR s.expiry IS NOT l.expiry OR s.production_date IS NOT l.production_date OR s.origin <> l.origin) "
+    "UNION ALL "
+    "SELECT 'lot ' || s.code || ' of ' || s.gtin, " SCAN_LOT_ROW("s") ", 'none' "
+    "FROM scan_lot s LEFT JOIN product p ON p.gtin = s.gtin LEFT JOIN lot l ON l.product_id = p.id AND l.code = s.code "
+    "WHERE l.id IS NULL";
 
 static const struct drift_words scan_lot_words = {"scan copy", "copy", "lots", "comparing the scan's copy of the lots"};
 
