@@ -35,21 +35,38 @@ static const char sums_sql[] =
     "WHERE COALESCE(s.qty, 0) <> COALESCE(g.q, 0) OR COALESCE(s.sellable, 0) <> COALESCE(g.s, 0) "
     "   OR (COALESCE(s.reorder_point, 0) <> p.reorder_point AND (s.product_id IS NOT NULL OR p.reorder_point > 0))";
 
-static int check_sums_sql(ent_db *db, const char *sql, int *problems, ent_check_cb cb, void *ud)
+/* The words of one kind of copy checked against its source. */
+struct drift_words {
+    const char *kind;   /* "summary" */
+    const char *copy;   /* what the copy's figures are called */
+    const char *source; /* and the source's */
+    const char *doing;  /* for a failure */
+};
+
+static const struct drift_words summary_words = {"summary", "summary", "balances", "recomputing the stock summaries"};
+
+/* Each row of SQL (name, the copy's figures, the source's) is one drift. */
+static int check_drift_sql(ent_db *db, const char *sql, const struct drift_words *w, int *problems, ent_check_cb cb,
+                           void *ud)
 {
     sqlite3_stmt *st = NULL;
     char line[512];
     int sc;
     if (sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL) != SQLITE_OK)
-        return entx_fail_sql(db, "recomputing the stock summaries");
+        return entx_fail_sql(db, w->doing);
     while ((sc = sqlite3_step(st)) == SQLITE_ROW) {
-        snprintf(line, sizeof line, "summary drift: %s: summary %s, balances %s", sqlite3_column_text(st, 0),
-                 sqlite3_column_text(st, 1), sqlite3_column_text(st, 2));
+        snprintf(line, sizeof line, "%s drift: %s: %s %s, %s %s", w->kind, sqlite3_column_text(st, 0), w->copy,
+                 sqlite3_column_text(st, 1), w->source, sqlite3_column_text(st, 2));
         cb(line, ud);
         (*problems)++;
     }
     sqlite3_finalize(st);
-    return sc == SQLITE_DONE ? ENT_OK : entx_fail_sql(db, "recomputing the stock summaries");
+    return sc == SQLITE_DONE ? ENT_OK : entx_fail_sql(db, w->doing);
+}
+
+static int check_sums_sql(ent_db *db, const char *sql, int *problems, ent_check_cb cb, void *ud)
+{
+    return check_drift_sql(db, sql, &summary_words, problems, cb, ud);
 }
 
 /* The per-lot and per-origin summaries (schema 18) against the balances and
@@ -107,6 +124,29 @@ static const char lot_sums_sql[] =
 static const char location_sums_sql[] = LOCATION_SUMS_SQL("stock_sum_location_cur", "", "");
 static const char location_origin_sums_sql[] = LOCATION_SUMS_SQL(
     "stock_sum_location_origin", " || 'origin ' || COALESCE(s.origin, g.origin) || ' '", "AND g.origin = s.origin");
+
+/* The scan's copy of the lots keyed by GTIN and lot code (schema 26)
+ * against the lots and their commodities' GTINs: a lot missing from it or
+ * differing in a key, date or origin, then a row for no lot. Both halves
+ * seek by key (a FULL JOIN on a view of the lots compared every pair). */
+#define SCAN_LOT_ROW(T)                                                                                               \
+    "CASE WHEN " T ".lot_id IS NULL THEN 'none' ELSE 'lot #' || " T ".lot_id || ' of commodity #' || " T             \
+    ".product_id || ', expiry ' || COALESCE(" T ".expiry, '-') || ', production ' || COALESCE(" T                    \
+    ".production_date, '-') || ', origin ' || " T ".origin END"
+static const char scan_lot_sql[] =
+    "SELECT 'lot ' || l.code || ' of ' || p.gtin, " SCAN_LOT_ROW("s") ", "
+    "       'lot #' || l.id || ' of commodity #' || l.product_id || ', expiry ' || COALESCE(l.expiry, '-') "
+    "       || ', production ' || COALESCE(l.production_date, '-') || ', origin ' || l.origin "
+    "FROM lot l JOIN product p ON p.id = l.product_id "
+    "LEFT JOIN scan_lot s ON s.gtin = p.gtin AND s.code = l.code "
+    "WHERE p.gtin IS NOT NULL AND (s.lot_id IS NULL OR s.lot_id <> l.id OR s.product_id <> l.product_id "
+    "   OR s.expiry IS NOT l.expiry OR s.production_date IS NOT l.production_date OR s.origin <> l.origin) "
+    "UNION ALL "
+    "SELECT 'lot ' || s.code || ' of ' || s.gtin, " SCAN_LOT_ROW("s") ", 'none' "
+    "FROM scan_lot s LEFT JOIN product p ON p.gtin = s.gtin LEFT JOIN lot l ON l.product_id = p.id AND l.code = s.code "
+    "WHERE l.id IS NULL";
+
+static const struct drift_words scan_lot_words = {"scan copy", "copy", "lots", "comparing the scan's copy of the lots"};
 
 static int check_sums(ent_db *db, int *problems, ent_check_cb cb, void *ud)
 {
@@ -182,6 +222,8 @@ int ent_db_check(ent_db *db, ent_check_cb cb, void *ud)
      * 64 bits); they are named above, the summaries are checked once they
      * are mended. */
     if (!implausible && (rc = check_sums(db, &problems, cb, ud)) != ENT_OK)
+        return rc;
+    if ((rc = check_drift_sql(db, scan_lot_sql, &scan_lot_words, &problems, cb, ud)) != ENT_OK)
         return rc;
     if (problems > 0)
         return entx_fail(db, ENT_TAMPERED, "%d problem%s found", problems, problems == 1 ? "" : "s");

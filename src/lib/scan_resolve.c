@@ -305,19 +305,19 @@ static bool agrees(const char *a, const char *b)
 }
 
 /*
- * A commodity's own GTIN, and its lot when the scan names one, by two index
- * seeks and nothing else: the GTIN's UNIQUE index gives the commodity's id,
- * and lot_scan (schema 25) holds a lot's dates and origin beside its key, so
- * neither row is read. The scan's count, measure, in-store codes, a lot not
- * on record or not agreeing: ENT_NOTFOUND, and the general path answers
- * (and words what does not agree).
+ * A commodity's own GTIN by one seek in the GTIN's UNIQUE index; a scan
+ * that names a lot by one seek in scan_lot (schema 26), keyed by the GTIN
+ * and the lot code the scan carries, which gives the commodity, the lot and
+ * the dates and origin to compare, so that neither row nor a second index
+ * is read. The scan's count, measure, in-store codes, a lot not on record
+ * or not agreeing: ENT_NOTFOUND, and the general path answers (and words
+ * what does not agree).
  */
 static int ids_fast(ent_db *db, ent_scan_ids *out, const ent_scan *scan)
 {
     static const char plain[] = "SELECT id FROM product WHERE gtin = ?1";
-    static const char with_lot[] = "SELECT p.id, l.id, l.expiry, l.production_date, l.origin FROM product p "
-                                   "LEFT JOIN lot l INDEXED BY lot_scan ON l.product_id = p.id AND l.code = ?2 "
-                                   "WHERE p.gtin = ?1";
+    static const char with_lot[] = "SELECT product_id, lot_id, expiry, production_date, origin FROM scan_lot "
+                                   "WHERE gtin = ?1 AND code = ?2";
     if (scan->error != ENT_OK || scan->kind == ENT_SCAN_NONE || scan->kind == ENT_SCAN_INSTORE ||
         scan->kind == ENT_SCAN_OTHER || scan->gtin[0] == '\0' || scan->count >= 0 || scan->has_measure)
         return ENT_NOTFOUND;
@@ -331,8 +331,8 @@ static int ids_fast(ent_db *db, ent_scan_ids *out, const ent_scan *scan)
     int sc = sqlite3_step(st), rc = ENT_NOTFOUND;
     if (sc == SQLITE_ROW && lot) {
         const char *expiry = scan->expiry[0] ? scan->expiry : scan->best_before;
-        if (sqlite3_column_type(st, 1) != SQLITE_NULL && agrees(expiry, col_text(st, 2)) &&
-            agrees(scan->production, col_text(st, 3)) && agrees(scan->origin, col_text(st, 4))) {
+        if (agrees(expiry, col_text(st, 2)) && agrees(scan->production, col_text(st, 3)) &&
+            agrees(scan->origin, col_text(st, 4))) {
             out->lot_id = sqlite3_column_int64(st, 1);
             snprintf(out->lot, sizeof out->lot, "%s", scan->lot); /* the record's: equal to find it */
             rc = ENT_OK;

@@ -199,7 +199,8 @@ unset ENTREPOT_NOW ENTREPOT_TODAY
 # is migrated: lots of commodities with a shelf life get
 # the expiry their production date gives (schema 5).
 sqlite3 "$WORK/day1.db" ".backup '$WORK/old.db'"
-sqlite3 "$WORK/old.db" "DROP INDEX product_origin; DROP INDEX lot_scan; DROP VIEW sync_event; DROP TABLE sync_code_was; DROP TRIGGER sync_code_product; DROP TRIGGER sync_code_location; DROP TRIGGER sync_code_store;
+sqlite3 "$WORK/old.db" "DROP TRIGGER scan_lot_insert; DROP TRIGGER scan_lot_change; DROP TRIGGER scan_lot_delete; DROP TRIGGER scan_lot_gtin_change; DROP TRIGGER scan_lot_product_delete; DROP TABLE scan_lot;
+    DROP INDEX product_origin; DROP VIEW sync_event; DROP TABLE sync_code_was; DROP TRIGGER sync_code_product; DROP TRIGGER sync_code_location; DROP TRIGGER sync_code_store;
     DROP TRIGGER sale_no_update; DROP TRIGGER sale_no_delete; DROP TRIGGER sale_line_no_update; DROP TRIGGER sale_line_no_delete; DROP TRIGGER sale_pay_no_update; DROP TRIGGER sale_pay_no_delete; DROP TRIGGER lot_uuid_fixed;
     DROP TABLE transfer_line; DROP TABLE transfer; DROP TABLE peer_store;
     DROP TRIGGER sync_supplier_insert; DROP TRIGGER sync_supplier_update; DROP TRIGGER sync_supplier_item_insert; DROP TRIGGER sync_supplier_item_update; DROP TRIGGER sync_supplier_item_delete;

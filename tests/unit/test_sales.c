@@ -862,8 +862,11 @@ static void migration_8(void **state)
     sqlite3 *raw;
     assert_int_equal(sqlite3_open(test_db_path, &raw), SQLITE_OK);
     static const char old[] =
+        /* the scan's copy of the lots (026, which also dropped 025's lot_scan) */
+        "DROP TRIGGER scan_lot_insert; DROP TRIGGER scan_lot_change; DROP TRIGGER scan_lot_delete;"
+        "DROP TRIGGER scan_lot_gtin_change; DROP TRIGGER scan_lot_product_delete; DROP TABLE scan_lot;"
         /* the catalogue by origin (025) */
-        "DROP INDEX product_origin; DROP INDEX lot_scan;"
+        "DROP INDEX product_origin;"
         /* the lazy outbox (024): its view, the codes as they were, the frozen sales rows */
         "DROP VIEW sync_event; DROP TABLE sync_code_was; DROP TRIGGER sync_code_product; DROP TRIGGER sync_code_location; DROP TRIGGER sync_code_store;"
         "DROP TRIGGER sale_no_update; DROP TRIGGER sale_no_delete; DROP TRIGGER sale_line_no_update; DROP TRIGGER sale_line_no_delete;"

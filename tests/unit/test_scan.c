@@ -9,6 +9,7 @@
  * (whose reference examples 2875 -> 9 and 14685 -> 6 are checked first).
  */
 #include "testutil.h"
+#include "internal.h" /* the handle's connection: a lot changed by hand */
 #include "scan_internal.h"
 
 /* cfg 1: the shop set-up used by the in-store rows; cfg 2: reference year 2090. */
@@ -748,6 +749,112 @@ static void resolve_rows(void **state)
     assert_string_equal(ent_error_last()->message, "the scan was not understood");
 }
 
+/* The lean resolve of one code: its return code, and the lot it found. */
+static int lean(ent_db *db, const char *code, int64_t *lot_id)
+{
+    static ent_scan s;
+    ent_scan_ids ids;
+    if (ent_scan_parse(&s, code, strlen(code), NULL) != ENT_OK)
+        fail_msg("%s: parse: %s", code, ent_error_last()->message);
+    int rc = ent_scan_resolve_ids(db, &ids, &s);
+    *lot_id = rc == ENT_OK ? ids.lot_id : 0;
+    return rc;
+}
+
+static void sql(ent_db *db, const char *text)
+{
+    char *err = NULL;
+    if (sqlite3_exec(db->sql, text, NULL, NULL, &err) != SQLITE_OK)
+        fail_msg("%s: %s", text, err);
+}
+
+static void first_problem(const char *problem, void *ud)
+{
+    char *out = ud;
+    if (out[0] == '\0')
+        snprintf(out, 512, "%s", problem);
+}
+
+/* check's words for the scan's copy of the lots ("" when it agrees). */
+static const char *copy_drift(ent_db *db)
+{
+    static char problem[512];
+    problem[0] = '\0';
+    int rc = ent_db_check(db, first_problem, problem);
+    assert_int_equal(rc, problem[0] ? ENT_TAMPERED : ENT_OK);
+    return problem;
+}
+
+/*
+ * The counter finds a scan with a lot by one seek in scan_lot (schema 26), a
+ * copy of the lots keyed by GTIN and lot code: it follows a commodity's GTIN
+ * changed, a lot's code and dates changed and a lot deleted, and check names
+ * a copy that drifted from the lots.
+ */
+static void scan_copy_follows(void **state)
+{
+    ent_db *db = *state;
+    int64_t lot = 0, was = 0;
+    seed(db);
+    assert_int_equal(lean(db, "]C1010400638133393117270531102024A", &was), ENT_OK);
+    assert_true(was != 0);
+    assert_string_equal(copy_drift(db), "");
+    /* the commodity's GTIN changed: its lot answers under the new one only */
+    ent_product_fields f = {0};
+    f.gtin = "9501101531000";
+    assert_int_equal(ent_product_edit(db, "4006381333931", &f), ENT_OK);
+    assert_int_equal(lean(db, "]C1010400638133393117270531102024A", &lot), ENT_NOTFOUND);
+    assert_int_equal(lean(db, "]C1010950110153100017270531102024A", &lot), ENT_OK);
+    assert_int_equal(lot, was);
+    /* the lot's code and dates changed by hand */
+    sql(db, "UPDATE lot SET code = '2025B', expiry = '2027-12-31', production_date = '2026-06-01' WHERE code = '2024A'");
+    assert_int_equal(lean(db, "]C1010950110153100017270531102024A", &lot), ENT_NOTFOUND);
+    assert_string_equal(ent_errmsg(db), "09501101531000 Pen has no lot '2024A'");
+    assert_int_equal(lean(db, "]C1010950110153100017270531102025B", &lot), ENT_INVALID);
+    assert_string_equal(ent_errmsg(db), "the scan does not agree with lot 2025B on record: lot 2025B: expiry "
+                                        "2027-05-31 in the scan, 2027-12-31 on record");
+    assert_int_equal(lean(db, "]C1010950110153100011260601172712311020" "25B", &lot), ENT_OK);
+    assert_int_equal(lot, was);
+    assert_string_equal(copy_drift(db), "");
+    /* a commodity without a GTIN has none of its lots in the copy until it is given one */
+    ent_receive r = {.product = "TEA-01", .qty = 5, .lot = "T1", .origin = "CN", .unit_cost = -1, .location = "A-01"};
+    assert_int_equal(ent_stock_receive(db, NULL, &r), ENT_OK);
+    assert_string_equal(copy_drift(db), "");
+    f.gtin = "4006381333931";
+    assert_int_equal(ent_product_edit(db, "TEA-01", &f), ENT_OK);
+    assert_int_equal(lean(db, "]C10104006381333931" "10T1", &lot), ENT_OK);
+    assert_true(lot != 0 && lot != was);
+    assert_string_equal(copy_drift(db), "");
+    /* a copy that drifted: check names it; a lot deleted leaves the copy too */
+    sql(db, "UPDATE scan_lot SET expiry = '2030-01-01' WHERE code = '2025B'");
+    assert_string_equal(copy_drift(db), "scan copy drift: lot 2025B of 09501101531000: copy lot #1 of commodity #1, "
+                                        "expiry 2030-01-01, production 2026-06-01, origin DE, lots lot #1 of "
+                                        "commodity #1, expiry 2027-12-31, production 2026-06-01, origin DE");
+    sql(db, "DELETE FROM scan_lot WHERE code = 'T1'");
+    assert_string_equal(copy_drift(db), "scan copy drift: lot 2025B of 09501101531000: copy lot #1 of commodity #1, "
+                                        "expiry 2030-01-01, production 2026-06-01, origin DE, lots lot #1 of "
+                                        "commodity #1, expiry 2027-12-31, production 2026-06-01, origin DE");
+    sql(db, "UPDATE scan_lot SET expiry = '2027-12-31' WHERE code = '2025B'");
+    assert_string_equal(copy_drift(db), "scan copy drift: lot T1 of 04006381333931: copy none, lots lot #2 of "
+                                        "commodity #3, expiry -, production -, origin CN");
+    sql(db, "INSERT INTO scan_lot VALUES ('04006381333931', 'T1', 3, 2, '2031-01-01', NULL, 'CN')");
+    assert_string_equal(copy_drift(db), "scan copy drift: lot T1 of 04006381333931: copy lot #2 of commodity #3, "
+                                        "expiry 2031-01-01, production -, origin CN, lots lot #2 of commodity #3, "
+                                        "expiry -, production -, origin CN");
+    sql(db, "UPDATE scan_lot SET expiry = NULL WHERE code = 'T1'"); /* mended (T1 was given no expiry) */
+    assert_string_equal(copy_drift(db), "");
+    /* a lot with no stock, added and deleted by hand */
+    sql(db, "INSERT INTO lot(uuid, product_id, code, origin, created_at) "
+            "VALUES ('c5b1f7a0-0000-4000-8000-000000000001', 3, 'T2', 'CN', '2026-06-01T00:00:00Z')");
+    assert_int_equal(lean(db, "]C10104006381333931" "10T2", &lot), ENT_OK);
+    sql(db, "DELETE FROM lot WHERE code = 'T2'");
+    assert_int_equal(lean(db, "]C10104006381333931" "10T2", &lot), ENT_NOTFOUND);
+    assert_string_equal(copy_drift(db), "");
+    sql(db, "INSERT INTO scan_lot VALUES ('00000000000000', 'X', 9, 9, NULL, NULL, 'FR')");
+    assert_string_equal(copy_drift(db), "scan copy drift: lot X of 00000000000000: copy lot #9 of commodity #9, "
+                                        "expiry -, production -, origin FR, lots none");
+}
+
 static void settings_round_trip(void **state)
 {
     ent_db *db = *state;
@@ -793,6 +900,7 @@ int main(void)
         cmocka_unit_test(config_rules),
         cmocka_unit_test(odd_inputs),
         cmocka_unit_test_setup_teardown(resolve_rows, test_db_setup, test_db_teardown),
+        cmocka_unit_test_setup_teardown(scan_copy_follows, test_db_setup, test_db_teardown),
         cmocka_unit_test_setup_teardown(settings_round_trip, test_db_setup, test_db_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
