@@ -167,7 +167,8 @@ ENT_API void ent_db_syncer_close(ent_db_syncer *s);
  * (a short one: the thread has been copying all along), so that the
  * transaction begun next starts the log over. It waits wait_ms at most: a
  * disk that slow is not waited for again before the log has grown by
- * frames_max more. Returns whether the log was caught up.
+ * frames_max more, or has started over since and passed frames_max again.
+ * Returns whether the log was caught up.
  */
 typedef struct ent_db_checkpointer ent_db_checkpointer;
 ENT_API int ent_db_checkpointer_open(ent_db *db, ent_db_checkpointer **out);

@@ -278,9 +278,10 @@ typedef struct ent_scan_ids {
 
 /*
  * The counter's lean resolve: the ids of the commodity and lot a scan names,
- * without their rows. A commodity's own GTIN, with a lot whose dates and
- * origin agree, is answered from two indexes (the GTIN's, the lot's, schema
- * 25) in one statement; every other scan goes through ent_scan_resolve. Fills
+ * without their rows. A commodity's own GTIN is answered by one seek in the
+ * GTIN's index; with a lot whose dates and origin agree, by one seek in the
+ * scan's copy of the lots keyed by GTIN and lot code (scan_lot, schema 26);
+ * every other scan goes through ent_scan_resolve. Fills
  * the caller's *out (nothing to free). ENT_OK only when the commodity is on
  * record and the lot, when the scan names one, is on record and agrees;
  * else ENT_NOTFOUND (no such commodity or lot) or ENT_INVALID (the scan is

@@ -258,7 +258,10 @@ static void change_line(struct rtill *t, size_t line, json_t *body)
     snprintf(path, sizeof path, "/api/v1/counters/%s/basket/lines/%zu", t->counter, line);
     int st = api(t, "PATCH", path, json_incref(body), &reply);
     if (st == 403 && strcmp(err_code(reply), "approval_needed") == 0) {
-        fprintf(t->out, "  %s\n", err_message(reply));
+        /* The server tells an API client what to send; the cashier is
+         * asked for it below, in the local counter's words. */
+        const char *m = err_message(reply), *how = strstr(m, ": send ");
+        fprintf(t->out, "  %.*s\n", how ? (int)(how - m) : (int)strlen(m), m);
         char *user = cli_ask(t->in, t->out, "  supervisor: ", false),
              *pw = user ? cli_ask(t->in, t->out, "  password: ", true) : NULL;
         json_decref(reply);

@@ -39,6 +39,11 @@ static int wal_hook(void *arg, sqlite3 *conn, const char *schema, int frames)
     ent_db_checkpointer *c = arg;
     (void)conn;
     (void)schema;
+    /* A log shorter than at the last commit has started over: a catch-up
+     * that gave up before waits for no growth measured from its old length
+     * (db's thread, as ent_db_checkpointer_catch_up). */
+    if (frames < __atomic_load_n(&c->frames, __ATOMIC_RELAXED))
+        c->retry_at = 0;
     __atomic_store_n(&c->frames, frames, __ATOMIC_RELAXED); /* for ent_db_checkpointer_catch_up */
     if (frames < CKPT_FRAMES)
         return SQLITE_OK;

@@ -320,6 +320,8 @@ p = till(L.NUTELLA + "*2\n" + L.COLA + "\nsub\nprice #1 30.00 dented\n" + SUPNAM
 out = p.stdout
 check(p.returncode == 0 and "榛子可可酱" in out and "subtotal 83.30" in out, f"till: scan, sub: {p.returncode} {out} {p.stderr}")
 check("approval" in out and "[approved " + SUPNAME + "]" in out, f"till: the override asks for a supervisor: {out}")
+check("  a price override needs a supervisor's approval\n" in out and 'send "approval"' not in out,
+      f"till: the cashier is asked in the local counter's words, not told the API's: {out}")
 check("榛子可可酱  意大利 IT  2罐 x 39.90/罐 = 79.80" in out and "可口可乐  " in out and "1 x 3.50 = 3.50" in out,
       f"till: lines as the local counter says them, in their selling unit: {out}")
 check("still due 50.00" in out and "sold: receipt" in out and "找零 Change" in out,

@@ -600,10 +600,6 @@ static void group_commit_syncer(void **state)
     ent_db_close(db);
 }
 
-/* The log's checkpoint on a thread of its own: the connection's commits
- * pass 1000 pages of log, the checkpointer copies them (the whole log, while
- * the connection waits for nothing), every write is still there, and once it
- * is closed the connection goes on as before. */
 /* The checkpoint sequence in the write-ahead log's header: SQLite adds one
  * each time it starts the log over. */
 static uint32_t log_restarts(void)
@@ -618,6 +614,10 @@ static uint32_t log_restarts(void)
     return (uint32_t)h[12] << 24 | (uint32_t)h[13] << 16 | (uint32_t)h[14] << 8 | h[15];
 }
 
+/* The log's checkpoint on a thread of its own: the connection's commits
+ * pass 1000 pages of log, the checkpointer copies them (the whole log, while
+ * the connection waits for nothing), every write is still there, and once it
+ * is closed the connection goes on as before. */
 static void checkpoint_thread(void **state)
 {
     (void)state;
@@ -650,11 +650,28 @@ static void checkpoint_thread(void **state)
     assert_int_equal(ent_location_add(db, "C-OVER", "shelf", NULL), ENT_OK);
     assert_int_equal(log_restarts(), restarts + 1);
     assert_int_equal(locations_seen(path), before + 1202);
+    /* A catch-up with no time to wait gives up, and is not tried again
+     * before the log has grown by its limit more; but once the log has
+     * started over meanwhile, a log past the limit is caught up again at
+     * once (it is not measured against the length it had before). */
+    for (int i = 0; i < 50; i++) {
+        char code[16];
+        snprintf(code, sizeof code, "G-%d", i);
+        assert_int_equal(ent_location_add(db, code, "shelf", NULL), ENT_OK);
+    }
+    ent_db_checkpointer_catch_up(c, 1, 0); /* gives up (unless its checkpoint won the race: then no wait is left) */
+    ent_db_checkpointer_wait(c);           /* the checkpoint it asked for */
+    restarts = log_restarts();
+    assert_int_equal(ent_location_add(db, "G-OVER", "shelf", NULL), ENT_OK);
+    assert_int_equal(log_restarts(), restarts + 1);
+    assert_int_equal(ent_location_add(db, "G-MORE", "shelf", NULL), ENT_OK); /* two commits: past 1 page */
+    assert_true(ent_db_checkpointer_catch_up(c, 1, 60000));
+    assert_int_equal(locations_seen(path), before + 1254);
     ent_db_checkpointer_close(c);
     assert_int_equal(ent_db_checkpointer_wait(NULL), 0);
     ent_db_checkpointer_close(NULL);
     assert_int_equal(ent_location_add(db, "C-LAST", "shelf", NULL), ENT_OK);
-    assert_int_equal(locations_seen(path), before + 1203);
+    assert_int_equal(locations_seen(path), before + 1255);
     ent_db_close(db);
 }
 
