@@ -151,13 +151,15 @@ static int api(struct rtill *t, const char *method, const char *path, json_t *bo
     json_decref(body);
     int status = 0;
     *reply = NULL;
-    if (http(t, method, path, text, &status, &resp, &len) != 0) {
+    int sent = http(t, method, path, text, &status, &resp, &len), err = errno;
+    if (text) /* it may hold a supervisor's password */
+        explicit_bzero(text, strlen(text));
+    free(text);
+    if (sent != 0) {
         fprintf(t->out, "! the server %s:%s does not answer (%s); nothing was done: try again\n", t->host, t->port,
-                errno ? strerror(errno) : "no answer");
-        free(text);
+                err ? strerror(err) : "no answer");
         return -1;
     }
-    free(text);
     *reply = json_loadb(resp, len, 0, NULL);
     if (*reply == NULL && status < 300) /* text (a receipt): kept as a string */
         *reply = json_stringn(resp, len);
