@@ -389,7 +389,21 @@ static int migrate(ent_db *db)
         snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", entx_migrations[i].version);
         rc = exec_sql(db, pragma);
     }
-    return entx_tx_end(db, rc);
+    rc = entx_tx_end(db, rc);
+    db->migrated = rc == ENT_OK && version < entx_migration_count;
+    return rc;
+}
+
+/* A migration may rewrite much of the file (schema 26 copies every lot: 3.7
+ * GB of log for the 1M demo), and a command closes without a checkpoint
+ * (set_journal): every later reader would then look up each page it reads in
+ * that log until some writer's checkpoint copied it (a `check` of the 1M demo
+ * spent two thirds of its time there). So the migrating opening copies the
+ * log into the database, once, and empties it; busy readers only leave that
+ * to a later checkpoint. */
+void entx_db_log_empty(ent_db *db)
+{
+    sqlite3_wal_checkpoint_v2(db->sql, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
 }
 
 /* Refuses, before SQLite touches it, a path that cannot be an entrepot

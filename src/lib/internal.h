@@ -49,11 +49,16 @@ struct ent_db {
     ent_facts facts;             /* the last refusal's facts (ent_errfacts), cleared by entx_ok */
     int search_bulk;             /* 0, or the mode of entx_search_bulk_begin (search.c) */
     int64_t search_bulk_from;    /* the first commodity whose keys wait in the bulk */
+    bool migrated;               /* this opening migrated the schema (entx_db_log_empty) */
 };
 
 /* ent_db_open without the hooks of the modules above the core (open.c adds
  * them): opens, checks and migrates the database. */
 int entx_db_open(ent_db **out, const char *path, int flags);
+
+/* After an opening that migrated (and did what a migration asks of the
+ * next opening): copies the log into the database and empties it. */
+void entx_db_log_empty(ent_db *db);
 
 /* Records code and a printf-style message on db and returns code. */
 int entx_fail(ent_db *db, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

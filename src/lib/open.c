@@ -17,5 +17,7 @@ int ent_db_open(ent_db **out, const char *path, int flags)
     /* Commodities there before the search keys (schema 13) get them now. */
     if (rc == ENT_OK && !(flags & ENT_OPEN_READONLY))
         rc = entx_search_fill_pending(*out);
+    if (rc == ENT_OK && (*out)->migrated)
+        entx_db_log_empty(*out);
     return rc;
 }
