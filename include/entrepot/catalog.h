@@ -196,6 +196,18 @@ ENT_API int ent_product_barcodes(ent_db *db, const char *product, ent_barcode_cb
  * be NULL) receives the number of rows written.
  */
 ENT_API int ent_product_import_csv(ent_db *db, int64_t *imported, FILE *in, bool update);
+
+/* ent_product_import_csv that says how far it got, for a long file: after
+ * every 10,000 rows read, progress("rows", rows so far, 0, ud); then, before
+ * the new commodities' search keys are written (most of a big import's
+ * time), progress("search keys", 0, commodities, ud). progress may be NULL. */
+typedef void (*ent_import_progress_cb)(const char *stage, int64_t done, int64_t total, void *ud);
+typedef struct ent_import_opts {
+    bool update;
+    ent_import_progress_cb progress;
+    void *progress_ud;
+} ent_import_opts;
+ENT_API int ent_product_import_csv_opts(ent_db *db, int64_t *imported, FILE *in, const ent_import_opts *o);
 /* Writes the catalogue (not retired commodities); an unpriced one has an
  * empty price. */
 ENT_API int ent_product_export_csv(ent_db *db, FILE *out);

@@ -3,6 +3,7 @@
 #include <strings.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -260,6 +261,20 @@ static int do_show(struct cli *cli, int argc, char **argv)
     return rc == ENT_OK ? EXIT_OK : cli_fail(cli, rc);
 }
 
+/* On a terminal, how far a long import got: rows read, then the search
+ * keys, most of a big import's time (a line of its own on standard error,
+ * ended by the caller). */
+static void import_progress(const char *stage, int64_t done, int64_t total, void *ud)
+{
+    bool *shown = ud;
+    if (strcmp(stage, "rows") == 0)
+        fprintf(stderr, "\rimport: %lld rows read", (long long)done);
+    else
+        fprintf(stderr, "\rimport: %lld rows read; writing the search keys", (long long)total);
+    fflush(stderr);
+    *shown = true;
+}
+
 static int do_import(struct cli *cli, int argc, char **argv)
 {
     bool update = false;
@@ -279,7 +294,13 @@ static int do_import(struct cli *cli, int argc, char **argv)
         return st;
     }
     int64_t n = 0;
-    int rc = ent_product_import_csv(cli->db, &n, in.f, update);
+    bool shown = false;
+    ent_import_opts o = {.update = update, .progress_ud = &shown};
+    if (isatty(STDERR_FILENO))
+        o.progress = import_progress;
+    int rc = ent_product_import_csv_opts(cli->db, &n, in.f, &o);
+    if (shown)
+        fputc('\n', stderr);
     if (rc != ENT_OK)
         st = cli_input_fail(cli, &in, rc);
     cli_input_close(&in);

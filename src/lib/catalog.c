@@ -1299,6 +1299,7 @@ struct import {
     int update;
     char cur[ENT_CURRENCY_SIZE], now[ENT_TIME_SIZE];
     struct seen seen;
+    const ent_import_opts *o;
 };
 
 /* One data row: a new commodity, or (update) a change to a known one. The
@@ -1364,12 +1365,23 @@ static int import_cells(ent_db *db, const char *const *cells, size_t row, void *
     memset(&f, 0, sizeof f);
     for (size_t i = 0; i < NFIELDS; i++)
         *field_slot(&f, i) = cells[i];
-    return import_row(db, ud, &f, row);
+    struct import *im = ud;
+    int rc = import_row(db, im, &f, row);
+    /* row counts the header as record 1 */
+    if (rc == ENT_OK && im->o->progress && (row - 1) % 10000 == 0)
+        im->o->progress("rows", (int64_t)row - 1, 0, im->o->progress_ud);
+    return rc;
 }
 
 int ent_product_import_csv(ent_db *db, int64_t *imported, FILE *in, bool update)
 {
-    struct import im = {.update = update};
+    return ent_product_import_csv_opts(db, imported, in, &(ent_import_opts){.update = update});
+}
+
+int ent_product_import_csv_opts(ent_db *db, int64_t *imported, FILE *in, const ent_import_opts *o)
+{
+    struct import im = {.update = o->update, .o = o};
+    int64_t n = 0;
     const struct entx_import k = {field_names, NFIELDS, 0, false, import_cells, &im};
     int rc;
     entx_ok(db);
@@ -1385,12 +1397,16 @@ int ent_product_import_csv(ent_db *db, int64_t *imported, FILE *in, bool update)
     /* The new commodities' search keys are written at the end, in key order
      * (search_internal.h): the import nests in this transaction. */
     if ((rc = entx_tx_begin(db)) == ENT_OK) {
-        if ((rc = entx_search_bulk_begin(db)) == ENT_OK)
-            rc = entx_search_bulk_end(db, entx_import_csv(db, imported, in, &k));
+        if ((rc = entx_search_bulk_begin(db)) == ENT_OK) {
+            rc = entx_import_csv(db, &n, in, &k);
+            if (rc == ENT_OK && o->progress)
+                o->progress("search keys", 0, n, o->progress_ud);
+            rc = entx_search_bulk_end(db, rc);
+        }
         rc = entx_tx_end(db, rc);
     }
-    if (rc != ENT_OK && imported)
-        *imported = 0;
+    if (imported)
+        *imported = rc == ENT_OK ? n : 0;
     sqlite3_exec(db->sql, ENT_CACHE_PRAGMA, NULL, NULL, NULL);
     free(im.seen.v);
     return rc;

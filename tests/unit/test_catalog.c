@@ -184,6 +184,50 @@ static int import_text(ent_db *db, const char *csv, int update, int64_t *n)
     return rc;
 }
 
+struct seen_progress {
+    char said[4][64];
+    int n;
+};
+
+static void note_progress(const char *stage, int64_t done, int64_t total, void *ud)
+{
+    struct seen_progress *sp = ud;
+    if (sp->n < 4)
+        snprintf(sp->said[sp->n], sizeof sp->said[0], "%s %lld %lld", stage, (long long)done, (long long)total);
+    sp->n++;
+}
+
+/* A long import says how far it got: every 10,000 rows, then the search keys. */
+static void csv_import_progress(void **state)
+{
+    ent_db *db = *state;
+    char *csv = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&csv, &len);
+    fputs("sku,name_en,price,tax_rate\n", f);
+    for (int i = 0; i < 10001; i++)
+        fprintf(f, "S%05d,Tea %d,1.00,13\n", i, i);
+    fclose(f);
+    struct seen_progress sp = {0};
+    ent_import_opts o = {.progress = note_progress, .progress_ud = &sp};
+    int64_t n = 0;
+    f = fmemopen(csv, len, "rb");
+    assert_int_equal(ent_product_import_csv_opts(db, &n, f, &o), ENT_OK);
+    fclose(f);
+    assert_int_equal(n, 10001);
+    assert_int_equal(sp.n, 2);
+    assert_string_equal(sp.said[0], "rows 10000 0");
+    assert_string_equal(sp.said[1], "search keys 0 10001");
+    /* a refused file says no more after its bad row, and imports nothing */
+    f = fmemopen((void *)"sku,price\nX1,abc\n", 17, "rb");
+    sp.n = 0;
+    assert_int_equal(ent_product_import_csv_opts(db, &n, f, &o), ENT_INVALID);
+    fclose(f);
+    assert_int_equal(n, 0);
+    assert_int_equal(sp.n, 0);
+    free(csv);
+}
+
 static void csv_import_rows(void **state)
 {
     ent_db *db = *state;
@@ -808,6 +852,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(edit_rows, test_db_setup, test_db_teardown),
         cmocka_unit_test_setup_teardown(retire, test_db_setup, test_db_teardown),
         cmocka_unit_test_setup_teardown(csv_duplicates, test_db_setup, test_db_teardown),
+        cmocka_unit_test_setup_teardown(csv_import_progress, test_db_setup, test_db_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
