@@ -384,7 +384,7 @@ static void approve(void **state)
     assert_string_equal(p.display, "李主管");
     assert_int_equal(p.session_id, 0);
     EXPECT_ROW(1, db, ent_user_approve(db, &p, "ann", PW, ENT_RIGHT_APPROVE), ENT_REFUSED,
-               "ann is a cashier: a cashier cannot approve this (approve)");
+               "ann is a cashier: a cashier cannot approve this (only a supervisor or a manager can)");
     assert_int_equal(p.refusal, ENT_REFUSAL_RIGHT);
     EXPECT_ROW(2, db, ent_user_approve(db, &p, "li", "wrong password", ENT_RIGHT_APPROVE), ENT_REFUSED,
                "unknown user or wrong password");
