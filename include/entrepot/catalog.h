@@ -200,7 +200,8 @@ ENT_API int ent_product_import_csv(ent_db *db, int64_t *imported, FILE *in, bool
 /* ent_product_import_csv that says how far it got, for a long file: after
  * every 10,000 rows read, progress("rows", rows so far, 0, ud); then, before
  * the new commodities' search keys are written (most of a big import's
- * time), progress("search keys", 0, commodities, ud). progress may be NULL. */
+ * time), progress("search keys", 0, commodities, ud). progress may be NULL,
+ * and so may o (a new-only import, no progress). */
 typedef void (*ent_import_progress_cb)(const char *stage, int64_t done, int64_t total, void *ud);
 typedef struct ent_import_opts {
     bool update;

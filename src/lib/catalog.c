@@ -1380,6 +1380,8 @@ int ent_product_import_csv(ent_db *db, int64_t *imported, FILE *in, bool update)
 
 int ent_product_import_csv_opts(ent_db *db, int64_t *imported, FILE *in, const ent_import_opts *o)
 {
+    static const ent_import_opts plain = {0};
+    o = o ? o : &plain;
     struct import im = {.update = o->update, .o = o};
     int64_t n = 0;
     const struct entx_import k = {field_names, NFIELDS, 0, false, import_cells, &im};

@@ -432,27 +432,22 @@ done:
     return rc;
 }
 
-/* The roles that hold right, in words: "a supervisor or a manager". */
-static const char *who_may(int right)
+/* The roles that hold right, in words, into buf: "a supervisor or a manager". */
+static void who_may(char *buf, size_t len, int right)
 {
-    static _Thread_local char buf[128];
-    size_t len = 0;
-    int n = 0;
-    buf[0] = '\0';
+    int n = 0, i = 0;
+    size_t at = 0;
     for (int r = 1; r <= ENT_ROLE_COUNT; r++)
         n += ent_role_may(r, right);
-    if (n == 0)
-        return "no role";
-    for (int r = 1, i = 0; r <= ENT_ROLE_COUNT && len < sizeof buf; r++) {
+    snprintf(buf, len, "%s", n == 0 ? "no role" : "");
+    for (int r = 1; r <= ENT_ROLE_COUNT && at < len; r++) {
+        const char *name = ent_role_name(r);
         if (!ent_role_may(r, right))
             continue;
-        i++;
-        const char *name = ent_role_name(r);
-        int w = snprintf(buf + len, sizeof buf - len, "%s%s %s", i == 1 ? "" : i == n ? " or " : ", ",
+        int w = snprintf(buf + at, len - at, "%s%s %s", ++i == 1 ? "" : i == n ? " or " : ", ",
                          strchr("aeiou", name[0]) ? "an" : "a", name);
-        len += w > 0 ? (size_t)w : 0;
+        at += w > 0 ? (size_t)w : 0;
     }
-    return buf;
 }
 
 int ent_user_approve(ent_db *db, ent_principal *out, const char *name, const char *password, int right)
@@ -469,10 +464,12 @@ int ent_user_approve(ent_db *db, ent_principal *out, const char *name, const cha
         return rc;
     if (!ent_role_may(out->role, right)) {
         int role = out->role;
+        char who[128];
+        who_may(who, sizeof who, right);
         memset(out, 0, sizeof *out);
         out->refusal = ENT_REFUSAL_RIGHT;
         return entx_fail(db, ENT_REFUSED, "%s is a %s: a %s cannot approve this (only %s can)", ENT_CLIP(name, 40),
-                         ent_role_name(role), ent_role_name(role), who_may(right));
+                         ent_role_name(role), ent_role_name(role), who);
     }
     return ENT_OK;
 }

@@ -225,6 +225,12 @@ static void csv_import_progress(void **state)
     fclose(f);
     assert_int_equal(n, 0);
     assert_int_equal(sp.n, 0);
+    /* no options: a new-only import without progress */
+    static const char one[] = "sku,name_en,price,tax_rate\nX2,Tea,1.00,13\n";
+    f = fmemopen((void *)one, strlen(one), "rb");
+    assert_int_equal(ent_product_import_csv_opts(db, &n, f, NULL), ENT_OK);
+    fclose(f);
+    assert_int_equal(n, 1);
     free(csv);
 }
 
