@@ -47,7 +47,7 @@ struct ent_db {
     struct ent_stmt_slot cache[ENT_STMT_CACHE];
     entx_usage_fn product_usage; /* set by ent_db_open: entx_stock_product_usage */
     ent_facts facts;             /* the last refusal's facts (ent_errfacts), cleared by entx_ok */
-    int search_bulk;             /* 0, or the mode of entx_search_bulk_begin (search.c) */
+    bool search_bulk;            /* inside entx_search_bulk_begin .. _end (search.c) */
     int64_t search_bulk_from;    /* the first commodity whose keys wait in the bulk */
     bool migrated;               /* this opening migrated the schema (entx_db_log_empty) */
 };

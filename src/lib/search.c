@@ -243,12 +243,39 @@ int entx_search_pinyin(ent_db *db, char *out, size_t len, const char *text)
 
 /* ---- writing keys ---------------------------------------------------------- */
 
+/* A commodity's keys as its row of product_key_list (schema 28) holds them:
+ * each as a line "\n" key "\x1f" tier (keys hold no control character). */
+#define LIST_SEP '\x1f'
+
 struct writer {
     ent_db *db;
     sqlite3_stmt *st;
     int64_t id;
     int rc;
+    char *list;
+    size_t len, cap;
 };
+
+static void list_add(struct writer *w, int tier, const char *k, size_t n)
+{
+    if (w->len + n + 4 > w->cap) {
+        size_t cap = w->cap ? 2 * w->cap : 1024;
+        while (cap < w->len + n + 4)
+            cap *= 2;
+        char *p = realloc(w->list, cap);
+        if (p == NULL) {
+            w->rc = entx_fail(w->db, ENT_ERROR, "out of memory");
+            return;
+        }
+        w->list = p;
+        w->cap = cap;
+    }
+    w->list[w->len++] = '\n';
+    memcpy(w->list + w->len, k, n);
+    w->len += n;
+    w->list[w->len++] = LIST_SEP;
+    w->list[w->len++] = (char)('0' + tier);
+}
 
 static void put(struct writer *w, int tier, const char *k, size_t n)
 {
@@ -260,6 +287,8 @@ static void put(struct writer *w, int tier, const char *k, size_t n)
     sqlite3_bind_int64(w->st, 3, w->id);
     if (sqlite3_step(w->st) != SQLITE_DONE)
         w->rc = entx_fail_sql(w->db, "writing the search keys");
+    else
+        list_add(w, tier, k, n);
 }
 
 /* Writes syllables from..n-1 of r with readings pick[] in full and as
@@ -344,15 +373,43 @@ static void put_codes(struct writer *w, const struct entx_search_doc *d)
     }
 }
 
-/* Deletes the keys of a commodity that has some: through the index
- * product_key_product, and from the bulk's table when it may be there. */
+/* Deletes the keys of a commodity that has some: each one its list names,
+ * the list itself, and from the bulk's table when they may be there. */
 static int unindex(ent_db *db, int64_t id)
 {
-    sqlite3_stmt *del = entx_stmt(db, "DELETE FROM product_key WHERE product_id = ?1");
-    if (del == NULL)
+    sqlite3_stmt *get = entx_stmt(db, "SELECT keys FROM product_key_list WHERE product_id = ?1");
+    if (get == NULL)
         return db->code;
-    sqlite3_bind_int64(del, 1, id);
-    int rc = entx_exec_stmt(db, del);
+    sqlite3_bind_int64(get, 1, id);
+    int sc = sqlite3_step(get), rc = ENT_OK;
+    char *list = sc == SQLITE_ROW ? strdup((const char *)sqlite3_column_text(get, 0)) : NULL;
+    sqlite3_reset(get);
+    if (sc != SQLITE_ROW && sc != SQLITE_DONE)
+        return entx_fail_sql(db, "reading the search keys");
+    if (sc == SQLITE_ROW && list == NULL)
+        return entx_fail(db, ENT_ERROR, "out of memory");
+    sqlite3_stmt *del = entx_stmt(db, "DELETE FROM product_key WHERE tier = ?1 AND k = ?2 AND product_id = ?3");
+    if (del == NULL)
+        rc = db->code;
+    for (char *line = list; rc == ENT_OK && line && *line;) {
+        line += *line == '\n';
+        size_t n = strcspn(line, "\n");
+        char *sep = memchr(line, LIST_SEP, n);
+        if (sep != NULL && sep + 1 < line + n) {
+            sqlite3_bind_int(del, 1, sep[1] - '0');
+            sqlite3_bind_text(del, 2, line, (int)(sep - line), SQLITE_STATIC);
+            sqlite3_bind_int64(del, 3, id);
+            rc = entx_exec_stmt(db, del);
+        }
+        line += n;
+    }
+    free(list);
+    if (rc == ENT_OK && (del = entx_stmt(db, "DELETE FROM product_key_list WHERE product_id = ?1")) == NULL)
+        rc = db->code;
+    if (rc == ENT_OK) {
+        sqlite3_bind_int64(del, 1, id);
+        rc = entx_exec_stmt(db, del);
+    }
     /* Only a commodity added in this bulk has keys there (ids only grow), and
      * no bulk changes one it added: the scan of that table is never made. */
     if (rc != ENT_OK || !db->search_bulk || id < db->search_bulk_from)
@@ -361,6 +418,19 @@ static int unindex(ent_db *db, int64_t id)
         return db->code;
     sqlite3_bind_int64(del, 1, id);
     return entx_exec_stmt(db, del);
+}
+
+/* Writes the list of the keys w put. */
+static int put_list(struct writer *w)
+{
+    if (w->rc != ENT_OK || w->len == 0)
+        return w->rc;
+    sqlite3_stmt *st = entx_stmt(w->db, "INSERT INTO product_key_list(product_id, keys) VALUES (?1, ?2)");
+    if (st == NULL)
+        return w->db->code;
+    sqlite3_bind_int64(st, 1, w->id);
+    sqlite3_bind_text(st, 2, w->list, (int)w->len, SQLITE_STATIC);
+    return entx_exec_stmt(w->db, st);
 }
 
 int entx_search_index(ent_db *db, int64_t id, const struct entx_search_doc *doc, bool fresh)
@@ -375,7 +445,7 @@ int entx_search_index(ent_db *db, int64_t id, const struct entx_search_doc *doc,
         if (rc != ENT_OK)
             return rc;
     }
-    struct writer w = {db, entx_stmt(db, sql), id, ENT_OK};
+    struct writer w = {db, entx_stmt(db, sql), id, ENT_OK, NULL, 0, 0};
     if (w.st == NULL)
         return db->code;
     put_codes(&w, doc);
@@ -390,7 +460,9 @@ int entx_search_index(ent_db *db, int64_t id, const struct entx_search_doc *doc,
         put_reading(&w, doc->brand, TIER_REST, TIER_REST);
     }
     sqlite3_reset(w.st);
-    return w.rc;
+    int rc = put_list(&w);
+    free(w.list);
+    return rc;
 }
 
 /* The keys of every commodity, each as new (inside a bulk). */
@@ -414,31 +486,17 @@ static int index_all(ent_db *db)
     return rc;
 }
 
-/* Modes of a bulk. REBUILD: the keys were empty at its start, so the index
- * product_key_product is dropped before the keys are written and made again
- * after: written row by row it would be written in the order of the keys,
- * which is random by commodity, and at a million commodities (65 million
- * keys) that random writing took hours; SQLite builds an index by sorting. */
-enum { BULK_OFF, BULK_ON, BULK_REBUILD };
-
 int entx_search_bulk_begin(ent_db *db)
 {
     if (db->search_bulk)
         return entx_fail(db, ENT_ERROR, "the search keys of a bulk of commodities are already being gathered");
-    sqlite3_stmt *st = entx_stmt(db, "SELECT 1 FROM product_key LIMIT 1");
-    if (st == NULL)
-        return db->code;
-    int sc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (sc != SQLITE_ROW && sc != SQLITE_DONE)
-        return entx_fail_sql(db, "reading the search keys");
     /* No index: rows are only appended, then read once in key order. */
     if (sqlite3_exec(db->sql,
                      "DROP TABLE IF EXISTS temp.search_new; "
                      "CREATE TEMP TABLE search_new(tier INTEGER NOT NULL, k TEXT NOT NULL, product_id INTEGER NOT NULL)",
                      NULL, NULL, NULL) != SQLITE_OK)
         return entx_fail_sql(db, "preparing the search keys");
-    db->search_bulk = sc == SQLITE_DONE ? BULK_REBUILD : BULK_ON;
+    db->search_bulk = true;
     db->search_bulk_from = INT64_MAX;
     return ENT_OK;
 }
@@ -450,20 +508,18 @@ static int bulk_exec(ent_db *db, int rc, const char *sql)
     return rc;
 }
 
+/* The keys are written in key order: into an empty table an append (the
+ * table has no other index since schema 28); written as they were made, in
+ * the order of the commodities, each would land at random, and at a million
+ * commodities (65 million keys) that took hours. */
 int entx_search_bulk_end(ent_db *db, int rc)
 {
-    int mode = db->search_bulk;
-    db->search_bulk = BULK_OFF;
-    if (mode == BULK_OFF)
+    if (!db->search_bulk)
         return rc;
-    if (mode == BULK_REBUILD)
-        rc = bulk_exec(db, rc, "DROP INDEX product_key_product");
+    db->search_bulk = false;
     rc = bulk_exec(db, rc,
                    "INSERT OR IGNORE INTO product_key(tier, k, product_id) "
                    "SELECT tier, k, product_id FROM temp.search_new ORDER BY tier, k, product_id");
-    /* The same statement as schema 13's. */
-    if (mode == BULK_REBUILD)
-        rc = bulk_exec(db, rc, "CREATE INDEX product_key_product ON product_key(product_id, k)");
     /* On a failure the caller's rollback undoes the table with the rest. */
     if (rc == ENT_OK)
         rc = bulk_exec(db, rc, "DROP TABLE temp.search_new");
@@ -483,7 +539,7 @@ int entx_search_fill_pending(ent_db *db)
     if (rc != ENT_OK)
         return rc;
     /* Every commodity is indexed again, each as new: as one bulk. */
-    rc = bulk_exec(db, rc, "DELETE FROM product_key");
+    rc = bulk_exec(db, rc, "DELETE FROM product_key; DELETE FROM product_key_list");
     if (rc == ENT_OK)
         rc = entx_search_bulk_begin(db);
     if (rc == ENT_OK)
@@ -571,11 +627,12 @@ static int search_pass(ent_db *db, struct found *f, const char *const *tok, int 
     int w = snprintf(sql, sizeof sql, "SELECT k.product_id FROM product_key k JOIN product p ON p.id = k.product_id "
                                       "WHERE k.tier = ?1 AND k.k BETWEEN ?2 AND ?3 AND p.retired_at IS NULL "
                                       "AND (?4 IS NULL OR p.origin = ?4)");
+    /* Each other word starts a key of the commodity's list (schema 28). */
     for (int i = 1; i < ntok; i++)
         w += snprintf(sql + w, sizeof sql - (size_t)w,
-                      " AND EXISTS (SELECT 1 FROM product_key x WHERE x.product_id = k.product_id "
-                      "AND x.k BETWEEN ?%d AND ?%d)",
-                      3 + 2 * i, 4 + 2 * i);
+                      " AND instr((SELECT x.keys FROM product_key_list x WHERE x.product_id = k.product_id), "
+                      "char(10) || ?%d) > 0",
+                      3 + 2 * i);
     snprintf(sql + w, sizeof sql - (size_t)w, " ORDER BY k.k, k.product_id");
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL) != SQLITE_OK)
@@ -584,7 +641,7 @@ static int search_pass(ent_db *db, struct found *f, const char *const *tok, int 
     bind_range(st, 2, tok[0], exact);
     entx_bind_text_or_null(st, 4, origin);
     for (int i = 1; i < ntok; i++)
-        bind_range(st, 3 + 2 * i, tok[i], false);
+        sqlite3_bind_text(st, 3 + 2 * i, tok[i], -1, SQLITE_STATIC);
     int sc, rc = ENT_OK;
     while (!found_full(f) && (sc = sqlite3_step(st)) == SQLITE_ROW)
         if (!found_add(f, sqlite3_column_int64(st, 0))) {

@@ -221,7 +221,7 @@ sqlite3 "$WORK/old.db" "DROP TRIGGER scan_lot_insert; DROP TRIGGER scan_lot_chan
     ALTER TABLE sale_line DROP COLUMN approved_by; ALTER TABLE sale DROP COLUMN approved_by;
     DROP TRIGGER stock_sum_balance_insert; DROP TRIGGER stock_sum_balance_update; DROP TRIGGER stock_sum_balance_rekey;
     DROP TRIGGER stock_sum_balance_delete; DROP TABLE stock_sum_location; DROP TABLE stock_sum_product; DROP TRIGGER stock_sum_product_insert; DROP TRIGGER stock_sum_product_reorder; DROP TRIGGER stock_sum_location_kind;
-    DROP TABLE product_key; DROP TABLE search_pending;
+    DROP TABLE product_key_list; DROP TABLE product_key; DROP TABLE search_pending;
     DROP TABLE basket_payment; DROP TABLE basket_line; DROP TABLE basket;
     DROP TABLE landed_lot; DROP TABLE declaration; DROP TABLE exchange_rate; DROP TABLE purchase_change; DROP TABLE purchase_line; DROP TABLE purchase_order; DROP TABLE supplier_item; DROP TABLE supplier;
     DROP TRIGGER stock_sum_lot_balance_insert; DROP TRIGGER stock_sum_lot_balance_update; DROP TRIGGER stock_sum_lot_balance_rekey;

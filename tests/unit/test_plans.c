@@ -59,7 +59,7 @@ static int collect(unsigned type, void *ud, void *p, void *x)
 
 /* Tables that grow with the catalogue, the lots, the ledger or the sales. */
 static const char *const large[] = {
-    "product", "product_barcode", "product_key", "lot", "stock_balance", "stock_move", "stock_sum_product",
+    "product", "product_barcode", "product_key", "product_key_list", "lot", "stock_balance", "stock_move", "stock_sum_product",
     "stock_sum_lot", "stock_sum_product_origin", "stock_count_line", "sale", "sale_line", NULL,
 };
 
@@ -256,7 +256,7 @@ static void stats_like_1m(sqlite3 *raw)
     int rc = sqlite3_exec(raw,
                           "UPDATE sqlite_stat1 SET stat = (CAST(stat AS INTEGER) * 2000) || "
                           "substr(stat, length(CAST(CAST(stat AS INTEGER) AS TEXT)) + 1) "
-                          "WHERE tbl IN ('product', 'product_barcode', 'product_key', 'lot', 'stock_balance', "
+                          "WHERE tbl IN ('product', 'product_barcode', 'product_key', 'product_key_list', 'lot', 'stock_balance', "
                           "'stock_move', 'stock_sum_product', 'stock_sum_lot', 'stock_sum_product_origin'); "
                           "ANALYZE sqlite_schema",
                           NULL, NULL, &err);

@@ -899,7 +899,7 @@ static void migration_8(void **state)
         "DROP TRIGGER stock_sum_balance_rekey; DROP TRIGGER stock_sum_balance_delete;"
         "DROP TABLE stock_sum_location; DROP TABLE stock_sum_product; DROP TRIGGER stock_sum_product_insert; DROP TRIGGER stock_sum_product_reorder; DROP TRIGGER stock_sum_location_kind;"
         /* search keys */
-        "DROP TABLE product_key; DROP TABLE search_pending;"
+        "DROP TABLE product_key_list; DROP TABLE product_key; DROP TABLE search_pending;"
         /* kept baskets */
         "DROP TABLE basket_payment; DROP TABLE basket_line; DROP TABLE basket;"
         /* purchasing */
