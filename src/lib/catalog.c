@@ -690,6 +690,21 @@ static int index_prod(ent_db *db, int64_t id, const struct prod *p, bool fresh)
     return entx_search_index(db, id, &d, fresh);
 }
 
+/* A new commodity's row of the stock summaries, when it has a reorder point
+ * (the low-stock view lists it before it has any stock). Written here, not
+ * by a trigger on INSERT ON product (schema 29): such a trigger made SQLite
+ * copy every page an insert touches into a statement journal first. */
+static int sum_row(ent_db *db, int64_t id, int64_t reorder_point)
+{
+    sqlite3_stmt *st = entx_stmt(db, "INSERT OR IGNORE INTO stock_sum_product(product_id, qty, sellable, reorder_point) "
+                                     "VALUES (?1, 0, 0, ?2)");
+    if (st == NULL)
+        return db->code;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, reorder_point);
+    return entx_exec_stmt(db, st);
+}
+
 /* Inserts a checked commodity; the caller holds the transaction. Its GTIN
  * and SKU are looked up in every form first (a UNIQUE index alone cannot
  * see an SKU that is another commodity's GTIN). *id_out gets the new id. */
@@ -715,6 +730,8 @@ static int insert_prod(ent_db *db, const struct prod *p, const char *now, int64_
     char price[40] = "";
     if (rc == ENT_OK && p->priced && ent_money_format(price, sizeof price, p->price, p->currency) < 0)
         snprintf(price, sizeof price, "%lld", (long long)p->price);
+    if (rc == ENT_OK && p->reorder_point > 0)
+        rc = sum_row(db, id, p->reorder_point);
     if (rc == ENT_OK)
         rc = log_change(db, id, "added", NULL, price, now);
     if (rc == ENT_OK)
