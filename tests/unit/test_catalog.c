@@ -956,8 +956,9 @@ static void import_clash_rows(void **state)
     ent_db *db = *state;
     int64_t n;
     entx_clock_set("2026-11-30T02:00:00Z");
-    assert_int_equal(import_text(db, "gtin,name_en,reorder_point\n3017620422003,Nut,5\n4006381333931,Pen,0\n", 0, &n),
-                     ENT_OK);
+    assert_int_equal(
+        import_text(db, "gtin,sku,name_en,reorder_point\n3017620422003,NUT-400,Nut,5\n4006381333931,,Pen,0\n", 0, &n),
+        ENT_OK);
     assert_int_equal(ent_product_retire(db, "4006381333931"), ENT_OK);
     static const struct {
         int stage; /* 1: after an SKU of digits and a barcode are in the catalogue */
@@ -979,13 +980,21 @@ static void import_clash_rows(void **state)
                  "row 3: GTIN 00036000291452 is a duplicate of row 2 of the same file"},
         /* 5 */ {0, "gtin,name_en\n3017620422003,A\n03017620422003,B\n", 1, ENT_EXISTS,
                  "row 3: GTIN 03017620422003 is a duplicate of row 2 of the same file"},
-        /* 6 */ {1, "gtin,name_en\n5000112548167,Cola\n", 0, ENT_EXISTS,
+        /* 6 */ {0, "gtin,sku,name_en\n5000112548167,NUT-400,Cola\n", 0, ENT_EXISTS,
+                 "row 2: sku NUT-400 is already used by another commodity: 03017620422003 Nut"},
+        /* 7 */ {0, "gtin,sku,name_en\n5000112548167,C-1,Cola\n3017620422003,NUT-400,Both\n", 0, ENT_EXISTS,
+                 "row 3: GTIN 03017620422003 is already in the catalogue as 03017620422003 Nut; import the file "
+                 "as an update to change it"},
+        /* 8 */ {0, "sku,name_en\nNUT-400,Again\n", 0, ENT_EXISTS,
+                 "row 2: sku NUT-400 is already in the catalogue as 03017620422003 Nut; import the file as an "
+                 "update to change it"},
+        /* 9 */ {1, "gtin,name_en\n5000112548167,Cola\n", 0, ENT_EXISTS,
                  "row 2: GTIN 05000112548167 is already in the catalogue as 5000112548167 Cola by SKU; import the file as an "
                  "update to change it"},
-        /* 7 */ {1, "gtin,name_en\n8410376000115,Cola\n", 0, ENT_EXISTS,
+        /* 10 */ {1, "gtin,name_en\n8410376000115,Cola\n", 0, ENT_EXISTS,
                  "row 2: GTIN 08410376000115 is already in the catalogue as 03017620422003 Nut; import the file as an "
                  "update to change it"},
-        /* 8 */ {1, "gtin,name_en\n036000291452,Tissues\n3017620422003,Again\n", 0, ENT_EXISTS,
+        /* 11 */ {1, "gtin,sku,name_en\n036000291452,T-1,Tissues\n3017620422003,,Again\n", 0, ENT_EXISTS,
                  "row 3: GTIN 03017620422003 is already in the catalogue as 03017620422003 Nut; import the file "
                  "as an update to change it"},
     };
