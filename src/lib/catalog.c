@@ -749,6 +749,13 @@ static bool all_digits(const char *s)
     return s && *s && strspn(s, "0123456789") == strlen(s);
 }
 
+/* A price as the history keeps it: in its currency's decimals. */
+static void price_text(char buf[40], int64_t minor, const char *currency)
+{
+    if (ent_money_format(buf, 40, minor, currency) < 0)
+        snprintf(buf, 40, "%lld", (long long)minor);
+}
+
 /* How an import inserts (NULL: one commodity on its own). */
 struct bulk {
     /* No SKU of digits and no extra barcode in the catalogue: a GTIN can
@@ -757,6 +764,9 @@ struct bulk {
     bool codes_unique_only;
     /* The summary rows are written at the end, for every new id at once. */
     bool sums_later;
+    /* So are the "added" rows of the history, when nothing else of the
+     * import writes history (no updates): they get the same ids. */
+    bool added_later;
 };
 
 /* Inserts a checked commodity; the caller holds the transaction. Its GTIN
@@ -791,11 +801,11 @@ static int insert_prod(ent_db *db, const struct prod *p, const char *now, int64_
         *id_out = id;
     /* One row, its price as the new value: the price history starts here. */
     char price[40] = "";
-    if (rc == ENT_OK && p->priced && ent_money_format(price, sizeof price, p->price, p->currency) < 0)
-        snprintf(price, sizeof price, "%lld", (long long)p->price);
+    if (rc == ENT_OK && p->priced)
+        price_text(price, p->price, p->currency);
     if (rc == ENT_OK && p->reorder_point > 0 && !(b && b->sums_later))
         rc = sum_row(db, id, p->reorder_point);
-    if (rc == ENT_OK)
+    if (rc == ENT_OK && !(b && b->added_later))
         rc = log_change(db, id, "added", NULL, price, now);
     if (rc == ENT_OK)
         rc = index_prod(db, id, p, true);
@@ -1400,6 +1410,46 @@ static int codes_unique_only(ent_db *db, bool *out)
     return sc == SQLITE_ROW ? ENT_OK : entx_fail_sql(db, "reading the commodity codes");
 }
 
+/* SQL price_text(price, currency), for the history rows of an import. */
+static void sql_price_text(sqlite3_context *cx, int argc, sqlite3_value **v)
+{
+    char buf[40];
+    const unsigned char *currency = sqlite3_value_text(v[1]);
+    (void)argc;
+    price_text(buf, sqlite3_value_int64(v[0]), currency ? (const char *)currency : "");
+    sqlite3_result_text(cx, buf, -1, SQLITE_TRANSIENT);
+}
+
+/* The "added" rows of the history of the commodities this import added, as
+ * insert_prod writes one alone (the time and the user of the import; the
+ * price in the currency's decimals, none when unpriced), in id order. The
+ * function lives only for this statement. */
+static int import_added(ent_db *db, const struct import *im)
+{
+    if (im->first_new == 0 || !im->bulk.added_later)
+        return ENT_OK;
+    static const char sql[] =
+        "INSERT INTO product_change(product_id, at, user, field, old_value, new_value) "
+        "SELECT id, ?1, ?2, 'added', NULL, CASE WHEN priced THEN entx_price_text(price, currency) END "
+        "FROM product WHERE id >= ?3 ORDER BY id";
+    sqlite3_stmt *st = NULL;
+    int rc = ENT_OK;
+    if (sqlite3_create_function_v2(db->sql, "entx_price_text", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                                   sql_price_text, NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL) != SQLITE_OK) {
+        rc = entx_fail_sql(db, "writing the history of the commodities");
+    } else {
+        sqlite3_bind_text(st, 1, im->now, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, entx_actor(db), -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(st, 3, im->first_new);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = entx_fail_sql(db, "writing the history of the commodities");
+    }
+    sqlite3_finalize(st);
+    sqlite3_create_function_v2(db->sql, "entx_price_text", 2, SQLITE_UTF8, NULL, NULL, NULL, NULL, NULL);
+    return rc;
+}
+
 /* The summary rows of the commodities this import added with a reorder
  * point, as insert_prod writes one alone; in id order, after the rows. */
 static int import_sums(ent_db *db, const struct import *im)
@@ -1500,7 +1550,7 @@ int ent_product_import_csv_opts(ent_db *db, int64_t *imported, FILE *in, const e
 {
     static const ent_import_opts plain = {0};
     o = o ? o : &plain;
-    struct import im = {.update = o->update, .o = o, .bulk = {.sums_later = true}};
+    struct import im = {.update = o->update, .o = o, .bulk = {.sums_later = true, .added_later = !o->update}};
     int64_t n = 0;
     const struct entx_import k = {field_names, NFIELDS, 0, false, import_cells, &im};
     int rc;
@@ -1520,6 +1570,8 @@ int ent_product_import_csv_opts(ent_db *db, int64_t *imported, FILE *in, const e
         if ((rc = codes_unique_only(db, &im.bulk.codes_unique_only)) == ENT_OK &&
             (rc = entx_search_bulk_begin(db)) == ENT_OK) {
             rc = entx_import_csv(db, &n, in, &k);
+            if (rc == ENT_OK)
+                rc = import_added(db, &im);
             if (rc == ENT_OK)
                 rc = import_sums(db, &im);
             if (rc == ENT_OK && o->progress)

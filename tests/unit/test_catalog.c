@@ -896,13 +896,15 @@ static void no_problem(const char *problem, void *ud)
 /* The commodities of import_as_added: reorder points or none (the summary
  * row the low-stock view needs, schema 29), an SKU of digits, one of
  * letters, unpriced, by volume. */
-static const char *const as_added[][7] = {
-    /* gtin, sku, name_zh, name_en, price, reorder_point, unit */
-    {"3017620422003", "", "榛子可可酱", "Hazelnut spread", "39.90", "12", ""},
-    {"4006381333931", "PEN-1", "", "Pen", "5.00", "0", ""},
-    {"", "77777", "自有品牌", "", "", "3", ""},
-    {"5000112548167", "", "可乐", "Cola", "3.50", "", "ml"},
-    {"036000291452", "", "", "Tissues", "12.00", "24", ""},
+static const char *const as_added[][8] = {
+    /* gtin, sku, name_zh, name_en, price, reorder_point, unit, currency */
+    {"3017620422003", "", "榛子可可酱", "Hazelnut spread", "39.90", "12", "", ""},
+    {"4006381333931", "PEN-1", "", "Pen", "5.00", "0", "", ""},
+    {"", "77777", "自有品牌", "", "", "3", "", ""},
+    {"5000112548167", "", "可乐", "Cola", "3.50", "", "ml", ""},
+    {"036000291452", "", "", "Tissues", "12.00", "24", "", ""},
+    {"4901234567894", "", "抹茶", "", "1200", "", "", "JPY"},
+    {"8410376000115", "", "", "Olive oil", "0", "", "", "EUR"},
 };
 
 static void import_as_added(void **state)
@@ -915,14 +917,14 @@ static void import_as_added(void **state)
     assert_int_equal(ent_db_open(&one, path, ENT_OPEN_CREATE), ENT_OK);
     assert_int_equal(ent_store_init(one, "SH01", "测试店", "CNY", "Asia/Shanghai"), ENT_OK);
     char csv[2048];
-    size_t len = (size_t)snprintf(csv, sizeof csv, "gtin,sku,name_zh,name_en,price,reorder_point,unit\n");
+    size_t len = (size_t)snprintf(csv, sizeof csv, "gtin,sku,name_zh,name_en,price,reorder_point,unit,currency\n");
     for (size_t i = 0; i < sizeof as_added / sizeof *as_added; i++) {
         const char *const *r = as_added[i];
-        len += (size_t)snprintf(csv + len, sizeof csv - len, "%s,%s,%s,%s,%s,%s,%s\n", r[0], r[1], r[2], r[3], r[4],
-                                r[5], r[6]);
+        len += (size_t)snprintf(csv + len, sizeof csv - len, "%s,%s,%s,%s,%s,%s,%s,%s\n", r[0], r[1], r[2], r[3], r[4],
+                                r[5], r[6], r[7]);
         ent_product_fields f = {0};
-        const char **slot[] = {&f.gtin, &f.sku, &f.name_zh, &f.name_en, &f.price, &f.reorder_point, &f.unit};
-        for (int c = 0; c < 7; c++)
+        const char **slot[] = {&f.gtin, &f.sku, &f.name_zh, &f.name_en, &f.price, &f.reorder_point, &f.unit, &f.currency};
+        for (int c = 0; c < 8; c++)
             *slot[c] = r[c][0] ? r[c] : NULL;
         if (ent_product_add(one, &f) != ENT_OK)
             fail_msg("row %zu: %s", i, ent_errmsg(one));
@@ -936,6 +938,11 @@ static void import_as_added(void **state)
     /* the summary rows are there: four commodities with a reorder point */
     assert_non_null(strstr(got, "|0|0|12\n"));
     assert_non_null(strstr(got, "|0|0|24\n"));
+    /* the history's prices in their currency's decimals, none when unpriced */
+    assert_non_null(strstr(got, "|added|NULL|39.90\n"));
+    assert_non_null(strstr(got, "|added|NULL|1200\n"));
+    assert_non_null(strstr(got, "|added|NULL|0.00\n"));
+    assert_non_null(strstr(got, "|added|NULL|NULL\n"));
     assert_int_equal(ent_db_check(db, no_problem, NULL), ENT_OK);
     free(got);
     free(want);
