@@ -821,6 +821,9 @@ static void csv_duplicates(void **state)
         /* 4 */ {"gtin,name_en,price\n4006381333931,Pen,100000000.01\n", 0, ENT_INVALID,
                  "row 2: price '100000000.01' is too high: at most 100000000.00 CNY"},
         /* 5 */ {"gtin,tax_rate\n3017620422003,\n", 1, ENT_INVALID, "row 2: tax_rate cannot be cleared: give the new value"},
+        /* 6: a new commodity, then an update (an id out of sequence), then the new one again */
+        {"gtin,name_en\n4006381333931,New\n3017620422003,Changed\n4006381333931,Again\n", 1, ENT_EXISTS,
+         "row 4: GTIN 04006381333931 is a duplicate of row 2 of the same file"},
     };
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
         EXPECT_ROW(i, db, import_text(db, rows[i].csv, rows[i].update, &n), rows[i].rc, rows[i].msg);
@@ -835,7 +838,7 @@ static void csv_duplicates(void **state)
     for (int i = 0; i < 5000; i++)
         len += (size_t)sprintf(csv + len, "S-%d,Item %d\n", i, i);
     sprintf(csv + len, "S-1234,Again\n");
-    EXPECT_ROW(6, db, import_text(db, csv, 0, &n), ENT_EXISTS, "row 5002: sku S-1234 is a duplicate of row 1236 of the same file");
+    EXPECT_ROW(7, db, import_text(db, csv, 0, &n), ENT_EXISTS, "row 5002: sku S-1234 is a duplicate of row 1236 of the same file");
     free(csv);
 }
 
