@@ -146,6 +146,8 @@ int entx_fail_date(ent_db *db, const char *field, const char *s);
 /* Checks a text input: not NULL when required, at most max bytes, UTF-8,
  * no control characters. On failure records ENT_INVALID naming field. */
 int entx_check_text(ent_db *db, const char *field, const char *s, size_t max, bool required);
+/* The same for text already checked to be UTF-8 (a CSV reader's field). */
+int entx_check_utf8_text(ent_db *db, const char *field, const char *s, size_t max, bool required);
 
 /* True when s is 1 to max letters, digits or - _ . / (SKUs, location codes). */
 bool entx_valid_code(const char *s, size_t max);

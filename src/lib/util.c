@@ -234,12 +234,12 @@ void entx_date_from_days(char out[ENT_DATE_SIZE], int32_t z)
     out[10] = '\0';
 }
 
-int entx_check_text(ent_db *db, const char *field, const char *s, size_t max, bool required)
+static int check_text(ent_db *db, const char *field, const char *s, size_t max, bool required, bool utf8_known)
 {
     if (s == NULL || *s == '\0')
         return required ? entx_fail(db, ENT_INVALID, "%s is required", field) : ENT_OK;
     size_t n = strlen(s);
-    if (!ent_utf8_valid(s, n))
+    if (!utf8_known && !ent_utf8_valid(s, n))
         return entx_fail(db, ENT_INVALID, "%s is not valid UTF-8 text", field);
     if (n > max)
         return entx_fail(db, ENT_INVALID, "%s is too long: %zu bytes, at most %zu", field, n, max);
@@ -247,6 +247,16 @@ int entx_check_text(ent_db *db, const char *field, const char *s, size_t max, bo
         if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
             return entx_fail(db, ENT_INVALID, "%s holds a control character (byte %zu)", field, i + 1);
     return ENT_OK;
+}
+
+int entx_check_text(ent_db *db, const char *field, const char *s, size_t max, bool required)
+{
+    return check_text(db, field, s, max, required, false);
+}
+
+int entx_check_utf8_text(ent_db *db, const char *field, const char *s, size_t max, bool required)
+{
+    return check_text(db, field, s, max, required, true);
 }
 
 bool entx_valid_code(const char *s, size_t max)

@@ -163,6 +163,21 @@ printf 'gtin,name_en,\xff\n4006381333931,Pen,red\n' > "$WORK/badhead.csv"
 refused 2 "not valid UTF-8" -- product import "$WORK/badhead.csv"
 printf 'gtin,name_en\n4006381333931,\xff\n' > "$WORK/badcell.csv"
 refused 2 "not valid UTF-8" -- product import "$WORK/badcell.csv"
+# A catalogue with no SKU of digits and no extra barcode: an import leaves a
+# row's clash to the UNIQUE indexes, then names it in the same words (issue 16).
+SAVED_DB=$ENTREPOT_DB
+export ENTREPOT_DB="$WORK/plain.db"
+expect 0 "created" -- init --store SH01 --name "测试店"
+printf 'gtin,sku,name_en,reorder_point\n3017620422003,NUT-400,Nut,5\n' > "$WORK/plain.csv"
+expect 0 "imported 1 commodities" -- product import "$WORK/plain.csv"
+printf 'gtin,name_en,reorder_point\n4006381333931,Pen,3\n03017620422003,Again,2\n' > "$WORK/plain2.csv"
+refused 2 "row 3: GTIN 03017620422003 is already in the catalogue as 03017620422003 Nut" -- \
+    product import "$WORK/plain2.csv"
+printf 'gtin,sku,name_en\n4006381333931,NUT-400,Pen\n' > "$WORK/plain3.csv"
+refused 2 "row 2: sku NUT-400 is already used by another commodity: 03017620422003 Nut" -- \
+    product import "$WORK/plain3.csv"
+expect 0 "ok: integrity check passed" -- check
+export ENTREPOT_DB=$SAVED_DB
 refused 2 "the FILE name is empty" -- product export ''
 refused 2 "too many arguments: at most 1, 'b.csv' is one more" -- product export a.csv b.csv
 

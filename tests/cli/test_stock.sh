@@ -198,6 +198,7 @@ unset ENTREPOT_NOW ENTREPOT_TODAY
 # An older database (schema 4: what later migrations added is dropped again)
 # is migrated: lots of commodities with a shelf life get
 # the expiry their production date gives (schema 5).
+# (Schema 29 dropped 12's stock_sum_product_insert: nothing of it to drop.)
 sqlite3 "$WORK/day1.db" ".backup '$WORK/old.db'"
 sqlite3 "$WORK/old.db" "DROP TRIGGER scan_lot_insert; DROP TRIGGER scan_lot_change; DROP TRIGGER scan_lot_delete; DROP TRIGGER scan_lot_gtin_change; DROP TRIGGER scan_lot_product_delete; DROP TABLE scan_lot;
     DROP INDEX product_origin; DROP VIEW sync_event; DROP TABLE sync_code_was; DROP TRIGGER sync_code_product; DROP TRIGGER sync_code_location; DROP TRIGGER sync_code_store;
@@ -220,7 +221,7 @@ sqlite3 "$WORK/old.db" "DROP TRIGGER scan_lot_insert; DROP TRIGGER scan_lot_chan
     ALTER TABLE location DROP COLUMN changed_at; ALTER TABLE location DROP COLUMN changed_by;
     ALTER TABLE sale_line DROP COLUMN approved_by; ALTER TABLE sale DROP COLUMN approved_by;
     DROP TRIGGER stock_sum_balance_insert; DROP TRIGGER stock_sum_balance_update; DROP TRIGGER stock_sum_balance_rekey;
-    DROP TRIGGER stock_sum_balance_delete; DROP TABLE stock_sum_location; DROP TABLE stock_sum_product; DROP TRIGGER stock_sum_product_insert; DROP TRIGGER stock_sum_product_reorder; DROP TRIGGER stock_sum_location_kind;
+    DROP TRIGGER stock_sum_balance_delete; DROP TABLE stock_sum_location; DROP TABLE stock_sum_product; DROP TRIGGER stock_sum_product_reorder; DROP TRIGGER stock_sum_location_kind;
     DROP TABLE product_key_list; DROP TABLE product_key; DROP TABLE search_pending;
     DROP TABLE basket_payment; DROP TABLE basket_line; DROP TABLE basket;
     DROP TABLE landed_lot; DROP TABLE declaration; DROP TABLE exchange_rate; DROP TABLE purchase_change; DROP TABLE purchase_line; DROP TABLE purchase_order; DROP TABLE supplier_item; DROP TABLE supplier;

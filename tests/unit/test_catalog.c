@@ -865,6 +865,9 @@ static void csv_duplicates(void **state)
         /* 4 */ {"gtin,name_en,price\n4006381333931,Pen,100000000.01\n", 0, ENT_INVALID,
                  "row 2: price '100000000.01' is too high: at most 100000000.00 CNY"},
         /* 5 */ {"gtin,tax_rate\n3017620422003,\n", 1, ENT_INVALID, "row 2: tax_rate cannot be cleared: give the new value"},
+        /* 6: a new commodity, then an update (an id out of sequence), then the new one again */
+        {"gtin,name_en\n4006381333931,New\n3017620422003,Changed\n4006381333931,Again\n", 1, ENT_EXISTS,
+         "row 4: GTIN 04006381333931 is a duplicate of row 2 of the same file"},
     };
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
         EXPECT_ROW(i, db, import_text(db, rows[i].csv, rows[i].update, &n), rows[i].rc, rows[i].msg);
@@ -879,8 +882,197 @@ static void csv_duplicates(void **state)
     for (int i = 0; i < 5000; i++)
         len += (size_t)sprintf(csv + len, "S-%d,Item %d\n", i, i);
     sprintf(csv + len, "S-1234,Again\n");
-    EXPECT_ROW(6, db, import_text(db, csv, 0, &n), ENT_EXISTS, "row 5002: sku S-1234 is a duplicate of row 1236 of the same file");
+    EXPECT_ROW(7, db, import_text(db, csv, 0, &n), ENT_EXISTS, "row 5002: sku S-1234 is a duplicate of row 1236 of the same file");
     free(csv);
+}
+
+/* ---- an import's rows as the same commodities added one by one ---------- */
+
+/* The rows of a query, one line each, cells split by '|'. */
+static char *rows_text(ent_db *db, const char *sql)
+{
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL) != SQLITE_OK)
+        fail_msg("%s: %s", sql, sqlite3_errmsg(db->sql));
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        for (int c = 0; c < sqlite3_column_count(st); c++)
+            fprintf(f, "%s%s", c ? "|" : "", sqlite3_column_type(st, c) == SQLITE_NULL
+                                                 ? "NULL"
+                                                 : (const char *)sqlite3_column_text(st, c));
+        fputc('\n', f);
+    }
+    sqlite3_finalize(st);
+    fclose(f);
+    return out;
+}
+
+/* What an import writes, every table it touches (the outbox without its
+ * UUIDs, which are random). */
+static const char *const written[] = {
+    "SELECT * FROM product ORDER BY id",
+    "SELECT * FROM product_change ORDER BY id",
+    "SELECT * FROM stock_sum_product ORDER BY product_id",
+    "SELECT seq, kind, at, body, src, src_part FROM sync_outbox ORDER BY seq",
+    "SELECT count(*) FROM product_key",
+    "SELECT * FROM label_queue ORDER BY id",
+};
+
+static char *written_text(ent_db *db)
+{
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    for (size_t i = 0; i < sizeof written / sizeof *written; i++) {
+        char *t = rows_text(db, written[i]);
+        fprintf(f, "-- %s\n%s", written[i], t);
+        free(t);
+    }
+    fclose(f);
+    return out;
+}
+
+static void no_problem(const char *problem, void *ud)
+{
+    (void)ud;
+    fail_msg("check: %s", problem);
+}
+
+/* The commodities of import_as_added: reorder points or none (the summary
+ * row the low-stock view needs, schema 29), an SKU of digits, one of
+ * letters, unpriced, by volume. */
+static const char *const as_added[][8] = {
+    /* gtin, sku, name_zh, name_en, price, reorder_point, unit, currency */
+    {"3017620422003", "", "榛子可可酱", "Hazelnut spread", "39.90", "12", "", ""},
+    {"4006381333931", "PEN-1", "", "Pen", "5.00", "0", "", ""},
+    {"", "77777", "自有品牌", "", "", "3", "", ""},
+    {"5000112548167", "", "可乐", "Cola", "3.50", "", "ml", ""},
+    {"036000291452", "", "", "Tissues", "12.00", "24", "", ""},
+    {"4901234567894", "", "抹茶", "", "1200", "", "", "JPY"},
+    {"8410376000115", "", "", "Olive oil", "0", "", "", "EUR"},
+};
+
+static void import_as_added(void **state)
+{
+    ent_db *db = *state, *one = NULL;
+    char path[160];
+    entx_clock_set("2026-11-30T02:00:00Z");
+    snprintf(path, sizeof path, "%s-one", test_db_path);
+    unlink(path);
+    assert_int_equal(ent_db_open(&one, path, ENT_OPEN_CREATE), ENT_OK);
+    assert_int_equal(ent_store_init(one, "SH01", "测试店", "CNY", "Asia/Shanghai"), ENT_OK);
+    char csv[2048];
+    size_t len = (size_t)snprintf(csv, sizeof csv, "gtin,sku,name_zh,name_en,price,reorder_point,unit,currency\n");
+    for (size_t i = 0; i < sizeof as_added / sizeof *as_added; i++) {
+        const char *const *r = as_added[i];
+        len += (size_t)snprintf(csv + len, sizeof csv - len, "%s,%s,%s,%s,%s,%s,%s,%s\n", r[0], r[1], r[2], r[3], r[4],
+                                r[5], r[6], r[7]);
+        ent_product_fields f = {0};
+        const char **slot[] = {&f.gtin, &f.sku, &f.name_zh, &f.name_en, &f.price, &f.reorder_point, &f.unit, &f.currency};
+        for (int c = 0; c < 8; c++)
+            *slot[c] = r[c][0] ? r[c] : NULL;
+        if (ent_product_add(one, &f) != ENT_OK)
+            fail_msg("row %zu: %s", i, ent_errmsg(one));
+    }
+    int64_t n = 0;
+    assert_int_equal(import_text(db, csv, 0, &n), ENT_OK);
+    assert_int_equal(n, (int64_t)(sizeof as_added / sizeof *as_added));
+    char *got = written_text(db), *want = written_text(one);
+    if (strcmp(got, want) != 0)
+        fail_msg("the import wrote\n%s\none by one\n%s", got, want);
+    /* the summary rows are there: four commodities with a reorder point */
+    assert_non_null(strstr(got, "|0|0|12\n"));
+    assert_non_null(strstr(got, "|0|0|24\n"));
+    /* the history's prices in their currency's decimals, none when unpriced */
+    assert_non_null(strstr(got, "|added|NULL|39.90\n"));
+    assert_non_null(strstr(got, "|added|NULL|1200\n"));
+    assert_non_null(strstr(got, "|added|NULL|0.00\n"));
+    assert_non_null(strstr(got, "|added|NULL|NULL\n"));
+    assert_int_equal(ent_db_check(db, no_problem, NULL), ENT_OK);
+    free(got);
+    free(want);
+    ent_db_close(one);
+    unlink(path);
+    snprintf(csv, sizeof csv, "%s-wal", path);
+    unlink(csv);
+    snprintf(csv, sizeof csv, "%s-shm", path);
+    unlink(csv);
+}
+
+/* A row whose code another commodity already answers to, however that one
+ * holds it: its GTIN, an SKU of digits (in the catalogue, or written by an
+ * earlier row of the same file), an extra barcode. The words are those of
+ * the check made before each insert; the database stays as it was. */
+static void import_clash_rows(void **state)
+{
+    ent_db *db = *state;
+    int64_t n;
+    entx_clock_set("2026-11-30T02:00:00Z");
+    assert_int_equal(
+        import_text(db, "gtin,sku,name_en,reorder_point\n3017620422003,NUT-400,Nut,5\n4006381333931,,Pen,0\n", 0, &n),
+        ENT_OK);
+    assert_int_equal(ent_product_retire(db, "4006381333931"), ENT_OK);
+    static const struct {
+        int stage; /* 1: after an SKU of digits and a barcode are in the catalogue */
+        const char *csv;
+        int update, rc;
+        const char *msg;
+    } rows[] = {
+        /* 0 */ {0, "gtin,name_en\n5000112548167,Cola\n3017620422003,Again\n", 0, ENT_EXISTS,
+                 "row 3: GTIN 03017620422003 is already in the catalogue as 03017620422003 Nut; import the file "
+                 "as an update to change it"},
+        /* 1 */ {0, "gtin,name_en\n04006381333931,Pen again\n", 0, ENT_EXISTS,
+                 "row 2: GTIN 04006381333931 is already in the catalogue as 04006381333931 Pen; import the file "
+                 "as an update to change it"},
+        /* 2 */ {0, "gtin,sku,name_en\n,5000112548167,Cola by SKU\n5000112548167,,Cola\n", 0, ENT_EXISTS,
+                 "row 3: GTIN 05000112548167 is a duplicate of row 2 of the same file"},
+        /* 3 */ {0, "gtin,sku,name_en\n,77777,House\n,05000112548167,Cola by SKU\n5000112548167,,Cola\n", 0,
+                 ENT_EXISTS, "row 4: GTIN 05000112548167 is a duplicate of row 3 of the same file"},
+        /* 4 */ {0, "gtin,sku,name_en\n,00036000291452,Tissues by SKU\n036000291452,,Tissues\n", 0, ENT_EXISTS,
+                 "row 3: GTIN 00036000291452 is a duplicate of row 2 of the same file"},
+        /* 5 */ {0, "gtin,name_en\n3017620422003,A\n03017620422003,B\n", 1, ENT_EXISTS,
+                 "row 3: GTIN 03017620422003 is a duplicate of row 2 of the same file"},
+        /* 6 */ {0, "gtin,sku,name_en\n5000112548167,NUT-400,Cola\n", 0, ENT_EXISTS,
+                 "row 2: sku NUT-400 is already used by another commodity: 03017620422003 Nut"},
+        /* 7 */ {0, "gtin,sku,name_en\n5000112548167,C-1,Cola\n3017620422003,NUT-400,Both\n", 0, ENT_EXISTS,
+                 "row 3: GTIN 03017620422003 is already in the catalogue as 03017620422003 Nut; import the file "
+                 "as an update to change it"},
+        /* 8 */ {0, "sku,name_en\nNUT-400,Again\n", 0, ENT_EXISTS,
+                 "row 2: sku NUT-400 is already in the catalogue as 03017620422003 Nut; import the file as an "
+                 "update to change it"},
+        /* 9 */ {1, "gtin,name_en\n5000112548167,Cola\n", 0, ENT_EXISTS,
+                 "row 2: GTIN 05000112548167 is already in the catalogue as 5000112548167 Cola by SKU; import the file as an "
+                 "update to change it"},
+        /* 10 */ {1, "gtin,name_en\n8410376000115,Cola\n", 0, ENT_EXISTS,
+                 "row 2: GTIN 08410376000115 is already in the catalogue as 03017620422003 Nut; import the file as an "
+                 "update to change it"},
+        /* 11 */ {1, "gtin,sku,name_en\n036000291452,T-1,Tissues\n3017620422003,,Again\n", 0, ENT_EXISTS,
+                 "row 3: GTIN 03017620422003 is already in the catalogue as 03017620422003 Nut; import the file "
+                 "as an update to change it"},
+    };
+    char *before = NULL;
+    int stage = -1;
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        if (rows[i].stage != stage) {
+            stage = rows[i].stage;
+            if (stage == 1) {
+                ent_product_fields f = fields(NULL, "5000112548167", NULL, "Cola by SKU");
+                assert_int_equal(ent_product_add(db, &f), ENT_OK);
+                assert_int_equal(ent_product_barcode_add(db, "3017620422003", "8410376000115", 6), ENT_OK);
+            }
+            free(before);
+            before = written_text(db);
+        }
+        EXPECT_ROW(i, db, import_text(db, rows[i].csv, rows[i].update, &n), rows[i].rc, rows[i].msg);
+        char *after = written_text(db);
+        if (strcmp(before, after) != 0)
+            fail_msg("row %zu: the refused import changed the database:\n%s\nwas\n%s", i, after, before);
+        free(after);
+    }
+    free(before);
+    assert_int_equal(ent_db_check(db, no_problem, NULL), ENT_OK);
 }
 
 int main(void)
@@ -903,6 +1095,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(retire, test_db_setup, test_db_teardown),
         cmocka_unit_test_setup_teardown(csv_duplicates, test_db_setup, test_db_teardown),
         cmocka_unit_test_setup_teardown(csv_import_progress, test_db_setup, test_db_teardown),
+        cmocka_unit_test_setup_teardown(import_as_added, test_db_setup, test_db_teardown),
+        cmocka_unit_test_setup_teardown(import_clash_rows, test_db_setup, test_db_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

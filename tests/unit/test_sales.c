@@ -897,7 +897,8 @@ static void migration_8(void **state)
         /* on-hand summaries and the triggers that keep them */
         "DROP TRIGGER stock_sum_balance_insert; DROP TRIGGER stock_sum_balance_update;"
         "DROP TRIGGER stock_sum_balance_rekey; DROP TRIGGER stock_sum_balance_delete;"
-        "DROP TABLE stock_sum_location; DROP TABLE stock_sum_product; DROP TRIGGER stock_sum_product_insert; DROP TRIGGER stock_sum_product_reorder; DROP TRIGGER stock_sum_location_kind;"
+        /* (029 dropped 012's stock_sum_product_insert already) */
+        "DROP TABLE stock_sum_location; DROP TABLE stock_sum_product; DROP TRIGGER stock_sum_product_reorder; DROP TRIGGER stock_sum_location_kind;"
         /* search keys */
         "DROP TABLE product_key_list; DROP TABLE product_key; DROP TABLE search_pending;"
         /* kept baskets */
