@@ -191,7 +191,9 @@ export async function counterPage(view) {
   }
   function refused(e, ctx, vars) {
     const r = refusal(e, ctx, vars);
-    say("bad", `${t("counter.refused")}${state.lang === "zh" ? "：" : ": "}${r.text}`, r.detail);
+    // the bare word for a refusal needs no lead of the same word ("Refused: Refused")
+    const lead = r.text === t("counter.refused") ? "" : `${t("counter.refused")}${state.lang === "zh" ? "：" : ": "}`;
+    say("bad", `${lead}${r.text}`, r.detail);
     beep();
   }
 
@@ -353,10 +355,18 @@ export async function counterPage(view) {
   }
 
   async function clear() {
-    try { await api("DELETE", pathOf("")); } catch (e) { /* gone already */ }
+    try {
+      await api("DELETE", pathOf(""));
+    } catch (e) {
+      if (e.code !== "not_found") { // gone already is cleared; another's basket is not
+        refused(e, "clear", { counter: counterId });
+        scan.focus();
+        return;
+      }
+    }
     sel = 0;
     await open();
-    say("good", t("counter.cleared"));
+    if (basket) say("good", t("counter.cleared"));
     scan.focus();
   }
 
