@@ -46,6 +46,8 @@ L.cli("product", "add", "--gtin", CHEESE, "--name-zh", "帕尔马干酪", "--nam
       "--unit", "g", "--price", "59.80", "--tax-rate", "13")
 L.cli("stock", "receive", "--product", WINE, "--qty", "24", "--lot", "W1", "--origin", "FR", "--location", "S1")
 L.cli("stock", "receive", "--product", CHEESE, "--qty", "5000", "--lot", "P1", "--origin", "IT", "--location", "S2")
+for lot, origin in (("K1", "KR"), ("U1", "US"), ("T1", "TW")):  # long English names on the report's chart
+    L.cli("stock", "receive", "--product", WINE, "--qty", "2", "--lot", lot, "--origin", origin, "--location", "B1")
 TOK = L.make_tokens()
 CASHIER, CLERK = TOK["users"]["cashier"], TOK["users"]["stock-clerk"]
 L.cli("user", "add", "li.na", "--role", "cashier", "--password-stdin", stdin=L.PASSWORD + "\n")
@@ -94,8 +96,18 @@ def lines_n(n):
 
 
 try:
-    # ---- the counter: log out and in again, a second cashier, a change of shift
+    # ---- the first page after logging in, drawn once (it was drawn twice: two search boxes)
+    B.login(BASE, CASHIER, L.PASSWORD)  # a fresh page: the country names are fetched before the page is drawn
+    by("#stock-q")
+    n = drv.execute_async_script(  # two round trips later the page's own requests, sent before, have been answered
+        "const done = arguments[0]; fetch('/api/v1/countries').then(() => fetch('/api/v1/countries'))"
+        ".then(() => done(document.querySelectorAll('#stock-q').length))")
+    check(n == 1, f"the stock page once after logging in: {n} search boxes")
+    shot("stock-after-login")
+    B.logout()
     login(CASHIER)
+
+    # ---- the counter: log out and in again, a second cashier, a change of shift
     counter().send_keys(WINE + Keys.ENTER)
     lines_n(1)
     check(text_in("#lines", "bottle × ¥128.00/bottle"), "the bottle, per bottle, in English")
@@ -190,6 +202,28 @@ try:
     check(text_in("#count-msg", "4400 g"), "recorded, in grams")
     check(text_in("#count-lines", "-77 g"), "the difference in grams")
     shot("count-units")
+
+    B.logout()
+
+    # ---- the report's chart in English: every country's name inside the chart
+    login(TOK["users"]["manager"])
+    drv.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 1920, "height": 1000, "deviceScaleFactor": 1,
+                                                               "mobile": False})
+    drv.get(BASE + "#/reports")
+    by("#chart-origin rect")
+    for w in (1920, 390):
+        drv.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": w, "height": 900, "deviceScaleFactor": 1,
+                                                                   "mobile": w < 600})
+        drv.refresh()
+        by("#chart-origin rect")
+        out = drv.execute_script(
+            "return [...document.querySelectorAll('#chart-origin text.lbl')].filter(e => e.getBBox().x < 0)"
+            ".map(e => e.getAttribute('data-key'))")
+        labels = [e.get_attribute("data-key") for e in drv.find_elements(By.CSS_SELECTOR, "#chart-origin text.lbl")]
+        check("KR" in labels and "TW" in labels and not out, f"at {w} px no name cut at the chart's edge: {out} of {labels}")
+        if w == 1920:
+            drv.save_screenshot(os.path.join(SHOTS, "floor-reports-1920.png"))
+    shot("reports")
 
     errs = B.console_errors((401, 403, 404, 409, 422))
     check(not errs, f"console errors: {errs}")
