@@ -145,6 +145,7 @@ typedef struct ent_count_line {
     int64_t moves_since; /* ledger rows at this lot and location after the line was counted
                           * (or, when not counted, after the count began) */
     int64_t on_hand;     /* on hand now at this lot and location */
+    const char *unit;    /* the commodity's base unit of these quantities: pcs, g or ml (borrowed) */
 } ent_count_line;
 typedef int (*ent_count_cb)(const ent_count_line *line, void *ud);
 

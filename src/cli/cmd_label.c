@@ -751,7 +751,8 @@ static int label_print(struct cli *cli, struct print_opts *o, const char **codes
         rc = ent_label_job_new(&job, t, &opt);
     }
     if (rc != ENT_OK) {
-        st = cli_error(cli_exit_code(rc), "%s", ent_error_last()->message);
+        st = cli_error(cli_exit_code(rc), "%s%s", ent_error_last()->message,
+                       rc == ENT_NOTFOUND ? "; `entrepot label templates` lists them" : "");
         goto done;
     }
     if ((st = cli_open(cli, 0)) != 0)

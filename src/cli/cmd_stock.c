@@ -151,8 +151,15 @@ static int do_receive(struct cli *cli, int argc, char **argv)
     int rc = ent_stock_receive(cli->db, lot_uuid, &r);
     if (rc != ENT_OK)
         return cli_fail(cli, rc);
-    snprintf(sentence, sizeof sentence, "received %s x%s lot %s into %s (lot id %s)", r.product, qty, r.lot, r.location,
-             lot_uuid);
+    /* goods weighed or measured say their unit: "x5" of a cheese kept in grams
+     * is 5 g, which a clerk who meant 5 kg must see at once */
+    ent_product *p = NULL;
+    char unit[ENT_UNIT_SIZE + 1] = "";
+    if (ent_product_find(cli->db, &p, NULL, r.product) == ENT_OK && strcmp(p->unit, "pcs") != 0)
+        snprintf(unit, sizeof unit, " %s", p->unit);
+    ent_product_free(p);
+    snprintf(sentence, sizeof sentence, "received %s x%s%s lot %s into %s (lot id %s)", r.product, qty, unit, r.lot,
+             r.location, lot_uuid);
     const char *keys[] = {"product", "qty", "lot", "location", "lot_id"};
     const char *values[] = {r.product, qty, r.lot, r.location, lot_uuid};
     done(cli, sentence, 5, keys, " n   ", values);

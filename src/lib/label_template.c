@@ -818,7 +818,11 @@ static int read_named(char **text, char **shown, const char *dir, const char *na
     f = fopen(path, "rb");
     if (f == NULL) {
         rc = errno == ENOENT ? ENT_NOTFOUND : errno == ENAMETOOLONG || errno == ENOTDIR ? ENT_INVALID : ENT_ERROR;
-        entx_label_error(rc, "%s: %s", shown_path, rc == ENT_NOTFOUND ? "no such file" : strerror(errno));
+        if (rc == ENT_NOTFOUND && !is_path) /* a name mistyped: say it is the name (the path alone read as a fault) */
+            entx_label_error(rc, "no %s named '%s' (%s: no such file)",
+                             strcmp(ext, ".label") == 0 ? "label template" : "sheet", ENT_CLIP(name, 60), shown_path);
+        else
+            entx_label_error(rc, "%s: %s", shown_path, rc == ENT_NOTFOUND ? "no such file" : strerror(errno));
         goto done;
     }
     char *buf = malloc(MAX_FILE + 1);

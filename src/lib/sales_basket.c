@@ -282,6 +282,33 @@ done:
     return rc;
 }
 
+/* code read under the basket's scanner settings: parsed, its ids resolved. */
+static int scan_read(ent_basket *b, ent_scan *s, ent_scan_ids *m, const char *code)
+{
+    if (ent_scan_parse(s, code, strlen(code), &b->scan_cfg) != ENT_OK)
+        return entx_fail(b->db, ENT_INVALID, "%s", entx_why());
+    return ent_scan_resolve_ids(b->db, m, s);
+}
+
+/* A basket stays open from sale to sale (the store server keeps a counter's
+ * for good), so it must not keep scanner settings changed since it opened:
+ * the scale's weight codes of in-store layouts set later were "no commodity
+ * has this code" until a restart. Only a code that failed pays for reading
+ * the settings again; it is read once more when they changed. */
+static int scan_read_fresh(ent_basket *b, ent_scan *s, ent_scan_ids *m, const char *code)
+{
+    int rc = scan_read(b, s, m, code);
+    if (rc != ENT_INVALID && rc != ENT_NOTFOUND)
+        return rc;
+    char why[512];
+    ent_scan_config now;
+    snprintf(why, sizeof why, "%s", ent_errmsg(b->db));
+    if (ent_scan_config_load(b->db, &now) != ENT_OK || memcmp(&now, &b->scan_cfg, sizeof now) == 0)
+        return entx_fail(b->db, rc, "%s", why);
+    b->scan_cfg = now;
+    return scan_read(b, s, m, code);
+}
+
 int ent_basket_scan(ent_basket *b, size_t *line_out, const char *code, int64_t qty)
 {
     ent_scan s;
@@ -302,11 +329,9 @@ int ent_basket_scan(ent_basket *b, size_t *line_out, const char *code, int64_t q
                         (long long)qty, ENT_SALE_MAX_PCS, ENT_SALE_MAX_MEASURE);
     if (b->n >= MAX_LINES)
         return entx_fail(b->db, ENT_INVALID, "a basket holds at most %d lines", MAX_LINES);
-    if (ent_scan_parse(&s, code, strlen(code), &b->scan_cfg) != ENT_OK)
-        return entx_fail(b->db, ENT_INVALID, "%s", entx_why());
     /* the lean resolve: ids only, a lot not on record or not agreeing
      * refused in its words (the line's product row is read below anyway) */
-    if ((rc = ent_scan_resolve_ids(b->db, &m, &s)) != ENT_OK)
+    if ((rc = scan_read_fresh(b, &s, &m, code)) != ENT_OK)
         goto done;
     if ((rc = new_line(b, &nl, &s, &m, qty)) != ENT_OK)
         goto done;

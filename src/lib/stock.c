@@ -477,21 +477,31 @@ static int insert_lot(ent_db *db, int64_t product_id, const ent_receive *r, cons
 }
 
 /* Receiving more of a known lot: everything given must agree with it. */
+static void cost_text(char *out, size_t len, int64_t minor, const char *currency)
+{
+    char amount[ENT_MONEY_TEXT_SIZE];
+    if (ent_money_format(amount, sizeof amount, minor, currency) < 0)
+        snprintf(amount, sizeof amount, "%lld", (long long)minor);
+    snprintf(out, len, "%s %s", amount, currency);
+}
+
 static int existing_lot_agrees(ent_db *db, const ent_lot *lot, const ent_receive *r, const struct resolved *v)
 {
-    char cost[32] = "", have_cost[32] = "";
+    char cost[ENT_MONEY_TEXT_SIZE + ENT_CURRENCY_SIZE] = "", have_cost[ENT_MONEY_TEXT_SIZE + ENT_CURRENCY_SIZE] = "";
     int rc;
+    /* as amounts with their currency (12.50 CNY): a clerk reads this message,
+     * and minor units (1250) read as a price a hundred times too high */
     if (r->unit_cost >= 0)
-        snprintf(cost, sizeof cost, "%lld", (long long)r->unit_cost);
+        cost_text(cost, sizeof cost, r->unit_cost, v->cost_currency);
     if (lot->unit_cost >= 0)
-        snprintf(have_cost, sizeof have_cost, "%lld", (long long)lot->unit_cost);
+        cost_text(have_cost, sizeof have_cost, lot->unit_cost, lot->cost_currency);
     if ((rc = lot_agrees(db, lot, "origin", lot->origin, v->origin)) == ENT_OK &&
         (rc = lot_agrees(db, lot, "declaration", lot->declaration, r->declaration)) == ENT_OK &&
         (rc = lot_agrees(db, lot, "import date", lot->import_date, r->import_date)) == ENT_OK &&
         (rc = lot_agrees(db, lot, "production date", lot->production_date, r->production_date)) == ENT_OK &&
         (rc = lot_agrees(db, lot, "expiry", lot->expiry, v->expiry)) == ENT_OK &&
         (rc = lot_agrees(db, lot, "supplier", lot->supplier, r->supplier)) == ENT_OK &&
-        (rc = lot_agrees(db, lot, "unit cost (minor units)", have_cost, cost)) == ENT_OK)
+        (rc = lot_agrees(db, lot, "unit cost", have_cost, cost)) == ENT_OK)
         rc = lot_agrees(db, lot, "cost currency", lot->cost_currency, r->unit_cost >= 0 ? v->cost_currency : NULL);
     return rc;
 }

@@ -220,7 +220,7 @@ static const char count_lines_sql[] =
     "       (SELECT COUNT(*) FROM stock_move m WHERE m.lot_id = c.lot_id AND m.location_id = sc.location_id "
     "        AND m.id > COALESCE(c.as_of_move_id, sc.last_move_id)), c.lot_id, c.product_id, "
     "       COALESCE((SELECT qty FROM stock_balance b WHERE b.lot_id = c.lot_id "
-    "                 AND b.location_id = sc.location_id), 0) "
+    "                 AND b.location_id = sc.location_id), 0), p.unit "
     "FROM stock_count_line c JOIN stock_count sc ON sc.id = c.count_id "
     "JOIN lot l ON l.id = c.lot_id JOIN product p ON p.id = c.product_id "
     "WHERE c.count_id = ? ORDER BY p.id, l.code";
@@ -234,6 +234,7 @@ static void fill_line(sqlite3_stmt *st, ent_count_line *ln)
     ln->counted = sqlite3_column_type(st, 4) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 4);
     ln->moves_since = sqlite3_column_int64(st, 5);
     ln->on_hand = sqlite3_column_int64(st, 8);
+    ln->unit = (const char *)sqlite3_column_text(st, 9);
     /* Both figures are inside the bounds (a count line at most 10^9, a
      * balance at most 10^10), so the difference cannot overflow. */
     ln->difference = ln->counted < 0 ? 0 : ln->counted - ln->expected;

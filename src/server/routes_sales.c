@@ -354,9 +354,41 @@ static json_t *sale_json(ent_db *db, const ent_sale *s, int columns)
 
 /* ---- the basket's operations (writer thread) ---------------------------- */
 
+/* A session's id is the rowid of its row, which a later login may reuse
+ * once the session ended: the user's name is checked too, so that the next
+ * cashier logging in never silently takes over a customer's basket (and
+ * sells it under the name of the one who opened it). */
 static int owns(const struct counter_basket *c, const ent_principal *who)
 {
-    return (who->session_id && who->session_id == c->session_id) || (who->token_id && who->token_id == c->token_id);
+    return (who->session_id && who->session_id == c->session_id && strcmp(who->user, c->owner) == 0) ||
+           (who->token_id && who->token_id == c->token_id);
+}
+
+/* The same user's basket opened by another session of theirs: the cashier
+ * logged out (or closed the browser) and logged in again at the same till;
+ * the new session takes it over. Before, the counter stayed locked to a
+ * session that no longer existed until a supervisor abandoned the customer's
+ * basket. A device token's basket stays the token's. */
+static int same_user_again(const struct counter_basket *c, const ent_principal *who, const char *user)
+{
+    return c->token_id == 0 && who->session_id != 0 && strcmp(c->owner, user) == 0;
+}
+
+/* An empty basket (no line, no payment) of another user's session: after a
+ * sale the basket stays open, so at a change of shift the next cashier found
+ * the till locked to the last one. Nothing is lost by starting afresh. */
+static int empty_left(const struct counter_basket *c, const ent_principal *who)
+{
+    return c->token_id == 0 && who->session_id != 0 && ent_basket_count(c->b) == 0 && c->npend == 0;
+}
+
+/* 409: the counter's basket is someone else's; facts {counter, cashier} so
+ * that a till can say who has it in its own language. */
+static void reply_in_use(struct reply *out, const struct counter_basket *c)
+{
+    reply_error(out, 409, "refused", NULL, "counter %s has a basket open by %s", c->counter, c->owner);
+    json_object_set_new(json_object_get(out->json, "error"), "facts",
+                        json_pack("{s:s, s:s}", "counter", c->counter, "cashier", c->owner));
 }
 
 static int op_open(ent_db *db, struct bop *op, struct job *job)
@@ -366,8 +398,26 @@ static int op_open(ent_db *db, struct bop *op, struct job *job)
         reply_json(&job->reply, 200, basket_json(c));
         return 0;
     }
+    if (c && same_user_again(c, &op->who, job->user)) {
+        int64_t was = c->session_id;
+        c->session_id = op->who.session_id;
+        if (basket_keep(db, c, &job->reply) == 0)
+            reply_json(&job->reply, 200, basket_json(c));
+        else
+            c->session_id = was;
+        return 0;
+    }
+    if (c && empty_left(c, &op->who)) {
+        int rc = ent_basket_forget(db, c->counter);
+        if (rc != ENT_OK) {
+            reply_ent(&job->reply, db, rc);
+            return 0;
+        }
+        basket_drop(c);
+        c = NULL;
+    }
     if (c) {
-        reply_error(&job->reply, 409, "refused", NULL, "counter %s has a basket open by %s", c->counter, c->owner);
+        reply_in_use(&job->reply, c);
         return 0;
     }
     if (nbaskets >= BASKETS_MAX) {
@@ -617,7 +667,7 @@ static int op_basket(ent_db *db, ent_journal *j, struct bop *op, struct job *job
         return 0;
     }
     if (!owns(c, &op->who) && !(op->kind == OP_ABANDON && ent_role_may(op->who.role, ENT_RIGHT_APPROVE))) {
-        reply_error(&job->reply, 409, "refused", NULL, "counter %s has a basket open by %s", c->counter, c->owner);
+        reply_in_use(&job->reply, c);
         return 0;
     }
     switch (op->kind) {

@@ -76,6 +76,7 @@ static int add_line(const ent_count_line *l, void *ud)
     json_object_set_new(o, "difference", json_integer(l->difference));
     json_object_set_new(o, "moves_since", json_integer(l->moves_since));
     json_object_set_new(o, "on_hand", json_integer(l->on_hand));
+    json_object_set_new(o, "unit", xjstr(l->unit));
     json_array_append_new(ud, o);
     return 0;
 }

@@ -44,6 +44,10 @@ expect 2 "bad.label:2: text: unknown option" -- label print --template ./bad.lab
 [ ! -e x.pdf ] && ok || fail "a template error still wrote x.pdf"
 expect 0 "ok" -- label check "$LABELS/shelf-60x40.label" "$LABELS/a4-l7160.sheet"
 expect 2 "no-such.label: no such file" -- label print --template no-such 6901234567892 --out x.pdf
+# a template's name mistyped says it is the name, and where to see the names
+expect 2 "no label template named 'shelf-60x4' (" -- label print --template shelf-60x4 6901234567892 --out x.pdf
+expect 2 "; \`entrepot label templates\` lists them" -- label print --template shelf-60x4 6901234567892 --out x.pdf
+expect 2 "no sheet named 'a4' (" -- label print --template shelf-60x40 --sheet a4 6901234567892 --out x.pdf
 
 # ---- shelf labels on an A4 sheet: every EAN-13 decodes -------------------
 expect 0 "wrote 4 labels on 1 page to shelf.pdf" -- label print --template shelf-60x40 --sheet a4-l7160 \

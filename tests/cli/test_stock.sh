@@ -277,4 +277,12 @@ expect 1 "summary drift: " -- --db "$WORK/old.db" check
 sqlite3 "$WORK/copy.db" "PRAGMA user_version = 99"
 expect 3 "newer than this entrepot" -- --db "$WORK/copy.db" stock levels
 
+
+# Goods kept in grams say so when received: 5 of a cheese is 5 g, not 5 kg.
+W=(--db "$WORK/weighed.db")
+expect 0 "created" -- "${W[@]}" init --store SH09 --name 称重
+expect 0 "added location S1" -- "${W[@]}" location add S1 --kind shelf
+expect 0 "added" -- "${W[@]}" product add --sku CHEESE --name-zh 帕尔马干酪 --unit g --price 180.00 --tax-rate 13
+expect 0 "received CHEESE x5 g lot P1 into S1" -- "${W[@]}" stock receive --product CHEESE --qty 5 --lot P1 --origin IT --location S1
+expect 0 "received CHEESE x5000 g lot P1 into S1" -- "${W[@]}" stock receive --product CHEESE --qty 5000 --lot P1 --origin IT --location S1
 finish

@@ -156,6 +156,10 @@ def err_field(body):
     return body.get("error", {}).get("field") if isinstance(body, dict) else None
 
 
+def err_facts(body):
+    return (body.get("error", {}).get("facts") or {}) if isinstance(body, dict) else {}
+
+
 def make_tokens(srv=None):
     """A user per role (named after it, password PASSWORD) and an API token
     for each, made with the CLI. Cheap scrypt for the tests (the setting the

@@ -4,7 +4,9 @@ discount are put in baskets at two counters (a jar of Nutella sold as 罐), the 
 SIGKILL, and a new server has both baskets as they were; the first pays,
 the second is abandoned (its rows go), the owner rule still holds, the
 read-back lines keep their selling unit (the receipt says 2罐), and
-`entrepot check` is clean after."""
+`entrepot check` is clean after. Sessions at a till: the same cashier
+logging in again gets the basket back, another user is refused a customer's
+basket (who has it in error.facts) but takes over an empty one."""
 import os
 import signal
 import sys
@@ -98,6 +100,68 @@ st, _, b = req("GET", B1)
 check(st == 200 and b["lines"] == [], f"C1 is empty after the sale: {st} {b}")
 st, _, b = req("POST", B2, {}, token=SUP)
 check(st == 201, f"C2 is free for anyone: {st} {b}")
+
+
+# ---- a till through the web app's sessions: log out and in again, a change of shift
+def login(name):
+    st, h, b = srv.req("POST", "/api/v1/login", {"name": name, "password": L.PASSWORD, "device": "收银台 3"})
+    check(st == 200, f"login {name}: {st} {b}")
+    return {"cookie": h.get("set-cookie", "").split(";")[0], "csrf": b.get("csrf")}
+
+
+def sreq(method, path, body, s):
+    return srv.req(method, path, body, cookie=s["cookie"], csrf=s["csrf"])
+
+
+B3 = "/api/v1/counters/C3/basket"
+first = login(CASHNAME)
+st, _, b = sreq("POST", B3, {}, first)
+st, _, b = sreq("POST", B3 + "/lines", {"code": L.NUTELLA}, first)
+check(st == 201 and len(b["lines"]) == 1, f"a customer's jar at C3: {st} {b}")
+sup = login(SUPNAME)  # someone logs in elsewhere meanwhile: the new session's id is not the ended one's
+st, _, b = sreq("POST", "/api/v1/logout", {}, first)
+check(st in (200, 204), f"the cashier logs out: {st} {b}")
+again = login(CASHNAME)
+st, _, b = sreq("POST", B3, {}, again)  # before: 409, the till locked to the ended session
+check(st == 200 and [(l["code"][-13:], l["qty"]) for l in b["lines"]] == [(L.NUTELLA, 1)] and b["cashier"] == CASHNAME,
+      f"the same cashier, logged in again, gets the basket back: {st} {b}")
+check(L.query("SELECT session_id FROM basket WHERE counter = 'C3'")
+      == L.query("SELECT max(id) FROM user_session"), "the basket is kept as the new session's")
+kept = L.dump()
+st, _, b = sreq("POST", B3, {}, sup)
+check(st == 409 and L.err_facts(b) == {"counter": "C3", "cashier": CASHNAME} and L.dump() == kept,
+      f"a customer's basket is not another user's: who has it is in the facts, nothing written: {st} {b}")
+st, _, b = sreq("POST", B3 + "/lines", {"code": L.PEN}, sup)
+check(st == 409 and L.err_facts(b).get("cashier") == CASHNAME, f"nor its scans: {st} {b}")
+st, _, b = sreq("POST", B3 + "/pay", {"payments": [{"method": "cash"}]}, again)
+check(st == 201, f"the customer pays: {st} {b}")
+st, _, b = sreq("POST", B3, {}, sup)  # before: 409, until someone abandoned it
+check(st == 201 and b["cashier"] == SUPNAME and b["lines"] == [],
+      f"an empty basket left open after a sale goes to the next user at the till: {st} {b}")
+check(L.query("SELECT cashier FROM basket WHERE counter = 'C3'") == [(SUPNAME,)], "kept as the new user's")
+st, _, b = sreq("POST", B3 + "/lines", {"code": L.NUTELLA}, sup)
+st, _, sale = sreq("POST", B3 + "/pay", {"payments": [{"method": "cash"}]}, sup)
+check(st == 201 and L.query("SELECT cashier FROM sale WHERE uuid = ?", sale["uuid"]) == [(SUPNAME,)],
+      f"its sale is the new user's: {st} {sale}")
+st, _, b = sreq("POST", B3, {}, again)
+check(st == 201 and b["cashier"] == CASHNAME, f"and back at the next shift: {st} {b}")
+st, _, b = sreq("POST", B1, {}, sup)
+check(st == 409, f"an empty basket of a device token stays the token's: {st} {b}")
+# a session's id is its row's, which the next login reuses once the newest session ended
+B4 = "/api/v1/counters/C4/basket"
+x = login(CASHNAME)
+st, _, b = sreq("POST", B4, {}, x)
+st, _, b = sreq("POST", B4 + "/lines", {"code": L.NUTELLA}, x)
+was = L.query("SELECT session_id FROM basket WHERE counter = 'C4'")
+sreq("POST", "/api/v1/logout", {}, x)
+y = login(SUPNAME)
+check(L.query("SELECT max(id) FROM user_session") == was, "the supervisor's new session has the ended one's id")
+kept = L.dump()
+st, _, b = sreq("POST", B4, {}, y)  # before: 200, the cashier's customer silently the supervisor's
+check(st == 409 and L.err_facts(b).get("cashier") == CASHNAME and L.dump() == kept,
+      f"a reused session id does not take over another user's basket: {st} {b}")
+st, _, b = sreq("POST", B4 + "/pay", {"payments": [{"method": "cash"}]}, y)
+check(st == 409 and L.dump() == kept, f"nor pay it under the cashier's name: {st} {b}")
 check(srv.stop() == 0, "SIGTERM exits 0")
 p = L.cli("check", ok=False)
 check(p.returncode == 0, f"entrepot check is clean: {p.stdout} {p.stderr}")

@@ -995,6 +995,45 @@ static void instore(char out[14], const char *prefix_item, const char *value)
     out[13] = '\0';
 }
 
+/* A basket opened before the store set its in-store layouts (the server's
+ * counter keeps its basket from sale to sale) reads the scale's label once
+ * they are set, and a FNC1 substitute set later too; an unknown code is
+ * still refused in its words, the settings unchanged. */
+static void settings_changed_while_open(void **state)
+{
+    ent_db *db = *state;
+    ent_scan_config cfg;
+    ent_scan s;
+    char w[14], wg[15];
+    ent_basket *b = NULL;
+    assert_int_equal(ent_basket_new(db, &b, "C1", "王芳", "S1"), ENT_OK);
+    ent_scan_config_init(&cfg);
+    assert_int_equal(ent_scan_config_add_layout(&cfg, "21IIIIIWW.WWWC"), ENT_OK);
+    instore(w, "2100042", "00523");
+    assert_int_equal(ent_scan_parse(&s, w, 13, &cfg), ENT_OK);
+    memcpy(wg, s.item_gtin, 15);
+    ent_product_fields f = {.gtin = wg, .name_zh = "开心果", .unit = "g", .price = "59.80", .tax_rate = "9"};
+    assert_int_equal(ent_product_add(db, &f), ENT_OK);
+    ent_receive r1 = {.product = f.gtin, .qty = 5000, .lot = "W1", .origin = "US", .location = "S1", .unit_cost = -1};
+    assert_int_equal(ent_stock_receive(db, NULL, &r1), ENT_OK);
+    char unknown[64];
+    snprintf(unknown, sizeof unknown, "no commodity has the code '0%s'", w); /* read whole, as a GTIN */
+    EXPECT_ROW(0, db, ent_basket_scan(b, NULL, w, 0), ENT_NOTFOUND, unknown);
+    assert_int_equal(ent_scan_config_set_fnc1(&cfg, '~'), ENT_OK);
+    assert_int_equal(ent_scan_config_save(db, &cfg), ENT_OK); /* the manager sets them; the basket stays open */
+    if (ent_basket_scan(b, NULL, w, 0) != ENT_OK)
+        fail_msg("%s", ent_errmsg(db));
+    assert_int_equal(ent_basket_count(b), 1);
+    assert_int_equal(ent_basket_line_at(b, 1)->qty, 523);
+    assert_int_equal(ent_basket_line_at(b, 1)->amount, 3128);
+    if (ent_basket_scan(b, NULL, "~0104006381333931~10P1", 1) != ENT_OK)
+        fail_msg("%s", ent_errmsg(db));
+    assert_int_equal(ent_basket_count(b), 2);
+    EXPECT_ROW(1, db, ent_basket_scan(b, NULL, "12345670", 1), ENT_NOTFOUND, "no commodity has the code '00000012345670'");
+    assert_int_equal(ent_basket_count(b), 2);
+    ent_basket_free(b);
+}
+
 static void weighed_goods(void **state)
 {
     ent_db *db = *state;
@@ -1218,6 +1257,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(report_returns, setup, teardown),
         cmocka_unit_test_setup_teardown(migration_8, setup, teardown),
         cmocka_unit_test_setup_teardown(weighed_goods, setup, teardown),
+        cmocka_unit_test_setup_teardown(settings_changed_while_open, setup, teardown),
         cmocka_unit_test_setup_teardown(receipts, setup, teardown),
         cmocka_unit_test_setup_teardown(eight_counters, setup, teardown),
     };

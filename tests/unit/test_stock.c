@@ -188,6 +188,12 @@ static void receive_rows(void **state)
     r.expiry = "2027-07-31";
     assert_int_equal(ent_stock_receive(db, NULL, &r), ENT_INVALID);
     assert_string_equal(ent_errmsg(db), "lot L2406A already exists with expiry 2027-06-30, not 2027-07-31");
+    /* Another cost for the lot: amounts as the clerk typed them, with their
+     * currency (it said "unit cost (minor units) 2130, not 1250") */
+    r = good();
+    r.unit_cost = 1250;
+    assert_int_equal(ent_stock_receive(db, NULL, &r), ENT_INVALID);
+    assert_string_equal(ent_errmsg(db), "lot L2406A already exists with unit cost 21.30 CNY, not 12.50 CNY");
     /* The same product from another country is another lot. */
     r = good();
     r.lot = "FR-77";

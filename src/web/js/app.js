@@ -81,8 +81,10 @@ function loginPage() {
       const me = await api("POST", "login", { name: name.value, password: pw.value });
       state.me = me;
       state.csrf = me.csrf;
-      location.hash = "#/" + allowed()[0].id;
-      route();
+      // a new hash routes by itself (hashchange): routing here too drew the first page twice
+      const first = "#/" + allowed()[0].id;
+      if (location.hash === first) route();
+      else location.hash = first;
     } catch (e) {
       notice(msg, "bad", `${t("login.failed")}: ${said(e)}`);
       pw.select();
@@ -102,8 +104,12 @@ async function route() {
     return;
   }
   const parts = location.hash.replace(/^#\//, "").split("/").slice(1).map(decodeURIComponent);
-  view.replaceChildren();
-  await page.show(view, parts);
+  // Each page is drawn into a box of its own: a page still waiting for the
+  // server when another was asked for (two taps in a row) draws into its box
+  // off the screen, instead of beside the new one.
+  const box = el("div.page");
+  view.replaceChildren(box);
+  await page.show(box, parts);
 }
 
 async function start() {

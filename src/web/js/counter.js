@@ -191,7 +191,9 @@ export async function counterPage(view) {
   }
   function refused(e, ctx, vars) {
     const r = refusal(e, ctx, vars);
-    say("bad", `${t("counter.refused")}${state.lang === "zh" ? "：" : ": "}${r.text}`, r.detail);
+    // the bare word for a refusal needs no lead of the same word ("Refused: Refused")
+    const lead = r.text === t("counter.refused") ? "" : `${t("counter.refused")}${state.lang === "zh" ? "：" : ": "}`;
+    say("bad", `${lead}${r.text}`, r.detail);
     beep();
   }
 
@@ -209,11 +211,14 @@ export async function counterPage(view) {
         l.discount > 0
           ? el("span.note.disc-note", {}, `${t("counter.discount")} −${money(l.discount, cur)} · ${l.discount_reason || ""}`) : null,
         l.approved_by ? el("span.note.approved", {}, `${t("counter.approved_by")} ${l.approved_by}`) : null),
-      el("div.qty", {},
+      // a weighed line's quantity is the scale label's: no − and + that the
+      // server refuses, and no field too narrow for "0.523 kg" (it is beside)
+      l.unit === "pcs" ? el("div.qty", {},
         el("button.icon", { type: "button", "aria-label": t("counter.minus"), onclick: () => setQty(i, l.qty - 1) }, "−"),
-        el("input.qtyin", { value: l.unit === "pcs" ? l.qty : qtyText(l), inputmode: "numeric", "aria-label": t("counter.qty"),
-          readonly: l.unit !== "pcs" ? true : null, onchange: (e) => setQty(i, Number(e.target.value)) }),
-        el("button.icon", { type: "button", "aria-label": t("counter.plus"), onclick: () => setQty(i, l.qty + 1) }, "+")),
+        el("input.qtyin", { value: l.qty, inputmode: "numeric", "aria-label": t("counter.qty"),
+          onchange: (e) => setQty(i, Number(e.target.value)) }),
+        el("button.icon", { type: "button", "aria-label": t("counter.plus"), onclick: () => setQty(i, l.qty + 1) }, "+"))
+        : el("div.qty", {}),
       el("span.each", {}, `${l.unit !== "pcs" ? qtyText(l) + " " : sellUnit(l) ? sellUnit(l) + " " : ""}× ${priceText(l, cur)}`),
       el("strong.amount", {}, money(l.amount, cur)),
       el("div.acts", {},
@@ -353,10 +358,18 @@ export async function counterPage(view) {
   }
 
   async function clear() {
-    try { await api("DELETE", pathOf("")); } catch (e) { /* gone already */ }
+    try {
+      await api("DELETE", pathOf(""));
+    } catch (e) {
+      if (e.code !== "not_found") { // gone already is cleared; another's basket is not
+        refused(e, "clear", { counter: counterId });
+        scan.focus();
+        return;
+      }
+    }
     sel = 0;
     await open();
-    say("good", t("counter.cleared"));
+    if (basket) say("good", t("counter.cleared"));
     scan.focus();
   }
 

@@ -1,6 +1,7 @@
 // 盘点 counts on a handheld: start a count for a location, scan and enter
 // the counted quantities (Enter records the line), see the differences, post.
 import { t, api, el, field, table, notice, said } from "./core.js";
+import { qtyText, unitWord } from "./names.js";
 
 async function listView(view) {
   const msg = el("p.notice", { id: "counts-msg", hidden: true, role: "alert" });
@@ -38,12 +39,14 @@ async function countView(view, id) {
     lines = (await api("GET", `counts/${encodeURIComponent(id)}`)).lines;
     body.replaceChildren(table([t("counter.item"), t("stock.lot"), t("counts.expected"), t("counts.counted"), t("counts.diff")],
       lines.map((l, i) => {
-        const inp = el("input.qtyin", { value: l.counted ?? "", inputmode: "numeric", "data-i": i,
-          "aria-label": `${t("counts.counted")} ${l.name || l.gtin}` });
+        // every figure with its unit: a weighed cheese is counted in grams, not kg
+        const inp = el("input.qtyin", { value: l.counted ?? "", inputmode: "numeric", "data-i": i, placeholder: unitWord(l.unit),
+          "aria-label": `${t("counts.counted")} (${unitWord(l.unit)}) ${l.name || l.gtin}` });
         inp.addEventListener("keydown", (e) => { if (e.key === "Enter") { e.preventDefault(); record(i, inp.value); } });
         return el(`tr${l.counted !== null && l.difference !== 0 ? ".bad" : ""}`, { "data-gtin": l.gtin, "data-lot": l.lot || "" },
-          el("td", {}, l.name || l.gtin), el("td", {}, l.lot || ""), el("td.num", {}, l.expected), el("td", {}, inp),
-          el("td.num", {}, l.counted === null ? "" : (l.difference > 0 ? "+" : "") + l.difference));
+          el("td", {}, l.name || l.gtin), el("td", {}, l.lot || ""), el("td.num", {}, qtyText(l.expected, l.unit)),
+          el("td", {}, inp),
+          el("td.num", {}, l.counted === null ? "" : qtyText((l.difference > 0 ? "+" : "") + l.difference, l.unit)));
       })));
     if (focusGtin !== undefined) {
       const i = lines.findIndex((l) => l.gtin === focusGtin && (l.lot || "") === (focusLot || ""));
@@ -53,12 +56,12 @@ async function countView(view, id) {
   }
   async function record(i, value) {
     const l = lines[i];
-    if (!/^\d+$/.test(value.trim())) { notice(msg, "bad", `${t("counts.counted")}: ${value}`); return; }
+    if (!/^\d+$/.test(value.trim())) { notice(msg, "bad", `${t("receive.bad_qty")}: ${value}`); return; }
     try {
       const b = { product: l.gtin, counted: Number(value) };
       if (l.lot) b.lot = l.lot;
       await api("POST", `counts/record/${encodeURIComponent(id)}`, b);
-      notice(msg, "good", `${l.name || l.gtin}: ${value}`);
+      notice(msg, "good", `${l.name || l.gtin}: ${qtyText(value.trim(), l.unit)}`);
       await load(l.gtin, l.lot);
     } catch (e) {
       notice(msg, "bad", said(e));

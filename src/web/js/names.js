@@ -38,6 +38,19 @@ export function qtyText(n, unit) {
   return `${n} ${unitWord(unit)}`;
 }
 
+// The origin a clerk typed: a two-letter code (jp is JP) or a country's name
+// in either language (China, 中国); "" when empty, null when neither. The
+// field used to keep two characters of whatever was typed, so "China" went
+// in as CH (Switzerland) and "Austria" as AU (Australia), with no word said.
+export function originCode(text) {
+  const s = text.trim();
+  if (!s) return "";
+  if (/^[A-Za-z]{2}$/.test(s)) return s.toUpperCase();
+  const low = s.toLowerCase();
+  const c = countryOptions().find((x) => x.name_en.toLowerCase() === low || x.name_zh === s);
+  return c ? c.code : null;
+}
+
 export function countryOptions() {
   return countries ? [...countries.values()] : [];
 }

@@ -5,6 +5,7 @@
 // Money goes to the API as the text typed ("24.00"): the server parses it in
 // the order's or the store's currency and names what is wrong.
 import { t, api, el, field, table, notice, said } from "./core.js";
+import { loadCountries, originCode } from "./names.js";
 
 const STATUSES = ["draft", "sent", "partial", "received", "cancelled"];
 
@@ -293,12 +294,13 @@ function chargeSum(l) {
 // ---- receiving against an order (the stock clerk) ---------------------------------------
 
 export async function buyReceivePage(view) {
+  await loadCountries(); // an origin may be typed by name
   const msg = el("p.notice", { id: "po-msg", hidden: true, role: "alert" });
   const pick = el("select", { id: "po-order" });
   const lines = el("div", { id: "po-lines" });
   const inp = (id, attrs) => input("po-" + id, attrs);
   const f = { product: inp("product", { required: true }), qty: inp("qty", { inputmode: "numeric", required: true }),
-    lot: inp("lot"), origin: inp("origin", { maxlength: 2, autocapitalize: "characters" }), declaration: inp("declaration"),
+    lot: inp("lot"), origin: inp("origin", { autocapitalize: "characters" }), declaration: inp("declaration"),
     expiry: inp("expiry", { type: "date" }), location: inp("location", { required: true }) };
   const over = el("input", { id: "po-over", type: "checkbox" });
   const form = el("form.card.grid", { id: "po-form" }, el("h2.span", {}, t("buy.receive_line")),
@@ -330,9 +332,11 @@ export async function buyReceivePage(view) {
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     if (!pick.value) { notice(msg, "bad", t("buy.pick_order")); return pick.focus(); }
-    if (!/^\d+$/.test(f.qty.value.trim())) { notice(msg, "bad", `${t("receive.qty")}: ${f.qty.value}`); return f.qty.focus(); }
+    if (!/^\d+$/.test(f.qty.value.trim())) { notice(msg, "bad", `${t("receive.bad_qty")}: ${f.qty.value}`); return f.qty.focus(); }
     const b = filled(f, ["qty"]);
-    if (b.origin) b.origin = b.origin.toUpperCase();
+    const origin = originCode(f.origin.value);
+    if (origin === null) { notice(msg, "bad", `${t("receive.bad_origin")}: ${f.origin.value}`); return f.origin.focus(); }
+    if (origin) b.origin = origin;
     b.order = pick.value;
     if (over.checked) b.over = true;
     try {

@@ -2,8 +2,10 @@
 // declaration, dates, cost and location; each receipt is one write.
 import { t, api, el, field, parseMoney, notice, table, may, said } from "./core.js";
 import { offerLabels } from "./labels.js";
+import { loadCountries, originCode, unitWord } from "./names.js";
 
 const done = [];
+const qtyText = (r) => (r.unit ? `${r[1]} ${unitWord(r.unit)}` : String(r[1]));
 
 export async function receivePage(view) {
   const inp = (id, attrs) => el("input", { id: "rcv-" + id, autocomplete: "off", ...attrs });
@@ -11,7 +13,7 @@ export async function receivePage(view) {
     product: inp("product", { required: true }),
     qty: inp("qty", { inputmode: "numeric", required: true }),
     lot: inp("lot"),
-    origin: inp("origin", { maxlength: 2, autocapitalize: "characters" }),
+    origin: inp("origin", { autocapitalize: "characters" }),
     declaration: inp("declaration"),
     expiry: inp("expiry", { type: "date" }),
     production_date: inp("production", { type: "date" }),
@@ -19,11 +21,31 @@ export async function receivePage(view) {
     supplier: inp("supplier"),
     location: inp("location", { required: true }),
   };
+  await loadCountries(); // an origin may be typed by name
+  // The quantity is in the commodity's base unit (pieces, grams, millilitres):
+  // its label names the unit once the code is known, so that 5 kg of cheese
+  // is not received as 5 g.
+  const qtyField = field(t("receive.qty"), f.qty);
+  const qtyLabel = qtyField.firstChild;
+  let unit = "";
+  async function lookUp() {
+    const code = f.product.value.trim();
+    unit = "";
+    qtyLabel.textContent = t("receive.qty");
+    if (!code) return;
+    try {
+      const p = await api("GET", `products/${encodeURIComponent(code)}`);
+      if (f.product.value.trim() !== code) return;
+      unit = p.unit;
+      qtyLabel.textContent = `${t("receive.qty")} (${unitWord(p.unit)}) · ${p.name_zh || p.name_en || ""}`;
+    } catch (e) { /* an unknown code is refused, named, when received */ }
+  }
+  f.product.addEventListener("change", lookUp);
   const msg = el("p.notice", { id: "rcv-msg", hidden: true, role: "alert" });
   const log = el("div", { id: "rcv-log" });
   const form = el("form.card.grid", { id: "rcv-form" },
     el("h1.span", {}, t("receive.title")),
-    field(t("receive.product"), f.product), field(t("receive.qty"), f.qty),
+    field(t("receive.product"), f.product), qtyField,
     field(t("receive.lot"), f.lot), field(t("receive.origin"), f.origin),
     field(t("receive.declaration"), f.declaration), field(t("receive.expiry"), f.expiry),
     field(t("receive.production"), f.production_date), field(t("receive.cost"), f.unit_cost),
@@ -34,9 +56,11 @@ export async function receivePage(view) {
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     const body = { product: f.product.value.trim(), qty: Number(f.qty.value), location: f.location.value.trim() };
-    if (!/^\d+$/.test(f.qty.value.trim())) { notice(msg, "bad", `${t("receive.qty")}: ${f.qty.value}`); return f.qty.focus(); }
+    if (!/^\d+$/.test(f.qty.value.trim())) { notice(msg, "bad", `${t("receive.bad_qty")}: ${f.qty.value}`); return f.qty.focus(); }
     for (const k of ["lot", "declaration", "expiry", "production_date", "supplier"]) if (f[k].value.trim()) body[k] = f[k].value.trim();
-    if (f.origin.value.trim()) body.origin = f.origin.value.trim().toUpperCase();
+    const origin = originCode(f.origin.value);
+    if (origin === null) { notice(msg, "bad", `${t("receive.bad_origin")}: ${f.origin.value}`); return f.origin.focus(); }
+    if (origin) body.origin = origin;
     if (f.unit_cost.value.trim()) {
       const c = parseMoney(f.unit_cost.value);
       if (c === null) { notice(msg, "bad", t("counter.bad_amount")); return f.unit_cost.focus(); }
@@ -45,9 +69,12 @@ export async function receivePage(view) {
     }
     try {
       await api("POST", "stock/receive", body);
-      done.unshift([body.product, body.qty, body.lot || "", body.origin || "", body.expiry || "", body.location]);
-      notice(msg, "good", `${t("receive.done")}: ${body.product} × ${body.qty}`);
+      const row = [body.product, body.qty, body.lot || "", body.origin || "", body.expiry || "", body.location];
+      row.unit = unit;
+      done.unshift(row);
+      notice(msg, "good", `${t("receive.done")}: ${body.product} × ${qtyText(row)}`);
       for (const k of ["product", "qty", "lot", "expiry", "production_date", "declaration"]) f[k].value = "";
+      lookUp();
       drawLog();
       f.product.focus();
     } catch (err) {
@@ -69,7 +96,7 @@ export async function receivePage(view) {
         t("receive.queue_labels")) : null;
     log.replaceChildren(done.length ? el("section.card", {}, el("div.row.between", {}, el("h2", {}, t("receive.log")), labels),
       table([t("receive.product"), t("receive.qty"), t("receive.lot"), t("stock.origin"), t("stock.expiry"), t("stock.location")],
-        done.map((r) => el("tr", {}, r.map((c) => el("td", {}, c)))))) : "");
+        done.map((r) => el("tr", {}, r.map((c, i) => el("td", {}, i === 1 ? qtyText(r) : c)))))) : "");
   }
   async function queue(rows) {
     // each commodity once per shelf it was put on (the shelf label names the origins lying there)

@@ -5,15 +5,36 @@ import { t, api, el, svg, csvDownload, money } from "./core.js";
 import { loadCountries, countryName } from "./names.js";
 
 // Horizontal bars: one row per label, the value written at the bar's end.
+// The labels' room is that of the longest one, within bounds (English
+// country names are long: "Korea, Republic of" was cut at the chart's left
+// edge in a room made for 意大利); a label longer than the most is shortened
+// with "…", its whole text in its title.
+const LABEL_EM = (c) => (c.codePointAt(0) >= 0x2e80 ? 14 : 8.4); // 14px bold: a CJK character, a Latin one
+function labelWidth(text) {
+  return [...String(text)].reduce((w, c) => w + LABEL_EM(c), 0);
+}
+function fitLabel(text, room) {
+  if (labelWidth(text) <= room) return text;
+  let out = "";
+  for (const c of String(text)) {
+    if (labelWidth(out + c + "…") > room) break;
+    out += c;
+  }
+  return out + "…";
+}
+
 export function barChart(rows, id) {
   const narrow = window.innerWidth < 600; // fewer units across: the text stays readable on a phone
-  const rowH = 30, left = narrow ? 84 : 120, width = narrow ? 330 : 600, max = Math.max(1, ...rows.map((r) => r.value));
+  const rowH = 30, width = narrow ? 330 : 600, max = Math.max(1, ...rows.map((r) => r.value));
+  const least = narrow ? 84 : 120, most = narrow ? 140 : 230;
+  const left = Math.min(most, Math.max(least, 12 + Math.max(0, ...rows.map((r) => labelWidth(r.label)))));
   const h = rows.length * rowH + 10;
   const s = svg("svg", { viewBox: `0 0 ${width} ${h}`, class: "chart", id, role: "img" });
   rows.forEach((r, i) => {
     const y = 5 + i * rowH, w = Math.max(2, Math.round((width - left - (narrow ? 80 : 110)) * r.value / max));
+    const shown = fitLabel(r.label, left - 12);
     s.append(svg("text", { x: left - 8, y: y + 19, "text-anchor": "end", class: "lbl", "data-key": r.key || r.label },
-      r.label),
+      shown === r.label ? r.label : [svg("title", {}, r.label), shown]),
       svg("rect", { x: left, y: y + 4, width: w, height: rowH - 10, rx: 3, class: "bar" }),
       svg("text", { x: left + w + 6, y: y + 19, class: "val" }, r.text || String(r.value)));
   });
