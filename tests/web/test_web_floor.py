@@ -44,6 +44,9 @@ L.cli("product", "add", "--gtin", WINE, "--name-zh", "波尔多红葡萄酒", "-
       "--price", "128.00", "--tax-rate", "13", "--sell-unit", "瓶")
 L.cli("product", "add", "--gtin", CHEESE, "--name-zh", "帕尔马干酪", "--name-en", "Parmigiano",
       "--unit", "g", "--price", "59.80", "--tax-rate", "13")
+OIL = "8001234567897"  # priced in euros: its lots' cost is in euros too
+L.cli("product", "add", "--gtin", OIL, "--name-zh", "特级初榨橄榄油", "--name-en", "Olive oil",
+      "--price", "9.90", "--currency", "EUR", "--tax-rate", "13")
 L.cli("stock", "receive", "--product", WINE, "--qty", "24", "--lot", "W1", "--origin", "FR", "--location", "S1")
 L.cli("stock", "receive", "--product", CHEESE, "--qty", "5000", "--lot", "P1", "--origin", "IT", "--location", "S2")
 for lot, origin in (("K1", "KR"), ("U1", "US"), ("T1", "TW")):  # long English names on the report's chart
@@ -188,6 +191,11 @@ try:
     receive(CHEESE, "2000", "P2", "it", "S2")
     check(text_in("#rcv-msg", "× 2000 g"), "received in grams, said so")
     check(L.query("SELECT origin FROM lot WHERE code = 'P2'") == [("IT",)], "a code in lower case is the code")
+    by("#rcv-cost").send_keys("4.20")
+    receive(OIL, "12", "O1", "IT", "S1")
+    check(text_in("#rcv-msg", "Received: " + OIL), f"the oil received: {msg('#rcv-msg')!r}")
+    check(L.query("SELECT unit_cost, cost_currency FROM lot WHERE code = 'O1'") == [(420, "EUR")],
+          f"a cost typed for goods priced in euros is in euros: {L.query('SELECT unit_cost, cost_currency FROM lot WHERE code = ' + chr(39) + 'O1' + chr(39))}")
 
     # ---- a count: every quantity with its unit
     drv.get(BASE + "#/counts")

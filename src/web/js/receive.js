@@ -64,8 +64,7 @@ export async function receivePage(view) {
     if (f.unit_cost.value.trim()) {
       const c = parseMoney(f.unit_cost.value);
       if (c === null) { notice(msg, "bad", t("counter.bad_amount")); return f.unit_cost.focus(); }
-      body.unit_cost = c;
-      body.cost_currency = "CNY";
+      body.unit_cost = c; // in the commodity's own currency (the server's default)
     }
     try {
       await api("POST", "stock/receive", body);
