@@ -340,34 +340,26 @@ done:
  *  - without its memory statistics SQLite takes no global mutex on every
  *    allocation and free, of which the writer makes hundreds a sale; nothing
  *    in the server reads them;
- *  - a savepoint's sub-journal stays in memory up to SUBJOURNAL_SPILL
- *    (SQLite's default is 64 KiB, then a temporary file), held in one
- *    piece: the writer opens its connection with ENT_OPEN_SUBJOURNAL (db.h,
- *    ent_db_group_begin);
+ *  - a savepoint's sub-journal stays in memory up to 1 MiB (SQLite's default
+ *    is 64 KiB, then a temporary file), held in one piece: the writer opens
+ *    its connection with ENT_OPEN_SUBJOURNAL (db.h, ent_db_group_begin); a
+ *    larger journal is copied into a file in one write, which SQLite's Unix
+ *    layer cannot make: every file is opened through vfs_split.c (made the
+ *    default last, as registering a VFS starts SQLite);
  *  - the C library gives the free top of a thread's heap back to the system
  *    only past 8 MiB, and serves blocks up to 4 MiB from the heap: at its
  *    defaults (128 KiB) the writer's heap shrank after most statements and
  *    grew again at the next, each time faulting in fresh zeroed pages (5 %
- *    of its time a sale in `perf`), and each sub-journal of a megabyte
- *    would be a mapping of its own.
+ *    of its time a sale in `perf`), and each 1 MiB sub-journal would be a
+ *    mapping of its own.
  * Returns whether SQLite took them (it refuses once it has started; the
  * server is then only slower: its writer keeps temp_store = MEMORY). */
-/* Below 128 KiB: a journal that outgrows its piece is copied into a file
- * in one write of the whole piece, and SQLite's Unix file layer writes at
- * most 128 KiB - 1 bytes a call (seekAndWriteFd masks the length with
- * 0x1ffff), so a larger piece came out short and SQLite answered "database
- * or disk is full" to any statement or savepoint that journalled more than
- * it (1 MiB until round 10: every catalogue import of more than about
- * 2,000 rows, tests/server/test_serve_import.py). The same spill sizes the
- * temporary tables' journal. */
-#define SUBJOURNAL_SPILL ((128 << 10) - 1)
-
 static bool process_settings(void)
 {
     mallopt(M_TRIM_THRESHOLD, 8 << 20);
     mallopt(M_MMAP_THRESHOLD, 4 << 20);
     return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK &&
-           sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, SUBJOURNAL_SPILL) == SQLITE_OK;
+           sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 1 << 20) == SQLITE_OK && srv_vfs_split_register();
 }
 
 int cmd_serve(struct cli *cli, int argc, char **argv)

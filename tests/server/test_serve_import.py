@@ -1,15 +1,15 @@
 #!/usr/bin/env python3
 """A catalogue import through the server while counters search and scan.
 
-The server's writer runs each write in a savepoint of a group, with its
-sub-journal in memory up to 1 MiB (server.c process_settings). An import
-gathers its new commodities' search keys in a temporary table: dropped
-while it held more than a megabyte of pages, SQLite 3.40 answered
-"database or disk is full" and every import of more than about 2,000 rows
-failed with a 500 (search.c, entx_search_bulk_end). Here an import of
-3,000 rows must succeed while two threads search and scan, each search
-seeing the import whole or not at all; an update renames them; a refused
-import as large changes nothing."""
+The server keeps a savepoint's sub-journal in memory up to 1 MiB
+(server.c process_settings); a larger journal is copied into a file in one
+write, which SQLite's Unix layer cuts at 128 KiB: every write that journalled
+more than a megabyte (an import of more than about 2,000 rows, dropping its
+temporary table of search keys, a second import) failed "database or disk is
+full", a 500 (fixed by src/server/vfs_split.c). Here an import of 3,000 rows
+must succeed while two threads search and scan, each search seeing the import
+whole or not at all; an update renames them; a refused import as large
+changes nothing; a second import works on the same writer."""
 import os
 import sys
 import threading
