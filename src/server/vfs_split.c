@@ -68,7 +68,7 @@ static const sqlite3_io_methods *split_of(const sqlite3_io_methods *real)
     return out;
 }
 
-static int split_open(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *f, int flags, int *out_flags)
+static int split_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags, int *out_flags)
 {
     (void)vfs;
     int rc = unix_vfs->xOpen(unix_vfs, name, f, flags, out_flags);
