@@ -342,7 +342,10 @@ done:
  *    in the server reads them;
  *  - a savepoint's sub-journal stays in memory up to 1 MiB (SQLite's default
  *    is 64 KiB, then a temporary file), held in one piece: the writer opens
- *    its connection with ENT_OPEN_SUBJOURNAL (db.h, ent_db_group_begin);
+ *    its connection with ENT_OPEN_SUBJOURNAL (db.h, ent_db_group_begin); a
+ *    larger journal is copied into a file in one write, which SQLite's Unix
+ *    layer cannot make: every file is opened through vfs_split.c (made the
+ *    default last, as registering a VFS starts SQLite);
  *  - the C library gives the free top of a thread's heap back to the system
  *    only past 8 MiB, and serves blocks up to 4 MiB from the heap: at its
  *    defaults (128 KiB) the writer's heap shrank after most statements and
@@ -356,7 +359,7 @@ static bool process_settings(void)
     mallopt(M_TRIM_THRESHOLD, 8 << 20);
     mallopt(M_MMAP_THRESHOLD, 4 << 20);
     return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK &&
-           sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 1 << 20) == SQLITE_OK;
+           sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 1 << 20) == SQLITE_OK && srv_vfs_split_register();
 }
 
 int cmd_serve(struct cli *cli, int argc, char **argv)

@@ -206,6 +206,10 @@ struct route {
 /* True for a route whose body is text/csv, left in r->body (its body
  * argument is NULL); routes_ext.c. */
 int srv_route_csv(const struct route *rt);
+
+/* Makes the default SQLite VFS the Unix one with long writes split (vfs_split.c);
+ * false when SQLite refused it. */
+bool srv_vfs_split_register(void);
 /* The routes, read and write; NULL-terminated. */
 extern const struct route srv_routes[];
 

@@ -120,4 +120,45 @@ expect 0 "OR-NZ-2" -- product unretire OR-NZ-2
 jqtrue "unretired, listed again" 'map(.sku) == ["OR-NZ-1", "OR-NZ-2", "OR-NZ-3", "OR-NZ-4", "OR-NZ-5"]' -- --json product list --origin NZ
 jqtrue "no commodity of an origin" 'length == 0' -- --json product list --origin AQ
 
+
+# ---- a database of schema 27 (search keys with their second index, no lists;
+# 12's trigger on inserting a commodity) migrates to 28 and 29 and searches
+# the same: the lists are built from the keys, a change deletes the keys its
+# list names, and a new commodity still gets its stock summary row. ----------
+expect 0 "added" -- product add --sku OLD-1 --name-zh 纯牛奶 --name-en "Whole Milk" --brand 蒙牛 --reorder-point 4
+expect 0 "added" -- product add --sku OLD-2 --name-zh 酸奶 --name-en "Milk Drink" --brand 伊利
+sqlite3 "$ENTREPOT_DB" ".backup '$WORK/s27.db'"
+sqlite3 "$WORK/s27.db" "DROP TABLE product_key_list; CREATE INDEX product_key_product ON product_key(product_id, k);
+    CREATE TRIGGER stock_sum_product_insert AFTER INSERT ON product WHEN new.reorder_point > 0
+    BEGIN INSERT OR IGNORE INTO stock_sum_product(product_id, qty, sellable, reorder_point)
+        VALUES (new.id, 0, 0, new.reorder_point); END;
+    PRAGMA user_version = 27" || fail "making a schema 27 database"
+searches() {
+    for q in "niu nai" "milk drink" "whole milk" "meng niu chun" "kiwi 3" "nn"; do
+        echo "== $q"
+        "$E" --db "$1" product search "$q"
+    done
+}
+searches "$ENTREPOT_DB" > s29.txt
+searches "$WORK/s27.db" > s27.txt
+[ "$(sqlite3 "$WORK/s27.db" "PRAGMA user_version")" -gt 27 ] && ok || fail "schema 27 not migrated"
+diff s29.txt s27.txt > /dev/null && ok || fail "a migrated database searches differently: $(diff s29.txt s27.txt)"
+missing=$(sqlite3 "$WORK/s27.db" "SELECT count(*) FROM product_key k LEFT JOIN product_key_list l USING (product_id)
+    WHERE l.keys IS NULL OR instr(l.keys, char(10) || k.k || char(31) || k.tier) = 0")
+lines=$(sqlite3 "$WORK/s27.db" "SELECT sum(length(keys) - length(replace(keys, char(10), ''))) FROM product_key_list")
+keys=$(sqlite3 "$WORK/s27.db" "SELECT count(*) FROM product_key")
+[ "$missing" = 0 ] && [ "$lines" = "$keys" ] && ok || fail "the lists of schema 28: $missing keys missing, $lines lines for $keys keys"
+expect 0 "changed OLD-1" -- --db "$WORK/s27.db" product edit OLD-1 --name-zh 果汁 --name-en "Apple Juice" --brand ""
+[ -z "$("$E" --db "$WORK/s27.db" --csv product search "whole milk" | tail -n +2)" ] && ok || fail "the old name is still found"
+[ -z "$("$E" --db "$WORK/s27.db" --csv product search "meng niu" | tail -n +2)" ] && ok || fail "the old brand is still found"
+expect 0 "OLD-1" -- --db "$WORK/s27.db" product search "apple juice"
+expect 0 "OLD-1" -- --db "$WORK/s27.db" product search "guo zhi"
+left=$(sqlite3 "$WORK/s27.db" "SELECT count(*) FROM product_key k JOIN product p ON p.id = k.product_id
+    WHERE p.sku = 'OLD-1' AND (k.k LIKE '%milk%' OR k.k LIKE '%niu%' OR k.k LIKE '%蒙%')")
+[ "$left" = 0 ] && ok || fail "$left keys of the old names are left"
+expect 0 "added OLD-3" -- --db "$WORK/s27.db" product add --sku OLD-3 --name-en "Oat Milk" --reorder-point 6
+[ "$(sqlite3 "$WORK/s27.db" "SELECT s.reorder_point FROM stock_sum_product s JOIN product p ON p.id = s.product_id
+    WHERE p.sku = 'OLD-3'")" = 6 ] && ok || fail "a new commodity of a migrated database has no summary row"
+expect 0 "ok: integrity check passed" -- --db "$WORK/s27.db" check
+
 finish
