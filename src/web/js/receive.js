@@ -25,19 +25,24 @@ export async function receivePage(view) {
   // The quantity is in the commodity's base unit (pieces, grams, millilitres):
   // its label names the unit once the code is known, so that 5 kg of cheese
   // is not received as 5 g.
+  // The cost is in the commodity's own currency, named the same way.
   const qtyField = field(t("receive.qty"), f.qty);
   const qtyLabel = qtyField.firstChild;
+  const costField = field(t("receive.cost"), f.unit_cost);
+  const costLabel = costField.firstChild;
   let unit = "";
   async function lookUp() {
     const code = f.product.value.trim();
     unit = "";
     qtyLabel.textContent = t("receive.qty");
+    costLabel.textContent = t("receive.cost");
     if (!code) return;
     try {
       const p = await api("GET", `products/${encodeURIComponent(code)}`);
       if (f.product.value.trim() !== code) return;
       unit = p.unit;
       qtyLabel.textContent = `${t("receive.qty")} (${unitWord(p.unit)}) · ${p.name_zh || p.name_en || ""}`;
+      if (p.currency) costLabel.textContent = `${t("receive.cost")} (${p.currency})`;
     } catch (e) { /* an unknown code is refused, named, when received */ }
   }
   f.product.addEventListener("change", lookUp);
@@ -48,7 +53,7 @@ export async function receivePage(view) {
     field(t("receive.product"), f.product), qtyField,
     field(t("receive.lot"), f.lot), field(t("receive.origin"), f.origin),
     field(t("receive.declaration"), f.declaration), field(t("receive.expiry"), f.expiry),
-    field(t("receive.production"), f.production_date), field(t("receive.cost"), f.unit_cost),
+    field(t("receive.production"), f.production_date), costField,
     field(t("receive.supplier"), f.supplier), field(t("receive.location"), f.location),
     msg, el("button.primary.span", { type: "submit", id: "rcv-submit" }, t("receive.submit")));
   // A scanner's Enter in the code field moves on to the quantity.
