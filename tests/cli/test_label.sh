@@ -310,6 +310,12 @@ sed 's/^text 40 33.4 18 5.4 .*/text 40 34 18 3 size=6 min=4.5 align=right "{stor
     "$LABELS/shelf-60x40.label" >narrow.label
 "$E" label print --template ./narrow.label 3017620422003 --format zpl >narrow.zpl
 grep -q '^\^FX虹桥进口商品展示交易…$' narrow.zpl && ok || fail "store name not cut: $(grep 虹桥 narrow.zpl)"
+# label print --help names every template and sheet shipped (back-food-cn-80x70 was missing).
+help=$("$E" label print --help 2>&1)
+for f in "$LABELS"/*.label "$LABELS"/*.sheet; do
+    n=$(basename "${f%.*}")
+    [[ "$help" == *"$n"* ]] && ok || fail "label print --help does not name the shipped $n"
+done
 # A store name of 9 characters (the demo's) fits one line of the shelf label:
 # at 6 pt its last character went alone to a second line (上海环球进口商品 / 馆).
 "$E" store edit --name 上海环球进口商品馆 --user 李强 >/dev/null
