@@ -379,11 +379,20 @@ static int journal_verify(struct cli *cli, int argc, char **argv)
         json_decref(obj);
     } else {
         printf("head: %s\n", sum.records ? sum.head : "(empty journal)");
-        if (rc == ENT_OK)
-            printf("ok: %lld records, %lld closings, %lld key%s, grand total %lld (minor units)%s\n",
-                   (long long)sum.records, (long long)sum.closings, (long long)sum.keys, sum.keys == 1 ? "" : "s",
-                   (long long)sum.grand_total,
+        if (rc == ENT_OK) {
+            /* The grand total as the Z report prints it (913.10 CNY); the
+             * export loaded for --export has its store too. */
+            char total[ENT_MONEY_TEXT_SIZE + ENT_CURRENCY_SIZE + 16];
+            ent_store *store = NULL;
+            if (ent_store_get(cli->db, &store) == ENT_OK)
+                cli_money(total, sizeof total, sum.grand_total, store->currency);
+            else
+                snprintf(total, sizeof total, "%lld (minor units)", (long long)sum.grand_total);
+            ent_store_free(store);
+            printf("ok: %lld records, %lld closings, %lld key%s, grand total %s%s\n", (long long)sum.records,
+                   (long long)sum.closings, (long long)sum.keys, sum.keys == 1 ? "" : "s", total,
                    sum.anchored ? ", anchored on --pubkey" : "; give --pubkey to check the START key");
+        }
         else
             printf("tampered: %lld bad record%s\n", (long long)sum.bad, sum.bad == 1 ? "" : "s");
     }

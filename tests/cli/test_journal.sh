@@ -52,7 +52,10 @@ export ENTREPOT_NOW=2026-11-29T02:00:00Z
 
 # Verify: clean, with the head from the Z report and the public key from the export.
 expect 0 "ok: 7 records, 2 closings, 1 key" -- journal verify --head "$HEAD"
+# the grand total as the Z report prints it, in the store's currency (it said "3300 (minor units)")
+expect 0 "1 key, grand total 33.00 CNY;" -- journal verify
 "$E" journal export --out "$WORK/j.json" 2>/dev/null && ok || fail "export json"
+expect 0 "1 key, grand total 33.00 CNY;" -- journal verify --export "$WORK/j.json"
 [ "$(jq '.records | length' "$WORK/j.json")" = 7 ] && ok || fail "export: wrong record count"
 [ "$(jq -r '.records[1].lines[0].name' "$WORK/j.json")" = "Green tea" ] && ok || fail "export: line name"
 [ "$(jq -r '.records[1].local_time' "$WORK/j.json")" = "2026-11-27 10:00:00" ] && ok || fail "export: local time"

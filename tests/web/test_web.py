@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 import sys
+import zoneinfo
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "server"))
@@ -51,6 +52,14 @@ srv = L.Server("--threads", "2", "--receipt-printers", f"C1={PAPER}")
 BASE = f"http://127.0.0.1:{srv.port}/"
 SHOTS = os.environ.get("ENT_WEB_SHOTS") or os.path.join(L.WORK, "shots")
 os.makedirs(SHOTS, exist_ok=True)
+
+
+def store_time(utc):
+    """A UTC "YYYY-MM-DDTHH:MM:SSZ" as the pages show it: in the store's zone (store.tz), to the minute."""
+    zone = zoneinfo.ZoneInfo(L.query("SELECT tz FROM store")[0][0])
+    t = datetime.datetime.strptime(utc, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.timezone.utc)
+    return t.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
 
 # ---- headers, without a browser
 st, h, body = srv.req("GET", "/")
@@ -513,6 +522,11 @@ try:
     check(len(rows) == 1 and "榛子可可酱" in rows[0].text, "the queue names the commodity and why (改价)")
     check(any("收货" in r.text for r in drv.find_elements(By.CSS_SELECTOR, f'#label-queue tr[data-code="{L.PEN.zfill(14)}"]')),
           "the stock clerk's delivery waits in the queue, as 收货")
+    queued = L.query("SELECT q.queued_at FROM label_queue q JOIN product p ON p.id = q.product_id "
+                     "WHERE p.gtin IN (?, ?) AND q.reason = 'price'", L.NUTELLA, L.NUTELLA.zfill(14))
+    cells = [c.text for c in rows[0].find_elements(By.CSS_SELECTOR, "td")] if rows else []
+    check(len(queued) == 1 and store_time(queued[0][0]) in cells,
+          f"the queue shows when in the store's time, as the CLI's closings: {queued} {cells}")
     row = rows[0] if rows else by(f'#label-queue tr[data-code="{L.NUTELLA.zfill(14)}"]')
     row.find_element(By.CSS_SELECTOR, "button").click()
     wait.until(lambda d: d.execute_script(
@@ -679,6 +693,10 @@ try:
     by("#journal-close").click()
     check(text_in("#journal-msg", "已结账 日结 Z"), "the Z closing is taken")
     check(text_in("#journal-closings", "¥35.42"), "the closing lists the day's total (67.34 sold, 31.92 refunded)")
+    z = L.query("SELECT at, period_end FROM journal WHERE kind = 'CLOSE' ORDER BY seq DESC LIMIT 1")[0]
+    cells = [c.text for c in drv.find_elements(By.CSS_SELECTOR, "#journal-closings tbody tr:first-child td")]
+    check(cells[2:4] == [store_time(z[1]), store_time(z[0])],
+          f"the closing's end (the store's midnight) and time in the store's zone, not UTC: {cells} {z}")
     st = drv.execute_async_script(
         "fetch('/api/v1/journal/export').then(r => arguments[0](r.status), () => arguments[0](0))")
     check(st == 200, f"the export with the session cookie: {st}")

@@ -105,6 +105,23 @@ export function money(minor, currency) {
   const s = `${neg ? "-" : ""}${Math.floor(a / 100)}.${String(a % 100).padStart(2, "0")}`;
   return currency === "CNY" || !currency ? `¥${s}` : `${s} ${currency}`;
 }
+// The store (code, name, currency, time zone), read once: the pages show
+// times in the store's zone, as the CLI, the receipts and the closings do.
+let storeRead = null;
+export function store() {
+  if (!storeRead) storeRead = api("GET", "store").catch((e) => { storeRead = null; throw e; });
+  return storeRead;
+}
+// "2026-11-30T16:00:00Z" -> "2026-12-01 00:00" in the zone (an IANA name);
+// the text as it came when it is no time.
+export function localTime(ts, zone) {
+  const d = new Date(ts);
+  if (!ts || Number.isNaN(d.getTime())) return String(ts || "");
+  const f = new Intl.DateTimeFormat("en-GB", { timeZone: zone || "UTC", year: "numeric", month: "2-digit",
+    day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+  const p = Object.fromEntries(f.formatToParts(d).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
+}
 // "12.5" -> 1250; null when not an amount (no floats on the way).
 export function parseMoney(text) {
   const m = /^\s*(\d{1,12})(?:[.,](\d{1,2}))?\s*$/.exec(text);

@@ -1,14 +1,11 @@
 // 账本 the signed sales journal: the verify result, the closings, today's Z
 // closing (for those with the approve right), the export as a download.
-import { t, api, el, table, money, may, notice, said } from "./core.js";
+import { t, api, el, table, money, may, notice, said, store, localTime } from "./core.js";
 
 // "day:2026-12-01" -> "日结 Z 2026-12-01"
 function period(p) {
   const [kind, ...rest] = String(p).split(":");
   return ["day", "month", "year"].includes(kind) ? `${t("journal." + kind)} ${rest.join(":")}` : p;
-}
-function when(ts) {
-  return String(ts || "").replace("T", " ").replace(/:\d\d(\.\d+)?Z$/, " UTC");
 }
 
 export async function journalPage(view) {
@@ -17,13 +14,16 @@ export async function journalPage(view) {
   const list = el("section.card", { id: "journal-closings" });
 
   async function load() {
-    const [v, c] = await Promise.all([api("GET", "journal/verify"), api("GET", "journal/closings?limit=60")]);
+    const [v, c, shop] = await Promise.all([api("GET", "journal/verify"), api("GET", "journal/closings?limit=60"),
+      store()]);
+    // in the store's zone, as the closing printed by the CLI: a day's closing ends at its midnight
+    const when = (ts) => localTime(ts, shop.time_zone);
     verify.replaceChildren(el("h2", {}, t("journal.verify")),
       el(`p.notice.${v.ok ? "good" : "bad"}`, { id: "journal-ok" }, v.ok ? t("journal.ok") : t("journal.bad")),
       el("div.facts", {},
         el("div", {}, el("span.k", {}, t("journal.records")), el("span.v", {}, v.records)),
         el("div", {}, el("span.k", {}, t("journal.closings")), el("span.v", {}, v.closings)),
-        el("div", {}, el("span.k", {}, t("journal.grand")), el("span.v", {}, money(v.grand_total, "CNY"))),
+        el("div", {}, el("span.k", {}, t("journal.grand")), el("span.v", {}, money(v.grand_total, shop.currency))),
         el("div", {}, el("span.k", {}, t("journal.head")), el("span.v.mono", {}, (v.head || "").slice(0, 16)))),
       Array.isArray(v.issues) && v.issues.length ? el("ul.issues", {}, v.issues.filter((i) => i && typeof i === "object")
         .map((i) => el("li", {}, `#${i.seq} ${i.reason}`))) : "");

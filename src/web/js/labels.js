@@ -3,7 +3,7 @@
 // CUPS printer through the server, marking the queue done; labels chosen by
 // codes, origin, location, supplier, brand, declaration or the queue, printed
 // or downloaded as a PDF; after receiving, the delivery's shelf and back labels.
-import { t, api, el, field, table, notice, ApiError, said, state } from "./core.js";
+import { t, api, el, field, table, notice, ApiError, said, state, store, localTime } from "./core.js";
 import { loadCountries, reasonText, countryOptions } from "./names.js";
 
 let received = []; // {code, lot} of the last delivery, from the receiving page
@@ -116,14 +116,14 @@ export async function labelsPage(view, parts) {
   const queueBox = el("div", { id: "label-queue" });
   let upto = 0;
   async function loadQueue() {
-    const q = (await api("GET", "labels/queue")).queue;
+    const [{ queue: q }, shop] = await Promise.all([api("GET", "labels/queue"), store()]);
     upto = q.reduce((m, e) => Math.max(m, e.id), 0);
     const name = (e) => e.name_zh || e.name_en || e.code;
     queueBox.replaceChildren(q.length ? table(
       [t("labels.item"), t("labels.code"), t("labels.reason"), t("stock.location"), t("stock.when"), ""],
       q.map((e) => el("tr", { "data-code": e.code }, el("td", {}, name(e)), el("td.mono", {}, e.code),
         el("td", {}, reasonText(e.reason)), el("td", {}, e.location || t("labels.every_shelf")),
-        el("td", {}, e.queued_at.replace("T", " ").slice(0, 16)),
+        el("td", {}, localTime(e.queued_at, shop.time_zone)),
         el("td", {}, el("button.small", { type: "button", onclick: () => preview(e.code, null, null, name(e)) },
           t("labels.preview"))))))
       : el("p.muted", { id: "label-queue-empty" }, t("labels.queue_empty")));
