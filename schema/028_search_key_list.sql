@@ -5,7 +5,7 @@
 -- commodity, for two readers: deleting a commodity's keys when its names
 -- change, and checking the other words of a search of several words. At
 -- about 65 keys a commodity it was half of what an import wrote (and rebuilt
--- by a sort after a bulk), and 1.7 GB of the million-commodity demo. The
+-- by a sort after a bulk), and 1.6 GB of the million-commodity demo. The
 -- list is one row a commodity: every key as a line "\n" key "\x1f" tier, so
 -- a key starting with a word is instr(keys, "\n" || word), and the keys to
 -- delete are read from it. The library writes it with the keys.

@@ -194,6 +194,8 @@ try:
     by("#rcv-product").clear()
     by("#rcv-product").send_keys(OIL + Keys.ENTER)
     check(text_in("#rcv-form", "Unit cost (EUR)"), "the cost's label names the commodity's currency")
+    drv.execute_script("document.getElementById('rcv-cost').scrollIntoView({block: 'center'})")
+    shot("receive-cost-eur")
     by("#rcv-cost").send_keys("4.20")
     receive(OIL, "12", "O1", "IT", "S1")
     check(text_in("#rcv-msg", "Received: " + OIL), f"the oil received: {msg('#rcv-msg')!r}")
