@@ -1164,10 +1164,14 @@ int ent_product_each(ent_db *db, const char *search, const char *origin, int64_t
     }
     /* A search is ranked (search.c); a list is in the order of entry. */
     if (!entx_empty(search)) {
+        /* The search's passes and the rows they list read one snapshot: a
+         * commit between two of them showed part of it. */
+        bool began = entx_read_begin(db);
         rc = entx_search_ids(db, &ids, &n, search, ccode[0] ? ccode : NULL, limit);
         if (rc == ENT_OK)
             rc = each_id(db, ids, n, cb, ud);
         free(ids);
+        entx_read_end(db, began);
         return rc;
     }
     /* The origin is written in only when asked: "?2 IS NULL OR origin = ?2"

@@ -12,6 +12,7 @@
 #include "entrepot/db.h"
 #include "internal.h"
 #include "schema.h"
+#include "search_internal.h"
 
 #define BUSY_TIMEOUT_MS 5000
 #define BEGIN_RETRIES 50
@@ -201,6 +202,32 @@ int entx_tx_begin(ent_db *db)
         backoff(attempt);
     }
     return entx_fail(db, ENT_BUSY, "the database stayed locked by another process; try again");
+}
+
+/* A deferred BEGIN takes no lock until the first read, and never blocks a
+ * writer (WAL); taking and releasing SQLite's shared locks once for all the
+ * statements is also cheaper than once per statement. */
+bool entx_read_begin(ent_db *db)
+{
+    if (db->tx_depth > 0 || !sqlite3_get_autocommit(db->sql))
+        return false;
+    sqlite3_stmt *st = entx_stmt(db, "BEGIN");
+    if (st == NULL)
+        return false;
+    bool began = sqlite3_step(st) == SQLITE_DONE;
+    sqlite3_reset(st);
+    return began;
+}
+
+void entx_read_end(ent_db *db, bool began)
+{
+    if (!began)
+        return;
+    sqlite3_stmt *st = entx_stmt(db, "COMMIT");
+    if (st == NULL || sqlite3_step(st) != SQLITE_DONE)
+        sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+    if (st)
+        sqlite3_reset(st);
 }
 
 int entx_tx_end(ent_db *db, int rc)
@@ -584,6 +611,8 @@ static int open_sql(ent_db *db, const char *file, const char *shown, bool create
         return entx_fail(db, ENT_ERROR, "%s: %s", shown, db->sql ? sqlite3_errmsg(db->sql) : "out of memory");
     sqlite3_extended_result_codes(db->sql, 0);
     sqlite3_busy_timeout(db->sql, BUSY_TIMEOUT_MS);
+    if (entx_search_register(db->sql) != SQLITE_OK)
+        return entx_fail(db, ENT_ERROR, "%s: %s", shown, sqlite3_errmsg(db->sql));
     /* 32 MiB of page cache (the default is 2 MiB): a million-commodity
      * catalogue's indexes stay in memory during imports and reports. Reads
      * through a memory map cost no system call per page, which is most of a

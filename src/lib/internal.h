@@ -106,6 +106,16 @@ int entx_exec_stmt(ent_db *db, sqlite3_stmt *st);
 int entx_tx_begin(ent_db *db);
 int entx_tx_end(ent_db *db, int rc);
 
+/*
+ * One snapshot for a read of several statements (a scan's lookups, a search
+ * and the rows it lists): in autocommit mode each statement would read the
+ * database as it was at its own start, and a commit between two of them
+ * showed half of it. entx_read_begin starts a deferred transaction when none
+ * is open and says whether it did; entx_read_end ends what it started.
+ */
+bool entx_read_begin(ent_db *db);
+void entx_read_end(ent_db *db, bool began);
+
 /* Binds text, or NULL when s is NULL or empty. */
 int entx_bind_text_or_null(sqlite3_stmt *st, int i, const char *s);
 

@@ -116,31 +116,6 @@ static size_t candidates(const ent_scan *scan, const char *codes[2])
 }
 
 /*
- * The lookups of one scan share one read transaction: in autocommit mode
- * each statement would take and release SQLite's shared locks on its own
- * (system calls every time), which is most of a scan's cost. Nothing here
- * writes, so a deferred BEGIN never blocks a writer.
- */
-static int read_begin(ent_db *db)
-{
-    if (db->tx_depth > 0 || !sqlite3_get_autocommit(db->sql))
-        return 0;
-    sqlite3_stmt *st = entx_stmt(db, "BEGIN");
-    return st != NULL && sqlite3_step(st) == SQLITE_DONE;
-}
-
-static void read_end(ent_db *db, int began)
-{
-    if (!began)
-        return;
-    sqlite3_stmt *st = entx_stmt(db, "COMMIT");
-    if (st == NULL || sqlite3_step(st) != SQLITE_DONE)
-        sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
-    if (st)
-        sqlite3_reset(st);
-}
-
-/*
  * The lean read of the commodity: only what a match shows (its code, name
  * and unit), straight into the match's own buffers. The whole row with its
  * allocated strings (ent_product_find) cost a scan more than the lookup.
@@ -219,7 +194,7 @@ static int resolve_fast(ent_db *db, ent_scan_match **out, const ent_scan *scan)
 int ent_scan_resolve(ent_db *db, ent_scan_match **out, const ent_scan *scan)
 {
     const char *codes[2];
-    int began = 0;
+    bool began = false;
     ent_scan_match *m = NULL;
     int64_t code_qty = 1;
     int rc = ENT_NOTFOUND;
@@ -236,7 +211,7 @@ int ent_scan_resolve(ent_db *db, ent_scan_match **out, const ent_scan *scan)
         rc = entx_fail(db, ENT_NOTFOUND, "the scan names no commodity (no GTIN in it)");
         goto done;
     }
-    began = read_begin(db);
+    began = entx_read_begin(db); /* one snapshot for the scan's lookups */
     int64_t id = 0;
     for (size_t i = 0; i < n && rc == ENT_NOTFOUND; i++)
         rc = ent_product_id(db, &id, &code_qty, codes[i]);
@@ -283,7 +258,7 @@ int ent_scan_resolve(ent_db *db, ent_scan_match **out, const ent_scan *scan)
     m = NULL;
     rc = ENT_OK;
 done:
-    read_end(db, began);
+    entx_read_end(db, began);
     ent_scan_match_free(m);
     return rc;
 }

@@ -627,11 +627,12 @@ static int search_pass(ent_db *db, struct found *f, const char *const *tok, int 
     int w = snprintf(sql, sizeof sql, "SELECT k.product_id FROM product_key k JOIN product p ON p.id = k.product_id "
                                       "WHERE k.tier = ?1 AND k.k BETWEEN ?2 AND ?3 AND p.retired_at IS NULL "
                                       "AND (?4 IS NULL OR p.origin = ?4)");
-    /* Each other word starts a key of the commodity's list (schema 28). */
+    /* Each other word matches a key of the commodity's list (schema 28) as
+     * it would match driving the search (entx_has_key). */
     for (int i = 1; i < ntok; i++)
         w += snprintf(sql + w, sizeof sql - (size_t)w,
-                      " AND instr((SELECT x.keys FROM product_key_list x WHERE x.product_id = k.product_id), "
-                      "char(10) || ?%d) > 0",
+                      " AND entx_has_key((SELECT x.keys FROM product_key_list x WHERE x.product_id = k.product_id), "
+                      "?%d)",
                       3 + 2 * i);
     snprintf(sql + w, sizeof sql - (size_t)w, " ORDER BY k.k, k.product_id");
     sqlite3_stmt *st = NULL;
@@ -652,6 +653,44 @@ static int search_pass(ent_db *db, struct found *f, const char *const *tok, int 
         rc = entx_fail_sql(db, "searching commodities");
     sqlite3_finalize(st);
     return rc;
+}
+
+/*
+ * entx_has_key(list, word): whether word matches a key of a commodity's list
+ * the way the passes of search_tokens match the word that drives a search:
+ * any key it starts, but a GTIN's tail only whole (its pass is exact). With
+ * a plain prefix test, "milk 12" found the milks whose GTIN ends in 12xx when
+ * "milk" drove and not when "12" did, so the answer hung on which word had
+ * fewer keys at that moment.
+ */
+static void has_key_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const char *list = (const char *)sqlite3_value_text(argv[0]);
+    const char *word = (const char *)sqlite3_value_text(argv[1]);
+    if (list == NULL || word == NULL || *word == '\0') {
+        sqlite3_result_int(ctx, 0);
+        return;
+    }
+    size_t n = strlen(word);
+    for (const char *p = strchr(list, '\n'); p; p = strchr(p + 1, '\n')) {
+        if (strncmp(p + 1, word, n) != 0)
+            continue;
+        const char *sep = strchr(p + 1 + n, LIST_SEP);
+        if (sep == NULL)
+            break;
+        if (sep[1] != '0' + TIER_TAIL || sep == p + 1 + n) {
+            sqlite3_result_int(ctx, 1);
+            return;
+        }
+    }
+    sqlite3_result_int(ctx, 0);
+}
+
+int entx_search_register(sqlite3 *sql)
+{
+    return sqlite3_create_function_v2(sql, "entx_has_key", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+                                      NULL, has_key_fn, NULL, NULL, NULL);
 }
 
 /* How many keys start with tok, counted up to a bound (the count only

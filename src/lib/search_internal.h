@@ -46,6 +46,10 @@ int entx_search_fill_pending(ent_db *db);
  * left out, only those of origin when it is not NULL. *ids is malloc'd. */
 int entx_search_ids(ent_db *db, int64_t **ids, size_t *n, const char *text, const char *origin, int64_t limit);
 
+/* Registers the SQL function the search's filter uses, entx_has_key(list,
+ * word), on a connection (every connection entx_db_open makes). */
+int entx_search_register(sqlite3 *sql);
+
 /* The pinyin of text, readings from ICU's Han-Latin (the first) and Unihan:
  * writes the syllables separated by spaces, each polyphone as its readings
  * joined by "/" ("yin hang/xing"), into out. For tests and the CLI. */

@@ -331,6 +331,93 @@ static void search(void **state)
     }
 }
 
+/* A word other than the one that drives a search matches as the driving
+ * word would: a GTIN's last digits only whole. "zq 12" found "Zq milk 5"
+ * (GTIN ...12055, whose tail "12055" starts with 12) when "zq" drove, and
+ * not when "12" did: the answer hung on which word had fewer keys. */
+static void search_words_agree(void **state)
+{
+    ent_db *db = *state;
+    const char *csv = "gtin,name_zh,name_en\n"
+                      "6900000000014,测试一,Zq milk 12\n"
+                      "6900000012055,测试二,Zq milk 5\n"
+                      "6900000000021,测试三,Other 12\n";
+    int64_t n;
+    assert_int_equal(import_text(db, csv, 0, &n), ENT_OK);
+    static const struct {
+        const char *text;
+        int count;
+    } rows[] = {{"zq 12", 1}, {"12 zq", 1}, {"zq milk 12", 1}, {"12 milk zq", 1}, {"zq 1205", 0},
+                {"zq 12055", 1}, {"12055 zq", 1}, {"zq 6900000012", 1}, {"12", 2}, {"zq", 2}};
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        int count = 0;
+        assert_int_equal(ent_product_each(db, rows[i].text, NULL, 0, count_cb, &count), ENT_OK);
+        if (count != rows[i].count)
+            fail_msg("row %zu '%s': %d found, want %d", i, rows[i].text, count, rows[i].count);
+    }
+    /* The filter itself, on lists written as search.c writes them. */
+    static const struct {
+        const char *list, *word;
+        int has;
+    } keys[] = {{"\n1205x\x1f" "4", "12", 0}, {"\n1205x\x1f" "4", "1205x", 1}, {"\n12ab\x1f" "3", "12", 1},
+                {"\nmilk\x1f" "1\n1205x\x1f" "4\n12\x1f" "3", "12", 1}, {"\nab\x1f" "3", "b", 0},
+                {"\nab\x1f" "3", "", 0}};
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db->sql, "SELECT entx_has_key(?1, ?2)", -1, &st, NULL), SQLITE_OK);
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+        sqlite3_bind_text(st, 1, keys[i].list, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, keys[i].word, -1, SQLITE_STATIC);
+        assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+        if (sqlite3_column_int(st, 0) != keys[i].has)
+            fail_msg("key row %zu ('%s'): %d, want %d", i, keys[i].word, sqlite3_column_int(st, 0), keys[i].has);
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+}
+
+/* A search reads one snapshot. The commit of a matching commodity, made by
+ * another connection just as the search's second pass starts, is not seen by
+ * that search, and is by the next:
+ * in autocommit mode each statement read its own moment, and a search could
+ * see part of an import (the store server's counters did). */
+static ent_db *other_conn;
+static int committed;
+
+static int commit_at_pass(unsigned type, void *ctx, void *p, void *x)
+{
+    (void)type;
+    (void)ctx;
+    (void)x;
+    const char *sql = sqlite3_sql(p);
+    if (committed < 2 && sql && strstr(sql, "FROM product_key k JOIN product p") && ++committed == 2) {
+        ent_product_fields f = fields("6900000000038", NULL, "测试四", "Zq milk 9");
+        assert_int_equal(ent_product_add(other_conn, &f), ENT_OK);
+    }
+    return 0;
+}
+
+static void search_one_snapshot(void **state)
+{
+    ent_db *db = *state;
+    const char *csv = "gtin,name_zh,name_en\n"
+                      "6900000000014,测试一,Zq milk 1\n"
+                      "6900000000021,测试二,Zq milk 2\n";
+    int64_t n;
+    assert_int_equal(import_text(db, csv, 0, &n), ENT_OK);
+    assert_int_equal(ent_db_open(&other_conn, test_db_path, 0), ENT_OK);
+    committed = 0;
+    assert_int_equal(sqlite3_trace_v2(db->sql, SQLITE_TRACE_STMT, commit_at_pass, NULL), SQLITE_OK);
+    int count = 0;
+    assert_int_equal(ent_product_each(db, "zq milk", NULL, 0, count_cb, &count), ENT_OK);
+    assert_int_equal(committed, 2);
+    assert_int_equal(count, 2);
+    count = 0;
+    assert_int_equal(ent_product_each(db, "zq milk", NULL, 0, count_cb, &count), ENT_OK);
+    assert_int_equal(count, 3);
+    sqlite3_trace_v2(db->sql, 0, NULL, NULL);
+    ent_db_close(other_conn);
+}
+
 /* Every search key, in key order, as one malloc'd text. */
 static char *all_keys(ent_db *db)
 {
@@ -1084,6 +1171,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(csv_import_rows, test_db_setup, test_db_teardown),
         cmocka_unit_test_setup_teardown(csv_round_trip, test_db_setup, test_db_teardown),
         cmocka_unit_test_setup_teardown(search, test_db_setup, test_db_teardown),
+        cmocka_unit_test_setup_teardown(search_words_agree, test_db_setup, test_db_teardown),
+        cmocka_unit_test_setup_teardown(search_one_snapshot, test_db_setup, test_db_teardown),
         cmocka_unit_test_setup_teardown(bulk_keys, test_db_setup, test_db_teardown),
         cmocka_unit_test_setup_teardown(search_pinyin, test_db_setup, test_db_teardown),
         cmocka_unit_test_setup_teardown(pinyin_readings, test_db_setup, test_db_teardown),
