@@ -199,7 +199,10 @@ unset ENTREPOT_NOW ENTREPOT_TODAY
 # An older database (schema 4: what later migrations added is dropped again)
 # is migrated: lots of commodities with a shelf life get
 # the expiry their production date gives (schema 5).
-# (Schema 29 dropped 12's stock_sum_product_insert: nothing of it to drop.)
+# (Schema 29 dropped 12's stock_sum_product_insert: nothing of it to drop.
+# Schema 30 added columns to summaries dropped below and wrote some of 18's
+# and 23's triggers and 23's view again under the same names, dropped below:
+# nothing of its own to drop first.)
 sqlite3 "$WORK/day1.db" ".backup '$WORK/old.db'"
 sqlite3 "$WORK/old.db" "DROP TRIGGER scan_lot_insert; DROP TRIGGER scan_lot_change; DROP TRIGGER scan_lot_delete; DROP TRIGGER scan_lot_gtin_change; DROP TRIGGER scan_lot_product_delete; DROP TABLE scan_lot;
     DROP INDEX product_origin; DROP VIEW sync_event; DROP TABLE sync_code_was; DROP TRIGGER sync_code_product; DROP TRIGGER sync_code_location; DROP TRIGGER sync_code_store;
