@@ -142,9 +142,11 @@ export async function reportsPage(view) {
   const rows = byOrigin.levels.map((l) => ({ key: l.origin || "—", label: country(l.origin || "—"),
     value: l.value || 0, text: l.value === null || l.value === undefined ? unitsText(l) : money(l.value, l.cost_currency) }));
   const originHeads = [t("reports.origin"), t("unit.pcs"), t("unit.kg"), t("unit.l"), t("reports.cost_value")];
-  const originData = byOrigin.levels.map((l) => [country(l.origin || "—"), String(l.qty_pcs ?? l.qty),
-    thousandths(l.qty_g ?? 0), thousandths(l.qty_ml ?? 0),
-    l.value === null || l.value === undefined ? "" : money(l.value, l.cost_currency)]);
+  // (a unit the origin has none of is left blank; a row of lots without a
+  // cost says so instead of a value)
+  const originData = byOrigin.levels.map((l) => [country(l.origin || "—"), l.qty_pcs ? String(l.qty_pcs) : "",
+    l.qty_g ? thousandths(l.qty_g) : "", l.qty_ml ? thousandths(l.qty_ml) : "",
+    l.value === null || l.value === undefined ? t("reports.no_cost") : money(l.value, l.cost_currency)]);
   const originTable = originData.length ? el("div.scroll", {}, el("table", { id: "rep-origin-units" },
     el("thead", {}, el("tr", {}, originHeads.map((h, i) => el(i ? "th.num" : "th", {}, h)))),
     el("tbody", {}, originData.map((r, k) => el("tr", { "data-key": byOrigin.levels[k].origin || "" },
