@@ -327,17 +327,7 @@ expect 1 "summary drift: origin IT EUR: summary 9024 units, 2 lots, 2 commoditie
 # per-unit figures, filled from the summaries it had, and the new triggers
 # keep them: check agrees, and a sale-sized change moves only its unit.
 sqlite3 "$WORK/weighed.db" ".backup '$WORK/s29.db'"
-t30="stock_sum_lot_balance_insert stock_sum_lot_balance_rekey stock_sum_lot_lot_change stock_sum_lot_unit_change
-    stock_sum_lot_qty stock_sum_lot_rekey stock_sum_locorg_insert stock_sum_locorg_update stock_sum_locorg_delete
-    stock_sum_locorg_unit_change"
-sqlite3 "$WORK/s29.db" "$(for t in $t30; do echo "DROP TRIGGER $t;"; done)
-    DROP VIEW stock_sum_location_origin_of; CREATE VIEW stock_sum_location_origin_of AS SELECT location_id, origin,
-        cost_currency, qty, lots, products, uncosted, value_units, value_milli FROM stock_sum_location_origin;
-    ALTER TABLE stock_sum_lot DROP COLUMN unit;
-    ALTER TABLE stock_sum_origin DROP COLUMN qty_pcs; ALTER TABLE stock_sum_origin DROP COLUMN qty_g; ALTER TABLE stock_sum_origin DROP COLUMN qty_ml;
-    ALTER TABLE stock_sum_location_origin DROP COLUMN qty_pcs; ALTER TABLE stock_sum_location_origin DROP COLUMN qty_g;
-    ALTER TABLE stock_sum_location_origin DROP COLUMN qty_ml;
-    $(for t in $t30; do echo "CREATE TRIGGER $t AFTER DELETE ON store BEGIN SELECT 1; END;"; done)
+sqlite3 "$WORK/s29.db" "$(schema30_undo)
     PRAGMA user_version = 29" || fail "making a schema 29 database"
 for at in "" "--location S1"; do
     out=$("$E" --db "$WORK/s29.db" stock levels --by origin $at | sed 's/ *$//')
