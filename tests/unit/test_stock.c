@@ -4,6 +4,7 @@
 
 #include "testutil.h"
 #include "internal.h"
+#include "schema.h"
 
 static void catalogue(ent_db *db)
 {
@@ -803,6 +804,81 @@ static void origin_units(void **state)
     assert_int_equal(problems, 3); /* FR's row, and its rows at A-01-03 and B-01 */
 }
 
+/* A database of schema 29, made by its own migrations, with France's 3
+ * pens, 5 kg of brie and 2.25 L of wine summed as 7253 "units" and Italy's
+ * uncosted 700 g: opened, it migrates to the per-unit figures (schema 30,
+ * filled from the summaries it had), which check agrees with and a later
+ * change keeps. */
+static void origin_units_from_29(void **state)
+{
+    (void)state;
+    const char *path = "unit_stock_schema29.db";
+    sqlite3 *raw;
+    ent_db *db = NULL;
+    unlink(path);
+    assert_true(entx_migration_count >= 30);
+    assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+    for (int i = 0; i < 29; i++)
+        if (sqlite3_exec(raw, entx_migrations[i].sql, NULL, NULL, NULL) != SQLITE_OK)
+            fail_msg("migration %d: %s", i + 1, sqlite3_errmsg(raw));
+    assert_int_equal(
+        sqlite3_exec(
+            raw,
+            "PRAGMA user_version = 29;"
+            "INSERT INTO store(id, code, name, currency, tz, created_at) "
+            "  VALUES (1, 'OLD', '旧店', 'CNY', 'Asia/Shanghai', '2026-11-01T00:00:00Z');"
+            "INSERT INTO location(code, kind) VALUES ('S1', 'shelf'), ('B1', 'backroom');"
+            "INSERT INTO product(id, sku, name_zh, unit, price, currency, created_at, updated_at) VALUES "
+            "  (1, 'PEN', '笔', 'pcs', 800, 'CNY', 'x', 'x'), (2, 'BRIE', '布里奶酪', 'g', 29800, 'CNY', 'x', 'x'), "
+            "  (3, 'WINE', '红酒', 'ml', 12800, 'CNY', 'x', 'x');"
+            "INSERT INTO lot(id, uuid, product_id, code, origin, unit_cost, cost_currency, created_at) VALUES "
+            "  (1, 'u1', 1, 'P1', 'FR', 200, 'EUR', 'x'), (2, 'u2', 2, 'B1', 'FR', 1850, 'EUR', 'x'), "
+            "  (3, 'u3', 3, 'W1', 'FR', 4000, 'EUR', 'x'), (4, 'u4', 2, 'B2', 'IT', NULL, NULL, 'x');"
+            "INSERT INTO stock_move(uuid, batch, at, kind, product_id, lot_id, location_id, qty) VALUES "
+            "  ('m1', 'b', 'x', 'receive', 1, 1, 1, 3), ('m2', 'b', 'x', 'receive', 2, 2, 2, 5000), "
+            "  ('m3', 'b', 'x', 'receive', 3, 3, 1, 2250), ('m4', 'b', 'x', 'receive', 2, 4, 1, 700);"
+            "INSERT INTO stock_balance(product_id, lot_id, location_id, qty) VALUES "
+            "  (1, 1, 1, 3), (2, 2, 2, 5000), (3, 3, 1, 2250), (2, 4, 1, 700);",
+            NULL, NULL, NULL),
+        SQLITE_OK);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(raw, "SELECT qty FROM stock_sum_origin WHERE origin = 'FR'", -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int64(st, 0), 7253); /* what schema 29 showed */
+    sqlite3_finalize(st);
+    sqlite3_close(raw);
+
+    assert_int_equal(ent_db_open(&db, path, 0), ENT_OK);
+    static const struct {
+        ent_levels_query q;
+        const char *want;
+    } rows[] = {
+        /* 0 */ {{.by = ENT_BY_ORIGIN}, "FR 3 pcs 5000 g 2250 ml 18850 EUR; IT 0 pcs 700 g 0 ml 0 -"},
+        /* 1 */ {{.by = ENT_BY_ORIGIN, .location = "S1"}, "FR 3 pcs 0 g 2250 ml 9600 EUR; IT 0 pcs 700 g 0 ml 0 -"},
+        /* 2 */ {{.by = ENT_BY_ORIGIN, .location = "B1"}, "FR 0 pcs 5000 g 0 ml 9250 EUR"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        char got[512] = "";
+        EXPECT_ROW(i, db, ent_stock_levels(db, &rows[i].q, origin_row, got), ENT_OK, "");
+        if (strcmp(got, rows[i].want) != 0)
+            fail_msg("row %zu: got '%s', want '%s'", i, got, rows[i].want);
+    }
+    int problems = 0;
+    assert_int_equal(ent_db_check(db, count_problem, &problems), ENT_OK);
+    assert_int_equal(
+        ent_stock_transfer(db,
+                           &(ent_move_req){.product = "BRIE", .lot = "B1", .location = "B1", .to = "S1", .qty = 1200}),
+        ENT_OK);
+    char got[512] = "";
+    ent_levels_query q = {.by = ENT_BY_ORIGIN, .location = "S1"};
+    assert_int_equal(ent_stock_levels(db, &q, origin_row, got), ENT_OK);
+    assert_string_equal(got, "FR 3 pcs 1200 g 2250 ml 11820 EUR; IT 0 pcs 700 g 0 ml 0 -");
+    assert_int_equal(ent_db_check(db, count_problem, &problems), ENT_OK);
+    ent_db_close(db);
+    unlink(path);
+}
+
 static int on_hand_of(const ent_count_line *ln, void *ud)
 {
     if (strcmp(ln->lot, "B") == 0)
@@ -929,6 +1005,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(shelf_life_rows, test_db_setup, test_db_teardown),
         cmocka_unit_test_setup_teardown(bounds_and_weighed_goods, test_db_setup, test_db_teardown),
         cmocka_unit_test_setup_teardown(origin_units, test_db_setup, test_db_teardown),
+        cmocka_unit_test(origin_units_from_29),
         cmocka_unit_test_setup_teardown(count_rows, test_db_setup, test_db_teardown),
         cmocka_unit_test_setup_teardown(guarded_moves, test_db_setup, test_db_teardown),
         cmocka_unit_test_setup_teardown(levels_add_up, test_db_setup, test_db_teardown),
