@@ -227,8 +227,9 @@ typedef int (*ent_level_cb)(const ent_level *row, void *ud);
  * stands for one key and one cost currency, so a product whose lots were
  * bought in EUR and JPY gives two rows, and the units still add up.
  * By origin the rows come by value: those with a cost first, grouped by
- * currency (amounts in two currencies do not compare), the largest value
- * first, then the origin's code; pieces, grams and millilitres do not add
+ * currency (amounts in two currencies do not compare: the store's own
+ * first, the others in code order), the largest value first, then the
+ * origin's code; pieces, grams and millilitres do not add
  * up, so a quantity cannot rank them.
  * With low set, commodities with nothing on hand are included too.
  */

@@ -45,7 +45,7 @@ static const char stock_help[] =
     "\n"
     "--by origin gives each origin's pieces, kg and litres apart (pcs, kg, L: they\n"
     "do not add up), and its cost value; origins with a cost first, grouped by\n"
-    "currency, the largest value first.\n"
+    "currency (the store's first), the largest value first.\n"
     "\n"
     "examples:\n"
     "  entrepot stock receive --product 3017620422003 --qty 48 --lot L2406A --origin IT \\\n"

@@ -263,12 +263,14 @@ static int level_row(ent_db *db, sqlite3_stmt *st, const char *store_cur, ent_le
     "(SUM(CASE WHEN l.unit_cost IS NOT NULL AND p.unit NOT IN ('g', 'ml') THEN b.qty * l.unit_cost ELSE 0 END) + "     \
     "(SUM(CASE WHEN l.unit_cost IS NOT NULL AND p.unit IN ('g', 'ml') THEN b.qty * l.unit_cost ELSE 0 END) + 500) "    \
     "/ 1000)"
-/* After the key (value ?6, currency ?7, origin ?8) in that order: rows with
- * a cost before those without, currencies in code order, then the value
- * down and the origin up. CUR is the row's currency ('' without a cost). */
+/* The origin view's order: rows with a cost before those without, the
+ * store's currency (?9) first and the others in code order, then the value
+ * down and the origin up; after the key (value ?6, currency ?7, origin ?8)
+ * in that order. CUR is the row's currency ('' without a cost). */
+#define ORIGIN_ORDER(VALUE, CUR, ORIGIN) CUR " = '', " CUR " <> ?9, " CUR ", " VALUE " DESC, " ORIGIN
 #define ORIGIN_AFTER(VALUE, CUR, ORIGIN)                                                                               \
-    "((" CUR " = '', " CUR ") > (?7 = '', ?7) OR (" CUR " = ?7 AND (" VALUE " < ?6 OR (" VALUE " = ?6 AND " ORIGIN     \
-    " > ?8))))"
+    "((" CUR " = '', " CUR " <> ?9, " CUR ") > (?7 = '', ?7 <> ?9, ?7) OR (" CUR " = ?7 AND (" VALUE                   \
+    " < ?6 OR (" VALUE " = ?6 AND " ORIGIN " > ?8))))"
 
 #define LOT_KEYS "p.gtin, p.sku, p.name_zh, p.name_en, NULL, NULL, l.code, l.expiry, l.declaration, l.origin, 0"
 
@@ -309,7 +311,7 @@ static void levels_sql(char *sql, size_t len, const ent_levels_query *q, int64_t
                  "       " SUM_VALUE " || ':' || cost_currency || ':' || origin, " NO_LANDED ", "
                  "       qty_pcs, qty_g, qty_ml "
                  "FROM %s lots > 0 %s %s "
-                 "ORDER BY cost_currency = '', cost_currency, " SUM_VALUE " DESC, origin LIMIT ?5",
+                 "ORDER BY " ORIGIN_ORDER(SUM_VALUE, "cost_currency", "origin") " LIMIT ?5",
                  at_loc ? "stock_sum_location_origin WHERE location_id = ?2 AND" : "stock_sum_origin WHERE",
                  origin[0] ? "AND origin = ?3" : "",
                  after ? "AND " ORIGIN_AFTER(SUM_VALUE, "cost_currency", "origin") : "");
@@ -417,7 +419,7 @@ static void levels_sql(char *sql, size_t len, const ent_levels_query *q, int64_t
         keys = "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, l.origin, 0";
         group = "l.origin";
         /* by value, as the summaries' origin view (keys alike) */
-        order = "COALESCE(l.cost_currency, '') = '', COALESCE(l.cost_currency, ''), " BALANCE_VALUE " DESC, l.origin";
+        order = ORIGIN_ORDER(BALANCE_VALUE, "COALESCE(l.cost_currency, '')", "l.origin");
         key = BALANCE_VALUE " || ':' || COALESCE(l.cost_currency, '') || ':' || l.origin";
         if (after)
             having_after = "HAVING " ORIGIN_AFTER(BALANCE_VALUE, "COALESCE(l.cost_currency, '')", "l.origin");
@@ -471,7 +473,7 @@ static int lots_at_location(ent_db *db, bool *walk, int64_t loc_id, int64_t limi
 /*
  * Runs one view's statement (levels_sql) with limit rows at most (0: all),
  * handing each row to cb; rows counts them. Every view numbers its
- * parameters alike and names ?5 (the limit), so that all eight may be
+ * parameters alike and names ?5 (the limit), so that all nine may be
  * bound; a view reads only those it names.
  */
 static int levels_run(ent_db *db, const char *sql, const ent_levels_query *q, int64_t pid, int64_t loc_id,
@@ -490,6 +492,7 @@ static int levels_run(ent_db *db, const char *sql, const ent_levels_query *q, in
     sqlite3_bind_int64(st, 6, k->a);
     sqlite3_bind_text(st, 7, k->b, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 8, k->c, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 9, store_cur, -1, SQLITE_STATIC); /* the origin view's order */
     while (rc == ENT_OK && (sc = sqlite3_step(st)) == SQLITE_ROW) {
         ent_level row;
         (*rows)++;
@@ -529,7 +532,7 @@ int ent_stock_levels(ent_db *db, const ent_levels_query *q, ent_level_cb cb, voi
         return levels_low(db, q, pid, &k, cb, ud);
 
     char store_cur[ENT_CURRENCY_SIZE] = "";
-    if (q->by == ENT_BY_LOT) {
+    if (q->by == ENT_BY_LOT || q->by == ENT_BY_ORIGIN) {
         ent_store *s = NULL;
         if (ent_store_get(db, &s) == ENT_OK)
             memcpy(store_cur, s->currency, sizeof store_cur);

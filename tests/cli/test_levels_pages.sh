@@ -157,7 +157,7 @@ at_location() { # LOC: by commodity, by origin and the location's rows, from the
     local j="stock_balance b JOIN lot l ON l.id = b.lot_id JOIN product p ON p.id = b.product_id"
     sqlite3 "$ENTREPOT_DB" "SELECT p.gtin || ' ' || COALESCE(l.cost_currency, '') || ' ' || SUM(b.qty) || ' ' || COUNT(*)
         FROM $j WHERE $w GROUP BY p.id, COALESCE(l.cost_currency, '') ORDER BY p.id, COALESCE(l.cost_currency, '')"
-    # by origin: pieces, kg and litres apart, by value within a currency (schema 30)
+    # by origin: pieces, kg and litres apart, by value within a currency, the store's first (schema 30)
     local unit="SUM(CASE WHEN p.unit NOT IN ('g', 'ml') THEN b.qty ELSE 0 END) || ' '
         || printf('%d.%03d', SUM(CASE WHEN p.unit = 'g' THEN b.qty ELSE 0 END) / 1000, SUM(CASE WHEN p.unit = 'g' THEN b.qty ELSE 0 END) % 1000) || ' '
         || printf('%d.%03d', SUM(CASE WHEN p.unit = 'ml' THEN b.qty ELSE 0 END) / 1000, SUM(CASE WHEN p.unit = 'ml' THEN b.qty ELSE 0 END) % 1000)"
@@ -165,7 +165,8 @@ at_location() { # LOC: by commodity, by origin and the location's rows, from the
         + (SUM(CASE WHEN l.unit_cost IS NOT NULL AND p.unit IN ('g', 'ml') THEN b.qty * l.unit_cost ELSE 0 END) + 500) / 1000"
     sqlite3 "$ENTREPOT_DB" "SELECT l.origin || ' ' || COALESCE(l.cost_currency, '') || ' ' || $unit || ' ' || COUNT(*)
         || ' ' || COUNT(DISTINCT b.product_id) FROM $j WHERE $w GROUP BY l.origin, COALESCE(l.cost_currency, '')
-        ORDER BY COALESCE(l.cost_currency, '') = '', COALESCE(l.cost_currency, ''), $value DESC, l.origin"
+        ORDER BY COALESCE(l.cost_currency, '') = '', COALESCE(l.cost_currency, '') <> (SELECT currency FROM store),
+                 COALESCE(l.cost_currency, ''), $value DESC, l.origin"
     sqlite3 "$ENTREPOT_DB" "SELECT '$1 ' || COALESCE(l.cost_currency, '') || ' ' || SUM(b.qty) || ' ' || COUNT(*)
         || ' ' || COUNT(DISTINCT b.product_id) FROM $j WHERE $w GROUP BY COALESCE(l.cost_currency, '')
         ORDER BY COALESCE(l.cost_currency, '')"

@@ -729,6 +729,10 @@ static void origin_units(void **state)
         {"3017620422003", "N1", "IT", "A-01-03", "EUR", 48, 100},
         /* without a cost: after those with one */
         {"BRIE", "B2", "IT", "A-01-03", NULL, 700, -1},
+        /* in the store's currency (CNY): before the others, Canada's dollars
+         * too, though CAD comes before CNY in code order */
+        {"4006381333931", "P2", "DE", "B-01", "CNY", 5, 100},
+        {"4006381333931", "P3", "CA", "B-01", "CAD", 10, 100},
     };
     for (size_t i = 0; i < sizeof recv / sizeof *recv; i++) {
         ent_receive r = good();
@@ -744,7 +748,8 @@ static void origin_units(void **state)
     } rows[] = {
         /* 0: the summaries */
         {{.by = ENT_BY_ORIGIN},
-         "FR 3 pcs 5000 g 2250 ml 18850 EUR; IT 48 pcs 0 g 0 ml 4800 EUR; IT 0 pcs 700 g 0 ml 0 -"},
+         "DE 5 pcs 0 g 0 ml 500 CNY; CA 10 pcs 0 g 0 ml 1000 CAD; FR 3 pcs 5000 g 2250 ml 18850 EUR; "
+         "IT 48 pcs 0 g 0 ml 4800 EUR; IT 0 pcs 700 g 0 ml 0 -"},
         /* 1: one location's summaries */
         {{.by = ENT_BY_ORIGIN, .location = "A-01-03"},
          "FR 3 pcs 0 g 2250 ml 9600 EUR; IT 48 pcs 0 g 0 ml 4800 EUR; IT 0 pcs 700 g 0 ml 0 -"},
@@ -759,6 +764,12 @@ static void origin_units(void **state)
         {{.by = ENT_BY_ORIGIN, .after = "18850:EUR:FR"}, "IT 48 pcs 0 g 0 ml 4800 EUR; IT 0 pcs 700 g 0 ml 0 -"},
         /* 7: the next page after the last origin with a cost */
         {{.by = ENT_BY_ORIGIN, .after = "4800:EUR:IT"}, "IT 0 pcs 700 g 0 ml 0 -"},
+        /* 8: after the store's currency, the others */
+        {{.by = ENT_BY_ORIGIN, .after = "500:CNY:DE", .limit = 2},
+         "CA 10 pcs 0 g 0 ml 1000 CAD; FR 3 pcs 5000 g 2250 ml 18850 EUR"},
+        /* 9: one commodity's balances (the pens), in the same order */
+        {{.by = ENT_BY_ORIGIN, .product = "4006381333931"},
+         "DE 5 pcs 0 g 0 ml 500 CNY; CA 10 pcs 0 g 0 ml 1000 CAD; FR 3 pcs 0 g 0 ml 600 EUR"},
     };
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
         char got[512] = "";
