@@ -212,6 +212,13 @@ typedef struct ent_level {
                              * cost (purchasing: landed x qty / units landed, half up), or at its unit
                              * cost when bought in the store's currency and never landed; the
                              * foreign cost stays in value and cost_currency */
+    /* The units on hand in each base unit, integers (schema 30): pieces,
+     * grams, millilitres. qty adds them up, which means something only
+     * when they are of one unit; by origin a row holds commodities of
+     * every unit (France: 24 pcs, 12500 g, 9000 ml). by_unit is false where
+     * the view does not split them (by location). */
+    bool by_unit;
+    int64_t qty_pcs, qty_g, qty_ml;
 } ent_level;
 typedef int (*ent_level_cb)(const ent_level *row, void *ud);
 
@@ -219,6 +226,11 @@ typedef int (*ent_level_cb)(const ent_level *row, void *ud);
  * Stock on hand grouped as asked. Cost value is summed per currency: a row
  * stands for one key and one cost currency, so a product whose lots were
  * bought in EUR and JPY gives two rows, and the units still add up.
+ * By origin the rows come by value: those with a cost first, grouped by
+ * currency (amounts in two currencies do not compare: the store's own
+ * first, the others in code order), the largest value first, then the
+ * origin's code; pieces, grams and millilitres do not add
+ * up, so a quantity cannot rank them.
  * With low set, commodities with nothing on hand are included too.
  */
 ENT_API int ent_stock_levels(ent_db *db, const ent_levels_query *q, ent_level_cb cb, void *ud);

@@ -40,8 +40,12 @@ static const char stock_help[] =
     "levels shows a page at a time: a terminal gets 100 rows and, when there are\n"
     "more, the --after KEY that shows the next page; with --limit, --json and --csv\n"
     "give each row's key as a last column. Pages follow each other without a row\n"
-    "twice or left out while stock changes, except by origin and --low, whose order\n"
-    "is by quantity.\n"
+    "twice or left out while stock changes, except by origin (ordered by value) and\n"
+    "--low (by shortfall), whose rows may move.\n"
+    "\n"
+    "--by origin gives each origin's pieces, kg and litres apart (pcs, kg, L: they\n"
+    "do not add up), and its cost value; origins with a cost first, grouped by\n"
+    "currency (the store's first), the largest value first.\n"
     "\n"
     "examples:\n"
     "  entrepot stock receive --product 3017620422003 --qty 48 --lot L2406A --origin IT \\\n"
@@ -378,6 +382,9 @@ struct levels_ctx {
     int low, expiring;
     int32_t today;
     int64_t total_qty;
+    /* the units in each base unit, added up while every row splits them */
+    bool by_unit;
+    int64_t total_pcs, total_g, total_ml;
     struct {
         char cur[ENT_CURRENCY_SIZE];
         int64_t value;
@@ -394,6 +401,50 @@ static void fmt_value(char *buf, size_t len, const ent_level *row)
     buf[0] = '\0';
     if (row->cost_currency && ent_money_format(buf, len, row->value, row->cost_currency) < 0)
         snprintf(buf, len, "%lld", (long long)row->value);
+}
+
+/* Thousandths as an exact decimal, trailing zeros left off: grams as kg,
+ * millilitres as litres (12500 -> "12.5", 3 -> "0.003", 9000 -> "9"). */
+static void fmt_thousandths(char *buf, size_t len, int64_t n)
+{
+    uint64_t a = n < 0 ? (uint64_t)0 - (uint64_t)n : (uint64_t)n;
+    unsigned frac = (unsigned)(a % 1000);
+    int digits = 3;
+    while (frac != 0 && frac % 10 == 0) {
+        frac /= 10;
+        digits--;
+    }
+    if (frac == 0)
+        snprintf(buf, len, "%s%llu", n < 0 ? "-" : "", (unsigned long long)(a / 1000));
+    else
+        snprintf(buf, len, "%s%llu.%0*u", n < 0 ? "-" : "", (unsigned long long)(a / 1000), digits, frac);
+}
+
+/* The same with its three decimals, so that a column of them lines up and
+ * reads as one type in every format (12500 -> "12.500"). */
+static void fmt_milli3(char *buf, size_t len, int64_t n)
+{
+    uint64_t a = n < 0 ? (uint64_t)0 - (uint64_t)n : (uint64_t)n;
+    snprintf(buf, len, "%s%llu.%03u", n < 0 ? "-" : "", (unsigned long long)(a / 1000), (unsigned)(a % 1000));
+}
+
+/* "24 pcs, 12.5 kg, 9 L": the units there are, each in the unit people
+ * read; "0 units" when there are none. */
+static void fmt_units(char *buf, size_t len, int64_t pcs, int64_t g, int64_t ml)
+{
+    char kg[32], l[32];
+    size_t at = 0;
+    buf[0] = '\0';
+    fmt_thousandths(kg, sizeof kg, g);
+    fmt_thousandths(l, sizeof l, ml);
+    if (pcs != 0)
+        at += (size_t)snprintf(buf + at, len - at, "%lld pcs", (long long)pcs);
+    if (g != 0 && at < len)
+        at += (size_t)snprintf(buf + at, len - at, "%s%s kg", at ? ", " : "", kg);
+    if (ml != 0 && at < len)
+        at += (size_t)snprintf(buf + at, len - at, "%s%s L", at ? ", " : "", l);
+    if (at == 0)
+        snprintf(buf, len, "0 units");
 }
 
 static int add_level_row(const ent_level *row, void *ud)
@@ -416,6 +467,12 @@ static int add_level_row(const ent_level *row, void *ud)
         snprintf(origin, sizeof origin, "%s %s", row->origin, row->origin_zh ? row->origin_zh : "");
     const char *gtin = row->gtin ? cli_gtin(row->gtin) : (row->sku ? row->sku : "");
     if (__builtin_add_overflow(c->total_qty, row->qty, &c->total_qty))
+        c->overflow = 1;
+    if (!row->by_unit)
+        c->by_unit = false;
+    else if (__builtin_add_overflow(c->total_pcs, row->qty_pcs, &c->total_pcs) ||
+             __builtin_add_overflow(c->total_g, row->qty_g, &c->total_g) ||
+             __builtin_add_overflow(c->total_ml, row->qty_ml, &c->total_ml))
         c->overflow = 1;
     if (row->cost_currency) {
         int i = 0;
@@ -455,7 +512,13 @@ static int add_level_row(const ent_level *row, void *ud)
         const char *cells[] = {row->location, row->location_kind, products, lots, qty, value, cur, row->key};
         cli_table_add(c->t, cells);
     } else if (c->by == ENT_BY_ORIGIN) {
-        const char *cells[] = {row->origin, row->origin_zh, row->origin_en, products, lots, qty, value, cur, row->key};
+        /* pieces, kg and litres apart: they do not add up */
+        char pcs[24], kg[32], l[32];
+        snprintf(pcs, sizeof pcs, "%lld", (long long)row->qty_pcs);
+        fmt_milli3(kg, sizeof kg, row->qty_g);
+        fmt_milli3(l, sizeof l, row->qty_ml);
+        const char *cells[] = {row->origin, row->origin_zh, row->origin_en, products, lots, pcs, kg, l, value,
+                               cur,         row->key};
         cli_table_add(c->t, cells);
     } else {
         const char *cells[] = {gtin, row->name_zh, row->name_en, lots, qty, reorder, value, cur, row->key};
@@ -519,7 +582,8 @@ static int do_levels(struct cli *cli, int argc, char **argv)
         q.by = ENT_BY_LOT;
     }
     q.low = low;
-    struct levels_ctx c = {.by = q.by, .low = low, .expiring = expiring != NULL, .today = day_number(day)};
+    struct levels_ctx c = {
+        .by = q.by, .low = low, .expiring = expiring != NULL, .today = day_number(day), .by_unit = !low};
     /* A script that asks for pages (--limit) gets each row's page key as a
      * last column, to give as --after; a terminal gets it under the table. */
     int k = cli->format != FORMAT_TABLE && limit_s != NULL;
@@ -540,9 +604,10 @@ static int do_levels(struct cli *cli, int argc, char **argv)
         const char *h[] = {"location", "kind", "products", "lots", "on_hand", "value", "currency", "key"};
         c.t = cli_table_new(7 + k, h, "  nnnn  ");
     } else if (q.by == ENT_BY_ORIGIN) {
-        const char *h[] = {"origin", "country_zh", "country_en", "products", "lots", "on_hand", "value", "currency",
-                           "key"};
-        c.t = cli_table_new(8 + k, h, "   nnnn  ");
+        /* on hand in pieces, kg and litres (schema 30), not one figure */
+        const char *h[] = {"origin", "country_zh", "country_en", "products", "lots", "pcs",
+                           "kg",     "L",          "value",      "currency", "key"};
+        c.t = cli_table_new(10 + k, h, "   nnnnnn  ");
     } else {
         const char *h[] = {"gtin", "name_zh", "name_en", "lots", "on_hand", "reorder_point", "value", "currency", "key"};
         c.t = cli_table_new(8 + k, h, "   nnnn  ");
@@ -559,8 +624,15 @@ static int do_levels(struct cli *cli, int argc, char **argv)
                    cli_table_rows(c.t));
         } else if (cli->format == FORMAT_TABLE) {
             int cut = q.limit > 0 && cli_table_rows(c.t) == (size_t)q.limit;
-            printf("%s%zu row%s, %lld units", cut ? "first " : "", cli_table_rows(c.t),
-                   cli_table_rows(c.t) == 1 ? "" : "s", (long long)c.total_qty);
+            /* each base unit apart where the rows say them (a total of
+             * pieces and grams would mean nothing) */
+            char units[128];
+            if (c.by_unit)
+                fmt_units(units, sizeof units, c.total_pcs, c.total_g, c.total_ml);
+            else
+                snprintf(units, sizeof units, "%lld units", (long long)c.total_qty);
+            printf("%s%zu row%s, %s", cut ? "first " : "", cli_table_rows(c.t), cli_table_rows(c.t) == 1 ? "" : "s",
+                   units);
             for (int i = 0; i < c.ntotals; i++) {
                 char v[48];
                 cli_money(v, sizeof v, c.totals[i].value, c.totals[i].cur);

@@ -61,6 +61,9 @@ static const struct col_name columns[] = {
     {"lot", "批号", C_TEXT},
     {"products", "商品数", C_INT},
     {"on_hand", "库存数量", C_INT},
+    {"pcs", "件数", C_INT}, /* by origin: on hand in pieces, */
+    {"kg", "千克", C_DEC},  /* in kg (goods kept in grams), */
+    {"L", "升", C_DEC},     /* in litres (goods kept in millilitres) */
     {"short_by", "缺货数量", C_INT},
     {"value", "金额", C_MONEY},
     {"location", "库位", C_TEXT},

@@ -80,7 +80,10 @@ static const char lot_sums_sql[] =
     "               SUM(CASE WHEN l.unit_cost IS NOT NULL AND p.unit NOT IN ('g', 'ml') THEN b.qty * l.unit_cost "
     "                   ELSE 0 END) AS vu, "
     "               SUM(CASE WHEN l.unit_cost IS NOT NULL AND p.unit IN ('g', 'ml') THEN b.qty * l.unit_cost "
-    "                   ELSE 0 END) AS vm "
+    "                   ELSE 0 END) AS vm, "
+    "               SUM(CASE WHEN p.unit NOT IN ('g', 'ml') THEN b.qty ELSE 0 END) AS qp, "
+    "               SUM(CASE WHEN p.unit = 'g' THEN b.qty ELSE 0 END) AS qg, "
+    "               SUM(CASE WHEN p.unit = 'ml' THEN b.qty ELSE 0 END) AS qm "
     "        FROM stock_balance b JOIN lot l ON l.id = b.lot_id JOIN product p ON p.id = l.product_id "
     "        GROUP BY l.origin, COALESCE(l.cost_currency, '')) "
     "SELECT 'lot ' || l.code || ' of ' || COALESCE(p.gtin, p.sku), "
@@ -91,39 +94,57 @@ static const char lot_sums_sql[] =
     "WHERE COALESCE(s.qty, 0) <> COALESCE(g.q, 0) OR (s.lot_id IS NOT NULL AND (s.origin <> l.origin "
     "   OR s.product_id <> l.product_id OR s.cost_currency <> COALESCE(l.cost_currency, '') "
     "   OR s.unit_cost IS NOT l.unit_cost OR s.milli <> (p.unit IN ('g', 'ml')) OR s.expiry IS NOT l.expiry "
+    "   OR s.unit <> (CASE WHEN p.unit IN ('g', 'ml') THEN p.unit ELSE 'pcs' END) "
     "   OR s.code <> l.code)) "
     "UNION ALL "
     "SELECT 'origin ' || COALESCE(s.origin, g.origin) || ' ' || COALESCE(s.cost_currency, g.cur), "
     "       COALESCE(s.qty, 0) || ' units, ' || COALESCE(s.lots, 0) || ' lots, ' || COALESCE(s.products, 0) "
-    "       || ' commodities, value ' || COALESCE(s.value_units, 0) || ' + ' || COALESCE(s.value_milli, 0) || '/1000', "
+    "       || ' commodities, value ' || COALESCE(s.value_units, 0) || ' + ' || COALESCE(s.value_milli, 0) "
+    "       || '/1000, ' || COALESCE(s.qty_pcs, 0) || ' pcs, ' || COALESCE(s.qty_g, 0) || ' g, ' "
+    "       || COALESCE(s.qty_ml, 0) || ' ml', "
     "       COALESCE(g.q, 0) || ' units, ' || COALESCE(g.n, 0) || ' lots, ' || COALESCE(g.np, 0) "
-    "       || ' commodities, value ' || COALESCE(g.vu, 0) || ' + ' || COALESCE(g.vm, 0) || '/1000' "
+    "       || ' commodities, value ' || COALESCE(g.vu, 0) || ' + ' || COALESCE(g.vm, 0) || '/1000, ' "
+    "       || COALESCE(g.qp, 0) || ' pcs, ' || COALESCE(g.qg, 0) || ' g, ' || COALESCE(g.qm, 0) || ' ml' "
     "FROM stock_sum_origin s FULL JOIN org g ON g.origin = s.origin AND g.cur = s.cost_currency "
     "WHERE COALESCE(s.qty, 0) <> COALESCE(g.q, 0) OR COALESCE(s.lots, 0) <> COALESCE(g.n, 0) "
     "   OR COALESCE(s.products, 0) <> COALESCE(g.np, 0) OR COALESCE(s.uncosted, 0) <> COALESCE(g.u, 0) "
-    "   OR COALESCE(s.value_units, 0) <> COALESCE(g.vu, 0) OR COALESCE(s.value_milli, 0) <> COALESCE(g.vm, 0)";
+    "   OR COALESCE(s.value_units, 0) <> COALESCE(g.vu, 0) OR COALESCE(s.value_milli, 0) <> COALESCE(g.vm, 0) "
+    "   OR COALESCE(s.qty_pcs, 0) <> COALESCE(g.qp, 0) OR COALESCE(s.qty_g, 0) <> COALESCE(g.qg, 0) "
+    "   OR COALESCE(s.qty_ml, 0) <> COALESCE(g.qm, 0)";
 
 /* The per-location sums (schema 19), and per location and origin (schema
  * 24), against the balances, through the views that rebuild them. ORG is
  * the origin's part of the row's name and of the join. */
-#define LOCATION_SUMS_SQL(TABLE, ORG_NAME, ORG_JOIN)                                                                   \
-    "SELECT 'location ' || COALESCE(loc.code, '#' || COALESCE(s.location_id, g.location_id)) || ' '" ORG_NAME         \
+#define LOCATION_SUMS_SQL(TABLE, ORG_NAME, ORG_JOIN, UNITS_S, UNITS_G, UNITS_DIFF)                                     \
+    "SELECT 'location ' || COALESCE(loc.code, '#' || COALESCE(s.location_id, g.location_id)) || ' '" ORG_NAME          \
     "       || COALESCE(NULLIF(COALESCE(s.cost_currency, g.cost_currency), ''), 'without cost'), "                     \
     "       COALESCE(s.qty, 0) || ' units, ' || COALESCE(s.lots, 0) || ' lots, ' || COALESCE(s.products, 0) "          \
-    "       || ' commodities, value ' || COALESCE(s.value_units, 0) || ' + ' || COALESCE(s.value_milli, 0) || '/1000', " \
+    "       || ' commodities, value ' || COALESCE(s.value_units, 0) || ' + ' || COALESCE(s.value_milli, 0) || "        \
+    "'/1000'" UNITS_S ", "                                                                                             \
     "       COALESCE(g.qty, 0) || ' units, ' || COALESCE(g.lots, 0) || ' lots, ' || COALESCE(g.products, 0) "          \
-    "       || ' commodities, value ' || COALESCE(g.value_units, 0) || ' + ' || COALESCE(g.value_milli, 0) || '/1000' " \
-    "FROM " TABLE " s FULL JOIN " TABLE "_of g "                                                                      \
+    "       || ' commodities, value ' || COALESCE(g.value_units, 0) || ' + ' || COALESCE(g.value_milli, 0) || "        \
+    "'/1000'" UNITS_G " "                                                                                              \
+    "FROM " TABLE " s FULL JOIN " TABLE "_of g "                                                                       \
     "     ON g.location_id = s.location_id AND g.cost_currency = s.cost_currency " ORG_JOIN " "                        \
-    "LEFT JOIN location loc ON loc.id = COALESCE(s.location_id, g.location_id) "                                     \
-    "WHERE COALESCE(s.qty, 0) <> COALESCE(g.qty, 0) OR COALESCE(s.lots, 0) <> COALESCE(g.lots, 0) "                   \
-    "   OR COALESCE(s.products, 0) <> COALESCE(g.products, 0) OR COALESCE(s.uncosted, 0) <> COALESCE(g.uncosted, 0) " \
-    "   OR COALESCE(s.value_units, 0) <> COALESCE(g.value_units, 0) "                                                 \
-    "   OR COALESCE(s.value_milli, 0) <> COALESCE(g.value_milli, 0)"
+    "LEFT JOIN location loc ON loc.id = COALESCE(s.location_id, g.location_id) "                                       \
+    "WHERE COALESCE(s.qty, 0) <> COALESCE(g.qty, 0) OR COALESCE(s.lots, 0) <> COALESCE(g.lots, 0) "                    \
+    "   OR COALESCE(s.products, 0) <> COALESCE(g.products, 0) OR COALESCE(s.uncosted, 0) <> COALESCE(g.uncosted, 0) "  \
+    "   OR COALESCE(s.value_units, 0) <> COALESCE(g.value_units, 0) "                                                  \
+    "   OR COALESCE(s.value_milli, 0) <> COALESCE(g.value_milli, 0)" UNITS_DIFF
 
-static const char location_sums_sql[] = LOCATION_SUMS_SQL("stock_sum_location_cur", "", "");
-static const char location_origin_sums_sql[] = LOCATION_SUMS_SQL(
-    "stock_sum_location_origin", " || 'origin ' || COALESCE(s.origin, g.origin) || ' '", "AND g.origin = s.origin");
+/* The per-unit figures of the per-origin rows (schema 30), in a row's text
+ * and compared. */
+#define UNIT_FIGURES(T)                                                                                                \
+    " || ', ' || COALESCE(" T ".qty_pcs, 0) || ' pcs, ' || COALESCE(" T ".qty_g, 0) || ' g, ' || COALESCE(" T          \
+    ".qty_ml, 0) || ' ml'"
+#define UNIT_DIFF                                                                                                      \
+    " OR COALESCE(s.qty_pcs, 0) <> COALESCE(g.qty_pcs, 0) OR COALESCE(s.qty_g, 0) <> COALESCE(g.qty_g, 0) "            \
+    "OR COALESCE(s.qty_ml, 0) <> COALESCE(g.qty_ml, 0)"
+
+static const char location_sums_sql[] = LOCATION_SUMS_SQL("stock_sum_location_cur", "", "", "", "", "");
+static const char location_origin_sums_sql[] =
+    LOCATION_SUMS_SQL("stock_sum_location_origin", " || 'origin ' || COALESCE(s.origin, g.origin) || ' '",
+                      "AND g.origin = s.origin", UNIT_FIGURES("s"), UNIT_FIGURES("g"), UNIT_DIFF);
 
 /* The scan's copy of the lots keyed by GTIN and lot code (schema 26)
  * against the lots and their commodities' GTINs: a lot missing from it or

@@ -190,6 +190,12 @@ static int level_row(ent_db *db, sqlite3_stmt *st, const char *store_cur, ent_le
     int64_t overflow = sqlite3_column_int64(st, 18);
     if (sqlite3_column_type(st, 16) != SQLITE_INTEGER || sqlite3_column_type(st, 17) != SQLITE_INTEGER)
         overflow = 1;
+    if (sqlite3_column_type(st, 22) != SQLITE_NULL) {
+        row->by_unit = true;
+        row->qty_pcs = sqlite3_column_int64(st, 22);
+        row->qty_g = sqlite3_column_int64(st, 23);
+        row->qty_ml = sqlite3_column_int64(st, 24);
+    }
     int rc = row_value(db, sqlite3_column_int64(st, 16), sqlite3_column_int64(st, 17), overflow, &row->value);
     if (rc == ENT_OK)
         rc = landed_value(db, st, store_cur, row);
@@ -236,6 +242,36 @@ static int level_row(ent_db *db, sqlite3_stmt *st, const char *store_cur, ent_le
     "(SELECT qty FROM landed_lot WHERE lot_id = " LOT " ORDER BY declaration_id DESC LIMIT 1)"
 #define NO_LANDED "NULL, NULL"
 
+/* The units on hand in each base unit (columns 22 to 24, after the landed
+ * ones): of a group of balances b of commodities p, of one quantity Q of
+ * commodity p, or none (a view that does not split them). A unit outside
+ * the catalogue's three (a hand-edited database) counts as pieces, as its
+ * cost does. */
+#define BALANCE_UNITS                                                                                                  \
+    "SUM(CASE WHEN p.unit NOT IN ('g', 'ml') THEN b.qty ELSE 0 END), SUM(CASE WHEN p.unit = 'g' THEN b.qty ELSE 0 "    \
+    "END), "                                                                                                           \
+    "SUM(CASE WHEN p.unit = 'ml' THEN b.qty ELSE 0 END)"
+#define ONE_UNITS(Q)                                                                                                   \
+    "CASE WHEN p.unit NOT IN ('g', 'ml') THEN " Q " ELSE 0 END, CASE WHEN p.unit = 'g' THEN " Q " ELSE 0 END, "        \
+    "CASE WHEN p.unit = 'ml' THEN " Q " ELSE 0 END"
+#define NO_UNITS "NULL, NULL, NULL"
+
+/* An origin row's value in minor units, as row_value rounds it: the order
+ * of the origin view (from a summary's columns, or from balances). */
+#define SUM_VALUE "(value_units + (value_milli + 500) / 1000)"
+#define BALANCE_VALUE                                                                                                  \
+    "(SUM(CASE WHEN l.unit_cost IS NOT NULL AND p.unit NOT IN ('g', 'ml') THEN b.qty * l.unit_cost ELSE 0 END) + "     \
+    "(SUM(CASE WHEN l.unit_cost IS NOT NULL AND p.unit IN ('g', 'ml') THEN b.qty * l.unit_cost ELSE 0 END) + 500) "    \
+    "/ 1000)"
+/* The origin view's order: rows with a cost before those without, the
+ * store's currency (?9) first and the others in code order, then the value
+ * down and the origin up; after the key (value ?6, currency ?7, origin ?8)
+ * in that order. CUR is the row's currency ('' without a cost). */
+#define ORIGIN_ORDER(VALUE, CUR, ORIGIN) CUR " = '', " CUR " <> ?9, " CUR ", " VALUE " DESC, " ORIGIN
+#define ORIGIN_AFTER(VALUE, CUR, ORIGIN)                                                                               \
+    "((" CUR " = '', " CUR " <> ?9, " CUR ") > (?7 = '', ?7 <> ?9, ?7) OR (" CUR " = ?7 AND (" VALUE                   \
+    " < ?6 OR (" VALUE " = ?6 AND " ORIGIN " > ?8))))"
+
 #define LOT_KEYS "p.gtin, p.sku, p.name_zh, p.name_en, NULL, NULL, l.code, l.expiry, l.declaration, l.origin, 0"
 
 /*
@@ -264,16 +300,21 @@ static void levels_sql(char *sql, size_t len, const ent_levels_query *q, int64_t
      * location holds a good part of the store. */
     bool at_loc = loc_id != 0 && pid == 0;
     if ((!narrow || at_loc) && q->by == ENT_BY_ORIGIN && !expiring) {
-        /* key: quantity, currency, origin (the order is by quantity: an
-         * origin whose stock changes between pages may move) */
+        /* key: value, currency, origin (the order is by value, schema
+         * 30: pieces, grams and millilitres do not add up to a quantity
+         * that could rank origins; an origin whose stock changes between
+         * pages may move). One row per origin and currency, a few hundred
+         * at most: read in the summary's key order and sorted. */
         snprintf(sql, len,
                  "SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, origin, 0, qty, products, lots, "
                  "       NULLIF(cost_currency, ''), uncosted, value_units, value_milli, 0, "
-                 "       qty || ':' || cost_currency || ':' || origin, " NO_LANDED " "
-                 "FROM %s lots > 0 %s %s ORDER BY qty DESC, origin, cost_currency LIMIT ?5",
+                 "       " SUM_VALUE " || ':' || cost_currency || ':' || origin, " NO_LANDED ", "
+                 "       qty_pcs, qty_g, qty_ml "
+                 "FROM %s lots > 0 %s %s "
+                 "ORDER BY " ORIGIN_ORDER(SUM_VALUE, "cost_currency", "origin") " LIMIT ?5",
                  at_loc ? "stock_sum_location_origin WHERE location_id = ?2 AND" : "stock_sum_origin WHERE",
                  origin[0] ? "AND origin = ?3" : "",
-                 after ? "AND (qty < ?6 OR (qty = ?6 AND (origin, cost_currency) > (?8, ?7)))" : "");
+                 after ? "AND " ORIGIN_AFTER(SUM_VALUE, "cost_currency", "origin") : "");
         return;
     }
     if ((!narrow || at_loc) && q->by == ENT_BY_LOCATION && !expiring) {
@@ -282,11 +323,11 @@ static void levels_sql(char *sql, size_t len, const ent_levels_query *q, int64_t
         snprintf(sql, len,
                  "SELECT NULL, NULL, NULL, NULL, loc.code, loc.kind, NULL, NULL, NULL, NULL, 0, s.qty, s.products, "
                  "       s.lots, NULLIF(s.cost_currency, ''), s.uncosted, s.value_units, s.value_milli, 0, "
-                 "       '0:' || s.cost_currency || ':' || loc.code, " NO_LANDED " "
+                 "       '0:' || s.cost_currency || ':' || loc.code, " NO_LANDED ", " NO_UNITS " "
                  "FROM location loc JOIN %s s ON s.location_id = loc.id "
                  "WHERE s.lots > 0 %s %s %s ORDER BY loc.code, s.cost_currency LIMIT ?5",
-                 origin[0] ? "stock_sum_location_origin" : "stock_sum_location_cur", origin[0] ? "AND s.origin = ?3" : "",
-                 at_loc ? "AND s.location_id = ?2" : "",
+                 origin[0] ? "stock_sum_location_origin" : "stock_sum_location_cur",
+                 origin[0] ? "AND s.origin = ?3" : "", at_loc ? "AND s.location_id = ?2" : "",
                  after ? "AND (loc.code, s.cost_currency) > (?8, ?7)" : "");
         return;
     }
@@ -308,18 +349,23 @@ static void levels_sql(char *sql, size_t len, const ent_levels_query *q, int64_t
         /* One location's lots (when it holds many: lots_at_location) are
          * the on-hand lots walked in the same order, each kept when it has
          * a balance there. */
-        snprintf(sql, len,
-                 "SELECT " LOT_KEYS ", %s, "
-                 "       s.product_id || ':' || COALESCE(s.expiry, '-') || ':' || s.code, " LANDED_COLS("s.lot_id") " "
-                 "FROM stock_sum_lot s%s JOIN lot l ON l.id = s.lot_id JOIN product p ON p.id = s.product_id "
-                 "WHERE s.qty > 0 %s %s %s "
-                 "ORDER BY %s s.product_id, s.code LIMIT ?5",
-                 at_loc ? ONE_BALANCE_FIGURES : LOT_FIGURES,
-                 at_loc ? " CROSS JOIN stock_balance b ON b.lot_id = s.lot_id AND b.location_id = ?2 AND b.qty > 0" : "",
-                 origin[0] ? "AND s.origin = ?3" : "", expiring ? "AND (s.expiry IS NULL) = 0 AND s.expiry <= ?4" : "",
-                 from,
-                 /* terms the conditions fix are left out: naming them would sort */
-                 undated ? "" : expiring || after ? "s.expiry," : "s.expiry IS NULL, s.expiry,");
+        snprintf(
+            sql, len,
+            "SELECT " LOT_KEYS ", %s, "
+            "       s.product_id || ':' || COALESCE(s.expiry, '-') || ':' || s.code, " LANDED_COLS(
+                "s.lot_id") ", "
+                            "       %s "
+                            "FROM stock_sum_lot s%s JOIN lot l ON l.id = s.lot_id JOIN product p ON p.id = "
+                            "s.product_id "
+                            "WHERE s.qty > 0 %s %s %s "
+                            "ORDER BY %s s.product_id, s.code LIMIT ?5",
+            at_loc ? ONE_BALANCE_FIGURES : LOT_FIGURES, at_loc ? ONE_UNITS("b.qty") : ONE_UNITS("s.qty"),
+            at_loc ? " CROSS JOIN stock_balance b ON b.lot_id = s.lot_id AND b.location_id = ?2 AND b.qty > 0" : "",
+            origin[0] ? "AND s.origin = ?3" : "", expiring ? "AND (s.expiry IS NULL) = 0 AND s.expiry <= ?4" : "", from,
+            /* terms the conditions fix are left out: naming them would sort */
+            undated             ? ""
+            : expiring || after ? "s.expiry,"
+                                : "s.expiry IS NULL, s.expiry,");
         return;
     }
     if ((!narrow || (at_loc && !origin[0])) && q->by == ENT_BY_PRODUCT && !expiring) {
@@ -335,7 +381,7 @@ static void levels_sql(char *sql, size_t len, const ent_levels_query *q, int64_t
                                      : "SELECT product_id FROM stock_sum_product WHERE qty > 0";
         snprintf(sql, len,
                  "SELECT " PRODUCT_KEYS ", " BALANCE_FIGURES ", "
-                 "       s.product_id || ':' || COALESCE(l.cost_currency, '') || ':', " NO_LANDED " "
+                 "       s.product_id || ':' || COALESCE(l.cost_currency, '') || ':', " NO_LANDED ", " BALANCE_UNITS " "
                  "FROM (%s%s ORDER BY product_id LIMIT %s) s "
                  /* the page's commodities first, then their balances
                   * (CROSS JOIN keeps that order: the other way round
@@ -372,11 +418,11 @@ static void levels_sql(char *sql, size_t len, const ent_levels_query *q, int64_t
     case ENT_BY_ORIGIN:
         keys = "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, l.origin, 0";
         group = "l.origin";
-        order = "SUM(b.qty) DESC, l.origin";
-        key = "SUM(b.qty) || ':' || COALESCE(l.cost_currency, '') || ':' || l.origin";
+        /* by value, as the summaries' origin view (keys alike) */
+        order = ORIGIN_ORDER(BALANCE_VALUE, "COALESCE(l.cost_currency, '')", "l.origin");
+        key = BALANCE_VALUE " || ':' || COALESCE(l.cost_currency, '') || ':' || l.origin";
         if (after)
-            having_after = "HAVING SUM(b.qty) < ?6 OR (SUM(b.qty) = ?6 AND (l.origin, COALESCE(l.cost_currency, '')) "
-                           "> (?8, ?7))";
+            having_after = "HAVING " ORIGIN_AFTER(BALANCE_VALUE, "COALESCE(l.cost_currency, '')", "l.origin");
         break;
     default:
         keys = PRODUCT_KEYS;
@@ -388,14 +434,15 @@ static void levels_sql(char *sql, size_t len, const ent_levels_query *q, int64_t
         break;
     }
     snprintf(sql, len,
-             "SELECT %s, " BALANCE_FIGURES ", %s, %s "
+             "SELECT %s, " BALANCE_FIGURES ", %s, %s, %s "
              "FROM stock_balance b JOIN lot l ON l.id = b.lot_id JOIN product p ON p.id = b.product_id "
              "JOIN location loc ON loc.id = b.location_id "
              "WHERE b.qty > 0 %s %s %s %s %s "
              "GROUP BY %s, l.cost_currency %s ORDER BY %s, l.cost_currency LIMIT ?5",
-             keys, key, q->by == ENT_BY_LOT ? LANDED_COLS("l.id") : NO_LANDED, pid ? "AND b.product_id = ?1" : "", loc_id ? "AND b.location_id = ?2" : "",
-             origin[0] ? "AND l.origin = ?3" : "", expiring ? "AND l.expiry <= ?4" : "", where_after, group,
-             having_after, order);
+             keys, key, q->by == ENT_BY_LOT ? LANDED_COLS("l.id") : NO_LANDED,
+             q->by == ENT_BY_LOCATION ? NO_UNITS : BALANCE_UNITS, pid ? "AND b.product_id = ?1" : "",
+             loc_id ? "AND b.location_id = ?2" : "", origin[0] ? "AND l.origin = ?3" : "",
+             expiring ? "AND l.expiry <= ?4" : "", where_after, group, having_after, order);
 }
 
 /*
@@ -426,7 +473,7 @@ static int lots_at_location(ent_db *db, bool *walk, int64_t loc_id, int64_t limi
 /*
  * Runs one view's statement (levels_sql) with limit rows at most (0: all),
  * handing each row to cb; rows counts them. Every view numbers its
- * parameters alike and names ?5 (the limit), so that all eight may be
+ * parameters alike and names ?5 (the limit), so that all nine may be
  * bound; a view reads only those it names.
  */
 static int levels_run(ent_db *db, const char *sql, const ent_levels_query *q, int64_t pid, int64_t loc_id,
@@ -445,6 +492,7 @@ static int levels_run(ent_db *db, const char *sql, const ent_levels_query *q, in
     sqlite3_bind_int64(st, 6, k->a);
     sqlite3_bind_text(st, 7, k->b, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 8, k->c, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 9, store_cur, -1, SQLITE_STATIC); /* the origin view's order */
     while (rc == ENT_OK && (sc = sqlite3_step(st)) == SQLITE_ROW) {
         ent_level row;
         (*rows)++;
@@ -460,7 +508,7 @@ static int levels_run(ent_db *db, const char *sql, const ent_levels_query *q, in
 int ent_stock_levels(ent_db *db, const ent_levels_query *q, ent_level_cb cb, void *ud)
 {
     int64_t pid = 0, loc_id = 0;
-    char origin[ENT_COUNTRY_SIZE] = "", sql[4096];
+    char origin[ENT_COUNTRY_SIZE] = "", sql[8192];
     int rc = ENT_OK;
     entx_ok(db);
     if (!entx_empty(q->product) && (rc = ent_product_id(db, &pid, NULL, q->product)) != ENT_OK)
@@ -484,7 +532,7 @@ int ent_stock_levels(ent_db *db, const ent_levels_query *q, ent_level_cb cb, voi
         return levels_low(db, q, pid, &k, cb, ud);
 
     char store_cur[ENT_CURRENCY_SIZE] = "";
-    if (q->by == ENT_BY_LOT) {
+    if (q->by == ENT_BY_LOT || q->by == ENT_BY_ORIGIN) {
         ent_store *s = NULL;
         if (ent_store_get(db, &s) == ENT_OK)
             memcpy(store_cur, s->currency, sizeof store_cur);

@@ -238,6 +238,12 @@ static int add_level(const ent_level *l, void *ud)
     json_object_set_new(o, "expiry", jstr(l->expiry));
     json_object_set_new(o, "origin", jstr(l->origin));
     json_object_set_new(o, "qty", json_integer(l->qty));
+    /* each base unit apart (schema 30): by origin a row holds pieces,
+     * grams and millilitres, which qty adds up; null where the view does
+     * not split them (by location) */
+    json_object_set_new(o, "qty_pcs", l->by_unit ? json_integer(l->qty_pcs) : json_null());
+    json_object_set_new(o, "qty_g", l->by_unit ? json_integer(l->qty_g) : json_null());
+    json_object_set_new(o, "qty_ml", l->by_unit ? json_integer(l->qty_ml) : json_null());
     /* null, not 0, where there is nothing to say: a reorder point belongs to
      * a commodity (rows by product), and a value needs a cost */
     bool by_product = l->gtin != NULL && l->lot == NULL;

@@ -128,7 +128,8 @@ jqtrue "no commodity of an origin" 'length == 0' -- --json product list --origin
 expect 0 "added" -- product add --sku OLD-1 --name-zh 纯牛奶 --name-en "Whole Milk" --brand 蒙牛 --reorder-point 4
 expect 0 "added" -- product add --sku OLD-2 --name-zh 酸奶 --name-en "Milk Drink" --brand 伊利
 sqlite3 "$ENTREPOT_DB" ".backup '$WORK/s27.db'"
-sqlite3 "$WORK/s27.db" "DROP TABLE product_key_list; CREATE INDEX product_key_product ON product_key(product_id, k);
+sqlite3 "$WORK/s27.db" "$(schema30_undo)
+    DROP TABLE product_key_list; CREATE INDEX product_key_product ON product_key(product_id, k);
     CREATE TRIGGER stock_sum_product_insert AFTER INSERT ON product WHEN new.reorder_point > 0
     BEGIN INSERT OR IGNORE INTO stock_sum_product(product_id, qty, sellable, reorder_point)
         VALUES (new.id, 0, 0, new.reorder_point); END;

@@ -157,9 +157,16 @@ at_location() { # LOC: by commodity, by origin and the location's rows, from the
     local j="stock_balance b JOIN lot l ON l.id = b.lot_id JOIN product p ON p.id = b.product_id"
     sqlite3 "$ENTREPOT_DB" "SELECT p.gtin || ' ' || COALESCE(l.cost_currency, '') || ' ' || SUM(b.qty) || ' ' || COUNT(*)
         FROM $j WHERE $w GROUP BY p.id, COALESCE(l.cost_currency, '') ORDER BY p.id, COALESCE(l.cost_currency, '')"
-    sqlite3 "$ENTREPOT_DB" "SELECT l.origin || ' ' || COALESCE(l.cost_currency, '') || ' ' || SUM(b.qty) || ' ' || COUNT(*)
+    # by origin: pieces, kg and litres apart, by value within a currency, the store's first (schema 30)
+    local unit="SUM(CASE WHEN p.unit NOT IN ('g', 'ml') THEN b.qty ELSE 0 END) || ' '
+        || printf('%d.%03d', SUM(CASE WHEN p.unit = 'g' THEN b.qty ELSE 0 END) / 1000, SUM(CASE WHEN p.unit = 'g' THEN b.qty ELSE 0 END) % 1000) || ' '
+        || printf('%d.%03d', SUM(CASE WHEN p.unit = 'ml' THEN b.qty ELSE 0 END) / 1000, SUM(CASE WHEN p.unit = 'ml' THEN b.qty ELSE 0 END) % 1000)"
+    local value="SUM(CASE WHEN l.unit_cost IS NOT NULL AND p.unit NOT IN ('g', 'ml') THEN b.qty * l.unit_cost ELSE 0 END)
+        + (SUM(CASE WHEN l.unit_cost IS NOT NULL AND p.unit IN ('g', 'ml') THEN b.qty * l.unit_cost ELSE 0 END) + 500) / 1000"
+    sqlite3 "$ENTREPOT_DB" "SELECT l.origin || ' ' || COALESCE(l.cost_currency, '') || ' ' || $unit || ' ' || COUNT(*)
         || ' ' || COUNT(DISTINCT b.product_id) FROM $j WHERE $w GROUP BY l.origin, COALESCE(l.cost_currency, '')
-        ORDER BY SUM(b.qty) DESC, l.origin, COALESCE(l.cost_currency, '')"
+        ORDER BY COALESCE(l.cost_currency, '') = '', COALESCE(l.cost_currency, '') <> (SELECT currency FROM store),
+                 COALESCE(l.cost_currency, ''), $value DESC, l.origin"
     sqlite3 "$ENTREPOT_DB" "SELECT '$1 ' || COALESCE(l.cost_currency, '') || ' ' || SUM(b.qty) || ' ' || COUNT(*)
         || ' ' || COUNT(DISTINCT b.product_id) FROM $j WHERE $w GROUP BY COALESCE(l.cost_currency, '')
         ORDER BY COALESCE(l.cost_currency, '')"
@@ -167,7 +174,7 @@ at_location() { # LOC: by commodity, by origin and the location's rows, from the
 at_location_views() { # LOC: the same from the three views
     "$E" --json stock levels --location "$1" --limit 0 | jq -r '.[] | "\(("0000000000000" + .gtin)[-14:]) \(.currency // "") \(.on_hand) \(.lots)"'
     "$E" --json stock levels --by origin --location "$1" --limit 0 |
-        jq -r '.[] | "\(.origin) \(.currency // "") \(.on_hand) \(.lots) \(.products)"'
+        jq -r '.[] | "\(.origin) \(.currency // "") \(.pcs) \(.kg) \(.L) \(.lots) \(.products)"'
     "$E" --json stock levels --by location --location "$1" --limit 0 |
         jq -r '.[] | "\(.location) \(.currency // "") \(.on_hand) \(.lots) \(.products)"'
 }

@@ -107,13 +107,14 @@ expect 0 "(the code 13017620422000 stands for 12 units)" -- product show 1301762
 # 48 + 10 received, 1 damaged, 1 scrapped, 1 short in the count.
 totals=""
 for by in product location lot origin; do
-    t=$("$E" --json stock levels --by $by | jq 'map(.on_hand) | add')
+    # (by origin each base unit has its column: these are all pieces)
+    t=$("$E" --json stock levels --by $by | jq 'map(.on_hand // .pcs) | add')
     totals="$totals $t"
 done
 [ "$totals" = " 55 55 55 55" ] && ok || fail "levels do not add up: $totals"
 expect 0 "意大利" -- stock levels --by origin
 expect 0 '"on_hand": 36' -- --json stock levels --by location --location B-01
-"$E" --json stock levels --by origin | jq -e 'map(.on_hand) | add == 55' >/dev/null && ok || fail "json levels"
+"$E" --json stock levels --by origin | jq -e 'map(.pcs) | add == 55' >/dev/null && ok || fail "json levels"
 ENTREPOT_TODAY=2027-06-01 expect 0 "L2406A" -- stock levels --expiring 30
 ENTREPOT_TODAY=2026-12-01 expect 0 "0 rows" -- stock levels --expiring 30
 expect 0 "0 rows" -- stock levels --low
@@ -198,7 +199,10 @@ unset ENTREPOT_NOW ENTREPOT_TODAY
 # An older database (schema 4: what later migrations added is dropped again)
 # is migrated: lots of commodities with a shelf life get
 # the expiry their production date gives (schema 5).
-# (Schema 29 dropped 12's stock_sum_product_insert: nothing of it to drop.)
+# (Schema 29 dropped 12's stock_sum_product_insert: nothing of it to drop.
+# Schema 30 added columns to summaries dropped below and wrote some of 18's
+# and 23's triggers and 23's view again under the same names, dropped below:
+# nothing of its own to drop first.)
 sqlite3 "$WORK/day1.db" ".backup '$WORK/old.db'"
 sqlite3 "$WORK/old.db" "DROP TRIGGER scan_lot_insert; DROP TRIGGER scan_lot_change; DROP TRIGGER scan_lot_delete; DROP TRIGGER scan_lot_gtin_change; DROP TRIGGER scan_lot_product_delete; DROP TABLE scan_lot;
     DROP INDEX product_origin; DROP VIEW sync_event; DROP TABLE sync_code_was; DROP TRIGGER sync_code_product; DROP TRIGGER sync_code_location; DROP TRIGGER sync_code_store;
@@ -247,12 +251,17 @@ jqtrue "migration 013 search keys" '.[0].name_zh == "橄榄油"' -- --db "$WORK/
 want=$(sqlite3 "$WORK/old.db" "SELECT COALESCE(SUM(qty), 0) FROM stock_balance")
 jqtrue "migration 012 location sums" "(map(.units) | add) == $want" -- --db "$WORK/old.db" --json location list
 expect 0 "every balance matches" -- --db "$WORK/old.db" check
-# Schema 18 builds the per-lot and per-origin sums: the origin view (read from
-# them) shows what the balances add up to; a lot whose origin is changed by
-# hand moves its units to its new origin's row; check recomputes them.
-origins() { sqlite3 "$1" "SELECT group_concat(o || ':' || q, ',') FROM (SELECT l.origin AS o, SUM(b.qty) AS q
-    FROM stock_balance b JOIN lot l ON l.id = b.lot_id WHERE b.qty > 0 GROUP BY l.origin ORDER BY l.origin)"; }
-per_origin='group_by(.origin) | map("\(.[0].origin):\(map(.on_hand) | add)") | join(",")'
+# Schema 18 builds the per-lot and per-origin sums, and schema 30 splits them
+# by base unit: the origin view (read from them) shows what the balances add
+# up to in pieces, kg and litres (the cheese's 5000 g are 5.000 kg, not 5000
+# more units of France); a lot whose origin is changed by hand moves its
+# units to its new origin's row; check recomputes them.
+origins() { sqlite3 "$1" "SELECT group_concat(o || ':' || n || ':' || g || ':' || m, ',') FROM (SELECT l.origin AS o,
+    SUM(CASE WHEN p.unit NOT IN ('g', 'ml') THEN b.qty ELSE 0 END) AS n, SUM(CASE WHEN p.unit = 'g' THEN b.qty ELSE 0 END) AS g,
+    SUM(CASE WHEN p.unit = 'ml' THEN b.qty ELSE 0 END) AS m
+    FROM stock_balance b JOIN lot l ON l.id = b.lot_id JOIN product p ON p.id = b.product_id WHERE b.qty > 0
+    GROUP BY l.origin ORDER BY l.origin)"; }
+per_origin='group_by(.origin) | map("\(.[0].origin):\(map(.pcs) | add):\(map(.kg | sub("\\."; "") | tonumber) | add):\(map(.L | sub("\\."; "") | tonumber) | add)") | join(",")'
 jqtrue "migration 018 origin sums" "($per_origin) == \"$(origins "$WORK/old.db")\"" -- --db "$WORK/old.db" --json stock levels --by origin
 sqlite3 "$WORK/old.db" "UPDATE lot SET origin = 'NZ', unit_cost = 777, cost_currency = 'NZD' WHERE id = (SELECT MIN(lot_id) FROM stock_balance WHERE qty > 0)"
 jqtrue "a lot moved to another origin by hand" "($per_origin) == \"$(origins "$WORK/old.db")\" and any(.[]; .origin == \"NZ\" and .currency == \"NZD\")" -- --db "$WORK/old.db" --json stock levels --by origin
@@ -285,4 +294,49 @@ expect 0 "added location S1" -- "${W[@]}" location add S1 --kind shelf
 expect 0 "added" -- "${W[@]}" product add --sku CHEESE --name-zh 帕尔马干酪 --unit g --price 180.00 --tax-rate 13
 expect 0 "received CHEESE x5 g lot P1 into S1" -- "${W[@]}" stock receive --product CHEESE --qty 5 --lot P1 --origin IT --location S1
 expect 0 "received CHEESE x5000 g lot P1 into S1" -- "${W[@]}" stock receive --product CHEESE --qty 5000 --lot P1 --origin IT --location S1
+
+# Stock by origin keeps pieces, kg and litres apart (schema 30): 5.005 kg of
+# cheese, 24 jars and 9 L of oil from Italy are not "9029"; the origins come
+# by value (Spain's 500 cheap pieces after Italy; the cheese, without a cost,
+# last), and the footer adds up each unit on its own.
+"$E" "${W[@]}" product add --sku JAR --name-zh 番茄酱 --price 12.00 >/dev/null
+"$E" "${W[@]}" product add --sku OIL --name-zh 橄榄油 --unit ml --price 98.00 >/dev/null
+"$E" "${W[@]}" stock receive --product JAR --qty 24 --lot J1 --origin IT --location S1 --cost 1.50 --currency EUR >/dev/null
+"$E" "${W[@]}" stock receive --product OIL --qty 9000 --lot O1 --origin IT --location S1 --cost 8.00 --currency EUR >/dev/null
+"$E" "${W[@]}" stock receive --product JAR --qty 500 --lot J2 --origin ES --location S1 --cost 0.02 --currency EUR >/dev/null
+want="origin  country_zh  country_en  products  lots  pcs     kg      L   value  currency
+IT      意大利      Italy              2     2   24  0.000  9.000  108.00  EUR
+ES      西班牙      Spain              1     1  500  0.000  0.000   10.00  EUR
+IT      意大利      Italy              1     1    0  5.005  0.000
+3 rows, 524 pcs, 5.005 kg, 9 L, cost value 118.00 EUR"
+for at in "" "--location S1"; do
+    out=$("$E" "${W[@]}" stock levels --by origin $at | sed 's/ *$//')
+    [ "$out" = "$want" ] && ok || fail "stock by origin $at in pieces, kg and litres: $out"
+done
+jqtrue "by origin, --json" 'map([.origin, .pcs, .kg, .L, .value]) == [["IT", 24, "0.000", "9.000", "108.00"], ["ES", 500, "0.000", "0.000", "10.00"], ["IT", 0, "5.005", "0.000", null]]' \
+    -- "${W[@]}" --json stock levels --by origin
+expect 0 "IT,意大利,Italy,1,1,0,5.005,0.000,," -- "${W[@]}" --csv stock levels --by origin
+expect 0 "4 rows, 524 pcs, 5.005 kg, 9 L" -- "${W[@]}" stock levels --by lot
+expect 0 "every balance matches" -- "${W[@]}" check
+sqlite3 "$WORK/weighed.db" ".backup '$WORK/drift30.db'"
+sqlite3 "$WORK/drift30.db" "UPDATE stock_sum_origin SET qty_g = qty_g + 24, qty_pcs = qty_pcs - 24 WHERE origin = 'IT' AND cost_currency = 'EUR'"
+expect 1 "summary drift: origin IT EUR: summary 9024 units, 2 lots, 2 commodities, value 3600 + 7200000/1000, 0 pcs, 24 g, 9000 ml, balances 9024 units, 2 lots, 2 commodities, value 3600 + 7200000/1000, 24 pcs, 0 g, 9000 ml" \
+    -- --db "$WORK/drift30.db" check
+# A database of schema 29 with that stock (030's columns taken away; its
+# triggers and view stood in for under the names 030 drops) migrates to the same
+# per-unit figures, filled from the summaries it had, and the new triggers
+# keep them: check agrees, and a sale-sized change moves only its unit.
+sqlite3 "$WORK/weighed.db" ".backup '$WORK/s29.db'"
+sqlite3 "$WORK/s29.db" "$(schema30_undo)
+    PRAGMA user_version = 29" || fail "making a schema 29 database"
+for at in "" "--location S1"; do
+    out=$("$E" --db "$WORK/s29.db" stock levels --by origin $at | sed 's/ *$//')
+    [ "$out" = "$want" ] && ok || fail "schema 29 migrated: stock by origin $at: $out"
+done
+[ "$(sqlite3 "$WORK/s29.db" "PRAGMA user_version")" -ge 30 ] && ok || fail "schema 29 not migrated"
+expect 0 "every balance matches" -- --db "$WORK/s29.db" check
+expect 0 "scrapped" -- --db "$WORK/s29.db" stock scrap --product CHEESE --location S1 --qty 5
+jqtrue "schema 29 migrated: the scrap in grams" 'map(select(.origin == "IT") | .kg) == ["0.000", "5.000"]' \
+    -- --db "$WORK/s29.db" --json stock levels --by origin
+expect 0 "every balance matches" -- --db "$WORK/s29.db" check
 finish

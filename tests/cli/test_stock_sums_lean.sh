@@ -81,12 +81,17 @@ for db in "$A" "$W"; do
     "$E" --db "$db" stock count record "${cid:0:8}" --product $K --lot K1 --qty 22 >/dev/null || fail "count record"
     "$E" --db "$db" stock count post "${cid:0:8}" >/dev/null || fail "count post"
 done
+# (the columns before schema 30: the witness's triggers from before 027
+# include three that 030 wrote again with the units, which it does not keep;
+# test_stock.sh checks those)
 sums() {
-    local t
+    local t cols
     for t in stock_sum_location stock_sum_product stock_sum_lot stock_sum_origin stock_sum_product_origin \
         stock_sum_location_cur stock_sum_location_origin; do
         echo "$t"
-        sqlite3 "$1" "SELECT * FROM $t ORDER BY 1, 2, 3"
+        cols=$(sqlite3 "$1" "SELECT group_concat(name, ', ') FROM pragma_table_info('$t')
+                             WHERE name NOT IN ('unit', 'qty_pcs', 'qty_g', 'qty_ml')")
+        sqlite3 "$1" "SELECT $cols FROM $t ORDER BY 1, 2, 3"
     done
 }
 [ "$(sums "$A")" = "$(sums "$W")" ] && ok || fail "the summaries differ from the witness's: $(diff <(sums "$A") <(sums "$W"))"

@@ -918,6 +918,8 @@ static void migration_8(void **state)
         "DROP TRIGGER stock_sum_locorg_delete; DROP TRIGGER stock_sum_locorg_rekey;"
         "DROP TRIGGER stock_sum_locorg_lot_change; DROP TRIGGER stock_sum_locorg_unit_change;"
         "DROP VIEW stock_sum_location_origin_of; DROP TABLE stock_sum_location_origin;"
+        /* (schema 30's per-unit columns go with these tables, its triggers and
+         * view were written under the names dropped above) */
         "DROP TABLE stock_sum_lot; DROP TABLE stock_sum_origin; DROP TABLE stock_sum_product_origin;"
         /* selling units */
         "DROP TABLE sell_unit; ALTER TABLE product DROP COLUMN sell_unit; ALTER TABLE sale_line DROP COLUMN sell_unit;"

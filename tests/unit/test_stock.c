@@ -4,6 +4,7 @@
 
 #include "testutil.h"
 #include "internal.h"
+#include "schema.h"
 
 static void catalogue(ent_db *db)
 {
@@ -687,6 +688,208 @@ static void bounds_and_weighed_goods(void **state)
     assert_int_equal(problems, 3); /* the balance, the cost, and the balance's drift from its ledger */
 }
 
+/* Stock by origin in each base unit (schema 30): pieces, grams and
+ * millilitres of one origin apart, never one figure, and the origins in the
+ * order of their value. A row per origin as "FR 3 pcs 5000 g 750 ml value
+ * EUR", whatever the view reads (the summaries, one location's, or the
+ * balances of one commodity). */
+static int origin_row(const ent_level *row, void *ud)
+{
+    char *out = ud;
+    size_t n = strlen(out);
+    snprintf(out + n, 512 - n, "%s%s %lld pcs %lld g %lld ml %lld %s%s", n ? "; " : "", row->origin,
+             (long long)row->qty_pcs, (long long)row->qty_g, (long long)row->qty_ml, (long long)row->value,
+             row->cost_currency ? row->cost_currency : "-", row->by_unit ? "" : " (not split)");
+    return 0;
+}
+
+static void origin_units(void **state)
+{
+    ent_db *db = *state;
+    catalogue(db);
+    ent_product_fields f = {0};
+    f.sku = "BRIE";
+    f.name_zh = "布里奶酪";
+    f.unit = "g";
+    assert_int_equal(ent_product_add(db, &f), ENT_OK);
+    f.sku = "WINE";
+    f.name_zh = "波尔多红酒";
+    f.unit = "ml";
+    assert_int_equal(ent_product_add(db, &f), ENT_OK);
+    static const struct {
+        const char *product, *lot, *origin, *location, *currency;
+        int64_t qty, cost;
+    } recv[] = {
+        /* 3 pens at 2.00 EUR, 5 kg of brie at 18.50 EUR/kg, 2.25 L of wine
+         * at 40.00 EUR/L: 6.00 + 92.50 + 90.00 */
+        {"4006381333931", "P1", "FR", "A-01-03", "EUR", 3, 200},
+        {"BRIE", "B1", "FR", "B-01", "EUR", 5000, 1850},
+        {"WINE", "W1", "FR", "A-01-03", "EUR", 2250, 4000},
+        /* more units, less value: 48 jars at 1.00 EUR */
+        {"3017620422003", "N1", "IT", "A-01-03", "EUR", 48, 100},
+        /* without a cost: after those with one */
+        {"BRIE", "B2", "IT", "A-01-03", NULL, 700, -1},
+        /* in the store's currency (CNY): before the others, Canada's dollars
+         * too, though CAD comes before CNY in code order */
+        {"4006381333931", "P2", "DE", "B-01", "CNY", 5, 100},
+        {"4006381333931", "P3", "CA", "B-01", "CAD", 10, 100},
+    };
+    for (size_t i = 0; i < sizeof recv / sizeof *recv; i++) {
+        ent_receive r = good();
+        r.product = recv[i].product, r.lot = recv[i].lot, r.origin = recv[i].origin;
+        r.location = recv[i].location, r.qty = recv[i].qty, r.cost_currency = recv[i].currency;
+        r.unit_cost = recv[i].cost;
+        r.expiry = NULL, r.production_date = NULL;
+        EXPECT_ROW(i, db, ent_stock_receive(db, NULL, &r), ENT_OK, "");
+    }
+    static const struct {
+        ent_levels_query q;
+        const char *want;
+    } rows[] = {
+        /* 0: the summaries */
+        {{.by = ENT_BY_ORIGIN},
+         "DE 5 pcs 0 g 0 ml 500 CNY; CA 10 pcs 0 g 0 ml 1000 CAD; FR 3 pcs 5000 g 2250 ml 18850 EUR; "
+         "IT 48 pcs 0 g 0 ml 4800 EUR; IT 0 pcs 700 g 0 ml 0 -"},
+        /* 1: one location's summaries */
+        {{.by = ENT_BY_ORIGIN, .location = "A-01-03"},
+         "FR 3 pcs 0 g 2250 ml 9600 EUR; IT 48 pcs 0 g 0 ml 4800 EUR; IT 0 pcs 700 g 0 ml 0 -"},
+        /* 2: one origin */
+        {{.by = ENT_BY_ORIGIN, .origin = "FR"}, "FR 3 pcs 5000 g 2250 ml 18850 EUR"},
+        /* 3: one commodity's balances */
+        {{.by = ENT_BY_ORIGIN, .product = "BRIE"}, "FR 0 pcs 5000 g 0 ml 9250 EUR; IT 0 pcs 700 g 0 ml 0 -"},
+        /* 4: the commodity and lot views say their one unit */
+        {{.by = ENT_BY_PRODUCT, .product = "WINE"}, "(null) 0 pcs 0 g 2250 ml 9000 EUR"},
+        {{.by = ENT_BY_LOT, .origin = "FR", .product = "BRIE"}, "FR 0 pcs 5000 g 0 ml 9250 EUR"},
+        /* 6: the next page after the first origin */
+        {{.by = ENT_BY_ORIGIN, .after = "18850:EUR:FR"}, "IT 48 pcs 0 g 0 ml 4800 EUR; IT 0 pcs 700 g 0 ml 0 -"},
+        /* 7: the next page after the last origin with a cost */
+        {{.by = ENT_BY_ORIGIN, .after = "4800:EUR:IT"}, "IT 0 pcs 700 g 0 ml 0 -"},
+        /* 8: after the store's currency, the others */
+        {{.by = ENT_BY_ORIGIN, .after = "500:CNY:DE", .limit = 2},
+         "CA 10 pcs 0 g 0 ml 1000 CAD; FR 3 pcs 5000 g 2250 ml 18850 EUR"},
+        /* 9: one commodity's balances (the pens), in the same order */
+        {{.by = ENT_BY_ORIGIN, .product = "4006381333931"},
+         "DE 5 pcs 0 g 0 ml 500 CNY; CA 10 pcs 0 g 0 ml 1000 CAD; FR 3 pcs 0 g 0 ml 600 EUR"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        char got[512] = "";
+        EXPECT_ROW(i, db, ent_stock_levels(db, &rows[i].q, origin_row, got), ENT_OK, "");
+        if (strcmp(got, rows[i].want) != 0)
+            fail_msg("row %zu: got '%s', want '%s'", i, got, rows[i].want);
+    }
+    /* A sale-sized change moves only its unit's figure. */
+    assert_int_equal(
+        ent_stock_scrap(db, &(ent_move_req){.product = "BRIE", .location = "B-01", .qty = 250, .reason = "mould"}),
+        ENT_OK);
+    char got[512] = "";
+    ent_levels_query q = {.by = ENT_BY_ORIGIN, .origin = "FR"};
+    assert_int_equal(ent_stock_levels(db, &q, origin_row, got), ENT_OK);
+    assert_string_equal(got, "FR 3 pcs 4750 g 2250 ml 18388 EUR");
+    int problems = 0;
+    assert_int_equal(ent_db_check(db, count_problem, &problems), ENT_OK);
+    /* A commodity's unit changed by hand (g to ml: the cost rule is the
+     * same) moves its units between columns; check agrees. A summary
+     * edited by hand is named. */
+    sqlite3 *raw;
+    sqlite3_open(test_db_path, &raw);
+    assert_int_equal(sqlite3_exec(raw, "UPDATE product SET unit = 'ml' WHERE sku = 'BRIE'", NULL, NULL, NULL),
+                     SQLITE_OK);
+    got[0] = '\0';
+    assert_int_equal(ent_stock_levels(db, &q, origin_row, got), ENT_OK);
+    assert_string_equal(got, "FR 3 pcs 0 g 7000 ml 18388 EUR");
+    got[0] = '\0';
+    q.location = "B-01";
+    assert_int_equal(ent_stock_levels(db, &q, origin_row, got), ENT_OK);
+    assert_string_equal(got, "FR 0 pcs 0 g 4750 ml 8788 EUR");
+    assert_int_equal(ent_db_check(db, count_problem, &problems), ENT_OK);
+    assert_int_equal(sqlite3_exec(raw,
+                                  "UPDATE stock_sum_origin SET qty_g = qty_g + 1, qty_pcs = qty_pcs - 1 "
+                                  "WHERE origin = 'FR'; "
+                                  "UPDATE stock_sum_location_origin SET qty_ml = qty_ml - 5, qty_pcs = qty_pcs + 5 "
+                                  "WHERE origin = 'FR'",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(raw);
+    problems = 0;
+    assert_int_equal(ent_db_check(db, count_problem, &problems), ENT_TAMPERED);
+    assert_int_equal(problems, 3); /* FR's row, and its rows at A-01-03 and B-01 */
+}
+
+/* A database of schema 29, made by its own migrations, with France's 3
+ * pens, 5 kg of brie and 2.25 L of wine summed as 7253 "units" and Italy's
+ * uncosted 700 g: opened, it migrates to the per-unit figures (schema 30,
+ * filled from the summaries it had), which check agrees with and a later
+ * change keeps. */
+static void origin_units_from_29(void **state)
+{
+    (void)state;
+    const char *path = "unit_stock_schema29.db";
+    sqlite3 *raw;
+    ent_db *db = NULL;
+    unlink(path);
+    assert_true(entx_migration_count >= 30);
+    assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+    for (int i = 0; i < 29; i++)
+        if (sqlite3_exec(raw, entx_migrations[i].sql, NULL, NULL, NULL) != SQLITE_OK)
+            fail_msg("migration %d: %s", i + 1, sqlite3_errmsg(raw));
+    assert_int_equal(
+        sqlite3_exec(
+            raw,
+            "PRAGMA user_version = 29;"
+            "INSERT INTO store(id, code, name, currency, tz, created_at) "
+            "  VALUES (1, 'OLD', '旧店', 'CNY', 'Asia/Shanghai', '2026-11-01T00:00:00Z');"
+            "INSERT INTO location(code, kind) VALUES ('S1', 'shelf'), ('B1', 'backroom');"
+            "INSERT INTO product(id, sku, name_zh, unit, price, currency, created_at, updated_at) VALUES "
+            "  (1, 'PEN', '笔', 'pcs', 800, 'CNY', 'x', 'x'), (2, 'BRIE', '布里奶酪', 'g', 29800, 'CNY', 'x', 'x'), "
+            "  (3, 'WINE', '红酒', 'ml', 12800, 'CNY', 'x', 'x');"
+            "INSERT INTO lot(id, uuid, product_id, code, origin, unit_cost, cost_currency, created_at) VALUES "
+            "  (1, 'u1', 1, 'P1', 'FR', 200, 'EUR', 'x'), (2, 'u2', 2, 'B1', 'FR', 1850, 'EUR', 'x'), "
+            "  (3, 'u3', 3, 'W1', 'FR', 4000, 'EUR', 'x'), (4, 'u4', 2, 'B2', 'IT', NULL, NULL, 'x');"
+            "INSERT INTO stock_move(uuid, batch, at, kind, product_id, lot_id, location_id, qty) VALUES "
+            "  ('m1', 'b', 'x', 'receive', 1, 1, 1, 3), ('m2', 'b', 'x', 'receive', 2, 2, 2, 5000), "
+            "  ('m3', 'b', 'x', 'receive', 3, 3, 1, 2250), ('m4', 'b', 'x', 'receive', 2, 4, 1, 700);"
+            "INSERT INTO stock_balance(product_id, lot_id, location_id, qty) VALUES "
+            "  (1, 1, 1, 3), (2, 2, 2, 5000), (3, 3, 1, 2250), (2, 4, 1, 700);",
+            NULL, NULL, NULL),
+        SQLITE_OK);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(raw, "SELECT qty FROM stock_sum_origin WHERE origin = 'FR'", -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int64(st, 0), 7253); /* what schema 29 showed */
+    sqlite3_finalize(st);
+    sqlite3_close(raw);
+
+    assert_int_equal(ent_db_open(&db, path, 0), ENT_OK);
+    static const struct {
+        ent_levels_query q;
+        const char *want;
+    } rows[] = {
+        /* 0 */ {{.by = ENT_BY_ORIGIN}, "FR 3 pcs 5000 g 2250 ml 18850 EUR; IT 0 pcs 700 g 0 ml 0 -"},
+        /* 1 */ {{.by = ENT_BY_ORIGIN, .location = "S1"}, "FR 3 pcs 0 g 2250 ml 9600 EUR; IT 0 pcs 700 g 0 ml 0 -"},
+        /* 2 */ {{.by = ENT_BY_ORIGIN, .location = "B1"}, "FR 0 pcs 5000 g 0 ml 9250 EUR"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        char got[512] = "";
+        EXPECT_ROW(i, db, ent_stock_levels(db, &rows[i].q, origin_row, got), ENT_OK, "");
+        if (strcmp(got, rows[i].want) != 0)
+            fail_msg("row %zu: got '%s', want '%s'", i, got, rows[i].want);
+    }
+    int problems = 0;
+    assert_int_equal(ent_db_check(db, count_problem, &problems), ENT_OK);
+    assert_int_equal(
+        ent_stock_transfer(db,
+                           &(ent_move_req){.product = "BRIE", .lot = "B1", .location = "B1", .to = "S1", .qty = 1200}),
+        ENT_OK);
+    char got[512] = "";
+    ent_levels_query q = {.by = ENT_BY_ORIGIN, .location = "S1"};
+    assert_int_equal(ent_stock_levels(db, &q, origin_row, got), ENT_OK);
+    assert_string_equal(got, "FR 3 pcs 1200 g 2250 ml 11820 EUR; IT 0 pcs 700 g 0 ml 0 -");
+    assert_int_equal(ent_db_check(db, count_problem, &problems), ENT_OK);
+    ent_db_close(db);
+    unlink(path);
+}
+
 static int on_hand_of(const ent_count_line *ln, void *ud)
 {
     if (strcmp(ln->lot, "B") == 0)
@@ -812,6 +1015,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(receive_rows, test_db_setup, test_db_teardown),
         cmocka_unit_test_setup_teardown(shelf_life_rows, test_db_setup, test_db_teardown),
         cmocka_unit_test_setup_teardown(bounds_and_weighed_goods, test_db_setup, test_db_teardown),
+        cmocka_unit_test_setup_teardown(origin_units, test_db_setup, test_db_teardown),
+        cmocka_unit_test(origin_units_from_29),
         cmocka_unit_test_setup_teardown(count_rows, test_db_setup, test_db_teardown),
         cmocka_unit_test_setup_teardown(guarded_moves, test_db_setup, test_db_teardown),
         cmocka_unit_test_setup_teardown(levels_add_up, test_db_setup, test_db_teardown),

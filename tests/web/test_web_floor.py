@@ -237,6 +237,18 @@ try:
         if w == 1920:
             drv.save_screenshot(os.path.join(SHOTS, "floor-reports-1920.png"))
     shot("reports")
+    # stock by origin: Italy's 12 bottles of oil (costed in euros), and its
+    # 5000 jars and its cheese in kg (no cost) in their own columns, never
+    # added up (schema 30)
+    g = L.query("SELECT SUM(b.qty) FROM stock_balance b JOIN lot l ON l.id = b.lot_id JOIN product p "
+                "ON p.id = b.product_id WHERE l.origin = 'IT' AND p.unit = 'g'")[0][0]
+    kg = f"{g // 1000}.{g % 1000:03d}".rstrip("0").rstrip(".")
+    rows = [[c.text for c in r.find_elements(By.CSS_SELECTOR, "td")]
+            for r in drv.find_elements(By.CSS_SELECTOR, "#rep-origin-units tbody tr[data-key='IT']")]
+    check(["Italy", "12", "", "", "50.40 EUR"] in rows and ["Italy", "5000", kg, "", "no cost"] in rows,
+          f"Italy's pieces and kg apart ({g} g is {kg} kg): {rows}")
+    drv.execute_script("document.getElementById('rep-origin').scrollIntoView()")
+    drv.save_screenshot(os.path.join(SHOTS, "floor-reports-origin-390.png"))
 
     errs = B.console_errors((401, 403, 404, 409, 422))
     check(not errs, f"console errors: {errs}")

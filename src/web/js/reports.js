@@ -102,6 +102,22 @@ function marginCard(since) {
   return { card, load };
 }
 
+// Thousandths as an exact decimal (grams as kg, millilitres as litres):
+// 12500 -> "12.5", 3 -> "0.003", 0 -> "0"; integers only, no float.
+function thousandths(n) {
+  const neg = n < 0, a = Math.abs(n), frac = String(a % 1000).padStart(3, "0").replace(/0+$/, "");
+  return `${neg ? "-" : ""}${Math.floor(a / 1000)}${frac ? `.${frac}` : ""}`;
+}
+
+// "24 件 · 12.5 千克 · 9 升": the units there are, for a bar without a value.
+function unitsText(l) {
+  const parts = [];
+  if (l.qty_pcs) parts.push(`${l.qty_pcs} ${t("unit.pcs")}`);
+  if (l.qty_g) parts.push(`${thousandths(l.qty_g)} ${t("unit.kg")}`);
+  if (l.qty_ml) parts.push(`${thousandths(l.qty_ml)} ${t("unit.l")}`);
+  return parts.length ? parts.join(" · ") : String(l.qty);
+}
+
 export async function reportsPage(view) {
   const since = isoDate(new Date(Date.now() - 30 * 864e5));
   const expBefore = isoDate(new Date(Date.now() + 90 * 864e5));
@@ -120,10 +136,22 @@ export async function reportsPage(view) {
   const today = isoDate(new Date());
   const margins = marginCard(since);
   await margins.load();
-  const origins = {};
-  for (const l of byOrigin.levels) origins[l.origin || "—"] = (origins[l.origin || "—"] || 0) + l.qty;
-  const rows = Object.entries(origins).map(([key, value]) => ({ key, label: country(key), value }))
-    .sort((a, b) => b.value - a.value);
+  // Stock by origin: pieces, kg and litres apart (they do not add up), the
+  // bars measure the cost value, one per origin and cost currency in the
+  // server's order (by value within a currency; a lot without a cost last).
+  const rows = byOrigin.levels.map((l) => ({ key: l.origin || "—", label: country(l.origin || "—"),
+    value: l.value || 0, text: l.value === null || l.value === undefined ? unitsText(l) : money(l.value, l.cost_currency) }));
+  const originHeads = [t("reports.origin"), t("unit.pcs"), t("unit.kg"), t("unit.l"), t("reports.cost_value")];
+  // (a unit the origin has none of is left blank; a row of lots without a
+  // cost says so instead of a value)
+  const originData = byOrigin.levels.map((l) => [country(l.origin || "—"), l.qty_pcs ? String(l.qty_pcs) : "",
+    l.qty_g ? thousandths(l.qty_g) : "", l.qty_ml ? thousandths(l.qty_ml) : "",
+    l.value === null || l.value === undefined ? t("reports.no_cost") : money(l.value, l.cost_currency)]);
+  const originTable = originData.length ? el("div.scroll", {}, el("table", { id: "rep-origin-units" },
+    el("thead", {}, el("tr", {}, originHeads.map((h, i) => el(i ? "th.num" : "th", {}, h)))),
+    el("tbody", {}, originData.map((r, k) => el("tr", { "data-key": byOrigin.levels[k].origin || "" },
+      r.map((c, i) => el(i ? "td.num" : "td", {}, c)))))))
+    : el("p.muted", {}, t("reports.none"));
   const name = (l) => l.name_zh || l.name_en || l.gtin || l.sku;
   // page: { path, first (the answer), cells(level), bad(level) }; the CSV
   // holds the rows shown
@@ -183,7 +211,11 @@ export async function reportsPage(view) {
     el("div.two", {},
       el("section.card", { id: "rep-counter" }, el("h2", {}, t("reports.by_counter")), barChart(bars(counters), "chart-counter")),
       el("section.card", { id: "rep-cashier" }, el("h2", {}, t("reports.by_cashier")), barChart(bars(cashiers), "chart-cashier"))),
-    el("section.card", { id: "rep-origin" }, el("h2", {}, t("reports.by_origin")), barChart(rows, "chart-origin")),
+    el("section.card", { id: "rep-origin" },
+      el("div.row.between", {}, el("h2", {}, t("reports.by_origin")),
+        el("button", { type: "button", onclick: () => csvDownload("stock-by-origin.csv", originHeads, originData) },
+          t("reports.csv"))),
+      barChart(rows, "chart-origin"), originTable),
     margins.card,
     el("div.two", {},
       section(t("reports.low"), "rep-low", [t("counter.item"), "GTIN", t("stock.qty")],
