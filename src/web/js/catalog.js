@@ -1,7 +1,8 @@
 // 商品: the manager's catalogue (right "catalog"): search, add, edit, retire
 // and bring back a commodity, change its price and see the price history,
 // CSV export and import through the API. The server decides every right.
-import { state, t, api, el, field, table, notice, money, parseMoney, ApiError, said } from "./core.js";
+import { state, t, api, el, field, table, notice, money, parseMoney, moneyRefusal, storeCurrency, ApiError, said, store,
+  localTime } from "./core.js";
 import { loadCountries, countryOptions, originText, unitWord } from "./names.js";
 
 const UNITS = ["pcs", "g", "ml"];
@@ -173,10 +174,10 @@ function bodyOf(f, p, msg) {
     if (txt && v === null) { notice(msg, "bad", `${t(LABEL_WORDS[k])}: ${txt}`); f[k].focus(); return null; }
     if (p ? (p[k] ?? null) !== v : v !== null) b[k] = v === null ? (p ? null : undefined) : v;
   }
-  if (f.price && f.price.value.trim()) {
-    const c = parseMoney(f.price.value);
-    if (c === null) { notice(msg, "bad", t("counter.bad_amount")); f.price.focus(); return null; }
-    b.price = c;
+  if (f.price && f.price.value.trim()) { // a new commodity is priced in the store's currency
+    const c = parseMoney(f.price.value, storeCurrency());
+    if (c.error) { notice(msg, "bad", moneyRefusal(t("stock.price"), c.error)); f.price.focus(); return null; }
+    b.price = c.value;
   }
   for (const k of Object.keys(b)) if (b[k] === undefined) delete b[k];
   return b;
@@ -186,7 +187,7 @@ function formCard(f, p, onSave) {
   const pairs = [
     ["gtin", t("catalog.gtin")], ["name_zh", t("catalog.name_zh")], ["name_en", t("catalog.name_en")],
     ["brand", t("stock.brand")], ["origin", t("stock.origin")], ["unit", t("catalog.unit")],
-    ["price", t("stock.price")], ["tax", t("catalog.tax")], ["reorder_point", t("catalog.reorder")],
+    ["price", `${t("stock.price")} (${storeCurrency()})`], ["tax", t("catalog.tax")], ["reorder_point", t("catalog.reorder")],
     ["sku", t("catalog.sku")], ["hs_code", t("catalog.hs")], ["importer", t("catalog.importer")],
   ].filter(([k]) => f[k]);
   const back = ["net_content", "storage", "shelf_life_days", "food_kind", "ingredients", "allergens", "abv_hundredths",
@@ -226,6 +227,7 @@ async function editView(view, code, msg) {
     view.append(el("a.back", { href: "#/catalog" }, "← " + t("catalog.title")), el("p.notice.bad", {}, said(e)));
     return;
   }
+  const shop = await store(); // its zone: the history's times as the store's clock shows them
   const key = encodeURIComponent(codeOf(p));
   const f = fieldsOf(p, false);
   const form = formCard(f, p, async () => {
@@ -244,12 +246,13 @@ async function editView(view, code, msg) {
 
   // the price: its own change, then the history of who changed it
   const now = el("strong.money", { id: "cat-price-now" }, money(p.price, p.currency));
-  const newPrice = el("input", { id: "cat-new-price", inputmode: "decimal", autocomplete: "off" });
+  const newPrice = el("input", { id: "cat-new-price", inputmode: "decimal", autocomplete: "off", placeholder: p.currency,
+    "aria-label": `${t("stock.price")} (${p.currency})` });
   const hist = el("div", { id: "cat-price-history" });
   async function loadHistory() {
     const h = await api("GET", `products/history/${key}?field=price`);
     hist.replaceChildren(h.changes.length ? table([t("stock.when"), t("catalog.old"), t("catalog.new"), t("stock.user")],
-      h.changes.slice().reverse().map((c) => el("tr", {}, el("td", {}, (c.at || "").replace("T", " ").slice(0, 16)),
+      h.changes.slice().reverse().map((c) => el("tr", {}, el("td", {}, localTime(c.at, shop.time_zone)),
         el("td.num", {}, c.old ?? "—"), el("td.num", {}, c.new ?? "—"), el("td", {}, c.user || ""))))
       : el("p.muted", {}, t("reports.none")));
   }
@@ -260,8 +263,8 @@ async function editView(view, code, msg) {
     el("h2", {}, t("catalog.history")), hist);
   priceForm.addEventListener("submit", async (e) => {
     e.preventDefault();
-    const c = parseMoney(newPrice.value);
-    if (c === null) { notice(msg, "bad", t("counter.bad_amount")); return newPrice.focus(); }
+    const read = parseMoney(newPrice.value, p.currency), c = read.value;
+    if (read.error) { notice(msg, "bad", moneyRefusal(t("stock.price"), read.error)); return newPrice.focus(); }
     if (c === p.price) return notice(msg, "good", t("catalog.unchanged"));
     if (!window.confirm(`${label(p)}: ${money(p.price, p.currency)} → ${money(c, p.currency)}`)) return;
     try {
