@@ -382,7 +382,7 @@ export async function counterPage(view) {
   function payRow() {
     const txt = amount.value.trim();
     const a = txt ? parseMoney(txt, basketCurrency()) : { value: 0 };
-    if (a.error) { say("bad", moneyRefusal(t("counter.amount"), a.error)); beep(); return null; }
+    if (a.error) { say("bad", moneyRefusal(t("counter.pay"), a.error)); beep(); return null; }
     return { method: method.value, amount: a.value };
   }
 
