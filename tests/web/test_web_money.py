@@ -128,7 +128,7 @@ try:
           read: [['1200', 'JPY'], ['12.5', 'EUR'], ['1.25', 'KWD'], ['0.007', 'KWD'], ['12.', 'EUR'], ['12,50', 'EUR'],
                  ['5.5', 'JPY'], ['1.2345', 'KWD'], ['1,234.50', 'EUR'], ['abc', 'EUR'], ['-1', 'EUR'], ['12.505', 'EUR']]
             .map(([x, cur]) => { const r = c.parseMoney(x, cur); return [r.value, r.error]; }),
-        }), (e) => done({ error: String(e) }));""")
+        })).catch((e) => done({ error: String(e) }));""")
     check(got.get("shown") == ["1200 JPY", "1.250 KWD", "9.90 EUR", "9.90 EUR", "-0.05 EUR", "¥12.50", "0.007 KWD"],
           f"amounts in their currency's decimals, the store's currency when none is named: {got}")
     read = got.get("read") or [[None, None]] * 12
