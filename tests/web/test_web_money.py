@@ -98,7 +98,8 @@ def login(name):
 
 
 def msg(css):
-    return drv.find_element(By.CSS_SELECTOR, css).text
+    found = drv.find_elements(By.CSS_SELECTOR, css)
+    return found[0].text if found else f"(no {css})"
 
 
 def paris(utc):
@@ -239,9 +240,25 @@ try:
     check(text_in("#cat-price-now", "1200 JPY"), "the price now: 1200 JPY")
     kept = L.dump()
     by("#cat-new-price").send_keys("15,00" + Keys.ENTER)
-    check(text_in("#cat-msg", "Price: amount '15,00' has a comma: use a point: 15.00"),
-          f"a price with a comma refused, naming the field: {msg('#cat-msg')!r}")
+    check(text_in("#cat-price-msg", "Price: amount '15,00' has a comma: use a point: 15.00"),
+          f"a price with a comma refused, naming the field: {msg('#cat-price-msg')!r}")
+    seen = drv.execute_script(  # the notice that says it, wherever it is
+        "const m = [...document.querySelectorAll('.notice')].find((n) => n.textContent.includes('15,00'));"
+        "const r = m && m.getBoundingClientRect();"
+        "return !!r && r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight")
+    check(seen, "on the phone the refusal is in sight of the price field (it was a screen above, at the page's top)")
     check(L.dump() == kept, "nothing written")
+    by("#lang").click()  # the same in Chinese
+    wait.until(lambda d: d.find_element(By.ID, "lang").text == "English")
+    by("#cat-new-price").send_keys("15,00" + Keys.ENTER)
+    check(text_in("#cat-price-msg", "售价：金额 '15,00' 含有逗号：请用小数点：15.00"), f"and in Chinese: {msg('#cat-price-msg')!r}")
+    by("#cat-new-price").clear()
+    by("#cat-new-price").send_keys("15.5" + Keys.ENTER)
+    check(text_in("#cat-price-msg", "售价：金额 '15.5' 不能有小数：JPY 没有小数位"),
+          f"a fraction of a yen, in Chinese: {msg('#cat-price-msg')!r}")
+    drv.save_screenshot(os.path.join(SHOTS, "money-catalog-zh-390.png"))
+    by("#lang").click()
+    wait.until(lambda d: d.find_element(By.ID, "lang").text == "中文")
     by("#cat-new-price").clear()
     by("#cat-new-price").send_keys("1500" + Keys.ENTER)
     wait.until(EC.alert_is_present())

@@ -256,26 +256,34 @@ async function editView(view, code, msg) {
         el("td.num", {}, c.old ?? "—"), el("td.num", {}, c.new ?? "—"), el("td", {}, c.user || ""))))
       : el("p.muted", {}, t("reports.none")));
   }
+  // the price's own messages beside its field: on a phone the page's are a
+  // screen above it, out of sight of the clerk typing the price
+  const pmsg = el("p.notice", { id: "cat-price-msg", hidden: true, role: "alert" });
   const priceForm = el("form.card", { id: "cat-price-form" }, el("h2", {}, t("catalog.price_change")),
     el("p", {}, t("catalog.price_now"), " ", now),
-    el("div.row", {}, newPrice, el("button.primary", { type: "submit", id: "cat-price-save" }, t("catalog.price_set"))),
+    el("div.row", {}, newPrice, el("button.primary", { type: "submit", id: "cat-price-save" }, t("catalog.price_set"))), pmsg,
     el("p.muted", {}, t("catalog.price_hint")),
     el("h2", {}, t("catalog.history")), hist);
   priceForm.addEventListener("submit", async (e) => {
     e.preventDefault();
     const read = parseMoney(newPrice.value, p.currency), c = read.value;
-    if (read.error) { notice(msg, "bad", moneyRefusal(t("stock.price"), read.error)); return newPrice.focus(); }
-    if (c === p.price) return notice(msg, "good", t("catalog.unchanged"));
+    if (read.error) {
+      notice(pmsg, "bad", moneyRefusal(t("stock.price"), read.error));
+      newPrice.focus();
+      pmsg.scrollIntoView({ block: "nearest" });
+      return;
+    }
+    if (c === p.price) return notice(pmsg, "good", t("catalog.unchanged"));
     if (!window.confirm(`${label(p)}: ${money(p.price, p.currency)} → ${money(c, p.currency)}`)) return;
     try {
       await api("PATCH", `products/${key}`, { price: c });
       p = await api("GET", `products/${key}`);
       now.textContent = money(p.price, p.currency);
       newPrice.value = "";
-      notice(msg, "good", `${t("catalog.price_changed")}: ${money(p.price, p.currency)} · ${t("catalog.queued")}`);
+      notice(pmsg, "good", `${t("catalog.price_changed")}: ${money(p.price, p.currency)} · ${t("catalog.queued")}`);
       await loadHistory();
     } catch (err) {
-      notice(msg, "bad", said(err));
+      notice(pmsg, "bad", said(err));
     }
   });
 
