@@ -210,6 +210,14 @@ try:
     wait.until(lambda d: d.switch_to.active_element == scan)
     scan.send_keys(OIL + Keys.ENTER)
     check(text_in("#total-amount", "9.90 EUR"), "the oil at 9.90 EUR")
+    kept = L.dump()
+    drv.switch_to.active_element.send_keys(Keys.F3)  # a discount of "5,5" %: refused as the terminal counter does
+    by("#dlg-value").send_keys("5,5")
+    by("#dlg-reason").send_keys("promo" + Keys.ENTER)
+    check(text_in("#counter-msg", "'5,5%' is not a percentage from 0.01 to 100"),
+          f"a percentage with a comma refused in the terminal counter's words: {msg('#counter-msg')!r}")
+    check(L.dump() == kept and text_in("#total-amount", "9.90 EUR"), "no discount given (it was 5.5 %)")
+    wait.until(lambda d: d.switch_to.active_element.get_attribute("id") == "scan")
     drv.switch_to.active_element.send_keys(Keys.ENTER)  # on to the amount
     wait.until(lambda d: d.switch_to.active_element.get_attribute("id") == "pay-amount")
     drv.switch_to.active_element.send_keys("20,00" + Keys.ENTER)
@@ -272,6 +280,16 @@ try:
     check(text_in("#cat-price-history", paris(changed)) and utc_slice(changed) not in msg("#cat-price-history"),
           f"the price history's time in Paris ({paris(changed)}): {msg('#cat-price-history')!r}")
     shots("catalog-sake", "#cat-price-history table")
+
+    rc, tax = cli_words("product", "edit", SAKE, "--tax-rate", "5,5")
+    tax_field = by("#cat-tax")
+    tax_field.clear()
+    tax_field.send_keys("5,5")
+    kept = L.dump()
+    by("#cat-save").click()
+    check(rc == 2 and text_in("#cat-msg", "Tax rate %: " + tax.removeprefix("tax_rate ")),
+          f"a tax rate with a comma refused in the CLI's words ({tax!r}): {msg('#cat-msg')!r}")
+    check(L.dump() == kept, "nothing written (it was saved as 5.5 %)")
 
     # ---- the report: the sales in euros
     drv.get(BASE + "#/reports")

@@ -38,10 +38,12 @@ function codeOf(p) {
   return p.gtin || p.sku;
 }
 
-// "13" or "9.5" (percent) -> basis points; null when not a rate.
+// "13" or "9.5" (percent) -> basis points; null when not a rate from 0 to
+// 100 with a decimal point (a comma is refused, as the CLI refuses it).
 function parseRate(text) {
-  const m = /^\s*(\d{1,3})(?:[.,](\d{1,2}))?\s*%?\s*$/.exec(text);
-  return m ? Number(m[1]) * 100 + Number((m[2] || "0").padEnd(2, "0")) : null;
+  const m = /^\s*(\d{1,3})(?:\.(\d{1,2}))?\s*%?\s*$/.exec(text);
+  const bp = m ? Number(m[1]) * 100 + Number((m[2] || "0").padEnd(2, "0")) : null;
+  return bp !== null && bp <= 10000 ? bp : null;
 }
 function rateText(bp) {
   return bp % 100 ? `${Math.floor(bp / 100)}.${String(bp % 100).padStart(2, "0").replace(/0$/, "")}` : String(bp / 100);
@@ -159,7 +161,11 @@ function bodyOf(f, p, msg) {
   put("origin", f.origin.value);
   put("unit", f.unit.value);
   const tax = parseRate(f.tax.value);
-  if (tax === null) { notice(msg, "bad", `${t("catalog.tax")}: ${f.tax.value}`); f.tax.focus(); return null; }
+  if (tax === null) { // in the CLI's words
+    notice(msg, "bad", `${t("catalog.tax")}: ${t("catalog.bad_tax").replace("{text}", f.tax.value.trim())}`);
+    f.tax.focus();
+    return null;
+  }
   if (!p || tax !== p.tax_rate_bp) b.tax_rate_bp = tax;
   if (!/^\s*\d{1,12}\s*$/.test(f.reorder_point.value)) {
     notice(msg, "bad", `${t("catalog.reorder")}: ${f.reorder_point.value}`); f.reorder_point.focus(); return null;

@@ -338,9 +338,14 @@ export async function counterPage(view) {
     if (!v) return scan.focus();
     let body;
     if (v.kind === "pct") {
-      const m = /^\s*(\d{1,3})(?:[.,](\d{1,2}))?\s*%?\s*$/.exec(v.value);
+      // a decimal point, not a comma (the terminal counter refuses it too)
+      const m = /^\s*(\d{1,3})(?:\.(\d{1,2}))?\s*%?\s*$/.exec(v.value);
       const bp = m ? Number(m[1]) * 100 + Number((m[2] || "0").padEnd(2, "0")) : null;
-      if (bp === null || bp < 1 || bp > 10000) { say("bad", t("counter.bad_percent")); beep(); return scan.focus(); }
+      if (bp === null || bp < 1 || bp > 10000) {
+        say("bad", fmt("counter.bad_percent", { text: v.value.trim().replace(/\s*%$/, "") }));
+        beep();
+        return scan.focus();
+      }
       body = { discount_bp: bp, reason: v.reason };
     } else {
       const a = parseMoney(v.value, basketCurrency());
