@@ -50,6 +50,12 @@ typedef struct ent_currency {
 /* Finds an active currency by alpha or numeric code. Same returns as above. */
 ENT_API int ent_currency_lookup(const ent_currency **out, const char *code);
 ENT_API int ent_currency_by_numeric(const ent_currency **out, int numeric);
+/* Number of active currencies, and the i-th one in alphabetic-code order
+ * (borrowed, valid for the life of the process; NULL past the end). The
+ * store server lists them (GET currencies) so that the web app writes and
+ * reads each amount with its currency's own minor unit. */
+ENT_API size_t ent_currency_count(void);
+ENT_API const ent_currency *ent_currency_at(size_t i);
 
 #ifdef __cplusplus
 }

@@ -361,6 +361,16 @@ const ent_country *ent_country_at(size_t i)
     return ensure_loaded() == ENT_OK && i < ncountries ? &countries[i] : NULL;
 }
 
+size_t ent_currency_count(void)
+{
+    return ensure_loaded() == ENT_OK ? ncurrencies : 0;
+}
+
+const ent_currency *ent_currency_at(size_t i)
+{
+    return ensure_loaded() == ENT_OK && i < ncurrencies ? &currencies[i] : NULL;
+}
+
 int ent_currency_by_numeric(const ent_currency **out, int numeric)
 {
     *out = NULL;

@@ -36,6 +36,7 @@ ROUTE(route_catalog_export);
 ROUTE(route_catalog_import);
 ROUTE(route_locations);
 ROUTE(route_countries);
+ROUTE(route_currencies);
 /* purchasing, read side (routes_purchase.c) */
 ROUTE(route_suppliers);
 ROUTE(route_purchases);
@@ -142,6 +143,7 @@ const struct route srv_routes[] = {
     {"POST", V1 "catalog/import", 0, ENT_RIGHT_CATALOG, route_catalog_import, 0},
     {"GET", V1 "locations", 0, RIGHT_ANY, route_locations, 0},
     {"GET", V1 "countries", 0, RIGHT_ANY, route_countries, 0},
+    {"GET", V1 "currencies", 0, RIGHT_ANY, route_currencies, 0},
     /* purchasing: the manager's; read by the auditor too; the stock clerk
      * receives against an order (README "Purchasing"). Exact paths before
      * the prefixes that would take them as a code. */

@@ -371,6 +371,28 @@ int route_countries(struct req *r, json_t *body, const char *tail, struct reply 
     return 0;
 }
 
+/* GET currencies: every active ISO 4217 currency with its minor unit (0 for
+ * JPY, 2 for CNY, 3 for KWD), from the library's one table: the web app
+ * writes and reads each amount with its currency's own decimals, as the
+ * CLI does, instead of two for every currency. */
+int route_currencies(struct req *r, json_t *body, const char *tail, struct reply *out)
+{
+    (void)r, (void)body, (void)tail;
+    const ent_currency *probe = NULL;
+    if (ent_currency_lookup(&probe, "CNY") == ENT_ERROR) {
+        reply_error(out, 500, "error", NULL, "%s", ent_error_last()->message);
+        return 0;
+    }
+    json_t *rows = json_array();
+    for (size_t i = 0, n = ent_currency_count(); i < n; i++) {
+        const ent_currency *c = ent_currency_at(i);
+        json_array_append_new(rows, json_pack("{s:s, s:i, s:s}", "code", c->alpha3, "digits", c->digits, "name_en",
+                                              c->name_en ? c->name_en : ""));
+    }
+    reply_json(out, 200, json_pack("{s:o}", "currencies", rows));
+    return 0;
+}
+
 static const struct field location_add_fields[] = {
     {"code", F_STRING, 1}, {"kind", F_STRING, 0}, {"name", F_STRING, 0}, {NULL, F_STRING, 0}};
 

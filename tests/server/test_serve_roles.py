@@ -64,6 +64,7 @@ ROUTES = [
     ("POST", "catalog/import", {"catalog"}),
     ("GET", "locations", "any"),
     ("GET", "countries", "any"),
+    ("GET", "currencies", "any"),
     # purchasing (test_serve_purchase.py): the manager writes, the auditor reads,
     # the stock clerk receives against an order
     ("GET", "suppliers", {"catalog", "read"}),

@@ -159,6 +159,10 @@ st, _, b = srv.req("GET", V1 + "countries", token=TOK["cashier"])
 cc = {x["code"]: x for x in b.get("countries", [])} if isinstance(b, dict) else {}
 check(st == 200 and len(cc) > 240 and cc.get("IT", {}).get("name_zh") == "意大利" and cc["IT"]["name_en"] == "Italy",
       f"countries with their names (iso-codes): {st} {cc.get('IT')}")
+st, _, b = srv.req("GET", V1 + "currencies", token=TOK["cashier"])
+cu = {x["code"]: x["digits"] for x in b.get("currencies", [])} if isinstance(b, dict) else {}
+check(st == 200 and len(cu) > 150 and (cu.get("CNY"), cu.get("JPY"), cu.get("KWD"), cu.get("EUR")) == (2, 0, 3, 2),
+      f"currencies with their minor units: {st} {[cu.get(c) for c in ('CNY', 'JPY', 'KWD', 'EUR')]}")
 st, _, b = srv.req("POST", V1 + "locations", {"code": "A-01-03", "kind": "backroom", "name": "后仓 3"}, token=M)
 check(st == 201, f"location add: {st} {b}")
 refused("POST", "locations", {"code": "a-01-03"}, M, 409, "exists")

@@ -113,6 +113,36 @@ static void country_rows(void **state)
     assert_int_equal(cur->digits, 0);
 }
 
+/* Every active currency in code order, each with its minor unit, as the web
+ * app gets them (GET currencies); nothing past the end. */
+static void currency_list_rows(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *code;
+        int digits;
+    } rows[] = {
+        /* 0 */ {"CNY", 2}, /* 1 */ {"EUR", 2}, /* 2 */ {"JPY", 0}, /* 3 */ {"KRW", 0},
+        /* 4 */ {"KWD", 3}, /* 5 */ {"BHD", 3}, /* 6 */ {"CLF", 4}, /* 7 */ {"ZWG", 2},
+    };
+    size_t n = ent_currency_count();
+    assert_true(n >= 150);
+    assert_null(ent_currency_at(n));
+    for (size_t i = 1; i < n; i++)
+        if (strcmp(ent_currency_at(i - 1)->alpha3, ent_currency_at(i)->alpha3) >= 0)
+            fail_msg("position %zu: %s before %s", i, ent_currency_at(i - 1)->alpha3, ent_currency_at(i)->alpha3);
+    for (size_t r = 0; r < sizeof rows / sizeof *rows; r++) {
+        const ent_currency *found = NULL;
+        for (size_t i = 0; i < n && !found; i++)
+            if (strcmp(ent_currency_at(i)->alpha3, rows[r].code) == 0)
+                found = ent_currency_at(i);
+        if (found == NULL)
+            fail_msg("row %zu: %s is not listed", r, rows[r].code);
+        else if (found->digits != rows[r].digits)
+            fail_msg("row %zu: %s has %d digits, expected %d", r, rows[r].code, found->digits, rows[r].digits);
+    }
+}
+
 static void decimal_rows(void **state)
 {
     (void)state;
@@ -158,6 +188,7 @@ int main(void)
         cmocka_unit_test(money_parse_rows),
         cmocka_unit_test(money_format_rows),
         cmocka_unit_test(country_rows),
+        cmocka_unit_test(currency_list_rows),
         cmocka_unit_test(decimal_rows),
         cmocka_unit_test(currency_parse_rows),
     };

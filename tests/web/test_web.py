@@ -432,7 +432,7 @@ try:
     check(L.query("SELECT storage FROM product WHERE name_zh = '榛子可可酱'") == [(None,)], "storage cleared in the database")
     shot("catalog-backlabel", 1920)
     by("#cat-new-price").send_keys("4l.50" + Keys.ENTER)  # a typo: not an amount, nothing sent
-    check(text_in("#cat-msg", "12.50"), "a price that is not an amount is told")
+    check(text_in("#cat-price-msg", "售价：金额 '4l.50' 不是数字"), "a price that is not an amount is told, naming the field")
     by("#cat-new-price").clear()
     by("#cat-new-price").send_keys("41.50" + Keys.ENTER)
     wait.until(EC.alert_is_present())

@@ -1,5 +1,5 @@
 // The shell: login, the pages each role may see, the language switch.
-import { state, t, loadLang, api, el, may, notice, said } from "./core.js";
+import { state, t, loadLang, api, el, may, notice, said, loadMoney } from "./core.js";
 import { stockPage } from "./stock.js";
 import { counterPage } from "./counter.js";
 import { receivePage } from "./receive.js";
@@ -109,6 +109,11 @@ async function route() {
   // off the screen, instead of beside the new one.
   const box = el("div.page");
   view.replaceChildren(box);
+  // the store's currency and zone and every currency's decimals, once,
+  // before any amount is drawn (an amount in JPY has none, in KWD three)
+  try {
+    await loadMoney();
+  } catch (e) { /* asked again on the next page; the page's own requests say what is wrong */ }
   await page.show(box, parts);
 }
 

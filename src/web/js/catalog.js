@@ -1,7 +1,8 @@
 // 商品: the manager's catalogue (right "catalog"): search, add, edit, retire
 // and bring back a commodity, change its price and see the price history,
 // CSV export and import through the API. The server decides every right.
-import { state, t, api, el, field, table, notice, money, parseMoney, ApiError, said } from "./core.js";
+import { state, t, api, el, field, table, notice, money, parseMoney, moneyRefusal, storeCurrency, ApiError, said, store,
+  localTime } from "./core.js";
 import { loadCountries, countryOptions, originText, unitWord } from "./names.js";
 
 const UNITS = ["pcs", "g", "ml"];
@@ -37,10 +38,12 @@ function codeOf(p) {
   return p.gtin || p.sku;
 }
 
-// "13" or "9.5" (percent) -> basis points; null when not a rate.
+// "13" or "9.5" (percent) -> basis points; null when not a rate from 0 to
+// 100 with a decimal point (a comma is refused, as the CLI refuses it).
 function parseRate(text) {
-  const m = /^\s*(\d{1,3})(?:[.,](\d{1,2}))?\s*%?\s*$/.exec(text);
-  return m ? Number(m[1]) * 100 + Number((m[2] || "0").padEnd(2, "0")) : null;
+  const m = /^\s*(\d{1,3})(?:\.(\d{1,2}))?\s*%?\s*$/.exec(text);
+  const bp = m ? Number(m[1]) * 100 + Number((m[2] || "0").padEnd(2, "0")) : null;
+  return bp !== null && bp <= 10000 ? bp : null;
 }
 function rateText(bp) {
   return bp % 100 ? `${Math.floor(bp / 100)}.${String(bp % 100).padStart(2, "0").replace(/0$/, "")}` : String(bp / 100);
@@ -158,7 +161,11 @@ function bodyOf(f, p, msg) {
   put("origin", f.origin.value);
   put("unit", f.unit.value);
   const tax = parseRate(f.tax.value);
-  if (tax === null) { notice(msg, "bad", `${t("catalog.tax")}: ${f.tax.value}`); f.tax.focus(); return null; }
+  if (tax === null) { // in the CLI's words
+    notice(msg, "bad", `${t("catalog.tax")}: ${t("catalog.bad_tax").replace("{text}", f.tax.value.trim())}`);
+    f.tax.focus();
+    return null;
+  }
   if (!p || tax !== p.tax_rate_bp) b.tax_rate_bp = tax;
   if (!/^\s*\d{1,12}\s*$/.test(f.reorder_point.value)) {
     notice(msg, "bad", `${t("catalog.reorder")}: ${f.reorder_point.value}`); f.reorder_point.focus(); return null;
@@ -173,10 +180,10 @@ function bodyOf(f, p, msg) {
     if (txt && v === null) { notice(msg, "bad", `${t(LABEL_WORDS[k])}: ${txt}`); f[k].focus(); return null; }
     if (p ? (p[k] ?? null) !== v : v !== null) b[k] = v === null ? (p ? null : undefined) : v;
   }
-  if (f.price && f.price.value.trim()) {
-    const c = parseMoney(f.price.value);
-    if (c === null) { notice(msg, "bad", t("counter.bad_amount")); f.price.focus(); return null; }
-    b.price = c;
+  if (f.price && f.price.value.trim()) { // a new commodity is priced in the store's currency
+    const c = parseMoney(f.price.value, storeCurrency());
+    if (c.error) { notice(msg, "bad", moneyRefusal(t("stock.price"), c.error)); f.price.focus(); return null; }
+    b.price = c.value;
   }
   for (const k of Object.keys(b)) if (b[k] === undefined) delete b[k];
   return b;
@@ -186,7 +193,7 @@ function formCard(f, p, onSave) {
   const pairs = [
     ["gtin", t("catalog.gtin")], ["name_zh", t("catalog.name_zh")], ["name_en", t("catalog.name_en")],
     ["brand", t("stock.brand")], ["origin", t("stock.origin")], ["unit", t("catalog.unit")],
-    ["price", t("stock.price")], ["tax", t("catalog.tax")], ["reorder_point", t("catalog.reorder")],
+    ["price", `${t("stock.price")} (${storeCurrency()})`], ["tax", t("catalog.tax")], ["reorder_point", t("catalog.reorder")],
     ["sku", t("catalog.sku")], ["hs_code", t("catalog.hs")], ["importer", t("catalog.importer")],
   ].filter(([k]) => f[k]);
   const back = ["net_content", "storage", "shelf_life_days", "food_kind", "ingredients", "allergens", "abv_hundredths",
@@ -226,6 +233,7 @@ async function editView(view, code, msg) {
     view.append(el("a.back", { href: "#/catalog" }, "← " + t("catalog.title")), el("p.notice.bad", {}, said(e)));
     return;
   }
+  const shop = await store(); // its zone: the history's times as the store's clock shows them
   const key = encodeURIComponent(codeOf(p));
   const f = fieldsOf(p, false);
   const form = formCard(f, p, async () => {
@@ -244,35 +252,44 @@ async function editView(view, code, msg) {
 
   // the price: its own change, then the history of who changed it
   const now = el("strong.money", { id: "cat-price-now" }, money(p.price, p.currency));
-  const newPrice = el("input", { id: "cat-new-price", inputmode: "decimal", autocomplete: "off" });
+  const newPrice = el("input", { id: "cat-new-price", inputmode: "decimal", autocomplete: "off", placeholder: p.currency,
+    "aria-label": `${t("stock.price")} (${p.currency})` });
   const hist = el("div", { id: "cat-price-history" });
   async function loadHistory() {
     const h = await api("GET", `products/history/${key}?field=price`);
     hist.replaceChildren(h.changes.length ? table([t("stock.when"), t("catalog.old"), t("catalog.new"), t("stock.user")],
-      h.changes.slice().reverse().map((c) => el("tr", {}, el("td", {}, (c.at || "").replace("T", " ").slice(0, 16)),
+      h.changes.slice().reverse().map((c) => el("tr", {}, el("td", {}, localTime(c.at, shop.time_zone)),
         el("td.num", {}, c.old ?? "—"), el("td.num", {}, c.new ?? "—"), el("td", {}, c.user || ""))))
       : el("p.muted", {}, t("reports.none")));
   }
+  // the price's own messages beside its field: on a phone the page's are a
+  // screen above it, out of sight of the clerk typing the price
+  const pmsg = el("p.notice", { id: "cat-price-msg", hidden: true, role: "alert" });
   const priceForm = el("form.card", { id: "cat-price-form" }, el("h2", {}, t("catalog.price_change")),
     el("p", {}, t("catalog.price_now"), " ", now),
-    el("div.row", {}, newPrice, el("button.primary", { type: "submit", id: "cat-price-save" }, t("catalog.price_set"))),
+    el("div.row", {}, newPrice, el("button.primary", { type: "submit", id: "cat-price-save" }, t("catalog.price_set"))), pmsg,
     el("p.muted", {}, t("catalog.price_hint")),
     el("h2", {}, t("catalog.history")), hist);
   priceForm.addEventListener("submit", async (e) => {
     e.preventDefault();
-    const c = parseMoney(newPrice.value);
-    if (c === null) { notice(msg, "bad", t("counter.bad_amount")); return newPrice.focus(); }
-    if (c === p.price) return notice(msg, "good", t("catalog.unchanged"));
+    const read = parseMoney(newPrice.value, p.currency), c = read.value;
+    if (read.error) {
+      notice(pmsg, "bad", moneyRefusal(t("stock.price"), read.error));
+      newPrice.focus();
+      pmsg.scrollIntoView({ block: "nearest" });
+      return;
+    }
+    if (c === p.price) return notice(pmsg, "good", t("catalog.unchanged"));
     if (!window.confirm(`${label(p)}: ${money(p.price, p.currency)} → ${money(c, p.currency)}`)) return;
     try {
       await api("PATCH", `products/${key}`, { price: c });
       p = await api("GET", `products/${key}`);
       now.textContent = money(p.price, p.currency);
       newPrice.value = "";
-      notice(msg, "good", `${t("catalog.price_changed")}: ${money(p.price, p.currency)} · ${t("catalog.queued")}`);
+      notice(pmsg, "good", `${t("catalog.price_changed")}: ${money(p.price, p.currency)} · ${t("catalog.queued")}`);
       await loadHistory();
     } catch (err) {
-      notice(msg, "bad", said(err));
+      notice(pmsg, "bad", said(err));
     }
   });
 

@@ -98,12 +98,38 @@ export function svg(tag, attrs, ...kids) {
   return n;
 }
 
-// Minor units as text, by integer arithmetic (2 decimals: CNY, EUR, USD...).
+// Money. Each currency's minor unit (0 for JPY, 2 for CNY, 3 for KWD) comes
+// from the server (GET currencies: the library's ISO 4217 table, the one the
+// CLI formats with), read once with the store before any page is drawn
+// (loadMoney, app.js): one table, not a second copy here that could drift.
+const minorUnits = new Map();
+let shop = null; // the store, once loadMoney has read it
+export async function loadMoney() {
+  if (minorUnits.size && shop) return;
+  const [s, c] = await Promise.all([store(), api("GET", "currencies")]);
+  for (const x of c.currencies) minorUnits.set(x.code, x.digits);
+  shop = s;
+}
+// The store's currency (CNY until the store is read).
+export function storeCurrency() {
+  return (shop && shop.currency) || "CNY";
+}
+// A currency's minor-unit digits; 2 for a code the table does not hold.
+export function digitsOf(currency) {
+  const d = minorUnits.get(currency || storeCurrency());
+  return d === undefined ? 2 : d;
+}
+// Minor units as text, by integer arithmetic, with the currency's own
+// decimals: 1250 CNY "¥12.50", 1250 EUR "12.50 EUR", 1200 JPY "1200 JPY",
+// 12500 KWD "12.500 KWD" (the CLI's "12.50 EUR"; the yuan as a Chinese store
+// reads it). No currency: the store's.
 export function money(minor, currency) {
   if (minor === null || minor === undefined) return t("stock.unpriced");
+  const cur = currency || storeCurrency(), d = digitsOf(cur), unit = 10 ** d;
   const neg = minor < 0, a = Math.abs(minor);
-  const s = `${neg ? "-" : ""}${Math.floor(a / 100)}.${String(a % 100).padStart(2, "0")}`;
-  return currency === "CNY" || !currency ? `¥${s}` : `${s} ${currency}`;
+  const whole = Math.floor(a / unit), frac = a % unit;
+  const s = `${neg ? "-" : ""}${whole}${d ? "." + String(frac).padStart(d, "0") : ""}`;
+  return cur === "CNY" ? `¥${s}` : `${s} ${cur}`;
 }
 // The store (code, name, currency, time zone), read once: the pages show
 // times in the store's zone, as the CLI, the receipts and the closings do.
@@ -122,11 +148,42 @@ export function localTime(ts, zone) {
   const p = Object.fromEntries(f.formatToParts(d).map((x) => [x.type, x.value]));
   return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
 }
-// "12.5" -> 1250; null when not an amount (no floats on the way).
-export function parseMoney(text) {
-  const m = /^\s*(\d{1,12})(?:[.,](\d{1,2}))?\s*$/.exec(text);
-  if (!m) return null;
-  return Number(m[1]) * 100 + Number((m[2] || "0").padEnd(2, "0"));
+// A typed amount in minor units of the currency, by the library's rules
+// (ent_money_parse): digits and one decimal point, no more fraction digits
+// than the currency has, no comma (12,50 is 12.50 in much of the world and
+// 1250 in the rest). {value} or {error}: the refusal in the CLI's words,
+// which the caller leads with the field's name (moneyRefusal). No floats on
+// the way: the text's digits are put together as integers.
+export function parseMoney(text, currency) {
+  const cur = currency || storeCurrency(), d = digitsOf(cur);
+  const s = String(text ?? "").trim();
+  const say = (key, vars) => ({ value: null, error: fill(t(key), { text: clip(s), currency: cur, digits: d, ...vars }) });
+  if (s.includes(",")) {
+    const m = /^(-?\d+),(\d+)$/.exec(s);
+    return m ? say("money.comma_point", { hint: `${m[1]}.${m[2]}` }) : say("money.comma");
+  }
+  if (s.startsWith("-") && /^-\d*\.?\d*$/.test(s) && /\d/.test(s)) return say("money.negative");
+  const m = /^(\d*)(?:\.(\d*))?$/.exec(s);
+  if (!m || !/\d/.test(s)) return say("money.not_number");
+  const frac = m[2] || "";
+  if (frac.length > d) return say(d ? "money.fraction" : "money.no_fraction");
+  const digits = (m[1] + frac.padEnd(d, "0")).replace(/^0+(?=\d)/, "");
+  if (digits.length > 15 && BigInt(digits) > BigInt(Number.MAX_SAFE_INTEGER)) {
+    return say("money.large", { most: money(Number.MAX_SAFE_INTEGER, cur).replace(/^¥| [A-Z]{3}$/g, "") });
+  }
+  return { value: Number(digits), error: null };
+}
+// "Price: amount '12,50' has a comma: use a point: 12.50"
+export function moneyRefusal(label, error) {
+  return `${label}${state.lang === "zh" ? "：" : ": "}${error}`;
+}
+function fill(words, vars) {
+  return words.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m));
+}
+// The typed text as the library quotes it: 40 characters at most.
+function clip(s) {
+  const cs = [...s];
+  return cs.length > 40 ? cs.slice(0, 40).join("") + "…" : s;
 }
 
 export function field(label, input) {

@@ -5,7 +5,7 @@
 // arrows, Delete). Refusals are shown red in the page's language: the
 // server's error code picks the catalogue's words (err.code.*), the server's
 // own text stays beside them as the detail.
-import { state, t, api, el, money, parseMoney, notice } from "./core.js";
+import { state, t, api, el, money, parseMoney, moneyRefusal, storeCurrency, notice, store, localTime } from "./core.js";
 
 const KEYS = { qty: "F2", discount: "F3", price: "F4", returns: "F6", clear: "F8", pay: "F9" };
 let counterId = "C1";
@@ -184,6 +184,12 @@ export async function counterPage(view) {
     try { localStorage.setItem("ent.printer", printerName); } catch (e) { /* private mode */ }
   });
 
+  // the basket's currency (the store's before one is open): what is typed
+  // here is read with its decimals; the store's zone: the receipt's time as
+  // the hall's clock showed it
+  const basketCurrency = () => (basket && basket.currency) || storeCurrency();
+  const zone = (await store().catch(() => ({}))).time_zone;
+
   function say(kind, text, detail) {
     notice(msg, kind, "");
     msg.hidden = !text;
@@ -199,7 +205,7 @@ export async function counterPage(view) {
 
   function draw() {
     const ls = basket ? basket.lines : [];
-    const cur = basket ? basket.currency : "CNY";
+    const cur = basket ? basket.currency : storeCurrency();
     if (sel >= ls.length) sel = ls.length - 1;
     if (sel < 0) sel = 0;
     lines.replaceChildren(...ls.map((l, i) => el(`li.line${i === sel ? ".sel" : ""}`,
@@ -332,14 +338,19 @@ export async function counterPage(view) {
     if (!v) return scan.focus();
     let body;
     if (v.kind === "pct") {
-      const m = /^\s*(\d{1,3})(?:[.,](\d{1,2}))?\s*%?\s*$/.exec(v.value);
+      // a decimal point, not a comma (the terminal counter refuses it too)
+      const m = /^\s*(\d{1,3})(?:\.(\d{1,2}))?\s*%?\s*$/.exec(v.value);
       const bp = m ? Number(m[1]) * 100 + Number((m[2] || "0").padEnd(2, "0")) : null;
-      if (bp === null || bp < 1 || bp > 10000) { say("bad", t("counter.bad_percent")); beep(); return scan.focus(); }
+      if (bp === null || bp < 1 || bp > 10000) {
+        say("bad", fmt("counter.bad_percent", { text: v.value.trim().replace(/\s*%$/, "") }));
+        beep();
+        return scan.focus();
+      }
       body = { discount_bp: bp, reason: v.reason };
     } else {
-      const a = parseMoney(v.value);
-      if (a === null) { say("bad", t("counter.bad_amount")); beep(); return scan.focus(); }
-      body = { discount: a, reason: v.reason };
+      const a = parseMoney(v.value, basketCurrency());
+      if (a.error) { say("bad", moneyRefusal(t("counter.discount"), a.error)); beep(); return scan.focus(); }
+      body = { discount: a.value, reason: v.reason };
     }
     await change(l, body, t("counter.discount"));
   }
@@ -352,9 +363,9 @@ export async function counterPage(view) {
       { name: "reason", label: t("counter.reason") },
     ]);
     if (!v) return scan.focus();
-    const p = parseMoney(v.price);
-    if (p === null) { say("bad", t("counter.bad_amount")); beep(); return scan.focus(); }
-    await change(l, { price: p, reason: v.reason }, t("counter.price_change"));
+    const p = parseMoney(v.price, basketCurrency());
+    if (p.error) { say("bad", moneyRefusal(t("counter.new_price"), p.error)); beep(); return scan.focus(); }
+    await change(l, { price: p.value, reason: v.reason }, t("counter.price_change"));
   }
 
   async function clear() {
@@ -375,9 +386,9 @@ export async function counterPage(view) {
 
   function payRow() {
     const txt = amount.value.trim();
-    const a = txt ? parseMoney(txt) : 0;
-    if (a === null) { say("bad", t("counter.bad_amount")); beep(); return null; }
-    return { method: method.value, amount: a };
+    const a = txt ? parseMoney(txt, basketCurrency()) : { value: 0 };
+    if (a.error) { say("bad", moneyRefusal(t("counter.pay"), a.error)); beep(); return null; }
+    return { method: method.value, amount: a.value };
   }
 
   async function printCopy(r, out) {
@@ -464,7 +475,7 @@ export async function counterPage(view) {
         return;
       }
       const cur = sale.currency;
-      body.replaceChildren(el("p", {}, `${t("counter.receipt")} ${sale.receipt} · ${sale.time.replace("T", " ").slice(0, 16)} · ${money(sale.total, cur)}`),
+      body.replaceChildren(el("p", {}, `${t("counter.receipt")} ${sale.receipt} · ${localTime(sale.time, zone)} · ${money(sale.total, cur)}`),
         el("ul.retlines", {}, sale.lines.map((l, i) => {
           const left = l.qty - (l.returned || 0);
           return el("li", { "data-code": l.code },

@@ -1,6 +1,6 @@
 // 盘点 counts on a handheld: start a count for a location, scan and enter
 // the counted quantities (Enter records the line), see the differences, post.
-import { t, api, el, field, table, notice, said } from "./core.js";
+import { t, api, el, field, table, notice, said, store, localTime } from "./core.js";
 import { qtyText, unitWord } from "./names.js";
 
 async function listView(view) {
@@ -17,13 +17,13 @@ async function listView(view) {
       notice(msg, "bad", said(err));
     }
   });
-  const open = (await api("GET", "counts")).counts;
+  const [open, shop] = await Promise.all([api("GET", "counts").then((r) => r.counts), store()]);
   view.append(el("h1", {}, t("nav.counts")), form, msg, el("section.card", {}, el("h2", {}, t("counts.open")),
     open.length ? el("ul.results", { id: "counts-open" }, open.map((c) => el("li", {},
       el("a.result", { href: `#/counts/${encodeURIComponent(c.id)}` },
         el("span.name", {}, `${t("stock.location")} ${c.location}`),
         el("span.price", {}, `${c.counted} / ${c.lines}`),
-        el("span.sub", {}, `${c.started_at.replace("T", " ").slice(0, 16)} · ${c.user || ""}`)))))
+        el("span.sub", {}, `${localTime(c.started_at, shop.time_zone)} · ${c.user || ""}`)))))
       : el("p.muted", {}, t("reports.none"))));
   loc.focus();
 }

@@ -2,7 +2,8 @@
 // head office (serve --hq-read): stock by origin per store and chain-wide,
 // sales by country / store / day, flow and conversion per store, lots
 // expiring across the chain, which stores hold a commodity. The rows come
-// from GET hq/... (the same queries as `entrepot hq report`).
+// from GET hq/... (the same queries as `entrepot hq report`). Their amounts
+// carry no currency: they are shown in the store's (money() with none).
 import { t, api, el, table, money, notice, said } from "./core.js";
 import { barChart } from "./reports.js";
 import { loadCountries, originText } from "./names.js";
@@ -60,12 +61,12 @@ function salesCard(from, to) {
     const key = { country: "origin", day: "day", store: "store" }[by.value];
     const bars = r.rows.filter((x) => (by.value === "store" ? x.store !== "*" : x.store === "*"))
       .map((x) => ({ label: key === "origin" ? originText(x.origin) || "—" : x[key], value: x.amount_minor,
-        text: money(x.amount_minor, "CNY") }));
+        text: money(x.amount_minor) }));
     return [barChart(bars, "chart-hq-sales"),
       table([t("hq.store"), t("hq.day"), t("hq.origin"), t("hq.lines"), t("stock.qty"), t("hq.amount")],
         r.rows.map((x) => el(`tr${x.store === "*" ? ".chain" : ""}`, {}, el("td", {}, storeText(x.store)),
           el("td", {}, allText(x.day)), el("td", {}, x.origin === "*" ? t("hq.all") : originText(x.origin) || "—"),
-          num(x.lines), num(x.units), el("td.num", {}, money(x.amount_minor, "CNY")))))];
+          num(x.lines), num(x.units), el("td.num", {}, money(x.amount_minor)))))];
   });
   return { node: card("hq-sales", t("hq.sales"), ...c.nodes), go: c.go };
 }
@@ -79,7 +80,7 @@ function flowCard(from, to) {
       text: `${x.visitors} · ${x.conversion || "—"}` })), "chart-hq-flow"),
     table([t("hq.store"), t("hq.day"), t("reports.visitors"), t("reports.transactions"), t("hq.conversion"), t("hq.net")],
       r.rows.map((x) => el(`tr${x.day === "*" ? ".chain" : ""}`, {}, el("td", {}, x.store), el("td", {}, allText(x.day)),
-        num(x.visitors), num(x.sales), el("td.num", {}, x.conversion || "—"), el("td.num", {}, money(x.net_minor, "CNY")))))];
+        num(x.visitors), num(x.sales), el("td.num", {}, x.conversion || "—"), el("td.num", {}, money(x.net_minor)))))];
   });
   return { node: card("hq-flow", t("hq.flow"), ...c.nodes), go: c.go };
 }

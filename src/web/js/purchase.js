@@ -4,7 +4,7 @@
 // a delivery received against its order by scanning the case barcodes.
 // Money goes to the API as the text typed ("24.00"): the server parses it in
 // the order's or the store's currency and names what is wrong.
-import { t, api, el, field, table, notice, said } from "./core.js";
+import { t, api, el, field, table, notice, said, store, localTime } from "./core.js";
 import { loadCountries, originCode } from "./names.js";
 
 const STATUSES = ["draft", "sent", "partial", "received", "cancelled"];
@@ -87,12 +87,13 @@ async function ordersView(box, act, open) {
     const q = status.value ? `?status=${status.value}` : "";
     const r = await act(() => api("GET", "purchases" + q));
     if (!r) return;
+    const zone = (await store()).time_zone; // the day the order was made, on the store's calendar
     list.replaceChildren(table([t("buy.order"), t("buy.supplier"), t("buy.status"), t("buy.lines"), t("buy.total"),
       t("buy.created")], r.orders.map((o) => el("tr", {},
       el("td", {}, el("button.small", { type: "button", "data-order": o.number, onclick: () => openOrder(o.number) },
         o.number)),
       el("td", {}, `${o.supplier_name} (${o.supplier})`), el("td", {}, badge(o.status)),
-      el("td.num", {}, o.lines), el("td.num", {}, `${o.total} ${o.currency}`), el("td", {}, o.created_at.slice(0, 10))))));
+      el("td.num", {}, o.lines), el("td.num", {}, `${o.total} ${o.currency}`), el("td", {}, localTime(o.created_at, zone).slice(0, 10))))));
   }
   async function openOrder(number) {
     await orderDetail(detail, act, number, loadOrders);

@@ -1,6 +1,6 @@
 // 收货: goods in by scanning the commodity, then lot, origin, customs
 // declaration, dates, cost and location; each receipt is one write.
-import { t, api, el, field, parseMoney, notice, table, may, said } from "./core.js";
+import { t, api, el, field, parseMoney, moneyRefusal, storeCurrency, notice, table, may, said } from "./core.js";
 import { offerLabels } from "./labels.js";
 import { loadCountries, originCode, unitWord } from "./names.js";
 
@@ -30,20 +30,26 @@ export async function receivePage(view) {
   const qtyLabel = qtyField.firstChild;
   const costField = field(t("receive.cost"), f.unit_cost);
   const costLabel = costField.firstChild;
-  let unit = "";
-  async function lookUp() {
+  // the commodity's unit and currency, for the code looked up (one request
+  // per code: the receipt waits for the answer the change started)
+  let unit = "", currency = null, looked = null, asked = Promise.resolve();
+  function lookUp() {
     const code = f.product.value.trim();
+    if (code === looked) return asked;
     unit = "";
+    currency = null;
+    looked = code;
     qtyLabel.textContent = t("receive.qty");
     costLabel.textContent = t("receive.cost");
-    if (!code) return;
-    try {
-      const p = await api("GET", `products/${encodeURIComponent(code)}`);
-      if (f.product.value.trim() !== code) return;
+    if (!code) return (asked = Promise.resolve());
+    asked = api("GET", `products/${encodeURIComponent(code)}`).then((p) => {
+      if (looked !== code) return;
       unit = p.unit;
+      currency = p.currency;
       qtyLabel.textContent = `${t("receive.qty")} (${unitWord(p.unit)}) · ${p.name_zh || p.name_en || ""}`;
       if (p.currency) costLabel.textContent = `${t("receive.cost")} (${p.currency})`;
-    } catch (e) { /* an unknown code is refused, named, when received */ }
+    }).catch(() => { /* an unknown code is refused, named, when received */ });
+    return asked;
   }
   f.product.addEventListener("change", lookUp);
   const msg = el("p.notice", { id: "rcv-msg", hidden: true, role: "alert" });
@@ -67,9 +73,12 @@ export async function receivePage(view) {
     if (origin === null) { notice(msg, "bad", `${t("receive.bad_origin")}: ${f.origin.value}`); return f.origin.focus(); }
     if (origin) body.origin = origin;
     if (f.unit_cost.value.trim()) {
-      const c = parseMoney(f.unit_cost.value);
-      if (c === null) { notice(msg, "bad", t("counter.bad_amount")); return f.unit_cost.focus(); }
-      body.unit_cost = c; // in the commodity's own currency (the server's default)
+      // in the commodity's own currency (the server's default), with its decimals:
+      // 1200 for a JPY commodity is 1200 yen, not 12.00
+      await lookUp();
+      const c = parseMoney(f.unit_cost.value, currency || storeCurrency());
+      if (c.error) { notice(msg, "bad", moneyRefusal(t("receive.cost"), c.error)); return f.unit_cost.focus(); }
+      body.unit_cost = c.value;
     }
     try {
       await api("POST", "stock/receive", body);

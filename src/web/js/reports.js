@@ -1,7 +1,7 @@
 // 报表: stock by origin country (an SVG bar chart drawn here), low stock and
 // lots expiring soon, each with its CSV; the margins on the lots sold (landed
 // cost, by commodity, origin or supplier).
-import { t, api, el, svg, csvDownload, money } from "./core.js";
+import { t, api, el, svg, csvDownload, money, store, localTime } from "./core.js";
 import { loadCountries, countryName } from "./names.js";
 
 // Horizontal bars: one row per label, the value written at the bar's end.
@@ -119,8 +119,13 @@ function unitsText(l) {
 }
 
 export async function reportsPage(view) {
-  const since = isoDate(new Date(Date.now() - 30 * 864e5));
-  const expBefore = isoDate(new Date(Date.now() + 90 * 864e5));
+  // the days on the store's calendar (in Paris at 00:30 it is already tomorrow
+  // there, yesterday still in UTC)
+  const shop = await store();
+  const today = localTime(new Date().toISOString(), shop.time_zone).slice(0, 10);
+  const dayFrom = (n) => isoDate(new Date(Date.parse(`${today}T00:00:00Z`) + n * 864e5));
+  const since = dayFrom(-30);
+  const expBefore = dayFrom(90);
   const [sales, counters, cashiers, flow, byOrigin, low, exp] = await Promise.all([
     // (the countries' names first: the origin bars are labelled by name, 意大利, not IT)
     api("GET", `reports/sales?by=origin&from=${since}`),
@@ -133,7 +138,6 @@ export async function reportsPage(view) {
     loadCountries(),
   ]);
   const country = (code) => countryName(code) || code; // the code itself when iso-codes does not know it
-  const today = isoDate(new Date());
   const margins = marginCard(since);
   await margins.load();
   // Stock by origin: pieces, kg and litres apart (they do not add up), the
@@ -184,7 +188,7 @@ export async function reportsPage(view) {
       data.length ? tbl : el("p.muted", {}, t("reports.none")), more);
   };
   const bars = (r, names) => r.rows.map((x) => ({ key: x.key, label: (names ? names(x.key) : x.key) || x.name || "—",
-    value: x.value, text: money(x.value, "CNY") }));
+    value: x.value, text: money(x.value, shop.currency) }));
   // by hour of the day, the days added up, every hour from the first to the last with data
   const perHour = new Map();
   for (const f of flow.rows) {

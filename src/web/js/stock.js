@@ -1,6 +1,6 @@
 // 查库存: one search box (results as you type), a commodity's page with its
 // lots by origin, location and expiry, and its history.
-import { t, api, el, money, table, may, notice, said } from "./core.js";
+import { t, api, el, money, table, may, notice, said, store, localTime } from "./core.js";
 import { loadCountries, originText, qtyText } from "./names.js";
 
 function name(p) {
@@ -99,10 +99,10 @@ async function productView(view, code) {
     el("section.card", {}, el("h2", {}, t("stock.lots")), lotCards),
     el("section.card", {}, el("h2", {}, t("stock.location")), places.length ? placeList : el("p.muted", {}, t("stock.nolots")))));
   if (may("read") || may("stock")) {
-    const h = await api("GET", `stock/history/${encodeURIComponent(p.gtin || p.sku)}`);
+    const [h, shop] = await Promise.all([api("GET", `stock/history/${encodeURIComponent(p.gtin || p.sku)}`), store()]);
     view.append(el("section.card", {}, el("h2", {}, t("stock.history")),
       table([t("stock.when"), t("stock.kind"), t("stock.lot"), t("stock.location"), t("stock.qty"), t("stock.balance"), t("stock.user")],
-        h.moves.slice(-50).reverse().map((m) => el("tr", {}, el("td", {}, m.at.replace("T", " ").slice(0, 16)),
+        h.moves.slice(-50).reverse().map((m) => el("tr", {}, el("td", {}, localTime(m.at, shop.time_zone)),
           el("td", {}, m.kind), el("td", {}, m.lot || ""), el("td", {}, m.location || ""),
           el("td.num", {}, m.qty), el("td.num", {}, m.balance), el("td", {}, m.user || ""))))));
   }
