@@ -226,6 +226,19 @@ static int new_line(ent_basket *b, struct bline *bl, const ent_scan *s, const en
         ent_product_free(p); /* unpriced or retired: refused, named */
     if (rc != ENT_OK)
         return rc;
+    /* The basket's amounts are in the store's currency: a price in another
+     * one (1200 JPY in a store in euros) would be charged as 12.00 EUR. */
+    if (strcmp(p->currency, b->currency) != 0) {
+        char who[ENT_PRODUCT_LABEL_SIZE], price[48];
+        entx_product_label(b->db, who, sizeof who, p->id);
+        ent_money_format(price, sizeof price, p->price, p->currency);
+        rc = entx_fail(b->db, ENT_REFUSED,
+                       "%s is priced in %s (%s %s) and this store sells in %s: give it a price in %s first "
+                       "(product edit %s --price ... --currency %s)",
+                       who, p->currency, price, p->currency, b->currency, b->currency, m->code, b->currency);
+        ent_product_free(p);
+        return rc;
+    }
     memset(bl, 0, sizeof *bl);
     l->product_id = p->id;
     snprintf(l->code, sizeof l->code, "%s", m->code);

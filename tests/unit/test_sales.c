@@ -358,6 +358,40 @@ static void bounds(void **state)
     ent_basket_free(b);
 }
 
+/* A commodity priced in another currency than the store's is refused at the
+ * counter, named, and the basket stays as it was: its 1200 JPY were charged
+ * as 12.00 CNY. Priced in the store's currency, it sells. */
+static void foreign_price(void **state)
+{
+    ent_db *db = *state;
+    ent_basket *b = NULL;
+    ent_product_fields f = {0};
+    f.gtin = "4901234567900";
+    f.name_zh = "清酒";
+    f.origin = "JP";
+    f.price = "1200";
+    f.currency = "JPY";
+    f.tax_rate = "13";
+    assert_int_equal(ent_product_add(db, &f), ENT_OK);
+    ent_receive r = {.product = "4901234567900", .lot = "SAKE1", .origin = "JP", .location = "S1", .qty = 3,
+                     .unit_cost = -1, .import_date = "2026-10-01"};
+    assert_int_equal(ent_stock_receive(db, NULL, &r), ENT_OK);
+    assert_int_equal(ent_basket_new(db, &b, "C1", "王芳", "S1"), ENT_OK);
+    assert_int_equal(ent_basket_scan(b, NULL, PEN, 1), ENT_OK);
+    EXPECT_ROW(0, db, ent_basket_scan(b, NULL, "4901234567900", 1), ENT_REFUSED,
+               "04901234567900 清酒 is priced in JPY (1200 JPY) and this store sells in CNY: give it a price in CNY "
+               "first (product edit 04901234567900 --price ... --currency CNY)");
+    assert_int_equal(ent_basket_count(b), 1);
+    ent_product_fields e = {0};
+    e.price = "88.00";
+    e.currency = "CNY";
+    assert_int_equal(ent_product_edit(db, "4901234567900", &e), ENT_OK);
+    EXPECT_ROW(1, db, ent_basket_scan(b, NULL, "4901234567900", 1), ENT_OK, "");
+    assert_int_equal(ent_basket_count(b), 2);
+    assert_int_equal(ent_basket_line_at(b, 2)->amount, 8800);
+    ent_basket_free(b);
+}
+
 /* ---- checkout ----------------------------------------------------------- */
 
 static void checkout_fefo_split_pay(void **state)
@@ -1246,6 +1280,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(basket_payments_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(basket_edits, setup, teardown),
         cmocka_unit_test_setup_teardown(bounds, setup, teardown),
+        cmocka_unit_test_setup_teardown(foreign_price, setup, teardown),
         cmocka_unit_test_setup_teardown(checkout_fefo_split_pay, setup, teardown),
         cmocka_unit_test_setup_teardown(checkout_named_lot, setup, teardown),
         cmocka_unit_test_setup_teardown(approvals, setup, teardown),
