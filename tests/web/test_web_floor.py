@@ -49,6 +49,12 @@ L.cli("product", "add", "--gtin", OIL, "--name-zh", "特级初榨橄榄油", "--
       "--price", "9.90", "--currency", "EUR", "--tax-rate", "13")
 L.cli("stock", "receive", "--product", WINE, "--qty", "24", "--lot", "W1", "--origin", "FR", "--location", "S1")
 L.cli("stock", "receive", "--product", CHEESE, "--qty", "5000", "--lot", "P1", "--origin", "IT", "--location", "S2")
+# a long name, a long lot code and a large quantity in the count at S2, on a 390-px phone
+OLIVES = "8001234567880"
+L.cli("product", "add", "--gtin", OLIVES, "--name-zh", "希腊卡拉马塔黑橄榄（盐水浸泡）",
+      "--name-en", "Kalamata black olives in brine, pitted", "--price", "32.00", "--tax-rate", "13")
+L.cli("stock", "receive", "--product", OLIVES, "--qty", "12000", "--lot", "KAL2026-0611-A", "--origin", "GR",
+      "--location", "S2")
 for lot, origin in (("K1", "KR"), ("U1", "US"), ("T1", "TW")):  # long English names on the report's chart
     L.cli("stock", "receive", "--product", WINE, "--qty", "2", "--lot", lot, "--origin", origin, "--location", "B1")
 TOK = L.make_tokens()
@@ -65,9 +71,13 @@ drv.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 390, "height
                                                            "mobile": True})
 
 
-def shot(name):
+def shot(name, boxes=False):
     over = drv.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
     check(over <= 0, f"{name} at 390 px scrolls sideways by {over} px")
+    if boxes:  # nor does a box inside it (the count's table in its .scroll box hid the differences)
+        inner = drv.execute_script("return [...document.querySelectorAll('.scroll')].filter(e => e.offsetParent)"
+                                   ".map(e => e.scrollWidth - e.clientWidth).filter(d => d > 0)")
+        check(not inner, f"{name} at 390 px has a box that scrolls sideways by {inner} px")
     drv.save_screenshot(os.path.join(SHOTS, f"floor-{name}-390.png"))
 
 
@@ -214,7 +224,9 @@ try:
     cur.send_keys("4400" + Keys.ENTER)
     check(text_in("#count-msg", "4400 g"), "recorded, in grams")
     check(text_in("#count-lines", "-77 g"), "the difference in grams")
-    shot("count-units")
+    row = by(f'#count-lines tr[data-gtin="{OLIVES.zfill(14)}"]')
+    check("KAL2026-0611-A" in row.text and "12000 pcs" in row.text, f"the olives' line names its lot: {row.text!r}")
+    shot("count-units", boxes=True)
 
     B.logout()
 
