@@ -15,6 +15,8 @@ port; every wait on a condition, no sleeps):
   ("China" went in as CH, Switzerland), an unknown name is refused naming it
   with nothing written, the quantity's label names the unit (g for a weighed
   cheese), a quantity with a comma is told what is wrong;
+- a second browser set to the same counter while the basket is empty is
+  told who has it (the two took the counter from each other);
 - a count shows every quantity with its unit (5000 g, not 5000).
 Screenshots go to $ENT_WEB_SHOTS (or the test's folder); a console error
 fails the test."""
@@ -155,6 +157,19 @@ try:
     login("li.na")
     scan = counter()
     check(msg("#counter-msg") == "", f"at the change of shift the empty basket is hers: {msg('#counter-msg')!r}")
+    # another browser set to C1 while her basket is empty: told who has it (the two took it from each other)
+    B2 = Browser()
+    try:
+        B2.drv.set_window_size(1280, 900)
+        B2.login(BASE, CASHIER, L.PASSWORD)
+        B2.drv.get(BASE + "#/counter")
+        check(B2.text_in("#counter-msg", "收银台 C1 正在另一台设备上由 li.na 使用"),
+              "a second browser at C1 is told li.na has it, in its own language")
+        B2.drv.save_screenshot(os.path.join(SHOTS, "floor-counter-other-browser-1280.png"))
+    finally:
+        B2.drv.quit()
+        shutil.rmtree(B2.profile, ignore_errors=True)
+    check(L.query("SELECT cashier FROM basket WHERE counter = 'C1'") == [("li.na",)], "C1 stayed hers")
 
     # ---- the scale's layout set while the till is open
     L.cli("scan", "config", "--instore", "21IIIIIWW.WWWC")
