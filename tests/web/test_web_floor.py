@@ -17,7 +17,9 @@ port; every wait on a condition, no sleeps):
   cheese), a quantity with a comma is told what is wrong;
 - a second browser set to the same counter while the basket is empty is
   told who has it (the two took the counter from each other);
-- a count shows every quantity with its unit (5000 g, not 5000).
+- a count shows every quantity with its unit (5000 g, not 5000), and its table fits;
+- the label clerk's reprint queue of 61 entries comes in pages of 50 with the
+  whole's count and "show more", and fits the phone.
 Screenshots go to $ENT_WEB_SHOTS (or the test's folder); a console error
 fails the test."""
 import os
@@ -243,6 +245,33 @@ try:
     check("KAL2026-0611-A" in row.text and "12000 pcs" in row.text, f"the olives' line names its lot: {row.text!r}")
     shot("count-units", boxes=True)
 
+    B.logout()
+
+    # ---- the label clerk on a phone: a long reprint queue, in pages of 50 that fit the screen
+    entries = "SELECT count(*) FROM (SELECT DISTINCT product_id, location_id FROM label_queue)"  # one a shelf label
+    n0 = L.query(entries)[0][0]  # the day's receiving queued a few already
+    for i in range(1, 62):  # lots of a new origin on 61 shelves, as a delivery (or the old demo) queues them
+        L.cli("location", "add", f"Q{i:02d}", "--kind", "shelf")
+        L.cli("stock", "receive", "--product", OLIVES, "--qty", "1", "--lot", f"Q{i:02d}", "--origin", "ES",
+              "--location", f"Q{i:02d}")
+    total = n0 + 61
+    check(L.query(entries)[0][0] == total, "61 more shelf labels queued")
+    login(TOK["users"]["label-clerk"])
+    drv.get(BASE + "#/labels")
+    by("#label-queue tbody tr")
+    rows = lambda: drv.find_elements(By.CSS_SELECTOR, "#label-queue tbody tr")  # noqa: E731
+    check(by("#label-queue-count").text == str(total) and len(rows()) == 50,
+          f"the count is the whole queue's, the list its first page: {by('#label-queue-count').text} {len(rows())}")
+    check(text_in("#label-queue-shown", f"50 of {total} shown"), "the page says how much is shown")
+    q01 = [r.text for r in rows() if "Q01" in r.text]
+    check(len(q01) == 1 and "希腊卡拉马塔黑橄榄" in q01[0] and OLIVES.zfill(14) in q01[0] and "Spain" in q01[0],
+          f"an entry: the name over its code, the new origin and its shelf: {q01}")
+    drv.execute_script("document.getElementById('label-queue-more').scrollIntoView({block: 'center'})")
+    shot("labels-queue", boxes=True)
+    by("#label-queue-more").click()
+    wait.until(lambda d: len(rows()) == total)
+    check("Q61" in rows()[-1].text and by("#label-queue-more").get_attribute("hidden") is not None,
+          "show more lists the rest, and then is gone")
     B.logout()
 
     # ---- the report's chart in English: every country's name inside the chart
