@@ -250,10 +250,13 @@ try:
     # ---- the label clerk on a phone: a long reprint queue, in pages of 50 that fit the screen
     entries = "SELECT count(*) FROM (SELECT DISTINCT product_id, location_id FROM label_queue)"  # one a shelf label
     n0 = L.query(entries)[0][0]  # the day's receiving queued a few already
-    for i in range(1, 62):  # lots of a new origin on 61 shelves, as a delivery (or the old demo) queues them
+    # lots of a new origin on 61 shelves, as a delivery (or the old demo) queues them, from 20 countries
+    many = ["ES", "PT", "DE", "NL", "BE", "AT", "CH", "PL", "CZ", "HU", "SE", "TR", "JP", "TH", "VN", "MY", "AU",
+            "NZ", "CL", "AR"]
+    for i in range(1, 62):
         L.cli("location", "add", f"Q{i:02d}", "--kind", "shelf")
-        L.cli("stock", "receive", "--product", OLIVES, "--qty", "1", "--lot", f"Q{i:02d}", "--origin", "ES",
-              "--location", f"Q{i:02d}")
+        L.cli("stock", "receive", "--product", OLIVES, "--qty", "1", "--lot", f"Q{i:02d}", "--origin",
+              many[(i - 1) % len(many)], "--location", f"Q{i:02d}")
     total = n0 + 61
     check(L.query(entries)[0][0] == total, "61 more shelf labels queued")
     login(TOK["users"]["label-clerk"])
@@ -280,11 +283,22 @@ try:
                                                                "mobile": False})
     drv.get(BASE + "#/reports")
     by("#chart-origin rect")
+    # stock from 26 countries: the largest 12 and one bar for the others, every bar on asking
+    origins = L.query("SELECT count(DISTINCT l.origin) FROM stock_balance b JOIN lot l ON l.id = b.lot_id "
+                      "WHERE b.qty > 0")[0][0]
+    bars = lambda: drv.find_elements(By.CSS_SELECTOR, "#chart-origin rect")  # noqa: E731
     for w in (1920, 390):
         drv.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": w, "height": 900, "deviceScaleFactor": 1,
                                                                    "mobile": w < 600})
         drv.refresh()
         by("#chart-origin rect")
+        check(origins > 20 and len(bars()) == 13 and text_in("#chart-origin", f"{origins - 12} others"),
+              f"at {w} px {origins} origins drawn as 13 bars, the last the others': {len(bars())}")
+        if w == 390:
+            drv.execute_script("document.getElementById('chart-origin-all').scrollIntoView({block: 'end'})")
+            shot("reports-top")
+        by("#chart-origin-all").click()
+        wait.until(lambda d: len(bars()) == origins)
         out = drv.execute_script(
             "return [...document.querySelectorAll('#chart-origin text.lbl')].filter(e => e.getBBox().x < 0)"
             ".map(e => e.getAttribute('data-key'))")
