@@ -898,8 +898,9 @@ int route_label_queue(struct req *r, json_t *body, const char *tail, struct repl
         reply_ent(out, db, rc);
         return 0;
     }
-    reply_json(out, 200, json_pack("{s:o, s:I, s:I, s:I}", "queue", ql.list, "total", (json_int_t)ql.total, "offset",
-                                   (json_int_t)ql.offset, "upto", (json_int_t)ql.upto));
+    reply_json(out, 200,
+               json_pack("{s:o, s:I, s:I, s:I}", "queue", ql.list, "total", (json_int_t)ql.total, "offset",
+                         (json_int_t)ql.offset, "upto", (json_int_t)ql.upto));
     return 0;
 }
 
