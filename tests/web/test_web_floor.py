@@ -17,7 +17,8 @@ port; every wait on a condition, no sleeps):
   cheese), a quantity with a comma is told what is wrong;
 - a second browser set to the same counter while the basket is empty is
   told who has it (the two took the counter from each other);
-- a count shows every quantity with its unit (5000 g, not 5000), and its table fits;
+- a count shows every quantity with its unit (5000 g, not 5000), and its table fits,
+  as does the list of what was received;
 - the label clerk's reprint queue of 61 entries comes in pages of 50 with the
   whole's count and "show more", and fits the phone.
 Screenshots go to $ENT_WEB_SHOTS (or the test's folder); a console error
@@ -214,7 +215,7 @@ try:
     by("#rcv-product").clear()
     by("#rcv-product").send_keys(CHEESE + Keys.ENTER)  # a scanner's Enter: on to the quantity
     check(text_in("#rcv-form", "Quantity (g)"), "the quantity's label names grams for the cheese")
-    shot("receive-unit")
+    shot("receive-unit", boxes=True)
     receive(CHEESE, "2000", "P2", "it", "S2")
     check(text_in("#rcv-msg", "× 2000 g"), "received in grams, said so")
     check(L.query("SELECT origin FROM lot WHERE code = 'P2'") == [("IT",)], "a code in lower case is the code")
@@ -222,10 +223,13 @@ try:
     by("#rcv-product").send_keys(OIL + Keys.ENTER)
     check(text_in("#rcv-form", "Unit cost (EUR)"), "the cost's label names the commodity's currency")
     drv.execute_script("document.getElementById('rcv-cost').scrollIntoView({block: 'center'})")
-    shot("receive-cost-eur")
+    shot("receive-cost-eur", boxes=True)
     by("#rcv-cost").send_keys("4.20")
     receive(OIL, "12", "O1", "IT", "S1")
     check(text_in("#rcv-msg", "Received: " + OIL), f"the oil received: {msg('#rcv-msg')!r}")
+    drv.execute_script("document.getElementById('rcv-log').scrollIntoView({block: 'end'})")
+    check(text_in("#rcv-log", "2000 g") and text_in("#rcv-log", "O1"), "what was received, with its unit and lot")
+    shot("receive-list", boxes=True)
     check(L.query("SELECT unit_cost, cost_currency FROM lot WHERE code = 'O1'") == [(420, "EUR")],
           f"a cost typed for goods priced in euros is in euros: {L.query('SELECT unit_cost, cost_currency FROM lot WHERE code = ' + chr(39) + 'O1' + chr(39))}")
 
