@@ -229,6 +229,12 @@ ENT_API int ent_session_touch(ent_db *db, const char *token);
 /* Ends the session (logout). ENT_NOTFOUND when no such session is open. */
 ENT_API int ent_session_end(ent_db *db, const char *token);
 
+/* Whether session_id is an open session of user name: not ended (logged
+ * out), not past its idle or absolute expiry, its user not retired. *out is
+ * false for anything else, including an id a later login of another user
+ * now has. Reads only. */
+ENT_API int ent_session_alive(ent_db *db, bool *out, int64_t session_id, const char *user);
+
 /* Removes every expired session; *removed (may be NULL) receives how many. */
 ENT_API int ent_session_purge(ent_db *db, int64_t *removed);
 

@@ -34,7 +34,7 @@ static const char label_help[] =
     "                            [--first N]\n"
     "                            (CODE... | --codes FILE | --all | --origin CC | --location L\n"
     "                             | --supplier S | --brand B | --declaration 18DIGITS | --queue)\n"
-    "       entrepot label queue            the commodities waiting for a new shelf label\n"
+    "       entrepot label queue [--limit N]  the shelf labels waiting to be printed again\n"
     "       entrepot label templates        templates and sheets in the labels folder\n"
     "       entrepot label check FILE...    check template (.label) and sheet (.sheet) files\n"
     "\n"
@@ -74,6 +74,9 @@ static const char label_help[] =
     "not cleared (the store server does both itself, as the user who asked).\n"
     "--first N (1 to 1000) makes only the first N labels of the selection: a\n"
     "preview of what a selection prints (the queue is not cleared by it).\n"
+    "label queue lists the queue oldest first: on a terminal the first 100 and how\n"
+    "many there are in all; --limit N (0: all) for another number, --json and\n"
+    "--csv list all of it unless given --limit.\n"
     "\n"
     "examples:\n"
     "  entrepot label print --template shelf-60x40 --sheet a4-l7160 --origin FR --out fr.pdf\n"
@@ -217,10 +220,19 @@ static int queue_row(const ent_label_queued *q, void *ud)
     return 0;
 }
 
+struct queue_page {
+    struct cli_table *t;
+    long long limit; /* rows listed at most, 0: all */
+    long long total; /* every entry */
+};
+
 static int queue_list_row(const ent_label_queued *q, void *ud)
 {
+    struct queue_page *pg = ud;
     const char *cells[] = {q->code, q->reason, q->queued_at, q->location ? q->location : ""};
-    cli_table_add(ud, cells);
+    if (pg->limit == 0 || pg->total < pg->limit)
+        cli_table_add(pg->t, cells);
+    pg->total++;
     return 0;
 }
 
@@ -269,7 +281,7 @@ static enum ent_label_format format_of(const char *name, bool *ok)
 
 struct print_opts {
     const char *tpl, *sheet, *format, *dpi, *zpl_text, *out, *printer, *copies, *each, *lot, *clerk, *grade, *count;
-    const char *sscc, *first;
+    const char *sscc, *first, *limit;
     const char *origin, *location, *supplier, *brand, *declaration, *labels, *codes;
     bool skip_bad, queue, all;
     bool no_record;     /* the caller records the job and clears the queue (the store server) */
@@ -813,17 +825,31 @@ done:
     return st;
 }
 
-static int label_queue_list(struct cli *cli)
+/* The queue oldest first; on a terminal the first 100 (a fresh demo used to
+ * hold 637, scrolled past at once) and how many there are in all. */
+static int label_queue_list(struct cli *cli, const char *limit_s)
 {
-    int st = cli_open(cli, 0);
+    struct queue_page pg = {.limit = cli->format == FORMAT_TABLE ? 100 : 0};
+    int st = cli_parse_limit(&pg.limit, limit_s);
+    if (st == 0)
+        st = cli_open(cli, 0);
     if (st != 0)
         return st;
     const char *headers[] = {"code", "reason", "queued_at", "location"};
-    struct cli_table *t = cli_table_new(4, headers, NULL);
-    int rc = ent_label_queue_each(cli->db, queue_list_row, t);
+    pg.t = cli_table_new(4, headers, NULL);
+    int rc = ent_label_queue_each(cli->db, queue_list_row, &pg);
     if (rc == ENT_OK)
-        cli_table_print(cli, t, stdout);
-    cli_table_free(t);
+        cli_table_print(cli, pg.t, stdout);
+    if (rc == ENT_OK && cli->format == FORMAT_TABLE) {
+        size_t shown = cli_table_rows(pg.t);
+        if (pg.total == 0)
+            printf("the reprint queue is empty\n");
+        else if ((long long)shown < pg.total)
+            printf("first %zu of %lld queued labels (--limit 0 shows all)\n", shown, pg.total);
+        else
+            printf("%lld queued label%s\n", pg.total, pg.total == 1 ? "" : "s");
+    }
+    cli_table_free(pg.t);
     return rc == ENT_OK ? EXIT_OK : cli_fail(cli, rc);
 }
 
@@ -950,7 +976,7 @@ int cmd_label(struct cli *cli, int argc, char **argv)
         {"supplier", &o.supplier, NULL}, {"brand", &o.brand, NULL},       {"declaration", &o.declaration, NULL},
         {"labels", &o.labels, NULL},     {"skip-bad", NULL, &o.skip_bad}, {"queue", NULL, &o.queue},
         {"all", NULL, &o.all},           {"codes", &o.codes, NULL},       {"no-record", NULL, &o.no_record},
-        {"first", &o.first, NULL},
+        {"first", &o.first, NULL},       {"limit", &o.limit, NULL},
         {0},
     };
     /* As many codes as the command line holds: no fixed cap. */
@@ -964,6 +990,8 @@ int cmd_label(struct cli *cli, int argc, char **argv)
     } else if (npos == 0) {
         fputs(label_help, stderr);
         st = EXIT_USAGE;
+    } else if (o.limit && strcmp(pos[0], "queue") != 0) {
+        st = cli_error(EXIT_USAGE, "--limit goes with label queue (see entrepot label --help)");
     } else if (strcmp(pos[0], "print") == 0) {
         st = label_print_codes(cli, &o, pos + 1, npos - 1);
         ent_label_release_caches();
@@ -972,7 +1000,7 @@ int cmd_label(struct cli *cli, int argc, char **argv)
     } else if (strcmp(pos[0], "check") == 0) {
         st = label_check(pos + 1, npos - 1);
     } else if (strcmp(pos[0], "queue") == 0 && npos == 1) {
-        st = label_queue_list(cli);
+        st = label_queue_list(cli, o.limit);
     } else {
         st = cli_error(EXIT_USAGE, "unknown label command '%s' (see entrepot label --help)", pos[0]);
     }

@@ -810,9 +810,15 @@ int ent_demo_fill(ent_db *db, ent_demo_stats *out, const ent_demo_options *opt)
     if ((rc = entx_tx_begin(db)) != ENT_OK)
         return rc;
     int64_t cache = set_cache(db, d.n);
+    /* The demo is a hall already open, its shelves labelled for the stock on
+     * them: its lots are not news to the label clerk, and a fresh demo's
+     * reprint queue used to hold hundreds of "origin .. now on shelf .."
+     * entries that nothing had changed. */
+    db->shelves_labelled = true;
     /* The search keys (65 a commodity) are written at the end in key order. */
     if ((rc = entx_search_bulk_begin(db)) == ENT_OK)
         rc = entx_search_bulk_end(db, fill(&d));
+    db->shelves_labelled = false;
     rc = entx_tx_end(db, rc);
     restore_cache(db, cache);
     /* The commit's checkpoint has copied the fill into the database; a

@@ -50,6 +50,8 @@ struct ent_db {
     bool search_bulk;            /* inside entx_search_bulk_begin .. _end (search.c) */
     int64_t search_bulk_from;    /* the first commodity whose keys wait in the bulk */
     bool migrated;               /* this opening migrated the schema (entx_db_log_empty) */
+    bool shelves_labelled;       /* inside the demo's fill: its lots are the hall's opening stock, whose
+                                  * shelf labels already show them, so arriving lots queue no reprint */
 };
 
 /* ent_db_open without the hooks of the modules above the core (open.c adds

@@ -71,6 +71,8 @@ int entx_label_queue_on_move(ent_db *db, int64_t product_id, int64_t lot_id, int
     char origin[ENT_COUNTRY_SIZE] = "", loc[64] = "", reason[200];
     int64_t same = 0, others = 0;
     int sc;
+    if (db->shelves_labelled)
+        return ENT_OK; /* the demo's opening stock: the labels were printed for it */
     sqlite3_stmt *st = entx_stmt(
         db, "SELECT l.origin, loc.code, "
             "  (SELECT COUNT(*) FROM stock_balance b JOIN lot o ON o.id = b.lot_id WHERE b.product_id = l.product_id "

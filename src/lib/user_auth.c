@@ -585,6 +585,38 @@ int ent_session_end(ent_db *db, const char *token)
     return session_write(db, token, "DELETE FROM user_session WHERE token_hash = ?1 AND ?2 IS NOT NULL");
 }
 
+int ent_session_alive(ent_db *db, bool *out, int64_t session_id, const char *user)
+{
+    char now[ENT_TIME_SIZE], last_seen[ENT_TIME_SIZE] = "", expires[ENT_TIME_SIZE] = "";
+    int64_t t, seen, end;
+    entx_ok(db);
+    *out = false;
+    if (session_id <= 0 || user == NULL)
+        return ENT_OK;
+    sqlite3_stmt *st = entx_stmt(db, "SELECT s.last_seen, s.expires_at FROM user_session s "
+                                     "JOIN user_account u ON u.id = s.user_id "
+                                     "WHERE s.id = ?1 AND u.name = ?2 AND u.retired_at IS NULL");
+    if (st == NULL)
+        return db->code;
+    sqlite3_bind_int64(st, 1, session_id);
+    sqlite3_bind_text(st, 2, user, -1, SQLITE_TRANSIENT);
+    int sc = sqlite3_step(st);
+    if (sc == SQLITE_ROW) {
+        entx_col_copy(st, last_seen, sizeof last_seen, 0);
+        entx_col_copy(st, expires, sizeof expires, 1);
+    }
+    sqlite3_reset(st);
+    if (sc != SQLITE_ROW && sc != SQLITE_DONE)
+        return entx_fail_sql(db, "looking up a session");
+    if (sc == SQLITE_DONE)
+        return ENT_OK;
+    entx_now_utc(now);
+    entx_utc_parse(&t, now);
+    *out = entx_utc_parse(&seen, last_seen) == ENT_OK && entx_utc_parse(&end, expires) == ENT_OK && t < end &&
+           t < seen + ENT_SESSION_IDLE_SECONDS;
+    return ENT_OK;
+}
+
 int ent_session_purge(ent_db *db, int64_t *removed)
 {
     char now[ENT_TIME_SIZE], idle[ENT_TIME_SIZE];

@@ -840,16 +840,26 @@ int route_label_print(struct req *r, json_t *body, const char *tail, struct repl
 
 /* ---- the reprint queue -------------------------------------------------- */
 
+#define QUEUE_PAGE_MAX 1000 /* entries a page of the queue holds at most */
+
 struct queue_list {
     ent_db *db;
     json_t *list;
+    int64_t offset, limit; /* the page: entries offset .. offset + limit - 1 (limit 0: all) */
+    int64_t total, upto;   /* every entry, and the highest entry id among them */
 };
 
-/* Each entry with the commodity's names: a label clerk recognises 榛子可可酱,
- * not 8000500310427 (the web app's labels page shows them). */
+/* Each entry of the page with the commodity's names: a label clerk
+ * recognises 榛子可可酱, not 8000500310427 (the web app's labels page shows
+ * them). Every entry is counted, and only the page's are looked up. */
 static int add_queued(const ent_label_queued *q, void *ud)
 {
     struct queue_list *ql = ud;
+    int64_t at = ql->total++;
+    if (q->id > ql->upto)
+        ql->upto = q->id;
+    if (at < ql->offset || (ql->limit > 0 && at >= ql->offset + ql->limit))
+        return 0;
     json_t *o = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)q->id, "code", q->code, "reason",
                           q->reason ? q->reason : "", "queued_at", q->queued_at);
     json_object_set_new(o, "location", q->location ? json_string(q->location) : json_null());
@@ -863,21 +873,34 @@ static int add_queued(const ent_label_queued *q, void *ud)
     return 0;
 }
 
+/* GET labels/queue[?limit=N&offset=K]: the queue oldest first, or a page of
+ * it, with the whole's count (total) and its highest entry id (upto, for a
+ * DELETE ?upto= of everything listed so far or not). */
 int route_label_queue(struct req *r, json_t *body, const char *tail, struct reply *out)
 {
-    (void)r, (void)body, (void)tail;
+    (void)body, (void)tail;
+    const char *limit = req_arg(r, "limit"), *offset = req_arg(r, "offset");
+    struct queue_list ql = {0};
+    if (check_whole(out, "limit", limit, 1, QUEUE_PAGE_MAX) || check_whole(out, "offset", offset, 0, INT64_MAX))
+        return 0;
+    if (limit)
+        ent_whole_parse(&ql.limit, limit, 1, QUEUE_PAGE_MAX);
+    if (offset)
+        ent_whole_parse(&ql.offset, offset, 0, INT64_MAX);
     ent_db *db = srv_reader(out);
     if (db == NULL)
         return 0;
-    json_t *list = json_array();
-    struct queue_list ql = {db, list};
+    ql.db = db;
+    ql.list = json_array();
     int rc = ent_label_queue_each(db, add_queued, &ql);
     if (rc != ENT_OK) {
-        json_decref(list);
+        json_decref(ql.list);
         reply_ent(out, db, rc);
         return 0;
     }
-    reply_json(out, 200, json_pack("{s:o}", "queue", list));
+    reply_json(out, 200,
+               json_pack("{s:o, s:I, s:I, s:I}", "queue", ql.list, "total", (json_int_t)ql.total, "offset",
+                         (json_int_t)ql.offset, "upto", (json_int_t)ql.upto));
     return 0;
 }
 

@@ -27,6 +27,8 @@
 #define BASKETS_MAX 1000 /* open at once: a counter each; more is refused (memory) */
 #define PAYS_MAX 8
 #define RETURN_ITEMS_MAX 500
+#define STATION_MAX 64 /* a browser's own id for its till, as the web app sends it */
+#define STATION_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_"
 
 /* ---- the baskets (writer thread only) ----------------------------------- */
 
@@ -35,6 +37,9 @@ struct counter_basket {
     char owner[SRV_USER_MAX];
     char currency[ENT_CURRENCY_SIZE];
     int64_t session_id, token_id; /* who owns it */
+    /* The browser (the web app's station id) it was last opened from, in
+     * memory only: "" when none was sent, and after a restart. */
+    char station[STATION_MAX + 1];
     ent_basket *b;
     /* Payments added but not yet paid, as kept with the basket (schema 22:
      * ent_basket_payment_add in the request's transaction, read back after a
@@ -374,12 +379,29 @@ static int same_user_again(const struct counter_basket *c, const ent_principal *
     return c->token_id == 0 && who->session_id != 0 && strcmp(c->owner, user) == 0;
 }
 
-/* An empty basket (no line, no payment) of another user's session: after a
- * sale the basket stays open, so at a change of shift the next cashier found
- * the till locked to the last one. Nothing is lost by starting afresh. */
-static int empty_left(const struct counter_basket *c, const ent_principal *who)
+/* An empty basket (no line, no payment) of another user's session, left at
+ * this till: after a sale the basket stays open, so at a change of shift the
+ * next cashier found the till locked to the last one, and nothing is lost by
+ * starting afresh. Left means opened last from this browser (the same
+ * station), or its session has ended (logged out, expired). Another browser
+ * set to the same counter while its owner is logged in is told who has it:
+ * two browsers with empty baskets used to take the counter from each other at
+ * every opening, each cashier's next scan then refused as the other's.
+ * 1 left, 0 not, -1 with the answer. */
+static int empty_left(ent_db *db, const struct counter_basket *c, const ent_principal *who, const char *station,
+                      struct reply *out)
 {
-    return c->token_id == 0 && who->session_id != 0 && ent_basket_count(c->b) == 0 && c->npend == 0;
+    bool alive = false;
+    if (c->token_id != 0 || who->session_id == 0 || ent_basket_count(c->b) != 0 || c->npend != 0)
+        return 0;
+    if (station && c->station[0] && strcmp(station, c->station) == 0)
+        return 1;
+    int rc = ent_session_alive(db, &alive, c->session_id, c->owner);
+    if (rc != ENT_OK) {
+        reply_ent(out, db, rc);
+        return -1;
+    }
+    return !alive;
 }
 
 /* 409: the counter's basket is someone else's; facts {counter, cashier} so
@@ -388,26 +410,39 @@ static void reply_in_use(struct reply *out, const struct counter_basket *c)
 {
     reply_error(out, 409, "refused", NULL, "counter %s has a basket open by %s", c->counter, c->owner);
     json_object_set_new(json_object_get(out->json, "error"), "facts",
-                        json_pack("{s:s, s:s}", "counter", c->counter, "cashier", c->owner));
+                        json_pack("{s:s, s:s, s:I}", "counter", c->counter, "cashier", c->owner, "lines",
+                                  (json_int_t)ent_basket_count(c->b)));
+}
+
+static void set_station(struct counter_basket *c, const char *station)
+{
+    if (station)
+        snprintf(c->station, sizeof c->station, "%s", station);
 }
 
 static int op_open(ent_db *db, struct bop *op, struct job *job)
 {
     struct counter_basket *c = basket_find(op->counter);
+    const char *station = json_str(op->body, "station");
+    int left = 0;
     if (c && owns(c, &op->who)) {
+        set_station(c, station);
         reply_json(&job->reply, 200, basket_json(c));
         return 0;
     }
     if (c && same_user_again(c, &op->who, job->user)) {
         int64_t was = c->session_id;
         c->session_id = op->who.session_id;
-        if (basket_keep(db, c, &job->reply) == 0)
+        if (basket_keep(db, c, &job->reply) == 0) {
+            set_station(c, station);
             reply_json(&job->reply, 200, basket_json(c));
-        else
+        } else
             c->session_id = was;
         return 0;
     }
-    if (c && empty_left(c, &op->who)) {
+    if (c && (left = empty_left(db, c, &op->who, station, &job->reply)) < 0)
+        return 0;
+    if (c && left) {
         int rc = ent_basket_forget(db, c->counter);
         if (rc != ENT_OK) {
             reply_ent(&job->reply, db, rc);
@@ -449,6 +484,7 @@ static int op_open(ent_db *db, struct bop *op, struct job *job)
     snprintf(c->owner, sizeof c->owner, "%s", job->user);
     c->session_id = op->who.session_id;
     c->token_id = op->who.token_id;
+    set_station(c, station);
     c->next = baskets;
     baskets = c;
     nbaskets++;
@@ -760,7 +796,7 @@ static int run_op(ent_db *db, ent_journal *j, struct job *job)
 
 /* ---- the routes (pool threads: the body is checked here) ---------------- */
 
-static const struct field open_fields[] = {{"shelf", F_STRING, 0}, {NULL, F_STRING, 0}};
+static const struct field open_fields[] = {{"shelf", F_STRING, 0}, {"station", F_STRING, 0}, {NULL, F_STRING, 0}};
 static const struct field scan_fields[] = {{"code", F_STRING, 1}, {"qty", F_INT, 0}, {NULL, F_STRING, 0}};
 static const struct field change_fields[] = {{"qty", F_INT, 0},         {"price", F_INT, 0},
                                              {"discount", F_INT, 0},    {"discount_bp", F_INT, 0},
@@ -855,7 +891,19 @@ static int check_basket_body(struct bop *op, struct reply *out)
 {
     json_t *b = op->body;
     switch (op->kind) {
-    case OP_OPEN: return json_check(out, b, open_fields, "a basket");
+    case OP_OPEN: {
+        if (json_check(out, b, open_fields, "a basket") != 0)
+            return -1;
+        const char *station = json_str(b, "station");
+        size_t n = station ? strlen(station) : 0;
+        if (station && (n == 0 || n > STATION_MAX || strspn(station, STATION_CHARS) != n)) {
+            reply_error(out, 422, "invalid", "station",
+                        "'station' must be 1 to %d letters, digits, '-' or '_' (the browser's id for its till)",
+                        STATION_MAX);
+            return -1;
+        }
+        return 0;
+    }
     case OP_SCAN: return json_check(out, b, scan_fields, "a scan");
     case OP_PAY_ADD: return json_check(out, b, one_pay_fields, "a payment");
     case OP_PAY:

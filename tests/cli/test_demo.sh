@@ -80,6 +80,25 @@ dups=$(printf '%s\n' "$gtins" | sort | uniq -d | wc -l)
 refused 2 "the demo fills only a new one (use --db with a new file)" -- demo --seed 4
 refused 2 "this database already has commodities" -- demo --seed 3 --commodities 10
 
+# The demo is a hall already open: its shelf labels show the stock on them,
+# so the label clerk finds an empty reprint queue, although some shelves hold
+# lots of two origins (the demo used to queue 637 "origin .. now on shelf ..").
+mixed=$(sqlite3 "$ENTREPOT_DB" "SELECT count(*) FROM (SELECT b.product_id FROM stock_balance b
+    JOIN lot l ON l.id = b.lot_id JOIN location loc ON loc.id = b.location_id
+    WHERE loc.kind = 'shelf' AND b.qty > 0 GROUP BY b.product_id, b.location_id HAVING count(DISTINCT l.origin) > 1)")
+[ "${mixed:-0}" -gt 0 ] && ok || fail "no demo shelf holds two origins of one commodity: '$mixed'"
+queued=$("$E" --csv label queue | tail -n +2 | wc -l)
+[ "$queued" -eq 0 ] && ok || fail "a fresh demo's reprint queue holds $queued entries"
+# Afterwards a lot of a new origin on a shelf queues its label, as in any store.
+shelf=$(sqlite3 "$ENTREPOT_DB" "SELECT loc.code FROM stock_balance b JOIN location loc ON loc.id = b.location_id
+    JOIN product p ON p.id = b.product_id WHERE p.gtin LIKE '%$gtin' AND loc.kind = 'shelf' AND b.qty > 0 LIMIT 1")
+origin=$(sqlite3 "$ENTREPOT_DB" "SELECT cc FROM (SELECT 'IS' AS cc UNION ALL SELECT 'FJ') WHERE cc NOT IN
+    (SELECT l.origin FROM lot l JOIN product p ON p.id = l.product_id WHERE p.gtin LIKE '%$gtin') LIMIT 1")
+expect 0 "" -- stock receive --product "$gtin" --qty 6 --lot LNEW1 --origin "$origin" --declaration 223320261000123456 --expiry 2028-06-30 \
+    --location "$shelf"
+got=$("$E" --csv label queue | tail -n +2 | cut -d, -f2)
+[ "$got" = "origin $origin now on shelf $shelf" ] && ok || fail "after the demo, a new origin on a shelf: queue '$got'"
+
 # Same seed and day, same catalogue and lots; another seed, another one.
 for i in 1 2; do
     "$E" --db "$WORK/same$i.db" demo --seed 11 --commodities 400 > /dev/null || fail "demo same$i"

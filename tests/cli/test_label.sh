@@ -267,6 +267,24 @@ ENTREPOT_LP=$WORK/lp-up expect 0 "sent 2 labels on 2 pages to office: request id
 grep -q '^\^FX¥25.00$' printed.out && ok || fail "the queued label does not carry the new price"
 same "queue after printing" "$("$E" --json label queue)" "[]"
 expect 0 "the reprint queue is empty" -- label print --template shelf-60x40 --queue --out q.pdf
+# A long queue in pages (a fresh demo used to list 637 entries at once): a terminal's table
+# shows the first 100 and how many there are; --limit N, 0 for all; --json/--csv all of it.
+expect 0 "the reprint queue is empty" -- label queue
+"$E" product edit 6901234567892 --price 26.00 >/dev/null
+"$E" product edit 3017620422003 --price 41.00 >/dev/null
+expect 0 "2 queued labels" -- label queue
+got=$("$E" label queue --limit 1)
+[[ "$got" == *"06901234567892  price"* && "$got" != *"03017620422003"* && "$got" == *"first 1 of 2 queued labels (--limit 0 shows all)"* ]] &&
+    ok || fail "label queue --limit 1: $got"
+expect 0 "2 queued labels" -- label queue --limit 0
+same "--json lists all of it" "$("$E" --json label queue | jq length)" "2"
+same "--json --limit 1 one" "$("$E" --json label queue --limit 1 | jq -r '.[].code')" "06901234567892"
+same "--csv all of it, with its header" "$("$E" --csv label queue | wc -l)" "3"
+refused 2 "--limit 'x' is not a whole number" -- label queue --limit x
+refused 2 "--limit '-1'" -- label queue --limit -1
+refused 2 "--limit goes with label queue" -- label print --template shelf-60x40 --queue --limit 1 --out q.pdf
+"$E" label print --template shelf-60x40 --queue --out q.pdf >/dev/null 2>&1
+same "queue after printing" "$("$E" --json label queue)" "[]"
 
 
 # ---- a store with a long name, and a shelf holding lots of two origins ----

@@ -7,6 +7,7 @@ read-back lines keep their selling unit (the receipt says 2罐), and
 `entrepot check` is clean after. Sessions at a till: the same cashier
 logging in again gets the basket back, another user is refused a customer's
 basket (who has it in error.facts) but takes over an empty one."""
+import json
 import os
 import signal
 import sys
@@ -129,22 +130,39 @@ check(L.query("SELECT session_id FROM basket WHERE counter = 'C3'")
       == L.query("SELECT max(id) FROM user_session"), "the basket is kept as the new session's")
 kept = L.dump()
 st, _, b = sreq("POST", B3, {}, sup)
-check(st == 409 and L.err_facts(b) == {"counter": "C3", "cashier": CASHNAME} and L.dump() == kept,
+check(st == 409 and L.err_facts(b) == {"counter": "C3", "cashier": CASHNAME, "lines": 1} and L.dump() == kept,
       f"a customer's basket is not another user's: who has it is in the facts, nothing written: {st} {b}")
 st, _, b = sreq("POST", B3 + "/lines", {"code": L.PEN}, sup)
 check(st == 409 and L.err_facts(b).get("cashier") == CASHNAME, f"nor its scans: {st} {b}")
 st, _, b = sreq("POST", B3 + "/pay", {"payments": [{"method": "cash"}]}, again)
 check(st == 201, f"the customer pays: {st} {b}")
-st, _, b = sreq("POST", B3, {}, sup)  # before: 409, until someone abandoned it
+TILL, OTHER = {"station": "till-3"}, {"station": "4f9c2e7a0b1d"}  # the web app's id of each browser
+st, _, b = sreq("POST", B3, TILL, again)
+check(st == 200 and b["lines"] == [], f"the basket, empty after the sale, opened again at the till: {st} {b}")
+kept = L.dump()
+for body in ({}, OTHER):  # before: 201, and back at the next opening in the first browser
+    st, _, b = sreq("POST", B3, body, sup)
+    check(st == 409 and L.err_facts(b) == {"counter": "C3", "cashier": CASHNAME, "lines": 0} and L.dump() == kept,
+          f"another browser at the same counter, both baskets empty: told who has it, nothing written ({body}): {st} {b}")
+for body, why in (({"station": ""}, "empty"), ({"station": "x" * 65}, "65 characters"),
+                  ({"station": "till 3"}, "a space"), ({"station": "收银台"}, "not ASCII"), ({"station": 3}, "a number")):
+    st, _, b = sreq("POST", B3, body, sup)
+    check(st == 422 and "station" in json.dumps(b) and L.dump() == kept, f"a station id {why} is refused: {st} {b}")
+st, _, b = sreq("POST", B3, {}, again)
+check(st == 200 and b["cashier"] == CASHNAME, f"the basket stayed its cashier's: {st} {b}")
+st, _, b = sreq("POST", B3, TILL, sup)  # before: 409, until someone abandoned it
 check(st == 201 and b["cashier"] == SUPNAME and b["lines"] == [],
-      f"an empty basket left open after a sale goes to the next user at the till: {st} {b}")
+      f"an empty basket left open after a sale goes to the next user at the same till: {st} {b}")
 check(L.query("SELECT cashier FROM basket WHERE counter = 'C3'") == [(SUPNAME,)], "kept as the new user's")
 st, _, b = sreq("POST", B3 + "/lines", {"code": L.NUTELLA}, sup)
 st, _, sale = sreq("POST", B3 + "/pay", {"payments": [{"method": "cash"}]}, sup)
 check(st == 201 and L.query("SELECT cashier FROM sale WHERE uuid = ?", sale["uuid"]) == [(SUPNAME,)],
       f"its sale is the new user's: {st} {sale}")
-st, _, b = sreq("POST", B3, {}, again)
+st, _, b = sreq("POST", B3, TILL, again)
 check(st == 201 and b["cashier"] == CASHNAME, f"and back at the next shift: {st} {b}")
+st, _, b = sreq("POST", "/api/v1/logout", {}, again)
+st, _, b = sreq("POST", B3, OTHER, sup)
+check(st == 201 and b["cashier"] == SUPNAME, f"once its cashier logged out, another browser takes the empty basket: {st} {b}")
 st, _, b = sreq("POST", B1, {}, sup)
 check(st == 409, f"an empty basket of a device token stays the token's: {st} {b}")
 # a session's id is its row's, which the next login reuses once the newest session ended

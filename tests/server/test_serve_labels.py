@@ -332,5 +332,26 @@ check([(g.lstrip("0"), r, u, c) for g, r, u, c in rows] == [(L.PEN.lstrip("0"), 
 st, _, b = srv.req("GET", V1 + "labels/queue", token=LC)
 check(st == 200 and {q["reason"] for q in b["queue"]} == {"received"} and len(b["queue"]) == 2,
       f"the label clerk sees them: {b}")
+
+# The queue in pages (a fresh demo used to hold 637 entries, listed at once): limit and
+# offset, the whole's count and its highest id; without them all of it, as before.
+L.cli("product", "edit", L.NUTELLA, "--price", "30.00")
+st, _, whole = srv.req("GET", V1 + "labels/queue", token=LC)
+ids = [q["id"] for q in whole["queue"]]
+check(st == 200 and len(ids) == 3 and whole.get("total") == 3 and whole.get("upto") == max(ids),
+      f"the whole queue, its count and highest id: {st} {whole}")
+pages = []
+for off in (0, 2, 3, 9):
+    st, _, b = srv.req("GET", V1 + f"labels/queue?limit=2&offset={off}", token=LC)
+    check(st == 200 and b.get("total") == 3 and b.get("upto") == max(ids) and b.get("offset") == off,
+          f"page at {off}: {st} {b}")
+    pages.append([q["id"] for q in b.get("queue", [])])
+check(pages == [ids[:2], ids[2:], [], []], f"the pages put together are the queue, in its order: {pages} {ids}")
+before = dump_but_token_use()
+for q in ("limit=0", "limit=1001", "limit=x", "offset=-1", "offset=y", "limit=1&offset=1.5"):
+    st, _, b = srv.req("GET", V1 + "labels/queue?" + q, token=LC)
+    check(st == 422 and L.err_field(b) == q.split("=")[0] if "&" not in q else st == 422 and L.err_field(b) == "offset",
+          f"a bad page {q}: {st} {b}")
+check(dump_but_token_use() == before, "bad pages wrote nothing")
 check(srv.stop() == 0, "the server stops cleanly")
 L.finish()

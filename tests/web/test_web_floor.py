@@ -15,7 +15,12 @@ port; every wait on a condition, no sleeps):
   ("China" went in as CH, Switzerland), an unknown name is refused naming it
   with nothing written, the quantity's label names the unit (g for a weighed
   cheese), a quantity with a comma is told what is wrong;
-- a count shows every quantity with its unit (5000 g, not 5000).
+- a second browser set to the same counter while the basket is empty is
+  told who has it (the two took the counter from each other);
+- a count shows every quantity with its unit (5000 g, not 5000), and its table fits,
+  as does the list of what was received;
+- the label clerk's reprint queue of 61 entries comes in pages of 50 with the
+  whole's count and "show more", and fits the phone.
 Screenshots go to $ENT_WEB_SHOTS (or the test's folder); a console error
 fails the test."""
 import os
@@ -49,6 +54,12 @@ L.cli("product", "add", "--gtin", OIL, "--name-zh", "特级初榨橄榄油", "--
       "--price", "9.90", "--currency", "EUR", "--tax-rate", "13")
 L.cli("stock", "receive", "--product", WINE, "--qty", "24", "--lot", "W1", "--origin", "FR", "--location", "S1")
 L.cli("stock", "receive", "--product", CHEESE, "--qty", "5000", "--lot", "P1", "--origin", "IT", "--location", "S2")
+# a long name, a long lot code and a large quantity in the count at S2, on a 390-px phone
+OLIVES = "8001234567880"
+L.cli("product", "add", "--gtin", OLIVES, "--name-zh", "希腊卡拉马塔黑橄榄（盐水浸泡）",
+      "--name-en", "Kalamata black olives in brine, pitted", "--price", "32.00", "--tax-rate", "13")
+L.cli("stock", "receive", "--product", OLIVES, "--qty", "12000", "--lot", "KAL2026-0611-A", "--origin", "GR",
+      "--location", "S2")
 for lot, origin in (("K1", "KR"), ("U1", "US"), ("T1", "TW")):  # long English names on the report's chart
     L.cli("stock", "receive", "--product", WINE, "--qty", "2", "--lot", lot, "--origin", origin, "--location", "B1")
 TOK = L.make_tokens()
@@ -65,9 +76,13 @@ drv.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 390, "height
                                                            "mobile": True})
 
 
-def shot(name):
+def shot(name, boxes=False):
     over = drv.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
     check(over <= 0, f"{name} at 390 px scrolls sideways by {over} px")
+    if boxes:  # nor does a box inside it (the count's table in its .scroll box hid the differences)
+        inner = drv.execute_script("return [...document.querySelectorAll('.scroll')].filter(e => e.offsetParent)"
+                                   ".map(e => e.scrollWidth - e.clientWidth).filter(d => d > 0)")
+        check(not inner, f"{name} at 390 px has a box that scrolls sideways by {inner} px")
     drv.save_screenshot(os.path.join(SHOTS, f"floor-{name}-390.png"))
 
 
@@ -145,6 +160,19 @@ try:
     login("li.na")
     scan = counter()
     check(msg("#counter-msg") == "", f"at the change of shift the empty basket is hers: {msg('#counter-msg')!r}")
+    # another browser set to C1 while her basket is empty: told who has it (the two took it from each other)
+    B2 = Browser()
+    try:
+        B2.drv.set_window_size(1280, 900)
+        B2.login(BASE, CASHIER, L.PASSWORD)
+        B2.drv.get(BASE + "#/counter")
+        check(B2.text_in("#counter-msg", "收银台 C1 正在另一台设备上由 li.na 使用"),
+              "a second browser at C1 is told li.na has it, in its own language")
+        B2.drv.save_screenshot(os.path.join(SHOTS, "floor-counter-other-browser-1280.png"))
+    finally:
+        B2.drv.quit()
+        shutil.rmtree(B2.profile, ignore_errors=True)
+    check(L.query("SELECT cashier FROM basket WHERE counter = 'C1'") == [("li.na",)], "C1 stayed hers")
 
     # ---- the scale's layout set while the till is open
     L.cli("scan", "config", "--instore", "21IIIIIWW.WWWC")
@@ -187,7 +215,7 @@ try:
     by("#rcv-product").clear()
     by("#rcv-product").send_keys(CHEESE + Keys.ENTER)  # a scanner's Enter: on to the quantity
     check(text_in("#rcv-form", "Quantity (g)"), "the quantity's label names grams for the cheese")
-    shot("receive-unit")
+    shot("receive-unit", boxes=True)
     receive(CHEESE, "2000", "P2", "it", "S2")
     check(text_in("#rcv-msg", "× 2000 g"), "received in grams, said so")
     check(L.query("SELECT origin FROM lot WHERE code = 'P2'") == [("IT",)], "a code in lower case is the code")
@@ -195,10 +223,13 @@ try:
     by("#rcv-product").send_keys(OIL + Keys.ENTER)
     check(text_in("#rcv-form", "Unit cost (EUR)"), "the cost's label names the commodity's currency")
     drv.execute_script("document.getElementById('rcv-cost').scrollIntoView({block: 'center'})")
-    shot("receive-cost-eur")
+    shot("receive-cost-eur", boxes=True)
     by("#rcv-cost").send_keys("4.20")
     receive(OIL, "12", "O1", "IT", "S1")
     check(text_in("#rcv-msg", "Received: " + OIL), f"the oil received: {msg('#rcv-msg')!r}")
+    drv.execute_script("document.getElementById('rcv-log').scrollIntoView({block: 'end'})")
+    check(text_in("#rcv-log", "2000 g") and text_in("#rcv-log", "O1"), "what was received, with its unit and lot")
+    shot("receive-list", boxes=True)
     check(L.query("SELECT unit_cost, cost_currency FROM lot WHERE code = 'O1'") == [(420, "EUR")],
           f"a cost typed for goods priced in euros is in euros: {L.query('SELECT unit_cost, cost_currency FROM lot WHERE code = ' + chr(39) + 'O1' + chr(39))}")
 
@@ -214,8 +245,40 @@ try:
     cur.send_keys("4400" + Keys.ENTER)
     check(text_in("#count-msg", "4400 g"), "recorded, in grams")
     check(text_in("#count-lines", "-77 g"), "the difference in grams")
-    shot("count-units")
+    row = by(f'#count-lines tr[data-gtin="{OLIVES.zfill(14)}"]')
+    check("KAL2026-0611-A" in row.text and "12000 pcs" in row.text, f"the olives' line names its lot: {row.text!r}")
+    shot("count-units", boxes=True)
 
+    B.logout()
+
+    # ---- the label clerk on a phone: a long reprint queue, in pages of 50 that fit the screen
+    entries = "SELECT count(*) FROM (SELECT DISTINCT product_id, location_id FROM label_queue)"  # one a shelf label
+    n0 = L.query(entries)[0][0]  # the day's receiving queued a few already
+    # lots of a new origin on 61 shelves, as a delivery (or the old demo) queues them, from 20 countries
+    many = ["ES", "PT", "DE", "NL", "BE", "AT", "CH", "PL", "CZ", "HU", "SE", "TR", "JP", "TH", "VN", "MY", "AU",
+            "NZ", "CL", "AR"]
+    for i in range(1, 62):
+        L.cli("location", "add", f"Q{i:02d}", "--kind", "shelf")
+        L.cli("stock", "receive", "--product", OLIVES, "--qty", "1", "--lot", f"Q{i:02d}", "--origin",
+              many[(i - 1) % len(many)], "--location", f"Q{i:02d}")
+    total = n0 + 61
+    check(L.query(entries)[0][0] == total, "61 more shelf labels queued")
+    login(TOK["users"]["label-clerk"])
+    drv.get(BASE + "#/labels")
+    by("#label-queue tbody tr")
+    rows = lambda: drv.find_elements(By.CSS_SELECTOR, "#label-queue tbody tr")  # noqa: E731
+    check(by("#label-queue-count").text == str(total) and len(rows()) == 50,
+          f"the count is the whole queue's, the list its first page: {by('#label-queue-count').text} {len(rows())}")
+    check(text_in("#label-queue-shown", f"50 of {total} shown"), "the page says how much is shown")
+    q01 = [r.text for r in rows() if "Q01" in r.text]
+    check(len(q01) == 1 and "希腊卡拉马塔黑橄榄" in q01[0] and OLIVES.zfill(14) in q01[0] and "Spain" in q01[0],
+          f"an entry: the name over its code, the new origin and its shelf: {q01}")
+    drv.execute_script("document.getElementById('label-queue-more').scrollIntoView({block: 'center'})")
+    shot("labels-queue", boxes=True)
+    by("#label-queue-more").click()
+    wait.until(lambda d: len(rows()) == total)
+    check("Q61" in rows()[-1].text and by("#label-queue-more").get_attribute("hidden") is not None,
+          "show more lists the rest, and then is gone")
     B.logout()
 
     # ---- the report's chart in English: every country's name inside the chart
@@ -224,11 +287,22 @@ try:
                                                                "mobile": False})
     drv.get(BASE + "#/reports")
     by("#chart-origin rect")
+    # stock from 26 countries: the largest 12 and one bar for the others, every bar on asking
+    origins = L.query("SELECT count(DISTINCT l.origin) FROM stock_balance b JOIN lot l ON l.id = b.lot_id "
+                      "WHERE b.qty > 0")[0][0]
+    bars = lambda: drv.find_elements(By.CSS_SELECTOR, "#chart-origin rect")  # noqa: E731
     for w in (1920, 390):
         drv.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": w, "height": 900, "deviceScaleFactor": 1,
                                                                    "mobile": w < 600})
         drv.refresh()
         by("#chart-origin rect")
+        check(origins > 20 and len(bars()) == 13 and text_in("#chart-origin", f"{origins - 12} others"),
+              f"at {w} px {origins} origins drawn as 13 bars, the last the others': {len(bars())}")
+        if w == 390:
+            drv.execute_script("document.getElementById('chart-origin-all').scrollIntoView({block: 'end'})")
+            shot("reports-top")
+        by("#chart-origin-all").click()
+        wait.until(lambda d: len(bars()) == origins)
         out = drv.execute_script(
             "return [...document.querySelectorAll('#chart-origin text.lbl')].filter(e => e.getBBox().x < 0)"
             ".map(e => e.getAttribute('data-key'))")

@@ -19,6 +19,16 @@ let paper = "80"; // the receipt's paper width in mm: 80 (48 columns) or 58 (32 
 try { counterId = localStorage.getItem("ent.counter") || "C1"; } catch (e) { /* private mode */ }
 try { printerName = localStorage.getItem("ent.printer"); } catch (e) { /* private mode */ }
 try { paper = localStorage.getItem("ent.paper") === "58" ? "58" : "80"; } catch (e) { /* private mode */ }
+// This browser's own id, sent when the counter is opened: an empty basket left
+// open at this till goes to the next cashier logging in here, but one opened in
+// another browser set to the same counter stays its cashier's while they are
+// logged in (the two took the counter from each other at every opening).
+let browserId = "";
+try { browserId = localStorage.getItem("ent.station") || ""; } catch (e) { /* private mode */ }
+if (!/^[A-Za-z0-9_-]{1,64}$/.test(browserId)) {
+  browserId = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+  try { localStorage.setItem("ent.station", browserId); } catch (e) { /* private mode: this page's id */ }
+}
 const columns = () => (paper === "58" ? 32 : 48);
 
 function fmt(key, vars) {
@@ -48,6 +58,8 @@ export function refusal(e, ctx, vars) {
   if (e.status === 0) return { text: e.message, detail: "" };
   const v = { ...(e.facts || {}), ...(vars || {}) };
   const keys = [`err.code.${ctx}.${e.code}`, `err.code.${e.code}.facts`, `err.code.${e.code}`];
+  // a counter another browser holds with an empty basket: no sale to finish there
+  if (e.code === "refused" && v.lines === 0 && v.cashier) keys.unshift("err.code.refused.idle");
   for (const k of keys) {
     if (!(k in state.msgs)) continue;
     const text = fmt(k, v);
@@ -259,7 +271,7 @@ export async function counterPage(view) {
 
   async function open() {
     try {
-      basket = await api("POST", pathOf(""), {});
+      basket = await api("POST", pathOf(""), { station: browserId });
     } catch (e) {
       basket = null;
       refused(e, "open", { counter: counterId });

@@ -37,14 +37,17 @@ async function countView(view, id) {
 
   async function load(focusGtin, focusLot) {
     lines = (await api("GET", `counts/${encodeURIComponent(id)}`)).lines;
-    body.replaceChildren(table([t("counter.item"), t("stock.lot"), t("counts.expected"), t("counts.counted"), t("counts.diff")],
+    // Four columns, the lot under the name: five scrolled sideways at 390 px, the difference out of sight.
+    body.replaceChildren(table([t("counter.item"), t("counts.expected"), t("counts.counted"), t("counts.diff")],
       lines.map((l, i) => {
         // every figure with its unit: a weighed cheese is counted in grams, not kg
         const inp = el("input.qtyin", { value: l.counted ?? "", inputmode: "numeric", "data-i": i, placeholder: unitWord(l.unit),
           "aria-label": `${t("counts.counted")} (${unitWord(l.unit)}) ${l.name || l.gtin}` });
         inp.addEventListener("keydown", (e) => { if (e.key === "Enter") { e.preventDefault(); record(i, inp.value); } });
         return el(`tr${l.counted !== null && l.difference !== 0 ? ".bad" : ""}`, { "data-gtin": l.gtin, "data-lot": l.lot || "" },
-          el("td", {}, l.name || l.gtin), el("td", {}, l.lot || ""), el("td.num", {}, qtyText(l.expected, l.unit)),
+          el("td.item", {}, el("span.name", {}, l.name || l.gtin),
+            l.lot ? el("span.sub", {}, `${t("stock.lot")} ${l.lot}`) : null),
+          el("td.num", {}, qtyText(l.expected, l.unit)),
           el("td", {}, inp),
           el("td.num", {}, l.counted === null ? "" : qtyText((l.difference > 0 ? "+" : "") + l.difference, l.unit)));
       })));

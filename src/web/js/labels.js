@@ -3,7 +3,7 @@
 // CUPS printer through the server, marking the queue done; labels chosen by
 // codes, origin, location, supplier, brand, declaration or the queue, printed
 // or downloaded as a PDF; after receiving, the delivery's shelf and back labels.
-import { t, api, el, field, table, notice, ApiError, said, state, store, localTime } from "./core.js";
+import { t, api, el, field, notice, ApiError, said, state, store, localTime } from "./core.js";
 import { loadCountries, reasonText, countryOptions } from "./names.js";
 
 let received = []; // {code, lot} of the last delivery, from the receiving page
@@ -112,31 +112,53 @@ export async function labelsPage(view, parts) {
     }
   }
 
-  // the reprint queue
+  // the reprint queue, a page at a time: a fresh demo's 637 entries made a
+  // page too long to use on a phone; "show more" asks for the next page
+  const QUEUE_PAGE = 50;
   const queueBox = el("div", { id: "label-queue" });
-  let upto = 0;
-  async function loadQueue() {
-    const [{ queue: q }, shop] = await Promise.all([api("GET", "labels/queue"), store()]);
-    upto = q.reduce((m, e) => Math.max(m, e.id), 0);
-    const name = (e) => e.name_zh || e.name_en || e.code;
-    queueBox.replaceChildren(q.length ? table(
-      [t("labels.item"), t("labels.code"), t("labels.reason"), t("stock.location"), t("stock.when"), ""],
-      q.map((e) => el("tr", { "data-code": e.code }, el("td", {}, name(e)), el("td.mono", {}, e.code),
-        el("td", {}, reasonText(e.reason)), el("td", {}, e.location || t("labels.every_shelf")),
-        el("td", {}, localTime(e.queued_at, shop.time_zone)),
-        el("td", {}, el("button.small", { type: "button", onclick: () => preview(e.code, null, null, name(e)) },
-          t("labels.preview"))))))
-      : el("p.muted", { id: "label-queue-empty" }, t("labels.queue_empty")));
-    qPrint.disabled = qDone.disabled = q.length === 0;
-    qCount.textContent = String(q.length);
+  const queueRows = el("tbody");
+  const more = el("button", { type: "button", id: "label-queue-more", hidden: true, onclick: () => loadQueue(true) });
+  let upto = 0, shown = 0, total = 0, shop = null;
+  const qName = (e) => e.name_zh || e.name_en || e.code;
+  // four columns that fit a 390-px phone: the code under the name, the shelf under the reason
+  const queueRow = (e) => el("tr", { "data-code": e.code },
+    el("td.item", {}, el("span.name", {}, qName(e)), el("span.sub.mono", {}, e.code)),
+    el("td.item", {}, el("span.name", {}, reasonText(e.reason)),
+      // "new origin Italy IT → S1" names its shelf already
+      reasonText(e.reason).endsWith(`→ ${e.location}`) ? null : el("span.sub", {}, e.location || t("labels.every_shelf"))),
+    el("td", {}, localTime(e.queued_at, shop.time_zone)),
+    el("td", {}, el("button.small", { type: "button", onclick: () => preview(e.code, null, null, qName(e)) },
+      t("labels.preview"))));
+  async function loadQueue(next) {
+    const offset = next ? shown : 0;
+    const [r, s] = await Promise.all([api("GET", `labels/queue?limit=${QUEUE_PAGE}&offset=${offset}`), store()]);
+    shop = s;
+    if (!next) queueRows.replaceChildren();
+    queueRows.append(...r.queue.map(queueRow));
+    shown = offset + r.queue.length;
+    total = r.total;
+    upto = r.upto; // the whole queue as the server counted it: "mark done" drops all of it
+    const heads = [`${t("labels.item")} · ${t("labels.code")}`, `${t("labels.reason")} · ${t("stock.location")}`,
+      t("stock.when"), ""];
+    if (!next) {
+      queueBox.replaceChildren(total ? el("div.scroll", {}, el("table", {}, el("thead", {}, el("tr", {},
+        heads.map((h) => el("th", {}, h)))), queueRows)) : el("p.muted", { id: "label-queue-empty" }, t("labels.queue_empty")),
+      el("p.row.between.muted", { id: "label-queue-shown" }), more);
+    }
+    queueBox.querySelector("#label-queue-shown").textContent = total ? fmtVars(t("labels.queue_shown"), { shown, total }) : "";
+    more.hidden = shown >= total;
+    more.textContent = fmtVars(t("labels.queue_more"), { n: Math.min(QUEUE_PAGE, total - shown) });
+    qPrint.disabled = qDone.disabled = total === 0;
+    qCount.textContent = String(total);
   }
+  const fmtVars = (text, v) => text.replace(/\{(\w+)\}/g, (m, k) => (k in v ? String(v[k]) : m));
   const qCount = el("span.tag", { id: "label-queue-count" }, "0");
   const qPrint = el("button.primary", { type: "button", id: "label-queue-print", onclick: async () => {
     if (needPrinter()) return;
     if (await act(() => api("POST", "labels/queue/print", settings()))) await loadQueue();
   } }, t("labels.print_queue"));
   const qDone = el("button", { type: "button", id: "label-queue-done", onclick: async () => {
-    if (!window.confirm(t("labels.done_confirm"))) return;
+    if (!window.confirm(fmtVars(t("labels.done_confirm"), { total }))) return;
     try {
       const r = await api("DELETE", `labels/queue?upto=${upto}`);
       notice(msg, "good", `${t("labels.marked_done")}: ${r.cleared}`);

@@ -107,9 +107,14 @@ export async function receivePage(view) {
       onclick: () => offerLabels(done.map((r) => ({ code: r[0], qty: r[1], lot: r[2] }))) }, t("receive.labels"))
       : waiting.length && may("stock") ? el("button.primary", { type: "button", id: "rcv-queue", onclick: () => queue(waiting) },
         t("receive.queue_labels")) : null;
-    log.replaceChildren(done.length ? el("section.card", {}, el("div.row.between", {}, el("h2", {}, t("receive.log")), labels),
-      table([t("receive.product"), t("receive.qty"), t("receive.lot"), t("stock.origin"), t("stock.expiry"), t("stock.location")],
-        done.map((r) => el("tr", {}, r.map((c, i) => el("td", {}, i === 1 ? qtyText(r) : c)))))) : "");
+    // three columns that fit a 390-px phone (six scrolled sideways): the lot under the code,
+    // the best-before date and the location under the origin
+    const under = (top, sub) => el("td.item", {}, el("span.name", {}, top), sub ? el("span.sub", {}, sub) : null);
+    log.replaceChildren(done.length ? el("section.card", { id: "rcv-log" }, el("div.row.between", {}, el("h2", {}, t("receive.log")), labels),
+      table([`${t("receive.product")} · ${t("receive.lot")}`, t("receive.qty"),
+        `${t("stock.origin")} · ${t("stock.expiry")} · ${t("stock.location")}`],
+        done.map((r) => el("tr", {}, under(r[0], r[2]), el("td.num", {}, qtyText(r)),
+          under(r[3], [r[4], r[5]].filter(Boolean).join(" · ")))))) : "");
   }
   async function queue(rows) {
     // each commodity once per shelf it was put on (the shelf label names the origins lying there)

@@ -41,6 +41,29 @@ export function barChart(rows, id) {
   return s;
 }
 
+// A chart of many rows (a demo's stock comes from 96 countries: 150 bars, a
+// long scroll on a phone): the largest TOP bars and one for all the others
+// together, with a button that draws every bar (and back). The rows come
+// sorted largest first.
+const TOP = 12;
+export function topBarChart(rows, id, others) {
+  if (rows.length <= TOP + 1) return barChart(rows, id);
+  rows = [...rows].sort((a, b) => b.value - a.value);
+  const rest = rows.slice(TOP);
+  const sum = rest.reduce((a, r) => a + r.value, 0);
+  const short = [...rows.slice(0, TOP), { key: "others", label: fmtN(t("reports.others"), rest.length),
+    value: sum, text: others ? others(sum) : String(sum) }];
+  const box = el("div", {}, barChart(short, id));
+  let all = false;
+  const btn = el("button", { type: "button", id: `${id}-all`, onclick: () => {
+    all = !all;
+    box.replaceChildren(barChart(all ? rows : short, id));
+    btn.textContent = all ? fmtN(t("reports.top"), TOP) : fmtN(t("reports.show_all"), rows.length);
+  } }, fmtN(t("reports.show_all"), rows.length));
+  return el("div", {}, box, btn);
+}
+const fmtN = (text, n) => text.replace("{n}", String(n));
+
 // Lines over the hours of the day: one polyline per series, a dot per
 // point, the hours along the bottom and the largest value at the left.
 export function lineChart(hours, series, id) {
@@ -206,7 +229,8 @@ export async function reportsPage(view) {
     el("h1", {}, t("reports.title")),
     el("p.muted", {}, `${t("reports.since")} ${since}`),
     el("div.two", {},
-      el("section.card", { id: "rep-sales-origin" }, el("h2", {}, t("reports.sales_origin")), barChart(bars(sales, country), "chart-sales-origin")),
+      el("section.card", { id: "rep-sales-origin" }, el("h2", {}, t("reports.sales_origin")), topBarChart(bars(sales, country), "chart-sales-origin",
+        (v) => money(v, "CNY"))),
       el("section.card", { id: "rep-flow" }, el("h2", {}, t("reports.flow")),
         span.length ? lineChart(hours, [
           { label: t("reports.visitors"), values: span.map((h) => at(h, "visitors")) },
@@ -219,7 +243,7 @@ export async function reportsPage(view) {
       el("div.row.between", {}, el("h2", {}, t("reports.by_origin")),
         el("button", { type: "button", onclick: () => csvDownload("stock-by-origin.csv", originHeads, originData) },
           t("reports.csv"))),
-      barChart(rows, "chart-origin"), originTable),
+      topBarChart(rows, "chart-origin"), originTable),
     margins.card,
     el("div.two", {},
       section(t("reports.low"), "rep-low", [t("counter.item"), "GTIN", t("stock.qty")],
