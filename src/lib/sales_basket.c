@@ -86,7 +86,7 @@ static int check_qty(ent_db *db, const ent_basket_line *l)
         return entx_fail(db, ENT_INVALID, "%s: a quantity must be 1 or more, not %lld", l->name, (long long)l->qty);
     if (l->qty > max)
         return entx_fail(db, ENT_INVALID, "%s: %lld %s is more than one sale line may hold (at most %lld %s)", l->name,
-                        (long long)l->qty, l->unit, (long long)max, l->unit);
+                         (long long)l->qty, l->unit, (long long)max, l->unit);
     return ENT_OK;
 }
 
@@ -111,7 +111,7 @@ static int price_line(ent_basket *b, ent_basket_line *l)
         char a[ENT_MONEY_TEXT_SIZE];
         ent_money_format(a, sizeof a, ENT_SALE_MAX_AMOUNT, b->currency);
         return entx_fail(db, ENT_INVALID, "%s: the line's amount would be more than %s, the most a sale line may be",
-                        l->name, a);
+                         l->name, a);
     }
     if (l->discount > gross)
         l->discount = gross;
@@ -233,9 +233,8 @@ static int new_line(ent_basket *b, struct bline *bl, const ent_scan *s, const en
         entx_product_label(b->db, who, sizeof who, p->id);
         ent_money_format(price, sizeof price, p->price, p->currency);
         rc = entx_fail(b->db, ENT_REFUSED,
-                       "%s is priced in %s (%s %s) and this store sells in %s: give it a price in %s first "
-                       "(product edit %s --price ... --currency %s)",
-                       who, p->currency, price, p->currency, b->currency, b->currency, m->code, b->currency);
+                       "%s is priced in %s (%s %s) and this store sells in %s: give it a price in %s first", who,
+                       p->currency, price, p->currency, b->currency, b->currency);
         ent_product_free(p);
         return rc;
     }
@@ -264,7 +263,7 @@ static int new_line(ent_basket *b, struct bline *bl, const ent_scan *s, const en
         if (l->fixed <= 0 || l->fixed > ENT_SALE_MAX_AMOUNT || l->qty <= 0) {
             char shown[ENT_CLIP_SIZE];
             rc = entx_fail(b->db, ENT_INVALID, "%s: the price in code %s cannot be sold", l->name,
-                          ent_text_clip(shown, sizeof shown, s->text, 40));
+                           ent_text_clip(shown, sizeof shown, s->text, 40));
             goto done;
         }
     }
@@ -274,8 +273,8 @@ static int new_line(ent_basket *b, struct bline *bl, const ent_scan *s, const en
             rc = entx_fail(b->db, ENT_INVALID, "%s is sold by %s: this label's measure cannot sell it", l->name,
                            strcmp(p->unit, "g") == 0 ? "weight" : "volume");
         else
-            rc = entx_fail(b->db, ENT_INVALID, "%s is sold by weight or volume: scan the label from the scale",
-                           l->name);
+            rc =
+                entx_fail(b->db, ENT_INVALID, "%s is sold by weight or volume: scan the label from the scale", l->name);
         goto done;
     }
     if (mult > 1) {
@@ -283,9 +282,9 @@ static int new_line(ent_basket *b, struct bline *bl, const ent_scan *s, const en
         if (__builtin_mul_overflow(l->qty, mult, &l->qty) || l->qty > max ||
             __builtin_mul_overflow(l->fixed, mult, &l->fixed)) {
             rc = entx_fail(b->db, ENT_INVALID,
-                          "%s: %lld times the code is more than one sale line may hold "
-                          "(at most %lld %s)",
-                          l->name, (long long)mult, (long long)max, l->unit);
+                           "%s: %lld times the code is more than one sale line may hold "
+                           "(at most %lld %s)",
+                           l->name, (long long)mult, (long long)max, l->unit);
             goto done;
         }
     }
@@ -337,9 +336,9 @@ int ent_basket_scan(ent_basket *b, size_t *line_out, const char *code, int64_t q
         return entx_fail(b->db, ENT_INVALID, "a quantity must be 1 or more, not %lld", (long long)qty);
     if (qty > ENT_SALE_MAX_MEASURE)
         return entx_fail(b->db, ENT_INVALID,
-                        "a quantity of %lld is more than one sale line may hold (at most %d "
-                        "pieces, or %d g or ml)",
-                        (long long)qty, ENT_SALE_MAX_PCS, ENT_SALE_MAX_MEASURE);
+                         "a quantity of %lld is more than one sale line may hold (at most %d "
+                         "pieces, or %d g or ml)",
+                         (long long)qty, ENT_SALE_MAX_PCS, ENT_SALE_MAX_MEASURE);
     if (b->n >= MAX_LINES)
         return entx_fail(b->db, ENT_INVALID, "a basket holds at most %d lines", MAX_LINES);
     /* the lean resolve: ids only, a lot not on record or not agreeing
@@ -400,13 +399,13 @@ int ent_basket_set_qty(ent_basket *b, size_t line, int64_t qty)
     ent_basket_line *l = &bl->pub;
     if (qty <= 0)
         return entx_fail(b->db, ENT_INVALID, "a quantity must be 1 or more, not %lld (remove the line instead)",
-                        (long long)qty);
+                         (long long)qty);
     if (l->fixed > 0)
         return entx_fail(b->db, ENT_INVALID, "%s was priced by its label: scan each label", l->name);
     /* A weighed line holds what the scale weighed: a count would sell 3 g. */
     if (strcmp(l->unit, "pcs") != 0)
         return entx_fail(b->db, ENT_INVALID, "%s was weighed: its quantity is on the scale's label, scan each label",
-                        l->name);
+                         l->name);
     ent_basket_line bounded = *l;
     bounded.qty = qty;
     if (check_qty(b->db, &bounded) != ENT_OK) /* before the stock check adds it up */
@@ -518,7 +517,7 @@ int ent_basket_pay(ent_basket *b, const char *method, int64_t amount)
     if (k < 0) {
         char shown[ENT_CLIP_SIZE];
         return entx_fail(b->db, ENT_INVALID, "payment method '%s' must be cash, card or wallet",
-                        ent_text_clip(shown, sizeof shown, method, 20));
+                         ent_text_clip(shown, sizeof shown, method, 20));
     }
     ent_basket_totals_get(b, &t);
     if (b->n == 0)
@@ -534,8 +533,8 @@ int ent_basket_pay(ent_basket *b, const char *method, int64_t amount)
         char a[ENT_MONEY_TEXT_SIZE], m[ENT_MONEY_TEXT_SIZE];
         ent_money_format(a, sizeof a, amount, b->currency);
         ent_money_format(m, sizeof m, ENT_SALE_MAX_AMOUNT, b->currency);
-        return entx_fail(b->db, ENT_INVALID, "%s paid in %s is more than a payment may be (at most %s)", a, entx_sales_methods[k],
-                        m);
+        return entx_fail(b->db, ENT_INVALID, "%s paid in %s is more than a payment may be (at most %s)", a,
+                         entx_sales_methods[k], m);
     }
     if (k != 0 && amount > t.due) {
         char a[ENT_MONEY_TEXT_SIZE], d[ENT_MONEY_TEXT_SIZE];
@@ -587,8 +586,9 @@ int ent_sales_discount_limit(ent_db *db, int32_t *out_bp)
     if (sc == SQLITE_ROW) {
         const char *text = (const char *)sqlite3_column_text(st, 0);
         if (text == NULL || ent_whole_parse(&v, text, 0, 10000) != ENT_OK)
-            rc = entx_fail(db, ENT_INVALID, "setting " ENT_SALES_DISCOUNT_LIMIT_SETTING
-                                            " must be a whole number of basis points from 0 to 10000");
+            rc = entx_fail(db, ENT_INVALID,
+                           "setting " ENT_SALES_DISCOUNT_LIMIT_SETTING
+                           " must be a whole number of basis points from 0 to 10000");
     } else if (sc != SQLITE_DONE) {
         rc = entx_fail_sql(db, "reading the discount limit");
     }

@@ -94,7 +94,7 @@ for code in DB:
     local = []
     for d in days:
         v, s = visitors.get(d, 0), sales.get(d, 0)
-        conv = f"{round(s * 1000 / v) / 10:.1f}%" if v else ""
+        conv = f"{round(s * 1000 / v) / 10:.1f}%" if v else None  # JSON null: no visitors that day
         local.append((d, v, s, conv, net.get(d, 0)))
     at_hq = [(r["day"], int(r["visitors"]), int(r["sales"]), r["conversion"], int(r["net_minor"]))
              for r in rows if r["store"] == code and r["day"] != "*"]

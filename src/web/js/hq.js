@@ -4,13 +4,10 @@
 // expiring across the chain, which stores hold a commodity. The rows come
 // from GET hq/... (the same queries as `entrepot hq report`). Their amounts
 // carry no currency: they are shown in the store's (money() with none).
-import { t, api, el, table, money, notice, said } from "./core.js";
+import { t, api, el, table, money, notice, said, store, localTime } from "./core.js";
 import { barChart } from "./reports.js";
 import { loadCountries, originText } from "./names.js";
 
-function isoDate(d) {
-  return d.toISOString().slice(0, 10);
-}
 // "*" is the chain (a store) or "all" (a day or a country summed over)
 const storeText = (s) => (s === "*" ? t("hq.chain") : s);
 const allText = (s) => (s === "*" ? t("hq.all") : s);
@@ -121,11 +118,15 @@ export async function hqPage(view) {
     notice(msg, "bad", e.code === "no_head_office" ? t("hq.not_linked") : said(e));
     return;
   }
-  const now = new Date();
-  const first = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+  // this month up to today on the store's calendar, as head office counts
+  // the stores' days (from 00:00 to 08:00 in Shanghai the UTC date is still
+  // yesterday's, and today's sales fell outside the period)
+  const shop = await store();
+  const today = localTime(new Date().toISOString(), shop.time_zone).slice(0, 10);
+  const first = `${today.slice(0, 8)}01`;
   const date = (id, v) => el("input", { id, type: "date", value: v });
-  const sales = salesCard(date("hq-sales-from", isoDate(first)), date("hq-sales-to", isoDate(now)));
-  const flow = flowCard(date("hq-flow-from", isoDate(first)), date("hq-flow-to", isoDate(now)));
+  const sales = salesCard(date("hq-sales-from", first), date("hq-sales-to", today));
+  const flow = flowCard(date("hq-flow-from", first), date("hq-flow-to", today));
   const exp = expiringCard(), hold = holdersCard();
   view.append(el("p.muted", {}, t("hq.intro")), stockCard(stock),
     el("div.two", {}, sales.node, flow.node), el("div.two", {}, exp.node, hold.node));
