@@ -287,9 +287,10 @@ try:
                                                                "mobile": False})
     drv.get(BASE + "#/reports")
     by("#chart-origin rect")
-    # stock from 26 countries: the largest 12 and one bar for the others, every bar on asking
-    origins = L.query("SELECT count(DISTINCT l.origin) FROM stock_balance b JOIN lot l ON l.id = b.lot_id "
-                      "WHERE b.qty > 0")[0][0]
+    # stock from 26 countries, a bar for each origin and cost currency (Italy's lots with a cost
+    # in euros and without): the largest 12 and one bar for the others, every bar on asking
+    origins = L.query("SELECT count(*) FROM (SELECT DISTINCT l.origin, COALESCE(l.cost_currency, '') "
+                      "FROM stock_balance b JOIN lot l ON l.id = b.lot_id WHERE b.qty > 0)")[0][0]
     bars = lambda: drv.find_elements(By.CSS_SELECTOR, "#chart-origin rect")  # noqa: E731
     for w in (1920, 390):
         drv.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": w, "height": 900, "deviceScaleFactor": 1,
@@ -298,6 +299,8 @@ try:
         by("#chart-origin rect")
         check(origins > 20 and len(bars()) == 13 and text_in("#chart-origin", f"{origins - 12} others"),
               f"at {w} px {origins} origins drawn as 13 bars, the last the others': {len(bars())}")
+        # the others here are lots without a cost: their bar says so (it read "0")
+        check(text_in("#chart-origin", "no cost"), f"at {w} px the others' bar says they have no cost")
         if w == 390:
             drv.execute_script("document.getElementById('chart-origin-all').scrollIntoView({block: 'end'})")
             shot("reports-top")

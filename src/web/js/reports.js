@@ -44,15 +44,17 @@ export function barChart(rows, id) {
 // A chart of many rows (a demo's stock comes from 96 countries: 150 bars, a
 // long scroll on a phone): the largest TOP bars and one for all the others
 // together, with a button that draws every bar (and back). The rows come
-// sorted largest first.
+// sorted largest first, unless keep says their order is already the one to
+// show (stock by origin: by value within each cost currency, the store's
+// first). others(sum, rest) writes the others' bar's text.
 const TOP = 12;
-export function topBarChart(rows, id, others) {
+export function topBarChart(rows, id, others, keep) {
   if (rows.length <= TOP + 1) return barChart(rows, id);
-  rows = [...rows].sort((a, b) => b.value - a.value);
+  if (!keep) rows = [...rows].sort((a, b) => b.value - a.value);
   const rest = rows.slice(TOP);
   const sum = rest.reduce((a, r) => a + r.value, 0);
   const short = [...rows.slice(0, TOP), { key: "others", label: fmtN(t("reports.others"), rest.length),
-    value: sum, text: others ? others(sum) : String(sum) }];
+    value: sum, text: others ? others(sum, rest) : String(sum) }];
   const box = el("div", {}, barChart(short, id));
   let all = false;
   const btn = el("button", { type: "button", id: `${id}-all`, onclick: () => {
@@ -166,8 +168,17 @@ export async function reportsPage(view) {
   // Stock by origin: pieces, kg and litres apart (they do not add up), the
   // bars measure the cost value, one per origin and cost currency in the
   // server's order (by value within a currency; a lot without a cost last).
+  const costed = (l) => l.value !== null && l.value !== undefined;
   const rows = byOrigin.levels.map((l) => ({ key: l.origin || "—", label: country(l.origin || "—"),
-    value: l.value || 0, text: l.value === null || l.value === undefined ? unitsText(l) : money(l.value, l.cost_currency) }));
+    value: l.value || 0, cur: costed(l) ? l.cost_currency : "",
+    text: costed(l) ? money(l.value, l.cost_currency) : unitsText(l) }));
+  // the others' bar: their value when it is in one currency, "no cost" when
+  // none has one; amounts in two currencies are not added up
+  const originOthers = (sum, rest) => {
+    const curs = new Set(rest.map((r) => r.cur));
+    if (curs.size === 1 && !curs.has("")) return money(sum, rest[0].cur);
+    return curs.size === 1 ? t("reports.no_cost") : "";
+  };
   const originHeads = [t("reports.origin"), t("unit.pcs"), t("unit.kg"), t("unit.l"), t("reports.cost_value")];
   // (a unit the origin has none of is left blank; a row of lots without a
   // cost says so instead of a value)
@@ -230,7 +241,7 @@ export async function reportsPage(view) {
     el("p.muted", {}, `${t("reports.since")} ${since}`),
     el("div.two", {},
       el("section.card", { id: "rep-sales-origin" }, el("h2", {}, t("reports.sales_origin")), topBarChart(bars(sales, country), "chart-sales-origin",
-        (v) => money(v, "CNY"))),
+        (v) => money(v, shop.currency))),
       el("section.card", { id: "rep-flow" }, el("h2", {}, t("reports.flow")),
         span.length ? lineChart(hours, [
           { label: t("reports.visitors"), values: span.map((h) => at(h, "visitors")) },
@@ -243,7 +254,7 @@ export async function reportsPage(view) {
       el("div.row.between", {}, el("h2", {}, t("reports.by_origin")),
         el("button", { type: "button", onclick: () => csvDownload("stock-by-origin.csv", originHeads, originData) },
           t("reports.csv"))),
-      topBarChart(rows, "chart-origin"), originTable),
+      topBarChart(rows, "chart-origin", originOthers, true), originTable),
     margins.card,
     el("div.two", {},
       section(t("reports.low"), "rep-low", [t("counter.item"), "GTIN", t("stock.qty")],
