@@ -32,7 +32,7 @@ static const char stock_help[] =
     "commodity with a shelf life needs --production-date (the expiry is worked out)\n"
     "or --expiry. Lot codes are 1 to 20 of A-Z a-z 0-9 ! \" % & ' ( ) * + , - . / : ; < = > ? _\n"
     "(they go into barcodes). --cost is per piece, or per kg / litre for goods in g / ml,\n"
-    "like the price. A lot may be left out when exactly one lot of the commodity lies\n"
+    "like the price, in --currency or else the commodity's own currency. A lot may be left out when exactly one lot of the commodity lies\n"
     "at the location. Stock never goes below zero: a move that would is refused\n"
     "(exit 1) and names what is on hand. COUNT is the id printed by count start, or\n"
     "its first 8 characters.\n"
@@ -139,9 +139,17 @@ static int do_receive(struct cli *cli, int argc, char **argv)
         return st;
     r.unit_cost = -1;
     if (cost) {
+        /* without --currency, the commodity's own currency, as the library
+         * and the API take it (it was the store's: 800 for a sake priced in
+         * yen became 800.00 yuan); the store's when the code is unknown, which
+         * the receipt then refuses naming it */
+        ent_product *p = NULL;
         ent_store *s = NULL;
-        if (r.cost_currency == NULL && ent_store_get(cli->db, &s) == ENT_OK)
+        if (r.cost_currency == NULL && ent_product_find(cli->db, &p, NULL, r.product) == ENT_OK)
+            memcpy(cur, p->currency, ENT_CURRENCY_SIZE);
+        else if (r.cost_currency == NULL && ent_store_get(cli->db, &s) == ENT_OK)
             memcpy(cur, s->currency, ENT_CURRENCY_SIZE);
+        ent_product_free(p);
         ent_store_free(s);
         int rc = ent_money_parse(&r.unit_cost, cost, r.cost_currency ? r.cost_currency : cur);
         if (rc != ENT_OK)

@@ -76,6 +76,17 @@ refused 2 "declaration '1234' must be the 18-digit" -- stock receive --product 3
 refused 2 "origin 'QQ' is not an ISO 3166-1 country code" -- stock receive --product 3017620422003 --qty 1 --lot X --origin QQ --location B-01
 refused 2 "--cost: amount '1.234' has too many fraction digits for CNY" -- stock receive --product 3017620422003 --qty 1 --lot X --origin IT --location B-01 --cost 1.234
 expect 0 "received" -- stock receive --product 4006381333931 --qty 10 --lot P1 --origin DE --location A-01-03 --cost 1.20 --currency EUR
+# Without --currency the cost is in the commodity's own currency, as the library
+# and the API take it (the CLI took the store's: 800 for a sake priced in yen
+# became 800.00 yuan), with that currency's decimals.
+Y=(--db "$WORK/yen.db")
+"$E" "${Y[@]}" init --store SH09 --name 日元 >/dev/null
+"$E" "${Y[@]}" location add S1 --kind shelf >/dev/null
+"$E" "${Y[@]}" product add --gtin 4901234567894 --name-zh 清酒 --price 1200 --currency JPY --tax-rate 13 >/dev/null
+refused 2 "--cost: amount '800.5' takes no fraction digits for JPY" -- "${Y[@]}" stock receive --product 4901234567894 --qty 1 --lot S1 --origin JP --location S1 --cost 800.5
+expect 0 "received" -- "${Y[@]}" stock receive --product 4901234567894 --qty 2 --lot S1 --origin JP --location S1 --cost 800
+got=$(sqlite3 "$WORK/yen.db" "SELECT unit_cost || ' ' || cost_currency FROM lot WHERE code = 'S1'")
+[ "$got" = "800 JPY" ] && ok || fail "a cost without --currency is in the commodity's currency: $got"
 
 # Moves: the guarded decrement refuses with exit 1 and names what is on hand.
 expect 0 "moved 12" -- stock move --product 3017620422003 --from B-01 --to A-01-03 --qty 12
