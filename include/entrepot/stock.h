@@ -219,6 +219,12 @@ typedef struct ent_level {
      * the view does not split them (by location). */
     bool by_unit;
     int64_t qty_pcs, qty_g, qty_ml;
+    /* By product, by lot and low stock: the commodity's base unit, the unit
+     * of qty, reorder_point and the rest ("pcs", "g" or "ml"; a unit outside
+     * the three, only in a hand-edited database, reads "pcs" as its cost
+     * does). NULL where a row holds several commodities (by location, by
+     * origin). Borrowed. */
+    const char *unit;
 } ent_level;
 typedef int (*ent_level_cb)(const ent_level *row, void *ud);
 

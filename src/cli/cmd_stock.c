@@ -471,6 +471,9 @@ static int add_level_row(const ent_level *row, void *ud)
         snprintf(short_by, sizeof short_by, "%lld", (long long)gap);
     fmt_value(value, sizeof value, row);
     const char *cur = row->cost_currency ? row->cost_currency : "";
+    /* the unit of on_hand and the reorder point: a column of its own, so
+     * that the numbers stay numbers in CSV, JSON and workbooks */
+    const char *unit = row->unit ? row->unit : "";
     if (row->origin)
         snprintf(origin, sizeof origin, "%s %s", row->origin, row->origin_zh ? row->origin_zh : "");
     const char *gtin = row->gtin ? cli_gtin(row->gtin) : (row->sku ? row->sku : "");
@@ -497,7 +500,7 @@ static int add_level_row(const ent_level *row, void *ud)
         }
     }
     if (c->low) {
-        const char *cells[] = {gtin, row->name_zh, row->name_en, qty, reorder, short_by, row->key};
+        const char *cells[] = {gtin, row->name_zh, row->name_en, qty, reorder, short_by, unit, row->key};
         cli_table_add(c->t, cells);
     } else if (c->expiring || c->by == ENT_BY_LOT) {
         int32_t exp = row->expiry && *row->expiry ? day_number(row->expiry) : -1;
@@ -514,7 +517,7 @@ static int add_level_row(const ent_level *row, void *ud)
                 c->overflow = 1;
         }
         const char *cells[] = {gtin, row->name_zh ? row->name_zh : row->name_en, row->lot, origin, row->expiry, left,
-                               row->declaration, qty, value, cur, landed, row->key};
+                               row->declaration, qty, unit, value, cur, landed, row->key};
         cli_table_add(c->t, cells);
     } else if (c->by == ENT_BY_LOCATION) {
         const char *cells[] = {row->location, row->location_kind, products, lots, qty, value, cur, row->key};
@@ -529,7 +532,7 @@ static int add_level_row(const ent_level *row, void *ud)
                                cur,         row->key};
         cli_table_add(c->t, cells);
     } else {
-        const char *cells[] = {gtin, row->name_zh, row->name_en, lots, qty, reorder, value, cur, row->key};
+        const char *cells[] = {gtin, row->name_zh, row->name_en, lots, qty, reorder, unit, value, cur, row->key};
         cli_table_add(c->t, cells);
     }
     return 0;
@@ -596,14 +599,14 @@ static int do_levels(struct cli *cli, int argc, char **argv)
      * last column, to give as --after; a terminal gets it under the table. */
     int k = cli->format != FORMAT_TABLE && limit_s != NULL;
     if (low) {
-        const char *h[] = {"gtin", "name_zh", "name_en", "on_hand", "reorder_point", "short_by", "key"};
-        c.t = cli_table_new(6 + k, h, "   nnn ");
+        const char *h[] = {"gtin", "name_zh", "name_en", "on_hand", "reorder_point", "short_by", "unit", "key"};
+        c.t = cli_table_new(7 + k, h, "   nnn  ");
     } else if (q.by == ENT_BY_LOT) {
         /* landed: the on-hand units at the lot's landed cost, in the
          * store's currency, beside the foreign value */
-        const char *h[] = {"gtin", "name", "lot", "origin", "expiry", "days_left", "declaration", "on_hand", "value",
-                           "currency", "landed", "key"};
-        c.t = cli_table_new(11 + k, h, "     n nn n ");
+        const char *h[] = {"gtin",    "name", "lot",   "origin",   "expiry", "days_left", "declaration",
+                           "on_hand", "unit", "value", "currency", "landed", "key"};
+        c.t = cli_table_new(12 + k, h, "     n n n n ");
         ent_store *s = NULL;
         if (ent_store_get(cli->db, &s) == ENT_OK)
             snprintf(c.store_cur, sizeof c.store_cur, "%s", s->currency);
@@ -617,8 +620,9 @@ static int do_levels(struct cli *cli, int argc, char **argv)
                            "kg",     "L",          "value",      "currency", "key"};
         c.t = cli_table_new(10 + k, h, "   nnnnnn  ");
     } else {
-        const char *h[] = {"gtin", "name_zh", "name_en", "lots", "on_hand", "reorder_point", "value", "currency", "key"};
-        c.t = cli_table_new(8 + k, h, "   nnnn  ");
+        const char *h[] = {"gtin",          "name_zh", "name_en", "lots",     "on_hand",
+                           "reorder_point", "unit",    "value",   "currency", "key"};
+        c.t = cli_table_new(9 + k, h, "   nnn n  ");
     }
     int rc = ent_stock_levels(cli->db, &q, add_level_row, &c);
     if (rc == ENT_OK && (st = cli_export_table(cli, c.t, &ex, "库存")) != 0) {

@@ -10,6 +10,10 @@
 #include "internal.h"
 #include "stock_internal.h"
 
+/* The commodity p's base unit (column 25; low stock: 8), a unit outside
+ * the three read as pieces. */
+#define UNIT_COL "CASE WHEN p.unit IN ('g', 'ml') THEN p.unit ELSE 'pcs' END"
+
 /* ---- levels ------------------------------------------------------------- */
 
 /*
@@ -101,7 +105,7 @@ static int levels_low(ent_db *db, const ent_levels_query *q, int64_t pid, const 
             "SELECT p.gtin, p.sku, p.name_zh, p.name_en, s.reorder_point, s.sellable, "
             "       (SELECT COUNT(DISTINCT b.lot_id) FROM stock_balance b JOIN location loc ON loc.id = b.location_id "
             "        WHERE b.product_id = s.product_id AND b.qty > 0 AND loc.kind IN ('shelf', 'backroom')), "
-            "       (s.sellable - s.reorder_point) || ':' || s.product_id || ':' "
+            "       (s.sellable - s.reorder_point) || ':' || s.product_id || ':', " UNIT_COL " "
             /* The summary kept by the balance triggers (schema 12): the
              * partial index holds only what is at or below its point. */
             "FROM stock_sum_product s JOIN product p ON p.id = s.product_id "
@@ -131,6 +135,7 @@ static int levels_low(ent_db *db, const ent_levels_query *q, int64_t pid, const 
         row.qty = sqlite3_column_int64(st, 5);
         row.lots = sqlite3_column_int64(st, 6);
         row.products = 1;
+        row.unit = (const char *)sqlite3_column_text(st, 8);
         rc = cb(&row, ud);
     }
     if (rc == ENT_OK && sc != SQLITE_DONE)
@@ -196,6 +201,7 @@ static int level_row(ent_db *db, sqlite3_stmt *st, const char *store_cur, ent_le
         row->qty_g = sqlite3_column_int64(st, 23);
         row->qty_ml = sqlite3_column_int64(st, 24);
     }
+    row->unit = (const char *)sqlite3_column_text(st, 25);
     int rc = row_value(db, sqlite3_column_int64(st, 16), sqlite3_column_int64(st, 17), overflow, &row->value);
     if (rc == ENT_OK)
         rc = landed_value(db, st, store_cur, row);
@@ -309,7 +315,7 @@ static void levels_sql(char *sql, size_t len, const ent_levels_query *q, int64_t
                  "SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, origin, 0, qty, products, lots, "
                  "       NULLIF(cost_currency, ''), uncosted, value_units, value_milli, 0, "
                  "       " SUM_VALUE " || ':' || cost_currency || ':' || origin, " NO_LANDED ", "
-                 "       qty_pcs, qty_g, qty_ml "
+                 "       qty_pcs, qty_g, qty_ml, NULL "
                  "FROM %s lots > 0 %s %s "
                  "ORDER BY " ORIGIN_ORDER(SUM_VALUE, "cost_currency", "origin") " LIMIT ?5",
                  at_loc ? "stock_sum_location_origin WHERE location_id = ?2 AND" : "stock_sum_origin WHERE",
@@ -323,7 +329,7 @@ static void levels_sql(char *sql, size_t len, const ent_levels_query *q, int64_t
         snprintf(sql, len,
                  "SELECT NULL, NULL, NULL, NULL, loc.code, loc.kind, NULL, NULL, NULL, NULL, 0, s.qty, s.products, "
                  "       s.lots, NULLIF(s.cost_currency, ''), s.uncosted, s.value_units, s.value_milli, 0, "
-                 "       '0:' || s.cost_currency || ':' || loc.code, " NO_LANDED ", " NO_UNITS " "
+                 "       '0:' || s.cost_currency || ':' || loc.code, " NO_LANDED ", " NO_UNITS ", NULL "
                  "FROM location loc JOIN %s s ON s.location_id = loc.id "
                  "WHERE s.lots > 0 %s %s %s ORDER BY loc.code, s.cost_currency LIMIT ?5",
                  origin[0] ? "stock_sum_location_origin" : "stock_sum_location_cur",
@@ -354,7 +360,7 @@ static void levels_sql(char *sql, size_t len, const ent_levels_query *q, int64_t
             "SELECT " LOT_KEYS ", %s, "
             "       s.product_id || ':' || COALESCE(s.expiry, '-') || ':' || s.code, " LANDED_COLS(
                 "s.lot_id") ", "
-                            "       %s "
+                            "       %s, " UNIT_COL " "
                             "FROM stock_sum_lot s%s JOIN lot l ON l.id = s.lot_id JOIN product p ON p.id = "
                             "s.product_id "
                             "WHERE s.qty > 0 %s %s %s "
@@ -381,7 +387,7 @@ static void levels_sql(char *sql, size_t len, const ent_levels_query *q, int64_t
                                      : "SELECT product_id FROM stock_sum_product WHERE qty > 0";
         snprintf(sql, len,
                  "SELECT " PRODUCT_KEYS ", " BALANCE_FIGURES ", "
-                 "       s.product_id || ':' || COALESCE(l.cost_currency, '') || ':', " NO_LANDED ", " BALANCE_UNITS " "
+                 "       s.product_id || ':' || COALESCE(l.cost_currency, '') || ':', " NO_LANDED ", " BALANCE_UNITS ", " UNIT_COL " "
                  "FROM (%s%s ORDER BY product_id LIMIT %s) s "
                  /* the page's commodities first, then their balances
                   * (CROSS JOIN keeps that order: the other way round
@@ -434,13 +440,14 @@ static void levels_sql(char *sql, size_t len, const ent_levels_query *q, int64_t
         break;
     }
     snprintf(sql, len,
-             "SELECT %s, " BALANCE_FIGURES ", %s, %s, %s "
+             "SELECT %s, " BALANCE_FIGURES ", %s, %s, %s, %s "
              "FROM stock_balance b JOIN lot l ON l.id = b.lot_id JOIN product p ON p.id = b.product_id "
              "JOIN location loc ON loc.id = b.location_id "
              "WHERE b.qty > 0 %s %s %s %s %s "
              "GROUP BY %s, l.cost_currency %s ORDER BY %s, l.cost_currency LIMIT ?5",
              keys, key, q->by == ENT_BY_LOT ? LANDED_COLS("l.id") : NO_LANDED,
-             q->by == ENT_BY_LOCATION ? NO_UNITS : BALANCE_UNITS, pid ? "AND b.product_id = ?1" : "",
+             q->by == ENT_BY_LOCATION ? NO_UNITS : BALANCE_UNITS,
+             q->by == ENT_BY_PRODUCT || q->by == ENT_BY_LOT ? UNIT_COL : "NULL", pid ? "AND b.product_id = ?1" : "",
              loc_id ? "AND b.location_id = ?2" : "", origin[0] ? "AND l.origin = ?3" : "",
              expiring ? "AND l.expiry <= ?4" : "", where_after, group, having_after, order);
 }

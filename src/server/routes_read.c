@@ -244,6 +244,9 @@ static int add_level(const ent_level *l, void *ud)
     json_object_set_new(o, "qty_pcs", l->by_unit ? json_integer(l->qty_pcs) : json_null());
     json_object_set_new(o, "qty_g", l->by_unit ? json_integer(l->qty_g) : json_null());
     json_object_set_new(o, "qty_ml", l->by_unit ? json_integer(l->qty_ml) : json_null());
+    /* the commodity's unit of qty and reorder_point (pcs, g, ml) by
+     * product and by lot; null where a row holds several commodities */
+    json_object_set_new(o, "unit", jstr(l->unit));
     /* null, not 0, where there is nothing to say: a reorder point belongs to
      * a commodity (rows by product), and a value needs a cost */
     bool by_product = l->gtin != NULL && l->lot == NULL;

@@ -328,6 +328,18 @@ jqtrue "by origin, --json" 'map([.origin, .pcs, .kg, .L, .value]) == [["IT", 24,
     -- "${W[@]}" --json stock levels --by origin
 expect 0 "IT,意大利,Italy,1,1,0,5.005,0.000,," -- "${W[@]}" --csv stock levels --by origin
 expect 0 "4 rows, 524 pcs, 5.005 kg, 9 L" -- "${W[@]}" stock levels --by lot
+# The product and lot views give each row's unit beside its quantity (5005 is
+# grams of cheese, 9000 millilitres of oil), a column of its own so that the
+# numbers stay numbers in CSV and JSON; low stock too.
+jqtrue "by product, the unit" 'map([.gtin, .on_hand, .unit]) == [["CHEESE", 5005, "g"], ["JAR", 524, "pcs"], ["OIL", 9000, "ml"]]' \
+    -- "${W[@]}" --json stock levels
+jqtrue "by lot, the unit" 'map([.lot, .on_hand, .unit]) == [["P1", 5005, "g"], ["J1", 24, "pcs"], ["J2", 500, "pcs"], ["O1", 9000, "ml"]]' \
+    -- "${W[@]}" --json stock levels --by lot
+expect 0 "CHEESE,帕尔马干酪,,1,5005,0,g,," -- "${W[@]}" --csv stock levels
+out=$("$E" "${W[@]}" stock levels --by lot --product CHEESE | sed -n 2p)
+[[ "$out" =~ " 5005  g " ]] && ok || fail "the lot view shows 5005 without its unit: $out"
+"$E" "${W[@]}" product edit CHEESE --reorder-point 6000 >/dev/null
+expect 0 "CHEESE,帕尔马干酪,,5005,6000,995,g" -- "${W[@]}" --csv stock levels --low
 expect 0 "every balance matches" -- "${W[@]}" check
 sqlite3 "$WORK/weighed.db" ".backup '$WORK/drift30.db'"
 sqlite3 "$WORK/drift30.db" "UPDATE stock_sum_origin SET qty_g = qty_g + 24, qty_pcs = qty_pcs - 24 WHERE origin = 'IT' AND cost_currency = 'EUR'"

@@ -88,7 +88,9 @@ python3 "$CHECK" --dump by_lot.xlsx > lot.dump
 # 2027-06-30 is day 46568 of Excel's calendar.
 grep -q "^E[0-9] n 46568 yyyy-mm-dd$" lot.dump && ok || fail "expiry as a date: $(grep '^E' lot.dump)"
 grep -q "^F[0-9] s expired General$" lot.dump && ok || fail "an expired lot's days_left"
-grep -q "^I[0-9] n 3200 #,##0.00$" lot.dump && ok || fail "lot value 3200.00: $(grep '^I' lot.dump)"
+grep -q "^J[0-9] n 3200 #,##0.00$" lot.dump && ok || fail "lot value 3200.00: $(grep '^J' lot.dump)"
+# the unit of on_hand beside it, as text
+grep -q "^I1 s 计量单位 " lot.dump && grep -q "^I[0-9] s pcs General$" lot.dump && ok || fail "the lot's unit: $(grep '^I' lot.dump)"
 grep -q "^E1 s 到期日 " lot.dump && ok || fail "expiry header"
 python3 "$CHECK" --dump approvals.xlsx > appr.dump
 grep -q "^sheet 授权$" appr.dump && ok || fail "approvals sheet"

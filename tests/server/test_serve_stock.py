@@ -291,6 +291,19 @@ for q in ("stock?by=product", "stock?by=location", "stock?by=lot", "stock?by=ori
     check(rows == whole["levels"], f"{q}: the pages put together are the list: {rows} != {whole['levels']}")
     check(len(rows) >= 2 or q.startswith("stock/low"), f"{q}: more than one page tested: {rows}")
 refused("GET", "stock?by=location&after=x", None, M, 422, "invalid", text="page key")
+# each row's unit beside its qty where the row is one commodity's (by
+# product, by lot, low, expiring), the unit its commodity has; null where a
+# row holds several (by location, by origin)
+for q in ("stock?by=product", "stock?by=lot", "stock/expiring?before=2099-12-31", "stock?by=location", "stock?by=origin"):
+    st, _, b = srv.req("GET", V1 + q + "&limit=1000", token=M)
+    rows = b["levels"] if st == 200 else []
+    for r in rows:
+        want = None
+        if "location" not in q and "origin" not in q:
+            _, _, p = srv.req("GET", V1 + "products/" + urllib.parse.quote(r["gtin"] or r["sku"], safe=""), token=M)
+            want = p["unit"]
+        check(r.get("unit", "absent") == want, f"{q}: the unit of {r}: {want} wanted")
+    check(st == 200 and rows, f"{q}: {st} {b}")
 
 # ---- the store's details
 st, _, b = srv.req("GET", V1 + "store", token=TOK["cashier"])

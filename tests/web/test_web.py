@@ -678,6 +678,11 @@ try:
     check({"09", "10", "11"} <= set(ys) and ys["10"] == min(ys.values()) and ys["09"] > ys["10"] < ys["11"],
           f"customer flow: 12, 30, 18 at 09-11 drawn as a peak at 10: {ys}")
     check(text_in("#rep-expiring", "OLD"), "the expired lot is listed as expiring")
+    # its quantity with its unit (10 of a tea in pieces), not a bare 10
+    old = [[td.text for td in tr.find_elements(By.TAG_NAME, "td")]
+           for tr in drv.find_elements(By.CSS_SELECTOR, "#rep-expiring tbody tr")]
+    old = [r for r in old if len(r) > 1 and r[1] == "OLD"]
+    check(old and old[0][-1] in ("10 件", "10 pcs"), f"the expiring lot's quantity with its unit: {old}")
     drv.execute_script("window.scrollTo(0, 0)")  # the click on more scrolled down to the list
     shot("reports", 1920)
     doc_shot("reports", 1280, 620, 0.6)

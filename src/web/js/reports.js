@@ -2,7 +2,7 @@
 // lots expiring soon, each with its CSV; the margins on the lots sold (landed
 // cost, by commodity, origin or supplier).
 import { t, api, el, svg, csvDownload, money, store, localTime } from "./core.js";
-import { loadCountries, countryName } from "./names.js";
+import { loadCountries, countryName, qtyText } from "./names.js";
 
 // Horizontal bars: one row per label, the value written at the bar's end.
 // The labels' room is that of the longest one, within bounds (English
@@ -143,6 +143,12 @@ function unitsText(l) {
   return parts.length ? parts.join(" · ") : String(l.qty);
 }
 
+// "10 件", "5005 克": a commodity's quantity with its unit (the levels give
+// it by product and by lot), a bare number where the row has none.
+function unitQty(l) {
+  return l.unit ? qtyText(l.qty, l.unit) : String(l.qty);
+}
+
 export async function reportsPage(view) {
   // the days on the store's calendar (in Paris at 00:30 it is already tomorrow
   // there, yesterday still in UTC)
@@ -258,9 +264,9 @@ export async function reportsPage(view) {
     margins.card,
     el("div.two", {},
       section(t("reports.low"), "rep-low", [t("counter.item"), "GTIN", t("stock.qty")],
-        { path: `stock/low?limit=${PAGE}`, first: low, cells: (l) => [name(l), l.gtin || l.sku || "", l.qty] }),
+        { path: `stock/low?limit=${PAGE}`, first: low, cells: (l) => [name(l), l.gtin || l.sku || "", unitQty(l)] }),
       section(t("reports.expiring"), "rep-expiring", [t("counter.item"), t("stock.lot"), t("stock.expiry"), t("stock.location"), t("stock.qty")],
         { path: `stock/expiring?before=${expBefore}&limit=${PAGE}`, first: exp,
-          cells: (l) => [name(l), l.lot || "", l.expiry || "", l.location || "", l.qty],
+          cells: (l) => [name(l), l.lot || "", l.expiry || "", l.location || "", unitQty(l)],
           bad: (l) => l.expiry && l.expiry < today }))); // expired already: red
 }
