@@ -283,6 +283,11 @@ try:
 
     # ---- the report's chart in English: every country's name inside the chart
     login(TOK["users"]["manager"])
+    # a commodity's history on a phone: four columns in the screen, each figure with its unit
+    # (seven scrolled sideways; the quantities had no unit)
+    drv.get(BASE + "#/stock/" + CHEESE)
+    check(text_in("#product-history", "5000 g"), "the history's quantities name their unit")
+    shot("stock-history", boxes=True)
     drv.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 1920, "height": 1000, "deviceScaleFactor": 1,
                                                                "mobile": False})
     drv.get(BASE + "#/reports")

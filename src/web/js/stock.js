@@ -100,11 +100,16 @@ async function productView(view, code) {
     el("section.card", {}, el("h2", {}, t("stock.location")), places.length ? placeList : el("p.muted", {}, t("stock.nolots")))));
   if (may("read") || may("stock")) {
     const [h, shop] = await Promise.all([api("GET", `stock/history/${encodeURIComponent(p.gtin || p.sku)}`), store()]);
-    view.append(el("section.card", {}, el("h2", {}, t("stock.history")),
-      table([t("stock.when"), t("stock.kind"), t("stock.lot"), t("stock.location"), t("stock.qty"), t("stock.balance"), t("stock.user")],
-        h.moves.slice(-50).reverse().map((m) => el("tr", {}, el("td", {}, localTime(m.at, shop.time_zone)),
-          el("td", {}, m.kind), el("td", {}, m.lot || ""), el("td", {}, m.location || ""),
-          el("td.num", {}, m.qty), el("td.num", {}, m.balance), el("td", {}, m.user || ""))))));
+    // Four columns, the kind and who under the time, the location under the
+    // lot, each figure with its unit: seven scrolled sideways at 390 px.
+    const sub = (text) => (text ? el("span.sub", {}, text) : null);
+    view.append(el("section.card", { id: "product-history" }, el("h2", {}, t("stock.history")),
+      table([t("stock.when"), t("stock.lot"), t("stock.qty"), t("stock.balance")],
+        h.moves.slice(-50).reverse().map((m) => el("tr", {},
+          el("td.item", {}, el("span.name", {}, localTime(m.at, shop.time_zone)),
+            sub([m.kind, m.user].filter(Boolean).join(" · "))),
+          el("td.item", {}, el("span.name", {}, m.lot || "—"), sub(m.location)),
+          el("td.num", {}, qtyText(m.qty, p.unit)), el("td.num", {}, qtyText(m.balance, p.unit)))))));
   }
 }
 
